@@ -1,0 +1,87 @@
+# Linux checkpoint/restart: build, boot and test the patched 6.12 kernel.
+#
+#   make run       build what is missing, boot, run the demo
+#   make check     build, boot, run every selftest; "N passed, N failed"
+#   make bench     checkpoint/restart throughput, in one guest boot
+#   make vm-run CMD='...' [EXTRA=DIR]   run CMD as root in the guest
+#   make kernel | tools | initramfs | clean | checkpatch
+#
+# CKPT_CACHE (default /var/cache/linux-ckpt) holds the extracted kernel
+# source and the build output, outside the checkout, so a fresh clone on the
+# same machine builds incrementally. VM_MEM (default 1G) sizes the guest.
+
+ROOT      := $(CURDIR)
+CKPT_CACHE ?= /var/cache/linux-ckpt
+KCONFIG   ?= normal
+KSRC      := $(CKPT_CACHE)/linux-source-6.12
+BZIMAGE   := $(CKPT_CACHE)/build-$(KCONFIG)/arch/x86/boot/bzImage
+B         := $(ROOT)/build
+VM_MEM    ?= 1G
+VM_TIMEOUT ?= 1500
+export CKPT_CACHE KCONFIG VM_MEM VM_TIMEOUT
+
+CC        := gcc
+CFLAGS    := -O2 -g -Wall -Wextra -Wno-unused-parameter -static \
+	     -I$(ROOT)/include/uapi -I$(ROOT)/tools/checkpoint
+HARNESS   := -I$(KSRC)/tools/testing/selftests
+
+TOOL_SRCS := $(wildcard tools/checkpoint/*.c tools/checkpoint/*.h)
+TESTS_C   := $(wildcard tools/testing/selftests/checkpoint/*_test.c)
+TESTS     := $(patsubst tools/testing/selftests/checkpoint/%.c,$(B)/selftests/%,$(TESTS_C))
+TEST_HELPERS := $(wildcard tools/testing/selftests/checkpoint/*.h)
+UAPI      := include/uapi/linux/checkpoint.h include/uapi/linux/checkpoint_hdr.h
+
+.PHONY: all deps kernel tools initramfs run check bench fuzz vm-run clean checkpatch FORCE
+
+all: kernel initramfs
+
+deps:
+	@bash scripts/deps.sh
+
+kernel: deps
+	@bash scripts/build-kernel.sh
+
+$(BZIMAGE): kernel
+
+$(B)/ckpt: $(TOOL_SRCS) $(UAPI) | deps
+	@mkdir -p $(B)
+	$(CC) $(CFLAGS) -o $@ tools/checkpoint/ckpt.c tools/checkpoint/image.c
+
+$(B)/ckpt-demo: tools/checkpoint/demo.c $(UAPI) | deps
+	@mkdir -p $(B)
+	$(CC) $(CFLAGS) -o $@ $<
+
+$(B)/ckpt-bench: tools/checkpoint/bench.c $(UAPI) | deps
+	@mkdir -p $(B)
+	$(CC) $(CFLAGS) -o $@ $<
+
+# selftests need the kselftest harness from the kernel source
+$(KSRC)/.ckpt-extracted: | deps
+	@bash scripts/build-kernel.sh
+
+$(B)/selftests/%: tools/testing/selftests/checkpoint/%.c $(TEST_HELPERS) $(UAPI) $(TOOL_SRCS) | $(KSRC)/.ckpt-extracted
+	@mkdir -p $(B)/selftests
+	$(CC) $(CFLAGS) $(HARNESS) -o $@ $< tools/checkpoint/image.c -lpthread
+
+tools: $(B)/ckpt $(B)/ckpt-demo $(B)/ckpt-bench $(TESTS)
+
+initramfs: tools
+	@TESTS="$(TESTS)" bash scripts/mkinitramfs.sh $(B)
+
+run: kernel initramfs
+	@bash scripts/vm.sh $(BZIMAGE) $(B)/initramfs.cpio.gz demo
+
+check: kernel initramfs
+	@bash scripts/vm.sh $(BZIMAGE) $(B)/initramfs.cpio.gz check
+
+bench: kernel initramfs
+	@VM_MEM=$${VM_MEM_BENCH:-2G} bash scripts/vm.sh $(BZIMAGE) $(B)/initramfs.cpio.gz bench
+
+vm-run: kernel initramfs
+	@bash scripts/vm.sh $(BZIMAGE) $(B)/initramfs.cpio.gz cmd "$(CMD)" "$(EXTRA)"
+
+checkpatch: kernel
+	@bash scripts/checkpatch.sh
+
+clean:
+	rm -rf $(B)

@@ -1,0 +1,31 @@
+/* SPDX-License-Identifier: GPL-2.0 WITH Linux-syscall-note */
+/*
+ * checkpoint() and restart() system calls: flags.
+ *
+ *   long checkpoint(pid_t pid, int fd, unsigned long flags, int logfd);
+ *   long restart(pid_t pid, int fd, unsigned long flags, int logfd);
+ *
+ * See Documentation/checkpoint/usage.rst.
+ */
+#ifndef _UAPI_LINUX_CHECKPOINT_H
+#define _UAPI_LINUX_CHECKPOINT_H
+
+/* checkpoint() flags */
+#define CHECKPOINT_SUBTREE	0x1UL	/* root need not be a pid-ns init */
+#define CHECKPOINT_FLAGS_MASK	(CHECKPOINT_SUBTREE)
+
+/* restart() flags */
+#define RESTART_TASKSELF	0x1UL	/* the caller becomes the restored task */
+#define RESTART_FROZEN		0x2UL	/* reserved: leave restored tasks frozen */
+#define RESTART_FLAGS_MASK	(RESTART_TASKSELF | RESTART_FROZEN)
+
+#if defined(__x86_64__) && !defined(__ILP32__)
+#ifndef __NR_checkpoint
+#define __NR_checkpoint		463
+#endif
+#ifndef __NR_restart
+#define __NR_restart		464
+#endif
+#endif
+
+#endif /* _UAPI_LINUX_CHECKPOINT_H */

@@ -1,0 +1,307 @@
+/* SPDX-License-Identifier: GPL-2.0 WITH Linux-syscall-note */
+/*
+ * Checkpoint image format: the records written by checkpoint() and read by
+ * restart(). The kernel and userspace tools (ckpt info) share this header.
+ *
+ * An image is a sequence of records. Each record starts with a struct
+ * ckpt_hdr whose @len counts the header and the payload; @len is always a
+ * multiple of 8, and every field below is fixed-width with explicit padding,
+ * so the layout is the same for every 64-bit architecture. Reserved fields
+ * are written as zero and must be zero on restart.
+ *
+ * Record order (self checkpoint of one task):
+ *
+ *   HEADER TREE
+ *   per task: TASK CREDS RLIMITS FS FILE* FDTABLE SIGHAND SIGNAL CPU FPU
+ *             MM (VMA PAGES* PAGES(nr_pages = 0))*
+ *   TRAILER
+ *
+ * The TRAILER carries a checksum (named by the header's csum_alg) of every
+ * byte of the image before the trailer record.
+ *
+ * See Documentation/checkpoint/image-format.rst.
+ */
+#ifndef _UAPI_LINUX_CHECKPOINT_HDR_H
+#define _UAPI_LINUX_CHECKPOINT_HDR_H
+
+#include <linux/types.h>
+
+#define CKPT_MAGIC		0x31544b5043584e4cULL	/* "LNXCPKT1" */
+#define CKPT_TRAILER_MAGIC	0x444e454b5043584cULL	/* "LXCPKEND" */
+#define CKPT_VERSION		1
+
+#define CKPT_ARCH_X86_64	1
+
+#define CKPT_CSUM_XXH64		1	/* xxh64, seed 0 */
+
+/* Limits the reader enforces (also documented in image-format.rst) */
+#define CKPT_PATH_MAX		4096	/* a path, with its NUL */
+#define CKPT_MAX_TASKS		1024
+#define CKPT_MAX_GROUPS		65536
+#define CKPT_MAX_FDS		65536
+#define CKPT_MAX_PENDING	1024
+#define CKPT_MAX_VMAS		65536
+#define CKPT_PAGES_MAX		256	/* pages per PAGES record */
+#define CKPT_FPU_MAX		65536	/* XSAVE buffer bytes */
+#define CKPT_AUXV_MAX		64	/* __u64 words of saved auxv */
+#define CKPT_NSIG		64
+#define CKPT_RLIM_NLIMITS	16
+
+struct ckpt_hdr {
+	__u32 type;		/* enum ckpt_hdr_type */
+	__u32 len;		/* header + payload, a multiple of 8 */
+};
+
+enum ckpt_hdr_type {
+	CKPT_HDR_HEADER = 1,
+	CKPT_HDR_TREE,
+	CKPT_HDR_TASK,
+	CKPT_HDR_CREDS,
+	CKPT_HDR_RLIMITS,
+	CKPT_HDR_FS,
+	CKPT_HDR_FILE,
+	CKPT_HDR_FDTABLE,
+	CKPT_HDR_SIGHAND,
+	CKPT_HDR_SIGNAL,
+	CKPT_HDR_CPU,
+	CKPT_HDR_FPU,
+	CKPT_HDR_MM,
+	CKPT_HDR_VMA,
+	CKPT_HDR_PAGES,
+	CKPT_HDR_TRAILER,
+	CKPT_HDR_MAX		/* one past the last type */
+};
+
+/* header flags */
+#define CKPT_IMG_SELF		0x1	/* self checkpoint (pid 0) */
+
+struct ckpt_hdr_header {
+	struct ckpt_hdr h;
+	__u64 magic;		/* CKPT_MAGIC */
+	__u32 version;		/* CKPT_VERSION */
+	__u32 arch;		/* CKPT_ARCH_* */
+	__u32 page_size;
+	__u32 csum_alg;		/* CKPT_CSUM_* */
+	__u64 flags;		/* CKPT_IMG_* */
+	__u64 ckpt_id;		/* what checkpoint() returned */
+	__s64 time;		/* seconds since the epoch */
+	__u32 nr_tasks;
+	__u32 __reserved;
+	char sysname[65];	/* uname of the checkpointing kernel */
+	char nodename[65];
+	char release[65];
+	char version_str[65];
+	char machine[65];
+	char __pad[3];
+};
+
+struct ckpt_task_pids {
+	__s32 pid;		/* as seen in the root's pid namespace */
+	__s32 tgid;
+	__s32 ppid;
+	__s32 pgid;
+	__s32 sid;
+	__u32 flags;		/* reserved, 0 */
+};
+
+struct ckpt_hdr_tree {
+	struct ckpt_hdr h;
+	__u32 nr_tasks;
+	__u32 __reserved;
+	/* followed by nr_tasks struct ckpt_task_pids, in tree order */
+};
+
+struct ckpt_hdr_task {
+	struct ckpt_hdr h;
+	char comm[16];		/* NUL terminated */
+	__u32 personality;
+	__u32 exit_signal;
+	__u64 set_child_tid;
+	__u64 clear_child_tid;
+	__u64 robust_list;
+	__u64 robust_list_len;
+	__u64 rseq;		/* 0: no rseq area registered */
+	__u32 rseq_len;
+	__u32 rseq_sig;
+};
+
+struct ckpt_hdr_creds {
+	struct ckpt_hdr h;
+	__u32 uid, euid, suid, fsuid;	/* in the checkpointer's user ns */
+	__u32 gid, egid, sgid, fsgid;
+	__u64 cap_inheritable;
+	__u64 cap_permitted;
+	__u64 cap_effective;
+	__u64 cap_bset;
+	__u64 cap_ambient;
+	__u32 securebits;
+	__u32 ngroups;
+	/* followed by ngroups __u32 supplementary gids, padded to 8 */
+};
+
+struct ckpt_rlimit {
+	__u64 rlim_cur;		/* ~0ULL is RLIM_INFINITY */
+	__u64 rlim_max;
+};
+
+struct ckpt_hdr_rlimits {
+	struct ckpt_hdr h;
+	__u32 nr_limits;	/* CKPT_RLIM_NLIMITS */
+	__u32 __reserved;
+	struct ckpt_rlimit rlim[CKPT_RLIM_NLIMITS];
+};
+
+struct ckpt_hdr_fs {
+	struct ckpt_hdr h;
+	__u32 umask;
+	__u32 cwd_len;		/* bytes of cwd, including its NUL */
+	__u32 root_len;		/* bytes of root, including its NUL */
+	__u32 __reserved;
+	/* followed by cwd then root, NUL terminated, padded to 8 */
+};
+
+enum ckpt_file_type {
+	CKPT_FILE_REG = 1,	/* regular file, reopened by path */
+	CKPT_FILE_DIR,		/* directory, reopened by path */
+	CKPT_FILE_CHR,		/* /dev/null, /dev/zero, /dev/urandom... */
+	CKPT_FILE_INHERITED,	/* tty, or pipe/socket leading outside */
+	CKPT_FILE_MAX
+};
+
+struct ckpt_hdr_file {
+	struct ckpt_hdr h;
+	__u32 objref;		/* > 0, unique per image */
+	__u32 type;		/* enum ckpt_file_type */
+	__u32 f_flags;		/* O_* access mode and status flags */
+	__u32 inherit_fd;	/* INHERITED: restarter's fd to connect */
+	__s64 pos;
+	__u64 rdev;		/* CHR: device number (new_encode_dev) */
+	__u32 path_len;		/* bytes of path, including its NUL */
+	__u32 __reserved;
+	/* followed by the path, NUL terminated, padded to 8 */
+};
+
+#define CKPT_FD_CLOEXEC		0x1
+
+struct ckpt_fd {
+	__u32 fd;
+	__u32 objref;		/* a FILE record earlier in the image */
+	__u32 flags;		/* CKPT_FD_* */
+	__u32 __reserved;
+};
+
+struct ckpt_hdr_fdtable {
+	struct ckpt_hdr h;
+	__u32 nr_fds;
+	__u32 __reserved;
+	/* followed by nr_fds struct ckpt_fd, fd numbers increasing */
+};
+
+struct ckpt_sigaction {
+	__u64 handler;		/* SIG_DFL 0, SIG_IGN 1, or a user address */
+	__u64 flags;		/* SA_* */
+	__u64 restorer;
+	__u64 mask;
+};
+
+struct ckpt_hdr_sighand {
+	struct ckpt_hdr h;
+	__u32 nr_signals;	/* CKPT_NSIG */
+	__u32 __reserved;
+	struct ckpt_sigaction action[CKPT_NSIG];	/* signal n at [n - 1] */
+};
+
+#define CKPT_SIGINFO_SHARED	0x1	/* process-wide pending */
+
+struct ckpt_siginfo {
+	__u32 flags;		/* CKPT_SIGINFO_* */
+	__u32 __reserved;
+	__u8 info[128];		/* siginfo_t as the arch lays it out */
+};
+
+struct ckpt_hdr_signal {
+	struct ckpt_hdr h;
+	__u64 blocked;
+	__u64 sas_ss_sp;
+	__u64 sas_ss_size;
+	__u32 sas_ss_flags;
+	__u32 nr_pending;
+	/* followed by nr_pending struct ckpt_siginfo */
+};
+
+/* x86-64 user registers, in struct user_regs_struct order */
+struct ckpt_hdr_cpu {
+	struct ckpt_hdr h;
+	__u64 r15, r14, r13, r12, bp, bx, r11, r10, r9, r8;
+	__u64 ax, cx, dx, si, di, orig_ax, ip, cs, flags, sp, ss;
+	__u64 fs_base, gs_base, ds, es, fs, gs;
+};
+
+struct ckpt_hdr_fpu {
+	struct ckpt_hdr h;
+	__u32 size;		/* bytes of XSAVE (uabi layout) that follow */
+	__u32 __reserved;
+	/* followed by the XSAVE buffer, padded to 8 */
+};
+
+struct ckpt_hdr_mm {
+	struct ckpt_hdr h;
+	__u64 start_code, end_code, start_data, end_data;
+	__u64 start_brk, brk, start_stack;
+	__u64 arg_start, arg_end, env_start, env_end;
+	__u64 vdso;		/* vDSO text address, 0 if none */
+	__u64 vdso_size;	/* identifies the vDSO image... */
+	__u64 vdso_hash;	/* ...with an xxh64 of its text */
+	__u32 nr_vmas;
+	__u32 nr_auxv;		/* __u64 words used in auxv[] */
+	__u64 auxv[CKPT_AUXV_MAX];
+	__u32 exe_len;		/* bytes of exe path, including NUL; 0: none */
+	__u32 __reserved;
+	/* followed by the executable's path, NUL terminated, padded to 8 */
+};
+
+enum ckpt_vma_type {
+	CKPT_VMA_ANON = 1,	/* private anonymous (heap, stack, mmap) */
+	CKPT_VMA_SHARED_ANON,	/* MAP_SHARED|MAP_ANONYMOUS */
+	CKPT_VMA_FILE,		/* private or shared file mapping */
+	CKPT_VMA_VDSO,
+	CKPT_VMA_VVAR,
+	CKPT_VMA_MAX
+};
+
+#define CKPT_VMA_F_SHARED	0x1	/* MAP_SHARED */
+#define CKPT_VMA_F_GROWSDOWN	0x2
+#define CKPT_VMA_F_MAYWRITE	0x4	/* shared file mapping opened rw */
+#define CKPT_VMA_F_MASK		0x7
+
+struct ckpt_hdr_vma {
+	struct ckpt_hdr h;
+	__u64 start;
+	__u64 end;
+	__u64 pgoff;		/* in pages */
+	__u32 type;		/* enum ckpt_vma_type */
+	__u32 prot;		/* PROT_READ | PROT_WRITE | PROT_EXEC */
+	__u32 flags;		/* CKPT_VMA_F_* */
+	__u32 path_len;		/* FILE: bytes of path, including NUL */
+	/* followed by the path, NUL terminated, padded to 8 */
+};
+
+/*
+ * Page contents of the preceding VMA: nr_pages addresses (increasing,
+ * page aligned, inside the vma), then nr_pages pages of page_size bytes.
+ * A PAGES record with nr_pages == 0 ends the vma.
+ */
+struct ckpt_hdr_pages {
+	struct ckpt_hdr h;
+	__u32 nr_pages;		/* <= CKPT_PAGES_MAX */
+	__u32 __reserved;
+	/* followed by __u64 addr[nr_pages], then the pages */
+};
+
+struct ckpt_hdr_trailer {
+	struct ckpt_hdr h;
+	__u64 magic;		/* CKPT_TRAILER_MAGIC */
+	__u64 csum;		/* of every image byte before this record */
+};
+
+#endif /* _UAPI_LINUX_CHECKPOINT_HDR_H */
