@@ -1,1 +1,264 @@
 // SPDX-License-Identifier: GPL-2.0-only
+/*
+ * Credentials. Restart grants only what the restarter could give itself
+ * through the ordinary system calls:
+ *
+ * - uids and gids by the setresuid()/setresgid() rules: any with
+ *   CAP_SETUID/CAP_SETGID, else each must be one of the current real,
+ *   effective or saved ids;
+ * - supplementary groups: unchanged, or CAP_SETGID;
+ * - capabilities by the capset() rules: permitted within the current
+ *   permitted set, effective within the new permitted set, inheritable
+ *   within current inheritable | permitted (or CAP_SETPCAP), bounding set
+ *   only lowered, ambient within permitted & inheritable;
+ * - securebits: unchanged, or CAP_SETPCAP.
+ *
+ * The ids are written as seen from the checkpointer's user namespace and
+ * mapped into the restarter's.
+ */
+#include <linux/checkpoint.h>
+#include <linux/cred.h>
+#include <linux/capability.h>
+#include <linux/user_namespace.h>
+#include <linux/securebits.h>
+#include <linux/uidgid.h>
+#include <linux/slab.h>
+#include <linux/sort.h>
+
+/**
+ * checkpoint_creds() - write the CREDS record of @t
+ * @ctx: checkpoint context
+ * @t: the task
+ */
+int checkpoint_creds(struct ckpt_ctx *ctx, struct task_struct *t)
+{
+	struct user_namespace *ns = current_user_ns();
+	const struct cred *cred;
+	struct ckpt_hdr_creds h = {};
+	struct group_info *gi;
+	u32 *groups;
+	int i, ret;
+
+	cred = get_task_cred(t);
+	h.uid = from_kuid_munged(ns, cred->uid);
+	h.euid = from_kuid_munged(ns, cred->euid);
+	h.suid = from_kuid_munged(ns, cred->suid);
+	h.fsuid = from_kuid_munged(ns, cred->fsuid);
+	h.gid = from_kgid_munged(ns, cred->gid);
+	h.egid = from_kgid_munged(ns, cred->egid);
+	h.sgid = from_kgid_munged(ns, cred->sgid);
+	h.fsgid = from_kgid_munged(ns, cred->fsgid);
+	h.cap_inheritable = cred->cap_inheritable.val;
+	h.cap_permitted = cred->cap_permitted.val;
+	h.cap_effective = cred->cap_effective.val;
+	h.cap_bset = cred->cap_bset.val;
+	h.cap_ambient = cred->cap_ambient.val;
+	h.securebits = cred->securebits;
+	gi = cred->group_info;
+	h.ngroups = gi->ngroups;
+	groups = kvmalloc_array(gi->ngroups ?: 1, sizeof(*groups), GFP_KERNEL);
+	if (!groups) {
+		put_cred(cred);
+		return -ENOMEM;
+	}
+	for (i = 0; i < gi->ngroups; i++)
+		groups[i] = from_kgid_munged(ns, gi->gid[i]);
+	put_cred(cred);
+	ret = ckpt_write_obj_data(ctx, &h.h, CKPT_HDR_CREDS, sizeof(h),
+				  groups, h.ngroups * sizeof(*groups));
+	kvfree(groups);
+	return ret;
+}
+
+static bool ckpt_uid_allowed(const struct cred *old, kuid_t uid)
+{
+	return uid_eq(uid, old->uid) || uid_eq(uid, old->euid) ||
+	       uid_eq(uid, old->suid) || ns_capable(old->user_ns, CAP_SETUID);
+}
+
+static bool ckpt_gid_allowed(const struct cred *old, kgid_t gid)
+{
+	return gid_eq(gid, old->gid) || gid_eq(gid, old->egid) ||
+	       gid_eq(gid, old->sgid) || ns_capable(old->user_ns, CAP_SETGID);
+}
+
+static bool ckpt_groups_equal(const struct group_info *a,
+			      const struct group_info *b)
+{
+	int i;
+
+	if (a->ngroups != b->ngroups)
+		return false;
+	for (i = 0; i < a->ngroups; i++)
+		if (!gid_eq(a->gid[i], b->gid[i]))
+			return false;
+	return true;
+}
+
+static int ckpt_map_ids(struct ckpt_ctx *ctx, struct cred *new,
+			const struct ckpt_hdr_creds *h)
+{
+	struct user_namespace *ns = current_user_ns();
+
+	new->uid = make_kuid(ns, h->uid);
+	new->euid = make_kuid(ns, h->euid);
+	new->suid = make_kuid(ns, h->suid);
+	new->fsuid = make_kuid(ns, h->fsuid);
+	new->gid = make_kgid(ns, h->gid);
+	new->egid = make_kgid(ns, h->egid);
+	new->sgid = make_kgid(ns, h->sgid);
+	new->fsgid = make_kgid(ns, h->fsgid);
+	if (!uid_valid(new->uid) || !uid_valid(new->euid) ||
+	    !uid_valid(new->suid) || !uid_valid(new->fsuid) ||
+	    !gid_valid(new->gid) || !gid_valid(new->egid) ||
+	    !gid_valid(new->sgid) || !gid_valid(new->fsgid)) {
+		ckpt_log(ctx, -EINVAL, "creds: id not mapped in this user namespace");
+		return -EINVAL;
+	}
+	return 0;
+}
+
+static int ckpt_check_ids(struct ckpt_ctx *ctx, const struct cred *old,
+			  const struct cred *new)
+{
+	if (!ckpt_uid_allowed(old, new->uid) ||
+	    !ckpt_uid_allowed(old, new->euid) ||
+	    !ckpt_uid_allowed(old, new->suid) ||
+	    !ckpt_uid_allowed(old, new->fsuid)) {
+		ckpt_log(ctx, -EPERM, "creds: uid %u not allowed without CAP_SETUID",
+			 from_kuid_munged(current_user_ns(), new->euid));
+		return -EPERM;
+	}
+	if (!ckpt_gid_allowed(old, new->gid) ||
+	    !ckpt_gid_allowed(old, new->egid) ||
+	    !ckpt_gid_allowed(old, new->sgid) ||
+	    !ckpt_gid_allowed(old, new->fsgid)) {
+		ckpt_log(ctx, -EPERM, "creds: gid %u not allowed without CAP_SETGID",
+			 from_kgid_munged(current_user_ns(), new->egid));
+		return -EPERM;
+	}
+	if (!ckpt_groups_equal(old->group_info, new->group_info) &&
+	    !ns_capable(old->user_ns, CAP_SETGID)) {
+		ckpt_log(ctx, -EPERM, "creds: groups differ, need CAP_SETGID");
+		return -EPERM;
+	}
+	return 0;
+}
+
+static int ckpt_check_caps(struct ckpt_ctx *ctx, const struct cred *old,
+			   const struct cred *new)
+{
+	bool setpcap = ns_capable(old->user_ns, CAP_SETPCAP);
+
+	if (!cap_issubset(new->cap_permitted, old->cap_permitted) ||
+	    !cap_issubset(new->cap_effective, new->cap_permitted) ||
+	    !cap_issubset(new->cap_bset, old->cap_bset) ||
+	    !cap_issubset(new->cap_ambient,
+			  cap_intersect(new->cap_permitted,
+					new->cap_inheritable)) ||
+	    (!setpcap &&
+	     !cap_issubset(new->cap_inheritable,
+			   cap_combine(old->cap_inheritable,
+				       old->cap_permitted)))) {
+		ckpt_log(ctx, -EPERM, "creds: capabilities beyond the restarter's");
+		return -EPERM;
+	}
+	if (new->securebits != old->securebits && !setpcap) {
+		ckpt_log(ctx, -EPERM, "creds: securebits differ, need CAP_SETPCAP");
+		return -EPERM;
+	}
+	return 0;
+}
+
+static int ckpt_gid_cmp(const void *a, const void *b)
+{
+	kgid_t ga = *(const kgid_t *)a, gb = *(const kgid_t *)b;
+
+	return gid_gt(ga, gb) - gid_lt(ga, gb);
+}
+
+/**
+ * restore_creds() - read the CREDS record and prepare the new credentials
+ * @ctx: restart context
+ *
+ * Returns 0 with ctx->rs->cred prepared (committed later), -EINVAL for a
+ * malformed record, -EPERM for credentials the restarter could not get.
+ */
+int restore_creds(struct ckpt_ctx *ctx)
+{
+	const struct cred *old = current_cred();
+	struct ckpt_hdr_creds *h;
+	struct group_info *gi;
+	struct cred *new;
+	const u32 *groups;
+	u32 i;
+	int ret;
+
+	h = ckpt_read_obj_var(ctx, CKPT_HDR_CREDS, sizeof(*h));
+	if (IS_ERR(h))
+		return PTR_ERR(h);
+	ret = -EINVAL;
+	if (h->ngroups > CKPT_MAX_GROUPS || h->ngroups > NGROUPS_MAX ||
+	    h->h.len != ALIGN(sizeof(*h) + h->ngroups * 4, 8) ||
+	    (h->securebits & ~SECUREBITS_DEFAULT & ~SECURE_ALL_BITS &
+	     ~SECURE_ALL_LOCKS) ||
+	    (h->cap_inheritable | h->cap_permitted | h->cap_effective |
+	     h->cap_bset | h->cap_ambient) & ~CAP_VALID_MASK) {
+		ckpt_log(ctx, ret, "creds: malformed record");
+		goto out;
+	}
+	ret = -ENOMEM;
+	new = prepare_creds();
+	if (!new)
+		goto out;
+	ret = ckpt_map_ids(ctx, new, h);
+	if (ret)
+		goto out_abort;
+	ret = -ENOMEM;
+	gi = groups_alloc(h->ngroups);
+	if (!gi)
+		goto out_abort;
+	groups = (const u32 *)(h + 1);
+	for (i = 0; i < h->ngroups; i++) {
+		gi->gid[i] = make_kgid(current_user_ns(), groups[i]);
+		if (!gid_valid(gi->gid[i])) {
+			put_group_info(gi);
+			ckpt_log(ctx, -EINVAL, "creds: group not mapped");
+			ret = -EINVAL;
+			goto out_abort;
+		}
+	}
+	sort(gi->gid, gi->ngroups, sizeof(kgid_t), ckpt_gid_cmp, NULL);
+	set_groups(new, gi);
+	put_group_info(gi);
+	new->cap_inheritable.val = h->cap_inheritable;
+	new->cap_permitted.val = h->cap_permitted;
+	new->cap_effective.val = h->cap_effective;
+	new->cap_bset.val = h->cap_bset;
+	new->cap_ambient.val = h->cap_ambient;
+	new->securebits = h->securebits;
+
+	ret = ckpt_check_ids(ctx, old, new);
+	if (!ret)
+		ret = ckpt_check_caps(ctx, old, new);
+	if (ret)
+		goto out_abort;
+	ctx->rs->cred = new;
+	kvfree(h);
+	return 0;
+out_abort:
+	abort_creds(new);
+out:
+	kvfree(h);
+	return ret;
+}
+
+/**
+ * restore_creds_commit() - install the prepared credentials
+ * @ctx: restart context
+ */
+void restore_creds_commit(struct ckpt_ctx *ctx)
+{
+	commit_creds(ctx->rs->cred);
+	ctx->rs->cred = NULL;
+}

@@ -1,1 +1,545 @@
 // SPDX-License-Identifier: GPL-2.0-only
+/*
+ * Image I/O: typed records with a per-type length table enforced before
+ * any allocation, an xxh64 of every byte, page contents written from and
+ * read into the pages themselves, and the log lines of the logfd.
+ */
+#include <linux/checkpoint.h>
+#include <linux/bvec.h>
+#include <linux/uio.h>
+#include <linux/highmem.h>
+#include <linux/slab.h>
+#include <linux/mm.h>
+#include <linux/string.h>
+
+/**
+ * struct ckpt_rec_desc - what a record type may look like
+ * @name:	for log lines
+ * @min_len:	smallest valid ckpt_hdr.len
+ * @max_len:	largest valid ckpt_hdr.len
+ */
+struct ckpt_rec_desc {
+	const char *name;
+	u32 min_len;
+	u32 max_len;
+};
+
+#define CKPT_VARLEN(fixed, var)	ALIGN((u64)(fixed) + (u64)(var), 8)
+#define REC(t, n, s, var) \
+	[CKPT_HDR_##t] = { n, sizeof(s), CKPT_VARLEN(sizeof(s), var) }
+
+static const struct ckpt_rec_desc ckpt_recs[CKPT_HDR_MAX] = {
+	REC(HEADER, "header", struct ckpt_hdr_header, 0),
+	REC(TREE, "tree", struct ckpt_hdr_tree,
+	    CKPT_MAX_TASKS * sizeof(struct ckpt_task_pids)),
+	REC(TASK, "task", struct ckpt_hdr_task, 0),
+	REC(CREDS, "creds", struct ckpt_hdr_creds, CKPT_MAX_GROUPS * 4),
+	REC(RLIMITS, "rlimits", struct ckpt_hdr_rlimits, 0),
+	REC(FS, "fs", struct ckpt_hdr_fs, 2 * CKPT_PATH_MAX),
+	REC(FILE, "file", struct ckpt_hdr_file, CKPT_PATH_MAX),
+	REC(FDTABLE, "fdtable", struct ckpt_hdr_fdtable,
+	    CKPT_MAX_FDS * sizeof(struct ckpt_fd)),
+	REC(SIGHAND, "sighand", struct ckpt_hdr_sighand, 0),
+	REC(SIGNAL, "signal", struct ckpt_hdr_signal,
+	    CKPT_MAX_PENDING * sizeof(struct ckpt_siginfo)),
+	REC(CPU, "cpu", struct ckpt_hdr_cpu, 0),
+	REC(FPU, "fpu", struct ckpt_hdr_fpu, CKPT_FPU_MAX),
+	REC(MM, "mm", struct ckpt_hdr_mm, CKPT_PATH_MAX),
+	REC(VMA, "vma", struct ckpt_hdr_vma, CKPT_PATH_MAX),
+	REC(PAGES, "pages", struct ckpt_hdr_pages,
+	    CKPT_PAGES_MAX * (8 + PAGE_SIZE)),
+	REC(TRAILER, "trailer", struct ckpt_hdr_trailer, 0),
+};
+
+#define CKPT_ASSERT_REC(s) \
+	BUILD_BUG_ON(sizeof(s) % 8 || sizeof(s) < sizeof(struct ckpt_hdr))
+
+/**
+ * ckpt_records_check() - build-time checks of the record layouts
+ *
+ * Every record struct is a multiple of 8 bytes, so payloads that follow
+ * stay aligned, and the table covers every type.
+ */
+void __init ckpt_records_check(void)
+{
+	int i;
+
+	CKPT_ASSERT_REC(struct ckpt_hdr_header);
+	CKPT_ASSERT_REC(struct ckpt_hdr_tree);
+	CKPT_ASSERT_REC(struct ckpt_hdr_task);
+	CKPT_ASSERT_REC(struct ckpt_hdr_creds);
+	CKPT_ASSERT_REC(struct ckpt_hdr_rlimits);
+	CKPT_ASSERT_REC(struct ckpt_hdr_fs);
+	CKPT_ASSERT_REC(struct ckpt_hdr_file);
+	CKPT_ASSERT_REC(struct ckpt_hdr_fdtable);
+	CKPT_ASSERT_REC(struct ckpt_hdr_sighand);
+	CKPT_ASSERT_REC(struct ckpt_hdr_signal);
+	CKPT_ASSERT_REC(struct ckpt_hdr_cpu);
+	CKPT_ASSERT_REC(struct ckpt_hdr_fpu);
+	CKPT_ASSERT_REC(struct ckpt_hdr_mm);
+	CKPT_ASSERT_REC(struct ckpt_hdr_vma);
+	CKPT_ASSERT_REC(struct ckpt_hdr_pages);
+	CKPT_ASSERT_REC(struct ckpt_hdr_trailer);
+	BUILD_BUG_ON(sizeof(struct ckpt_task_pids) % 8);
+	BUILD_BUG_ON(sizeof(struct ckpt_fd) % 8);
+	BUILD_BUG_ON(sizeof(struct ckpt_siginfo) % 8);
+	BUILD_BUG_ON(sizeof(struct ckpt_siginfo) != 8 + sizeof(siginfo_t));
+	BUILD_BUG_ON(CKPT_NSIG != _NSIG);
+	BUILD_BUG_ON(CKPT_RLIM_NLIMITS != RLIM_NLIMITS);
+	BUILD_BUG_ON(sizeof(struct ckpt_hdr_header) != 392);
+	for (i = 1; i < CKPT_HDR_MAX; i++)
+		WARN_ON_ONCE(!ckpt_recs[i].name);
+}
+
+static const char *ckpt_who(struct ckpt_ctx *ctx)
+{
+	return ctx->restart ? "restart" : "checkpoint";
+}
+
+static void ckpt_vlog_file(struct file *logfile, const char *who,
+			   const char *fmt, va_list ap)
+{
+	char *buf;
+	int n;
+
+	buf = kmalloc(256, GFP_KERNEL);
+	if (!buf)
+		return;
+	n = scnprintf(buf, 256, "%s: ", who);
+	n += vscnprintf(buf + n, 256 - n - 1, fmt, ap);
+	buf[n++] = '\n';
+	pr_debug("%.*s", n, buf);
+	if (logfile) {
+		loff_t *ppos = (logfile->f_mode & FMODE_STREAM) ?
+				NULL : &logfile->f_pos;
+
+		kernel_write(logfile, buf, n, ppos);
+	}
+	kfree(buf);
+}
+
+/**
+ * ckpt_log_file() - write one line to a log file
+ * @logfile: the file, or NULL (then the line only goes to pr_debug)
+ * @who: "checkpoint" or "restart"
+ * @fmt: printf format of the line, without the newline
+ *
+ * Lines never carry kernel pointers: only %d/%u/%s/%llx of values the
+ * user gave or can see.
+ */
+void ckpt_log_file(struct file *logfile, const char *who, const char *fmt, ...)
+{
+	va_list ap;
+
+	va_start(ap, fmt);
+	ckpt_vlog_file(logfile, who, fmt, ap);
+	va_end(ap);
+}
+
+/**
+ * ckpt_log() - explain a refusal on the operation's logfd
+ * @ctx: the operation
+ * @err: the errno the operation fails with (0 for information)
+ * @fmt: printf format of the line
+ */
+void ckpt_log(struct ckpt_ctx *ctx, int err, const char *fmt, ...)
+{
+	char line[200];
+	va_list ap;
+
+	va_start(ap, fmt);
+	vscnprintf(line, sizeof(line), fmt, ap);
+	va_end(ap);
+	if (err)
+		ckpt_log_file(ctx->logfile, ckpt_who(ctx), "%s (error %d)",
+			      line, err);
+	else
+		ckpt_log_file(ctx->logfile, ckpt_who(ctx), "%s", line);
+}
+
+/* ---- writing ---------------------------------------------------------- */
+
+static int ckpt_write_iter(struct ckpt_ctx *ctx, struct iov_iter *iter)
+{
+	size_t len = iov_iter_count(iter);
+	ssize_t n;
+
+	while (iov_iter_count(iter)) {
+		n = vfs_iter_write(ctx->file, iter, ctx->ppos, 0);
+		if (n < 0)
+			return n;
+		if (n == 0)
+			return -EIO;
+		if (fatal_signal_pending(current))
+			return -EINTR;
+	}
+	ctx->nbytes += len;
+	return 0;
+}
+
+/**
+ * ckpt_write() - write bytes of the image and add them to the checksum
+ * @ctx: checkpoint context
+ * @buf: kernel buffer
+ * @len: bytes to write
+ *
+ * Returns 0 or a negative errno of the image file.
+ */
+int ckpt_write(struct ckpt_ctx *ctx, const void *buf, size_t len)
+{
+	struct iov_iter iter;
+	struct kvec kv = { .iov_base = (void *)buf, .iov_len = len };
+
+	if (!len)
+		return 0;
+	xxh64_update(&ctx->csum, buf, len);
+	iov_iter_kvec(&iter, ITER_SOURCE, &kv, 1, len);
+	return ckpt_write_iter(ctx, &iter);
+}
+
+static const u8 ckpt_zeroes[8];
+
+/**
+ * ckpt_write_obj_data() - write a record made of a struct and trailing data
+ * @ctx: checkpoint context
+ * @h: the record's struct, starting with its struct ckpt_hdr
+ * @type: CKPT_HDR_* type
+ * @size: size of the struct
+ * @data: variable part, or NULL
+ * @dlen: bytes of @data
+ *
+ * Fills in @h's type and length (padded to 8) and writes struct, data and
+ * padding. Returns 0 or a negative errno.
+ */
+int ckpt_write_obj_data(struct ckpt_ctx *ctx, struct ckpt_hdr *h, u32 type,
+			size_t size, const void *data, size_t dlen)
+{
+	u64 len = CKPT_VARLEN(size, dlen);
+	int ret;
+
+	if (WARN_ON_ONCE(type == 0 || type >= CKPT_HDR_MAX ||
+			 len > ckpt_recs[type].max_len ||
+			 size < ckpt_recs[type].min_len))
+		return -EINVAL;
+	h->type = type;
+	h->len = len;
+	ret = ckpt_write(ctx, h, size);
+	if (!ret)
+		ret = ckpt_write(ctx, data, dlen);
+	if (!ret)
+		ret = ckpt_write(ctx, ckpt_zeroes, len - size - dlen);
+	return ret;
+}
+
+/**
+ * ckpt_write_obj() - write a fixed-size record
+ * @ctx: checkpoint context
+ * @h: the record's struct, starting with its struct ckpt_hdr
+ * @type: CKPT_HDR_* type
+ * @size: size of the struct
+ */
+int ckpt_write_obj(struct ckpt_ctx *ctx, struct ckpt_hdr *h, u32 type,
+		   size_t size)
+{
+	return ckpt_write_obj_data(ctx, h, type, size, NULL, 0);
+}
+
+/**
+ * ckpt_write_pages() - write page contents straight from the pages
+ * @ctx: checkpoint context
+ * @pages: pages, each holding a reference
+ * @nr: number of pages, at most CKPT_PAGES_MAX
+ *
+ * The checksum reads each page once; the write goes from the page itself
+ * (a bio_vec iterator), with no bounce copy.
+ */
+int ckpt_write_pages(struct ckpt_ctx *ctx, struct page **pages,
+		     unsigned int nr)
+{
+	struct bio_vec *bv;
+	struct iov_iter iter;
+	unsigned int i;
+	int ret;
+
+	bv = kmalloc_array(nr, sizeof(*bv), GFP_KERNEL);
+	if (!bv)
+		return -ENOMEM;
+	for (i = 0; i < nr; i++) {
+		void *p = kmap_local_page(pages[i]);
+
+		xxh64_update(&ctx->csum, p, PAGE_SIZE);
+		kunmap_local(p);
+		bvec_set_page(&bv[i], pages[i], PAGE_SIZE, 0);
+	}
+	iov_iter_bvec(&iter, ITER_SOURCE, bv, nr, nr * PAGE_SIZE);
+	ret = ckpt_write_iter(ctx, &iter);
+	kfree(bv);
+	return ret;
+}
+
+/**
+ * ckpt_write_trailer() - end the image with its checksum
+ * @ctx: checkpoint context
+ */
+int ckpt_write_trailer(struct ckpt_ctx *ctx)
+{
+	struct ckpt_hdr_trailer t = {
+		.magic = CKPT_TRAILER_MAGIC,
+		.csum = xxh64_digest(&ctx->csum),
+	};
+
+	return ckpt_write_obj(ctx, &t.h, CKPT_HDR_TRAILER, sizeof(t));
+}
+
+/* ---- reading ---------------------------------------------------------- */
+
+static int ckpt_read_iter(struct ckpt_ctx *ctx, struct iov_iter *iter)
+{
+	size_t len = iov_iter_count(iter);
+	ssize_t n;
+
+	while (iov_iter_count(iter)) {
+		n = vfs_iter_read(ctx->file, iter, ctx->ppos, 0);
+		if (n < 0)
+			return n;
+		if (n == 0) {
+			ckpt_log(ctx, -EINVAL, "image truncated at byte %llu",
+				 ctx->nbytes + len - iov_iter_count(iter));
+			return -EINVAL;
+		}
+		if (fatal_signal_pending(current))
+			return -EINTR;
+	}
+	ctx->nbytes += len;
+	return 0;
+}
+
+/**
+ * ckpt_read() - read bytes of the image and add them to the checksum
+ * @ctx: restart context
+ * @buf: kernel buffer
+ * @len: bytes to read; a short image is -EINVAL
+ */
+int ckpt_read(struct ckpt_ctx *ctx, void *buf, size_t len)
+{
+	struct kvec kv = { .iov_base = buf, .iov_len = len };
+	struct iov_iter iter;
+	int ret;
+
+	if (!len)
+		return 0;
+	iov_iter_kvec(&iter, ITER_DEST, &kv, 1, len);
+	ret = ckpt_read_iter(ctx, &iter);
+	if (!ret)
+		xxh64_update(&ctx->csum, buf, len);
+	return ret;
+}
+
+/**
+ * ckpt_read_hdr() - read the next record header and check its length
+ * @ctx: restart context
+ * @h: filled with the header
+ *
+ * The type must be known and the length within the type's bounds, a
+ * multiple of 8. Returns 0 or -EINVAL (with a log line).
+ */
+int ckpt_read_hdr(struct ckpt_ctx *ctx, struct ckpt_hdr *h)
+{
+	const struct ckpt_rec_desc *d;
+	u64 at = ctx->nbytes;
+	int ret;
+
+	/* what a trailer's checksum must match: every byte before it */
+	ctx->csum_at_hdr = xxh64_digest(&ctx->csum);
+	ret = ckpt_read(ctx, h, sizeof(*h));
+	if (ret)
+		return ret;
+	if (h->type == 0 || h->type >= CKPT_HDR_MAX) {
+		ckpt_log(ctx, -EINVAL, "unknown record type %u at byte %llu",
+			 h->type, at);
+		return -EINVAL;
+	}
+	d = &ckpt_recs[h->type];
+	if (h->len < d->min_len || h->len > d->max_len || h->len % 8) {
+		ckpt_log(ctx, -EINVAL, "%s record at byte %llu: bad length %u",
+			 d->name, at, h->len);
+		return -EINVAL;
+	}
+	return 0;
+}
+
+/**
+ * ckpt_read_payload() - read the rest of a fixed-size record
+ * @ctx: restart context
+ * @h: the header already read
+ * @buf: the record's struct (starting with a struct ckpt_hdr)
+ * @size: size of the struct; the record must be exactly this long
+ */
+int ckpt_read_payload(struct ckpt_ctx *ctx, const struct ckpt_hdr *h,
+		      void *buf, size_t size)
+{
+	if (h->len != size) {
+		ckpt_log(ctx, -EINVAL, "%s record: length %u, expected %zu",
+			 ckpt_recs[h->type].name, h->len, size);
+		return -EINVAL;
+	}
+	memcpy(buf, h, sizeof(*h));
+	return ckpt_read(ctx, buf + sizeof(*h), size - sizeof(*h));
+}
+
+/**
+ * ckpt_read_obj() - read a fixed-size record of a given type
+ * @ctx: restart context
+ * @type: the CKPT_HDR_* type the image must hold next
+ * @buf: the record's struct
+ * @size: its size
+ */
+int ckpt_read_obj(struct ckpt_ctx *ctx, u32 type, void *buf, size_t size)
+{
+	struct ckpt_hdr h;
+	int ret;
+
+	ret = ckpt_read_hdr(ctx, &h);
+	if (ret)
+		return ret;
+	if (h.type != type) {
+		ckpt_log(ctx, -EINVAL, "expected a %s record, found %s",
+			 ckpt_recs[type].name, ckpt_recs[h.type].name);
+		return -EINVAL;
+	}
+	return ckpt_read_payload(ctx, &h, buf, size);
+}
+
+/**
+ * ckpt_read_payload_var() - read a variable-length record into a new buffer
+ * @ctx: restart context
+ * @h: the header already read; its length was bounded by ckpt_read_hdr()
+ * @size: size of the record's fixed struct (at most @h->len)
+ *
+ * Returns a kvmalloc'ed buffer of @h->len bytes holding the whole record,
+ * or an ERR_PTR. Free with kvfree().
+ */
+void *ckpt_read_payload_var(struct ckpt_ctx *ctx, const struct ckpt_hdr *h,
+			    size_t size)
+{
+	void *buf;
+	int ret;
+
+	if (h->len < size)
+		return ERR_PTR(-EINVAL);
+	buf = kvmalloc(h->len, GFP_KERNEL | __GFP_NOWARN);
+	if (!buf)
+		return ERR_PTR(-ENOMEM);
+	memcpy(buf, h, sizeof(*h));
+	ret = ckpt_read(ctx, buf + sizeof(*h), h->len - sizeof(*h));
+	if (ret) {
+		kvfree(buf);
+		return ERR_PTR(ret);
+	}
+	return buf;
+}
+
+/**
+ * ckpt_read_obj_var() - read a variable-length record of a given type
+ * @ctx: restart context
+ * @type: the CKPT_HDR_* type the image must hold next
+ * @size: size of the record's fixed struct
+ */
+void *ckpt_read_obj_var(struct ckpt_ctx *ctx, u32 type, size_t size)
+{
+	struct ckpt_hdr h;
+	int ret;
+
+	ret = ckpt_read_hdr(ctx, &h);
+	if (ret)
+		return ERR_PTR(ret);
+	if (h.type != type) {
+		ckpt_log(ctx, -EINVAL, "expected a %s record, found %s",
+			 ckpt_recs[type].name, ckpt_recs[h.type].name);
+		return ERR_PTR(-EINVAL);
+	}
+	return ckpt_read_payload_var(ctx, &h, size);
+}
+
+/**
+ * ckpt_check_string() - validate a NUL-terminated string inside a record
+ * @rec: the record
+ * @rec_len: its length
+ * @off: offset of the string
+ * @len: its length including the NUL, as the record claims
+ *
+ * Returns the string, or NULL if it does not fit in the record, is empty,
+ * longer than CKPT_PATH_MAX, or not terminated exactly at @len - 1.
+ */
+const char *ckpt_check_string(const void *rec, size_t rec_len, size_t off,
+			      u32 len)
+{
+	const char *s = rec + off;
+
+	if (len == 0 || len > CKPT_PATH_MAX || off > rec_len ||
+	    len > rec_len - off)
+		return NULL;
+	if (strnlen(s, len) != len - 1)
+		return NULL;
+	return s;
+}
+
+/**
+ * ckpt_read_pages() - read page contents straight into the pages
+ * @ctx: restart context
+ * @pages: destination pages
+ * @nr: number of pages
+ */
+int ckpt_read_pages(struct ckpt_ctx *ctx, struct page **pages,
+		    unsigned int nr)
+{
+	struct bio_vec *bv;
+	struct iov_iter iter;
+	unsigned int i;
+	int ret;
+
+	bv = kmalloc_array(nr, sizeof(*bv), GFP_KERNEL);
+	if (!bv)
+		return -ENOMEM;
+	for (i = 0; i < nr; i++)
+		bvec_set_page(&bv[i], pages[i], PAGE_SIZE, 0);
+	iov_iter_bvec(&iter, ITER_DEST, bv, nr, nr * PAGE_SIZE);
+	ret = ckpt_read_iter(ctx, &iter);
+	kfree(bv);
+	if (ret)
+		return ret;
+	for (i = 0; i < nr; i++) {
+		void *p = kmap_local_page(pages[i]);
+
+		xxh64_update(&ctx->csum, p, PAGE_SIZE);
+		kunmap_local(p);
+	}
+	return 0;
+}
+
+/**
+ * ckpt_read_trailer() - verify the trailer whose header was just read
+ * @ctx: restart context
+ * @h: its header
+ *
+ * The checksum covers every byte before the trailer record: ckpt_read_hdr()
+ * took the digest just before hashing the trailer's own header.
+ */
+int ckpt_read_trailer(struct ckpt_ctx *ctx, const struct ckpt_hdr *h)
+{
+	struct ckpt_hdr_trailer t;
+	int ret;
+
+	ret = ckpt_read_payload(ctx, h, &t, sizeof(t));
+	if (ret)
+		return ret;
+	if (t.magic != CKPT_TRAILER_MAGIC) {
+		ckpt_log(ctx, -EINVAL, "bad trailer magic");
+		return -EINVAL;
+	}
+	if (t.csum != ctx->csum_at_hdr) {
+		ckpt_log(ctx, -EINVAL, "checksum mismatch: image is corrupt");
+		return -EINVAL;
+	}
+	return 0;
+}

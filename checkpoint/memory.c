@@ -1,1 +1,811 @@
 // SPDX-License-Identifier: GPL-2.0-only
+/*
+ * Memory: the mm's layout fields, every vma, and page contents.
+ *
+ * Checkpoint never faults a page in: a walk of the page tables
+ * (folio_walk) finds the pages that exist. Private mappings save their
+ * anonymous pages (for a file mapping: the modified ones), shared
+ * anonymous mappings the pages of their shmem object; shared file
+ * mappings save nothing, their contents are the file. Pages are written
+ * from the pages themselves.
+ *
+ * Restart builds a fresh mm, like execve(), and maps every vma at its
+ * recorded address with MAP_FIXED_NOREPLACE, so overlapping records fail.
+ * Page contents are read straight into the restored pages.
+ */
+#include <linux/checkpoint.h>
+#include <linux/mm.h>
+#include <linux/mman.h>
+#include <linux/pagewalk.h>
+#include <linux/pagemap.h>
+#include <linux/shmem_fs.h>
+#include <linux/sched/mm.h>
+#include <linux/sched/signal.h>
+#include <linux/sched/coredump.h>
+#include <linux/mm_inline.h>
+#include <linux/file.h>
+#include <linux/fs_struct.h>
+#include <linux/slab.h>
+#include <linux/vmalloc.h>
+#include <linux/binfmts.h>
+#include <linux/auxvec.h>
+#include <asm/mmu_context.h>
+
+/* vma flags that change what a vma means and that restart cannot redo */
+#define CKPT_VM_REFUSED (VM_IO | VM_PFNMAP | VM_MIXEDMAP | VM_HUGETLB | \
+			 VM_LOCKED | VM_LOCKONFAULT | VM_DONTCOPY | \
+			 VM_WIPEONFORK | VM_UFFD_MISSING | VM_UFFD_WP | \
+			 VM_UFFD_MINOR | VM_SHADOW_STACK)
+
+/* One vma as snapshotted under mmap_lock. */
+struct ckpt_vma {
+	unsigned long start, end, pgoff;
+	vm_flags_t flags;
+	u32 type;
+	struct file *file;
+};
+
+static int ckpt_vma_classify(struct ckpt_ctx *ctx, struct vm_area_struct *vma,
+			     u32 *type)
+{
+	if (ckpt_vma_is_vdso(vma)) {
+		*type = CKPT_VMA_VDSO;
+		return 0;
+	}
+	if (ckpt_vma_is_vvar(vma)) {
+		*type = CKPT_VMA_VVAR;
+		return 0;
+	}
+	if (vma->vm_flags & CKPT_VM_REFUSED) {
+		ckpt_log(ctx, -EOPNOTSUPP,
+			 "vma %lx-%lx: flags %lx not supported yet",
+			 vma->vm_start, vma->vm_end,
+			 vma->vm_flags & CKPT_VM_REFUSED);
+		return -EOPNOTSUPP;
+	}
+	if (vma_is_anonymous(vma)) {
+		*type = CKPT_VMA_ANON;
+		return 0;
+	}
+	if (vma_is_anon_shmem(vma)) {
+		*type = CKPT_VMA_SHARED_ANON;
+		return 0;
+	}
+	if (vma->vm_file && !vma->vm_ops->name) {
+		*type = CKPT_VMA_FILE;
+		return 0;
+	}
+	ckpt_log(ctx, -EOPNOTSUPP, "vma %lx-%lx: special mapping not supported",
+		 vma->vm_start, vma->vm_end);
+	return -EOPNOTSUPP;
+}
+
+static void ckpt_put_vmas(struct ckpt_vma *v, unsigned int nr)
+{
+	unsigned int i;
+
+	for (i = 0; i < nr; i++)
+		if (v[i].file)
+			fput(v[i].file);
+	kvfree(v);
+}
+
+static int ckpt_collect_vmas(struct ckpt_ctx *ctx, struct mm_struct *mm,
+			     struct ckpt_hdr_mm *h, struct ckpt_vma **pv,
+			     unsigned int *pnr)
+{
+	struct vm_area_struct *vma;
+	struct ckpt_vma *v;
+	unsigned int nr = 0, max;
+	int ret = 0;
+	VMA_ITERATOR(vmi, mm, 0);
+
+	mmap_read_lock(mm);
+	max = mm->map_count;
+	if (max > CKPT_MAX_VMAS) {
+		mmap_read_unlock(mm);
+		ckpt_log(ctx, -EOPNOTSUPP, "more than %u vmas", CKPT_MAX_VMAS);
+		return -EOPNOTSUPP;
+	}
+	v = kvcalloc(max ?: 1, sizeof(*v), GFP_KERNEL);
+	if (!v) {
+		mmap_read_unlock(mm);
+		return -ENOMEM;
+	}
+	for_each_vma(vmi, vma) {
+		if (WARN_ON_ONCE(nr >= max)) {
+			ret = -EINVAL;
+			break;
+		}
+		ret = ckpt_vma_classify(ctx, vma, &v[nr].type);
+		if (ret)
+			break;
+		v[nr].start = vma->vm_start;
+		v[nr].end = vma->vm_end;
+		v[nr].pgoff = vma->vm_pgoff;
+		v[nr].flags = vma->vm_flags;
+		if (v[nr].type == CKPT_VMA_FILE ||
+		    v[nr].type == CKPT_VMA_SHARED_ANON)
+			v[nr].file = get_file(vma->vm_file);
+		nr++;
+	}
+
+	h->start_code = mm->start_code;
+	h->end_code = mm->end_code;
+	h->start_data = mm->start_data;
+	h->end_data = mm->end_data;
+	h->start_brk = mm->start_brk;
+	h->brk = mm->brk;
+	h->start_stack = mm->start_stack;
+	spin_lock(&mm->arg_lock);
+	h->arg_start = mm->arg_start;
+	h->arg_end = mm->arg_end;
+	h->env_start = mm->env_start;
+	h->env_end = mm->env_end;
+	spin_unlock(&mm->arg_lock);
+	BUILD_BUG_ON(AT_VECTOR_SIZE > CKPT_AUXV_MAX);
+	h->nr_auxv = AT_VECTOR_SIZE;
+	memcpy(h->auxv, mm->saved_auxv, sizeof(mm->saved_auxv));
+	if (!ret)
+		ret = checkpoint_vdso(ctx, mm, h);
+	mmap_read_unlock(mm);
+	if (ret) {
+		ckpt_put_vmas(v, nr);
+		return ret;
+	}
+	h->nr_vmas = nr;
+	*pv = v;
+	*pnr = nr;
+	return 0;
+}
+
+/*
+ * Collect up to CKPT_PAGES_MAX pages of @v from @addr on, each with a
+ * reference. Returns how many; *next is where to continue.
+ */
+static unsigned int ckpt_grab_pages(struct ckpt_ctx *ctx,
+				    struct mm_struct *mm, struct ckpt_vma *v,
+				    unsigned long addr, unsigned long *next)
+{
+	struct vm_area_struct *vma;
+	unsigned int n = 0;
+
+	mmap_read_lock(mm);
+	vma = vma_lookup(mm, v->start);
+	if (!vma || vma->vm_start != v->start || vma->vm_end != v->end)
+		goto out;
+
+	for (; addr < v->end && n < CKPT_PAGES_MAX; addr += PAGE_SIZE) {
+		struct page *page = NULL;
+
+		if (v->type == CKPT_VMA_SHARED_ANON) {
+			pgoff_t idx = vma->vm_pgoff +
+				      ((addr - vma->vm_start) >> PAGE_SHIFT);
+			struct folio *folio;
+
+			folio = filemap_get_folio(v->file->f_mapping, idx);
+			if (IS_ERR(folio))
+				continue;
+			page = folio_file_page(folio, idx);
+			/* the folio reference is the page's */
+		} else {
+			struct folio_walk fw;
+			struct folio *folio;
+
+			folio = folio_walk_start(&fw, vma, addr, 0);
+			if (!folio)
+				continue;
+			/* a file page never written by the task is the file's */
+			if (v->type == CKPT_VMA_ANON || folio_test_anon(folio)) {
+				page = fw.page;
+				get_page(page);
+			}
+			folio_walk_end(&fw, vma);
+			if (!page)
+				continue;
+		}
+		ctx->pages[n] = page;
+		ctx->addrs[n] = addr;
+		n++;
+	}
+out:
+	mmap_read_unlock(mm);
+	*next = addr;
+	return n;
+}
+
+static int checkpoint_vma_pages(struct ckpt_ctx *ctx, struct mm_struct *mm,
+				struct ckpt_vma *v)
+{
+	unsigned long addr = v->start, next;
+	struct ckpt_hdr_pages h = {};
+	unsigned int n, i;
+	int ret = 0;
+
+	if (v->type == CKPT_VMA_VDSO || v->type == CKPT_VMA_VVAR ||
+	    (v->type == CKPT_VMA_FILE && (v->flags & VM_MAYSHARE)))
+		goto end;
+
+	while (addr < v->end) {
+		n = ckpt_grab_pages(ctx, mm, v, addr, &next);
+		addr = next;
+		if (!n)
+			continue;
+		h.nr_pages = n;
+		ret = ckpt_write_obj_data(ctx, &h.h, CKPT_HDR_PAGES, sizeof(h),
+					  ctx->addrs, n * sizeof(u64));
+		/* the record length counts the pages that follow */
+		if (!ret)
+			ret = ckpt_write_pages(ctx, ctx->pages, n);
+		for (i = 0; i < n; i++)
+			put_page(ctx->pages[i]);
+		if (ret)
+			return ret;
+		cond_resched();
+	}
+end:
+	h.nr_pages = 0;
+	return ckpt_write_obj(ctx, &h.h, CKPT_HDR_PAGES, sizeof(h));
+}
+
+static int checkpoint_vma(struct ckpt_ctx *ctx, struct ckpt_vma *v, char *buf)
+{
+	struct ckpt_hdr_vma h = {};
+	char *path = NULL;
+
+	h.start = v->start;
+	h.end = v->end;
+	h.pgoff = v->pgoff;
+	h.type = v->type;
+	h.prot = (v->flags & VM_READ ? PROT_READ : 0) |
+		 (v->flags & VM_WRITE ? PROT_WRITE : 0) |
+		 (v->flags & VM_EXEC ? PROT_EXEC : 0);
+	if (v->flags & VM_MAYSHARE)
+		h.flags |= CKPT_VMA_F_SHARED;
+	if (v->flags & VM_GROWSDOWN)
+		h.flags |= CKPT_VMA_F_GROWSDOWN;
+	if ((v->flags & VM_MAYSHARE) && (v->flags & VM_MAYWRITE))
+		h.flags |= CKPT_VMA_F_MAYWRITE;
+	if (v->type == CKPT_VMA_FILE) {
+		path = d_path(&v->file->f_path, buf, PATH_MAX);
+		if (IS_ERR(path) || *path != '/' ||
+		    d_unlinked(v->file->f_path.dentry)) {
+			ckpt_log(ctx, -EOPNOTSUPP,
+				 "vma %lx-%lx: mapped file is deleted or unreachable",
+				 v->start, v->end);
+			return -EOPNOTSUPP;
+		}
+		h.path_len = strlen(path) + 1;
+	}
+	return ckpt_write_obj_data(ctx, &h.h, CKPT_HDR_VMA, sizeof(h), path,
+				   h.path_len);
+}
+
+/**
+ * checkpoint_mm() - write the MM record, then each VMA with its pages
+ * @ctx: checkpoint context
+ * @t: the task
+ */
+int checkpoint_mm(struct ckpt_ctx *ctx, struct task_struct *t)
+{
+	struct ckpt_hdr_mm *h;
+	struct mm_struct *mm;
+	struct file *exe;
+	struct ckpt_vma *v = NULL;
+	unsigned int nr = 0, i;
+	char *buf, *exe_path = NULL;
+	int ret;
+
+	mm = get_task_mm(t);
+	if (!mm)
+		return -EINVAL;
+	ret = -ENOMEM;
+	h = kzalloc(sizeof(*h), GFP_KERNEL);
+	buf = kmalloc(PATH_MAX, GFP_KERNEL);
+	if (!h || !buf)
+		goto out;
+	ret = ckpt_collect_vmas(ctx, mm, h, &v, &nr);
+	if (ret)
+		goto out;
+	exe = get_mm_exe_file(mm);
+	if (exe) {
+		exe_path = d_path(&exe->f_path, buf, PATH_MAX);
+		if (IS_ERR(exe_path) || *exe_path != '/' ||
+		    d_unlinked(exe->f_path.dentry)) {
+			fput(exe);
+			ret = -EOPNOTSUPP;
+			ckpt_log(ctx, ret, "executable is deleted or unreachable");
+			goto out;
+		}
+		h->exe_len = strlen(exe_path) + 1;
+		fput(exe);
+	}
+	ret = ckpt_write_obj_data(ctx, &h->h, CKPT_HDR_MM, sizeof(*h),
+				  exe_path, h->exe_len);
+	for (i = 0; i < nr && !ret; i++) {
+		ret = checkpoint_vma(ctx, &v[i], buf);
+		if (!ret)
+			ret = checkpoint_vma_pages(ctx, mm, &v[i]);
+	}
+out:
+	if (v)
+		ckpt_put_vmas(v, nr);
+	kfree(buf);
+	kfree(h);
+	mmput(mm);
+	return ret;
+}
+
+/* ---- restart ------------------------------------------------------------ */
+
+/*
+ * Make @mm current's mm, as exec_mmap() does, and return the previous one
+ * with the task's reference on it; used both to install the fresh mm and
+ * to switch back when a restart fails.
+ */
+static struct mm_struct *ckpt_switch_mm(struct mm_struct *mm, bool fresh)
+{
+	struct task_struct *tsk = current;
+	struct mm_struct *old = tsk->mm, *active_mm;
+
+	sched_mm_cid_before_execve(tsk);
+	down_write(&tsk->signal->exec_update_lock);
+	task_lock(tsk);
+	if (fresh)
+		membarrier_exec_mmap(mm);
+	local_irq_disable();
+	active_mm = tsk->active_mm;
+	tsk->active_mm = mm;
+	tsk->mm = mm;
+	if (fresh)
+		mm_init_cid(mm);
+	if (!IS_ENABLED(CONFIG_ARCH_WANT_IRQS_OFF_ACTIVATE_MM))
+		local_irq_enable();
+	activate_mm(active_mm, mm);
+	if (IS_ENABLED(CONFIG_ARCH_WANT_IRQS_OFF_ACTIVATE_MM))
+		local_irq_enable();
+	if (fresh)
+		lru_gen_add_mm(mm);
+	task_unlock(tsk);
+	if (fresh)
+		lru_gen_use_mm(mm);
+	up_write(&tsk->signal->exec_update_lock);
+	sched_mm_cid_after_execve(tsk);
+	WARN_ON_ONCE(active_mm != old);
+	return old;
+}
+
+static bool ckpt_uaddr_ok(u64 a)
+{
+	return a <= TASK_SIZE;
+}
+
+static int ckpt_check_mm(struct ckpt_ctx *ctx, const struct ckpt_hdr_mm *h)
+{
+	if (!ckpt_uaddr_ok(h->start_code) || !ckpt_uaddr_ok(h->end_code) ||
+	    !ckpt_uaddr_ok(h->start_data) || !ckpt_uaddr_ok(h->end_data) ||
+	    !ckpt_uaddr_ok(h->start_brk) || !ckpt_uaddr_ok(h->brk) ||
+	    !ckpt_uaddr_ok(h->start_stack) || !ckpt_uaddr_ok(h->arg_start) ||
+	    !ckpt_uaddr_ok(h->arg_end) || !ckpt_uaddr_ok(h->env_start) ||
+	    !ckpt_uaddr_ok(h->env_end) || !ckpt_uaddr_ok(h->vdso) ||
+	    h->start_code > h->end_code || h->start_data > h->end_data ||
+	    h->start_brk > h->brk || h->arg_start > h->arg_end ||
+	    h->env_start > h->env_end || h->nr_vmas > CKPT_MAX_VMAS ||
+	    h->nr_auxv > AT_VECTOR_SIZE || h->nr_auxv % 2 || h->__reserved) {
+		ckpt_log(ctx, -EINVAL, "mm: bad record");
+		return -EINVAL;
+	}
+	return 0;
+}
+
+struct ckpt_vma_restore {
+	struct ckpt_hdr_vma *h;
+	unsigned long last;		/* last page address read */
+	bool seen_vdso, seen_vvar;
+	u64 vdso_start, vdso_end, vvar_start, vvar_end;
+};
+
+static int ckpt_map_vma(struct ckpt_ctx *ctx, const struct ckpt_hdr_vma *h,
+			const char *path)
+{
+	unsigned long len = h->end - h->start, addr;
+	unsigned long flags = MAP_FIXED_NOREPLACE;
+	struct file *file = NULL;
+
+	if (h->flags & CKPT_VMA_F_GROWSDOWN)
+		flags |= MAP_GROWSDOWN;
+	switch (h->type) {
+	case CKPT_VMA_ANON:
+		flags |= MAP_PRIVATE | MAP_ANONYMOUS;
+		break;
+	case CKPT_VMA_SHARED_ANON:
+		flags |= MAP_SHARED | MAP_ANONYMOUS;
+		break;
+	case CKPT_VMA_FILE:
+		flags |= (h->flags & CKPT_VMA_F_SHARED) ? MAP_SHARED :
+							   MAP_PRIVATE;
+		file = file_open_root(&ctx->rs->root, path,
+				      ((h->flags & CKPT_VMA_F_MAYWRITE) ?
+				       O_RDWR : O_RDONLY) | O_LARGEFILE, 0);
+		if (IS_ERR(file)) {
+			ckpt_log(ctx, PTR_ERR(file),
+				 "vma %llx: cannot open %s", h->start, path);
+			return PTR_ERR(file);
+		}
+		if (!S_ISREG(file_inode(file)->i_mode)) {
+			fput(file);
+			ckpt_log(ctx, -EINVAL, "vma %llx: %s is not a file",
+				 h->start, path);
+			return -EINVAL;
+		}
+		break;
+	default:
+		return -EINVAL;
+	}
+	addr = vm_mmap(file, h->start, len, h->prot, flags,
+		       file ? h->pgoff << PAGE_SHIFT : 0);
+	if (file)
+		fput(file);
+	if (IS_ERR_VALUE(addr) || addr != h->start) {
+		if (!IS_ERR_VALUE(addr))
+			vm_munmap(addr, len);
+		ckpt_log(ctx, IS_ERR_VALUE(addr) ? (int)addr : -EINVAL,
+			 "vma %llx-%llx: cannot map", h->start, h->end);
+		return IS_ERR_VALUE(addr) ? (int)addr : -EINVAL;
+	}
+	return 0;
+}
+
+static int ckpt_check_vma(struct ckpt_ctx *ctx, const struct ckpt_hdr_vma *h,
+			  u64 prev_end, const char **path)
+{
+	*path = NULL;
+	if (h->type == 0 || h->type >= CKPT_VMA_MAX ||
+	    h->flags & ~CKPT_VMA_F_MASK ||
+	    h->prot & ~(PROT_READ | PROT_WRITE | PROT_EXEC) ||
+	    !PAGE_ALIGNED(h->start) || !PAGE_ALIGNED(h->end) ||
+	    h->start >= h->end || h->end > TASK_SIZE || h->start < prev_end ||
+	    h->pgoff > (ULONG_MAX >> PAGE_SHIFT) -
+		       ((h->end - h->start) >> PAGE_SHIFT))
+		goto bad;
+	if (h->type == CKPT_VMA_FILE) {
+		*path = ckpt_check_string(h, h->h.len, sizeof(*h), h->path_len);
+		if (!*path || (*path)[0] != '/' ||
+		    h->h.len != ALIGN(sizeof(*h) + h->path_len, 8))
+			goto bad;
+	} else if (h->path_len || h->h.len != sizeof(*h)) {
+		goto bad;
+	}
+	if (h->type != CKPT_VMA_FILE && (h->flags & CKPT_VMA_F_MAYWRITE))
+		goto bad;
+	if ((h->type == CKPT_VMA_SHARED_ANON) != !!(h->flags & CKPT_VMA_F_SHARED) &&
+	    h->type != CKPT_VMA_FILE)
+		goto bad;
+	return 0;
+bad:
+	ckpt_log(ctx, -EINVAL, "vma record %llx-%llx: invalid", h->start,
+		 h->end);
+	return -EINVAL;
+}
+
+/* Get the pages at ctx->addrs[0..n) of the just-mapped vma, referenced. */
+static int ckpt_get_restore_pages(struct ckpt_ctx *ctx,
+				  const struct ckpt_hdr_vma *h, unsigned int n)
+{
+	struct mm_struct *mm = current->mm;
+	unsigned int i = 0, j;
+	long got;
+
+	if (h->type == CKPT_VMA_SHARED_ANON) {
+		struct vm_area_struct *vma;
+		struct address_space *mapping;
+		pgoff_t base;
+
+		mmap_read_lock(mm);
+		vma = vma_lookup(mm, h->start);
+		if (!vma || !vma->vm_file) {
+			mmap_read_unlock(mm);
+			return -EINVAL;
+		}
+		mapping = vma->vm_file->f_mapping;
+		base = vma->vm_pgoff;
+		mmap_read_unlock(mm);
+		for (i = 0; i < n; i++) {
+			struct page *page;
+
+			page = shmem_read_mapping_page(mapping, base +
+				((ctx->addrs[i] - h->start) >> PAGE_SHIFT));
+			if (IS_ERR(page)) {
+				for (j = 0; j < i; j++)
+					put_page(ctx->pages[j]);
+				return PTR_ERR(page);
+			}
+			ctx->pages[i] = page;
+		}
+		return 0;
+	}
+
+	/* private: a forced write fault gives each address its own page */
+	while (i < n) {
+		unsigned int run = 1;
+
+		while (i + run < n &&
+		       ctx->addrs[i + run] == ctx->addrs[i] + run * PAGE_SIZE)
+			run++;
+		got = get_user_pages_unlocked(ctx->addrs[i], run,
+					      ctx->pages + i,
+					      FOLL_WRITE | FOLL_FORCE);
+		if (got <= 0) {
+			for (j = 0; j < i; j++)
+				put_page(ctx->pages[j]);
+			return got ? got : -EFAULT;
+		}
+		i += got;
+	}
+	return 0;
+}
+
+static int restore_vma_pages(struct ckpt_ctx *ctx, struct ckpt_vma_restore *r)
+{
+	const struct ckpt_hdr_vma *vh = r->h;
+	bool may_have_pages = vh->type == CKPT_VMA_ANON ||
+			      vh->type == CKPT_VMA_SHARED_ANON ||
+			      (vh->type == CKPT_VMA_FILE &&
+			       !(vh->flags & CKPT_VMA_F_SHARED));
+	struct ckpt_hdr_pages h;
+	unsigned int i;
+	int ret;
+
+	for (;;) {
+		ret = ckpt_read_hdr(ctx, &h.h);
+		if (ret)
+			return ret;
+		if (h.h.type != CKPT_HDR_PAGES) {
+			ckpt_log(ctx, -EINVAL, "vma %llx: expected pages",
+				 vh->start);
+			return -EINVAL;
+		}
+		ret = ckpt_read(ctx, &h.nr_pages, sizeof(h) - sizeof(h.h));
+		if (ret)
+			return ret;
+		if (h.nr_pages > CKPT_PAGES_MAX || h.__reserved ||
+		    h.h.len != sizeof(h) + (u64)h.nr_pages * (8 + PAGE_SIZE) ||
+		    (h.nr_pages && !may_have_pages)) {
+			ckpt_log(ctx, -EINVAL, "vma %llx: bad pages record",
+				 vh->start);
+			return -EINVAL;
+		}
+		if (!h.nr_pages)
+			return 0;
+		ret = ckpt_read(ctx, ctx->addrs, h.nr_pages * sizeof(u64));
+		if (ret)
+			return ret;
+		for (i = 0; i < h.nr_pages; i++) {
+			u64 a = ctx->addrs[i];
+
+			if (!PAGE_ALIGNED(a) || a < vh->start ||
+			    a >= vh->end || (r->last && a <= r->last)) {
+				ckpt_log(ctx, -EINVAL,
+					 "vma %llx: bad page address %llx",
+					 vh->start, a);
+				return -EINVAL;
+			}
+			r->last = a;
+		}
+		ret = ckpt_get_restore_pages(ctx, vh, h.nr_pages);
+		if (ret) {
+			ckpt_log(ctx, ret, "vma %llx: cannot populate",
+				 vh->start);
+			return ret;
+		}
+		ret = ckpt_read_pages(ctx, ctx->pages, h.nr_pages);
+		for (i = 0; i < h.nr_pages; i++) {
+			if (vh->type == CKPT_VMA_SHARED_ANON)
+				set_page_dirty(ctx->pages[i]);
+			put_page(ctx->pages[i]);
+		}
+		if (ret)
+			return ret;
+		cond_resched();
+	}
+}
+
+static int restore_vma(struct ckpt_ctx *ctx, struct ckpt_vma_restore *r,
+		       u64 *prev_end)
+{
+	struct ckpt_hdr_vma *h;
+	const char *path;
+	int ret;
+
+	h = ckpt_read_obj_var(ctx, CKPT_HDR_VMA, sizeof(*h));
+	if (IS_ERR(h))
+		return PTR_ERR(h);
+	ret = ckpt_check_vma(ctx, h, *prev_end, &path);
+	if (ret)
+		goto out;
+	*prev_end = h->end;
+	r->h = h;
+	r->last = 0;
+	if (h->type == CKPT_VMA_VDSO || h->type == CKPT_VMA_VVAR) {
+		bool *seen = h->type == CKPT_VMA_VDSO ? &r->seen_vdso :
+							&r->seen_vvar;
+		if (*seen || h->flags || h->pgoff) {
+			ret = -EINVAL;
+			ckpt_log(ctx, ret, "vdso/vvar record repeated or bad");
+			goto out;
+		}
+		*seen = true;
+		if (h->type == CKPT_VMA_VDSO) {
+			r->vdso_start = h->start;
+			r->vdso_end = h->end;
+		} else {
+			r->vvar_start = h->start;
+			r->vvar_end = h->end;
+		}
+	} else {
+		ret = ckpt_map_vma(ctx, h, path);
+		if (ret)
+			goto out;
+	}
+	ret = restore_vma_pages(ctx, r);
+out:
+	r->h = NULL;
+	kvfree(h);
+	return ret;
+}
+
+/**
+ * restore_mm() - build the image's memory in a fresh mm
+ * @ctx: restart context
+ *
+ * Reads the MM record, every VMA record and its pages. On return (success
+ * or not) current runs on the new mm; ctx->rs->old_mm holds the
+ * restarter's until restore_mm_commit() drops it or restore_mm_abort()
+ * switches back to it.
+ */
+int restore_mm(struct ckpt_ctx *ctx)
+{
+	struct ckpt_rstate *rs = ctx->rs;
+	struct ckpt_vma_restore r = {};
+	struct file *exe = NULL;
+	struct ckpt_hdr_mm *h;
+	struct mm_struct *mm;
+	u64 prev_end = 0;
+	u32 i;
+	int ret;
+
+	h = ckpt_read_obj_var(ctx, CKPT_HDR_MM, sizeof(*h));
+	if (IS_ERR(h))
+		return PTR_ERR(h);
+	ret = ckpt_check_mm(ctx, h);
+	if (ret)
+		goto out;
+	if (h->exe_len) {
+		const char *path = ckpt_check_string(h, h->h.len, sizeof(*h),
+						     h->exe_len);
+
+		ret = -EINVAL;
+		if (!path || path[0] != '/' ||
+		    h->h.len != ALIGN(sizeof(*h) + h->exe_len, 8)) {
+			ckpt_log(ctx, ret, "mm: bad executable path");
+			goto out;
+		}
+		exe = file_open_root(&rs->root, path, O_RDONLY | O_LARGEFILE, 0);
+		if (IS_ERR(exe)) {
+			ret = PTR_ERR(exe);
+			ckpt_log(ctx, ret, "mm: cannot open executable %s", path);
+			goto out;
+		}
+		if (!S_ISREG(file_inode(exe)->i_mode)) {
+			fput(exe);
+			ret = -EINVAL;
+			goto out;
+		}
+	} else if (h->h.len != sizeof(*h)) {
+		ret = -EINVAL;
+		goto out;
+	}
+
+	ret = -ENOMEM;
+	mm = mm_alloc();
+	if (!mm)
+		goto out_exe;
+	mm->task_size = TASK_SIZE;
+	ret = set_mm_exe_file(mm, exe);
+	if (ret) {
+		mmput(mm);
+		goto out_exe;
+	}
+	rs->old_mm = ckpt_switch_mm(mm, true);
+	rs->new_mm = mm;
+	arch_pick_mmap_layout(mm, &current->signal->rlim[RLIMIT_STACK]);
+	if (rs->old_mm)
+		mm->binfmt = rs->old_mm->binfmt;
+
+	for (i = 0; i < h->nr_vmas && !ret; i++)
+		ret = restore_vma(ctx, &r, &prev_end);
+	if (ret)
+		goto out_exe;
+	if (r.seen_vdso != r.seen_vvar || r.seen_vdso != !!h->vdso ||
+	    (h->vdso && r.vdso_start != h->vdso)) {
+		ret = -EINVAL;
+		ckpt_log(ctx, ret, "mm: vdso records do not match");
+		goto out_exe;
+	}
+	if (h->vdso) {
+		if (r.vvar_end != r.vdso_start) {
+			ret = -EINVAL;
+			ckpt_log(ctx, ret, "mm: vvar does not precede the vdso");
+			goto out_exe;
+		}
+		ret = restore_vdso(ctx, h, r.vvar_start, r.vdso_end);
+		if (ret)
+			goto out_exe;
+	}
+
+	mmap_write_lock(mm);
+	mm->start_code = h->start_code;
+	mm->end_code = h->end_code;
+	mm->start_data = h->start_data;
+	mm->end_data = h->end_data;
+	mm->start_brk = h->start_brk;
+	mm->brk = h->brk;
+	mm->start_stack = h->start_stack;
+	spin_lock(&mm->arg_lock);
+	mm->arg_start = h->arg_start;
+	mm->arg_end = h->arg_end;
+	mm->env_start = h->env_start;
+	mm->env_end = h->env_end;
+	spin_unlock(&mm->arg_lock);
+	memset(mm->saved_auxv, 0, sizeof(mm->saved_auxv));
+	memcpy(mm->saved_auxv, h->auxv, h->nr_auxv * sizeof(u64));
+	/* like prctl(PR_SET_MM_AUXV): always terminated */
+	mm->saved_auxv[AT_VECTOR_SIZE - 2] = AT_NULL;
+	mm->saved_auxv[AT_VECTOR_SIZE - 1] = AT_NULL;
+	mmap_write_unlock(mm);
+	ret = 0;
+out_exe:
+	if (exe)
+		fput(exe);
+out:
+	kvfree(h);
+	return ret;
+}
+
+/**
+ * restore_mm_abort() - give the restarter its own mm back
+ * @ctx: restart context
+ */
+void restore_mm_abort(struct ckpt_ctx *ctx)
+{
+	struct ckpt_rstate *rs = ctx->rs;
+	struct mm_struct *new;
+
+	if (!rs || !rs->new_mm)
+		return;
+	new = ckpt_switch_mm(rs->old_mm, false);
+	WARN_ON_ONCE(new != rs->new_mm);
+	mmput(new);
+	rs->new_mm = NULL;
+	rs->old_mm = NULL;
+}
+
+/**
+ * restore_mm_commit() - drop the restarter's mm for good
+ * @ctx: restart context
+ */
+void restore_mm_commit(struct ckpt_ctx *ctx)
+{
+	struct ckpt_rstate *rs = ctx->rs;
+	struct mm_struct *old = rs->old_mm;
+
+	if (!rs->new_mm)
+		return;
+	rs->new_mm = NULL;
+	rs->old_mm = NULL;
+	if (old) {
+		setmax_mm_hiwater_rss(&current->signal->maxrss, old);
+		mm_update_next_owner(old);
+		mmput(old);
+	}
+}

@@ -1,1 +1,384 @@
 // SPDX-License-Identifier: GPL-2.0-only
+/*
+ * checkpoint() and restart(): argument checks, permission checks, the
+ * lifetime of the per-operation context, and the admin sysctl.
+ *
+ * Arguments are checked in a fixed order, which the selftests pin:
+ * unknown flags, the admin sysctl, the image fd, the log fd, then the pid.
+ */
+#include <linux/checkpoint.h>
+#include <linux/syscalls.h>
+#include <linux/file.h>
+#include <linux/sched.h>
+#include <linux/sched/signal.h>
+#include <linux/sched/task.h>
+#include <linux/ptrace.h>
+#include <linux/freezer.h>
+#include <linux/capability.h>
+#include <linux/sysctl.h>
+#include <linux/slab.h>
+#include <linux/vmalloc.h>
+#include <linux/cred.h>
+
+/* 1: unprivileged callers may use both syscalls; 0: only privileged ones */
+int sysctl_ckpt_unpriv_allowed __read_mostly = 1;
+
+static atomic64_t ckpt_last_id = ATOMIC64_INIT(0);
+
+static bool ckpt_capable(void)
+{
+	return capable(CAP_CHECKPOINT_RESTORE) || capable(CAP_SYS_ADMIN);
+}
+
+static int ckpt_check_sysctl(void)
+{
+	if (!READ_ONCE(sysctl_ckpt_unpriv_allowed) && !ckpt_capable())
+		return -EPERM;
+	return 0;
+}
+
+static struct file *ckpt_get_logfile(int logfd, int *err)
+{
+	struct file *file;
+
+	*err = 0;
+	if (logfd == -1)
+		return NULL;
+	file = fget(logfd);
+	if (!file || !(file->f_mode & FMODE_WRITE)) {
+		if (file)
+			fput(file);
+		*err = -EBADF;
+		return NULL;
+	}
+	return file;
+}
+
+static struct ckpt_ctx *ckpt_ctx_alloc(struct file *file,
+				       struct file *logfile,
+				       unsigned long flags, bool restart)
+{
+	struct ckpt_ctx *ctx;
+
+	ctx = kzalloc(sizeof(*ctx), GFP_KERNEL);
+	if (!ctx)
+		return NULL;
+	ctx->pages = kcalloc(CKPT_PAGES_MAX, sizeof(*ctx->pages), GFP_KERNEL);
+	ctx->addrs = kcalloc(CKPT_PAGES_MAX, sizeof(*ctx->addrs), GFP_KERNEL);
+	if (!ctx->pages || !ctx->addrs) {
+		kfree(ctx->pages);
+		kfree(ctx->addrs);
+		kfree(ctx);
+		return NULL;
+	}
+	ctx->file = file;
+	ctx->logfile = logfile;
+	ctx->flags = flags;
+	ctx->restart = restart;
+	if (!(file->f_mode & FMODE_STREAM)) {
+		ctx->pos = file->f_pos;
+		ctx->ppos = &ctx->pos;
+	}
+	xxh64_reset(&ctx->csum, 0);
+	ckpt_objhash_init(&ctx->objhash);
+	return ctx;
+}
+
+static void ckpt_ctx_free(struct ckpt_ctx *ctx)
+{
+	ckpt_objhash_free(&ctx->objhash);
+	if (ctx->task)
+		put_task_struct(ctx->task);
+	kfree(ctx->pages);
+	kfree(ctx->addrs);
+	kfree(ctx);
+}
+
+/*
+ * A checkpoint interrupted by a signal must not be restarted by the
+ * syscall-restart machinery: part of the image is already written.
+ */
+static long ckpt_fix_restart_errno(long ret)
+{
+	if (ret == -ERESTARTSYS || ret == -ERESTARTNOINTR ||
+	    ret == -ERESTARTNOHAND || ret == -ERESTART_RESTARTBLOCK)
+		return -EINTR;
+	return ret;
+}
+
+/*
+ * Writing the image to a pipe or socket whose reader went away raises
+ * SIGPIPE in the writer. checkpoint() reports -EPIPE instead: SIGPIPE is
+ * blocked around the writes (so it cannot kill the caller), and a SIGPIPE
+ * that the image writes raised is dequeued again.
+ */
+static bool ckpt_block_sigpipe(sigset_t *saved)
+{
+	sigset_t blocked;
+	bool was_pending;
+
+	spin_lock_irq(&current->sighand->siglock);
+	was_pending = sigismember(&current->pending.signal, SIGPIPE) ||
+		sigismember(&current->signal->shared_pending.signal, SIGPIPE);
+	*saved = current->blocked;
+	spin_unlock_irq(&current->sighand->siglock);
+	blocked = *saved;
+	sigaddset(&blocked, SIGPIPE);
+	set_current_blocked(&blocked);
+	return was_pending;
+}
+
+static void ckpt_unblock_sigpipe(sigset_t *saved, bool was_pending)
+{
+	if (!was_pending) {
+		kernel_siginfo_t info;
+		enum pid_type type;
+		sigset_t mask;
+
+		siginitsetinv(&mask, sigmask(SIGPIPE));
+		spin_lock_irq(&current->sighand->siglock);
+		while (sigismember(&current->pending.signal, SIGPIPE) ||
+		       sigismember(&current->signal->shared_pending.signal,
+				   SIGPIPE))
+			if (!dequeue_signal(&mask, &info, &type))
+				break;
+		recalc_sigpending();
+		spin_unlock_irq(&current->sighand->siglock);
+	}
+	set_current_blocked(saved);
+}
+
+/*
+ * Cross-task permission, as pidfd_getfd() does it: hold exec_update_lock
+ * so the task cannot exec into new credentials while we check.
+ */
+static int ckpt_may_checkpoint(struct task_struct *t)
+{
+	int ret;
+
+	ret = down_read_killable(&t->signal->exec_update_lock);
+	if (ret)
+		return ret;
+	if (!ptrace_may_access(t, PTRACE_MODE_ATTACH_REALCREDS))
+		ret = -EPERM;
+	else if (t->flags & PF_EXITING)
+		ret = -ESRCH;
+	up_read(&t->signal->exec_update_lock);
+	return ret;
+}
+
+static bool ckpt_task_frozen(struct task_struct *t)
+{
+	return t->frozen || frozen(t);
+}
+
+/**
+ * sys_checkpoint - save a process tree as an image
+ * @pid: root of the tree in the caller's pid namespace; 0 for the caller
+ *       itself (self checkpoint)
+ * @fd: file descriptor open for writing; the image is written at its
+ *      current position, which advances
+ * @flags: %CHECKPOINT_SUBTREE or 0
+ * @logfd: -1, or a file descriptor that receives human-readable lines
+ *         explaining a refusal
+ *
+ * Returns the checkpoint id (> 0) on success. A task restored from a self
+ * checkpoint resumes returning 0 from this call. On error:
+ *
+ * - %EINVAL: @flags has unknown bits;
+ * - %EPERM: kernel.ckpt_unpriv_allowed is 0 and the caller lacks
+ *   CAP_CHECKPOINT_RESTORE/CAP_SYS_ADMIN, or the caller may not
+ *   ptrace-attach to the tree;
+ * - %EBADF: @fd is not open for writing, or @logfd is neither -1 nor open
+ *   for writing;
+ * - %ESRCH: no task @pid;
+ * - %EBUSY: a task of the tree is not frozen by the cgroup freezer;
+ * - %EOPNOTSUPP: the tree holds a resource that cannot be saved yet (a log
+ *   line names it);
+ * - %EINTR: a signal interrupted the checkpoint;
+ * - errors of writing to @fd (%ENOSPC, %EPIPE, ...).
+ *
+ * A failed checkpoint leaves every task as it was.
+ */
+SYSCALL_DEFINE4(checkpoint, pid_t, pid, int, fd, unsigned long, flags,
+		int, logfd)
+{
+	struct task_struct *task = NULL;
+	struct file *logfile;
+	struct ckpt_ctx *ctx;
+	sigset_t saved_blocked;
+	bool sigpipe_pending;
+	struct fd f;
+	long ret;
+
+	if (flags & ~CHECKPOINT_FLAGS_MASK)
+		return -EINVAL;
+	ret = ckpt_check_sysctl();
+	if (ret)
+		return ret;
+
+	f = fdget_pos(fd);
+	if (!fd_file(f))
+		return -EBADF;
+	if (!(fd_file(f)->f_mode & FMODE_WRITE)) {
+		ret = -EBADF;
+		goto out_fdput;
+	}
+	logfile = ckpt_get_logfile(logfd, (int *)&ret);
+	if (ret)
+		goto out_fdput;
+
+	if (pid < 0) {
+		ret = -ESRCH;
+		goto out_logput;
+	}
+	if (pid) {
+		task = find_get_task_by_vpid(pid);
+		if (!task) {
+			ret = -ESRCH;
+			goto out_logput;
+		}
+		ret = ckpt_may_checkpoint(task);
+		if (ret)
+			goto out_put_task;
+		if (!ckpt_task_frozen(task)) {
+			ret = -EBUSY;
+			goto out_put_task;
+		}
+	} else {
+		task = get_task_struct(current);
+	}
+
+	ret = -ENOMEM;
+	ctx = ckpt_ctx_alloc(fd_file(f), logfile, flags, false);
+	if (!ctx)
+		goto out_put_task;
+	ctx->task = task;
+	task = NULL;
+	ctx->id = atomic64_inc_return(&ckpt_last_id);
+
+	sigpipe_pending = ckpt_block_sigpipe(&saved_blocked);
+	ctx->saved_blocked = saved_blocked;
+	ctx->have_saved_blocked = true;
+	ret = ckpt_do_checkpoint(ctx);
+	ckpt_unblock_sigpipe(&saved_blocked, sigpipe_pending);
+	if (!ret) {
+		if (ctx->ppos)
+			fd_file(f)->f_pos = ctx->pos;
+		ret = ctx->id;
+	}
+	ckpt_ctx_free(ctx);
+	ret = ckpt_fix_restart_errno(ret);
+out_put_task:
+	if (task)
+		put_task_struct(task);
+out_logput:
+	if (logfile)
+		fput(logfile);
+out_fdput:
+	fdput_pos(f);
+	return ret;
+}
+
+/**
+ * sys_restart - restore a process tree from an image
+ * @pid: with %RESTART_TASKSELF, 0 or the caller's pid; otherwise 0
+ * @fd: file descriptor open for reading; the image is read from its
+ *      current position and exactly the image's bytes are consumed
+ * @flags: %RESTART_TASKSELF (the caller becomes the single task of the
+ *         image, like execve()); %RESTART_FROZEN is reserved
+ * @logfd: -1, or a file descriptor that receives human-readable lines
+ *         explaining a refusal
+ *
+ * With %RESTART_TASKSELF a successful restart does not return to the
+ * caller: the restored program resumes, seeing 0 from its checkpoint().
+ * On error, before the point of no return, the caller gets:
+ *
+ * - %EINVAL: unknown or reserved @flags, a bad @pid, or a malformed image
+ *   (wrong magic, version, architecture, checksum, or any invalid field);
+ * - %EPERM: kernel.ckpt_unpriv_allowed is 0 and the caller is not
+ *   privileged, or the image asks for credentials, limits or a root the
+ *   caller could not give itself;
+ * - %EBADF: @fd is not open for reading, or @logfd is bad;
+ * - %EOPNOTSUPP: the image needs something not supported yet;
+ * - %ENOMEM, %EINTR, and errors of reading @fd or of reopening files.
+ *
+ * After the point of no return (the commit of the validated state) a
+ * failure kills the caller with SIGKILL.
+ */
+SYSCALL_DEFINE4(restart, pid_t, pid, int, fd, unsigned long, flags,
+		int, logfd)
+{
+	struct file *logfile;
+	struct ckpt_ctx *ctx;
+	struct fd f;
+	long ret;
+
+	if (flags & ~RESTART_FLAGS_MASK)
+		return -EINVAL;
+	if (flags & ~RESTART_FLAGS_SUPPORTED)
+		return -EINVAL;
+	ret = ckpt_check_sysctl();
+	if (ret)
+		return ret;
+
+	f = fdget_pos(fd);
+	if (!fd_file(f))
+		return -EBADF;
+	if (!(fd_file(f)->f_mode & FMODE_READ)) {
+		ret = -EBADF;
+		goto out_fdput;
+	}
+	logfile = ckpt_get_logfile(logfd, (int *)&ret);
+	if (ret)
+		goto out_fdput;
+
+	ret = -EINVAL;
+	if (flags & RESTART_TASKSELF) {
+		if (pid != 0 && pid != task_pid_vnr(current))
+			goto out_logput;
+	} else {
+		if (pid != 0)
+			goto out_logput;
+		ret = -EOPNOTSUPP;
+		ckpt_log_file(logfile, "restart",
+			      "only RESTART_TASKSELF is supported yet");
+		goto out_logput;
+	}
+
+	ret = -ENOMEM;
+	ctx = ckpt_ctx_alloc(fd_file(f), logfile, flags, true);
+	if (!ctx)
+		goto out_logput;
+	ret = ckpt_do_restart(ctx);
+	if (!ret && ctx->ppos)
+		fd_file(f)->f_pos = ctx->pos;
+	ckpt_ctx_free(ctx);
+	ret = ckpt_fix_restart_errno(ret);
+out_logput:
+	if (logfile)
+		fput(logfile);
+out_fdput:
+	fdput_pos(f);
+	return ret;
+}
+
+static struct ctl_table ckpt_sysctls[] = {
+	{
+		.procname	= "ckpt_unpriv_allowed",
+		.data		= &sysctl_ckpt_unpriv_allowed,
+		.maxlen		= sizeof(int),
+		.mode		= 0644,
+		.proc_handler	= proc_dointvec_minmax,
+		.extra1		= SYSCTL_ZERO,
+		.extra2		= SYSCTL_ONE,
+	},
+};
+
+static int __init ckpt_init(void)
+{
+	ckpt_records_check();
+	register_sysctl_init("kernel", ckpt_sysctls);
+	return 0;
+}
+late_initcall(ckpt_init);

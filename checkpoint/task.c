@@ -1,1 +1,229 @@
 // SPDX-License-Identifier: GPL-2.0-only
+/*
+ * Per-task fields: comm, personality, exit signal, the tid and robust
+ * futex list pointers, the rseq registration; and the resource limits.
+ */
+#include <linux/checkpoint.h>
+#include <linux/sched.h>
+#include <linux/sched/signal.h>
+#include <linux/personality.h>
+#include <linux/resource.h>
+#include <linux/rseq.h>
+#include <linux/futex.h>
+#include <linux/capability.h>
+#include <linux/security.h>
+#include <linux/posix-timers.h>
+#include <linux/fs.h>
+#include <linux/string.h>
+
+/**
+ * checkpoint_task() - write the TASK record of @t
+ * @ctx: checkpoint context
+ * @t: the task
+ */
+int checkpoint_task(struct ckpt_ctx *ctx, struct task_struct *t)
+{
+	struct ckpt_hdr_task h = {};
+
+	get_task_comm(h.comm, t);
+	h.personality = t->personality;
+	h.exit_signal = t->exit_signal < 0 ? 0 : t->exit_signal;
+	h.set_child_tid = (unsigned long)t->set_child_tid;
+	h.clear_child_tid = (unsigned long)t->clear_child_tid;
+#ifdef CONFIG_FUTEX
+	h.robust_list = (unsigned long)t->robust_list;
+	h.robust_list_len = t->robust_list ? sizeof(*t->robust_list) : 0;
+#endif
+#ifdef CONFIG_RSEQ
+	h.rseq = (unsigned long)t->rseq;
+	h.rseq_len = t->rseq_len;
+	h.rseq_sig = t->rseq_sig;
+#endif
+	return ckpt_write_obj(ctx, &h.h, CKPT_HDR_TASK, sizeof(h));
+}
+
+static bool ckpt_user_ptr_ok(u64 addr)
+{
+	return addr < TASK_SIZE;
+}
+
+/**
+ * restore_task() - read and validate the TASK record
+ * @ctx: restart context
+ */
+int restore_task(struct ckpt_ctx *ctx)
+{
+	struct ckpt_hdr_task *h = &ctx->rs->task;
+	int ret;
+
+	ret = ckpt_read_obj(ctx, CKPT_HDR_TASK, h, sizeof(*h));
+	if (ret)
+		return ret;
+	ret = -EINVAL;
+	if (strnlen(h->comm, sizeof(h->comm)) == sizeof(h->comm)) {
+		ckpt_log(ctx, ret, "task: comm not terminated");
+		return ret;
+	}
+	if (h->exit_signal >= _NSIG) {
+		ckpt_log(ctx, ret, "task: bad exit signal %u", h->exit_signal);
+		return ret;
+	}
+	if (!ckpt_user_ptr_ok(h->set_child_tid) ||
+	    !ckpt_user_ptr_ok(h->clear_child_tid) ||
+	    !ckpt_user_ptr_ok(h->robust_list)) {
+		ckpt_log(ctx, ret, "task: tid or robust list pointer out of range");
+		return ret;
+	}
+#ifdef CONFIG_FUTEX
+	if (h->robust_list_len != (h->robust_list ?
+				   sizeof(struct robust_list_head) : 0)) {
+		ckpt_log(ctx, ret, "task: bad robust list length");
+		return ret;
+	}
+#else
+	if (h->robust_list || h->robust_list_len)
+		return ret;
+#endif
+	if (h->rseq) {
+#ifdef CONFIG_RSEQ
+		if (!ckpt_user_ptr_ok(h->rseq) ||
+		    !IS_ALIGNED(h->rseq, 32) || h->rseq_len < 32 ||
+		    h->rseq_len > PAGE_SIZE ||
+		    h->rseq + h->rseq_len > TASK_SIZE) {
+			ckpt_log(ctx, ret, "task: bad rseq area");
+			return ret;
+		}
+#else
+		ckpt_log(ctx, -EOPNOTSUPP, "task: rseq needs CONFIG_RSEQ");
+		return -EOPNOTSUPP;
+#endif
+	} else if (h->rseq_len || h->rseq_sig) {
+		ckpt_log(ctx, ret, "task: bad rseq area");
+		return ret;
+	}
+	return 0;
+}
+
+/**
+ * restore_task_commit() - apply the TASK record to current
+ * @ctx: restart context
+ *
+ * The restarter's own tid pointers, robust list and rseq area pointed
+ * into its old mm: they are all replaced, like execve() clears them.
+ */
+void restore_task_commit(struct ckpt_ctx *ctx)
+{
+	struct ckpt_hdr_task *h = &ctx->rs->task;
+
+	set_task_comm(current, h->comm);
+	current->personality = h->personality;
+	current->exit_signal = h->exit_signal;
+	current->set_child_tid = u64_to_user_ptr(h->set_child_tid);
+	current->clear_child_tid = u64_to_user_ptr(h->clear_child_tid);
+#ifdef CONFIG_FUTEX
+	current->robust_list = u64_to_user_ptr(h->robust_list);
+#ifdef CONFIG_COMPAT
+	current->compat_robust_list = NULL;
+#endif
+#endif
+#ifdef CONFIG_RSEQ
+	current->rseq = u64_to_user_ptr(h->rseq);
+	current->rseq_len = h->rseq_len;
+	current->rseq_sig = h->rseq_sig;
+	if (current->rseq)
+		rseq_set_notify_resume(current);
+#endif
+}
+
+/**
+ * checkpoint_rlimits() - write the RLIMITS record of @t
+ * @ctx: checkpoint context
+ * @t: the task
+ */
+int checkpoint_rlimits(struct ckpt_ctx *ctx, struct task_struct *t)
+{
+	struct ckpt_hdr_rlimits h = {};
+	int i;
+
+	h.nr_limits = RLIM_NLIMITS;
+	task_lock(t->group_leader);
+	for (i = 0; i < RLIM_NLIMITS; i++) {
+		struct rlimit *r = &t->signal->rlim[i];
+
+		h.rlim[i].rlim_cur = r->rlim_cur == RLIM_INFINITY ?
+				     ~0ULL : r->rlim_cur;
+		h.rlim[i].rlim_max = r->rlim_max == RLIM_INFINITY ?
+				     ~0ULL : r->rlim_max;
+	}
+	task_unlock(t->group_leader);
+	return ckpt_write_obj(ctx, &h.h, CKPT_HDR_RLIMITS, sizeof(h));
+}
+
+/**
+ * restore_rlimits() - read and check the RLIMITS record
+ * @ctx: restart context
+ *
+ * The rules of setrlimit(): soft <= hard, raising a hard limit needs
+ * CAP_SYS_RESOURCE (of the restarter), RLIMIT_NOFILE within nr_open.
+ */
+int restore_rlimits(struct ckpt_ctx *ctx)
+{
+	struct ckpt_hdr_rlimits h;
+	int i, ret;
+
+	ret = ckpt_read_obj(ctx, CKPT_HDR_RLIMITS, &h, sizeof(h));
+	if (ret)
+		return ret;
+	if (h.nr_limits != RLIM_NLIMITS || h.__reserved) {
+		ckpt_log(ctx, -EINVAL, "rlimits: bad count %u", h.nr_limits);
+		return -EINVAL;
+	}
+	for (i = 0; i < RLIM_NLIMITS; i++) {
+		struct rlimit *new = &ctx->rs->rlim[i];
+		struct rlimit old;
+
+		new->rlim_cur = h.rlim[i].rlim_cur == ~0ULL ?
+				RLIM_INFINITY : h.rlim[i].rlim_cur;
+		new->rlim_max = h.rlim[i].rlim_max == ~0ULL ?
+				RLIM_INFINITY : h.rlim[i].rlim_max;
+		if (new->rlim_cur > new->rlim_max) {
+			ckpt_log(ctx, -EINVAL, "rlimit %d: soft above hard", i);
+			return -EINVAL;
+		}
+		if (i == RLIMIT_NOFILE && new->rlim_max > sysctl_nr_open) {
+			ckpt_log(ctx, -EPERM, "rlimit NOFILE above nr_open");
+			return -EPERM;
+		}
+		task_lock(current->group_leader);
+		old = current->signal->rlim[i];
+		task_unlock(current->group_leader);
+		if (new->rlim_max > old.rlim_max &&
+		    !capable(CAP_SYS_RESOURCE)) {
+			ckpt_log(ctx, -EPERM,
+				 "rlimit %d: raising the hard limit needs CAP_SYS_RESOURCE",
+				 i);
+			return -EPERM;
+		}
+		ret = security_task_setrlimit(current, i, new);
+		if (ret)
+			return ret;
+	}
+	return 0;
+}
+
+/**
+ * restore_rlimits_commit() - apply the checked limits to current
+ * @ctx: restart context
+ */
+void restore_rlimits_commit(struct ckpt_ctx *ctx)
+{
+	int i;
+
+	for (i = 0; i < RLIM_NLIMITS; i++) {
+		task_lock(current->group_leader);
+		current->signal->rlim[i] = ctx->rs->rlim[i];
+		task_unlock(current->group_leader);
+	}
+	if (ctx->rs->rlim[RLIMIT_CPU].rlim_cur != RLIM_INFINITY)
+		update_rlimit_cpu(current, ctx->rs->rlim[RLIMIT_CPU].rlim_cur);
+}

@@ -1,0 +1,235 @@
+/* SPDX-License-Identifier: GPL-2.0-only */
+/*
+ * Checkpoint/restart: kernel-internal interface.
+ *
+ * One struct ckpt_ctx lives for one checkpoint() or restart() call. Every
+ * resource X has a writer checkpoint_X(ctx, ...) and a reader
+ * restore_X(ctx, ...) side by side in the file of that resource. Readers
+ * validate a whole record into kernel memory first, and only then apply it.
+ */
+#ifndef _LINUX_CHECKPOINT_H
+#define _LINUX_CHECKPOINT_H
+
+#include <linux/types.h>
+#include <linux/fs.h>
+#include <linux/path.h>
+#include <linux/signal_types.h>
+#include <linux/resource.h>
+#include <linux/xxhash.h>
+#include <linux/hashtable.h>
+#include <linux/xarray.h>
+#include <uapi/linux/checkpoint.h>
+#include <uapi/linux/checkpoint_hdr.h>
+
+struct cred;
+struct mm_struct;
+struct pt_regs;
+
+/* Flags supported today; the rest of *_FLAGS_MASK is reserved. */
+#define CHECKPOINT_FLAGS_SUPPORTED	(CHECKPOINT_SUBTREE)
+#define RESTART_FLAGS_SUPPORTED		(RESTART_TASKSELF)
+
+enum ckpt_obj_type {
+	CKPT_OBJ_FILE = 1,
+	CKPT_OBJ_MAX
+};
+
+/**
+ * struct ckpt_objhash - shared objects of one operation
+ * @by_ptr:	checkpoint: kernel pointer -> entry, to emit each object once
+ * @by_ref:	restart: objref -> entry
+ * @next_ref:	checkpoint: the next objref to hand out (objrefs start at 1)
+ * @count:	number of entries, bounded by CKPT_MAX_OBJS
+ *
+ * Entries hold a reference on their object (taken by the type's grab op)
+ * until the hash is freed with the context.
+ */
+struct ckpt_objhash {
+	DECLARE_HASHTABLE(by_ptr, 8);
+	struct xarray by_ref;
+	u32 next_ref;
+	u32 count;
+};
+
+#define CKPT_MAX_OBJS	(CKPT_MAX_FDS + 1024)
+
+/* A file descriptor staged for restart, installed at commit time. */
+struct ckpt_fd_slot {
+	unsigned int fd;
+	bool cloexec;
+	struct file *file;	/* NULL: inherited fd the restarter lacks */
+};
+
+/* A pending signal staged for restart. */
+struct ckpt_pending {
+	bool shared;
+	kernel_siginfo_t info;
+};
+
+/**
+ * struct ckpt_rstate - restart: validated state of the task being restored
+ *
+ * Filled by the restore_X() readers, applied by ckpt_restore_commit() only
+ * once the whole image has been read and its checksum verified.
+ */
+struct ckpt_rstate {
+	struct ckpt_hdr_task task;
+	struct cred *cred;
+	struct rlimit rlim[RLIM_NLIMITS];
+	umode_t umask;
+	struct path cwd;
+	struct path root;
+	bool set_root;
+	struct ckpt_fd_slot *fds;
+	unsigned int nr_fds;
+	bool have_fdtable;
+	struct k_sigaction action[_NSIG];
+	sigset_t blocked;
+	unsigned long sas_ss_sp;
+	size_t sas_ss_size;
+	unsigned int sas_ss_flags;
+	struct ckpt_pending *pending;
+	unsigned int nr_pending;
+	struct ckpt_hdr_cpu cpu;
+	void *xstate;
+	unsigned int xstate_size;
+	struct mm_struct *old_mm;	/* the restarter's, kept for undo */
+	struct mm_struct *new_mm;
+	unsigned int stage;		/* CKPT_RS_*: records seen so far */
+};
+
+/**
+ * struct ckpt_ctx - state of one checkpoint() or restart() operation
+ * @file:	the image: written by checkpoint, read by restart
+ * @ppos:	&@pos for a seekable image file, NULL for a stream
+ * @pos:	current position in @file
+ * @logfile:	where human-readable error lines go, or NULL
+ * @flags:	the syscall's flags
+ * @restart:	true for restart(), false for checkpoint()
+ * @id:		checkpoint id (checkpoint) / id from the header (restart)
+ * @csum:	running xxh64 of every image byte so far
+ * @csum_at_hdr: restart: digest before the last record header read
+ * @nbytes:	image bytes so far
+ * @objhash:	shared objects
+ * @task:	checkpoint: the task being saved
+ * @rs:		restart: staged state of the task being restored
+ * @pages:	scratch array of CKPT_PAGES_MAX page pointers
+ * @addrs:	scratch array of CKPT_PAGES_MAX addresses
+ * @saved_blocked: checkpoint: the caller's blocked mask before SIGPIPE was
+ *		blocked around the image writes
+ * @have_saved_blocked: @saved_blocked is valid
+ */
+struct ckpt_ctx {
+	struct file *file;
+	loff_t *ppos;
+	loff_t pos;
+	struct file *logfile;
+	unsigned long flags;
+	bool restart;
+	u64 id;
+	struct xxh64_state csum;
+	u64 csum_at_hdr;
+	u64 nbytes;
+	struct ckpt_objhash objhash;
+	struct task_struct *task;
+	struct ckpt_rstate *rs;
+	struct page **pages;
+	__u64 *addrs;
+	sigset_t saved_blocked;
+	bool have_saved_blocked;
+};
+
+/* image.c: record I/O, checksum, log */
+int ckpt_write(struct ckpt_ctx *ctx, const void *buf, size_t len);
+int ckpt_write_obj(struct ckpt_ctx *ctx, struct ckpt_hdr *h, u32 type,
+		   size_t size);
+int ckpt_write_obj_data(struct ckpt_ctx *ctx, struct ckpt_hdr *h, u32 type,
+			size_t size, const void *data, size_t dlen);
+int ckpt_write_pages(struct ckpt_ctx *ctx, struct page **pages,
+		     unsigned int nr);
+int ckpt_write_trailer(struct ckpt_ctx *ctx);
+int ckpt_read(struct ckpt_ctx *ctx, void *buf, size_t len);
+int ckpt_read_hdr(struct ckpt_ctx *ctx, struct ckpt_hdr *h);
+int ckpt_read_payload(struct ckpt_ctx *ctx, const struct ckpt_hdr *h,
+		      void *buf, size_t size);
+int ckpt_read_obj(struct ckpt_ctx *ctx, u32 type, void *buf, size_t size);
+void *ckpt_read_obj_var(struct ckpt_ctx *ctx, u32 type, size_t size);
+void *ckpt_read_payload_var(struct ckpt_ctx *ctx, const struct ckpt_hdr *h,
+			    size_t size);
+int ckpt_read_pages(struct ckpt_ctx *ctx, struct page **pages,
+		    unsigned int nr);
+int ckpt_read_trailer(struct ckpt_ctx *ctx, const struct ckpt_hdr *h);
+const char *ckpt_check_string(const void *rec, size_t rec_len, size_t off,
+			      u32 len);
+__printf(3, 4)
+void ckpt_log_file(struct file *logfile, const char *who, const char *fmt, ...);
+__printf(3, 4)
+void ckpt_log(struct ckpt_ctx *ctx, int err, const char *fmt, ...);
+void ckpt_records_check(void);
+
+/* objhash.c */
+void ckpt_objhash_init(struct ckpt_objhash *oh);
+void ckpt_objhash_free(struct ckpt_objhash *oh);
+int ckpt_obj_lookup_add(struct ckpt_ctx *ctx, void *ptr, int type,
+			bool *first);
+int ckpt_obj_insert(struct ckpt_ctx *ctx, void *ptr, u32 objref, int type);
+void *ckpt_obj_fetch(struct ckpt_ctx *ctx, u32 objref, int type);
+
+/* checkpoint.c / restart.c: the drivers */
+long ckpt_do_checkpoint(struct ckpt_ctx *ctx);
+long ckpt_do_restart(struct ckpt_ctx *ctx);
+
+/* task.c */
+int checkpoint_task(struct ckpt_ctx *ctx, struct task_struct *t);
+int restore_task(struct ckpt_ctx *ctx);
+void restore_task_commit(struct ckpt_ctx *ctx);
+int checkpoint_rlimits(struct ckpt_ctx *ctx, struct task_struct *t);
+int restore_rlimits(struct ckpt_ctx *ctx);
+void restore_rlimits_commit(struct ckpt_ctx *ctx);
+
+/* creds.c */
+int checkpoint_creds(struct ckpt_ctx *ctx, struct task_struct *t);
+int restore_creds(struct ckpt_ctx *ctx);
+void restore_creds_commit(struct ckpt_ctx *ctx);
+
+/* files.c */
+int checkpoint_fs(struct ckpt_ctx *ctx, struct task_struct *t);
+int restore_fs(struct ckpt_ctx *ctx);
+void restore_fs_commit(struct ckpt_ctx *ctx);
+int checkpoint_files(struct ckpt_ctx *ctx, struct task_struct *t);
+int restore_file(struct ckpt_ctx *ctx, const struct ckpt_hdr *h);
+int restore_fdtable(struct ckpt_ctx *ctx, const struct ckpt_hdr *h);
+int restore_files_commit(struct ckpt_ctx *ctx);
+
+/* signal.c */
+int checkpoint_sighand(struct ckpt_ctx *ctx, struct task_struct *t);
+int restore_sighand(struct ckpt_ctx *ctx);
+int checkpoint_signal(struct ckpt_ctx *ctx, struct task_struct *t);
+int restore_signal(struct ckpt_ctx *ctx);
+void restore_signal_commit(struct ckpt_ctx *ctx);
+
+/* memory.c */
+int checkpoint_mm(struct ckpt_ctx *ctx, struct task_struct *t);
+int restore_mm(struct ckpt_ctx *ctx);
+void restore_mm_abort(struct ckpt_ctx *ctx);
+void restore_mm_commit(struct ckpt_ctx *ctx);
+
+/* arch: arch/x86/checkpoint/cpu.c */
+int checkpoint_cpu(struct ckpt_ctx *ctx, struct task_struct *t);
+int restore_cpu(struct ckpt_ctx *ctx);
+int checkpoint_fpu(struct ckpt_ctx *ctx, struct task_struct *t);
+int restore_fpu(struct ckpt_ctx *ctx);
+int restore_fpu_load(struct ckpt_ctx *ctx);
+int restore_cpu_commit(struct ckpt_ctx *ctx);
+int ckpt_arch_check_task(struct ckpt_ctx *ctx, struct task_struct *t);
+int checkpoint_vdso(struct ckpt_ctx *ctx, struct mm_struct *mm,
+		    struct ckpt_hdr_mm *h);
+int restore_vdso(struct ckpt_ctx *ctx, const struct ckpt_hdr_mm *h,
+		 u64 vvar_start, u64 vdso_end);
+bool ckpt_vma_is_vdso(struct vm_area_struct *vma);
+bool ckpt_vma_is_vvar(struct vm_area_struct *vma);
+
+/* sys.c */
+extern int sysctl_ckpt_unpriv_allowed;
+
+#endif /* _LINUX_CHECKPOINT_H */

@@ -1,1 +1,395 @@
 // SPDX-License-Identifier: GPL-2.0-only
+/*
+ * x86-64 CPU state: user registers, fs/gs base, FPU/xstate, the vDSO.
+ *
+ * Restored registers are validated like sigreturn does: user selectors
+ * only, canonical user rip/rsp, only the user-changeable rflags bits. FPU
+ * state goes through the kernel's xstate uabi copy helper, which rejects
+ * unsupported features and reserved bits. The task is current, so
+ * registers are set the way sigreturn sets them, never through the ptrace
+ * setters.
+ */
+#include <linux/checkpoint.h>
+#include <linux/sched.h>
+#include <linux/sched/task_stack.h>
+#include <linux/mm.h>
+#include <linux/slab.h>
+#include <linux/vmalloc.h>
+#include <linux/regset.h>
+#include <linux/xxhash.h>
+#include <asm/ptrace.h>
+#include <asm/segment.h>
+#include <asm/fsgsbase.h>
+#include <asm/proto.h>
+#include <asm/prctl.h>
+#include <asm/sighandling.h>
+#include <asm/vdso.h>
+#include <asm/fpu/api.h>
+#include <asm/fpu/regset.h>
+#include <asm/fpu/xstate.h>
+#include <asm/fpu/signal.h>
+#include "../kernel/fpu/internal.h"
+#include "../kernel/fpu/context.h"
+#include "../kernel/fpu/xstate.h"
+
+#define CKPT_USER_EFLAGS	(FIX_EFLAGS | X86_EFLAGS_ID)
+
+/**
+ * ckpt_arch_check_task() - refuse x86 state that cannot be saved yet
+ * @ctx: checkpoint context
+ * @t: the task
+ */
+int ckpt_arch_check_task(struct ckpt_ctx *ctx, struct task_struct *t)
+{
+	struct pt_regs *regs = task_pt_regs(t);
+	unsigned short fsindex, gsindex;
+
+	if (!user_64bit_mode(regs) || test_tsk_thread_flag(t, TIF_ADDR32)) {
+		ckpt_log(ctx, -EOPNOTSUPP, "32-bit tasks are not supported yet");
+		return -EOPNOTSUPP;
+	}
+	if (test_tsk_thread_flag(t, TIF_IO_BITMAP)) {
+		ckpt_log(ctx, -EOPNOTSUPP, "ioperm() bitmaps are not supported");
+		return -EOPNOTSUPP;
+	}
+#ifdef CONFIG_MODIFY_LDT_SYSCALL
+	if (t->mm && READ_ONCE(t->mm->context.ldt)) {
+		ckpt_log(ctx, -EOPNOTSUPP, "an LDT is not supported");
+		return -EOPNOTSUPP;
+	}
+#endif
+	if (!cpu_feature_enabled(X86_FEATURE_XSAVE)) {
+		ckpt_log(ctx, -EOPNOTSUPP, "CPUs without XSAVE are not supported");
+		return -EOPNOTSUPP;
+	}
+	if (t == current) {
+		savesegment(fs, fsindex);
+		savesegment(gs, gsindex);
+	} else {
+		fsindex = t->thread.fsindex;
+		gsindex = t->thread.gsindex;
+	}
+	if (fsindex || gsindex) {
+		ckpt_log(ctx, -EOPNOTSUPP, "fs/gs selectors are not supported");
+		return -EOPNOTSUPP;
+	}
+	return 0;
+}
+
+/**
+ * checkpoint_cpu() - write the CPU record: user registers, fs/gs base
+ * @ctx: checkpoint context
+ * @t: the task
+ *
+ * For a self checkpoint, rax is recorded as 0: the value the restored
+ * program sees returned from checkpoint().
+ */
+int checkpoint_cpu(struct ckpt_ctx *ctx, struct task_struct *t)
+{
+	struct pt_regs *regs = task_pt_regs(t);
+	struct ckpt_hdr_cpu h = {};
+
+	h.r15 = regs->r15;
+	h.r14 = regs->r14;
+	h.r13 = regs->r13;
+	h.r12 = regs->r12;
+	h.bp = regs->bp;
+	h.bx = regs->bx;
+	h.r11 = regs->r11;
+	h.r10 = regs->r10;
+	h.r9 = regs->r9;
+	h.r8 = regs->r8;
+	h.ax = t == current ? 0 : regs->ax;
+	h.cx = regs->cx;
+	h.dx = regs->dx;
+	h.si = regs->si;
+	h.di = regs->di;
+	h.orig_ax = regs->orig_ax;
+	h.ip = regs->ip;
+	h.cs = regs->cs;
+	h.flags = regs->flags;
+	h.sp = regs->sp;
+	h.ss = regs->ss;
+	h.fs_base = x86_fsbase_read_task(t);
+	h.gs_base = x86_gsbase_read_task(t);
+	if (t == current) {
+		unsigned short sel;
+
+		savesegment(ds, sel);
+		h.ds = sel;
+		savesegment(es, sel);
+		h.es = sel;
+	} else {
+		h.ds = t->thread.ds;
+		h.es = t->thread.es;
+	}
+	return ckpt_write_obj(ctx, &h.h, CKPT_HDR_CPU, sizeof(h));
+}
+
+/**
+ * restore_cpu() - read and validate the CPU record
+ * @ctx: restart context
+ */
+int restore_cpu(struct ckpt_ctx *ctx)
+{
+	struct ckpt_hdr_cpu *h = &ctx->rs->cpu;
+	int ret;
+
+	ret = ckpt_read_obj(ctx, CKPT_HDR_CPU, h, sizeof(*h));
+	if (ret)
+		return ret;
+	if (h->cs != __USER_CS || h->ss != __USER_DS ||
+	    (h->ds && h->ds != __USER_DS) || (h->es && h->es != __USER_DS) ||
+	    h->fs || h->gs) {
+		ckpt_log(ctx, -EINVAL, "cpu: bad segment selectors");
+		return -EINVAL;
+	}
+	if (h->ip >= TASK_SIZE_MAX || h->sp >= TASK_SIZE_MAX ||
+	    h->fs_base >= TASK_SIZE_MAX || h->gs_base >= TASK_SIZE_MAX) {
+		ckpt_log(ctx, -EINVAL, "cpu: non-canonical or kernel address");
+		return -EINVAL;
+	}
+	if ((h->flags & ~CKPT_USER_EFLAGS) !=
+	    (X86_EFLAGS_IF | X86_EFLAGS_FIXED)) {
+		ckpt_log(ctx, -EINVAL, "cpu: privileged rflags bits %llx",
+			 h->flags);
+		return -EINVAL;
+	}
+	if (h->orig_ax != -1ULL && h->orig_ax >= NR_syscalls) {
+		ckpt_log(ctx, -EINVAL, "cpu: bad orig_rax");
+		return -EINVAL;
+	}
+	return 0;
+}
+
+/**
+ * restore_cpu_commit() - load the validated registers into current
+ * @ctx: restart context
+ *
+ * current is in the restart() system call; its return path loads these
+ * registers, and restart() returns 0 into rax.
+ */
+int restore_cpu_commit(struct ckpt_ctx *ctx)
+{
+	struct ckpt_hdr_cpu *h = &ctx->rs->cpu;
+	struct pt_regs *regs = current_pt_regs();
+	long ret;
+
+	regs->r15 = h->r15;
+	regs->r14 = h->r14;
+	regs->r13 = h->r13;
+	regs->r12 = h->r12;
+	regs->bp = h->bp;
+	regs->bx = h->bx;
+	regs->r11 = h->r11;
+	regs->r10 = h->r10;
+	regs->r9 = h->r9;
+	regs->r8 = h->r8;
+	regs->ax = h->ax;
+	regs->cx = h->cx;
+	regs->dx = h->dx;
+	regs->si = h->si;
+	regs->di = h->di;
+	regs->orig_ax = h->orig_ax;
+	regs->ip = h->ip;
+	regs->cs = __USER_CS;
+	regs->flags = h->flags;
+	regs->sp = h->sp;
+	regs->ss = __USER_DS;
+	ret = do_arch_prctl_64(current, ARCH_SET_FS, h->fs_base);
+	if (!ret)
+		ret = do_arch_prctl_64(current, ARCH_SET_GS, h->gs_base);
+	return ret;
+}
+
+/**
+ * checkpoint_fpu() - write the FPU record: the XSAVE buffer, uabi layout
+ * @ctx: checkpoint context
+ * @t: the task
+ */
+int checkpoint_fpu(struct ckpt_ctx *ctx, struct task_struct *t)
+{
+	unsigned int size = fpu_user_cfg.max_size;
+	struct ckpt_hdr_fpu h = {};
+	void *buf;
+	int ret;
+
+	if (size > CKPT_FPU_MAX)
+		return -EOPNOTSUPP;
+	buf = kvzalloc(size, GFP_KERNEL);
+	if (!buf)
+		return -ENOMEM;
+	ret = xstateregs_get(t, NULL, (struct membuf){ .p = buf, .left = size });
+	if (!ret) {
+		h.size = size;
+		ret = ckpt_write_obj_data(ctx, &h.h, CKPT_HDR_FPU, sizeof(h),
+					  buf, size);
+	}
+	kvfree(buf);
+	return ret;
+}
+
+/**
+ * restore_fpu() - read the FPU record into a buffer of this CPU's size
+ * @ctx: restart context
+ *
+ * A smaller image buffer is zero-extended. The XSAVE header is checked
+ * here; restore_fpu_load() has the kernel validate the rest.
+ */
+int restore_fpu(struct ckpt_ctx *ctx)
+{
+	unsigned int max = fpu_user_cfg.max_size;
+	struct xstate_header *xh;
+	struct ckpt_hdr_fpu *h;
+	int ret = -EINVAL;
+
+	h = ckpt_read_obj_var(ctx, CKPT_HDR_FPU, sizeof(*h));
+	if (IS_ERR(h))
+		return PTR_ERR(h);
+	if (h->size > max || h->size < sizeof(struct xregs_state) ||
+	    h->__reserved || h->h.len != ALIGN(sizeof(*h) + h->size, 8)) {
+		ckpt_log(ctx, ret, "fpu: bad size %u (this CPU: %u)", h->size,
+			 max);
+		goto out;
+	}
+	xh = (void *)(h + 1) + offsetof(struct xregs_state, header);
+	if (xh->xfeatures & ~fpu_user_cfg.max_features || xh->xcomp_bv) {
+		ckpt_log(ctx, ret, "fpu: features %llx not supported here",
+			 xh->xfeatures);
+		goto out;
+	}
+	ret = -ENOMEM;
+	ctx->rs->xstate = kvzalloc(max, GFP_KERNEL);
+	if (!ctx->rs->xstate)
+		goto out;
+	memcpy(ctx->rs->xstate, h + 1, h->size);
+	ctx->rs->xstate_size = max;
+	ret = 0;
+out:
+	kvfree(h);
+	return ret;
+}
+
+/**
+ * restore_fpu_load() - load the image's FPU state into current
+ * @ctx: restart context
+ *
+ * The live registers are saved first, so when the kernel's validation
+ * rejects the buffer the caller's state is still intact.
+ */
+int restore_fpu_load(struct ckpt_ctx *ctx)
+{
+	struct fpu *fpu = &current->thread.fpu;
+	int ret;
+
+	fpu_sync_fpstate(fpu);
+	fpregs_lock();
+	ret = copy_uabi_from_kernel_to_xstate(fpu->fpstate, ctx->rs->xstate,
+					      &current->thread.pkru);
+	if (!ret) {
+		__cpu_invalidate_fpregs_state();
+		set_thread_flag(TIF_NEED_FPU_LOAD);
+	}
+	fpregs_unlock();
+	if (ret)
+		ckpt_log(ctx, ret, "fpu: state rejected by the kernel");
+	return ret;
+}
+
+static u64 ckpt_vdso_hash(void)
+{
+	static u64 hash;
+
+	if (!hash)
+		hash = xxh64(vdso_image_64.data, vdso_image_64.size, 0) | 1;
+	return hash;
+}
+
+/**
+ * checkpoint_vdso() - record where the vDSO is and which one it is
+ * @ctx: checkpoint context
+ * @mm: the mm, mmap_lock held
+ * @h: the MM record being filled
+ */
+int checkpoint_vdso(struct ckpt_ctx *ctx, struct mm_struct *mm,
+		    struct ckpt_hdr_mm *h)
+{
+	h->vdso = (unsigned long)mm->context.vdso;
+	if (!h->vdso)
+		return 0;
+	if (mm->context.vdso_image != &vdso_image_64) {
+		ckpt_log(ctx, -EOPNOTSUPP, "only the 64-bit vDSO is supported");
+		return -EOPNOTSUPP;
+	}
+	h->vdso_size = vdso_image_64.size;
+	h->vdso_hash = ckpt_vdso_hash();
+	return 0;
+}
+
+/**
+ * restore_vdso() - map the vDSO and vvar at their recorded addresses
+ * @ctx: restart context
+ * @h: the validated MM record
+ * @vvar_start: start of the VVAR vma record
+ * @vdso_end: end of the VDSO vma record
+ *
+ * glibc caches pointers into the vDSO, so it must come back at the same
+ * address and be the same vDSO: an image from a kernel with another vDSO
+ * is refused.
+ */
+int restore_vdso(struct ckpt_ctx *ctx, const struct ckpt_hdr_mm *h,
+		 u64 vvar_start, u64 vdso_end)
+{
+	const struct vdso_image *image = &vdso_image_64;
+	int ret;
+
+	if (h->vdso_size != image->size || h->vdso_hash != ckpt_vdso_hash()) {
+		ckpt_log(ctx, -EINVAL,
+			 "the image's vDSO differs from this kernel's");
+		return -EINVAL;
+	}
+	if (vdso_end - h->vdso != image->size ||
+	    h->vdso - vvar_start != -image->sym_vvar_start) {
+		ckpt_log(ctx, -EINVAL, "vdso/vvar records have the wrong size");
+		return -EINVAL;
+	}
+	ret = map_vdso_once(image, vvar_start);
+	if (ret) {
+		ckpt_log(ctx, ret, "cannot map the vDSO");
+		return ret;
+	}
+	if ((unsigned long)current->mm->context.vdso != h->vdso) {
+		ckpt_log(ctx, -EINVAL, "vDSO address %llx is taken", h->vdso);
+		return -EINVAL;
+	}
+	return 0;
+}
+
+static const char *ckpt_vma_name(struct vm_area_struct *vma)
+{
+	if (vma->vm_ops && vma->vm_ops->name)
+		return vma->vm_ops->name(vma);
+	return NULL;
+}
+
+/**
+ * ckpt_vma_is_vdso() - is @vma the vDSO text?
+ * @vma: the vma
+ */
+bool ckpt_vma_is_vdso(struct vm_area_struct *vma)
+{
+	const char *name = ckpt_vma_name(vma);
+
+	return name && !strcmp(name, "[vdso]");
+}
+
+/**
+ * ckpt_vma_is_vvar() - is @vma the vDSO data (vvar)?
+ * @vma: the vma
+ */
+bool ckpt_vma_is_vvar(struct vm_area_struct *vma)
+{
+	const char *name = ckpt_vma_name(vma);
+
+	return name && !strcmp(name, "[vvar]");
+}

@@ -1,0 +1,508 @@
+// SPDX-License-Identifier: GPL-2.0
+/*
+ * ckpt-bench - checkpoint() and restart() throughput.
+ *
+ * For each memory size, a forked child fills that much anonymous memory
+ * with non-zero data and checkpoints itself (a) to a tmpfs file, (b) to a
+ * pipe whose reader (the parent) discards the data. The child times the
+ * checkpoint() call alone. References measured in the same child: memcpy
+ * of the same size, and write() of the same bytes to the same kind of
+ * destination. Then a child restarts the tmpfs image with
+ * RESTART_TASKSELF; the restored program reports at once through a pipe
+ * it inherits as fd 100, with a CLOCK_MONOTONIC timestamp, so the parent
+ * gets the time from just before restart() to the restored program
+ * running again.
+ *
+ * Exits 0 if every run worked, 1 otherwise.
+ */
+#define _GNU_SOURCE
+#include <errno.h>
+#include <fcntl.h>
+#include <inttypes.h>
+#include <signal.h>
+#include <stdint.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <time.h>
+#include <unistd.h>
+#include <sys/mman.h>
+#include <sys/syscall.h>
+#include <sys/wait.h>
+#include <linux/checkpoint.h>
+
+#define REPORT_FD	100	/* report pipe of child and restored program */
+#define DEST_FD		101	/* where the child writes its image */
+#define PIPE_SIZE	(1 << 20)
+#define IMG_PATH	"/tmp/ckpt-bench.img"
+#define REF_PATH	"/tmp/ckpt-bench.ref"
+
+enum msg_kind {
+	M_REFS = 1,	/* a: memcpy ns, b: write ns */
+	M_CKPT,		/* a: checkpoint ns, b: image bytes, c: id */
+	M_START,	/* a: timestamp just before restart() */
+	M_RESTORED,	/* a: timestamp in the restored program */
+	M_VERIFY,	/* a: 1 if the memory came back intact */
+	M_FAIL,		/* a: errno, b: what failed (enum msg_kind) */
+};
+
+struct msg {
+	uint32_t kind;
+	uint32_t __pad;
+	uint64_t a, b, c;
+};
+
+struct result {
+	int ok;
+	uint64_t memcpy_ns, write_ns, ckpt_ns, img_bytes;
+	uint64_t restart_ns;
+	int restart_ok;
+};
+
+static const char *dest_name[] = { "tmpfs", "pipe" };
+
+static uint64_t now_ns(void)
+{
+	struct timespec ts;
+
+	clock_gettime(CLOCK_MONOTONIC, &ts);
+	return (uint64_t)ts.tv_sec * 1000000000ULL + ts.tv_nsec;
+}
+
+static void send_msg(uint32_t kind, uint64_t a, uint64_t b, uint64_t c)
+{
+	struct msg m = { .kind = kind, .a = a, .b = b, .c = c };
+
+	if (write(REPORT_FD, &m, sizeof(m)) != sizeof(m))
+		_exit(3);
+}
+
+static int write_all(int fd, const void *buf, size_t len)
+{
+	const char *p = buf;
+	ssize_t n;
+
+	while (len) {
+		n = write(fd, p, len);
+		if (n < 0) {
+			if (errno == EINTR)
+				continue;
+			return -1;
+		}
+		p += n;
+		len -= n;
+	}
+	return 0;
+}
+
+static inline uint64_t pattern(size_t i)
+{
+	return (i * 0x9e3779b97f4a7c15ULL) | 1;
+}
+
+static void fill(uint64_t *p, size_t words)
+{
+	size_t i;
+
+	for (i = 0; i < words; i++)
+		p[i] = pattern(i);
+}
+
+/* one word per page, and the last one */
+static int intact(const uint64_t *p, size_t words)
+{
+	size_t i;
+
+	for (i = 0; i < words; i += 512)
+		if (p[i] != pattern(i))
+			return 0;
+	return p[words - 1] == pattern(words - 1);
+}
+
+static double mibps(uint64_t bytes, uint64_t ns)
+{
+	if (!ns)
+		return 0;
+	return (double)bytes / 1048576.0 / ((double)ns / 1e9);
+}
+
+/*
+ * The checkpointing child. @dest_fd is already at DEST_FD and the report
+ * pipe at REPORT_FD; nothing else but stdio is open.
+ */
+static void ckpt_child(size_t size, int to_pipe)
+{
+	size_t words = size / 8;
+	uint64_t *buf, *dst, t0, t1, t_memcpy = 0, t_write;
+	long ret;
+	int fd;
+
+	buf = mmap(NULL, size, PROT_READ | PROT_WRITE,
+		   MAP_PRIVATE | MAP_ANONYMOUS, -1, 0);
+	if (buf == MAP_FAILED) {
+		send_msg(M_FAIL, errno, M_REFS, 0);
+		_exit(1);
+	}
+	fill(buf, words);
+
+	/* reference 1: memcpy into memory already faulted in */
+	if (!to_pipe) {
+		dst = mmap(NULL, size, PROT_READ | PROT_WRITE,
+			   MAP_PRIVATE | MAP_ANONYMOUS, -1, 0);
+		if (dst == MAP_FAILED) {
+			send_msg(M_FAIL, errno, M_REFS, 0);
+			_exit(1);
+		}
+		memset(dst, 0x5a, size);
+		t0 = now_ns();
+		memcpy(dst, buf, size);
+		t1 = now_ns();
+		t_memcpy = t1 - t0;
+		if (dst[words / 2] != buf[words / 2])
+			_exit(1);
+		munmap(dst, size);
+	}
+
+	/* reference 2: write() the same bytes to the same destination */
+	if (to_pipe) {
+		fd = DEST_FD;
+	} else {
+		fd = open(REF_PATH, O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC,
+			  0600);
+		if (fd < 0) {
+			send_msg(M_FAIL, errno, M_REFS, 0);
+			_exit(1);
+		}
+	}
+	t0 = now_ns();
+	if (write_all(fd, buf, size)) {
+		send_msg(M_FAIL, errno, M_REFS, 0);
+		_exit(1);
+	}
+	t1 = now_ns();
+	t_write = t1 - t0;
+	if (!to_pipe) {
+		close(fd);
+		unlink(REF_PATH);
+	}
+	send_msg(M_REFS, t_memcpy, t_write, 0);
+
+	/* the measured call */
+	t0 = now_ns();
+	ret = syscall(__NR_checkpoint, 0, DEST_FD, 0, 2);
+	t1 = now_ns();
+
+	if (ret < 0) {
+		send_msg(M_FAIL, errno, M_CKPT, 0);
+		_exit(1);
+	}
+	if (ret > 0) {
+		off_t end = to_pipe ? 0 : lseek(DEST_FD, 0, SEEK_CUR);
+
+		send_msg(M_CKPT, t1 - t0, end > 0 ? end : 0, ret);
+		_exit(0);
+	}
+
+	/* ret == 0: restarted from the image; report first, then check */
+	send_msg(M_RESTORED, now_ns(), 0, 0);
+	send_msg(M_VERIFY, intact(buf, words), 0, 0);
+	_exit(0);
+}
+
+/* In a child: put @report at REPORT_FD, @dest at DEST_FD, close the rest */
+static int setup_fds(int report, int dest)
+{
+	if (dup2(report, REPORT_FD) < 0)
+		return -1;
+	if (dest >= 0 && dup2(dest, DEST_FD) < 0)
+		return -1;
+	if (close_range(3, REPORT_FD - 1, 0) ||
+	    close_range(dest >= 0 ? DEST_FD + 1 : REPORT_FD + 1, ~0U, 0))
+		return -1;
+	return 0;
+}
+
+/* Read one message; 0 at EOF, -1 on error */
+static int read_msg(int fd, struct msg *m)
+{
+	size_t got = 0;
+	ssize_t n;
+
+	while (got < sizeof(*m)) {
+		n = read(fd, (char *)m + got, sizeof(*m) - got);
+		if (n < 0 && errno == EINTR)
+			continue;
+		if (n < 0)
+			return -1;
+		if (n == 0)
+			return got ? -1 : 0;
+		got += n;
+	}
+	return 1;
+}
+
+static const char *step_name(uint64_t kind)
+{
+	switch (kind) {
+	case M_REFS:
+		return "reference run";
+	case M_CKPT:
+		return "checkpoint()";
+	case M_START:
+		return "restart()";
+	default:
+		return "?";
+	}
+}
+
+static int wait_child(pid_t pid, const char *what)
+{
+	int status;
+
+	while (waitpid(pid, &status, 0) < 0)
+		if (errno != EINTR)
+			return -1;
+	if (WIFEXITED(status) && WEXITSTATUS(status) == 0)
+		return 0;
+	if (WIFSIGNALED(status))
+		printf("ckpt-bench: %s killed by signal %d\n", what,
+		       WTERMSIG(status));
+	else
+		printf("ckpt-bench: %s exited with status %d\n", what,
+		       WEXITSTATUS(status));
+	return -1;
+}
+
+/* Checkpoint @size bytes to tmpfs (to_pipe = 0) or to a pipe */
+static int run_ckpt(size_t size, int to_pipe, struct result *r)
+{
+	int rep[2], data[2] = { -1, -1 }, dest = -1, got_ckpt = 0, ret;
+	uint64_t drained = 0;
+	struct msg m;
+	pid_t pid;
+
+	if (pipe2(rep, O_CLOEXEC))
+		return -1;
+	if (to_pipe) {
+		if (pipe2(data, O_CLOEXEC))
+			return -1;
+		fcntl(data[1], F_SETPIPE_SZ, PIPE_SIZE);
+		dest = data[1];
+	} else {
+		dest = open(IMG_PATH, O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC,
+			    0600);
+		if (dest < 0) {
+			printf("ckpt-bench: %s: %s\n", IMG_PATH,
+			       strerror(errno));
+			return -1;
+		}
+	}
+
+	fflush(stdout);
+	pid = fork();
+	if (pid < 0)
+		return -1;
+	if (pid == 0) {
+		if (setup_fds(rep[1], dest))
+			_exit(2);
+		ckpt_child(size, to_pipe);
+		_exit(1);
+	}
+	close(rep[1]);
+	close(dest);
+
+	if (to_pipe) {
+		static char sink[PIPE_SIZE];
+		ssize_t n;
+
+		/* the reference write, then the image, until the child exits */
+		for (;;) {
+			n = read(data[0], sink, sizeof(sink));
+			if (n < 0 && errno == EINTR)
+				continue;
+			if (n <= 0)
+				break;
+			drained += n;
+		}
+		close(data[0]);
+	}
+
+	while ((ret = read_msg(rep[0], &m)) > 0) {
+		switch (m.kind) {
+		case M_REFS:
+			if (!to_pipe)
+				r->memcpy_ns = m.a;
+			r->write_ns = m.b;
+			break;
+		case M_CKPT:
+			r->ckpt_ns = m.a;
+			r->img_bytes = to_pipe ? drained - size : m.b;
+			got_ckpt = 1;
+			break;
+		case M_FAIL:
+			printf("ckpt-bench: %zu MiB to %s: %s failed: %s\n",
+			       size >> 20, dest_name[to_pipe],
+			       step_name(m.b), strerror((int)m.a));
+			break;
+		}
+	}
+	close(rep[0]);
+	if (wait_child(pid, "checkpointing child"))
+		got_ckpt = 0;
+	return got_ckpt ? 0 : -1;
+}
+
+/* Restart the tmpfs image; the time to the restored program's report */
+static int run_restart(size_t size, struct result *r)
+{
+	uint64_t t_start = 0, t_restored = 0;
+	int rep[2], ok = 0, verified = -1, ret;
+	struct msg m;
+	pid_t pid;
+
+	if (pipe2(rep, O_CLOEXEC))
+		return -1;
+	fflush(stdout);
+	pid = fork();
+	if (pid < 0)
+		return -1;
+	if (pid == 0) {
+		int fd;
+
+		if (setup_fds(rep[1], -1))
+			_exit(2);
+		fd = open(IMG_PATH, O_RDONLY | O_CLOEXEC);
+		if (fd < 0) {
+			send_msg(M_FAIL, errno, M_START, 0);
+			_exit(1);
+		}
+		send_msg(M_START, now_ns(), 0, 0);
+		syscall(__NR_restart, 0, fd, RESTART_TASKSELF, 2);
+		send_msg(M_FAIL, errno, M_START, 0);
+		_exit(1);
+	}
+	close(rep[1]);
+
+	while ((ret = read_msg(rep[0], &m)) > 0) {
+		switch (m.kind) {
+		case M_START:
+			t_start = m.a;
+			break;
+		case M_RESTORED:
+			t_restored = m.a;
+			ok = 1;
+			break;
+		case M_VERIFY:
+			verified = (int)m.a;
+			break;
+		case M_FAIL:
+			printf("ckpt-bench: %zu MiB: %s failed: %s\n",
+			       size >> 20, step_name(m.b),
+			       strerror((int)m.a));
+			break;
+		}
+	}
+	close(rep[0]);
+	if (wait_child(pid, "restarting child"))
+		ok = 0;
+	if (ok && verified != 1) {
+		printf("ckpt-bench: %zu MiB: the restored memory is %s\n",
+		       size >> 20, verified == 0 ? "corrupt" : "unchecked");
+		ok = 0;
+	}
+	if (ok && t_restored >= t_start) {
+		r->restart_ns = t_restored - t_start;
+		r->restart_ok = 1;
+		return 0;
+	}
+	return -1;
+}
+
+int main(void)
+{
+	static const size_t sizes_mib[] = { 64, 256 };
+	enum { NSIZES = sizeof(sizes_mib) / sizeof(sizes_mib[0]) };
+	struct result res[NSIZES][2];
+	int i, d, failed = 0;
+
+	memset(res, 0, sizeof(res));
+	signal(SIGPIPE, SIG_IGN);
+	setvbuf(stdout, NULL, _IOLBF, 0);
+
+	printf("ckpt-bench: self checkpoint of a process holding N MiB of anonymous\n"
+	       "memory filled with non-zero data; the child times the checkpoint()\n"
+	       "call alone; MiB/s = N MiB / wall time. Pipe buffers: %d KiB.\n\n",
+	       PIPE_SIZE >> 10);
+
+	for (i = 0; i < NSIZES; i++) {
+		size_t size = sizes_mib[i] << 20;
+
+		for (d = 0; d < 2; d++) {
+			struct result *r = &res[i][d];
+
+			printf("ckpt-bench: %zu MiB -> %s ...\n", sizes_mib[i],
+			       dest_name[d]);
+			if (d == 1)
+				r->memcpy_ns = res[i][0].memcpy_ns;
+			r->ok = run_ckpt(size, d, r) == 0;
+			if (!r->ok) {
+				failed = 1;
+				unlink(IMG_PATH);
+				continue;
+			}
+			if (d == 0) {
+				printf("ckpt-bench: %zu MiB restart from tmpfs ...\n",
+				       sizes_mib[i]);
+				if (run_restart(size, r))
+					failed = 1;
+				unlink(IMG_PATH);
+			}
+		}
+	}
+
+	printf("\ncheckpoint (MiB/s of process memory; write = write() of the same\n"
+	       "bytes to the same destination; memcpy = same size, in memory):\n\n");
+	printf("%6s %-6s %10s %10s %10s %10s %10s %11s\n", "MiB", "dest",
+	       "image MiB", "ckpt", "write", "memcpy", "ckpt/write",
+	       "ckpt/memcpy");
+	for (i = 0; i < NSIZES; i++) {
+		uint64_t size = (uint64_t)sizes_mib[i] << 20;
+
+		for (d = 0; d < 2; d++) {
+			struct result *r = &res[i][d];
+			double c, w, m;
+
+			if (!r->ok) {
+				printf("%6zu %-6s %10s\n", sizes_mib[i],
+				       dest_name[d], "FAILED");
+				continue;
+			}
+			c = mibps(size, r->ckpt_ns);
+			w = mibps(size, r->write_ns);
+			m = mibps(size, r->memcpy_ns);
+			printf("%6zu %-6s %10.1f %10.1f %10.1f %10.1f %10.2f %11.3f\n",
+			       sizes_mib[i], dest_name[d],
+			       r->img_bytes / 1048576.0, c, w, m,
+			       w > 0 ? c / w : 0, m > 0 ? c / m : 0);
+		}
+	}
+
+	printf("\nrestart with RESTART_TASKSELF from the tmpfs image (from just\n"
+	       "before restart() to the restored program running):\n\n");
+	printf("%6s %10s %10s %10s\n", "MiB", "image MiB", "ms", "MiB/s");
+	for (i = 0; i < NSIZES; i++) {
+		struct result *r = &res[i][0];
+		uint64_t size = (uint64_t)sizes_mib[i] << 20;
+
+		if (!r->restart_ok) {
+			printf("%6zu %10s\n", sizes_mib[i], "FAILED");
+			continue;
+		}
+		printf("%6zu %10.1f %10.1f %10.1f\n", sizes_mib[i],
+		       r->img_bytes / 1048576.0, r->restart_ns / 1e6,
+		       mibps(size, r->restart_ns));
+	}
+
+	printf("\nckpt-bench: %s\n", failed ? "FAILED" : "done");
+	return failed;
+}

@@ -1,0 +1,945 @@
+// SPDX-License-Identifier: GPL-2.0
+/*
+ * ckpt - checkpoint/restart coordinator.
+ *
+ *   ckpt info [-f] IMAGE|-          dump an image's records
+ *   ckpt restart [--log FILE] IMAGE|-   become the program saved in IMAGE
+ *   ckpt checkpoint ...             external checkpoint (not yet)
+ */
+#define _GNU_SOURCE
+#include <errno.h>
+#include <fcntl.h>
+#include <getopt.h>
+#include <inttypes.h>
+#include <signal.h>
+#include <stdarg.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <time.h>
+#include <unistd.h>
+#include <sys/mman.h>
+#include <sys/resource.h>
+#include <sys/syscall.h>
+#include <linux/checkpoint.h>
+
+#include "image.h"
+
+static const char *prog = "ckpt";
+
+static void usage(FILE *f)
+{
+	fprintf(f,
+		"usage: %s COMMAND [ARGS]\n"
+		"\n"
+		"  info [-f|--force] IMAGE|-\n"
+		"        print the records of a checkpoint image; -f dumps even\n"
+		"        an image that fails verification\n"
+		"  restart [--log FILE] IMAGE|-\n"
+		"        replace this process by the one saved in IMAGE\n"
+		"        (restart(0, fd, RESTART_TASKSELF, logfd)); kernel log\n"
+		"        lines go to FILE, or to stderr by default\n"
+		"  checkpoint ...\n"
+		"        checkpoint a frozen process tree (not supported yet)\n"
+		"  help\n",
+		prog);
+}
+
+/* ---- ckpt info ------------------------------------------------------ */
+
+struct info {
+	const struct ckpt_image *img;
+	uint32_t page_size;
+	unsigned int nr_records;
+	unsigned int nr_tasks;
+	unsigned int nr_vmas;
+	uint64_t nr_pages;
+	uint64_t trailer_csum;
+	/* the VMA whose PAGES records we are counting */
+	const struct ckpt_hdr_vma *vma;
+	uint64_t vma_pages;
+	char err[256];
+};
+
+static int bad(struct info *in, size_t off, const char *fmt, ...)
+	__attribute__((format(printf, 3, 4)));
+
+static int bad(struct info *in, size_t off, const char *fmt, ...)
+{
+	char msg[200];
+	va_list ap;
+
+	va_start(ap, fmt);
+	vsnprintf(msg, sizeof(msg), fmt, ap);
+	va_end(ap);
+	snprintf(in->err, sizeof(in->err), "record %u at offset %zu: %s",
+		 in->nr_records, off, msg);
+	return -EINVAL;
+}
+
+/* Copy at most @n bytes of @s (up to a NUL) into @dst, escaping oddities */
+static const char *str(char *dst, size_t dlen, const char *s, size_t n)
+{
+	size_t i, o = 0;
+
+	for (i = 0; i < n && s[i] && o + 5 < dlen; i++) {
+		unsigned char c = s[i];
+
+		if (c >= 0x20 && c < 0x7f && c != '\\') {
+			dst[o++] = c;
+		} else {
+			snprintf(dst + o, dlen - o, "\\x%02x", c);
+			o += 4;
+		}
+	}
+	dst[o] = '\0';
+	return dst;
+}
+
+/* A NUL terminated string of exactly @len bytes at @p (len counts NUL) */
+static int check_str(const char *p, uint32_t len)
+{
+	return len >= 1 && p[len - 1] == '\0' &&
+	       strnlen(p, len) == len - 1;
+}
+
+static const char *const sig_names[] = {
+	[SIGHUP] = "HUP", [SIGINT] = "INT", [SIGQUIT] = "QUIT",
+	[SIGILL] = "ILL", [SIGTRAP] = "TRAP", [SIGABRT] = "ABRT",
+	[SIGBUS] = "BUS", [SIGFPE] = "FPE", [SIGKILL] = "KILL",
+	[SIGUSR1] = "USR1", [SIGSEGV] = "SEGV", [SIGUSR2] = "USR2",
+	[SIGPIPE] = "PIPE", [SIGALRM] = "ALRM", [SIGTERM] = "TERM",
+	[SIGSTKFLT] = "STKFLT", [SIGCHLD] = "CHLD", [SIGCONT] = "CONT",
+	[SIGSTOP] = "STOP", [SIGTSTP] = "TSTP", [SIGTTIN] = "TTIN",
+	[SIGTTOU] = "TTOU", [SIGURG] = "URG", [SIGXCPU] = "XCPU",
+	[SIGXFSZ] = "XFSZ", [SIGVTALRM] = "VTALRM", [SIGPROF] = "PROF",
+	[SIGWINCH] = "WINCH", [SIGIO] = "IO", [SIGPWR] = "PWR",
+	[SIGSYS] = "SYS",
+};
+
+static const char *signame(char *buf, size_t len, unsigned int sig)
+{
+	if (sig < sizeof(sig_names) / sizeof(sig_names[0]) && sig_names[sig])
+		snprintf(buf, len, "SIG%s", sig_names[sig]);
+	else
+		snprintf(buf, len, "SIG%u", sig);
+	return buf;
+}
+
+/* "SIGUSR1 SIGUSR2" for a mask (bit n - 1 is signal n) */
+static const char *sigset_str(char *buf, size_t len, uint64_t mask)
+{
+	char name[16];
+	size_t o = 0;
+	int sig;
+
+	buf[0] = '\0';
+	for (sig = 1; sig <= CKPT_NSIG && o + 20 < len; sig++) {
+		if (!(mask & (1ULL << (sig - 1))))
+			continue;
+		o += snprintf(buf + o, len - o, "%s%s", o ? " " : "",
+			      signame(name, sizeof(name), sig));
+	}
+	if (!mask)
+		snprintf(buf, len, "none");
+	return buf;
+}
+
+static void flag_add(char *buf, size_t len, const char *name)
+{
+	size_t o = strlen(buf);
+
+	snprintf(buf + o, len - o, "%s%s", o ? "|" : "", name);
+}
+
+static const char *fflags_str(char *buf, size_t len, uint32_t f)
+{
+	/* kernel f_flags bits (O_LARGEFILE is 0 in 64-bit userspace) */
+	static const struct { uint32_t bit; const char *name; } fl[] = {
+		{ O_CREAT, "O_CREAT" }, { O_EXCL, "O_EXCL" },
+		{ O_NOCTTY, "O_NOCTTY" }, { O_TRUNC, "O_TRUNC" },
+		{ O_APPEND, "O_APPEND" }, { O_NONBLOCK, "O_NONBLOCK" },
+		{ O_DSYNC, "O_DSYNC" }, { FASYNC, "O_ASYNC" },
+		{ O_DIRECT, "O_DIRECT" }, { 0100000, "O_LARGEFILE" },
+		{ O_DIRECTORY, "O_DIRECTORY" }, { O_NOFOLLOW, "O_NOFOLLOW" },
+		{ O_NOATIME, "O_NOATIME" }, { O_CLOEXEC, "O_CLOEXEC" },
+		{ 04000000, "O_SYNC" }, { O_PATH, "O_PATH" },
+		{ __O_TMPFILE, "O_TMPFILE" },
+	};
+	uint32_t rest = f & ~O_ACCMODE;
+	size_t i;
+
+	buf[0] = '\0';
+	switch (f & O_ACCMODE) {
+	case O_RDONLY:
+		flag_add(buf, len, "O_RDONLY");
+		break;
+	case O_WRONLY:
+		flag_add(buf, len, "O_WRONLY");
+		break;
+	case O_RDWR:
+		flag_add(buf, len, "O_RDWR");
+		break;
+	default:
+		flag_add(buf, len, "O_ACCMODE");
+		break;
+	}
+	for (i = 0; i < sizeof(fl) / sizeof(fl[0]); i++) {
+		if (rest & fl[i].bit) {
+			flag_add(buf, len, fl[i].name);
+			rest &= ~fl[i].bit;
+		}
+	}
+	if (rest) {
+		size_t o = strlen(buf);
+
+		snprintf(buf + o, len - o, "|0x%x", rest);
+	}
+	return buf;
+}
+
+static const char *saflags_str(char *buf, size_t len, uint64_t f)
+{
+	static const struct { uint64_t bit; const char *name; } fl[] = {
+		{ SA_NOCLDSTOP, "NOCLDSTOP" }, { SA_NOCLDWAIT, "NOCLDWAIT" },
+		{ SA_SIGINFO, "SIGINFO" }, { SA_ONSTACK, "ONSTACK" },
+		{ SA_RESTART, "RESTART" }, { SA_NODEFER, "NODEFER" },
+		{ SA_RESETHAND, "RESETHAND" }, { 0x04000000, "RESTORER" },
+	};
+	uint64_t rest = f;
+	size_t i;
+
+	buf[0] = '\0';
+	for (i = 0; i < sizeof(fl) / sizeof(fl[0]); i++) {
+		if (rest & fl[i].bit) {
+			flag_add(buf, len, fl[i].name);
+			rest &= ~fl[i].bit;
+		}
+	}
+	if (rest) {
+		size_t o = strlen(buf);
+
+		snprintf(buf + o, len - o, "%s0x%" PRIx64, o ? "|" : "", rest);
+	}
+	if (!buf[0])
+		snprintf(buf, len, "0");
+	return buf;
+}
+
+static const char *lim_str(char *buf, size_t len, uint64_t v)
+{
+	if (v == ~0ULL)
+		snprintf(buf, len, "inf");
+	else
+		snprintf(buf, len, "%" PRIu64, v);
+	return buf;
+}
+
+static const char *size_str(char *buf, size_t len, uint64_t bytes)
+{
+	if (bytes >= 10ULL << 20)
+		snprintf(buf, len, "%.1f MiB", bytes / 1048576.0);
+	else
+		snprintf(buf, len, "%" PRIu64 " KiB", (bytes + 1023) >> 10);
+	return buf;
+}
+
+static int info_header(struct info *in, const struct ckpt_hdr_header *hh,
+		       size_t off)
+{
+	char sys[80], node[80], rel[80], ver[80], mach[80], tbuf[64];
+	time_t t = (time_t)hh->time;
+	struct tm tm;
+
+	if (off != 0)
+		return bad(in, off, "HEADER after the start of the image");
+	if (hh->page_size < 4096 || hh->page_size > (1U << 16) ||
+	    (hh->page_size & (hh->page_size - 1)))
+		return bad(in, off, "bad page size %u", hh->page_size);
+	if (hh->page_size != 4096)
+		return bad(in, off, "page size %u: this tool reads 4096",
+			   hh->page_size);
+	in->page_size = hh->page_size;
+
+	if (gmtime_r(&t, &tm))
+		strftime(tbuf, sizeof(tbuf), "%Y-%m-%d %H:%M:%S UTC", &tm);
+	else
+		snprintf(tbuf, sizeof(tbuf), "?");
+
+	printf("header: format version %u, arch %s (%u), page size %u, checksum %s\n",
+	       hh->version,
+	       hh->arch == CKPT_ARCH_X86_64 ? "x86_64" : "unknown", hh->arch,
+	       hh->page_size,
+	       hh->csum_alg == CKPT_CSUM_XXH64 ? "xxh64" : "unknown");
+	printf("  checkpoint id %" PRIu64 ", flags 0x%" PRIx64 "%s, %u task%s\n",
+	       (uint64_t)hh->ckpt_id, (uint64_t)hh->flags,
+	       (hh->flags & CKPT_IMG_SELF) ? " (self)" : "",
+	       hh->nr_tasks, hh->nr_tasks == 1 ? "" : "s");
+	printf("  taken %s (%" PRId64 ")\n", tbuf, (int64_t)hh->time);
+	printf("  kernel: %s %s %s %s %s\n",
+	       str(sys, sizeof(sys), hh->sysname, sizeof(hh->sysname)),
+	       str(node, sizeof(node), hh->nodename, sizeof(hh->nodename)),
+	       str(rel, sizeof(rel), hh->release, sizeof(hh->release)),
+	       str(ver, sizeof(ver), hh->version_str,
+		   sizeof(hh->version_str)),
+	       str(mach, sizeof(mach), hh->machine, sizeof(hh->machine)));
+	return 0;
+}
+
+static int info_tree(struct info *in, const struct ckpt_hdr_tree *t,
+		     size_t off)
+{
+	const struct ckpt_task_pids *p = (const void *)(t + 1);
+	uint32_t i;
+
+	if (t->nr_tasks > CKPT_MAX_TASKS ||
+	    sizeof(*t) + (size_t)t->nr_tasks * sizeof(*p) > t->h.len)
+		return bad(in, off, "TREE of %u tasks does not fit in %u bytes",
+			   t->nr_tasks, t->h.len);
+	printf("tree: %u task%s\n", t->nr_tasks, t->nr_tasks == 1 ? "" : "s");
+	for (i = 0; i < t->nr_tasks; i++)
+		printf("  pid %d tgid %d ppid %d pgid %d sid %d\n",
+		       p[i].pid, p[i].tgid, p[i].ppid, p[i].pgid, p[i].sid);
+	return 0;
+}
+
+static int info_task(struct info *in, const struct ckpt_hdr_task *t,
+		     size_t off)
+{
+	char comm[80], sig[16];
+
+	in->nr_tasks++;
+	printf("task %u: comm \"%s\", personality 0x%x, exit signal %s\n",
+	       in->nr_tasks, str(comm, sizeof(comm), t->comm, sizeof(t->comm)),
+	       t->personality,
+	       t->exit_signal ? signame(sig, sizeof(sig), t->exit_signal) :
+				"none");
+	printf("  clear_child_tid 0x%" PRIx64 ", robust_list 0x%" PRIx64
+	       " (%" PRIu64 "), rseq 0x%" PRIx64 " (%u bytes, sig 0x%x)\n",
+	       (uint64_t)t->clear_child_tid, (uint64_t)t->robust_list,
+	       (uint64_t)t->robust_list_len, (uint64_t)t->rseq, t->rseq_len,
+	       t->rseq_sig);
+	return 0;
+}
+
+static int info_creds(struct info *in, const struct ckpt_hdr_creds *c,
+		      size_t off)
+{
+	const uint32_t *g = (const void *)(c + 1);
+	uint32_t i;
+
+	if (c->ngroups > CKPT_MAX_GROUPS ||
+	    sizeof(*c) + (size_t)c->ngroups * 4 > c->h.len)
+		return bad(in, off, "CREDS with %u groups does not fit in %u bytes",
+			   c->ngroups, c->h.len);
+	printf("creds: uid %u/%u/%u/%u gid %u/%u/%u/%u (real/eff/saved/fs)\n",
+	       c->uid, c->euid, c->suid, c->fsuid,
+	       c->gid, c->egid, c->sgid, c->fsgid);
+	printf("  caps eff 0x%" PRIx64 " prm 0x%" PRIx64 " inh 0x%" PRIx64
+	       " bnd 0x%" PRIx64 " amb 0x%" PRIx64 ", securebits 0x%x\n",
+	       (uint64_t)c->cap_effective, (uint64_t)c->cap_permitted,
+	       (uint64_t)c->cap_inheritable, (uint64_t)c->cap_bset,
+	       (uint64_t)c->cap_ambient, c->securebits);
+	printf("  groups (%u):", c->ngroups);
+	for (i = 0; i < c->ngroups && i < 16; i++)
+		printf(" %u", g[i]);
+	if (c->ngroups > 16)
+		printf(" ...");
+	printf("\n");
+	return 0;
+}
+
+static const char *const rlim_names[CKPT_RLIM_NLIMITS] = {
+	"CPU", "FSIZE", "DATA", "STACK", "CORE", "RSS", "NPROC", "NOFILE",
+	"MEMLOCK", "AS", "LOCKS", "SIGPENDING", "MSGQUEUE", "NICE", "RTPRIO",
+	"RTTIME",
+};
+
+static int info_rlimits(struct info *in, const struct ckpt_hdr_rlimits *r,
+			size_t off)
+{
+	char line[200], cur[24], max[24];
+	unsigned int i, shown = 0;
+	size_t o;
+
+	if (r->nr_limits > CKPT_RLIM_NLIMITS)
+		return bad(in, off, "RLIMITS with %u limits (at most %u)",
+			   r->nr_limits, CKPT_RLIM_NLIMITS);
+	o = snprintf(line, sizeof(line), "rlimits (cur/max, the unlimited ones left out):");
+	for (i = 0; i < r->nr_limits; i++) {
+		char item[80];
+		int n;
+
+		if (r->rlim[i].rlim_cur == ~0ULL &&
+		    r->rlim[i].rlim_max == ~0ULL)
+			continue;
+		n = snprintf(item, sizeof(item), " %s %s/%s", rlim_names[i],
+			     lim_str(cur, sizeof(cur), r->rlim[i].rlim_cur),
+			     lim_str(max, sizeof(max), r->rlim[i].rlim_max));
+		if (o + n > 78) {
+			printf("%s\n", line);
+			o = snprintf(line, sizeof(line), " ");
+		}
+		o += snprintf(line + o, sizeof(line) - o, "%s", item);
+		shown++;
+	}
+	if (!shown)
+		o += snprintf(line + o, sizeof(line) - o, " none");
+	printf("%s\n", line);
+	return 0;
+}
+
+static int info_fs(struct info *in, const struct ckpt_hdr_fs *f, size_t off)
+{
+	const char *cwd = (const char *)(f + 1);
+	const char *root;
+	char b1[256], b2[256];
+
+	if (f->cwd_len > CKPT_PATH_MAX || f->root_len > CKPT_PATH_MAX ||
+	    sizeof(*f) + (size_t)f->cwd_len + f->root_len > f->h.len)
+		return bad(in, off, "FS paths (%u + %u bytes) do not fit in %u bytes",
+			   f->cwd_len, f->root_len, f->h.len);
+	root = cwd + f->cwd_len;
+	if (!check_str(cwd, f->cwd_len) || !check_str(root, f->root_len))
+		return bad(in, off, "FS path not NUL terminated");
+	printf("fs: cwd \"%s\", root \"%s\", umask %04o\n",
+	       str(b1, sizeof(b1), cwd, f->cwd_len),
+	       str(b2, sizeof(b2), root, f->root_len), f->umask);
+	return 0;
+}
+
+static const char *const file_types[CKPT_FILE_MAX] = {
+	[CKPT_FILE_REG] = "regular",
+	[CKPT_FILE_DIR] = "directory",
+	[CKPT_FILE_CHR] = "chardev",
+	[CKPT_FILE_INHERITED] = "inherited",
+};
+
+static int info_file(struct info *in, const struct ckpt_hdr_file *f,
+		     size_t off)
+{
+	const char *path = (const char *)(f + 1);
+	char fl[200], p[300], extra[64] = "";
+	const char *type = "?";
+
+	if (f->path_len > CKPT_PATH_MAX ||
+	    sizeof(*f) + (size_t)f->path_len > f->h.len)
+		return bad(in, off, "FILE path of %u bytes does not fit in %u bytes",
+			   f->path_len, f->h.len);
+	if (f->path_len && !check_str(path, f->path_len))
+		return bad(in, off, "FILE path not NUL terminated");
+	if (f->type > 0 && f->type < CKPT_FILE_MAX)
+		type = file_types[f->type];
+
+	if (f->type == CKPT_FILE_INHERITED)
+		snprintf(extra, sizeof(extra), ", from restarter's fd %u",
+			 f->inherit_fd);
+	else if (f->type == CKPT_FILE_CHR)
+		snprintf(extra, sizeof(extra), ", dev %u:%u",
+			 (unsigned int)((f->rdev & 0xfff00) >> 8),
+			 (unsigned int)((f->rdev & 0xff) |
+					((f->rdev >> 12) & 0xfff00)));
+	printf("file #%u: %s %s, pos %" PRId64 "%s\n", f->objref, type,
+	       f->path_len ? str(p, sizeof(p), path, f->path_len) : "-",
+	       (int64_t)f->pos, extra);
+	printf("  flags %s\n", fflags_str(fl, sizeof(fl), f->f_flags));
+	return 0;
+}
+
+static int info_fdtable(struct info *in, const struct ckpt_hdr_fdtable *t,
+			size_t off)
+{
+	const struct ckpt_fd *fd = (const void *)(t + 1);
+	uint32_t i;
+
+	if (t->nr_fds > CKPT_MAX_FDS ||
+	    sizeof(*t) + (size_t)t->nr_fds * sizeof(*fd) > t->h.len)
+		return bad(in, off, "FDTABLE of %u fds does not fit in %u bytes",
+			   t->nr_fds, t->h.len);
+	printf("fdtable: %u fd%s\n", t->nr_fds, t->nr_fds == 1 ? "" : "s");
+	for (i = 0; i < t->nr_fds; i++)
+		printf("  fd %u -> file #%u%s\n", fd[i].fd, fd[i].objref,
+		       (fd[i].flags & CKPT_FD_CLOEXEC) ? " (cloexec)" : "");
+	return 0;
+}
+
+static int info_sighand(struct info *in, const struct ckpt_hdr_sighand *s,
+			size_t off)
+{
+	char name[16], fl[128], mask[256];
+	unsigned int i, n = 0;
+
+	if (s->nr_signals > CKPT_NSIG)
+		return bad(in, off, "SIGHAND with %u signals (at most %u)",
+			   s->nr_signals, CKPT_NSIG);
+	for (i = 0; i < s->nr_signals; i++)
+		if (s->action[i].handler != 0)
+			n++;
+	printf("sighand: %u signal%s not at SIG_DFL\n", n, n == 1 ? "" : "s");
+	for (i = 0; i < s->nr_signals; i++) {
+		const struct ckpt_sigaction *a = &s->action[i];
+
+		if (a->handler == 0)
+			continue;
+		signame(name, sizeof(name), i + 1);
+		if (a->handler == 1) {
+			printf("  %-9s ignored\n", name);
+			continue;
+		}
+		printf("  %-9s handler 0x%" PRIx64 " flags %s mask %s\n", name,
+		       (uint64_t)a->handler,
+		       saflags_str(fl, sizeof(fl), a->flags),
+		       sigset_str(mask, sizeof(mask), a->mask));
+	}
+	return 0;
+}
+
+static int info_signal(struct info *in, const struct ckpt_hdr_signal *s,
+		       size_t off)
+{
+	const struct ckpt_siginfo *si = (const void *)(s + 1);
+	char mask[512], name[16];
+	uint32_t i;
+
+	if (s->nr_pending > CKPT_MAX_PENDING ||
+	    sizeof(*s) + (size_t)s->nr_pending * sizeof(*si) > s->h.len)
+		return bad(in, off, "SIGNAL with %u pending does not fit in %u bytes",
+			   s->nr_pending, s->h.len);
+	printf("signal: blocked %s\n",
+	       sigset_str(mask, sizeof(mask), s->blocked));
+	if (s->sas_ss_size || s->sas_ss_sp)
+		printf("  altstack 0x%" PRIx64 " size %" PRIu64 " flags 0x%x\n",
+		       (uint64_t)s->sas_ss_sp, (uint64_t)s->sas_ss_size,
+		       s->sas_ss_flags);
+	else
+		printf("  no altstack\n");
+	printf("  %u pending signal%s", s->nr_pending,
+	       s->nr_pending == 1 ? "" : "s");
+	for (i = 0; i < s->nr_pending && i < 8; i++) {
+		int32_t signo;
+
+		memcpy(&signo, si[i].info, sizeof(signo));
+		printf("%s%s%s", i ? ", " : ": ",
+		       signame(name, sizeof(name), (uint32_t)signo),
+		       (si[i].flags & CKPT_SIGINFO_SHARED) ? " (shared)" : "");
+	}
+	printf("%s\n", s->nr_pending > 8 ? ", ..." : "");
+	return 0;
+}
+
+static int info_cpu(struct info *in, const struct ckpt_hdr_cpu *c, size_t off)
+{
+	printf("cpu: rip 0x%" PRIx64 " rsp 0x%" PRIx64 " rflags 0x%" PRIx64
+	       "\n", (uint64_t)c->ip, (uint64_t)c->sp, (uint64_t)c->flags);
+	printf("  rax 0x%" PRIx64 " orig_rax %" PRId64 " cs 0x%" PRIx64
+	       " ss 0x%" PRIx64 " fs_base 0x%" PRIx64 " gs_base 0x%" PRIx64
+	       "\n", (uint64_t)c->ax, (int64_t)c->orig_ax, (uint64_t)c->cs,
+	       (uint64_t)c->ss, (uint64_t)c->fs_base, (uint64_t)c->gs_base);
+	return 0;
+}
+
+static int info_fpu(struct info *in, const struct ckpt_hdr_fpu *f, size_t off)
+{
+	if (f->size > CKPT_FPU_MAX || sizeof(*f) + (size_t)f->size > f->h.len)
+		return bad(in, off, "FPU state of %u bytes does not fit in %u bytes",
+			   f->size, f->h.len);
+	printf("fpu: %u bytes of xsave state\n", f->size);
+	return 0;
+}
+
+static int info_mm(struct info *in, const struct ckpt_hdr_mm *m, size_t off)
+{
+	const char *exe = (const char *)(m + 1);
+	char p[300];
+
+	if (m->exe_len > CKPT_PATH_MAX ||
+	    sizeof(*m) + (size_t)m->exe_len > m->h.len)
+		return bad(in, off, "MM exe path of %u bytes does not fit in %u bytes",
+			   m->exe_len, m->h.len);
+	if (m->exe_len && !check_str(exe, m->exe_len))
+		return bad(in, off, "MM exe path not NUL terminated");
+	if (m->nr_auxv > CKPT_AUXV_MAX)
+		return bad(in, off, "MM with %u auxv words (at most %u)",
+			   m->nr_auxv, CKPT_AUXV_MAX);
+	printf("mm: exe %s, %u vmas, %u auxv words\n",
+	       m->exe_len ? str(p, sizeof(p), exe, m->exe_len) : "-",
+	       m->nr_vmas, m->nr_auxv);
+	printf("  code 0x%" PRIx64 "-0x%" PRIx64 " data 0x%" PRIx64 "-0x%"
+	       PRIx64 " brk 0x%" PRIx64 "-0x%" PRIx64 "\n",
+	       (uint64_t)m->start_code, (uint64_t)m->end_code,
+	       (uint64_t)m->start_data, (uint64_t)m->end_data,
+	       (uint64_t)m->start_brk, (uint64_t)m->brk);
+	printf("  stack 0x%" PRIx64 " args 0x%" PRIx64 "-0x%" PRIx64
+	       " env 0x%" PRIx64 "-0x%" PRIx64 "\n",
+	       (uint64_t)m->start_stack, (uint64_t)m->arg_start,
+	       (uint64_t)m->arg_end, (uint64_t)m->env_start,
+	       (uint64_t)m->env_end);
+	printf("  vdso 0x%" PRIx64 " (%" PRIu64 " bytes, xxh64 0x%016" PRIx64
+	       ")\n", (uint64_t)m->vdso, (uint64_t)m->vdso_size,
+	       (uint64_t)m->vdso_hash);
+	return 0;
+}
+
+static const char *const vma_types[CKPT_VMA_MAX] = {
+	[CKPT_VMA_ANON] = "anon",
+	[CKPT_VMA_SHARED_ANON] = "shmem",
+	[CKPT_VMA_FILE] = "file",
+	[CKPT_VMA_VDSO] = "vdso",
+	[CKPT_VMA_VVAR] = "vvar",
+};
+
+/* Print the VMA we were counting pages for */
+static void vma_flush(struct info *in, int ended)
+{
+	const struct ckpt_hdr_vma *v = in->vma;
+	const char *path = (const char *)(v + 1);
+	char prot[8], p[300], sz[32], extra[96] = "";
+	const char *type = "?";
+
+	if (!v)
+		return;
+	in->vma = NULL;
+
+	snprintf(prot, sizeof(prot), "%c%c%c%c",
+		 (v->prot & PROT_READ) ? 'r' : '-',
+		 (v->prot & PROT_WRITE) ? 'w' : '-',
+		 (v->prot & PROT_EXEC) ? 'x' : '-',
+		 (v->flags & CKPT_VMA_F_SHARED) ? 's' : 'p');
+	if (v->type > 0 && v->type < CKPT_VMA_MAX)
+		type = vma_types[v->type];
+	if (v->flags & CKPT_VMA_F_GROWSDOWN)
+		strcat(extra, " growsdown");
+	if (v->flags & CKPT_VMA_F_MAYWRITE)
+		strcat(extra, " maywrite");
+	if (v->type == CKPT_VMA_FILE)
+		snprintf(extra + strlen(extra), sizeof(extra) - strlen(extra),
+			 " +0x%" PRIx64, (uint64_t)v->pgoff * in->page_size);
+	if (!ended)
+		strcat(extra, " (no end marker)");
+	printf("  %012" PRIx64 "-%012" PRIx64 " %s %-5s %5" PRIu64
+	       " pages %10s %s%s\n",
+	       (uint64_t)v->start, (uint64_t)v->end, prot, type, in->vma_pages,
+	       size_str(sz, sizeof(sz), in->vma_pages * in->page_size),
+	       v->path_len ? str(p, sizeof(p), path, v->path_len) : "",
+	       extra);
+}
+
+static int info_vma(struct info *in, const struct ckpt_hdr_vma *v, size_t off)
+{
+	const char *path = (const char *)(v + 1);
+
+	if (v->path_len > CKPT_PATH_MAX ||
+	    sizeof(*v) + (size_t)v->path_len > v->h.len)
+		return bad(in, off, "VMA path of %u bytes does not fit in %u bytes",
+			   v->path_len, v->h.len);
+	if (v->path_len && !check_str(path, v->path_len))
+		return bad(in, off, "VMA path not NUL terminated");
+	if (v->end <= v->start)
+		return bad(in, off, "VMA 0x%" PRIx64 "-0x%" PRIx64 " is empty",
+			   (uint64_t)v->start, (uint64_t)v->end);
+	if (!in->nr_vmas)
+		printf("vmas: start-end prot type pages size path\n");
+	in->nr_vmas++;
+	in->vma = v;
+	in->vma_pages = 0;
+	return 0;
+}
+
+static int info_pages(struct info *in, const struct ckpt_hdr_pages *p,
+		      size_t off)
+{
+	const uint64_t *addr = (const void *)(p + 1);
+	const struct ckpt_hdr_vma *v = in->vma;
+	uint32_t i;
+
+	if (p->nr_pages > CKPT_PAGES_MAX ||
+	    sizeof(*p) + (size_t)p->nr_pages * (8 + in->page_size) !=
+	    p->h.len)
+		return bad(in, off, "PAGES record of %u pages has len %u",
+			   p->nr_pages, p->h.len);
+	if (!v)
+		return bad(in, off, "PAGES without a VMA");
+	for (i = 0; i < p->nr_pages; i++) {
+		if (addr[i] < v->start || addr[i] >= v->end ||
+		    addr[i] % in->page_size)
+			return bad(in, off,
+				   "page address 0x%" PRIx64 " outside its vma",
+				   (uint64_t)addr[i]);
+	}
+	in->vma_pages += p->nr_pages;
+	in->nr_pages += p->nr_pages;
+	if (p->nr_pages == 0)
+		vma_flush(in, 1);
+	return 0;
+}
+
+static int info_rec(const struct ckpt_hdr *h, size_t off, void *arg)
+{
+	struct info *in = arg;
+	int ret = 0;
+
+	if (h->type != CKPT_HDR_PAGES)
+		vma_flush(in, 0);
+	if (off != 0 && !in->page_size)
+		return bad(in, off, "the image does not start with a HEADER");
+
+	switch (h->type) {
+	case CKPT_HDR_HEADER:
+		ret = info_header(in, (const void *)h, off);
+		break;
+	case CKPT_HDR_TREE:
+		ret = info_tree(in, (const void *)h, off);
+		break;
+	case CKPT_HDR_TASK:
+		ret = info_task(in, (const void *)h, off);
+		break;
+	case CKPT_HDR_CREDS:
+		ret = info_creds(in, (const void *)h, off);
+		break;
+	case CKPT_HDR_RLIMITS:
+		ret = info_rlimits(in, (const void *)h, off);
+		break;
+	case CKPT_HDR_FS:
+		ret = info_fs(in, (const void *)h, off);
+		break;
+	case CKPT_HDR_FILE:
+		ret = info_file(in, (const void *)h, off);
+		break;
+	case CKPT_HDR_FDTABLE:
+		ret = info_fdtable(in, (const void *)h, off);
+		break;
+	case CKPT_HDR_SIGHAND:
+		ret = info_sighand(in, (const void *)h, off);
+		break;
+	case CKPT_HDR_SIGNAL:
+		ret = info_signal(in, (const void *)h, off);
+		break;
+	case CKPT_HDR_CPU:
+		ret = info_cpu(in, (const void *)h, off);
+		break;
+	case CKPT_HDR_FPU:
+		ret = info_fpu(in, (const void *)h, off);
+		break;
+	case CKPT_HDR_MM:
+		ret = info_mm(in, (const void *)h, off);
+		break;
+	case CKPT_HDR_VMA:
+		ret = info_vma(in, (const void *)h, off);
+		break;
+	case CKPT_HDR_PAGES:
+		ret = info_pages(in, (const void *)h, off);
+		break;
+	case CKPT_HDR_TRAILER:
+		in->trailer_csum = ((const struct ckpt_hdr_trailer *)h)->csum;
+		break;
+	}
+	in->nr_records++;
+	return ret;
+}
+
+static int cmd_info(int argc, char **argv)
+{
+	static const struct option opts[] = {
+		{ "force", no_argument, NULL, 'f' },
+		{ "help", no_argument, NULL, 'h' },
+		{ NULL, 0, NULL, 0 },
+	};
+	struct ckpt_image img;
+	struct info in = { 0 };
+	char verr[256], sz[32];
+	const char *path;
+	int force = 0, c, ret;
+
+	while ((c = getopt_long(argc, argv, "+fh", opts, NULL)) != -1) {
+		switch (c) {
+		case 'f':
+			force = 1;
+			break;
+		case 'h':
+			usage(stdout);
+			return 0;
+		default:
+			usage(stderr);
+			return 2;
+		}
+	}
+	if (optind != argc - 1) {
+		usage(stderr);
+		return 2;
+	}
+	path = argv[optind];
+
+	ret = ckpt_image_load(path, &img);
+	if (ret) {
+		fprintf(stderr, "%s: %s: %s\n", prog, path, strerror(-ret));
+		return 1;
+	}
+	ret = ckpt_image_verify(&img, verr, sizeof(verr));
+	if (ret && !force) {
+		fprintf(stderr, "%s: %s: %s\n", prog, path, verr);
+		ckpt_image_free(&img);
+		return 1;
+	}
+
+	in.img = &img;
+	printf("image: %s, %zu bytes\n", strcmp(path, "-") ? path : "(stdin)",
+	       img.len);
+	c = ckpt_image_walk(&img, info_rec, &in, in.err, sizeof(in.err));
+	if (!c)
+		vma_flush(&in, 0);
+	fflush(stdout);
+	if (c) {
+		fprintf(stderr, "%s: %s: %s\n", prog, path, in.err);
+		ckpt_image_free(&img);
+		return 1;
+	}
+
+	printf("totals: %u records, %u task%s, %u vmas, %" PRIu64
+	       " pages (%s), image %zu bytes\n",
+	       in.nr_records, in.nr_tasks, in.nr_tasks == 1 ? "" : "s",
+	       in.nr_vmas, in.nr_pages,
+	       size_str(sz, sizeof(sz), in.nr_pages * in.page_size),
+	       img.len);
+	if (ret)
+		printf("checksum: BAD (%s)\n", verr);
+	else
+		printf("checksum: ok (xxh64 0x%016" PRIx64 ")\n",
+		       in.trailer_csum);
+	ckpt_image_free(&img);
+	if (ret) {
+		fprintf(stderr, "%s: %s: %s\n", prog, path, verr);
+		return 1;
+	}
+	return 0;
+}
+
+/* ---- ckpt restart --------------------------------------------------- */
+
+/*
+ * Move @fd out of the way, high in the fd space: the restored program's
+ * inherited files are taken from the restarter's fds by number, so the
+ * image and log fds should not sit on a low number the image may name.
+ */
+static int move_fd_high(int fd)
+{
+	struct rlimit rl;
+	int nfd;
+
+	if (getrlimit(RLIMIT_NOFILE, &rl) || rl.rlim_cur < 64)
+		return fd;
+	if (rl.rlim_cur > 4096)
+		rl.rlim_cur = 4096;
+	nfd = fcntl(fd, F_DUPFD_CLOEXEC, (int)rl.rlim_cur - 16);
+	if (nfd < 0)
+		return fd;
+	close(fd);
+	return nfd;
+}
+
+static int cmd_restart(int argc, char **argv)
+{
+	static const struct option opts[] = {
+		{ "log", required_argument, NULL, 'l' },
+		{ "help", no_argument, NULL, 'h' },
+		{ NULL, 0, NULL, 0 },
+	};
+	const char *log = NULL, *path;
+	int fd, logfd = 2, c;
+	long ret;
+
+	while ((c = getopt_long(argc, argv, "+l:h", opts, NULL)) != -1) {
+		switch (c) {
+		case 'l':
+			log = optarg;
+			break;
+		case 'h':
+			usage(stdout);
+			return 0;
+		default:
+			usage(stderr);
+			return 2;
+		}
+	}
+	if (optind != argc - 1) {
+		usage(stderr);
+		return 2;
+	}
+	path = argv[optind];
+
+	if (log) {
+		logfd = open(log, O_WRONLY | O_CREAT | O_APPEND | O_CLOEXEC,
+			     0644);
+		if (logfd < 0) {
+			fprintf(stderr, "%s: %s: %s\n", prog, log,
+				strerror(errno));
+			return 1;
+		}
+		logfd = move_fd_high(logfd);
+	}
+
+	if (strcmp(path, "-") == 0) {
+		fd = 0;
+	} else {
+		fd = open(path, O_RDONLY | O_CLOEXEC);
+		if (fd < 0) {
+			fprintf(stderr, "%s: %s: %s\n", prog, path,
+				strerror(errno));
+			return 1;
+		}
+		fd = move_fd_high(fd);
+	}
+
+	fflush(NULL);
+	ret = syscall(__NR_restart, 0, fd, RESTART_TASKSELF, logfd);
+	/* only on failure: on success this process is the restored one */
+	fprintf(stderr, "%s: restart failed: %s\n", prog,
+		ret < 0 ? strerror(errno) : "restart() returned");
+	return 1;
+}
+
+/* ---- ckpt checkpoint ------------------------------------------------ */
+
+static int cmd_checkpoint(int argc, char **argv)
+{
+	int i;
+
+	for (i = 1; i < argc; i++) {
+		if (!strcmp(argv[i], "--help") || !strcmp(argv[i], "-h")) {
+			printf("usage: %s checkpoint [--subtree] [--log FILE] PID IMAGE|-\n"
+			       "\n"
+			       "Checkpoint the process tree rooted at PID, which must be\n"
+			       "frozen by the cgroup freezer, to IMAGE (or stdout).\n"
+			       "Not supported yet: a program can checkpoint itself with\n"
+			       "checkpoint(0, fd, 0, logfd).\n", prog);
+			return 0;
+		}
+	}
+	fprintf(stderr, "%s: checkpoint: not supported yet (external checkpoint: see issue)\n",
+		prog);
+	return 2;
+}
+
+int main(int argc, char **argv)
+{
+	const char *cmd;
+
+	if (argc < 2) {
+		usage(stderr);
+		return 2;
+	}
+	cmd = argv[1];
+	if (!strcmp(cmd, "info"))
+		return cmd_info(argc - 1, argv + 1);
+	if (!strcmp(cmd, "restart"))
+		return cmd_restart(argc - 1, argv + 1);
+	if (!strcmp(cmd, "checkpoint"))
+		return cmd_checkpoint(argc - 1, argv + 1);
+	if (!strcmp(cmd, "help") || !strcmp(cmd, "--help") ||
+	    !strcmp(cmd, "-h")) {
+		usage(stdout);
+		return 0;
+	}
+	fprintf(stderr, "%s: unknown command '%s'\n", prog, cmd);
+	usage(stderr);
+	return 2;
+}
