@@ -231,10 +231,13 @@ static int checkpoint_vma_pages(struct ckpt_ctx *ctx, struct mm_struct *mm,
 		addr = next;
 		if (!n)
 			continue;
+		/* the record's length counts the pages that follow it */
+		h.h.type = CKPT_HDR_PAGES;
+		h.h.len = sizeof(h) + n * (sizeof(u64) + PAGE_SIZE);
 		h.nr_pages = n;
-		ret = ckpt_write_obj_data(ctx, &h.h, CKPT_HDR_PAGES, sizeof(h),
-					  ctx->addrs, n * sizeof(u64));
-		/* the record length counts the pages that follow */
+		ret = ckpt_write(ctx, &h, sizeof(h));
+		if (!ret)
+			ret = ckpt_write(ctx, ctx->addrs, n * sizeof(u64));
 		if (!ret)
 			ret = ckpt_write_pages(ctx, ctx->pages, n);
 		for (i = 0; i < n; i++)

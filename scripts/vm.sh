@@ -32,7 +32,7 @@ timeout --foreground -k 10 "$VM_TIMEOUT" qemu-system-x86_64 \
 	-kernel "$K" -initrd "$W/initrd" \
 	-append "console=ttyS0 panic=-1 oops=panic loglevel=4 quiet" \
 	-nographic -no-reboot -nic none -monitor none -serial stdio \
-	< /dev/null 2>&1 | tr -d '\r' | sed -u 's/\x1b[[?0-9;]*[a-zA-Z]//g; s/^c//' | \
+	< /dev/null 2>&1 | tr -d '\r' | sed -u 's/\x1b[[?0-9;]*[a-zA-Z]//g' | \
 	tee "$LOG" | awk '/^CKPT_VM_(BOOTED|RC=|DONE|SPLAT)|^CKPT_RESULT|^SeaBIOS|^Booting from ROM|^reboot: Restarting/ { next }
 		{ print; fflush() }'
 qrc=${PIPESTATUS[0]}
