@@ -71,7 +71,11 @@ static struct ckpt_ctx *ckpt_ctx_alloc(struct file *file,
 		kfree(ctx);
 		return NULL;
 	}
-	ctx->file = file;
+	/*
+	 * A reference of our own: fdget_pos() may borrow the fd table's,
+	 * and a restart replaces the fd table.
+	 */
+	ctx->file = get_file(file);
 	ctx->logfile = logfile;
 	ctx->flags = flags;
 	ctx->restart = restart;
@@ -87,6 +91,7 @@ static struct ckpt_ctx *ckpt_ctx_alloc(struct file *file,
 static void ckpt_ctx_free(struct ckpt_ctx *ctx)
 {
 	ckpt_objhash_free(&ctx->objhash);
+	fput(ctx->file);
 	if (ctx->task)
 		put_task_struct(ctx->task);
 	kfree(ctx->pages);

@@ -15,6 +15,39 @@
 #include <linux/posix-timers.h>
 #include <linux/fs.h>
 #include <linux/string.h>
+#include <linux/hrtimer.h>
+#include <linux/seccomp.h>
+
+/*
+ * What a task may hold that is not saved yet and would make the restored
+ * task behave differently: refuse rather than write a wrong image.
+ */
+static int ckpt_check_task_state(struct ckpt_ctx *ctx, struct task_struct *t)
+{
+	struct signal_struct *sig = t->signal;
+	bool timers;
+
+#ifdef CONFIG_SECCOMP
+	if (READ_ONCE(t->seccomp.mode) != SECCOMP_MODE_DISABLED) {
+		ckpt_log(ctx, -EOPNOTSUPP, "seccomp filters are not supported yet");
+		return -EOPNOTSUPP;
+	}
+#endif
+	spin_lock_irq(&t->sighand->siglock);
+	timers = hrtimer_active(&sig->real_timer) ||
+#ifdef CONFIG_POSIX_TIMERS
+		 !hlist_empty(&sig->posix_timers) ||
+		 sig->it[0].expires || sig->it[1].expires ||
+#endif
+		 false;
+	spin_unlock_irq(&t->sighand->siglock);
+	if (timers) {
+		ckpt_log(ctx, -EOPNOTSUPP,
+			 "interval timers and POSIX timers are not supported yet");
+		return -EOPNOTSUPP;
+	}
+	return 0;
+}
 
 /**
  * checkpoint_task() - write the TASK record of @t
@@ -24,8 +57,14 @@
 int checkpoint_task(struct ckpt_ctx *ctx, struct task_struct *t)
 {
 	struct ckpt_hdr_task h = {};
+	int ret;
 
+	ret = ckpt_check_task_state(ctx, t);
+	if (ret)
+		return ret;
 	get_task_comm(h.comm, t);
+	if (task_no_new_privs(t))
+		h.task_flags |= CKPT_TASK_NO_NEW_PRIVS;
 	h.personality = t->personality;
 	h.exit_signal = t->exit_signal < 0 ? 0 : t->exit_signal;
 	h.set_child_tid = (unsigned long)t->set_child_tid;
@@ -63,6 +102,15 @@ int restore_task(struct ckpt_ctx *ctx)
 	if (strnlen(h->comm, sizeof(h->comm)) == sizeof(h->comm)) {
 		ckpt_log(ctx, ret, "task: comm not terminated");
 		return ret;
+	}
+	if (h->task_flags & ~CKPT_TASK_FLAGS_MASK || h->__reserved) {
+		ckpt_log(ctx, ret, "task: unknown flags %x", h->task_flags);
+		return ret;
+	}
+	if (task_no_new_privs(current) &&
+	    !(h->task_flags & CKPT_TASK_NO_NEW_PRIVS)) {
+		ckpt_log(ctx, -EPERM, "task: cannot drop no_new_privs");
+		return -EPERM;
 	}
 	if (h->exit_signal >= _NSIG) {
 		ckpt_log(ctx, ret, "task: bad exit signal %u", h->exit_signal);
@@ -116,6 +164,8 @@ void restore_task_commit(struct ckpt_ctx *ctx)
 	struct ckpt_hdr_task *h = &ctx->rs->task;
 
 	set_task_comm(current, h->comm);
+	if (h->task_flags & CKPT_TASK_NO_NEW_PRIVS)
+		task_set_no_new_privs(current);
 	current->personality = h->personality;
 	current->exit_signal = h->exit_signal;
 	current->set_child_tid = u64_to_user_ptr(h->set_child_tid);

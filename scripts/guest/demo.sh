@@ -55,13 +55,13 @@ section "3/4  the image: ckpt info $IMG"
 ls -l "$IMG"
 ckpt info "$IMG" > "$INFO"
 rc=$?
-head -40 "$INFO"
 n=$(wc -l < "$INFO")
-if [ "$n" -gt 42 ]; then
+if [ "$n" -le 60 ]; then
+	cat "$INFO"
+else
+	head -40 "$INFO"
 	echo "... ($((n - 42)) more lines)"
 	tail -2 "$INFO"
-elif [ "$n" -gt 40 ]; then
-	tail -$((n - 40)) "$INFO"
 fi
 [ "$rc" -eq 0 ] || fail "ckpt info: the image does not verify"
 

@@ -336,16 +336,15 @@ static int info_creds(struct info *in, const struct ckpt_hdr_creds *c,
 	       c->uid, c->euid, c->suid, c->fsuid,
 	       c->gid, c->egid, c->sgid, c->fsgid);
 	printf("  caps eff 0x%" PRIx64 " prm 0x%" PRIx64 " inh 0x%" PRIx64
-	       " bnd 0x%" PRIx64 " amb 0x%" PRIx64 ", securebits 0x%x\n",
+	       " bnd 0x%" PRIx64 " amb 0x%" PRIx64 "\n",
 	       (uint64_t)c->cap_effective, (uint64_t)c->cap_permitted,
 	       (uint64_t)c->cap_inheritable, (uint64_t)c->cap_bset,
-	       (uint64_t)c->cap_ambient, c->securebits);
-	printf("  groups (%u):", c->ngroups);
-	for (i = 0; i < c->ngroups && i < 16; i++)
-		printf(" %u", g[i]);
-	if (c->ngroups > 16)
-		printf(" ...");
-	printf("\n");
+	       (uint64_t)c->cap_ambient);
+	printf("  securebits 0x%x, %u supplementary group%s", c->securebits,
+	       c->ngroups, c->ngroups == 1 ? "" : "s");
+	for (i = 0; i < c->ngroups && i < 12; i++)
+		printf("%s%u", i ? " " : ": ", g[i]);
+	printf("%s\n", c->ngroups > 12 ? " ..." : "");
 	return 0;
 }
 
@@ -365,7 +364,7 @@ static int info_rlimits(struct info *in, const struct ckpt_hdr_rlimits *r,
 	if (r->nr_limits > CKPT_RLIM_NLIMITS)
 		return bad(in, off, "RLIMITS with %u limits (at most %u)",
 			   r->nr_limits, CKPT_RLIM_NLIMITS);
-	o = snprintf(line, sizeof(line), "rlimits (cur/max, the unlimited ones left out):");
+	o = snprintf(line, sizeof(line), "rlimits (cur/max; unlimited ones omitted):");
 	for (i = 0; i < r->nr_limits; i++) {
 		char item[80];
 		int n;
@@ -432,17 +431,17 @@ static int info_file(struct info *in, const struct ckpt_hdr_file *f,
 		type = file_types[f->type];
 
 	if (f->type == CKPT_FILE_INHERITED)
-		snprintf(extra, sizeof(extra), ", from restarter's fd %u",
+		snprintf(extra, sizeof(extra), " (restarter's fd %u)",
 			 f->inherit_fd);
 	else if (f->type == CKPT_FILE_CHR)
-		snprintf(extra, sizeof(extra), ", dev %u:%u",
+		snprintf(extra, sizeof(extra), " (dev %u:%u)",
 			 (unsigned int)((f->rdev & 0xfff00) >> 8),
 			 (unsigned int)((f->rdev & 0xff) |
 					((f->rdev >> 12) & 0xfff00)));
-	printf("file #%u: %s %s, pos %" PRId64 "%s\n", f->objref, type,
-	       f->path_len ? str(p, sizeof(p), path, f->path_len) : "-",
-	       (int64_t)f->pos, extra);
-	printf("  flags %s\n", fflags_str(fl, sizeof(fl), f->f_flags));
+	printf("file #%u: %s%s%s%s, pos %" PRId64 ", %s\n", f->objref, type,
+	       f->path_len ? " " : "",
+	       f->path_len ? str(p, sizeof(p), path, f->path_len) : "",
+	       extra, (int64_t)f->pos, fflags_str(fl, sizeof(fl), f->f_flags));
 	return 0;
 }
 
@@ -456,10 +455,16 @@ static int info_fdtable(struct info *in, const struct ckpt_hdr_fdtable *t,
 	    sizeof(*t) + (size_t)t->nr_fds * sizeof(*fd) > t->h.len)
 		return bad(in, off, "FDTABLE of %u fds does not fit in %u bytes",
 			   t->nr_fds, t->h.len);
-	printf("fdtable: %u fd%s\n", t->nr_fds, t->nr_fds == 1 ? "" : "s");
-	for (i = 0; i < t->nr_fds; i++)
-		printf("  fd %u -> file #%u%s\n", fd[i].fd, fd[i].objref,
-		       (fd[i].flags & CKPT_FD_CLOEXEC) ? " (cloexec)" : "");
+	/* "fd -> file objref", several to a line */
+	printf("fdtable: %u fd%s (fd->file)", t->nr_fds,
+	       t->nr_fds == 1 ? "" : "s");
+	for (i = 0; i < t->nr_fds; i++) {
+		if (i % 5 == 0)
+			printf("\n ");
+		printf(" %u->#%u%s", fd[i].fd, fd[i].objref,
+		       (fd[i].flags & CKPT_FD_CLOEXEC) ? "(cloexec)" : "");
+	}
+	printf("\n");
 	return 0;
 }
 
@@ -617,9 +622,10 @@ static void vma_flush(struct info *in, int ended)
 	if (!ended)
 		strcat(extra, " (no end marker)");
 	printf("  %012" PRIx64 "-%012" PRIx64 " %s %-5s %5" PRIu64
-	       " pages %10s %s%s\n",
+	       " pages %10s%s%s%s\n",
 	       (uint64_t)v->start, (uint64_t)v->end, prot, type, in->vma_pages,
 	       size_str(sz, sizeof(sz), in->vma_pages * in->page_size),
+	       v->path_len ? " " : "",
 	       v->path_len ? str(p, sizeof(p), path, v->path_len) : "",
 	       extra);
 }

@@ -123,7 +123,12 @@ struct ckpt_hdr_task {
 	__u64 rseq;		/* 0: no rseq area registered */
 	__u32 rseq_len;
 	__u32 rseq_sig;
+	__u32 task_flags;	/* CKPT_TASK_* */
+	__u32 __reserved;
 };
+
+#define CKPT_TASK_NO_NEW_PRIVS	0x1	/* prctl(PR_SET_NO_NEW_PRIVS) */
+#define CKPT_TASK_FLAGS_MASK	0x1
 
 struct ckpt_hdr_creds {
 	struct ckpt_hdr h;
