@@ -2,6 +2,7 @@
 #
 #   make run       build what is missing, boot, run the demo
 #   make check     build, boot, run every selftest; "N passed, N failed"
+#                  (on the sanitizer kernel; KERNEL=normal for the plain one)
 #   make bench     checkpoint/restart throughput, in one guest boot
 #   make vm-run CMD='...' [EXTRA=DIR]   run CMD as root in the guest
 #   make kernel | tools | initramfs | clean | checkpatch
@@ -12,13 +13,13 @@
 
 ROOT      := $(CURDIR)
 CKPT_CACHE ?= /var/cache/linux-ckpt
-KCONFIG   ?= normal
+KERNEL    ?= debug
 KSRC      := $(CKPT_CACHE)/linux-source-6.12
-BZIMAGE   := $(CKPT_CACHE)/build-$(KCONFIG)/arch/x86/boot/bzImage
+BZ        = $(CKPT_CACHE)/build-$(1)/arch/x86/boot/bzImage
 B         := $(ROOT)/build
 VM_MEM    ?= 1G
 VM_TIMEOUT ?= 1500
-export CKPT_CACHE KCONFIG VM_MEM VM_TIMEOUT
+export CKPT_CACHE VM_MEM VM_TIMEOUT
 
 CC        := gcc
 CFLAGS    := -O2 -g -Wall -Wextra -Wno-unused-parameter -static \
@@ -31,7 +32,7 @@ TESTS     := $(patsubst tools/testing/selftests/checkpoint/%.c,$(B)/selftests/%,
 TEST_HELPERS := $(wildcard tools/testing/selftests/checkpoint/*.h)
 UAPI      := include/uapi/linux/checkpoint.h include/uapi/linux/checkpoint_hdr.h
 
-.PHONY: all deps kernel tools initramfs run check bench fuzz vm-run clean checkpatch FORCE
+.PHONY: all deps kernel kernel-debug kernel-$(KERNEL) tools initramfs run check bench fuzz vm-run clean checkpatch
 
 all: kernel initramfs
 
@@ -39,9 +40,12 @@ deps:
 	@bash scripts/deps.sh
 
 kernel: deps
-	@bash scripts/build-kernel.sh
+	@KCONFIG=normal bash scripts/build-kernel.sh
 
-$(BZIMAGE): kernel
+kernel-debug: deps
+	@KCONFIG=debug bash scripts/build-kernel.sh
+
+kernel-normal: kernel
 
 $(B)/ckpt: $(TOOL_SRCS) $(UAPI) | deps
 	@mkdir -p $(B)
@@ -69,16 +73,16 @@ initramfs: tools
 	@TESTS="$(TESTS)" bash scripts/mkinitramfs.sh $(B)
 
 run: kernel initramfs
-	@bash scripts/vm.sh $(BZIMAGE) $(B)/initramfs.cpio.gz demo
+	@bash scripts/vm.sh $(call BZ,normal) $(B)/initramfs.cpio.gz demo
 
-check: kernel initramfs
-	@bash scripts/vm.sh $(BZIMAGE) $(B)/initramfs.cpio.gz check
+check: kernel-$(KERNEL) initramfs
+	@bash scripts/vm.sh $(call BZ,$(KERNEL)) $(B)/initramfs.cpio.gz check
 
 bench: kernel initramfs
-	@VM_MEM=$${VM_MEM_BENCH:-2G} bash scripts/vm.sh $(BZIMAGE) $(B)/initramfs.cpio.gz bench
+	@VM_MEM=$${VM_MEM_BENCH:-2G} bash scripts/vm.sh $(call BZ,normal) $(B)/initramfs.cpio.gz bench
 
 vm-run: kernel initramfs
-	@bash scripts/vm.sh $(BZIMAGE) $(B)/initramfs.cpio.gz cmd "$(CMD)" "$(EXTRA)"
+	@bash scripts/vm.sh $(call BZ,normal) $(B)/initramfs.cpio.gz cmd "$(CMD)" "$(EXTRA)"
 
 checkpatch: kernel
 	@bash scripts/checkpatch.sh

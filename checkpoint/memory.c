@@ -98,6 +98,7 @@ static int ckpt_collect_vmas(struct ckpt_ctx *ctx, struct mm_struct *mm,
 	struct ckpt_vma *v;
 	unsigned int nr = 0, max;
 	int ret = 0;
+
 	VMA_ITERATOR(vmi, mm, 0);
 
 	mmap_read_lock(mm);
@@ -481,8 +482,8 @@ static int ckpt_check_vma(struct ckpt_ctx *ctx, const struct ckpt_hdr_vma *h,
 	}
 	if (h->type != CKPT_VMA_FILE && (h->flags & CKPT_VMA_F_MAYWRITE))
 		goto bad;
-	if ((h->type == CKPT_VMA_SHARED_ANON) != !!(h->flags & CKPT_VMA_F_SHARED) &&
-	    h->type != CKPT_VMA_FILE)
+	if (h->type != CKPT_VMA_FILE &&
+	    (h->type == CKPT_VMA_SHARED_ANON) != !!(h->flags & CKPT_VMA_F_SHARED))
 		goto bad;
 	return 0;
 bad:

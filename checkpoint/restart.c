@@ -154,11 +154,12 @@ static int restore_records(struct ckpt_ctx *ctx)
 		ret = ckpt_read_hdr(ctx, &h);
 		if (ret)
 			break;
-		if (h.type == CKPT_HDR_FILE) {
-			ret = restore_file(ctx, &h);
-		} else if (h.type == CKPT_HDR_FDTABLE) {
+		if (h.type == CKPT_HDR_FDTABLE) {
 			ret = restore_fdtable(ctx, &h);
 			break;
+		}
+		if (h.type == CKPT_HDR_FILE) {
+			ret = restore_file(ctx, &h);
 		} else {
 			ckpt_log(ctx, -EINVAL, "expected a file or fdtable record");
 			ret = -EINVAL;

@@ -309,11 +309,13 @@ static int info_task(struct info *in, const struct ckpt_hdr_task *t,
 	char comm[80], sig[16];
 
 	in->nr_tasks++;
-	printf("task %u: comm \"%s\", personality 0x%x, exit signal %s\n",
+	printf("task %u: comm \"%s\", personality 0x%x, exit signal %s%s\n",
 	       in->nr_tasks, str(comm, sizeof(comm), t->comm, sizeof(t->comm)),
 	       t->personality,
 	       t->exit_signal ? signame(sig, sizeof(sig), t->exit_signal) :
-				"none");
+				"none",
+	       (t->task_flags & CKPT_TASK_NO_NEW_PRIVS) ?
+	       ", no_new_privs" : "");
 	printf("  clear_child_tid 0x%" PRIx64 ", robust_list 0x%" PRIx64
 	       " (%" PRIu64 "), rseq 0x%" PRIx64 " (%u bytes, sig 0x%x)\n",
 	       (uint64_t)t->clear_child_tid, (uint64_t)t->robust_list,

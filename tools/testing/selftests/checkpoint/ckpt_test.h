@@ -255,8 +255,14 @@ static inline long ck_checkpoint_self(void)
 
 struct ck_restart_args {
 	const char *img;	/* default: ck.img */
-	unsigned long flags;	/* default (0): RESTART_TASKSELF */
-	bool own_pid;		/* pass getpid() instead of 0 */
+	off_t offset;		/* where in the file the image starts */
+	unsigned long flags;	/* used if flags_set, else RESTART_TASKSELF */
+	bool flags_set;
+	pid_t pid;		/* used if pid_set, else 0 */
+	bool pid_set;
+	bool own_pid;		/* pass getpid() */
+	int logfd;		/* used if logfd_set, else a log file */
+	bool logfd_set;
 	int uid;		/* > 0: drop to this uid first */
 	void (*hook)(void *);	/* runs first, e.g. to set up fds */
 	void *hook_arg;
@@ -281,8 +287,9 @@ static inline void ck_restart_child(void *arg)
 	const struct ck_restart_args *a = arg;
 	static const struct ck_restart_args defaults;
 	const char *img;
+	pid_t pid = 0;
 	long ret;
-	int fd, err;
+	int fd, err, logfd = CK_RLOG_FD;
 
 	if (!a)
 		a = &defaults;
@@ -294,15 +301,47 @@ static inline void ck_restart_child(void *arg)
 	fd = open(img, O_RDONLY);
 	CK_ASSERT(fd >= 0, "open %s", img);
 	CK_ASSERT(ck_move_fd(fd, CK_RIMG_FD) == CK_RIMG_FD, "dup2 image");
+	if (a->offset)
+		CK_ASSERT(lseek(CK_RIMG_FD, a->offset, SEEK_SET) == a->offset,
+			  "lseek");
 	fd = open(ck.log, O_WRONLY | O_CREAT | O_APPEND, 0666);
 	CK_ASSERT(fd >= 0, "open %s", ck.log);
 	CK_ASSERT(ck_move_fd(fd, CK_RLOG_FD) == CK_RLOG_FD, "dup2 log");
-	ret = sys_restart(a->own_pid ? getpid() : 0, CK_RIMG_FD,
-			  a->flags ?: RESTART_TASKSELF, CK_RLOG_FD);
+	if (a->logfd_set)
+		logfd = a->logfd;
+	if (a->pid_set)
+		pid = a->pid;
+	else if (a->own_pid)
+		pid = getpid();
+	ret = sys_restart(pid, CK_RIMG_FD,
+			  a->flags_set ? a->flags : RESTART_TASKSELF, logfd);
 	err = errno;
 	ck_report("RESTART-ERROR %d %s ret=%ld", err,
 		  strerrorname_np(err) ?: "?", ret);
 	_exit(CK_EXIT_RESTART_ERR);
+}
+
+/*
+ * A: a small program for tests about the image rather than the state. In
+ * the restored program it checks a page of memory and its uid.
+ */
+static char ck_simple_area[4096];
+static uid_t ck_simple_uid;
+
+static inline void ck_simple_body(void *arg)
+{
+	int uid = (int)(long)arg;
+
+	if (uid > 0)
+		CK_ASSERT(!ck_drop_privs(uid), "drop privileges");
+	ck_simple_uid = getuid();
+	ck_fill(ck_simple_area, sizeof(ck_simple_area), 4242);
+	if (ck_checkpoint_self() > 0)
+		_exit(0);
+	CK_EXPECT_EQ(ck_simple_uid, getuid());
+	CK_EXPECT_EQ(-1, ck_check_fill(ck_simple_area, sizeof(ck_simple_area),
+				       4242));
+	ck_done();
 }
 
 /* ---- test process side ---------------------------------------------- */
@@ -640,6 +679,25 @@ static inline void ck_expect_restored(struct __test_metadata *_metadata,
 		ck_dump(_metadata, "restored program", status);
 		EXPECT_EQ(0, status);
 		EXPECT_EQ(0, fails);
+	}
+}
+
+/*
+ * B's restart() must have returned @err to it, leaving it able to report
+ * that and exit normally.
+ */
+static inline void ck_expect_restart_error(struct __test_metadata *_metadata,
+					   int status, int err)
+{
+	long seen = -1;
+
+	if (status == -1 || !WIFEXITED(status) ||
+	    WEXITSTATUS(status) != CK_EXIT_RESTART_ERR ||
+	    ck_line_int("RESTART-ERROR ", &seen) || seen != err) {
+		TH_LOG("expected restart() to return %s", strerrorname_np(err));
+		ck_dump(_metadata, "restarter", status);
+		EXPECT_EQ(err, seen);
+		EXPECT_TRUE(0);
 	}
 }
 
