@@ -463,6 +463,8 @@ static int ckpt_map_vma(struct ckpt_ctx *ctx, const struct ckpt_hdr_vma *h,
 static int ckpt_check_vma(struct ckpt_ctx *ctx, const struct ckpt_hdr_vma *h,
 			  u64 prev_end, const char **path)
 {
+	bool shared, shared_anon;
+
 	*path = NULL;
 	if (h->type == 0 || h->type >= CKPT_VMA_MAX ||
 	    h->flags & ~CKPT_VMA_F_MASK ||
@@ -482,8 +484,9 @@ static int ckpt_check_vma(struct ckpt_ctx *ctx, const struct ckpt_hdr_vma *h,
 	}
 	if (h->type != CKPT_VMA_FILE && (h->flags & CKPT_VMA_F_MAYWRITE))
 		goto bad;
-	if (h->type != CKPT_VMA_FILE &&
-	    (h->type == CKPT_VMA_SHARED_ANON) != !!(h->flags & CKPT_VMA_F_SHARED))
+	shared = h->flags & CKPT_VMA_F_SHARED;
+	shared_anon = h->type == CKPT_VMA_SHARED_ANON;
+	if (h->type != CKPT_VMA_FILE && shared != shared_anon)
 		goto bad;
 	return 0;
 bad:

@@ -10,6 +10,7 @@ rc=0
 	checkpoint/*.c arch/x86/checkpoint/*.c include/linux/checkpoint.h \
 	include/uapi/linux/checkpoint*.h || rc=1
 for p in patches/*.patch; do
-	"$KSRC/scripts/checkpatch.pl" --no-tree --quiet "$p" || rc=1
+	"$KSRC/scripts/checkpatch.pl" --no-tree --quiet \
+		--ignore EMBEDDED_FILENAME - < "$p" || rc=1
 done
 exit $rc

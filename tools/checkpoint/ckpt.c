@@ -237,10 +237,7 @@ static const char *lim_str(char *buf, size_t len, uint64_t v)
 
 static const char *size_str(char *buf, size_t len, uint64_t bytes)
 {
-	if (bytes >= 10ULL << 20)
-		snprintf(buf, len, "%.1f MiB", bytes / 1048576.0);
-	else
-		snprintf(buf, len, "%" PRIu64 " KiB", (bytes + 1023) >> 10);
+	snprintf(buf, len, "%" PRIu64 " KiB", (bytes + 1023) >> 10);
 	return buf;
 }
 
