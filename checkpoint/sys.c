@@ -358,8 +358,15 @@ SYSCALL_DEFINE4(restart, pid_t, pid, int, fd, unsigned long, flags,
 	ret = ckpt_do_restart(ctx);
 	if (!ret && ctx->ppos)
 		fd_file(f)->f_pos = ctx->pos;
+	/*
+	 * The restored fd table may no longer hold the image file: unlock
+	 * its position while the context still holds a reference.
+	 */
+	fdput_pos(f);
 	ckpt_ctx_free(ctx);
-	ret = ckpt_fix_restart_errno(ret);
+	if (logfile)
+		fput(logfile);
+	return ckpt_fix_restart_errno(ret);
 out_logput:
 	if (logfile)
 		fput(logfile);
