@@ -35,6 +35,7 @@
 #endif
 #include <errno.h>
 #include <fcntl.h>
+#include <limits.h>
 #include <ftw.h>
 #include <grp.h>
 #include <poll.h>
@@ -201,6 +202,51 @@ static inline __attribute__((noreturn)) void ck_done(void)
 	_exit(ck.fails ? CK_EXIT_FAIL : CK_EXIT_OK);
 }
 
+/* ---- small things for bodies ---------------------------------------- */
+
+/* A deterministic byte pattern: page-sized chunks differ by @seed */
+static inline void ck_fill(void *buf, size_t len, uint64_t seed)
+{
+	uint64_t x = seed * 0x9e3779b97f4a7c15ULL + 1;
+	unsigned char *p = buf;
+	size_t i;
+
+	for (i = 0; i < len; i++) {
+		x ^= x << 13;
+		x ^= x >> 7;
+		x ^= x << 17;
+		p[i] = (unsigned char)x;
+	}
+}
+
+/* Offset of the first byte that differs from ck_fill(@seed), or -1 */
+static inline long ck_check_fill(const void *buf, size_t len, uint64_t seed)
+{
+	uint64_t x = seed * 0x9e3779b97f4a7c15ULL + 1;
+	const unsigned char *p = buf;
+	size_t i;
+
+	for (i = 0; i < len; i++) {
+		x ^= x << 13;
+		x ^= x >> 7;
+		x ^= x << 17;
+		if (p[i] != (unsigned char)x)
+			return i;
+	}
+	return -1;
+}
+
+static inline bool ck_all_zero(const void *buf, size_t len)
+{
+	const unsigned char *p = buf;
+	size_t i;
+
+	for (i = 0; i < len; i++)
+		if (p[i])
+			return false;
+	return true;
+}
+
 /* ---- child side: checkpoint and restart ----------------------------- */
 
 static inline int ck_move_fd(int fd, int to)
@@ -240,6 +286,12 @@ static inline long ck_checkpoint_self(void)
 
 	if (fcntl(CK_IMG_FD, F_GETFD) < 0)
 		ck_open_image(ck.img);
+	if (fcntl(CK_LOG_FD, F_GETFD) < 0) {
+		int fd = open(ck.log, O_WRONLY | O_CREAT | O_APPEND, 0666);
+
+		CK_ASSERT(fd >= 0, "open %s", ck.log);
+		CK_ASSERT(ck_move_fd(fd, CK_LOG_FD) == CK_LOG_FD, "dup2 log");
+	}
 	ret = sys_checkpoint(0, CK_IMG_FD, 0, CK_LOG_FD);
 	err = errno;
 	close(CK_IMG_FD);
@@ -255,6 +307,7 @@ static inline long ck_checkpoint_self(void)
 
 struct ck_restart_args {
 	const char *img;	/* default: ck.img */
+	bool img_fd_set;	/* the image is already at CK_RIMG_FD */
 	off_t offset;		/* where in the file the image starts */
 	unsigned long flags;	/* used if flags_set, else RESTART_TASKSELF */
 	bool flags_set;
@@ -298,9 +351,12 @@ static inline void ck_restart_child(void *arg)
 		a->hook(a->hook_arg);
 	if (a->uid > 0)
 		CK_ASSERT(ck_drop_privs(a->uid) == 0, "drop privileges");
-	fd = open(img, O_RDONLY);
-	CK_ASSERT(fd >= 0, "open %s", img);
-	CK_ASSERT(ck_move_fd(fd, CK_RIMG_FD) == CK_RIMG_FD, "dup2 image");
+	if (!a->img_fd_set) {
+		fd = open(img, O_RDONLY);
+		CK_ASSERT(fd >= 0, "open %s", img);
+		CK_ASSERT(ck_move_fd(fd, CK_RIMG_FD) == CK_RIMG_FD,
+			  "dup2 image");
+	}
 	if (a->offset)
 		CK_ASSERT(lseek(CK_RIMG_FD, a->offset, SEEK_SET) == a->offset,
 			  "lseek");
@@ -455,6 +511,8 @@ static inline pid_t ck_spawn(const struct ck_fdmap *map, int nmap,
 	syscall(__NR_close_range, CK_FD_LIMIT, ~0U, 0);
 	/* buffered output from the test process is not ours to flush */
 	setvbuf(stdout, NULL, _IONBF, 0);
+	/* the test process may ignore it to survive a dead reader */
+	signal(SIGPIPE, SIG_DFL);
 
 	fn(arg);
 	_exit(0);
@@ -710,51 +768,6 @@ static inline void ck_roundtrip(struct __test_metadata *_metadata,
 	ck_checkpoint_child(_metadata, NULL, 0, body, arg);
 	status = ck_restart_status(NULL, 0, NULL);
 	ck_expect_restored(_metadata, status);
-}
-
-/* ---- small things for bodies ---------------------------------------- */
-
-/* A deterministic byte pattern: page-sized chunks differ by @seed */
-static inline void ck_fill(void *buf, size_t len, uint64_t seed)
-{
-	uint64_t x = seed * 0x9e3779b97f4a7c15ULL + 1;
-	unsigned char *p = buf;
-	size_t i;
-
-	for (i = 0; i < len; i++) {
-		x ^= x << 13;
-		x ^= x >> 7;
-		x ^= x << 17;
-		p[i] = (unsigned char)x;
-	}
-}
-
-/* Offset of the first byte that differs from ck_fill(@seed), or -1 */
-static inline long ck_check_fill(const void *buf, size_t len, uint64_t seed)
-{
-	uint64_t x = seed * 0x9e3779b97f4a7c15ULL + 1;
-	const unsigned char *p = buf;
-	size_t i;
-
-	for (i = 0; i < len; i++) {
-		x ^= x << 13;
-		x ^= x >> 7;
-		x ^= x << 17;
-		if (p[i] != (unsigned char)x)
-			return i;
-	}
-	return -1;
-}
-
-static inline bool ck_all_zero(const void *buf, size_t len)
-{
-	const unsigned char *p = buf;
-	size_t i;
-
-	for (i = 0; i < len; i++)
-		if (p[i])
-			return false;
-	return true;
 }
 
 #endif /* CKPT_SELFTEST_H */

@@ -1,0 +1,1008 @@
+// SPDX-License-Identifier: GPL-2.0
+/*
+ * checkpoint() and restart(): argument checks, their order, permissions,
+ * the ckpt_unpriv_allowed sysctl, logfd messages, unsupported resources,
+ * where on the fd the image goes.
+ *
+ * A restart() that is expected to fail still runs in a forked child: if
+ * it succeeded by mistake it would replace the caller.
+ */
+#define _GNU_SOURCE
+#include <ctype.h>
+#include <sys/epoll.h>
+#include <sys/eventfd.h>
+#include <sys/mman.h>
+#include <sys/mount.h>
+#include <sys/signalfd.h>
+#include <sys/socket.h>
+#include <sys/timerfd.h>
+
+#include "ckpt_test.h"
+#include "image.h"
+
+#define CGROUP_ROOT	"/sys/fs/cgroup"
+
+/* A child frozen by the cgroup v2 freezer, for external checkpoints */
+static struct {
+	char cg[128];
+	pid_t pid;
+} frozen;
+
+FIXTURE(base) {
+	int unused;
+};
+
+FIXTURE_SETUP(base)
+{
+	ck_setup(_metadata);
+}
+
+static void thaw_frozen(void)
+{
+	char path[192];
+
+	if (frozen.pid > 0) {
+		snprintf(path, sizeof(path), "%s/cgroup.freeze", frozen.cg);
+		ck_write_file(path, "0");
+		kill(frozen.pid, SIGKILL);
+		waitpid(frozen.pid, NULL, 0);
+		frozen.pid = 0;
+	}
+	if (frozen.cg[0]) {
+		rmdir(frozen.cg);
+		frozen.cg[0] = '\0';
+	}
+}
+
+FIXTURE_TEARDOWN(base)
+{
+	thaw_frozen();
+	ck_cleanup();
+}
+
+/* A writable file for images the tests do not look at */
+static int scratch_fd(struct __test_metadata *_metadata, int flags)
+{
+	int fd = open(ck_path("scratch"), flags | O_CREAT | O_CLOEXEC, 0666);
+
+	ASSERT_LE(0, fd);
+	return fd;
+}
+
+/* An fd number that is not open */
+#define CLOSED_FD 900
+
+static void sleeper(void *arg)
+{
+	for (;;)
+		pause();
+}
+
+static bool cgroup_frozen(const char *cg)
+{
+	char path[192], buf[512];
+
+	snprintf(path, sizeof(path), "%s/cgroup.events", cg);
+	if (ck_read_file(path, buf, sizeof(buf)) <= 0)
+		return false;
+	return strstr(buf, "frozen 1") != NULL;
+}
+
+/* Start a sleeping child and freeze it in a cgroup of its own */
+static void start_frozen(struct __test_metadata *_metadata)
+{
+	char path[192], pid[32];
+	int i;
+
+	snprintf(frozen.cg, sizeof(frozen.cg), CGROUP_ROOT "/ckpt-test-%d",
+		 getpid());
+	ASSERT_EQ(0, mkdir(frozen.cg, 0755)) {
+		TH_LOG("mkdir %s: %s (is cgroup2 mounted?)", frozen.cg,
+		       strerror(errno));
+		frozen.cg[0] = '\0';
+	}
+	frozen.pid = ck_spawn(NULL, 0, sleeper, NULL);
+	ASSERT_LT(0, frozen.pid);
+	snprintf(path, sizeof(path), "%s/cgroup.procs", frozen.cg);
+	snprintf(pid, sizeof(pid), "%d", frozen.pid);
+	ASSERT_EQ(0, ck_write_file(path, pid));
+	snprintf(path, sizeof(path), "%s/cgroup.freeze", frozen.cg);
+	ASSERT_EQ(0, ck_write_file(path, "1"));
+	for (i = 0; i < 3000 && !cgroup_frozen(frozen.cg); i++)
+		usleep(10000);
+	ASSERT_TRUE(cgroup_frozen(frozen.cg));
+}
+
+/* ---- flags ---------------------------------------------------------- */
+
+static const unsigned long unknown_ckpt_flags[] = {
+	1UL << 1, 1UL << 2, 1UL << 31, 1UL << 32, 1UL << 63,
+	~CHECKPOINT_FLAGS_MASK,
+};
+
+static const unsigned long unknown_restart_flags[] = {
+	1UL << 2, 1UL << 3, 1UL << 31, 1UL << 32, 1UL << 63,
+	~RESTART_FLAGS_MASK,
+};
+
+/* every unknown checkpoint() flag is EINVAL */
+TEST_F_TIMEOUT(base, checkpoint_unknown_flags, CK_TIMEOUT)
+{
+	int fd = scratch_fd(_metadata, O_WRONLY);
+	unsigned int i;
+
+	for (i = 0; i < ARRAY_SIZE(unknown_ckpt_flags); i++) {
+		errno = 0;
+		EXPECT_EQ(-1, sys_checkpoint(0, fd, unknown_ckpt_flags[i], -1))
+			TH_LOG("flags %#lx", unknown_ckpt_flags[i]);
+		EXPECT_EQ(EINVAL, errno) TH_LOG("flags %#lx: %s",
+						unknown_ckpt_flags[i],
+						strerror(errno));
+		/* with the valid bit too */
+		errno = 0;
+		EXPECT_EQ(-1, sys_checkpoint(0, fd, unknown_ckpt_flags[i] |
+					     CHECKPOINT_SUBTREE, -1));
+		EXPECT_EQ(EINVAL, errno);
+	}
+	close(fd);
+}
+
+/* flags are checked before anything else: pid, fd, logfd */
+TEST_F_TIMEOUT(base, checkpoint_checks_ordering, CK_TIMEOUT)
+{
+	int rdonly = scratch_fd(_metadata, O_RDONLY);
+
+	errno = 0;
+	EXPECT_EQ(-1, sys_checkpoint(0, -1, 1UL << 5, -1));
+	EXPECT_EQ(EINVAL, errno);
+	errno = 0;
+	EXPECT_EQ(-1, sys_checkpoint(0, rdonly, 1UL << 5, CLOSED_FD));
+	EXPECT_EQ(EINVAL, errno);
+	errno = 0;
+	EXPECT_EQ(-1, sys_checkpoint(INT_MAX, CLOSED_FD, 1UL << 40, CLOSED_FD));
+	EXPECT_EQ(EINVAL, errno);
+	/* and with valid flags, the bad fd is what is reported */
+	errno = 0;
+	EXPECT_EQ(-1, sys_checkpoint(0, rdonly, 0, -1));
+	EXPECT_EQ(EBADF, errno);
+	close(rdonly);
+}
+
+/* restart() in a child, expect @err back */
+static void restart_expect(struct __test_metadata *_metadata,
+			   struct ck_restart_args *args, int err)
+{
+	int status = ck_restart_status(NULL, 0, args);
+
+	ck_expect_restart_error(_metadata, status, err);
+}
+
+/* every unknown restart() flag is EINVAL, even with a good image */
+TEST_F_TIMEOUT(base, restart_unknown_flags, CK_TIMEOUT)
+{
+	struct ck_restart_args args = { .flags_set = true };
+	unsigned int i;
+
+	ck_checkpoint_child(_metadata, NULL, 0, ck_simple_body, NULL);
+	for (i = 0; i < ARRAY_SIZE(unknown_restart_flags); i++) {
+		args.flags = unknown_restart_flags[i] | RESTART_TASKSELF;
+		restart_expect(_metadata, &args, EINVAL);
+	}
+	/* the image itself is fine */
+	args.flags = RESTART_TASKSELF;
+	ck_expect_restored(_metadata, ck_restart_status(NULL, 0, &args));
+}
+
+/* RESTART_FROZEN is reserved: EINVAL, with or without RESTART_TASKSELF */
+TEST_F_TIMEOUT(base, restart_frozen_reserved, CK_TIMEOUT)
+{
+	struct ck_restart_args args = { .flags_set = true };
+
+	ck_checkpoint_child(_metadata, NULL, 0, ck_simple_body, NULL);
+	args.flags = RESTART_FROZEN | RESTART_TASKSELF;
+	restart_expect(_metadata, &args, EINVAL);
+	args.flags = RESTART_FROZEN;
+	restart_expect(_metadata, &args, EINVAL);
+}
+
+static void restart_raw_child(void *arg)
+{
+	const long *a = arg;
+	long ret = sys_restart(a[0], a[1], a[2], a[3]);
+
+	ck_report("RESTART-ERROR %d ret=%ld", errno, ret);
+	_exit(CK_EXIT_RESTART_ERR);
+}
+
+/* restart(pid, fd, flags, logfd) in a child, with the fd table as is */
+static int restart_raw(long pid, long fd, unsigned long flags, long logfd,
+		       const struct ck_fdmap *map, int nmap)
+{
+	long a[4] = { pid, fd, (long)flags, logfd };
+
+	return ck_wait(ck_spawn(map, nmap, restart_raw_child, a));
+}
+
+/* flags first: a bad fd and logfd do not hide an unknown flag */
+TEST_F_TIMEOUT(base, restart_checks_ordering, CK_TIMEOUT)
+{
+	int status;
+
+	status = restart_raw(0, -1, 1UL << 5, CLOSED_FD, NULL, 0);
+	ck_expect_restart_error(_metadata, status, EINVAL);
+	status = restart_raw(0, CLOSED_FD, 1UL << 63 | RESTART_TASKSELF, -1,
+			     NULL, 0);
+	ck_expect_restart_error(_metadata, status, EINVAL);
+	status = restart_raw(12345, CLOSED_FD, 1UL << 40, CLOSED_FD, NULL, 0);
+	ck_expect_restart_error(_metadata, status, EINVAL);
+}
+
+/* ---- fds ------------------------------------------------------------ */
+
+/* the image fd must be open for writing */
+TEST_F_TIMEOUT(base, checkpoint_bad_fd, CK_TIMEOUT)
+{
+	int rdonly = scratch_fd(_metadata, O_RDONLY);
+	int path = open(ck.dir, O_PATH | O_CLOEXEC);
+	int dir = open(ck.dir, O_RDONLY | O_DIRECTORY | O_CLOEXEC);
+	const int bad[] = { -1, -1000, CLOSED_FD, rdonly, path, dir };
+	unsigned int i;
+
+	ASSERT_LE(0, path);
+	ASSERT_LE(0, dir);
+	for (i = 0; i < ARRAY_SIZE(bad); i++) {
+		errno = 0;
+		EXPECT_EQ(-1, sys_checkpoint(0, bad[i], 0, -1))
+			TH_LOG("fd %d (case %u)", bad[i], i);
+		EXPECT_EQ(EBADF, errno) TH_LOG("fd %d (case %u): %s", bad[i],
+					       i, strerror(errno));
+	}
+}
+
+/* the image fd must be open for reading */
+TEST_F_TIMEOUT(base, restart_bad_fd, CK_TIMEOUT)
+{
+	struct ck_fdmap map[3];
+	int wronly, path, dir, status;
+
+	ck_checkpoint_child(_metadata, NULL, 0, ck_simple_body, NULL);
+	wronly = open(ck.img, O_WRONLY | O_CLOEXEC);
+	path = open(ck.img, O_PATH | O_CLOEXEC);
+	dir = open(ck.dir, O_RDONLY | O_DIRECTORY | O_CLOEXEC);
+	ASSERT_LE(0, wronly);
+	ASSERT_LE(0, path);
+	ASSERT_LE(0, dir);
+	map[0] = (struct ck_fdmap){ wronly, 20 };
+	map[1] = (struct ck_fdmap){ path, 21 };
+	map[2] = (struct ck_fdmap){ dir, 22 };
+
+	status = restart_raw(0, -1, RESTART_TASKSELF, -1, map, 3);
+	ck_expect_restart_error(_metadata, status, EBADF);
+	status = restart_raw(0, CLOSED_FD, RESTART_TASKSELF, -1, map, 3);
+	ck_expect_restart_error(_metadata, status, EBADF);
+	status = restart_raw(0, 20, RESTART_TASKSELF, -1, map, 3);
+	ck_expect_restart_error(_metadata, status, EBADF);
+	status = restart_raw(0, 21, RESTART_TASKSELF, -1, map, 3);
+	ck_expect_restart_error(_metadata, status, EBADF);
+	/* a directory is readable, but reading it fails: any error */
+	status = restart_raw(0, 22, RESTART_TASKSELF, -1, map, 3);
+	EXPECT_TRUE(WIFEXITED(status) &&
+		    WEXITSTATUS(status) == CK_EXIT_RESTART_ERR) {
+		ck_dump(_metadata, "restart from a directory fd", status);
+	}
+}
+
+/* a logfd that is not -1 must be an fd open for writing */
+TEST_F_TIMEOUT(base, checkpoint_bad_logfd, CK_TIMEOUT)
+{
+	int fd = scratch_fd(_metadata, O_WRONLY);
+	int rdonly = open(ck.log, O_RDONLY | O_CLOEXEC);
+	const int bad[] = { CLOSED_FD, -2, rdonly };
+	unsigned int i;
+
+	ASSERT_LE(0, rdonly);
+	for (i = 0; i < ARRAY_SIZE(bad); i++) {
+		errno = 0;
+		EXPECT_EQ(-1, sys_checkpoint(0, fd, 0, bad[i]))
+			TH_LOG("logfd %d", bad[i]);
+		EXPECT_EQ(EBADF, errno) TH_LOG("logfd %d: %s", bad[i],
+					       strerror(errno));
+	}
+}
+
+/* a bad logfd fails restart() before it touches the caller */
+TEST_F_TIMEOUT(base, restart_bad_logfd, CK_TIMEOUT)
+{
+	struct ck_restart_args args = { .logfd_set = true };
+
+	ck_checkpoint_child(_metadata, NULL, 0, ck_simple_body, NULL);
+	args.logfd = CLOSED_FD;
+	restart_expect(_metadata, &args, EBADF);
+	args.logfd = -2;
+	restart_expect(_metadata, &args, EBADF);
+	/* CK_RIMG_FD is the image, open read-only */
+	args.logfd = CK_RIMG_FD;
+	restart_expect(_metadata, &args, EBADF);
+}
+
+static void body_no_logfd(void *arg)
+{
+	int fd = open(ck.img, O_WRONLY | O_CREAT | O_TRUNC, 0666);
+	long ret;
+
+	CK_ASSERT(fd >= 0, "open");
+	ret = sys_checkpoint(0, fd, 0, -1);
+	close(fd);
+	if (ret < 0) {
+		ck_report("CKPT-ERROR %d", errno);
+		_exit(CK_EXIT_CKPT_ERR);
+	}
+	if (ret > 0) {
+		ck_report("CKPT %ld", ret);
+		_exit(0);
+	}
+	ck_done();
+}
+
+/* logfd -1: no log, both calls work */
+TEST_F_TIMEOUT(base, logfd_minus_one, CK_TIMEOUT)
+{
+	struct ck_restart_args args = { .logfd_set = true, .logfd = -1 };
+	struct stat st;
+
+	ck_checkpoint_child(_metadata, NULL, 0, body_no_logfd, NULL);
+	ck_expect_restored(_metadata, ck_restart_status(NULL, 0, &args));
+	ASSERT_EQ(0, stat(ck.log, &st));
+	EXPECT_EQ(0, st.st_size) TH_LOG("something was logged");
+}
+
+/* ---- where the image goes ------------------------------------------- */
+
+static const char prefix[] = "not an image, 29 bytes long.";
+static const char suffix[] = "written after the image";
+
+static void body_at_offset(void *arg)
+{
+	int fd = open(ck.img, O_WRONLY | O_CREAT | O_TRUNC, 0666);
+	off_t pos;
+	long ret;
+
+	CK_ASSERT(fd >= 0, "open");
+	CK_ASSERT(write(fd, prefix, 29) == 29, "write prefix");
+	CK_ASSERT(ck_move_fd(fd, CK_IMG_FD) == CK_IMG_FD, "dup2");
+	fd = open(ck.log, O_WRONLY | O_APPEND);
+	CK_ASSERT(ck_move_fd(fd, CK_LOG_FD) == CK_LOG_FD, "dup2");
+	ret = sys_checkpoint(0, CK_IMG_FD, 0, CK_LOG_FD);
+	if (ret < 0) {
+		ck_report("CKPT-ERROR %d", errno);
+		_exit(CK_EXIT_CKPT_ERR);
+	}
+	if (ret == 0)
+		ck_done();
+	pos = lseek(CK_IMG_FD, 0, SEEK_CUR);
+	ck_report("POS %lld", (long long)pos);
+	CK_ASSERT(write(CK_IMG_FD, suffix, sizeof(suffix)) ==
+		  sizeof(suffix), "write after");
+	ck_report("CKPT %ld", ret);
+	ck_done();
+}
+
+/*
+ * The image is written at the fd's position, which then points past it;
+ * restart() reads it from the fd's position.
+ */
+TEST_F_TIMEOUT(base, image_at_fd_position, CK_TIMEOUT)
+{
+	struct ck_restart_args args = { .offset = 29 };
+	struct ckpt_image img, part;
+	char err[256] = "";
+	long pos = 0;
+
+	ck_checkpoint_child(_metadata, NULL, 0, body_at_offset, NULL);
+	ASSERT_EQ(0, ck_line_int("POS ", &pos));
+	ASSERT_EQ(0, ckpt_image_load(ck.img, &img));
+	ASSERT_EQ(pos + sizeof(suffix), img.len);
+	EXPECT_EQ(0, memcmp(img.data, prefix, 29));
+	EXPECT_EQ(0, memcmp(img.data + pos, suffix, sizeof(suffix)));
+	part.data = img.data + 29;
+	part.len = pos - 29;
+	EXPECT_EQ(0, ckpt_image_verify(&part, err, sizeof(err)))
+		TH_LOG("image between 29 and %ld: %s", pos, err);
+	ckpt_image_free(&img);
+	ck_expect_restored(_metadata, ck_restart_status(NULL, 0, &args));
+}
+
+static void body_enospc(void *arg)
+{
+	static char big[256 * 1024];
+	int fd = open(ck_path("small/image"), O_WRONLY | O_CREAT, 0666);
+	long ret;
+	int err;
+
+	CK_ASSERT(fd >= 0, "open");
+	ck_fill(big, sizeof(big), 5);
+	ret = sys_checkpoint(0, fd, 0, -1);
+	err = errno;
+	close(fd);
+	umount2(ck_path("small"), MNT_DETACH);
+	CK_EXPECT(ret == -1 && err == ENOSPC, "checkpoint returned %ld (%s)",
+		  ret, strerrorname_np(err));
+	/* the caller is fine, and can checkpoint elsewhere */
+	CK_EXPECT_EQ(-1, ck_check_fill(big, sizeof(big), 5));
+	if (ck_checkpoint_self() > 0)
+		_exit(0);
+	ck_done();
+}
+
+/* a full filesystem: ENOSPC, and the caller goes on unharmed */
+TEST_F_TIMEOUT(base, checkpoint_enospc, CK_TIMEOUT)
+{
+	ASSERT_EQ(0, mkdir(ck_path("small"), 0777));
+	ASSERT_EQ(0, mount("ckpt-small", ck_path("small"), "tmpfs", 0,
+			   "size=16k,mode=0777"));
+	ck_checkpoint_child(_metadata, NULL, 0, body_enospc, NULL);
+	umount2(ck_path("small"), MNT_DETACH);
+}
+
+/* ---- pids ----------------------------------------------------------- */
+
+/* external checkpoint of a pid that does not exist: ESRCH */
+TEST_F_TIMEOUT(base, checkpoint_no_such_pid, CK_TIMEOUT)
+{
+	int fd = scratch_fd(_metadata, O_WRONLY);
+	char buf[32] = "";
+	long pid_max;
+	pid_t pid;
+
+	pid = fork();
+	ASSERT_LE(0, pid);
+	if (pid == 0)
+		_exit(0);
+	ASSERT_EQ(pid, waitpid(pid, NULL, 0));
+	errno = 0;
+	EXPECT_EQ(-1, sys_checkpoint(pid, fd, CHECKPOINT_SUBTREE, -1));
+	EXPECT_EQ(ESRCH, errno);
+	ASSERT_LT(0, ck_read_file("/proc/sys/kernel/pid_max", buf,
+				  sizeof(buf)));
+	pid_max = strtol(buf, NULL, 10);
+	errno = 0;
+	EXPECT_EQ(-1, sys_checkpoint(pid_max + 1, fd, CHECKPOINT_SUBTREE, -1));
+	EXPECT_EQ(ESRCH, errno);
+}
+
+/* external checkpoint of a task that is not frozen: EBUSY, task untouched */
+TEST_F_TIMEOUT(base, checkpoint_not_frozen, CK_TIMEOUT)
+{
+	int fd = scratch_fd(_metadata, O_WRONLY);
+	char path[64], stat[256] = "";
+	pid_t pid;
+
+	int i;
+
+	pid = ck_spawn(NULL, 0, sleeper, NULL);
+	ASSERT_LT(0, pid);
+	snprintf(path, sizeof(path), "/proc/%d/stat", pid);
+	for (i = 0; i < 1000 && !strstr(stat, ") S "); i++) {
+		usleep(10000);
+		ck_read_file(path, stat, sizeof(stat));
+	}
+	ASSERT_NE(NULL, strstr(stat, ") S ")) TH_LOG("stat: %s", stat);
+	errno = 0;
+	EXPECT_EQ(-1, sys_checkpoint(pid, fd, CHECKPOINT_SUBTREE, -1));
+	EXPECT_EQ(EBUSY, errno);
+	EXPECT_LT(0, ck_read_file(path, stat, sizeof(stat)));
+	EXPECT_NE(NULL, strstr(stat, ") S ")) TH_LOG("stat: %s", stat);
+	kill(pid, SIGKILL);
+	waitpid(pid, NULL, 0);
+}
+
+/* without CHECKPOINT_SUBTREE the root must be a pid namespace init */
+TEST_F_TIMEOUT(base, checkpoint_subtree_needs_flag, CK_TIMEOUT)
+{
+	int fd = scratch_fd(_metadata, O_WRONLY);
+
+	start_frozen(_metadata);
+	errno = 0;
+	EXPECT_EQ(-1, sys_checkpoint(frozen.pid, fd, 0, -1));
+	EXPECT_EQ(EINVAL, errno);
+	EXPECT_TRUE(cgroup_frozen(frozen.cg));
+}
+
+/* the control for the next test: root may checkpoint the frozen child */
+TEST_F_TIMEOUT(base, checkpoint_frozen_child_as_root, CK_TIMEOUT)
+{
+	struct ckpt_image img;
+	const struct ckpt_hdr_header *h;
+	char err[256] = "";
+	long id;
+	int fd;
+
+	start_frozen(_metadata);
+	fd = open(ck.img, O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0666);
+	ASSERT_LE(0, fd);
+	id = sys_checkpoint(frozen.pid, fd, CHECKPOINT_SUBTREE, -1);
+	close(fd);
+	ASSERT_LT(0, id) TH_LOG("checkpoint: %s", strerror(errno));
+	/* the tree stays frozen */
+	EXPECT_TRUE(cgroup_frozen(frozen.cg));
+	ASSERT_EQ(0, ckpt_image_load(ck.img, &img));
+	EXPECT_EQ(0, ckpt_image_verify(&img, err, sizeof(err)))
+		TH_LOG("%s", err);
+	ASSERT_LE(sizeof(*h), img.len);
+	h = (const struct ckpt_hdr_header *)img.data;
+	EXPECT_EQ(1U, h->nr_tasks);
+	EXPECT_EQ(0ULL, h->flags & CKPT_IMG_SELF);
+	EXPECT_EQ((uint64_t)id, h->ckpt_id);
+	ckpt_image_free(&img);
+}
+
+static void body_external_unpriv(void *arg)
+{
+	int fd;
+	long ret;
+
+	CK_ASSERT(!ck_drop_privs(CK_UNPRIV_UID), "drop privileges");
+	fd = open(ck_path("unpriv.img"), O_WRONLY | O_CREAT, 0666);
+	CK_ASSERT(fd >= 0, "open");
+	ret = sys_checkpoint(frozen.pid, fd, CHECKPOINT_SUBTREE, -1);
+	CK_EXPECT(ret == -1 && errno == EPERM, "checkpoint returned %ld (%s)",
+		  ret, strerrorname_np(errno));
+	ck_done();
+}
+
+/* an unprivileged user may not checkpoint root's task: EPERM */
+TEST_F_TIMEOUT(base, checkpoint_other_user_eperm, CK_TIMEOUT)
+{
+	int status;
+
+	start_frozen(_metadata);
+	status = ck_wait(ck_spawn(NULL, 0, body_external_unpriv, NULL));
+	if (status != 0) {
+		ck_dump(_metadata, "unprivileged checkpoint", status);
+		EXPECT_EQ(0, status);
+	}
+	EXPECT_TRUE(cgroup_frozen(frozen.cg));
+}
+
+/* RESTART_TASKSELF: pid must be 0 or the caller's own */
+TEST_F_TIMEOUT(base, restart_taskself_pid, CK_TIMEOUT)
+{
+	struct ck_restart_args args = { .pid_set = true };
+
+	ck_checkpoint_child(_metadata, NULL, 0, ck_simple_body, NULL);
+	args.pid = getpid();	/* the restarter's parent */
+	restart_expect(_metadata, &args, EINVAL);
+	args.pid = -1;
+	restart_expect(_metadata, &args, EINVAL);
+	args.pid = 1;
+	restart_expect(_metadata, &args, EINVAL);
+	args = (struct ck_restart_args){ .own_pid = true };
+	ck_expect_restored(_metadata, ck_restart_status(NULL, 0, &args));
+}
+
+/* without RESTART_TASKSELF, pid must be 0 */
+TEST_F_TIMEOUT(base, restart_coordinator_pid, CK_TIMEOUT)
+{
+	struct ck_restart_args args = {
+		.flags_set = true, .flags = 0, .pid_set = true, .pid = 1,
+	};
+
+	ck_checkpoint_child(_metadata, NULL, 0, ck_simple_body, NULL);
+	restart_expect(_metadata, &args, EINVAL);
+	args.own_pid = true;
+	args.pid_set = false;
+	restart_expect(_metadata, &args, EINVAL);
+}
+
+/* ---- credentials ---------------------------------------------------- */
+
+/*
+ * An unprivileged user cannot restart root's image: it could not give
+ * itself those credentials. EPERM, and the caller is unharmed.
+ */
+TEST_F_TIMEOUT(base, restart_root_image_unprivileged, CK_TIMEOUT)
+{
+	struct ck_restart_args args = { .uid = CK_UNPRIV_UID };
+
+	ck_checkpoint_child(_metadata, NULL, 0, ck_simple_body, NULL);
+	ASSERT_EQ(0, chmod(ck.img, 0644));
+	restart_expect(_metadata, &args, EPERM);
+	/* root can */
+	ck_expect_restored(_metadata, ck_restart_status(NULL, 0, NULL));
+}
+
+/* ---- the ckpt_unpriv_allowed sysctl --------------------------------- */
+
+FIXTURE(sysctl) {
+	int unused;
+};
+
+FIXTURE_SETUP(sysctl)
+{
+	ck_setup(_metadata);
+}
+
+FIXTURE_TEARDOWN(sysctl)
+{
+	ck_write_file(CK_SYSCTL_UNPRIV, "1");
+	ck_cleanup();
+}
+
+static void set_unpriv(struct __test_metadata *_metadata, const char *val)
+{
+	char buf[8] = "";
+
+	ASSERT_EQ(0, ck_write_file(CK_SYSCTL_UNPRIV, val));
+	ASSERT_LT(0, ck_read_file(CK_SYSCTL_UNPRIV, buf, sizeof(buf)));
+	ASSERT_EQ(val[0], buf[0]);
+}
+
+/* it exists and is 1 by default */
+TEST_F_TIMEOUT(sysctl, default_is_one, CK_TIMEOUT)
+{
+	char buf[8] = "";
+
+	ASSERT_LT(0, ck_read_file(CK_SYSCTL_UNPRIV, buf, sizeof(buf)))
+		TH_LOG("%s: %s", CK_SYSCTL_UNPRIV, strerror(errno));
+	EXPECT_STREQ("1\n", buf);
+}
+
+static void body_write_sysctl(void *arg)
+{
+	CK_ASSERT(!ck_drop_privs(CK_UNPRIV_UID), "drop privileges");
+	CK_EXPECT(open(CK_SYSCTL_UNPRIV, O_WRONLY) == -1 && errno == EACCES,
+		  "an unprivileged user can open the sysctl for writing");
+	ck_done();
+}
+
+/* only root changes it */
+TEST_F_TIMEOUT(sysctl, unprivileged_cannot_write, CK_TIMEOUT)
+{
+	int status = ck_wait(ck_spawn(NULL, 0, body_write_sysctl, NULL));
+
+	if (status) {
+		ck_dump(_metadata, "writer", status);
+		EXPECT_EQ(0, status);
+	}
+}
+
+static void body_unpriv_calls(void *arg)
+{
+	const char *img = ck_path("denied.img");
+	long ret;
+	int fd;
+
+	CK_ASSERT(!ck_drop_privs(CK_UNPRIV_UID), "drop privileges");
+	fd = open(img, O_WRONLY | O_CREAT, 0666);
+	CK_ASSERT(fd >= 0, "open");
+	errno = 0;
+	ret = sys_checkpoint(0, fd, 0, -1);
+	CK_EXPECT(ret == -1 && errno == EPERM, "checkpoint returned %ld (%s)",
+		  ret, strerrorname_np(errno));
+	if (ret == 0)
+		_exit(CK_EXIT_FAIL);	/* restarted from a denied image?! */
+	/* unknown flags are still checked first */
+	errno = 0;
+	ret = sys_checkpoint(0, fd, 1UL << 7, -1);
+	CK_EXPECT(ret == -1 && errno == EINVAL, "bad flags: %ld (%s)", ret,
+		  strerrorname_np(errno));
+	close(fd);
+	errno = 0;
+	ret = sys_restart(0, -1, 1UL << 7, -1);
+	CK_EXPECT(ret == -1 && errno == EINVAL, "bad flags: %ld (%s)", ret,
+		  strerrorname_np(errno));
+	ck_done();
+}
+
+/* 0: checkpoint() is EPERM for an unprivileged caller (flags still first) */
+TEST_F_TIMEOUT(sysctl, zero_denies_unprivileged_checkpoint, CK_TIMEOUT)
+{
+	int status;
+
+	set_unpriv(_metadata, "0");
+	status = ck_wait(ck_spawn(NULL, 0, body_unpriv_calls, NULL));
+	if (status) {
+		ck_dump(_metadata, "unprivileged caller", status);
+		EXPECT_EQ(0, status);
+	}
+}
+
+/* 0: restart() is EPERM for an unprivileged caller, even of its own image */
+TEST_F_TIMEOUT(sysctl, zero_denies_unprivileged_restart, CK_TIMEOUT)
+{
+	struct ck_restart_args args = { .uid = CK_UNPRIV_UID };
+
+	set_unpriv(_metadata, "1");
+	ck_checkpoint_child(_metadata, NULL, 0, ck_simple_body,
+			    (void *)(long)CK_UNPRIV_UID);
+	set_unpriv(_metadata, "0");
+	restart_expect(_metadata, &args, EPERM);
+	/* the image was fine: with 1 the same restart works */
+	set_unpriv(_metadata, "1");
+	ck_expect_restored(_metadata, ck_restart_status(NULL, 0, &args));
+}
+
+/* 0 does not concern root */
+TEST_F_TIMEOUT(sysctl, zero_allows_root, CK_TIMEOUT)
+{
+	set_unpriv(_metadata, "0");
+	ck_roundtrip(_metadata, ck_simple_body, NULL);
+}
+
+/* ---- unsupported resources ------------------------------------------ */
+
+#define RES_FD 70	/* where a body puts the resource (and RES_FD + 1) */
+
+struct resource {
+	const char *words;	/* the log line names one of these */
+	int (*make)(void);	/* the resource at RES_FD; 0, or -errno */
+	int (*check)(void);	/* after the failed checkpoint: still works? */
+};
+
+static int put(int fd, int at)
+{
+	if (fd < 0)
+		return -errno;
+	return ck_move_fd(fd, at) == at ? 0 : -errno;
+}
+
+static int make_eventfd(void)
+{
+	return put(eventfd(3, 0), RES_FD);
+}
+
+static int check_eventfd(void)
+{
+	uint64_t v = 0;
+
+	return read(RES_FD, &v, 8) == 8 && v == 3 ? 0 : -1;
+}
+
+static int make_epoll(void)
+{
+	return put(epoll_create1(0), RES_FD);
+}
+
+static int check_epoll(void)
+{
+	struct epoll_event ev;
+
+	return epoll_wait(RES_FD, &ev, 1, 0) == 0 ? 0 : -1;
+}
+
+static int make_signalfd(void)
+{
+	sigset_t set;
+
+	sigemptyset(&set);
+	sigaddset(&set, SIGUSR1);
+	sigprocmask(SIG_BLOCK, &set, NULL);
+	return put(signalfd(-1, &set, 0), RES_FD);
+}
+
+static int check_signalfd(void)
+{
+	struct signalfd_siginfo si;
+
+	raise(SIGUSR1);
+	return read(RES_FD, &si, sizeof(si)) == sizeof(si) &&
+	       si.ssi_signo == SIGUSR1 ? 0 : -1;
+}
+
+static int make_timerfd(void)
+{
+	return put(timerfd_create(CLOCK_MONOTONIC, 0), RES_FD);
+}
+
+static int check_timerfd(void)
+{
+	struct itimerspec its;
+
+	return timerfd_gettime(RES_FD, &its);
+}
+
+static int make_pipe(void)
+{
+	int p[2];
+
+	if (pipe(p))
+		return -errno;
+	if (write(p[1], "p", 1) != 1)
+		return -EIO;
+	return put(p[0], RES_FD) ?: put(p[1], RES_FD + 1);
+}
+
+static int check_pair(void)
+{
+	char c = 0;
+
+	return read(RES_FD, &c, 1) == 1 && c == 'p' ? 0 : -1;
+}
+
+static int make_socketpair(void)
+{
+	int sv[2];
+
+	if (socketpair(AF_UNIX, SOCK_STREAM, 0, sv))
+		return -errno;
+	if (write(sv[1], "p", 1) != 1)
+		return -EIO;
+	return put(sv[0], RES_FD) ?: put(sv[1], RES_FD + 1);
+}
+
+static int make_memfd(void)
+{
+	int fd = syscall(SYS_memfd_create, "ckpt-test", 0);
+
+	if (fd >= 0 && write(fd, "p", 1) != 1)
+		return -EIO;
+	return put(fd, RES_FD);
+}
+
+static int check_file(void)
+{
+	char c = 0;
+
+	return pread(RES_FD, &c, 1, 0) == 1 && c == 'p' ? 0 : -1;
+}
+
+static int make_deleted(void)
+{
+	const char *path = ck_path("deleted");
+	int fd = open(path, O_RDWR | O_CREAT, 0666);
+
+	if (fd < 0 || write(fd, "p", 1) != 1 || unlink(path))
+		return -errno;
+	return put(fd, RES_FD);
+}
+
+FIXTURE(unsupported) {
+	int unused;
+};
+
+FIXTURE_VARIANT(unsupported) {
+	struct resource res;
+};
+
+FIXTURE_VARIANT_ADD(unsupported, eventfd) {
+	.res = { "eventfd", make_eventfd, check_eventfd },
+};
+
+FIXTURE_VARIANT_ADD(unsupported, epoll) {
+	.res = { "epoll|eventpoll", make_epoll, check_epoll },
+};
+
+FIXTURE_VARIANT_ADD(unsupported, signalfd) {
+	.res = { "signalfd", make_signalfd, check_signalfd },
+};
+
+FIXTURE_VARIANT_ADD(unsupported, timerfd) {
+	.res = { "timerfd", make_timerfd, check_timerfd },
+};
+
+FIXTURE_VARIANT_ADD(unsupported, pipe_both_ends) {
+	.res = { "pipe|fifo", make_pipe, check_pair },
+};
+
+FIXTURE_VARIANT_ADD(unsupported, socketpair_both_ends) {
+	.res = { "socket|unix", make_socketpair, check_pair },
+};
+
+FIXTURE_VARIANT_ADD(unsupported, memfd) {
+	.res = { "memfd", make_memfd, check_file },
+};
+
+FIXTURE_VARIANT_ADD(unsupported, deleted_file) {
+	.res = { "deleted|unlinked", make_deleted, check_file },
+};
+
+FIXTURE_SETUP(unsupported)
+{
+	ck_setup(_metadata);
+}
+
+FIXTURE_TEARDOWN(unsupported)
+{
+	ck_cleanup();
+}
+
+static void body_unsupported(void *arg)
+{
+	const struct resource *res = arg;
+	long ret;
+	int err;
+
+	err = res->make();
+	if (err == -ENOSYS) {
+		ck_report("SKIP");
+		_exit(0);
+	}
+	CK_ASSERT(!err, "making the resource: %s", strerror(-err));
+	ck_open_image(ck.img);
+	errno = 0;
+	ret = sys_checkpoint(0, CK_IMG_FD, 0, CK_LOG_FD);
+	err = errno;
+	if (ret == 0)
+		_exit(CK_EXIT_FAIL);	/* restarted?! */
+	CK_EXPECT(ret == -1 && err == EOPNOTSUPP,
+		  "checkpoint returned %ld (%s)", ret, strerrorname_np(err));
+	/* a failed checkpoint leaves the caller as it was */
+	CK_EXPECT(fcntl(RES_FD, F_GETFD) == 0, "fd %d is gone", RES_FD);
+	CK_EXPECT(!res->check(), "the resource no longer works");
+	ck_done();
+}
+
+/* Does a line of @log contain one of the |-separated @words (any case)? */
+static bool log_names(const char *log, const char *words)
+{
+	char w[64], line[512], *p;
+	const char *l = log, *end, *sep;
+
+	while (*l) {
+		end = strchr(l, '\n');
+		if (!end)
+			return false;	/* lines end with a newline */
+		snprintf(line, sizeof(line), "%.*s", (int)(end - l), l);
+		for (p = line; *p; p++)
+			*p = tolower(*p);
+		for (sep = words; sep; sep = strchr(sep, '|')) {
+			if (*sep == '|')
+				sep++;
+			snprintf(w, sizeof(w), "%.*s",
+				 (int)(strchrnul(sep, '|') - sep), sep);
+			if (strstr(line, w))
+				return true;
+		}
+		l = end + 1;
+	}
+	return false;
+}
+
+/*
+ * A resource checkpoint cannot save: EOPNOTSUPP, a log line naming it,
+ * and the caller goes on as before.
+ */
+TEST_F_TIMEOUT(unsupported, checkpoint_fails_and_logs, CK_TIMEOUT)
+{
+	char log[4096] = "";
+	int status;
+
+	status = ck_wait(ck_spawn(NULL, 0, body_unsupported,
+				  (void *)&variant->res));
+	if (ck_line("SKIP"))
+		SKIP(return, "the kernel cannot make this resource");
+	ck_read_file(ck.log, log, sizeof(log));
+	if (status) {
+		ck_dump(_metadata, "checkpoint", status);
+		EXPECT_EQ(0, status);
+	}
+	EXPECT_TRUE(log_names(log, variant->res.words))
+		TH_LOG("no line naming %s in the log:\n%s",
+		       variant->res.words, log);
+}
+
+/* ---- logfd ---------------------------------------------------------- */
+
+/* a refused restart says why on logfd */
+TEST_F_TIMEOUT(base, restart_refusal_is_logged, CK_TIMEOUT)
+{
+	struct ck_restart_args args = { 0 };
+	char log[4096] = "";
+	int fd;
+
+	ck_checkpoint_child(_metadata, NULL, 0, ck_simple_body, NULL);
+	/* break the magic */
+	fd = open(ck.img, O_RDWR | O_CLOEXEC);
+	ASSERT_LE(0, fd);
+	ASSERT_EQ(1, pwrite(fd, "X", 1, offsetof(struct ckpt_hdr_header,
+						 magic)));
+	close(fd);
+	ASSERT_EQ(0, truncate(ck.log, 0));
+	restart_expect(_metadata, &args, EINVAL);
+	ck_read_file(ck.log, log, sizeof(log));
+	EXPECT_LT(0U, strlen(log)) TH_LOG("nothing logged");
+	EXPECT_EQ('\n', log[strlen(log) ? strlen(log) - 1 : 0])
+		TH_LOG("log does not end a line: \"%s\"", log);
+}
+
+TEST_HARNESS_MAIN

@@ -1,0 +1,1134 @@
+// SPDX-License-Identifier: GPL-2.0
+/*
+ * The image as untrusted input, and the image as written.
+ *
+ * Every restart of a damaged image runs in a forked child. The allowed
+ * outcomes are "restart() returned an error" (the child reports it and
+ * exits normally: it was left unharmed) and "the child was killed by
+ * SIGKILL" (a failure after the point of no return). A restored program
+ * that runs, recognised by the "RESUMED" line and exit code of the
+ * victim, is a failure - except where a mutation with a good checksum
+ * changed only data (register values, memory contents...), where any end
+ * but a hang is accepted: those runs look for hangs, wrong errnos and
+ * kernel splats.
+ *
+ * Sweeps are bounded (a few hundred restarts in all) so that the file
+ * runs in well under three minutes under QEMU's TCG emulation.
+ */
+#define _GNU_SOURCE
+#include <sys/mman.h>
+#include <sys/sysmacros.h>
+#include <sys/utsname.h>
+
+#include "ckpt_test.h"
+#include "image.h"
+
+#define PAGE		4096UL
+#define TRY_SECS	30	/* one restart attempt */
+#define MAX_LOGGED	8	/* failures shown per test */
+
+/* ---- the victim ----------------------------------------------------- */
+
+static char victim_area[8 * PAGE];
+static volatile int victim_signals;
+
+static void victim_handler(int sig)
+{
+	victim_signals++;
+}
+
+/*
+ * The restored victim looks at itself: "RESUMED intact" if all it checks
+ * is as it was, "RESUMED altered: ..." if not.
+ */
+static void victim_check(const char *region)
+{
+	struct sigaction sa;
+	struct stat st, dir;
+	char link[256] = "";
+	const char *what = NULL;
+	sigset_t set;
+	ssize_t n;
+
+	n = readlink("/proc/self/fd/30", link, sizeof(link) - 1);
+	link[n > 0 ? n : 0] = '\0';
+	sigaction(SIGUSR1, NULL, &sa);
+	sigprocmask(SIG_BLOCK, NULL, &set);
+	if (ck_check_fill(victim_area, sizeof(victim_area), 99) != -1)
+		what = "memory";
+	else if (region[3 * PAGE] != 3 || region[40 * PAGE + 17] != 40 ||
+		 region[0] || region[63 * PAGE])
+		what = "region";
+	else if (strcmp(link, ck_path("victim-file")) ||
+		 lseek(30, 0, SEEK_CUR) != 3 ||
+		 (fcntl(30, F_GETFL) & O_ACCMODE) != O_RDWR)
+		what = "fd 30";
+	else if (fstat(31, &st) || st.st_rdev != makedev(1, 3))
+		what = "fd 31";
+	else if (fstat(32, &st) || stat(ck.dir, &dir) ||
+		 st.st_ino != dir.st_ino)
+		what = "fd 32";
+	else if (sa.sa_handler != victim_handler)
+		what = "SIGUSR1 handler";
+	else if (!sigismember(&set, SIGUSR2))
+		what = "blocked mask";
+	else if (sigpending(&set) || !sigismember(&set, SIGUSR2))
+		what = "pending SIGUSR2";
+	else if (getuid() || getgid())
+		what = "credentials";
+	if (what)
+		ck_report("RESUMED altered: %s", what);
+	else
+		ck_report("RESUMED intact");
+	_exit(CK_EXIT_RESUMED);
+}
+
+/*
+ * A program with a bit of everything in its image: files of each kind,
+ * a handler and a pending signal, touched and untouched anonymous memory.
+ */
+static void victim_body(void *arg)
+{
+	struct sigaction sa = { .sa_handler = victim_handler };
+	char *region;
+	sigset_t set;
+	int fd;
+
+	sigemptyset(&sa.sa_mask);
+	CK_ASSERT(!sigaction(SIGUSR1, &sa, NULL), "sigaction");
+	sigemptyset(&set);
+	sigaddset(&set, SIGUSR2);
+	sigprocmask(SIG_BLOCK, &set, NULL);
+	raise(SIGUSR2);
+	fd = open(ck_path("victim-file"), O_RDWR | O_CREAT, 0666);
+	CK_ASSERT(fd >= 0 && write(fd, "victim", 6) == 6, "victim-file");
+	CK_ASSERT(lseek(fd, 3, SEEK_SET) == 3 && ck_move_fd(fd, 30) == 30,
+		  "fd 30");
+	fd = open("/dev/null", O_RDWR);
+	CK_ASSERT(ck_move_fd(fd, 31) == 31, "fd 31");
+	fd = open(ck.dir, O_RDONLY | O_DIRECTORY);
+	CK_ASSERT(ck_move_fd(fd, 32) == 32, "fd 32");
+	region = mmap(NULL, 64 * PAGE, PROT_READ | PROT_WRITE,
+		      MAP_PRIVATE | MAP_ANONYMOUS, -1, 0);
+	CK_ASSERT(region != MAP_FAILED, "mmap");
+	region[3 * PAGE] = 3;
+	region[40 * PAGE + 17] = 40;
+	ck_report("REGION %#lx", (unsigned long)region);
+	ck_report("PID %d", getpid());
+	ck_fill(victim_area, sizeof(victim_area), 99);
+
+	if (ck_checkpoint_self() > 0)
+		_exit(0);
+	victim_check(region);
+}
+
+/* ---- records -------------------------------------------------------- */
+
+struct rec {
+	size_t off;
+	uint32_t type;
+	uint32_t len;
+};
+
+#define MAX_RECS 4096
+
+FIXTURE(image) {
+	struct ckpt_image img;
+	long id;
+	unsigned long region;
+	long pid;
+	struct rec recs[MAX_RECS];
+	int nr;
+	int kmsg;
+	char mut[192];
+};
+
+static int collect(const struct ckpt_hdr *h, size_t off, void *arg)
+{
+	FIXTURE_DATA(image) *self = arg;
+
+	if (self->nr >= MAX_RECS)
+		return -E2BIG;
+	self->recs[self->nr++] = (struct rec){ off, h->type, h->len };
+	return 0;
+}
+
+/* Open /dev/kmsg positioned at its end, to see what the test adds */
+static int kmsg_open(void)
+{
+	int fd = open("/dev/kmsg", O_RDONLY | O_NONBLOCK | O_CLOEXEC);
+
+	if (fd >= 0)
+		lseek(fd, 0, SEEK_END);
+	return fd;
+}
+
+/* Did the kernel log a warning, BUG, oops... since kmsg_open()? */
+static bool kmsg_splat(struct __test_metadata *_metadata, int fd)
+{
+	static const char * const marks[] = {
+		"WARNING:", "BUG:", "Oops", "general protection",
+		"Call Trace", "UBSAN", "KASAN", "kernel BUG", "RIP:",
+	};
+	char rec[8192];
+	bool splat = false;
+	unsigned int i;
+	ssize_t n;
+
+	if (fd < 0)
+		return false;
+	for (;;) {
+		n = read(fd, rec, sizeof(rec) - 1);
+		if (n < 0 && errno == EPIPE)
+			continue;	/* overwritten records: go on */
+		if (n <= 0)
+			break;
+		rec[n] = '\0';
+		for (i = 0; i < ARRAY_SIZE(marks); i++) {
+			if (strstr(rec, marks[i])) {
+				if (!splat)
+					TH_LOG("kernel log: %s", rec);
+				splat = true;
+			}
+		}
+	}
+	return splat;
+}
+
+FIXTURE_SETUP(image)
+{
+	char err[256] = "";
+	int ret;
+
+	ck_setup(_metadata);
+	self->kmsg = kmsg_open();
+	self->id = ck_checkpoint_child(_metadata, NULL, 0, victim_body, NULL);
+	ASSERT_EQ(0, ck_line_int("REGION ", (long *)&self->region));
+	ASSERT_EQ(0, ck_line_int("PID ", &self->pid));
+	ASSERT_EQ(0, ckpt_image_load(ck.img, &self->img));
+	ret = ckpt_image_walk(&self->img, collect, self, err, sizeof(err));
+	ASSERT_EQ(0, ret) TH_LOG("the fresh image does not parse: %s", err);
+	ASSERT_LT(2, self->nr);
+	snprintf(self->mut, sizeof(self->mut), "%s/mutated", ck.dir);
+}
+
+FIXTURE_TEARDOWN(image)
+{
+	ckpt_image_free(&self->img);
+	if (self->kmsg >= 0)
+		close(self->kmsg);
+	ck_cleanup();
+}
+
+/* ---- one restart attempt -------------------------------------------- */
+
+enum outcome {
+	OUT_ERROR,	/* restart() returned, the caller reported it */
+	OUT_KILLED,	/* SIGKILL after the point of no return */
+	OUT_RESUMED,	/* the victim runs again, as it was */
+	OUT_ALTERED,	/* the victim runs again, but not as it was */
+	OUT_CRASHED,	/* another signal */
+	OUT_HANG,	/* had to be killed */
+	OUT_OTHER,	/* some other exit */
+	OUT_NR,
+};
+
+static const char * const outcome_name[OUT_NR] = {
+	"error", "SIGKILL", "resumed", "resumed altered", "crashed", "hang",
+	"other exit",
+};
+
+struct trial {
+	enum outcome out;
+	int err;	/* OUT_ERROR: errno */
+	int status;
+};
+
+struct stats {
+	int n, by_outcome[OUT_NR], failures;
+	int errnos[134];
+};
+
+static void try_image(FIXTURE_DATA(image) *self, const void *data,
+		      size_t len, struct trial *t)
+{
+	struct ck_restart_args args = { .img = self->mut };
+	long err = 0;
+	int fd, status;
+
+	memset(t, 0, sizeof(*t));
+	fd = open(self->mut, O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0666);
+	if (fd < 0 || (len && write(fd, data, len) != (ssize_t)len)) {
+		t->out = OUT_OTHER;
+		t->status = -2;
+		if (fd >= 0)
+			close(fd);
+		return;
+	}
+	close(fd);
+	status = ck_wait_secs(ck_spawn(NULL, 0, ck_restart_child, &args),
+			      TRY_SECS);
+	t->status = status;
+	if (status == -1)
+		t->out = OUT_HANG;
+	else if (WIFSIGNALED(status))
+		t->out = WTERMSIG(status) == SIGKILL ? OUT_KILLED : OUT_CRASHED;
+	else if (ck_line("RESUMED intact"))
+		t->out = OUT_RESUMED;
+	else if (WEXITSTATUS(status) == CK_EXIT_RESUMED || ck_line("RESUMED"))
+		t->out = OUT_ALTERED;
+	else if (WEXITSTATUS(status) == CK_EXIT_RESTART_ERR &&
+		 !ck_line_int("RESTART-ERROR ", &err))
+		t->out = OUT_ERROR;
+	else
+		t->out = OUT_OTHER;
+	t->err = err;
+}
+
+static bool valid_errno(int err)
+{
+	return err > 0 && err < 134;
+}
+
+/* Error (a real errno) or SIGKILL */
+static bool strict_ok(const struct trial *t)
+{
+	return (t->out == OUT_ERROR && valid_errno(t->err)) ||
+	       t->out == OUT_KILLED;
+}
+
+/* Refused, or a restored program just as it was checkpointed */
+static bool intact_ok(const struct trial *t)
+{
+	return strict_ok(t) || t->out == OUT_RESUMED;
+}
+
+/* Anything that ends, with a real errno if restart() returned */
+static bool lenient_ok(const struct trial *t)
+{
+	if (t->out == OUT_HANG)
+		return false;
+	return t->out != OUT_ERROR || valid_errno(t->err);
+}
+
+static void account(struct __test_metadata *_metadata, struct stats *st,
+		    const struct trial *t, bool ok, const char *fmt, ...)
+	__attribute__((format(printf, 5, 6)));
+
+static void account(struct __test_metadata *_metadata, struct stats *st,
+		    const struct trial *t, bool ok, const char *fmt, ...)
+{
+	char what[256];
+	va_list ap;
+
+	st->n++;
+	st->by_outcome[t->out]++;
+	if (t->out == OUT_ERROR && valid_errno(t->err))
+		st->errnos[t->err]++;
+	if (ok)
+		return;
+	va_start(ap, fmt);
+	vsnprintf(what, sizeof(what), fmt, ap);
+	va_end(ap);
+	if (st->failures++ < MAX_LOGGED) {
+		TH_LOG("%s: %s%s%s (%s)", what, outcome_name[t->out],
+		       t->out == OUT_ERROR ? " " : "",
+		       t->out == OUT_ERROR ? strerrorname_np(t->err) ?: "?" : "",
+		       ck_status_str(t->status));
+		ck_dump(_metadata, what, t->status);
+	}
+}
+
+static void report(struct __test_metadata *_metadata, const struct stats *st)
+{
+	char line[512];
+	int i, n = 0;
+
+	n += snprintf(line + n, sizeof(line) - n, "%d restarts:", st->n);
+	for (i = 0; i < OUT_NR; i++)
+		if (st->by_outcome[i])
+			n += snprintf(line + n, sizeof(line) - n, " %s %d",
+				      outcome_name[i], st->by_outcome[i]);
+	n += snprintf(line + n, sizeof(line) - n, "; errnos:");
+	for (i = 0; i < 134 && n < (int)sizeof(line) - 32; i++)
+		if (st->errnos[i])
+			n += snprintf(line + n, sizeof(line) - n, " %s %d",
+				      strerrorname_np(i) ?: "?",
+				      st->errnos[i]);
+	TH_LOG("%s", line);
+}
+
+/* A copy of the image to damage */
+static unsigned char *copy_image(FIXTURE_DATA(image) *self)
+{
+	unsigned char *p = malloc(self->img.len);
+
+	if (p)
+		memcpy(p, self->img.data, self->img.len);
+	return p;
+}
+
+static int rec_index_at(FIXTURE_DATA(image) *self, size_t off)
+{
+	int i;
+
+	for (i = self->nr - 1; i >= 0; i--)
+		if (self->recs[i].off <= off)
+			return i;
+	return 0;
+}
+
+static const char *rec_name_at(FIXTURE_DATA(image) *self, size_t off)
+{
+	return ckpt_hdr_name(self->recs[rec_index_at(self, off)].type);
+}
+
+static void check_no_splat(struct __test_metadata *_metadata,
+			   FIXTURE_DATA(image) *self)
+{
+	EXPECT_FALSE(kmsg_splat(_metadata, self->kmsg))
+		TH_LOG("the kernel complained during this test");
+}
+
+/* ---- the image as written ------------------------------------------- */
+
+/* the control: the untouched image restarts and the victim runs */
+TEST_F_TIMEOUT(image, pristine_image_resumes, CK_TIMEOUT)
+{
+	struct trial t;
+	char err[256] = "";
+
+	EXPECT_EQ(0, ckpt_image_verify(&self->img, err, sizeof(err)))
+		TH_LOG("%s", err);
+	try_image(self, self->img.data, self->img.len, &t);
+	EXPECT_EQ((int)OUT_RESUMED, (int)t.out) {
+		TH_LOG("outcome: %s", outcome_name[t.out]);
+		ck_dump(_metadata, "restart", t.status);
+	}
+	check_no_splat(_metadata, self);
+}
+
+/* The records in the order checkpoint_hdr.h documents for one task */
+static bool order_ok(FIXTURE_DATA(image) *self, char *why, size_t size)
+{
+	static const uint32_t head[] = {
+		CKPT_HDR_HEADER, CKPT_HDR_TREE, CKPT_HDR_TASK, CKPT_HDR_CREDS,
+		CKPT_HDR_RLIMITS, CKPT_HDR_FS,
+	};
+	static const uint32_t mid[] = {
+		CKPT_HDR_FDTABLE, CKPT_HDR_SIGHAND, CKPT_HDR_SIGNAL,
+		CKPT_HDR_CPU, CKPT_HDR_FPU, CKPT_HDR_MM,
+	};
+	unsigned int j;
+	int i = 0;
+
+#define EXPECT_REC(t) do {						\
+	if (i >= self->nr || self->recs[i].type != (t)) {		\
+		snprintf(why, size, "record %d is %s, expected %s", i,	\
+			 i < self->nr ?					\
+			 ckpt_hdr_name(self->recs[i].type) : "(end)",	\
+			 ckpt_hdr_name(t));				\
+		return false;						\
+	}								\
+	i++;								\
+} while (0)
+
+	for (j = 0; j < ARRAY_SIZE(head); j++)
+		EXPECT_REC(head[j]);
+	while (i < self->nr && self->recs[i].type == CKPT_HDR_FILE)
+		i++;
+	for (j = 0; j < ARRAY_SIZE(mid); j++)
+		EXPECT_REC(mid[j]);
+	while (i < self->nr && self->recs[i].type == CKPT_HDR_VMA) {
+		i++;
+		while (i < self->nr && self->recs[i].type == CKPT_HDR_PAGES)
+			i++;
+	}
+	EXPECT_REC(CKPT_HDR_TRAILER);
+	if (i != self->nr) {
+		snprintf(why, size, "%d records after the trailer",
+			 self->nr - i);
+		return false;
+	}
+#undef EXPECT_REC
+	return true;
+}
+
+static const void *rec_at(FIXTURE_DATA(image) *self, int i)
+{
+	return self->img.data + self->recs[i].off;
+}
+
+/*
+ * The header, the record order, the record lengths, the memory records
+ * and the trailer are what checkpoint_hdr.h says.
+ */
+TEST_F_TIMEOUT(image, image_follows_the_format, CK_TIMEOUT)
+{
+	const struct ckpt_hdr_header *h = rec_at(self, 0);
+	const struct ckpt_hdr_tree *tree = rec_at(self, 1);
+	const struct ckpt_task_pids *pids = (const void *)(tree + 1);
+	const struct ckpt_hdr_trailer *tr = rec_at(self, self->nr - 1);
+	const struct ckpt_hdr_vma *vma = NULL;
+	uint64_t next_addr = 0;
+	unsigned int nr_vmas = 0, nr_mm = 0;
+	bool vma_open = false;
+	struct utsname u;
+	char why[256] = "";
+	int i;
+
+	ASSERT_TRUE(order_ok(self, why, sizeof(why))) TH_LOG("%s", why);
+	EXPECT_EQ(CKPT_MAGIC, h->magic);
+	EXPECT_EQ((uint32_t)CKPT_VERSION, h->version);
+	EXPECT_EQ((uint32_t)CKPT_ARCH_X86_64, h->arch);
+	EXPECT_EQ((uint32_t)PAGE, h->page_size);
+	EXPECT_EQ((uint32_t)CKPT_CSUM_XXH64, h->csum_alg);
+	EXPECT_EQ((uint64_t)CKPT_IMG_SELF, h->flags);
+	EXPECT_EQ((uint64_t)self->id, h->ckpt_id);
+	EXPECT_EQ(1U, h->nr_tasks);
+	EXPECT_EQ(0U, h->__reserved);
+	ASSERT_EQ(0, uname(&u));
+	EXPECT_STREQ(u.sysname, h->sysname);
+	EXPECT_STREQ(u.nodename, h->nodename);
+	EXPECT_STREQ(u.release, h->release);
+	EXPECT_STREQ(u.machine, h->machine);
+	EXPECT_EQ(1U, tree->nr_tasks);
+	EXPECT_EQ(sizeof(*tree) + sizeof(*pids), tree->h.len);
+	EXPECT_EQ(self->pid, pids->pid);
+	EXPECT_EQ(self->pid, pids->tgid);
+
+	for (i = 0; i < self->nr; i++) {
+		const struct rec *r = &self->recs[i];
+
+		EXPECT_EQ(0U, r->len % 8) TH_LOG("record %d", i);
+		if (r->type == CKPT_HDR_MM) {
+			const struct ckpt_hdr_mm *mm = rec_at(self, i);
+
+			nr_mm = mm->nr_vmas;
+			EXPECT_GE((uint32_t)CKPT_AUXV_MAX, mm->nr_auxv);
+		}
+		if (r->type == CKPT_HDR_VMA) {
+			EXPECT_FALSE(vma_open)
+				TH_LOG("vma %u not ended by an empty PAGES",
+				       nr_vmas);
+			vma = rec_at(self, i);
+			vma_open = true;
+			next_addr = vma->start;
+			nr_vmas++;
+			EXPECT_EQ(0U, vma->start % PAGE);
+			EXPECT_EQ(0U, vma->end % PAGE);
+			EXPECT_LT(vma->start, vma->end);
+		}
+		if (r->type == CKPT_HDR_PAGES) {
+			const struct ckpt_hdr_pages *p = rec_at(self, i);
+			const uint64_t *addr = (const void *)(p + 1);
+			unsigned int k;
+
+			ASSERT_TRUE(vma_open) TH_LOG("PAGES outside a vma");
+			EXPECT_GE((uint32_t)CKPT_PAGES_MAX, p->nr_pages);
+			EXPECT_EQ(sizeof(*p) + p->nr_pages * (8 + PAGE),
+				  (size_t)p->h.len);
+			if (!p->nr_pages)
+				vma_open = false;
+			for (k = 0; k < p->nr_pages &&
+			     sizeof(*p) + (k + 1) * 8 <= p->h.len; k++) {
+				EXPECT_TRUE(addr[k] % PAGE == 0 &&
+					    addr[k] >= next_addr &&
+					    addr[k] < vma->end)
+					TH_LOG("page %#llx in vma %#llx-%#llx",
+					       (unsigned long long)addr[k],
+					       (unsigned long long)vma->start,
+					       (unsigned long long)vma->end);
+				next_addr = addr[k] + PAGE;
+			}
+		}
+	}
+	EXPECT_FALSE(vma_open) TH_LOG("last vma not ended");
+	EXPECT_EQ(nr_mm, nr_vmas);
+	EXPECT_EQ(CKPT_TRAILER_MAGIC, tr->magic);
+	EXPECT_EQ(ckpt_xxh64(self->img.data, self->recs[self->nr - 1].off, 0),
+		  tr->csum);
+	EXPECT_EQ(self->img.len,
+		  self->recs[self->nr - 1].off + self->recs[self->nr - 1].len);
+}
+
+/* The fd table: the victim's fds, each pointing at a FILE of the right kind */
+TEST_F_TIMEOUT(image, image_describes_the_fds, CK_TIMEOUT)
+{
+	static const struct {
+		uint32_t fd, type;
+	} want[] = {
+		{ 0, CKPT_FILE_CHR }, { 1, CKPT_FILE_REG }, { 2, CKPT_FILE_REG },
+		{ 30, CKPT_FILE_REG }, { 31, CKPT_FILE_CHR },
+		{ 32, CKPT_FILE_DIR }, { CK_REPORT_FD, CKPT_FILE_INHERITED },
+		{ CK_IMG_FD, CKPT_FILE_REG }, { CK_LOG_FD, CKPT_FILE_REG },
+	};
+	const struct ckpt_hdr_file *files[64];
+	const struct ckpt_hdr_fdtable *t;
+	const struct ckpt_fd *fds;
+	unsigned int nfiles = 0, i, j, k;
+	long off;
+
+	for (i = 0; (off = ckpt_image_find(&self->img, CKPT_HDR_FILE, i)) >= 0
+	     && nfiles < ARRAY_SIZE(files); i++)
+		files[nfiles++] = (const void *)(self->img.data + off);
+	off = ckpt_image_find(&self->img, CKPT_HDR_FDTABLE, 0);
+	ASSERT_LE(0, off);
+	t = (const void *)(self->img.data + off);
+	fds = (const void *)(t + 1);
+	ASSERT_EQ(ARRAY_SIZE(want), t->nr_fds);
+	ASSERT_EQ(sizeof(*t) + t->nr_fds * sizeof(*fds), (size_t)t->h.len);
+	for (i = 0; i < ARRAY_SIZE(want); i++) {
+		const struct ckpt_hdr_file *f = NULL;
+
+		EXPECT_EQ(want[i].fd, fds[i].fd);
+		EXPECT_EQ(0U, fds[i].__reserved);
+		for (j = 0; j < nfiles; j++)
+			if (files[j]->objref == fds[i].objref)
+				f = files[j];
+		EXPECT_NE(NULL, f) TH_LOG("fd %u: objref %u has no FILE",
+					  fds[i].fd, fds[i].objref);
+		if (!f)
+			continue;
+		EXPECT_EQ(want[i].type, f->type) TH_LOG("fd %u", fds[i].fd);
+		if (fds[i].fd == 30) {
+			EXPECT_EQ(3, f->pos);
+			EXPECT_EQ((uint32_t)O_RDWR, f->f_flags & O_ACCMODE);
+		}
+		if (fds[i].fd == CK_REPORT_FD)
+			EXPECT_EQ((uint32_t)CK_REPORT_FD, f->inherit_fd);
+	}
+	/* objrefs are unique */
+	for (j = 0; j < nfiles; j++)
+		for (k = j + 1; k < nfiles; k++)
+			EXPECT_NE(files[j]->objref, files[k]->objref);
+}
+
+/*
+ * Pages never touched are not in the image: of the victim's 64-page
+ * region, only the two pages it wrote.
+ */
+TEST_F_TIMEOUT(image, untouched_pages_not_saved, CK_TIMEOUT)
+{
+	const unsigned long start = self->region, end = start + 64 * PAGE;
+	unsigned long seen[8];
+	unsigned int nseen = 0;
+	bool in_region = false;
+	int i;
+
+	for (i = 0; i < self->nr; i++) {
+		const struct rec *r = &self->recs[i];
+
+		if (r->type == CKPT_HDR_VMA) {
+			const struct ckpt_hdr_vma *v = rec_at(self, i);
+
+			in_region = v->start <= start && v->end >= end;
+		} else if (r->type == CKPT_HDR_PAGES && in_region) {
+			const struct ckpt_hdr_pages *p = rec_at(self, i);
+			const uint64_t *addr = (const void *)(p + 1);
+			unsigned int k;
+
+			for (k = 0; k < p->nr_pages; k++)
+				if (addr[k] >= start && addr[k] < end &&
+				    nseen < ARRAY_SIZE(seen))
+					seen[nseen++] = addr[k];
+		}
+	}
+	ASSERT_EQ(2U, nseen) {
+		for (i = 0; i < (int)nseen; i++)
+			TH_LOG("saved page %lu of the region",
+			       (seen[i] - start) / PAGE);
+	}
+	EXPECT_EQ(start + 3 * PAGE, seen[0]);
+	EXPECT_EQ(start + 40 * PAGE, seen[1]);
+}
+
+/* ---- garbage -------------------------------------------------------- */
+
+static void expect_einval(struct __test_metadata *_metadata,
+			  FIXTURE_DATA(image) *self, const void *data,
+			  size_t len, const char *what)
+{
+	struct trial t;
+
+	try_image(self, data, len, &t);
+	EXPECT_TRUE(t.out == OUT_ERROR && t.err == EINVAL) {
+		TH_LOG("%s: %s %s", what, outcome_name[t.out],
+		       t.out == OUT_ERROR ? strerrorname_np(t.err) : "");
+		ck_dump(_metadata, what, t.status);
+	}
+}
+
+/* nothing, zeros, random bytes: EINVAL before anything happens */
+TEST_F_TIMEOUT(image, garbage_images, CK_TIMEOUT)
+{
+	unsigned char buf[2 * PAGE];
+	char what[64];
+	int seed;
+
+	expect_einval(_metadata, self, buf, 0, "empty image");
+	memset(buf, 0, sizeof(buf));
+	expect_einval(_metadata, self, buf, 8, "8 zero bytes");
+	expect_einval(_metadata, self, buf, sizeof(buf), "zero-filled image");
+	for (seed = 1; seed <= 4; seed++) {
+		ck_fill(buf, sizeof(buf), seed);
+		snprintf(what, sizeof(what), "random bytes (seed %d)", seed);
+		expect_einval(_metadata, self, buf, sizeof(buf), what);
+	}
+	check_no_splat(_metadata, self);
+}
+
+/* a good header followed by random bytes */
+TEST_F_TIMEOUT(image, garbage_after_header, CK_TIMEOUT)
+{
+	struct stats st = { 0 };
+	unsigned char *buf = copy_image(self);
+	size_t hlen = self->recs[0].len;
+	struct trial t;
+	int seed;
+
+	ASSERT_NE(NULL, buf);
+	for (seed = 1; seed <= 4; seed++) {
+		ck_fill(buf + hlen, self->img.len - hlen, seed);
+		try_image(self, buf, self->img.len, &t);
+		account(_metadata, &st, &t, strict_ok(&t), "seed %d", seed);
+		ckpt_image_fix_csum(&(struct ckpt_image){ buf, self->img.len });
+		try_image(self, buf, self->img.len, &t);
+		account(_metadata, &st, &t, strict_ok(&t),
+			"seed %d, checksum fixed", seed);
+	}
+	free(buf);
+	report(_metadata, &st);
+	EXPECT_EQ(0, st.failures);
+	check_no_splat(_metadata, self);
+}
+
+/* ---- header and trailer --------------------------------------------- */
+
+/* Set @size bytes at @off of a copy to @val, fix the checksum, try */
+static void expect_field_einval(struct __test_metadata *_metadata,
+				FIXTURE_DATA(image) *self, size_t off,
+				size_t size, uint64_t val, const char *what)
+{
+	unsigned char *buf = copy_image(self);
+	struct ckpt_image img = { buf, self->img.len };
+
+	ASSERT_NE(NULL, buf);
+	memcpy(buf + off, &val, size);
+	ASSERT_EQ(0, ckpt_image_fix_csum(&img));
+	expect_einval(_metadata, self, buf, self->img.len, what);
+	free(buf);
+}
+
+#define HDR_FIELD(f) offsetof(struct ckpt_hdr_header, f), \
+		     sizeof(((struct ckpt_hdr_header *)0)->f)
+
+/* wrong magic, version, arch, page size, checksum algorithm: EINVAL */
+TEST_F_TIMEOUT(image, header_fields_rejected, CK_TIMEOUT)
+{
+	expect_field_einval(_metadata, self, HDR_FIELD(magic),
+			    CKPT_MAGIC ^ 1, "magic");
+	expect_field_einval(_metadata, self, HDR_FIELD(magic), 0, "magic 0");
+	expect_field_einval(_metadata, self, HDR_FIELD(version),
+			    CKPT_VERSION + 1, "version + 1");
+	expect_field_einval(_metadata, self, HDR_FIELD(version), 0,
+			    "version 0");
+	expect_field_einval(_metadata, self, HDR_FIELD(arch), 0, "arch 0");
+	expect_field_einval(_metadata, self, HDR_FIELD(arch),
+			    CKPT_ARCH_X86_64 + 1, "arch + 1");
+	expect_field_einval(_metadata, self, HDR_FIELD(page_size), 2 * PAGE,
+			    "page size 8192");
+	expect_field_einval(_metadata, self, HDR_FIELD(csum_alg), 0,
+			    "checksum algorithm 0");
+	expect_field_einval(_metadata, self, HDR_FIELD(csum_alg),
+			    CKPT_CSUM_XXH64 + 1, "checksum algorithm + 1");
+	expect_field_einval(_metadata, self, HDR_FIELD(nr_tasks), 0,
+			    "0 tasks");
+	expect_field_einval(_metadata, self, HDR_FIELD(__reserved), 1,
+			    "reserved header field");
+	check_no_splat(_metadata, self);
+}
+
+/* a checksum that does not match: EINVAL, returned to the caller */
+TEST_F_TIMEOUT(image, checksum_mismatch, CK_TIMEOUT)
+{
+	size_t csum = self->recs[self->nr - 1].off +
+		      offsetof(struct ckpt_hdr_trailer, csum);
+	unsigned char *buf = copy_image(self);
+	size_t mid = self->img.len / 2;
+
+	ASSERT_NE(NULL, buf);
+	buf[csum] ^= 0x01;
+	expect_einval(_metadata, self, buf, self->img.len,
+		      "trailer checksum off by one bit");
+	buf[csum] ^= 0x01;
+	/* a flipped bit in the middle of the image, checksum not fixed */
+	buf[mid] ^= 0x10;
+	expect_einval(_metadata, self, buf, self->img.len,
+		      "one bit flipped mid-image");
+	free(buf);
+	check_no_splat(_metadata, self);
+}
+
+/* ---- truncation ----------------------------------------------------- */
+
+/* the image cut right before each record, and the trailer cut short */
+TEST_F_TIMEOUT(image, truncated_at_record_boundaries, 2 * CK_TIMEOUT)
+{
+	struct stats st = { 0 };
+	struct trial t;
+	size_t len;
+	int i;
+
+	for (i = 1; i <= self->nr; i++) {
+		len = i < self->nr ? self->recs[i].off : self->img.len - 8;
+		try_image(self, self->img.data, len, &t);
+		account(_metadata, &st, &t, strict_ok(&t),
+			"cut at %zu, before record %d (%s)", len, i,
+			i < self->nr ? ckpt_hdr_name(self->recs[i].type) :
+				       "end of TRAILER");
+	}
+	report(_metadata, &st);
+	EXPECT_EQ(0, st.failures);
+	check_no_splat(_metadata, self);
+}
+
+/* the image cut inside records: in the header, in the payload */
+TEST_F_TIMEOUT(image, truncated_inside_records, 2 * CK_TIMEOUT)
+{
+	struct stats st = { 0 };
+	int i, step = self->nr / 40 + 1;
+	struct trial t;
+	size_t cut[3];
+	unsigned int k;
+
+	for (i = 0; i < self->nr; i += step) {
+		const struct rec *r = &self->recs[i];
+
+		cut[0] = r->off + 4;
+		cut[1] = r->off + r->len / 2;
+		cut[2] = r->off + r->len - 1;
+		for (k = 0; k < 3; k++) {
+			if (k && cut[k] == cut[k - 1])
+				continue;
+			try_image(self, self->img.data, cut[k], &t);
+			account(_metadata, &st, &t, strict_ok(&t),
+				"cut at %zu, inside record %d (%s, len %u)",
+				cut[k], i, ckpt_hdr_name(r->type), r->len);
+		}
+	}
+	report(_metadata, &st);
+	EXPECT_EQ(0, st.failures);
+	check_no_splat(_metadata, self);
+}
+
+/* ---- flipped bytes -------------------------------------------------- */
+
+static void flip_try(struct __test_metadata *_metadata,
+		     FIXTURE_DATA(image) *self, unsigned char *buf,
+		     size_t off, bool fix, bool strict, struct stats *st)
+{
+	struct ckpt_image img = { buf, self->img.len };
+	struct trial t;
+
+	memcpy(buf, self->img.data, self->img.len);
+	buf[off] ^= 0xff;
+	if (fix)
+		ckpt_image_fix_csum(&img);
+	try_image(self, buf, self->img.len, &t);
+	account(_metadata, st, &t, strict ? strict_ok(&t) : lenient_ok(&t),
+		"byte %zu flipped (%s at +%zu)%s", off, rec_name_at(self, off),
+		off - self->recs[rec_index_at(self, off)].off,
+		fix ? ", checksum fixed" : "");
+}
+
+/*
+ * Flipped bytes with the checksum left alone: the checksum catches them
+ * all, or the parsers do first. Every record's type and len, a byte in
+ * each record's payload, and bytes spread over the whole image.
+ */
+TEST_F_TIMEOUT(image, flipped_bytes_bad_checksum, 2 * CK_TIMEOUT)
+{
+	unsigned char *buf = copy_image(self);
+	int i, step = self->nr / 30 + 1;
+	struct stats st = { 0 };
+	size_t off;
+
+	ASSERT_NE(NULL, buf);
+	for (i = 0; i < self->nr; i += step) {
+		const struct rec *r = &self->recs[i];
+
+		flip_try(_metadata, self, buf, r->off, false, true, &st);
+		flip_try(_metadata, self, buf, r->off + 4, false, true, &st);
+		if (r->len > 8)
+			flip_try(_metadata, self, buf,
+				 r->off + 8 + (i * 37) % (r->len - 8), false,
+				 true, &st);
+	}
+	for (off = 13; off < self->img.len; off += self->img.len / 40 + 1)
+		flip_try(_metadata, self, buf, off, false, true, &st);
+	free(buf);
+	report(_metadata, &st);
+	EXPECT_EQ(0, st.failures);
+	check_no_splat(_metadata, self);
+}
+
+/* A field whose damage always makes the image invalid */
+struct field {
+	uint32_t type;
+	size_t off;	/* of the byte to flip, in the record */
+	const char *name;
+};
+
+#define F(t, s, m, b) { CKPT_HDR_##t, offsetof(struct s, m) + (b), #t "." #m }
+
+static const struct field structural[] = {
+	F(HEADER, ckpt_hdr_header, magic, 0),
+	F(HEADER, ckpt_hdr_header, version, 0),
+	F(HEADER, ckpt_hdr_header, arch, 0),
+	F(HEADER, ckpt_hdr_header, page_size, 1),
+	F(HEADER, ckpt_hdr_header, csum_alg, 0),
+	F(HEADER, ckpt_hdr_header, nr_tasks, 0),
+	F(HEADER, ckpt_hdr_header, __reserved, 0),
+	F(TREE, ckpt_hdr_tree, nr_tasks, 0),
+	F(TREE, ckpt_hdr_tree, __reserved, 3),
+	{ CKPT_HDR_TREE, sizeof(struct ckpt_hdr_tree) +
+	  offsetof(struct ckpt_task_pids, flags), "TREE.pids[0].flags" },
+	F(TASK, ckpt_hdr_task, task_flags, 0),
+	F(TASK, ckpt_hdr_task, __reserved, 0),
+	F(CREDS, ckpt_hdr_creds, ngroups, 0),
+	F(CREDS, ckpt_hdr_creds, ngroups, 2),
+	F(RLIMITS, ckpt_hdr_rlimits, nr_limits, 0),
+	F(RLIMITS, ckpt_hdr_rlimits, __reserved, 0),
+	F(FS, ckpt_hdr_fs, cwd_len, 0),
+	F(FS, ckpt_hdr_fs, root_len, 1),
+	F(FS, ckpt_hdr_fs, __reserved, 0),
+	F(FILE, ckpt_hdr_file, objref, 0),
+	F(FILE, ckpt_hdr_file, type, 0),
+	F(FILE, ckpt_hdr_file, path_len, 0),
+	F(FILE, ckpt_hdr_file, __reserved, 0),
+	F(FDTABLE, ckpt_hdr_fdtable, nr_fds, 0),
+	F(FDTABLE, ckpt_hdr_fdtable, __reserved, 0),
+	{ CKPT_HDR_FDTABLE, sizeof(struct ckpt_hdr_fdtable) +
+	  offsetof(struct ckpt_fd, flags), "FDTABLE.fds[0].flags" },
+	{ CKPT_HDR_FDTABLE, sizeof(struct ckpt_hdr_fdtable) +
+	  offsetof(struct ckpt_fd, __reserved) + 2, "FDTABLE.fds[0].reserved" },
+	F(SIGHAND, ckpt_hdr_sighand, nr_signals, 0),
+	F(SIGHAND, ckpt_hdr_sighand, __reserved, 0),
+	F(SIGNAL, ckpt_hdr_signal, nr_pending, 0),
+	F(SIGNAL, ckpt_hdr_signal, nr_pending, 3),
+	F(CPU, ckpt_hdr_cpu, ip, 7),
+	F(CPU, ckpt_hdr_cpu, sp, 7),
+	F(FPU, ckpt_hdr_fpu, size, 0),
+	F(FPU, ckpt_hdr_fpu, __reserved, 0),
+	F(MM, ckpt_hdr_mm, nr_vmas, 0),
+	F(MM, ckpt_hdr_mm, nr_auxv, 0),
+	F(MM, ckpt_hdr_mm, exe_len, 0),
+	F(MM, ckpt_hdr_mm, __reserved, 0),
+	F(VMA, ckpt_hdr_vma, start, 0),
+	F(VMA, ckpt_hdr_vma, end, 0),
+	F(VMA, ckpt_hdr_vma, type, 0),
+	F(VMA, ckpt_hdr_vma, prot, 0),
+	F(VMA, ckpt_hdr_vma, flags, 0),
+	F(VMA, ckpt_hdr_vma, path_len, 0),
+	F(PAGES, ckpt_hdr_pages, nr_pages, 0),
+	F(PAGES, ckpt_hdr_pages, nr_pages, 1),
+	F(PAGES, ckpt_hdr_pages, __reserved, 0),
+	{ CKPT_HDR_PAGES, sizeof(struct ckpt_hdr_pages), "PAGES.addr[0]" },
+	F(TRAILER, ckpt_hdr_trailer, magic, 0),
+};
+
+/*
+ * Damage that no valid image has - lengths, counts, enums, reserved
+ * fields, unaligned or non-canonical addresses - with the checksum fixed
+ * so that the parsers see it: always refused. Records of a repeated type
+ * are sampled.
+ */
+TEST_F_TIMEOUT(image, flipped_structure_good_checksum, 3 * CK_TIMEOUT)
+{
+	unsigned char *buf = copy_image(self);
+	int seen[CKPT_HDR_MAX] = { 0 };
+	struct stats st = { 0 };
+	unsigned int j;
+	int i;
+
+	ASSERT_NE(NULL, buf);
+	for (i = 0; i < self->nr; i++) {
+		const struct rec *r = &self->recs[i];
+		bool last = i == self->nr - 1;
+		int nth;
+
+		if (r->type >= CKPT_HDR_MAX)
+			continue;
+		nth = seen[r->type]++;
+		/* VMA, PAGES, FILE: a few, spread out, and the last one */
+		if (nth >= 3 && nth % 8 && !last)
+			continue;
+		/* every record's type and len */
+		flip_try(_metadata, self, buf, r->off, !last, true, &st);
+		flip_try(_metadata, self, buf, r->off + 4 + (nth & 1) * 2,
+			 !last, true, &st);
+		for (j = 0; j < ARRAY_SIZE(structural); j++) {
+			const struct field *f = &structural[j];
+
+			if (f->type != r->type || f->off >= r->len)
+				continue;
+			if (r->type == CKPT_HDR_PAGES && f->off >=
+			    sizeof(struct ckpt_hdr_pages) &&
+			    !((const struct ckpt_hdr_pages *)
+			      rec_at(self, i))->nr_pages)
+				continue;
+			/* the trailer's own fields are not covered */
+			flip_try(_metadata, self, buf, r->off + f->off, !last,
+				 true, &st);
+		}
+	}
+	free(buf);
+	report(_metadata, &st);
+	EXPECT_EQ(0, st.failures);
+	check_no_splat(_metadata, self);
+}
+
+/*
+ * Flipped data bytes with the checksum fixed: the image may be valid and
+ * restart with other state, or be refused. It must not hang, nor return
+ * a bogus errno, nor upset the kernel.
+ */
+TEST_F_TIMEOUT(image, flipped_data_good_checksum, 2 * CK_TIMEOUT)
+{
+	unsigned char *buf = copy_image(self);
+	size_t end = self->recs[self->nr - 1].off;
+	uint64_t x = 0x2545f4914f6cdd1dULL;
+	struct stats st = { 0 };
+	int i;
+
+	ASSERT_NE(NULL, buf);
+	for (i = 0; i < 60; i++) {
+		x ^= x << 13;
+		x ^= x >> 7;
+		x ^= x << 17;
+		flip_try(_metadata, self, buf, x % end, true, false, &st);
+	}
+	free(buf);
+	report(_metadata, &st);
+	EXPECT_EQ(0, st.failures);
+	check_no_splat(_metadata, self);
+}
+
+/* every record type with a huge len: refused before allocating it */
+TEST_F_TIMEOUT(image, huge_record_lengths, 2 * CK_TIMEOUT)
+{
+	static const uint32_t lens[] = { 0xfffffff8, 0x80000000, 0x00100008 };
+	unsigned char *buf = copy_image(self);
+	struct ckpt_image img = { buf, self->img.len };
+	int seen[CKPT_HDR_MAX] = { 0 };
+	struct stats st = { 0 };
+	struct trial t;
+	unsigned int k;
+	int i;
+
+	ASSERT_NE(NULL, buf);
+	for (i = 0; i < self->nr - 1; i++) {
+		struct ckpt_hdr *h;
+
+		if (self->recs[i].type >= CKPT_HDR_MAX ||
+		    seen[self->recs[i].type]++)
+			continue;
+		for (k = 0; k < ARRAY_SIZE(lens); k++) {
+			memcpy(buf, self->img.data, self->img.len);
+			h = (struct ckpt_hdr *)(buf + self->recs[i].off);
+			h->len = lens[k];
+			ckpt_image_fix_csum(&img);
+			try_image(self, buf, self->img.len, &t);
+			account(_metadata, &st, &t, strict_ok(&t),
+				"record %d (%s) with len %#x", i,
+				ckpt_hdr_name(self->recs[i].type), lens[k]);
+		}
+	}
+	free(buf);
+	report(_metadata, &st);
+	EXPECT_EQ(0, st.failures);
+	check_no_splat(_metadata, self);
+}
+
+/* Build an image from records of the original, in the order of @idx */
+static size_t rebuild(FIXTURE_DATA(image) *self, unsigned char *buf,
+		      const int *idx, int n)
+{
+	size_t len = 0;
+	int i;
+
+	for (i = 0; i < n; i++) {
+		memcpy(buf + len, rec_at(self, idx[i]),
+		       self->recs[idx[i]].len);
+		len += self->recs[idx[i]].len;
+	}
+	return len;
+}
+
+/*
+ * Records swapped, repeated or left out (checksum fixed): refused, or (a
+ * reader that does not mind the order) a restored program that is
+ * exactly the one checkpointed.
+ */
+TEST_F_TIMEOUT(image, records_out_of_order, 2 * CK_TIMEOUT)
+{
+	unsigned char *buf = malloc(2 * self->img.len);
+	int *idx = calloc(self->nr + 1, sizeof(int));
+	struct stats st = { 0 };
+	struct ckpt_image img;
+	struct trial t;
+	int i, j, n;
+
+	ASSERT_NE(NULL, buf);
+	ASSERT_NE(NULL, idx);
+	/* swap record j and j + 1, for every pair but the trailer */
+	for (j = 0; j < self->nr - 2; j++) {
+		if (self->recs[j].type == self->recs[j + 1].type)
+			continue;	/* FILE FILE, PAGES PAGES: same thing */
+		if (j > 20 && j % 5)
+			continue;	/* memory records: a sample */
+		for (i = 0; i < self->nr; i++)
+			idx[i] = i;
+		idx[j] = j + 1;
+		idx[j + 1] = j;
+		img = (struct ckpt_image){ buf, rebuild(self, buf, idx,
+							self->nr) };
+		ckpt_image_fix_csum(&img);
+		try_image(self, buf, img.len, &t);
+		account(_metadata, &st, &t, intact_ok(&t),
+			"records %d (%s) and %d (%s) swapped", j,
+			ckpt_hdr_name(self->recs[j].type), j + 1,
+			ckpt_hdr_name(self->recs[j + 1].type));
+	}
+	/* each record before the memory ones twice, then left out */
+	for (j = 0; j < 16 && self->recs[j].type != CKPT_HDR_VMA; j++) {
+		for (i = 0, n = 0; i < self->nr; i++) {
+			idx[n++] = i;
+			if (i == j)
+				idx[n++] = i;
+		}
+		img = (struct ckpt_image){ buf, rebuild(self, buf, idx, n) };
+		ckpt_image_fix_csum(&img);
+		try_image(self, buf, img.len, &t);
+		account(_metadata, &st, &t, intact_ok(&t),
+			"record %d (%s) twice", j,
+			ckpt_hdr_name(self->recs[j].type));
+		for (i = 0, n = 0; i < self->nr; i++)
+			if (i != j)
+				idx[n++] = i;
+		img = (struct ckpt_image){ buf, rebuild(self, buf, idx, n) };
+		ckpt_image_fix_csum(&img);
+		try_image(self, buf, img.len, &t);
+		account(_metadata, &st, &t, intact_ok(&t),
+			"record %d (%s) left out", j,
+			ckpt_hdr_name(self->recs[j].type));
+	}
+	free(idx);
+	free(buf);
+	report(_metadata, &st);
+	EXPECT_EQ(0, st.failures);
+	check_no_splat(_metadata, self);
+}
+
+TEST_HARNESS_MAIN
