@@ -188,6 +188,9 @@ static const struct {
 	[CKPT_HDR_TRAILER] = { "TRAILER",
 		sizeof(struct ckpt_hdr_trailer),
 		sizeof(struct ckpt_hdr_trailer) },
+	[CKPT_HDR_PIPE] = { "PIPE",
+		sizeof(struct ckpt_hdr_pipe),
+		sizeof(struct ckpt_hdr_pipe) + PAD8(CKPT_PIPE_MAX) },
 };
 
 const char *ckpt_hdr_name(uint32_t type)
@@ -291,6 +294,18 @@ void ckpt_image_free(struct ckpt_image *img)
 
 /* ---- walking -------------------------------------------------------- */
 
+/*
+ * The image data need not be 8-byte aligned (a caller may look at an image
+ * that starts inside a larger buffer): read headers with memcpy().
+ */
+static inline struct ckpt_hdr hdr_at(const void *p)
+{
+	struct ckpt_hdr h;
+
+	memcpy(&h, p, sizeof(h));
+	return h;
+}
+
 static void seterr(char *err, size_t errlen, const char *fmt, ...)
 	__attribute__((format(printf, 3, 4)));
 
@@ -312,8 +327,8 @@ static void seterr(char *err, size_t errlen, const char *fmt, ...)
 static int check_rec(const struct ckpt_image *img, size_t off,
 		     unsigned int idx, int strict, char *err, size_t errlen)
 {
-	const struct ckpt_hdr *h;
 	size_t left = img->len - off;
+	struct ckpt_hdr hd, *h = &hd;
 
 	if (left < sizeof(*h)) {
 		seterr(err, errlen,
@@ -321,7 +336,7 @@ static int check_rec(const struct ckpt_image *img, size_t off,
 		       idx, off, left);
 		return -EINVAL;
 	}
-	h = (const struct ckpt_hdr *)(img->data + off);
+	hd = hdr_at(img->data + off);
 	if (h->len < sizeof(*h)) {
 		seterr(err, errlen,
 		       "record %u at offset %zu: len %u is shorter than a header",
@@ -362,8 +377,8 @@ static int check_rec(const struct ckpt_image *img, size_t off,
 int ckpt_image_walk(const struct ckpt_image *img, ckpt_rec_fn fn, void *arg,
 		    char *err, size_t errlen)
 {
-	const struct ckpt_hdr *h;
 	unsigned int idx = 0;
+	struct ckpt_hdr hd;
 	size_t off = 0;
 	int ret;
 
@@ -378,21 +393,22 @@ int ckpt_image_walk(const struct ckpt_image *img, ckpt_rec_fn fn, void *arg,
 		ret = check_rec(img, off, idx, 1, err, errlen);
 		if (ret)
 			return ret;
-		h = (const struct ckpt_hdr *)(img->data + off);
+		hd = hdr_at(img->data + off);
 		if (fn) {
-			ret = fn(h, off, arg);
+			ret = fn((const struct ckpt_hdr *)(img->data + off),
+				 off, arg);
 			if (ret) {
 				if (ret < 0 && err && errlen && !err[0])
 					seterr(err, errlen,
 					       "record %u at offset %zu (%s): rejected (%s)",
-					       idx, off, ckpt_hdr_name(h->type),
+					       idx, off, ckpt_hdr_name(hd.type),
 					       strerror(-ret));
 				return ret;
 			}
 		}
-		if (h->type == CKPT_HDR_TRAILER)
+		if (hd.type == CKPT_HDR_TRAILER)
 			break;
-		off += h->len;
+		off += hd.len;
 		idx++;
 	}
 	return 0;
@@ -412,14 +428,14 @@ static int verify_rec(const struct ckpt_hdr *h, size_t off, void *arg)
 
 	vs->nr++;
 	vs->last_off = off;
-	vs->last_type = h->type;
+	vs->last_type = hdr_at(h).type;
 	return 0;
 }
 
 int ckpt_image_verify(const struct ckpt_image *img, char *err, size_t errlen)
 {
-	const struct ckpt_hdr_header *hh;
-	const struct ckpt_hdr_trailer *tr;
+	struct ckpt_hdr_header hdr, *hh = &hdr;
+	struct ckpt_hdr_trailer trl, *tr = &trl;
 	struct verify_state vs = { 0 };
 	uint64_t sum;
 	int ret;
@@ -432,7 +448,10 @@ int ckpt_image_verify(const struct ckpt_image *img, char *err, size_t errlen)
 	if (ret)
 		return ret;
 
-	hh = (const struct ckpt_hdr_header *)img->data;
+	/* the walk checked the first record's len against its type */
+	memcpy(&hdr, img->data, sizeof(struct ckpt_hdr));
+	if (hdr.h.type == CKPT_HDR_HEADER)
+		memcpy(&hdr, img->data, sizeof(hdr));
 	if (hh->h.type != CKPT_HDR_HEADER) {
 		seterr(err, errlen,
 		       "record 0 at offset 0: first record is %s (type %u), not HEADER",
@@ -464,7 +483,7 @@ int ckpt_image_verify(const struct ckpt_image *img, char *err, size_t errlen)
 		       vs.nr, img->len);
 		return -EINVAL;
 	}
-	tr = (const struct ckpt_hdr_trailer *)(img->data + vs.last_off);
+	memcpy(&trl, img->data + vs.last_off, sizeof(trl));
 	if (vs.last_off + tr->h.len != img->len) {
 		seterr(err, errlen,
 		       "%zu bytes of garbage after the TRAILER (record %u at offset %zu)",
@@ -492,33 +511,34 @@ int ckpt_image_verify(const struct ckpt_image *img, char *err, size_t errlen)
 int ckpt_image_fix_csum(struct ckpt_image *img)
 {
 	const size_t tlen = sizeof(struct ckpt_hdr_trailer);
-	struct ckpt_hdr_trailer *tr;
-	const struct ckpt_hdr *h;
+	struct ckpt_hdr hd;
 	long found = -1;
 	size_t off = 0;
+	uint64_t sum;
 
 	/* lenient walk: only the generic header checks, every TRAILER */
 	while (off < img->len) {
 		if (check_rec(img, off, 0, 0, NULL, 0))
 			break;
-		h = (const struct ckpt_hdr *)(img->data + off);
-		if (h->type == CKPT_HDR_TRAILER && h->len == tlen)
+		hd = hdr_at(img->data + off);
+		if (hd.type == CKPT_HDR_TRAILER && hd.len == tlen)
 			found = off;
-		off += h->len;
+		off += hd.len;
 	}
 
 	/* a damaged record hid the trailer: take one at the very end */
 	if (found < 0 && img->len >= tlen && img->len % 8 == 0) {
 		off = img->len - tlen;
-		h = (const struct ckpt_hdr *)(img->data + off);
-		if (h->type == CKPT_HDR_TRAILER && h->len == tlen)
+		hd = hdr_at(img->data + off);
+		if (hd.type == CKPT_HDR_TRAILER && hd.len == tlen)
 			found = off;
 	}
 	if (found < 0)
 		return -EINVAL;
 
-	tr = (struct ckpt_hdr_trailer *)(img->data + found);
-	tr->csum = ckpt_xxh64(img->data, found, 0);
+	sum = ckpt_xxh64(img->data, found, 0);
+	memcpy(img->data + found + offsetof(struct ckpt_hdr_trailer, csum),
+	       &sum, sizeof(sum));
 	return 0;
 }
 
@@ -532,7 +552,7 @@ static int find_rec(const struct ckpt_hdr *h, size_t off, void *arg)
 {
 	struct find_state *fs = arg;
 
-	if (h->type != fs->type)
+	if (hdr_at(h).type != fs->type)
 		return 0;
 	if (fs->n-- == 0) {
 		fs->off = off;
