@@ -1,19 +1,27 @@
 // SPDX-License-Identifier: GPL-2.0-only
 /*
- * The checkpoint driver: header, task tree, then each task's state in tree
- * order, then the trailer.
+ * The checkpoint driver: find the tree, check it (frozen, permitted, no
+ * leaks), then write the header, the task tree, each task's state in tree
+ * order, and the trailer.
  *
- * Today the tree is the caller alone (self checkpoint, pid 0); an external
- * checkpoint of a frozen tree is refused with -EOPNOTSUPP after its
- * permission and freezer checks.
+ * A self checkpoint (pid 0) is a tree of one task: the caller. An external
+ * checkpoint saves the process tree under the root - every process and
+ * every thread - which the cgroup freezer must hold frozen.
  */
 #include <linux/checkpoint.h>
 #include <linux/sched.h>
 #include <linux/sched/signal.h>
+#include <linux/sched/task.h>
+#include <linux/sched/mm.h>
 #include <linux/pid_namespace.h>
+#include <linux/freezer.h>
+#include <linux/fdtable.h>
+#include <linux/fs_struct.h>
 #include <linux/utsname.h>
 #include <linux/timekeeping.h>
 #include <linux/string.h>
+#include <linux/slab.h>
+#include <linux/vmalloc.h>
 
 static int checkpoint_header(struct ckpt_ctx *ctx)
 {
@@ -29,10 +37,15 @@ static int checkpoint_header(struct ckpt_ctx *ctx)
 	h->arch = CKPT_ARCH_X86_64;
 	h->page_size = PAGE_SIZE;
 	h->csum_alg = CKPT_CSUM_XXH64;
-	h->flags = CKPT_IMG_SELF;
+	if (ctx->self)
+		h->flags |= CKPT_IMG_SELF;
+	if (ctx->container)
+		h->flags |= CKPT_IMG_CONTAINER;
+	if (ctx->flags & CHECKPOINT_SUBTREE)
+		h->flags |= CKPT_IMG_SUBTREE;
 	h->ckpt_id = ctx->id;
 	h->time = ktime_get_real_seconds();
-	h->nr_tasks = 1;
+	h->nr_tasks = ctx->nr_tasks;
 	down_read(&uts_sem);
 	u = utsname();
 	strscpy(h->sysname, u->sysname, sizeof(h->sysname));
@@ -48,80 +61,262 @@ static int checkpoint_header(struct ckpt_ctx *ctx)
 
 static int checkpoint_tree(struct ckpt_ctx *ctx)
 {
-	struct task_struct *t = ctx->task;
-	struct {
-		struct ckpt_hdr_tree h;
-		struct ckpt_task_pids p;
-	} rec = {};
+	struct ckpt_task_pids *p;
+	struct ckpt_hdr_tree h = {};
+	unsigned int i;
+	int ret;
 
-	rec.h.nr_tasks = 1;
-	rcu_read_lock();
-	rec.p.pid = task_pid_vnr(t);
-	rec.p.tgid = task_tgid_vnr(t);
-	rec.p.ppid = task_tgid_vnr(rcu_dereference(t->real_parent));
-	rec.p.pgid = task_pgrp_vnr(t);
-	rec.p.sid = task_session_vnr(t);
-	rcu_read_unlock();
-	return ckpt_write_obj_data(ctx, &rec.h.h, CKPT_HDR_TREE,
-				   sizeof(rec.h), &rec.p, sizeof(rec.p));
+	p = kvcalloc(ctx->nr_tasks, sizeof(*p), GFP_KERNEL);
+	if (!p)
+		return -ENOMEM;
+	for (i = 0; i < ctx->nr_tasks; i++)
+		p[i] = ctx->tasks[i].pids;
+	h.nr_tasks = ctx->nr_tasks;
+	ret = ckpt_write_obj_data(ctx, &h.h, CKPT_HDR_TREE, sizeof(h), p,
+				  ctx->nr_tasks * sizeof(*p));
+	kvfree(p);
+	return ret;
 }
 
-static int ckpt_check_tree(struct ckpt_ctx *ctx)
+/* pid numbers as seen in the root's pid namespace; 0 if invisible there */
+static void ckpt_task_pids(struct ckpt_ctx *ctx, struct ckpt_task_ent *e)
 {
-	struct task_struct *t = ctx->task;
+	struct task_struct *t = e->t, *parent;
+	struct pid_namespace *ns = ctx->pidns;
 
-	if (t != current) {
+	rcu_read_lock();
+	e->pids.pid = task_pid_nr_ns(t, ns);
+	e->pids.tgid = task_tgid_nr_ns(t, ns);
+	parent = rcu_dereference(t->real_parent);
+	e->pids.ppid = t == ctx->root ? 0 : task_tgid_nr_ns(parent, ns);
+	e->pids.pgid = task_pgrp_nr_ns(t, ns);
+	e->pids.sid = task_session_nr_ns(t, ns);
+	rcu_read_unlock();
+	if (e->zombie)
+		e->pids.flags |= CKPT_PIDS_ZOMBIE;
+}
+
+static int ckpt_add_task(struct ckpt_ctx *ctx, struct task_struct *t,
+			 unsigned int max)
+{
+	struct ckpt_task_ent *e;
+
+	if (ctx->nr_tasks >= max)
+		return -E2BIG;
+	e = &ctx->tasks[ctx->nr_tasks++];
+	e->t = get_task_struct(t);
+	e->leader = thread_group_leader(t);
+	e->zombie = t->exit_state != 0;
+	return 0;
+}
+
+/*
+ * Tree order: each process, then its other threads, then its children
+ * (breadth first), so a parent always comes before its children and a
+ * leader before its threads.
+ */
+static int ckpt_collect_tree(struct ckpt_ctx *ctx)
+{
+	unsigned int max = CKPT_MAX_TASKS, i;
+	struct task_struct *p, *t, *c;
+	int ret = 0;
+
+	ctx->tasks = kvcalloc(max, sizeof(*ctx->tasks), GFP_KERNEL);
+	if (!ctx->tasks)
+		return -ENOMEM;
+	read_lock(&tasklist_lock);
+	ret = ckpt_add_task(ctx, ctx->root, max);
+	for (i = 0; !ret && i < ctx->nr_tasks; i++) {
+		p = ctx->tasks[i].t;
+		if (!ctx->tasks[i].leader)
+			continue;
+		for_each_thread(p, t) {
+			if (t == p || t->exit_state)
+				continue;
+			ret = ckpt_add_task(ctx, t, max);
+			if (ret)
+				break;
+		}
+		if (ret || ctx->self)
+			break;
+		/* children of every thread of the process */
+		for_each_thread(p, t) {
+			list_for_each_entry(c, &t->children, sibling) {
+				if (c->exit_state == EXIT_DEAD)
+					continue;
+				ret = ckpt_add_task(ctx, c, max);
+				if (ret)
+					break;
+			}
+			if (ret)
+				break;
+		}
+	}
+	read_unlock(&tasklist_lock);
+	if (ret == -E2BIG) {
+		ckpt_log(ctx, -EOPNOTSUPP, "more than %u tasks", max);
+		ret = -EOPNOTSUPP;
+	}
+	for (i = 0; i < ctx->nr_tasks; i++)
+		ckpt_task_pids(ctx, &ctx->tasks[i]);
+	return ret;
+}
+
+static int ckpt_check_task(struct ckpt_ctx *ctx, struct ckpt_task_ent *e)
+{
+	struct task_struct *t = e->t, *leader = t->group_leader;
+	int ret;
+
+	if (e->zombie) {
+		if (!e->leader || !thread_group_empty(t)) {
+			ckpt_log(ctx, -EOPNOTSUPP,
+				 "pid %d: exited thread group leader with live threads",
+				 e->pids.pid);
+			return -EOPNOTSUPP;
+		}
+		return 0;
+	}
+	if (!ctx->self) {
+		ret = ckpt_may_checkpoint(t);
+		if (ret) {
+			ckpt_log(ctx, ret, "pid %d: not permitted", e->pids.pid);
+			return ret;
+		}
+		if (!ckpt_task_frozen(t)) {
+			ckpt_log(ctx, -EBUSY, "pid %d is not frozen", e->pids.pid);
+			return -EBUSY;
+		}
+	} else if (!thread_group_empty(t)) {
 		ckpt_log(ctx, -EOPNOTSUPP,
-			 "pid %d: external checkpoint is not supported yet",
-			 task_pid_vnr(t));
+			 "self checkpoint of a multi-threaded process is not supported yet");
 		return -EOPNOTSUPP;
 	}
-	if (!thread_group_empty(t)) {
+	if (!e->pids.pid || !e->pids.tgid) {
+		ckpt_log(ctx, -EOPNOTSUPP, "a task is invisible in the root's pid namespace");
+		return -EOPNOTSUPP;
+	}
+	if (t->flags & (PF_KTHREAD | PF_IO_WORKER | PF_USER_WORKER)) {
+		ckpt_log(ctx, -EOPNOTSUPP, "pid %d: kernel or io worker threads",
+			 e->pids.pid);
+		return -EOPNOTSUPP;
+	}
+	/* threads share all of these with their leader, and only threads */
+	if (!e->leader && (t->mm != leader->mm || t->files != leader->files ||
+			   t->fs != leader->fs)) {
 		ckpt_log(ctx, -EOPNOTSUPP,
-			 "multi-threaded processes are not supported yet");
+			 "tid %d: a thread with its own files, fs or mm",
+			 e->pids.pid);
 		return -EOPNOTSUPP;
 	}
 	return ckpt_arch_check_task(ctx, t);
 }
 
-/**
- * ckpt_do_checkpoint() - write the image of ctx->task
- * @ctx: checkpoint context, with the image file and the task
- *
- * Nothing of the task is modified; a failure only leaves a partial image
- * behind in the output file. Returns 0 or a negative errno.
+/*
+ * A resource of a process that a task outside the tree (or another
+ * process of the tree, as without CLONE_THREAD) also holds: without
+ * CHECKPOINT_SUBTREE it is a leak (-EBUSY); with it, such sharing between
+ * processes is not supported yet.
  */
-long ckpt_do_checkpoint(struct ckpt_ctx *ctx)
+static int ckpt_check_sharing(struct ckpt_ctx *ctx, struct ckpt_task_ent *e)
 {
-	struct task_struct *t = ctx->task;
+	struct task_struct *t = e->t;
+	int users = get_nr_threads(t);
+	const char *what = NULL;
+	struct mm_struct *mm;
+
+	if (e->zombie || !e->leader)
+		return 0;
+	mm = t->mm;
+	if (mm && atomic_read(&mm->mm_users) > users)
+		what = "its memory (mm)";
+	else if (t->files && atomic_read(&t->files->count) > users)
+		what = "its fd table";
+	else if (t->fs && READ_ONCE(t->fs->users) > users)
+		what = "its fs_struct (cwd/root)";
+	else if (refcount_read(&t->sighand->count) > users)
+		what = "its signal handlers";
+	if (!what)
+		return 0;
+	if (ctx->flags & CHECKPOINT_SUBTREE) {
+		ckpt_log(ctx, -EOPNOTSUPP,
+			 "pid %d shares %s with another process: not supported yet",
+			 e->pids.pid, what);
+		return -EOPNOTSUPP;
+	}
+	ckpt_log(ctx, -EBUSY, "leak: pid %d shares %s with another process",
+		 e->pids.pid, what);
+	return -EBUSY;
+}
+
+static int ckpt_check_tree(struct ckpt_ctx *ctx)
+{
+	unsigned int i;
 	int ret;
 
-	ret = ckpt_check_tree(ctx);
+	for (i = 0; i < ctx->nr_tasks; i++) {
+		ret = ckpt_check_task(ctx, &ctx->tasks[i]);
+		if (!ret)
+			ret = ckpt_check_sharing(ctx, &ctx->tasks[i]);
+		if (ret)
+			return ret;
+	}
+	return ckpt_scan_files(ctx);
+}
+
+static int checkpoint_one(struct ckpt_ctx *ctx, struct ckpt_task_ent *e)
+{
+	struct task_struct *t = e->t;
+	int ret;
+
+	ctx->cur = e;
+	ret = checkpoint_task(ctx, t);
+	if (ret || e->zombie)
+		return ret;
+	ret = checkpoint_creds(ctx, t);
 	if (ret)
 		return ret;
-	ret = checkpoint_header(ctx);
-	if (!ret)
-		ret = checkpoint_tree(ctx);
-	if (!ret)
-		ret = checkpoint_task(ctx, t);
-	if (!ret)
-		ret = checkpoint_creds(ctx, t);
-	if (!ret)
+	if (e->leader) {
 		ret = checkpoint_rlimits(ctx, t);
-	if (!ret)
-		ret = checkpoint_fs(ctx, t);
-	if (!ret)
-		ret = checkpoint_files(ctx, t);
-	if (!ret)
-		ret = checkpoint_sighand(ctx, t);
+		if (!ret)
+			ret = checkpoint_fs(ctx, t);
+		if (!ret)
+			ret = checkpoint_files(ctx, t);
+		if (!ret)
+			ret = checkpoint_sighand(ctx, t);
+	}
 	if (!ret)
 		ret = checkpoint_signal(ctx, t);
 	if (!ret)
 		ret = checkpoint_cpu(ctx, t);
 	if (!ret)
 		ret = checkpoint_fpu(ctx, t);
-	if (!ret)
+	if (!ret && e->leader)
 		ret = checkpoint_mm(ctx, t);
+	return ret;
+}
+
+/**
+ * ckpt_do_checkpoint() - write the image of the tree under ctx->root
+ * @ctx: checkpoint context, with the image file and the root task
+ *
+ * Nothing of the tasks is modified; a failure only leaves a partial image
+ * behind in the output file. Returns 0 or a negative errno.
+ */
+long ckpt_do_checkpoint(struct ckpt_ctx *ctx)
+{
+	unsigned int i;
+	int ret;
+
+	ret = ckpt_collect_tree(ctx);
+	if (!ret)
+		ret = ckpt_check_tree(ctx);
+	if (ret)
+		return ret;
+	ret = checkpoint_header(ctx);
+	if (!ret)
+		ret = checkpoint_tree(ctx);
+	for (i = 0; !ret && i < ctx->nr_tasks; i++)
+		ret = checkpoint_one(ctx, &ctx->tasks[i]);
 	if (!ret)
 		ret = ckpt_write_trailer(ctx);
 	return ret;

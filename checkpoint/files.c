@@ -30,6 +30,8 @@
 #include <linux/slab.h>
 #include <linux/vmalloc.h>
 #include <linux/sched/signal.h>
+#include <linux/magic.h>
+#include <linux/highmem.h>
 #include <net/sock.h>
 #include <net/af_unix.h>
 
@@ -194,6 +196,177 @@ void restore_fs_commit(struct ckpt_ctx *ctx)
 
 /* ---- checkpoint of files ------------------------------------------------ */
 
+/**
+ * struct ckpt_tfile - an open file of the tree
+ * @node:	in ckpt_tfiles.hash
+ * @file:	the file, referenced
+ * @fdrefs:	fd slots of the tree holding it
+ * @maprefs:	vmas and executables of the tree's mms holding it
+ */
+struct ckpt_tfile {
+	struct hlist_node node;
+	struct file *file;
+	unsigned int fdrefs;
+	unsigned int maprefs;
+};
+
+struct ckpt_tfiles {
+	DECLARE_HASHTABLE(hash, 8);
+	unsigned int nr;
+};
+
+static struct ckpt_tfile *ckpt_tfile_find(struct ckpt_ctx *ctx,
+					  struct file *file)
+{
+	struct ckpt_tfile *tf;
+
+	hash_for_each_possible(ctx->tfiles->hash, tf, node,
+			       (unsigned long)file)
+		if (tf->file == file)
+			return tf;
+	return NULL;
+}
+
+/**
+ * ckpt_free_tfiles() - drop the scan of the tree's files
+ * @ctx: checkpoint context
+ */
+void ckpt_free_tfiles(struct ckpt_ctx *ctx)
+{
+	struct ckpt_tfile *tf;
+	struct hlist_node *tmp;
+	int bkt;
+
+	if (!ctx->tfiles)
+		return;
+	hash_for_each_safe(ctx->tfiles->hash, bkt, tmp, tf, node) {
+		fput(tf->file);
+		kfree(tf);
+	}
+	kfree(ctx->tfiles);
+	ctx->tfiles = NULL;
+}
+
+static struct file *ckpt_next_file(struct task_struct *t, unsigned int *fd);
+
+static int ckpt_scan_task_fds(struct ckpt_ctx *ctx, struct task_struct *t)
+{
+	struct ckpt_tfile *tf;
+	struct file *file;
+	unsigned int fd;
+
+	for (fd = 0; (file = ckpt_next_file(t, &fd)); fd++) {
+		tf = ckpt_tfile_find(ctx, file);
+		if (tf) {
+			fput(file);
+			tf->fdrefs++;
+			continue;
+		}
+		if (ctx->tfiles->nr >= CKPT_MAX_FDS) {
+			fput(file);
+			ckpt_log(ctx, -EOPNOTSUPP, "more than %u open files",
+				 CKPT_MAX_FDS);
+			return -EOPNOTSUPP;
+		}
+		tf = kzalloc(sizeof(*tf), GFP_KERNEL);
+		if (!tf) {
+			fput(file);
+			return -ENOMEM;
+		}
+		tf->file = file;
+		tf->fdrefs = 1;
+		hash_add(ctx->tfiles->hash, &tf->node, (unsigned long)file);
+		ctx->tfiles->nr++;
+	}
+	return 0;
+}
+
+static void ckpt_scan_task_maps(struct ckpt_ctx *ctx, struct task_struct *t)
+{
+	struct mm_struct *mm = get_task_mm(t);
+	struct vm_area_struct *vma;
+	struct ckpt_tfile *tf;
+	struct file *exe;
+
+	if (!mm)
+		return;
+	mmap_read_lock(mm);
+	{
+		VMA_ITERATOR(vmi, mm, 0);
+
+		for_each_vma(vmi, vma) {
+			if (vma->vm_file) {
+				tf = ckpt_tfile_find(ctx, vma->vm_file);
+				if (tf)
+					tf->maprefs++;
+			}
+		}
+	}
+	mmap_read_unlock(mm);
+	exe = get_mm_exe_file(mm);
+	if (exe) {
+		tf = ckpt_tfile_find(ctx, exe);
+		if (tf)
+			tf->maprefs++;
+		fput(exe);
+	}
+	mmput(mm);
+}
+
+static bool ckpt_leak_checks(struct ckpt_ctx *ctx)
+{
+	return !ctx->self && !(ctx->flags & CHECKPOINT_SUBTREE);
+}
+
+/**
+ * ckpt_scan_files() - find every open file of the tree
+ * @ctx: checkpoint context, with the tree collected
+ *
+ * Pipes and sockets are classified against it ("is the other end in the
+ * tree?"), and without CHECKPOINT_SUBTREE a file that a task outside the
+ * tree also holds is a leak: -EBUSY with a log line naming it.
+ */
+int ckpt_scan_files(struct ckpt_ctx *ctx)
+{
+	struct ckpt_tfile *tf;
+	unsigned int i;
+	int bkt, ret;
+
+	ctx->tfiles = kzalloc(sizeof(*ctx->tfiles), GFP_KERNEL);
+	if (!ctx->tfiles)
+		return -ENOMEM;
+	hash_init(ctx->tfiles->hash);
+	for (i = 0; i < ctx->nr_tasks; i++) {
+		struct ckpt_task_ent *e = &ctx->tasks[i];
+
+		if (!e->leader || e->zombie)
+			continue;
+		ret = ckpt_scan_task_fds(ctx, e->t);
+		if (ret)
+			return ret;
+	}
+	if (!ckpt_leak_checks(ctx))
+		return 0;
+	for (i = 0; i < ctx->nr_tasks; i++)
+		if (ctx->tasks[i].leader && !ctx->tasks[i].zombie)
+			ckpt_scan_task_maps(ctx, ctx->tasks[i].t);
+	hash_for_each(ctx->tfiles->hash, bkt, tf, node) {
+		/* + 1: the reference the scan holds */
+		if (file_count(tf->file) > tf->fdrefs + tf->maprefs + 1) {
+			char *buf = kmalloc(PATH_MAX, GFP_KERNEL);
+			char *name = buf ? d_path(&tf->file->f_path, buf,
+						  PATH_MAX) : NULL;
+
+			ckpt_log(ctx, -EBUSY,
+				 "leak: %s is shared with a task outside the tree",
+				 IS_ERR_OR_NULL(name) ? "a file" : name);
+			kfree(buf);
+			return -EBUSY;
+		}
+	}
+	return 0;
+}
+
 static bool ckpt_chr_reopenable(dev_t rdev)
 {
 	if (MAJOR(rdev) != MEM_MAJOR)
@@ -218,46 +391,72 @@ static bool ckpt_chr_is_tty(dev_t rdev)
 		major < UNIX98_PTY_SLAVE_MAJOR + UNIX98_PTY_MAJOR_COUNT);
 }
 
-static bool ckpt_fds_hold(struct ckpt_fd_ent *fds, unsigned int nr,
-			  struct file *file)
+/* How many struct files of the tree read and write @pipe. */
+static void ckpt_pipe_ends(struct ckpt_ctx *ctx, struct pipe_inode_info *pipe,
+			   unsigned int *r, unsigned int *w)
 {
-	unsigned int i;
+	struct ckpt_tfile *tf;
+	int bkt;
 
-	for (i = 0; i < nr; i++)
-		if (fds[i].file == file)
-			return true;
-	return false;
+	*r = 0;
+	*w = 0;
+	hash_for_each(ctx->tfiles->hash, bkt, tf, node) {
+		if (get_pipe_info(tf->file, false) != pipe)
+			continue;
+		if (tf->file->f_mode & FMODE_READ)
+			(*r)++;
+		if (tf->file->f_mode & FMODE_WRITE)
+			(*w)++;
+	}
 }
 
 /*
- * A pipe is inherited when its other end is outside the checkpoint: the
- * task must not hold both a read end and a write end of it.
+ * A pipe whose ends are all in the tree is saved with its data (PIPE);
+ * one with an end outside is inherited (self checkpoint, subtree) or a
+ * leak.
  */
-static bool ckpt_pipe_both_ends(struct ckpt_fd_ent *fds, unsigned int nr,
-				struct file *file)
+static int ckpt_classify_pipe(struct ckpt_ctx *ctx, struct ckpt_fd_ent *e,
+			      u32 *type)
 {
-	struct pipe_inode_info *pipe = get_pipe_info(file, false);
-	fmode_t mode = 0;
-	unsigned int i;
+	struct pipe_inode_info *pipe = get_pipe_info(e->file, false);
+	unsigned int r, w, readers, writers;
 
-	if (!pipe)
-		return false;
-	for (i = 0; i < nr; i++)
-		if (get_pipe_info(fds[i].file, false) == pipe)
-			mode |= fds[i].file->f_mode & (FMODE_READ | FMODE_WRITE);
-	return mode == (FMODE_READ | FMODE_WRITE);
+	ckpt_pipe_ends(ctx, pipe, &r, &w);
+	pipe_lock(pipe);
+	readers = pipe->readers;
+	writers = pipe->writers;
+	pipe_unlock(pipe);
+	if (readers == r && writers == w) {
+		if (r > 1 || w > 1 ||
+		    (e->file->f_mode & (FMODE_READ | FMODE_WRITE)) ==
+		    (FMODE_READ | FMODE_WRITE) ||
+		    e->file->f_flags & O_DIRECT ||
+		    !S_ISFIFO(file_inode(e->file)->i_mode) ||
+		    file_inode(e->file)->i_sb->s_magic != PIPEFS_MAGIC)
+			return -EOPNOTSUPP;
+		*type = CKPT_FILE_PIPE;
+		return 0;
+	}
+	if (ckpt_leak_checks(ctx)) {
+		ckpt_log(ctx, -EBUSY,
+			 "leak: fd %u of pid %d is a pipe with an end outside the tree",
+			 e->fd, ctx->cur->pids.pid);
+		return -EBUSY;
+	}
+	*type = CKPT_FILE_INHERITED;
+	return 0;
 }
 
 /*
- * A connected unix socket whose peer is not held by the task leads
- * outside: inherited. Unconnected, listening, non-unix sockets and
- * socket pairs inside the task are not supported yet.
+ * A connected unix socket whose peer is outside the tree is inherited
+ * (self checkpoint, subtree). Unconnected, listening, non-unix sockets
+ * and socket pairs inside the tree are not supported yet.
  */
-static int ckpt_socket_inherited(struct ckpt_fd_ent *fds, unsigned int nr,
-				 struct file *file)
+static int ckpt_classify_socket(struct ckpt_ctx *ctx, struct ckpt_fd_ent *e,
+				u32 *type)
 {
 #if IS_ENABLED(CONFIG_UNIX)
-	struct socket *sock = sock_from_file(file);
+	struct socket *sock = sock_from_file(e->file);
 	struct sock *peer;
 	bool inside = false;
 
@@ -267,9 +466,18 @@ static int ckpt_socket_inherited(struct ckpt_fd_ent *fds, unsigned int nr,
 	if (!peer)
 		return -EOPNOTSUPP;
 	if (peer->sk_socket && peer->sk_socket->file)
-		inside = ckpt_fds_hold(fds, nr, peer->sk_socket->file);
+		inside = ckpt_tfile_find(ctx, peer->sk_socket->file);
 	sock_put(peer);
-	return inside ? -EOPNOTSUPP : 0;
+	if (inside)
+		return -EOPNOTSUPP;
+	if (ckpt_leak_checks(ctx)) {
+		ckpt_log(ctx, -EBUSY,
+			 "leak: fd %u of pid %d is a socket connected outside the tree",
+			 e->fd, ctx->cur->pids.pid);
+		return -EBUSY;
+	}
+	*type = CKPT_FILE_INHERITED;
+	return 0;
 #else
 	return -EOPNOTSUPP;
 #endif
@@ -285,14 +493,14 @@ static int ckpt_socket_inherited(struct ckpt_fd_ent *fds, unsigned int nr,
  *
  * Returns 0 or -EOPNOTSUPP with a log line naming the file.
  */
-static int ckpt_classify_file(struct ckpt_ctx *ctx, struct ckpt_fd_ent *fds,
-			      unsigned int nr, struct ckpt_fd_ent *e,
+static int ckpt_classify_file(struct ckpt_ctx *ctx, struct ckpt_fd_ent *e,
 			      u32 *type)
 {
 	struct file *file = e->file;
 	struct inode *inode = file_inode(file);
 	umode_t mode = inode->i_mode;
 	char *buf, *name;
+	int ret = -EOPNOTSUPP;
 
 	if (S_ISREG(mode) && !(file->f_mode & FMODE_STREAM)) {
 		*type = CKPT_FILE_REG;
@@ -307,17 +515,24 @@ static int ckpt_classify_file(struct ckpt_ctx *ctx, struct ckpt_fd_ent *fds,
 		return 0;
 	}
 	if (S_ISCHR(mode) && ckpt_chr_is_tty(inode->i_rdev)) {
+		if (ckpt_leak_checks(ctx)) {
+			ckpt_log(ctx, -EBUSY,
+				 "leak: fd %u of pid %d is a terminal outside the tree",
+				 e->fd, ctx->cur->pids.pid);
+			return -EBUSY;
+		}
 		*type = CKPT_FILE_INHERITED;
 		return 0;
 	}
-	if (S_ISFIFO(mode) && get_pipe_info(file, false) &&
-	    !ckpt_pipe_both_ends(fds, nr, file)) {
-		*type = CKPT_FILE_INHERITED;
-		return 0;
+	if (S_ISFIFO(mode) && get_pipe_info(file, false)) {
+		ret = ckpt_classify_pipe(ctx, e, type);
+		if (ret != -EOPNOTSUPP)
+			return ret;
 	}
-	if (S_ISSOCK(mode) && !ckpt_socket_inherited(fds, nr, file)) {
-		*type = CKPT_FILE_INHERITED;
-		return 0;
+	if (S_ISSOCK(mode)) {
+		ret = ckpt_classify_socket(ctx, e, type);
+		if (ret != -EOPNOTSUPP)
+			return ret;
 	}
 
 	buf = kmalloc(PATH_MAX, GFP_KERNEL);
@@ -325,18 +540,70 @@ static int ckpt_classify_file(struct ckpt_ctx *ctx, struct ckpt_fd_ent *fds,
 	if (IS_ERR_OR_NULL(name))
 		name = "?";
 	if (S_ISFIFO(mode))
-		ckpt_log(ctx, -EOPNOTSUPP,
-			 "fd %u: %s with both ends in the checkpoint is not supported yet",
+		ckpt_log(ctx, ret,
+			 "fd %u: %s: this kind of pipe is not supported yet",
 			 e->fd, name);
 	else if (S_ISSOCK(mode))
-		ckpt_log(ctx, -EOPNOTSUPP,
+		ckpt_log(ctx, ret,
 			 "fd %u: %s: only connected unix sockets leading outside are supported",
 			 e->fd, name);
 	else
-		ckpt_log(ctx, -EOPNOTSUPP, "fd %u: %s is not supported yet",
+		ckpt_log(ctx, ret, "fd %u: %s is not supported yet",
 			 e->fd, name);
 	kfree(buf);
-	return -EOPNOTSUPP;
+	return ret;
+}
+
+/* Write the PIPE record of @pipe: its capacity and buffered bytes. */
+static int checkpoint_pipe(struct ckpt_ctx *ctx, struct pipe_inode_info *pipe,
+			   u32 objref)
+{
+	struct ckpt_hdr_pipe h = {};
+	unsigned int i, head, tail, n = 0;
+	char *data = NULL;
+	int ret = 0;
+
+	pipe_lock(pipe);
+	head = pipe->head;
+	tail = pipe->tail;
+	for (i = tail; i != head; i++)
+		n += pipe_buf(pipe, i)->len;
+	if (n > CKPT_PIPE_MAX) {
+		ret = -EOPNOTSUPP;
+		goto out;
+	}
+	data = kvmalloc(n ?: 1, GFP_KERNEL);
+	if (!data) {
+		ret = -ENOMEM;
+		goto out;
+	}
+	n = 0;
+	for (i = tail; i != head; i++) {
+		struct pipe_buffer *buf = pipe_buf(pipe, i);
+		void *p;
+
+		ret = pipe_buf_confirm(pipe, buf);
+		if (ret)
+			goto out;
+		p = kmap_local_page(buf->page);
+		memcpy(data + n, p + buf->offset, buf->len);
+		kunmap_local(p);
+		n += buf->len;
+	}
+	h.size = pipe->max_usage * PAGE_SIZE;
+out:
+	pipe_unlock(pipe);
+	if (ret == -EOPNOTSUPP)
+		ckpt_log(ctx, ret, "a pipe holds more than %u bytes",
+			 CKPT_PIPE_MAX);
+	if (!ret) {
+		h.objref = objref;
+		h.nr_bytes = n;
+		ret = ckpt_write_obj_data(ctx, &h.h, CKPT_HDR_PIPE, sizeof(h),
+					  data, n);
+	}
+	kvfree(data);
+	return ret;
 }
 
 static int checkpoint_file(struct ckpt_ctx *ctx, struct ckpt_fd_ent *e,
@@ -352,6 +619,20 @@ static int checkpoint_file(struct ckpt_ctx *ctx, struct ckpt_fd_ent *e,
 	h.f_flags = file->f_flags & CKPT_FILE_FLAGS;
 	if (type == CKPT_FILE_INHERITED) {
 		h.inherit_fd = e->fd;
+	} else if (type == CKPT_FILE_PIPE) {
+		struct pipe_inode_info *pipe = get_pipe_info(file, false);
+		bool first;
+		int ref, ret;
+
+		ref = ckpt_obj_lookup_add(ctx, pipe, CKPT_OBJ_PIPE, &first);
+		if (ref < 0)
+			return ref;
+		if (first) {
+			ret = checkpoint_pipe(ctx, pipe, ref);
+			if (ret)
+				return ret;
+		}
+		h.pipe_objref = ref;
 	} else {
 		snprintf(what, sizeof(what), "fd %u", e->fd);
 		path = ckpt_file_path(ctx, &file->f_path, buf, what);
@@ -452,7 +733,7 @@ int checkpoint_files(struct ckpt_ctx *ctx, struct task_struct *t)
 		u32 type;
 		int objref;
 
-		ret = ckpt_classify_file(ctx, fds, nr, &fds[i], &type);
+		ret = ckpt_classify_file(ctx, &fds[i], &type);
 		if (ret)
 			break;
 		objref = ckpt_obj_lookup_add(ctx, fds[i].file, CKPT_OBJ_FILE,
@@ -530,6 +811,71 @@ static struct file *ckpt_reopen(struct ckpt_ctx *ctx,
 }
 
 /**
+ * restore_pipe() - read a PIPE record: make a pipe and refill it
+ * @ctx: restart context
+ * @hdr: the record's header, already read
+ *
+ * The capacity goes through F_SETPIPE_SZ, so its limits apply to the
+ * restarter; the data is written into the new pipe.
+ */
+int restore_pipe(struct ckpt_ctx *ctx, const struct ckpt_hdr *hdr)
+{
+	struct ckpt_rpipe *rp = NULL;
+	struct ckpt_hdr_pipe *h;
+	loff_t pos = 0;
+	ssize_t n;
+	int ret;
+
+	h = ckpt_read_payload_var(ctx, hdr, sizeof(*h));
+	if (IS_ERR(h))
+		return PTR_ERR(h);
+	ret = -EINVAL;
+	if (h->nr_bytes > h->size || h->size > CKPT_PIPE_MAX || !h->size ||
+	    h->__reserved ||
+	    h->h.len != ALIGN(sizeof(*h) + h->nr_bytes, 8)) {
+		ckpt_log(ctx, ret, "pipe record %u: malformed", h->objref);
+		goto out;
+	}
+	ret = -ENOMEM;
+	rp = kzalloc(sizeof(*rp), GFP_KERNEL);
+	if (!rp)
+		goto out;
+	ret = create_pipe_files(rp->end, 0);
+	if (ret) {
+		kfree(rp);
+		goto out;
+	}
+	n = pipe_fcntl(rp->end[1], F_SETPIPE_SZ, h->size);
+	if (n < 0) {
+		ret = n;
+		ckpt_log(ctx, ret, "pipe record %u: cannot size it to %u",
+			 h->objref, h->size);
+		goto out_put;
+	}
+	if (n < h->nr_bytes) {
+		ret = -EINVAL;
+		goto out_put;
+	}
+	if (h->nr_bytes) {
+		n = kernel_write(rp->end[1], h + 1, h->nr_bytes, &pos);
+		if (n != h->nr_bytes) {
+			ret = n < 0 ? n : -EIO;
+			goto out_put;
+		}
+	}
+	ret = ckpt_obj_insert(ctx, rp, h->objref, CKPT_OBJ_RPIPE);
+	if (!ret)
+		goto out;
+out_put:
+	fput(rp->end[0]);
+	fput(rp->end[1]);
+	kfree(rp);
+out:
+	kvfree(h);
+	return ret;
+}
+
+/**
  * restore_file() - read a FILE record and open the file it describes
  * @ctx: restart context
  * @h: the record's header, already read
@@ -548,8 +894,43 @@ int restore_file(struct ckpt_ctx *ctx, const struct ckpt_hdr *hdr)
 		return PTR_ERR(h);
 	ret = -EINVAL;
 	if (h->type == 0 || h->type >= CKPT_FILE_MAX || h->__reserved ||
-	    h->f_flags & ~CKPT_FILE_FLAGS || h->pos < 0)
+	    h->__reserved2 || h->f_flags & ~CKPT_FILE_FLAGS || h->pos < 0 ||
+	    (h->pipe_objref && h->type != CKPT_FILE_PIPE))
 		goto bad;
+	if (h->type == CKPT_FILE_PIPE) {
+		struct ckpt_rpipe *rp;
+		int end;
+
+		if (h->path_len || h->pos || h->rdev || h->inherit_fd ||
+		    h->h.len != sizeof(*h) ||
+		    h->f_flags & ~(O_ACCMODE | O_NONBLOCK | O_LARGEFILE))
+			goto bad;
+		switch (h->f_flags & O_ACCMODE) {
+		case O_RDONLY:
+			end = 0;
+			break;
+		case O_WRONLY:
+			end = 1;
+			break;
+		default:
+			goto bad;
+		}
+		rp = ckpt_obj_fetch(ctx, h->pipe_objref, CKPT_OBJ_RPIPE);
+		if (IS_ERR(rp)) {
+			ret = PTR_ERR(rp);
+			goto out;
+		}
+		if (rp->used[end])
+			goto bad;
+		rp->used[end] = true;
+		file = rp->end[end];
+		spin_lock(&file->f_lock);
+		file->f_flags = (file->f_flags & ~O_NONBLOCK) |
+				(h->f_flags & O_NONBLOCK);
+		spin_unlock(&file->f_lock);
+		ret = ckpt_obj_insert(ctx, file, h->objref, CKPT_OBJ_FILE);
+		goto out;
+	}
 	if (h->type == CKPT_FILE_INHERITED) {
 		if (h->path_len || h->pos || h->rdev ||
 		    h->h.len != sizeof(*h) || h->inherit_fd >= CKPT_MAX_FDS)

@@ -49,6 +49,7 @@ static const struct ckpt_rec_desc ckpt_recs[CKPT_HDR_MAX] = {
 	REC(PAGES, "pages", struct ckpt_hdr_pages,
 	    CKPT_PAGES_MAX * (8 + PAGE_SIZE)),
 	REC(TRAILER, "trailer", struct ckpt_hdr_trailer, 0),
+	REC(PIPE, "pipe", struct ckpt_hdr_pipe, CKPT_PIPE_MAX),
 };
 
 #define CKPT_ASSERT_REC(s) \
@@ -80,6 +81,7 @@ void __init ckpt_records_check(void)
 	CKPT_ASSERT_REC(struct ckpt_hdr_vma);
 	CKPT_ASSERT_REC(struct ckpt_hdr_pages);
 	CKPT_ASSERT_REC(struct ckpt_hdr_trailer);
+	CKPT_ASSERT_REC(struct ckpt_hdr_pipe);
 	BUILD_BUG_ON(sizeof(struct ckpt_task_pids) % 8);
 	BUILD_BUG_ON(sizeof(struct ckpt_fd) % 8);
 	BUILD_BUG_ON(sizeof(struct ckpt_siginfo) % 8);

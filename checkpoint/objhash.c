@@ -36,8 +36,25 @@ static void ckpt_file_drop(void *ptr)
 	fput(ptr);
 }
 
+/* pipes stay alive through the files of the tree the context holds */
+static void ckpt_noop(void *ptr)
+{
+}
+
+static void ckpt_rpipe_drop(void *ptr)
+{
+	struct ckpt_rpipe *rp = ptr;
+
+	fput(rp->end[0]);
+	fput(rp->end[1]);
+	kfree(rp);
+}
+
 static const struct ckpt_obj_ops ckpt_obj_ops[CKPT_OBJ_MAX] = {
 	[CKPT_OBJ_FILE] = { .grab = ckpt_file_grab, .drop = ckpt_file_drop },
+	[CKPT_OBJ_PIPE] = { .grab = ckpt_noop, .drop = ckpt_noop },
+	/* the hash owns a restored pipe: grab takes nothing */
+	[CKPT_OBJ_RPIPE] = { .grab = ckpt_noop, .drop = ckpt_rpipe_drop },
 };
 
 /**

@@ -160,6 +160,8 @@ static int restore_records(struct ckpt_ctx *ctx)
 		}
 		if (h.type == CKPT_HDR_FILE) {
 			ret = restore_file(ctx, &h);
+		} else if (h.type == CKPT_HDR_PIPE) {
+			ret = restore_pipe(ctx, &h);
 		} else {
 			ckpt_log(ctx, -EINVAL, "expected a file or fdtable record");
 			ret = -EINVAL;

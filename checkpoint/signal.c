@@ -134,11 +134,13 @@ int checkpoint_signal(struct ckpt_ctx *ctx, struct task_struct *t)
 	struct ckpt_hdr_signal h = {};
 	struct ckpt_siginfo *si;
 	unsigned int n = 0, max = 0;
+	bool shared = thread_group_leader(t);
 	int ret;
 
 	spin_lock_irq(&t->sighand->siglock);
 	ckpt_fill_pending(NULL, &max, 0, &t->pending, 0);
-	ckpt_fill_pending(NULL, &max, 0, &t->signal->shared_pending, 0);
+	if (shared)
+		ckpt_fill_pending(NULL, &max, 0, &t->signal->shared_pending, 0);
 	spin_unlock_irq(&t->sighand->siglock);
 	if (max > CKPT_MAX_PENDING) {
 		ckpt_log(ctx, -EOPNOTSUPP, "more than %u pending signals",
@@ -150,10 +152,20 @@ int checkpoint_signal(struct ckpt_ctx *ctx, struct task_struct *t)
 		return -ENOMEM;
 	spin_lock_irq(&t->sighand->siglock);
 	ckpt_fill_pending(si, &n, max, &t->pending, 0);
-	ckpt_fill_pending(si, &n, max, &t->signal->shared_pending,
-			  CKPT_SIGINFO_SHARED);
-	h.blocked = ctx->have_saved_blocked ? ctx->saved_blocked.sig[0] :
-					      t->blocked.sig[0];
+	if (shared)
+		ckpt_fill_pending(si, &n, max, &t->signal->shared_pending,
+				  CKPT_SIGINFO_SHARED);
+	/*
+	 * In sigsuspend() and friends the blocked mask is temporary; the
+	 * task's own is the saved one, and the syscall restarts with its
+	 * temporary mask as an argument.
+	 */
+	if (ctx->have_saved_blocked && t == current)
+		h.blocked = ctx->saved_blocked.sig[0];
+	else if (test_tsk_restore_sigmask(t))
+		h.blocked = t->saved_sigmask.sig[0];
+	else
+		h.blocked = t->blocked.sig[0];
 	h.sas_ss_sp = t->sas_ss_sp;
 	h.sas_ss_size = t->sas_ss_size;
 	h.sas_ss_flags = t->sas_ss_flags;

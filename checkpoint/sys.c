@@ -19,6 +19,7 @@
 #include <linux/slab.h>
 #include <linux/vmalloc.h>
 #include <linux/cred.h>
+#include <linux/pid_namespace.h>
 
 /* 1: unprivileged callers may use both syscalls; 0: only privileged ones */
 int sysctl_ckpt_unpriv_allowed __read_mostly = 1;
@@ -90,10 +91,18 @@ static struct ckpt_ctx *ckpt_ctx_alloc(struct file *file,
 
 static void ckpt_ctx_free(struct ckpt_ctx *ctx)
 {
+	unsigned int i;
+
+	ckpt_free_tfiles(ctx);
 	ckpt_objhash_free(&ctx->objhash);
 	fput(ctx->file);
-	if (ctx->task)
-		put_task_struct(ctx->task);
+	for (i = 0; i < ctx->nr_tasks; i++)
+		put_task_struct(ctx->tasks[i].t);
+	kvfree(ctx->tasks);
+	if (ctx->pidns)
+		put_pid_ns(ctx->pidns);
+	if (ctx->root)
+		put_task_struct(ctx->root);
 	kfree(ctx->pages);
 	kfree(ctx->addrs);
 	kfree(ctx);
@@ -157,7 +166,13 @@ static void ckpt_unblock_sigpipe(sigset_t *saved, bool was_pending)
  * Cross-task permission, as pidfd_getfd() does it: hold exec_update_lock
  * so the task cannot exec into new credentials while we check.
  */
-static int ckpt_may_checkpoint(struct task_struct *t)
+/**
+ * ckpt_may_checkpoint() - may the caller checkpoint @t?
+ * @t: the task
+ *
+ * Returns 0, -EPERM, -ESRCH (exiting) or -EINTR.
+ */
+int ckpt_may_checkpoint(struct task_struct *t)
 {
 	int ret;
 
@@ -172,7 +187,11 @@ static int ckpt_may_checkpoint(struct task_struct *t)
 	return ret;
 }
 
-static bool ckpt_task_frozen(struct task_struct *t)
+/**
+ * ckpt_task_frozen() - is @t frozen by the cgroup freezer (v2 or v1)?
+ * @t: the task
+ */
+bool ckpt_task_frozen(struct task_struct *t)
 {
 	return t->frozen || frozen(t);
 }
@@ -246,7 +265,16 @@ SYSCALL_DEFINE4(checkpoint, pid_t, pid, int, fd, unsigned long, flags,
 		ret = ckpt_may_checkpoint(task);
 		if (ret)
 			goto out_put_task;
+		if (!(flags & CHECKPOINT_SUBTREE) && !is_child_reaper(task_pid(task))) {
+			ckpt_log_file(logfile, "checkpoint",
+				      "pid %d is not a pid namespace init: use CHECKPOINT_SUBTREE",
+				      pid);
+			ret = -EINVAL;
+			goto out_put_task;
+		}
 		if (!ckpt_task_frozen(task)) {
+			ckpt_log_file(logfile, "checkpoint",
+				      "pid %d is not frozen", pid);
 			ret = -EBUSY;
 			goto out_put_task;
 		}
@@ -258,7 +286,10 @@ SYSCALL_DEFINE4(checkpoint, pid_t, pid, int, fd, unsigned long, flags,
 	ctx = ckpt_ctx_alloc(fd_file(f), logfile, flags, false);
 	if (!ctx)
 		goto out_put_task;
-	ctx->task = task;
+	ctx->root = task;
+	ctx->self = !pid;
+	ctx->container = pid && is_child_reaper(task_pid(task));
+	ctx->pidns = get_pid_ns(task_active_pid_ns(task));
 	task = NULL;
 	ctx->id = atomic64_inc_return(&ckpt_last_id);
 

@@ -59,6 +59,13 @@ int checkpoint_task(struct ckpt_ctx *ctx, struct task_struct *t)
 	struct ckpt_hdr_task h = {};
 	int ret;
 
+	if (t->exit_state) {
+		get_task_comm(h.comm, t);
+		h.task_flags = CKPT_TASK_ZOMBIE;
+		h.exit_code = t->exit_code;
+		h.exit_signal = t->exit_signal < 0 ? 0 : t->exit_signal;
+		return ckpt_write_obj(ctx, &h.h, CKPT_HDR_TASK, sizeof(h));
+	}
 	ret = ckpt_check_task_state(ctx, t);
 	if (ret)
 		return ret;

@@ -31,7 +31,19 @@ struct pt_regs;
 
 enum ckpt_obj_type {
 	CKPT_OBJ_FILE = 1,
+	CKPT_OBJ_PIPE,		/* checkpoint: a pipe_inode_info */
+	CKPT_OBJ_RPIPE,		/* restart: struct ckpt_rpipe, both ends */
 	CKPT_OBJ_MAX
+};
+
+/**
+ * struct ckpt_rpipe - restart: a restored pipe
+ * @end:	read end [0] and write end [1], referenced
+ * @used:	which ends a FILE record took already
+ */
+struct ckpt_rpipe {
+	struct file *end[2];
+	bool used[2];
 };
 
 /**
@@ -99,6 +111,22 @@ struct ckpt_rstate {
 };
 
 /**
+ * struct ckpt_task_ent - checkpoint: one task of the tree
+ * @t:		the task, referenced
+ * @pids:	its pids as seen in the root's pid namespace
+ * @leader:	thread group leader (a process)
+ * @zombie:	exited, not reaped
+ */
+struct ckpt_task_ent {
+	struct task_struct *t;
+	struct ckpt_task_pids pids;
+	bool leader;
+	bool zombie;
+};
+
+struct ckpt_tfiles;
+
+/**
  * struct ckpt_ctx - state of one checkpoint() or restart() operation
  * @file:	the image: written by checkpoint, read by restart
  * @ppos:	&@pos for a seekable image file, NULL for a stream
@@ -111,7 +139,15 @@ struct ckpt_rstate {
  * @csum_at_hdr: restart: digest before the last record header read
  * @nbytes:	image bytes so far
  * @objhash:	shared objects
- * @task:	checkpoint: the task being saved
+ * @root:	checkpoint: the root of the tree (the caller for pid 0)
+ * @self:	checkpoint: a self checkpoint
+ * @container:	checkpoint: the root is a pid namespace init
+ * @pidns:	checkpoint: the root's pid namespace, referenced
+ * @tasks:	checkpoint: the tree, in tree order
+ * @nr_tasks:	checkpoint: entries in @tasks
+ * @cur:	checkpoint: the entry being written
+ * @tfiles:	checkpoint: every open file of the tree, for leak and
+ *		"other end" checks
  * @rs:		restart: staged state of the task being restored
  * @pages:	scratch array of CKPT_PAGES_MAX page pointers
  * @addrs:	scratch array of CKPT_PAGES_MAX addresses
@@ -131,7 +167,14 @@ struct ckpt_ctx {
 	u64 csum_at_hdr;
 	u64 nbytes;
 	struct ckpt_objhash objhash;
-	struct task_struct *task;
+	struct task_struct *root;
+	bool self;
+	bool container;
+	struct pid_namespace *pidns;
+	struct ckpt_task_ent *tasks;
+	unsigned int nr_tasks;
+	struct ckpt_task_ent *cur;
+	struct ckpt_tfiles *tfiles;
 	struct ckpt_rstate *rs;
 	struct page **pages;
 	__u64 *addrs;
@@ -196,8 +239,11 @@ void restore_creds_commit(struct ckpt_ctx *ctx);
 int checkpoint_fs(struct ckpt_ctx *ctx, struct task_struct *t);
 int restore_fs(struct ckpt_ctx *ctx);
 void restore_fs_commit(struct ckpt_ctx *ctx);
+int ckpt_scan_files(struct ckpt_ctx *ctx);
+void ckpt_free_tfiles(struct ckpt_ctx *ctx);
 int checkpoint_files(struct ckpt_ctx *ctx, struct task_struct *t);
 int restore_file(struct ckpt_ctx *ctx, const struct ckpt_hdr *h);
+int restore_pipe(struct ckpt_ctx *ctx, const struct ckpt_hdr *h);
 int restore_fdtable(struct ckpt_ctx *ctx, const struct ckpt_hdr *h);
 int restore_files_commit(struct ckpt_ctx *ctx);
 
@@ -231,5 +277,7 @@ bool ckpt_vma_is_vvar(struct vm_area_struct *vma);
 
 /* sys.c */
 extern int sysctl_ckpt_unpriv_allowed;
+int ckpt_may_checkpoint(struct task_struct *t);
+bool ckpt_task_frozen(struct task_struct *t);
 
 #endif /* _LINUX_CHECKPOINT_H */

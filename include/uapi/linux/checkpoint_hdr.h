@@ -9,11 +9,15 @@
  * so the layout is the same for every 64-bit architecture. Reserved fields
  * are written as zero and must be zero on restart.
  *
- * Record order (self checkpoint of one task):
+ * Record order:
  *
  *   HEADER TREE
- *   per task: TASK CREDS RLIMITS FS FILE* FDTABLE SIGHAND SIGNAL CPU FPU
- *             MM (VMA PAGES* PAGES(nr_pages = 0))*
+ *   per task, in tree order:
+ *     process:  TASK CREDS RLIMITS FS (PIPE? FILE)* FDTABLE SIGHAND SIGNAL
+ *               CPU FPU MM (VMA PAGES* PAGES(nr_pages = 0))*
+ *     thread:   TASK CREDS SIGNAL CPU FPU   (shares the leader's mm, files,
+ *               fs and handlers)
+ *     zombie:   TASK
  *   TRAILER
  *
  * The TRAILER carries a checksum (named by the header's csum_alg) of every
@@ -40,6 +44,7 @@
 #define CKPT_MAX_GROUPS		65536
 #define CKPT_MAX_FDS		65536
 #define CKPT_MAX_PENDING	1024
+#define CKPT_PIPE_MAX		(4 << 20)	/* bytes buffered in a pipe */
 #define CKPT_MAX_VMAS		65536
 #define CKPT_PAGES_MAX		256	/* pages per PAGES record */
 #define CKPT_FPU_MAX		65536	/* XSAVE buffer bytes */
@@ -69,11 +74,15 @@ enum ckpt_hdr_type {
 	CKPT_HDR_VMA,
 	CKPT_HDR_PAGES,
 	CKPT_HDR_TRAILER,
+	CKPT_HDR_PIPE,
 	CKPT_HDR_MAX		/* one past the last type */
 };
 
 /* header flags */
 #define CKPT_IMG_SELF		0x1	/* self checkpoint (pid 0) */
+#define CKPT_IMG_CONTAINER	0x2	/* root was a pid namespace init */
+#define CKPT_IMG_SUBTREE	0x4	/* CHECKPOINT_SUBTREE */
+#define CKPT_IMG_FLAGS_MASK	0x7
 
 struct ckpt_hdr_header {
 	struct ckpt_hdr h;
@@ -101,8 +110,11 @@ struct ckpt_task_pids {
 	__s32 ppid;
 	__s32 pgid;
 	__s32 sid;
-	__u32 flags;		/* reserved, 0 */
+	__u32 flags;		/* CKPT_PIDS_* */
 };
+
+#define CKPT_PIDS_ZOMBIE	0x1	/* exited, not reaped yet */
+#define CKPT_PIDS_FLAGS_MASK	0x1
 
 struct ckpt_hdr_tree {
 	struct ckpt_hdr h;
@@ -125,10 +137,13 @@ struct ckpt_hdr_task {
 	__u32 rseq_sig;
 	__u32 task_flags;	/* CKPT_TASK_* */
 	__u32 __reserved;
+	__u32 exit_code;	/* ZOMBIE: the wait status it exited with */
+	__u32 __reserved2;
 };
 
 #define CKPT_TASK_NO_NEW_PRIVS	0x1	/* prctl(PR_SET_NO_NEW_PRIVS) */
-#define CKPT_TASK_FLAGS_MASK	0x1
+#define CKPT_TASK_ZOMBIE	0x2	/* exited, not reaped yet */
+#define CKPT_TASK_FLAGS_MASK	0x3
 
 struct ckpt_hdr_creds {
 	struct ckpt_hdr h;
@@ -170,6 +185,7 @@ enum ckpt_file_type {
 	CKPT_FILE_DIR,		/* directory, reopened by path */
 	CKPT_FILE_CHR,		/* /dev/null, /dev/zero, /dev/urandom... */
 	CKPT_FILE_INHERITED,	/* tty, or pipe/socket leading outside */
+	CKPT_FILE_PIPE,		/* an end of a pipe whose ends are all inside */
 	CKPT_FILE_MAX
 };
 
@@ -183,7 +199,22 @@ struct ckpt_hdr_file {
 	__u64 rdev;		/* CHR: device number (new_encode_dev) */
 	__u32 path_len;		/* bytes of path, including its NUL */
 	__u32 __reserved;
+	__u32 pipe_objref;	/* PIPE: the PIPE record of its pipe */
+	__u32 __reserved2;
 	/* followed by the path, NUL terminated, padded to 8 */
+};
+
+/*
+ * A pipe with both ends inside the checkpoint, written before the first
+ * FILE record of one of its ends: its capacity and the bytes buffered.
+ */
+struct ckpt_hdr_pipe {
+	struct ckpt_hdr h;
+	__u32 objref;
+	__u32 nr_bytes;		/* <= size, <= CKPT_PIPE_MAX */
+	__u32 size;		/* capacity (F_GETPIPE_SZ) */
+	__u32 __reserved;
+	/* followed by nr_bytes of data, padded to 8 */
 };
 
 #define CKPT_FD_CLOEXEC		0x1

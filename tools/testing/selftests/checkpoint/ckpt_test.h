@@ -21,7 +21,8 @@
  * Children get a controlled fd table (ck_spawn()): 0 is /dev/null, 1 and 2
  * append to a capture file in the test's directory (shown when a test
  * fails), CK_REPORT_FD, plus what the test asks for. Nothing else leaks in
- * from the test process, so images only hold what a test put there.
+ * from the test process, and the harness's own shared mappings are dropped
+ * (ck_unmap_harness()), so images only hold what a test put there.
  *
  * Code that runs in A or in the restored program must not use the harness
  * macros (the restored program is not the harness's child any more): it
@@ -247,6 +248,39 @@ static inline bool ck_all_zero(const void *buf, size_t len)
 	return true;
 }
 
+/* Read a small file into @buf (NUL terminated); bytes read or -errno */
+static inline ssize_t ck_read_file(const char *path, char *buf, size_t size)
+{
+	ssize_t n, len = 0;
+	int fd = open(path, O_RDONLY | O_CLOEXEC);
+
+	if (fd < 0)
+		return -errno;
+	while ((size_t)len < size - 1) {
+		n = read(fd, buf + len, size - 1 - len);
+		if (n < 0 && errno == EINTR)
+			continue;
+		if (n <= 0)
+			break;
+		len += n;
+	}
+	buf[len] = '\0';
+	close(fd);
+	return len;
+}
+
+static inline int ck_write_file(const char *path, const char *s)
+{
+	int fd = open(path, O_WRONLY | O_CLOEXEC);
+	ssize_t n;
+
+	if (fd < 0)
+		return -errno;
+	n = write(fd, s, strlen(s));
+	close(fd);
+	return n == (ssize_t)strlen(s) ? 0 : -EIO;
+}
+
 /* ---- child side: checkpoint and restart ----------------------------- */
 
 static inline int ck_move_fd(int fd, int to)
@@ -302,6 +336,7 @@ static inline long ck_checkpoint_self(void)
 	}
 	if (ret > 0)
 		ck_report("CKPT %ld", ret);
+	errno = 0;	/* what CK_EXPECT() shows is then the checks' */
 	return ret;
 }
 
@@ -335,6 +370,86 @@ static inline int ck_drop_privs(uid_t uid)
  * B: restart from an image. Never returns: becomes the restored program,
  * or reports "RESTART-ERROR <errno>" and exits with CK_EXIT_RESTART_ERR.
  */
+/*
+ * What B looks like right before restart(): a failed restart() must leave
+ * all of it as it was.
+ */
+static struct {
+	char area[4096];
+	char maps[65536];
+	char cwd[PATH_MAX];
+	sigset_t blocked;
+	struct sigaction usr1;
+	mode_t umask;
+	uid_t uid;
+	signed char fd[CK_FD_LIMIT];	/* F_GETFD of each fd */
+} ck_b, ck_b_after;
+
+static inline void ck_restarter_usr1(int sig)
+{
+}
+
+static inline void ck_restarter_snapshot(void)
+{
+	struct sigaction sa = { .sa_handler = ck_restarter_usr1 };
+	int i;
+
+	sigemptyset(&sa.sa_mask);
+	sigaction(SIGUSR1, &sa, NULL);
+	sigaction(SIGUSR1, NULL, &ck_b.usr1);
+	sigprocmask(SIG_BLOCK, NULL, &ck_b.blocked);
+	ck_fill(ck_b.area, sizeof(ck_b.area), 777);
+	if (!getcwd(ck_b.cwd, sizeof(ck_b.cwd)))
+		ck_b.cwd[0] = '\0';
+	ck_b.umask = umask(0);
+	umask(ck_b.umask);
+	ck_b.uid = getuid();
+	for (i = 0; i < CK_FD_LIMIT; i++)
+		ck_b.fd[i] = fcntl(i, F_GETFD);
+	/* last: nothing may map or unmap between this and restart() */
+	ck_read_file("/proc/self/maps", ck_b.maps, sizeof(ck_b.maps));
+}
+
+/* "unharmed", or "HARMED: <what differs>" after a failed restart() */
+static inline const char *ck_restarter_harm(void)
+{
+	static char what[128];
+	int i;
+
+	ck_read_file("/proc/self/maps", ck_b_after.maps,
+		     sizeof(ck_b_after.maps));
+	if (strcmp(ck_b.maps, ck_b_after.maps))
+		return "HARMED: memory map changed";
+	if (ck_check_fill(ck_b.area, sizeof(ck_b.area), 777) != -1)
+		return "HARMED: memory contents changed";
+	for (i = 0; i < CK_FD_LIMIT; i++) {
+		ck_b_after.fd[i] = fcntl(i, F_GETFD);
+		if (ck_b_after.fd[i] != ck_b.fd[i]) {
+			snprintf(what, sizeof(what),
+				 "HARMED: fd %d: F_GETFD %d, was %d", i,
+				 ck_b_after.fd[i], ck_b.fd[i]);
+			return what;
+		}
+	}
+	if (!getcwd(ck_b_after.cwd, sizeof(ck_b_after.cwd)) ||
+	    strcmp(ck_b.cwd, ck_b_after.cwd))
+		return "HARMED: cwd changed";
+	ck_b_after.umask = umask(0);
+	umask(ck_b_after.umask);
+	if (ck_b_after.umask != ck_b.umask)
+		return "HARMED: umask changed";
+	if (getuid() != ck_b.uid)
+		return "HARMED: uid changed";
+	sigprocmask(SIG_BLOCK, NULL, &ck_b_after.blocked);
+	if (memcmp(&ck_b.blocked, &ck_b_after.blocked, sizeof(sigset_t)))
+		return "HARMED: blocked signals changed";
+	sigaction(SIGUSR1, NULL, &ck_b_after.usr1);
+	if (ck_b_after.usr1.sa_handler != ck_b.usr1.sa_handler ||
+	    ck_b_after.usr1.sa_flags != ck_b.usr1.sa_flags)
+		return "HARMED: SIGUSR1 action changed";
+	return "unharmed";
+}
+
 static inline void ck_restart_child(void *arg)
 {
 	const struct ck_restart_args *a = arg;
@@ -369,11 +484,13 @@ static inline void ck_restart_child(void *arg)
 		pid = a->pid;
 	else if (a->own_pid)
 		pid = getpid();
+	ck_restarter_snapshot();
+	errno = 0;
 	ret = sys_restart(pid, CK_RIMG_FD,
 			  a->flags_set ? a->flags : RESTART_TASKSELF, logfd);
 	err = errno;
-	ck_report("RESTART-ERROR %d %s ret=%ld", err,
-		  strerrorname_np(err) ?: "?", ret);
+	ck_report("RESTART-ERROR %d %s ret=%ld %s", err,
+		  strerrorname_np(err) ?: "?", ret, ck_restarter_harm());
 	_exit(CK_EXIT_RESTART_ERR);
 }
 
@@ -463,6 +580,32 @@ static inline void ck_setup(struct __test_metadata *_metadata)
 	(const char *)__p;						\
 })
 
+/*
+ * The harness shares its bookkeeping with the test through MAP_SHARED
+ * anonymous mappings that every child inherits. A child does not use
+ * them (it reports over the pipe); it drops them, so that a test's image
+ * holds the shared memory the test made and nothing else.
+ */
+static inline void ck_unmap_harness(void)
+{
+	static char maps[65536];
+	unsigned long start, end;
+	char perms[8], *line, *save;
+	int n;
+
+	if (ck_read_file("/proc/self/maps", maps, sizeof(maps)) <= 0)
+		return;
+	for (line = strtok_r(maps, "\n", &save); line;
+	     line = strtok_r(NULL, "\n", &save)) {
+		n = 0;
+		if (sscanf(line, "%lx-%lx %7s %*s %*s %*s %n", &start, &end,
+			   perms, &n) < 3 || !n)
+			continue;
+		if (perms[3] == 's' && !strcmp(line + n, "/dev/zero (deleted)"))
+			munmap((void *)start, end - start);
+	}
+}
+
 struct ck_fdmap {
 	int src;	/* fd in the test process */
 	int dst;	/* fd number in the child */
@@ -513,6 +656,7 @@ static inline pid_t ck_spawn(const struct ck_fdmap *map, int nmap,
 	setvbuf(stdout, NULL, _IONBF, 0);
 	/* the test process may ignore it to survive a dead reader */
 	signal(SIGPIPE, SIG_DFL);
+	ck_unmap_harness();
 
 	fn(arg);
 	_exit(0);
@@ -632,39 +776,6 @@ static inline const char *ck_status_str(int status)
 	return s;
 }
 
-/* Read a small file into @buf (NUL terminated); bytes read or -errno */
-static inline ssize_t ck_read_file(const char *path, char *buf, size_t size)
-{
-	ssize_t n, len = 0;
-	int fd = open(path, O_RDONLY | O_CLOEXEC);
-
-	if (fd < 0)
-		return -errno;
-	while ((size_t)len < size - 1) {
-		n = read(fd, buf + len, size - 1 - len);
-		if (n < 0 && errno == EINTR)
-			continue;
-		if (n <= 0)
-			break;
-		len += n;
-	}
-	buf[len] = '\0';
-	close(fd);
-	return len;
-}
-
-static inline int ck_write_file(const char *path, const char *s)
-{
-	int fd = open(path, O_WRONLY | O_CLOEXEC);
-	ssize_t n;
-
-	if (fd < 0)
-		return -errno;
-	n = write(fd, s, strlen(s));
-	close(fd);
-	return n == (ssize_t)strlen(s) ? 0 : -EIO;
-}
-
 /* Log what the children said, the log and their captured output */
 static inline void ck_dump(struct __test_metadata *_metadata, const char *why,
 			   int status)
@@ -747,16 +858,27 @@ static inline void ck_expect_restored(struct __test_metadata *_metadata,
 static inline void ck_expect_restart_error(struct __test_metadata *_metadata,
 					   int status, int err)
 {
+	const char *line = ck_line("RESTART-ERROR ");
+	bool exited = status != -1 && WIFEXITED(status) &&
+		      WEXITSTATUS(status) == CK_EXIT_RESTART_ERR;
 	long seen = -1;
 
-	if (status == -1 || !WIFEXITED(status) ||
-	    WEXITSTATUS(status) != CK_EXIT_RESTART_ERR ||
-	    ck_line_int("RESTART-ERROR ", &seen) || seen != err) {
-		TH_LOG("expected restart() to return %s", strerrorname_np(err));
-		ck_dump(_metadata, "restarter", status);
-		EXPECT_EQ(err, seen);
-		EXPECT_TRUE(0);
+	if (line)
+		seen = strtol(line, NULL, 0);
+	if (exited && seen == err && strstr(line, " ret=-1 ") &&
+	    strstr(line, " unharmed"))
+		return;
+	TH_LOG("expected restart() to return -1 with errno %s, the caller unharmed",
+	       strerrorname_np(err));
+	EXPECT_TRUE(exited) TH_LOG("restarter %s", ck_status_str(status));
+	EXPECT_EQ(err, seen);
+	if (line) {
+		EXPECT_NE(NULL, strstr(line, " ret=-1 "))
+			TH_LOG("restart() did not return -1");
+		EXPECT_NE(NULL, strstr(line, " unharmed"))
+			TH_LOG("restart() changed its caller");
 	}
+	ck_dump(_metadata, "restarter", status);
 }
 
 /* checkpoint in A, restart in B, the restored program checks itself */

@@ -261,10 +261,56 @@ static void body_tls(void *arg)
 	ck_done();
 }
 
+/*
+ * B: restart() with a bogus fs base. A and B are forks of the same
+ * process, so they share the TLS address: only if B's fs base is wrong
+ * does a restored program show that restart set it. No C library call
+ * may come between the two system calls (errno is in TLS).
+ */
+static void restart_with_bogus_fs(void *arg)
+{
+	unsigned long saved = 0;
+	long ret = -1;
+	int fd;
+
+	fd = open(ck.img, O_RDONLY);
+	CK_ASSERT(ck_move_fd(fd, CK_RIMG_FD) == CK_RIMG_FD, "image");
+	fd = open(ck.log, O_WRONLY | O_APPEND);
+	CK_ASSERT(ck_move_fd(fd, CK_RLOG_FD) == CK_RLOG_FD, "log");
+	CK_ASSERT(!syscall(SYS_arch_prctl, ARCH_GET_FS, &saved), "GET_FS");
+	asm volatile(
+		"mov %[nr_prctl], %%eax\n"
+		"mov %[set_fs], %%edi\n"
+		"mov %[bogus], %%rsi\n"
+		"syscall\n"
+		"mov %[nr_restart], %%eax\n"
+		"xor %%edi, %%edi\n"
+		"mov %[fd], %%rsi\n"
+		"mov %[flags], %%rdx\n"
+		"mov %[logfd], %%r10\n"
+		"syscall\n"
+		"mov %%rax, %[ret]\n"
+		"mov %[nr_prctl], %%eax\n"
+		"mov %[set_fs], %%edi\n"
+		"mov %[saved], %%rsi\n"
+		"syscall\n"
+		: [ret] "=m"(ret)
+		: [nr_prctl] "i"(SYS_arch_prctl), [set_fs] "i"(ARCH_SET_FS),
+		  [bogus] "r"(0x5a5a5000UL), [nr_restart] "i"(__NR_restart),
+		  [fd] "r"((long)CK_RIMG_FD), [flags] "r"(RESTART_TASKSELF),
+		  [logfd] "r"((long)CK_RLOG_FD), [saved] "m"(saved)
+		: "rax", "rdi", "rsi", "rdx", "r10", "rcx", "r11", "memory");
+	ck_report("RESTART-ERROR %ld ret=%ld", -ret, ret);
+	_exit(CK_EXIT_RESTART_ERR);
+}
+
 /* fs base (glibc's TLS, errno) and gs base */
 TEST_F_TIMEOUT(restore, tls_fs_and_gs_base, CK_TIMEOUT)
 {
-	ck_roundtrip(_metadata, body_tls, NULL);
+	ck_checkpoint_child(_metadata, NULL, 0, body_tls, NULL);
+	ck_expect_restored(_metadata,
+			   ck_wait(ck_spawn(NULL, 0, restart_with_bogus_fs,
+					    NULL)));
 }
 
 /* ---- memory --------------------------------------------------------- */
@@ -663,7 +709,6 @@ static void body_maps(void *arg)
 	const char *pf = ck_path("maps-private"), *sf = ck_path("maps-shared");
 	char *a, *b, *c, *d, *e, *f;
 	int fd;
-	long id;
 
 	CK_ASSERT(!make_file(pf, 4, 31) && !make_file(sf, 2, 32), "files");
 	fd = open(pf, O_RDWR);
@@ -695,15 +740,13 @@ static void body_maps(void *arg)
 	/* nothing may allocate between reading maps and checkpoint() */
 	CK_ASSERT(ck_read_file("/proc/self/maps", maps_before,
 			       sizeof(maps_before)) > 0, "read maps");
-	id = ck_checkpoint_self();
+	ck_checkpoint_self();
 	CK_ASSERT(ck_read_file("/proc/self/maps", maps_after,
 			       sizeof(maps_after)) > 0, "read maps");
 	CK_EXPECT(readlink("/proc/self/exe", exe_after,
 			   sizeof(exe_after) - 1) > 0, "readlink exe");
 	CK_EXPECT(!strcmp(exe_before, exe_after), "exe: %s, was %s",
 		  exe_after, exe_before);
-	if (id == 0)
-		ck_report("restored");
 	maps_compare(maps_before, maps_after);
 	ck_done();
 }
@@ -1070,6 +1113,57 @@ static void body_chroot(void *arg)
 TEST_F_TIMEOUT(restore, chroot_root_directory, CK_TIMEOUT)
 {
 	ck_roundtrip(_metadata, body_chroot, NULL);
+}
+
+static void body_pipe_inside(void *arg)
+{
+	static char data[70000], back[70000];
+	char buf[32] = "";
+	int p[2], q[2], size;
+
+	CK_ASSERT(!pipe2(p, 0) && !pipe2(q, O_NONBLOCK), "pipe");
+	CK_ASSERT(ck_move_fd(p[0], 70) == 70 && ck_move_fd(p[1], 71) == 71,
+		  "fds 70/71");
+	CK_ASSERT(ck_move_fd(q[0], 72) == 72, "fd 72");
+	CK_ASSERT(dup3(q[1], 73, O_CLOEXEC) == 73 && !close(q[1]), "fd 73");
+	CK_ASSERT(fcntl(71, F_SETPIPE_SZ, 128 * 1024) >= 0, "F_SETPIPE_SZ");
+	size = fcntl(71, F_GETPIPE_SZ);
+	ck_fill(data, sizeof(data), 91);
+	CK_ASSERT(write(71, "buffered before checkpoint", 26) == 26 &&
+		  write(71, data, sizeof(data)) == sizeof(data), "fill pipe");
+
+	if (ck_checkpoint_self() > 0)
+		_exit(0);
+	CK_EXPECT_EQ(size, fcntl(70, F_GETPIPE_SZ));
+	CK_EXPECT(read(70, buf, 26) == 26 &&
+		  !memcmp(buf, "buffered before checkpoint", 26),
+		  "buffered data: \"%.26s\"", buf);
+	CK_EXPECT(read(70, back, sizeof(back)) == sizeof(back) &&
+		  !memcmp(back, data, sizeof(back)), "70000 buffered bytes");
+	/* the two ends are one pipe again */
+	CK_EXPECT(write(71, "after", 5) == 5 && read(70, buf, 5) == 5 &&
+		  !memcmp(buf, "after", 5), "write end to read end");
+	CK_EXPECT(fcntl(72, F_GETFL) & O_NONBLOCK, "O_NONBLOCK lost");
+	CK_EXPECT(read(72, buf, 1) == -1 && errno == EAGAIN,
+		  "empty pipe is not empty");
+	CK_EXPECT_EQ(FD_CLOEXEC, fcntl(73, F_GETFD));
+	CK_EXPECT(write(73, "x", 1) == 1 && read(72, buf, 1) == 1 &&
+		  buf[0] == 'x', "second pipe");
+	/* no other write end is left anywhere: EOF */
+	close(71);
+	close(73);
+	CK_EXPECT_EQ(0, read(70, buf, 1));
+	CK_EXPECT_EQ(0, read(72, buf, 1));
+	ck_done();
+}
+
+/*
+ * Pipes with both ends inside the checkpoint: one pipe again, with its
+ * size, its buffered data and the flags of each end.
+ */
+TEST_F_TIMEOUT(restore, pipe_inside_checkpoint, CK_TIMEOUT)
+{
+	ck_roundtrip(_metadata, body_pipe_inside, NULL);
 }
 
 /* ---- inherited fds -------------------------------------------------- */
@@ -1469,7 +1563,7 @@ static void body_altstack(void *arg)
 	CK_EXPECT(cur.ss_sp == altstack, "ss_sp %p, expected %p", cur.ss_sp,
 		  altstack);
 	CK_EXPECT_EQ(sizeof(altstack), cur.ss_size);
-	CK_EXPECT_EQ(SS_AUTODISARM, cur.ss_flags);
+	CK_EXPECT_EQ(SS_AUTODISARM, (unsigned int)cur.ss_flags);
 	raise(SIGUSR2);
 	e = find_event(SIGUSR2, 0);
 	CK_EXPECT(e != NULL, "handler did not run");
@@ -1525,6 +1619,21 @@ static void body_personality(void *arg)
 TEST_F_TIMEOUT(restore, personality, CK_TIMEOUT)
 {
 	ck_roundtrip(_metadata, body_personality, NULL);
+}
+
+static void body_no_new_privs(void *arg)
+{
+	CK_ASSERT(!prctl(PR_SET_NO_NEW_PRIVS, 1, 0, 0, 0), "NO_NEW_PRIVS");
+	if (ck_checkpoint_self() > 0)
+		_exit(0);
+	CK_EXPECT_EQ(1, prctl(PR_GET_NO_NEW_PRIVS, 0, 0, 0, 0));
+	ck_done();
+}
+
+/* prctl(PR_SET_NO_NEW_PRIVS) sticks */
+TEST_F_TIMEOUT(restore, no_new_privs, CK_TIMEOUT)
+{
+	ck_roundtrip(_metadata, body_no_new_privs, NULL);
 }
 
 static struct rlimit rlim_before[RLIM_NLIMITS];
