@@ -256,9 +256,10 @@ out:
 /**
  * restore_creds_commit() - install the prepared credentials
  * @ctx: restart context
+ * @rs: the task's staged state; its credentials are consumed
  */
-void restore_creds_commit(struct ckpt_ctx *ctx)
+void restore_creds_commit(struct ckpt_ctx *ctx, struct ckpt_rstate *rs)
 {
-	commit_creds(ctx->rs->cred);
-	ctx->rs->cred = NULL;
+	commit_creds(rs->cred);
+	rs->cred = NULL;
 }

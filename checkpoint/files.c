@@ -183,11 +183,10 @@ out:
 /**
  * restore_fs_commit() - install umask, root and cwd
  * @ctx: restart context
+ * @rs: the process's staged state
  */
-void restore_fs_commit(struct ckpt_ctx *ctx)
+void restore_fs_commit(struct ckpt_ctx *ctx, struct ckpt_rstate *rs)
 {
-	struct ckpt_rstate *rs = ctx->rs;
-
 	current->fs->umask = rs->umask;
 	if (rs->set_root)
 		set_fs_root(current->fs, &rs->root);
@@ -1025,13 +1024,13 @@ out:
 /**
  * restore_files_commit() - make current's fd table the image's
  * @ctx: restart context
+ * @rs: the process's staged state
  *
  * Runs after unshare_files(), so no other task sees the changes. Every fd
  * the image does not have is closed.
  */
-int restore_files_commit(struct ckpt_ctx *ctx)
+int restore_files_commit(struct ckpt_ctx *ctx, struct ckpt_rstate *rs)
 {
-	struct ckpt_rstate *rs = ctx->rs;
 	unsigned int i, next = 0;
 	int ret;
 

@@ -344,10 +344,11 @@ out:
 
 /*
  * Make @mm current's mm, as exec_mmap() does, and return the previous one
- * with the task's reference on it; used both to install the fresh mm and
- * to switch back when a restart fails.
+ * with the task's reference on it. The restarter switches to a fresh mm to
+ * build it (vm_mmap() and the fault paths act on current->mm) and back;
+ * the restored task switches to it for good (@final).
  */
-static struct mm_struct *ckpt_switch_mm(struct mm_struct *mm, bool fresh)
+static struct mm_struct *ckpt_switch_mm(struct mm_struct *mm, bool final)
 {
 	struct task_struct *tsk = current;
 	struct mm_struct *old = tsk->mm, *active_mm;
@@ -355,23 +356,23 @@ static struct mm_struct *ckpt_switch_mm(struct mm_struct *mm, bool fresh)
 	sched_mm_cid_before_execve(tsk);
 	down_write(&tsk->signal->exec_update_lock);
 	task_lock(tsk);
-	if (fresh)
+	if (final)
 		membarrier_exec_mmap(mm);
 	local_irq_disable();
 	active_mm = tsk->active_mm;
 	tsk->active_mm = mm;
 	tsk->mm = mm;
-	if (fresh)
+	if (final)
 		mm_init_cid(mm);
 	if (!IS_ENABLED(CONFIG_ARCH_WANT_IRQS_OFF_ACTIVATE_MM))
 		local_irq_enable();
 	activate_mm(active_mm, mm);
 	if (IS_ENABLED(CONFIG_ARCH_WANT_IRQS_OFF_ACTIVATE_MM))
 		local_irq_enable();
-	if (fresh)
+	if (final)
 		lru_gen_add_mm(mm);
 	task_unlock(tsk);
-	if (fresh)
+	if (final)
 		lru_gen_use_mm(mm);
 	up_write(&tsk->signal->exec_update_lock);
 	sched_mm_cid_after_execve(tsk);
@@ -665,18 +666,17 @@ out:
  * restore_mm() - build the image's memory in a fresh mm
  * @ctx: restart context
  *
- * Reads the MM record, every VMA record and its pages. On return (success
- * or not) current runs on the new mm; ctx->rs->old_mm holds the
- * restarter's until restore_mm_commit() drops it or restore_mm_abort()
- * switches back to it.
+ * Reads the MM record, every VMA record and its pages into a new mm,
+ * which the restarter uses as its own only while it fills it. On success
+ * ctx->rs->new_mm holds the built mm; restore_mm_commit() installs it.
  */
 int restore_mm(struct ckpt_ctx *ctx)
 {
 	struct ckpt_rstate *rs = ctx->rs;
 	struct ckpt_vma_restore r = {};
+	struct mm_struct *mm, *own;
 	struct file *exe = NULL;
 	struct ckpt_hdr_mm *h;
-	struct mm_struct *mm;
 	u64 prev_end = 0;
 	u32 i;
 	int ret;
@@ -700,13 +700,13 @@ int restore_mm(struct ckpt_ctx *ctx)
 		exe = file_open_root(&rs->root, path, O_RDONLY | O_LARGEFILE, 0);
 		if (IS_ERR(exe)) {
 			ret = PTR_ERR(exe);
+			exe = NULL;
 			ckpt_log(ctx, ret, "mm: cannot open executable %s", path);
 			goto out;
 		}
 		if (!S_ISREG(file_inode(exe)->i_mode)) {
-			fput(exe);
 			ret = -EINVAL;
-			goto out;
+			goto out_exe;
 		}
 	} else if (h->h.len != sizeof(*h)) {
 		ret = -EINVAL;
@@ -723,31 +723,30 @@ int restore_mm(struct ckpt_ctx *ctx)
 		mmput(mm);
 		goto out_exe;
 	}
-	rs->old_mm = ckpt_switch_mm(mm, true);
 	rs->new_mm = mm;
+	own = ckpt_switch_mm(mm, false);
 	arch_pick_mmap_layout(mm, &current->signal->rlim[RLIMIT_STACK]);
-	if (rs->old_mm)
-		mm->binfmt = rs->old_mm->binfmt;
+	mm->binfmt = own->binfmt;
 
 	for (i = 0; i < h->nr_vmas && !ret; i++)
 		ret = restore_vma(ctx, &r, &prev_end);
 	if (ret)
-		goto out_exe;
+		goto out_switch;
 	if (r.seen_vdso != r.seen_vvar || r.seen_vdso != !!h->vdso ||
 	    (h->vdso && r.vdso_start != h->vdso)) {
 		ret = -EINVAL;
 		ckpt_log(ctx, ret, "mm: vdso records do not match");
-		goto out_exe;
+		goto out_switch;
 	}
 	if (h->vdso) {
 		if (r.vvar_end != r.vdso_start) {
 			ret = -EINVAL;
 			ckpt_log(ctx, ret, "mm: vvar does not precede the vdso");
-			goto out_exe;
+			goto out_switch;
 		}
 		ret = restore_vdso(ctx, h, r.vvar_start, r.vdso_end);
 		if (ret)
-			goto out_exe;
+			goto out_switch;
 	}
 
 	mmap_write_lock(mm);
@@ -771,6 +770,8 @@ int restore_mm(struct ckpt_ctx *ctx)
 	mm->saved_auxv[AT_VECTOR_SIZE - 1] = AT_NULL;
 	mmap_write_unlock(mm);
 	ret = 0;
+out_switch:
+	WARN_ON_ONCE(ckpt_switch_mm(own, false) != mm);
 out_exe:
 	if (exe)
 		fput(exe);
@@ -780,36 +781,19 @@ out:
 }
 
 /**
- * restore_mm_abort() - give the restarter its own mm back
+ * restore_mm_commit() - make the built mm current's, for good
  * @ctx: restart context
+ * @rs: the process's staged state; its mm is consumed
+ *
+ * Like exec_mmap(): the mm current had (the restarter's, or the one a new
+ * task shares with its creator) is dropped.
  */
-void restore_mm_abort(struct ckpt_ctx *ctx)
+void restore_mm_commit(struct ckpt_ctx *ctx, struct ckpt_rstate *rs)
 {
-	struct ckpt_rstate *rs = ctx->rs;
-	struct mm_struct *new;
+	struct mm_struct *old;
 
-	if (!rs || !rs->new_mm)
-		return;
-	new = ckpt_switch_mm(rs->old_mm, false);
-	WARN_ON_ONCE(new != rs->new_mm);
-	mmput(new);
+	old = ckpt_switch_mm(rs->new_mm, true);
 	rs->new_mm = NULL;
-	rs->old_mm = NULL;
-}
-
-/**
- * restore_mm_commit() - drop the restarter's mm for good
- * @ctx: restart context
- */
-void restore_mm_commit(struct ckpt_ctx *ctx)
-{
-	struct ckpt_rstate *rs = ctx->rs;
-	struct mm_struct *old = rs->old_mm;
-
-	if (!rs->new_mm)
-		return;
-	rs->new_mm = NULL;
-	rs->old_mm = NULL;
 	if (old) {
 		setmax_mm_hiwater_rss(&current->signal->maxrss, old);
 		mm_update_next_owner(old);

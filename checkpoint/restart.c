@@ -1,17 +1,27 @@
 // SPDX-License-Identifier: GPL-2.0-only
 /*
- * The restart driver for RESTART_TASKSELF: the caller becomes the single
- * task of the image, like execve().
+ * The restart driver.
  *
- * Every record is read and validated into struct ckpt_rstate first. The
- * memory is built in a fresh mm that replaces the caller's only for the
- * duration of the read; the caller's own mm is kept aside. Only when the
- * whole image has been read and its trailer checksum verified does the
- * commit start (the point of no return): the caller's mm is released and
- * the staged state applied. A failure before the commit switches the
- * caller back to its own mm and returns the error; a failure during the
- * commit kills the caller, which never returns to user mode with partial
- * state.
+ * Every record is read and validated into a struct ckpt_rstate per task
+ * first; the memory of each process is built in a fresh mm that the
+ * restarter fills as its own for a moment and then sets aside. Nothing is
+ * applied until the whole image has been read and its trailer checksum
+ * verified.
+ *
+ * RESTART_TASKSELF: the caller becomes the single task of the image, like
+ * execve(). After the trailer, the FPU state is loaded (validated by the
+ * kernel, undoable); then comes the point of no return: the built mm
+ * replaces the caller's and the staged state is installed. A failure
+ * before it returns the error to the caller unharmed; after it the caller
+ * is killed and never returns to user mode.
+ *
+ * Coordinator mode: the whole tree is created in the kernel as children
+ * of the caller, each task with its original pid (kernel_clone() with
+ * set_tid; a container image in a new pid namespace). Each process creates
+ * its threads and children from its own context, installs its own state,
+ * and waits. When every task is ready the coordinator lets them all go;
+ * if any fails, or the coordinator gets a fatal signal, every task
+ * created is killed, before any of them ran user code.
  */
 #include <linux/checkpoint.h>
 #include <linux/sched.h>
@@ -26,6 +36,30 @@
 #include <linux/vmalloc.h>
 #include <linux/mm.h>
 #include <linux/path.h>
+#include <linux/wait.h>
+#include <linux/syscalls.h>
+#include <linux/pid_namespace.h>
+#include <linux/wait.h>
+#include <uapi/linux/wait.h>
+
+/**
+ * struct ckpt_rsync - coordinator mode: hand-off between the tasks
+ * @live:	tasks that may still touch the context (the coordinator waits
+ *		for none before freeing it)
+ * @pending:	tasks not ready yet
+ * @error:	first error of any task
+ * @go:		0 while restoring, 1: return to user mode, -1: die
+ * @wq:		the coordinator waits here
+ * @go_wq:	the restored tasks wait here
+ */
+struct ckpt_rsync {
+	atomic_t live;
+	atomic_t pending;
+	int error;
+	int go;
+	wait_queue_head_t wq;
+	wait_queue_head_t go_wq;
+};
 
 static int restore_header(struct ckpt_ctx *ctx)
 {
@@ -58,16 +92,26 @@ static int restore_header(struct ckpt_ctx *ctx)
 			 h->csum_alg);
 		goto out;
 	}
-	if (h->flags & ~(u64)CKPT_IMG_SELF || h->__reserved) {
+	if (h->flags & ~(u64)CKPT_IMG_FLAGS_MASK || h->__reserved) {
 		ckpt_log(ctx, ret, "unknown image flags %llx", h->flags);
 		goto out;
 	}
-	if (h->nr_tasks != 1) {
+	if (h->nr_tasks == 0 || h->nr_tasks > CKPT_MAX_TASKS) {
+		ckpt_log(ctx, ret, "bad number of tasks %u", h->nr_tasks);
+		goto out;
+	}
+	if ((ctx->flags & RESTART_TASKSELF) && h->nr_tasks != 1) {
 		ckpt_log(ctx, ret,
 			 "RESTART_TASKSELF needs an image of one task, not %u",
 			 h->nr_tasks);
 		goto out;
 	}
+	ret = -ENOMEM;
+	ctx->rss = kvcalloc(h->nr_tasks, sizeof(*ctx->rss), GFP_KERNEL);
+	if (!ctx->rss)
+		goto out;
+	ctx->nr_tasks = h->nr_tasks;
+	ctx->img_flags = h->flags;
 	ctx->id = h->ckpt_id;
 	ret = 0;
 out:
@@ -75,24 +119,89 @@ out:
 	return ret;
 }
 
+static int ckpt_find_pid(struct ckpt_ctx *ctx, unsigned int before, pid_t pid)
+{
+	unsigned int i;
+
+	for (i = 0; i < before; i++)
+		if (ctx->rss[i].pids.pid == pid)
+			return i;
+	return -1;
+}
+
+/*
+ * The tree must be one that restart can build: the root first, every
+ * process after its parent (a live process), every thread after its
+ * leader, unique pids, sessions and process groups that can be rebuilt
+ * with setsid() and setpgid().
+ */
 static int restore_tree(struct ckpt_ctx *ctx)
 {
-	struct {
-		struct ckpt_hdr_tree h;
-		struct ckpt_task_pids p;
-	} rec;
-	int ret;
+	struct ckpt_task_pids *p;
+	struct ckpt_hdr_tree *h;
+	unsigned int i, n = ctx->nr_tasks;
+	int ret = -EINVAL;
 
-	ret = ckpt_read_obj(ctx, CKPT_HDR_TREE, &rec, sizeof(rec));
-	if (ret)
-		return ret;
-	if (rec.h.nr_tasks != 1 || rec.h.__reserved || rec.p.flags ||
-	    rec.p.pid <= 0 || rec.p.tgid != rec.p.pid || rec.p.ppid < 0 ||
-	    rec.p.pgid < 0 || rec.p.sid < 0) {
-		ckpt_log(ctx, -EINVAL, "bad task tree record");
-		return -EINVAL;
+	h = ckpt_read_obj_var(ctx, CKPT_HDR_TREE, sizeof(*h));
+	if (IS_ERR(h))
+		return PTR_ERR(h);
+	if (h->nr_tasks != n || h->__reserved ||
+	    h->h.len != sizeof(*h) + n * sizeof(*p))
+		goto bad;
+	p = (struct ckpt_task_pids *)(h + 1);
+	for (i = 0; i < n; i++) {
+		struct ckpt_rstate *rs = &ctx->rss[i];
+		int parent, other;
+
+		rs->pids = p[i];
+		if (p[i].pid <= 0 || p[i].tgid <= 0 || p[i].ppid < 0 ||
+		    p[i].pgid < 0 || p[i].sid < 0 ||
+		    p[i].flags & ~CKPT_PIDS_FLAGS_MASK ||
+		    ckpt_find_pid(ctx, i, p[i].pid) >= 0)
+			goto bad;
+		rs->zombie = p[i].flags & CKPT_PIDS_ZOMBIE;
+		rs->leader = p[i].pid == p[i].tgid;
+		rs->parent = -1;
+		if (!rs->leader) {
+			/* a thread: after its live leader */
+			other = ckpt_find_pid(ctx, i, p[i].tgid);
+			if (other < 0 || !ctx->rss[other].leader ||
+			    ctx->rss[other].zombie || rs->zombie ||
+			    p[i].pgid != ctx->rss[other].pids.pgid ||
+			    p[i].sid != ctx->rss[other].pids.sid)
+				goto bad;
+			rs->parent = ctx->rss[other].parent;
+			continue;
+		}
+		if (i == 0) {
+			if (rs->zombie)
+				goto bad;
+			continue;
+		}
+		parent = ckpt_find_pid(ctx, i, p[i].ppid);
+		if (parent < 0 || !ctx->rss[parent].leader ||
+		    ctx->rss[parent].zombie)
+			goto bad;
+		rs->parent = parent;
+		/* a session is its leader's or the parent's */
+		if (p[i].sid != p[i].pid && p[i].sid != p[parent].sid)
+			goto bad;
+		/* a process group is its own, the parent's, or one led earlier */
+		if (p[i].pgid && p[i].pgid != p[i].pid &&
+		    p[i].pgid != p[parent].pgid) {
+			other = ckpt_find_pid(ctx, i, p[i].pgid);
+			if (other < 0 || ctx->rss[other].pids.pgid != p[i].pgid ||
+			    ctx->rss[other].pids.sid != p[i].sid ||
+			    ctx->rss[other].zombie)
+				goto bad;
+		}
 	}
+	kvfree(h);
 	return 0;
+bad:
+	ckpt_log(ctx, ret, "bad task tree record");
+	kvfree(h);
+	return ret;
 }
 
 /*
@@ -102,6 +211,8 @@ static int restore_tree(struct ckpt_ctx *ctx)
  */
 static int ckpt_check_restarter(struct ckpt_ctx *ctx)
 {
+	if (!(ctx->flags & RESTART_TASKSELF))
+		return 0;
 	if (!thread_group_empty(current) ||
 	    refcount_read(&current->sighand->count) != 1) {
 		ckpt_log(ctx, -EINVAL,
@@ -116,7 +227,7 @@ static int ckpt_check_restarter(struct ckpt_ctx *ctx)
 	return 0;
 }
 
-static void ckpt_rstate_free(struct ckpt_rstate *rs)
+static void ckpt_rstate_release(struct ckpt_rstate *rs)
 {
 	unsigned int i;
 
@@ -130,53 +241,86 @@ static void ckpt_rstate_free(struct ckpt_rstate *rs)
 	kvfree(rs->fds);
 	kvfree(rs->pending);
 	kvfree(rs->xstate);
-	kfree(rs);
+	if (rs->new_mm)
+		mmput(rs->new_mm);
+	ckpt_free_late(rs);
+	if (rs->tsk)
+		put_task_struct(rs->tsk);
 }
 
-static int restore_records(struct ckpt_ctx *ctx)
+static void ckpt_rss_free(struct ckpt_ctx *ctx)
 {
+	unsigned int i;
+
+	if (!ctx->rss)
+		return;
+	for (i = 0; i < ctx->nr_tasks; i++)
+		ckpt_rstate_release(&ctx->rss[i]);
+	kvfree(ctx->rss);
+	ctx->rss = NULL;
+}
+
+static int restore_task_records(struct ckpt_ctx *ctx)
+{
+	struct ckpt_rstate *rs = ctx->rs;
 	struct ckpt_hdr h;
 	int ret;
 
-	ret = restore_header(ctx);
-	if (!ret)
-		ret = restore_tree(ctx);
-	if (!ret)
-		ret = restore_task(ctx);
-	if (!ret)
-		ret = restore_creds(ctx);
-	if (!ret)
+	ret = restore_task(ctx);
+	if (ret || rs->zombie)
+		return ret;
+	ret = restore_creds(ctx);
+	if (!ret && rs->leader) {
 		ret = restore_rlimits(ctx);
-	if (!ret)
-		ret = restore_fs(ctx);
-	/* FILE records, each at its first use, then the fd table */
-	while (!ret) {
-		ret = ckpt_read_hdr(ctx, &h);
-		if (ret)
-			break;
-		if (h.type == CKPT_HDR_FDTABLE) {
-			ret = restore_fdtable(ctx, &h);
-			break;
+		if (!ret)
+			ret = restore_fs(ctx);
+		/* FILE and PIPE records, each at its first use, then the table */
+		while (!ret) {
+			ret = ckpt_read_hdr(ctx, &h);
+			if (ret)
+				break;
+			if (h.type == CKPT_HDR_FDTABLE) {
+				ret = restore_fdtable(ctx, &h);
+				break;
+			}
+			if (h.type == CKPT_HDR_FILE) {
+				ret = restore_file(ctx, &h);
+			} else if (h.type == CKPT_HDR_PIPE) {
+				ret = restore_pipe(ctx, &h);
+			} else {
+				ckpt_log(ctx, -EINVAL,
+					 "expected a file or fdtable record");
+				ret = -EINVAL;
+			}
 		}
-		if (h.type == CKPT_HDR_FILE) {
-			ret = restore_file(ctx, &h);
-		} else if (h.type == CKPT_HDR_PIPE) {
-			ret = restore_pipe(ctx, &h);
-		} else {
-			ckpt_log(ctx, -EINVAL, "expected a file or fdtable record");
-			ret = -EINVAL;
-		}
+		if (!ret)
+			ret = restore_sighand(ctx);
 	}
-	if (!ret)
-		ret = restore_sighand(ctx);
 	if (!ret)
 		ret = restore_signal(ctx);
 	if (!ret)
 		ret = restore_cpu(ctx);
 	if (!ret)
 		ret = restore_fpu(ctx);
-	if (!ret)
+	if (!ret && rs->leader)
 		ret = restore_mm(ctx);
+	return ret;
+}
+
+static int restore_records(struct ckpt_ctx *ctx)
+{
+	struct ckpt_hdr h;
+	unsigned int i;
+	int ret;
+
+	ret = restore_header(ctx);
+	if (!ret)
+		ret = restore_tree(ctx);
+	for (i = 0; !ret && i < ctx->nr_tasks; i++) {
+		ctx->rs = &ctx->rss[i];
+		ret = restore_task_records(ctx);
+	}
+	ctx->rs = NULL;
 	if (!ret)
 		ret = ckpt_read_hdr(ctx, &h);
 	if (!ret && h.type != CKPT_HDR_TRAILER) {
@@ -189,67 +333,323 @@ static int restore_records(struct ckpt_ctx *ctx)
 }
 
 /*
- * The point of no return. Everything was validated; what can still fail
- * (memory for a larger fd table) kills the task.
+ * Install a process's own state (memory, limits, files, fs, handlers) in
+ * current. For RESTART_TASKSELF this is past the point of no return.
  */
-static int ckpt_restore_commit(struct ckpt_ctx *ctx)
+static int ckpt_commit_process(struct ckpt_ctx *ctx, struct ckpt_rstate *rs)
 {
 	int ret;
 
-	restore_mm_commit(ctx);
-	restore_rlimits_commit(ctx);
-	ret = restore_files_commit(ctx);
-	if (ret)
-		return ret;
-	restore_fs_commit(ctx);
-	restore_signal_commit(ctx);
-	restore_task_commit(ctx);
-	restore_creds_commit(ctx);
-	return restore_cpu_commit(ctx);
-}
-
-/**
- * ckpt_do_restart() - restore the caller from the image (RESTART_TASKSELF)
- * @ctx: restart context with the image file
- *
- * Returns 0 when the caller now is the restored task (the syscall then
- * returns 0 into the restored program), or a negative errno: before the
- * point of no return the caller is unharmed; after it, SIGKILL is pending
- * and the caller dies before reaching user mode.
- */
-long ckpt_do_restart(struct ckpt_ctx *ctx)
-{
-	struct ckpt_rstate *rs;
-	int ret;
-
-	ret = ckpt_check_restarter(ctx);
-	if (ret)
-		return ret;
-	rs = kzalloc(sizeof(*rs), GFP_KERNEL);
-	if (!rs)
-		return -ENOMEM;
-	ctx->rs = rs;
-
-	ret = restore_records(ctx);
-	if (!ret)
-		ret = unshare_fs_struct();
+	ret = unshare_fs_struct();
 	if (!ret)
 		ret = unshare_files();
-	/* loading the FPU state is validated by the kernel and undoable */
-	if (!ret)
-		ret = restore_fpu_load(ctx);
-	if (ret) {
-		restore_mm_abort(ctx);
-		goto out;
-	}
+	if (ret)
+		return ret;
+	restore_mm_commit(ctx, rs);
+	restore_rlimits_commit(ctx, rs);
+	ret = restore_files_commit(ctx, rs);
+	if (ret)
+		return ret;
+	restore_fs_commit(ctx, rs);
+	return 0;
+}
 
-	ret = ckpt_restore_commit(ctx);
+static long ckpt_restart_self(struct ckpt_ctx *ctx)
+{
+	struct ckpt_rstate *rs = &ctx->rss[0];
+	int ret;
+
+	if (rs->zombie || !rs->leader) {
+		ckpt_log(ctx, -EINVAL, "RESTART_TASKSELF needs a live process");
+		return -EINVAL;
+	}
+	/* validated by the kernel, and the caller's own state is kept */
+	ret = restore_fpu_load(ctx, rs);
+	if (ret)
+		return ret;
+
+	/* the point of no return */
+	ret = ckpt_commit_process(ctx, rs);
+	if (!ret) {
+		restore_signal_commit(ctx, rs);
+		restore_task_commit(ctx, rs);
+		restore_creds_commit(ctx, rs);
+		ret = restore_cpu_commit(ctx, rs);
+	}
 	if (ret) {
 		ckpt_log(ctx, ret, "failed after the point of no return");
 		force_sig(SIGKILL);
 	}
-out:
-	ckpt_rstate_free(rs);
+	return ret;
+}
+
+/* ---- coordinator mode ------------------------------------------------- */
+
+struct ckpt_task_arg {
+	struct ckpt_ctx *ctx;
+	unsigned int index;
+};
+
+static void ckpt_task_failed(struct ckpt_ctx *ctx, int err)
+{
+	struct ckpt_rsync *sync = ctx->sync;
+
+	cmpxchg(&sync->error, 0, err);
+	wake_up_all(&sync->wq);
+}
+
+static int ckpt_task_fn(void *data);
+
+/* Create the task of ctx->rss[index] as a child (or thread) of current. */
+static int ckpt_spawn(struct ckpt_ctx *ctx, unsigned int index, bool newns)
+{
+	struct ckpt_rstate *rs = &ctx->rss[index];
+	struct ckpt_task_arg *arg;
+	pid_t set_tid = newns ? 1 : rs->pids.pid;
+	struct kernel_clone_args args = {
+		.flags = CLONE_VM | CLONE_UNTRACED,
+		.exit_signal = rs->task.exit_signal,
+		.fn = ckpt_task_fn,
+		.set_tid = &set_tid,
+		.set_tid_size = 1,
+	};
+	pid_t pid;
+
+	if (!rs->leader) {
+		args.flags |= CLONE_THREAD | CLONE_SIGHAND | CLONE_FS |
+			      CLONE_FILES | CLONE_SYSVSEM;
+		args.exit_signal = 0;
+	}
+	if (newns)
+		args.flags |= CLONE_NEWPID;
+	if (index == 0)
+		args.exit_signal = SIGCHLD;
+	arg = kmalloc(sizeof(*arg), GFP_KERNEL);
+	if (!arg)
+		return -ENOMEM;
+	arg->ctx = ctx;
+	arg->index = index;
+	args.fn_arg = arg;
+	atomic_inc(&ctx->sync->live);
+	pid = kernel_clone(&args);
+	if (pid < 0) {
+		kfree(arg);
+		atomic_dec(&ctx->sync->live);
+		wake_up_all(&ctx->sync->wq);
+		if (pid == -EEXIST)
+			pid = -EBUSY;
+		ckpt_log(ctx, pid, "cannot create pid %d", rs->pids.pid);
+		return pid;
+	}
+	return 0;
+}
+
+static int ckpt_set_groups(struct ckpt_ctx *ctx, struct ckpt_rstate *rs)
+{
+	struct ckpt_rstate *parent = rs->parent >= 0 ?
+				     &ctx->rss[rs->parent] : NULL;
+	const struct ckpt_task_pids *p = &rs->pids;
+	int ret = 0;
+
+	if (p->sid == p->pid) {
+		ret = ksys_setsid();
+		return ret < 0 ? ret : 0;
+	}
+	if (p->pgid == p->pid)
+		ret = ksys_setpgid(0, 0);
+	else if (p->pgid && parent && p->pgid != parent->pids.pgid)
+		ret = ksys_setpgid(0, p->pgid);
+	return ret;
+}
+
+/* Threads first (they share what the leader just installed), then children. */
+static int ckpt_spawn_children(struct ckpt_ctx *ctx, unsigned int me)
+{
+	unsigned int i;
+	int ret;
+
+	for (i = me + 1; i < ctx->nr_tasks; i++) {
+		struct ckpt_rstate *rs = &ctx->rss[i];
+
+		if (!rs->leader && rs->pids.tgid == ctx->rss[me].pids.pid) {
+			ret = ckpt_spawn(ctx, i, false);
+			if (ret)
+				return ret;
+		}
+	}
+	for (i = me + 1; i < ctx->nr_tasks; i++) {
+		struct ckpt_rstate *rs = &ctx->rss[i];
+
+		if (rs->leader && rs->parent == me) {
+			ret = ckpt_spawn(ctx, i, false);
+			if (ret)
+				return ret;
+		}
+	}
+	return 0;
+}
+
+static int ckpt_task_restore(struct ckpt_ctx *ctx, unsigned int me)
+{
+	struct ckpt_rstate *rs = &ctx->rss[me];
+	int ret;
+
+	rs->tsk = get_task_struct(current);
+	if (rs->zombie) {
+		current->exit_signal = rs->task.exit_signal;
+		return 0;
+	}
+	if (rs->leader) {
+		ret = ckpt_set_groups(ctx, rs);
+		if (!ret)
+			ret = ckpt_commit_process(ctx, rs);
+		if (ret)
+			return ret;
+		/* handlers now, so that threads share them */
+		restore_signal_commit(ctx, rs);
+		ret = ckpt_spawn_children(ctx, me);
+		if (ret)
+			return ret;
+	} else {
+		restore_signal_commit(ctx, rs);
+	}
+	ret = restore_fpu_load(ctx, rs);
+	if (ret)
+		return ret;
+	restore_task_commit(ctx, rs);
+	/* last: children were created with the restarter's privileges */
+	restore_creds_commit(ctx, rs);
+	return 0;
+}
+
+static int ckpt_task_fn(void *data)
+{
+	struct ckpt_task_arg *arg = data;
+	struct ckpt_ctx *ctx = arg->ctx;
+	unsigned int me = arg->index;
+	struct ckpt_rsync *sync = ctx->sync;
+	struct ckpt_rstate *rs = &ctx->rss[me];
+	int ret, code;
+
+	kfree(arg);
+	ret = ckpt_task_restore(ctx, me);
+	if (ret)
+		goto fail;
+	if (atomic_dec_and_test(&sync->pending))
+		wake_up_all(&sync->wq);
+	ret = wait_event_killable(sync->go_wq, READ_ONCE(sync->go));
+	if (ret || READ_ONCE(sync->go) < 0)
+		goto die;
+	if (rs->zombie) {
+		code = rs->task.exit_code;
+		atomic_dec(&sync->live);
+		wake_up_all(&sync->wq);
+		do_exit(code);
+	}
+	ret = restore_cpu_commit(ctx, rs);
+	if (ret)
+		goto fail;
+	atomic_dec(&sync->live);
+	wake_up_all(&sync->wq);
+	return 0;	/* to user mode, with the restored registers */
+fail:
+	ckpt_task_failed(ctx, ret);
+die:
+	atomic_dec(&sync->live);
+	wake_up_all(&sync->wq);
+	do_exit(SIGKILL);
+}
+
+static void ckpt_kill_all(struct ckpt_ctx *ctx)
+{
+	unsigned int i;
+
+	WRITE_ONCE(ctx->sync->go, -1);
+	wake_up_all(&ctx->sync->go_wq);
+	for (i = 0; i < ctx->nr_tasks; i++)
+		if (ctx->rss[i].tsk)
+			send_sig(SIGKILL, ctx->rss[i].tsk, 1);
+}
+
+static long ckpt_restart_tree(struct ckpt_ctx *ctx)
+{
+	bool newns = ctx->img_flags & CKPT_IMG_CONTAINER;
+	struct ckpt_rsync *sync;
+	unsigned int i, nr_wait = 0;
+	pid_t root_pid = 0;
+	long ret;
+
+	sync = kzalloc(sizeof(*sync), GFP_KERNEL);
+	if (!sync)
+		return -ENOMEM;
+	init_waitqueue_head(&sync->wq);
+	init_waitqueue_head(&sync->go_wq);
+	for (i = 0; i < ctx->nr_tasks; i++)
+		nr_wait++;
+	atomic_set(&sync->pending, nr_wait);
+	ctx->sync = sync;
+
+	ret = ckpt_spawn(ctx, 0, newns);
+	if (!ret)
+		ret = wait_event_killable(sync->wq,
+					  !atomic_read(&sync->pending) ||
+					  READ_ONCE(sync->error) ||
+					  !atomic_read(&sync->live));
+	if (!ret)
+		ret = READ_ONCE(sync->error);
+	if (!ret && atomic_read(&sync->pending))
+		ret = -ECHILD;	/* every task died before being ready */
+	if (!ret) {
+		rcu_read_lock();
+		root_pid = task_pid_vnr(ctx->rss[0].tsk);
+		rcu_read_unlock();
+		WRITE_ONCE(sync->go, 1);
+		wake_up_all(&sync->go_wq);
+	} else {
+		ckpt_kill_all(ctx);
+	}
+	/* nobody touches the context once this returns */
+	wait_event(sync->wq, !atomic_read(&sync->live));
+	if (ret && ctx->rss[0].tsk) {
+		pid_t pid;
+
+		rcu_read_lock();
+		pid = task_pid_vnr(ctx->rss[0].tsk);
+		rcu_read_unlock();
+		if (pid)
+			kernel_wait4(pid, NULL, __WALL, NULL);
+	}
+	ctx->sync = NULL;
+	kfree(sync);
+	return ret ? ret : root_pid;
+}
+
+/**
+ * ckpt_do_restart() - restore the image
+ * @ctx: restart context with the image file
+ *
+ * RESTART_TASKSELF: returns 0 when the caller now is the restored task
+ * (the syscall then returns into the restored program), or a negative
+ * errno: before the point of no return the caller is unharmed; after it,
+ * SIGKILL is pending and the caller dies before reaching user mode.
+ *
+ * Coordinator mode: returns the pid of the restored root, or a negative
+ * errno with no restored task left.
+ */
+long ckpt_do_restart(struct ckpt_ctx *ctx)
+{
+	long ret;
+
+	ret = ckpt_check_restarter(ctx);
+	if (!ret)
+		ret = restore_records(ctx);
+	if (!ret) {
+		if (ctx->flags & RESTART_TASKSELF)
+			ret = ckpt_restart_self(ctx);
+		else
+			ret = ckpt_restart_tree(ctx);
+	}
+	ckpt_rss_free(ctx);
 	ctx->rs = NULL;
 	return ret;
 }

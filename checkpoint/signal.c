@@ -245,25 +245,26 @@ out:
 /**
  * restore_signal_commit() - install handlers, masks, altstack and pending
  * @ctx: restart context
+ * @rs: the task's staged state (handlers: only a leader's)
  *
  * The restarter's own pending signals are dropped, like its handlers; the
  * image's pending signals are queued again with their siginfo and get
  * delivered when the restored program returns to user mode.
  */
-void restore_signal_commit(struct ckpt_ctx *ctx)
+void restore_signal_commit(struct ckpt_ctx *ctx, struct ckpt_rstate *rs)
 {
-	struct ckpt_rstate *rs = ctx->rs;
 	unsigned int i;
 	int sig;
 
-	for (sig = 1; sig <= _NSIG; sig++) {
+	for (sig = 1; rs->leader && sig <= _NSIG; sig++) {
 		if (sig_kernel_only(sig))
 			continue;
 		do_sigaction(sig, &rs->action[sig - 1], NULL);
 	}
 	spin_lock_irq(&current->sighand->siglock);
 	flush_sigqueue(&current->pending);
-	flush_sigqueue(&current->signal->shared_pending);
+	if (rs->leader)
+		flush_sigqueue(&current->signal->shared_pending);
 	recalc_sigpending();
 	spin_unlock_irq(&current->sighand->siglock);
 	set_current_blocked(&rs->blocked);

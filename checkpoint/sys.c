@@ -96,7 +96,7 @@ static void ckpt_ctx_free(struct ckpt_ctx *ctx)
 	ckpt_free_tfiles(ctx);
 	ckpt_objhash_free(&ctx->objhash);
 	fput(ctx->file);
-	for (i = 0; i < ctx->nr_tasks; i++)
+	for (i = 0; ctx->tasks && i < ctx->nr_tasks; i++)
 		put_task_struct(ctx->tasks[i].t);
 	kvfree(ctx->tasks);
 	if (ctx->pidns)
@@ -373,12 +373,7 @@ SYSCALL_DEFINE4(restart, pid_t, pid, int, fd, unsigned long, flags,
 	if (flags & RESTART_TASKSELF) {
 		if (pid != 0 && pid != task_pid_vnr(current))
 			goto out_logput;
-	} else {
-		if (pid != 0)
-			goto out_logput;
-		ret = -EOPNOTSUPP;
-		ckpt_log_file(logfile, "restart",
-			      "only RESTART_TASKSELF is supported yet");
+	} else if (pid != 0) {
 		goto out_logput;
 	}
 

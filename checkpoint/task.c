@@ -110,7 +110,10 @@ int restore_task(struct ckpt_ctx *ctx)
 		ckpt_log(ctx, ret, "task: comm not terminated");
 		return ret;
 	}
-	if (h->task_flags & ~CKPT_TASK_FLAGS_MASK || h->__reserved) {
+	if (h->task_flags & ~CKPT_TASK_FLAGS_MASK || h->__reserved ||
+	    h->__reserved2 ||
+	    !!(h->task_flags & CKPT_TASK_ZOMBIE) != ctx->rs->zombie ||
+	    (h->exit_code && !ctx->rs->zombie) || h->exit_code > 0xffff) {
 		ckpt_log(ctx, ret, "task: unknown flags %x", h->task_flags);
 		return ret;
 	}
@@ -162,13 +165,14 @@ int restore_task(struct ckpt_ctx *ctx)
 /**
  * restore_task_commit() - apply the TASK record to current
  * @ctx: restart context
+ * @rs: the task's staged state
  *
  * The restarter's own tid pointers, robust list and rseq area pointed
  * into its old mm: they are all replaced, like execve() clears them.
  */
-void restore_task_commit(struct ckpt_ctx *ctx)
+void restore_task_commit(struct ckpt_ctx *ctx, struct ckpt_rstate *rs)
 {
-	struct ckpt_hdr_task *h = &ctx->rs->task;
+	struct ckpt_hdr_task *h = &rs->task;
 
 	set_task_comm(current, h->comm);
 	if (h->task_flags & CKPT_TASK_NO_NEW_PRIVS)
@@ -271,16 +275,17 @@ int restore_rlimits(struct ckpt_ctx *ctx)
 /**
  * restore_rlimits_commit() - apply the checked limits to current
  * @ctx: restart context
+ * @rs: the process's staged state
  */
-void restore_rlimits_commit(struct ckpt_ctx *ctx)
+void restore_rlimits_commit(struct ckpt_ctx *ctx, struct ckpt_rstate *rs)
 {
 	int i;
 
 	for (i = 0; i < RLIM_NLIMITS; i++) {
 		task_lock(current->group_leader);
-		current->signal->rlim[i] = ctx->rs->rlim[i];
+		current->signal->rlim[i] = rs->rlim[i];
 		task_unlock(current->group_leader);
 	}
-	if (ctx->rs->rlim[RLIMIT_CPU].rlim_cur != RLIM_INFINITY)
-		update_rlimit_cpu(current, ctx->rs->rlim[RLIMIT_CPU].rlim_cur);
+	if (rs->rlim[RLIMIT_CPU].rlim_cur != RLIM_INFINITY)
+		update_rlimit_cpu(current, rs->rlim[RLIMIT_CPU].rlim_cur);
 }

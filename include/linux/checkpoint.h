@@ -105,9 +105,13 @@ struct ckpt_rstate {
 	struct ckpt_hdr_cpu cpu;
 	void *xstate;
 	unsigned int xstate_size;
-	struct mm_struct *old_mm;	/* the restarter's, kept for undo */
-	struct mm_struct *new_mm;
-	unsigned int stage;		/* CKPT_RS_*: records seen so far */
+	struct mm_struct *new_mm;	/* built, referenced, not installed */
+	struct ckpt_task_pids pids;
+	int parent;			/* index of the parent process */
+	bool leader;
+	bool zombie;
+	struct task_struct *tsk;	/* coordinator mode: the restored task */
+	struct ckpt_late *late;		/* rax, set on the way to user mode */
 };
 
 /**
@@ -125,6 +129,8 @@ struct ckpt_task_ent {
 };
 
 struct ckpt_tfiles;
+struct ckpt_rsync;
+struct ckpt_late;
 
 /**
  * struct ckpt_ctx - state of one checkpoint() or restart() operation
@@ -148,7 +154,10 @@ struct ckpt_tfiles;
  * @cur:	checkpoint: the entry being written
  * @tfiles:	checkpoint: every open file of the tree, for leak and
  *		"other end" checks
- * @rs:		restart: staged state of the task being restored
+ * @rs:		restart: staged state of the task being read
+ * @rss:	restart: staged state of every task, in tree order
+ * @img_flags:	restart: CKPT_IMG_* of the image
+ * @sync:	restart, coordinator mode: task creation and hand-off
  * @pages:	scratch array of CKPT_PAGES_MAX page pointers
  * @addrs:	scratch array of CKPT_PAGES_MAX addresses
  * @saved_blocked: checkpoint: the caller's blocked mask before SIGPIPE was
@@ -176,6 +185,9 @@ struct ckpt_ctx {
 	struct ckpt_task_ent *cur;
 	struct ckpt_tfiles *tfiles;
 	struct ckpt_rstate *rs;
+	struct ckpt_rstate *rss;
+	u64 img_flags;
+	struct ckpt_rsync *sync;
 	struct page **pages;
 	__u64 *addrs;
 	sigset_t saved_blocked;
@@ -225,48 +237,49 @@ long ckpt_do_restart(struct ckpt_ctx *ctx);
 /* task.c */
 int checkpoint_task(struct ckpt_ctx *ctx, struct task_struct *t);
 int restore_task(struct ckpt_ctx *ctx);
-void restore_task_commit(struct ckpt_ctx *ctx);
+void restore_task_commit(struct ckpt_ctx *ctx, struct ckpt_rstate *rs);
 int checkpoint_rlimits(struct ckpt_ctx *ctx, struct task_struct *t);
 int restore_rlimits(struct ckpt_ctx *ctx);
-void restore_rlimits_commit(struct ckpt_ctx *ctx);
+void restore_rlimits_commit(struct ckpt_ctx *ctx, struct ckpt_rstate *rs);
 
 /* creds.c */
 int checkpoint_creds(struct ckpt_ctx *ctx, struct task_struct *t);
 int restore_creds(struct ckpt_ctx *ctx);
-void restore_creds_commit(struct ckpt_ctx *ctx);
+void restore_creds_commit(struct ckpt_ctx *ctx, struct ckpt_rstate *rs);
 
 /* files.c */
 int checkpoint_fs(struct ckpt_ctx *ctx, struct task_struct *t);
 int restore_fs(struct ckpt_ctx *ctx);
-void restore_fs_commit(struct ckpt_ctx *ctx);
+void restore_fs_commit(struct ckpt_ctx *ctx, struct ckpt_rstate *rs);
 int ckpt_scan_files(struct ckpt_ctx *ctx);
 void ckpt_free_tfiles(struct ckpt_ctx *ctx);
 int checkpoint_files(struct ckpt_ctx *ctx, struct task_struct *t);
 int restore_file(struct ckpt_ctx *ctx, const struct ckpt_hdr *h);
 int restore_pipe(struct ckpt_ctx *ctx, const struct ckpt_hdr *h);
 int restore_fdtable(struct ckpt_ctx *ctx, const struct ckpt_hdr *h);
-int restore_files_commit(struct ckpt_ctx *ctx);
+int restore_files_commit(struct ckpt_ctx *ctx, struct ckpt_rstate *rs);
 
 /* signal.c */
 int checkpoint_sighand(struct ckpt_ctx *ctx, struct task_struct *t);
 int restore_sighand(struct ckpt_ctx *ctx);
 int checkpoint_signal(struct ckpt_ctx *ctx, struct task_struct *t);
 int restore_signal(struct ckpt_ctx *ctx);
-void restore_signal_commit(struct ckpt_ctx *ctx);
+void restore_signal_commit(struct ckpt_ctx *ctx, struct ckpt_rstate *rs);
 
 /* memory.c */
 int checkpoint_mm(struct ckpt_ctx *ctx, struct task_struct *t);
 int restore_mm(struct ckpt_ctx *ctx);
-void restore_mm_abort(struct ckpt_ctx *ctx);
-void restore_mm_commit(struct ckpt_ctx *ctx);
+void restore_mm_commit(struct ckpt_ctx *ctx, struct ckpt_rstate *rs);
 
 /* arch: arch/x86/checkpoint/cpu.c */
 int checkpoint_cpu(struct ckpt_ctx *ctx, struct task_struct *t);
 int restore_cpu(struct ckpt_ctx *ctx);
 int checkpoint_fpu(struct ckpt_ctx *ctx, struct task_struct *t);
 int restore_fpu(struct ckpt_ctx *ctx);
-int restore_fpu_load(struct ckpt_ctx *ctx);
-int restore_cpu_commit(struct ckpt_ctx *ctx);
+int restore_fpu_load(struct ckpt_ctx *ctx, struct ckpt_rstate *rs);
+int restore_cpu_commit(struct ckpt_ctx *ctx, struct ckpt_rstate *rs);
+void ckpt_set_ax_late(struct ckpt_rstate *rs, u64 ax);
+void ckpt_free_late(struct ckpt_rstate *rs);
 int ckpt_arch_check_task(struct ckpt_ctx *ctx, struct task_struct *t);
 int checkpoint_vdso(struct ckpt_ctx *ctx, struct mm_struct *mm,
 		    struct ckpt_hdr_mm *h);

@@ -17,6 +17,7 @@
 #include <linux/vmalloc.h>
 #include <linux/regset.h>
 #include <linux/xxhash.h>
+#include <linux/task_work.h>
 #include <asm/ptrace.h>
 #include <asm/segment.h>
 #include <asm/fsgsbase.h>
@@ -33,6 +34,54 @@
 #include "../kernel/fpu/xstate.h"
 
 #define CKPT_USER_EFLAGS	(FIX_EFLAGS | X86_EFLAGS_ID)
+
+/**
+ * struct ckpt_late - rax of a restored task, written by task work
+ * @cb:	the task work, run on the way out to user mode
+ * @ax:	the value
+ *
+ * The syscall return path (restart) and ret_from_fork() (tasks restart
+ * creates) both overwrite rax after the restore; task work runs after
+ * them and keeps every register.
+ */
+struct ckpt_late {
+	struct callback_head cb;
+	u64 ax;
+};
+
+static void ckpt_late_fn(struct callback_head *cb)
+{
+	struct ckpt_late *l = container_of(cb, struct ckpt_late, cb);
+
+	current_pt_regs()->ax = l->ax;
+	kfree(l);
+}
+
+/**
+ * ckpt_set_ax_late() - have rax set just before current returns to user
+ * @rs: the task's staged state, with its preallocated struct ckpt_late
+ * @ax: the value
+ */
+void ckpt_set_ax_late(struct ckpt_rstate *rs, u64 ax)
+{
+	struct ckpt_late *l = rs->late;
+
+	rs->late = NULL;
+	l->ax = ax;
+	init_task_work(&l->cb, ckpt_late_fn);
+	if (task_work_add(current, &l->cb, TWA_RESUME))
+		kfree(l);	/* exiting: the task never returns to user */
+}
+
+/**
+ * ckpt_free_late() - free an unused struct ckpt_late
+ * @rs: the task's staged state
+ */
+void ckpt_free_late(struct ckpt_rstate *rs)
+{
+	kfree(rs->late);
+	rs->late = NULL;
+}
 
 /**
  * ckpt_arch_check_task() - refuse x86 state that cannot be saved yet
@@ -71,6 +120,13 @@ int ckpt_arch_check_task(struct ckpt_ctx *ctx, struct task_struct *t)
 	}
 	if (fsindex || gsindex) {
 		ckpt_log(ctx, -EOPNOTSUPP, "fs/gs selectors are not supported");
+		return -EOPNOTSUPP;
+	}
+	if ((long)regs->orig_ax >= 0 &&
+	    (long)regs->ax == -ERESTART_RESTARTBLOCK) {
+		ckpt_log(ctx, -EOPNOTSUPP,
+			 "pid %d: frozen in nanosleep or another call with a restart block: not supported yet",
+			 task_pid_vnr(t));
 		return -EOPNOTSUPP;
 	}
 	return 0;
@@ -159,19 +215,33 @@ int restore_cpu(struct ckpt_ctx *ctx)
 		ckpt_log(ctx, -EINVAL, "cpu: bad orig_rax");
 		return -EINVAL;
 	}
+	if ((long)h->orig_ax >= 0 &&
+	    ((long)h->ax == -ERESTART_RESTARTBLOCK ||
+	     (((long)h->ax == -ERESTARTSYS || (long)h->ax == -ERESTARTNOINTR ||
+	       (long)h->ax == -ERESTARTNOHAND) && h->ip < 2))) {
+		ckpt_log(ctx, -EINVAL, "cpu: bad system call restart state");
+		return -EINVAL;
+	}
+	ctx->rs->late = kzalloc(sizeof(*ctx->rs->late), GFP_KERNEL);
+	if (!ctx->rs->late)
+		return -ENOMEM;
 	return 0;
 }
 
 /**
  * restore_cpu_commit() - load the validated registers into current
  * @ctx: restart context
+ * @rs: the task's staged state
  *
- * current is in the restart() system call; its return path loads these
- * registers, and restart() returns 0 into rax.
+ * current is on its way back to user mode (from restart(), or from a
+ * task created by restart()); its return path loads these registers.
+ * rax is rewritten on the very last step, by task work, as both paths
+ * overwrite it before. A system call the task was frozen in is restarted
+ * the way the kernel restarts it when no handler runs.
  */
-int restore_cpu_commit(struct ckpt_ctx *ctx)
+int restore_cpu_commit(struct ckpt_ctx *ctx, struct ckpt_rstate *rs)
 {
-	struct ckpt_hdr_cpu *h = &ctx->rs->cpu;
+	struct ckpt_hdr_cpu *h = &rs->cpu;
 	struct pt_regs *regs = current_pt_regs();
 	long ret;
 
@@ -192,6 +262,17 @@ int restore_cpu_commit(struct ckpt_ctx *ctx)
 	regs->di = h->di;
 	regs->orig_ax = h->orig_ax;
 	regs->ip = h->ip;
+	if ((long)h->orig_ax >= 0) {
+		switch ((long)h->ax) {
+		case -ERESTARTSYS:
+		case -ERESTARTNOINTR:
+		case -ERESTARTNOHAND:
+			regs->ax = h->orig_ax;
+			regs->ip -= 2;
+			break;
+		}
+	}
+	ckpt_set_ax_late(rs, regs->ax);
 	regs->cs = __USER_CS;
 	regs->flags = h->flags;
 	regs->sp = h->sp;
@@ -273,18 +354,19 @@ out:
 /**
  * restore_fpu_load() - load the image's FPU state into current
  * @ctx: restart context
+ * @rs: the task's staged state
  *
  * The live registers are saved first, so when the kernel's validation
  * rejects the buffer the caller's state is still intact.
  */
-int restore_fpu_load(struct ckpt_ctx *ctx)
+int restore_fpu_load(struct ckpt_ctx *ctx, struct ckpt_rstate *rs)
 {
 	struct fpu *fpu = &current->thread.fpu;
 	int ret;
 
 	fpu_sync_fpstate(fpu);
 	fpregs_lock();
-	ret = copy_uabi_from_kernel_to_xstate(fpu->fpstate, ctx->rs->xstate,
+	ret = copy_uabi_from_kernel_to_xstate(fpu->fpstate, rs->xstate,
 					      &current->thread.pkru);
 	if (!ret) {
 		__cpu_invalidate_fpregs_state();

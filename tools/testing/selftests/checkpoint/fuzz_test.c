@@ -1,0 +1,3270 @@
+// SPDX-License-Identifier: GPL-2.0
+/*
+ * Structure-aware fuzzing of restart().
+ *
+ * Forked children of several shapes (plain; many files and dup'ed fds;
+ * signal handlers, an alternate stack and pending signals; shared
+ * anonymous, private and shared file mappings, PROT_NONE, many small vmas;
+ * changed credentials and limits) take a self checkpoint. The images are
+ * split into records with ckpt_image_walk(), mutated by meaning (a count,
+ * an address, a selector, a flag, a path, a record removed, swapped,
+ * duplicated or taken from another image), given a good checksum again
+ * with ckpt_image_fix_csum() so that the mutation reaches the deep
+ * parsers, and restarted in a forked child with RESTART_TASKSELF.
+ *
+ * Every mutation knows which outcomes it allows:
+ *
+ *   REFUSE  the image breaks a rule restart enforces (a reserved field, an
+ *           address above TASK_SIZE, a kernel selector, a count that does
+ *           not match a length, a credential the restarter cannot get...):
+ *           restart() must return an error, or the child must die of
+ *           SIGKILL. A restored program that runs at all is a failure.
+ *   MAY     the image is well-formed but says something else (another
+ *           register value, fd number, file offset, fewer pages): the
+ *           above, or a restored program that runs what the image says -
+ *           and may crash or loop in user mode doing so.
+ *   VALID   the mutation touches nothing restart or the program looks at
+ *           (the checkpoint id, comm, bytes after the trailer): the
+ *           restored program must resume and find its state intact.
+ *
+ * Always: no hang inside restart() (a child still in the system call when
+ * its time is up is a failure; so is one that SIGKILL does not end), no
+ * errno from the kernel's internal range, and no kernel pointer in the log
+ * lines (a value that looks like one must come from the image). One
+ * campaign runs as root; the other as uid 65534 with no_new_privs,
+ * restarting images of uid 65534: there every restored program that
+ * reports in is held while its credentials are read from /proc/PID/status,
+ * and they must be exactly the restarter's.
+ *
+ * The restored program reports "RESUMED shape=N ok=0|1" over the report
+ * pipe, then waits (bounded) on an inherited pipe until the test has
+ * looked at it.
+ *
+ * Environment:
+ *   CKPT_FUZZ_ITER=N     mutants in all (half per campaign; default 3000)
+ *   CKPT_FUZZ_SEED=S     PRNG seed (default 1); every mutant i of a
+ *                        campaign is drawn from (S, campaign, i) alone
+ *   CKPT_FUZZ_ONLY=i     replay mutant i only (use -t to pick a campaign)
+ *   CKPT_FUZZ_VERBOSE=1  print every mutant and its outcome
+ *
+ * The test re-executes itself once with ADDR_NO_RANDOMIZE, so that a
+ * seed and an index name the same mutant of the same images on the next
+ * run.
+ */
+#define _GNU_SOURCE
+#include <ctype.h>
+#include <sys/mman.h>
+#include <sys/personality.h>
+#include <sys/resource.h>
+#include <sys/sysmacros.h>
+#include <linux/capability.h>
+#include <linux/securebits.h>
+
+#include "ckpt_test.h"
+#include "image.h"
+
+#define FZ_GO_FD	103	/* children: read end of the "go on" pipe */
+#define FZ_EXIT_SETUP	0x53	/* restarter could not set up */
+#define FZ_PAGE		4096UL
+#define FZ_TIMEOUT_MS	5000	/* per mutant */
+#define FZ_KILL_MS	10000	/* SIGKILL must work within this */
+#define FZ_DEFAULT_ITER	3000
+#define FZ_MAX_DETAILS	20	/* failures described in full */
+
+#define ALIGN8(x)	(((x) + 7UL) & ~7UL)
+
+/* ---- ASLR off, so that (seed, index) replays the same mutant ---------- */
+
+__attribute__((constructor))
+static void fz_no_aslr(int argc, char **argv, char **envp)
+{
+	int pers = personality(0xffffffff);
+
+	if (pers == -1 || (pers & ADDR_NO_RANDOMIZE) || getenv("CKPT_FUZZ_ASLR"))
+		return;
+	if (personality(pers | ADDR_NO_RANDOMIZE) == -1)
+		return;
+	execve("/proc/self/exe", argv, envp);
+	/* go on with ASLR: replays are then less exact */
+}
+
+/* ---- PRNG -------------------------------------------------------------- */
+
+static uint64_t fz_mix(uint64_t x)
+{
+	x += 0x9e3779b97f4a7c15ULL;
+	x = (x ^ (x >> 30)) * 0xbf58476d1ce4e5b9ULL;
+	x = (x ^ (x >> 27)) * 0x94d049bb133111ebULL;
+	return x ^ (x >> 31);
+}
+
+struct fz_rng {
+	uint64_t s;
+};
+
+static uint64_t rnd(struct fz_rng *r)
+{
+	r->s += 0x9e3779b97f4a7c15ULL;
+	return fz_mix(r->s);
+}
+
+static uint64_t below(struct fz_rng *r, uint64_t n)
+{
+	return n ? rnd(r) % n : 0;
+}
+
+static bool chance(struct fz_rng *r, int percent)
+{
+	return (int)below(r, 100) < percent;
+}
+
+#define PICK(r, arr) ((arr)[below((r), sizeof(arr) / sizeof((arr)[0]))])
+
+/* ---- the shapes: bodies that run in the checkpointed child ------------ */
+
+enum { SH_PLAIN, SH_FILES, SH_SIGNALS, SH_MEMORY, SH_SHMEM, SH_CREDS, FZ_SHAPES };
+
+static const char *const fz_shape_name[FZ_SHAPES] = {
+	"plain", "files", "signals", "memory", "shmem", "creds",
+};
+
+struct fz_body_arg {
+	int shape;
+	int uid;		/* > 0: drop to it, and set no_new_privs */
+	char path[192];		/* where the image goes */
+};
+
+static char fz_area[3 * FZ_PAGE] __attribute__((aligned(4096)));
+static int fz_uid;		/* the body's uid, for the checks */
+
+/*
+ * The harness keeps its own shared pages in every test process; a shape
+ * holds only what it sets up itself.
+ */
+static void fz_unmap_harness(void)
+{
+	unsigned long a[32], b[32];
+	char line[512];
+	int n = 0, i;
+	FILE *f;
+
+	f = fopen("/proc/self/maps", "r");
+	if (!f)
+		return;
+	while (n < 32 && fgets(line, sizeof(line), f))
+		if (strstr(line, " rw-s ") && strstr(line, "/dev/zero") &&
+		    sscanf(line, "%lx-%lx", &a[n], &b[n]) == 2)
+			n++;
+	fclose(f);
+	for (i = 0; i < n; i++)
+		munmap((void *)a[i], b[i] - a[i]);
+}
+
+/* files */
+#define FZ_FILE_POS	1234
+static char fz_cwd[192];
+
+static bool fz_check_files(void)
+{
+	char buf[256], c = 0;
+	struct stat st;
+	bool ok = true;
+
+	ok &= CK_EXPECT_EQ(FZ_FILE_POS, lseek(10, 0, SEEK_CUR));
+	ok &= CK_EXPECT_EQ(O_RDWR, fcntl(10, F_GETFL) & O_ACCMODE);
+	ok &= CK_EXPECT_EQ(FZ_FILE_POS, lseek(200, 0, SEEK_CUR));
+	ok &= CK_EXPECT(pread(10, &c, 1, 7) == 1 && c == 'x', "file content");
+	ok &= CK_EXPECT(fcntl(11, F_GETFL) & O_APPEND, "O_APPEND");
+	ok &= CK_EXPECT_EQ(O_RDONLY, fcntl(12, F_GETFL) & O_ACCMODE);
+	ok &= CK_EXPECT(fstat(13, &st) == 0 && S_ISDIR(st.st_mode), "dir fd");
+	ok &= CK_EXPECT(fstat(14, &st) == 0 && S_ISCHR(st.st_mode) &&
+			st.st_rdev == (dev_t)makedev(1, 3), "/dev/null");
+	ok &= CK_EXPECT(fstat(15, &st) == 0 && st.st_rdev == (dev_t)makedev(1, 5),
+			"/dev/zero");
+	ok &= CK_EXPECT(fcntl(16, F_GETFL) & O_NONBLOCK, "O_NONBLOCK");
+	ok &= CK_EXPECT(fstat(300, &st) == 0 && S_ISDIR(st.st_mode), "fd 300");
+	ok &= CK_EXPECT(getcwd(buf, sizeof(buf)) && !strcmp(buf, fz_cwd),
+			"cwd %s", buf);
+	return ok;
+}
+
+static void fz_setup_files(void)
+{
+	int fd, i;
+
+	snprintf(fz_cwd, sizeof(fz_cwd), "%s/sub-%d", ck.dir, fz_uid);
+	mkdir(fz_cwd, 0755);
+	CK_ASSERT(chdir(fz_cwd) == 0, "chdir");
+	fd = open("f-rw", O_RDWR | O_CREAT | O_TRUNC, 0644);
+	CK_ASSERT(fd >= 0, "f-rw");
+	for (i = 0; i < 40; i++)
+		CK_ASSERT(write(fd, "0123456xxabcdefghijklmnopqrstuvwxyz0123456789ABCDEFGHIJKLMNOPQRSTUVWXYZ\n", 72) == 72, "w");
+	lseek(fd, FZ_FILE_POS, SEEK_SET);
+	CK_ASSERT(dup2(fd, 10) == 10 && dup2(fd, 200) == 200, "dup2");
+	close(fd);
+	fd = open("f-app", O_WRONLY | O_CREAT | O_APPEND, 0644);
+	CK_ASSERT(fd >= 0 && dup2(fd, 11) == 11, "f-app");
+	close(fd);
+	fd = open("f-rw", O_RDONLY);
+	CK_ASSERT(fd >= 0 && dup2(fd, 12) == 12, "f-ro");
+	close(fd);
+	fd = open(".", O_RDONLY | O_DIRECTORY);
+	CK_ASSERT(fd >= 0 && dup2(fd, 13) == 13 && dup2(fd, 300) == 300, "dir");
+	close(fd);
+	fd = open("/dev/null", O_RDWR);
+	CK_ASSERT(fd >= 0 && dup2(fd, 14) == 14, "null");
+	close(fd);
+	fd = open("/dev/zero", O_RDONLY | O_CLOEXEC);
+	CK_ASSERT(fd >= 0 && dup2(fd, 15) == 15, "zero");
+	fcntl(15, F_SETFD, FD_CLOEXEC);
+	close(fd);
+	fd = open("/dev/urandom", O_RDONLY | O_NONBLOCK);
+	CK_ASSERT(fd >= 0 && dup2(fd, 16) == 16, "urandom");
+	close(fd);
+	for (i = 20; i < 40; i += 3)
+		CK_ASSERT(dup2(14, i) == i, "dup2 %d", i);
+	umask(027);
+}
+
+/* signals */
+static char fz_altstack[4 * 8192] __attribute__((aligned(16)));
+static volatile int fz_sig_seen[65];
+static volatile int fz_sig_val[65];
+
+static void fz_sig_handler(int sig, siginfo_t *si, void *uc)
+{
+	if (sig > 0 && sig <= 64) {
+		fz_sig_seen[sig]++;
+		fz_sig_val[sig] += si->si_value.sival_int;
+	}
+}
+
+static void fz_plain_handler(int sig)
+{
+	if (sig > 0 && sig <= 64)
+		fz_sig_seen[sig]++;
+}
+
+static void fz_setup_signals(void)
+{
+	struct sigaction sa = { .sa_sigaction = fz_sig_handler };
+	stack_t ss = { .ss_sp = fz_altstack, .ss_size = sizeof(fz_altstack) };
+	union sigval v;
+	sigset_t set;
+	int sig;
+
+	CK_ASSERT(sigaltstack(&ss, NULL) == 0, "sigaltstack");
+	sa.sa_flags = SA_SIGINFO | SA_RESTART;
+	sigemptyset(&sa.sa_mask);
+	sigaddset(&sa.sa_mask, SIGUSR2);
+	for (sig = SIGRTMIN; sig <= SIGRTMIN + 4; sig++)
+		CK_ASSERT(sigaction(sig, &sa, NULL) == 0, "sigaction %d", sig);
+	CK_ASSERT(sigaction(SIGUSR1, &sa, NULL) == 0, "sigaction");
+	sa.sa_flags = SA_ONSTACK | SA_NODEFER;
+	sa.sa_handler = fz_plain_handler;
+	CK_ASSERT(sigaction(SIGUSR2, &sa, NULL) == 0, "sigaction");
+	CK_ASSERT(sigaction(SIGHUP, &sa, NULL) == 0, "sigaction");
+	signal(SIGINT, SIG_IGN);
+	signal(SIGTSTP, SIG_IGN);
+	signal(SIGTTIN, SIG_IGN);
+	signal(SIGTTOU, SIG_IGN);
+
+	sigemptyset(&set);
+	sigaddset(&set, SIGUSR1);
+	sigaddset(&set, SIGUSR2);
+	sigaddset(&set, SIGHUP);
+	for (sig = SIGRTMIN; sig <= SIGRTMIN + 4; sig++)
+		sigaddset(&set, sig);
+	CK_ASSERT(sigprocmask(SIG_BLOCK, &set, NULL) == 0, "sigprocmask");
+	kill(getpid(), SIGUSR1);		/* process-wide */
+	raise(SIGUSR2);				/* this thread */
+	v.sival_int = 100;
+	sigqueue(getpid(), SIGRTMIN + 1, v);
+	v.sival_int = 20;
+	sigqueue(getpid(), SIGRTMIN + 1, v);
+	v.sival_int = 3;
+	sigqueue(getpid(), SIGRTMIN + 2, v);
+}
+
+static bool fz_check_signals(void)
+{
+	sigset_t pend, none;
+	stack_t ss;
+	bool ok = true;
+
+	sigpending(&pend);
+	ok &= CK_EXPECT(sigismember(&pend, SIGUSR1) && sigismember(&pend, SIGUSR2) &&
+			sigismember(&pend, SIGRTMIN + 1) &&
+			sigismember(&pend, SIGRTMIN + 2) && !sigismember(&pend, SIGHUP),
+			"pending signals");
+	ok &= CK_EXPECT(sigaltstack(NULL, &ss) == 0 && ss.ss_sp == fz_altstack &&
+			ss.ss_size == sizeof(fz_altstack), "altstack");
+	sigemptyset(&none);
+	sigprocmask(SIG_SETMASK, &none, NULL);
+	ok &= CK_EXPECT_EQ(1, fz_sig_seen[SIGUSR1]);
+	ok &= CK_EXPECT_EQ(1, fz_sig_seen[SIGUSR2]);
+	ok &= CK_EXPECT_EQ(2, fz_sig_seen[SIGRTMIN + 1]);
+	ok &= CK_EXPECT_EQ(120, fz_sig_val[SIGRTMIN + 1]);
+	ok &= CK_EXPECT_EQ(3, fz_sig_val[SIGRTMIN + 2]);
+	return ok;
+}
+
+/* memory */
+static struct {
+	char *shanon, *pfile, *sfile, *none, *ro, *multi, *brk, *grows;
+} fz_mem;
+
+static int fz_make_file(const char *name, size_t pages, uint64_t seed)
+{
+	char *buf = malloc(pages * FZ_PAGE);
+	int fd;
+
+	fd = open(name, O_RDWR | O_CREAT | O_TRUNC, 0644);
+	if (fd < 0 || !buf)
+		return -1;
+	ck_fill(buf, pages * FZ_PAGE, seed);
+	if (write(fd, buf, pages * FZ_PAGE) != (ssize_t)(pages * FZ_PAGE))
+		fd = -1;
+	free(buf);
+	return fd;
+}
+
+static void fz_setup_memory(void)
+{
+	const int prot = PROT_READ | PROT_WRITE;
+	char name[192];
+	int fd, i;
+
+	snprintf(name, sizeof(name), "%s/mem-%d", ck.dir, fz_uid);
+	mkdir(name, 0755);
+	CK_ASSERT(chdir(name) == 0, "chdir");
+	fd = fz_make_file("pfile", 8, 22);
+	CK_ASSERT(fd >= 0, "pfile");
+	fz_mem.pfile = mmap(NULL, 8 * FZ_PAGE, prot, MAP_PRIVATE, fd, 0);
+	close(fd);
+	CK_ASSERT(fz_mem.pfile != MAP_FAILED, "private file");
+	ck_fill(fz_mem.pfile + FZ_PAGE, FZ_PAGE, 23);
+	ck_fill(fz_mem.pfile + 5 * FZ_PAGE, FZ_PAGE, 24);
+
+	fd = fz_make_file("sfile", 2, 25);
+	CK_ASSERT(fd >= 0, "sfile");
+	fz_mem.sfile = mmap(NULL, 2 * FZ_PAGE, prot, MAP_SHARED, fd, 0);
+	close(fd);
+	CK_ASSERT(fz_mem.sfile != MAP_FAILED, "shared file");
+	ck_fill(fz_mem.sfile, FZ_PAGE, 26);
+
+	fz_mem.none = mmap(NULL, 3 * FZ_PAGE, PROT_NONE, MAP_PRIVATE | MAP_ANONYMOUS, -1, 0);
+	CK_ASSERT(fz_mem.none != MAP_FAILED, "PROT_NONE");
+
+	fz_mem.ro = mmap(NULL, 2 * FZ_PAGE, prot, MAP_PRIVATE | MAP_ANONYMOUS, -1, 0);
+	CK_ASSERT(fz_mem.ro != MAP_FAILED, "ro");
+	ck_fill(fz_mem.ro, 2 * FZ_PAGE, 27);
+	mprotect(fz_mem.ro, 2 * FZ_PAGE, PROT_READ);
+
+	fz_mem.multi = mmap(NULL, 16 * FZ_PAGE, prot, MAP_PRIVATE | MAP_ANONYMOUS, -1, 0);
+	CK_ASSERT(fz_mem.multi != MAP_FAILED, "multi");
+	ck_fill(fz_mem.multi, 16 * FZ_PAGE, 28);
+	for (i = 0; i < 16; i += 2)
+		mprotect(fz_mem.multi + i * FZ_PAGE, FZ_PAGE, PROT_READ);
+
+	fz_mem.brk = sbrk(16 * FZ_PAGE);
+	CK_ASSERT(fz_mem.brk != (void *)-1, "sbrk");
+	ck_fill(fz_mem.brk, 16 * FZ_PAGE, 29);
+
+	fz_mem.grows = mmap(NULL, 2 * FZ_PAGE, prot,
+			    MAP_PRIVATE | MAP_ANONYMOUS | MAP_GROWSDOWN, -1, 0);
+	CK_ASSERT(fz_mem.grows != MAP_FAILED, "growsdown");
+	ck_fill(fz_mem.grows + FZ_PAGE, FZ_PAGE, 30);
+}
+
+static bool fz_check_memory(void)
+{
+	char *file = malloc(8 * FZ_PAGE);
+	bool ok = true;
+
+	if (file) {
+		ck_fill(file, 8 * FZ_PAGE, 22);
+		ck_fill(file + FZ_PAGE, FZ_PAGE, 23);
+		ck_fill(file + 5 * FZ_PAGE, FZ_PAGE, 24);
+		ok &= CK_EXPECT(!memcmp(file, fz_mem.pfile, 8 * FZ_PAGE),
+				"private file mapping");
+		free(file);
+	}
+	ok &= CK_EXPECT_EQ(-1, ck_check_fill(fz_mem.sfile, FZ_PAGE, 26));
+	ok &= CK_EXPECT_EQ(-1, ck_check_fill(fz_mem.ro, 2 * FZ_PAGE, 27));
+	ok &= CK_EXPECT_EQ(-1, ck_check_fill(fz_mem.multi, 16 * FZ_PAGE, 28));
+	ok &= CK_EXPECT_EQ(-1, ck_check_fill(fz_mem.brk, 16 * FZ_PAGE, 29));
+	ok &= CK_EXPECT_EQ(-1, ck_check_fill(fz_mem.grows + FZ_PAGE, FZ_PAGE, 30));
+	return ok;
+}
+
+/* shared anonymous memory: written, partly untouched, read-only */
+static void fz_setup_shmem(void)
+{
+	const int prot = PROT_READ | PROT_WRITE;
+
+	fz_mem.shanon = mmap(NULL, 8 * FZ_PAGE, prot, MAP_SHARED | MAP_ANONYMOUS, -1, 0);
+	CK_ASSERT(fz_mem.shanon != MAP_FAILED, "shared anon");
+	ck_fill(fz_mem.shanon, 4 * FZ_PAGE, 21);
+	ck_fill(fz_mem.shanon + 6 * FZ_PAGE, FZ_PAGE, 22);
+	fz_mem.ro = mmap(NULL, 2 * FZ_PAGE, prot, MAP_SHARED | MAP_ANONYMOUS, -1, 0);
+	CK_ASSERT(fz_mem.ro != MAP_FAILED, "shared anon ro");
+	ck_fill(fz_mem.ro, FZ_PAGE, 23);
+	mprotect(fz_mem.ro, 2 * FZ_PAGE, PROT_READ);
+}
+
+static bool fz_check_shmem(void)
+{
+	bool ok = true;
+
+	ok &= CK_EXPECT_EQ(-1, ck_check_fill(fz_mem.shanon, 4 * FZ_PAGE, 21));
+	ok &= CK_EXPECT(ck_all_zero(fz_mem.shanon + 4 * FZ_PAGE, 2 * FZ_PAGE), "hole");
+	ok &= CK_EXPECT_EQ(-1, ck_check_fill(fz_mem.shanon + 6 * FZ_PAGE, FZ_PAGE, 22));
+	ok &= CK_EXPECT_EQ(-1, ck_check_fill(fz_mem.ro, FZ_PAGE, 23));
+	return ok;
+}
+
+/* credentials, limits, task fields */
+static const gid_t fz_groups[] = { 100, 200, 65534 };
+
+static void fz_setup_creds(void)
+{
+	struct rlimit r;
+
+	if (fz_uid == 0) {
+		CK_ASSERT(prctl(PR_SET_SECUREBITS, SECBIT_KEEP_CAPS) == 0, "securebits");
+		CK_ASSERT(setgroups(3, fz_groups) == 0, "setgroups");
+		CK_ASSERT(setresgid(100, 100, 100) == 0, "setresgid");
+		CK_ASSERT(setresuid(1000, 1000, 0) == 0, "setresuid");
+		prctl(PR_SET_DUMPABLE, 1, 0, 0, 0);
+	}
+	getrlimit(RLIMIT_NOFILE, &r);
+	r.rlim_cur = 512;
+	if (r.rlim_max > 2048)
+		r.rlim_max = 2048;
+	CK_ASSERT(setrlimit(RLIMIT_NOFILE, &r) == 0, "RLIMIT_NOFILE");
+	r.rlim_cur = r.rlim_max = 0;
+	CK_ASSERT(setrlimit(RLIMIT_CORE, &r) == 0, "RLIMIT_CORE");
+	prctl(PR_SET_NO_NEW_PRIVS, 1, 0, 0, 0);
+	prctl(PR_SET_NAME, "fz-creds", 0, 0, 0);
+	umask(077);
+}
+
+static bool fz_check_creds(void)
+{
+	uid_t r, e, s;
+	gid_t gr, ge, gs, groups[8];
+	struct rlimit rl;
+	bool ok = true;
+
+	getresuid(&r, &e, &s);
+	getresgid(&gr, &ge, &gs);
+	if (fz_uid == 0) {
+		ok &= CK_EXPECT(r == 1000 && e == 1000 && s == 0, "uids %u %u %u", r, e, s);
+		ok &= CK_EXPECT(gr == 100 && ge == 100 && gs == 100, "gids");
+		ok &= CK_EXPECT(getgroups(8, groups) == 3 && groups[0] == 100,
+				"groups");
+		ok &= CK_EXPECT_EQ(SECBIT_KEEP_CAPS, prctl(PR_GET_SECUREBITS));
+	} else {
+		ok &= CK_EXPECT(r == (uid_t)fz_uid && e == r && s == r, "uids");
+		ok &= CK_EXPECT_EQ(0, getgroups(0, NULL));
+	}
+	ok &= CK_EXPECT_EQ(1, prctl(PR_GET_NO_NEW_PRIVS, 0, 0, 0, 0));
+	getrlimit(RLIMIT_NOFILE, &rl);
+	ok &= CK_EXPECT_EQ(512, rl.rlim_cur);
+	getrlimit(RLIMIT_CORE, &rl);
+	ok &= CK_EXPECT(rl.rlim_cur == 0 && rl.rlim_max == 0, "RLIMIT_CORE");
+	return ok;
+}
+
+/* The restored program: check, report, wait until the test has looked. */
+static __attribute__((noreturn)) void fz_resumed(int shape)
+{
+	struct pollfd p = { .fd = FZ_GO_FD, .events = POLLIN };
+	bool ok;
+
+	ok = CK_EXPECT_EQ(-1, ck_check_fill(fz_area, sizeof(fz_area), 11));
+	switch (shape) {
+	case SH_FILES:
+		ok &= fz_check_files();
+		break;
+	case SH_SIGNALS:
+		ok &= fz_check_signals();
+		break;
+	case SH_MEMORY:
+		ok &= fz_check_memory();
+		break;
+	case SH_SHMEM:
+		ok &= fz_check_shmem();
+		break;
+	case SH_CREDS:
+		ok &= fz_check_creds();
+		break;
+	}
+	ck_report("RESUMED shape=%d ok=%d", shape, ok);
+	poll(&p, 1, 3000);
+	_exit(CK_EXIT_RESUMED);
+}
+
+static void fz_body(void *arg)
+{
+	struct fz_body_arg *a = arg;
+
+	fz_uid = a->uid;
+	if (a->uid > 0) {
+		CK_ASSERT(!ck_drop_privs(a->uid), "drop privileges");
+		CK_ASSERT(!prctl(PR_SET_NO_NEW_PRIVS, 1, 0, 0, 0), "no_new_privs");
+	}
+	fz_unmap_harness();
+	ck_fill(fz_area, sizeof(fz_area), 11);
+	switch (a->shape) {
+	case SH_FILES:
+		fz_setup_files();
+		break;
+	case SH_SIGNALS:
+		fz_setup_signals();
+		break;
+	case SH_MEMORY:
+		fz_setup_memory();
+		break;
+	case SH_SHMEM:
+		fz_setup_shmem();
+		break;
+	case SH_CREDS:
+		fz_setup_creds();
+		break;
+	}
+	ck_open_image(a->path);
+	if (ck_checkpoint_self() > 0)
+		_exit(0);
+	fz_resumed(a->shape);
+}
+
+/* A place for a mutated rip to land: reports and leaves. */
+static __attribute__((noreturn, used)) void fz_landing(void)
+{
+	ck_report("LANDED");
+	_exit(CK_EXIT_RESUMED);
+}
+
+/* ---- images as lists of records --------------------------------------- */
+
+struct fz_rec {
+	uint32_t type;
+	uint32_t len;
+	unsigned char *p;	/* len bytes, starting with struct ckpt_hdr */
+};
+
+struct fz_img {
+	struct fz_rec *r;
+	int n, cap;
+};
+
+static void img_free(struct fz_img *im)
+{
+	int i;
+
+	for (i = 0; i < im->n; i++)
+		free(im->r[i].p);
+	free(im->r);
+	memset(im, 0, sizeof(*im));
+}
+
+static unsigned char *fz_dup(const void *p, size_t len, size_t cap)
+{
+	unsigned char *q = calloc(1, cap > len ? cap : len ?: 8);
+
+	if (!q)
+		abort();
+	memcpy(q, p, len);
+	return q;
+}
+
+static void img_insert(struct fz_img *im, int at, const void *rec, uint32_t len)
+{
+	const struct ckpt_hdr *h = rec;
+
+	if (im->n == im->cap) {
+		im->cap = im->cap ? 2 * im->cap : 64;
+		im->r = realloc(im->r, im->cap * sizeof(*im->r));
+		if (!im->r)
+			abort();
+	}
+	memmove(&im->r[at + 1], &im->r[at], (im->n - at) * sizeof(*im->r));
+	im->r[at].type = h->type;
+	im->r[at].len = len;
+	im->r[at].p = fz_dup(rec, len, len);
+	im->n++;
+}
+
+static void img_remove(struct fz_img *im, int at)
+{
+	free(im->r[at].p);
+	memmove(&im->r[at], &im->r[at + 1], (im->n - at - 1) * sizeof(*im->r));
+	im->n--;
+}
+
+static int img_add_cb(const struct ckpt_hdr *h, size_t off, void *arg)
+{
+	struct fz_img *im = arg;
+
+	img_insert(im, im->n, h, h->len);
+	return 0;
+}
+
+static int img_parse(const struct ckpt_image *raw, struct fz_img *im,
+		     char *err, size_t errlen)
+{
+	memset(im, 0, sizeof(*im));
+	return ckpt_image_walk(raw, img_add_cb, im, err, errlen);
+}
+
+static void img_copy(struct fz_img *dst, const struct fz_img *src)
+{
+	int i;
+
+	memset(dst, 0, sizeof(*dst));
+	for (i = 0; i < src->n; i++)
+		img_insert(dst, dst->n, src->r[i].p, src->r[i].len);
+}
+
+/* Resize record @i to @len bytes (new bytes zero); the header follows. */
+static void rec_resize(struct fz_img *im, int i, uint32_t len)
+{
+	struct fz_rec *r = &im->r[i];
+	unsigned char *p = fz_dup(r->p, r->len < len ? r->len : len, len);
+
+	free(r->p);
+	r->p = p;
+	r->len = len;
+	((struct ckpt_hdr *)p)->len = len;
+}
+
+static int img_find(const struct fz_img *im, uint32_t type, int nth)
+{
+	int i;
+
+	for (i = 0; i < im->n; i++)
+		if (im->r[i].type == type && nth-- == 0)
+			return i;
+	return -1;
+}
+
+static int img_count(const struct fz_img *im, uint32_t type)
+{
+	int i, n = 0;
+
+	for (i = 0; i < im->n; i++)
+		n += im->r[i].type == type;
+	return n;
+}
+
+#define REC(im, i, T)	((T *)(im)->r[i].p)
+
+/* The VMA record that owns record @i (a PAGES record), or -1 */
+static int owning_vma(const struct fz_img *im, int i)
+{
+	for (; i >= 0; i--)
+		if (im->r[i].type == CKPT_HDR_VMA)
+			return i;
+	return -1;
+}
+
+/* Index one past the vma group that starts at VMA record @v */
+static int group_end(const struct fz_img *im, int v)
+{
+	int i;
+
+	for (i = v + 1; i < im->n; i++) {
+		if (im->r[i].type != CKPT_HDR_PAGES)
+			return i;
+		if (REC(im, i, struct ckpt_hdr_pages)->nr_pages == 0)
+			return i + 1;
+	}
+	return i;
+}
+
+static bool group_has_pages(const struct fz_img *im, int v)
+{
+	int i, end = group_end(im, v);
+
+	for (i = v + 1; i < end; i++)
+		if (REC(im, i, struct ckpt_hdr_pages)->nr_pages)
+			return true;
+	return false;
+}
+
+/* Neighbours' bounds of VMA record @v: end of the previous, start of the next */
+static void vma_neighbours(const struct fz_img *im, int v, uint64_t *prev_end,
+			   uint64_t *next_start)
+{
+	int i;
+
+	*prev_end = 0;
+	*next_start = ~0ULL;
+	for (i = v - 1; i >= 0; i--)
+		if (im->r[i].type == CKPT_HDR_VMA) {
+			*prev_end = REC(im, i, struct ckpt_hdr_vma)->end;
+			break;
+		}
+	for (i = v + 1; i < im->n; i++)
+		if (im->r[i].type == CKPT_HDR_VMA) {
+			*next_start = REC(im, i, struct ckpt_hdr_vma)->start;
+			break;
+		}
+}
+
+/* Serialize, optionally with a fixed checksum */
+static unsigned char *img_build(const struct fz_img *im, size_t extra,
+				size_t *plen)
+{
+	size_t len = 0, off = 0;
+	unsigned char *buf;
+	int i;
+
+	for (i = 0; i < im->n; i++)
+		len += im->r[i].len;
+	buf = malloc(len + extra + 8);
+	if (!buf)
+		abort();
+	for (i = 0; i < im->n; i++) {
+		memcpy(buf + off, im->r[i].p, im->r[i].len);
+		off += im->r[i].len;
+	}
+	*plen = len;
+	return buf;
+}
+
+/* ---- a campaign -------------------------------------------------------- */
+
+enum fz_class { FZ_VALID, FZ_MAY, FZ_REFUSE };
+static const char *const fz_class_name[] = { "VALID", "MAY", "REFUSE" };
+
+struct fz_campaign {
+	const char *name;
+	int uid;			/* 0 or CK_UNPRIV_UID */
+	uint64_t seed;
+	long iters, only;
+	bool verbose;
+	struct fz_img base[FZ_SHAPES];
+	bool usable[FZ_SHAPES];
+	int nshapes;
+	char mutant[192], log[192];
+	/* what the rules compare with: the restarter's */
+	uint64_t bset;
+	struct rlimit rlim[RLIM_NLIMITS];
+	unsigned long nr_open;
+	uint64_t task_size;
+	uint64_t xcr0;
+	uint32_t fpu_max;
+	/* paths for path mutations */
+	char p_alt[192], p_dir[192], p_secret[192], p_secretdir[192];
+	char p_rootfile[192], p_missing[192];
+	/* results */
+	long n_class[3], n_refused[3], n_killed[3], n_resumed[3], n_ran[3];
+	long n_userloop, n_silent, errnos[134];
+	char silent[4][200];
+	int failures;
+};
+
+struct fz_mut {
+	struct fz_campaign *c;
+	struct fz_rng rng;
+	struct fz_img im;
+	int shape;
+	int nmut;
+	bool any_refuse, local_refuse, any_may;
+	bool no_csum;			/* leave the checksum as it is */
+	size_t truncate;		/* keep only this many bytes (0: all) */
+	size_t append;			/* random bytes after the trailer */
+	char desc[512];
+};
+
+static __attribute__((format(printf, 4, 5)))
+void note(struct fz_mut *m, enum fz_class cls, bool local, const char *fmt, ...)
+{
+	size_t n = strlen(m->desc);
+	va_list ap;
+
+	if (n && n < sizeof(m->desc) - 3) {
+		strcpy(m->desc + n, "; ");
+		n += 2;
+	}
+	va_start(ap, fmt);
+	vsnprintf(m->desc + n, sizeof(m->desc) - n, fmt, ap);
+	va_end(ap);
+	n = strlen(m->desc);
+	snprintf(m->desc + n, sizeof(m->desc) - n, " [%s]", fz_class_name[cls]);
+	m->nmut++;
+	if (cls == FZ_REFUSE) {
+		m->any_refuse = true;
+		m->local_refuse |= local;
+	}
+	if (cls == FZ_MAY)
+		m->any_may = true;
+}
+
+/*
+ * One mutation: its own class. Several, on different records: REFUSE only
+ * if one of them breaks a rule of its record alone (another mutation could
+ * have made a cross-record one good again), else MAY.
+ */
+static enum fz_class mut_class(const struct fz_mut *m)
+{
+	if (m->nmut <= 1)
+		return m->any_refuse ? FZ_REFUSE : m->any_may ? FZ_MAY : FZ_VALID;
+	if (m->local_refuse)
+		return FZ_REFUSE;
+	return m->any_refuse || m->any_may ? FZ_MAY : FZ_VALID;
+}
+
+/* ---- values ------------------------------------------------------------ */
+
+/* An address no user mapping or register may hold (above TASK_SIZE) */
+static uint64_t bad_uaddr(struct fz_mut *m)
+{
+	uint64_t ts = m->c->task_size;
+	const uint64_t v[] = {
+		ts + FZ_PAGE, ts + 8, 1ULL << 47 | 1ULL << 46, 1ULL << 63,
+		0xffff800000000000ULL, 0xffff888000000000ULL,
+		0xffffc90000000000ULL, 0xffffffff81000000ULL,
+		0xffffffffff600000ULL, 0xfffffffffffff000ULL, ~0ULL,
+		1ULL << 56,
+	};
+	uint64_t x;
+
+	do
+		x = PICK(&m->rng, v);
+	while (x <= ts);
+	return x;
+}
+
+static uint64_t user_addr(struct fz_mut *m, uint64_t cur)
+{
+	const uint64_t v[] = {
+		0, FZ_PAGE, 0x400000, 0x10000000, m->c->task_size - FZ_PAGE,
+		cur + FZ_PAGE, cur - FZ_PAGE, cur + 8,
+	};
+	uint64_t x = PICK(&m->rng, v);
+
+	return x < m->c->task_size ? x : 0;
+}
+
+static uint64_t any_u64(struct fz_mut *m, uint64_t cur)
+{
+	switch (below(&m->rng, 6)) {
+	case 0:
+		return 0;
+	case 1:
+		return ~0ULL;
+	case 2:
+		return cur + 1;
+	case 3:
+		return cur ^ (1ULL << below(&m->rng, 64));
+	case 4:
+		return below(&m->rng, 0x10000);
+	default:
+		return rnd(&m->rng);
+	}
+}
+
+static uint32_t any_u32(struct fz_mut *m, uint32_t cur)
+{
+	return (uint32_t)any_u64(m, cur);
+}
+
+/* A value other than @cur (a u32 field) */
+static uint32_t other_u32(struct fz_mut *m, uint32_t cur)
+{
+	uint32_t x;
+
+	do
+		x = any_u32(m, cur);
+	while (x == cur);
+	return x;
+}
+
+static uint64_t other_u64(struct fz_mut *m, uint64_t cur)
+{
+	uint64_t x;
+
+	do
+		x = any_u64(m, cur);
+	while (x == cur);
+	return x;
+}
+
+/* Set a reserved (must be zero) field to something else */
+#define RESERVED(m, ptr, name) do {					\
+	(ptr) = other_u32((m), 0) ?: 1;					\
+	note((m), FZ_REFUSE, true, "%s=%#llx", (name),			\
+	     (unsigned long long)(ptr));				\
+} while (0)
+
+/* ---- paths ------------------------------------------------------------- */
+
+enum fz_path_kind { P_FILE, P_DIR, P_MISSING, P_RELATIVE, P_EMPTY, P_DEV,
+		    P_SECRET, P_SECRETDIR, P_ROOTFILE, P_NR };
+
+static const char *path_of(struct fz_campaign *c, enum fz_path_kind k)
+{
+	switch (k) {
+	case P_FILE:		return c->p_alt;
+	case P_DIR:		return c->p_dir;
+	case P_MISSING:		return c->p_missing;
+	case P_RELATIVE:	return "relative/name";
+	case P_EMPTY:		return "";
+	case P_DEV:		return "/dev/null";
+	case P_SECRET:		return c->p_secret;
+	case P_SECRETDIR:	return c->p_secretdir;
+	case P_ROOTFILE:	return c->p_rootfile;
+	default:		return "/";
+	}
+}
+
+/*
+ * Replace the string at @off of record @i (*@len_field bytes, with its
+ * NUL) by @s, resizing the record and updating *@len_field. @tail bytes
+ * after the old string (another string) move along; padding is redone.
+ */
+static void set_string(struct fz_img *im, int i, size_t off, uint32_t *len_field,
+		       size_t tail, const char *s)
+{
+	struct fz_rec *r = &im->r[i];
+	size_t old = *len_field, new = strlen(s) + 1, field_off;
+	unsigned char *p;
+
+	field_off = (unsigned char *)len_field - r->p;
+	if (off > r->len)
+		off = r->len;
+	if (old > r->len - off)
+		old = r->len - off;
+	if (tail > r->len - off - old)
+		tail = r->len - off - old;
+	p = calloc(1, ALIGN8(off + new + tail) + 8);
+	if (!p)
+		abort();
+	memcpy(p, r->p, off);
+	memcpy(p + off, s, new);
+	memcpy(p + off + new, r->p + off + old, tail);
+	free(r->p);
+	r->p = p;
+	/* strip the old padding: the new length is the used bytes, aligned */
+	r->len = ALIGN8(off + new + tail);
+	((struct ckpt_hdr *)p)->len = r->len;
+	*(uint32_t *)(p + field_off) = new;
+}
+
+/* ---- the rules restart enforces, as documented ------------------------- */
+
+#define CAP_VALID	((1ULL << (CAP_LAST_CAP + 1)) - 1)
+#define SECBITS_VALID	0xffU
+
+/* ckpt_hdr_creds against the restarter's credentials */
+static enum fz_class creds_rule(struct fz_mut *m, int i, const char **why)
+{
+	const struct ckpt_hdr_creds *h = REC(&m->im, i, struct ckpt_hdr_creds);
+	const uint32_t *ids = &h->uid, *groups = (const uint32_t *)(h + 1);
+	struct fz_campaign *c = m->c;
+	uint32_t k;
+
+	*why = "";
+	if (h->ngroups > CKPT_MAX_GROUPS ||
+	    m->im.r[i].len != ALIGN8(sizeof(*h) + (uint64_t)h->ngroups * 4))
+		return *why = "ngroups/len", FZ_REFUSE;
+	if (h->securebits & ~SECBITS_VALID)
+		return *why = "securebits", FZ_REFUSE;
+	if ((h->cap_inheritable | h->cap_permitted | h->cap_effective |
+	     h->cap_bset | h->cap_ambient) & ~CAP_VALID)
+		return *why = "cap bits", FZ_REFUSE;
+	for (k = 0; k < 8; k++)
+		if (ids[k] == 0xffffffff)
+			return *why = "unmapped id", FZ_REFUSE;
+	for (k = 0; k < h->ngroups; k++)
+		if (groups[k] == 0xffffffff)
+			return *why = "unmapped group", FZ_REFUSE;
+	if (c->uid) {
+		for (k = 0; k < 8; k++)
+			if (ids[k] != (uint32_t)c->uid)
+				return *why = "id", FZ_REFUSE;
+		if (h->ngroups)
+			return *why = "groups", FZ_REFUSE;
+		if (h->cap_permitted || h->cap_inheritable)
+			return *why = "caps", FZ_REFUSE;
+		if (h->securebits)
+			return *why = "securebits", FZ_REFUSE;
+	}
+	if (h->cap_effective & ~h->cap_permitted)
+		return *why = "effective beyond permitted", FZ_REFUSE;
+	if (h->cap_bset & ~c->bset)
+		return *why = "bset", FZ_REFUSE;
+	if (h->cap_ambient & ~(h->cap_permitted & h->cap_inheritable))
+		return *why = "ambient", FZ_REFUSE;
+	return FZ_MAY;
+}
+
+static uint64_t rlim_of(uint64_t v)
+{
+	return v == ~0ULL ? RLIM_INFINITY : v;
+}
+
+static uint32_t max_fd(const struct fz_img *im)
+{
+	int i = img_find(im, CKPT_HDR_FDTABLE, 0);
+	const struct ckpt_hdr_fdtable *h;
+	const struct ckpt_fd *e;
+
+	if (i < 0)
+		return 0;
+	h = REC(im, i, struct ckpt_hdr_fdtable);
+	e = (const struct ckpt_fd *)(h + 1);
+	if (!h->nr_fds || im->r[i].len < sizeof(*h) + h->nr_fds * sizeof(*e))
+		return 0;
+	return e[h->nr_fds - 1].fd;
+}
+
+static enum fz_class rlimits_rule(struct fz_mut *m, int i, bool *local)
+{
+	const struct ckpt_hdr_rlimits *h = REC(&m->im, i, struct ckpt_hdr_rlimits);
+	struct fz_campaign *c = m->c;
+	uint64_t nofile;
+	int k;
+
+	*local = true;
+	if (h->nr_limits != RLIM_NLIMITS || h->__reserved)
+		return FZ_REFUSE;
+	for (k = 0; k < RLIM_NLIMITS; k++) {
+		uint64_t cur = rlim_of(h->rlim[k].rlim_cur);
+		uint64_t max = rlim_of(h->rlim[k].rlim_max);
+
+		if (cur > max)
+			return FZ_REFUSE;
+		if (k == RLIMIT_NOFILE && max > c->nr_open)
+			return FZ_REFUSE;
+		if (c->uid && max > c->rlim[k].rlim_max)
+			return FZ_REFUSE;
+	}
+	nofile = rlim_of(h->rlim[RLIMIT_NOFILE].rlim_cur);
+	if (nofile > c->nr_open)
+		nofile = c->nr_open;
+	*local = false;
+	if (max_fd(&m->im) >= nofile)
+		return FZ_REFUSE;
+	return FZ_MAY;
+}
+
+static bool altstack_ok(const struct ckpt_hdr_signal *h, uint64_t ts)
+{
+	uint32_t mode = h->sas_ss_flags & ~(1U << 31);
+
+	if (mode != 0 && mode != SS_ONSTACK && mode != SS_DISABLE)
+		return false;
+	if (mode == SS_DISABLE || h->sas_ss_size == 0)
+		return h->sas_ss_sp == 0 && h->sas_ss_size == 0;
+	return h->sas_ss_size >= 2048 && h->sas_ss_size <= ts &&
+	       h->sas_ss_sp <= ts - h->sas_ss_size;
+}
+
+static bool mm_ok(const struct ckpt_hdr_mm *h, uint64_t ts, uint32_t auxv_max)
+{
+	const __u64 *a = &h->start_code;
+	int k;
+
+	for (k = 0; k < 11; k++)
+		if (a[k] > ts)
+			return false;
+	return h->vdso <= ts && h->start_code <= h->end_code &&
+	       h->start_data <= h->end_data && h->start_brk <= h->brk &&
+	       h->arg_start <= h->arg_end && h->env_start <= h->env_end &&
+	       h->nr_vmas <= CKPT_MAX_VMAS && h->nr_auxv <= auxv_max &&
+	       !(h->nr_auxv % 2) && !h->__reserved;
+}
+
+/* VMA record @v alone: REFUSE (*local), or MAY */
+static enum fz_class vma_rule(struct fz_mut *m, int v, bool *local)
+{
+	const struct ckpt_hdr_vma *h = REC(&m->im, v, struct ckpt_hdr_vma);
+	uint64_t ts = m->c->task_size, prev_end, next_start;
+	bool shared = h->flags & CKPT_VMA_F_SHARED;
+	int i, end;
+
+	*local = true;
+	if (h->type == 0 || h->type >= CKPT_VMA_MAX ||
+	    h->flags & ~CKPT_VMA_F_MASK || h->prot & ~7U ||
+	    h->start % FZ_PAGE || h->end % FZ_PAGE || h->start >= h->end ||
+	    h->end > ts ||
+	    h->pgoff > (~0ULL >> 12) - ((h->end - h->start) >> 12))
+		return FZ_REFUSE;
+	if (h->type == CKPT_VMA_FILE) {
+		const char *s = (const char *)(h + 1);
+
+		if (!h->path_len || h->path_len > CKPT_PATH_MAX ||
+		    m->im.r[v].len != ALIGN8(sizeof(*h) + h->path_len) ||
+		    strnlen(s, h->path_len) != h->path_len - 1 || s[0] != '/')
+			return FZ_REFUSE;
+	} else if (h->path_len || m->im.r[v].len != sizeof(*h) ||
+		   h->flags & CKPT_VMA_F_MAYWRITE ||
+		   shared != (h->type == CKPT_VMA_SHARED_ANON)) {
+		return FZ_REFUSE;
+	}
+	if ((h->type == CKPT_VMA_VDSO || h->type == CKPT_VMA_VVAR) &&
+	    (h->flags || h->pgoff))
+		return FZ_REFUSE;
+	*local = false;
+	vma_neighbours(&m->im, v, &prev_end, &next_start);
+	if (h->start < prev_end || h->end > next_start)
+		return FZ_REFUSE;
+	end = group_end(&m->im, v);
+	for (i = v + 1; i < end; i++) {
+		const struct ckpt_hdr_pages *p = REC(&m->im, i, struct ckpt_hdr_pages);
+		const uint64_t *addr = (const uint64_t *)(p + 1);
+		uint32_t k;
+
+		if (p->nr_pages && (h->type == CKPT_VMA_VDSO ||
+				    h->type == CKPT_VMA_VVAR ||
+				    (h->type == CKPT_VMA_FILE && shared)))
+			return FZ_REFUSE;
+		for (k = 0; k < p->nr_pages; k++)
+			if (addr[k] < h->start || addr[k] >= h->end)
+				return FZ_REFUSE;
+	}
+	return FZ_MAY;
+}
+
+/* The page addresses of the vma group of PAGES record @i */
+static enum fz_class pages_rule(struct fz_mut *m, int i, bool *local)
+{
+	int v = owning_vma(&m->im, i), end, j;
+	const struct ckpt_hdr_vma *vh;
+	uint64_t last = 0;
+
+	*local = true;
+	for (j = v + 1, end = group_end(&m->im, v); j < end; j++) {
+		const struct ckpt_hdr_pages *p = REC(&m->im, j, struct ckpt_hdr_pages);
+		const uint64_t *addr = (const uint64_t *)(p + 1);
+		uint32_t k;
+
+		if (p->nr_pages > CKPT_PAGES_MAX || p->__reserved ||
+		    m->im.r[j].len != sizeof(*p) + (uint64_t)p->nr_pages * (8 + FZ_PAGE))
+			return FZ_REFUSE;
+		vh = REC(&m->im, v, struct ckpt_hdr_vma);
+		for (k = 0; k < p->nr_pages; k++) {
+			*local = j == i;
+			if (addr[k] % FZ_PAGE)
+				return *local = true, FZ_REFUSE;
+			if (addr[k] < vh->start || addr[k] >= vh->end ||
+			    (last && addr[k] <= last))
+				return *local = false, FZ_REFUSE;
+			last = addr[k];
+		}
+	}
+	return FZ_MAY;
+}
+
+/* ---- field mutations, one function per record type -------------------- */
+
+static void mut_header(struct fz_mut *m, int i)
+{
+	struct ckpt_hdr_header *h = REC(&m->im, i, struct ckpt_hdr_header);
+
+	switch (below(&m->rng, 10)) {
+	case 0:
+		h->magic = other_u64(m, h->magic);
+		note(m, FZ_REFUSE, true, "HEADER.magic=%#llx", (unsigned long long)h->magic);
+		break;
+	case 1:
+		h->version = other_u32(m, h->version);
+		note(m, FZ_REFUSE, true, "HEADER.version=%u", h->version);
+		break;
+	case 2:
+		if (chance(&m->rng, 50)) {
+			h->arch = other_u32(m, h->arch);
+			note(m, FZ_REFUSE, true, "HEADER.arch=%u", h->arch);
+		} else {
+			h->page_size = PICK(&m->rng, ((const uint32_t[]){ 0, 8192, 65536, 2048, 4095 }));
+			note(m, FZ_REFUSE, true, "HEADER.page_size=%u", h->page_size);
+		}
+		break;
+	case 3:
+		h->csum_alg = other_u32(m, h->csum_alg);
+		note(m, FZ_REFUSE, true, "HEADER.csum_alg=%u", h->csum_alg);
+		break;
+	case 4:
+		h->flags |= 1ULL << (1 + below(&m->rng, 63));
+		note(m, FZ_REFUSE, true, "HEADER.flags=%#llx", (unsigned long long)h->flags);
+		break;
+	case 5:
+		h->nr_tasks = PICK(&m->rng, ((const uint32_t[]){ 0, 2, 1024, 0xffffffff }));
+		note(m, FZ_REFUSE, true, "HEADER.nr_tasks=%u", h->nr_tasks);
+		break;
+	case 6:
+		RESERVED(m, h->__reserved, "HEADER.__reserved");
+		break;
+	case 7:
+		h->flags &= ~(uint64_t)CKPT_IMG_SELF;
+		note(m, FZ_MAY, true, "HEADER.flags=0");
+		break;
+	case 8:
+		h->ckpt_id = rnd(&m->rng);
+		h->time = (int64_t)rnd(&m->rng);
+		note(m, FZ_VALID, true, "HEADER.ckpt_id,time random");
+		break;
+	default: {
+		/* uts strings are informational, even unterminated */
+		char *s = h->sysname + 65 * below(&m->rng, 5);
+
+		memset(s, 'A' + below(&m->rng, 26), 65);
+		note(m, FZ_VALID, true, "HEADER uts string overwritten");
+	}
+	}
+}
+
+static void mut_tree(struct fz_mut *m, int i)
+{
+	struct ckpt_hdr_tree *h = REC(&m->im, i, struct ckpt_hdr_tree);
+	struct ckpt_task_pids *p = (struct ckpt_task_pids *)(h + 1);
+	int32_t v;
+
+	if (m->im.r[i].len < sizeof(*h) + sizeof(*p)) {
+		note(m, FZ_REFUSE, true, "TREE short");
+		return;
+	}
+	switch (below(&m->rng, 6)) {
+	case 0:
+		h->nr_tasks = PICK(&m->rng, ((const uint32_t[]){ 0, 2, 1025, 0xffffffff }));
+		note(m, FZ_REFUSE, true, "TREE.nr_tasks=%u", h->nr_tasks);
+		break;
+	case 1:
+		RESERVED(m, h->__reserved, "TREE.__reserved");
+		break;
+	case 2:
+		RESERVED(m, p->flags, "TREE.pids.flags");
+		break;
+	case 3:
+		v = PICK(&m->rng, ((const int32_t[]){ 0, -1, INT32_MIN }));
+		p->pid = v;
+		p->tgid = v;
+		note(m, FZ_REFUSE, true, "TREE.pid=tgid=%d", v);
+		break;
+	case 4:
+		p->tgid = p->pid + 1 + below(&m->rng, 100);
+		note(m, FZ_REFUSE, true, "TREE.tgid=%d != pid", p->tgid);
+		break;
+	default: {
+		int32_t *f = &p->ppid + below(&m->rng, 3);
+
+		if (chance(&m->rng, 50)) {
+			*f = -1 - (int32_t)below(&m->rng, 1000);
+			note(m, FZ_REFUSE, true, "TREE ppid/pgid/sid=%d", *f);
+		} else {
+			*f = below(&m->rng, 1 << 22);
+			note(m, FZ_MAY, true, "TREE ppid/pgid/sid=%d", *f);
+		}
+	}
+	}
+}
+
+static void mut_task(struct fz_mut *m, int i)
+{
+	struct ckpt_hdr_task *h = REC(&m->im, i, struct ckpt_hdr_task);
+	__u64 *ptr;
+
+	switch (below(&m->rng, 11)) {
+	case 0:
+		memset(h->comm, 'a' + below(&m->rng, 26), sizeof(h->comm));
+		note(m, FZ_REFUSE, true, "TASK.comm unterminated");
+		break;
+	case 1:
+		snprintf(h->comm, sizeof(h->comm), "fz%llu",
+			 (unsigned long long)below(&m->rng, 1000000));
+		note(m, FZ_VALID, true, "TASK.comm=%s", h->comm);
+		break;
+	case 2:
+		h->personality = any_u32(m, h->personality);
+		note(m, FZ_MAY, true, "TASK.personality=%#x", h->personality);
+		break;
+	case 3:
+		if (chance(&m->rng, 50)) {
+			h->exit_signal = 65 + below(&m->rng, 1000);
+			note(m, FZ_REFUSE, true, "TASK.exit_signal=%u", h->exit_signal);
+		} else {
+			h->exit_signal = below(&m->rng, 64);
+			note(m, FZ_MAY, true, "TASK.exit_signal=%u", h->exit_signal);
+		}
+		break;
+	case 4:
+		ptr = PICK(&m->rng, ((__u64 *[]){ &h->set_child_tid,
+			   &h->clear_child_tid, &h->robust_list }));
+		*ptr = bad_uaddr(m);
+		note(m, FZ_REFUSE, true, "TASK tid/robust pointer=%#llx",
+		     (unsigned long long)*ptr);
+		break;
+	case 5:
+		ptr = chance(&m->rng, 50) ? &h->set_child_tid : &h->clear_child_tid;
+		*ptr = user_addr(m, *ptr);
+		note(m, FZ_MAY, true, "TASK tid pointer=%#llx", (unsigned long long)*ptr);
+		break;
+	case 6:
+		if (h->robust_list && chance(&m->rng, 50)) {
+			h->robust_list_len = other_u64(m, h->robust_list_len);
+			note(m, FZ_REFUSE, true, "TASK.robust_list_len=%llu",
+			     (unsigned long long)h->robust_list_len);
+		} else if (h->robust_list) {
+			h->robust_list = 0;
+			note(m, FZ_REFUSE, true, "TASK.robust_list=0 with a length");
+		} else {
+			h->robust_list_len = 24;
+			note(m, FZ_REFUSE, true, "TASK.robust_list_len without a list");
+		}
+		break;
+	case 7:
+		if (!h->rseq) {
+			h->rseq_len = 32;
+			note(m, FZ_REFUSE, true, "TASK.rseq_len without rseq");
+			break;
+		}
+		switch (below(&m->rng, 4)) {
+		case 0:
+			h->rseq += 8;
+			note(m, FZ_REFUSE, true, "TASK.rseq misaligned");
+			break;
+		case 1:
+			h->rseq_len = PICK(&m->rng, ((const uint32_t[]){ 0, 16, 31, 4097, 0xffffffff }));
+			note(m, FZ_REFUSE, true, "TASK.rseq_len=%u", h->rseq_len);
+			break;
+		case 2:
+			h->rseq = bad_uaddr(m) & ~31ULL;
+			note(m, FZ_REFUSE, true, "TASK.rseq=%#llx", (unsigned long long)h->rseq);
+			break;
+		default:
+			h->rseq_sig = rnd(&m->rng);
+			note(m, FZ_MAY, true, "TASK.rseq_sig=%#x", h->rseq_sig);
+		}
+		break;
+	case 8:
+		h->task_flags |= 1U << (1 + below(&m->rng, 31));
+		note(m, FZ_REFUSE, true, "TASK.task_flags=%#x", h->task_flags);
+		break;
+	case 9:
+		RESERVED(m, h->__reserved, "TASK.__reserved");
+		break;
+	default:
+		h->task_flags ^= CKPT_TASK_NO_NEW_PRIVS;
+		/* the unprivileged restarter has no_new_privs: it stays */
+		note(m, m->c->uid && !(h->task_flags & CKPT_TASK_NO_NEW_PRIVS) ?
+		     FZ_REFUSE : FZ_MAY, true, "TASK no_new_privs=%d",
+		     h->task_flags & CKPT_TASK_NO_NEW_PRIVS);
+	}
+}
+
+static void mut_creds(struct fz_mut *m, int i)
+{
+	struct ckpt_hdr_creds *h = REC(&m->im, i, struct ckpt_hdr_creds);
+	const uint32_t ids[] = { 0, 1, 1000, 65533, 65534, 0xffffffff, 100 };
+	__u64 *cap;
+	const char *why;
+	char what[96];
+	uint32_t k, g;
+
+	switch (below(&m->rng, 6)) {
+	case 0:
+	case 1:
+		k = below(&m->rng, 8);
+		(&h->uid)[k] = PICK(&m->rng, ids);
+		snprintf(what, sizeof(what), "CREDS id[%u]=%u", k, (&h->uid)[k]);
+		break;
+	case 2:
+		cap = &h->cap_inheritable + below(&m->rng, 5);
+		switch (below(&m->rng, 4)) {
+		case 0:
+			*cap |= 1ULL << below(&m->rng, CAP_LAST_CAP + 1);
+			break;
+		case 1:
+			*cap &= ~(1ULL << below(&m->rng, CAP_LAST_CAP + 1));
+			break;
+		case 2:
+			*cap |= 1ULL << (CAP_LAST_CAP + 1 + below(&m->rng, 63 - CAP_LAST_CAP));
+			break;
+		default:
+			*cap = chance(&m->rng, 50) ? CAP_VALID : 0;
+		}
+		snprintf(what, sizeof(what), "CREDS cap[%d]=%#llx",
+			 (int)(cap - &h->cap_inheritable), (unsigned long long)*cap);
+		break;
+	case 3:
+		h->securebits = chance(&m->rng, 70) ? 1U << below(&m->rng, 8) :
+						       1U << below(&m->rng, 32);
+		snprintf(what, sizeof(what), "CREDS.securebits=%#x", h->securebits);
+		break;
+	case 4:
+		h->ngroups = PICK(&m->rng, ((const uint32_t[]){ h->ngroups + 1,
+			h->ngroups - 1, h->ngroups + 2, 65537, 0x80000000, 0 }));
+		snprintf(what, sizeof(what), "CREDS.ngroups=%u (len kept)", h->ngroups);
+		break;
+	default:
+		/* add or drop a group, with the length */
+		if (h->ngroups && chance(&m->rng, 50)) {
+			h->ngroups--;
+			rec_resize(&m->im, i, ALIGN8(sizeof(*h) + h->ngroups * 4));
+			snprintf(what, sizeof(what), "CREDS group dropped");
+		} else {
+			g = PICK(&m->rng, ((const uint32_t[]){ 0, 65534, 100, 27, 0xffffffff }));
+			k = h->ngroups;
+			rec_resize(&m->im, i, ALIGN8(sizeof(*h) + (k + 1) * 4));
+			h = REC(&m->im, i, struct ckpt_hdr_creds);
+			((uint32_t *)(h + 1))[k] = g;
+			h->ngroups = k + 1;
+			snprintf(what, sizeof(what), "CREDS group %u added", g);
+		}
+	}
+	k = creds_rule(m, i, &why);
+	note(m, k, true, "%s%s%s", what, *why ? ": " : "", why);
+}
+
+static void mut_rlimits(struct fz_mut *m, int i)
+{
+	struct ckpt_hdr_rlimits *h = REC(&m->im, i, struct ckpt_hdr_rlimits);
+	const uint64_t v[] = { 0, 1, 3, 64, 512, 1024, 4096, 1 << 20,
+			       (1 << 20) + 1, ~0ULL, ~0ULL - 1, 1ULL << 62 };
+	enum fz_class cls;
+	bool local;
+	int k;
+
+	switch (below(&m->rng, 8)) {
+	case 0:
+		h->nr_limits = other_u32(m, h->nr_limits);
+		note(m, FZ_REFUSE, true, "RLIMITS.nr_limits=%u", h->nr_limits);
+		return;
+	case 1:
+		RESERVED(m, h->__reserved, "RLIMITS.__reserved");
+		return;
+	default:
+		k = chance(&m->rng, 40) ? RLIMIT_NOFILE : (int)below(&m->rng, RLIM_NLIMITS);
+		if (chance(&m->rng, 50))
+			h->rlim[k].rlim_cur = PICK(&m->rng, v);
+		else
+			h->rlim[k].rlim_max = PICK(&m->rng, v);
+		cls = rlimits_rule(m, i, &local);
+		note(m, cls, local, "RLIMITS[%d]=%#llx/%#llx", k,
+		     (unsigned long long)h->rlim[k].rlim_cur,
+		     (unsigned long long)h->rlim[k].rlim_max);
+	}
+}
+
+static void mut_fs(struct fz_mut *m, int i)
+{
+	struct ckpt_hdr_fs *h = REC(&m->im, i, struct ckpt_hdr_fs);
+	const enum fz_path_kind kinds[] = { P_DIR, P_FILE, P_MISSING, P_RELATIVE,
+					    P_EMPTY, P_SECRETDIR };
+	enum fz_path_kind k;
+	enum fz_class cls;
+
+	switch (below(&m->rng, 6)) {
+	case 0:
+		h->umask = 01000 << below(&m->rng, 20);
+		note(m, FZ_REFUSE, true, "FS.umask=%#o", h->umask);
+		return;
+	case 1:
+		h->umask = below(&m->rng, 0777);
+		note(m, FZ_MAY, true, "FS.umask=%#o", h->umask);
+		return;
+	case 2:
+		RESERVED(m, h->__reserved, "FS.__reserved");
+		return;
+	case 3:
+		if (chance(&m->rng, 50))
+			h->cwd_len = other_u32(m, h->cwd_len);
+		else
+			h->root_len = other_u32(m, h->root_len);
+		note(m, FZ_REFUSE, true, "FS cwd_len/root_len=%u/%u", h->cwd_len,
+		     h->root_len);
+		return;
+	case 4:
+		k = PICK(&m->rng, kinds);
+		set_string(&m->im, i, sizeof(*h), &h->cwd_len, h->root_len, path_of(m->c, k));
+		cls = k == P_DIR ? FZ_MAY :
+		      k == P_SECRETDIR ? (m->c->uid ? FZ_REFUSE : FZ_MAY) : FZ_REFUSE;
+		note(m, cls, true, "FS.cwd=\"%s\"", path_of(m->c, k));
+		return;
+	default:
+		h = REC(&m->im, i, struct ckpt_hdr_fs);
+		if (h->cwd_len > CKPT_PATH_MAX || h->root_len > CKPT_PATH_MAX ||
+		    sizeof(*h) + h->cwd_len + h->root_len > m->im.r[i].len) {
+			note(m, FZ_REFUSE, true, "FS lengths already bad");
+			return;
+		}
+		k = PICK(&m->rng, ((const enum fz_path_kind[]){ P_DIR, P_MISSING,
+			 P_FILE, P_RELATIVE }));
+		set_string(&m->im, i, sizeof(*h) + h->cwd_len, &h->root_len, 0,
+			   path_of(m->c, k));
+		cls = k != P_DIR ? FZ_REFUSE : m->c->uid ? FZ_REFUSE : FZ_MAY;
+		note(m, cls, true, "FS.root=\"%s\"", path_of(m->c, k));
+	}
+}
+
+/* the kernel's O_LARGEFILE: glibc's is 0 on x86_64 */
+#define FZ_O_LARGEFILE	0100000
+#define FILE_FLAGS_OK (O_ACCMODE | O_APPEND | O_NONBLOCK | O_DSYNC | O_DIRECT | \
+		       FZ_O_LARGEFILE | O_DIRECTORY | O_NOFOLLOW | O_NOATIME | \
+		       O_SYNC | O_PATH)
+
+static bool objref_used(const struct fz_img *im, uint32_t ref, int except)
+{
+	int i;
+
+	for (i = 0; i < im->n; i++)
+		if (i != except && im->r[i].type == CKPT_HDR_FILE &&
+		    REC(im, i, struct ckpt_hdr_file)->objref == ref)
+			return true;
+	return false;
+}
+
+static void mut_file(struct fz_mut *m, int i)
+{
+	struct ckpt_hdr_file *h = REC(&m->im, i, struct ckpt_hdr_file);
+	bool inherited = h->type == CKPT_FILE_INHERITED;
+	const char *s = (const char *)(h + 1);
+	enum fz_path_kind k;
+	enum fz_class cls;
+	uint32_t bit;
+
+	switch (below(&m->rng, 11)) {
+	case 0: {
+		const uint32_t refs[] = { 0, CKPT_MAX_FDS + 1024 + 1, 0xffffffff,
+					  h->objref + 1000 };
+
+		h->objref = PICK(&m->rng, refs);
+		note(m, FZ_REFUSE, h->objref == 0 || h->objref > CKPT_MAX_FDS + 1024,
+		     "FILE.objref=%u", h->objref);
+		return;
+	}
+	case 1: {
+		int j = img_find(&m->im, CKPT_HDR_FILE,
+				 below(&m->rng, img_count(&m->im, CKPT_HDR_FILE)));
+		uint32_t ref = REC(&m->im, j, struct ckpt_hdr_file)->objref;
+
+		if (j == i)
+			break;
+		h->objref = ref;
+		note(m, FZ_REFUSE, false, "FILE.objref=%u, used twice", ref);
+		return;
+	}
+	case 2: {
+		uint32_t old = h->type;
+
+		h->type = other_u32(m, old) % (CKPT_FILE_MAX + 2);
+		if (h->type == old)
+			h->type = 0;
+		note(m, FZ_REFUSE, true, "FILE.type=%u", h->type);
+		return;
+	}
+	case 3:
+		do
+			bit = 1U << below(&m->rng, 32);
+		while (bit & FILE_FLAGS_OK);
+		h->f_flags |= bit;
+		note(m, FZ_REFUSE, true, "FILE.f_flags|=%#o", bit);
+		return;
+	case 4:
+		bit = PICK(&m->rng, ((const uint32_t[]){ O_APPEND, O_NONBLOCK, O_DSYNC,
+			   O_NOATIME, O_PATH, O_NOFOLLOW, O_DIRECTORY, 1, 2, 3 }));
+		h->f_flags ^= bit;
+		note(m, FZ_MAY, true, "FILE.f_flags^=%#o", bit);
+		return;
+	case 5:
+		if (inherited && chance(&m->rng, 50)) {
+			h->inherit_fd = CKPT_MAX_FDS + below(&m->rng, 1000000);
+			note(m, FZ_REFUSE, true, "FILE.inherit_fd=%u", h->inherit_fd);
+		} else if (inherited) {
+			h->inherit_fd = below(&m->rng, 1024);
+			note(m, FZ_MAY, true, "FILE.inherit_fd=%u", h->inherit_fd);
+		} else {
+			h->inherit_fd = 1 + below(&m->rng, 200);
+			note(m, FZ_REFUSE, true, "FILE.inherit_fd=%u on a reopened file",
+			     h->inherit_fd);
+		}
+		return;
+	case 6:
+		if (chance(&m->rng, 40)) {
+			h->pos = -1 - (int64_t)below(&m->rng, 1 << 20);
+			note(m, FZ_REFUSE, true, "FILE.pos=%lld", (long long)h->pos);
+		} else {
+			h->pos = PICK(&m->rng, ((const int64_t[]){ 1, 4096, 1LL << 40,
+				      INT64_MAX, h->pos + 1 }));
+			note(m, inherited ? FZ_REFUSE : FZ_MAY, true, "FILE.pos=%lld",
+			     (long long)h->pos);
+		}
+		return;
+	case 7: {
+		uint64_t old = h->rdev;
+
+		h->rdev = other_u64(m, old);
+		if (h->type == CKPT_FILE_CHR && chance(&m->rng, 50))
+			h->rdev = PICK(&m->rng, ((const uint64_t[]){ 0x103, 0x105, 0x107,
+				       0x108, 0x109, 0x401, 0x500 }));
+		note(m, h->rdev == old ? FZ_VALID : FZ_REFUSE, true, "FILE.rdev=%#llx",
+		     (unsigned long long)h->rdev);
+		return;
+	}
+	case 8:
+		h->path_len = other_u32(m, h->path_len);
+		note(m, FZ_REFUSE, true, "FILE.path_len=%u", h->path_len);
+		return;
+	case 9:
+		RESERVED(m, h->__reserved, "FILE.__reserved");
+		return;
+	default:
+		break;
+	}
+	/* another path */
+	if (inherited) {
+		set_string(&m->im, i, sizeof(*h), &h->path_len, 0, m->c->p_alt);
+		note(m, FZ_REFUSE, true, "FILE inherited, with a path");
+		return;
+	}
+	k = below(&m->rng, P_NR);
+	set_string(&m->im, i, sizeof(*h), &h->path_len, 0, path_of(m->c, k));
+	h = REC(&m->im, i, struct ckpt_hdr_file);
+	(void)s;
+	switch (h->type) {
+	case CKPT_FILE_REG:
+		cls = k == P_FILE ? FZ_MAY :
+		      k == P_SECRET ? (m->c->uid ? FZ_REFUSE : FZ_MAY) :
+		      k == P_ROOTFILE ? (m->c->uid && (h->f_flags & O_ACCMODE) &&
+					 !(h->f_flags & O_PATH) ? FZ_REFUSE : FZ_MAY) :
+		      FZ_REFUSE;
+		break;
+	case CKPT_FILE_DIR:
+		cls = k == P_DIR ? FZ_MAY :
+		      k == P_SECRETDIR ? (m->c->uid ? FZ_REFUSE : FZ_MAY) : FZ_REFUSE;
+		if (k == P_SECRETDIR && (h->f_flags & O_PATH))
+			cls = FZ_MAY;
+		break;
+	case CKPT_FILE_CHR:
+		/* /dev/null is what most CHR records already are */
+		cls = k == P_DEV ? FZ_MAY : FZ_REFUSE;
+		break;
+	default:
+		cls = FZ_REFUSE;
+	}
+	note(m, cls, true, "FILE(type %u).path=\"%s\"", h->type, path_of(m->c, k));
+}
+
+static void mut_fdtable(struct fz_mut *m, int i)
+{
+	struct ckpt_hdr_fdtable *h = REC(&m->im, i, struct ckpt_hdr_fdtable);
+	struct ckpt_fd *e = (struct ckpt_fd *)(h + 1);
+	int nfiles = img_count(&m->im, CKPT_HDR_FILE), rl;
+	uint32_t k, lo, hi, limit = 1024;
+	const struct ckpt_hdr_rlimits *r;
+
+	rl = img_find(&m->im, CKPT_HDR_RLIMITS, 0);
+	if (rl >= 0) {
+		r = REC(&m->im, rl, struct ckpt_hdr_rlimits);
+		limit = rlim_of(r->rlim[RLIMIT_NOFILE].rlim_cur) > m->c->nr_open ?
+			m->c->nr_open : rlim_of(r->rlim[RLIMIT_NOFILE].rlim_cur);
+	}
+	if (!h->nr_fds || m->im.r[i].len != sizeof(*h) + h->nr_fds * sizeof(*e)) {
+		h->nr_fds++;
+		note(m, FZ_REFUSE, true, "FDTABLE.nr_fds=%u", h->nr_fds);
+		return;
+	}
+	k = below(&m->rng, h->nr_fds);
+	switch (below(&m->rng, 9)) {
+	case 0:
+		h->nr_fds = PICK(&m->rng, ((const uint32_t[]){ h->nr_fds + 1, h->nr_fds - 1,
+				 0, 65537, 0xffffffff }));
+		note(m, FZ_REFUSE, true, "FDTABLE.nr_fds=%u (len kept)", h->nr_fds);
+		return;
+	case 1:
+		RESERVED(m, h->__reserved, "FDTABLE.__reserved");
+		return;
+	case 2:
+		RESERVED(m, e[k].__reserved, "FDTABLE[k].__reserved");
+		return;
+	case 3:
+		e[k].flags |= 2U << below(&m->rng, 31);
+		note(m, FZ_REFUSE, true, "FDTABLE[%u].flags=%#x", k, e[k].flags);
+		return;
+	case 4:
+		e[k].flags ^= CKPT_FD_CLOEXEC;
+		note(m, FZ_VALID, true, "FDTABLE[%u] cloexec toggled", k);
+		return;
+	case 5:
+		lo = k ? e[k - 1].fd + 1 : 0;
+		hi = k + 1 < h->nr_fds ? e[k + 1].fd : limit;
+		if (chance(&m->rng, 50) && hi > lo + 1) {
+			e[k].fd = lo + below(&m->rng, hi - lo);
+			note(m, FZ_MAY, true, "FDTABLE[%u].fd=%u", k, e[k].fd);
+		} else if (k && chance(&m->rng, 50)) {
+			e[k].fd = e[k - 1].fd;
+			note(m, FZ_REFUSE, true, "FDTABLE[%u].fd=%u repeated", k, e[k].fd);
+		} else {
+			e[k].fd = PICK(&m->rng, ((const uint32_t[]){ limit, limit + 1, 65536,
+				       0x7fffffff, 0xffffffff }));
+			if (k + 1 < h->nr_fds)
+				note(m, FZ_REFUSE, true, "FDTABLE[%u].fd=%u out of order", k, e[k].fd);
+			else
+				note(m, FZ_REFUSE, false, "FDTABLE[%u].fd=%u >= RLIMIT_NOFILE",
+				     k, e[k].fd);
+		}
+		return;
+	case 6:
+		if (chance(&m->rng, 50) && nfiles) {
+			int j = img_find(&m->im, CKPT_HDR_FILE, below(&m->rng, nfiles));
+
+			e[k].objref = REC(&m->im, j, struct ckpt_hdr_file)->objref;
+			note(m, FZ_MAY, false, "FDTABLE[%u].objref=%u (another file)", k,
+			     e[k].objref);
+		} else {
+			e[k].objref = PICK(&m->rng, ((const uint32_t[]){ 0, 9999, 0xffffffff,
+					   66560, 66561 }));
+			note(m, objref_used(&m->im, e[k].objref, -1) ? FZ_MAY : FZ_REFUSE,
+			     false, "FDTABLE[%u].objref=%u", k, e[k].objref);
+		}
+		return;
+	case 7:
+		/* drop an entry, with the length */
+		memmove(&e[k], &e[k + 1], (h->nr_fds - k - 1) * sizeof(*e));
+		h->nr_fds--;
+		rec_resize(&m->im, i, sizeof(*h) + h->nr_fds * sizeof(*e));
+		note(m, FZ_MAY, true, "FDTABLE entry %u dropped", k);
+		return;
+	default: {
+		/* one more fd after the last one, sharing a file */
+		struct ckpt_fd ne = e[k];
+		uint32_t n = h->nr_fds;
+
+		ne.fd = e[n - 1].fd + 1 + below(&m->rng, 64);
+		rec_resize(&m->im, i, sizeof(*h) + (n + 1) * sizeof(*e));
+		h = REC(&m->im, i, struct ckpt_hdr_fdtable);
+		e = (struct ckpt_fd *)(h + 1);
+		e[n] = ne;
+		h->nr_fds = n + 1;
+		note(m, ne.fd >= limit ? FZ_REFUSE : FZ_MAY, false,
+		     "FDTABLE fd %u added", ne.fd);
+	}
+	}
+}
+
+#define SA_KNOWN (SA_NOCLDSTOP | SA_NOCLDWAIT | SA_SIGINFO | SA_ONSTACK | \
+		  SA_RESTART | SA_NODEFER | SA_RESETHAND | 0x800 | 0x04000000)
+
+static void mut_sighand(struct fz_mut *m, int i)
+{
+	struct ckpt_hdr_sighand *h = REC(&m->im, i, struct ckpt_hdr_sighand);
+	int s;
+	struct ckpt_sigaction *a;
+	uint64_t bit;
+
+	switch (below(&m->rng, 8)) {
+	case 0:
+		h->nr_signals = other_u32(m, h->nr_signals);
+		note(m, FZ_REFUSE, true, "SIGHAND.nr_signals=%u", h->nr_signals);
+		return;
+	case 1:
+		RESERVED(m, h->__reserved, "SIGHAND.__reserved");
+		return;
+	default:
+		break;
+	}
+	s = PICK(&m->rng, ((const int[]){ SIGKILL, SIGSTOP, SIGUSR1, SIGUSR2, SIGHUP,
+		 SIGSEGV, 35, 36, 37, SIGINT, 64 }));
+	if (chance(&m->rng, 20))
+		s = 1 + below(&m->rng, 64);
+	a = &h->action[s - 1];
+	switch (below(&m->rng, 6)) {
+	case 0:
+		if (chance(&m->rng, 50))
+			a->handler = bad_uaddr(m);
+		else
+			a->restorer = bad_uaddr(m);
+		note(m, FZ_REFUSE, true, "SIGHAND[%d] handler/restorer kernel address", s);
+		return;
+	case 1:
+		do
+			bit = 1ULL << below(&m->rng, 64);
+		while (bit & SA_KNOWN);
+		a->flags |= bit;
+		note(m, FZ_REFUSE, true, "SIGHAND[%d].flags|=%#llx", s,
+		     (unsigned long long)bit);
+		return;
+	case 2:
+		a->flags ^= PICK(&m->rng, ((const uint64_t[]){ SA_SIGINFO, SA_RESTART,
+				 SA_ONSTACK, SA_NODEFER, SA_RESETHAND, 0x04000000 }));
+		note(m, s == SIGKILL || s == SIGSTOP ? FZ_REFUSE : FZ_MAY, true,
+		     "SIGHAND[%d].flags=%#llx", s, (unsigned long long)a->flags);
+		return;
+	case 3:
+		a->handler = PICK(&m->rng, ((const uint64_t[]){ 0, 1,
+				 (uintptr_t)fz_landing, 0x1000, a->handler + 1 }));
+		note(m, (s == SIGKILL || s == SIGSTOP) && a->handler ? FZ_REFUSE : FZ_MAY,
+		     true, "SIGHAND[%d].handler=%#llx", s, (unsigned long long)a->handler);
+		return;
+	case 4:
+		a->restorer = user_addr(m, a->restorer);
+		note(m, FZ_MAY, true, "SIGHAND[%d].restorer=%#llx", s,
+		     (unsigned long long)a->restorer);
+		return;
+	default:
+		a->mask = rnd(&m->rng);
+		note(m, FZ_MAY, true, "SIGHAND[%d].mask=%#llx", s,
+		     (unsigned long long)a->mask);
+	}
+}
+
+static void mut_signal(struct fz_mut *m, int i)
+{
+	struct ckpt_hdr_signal *h = REC(&m->im, i, struct ckpt_hdr_signal);
+	struct ckpt_siginfo *si = (struct ckpt_siginfo *)(h + 1);
+	uint32_t n = h->nr_pending, k;
+	int32_t signo;
+
+	if (m->im.r[i].len != sizeof(*h) + n * sizeof(*si)) {
+		note(m, FZ_REFUSE, true, "SIGNAL already bad");
+		return;
+	}
+	k = below(&m->rng, n ?: 1);
+	switch (below(&m->rng, n ? 10 : 5)) {
+	case 0:
+		h->blocked = rnd(&m->rng);
+		note(m, FZ_MAY, true, "SIGNAL.blocked=%#llx", (unsigned long long)h->blocked);
+		return;
+	case 1:
+	case 2: {
+		const uint64_t sizes[] = { 0, 1, 2047, 2048, 65536, 1ULL << 40, ~0ULL };
+
+		switch (below(&m->rng, 3)) {
+		case 0:
+			h->sas_ss_flags = PICK(&m->rng, ((const uint32_t[]){ 0, 1, 2, 3, 4,
+					      1U << 31, (1U << 31) | 2, 0x7fffffff }));
+			break;
+		case 1:
+			h->sas_ss_size = PICK(&m->rng, sizes);
+			break;
+		default:
+			h->sas_ss_sp = chance(&m->rng, 50) ? bad_uaddr(m) :
+				       user_addr(m, h->sas_ss_sp);
+		}
+		note(m, altstack_ok(h, m->c->task_size) ? FZ_MAY : FZ_REFUSE, true,
+		     "SIGNAL altstack sp=%#llx size=%#llx flags=%#x",
+		     (unsigned long long)h->sas_ss_sp,
+		     (unsigned long long)h->sas_ss_size, h->sas_ss_flags);
+		return;
+	}
+	case 3:
+		h->nr_pending = PICK(&m->rng, ((const uint32_t[]){ n + 1, n - 1, 1025,
+				     0xffffffff }));
+		note(m, FZ_REFUSE, true, "SIGNAL.nr_pending=%u (len kept)", h->nr_pending);
+		return;
+	case 4: {
+		/* one more pending signal, with the length */
+		struct ckpt_siginfo ns = {};
+
+		signo = 1 + below(&m->rng, 64);
+		memcpy(ns.info, &signo, 4);
+		rec_resize(&m->im, i, sizeof(*h) + (n + 1) * sizeof(*si));
+		h = REC(&m->im, i, struct ckpt_hdr_signal);
+		((struct ckpt_siginfo *)(h + 1))[n] = ns;
+		h->nr_pending = n + 1;
+		note(m, FZ_MAY, true, "SIGNAL signal %d added", signo);
+		return;
+	}
+	case 5:
+		memmove(&si[k], &si[k + 1], (n - k - 1) * sizeof(*si));
+		h->nr_pending = n - 1;
+		rec_resize(&m->im, i, sizeof(*h) + (n - 1) * sizeof(*si));
+		note(m, FZ_MAY, true, "SIGNAL pending %u dropped", k);
+		return;
+	case 6:
+		si[k].flags |= 2U << below(&m->rng, 31);
+		note(m, FZ_REFUSE, true, "SIGNAL[%u].flags=%#x", k, si[k].flags);
+		return;
+	case 7:
+		RESERVED(m, si[k].__reserved, "SIGNAL[k].__reserved");
+		return;
+	case 8:
+		signo = PICK(&m->rng, ((const int32_t[]){ 0, 65, -1, 1000, 0x7fffffff }));
+		memcpy(si[k].info, &signo, 4);
+		note(m, FZ_REFUSE, true, "SIGNAL[%u].si_signo=%d", k, signo);
+		return;
+	default:
+		if (chance(&m->rng, 50)) {
+			signo = PICK(&m->rng, ((const int32_t[]){ SIGSEGV, SIGKILL, SIGSTOP,
+				     SIGCHLD, SIGUSR2, 64, SIGTERM }));
+			memcpy(si[k].info, &signo, 4);
+			note(m, FZ_MAY, true, "SIGNAL[%u].si_signo=%d", k, signo);
+		} else {
+			uint32_t off = 4 + below(&m->rng, 124);
+
+			si[k].info[off] = rnd(&m->rng);
+			note(m, FZ_MAY, true, "SIGNAL[%u].info[%u] changed", k, off);
+		}
+	}
+}
+
+static void mut_cpu(struct fz_mut *m, int i)
+{
+	struct ckpt_hdr_cpu *h = REC(&m->im, i, struct ckpt_hdr_cpu);
+	__u64 *reg;
+	uint64_t bit;
+	int k;
+
+	switch (below(&m->rng, 12)) {
+	case 0:
+	case 1:
+		/* a general purpose register (rip/cs/eflags/rsp/ss are after di) */
+		k = below(&m->rng, 16);
+		reg = k < 15 ? &h->r15 + k : &h->ax;
+		*reg = any_u64(m, *reg);
+		note(m, FZ_MAY, true, "CPU gpr %d=%#llx", k, (unsigned long long)*reg);
+		return;
+	case 2:
+		if (chance(&m->rng, 50)) {
+			h->ip = bad_uaddr(m);
+			note(m, FZ_REFUSE, true, "CPU.ip=%#llx", (unsigned long long)h->ip);
+		} else {
+			h->ip = PICK(&m->rng, ((const uint64_t[]){ h->ip + 1, h->ip + 2, 0,
+				     0x1000, (uintptr_t)fz_landing }));
+			note(m, FZ_MAY, true, "CPU.ip=%#llx", (unsigned long long)h->ip);
+		}
+		return;
+	case 3:
+		if (chance(&m->rng, 50)) {
+			h->sp = bad_uaddr(m);
+			note(m, FZ_REFUSE, true, "CPU.sp=%#llx", (unsigned long long)h->sp);
+		} else {
+			h->sp = PICK(&m->rng, ((const uint64_t[]){ h->sp + 8, h->sp - 8,
+				     h->sp - 4096, 0, 0x1000, h->sp + 1 }));
+			note(m, FZ_MAY, true, "CPU.sp=%#llx", (unsigned long long)h->sp);
+		}
+		return;
+	case 4:
+		if (chance(&m->rng, 50))
+			h->cs = PICK(&m->rng, ((const uint64_t[]){ 0x10, 0x23, 0x08, 0x18,
+				     0x2b, 0x30, 0x3b, 0, 0xffff, 0x33 | (1ULL << 32) }));
+		else
+			h->ss = PICK(&m->rng, ((const uint64_t[]){ 0x18, 0x10, 0x33, 0,
+				     0x28, 0x2b | (1ULL << 40), 0x2a }));
+		note(m, FZ_REFUSE, true, "CPU cs/ss=%#llx/%#llx", (unsigned long long)h->cs,
+		     (unsigned long long)h->ss);
+		return;
+	case 5:
+		reg = PICK(&m->rng, ((__u64 *[]){ &h->ds, &h->es, &h->fs, &h->gs }));
+		if (chance(&m->rng, 30) && (reg == &h->ds || reg == &h->es)) {
+			*reg = *reg ? 0 : 0x2b;
+			note(m, FZ_MAY, true, "CPU ds/es=%#llx", (unsigned long long)*reg);
+		} else {
+			*reg = PICK(&m->rng, ((const uint64_t[]){ 0x10, 0x18, 0x33, 0x23,
+				    0x63, 0x2b | 3ULL << 16 }));
+			if (reg == &h->fs || reg == &h->gs)
+				*reg = *reg ?: 0x2b;
+			note(m, FZ_REFUSE, true, "CPU data selector=%#llx",
+			     (unsigned long long)*reg);
+		}
+		return;
+	case 6:
+	case 7: {
+		const uint64_t user = 0x1 | 0x4 | 0x10 | 0x40 | 0x80 | 0x100 | 0x400 |
+				      0x800 | 0x10000 | 0x40000 | 0x200000;
+
+		if (chance(&m->rng, 60)) {
+			bit = PICK(&m->rng, ((const uint64_t[]){ 0x1000, 0x2000, 0x3000,
+				   0x4000, 0x20000, 0x80000, 0x100000, 0x200, 0x2, 0x8,
+				   0x20, 0x8000, 1ULL << 22, 1ULL << 32, 1ULL << 63 }));
+			h->flags ^= bit;
+			note(m, FZ_REFUSE, true, "CPU.flags^=%#llx", (unsigned long long)bit);
+		} else {
+			bit = PICK(&m->rng, ((const uint64_t[]){ 0x1, 0x4, 0x10, 0x40,
+				   0x80, 0x100, 0x400, 0x800, 0x40000, 0x200000, 0x10000 }));
+			h->flags ^= bit;
+			(void)user;
+			note(m, FZ_MAY, true, "CPU.flags^=%#llx", (unsigned long long)bit);
+		}
+		return;
+	}
+	case 8:
+	case 9:
+		reg = chance(&m->rng, 50) ? &h->fs_base : &h->gs_base;
+		if (chance(&m->rng, 50)) {
+			*reg = bad_uaddr(m);
+			note(m, FZ_REFUSE, true, "CPU fs/gs base=%#llx", (unsigned long long)*reg);
+		} else {
+			*reg = user_addr(m, *reg);
+			note(m, FZ_MAY, true, "CPU fs/gs base=%#llx", (unsigned long long)*reg);
+		}
+		return;
+	default:
+		if (chance(&m->rng, 50)) {
+			h->orig_ax = PICK(&m->rng, ((const uint64_t[]){ 465, 1000, 0x7fffffff,
+					  1ULL << 32, -2ULL, 0x40000000 }));
+			note(m, FZ_REFUSE, true, "CPU.orig_ax=%#llx",
+			     (unsigned long long)h->orig_ax);
+		} else {
+			h->orig_ax = PICK(&m->rng, ((const uint64_t[]){ -1ULL, 0, 39, 219,
+					  463, 464, 60 }));
+			note(m, FZ_MAY, true, "CPU.orig_ax=%lld", (long long)h->orig_ax);
+		}
+	}
+}
+
+/* Offsets in the XSAVE buffer (uabi layout) */
+#define XS_MXCSR	24
+#define XS_XFEATURES	512
+#define XS_XCOMP_BV	520
+#define XS_HDR_RSVD	528
+#define XS_LEGACY	512
+
+static void mut_fpu(struct fz_mut *m, int i)
+{
+	struct ckpt_hdr_fpu *h = REC(&m->im, i, struct ckpt_hdr_fpu);
+	unsigned char *xs = (unsigned char *)(h + 1);
+	uint64_t xfeat, bit;
+	uint32_t mxcsr, off;
+
+	if (h->size < 576 || m->im.r[i].len != ALIGN8(sizeof(*h) + h->size)) {
+		note(m, FZ_REFUSE, true, "FPU already bad");
+		return;
+	}
+	memcpy(&xfeat, xs + XS_XFEATURES, 8);
+	switch (below(&m->rng, 9)) {
+	case 0:
+		h->size = PICK(&m->rng, ((const uint32_t[]){ 0, 575, h->size + 64,
+			       h->size - 8, 65536, 0xffffffff }));
+		note(m, FZ_REFUSE, true, "FPU.size=%u (len kept)", h->size);
+		return;
+	case 1:
+		if (chance(&m->rng, 50)) {
+			/* a larger buffer than this CPU's */
+			uint32_t n = m->c->fpu_max + 64;
+
+			rec_resize(&m->im, i, ALIGN8(sizeof(*h) + n));
+			REC(&m->im, i, struct ckpt_hdr_fpu)->size = n;
+			note(m, FZ_REFUSE, true, "FPU.size=%u > %u", n, m->c->fpu_max);
+		} else {
+			uint32_t n = 576 + 64 * below(&m->rng, (h->size - 576) / 64 + 1);
+
+			rec_resize(&m->im, i, ALIGN8(sizeof(*h) + n));
+			REC(&m->im, i, struct ckpt_hdr_fpu)->size = n;
+			note(m, FZ_MAY, true, "FPU.size=%u (shorter)", n);
+		}
+		return;
+	case 2:
+		RESERVED(m, h->__reserved, "FPU.__reserved");
+		return;
+	case 3:
+		mxcsr = 1U << (16 + below(&m->rng, 16));
+		*(uint32_t *)(xs + XS_MXCSR) |= mxcsr;
+		note(m, xfeat & 7 ? FZ_REFUSE : FZ_MAY, true, "FPU mxcsr|=%#x", mxcsr);
+		return;
+	case 4:
+		*(uint32_t *)(xs + XS_MXCSR) ^= 1U << below(&m->rng, 16);
+		note(m, FZ_MAY, true, "FPU mxcsr low bit");
+		return;
+	case 5:
+		do
+			bit = 1ULL << below(&m->rng, 64);
+		while (bit & m->c->xcr0);
+		xfeat |= bit;
+		memcpy(xs + XS_XFEATURES, &xfeat, 8);
+		note(m, FZ_REFUSE, true, "FPU xfeatures|=%#llx", (unsigned long long)bit);
+		return;
+	case 6:
+		if (chance(&m->rng, 50)) {
+			bit = PICK(&m->rng, ((const uint64_t[]){ 1ULL << 63, 1, 0x8000000000000003ULL }));
+			memcpy(xs + XS_XCOMP_BV, &bit, 8);
+			note(m, FZ_REFUSE, true, "FPU xcomp_bv=%#llx", (unsigned long long)bit);
+		} else {
+			off = XS_HDR_RSVD + below(&m->rng, 48);
+			xs[off] |= 1 << below(&m->rng, 8);
+			note(m, FZ_REFUSE, true, "FPU xsave header reserved byte %u", off);
+		}
+		return;
+	case 7:
+		xfeat &= rnd(&m->rng);
+		memcpy(xs + XS_XFEATURES, &xfeat, 8);
+		note(m, FZ_MAY, true, "FPU xfeatures=%#llx", (unsigned long long)xfeat);
+		return;
+	default:
+		/* register contents: x87, xmm, ymm... (not mxcsr, not the header) */
+		do
+			off = below(&m->rng, h->size);
+		while ((off >= XS_MXCSR && off < XS_MXCSR + 4) ||
+		       (off >= XS_LEGACY && off < 576));
+		xs[off] = rnd(&m->rng);
+		note(m, FZ_MAY, true, "FPU byte %u", off);
+	}
+}
+
+static void mut_mm(struct fz_mut *m, int i)
+{
+	struct ckpt_hdr_mm *h = REC(&m->im, i, struct ckpt_hdr_mm);
+	uint32_t auxv_max = h->nr_auxv;	/* the checkpointing kernel's AT_VECTOR_SIZE */
+	__u64 *a;
+	enum fz_path_kind k;
+	enum fz_class cls;
+
+	if (auxv_max > CKPT_AUXV_MAX)
+		auxv_max = CKPT_AUXV_MAX;
+	switch (below(&m->rng, 10)) {
+	case 0:
+	case 1:
+		a = &h->start_code + below(&m->rng, 11);
+		*a = chance(&m->rng, 40) ? bad_uaddr(m) : user_addr(m, *a);
+		note(m, mm_ok(h, m->c->task_size, auxv_max) ? FZ_MAY : FZ_REFUSE, true,
+		     "MM layout field %d=%#llx", (int)(a - &h->start_code),
+		     (unsigned long long)*a);
+		return;
+	case 2:
+		if (chance(&m->rng, 50))
+			h->vdso = PICK(&m->rng, ((const uint64_t[]){ 0, h->vdso + FZ_PAGE,
+				       h->vdso - FZ_PAGE, 0x10000000 }));
+		else if (chance(&m->rng, 50))
+			h->vdso_size = other_u64(m, h->vdso_size);
+		else
+			h->vdso_hash = other_u64(m, h->vdso_hash);
+		note(m, FZ_REFUSE, false, "MM vdso=%#llx size=%llu hash=%#llx",
+		     (unsigned long long)h->vdso, (unsigned long long)h->vdso_size,
+		     (unsigned long long)h->vdso_hash);
+		return;
+	case 3:
+		h->nr_vmas = PICK(&m->rng, ((const uint32_t[]){ h->nr_vmas + 1,
+				  h->nr_vmas - 1, 0, 65537, 0xffffffff }));
+		note(m, FZ_REFUSE, h->nr_vmas > CKPT_MAX_VMAS, "MM.nr_vmas=%u",
+		     h->nr_vmas);
+		return;
+	case 4:
+		h->nr_auxv = PICK(&m->rng, ((const uint32_t[]){ auxv_max + 2, 1,
+				  auxv_max - 1, 64, 0xfffffffe, 0, 2 }));
+		note(m, mm_ok(h, m->c->task_size, auxv_max) ? FZ_MAY : FZ_REFUSE, true,
+		     "MM.nr_auxv=%u", h->nr_auxv);
+		return;
+	case 5:
+		h->auxv[below(&m->rng, CKPT_AUXV_MAX)] = rnd(&m->rng);
+		note(m, FZ_MAY, true, "MM auxv word");
+		return;
+	case 6:
+		RESERVED(m, h->__reserved, "MM.__reserved");
+		return;
+	case 7:
+		h->exe_len = other_u32(m, h->exe_len);
+		note(m, FZ_REFUSE, true, "MM.exe_len=%u", h->exe_len);
+		return;
+	default:
+		k = PICK(&m->rng, ((const enum fz_path_kind[]){ P_FILE, P_DIR, P_MISSING,
+			 P_RELATIVE, P_DEV, P_SECRET, P_ROOTFILE, P_EMPTY }));
+		set_string(&m->im, i, sizeof(*h), &h->exe_len, 0, path_of(m->c, k));
+		cls = k == P_FILE || k == P_ROOTFILE ? FZ_MAY :
+		      k == P_SECRET ? (m->c->uid ? FZ_REFUSE : FZ_MAY) : FZ_REFUSE;
+		note(m, cls, true, "MM.exe=\"%s\"", path_of(m->c, k));
+	}
+}
+
+static void mut_vma(struct fz_mut *m, int i)
+{
+	struct ckpt_hdr_vma *h = REC(&m->im, i, struct ckpt_hdr_vma);
+	uint64_t prev_end, next_start, len = h->end - h->start;
+	enum fz_path_kind k;
+	enum fz_class cls;
+	bool local, sys = h->type == CKPT_VMA_VDSO || h->type == CKPT_VMA_VVAR;
+	char what[128];
+
+	vma_neighbours(&m->im, i, &prev_end, &next_start);
+	switch (below(&m->rng, 9)) {
+	case 0:
+	case 1:
+		switch (below(&m->rng, 8)) {
+		case 0:
+			h->start += 1 + below(&m->rng, FZ_PAGE - 1);
+			break;
+		case 1:
+			h->end = h->start;
+			break;
+		case 2:
+			h->start = bad_uaddr(m) & ~(FZ_PAGE - 1);
+			h->end = h->start + len;
+			break;
+		case 3:
+			h->end = m->c->task_size + FZ_PAGE * (1 + below(&m->rng, 16));
+			break;
+		case 4:
+			h->start = prev_end ? prev_end - FZ_PAGE : 0;
+			break;
+		case 5:
+			h->end += FZ_PAGE * (1 + below(&m->rng, 4));
+			break;
+		case 6:
+			h->start -= FZ_PAGE * (1 + below(&m->rng, 4));
+			break;
+		default:
+			h->end -= FZ_PAGE;
+		}
+		snprintf(what, sizeof(what), "VMA(type %u) %#llx-%#llx", h->type,
+			 (unsigned long long)h->start, (unsigned long long)h->end);
+		break;
+	case 2:
+		h->pgoff = chance(&m->rng, 50) ? ~0ULL - below(&m->rng, 4) :
+			   below(&m->rng, 1 << 20);
+		snprintf(what, sizeof(what), "VMA(type %u).pgoff=%#llx", h->type,
+			 (unsigned long long)h->pgoff);
+		break;
+	case 3: {
+		uint32_t old = h->type;
+
+		h->type = other_u32(m, old) % (CKPT_VMA_MAX + 2);
+		if (h->type == old)
+			h->type = 0;
+		note(m, FZ_REFUSE, true, "VMA.type=%u", h->type);
+		return;
+	}
+	case 4:
+		if (chance(&m->rng, 50)) {
+			h->prot |= 8U << below(&m->rng, 29);
+			note(m, FZ_REFUSE, true, "VMA.prot=%#x", h->prot);
+		} else {
+			h->prot ^= 1U << below(&m->rng, 3);
+			note(m, FZ_MAY, true, "VMA(type %u).prot=%#x", h->type, h->prot);
+		}
+		return;
+	case 5:
+		h->flags ^= chance(&m->rng, 20) ? 8U << below(&m->rng, 29) :
+			    1U << below(&m->rng, 3);
+		snprintf(what, sizeof(what), "VMA(type %u).flags=%#x", h->type, h->flags);
+		break;
+	case 6:
+		h->path_len = other_u32(m, h->path_len);
+		note(m, FZ_REFUSE, true, "VMA.path_len=%u", h->path_len);
+		return;
+	default:
+		if (h->type != CKPT_VMA_FILE) {
+			set_string(&m->im, i, sizeof(*h), &h->path_len, 0, m->c->p_alt);
+			note(m, FZ_REFUSE, true, "VMA(type %u) with a path", h->type);
+			return;
+		}
+		k = below(&m->rng, P_NR);
+		set_string(&m->im, i, sizeof(*h), &h->path_len, 0, path_of(m->c, k));
+		h = REC(&m->im, i, struct ckpt_hdr_vma);
+		cls = k == P_FILE ? FZ_MAY :
+		      k == P_SECRET ? (m->c->uid ? FZ_REFUSE : FZ_MAY) :
+		      k == P_ROOTFILE ? (m->c->uid && (h->flags & CKPT_VMA_F_MAYWRITE) ?
+					 FZ_REFUSE : FZ_MAY) : FZ_REFUSE;
+		note(m, cls, true, "VMA.path=\"%s\"", path_of(m->c, k));
+		return;
+	}
+	cls = vma_rule(m, i, &local);
+	/* vdso and vvar must stay exactly where and what they were */
+	if (sys && cls == FZ_MAY)
+		cls = FZ_REFUSE, local = false;
+	note(m, cls, local, "%s", what);
+}
+
+static void mut_pages(struct fz_mut *m, int i)
+{
+	struct ckpt_hdr_pages *h = REC(&m->im, i, struct ckpt_hdr_pages);
+	uint64_t *addr = (uint64_t *)(h + 1), start, end;
+	const struct ckpt_hdr_vma *vh;
+	enum fz_class cls;
+	bool local;
+	uint32_t k;
+	int v = owning_vma(&m->im, i);
+
+	vh = REC(&m->im, v, struct ckpt_hdr_vma);
+	start = vh->start;
+	end = vh->end;
+	switch (below(&m->rng, h->nr_pages ? 6 : 3)) {
+	case 0:
+		h->nr_pages = PICK(&m->rng, ((const uint32_t[]){ h->nr_pages + 1,
+				   h->nr_pages - 1, 257, 0xffffffff, 0x80000001 }));
+		note(m, FZ_REFUSE, true, "PAGES.nr_pages=%u (len kept)", h->nr_pages);
+		return;
+	case 1:
+		RESERVED(m, h->__reserved, "PAGES.__reserved");
+		return;
+	case 2:
+		if (h->nr_pages)
+			break;
+		/* a page for a vma that cannot have one, or a page too many */
+		rec_resize(&m->im, i, sizeof(*h) + 8 + FZ_PAGE);
+		h = REC(&m->im, i, struct ckpt_hdr_pages);
+		h->nr_pages = 1;
+		*(uint64_t *)(h + 1) = start;
+		note(m, FZ_REFUSE, false, "PAGES terminator given a page");
+		return;
+	default:
+		break;
+	}
+	k = below(&m->rng, h->nr_pages);
+	switch (below(&m->rng, 3)) {
+	case 0:
+		addr[k] = PICK(&m->rng, ((const uint64_t[]){ addr[k] + 1, addr[k] + FZ_PAGE,
+			       addr[k] - FZ_PAGE, end, start - FZ_PAGE, 0, ~0ULL & ~4095ULL,
+			       addr[k] + 2048 }));
+		cls = pages_rule(m, i, &local);
+		note(m, cls, local, "PAGES.addr[%u]=%#llx in %#llx-%#llx", k,
+		     (unsigned long long)addr[k], (unsigned long long)start,
+		     (unsigned long long)end);
+		return;
+	default: {
+		unsigned char *page = (unsigned char *)(addr + h->nr_pages) + k * FZ_PAGE;
+		uint32_t off = below(&m->rng, FZ_PAGE);
+
+		page[off] ^= 1 + below(&m->rng, 255);
+		note(m, FZ_MAY, true, "PAGES page %#llx byte %u",
+		     (unsigned long long)addr[k], off);
+	}
+	}
+}
+
+static void mut_trailer(struct fz_mut *m, int i)
+{
+	struct ckpt_hdr_trailer *h = REC(&m->im, i, struct ckpt_hdr_trailer);
+
+	h->magic = other_u64(m, h->magic);
+	note(m, FZ_REFUSE, true, "TRAILER.magic=%#llx", (unsigned long long)h->magic);
+}
+
+typedef void (*fz_field_fn)(struct fz_mut *m, int i);
+
+static const fz_field_fn fz_field[CKPT_HDR_MAX] = {
+	[CKPT_HDR_HEADER] = mut_header,
+	[CKPT_HDR_TREE] = mut_tree,
+	[CKPT_HDR_TASK] = mut_task,
+	[CKPT_HDR_CREDS] = mut_creds,
+	[CKPT_HDR_RLIMITS] = mut_rlimits,
+	[CKPT_HDR_FS] = mut_fs,
+	[CKPT_HDR_FILE] = mut_file,
+	[CKPT_HDR_FDTABLE] = mut_fdtable,
+	[CKPT_HDR_SIGHAND] = mut_sighand,
+	[CKPT_HDR_SIGNAL] = mut_signal,
+	[CKPT_HDR_CPU] = mut_cpu,
+	[CKPT_HDR_FPU] = mut_fpu,
+	[CKPT_HDR_MM] = mut_mm,
+	[CKPT_HDR_VMA] = mut_vma,
+	[CKPT_HDR_PAGES] = mut_pages,
+	[CKPT_HDR_TRAILER] = mut_trailer,
+};
+
+/* A record to mutate: a type present in the image, then one of its records */
+static int pick_record(struct fz_mut *m, const bool *taken)
+{
+	uint32_t types[CKPT_HDR_MAX];
+	int nt = 0, t, i, n, tries;
+
+	for (t = 1; t < CKPT_HDR_MAX; t++)
+		if (img_count(&m->im, t))
+			types[nt++] = t;
+	for (tries = 0; tries < 50; tries++) {
+		t = types[below(&m->rng, nt)];
+		/* the bulk of the format is worth more than the header */
+		if (t == CKPT_HDR_TRAILER && chance(&m->rng, 70))
+			continue;
+		n = img_count(&m->im, t);
+		i = img_find(&m->im, t, below(&m->rng, n));
+		if (!taken || !taken[i])
+			return i;
+	}
+	return -1;
+}
+
+/* ---- structural mutations (alone in their mutant) --------------------- */
+
+static int other_shape(struct fz_mut *m)
+{
+	int s, tries;
+
+	for (tries = 0; tries < 20; tries++) {
+		s = below(&m->rng, FZ_SHAPES);
+		if (s != m->shape && m->c->usable[s])
+			return s;
+	}
+	return m->shape;
+}
+
+static void mut_structure(struct fz_mut *m)
+{
+	struct fz_img *im = &m->im;
+	int i, j, n = im->n, s;
+	bool local;
+	enum fz_class cls;
+
+	switch (below(&m->rng, 13)) {
+	case 0:		/* remove a record */
+		i = below(&m->rng, n);
+		if (im->r[i].type == CKPT_HDR_PAGES &&
+		    REC(im, i, struct ckpt_hdr_pages)->nr_pages)
+			cls = FZ_MAY;
+		else
+			cls = FZ_REFUSE;
+		note(m, cls, true, "record %d (%s) removed", i, ckpt_hdr_name(im->r[i].type));
+		img_remove(im, i);
+		if (im->r[im->n - 1].type != CKPT_HDR_TRAILER)
+			m->no_csum = true;
+		return;
+	case 1: {	/* remove a whole vma, and count one vma less */
+		int nv = img_count(im, CKPT_HDR_VMA), mm = img_find(im, CKPT_HDR_MM, 0);
+		const struct ckpt_hdr_vma *vh;
+
+		i = img_find(im, CKPT_HDR_VMA, below(&m->rng, nv));
+		vh = REC(im, i, struct ckpt_hdr_vma);
+		cls = vh->type == CKPT_VMA_VDSO || vh->type == CKPT_VMA_VVAR ?
+		      FZ_REFUSE : FZ_MAY;
+		note(m, cls, true, "vma %#llx-%#llx (type %u) removed",
+		     (unsigned long long)vh->start, (unsigned long long)vh->end, vh->type);
+		for (j = group_end(im, i) - 1; j >= i; j--)
+			img_remove(im, j);
+		REC(im, mm, struct ckpt_hdr_mm)->nr_vmas--;
+		return;
+	}
+	case 2:		/* duplicate a record */
+		i = below(&m->rng, n);
+		img_insert(im, i + 1, im->r[i].p, im->r[i].len);
+		note(m, im->r[i].type == CKPT_HDR_TRAILER ? FZ_VALID : FZ_REFUSE, true,
+		     "record %d (%s) duplicated", i, ckpt_hdr_name(im->r[i].type));
+		return;
+	case 3: {	/* swap neighbours */
+		struct fz_rec t;
+
+		i = below(&m->rng, n - 1);
+		t = im->r[i];
+		im->r[i] = im->r[i + 1];
+		im->r[i + 1] = t;
+		if (im->r[i].type == CKPT_HDR_FILE && im->r[i + 1].type == CKPT_HDR_FILE)
+			cls = FZ_MAY;
+		else if (im->r[i].type == im->r[i + 1].type &&
+			 !memcmp(im->r[i].p, im->r[i + 1].p, im->r[i].len) &&
+			 im->r[i].len == im->r[i + 1].len)
+			cls = FZ_VALID;
+		else
+			cls = FZ_REFUSE;
+		note(m, cls, true, "records %d (%s) and %d (%s) swapped", i,
+		     ckpt_hdr_name(im->r[i + 1].type), i + 1,
+		     ckpt_hdr_name(im->r[i].type));
+		return;
+	}
+	case 4:		/* a record of the same type from another image */
+	case 5: {
+		const struct fz_img *o;
+		uint32_t t;
+		int k;
+
+		s = other_shape(m);
+		o = &m->c->base[s];
+		i = pick_record(m, NULL);
+		if (i < 0)
+			i = 0;
+		t = im->r[i].type;
+		k = img_count(o, t);
+		if (!k) {
+			note(m, FZ_VALID, true, "nothing to splice");
+			return;
+		}
+		j = img_find(o, t, below(&m->rng, k));
+		free(im->r[i].p);
+		im->r[i].len = o->r[j].len;
+		im->r[i].p = fz_dup(o->r[j].p, o->r[j].len, o->r[j].len);
+		switch (t) {
+		case CKPT_HDR_CREDS: {
+			const char *why;
+
+			cls = creds_rule(m, i, &why);
+			local = true;
+			break;
+		}
+		case CKPT_HDR_RLIMITS:
+			cls = rlimits_rule(m, i, &local);
+			break;
+		case CKPT_HDR_VMA:
+			cls = vma_rule(m, i, &local);
+			if (cls == FZ_MAY && group_has_pages(im, i))
+				cls = FZ_MAY;
+			break;
+		case CKPT_HDR_PAGES:
+			cls = pages_rule(m, i, &local);
+			break;
+		case CKPT_HDR_FILE:
+			cls = objref_used(im, REC(im, i, struct ckpt_hdr_file)->objref, i) ?
+			      FZ_REFUSE : FZ_MAY;
+			local = false;
+			break;
+		default:
+			cls = FZ_MAY;
+			local = false;
+		}
+		note(m, cls, local, "record %d (%s) taken from shape %s", i,
+		     ckpt_hdr_name(t), fz_shape_name[s]);
+		return;
+	}
+	case 6: {	/* an extra FILE record from another image */
+		const struct fz_img *o;
+		int k, fdt = img_find(im, CKPT_HDR_FDTABLE, 0);
+
+		s = other_shape(m);
+		o = &m->c->base[s];
+		k = img_count(o, CKPT_HDR_FILE);
+		j = img_find(o, CKPT_HDR_FILE, below(&m->rng, k));
+		if (j < 0 || fdt < 0) {
+			note(m, FZ_VALID, true, "no FILE to add");
+			return;
+		}
+		img_insert(im, fdt, o->r[j].p, o->r[j].len);
+		cls = objref_used(im, REC(im, fdt, struct ckpt_hdr_file)->objref, fdt) ?
+		      FZ_REFUSE : FZ_MAY;
+		note(m, cls, false, "FILE record from shape %s added", fz_shape_name[s]);
+		return;
+	}
+	case 7: {	/* two FILE records trade objrefs */
+		int k = img_count(im, CKPT_HDR_FILE);
+		struct ckpt_hdr_file *a, *b;
+		uint32_t t;
+
+		if (k < 2) {
+			note(m, FZ_VALID, true, "fewer than two FILE records");
+			return;
+		}
+		a = REC(im, img_find(im, CKPT_HDR_FILE, below(&m->rng, k)), struct ckpt_hdr_file);
+		b = REC(im, img_find(im, CKPT_HDR_FILE, below(&m->rng, k)), struct ckpt_hdr_file);
+		t = a->objref;
+		a->objref = b->objref;
+		b->objref = t;
+		note(m, a == b ? FZ_VALID : FZ_MAY, true, "FILE objrefs %u and %u traded",
+		     a->objref, b->objref);
+		return;
+	}
+	case 8: {	/* a record length */
+		uint32_t min, max, len;
+
+		i = below(&m->rng, n);
+		ckpt_hdr_len_bounds(im->r[i].type, &min, &max);
+		len = PICK(&m->rng, ((const uint32_t[]){ 0, 4, 8, 12, im->r[i].len + 8,
+			   im->r[i].len - 8, im->r[i].len + 4, im->r[i].len * 2,
+			   max + 8, min - 8, 0xfffffff8, 0x80000000 }));
+		if (len == im->r[i].len)
+			len += 16;
+		((struct ckpt_hdr *)im->r[i].p)->len = len;
+		note(m, im->r[i].type == CKPT_HDR_FS ? FZ_MAY : FZ_REFUSE, true,
+		     "record %d (%s) len=%u instead of %u", i,
+		     ckpt_hdr_name(im->r[i].type), len, im->r[i].len);
+		if (im->r[i].type == CKPT_HDR_TRAILER)
+			m->no_csum = true;
+		return;
+	}
+	case 9: {	/* a record type */
+		uint32_t t;
+
+		i = below(&m->rng, n);
+		t = PICK(&m->rng, ((const uint32_t[]){ 0, CKPT_HDR_MAX, 0xffffffff, 1, 7,
+			 14, 15, 16, 0x10000 + im->r[i].type }));
+		if (t == im->r[i].type)
+			t = 0;
+		((struct ckpt_hdr *)im->r[i].p)->type = t;
+		note(m, FZ_REFUSE, true, "record %d (%s) type=%u", i,
+		     ckpt_hdr_name(im->r[i].type), t);
+		if (im->r[i].type == CKPT_HDR_TRAILER)
+			m->no_csum = true;
+		return;
+	}
+	case 10: {	/* cut short */
+		size_t len = 0;
+
+		for (i = 0; i < n; i++)
+			len += im->r[i].len;
+		m->truncate = 1 + below(&m->rng, len - 1);
+		if (chance(&m->rng, 30))
+			m->truncate = len - 1 - below(&m->rng, 64);
+		note(m, FZ_REFUSE, true, "truncated to %zu of %zu bytes", m->truncate, len);
+		return;
+	}
+	case 11:	/* bytes after the image */
+		m->append = 1 + below(&m->rng, 8192);
+		note(m, FZ_VALID, true, "%zu bytes after the trailer", m->append);
+		return;
+	default: {	/* a bit flipped anywhere, checksum left alone */
+		struct fz_rec *r;
+
+		i = below(&m->rng, n);
+		r = &im->r[i];
+		j = below(&m->rng, r->len);
+		r->p[j] ^= 1 << below(&m->rng, 8);
+		if (j < 8)
+			r->type = ((struct ckpt_hdr *)r->p)->type;
+		m->no_csum = true;
+		note(m, FZ_REFUSE, true, "bit flipped in record %d (%s) byte %d, bad checksum",
+		     i, ckpt_hdr_name(r->type), j);
+	}
+	}
+}
+
+/* A few random bytes in a record, checksum fixed: no rule to predict */
+static void mut_bytes(struct fz_mut *m)
+{
+	int i = pick_record(m, NULL), k, n = 1 + below(&m->rng, 4);
+	struct fz_rec *r;
+
+	if (i < 0)
+		return;
+	r = &m->im.r[i];
+	for (k = 0; k < n; k++)
+		r->p[sizeof(struct ckpt_hdr) +
+		     below(&m->rng, r->len - sizeof(struct ckpt_hdr))] = rnd(&m->rng);
+	note(m, FZ_MAY, true, "%d random bytes in record %d (%s)", n, i,
+	     ckpt_hdr_name(r->type));
+}
+
+/* Draw mutant @idx of the campaign from the seed alone */
+static void fz_make_mutant(struct fz_campaign *c, long idx, struct fz_mut *m)
+{
+	bool taken[4096] = {};
+	int k, n, i, kind;
+
+	memset(m, 0, sizeof(*m));
+	m->c = c;
+	m->rng.s = fz_mix(c->seed ^ fz_mix(idx * 2 + (c->uid != 0)));
+	do
+		m->shape = below(&m->rng, FZ_SHAPES);
+	while (!c->usable[m->shape]);
+	img_copy(&m->im, &c->base[m->shape]);
+
+	kind = below(&m->rng, 100);
+	if (idx == 0 || kind < 1) {
+		note(m, FZ_VALID, true, "unchanged");
+	} else if (kind < 20) {
+		mut_structure(m);
+	} else if (kind < 25) {
+		mut_bytes(m);
+	} else {
+		n = kind < 85 ? 1 : 2 + below(&m->rng, 2);
+		for (k = 0; k < n; k++) {
+			i = pick_record(m, taken);
+			if (i < 0)
+				break;
+			if (i < (int)sizeof(taken))
+				taken[i] = true;
+			fz_field[m->im.r[i].type](m, i);
+		}
+	}
+}
+
+/* ---- running one image ------------------------------------------------- */
+
+struct fz_rargs {
+	const char *img, *log;
+	int uid;
+};
+
+/* B: restart from the mutant; never returns */
+static void fz_restarter(void *arg)
+{
+	const struct fz_rargs *a = arg;
+	long ret;
+	int fd;
+
+	if (a->uid) {
+		if (ck_drop_privs(a->uid) ||
+		    prctl(PR_SET_NO_NEW_PRIVS, 1, 0, 0, 0)) {
+			ck_report("SETUP-ERROR drop privileges %d", errno);
+			_exit(FZ_EXIT_SETUP);
+		}
+	}
+	fd = open(a->img, O_RDONLY);
+	if (fd < 0 || ck_move_fd(fd, CK_RIMG_FD) != CK_RIMG_FD) {
+		ck_report("SETUP-ERROR open %s %d", a->img, errno);
+		_exit(FZ_EXIT_SETUP);
+	}
+	fd = open(a->log, O_WRONLY | O_APPEND);
+	if (fd < 0 || ck_move_fd(fd, CK_RLOG_FD) != CK_RLOG_FD) {
+		ck_report("SETUP-ERROR open %s %d", a->log, errno);
+		_exit(FZ_EXIT_SETUP);
+	}
+	ret = sys_restart(0, CK_RIMG_FD, RESTART_TASKSELF, CK_RLOG_FD);
+	ck_report("RESTART-ERROR %d ret=%ld", errno, ret);
+	_exit(CK_EXIT_RESTART_ERR);
+}
+
+struct fz_result {
+	int status;		/* wait status; -1: we had to kill it */
+	bool resumed, landed;
+	int ok;
+	long err;		/* errno restart() returned, or -1 */
+	bool setup_error;
+	bool stuck;		/* still inside restart() when its time was up */
+	bool unkillable;
+	char state[96];		/* where it was when its time was up */
+	char creds[256];	/* what was wrong with its credentials */
+};
+
+static long fz_ms_since(const struct timespec *t0)
+{
+	struct timespec now;
+
+	clock_gettime(CLOCK_MONOTONIC, &now);
+	return (now.tv_sec - t0->tv_sec) * 1000 +
+	       (now.tv_nsec - t0->tv_nsec) / 1000000;
+}
+
+static unsigned long long fz_status_field(const char *buf, const char *name,
+					  int base, int nth)
+{
+	const char *p = strstr(buf, name);
+	unsigned long long v = 0;
+	int k;
+
+	if (!p)
+		return ~0ULL;
+	p += strlen(name);
+	for (k = 0; k <= nth; k++) {
+		char *end;
+
+		v = strtoull(p, &end, base);
+		if (end == p)
+			return ~0ULL;
+		p = end;
+	}
+	return v;
+}
+
+/* The restored program's credentials must be the unprivileged restarter's */
+static void fz_check_status(struct fz_campaign *c, pid_t pid, struct fz_result *r)
+{
+	static const char *const caps[] = { "CapInh:", "CapPrm:", "CapEff:", "CapAmb:" };
+	char path[64], buf[4096], *g;
+	size_t n = 0;
+	int k;
+
+	snprintf(path, sizeof(path), "/proc/%d/status", pid);
+	if (ck_read_file(path, buf, sizeof(buf)) <= 0)
+		return;
+	for (k = 0; k < 4; k++) {
+		unsigned long long u = fz_status_field(buf, "\nUid:", 10, k);
+		unsigned long long gg = fz_status_field(buf, "\nGid:", 10, k);
+
+		if (u != (unsigned)c->uid || gg != (unsigned)c->uid)
+			n += snprintf(r->creds + n, sizeof(r->creds) - n,
+				      "uid/gid[%d]=%llu/%llu ", k, u, gg);
+	}
+	for (k = 0; k < 4 && n < sizeof(r->creds); k++)
+		if (fz_status_field(buf, caps[k], 16, 0))
+			n += snprintf(r->creds + n, sizeof(r->creds) - n, "%s%llx ",
+				      caps[k], fz_status_field(buf, caps[k], 16, 0));
+	if (n < sizeof(r->creds) &&
+	    fz_status_field(buf, "CapBnd:", 16, 0) & ~c->bset)
+		n += snprintf(r->creds + n, sizeof(r->creds) - n, "CapBnd:%llx ",
+			      fz_status_field(buf, "CapBnd:", 16, 0));
+	g = strstr(buf, "\nGroups:");
+	if (g && n < sizeof(r->creds)) {
+		g += 8;
+		while (*g == ' ' || *g == '\t')
+			g++;
+		if (*g != '\n')
+			n += snprintf(r->creds + n, sizeof(r->creds) - n, "groups ");
+	}
+	if (n < sizeof(r->creds) && fz_status_field(buf, "NoNewPrivs:", 10, 0) != 1)
+		snprintf(r->creds + n, sizeof(r->creds) - n, "no_new_privs dropped");
+}
+
+static void fz_run(struct fz_campaign *c, const unsigned char *img, size_t len,
+		   struct fz_result *r)
+{
+	struct fz_rargs a = { .img = c->mutant, .log = c->log, .uid = c->uid };
+	struct timespec t0;
+	int go[2], pidfd, fd, status = 0;
+	struct ck_fdmap map;
+	long left;
+	pid_t pid;
+
+	memset(r, 0, sizeof(*r));
+	r->err = -1;
+	fd = open(c->mutant, O_WRONLY | O_CREAT | O_TRUNC, 0644);
+	if (fd < 0 || write(fd, img, len) != (ssize_t)len)
+		abort();
+	close(fd);
+	fd = open(c->log, O_WRONLY | O_TRUNC);
+	if (fd >= 0)
+		close(fd);
+	if (pipe2(go, O_CLOEXEC))
+		abort();
+	map.src = go[0];
+	map.dst = FZ_GO_FD;
+	ck.len = 0;
+	ck.buf[0] = '\0';
+	pid = ck_spawn(&map, 1, fz_restarter, &a);
+	close(go[0]);
+	if (pid < 0)
+		abort();
+	pidfd = syscall(__NR_pidfd_open, pid, 0);
+	clock_gettime(CLOCK_MONOTONIC, &t0);
+	for (;;) {
+		struct pollfd p[2] = {
+			{ .fd = pidfd, .events = POLLIN },
+			{ .fd = ck.report_r, .events = POLLIN },
+		};
+
+		left = FZ_TIMEOUT_MS - fz_ms_since(&t0);
+		if (left <= 0)
+			break;
+		poll(p, 2, left);
+		ck_drain();
+		if (!r->resumed && strstr(ck.buf, "RESUMED ")) {
+			r->resumed = true;
+			if (c->uid)
+				fz_check_status(c, pid, r);
+			close(go[1]);
+			go[1] = -1;
+		}
+		if (p[0].revents)
+			break;
+	}
+	if (left <= 0) {
+		char path[64], sc[64] = "", st[256] = "", *s;
+
+		snprintf(path, sizeof(path), "/proc/%d/syscall", pid);
+		ck_read_file(path, sc, sizeof(sc));
+		snprintf(path, sizeof(path), "/proc/%d/stat", pid);
+		ck_read_file(path, st, sizeof(st));
+		s = strrchr(st, ')');
+		snprintf(r->state, sizeof(r->state), "state %c, syscall %.40s",
+			 s && s[1] ? s[2] : '?', sc);
+		/* a stopped restored program may sit in the restart return path */
+		r->stuck = !r->resumed && !strncmp(sc, "464 ", 4) &&
+			   !(s && s[1] && s[2] == 'T');
+		kill(pid, SIGKILL);
+		clock_gettime(CLOCK_MONOTONIC, &t0);
+		while (fz_ms_since(&t0) < FZ_KILL_MS) {
+			struct pollfd p = { .fd = pidfd, .events = POLLIN };
+
+			if (poll(&p, 1, 100) > 0)
+				break;
+		}
+		if (waitpid(pid, &status, WNOHANG) != pid) {
+			r->unkillable = true;
+			r->status = -1;
+			goto out;
+		}
+		r->status = -1;
+	} else {
+		waitpid(pid, &status, 0);
+		r->status = status;
+	}
+out:
+	if (go[1] >= 0)
+		close(go[1]);
+	if (pidfd >= 0)
+		close(pidfd);
+	ck_drain();
+	r->landed = strstr(ck.buf, "LANDED") != NULL;
+	if (r->resumed) {
+		const char *p = strstr(ck.buf, "RESUMED ");
+
+		r->ok = p && strstr(p, "ok=1") && strstr(p, "ok=1") < strchr(p, '\n');
+	}
+	if (ck_line_int("RESTART-ERROR ", &r->err) || r->status == -1 ||
+	    !WIFEXITED(r->status) || WEXITSTATUS(r->status) != CK_EXIT_RESTART_ERR)
+		r->err = -1;
+	r->setup_error = ck_line("SETUP-ERROR ") != NULL;
+}
+
+/* A value in a log line that looks like a kernel address must come from the image */
+static bool fz_log_leaks(const unsigned char *img, size_t len, const char *log,
+			 char *what, size_t wlen)
+{
+	const char *p = log;
+
+	while ((p = strstr(p, "ffff"))) {
+		unsigned long long v;
+		const char *q = p;
+		size_t digits = 0, k;
+		bool found = false;
+
+		while (q > log && isxdigit((unsigned char)q[-1]))
+			q--;
+		while (isxdigit((unsigned char)q[digits]))
+			digits++;
+		p = q + digits;
+		if (digits < 12 || digits > 16)
+			continue;
+		v = strtoull(q, NULL, 16);
+		if (v < 0xffff800000000000ULL)
+			continue;
+		for (k = 0; k + 8 <= len && !found; k++)
+			found = !memcmp(img + k, &v, 8);
+		if (!found) {
+			snprintf(what, wlen, "%.*s", (int)digits, q);
+			return true;
+		}
+	}
+	return false;
+}
+
+/* ---- the campaign driver ----------------------------------------------- */
+
+static const char *fz_outcome(const struct fz_result *r)
+{
+	static char s[160];
+
+	if (r->unkillable)
+		snprintf(s, sizeof(s), "did not die of SIGKILL (%s)", r->state);
+	else if (r->stuck)
+		snprintf(s, sizeof(s), "hung inside restart() (%s)", r->state);
+	else if (r->setup_error)
+		snprintf(s, sizeof(s), "restarter could not set up");
+	else if (r->err >= 0)
+		snprintf(s, sizeof(s), "restart() returned %s",
+			 strerrorname_np(r->err) ?: "?");
+	else if (r->resumed)
+		snprintf(s, sizeof(s), "resumed (ok=%d), then %s", r->ok,
+			 ck_status_str(r->status));
+	else
+		snprintf(s, sizeof(s), "%s", ck_status_str(r->status));
+	return s;
+}
+
+/* Is the outcome allowed for @cls? On no, *why says what was wrong. */
+static bool fz_judge(struct fz_campaign *c, enum fz_class cls,
+		     const struct fz_result *r, const char **why)
+{
+	bool sigkilled = r->status != -1 && WIFSIGNALED(r->status) &&
+			 WTERMSIG(r->status) == SIGKILL;
+	bool ran;
+
+	*why = NULL;
+	if (r->unkillable)
+		return *why = "unkillable", false;
+	if (r->stuck)
+		return *why = "hang in the kernel", false;
+	if (r->setup_error)
+		return *why = "restarter setup failed", false;
+	if (r->creds[0])
+		return *why = "restored program has credentials the restarter has not", false;
+	if (r->err >= 0) {
+		if (r->err == 0 || r->err > 133)
+			return *why = "errno outside the user range", false;
+		if (cls == FZ_VALID)
+			return *why = "a valid image was refused", false;
+		return true;
+	}
+	if (sigkilled && !r->resumed && !r->landed)
+		return cls == FZ_VALID ? (*why = "a valid image was killed", false) : true;
+	/* anything else means user code ran in the restored program */
+	ran = true;
+	if (cls == FZ_REFUSE && ran)
+		return *why = "an image that must be refused was restored", false;
+	if (cls == FZ_VALID && !(r->resumed && r->ok &&
+				 r->status != -1 && WIFEXITED(r->status) &&
+				 WEXITSTATUS(r->status) == CK_EXIT_RESUMED))
+		return *why = "a valid image did not resume intact", false;
+	if (r->status == -1)
+		c->n_userloop++;
+	return true;
+}
+
+static void fz_account(struct fz_campaign *c, enum fz_class cls,
+		       const struct fz_result *r, const struct fz_mut *m,
+		       const char *log)
+{
+	c->n_class[cls]++;
+	if (r->err > 0 && r->err < 134) {
+		c->n_refused[cls]++;
+		c->errnos[r->err]++;
+		if (!log[0] && r->err != ENOMEM) {
+			if (c->n_silent < 4)
+				snprintf(c->silent[c->n_silent], sizeof(c->silent[0]),
+					 "%s: %.150s", strerrorname_np(r->err) ?: "?",
+					 m->desc);
+			c->n_silent++;
+		}
+	} else if (r->resumed || r->landed) {
+		c->n_resumed[cls]++;
+	} else if (r->status != -1 && WIFSIGNALED(r->status) &&
+		   WTERMSIG(r->status) == SIGKILL) {
+		c->n_killed[cls]++;
+	} else {
+		c->n_ran[cls]++;
+	}
+}
+
+static void fz_failure(struct __test_metadata *_metadata, struct fz_campaign *c,
+		       long idx, const struct fz_mut *m, enum fz_class cls,
+		       const struct fz_result *r, const char *why, const char *log)
+{
+	char *line, *save;
+
+	c->failures++;
+	if (c->failures > FZ_MAX_DETAILS) {
+		if (c->failures == FZ_MAX_DETAILS + 1)
+			TH_LOG("more failures: only counted from here on");
+		return;
+	}
+	TH_LOG("FAILURE seed=%llu campaign=%s mutant=%ld shape=%s: %s",
+	       (unsigned long long)c->seed, c->name, idx, fz_shape_name[m->shape], why);
+	TH_LOG("  replay: CKPT_FUZZ_SEED=%llu CKPT_FUZZ_ONLY=%ld fuzz_test -t %s",
+	       (unsigned long long)c->seed, idx,
+	       c->uid ? "unprivileged_campaign" : "root_campaign");
+	TH_LOG("  mutation [%s]: %s", fz_class_name[cls], m->desc);
+	TH_LOG("  outcome: %s", fz_outcome(r));
+	if (r->creds[0])
+		TH_LOG("  credentials: %s", r->creds);
+	if (log[0])
+		TH_LOG("  logfd: %.600s", log);
+	for (line = strtok_r(ck.buf, "\n", &save); line;
+	     line = strtok_r(NULL, "\n", &save))
+		TH_LOG("  reported: %.200s", line);
+}
+
+static void fz_one(struct __test_metadata *_metadata, struct fz_campaign *c,
+		   long idx)
+{
+	struct ckpt_image raw;
+	struct fz_result r;
+	struct fz_mut m;
+	enum fz_class cls;
+	char log[4096], leak[32];
+	struct timespec t0;
+	const char *why;
+	size_t len;
+	unsigned char *buf;
+
+	clock_gettime(CLOCK_MONOTONIC, &t0);
+	fz_make_mutant(c, idx, &m);
+	cls = mut_class(&m);
+	buf = img_build(&m.im, m.append, &len);
+	raw.data = buf;
+	raw.len = len;
+	if (!m.no_csum && !m.truncate)
+		ckpt_image_fix_csum(&raw);
+	if (m.append) {
+		struct fz_rng g = m.rng;
+		size_t k;
+
+		for (k = 0; k < m.append; k++)
+			buf[len + k] = rnd(&g);
+		len += m.append;
+	}
+	if (m.truncate && m.truncate < len)
+		len = m.truncate;
+	if (c->verbose)
+		printf("# %s %ld %s [%s]: %s\n", c->name, idx, fz_shape_name[m.shape],
+		       fz_class_name[cls], m.desc);
+
+	fz_run(c, buf, len, &r);
+	if (ck_read_file(c->log, log, sizeof(log)) < 0)
+		log[0] = '\0';
+	if (c->verbose)
+		printf("#   -> %s%s%.200s (%ld ms)\n", fz_outcome(&r), log[0] ? "; log: " : "",
+		       log, fz_ms_since(&t0));
+	if (!fz_judge(c, cls, &r, &why))
+		fz_failure(_metadata, c, idx, &m, cls, &r, why, log);
+	else if (fz_log_leaks(buf, len, log, leak, sizeof(leak)))
+		fz_failure(_metadata, c, idx, &m, cls, &r,
+			   "log line shows a kernel address that is not in the image",
+			   log);
+	fz_account(c, cls, &r, &m, log);
+	free(buf);
+	img_free(&m.im);
+}
+
+static uint64_t fz_xcr0(void)
+{
+	uint32_t eax, edx;
+
+	__asm__ volatile("xgetbv" : "=a"(eax), "=d"(edx) : "c"(0));
+	return ((uint64_t)edx << 32) | eax;
+}
+
+static void fz_campaign_init(struct __test_metadata *_metadata,
+			     struct fz_campaign *c, int uid)
+{
+	const char *e;
+	char buf[64];
+	void *p;
+	int k, fd;
+
+	memset(c, 0, sizeof(*c));
+	c->uid = uid;
+	c->name = uid ? "unpriv" : "root";
+	e = getenv("CKPT_FUZZ_SEED");
+	c->seed = e ? strtoull(e, NULL, 0) : 1;
+	e = getenv("CKPT_FUZZ_ITER");
+	c->iters = (e ? strtol(e, NULL, 0) : FZ_DEFAULT_ITER);
+	c->iters = uid ? c->iters / 2 : c->iters - c->iters / 2;
+	e = getenv("CKPT_FUZZ_ONLY");
+	c->only = e ? strtol(e, NULL, 0) : -1;
+	e = getenv("CKPT_FUZZ_VERBOSE");
+	c->verbose = e && *e && *e != '0';
+
+	/* TASK_SIZE: 47 bits, or 56 with 5-level paging */
+	c->task_size = 0x7ffffffff000ULL;
+	p = mmap((void *)(1UL << 50), FZ_PAGE, PROT_NONE,
+		 MAP_PRIVATE | MAP_ANONYMOUS | MAP_FIXED_NOREPLACE, -1, 0);
+	if (p == (void *)(1UL << 50)) {
+		c->task_size = (1ULL << 56) - FZ_PAGE;
+		munmap(p, FZ_PAGE);
+	}
+	c->xcr0 = fz_xcr0();
+	for (k = 0; k < RLIM_NLIMITS; k++)
+		getrlimit(k, &c->rlim[k]);
+	c->nr_open = 1 << 20;
+	if (ck_read_file("/proc/sys/fs/nr_open", buf, sizeof(buf)) > 0)
+		c->nr_open = strtoul(buf, NULL, 10);
+	c->bset = 0;
+	for (k = 0; k <= CAP_LAST_CAP; k++)
+		if (prctl(PR_CAPBSET_READ, k, 0, 0, 0) == 1)
+			c->bset |= 1ULL << k;
+
+	snprintf(c->mutant, sizeof(c->mutant), "%s/mutant-%s", ck.dir, c->name);
+	snprintf(c->log, sizeof(c->log), "%s/mutant-%s.log", ck.dir, c->name);
+	ASSERT_EQ(0, ck_touch(c->log, 0666));
+	snprintf(c->p_alt, sizeof(c->p_alt), "%s/alt", ck.dir);
+	snprintf(c->p_dir, sizeof(c->p_dir), "%s/altdir", ck.dir);
+	snprintf(c->p_secret, sizeof(c->p_secret), "%s/secret", ck.dir);
+	snprintf(c->p_secretdir, sizeof(c->p_secretdir), "%s/secretdir", ck.dir);
+	snprintf(c->p_rootfile, sizeof(c->p_rootfile), "%s/rootfile", ck.dir);
+	snprintf(c->p_missing, sizeof(c->p_missing), "%s/missing/file", ck.dir);
+	fd = fz_make_file(c->p_alt, 4, 77);
+	ASSERT_LE(0, fd);
+	fchmod(fd, 0666);
+	close(fd);
+	mkdir(c->p_dir, 0777);
+	chmod(c->p_dir, 0777);
+	fd = fz_make_file(c->p_secret, 2, 78);
+	ASSERT_LE(0, fd);
+	fchmod(fd, 0600);
+	close(fd);
+	mkdir(c->p_secretdir, 0700);
+	fd = fz_make_file(c->p_rootfile, 2, 79);
+	ASSERT_LE(0, fd);
+	fchmod(fd, 0644);
+	close(fd);
+}
+
+/* Take the images, check that each one restores as it is */
+static void fz_take_images(struct __test_metadata *_metadata, struct fz_campaign *c)
+{
+	struct fz_body_arg arg;
+	struct ckpt_image raw;
+	struct fz_result r;
+	int s, go[2], fpu;
+	struct ck_fdmap map;
+	char err[256], log[2048];
+	const char *why;
+
+	for (s = 0; s < FZ_SHAPES; s++) {
+		memset(&arg, 0, sizeof(arg));
+		arg.shape = s;
+		arg.uid = c->uid;
+		snprintf(arg.path, sizeof(arg.path), "%s/image-%s-%s", ck.dir, c->name,
+			 fz_shape_name[s]);
+		ASSERT_EQ(0, pipe2(go, O_CLOEXEC));
+		map.src = go[0];
+		map.dst = FZ_GO_FD;
+		ck_checkpoint_child(_metadata, &map, 1, fz_body, &arg);
+		close(go[0]);
+		close(go[1]);
+		ASSERT_EQ(0, ckpt_image_load(arg.path, &raw));
+		if (ckpt_image_verify(&raw, err, sizeof(err)) ||
+		    img_parse(&raw, &c->base[s], err, sizeof(err))) {
+			TH_LOG("shape %s: the image does not verify: %s",
+			       fz_shape_name[s], err);
+			EXPECT_TRUE(0);
+			ckpt_image_free(&raw);
+			continue;
+		}
+		/* the image as it is must restore */
+		fz_run(c, raw.data, raw.len, &r);
+		if (ck_read_file(c->log, log, sizeof(log)) < 0)
+			log[0] = '\0';
+		if (!fz_judge(c, FZ_VALID, &r, &why)) {
+			TH_LOG("shape %s: the unchanged image: %s: %s", fz_shape_name[s],
+			       why, fz_outcome(&r));
+			if (log[0])
+				TH_LOG("  logfd: %s", log);
+			ck_dump(_metadata, "restored", r.status);
+			EXPECT_TRUE(0);
+			ckpt_image_free(&raw);
+			continue;
+		}
+		c->usable[s] = true;
+		c->nshapes++;
+		fpu = img_find(&c->base[s], CKPT_HDR_FPU, 0);
+		if (fpu >= 0)
+			c->fpu_max = REC(&c->base[s], fpu, struct ckpt_hdr_fpu)->size;
+		ckpt_image_free(&raw);
+	}
+}
+
+static void fz_campaign(struct __test_metadata *_metadata, int uid)
+{
+	struct fz_campaign *c = calloc(1, sizeof(*c));
+	struct timespec t0;
+	long i, k;
+
+	ASSERT_NE(NULL, c);
+	fz_campaign_init(_metadata, c, uid);
+	clock_gettime(CLOCK_MONOTONIC, &t0);
+	fz_take_images(_metadata, c);
+	ASSERT_LT(0, c->nshapes) TH_LOG("no shape restores: nothing to fuzz");
+	TH_LOG("%s campaign: seed %llu, %ld mutants of %d shapes (images and baseline: %ld ms)",
+	       c->name, (unsigned long long)c->seed, c->only >= 0 ? 1 : c->iters,
+	       c->nshapes, fz_ms_since(&t0));
+	clock_gettime(CLOCK_MONOTONIC, &t0);
+	for (i = 0; i < c->iters || (c->only >= 0 && i == 0); i++) {
+		if (c->only >= 0) {
+			fz_one(_metadata, c, c->only);
+			break;
+		}
+		fz_one(_metadata, c, i);
+		if (i && i % 500 == 0)
+			TH_LOG("%s: %ld mutants, %ld ms", c->name, i, fz_ms_since(&t0));
+	}
+	TH_LOG("%s: done in %ld ms; %d failures", c->name, fz_ms_since(&t0), c->failures);
+	for (k = 0; k < 3; k++)
+		TH_LOG("  %-6s %5ld: refused %ld, killed %ld, resumed %ld, ran and died %ld",
+		       fz_class_name[k], c->n_class[k], c->n_refused[k], c->n_killed[k],
+		       c->n_resumed[k], c->n_ran[k]);
+	TH_LOG("  restored programs that ran until their time was up: %ld", c->n_userloop);
+	{
+		char line[512];
+		size_t n = 0;
+
+		for (k = 1; k < 134; k++)
+			if (c->errnos[k] && n < sizeof(line))
+				n += snprintf(line + n, sizeof(line) - n, " %s:%ld",
+					      strerrorname_np(k) ?: "?", c->errnos[k]);
+		TH_LOG("  errnos:%s", line);
+	}
+	if (c->n_silent) {
+		TH_LOG("  refusals without a log line: %ld, e.g.", c->n_silent);
+		for (k = 0; k < 4 && k < c->n_silent; k++)
+			TH_LOG("    %s", c->silent[k]);
+	}
+	EXPECT_EQ(0, c->failures);
+	for (k = 0; k < FZ_SHAPES; k++)
+		img_free(&c->base[k]);
+	free(c);
+}
+
+FIXTURE(fuzz) {
+	int unused;
+};
+
+FIXTURE_SETUP(fuzz)
+{
+	ck_setup(_metadata);
+}
+
+FIXTURE_TEARDOWN(fuzz)
+{
+	ck_cleanup();
+}
+
+/* root restarts mutants of root's images */
+TEST_F_TIMEOUT(fuzz, root_campaign, 7200)
+{
+	fz_campaign(_metadata, 0);
+}
+
+/* uid 65534 restarts mutants of its own images; credentials checked */
+TEST_F_TIMEOUT(fuzz, unprivileged_campaign, 7200)
+{
+	fz_campaign(_metadata, CK_UNPRIV_UID);
+}
+
+TEST_HARNESS_MAIN
