@@ -53,21 +53,38 @@ struct ckpt_fd_ent {
  * @buf: PATH_MAX bytes
  * @what: for the log line ("fd 3", "cwd", ...)
  *
- * Returns the path inside @buf, or an ERR_PTR: -EOPNOTSUPP for a deleted
- * or unreachable file, which cannot be reopened by path.
+ * The path is absolute from the root of the mount namespace, not from a
+ * chroot, and it must lead back to the same inode: that rules out deleted
+ * files, memfds and other files without a name, which cannot be reopened
+ * by path.
+ *
+ * Returns the path inside @buf, or ERR_PTR(-EOPNOTSUPP) with a log line.
  */
-static char *ckpt_file_path(struct ckpt_ctx *ctx, const struct path *path,
-			    char *buf, const char *what)
+char *ckpt_file_path(struct ckpt_ctx *ctx, const struct path *path,
+		     char *buf, const char *what)
 {
-	char *p = d_path(path, buf, PATH_MAX);
+	struct path found;
+	char *p;
+	bool same;
 
-	if (IS_ERR(p)) {
-		ckpt_log(ctx, -EOPNOTSUPP, "%s: path too long", what);
+	p = d_absolute_path(path, buf, PATH_MAX);
+	if (IS_ERR(p) || *p != '/' || d_unlinked(path->dentry)) {
+		char *name = d_path(path, buf, PATH_MAX);
+
+		ckpt_log(ctx, -EOPNOTSUPP, "%s: %s is deleted or unreachable",
+			 what, IS_ERR(name) ? "the file" : name);
 		return ERR_PTR(-EOPNOTSUPP);
 	}
-	if (*p != '/' || d_unlinked(path->dentry)) {
+	if (kern_path(p, 0, &found)) {
+		same = false;
+	} else {
+		same = d_backing_inode(found.dentry) ==
+		       d_backing_inode(path->dentry);
+		path_put(&found);
+	}
+	if (!same) {
 		ckpt_log(ctx, -EOPNOTSUPP,
-			 "%s: %s is deleted or unreachable", what, p);
+			 "%s: %s cannot be reopened by its path", what, p);
 		return ERR_PTR(-EOPNOTSUPP);
 	}
 	return p;
@@ -125,9 +142,10 @@ int checkpoint_fs(struct ckpt_ctx *ctx, struct task_struct *t)
  * restore_fs() - read the FS record and look up root and cwd
  * @ctx: restart context
  *
- * The root is looked up from the restarter's root; changing root needs
- * CAP_SYS_CHROOT like chroot(). The cwd is looked up inside that root and
- * needs search permission like chdir().
+ * Paths are absolute from the root of the mount namespace (a chrooted
+ * task's root and cwd alike) and looked up from the restarter's root;
+ * changing root needs CAP_SYS_CHROOT like chroot(), the cwd needs search
+ * permission like chdir().
  */
 int restore_fs(struct ckpt_ctx *ctx)
 {
@@ -166,8 +184,7 @@ int restore_fs(struct ckpt_ctx *ctx)
 			 root);
 		goto out;
 	}
-	ret = vfs_path_lookup(rs->root.dentry, rs->root.mnt, cwd,
-			      LOOKUP_FOLLOW | LOOKUP_DIRECTORY, &rs->cwd);
+	ret = kern_path(cwd, LOOKUP_FOLLOW | LOOKUP_DIRECTORY, &rs->cwd);
 	if (!ret)
 		ret = path_permission(&rs->cwd, MAY_EXEC | MAY_CHDIR);
 	if (ret)
@@ -773,7 +790,7 @@ static struct file *ckpt_reopen(struct ckpt_ctx *ctx,
 		flags = O_PATH | (h->f_flags & (O_DIRECTORY | O_NOFOLLOW));
 	if (h->type == CKPT_FILE_DIR)
 		flags |= O_DIRECTORY;
-	file = file_open_root(&ctx->rs->root, path, flags | O_LARGEFILE, 0);
+	file = filp_open(path, flags | O_LARGEFILE, 0);
 	if (IS_ERR(file)) {
 		ckpt_log(ctx, PTR_ERR(file), "reopening %s failed", path);
 		return file;

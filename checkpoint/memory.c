@@ -268,17 +268,14 @@ static int checkpoint_vma(struct ckpt_ctx *ctx, struct ckpt_vma *v, char *buf)
 		h.flags |= CKPT_VMA_F_SHARED;
 	if (v->flags & VM_GROWSDOWN)
 		h.flags |= CKPT_VMA_F_GROWSDOWN;
-	if ((v->flags & VM_MAYSHARE) && (v->flags & VM_MAYWRITE))
+	if (v->type == CKPT_VMA_FILE && (v->flags & VM_MAYSHARE) &&
+	    (v->flags & VM_MAYWRITE))
 		h.flags |= CKPT_VMA_F_MAYWRITE;
 	if (v->type == CKPT_VMA_FILE) {
-		path = d_path(&v->file->f_path, buf, PATH_MAX);
-		if (IS_ERR(path) || *path != '/' ||
-		    d_unlinked(v->file->f_path.dentry)) {
-			ckpt_log(ctx, -EOPNOTSUPP,
-				 "vma %lx-%lx: mapped file is deleted or unreachable",
-				 v->start, v->end);
-			return -EOPNOTSUPP;
-		}
+		path = ckpt_file_path(ctx, &v->file->f_path, buf,
+				      "a mapped file");
+		if (IS_ERR(path))
+			return PTR_ERR(path);
 		h.path_len = strlen(path) + 1;
 	}
 	return ckpt_write_obj_data(ctx, &h.h, CKPT_HDR_VMA, sizeof(h), path,
@@ -313,16 +310,14 @@ int checkpoint_mm(struct ckpt_ctx *ctx, struct task_struct *t)
 		goto out;
 	exe = get_mm_exe_file(mm);
 	if (exe) {
-		exe_path = d_path(&exe->f_path, buf, PATH_MAX);
-		if (IS_ERR(exe_path) || *exe_path != '/' ||
-		    d_unlinked(exe->f_path.dentry)) {
-			fput(exe);
-			ret = -EOPNOTSUPP;
-			ckpt_log(ctx, ret, "executable is deleted or unreachable");
+		exe_path = ckpt_file_path(ctx, &exe->f_path, buf,
+					  "the executable");
+		fput(exe);
+		if (IS_ERR(exe_path)) {
+			ret = PTR_ERR(exe_path);
 			goto out;
 		}
 		h->exe_len = strlen(exe_path) + 1;
-		fput(exe);
 	}
 	ret = ckpt_write_obj_data(ctx, &h->h, CKPT_HDR_MM, sizeof(*h),
 				  exe_path, h->exe_len);
@@ -429,9 +424,8 @@ static int ckpt_map_vma(struct ckpt_ctx *ctx, const struct ckpt_hdr_vma *h,
 	case CKPT_VMA_FILE:
 		flags |= (h->flags & CKPT_VMA_F_SHARED) ? MAP_SHARED :
 							   MAP_PRIVATE;
-		file = file_open_root(&ctx->rs->root, path,
-				      ((h->flags & CKPT_VMA_F_MAYWRITE) ?
-				       O_RDWR : O_RDONLY) | O_LARGEFILE, 0);
+		file = filp_open(path, ((h->flags & CKPT_VMA_F_MAYWRITE) ?
+					O_RDWR : O_RDONLY) | O_LARGEFILE, 0);
 		if (IS_ERR(file)) {
 			ckpt_log(ctx, PTR_ERR(file),
 				 "vma %llx: cannot open %s", h->start, path);
@@ -697,7 +691,7 @@ int restore_mm(struct ckpt_ctx *ctx)
 			ckpt_log(ctx, ret, "mm: bad executable path");
 			goto out;
 		}
-		exe = file_open_root(&rs->root, path, O_RDONLY | O_LARGEFILE, 0);
+		exe = filp_open(path, O_RDONLY | O_LARGEFILE, 0);
 		if (IS_ERR(exe)) {
 			ret = PTR_ERR(exe);
 			exe = NULL;

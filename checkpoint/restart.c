@@ -371,6 +371,7 @@ static long ckpt_restart_self(struct ckpt_ctx *ctx)
 	/* the point of no return */
 	ret = ckpt_commit_process(ctx, rs);
 	if (!ret) {
+		restore_sighand_commit(ctx, rs);
 		restore_signal_commit(ctx, rs);
 		restore_task_commit(ctx, rs);
 		restore_creds_commit(ctx, rs);
@@ -399,6 +400,21 @@ static void ckpt_task_failed(struct ckpt_ctx *ctx, int err)
 }
 
 static int ckpt_task_fn(void *data);
+
+/*
+ * The last thing a restored task does with the context: the coordinator
+ * frees it once @live is zero, so drop the count and wake it under the
+ * waitqueue's lock, which the coordinator takes before freeing.
+ */
+static void ckpt_task_leave(struct ckpt_rsync *sync)
+{
+	unsigned long flags;
+
+	spin_lock_irqsave(&sync->wq.lock, flags);
+	atomic_dec(&sync->live);
+	wake_up_locked(&sync->wq);
+	spin_unlock_irqrestore(&sync->wq.lock, flags);
+}
 
 /* Create the task of ctx->rss[index] as a child (or thread) of current. */
 static int ckpt_spawn(struct ckpt_ctx *ctx, unsigned int index, bool newns)
@@ -434,8 +450,7 @@ static int ckpt_spawn(struct ckpt_ctx *ctx, unsigned int index, bool newns)
 	pid = kernel_clone(&args);
 	if (pid < 0) {
 		kfree(arg);
-		atomic_dec(&ctx->sync->live);
-		wake_up_all(&ctx->sync->wq);
+		ckpt_task_leave(ctx->sync);
 		if (pid == -EEXIST)
 			pid = -EBUSY;
 		ckpt_log(ctx, pid, "cannot create pid %d", rs->pids.pid);
@@ -494,7 +509,7 @@ static int ckpt_task_restore(struct ckpt_ctx *ctx, unsigned int me)
 	struct ckpt_rstate *rs = &ctx->rss[me];
 	int ret;
 
-	rs->tsk = get_task_struct(current);
+	WRITE_ONCE(rs->tsk, get_task_struct(current));
 	if (rs->zombie) {
 		current->exit_signal = rs->task.exit_signal;
 		return 0;
@@ -506,13 +521,12 @@ static int ckpt_task_restore(struct ckpt_ctx *ctx, unsigned int me)
 		if (ret)
 			return ret;
 		/* handlers now, so that threads share them */
-		restore_signal_commit(ctx, rs);
+		restore_sighand_commit(ctx, rs);
 		ret = ckpt_spawn_children(ctx, me);
 		if (ret)
 			return ret;
-	} else {
-		restore_signal_commit(ctx, rs);
 	}
+	restore_signal_commit(ctx, rs);
 	ret = restore_fpu_load(ctx, rs);
 	if (ret)
 		return ret;
@@ -542,21 +556,18 @@ static int ckpt_task_fn(void *data)
 		goto die;
 	if (rs->zombie) {
 		code = rs->task.exit_code;
-		atomic_dec(&sync->live);
-		wake_up_all(&sync->wq);
+		ckpt_task_leave(sync);
 		do_exit(code);
 	}
 	ret = restore_cpu_commit(ctx, rs);
 	if (ret)
 		goto fail;
-	atomic_dec(&sync->live);
-	wake_up_all(&sync->wq);
+	ckpt_task_leave(sync);
 	return 0;	/* to user mode, with the restored registers */
 fail:
 	ckpt_task_failed(ctx, ret);
 die:
-	atomic_dec(&sync->live);
-	wake_up_all(&sync->wq);
+	ckpt_task_leave(sync);
 	do_exit(SIGKILL);
 }
 
@@ -610,6 +621,8 @@ static long ckpt_restart_tree(struct ckpt_ctx *ctx)
 	}
 	/* nobody touches the context once this returns */
 	wait_event(sync->wq, !atomic_read(&sync->live));
+	spin_lock_irq(&sync->wq.lock);
+	spin_unlock_irq(&sync->wq.lock);
 	if (ret && ctx->rss[0].tsk) {
 		pid_t pid;
 

@@ -243,24 +243,35 @@ out:
 }
 
 /**
- * restore_signal_commit() - install handlers, masks, altstack and pending
+ * restore_sighand_commit() - install a process's signal handlers
  * @ctx: restart context
- * @rs: the task's staged state (handlers: only a leader's)
- *
- * The restarter's own pending signals are dropped, like its handlers; the
- * image's pending signals are queued again with their siginfo and get
- * delivered when the restored program returns to user mode.
+ * @rs: the process's staged state
  */
-void restore_signal_commit(struct ckpt_ctx *ctx, struct ckpt_rstate *rs)
+void restore_sighand_commit(struct ckpt_ctx *ctx, struct ckpt_rstate *rs)
 {
-	unsigned int i;
 	int sig;
 
-	for (sig = 1; rs->leader && sig <= _NSIG; sig++) {
+	for (sig = 1; sig <= _NSIG; sig++) {
 		if (sig_kernel_only(sig))
 			continue;
 		do_sigaction(sig, &rs->action[sig - 1], NULL);
 	}
+}
+
+/**
+ * restore_signal_commit() - install blocked mask, altstack and pending
+ * @ctx: restart context
+ * @rs: the task's staged state
+ *
+ * The restarter's own pending signals are dropped; the image's pending
+ * signals are queued again with their siginfo and get delivered when the
+ * restored program returns to user mode. Done after the task created its
+ * children: fork fails while a signal is pending.
+ */
+void restore_signal_commit(struct ckpt_ctx *ctx, struct ckpt_rstate *rs)
+{
+	unsigned int i;
+
 	spin_lock_irq(&current->sighand->siglock);
 	flush_sigqueue(&current->pending);
 	if (rs->leader)

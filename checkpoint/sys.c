@@ -234,6 +234,7 @@ SYSCALL_DEFINE4(checkpoint, pid_t, pid, int, fd, unsigned long, flags,
 	bool sigpipe_pending;
 	struct fd f;
 	long ret;
+	int err;
 
 	if (flags & ~CHECKPOINT_FLAGS_MASK)
 		return -EINVAL;
@@ -248,9 +249,11 @@ SYSCALL_DEFINE4(checkpoint, pid_t, pid, int, fd, unsigned long, flags,
 		ret = -EBADF;
 		goto out_fdput;
 	}
-	logfile = ckpt_get_logfile(logfd, (int *)&ret);
-	if (ret)
+	logfile = ckpt_get_logfile(logfd, &err);
+	if (err) {
+		ret = err;
 		goto out_fdput;
+	}
 
 	if (pid < 0) {
 		ret = -ESRCH;
@@ -349,6 +352,7 @@ SYSCALL_DEFINE4(restart, pid_t, pid, int, fd, unsigned long, flags,
 	struct ckpt_ctx *ctx;
 	struct fd f;
 	long ret;
+	int err;
 
 	if (flags & ~RESTART_FLAGS_MASK)
 		return -EINVAL;
@@ -365,9 +369,11 @@ SYSCALL_DEFINE4(restart, pid_t, pid, int, fd, unsigned long, flags,
 		ret = -EBADF;
 		goto out_fdput;
 	}
-	logfile = ckpt_get_logfile(logfd, (int *)&ret);
-	if (ret)
+	logfile = ckpt_get_logfile(logfd, &err);
+	if (err) {
+		ret = err;
 		goto out_fdput;
+	}
 
 	ret = -EINVAL;
 	if (flags & RESTART_TASKSELF) {

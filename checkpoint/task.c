@@ -178,7 +178,8 @@ void restore_task_commit(struct ckpt_ctx *ctx, struct ckpt_rstate *rs)
 	if (h->task_flags & CKPT_TASK_NO_NEW_PRIVS)
 		task_set_no_new_privs(current);
 	current->personality = h->personality;
-	current->exit_signal = h->exit_signal;
+	if (thread_group_leader(current))	/* threads keep -1 */
+		current->exit_signal = h->exit_signal;
 	current->set_child_tid = u64_to_user_ptr(h->set_child_tid);
 	current->clear_child_tid = u64_to_user_ptr(h->clear_child_tid);
 #ifdef CONFIG_FUTEX

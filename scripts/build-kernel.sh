@@ -42,7 +42,24 @@ extract() {
 # --- patches -------------------------------------------------------------
 series_hash=$(cat "$ROOT"/patches/*.patch | sha256sum | cut -d' ' -f1)
 applied_hash=$(cat "$CACHE/applied/.hash" 2>/dev/null || true)
-if [ "$series_hash" != "$applied_hash" ]; then
+# the common case: patches were only appended to the applied series
+prefix_ok=0
+if [ "$series_hash" != "$applied_hash" ] && [ -d "$CACHE/applied" ]; then
+	prefix_ok=1
+	for p in "$CACHE"/applied/*.patch; do
+		[ -e "$p" ] || continue
+		cmp -s "$p" "$ROOT/patches/$(basename "$p")" || { prefix_ok=0; break; }
+	done
+fi
+if [ "$prefix_ok" = 1 ]; then
+	for p in "$ROOT"/patches/*.patch; do
+		[ -e "$CACHE/applied/$(basename "$p")" ] && continue
+		echo ">> applying $(basename "$p")"
+		patch -d "$SRC" -p1 -s -N --no-backup-if-mismatch < "$p"
+		cp "$p" "$CACHE/applied/"
+	done
+	echo "$series_hash" > "$CACHE/applied/.hash"
+elif [ "$series_hash" != "$applied_hash" ]; then
 	if [ -d "$CACHE/applied" ]; then
 		echo ">> reversing previously applied patch series"
 		for p in $(ls "$CACHE"/applied/*.patch 2>/dev/null | sort -r); do

@@ -248,6 +248,8 @@ int restore_creds(struct ckpt_ctx *ctx);
 void restore_creds_commit(struct ckpt_ctx *ctx, struct ckpt_rstate *rs);
 
 /* files.c */
+char *ckpt_file_path(struct ckpt_ctx *ctx, const struct path *path,
+		     char *buf, const char *what);
 int checkpoint_fs(struct ckpt_ctx *ctx, struct task_struct *t);
 int restore_fs(struct ckpt_ctx *ctx);
 void restore_fs_commit(struct ckpt_ctx *ctx, struct ckpt_rstate *rs);
@@ -264,6 +266,7 @@ int checkpoint_sighand(struct ckpt_ctx *ctx, struct task_struct *t);
 int restore_sighand(struct ckpt_ctx *ctx);
 int checkpoint_signal(struct ckpt_ctx *ctx, struct task_struct *t);
 int restore_signal(struct ckpt_ctx *ctx);
+void restore_sighand_commit(struct ckpt_ctx *ctx, struct ckpt_rstate *rs);
 void restore_signal_commit(struct ckpt_ctx *ctx, struct ckpt_rstate *rs);
 
 /* memory.c */
