@@ -55,6 +55,10 @@ $(B)/ckpt-demo: tools/checkpoint/demo.c $(UAPI) | deps
 	@mkdir -p $(B)
 	$(CC) $(CFLAGS) -o $@ $<
 
+$(B)/ckpt-demo-container: tools/checkpoint/demo-container.c | deps
+	@mkdir -p $(B)
+	$(CC) $(CFLAGS) -o $@ $<
+
 $(B)/ckpt-bench: tools/checkpoint/bench.c $(UAPI) | deps
 	@mkdir -p $(B)
 	$(CC) $(CFLAGS) -o $@ $<
@@ -67,7 +71,7 @@ $(B)/selftests/%: tools/testing/selftests/checkpoint/%.c $(TEST_HELPERS) $(UAPI)
 	@mkdir -p $(B)/selftests
 	$(CC) $(CFLAGS) $(HARNESS) -o $@ $< tools/checkpoint/image.c -lpthread
 
-tools: $(B)/ckpt $(B)/ckpt-demo $(B)/ckpt-bench $(TESTS)
+tools: $(B)/ckpt $(B)/ckpt-demo $(B)/ckpt-demo-container $(B)/ckpt-bench $(TESTS)
 
 initramfs: tools
 	@TESTS="$(TESTS)" bash scripts/mkinitramfs.sh $(B)

@@ -3,15 +3,24 @@
  * ckpt - checkpoint/restart coordinator.
  *
  *   ckpt info [-f] IMAGE|-          dump an image's records
- *   ckpt restart [--log FILE] IMAGE|-   become the program saved in IMAGE
- *   ckpt checkpoint ...             external checkpoint (not yet)
+ *   ckpt checkpoint (--cgroup DIR | PID) [-o FILE|-] [--subtree]
+ *                   [--leave-running | --kill] [--log FILE] [-v]
+ *                                   freeze, checkpoint, thaw or kill a tree
+ *   ckpt restart [-i FILE|-] [--log FILE] [-v]
+ *                                   restore a tree, wait for its root
+ *   ckpt restart [--log FILE] IMAGE|-   become the program saved in a self
+ *                                   checkpoint
  */
 #define _GNU_SOURCE
 #include <errno.h>
 #include <fcntl.h>
+#include <dirent.h>
 #include <getopt.h>
 #include <inttypes.h>
+#include <limits.h>
+#include <poll.h>
 #include <signal.h>
+#include <stdbool.h>
 #include <stdarg.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -20,7 +29,9 @@
 #include <unistd.h>
 #include <sys/mman.h>
 #include <sys/resource.h>
+#include <sys/stat.h>
 #include <sys/syscall.h>
+#include <sys/wait.h>
 #include <linux/checkpoint.h>
 
 #include "image.h"
@@ -35,13 +46,23 @@ static void usage(FILE *f)
 		"  info [-f|--force] IMAGE|-\n"
 		"        print the records of a checkpoint image; -f dumps even\n"
 		"        an image that fails verification\n"
+		"  checkpoint (--cgroup DIR | PID) [-o FILE|-] [--subtree]\n"
+		"             [--leave-running | --kill] [--log FILE] [-v]\n"
+		"        freeze the cgroup DIR (or check that PID's cgroup is\n"
+		"        frozen), checkpoint the process tree, then thaw it\n"
+		"        (default) or kill it; see `checkpoint --help`\n"
+		"  restart [-i FILE|-] [--log FILE] [-v]\n"
+		"        restore the process tree of the image as children of\n"
+		"        this process, wait for its root and exit with its status\n"
+		"        (SIGINT and SIGTERM are passed on to the root)\n"
 		"  restart [--log FILE] IMAGE|-\n"
-		"        replace this process by the one saved in IMAGE\n"
-		"        (restart(0, fd, RESTART_TASKSELF, logfd)); kernel log\n"
-		"        lines go to FILE, or to stderr by default\n"
-		"  checkpoint ...\n"
-		"        checkpoint a frozen process tree (not supported yet)\n"
-		"  help\n",
+		"        replace this process by the one saved in a self\n"
+		"        checkpoint (restart(0, fd, RESTART_TASKSELF, logfd));\n"
+		"        an IMAGE file of a process tree is restored as with -i\n"
+		"  help\n"
+		"\n"
+		"Kernel log lines go to the --log FILE, or to stderr. A live migration:\n"
+		"  ckpt checkpoint --cgroup DIR --kill -o - | ckpt restart -i -\n",
 		prog);
 }
 
@@ -54,6 +75,8 @@ struct info {
 	unsigned int nr_tasks;
 	unsigned int nr_vmas;
 	uint64_t nr_pages;
+	unsigned int nr_pipes;
+	uint64_t pipe_bytes;
 	uint64_t trailer_csum;
 	/* the VMA whose PAGES records we are counting */
 	const struct ckpt_hdr_vma *vma;
@@ -241,10 +264,24 @@ static const char *size_str(char *buf, size_t len, uint64_t bytes)
 	return buf;
 }
 
+/* "exited 3", "killed by SIGTERM", "killed by SIGSEGV (core dumped)" */
+static const char *wstatus_str(char *buf, size_t len, uint32_t status)
+{
+	char sig[16];
+
+	if ((status & 0x7f) == 0)
+		snprintf(buf, len, "exited %u", (status >> 8) & 0xff);
+	else
+		snprintf(buf, len, "killed by %s%s",
+			 signame(sig, sizeof(sig), status & 0x7f),
+			 (status & 0x80) ? " (core dumped)" : "");
+	return buf;
+}
+
 static int info_header(struct info *in, const struct ckpt_hdr_header *hh,
 		       size_t off)
 {
-	char sys[80], node[80], rel[80], ver[80], mach[80], tbuf[64];
+	char sys[80], node[80], rel[80], ver[80], mach[80], tbuf[64], fl[64];
 	time_t t = (time_t)hh->time;
 	struct tm tm;
 
@@ -268,9 +305,18 @@ static int info_header(struct info *in, const struct ckpt_hdr_header *hh,
 	       hh->arch == CKPT_ARCH_X86_64 ? "x86_64" : "unknown", hh->arch,
 	       hh->page_size,
 	       hh->csum_alg == CKPT_CSUM_XXH64 ? "xxh64" : "unknown");
-	printf("  checkpoint id %" PRIu64 ", flags 0x%" PRIx64 "%s, %u task%s\n",
+	fl[0] = '\0';
+	if (hh->flags & CKPT_IMG_SELF)
+		flag_add(fl, sizeof(fl), "self");
+	if (hh->flags & CKPT_IMG_CONTAINER)
+		flag_add(fl, sizeof(fl), "container");
+	if (hh->flags & CKPT_IMG_SUBTREE)
+		flag_add(fl, sizeof(fl), "subtree");
+	if (hh->flags & ~(uint64_t)CKPT_IMG_FLAGS_MASK)
+		flag_add(fl, sizeof(fl), "unknown");
+	printf("  checkpoint id %" PRIu64 ", flags 0x%" PRIx64 "%s%s%s, %u task%s\n",
 	       (uint64_t)hh->ckpt_id, (uint64_t)hh->flags,
-	       (hh->flags & CKPT_IMG_SELF) ? " (self)" : "",
+	       fl[0] ? " (" : "", fl, fl[0] ? ")" : "",
 	       hh->nr_tasks, hh->nr_tasks == 1 ? "" : "s");
 	printf("  taken %s (%" PRId64 ")\n", tbuf, (int64_t)hh->time);
 	printf("  kernel: %s %s %s %s %s\n",
@@ -287,23 +333,44 @@ static int info_tree(struct info *in, const struct ckpt_hdr_tree *t,
 		     size_t off)
 {
 	const struct ckpt_task_pids *p = (const void *)(t + 1);
-	uint32_t i;
+	uint32_t i, threads = 0, zombies = 0;
 
 	if (t->nr_tasks > CKPT_MAX_TASKS ||
 	    sizeof(*t) + (size_t)t->nr_tasks * sizeof(*p) > t->h.len)
 		return bad(in, off, "TREE of %u tasks does not fit in %u bytes",
 			   t->nr_tasks, t->h.len);
-	printf("tree: %u task%s\n", t->nr_tasks, t->nr_tasks == 1 ? "" : "s");
-	for (i = 0; i < t->nr_tasks; i++)
-		printf("  pid %d tgid %d ppid %d pgid %d sid %d\n",
-		       p[i].pid, p[i].tgid, p[i].ppid, p[i].pgid, p[i].sid);
+	for (i = 0; i < t->nr_tasks; i++) {
+		if (p[i].pid != p[i].tgid)
+			threads++;
+		else if (p[i].flags & CKPT_PIDS_ZOMBIE)
+			zombies++;
+	}
+	printf("tree: %u task%s: %u process%s (%u zombie%s), %u more thread%s\n",
+	       t->nr_tasks, t->nr_tasks == 1 ? "" : "s",
+	       t->nr_tasks - threads, t->nr_tasks - threads == 1 ? "" : "es",
+	       zombies, zombies == 1 ? "" : "s",
+	       threads, threads == 1 ? "" : "s");
+	for (i = 0; i < t->nr_tasks; i++) {
+		char fl[64] = "";
+
+		if (p[i].flags & CKPT_PIDS_ZOMBIE)
+			flag_add(fl, sizeof(fl), "zombie");
+		if (p[i].flags & ~CKPT_PIDS_FLAGS_MASK)
+			snprintf(fl + strlen(fl), sizeof(fl) - strlen(fl),
+				 "%s0x%x", fl[0] ? "|" : "",
+				 p[i].flags & ~CKPT_PIDS_FLAGS_MASK);
+		printf("  pid %d tgid %d ppid %d pgid %d sid %d%s%s%s\n",
+		       p[i].pid, p[i].tgid, p[i].ppid, p[i].pgid, p[i].sid,
+		       p[i].pid != p[i].tgid ? " (thread)" : "",
+		       fl[0] ? " " : "", fl);
+	}
 	return 0;
 }
 
 static int info_task(struct info *in, const struct ckpt_hdr_task *t,
 		     size_t off)
 {
-	char comm[80], sig[16];
+	char comm[80], sig[16], st[48];
 
 	in->nr_tasks++;
 	printf("task %u: comm \"%s\", personality 0x%x, exit signal %s%s\n",
@@ -313,6 +380,11 @@ static int info_task(struct info *in, const struct ckpt_hdr_task *t,
 				"none",
 	       (t->task_flags & CKPT_TASK_NO_NEW_PRIVS) ?
 	       ", no_new_privs" : "");
+	if (t->task_flags & CKPT_TASK_ZOMBIE) {
+		printf("  zombie: %s (wait status 0x%x)\n",
+		       wstatus_str(st, sizeof(st), t->exit_code), t->exit_code);
+		return 0;
+	}
 	printf("  clear_child_tid 0x%" PRIx64 ", robust_list 0x%" PRIx64
 	       " (%" PRIu64 "), rseq 0x%" PRIx64 " (%u bytes, sig 0x%x)\n",
 	       (uint64_t)t->clear_child_tid, (uint64_t)t->robust_list,
@@ -411,6 +483,7 @@ static const char *const file_types[CKPT_FILE_MAX] = {
 	[CKPT_FILE_DIR] = "directory",
 	[CKPT_FILE_CHR] = "chardev",
 	[CKPT_FILE_INHERITED] = "inherited",
+	[CKPT_FILE_PIPE] = "pipe",
 };
 
 static int info_file(struct info *in, const struct ckpt_hdr_file *f,
@@ -432,6 +505,8 @@ static int info_file(struct info *in, const struct ckpt_hdr_file *f,
 	if (f->type == CKPT_FILE_INHERITED)
 		snprintf(extra, sizeof(extra), " (restarter's fd %u)",
 			 f->inherit_fd);
+	else if (f->type == CKPT_FILE_PIPE)
+		snprintf(extra, sizeof(extra), " (pipe #%u)", f->pipe_objref);
 	else if (f->type == CKPT_FILE_CHR)
 		snprintf(extra, sizeof(extra), " (dev %u:%u)",
 			 (unsigned int)((f->rdev & 0xfff00) >> 8),
@@ -441,6 +516,29 @@ static int info_file(struct info *in, const struct ckpt_hdr_file *f,
 	       f->path_len ? " " : "",
 	       f->path_len ? str(p, sizeof(p), path, f->path_len) : "",
 	       extra, (int64_t)f->pos, fflags_str(fl, sizeof(fl), f->f_flags));
+	return 0;
+}
+
+static int info_pipe(struct info *in, const struct ckpt_hdr_pipe *p,
+		     size_t off)
+{
+	const unsigned char *data = (const unsigned char *)(p + 1);
+	char sz[32];
+	uint32_t i;
+
+	if (p->nr_bytes > CKPT_PIPE_MAX ||
+	    sizeof(*p) + (size_t)p->nr_bytes > p->h.len)
+		return bad(in, off, "PIPE with %u bytes does not fit in %u bytes",
+			   p->nr_bytes, p->h.len);
+	in->nr_pipes++;
+	in->pipe_bytes += p->nr_bytes;
+	printf("pipe #%u: %u byte%s buffered, size %u (%s)", p->objref,
+	       p->nr_bytes, p->nr_bytes == 1 ? "" : "s", p->size,
+	       size_str(sz, sizeof(sz), p->size));
+	/* the first bytes, as a hint of what was in flight */
+	for (i = 0; i < p->nr_bytes && i < 16; i++)
+		printf("%s%02x", i ? " " : ": ", data[i]);
+	printf("%s\n", p->nr_bytes > 16 ? " ..." : "");
 	return 0;
 }
 
@@ -734,6 +832,9 @@ static int info_rec(const struct ckpt_hdr *h, size_t off, void *arg)
 	case CKPT_HDR_PAGES:
 		ret = info_pages(in, (const void *)h, off);
 		break;
+	case CKPT_HDR_PIPE:
+		ret = info_pipe(in, (const void *)h, off);
+		break;
 	case CKPT_HDR_TRAILER:
 		in->trailer_csum = ((const struct ckpt_hdr_trailer *)h)->csum;
 		break;
@@ -800,10 +901,11 @@ static int cmd_info(int argc, char **argv)
 	}
 
 	printf("totals: %u records, %u task%s, %u vmas, %" PRIu64
-	       " pages (%s), image %zu bytes\n",
+	       " pages (%s), %u pipe%s (%" PRIu64 " bytes buffered), image %zu bytes\n",
 	       in.nr_records, in.nr_tasks, in.nr_tasks == 1 ? "" : "s",
 	       in.nr_vmas, in.nr_pages,
 	       size_str(sz, sizeof(sz), in.nr_pages * in.page_size),
+	       in.nr_pipes, in.nr_pipes == 1 ? "" : "s", in.pipe_bytes,
 	       img.len);
 	if (ret)
 		printf("checksum: BAD (%s)\n", verr);
@@ -819,6 +921,8 @@ static int cmd_info(int argc, char **argv)
 }
 
 /* ---- ckpt restart --------------------------------------------------- */
+
+static int verbose;
 
 /*
  * Move @fd out of the way, high in the fd space: the restored program's
@@ -841,58 +945,39 @@ static int move_fd_high(int fd)
 	return nfd;
 }
 
-static int cmd_restart(int argc, char **argv)
+static int open_log(const char *log)
 {
-	static const struct option opts[] = {
-		{ "log", required_argument, NULL, 'l' },
-		{ "help", no_argument, NULL, 'h' },
-		{ NULL, 0, NULL, 0 },
-	};
-	const char *log = NULL, *path;
-	int fd, logfd = 2, c;
-	long ret;
+	int fd;
 
-	while ((c = getopt_long(argc, argv, "+l:h", opts, NULL)) != -1) {
-		switch (c) {
-		case 'l':
-			log = optarg;
-			break;
-		case 'h':
-			usage(stdout);
-			return 0;
-		default:
-			usage(stderr);
-			return 2;
-		}
-	}
-	if (optind != argc - 1) {
-		usage(stderr);
+	if (!log)
 		return 2;
+	fd = open(log, O_WRONLY | O_CREAT | O_APPEND | O_CLOEXEC, 0644);
+	if (fd < 0) {
+		fprintf(stderr, "%s: %s: %s\n", prog, log, strerror(errno));
+		return -1;
 	}
-	path = argv[optind];
+	return move_fd_high(fd);
+}
 
-	if (log) {
-		logfd = open(log, O_WRONLY | O_CREAT | O_APPEND | O_CLOEXEC,
-			     0644);
-		if (logfd < 0) {
-			fprintf(stderr, "%s: %s: %s\n", prog, log,
-				strerror(errno));
-			return 1;
-		}
-		logfd = move_fd_high(logfd);
-	}
+/*
+ * Is the image in the file @fd a self checkpoint? Peeks at its header with
+ * pread(), which leaves the file position alone. 1: a self checkpoint,
+ * 0: a process tree, -1: cannot tell (not seekable, not an image).
+ */
+static int image_is_self(int fd)
+{
+	struct ckpt_hdr_header h;
 
-	if (strcmp(path, "-") == 0) {
-		fd = 0;
-	} else {
-		fd = open(path, O_RDONLY | O_CLOEXEC);
-		if (fd < 0) {
-			fprintf(stderr, "%s: %s: %s\n", prog, path,
-				strerror(errno));
-			return 1;
-		}
-		fd = move_fd_high(fd);
-	}
+	if (pread(fd, &h, sizeof(h), 0) != (ssize_t)sizeof(h) ||
+	    h.h.type != CKPT_HDR_HEADER || h.magic != CKPT_MAGIC)
+		return -1;
+	return !!(h.flags & CKPT_IMG_SELF);
+}
+
+/* RESTART_TASKSELF: become the program of the image; returns on failure */
+static int restart_self(int fd, int logfd)
+{
+	long ret;
 
 	fflush(NULL);
 	ret = syscall(__NR_restart, 0, fd, RESTART_TASKSELF, logfd);
@@ -902,26 +987,849 @@ static int cmd_restart(int argc, char **argv)
 	return 1;
 }
 
+/* SIGINT and SIGTERM go to the restored root once there is one */
+static volatile sig_atomic_t fwd_root, fwd_pending;
+
+static void fwd_signal(int sig)
+{
+	int saved = errno;
+
+	if (fwd_root > 0)
+		kill(fwd_root, sig);
+	else
+		fwd_pending = sig;
+	errno = saved;
+}
+
+/*
+ * Coordinator mode: the kernel restores the whole tree as our children
+ * and returns the pid of its root; we wait for the root and exit with its
+ * status, as a shell does (128 + signal number when it was killed).
+ */
+static int restart_tree(int fd, int logfd)
+{
+	struct sigaction sa = { .sa_handler = fwd_signal };
+	sigset_t fwd, old;
+	int status;
+	long pid;
+
+	/* no SA_RESTART: the wait below sees EINTR and waits again */
+	sigemptyset(&sa.sa_mask);
+	sigaction(SIGINT, &sa, NULL);
+	sigaction(SIGTERM, &sa, NULL);
+
+	fflush(NULL);
+	pid = syscall(__NR_restart, 0, fd, 0, logfd);
+	if (pid < 0) {
+		int err = errno;
+
+		fprintf(stderr, "%s: restart failed: %s\n", prog,
+			strerror(err));
+		return 1;
+	}
+	sigemptyset(&fwd);
+	sigaddset(&fwd, SIGINT);
+	sigaddset(&fwd, SIGTERM);
+	sigprocmask(SIG_BLOCK, &fwd, &old);
+	fwd_root = pid;
+	if (fwd_pending)
+		kill(pid, fwd_pending);
+	sigprocmask(SIG_SETMASK, &old, NULL);
+	close(fd);
+	if (verbose)
+		fprintf(stderr, "%s: restored the tree: root pid %ld\n", prog,
+			pid);
+
+	while (waitpid(pid, &status, 0) < 0) {
+		if (errno == EINTR)
+			continue;
+		fprintf(stderr, "%s: waiting for pid %ld: %s\n", prog, pid,
+			strerror(errno));
+		return 1;
+	}
+	if (WIFEXITED(status)) {
+		if (verbose)
+			fprintf(stderr, "%s: root pid %ld exited with status %d\n",
+				prog, pid, WEXITSTATUS(status));
+		return WEXITSTATUS(status);
+	}
+	if (WIFSIGNALED(status)) {
+		char sig[16];
+
+		if (verbose)
+			fprintf(stderr, "%s: root pid %ld was killed by %s\n",
+				prog, pid,
+				signame(sig, sizeof(sig), WTERMSIG(status)));
+		return 128 + WTERMSIG(status);
+	}
+	return 1;
+}
+
+static int cmd_restart(int argc, char **argv)
+{
+	static const struct option opts[] = {
+		{ "input", required_argument, NULL, 'i' },
+		{ "log", required_argument, NULL, 'l' },
+		{ "verbose", no_argument, NULL, 'v' },
+		{ "help", no_argument, NULL, 'h' },
+		{ NULL, 0, NULL, 0 },
+	};
+	const char *log = NULL, *input = NULL, *path;
+	int fd, logfd, c, self;
+
+	while ((c = getopt_long(argc, argv, "+i:l:vh", opts, NULL)) != -1) {
+		switch (c) {
+		case 'i':
+			input = optarg;
+			break;
+		case 'l':
+			log = optarg;
+			break;
+		case 'v':
+			verbose = 1;
+			break;
+		case 'h':
+			usage(stdout);
+			return 0;
+		default:
+			usage(stderr);
+			return 2;
+		}
+	}
+	if (input ? optind != argc : optind != argc - 1) {
+		usage(stderr);
+		return 2;
+	}
+	path = input ? input : argv[optind];
+
+	logfd = open_log(log);
+	if (logfd < 0)
+		return 1;
+
+	if (strcmp(path, "-") == 0) {
+		/* ckpt restart -: a self image on stdin, as it always was */
+		if (!input)
+			return restart_self(0, logfd);
+		/*
+		 * A tree from stdin: read it from a high fd, and give the
+		 * tree /dev/null where its inherited stdin would be the
+		 * image stream.
+		 */
+		fd = fcntl(0, F_DUPFD_CLOEXEC, 3);
+		if (fd < 0) {
+			fprintf(stderr, "%s: stdin: %s\n", prog,
+				strerror(errno));
+			return 1;
+		}
+		fd = move_fd_high(fd);
+		c = open("/dev/null", O_RDONLY);
+		if (c >= 0 && c != 0) {
+			dup2(c, 0);
+			close(c);
+		}
+		return restart_tree(fd, logfd);
+	}
+
+	fd = open(path, O_RDONLY | O_CLOEXEC);
+	if (fd < 0) {
+		fprintf(stderr, "%s: %s: %s\n", prog, path, strerror(errno));
+		return 1;
+	}
+	fd = move_fd_high(fd);
+	if (input)
+		return restart_tree(fd, logfd);
+	/* a positional image: in place if it is a self checkpoint */
+	self = image_is_self(fd);
+	if (self == 0)
+		return restart_tree(fd, logfd);
+	return restart_self(fd, logfd);
+}
+
 /* ---- ckpt checkpoint ------------------------------------------------ */
+
+/* Read a small file into @buf, NUL terminated. Bytes read or -errno. */
+static ssize_t read_text(const char *path, char *buf, size_t len)
+{
+	ssize_t n, got = 0;
+	int fd = open(path, O_RDONLY | O_CLOEXEC);
+
+	if (fd < 0)
+		return -errno;
+	while ((size_t)got < len - 1) {
+		n = read(fd, buf + got, len - 1 - got);
+		if (n < 0 && errno == EINTR)
+			continue;
+		if (n < 0) {
+			n = -errno;
+			close(fd);
+			return n;
+		}
+		if (n == 0)
+			break;
+		got += n;
+	}
+	buf[got] = '\0';
+	close(fd);
+	return got;
+}
+
+static int write_text(const char *path, const char *s)
+{
+	int fd = open(path, O_WRONLY | O_CLOEXEC), ret = 0;
+
+	if (fd < 0)
+		return -errno;
+	if (write(fd, s, strlen(s)) != (ssize_t)strlen(s))
+		ret = -errno;
+	close(fd);
+	return ret;
+}
+
+/* The value of "@key N" in @text, or -1 */
+static long key_value(const char *text, const char *key)
+{
+	size_t n = strlen(key);
+	const char *p = text;
+
+	while (p && *p) {
+		if (!strncmp(p, key, n) && p[n] == ' ')
+			return strtol(p + n + 1, NULL, 10);
+		p = strchr(p, '\n');
+		if (p)
+			p++;
+	}
+	return -1;
+}
+
+/* Where cgroup v2 is mounted (the first cgroup2 in our mountinfo) */
+static const char *cgroup_mount(void)
+{
+	static char mnt[PATH_MAX];
+	char line[4096], *sep, *f[5], *save, *in, *out;
+	FILE *fp;
+	int i;
+
+	if (mnt[0])
+		return mnt;
+	snprintf(mnt, sizeof(mnt), "/sys/fs/cgroup");
+	fp = fopen("/proc/self/mountinfo", "re");
+	if (!fp)
+		return mnt;
+	while (fgets(line, sizeof(line), fp)) {
+		sep = strstr(line, " - ");
+		if (!sep || strncmp(sep + 3, "cgroup2 ", 8))
+			continue;
+		*sep = '\0';
+		f[0] = strtok_r(line, " ", &save);
+		for (i = 1; i < 5 && f[i - 1]; i++)
+			f[i] = strtok_r(NULL, " ", &save);
+		if (i < 5 || !f[4])
+			continue;
+		/* mountinfo escapes space, tab, newline and backslash */
+		for (in = out = f[4]; *in; out++) {
+			if (in[0] == '\\' && in[1] >= '0' && in[1] <= '3' &&
+			    in[2] >= '0' && in[2] <= '7' &&
+			    in[3] >= '0' && in[3] <= '7') {
+				*out = (char)((in[1] - '0') * 64 +
+					      (in[2] - '0') * 8 + (in[3] - '0'));
+				in += 4;
+			} else {
+				*out = *in++;
+			}
+		}
+		*out = '\0';
+		snprintf(mnt, sizeof(mnt), "%s", f[4]);
+		break;
+	}
+	fclose(fp);
+	return mnt;
+}
+
+/* The cgroup v2 directory of @pid ("0::/path" in /proc/PID/cgroup) */
+static int pid_cgroup(pid_t pid, char *dir, size_t len)
+{
+	char path[64], text[8192], *p, *nl;
+	ssize_t n;
+
+	snprintf(path, sizeof(path), "/proc/%d/cgroup", pid);
+	n = read_text(path, text, sizeof(text));
+	if (n < 0)
+		return (int)n;
+	for (p = text; p && *p; p = nl ? nl + 1 : NULL) {
+		nl = strchr(p, '\n');
+		if (nl)
+			*nl = '\0';
+		if (strncmp(p, "0::", 3))
+			continue;
+		snprintf(dir, len, "%s%s", cgroup_mount(),
+			 strcmp(p + 3, "/") ? p + 3 : "");
+		return 0;
+	}
+	return -ENOENT;
+}
+
+static long cg_key(const char *dir, const char *file, const char *key)
+{
+	char path[PATH_MAX + 32], text[4096];
+
+	snprintf(path, sizeof(path), "%s/%s", dir, file);
+	if (read_text(path, text, sizeof(text)) < 0)
+		return -1;
+	return key_value(text, key);
+}
+
+/* The number in @dir/@file (cgroup.freeze), or -1 */
+static long cg_num(const char *dir, const char *file)
+{
+	char path[PATH_MAX + 32], text[64], *end;
+	long v;
+
+	snprintf(path, sizeof(path), "%s/%s", dir, file);
+	if (read_text(path, text, sizeof(text)) <= 0)
+		return -1;
+	v = strtol(text, &end, 10);
+	return end == text ? -1 : v;
+}
+
+static int cg_write(const char *dir, const char *file, const char *s)
+{
+	char path[PATH_MAX + 32];
+
+	snprintf(path, sizeof(path), "%s/%s", dir, file);
+	return write_text(path, s);
+}
+
+static long now_ms(void)
+{
+	struct timespec ts;
+
+	clock_gettime(CLOCK_MONOTONIC, &ts);
+	return ts.tv_sec * 1000L + ts.tv_nsec / 1000000;
+}
+
+/*
+ * Wait until cgroup.events of @dir says "@key @want". cgroup.events
+ * signals changes with POLLPRI; poll it, and re-read at least every
+ * 50 ms. 0, or -ETIMEDOUT.
+ */
+static int cg_wait(const char *dir, const char *key, long want, int secs)
+{
+	char path[PATH_MAX + 32], text[4096];
+	long deadline = now_ms() + secs * 1000L;
+	struct pollfd pfd;
+	ssize_t n;
+	int fd;
+
+	snprintf(path, sizeof(path), "%s/cgroup.events", dir);
+	fd = open(path, O_RDONLY | O_CLOEXEC);
+	if (fd < 0)
+		return -errno;
+	for (;;) {
+		n = pread(fd, text, sizeof(text) - 1, 0);
+		if (n < 0) {
+			n = -errno;
+			close(fd);
+			return (int)n;
+		}
+		text[n] = '\0';
+		if (key_value(text, key) == want)
+			break;
+		if (now_ms() >= deadline) {
+			close(fd);
+			return -ETIMEDOUT;
+		}
+		pfd.fd = fd;
+		pfd.events = POLLPRI;
+		poll(&pfd, 1, 50);
+	}
+	close(fd);
+	return 0;
+}
+
+struct procs {
+	pid_t *pid;
+	size_t nr, cap;
+};
+
+static int procs_add(struct procs *ps, pid_t pid)
+{
+	size_t i;
+
+	for (i = 0; i < ps->nr; i++)
+		if (ps->pid[i] == pid)
+			return 0;
+	if (ps->nr == ps->cap) {
+		size_t cap = ps->cap ? 2 * ps->cap : 64;
+		pid_t *n = realloc(ps->pid, cap * sizeof(*n));
+
+		if (!n)
+			return -ENOMEM;
+		ps->pid = n;
+		ps->cap = cap;
+	}
+	ps->pid[ps->nr++] = pid;
+	return 0;
+}
+
+static bool procs_has(const struct procs *ps, pid_t pid)
+{
+	size_t i;
+
+	for (i = 0; i < ps->nr; i++)
+		if (ps->pid[i] == pid)
+			return true;
+	return false;
+}
+
+/* The processes of cgroup @dir and of the cgroups below it */
+static int cg_procs(const char *dir, struct procs *ps, int depth)
+{
+	char path[PATH_MAX + 32], *text, *p, *end;
+	struct dirent *de;
+	DIR *d;
+	ssize_t n;
+	int ret = 0;
+
+	if (depth > 64)
+		return -ELOOP;
+	text = malloc(1 << 20);
+	if (!text)
+		return -ENOMEM;
+	snprintf(path, sizeof(path), "%s/cgroup.procs", dir);
+	n = read_text(path, text, 1 << 20);
+	if (n < 0) {
+		free(text);
+		return (int)n;
+	}
+	for (p = text; *p; p = end) {
+		long v = strtol(p, &end, 10);
+
+		if (end == p)
+			break;
+		if (v > 0 && (ret = procs_add(ps, (pid_t)v)))
+			break;
+	}
+	free(text);
+	if (ret)
+		return ret;
+	d = opendir(dir);
+	if (!d)
+		return -errno;
+	while ((de = readdir(d))) {
+		if (de->d_type != DT_DIR || de->d_name[0] == '.')
+			continue;
+		snprintf(path, sizeof(path), "%s/%s", dir, de->d_name);
+		ret = cg_procs(path, ps, depth + 1);
+		if (ret)
+			break;
+	}
+	closedir(d);
+	return ret;
+}
+
+/* Parent of @pid from /proc/PID/stat, or -1 */
+static pid_t proc_ppid(pid_t pid)
+{
+	char path[64], text[1024], *p;
+	int ppid;
+
+	snprintf(path, sizeof(path), "/proc/%d/stat", pid);
+	if (read_text(path, text, sizeof(text)) <= 0)
+		return -1;
+	p = strrchr(text, ')');
+	if (!p || sscanf(p + 1, " %*c %d", &ppid) != 1)
+		return -1;
+	return ppid;
+}
+
+/* Is @pid the init of a pid namespace below ours? (NSpid ends in 1) */
+static bool proc_nsinit(pid_t pid)
+{
+	char path[64], text[8192], *p, *nl, *save = NULL, *last = NULL;
+	int fields = 0;
+
+	snprintf(path, sizeof(path), "/proc/%d/status", pid);
+	if (read_text(path, text, sizeof(text)) <= 0)
+		return false;
+	p = strstr(text, "\nNSpid:");
+	if (!p)
+		return false;
+	p += 7;
+	nl = strchr(p, '\n');
+	if (nl)
+		*nl = '\0';
+	for (p = strtok_r(p, " \t", &save); p; p = strtok_r(NULL, " \t", &save)) {
+		fields++;
+		last = p;
+	}
+	/* its pid in the innermost namespace, which it is the init of */
+	return fields > 1 && !strcmp(last, "1");
+}
+
+/*
+ * The root of the processes @ps: the one the others descend from (their
+ * parents are in the set, the root's is not). -1 with a message if
+ * there is no such single process.
+ */
+static pid_t find_root(const char *dir, const struct procs *ps)
+{
+	pid_t root = -1, ppid;
+	size_t i, tops = 0;
+
+	for (i = 0; i < ps->nr; i++) {
+		ppid = proc_ppid(ps->pid[i]);
+		if (ppid > 0 && procs_has(ps, ppid))
+			continue;
+		if (tops++ == 0) {
+			root = ps->pid[i];
+			continue;
+		}
+		if (tops == 2)
+			fprintf(stderr,
+				"%s: %s holds processes that do not descend from one root: %d",
+				prog, dir, root);
+		fprintf(stderr, ", %d", ps->pid[i]);
+	}
+	if (tops > 1) {
+		fprintf(stderr, "\n%s: checkpoint one tree with `%s checkpoint PID`\n",
+			prog, prog);
+		return -1;
+	}
+	if (tops == 0)
+		fprintf(stderr, "%s: %s: no processes\n", prog, dir);
+	return root;
+}
+
+/* The tree under @root, from the parent links of every process */
+static int tree_procs(pid_t root, struct procs *ps)
+{
+	struct procs all = { 0 };
+	pid_t *ppid = NULL;
+	struct dirent *de;
+	size_t i, done;
+	DIR *d;
+	int ret = 0;
+
+	d = opendir("/proc");
+	if (!d)
+		return -errno;
+	while ((de = readdir(d))) {
+		char *end;
+		long v = strtol(de->d_name, &end, 10);
+
+		if (*end || v <= 0)
+			continue;
+		ret = procs_add(&all, (pid_t)v);
+		if (ret)
+			break;
+	}
+	closedir(d);
+	if (!ret && all.nr && !(ppid = calloc(all.nr, sizeof(*ppid))))
+		ret = -ENOMEM;
+	for (i = 0; !ret && i < all.nr; i++)
+		ppid[i] = proc_ppid(all.pid[i]);
+	if (!ret)
+		ret = procs_add(ps, root);
+	for (done = 0; !ret && done < ps->nr; done++)
+		for (i = 0; !ret && i < all.nr; i++)
+			if (ppid[i] == ps->pid[done])
+				ret = procs_add(ps, all.pid[i]);
+	free(ppid);
+	free(all.pid);
+	return ret;
+}
+
+static void checkpoint_usage(FILE *f)
+{
+	fprintf(f,
+		"usage: %s checkpoint (--cgroup DIR | PID) [-o FILE|-] [--subtree]\n"
+		"                       [--leave-running | --kill] [--log FILE] [-v]\n"
+		"\n"
+		"Checkpoint a process tree into FILE (default: stdout, unless it is a\n"
+		"terminal).\n"
+		"\n"
+		"  --cgroup DIR     freeze the cgroup v2 DIR, checkpoint the tree of\n"
+		"                   its processes (the one they all descend from)\n"
+		"  PID              checkpoint the tree under PID, whose cgroup must\n"
+		"                   be frozen already\n"
+		"  --subtree        the root need not be a pid namespace init; pipes\n"
+		"                   and sockets leading outside are inherited\n"
+		"  --leave-running  thaw the tree after the checkpoint (the default)\n"
+		"  --kill           kill the tree after the checkpoint\n"
+		"  --log FILE       the kernel's explanations go to FILE, not stderr\n"
+		"  --timeout SECS   how long to wait for the freezer (default 60)\n"
+		"  -v               say what is done\n",
+		prog);
+}
 
 static int cmd_checkpoint(int argc, char **argv)
 {
-	int i;
+	static const struct option opts[] = {
+		{ "cgroup", required_argument, NULL, 'c' },
+		{ "output", required_argument, NULL, 'o' },
+		{ "subtree", no_argument, NULL, 's' },
+		{ "leave-running", no_argument, NULL, 'r' },
+		{ "kill", no_argument, NULL, 'k' },
+		{ "log", required_argument, NULL, 'l' },
+		{ "timeout", required_argument, NULL, 't' },
+		{ "verbose", no_argument, NULL, 'v' },
+		{ "help", no_argument, NULL, 'h' },
+		{ NULL, 0, NULL, 0 },
+	};
+	const char *cgroup = NULL, *out = NULL, *log = NULL;
+	char dir[PATH_MAX], freeze_dir[PATH_MAX] = "", mine[PATH_MAX];
+	int c, imgfd, logfd, created = 0, kill_tree = 0, keep = 0, ret = 1;
+	int froze_it = 0, image_ok = 0, timeout = 60, err;
+	unsigned long flags = 0;
+	struct procs ps = { 0 };
+	sigset_t quiet, old;
+	pid_t root = 0;
+	long id;
 
-	for (i = 1; i < argc; i++) {
-		if (!strcmp(argv[i], "--help") || !strcmp(argv[i], "-h")) {
-			printf("usage: %s checkpoint [--subtree] [--log FILE] PID IMAGE|-\n"
-			       "\n"
-			       "Checkpoint the process tree rooted at PID, which must be\n"
-			       "frozen by the cgroup freezer, to IMAGE (or stdout).\n"
-			       "Not supported yet: a program can checkpoint itself with\n"
-			       "checkpoint(0, fd, 0, logfd).\n", prog);
+	while ((c = getopt_long(argc, argv, "+c:o:srkl:t:vh", opts,
+				NULL)) != -1) {
+		switch (c) {
+		case 'c':
+			cgroup = optarg;
+			break;
+		case 'o':
+			out = optarg;
+			break;
+		case 's':
+			flags |= CHECKPOINT_SUBTREE;
+			break;
+		case 'r':
+			keep = 1;
+			break;
+		case 'k':
+			kill_tree = 1;
+			break;
+		case 'l':
+			log = optarg;
+			break;
+		case 't':
+			timeout = atoi(optarg);
+			break;
+		case 'v':
+			verbose = 1;
+			break;
+		case 'h':
+			checkpoint_usage(stdout);
 			return 0;
+		default:
+			checkpoint_usage(stderr);
+			return 2;
 		}
 	}
-	fprintf(stderr, "%s: checkpoint: not supported yet (external checkpoint: see issue)\n",
-		prog);
-	return 2;
+	if ((cgroup ? optind != argc : optind != argc - 1) ||
+	    (keep && kill_tree) || timeout <= 0) {
+		checkpoint_usage(stderr);
+		return 2;
+	}
+	if (!cgroup) {
+		char *end;
+		long v = strtol(argv[optind], &end, 10);
+
+		if (*end || v <= 0 || v > INT32_MAX) {
+			fprintf(stderr, "%s: %s: not a pid\n", prog,
+				argv[optind]);
+			return 2;
+		}
+		root = (pid_t)v;
+	}
+
+	logfd = open_log(log);
+	if (logfd < 0)
+		return 1;
+	if (!out || !strcmp(out, "-")) {
+		if (!out && isatty(1)) {
+			fprintf(stderr, "%s: not writing an image to a terminal: use -o FILE\n",
+				prog);
+			return 2;
+		}
+		imgfd = 1;
+		out = "-";
+	} else {
+		imgfd = open(out, O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC,
+			     0600);
+		if (imgfd < 0) {
+			fprintf(stderr, "%s: %s: %s\n", prog, out,
+				strerror(errno));
+			return 1;
+		}
+		created = 1;
+	}
+
+	/* a ^C between freezing and thawing waits for the thaw */
+	sigemptyset(&quiet);
+	sigaddset(&quiet, SIGINT);
+	sigaddset(&quiet, SIGTERM);
+	sigaddset(&quiet, SIGHUP);
+	sigaddset(&quiet, SIGQUIT);
+	sigprocmask(SIG_BLOCK, &quiet, &old);
+
+	if (cgroup) {
+		size_t l;
+
+		snprintf(dir, sizeof(dir), "%s", cgroup);
+		l = strlen(dir);
+		while (l > 1 && dir[l - 1] == '/')
+			dir[--l] = '\0';
+		if (cg_key(dir, "cgroup.events", "frozen") < 0) {
+			fprintf(stderr, "%s: %s is not a cgroup v2 directory with a freezer\n",
+				prog, dir);
+			goto out;
+		}
+		/* never freeze ourselves */
+		if (!pid_cgroup(getpid(), mine, sizeof(mine)) &&
+		    !strncmp(mine, dir, l) &&
+		    (mine[l] == '\0' || mine[l] == '/')) {
+			fprintf(stderr, "%s: this process is in %s itself\n",
+				prog, dir);
+			goto out;
+		}
+		snprintf(freeze_dir, sizeof(freeze_dir), "%s", dir);
+		/* frozen by someone else: a failure leaves it frozen */
+		froze_it = cg_num(dir, "cgroup.freeze") != 1;
+		err = cg_write(dir, "cgroup.freeze", "1");
+		if (err) {
+			fprintf(stderr, "%s: %s/cgroup.freeze: %s\n", prog, dir,
+				strerror(-err));
+			goto out;
+		}
+		err = cg_wait(dir, "frozen", 1, timeout);
+		if (err) {
+			fprintf(stderr, "%s: %s: %s\n", prog, dir,
+				err == -ETIMEDOUT ?
+				"the cgroup did not freeze in time" :
+				strerror(-err));
+			goto out_thaw;
+		}
+		if (verbose)
+			fprintf(stderr, "%s: froze %s\n", prog, dir);
+		err = cg_procs(dir, &ps, 0);
+		if (err) {
+			fprintf(stderr, "%s: %s: reading its processes: %s\n",
+				prog, dir, strerror(-err));
+			goto out_thaw;
+		}
+		root = find_root(dir, &ps);
+		if (root < 0)
+			goto out_thaw;
+		if (verbose)
+			fprintf(stderr, "%s: root of the tree: pid %d%s\n",
+				prog, root,
+				proc_nsinit(root) ? " (a pid namespace init)" : "");
+	} else {
+		if (kill(root, 0) && errno == ESRCH) {
+			fprintf(stderr, "%s: no process %d\n", prog, root);
+			goto out;
+		}
+		err = pid_cgroup(root, dir, sizeof(dir));
+		if (err) {
+			fprintf(stderr, "%s: cgroup of pid %d: %s\n", prog,
+				root, strerror(-err));
+			goto out;
+		}
+		if (cg_key(dir, "cgroup.events", "frozen") != 1) {
+			fprintf(stderr,
+				"%s: pid %d is not frozen: its cgroup %s is not frozen\n"
+				"%s: freeze it first (echo 1 > %s/cgroup.freeze, then wait for \"frozen 1\"\n"
+				"%s: in cgroup.events), or use %s checkpoint --cgroup DIR\n",
+				prog, root, dir, prog, dir, prog, prog);
+			goto out;
+		}
+		/* the cgroup that froze it: its own or an ancestor */
+		snprintf(freeze_dir, sizeof(freeze_dir), "%s", dir);
+		while (cg_num(freeze_dir, "cgroup.freeze") != 1) {
+			char *slash = strrchr(freeze_dir, '/');
+
+			if (!slash || strlen(freeze_dir) <=
+			    strlen(cgroup_mount())) {
+				freeze_dir[0] = '\0';
+				break;
+			}
+			*slash = '\0';
+		}
+	}
+
+	id = syscall(__NR_checkpoint, root, imgfd, flags, logfd);
+	err = errno;
+	if (id < 0) {
+		fprintf(stderr, "%s: checkpoint of pid %d failed: %s\n", prog,
+			root, strerror(err));
+		if (err == EINVAL && !(flags & CHECKPOINT_SUBTREE) &&
+		    !proc_nsinit(root))
+			fprintf(stderr, "%s: pid %d is not a pid namespace init: use --subtree\n",
+				prog, root);
+		goto out_thaw;
+	}
+	if (created && close(imgfd)) {
+		imgfd = -1;
+		fprintf(stderr, "%s: %s: %s\n", prog, out, strerror(errno));
+		goto out_thaw;
+	}
+	if (created)
+		imgfd = -1;
+	image_ok = 1;
+	ret = 0;
+	if (verbose) {
+		struct stat st;
+
+		if (created && !stat(out, &st))
+			fprintf(stderr, "%s: checkpoint %ld of pid %d: %lld bytes in %s\n",
+				prog, id, root, (long long)st.st_size, out);
+		else
+			fprintf(stderr, "%s: checkpoint %ld of pid %d written to %s\n",
+				prog, id, root, out);
+	}
+
+	if (kill_tree) {
+		if (!cgroup || cg_write(dir, "cgroup.kill", "1")) {
+			struct procs tree = { 0 };
+			size_t i;
+
+			err = tree_procs(root, &tree);
+			for (i = 0; i < tree.nr; i++)
+				kill(tree.pid[i], SIGKILL);
+			free(tree.pid);
+			if (err) {
+				fprintf(stderr, "%s: finding the tree of pid %d: %s\n",
+					prog, root, strerror(-err));
+				ret = 1;
+			}
+		}
+		if (verbose)
+			fprintf(stderr, "%s: killed the tree\n", prog);
+	}
+out_thaw:
+	/* after a failure, as it was: thawed only if we froze it */
+	if (freeze_dir[0] && (image_ok || froze_it)) {
+		err = cg_write(freeze_dir, "cgroup.freeze", "0");
+		if (err) {
+			fprintf(stderr, "%s: thawing %s: %s\n", prog,
+				freeze_dir, strerror(-err));
+			ret = 1;
+		} else if (verbose) {
+			fprintf(stderr, "%s: thawed %s\n", prog, freeze_dir);
+		}
+	}
+	if (!ret && kill_tree && cgroup) {
+		/* the killed tasks leave the cgroup when they exit */
+		if (cg_wait(dir, "populated", 0, timeout))
+			fprintf(stderr, "%s: %s still has processes after the kill\n",
+				prog, dir);
+	}
+out:
+	sigprocmask(SIG_SETMASK, &old, NULL);
+	if (!image_ok && created) {
+		/* no half-written image left behind */
+		unlink(out);
+	}
+	if (created && imgfd >= 0)
+		close(imgfd);
+	free(ps.pid);
+	return ret;
 }
 
 int main(int argc, char **argv)
