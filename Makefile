@@ -4,6 +4,7 @@
 #   make check     build, boot, run every selftest; "N passed, N failed"
 #                  (on the sanitizer kernel; KERNEL=normal for the plain one)
 #   make bench     checkpoint/restart throughput, in one guest boot
+#   make fuzz ITER=N SEED=S   a long image-fuzzing campaign (sanitizer kernel)
 #   make vm-run CMD='...' [EXTRA=DIR]   run CMD as root in the guest
 #   make kernel | tools | initramfs | clean | checkpatch
 #
@@ -84,6 +85,14 @@ check: kernel-$(KERNEL) initramfs
 
 bench: kernel initramfs
 	@VM_MEM=$${VM_MEM_BENCH:-2G} bash scripts/vm.sh $(call BZ,normal) $(B)/initramfs.cpio.gz bench
+
+# a long fuzzing campaign on the sanitizer kernel: make fuzz ITER=N SEED=S
+ITER ?= 20000
+SEED ?= $(shell date +%s)
+fuzz: kernel-$(KERNEL) initramfs
+	@echo ">> fuzzing: $(ITER) mutants, seed $(SEED)"
+	@VM_TIMEOUT=$${VM_TIMEOUT:-36000} bash scripts/vm.sh $(call BZ,$(KERNEL)) $(B)/initramfs.cpio.gz cmd \
+		"CKPT_FUZZ_ITER=$(ITER) CKPT_FUZZ_SEED=$(SEED) /selftests/checkpoint/fuzz_test"
 
 vm-run: kernel initramfs
 	@bash scripts/vm.sh $(call BZ,normal) $(B)/initramfs.cpio.gz cmd "$(CMD)" "$(EXTRA)"
