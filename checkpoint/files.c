@@ -31,6 +31,7 @@
 #include <linux/vmalloc.h>
 #include <linux/sched/signal.h>
 #include <linux/magic.h>
+#include <linux/mount.h>
 #include <linux/highmem.h>
 #include <net/sock.h>
 #include <net/af_unix.h>
@@ -54,37 +55,27 @@ struct ckpt_fd_ent {
  * @what: for the log line ("fd 3", "cwd", ...)
  *
  * The path is absolute from the root of the mount namespace, not from a
- * chroot, and it must lead back to the same inode: that rules out deleted
- * files, memfds and other files without a name, which cannot be reopened
- * by path.
+ * chroot. Files with no name in any mount namespace - deleted files,
+ * memfds and other files on the kernel's internal mounts, disconnected
+ * dentries - cannot be reopened by path and are refused.
  *
  * Returns the path inside @buf, or ERR_PTR(-EOPNOTSUPP) with a log line.
  */
 char *ckpt_file_path(struct ckpt_ctx *ctx, const struct path *path,
 		     char *buf, const char *what)
 {
-	struct path found;
+	struct dentry *d = path->dentry;
 	char *p;
-	bool same;
 
 	p = d_absolute_path(path, buf, PATH_MAX);
-	if (IS_ERR(p) || *p != '/' || d_unlinked(path->dentry)) {
+	if (IS_ERR(p) || *p != '/' || d_unlinked(d) ||
+	    path->mnt->mnt_flags & MNT_INTERNAL ||
+	    (IS_ROOT(d) && d != path->mnt->mnt_root)) {
 		char *name = d_path(path, buf, PATH_MAX);
 
-		ckpt_log(ctx, -EOPNOTSUPP, "%s: %s is deleted or unreachable",
-			 what, IS_ERR(name) ? "the file" : name);
-		return ERR_PTR(-EOPNOTSUPP);
-	}
-	if (kern_path(p, 0, &found)) {
-		same = false;
-	} else {
-		same = d_backing_inode(found.dentry) ==
-		       d_backing_inode(path->dentry);
-		path_put(&found);
-	}
-	if (!same) {
 		ckpt_log(ctx, -EOPNOTSUPP,
-			 "%s: %s cannot be reopened by its path", what, p);
+			 "%s: %s is deleted, unreachable or has no name",
+			 what, IS_ERR(name) ? "the file" : name);
 		return ERR_PTR(-EOPNOTSUPP);
 	}
 	return p;

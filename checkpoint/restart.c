@@ -440,6 +440,8 @@ static int ckpt_spawn(struct ckpt_ctx *ctx, unsigned int index, bool newns)
 		args.flags |= CLONE_NEWPID;
 	if (index == 0)
 		args.exit_signal = SIGCHLD;
+	if (READ_ONCE(ctx->sync->error) || READ_ONCE(ctx->sync->go) < 0)
+		return -EINTR;	/* the restart failed: create nothing more */
 	arg = kmalloc(sizeof(*arg), GFP_KERNEL);
 	if (!arg)
 		return -ENOMEM;
@@ -536,6 +538,21 @@ static int ckpt_task_restore(struct ckpt_ctx *ctx, unsigned int me)
 	return 0;
 }
 
+/*
+ * A restored process that dies because the restart failed reaps the
+ * children it created, so none is left as a zombie of whatever
+ * subreaper would inherit it. They are being killed too; WNOHANG waits
+ * work with the fatal signal pending.
+ */
+static void ckpt_reap_children(void)
+{
+	long pid;
+
+	while ((pid = kernel_wait4(-1, NULL, __WALL | WNOHANG, NULL)) >= 0)
+		if (!pid)
+			schedule_timeout_uninterruptible(HZ / 100);
+}
+
 static int ckpt_task_fn(void *data)
 {
 	struct ckpt_task_arg *arg = data;
@@ -567,6 +584,8 @@ static int ckpt_task_fn(void *data)
 fail:
 	ckpt_task_failed(ctx, ret);
 die:
+	if (rs->leader)
+		ckpt_reap_children();
 	ckpt_task_leave(sync);
 	do_exit(SIGKILL);
 }

@@ -168,7 +168,9 @@ int restore_task(struct ckpt_ctx *ctx)
  * @rs: the task's staged state
  *
  * The restarter's own tid pointers, robust list and rseq area pointed
- * into its old mm: they are all replaced, like execve() clears them.
+ * into its old mm: they are all replaced, like execve() clears them. The
+ * exit signal is not the task's to choose: its parent chose it when it
+ * created the task (restart sets it only when it creates a task itself).
  */
 void restore_task_commit(struct ckpt_ctx *ctx, struct ckpt_rstate *rs)
 {
@@ -178,8 +180,6 @@ void restore_task_commit(struct ckpt_ctx *ctx, struct ckpt_rstate *rs)
 	if (h->task_flags & CKPT_TASK_NO_NEW_PRIVS)
 		task_set_no_new_privs(current);
 	current->personality = h->personality;
-	if (thread_group_leader(current))	/* threads keep -1 */
-		current->exit_signal = h->exit_signal;
 	current->set_child_tid = u64_to_user_ptr(h->set_child_tid);
 	current->clear_child_tid = u64_to_user_ptr(h->clear_child_tid);
 #ifdef CONFIG_FUTEX

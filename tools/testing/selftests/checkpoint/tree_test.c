@@ -1,0 +1,2494 @@
+// SPDX-License-Identifier: GPL-2.0
+/*
+ * Process trees: external checkpoint of a frozen tree, coordinator-mode
+ * restart (restart(0, fd, 0, logfd)), and the refusals of both.
+ *
+ * Every test builds a small workload in a cgroup of its own, waits until
+ * each of its tasks sleeps in the system call the test is about, freezes
+ * the cgroup, checkpoints the tree, kills and reaps the originals, and
+ * restarts the image from a restarter child R. R reports the pid restart()
+ * returned, reaps that root and reports its wait status.
+ *
+ * The restored programs check themselves. A subtree image's tasks report
+ * over CK_REPORT_FD: it leads outside the tree, so it is saved as
+ * inherited and restart connects it to R's CK_REPORT_FD, the same pipe. A
+ * container may hold nothing that leads outside (that is a leak), so its
+ * tasks write lines to a file of the test's directory instead.
+ *
+ * After a restart, tasks waiting in pause() are woken with SIGUSR1, sent
+ * again every 100 ms until they report: a signal that arrives before a
+ * restored task is back inside pause() runs the handler, and then the
+ * pause() is restarted, as after any interrupted system call.
+ *
+ * The test process is a child subreaper: the originals' orphans come back
+ * to it, so it reaps every one of them before the restart needs the pids.
+ */
+#define _GNU_SOURCE
+#include <ctype.h>
+#include <dirent.h>
+#include <pthread.h>
+#include <sched.h>
+#include <sys/mman.h>
+
+#include "ckpt_test.h"
+#include "image.h"
+
+#ifndef __NR_clone3
+#define __NR_clone3 435
+#endif
+
+#define CG_ROOT		"/sys/fs/cgroup"
+#define NSEC		1000000000LL
+#define MSEC		1000000LL
+#define TR_SECS		30	/* a step that takes longer has failed */
+#define TR_MAX_TASKS	32
+
+static long long mono_ns(void)
+{
+	struct timespec ts;
+
+	clock_gettime(CLOCK_MONOTONIC, &ts);
+	return ts.tv_sec * NSEC + ts.tv_nsec;
+}
+
+/* ==== the tree's side ================================================== */
+
+/* the cgroup a workload's root moves itself into before it forks */
+static char tr_cgpath[128];
+
+static volatile sig_atomic_t go;
+
+static void on_usr1(int sig)
+{
+	go = 1;
+}
+
+/* SIGUSR1 sets go; SA_RESTART: read(), waitpid()... go on after it */
+static void go_handler(void)
+{
+	struct sigaction sa = { .sa_handler = on_usr1, .sa_flags = SA_RESTART };
+
+	sigemptyset(&sa.sa_mask);
+	sigaction(SIGUSR1, &sa, NULL);
+}
+
+/* Sleep in pause() until SIGUSR1 */
+static void wait_go(void)
+{
+	while (!go)
+		pause();
+}
+
+static void enter_cg(const char *cg)
+{
+	char path[192];
+
+	snprintf(path, sizeof(path), "%s/cgroup.procs", cg);
+	CK_ASSERT(ck_write_file(path, "0") == 0, "entering %s", cg);
+}
+
+static void set_name(const char *name)
+{
+	prctl(PR_SET_NAME, name, 0, 0, 0);
+}
+
+static ssize_t full_read(int fd, void *buf, size_t len)
+{
+	size_t done = 0;
+	ssize_t n;
+
+	while (done < len) {
+		n = read(fd, (char *)buf + done, len - done);
+		if (n < 0 && errno == EINTR)
+			continue;
+		if (n < 0)
+			return -1;
+		if (n == 0)
+			break;
+		done += n;
+	}
+	return done;
+}
+
+static ssize_t full_write(int fd, const void *buf, size_t len)
+{
+	size_t done = 0;
+	ssize_t n;
+
+	while (done < len) {
+		n = write(fd, (const char *)buf + done, len - done);
+		if (n < 0 && errno == EINTR)
+			continue;
+		if (n <= 0)
+			return -1;
+		done += n;
+	}
+	return done;
+}
+
+static int wait_child(pid_t pid)
+{
+	int status;
+
+	while (waitpid(pid, &status, 0) < 0)
+		if (errno != EINTR)
+			return -1;
+	return status;
+}
+
+/* SIGUSR1 to @pid until it ends; its wait status, or -1 */
+static int poke_reap(pid_t pid, int secs)
+{
+	long long end = mono_ns() + secs * NSEC;
+	int status;
+	pid_t r;
+
+	while (mono_ns() < end) {
+		kill(pid, SIGUSR1);
+		r = waitpid(pid, &status, WNOHANG);
+		if (r == pid)
+			return status;
+		if (r < 0 && errno != EINTR)
+			return -1;
+		usleep(50000);
+	}
+	return -1;
+}
+
+static bool exited_with(int status, int code)
+{
+	return status != -1 && WIFEXITED(status) && WEXITSTATUS(status) == code;
+}
+
+/*
+ * A family of four: root, its children c1 and c2, and c11, the child of
+ * c1. Tree order (breadth first): root, c1, c2, c11. Each reports
+ * "F-READY <name> <pid> <ppid>", sleeps in pause() until SIGUSR1, reports
+ * "F-AWAKE <name> <pid> <ppid>" and wakes its children the same way; the
+ * leaves exit with 2 (c2) and 11 (c11), c1 with 1 if c11 did right, the
+ * root with 0 if everybody did.
+ */
+static void fam_leaf(const char *name, int code)
+{
+	char comm[16];
+
+	snprintf(comm, sizeof(comm), "fam-%s", name);
+	set_name(comm);
+	ck_report("F-READY %s %d %d", name, getpid(), getppid());
+	wait_go();
+	ck_report("F-AWAKE %s %d %d", name, getpid(), getppid());
+	_exit(code);
+}
+
+static void fam_root(void *arg)
+{
+	pid_t c1, c2;
+	int st1, st2;
+
+	enter_cg(tr_cgpath);
+	go_handler();
+	set_name("fam-root");
+	c1 = fork();
+	if (c1 == 0) {
+		pid_t c11;
+		int st;
+
+		set_name("fam-c1");
+		c11 = fork();
+		if (c11 == 0)
+			fam_leaf("c11", 11);
+		ck_report("F-READY c1 %d %d", getpid(), getppid());
+		wait_go();
+		ck_report("F-AWAKE c1 %d %d", getpid(), getppid());
+		st = poke_reap(c11, TR_SECS);
+		ck_report("F-REAPED c11 %d status=%d", c11, st);
+		_exit(exited_with(st, 11) ? 1 : 99);
+	}
+	c2 = fork();
+	if (c2 == 0)
+		fam_leaf("c2", 2);
+	ck_report("F-READY root %d %d", getpid(), getppid());
+	wait_go();
+	ck_report("F-AWAKE root %d %d", getpid(), getppid());
+	st1 = poke_reap(c1, TR_SECS);
+	st2 = poke_reap(c2, TR_SECS);
+	ck_report("F-DONE c1=%d c2=%d", st1, st2);
+	_exit((exited_with(st1, 1) ? 0 : 1) | (exited_with(st2, 2) ? 0 : 2));
+}
+
+static const char *const fam_names[] = { "root", "c1", "c2", "c11" };
+#define FAM_N 4
+
+/* ==== the test's side ================================================== */
+
+static struct {
+	char cg[4][128];	/* cgroups this test made */
+	int ncg;
+} tr;
+
+/* Read what the children reported into ck.buf, waiting up to @ms */
+static void tr_drain(int ms)
+{
+	struct pollfd pfd = { .fd = ck.report_r, .events = POLLIN };
+
+	if (poll(&pfd, 1, ms) > 0)
+		ck_drain();
+}
+
+/* Forget what was reported so far */
+static void tr_reset(void)
+{
+	ck_drain();
+	ck.len = 0;
+	ck.buf[0] = '\0';
+}
+
+/* Wait up to @secs for a reported line starting with @prefix */
+static const char *wait_line(const char *prefix, int secs)
+{
+	long long end = mono_ns() + secs * NSEC;
+	const char *l;
+
+	for (;;) {
+		ck_drain();
+		l = ck_line(prefix);
+		if (l || mono_ns() > end)
+			return l;
+		tr_drain(20);
+	}
+}
+
+/* The number after @prefix in the first line starting with it, or -1 */
+static long line_num(const char *prefix)
+{
+	const char *l = ck_line(prefix);
+
+	return l ? strtol(l, NULL, 0) : -1;
+}
+
+/*
+ * Wait up to @secs for the child @pid to end, collecting reports into
+ * ck.buf (kept). Its wait status, or -1 when it had to be killed.
+ */
+static int tr_wait(pid_t pid, int secs)
+{
+	long long end = mono_ns() + secs * NSEC;
+	int status;
+	pid_t r;
+
+	for (;;) {
+		ck_drain();
+		r = waitpid(pid, &status, WNOHANG);
+		if (r == pid)
+			break;
+		if (r < 0 && errno != EINTR)
+			return -2;
+		if (mono_ns() > end) {
+			kill(pid, SIGKILL);
+			waitpid(pid, &status, 0);
+			status = -1;
+			break;
+		}
+		tr_drain(20);
+	}
+	ck_drain();
+	return status;
+}
+
+/* SIGUSR1 to @pid every 100 ms until a line starting with @prefix comes */
+static bool poke_until(pid_t pid, const char *prefix, int secs)
+{
+	long long end = mono_ns() + secs * NSEC, next = 0;
+
+	for (;;) {
+		ck_drain();
+		if (ck_line(prefix))
+			return true;
+		if (mono_ns() > end)
+			return false;
+		if (mono_ns() >= next) {
+			kill(pid, SIGUSR1);
+			next = mono_ns() + 100 * MSEC;
+		}
+		tr_drain(20);
+	}
+}
+
+/* The same, until the file @path contains @needle */
+static bool poke_until_file(pid_t pid, const char *path, const char *needle,
+			    int secs)
+{
+	static char text[16384];
+	long long end = mono_ns() + secs * NSEC;
+
+	for (;;) {
+		if (ck_read_file(path, text, sizeof(text)) > 0 &&
+		    strstr(text, needle))
+			return true;
+		if (mono_ns() > end)
+			return false;
+		if (pid > 0)
+			kill(pid, SIGUSR1);
+		usleep(100000);
+	}
+}
+
+/* Wait up to @secs for the file @path to contain @needle */
+static bool wait_file(const char *path, const char *needle, int secs)
+{
+	return poke_until_file(0, path, needle, secs);
+}
+
+/* ---- cgroups ---------------------------------------------------------- */
+
+static int cg_write(const char *cg, const char *file, const char *val)
+{
+	char path[192];
+
+	snprintf(path, sizeof(path), "%s/%s", cg, file);
+	return ck_write_file(path, val);
+}
+
+/* "frozen"/"populated" in cgroup.events: 0, 1, or -1 */
+static long cg_key(const char *cg, const char *key)
+{
+	char path[192], text[256], *p;
+	size_t n = strlen(key);
+
+	snprintf(path, sizeof(path), "%s/cgroup.events", cg);
+	if (ck_read_file(path, text, sizeof(text)) <= 0)
+		return -1;
+	for (p = text; p && *p; p = strchr(p, '\n'), p = p ? p + 1 : NULL)
+		if (!strncmp(p, key, n) && p[n] == ' ')
+			return strtol(p + n + 1, NULL, 10);
+	return -1;
+}
+
+static bool cg_wait_key(const char *cg, const char *key, long want, int secs)
+{
+	long long end = mono_ns() + secs * NSEC;
+
+	while (cg_key(cg, key) != want) {
+		if (mono_ns() > end)
+			return false;
+		usleep(10000);
+	}
+	return true;
+}
+
+static const char *cg_new(struct __test_metadata *_metadata, const char *name)
+{
+	char *cg;
+
+	ASSERT_LT(tr.ncg, 4);
+	cg = tr.cg[tr.ncg];
+	snprintf(cg, sizeof(tr.cg[0]), CG_ROOT "/ckpt-tree-%d-%s", getpid(),
+		 name);
+	ASSERT_EQ(0, mkdir(cg, 0755))
+		TH_LOG("mkdir %s: %s (is cgroup2 mounted?)", cg,
+		       strerror(errno));
+	tr.ncg++;
+	return cg;
+}
+
+static void cg_freeze(struct __test_metadata *_metadata, const char *cg)
+{
+	ASSERT_EQ(0, cg_write(cg, "cgroup.freeze", "1"));
+	ASSERT_TRUE(cg_wait_key(cg, "frozen", 1, TR_SECS))
+		TH_LOG("%s did not freeze", cg);
+}
+
+static void cg_thaw(struct __test_metadata *_metadata, const char *cg)
+{
+	ASSERT_EQ(0, cg_write(cg, "cgroup.freeze", "0"));
+	ASSERT_TRUE(cg_wait_key(cg, "frozen", 0, TR_SECS))
+		TH_LOG("%s did not thaw", cg);
+}
+
+/* Kill what is left in @cg and remove it */
+static void cg_destroy(const char *cg)
+{
+	if (access(cg, F_OK))
+		return;
+	cg_write(cg, "cgroup.kill", "1");
+	cg_write(cg, "cgroup.freeze", "0");
+	cg_wait_key(cg, "populated", 0, 10);
+	rmdir(cg);
+}
+
+/*
+ * Is every thread in @cg asleep (state S) inside a system call, and are
+ * there @n of them? /proc/TID/syscall shows the call's number then, and
+ * "running" (or -1 outside a call) otherwise.
+ */
+static bool cg_all_blocked(const char *cg, int n)
+{
+	char path[192], tids[4096], text[512], *line, *save, *p;
+	int count = 0;
+
+	snprintf(path, sizeof(path), "%s/cgroup.threads", cg);
+	if (ck_read_file(path, tids, sizeof(tids)) < 0)
+		return false;
+	for (line = strtok_r(tids, "\n", &save); line;
+	     line = strtok_r(NULL, "\n", &save)) {
+		count++;
+		snprintf(path, sizeof(path), "/proc/%s/stat", line);
+		if (ck_read_file(path, text, sizeof(text)) <= 0)
+			return false;
+		p = strrchr(text, ')');
+		if (!p || p[1] != ' ' || p[2] != 'S')
+			return false;
+		snprintf(path, sizeof(path), "/proc/%s/syscall", line);
+		if (ck_read_file(path, text, sizeof(text)) <= 0 ||
+		    !isdigit((unsigned char)text[0]))
+			return false;
+	}
+	return count == n;
+}
+
+static void wait_blocked(struct __test_metadata *_metadata, const char *cg,
+			 int n)
+{
+	long long end = mono_ns() + TR_SECS * NSEC;
+	char path[192], tids[4096] = "";
+
+	while (!cg_all_blocked(cg, n)) {
+		if (mono_ns() > end) {
+			snprintf(path, sizeof(path), "%s/cgroup.threads", cg);
+			ck_read_file(path, tids, sizeof(tids));
+			ASSERT_TRUE(false)
+				TH_LOG("not all %d threads of %s sleep in a system call; threads:\n%s",
+				       n, cg, tids);
+		}
+		usleep(10000);
+	}
+}
+
+/* State letter of /proc/@pid/stat and its ppid; 0 if there is no @pid */
+static char proc_state(pid_t pid, pid_t *ppid)
+{
+	char path[64], text[512], *p;
+
+	snprintf(path, sizeof(path), "/proc/%d/stat", pid);
+	if (ck_read_file(path, text, sizeof(text)) <= 0)
+		return 0;
+	p = strrchr(text, ')');
+	if (!p || strlen(p) < 5)
+		return 0;
+	if (ppid)
+		*ppid = strtol(p + 4, NULL, 10);
+	return p[2];
+}
+
+/* Reap @pid (our child, or once reparented to us) or see it vanish */
+static bool reap_gone(pid_t pid, long long end)
+{
+	char path[32];
+	pid_t r;
+
+	snprintf(path, sizeof(path), "/proc/%d", pid);
+	for (;;) {
+		r = waitpid(pid, NULL, WNOHANG | __WALL);
+		if (r == pid)
+			return true;
+		if (r < 0 && errno == ECHILD && access(path, F_OK))
+			return true;
+		if (mono_ns() > end)
+			return false;
+		usleep(10000);
+	}
+}
+
+/* Kill and reap every process below us (teardown) */
+static void kill_descendants(void)
+{
+	struct dirent *de;
+	int round, found;
+	pid_t pid, ppid;
+	DIR *d;
+
+	for (round = 0; round < 100; round++) {
+		while (waitpid(-1, NULL, WNOHANG | __WALL) > 0)
+			;
+		found = 0;
+		d = opendir("/proc");
+		if (!d)
+			return;
+		while ((de = readdir(d))) {
+			pid = atoi(de->d_name);
+			if (pid <= 0 || proc_state(pid, &ppid) == 0 ||
+			    ppid != getpid())
+				continue;
+			kill(pid, SIGKILL);
+			found++;
+		}
+		closedir(d);
+		if (!found)
+			return;
+		usleep(20000);
+	}
+}
+
+/* ---- images ----------------------------------------------------------- */
+
+/* The TREE record of the image at @path into @p; the number of tasks */
+static int image_tree(const char *path, struct ckpt_task_pids *p, int max,
+		      uint64_t *flags)
+{
+	const struct ckpt_hdr_header *h;
+	const struct ckpt_hdr_tree *t;
+	struct ckpt_image img;
+	long off;
+	int n;
+
+	if (ckpt_image_load(path, &img))
+		return -1;
+	off = ckpt_image_find(&img, CKPT_HDR_TREE, 0);
+	if (off < 0 || img.len < sizeof(*h)) {
+		ckpt_image_free(&img);
+		return -1;
+	}
+	h = (const void *)img.data;
+	if (flags)
+		*flags = h->flags;
+	t = (const void *)(img.data + off);
+	n = t->nr_tasks < (unsigned int)max ? (int)t->nr_tasks : max;
+	memcpy(p, t + 1, n * sizeof(*p));
+	ckpt_image_free(&img);
+	return n;
+}
+
+static int tree_index(const struct ckpt_task_pids *p, int n, pid_t pid)
+{
+	int i;
+
+	for (i = 0; i < n; i++)
+		if (p[i].pid == pid)
+			return i;
+	return -1;
+}
+
+/* ---- the standard course: freeze, checkpoint, kill, restart ------------ */
+
+struct flow {
+	const char *cg;
+	pid_t root;			/* the original root, our child */
+	struct ckpt_task_pids pids[TR_MAX_TASKS];	/* from the image */
+	int npids;
+	uint64_t img_flags;
+	long id;
+	long long tc_before, tc_after;	/* around checkpoint() */
+	pid_t r;			/* the restarter */
+	pid_t new_root;			/* what restart() returned */
+	long long tr_before, tr_after;	/* around restart() */
+};
+
+/* checkpoint(@root) into @img, logging into ck.log; the id or -1, errno */
+static long do_checkpoint(pid_t root, int fd, unsigned long flags,
+			  long long *before, long long *after)
+{
+	int logfd = open(ck.log, O_WRONLY | O_APPEND | O_CLOEXEC), err;
+	long ret;
+
+	if (before)
+		*before = mono_ns();
+	ret = sys_checkpoint(root, fd, flags, logfd);
+	err = errno;
+	if (after)
+		*after = mono_ns();
+	close(logfd);
+	errno = err;
+	return ret;
+}
+
+static long checkpoint_file(pid_t root, const char *img, unsigned long flags,
+			    long long *before, long long *after)
+{
+	int fd = open(img, O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0644);
+	long ret;
+	int err;
+
+	if (fd < 0)
+		return -1;
+	ret = do_checkpoint(root, fd, flags, before, after);
+	err = errno;
+	close(fd);
+	errno = err;
+	return ret;
+}
+
+/* Freeze f->cg, checkpoint f->root into ck.img, read the image's tree */
+static void flow_checkpoint(struct __test_metadata *_metadata, struct flow *f,
+			    unsigned long flags)
+{
+	cg_freeze(_metadata, f->cg);
+	f->id = checkpoint_file(f->root, ck.img, flags, &f->tc_before,
+				&f->tc_after);
+	ASSERT_LT(0, f->id) TH_LOG("checkpoint: %s", strerror(errno));
+	/* the tree stays frozen */
+	EXPECT_EQ(1, cg_key(f->cg, "frozen"));
+	f->npids = image_tree(ck.img, f->pids, TR_MAX_TASKS, &f->img_flags);
+	ASSERT_LT(0, f->npids);
+}
+
+/* Kill the originals (cgroup.kill) and reap every one of them */
+static void flow_kill(struct __test_metadata *_metadata, struct flow *f)
+{
+	long long end = mono_ns() + TR_SECS * NSEC;
+	int i;
+
+	ASSERT_EQ(0, cg_write(f->cg, "cgroup.kill", "1"));
+	if (!(f->img_flags & CKPT_IMG_CONTAINER)) {
+		for (i = 0; i < f->npids; i++)
+			ASSERT_TRUE(reap_gone(f->pids[i].pid, end))
+				TH_LOG("original pid %d is still there",
+				       f->pids[i].pid);
+	}
+	ASSERT_TRUE(reap_gone(f->root, end));
+	ASSERT_TRUE(cg_wait_key(f->cg, "populated", 0, TR_SECS));
+}
+
+/*
+ * R: restart(0, CK_RIMG_FD, 0, CK_RLOG_FD) from @arg (a path, or NULL for
+ * an image already at CK_RIMG_FD). Reports "ROOT <pid> <t0> <t1>",
+ * "ROOT-NSPID <NSpid of the root>", "ROOT-CG same|other", reaps the root
+ * and reports "ROOT-STATUS <wait status>"; or "RESTART-ERROR <errno>
+ * <name> children=none|<pid>" when restart() fails.
+ */
+static void restarter(void *arg)
+{
+	const char *img = arg;
+	char path[64], text[1024], mine[256], *ns;
+	long long t0, t1;
+	int fd, err, status;
+	long root;
+	pid_t pid;
+
+	set_name("restarter");
+	if (img) {
+		fd = open(img, O_RDONLY);
+		CK_ASSERT(fd >= 0, "open %s", img);
+		CK_ASSERT(ck_move_fd(fd, CK_RIMG_FD) == CK_RIMG_FD, "dup2");
+	}
+	fd = open(ck.log, O_WRONLY | O_APPEND);
+	CK_ASSERT(fd >= 0, "open %s", ck.log);
+	CK_ASSERT(ck_move_fd(fd, CK_RLOG_FD) == CK_RLOG_FD, "dup2");
+	t0 = mono_ns();
+	root = sys_restart(0, CK_RIMG_FD, 0, CK_RLOG_FD);
+	err = errno;
+	t1 = mono_ns();
+	close(CK_RIMG_FD);
+	close(CK_RLOG_FD);
+	if (root < 0) {
+		pid = waitpid(-1, &status, WNOHANG | __WALL);
+		if (pid < 0 && errno == ECHILD)
+			snprintf(text, sizeof(text), "none");
+		else
+			snprintf(text, sizeof(text), "%d", pid);
+		ck_report("RESTART-ERROR %d %s ret=%ld children=%s", err,
+			  strerrorname_np(err) ?: "?", root, text);
+		_exit(CK_EXIT_RESTART_ERR);
+	}
+	ck_report("ROOT %ld %lld %lld", root, t0, t1);
+	snprintf(path, sizeof(path), "/proc/%ld/status", root);
+	ns = NULL;
+	if (ck_read_file(path, text, sizeof(text)) > 0) {
+		ns = strstr(text, "NSpid:");
+		if (ns)
+			ns[strcspn(ns, "\n")] = '\0';
+	}
+	ck_report("ROOT-NSPID %s", ns ? ns + 6 : "?");
+	snprintf(path, sizeof(path), "/proc/%ld/cgroup", root);
+	if (ck_read_file("/proc/self/cgroup", mine, sizeof(mine)) > 0 &&
+	    ck_read_file(path, text, sizeof(text)) > 0)
+		ck_report("ROOT-CG %s", strcmp(mine, text) ? "other" : "same");
+	else
+		ck_report("ROOT-CG ?");
+	status = wait_child(root);
+	ck_report("ROOT-STATUS %d", status);
+	_exit(0);
+}
+
+/* Start R on the image at @img (NULL: @map holds its CK_RIMG_FD) */
+static void flow_restart(struct __test_metadata *_metadata, struct flow *f,
+			 const char *img, const struct ck_fdmap *map, int nmap)
+{
+	const char *l;
+
+	tr_reset();
+	f->r = ck_spawn(map, nmap, restarter, (void *)img);
+	ASSERT_LT(0, f->r);
+	l = wait_line("ROOT ", TR_SECS);
+	if (!l) {
+		ck_drain();
+		ASSERT_NE(NULL, l) TH_LOG("restart did not report a root: %s",
+					  ck.buf);
+	}
+	ASSERT_EQ(3, sscanf(l, "%d %lld %lld", &f->new_root, &f->tr_before,
+			    &f->tr_after));
+	ASSERT_LT(0, f->new_root);
+	/* R's last words before it waits */
+	ASSERT_NE(NULL, wait_line("ROOT-CG ", TR_SECS));
+}
+
+/* Wait for R; the restored root's wait status (or -1) */
+static int flow_finish(struct __test_metadata *_metadata, struct flow *f)
+{
+	int status = tr_wait(f->r, TR_SECS * 2);
+
+	EXPECT_EQ(0, status) TH_LOG("restarter %s", ck_status_str(status));
+	f->r = 0;
+	return ck_line("ROOT-STATUS ") ? (int)line_num("ROOT-STATUS ") : -1;
+}
+
+/* R must have failed with @err, leaving it no child */
+static void expect_restart_error(struct __test_metadata *_metadata, pid_t r,
+				 int err)
+{
+	int status = tr_wait(r, TR_SECS * 2);
+	const char *l = ck_line("RESTART-ERROR ");
+
+	EXPECT_TRUE(exited_with(status, CK_EXIT_RESTART_ERR))
+		TH_LOG("restarter %s", ck_status_str(status));
+	ASSERT_NE(NULL, l) TH_LOG("restart() did not fail");
+	EXPECT_EQ(err, strtol(l, NULL, 10)) TH_LOG("RESTART-ERROR %.60s", l);
+	EXPECT_NE(NULL, strstr(l, "children=none"))
+		TH_LOG("restart left its caller a child: %.80s", l);
+}
+
+/* Spawn fam_root in a new cgroup and wait until all four sleep */
+static void fam_start(struct __test_metadata *_metadata, struct flow *f,
+		      pid_t pids[FAM_N])
+{
+	char prefix[32];
+	int i;
+
+	f->cg = cg_new(_metadata, "fam");
+	snprintf(tr_cgpath, sizeof(tr_cgpath), "%s", f->cg);
+	tr_reset();
+	f->root = ck_spawn(NULL, 0, fam_root, NULL);
+	ASSERT_LT(0, f->root);
+	for (i = 0; i < FAM_N; i++) {
+		snprintf(prefix, sizeof(prefix), "F-READY %s ", fam_names[i]);
+		ASSERT_NE(NULL, wait_line(prefix, TR_SECS))
+			TH_LOG("no \"%s\"", prefix);
+		pids[i] = line_num(prefix);
+	}
+	ASSERT_EQ(f->root, pids[0]);
+	wait_blocked(_metadata, f->cg, FAM_N);
+}
+
+/*
+ * After the family was woken (a restored one: @restored): everyone
+ * reported F-AWAKE with its pid, and the parents they had in @pids; the
+ * root's exit status @status says they all exited as they should.
+ */
+static void fam_check(struct __test_metadata *_metadata, const pid_t pids[FAM_N],
+		      int status, bool restored)
+{
+	static const int parent[FAM_N] = { -1, 0, 0, 1 };
+	char prefix[32];
+	pid_t pid, ppid;
+	const char *l;
+	int i;
+
+	for (i = 0; i < FAM_N; i++) {
+		snprintf(prefix, sizeof(prefix), "F-AWAKE %s ", fam_names[i]);
+		l = ck_line(prefix);
+		EXPECT_NE(NULL, l) TH_LOG("no \"%s\"", prefix);
+		if (!l)
+			continue;
+		EXPECT_EQ(2, sscanf(l, "%d %d", &pid, &ppid));
+		EXPECT_EQ(pids[i], pid) TH_LOG("%s", fam_names[i]);
+		if (parent[i] >= 0)
+			EXPECT_EQ(pids[parent[i]], ppid)
+				TH_LOG("parent of %s", fam_names[i]);
+	}
+	EXPECT_TRUE(exited_with(status, 0))
+		TH_LOG("%s root: %s", restored ? "restored" : "original",
+		       ck_status_str(status));
+}
+
+FIXTURE(tree) {
+	int unused;
+};
+
+FIXTURE_SETUP(tree)
+{
+	ck_setup(_metadata);
+	/* a restarter that dies early must not take the writer with it */
+	signal(SIGPIPE, SIG_IGN);
+	ASSERT_EQ(0, prctl(PR_SET_CHILD_SUBREAPER, 1, 0, 0, 0));
+	tr.ncg = 0;
+}
+
+FIXTURE_TEARDOWN(tree)
+{
+	static char text[8192];
+	char *line, *save;
+	int i;
+
+	if (!__test_passed(_metadata)) {
+		ck_drain();
+		for (line = strtok_r(ck.buf, "\n", &save); line;
+		     line = strtok_r(NULL, "\n", &save))
+			TH_LOG("  reported: %s", line);
+		if (ck_read_file(ck.log, text, sizeof(text)) > 0)
+			TH_LOG("  logfd:\n%s", text);
+		if (ck_read_file(ck.out, text, sizeof(text)) > 0)
+			TH_LOG("  stdout/stderr of the tasks:\n%s", text);
+		if (ck.dir[0] &&
+		    ck_read_file(ck_path("ct.log"), text, sizeof(text)) > 0)
+			TH_LOG("  ct.log:\n%s", text);
+	}
+	for (i = 0; i < tr.ncg; i++)
+		cg_destroy(tr.cg[i]);
+	kill_descendants();
+	for (i = 0; i < tr.ncg; i++)
+		rmdir(tr.cg[i]);
+	ck_cleanup();
+}
+
+/* ==== 1. data in flight in pipes ======================================= */
+
+#define PIPE_N1		40000	/* written before the checkpoint */
+#define PIPE_K		10000	/* of which the consumer reads this much */
+#define PIPE_N2		100000	/* written after the restart */
+#define PIPE_TOTAL	(PIPE_N1 + PIPE_N2)
+#define PIPE_SEED	4711
+static const char pipe_token[16] = "TOKEN-0123456789";
+
+static void pipes_producer(int wfd, int tokfd)
+{
+	unsigned char *buf = malloc(PIPE_TOTAL);
+	char tok[16] = "";
+	ssize_t n;
+	bool ok;
+
+	set_name("producer");
+	CK_ASSERT(buf, "malloc");
+	ck_fill(buf, PIPE_TOTAL, PIPE_SEED);
+	CK_ASSERT(full_write(wfd, buf, PIPE_N1) == PIPE_N1, "write");
+	ck_report("P-READY %d", getpid());
+	wait_go();
+	n = full_read(tokfd, tok, sizeof(tok));
+	ok = n == sizeof(tok) && !memcmp(tok, pipe_token, sizeof(tok));
+	ck_report("P-TOKEN %d %s n=%zd", getpid(), ok ? "ok" : "BAD", n);
+	n = full_write(wfd, buf + PIPE_N1, PIPE_N2);
+	close(wfd);
+	_exit(ok && n == PIPE_N2 ? 0 : 1);
+}
+
+static void pipes_consumer(int rfd, int resfd)
+{
+	unsigned char *buf = malloc(PIPE_TOTAL + 4096);
+	uint64_t total;
+	ssize_t n;
+	long bad;
+
+	set_name("consumer");
+	CK_ASSERT(buf, "malloc");
+	CK_ASSERT(full_read(rfd, buf, PIPE_K) == PIPE_K, "read");
+	ck_report("C-READY %d", getpid());
+	wait_go();
+	ck_report("C-AWAKE %d", getpid());
+	/* everything up to EOF; more than PIPE_TOTAL would be wrong too */
+	n = full_read(rfd, buf + PIPE_K, PIPE_TOTAL + 4096 - PIPE_K);
+	total = n < 0 ? 0 : PIPE_K + n;
+	bad = ck_check_fill(buf, total < PIPE_TOTAL ? total : PIPE_TOTAL,
+			    PIPE_SEED);
+	ck_report("C-GOT %d total=%llu first-bad=%ld", getpid(),
+		  (unsigned long long)total, bad);
+	full_write(resfd, &total, sizeof(total));
+	_exit(total == PIPE_TOTAL && bad == -1 ? 0 : 1);
+}
+
+/*
+ * root --d: a 16-byte token--> producer --a: a byte stream--> consumer
+ * consumer --b: its byte count--> root
+ *
+ * At the checkpoint the producer has written PIPE_N1 bytes, the consumer
+ * has read PIPE_K of them, and both sleep in pause(); the root sleeps in
+ * read(b), the token waits in d.
+ */
+static void pipes_root(void *arg)
+{
+	int a[2], b[2], d[2], sp, sc;
+	uint64_t total = 0;
+	pid_t p, c;
+	ssize_t n;
+
+	enter_cg(tr_cgpath);
+	go_handler();
+	set_name("pipes-root");
+	CK_ASSERT(!pipe(a) && !pipe(b) && !pipe(d), "pipe");
+	p = fork();
+	if (p == 0) {
+		close(a[0]);
+		close(b[0]);
+		close(b[1]);
+		close(d[1]);
+		pipes_producer(a[1], d[0]);
+	}
+	c = fork();
+	if (c == 0) {
+		close(a[1]);
+		close(b[0]);
+		close(d[0]);
+		close(d[1]);
+		pipes_consumer(a[0], b[1]);
+	}
+	close(a[0]);
+	close(a[1]);
+	close(b[1]);
+	close(d[0]);
+	CK_ASSERT(full_write(d[1], pipe_token, sizeof(pipe_token)) ==
+		  sizeof(pipe_token), "write");
+	ck_report("ROOT-READY %d", getpid());
+	n = full_read(b[0], &total, sizeof(total));
+	ck_report("ROOT-GOT %d n=%zd total=%llu", getpid(), n,
+		  (unsigned long long)total);
+	sp = wait_child(p);
+	sc = wait_child(c);
+	ck_report("ROOT-REAPED producer=%d consumer=%d", sp, sc);
+	_exit((exited_with(sp, 0) ? 0 : 1) | (exited_with(sc, 0) ? 0 : 2) |
+	      (n == sizeof(total) && total == PIPE_TOTAL ? 0 : 4));
+}
+
+static int count_pipe_records(const char *path, uint32_t nr_bytes)
+{
+	const struct ckpt_hdr_pipe *h;
+	struct ckpt_image img;
+	int i, found = 0;
+	long off;
+
+	if (ckpt_image_load(path, &img))
+		return -1;
+	for (i = 0; (off = ckpt_image_find(&img, CKPT_HDR_PIPE, i)) >= 0; i++) {
+		h = (const void *)(img.data + off);
+		if (h->nr_bytes == nr_bytes)
+			found++;
+	}
+	ckpt_image_free(&img);
+	return found;
+}
+
+/*
+ * Three processes, three pipes between them, bytes in flight in two: the
+ * consumer reads exactly the bytes that were in the pipe, then the rest,
+ * in order; the producer reads the token; everybody keeps its pid.
+ */
+TEST_F_TIMEOUT(tree, pipes_in_flight, CK_TIMEOUT)
+{
+	struct flow f = { 0 };
+	pid_t p, c;
+	int status;
+
+	f.cg = cg_new(_metadata, "pipes");
+	snprintf(tr_cgpath, sizeof(tr_cgpath), "%s", f.cg);
+	f.root = ck_spawn(NULL, 0, pipes_root, NULL);
+	ASSERT_LT(0, f.root);
+	ASSERT_NE(NULL, wait_line("ROOT-READY ", TR_SECS));
+	ASSERT_NE(NULL, wait_line("P-READY ", TR_SECS));
+	ASSERT_NE(NULL, wait_line("C-READY ", TR_SECS));
+	p = line_num("P-READY ");
+	c = line_num("C-READY ");
+	wait_blocked(_metadata, f.cg, 3);
+
+	flow_checkpoint(_metadata, &f, CHECKPOINT_SUBTREE);
+	EXPECT_EQ(3, f.npids);
+	EXPECT_EQ(1, count_pipe_records(ck.img, PIPE_N1 - PIPE_K))
+		TH_LOG("no PIPE record with the %d bytes in flight",
+		       PIPE_N1 - PIPE_K);
+	EXPECT_EQ(1, count_pipe_records(ck.img, sizeof(pipe_token)))
+		TH_LOG("no PIPE record with the token");
+	flow_kill(_metadata, &f);
+
+	flow_restart(_metadata, &f, ck.img, NULL, 0);
+	EXPECT_EQ(f.root, f.new_root);
+	EXPECT_TRUE(poke_until(p, "P-TOKEN ", TR_SECS));
+	EXPECT_TRUE(poke_until(c, "C-AWAKE ", TR_SECS));
+	status = flow_finish(_metadata, &f);
+	EXPECT_TRUE(exited_with(status, 0)) TH_LOG("restored root %s",
+						   ck_status_str(status));
+	EXPECT_EQ(p, line_num("P-TOKEN "));
+	EXPECT_NE(NULL, strstr(ck_line("P-TOKEN ") ?: "", " ok "));
+	EXPECT_EQ(c, line_num("C-GOT "));
+	EXPECT_NE(NULL, strstr(ck_line("C-GOT ") ?: "",
+			       "total=140000 first-bad=-1\n"))
+		TH_LOG("the consumer did not get every byte in order");
+	EXPECT_NE(NULL, strstr(ck_line("ROOT-GOT ") ?: "", "total=140000"));
+}
+
+/* ==== 2. threads: mutex, condition variable, TLS ======================== */
+
+#define THR_N		4
+#define THR_PHASE1	(THR_N * 6)	/* turns taken before the checkpoint */
+#define THR_TOTAL	(THR_N * 15)
+
+static pthread_mutex_t thr_mtx = PTHREAD_MUTEX_INITIALIZER;
+static pthread_cond_t thr_cond = PTHREAD_COND_INITIALIZER;
+static int thr_turn;		/* whose turn: thr_turn % THR_N */
+static int thr_limit;		/* turns allowed so far */
+static struct {
+	pid_t tid;
+	long count;		/* a copy of the thread's TLS counter */
+	void *tls_addr;
+	int bad;		/* steps where the TLS counter was off */
+} thr_rec[THR_N];
+
+static __thread long tls_count;
+static __thread uint64_t tls_magic;
+static __thread pid_t tls_tid;
+
+/*
+ * Thread @idx takes turns @idx, @idx + THR_N, ... in order, under the
+ * mutex, waiting on the condition variable for its turn; its TLS counter
+ * counts the turns it took, so it must equal turn / THR_N each time.
+ */
+static void *thr_worker(void *arg)
+{
+	int idx = (int)(long)arg;
+	bool ok;
+
+	tls_tid = gettid();
+	tls_magic = 0x5eed0000ULL + idx;
+	pthread_mutex_lock(&thr_mtx);
+	thr_rec[idx].tid = tls_tid;
+	thr_rec[idx].tls_addr = &tls_count;
+	for (;;) {
+		while (thr_turn < THR_TOTAL &&
+		       (thr_turn >= thr_limit || thr_turn % THR_N != idx))
+			pthread_cond_wait(&thr_cond, &thr_mtx);
+		if (thr_turn >= THR_TOTAL)
+			break;
+		if (tls_count != thr_turn / THR_N)
+			thr_rec[idx].bad++;
+		tls_count++;
+		thr_rec[idx].count = tls_count;
+		thr_turn++;
+		pthread_cond_broadcast(&thr_cond);
+	}
+	pthread_mutex_unlock(&thr_mtx);
+	ok = tls_count == THR_TOTAL / THR_N && tls_tid == gettid() &&
+	     tls_magic == 0x5eed0000ULL + idx &&
+	     thr_rec[idx].tls_addr == (void *)&tls_count && !thr_rec[idx].bad;
+	ck_report("T-AFTER %d tid=%d count=%ld bad=%d magic=%s %s", idx,
+		  gettid(), tls_count, thr_rec[idx].bad,
+		  tls_magic == 0x5eed0000ULL + idx ? "ok" : "BAD",
+		  ok ? "ok" : "FAILED");
+	return (void *)(long)(ok ? 0 : 1);
+}
+
+static void thr_main(void *arg)
+{
+	pthread_t th[THR_N];
+	sigset_t usr1;
+	int i, code = 0;
+	void *res;
+
+	enter_cg(tr_cgpath);
+	go_handler();
+	set_name("threads");
+	/* only the main thread takes SIGUSR1 */
+	sigemptyset(&usr1);
+	sigaddset(&usr1, SIGUSR1);
+	pthread_sigmask(SIG_BLOCK, &usr1, NULL);
+	for (i = 0; i < THR_N; i++)
+		CK_ASSERT(!pthread_create(&th[i], NULL, thr_worker,
+					  (void *)(long)i), "pthread_create");
+	pthread_sigmask(SIG_UNBLOCK, &usr1, NULL);
+
+	pthread_mutex_lock(&thr_mtx);
+	thr_limit = THR_PHASE1;
+	pthread_cond_broadcast(&thr_cond);
+	while (thr_turn < THR_PHASE1)
+		pthread_cond_wait(&thr_cond, &thr_mtx);
+	for (i = 0; i < THR_N; i++)
+		ck_report("T-BEFORE %d tid=%d count=%ld bad=%d", i,
+			  thr_rec[i].tid, thr_rec[i].count, thr_rec[i].bad);
+	pthread_mutex_unlock(&thr_mtx);
+	ck_report("T-PHASE1 %d", getpid());
+
+	wait_go();
+	ck_report("T-GO %d", getpid());
+	pthread_mutex_lock(&thr_mtx);
+	thr_limit = THR_TOTAL;
+	pthread_cond_broadcast(&thr_cond);
+	pthread_mutex_unlock(&thr_mtx);
+	for (i = 0; i < THR_N; i++) {
+		if (pthread_join(th[i], &res) || res)
+			code |= 1 << i;
+	}
+	ck_report("T-JOINED %d turn=%d code=%d", getpid(), thr_turn, code);
+	_exit(code | (thr_turn == THR_TOTAL ? 0 : 0x40));
+}
+
+/*
+ * A process of five threads taking turns under a mutex and a condition
+ * variable, frozen half way: after the restart they carry on, each TLS
+ * counter continuing from where it was, each thread with its tid.
+ */
+TEST_F_TIMEOUT(tree, threads_mutex_condvar_tls, CK_TIMEOUT)
+{
+	pid_t tids[THR_N] = { 0 };
+	struct flow f = { 0 };
+	char prefix[32];
+	const char *l;
+	int i, status, idx;
+	long count;
+	pid_t tid;
+
+	f.cg = cg_new(_metadata, "threads");
+	snprintf(tr_cgpath, sizeof(tr_cgpath), "%s", f.cg);
+	f.root = ck_spawn(NULL, 0, thr_main, NULL);
+	ASSERT_LT(0, f.root);
+	ASSERT_NE(NULL, wait_line("T-PHASE1 ", TR_SECS));
+	for (i = 0; i < THR_N; i++) {
+		snprintf(prefix, sizeof(prefix), "T-BEFORE %d ", i);
+		l = ck_line(prefix);
+		ASSERT_NE(NULL, l);
+		ASSERT_EQ(2, sscanf(l, "tid=%d count=%ld", &tids[i], &count));
+		EXPECT_EQ(THR_PHASE1 / THR_N, count);
+	}
+	wait_blocked(_metadata, f.cg, THR_N + 1);
+
+	flow_checkpoint(_metadata, &f, CHECKPOINT_SUBTREE);
+	EXPECT_EQ(THR_N + 1, f.npids);
+	for (i = 0; i < THR_N; i++) {
+		idx = tree_index(f.pids, f.npids, tids[i]);
+		EXPECT_LE(0, idx) TH_LOG("thread %d not in the image", tids[i]);
+		if (idx >= 0)
+			EXPECT_EQ(f.root, f.pids[idx].tgid);
+	}
+	flow_kill(_metadata, &f);
+
+	flow_restart(_metadata, &f, ck.img, NULL, 0);
+	EXPECT_EQ(f.root, f.new_root);
+	EXPECT_TRUE(poke_until(f.new_root, "T-GO ", TR_SECS));
+	status = flow_finish(_metadata, &f);
+	EXPECT_TRUE(exited_with(status, 0)) TH_LOG("restored process %s",
+						   ck_status_str(status));
+	for (i = 0; i < THR_N; i++) {
+		snprintf(prefix, sizeof(prefix), "T-AFTER %d ", i);
+		l = ck_line(prefix);
+		EXPECT_NE(NULL, l) TH_LOG("thread %d did not finish", i);
+		if (!l)
+			continue;
+		EXPECT_EQ(2, sscanf(l, "tid=%d count=%ld", &tid, &count));
+		EXPECT_EQ(tids[i], tid);
+		EXPECT_EQ(THR_TOTAL / THR_N, count);
+		EXPECT_NE(NULL, strstr(l, "bad=0 magic=ok ok\n"))
+			TH_LOG("T-AFTER %d %.80s", i, l);
+	}
+}
+
+/* ==== 3. a container keeps its pids ===================================== */
+
+/* One line, one write(): several processes share the file */
+static __attribute__((format(printf, 2, 3)))
+void ct_line(int fd, const char *fmt, ...)
+{
+	char line[256];
+	va_list ap;
+	int n;
+
+	va_start(ap, fmt);
+	n = vsnprintf(line, sizeof(line) - 1, fmt, ap);
+	va_end(ap);
+	if (n < 0)
+		return;
+	if (n > (int)sizeof(line) - 2)
+		n = sizeof(line) - 2;
+	line[n++] = '\n';
+	if (write(fd, line, n) != n)
+		_exit(125);
+}
+
+static int ct_open_log(void)
+{
+	int fd = open(ck_path("ct.log"), O_WRONLY | O_CREAT | O_APPEND |
+		      O_CLOEXEC, 0644);
+
+	if (fd < 0)
+		_exit(124);
+	return fd;
+}
+
+/*
+ * Start @fn as the init of a new pid namespace, in the cgroup @cg: fd 0
+ * is /dev/null, 1 and 2 append to ck.out (opened by the container
+ * itself), fd 3 is @keep if >= 0; nothing else of the test process.
+ */
+static pid_t ct_start(const char *cg, void (*fn)(void *), void *arg, int keep)
+{
+	pid_t pid;
+
+	fflush(stdout);
+	fflush(stderr);
+	pid = syscall(SYS_clone, CLONE_NEWPID | SIGCHLD, 0, NULL, NULL, 0);
+	if (pid)
+		return pid;
+	if (keep >= 0 && dup2(keep, CK_FD_LIMIT) != CK_FD_LIMIT)
+		_exit(120);
+	syscall(__NR_close_range, 0, CK_FD_LIMIT - 1, 0);
+	if (open("/dev/null", O_RDWR) != 0)
+		_exit(121);
+	if (open(ck.out, O_WRONLY | O_APPEND) != 1 || dup2(1, 2) != 2)
+		_exit(122);
+	if (keep >= 0 && dup2(CK_FD_LIMIT, 3) != 3)
+		_exit(123);
+	syscall(__NR_close_range, keep >= 0 ? 4 : 3, ~0U, 0);
+	setvbuf(stdout, NULL, _IONBF, 0);
+	signal(SIGPIPE, SIG_DFL);
+	ck_unmap_harness();
+	enter_cg(cg);
+	fn(arg);
+	_exit(0);
+}
+
+/* Write BEFORE, read() a byte from @gofd, write AFTER, reap @c4 if any */
+static void ct_child(int log, int gofd, const char *name, int code, pid_t c4)
+{
+	char c = 0;
+	ssize_t n;
+	int st;
+
+	ct_line(log, "BEFORE %s %d %d", name, getpid(), getppid());
+	do {
+		n = read(gofd, &c, 1);
+	} while (n < 0 && errno == EINTR);
+	ct_line(log, "AFTER %s %d %d", name, getpid(), getppid());
+	if (c4) {
+		st = wait_child(c4);
+		if (!exited_with(st, 4))
+			_exit(30 + code);
+	}
+	_exit(n == 1 ? code : 100 + code);
+}
+
+/*
+ * init (pid 1) with c2 and c3, and c3's child c4: each writes "BEFORE
+ * <name> <getpid()> <getppid()>" to ct.log; the children sleep in read()
+ * on a pipe from init, which sleeps in pause(). SIGUSR1 to init: it
+ * writes a byte for each, they write "AFTER ..." lines and exit, init
+ * reaps them and exits 0 if each exited as it should.
+ */
+static void ct_pids_init(void *arg)
+{
+	int log = ct_open_log(), gp[2], st2, st3;
+	pid_t c2, c3;
+
+	set_name("ct-init");
+	go_handler();
+	if (pipe(gp))
+		_exit(126);
+	c2 = fork();
+	if (c2 == 0) {
+		close(gp[1]);
+		ct_child(log, gp[0], "c2", 2, 0);
+	}
+	c3 = fork();
+	if (c3 == 0) {
+		pid_t c4;
+
+		close(gp[1]);
+		c4 = fork();
+		if (c4 == 0)
+			ct_child(log, gp[0], "c4", 4, 0);
+		ct_child(log, gp[0], "c3", 3, c4);
+	}
+	close(gp[0]);
+	ct_line(log, "BEFORE init %d %d", getpid(), getppid());
+	wait_go();
+	full_write(gp[1], "xyz", 3);
+	st2 = wait_child(c2);
+	st3 = wait_child(c3);
+	ct_line(log, "AFTER init %d %d c2=%d c3=%d", getpid(), getppid(), st2,
+		st3);
+	_exit(exited_with(st2, 2) && exited_with(st3, 3) ? 0 : 1);
+}
+
+/* pid and ppid of "<phase> <name> ..." in ct.log; false if missing */
+static bool ct_pid_line(const char *text, const char *phase, const char *name,
+			pid_t *pid, pid_t *ppid)
+{
+	char prefix[32];
+	const char *p = text;
+
+	snprintf(prefix, sizeof(prefix), "%s %s ", phase, name);
+	while (p && *p) {
+		if (!strncmp(p, prefix, strlen(prefix)))
+			return sscanf(p + strlen(prefix), "%d %d", pid,
+				      ppid) == 2;
+		p = strchr(p, '\n');
+		if (p)
+			p++;
+	}
+	return false;
+}
+
+/*
+ * A container: init in its own pid namespace and cgroup, three more
+ * processes. checkpoint(init, fd, 0, logfd) after freezing it, kill it,
+ * restart(0, fd, 0, logfd): the root comes back in a new pid namespace,
+ * as R's child in R's cgroup, and every process sees the pid and parent
+ * it had.
+ */
+TEST_F_TIMEOUT(tree, container_keeps_pids, CK_TIMEOUT)
+{
+	static const char *const names[] = { "init", "c2", "c3", "c4" };
+	static char text[8192];
+	pid_t pid, ppid, pid2, ppid2;
+	struct flow f = { 0 };
+	const char *l;
+	unsigned int i;
+	int status;
+
+	f.cg = cg_new(_metadata, "ct");
+	f.root = ct_start(f.cg, ct_pids_init, NULL, -1);
+	ASSERT_LT(0, f.root);
+	for (i = 0; i < ARRAY_SIZE(names); i++) {
+		char needle[32];
+
+		snprintf(needle, sizeof(needle), "BEFORE %s ", names[i]);
+		ASSERT_TRUE(wait_file(ck_path("ct.log"), needle, TR_SECS))
+			TH_LOG("no \"%s\" in ct.log", needle);
+	}
+	wait_blocked(_metadata, f.cg, 4);
+
+	flow_checkpoint(_metadata, &f, 0);
+	EXPECT_EQ(4, f.npids);
+	EXPECT_TRUE((f.img_flags & CKPT_IMG_CONTAINER) != 0);
+	EXPECT_EQ(1, f.pids[0].pid);
+	flow_kill(_metadata, &f);
+
+	flow_restart(_metadata, &f, ck.img, NULL, 0);
+	l = ck_line("ROOT-NSPID ");
+	EXPECT_NE(NULL, l);
+	if (l) {
+		char *nl = strchr(l, '\n');
+		size_t len = nl ? (size_t)(nl - l) : strlen(l);
+
+		/* "\t<pid in our namespace>\t1": init of a new namespace */
+		EXPECT_TRUE(len >= 2 && l[len - 1] == '1' &&
+			    isspace((unsigned char)l[len - 2]))
+			TH_LOG("NSpid of the restored root:%.*s", (int)len, l);
+	}
+	EXPECT_NE(NULL, ck_line("ROOT-CG same"))
+		TH_LOG("the restored root is not in its restarter's cgroup");
+	EXPECT_TRUE(poke_until_file(f.new_root, ck_path("ct.log"),
+				    "AFTER init ", TR_SECS));
+	status = flow_finish(_metadata, &f);
+	EXPECT_TRUE(exited_with(status, 0)) TH_LOG("restored init %s",
+						   ck_status_str(status));
+
+	ASSERT_LT(0, ck_read_file(ck_path("ct.log"), text, sizeof(text)));
+	for (i = 0; i < ARRAY_SIZE(names); i++) {
+		pid = -1;
+		ppid = -1;
+		pid2 = -1;
+		ppid2 = -1;
+		EXPECT_TRUE(ct_pid_line(text, "BEFORE", names[i], &pid, &ppid));
+		EXPECT_TRUE(ct_pid_line(text, "AFTER", names[i], &pid2, &ppid2))
+			TH_LOG("%s did not run after the restart", names[i]);
+		EXPECT_EQ(pid, pid2) TH_LOG("getpid() of %s", names[i]);
+		EXPECT_EQ(ppid, ppid2) TH_LOG("getppid() of %s", names[i]);
+	}
+	EXPECT_TRUE(ct_pid_line(text, "AFTER", "init", &pid, &ppid));
+	EXPECT_EQ(1, pid);
+	EXPECT_EQ(0, ppid);
+}
+
+/* ==== 4. tasks frozen inside system calls =============================== */
+
+#define SLEEP_SECS	3
+
+static void bs_sleeper(void)
+{
+	struct timespec req = { SLEEP_SECS, 0 }, rem = { 0, 0 };
+	long long t0, t1;
+	int ret, err;
+
+	set_name("bs-sleep");
+	t0 = mono_ns();
+	ck_report("S-START %d %lld", getpid(), t0);
+	ret = nanosleep(&req, &rem);
+	err = errno;
+	t1 = mono_ns();
+	ck_report("S-WOKE %d ret=%d errno=%d t1=%lld", getpid(), ret,
+		  ret ? err : 0, t1);
+	_exit(ret ? 1 : 0);
+}
+
+static void bs_ps_handler(int sig)
+{
+	static const char msg[] = "PS-HANDLER\n";
+
+	go = 1;
+	if (write(CK_REPORT_FD, msg, sizeof(msg) - 1) < 0)
+		go = 2;
+}
+
+/* pause() until SIGUSR1, then a byte into @wfd */
+static void bs_pauser(int wfd)
+{
+	struct sigaction sa = { .sa_handler = bs_ps_handler };
+	int ret, err;
+
+	set_name("bs-pause");
+	sigemptyset(&sa.sa_mask);
+	sigaction(SIGUSR1, &sa, NULL);
+	ck_report("PS-READY %d", getpid());
+	ret = pause();
+	err = errno;
+	ck_report("PS-WOKE %d ret=%d errno=%d go=%d", getpid(), ret, err,
+		  (int)go);
+	full_write(wfd, "x", 1);
+	_exit(ret == -1 && err == EINTR && go == 1 ? 0 : 1);
+}
+
+/* read() a byte from the empty @rfd, then a byte into @wfd */
+static void bs_reader(int rfd, int wfd)
+{
+	char c = 0;
+	ssize_t n;
+
+	set_name("bs-read");
+	ck_report("RD-READY %d", getpid());
+	n = read(rfd, &c, 1);
+	ck_report("RD-GOT %d n=%zd c=%c", getpid(), n, c ? c : '0');
+	full_write(wfd, "y", 1);
+	_exit(n == 1 && c == 'x' ? 0 : 1);
+}
+
+/* The child its parent waits for: read() a byte, exit 7 */
+static void bs_waited(int rfd)
+{
+	char c = 0;
+	ssize_t n;
+
+	set_name("bs-waited");
+	ck_report("W-READY %d", getpid());
+	n = read(rfd, &c, 1);
+	ck_report("W-GOT %d n=%zd c=%c", getpid(), n, c ? c : '0');
+	_exit(n == 1 && c == 'y' ? 7 : 1);
+}
+
+static pthread_mutex_t fx_mtx = PTHREAD_MUTEX_INITIALIZER;
+static pthread_cond_t fx_cond = PTHREAD_COND_INITIALIZER;
+static int fx_flag;
+
+static void *fx_waiter(void *arg)
+{
+	pthread_mutex_lock(&fx_mtx);
+	while (!fx_flag)
+		pthread_cond_wait(&fx_cond, &fx_mtx);
+	pthread_mutex_unlock(&fx_mtx);
+	return (void *)42L;
+}
+
+/* A thread in pthread_cond_wait(), no timeout; main in pause() */
+static void bs_futex(void)
+{
+	sigset_t usr1;
+	pthread_t th;
+	void *res = NULL;
+
+	set_name("bs-futex");
+	sigemptyset(&usr1);
+	sigaddset(&usr1, SIGUSR1);
+	pthread_sigmask(SIG_BLOCK, &usr1, NULL);
+	CK_ASSERT(!pthread_create(&th, NULL, fx_waiter, NULL), "pthread_create");
+	pthread_sigmask(SIG_UNBLOCK, &usr1, NULL);
+	go_handler();
+	ck_report("FX-READY %d", getpid());
+	wait_go();
+	pthread_mutex_lock(&fx_mtx);
+	fx_flag = 1;
+	pthread_cond_signal(&fx_cond);
+	pthread_mutex_unlock(&fx_mtx);
+	pthread_join(th, &res);
+	ck_report("FX-JOINED %d res=%ld", getpid(), (long)res);
+	_exit((long)res == 42 ? 0 : 1);
+}
+
+/*
+ * root: waitpid() on W, which read()s from q
+ * PS: pause() --SIGUSR1--> writes p;  RD: read()s p, writes q
+ * FX: a thread in pthread_cond_wait(), main in pause()
+ * S: nanosleep() for SLEEP_SECS
+ */
+static void bs_root(void *arg)
+{
+	int p[2], q[2], sw, srd, sps, sfx, ss;
+	pid_t w, rd, ps, fx, s, r;
+
+	enter_cg(tr_cgpath);
+	set_name("bs-root");
+	CK_ASSERT(!pipe(p) && !pipe(q), "pipe");
+	w = fork();
+	if (w == 0) {
+		close(p[0]);
+		close(p[1]);
+		close(q[1]);
+		bs_waited(q[0]);
+	}
+	rd = fork();
+	if (rd == 0) {
+		close(p[1]);
+		close(q[0]);
+		bs_reader(p[0], q[1]);
+	}
+	ps = fork();
+	if (ps == 0) {
+		close(p[0]);
+		close(q[0]);
+		close(q[1]);
+		bs_pauser(p[1]);
+	}
+	close(p[0]);
+	close(p[1]);
+	close(q[0]);
+	close(q[1]);
+	fx = fork();
+	if (fx == 0)
+		bs_futex();
+	s = fork();
+	if (s == 0)
+		bs_sleeper();
+	ck_report("ROOT-READY %d", getpid());
+	do {
+		r = waitpid(w, &sw, 0);
+	} while (r < 0 && errno == EINTR);
+	ck_report("ROOT-WAITED %d w=%d status=%d", getpid(), r, sw);
+	srd = wait_child(rd);
+	sps = wait_child(ps);
+	sfx = wait_child(fx);
+	ss = wait_child(s);
+	ck_report("ROOT-REAPED rd=%d ps=%d fx=%d s=%d", srd, sps, sfx, ss);
+	_exit((r == w && exited_with(sw, 7) ? 0 : 1) |
+	      (exited_with(srd, 0) ? 0 : 2) | (exited_with(sps, 0) ? 0 : 4) |
+	      (exited_with(sfx, 0) ? 0 : 8) | (exited_with(ss, 0) ? 0 : 16));
+}
+
+/* The CPU record of the task at tree index @idx (all tasks alive) */
+static bool image_cpu(const char *path, int idx, struct ckpt_hdr_cpu *cpu)
+{
+	struct ckpt_image img;
+	long off;
+
+	if (ckpt_image_load(path, &img))
+		return false;
+	off = ckpt_image_find(&img, CKPT_HDR_CPU, idx);
+	if (off >= 0)
+		memcpy(cpu, img.data + off, sizeof(*cpu));
+	ckpt_image_free(&img);
+	return off >= 0;
+}
+
+/*
+ * Tasks frozen in waitpid(), read() on an empty pipe, pause(),
+ * pthread_cond_wait() and nanosleep(): after the restart each is back
+ * in its call; data, signals and exiting children wake them as they
+ * would have; the sleeper sleeps only the time it had left.
+ */
+TEST_F_TIMEOUT(tree, blocked_in_syscalls, CK_TIMEOUT)
+{
+	static const char *const ready[] = {
+		"ROOT-READY ", "W-READY ", "RD-READY ", "PS-READY ",
+		"FX-READY ", "S-START ",
+	};
+	long long t0, t1 = 0, lo, hi, now;
+	struct ckpt_hdr_cpu cpu;
+	pid_t s, w, ps, fx;
+	struct flow f = { 0 };
+	const char *l;
+	unsigned int i;
+	int status, idx;
+
+	f.cg = cg_new(_metadata, "blocked");
+	snprintf(tr_cgpath, sizeof(tr_cgpath), "%s", f.cg);
+	f.root = ck_spawn(NULL, 0, bs_root, NULL);
+	ASSERT_LT(0, f.root);
+	for (i = 0; i < ARRAY_SIZE(ready); i++) {
+		const char *what = ready[i];
+
+		ASSERT_NE(NULL, wait_line(what, TR_SECS))
+			TH_LOG("no \"%s\"", what);
+	}
+	s = line_num("S-START ");
+	w = line_num("W-READY ");
+	ps = line_num("PS-READY ");
+	fx = line_num("FX-READY ");
+	ASSERT_EQ(2, sscanf(ck_line("S-START "), "%d %lld", &s, &t0));
+	/* root, W, RD, PS, FX (two threads), S */
+	wait_blocked(_metadata, f.cg, 7);
+
+	/* checkpoint half way through the sleep */
+	now = mono_ns();
+	if (now < t0 + 1500 * MSEC)
+		usleep((t0 + 1500 * MSEC - now) / 1000);
+	ASSERT_LT(mono_ns(), t0 + 2500 * MSEC)
+		TH_LOG("too slow: the sleeper is about to wake up");
+	flow_checkpoint(_metadata, &f, CHECKPOINT_SUBTREE);
+	EXPECT_EQ(7, f.npids);
+
+	/* the image holds the time the sleeper had left */
+	idx = tree_index(f.pids, f.npids, s);
+	ASSERT_LE(0, idx);
+	ASSERT_TRUE(image_cpu(ck.img, idx, &cpu));
+	EXPECT_EQ((__u32)CKPT_RB_NANOSLEEP, cpu.rb_kind);
+	EXPECT_LE(t0 + SLEEP_SECS * NSEC - f.tc_after, cpu.rb_remaining);
+	EXPECT_GE(t0 + SLEEP_SECS * NSEC - f.tc_before, cpu.rb_remaining);
+
+	flow_kill(_metadata, &f);
+	usleep(500000);		/* the sleeper must not count this */
+
+	flow_restart(_metadata, &f, ck.img, NULL, 0);
+	EXPECT_EQ(f.root, f.new_root);
+	EXPECT_TRUE(poke_until(ps, "PS-WOKE ", TR_SECS));
+	EXPECT_TRUE(poke_until(fx, "FX-JOINED ", TR_SECS));
+	status = flow_finish(_metadata, &f);
+	EXPECT_TRUE(exited_with(status, 0)) TH_LOG("restored root %s",
+						   ck_status_str(status));
+
+	/* waitpid() on a child that exited after the restart */
+	l = ck_line("ROOT-WAITED ");
+	EXPECT_NE(NULL, l);
+	if (l) {
+		pid_t r;
+		int sw;
+
+		EXPECT_EQ(2, sscanf(l, "%*d w=%d status=%d", &r, &sw));
+		EXPECT_EQ(w, r);
+		EXPECT_TRUE(exited_with(sw, 7)) TH_LOG("status %d", sw);
+	}
+	/* read() on an empty pipe, the data coming after the restart */
+	EXPECT_NE(NULL, strstr(ck_line("RD-GOT ") ?: "", "n=1 c=x\n"));
+	EXPECT_NE(NULL, strstr(ck_line("W-GOT ") ?: "", "n=1 c=y\n"));
+	/* pause(): the handler ran, pause() returned EINTR */
+	EXPECT_NE(NULL, ck_line("PS-HANDLER"));
+	EXPECT_NE(NULL, strstr(ck_line("PS-WOKE ") ?: "",
+			       "ret=-1 errno=4 go=1\n"));
+	/* futex wait */
+	EXPECT_NE(NULL, strstr(ck_line("FX-JOINED ") ?: "", "res=42\n"));
+
+	/* nanosleep(): the time left at the checkpoint, from the restart */
+	l = ck_line("S-WOKE ");
+	EXPECT_NE(NULL, l);
+	if (l) {
+		EXPECT_NE(NULL, strstr(l, "ret=0 errno=0 "));
+		l = strstr(l, "t1=");
+		if (l)
+			t1 = strtoll(l + 3, NULL, 10);
+	}
+	lo = t0 + SLEEP_SECS * NSEC + (f.tr_before - f.tc_after) - 20 * MSEC;
+	hi = t0 + SLEEP_SECS * NSEC + (f.tr_after - f.tc_before) + 700 * MSEC;
+	EXPECT_LE(lo, t1);
+	EXPECT_GE(hi, t1)
+		TH_LOG("slept %lld ms in all (%d s asked); frozen at %lld ms, restarted after %lld ms more: %s",
+		       (t1 - t0) / MSEC, SLEEP_SECS, (f.tc_before - t0) / MSEC,
+		       (f.tr_before - f.tc_after) / MSEC,
+		       t1 >= f.tr_before + SLEEP_SECS * NSEC ?
+		       "it slept all over again" : "too long");
+	TH_LOG("sleeper: slept %lld ms, %lld ms of it after the checkpoint, expected %lld..%lld",
+	       (t1 - t0) / MSEC, (t1 - f.tc_after) / MSEC, (lo - t0) / MSEC,
+	       (hi - t0) / MSEC);
+}
+
+/* ==== 5. timed waits are refused ======================================= */
+
+enum { TW_COND, TW_POLL };
+
+static pthread_mutex_t tw_mtx = PTHREAD_MUTEX_INITIALIZER;
+static pthread_cond_t tw_cond = PTHREAD_COND_INITIALIZER;
+
+static void *tw_waiter(void *arg)
+{
+	struct timespec deadline;
+	long long t0 = mono_ns();
+	int rc;
+
+	clock_gettime(CLOCK_REALTIME, &deadline);
+	deadline.tv_sec += SLEEP_SECS;
+	pthread_mutex_lock(&tw_mtx);
+	do {
+		rc = pthread_cond_timedwait(&tw_cond, &tw_mtx, &deadline);
+	} while (rc == 0);
+	pthread_mutex_unlock(&tw_mtx);
+	ck_report("TW-DONE rc=%d elapsed=%lld", rc, (mono_ns() - t0) / MSEC);
+	return (void *)(long)rc;
+}
+
+/*
+ * TW_COND: a thread in pthread_cond_timedwait() (a futex wait with a
+ * timeout), main in pthread_join(). TW_POLL: poll() with a timeout on an
+ * empty pipe. Both end by themselves after SLEEP_SECS.
+ */
+static void tw_root(void *arg)
+{
+	int mode = (int)(long)arg, p[2], rc;
+	struct pollfd pfd;
+	long long t0;
+	void *res;
+	pthread_t th;
+
+	enter_cg(tr_cgpath);
+	set_name("timed-wait");
+	if (mode == TW_COND) {
+		CK_ASSERT(!pthread_create(&th, NULL, tw_waiter, NULL),
+			  "pthread_create");
+		ck_report("TW-READY %d", getpid());
+		pthread_join(th, &res);
+		_exit((long)res == ETIMEDOUT ? 0 : 1);
+	}
+	CK_ASSERT(!pipe(p), "pipe");
+	pfd = (struct pollfd){ .fd = p[0], .events = POLLIN };
+	ck_report("TW-READY %d", getpid());
+	t0 = mono_ns();
+	rc = poll(&pfd, 1, SLEEP_SECS * 1000);
+	ck_report("TW-DONE rc=%d elapsed=%lld", rc, (mono_ns() - t0) / MSEC);
+	_exit(rc == 0 ? 0 : 1);
+}
+
+/*
+ * A task frozen in a call whose restart block is not nanosleep's cannot
+ * be saved yet: EOPNOTSUPP with a log line, the tree stays frozen, and
+ * once thawed it finishes its wait as if nothing happened.
+ */
+static void refuse_timed(struct __test_metadata *_metadata, int mode)
+{
+	static char text[4096];
+	struct flow f = { 0 };
+	const char *l;
+	long ret, elapsed;
+	int status;
+
+	f.cg = cg_new(_metadata, "timed");
+	snprintf(tr_cgpath, sizeof(tr_cgpath), "%s", f.cg);
+	f.root = ck_spawn(NULL, 0, tw_root, (void *)(long)mode);
+	ASSERT_LT(0, f.root);
+	ASSERT_NE(NULL, wait_line("TW-READY ", TR_SECS));
+	wait_blocked(_metadata, f.cg, mode == TW_COND ? 2 : 1);
+	cg_freeze(_metadata, f.cg);
+	ret = checkpoint_file(f.root, ck.img, CHECKPOINT_SUBTREE, NULL, NULL);
+	EXPECT_EQ(-1, ret);
+	EXPECT_EQ(EOPNOTSUPP, errno) TH_LOG("%s", strerror(errno));
+	EXPECT_LT(0, ck_read_file(ck.log, text, sizeof(text)));
+	EXPECT_NE(NULL, strstr(text, "restart block"))
+		TH_LOG("no log line about the restart block");
+	EXPECT_EQ(1, cg_key(f.cg, "frozen"));
+	cg_thaw(_metadata, f.cg);
+
+	status = tr_wait(f.root, TR_SECS);
+	EXPECT_TRUE(exited_with(status, 0)) TH_LOG("after the thaw: %s",
+						   ck_status_str(status));
+	l = ck_line("TW-DONE ");
+	ASSERT_NE(NULL, l) TH_LOG("the wait did not end");
+	EXPECT_NE(NULL, strstr(l, mode == TW_COND ? "rc=110 " : "rc=0 "))
+		TH_LOG("TW-DONE %.40s", l);
+	elapsed = strtol(strstr(l, "elapsed=") + 8, NULL, 10);
+	EXPECT_LE(SLEEP_SECS * 1000 - 50, elapsed);
+}
+
+TEST_F_TIMEOUT(tree, refuse_cond_timedwait, CK_TIMEOUT)
+{
+	refuse_timed(_metadata, TW_COND);
+}
+
+TEST_F_TIMEOUT(tree, refuse_poll_timeout, CK_TIMEOUT)
+{
+	refuse_timed(_metadata, TW_POLL);
+}
+
+/* ==== 6. zombies ======================================================= */
+
+/*
+ * root: z1 exited 42, z2 killed by SIGTERM, both unreaped; m, alive, with
+ * its own unreaped child z3 (exited 7). After SIGUSR1 the root reaps z1
+ * and z2 with WNOHANG (they must be zombies already), wakes m, which
+ * reaps z3.
+ */
+static void zb_root(void *arg)
+{
+	int st1 = -1, st2 = -1, stm;
+	pid_t z1, z2, m, r1, r2;
+
+	enter_cg(tr_cgpath);
+	go_handler();
+	set_name("zb-root");
+	z1 = fork();
+	if (z1 == 0)
+		_exit(42);
+	z2 = fork();
+	if (z2 == 0) {
+		signal(SIGTERM, SIG_DFL);
+		kill(getpid(), SIGTERM);
+		_exit(1);
+	}
+	m = fork();
+	if (m == 0) {
+		pid_t z3, r;
+		int st = -1;
+
+		set_name("zb-m");
+		z3 = fork();
+		if (z3 == 0)
+			_exit(7);
+		ck_report("M-READY %d %d", getpid(), z3);
+		wait_go();
+		r = waitpid(z3, &st, WNOHANG);
+		ck_report("M-REAPED %d pid=%d status=%d", getpid(), r, st);
+		_exit(r == z3 && exited_with(st, 7) ? 0 : 1);
+	}
+	ck_report("Z-READY %d %d %d %d", getpid(), z1, z2, m);
+	wait_go();
+	r1 = waitpid(z1, &st1, WNOHANG);
+	r2 = waitpid(z2, &st2, WNOHANG);
+	ck_report("Z-REAPED z1=%d status=%d z2=%d status=%d", r1, st1, r2, st2);
+	stm = poke_reap(m, TR_SECS);
+	ck_report("Z-M status=%d", stm);
+	_exit((r1 == z1 && exited_with(st1, 42) ? 0 : 1) |
+	      (r2 == z2 && st2 != -1 && WIFSIGNALED(st2) &&
+	       WTERMSIG(st2) == SIGTERM ? 0 : 2) |
+	      (exited_with(stm, 0) ? 0 : 4));
+}
+
+static bool wait_state(pid_t pid, char state, int secs)
+{
+	long long end = mono_ns() + secs * NSEC;
+
+	while (proc_state(pid, NULL) != state) {
+		if (mono_ns() > end)
+			return false;
+		usleep(10000);
+	}
+	return true;
+}
+
+/*
+ * Children that exited and were not reaped at the checkpoint come back
+ * as zombies of their parents, and wait() gets their exit statuses.
+ */
+TEST_F_TIMEOUT(tree, zombies, CK_TIMEOUT)
+{
+	pid_t root, z1, z2, m, z3, zs[3], ppid;
+	int i, idx, status, r, st;
+	struct flow f = { 0 };
+	const char *l;
+
+	f.cg = cg_new(_metadata, "zombies");
+	snprintf(tr_cgpath, sizeof(tr_cgpath), "%s", f.cg);
+	f.root = ck_spawn(NULL, 0, zb_root, NULL);
+	ASSERT_LT(0, f.root);
+	l = wait_line("Z-READY ", TR_SECS);
+	ASSERT_NE(NULL, l);
+	ASSERT_EQ(4, sscanf(l, "%d %d %d %d", &root, &z1, &z2, &m));
+	l = wait_line("M-READY ", TR_SECS);
+	ASSERT_NE(NULL, l);
+	ASSERT_EQ(1, sscanf(l, "%*d %d", &z3));
+	zs[0] = z1;
+	zs[1] = z2;
+	zs[2] = z3;
+	for (i = 0; i < 3; i++) {
+		pid_t z = zs[i];
+
+		ASSERT_TRUE(wait_state(z, 'Z', TR_SECS))
+			TH_LOG("pid %d is not a zombie", z);
+	}
+	wait_blocked(_metadata, f.cg, 2);
+
+	flow_checkpoint(_metadata, &f, CHECKPOINT_SUBTREE);
+	EXPECT_EQ(5, f.npids);
+	for (i = 0; i < 3; i++) {
+		idx = tree_index(f.pids, f.npids, zs[i]);
+		EXPECT_LE(0, idx) TH_LOG("zombie %d not in the image", zs[i]);
+		if (idx < 0)
+			continue;
+		EXPECT_TRUE((f.pids[idx].flags & CKPT_PIDS_ZOMBIE) != 0);
+		EXPECT_EQ(i < 2 ? root : m, f.pids[idx].ppid);
+	}
+	flow_kill(_metadata, &f);
+
+	flow_restart(_metadata, &f, ck.img, NULL, 0);
+	EXPECT_EQ(root, f.new_root);
+	/* zombies again, children of the same parents */
+	for (i = 0; i < 3; i++) {
+		EXPECT_TRUE(wait_state(zs[i], 'Z', 5))
+			TH_LOG("restored pid %d is not a zombie (state %c)",
+			       zs[i], proc_state(zs[i], NULL) ?: '-');
+		ppid = 0;
+		proc_state(zs[i], &ppid);
+		EXPECT_EQ(i < 2 ? root : m, ppid);
+	}
+	EXPECT_TRUE(poke_until(root, "Z-M ", TR_SECS));
+	status = flow_finish(_metadata, &f);
+	EXPECT_TRUE(exited_with(status, 0)) TH_LOG("restored root %s",
+						   ck_status_str(status));
+	l = ck_line("Z-REAPED ");
+	EXPECT_NE(NULL, l);
+	if (l) {
+		pid_t r1, r2;
+		int st1, st2;
+
+		ASSERT_EQ(4, sscanf(l, "z1=%d status=%d z2=%d status=%d", &r1,
+				    &st1, &r2, &st2));
+		EXPECT_EQ(z1, r1);
+		EXPECT_TRUE(exited_with(st1, 42)) TH_LOG("z1: %s",
+							 ck_status_str(st1));
+		EXPECT_EQ(z2, r2);
+		EXPECT_TRUE(WIFSIGNALED(st2) && WTERMSIG(st2) == SIGTERM)
+			TH_LOG("z2: %s", ck_status_str(st2));
+	}
+	l = ck_line("M-REAPED ");
+	EXPECT_NE(NULL, l);
+	if (l) {
+		EXPECT_EQ(2, sscanf(l, "%*d pid=%d status=%d", &r, &st));
+		EXPECT_EQ(z3, r);
+		EXPECT_TRUE(exited_with(st, 7)) TH_LOG("z3: %s",
+						       ck_status_str(st));
+	}
+}
+
+/* ==== 7. refusals that leave the tree running ========================== */
+
+/* Wake the (original, thawed) family and check it finishes */
+static void fam_finish_original(struct __test_metadata *_metadata,
+				struct flow *f, const pid_t pids[FAM_N])
+{
+	int status;
+
+	EXPECT_TRUE(poke_until(f->root, "F-DONE ", TR_SECS));
+	status = tr_wait(f->root, TR_SECS);
+	fam_check(_metadata, pids, status, false);
+}
+
+static bool log_has(const char *needle)
+{
+	static char text[8192];
+
+	return ck_read_file(ck.log, text, sizeof(text)) > 0 &&
+	       strstr(text, needle);
+}
+
+/*
+ * Not frozen: EBUSY, naming the task. Neither a tree that runs nor one
+ * with a task in a cgroup that is not frozen; the tree goes on.
+ */
+TEST_F_TIMEOUT(tree, refuse_not_frozen, CK_TIMEOUT)
+{
+	struct flow f = { 0 };
+	pid_t pids[FAM_N];
+	const char *cg2;
+	char msg[64];
+	long ret;
+
+	fam_start(_metadata, &f, pids);
+	ret = checkpoint_file(f.root, ck.img, CHECKPOINT_SUBTREE, NULL, NULL);
+	EXPECT_EQ(-1, ret);
+	EXPECT_EQ(EBUSY, errno);
+	snprintf(msg, sizeof(msg), "pid %d is not frozen", f.root);
+	EXPECT_TRUE(log_has(msg)) TH_LOG("no \"%s\" in the log", msg);
+
+	/* c2 in a cgroup of its own, not frozen; the rest frozen */
+	cg2 = cg_new(_metadata, "unfrozen");
+	snprintf(msg, sizeof(msg), "%d", pids[2]);
+	ASSERT_EQ(0, cg_write(cg2, "cgroup.procs", msg));
+	cg_freeze(_metadata, f.cg);
+	ret = checkpoint_file(f.root, ck.img, CHECKPOINT_SUBTREE, NULL, NULL);
+	EXPECT_EQ(-1, ret);
+	EXPECT_EQ(EBUSY, errno);
+	snprintf(msg, sizeof(msg), "pid %d is not frozen", pids[2]);
+	EXPECT_TRUE(log_has(msg)) TH_LOG("no \"%s\" in the log", msg);
+	EXPECT_EQ(1, cg_key(f.cg, "frozen"));
+	cg_thaw(_metadata, f.cg);
+	fam_finish_original(_metadata, &f, pids);
+}
+
+/* A root that is not a pid namespace init needs CHECKPOINT_SUBTREE */
+TEST_F_TIMEOUT(tree, refuse_subtree_without_flag, CK_TIMEOUT)
+{
+	struct flow f = { 0 };
+	pid_t pids[FAM_N];
+	long ret;
+
+	fam_start(_metadata, &f, pids);
+	cg_freeze(_metadata, f.cg);
+	ret = checkpoint_file(f.root, ck.img, 0, NULL, NULL);
+	EXPECT_EQ(-1, ret);
+	EXPECT_EQ(EINVAL, errno);
+	EXPECT_EQ(1, cg_key(f.cg, "frozen"));
+	cg_thaw(_metadata, f.cg);
+	fam_finish_original(_metadata, &f, pids);
+}
+
+/* A container init with fd 3 leading outside; SIGUSR1: "ALIVE" into it */
+static void ct_leak_init(void *arg)
+{
+	char line[32];
+	int n;
+
+	set_name("ct-leak");
+	go_handler();
+	wait_go();
+	n = snprintf(line, sizeof(line), "ALIVE %d\n", getpid());
+	_exit(write(3, line, n) == n ? 0 : 1);
+}
+
+/*
+ * Without CHECKPOINT_SUBTREE, something a container shares with the
+ * outside is a leak: EBUSY and a "leak" line; the container stays frozen,
+ * and runs on once thawed.
+ */
+static void refuse_leak(struct __test_metadata *_metadata, bool pipe_leak)
+{
+	char buf[64] = "";
+	struct flow f = { 0 };
+	int p[2], keep, status;
+	long ret;
+	ssize_t n;
+
+	if (pipe_leak) {
+		ASSERT_EQ(0, pipe2(p, O_CLOEXEC));
+		keep = p[1];
+	} else {
+		keep = open(ck_path("shared"), O_RDWR | O_CREAT | O_APPEND |
+			    O_CLOEXEC, 0644);
+		ASSERT_LE(0, keep);
+	}
+	f.cg = cg_new(_metadata, "leak");
+	f.root = ct_start(f.cg, ct_leak_init, NULL, keep);
+	ASSERT_LT(0, f.root);
+	if (pipe_leak)
+		close(p[1]);
+	wait_blocked(_metadata, f.cg, 1);
+	cg_freeze(_metadata, f.cg);
+	ret = checkpoint_file(f.root, ck.img, 0, NULL, NULL);
+	EXPECT_EQ(-1, ret);
+	EXPECT_EQ(EBUSY, errno) TH_LOG("%s", strerror(errno));
+	EXPECT_TRUE(log_has("leak"));
+	EXPECT_TRUE(log_has(pipe_leak ? "pipe" : "shared"));
+	EXPECT_EQ(1, cg_key(f.cg, "frozen"));
+	cg_thaw(_metadata, f.cg);
+
+	if (pipe_leak) {
+		struct pollfd pfd = { .fd = p[0], .events = POLLIN };
+		long long end = mono_ns() + TR_SECS * NSEC;
+
+		while (poll(&pfd, 1, 100) == 0 && mono_ns() < end)
+			kill(f.root, SIGUSR1);
+		n = read(p[0], buf, sizeof(buf) - 1);
+		close(p[0]);
+		EXPECT_LT(0, n);
+	} else {
+		EXPECT_TRUE(poke_until_file(f.root, ck_path("shared"), "ALIVE",
+					    TR_SECS));
+		ck_read_file(ck_path("shared"), buf, sizeof(buf));
+		close(keep);
+	}
+	EXPECT_STREQ("ALIVE 1\n", buf);
+	status = tr_wait(f.root, TR_SECS);
+	EXPECT_TRUE(exited_with(status, 0)) TH_LOG("%s", ck_status_str(status));
+}
+
+TEST_F_TIMEOUT(tree, refuse_container_pipe_leak, CK_TIMEOUT)
+{
+	refuse_leak(_metadata, true);
+}
+
+TEST_F_TIMEOUT(tree, refuse_container_file_leak, CK_TIMEOUT)
+{
+	refuse_leak(_metadata, false);
+}
+
+/* ==== 8. all or nothing ================================================= */
+
+/*
+ * After a failed restart: no task of the tree is left, whether alive or a
+ * zombie waiting for us (the test process is a subreaper, so a restored
+ * task the restart did not reap itself would come to it).
+ */
+static void expect_tree_gone(struct __test_metadata *_metadata,
+			     const struct flow *f, pid_t except)
+{
+	long long end = mono_ns() + 3 * NSEC;
+	pid_t ppid;
+	char state;
+	int i;
+
+	for (i = 0; i < f->npids; i++) {
+		if (f->pids[i].pid == except)
+			continue;
+		while ((state = proc_state(f->pids[i].pid, &ppid)) &&
+		       mono_ns() < end)
+			usleep(10000);
+		EXPECT_EQ(0, state)
+			TH_LOG("pid %d of the image is still there after the failed restart: state %c, parent %d%s",
+			       f->pids[i].pid, state, ppid,
+			       ppid == getpid() ? " (us, its subreaper: nobody reaped it)" : "");
+		/* go on with the pid free */
+		if (state)
+			reap_gone(f->pids[i].pid, mono_ns() + TR_SECS * NSEC);
+	}
+}
+
+enum { BAD_CPU_CS, BAD_COMM, BAD_FPU_MXCSR, BAD_NR };
+
+static const char *const bad_names[BAD_NR] = {
+	"cs of the CPU record of c1",
+	"unterminated comm in the TASK record of c2",
+	"MXCSR reserved bits in the FPU record of c11",
+};
+
+/* Damage @img as @kind says, at tree index @idx; false if impossible */
+static bool corrupt(struct ckpt_image *img, int kind, int idx)
+{
+	struct ckpt_hdr_task *task;
+	struct ckpt_hdr_cpu *cpu;
+	struct ckpt_hdr_fpu *fpu;
+	unsigned char *xsave;
+	uint32_t mxcsr;
+	uint64_t xfeatures;
+	long off;
+
+	switch (kind) {
+	case BAD_CPU_CS:
+		off = ckpt_image_find(img, CKPT_HDR_CPU, idx);
+		if (off < 0)
+			return false;
+		cpu = (void *)(img->data + off);
+		cpu->cs ^= 3;	/* 0x33 -> 0x30: RPL 0 */
+		break;
+	case BAD_COMM:
+		off = ckpt_image_find(img, CKPT_HDR_TASK, idx);
+		if (off < 0)
+			return false;
+		task = (void *)(img->data + off);
+		memset(task->comm, 'X', sizeof(task->comm));
+		break;
+	case BAD_FPU_MXCSR:
+		off = ckpt_image_find(img, CKPT_HDR_FPU, idx);
+		if (off < 0)
+			return false;
+		fpu = (void *)(img->data + off);
+		if (fpu->size < 576)
+			return false;
+		xsave = (unsigned char *)(fpu + 1);
+		/* legacy area: MXCSR at 24; XSAVE header: xfeatures at 512 */
+		mxcsr = 0xffffffff;
+		memcpy(xsave + 24, &mxcsr, sizeof(mxcsr));
+		memcpy(&xfeatures, xsave + 512, sizeof(xfeatures));
+		xfeatures |= 0x3;	/* x87 | SSE: MXCSR is in use */
+		memcpy(xsave + 512, &xfeatures, sizeof(xfeatures));
+		break;
+	default:
+		return false;
+	}
+	return ckpt_image_fix_csum(img) == 0;
+}
+
+/*
+ * A tree image with one damaged record (the checksum fixed up): restart
+ * fails with EINVAL and leaves nothing, whether the damage is found while
+ * reading the image or only when the damaged task restores its state,
+ * after its parents were created. The undamaged image then restarts.
+ */
+TEST_F_TIMEOUT(tree, corrupt_image_all_or_nothing, CK_TIMEOUT * 2)
+{
+	static const int victim[BAD_NR] = { 1, 2, 3 };	/* fam_names[] */
+	struct ckpt_image img;
+	struct flow f = { 0 };
+	pid_t pids[FAM_N];
+	char err[256];
+	int kind, idx, fd, status;
+	bool was_ok;
+
+	fam_start(_metadata, &f, pids);
+	flow_checkpoint(_metadata, &f, CHECKPOINT_SUBTREE);
+	ASSERT_EQ(FAM_N, f.npids);
+	flow_kill(_metadata, &f);
+
+	for (kind = 0; kind < BAD_NR; kind++) {
+		idx = tree_index(f.pids, f.npids, pids[victim[kind]]);
+		ASSERT_LE(0, idx);
+		ASSERT_EQ(0, ckpt_image_load(ck.img, &img));
+		ASSERT_TRUE(corrupt(&img, kind, idx)) TH_LOG("%s", bad_names[kind]);
+		ASSERT_EQ(0, ckpt_image_verify(&img, err, sizeof(err)))
+			TH_LOG("%s", err);
+		fd = open(ck_path("bad"), O_WRONLY | O_CREAT | O_TRUNC, 0644);
+		ASSERT_LE(0, fd);
+		ASSERT_EQ((ssize_t)img.len, write(fd, img.data, img.len));
+		close(fd);
+		ckpt_image_free(&img);
+
+		tr_reset();
+		f.r = ck_spawn(NULL, 0, restarter, (void *)ck_path("bad"));
+		ASSERT_LT(0, f.r);
+		was_ok = __test_passed(_metadata);
+		expect_restart_error(_metadata, f.r, EINVAL);
+		expect_tree_gone(_metadata, &f, 0);
+		if (was_ok && !__test_passed(_metadata))
+			TH_LOG("^ with %s", bad_names[kind]);
+	}
+
+	/* the image itself was fine */
+	flow_restart(_metadata, &f, ck.img, NULL, 0);
+	EXPECT_TRUE(poke_until(f.new_root, "F-DONE ", TR_SECS));
+	status = flow_finish(_metadata, &f);
+	fam_check(_metadata, pids, status, true);
+}
+
+/* ==== 9. a pid already taken =========================================== */
+
+/* The original tree is alive (thawed): its pids are taken */
+TEST_F_TIMEOUT(tree, pid_taken_by_original, CK_TIMEOUT)
+{
+	struct flow f = { 0 };
+	pid_t pids[FAM_N];
+	char msg[64];
+
+	fam_start(_metadata, &f, pids);
+	flow_checkpoint(_metadata, &f, CHECKPOINT_SUBTREE);
+	cg_thaw(_metadata, f.cg);
+
+	tr_reset();
+	f.r = ck_spawn(NULL, 0, restarter, (void *)ck.img);
+	ASSERT_LT(0, f.r);
+	expect_restart_error(_metadata, f.r, EBUSY);
+	snprintf(msg, sizeof(msg), "cannot create pid %d", f.root);
+	EXPECT_TRUE(log_has(msg)) TH_LOG("no \"%s\" in the log", msg);
+
+	/* the originals are untouched */
+	tr_reset();
+	fam_finish_original(_metadata, &f, pids);
+}
+
+struct tr_clone_args {
+	uint64_t flags, pidfd, child_tid, parent_tid, exit_signal;
+	uint64_t stack, stack_size, tls, set_tid, set_tid_size, cgroup;
+};
+
+/* A child that sleeps with pid @want (clone3 with set_tid), or -1 */
+static pid_t spawn_with_pid(pid_t want)
+{
+	pid_t tid = want, pid;
+	struct tr_clone_args args = {
+		.exit_signal = SIGCHLD,
+		.set_tid = (uintptr_t)&tid,
+		.set_tid_size = 1,
+	};
+
+	fflush(stdout);
+	fflush(stderr);
+	pid = syscall(__NR_clone3, &args, sizeof(args));
+	if (pid == 0) {
+		for (;;)
+			pause();
+	}
+	return pid;
+}
+
+/*
+ * The pid of c2 is taken by another process: EBUSY, after the root and
+ * c1 were created; they are gone again, the other process is unharmed.
+ * With that pid free, the image restarts.
+ */
+TEST_F_TIMEOUT(tree, pid_taken_by_other, CK_TIMEOUT)
+{
+	struct flow f = { 0 };
+	pid_t pids[FAM_N], other;
+	int status;
+
+	fam_start(_metadata, &f, pids);
+	flow_checkpoint(_metadata, &f, CHECKPOINT_SUBTREE);
+	flow_kill(_metadata, &f);
+	other = spawn_with_pid(pids[2]);
+	ASSERT_EQ(pids[2], other) TH_LOG("clone3 set_tid: %s", strerror(errno));
+
+	tr_reset();
+	f.r = ck_spawn(NULL, 0, restarter, (void *)ck.img);
+	ASSERT_LT(0, f.r);
+	expect_restart_error(_metadata, f.r, EBUSY);
+	expect_tree_gone(_metadata, &f, other);
+	EXPECT_EQ('S', proc_state(other, NULL));
+	EXPECT_EQ(0, kill(other, SIGKILL));
+	EXPECT_EQ(other, waitpid(other, &status, 0));
+	EXPECT_TRUE(WIFSIGNALED(status) && WTERMSIG(status) == SIGKILL);
+
+	flow_restart(_metadata, &f, ck.img, NULL, 0);
+	EXPECT_EQ(f.root, f.new_root);
+	EXPECT_TRUE(poke_until(f.new_root, "F-DONE ", TR_SECS));
+	status = flow_finish(_metadata, &f);
+	fam_check(_metadata, pids, status, true);
+}
+
+/* ==== 10. migration: checkpoint straight into restart =================== */
+
+#define ST_COUNT	500
+#define ST_SUM		(ST_COUNT * (ST_COUNT + 1) / 2)
+
+/*
+ * A container that works by itself: a producer sends 1..ST_COUNT through
+ * a pipe, pausing 20 ms every 5 numbers; a consumer checks that each is
+ * the one after the last and logs "CONS <pid> got <n>" every 25; init
+ * exits 0 if both did. Lines name their writer's pid in the namespace.
+ */
+static void ct_stream_init(void *arg)
+{
+	int log = ct_open_log(), p[2], sp, sc;
+	pid_t prod, cons;
+
+	set_name("st-init");
+	if (pipe(p))
+		_exit(126);
+	prod = fork();
+	if (prod == 0) {
+		struct timespec pace = { 0, 20 * MSEC };
+		uint32_t n;
+
+		set_name("st-prod");
+		close(p[0]);
+		for (n = 1; n <= ST_COUNT; n++) {
+			if (full_write(p[1], &n, sizeof(n)) != sizeof(n))
+				_exit(1);
+			if (n % 100 == 0)
+				ct_line(log, "PROD %d sent %u", getpid(), n);
+			if (n % 5 == 0)
+				nanosleep(&pace, NULL);
+		}
+		_exit(0);
+	}
+	cons = fork();
+	if (cons == 0) {
+		uint32_t n, got = 0;
+		uint64_t sum = 0;
+		bool ok = true;
+
+		set_name("st-cons");
+		close(p[1]);
+		while (full_read(p[0], &n, sizeof(n)) == sizeof(n)) {
+			if (n != got + 1)
+				ok = false;
+			got = n;
+			sum += n;
+			if (got % 25 == 0)
+				ct_line(log, "CONS %d got %u", getpid(), got);
+		}
+		ok = ok && got == ST_COUNT && sum == ST_SUM;
+		ct_line(log, "CONS %d DONE got=%u sum=%llu %s", getpid(), got,
+			(unsigned long long)sum, ok ? "ok" : "BAD");
+		_exit(ok ? 0 : 1);
+	}
+	close(p[0]);
+	close(p[1]);
+	sp = wait_child(prod);
+	sc = wait_child(cons);
+	ct_line(log, "INIT %d DONE prod=%d cons=%d", getpid(), sp, sc);
+	_exit(exited_with(sp, 0) && exited_with(sc, 0) ? 0 : 1);
+}
+
+/*
+ * Every line of ct.log from one writer names the same pid, before and
+ * after the migration; the consumer got every number once, in order.
+ */
+static void check_stream_log(struct __test_metadata *_metadata)
+{
+	static char text[16384];
+	pid_t prod = 0, cons = 0, pid;
+	char *line, *save, who[8];
+	int lines = 0;
+
+	ASSERT_LT(0, ck_read_file(ck_path("ct.log"), text, sizeof(text)));
+	EXPECT_NE(NULL, strstr(text, " DONE got=500 sum=125250 ok\n"))
+		TH_LOG("the consumer did not get all numbers in order");
+	EXPECT_NE(NULL, strstr(text, "INIT 1 DONE prod=0 cons=0\n"));
+	for (line = strtok_r(text, "\n", &save); line;
+	     line = strtok_r(NULL, "\n", &save)) {
+		if (sscanf(line, "%7s %d", who, &pid) != 2)
+			continue;
+		lines++;
+		if (!strcmp(who, "PROD")) {
+			if (!prod)
+				prod = pid;
+			EXPECT_EQ(prod, pid) TH_LOG("%s", line);
+		} else if (!strcmp(who, "CONS")) {
+			if (!cons)
+				cons = pid;
+			EXPECT_EQ(cons, pid) TH_LOG("%s", line);
+		}
+	}
+	EXPECT_LE(20, lines);
+}
+
+/*
+ * checkpoint() of a container writes into a pipe while R's restart()
+ * reads the other end: the copy comes up in a new pid namespace while
+ * the frozen original still exists, and finishes the work once the
+ * original is killed.
+ */
+TEST_F_TIMEOUT(tree, migrate_container_through_pipe, CK_TIMEOUT)
+{
+	struct ck_fdmap map;
+	struct flow f = { 0 };
+	int p[2], status;
+
+	f.cg = cg_new(_metadata, "migrate");
+	f.root = ct_start(f.cg, ct_stream_init, NULL, -1);
+	ASSERT_LT(0, f.root);
+	ASSERT_TRUE(wait_file(ck_path("ct.log"), "got 100\n", TR_SECS));
+	cg_freeze(_metadata, f.cg);
+
+	ASSERT_EQ(0, pipe2(p, O_CLOEXEC));
+	map = (struct ck_fdmap){ p[0], CK_RIMG_FD };
+	tr_reset();
+	f.r = ck_spawn(&map, 1, restarter, NULL);
+	ASSERT_LT(0, f.r);
+	close(p[0]);
+	f.id = do_checkpoint(f.root, p[1], 0, NULL, NULL);
+	close(p[1]);
+	EXPECT_LT(0, f.id) TH_LOG("checkpoint: %s", strerror(errno));
+
+	/* the original, frozen all along, goes */
+	ASSERT_EQ(0, cg_write(f.cg, "cgroup.kill", "1"));
+	status = tr_wait(f.root, TR_SECS);
+	EXPECT_TRUE(WIFSIGNALED(status) && WTERMSIG(status) == SIGKILL)
+		TH_LOG("original init %s", ck_status_str(status));
+
+	status = flow_finish(_metadata, &f);
+	EXPECT_LT(0, line_num("ROOT "));
+	EXPECT_TRUE(exited_with(status, 0)) TH_LOG("restored init %s",
+						   ck_status_str(status));
+	check_stream_log(_metadata);
+}
+
+/*
+ * The same with the ckpt tool:
+ *   ckpt checkpoint --cgroup DIR -o - --kill | ckpt restart -i -
+ */
+TEST_F_TIMEOUT(tree, migrate_with_ckpt_tool, CK_TIMEOUT)
+{
+	char cmd[1024];
+	int status;
+	pid_t init;
+	const char *cg;
+
+	if (system("command -v ckpt >/dev/null 2>&1"))
+		SKIP(return, "no ckpt tool in PATH");
+	cg = cg_new(_metadata, "tool");
+	init = ct_start(cg, ct_stream_init, NULL, -1);
+	ASSERT_LT(0, init);
+	ASSERT_TRUE(wait_file(ck_path("ct.log"), "got 100\n", TR_SECS));
+	snprintf(cmd, sizeof(cmd),
+		 "ckpt checkpoint --cgroup %s -o - --kill --log %s 2>>%s | ckpt restart -i - --log %s 2>>%s",
+		 cg, ck.log, ck.out, ck.log, ck.out);
+	status = system(cmd);
+	EXPECT_TRUE(exited_with(status, 0)) TH_LOG("%s: %s", cmd,
+						   ck_status_str(status));
+	status = tr_wait(init, TR_SECS);
+	EXPECT_TRUE(WIFSIGNALED(status) && WTERMSIG(status) == SIGKILL)
+		TH_LOG("original init %s", ck_status_str(status));
+	check_stream_log(_metadata);
+}
+
+TEST_HARNESS_MAIN
