@@ -700,10 +700,12 @@ int restore_mm(struct ckpt_ctx *ctx)
 		}
 		if (!S_ISREG(file_inode(exe)->i_mode)) {
 			ret = -EINVAL;
+			ckpt_log(ctx, ret, "mm: executable %s is not a file", path);
 			goto out_exe;
 		}
 	} else if (h->h.len != sizeof(*h)) {
 		ret = -EINVAL;
+		ckpt_log(ctx, ret, "mm: bad record length");
 		goto out;
 	}
 

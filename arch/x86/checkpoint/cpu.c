@@ -264,7 +264,7 @@ int restore_cpu(struct ckpt_ctx *ctx)
 		ckpt_log(ctx, -EINVAL, "cpu: bad system call restart state");
 		return -EINVAL;
 	}
-	if (h->__reserved ||
+	if (h->__reserved || h->rb_kind > CKPT_RB_NANOSLEEP ||
 	    ((long)h->orig_ax >= 0 && (long)h->ax == -ERESTART_RESTARTBLOCK) !=
 	    (h->rb_kind == CKPT_RB_NANOSLEEP)) {
 		ckpt_log(ctx, -EINVAL, "cpu: bad restart block");
