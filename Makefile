@@ -60,9 +60,9 @@ $(B)/ckpt-demo-container: tools/checkpoint/demo-container.c | deps
 	@mkdir -p $(B)
 	$(CC) $(CFLAGS) -o $@ $<
 
-$(B)/ckpt-bench: tools/checkpoint/bench.c $(UAPI) | deps
+$(B)/ckpt-bench: tools/checkpoint/bench.c tools/checkpoint/image.c $(UAPI) | deps
 	@mkdir -p $(B)
-	$(CC) $(CFLAGS) -o $@ $<
+	$(CC) $(CFLAGS) -o $@ $< tools/checkpoint/image.c
 
 # selftests need the kselftest harness from the kernel source
 $(KSRC)/.ckpt-extracted: | deps
