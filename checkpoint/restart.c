@@ -363,8 +363,27 @@ static long ckpt_restart_self(struct ckpt_ctx *ctx)
 		ckpt_log(ctx, -EINVAL, "RESTART_TASKSELF needs a live process");
 		return -EINVAL;
 	}
+	/*
+	 * Whatever can fail for lack of memory goes before the point of no
+	 * return: unsharing, and growing the fd table to the largest fd of
+	 * the image (it stays that large once the fd is closed again).
+	 */
+	ret = unshare_fs_struct();
+	if (!ret)
+		ret = unshare_files();
+	if (!ret && rs->nr_fds) {
+		unsigned int max = rs->fds[rs->nr_fds - 1].fd;
+		struct file *open = fget_raw(max);
+
+		/* an fd the caller has open means the table is large enough */
+		if (open)
+			fput(open);
+		else if (max < rlimit(RLIMIT_NOFILE))
+			ret = replace_fd(max, ctx->file, 0) ?: close_fd(max);
+	}
 	/* validated by the kernel, and the caller's own state is kept */
-	ret = restore_fpu_load(ctx, rs);
+	if (!ret)
+		ret = restore_fpu_load(ctx, rs);
 	if (ret)
 		return ret;
 
