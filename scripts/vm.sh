@@ -32,9 +32,10 @@ timeout --foreground -k 10 "$VM_TIMEOUT" qemu-system-x86_64 \
 	-kernel "$K" -initrd "$W/initrd" \
 	-append "console=ttyS0 panic=-1 oops=panic loglevel=4 quiet" \
 	-nographic -no-reboot -nic none -monitor none -serial stdio \
-	< /dev/null 2>&1 | tr -d '\r' | sed -u 's/\x1b[[?0-9;]*[a-zA-Z]//g' | \
-	tee "$LOG" | awk '/^CKPT_VM_(BOOTED|RC=|DONE|SPLAT)|^CKPT_RESULT|^SeaBIOS|^Booting from ROM|^reboot: Restarting/ { next }
-		{ print; fflush() }'
+	< /dev/null 2>&1 | sed -u 's/\r//g; s/\x1b[[?0-9;]*[a-zA-Z]//g' | \
+	tee "$LOG" | grep --line-buffered -vE \
+		'^CKPT_VM_(BOOTED|RC=|DONE|SPLAT)|^CKPT_RESULT|^SeaBIOS|^Booting from ROM|^reboot: Restarting'
+
 qrc=${PIPESTATUS[0]}
 set -e
 if [ "$qrc" -eq 124 ] || [ "$qrc" -eq 137 ]; then
