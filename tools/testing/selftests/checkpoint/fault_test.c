@@ -3,22 +3,24 @@
  * Failures in the middle of checkpoint() and restart().
  *
  * - Every allocation (sanitizer kernel): fail-nth fault injection makes
- *   the N-th slab or page allocation of the calling task fail, for
- *   N = 1, 2, ... until the call succeeds without consuming the fault.
- *   A checkpoint that failed must leave the task as it was (it checks
- *   itself, and at the end checkpoints successfully, and that image
- *   restores); a restart that failed must return the error to a caller
- *   that is unharmed, or kill it - and a restart that succeeded in spite
- *   of a failed allocation must have restored the state exactly. The
- *   guest fails the run on any splat or kmemleak report from checkpoint
- *   code. Skipped where /proc/self/fail-nth does not exist.
+ *   the N-th slab or page allocation of the calling task fail. A first
+ *   call with N out of reach counts the allocations; then N = 1, 2, ...
+ *   up to that count (every k-th one when there are more than
+ *   CKPT_FAULT_MAX). A checkpoint that failed must return ENOMEM and
+ *   leave the task as it was (it checks itself; at the end it checkpoints
+ *   successfully, and that image restores); one that succeeded anyway
+ *   must have written an image that verifies. A restart that failed must
+ *   return the error to a caller that is unharmed, or kill it; one that
+ *   succeeded anyway must have restored the state exactly. The guest
+ *   fails the run on any splat or kmemleak report from checkpoint code.
+ *   Skipped where /proc/self/fail-nth does not exist.
  * - The image fd failing: ENOSPC on a small tmpfs, EPIPE on a pipe or
  *   socket whose reader went away (checkpoint returns EPIPE, the caller
  *   gets no SIGPIPE), end of file in the middle of a restart.
  * - SIGKILL at random points of a checkpoint and of a restart: the task
  *   dies promptly.
  *
- * Environment: CKPT_FAULT_MAX (default 4000) bounds each fail-nth walk;
+ * Environment: CKPT_FAULT_MAX (default 1500) bounds each fail-nth walk;
  * CKPT_FAULT_SEED seeds the random kill delays.
  */
 #define _GNU_SOURCE
@@ -33,7 +35,7 @@
 #define FAIL_NTH	"/proc/thread-self/fail-nth"
 #define DEBUGFS		"/sys/kernel/debug"
 #define WALK_SECS	600	/* time budget of one fail-nth walk */
-#define WALK_MAX	4000
+#define WALK_MAX	1500	/* failures made per walk, at most */
 
 /* ---- a representative process ----------------------------------------- */
 
@@ -178,16 +180,6 @@ static __attribute__((noreturn)) void rep_restored(void)
 	ck_done();
 }
 
-/* A: rep_setup(), a checkpoint into ck.img; the restored copy checks itself */
-static void body_rep(void *arg)
-{
-	rep_setup();
-	rep_snapshot(&rep_before);
-	if (ck_checkpoint_self() > 0)
-		_exit(0);
-	rep_restored();
-}
-
 /* ---- fault injection setup --------------------------------------------- */
 
 struct fi_knob {
@@ -297,15 +289,47 @@ FIXTURE_TEARDOWN(fault)
 
 /* ---- checkpoint, every allocation failing in turn ---------------------- */
 
+#define FI_UNREACHED	1000000	/* an N no call gets to */
+
 /*
- * A: walks N = 1, 2, ... Each checkpoint() with the N-th allocation
- * failing must fail cleanly (rep_check()), or succeed with an image that
- * verifies; the walk ends with the first N that was not reached. That
- * last, good image is left in ck.img for the test to restart.
+ * In a restored program, first thing: read what is left of fail-nth and
+ * turn it off, so that the program's own system calls do not fail (an
+ * open() that fails here has consumed the fault).
+ */
+static void fi_disarm(void)
+{
+	long left = -1;
+	int fd = -1, i;
+
+	for (i = 0; i < 4 && fd < 0; i++)
+		fd = open(FAIL_NTH, O_RDWR | O_CLOEXEC);
+	if (fd >= 0) {
+		left = fi_get(fd);
+		fi_set(fd, 0);
+		close(fd);
+	}
+	ck_report("LEFT %ld", left);
+}
+
+/* How to walk @count allocations in at most @max steps */
+static long fi_stride(long count, long max)
+{
+	return count > max ? (count + max - 1) / max : 1;
+}
+
+/*
+ * A: counts the allocations of a checkpoint (fail-nth set past them),
+ * then makes each one fail in turn (every stride-th one if there are more
+ * than CKPT_FAULT_MAX). A failed checkpoint must return ENOMEM and leave
+ * the process as it was (rep_check()); one that succeeds in spite of the
+ * failure (the failed allocation had a fallback) must have written an
+ * image that verifies. Then a checkpoint with no fault, into ck.img, for
+ * the test to restart.
  */
 static void body_ckpt_walk(void *arg)
 {
-	long max = (long)arg, n, left, failed = 0, tolerated = 0, ret;
+	long max = (long)arg, n, left, failed = 0, tolerated = 0, ret, count;
+	long stride, steps = 0;
 	int fnth, err, errs[134] = {}, i;
 	struct ckpt_image img;
 	char msg[256], line[600];
@@ -313,10 +337,19 @@ static void body_ckpt_walk(void *arg)
 
 	rep_setup();
 	ck_open_image(ck.img);
-	fnth = open(FAIL_NTH, O_RDWR | O_CLOEXEC);
-	CK_ASSERT(fnth >= 0, "open %s", FAIL_NTH);
+	/* out of the way of the fds rep_check() looks at */
+	fnth = ck_move_fd(open(FAIL_NTH, O_RDWR | O_CLOEXEC), 99);
+	CK_ASSERT(fnth == 99, "open %s", FAIL_NTH);
 	rep_snapshot(&rep_before);
-	for (n = 1; n <= max; n++) {
+
+	CK_ASSERT(fi_set(fnth, FI_UNREACHED) == 0, "write fail-nth");
+	ret = sys_checkpoint(0, CK_IMG_FD, 0, CK_LOG_FD);
+	count = FI_UNREACHED - fi_get(fnth);
+	fi_set(fnth, 0);
+	CK_ASSERT(ret > 0, "checkpoint: %s", strerror(errno));
+	stride = fi_stride(count, max);
+
+	for (n = 1; n <= count + 2; n += stride, steps++) {
 		CK_ASSERT(ftruncate(CK_IMG_FD, 0) == 0 &&
 			  lseek(CK_IMG_FD, 0, SEEK_SET) == 0, "truncate image");
 		CK_ASSERT(fi_set(fnth, n) == 0, "write fail-nth");
@@ -324,10 +357,12 @@ static void body_ckpt_walk(void *arg)
 		err = errno;
 		left = fi_get(fnth);
 		fi_set(fnth, 0);
-		if (ret == 0)
-			rep_restored();		/* the image of the last round */
+		CK_ASSERT(ret != 0, "restored from an image of the walk");
 		if (ret < 0) {
 			CK_EXPECT(left == 0, "N=%ld: checkpoint failed (%s) but no fault was injected",
+				  n, strerrorname_np(err) ?: "?");
+			/* "not supported", "busy"... would send the user astray */
+			CK_EXPECT(err == ENOMEM, "N=%ld: a failed allocation made checkpoint() return %s",
 				  n, strerrorname_np(err) ?: "?");
 			failed++;
 			if (err > 0 && err < 134)
@@ -338,36 +373,37 @@ static void body_ckpt_walk(void *arg)
 				break;
 			continue;
 		}
-		/* a success: the image must be whole */
+		if (left != 0)
+			continue;	/* past the last allocation this time */
+		/* the failed allocation was not needed: the image must be whole */
+		tolerated++;
 		CK_ASSERT(lseek(CK_IMG_FD, 0, SEEK_SET) == 0, "lseek");
-		if (left == 0) {
-			tolerated++;
-			if (ckpt_image_load_fd(CK_IMG_FD, &img) == 0) {
-				CK_EXPECT(ckpt_image_verify(&img, msg, sizeof(msg)) == 0,
-					  "N=%ld: checkpoint succeeded, its image does not verify: %s",
-					  n, msg);
-				ckpt_image_free(&img);
-			}
-			rep_check("tolerated");
-			continue;
+		if (ckpt_image_load_fd(CK_IMG_FD, &img) == 0) {
+			CK_EXPECT(ckpt_image_verify(&img, msg, sizeof(msg)) == 0,
+				  "N=%ld: checkpoint succeeded, its image does not verify: %s",
+				  n, msg);
+			ckpt_image_free(&img);
 		}
-		break;		/* N was past the last allocation */
+		rep_check("tolerated");
 	}
 	for (i = 1; i < 134; i++)
 		if (errs[i] && len < sizeof(line))
 			len += snprintf(line + len, sizeof(line) - len, " %s:%d",
 					strerrorname_np(i) ?: "?", errs[i]);
-	ck_report("WALK allocations=%ld failed=%ld tolerated=%ld errnos:%s", n - 1,
-		  failed, tolerated, len ? line : " -");
-	CK_EXPECT(n <= max, "the walk did not end within %ld allocations", max);
-	close(CK_IMG_FD);
-	close(CK_LOG_FD);
-	ck_done();
+	ck_report("WALK allocations=%ld stride=%ld steps=%ld failed=%ld tolerated=%ld errnos:%s",
+		  count, stride, steps, failed, tolerated, len ? line : " -");
+
+	/* after all that, a good image (without our /proc file, gone with us) */
+	close(fnth);
+	CK_ASSERT(ftruncate(CK_IMG_FD, 0) == 0 &&
+		  lseek(CK_IMG_FD, 0, SEEK_SET) == 0, "truncate image");
+	if (ck_checkpoint_self() > 0)
+		ck_done();
+	rep_restored();
 }
 
-TEST_F_TIMEOUT(fault, checkpoint_every_allocation_fails, 1800)
+TEST_F_TIMEOUT(fault, checkpoint_every_allocation_fails, 3600)
 {
-	long walked = 0;
 	int status;
 	pid_t pid;
 
@@ -378,18 +414,40 @@ TEST_F_TIMEOUT(fault, checkpoint_every_allocation_fails, 1800)
 	pid = ck_spawn(NULL, 0, body_ckpt_walk, (void *)fi_max());
 	ASSERT_LT(0, pid);
 	status = ck_wait_secs(pid, WALK_SECS);
-	ck_line_int("WALK allocations=", &walked);
 	TH_LOG("checkpoint: %s", ck_line("WALK ") ?: "no report");
 	if (status != 0) {
 		ck_dump(_metadata, "checkpoint walk", status);
 		ASSERT_EQ(0, status);
 	}
-	EXPECT_LT(0, walked);
 	/* the image of the last round, taken after all those failures */
 	ck_expect_restored(_metadata, ck_restart_status(NULL, 0, NULL));
 }
 
 /* ---- restart, every allocation failing in turn ------------------------- */
+
+/* A, small: a page of memory; the restored program disarms, then checks */
+static char small_area[4096];
+
+static void body_small(void *arg)
+{
+	ck_fill(small_area, sizeof(small_area), 51);
+	if (ck_checkpoint_self() > 0)
+		_exit(0);
+	fi_disarm();
+	CK_EXPECT_EQ(-1, ck_check_fill(small_area, sizeof(small_area), 51));
+	ck_done();
+}
+
+/* A, representative */
+static void body_rep_walk(void *arg)
+{
+	rep_setup();
+	rep_snapshot(&rep_before);
+	if (ck_checkpoint_self() > 0)
+		_exit(0);
+	fi_disarm();
+	rep_restored();
+}
 
 struct rwalk {
 	long n;
@@ -420,80 +478,44 @@ static void restart_nth(void *arg)
 	_exit(CK_EXIT_RESTART_ERR);
 }
 
-/*
- * Wait up to @secs for @pid to exit (killing it when time is up), with
- * what it reports in ck.buf, but leave it a zombie. Returns true if it
- * had to be killed.
- */
-static bool wait_exit(pid_t pid, int secs)
+/* One restart with the n-th allocation failing: its status, and LEFT */
+static int restart_once(struct rwalk *w, long *left)
 {
-	struct timespec t0;
-	int pidfd = syscall(__NR_pidfd_open, pid, 0);
-	bool killed = false;
-	long left;
+	pid_t pid = ck_spawn(NULL, 0, restart_nth, w);
 
-	ck.len = 0;
-	ck.buf[0] = '\0';
-	clock_gettime(CLOCK_MONOTONIC, &t0);
-	for (;;) {
-		struct pollfd p[2] = {
-			{ .fd = pidfd, .events = POLLIN },
-			{ .fd = ck.report_r, .events = POLLIN },
-		};
-		struct timespec now;
-
-		clock_gettime(CLOCK_MONOTONIC, &now);
-		left = secs * 1000L - ((now.tv_sec - t0.tv_sec) * 1000L +
-				       (now.tv_nsec - t0.tv_nsec) / 1000000);
-		if (left <= 0 && !killed) {
-			kill(pid, SIGKILL);
-			killed = true;
-			left = 10000;
-			clock_gettime(CLOCK_MONOTONIC, &t0);
-			secs = 10;
-		} else if (left <= 0) {
-			break;
-		}
-		poll(p, 2, left);
-		ck_drain();
-		if (p[0].revents)
-			break;
-	}
-	close(pidfd);
-	ck_drain();
-	return killed;
-}
-
-/* Wait for @pid, read what was left of its fail-nth, reap it */
-static int wait_fail_nth(pid_t pid, int secs, long *left)
-{
-	char path[64], buf[32];
-	int status = -1;
-	bool killed;
-
-	killed = wait_exit(pid, secs);
-	snprintf(path, sizeof(path), "/proc/%d/fail-nth", pid);
-	*left = ck_read_file(path, buf, sizeof(buf)) > 0 ? strtol(buf, NULL, 10) : -1;
-	waitpid(pid, &status, 0);
-	return killed ? -1 : status;
+	if (pid < 0)
+		return -2;
+	*left = -1;
+	pid = ck_wait_secs(pid, CK_WAIT_SECS);
+	if (ck_line_int("LEFT ", left) && ck_line(" left=0 "))
+		*left = 0;
+	return pid;
 }
 
 static void restart_walk(struct __test_metadata *_metadata, const char *img,
 			 const char *what)
 {
-	long n, max = fi_max(), left, err = 0, failed = 0, tolerated = 0, killed = 0;
-	struct rwalk w = { .img = img };
+	long n, max = fi_max(), left, err = 0, failed = 0, tolerated = 0;
+	long killed = 0, unreached = 0, count, stride, steps = 0;
+	struct rwalk w = { .img = img, .n = FI_UNREACHED };
 	struct timespec t0, now;
 	const char *harm;
 	int status;
-	pid_t pid;
+
+	/* how many allocations a restart makes */
+	status = restart_once(&w, &left);
+	if (status != 0 || left <= 0) {
+		ck_dump(_metadata, what, status);
+		ASSERT_EQ(0, status);
+		ASSERT_LT(0, left);
+	}
+	count = FI_UNREACHED - left;
+	stride = fi_stride(count, max);
 
 	clock_gettime(CLOCK_MONOTONIC, &t0);
-	for (n = 1; n <= max; n++) {
+	for (n = 1; n <= count + 2; n += stride, steps++) {
 		w.n = n;
-		pid = ck_spawn(NULL, 0, restart_nth, &w);
-		ASSERT_LT(0, pid);
-		status = wait_fail_nth(pid, CK_WAIT_SECS, &left);
+		status = restart_once(&w, &left);
 		if (status == -1) {
 			ck_dump(_metadata, "restart hangs", status);
 			ASSERT_NE(-1, status) TH_LOG("%s: N=%ld", what, n);
@@ -506,12 +528,11 @@ static void restart_walk(struct __test_metadata *_metadata, const char *img,
 		if (WIFEXITED(status) && WEXITSTATUS(status) == CK_EXIT_RESTART_ERR) {
 			ck_line_int("RESTART-ERROR ", &err);
 			harm = strstr(ck.buf, "HARMED");
-			if (harm || ck_line("RESTART-ERROR ") == NULL ||
-			    !strstr(ck.buf, " left=0 ")) {
+			if (harm || !strstr(ck.buf, " left=0 ")) {
 				ck_dump(_metadata, "failed restart", status);
 				EXPECT_EQ(NULL, harm) TH_LOG("%s: N=%ld", what, n);
 				/* a valid image refused with no fault injected */
-				EXPECT_TRUE(strstr(ck.buf, " left=0 ") != NULL)
+				EXPECT_NE(NULL, strstr(ck.buf, " left=0 "))
 					TH_LOG("%s: N=%ld: restart failed (%s) but no fault was injected",
 					       what, n, strerrorname_np(err) ?: "?");
 				return;
@@ -525,18 +546,18 @@ static void restart_walk(struct __test_metadata *_metadata, const char *img,
 			EXPECT_EQ(0, status) TH_LOG("%s: N=%ld: resumed with wrong state", what, n);
 			return;
 		}
-		if (left != 0)
-			break;		/* N was past the last allocation */
-		tolerated++;
+		if (left)
+			unreached++;
+		else
+			tolerated++;
 		clock_gettime(CLOCK_MONOTONIC, &now);
 		if (now.tv_sec - t0.tv_sec > WALK_SECS) {
 			TH_LOG("%s: time is up after N=%ld, walk incomplete", what, n);
 			break;
 		}
 	}
-	TH_LOG("restart of %s: %ld allocations walked: %ld failed cleanly, %ld killed after the point of no return, %ld tolerated",
-	       what, n - 1, failed, killed, tolerated);
-	EXPECT_LE(n, max) TH_LOG("%s: the walk did not end within %ld allocations", what, max);
+	TH_LOG("restart of %s: %ld allocations, %ld made to fail (every %ld): %ld failed cleanly, %ld killed after the point of no return, %ld survived (%ld not reached)",
+	       what, count, steps, stride, failed, killed, tolerated, unreached);
 }
 
 TEST_F_TIMEOUT(fault, restart_every_allocation_fails, 3600)
@@ -544,13 +565,482 @@ TEST_F_TIMEOUT(fault, restart_every_allocation_fails, 3600)
 	if (!fi_have_fail_nth())
 		SKIP(return, "no /proc/self/fail-nth: a kernel without fault injection");
 	/* a small program, then one with a bit of everything */
-	ck_checkpoint_child(_metadata, NULL, 0, ck_simple_body, NULL);
-	ASSERT_EQ(0, rename(ck.img, ck_path("simple")));
-	ck_checkpoint_child(_metadata, NULL, 0, body_rep, NULL);
+	ck_checkpoint_child(_metadata, NULL, 0, body_small, NULL);
+	ASSERT_EQ(0, rename(ck.img, ck_path("small")));
+	ck_checkpoint_child(_metadata, NULL, 0, body_rep_walk, NULL);
 	fi_setup(_metadata);
 	self->injection = true;
-	restart_walk(_metadata, ck_path("simple"), "a small program");
+	restart_walk(_metadata, ck_path("small"), "a small program");
 	restart_walk(_metadata, ck.img, "a representative program");
+}
+
+/* ---- the image fd failing --------------------------------------------- */
+
+/*
+ * Memory that a checkpoint has to write: the image outgrows pipes and
+ * small filesystems, and takes long enough to be killed in the middle.
+ */
+#define BIG_SIZE	(32UL << 20)
+static char *big_area;
+
+static void big_fill(void)
+{
+	size_t i;
+
+	big_area = mmap(NULL, BIG_SIZE, PROT_READ | PROT_WRITE,
+			MAP_PRIVATE | MAP_ANONYMOUS, -1, 0);
+	CK_ASSERT(big_area != MAP_FAILED, "mmap");
+	for (i = 0; i < BIG_SIZE; i += 4096)
+		big_area[i] = (char)(i >> 12) | 1;
+}
+
+static bool big_check(void)
+{
+	size_t i;
+
+	for (i = 0; i < BIG_SIZE; i += 4096)
+		if (big_area[i] != ((char)(i >> 12) | 1))
+			return false;
+	return true;
+}
+
+/*
+ * A: a checkpoint into a tmpfs too small for the image must fail with
+ * ENOSPC and leave the process as it was; then a checkpoint into ck.img
+ * must work, and that image restore.
+ */
+static void body_enospc(void *arg)
+{
+	const char *small = arg;
+	long ret;
+	int fd, err;
+
+	big_fill();
+	rep_setup();
+	rep_snapshot(&rep_before);
+	fd = open(small, O_WRONLY | O_CREAT | O_TRUNC, 0600);
+	CK_ASSERT(fd >= 0 && ck_move_fd(fd, CK_IMG_FD) == CK_IMG_FD, "%s", small);
+	fd = open(ck.log, O_WRONLY | O_APPEND);
+	CK_ASSERT(fd >= 0 && ck_move_fd(fd, CK_LOG_FD) == CK_LOG_FD, "log");
+	ret = sys_checkpoint(0, CK_IMG_FD, 0, CK_LOG_FD);
+	err = errno;
+	close(CK_IMG_FD);
+	close(CK_LOG_FD);
+	CK_ASSERT(ret != 0, "restored from a partial image");
+	CK_EXPECT(ret == -1 && err == ENOSPC, "checkpoint returned %ld (%s)", ret,
+		  strerrorname_np(err) ?: "?");
+	ck_report("FIRST %d", ret < 0 ? err : 0);
+	rep_check("after ENOSPC");
+	if (ck_checkpoint_self() > 0)
+		ck_done();
+	CK_EXPECT(big_check(), "big area");
+	rep_restored();
+}
+
+TEST_F_TIMEOUT(fault, checkpoint_enospc, CK_TIMEOUT * 3)
+{
+	static const char *const sizes[] = { "4k", "64k", "256k", "1m" };
+	char mnt[192], img[256], opts[32];
+	unsigned int i;
+	int status;
+
+	snprintf(mnt, sizeof(mnt), "%s/small", ck.dir);
+	snprintf(img, sizeof(img), "%s/image", mnt);
+	ASSERT_EQ(0, mkdir(mnt, 0755));
+	for (i = 0; i < ARRAY_SIZE(sizes); i++) {
+		snprintf(opts, sizeof(opts), "size=%s", sizes[i]);
+		ASSERT_EQ(0, mount("tmpfs", mnt, "tmpfs", 0, opts))
+			TH_LOG("mount tmpfs %s: %s", opts, strerror(errno));
+		ck_checkpoint_child(_metadata, NULL, 0, body_enospc, img);
+		EXPECT_NE(NULL, ck_line("FIRST 28")) TH_LOG("size %s", sizes[i]);
+		umount2(mnt, MNT_DETACH);
+		status = ck_restart_status(NULL, 0, NULL);
+		ck_expect_restored(_metadata, status);
+	}
+}
+
+enum { EPIPE_BEFORE, EPIPE_DURING, EPIPE_PENDING, EPIPE_SOCKET };
+
+/*
+ * A: checkpoint into a pipe or socket whose reader is gone, or goes away
+ * in the middle: EPIPE, no SIGPIPE (the default action would kill us),
+ * and a SIGPIPE that was already pending stays pending.
+ */
+static void body_epipe(void *arg)
+{
+	int mode = (int)(long)arg, fd, err;
+	sigset_t set;
+	long ret;
+
+	big_fill();
+	rep_setup();
+	if (mode == EPIPE_PENDING) {
+		sigemptyset(&set);
+		sigaddset(&set, SIGPIPE);
+		sigprocmask(SIG_BLOCK, &set, NULL);
+		raise(SIGPIPE);
+	}
+	fd = open(ck.log, O_WRONLY | O_APPEND);
+	CK_ASSERT(fd >= 0 && ck_move_fd(fd, CK_LOG_FD) == CK_LOG_FD, "log");
+	rep_snapshot(&rep_before);
+	ck_report("READY");
+	ret = sys_checkpoint(0, CK_IMG_FD, 0, CK_LOG_FD);
+	err = errno;
+	CK_ASSERT(ret != 0, "restored?");
+	CK_EXPECT(ret == -1 && err == EPIPE, "checkpoint returned %ld (%s)", ret,
+		  strerrorname_np(err) ?: "?");
+	rep_check("after EPIPE");
+	ck_done();
+}
+
+static void epipe_case(struct __test_metadata *_metadata, int mode)
+{
+	struct ck_fdmap map;
+	char buf[65536];
+	int p[2], status;
+	size_t got = 0;
+	pid_t pid;
+
+	if (mode == EPIPE_SOCKET) {
+		ASSERT_EQ(0, socketpair(AF_UNIX, SOCK_STREAM, 0, p));
+	} else {
+		ASSERT_EQ(0, pipe(p));
+	}
+	map.src = mode == EPIPE_SOCKET ? p[0] : p[1];
+	map.dst = CK_IMG_FD;
+	if (mode != EPIPE_DURING)
+		close(mode == EPIPE_SOCKET ? p[1] : p[0]);
+	pid = ck_spawn(&map, 1, body_epipe, (void *)(long)mode);
+	ASSERT_LT(0, pid);
+	close(map.src);
+	if (mode == EPIPE_DURING) {
+		/* read part of the image, then go away */
+		while (got < 3 * sizeof(buf)) {
+			struct pollfd pf = { .fd = p[0], .events = POLLIN };
+			ssize_t n;
+
+			if (poll(&pf, 1, CK_WAIT_SECS * 1000) <= 0)
+				break;
+			n = read(p[0], buf, sizeof(buf));
+			if (n <= 0)
+				break;
+			got += n;
+		}
+		close(p[0]);
+		EXPECT_LE(3 * sizeof(buf), got);
+	}
+	status = ck_wait(pid);
+	if (status != 0) {
+		ck_dump(_metadata, "EPIPE", status);
+		EXPECT_EQ(0, status) TH_LOG("mode %d: %s", mode, ck_status_str(status));
+	}
+}
+
+TEST_F_TIMEOUT(fault, checkpoint_epipe_reader_gone, CK_TIMEOUT)
+{
+	epipe_case(_metadata, EPIPE_BEFORE);
+}
+
+TEST_F_TIMEOUT(fault, checkpoint_epipe_reader_leaves_midway, CK_TIMEOUT)
+{
+	epipe_case(_metadata, EPIPE_DURING);
+}
+
+TEST_F_TIMEOUT(fault, checkpoint_epipe_keeps_pending_sigpipe, CK_TIMEOUT)
+{
+	epipe_case(_metadata, EPIPE_PENDING);
+}
+
+TEST_F_TIMEOUT(fault, checkpoint_epipe_socket_peer_gone, CK_TIMEOUT)
+{
+	epipe_case(_metadata, EPIPE_SOCKET);
+}
+
+/* ---- end of file in the middle of a restart --------------------------- */
+
+struct cuts {
+	size_t at[64];
+	int n;
+};
+
+static int cut_rec(const struct ckpt_hdr *h, size_t off, void *arg)
+{
+	struct cuts *c = arg;
+
+	if (c->n < 60) {
+		c->at[c->n++] = off;			/* at a record */
+		if (h->len > 8)
+			c->at[c->n++] = off + 8;	/* after its header */
+	}
+	return 0;
+}
+
+/* Write @len bytes of @data into @fd from a child, then close it */
+static pid_t feed(int fd, const void *data, size_t len, bool keep_open)
+{
+	pid_t pid = fork();
+
+	if (pid)
+		return pid;
+	while (len) {
+		ssize_t n = write(fd, data, len);
+
+		if (n <= 0)
+			_exit(1);
+		data = (const char *)data + n;
+		len -= n;
+	}
+	if (keep_open)
+		pause();
+	_exit(0);
+}
+
+TEST_F_TIMEOUT(fault, restart_image_ends_early, CK_TIMEOUT * 4)
+{
+	struct ck_restart_args args = { .img_fd_set = true };
+	struct ckpt_image img;
+	struct cuts c = { .n = 0 };
+	struct ck_fdmap map;
+	int i, p[2], status, fd;
+	pid_t pid, writer;
+	char err[128];
+
+	ck_checkpoint_child(_metadata, NULL, 0, ck_simple_body, NULL);
+	ASSERT_EQ(0, ckpt_image_load(ck.img, &img));
+	ASSERT_EQ(0, ckpt_image_verify(&img, err, sizeof(err))) TH_LOG("%s", err);
+	ASSERT_EQ(0, ckpt_image_walk(&img, cut_rec, &c, err, sizeof(err)));
+	c.at[c.n++] = 1;
+	c.at[c.n++] = img.len - 1;
+	c.at[c.n++] = img.len - 8;
+	for (i = 0; i < c.n; i++) {
+		/* through a pipe */
+		ASSERT_EQ(0, pipe(p));
+		writer = feed(p[1], img.data, c.at[i], false);
+		close(p[1]);
+		map.src = p[0];
+		map.dst = CK_RIMG_FD;
+		pid = ck_spawn(&map, 1, ck_restart_child, &args);
+		close(p[0]);
+		ASSERT_LT(0, pid);
+		status = ck_wait(pid);
+		waitpid(writer, NULL, 0);
+		ck_expect_restart_error(_metadata, status, EINVAL);
+		EXPECT_NE(NULL, strstr(ck.buf, " unharmed"))
+			TH_LOG("pipe cut at %zu of %zu", c.at[i], img.len);
+
+		/* and from a file */
+		fd = open(ck_path("cut"), O_WRONLY | O_CREAT | O_TRUNC, 0644);
+		ASSERT_LE(0, fd);
+		ASSERT_EQ((ssize_t)c.at[i], write(fd, img.data, c.at[i]));
+		close(fd);
+		{
+			struct ck_restart_args fa = { .img = ck_path("cut") };
+
+			status = ck_restart_status(NULL, 0, &fa);
+		}
+		ck_expect_restart_error(_metadata, status, EINVAL);
+		EXPECT_NE(NULL, strstr(ck.buf, " unharmed"))
+			TH_LOG("file cut at %zu of %zu", c.at[i], img.len);
+	}
+	ckpt_image_free(&img);
+}
+
+/* A restart waiting for the rest of its image dies of SIGKILL */
+TEST_F_TIMEOUT(fault, restart_waiting_for_data_is_killable, CK_TIMEOUT)
+{
+	struct ck_restart_args args = { .img_fd_set = true };
+	struct ckpt_image img;
+	struct ck_fdmap map;
+	char path[64], sc[64] = "";
+	int p[2], status;
+	pid_t pid, writer;
+
+	ck_checkpoint_child(_metadata, NULL, 0, ck_simple_body, NULL);
+	ASSERT_EQ(0, ckpt_image_load(ck.img, &img));
+	ASSERT_EQ(0, pipe(p));
+	writer = feed(p[1], img.data, img.len / 2, true);
+	close(p[1]);
+	map.src = p[0];
+	map.dst = CK_RIMG_FD;
+	pid = ck_spawn(&map, 1, ck_restart_child, &args);
+	close(p[0]);
+	ASSERT_LT(0, pid);
+	usleep(500000);
+	snprintf(path, sizeof(path), "/proc/%d/syscall", pid);
+	ck_read_file(path, sc, sizeof(sc));
+	EXPECT_EQ(0, strncmp(sc, "464 ", 4)) TH_LOG("not in restart(): %s", sc);
+	kill(pid, SIGKILL);
+	status = ck_wait_secs(pid, 10);
+	EXPECT_TRUE(status != -1 && WIFSIGNALED(status) && WTERMSIG(status) == SIGKILL)
+		TH_LOG("%s", ck_status_str(status));
+	kill(writer, SIGKILL);
+	waitpid(writer, NULL, 0);
+	ckpt_image_free(&img);
+}
+
+/* ---- SIGKILL at random points ----------------------------------------- */
+
+#define KILL_ROUNDS	16
+
+static uint64_t kill_rng(void)
+{
+	static uint64_t s;
+
+	if (!s) {
+		const char *e = getenv("CKPT_FAULT_SEED");
+
+		s = e ? strtoull(e, NULL, 0) : 1;
+		s = s * 0x9e3779b97f4a7c15ULL + 1;
+	}
+	s ^= s << 13;
+	s ^= s >> 7;
+	s ^= s << 17;
+	return s;
+}
+
+static long ms_since(const struct timespec *t0)
+{
+	struct timespec now;
+
+	clock_gettime(CLOCK_MONOTONIC, &now);
+	return (now.tv_sec - t0->tv_sec) * 1000 +
+	       (now.tv_nsec - t0->tv_nsec) / 1000000;
+}
+
+/* A: lots of memory, "READY", then a checkpoint into ck.img */
+static void body_big(void *arg)
+{
+	big_fill();
+	rep_setup();
+	rep_snapshot(&rep_before);
+	ck_open_image(ck.img);
+	ck_report("READY");
+	if (ck_checkpoint_self() > 0)
+		_exit(0);
+	CK_EXPECT(big_check(), "big area");
+	rep_restored();
+}
+
+/* B: "READY", then restart from ck.img */
+static void restart_ready(void *arg)
+{
+	int fd;
+
+	fd = open(ck.img, O_RDONLY);
+	CK_ASSERT(fd >= 0 && ck_move_fd(fd, CK_RIMG_FD) == CK_RIMG_FD, "image");
+	fd = open(ck.log, O_WRONLY | O_APPEND);
+	CK_ASSERT(fd >= 0 && ck_move_fd(fd, CK_RLOG_FD) == CK_RLOG_FD, "log");
+	ck_report("READY");
+	sys_restart(0, CK_RIMG_FD, RESTART_TASKSELF, CK_RLOG_FD);
+	ck_report("RESTART-ERROR %d", errno);
+	_exit(CK_EXIT_RESTART_ERR);
+}
+
+/* Wait for "READY" from @pid; false if it did not come */
+static bool wait_ready(pid_t pid)
+{
+	int i;
+
+	ck.len = 0;
+	ck.buf[0] = '\0';
+	for (i = 0; i < CK_WAIT_SECS * 100 && !ck_line("READY"); i++) {
+		struct pollfd p = { .fd = ck.report_r, .events = POLLIN };
+
+		poll(&p, 1, 10);
+		ck_drain();
+	}
+	return ck_line("READY") != NULL;
+}
+
+/*
+ * Start @fn KILL_ROUNDS times and kill it at a random point of the first
+ * half of the time a whole run takes (from "READY" to its exit); it must
+ * die at once, of SIGKILL, or have finished normally.
+ */
+static void kill_rounds(struct __test_metadata *_metadata, void (*fn)(void *),
+			const char *what)
+{
+	int r, status, inside = 0;
+	struct timespec t0;
+	long full, delay;
+	pid_t pid;
+
+	/* how long one takes, uninterrupted */
+	pid = ck_spawn(NULL, 0, fn, NULL);
+	ASSERT_LT(0, pid);
+	ASSERT_TRUE(wait_ready(pid));
+	clock_gettime(CLOCK_MONOTONIC, &t0);
+	status = ck_wait(pid);
+	full = ms_since(&t0);
+	ASSERT_EQ(0, status) {
+		ck_dump(_metadata, what, status);
+	}
+	TH_LOG("%s: %ld ms uninterrupted", what, full);
+
+	for (r = 0; r < KILL_ROUNDS; r++) {
+		bool done;
+
+		delay = kill_rng() % (full / 2 + 2);
+		pid = ck_spawn(NULL, 0, fn, NULL);
+		ASSERT_LT(0, pid);
+		ASSERT_TRUE(wait_ready(pid));
+		usleep(delay * 1000);
+		/* not done yet: "CKPT <id>" or the restored program's lines */
+		ck_drain();
+		done = ck_line("CKPT ") || ck_line("RESUMED") || ck_line("DONE");
+		kill(pid, SIGKILL);
+		clock_gettime(CLOCK_MONOTONIC, &t0);
+		status = ck_wait_secs(pid, 10);
+		EXPECT_NE(-1, status) TH_LOG("%s: round %d (%ld ms): SIGKILL did not end it",
+					     what, r, delay);
+		if (status == -1)
+			break;
+		EXPECT_TRUE((WIFSIGNALED(status) && WTERMSIG(status) == SIGKILL) ||
+			    (WIFEXITED(status) && WEXITSTATUS(status) == 0))
+			TH_LOG("%s: round %d (%ld ms): %s", what, r, delay,
+			       ck_status_str(status));
+		EXPECT_GT(5000, ms_since(&t0)) TH_LOG("%s: round %d: slow to die", what, r);
+		inside += !done && WIFSIGNALED(status);
+	}
+	TH_LOG("%s: %d of %d kills landed before the call was done", what, inside,
+	       KILL_ROUNDS);
+}
+
+TEST_F_TIMEOUT(fault, sigkill_during_checkpoint, CK_TIMEOUT * 5)
+{
+	kill_rounds(_metadata, body_big, "checkpoint");
+}
+
+TEST_F_TIMEOUT(fault, sigkill_during_restart, CK_TIMEOUT * 5)
+{
+	ck_checkpoint_child(_metadata, NULL, 0, body_big, NULL);
+	kill_rounds(_metadata, restart_ready, "restart");
+}
+
+/* A checkpoint blocked on a full pipe nobody reads dies of SIGKILL */
+TEST_F_TIMEOUT(fault, sigkill_checkpoint_blocked_on_pipe, CK_TIMEOUT)
+{
+	struct ck_fdmap map;
+	char path[64], sc[64] = "";
+	int p[2], status;
+	pid_t pid;
+
+	ASSERT_EQ(0, pipe(p));
+	map.src = p[1];
+	map.dst = CK_IMG_FD;
+	pid = ck_spawn(&map, 1, body_epipe, (void *)(long)EPIPE_DURING);
+	close(p[1]);
+	ASSERT_LT(0, pid);
+	ASSERT_TRUE(wait_ready(pid));
+	usleep(500000);
+	snprintf(path, sizeof(path), "/proc/%d/syscall", pid);
+	ck_read_file(path, sc, sizeof(sc));
+	EXPECT_EQ(0, strncmp(sc, "463 ", 4)) TH_LOG("not in checkpoint(): %s", sc);
+	kill(pid, SIGKILL);
+	status = ck_wait_secs(pid, 10);
+	EXPECT_TRUE(status != -1 && WIFSIGNALED(status) && WTERMSIG(status) == SIGKILL)
+		TH_LOG("%s", ck_status_str(status));
+	close(p[0]);
 }
 
 TEST_HARNESS_MAIN

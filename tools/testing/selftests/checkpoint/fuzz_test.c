@@ -41,7 +41,8 @@
  * looked at it.
  *
  * Environment:
- *   CKPT_FUZZ_ITER=N     mutants in all (half per campaign; default 3000)
+ *   CKPT_FUZZ_ITER=N     mutants in all (half per campaign); without it,
+ *                        3000, or as many as 120 s per campaign allow
  *   CKPT_FUZZ_SEED=S     PRNG seed (default 1); every mutant i of a
  *                        campaign is drawn from (S, campaign, i) alone
  *   CKPT_FUZZ_ONLY=i     replay mutant i only (use -t to pick a campaign)
@@ -66,9 +67,10 @@
 #define FZ_GO_FD	103	/* children: read end of the "go on" pipe */
 #define FZ_EXIT_SETUP	0x53	/* restarter could not set up */
 #define FZ_PAGE		4096UL
-#define FZ_TIMEOUT_MS	5000	/* per mutant */
+#define FZ_TIMEOUT_MS	10000	/* per mutant */
 #define FZ_KILL_MS	10000	/* SIGKILL must work within this */
 #define FZ_DEFAULT_ITER	3000
+#define FZ_BUDGET_MS	(120 * 1000)	/* per campaign, without CKPT_FUZZ_ITER */
 #define FZ_MAX_DETAILS	20	/* failures described in full */
 
 #define ALIGN8(x)	(((x) + 7UL) & ~7UL)
@@ -173,29 +175,6 @@ struct fz_body_arg {
 
 static char fz_area[3 * FZ_PAGE] __attribute__((aligned(4096)));
 static int fz_uid;		/* the body's uid, for the checks */
-
-/*
- * The harness keeps its own shared pages in every test process; a shape
- * holds only what it sets up itself.
- */
-static void fz_unmap_harness(void)
-{
-	unsigned long a[32], b[32];
-	char line[512];
-	int n = 0, i;
-	FILE *f;
-
-	f = fopen("/proc/self/maps", "r");
-	if (!f)
-		return;
-	while (n < 32 && fgets(line, sizeof(line), f))
-		if (strstr(line, " rw-s ") && strstr(line, "/dev/zero") &&
-		    sscanf(line, "%lx-%lx", &a[n], &b[n]) == 2)
-			n++;
-	fclose(f);
-	for (i = 0; i < n; i++)
-		munmap((void *)a[i], b[i] - a[i]);
-}
 
 /* files */
 #define FZ_FILE_POS	1234
@@ -582,7 +561,6 @@ static void fz_body(void *arg)
 		CK_ASSERT(!ck_drop_privs(a->uid), "drop privileges");
 		CK_ASSERT(!prctl(PR_SET_NO_NEW_PRIVS, 1, 0, 0, 0), "no_new_privs");
 	}
-	fz_unmap_harness();
 	ck_fill(fz_area, sizeof(fz_area), 11);
 	switch (a->shape) {
 	case SH_FILES:
@@ -811,7 +789,7 @@ struct fz_campaign {
 	const char *name;
 	int uid;			/* 0 or CK_UNPRIV_UID */
 	uint64_t seed;
-	long iters, only;
+	long iters, only, budget_ms;
 	bool verbose;
 	struct fz_img base[FZ_SHAPES];
 	bool usable[FZ_SHAPES];
@@ -855,7 +833,7 @@ void note(struct fz_mut *m, enum fz_class cls, bool local, const char *fmt, ...)
 	va_list ap;
 
 	if (n && n < sizeof(m->desc) - 3) {
-		strcpy(m->desc + n, "; ");
+		memcpy(m->desc + n, "; ", 3);
 		n += 2;
 	}
 	va_start(ap, fmt);
@@ -2059,9 +2037,7 @@ static void mut_cpu(struct fz_mut *m, int i)
 		return;
 	case 6:
 	case 7: {
-		const uint64_t user = 0x1 | 0x4 | 0x10 | 0x40 | 0x80 | 0x100 | 0x400 |
-				      0x800 | 0x10000 | 0x40000 | 0x200000;
-
+		/* user bits: CF PF AF ZF SF TF DF OF RF AC ID; the rest is not */
 		if (chance(&m->rng, 60)) {
 			bit = PICK(&m->rng, ((const uint64_t[]){ 0x1000, 0x2000, 0x3000,
 				   0x4000, 0x20000, 0x80000, 0x100000, 0x200, 0x2, 0x8,
@@ -2072,7 +2048,6 @@ static void mut_cpu(struct fz_mut *m, int i)
 			bit = PICK(&m->rng, ((const uint64_t[]){ 0x1, 0x4, 0x10, 0x40,
 				   0x80, 0x100, 0x400, 0x800, 0x40000, 0x200000, 0x10000 }));
 			h->flags ^= bit;
-			(void)user;
 			note(m, FZ_MAY, true, "CPU.flags^=%#llx", (unsigned long long)bit);
 		}
 		return;
@@ -2953,7 +2928,7 @@ static void fz_check_status(struct fz_campaign *c, pid_t pid, struct fz_result *
 		unsigned long long u = fz_status_field(buf, "\nUid:", 10, k);
 		unsigned long long gg = fz_status_field(buf, "\nGid:", 10, k);
 
-		if (u != (unsigned)c->uid || gg != (unsigned)c->uid)
+		if (u != (unsigned int)c->uid || gg != (unsigned int)c->uid)
 			n += snprintf(r->creds + n, sizeof(r->creds) - n,
 				      "uid/gid[%d]=%llu/%llu ", k, u, gg);
 	}
@@ -3217,7 +3192,6 @@ static bool fz_judge(struct fz_campaign *c, enum fz_class cls,
 {
 	bool sigkilled = r->status != -1 && WIFSIGNALED(r->status) &&
 			 WTERMSIG(r->status) == SIGKILL;
-	bool ran;
 
 	*why = NULL;
 	if (r->unkillable)
@@ -3248,8 +3222,7 @@ static bool fz_judge(struct fz_campaign *c, enum fz_class cls,
 	if (sigkilled && !r->resumed && !r->landed && !r->stopped)
 		return cls == FZ_VALID ? (*why = "a valid image was killed", false) : true;
 	/* anything else means user code ran in the restored program */
-	ran = true;
-	if (cls == FZ_REFUSE && ran)
+	if (cls == FZ_REFUSE)
 		return *why = "an image that must be refused was restored", false;
 	if (cls == FZ_VALID && !(r->resumed && r->ok &&
 				 r->status != -1 && WIFEXITED(r->status) &&
@@ -3395,6 +3368,8 @@ static void fz_campaign_init(struct __test_metadata *_metadata,
 	e = getenv("CKPT_FUZZ_ITER");
 	c->iters = (e ? strtol(e, NULL, 0) : FZ_DEFAULT_ITER);
 	c->iters = uid ? c->iters / 2 : c->iters - c->iters / 2;
+	/* the default run is bounded in time too; an explicit count is not */
+	c->budget_ms = e ? 0 : FZ_BUDGET_MS;
 	e = getenv("CKPT_FUZZ_ONLY");
 	c->only = e ? strtol(e, NULL, 0) : -1;
 	e = getenv("CKPT_FUZZ_VERBOSE");
@@ -3531,6 +3506,11 @@ static void fz_campaign(struct __test_metadata *_metadata, int uid)
 		fz_one(_metadata, c, i);
 		if (i && i % 500 == 0)
 			TH_LOG("%s: %ld mutants, %ld ms", c->name, i, fz_ms_since(&t0));
+		if (c->budget_ms && fz_ms_since(&t0) > c->budget_ms) {
+			TH_LOG("%s: time is up after %ld mutants (set CKPT_FUZZ_ITER to run them all)",
+			       c->name, i + 1);
+			break;
+		}
 	}
 	TH_LOG("%s: done in %ld ms; %d failures", c->name, fz_ms_since(&t0), c->failures);
 	for (k = 0; k < 3; k++)
@@ -3591,13 +3571,13 @@ FIXTURE_TEARDOWN(fuzz)
 }
 
 /* root restarts mutants of root's images */
-TEST_F_TIMEOUT(fuzz, root_campaign, 7200)
+TEST_F_TIMEOUT(fuzz, root_campaign, 86400)
 {
 	fz_campaign(_metadata, 0);
 }
 
 /* uid 65534 restarts mutants of its own images; credentials checked */
-TEST_F_TIMEOUT(fuzz, unprivileged_campaign, 7200)
+TEST_F_TIMEOUT(fuzz, unprivileged_campaign, 86400)
 {
 	fz_campaign(_metadata, CK_UNPRIV_UID);
 }
