@@ -19,7 +19,7 @@ KSRC      := $(CKPT_CACHE)/linux-source-6.12
 BZ        = $(CKPT_CACHE)/build-$(1)/arch/x86/boot/bzImage
 B         := $(ROOT)/build
 VM_MEM    ?= 1G
-VM_TIMEOUT ?= 1500
+VM_TIMEOUT ?= 3600
 export CKPT_CACHE VM_MEM VM_TIMEOUT
 
 CC        := gcc
