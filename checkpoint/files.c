@@ -209,12 +209,14 @@ void restore_fs_commit(struct ckpt_ctx *ctx, struct ckpt_rstate *rs)
  * @file:	the file, referenced
  * @fdrefs:	fd slots of the tree holding it
  * @maprefs:	vmas and executables of the tree's mms holding it
+ * @outside:	a task outside the tree holds it too
  */
 struct ckpt_tfile {
 	struct hlist_node node;
 	struct file *file;
 	unsigned int fdrefs;
 	unsigned int maprefs;
+	bool outside;
 };
 
 struct ckpt_tfiles {
@@ -352,14 +354,16 @@ int ckpt_scan_files(struct ckpt_ctx *ctx)
 		if (ret)
 			return ret;
 	}
-	if (!ckpt_leak_checks(ctx))
-		return 0;
 	for (i = 0; i < ctx->nr_tasks; i++)
 		if (ctx->tasks[i].leader && !ctx->tasks[i].zombie)
 			ckpt_scan_task_maps(ctx, ctx->tasks[i].t);
+	/* + 1: the reference the scan holds */
+	hash_for_each(ctx->tfiles->hash, bkt, tf, node)
+		tf->outside = file_count(tf->file) > tf->fdrefs + tf->maprefs + 1;
+	if (!ckpt_leak_checks(ctx))
+		return 0;
 	hash_for_each(ctx->tfiles->hash, bkt, tf, node) {
-		/* + 1: the reference the scan holds */
-		if (file_count(tf->file) > tf->fdrefs + tf->maprefs + 1) {
+		if (tf->outside) {
 			char *buf = kmalloc(PATH_MAX, GFP_KERNEL);
 			char *name = buf ? d_path(&tf->file->f_path, buf,
 						  PATH_MAX) : NULL;
@@ -398,15 +402,20 @@ static bool ckpt_chr_is_tty(dev_t rdev)
 		major < UNIX98_PTY_SLAVE_MAJOR + UNIX98_PTY_MAJOR_COUNT);
 }
 
-/* How many struct files of the tree read and write @pipe. */
+/*
+ * How many struct files of the tree read and write @pipe; @outside when a
+ * task outside the tree holds one of them too (a fork shares the struct
+ * file, so the pipe's own counts do not show it).
+ */
 static void ckpt_pipe_ends(struct ckpt_ctx *ctx, struct pipe_inode_info *pipe,
-			   unsigned int *r, unsigned int *w)
+			   unsigned int *r, unsigned int *w, bool *outside)
 {
 	struct ckpt_tfile *tf;
 	int bkt;
 
 	*r = 0;
 	*w = 0;
+	*outside = false;
 	hash_for_each(ctx->tfiles->hash, bkt, tf, node) {
 		if (get_pipe_info(tf->file, false) != pipe)
 			continue;
@@ -414,6 +423,7 @@ static void ckpt_pipe_ends(struct ckpt_ctx *ctx, struct pipe_inode_info *pipe,
 			(*r)++;
 		if (tf->file->f_mode & FMODE_WRITE)
 			(*w)++;
+		*outside |= tf->outside;
 	}
 }
 
@@ -427,13 +437,14 @@ static int ckpt_classify_pipe(struct ckpt_ctx *ctx, struct ckpt_fd_ent *e,
 {
 	struct pipe_inode_info *pipe = get_pipe_info(e->file, false);
 	unsigned int r, w, readers, writers;
+	bool outside;
 
-	ckpt_pipe_ends(ctx, pipe, &r, &w);
+	ckpt_pipe_ends(ctx, pipe, &r, &w, &outside);
 	pipe_lock(pipe);
 	readers = pipe->readers;
 	writers = pipe->writers;
 	pipe_unlock(pipe);
-	if (readers == r && writers == w) {
+	if (readers == r && writers == w && !outside) {
 		if (r > 1 || w > 1 ||
 		    (e->file->f_mode & (FMODE_READ | FMODE_WRITE)) ==
 		    (FMODE_READ | FMODE_WRITE) ||

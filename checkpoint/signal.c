@@ -288,4 +288,6 @@ void restore_signal_commit(struct ckpt_ctx *ctx, struct ckpt_rstate *rs)
 		do_send_sig_info(p->info.si_signo, &p->info, current,
 				 p->shared ? PIDTYPE_TGID : PIDTYPE_PID);
 	}
+	if (rs->leader)
+		restore_itimer_commit(ctx, rs);
 }

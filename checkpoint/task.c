@@ -34,7 +34,7 @@ static int ckpt_check_task_state(struct ckpt_ctx *ctx, struct task_struct *t)
 	}
 #endif
 	spin_lock_irq(&t->sighand->siglock);
-	timers = hrtimer_active(&sig->real_timer) ||
+	timers =
 #ifdef CONFIG_POSIX_TIMERS
 		 !hlist_empty(&sig->posix_timers) ||
 		 sig->it[0].expires || sig->it[1].expires ||
@@ -43,7 +43,7 @@ static int ckpt_check_task_state(struct ckpt_ctx *ctx, struct task_struct *t)
 	spin_unlock_irq(&t->sighand->siglock);
 	if (timers) {
 		ckpt_log(ctx, -EOPNOTSUPP,
-			 "interval timers and POSIX timers are not supported yet");
+			 "POSIX timers and ITIMER_VIRTUAL/ITIMER_PROF are not supported yet");
 		return -EOPNOTSUPP;
 	}
 	return 0;
@@ -218,6 +218,15 @@ int checkpoint_rlimits(struct ckpt_ctx *ctx, struct task_struct *t)
 				     ~0ULL : r->rlim_max;
 	}
 	task_unlock(t->group_leader);
+	/* ITIMER_REAL: the time left, so that it keeps it after a restart */
+	spin_lock_irq(&t->sighand->siglock);
+	if (hrtimer_active(&t->signal->real_timer)) {
+		s64 left = ktime_to_ns(hrtimer_get_remaining(&t->signal->real_timer));
+
+		h.itimer_real_value = max_t(s64, left, 1);
+		h.itimer_real_interval = ktime_to_ns(t->signal->it_real_incr);
+	}
+	spin_unlock_irq(&t->sighand->siglock);
 	return ckpt_write_obj(ctx, &h.h, CKPT_HDR_RLIMITS, sizeof(h));
 }
 
@@ -240,6 +249,13 @@ int restore_rlimits(struct ckpt_ctx *ctx)
 		ckpt_log(ctx, -EINVAL, "rlimits: bad count %u", h.nr_limits);
 		return -EINVAL;
 	}
+	if (h.itimer_real_value < 0 || h.itimer_real_interval < 0 ||
+	    (!h.itimer_real_value && h.itimer_real_interval)) {
+		ckpt_log(ctx, -EINVAL, "rlimits: bad ITIMER_REAL");
+		return -EINVAL;
+	}
+	ctx->rs->itimer_real_value = h.itimer_real_value;
+	ctx->rs->itimer_real_interval = h.itimer_real_interval;
 	for (i = 0; i < RLIM_NLIMITS; i++) {
 		struct rlimit *new = &ctx->rs->rlim[i];
 		struct rlimit old;
@@ -273,8 +289,29 @@ int restore_rlimits(struct ckpt_ctx *ctx)
 	return 0;
 }
 
+/*
+ * Arm (or disarm: the restarter may have had one running) ITIMER_REAL of
+ * current's process, as setitimer() does.
+ */
+static void ckpt_set_itimer_real(s64 value, s64 interval)
+{
+	struct hrtimer *timer = &current->signal->real_timer;
+
+again:
+	spin_lock_irq(&current->sighand->siglock);
+	if (hrtimer_try_to_cancel(timer) < 0) {
+		spin_unlock_irq(&current->sighand->siglock);
+		hrtimer_cancel_wait_running(timer);
+		goto again;
+	}
+	current->signal->it_real_incr = ns_to_ktime(interval);
+	if (value)
+		hrtimer_start(timer, ns_to_ktime(value), HRTIMER_MODE_REL);
+	spin_unlock_irq(&current->sighand->siglock);
+}
+
 /**
- * restore_rlimits_commit() - apply the checked limits to current
+ * restore_rlimits_commit() - apply the checked limits
  * @ctx: restart context
  * @rs: the process's staged state
  */
@@ -289,4 +326,17 @@ void restore_rlimits_commit(struct ckpt_ctx *ctx, struct ckpt_rstate *rs)
 	}
 	if (rs->rlim[RLIMIT_CPU].rlim_cur != RLIM_INFINITY)
 		update_rlimit_cpu(current, rs->rlim[RLIMIT_CPU].rlim_cur);
+}
+
+/**
+ * restore_itimer_commit() - arm ITIMER_REAL with the time it had left
+ * @ctx: restart context
+ * @rs: the process's staged state
+ *
+ * Done with the pending signals, after the process created its children:
+ * a SIGALRM pending would make fork fail.
+ */
+void restore_itimer_commit(struct ckpt_ctx *ctx, struct ckpt_rstate *rs)
+{
+	ckpt_set_itimer_real(rs->itimer_real_value, rs->itimer_real_interval);
 }

@@ -88,6 +88,8 @@ struct ckpt_rstate {
 	struct ckpt_hdr_task task;
 	struct cred *cred;
 	struct rlimit rlim[RLIM_NLIMITS];
+	s64 itimer_real_value;
+	s64 itimer_real_interval;
 	umode_t umask;
 	struct path cwd;
 	struct path root;
@@ -241,6 +243,7 @@ void restore_task_commit(struct ckpt_ctx *ctx, struct ckpt_rstate *rs);
 int checkpoint_rlimits(struct ckpt_ctx *ctx, struct task_struct *t);
 int restore_rlimits(struct ckpt_ctx *ctx);
 void restore_rlimits_commit(struct ckpt_ctx *ctx, struct ckpt_rstate *rs);
+void restore_itimer_commit(struct ckpt_ctx *ctx, struct ckpt_rstate *rs);
 
 /* creds.c */
 int checkpoint_creds(struct ckpt_ctx *ctx, struct task_struct *t);

@@ -164,11 +164,14 @@ struct ckpt_rlimit {
 	__u64 rlim_max;
 };
 
+/* per process: resource limits and the ITIMER_REAL interval timer */
 struct ckpt_hdr_rlimits {
 	struct ckpt_hdr h;
 	__u32 nr_limits;	/* CKPT_RLIM_NLIMITS */
 	__u32 __reserved;
 	struct ckpt_rlimit rlim[CKPT_RLIM_NLIMITS];
+	__s64 itimer_real_value;	/* ns before it fires; 0: disarmed */
+	__s64 itimer_real_interval;	/* its period in ns; 0: one shot */
 };
 
 struct ckpt_hdr_fs {
