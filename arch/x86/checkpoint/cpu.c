@@ -231,6 +231,7 @@ int checkpoint_cpu(struct ckpt_ctx *ctx, struct task_struct *t)
 int restore_cpu(struct ckpt_ctx *ctx)
 {
 	struct ckpt_hdr_cpu *h = &ctx->rs->cpu;
+	bool in_rb, has_rb;
 	int ret;
 
 	ret = ckpt_read_obj(ctx, CKPT_HDR_CPU, h, sizeof(*h));
@@ -264,9 +265,11 @@ int restore_cpu(struct ckpt_ctx *ctx)
 		ckpt_log(ctx, -EINVAL, "cpu: bad system call restart state");
 		return -EINVAL;
 	}
+	in_rb = (long)h->orig_ax >= 0 &&
+		(long)h->ax == -ERESTART_RESTARTBLOCK;
+	has_rb = h->rb_kind == CKPT_RB_NANOSLEEP;
 	if (h->__reserved || h->rb_kind > CKPT_RB_NANOSLEEP ||
-	    ((long)h->orig_ax >= 0 && (long)h->ax == -ERESTART_RESTARTBLOCK) !=
-	    (h->rb_kind == CKPT_RB_NANOSLEEP)) {
+	    in_rb != has_rb) {
 		ckpt_log(ctx, -EINVAL, "cpu: bad restart block");
 		return -EINVAL;
 	}

@@ -274,9 +274,11 @@ struct ckpt_hdr_cpu {
 	__u64 r15, r14, r13, r12, bp, bx, r11, r10, r9, r8;
 	__u64 ax, cx, dx, si, di, orig_ax, ip, cs, flags, sp, ss;
 	__u64 fs_base, gs_base, ds, es, fs, gs;
-	/* a system call to resume through restart_syscall() */
-	__u32 rb_kind;		/* CKPT_RB_*: 0 unless ax is
-				 * -ERESTART_RESTARTBLOCK (-516) */
+	/*
+	 * A system call to resume through restart_syscall(): rb_kind is
+	 * CKPT_RB_NONE unless ax is -ERESTART_RESTARTBLOCK (-516).
+	 */
+	__u32 rb_kind;		/* CKPT_RB_* */
 	__s32 rb_clockid;	/* NANOSLEEP: the clock it sleeps on */
 	__u64 rb_rmtp;		/* NANOSLEEP: where to store the remainder */
 	__s64 rb_remaining;	/* NANOSLEEP: nanoseconds left to sleep */
