@@ -1033,7 +1033,6 @@ int restore_fdtable(struct ckpt_ctx *ctx, const struct ckpt_hdr *hdr)
 		rs->fds[i].file = file ? get_file(file) : NULL;
 		rs->nr_fds = i + 1;
 	}
-	rs->have_fdtable = true;
 	ret = 0;
 out:
 	kvfree(h);

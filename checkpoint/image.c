@@ -253,19 +253,17 @@ int ckpt_write_obj(struct ckpt_ctx *ctx, struct ckpt_hdr *h, u32 type,
  * @nr: number of pages, at most CKPT_PAGES_MAX
  *
  * The checksum reads each page once; the write goes from the page itself
- * (a bio_vec iterator), with no bounce copy.
+ * (the context's bio_vec array), with no bounce copy and no allocation.
  */
 int ckpt_write_pages(struct ckpt_ctx *ctx, struct page **pages,
 		     unsigned int nr)
 {
-	struct bio_vec *bv;
+	struct bio_vec *bv = ctx->bvec;
 	struct iov_iter iter;
 	unsigned int i;
-	int ret;
 
-	bv = kmalloc_array(nr, sizeof(*bv), GFP_KERNEL);
-	if (!bv)
-		return -ENOMEM;
+	if (WARN_ON_ONCE(nr > CKPT_PAGES_MAX))
+		return -EINVAL;
 	for (i = 0; i < nr; i++) {
 		void *p = kmap_local_page(pages[i]);
 
@@ -274,9 +272,7 @@ int ckpt_write_pages(struct ckpt_ctx *ctx, struct page **pages,
 		bvec_set_page(&bv[i], pages[i], PAGE_SIZE, 0);
 	}
 	iov_iter_bvec(&iter, ITER_SOURCE, bv, nr, nr * PAGE_SIZE);
-	ret = ckpt_write_iter(ctx, &iter);
-	kfree(bv);
-	return ret;
+	return ckpt_write_iter(ctx, &iter);
 }
 
 /**
@@ -495,19 +491,17 @@ const char *ckpt_check_string(const void *rec, size_t rec_len, size_t off,
 int ckpt_read_pages(struct ckpt_ctx *ctx, struct page **pages,
 		    unsigned int nr)
 {
-	struct bio_vec *bv;
+	struct bio_vec *bv = ctx->bvec;
 	struct iov_iter iter;
 	unsigned int i;
 	int ret;
 
-	bv = kmalloc_array(nr, sizeof(*bv), GFP_KERNEL);
-	if (!bv)
-		return -ENOMEM;
+	if (WARN_ON_ONCE(nr > CKPT_PAGES_MAX))
+		return -EINVAL;
 	for (i = 0; i < nr; i++)
 		bvec_set_page(&bv[i], pages[i], PAGE_SIZE, 0);
 	iov_iter_bvec(&iter, ITER_DEST, bv, nr, nr * PAGE_SIZE);
 	ret = ckpt_read_iter(ctx, &iter);
-	kfree(bv);
 	if (ret)
 		return ret;
 	for (i = 0; i < nr; i++) {

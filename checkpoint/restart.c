@@ -624,7 +624,6 @@ static long ckpt_restart_tree(struct ckpt_ctx *ctx)
 {
 	bool newns = ctx->img_flags & CKPT_IMG_CONTAINER;
 	struct ckpt_rsync *sync;
-	unsigned int i, nr_wait = 0;
 	pid_t root_pid = 0;
 	long ret;
 
@@ -633,9 +632,7 @@ static long ckpt_restart_tree(struct ckpt_ctx *ctx)
 		return -ENOMEM;
 	init_waitqueue_head(&sync->wq);
 	init_waitqueue_head(&sync->go_wq);
-	for (i = 0; i < ctx->nr_tasks; i++)
-		nr_wait++;
-	atomic_set(&sync->pending, nr_wait);
+	atomic_set(&sync->pending, ctx->nr_tasks);
 	ctx->sync = sync;
 
 	ret = ckpt_spawn(ctx, 0, newns);

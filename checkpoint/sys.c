@@ -38,21 +38,30 @@ static int ckpt_check_sysctl(void)
 	return 0;
 }
 
-static struct file *ckpt_get_logfile(int logfd, int *err)
+/*
+ * The image fd (with its position locked, in @mode) and the log fd (-1, or
+ * open for writing), checked the same way by both system calls.
+ */
+static int ckpt_get_fds(int fd, fmode_t mode, int logfd, struct fd *f,
+			struct file **logfile)
 {
-	struct file *file;
-
-	*err = 0;
+	*logfile = NULL;
+	*f = fdget_pos(fd);
+	if (!fd_file(*f))
+		return -EBADF;
+	if (!(fd_file(*f)->f_mode & mode))
+		goto bad;
 	if (logfd == -1)
-		return NULL;
-	file = fget(logfd);
-	if (!file || !(file->f_mode & FMODE_WRITE)) {
-		if (file)
-			fput(file);
-		*err = -EBADF;
-		return NULL;
-	}
-	return file;
+		return 0;
+	*logfile = fget(logfd);
+	if (*logfile && (*logfile)->f_mode & FMODE_WRITE)
+		return 0;
+	if (*logfile)
+		fput(*logfile);
+	*logfile = NULL;
+bad:
+	fdput_pos(*f);
+	return -EBADF;
 }
 
 static struct ckpt_ctx *ckpt_ctx_alloc(struct file *file,
@@ -66,9 +75,11 @@ static struct ckpt_ctx *ckpt_ctx_alloc(struct file *file,
 		return NULL;
 	ctx->pages = kcalloc(CKPT_PAGES_MAX, sizeof(*ctx->pages), GFP_KERNEL);
 	ctx->addrs = kcalloc(CKPT_PAGES_MAX, sizeof(*ctx->addrs), GFP_KERNEL);
-	if (!ctx->pages || !ctx->addrs) {
+	ctx->bvec = kcalloc(CKPT_PAGES_MAX, sizeof(*ctx->bvec), GFP_KERNEL);
+	if (!ctx->pages || !ctx->addrs || !ctx->bvec) {
 		kfree(ctx->pages);
 		kfree(ctx->addrs);
+		kfree(ctx->bvec);
 		kfree(ctx);
 		return NULL;
 	}
@@ -105,6 +116,7 @@ static void ckpt_ctx_free(struct ckpt_ctx *ctx)
 		put_task_struct(ctx->root);
 	kfree(ctx->pages);
 	kfree(ctx->addrs);
+	kfree(ctx->bvec);
 	kfree(ctx);
 }
 
@@ -234,7 +246,6 @@ SYSCALL_DEFINE4(checkpoint, pid_t, pid, int, fd, unsigned long, flags,
 	bool sigpipe_pending;
 	struct fd f;
 	long ret;
-	int err;
 
 	if (flags & ~CHECKPOINT_FLAGS_MASK)
 		return -EINVAL;
@@ -242,18 +253,9 @@ SYSCALL_DEFINE4(checkpoint, pid_t, pid, int, fd, unsigned long, flags,
 	if (ret)
 		return ret;
 
-	f = fdget_pos(fd);
-	if (!fd_file(f))
-		return -EBADF;
-	if (!(fd_file(f)->f_mode & FMODE_WRITE)) {
-		ret = -EBADF;
-		goto out_fdput;
-	}
-	logfile = ckpt_get_logfile(logfd, &err);
-	if (err) {
-		ret = err;
-		goto out_fdput;
-	}
+	ret = ckpt_get_fds(fd, FMODE_WRITE, logfd, &f, &logfile);
+	if (ret)
+		return ret;
 
 	if (pid < 0) {
 		ret = -ESRCH;
@@ -314,7 +316,6 @@ out_put_task:
 out_logput:
 	if (logfile)
 		fput(logfile);
-out_fdput:
 	fdput_pos(f);
 	return ret;
 }
@@ -352,7 +353,6 @@ SYSCALL_DEFINE4(restart, pid_t, pid, int, fd, unsigned long, flags,
 	struct ckpt_ctx *ctx;
 	struct fd f;
 	long ret;
-	int err;
 
 	if (flags & ~RESTART_FLAGS_MASK)
 		return -EINVAL;
@@ -362,18 +362,9 @@ SYSCALL_DEFINE4(restart, pid_t, pid, int, fd, unsigned long, flags,
 	if (ret)
 		return ret;
 
-	f = fdget_pos(fd);
-	if (!fd_file(f))
-		return -EBADF;
-	if (!(fd_file(f)->f_mode & FMODE_READ)) {
-		ret = -EBADF;
-		goto out_fdput;
-	}
-	logfile = ckpt_get_logfile(logfd, &err);
-	if (err) {
-		ret = err;
-		goto out_fdput;
-	}
+	ret = ckpt_get_fds(fd, FMODE_READ, logfd, &f, &logfile);
+	if (ret)
+		return ret;
 
 	ret = -EINVAL;
 	if (flags & RESTART_TASKSELF) {
@@ -402,7 +393,6 @@ SYSCALL_DEFINE4(restart, pid_t, pid, int, fd, unsigned long, flags,
 out_logput:
 	if (logfile)
 		fput(logfile);
-out_fdput:
 	fdput_pos(f);
 	return ret;
 }

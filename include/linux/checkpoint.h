@@ -21,6 +21,7 @@
 #include <uapi/linux/checkpoint.h>
 #include <uapi/linux/checkpoint_hdr.h>
 
+struct bio_vec;
 struct cred;
 struct mm_struct;
 struct pt_regs;
@@ -96,7 +97,6 @@ struct ckpt_rstate {
 	bool set_root;
 	struct ckpt_fd_slot *fds;
 	unsigned int nr_fds;
-	bool have_fdtable;
 	struct k_sigaction action[_NSIG];
 	sigset_t blocked;
 	unsigned long sas_ss_sp;
@@ -162,6 +162,7 @@ struct ckpt_late;
  * @sync:	restart, coordinator mode: task creation and hand-off
  * @pages:	scratch array of CKPT_PAGES_MAX page pointers
  * @addrs:	scratch array of CKPT_PAGES_MAX addresses
+ * @bvec:	scratch array of CKPT_PAGES_MAX bio_vecs for page I/O
  * @saved_blocked: checkpoint: the caller's blocked mask before SIGPIPE was
  *		blocked around the image writes
  * @have_saved_blocked: @saved_blocked is valid
@@ -192,6 +193,7 @@ struct ckpt_ctx {
 	struct ckpt_rsync *sync;
 	struct page **pages;
 	__u64 *addrs;
+	struct bio_vec *bvec;
 	sigset_t saved_blocked;
 	bool have_saved_blocked;
 };
