@@ -373,6 +373,22 @@ static bool cg_frozen(const char *cg)
 	       strstr(buf, "frozen 1");
 }
 
+/* Wait until @pid runs as @uid: a sleeper drops its privileges itself. */
+static bool wait_uid(pid_t pid, int uid)
+{
+	char path[64], buf[2048], want[32];
+	int i;
+
+	snprintf(path, sizeof(path), "/proc/%d/status", pid);
+	snprintf(want, sizeof(want), "\nUid:\t%d\t%d\t%d", uid, uid, uid);
+	for (i = 0; i < 500; i++) {
+		if (ck_read_file(path, buf, sizeof(buf)) > 0 && strstr(buf, want))
+			return true;
+		usleep(10000);
+	}
+	return false;
+}
+
 struct ext_targets {
 	pid_t root_frozen, user_frozen, root_running, user_undumpable;
 };
@@ -431,6 +447,8 @@ TEST_F_TIMEOUT(sec, checkpoint_of_another_users_task, CK_TIMEOUT)
 	}
 	self->frozen[0] = ck_spawn(NULL, 0, sleeper, (void *)0L);
 	self->frozen[1] = ck_spawn(NULL, 0, sleeper, (void *)(long)CK_UNPRIV_UID);
+	/* frozen before it dropped its privileges, it would still be root's */
+	ASSERT_TRUE(wait_uid(self->frozen[1], CK_UNPRIV_UID));
 	snprintf(path, sizeof(path), "%s/cgroup.procs", self->cg);
 	for (i = 0; i < 2; i++) {
 		snprintf(pid, sizeof(pid), "%d", self->frozen[i]);
