@@ -278,6 +278,8 @@ static int checkpoint_one(struct ckpt_ctx *ctx, struct ckpt_task_ent *e)
 	if (e->leader) {
 		ret = checkpoint_rlimits(ctx, t);
 		if (!ret)
+			ret = checkpoint_timers(ctx, t);
+		if (!ret)
 			ret = checkpoint_fs(ctx, t);
 		if (!ret)
 			ret = checkpoint_files(ctx, t);

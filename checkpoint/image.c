@@ -50,6 +50,8 @@ static const struct ckpt_rec_desc ckpt_recs[CKPT_HDR_MAX] = {
 	    CKPT_PAGES_MAX * (8 + PAGE_SIZE)),
 	REC(TRAILER, "trailer", struct ckpt_hdr_trailer, 0),
 	REC(PIPE, "pipe", struct ckpt_hdr_pipe, CKPT_PIPE_MAX),
+	REC(TIMERS, "timers", struct ckpt_hdr_timers,
+	    CKPT_MAX_TIMERS * sizeof(struct ckpt_posix_timer)),
 };
 
 #define CKPT_ASSERT_REC(s) \
@@ -82,6 +84,8 @@ void __init ckpt_records_check(void)
 	CKPT_ASSERT_REC(struct ckpt_hdr_pages);
 	CKPT_ASSERT_REC(struct ckpt_hdr_trailer);
 	CKPT_ASSERT_REC(struct ckpt_hdr_pipe);
+	CKPT_ASSERT_REC(struct ckpt_hdr_timers);
+	BUILD_BUG_ON(sizeof(struct ckpt_posix_timer) % 8);
 	BUILD_BUG_ON(sizeof(struct ckpt_task_pids) % 8);
 	BUILD_BUG_ON(sizeof(struct ckpt_fd) % 8);
 	BUILD_BUG_ON(sizeof(struct ckpt_siginfo) % 8);

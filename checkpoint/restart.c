@@ -240,6 +240,7 @@ static void ckpt_rstate_release(struct ckpt_rstate *rs)
 			fput(rs->fds[i].file);
 	kvfree(rs->fds);
 	kvfree(rs->pending);
+	kvfree(rs->timers);
 	kvfree(rs->xstate);
 	if (rs->new_mm)
 		mmput(rs->new_mm);
@@ -272,6 +273,8 @@ static int restore_task_records(struct ckpt_ctx *ctx)
 	ret = restore_creds(ctx);
 	if (!ret && rs->leader) {
 		ret = restore_rlimits(ctx);
+		if (!ret)
+			ret = restore_timers(ctx);
 		if (!ret)
 			ret = restore_fs(ctx);
 		/* FILE and PIPE records, each at its first use, then the table */
@@ -392,6 +395,9 @@ static long ckpt_restart_self(struct ckpt_ctx *ctx)
 	if (!ret) {
 		restore_sighand_commit(ctx, rs);
 		restore_signal_commit(ctx, rs);
+		ret = restore_timers_commit(ctx, rs);
+	}
+	if (!ret) {
 		restore_task_commit(ctx, rs);
 		restore_creds_commit(ctx, rs);
 		ret = restore_cpu_commit(ctx, rs);
@@ -548,6 +554,11 @@ static int ckpt_task_restore(struct ckpt_ctx *ctx, unsigned int me)
 			return ret;
 	}
 	restore_signal_commit(ctx, rs);
+	if (rs->leader) {
+		ret = restore_timers_commit(ctx, rs);
+		if (ret)
+			return ret;
+	}
 	ret = restore_fpu_load(ctx, rs);
 	if (ret)
 		return ret;

@@ -230,6 +230,9 @@ int restore_signal(struct ckpt_ctx *ctx)
 		memcpy(&p->info, si[i].info, sizeof(p->info));
 		if (!valid_signal(p->info.si_signo) || p->info.si_signo == 0)
 			goto bad;
+		/* a plain signal now: never a request to rearm a timer */
+		if (p->info.si_code == SI_TIMER)
+			p->info.si_sys_private = 0;
 		p->shared = si[i].flags & CKPT_SIGINFO_SHARED;
 	}
 	rs->nr_pending = h->nr_pending;

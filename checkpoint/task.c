@@ -16,6 +16,8 @@
 #include <linux/fs.h>
 #include <linux/string.h>
 #include <linux/hrtimer.h>
+#include <linux/time.h>
+#include <linux/sched/cputime.h>
 #include <linux/seccomp.h>
 
 /*
@@ -24,28 +26,12 @@
  */
 static int ckpt_check_task_state(struct ckpt_ctx *ctx, struct task_struct *t)
 {
-	struct signal_struct *sig = t->signal;
-	bool timers;
-
 #ifdef CONFIG_SECCOMP
 	if (READ_ONCE(t->seccomp.mode) != SECCOMP_MODE_DISABLED) {
 		ckpt_log(ctx, -EOPNOTSUPP, "seccomp filters are not supported yet");
 		return -EOPNOTSUPP;
 	}
 #endif
-	spin_lock_irq(&t->sighand->siglock);
-	timers =
-#ifdef CONFIG_POSIX_TIMERS
-		 !hlist_empty(&sig->posix_timers) ||
-		 sig->it[0].expires || sig->it[1].expires ||
-#endif
-		 false;
-	spin_unlock_irq(&t->sighand->siglock);
-	if (timers) {
-		ckpt_log(ctx, -EOPNOTSUPP,
-			 "POSIX timers and ITIMER_VIRTUAL/ITIMER_PROF are not supported yet");
-		return -EOPNOTSUPP;
-	}
 	return 0;
 }
 
@@ -197,6 +183,47 @@ void restore_task_commit(struct ckpt_ctx *ctx, struct ckpt_rstate *rs)
 #endif
 }
 
+/*
+ * The interval timers of setitimer(), as getitimer() reads them: the time
+ * left (process CPU time for ITIMER_VIRTUAL and ITIMER_PROF), so that
+ * each keeps it after a restart, and the period.
+ */
+static void ckpt_save_itimers(struct task_struct *t, struct ckpt_itimer *it)
+{
+	struct signal_struct *sig = t->signal;
+
+	spin_lock_irq(&t->sighand->siglock);
+	if (hrtimer_active(&sig->real_timer)) {
+		s64 left = ktime_to_ns(hrtimer_get_remaining(&sig->real_timer));
+
+		it[ITIMER_REAL].value = max_t(s64, left, 1);
+		it[ITIMER_REAL].interval = ktime_to_ns(sig->it_real_incr);
+	}
+#ifdef CONFIG_POSIX_TIMERS
+	if (sig->it[CPUCLOCK_VIRT].expires || sig->it[CPUCLOCK_PROF].expires) {
+		u64 samples[CPUCLOCK_MAX];
+		static const int which[] = {
+			[CPUCLOCK_VIRT] = ITIMER_VIRTUAL,
+			[CPUCLOCK_PROF] = ITIMER_PROF,
+		};
+		int c;
+
+		thread_group_sample_cputime(t, samples);
+		for (c = CPUCLOCK_PROF; c <= CPUCLOCK_VIRT; c++) {
+			u64 exp = sig->it[c].expires;
+
+			if (!exp)
+				continue;
+			/* at or past its expiry: about to fire */
+			it[which[c]].value = exp > samples[c] ?
+					     exp - samples[c] : TICK_NSEC;
+			it[which[c]].interval = sig->it[c].incr;
+		}
+	}
+#endif
+	spin_unlock_irq(&t->sighand->siglock);
+}
+
 /**
  * checkpoint_rlimits() - write the RLIMITS record of @t
  * @ctx: checkpoint context
@@ -218,15 +245,7 @@ int checkpoint_rlimits(struct ckpt_ctx *ctx, struct task_struct *t)
 				     ~0ULL : r->rlim_max;
 	}
 	task_unlock(t->group_leader);
-	/* ITIMER_REAL: the time left, so that it keeps it after a restart */
-	spin_lock_irq(&t->sighand->siglock);
-	if (hrtimer_active(&t->signal->real_timer)) {
-		s64 left = ktime_to_ns(hrtimer_get_remaining(&t->signal->real_timer));
-
-		h.itimer_real_value = max_t(s64, left, 1);
-		h.itimer_real_interval = ktime_to_ns(t->signal->it_real_incr);
-	}
-	spin_unlock_irq(&t->sighand->siglock);
+	ckpt_save_itimers(t, h.itimer);
 	return ckpt_write_obj(ctx, &h.h, CKPT_HDR_RLIMITS, sizeof(h));
 }
 
@@ -249,13 +268,19 @@ int restore_rlimits(struct ckpt_ctx *ctx)
 		ckpt_log(ctx, -EINVAL, "rlimits: bad count %u", h.nr_limits);
 		return -EINVAL;
 	}
-	if (h.itimer_real_value < 0 || h.itimer_real_interval < 0 ||
-	    (!h.itimer_real_value && h.itimer_real_interval)) {
-		ckpt_log(ctx, -EINVAL, "rlimits: bad ITIMER_REAL");
-		return -EINVAL;
+	for (i = 0; i < CKPT_NITIMERS; i++) {
+		const struct ckpt_itimer *it = &h.itimer[i];
+
+		if (it->value < 0 || it->interval < 0 ||
+		    (!it->value && it->interval) ||
+		    (i != ITIMER_REAL && it->value &&
+		     !IS_ENABLED(CONFIG_POSIX_TIMERS))) {
+			ckpt_log(ctx, -EINVAL, "rlimits: bad interval timer %d",
+				 i);
+			return -EINVAL;
+		}
+		ctx->rs->itimer[i] = *it;
 	}
-	ctx->rs->itimer_real_value = h.itimer_real_value;
-	ctx->rs->itimer_real_interval = h.itimer_real_interval;
 	for (i = 0; i < RLIM_NLIMITS; i++) {
 		struct rlimit *new = &ctx->rs->rlim[i];
 		struct rlimit old;
@@ -310,6 +335,29 @@ again:
 	spin_unlock_irq(&current->sighand->siglock);
 }
 
+/*
+ * Arm (or disarm) ITIMER_VIRTUAL or ITIMER_PROF of current's process, as
+ * setitimer() does: @value is CPU time from now on.
+ */
+static void ckpt_set_cpu_itimer(unsigned int clock, u64 value, u64 interval)
+{
+#ifdef CONFIG_POSIX_TIMERS
+	struct cpu_itimer *it = &current->signal->it[clock];
+	u64 old;
+
+	spin_lock_irq(&current->sighand->siglock);
+	old = it->expires;
+	if (old || value) {
+		if (value)
+			value += TICK_NSEC;
+		set_process_cpu_timer(current, clock, &value, &old);
+	}
+	it->expires = value;
+	it->incr = interval;
+	spin_unlock_irq(&current->sighand->siglock);
+#endif
+}
+
 /**
  * restore_rlimits_commit() - apply the checked limits
  * @ctx: restart context
@@ -329,7 +377,7 @@ void restore_rlimits_commit(struct ckpt_ctx *ctx, struct ckpt_rstate *rs)
 }
 
 /**
- * restore_itimer_commit() - arm ITIMER_REAL with the time it had left
+ * restore_itimer_commit() - arm the interval timers with the time left
  * @ctx: restart context
  * @rs: the process's staged state
  *
@@ -338,5 +386,11 @@ void restore_rlimits_commit(struct ckpt_ctx *ctx, struct ckpt_rstate *rs)
  */
 void restore_itimer_commit(struct ckpt_ctx *ctx, struct ckpt_rstate *rs)
 {
-	ckpt_set_itimer_real(rs->itimer_real_value, rs->itimer_real_interval);
+	const struct ckpt_itimer *it = rs->itimer;
+
+	ckpt_set_itimer_real(it[ITIMER_REAL].value, it[ITIMER_REAL].interval);
+	ckpt_set_cpu_itimer(CPUCLOCK_VIRT, it[ITIMER_VIRTUAL].value,
+			    it[ITIMER_VIRTUAL].interval);
+	ckpt_set_cpu_itimer(CPUCLOCK_PROF, it[ITIMER_PROF].value,
+			    it[ITIMER_PROF].interval);
 }

@@ -89,8 +89,10 @@ struct ckpt_rstate {
 	struct ckpt_hdr_task task;
 	struct cred *cred;
 	struct rlimit rlim[RLIM_NLIMITS];
-	s64 itimer_real_value;
-	s64 itimer_real_interval;
+	struct ckpt_itimer itimer[CKPT_NITIMERS];
+	struct ckpt_posix_timer *timers;
+	unsigned int nr_timers;
+	int next_timer_id;
 	umode_t umask;
 	struct path cwd;
 	struct path root;
@@ -247,6 +249,11 @@ int restore_rlimits(struct ckpt_ctx *ctx);
 void restore_rlimits_commit(struct ckpt_ctx *ctx, struct ckpt_rstate *rs);
 void restore_itimer_commit(struct ckpt_ctx *ctx, struct ckpt_rstate *rs);
 
+/* timers.c */
+int checkpoint_timers(struct ckpt_ctx *ctx, struct task_struct *t);
+int restore_timers(struct ckpt_ctx *ctx);
+int restore_timers_commit(struct ckpt_ctx *ctx, struct ckpt_rstate *rs);
+
 /* creds.c */
 int checkpoint_creds(struct ckpt_ctx *ctx, struct task_struct *t);
 int restore_creds(struct ckpt_ctx *ctx);
@@ -278,6 +285,13 @@ void restore_signal_commit(struct ckpt_ctx *ctx, struct ckpt_rstate *rs);
 int checkpoint_mm(struct ckpt_ctx *ctx, struct task_struct *t);
 int restore_mm(struct ckpt_ctx *ctx);
 void restore_mm_commit(struct ckpt_ctx *ctx, struct ckpt_rstate *rs);
+
+/* restart_block.c */
+int ckpt_save_restart_block(struct ckpt_ctx *ctx, struct task_struct *t,
+			    struct ckpt_restart_block *rb);
+int ckpt_check_restart_block(struct ckpt_ctx *ctx,
+			     const struct ckpt_restart_block *rb, bool in_rb);
+void ckpt_load_restart_block(const struct ckpt_restart_block *rb);
 
 /* arch: arch/x86/checkpoint/cpu.c */
 int checkpoint_cpu(struct ckpt_ctx *ctx, struct task_struct *t);

@@ -191,6 +191,10 @@ static const struct {
 	[CKPT_HDR_PIPE] = { "PIPE",
 		sizeof(struct ckpt_hdr_pipe),
 		sizeof(struct ckpt_hdr_pipe) + PAD8(CKPT_PIPE_MAX) },
+	[CKPT_HDR_TIMERS] = { "TIMERS",
+		sizeof(struct ckpt_hdr_timers),
+		sizeof(struct ckpt_hdr_timers) +
+		CKPT_MAX_TIMERS * sizeof(struct ckpt_posix_timer) },
 };
 
 const char *ckpt_hdr_name(uint32_t type)

@@ -38,29 +38,6 @@
 
 #define CKPT_USER_EFLAGS	(FIX_EFLAGS | X86_EFLAGS_ID)
 
-/*
- * The clocks a relative nanosleep's timer runs on: a sleep keeps the time
- * it had left, measured against the same clock after restart.
- */
-static int ckpt_clock_now(clockid_t clockid, ktime_t *now)
-{
-	switch (clockid) {
-	case CLOCK_MONOTONIC:
-		*now = ktime_get();
-		return 0;
-	case CLOCK_REALTIME:
-		*now = ktime_get_real();
-		return 0;
-	case CLOCK_BOOTTIME:
-		*now = ktime_get_boottime();
-		return 0;
-	case CLOCK_TAI:
-		*now = ktime_get_clocktai();
-		return 0;
-	}
-	return -EINVAL;
-}
-
 /**
  * struct ckpt_late - rax of a restored task, written by task work
  * @cb:	the task work, run on the way out to user mode
@@ -149,12 +126,10 @@ int ckpt_arch_check_task(struct ckpt_ctx *ctx, struct task_struct *t)
 		return -EOPNOTSUPP;
 	}
 	if ((long)regs->orig_ax >= 0 &&
-	    (long)regs->ax == -ERESTART_RESTARTBLOCK &&
-	    t->restart_block.fn != hrtimer_nanosleep_restart) {
-		ckpt_log(ctx, -EOPNOTSUPP,
-			 "pid %d: frozen in a call with a restart block other than nanosleep: not supported yet",
-			 task_pid_vnr(t));
-		return -EOPNOTSUPP;
+	    (long)regs->ax == -ERESTART_RESTARTBLOCK) {
+		struct ckpt_restart_block rb;
+
+		return ckpt_save_restart_block(ctx, t, &rb);
 	}
 	return 0;
 }
@@ -208,18 +183,10 @@ int checkpoint_cpu(struct ckpt_ctx *ctx, struct task_struct *t)
 	}
 	if ((long)regs->orig_ax >= 0 &&
 	    (long)regs->ax == -ERESTART_RESTARTBLOCK) {
-		const struct restart_block *rb = &t->restart_block;
-		ktime_t now;
+		int ret = ckpt_save_restart_block(ctx, t, &h.rb);
 
-		if (rb->fn != hrtimer_nanosleep_restart ||
-		    rb->nanosleep.type == TT_COMPAT ||
-		    ckpt_clock_now(rb->nanosleep.clockid, &now))
-			return -EOPNOTSUPP;
-		h.rb_kind = CKPT_RB_NANOSLEEP;
-		h.rb_clockid = rb->nanosleep.clockid;
-		h.rb_type = rb->nanosleep.type == TT_NATIVE;
-		h.rb_rmtp = (unsigned long)rb->nanosleep.rmtp;
-		h.rb_remaining = max_t(s64, 0, rb->nanosleep.expires - now);
+		if (ret)
+			return ret;
 	}
 	return ckpt_write_obj(ctx, &h.h, CKPT_HDR_CPU, sizeof(h));
 }
@@ -231,7 +198,7 @@ int checkpoint_cpu(struct ckpt_ctx *ctx, struct task_struct *t)
 int restore_cpu(struct ckpt_ctx *ctx)
 {
 	struct ckpt_hdr_cpu *h = &ctx->rs->cpu;
-	bool in_rb, has_rb;
+	bool in_rb;
 	int ret;
 
 	ret = ckpt_read_obj(ctx, CKPT_HDR_CPU, h, sizeof(*h));
@@ -267,28 +234,9 @@ int restore_cpu(struct ckpt_ctx *ctx)
 	}
 	in_rb = (long)h->orig_ax >= 0 &&
 		(long)h->ax == -ERESTART_RESTARTBLOCK;
-	has_rb = h->rb_kind == CKPT_RB_NANOSLEEP;
-	if (h->__reserved || h->rb_kind > CKPT_RB_NANOSLEEP ||
-	    in_rb != has_rb) {
-		ckpt_log(ctx, -EINVAL, "cpu: bad restart block");
-		return -EINVAL;
-	}
-	if (h->rb_kind == CKPT_RB_NONE) {
-		if (h->rb_clockid || h->rb_rmtp || h->rb_remaining ||
-		    h->rb_type) {
-			ckpt_log(ctx, -EINVAL, "cpu: bad restart block");
-			return -EINVAL;
-		}
-	} else {
-		ktime_t now;
-
-		if (ckpt_clock_now(h->rb_clockid, &now) ||
-		    h->rb_remaining < 0 || h->rb_type > 1 ||
-		    h->rb_rmtp >= TASK_SIZE_MAX || (!h->rb_type && h->rb_rmtp)) {
-			ckpt_log(ctx, -EINVAL, "cpu: bad nanosleep restart block");
-			return -EINVAL;
-		}
-	}
+	ret = ckpt_check_restart_block(ctx, &h->rb, in_rb);
+	if (ret)
+		return ret;
 	ctx->rs->late = kzalloc(sizeof(*ctx->rs->late), GFP_KERNEL);
 	if (!ctx->rs->late)
 		return -ENOMEM;
@@ -337,22 +285,12 @@ int restore_cpu_commit(struct ckpt_ctx *ctx, struct ckpt_rstate *rs)
 			regs->ax = h->orig_ax;
 			regs->ip -= 2;
 			break;
-		case -ERESTART_RESTARTBLOCK: {
-			struct restart_block *rb = &current->restart_block;
-			ktime_t now;
-
+		case -ERESTART_RESTARTBLOCK:
 			/* validated by restore_cpu() */
-			ckpt_clock_now(h->rb_clockid, &now);
-			rb->fn = hrtimer_nanosleep_restart;
-			rb->nanosleep.clockid = h->rb_clockid;
-			rb->nanosleep.type = h->rb_type ? TT_NATIVE : TT_NONE;
-			rb->nanosleep.rmtp = u64_to_user_ptr(h->rb_rmtp);
-			rb->nanosleep.expires = ktime_add_safe(now,
-							       h->rb_remaining);
+			ckpt_load_restart_block(&h->rb);
 			regs->ax = __NR_restart_syscall;
 			regs->ip -= 2;
 			break;
-		}
 		}
 	}
 	ckpt_set_ax_late(rs, regs->ax);

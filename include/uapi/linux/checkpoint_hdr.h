@@ -13,7 +13,8 @@
  *
  *   HEADER TREE
  *   per task, in tree order:
- *     process:  TASK CREDS RLIMITS FS (PIPE? FILE)* FDTABLE SIGHAND SIGNAL
+ *     process:  TASK CREDS RLIMITS TIMERS FS (PIPE? FILE)* FDTABLE SIGHAND
+ *               SIGNAL
  *               CPU FPU MM (VMA PAGES* PAGES(nr_pages = 0))*
  *     thread:   TASK CREDS SIGNAL CPU FPU   (shares the leader's mm, files,
  *               fs and handlers)
@@ -51,6 +52,7 @@
 #define CKPT_AUXV_MAX		64	/* __u64 words of saved auxv */
 #define CKPT_NSIG		64
 #define CKPT_RLIM_NLIMITS	16
+#define CKPT_MAX_TIMERS		4096	/* POSIX timers per process */
 
 struct ckpt_hdr {
 	__u32 type;		/* enum ckpt_hdr_type */
@@ -75,6 +77,7 @@ enum ckpt_hdr_type {
 	CKPT_HDR_PAGES,
 	CKPT_HDR_TRAILER,
 	CKPT_HDR_PIPE,
+	CKPT_HDR_TIMERS,
 	CKPT_HDR_MAX		/* one past the last type */
 };
 
@@ -164,14 +167,46 @@ struct ckpt_rlimit {
 	__u64 rlim_max;
 };
 
-/* per process: resource limits and the ITIMER_REAL interval timer */
+/* an interval timer of setitimer() */
+struct ckpt_itimer {
+	__s64 value;		/* ns before it fires (of process CPU time
+				 * for VIRTUAL and PROF); 0: disarmed */
+	__s64 interval;		/* its period in ns; 0: one shot */
+};
+
+#define CKPT_NITIMERS		3	/* ITIMER_REAL, _VIRTUAL, _PROF */
+
+/* per process: resource limits and the interval timers */
 struct ckpt_hdr_rlimits {
 	struct ckpt_hdr h;
 	__u32 nr_limits;	/* CKPT_RLIM_NLIMITS */
 	__u32 __reserved;
 	struct ckpt_rlimit rlim[CKPT_RLIM_NLIMITS];
-	__s64 itimer_real_value;	/* ns before it fires; 0: disarmed */
-	__s64 itimer_real_interval;	/* its period in ns; 0: one shot */
+	struct ckpt_itimer itimer[CKPT_NITIMERS];	/* by ITIMER_* */
+};
+
+/* a POSIX timer (timer_create()) of the process */
+struct ckpt_posix_timer {
+	__s32 id;		/* the timer_t the program holds */
+	__s32 clockid;		/* CLOCK_REALTIME, _MONOTONIC, _BOOTTIME, _TAI,
+				 * or _PROCESS_CPUTIME_ID (the process's own) */
+	__s32 notify;		/* sigev_notify: SIGEV_SIGNAL, _NONE, _THREAD,
+				 * or SIGEV_THREAD_ID */
+	__s32 signo;		/* sigev_signo */
+	__u64 sigval;		/* sigev_value */
+	__s32 tid;		/* SIGEV_THREAD_ID: the thread, as in TREE */
+	__u32 __reserved;
+	__s64 value;		/* ns before it fires (process CPU time for
+				 * CLOCK_PROCESS_CPUTIME_ID); 0: disarmed */
+	__s64 interval;		/* its period in ns; 0: one shot */
+	__s64 overrun;		/* what timer_getoverrun() returns */
+};
+
+struct ckpt_hdr_timers {
+	struct ckpt_hdr h;
+	__u32 nr_timers;	/* <= CKPT_MAX_TIMERS */
+	__s32 next_id;		/* the id the next timer_create() tries */
+	/* followed by nr_timers struct ckpt_posix_timer, ids increasing */
 };
 
 struct ckpt_hdr_fs {
@@ -268,26 +303,40 @@ struct ckpt_hdr_signal {
 	/* followed by nr_pending struct ckpt_siginfo */
 };
 
+/*
+ * A system call to resume through restart_syscall(): kind is CKPT_RB_NONE
+ * unless the task left a call with -ERESTART_RESTARTBLOCK (-516). Times
+ * are what was left, so a wait resumes with the time it had left.
+ */
+struct ckpt_restart_block {
+	__u32 kind;		/* CKPT_RB_* */
+	__s32 clockid;		/* the clock of the timeout */
+	__u64 addr;		/* NANOSLEEP: rmtp; FUTEX: the futex word;
+				 * POLL: the struct pollfd array */
+	__s64 remaining;	/* nanoseconds left; POLL: -1, no timeout */
+	__u32 arg;		/* NANOSLEEP: 0 no rmtp, 1 native timespec;
+				 * FUTEX: CKPT_RB_FUTEX_*; POLL: nfds */
+	__u32 val;		/* FUTEX: the value expected at addr */
+	__u32 bitset;		/* FUTEX: the wait bitset, not 0 */
+	__u32 __reserved;
+};
+
+#define CKPT_RB_NONE		0
+#define CKPT_RB_NANOSLEEP	1	/* nanosleep(), clock_nanosleep() */
+#define CKPT_RB_FUTEX		2	/* FUTEX_WAIT(_BITSET) with a timeout */
+#define CKPT_RB_POLL		3	/* poll() */
+#define CKPT_RB_MAX		4
+
+#define CKPT_RB_FUTEX_SHARED	0x1	/* not FUTEX_PRIVATE_FLAG */
+
 /* x86-64 user registers, in struct user_regs_struct order */
 struct ckpt_hdr_cpu {
 	struct ckpt_hdr h;
 	__u64 r15, r14, r13, r12, bp, bx, r11, r10, r9, r8;
 	__u64 ax, cx, dx, si, di, orig_ax, ip, cs, flags, sp, ss;
 	__u64 fs_base, gs_base, ds, es, fs, gs;
-	/*
-	 * A system call to resume through restart_syscall(): rb_kind is
-	 * CKPT_RB_NONE unless ax is -ERESTART_RESTARTBLOCK (-516).
-	 */
-	__u32 rb_kind;		/* CKPT_RB_* */
-	__s32 rb_clockid;	/* NANOSLEEP: the clock it sleeps on */
-	__u64 rb_rmtp;		/* NANOSLEEP: where to store the remainder */
-	__s64 rb_remaining;	/* NANOSLEEP: nanoseconds left to sleep */
-	__u32 rb_type;		/* NANOSLEEP: 0 no rmtp, 1 native timespec */
-	__u32 __reserved;
+	struct ckpt_restart_block rb;
 };
-
-#define CKPT_RB_NONE		0
-#define CKPT_RB_NANOSLEEP	1	/* nanosleep(), clock_nanosleep() */
 
 struct ckpt_hdr_fpu {
 	struct ckpt_hdr h;

@@ -457,7 +457,7 @@ static bool order_ok(FIXTURE_DATA(image) *self, char *why, size_t size)
 {
 	static const uint32_t head[] = {
 		CKPT_HDR_HEADER, CKPT_HDR_TREE, CKPT_HDR_TASK, CKPT_HDR_CREDS,
-		CKPT_HDR_RLIMITS, CKPT_HDR_FS,
+		CKPT_HDR_RLIMITS, CKPT_HDR_TIMERS, CKPT_HDR_FS,
 	};
 	static const uint32_t mid[] = {
 		CKPT_HDR_FDTABLE, CKPT_HDR_SIGHAND, CKPT_HDR_SIGNAL,
@@ -947,6 +947,8 @@ static const struct field structural[] = {
 	F(CREDS, ckpt_hdr_creds, ngroups, 2),
 	F(RLIMITS, ckpt_hdr_rlimits, nr_limits, 0),
 	F(RLIMITS, ckpt_hdr_rlimits, __reserved, 0),
+	F(TIMERS, ckpt_hdr_timers, nr_timers, 0),
+	F(TIMERS, ckpt_hdr_timers, nr_timers, 2),
 	F(FS, ckpt_hdr_fs, cwd_len, 0),
 	F(FS, ckpt_hdr_fs, root_len, 1),
 	F(FS, ckpt_hdr_fs, __reserved, 0),

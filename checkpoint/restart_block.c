@@ -1,0 +1,245 @@
+// SPDX-License-Identifier: GPL-2.0-only
+/*
+ * Restart blocks: a task frozen in nanosleep(), clock_nanosleep(), a futex
+ * wait with a timeout or poll() leaves the system call with
+ * -ERESTART_RESTARTBLOCK and the arguments to resume it with in
+ * current->restart_block. They are saved by what the wait was doing (the
+ * clock, the user address, the time left), never as a function pointer,
+ * and restart installs the block again, so that restart_syscall() resumes
+ * the wait with the time it had left.
+ */
+#include <linux/checkpoint.h>
+#include <linux/sched.h>
+#include <linux/restart_block.h>
+#include <linux/hrtimer.h>
+#include <linux/futex.h>
+#include <linux/poll.h>
+#include <linux/timekeeping.h>
+#include <linux/time_namespace.h>
+#include <linux/fs.h>
+#ifdef CONFIG_FUTEX
+#include "../kernel/futex/futex.h"
+#endif
+
+/*
+ * The clocks a timeout may run on: a wait keeps the time it had left,
+ * measured against the same clock after restart.
+ */
+static int ckpt_clock_now(clockid_t clockid, ktime_t *now)
+{
+	switch (clockid) {
+	case CLOCK_MONOTONIC:
+		*now = ktime_get();
+		return 0;
+	case CLOCK_REALTIME:
+		*now = ktime_get_real();
+		return 0;
+	case CLOCK_BOOTTIME:
+		*now = ktime_get_boottime();
+		return 0;
+	case CLOCK_TAI:
+		*now = ktime_get_clocktai();
+		return 0;
+	}
+	return -EINVAL;
+}
+
+static int ckpt_save_nanosleep(const struct restart_block *r,
+			       struct ckpt_restart_block *rb)
+{
+	ktime_t now;
+
+	if (r->nanosleep.type == TT_COMPAT ||
+	    ckpt_clock_now(r->nanosleep.clockid, &now))
+		return -EOPNOTSUPP;
+	rb->kind = CKPT_RB_NANOSLEEP;
+	rb->clockid = r->nanosleep.clockid;
+	rb->arg = r->nanosleep.type == TT_NATIVE;
+	rb->addr = (unsigned long)r->nanosleep.rmtp;
+	rb->remaining = max_t(s64, 0, r->nanosleep.expires - now);
+	return 0;
+}
+
+#ifdef CONFIG_FUTEX
+static int ckpt_save_futex(const struct restart_block *r,
+			   struct ckpt_restart_block *rb)
+{
+	unsigned int flags = r->futex.flags;
+	ktime_t now;
+
+	/* futex_wait() only builds a block for a 32-bit wait with a timeout */
+	if ((flags & FLAGS_SIZE_MASK) != FLAGS_SIZE_32 ||
+	    !(flags & FLAGS_HAS_TIMEOUT) ||
+	    (flags & ~(FLAGS_SIZE_MASK | FLAGS_SHARED | FLAGS_CLOCKRT |
+		       FLAGS_HAS_TIMEOUT)))
+		return -EOPNOTSUPP;
+	rb->kind = CKPT_RB_FUTEX;
+	rb->clockid = flags & FLAGS_CLOCKRT ? CLOCK_REALTIME : CLOCK_MONOTONIC;
+	ckpt_clock_now(rb->clockid, &now);
+	rb->arg = flags & FLAGS_SHARED ? CKPT_RB_FUTEX_SHARED : 0;
+	rb->addr = (unsigned long)r->futex.uaddr;
+	rb->val = r->futex.val;
+	rb->bitset = r->futex.bitset;
+	rb->remaining = max_t(s64, 0, r->futex.time - now);
+	return 0;
+}
+#endif
+
+static int ckpt_save_poll(const struct restart_block *r,
+			  struct ckpt_restart_block *rb)
+{
+	rb->kind = CKPT_RB_POLL;
+	rb->clockid = CLOCK_MONOTONIC;
+	rb->addr = (unsigned long)r->poll.ufds;
+	rb->arg = r->poll.nfds;
+	rb->remaining = -1;
+	if (r->poll.has_timeout) {
+		struct timespec64 end = {
+			.tv_sec = r->poll.tv_sec,
+			.tv_nsec = r->poll.tv_nsec,
+		};
+
+		rb->remaining = max_t(s64, 0, timespec64_to_ktime(end) -
+					      ktime_get());
+	}
+	return 0;
+}
+
+/**
+ * ckpt_save_restart_block() - describe @t's restart block
+ * @ctx: checkpoint context
+ * @t: a frozen task (or current) leaving a call with -ERESTART_RESTARTBLOCK
+ * @rb: filled in
+ *
+ * Returns 0, or -EOPNOTSUPP with a log line for a block of another kind.
+ */
+int ckpt_save_restart_block(struct ckpt_ctx *ctx, struct task_struct *t,
+			    struct ckpt_restart_block *rb)
+{
+	const struct restart_block *r = &t->restart_block;
+	int ret = -EOPNOTSUPP;
+
+	memset(rb, 0, sizeof(*rb));
+	if (r->fn == hrtimer_nanosleep_restart)
+		ret = ckpt_save_nanosleep(r, rb);
+#ifdef CONFIG_FUTEX
+	else if (r->fn == futex_wait_restart)
+		ret = ckpt_save_futex(r, rb);
+#endif
+	else if (r->fn == do_restart_poll)
+		ret = ckpt_save_poll(r, rb);
+	if (ret)
+		ckpt_log(ctx, ret,
+			 "pid %d: frozen in a call with a restart block that cannot be saved",
+			 task_pid_vnr(t));
+	return ret;
+}
+
+static bool ckpt_user_addr_ok(u64 addr, u64 align)
+{
+	return addr && addr < TASK_SIZE_MAX && !(addr & (align - 1));
+}
+
+/**
+ * ckpt_check_restart_block() - validate a restart block read from an image
+ * @ctx: restart context
+ * @rb: the block
+ * @in_rb: whether the registers say the task left a call to be resumed
+ *	   through restart_syscall()
+ *
+ * Everything that restart_syscall() would act on is checked here; the
+ * call itself checks the user memory again when it runs.
+ */
+int ckpt_check_restart_block(struct ckpt_ctx *ctx,
+			     const struct ckpt_restart_block *rb, bool in_rb)
+{
+	ktime_t now;
+	bool ok;
+
+	if (rb->__reserved || in_rb != (rb->kind != CKPT_RB_NONE))
+		goto bad;
+	switch (rb->kind) {
+	case CKPT_RB_NONE:
+		ok = !rb->clockid && !rb->addr && !rb->remaining && !rb->arg &&
+		     !rb->val && !rb->bitset;
+		break;
+	case CKPT_RB_NANOSLEEP:
+		ok = !ckpt_clock_now(rb->clockid, &now) && rb->remaining >= 0 &&
+		     rb->arg <= 1 && !rb->val && !rb->bitset &&
+		     (rb->arg ? ckpt_user_addr_ok(rb->addr, 1) : !rb->addr);
+		break;
+	case CKPT_RB_FUTEX:
+		ok = IS_ENABLED(CONFIG_FUTEX) &&
+		     (rb->clockid == CLOCK_MONOTONIC ||
+		      rb->clockid == CLOCK_REALTIME) &&
+		     rb->remaining >= 0 && !(rb->arg & ~CKPT_RB_FUTEX_SHARED) &&
+		     rb->bitset && ckpt_user_addr_ok(rb->addr, sizeof(u32));
+		break;
+	case CKPT_RB_POLL:
+		ok = rb->clockid == CLOCK_MONOTONIC && rb->remaining >= -1 &&
+		     rb->arg <= sysctl_nr_open && !rb->val && !rb->bitset &&
+		     (rb->arg ? ckpt_user_addr_ok(rb->addr, 1) : !rb->addr);
+		break;
+	default:
+		ok = false;
+	}
+	if (ok)
+		return 0;
+bad:
+	ckpt_log(ctx, -EINVAL, "cpu: bad restart block (kind %u)", rb->kind);
+	return -EINVAL;
+}
+
+/**
+ * ckpt_load_restart_block() - install a validated restart block in current
+ * @rb: checked by ckpt_check_restart_block(), kind other than NONE
+ *
+ * The time left is turned back into a deadline on the same clock, as the
+ * interrupted call had computed it.
+ */
+void ckpt_load_restart_block(const struct ckpt_restart_block *rb)
+{
+	struct restart_block *r = &current->restart_block;
+	ktime_t now = 0;
+
+	if (rb->kind != CKPT_RB_POLL)
+		ckpt_clock_now(rb->clockid, &now);
+	switch (rb->kind) {
+	case CKPT_RB_NANOSLEEP:
+		r->nanosleep.clockid = rb->clockid;
+		r->nanosleep.type = rb->arg ? TT_NATIVE : TT_NONE;
+		r->nanosleep.rmtp = u64_to_user_ptr(rb->addr);
+		r->nanosleep.expires = ktime_add_safe(now, rb->remaining);
+		set_restart_fn(r, hrtimer_nanosleep_restart);
+		break;
+#ifdef CONFIG_FUTEX
+	case CKPT_RB_FUTEX:
+		r->futex.uaddr = u64_to_user_ptr(rb->addr);
+		r->futex.val = rb->val;
+		r->futex.bitset = rb->bitset;
+		r->futex.flags = FLAGS_SIZE_32 | FLAGS_HAS_TIMEOUT;
+		if (rb->arg & CKPT_RB_FUTEX_SHARED)
+			r->futex.flags |= FLAGS_SHARED;
+		if (rb->clockid == CLOCK_REALTIME)
+			r->futex.flags |= FLAGS_CLOCKRT;
+		r->futex.time = ktime_add_safe(now, rb->remaining);
+		set_restart_fn(r, futex_wait_restart);
+		break;
+#endif
+	case CKPT_RB_POLL: {
+		struct timespec64 end;
+
+		r->poll.ufds = u64_to_user_ptr(rb->addr);
+		r->poll.nfds = rb->arg;
+		r->poll.has_timeout = rb->remaining >= 0;
+		if (r->poll.has_timeout) {
+			end = ktime_to_timespec64(ktime_add_safe(ktime_get(),
+								 rb->remaining));
+			r->poll.tv_sec = end.tv_sec;
+			r->poll.tv_nsec = end.tv_nsec;
+		}
+		set_restart_fn(r, do_restart_poll);
+		break;
+	}
+	}
+}
