@@ -153,10 +153,11 @@ static bool ckpt_user_addr_ok(u64 addr, u64 align)
 int ckpt_check_restart_block(struct ckpt_ctx *ctx,
 			     const struct ckpt_restart_block *rb, bool in_rb)
 {
+	bool has_rb = rb->kind != CKPT_RB_NONE;
 	ktime_t now;
 	bool ok;
 
-	if (rb->__reserved || in_rb != (rb->kind != CKPT_RB_NONE))
+	if (rb->__reserved || in_rb != has_rb)
 		goto bad;
 	switch (rb->kind) {
 	case CKPT_RB_NONE:

@@ -18,6 +18,8 @@
 #include <linux/regset.h>
 #include <linux/xxhash.h>
 #include <linux/task_work.h>
+#include <linux/freezer.h>
+#include <asm/unistd.h>
 #include <linux/hrtimer.h>
 #include <linux/restart_block.h>
 #include <linux/timekeeping.h>
@@ -86,6 +88,37 @@ void ckpt_free_late(struct ckpt_rstate *rs)
 	rs->late = NULL;
 }
 
+/*
+ * The v1 freezer stops a task sleeping in a freezable wait where it is,
+ * inside the system call, with -ENOSYS still in its saved rax (the v2
+ * freezer always takes it to the signal path, where rax holds the call's
+ * -ERESTART* code). Such a call is restarted from its beginning, which is
+ * exact for the waits that can be frozen in place and have no side effect
+ * before they sleep; a relative timeout starts over. Anything else frozen
+ * in place is refused.
+ */
+static bool ckpt_frozen_in_syscall(struct task_struct *t,
+				   const struct pt_regs *regs)
+{
+	return t != current && !t->frozen && frozen(t) &&
+	       (long)regs->orig_ax >= 0 && (long)regs->ax == -ENOSYS;
+}
+
+static bool ckpt_restartable_in_place(unsigned long nr)
+{
+	switch (nr) {
+	case __NR_nanosleep:
+	case __NR_clock_nanosleep:
+	case __NR_futex:
+	case __NR_futex_waitv:
+	case __NR_futex_wait:
+	case __NR_wait4:
+	case __NR_waitid:
+		return true;
+	}
+	return false;
+}
+
 /**
  * ckpt_arch_check_task() - refuse x86 state that cannot be saved yet
  * @ctx: checkpoint context
@@ -124,6 +157,13 @@ int ckpt_arch_check_task(struct ckpt_ctx *ctx, struct task_struct *t)
 	if (fsindex || gsindex) {
 		ckpt_log(ctx, -EOPNOTSUPP, "fs/gs selectors are not supported");
 		return -EOPNOTSUPP;
+	}
+	if (ckpt_frozen_in_syscall(t, regs) &&
+	    !ckpt_restartable_in_place(regs->orig_ax)) {
+		ckpt_log(ctx, -EBUSY,
+			 "pid %d: frozen by the v1 freezer inside system call %lu, which cannot be restarted (the v2 freezer stops it where it can)",
+			 task_pid_vnr(t), regs->orig_ax);
+		return -EBUSY;
 	}
 	if ((long)regs->orig_ax >= 0 &&
 	    (long)regs->ax == -ERESTART_RESTARTBLOCK) {
@@ -181,6 +221,8 @@ int checkpoint_cpu(struct ckpt_ctx *ctx, struct task_struct *t)
 		h.ds = t->thread.ds;
 		h.es = t->thread.es;
 	}
+	if (ckpt_frozen_in_syscall(t, regs))
+		h.ax = -ERESTARTNOINTR;		/* from its beginning */
 	if ((long)regs->orig_ax >= 0 &&
 	    (long)regs->ax == -ERESTART_RESTARTBLOCK) {
 		int ret = ckpt_save_restart_block(ctx, t, &h.rb);

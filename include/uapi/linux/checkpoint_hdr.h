@@ -168,9 +168,9 @@ struct ckpt_rlimit {
 };
 
 /* an interval timer of setitimer() */
+/* value: of process CPU time for ITIMER_VIRTUAL and ITIMER_PROF */
 struct ckpt_itimer {
-	__s64 value;		/* ns before it fires (of process CPU time
-				 * for VIRTUAL and PROF); 0: disarmed */
+	__s64 value;		/* ns before it fires; 0: disarmed */
 	__s64 interval;		/* its period in ns; 0: one shot */
 };
 
@@ -185,19 +185,22 @@ struct ckpt_hdr_rlimits {
 	struct ckpt_itimer itimer[CKPT_NITIMERS];	/* by ITIMER_* */
 };
 
-/* a POSIX timer (timer_create()) of the process */
+/*
+ * A POSIX timer (timer_create()) of the process. clockid is one of
+ * CLOCK_REALTIME, _MONOTONIC, _BOOTTIME, _TAI or _PROCESS_CPUTIME_ID (the
+ * process's own); notify is SIGEV_SIGNAL, _NONE, _THREAD or
+ * SIGEV_SIGNAL | SIGEV_THREAD_ID. value is process CPU time for
+ * CLOCK_PROCESS_CPUTIME_ID.
+ */
 struct ckpt_posix_timer {
 	__s32 id;		/* the timer_t the program holds */
-	__s32 clockid;		/* CLOCK_REALTIME, _MONOTONIC, _BOOTTIME, _TAI,
-				 * or _PROCESS_CPUTIME_ID (the process's own) */
-	__s32 notify;		/* sigev_notify: SIGEV_SIGNAL, _NONE, _THREAD,
-				 * or SIGEV_THREAD_ID */
+	__s32 clockid;
+	__s32 notify;		/* sigev_notify */
 	__s32 signo;		/* sigev_signo */
 	__u64 sigval;		/* sigev_value */
 	__s32 tid;		/* SIGEV_THREAD_ID: the thread, as in TREE */
 	__u32 __reserved;
-	__s64 value;		/* ns before it fires (process CPU time for
-				 * CLOCK_PROCESS_CPUTIME_ID); 0: disarmed */
+	__s64 value;		/* ns before it fires; 0: disarmed */
 	__s64 interval;		/* its period in ns; 0: one shot */
 	__s64 overrun;		/* what timer_getoverrun() returns */
 };
@@ -307,15 +310,17 @@ struct ckpt_hdr_signal {
  * A system call to resume through restart_syscall(): kind is CKPT_RB_NONE
  * unless the task left a call with -ERESTART_RESTARTBLOCK (-516). Times
  * are what was left, so a wait resumes with the time it had left.
+ *
+ * addr: NANOSLEEP the rmtp pointer, FUTEX the futex word, POLL the struct
+ * pollfd array. arg: NANOSLEEP 0 without rmtp, 1 with a native timespec;
+ * FUTEX CKPT_RB_FUTEX_* flags; POLL nfds.
  */
 struct ckpt_restart_block {
 	__u32 kind;		/* CKPT_RB_* */
 	__s32 clockid;		/* the clock of the timeout */
-	__u64 addr;		/* NANOSLEEP: rmtp; FUTEX: the futex word;
-				 * POLL: the struct pollfd array */
+	__u64 addr;
 	__s64 remaining;	/* nanoseconds left; POLL: -1, no timeout */
-	__u32 arg;		/* NANOSLEEP: 0 no rmtp, 1 native timespec;
-				 * FUTEX: CKPT_RB_FUTEX_*; POLL: nfds */
+	__u32 arg;
 	__u32 val;		/* FUTEX: the value expected at addr */
 	__u32 bitset;		/* FUTEX: the wait bitset, not 0 */
 	__u32 __reserved;

@@ -1,0 +1,421 @@
+// SPDX-License-Identifier: GPL-2.0
+/*
+ * External checkpoint of a tree quiesced with the v1 cgroup freezer
+ * (freezer.state). Unlike the v2 freezer, v1 stops a task sleeping in a
+ * freezable wait where it is, inside the system call: such calls
+ * (nanosleep, futex waits, wait4/waitid) are restarted from their
+ * beginning after restart; others frozen in place are refused with EBUSY
+ * and the tree is left frozen and intact.
+ *
+ * The tree reports by appending lines to a regular file (reopened by path
+ * after restart), so no fd leads outside it.
+ */
+#define _GNU_SOURCE
+#include <errno.h>
+#include <fcntl.h>
+#include <signal.h>
+#include <stdarg.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <time.h>
+#include <unistd.h>
+#include <sys/mount.h>
+#include <sys/prctl.h>
+#include <sys/stat.h>
+#include <sys/syscall.h>
+#include <sys/wait.h>
+#include <linux/checkpoint.h>
+
+#include "kselftest_harness.h"
+
+#define FZ_ROOT		"/tmp/ckpt-freezer-v1"
+#define FZ_GROUP	FZ_ROOT "/tree"
+#define REPORT		"/tmp/ckpt-fz-report"
+#define IMG		"/tmp/ckpt-fz.img"
+#define LOG		"/tmp/ckpt-fz.log"
+#define SLEEP_MS	3000
+
+static volatile sig_atomic_t got_usr1;
+static void on_usr1(int sig) { got_usr1 = 1; }
+
+static long long mono_ms(void)
+{
+	struct timespec ts;
+
+	clock_gettime(CLOCK_MONOTONIC, &ts);
+	return ts.tv_sec * 1000LL + ts.tv_nsec / 1000000;
+}
+
+static void say(const char *fmt, ...)
+{
+	char buf[256];
+	va_list ap;
+	int fd, n;
+
+	va_start(ap, fmt);
+	n = vsnprintf(buf, sizeof(buf), fmt, ap);
+	va_end(ap);
+	fd = open(REPORT, O_WRONLY | O_APPEND | O_CREAT, 0600);
+	if (fd < 0 || write(fd, buf, n) != n)
+		_exit(99);
+	close(fd);
+}
+
+static int fz_write(const char *file, const char *val)
+{
+	char path[256];
+	int fd, ret;
+
+	snprintf(path, sizeof(path), FZ_GROUP "/%s", file);
+	fd = open(path, O_WRONLY);
+	if (fd < 0)
+		return -1;
+	ret = write(fd, val, strlen(val)) == (ssize_t)strlen(val) ? 0 : -1;
+	close(fd);
+	return ret;
+}
+
+static bool fz_state_is(const char *want, int secs)
+{
+	char buf[64];
+	int i, fd;
+	ssize_t n;
+
+	for (i = 0; i < secs * 50; i++) {
+		fd = open(FZ_GROUP "/freezer.state", O_RDONLY);
+		if (fd < 0)
+			return false;
+		n = read(fd, buf, sizeof(buf) - 1);
+		close(fd);
+		buf[n > 0 ? n : 0] = 0;
+		if (!strncmp(buf, want, strlen(want)))
+			return true;
+		usleep(20000);
+	}
+	return false;
+}
+
+static char state_of(pid_t pid)
+{
+	char path[64], buf[512], *p;
+	int fd;
+	ssize_t n;
+
+	snprintf(path, sizeof(path), "/proc/%d/stat", pid);
+	fd = open(path, O_RDONLY);
+	if (fd < 0)
+		return 0;
+	n = read(fd, buf, sizeof(buf) - 1);
+	close(fd);
+	if (n <= 0)
+		return 0;
+	buf[n] = 0;
+	p = strrchr(buf, ')');
+	return p && p[1] ? p[2] : 0;
+}
+
+/* Wait until @pid sleeps (S) in its call. */
+static bool sleeping(pid_t pid, int secs)
+{
+	int i;
+
+	for (i = 0; i < secs * 50; i++) {
+		if (state_of(pid) == 'S')
+			return true;
+		usleep(20000);
+	}
+	return false;
+}
+
+static pid_t wait_line_pid(const char *prefix, int secs)
+{
+	char buf[4096], *l;
+	int i, fd;
+	ssize_t n;
+
+	for (i = 0; i < secs * 50; i++) {
+		fd = open(REPORT, O_RDONLY);
+		if (fd >= 0) {
+			n = read(fd, buf, sizeof(buf) - 1);
+			close(fd);
+			buf[n > 0 ? n : 0] = 0;
+			l = strstr(buf, prefix);
+			if (l)
+				return atoi(l + strlen(prefix));
+		}
+		usleep(20000);
+	}
+	return 0;
+}
+
+static int status_of(pid_t pid, int secs)
+{
+	int status, i;
+
+	for (i = 0; i < secs * 50; i++) {
+		if (waitpid(pid, &status, WNOHANG) == pid)
+			return status;
+		usleep(20000);
+	}
+	return -1;
+}
+
+/* Reap every descendant (the test is their subreaper). */
+static void reap_all(void)
+{
+	int i;
+
+	for (i = 0; i < 500; i++) {
+		pid_t p = waitpid(-1, NULL, WNOHANG | __WALL);
+
+		if (p < 0 && errno == ECHILD)
+			return;
+		if (p <= 0)
+			usleep(20000);
+	}
+}
+
+static void enter_group(void)
+{
+	char me[32];
+
+	snprintf(me, sizeof(me), "%d", getpid());
+	if (fz_write("cgroup.procs", me))
+		_exit(90);
+}
+
+/*
+ * root: A waits for SIGUSR1 in pause() (leaves the call, frozen on the
+ * signal path); B waits in wait4() for its child G, which waits for
+ * SIGUSR1 and exits 7 (frozen in place); C sleeps SLEEP_MS in nanosleep()
+ * (frozen in place); the root waits for all three (frozen in place).
+ */
+static void tree_root(void)
+{
+	pid_t a, b, c;
+	int status, ok = 1;
+
+	enter_group();
+	signal(SIGUSR1, on_usr1);
+	a = fork();
+	if (!a) {
+		say("A %d\n", getpid());
+		while (!got_usr1)
+			pause();
+		say("A got SIGUSR1\n");
+		_exit(0);
+	}
+	b = fork();
+	if (!b) {
+		pid_t g = fork();
+
+		if (!g) {
+			say("G %d\n", getpid());
+			while (!got_usr1)
+				pause();
+			_exit(7);
+		}
+		say("B %d\n", getpid());
+		if (waitpid(g, &status, 0) != g)
+			_exit(1);
+		say("B reaped %d\n", WIFEXITED(status) ?
+		    WEXITSTATUS(status) : -1);
+		_exit(0);
+	}
+	c = fork();
+	if (!c) {
+		struct timespec ts = { SLEEP_MS / 1000, 0 };
+		long long t0 = mono_ms();
+
+		say("C %d\n", getpid());
+		if (nanosleep(&ts, NULL))
+			_exit(1);
+		say("C slept %lld until %lld\n", mono_ms() - t0, mono_ms());
+		_exit(0);
+	}
+	while (a || b || c) {
+		pid_t p = wait(&status);
+
+		if (p < 0)
+			_exit(2);
+		if (!WIFEXITED(status) || WEXITSTATUS(status))
+			ok = 0;
+		if (p == a)
+			a = 0;
+		else if (p == b)
+			b = 0;
+		else if (p == c)
+			c = 0;
+	}
+	say("root done %d\n", ok);
+	_exit(ok ? 0 : 3);
+}
+
+static void sigwait_root(void)
+{
+	struct timespec ts = { 6, 0 };
+	sigset_t set;
+
+	enter_group();
+	sigemptyset(&set);
+	sigaddset(&set, SIGUSR2);
+	sigprocmask(SIG_BLOCK, &set, NULL);
+	say("W %d\n", getpid());
+	/* times out: EAGAIN */
+	if (sigtimedwait(&set, NULL, &ts) < 0 && errno == EAGAIN)
+		say("W timed out\n");
+	_exit(0);
+}
+
+FIXTURE(v1) {
+	int unused;
+};
+
+FIXTURE_SETUP(v1)
+{
+	mkdir(FZ_ROOT, 0700);
+	if (mount("freezer", FZ_ROOT, "cgroup", 0, "freezer") &&
+	    errno != EBUSY)
+		ASSERT_EQ(0, errno) TH_LOG("mount the v1 freezer: %s",
+					   strerror(errno));
+	rmdir(FZ_GROUP);
+	ASSERT_EQ(0, mkdir(FZ_GROUP, 0700)) TH_LOG("%s", strerror(errno));
+	unlink(REPORT);
+	unlink(IMG);
+	ASSERT_EQ(0, prctl(PR_SET_CHILD_SUBREAPER, 1));
+}
+
+FIXTURE_TEARDOWN(v1)
+{
+	fz_write("freezer.state", "THAWED");
+	reap_all();
+	rmdir(FZ_GROUP);
+	umount(FZ_ROOT);
+	rmdir(FZ_ROOT);
+	unlink(REPORT);
+	unlink(IMG);
+	unlink(LOG);
+}
+
+TEST_F_TIMEOUT(v1, tree_restarts_its_calls, 240)
+{
+	pid_t root, a, b, g, c, r;
+	char log[2048] = "", rep[4096] = "";
+	int img, logfd, status, fd;
+	long long slept, until, t_restart;
+	long ret;
+	ssize_t n;
+
+	root = fork();
+	ASSERT_LE(0, root);
+	if (!root)
+		tree_root();
+	a = wait_line_pid("A ", 30);
+	b = wait_line_pid("B ", 30);
+	g = wait_line_pid("G ", 30);
+	c = wait_line_pid("C ", 30);
+	ASSERT_TRUE(a && b && g && c);
+	ASSERT_TRUE(sleeping(a, 30) && sleeping(b, 30) && sleeping(g, 30) &&
+		    sleeping(c, 30) && sleeping(root, 30));
+
+	ASSERT_EQ(0, fz_write("freezer.state", "FROZEN"));
+	ASSERT_TRUE(fz_state_is("FROZEN", 30));
+	img = open(IMG, O_WRONLY | O_CREAT | O_TRUNC, 0600);
+	logfd = open(LOG, O_WRONLY | O_CREAT | O_TRUNC, 0600);
+	ASSERT_LE(0, img);
+	ret = syscall(__NR_checkpoint, root, img, CHECKPOINT_SUBTREE, logfd);
+	close(img);
+	fd = open(LOG, O_RDONLY);
+	n = read(fd, log, sizeof(log) - 1);
+	close(fd);
+	log[n > 0 ? n : 0] = 0;
+	ASSERT_LT(0, ret) TH_LOG("checkpoint: %s; log: %s", strerror(errno),
+				 log);
+	/* the tree stays frozen */
+	EXPECT_TRUE(fz_state_is("FROZEN", 1));
+
+	/* the originals go; their pids must be free for the restart */
+	kill(root, SIGKILL);
+	kill(a, SIGKILL);
+	kill(b, SIGKILL);
+	kill(g, SIGKILL);
+	kill(c, SIGKILL);
+	ASSERT_EQ(0, fz_write("freezer.state", "THAWED"));
+	reap_all();
+	ASSERT_NE(0, kill(root, 0));
+	unlink(REPORT);
+
+	img = open(IMG, O_RDONLY);
+	ASSERT_LE(0, img);
+	t_restart = mono_ms();
+	r = syscall(__NR_restart, 0, img, 0, logfd);
+	close(img);
+	ASSERT_EQ(root, r) TH_LOG("restart: %s", strerror(errno));
+	/* the restored calls are waiting again: wake A and G */
+	EXPECT_TRUE(sleeping(a, 30));
+	EXPECT_TRUE(sleeping(g, 30));
+	EXPECT_EQ(0, kill(a, SIGUSR1));
+	EXPECT_EQ(0, kill(g, SIGUSR1));
+	status = status_of(root, 60);
+	EXPECT_TRUE(WIFEXITED(status) && WEXITSTATUS(status) == 0)
+		TH_LOG("restored root: status %#x", status);
+	fd = open(REPORT, O_RDONLY);
+	ASSERT_LE(0, fd);
+	n = read(fd, rep, sizeof(rep) - 1);
+	close(fd);
+	rep[n > 0 ? n : 0] = 0;
+	TH_LOG("restored tree reported:\n%s", rep);
+	EXPECT_NE(NULL, strstr(rep, "A got SIGUSR1\n"));
+	EXPECT_NE(NULL, strstr(rep, "B reaped 7\n"));
+	EXPECT_NE(NULL, strstr(rep, "root done 1\n"));
+	ASSERT_NE(NULL, strstr(rep, "C slept "));
+	ASSERT_EQ(2, sscanf(strstr(rep, "C slept "), "C slept %lld until %lld",
+			    &slept, &until));
+	/* restarted from its beginning: the whole sleep again after restart */
+	EXPECT_LE(SLEEP_MS, slept);
+	EXPECT_LE(t_restart + SLEEP_MS - 50, until);
+	close(logfd);
+}
+
+TEST_F_TIMEOUT(v1, refuses_a_call_it_cannot_restart, 120)
+{
+	char log[2048] = "", rep[512] = "";
+	int img, logfd, fd, status;
+	pid_t w;
+	long ret;
+	ssize_t n;
+
+	w = fork();
+	ASSERT_LE(0, w);
+	if (!w)
+		sigwait_root();
+	ASSERT_EQ(w, wait_line_pid("W ", 30));
+	ASSERT_TRUE(sleeping(w, 30));
+	ASSERT_EQ(0, fz_write("freezer.state", "FROZEN"));
+	ASSERT_TRUE(fz_state_is("FROZEN", 30));
+	img = open(IMG, O_WRONLY | O_CREAT | O_TRUNC, 0600);
+	logfd = open(LOG, O_WRONLY | O_CREAT | O_TRUNC, 0600);
+	ret = syscall(__NR_checkpoint, w, img, CHECKPOINT_SUBTREE, logfd);
+	EXPECT_EQ(-1, ret);
+	EXPECT_EQ(EBUSY, errno);
+	close(img);
+	close(logfd);
+	fd = open(LOG, O_RDONLY);
+	n = read(fd, log, sizeof(log) - 1);
+	close(fd);
+	log[n > 0 ? n : 0] = 0;
+	EXPECT_NE(NULL, strstr(log, "v1 freezer")) TH_LOG("log: %s", log);
+	/* left frozen, and once thawed the wait ends as it would have */
+	EXPECT_TRUE(fz_state_is("FROZEN", 1));
+	ASSERT_EQ(0, fz_write("freezer.state", "THAWED"));
+	status = status_of(w, 30);
+	EXPECT_TRUE(WIFEXITED(status) && WEXITSTATUS(status) == 0);
+	fd = open(REPORT, O_RDONLY);
+	n = read(fd, rep, sizeof(rep) - 1);
+	close(fd);
+	rep[n > 0 ? n : 0] = 0;
+	EXPECT_NE(NULL, strstr(rep, "W timed out\n")) TH_LOG("%s", rep);
+}
+
+TEST_HARNESS_MAIN
