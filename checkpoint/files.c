@@ -445,6 +445,14 @@ static int ckpt_classify_pipe(struct ckpt_ctx *ctx, struct ckpt_fd_ent *e,
 	writers = pipe->writers;
 	pipe_unlock(pipe);
 	if (readers == r && writers == w && !outside) {
+		if (e->file->f_flags & O_DIRECT)
+			return -EOPNOTSUPP;
+		/* a named FIFO: every open of it is reopened by its path */
+		if (S_ISFIFO(file_inode(e->file)->i_mode) &&
+		    file_inode(e->file)->i_sb->s_magic != PIPEFS_MAGIC) {
+			*type = CKPT_FILE_FIFO;
+			return 0;
+		}
 		if (r > 1 || w > 1 ||
 		    (e->file->f_mode & (FMODE_READ | FMODE_WRITE)) ==
 		    (FMODE_READ | FMODE_WRITE) ||
@@ -637,7 +645,7 @@ static int checkpoint_file(struct ckpt_ctx *ctx, struct ckpt_fd_ent *e,
 	h.f_flags = file->f_flags & CKPT_FILE_FLAGS;
 	if (type == CKPT_FILE_INHERITED) {
 		h.inherit_fd = e->fd;
-	} else if (type == CKPT_FILE_PIPE) {
+	} else if (type == CKPT_FILE_PIPE || type == CKPT_FILE_FIFO) {
 		struct pipe_inode_info *pipe = get_pipe_info(file, false);
 		bool first;
 		int ref, ret;
@@ -651,13 +659,15 @@ static int checkpoint_file(struct ckpt_ctx *ctx, struct ckpt_fd_ent *e,
 				return ret;
 		}
 		h.pipe_objref = ref;
-	} else {
+	}
+	if (type != CKPT_FILE_INHERITED && type != CKPT_FILE_PIPE) {
 		snprintf(what, sizeof(what), "fd %u", e->fd);
 		path = ckpt_file_path(ctx, &file->f_path, buf, what);
 		if (IS_ERR(path))
 			return PTR_ERR(path);
 		h.path_len = strlen(path) + 1;
-		h.pos = file->f_pos;
+		if (type != CKPT_FILE_FIFO)
+			h.pos = file->f_pos;
 		if (type == CKPT_FILE_CHR)
 			h.rdev = new_encode_dev(file_inode(file)->i_rdev);
 	}
@@ -881,6 +891,7 @@ int restore_pipe(struct ckpt_ctx *ctx, const struct ckpt_hdr *hdr)
 			goto out_put;
 		}
 	}
+	rp->nr_bytes = h->nr_bytes;
 	ret = ckpt_obj_insert(ctx, rp, h->objref, CKPT_OBJ_RPIPE);
 	if (!ret)
 		goto out;
@@ -891,6 +902,126 @@ out_put:
 out:
 	kvfree(h);
 	return ret;
+}
+
+/* Open @path and check that it is the named FIFO @rp stands for. */
+static struct file *ckpt_fifo_open_path(struct ckpt_ctx *ctx,
+					struct ckpt_rpipe *rp, const char *path,
+					int flags)
+{
+	struct file *file = filp_open(path, flags | O_NONBLOCK | O_LARGEFILE, 0);
+	struct inode *inode;
+
+	if (IS_ERR(file)) {
+		ckpt_log(ctx, PTR_ERR(file), "reopening FIFO %s failed", path);
+		return file;
+	}
+	inode = file_inode(file);
+	if (!S_ISFIFO(inode->i_mode) || !get_pipe_info(file, false) ||
+	    inode->i_sb->s_magic == PIPEFS_MAGIC ||
+	    (rp->fifo && file_inode(rp->fifo) != inode)) {
+		ckpt_log(ctx, -EINVAL, "%s is not the FIFO it was", path);
+		fput(file);
+		return ERR_PTR(-EINVAL);
+	}
+	return file;
+}
+
+/*
+ * The first open of a named FIFO: open it read-write (so that ends open in
+ * any order without blocking), check that nobody else has it open, give
+ * it the saved capacity and move the saved bytes into it.
+ */
+static int ckpt_fifo_fill(struct ckpt_ctx *ctx, struct ckpt_rpipe *rp,
+			  const char *path)
+{
+	struct pipe_inode_info *pipe;
+	unsigned int left = rp->nr_bytes;
+	struct file *fifo;
+	bool alone;
+	long size;
+	char *buf;
+	int ret;
+
+	fifo = ckpt_fifo_open_path(ctx, rp, path, O_RDWR);
+	if (IS_ERR(fifo))
+		return PTR_ERR(fifo);
+	pipe = get_pipe_info(fifo, false);
+	pipe_lock(pipe);
+	alone = pipe->readers == 1 && pipe->writers == 1 &&
+		pipe->head == pipe->tail;
+	pipe_unlock(pipe);
+	ret = -EBUSY;
+	if (!alone) {
+		ckpt_log(ctx, ret, "FIFO %s is in use", path);
+		goto fail;
+	}
+	size = pipe_fcntl(rp->end[1], F_GETPIPE_SZ, 0);
+	if (size > 0)
+		size = pipe_fcntl(fifo, F_SETPIPE_SZ, size);
+	ret = size < 0 ? size : 0;
+	if (ret) {
+		ckpt_log(ctx, ret, "FIFO %s: cannot size it", path);
+		goto fail;
+	}
+	buf = left ? kmalloc(PAGE_SIZE, GFP_KERNEL) : NULL;
+	if (left && !buf)
+		ret = -ENOMEM;
+	while (!ret && left) {
+		loff_t pos = 0;
+		ssize_t n = kernel_read(rp->end[0], buf,
+					min_t(unsigned int, left, PAGE_SIZE),
+					&pos);
+
+		if (n > 0)
+			n = kernel_write(fifo, buf, n, &pos);
+		if (n <= 0)
+			ret = n < 0 ? n : -EIO;
+		else
+			left -= n;
+	}
+	kfree(buf);
+	if (ret)
+		goto fail;
+	rp->fifo = fifo;
+	return 0;
+fail:
+	fput(fifo);
+	return ret;
+}
+
+static struct file *ckpt_open_fifo(struct ckpt_ctx *ctx,
+				   const struct ckpt_hdr_file *h,
+				   const char *path)
+{
+	struct ckpt_rpipe *rp;
+	struct file *file;
+	int ret;
+
+	rp = ckpt_obj_fetch(ctx, h->pipe_objref, CKPT_OBJ_RPIPE);
+	if (IS_ERR(rp))
+		return ERR_CAST(rp);
+	if (!rp->fifo) {
+		/* not an anonymous pipe's already */
+		if (rp->used[0] || rp->used[1]) {
+			ckpt_log(ctx, -EINVAL, "file record %u: pipe %u is not a FIFO",
+				 h->objref, h->pipe_objref);
+			return ERR_PTR(-EINVAL);
+		}
+		ret = ckpt_fifo_fill(ctx, rp, path);
+		if (ret)
+			return ERR_PTR(ret);
+		rp->used[0] = true;
+		rp->used[1] = true;
+	}
+	file = ckpt_fifo_open_path(ctx, rp, path, h->f_flags & O_ACCMODE);
+	if (IS_ERR(file))
+		return file;
+	spin_lock(&file->f_lock);
+	file->f_flags = (file->f_flags & ~O_NONBLOCK) |
+			(h->f_flags & O_NONBLOCK);
+	spin_unlock(&file->f_lock);
+	return file;
 }
 
 /**
@@ -913,8 +1044,25 @@ int restore_file(struct ckpt_ctx *ctx, const struct ckpt_hdr *hdr)
 	ret = -EINVAL;
 	if (h->type == 0 || h->type >= CKPT_FILE_MAX || h->__reserved ||
 	    h->__reserved2 || h->f_flags & ~CKPT_FILE_FLAGS || h->pos < 0 ||
-	    (h->pipe_objref && h->type != CKPT_FILE_PIPE))
+	    (h->pipe_objref && h->type != CKPT_FILE_PIPE &&
+	     h->type != CKPT_FILE_FIFO))
 		goto bad;
+	if (h->type == CKPT_FILE_FIFO) {
+		path = ckpt_check_string(h, h->h.len, sizeof(*h), h->path_len);
+		if (!path || path[0] != '/' || h->inherit_fd || h->pos ||
+		    h->rdev || h->h.len != ALIGN(sizeof(*h) + h->path_len, 8) ||
+		    h->f_flags & ~(O_ACCMODE | O_NONBLOCK | O_LARGEFILE) ||
+		    (h->f_flags & O_ACCMODE) == O_ACCMODE)
+			goto bad;
+		file = ckpt_open_fifo(ctx, h, path);
+		if (IS_ERR(file)) {
+			ret = PTR_ERR(file);
+			goto out;
+		}
+		ret = ckpt_obj_insert(ctx, file, h->objref, CKPT_OBJ_FILE);
+		fput(file);
+		goto out;
+	}
 	if (h->type == CKPT_FILE_PIPE) {
 		struct ckpt_rpipe *rp;
 		int end;

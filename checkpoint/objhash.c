@@ -47,6 +47,8 @@ static void ckpt_rpipe_drop(void *ptr)
 
 	fput(rp->end[0]);
 	fput(rp->end[1]);
+	if (rp->fifo)
+		fput(rp->fifo);
 	kfree(rp);
 }
 
@@ -191,4 +193,27 @@ void *ckpt_obj_fetch(struct ckpt_ctx *ctx, u32 objref, int type)
 		return ERR_PTR(-EINVAL);
 	}
 	return obj->ptr;
+}
+
+/**
+ * ckpt_release_fifos() - close what kept restored named FIFOs open
+ * @ctx: restart context
+ *
+ * Once every restored task holds its own ends, a FIFO lives through them;
+ * closing the read-write opens restart() made lets readers see the end of
+ * file when no writer is left.
+ */
+void ckpt_release_fifos(struct ckpt_ctx *ctx)
+{
+	struct ckpt_obj *obj;
+	unsigned long i;
+
+	xa_for_each(&ctx->objhash.by_ref, i, obj) {
+		struct ckpt_rpipe *rp = obj->ptr;
+
+		if (obj->type != CKPT_OBJ_RPIPE || !rp->fifo)
+			continue;
+		fput(rp->fifo);
+		rp->fifo = NULL;
+	}
 }

@@ -660,6 +660,7 @@ static long ckpt_restart_tree(struct ckpt_ctx *ctx)
 		rcu_read_lock();
 		root_pid = task_pid_vnr(ctx->rss[0].tsk);
 		rcu_read_unlock();
+		ckpt_release_fifos(ctx);
 		WRITE_ONCE(sync->go, 1);
 		wake_up_all(&sync->go_wq);
 	} else {

@@ -41,10 +41,16 @@ enum ckpt_obj_type {
  * struct ckpt_rpipe - restart: a restored pipe
  * @end:	read end [0] and write end [1], referenced
  * @used:	which ends a FILE record took already
+ * @fifo:	a named FIFO: the FIFO opened read-write, which holds its data
+ *		and lets its ends be opened in any order, until the restored
+ *		tasks are released; @end then only carried the data
+ * @nr_bytes:	bytes the PIPE record put into @end
  */
 struct ckpt_rpipe {
 	struct file *end[2];
 	bool used[2];
+	struct file *fifo;
+	unsigned int nr_bytes;
 };
 
 /**
@@ -272,6 +278,7 @@ int restore_file(struct ckpt_ctx *ctx, const struct ckpt_hdr *h);
 int restore_pipe(struct ckpt_ctx *ctx, const struct ckpt_hdr *h);
 int restore_fdtable(struct ckpt_ctx *ctx, const struct ckpt_hdr *h);
 int restore_files_commit(struct ckpt_ctx *ctx, struct ckpt_rstate *rs);
+void ckpt_release_fifos(struct ckpt_ctx *ctx);
 
 /* signal.c */
 int checkpoint_sighand(struct ckpt_ctx *ctx, struct task_struct *t);

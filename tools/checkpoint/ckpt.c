@@ -456,6 +456,36 @@ static int info_rlimits(struct info *in, const struct ckpt_hdr_rlimits *r,
 	if (!shown)
 		o += snprintf(line + o, sizeof(line) - o, " none");
 	printf("%s\n", line);
+	for (i = 0; i < CKPT_NITIMERS; i++) {
+		static const char *const names[CKPT_NITIMERS] = {
+			"ITIMER_REAL", "ITIMER_VIRTUAL", "ITIMER_PROF",
+		};
+
+		if (r->itimer[i].value)
+			printf("  %s: %.3f s left, period %.3f s\n", names[i],
+			       r->itimer[i].value / 1e9,
+			       r->itimer[i].interval / 1e9);
+	}
+	return 0;
+}
+
+static int info_timers(struct info *in, const struct ckpt_hdr_timers *t,
+		       size_t off)
+{
+	const struct ckpt_posix_timer *p = (const void *)(t + 1);
+	uint32_t i;
+
+	if (t->nr_timers > CKPT_MAX_TIMERS ||
+	    sizeof(*t) + (size_t)t->nr_timers * sizeof(*p) > t->h.len)
+		return bad(in, off, "TIMERS with %u timers does not fit in %u bytes",
+			   t->nr_timers, t->h.len);
+	if (!t->nr_timers)
+		return 0;
+	printf("posix timers: %u, next id %d\n", t->nr_timers, t->next_id);
+	for (i = 0; i < t->nr_timers; i++)
+		printf("  timer %d: clock %d, notify %d, signal %d, %.3f s left, period %.3f s\n",
+		       p[i].id, p[i].clockid, p[i].notify, p[i].signo,
+		       p[i].value / 1e9, p[i].interval / 1e9);
 	return 0;
 }
 
@@ -484,6 +514,7 @@ static const char *const file_types[CKPT_FILE_MAX] = {
 	[CKPT_FILE_CHR] = "chardev",
 	[CKPT_FILE_INHERITED] = "inherited",
 	[CKPT_FILE_PIPE] = "pipe",
+	[CKPT_FILE_FIFO] = "fifo",
 };
 
 static int info_file(struct info *in, const struct ckpt_hdr_file *f,
@@ -505,7 +536,7 @@ static int info_file(struct info *in, const struct ckpt_hdr_file *f,
 	if (f->type == CKPT_FILE_INHERITED)
 		snprintf(extra, sizeof(extra), " (restarter's fd %u)",
 			 f->inherit_fd);
-	else if (f->type == CKPT_FILE_PIPE)
+	else if (f->type == CKPT_FILE_PIPE || f->type == CKPT_FILE_FIFO)
 		snprintf(extra, sizeof(extra), " (pipe #%u)", f->pipe_objref);
 	else if (f->type == CKPT_FILE_CHR)
 		snprintf(extra, sizeof(extra), " (dev %u:%u)",
@@ -637,6 +668,29 @@ static int info_cpu(struct info *in, const struct ckpt_hdr_cpu *c, size_t off)
 	       " ss 0x%" PRIx64 " fs_base 0x%" PRIx64 " gs_base 0x%" PRIx64
 	       "\n", (uint64_t)c->ax, (int64_t)c->orig_ax, (uint64_t)c->cs,
 	       (uint64_t)c->ss, (uint64_t)c->fs_base, (uint64_t)c->gs_base);
+	switch (c->rb.kind) {
+	case CKPT_RB_NONE:
+		break;
+	case CKPT_RB_NANOSLEEP:
+		printf("  in nanosleep: clock %d, %.3f s left\n", c->rb.clockid,
+		       c->rb.remaining / 1e9);
+		break;
+	case CKPT_RB_FUTEX:
+		printf("  in a futex wait: futex 0x%" PRIx64 " val %u, clock %d, %.3f s left\n",
+		       (uint64_t)c->rb.addr, c->rb.val, c->rb.clockid,
+		       c->rb.remaining / 1e9);
+		break;
+	case CKPT_RB_POLL:
+		if (c->rb.remaining < 0)
+			printf("  in poll: %u fds, no timeout\n", c->rb.arg);
+		else
+			printf("  in poll: %u fds, %.3f s left\n", c->rb.arg,
+			       c->rb.remaining / 1e9);
+		break;
+	default:
+		return bad(in, off, "CPU restart block of unknown kind %u",
+			   c->rb.kind);
+	}
 	return 0;
 }
 
@@ -834,6 +888,9 @@ static int info_rec(const struct ckpt_hdr *h, size_t off, void *arg)
 		break;
 	case CKPT_HDR_PIPE:
 		ret = info_pipe(in, (const void *)h, off);
+		break;
+	case CKPT_HDR_TIMERS:
+		ret = info_timers(in, (const void *)h, off);
 		break;
 	case CKPT_HDR_TRAILER:
 		in->trailer_csum = ((const struct ckpt_hdr_trailer *)h)->csum;

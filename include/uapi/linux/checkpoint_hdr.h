@@ -227,6 +227,8 @@ enum ckpt_file_type {
 	CKPT_FILE_CHR,		/* /dev/null, /dev/zero, /dev/urandom... */
 	CKPT_FILE_INHERITED,	/* tty, or pipe/socket leading outside */
 	CKPT_FILE_PIPE,		/* an end of a pipe whose ends are all inside */
+	CKPT_FILE_FIFO,		/* a named FIFO whose opens are all inside,
+				 * reopened by path */
 	CKPT_FILE_MAX
 };
 
@@ -240,14 +242,15 @@ struct ckpt_hdr_file {
 	__u64 rdev;		/* CHR: device number (new_encode_dev) */
 	__u32 path_len;		/* bytes of path, including its NUL */
 	__u32 __reserved;
-	__u32 pipe_objref;	/* PIPE: the PIPE record of its pipe */
+	__u32 pipe_objref;	/* PIPE, FIFO: the PIPE record of its pipe */
 	__u32 __reserved2;
 	/* followed by the path, NUL terminated, padded to 8 */
 };
 
 /*
- * A pipe with both ends inside the checkpoint, written before the first
- * FILE record of one of its ends: its capacity and the bytes buffered.
+ * A pipe (or named FIFO) with all its ends inside the checkpoint, written
+ * before the first FILE record of one of its ends: its capacity and the
+ * bytes buffered.
  */
 struct ckpt_hdr_pipe {
 	struct ckpt_hdr h;

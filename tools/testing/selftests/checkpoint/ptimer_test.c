@@ -19,6 +19,9 @@
 #include <string.h>
 #include <time.h>
 #include <unistd.h>
+#include <pthread.h>
+#include <sys/prctl.h>
+#include <sys/stat.h>
 #include <sys/syscall.h>
 #include <sys/wait.h>
 #include <linux/checkpoint.h>
@@ -29,6 +32,8 @@
 
 #define REPORT_FD	100
 #define IMG		"/tmp/ckpt-ptimer-test.img"
+#define CG		"/sys/fs/cgroup/ckpt-ptimer"
+#define TREPORT		"/tmp/ckpt-ptimer-report"
 
 #ifndef sigev_notify_thread_id
 #define sigev_notify_thread_id _sigev_un._tid
@@ -516,6 +521,191 @@ TEST(damaged_records_refused)
 	}
 	ckpt_image_free(&img);
 	unlink(IMG ".bad");
+	unlink(IMG);
+}
+
+/* ---- a timer at another thread, in a tree restarted by a coordinator -- */
+
+static volatile sig_atomic_t thr_hits, thr_value, thr_tid_ok;
+static pid_t thr_tid;
+
+static void on_thr(int sig, siginfo_t *si, void *uc)
+{
+	thr_hits++;
+	thr_value = si->si_value.sival_int;
+	thr_tid_ok = gettid() == thr_tid;
+}
+
+static void tsay(const char *fmt, ...)
+{
+	char buf[256];
+	va_list ap;
+	int fd, n;
+
+	va_start(ap, fmt);
+	n = vsnprintf(buf, sizeof(buf), fmt, ap);
+	va_end(ap);
+	fd = open(TREPORT, O_WRONLY | O_APPEND | O_CREAT, 0600);
+	if (fd < 0 || write(fd, buf, n) != n)
+		_exit(99);
+	close(fd);
+}
+
+static ssize_t tslurp(char *buf, size_t len)
+{
+	int fd = open(TREPORT, O_RDONLY);
+	ssize_t n;
+
+	if (fd < 0)
+		return -1;
+	n = read(fd, buf, len - 1);
+	close(fd);
+	buf[n > 0 ? n : 0] = 0;
+	return n;
+}
+
+static void *thr_main(void *arg)
+{
+	sigset_t set;
+
+	thr_tid = gettid();
+	sigemptyset(&set);
+	sigaddset(&set, SIGUSR1);
+	pthread_sigmask(SIG_UNBLOCK, &set, NULL);
+	tsay("T2 %d\n", thr_tid);
+	while (!thr_hits)
+		pause();
+	return NULL;
+}
+
+static int cg_put(const char *file, const char *val)
+{
+	char path[128];
+	int fd, ret;
+
+	snprintf(path, sizeof(path), CG "/%s", file);
+	fd = open(path, O_WRONLY);
+	if (fd < 0)
+		return -1;
+	ret = write(fd, val, strlen(val)) == (ssize_t)strlen(val) ? 0 : -1;
+	close(fd);
+	return ret;
+}
+
+static bool cg_is_frozen(int secs)
+{
+	char buf[256];
+	int i, fd;
+	ssize_t n;
+
+	for (i = 0; i < secs * 50; i++) {
+		fd = open(CG "/cgroup.events", O_RDONLY);
+		if (fd < 0)
+			return false;
+		n = read(fd, buf, sizeof(buf) - 1);
+		close(fd);
+		buf[n > 0 ? n : 0] = 0;
+		if (strstr(buf, "frozen 1"))
+			return true;
+		usleep(20000);
+	}
+	return false;
+}
+
+/*
+ * A process whose main thread blocks SIGUSR1 and whose second thread
+ * waits for it; a timer of 2 s signals that thread (SIGEV_THREAD_ID).
+ * Checkpointed frozen half a second in, restarted by a coordinator: the
+ * signal reaches the same thread (same tid) with its value, on time.
+ */
+static void thr_root(void)
+{
+	struct sigaction sa = { .sa_sigaction = on_thr,
+				.sa_flags = SA_SIGINFO };
+	struct sigevent sev = { .sigev_notify = SIGEV_THREAD_ID,
+				.sigev_signo = SIGUSR1,
+				.sigev_value.sival_int = 5 };
+	struct itimerspec it = { .it_value = { .tv_sec = 2 } };
+	char me[16];
+	pthread_t th;
+	sigset_t set;
+	timer_t t;
+	double t0;
+
+	snprintf(me, sizeof(me), "%d", getpid());
+	if (cg_put("cgroup.procs", me))
+		_exit(90);
+	sigaction(SIGUSR1, &sa, NULL);
+	sigemptyset(&set);
+	sigaddset(&set, SIGUSR1);
+	sigprocmask(SIG_BLOCK, &set, NULL);
+	if (pthread_create(&th, NULL, thr_main, NULL))
+		_exit(91);
+	while (!thr_tid)
+		usleep(1000);
+	sev.sigev_notify_thread_id = thr_tid;
+	if (timer_create(CLOCK_MONOTONIC, &sev, &t) ||
+	    timer_settime(t, 0, &it, NULL))
+		_exit(92);
+	t0 = mono();
+	tsay("armed\n");
+	pthread_join(th, NULL);
+	tsay("T2 hits %d value %d same tid %d after %.3f\n", (int)thr_hits,
+	     (int)thr_value, (int)thr_tid_ok, mono() - t0);
+	_exit(0);
+}
+
+TEST(thread_id_in_a_restored_tree)
+{
+	char rep[1024] = "";
+	pid_t root, got;
+	int img, status, i;
+	double t_ckpt, t_restart, after;
+	const char *l;
+	long ret;
+
+	unlink(TREPORT);
+	rmdir(CG);
+	ASSERT_EQ(0, mkdir(CG, 0755));
+	ASSERT_EQ(0, prctl(PR_SET_CHILD_SUBREAPER, 1));
+	root = fork();
+	ASSERT_LE(0, root);
+	if (!root)
+		thr_root();
+	for (i = 0; i < 1500 && !strstr(rep, "armed\n"); i++) {
+		usleep(20000);
+		tslurp(rep, sizeof(rep));
+	}
+	ASSERT_NE(NULL, strstr(rep, "armed\n"));
+	usleep(500000);
+	ASSERT_EQ(0, cg_put("cgroup.freeze", "1"));
+	ASSERT_TRUE(cg_is_frozen(30));
+	t_ckpt = mono();
+	img = open(IMG, O_WRONLY | O_CREAT | O_TRUNC, 0600);
+	ASSERT_LE(0, img);
+	ret = syscall(__NR_checkpoint, root, img, CHECKPOINT_SUBTREE, 2);
+	close(img);
+	ASSERT_LT(0, ret) TH_LOG("checkpoint: %s", strerror(errno));
+	kill(root, SIGKILL);
+	cg_put("cgroup.freeze", "0");
+	ASSERT_NE(-1, wait_secs(root, 30));
+	img = open(IMG, O_RDONLY);
+	t_restart = mono();
+	got = syscall(__NR_restart, 0, img, 0, 2);
+	close(img);
+	ASSERT_EQ(root, got) TH_LOG("restart: %s", strerror(errno));
+	status = wait_secs(root, 30);
+	tslurp(rep, sizeof(rep));
+	TH_LOG("restored tree: %s", rep);
+	EXPECT_EQ(0, status);
+	l = strstr(rep, "T2 hits 1 value 5 same tid 1 after ");
+	ASSERT_NE(NULL, l);
+	after = atof(l + strlen("T2 hits 1 value 5 same tid 1 after "));
+	/* not early: 2 s after arming, the time frozen and dead added */
+	EXPECT_LE(1.95 + (t_restart - t_ckpt), after);
+	EXPECT_GT(2.0 + (t_restart - t_ckpt) + 3.0, after);
+	rmdir(CG);
+	unlink(TREPORT);
 	unlink(IMG);
 }
 
