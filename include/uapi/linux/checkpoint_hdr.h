@@ -227,8 +227,7 @@ enum ckpt_file_type {
 	CKPT_FILE_CHR,		/* /dev/null, /dev/zero, /dev/urandom... */
 	CKPT_FILE_INHERITED,	/* tty, or pipe/socket leading outside */
 	CKPT_FILE_PIPE,		/* an end of a pipe whose ends are all inside */
-	CKPT_FILE_FIFO,		/* a named FIFO whose opens are all inside,
-				 * reopened by path */
+	CKPT_FILE_FIFO,		/* a named FIFO, all opens inside, by path */
 	CKPT_FILE_MAX
 };
 
