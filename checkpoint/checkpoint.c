@@ -211,41 +211,128 @@ static int ckpt_check_task(struct ckpt_ctx *ctx, struct ckpt_task_ent *e)
 	return ckpt_arch_check_task(ctx, t);
 }
 
+/* The entry of @e's parent process, or NULL for the root. */
+static struct ckpt_task_ent *ckpt_parent_ent(struct ckpt_ctx *ctx,
+					     struct ckpt_task_ent *e)
+{
+	unsigned int i;
+
+	if (e->t == ctx->root)
+		return NULL;
+	for (i = 0; i < ctx->nr_tasks && &ctx->tasks[i] != e; i++)
+		if (ctx->tasks[i].leader &&
+		    ctx->tasks[i].pids.pid == e->pids.ppid)
+			return &ctx->tasks[i];
+	return NULL;
+}
+
+enum ckpt_shared { CKPT_SH_MM, CKPT_SH_SIGHAND, CKPT_SH_FILES, CKPT_SH_FS };
+
+static bool ckpt_same(struct task_struct *a, struct task_struct *b,
+		      enum ckpt_shared what)
+{
+	switch (what) {
+	case CKPT_SH_MM:
+		return a->mm == b->mm;
+	case CKPT_SH_SIGHAND:
+		return a->sighand == b->sighand;
+	case CKPT_SH_FILES:
+		return a->files == b->files;
+	default:
+		return a->fs == b->fs;
+	}
+}
+
 /*
- * A resource of a process that a task outside the tree (or another
- * process of the tree, as without CLONE_THREAD) also holds: without
- * CHECKPOINT_SUBTREE it is a leak (-EBUSY); with it, such sharing between
- * processes is not supported yet.
+ * How many tasks of the tree use @e's resource @what (the threads of
+ * every process that shares it); @first: no process before @e does.
+ */
+static int ckpt_tree_users(struct ckpt_ctx *ctx, struct ckpt_task_ent *e,
+			   enum ckpt_shared what, bool *first)
+{
+	unsigned int i;
+	int n = 0;
+
+	*first = true;
+	for (i = 0; i < ctx->nr_tasks; i++) {
+		struct ckpt_task_ent *o = &ctx->tasks[i];
+
+		if (!o->leader || o->zombie || !ckpt_same(o->t, e->t, what))
+			continue;
+		n += get_nr_threads(o->t);
+		if (o < e)
+			*first = false;
+	}
+	return n;
+}
+
+/*
+ * A resource of a process that another task also holds. Threads of one
+ * process share everything; a process may share its parent's fd table
+ * and fs_struct (CLONE_FILES, CLONE_FS), saved once with the first
+ * process that uses it. Any other sharing inside the tree is not
+ * supported yet; sharing with a task outside the tree is a leak (-EBUSY)
+ * without CHECKPOINT_SUBTREE and cannot be saved with it.
  */
 static int ckpt_check_sharing(struct ckpt_ctx *ctx, struct ckpt_task_ent *e)
 {
+	static const char *const names[] = {
+		[CKPT_SH_MM] = "its memory (mm)",
+		[CKPT_SH_SIGHAND] = "its signal handlers",
+		[CKPT_SH_FILES] = "its fd table",
+		[CKPT_SH_FS] = "its fs_struct (cwd/root)",
+	};
+	struct ckpt_task_ent *parent = ckpt_parent_ent(ctx, e);
 	struct task_struct *t = e->t;
 	int users = get_nr_threads(t);
-	const char *what = NULL;
-	struct mm_struct *mm;
+	enum ckpt_shared what;
+	bool first;
 
 	if (e->zombie || !e->leader)
 		return 0;
-	mm = t->mm;
-	if (mm && atomic_read(&mm->mm_users) > users)
-		what = "its memory (mm)";
-	else if (t->files && atomic_read(&t->files->count) > users)
-		what = "its fd table";
-	else if (t->fs && READ_ONCE(t->fs->users) > users)
-		what = "its fs_struct (cwd/root)";
-	else if (refcount_read(&t->sighand->count) > users)
-		what = "its signal handlers";
-	if (!what)
-		return 0;
-	if (ctx->flags & CHECKPOINT_SUBTREE) {
+	e->share_files = parent && parent->t->files == t->files;
+	e->share_fs = parent && parent->t->fs == t->fs;
+	for (what = CKPT_SH_MM; what <= CKPT_SH_FS; what++) {
+		int count, tree;
+
+		switch (what) {
+		case CKPT_SH_MM:
+			count = t->mm ? atomic_read(&t->mm->mm_users) : 0;
+			break;
+		case CKPT_SH_SIGHAND:
+			count = refcount_read(&t->sighand->count);
+			break;
+		case CKPT_SH_FILES:
+			count = t->files ? atomic_read(&t->files->count) : 0;
+			break;
+		default:
+			count = t->fs ? READ_ONCE(t->fs->users) : 0;
+			break;
+		}
+		if (count <= users)
+			continue;
+		tree = ckpt_tree_users(ctx, e, what, &first);
+		if (count > tree) {
+			if (!(ctx->flags & CHECKPOINT_SUBTREE) && !ctx->self) {
+				ckpt_log(ctx, -EBUSY,
+					 "leak: pid %d shares %s with a task outside the tree",
+					 e->pids.pid, names[what]);
+				return -EBUSY;
+			}
+			ckpt_log(ctx, -EOPNOTSUPP,
+				 "pid %d shares %s with a task outside the tree: not supported",
+				 e->pids.pid, names[what]);
+			return -EOPNOTSUPP;
+		}
+		if ((what == CKPT_SH_FILES && (e->share_files || first)) ||
+		    (what == CKPT_SH_FS && (e->share_fs || first)))
+			continue;
 		ckpt_log(ctx, -EOPNOTSUPP,
-			 "pid %d shares %s with another process: not supported yet",
-			 e->pids.pid, what);
+			 "pid %d shares %s with another process of the tree: not supported yet",
+			 e->pids.pid, names[what]);
 		return -EOPNOTSUPP;
 	}
-	ckpt_log(ctx, -EBUSY, "leak: pid %d shares %s with another process",
-		 e->pids.pid, what);
-	return -EBUSY;
+	return 0;
 }
 
 static int ckpt_check_tree(struct ckpt_ctx *ctx)
@@ -279,9 +366,9 @@ static int checkpoint_one(struct ckpt_ctx *ctx, struct ckpt_task_ent *e)
 		ret = checkpoint_rlimits(ctx, t);
 		if (!ret)
 			ret = checkpoint_timers(ctx, t);
-		if (!ret)
+		if (!ret && !e->share_fs)
 			ret = checkpoint_fs(ctx, t);
-		if (!ret)
+		if (!ret && !e->share_files)
 			ret = checkpoint_files(ctx, t);
 		if (!ret)
 			ret = checkpoint_sighand(ctx, t);

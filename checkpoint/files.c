@@ -348,7 +348,8 @@ int ckpt_scan_files(struct ckpt_ctx *ctx)
 	for (i = 0; i < ctx->nr_tasks; i++) {
 		struct ckpt_task_ent *e = &ctx->tasks[i];
 
-		if (!e->leader || e->zombie)
+		/* a shared fd table is scanned once, with its first user */
+		if (!e->leader || e->zombie || e->share_files)
 			continue;
 		ret = ckpt_scan_task_fds(ctx, e->t);
 		if (ret)

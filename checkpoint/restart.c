@@ -270,15 +270,21 @@ static int restore_task_records(struct ckpt_ctx *ctx)
 	ret = restore_task(ctx);
 	if (ret || rs->zombie)
 		return ret;
+	/* sharing the parent's fd table or fs_struct: a process, not the root */
+	if (rs->task.task_flags & (CKPT_TASK_SHARE_FILES | CKPT_TASK_SHARE_FS) &&
+	    (!rs->leader || rs->parent < 0)) {
+		ckpt_log(ctx, -EINVAL, "task: sharing flags without a parent");
+		return -EINVAL;
+	}
 	ret = restore_creds(ctx);
 	if (!ret && rs->leader) {
 		ret = restore_rlimits(ctx);
 		if (!ret)
 			ret = restore_timers(ctx);
-		if (!ret)
+		if (!ret && !(rs->task.task_flags & CKPT_TASK_SHARE_FS))
 			ret = restore_fs(ctx);
 		/* FILE and PIPE records, each at its first use, then the table */
-		while (!ret) {
+		while (!ret && !(rs->task.task_flags & CKPT_TASK_SHARE_FILES)) {
 			ret = ckpt_read_hdr(ctx, &h);
 			if (ret)
 				break;
@@ -341,19 +347,26 @@ static int restore_records(struct ckpt_ctx *ctx)
  */
 static int ckpt_commit_process(struct ckpt_ctx *ctx, struct ckpt_rstate *rs)
 {
-	int ret;
+	bool share_files = rs->task.task_flags & CKPT_TASK_SHARE_FILES;
+	bool share_fs = rs->task.task_flags & CKPT_TASK_SHARE_FS;
+	int ret = 0;
 
-	ret = unshare_fs_struct();
-	if (!ret)
+	/* a process sharing its parent's was created sharing them */
+	if (!share_fs)
+		ret = unshare_fs_struct();
+	if (!ret && !share_files)
 		ret = unshare_files();
 	if (ret)
 		return ret;
 	restore_mm_commit(ctx, rs);
 	restore_rlimits_commit(ctx, rs);
-	ret = restore_files_commit(ctx, rs);
-	if (ret)
-		return ret;
-	restore_fs_commit(ctx, rs);
+	if (!share_files) {
+		ret = restore_files_commit(ctx, rs);
+		if (ret)
+			return ret;
+	}
+	if (!share_fs)
+		restore_fs_commit(ctx, rs);
 	return 0;
 }
 
@@ -461,6 +474,11 @@ static int ckpt_spawn(struct ckpt_ctx *ctx, unsigned int index, bool newns)
 			      CLONE_FILES | CLONE_SYSVSEM;
 		args.exit_signal = 0;
 	}
+	/* validated: only a process below the root shares with its parent */
+	if (rs->task.task_flags & CKPT_TASK_SHARE_FILES)
+		args.flags |= CLONE_FILES;
+	if (rs->task.task_flags & CKPT_TASK_SHARE_FS)
+		args.flags |= CLONE_FS;
 	if (newns)
 		args.flags |= CLONE_NEWPID;
 	if (index == 0)

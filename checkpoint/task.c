@@ -58,6 +58,10 @@ int checkpoint_task(struct ckpt_ctx *ctx, struct task_struct *t)
 	get_task_comm(h.comm, t);
 	if (task_no_new_privs(t))
 		h.task_flags |= CKPT_TASK_NO_NEW_PRIVS;
+	if (ctx->cur && ctx->cur->share_files)
+		h.task_flags |= CKPT_TASK_SHARE_FILES;
+	if (ctx->cur && ctx->cur->share_fs)
+		h.task_flags |= CKPT_TASK_SHARE_FS;
 	h.personality = t->personality;
 	h.exit_signal = t->exit_signal < 0 ? 0 : t->exit_signal;
 	h.set_child_tid = (unsigned long)t->set_child_tid;

@@ -130,12 +130,16 @@ struct ckpt_rstate {
  * @pids:	its pids as seen in the root's pid namespace
  * @leader:	thread group leader (a process)
  * @zombie:	exited, not reaped
+ * @share_files: a process sharing its parent's fd table (CLONE_FILES)
+ * @share_fs:	a process sharing its parent's fs_struct (CLONE_FS)
  */
 struct ckpt_task_ent {
 	struct task_struct *t;
 	struct ckpt_task_pids pids;
 	bool leader;
 	bool zombie;
+	bool share_files;
+	bool share_fs;
 };
 
 struct ckpt_tfiles;

@@ -14,7 +14,7 @@
  *   HEADER TREE
  *   per task, in tree order:
  *     process:  TASK CREDS RLIMITS TIMERS FS (PIPE? FILE)* FDTABLE SIGHAND
- *               SIGNAL
+ *               SIGNAL (no FS, no files and FDTABLE with CKPT_TASK_SHARE_*)
  *               CPU FPU MM (VMA PAGES* PAGES(nr_pages = 0))*
  *     thread:   TASK CREDS SIGNAL CPU FPU   (shares the leader's mm, files,
  *               fs and handlers)
@@ -146,7 +146,10 @@ struct ckpt_hdr_task {
 
 #define CKPT_TASK_NO_NEW_PRIVS	0x1	/* prctl(PR_SET_NO_NEW_PRIVS) */
 #define CKPT_TASK_ZOMBIE	0x2	/* exited, not reaped yet */
-#define CKPT_TASK_FLAGS_MASK	0x3
+#define CKPT_TASK_SHARE_FILES	0x4	/* the parent's fd table: no FILE,
+					 * PIPE or FDTABLE records */
+#define CKPT_TASK_SHARE_FS	0x8	/* the parent's fs_struct: no FS */
+#define CKPT_TASK_FLAGS_MASK	0xf
 
 struct ckpt_hdr_creds {
 	struct ckpt_hdr h;

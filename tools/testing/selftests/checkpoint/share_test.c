@@ -1,0 +1,399 @@
+// SPDX-License-Identifier: GPL-2.0
+/*
+ * Processes that share their parent's fd table (CLONE_FILES) or fs_struct
+ * (CLONE_FS) without being its threads: the table and the fs_struct are
+ * saved once and shared again after a restart, so an fd one of them opens
+ * afterwards is the other's too, and a chdir() moves both. Sharing with a
+ * process other than the parent is refused with EOPNOTSUPP, and the tree
+ * is left as it was.
+ */
+#define _GNU_SOURCE
+#include <errno.h>
+#include <fcntl.h>
+#include <sched.h>
+#include <signal.h>
+#include <stdarg.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+#include <sys/prctl.h>
+#include <sys/stat.h>
+#include <sys/syscall.h>
+#include <sys/wait.h>
+#include <linux/checkpoint.h>
+
+#include "kselftest_harness.h"
+
+#define CG		"/sys/fs/cgroup/ckpt-share"
+#define IMG		"/tmp/ckpt-share.img"
+#define LOG		"/tmp/ckpt-share.log"
+#define REPORT		"/tmp/ckpt-share-report"
+#define DIR_A		"/tmp/ckpt-share-a"
+#define DIR_B		"/tmp/ckpt-share-b"
+#define FILE_X		"/tmp/ckpt-share-x"
+#define STACK		(256 * 1024)
+
+static volatile sig_atomic_t got_usr1;
+static void on_usr1(int sig) { got_usr1 = 1; }
+
+static void say(const char *fmt, ...)
+{
+	char buf[256];
+	va_list ap;
+	int fd, n;
+
+	va_start(ap, fmt);
+	n = vsnprintf(buf, sizeof(buf), fmt, ap);
+	va_end(ap);
+	fd = open(REPORT, O_WRONLY | O_APPEND | O_CREAT, 0600);
+	if (fd < 0 || write(fd, buf, n) != n)
+		_exit(99);
+	close(fd);
+}
+
+static ssize_t slurp(const char *path, char *buf, size_t len)
+{
+	int fd = open(path, O_RDONLY);
+	ssize_t n;
+
+	if (fd < 0)
+		return -1;
+	n = read(fd, buf, len - 1);
+	close(fd);
+	buf[n > 0 ? n : 0] = 0;
+	return n;
+}
+
+static int status_of(pid_t pid, int secs)
+{
+	int status, i;
+
+	for (i = 0; i < secs * 50; i++) {
+		if (waitpid(pid, &status, WNOHANG | __WALL) == pid)
+			return status;
+		usleep(20000);
+	}
+	kill(pid, SIGKILL);
+	waitpid(pid, &status, __WALL);
+	return -1;
+}
+
+static void reap_all(void)
+{
+	int i;
+
+	for (i = 0; i < 500; i++) {
+		pid_t p = waitpid(-1, NULL, WNOHANG | __WALL);
+
+		if (p < 0 && errno == ECHILD)
+			return;
+		if (p <= 0)
+			usleep(20000);
+	}
+}
+
+static int cg_write(const char *file, const char *val)
+{
+	char path[128];
+	int fd, ret;
+
+	snprintf(path, sizeof(path), CG "/%s", file);
+	fd = open(path, O_WRONLY);
+	if (fd < 0)
+		return -1;
+	ret = write(fd, val, strlen(val)) == (ssize_t)strlen(val) ? 0 : -1;
+	close(fd);
+	return ret;
+}
+
+static bool cg_frozen(int want, int secs)
+{
+	char buf[256], key[16];
+	int i;
+
+	snprintf(key, sizeof(key), "frozen %d", want);
+	for (i = 0; i < secs * 50; i++) {
+		if (slurp(CG "/cgroup.events", buf, sizeof(buf)) > 0 &&
+		    strstr(buf, key))
+			return true;
+		usleep(20000);
+	}
+	return false;
+}
+
+static pid_t line_pid(const char *prefix, int secs)
+{
+	char buf[2048], *l;
+	int i;
+
+	for (i = 0; i < secs * 50; i++) {
+		if (slurp(REPORT, buf, sizeof(buf)) > 0) {
+			l = strstr(buf, prefix);
+			if (l)
+				return atoi(l + strlen(prefix));
+		}
+		usleep(20000);
+	}
+	return 0;
+}
+
+static void enter_cg(void)
+{
+	char me[16];
+
+	snprintf(me, sizeof(me), "%d", getpid());
+	if (cg_write("cgroup.procs", me))
+		_exit(90);
+}
+
+static void wait_usr1(void)
+{
+	while (!got_usr1)
+		pause();
+}
+
+/* F shares the root's fd table: after the restart it opens FILE_X. */
+static int files_child(void *arg)
+{
+	int fd;
+
+	say("F %d\n", getpid());
+	wait_usr1();
+	fd = open(FILE_X, O_RDONLY);
+	say("F opened %d\n", fd);
+	return fd >= 0 ? 0 : 1;
+}
+
+/* S shares the root's fs_struct: after the restart it moves to DIR_B. */
+static int fs_child(void *arg)
+{
+	say("S %d\n", getpid());
+	wait_usr1();
+	if (chdir(DIR_B))
+		return 1;
+	say("S moved\n");
+	return 0;
+}
+
+static pid_t clone_child(int (*fn)(void *), int flags)
+{
+	char *stack = malloc(STACK);
+
+	if (!stack)
+		return -1;
+	return clone(fn, stack + STACK, flags | SIGCHLD, NULL);
+}
+
+/*
+ * The root opens fd 42, makes F (CLONE_FILES) and S (CLONE_FS) and waits
+ * for them; once both are done it checks that it sees F's new fd, that fd
+ * 42 is still one file, and that its cwd moved with S's chdir().
+ */
+static void tree_root(void)
+{
+	char cwd[256], path[64], link[256];
+	int st, ok = 1, fd, i;
+	pid_t f, s;
+	ssize_t n;
+
+	enter_cg();
+	signal(SIGUSR1, on_usr1);
+	if (chdir(DIR_A))
+		_exit(91);
+	fd = open(FILE_X, O_RDONLY);
+	if (fd < 0 || dup2(fd, 42) != 42)
+		_exit(92);
+	close(fd);
+	f = clone_child(files_child, CLONE_FILES);
+	s = clone_child(fs_child, CLONE_FS);
+	if (f < 0 || s < 0)
+		_exit(93);
+	for (i = 0; i < 2; i++)
+		if (wait(&st) < 0 || !WIFEXITED(st) || WEXITSTATUS(st))
+			ok = 0;
+	/* F's open went into this table: the lowest free fd, 0..2 are ours */
+	for (fd = 3; fd < 42; fd++) {
+		snprintf(path, sizeof(path), "/proc/self/fd/%d", fd);
+		n = readlink(path, link, sizeof(link) - 1);
+		if (n > 0) {
+			link[n] = 0;
+			break;
+		}
+	}
+	say("root sees fd %d %s\n", fd < 42 ? fd : -1,
+	    fd < 42 && !strcmp(link, FILE_X) ? "x" : "?");
+	say("root fd42 %s\n", fcntl(42, F_GETFD) >= 0 ? "open" : "closed");
+	say("root cwd %s\n", getcwd(cwd, sizeof(cwd)) ? cwd : "?");
+	say("root done %d\n", ok);
+	_exit(ok ? 0 : 3);
+}
+
+FIXTURE(share) {
+	int unused;
+};
+
+FIXTURE_SETUP(share)
+{
+	int fd;
+
+	unlink(REPORT);
+	unlink(IMG);
+	rmdir(CG);
+	mkdir(DIR_A, 0700);
+	mkdir(DIR_B, 0700);
+	fd = open(FILE_X, O_WRONLY | O_CREAT | O_TRUNC, 0600);
+	ASSERT_LE(0, fd);
+	close(fd);
+	ASSERT_EQ(0, mkdir(CG, 0755));
+	ASSERT_EQ(0, prctl(PR_SET_CHILD_SUBREAPER, 1));
+}
+
+FIXTURE_TEARDOWN(share)
+{
+	cg_write("cgroup.kill", "1");
+	cg_write("cgroup.freeze", "0");
+	reap_all();
+	rmdir(CG);
+	rmdir(DIR_A);
+	rmdir(DIR_B);
+	unlink(FILE_X);
+	unlink(REPORT);
+	unlink(IMG);
+	unlink(LOG);
+}
+
+TEST_F_TIMEOUT(share, fd_table_and_fs_shared_again, 180)
+{
+	char rep[2048] = "";
+	pid_t root, f, s, got;
+	int img, status;
+	long ret;
+
+	root = fork();
+	ASSERT_LE(0, root);
+	if (!root)
+		tree_root();
+	f = line_pid("F ", 30);
+	s = line_pid("S ", 30);
+	ASSERT_TRUE(f && s);
+	usleep(200000);
+	ASSERT_EQ(0, cg_write("cgroup.freeze", "1"));
+	ASSERT_TRUE(cg_frozen(1, 30));
+	img = open(IMG, O_WRONLY | O_CREAT | O_TRUNC, 0600);
+	ASSERT_LE(0, img);
+	ret = syscall(__NR_checkpoint, root, img, CHECKPOINT_SUBTREE, 2);
+	close(img);
+	ASSERT_LT(0, ret) TH_LOG("checkpoint: %s", strerror(errno));
+	ASSERT_EQ(0, cg_write("cgroup.kill", "1"));
+	cg_write("cgroup.freeze", "0");
+	EXPECT_NE(-1, status_of(root, 30));
+	reap_all();
+
+	img = open(IMG, O_RDONLY);
+	got = syscall(__NR_restart, 0, img, 0, 2);
+	close(img);
+	ASSERT_EQ(root, got) TH_LOG("restart: %s", strerror(errno));
+	/* the restored processes share again what they shared */
+	{
+		char a[64], b[64];
+		struct stat sa, sb;
+
+		snprintf(a, sizeof(a), "/proc/%d/fd", root);
+		snprintf(b, sizeof(b), "/proc/%d/fd/42", f);
+		EXPECT_EQ(0, stat(b, &sb)) TH_LOG("F lacks the root's fd 42");
+		EXPECT_EQ(0, stat(a, &sa));
+		snprintf(a, sizeof(a), "/proc/%d/cwd", root);
+		snprintf(b, sizeof(b), "/proc/%d/cwd", s);
+		EXPECT_EQ(0, stat(a, &sa));
+		EXPECT_EQ(0, stat(b, &sb));
+		EXPECT_EQ(sa.st_ino, sb.st_ino);
+	}
+	EXPECT_EQ(0, kill(f, SIGUSR1));
+	EXPECT_EQ(0, kill(s, SIGUSR1));
+	status = status_of(root, 60);
+	slurp(REPORT, rep, sizeof(rep));
+	TH_LOG("tree reported:\n%s", rep);
+	EXPECT_TRUE(WIFEXITED(status) && WEXITSTATUS(status) == 0)
+		TH_LOG("root status %#x", status);
+	EXPECT_NE(NULL, strstr(rep, "root sees fd 3 x\n"));
+	EXPECT_NE(NULL, strstr(rep, "root fd42 open\n"));
+	EXPECT_NE(NULL, strstr(rep, "root cwd " DIR_B "\n"));
+	EXPECT_NE(NULL, strstr(rep, "root done 1\n"));
+}
+
+/* The root makes A (CLONE_FILES) and B (CLONE_PARENT): nothing shared. */
+static int sibling_child(void *arg)
+{
+	say("C %d\n", getpid());
+	wait_usr1();
+	return 0;
+}
+
+static int sibling_maker(void *arg)
+{
+	char *stack = malloc(STACK);
+	pid_t c;
+
+	/* a sibling that shares this process's fd table */
+	c = clone(sibling_child, stack + STACK,
+		  CLONE_FILES | CLONE_PARENT, NULL);
+	say("M %d made %d\n", getpid(), c);
+	wait_usr1();
+	return 0;
+}
+
+static void sibling_root(void)
+{
+	int st, i;
+
+	enter_cg();
+	signal(SIGUSR1, on_usr1);
+	if (clone_child(sibling_maker, 0) < 0)
+		_exit(93);
+	for (i = 0; i < 2; i++)
+		if (wait(&st) < 0)
+			_exit(4);
+	say("root done\n");
+	_exit(0);
+}
+
+TEST_F_TIMEOUT(share, sharing_with_a_sibling_refused, 120)
+{
+	char log[1024] = "", rep[1024];
+	pid_t root, m, c;
+	int img, logfd, status;
+	long ret;
+
+	root = fork();
+	ASSERT_LE(0, root);
+	if (!root)
+		sibling_root();
+	m = line_pid("M ", 30);
+	c = line_pid("C ", 30);
+	ASSERT_TRUE(m && c);
+	usleep(200000);
+	ASSERT_EQ(0, cg_write("cgroup.freeze", "1"));
+	ASSERT_TRUE(cg_frozen(1, 30));
+	img = open(IMG, O_WRONLY | O_CREAT | O_TRUNC, 0600);
+	logfd = open(LOG, O_WRONLY | O_CREAT | O_TRUNC, 0600);
+	ret = syscall(__NR_checkpoint, root, img, CHECKPOINT_SUBTREE, logfd);
+	EXPECT_EQ(-1, ret);
+	EXPECT_EQ(EOPNOTSUPP, errno);
+	close(img);
+	close(logfd);
+	slurp(LOG, log, sizeof(log));
+	EXPECT_NE(NULL, strstr(log, "fd table")) TH_LOG("log: %s", log);
+	/* untouched: thawed, the tree ends normally */
+	EXPECT_TRUE(cg_frozen(1, 1));
+	ASSERT_EQ(0, cg_write("cgroup.freeze", "0"));
+	kill(m, SIGUSR1);
+	kill(c, SIGUSR1);
+	status = status_of(root, 30);
+	EXPECT_TRUE(WIFEXITED(status) && WEXITSTATUS(status) == 0)
+		TH_LOG("root status %#x", status);
+	slurp(REPORT, rep, sizeof(rep));
+	EXPECT_NE(NULL, strstr(rep, "root done\n"));
+}
+
+TEST_HARNESS_MAIN
