@@ -23,6 +23,7 @@
 #include <linux/checkpoint.h>
 
 #include "kselftest_harness.h"
+#include "ck_lite.h"
 
 #define FIFO		"/tmp/ckpt-fifo"
 #define IMG		"/tmp/ckpt-fifo.img"
@@ -35,48 +36,6 @@
 static volatile sig_atomic_t got_usr1;
 static void on_usr1(int sig) { got_usr1 = 1; }
 
-static void say(const char *fmt, ...)
-{
-	char buf[256];
-	va_list ap;
-	int fd, n;
-
-	va_start(ap, fmt);
-	n = vsnprintf(buf, sizeof(buf), fmt, ap);
-	va_end(ap);
-	fd = open(REPORT, O_WRONLY | O_APPEND | O_CREAT, 0600);
-	if (fd < 0 || write(fd, buf, n) != n)
-		_exit(99);
-	close(fd);
-}
-
-static ssize_t slurp(const char *path, char *buf, size_t len)
-{
-	int fd = open(path, O_RDONLY);
-	ssize_t n;
-
-	if (fd < 0)
-		return -1;
-	n = read(fd, buf, len - 1);
-	close(fd);
-	buf[n > 0 ? n : 0] = 0;
-	return n;
-}
-
-static int status_of(pid_t pid, int secs)
-{
-	int status, i;
-
-	for (i = 0; i < secs * 50; i++) {
-		if (waitpid(pid, &status, WNOHANG) == pid)
-			return status;
-		usleep(20000);
-	}
-	kill(pid, SIGKILL);
-	waitpid(pid, &status, 0);
-	return -1;
-}
-
 /* restart IMG in a child with RESTART_TASKSELF; its wait status */
 static int restart_self_image(void)
 {
@@ -88,7 +47,7 @@ static int restart_self_image(void)
 		syscall(__NR_restart, 0, fd, RESTART_TASKSELF, 2);
 		_exit(errno == EBUSY ? 97 : errno == EINVAL ? 98 : 96);
 	}
-	return status_of(pid, 60);
+	return lite_status(pid, 60);
 }
 
 /*
@@ -116,16 +75,16 @@ static void self_child(void)
 		_exit(0);
 	/* restored */
 	n = read(r, buf, sizeof(buf) - 1);
-	say("read %zd [%.*s] size %d nonblock %d wronly %d\n", n,
+	lite_say(REPORT, "read %zd [%.*s] size %d nonblock %d wronly %d\n", n,
 	    (int)(n > 0 ? n : 0), buf, fcntl(r, F_GETPIPE_SZ),
 	    !!(fcntl(r, F_GETFL) & O_NONBLOCK),
 	    (fcntl(w, F_GETFL) & O_ACCMODE) == O_WRONLY);
 	errno = 0;
 	n = read(r, buf, sizeof(buf));
-	say("empty %zd errno %d\n", n, errno);
+	lite_say(REPORT, "empty %zd errno %d\n", n, errno);
 	close(w);
 	n = read(r, buf, sizeof(buf));
-	say("eof %zd\n", n);
+	lite_say(REPORT, "eof %zd\n", n);
 	_exit(0);
 }
 
@@ -159,9 +118,9 @@ TEST_F_TIMEOUT(fifo, self_keeps_data_and_ends, 120)
 	ASSERT_LE(0, pid);
 	if (!pid)
 		self_child();
-	ASSERT_EQ(0, status_of(pid, 60));
+	ASSERT_EQ(0, lite_status(pid, 60));
 	ASSERT_EQ(0, restart_self_image());
-	ASSERT_LT(0, slurp(REPORT, rep, sizeof(rep)));
+	ASSERT_LT(0, lite_slurp(REPORT, rep, sizeof(rep)));
 	TH_LOG("restored program:\n%s", rep);
 	EXPECT_NE(NULL, strstr(rep, "read 26 [" MSG "] size 131072 nonblock 1 wronly 1\n"));
 	EXPECT_NE(NULL, strstr(rep, "empty -1 errno 11\n"));
@@ -178,7 +137,7 @@ TEST_F_TIMEOUT(fifo, refused_when_in_use_or_not_a_fifo, 120)
 	ASSERT_LE(0, pid);
 	if (!pid)
 		self_child();
-	ASSERT_EQ(0, status_of(pid, 60));
+	ASSERT_EQ(0, lite_status(pid, 60));
 
 	/* another process has the FIFO open: EBUSY, nothing restored */
 	keep = open(FIFO, O_RDWR);
@@ -196,62 +155,17 @@ TEST_F_TIMEOUT(fifo, refused_when_in_use_or_not_a_fifo, 120)
 	status = restart_self_image();
 	EXPECT_TRUE(WIFEXITED(status) && WEXITSTATUS(status) == 98)
 		TH_LOG("status %#x", status);
-	EXPECT_GT(0, slurp(REPORT, rep, sizeof(rep)));
+	EXPECT_GT(0, lite_slurp(REPORT, rep, sizeof(rep)));
 
 	/* a FIFO again, unused: the image resumes */
 	unlink(FIFO);
 	ASSERT_EQ(0, mkfifo(FIFO, 0600));
 	EXPECT_EQ(0, restart_self_image());
-	ASSERT_LT(0, slurp(REPORT, rep, sizeof(rep)));
+	ASSERT_LT(0, lite_slurp(REPORT, rep, sizeof(rep)));
 	EXPECT_NE(NULL, strstr(rep, "eof 0\n"));
 }
 
 /* ---- a tree: writer and reader processes, data in flight ------------- */
-
-static int cg_write(const char *file, const char *val)
-{
-	char path[128];
-	int fd, ret;
-
-	snprintf(path, sizeof(path), CG "/%s", file);
-	fd = open(path, O_WRONLY);
-	if (fd < 0)
-		return -1;
-	ret = write(fd, val, strlen(val)) == (ssize_t)strlen(val) ? 0 : -1;
-	close(fd);
-	return ret;
-}
-
-static bool cg_frozen(int want, int secs)
-{
-	char buf[256], key[16];
-	int i;
-
-	snprintf(key, sizeof(key), "frozen %d", want);
-	for (i = 0; i < secs * 50; i++) {
-		if (slurp(CG "/cgroup.events", buf, sizeof(buf)) > 0 &&
-		    strstr(buf, key))
-			return true;
-		usleep(20000);
-	}
-	return false;
-}
-
-static pid_t line_pid(const char *prefix, int secs)
-{
-	char buf[2048], *l;
-	int i;
-
-	for (i = 0; i < secs * 50; i++) {
-		if (slurp(REPORT, buf, sizeof(buf)) > 0) {
-			l = strstr(buf, prefix);
-			if (l)
-				return atoi(l + strlen(prefix));
-		}
-		usleep(20000);
-	}
-	return 0;
-}
 
 /*
  * root (in the cgroup) makes R, which opens the FIFO for reading, and W,
@@ -267,7 +181,7 @@ static void tree_root(void)
 	int st, ok = 1, i;
 
 	snprintf(me, sizeof(me), "%d", getpid());
-	if (cg_write("cgroup.procs", me))
+	if (lite_cg_write(CG, "cgroup.procs", me))
 		_exit(90);
 	signal(SIGUSR1, on_usr1);
 	r = fork();
@@ -276,7 +190,7 @@ static void tree_root(void)
 		int fd = open(FIFO, O_RDONLY | O_NONBLOCK), n = 0;
 		ssize_t k;
 
-		say("R %d\n", getpid());
+		lite_say(REPORT, "R %d\n", getpid());
 		while (!got_usr1)
 			pause();
 		fcntl(fd, F_SETFL, 0);	/* blocking reads from now on */
@@ -285,10 +199,10 @@ static void tree_root(void)
 				_exit(5);
 			n++;
 		}
-		say("R read %d then %zd\n", n, k);
+		lite_say(REPORT, "R read %d then %zd\n", n, k);
 		_exit(n == NMSG + 1 && k == 0 ? 0 : 6);
 	}
-	while (!line_pid("R ", 10))
+	while (!lite_line_pid(REPORT, "R ", 10))
 		;
 	usleep(100000);
 	w = fork();
@@ -298,7 +212,7 @@ static void tree_root(void)
 		for (i = 0; i < NMSG; i++)
 			if (write(fd, MSG, sizeof(MSG) - 1) != sizeof(MSG) - 1)
 				_exit(7);
-		say("W %d\n", getpid());
+		lite_say(REPORT, "W %d\n", getpid());
 		while (!got_usr1)
 			pause();
 		if (write(fd, MSG, sizeof(MSG) - 1) != sizeof(MSG) - 1)
@@ -309,7 +223,7 @@ static void tree_root(void)
 		if (wait(&st) < 0 || !WIFEXITED(st) || WEXITSTATUS(st))
 			ok = 0;
 	}
-	say("root done %d\n", ok);
+	lite_say(REPORT, "root done %d\n", ok);
 	_exit(ok ? 0 : 3);
 }
 
@@ -325,12 +239,12 @@ TEST_F_TIMEOUT(fifo, tree_with_data_in_flight, 180)
 	ASSERT_LE(0, root);
 	if (!root)
 		tree_root();
-	r = line_pid("R ", 30);
-	w = line_pid("W ", 30);
+	r = lite_line_pid(REPORT, "R ", 30);
+	w = lite_line_pid(REPORT, "W ", 30);
 	ASSERT_TRUE(r && w);
 	usleep(200000);
-	ASSERT_EQ(0, cg_write("cgroup.freeze", "1"));
-	ASSERT_TRUE(cg_frozen(1, 30));
+	ASSERT_EQ(0, lite_cg_write(CG, "cgroup.freeze", "1"));
+	ASSERT_TRUE(lite_cg_frozen(CG, 1, 30));
 	img = open(IMG, O_WRONLY | O_CREAT | O_TRUNC, 0600);
 	ASSERT_LE(0, img);
 	ret = syscall(__NR_checkpoint, root, img, CHECKPOINT_SUBTREE, 2);
@@ -339,11 +253,11 @@ TEST_F_TIMEOUT(fifo, tree_with_data_in_flight, 180)
 	kill(root, SIGKILL);
 	kill(r, SIGKILL);
 	kill(w, SIGKILL);
-	cg_write("cgroup.freeze", "0");
-	EXPECT_NE(-1, status_of(root, 30));
+	lite_cg_write(CG, "cgroup.freeze", "0");
+	EXPECT_NE(-1, lite_status(root, 30));
 	/* r and w were reparented to the test: reap them, freeing the pids */
-	EXPECT_NE(-1, status_of(r, 30));
-	EXPECT_NE(-1, status_of(w, 30));
+	EXPECT_NE(-1, lite_status(r, 30));
+	EXPECT_NE(-1, lite_status(w, 30));
 
 	img = open(IMG, O_RDONLY);
 	got = syscall(__NR_restart, 0, img, 0, 2);
@@ -352,8 +266,8 @@ TEST_F_TIMEOUT(fifo, tree_with_data_in_flight, 180)
 	usleep(200000);
 	EXPECT_EQ(0, kill(r, SIGUSR1));
 	EXPECT_EQ(0, kill(w, SIGUSR1));
-	status = status_of(root, 60);
-	ASSERT_LT(0, slurp(REPORT, rep, sizeof(rep)));
+	status = lite_status(root, 60);
+	ASSERT_LT(0, lite_slurp(REPORT, rep, sizeof(rep)));
 	TH_LOG("tree reported:\n%s", rep);
 	EXPECT_TRUE(WIFEXITED(status) && WEXITSTATUS(status) == 0)
 		TH_LOG("root status %#x", status);

@@ -28,6 +28,7 @@
 #include <linux/checkpoint.h>
 
 #include "kselftest_harness.h"
+#include "ck_lite.h"
 
 #define FZ_ROOT		"/tmp/ckpt-freezer-v1"
 #define FZ_GROUP	FZ_ROOT "/tree"
@@ -45,35 +46,6 @@ static long long mono_ms(void)
 
 	clock_gettime(CLOCK_MONOTONIC, &ts);
 	return ts.tv_sec * 1000LL + ts.tv_nsec / 1000000;
-}
-
-static void say(const char *fmt, ...)
-{
-	char buf[256];
-	va_list ap;
-	int fd, n;
-
-	va_start(ap, fmt);
-	n = vsnprintf(buf, sizeof(buf), fmt, ap);
-	va_end(ap);
-	fd = open(REPORT, O_WRONLY | O_APPEND | O_CREAT, 0600);
-	if (fd < 0 || write(fd, buf, n) != n)
-		_exit(99);
-	close(fd);
-}
-
-static int fz_write(const char *file, const char *val)
-{
-	char path[256];
-	int fd, ret;
-
-	snprintf(path, sizeof(path), FZ_GROUP "/%s", file);
-	fd = open(path, O_WRONLY);
-	if (fd < 0)
-		return -1;
-	ret = write(fd, val, strlen(val)) == (ssize_t)strlen(val) ? 0 : -1;
-	close(fd);
-	return ret;
 }
 
 static bool fz_state_is(const char *want, int secs)
@@ -128,63 +100,7 @@ static bool sleeping(pid_t pid, int secs)
 	return false;
 }
 
-static pid_t wait_line_pid(const char *prefix, int secs)
-{
-	char buf[4096], *l;
-	int i, fd;
-	ssize_t n;
-
-	for (i = 0; i < secs * 50; i++) {
-		fd = open(REPORT, O_RDONLY);
-		if (fd >= 0) {
-			n = read(fd, buf, sizeof(buf) - 1);
-			close(fd);
-			buf[n > 0 ? n : 0] = 0;
-			l = strstr(buf, prefix);
-			if (l)
-				return atoi(l + strlen(prefix));
-		}
-		usleep(20000);
-	}
-	return 0;
-}
-
-static int status_of(pid_t pid, int secs)
-{
-	int status, i;
-
-	for (i = 0; i < secs * 50; i++) {
-		if (waitpid(pid, &status, WNOHANG) == pid)
-			return status;
-		usleep(20000);
-	}
-	return -1;
-}
-
 /* Reap every descendant (the test is their subreaper). */
-static void reap_all(void)
-{
-	int i;
-
-	for (i = 0; i < 500; i++) {
-		pid_t p = waitpid(-1, NULL, WNOHANG | __WALL);
-
-		if (p < 0 && errno == ECHILD)
-			return;
-		if (p <= 0)
-			usleep(20000);
-	}
-}
-
-static void enter_group(void)
-{
-	char me[32];
-
-	snprintf(me, sizeof(me), "%d", getpid());
-	if (fz_write("cgroup.procs", me))
-		_exit(90);
-}
-
 /*
  * root: A waits for SIGUSR1 in pause() (leaves the call, frozen on the
  * signal path); B waits in wait4() for its child G, which waits for
@@ -196,14 +112,14 @@ static void tree_root(void)
 	pid_t a, b, c;
 	int status, ok = 1;
 
-	enter_group();
+	lite_cg_enter(FZ_GROUP);
 	signal(SIGUSR1, on_usr1);
 	a = fork();
 	if (!a) {
-		say("A %d\n", getpid());
+		lite_say(REPORT, "A %d\n", getpid());
 		while (!got_usr1)
 			pause();
-		say("A got SIGUSR1\n");
+		lite_say(REPORT, "A got SIGUSR1\n");
 		_exit(0);
 	}
 	b = fork();
@@ -211,15 +127,15 @@ static void tree_root(void)
 		pid_t g = fork();
 
 		if (!g) {
-			say("G %d\n", getpid());
+			lite_say(REPORT, "G %d\n", getpid());
 			while (!got_usr1)
 				pause();
 			_exit(7);
 		}
-		say("B %d\n", getpid());
+		lite_say(REPORT, "B %d\n", getpid());
 		if (waitpid(g, &status, 0) != g)
 			_exit(1);
-		say("B reaped %d\n", WIFEXITED(status) ?
+		lite_say(REPORT, "B reaped %d\n", WIFEXITED(status) ?
 		    WEXITSTATUS(status) : -1);
 		_exit(0);
 	}
@@ -228,10 +144,10 @@ static void tree_root(void)
 		struct timespec ts = { SLEEP_MS / 1000, 0 };
 		long long t0 = mono_ms();
 
-		say("C %d\n", getpid());
+		lite_say(REPORT, "C %d\n", getpid());
 		if (nanosleep(&ts, NULL))
 			_exit(1);
-		say("C slept %lld until %lld\n", mono_ms() - t0, mono_ms());
+		lite_say(REPORT, "C slept %lld until %lld\n", mono_ms() - t0, mono_ms());
 		_exit(0);
 	}
 	while (a || b || c) {
@@ -248,7 +164,7 @@ static void tree_root(void)
 		else if (p == c)
 			c = 0;
 	}
-	say("root done %d\n", ok);
+	lite_say(REPORT, "root done %d\n", ok);
 	_exit(ok ? 0 : 3);
 }
 
@@ -257,14 +173,14 @@ static void sigwait_root(void)
 	struct timespec ts = { 6, 0 };
 	sigset_t set;
 
-	enter_group();
+	lite_cg_enter(FZ_GROUP);
 	sigemptyset(&set);
 	sigaddset(&set, SIGUSR2);
 	sigprocmask(SIG_BLOCK, &set, NULL);
-	say("W %d\n", getpid());
+	lite_say(REPORT, "W %d\n", getpid());
 	/* times out: EAGAIN */
 	if (sigtimedwait(&set, NULL, &ts) < 0 && errno == EAGAIN)
-		say("W timed out\n");
+		lite_say(REPORT, "W timed out\n");
 	_exit(0);
 }
 
@@ -288,8 +204,8 @@ FIXTURE_SETUP(v1)
 
 FIXTURE_TEARDOWN(v1)
 {
-	fz_write("freezer.state", "THAWED");
-	reap_all();
+	lite_cg_write(FZ_GROUP, "freezer.state", "THAWED");
+	lite_reap_all();
 	rmdir(FZ_GROUP);
 	umount(FZ_ROOT);
 	rmdir(FZ_ROOT);
@@ -311,15 +227,15 @@ TEST_F_TIMEOUT(v1, tree_restarts_its_calls, 240)
 	ASSERT_LE(0, root);
 	if (!root)
 		tree_root();
-	a = wait_line_pid("A ", 30);
-	b = wait_line_pid("B ", 30);
-	g = wait_line_pid("G ", 30);
-	c = wait_line_pid("C ", 30);
+	a = lite_line_pid(REPORT, "A ", 30);
+	b = lite_line_pid(REPORT, "B ", 30);
+	g = lite_line_pid(REPORT, "G ", 30);
+	c = lite_line_pid(REPORT, "C ", 30);
 	ASSERT_TRUE(a && b && g && c);
 	ASSERT_TRUE(sleeping(a, 30) && sleeping(b, 30) && sleeping(g, 30) &&
 		    sleeping(c, 30) && sleeping(root, 30));
 
-	ASSERT_EQ(0, fz_write("freezer.state", "FROZEN"));
+	ASSERT_EQ(0, lite_cg_write(FZ_GROUP, "freezer.state", "FROZEN"));
 	ASSERT_TRUE(fz_state_is("FROZEN", 30));
 	img = open(IMG, O_WRONLY | O_CREAT | O_TRUNC, 0600);
 	logfd = open(LOG, O_WRONLY | O_CREAT | O_TRUNC, 0600);
@@ -341,8 +257,8 @@ TEST_F_TIMEOUT(v1, tree_restarts_its_calls, 240)
 	kill(b, SIGKILL);
 	kill(g, SIGKILL);
 	kill(c, SIGKILL);
-	ASSERT_EQ(0, fz_write("freezer.state", "THAWED"));
-	reap_all();
+	ASSERT_EQ(0, lite_cg_write(FZ_GROUP, "freezer.state", "THAWED"));
+	lite_reap_all();
 	ASSERT_NE(0, kill(root, 0));
 	unlink(REPORT);
 
@@ -357,7 +273,7 @@ TEST_F_TIMEOUT(v1, tree_restarts_its_calls, 240)
 	EXPECT_TRUE(sleeping(g, 30));
 	EXPECT_EQ(0, kill(a, SIGUSR1));
 	EXPECT_EQ(0, kill(g, SIGUSR1));
-	status = status_of(root, 60);
+	status = lite_status(root, 60);
 	EXPECT_TRUE(WIFEXITED(status) && WEXITSTATUS(status) == 0)
 		TH_LOG("restored root: status %#x", status);
 	fd = open(REPORT, O_RDONLY);
@@ -390,9 +306,9 @@ TEST_F_TIMEOUT(v1, refuses_a_call_it_cannot_restart, 120)
 	ASSERT_LE(0, w);
 	if (!w)
 		sigwait_root();
-	ASSERT_EQ(w, wait_line_pid("W ", 30));
+	ASSERT_EQ(w, lite_line_pid(REPORT, "W ", 30));
 	ASSERT_TRUE(sleeping(w, 30));
-	ASSERT_EQ(0, fz_write("freezer.state", "FROZEN"));
+	ASSERT_EQ(0, lite_cg_write(FZ_GROUP, "freezer.state", "FROZEN"));
 	ASSERT_TRUE(fz_state_is("FROZEN", 30));
 	img = open(IMG, O_WRONLY | O_CREAT | O_TRUNC, 0600);
 	logfd = open(LOG, O_WRONLY | O_CREAT | O_TRUNC, 0600);
@@ -408,8 +324,8 @@ TEST_F_TIMEOUT(v1, refuses_a_call_it_cannot_restart, 120)
 	EXPECT_NE(NULL, strstr(log, "v1 freezer")) TH_LOG("log: %s", log);
 	/* left frozen, and once thawed the wait ends as it would have */
 	EXPECT_TRUE(fz_state_is("FROZEN", 1));
-	ASSERT_EQ(0, fz_write("freezer.state", "THAWED"));
-	status = status_of(w, 30);
+	ASSERT_EQ(0, lite_cg_write(FZ_GROUP, "freezer.state", "THAWED"));
+	status = lite_status(w, 30);
 	EXPECT_TRUE(WIFEXITED(status) && WEXITSTATUS(status) == 0);
 	fd = open(REPORT, O_RDONLY);
 	n = read(fd, rep, sizeof(rep) - 1);

@@ -28,6 +28,7 @@
 #include <linux/checkpoint_hdr.h>
 
 #include "kselftest_harness.h"
+#include "ck_lite.h"
 #include "image.h"
 
 #define REPORT_FD	100
@@ -536,34 +537,6 @@ static void on_thr(int sig, siginfo_t *si, void *uc)
 	thr_tid_ok = gettid() == thr_tid;
 }
 
-static void tsay(const char *fmt, ...)
-{
-	char buf[256];
-	va_list ap;
-	int fd, n;
-
-	va_start(ap, fmt);
-	n = vsnprintf(buf, sizeof(buf), fmt, ap);
-	va_end(ap);
-	fd = open(TREPORT, O_WRONLY | O_APPEND | O_CREAT, 0600);
-	if (fd < 0 || write(fd, buf, n) != n)
-		_exit(99);
-	close(fd);
-}
-
-static ssize_t tslurp(char *buf, size_t len)
-{
-	int fd = open(TREPORT, O_RDONLY);
-	ssize_t n;
-
-	if (fd < 0)
-		return -1;
-	n = read(fd, buf, len - 1);
-	close(fd);
-	buf[n > 0 ? n : 0] = 0;
-	return n;
-}
-
 static void *thr_main(void *arg)
 {
 	sigset_t set;
@@ -572,44 +545,10 @@ static void *thr_main(void *arg)
 	sigemptyset(&set);
 	sigaddset(&set, SIGUSR1);
 	pthread_sigmask(SIG_UNBLOCK, &set, NULL);
-	tsay("T2 %d\n", thr_tid);
+	lite_say(TREPORT, "T2 %d\n", thr_tid);
 	while (!thr_hits)
 		pause();
 	return NULL;
-}
-
-static int cg_put(const char *file, const char *val)
-{
-	char path[128];
-	int fd, ret;
-
-	snprintf(path, sizeof(path), CG "/%s", file);
-	fd = open(path, O_WRONLY);
-	if (fd < 0)
-		return -1;
-	ret = write(fd, val, strlen(val)) == (ssize_t)strlen(val) ? 0 : -1;
-	close(fd);
-	return ret;
-}
-
-static bool cg_is_frozen(int secs)
-{
-	char buf[256];
-	int i, fd;
-	ssize_t n;
-
-	for (i = 0; i < secs * 50; i++) {
-		fd = open(CG "/cgroup.events", O_RDONLY);
-		if (fd < 0)
-			return false;
-		n = read(fd, buf, sizeof(buf) - 1);
-		close(fd);
-		buf[n > 0 ? n : 0] = 0;
-		if (strstr(buf, "frozen 1"))
-			return true;
-		usleep(20000);
-	}
-	return false;
 }
 
 /*
@@ -633,7 +572,7 @@ static void thr_root(void)
 	double t0;
 
 	snprintf(me, sizeof(me), "%d", getpid());
-	if (cg_put("cgroup.procs", me))
+	if (lite_cg_write(CG, "cgroup.procs", me))
 		_exit(90);
 	sigaction(SIGUSR1, &sa, NULL);
 	sigemptyset(&set);
@@ -648,9 +587,9 @@ static void thr_root(void)
 	    timer_settime(t, 0, &it, NULL))
 		_exit(92);
 	t0 = mono();
-	tsay("armed\n");
+	lite_say(TREPORT, "armed\n");
 	pthread_join(th, NULL);
-	tsay("T2 hits %d value %d same tid %d after %.3f\n", (int)thr_hits,
+	lite_say(TREPORT, "T2 hits %d value %d same tid %d after %.3f\n", (int)thr_hits,
 	     (int)thr_value, (int)thr_tid_ok, mono() - t0);
 	_exit(0);
 }
@@ -674,12 +613,12 @@ TEST(thread_id_in_a_restored_tree)
 		thr_root();
 	for (i = 0; i < 1500 && !strstr(rep, "armed\n"); i++) {
 		usleep(20000);
-		tslurp(rep, sizeof(rep));
+		lite_slurp(TREPORT, rep, sizeof(rep));
 	}
 	ASSERT_NE(NULL, strstr(rep, "armed\n"));
 	usleep(500000);
-	ASSERT_EQ(0, cg_put("cgroup.freeze", "1"));
-	ASSERT_TRUE(cg_is_frozen(30));
+	ASSERT_EQ(0, lite_cg_write(CG, "cgroup.freeze", "1"));
+	ASSERT_TRUE(lite_cg_frozen(CG, 1, 30));
 	t_ckpt = mono();
 	img = open(IMG, O_WRONLY | O_CREAT | O_TRUNC, 0600);
 	ASSERT_LE(0, img);
@@ -687,7 +626,7 @@ TEST(thread_id_in_a_restored_tree)
 	close(img);
 	ASSERT_LT(0, ret) TH_LOG("checkpoint: %s", strerror(errno));
 	kill(root, SIGKILL);
-	cg_put("cgroup.freeze", "0");
+	lite_cg_write(CG, "cgroup.freeze", "0");
 	ASSERT_NE(-1, wait_secs(root, 30));
 	img = open(IMG, O_RDONLY);
 	t_restart = mono();
@@ -695,7 +634,7 @@ TEST(thread_id_in_a_restored_tree)
 	close(img);
 	ASSERT_EQ(root, got) TH_LOG("restart: %s", strerror(errno));
 	status = wait_secs(root, 30);
-	tslurp(rep, sizeof(rep));
+	lite_slurp(TREPORT, rep, sizeof(rep));
 	TH_LOG("restored tree: %s", rep);
 	EXPECT_EQ(0, status);
 	l = strstr(rep, "T2 hits 1 value 5 same tid 1 after ");

@@ -24,6 +24,7 @@
 #include <linux/checkpoint.h>
 
 #include "kselftest_harness.h"
+#include "ck_lite.h"
 
 #define CG		"/sys/fs/cgroup/ckpt-share"
 #define IMG		"/tmp/ckpt-share.img"
@@ -37,116 +38,6 @@
 static volatile sig_atomic_t got_usr1;
 static void on_usr1(int sig) { got_usr1 = 1; }
 
-static void say(const char *fmt, ...)
-{
-	char buf[256];
-	va_list ap;
-	int fd, n;
-
-	va_start(ap, fmt);
-	n = vsnprintf(buf, sizeof(buf), fmt, ap);
-	va_end(ap);
-	fd = open(REPORT, O_WRONLY | O_APPEND | O_CREAT, 0600);
-	if (fd < 0 || write(fd, buf, n) != n)
-		_exit(99);
-	close(fd);
-}
-
-static ssize_t slurp(const char *path, char *buf, size_t len)
-{
-	int fd = open(path, O_RDONLY);
-	ssize_t n;
-
-	if (fd < 0)
-		return -1;
-	n = read(fd, buf, len - 1);
-	close(fd);
-	buf[n > 0 ? n : 0] = 0;
-	return n;
-}
-
-static int status_of(pid_t pid, int secs)
-{
-	int status, i;
-
-	for (i = 0; i < secs * 50; i++) {
-		if (waitpid(pid, &status, WNOHANG | __WALL) == pid)
-			return status;
-		usleep(20000);
-	}
-	kill(pid, SIGKILL);
-	waitpid(pid, &status, __WALL);
-	return -1;
-}
-
-static void reap_all(void)
-{
-	int i;
-
-	for (i = 0; i < 500; i++) {
-		pid_t p = waitpid(-1, NULL, WNOHANG | __WALL);
-
-		if (p < 0 && errno == ECHILD)
-			return;
-		if (p <= 0)
-			usleep(20000);
-	}
-}
-
-static int cg_write(const char *file, const char *val)
-{
-	char path[128];
-	int fd, ret;
-
-	snprintf(path, sizeof(path), CG "/%s", file);
-	fd = open(path, O_WRONLY);
-	if (fd < 0)
-		return -1;
-	ret = write(fd, val, strlen(val)) == (ssize_t)strlen(val) ? 0 : -1;
-	close(fd);
-	return ret;
-}
-
-static bool cg_frozen(int want, int secs)
-{
-	char buf[256], key[16];
-	int i;
-
-	snprintf(key, sizeof(key), "frozen %d", want);
-	for (i = 0; i < secs * 50; i++) {
-		if (slurp(CG "/cgroup.events", buf, sizeof(buf)) > 0 &&
-		    strstr(buf, key))
-			return true;
-		usleep(20000);
-	}
-	return false;
-}
-
-static pid_t line_pid(const char *prefix, int secs)
-{
-	char buf[2048], *l;
-	int i;
-
-	for (i = 0; i < secs * 50; i++) {
-		if (slurp(REPORT, buf, sizeof(buf)) > 0) {
-			l = strstr(buf, prefix);
-			if (l)
-				return atoi(l + strlen(prefix));
-		}
-		usleep(20000);
-	}
-	return 0;
-}
-
-static void enter_cg(void)
-{
-	char me[16];
-
-	snprintf(me, sizeof(me), "%d", getpid());
-	if (cg_write("cgroup.procs", me))
-		_exit(90);
-}
-
 static void wait_usr1(void)
 {
 	while (!got_usr1)
@@ -158,21 +49,21 @@ static int files_child(void *arg)
 {
 	int fd;
 
-	say("F %d\n", getpid());
+	lite_say(REPORT, "F %d\n", getpid());
 	wait_usr1();
 	fd = open(FILE_X, O_RDONLY);
-	say("F opened %d\n", fd);
+	lite_say(REPORT, "F opened %d\n", fd);
 	return fd >= 0 ? 0 : 1;
 }
 
 /* S shares the root's fs_struct: after the restart it moves to DIR_B. */
 static int fs_child(void *arg)
 {
-	say("S %d\n", getpid());
+	lite_say(REPORT, "S %d\n", getpid());
 	wait_usr1();
 	if (chdir(DIR_B))
 		return 1;
-	say("S moved\n");
+	lite_say(REPORT, "S moved\n");
 	return 0;
 }
 
@@ -197,7 +88,7 @@ static void tree_root(void)
 	pid_t f, s;
 	ssize_t n;
 
-	enter_cg();
+	lite_cg_enter(CG);
 	signal(SIGUSR1, on_usr1);
 	if (chdir(DIR_A))
 		_exit(91);
@@ -221,11 +112,11 @@ static void tree_root(void)
 			break;
 		}
 	}
-	say("root sees fd %d %s\n", fd < 42 ? fd : -1,
+	lite_say(REPORT, "root sees fd %d %s\n", fd < 42 ? fd : -1,
 	    fd < 42 && !strcmp(link, FILE_X) ? "x" : "?");
-	say("root fd42 %s\n", fcntl(42, F_GETFD) >= 0 ? "open" : "closed");
-	say("root cwd %s\n", getcwd(cwd, sizeof(cwd)) ? cwd : "?");
-	say("root done %d\n", ok);
+	lite_say(REPORT, "root fd42 %s\n", fcntl(42, F_GETFD) >= 0 ? "open" : "closed");
+	lite_say(REPORT, "root cwd %s\n", getcwd(cwd, sizeof(cwd)) ? cwd : "?");
+	lite_say(REPORT, "root done %d\n", ok);
 	_exit(ok ? 0 : 3);
 }
 
@@ -251,9 +142,9 @@ FIXTURE_SETUP(share)
 
 FIXTURE_TEARDOWN(share)
 {
-	cg_write("cgroup.kill", "1");
-	cg_write("cgroup.freeze", "0");
-	reap_all();
+	lite_cg_write(CG, "cgroup.kill", "1");
+	lite_cg_write(CG, "cgroup.freeze", "0");
+	lite_reap_all();
 	rmdir(CG);
 	rmdir(DIR_A);
 	rmdir(DIR_B);
@@ -274,21 +165,21 @@ TEST_F_TIMEOUT(share, fd_table_and_fs_shared_again, 180)
 	ASSERT_LE(0, root);
 	if (!root)
 		tree_root();
-	f = line_pid("F ", 30);
-	s = line_pid("S ", 30);
+	f = lite_line_pid(REPORT, "F ", 30);
+	s = lite_line_pid(REPORT, "S ", 30);
 	ASSERT_TRUE(f && s);
 	usleep(200000);
-	ASSERT_EQ(0, cg_write("cgroup.freeze", "1"));
-	ASSERT_TRUE(cg_frozen(1, 30));
+	ASSERT_EQ(0, lite_cg_write(CG, "cgroup.freeze", "1"));
+	ASSERT_TRUE(lite_cg_frozen(CG, 1, 30));
 	img = open(IMG, O_WRONLY | O_CREAT | O_TRUNC, 0600);
 	ASSERT_LE(0, img);
 	ret = syscall(__NR_checkpoint, root, img, CHECKPOINT_SUBTREE, 2);
 	close(img);
 	ASSERT_LT(0, ret) TH_LOG("checkpoint: %s", strerror(errno));
-	ASSERT_EQ(0, cg_write("cgroup.kill", "1"));
-	cg_write("cgroup.freeze", "0");
-	EXPECT_NE(-1, status_of(root, 30));
-	reap_all();
+	ASSERT_EQ(0, lite_cg_write(CG, "cgroup.kill", "1"));
+	lite_cg_write(CG, "cgroup.freeze", "0");
+	EXPECT_NE(-1, lite_status(root, 30));
+	lite_reap_all();
 
 	img = open(IMG, O_RDONLY);
 	got = syscall(__NR_restart, 0, img, 0, 2);
@@ -311,8 +202,8 @@ TEST_F_TIMEOUT(share, fd_table_and_fs_shared_again, 180)
 	}
 	EXPECT_EQ(0, kill(f, SIGUSR1));
 	EXPECT_EQ(0, kill(s, SIGUSR1));
-	status = status_of(root, 60);
-	slurp(REPORT, rep, sizeof(rep));
+	status = lite_status(root, 60);
+	lite_slurp(REPORT, rep, sizeof(rep));
 	TH_LOG("tree reported:\n%s", rep);
 	EXPECT_TRUE(WIFEXITED(status) && WEXITSTATUS(status) == 0)
 		TH_LOG("root status %#x", status);
@@ -325,7 +216,7 @@ TEST_F_TIMEOUT(share, fd_table_and_fs_shared_again, 180)
 /* The root makes A (CLONE_FILES) and B (CLONE_PARENT): nothing shared. */
 static int sibling_child(void *arg)
 {
-	say("C %d\n", getpid());
+	lite_say(REPORT, "C %d\n", getpid());
 	wait_usr1();
 	return 0;
 }
@@ -338,7 +229,7 @@ static int sibling_maker(void *arg)
 	/* a sibling that shares this process's fd table */
 	c = clone(sibling_child, stack + STACK,
 		  CLONE_FILES | CLONE_PARENT, NULL);
-	say("M %d made %d\n", getpid(), c);
+	lite_say(REPORT, "M %d made %d\n", getpid(), c);
 	wait_usr1();
 	return 0;
 }
@@ -347,14 +238,14 @@ static void sibling_root(void)
 {
 	int st, i;
 
-	enter_cg();
+	lite_cg_enter(CG);
 	signal(SIGUSR1, on_usr1);
 	if (clone_child(sibling_maker, 0) < 0)
 		_exit(93);
 	for (i = 0; i < 2; i++)
 		if (wait(&st) < 0)
 			_exit(4);
-	say("root done\n");
+	lite_say(REPORT, "root done\n");
 	_exit(0);
 }
 
@@ -369,12 +260,12 @@ TEST_F_TIMEOUT(share, sharing_with_a_sibling_refused, 120)
 	ASSERT_LE(0, root);
 	if (!root)
 		sibling_root();
-	m = line_pid("M ", 30);
-	c = line_pid("C ", 30);
+	m = lite_line_pid(REPORT, "M ", 30);
+	c = lite_line_pid(REPORT, "C ", 30);
 	ASSERT_TRUE(m && c);
 	usleep(200000);
-	ASSERT_EQ(0, cg_write("cgroup.freeze", "1"));
-	ASSERT_TRUE(cg_frozen(1, 30));
+	ASSERT_EQ(0, lite_cg_write(CG, "cgroup.freeze", "1"));
+	ASSERT_TRUE(lite_cg_frozen(CG, 1, 30));
 	img = open(IMG, O_WRONLY | O_CREAT | O_TRUNC, 0600);
 	logfd = open(LOG, O_WRONLY | O_CREAT | O_TRUNC, 0600);
 	ret = syscall(__NR_checkpoint, root, img, CHECKPOINT_SUBTREE, logfd);
@@ -382,17 +273,17 @@ TEST_F_TIMEOUT(share, sharing_with_a_sibling_refused, 120)
 	EXPECT_EQ(EOPNOTSUPP, errno);
 	close(img);
 	close(logfd);
-	slurp(LOG, log, sizeof(log));
+	lite_slurp(LOG, log, sizeof(log));
 	EXPECT_NE(NULL, strstr(log, "fd table")) TH_LOG("log: %s", log);
 	/* untouched: thawed, the tree ends normally */
-	EXPECT_TRUE(cg_frozen(1, 1));
-	ASSERT_EQ(0, cg_write("cgroup.freeze", "0"));
+	EXPECT_TRUE(lite_cg_frozen(CG, 1, 1));
+	ASSERT_EQ(0, lite_cg_write(CG, "cgroup.freeze", "0"));
 	kill(m, SIGUSR1);
 	kill(c, SIGUSR1);
-	status = status_of(root, 30);
+	status = lite_status(root, 30);
 	EXPECT_TRUE(WIFEXITED(status) && WEXITSTATUS(status) == 0)
 		TH_LOG("root status %#x", status);
-	slurp(REPORT, rep, sizeof(rep));
+	lite_slurp(REPORT, rep, sizeof(rep));
 	EXPECT_NE(NULL, strstr(rep, "root done\n"));
 }
 

@@ -1,0 +1,145 @@
+/* SPDX-License-Identifier: GPL-2.0 */
+/*
+ * Small helpers of the selftests that drive a tree by hand: the tree
+ * reports by appending lines to a regular file (reopened by path after a
+ * restart, so no fd leads outside the tree), the test reads it back,
+ * freezes a cgroup v2 and waits for its children.
+ */
+#ifndef CK_LITE_H
+#define CK_LITE_H
+
+#include <errno.h>
+#include <fcntl.h>
+#include <signal.h>
+#include <stdarg.h>
+#include <stdbool.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+#include <sys/types.h>
+#include <sys/wait.h>
+
+/* Append a line to the report file @path (from the tree). */
+static inline __attribute__((format(printf, 2, 3)))
+void lite_say(const char *path, const char *fmt, ...)
+{
+	char buf[256];
+	va_list ap;
+	int fd, n;
+
+	va_start(ap, fmt);
+	n = vsnprintf(buf, sizeof(buf), fmt, ap);
+	va_end(ap);
+	fd = open(path, O_WRONLY | O_APPEND | O_CREAT, 0600);
+	if (fd < 0 || write(fd, buf, n) != n)
+		_exit(99);
+	close(fd);
+}
+
+/* Read a whole (small) file as a string; its length or -1. */
+static inline ssize_t lite_slurp(const char *path, char *buf, size_t len)
+{
+	int fd = open(path, O_RDONLY);
+	ssize_t n;
+
+	buf[0] = 0;
+	if (fd < 0)
+		return -1;
+	n = read(fd, buf, len - 1);
+	close(fd);
+	buf[n > 0 ? n : 0] = 0;
+	return n;
+}
+
+/* The number after @prefix in the report file, waiting up to @secs. */
+static inline pid_t lite_line_pid(const char *path, const char *prefix,
+				  int secs)
+{
+	char buf[4096], *l;
+	int i;
+
+	for (i = 0; i < secs * 50; i++) {
+		if (lite_slurp(path, buf, sizeof(buf)) > 0) {
+			l = strstr(buf, prefix);
+			if (l)
+				return atoi(l + strlen(prefix));
+		}
+		usleep(20000);
+	}
+	return 0;
+}
+
+/* Wait for a child (or, as a subreaper, an orphan): its status or -1. */
+static inline int lite_status(pid_t pid, int secs)
+{
+	int status, i;
+
+	for (i = 0; i < secs * 50; i++) {
+		if (waitpid(pid, &status, WNOHANG | __WALL) == pid)
+			return status;
+		usleep(20000);
+	}
+	kill(pid, SIGKILL);
+	waitpid(pid, &status, __WALL);
+	return -1;
+}
+
+/* Reap every child and orphan left (the test is a subreaper). */
+static inline void lite_reap_all(void)
+{
+	int i;
+
+	for (i = 0; i < 500; i++) {
+		pid_t p = waitpid(-1, NULL, WNOHANG | __WALL);
+
+		if (p < 0 && errno == ECHILD)
+			return;
+		if (p <= 0)
+			usleep(20000);
+	}
+}
+
+/* Write @val to @file of cgroup directory @cg: 0 or -1. */
+static inline int lite_cg_write(const char *cg, const char *file,
+				const char *val)
+{
+	char path[256];
+	int fd, ret;
+
+	snprintf(path, sizeof(path), "%s/%s", cg, file);
+	fd = open(path, O_WRONLY);
+	if (fd < 0)
+		return -1;
+	ret = write(fd, val, strlen(val)) == (ssize_t)strlen(val) ? 0 : -1;
+	close(fd);
+	return ret;
+}
+
+/* Move the caller into cgroup @cg, or exit 90. */
+static inline void lite_cg_enter(const char *cg)
+{
+	char me[16];
+
+	snprintf(me, sizeof(me), "%d", getpid());
+	if (lite_cg_write(cg, "cgroup.procs", me))
+		_exit(90);
+}
+
+/* Wait until cgroup v2 @cg reports "frozen @want". */
+static inline bool lite_cg_frozen(const char *cg, int want, int secs)
+{
+	char path[256], buf[256], key[16];
+	int i;
+
+	snprintf(path, sizeof(path), "%s/cgroup.events", cg);
+	snprintf(key, sizeof(key), "frozen %d", want);
+	for (i = 0; i < secs * 50; i++) {
+		if (lite_slurp(path, buf, sizeof(buf)) > 0 && strstr(buf, key))
+			return true;
+		usleep(20000);
+	}
+	return false;
+}
+
+#endif /* CK_LITE_H */
