@@ -1335,6 +1335,113 @@ static long cg_key(const char *dir, const char *file, const char *key)
 	return key_value(text, key);
 }
 
+/* ---- the v1 freezer (freezer.state) ------------------------------------ */
+
+static long now_ms(void);
+static int cg_write(const char *dir, const char *file, const char *s);
+
+/* Whether @dir is a cgroup of the v1 freezer hierarchy */
+static bool cg_is_v1(const char *dir)
+{
+	char path[PATH_MAX + 32];
+
+	snprintf(path, sizeof(path), "%s/freezer.state", dir);
+	return !access(path, F_OK);
+}
+
+/* 1 if the v1 cgroup @dir is FROZEN, 0 if not, -1 if unreadable */
+static int cg_v1_frozen(const char *dir)
+{
+	char path[PATH_MAX + 32], text[64];
+
+	snprintf(path, sizeof(path), "%s/freezer.state", dir);
+	if (read_text(path, text, sizeof(text)) < 0)
+		return -1;
+	return !strncmp(text, "FROZEN", 6);
+}
+
+/* Where the v1 freezer hierarchy is mounted, or NULL */
+static const char *freezer_v1_mount(void)
+{
+	static char mnt[PATH_MAX];
+	char line[4096], *sep, *f[5], *save, *opts;
+	FILE *fp;
+	int i;
+
+	if (mnt[0])
+		return mnt;
+	fp = fopen("/proc/self/mountinfo", "re");
+	if (!fp)
+		return NULL;
+	while (fgets(line, sizeof(line), fp)) {
+		sep = strstr(line, " - ");
+		if (!sep || strncmp(sep + 3, "cgroup ", 7))
+			continue;
+		/* "cgroup SOURCE SUPER_OPTIONS": look for the freezer option */
+		opts = strrchr(sep + 3, ' ');
+		if (!opts || !strstr(opts, "freezer"))
+			continue;
+		*sep = '\0';
+		f[0] = strtok_r(line, " ", &save);
+		for (i = 1; i < 5 && f[i - 1]; i++)
+			f[i] = strtok_r(NULL, " ", &save);
+		if (i < 5 || !f[4] || strchr(f[4], '\\'))
+			continue;
+		snprintf(mnt, sizeof(mnt), "%s", f[4]);
+		break;
+	}
+	fclose(fp);
+	return mnt[0] ? mnt : NULL;
+}
+
+/* The v1 freezer cgroup of @pid ("N:freezer:/path" in /proc/PID/cgroup) */
+static int pid_cgroup_v1(pid_t pid, char *dir, size_t len)
+{
+	char path[64], text[8192], *p, *nl, *c;
+	const char *mnt = freezer_v1_mount();
+	ssize_t n;
+
+	if (!mnt)
+		return -ENOENT;
+	snprintf(path, sizeof(path), "/proc/%d/cgroup", pid);
+	n = read_text(path, text, sizeof(text));
+	if (n < 0)
+		return (int)n;
+	for (p = text; p && *p; p = nl ? nl + 1 : NULL) {
+		nl = strchr(p, '\n');
+		if (nl)
+			*nl = '\0';
+		c = strchr(p, ':');
+		if (!c || strncmp(c + 1, "freezer:", 8))
+			continue;
+		snprintf(dir, len, "%s%s", mnt,
+			 strcmp(c + 9, "/") ? c + 9 : "");
+		return 0;
+	}
+	return -ENOENT;
+}
+
+/* Freeze (@on) or thaw a cgroup of either freezer */
+static int cg_set_frozen(const char *dir, bool on)
+{
+	if (cg_is_v1(dir))
+		return cg_write(dir, "freezer.state", on ? "FROZEN" : "THAWED");
+	return cg_write(dir, "cgroup.freeze", on ? "1" : "0");
+}
+
+/* Wait until the v1 cgroup @dir is FROZEN: 0 or -ETIMEDOUT */
+static int cg_v1_wait_frozen(const char *dir, int secs)
+{
+	long deadline = now_ms() + secs * 1000L;
+
+	while (cg_v1_frozen(dir) != 1) {
+		if (now_ms() >= deadline)
+			return -ETIMEDOUT;
+		usleep(20000);
+	}
+	return 0;
+}
+
 /* The number in @dir/@file (cgroup.freeze), or -1 */
 static long cg_num(const char *dir, const char *file)
 {
@@ -1605,8 +1712,9 @@ static void checkpoint_usage(FILE *f)
 		"Checkpoint a process tree into FILE (default: stdout, unless it is a\n"
 		"terminal).\n"
 		"\n"
-		"  --cgroup DIR     freeze the cgroup v2 DIR, checkpoint the tree of\n"
-		"                   its processes (the one they all descend from)\n"
+		"  --cgroup DIR     freeze the cgroup DIR (v2, or a v1 freezer cgroup),\n"
+		"                   checkpoint the tree of its processes (the one\n"
+		"                   they all descend from)\n"
 		"  PID              checkpoint the tree under PID, whose cgroup must\n"
 		"                   be frozen already\n"
 		"  --subtree        the root need not be a pid namespace init; pipes\n"
@@ -1633,6 +1741,7 @@ static int cmd_checkpoint(int argc, char **argv)
 		{ "help", no_argument, NULL, 'h' },
 		{ NULL, 0, NULL, 0 },
 	};
+	bool v1 = false;
 	const char *cgroup = NULL, *out = NULL, *log = NULL;
 	char dir[PATH_MAX], freeze_dir[PATH_MAX] = "", mine[PATH_MAX];
 	int c, imgfd, logfd, created = 0, kill_tree = 0, keep = 0, ret = 1;
@@ -1732,13 +1841,15 @@ static int cmd_checkpoint(int argc, char **argv)
 		l = strlen(dir);
 		while (l > 1 && dir[l - 1] == '/')
 			dir[--l] = '\0';
-		if (cg_key(dir, "cgroup.events", "frozen") < 0) {
-			fprintf(stderr, "%s: %s is not a cgroup v2 directory with a freezer\n",
+		v1 = cg_is_v1(dir);
+		if (!v1 && cg_key(dir, "cgroup.events", "frozen") < 0) {
+			fprintf(stderr, "%s: %s is not a cgroup directory with a freezer (v2 cgroup.freeze or v1 freezer.state)\n",
 				prog, dir);
 			goto out;
 		}
 		/* never freeze ourselves */
-		if (!pid_cgroup(getpid(), mine, sizeof(mine)) &&
+		if (!(v1 ? pid_cgroup_v1(getpid(), mine, sizeof(mine)) :
+			   pid_cgroup(getpid(), mine, sizeof(mine))) &&
 		    !strncmp(mine, dir, l) &&
 		    (mine[l] == '\0' || mine[l] == '/')) {
 			fprintf(stderr, "%s: this process is in %s itself\n",
@@ -1747,14 +1858,16 @@ static int cmd_checkpoint(int argc, char **argv)
 		}
 		snprintf(freeze_dir, sizeof(freeze_dir), "%s", dir);
 		/* frozen by someone else: a failure leaves it frozen */
-		froze_it = cg_num(dir, "cgroup.freeze") != 1;
-		err = cg_write(dir, "cgroup.freeze", "1");
+		froze_it = v1 ? cg_v1_frozen(dir) != 1 :
+				cg_num(dir, "cgroup.freeze") != 1;
+		err = cg_set_frozen(dir, true);
 		if (err) {
-			fprintf(stderr, "%s: %s/cgroup.freeze: %s\n", prog, dir,
+			fprintf(stderr, "%s: freezing %s: %s\n", prog, dir,
 				strerror(-err));
 			goto out;
 		}
-		err = cg_wait(dir, "frozen", 1, timeout);
+		err = v1 ? cg_v1_wait_frozen(dir, timeout) :
+			   cg_wait(dir, "frozen", 1, timeout);
 		if (err) {
 			fprintf(stderr, "%s: %s: %s\n", prog, dir,
 				err == -ETIMEDOUT ?
@@ -1788,7 +1901,14 @@ static int cmd_checkpoint(int argc, char **argv)
 				root, strerror(-err));
 			goto out;
 		}
-		if (cg_key(dir, "cgroup.events", "frozen") != 1) {
+		/* or frozen by the v1 freezer */
+		if (cg_key(dir, "cgroup.events", "frozen") != 1 &&
+		    !pid_cgroup_v1(root, freeze_dir, sizeof(freeze_dir)) &&
+		    cg_v1_frozen(freeze_dir) == 1) {
+			v1 = true;
+			/* thawed again where it was frozen: its own cgroup */
+		} else if (cg_key(dir, "cgroup.events", "frozen") != 1) {
+			freeze_dir[0] = '\0';
 			fprintf(stderr,
 				"%s: pid %d is not frozen: its cgroup %s is not frozen\n"
 				"%s: freeze it first (echo 1 > %s/cgroup.freeze, then wait for \"frozen 1\"\n"
@@ -1797,8 +1917,9 @@ static int cmd_checkpoint(int argc, char **argv)
 			goto out;
 		}
 		/* the cgroup that froze it: its own or an ancestor */
-		snprintf(freeze_dir, sizeof(freeze_dir), "%s", dir);
-		while (cg_num(freeze_dir, "cgroup.freeze") != 1) {
+		if (!v1)
+			snprintf(freeze_dir, sizeof(freeze_dir), "%s", dir);
+		while (!v1 && cg_num(freeze_dir, "cgroup.freeze") != 1) {
 			char *slash = strrchr(freeze_dir, '/');
 
 			if (!slash || strlen(freeze_dir) <=
@@ -1842,7 +1963,7 @@ static int cmd_checkpoint(int argc, char **argv)
 	}
 
 	if (kill_tree) {
-		if (!cgroup || cg_write(dir, "cgroup.kill", "1")) {
+		if (!cgroup || v1 || cg_write(dir, "cgroup.kill", "1")) {
 			struct procs tree = { 0 };
 			size_t i;
 
@@ -1862,7 +1983,7 @@ static int cmd_checkpoint(int argc, char **argv)
 out_thaw:
 	/* after a failure, as it was: thawed only if we froze it */
 	if (freeze_dir[0] && (image_ok || froze_it)) {
-		err = cg_write(freeze_dir, "cgroup.freeze", "0");
+		err = cg_set_frozen(freeze_dir, false);
 		if (err) {
 			fprintf(stderr, "%s: thawing %s: %s\n", prog,
 				freeze_dir, strerror(-err));
@@ -1871,7 +1992,7 @@ out_thaw:
 			fprintf(stderr, "%s: thawed %s\n", prog, freeze_dir);
 		}
 	}
-	if (!ret && kill_tree && cgroup) {
+	if (!ret && kill_tree && cgroup && !v1) {
 		/* the killed tasks leave the cgroup when they exit */
 		if (cg_wait(dir, "populated", 0, timeout))
 			fprintf(stderr, "%s: %s still has processes after the kill\n",

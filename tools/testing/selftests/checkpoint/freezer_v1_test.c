@@ -334,4 +334,64 @@ TEST_F_TIMEOUT(v1, refuses_a_call_it_cannot_restart, 120)
 	EXPECT_NE(NULL, strstr(rep, "W timed out\n")) TH_LOG("%s", rep);
 }
 
+/* root waits for C, which sleeps a second; the root exits 42 if C is fine */
+static void tool_root(void)
+{
+	struct timespec ts = { 1, 0 };
+	int status;
+	pid_t c;
+
+	lite_cg_enter(FZ_GROUP);
+	c = fork();
+	if (!c) {
+		lite_say(REPORT, "C %d\n", getpid());
+		if (nanosleep(&ts, NULL))
+			_exit(1);
+		lite_say(REPORT, "C woke\n");
+		_exit(0);
+	}
+	if (waitpid(c, &status, 0) != c)
+		_exit(1);
+	_exit(WIFEXITED(status) && !WEXITSTATUS(status) ? 42 : 1);
+}
+
+/*
+ * ckpt checkpoint --cgroup on a v1 freezer cgroup freezes it, saves the
+ * tree, kills it and thaws the cgroup; ckpt restart brings the tree back
+ * and exits with the root's status.
+ */
+TEST_F_TIMEOUT(v1, ckpt_tool_freezes_v1, 180)
+{
+	char cmd[512], rep[512];
+	pid_t root, c;
+	int status;
+
+	root = fork();
+	ASSERT_LE(0, root);
+	if (!root)
+		tool_root();
+	c = lite_line_pid(REPORT, "C ", 30);
+	ASSERT_LT(0, c);
+	ASSERT_TRUE(sleeping(c, 30));
+	snprintf(cmd, sizeof(cmd),
+		 "ckpt checkpoint --cgroup %s --subtree --kill -o %s --log %s",
+		 FZ_GROUP, IMG, LOG);
+	status = system(cmd);
+	ASSERT_TRUE(WIFEXITED(status) && WEXITSTATUS(status) == 0)
+		TH_LOG("%s: status %#x", cmd, status);
+	/* killed and thawed: the originals are gone, their pids free */
+	status = lite_status(root, 30);
+	EXPECT_TRUE(WIFSIGNALED(status) && WTERMSIG(status) == SIGKILL)
+		TH_LOG("original root: %#x", status);
+	lite_status(c, 30);
+	EXPECT_TRUE(fz_state_is("THAWED", 5));
+	unlink(REPORT);
+	snprintf(cmd, sizeof(cmd), "ckpt restart -i %s --log %s", IMG, LOG);
+	status = system(cmd);
+	EXPECT_TRUE(WIFEXITED(status) && WEXITSTATUS(status) == 42)
+		TH_LOG("%s: status %#x", cmd, status);
+	lite_slurp(REPORT, rep, sizeof(rep));
+	EXPECT_NE(NULL, strstr(rep, "C woke\n")) TH_LOG("report: %s", rep);
+}
+
 TEST_HARNESS_MAIN
