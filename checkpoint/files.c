@@ -910,9 +910,22 @@ static struct file *ckpt_fifo_open_path(struct ckpt_ctx *ctx,
 					struct ckpt_rpipe *rp, const char *path,
 					int flags)
 {
-	struct file *file = filp_open(path, flags | O_NONBLOCK | O_LARGEFILE, 0);
 	struct inode *inode;
+	struct file *file;
+	struct path p;
+	bool fifo;
 
+	/* never open what is not a FIFO (a device open has effects) */
+	if (!kern_path(path, LOOKUP_FOLLOW, &p)) {
+		fifo = S_ISFIFO(d_inode(p.dentry)->i_mode);
+		path_put(&p);
+		if (!fifo) {
+			ckpt_log(ctx, -EINVAL, "%s is not the FIFO it was", path);
+			return ERR_PTR(-EINVAL);
+		}
+	}
+	/* and check again what was opened */
+	file = filp_open(path, flags | O_NONBLOCK | O_LARGEFILE, 0);
 	if (IS_ERR(file)) {
 		ckpt_log(ctx, PTR_ERR(file), "reopening FIFO %s failed", path);
 		return file;
