@@ -5,12 +5,12 @@
  * Forked children of several shapes (plain; many files and dup'ed fds;
  * signal handlers, an alternate stack and pending signals; shared
  * anonymous, private and shared file mappings, PROT_NONE, many small vmas;
- * changed credentials and limits) take a self checkpoint. The images are
- * split into records with ckpt_image_walk(), mutated by meaning (a count,
- * an address, a selector, a flag, a path, a record removed, swapped,
- * duplicated or taken from another image), given a good checksum again
- * with ckpt_image_fix_csum() so that the mutation reaches the deep
- * parsers, and restarted in a forked child with RESTART_TASKSELF.
+ * changed credentials, limits and interval timers) take a self checkpoint.
+ * The images are split into records with ckpt_image_walk(), mutated by
+ * meaning (a count, an address, a selector, a flag, a path, a record
+ * removed, swapped, duplicated or taken from another image), given a good
+ * checksum again with ckpt_image_fix_csum() so that the mutation reaches
+ * the deep parsers, and restarted in a forked child with RESTART_TASKSELF.
  *
  * Every mutation knows which outcomes it allows:
  *
@@ -58,6 +58,7 @@
 #include <sys/personality.h>
 #include <sys/resource.h>
 #include <sys/sysmacros.h>
+#include <sys/time.h>
 #include <linux/capability.h>
 #include <linux/securebits.h>
 
@@ -459,12 +460,20 @@ static bool fz_check_shmem(void)
 	return ok;
 }
 
-/* credentials, limits, task fields */
+/* credentials, limits, interval timers, task fields */
 static const gid_t fz_groups[] = { 100, 200, 65534 };
+
+/* long enough never to fire while a restored program runs */
+static const struct itimerval fz_itimer[3] = {
+	[ITIMER_REAL] = { .it_value = { 3000, 0 } },
+	[ITIMER_VIRTUAL] = { .it_value = { 1000, 0 }, .it_interval = { 500, 0 } },
+	[ITIMER_PROF] = { .it_value = { 2000, 0 }, .it_interval = { 0, 250000 } },
+};
 
 static void fz_setup_creds(void)
 {
 	struct rlimit r;
+	int i;
 
 	if (fz_uid == 0) {
 		CK_ASSERT(prctl(PR_SET_SECUREBITS, SECBIT_KEEP_CAPS) == 0, "securebits");
@@ -480,6 +489,8 @@ static void fz_setup_creds(void)
 	CK_ASSERT(setrlimit(RLIMIT_NOFILE, &r) == 0, "RLIMIT_NOFILE");
 	r.rlim_cur = r.rlim_max = 0;
 	CK_ASSERT(setrlimit(RLIMIT_CORE, &r) == 0, "RLIMIT_CORE");
+	for (i = 0; i < 3; i++)
+		CK_ASSERT(setitimer(i, &fz_itimer[i], NULL) == 0, "setitimer %d", i);
 	prctl(PR_SET_NO_NEW_PRIVS, 1, 0, 0, 0);
 	prctl(PR_SET_NAME, "fz-creds", 0, 0, 0);
 	umask(077);
@@ -489,8 +500,10 @@ static bool fz_check_creds(void)
 {
 	uid_t r, e, s;
 	gid_t gr, ge, gs, groups[8];
+	struct itimerval it;
 	struct rlimit rl;
 	bool ok = true;
+	int k;
 
 	getresuid(&r, &e, &s);
 	getresgid(&gr, &ge, &gs);
@@ -509,6 +522,21 @@ static bool fz_check_creds(void)
 	ok &= CK_EXPECT_EQ(512, rl.rlim_cur);
 	getrlimit(RLIMIT_CORE, &rl);
 	ok &= CK_EXPECT(rl.rlim_cur == 0 && rl.rlim_max == 0, "RLIMIT_CORE");
+	for (k = 0; k < 3; k++) {
+		/*
+		 * Armed, with no more time left than set (CPU timers are armed
+		 * a tick late, by setitimer() and by restart), the same period.
+		 */
+		getitimer(k, &it);
+		ok &= CK_EXPECT((it.it_value.tv_sec || it.it_value.tv_usec) &&
+				it.it_value.tv_sec * 1000000LL + it.it_value.tv_usec <=
+				fz_itimer[k].it_value.tv_sec * 1000000LL + 100000 &&
+				it.it_interval.tv_sec == fz_itimer[k].it_interval.tv_sec &&
+				it.it_interval.tv_usec == fz_itimer[k].it_interval.tv_usec,
+				"itimer %d: %ld.%06ld/%ld.%06ld", k, (long)it.it_value.tv_sec,
+				(long)it.it_value.tv_usec, (long)it.it_interval.tv_sec,
+				(long)it.it_interval.tv_usec);
+	}
 	return ok;
 }
 
@@ -1079,6 +1107,11 @@ static enum fz_class rlimits_rule(struct fz_mut *m, int i, bool *local)
 	*local = true;
 	if (h->nr_limits != RLIM_NLIMITS || h->__reserved)
 		return FZ_REFUSE;
+	/* setitimer()'s rules: nothing negative, no period without a value */
+	for (k = 0; k < CKPT_NITIMERS; k++)
+		if (h->itimer[k].value < 0 || h->itimer[k].interval < 0 ||
+		    (!h->itimer[k].value && h->itimer[k].interval))
+			return FZ_REFUSE;
 	for (k = 0; k < RLIM_NLIMITS; k++) {
 		uint64_t cur = rlim_of(h->rlim[k].rlim_cur);
 		uint64_t max = rlim_of(h->rlim[k].rlim_max);
@@ -1468,6 +1501,44 @@ static void mut_creds(struct fz_mut *m, int i)
 	note(m, k, true, "%s%s%s", what, *why ? ": " : "", why);
 }
 
+/* An interval timer of the RLIMITS record @i: ns left and period */
+static void mut_itimer(struct fz_mut *m, int i)
+{
+	struct ckpt_hdr_rlimits *h = REC(&m->im, i, struct ckpt_hdr_rlimits);
+	const int64_t sane[] = { 1, 1000, 4000000, 250000000, 1000000000,
+				 3600 * 1000000000LL, INT64_MAX };
+	const int64_t neg[] = { -1, -1000000000, INT64_MIN };
+	int k = below(&m->rng, CKPT_NITIMERS);
+	struct ckpt_itimer *it = &h->itimer[k];
+	enum fz_class cls;
+	bool local;
+
+	switch (below(&m->rng, 5)) {
+	case 0:
+		it->value = PICK(&m->rng, neg);
+		break;
+	case 1:
+		it->interval = PICK(&m->rng, neg);
+		break;
+	case 2:
+		/* a period without a value */
+		it->value = 0;
+		it->interval = PICK(&m->rng, sane);
+		break;
+	case 3:
+		/* disarmed */
+		it->value = 0;
+		it->interval = 0;
+		break;
+	default:
+		it->value = PICK(&m->rng, sane);
+		it->interval = chance(&m->rng, 50) ? 0 : PICK(&m->rng, sane);
+	}
+	cls = rlimits_rule(m, i, &local);
+	note(m, cls, local, "RLIMITS.itimer[%d]=%lld/%lld", k,
+	     (long long)it->value, (long long)it->interval);
+}
+
 static void mut_rlimits(struct fz_mut *m, int i)
 {
 	struct ckpt_hdr_rlimits *h = REC(&m->im, i, struct ckpt_hdr_rlimits);
@@ -1477,13 +1548,17 @@ static void mut_rlimits(struct fz_mut *m, int i)
 	bool local;
 	int k;
 
-	switch (below(&m->rng, 8)) {
+	switch (below(&m->rng, 10)) {
 	case 0:
 		h->nr_limits = other_u32(m, h->nr_limits);
 		note(m, FZ_REFUSE, true, "RLIMITS.nr_limits=%u", h->nr_limits);
 		return;
 	case 1:
 		RESERVED(m, h->__reserved, "RLIMITS.__reserved");
+		return;
+	case 2:
+	case 3:
+		mut_itimer(m, i);
 		return;
 	default:
 		k = chance(&m->rng, 40) ? RLIMIT_NOFILE : (int)below(&m->rng, RLIM_NLIMITS);
@@ -1975,6 +2050,94 @@ static void mut_signal(struct fz_mut *m, int i)
 	}
 }
 
+#ifdef CKPT_RB_FUTEX
+/*
+ * What restart blocks of the restored program wait on when the image is
+ * well-formed: a futex word with a known value (a wait that matches it
+ * times out within the block's few milliseconds), and pollfds on a
+ * descriptor that is never open (POLLNVAL: poll() returns at once, even
+ * with no timeout).
+ */
+#define FZ_FUTEX_VAL	0x1234
+static uint32_t fz_futex_word = FZ_FUTEX_VAL;
+static struct pollfd fz_poll_nval[2] = {
+	{ .fd = 1 << 30, .events = POLLIN },
+	{ .fd = 1 << 30, .events = POLLIN },
+};
+
+static bool rb_addr_ok(const struct fz_mut *m, uint64_t addr, uint64_t align)
+{
+	return addr && addr < m->c->task_size && !(addr & (align - 1));
+}
+
+/* A futex wait with a timeout left to finish (FUTEX_WAIT(_BITSET)) */
+static void mut_rb_futex(struct fz_mut *m, struct ckpt_hdr_cpu *h)
+{
+	uint64_t word = (uintptr_t)&fz_futex_word;
+	bool ok;
+
+	h->ax = -516;
+	h->orig_ax = 202;	/* futex */
+	h->rb.kind = CKPT_RB_FUTEX;
+	h->rb.clockid = PICK(&m->rng, ((const int32_t[]){ CLOCK_MONOTONIC,
+			     CLOCK_REALTIME, CLOCK_MONOTONIC, CLOCK_REALTIME,
+			     CLOCK_BOOTTIME, CLOCK_TAI, -1 }));
+	h->rb.remaining = PICK(&m->rng, ((const int64_t[]){ 0, 1000000, 2000000,
+			       -1, INT64_MIN }));
+	h->rb.arg = PICK(&m->rng, ((const uint32_t[]){ 0, CKPT_RB_FUTEX_SHARED, 0,
+			 CKPT_RB_FUTEX_SHARED, 2, 0x80000000 }));
+	h->rb.bitset = PICK(&m->rng, ((const uint32_t[]){ 0xffffffff, 0xffffffff,
+			    1, 0x0f0, 0 }));
+	h->rb.val = chance(&m->rng, 60) ? FZ_FUTEX_VAL : (uint32_t)rnd(&m->rng);
+	h->rb.addr = PICK(&m->rng, ((const uint64_t[]){ word, word, word,
+			  (h->sp - 64) & ~7ULL, word + 2, word + 1, 0,
+			  bad_uaddr(m) }));
+	ok = (h->rb.clockid == CLOCK_MONOTONIC || h->rb.clockid == CLOCK_REALTIME) &&
+	     h->rb.remaining >= 0 && !(h->rb.arg & ~CKPT_RB_FUTEX_SHARED) &&
+	     h->rb.bitset && rb_addr_ok(m, h->rb.addr, 4);
+	note(m, ok ? FZ_MAY : FZ_REFUSE, true,
+	     "CPU futex restart block clock %d remaining %lld flags %#x bitset %#x val %#x addr %#llx",
+	     h->rb.clockid, (long long)h->rb.remaining, h->rb.arg, h->rb.bitset,
+	     h->rb.val, (unsigned long long)h->rb.addr);
+}
+
+/* A poll() left to finish, with the time it had left or no timeout */
+static void mut_rb_poll(struct fz_mut *m, struct ckpt_hdr_cpu *h)
+{
+	uint64_t pfd = (uintptr_t)fz_poll_nval, nr_open = m->c->nr_open;
+	bool ok;
+
+	h->ax = -516;
+	h->orig_ax = 7;		/* poll */
+	h->rb.kind = CKPT_RB_POLL;
+	h->rb.clockid = PICK(&m->rng, ((const int32_t[]){ CLOCK_MONOTONIC,
+			     CLOCK_MONOTONIC, CLOCK_MONOTONIC, CLOCK_REALTIME,
+			     CLOCK_BOOTTIME }));
+	h->rb.remaining = PICK(&m->rng, ((const int64_t[]){ -1, 0, 1000000, -1,
+			       -2, INT64_MIN }));
+	/* poll(..., 0, -1) would sleep for good: no timeout, some fds */
+	if (h->rb.remaining == -1 || chance(&m->rng, 70))
+		h->rb.arg = PICK(&m->rng, ((const uint32_t[]){ 1, 2, 1, 2,
+				 nr_open, nr_open + 1, 0xffffffff }));
+	if (h->rb.arg)
+		h->rb.addr = PICK(&m->rng, ((const uint64_t[]){ pfd, pfd, pfd,
+				  pfd + 1, 0, bad_uaddr(m) }));
+	else
+		h->rb.addr = chance(&m->rng, 80) ? 0 : pfd;
+	if (chance(&m->rng, 10))
+		h->rb.val = other_u32(m, 0);
+	if (chance(&m->rng, 10))
+		h->rb.bitset = other_u32(m, 0);
+	ok = h->rb.clockid == CLOCK_MONOTONIC && h->rb.remaining >= -1 &&
+	     h->rb.arg <= nr_open && !h->rb.val && !h->rb.bitset &&
+	     (h->rb.arg ? rb_addr_ok(m, h->rb.addr, 1) : !h->rb.addr);
+	note(m, ok ? FZ_MAY : FZ_REFUSE, true,
+	     "CPU poll restart block clock %d remaining %lld nfds %u addr %#llx val %#x bitset %#x",
+	     h->rb.clockid, (long long)h->rb.remaining, h->rb.arg,
+	     (unsigned long long)h->rb.addr, h->rb.val, h->rb.bitset);
+}
+#endif
+
 static void mut_cpu(struct fz_mut *m, int i)
 {
 	struct ckpt_hdr_cpu *h = REC(&m->im, i, struct ckpt_hdr_cpu);
@@ -2063,31 +2226,54 @@ static void mut_cpu(struct fz_mut *m, int i)
 			note(m, FZ_MAY, true, "CPU fs/gs base=%#llx", (unsigned long long)*reg);
 		}
 		return;
-#ifdef CKPT_RB_NANOSLEEP
+#ifdef CKPT_RB_FUTEX
 	case 10:
 		/* the system call restart state */
-		switch (below(&m->rng, 6)) {
+		switch (below(&m->rng, 8)) {
 		case 0:
-			RESERVED(m, h->__reserved, "CPU.__reserved");
+			RESERVED(m, h->rb.__reserved, "CPU.rb.__reserved");
 			return;
 		case 1:
-			h->rb_kind = PICK(&m->rng, ((const uint32_t[]){ CKPT_RB_NANOSLEEP,
-					  2, 3, 0xffffffff }));
-			note(m, FZ_REFUSE, true, "CPU.rb_kind=%u without -ERESTART_RESTARTBLOCK",
-			     h->rb_kind);
+			h->rb.kind = PICK(&m->rng, ((const uint32_t[]){ CKPT_RB_NANOSLEEP,
+					  CKPT_RB_FUTEX, CKPT_RB_POLL, CKPT_RB_MAX,
+					  0xffffffff }));
+			note(m, FZ_REFUSE, true, "CPU.rb.kind=%u without -ERESTART_RESTARTBLOCK",
+			     h->rb.kind);
 			return;
 		case 2:
-			if (chance(&m->rng, 50))
-				h->rb_clockid = 1 + below(&m->rng, 12);
-			else if (chance(&m->rng, 50))
-				h->rb_remaining = 1 + below(&m->rng, 1000000);
-			else
-				h->rb_rmtp = user_addr(m, 0) | 8;
+			switch (below(&m->rng, 6)) {
+			case 0:
+				h->rb.clockid = 1 + below(&m->rng, 12);
+				break;
+			case 1:
+				h->rb.remaining = PICK(&m->rng, ((const int64_t[]){ 1,
+						       1000000, -1 }));
+				break;
+			case 2:
+				h->rb.addr = user_addr(m, 0) | 8;
+				break;
+			case 3:
+				h->rb.arg = 1 + below(&m->rng, 3);
+				break;
+			case 4:
+				h->rb.val = other_u32(m, 0);
+				break;
+			default:
+				h->rb.bitset = PICK(&m->rng, ((const uint32_t[]){ 1,
+						    0xffffffff }));
+			}
 			note(m, FZ_REFUSE, true, "CPU restart block fields without a kind");
 			return;
 		case 3:
 			h->ax = -516;	/* -ERESTART_RESTARTBLOCK */
 			h->orig_ax = 35;
+			if (chance(&m->rng, 50)) {
+				h->rb.kind = PICK(&m->rng, ((const uint32_t[]){ CKPT_RB_MAX,
+						  100, 0xffffffff }));
+				note(m, FZ_REFUSE, true, "CPU restart block of kind %u",
+				     h->rb.kind);
+				return;
+			}
 			note(m, FZ_REFUSE, true, "CPU ax=-ERESTART_RESTARTBLOCK without a block");
 			return;
 		case 4:
@@ -2097,21 +2283,38 @@ static void mut_cpu(struct fz_mut *m, int i)
 			note(m, FZ_REFUSE, true, "CPU ax=%lld to restart at ip %llu",
 			     (long long)h->ax, (unsigned long long)h->ip);
 			return;
+		case 5:
+			mut_rb_futex(m, h);
+			return;
+		case 6:
+			mut_rb_poll(m, h);
+			return;
 		default:
 			/* a nanosleep(2) left to finish, as restart_syscall() does */
 			h->ax = -516;
 			h->orig_ax = 35;
-			h->rb_kind = CKPT_RB_NANOSLEEP;
-			h->rb_clockid = PICK(&m->rng, ((const int32_t[]){ 0, 1, 7, -1, 100 }));
-			h->rb_remaining = PICK(&m->rng, ((const int64_t[]){ 0, 1000000, -1,
+			h->rb.kind = CKPT_RB_NANOSLEEP;
+			h->rb.clockid = PICK(&m->rng, ((const int32_t[]){ CLOCK_REALTIME,
+					     CLOCK_MONOTONIC, CLOCK_BOOTTIME, CLOCK_TAI,
+					     CLOCK_PROCESS_CPUTIME_ID, -1, 100 }));
+			h->rb.remaining = PICK(&m->rng, ((const int64_t[]){ 0, 1000000, -1,
 						2000000 }));
-			h->rb_type = below(&m->rng, 3);
-			h->rb_rmtp = h->rb_type ? h->sp - 64 : 0;
-			note(m, h->rb_clockid < 0 || h->rb_clockid > 11 || h->rb_clockid == 3 ||
-			     h->rb_clockid == 2 || h->rb_remaining < 0 || h->rb_type > 1 ?
-			     FZ_REFUSE : FZ_MAY, true,
-			     "CPU nanosleep restart block clock %d remaining %lld type %u",
-			     h->rb_clockid, (long long)h->rb_remaining, h->rb_type);
+			h->rb.arg = below(&m->rng, 3);
+			h->rb.addr = h->rb.arg ? h->sp - 64 : 0;
+			if (chance(&m->rng, 10))
+				h->rb.addr = h->rb.arg ? 0 : h->sp - 64;
+			if (chance(&m->rng, 10))
+				h->rb.bitset = 1;
+			note(m, (h->rb.clockid == CLOCK_REALTIME ||
+				 h->rb.clockid == CLOCK_MONOTONIC ||
+				 h->rb.clockid == CLOCK_BOOTTIME ||
+				 h->rb.clockid == CLOCK_TAI) &&
+			     h->rb.remaining >= 0 && h->rb.arg <= 1 && !h->rb.bitset &&
+			     (h->rb.arg ? rb_addr_ok(m, h->rb.addr, 1) : !h->rb.addr) ?
+			     FZ_MAY : FZ_REFUSE, true,
+			     "CPU nanosleep restart block clock %d remaining %lld type %u addr %#llx bitset %#x",
+			     h->rb.clockid, (long long)h->rb.remaining, h->rb.arg,
+			     (unsigned long long)h->rb.addr, h->rb.bitset);
 			return;
 		}
 #endif
