@@ -290,25 +290,45 @@ static int ckpt_scan_task_fds(struct ckpt_ctx *ctx, struct task_struct *t)
 	return 0;
 }
 
-static void ckpt_scan_task_maps(struct ckpt_ctx *ctx, struct task_struct *t)
+/*
+ * Count the vmas and executables of @t that hold files of the tree. Shared
+ * anonymous memory is counted too, so that memory a task outside the tree
+ * maps as well shows as a leak.
+ */
+static int ckpt_scan_task_maps(struct ckpt_ctx *ctx, struct task_struct *t)
 {
 	struct mm_struct *mm = get_task_mm(t);
 	struct vm_area_struct *vma;
 	struct ckpt_tfile *tf;
 	struct file *exe;
+	int ret = 0;
 
 	if (!mm)
-		return;
+		return 0;
 	mmap_read_lock(mm);
 	{
 		VMA_ITERATOR(vmi, mm, 0);
 
 		for_each_vma(vmi, vma) {
-			if (vma->vm_file) {
-				tf = ckpt_tfile_find(ctx, vma->vm_file);
-				if (tf)
-					tf->maprefs++;
+			if (!vma->vm_file)
+				continue;
+			tf = ckpt_tfile_find(ctx, vma->vm_file);
+			if (tf) {
+				tf->maprefs++;
+				continue;
 			}
+			if (!vma_is_anon_shmem(vma))
+				continue;
+			tf = kzalloc(sizeof(*tf), GFP_KERNEL);
+			if (!tf) {
+				ret = -ENOMEM;
+				break;
+			}
+			tf->file = get_file(vma->vm_file);
+			tf->maprefs = 1;
+			hash_add(ctx->tfiles->hash, &tf->node,
+				 (unsigned long)tf->file);
+			ctx->tfiles->nr++;
 		}
 	}
 	mmap_read_unlock(mm);
@@ -320,6 +340,7 @@ static void ckpt_scan_task_maps(struct ckpt_ctx *ctx, struct task_struct *t)
 		fput(exe);
 	}
 	mmput(mm);
+	return ret;
 }
 
 static bool ckpt_leak_checks(struct ckpt_ctx *ctx)
@@ -355,9 +376,15 @@ int ckpt_scan_files(struct ckpt_ctx *ctx)
 		if (ret)
 			return ret;
 	}
-	for (i = 0; i < ctx->nr_tasks; i++)
-		if (ctx->tasks[i].leader && !ctx->tasks[i].zombie)
-			ckpt_scan_task_maps(ctx, ctx->tasks[i].t);
+	for (i = 0; i < ctx->nr_tasks; i++) {
+		struct ckpt_task_ent *e = &ctx->tasks[i];
+
+		if (!e->leader || e->zombie)
+			continue;
+		ret = ckpt_scan_task_maps(ctx, e->t);
+		if (ret)
+			return ret;
+	}
 	/* + 1: the reference the scan holds */
 	hash_for_each(ctx->tfiles->hash, bkt, tf, node)
 		tf->outside = file_count(tf->file) > tf->fdrefs + tf->maprefs + 1;

@@ -271,6 +271,19 @@ static int checkpoint_vma(struct ckpt_ctx *ctx, struct ckpt_vma *v, char *buf)
 	if (v->type == CKPT_VMA_FILE && (v->flags & VM_MAYSHARE) &&
 	    (v->flags & VM_MAYWRITE))
 		h.flags |= CKPT_VMA_F_MAYWRITE;
+	if (v->type == CKPT_VMA_SHARED_ANON) {
+		struct inode *inode = file_inode(v->file);
+		bool first;
+		int ref;
+
+		/* one object however many vmas of the tree map it */
+		ref = ckpt_obj_lookup_add(ctx, inode, CKPT_OBJ_SHM_INODE,
+					  &first);
+		if (ref < 0)
+			return ref;
+		h.shm_objref = ref;
+		h.shm_size = i_size_read(inode);
+	}
 	if (v->type == CKPT_VMA_FILE) {
 		path = ckpt_file_path(ctx, &v->file->f_path, buf,
 				      "a mapped file");
@@ -405,6 +418,45 @@ struct ckpt_vma_restore {
 	u64 vdso_start, vdso_end, vvar_start, vvar_end;
 };
 
+/*
+ * The shared anonymous memory object of a SHARED_ANON vma, referenced:
+ * made at its first vma (the size the image gives, accounted like
+ * MAP_SHARED | MAP_ANONYMOUS), the same one for every other vma of the
+ * tree that maps it.
+ */
+static struct file *ckpt_shm_file(struct ckpt_ctx *ctx,
+				  const struct ckpt_hdr_vma *h)
+{
+	struct file *file = ckpt_obj_find(ctx, h->shm_objref,
+					  CKPT_OBJ_SHM_FILE);
+	int ret;
+
+	if (IS_ERR(file))
+		return file;
+	if (file) {
+		if (i_size_read(file_inode(file)) != h->shm_size) {
+			ckpt_log(ctx, -EINVAL,
+				 "vma %llx: shared memory %u of another size",
+				 h->start, h->shm_objref);
+			return ERR_PTR(-EINVAL);
+		}
+		return get_file(file);
+	}
+	file = shmem_kernel_file_setup("dev/zero", h->shm_size, 0);
+	if (IS_ERR(file)) {
+		ckpt_log(ctx, PTR_ERR(file),
+			 "vma %llx: cannot make shared memory of %llu bytes",
+			 h->start, h->shm_size);
+		return file;
+	}
+	ret = ckpt_obj_insert(ctx, file, h->shm_objref, CKPT_OBJ_SHM_FILE);
+	if (ret) {
+		fput(file);
+		return ERR_PTR(ret);
+	}
+	return file;
+}
+
 static int ckpt_map_vma(struct ckpt_ctx *ctx, const struct ckpt_hdr_vma *h,
 			const char *path)
 {
@@ -419,7 +471,10 @@ static int ckpt_map_vma(struct ckpt_ctx *ctx, const struct ckpt_hdr_vma *h,
 		flags |= MAP_PRIVATE | MAP_ANONYMOUS;
 		break;
 	case CKPT_VMA_SHARED_ANON:
-		flags |= MAP_SHARED | MAP_ANONYMOUS;
+		flags |= MAP_SHARED;
+		file = ckpt_shm_file(ctx, h);
+		if (IS_ERR(file))
+			return PTR_ERR(file);
 		break;
 	case CKPT_VMA_FILE:
 		flags |= (h->flags & CKPT_VMA_F_SHARED) ? MAP_SHARED :
@@ -443,6 +498,19 @@ static int ckpt_map_vma(struct ckpt_ctx *ctx, const struct ckpt_hdr_vma *h,
 	}
 	addr = vm_mmap(file, h->start, len, h->prot, flags,
 		       file ? h->pgoff << PAGE_SHIFT : 0);
+	if (!IS_ERR_VALUE(addr) && h->type == CKPT_VMA_SHARED_ANON) {
+		struct vm_area_struct *vma;
+		bool anon;
+
+		mmap_read_lock(current->mm);
+		vma = vma_lookup(current->mm, addr);
+		anon = vma && vma_is_anon_shmem(vma);
+		mmap_read_unlock(current->mm);
+		if (WARN_ON_ONCE(!anon)) {
+			vm_munmap(addr, len);
+			addr = -EINVAL;
+		}
+	}
 	if (file)
 		fput(file);
 	if (IS_ERR_VALUE(addr) || addr != h->start) {
@@ -479,6 +547,18 @@ static int ckpt_check_vma(struct ckpt_ctx *ctx, const struct ckpt_hdr_vma *h,
 	}
 	if (h->type != CKPT_VMA_FILE && (h->flags & CKPT_VMA_F_MAYWRITE))
 		goto bad;
+	if (h->__reserved)
+		goto bad;
+	if (h->type == CKPT_VMA_SHARED_ANON) {
+		/* the vma lies inside its object */
+		if (!h->shm_objref || !PAGE_ALIGNED(h->shm_size) ||
+		    h->shm_size > MAX_LFS_FILESIZE ||
+		    h->pgoff + ((h->end - h->start) >> PAGE_SHIFT) >
+		    (h->shm_size >> PAGE_SHIFT))
+			goto bad;
+	} else if (h->shm_objref || h->shm_size) {
+		goto bad;
+	}
 	shared = h->flags & CKPT_VMA_F_SHARED;
 	shared_anon = h->type == CKPT_VMA_SHARED_ANON;
 	if (h->type != CKPT_VMA_FILE && shared != shared_anon)

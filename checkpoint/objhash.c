@@ -52,8 +52,22 @@ static void ckpt_rpipe_drop(void *ptr)
 	kfree(rp);
 }
 
+static void ckpt_inode_grab(void *ptr)
+{
+	ihold(ptr);
+}
+
+static void ckpt_inode_drop(void *ptr)
+{
+	iput(ptr);
+}
+
 static const struct ckpt_obj_ops ckpt_obj_ops[CKPT_OBJ_MAX] = {
 	[CKPT_OBJ_FILE] = { .grab = ckpt_file_grab, .drop = ckpt_file_drop },
+	[CKPT_OBJ_SHM_INODE] = { .grab = ckpt_inode_grab,
+				 .drop = ckpt_inode_drop },
+	[CKPT_OBJ_SHM_FILE] = { .grab = ckpt_file_grab,
+				.drop = ckpt_file_drop },
 	[CKPT_OBJ_PIPE] = { .grab = ckpt_noop, .drop = ckpt_noop },
 	/* the hash owns a restored pipe: grab takes nothing */
 	[CKPT_OBJ_RPIPE] = { .grab = ckpt_noop, .drop = ckpt_rpipe_drop },
@@ -190,6 +204,29 @@ void *ckpt_obj_fetch(struct ckpt_ctx *ctx, u32 objref, int type)
 
 	if (!obj || obj->type != type) {
 		ckpt_log(ctx, -EINVAL, "objref %u: no such object", objref);
+		return ERR_PTR(-EINVAL);
+	}
+	return obj->ptr;
+}
+
+/**
+ * ckpt_obj_find() - restart: the object of an objref, if restored yet
+ * @ctx: restart context
+ * @objref: from the image
+ * @type: the CKPT_OBJ_* type the caller expects
+ *
+ * Returns the object (no new reference), NULL if the objref is not used
+ * yet, or ERR_PTR(-EINVAL) if it names an object of another type.
+ */
+void *ckpt_obj_find(struct ckpt_ctx *ctx, u32 objref, int type)
+{
+	struct ckpt_obj *obj = xa_load(&ctx->objhash.by_ref, objref);
+
+	if (!obj)
+		return NULL;
+	if (obj->type != type) {
+		ckpt_log(ctx, -EINVAL, "objref %u: not the object expected",
+			 objref);
 		return ERR_PTR(-EINVAL);
 	}
 	return obj->ptr;

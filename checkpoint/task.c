@@ -351,11 +351,13 @@ static void ckpt_set_cpu_itimer(unsigned int clock, u64 value, u64 interval)
 
 	spin_lock_irq(&current->sighand->siglock);
 	old = it->expires;
-	if (old || value) {
-		if (value)
-			value += TICK_NSEC;
+	/*
+	 * Not the tick setitimer() adds: the saved time left came from an
+	 * armed timer, and adding one at each restart would delay it more
+	 * with every cycle.
+	 */
+	if (old || value)
 		set_process_cpu_timer(current, clock, &value, &old);
-	}
 	it->expires = value;
 	it->incr = interval;
 	spin_unlock_irq(&current->sighand->siglock);

@@ -34,6 +34,8 @@ enum ckpt_obj_type {
 	CKPT_OBJ_FILE = 1,
 	CKPT_OBJ_PIPE,		/* checkpoint: a pipe_inode_info */
 	CKPT_OBJ_RPIPE,		/* restart: struct ckpt_rpipe, both ends */
+	CKPT_OBJ_SHM_INODE,	/* checkpoint: the inode of shared anon memory */
+	CKPT_OBJ_SHM_FILE,	/* restart: the file of shared anon memory */
 	CKPT_OBJ_MAX
 };
 
@@ -245,6 +247,7 @@ int ckpt_obj_lookup_add(struct ckpt_ctx *ctx, void *ptr, int type,
 			bool *first);
 int ckpt_obj_insert(struct ckpt_ctx *ctx, void *ptr, u32 objref, int type);
 void *ckpt_obj_fetch(struct ckpt_ctx *ctx, u32 objref, int type);
+void *ckpt_obj_find(struct ckpt_ctx *ctx, u32 objref, int type);
 
 /* checkpoint.c / restart.c: the drivers */
 long ckpt_do_checkpoint(struct ckpt_ctx *ctx);

@@ -394,6 +394,9 @@ struct ckpt_hdr_vma {
 	__u32 prot;		/* PROT_READ | PROT_WRITE | PROT_EXEC */
 	__u32 flags;		/* CKPT_VMA_F_* */
 	__u32 path_len;		/* FILE: bytes of path, including NUL */
+	__u32 shm_objref;	/* SHARED_ANON: its memory object, > 0 */
+	__u32 __reserved;
+	__u64 shm_size;		/* SHARED_ANON: that object's size in bytes */
 	/* followed by the path, NUL terminated, padded to 8 */
 };
 

@@ -17,6 +17,7 @@
 #include <stdlib.h>
 #include <string.h>
 #include <unistd.h>
+#include <sys/mman.h>
 #include <sys/prctl.h>
 #include <sys/stat.h>
 #include <sys/syscall.h>
@@ -285,6 +286,160 @@ TEST_F_TIMEOUT(share, sharing_with_a_sibling_refused, 120)
 		TH_LOG("root status %#x", status);
 	lite_slurp(REPORT, rep, sizeof(rep));
 	EXPECT_NE(NULL, strstr(rep, "root done\n"));
+}
+
+/* ---- shared anonymous memory ----------------------------------------- */
+
+#define SHM_PAGES	8
+
+/*
+ * The root maps SHM_PAGES pages MAP_SHARED | MAP_ANONYMOUS, fills them and
+ * forks K, then unmaps its first two pages (its vma now starts at page 2
+ * of the object). K polls the last page for a value the root writes after
+ * the restart, and then writes its own into page 3 for the root to see.
+ */
+static void shm_root(void)
+{
+	volatile unsigned int *m;
+	long pg = sysconf(_SC_PAGESIZE);
+	int st, i, ok;
+	pid_t k;
+
+	lite_cg_enter(CG);
+	signal(SIGUSR1, on_usr1);
+	m = mmap(NULL, SHM_PAGES * pg, PROT_READ | PROT_WRITE,
+		 MAP_SHARED | MAP_ANONYMOUS, -1, 0);
+	if (m == MAP_FAILED)
+		_exit(91);
+	for (i = 0; i < SHM_PAGES; i++)
+		m[i * pg / 4] = 1000 + i;
+	k = fork();
+	if (!k) {
+		volatile unsigned int *last = m + (SHM_PAGES - 1) * pg / 4;
+
+		lite_say(REPORT, "K %d\n", getpid());
+		for (i = 0; i < 3000 && *last != 42; i++)
+			usleep(10000);
+		m[3 * pg / 4] = 4242;
+		lite_say(REPORT, "K saw %u, page 0 %u\n", *last, m[0]);
+		_exit(*last == 42 ? 0 : 1);
+	}
+	if (munmap((void *)m, 2 * pg))
+		_exit(92);
+	m += 2 * pg / 4;	/* page 2 of the object */
+	lite_say(REPORT, "P %d\n", getpid());
+	wait_usr1();
+	m[(SHM_PAGES - 3) * pg / 4] = 42;	/* the last page */
+	if (waitpid(k, &st, 0) != k)
+		_exit(93);
+	ok = WIFEXITED(st) && !WEXITSTATUS(st) && m[1 * pg / 4] == 4242 &&
+	     m[0] == 1002;
+	lite_say(REPORT, "P sees %u %u\n", m[pg / 4], m[0]);
+	_exit(ok ? 0 : 3);
+}
+
+TEST_F_TIMEOUT(share, shared_anon_memory_shared_again, 180)
+{
+	char rep[1024] = "";
+	pid_t root, k, got;
+	int img, status;
+	long ret;
+
+	root = fork();
+	ASSERT_LE(0, root);
+	if (!root)
+		shm_root();
+	k = lite_line_pid(REPORT, "K ", 30);
+	ASSERT_LT(0, k);
+	ASSERT_EQ(root, lite_line_pid(REPORT, "P ", 30));
+	usleep(200000);
+	ASSERT_EQ(0, lite_cg_write(CG, "cgroup.freeze", "1"));
+	ASSERT_TRUE(lite_cg_frozen(CG, 1, 30));
+	img = open(IMG, O_WRONLY | O_CREAT | O_TRUNC, 0600);
+	ASSERT_LE(0, img);
+	ret = syscall(__NR_checkpoint, root, img, CHECKPOINT_SUBTREE, 2);
+	close(img);
+	ASSERT_LT(0, ret) TH_LOG("checkpoint: %s", strerror(errno));
+	ASSERT_EQ(0, lite_cg_write(CG, "cgroup.kill", "1"));
+	lite_cg_write(CG, "cgroup.freeze", "0");
+	EXPECT_NE(-1, lite_status(root, 30));
+	lite_reap_all();
+
+	img = open(IMG, O_RDONLY);
+	got = syscall(__NR_restart, 0, img, 0, 2);
+	close(img);
+	ASSERT_EQ(root, got) TH_LOG("restart: %s", strerror(errno));
+	EXPECT_EQ(0, kill(root, SIGUSR1));
+	status = lite_status(root, 60);
+	lite_slurp(REPORT, rep, sizeof(rep));
+	TH_LOG("tree reported:\n%s", rep);
+	EXPECT_TRUE(WIFEXITED(status) && WEXITSTATUS(status) == 0)
+		TH_LOG("root status %#x", status);
+	EXPECT_NE(NULL, strstr(rep, "K saw 42, page 0 1000\n"));
+	EXPECT_NE(NULL, strstr(rep, "P sees 4242 1002\n"));
+}
+
+/*
+ * A container whose init maps shared anonymous memory that the test (a
+ * task outside it) maps too: a leak, EBUSY with a log line, and the
+ * container is left as it was.
+ */
+static volatile unsigned int *leak_mem;
+
+static int leak_init(void *arg)
+{
+	int fd = open("/dev/null", O_RDWR);
+
+	/* nothing else leads outside: only the memory */
+	dup2(fd, 0);
+	dup2(fd, 1);
+	dup2(fd, 2);
+	syscall(__NR_close_range, 3, ~0U, 0);
+	lite_cg_enter(CG);
+	leak_mem[1] = 1;
+	while (leak_mem[0] != 7)
+		usleep(10000);
+	leak_mem[1] = 2;
+	return 0;
+}
+
+TEST_F_TIMEOUT(share, shared_anon_memory_leak_refused, 120)
+{
+	char log[1024] = "";
+	int img, logfd, status, i;
+	char *stack = malloc(STACK);
+	pid_t init;
+	long ret;
+
+	ASSERT_NE(NULL, stack);
+	leak_mem = mmap(NULL, 4096, PROT_READ | PROT_WRITE,
+			MAP_SHARED | MAP_ANONYMOUS, -1, 0);
+	ASSERT_NE(MAP_FAILED, leak_mem);
+	init = clone(leak_init, stack + STACK, CLONE_NEWPID | SIGCHLD, NULL);
+	ASSERT_LT(0, init);
+	for (i = 0; i < 1500 && leak_mem[1] != 1; i++)
+		usleep(20000);
+	ASSERT_EQ(1, leak_mem[1]);
+	ASSERT_EQ(0, lite_cg_write(CG, "cgroup.freeze", "1"));
+	ASSERT_TRUE(lite_cg_frozen(CG, 1, 30));
+	img = open(IMG, O_WRONLY | O_CREAT | O_TRUNC, 0600);
+	logfd = open(LOG, O_WRONLY | O_CREAT | O_TRUNC, 0600);
+	ret = syscall(__NR_checkpoint, init, img, 0, logfd);
+	EXPECT_EQ(-1, ret);
+	EXPECT_EQ(EBUSY, errno);
+	close(img);
+	close(logfd);
+	lite_slurp(LOG, log, sizeof(log));
+	EXPECT_NE(NULL, strstr(log, "leak")) TH_LOG("log: %s", log);
+	EXPECT_NE(NULL, strstr(log, "dev/zero")) TH_LOG("log: %s", log);
+	/* untouched: thawed, it still shares the memory with the test */
+	ASSERT_EQ(0, lite_cg_write(CG, "cgroup.freeze", "0"));
+	leak_mem[0] = 7;
+	status = lite_status(init, 30);
+	EXPECT_TRUE(WIFEXITED(status) && WEXITSTATUS(status) == 0);
+	EXPECT_EQ(2, leak_mem[1]);
+	munmap((void *)leak_mem, 4096);
+	free(stack);
 }
 
 TEST_HARNESS_MAIN
