@@ -986,7 +986,6 @@ static const struct field structural[] = {
 	F(VMA, ckpt_hdr_vma, prot, 0),
 	F(VMA, ckpt_hdr_vma, flags, 0),
 	F(VMA, ckpt_hdr_vma, path_len, 0),
-	F(VMA, ckpt_hdr_vma, shm_objref, 0),
 	F(VMA, ckpt_hdr_vma, __reserved, 0),
 	F(VMA, ckpt_hdr_vma, shm_size, 1),
 	F(PAGES, ckpt_hdr_pages, nr_pages, 0),
