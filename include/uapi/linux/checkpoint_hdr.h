@@ -146,9 +146,9 @@ struct ckpt_hdr_task {
 
 #define CKPT_TASK_NO_NEW_PRIVS	0x1	/* prctl(PR_SET_NO_NEW_PRIVS) */
 #define CKPT_TASK_ZOMBIE	0x2	/* exited, not reaped yet */
-#define CKPT_TASK_SHARE_FILES	0x4	/* the parent's fd table: no FILE,
-					 * PIPE or FDTABLE records */
-#define CKPT_TASK_SHARE_FS	0x8	/* the parent's fs_struct: no FS */
+/* sharing the parent's fd table (no FILE, PIPE, FDTABLE) or fs (no FS) */
+#define CKPT_TASK_SHARE_FILES	0x4
+#define CKPT_TASK_SHARE_FS	0x8
 #define CKPT_TASK_FLAGS_MASK	0xf
 
 struct ckpt_hdr_creds {
