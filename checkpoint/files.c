@@ -539,13 +539,13 @@ static int ckpt_classify_socket(struct ckpt_ctx *ctx, struct ckpt_fd_ent *e,
 
 /**
  * ckpt_classify_file() - decide how a file is saved
- * @ctx: checkpoint context
- * @fds: all fds of the task, for "other end" checks
- * @nr: their number
+ * @ctx: checkpoint context, with the tree's files scanned (for "is the
+ *	 other end inside?" checks)
  * @e: the fd to classify
  * @type: set to the CKPT_FILE_* type
  *
- * Returns 0 or -EOPNOTSUPP with a log line naming the file.
+ * Return: 0, -EBUSY for a leak, or -EOPNOTSUPP with a log line naming the
+ * file.
  */
 static int ckpt_classify_file(struct ckpt_ctx *ctx, struct ckpt_fd_ent *e,
 			      u32 *type)
@@ -1068,7 +1068,7 @@ static struct file *ckpt_open_fifo(struct ckpt_ctx *ctx,
 /**
  * restore_file() - read a FILE record and open the file it describes
  * @ctx: restart context
- * @h: the record's header, already read
+ * @hdr: the record's header, already read
  *
  * The opened file goes into the object hash under the record's objref.
  */
