@@ -389,7 +389,13 @@ static int checkpoint_one(struct ckpt_ctx *ctx, struct ckpt_task_ent *e)
  * @ctx: checkpoint context, with the image file and the root task
  *
  * Nothing of the tasks is modified; a failure only leaves a partial image
- * behind in the output file. Returns 0 or a negative errno.
+ * behind in the output file.
+ *
+ * Return: 0, or a negative errno: -EBUSY for a task that is not frozen or
+ * a resource shared with a task outside the tree, -EOPNOTSUPP for state
+ * that cannot be saved yet (both with a log line), -EPERM or -ESRCH for
+ * a task the caller may not checkpoint, -ENOMEM, or another error of
+ * saving a task's state or of writing the image.
  */
 long ckpt_do_checkpoint(struct ckpt_ctx *ctx)
 {

@@ -29,6 +29,8 @@
  * checkpoint_creds() - write the CREDS record of @t
  * @ctx: checkpoint context
  * @t: the task
+ *
+ * Return: 0, -ENOMEM, or an error of writing the image.
  */
 int checkpoint_creds(struct ckpt_ctx *ctx, struct task_struct *t)
 {
@@ -181,8 +183,10 @@ static int ckpt_gid_cmp(const void *a, const void *b)
  * restore_creds() - read the CREDS record and prepare the new credentials
  * @ctx: restart context
  *
- * Returns 0 with ctx->rs->cred prepared (committed later), -EINVAL for a
- * malformed record, -EPERM for credentials the restarter could not get.
+ * Return: 0 with ctx->rs->cred prepared (committed later), -EINVAL for a
+ * malformed record or an id not mapped in the restarter's user namespace,
+ * -EPERM for credentials the restarter could not get (both with a log
+ * line), -ENOMEM, or an error of reading the image.
  */
 int restore_creds(struct ckpt_ctx *ctx)
 {

@@ -59,7 +59,7 @@ struct ckpt_fd_ent {
  * memfds and other files on the kernel's internal mounts, disconnected
  * dentries - cannot be reopened by path and are refused.
  *
- * Returns the path inside @buf, or ERR_PTR(-EOPNOTSUPP) with a log line.
+ * Return: the path inside @buf, or ERR_PTR(-EOPNOTSUPP) with a log line.
  */
 char *ckpt_file_path(struct ckpt_ctx *ctx, const struct path *path,
 		     char *buf, const char *what)
@@ -85,6 +85,10 @@ char *ckpt_file_path(struct ckpt_ctx *ctx, const struct path *path,
  * checkpoint_fs() - write the FS record of @t: umask, cwd and root
  * @ctx: checkpoint context
  * @t: the task
+ *
+ * Return: 0, -ESRCH if @t has no fs_struct any more, -EOPNOTSUPP for a
+ * cwd or root that cannot be reopened by path, -ENOMEM, or an error of
+ * writing the image.
  */
 int checkpoint_fs(struct ckpt_ctx *ctx, struct task_struct *t)
 {
@@ -137,6 +141,11 @@ int checkpoint_fs(struct ckpt_ctx *ctx, struct task_struct *t)
  * task's root and cwd alike) and looked up from the restarter's root;
  * changing root needs CAP_SYS_CHROOT like chroot(), the cwd needs search
  * permission like chdir().
+ *
+ * Return: 0 with root and cwd held in ctx->rs, -EINVAL for a malformed
+ * record, -EPERM for a change of root without CAP_SYS_CHROOT, the errno
+ * of looking up root or cwd or of the cwd's permission check (-ENOENT,
+ * -EACCES, ...), or an error of reading the image.
  */
 int restore_fs(struct ckpt_ctx *ctx)
 {
@@ -354,7 +363,11 @@ static bool ckpt_leak_checks(struct ckpt_ctx *ctx)
  *
  * Pipes and sockets are classified against it ("is the other end in the
  * tree?"), and without CHECKPOINT_SUBTREE a file that a task outside the
- * tree also holds is a leak: -EBUSY with a log line naming it.
+ * tree also holds is a leak (a self checkpoint does not check this).
+ *
+ * Return: 0, -EBUSY for a leak (with a log line naming the file),
+ * -EOPNOTSUPP (with a log line) for more than CKPT_MAX_FDS open files, or
+ * -ENOMEM.
  */
 int ckpt_scan_files(struct ckpt_ctx *ctx)
 {
@@ -765,6 +778,11 @@ static int ckpt_collect_fds(struct ckpt_ctx *ctx, struct task_struct *t,
  * checkpoint_files() - write a FILE record per open file, then the FDTABLE
  * @ctx: checkpoint context
  * @t: the task
+ *
+ * Return: 0, -EBUSY for a terminal, pipe or socket that leads outside the
+ * tree (a leak), -EOPNOTSUPP for a file that cannot be saved yet (both
+ * with a log line), -ENOSPC when the object hash is full, -ENOMEM, or an
+ * error of reading a pipe's buffers or of writing the image.
  */
 int checkpoint_files(struct ckpt_ctx *ctx, struct task_struct *t)
 {
@@ -873,6 +891,11 @@ static struct file *ckpt_reopen(struct ckpt_ctx *ctx,
  *
  * The capacity goes through F_SETPIPE_SZ, so its limits apply to the
  * restarter; the data is written into the new pipe.
+ *
+ * Return: 0 with the pipe in the object hash, -EINVAL for a malformed
+ * record or a bad or reused objref, the errno of F_SETPIPE_SZ (-EPERM
+ * above the restarter's pipe limits, ...), -ENOMEM, or another error of
+ * creating or filling the pipe or of reading the image.
  */
 int restore_pipe(struct ckpt_ctx *ctx, const struct ckpt_hdr *hdr)
 {
@@ -1071,6 +1094,12 @@ static struct file *ckpt_open_fifo(struct ckpt_ctx *ctx,
  * @hdr: the record's header, already read
  *
  * The opened file goes into the object hash under the record's objref.
+ *
+ * Return: 0, -EINVAL for a malformed record, a bad objref or a file that
+ * is not what it was (another type or device, or an offset it cannot
+ * seek to), -EBUSY for a named FIFO that is in use, the errno of opening
+ * the file or of refilling a FIFO (-ENOENT, -EACCES, ...), -ENOMEM, or an
+ * error of reading the image.
  */
 int restore_file(struct ckpt_ctx *ctx, const struct ckpt_hdr *hdr)
 {
@@ -1175,6 +1204,10 @@ out:
  *
  * fd numbers must increase, stay below the image's RLIMIT_NOFILE, and
  * name FILE records read before.
+ *
+ * Return: 0 with the fds staged in ctx->rs, -EINVAL for a malformed
+ * record, a bad entry or an objref that names no FILE record, -ENOMEM, or
+ * an error of reading the image.
  */
 int restore_fdtable(struct ckpt_ctx *ctx, const struct ckpt_hdr *hdr)
 {
@@ -1235,6 +1268,10 @@ out:
  *
  * Runs after unshare_files(), so no other task sees the changes. Every fd
  * the image does not have is closed.
+ *
+ * Return: 0, or the negative errno of replace_fd() (-ENOMEM when the fd
+ * table cannot grow, ...); the fds before the failing one are then
+ * already replaced.
  */
 int restore_files_commit(struct ckpt_ctx *ctx, struct ckpt_rstate *rs)
 {

@@ -189,7 +189,8 @@ static int ckpt_write_iter(struct ckpt_ctx *ctx, struct iov_iter *iter)
  * @buf: kernel buffer
  * @len: bytes to write
  *
- * Returns 0 or a negative errno of the image file.
+ * Return: 0, or a negative errno: -EINTR on a fatal signal, -EIO if the
+ * image file takes no more bytes, or an error of writing to it.
  */
 int ckpt_write(struct ckpt_ctx *ctx, const void *buf, size_t len)
 {
@@ -215,7 +216,10 @@ static const u8 ckpt_zeroes[8];
  * @dlen: bytes of @data
  *
  * Fills in @h's type and length (padded to 8) and writes struct, data and
- * padding. Returns 0 or a negative errno.
+ * padding.
+ *
+ * Return: 0, -EINVAL (with a warning) for a type or size the record table
+ * does not allow, or an error of ckpt_write().
  */
 int ckpt_write_obj_data(struct ckpt_ctx *ctx, struct ckpt_hdr *h, u32 type,
 			size_t size, const void *data, size_t dlen)
@@ -243,6 +247,8 @@ int ckpt_write_obj_data(struct ckpt_ctx *ctx, struct ckpt_hdr *h, u32 type,
  * @h: the record's struct, starting with its struct ckpt_hdr
  * @type: CKPT_HDR_* type
  * @size: size of the struct
+ *
+ * Return: 0, or a negative errno as for ckpt_write_obj_data().
  */
 int ckpt_write_obj(struct ckpt_ctx *ctx, struct ckpt_hdr *h, u32 type,
 		   size_t size)
@@ -258,6 +264,9 @@ int ckpt_write_obj(struct ckpt_ctx *ctx, struct ckpt_hdr *h, u32 type,
  *
  * The checksum reads each page once; the write goes from the page itself
  * (the context's bio_vec array), with no bounce copy and no allocation.
+ *
+ * Return: 0, -EINVAL (with a warning) if @nr is above CKPT_PAGES_MAX, or
+ * an error of writing the image as for ckpt_write().
  */
 int ckpt_write_pages(struct ckpt_ctx *ctx, struct page **pages,
 		     unsigned int nr)
@@ -282,6 +291,8 @@ int ckpt_write_pages(struct ckpt_ctx *ctx, struct page **pages,
 /**
  * ckpt_write_trailer() - end the image with its checksum
  * @ctx: checkpoint context
+ *
+ * Return: 0, or a negative errno of writing the image.
  */
 int ckpt_write_trailer(struct ckpt_ctx *ctx)
 {
@@ -320,7 +331,10 @@ static int ckpt_read_iter(struct ckpt_ctx *ctx, struct iov_iter *iter)
  * ckpt_read() - read bytes of the image and add them to the checksum
  * @ctx: restart context
  * @buf: kernel buffer
- * @len: bytes to read; a short image is -EINVAL
+ * @len: bytes to read
+ *
+ * Return: 0, -EINVAL (with a log line) if the image ends before @len
+ * bytes, -EINTR on a fatal signal, or an error of reading the image file.
  */
 int ckpt_read(struct ckpt_ctx *ctx, void *buf, size_t len)
 {
@@ -343,7 +357,10 @@ int ckpt_read(struct ckpt_ctx *ctx, void *buf, size_t len)
  * @h: filled with the header
  *
  * The type must be known and the length within the type's bounds, a
- * multiple of 8. Returns 0 or -EINVAL (with a log line).
+ * multiple of 8.
+ *
+ * Return: 0, -EINVAL (with a log line) for an unknown type, a bad length
+ * or a truncated image, or another error of ckpt_read().
  */
 int ckpt_read_hdr(struct ckpt_ctx *ctx, struct ckpt_hdr *h)
 {
@@ -376,6 +393,9 @@ int ckpt_read_hdr(struct ckpt_ctx *ctx, struct ckpt_hdr *h)
  * @h: the header already read
  * @buf: the record's struct (starting with a struct ckpt_hdr)
  * @size: size of the struct; the record must be exactly this long
+ *
+ * Return: 0, -EINVAL (with a log line) if the record is not @size bytes
+ * long or the image is truncated, or another error of ckpt_read().
  */
 int ckpt_read_payload(struct ckpt_ctx *ctx, const struct ckpt_hdr *h,
 		      void *buf, size_t size)
@@ -395,6 +415,10 @@ int ckpt_read_payload(struct ckpt_ctx *ctx, const struct ckpt_hdr *h,
  * @type: the CKPT_HDR_* type the image must hold next
  * @buf: the record's struct
  * @size: its size
+ *
+ * Return: 0, -EINVAL (with a log line) if the image is truncated or its
+ * next record is not a record of type @type, @size bytes long, or another
+ * error of reading the image.
  */
 int ckpt_read_obj(struct ckpt_ctx *ctx, u32 type, void *buf, size_t size)
 {
@@ -418,8 +442,10 @@ int ckpt_read_obj(struct ckpt_ctx *ctx, u32 type, void *buf, size_t size)
  * @h: the header already read; its length was bounded by ckpt_read_hdr()
  * @size: size of the record's fixed struct (at most @h->len)
  *
- * Returns a kvmalloc'ed buffer of @h->len bytes holding the whole record,
- * or an ERR_PTR. Free with kvfree().
+ * Return: a kvmalloc'ed buffer of @h->len bytes holding the whole record,
+ * to free with kvfree(); or ERR_PTR(-EINVAL) if @h->len is below @size
+ * or the image is truncated, ERR_PTR(-ENOMEM), or another error of
+ * ckpt_read().
  */
 void *ckpt_read_payload_var(struct ckpt_ctx *ctx, const struct ckpt_hdr *h,
 			    size_t size)
@@ -446,6 +472,10 @@ void *ckpt_read_payload_var(struct ckpt_ctx *ctx, const struct ckpt_hdr *h,
  * @ctx: restart context
  * @type: the CKPT_HDR_* type the image must hold next
  * @size: size of the record's fixed struct
+ *
+ * Return: the whole record in a kvmalloc'ed buffer, to free with
+ * kvfree(); or an ERR_PTR: -EINVAL (with a log line) if the next record
+ * is not a @type record, else as for ckpt_read_payload_var().
  */
 void *ckpt_read_obj_var(struct ckpt_ctx *ctx, u32 type, size_t size)
 {
@@ -470,7 +500,7 @@ void *ckpt_read_obj_var(struct ckpt_ctx *ctx, u32 type, size_t size)
  * @off: offset of the string
  * @len: its length including the NUL, as the record claims
  *
- * Returns the string, or NULL if it does not fit in the record, is empty,
+ * Return: the string, or NULL if it does not fit in the record, is empty,
  * longer than CKPT_PATH_MAX, or not terminated exactly at @len - 1.
  */
 const char *ckpt_check_string(const void *rec, size_t rec_len, size_t off,
@@ -491,6 +521,10 @@ const char *ckpt_check_string(const void *rec, size_t rec_len, size_t off,
  * @ctx: restart context
  * @pages: destination pages
  * @nr: number of pages
+ *
+ * Return: 0, -EINVAL if @nr is above CKPT_PAGES_MAX (with a warning) or
+ * the image is truncated (with a log line), -EINTR on a fatal signal, or
+ * an error of reading the image file.
  */
 int ckpt_read_pages(struct ckpt_ctx *ctx, struct page **pages,
 		    unsigned int nr)
@@ -524,6 +558,9 @@ int ckpt_read_pages(struct ckpt_ctx *ctx, struct page **pages,
  *
  * The checksum covers every byte before the trailer record: ckpt_read_hdr()
  * took the digest just before hashing the trailer's own header.
+ *
+ * Return: 0, -EINVAL (with a log line) for a malformed trailer, a bad
+ * magic or a checksum mismatch, or another error of reading the image.
  */
 int ckpt_read_trailer(struct ckpt_ctx *ctx, const struct ckpt_hdr *h)
 {

@@ -299,6 +299,11 @@ static int checkpoint_vma(struct ckpt_ctx *ctx, struct ckpt_vma *v, char *buf)
  * checkpoint_mm() - write the MM record, then each VMA with its pages
  * @ctx: checkpoint context
  * @t: the task
+ *
+ * Return: 0, -EOPNOTSUPP (with a log line) for a vma, mapped file or
+ * executable that cannot be saved yet, -EINVAL if @t has no mm, -ENOSPC
+ * when the object hash is full, -ENOMEM, or an error of writing the
+ * image.
  */
 int checkpoint_mm(struct ckpt_ctx *ctx, struct task_struct *t)
 {
@@ -743,6 +748,11 @@ out:
  * Reads the MM record, every VMA record and its pages into a new mm,
  * which the restarter uses as its own only while it fills it. On success
  * ctx->rs->new_mm holds the built mm; restore_mm_commit() installs it.
+ *
+ * Return: 0, -EINVAL for a malformed MM, VMA or PAGES record or a vDSO
+ * that differs from this kernel's, the errno of opening the executable or
+ * a mapped file, of mapping a vma or of populating its pages (-ENOENT,
+ * -EACCES, ...), -ENOMEM, or an error of reading the image.
  */
 int restore_mm(struct ckpt_ctx *ctx)
 {

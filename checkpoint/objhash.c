@@ -118,7 +118,8 @@ void ckpt_objhash_free(struct ckpt_objhash *oh)
  * @first: set to true when the object was not in the hash yet (the caller
  *         then writes its record)
  *
- * Returns the object's objref (> 0) or a negative errno.
+ * Return: the object's objref (> 0), -ENOSPC when the hash already holds
+ * CKPT_MAX_OBJS objects, or -ENOMEM.
  */
 int ckpt_obj_lookup_add(struct ckpt_ctx *ctx, void *ptr, int type,
 			bool *first)
@@ -154,8 +155,10 @@ int ckpt_obj_lookup_add(struct ckpt_ctx *ctx, void *ptr, int type,
  * @objref: its objref from the image
  * @type: its CKPT_OBJ_* type
  *
- * The hash takes its own reference. Returns 0, -EINVAL for an objref that
- * is zero, too large or already used, or -ENOMEM.
+ * The hash takes its own reference.
+ *
+ * Return: 0, -EINVAL (with a log line) for an objref that is zero, too
+ * large or already used, or when the hash is full, or -ENOMEM.
  */
 int ckpt_obj_insert(struct ckpt_ctx *ctx, void *ptr, u32 objref, int type)
 {
@@ -194,7 +197,7 @@ int ckpt_obj_insert(struct ckpt_ctx *ctx, void *ptr, u32 objref, int type)
  * @objref: from the image
  * @type: the CKPT_OBJ_* type the caller expects
  *
- * Returns the object (no new reference; may be NULL for an inherited fd
+ * Return: the object (no new reference; may be NULL for an inherited fd
  * with no file), or ERR_PTR(-EINVAL) if there is no such objref of that
  * type.
  */
@@ -215,7 +218,7 @@ void *ckpt_obj_fetch(struct ckpt_ctx *ctx, u32 objref, int type)
  * @objref: from the image
  * @type: the CKPT_OBJ_* type the caller expects
  *
- * Returns the object (no new reference), NULL if the objref is not used
+ * Return: the object (no new reference), NULL if the objref is not used
  * yet, or ERR_PTR(-EINVAL) if it names an object of another type.
  */
 void *ckpt_obj_find(struct ckpt_ctx *ctx, u32 objref, int type)

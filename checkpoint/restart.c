@@ -706,13 +706,14 @@ static long ckpt_restart_tree(struct ckpt_ctx *ctx)
  * ckpt_do_restart() - restore the image
  * @ctx: restart context with the image file
  *
- * RESTART_TASKSELF: returns 0 when the caller now is the restored task
- * (the syscall then returns into the restored program), or a negative
- * errno: before the point of no return the caller is unharmed; after it,
- * SIGKILL is pending and the caller dies before reaching user mode.
- *
- * Coordinator mode: returns the pid of the restored root, or a negative
- * errno with no restored task left.
+ * Return: with RESTART_TASKSELF, 0 when the caller now is the restored
+ * task (the syscall then returns into the restored program), or a
+ * negative errno: before the point of no return the caller is unharmed;
+ * after it, SIGKILL is pending and the caller dies before reaching user
+ * mode. In coordinator mode, the pid of the restored root in the caller's
+ * pid namespace, or a negative errno with no restored task left. Errors
+ * include -EINVAL for a malformed image, -EPERM for state the caller
+ * could not give itself, -EBUSY for a pid in use and -ENOMEM.
  */
 long ckpt_do_restart(struct ckpt_ctx *ctx)
 {

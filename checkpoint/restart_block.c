@@ -111,7 +111,8 @@ static int ckpt_save_poll(const struct restart_block *r,
  * @t: a frozen task (or current) leaving a call with -ERESTART_RESTARTBLOCK
  * @rb: filled in
  *
- * Returns 0, or -EOPNOTSUPP with a log line for a block of another kind.
+ * Return: 0, or -EOPNOTSUPP with a log line for a block of another kind
+ * or one whose clock or flags cannot be saved.
  */
 int ckpt_save_restart_block(struct ckpt_ctx *ctx, struct task_struct *t,
 			    struct ckpt_restart_block *rb)
@@ -149,6 +150,9 @@ static bool ckpt_user_addr_ok(u64 addr, u64 align)
  *
  * Everything that restart_syscall() would act on is checked here; the
  * call itself checks the user memory again when it runs.
+ *
+ * Return: 0, or -EINVAL with a log line for a malformed block, or when a
+ * block is present without @in_rb or missing with it.
  */
 int ckpt_check_restart_block(struct ckpt_ctx *ctx,
 			     const struct ckpt_restart_block *rb, bool in_rb)

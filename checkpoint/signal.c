@@ -14,6 +14,8 @@
  * checkpoint_sighand() - write the SIGHAND record of @t
  * @ctx: checkpoint context
  * @t: the task
+ *
+ * Return: 0, -ENOMEM, or an error of writing the image.
  */
 int checkpoint_sighand(struct ckpt_ctx *ctx, struct task_struct *t)
 {
@@ -45,6 +47,9 @@ int checkpoint_sighand(struct ckpt_ctx *ctx, struct task_struct *t)
  *
  * Handlers and restorers must be user addresses (or SIG_DFL/SIG_IGN),
  * flags the ones sigaction() accepts; SIGKILL and SIGSTOP stay default.
+ *
+ * Return: 0 with the handlers staged in ctx->rs, -EINVAL (with a log
+ * line) for a malformed record, -ENOMEM, or an error of reading the image.
  */
 int restore_sighand(struct ckpt_ctx *ctx)
 {
@@ -128,6 +133,9 @@ static void ckpt_fill_pending(struct ckpt_siginfo *out, unsigned int *n,
  *
  * The blocked mask is the one the task had when checkpoint() was called
  * (self checkpoint blocks SIGPIPE while writing the image).
+ *
+ * Return: 0, -EOPNOTSUPP (with a log line) for more than CKPT_MAX_PENDING
+ * pending signals, -ENOMEM, or an error of writing the image.
  */
 int checkpoint_signal(struct ckpt_ctx *ctx, struct task_struct *t)
 {
@@ -193,6 +201,10 @@ static bool ckpt_altstack_ok(const struct ckpt_hdr_signal *h)
 /**
  * restore_signal() - read and validate the SIGNAL record
  * @ctx: restart context
+ *
+ * Return: 0 with the blocked mask, altstack and pending signals staged
+ * in ctx->rs, -EINVAL (with a log line) for a malformed record, -ENOMEM,
+ * or an error of reading the image.
  */
 int restore_signal(struct ckpt_ctx *ctx)
 {

@@ -182,7 +182,9 @@ static void ckpt_unblock_sigpipe(sigset_t *saved, bool was_pending)
  * ckpt_may_checkpoint() - may the caller checkpoint @t?
  * @t: the task
  *
- * Returns 0, -EPERM, -ESRCH (exiting) or -EINTR.
+ * Return: 0, -EPERM if the caller may not ptrace-attach to the task,
+ * -ESRCH if it is exiting, or -EINTR if a fatal signal interrupts the
+ * wait for its exec_update_lock.
  */
 int ckpt_may_checkpoint(struct task_struct *t)
 {
@@ -202,6 +204,8 @@ int ckpt_may_checkpoint(struct task_struct *t)
 /**
  * ckpt_task_frozen() - is @t frozen by the cgroup freezer (v2 or v1)?
  * @t: the task
+ *
+ * Return: true if @t is frozen, false otherwise.
  */
 bool ckpt_task_frozen(struct task_struct *t)
 {
@@ -218,23 +222,27 @@ bool ckpt_task_frozen(struct task_struct *t)
  * @logfd: -1, or a file descriptor that receives human-readable lines
  *         explaining a refusal
  *
- * Returns the checkpoint id (> 0) on success. A task restored from a self
- * checkpoint resumes returning 0 from this call. On error:
+ * A failed checkpoint leaves every task as it was. Its errors:
  *
- * - %EINVAL: @flags has unknown bits;
+ * - %EINVAL: @flags has unknown bits, or @pid is not the init of a pid
+ *   namespace and %CHECKPOINT_SUBTREE is not set;
  * - %EPERM: kernel.ckpt_unpriv_allowed is 0 and the caller lacks
  *   CAP_CHECKPOINT_RESTORE/CAP_SYS_ADMIN, or the caller may not
  *   ptrace-attach to the tree;
  * - %EBADF: @fd is not open for writing, or @logfd is neither -1 nor open
  *   for writing;
  * - %ESRCH: no task @pid;
- * - %EBUSY: a task of the tree is not frozen by the cgroup freezer;
+ * - %EBUSY: a task of the tree is not frozen by the cgroup freezer, or
+ *   (without %CHECKPOINT_SUBTREE) shares a file or other resource with a
+ *   task outside the tree;
  * - %EOPNOTSUPP: the tree holds a resource that cannot be saved yet (a log
  *   line names it);
  * - %EINTR: a signal interrupted the checkpoint;
- * - errors of writing to @fd (%ENOSPC, %EPIPE, ...).
+ * - %ENOMEM, and errors of writing to @fd (%ENOSPC, %EPIPE, ...).
  *
- * A failed checkpoint leaves every task as it was.
+ * Return: the checkpoint id (> 0), or a negative errno from the list
+ * above. A task restored from a self checkpoint resumes returning 0
+ * from this call.
  */
 SYSCALL_DEFINE4(checkpoint, pid_t, pid, int, fd, unsigned long, flags,
 		int, logfd)
@@ -341,10 +349,16 @@ out_logput:
  *   caller could not give itself;
  * - %EBADF: @fd is not open for reading, or @logfd is bad;
  * - %EOPNOTSUPP: the image needs something not supported yet;
+ * - %EBUSY: without %RESTART_TASKSELF, a pid of the image is in use;
  * - %ENOMEM, %EINTR, and errors of reading @fd or of reopening files.
  *
  * After the point of no return (the commit of the validated state) a
  * failure kills the caller with SIGKILL.
+ *
+ * Return: without %RESTART_TASKSELF, the pid of the restored root process
+ * in the caller's pid namespace; with it, nothing on success (the
+ * restored program resumes instead). On error, a negative errno from the
+ * list above.
  */
 SYSCALL_DEFINE4(restart, pid_t, pid, int, fd, unsigned long, flags,
 		int, logfd)

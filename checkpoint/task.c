@@ -39,6 +39,9 @@ static int ckpt_check_task_state(struct ckpt_ctx *ctx, struct task_struct *t)
  * checkpoint_task() - write the TASK record of @t
  * @ctx: checkpoint context
  * @t: the task
+ *
+ * Return: 0, -EOPNOTSUPP (with a log line) for a task under seccomp,
+ * or an error of writing the image.
  */
 int checkpoint_task(struct ckpt_ctx *ctx, struct task_struct *t)
 {
@@ -86,6 +89,11 @@ static bool ckpt_user_ptr_ok(u64 addr)
 /**
  * restore_task() - read and validate the TASK record
  * @ctx: restart context
+ *
+ * Return: 0 with the record in ctx->rs->task, -EINVAL for a malformed
+ * record, -EPERM if it would drop the restarter's no_new_privs,
+ * -EOPNOTSUPP for an rseq area without CONFIG_RSEQ, or an error of
+ * reading the image.
  */
 int restore_task(struct ckpt_ctx *ctx)
 {
@@ -232,6 +240,8 @@ static void ckpt_save_itimers(struct task_struct *t, struct ckpt_itimer *it)
  * checkpoint_rlimits() - write the RLIMITS record of @t
  * @ctx: checkpoint context
  * @t: the task
+ *
+ * Return: 0, or a negative errno of writing the image.
  */
 int checkpoint_rlimits(struct ckpt_ctx *ctx, struct task_struct *t)
 {
@@ -259,6 +269,12 @@ int checkpoint_rlimits(struct ckpt_ctx *ctx, struct task_struct *t)
  *
  * The rules of setrlimit(): soft <= hard, raising a hard limit needs
  * CAP_SYS_RESOURCE (of the restarter), RLIMIT_NOFILE within nr_open.
+ *
+ * Return: 0 with limits and interval timers staged in ctx->rs, -EINVAL
+ * for a malformed record or a soft limit above its hard one, -EPERM for a
+ * limit setrlimit() would refuse the restarter (both with a log line), the
+ * errno of the security_task_setrlimit() hook, or an error of reading the
+ * image.
  */
 int restore_rlimits(struct ckpt_ctx *ctx)
 {

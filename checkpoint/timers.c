@@ -123,6 +123,11 @@ static int ckpt_save_timer(struct ckpt_ctx *ctx, struct task_struct *t,
  * checkpoint_timers() - write the TIMERS record of @t's process
  * @ctx: checkpoint context
  * @t: the thread group leader
+ *
+ * Return: 0, -EOPNOTSUPP for more than CKPT_MAX_TIMERS timers or a timer
+ * on a clock not supported yet, -EBUSY for a timer that vanished or whose
+ * target thread is gone (each with a log line), -ENOMEM, or an error of
+ * writing the image.
  */
 int checkpoint_timers(struct ckpt_ctx *ctx, struct task_struct *t)
 {
@@ -212,6 +217,10 @@ static bool ckpt_timer_ok(struct ckpt_ctx *ctx,
 /**
  * restore_timers() - read and check the TIMERS record of a process
  * @ctx: restart context
+ *
+ * Return: 0 with the timers staged in ctx->rs, -EINVAL (with a log line)
+ * for a malformed record, -EOPNOTSUPP for timers in a kernel without
+ * CONFIG_POSIX_TIMERS, -ENOMEM, or an error of reading the image.
  */
 int restore_timers(struct ckpt_ctx *ctx)
 {
@@ -265,6 +274,10 @@ out:
  * Done once the process's threads exist (a timer may signal one of them)
  * and after its children were created. The restarter's own timers go,
  * as on execve().
+ *
+ * Return: 0, or the negative errno (with a log line) of recreating a
+ * timer, such as -EINVAL for a notification timer_create() refuses; the
+ * timers before it are then already armed.
  */
 int restore_timers_commit(struct ckpt_ctx *ctx, struct ckpt_rstate *rs)
 {

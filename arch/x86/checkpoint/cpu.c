@@ -123,6 +123,11 @@ static bool ckpt_restartable_in_place(unsigned long nr)
  * ckpt_arch_check_task() - refuse x86 state that cannot be saved yet
  * @ctx: checkpoint context
  * @t: the task
+ *
+ * Return: 0, -EOPNOTSUPP for a 32-bit task, an I/O bitmap, an LDT, fs/gs
+ * selectors, a CPU without XSAVE or a restart block that cannot be saved,
+ * or -EBUSY for a task the v1 freezer stopped inside a system call that
+ * cannot be restarted; each error comes with a log line.
  */
 int ckpt_arch_check_task(struct ckpt_ctx *ctx, struct task_struct *t)
 {
@@ -181,6 +186,9 @@ int ckpt_arch_check_task(struct ckpt_ctx *ctx, struct task_struct *t)
  *
  * For a self checkpoint, rax is recorded as 0: the value the restored
  * program sees returned from checkpoint().
+ *
+ * Return: 0, -EOPNOTSUPP (with a log line) for a restart block that cannot
+ * be saved, or an error of writing the image.
  */
 int checkpoint_cpu(struct ckpt_ctx *ctx, struct task_struct *t)
 {
@@ -236,6 +244,11 @@ int checkpoint_cpu(struct ckpt_ctx *ctx, struct task_struct *t)
 /**
  * restore_cpu() - read and validate the CPU record
  * @ctx: restart context
+ *
+ * Return: 0 with the registers staged in ctx->rs, -EINVAL (with a log
+ * line) for bad segment selectors, addresses, rflags bits, system call
+ * restart state or restart block, -ENOMEM, or an error of reading the
+ * image.
  */
 int restore_cpu(struct ckpt_ctx *ctx)
 {
@@ -295,6 +308,9 @@ int restore_cpu(struct ckpt_ctx *ctx)
  * rax is rewritten on the very last step, by task work, as both paths
  * overwrite it before. A system call the task was frozen in is restarted
  * the way the kernel restarts it when no handler runs.
+ *
+ * Return: 0, or the negative errno of setting the fs or gs base (not
+ * expected: restore_cpu() checked both).
  */
 int restore_cpu_commit(struct ckpt_ctx *ctx, struct ckpt_rstate *rs)
 {
@@ -350,6 +366,10 @@ int restore_cpu_commit(struct ckpt_ctx *ctx, struct ckpt_rstate *rs)
  * checkpoint_fpu() - write the FPU record: the XSAVE buffer, uabi layout
  * @ctx: checkpoint context
  * @t: the task
+ *
+ * Return: 0, -EOPNOTSUPP if this CPU's XSAVE buffer is larger than
+ * CKPT_FPU_MAX, -ENOMEM, an error of xstateregs_get(), or an error of
+ * writing the image.
  */
 int checkpoint_fpu(struct ckpt_ctx *ctx, struct task_struct *t)
 {
@@ -379,6 +399,10 @@ int checkpoint_fpu(struct ckpt_ctx *ctx, struct task_struct *t)
  *
  * A smaller image buffer is zero-extended. The XSAVE header is checked
  * here; restore_fpu_load() has the kernel validate the rest.
+ *
+ * Return: 0 with the buffer in ctx->rs->xstate, -EINVAL (with a log line)
+ * for a bad size or features this CPU does not have, -ENOMEM, or an error
+ * of reading the image.
  */
 int restore_fpu(struct ckpt_ctx *ctx)
 {
@@ -421,6 +445,9 @@ out:
  *
  * The live registers are saved first, so when the kernel's validation
  * rejects the buffer the caller's state is still intact.
+ *
+ * Return: 0, or -EINVAL (with a log line) when the kernel rejects the
+ * state.
  */
 int restore_fpu_load(struct ckpt_ctx *ctx, struct ckpt_rstate *rs)
 {
@@ -455,6 +482,9 @@ static u64 ckpt_vdso_hash(void)
  * @ctx: checkpoint context
  * @mm: the mm, mmap_lock held
  * @h: the MM record being filled
+ *
+ * Return: 0, also for an mm without a vDSO, or -EOPNOTSUPP (with a log
+ * line) for a vDSO other than the 64-bit one.
  */
 int checkpoint_vdso(struct ckpt_ctx *ctx, struct mm_struct *mm,
 		    struct ckpt_hdr_mm *h)
@@ -481,6 +511,10 @@ int checkpoint_vdso(struct ckpt_ctx *ctx, struct mm_struct *mm,
  * glibc caches pointers into the vDSO, so it must come back at the same
  * address and be the same vDSO: an image from a kernel with another vDSO
  * is refused.
+ *
+ * Return: 0, -EINVAL for a vDSO that differs from this kernel's, vdso/vvar
+ * records of the wrong size or an address that is taken, or the errno of
+ * mapping the vDSO; each error comes with a log line.
  */
 int restore_vdso(struct ckpt_ctx *ctx, const struct ckpt_hdr_mm *h,
 		 u64 vvar_start, u64 vdso_end)
@@ -520,6 +554,8 @@ static const char *ckpt_vma_name(struct vm_area_struct *vma)
 /**
  * ckpt_vma_is_vdso() - is @vma the vDSO text?
  * @vma: the vma
+ *
+ * Return: true if @vma is the "[vdso]" mapping.
  */
 bool ckpt_vma_is_vdso(struct vm_area_struct *vma)
 {
@@ -531,6 +567,8 @@ bool ckpt_vma_is_vdso(struct vm_area_struct *vma)
 /**
  * ckpt_vma_is_vvar() - is @vma the vDSO data (vvar)?
  * @vma: the vma
+ *
+ * Return: true if @vma is the "[vvar]" mapping.
  */
 bool ckpt_vma_is_vvar(struct vm_area_struct *vma)
 {
