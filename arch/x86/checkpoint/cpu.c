@@ -47,7 +47,8 @@
  *
  * The syscall return path (restart) and ret_from_fork() (tasks restart
  * creates) both overwrite rax after the restore; task work runs after
- * them and keeps every register.
+ * them, at the start of the signal path on the way out, and keeps every
+ * other register.
  */
 struct ckpt_late {
 	struct callback_head cb;
@@ -74,7 +75,11 @@ void ckpt_set_ax_late(struct ckpt_rstate *rs, u64 ax)
 	rs->late = NULL;
 	l->ax = ax;
 	init_task_work(&l->cb, ckpt_late_fn);
-	if (task_work_add(current, &l->cb, TWA_RESUME))
+	/*
+	 * TWA_SIGNAL: run from get_signal(), so that the signal path sees the
+	 * restored rax and restarts an interrupted call (or not) after it.
+	 */
+	if (task_work_add(current, &l->cb, TWA_SIGNAL))
 		kfree(l);	/* exiting: the task never returns to user */
 }
 
@@ -306,8 +311,9 @@ int restore_cpu(struct ckpt_ctx *ctx)
  * current is on its way back to user mode (from restart(), or from a
  * task created by restart()); its return path loads these registers.
  * rax is rewritten on the very last step, by task work, as both paths
- * overwrite it before. A system call the task was frozen in is restarted
- * the way the kernel restarts it when no handler runs.
+ * overwrite it before. A system call the task was frozen in is left to
+ * the signal path to restart, as the kernel restarts an interrupted call:
+ * a handler that runs first makes it return -EINTR where it would.
  *
  * Return: 0, or the negative errno of setting the fs or gs base (not
  * expected: restore_cpu() checked both).
@@ -335,22 +341,14 @@ int restore_cpu_commit(struct ckpt_ctx *ctx, struct ckpt_rstate *rs)
 	regs->di = h->di;
 	regs->orig_ax = h->orig_ax;
 	regs->ip = h->ip;
-	if ((long)h->orig_ax >= 0) {
-		switch ((long)h->ax) {
-		case -ERESTARTSYS:
-		case -ERESTARTNOINTR:
-		case -ERESTARTNOHAND:
-			regs->ax = h->orig_ax;
-			regs->ip -= 2;
-			break;
-		case -ERESTART_RESTARTBLOCK:
-			/* validated by restore_cpu() */
-			ckpt_load_restart_block(&h->rb);
-			regs->ax = __NR_restart_syscall;
-			regs->ip -= 2;
-			break;
-		}
-	}
+	/*
+	 * A call the task was frozen in is restarted by the kernel's own
+	 * signal path on the way out (rax still holds its -ERESTART* code):
+	 * a signal pending by then decides between restarting it and -EINTR
+	 * exactly as if the task had never been frozen.
+	 */
+	if ((long)h->orig_ax >= 0 && (long)h->ax == -ERESTART_RESTARTBLOCK)
+		ckpt_load_restart_block(&h->rb);	/* validated */
 	ckpt_set_ax_late(rs, regs->ax);
 	regs->cs = __USER_CS;
 	regs->flags = h->flags;
