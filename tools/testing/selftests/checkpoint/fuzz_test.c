@@ -5,7 +5,8 @@
  * Forked children of several shapes (plain; many files and dup'ed fds;
  * signal handlers, an alternate stack and pending signals; shared
  * anonymous, private and shared file mappings, PROT_NONE, many small vmas;
- * changed credentials, limits and interval timers) take a self checkpoint.
+ * changed credentials, limits and interval timers; POSIX timers; a named
+ * FIFO opened three times) take a self checkpoint.
  * The images are split into records with ckpt_image_walk(), mutated by
  * meaning (a count, an address, a selector, a flag, a path, a record
  * removed, swapped, duplicated or taken from another image), given a good
@@ -64,6 +65,14 @@
 
 #include "ckpt_test.h"
 #include "image.h"
+
+/* enumerators, not macros: give the #ifdefs below something to see */
+#define CKPT_HDR_PIPE	CKPT_HDR_PIPE
+#define CKPT_FILE_PIPE	CKPT_FILE_PIPE
+
+#ifndef sigev_notify_thread_id
+#define sigev_notify_thread_id _sigev_un._tid
+#endif
 
 #define FZ_GO_FD	103	/* children: read end of the "go on" pipe */
 #define FZ_EXIT_SETUP	0x53	/* restarter could not set up */
@@ -162,10 +171,11 @@ static void fz_default_signals(void)
 
 /* ---- the shapes: bodies that run in the checkpointed child ------------ */
 
-enum { SH_PLAIN, SH_FILES, SH_SIGNALS, SH_MEMORY, SH_SHMEM, SH_CREDS, FZ_SHAPES };
+enum { SH_PLAIN, SH_FILES, SH_SIGNALS, SH_MEMORY, SH_SHMEM, SH_CREDS,
+       SH_TIMERS, SH_FIFO, FZ_SHAPES };
 
 static const char *const fz_shape_name[FZ_SHAPES] = {
-	"plain", "files", "signals", "memory", "shmem", "creds",
+	"plain", "files", "signals", "memory", "shmem", "creds", "timers", "fifo",
 };
 
 struct fz_body_arg {
@@ -447,6 +457,8 @@ static void fz_setup_shmem(void)
 	CK_ASSERT(fz_mem.ro != MAP_FAILED, "shared anon ro");
 	ck_fill(fz_mem.ro, FZ_PAGE, 23);
 	mprotect(fz_mem.ro, 2 * FZ_PAGE, PROT_READ);
+	/* two vmas of one object: the second at pgoff 7 */
+	mprotect(fz_mem.shanon + 7 * FZ_PAGE, FZ_PAGE, PROT_READ);
 }
 
 static bool fz_check_shmem(void)
@@ -540,6 +552,119 @@ static bool fz_check_creds(void)
 	return ok;
 }
 
+/* POSIX timers: armed far enough not to fire, one disarmed, a gap in ids */
+static const struct {
+	clockid_t clock;
+	int notify, signo;
+	long value, interval;	/* seconds */
+} fz_ptimer[] = {
+	{ CLOCK_MONOTONIC, SIGEV_SIGNAL, SIGUSR1, 3000, 0 },
+	{ CLOCK_REALTIME, SIGEV_NONE, 0, 1000, 10 },
+	{ CLOCK_PROCESS_CPUTIME_ID, SIGEV_SIGNAL | SIGEV_THREAD_ID, 37, 2000, 0 },
+	{ CLOCK_BOOTTIME, SIGEV_SIGNAL, SIGUSR2, 0, 0 },
+	{ CLOCK_TAI, SIGEV_SIGNAL, SIGHUP, 500, 500 },
+	{ CLOCK_MONOTONIC, SIGEV_THREAD, SIGUSR2, 4000, 0 },
+};
+#define FZ_NPTIMERS	(sizeof(fz_ptimer) / sizeof(fz_ptimer[0]))
+static int fz_ptimer_id[FZ_NPTIMERS];
+
+static void fz_setup_timers(void)
+{
+	unsigned int k;
+	int gap;
+
+	for (k = 0; k < FZ_NPTIMERS; k++) {
+		struct sigevent ev = {
+			.sigev_notify = fz_ptimer[k].notify,
+			.sigev_signo = fz_ptimer[k].signo,
+			.sigev_value.sival_int = 1000 + k,
+		};
+		struct itimerspec its = {
+			.it_value = { fz_ptimer[k].value, 0 },
+			.it_interval = { fz_ptimer[k].interval, 0 },
+		};
+
+		if (ev.sigev_notify & SIGEV_THREAD_ID)
+			ev.sigev_notify_thread_id = gettid();
+		if (k == 3) {
+			CK_ASSERT(!syscall(__NR_timer_create, CLOCK_MONOTONIC, NULL, &gap) &&
+				  !syscall(__NR_timer_delete, gap), "timer gap");
+		}
+		CK_ASSERT(!syscall(__NR_timer_create, fz_ptimer[k].clock, &ev,
+				   &fz_ptimer_id[k]), "timer_create %u", k);
+		CK_ASSERT(!syscall(__NR_timer_settime, fz_ptimer_id[k], 0, &its, NULL),
+			  "timer_settime %u", k);
+	}
+}
+
+static bool fz_check_timers(void)
+{
+	struct itimerspec its;
+	long long left, set;
+	unsigned int k;
+	bool ok = true;
+
+	for (k = 0; k < FZ_NPTIMERS; k++) {
+		if (!CK_EXPECT(!syscall(__NR_timer_gettime, fz_ptimer_id[k], &its),
+			       "timer %u (id %d)", k, fz_ptimer_id[k])) {
+			ok = false;
+			continue;
+		}
+		left = its.it_value.tv_sec * 1000000000LL + its.it_value.tv_nsec;
+		set = fz_ptimer[k].value * 1000000000LL;
+		ok &= CK_EXPECT((set ? left > 0 : left == 0) && left <= set + 100000000 &&
+				its.it_interval.tv_sec == fz_ptimer[k].interval &&
+				!its.it_interval.tv_nsec,
+				"timer %u: %lld ns left, period %ld s", k, left,
+				(long)its.it_interval.tv_sec);
+	}
+	return ok;
+}
+
+/* a named FIFO, opened three times, with bytes in it */
+#define FZ_FIFO_DATA	"in the named FIFO"
+static char fz_fifo[192];
+
+static void fz_setup_fifo(void)
+{
+	int fd;
+
+	snprintf(fz_fifo, sizeof(fz_fifo), "%s/fifo-%d", ck.dir, fz_uid);
+	unlink(fz_fifo);
+	CK_ASSERT(mkfifo(fz_fifo, 0600) == 0, "mkfifo %s", fz_fifo);
+	fd = open(fz_fifo, O_RDWR);
+	CK_ASSERT(fd >= 0 && ck_move_fd(fd, 60) == 60, "fifo rw");
+	fd = open(fz_fifo, O_RDONLY | O_NONBLOCK);
+	CK_ASSERT(fd >= 0 && ck_move_fd(fd, 61) == 61, "fifo r");
+	fd = open(fz_fifo, O_WRONLY);
+	CK_ASSERT(fd >= 0 && ck_move_fd(fd, 62) == 62, "fifo w");
+	CK_ASSERT(write(62, FZ_FIFO_DATA, sizeof(FZ_FIFO_DATA)) ==
+		  sizeof(FZ_FIFO_DATA), "fifo write");
+}
+
+static bool fz_check_fifo(void)
+{
+	struct stat st, f[3];
+	char buf[64] = "";
+	bool ok = true;
+	int k;
+
+	ok &= CK_EXPECT(stat(fz_fifo, &st) == 0 && S_ISFIFO(st.st_mode), "%s", fz_fifo);
+	for (k = 0; k < 3; k++)
+		ok &= CK_EXPECT(fstat(60 + k, &f[k]) == 0 && S_ISFIFO(f[k].st_mode) &&
+				f[k].st_ino == st.st_ino && f[k].st_dev == st.st_dev,
+				"fd %d is the FIFO", 60 + k);
+	ok &= CK_EXPECT_EQ(O_RDWR, fcntl(60, F_GETFL) & (O_ACCMODE | O_NONBLOCK));
+	ok &= CK_EXPECT_EQ(O_RDONLY | O_NONBLOCK,
+			   fcntl(61, F_GETFL) & (O_ACCMODE | O_NONBLOCK));
+	ok &= CK_EXPECT_EQ(O_WRONLY, fcntl(62, F_GETFL) & (O_ACCMODE | O_NONBLOCK));
+	ok &= CK_EXPECT(read(61, buf, sizeof(buf) - 1) == sizeof(FZ_FIFO_DATA) &&
+			!strcmp(buf, FZ_FIFO_DATA), "fifo data \"%s\"", buf);
+	ok &= CK_EXPECT(write(62, "x", 1) == 1 && read(60, buf, 1) == 1 &&
+			buf[0] == 'x', "one FIFO");
+	return ok;
+}
+
 static bool fz_is_pipe(int fd, int mode)
 {
 	struct stat st;
@@ -570,6 +695,12 @@ static __attribute__((noreturn)) void fz_resumed(int shape)
 		break;
 	case SH_CREDS:
 		ok &= fz_check_creds();
+		break;
+	case SH_TIMERS:
+		ok &= fz_check_timers();
+		break;
+	case SH_FIFO:
+		ok &= fz_check_fifo();
 		break;
 	}
 	ck_report("RESUMED shape=%d ok=%d", shape, ok);
@@ -605,6 +736,12 @@ static void fz_body(void *arg)
 		break;
 	case SH_CREDS:
 		fz_setup_creds();
+		break;
+	case SH_TIMERS:
+		fz_setup_timers();
+		break;
+	case SH_FIFO:
+		fz_setup_fifo();
 		break;
 	}
 	ck_open_image(a->path);
@@ -833,7 +970,8 @@ struct fz_campaign {
 	size_t image_bytes;
 	/* paths for path mutations */
 	char p_alt[192], p_dir[192], p_secret[192], p_secretdir[192];
-	char p_rootfile[192], p_missing[192];
+	char p_rootfile[192], p_missing[192], p_fifo[192];
+	char hold[192];			/* the mutant's FIFO kept open */
 	/* results */
 	long n_class[3], n_refused[3], n_killed[3], n_resumed[3], n_ran[3];
 	long n_userloop, n_silent, n_slow, errnos[134];
@@ -851,6 +989,7 @@ struct fz_mut {
 	bool no_csum;			/* leave the checksum as it is */
 	size_t truncate;		/* keep only this many bytes (0: all) */
 	size_t append;			/* random bytes after the trailer */
+	char hold[192];			/* a FIFO the restarter keeps open */
 	char desc[512];
 };
 
@@ -1159,6 +1298,33 @@ static bool mm_ok(const struct ckpt_hdr_mm *h, uint64_t ts, uint32_t auxv_max)
 	       !(h->nr_auxv % 2) && !h->__reserved;
 }
 
+#define FZ_MAX_OBJS	(CKPT_MAX_FDS + 1024)	/* the kernel's CKPT_MAX_OBJS */
+
+/*
+ * The shm_objref of SHARED_ANON vma @v names no FILE or PIPE, and every
+ * other vma of that object gives it the same size.
+ */
+static bool shm_ref_ok(const struct fz_img *im, int v)
+{
+	const struct ckpt_hdr_vma *h = REC(im, v, struct ckpt_hdr_vma), *o;
+	int j;
+
+	for (j = 0; j < im->n; j++) {
+		if ((im->r[j].type == CKPT_HDR_FILE &&
+		     REC(im, j, struct ckpt_hdr_file)->objref == h->shm_objref) ||
+		    (im->r[j].type == CKPT_HDR_PIPE &&
+		     REC(im, j, struct ckpt_hdr_pipe)->objref == h->shm_objref))
+			return false;
+		if (j == v || im->r[j].type != CKPT_HDR_VMA)
+			continue;
+		o = REC(im, j, struct ckpt_hdr_vma);
+		if (o->type == CKPT_VMA_SHARED_ANON && o->shm_objref == h->shm_objref &&
+		    o->shm_size != h->shm_size)
+			return false;
+	}
+	return true;
+}
+
 /* VMA record @v alone: REFUSE (*local), or MAY */
 static enum fz_class vma_rule(struct fz_mut *m, int v, bool *local)
 {
@@ -1189,7 +1355,20 @@ static enum fz_class vma_rule(struct fz_mut *m, int v, bool *local)
 	if ((h->type == CKPT_VMA_VDSO || h->type == CKPT_VMA_VVAR) &&
 	    (h->flags || h->pgoff))
 		return FZ_REFUSE;
+	/* the object of a shared anonymous vma holds it; nothing for others */
+	if (h->__reserved)
+		return FZ_REFUSE;
+	if (h->type == CKPT_VMA_SHARED_ANON) {
+		if (!h->shm_objref || h->shm_objref > FZ_MAX_OBJS ||
+		    h->shm_size % FZ_PAGE || h->shm_size > INT64_MAX ||
+		    h->pgoff + ((h->end - h->start) >> 12) > h->shm_size >> 12)
+			return FZ_REFUSE;
+	} else if (h->shm_objref || h->shm_size) {
+		return FZ_REFUSE;
+	}
 	*local = false;
+	if (h->type == CKPT_VMA_SHARED_ANON && !shm_ref_ok(&m->im, v))
+		return FZ_REFUSE;
 	vma_neighbours(&m->im, v, &prev_end, &next_start);
 	if (h->start < prev_end || h->end > next_start)
 		return FZ_REFUSE;
@@ -1349,7 +1528,14 @@ static void mut_task(struct fz_mut *m, int i)
 	struct ckpt_hdr_task *h = REC(&m->im, i, struct ckpt_hdr_task);
 	__u64 *ptr;
 
-	switch (below(&m->rng, 11)) {
+	switch (below(&m->rng, 12)) {
+	case 11:
+		/* the images have one task: the root, which shares with nobody */
+		h->task_flags |= PICK(&m->rng, ((const uint32_t[]){ CKPT_TASK_SHARE_FILES,
+				      CKPT_TASK_SHARE_FS,
+				      CKPT_TASK_SHARE_FILES | CKPT_TASK_SHARE_FS }));
+		note(m, FZ_REFUSE, true, "TASK.task_flags=%#x on the root", h->task_flags);
+		break;
 	case 0:
 		memset(h->comm, 'a' + below(&m->rng, 26), sizeof(h->comm));
 		note(m, FZ_REFUSE, true, "TASK.comm unterminated");
@@ -1573,6 +1759,231 @@ static void mut_rlimits(struct fz_mut *m, int i)
 	}
 }
 
+/* ---- POSIX timers ---- */
+
+#define FZ_PT_SZ	sizeof(struct ckpt_posix_timer)
+
+/* The root's pid in TREE, or 0 if TREE is not sane */
+static int32_t tree_root_pid(const struct fz_img *im)
+{
+	int t = img_find(im, CKPT_HDR_TREE, 0);
+	const struct ckpt_hdr_tree *h;
+	const struct ckpt_task_pids *p;
+
+	if (t < 0 || im->r[t].len < sizeof(*h) + sizeof(*p))
+		return 0;
+	h = REC(im, t, struct ckpt_hdr_tree);
+	p = (const struct ckpt_task_pids *)(h + 1);
+	if (h->nr_tasks != 1 || p->pid <= 0 || p->tgid != p->pid || p->flags)
+		return 0;
+	return p->pid;
+}
+
+/* ckpt_timer_ok() and restore_timers(): REFUSE (*local), or MAY */
+static enum fz_class timers_rule(struct fz_mut *m, int i, bool *local)
+{
+	const struct ckpt_hdr_timers *h = REC(&m->im, i, struct ckpt_hdr_timers);
+	const struct ckpt_posix_timer *p = (const void *)(h + 1);
+	int32_t prev = -1, root = tree_root_pid(&m->im);
+	uint32_t k;
+
+	*local = true;
+	if (h->nr_timers > CKPT_MAX_TIMERS ||
+	    m->im.r[i].len != sizeof(*h) + (uint64_t)h->nr_timers * FZ_PT_SZ ||
+	    h->next_id < 0)
+		return FZ_REFUSE;
+	for (k = 0; k < h->nr_timers; prev = p[k++].id) {
+		const struct ckpt_posix_timer *t = &p[k];
+
+		if (t->id <= prev || t->__reserved || t->value < 0 ||
+		    t->interval < 0 || (t->interval && !t->value) || t->overrun < 0)
+			return FZ_REFUSE;
+		switch (t->clockid) {
+		case CLOCK_REALTIME: case CLOCK_MONOTONIC: case CLOCK_BOOTTIME:
+		case CLOCK_TAI: case CLOCK_PROCESS_CPUTIME_ID:
+			break;
+		default:
+			return FZ_REFUSE;
+		}
+		switch (t->notify) {
+		case SIGEV_NONE:
+			if (t->tid)
+				return FZ_REFUSE;
+			break;
+		case SIGEV_SIGNAL:
+		case SIGEV_THREAD:
+			if (t->tid || t->signo < 1 || t->signo > 64)
+				return FZ_REFUSE;
+			break;
+		case SIGEV_SIGNAL | SIGEV_THREAD_ID:
+			if (t->signo < 1 || t->signo > 64)
+				return FZ_REFUSE;
+			/* a live thread of this process in TREE: the root */
+			if (t->tid != root || !root) {
+				*local = t->tid <= 0;
+				return FZ_REFUSE;
+			}
+			break;
+		default:
+			return FZ_REFUSE;
+		}
+	}
+	*local = false;
+	return FZ_MAY;
+}
+
+/* A timer that restore accepts, with the id @id */
+static void good_timer(struct fz_mut *m, struct ckpt_posix_timer *t, int32_t id)
+{
+	const int32_t clocks[] = { CLOCK_REALTIME, CLOCK_MONOTONIC, CLOCK_BOOTTIME,
+				   CLOCK_TAI, CLOCK_PROCESS_CPUTIME_ID };
+	const int32_t notify[] = { SIGEV_SIGNAL, SIGEV_NONE, SIGEV_THREAD,
+				   SIGEV_SIGNAL | SIGEV_THREAD_ID };
+	const int64_t vals[] = { 0, 1, 1000, 1000000, 1000000000,
+				 3600 * 1000000000LL, INT64_MAX };
+
+	memset(t, 0, sizeof(*t));
+	t->id = id;
+	t->clockid = PICK(&m->rng, clocks);
+	t->notify = PICK(&m->rng, notify);
+	t->signo = 1 + below(&m->rng, 64);
+	t->sigval = rnd(&m->rng);
+	if (t->notify == (SIGEV_SIGNAL | SIGEV_THREAD_ID))
+		t->tid = tree_root_pid(&m->im);
+	t->value = PICK(&m->rng, vals);
+	t->interval = t->value ? PICK(&m->rng, vals) : 0;
+	t->overrun = chance(&m->rng, 80) ? 0 : below(&m->rng, 1 << 20);
+}
+
+static void mut_timers(struct fz_mut *m, int i)
+{
+	struct ckpt_hdr_timers *h = REC(&m->im, i, struct ckpt_hdr_timers);
+	const int64_t neg[] = { -1, -1000000000, INT64_MIN };
+	struct ckpt_posix_timer *p, *t;
+	uint32_t n = h->nr_timers, k;
+	enum fz_class cls;
+	char what[128];
+	bool local;
+
+	if (m->im.r[i].len != sizeof(*h) + (uint64_t)n * FZ_PT_SZ || n > CKPT_MAX_TIMERS) {
+		note(m, FZ_REFUSE, true, "TIMERS already bad");
+		return;
+	}
+	switch (below(&m->rng, n ? 8 : 4)) {
+	case 0:
+		h->nr_timers = PICK(&m->rng, ((const uint32_t[]){ n + 1, n ? n - 1 : 2,
+				    CKPT_MAX_TIMERS + 1, 0xffffffff }));
+		note(m, FZ_REFUSE, true, "TIMERS.nr_timers=%u (len kept)", h->nr_timers);
+		return;
+	case 1:
+		h->next_id = chance(&m->rng, 40) ? -1 - (int32_t)below(&m->rng, 1000) :
+			     PICK(&m->rng, ((const int32_t[]){ 0, 1, 100, INT32_MAX }));
+		note(m, h->next_id < 0 ? FZ_REFUSE : FZ_MAY, true, "TIMERS.next_id=%d",
+		     h->next_id);
+		return;
+	case 2: {
+		/* more timers, at the end: good ones, or one field bad */
+		uint32_t add = chance(&m->rng, 5) ? CKPT_MAX_TIMERS + 1 - n -
+						     below(&m->rng, 2) :
+			       1 + below(&m->rng, 4);
+		int32_t id = n ? ((struct ckpt_posix_timer *)(h + 1))[n - 1].id + 1 : 0;
+
+		rec_resize(&m->im, i, sizeof(*h) + (n + add) * FZ_PT_SZ);
+		h = REC(&m->im, i, struct ckpt_hdr_timers);
+		p = (struct ckpt_posix_timer *)(h + 1);
+		for (k = n; k < n + add; k++, id += 1 + below(&m->rng, 3))
+			good_timer(m, &p[k], id);
+		h->nr_timers = n + add;
+		snprintf(what, sizeof(what), "TIMERS %u more", add);
+		if (add < 8 && chance(&m->rng, 50)) {
+			t = &p[n + below(&m->rng, add)];
+			goto field;
+		}
+		break;
+	}
+	case 3:
+		/* room for one more, the count kept */
+		rec_resize(&m->im, i, sizeof(*h) + (n + 1) * FZ_PT_SZ);
+		note(m, FZ_REFUSE, true, "TIMERS one timer longer, nr_timers=%u", n);
+		return;
+	case 4:
+		/* one fewer */
+		k = below(&m->rng, n);
+		p = (struct ckpt_posix_timer *)(h + 1);
+		memmove(&p[k], &p[k + 1], (n - k - 1) * FZ_PT_SZ);
+		h->nr_timers = n - 1;
+		rec_resize(&m->im, i, sizeof(*h) + (n - 1) * FZ_PT_SZ);
+		snprintf(what, sizeof(what), "TIMERS timer %u removed", k);
+		break;
+	default:
+		p = (struct ckpt_posix_timer *)(h + 1);
+		t = &p[below(&m->rng, n)];
+		snprintf(what, sizeof(what), "TIMERS timer id %d", t->id);
+field:
+		switch (below(&m->rng, 11)) {
+		case 0:
+			t->id = PICK(&m->rng, ((const int32_t[]){ -1, INT32_MIN, 0,
+				     t->id - 1, t->id + 1, t->id + 1000, INT32_MAX }));
+			snprintf(what + strlen(what), 40, " .id=%d", t->id);
+			break;
+		case 1:
+			t->clockid = PICK(&m->rng, ((const int32_t[]){ 0, 1, 2, 3, 4, 5,
+					  6, 7, 8, 9, 10, 11, 12, -1, -6, -2 }));
+			snprintf(what + strlen(what), 40, " .clockid=%d", t->clockid);
+			break;
+		case 2:
+			t->notify = PICK(&m->rng, ((const int32_t[]){ 0, 1, 2, 3, 4, 5,
+					 6, 8, -1 }));
+			snprintf(what + strlen(what), 40, " .notify=%d", t->notify);
+			break;
+		case 3:
+			t->signo = PICK(&m->rng, ((const int32_t[]){ 0, 1, 9, 17, 19,
+					34, 64, 65, -1, 1000 }));
+			snprintf(what + strlen(what), 40, " .signo=%d", t->signo);
+			break;
+		case 4:
+			t->sigval = any_u64(m, t->sigval);
+			snprintf(what + strlen(what), 40, " .sigval=%#llx",
+				 (unsigned long long)t->sigval);
+			break;
+		case 5:
+			t->tid = PICK(&m->rng, ((const int32_t[]){ 0, -1, 1,
+				      tree_root_pid(&m->im), tree_root_pid(&m->im) + 1 }));
+			snprintf(what + strlen(what), 40, " .tid=%d", t->tid);
+			break;
+		case 6:
+			t->__reserved = other_u32(m, 0) ?: 1;
+			snprintf(what + strlen(what), 40, " .__reserved=%#x", t->__reserved);
+			break;
+		case 7:
+			t->value = chance(&m->rng, 30) ? PICK(&m->rng, neg) :
+				   PICK(&m->rng, ((const int64_t[]){ 0, 1, 1000000,
+					INT64_MAX }));
+			snprintf(what + strlen(what), 40, " .value=%lld", (long long)t->value);
+			break;
+		case 8:
+			t->interval = chance(&m->rng, 30) ? PICK(&m->rng, neg) :
+				      PICK(&m->rng, ((const int64_t[]){ 0, 1, 1000000,
+					   INT64_MAX }));
+			snprintf(what + strlen(what), 40, " .interval=%lld",
+				 (long long)t->interval);
+			break;
+		case 9:
+			t->overrun = chance(&m->rng, 40) ? PICK(&m->rng, neg) :
+				     PICK(&m->rng, ((const int64_t[]){ 1, INT32_MAX,
+					  INT64_MAX }));
+			snprintf(what + strlen(what), 40, " .overrun=%lld",
+				 (long long)t->overrun);
+			break;
+		default:
+			good_timer(m, t, t->id);
+			snprintf(what + strlen(what), 40, " replaced");
+		}
+	}
+	cls = timers_rule(m, i, &local);
+	note(m, cls, local, "%s", what);
+}
+
 static void mut_fs(struct fz_mut *m, int i)
 {
 	struct ckpt_hdr_fs *h = REC(&m->im, i, struct ckpt_hdr_fs);
@@ -1647,16 +2058,87 @@ static bool objref_used(const struct fz_img *im, uint32_t ref, int except)
 	return false;
 }
 
+/* @ref is the objref of a PIPE record before record @i */
+static bool pipe_ref_ok(const struct fz_img *im, int i, uint32_t ref)
+{
+	int j;
+
+	for (j = 0; j < i; j++)
+		if (im->r[j].type == CKPT_HDR_PIPE &&
+		    REC(im, j, struct ckpt_hdr_pipe)->objref == ref)
+			return true;
+	return false;
+}
+
+/* What only a FIFO record has: its path must name a FIFO nobody has open */
+static void mut_fifo(struct fz_mut *m, int i)
+{
+	struct ckpt_hdr_file *h = REC(&m->im, i, struct ckpt_hdr_file);
+
+	switch (below(&m->rng, 6)) {
+	case 5:
+		/* in use: the restarter has it open too */
+		snprintf(m->hold, sizeof(m->hold), "%s", (const char *)(h + 1));
+		note(m, FZ_REFUSE, false, "FIFO %s kept open by the restarter", m->hold);
+		return;
+	case 0: {
+		/* another FIFO, not in use: for this open, or for all */
+		uint32_t ref = h->pipe_objref;
+		bool all = chance(&m->rng, 60);
+		int j;
+
+		for (j = 0; j < m->im.n; j++) {
+			h = REC(&m->im, j, struct ckpt_hdr_file);
+			if (j == i || (all && m->im.r[j].type == CKPT_HDR_FILE &&
+				       h->type == CKPT_FILE_FIFO && h->pipe_objref == ref))
+				set_string(&m->im, j, sizeof(*h), &h->path_len, 0,
+					   m->c->p_fifo);
+		}
+		note(m, FZ_MAY, true, "FILE(fifo).path=%s%s", m->c->p_fifo,
+		     all ? ", all its opens" : "");
+		return;
+	}
+	case 1:
+		/* not a FIFO: a regular file, a directory, a device, nothing */
+		set_string(&m->im, i, sizeof(*h), &h->path_len, 0,
+			   path_of(m->c, PICK(&m->rng, ((const enum fz_path_kind[]){
+				   P_FILE, P_DIR, P_MISSING, P_DEV, P_RELATIVE,
+				   P_EMPTY, P_ROOTFILE }))));
+		note(m, FZ_REFUSE, true, "FILE(fifo).path=\"%s\"",
+		     (char *)(REC(&m->im, i, struct ckpt_hdr_file) + 1));
+		return;
+	case 2:
+		h->f_flags = (h->f_flags & ~O_ACCMODE) | O_ACCMODE;
+		note(m, FZ_REFUSE, true, "FILE(fifo).f_flags=%#o", h->f_flags);
+		return;
+	case 3:
+		h->f_flags |= PICK(&m->rng, ((const uint32_t[]){ O_APPEND, O_DSYNC,
+				   O_DIRECT, O_NOATIME, O_PATH, O_DIRECTORY, O_SYNC }));
+		note(m, FZ_REFUSE, true, "FILE(fifo).f_flags=%#o", h->f_flags);
+		return;
+	default:
+		/* another pipe_objref: a PIPE before it, or none */
+		h->pipe_objref = below(&m->rng, 64);
+		note(m, pipe_ref_ok(&m->im, i, h->pipe_objref) ? FZ_MAY : FZ_REFUSE,
+		     h->pipe_objref == 0, "FILE(fifo).pipe_objref=%u", h->pipe_objref);
+	}
+}
+
 static void mut_file(struct fz_mut *m, int i)
 {
 	struct ckpt_hdr_file *h = REC(&m->im, i, struct ckpt_hdr_file);
 	bool inherited = h->type == CKPT_FILE_INHERITED;
 	bool pipe = h->type == FZ_FILE_PIPE;
+	bool fifo = h->type == CKPT_FILE_FIFO;
 	enum fz_path_kind k;
 	enum fz_class cls;
 	uint32_t bit;
 
-	switch (below(&m->rng, pipe ? 13 : 11)) {
+	if (fifo && chance(&m->rng, 40)) {
+		mut_fifo(m, i);
+		return;
+	}
+	switch (below(&m->rng, pipe || fifo ? 13 : 11)) {
 	case 0: {
 		const uint32_t refs[] = { 0, CKPT_MAX_FDS + 1024 + 1, 0xffffffff,
 					  h->objref + 1000 };
@@ -1699,6 +2181,11 @@ static void mut_file(struct fz_mut *m, int i)
 		h->f_flags ^= bit;
 		/* a pipe end: O_NONBLOCK only, and its own end */
 		cls = !pipe || bit == O_NONBLOCK ? FZ_MAY : FZ_REFUSE;
+		/* a FIFO: any access mode but 3, O_NONBLOCK */
+		if (fifo)
+			cls = bit == O_NONBLOCK ||
+			      (bit <= 3 && (h->f_flags & O_ACCMODE) != O_ACCMODE) ?
+			      FZ_MAY : FZ_REFUSE;
 		note(m, cls, bit != 1 && bit != 3, "FILE(type %u).f_flags^=%#o",
 		     h->type, bit);
 		return;
@@ -1722,7 +2209,7 @@ static void mut_file(struct fz_mut *m, int i)
 		} else {
 			h->pos = PICK(&m->rng, ((const int64_t[]){ 1, 4096, 1LL << 40,
 				      INT64_MAX, h->pos + 1 }));
-			note(m, inherited || pipe ? FZ_REFUSE : FZ_MAY, true,
+			note(m, inherited || pipe || fifo ? FZ_REFUSE : FZ_MAY, true,
 			     "FILE.pos=%lld", (long long)h->pos);
 		}
 		return;
@@ -1746,7 +2233,7 @@ static void mut_file(struct fz_mut *m, int i)
 		return;
 #ifdef CKPT_FILE_PIPE
 	case 10:
-		if (pipe)
+		if (pipe || fifo)
 			break;
 		h->pipe_objref = 1 + below(&m->rng, 100);
 		note(m, FZ_REFUSE, true, "FILE(type %u).pipe_objref=%u", h->type,
@@ -1755,7 +2242,9 @@ static void mut_file(struct fz_mut *m, int i)
 	case 11:
 		h->pipe_objref = PICK(&m->rng, ((const uint32_t[]){ 0, h->objref,
 				      h->pipe_objref + 1, 0xffffffff }));
-		note(m, FZ_REFUSE, false, "FILE(pipe).pipe_objref=%u", h->pipe_objref);
+		note(m, pipe_ref_ok(&m->im, i, h->pipe_objref) ? FZ_MAY : FZ_REFUSE,
+		     h->pipe_objref == 0, "FILE(type %u).pipe_objref=%u", h->type,
+		     h->pipe_objref);
 		return;
 	case 12:
 		RESERVED(m, h->__reserved2, "FILE.__reserved2");
@@ -2484,6 +2973,56 @@ static void mut_mm(struct fz_mut *m, int i)
 	}
 }
 
+/* objref and size of a vma's shared memory object, and its pgoff in it */
+static void mut_vma_shm(struct fz_mut *m, int i, char *what, size_t wlen)
+{
+	struct ckpt_hdr_vma *h = REC(&m->im, i, struct ckpt_hdr_vma);
+	uint64_t pages = (h->end - h->start) / FZ_PAGE;
+	int j, n;
+
+	switch (below(&m->rng, 5)) {
+	case 0:
+		h->__reserved = other_u32(m, 0) ?: 1;
+		snprintf(what, wlen, "VMA(type %u).__reserved=%#x", h->type, h->__reserved);
+		return;
+	case 1:
+		/* another object, a new one, another's, a FILE's, out of range */
+		h->shm_objref = PICK(&m->rng, ((const uint32_t[]){ 0, 1, 2, 3,
+				     1 + below(&m->rng, 200), h->shm_objref + 1,
+				     FZ_MAX_OBJS, FZ_MAX_OBJS + 1, 0xffffffff }));
+		if (chance(&m->rng, 50)) {
+			n = img_count(&m->im, CKPT_HDR_VMA);
+			j = img_find(&m->im, CKPT_HDR_VMA, below(&m->rng, n));
+			if (REC(&m->im, j, struct ckpt_hdr_vma)->shm_objref)
+				h->shm_objref = REC(&m->im, j, struct ckpt_hdr_vma)->shm_objref;
+		}
+		snprintf(what, wlen, "VMA(type %u).shm_objref=%u", h->type, h->shm_objref);
+		return;
+	case 2:
+		h->shm_size = PICK(&m->rng, ((const uint64_t[]){ 0, h->shm_size + FZ_PAGE,
+				   h->shm_size - FZ_PAGE, h->shm_size + 1, pages * FZ_PAGE,
+				   1ULL << 40, (1ULL << 63) - FZ_PAGE, 1ULL << 63,
+				   ~0ULL & ~(FZ_PAGE - 1) }));
+		snprintf(what, wlen, "VMA(type %u).shm_size=%#llx", h->type,
+			 (unsigned long long)h->shm_size);
+		return;
+	case 3:
+		/* another vma's object, with its size */
+		n = img_count(&m->im, CKPT_HDR_VMA);
+		j = img_find(&m->im, CKPT_HDR_VMA, below(&m->rng, n));
+		h->shm_objref = REC(&m->im, j, struct ckpt_hdr_vma)->shm_objref;
+		h->shm_size = REC(&m->im, j, struct ckpt_hdr_vma)->shm_size;
+		snprintf(what, wlen, "VMA(type %u).shm=%u/%#llx (of record %d)", h->type,
+			 h->shm_objref, (unsigned long long)h->shm_size, j);
+		return;
+	default:
+		/* the end of the object, or one page past it */
+		h->pgoff = (h->shm_size / FZ_PAGE - pages) + below(&m->rng, 2);
+		snprintf(what, wlen, "VMA(type %u).pgoff=%#llx of %#llx bytes", h->type,
+			 (unsigned long long)h->pgoff, (unsigned long long)h->shm_size);
+	}
+}
+
 static void mut_vma(struct fz_mut *m, int i)
 {
 	struct ckpt_hdr_vma *h = REC(&m->im, i, struct ckpt_hdr_vma);
@@ -2494,7 +3033,18 @@ static void mut_vma(struct fz_mut *m, int i)
 	char what[128];
 
 	vma_neighbours(&m->im, i, &prev_end, &next_start);
-	switch (below(&m->rng, 9)) {
+	switch (h->type == CKPT_VMA_SHARED_ANON && chance(&m->rng, 30) ? 9 :
+		below(&m->rng, 10)) {
+	case 9: {
+		struct ckpt_hdr_vma old = *h;
+
+		mut_vma_shm(m, i, what, sizeof(what));
+		if (!memcmp(&old, h, sizeof(old))) {
+			note(m, FZ_VALID, true, "%s, as it was", what);
+			return;
+		}
+		break;
+	}
 	case 0:
 	case 1:
 		switch (below(&m->rng, 8)) {
@@ -2713,6 +3263,7 @@ static const fz_field_fn fz_field[CKPT_HDR_MAX] = {
 	[CKPT_HDR_TASK] = mut_task,
 	[CKPT_HDR_CREDS] = mut_creds,
 	[CKPT_HDR_RLIMITS] = mut_rlimits,
+	[CKPT_HDR_TIMERS] = mut_timers,
 	[CKPT_HDR_FS] = mut_fs,
 	[CKPT_HDR_FILE] = mut_file,
 	[CKPT_HDR_FDTABLE] = mut_fdtable,
@@ -2729,11 +3280,39 @@ static const fz_field_fn fz_field[CKPT_HDR_MAX] = {
 #endif
 };
 
+/* Records of the newer features: POSIX timers, FIFOs and pipes, shared memory */
+static bool feature_record(const struct fz_img *im, int i)
+{
+	switch (im->r[i].type) {
+	case CKPT_HDR_TIMERS:
+		return REC(im, i, struct ckpt_hdr_timers)->nr_timers;
+	case CKPT_HDR_FILE:
+		return REC(im, i, struct ckpt_hdr_file)->type == CKPT_FILE_FIFO;
+	case CKPT_HDR_PIPE:
+		return true;
+	case CKPT_HDR_VMA:
+		return REC(im, i, struct ckpt_hdr_vma)->type == CKPT_VMA_SHARED_ANON;
+	}
+	return false;
+}
+
 /* A record to mutate: a type present in the image, then one of its records */
 static int pick_record(struct fz_mut *m, const bool *taken)
 {
 	uint32_t types[CKPT_HDR_MAX];
 	int nt = 0, t, i, n, tries;
+
+	/* the shapes made for them: their records more often */
+	if (chance(&m->rng, 30)) {
+		for (i = 0, n = 0; i < m->im.n; i++)
+			n += feature_record(&m->im, i);
+		for (i = 0, t = n ? (int)below(&m->rng, n) : -1; n && i < m->im.n; i++)
+			if (feature_record(&m->im, i) && !t--) {
+				if (!taken || !taken[i])
+					return i;
+				break;
+			}
+	}
 
 	for (t = 1; t < CKPT_HDR_MAX; t++)
 		if (img_count(&m->im, t) && fz_field[t])
@@ -2772,7 +3351,24 @@ static void mut_structure(struct fz_mut *m)
 	bool local;
 	enum fz_class cls;
 
-	switch (below(&m->rng, 13)) {
+	switch (below(&m->rng, 14)) {
+	case 13: {	/* sharing flags, the records the root would share gone */
+		int t = img_find(im, CKPT_HDR_TASK, 0);
+		uint32_t f = PICK(&m->rng, ((const uint32_t[]){ CKPT_TASK_SHARE_FILES,
+				  CKPT_TASK_SHARE_FS,
+				  CKPT_TASK_SHARE_FILES | CKPT_TASK_SHARE_FS }));
+
+		REC(im, t, struct ckpt_hdr_task)->task_flags |= f;
+		for (j = im->n - 1; j > t; j--)
+			if (((f & CKPT_TASK_SHARE_FS) && im->r[j].type == CKPT_HDR_FS) ||
+			    ((f & CKPT_TASK_SHARE_FILES) &&
+			     (im->r[j].type == CKPT_HDR_FILE ||
+			      im->r[j].type == CKPT_HDR_PIPE ||
+			      im->r[j].type == CKPT_HDR_FDTABLE)))
+				img_remove(im, j);
+		note(m, FZ_REFUSE, true, "root TASK.task_flags|=%#x, its records gone", f);
+		return;
+	}
 	case 0:		/* remove a record */
 		i = below(&m->rng, n);
 		if (im->r[i].type == CKPT_HDR_PAGES &&
@@ -2815,6 +3411,13 @@ static void mut_structure(struct fz_mut *m)
 		im->r[i + 1] = t;
 		if (im->r[i].type == CKPT_HDR_FILE && im->r[i + 1].type == CKPT_HDR_FILE)
 			cls = FZ_MAY;
+		else if (im->r[i].type == CKPT_HDR_FILE && im->r[i + 1].type == CKPT_HDR_PIPE)
+			/* a PIPE moved before a FILE that is not its end */
+			cls = REC(im, i, struct ckpt_hdr_file)->pipe_objref ==
+			      REC(im, i + 1, struct ckpt_hdr_pipe)->objref ?
+			      FZ_REFUSE : FZ_MAY;
+		else if (im->r[i].type == CKPT_HDR_PIPE && im->r[i + 1].type == CKPT_HDR_FILE)
+			cls = FZ_MAY;	/* still before its ends */
 		else if (im->r[i].type == im->r[i + 1].type &&
 			 !memcmp(im->r[i].p, im->r[i + 1].p, im->r[i].len) &&
 			 im->r[i].len == im->r[i + 1].len)
@@ -2857,6 +3460,9 @@ static void mut_structure(struct fz_mut *m)
 		}
 		case CKPT_HDR_RLIMITS:
 			cls = rlimits_rule(m, i, &local);
+			break;
+		case CKPT_HDR_TIMERS:
+			cls = timers_rule(m, i, &local);
 			break;
 		case CKPT_HDR_VMA:
 			cls = vma_rule(m, i, &local);
@@ -3033,6 +3639,7 @@ static void fz_make_mutant(struct fz_campaign *c, long idx, struct fz_mut *m)
 
 struct fz_rargs {
 	const char *img, *log;
+	const char *hold;	/* a FIFO the restarter keeps open */
 	int uid;
 };
 
@@ -3059,6 +3666,10 @@ static void fz_restarter(void *arg)
 	fd = open(a->log, O_WRONLY | O_APPEND);
 	if (fd < 0 || ck_move_fd(fd, CK_RLOG_FD) != CK_RLOG_FD) {
 		ck_report("SETUP-ERROR open %s %d", a->log, errno);
+		_exit(FZ_EXIT_SETUP);
+	}
+	if (a->hold && open(a->hold, O_RDWR | O_NONBLOCK) < 0) {
+		ck_report("SETUP-ERROR open %s %d", a->hold, errno);
 		_exit(FZ_EXIT_SETUP);
 	}
 	/* a refused restart leaves the caller as it was */
@@ -3226,7 +3837,8 @@ static void fz_diagnose(pid_t pid, struct fz_result *r)
 static void fz_run(struct fz_campaign *c, const unsigned char *img, size_t len,
 		   struct fz_result *r)
 {
-	struct fz_rargs a = { .img = c->mutant, .log = c->log, .uid = c->uid };
+	struct fz_rargs a = { .img = c->mutant, .log = c->log, .uid = c->uid,
+			      .hold = c->hold[0] ? c->hold : NULL };
 	struct timespec t0;
 	int go[2], pidfd, fd, hst = 0;
 	struct ck_fdmap map;
@@ -3524,7 +4136,9 @@ static void fz_one(struct __test_metadata *_metadata, struct fz_campaign *c,
 		printf("# %s %ld %s [%s]: %s\n", c->name, idx, fz_shape_name[m.shape],
 		       fz_class_name[cls], m.desc);
 
+	snprintf(c->hold, sizeof(c->hold), "%s", m.hold);
 	fz_run(c, buf, len, &r);
+	c->hold[0] = '\0';
 	if (ck_read_file(c->log, log, sizeof(log)) < 0)
 		log[0] = '\0';
 	if (c->verbose)
@@ -3621,6 +4235,10 @@ static void fz_campaign_init(struct __test_metadata *_metadata,
 	ASSERT_LE(0, fd);
 	fchmod(fd, 0644);
 	close(fd);
+	snprintf(c->p_fifo, sizeof(c->p_fifo), "%s/altfifo-%s", ck.dir, c->name);
+	unlink(c->p_fifo);
+	ASSERT_EQ(0, mkfifo(c->p_fifo, 0666));
+	chmod(c->p_fifo, 0666);
 }
 
 /*
