@@ -511,9 +511,9 @@ static int ckpt_map_vma(struct ckpt_ctx *ctx, const struct ckpt_hdr_vma *h,
 		vma = vma_lookup(current->mm, addr);
 		anon = vma && vma_is_anon_shmem(vma);
 		mmap_read_unlock(current->mm);
-		if (WARN_ON_ONCE(!anon)) {
+		if (!anon) {	/* a kernel without shmem: not supported */
 			vm_munmap(addr, len);
-			addr = -EINVAL;
+			addr = -EOPNOTSUPP;
 		}
 	}
 	if (file)
