@@ -43,7 +43,52 @@ struct ckpt_vma {
 	vm_flags_t flags;
 	u32 type;
 	struct file *file;
+	bool pages_saved;	/* SHARED_ANON: with an earlier vma */
 };
+
+/* The object pages a SHARED_ANON vma's PAGES records already hold */
+struct ckpt_shm_range {
+	pgoff_t start, end;
+};
+
+/**
+ * ckpt_free_shm_saved() - forget which shared memory pages were saved
+ * @ctx: checkpoint context
+ */
+void ckpt_free_shm_saved(struct ckpt_ctx *ctx)
+{
+	struct ckpt_shm_range *r;
+	unsigned long i;
+
+	xa_for_each(&ctx->shm_saved, i, r)
+		kfree(r);
+	xa_destroy(&ctx->shm_saved);
+}
+
+/*
+ * Processes that share memory (a fork) map the same range of its object:
+ * its pages are saved with the first such vma only. Returns whether the
+ * vma's pages are saved already, after recording the first vma's range.
+ */
+static int ckpt_shm_pages_saved(struct ckpt_ctx *ctx, u32 objref,
+				struct ckpt_vma *v)
+{
+	pgoff_t end = v->pgoff + ((v->end - v->start) >> PAGE_SHIFT);
+	struct ckpt_shm_range *r = xa_load(&ctx->shm_saved, objref);
+	int ret;
+
+	if (r)
+		return v->pgoff >= r->start && end <= r->end;
+	r = kmalloc(sizeof(*r), GFP_KERNEL);
+	if (!r)
+		return -ENOMEM;
+	r->start = v->pgoff;
+	r->end = end;
+	ret = xa_insert(&ctx->shm_saved, objref, r, GFP_KERNEL);
+	if (ret)
+		kfree(r);
+	return ret;
+}
 
 static int ckpt_vma_classify(struct ckpt_ctx *ctx, struct vm_area_struct *vma,
 			     u32 *type)
@@ -224,7 +269,8 @@ static int checkpoint_vma_pages(struct ckpt_ctx *ctx, struct mm_struct *mm,
 	int ret = 0;
 
 	if (v->type == CKPT_VMA_VDSO || v->type == CKPT_VMA_VVAR ||
-	    (v->type == CKPT_VMA_FILE && (v->flags & VM_MAYSHARE)))
+	    (v->type == CKPT_VMA_FILE && (v->flags & VM_MAYSHARE)) ||
+	    v->pages_saved)
 		goto end;
 
 	while (addr < v->end) {
@@ -283,6 +329,10 @@ static int checkpoint_vma(struct ckpt_ctx *ctx, struct ckpt_vma *v, char *buf)
 			return ref;
 		h.shm_objref = ref;
 		h.shm_size = i_size_read(inode);
+		ref = ckpt_shm_pages_saved(ctx, ref, v);
+		if (ref < 0)
+			return ref;
+		v->pages_saved = ref;
 	}
 	if (v->type == CKPT_VMA_FILE) {
 		path = ckpt_file_path(ctx, &v->file->f_path, buf,

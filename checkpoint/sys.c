@@ -97,6 +97,7 @@ static struct ckpt_ctx *ckpt_ctx_alloc(struct file *file,
 	}
 	xxh64_reset(&ctx->csum, 0);
 	ckpt_objhash_init(&ctx->objhash);
+	xa_init(&ctx->shm_saved);
 	return ctx;
 }
 
@@ -106,6 +107,7 @@ static void ckpt_ctx_free(struct ckpt_ctx *ctx)
 
 	ckpt_free_tfiles(ctx);
 	ckpt_objhash_free(&ctx->objhash);
+	ckpt_free_shm_saved(ctx);
 	fput(ctx->file);
 	for (i = 0; ctx->tasks && i < ctx->nr_tasks; i++)
 		put_task_struct(ctx->tasks[i].t);

@@ -174,7 +174,6 @@ static bool ckpt_timer_ok(struct ckpt_ctx *ctx,
 			  const struct ckpt_posix_timer *p, s32 prev_id)
 {
 	const struct ckpt_task_pids *me = &ctx->rs->pids;
-	bool thread_ok = false;
 	unsigned int i;
 
 	if (p->id <= prev_id || p->__reserved || p->value < 0 ||
@@ -195,7 +194,9 @@ static bool ckpt_timer_ok(struct ckpt_ctx *ctx,
 		return !p->tid;
 	case SIGEV_SIGNAL:
 	case SIGEV_THREAD:
-		return !p->tid && valid_signal(p->signo) && p->signo > 0;
+		if (p->tid)
+			return false;
+		break;
 	case SIGEV_SIGNAL | SIGEV_THREAD_ID:
 		break;
 	default:
@@ -203,15 +204,17 @@ static bool ckpt_timer_ok(struct ckpt_ctx *ctx,
 	}
 	if (!valid_signal(p->signo) || p->signo <= 0)
 		return false;
+	if (!(p->notify & SIGEV_THREAD_ID))
+		return true;
 	/* the target is a thread of this process, in the image */
 	for (i = 0; i < ctx->nr_tasks; i++) {
 		const struct ckpt_task_pids *o = &ctx->rss[i].pids;
 
 		if (o->pid == p->tid && o->tgid == me->pid &&
 		    !(o->flags & CKPT_PIDS_ZOMBIE))
-			thread_ok = true;
+			return true;
 	}
-	return thread_ok;
+	return false;
 }
 
 /**

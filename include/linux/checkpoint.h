@@ -193,6 +193,7 @@ struct ckpt_ctx {
 	u64 csum_at_hdr;
 	u64 nbytes;
 	struct ckpt_objhash objhash;
+	struct xarray shm_saved;	/* checkpoint: shm objref -> pages saved */
 	struct task_struct *root;
 	bool self;
 	bool container;
@@ -286,6 +287,7 @@ int restore_pipe(struct ckpt_ctx *ctx, const struct ckpt_hdr *h);
 int restore_fdtable(struct ckpt_ctx *ctx, const struct ckpt_hdr *h);
 int restore_files_commit(struct ckpt_ctx *ctx, struct ckpt_rstate *rs);
 void ckpt_release_fifos(struct ckpt_ctx *ctx);
+void ckpt_free_shm_saved(struct ckpt_ctx *ctx);
 
 /* signal.c */
 int checkpoint_sighand(struct ckpt_ctx *ctx, struct task_struct *t);

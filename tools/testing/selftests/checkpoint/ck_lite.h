@@ -20,20 +20,38 @@
 #include <sys/types.h>
 #include <sys/wait.h>
 
+/* Write a formatted line to @fd, or exit 99 (a child reporting). */
+static inline void lite_vwrite(int fd, const char *fmt, va_list ap)
+{
+	char buf[512];
+	int n = vsnprintf(buf, sizeof(buf), fmt, ap);
+
+	if (n < 0 || n >= (int)sizeof(buf) || write(fd, buf, n) != n)
+		_exit(99);
+}
+
+static inline __attribute__((format(printf, 2, 3)))
+void lite_write(int fd, const char *fmt, ...)
+{
+	va_list ap;
+
+	va_start(ap, fmt);
+	lite_vwrite(fd, fmt, ap);
+	va_end(ap);
+}
+
 /* Append a line to the report file @path (from the tree). */
 static inline __attribute__((format(printf, 2, 3)))
 void lite_say(const char *path, const char *fmt, ...)
 {
-	char buf[256];
+	int fd = open(path, O_WRONLY | O_APPEND | O_CREAT, 0600);
 	va_list ap;
-	int fd, n;
 
-	va_start(ap, fmt);
-	n = vsnprintf(buf, sizeof(buf), fmt, ap);
-	va_end(ap);
-	fd = open(path, O_WRONLY | O_APPEND | O_CREAT, 0600);
-	if (fd < 0 || write(fd, buf, n) != n)
+	if (fd < 0)
 		_exit(99);
+	va_start(ap, fmt);
+	lite_vwrite(fd, fmt, ap);
+	va_end(ap);
 	close(fd);
 }
 

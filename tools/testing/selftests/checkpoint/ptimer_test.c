@@ -79,33 +79,6 @@ static double ts_d(const struct timespec *ts)
 	return ts->tv_sec + ts->tv_nsec / 1e9;
 }
 
-static void report(const char *fmt, ...)
-{
-	char buf[512];
-	va_list ap;
-	int n;
-
-	va_start(ap, fmt);
-	n = vsnprintf(buf, sizeof(buf), fmt, ap);
-	va_end(ap);
-	if (write(REPORT_FD, buf, n) != n)
-		_exit(99);
-}
-
-static int wait_secs(pid_t pid, int secs)
-{
-	int status, i;
-
-	for (i = 0; i < secs * 20; i++) {
-		if (waitpid(pid, &status, WNOHANG) == pid)
-			return status;
-		usleep(50000);
-	}
-	kill(pid, SIGKILL);
-	waitpid(pid, &status, 0);
-	return -1;
-}
-
 /* Checkpoint the caller to IMG: > 0 in the original, 0 once restored. */
 static long self_checkpoint(void)
 {
@@ -134,7 +107,7 @@ static int restart_path(const char *path, int report_fd)
 		syscall(__NR_restart, 0, fd, RESTART_TASKSELF, 2);
 		_exit(errno == EINVAL ? 98 : 97);	/* restart failed */
 	}
-	return wait_secs(pid, 60);
+	return lite_status(pid, 60);
 }
 
 /* Run @child checkpointing itself, restart it; the restored report. */
@@ -153,7 +126,7 @@ static int run(struct __test_metadata *_metadata, void (*child)(void),
 		child();
 		_exit(0);
 	}
-	status = wait_secs(pid, 60);
+	status = lite_status(pid, 60);
 	EXPECT_EQ(0, status) { return -1; }
 	status = restart_path(IMG, p[1]);
 	close(p[1]);
@@ -201,7 +174,7 @@ static void keeps_child(void)
 		_exit(0);
 	resumed = mono();
 	if (timer_gettime(t1, &g1) || timer_gettime(t2, &g2)) {
-		report("timer_gettime: %s\n", strerror(errno));
+		lite_write(REPORT_FD, "timer_gettime: %s\n", strerror(errno));
 		_exit(0);
 	}
 	while (!hits && mono() - resumed < 10)
@@ -211,7 +184,7 @@ static void keeps_child(void)
 	timer_delete(gap);
 	if (timer_create(CLOCK_MONOTONIC, NULL, &t3))
 		_exit(6);
-	report("t1 %.3f t2 %.3f/%.3f hits %d after %.3f value %#x timerid %d t1id %ld gap_errno %d t3 %ld\n",
+	lite_write(REPORT_FD, "t1 %.3f t2 %.3f/%.3f hits %d after %.3f value %#x timerid %d t1id %ld gap_errno %d t3 %ld\n",
 	       ts_d(&g1.it_value), ts_d(&g2.it_value), ts_d(&g2.it_interval),
 	       (int)hits, mono() - resumed, (int)last_value,
 	       (int)last_timerid, (long)t1, errno, (long)t3);
@@ -270,7 +243,7 @@ static void periodic_child(void)
 	while (hits < 5 && mono() - resumed < 20)
 		pause();
 	timer_gettime(t, &cur);
-	report("hits %d in %.3f interval %.3f value %d\n", (int)hits,
+	lite_write(REPORT_FD, "hits %d in %.3f interval %.3f value %d\n", (int)hits,
 	       mono() - resumed, ts_d(&cur.it_interval), (int)last_value);
 }
 
@@ -315,7 +288,7 @@ static void thread_id_child(void)
 	resumed = mono();
 	while (!hits && mono() - resumed < 10)
 		usleep(10000);
-	report("hits %d value %d after %.3f\n", (int)hits, (int)last_value,
+	lite_write(REPORT_FD, "hits %d value %d after %.3f\n", (int)hits, (int)last_value,
 	       mono() - resumed);
 }
 
@@ -361,7 +334,7 @@ static void cpu_child(void)
 	start = cpu();
 	while (!hits && cpu() - start < 5)
 		;
-	report("left %.3f burnt %.3f hits %d\n", left, cpu() - start,
+	lite_write(REPORT_FD, "left %.3f burnt %.3f hits %d\n", left, cpu() - start,
 	       (int)hits);
 }
 
@@ -426,7 +399,7 @@ static void bad_child(void)
 		_exit(2);
 	if (self_checkpoint() > 0)
 		_exit(0);
-	report("resumed\n");
+	lite_write(REPORT_FD, "resumed\n");
 }
 
 struct damage {
@@ -627,13 +600,13 @@ TEST(thread_id_in_a_restored_tree)
 	ASSERT_LT(0, ret) TH_LOG("checkpoint: %s", strerror(errno));
 	kill(root, SIGKILL);
 	lite_cg_write(CG, "cgroup.freeze", "0");
-	ASSERT_NE(-1, wait_secs(root, 30));
+	ASSERT_NE(-1, lite_status(root, 30));
 	img = open(IMG, O_RDONLY);
 	t_restart = mono();
 	got = syscall(__NR_restart, 0, img, 0, 2);
 	close(img);
 	ASSERT_EQ(root, got) TH_LOG("restart: %s", strerror(errno));
-	status = wait_secs(root, 30);
+	status = lite_status(root, 30);
 	lite_slurp(TREPORT, rep, sizeof(rep));
 	TH_LOG("restored tree: %s", rep);
 	EXPECT_EQ(0, status);

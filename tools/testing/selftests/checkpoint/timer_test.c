@@ -29,6 +29,7 @@
 /* TEST_F() keeps a local across its setjmp(); see ckpt_test.h */
 #pragma GCC diagnostic ignored "-Wclobbered"
 #include "kselftest_harness.h"
+#include "ck_lite.h"
 #include "image.h"
 
 #define REPORT_FD	100
@@ -43,34 +44,6 @@ static double now(void)
 
 	clock_gettime(CLOCK_MONOTONIC, &ts);
 	return ts.tv_sec + ts.tv_nsec / 1e9;
-}
-
-static void report(const char *fmt, ...)
-{
-	char buf[256];
-	va_list ap;
-	int n;
-
-	va_start(ap, fmt);
-	n = vsnprintf(buf, sizeof(buf), fmt, ap);
-	va_end(ap);
-	if (write(REPORT_FD, buf, n) != n)
-		_exit(99);
-}
-
-/* Wait for a child; returns its wait status, or -1 after @secs. */
-static int wait_secs(pid_t pid, int secs)
-{
-	int status, i;
-
-	for (i = 0; i < secs * 20; i++) {
-		if (waitpid(pid, &status, WNOHANG) == pid)
-			return status;
-		usleep(50000);
-	}
-	kill(pid, SIGKILL);
-	waitpid(pid, &status, 0);
-	return -1;
 }
 
 /*
@@ -110,7 +83,7 @@ static int restart_image_timers(int report, bool timers)
 		syscall(__NR_restart, 0, fd, RESTART_TASKSELF, 2);
 		_exit(98);	/* restart failed */
 	}
-	return wait_secs(pid, 30);
+	return lite_status(pid, 30);
 }
 
 static int restart_image(int report)
@@ -151,11 +124,11 @@ TEST(itimer_real_keeps_time_left)
 		resumed = now();
 		while (!alarms && now() - resumed < 10)
 			usleep(10000);
-		report("alarm after %.3f s, count %d\n", now() - resumed,
+		lite_write(REPORT_FD, "alarm after %.3f s, count %d\n", now() - resumed,
 		       (int)alarms);
 		_exit(0);
 	}
-	status = wait_secs(pid, 30);
+	status = lite_status(pid, 30);
 	ASSERT_EQ(0, status);
 	usleep(500000);	/* the time between checkpoint and restart */
 	ASSERT_EQ(0, restart_image(p[1]));
@@ -210,10 +183,10 @@ TEST(itimer_real_keeps_period)
 		while (alarms < 3)
 			pause();
 		getitimer(ITIMER_REAL, &cur);
-		report("interval %ld us\n", (long)cur.it_interval.tv_usec);
+		lite_write(REPORT_FD, "interval %ld us\n", (long)cur.it_interval.tv_usec);
 		_exit(0);
 	}
-	status = wait_secs(pid, 30);
+	status = lite_status(pid, 30);
 	ASSERT_EQ(0, status);
 	ASSERT_EQ(0, restart_image(p[1]));
 	close(p[1]);
@@ -417,12 +390,12 @@ TEST_F(cpu_itimer, keeps_time_left)
 		/* a one-shot timer: nothing more */
 		burn_until(2, 300 * MS);
 		left_ns = itimer_left(variant->which, NULL);
-		report("g0=%lld g1=%lld interval=%lld after=%lld count=%d left=%lld\n",
+		lite_write(REPORT_FD, "g0=%lld g1=%lld interval=%lld after=%lld count=%d left=%lld\n",
 		       g0 / US, g1 / US, interval / US, after / US,
 		       (int)cpu_sigs, left_ns / US);
 		_exit(0);
 	}
-	status = wait_secs(pid, 30);
+	status = lite_status(pid, 30);
 	ASSERT_EQ(0, status) TH_LOG("checkpointed child: status %#x", status);
 	ASSERT_TRUE(image_itimer(variant->which, &saved));
 	ASSERT_EQ(0, restart_image(self->p[1]));
@@ -486,12 +459,12 @@ TEST_F(cpu_itimer, keeps_period)
 		burn_until(4, 3000 * MS);
 		for (i = 0; i < 4; i++)
 			at[i] = i < cpu_sigs ? (cpu_sig_at[i] - c0) / US : -1;
-		report("g0=%lld g1=%lld interval=%lld count=%d at=%lld,%lld,%lld,%lld\n",
+		lite_write(REPORT_FD, "g0=%lld g1=%lld interval=%lld count=%d at=%lld,%lld,%lld,%lld\n",
 		       g0 / US, g1 / US, interval / US, (int)cpu_sigs, at[0],
 		       at[1], at[2], at[3]);
 		_exit(0);
 	}
-	status = wait_secs(pid, 30);
+	status = lite_status(pid, 30);
 	ASSERT_EQ(0, status) TH_LOG("checkpointed child: status %#x", status);
 	ASSERT_TRUE(image_itimer(variant->which, &saved));
 	ASSERT_EQ(0, restart_image(self->p[1]));
@@ -572,12 +545,12 @@ TEST(itimers_disarmed_stay_disarmed)
 		start = cpu_ns();
 		while (cpu_ns() - start < 400 * MS)
 			spin();
-		report("real=%lld/%lld virtual=%lld/%lld prof=%lld/%lld signals=%d,%d,%d\n",
+		lite_write(REPORT_FD, "real=%lld/%lld virtual=%lld/%lld prof=%lld/%lld signals=%d,%d,%d\n",
 		       v[0], v[1], v[2], v[3], v[4], v[5], (int)real_sigs,
 		       (int)virt_sigs, (int)prof_sigs);
 		_exit(0);
 	}
-	status = wait_secs(pid, 30);
+	status = lite_status(pid, 30);
 	ASSERT_EQ(0, status);
 	for (i = 0; i < 3; i++) {
 		ASSERT_TRUE(image_itimer(i, &it));
