@@ -17,6 +17,8 @@
 #include <stdlib.h>
 #include <string.h>
 #include <unistd.h>
+#include <linux/checkpoint.h>
+#include <sys/syscall.h>
 #include <sys/types.h>
 #include <sys/wait.h>
 
@@ -158,6 +160,38 @@ static inline bool lite_cg_frozen(const char *cg, int want, int secs)
 		usleep(20000);
 	}
 	return false;
+}
+
+/*
+ * Freeze cgroup @cg, checkpoint the tree under @root into @img with
+ * CHECKPOINT_SUBTREE, kill every task of the cgroup and reap them (the
+ * test is their subreaper, so their pids are free again), then restart
+ * the image as children of the caller. Returns the restored root's pid,
+ * or the step that failed (errno says why): -1 freezing, -2 checkpoint,
+ * -3 the original root not reaped, -4 restart.
+ */
+static inline pid_t lite_migrate(const char *cg, pid_t root, const char *img)
+{
+	long ret;
+	int fd;
+
+	if (lite_cg_write(cg, "cgroup.freeze", "1") ||
+	    !lite_cg_frozen(cg, 1, 30))
+		return -1;
+	fd = open(img, O_WRONLY | O_CREAT | O_TRUNC, 0600);
+	ret = syscall(__NR_checkpoint, root, fd, CHECKPOINT_SUBTREE, 2);
+	close(fd);
+	if (ret <= 0)
+		return -2;
+	lite_cg_write(cg, "cgroup.kill", "1");
+	lite_cg_write(cg, "cgroup.freeze", "0");
+	if (lite_status(root, 30) == -1)
+		return -3;
+	lite_reap_all();
+	fd = open(img, O_RDONLY);
+	ret = syscall(__NR_restart, 0, fd, 0, 2);
+	close(fd);
+	return ret > 0 ? (pid_t)ret : -4;
 }
 
 #endif /* CK_LITE_H */

@@ -231,8 +231,7 @@ TEST_F_TIMEOUT(fifo, tree_with_data_in_flight, 180)
 {
 	pid_t root, r, w, got;
 	char rep[2048];
-	int img, status;
-	long ret;
+	int status;
 
 	ASSERT_EQ(0, mkdir(CG, 0755));
 	root = fork();
@@ -243,26 +242,8 @@ TEST_F_TIMEOUT(fifo, tree_with_data_in_flight, 180)
 	w = lite_line_pid(REPORT, "W ", 30);
 	ASSERT_TRUE(r && w);
 	usleep(200000);
-	ASSERT_EQ(0, lite_cg_write(CG, "cgroup.freeze", "1"));
-	ASSERT_TRUE(lite_cg_frozen(CG, 1, 30));
-	img = open(IMG, O_WRONLY | O_CREAT | O_TRUNC, 0600);
-	ASSERT_LE(0, img);
-	ret = syscall(__NR_checkpoint, root, img, CHECKPOINT_SUBTREE, 2);
-	close(img);
-	ASSERT_LT(0, ret) TH_LOG("checkpoint: %s", strerror(errno));
-	kill(root, SIGKILL);
-	kill(r, SIGKILL);
-	kill(w, SIGKILL);
-	lite_cg_write(CG, "cgroup.freeze", "0");
-	EXPECT_NE(-1, lite_status(root, 30));
-	/* r and w were reparented to the test: reap them, freeing the pids */
-	EXPECT_NE(-1, lite_status(r, 30));
-	EXPECT_NE(-1, lite_status(w, 30));
-
-	img = open(IMG, O_RDONLY);
-	got = syscall(__NR_restart, 0, img, 0, 2);
-	close(img);
-	ASSERT_EQ(root, got) TH_LOG("restart: %s", strerror(errno));
+	got = lite_migrate(CG, root, IMG);
+	ASSERT_EQ(root, got) TH_LOG("step %d: %s", got, strerror(errno));
 	usleep(200000);
 	EXPECT_EQ(0, kill(r, SIGUSR1));
 	EXPECT_EQ(0, kill(w, SIGUSR1));

@@ -159,8 +159,7 @@ TEST_F_TIMEOUT(share, fd_table_and_fs_shared_again, 180)
 {
 	char rep[2048] = "";
 	pid_t root, f, s, got;
-	int img, status;
-	long ret;
+	int status;
 
 	root = fork();
 	ASSERT_LE(0, root);
@@ -170,22 +169,8 @@ TEST_F_TIMEOUT(share, fd_table_and_fs_shared_again, 180)
 	s = lite_line_pid(REPORT, "S ", 30);
 	ASSERT_TRUE(f && s);
 	usleep(200000);
-	ASSERT_EQ(0, lite_cg_write(CG, "cgroup.freeze", "1"));
-	ASSERT_TRUE(lite_cg_frozen(CG, 1, 30));
-	img = open(IMG, O_WRONLY | O_CREAT | O_TRUNC, 0600);
-	ASSERT_LE(0, img);
-	ret = syscall(__NR_checkpoint, root, img, CHECKPOINT_SUBTREE, 2);
-	close(img);
-	ASSERT_LT(0, ret) TH_LOG("checkpoint: %s", strerror(errno));
-	ASSERT_EQ(0, lite_cg_write(CG, "cgroup.kill", "1"));
-	lite_cg_write(CG, "cgroup.freeze", "0");
-	EXPECT_NE(-1, lite_status(root, 30));
-	lite_reap_all();
-
-	img = open(IMG, O_RDONLY);
-	got = syscall(__NR_restart, 0, img, 0, 2);
-	close(img);
-	ASSERT_EQ(root, got) TH_LOG("restart: %s", strerror(errno));
+	got = lite_migrate(CG, root, IMG);
+	ASSERT_EQ(root, got) TH_LOG("step %d: %s", got, strerror(errno));
 	/* the restored processes share again what they shared */
 	{
 		char a[64], b[64];
@@ -342,8 +327,7 @@ TEST_F_TIMEOUT(share, shared_anon_memory_shared_again, 180)
 {
 	char rep[1024] = "";
 	pid_t root, k, got;
-	int img, status;
-	long ret;
+	int status;
 
 	root = fork();
 	ASSERT_LE(0, root);
@@ -353,22 +337,8 @@ TEST_F_TIMEOUT(share, shared_anon_memory_shared_again, 180)
 	ASSERT_LT(0, k);
 	ASSERT_EQ(root, lite_line_pid(REPORT, "P ", 30));
 	usleep(200000);
-	ASSERT_EQ(0, lite_cg_write(CG, "cgroup.freeze", "1"));
-	ASSERT_TRUE(lite_cg_frozen(CG, 1, 30));
-	img = open(IMG, O_WRONLY | O_CREAT | O_TRUNC, 0600);
-	ASSERT_LE(0, img);
-	ret = syscall(__NR_checkpoint, root, img, CHECKPOINT_SUBTREE, 2);
-	close(img);
-	ASSERT_LT(0, ret) TH_LOG("checkpoint: %s", strerror(errno));
-	ASSERT_EQ(0, lite_cg_write(CG, "cgroup.kill", "1"));
-	lite_cg_write(CG, "cgroup.freeze", "0");
-	EXPECT_NE(-1, lite_status(root, 30));
-	lite_reap_all();
-
-	img = open(IMG, O_RDONLY);
-	got = syscall(__NR_restart, 0, img, 0, 2);
-	close(img);
-	ASSERT_EQ(root, got) TH_LOG("restart: %s", strerror(errno));
+	got = lite_migrate(CG, root, IMG);
+	ASSERT_EQ(root, got) TH_LOG("step %d: %s", got, strerror(errno));
 	EXPECT_EQ(0, kill(root, SIGUSR1));
 	status = lite_status(root, 60);
 	lite_slurp(REPORT, rep, sizeof(rep));
