@@ -5,11 +5,8 @@ ROOT=$(cd "$(dirname "$0")/.." && pwd)
 KSRC=${CKPT_CACHE:-/var/cache/linux-ckpt}/linux-source-6.12
 cd "$ROOT"
 rc=0
-# ENOSYS: the one use matches the value the x86 entry code leaves in a
-# task's saved rax while it is inside a system call (cpu.c); checkpatch
-# documents such uses as its expected false positives.
 "$KSRC/scripts/checkpatch.pl" --no-tree --quiet --strict -f \
-	--ignore FILE_PATH_CHANGES,SPDX_LICENSE_TAG,CONST_STRUCT,ENOSYS \
+	--ignore FILE_PATH_CHANGES,SPDX_LICENSE_TAG,CONST_STRUCT \
 	checkpoint/*.c arch/x86/checkpoint/*.c include/linux/checkpoint.h \
 	include/uapi/linux/checkpoint*.h || rc=1
 for p in patches/*.patch; do

@@ -95,18 +95,20 @@ void ckpt_free_late(struct ckpt_rstate *rs)
 
 /*
  * The v1 freezer stops a task sleeping in a freezable wait where it is,
- * inside the system call, with -ENOSYS still in its saved rax (the v2
- * freezer always takes it to the signal path, where rax holds the call's
- * -ERESTART* code). Such a call is restarted from its beginning, which is
- * exact for the waits that can be frozen in place and have no side effect
- * before they sleep; a relative timeout starts over. Anything else frozen
- * in place is refused.
+ * inside the system call (__set_task_frozen() keeps the sleep's state,
+ * TASK_FREEZABLE included, in saved_state; the refrigerator on the
+ * signal path leaves TASK_RUNNING there). The v2 freezer always takes a
+ * task to the signal path, where rax holds the call's -ERESTART* code.
+ * A call frozen in place is restarted from its beginning, which is exact
+ * for the waits that can be frozen so and have no side effect before they
+ * sleep; a relative timeout starts over. Anything else is refused.
  */
 static bool ckpt_frozen_in_syscall(struct task_struct *t,
 				   const struct pt_regs *regs)
 {
 	return t != current && !t->frozen && frozen(t) &&
-	       (long)regs->orig_ax >= 0 && (long)regs->ax == -ENOSYS;
+	       (READ_ONCE(t->saved_state) & TASK_FREEZABLE) &&
+	       (long)regs->orig_ax >= 0;
 }
 
 static bool ckpt_restartable_in_place(unsigned long nr)
