@@ -162,6 +162,31 @@ static inline bool lite_cg_frozen(const char *cg, int want, int secs)
 	return false;
 }
 
+/* Block @sig, so that lite_wait_flag() cannot miss it. */
+static inline void lite_block(int sig)
+{
+	sigset_t set;
+
+	sigemptyset(&set);
+	sigaddset(&set, sig);
+	sigprocmask(SIG_BLOCK, &set, NULL);
+}
+
+/*
+ * Wait until a handler of the blocked signal @sig sets @flag. @sig is
+ * unblocked only inside sigsuspend(), so one that comes just before the
+ * wait (a pause() loop would sleep through it) ends the wait at once.
+ */
+static inline void lite_wait_flag(volatile sig_atomic_t *flag, int sig)
+{
+	sigset_t set;
+
+	sigprocmask(SIG_SETMASK, NULL, &set);
+	sigdelset(&set, sig);
+	while (!*flag)
+		sigsuspend(&set);
+}
+
 /*
  * Freeze cgroup @cg, checkpoint the tree under @root into @img with
  * CHECKPOINT_SUBTREE, kill every task of the cgroup and reap them (the

@@ -184,6 +184,7 @@ static void tree_root(void)
 	if (lite_cg_write(CG, "cgroup.procs", me))
 		_exit(90);
 	signal(SIGUSR1, on_usr1);
+	lite_block(SIGUSR1);
 	r = fork();
 	if (!r) {
 		char buf[64];
@@ -191,8 +192,7 @@ static void tree_root(void)
 		ssize_t k;
 
 		lite_say(REPORT, "R %d\n", getpid());
-		while (!got_usr1)
-			pause();
+		lite_wait_flag(&got_usr1, SIGUSR1);
 		fcntl(fd, F_SETFL, 0);	/* blocking reads from now on */
 		while ((k = read(fd, buf, sizeof(MSG) - 1)) > 0) {
 			if (k != sizeof(MSG) - 1 || memcmp(buf, MSG, k))
@@ -213,8 +213,7 @@ static void tree_root(void)
 			if (write(fd, MSG, sizeof(MSG) - 1) != sizeof(MSG) - 1)
 				_exit(7);
 		lite_say(REPORT, "W %d\n", getpid());
-		while (!got_usr1)
-			pause();
+		lite_wait_flag(&got_usr1, SIGUSR1);
 		if (write(fd, MSG, sizeof(MSG) - 1) != sizeof(MSG) - 1)
 			_exit(8);
 		_exit(0);

@@ -41,8 +41,7 @@ static void on_usr1(int sig) { got_usr1 = 1; }
 
 static void wait_usr1(void)
 {
-	while (!got_usr1)
-		pause();
+	lite_wait_flag(&got_usr1, SIGUSR1);
 }
 
 /* F shares the root's fd table: after the restart it opens FILE_X. */
@@ -91,6 +90,7 @@ static void tree_root(void)
 
 	lite_cg_enter(CG);
 	signal(SIGUSR1, on_usr1);
+	lite_block(SIGUSR1);
 	if (chdir(DIR_A))
 		_exit(91);
 	fd = open(FILE_X, O_RDONLY);
@@ -226,6 +226,7 @@ static void sibling_root(void)
 
 	lite_cg_enter(CG);
 	signal(SIGUSR1, on_usr1);
+	lite_block(SIGUSR1);
 	if (clone_child(sibling_maker, 0) < 0)
 		_exit(93);
 	for (i = 0; i < 2; i++)
@@ -292,6 +293,7 @@ static void shm_root(void)
 
 	lite_cg_enter(CG);
 	signal(SIGUSR1, on_usr1);
+	lite_block(SIGUSR1);
 	m = mmap(NULL, SHM_PAGES * pg, PROT_READ | PROT_WRITE,
 		 MAP_SHARED | MAP_ANONYMOUS, -1, 0);
 	if (m == MAP_FAILED)
@@ -315,6 +317,7 @@ static void shm_root(void)
 	lite_say(REPORT, "P %d\n", getpid());
 	wait_usr1();
 	m[(SHM_PAGES - 3) * pg / 4] = 42;	/* the last page */
+	lite_say(REPORT, "P wrote 42\n");
 	if (waitpid(k, &st, 0) != k)
 		_exit(93);
 	ok = WIFEXITED(st) && !WEXITSTATUS(st) && m[1 * pg / 4] == 4242 &&
