@@ -2,7 +2,8 @@
 #
 #   make run       build what is missing, boot, run the demo
 #   make check     build, boot, run every selftest; "N passed, N failed"
-#                  (on the sanitizer kernel; KERNEL=normal for the plain one)
+#                  (on the sanitizer kernel; KERNEL=normal for the plain one;
+#                  REPEAT=N runs the racy cases of stress.list N more times)
 #   make bench     checkpoint/restart throughput, in one guest boot
 #   make fuzz ITER=N SEED=S   a long image-fuzzing campaign (sanitizer kernel)
 #   make vm-run CMD='...' [EXTRA=DIR]   run CMD as root in the guest
@@ -20,7 +21,8 @@ BZ        = $(CKPT_CACHE)/build-$(1)/arch/x86/boot/bzImage
 B         := $(ROOT)/build
 VM_MEM    ?= 1G
 VM_TIMEOUT ?= 3600
-export CKPT_CACHE VM_MEM VM_TIMEOUT
+REPEAT    ?= 20
+export CKPT_CACHE VM_MEM VM_TIMEOUT REPEAT
 
 CC        := gcc
 CFLAGS    := -O2 -g -Wall -Wextra -Wno-unused-parameter -static \

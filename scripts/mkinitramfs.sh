@@ -13,6 +13,7 @@ cp "$ROOT"/scripts/guest/*.sh "$R/bin/"
 chmod +x "$R/init" "$R"/bin/*.sh
 for t in ckpt ckpt-demo ckpt-demo-container ckpt-bench; do cp "$B/$t" "$R/bin/"; done
 [ -n "$TESTS" ] && cp $TESTS "$R/selftests/checkpoint/"
+cp "$ROOT/tools/testing/selftests/checkpoint/stress.list" "$R/selftests/checkpoint/"
 printf 'root:x:0:0:root:/root:/bin/sh\nnobody:x:65534:65534:nobody:/:/bin/sh\n' > "$R/etc/passwd"
 printf 'root:x:0:\nnogroup:x:65534:\n' > "$R/etc/group"
 (cd "$R" && find . | cpio -o -H newc --quiet | gzip -1 > "$B/initramfs.cpio.gz.tmp")

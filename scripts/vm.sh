@@ -13,7 +13,7 @@ trap 'rm -rf "$W"' EXIT
 mkdir -p "$W/job"
 case "$MODE" in
 demo)  echo 'exec /bin/demo.sh' > "$W/job/job.sh" ;;
-check) echo 'exec /bin/run-tests.sh' > "$W/job/job.sh" ;;
+check) echo "REPEAT=${REPEAT:-20} exec /bin/run-tests.sh" > "$W/job/job.sh" ;;
 bench) echo 'exec /bin/ckpt-bench' > "$W/job/job.sh" ;;
 cmd)   printf 'cd /\n%s\n' "$CMD" > "$W/job/job.sh" ;;
 *) echo "vm.sh: unknown mode $MODE" >&2; exit 2 ;;
