@@ -215,6 +215,13 @@ static bool kmsg_splat(struct __test_metadata *_metadata, int fd)
 		if (n <= 0)
 			break;
 		rec[n] = '\0';
+		/*
+		 * A user-mode fault of a damaged program the image test
+		 * restored ("traps: prog[pid] general protection fault
+		 * ip:..."), not the kernel's: a kernel fault says "Oops".
+		 */
+		if (strstr(rec, ";traps: "))
+			continue;
 		for (i = 0; i < ARRAY_SIZE(marks); i++) {
 			if (strstr(rec, marks[i])) {
 				if (!splat)
