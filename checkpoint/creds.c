@@ -14,7 +14,11 @@
  * - securebits: unchanged, or CAP_SETPCAP.
  *
  * The ids are written as seen from the checkpointer's user namespace and
- * mapped into the restarter's.
+ * mapped into the restarter's. Beside these rules, the LSM hooks of the
+ * same system calls run on the staged credentials
+ * (security_task_fix_setuid(), security_task_fix_setgid(),
+ * security_task_fix_setgroups(), security_capset()), so a security module
+ * that forbids a transition forbids the restart that asks for it.
  */
 #include <linux/checkpoint.h>
 #include <linux/cred.h>
@@ -23,7 +27,7 @@
 #include <linux/securebits.h>
 #include <linux/uidgid.h>
 #include <linux/slab.h>
-#include <linux/sort.h>
+#include <linux/security.h>
 
 /**
  * checkpoint_creds() - write the CREDS record of @t
@@ -172,11 +176,56 @@ static int ckpt_check_caps(struct ckpt_ctx *ctx, const struct cred *old,
 	return 0;
 }
 
-static int ckpt_gid_cmp(const void *a, const void *b)
+/*
+ * The LSM hooks of setresuid(), setfsuid(), setresgid(), setfsgid() and
+ * setgroups(), for the ids that change: a security module that forbids
+ * one of these transitions forbids the restart that asks for it. The
+ * capability module's setuid fixup may drop capabilities in @new; the
+ * image's are set afterwards and checked by capset()'s rules.
+ */
+static int ckpt_lsm_ids(struct ckpt_ctx *ctx, struct cred *new,
+			const struct cred *old)
 {
-	kgid_t ga = *(const kgid_t *)a, gb = *(const kgid_t *)b;
+	int ret = 0;
 
-	return gid_gt(ga, gb) - gid_lt(ga, gb);
+	if (!uid_eq(new->uid, old->uid) || !uid_eq(new->euid, old->euid) ||
+	    !uid_eq(new->suid, old->suid))
+		ret = security_task_fix_setuid(new, old, LSM_SETID_RES);
+	if (!ret && !uid_eq(new->fsuid, old->fsuid))
+		ret = security_task_fix_setuid(new, old, LSM_SETID_FS);
+	if (!ret && (!gid_eq(new->gid, old->gid) ||
+		     !gid_eq(new->egid, old->egid) ||
+		     !gid_eq(new->sgid, old->sgid)))
+		ret = security_task_fix_setgid(new, old, LSM_SETID_RES);
+	if (!ret && !gid_eq(new->fsgid, old->fsgid))
+		ret = security_task_fix_setgid(new, old, LSM_SETID_FS);
+	if (!ret && !ckpt_groups_equal(old->group_info, new->group_info))
+		ret = security_task_fix_setgroups(new, old);
+	if (ret)
+		ckpt_log(ctx, ret, "creds: a security module refused the ids");
+	return ret;
+}
+
+/* capset()'s own hook, which also installs the three sets it checks */
+static int ckpt_lsm_caps(struct ckpt_ctx *ctx, struct cred *new,
+			 const struct cred *old, const struct ckpt_hdr_creds *h)
+{
+	kernel_cap_t eff = { .val = h->cap_effective };
+	kernel_cap_t inh = { .val = h->cap_inheritable };
+	kernel_cap_t perm = { .val = h->cap_permitted };
+	int ret;
+
+	ret = security_capset(new, old, &eff, &inh, &perm);
+	if (ret) {
+		ckpt_log(ctx, ret, "creds: a security module refused the capabilities");
+		return ret;
+	}
+	new->cap_inheritable = inh;
+	new->cap_permitted = perm;
+	new->cap_effective = eff;
+	new->cap_bset.val = h->cap_bset;
+	new->cap_ambient.val = h->cap_ambient;
+	return 0;
 }
 
 /**
@@ -232,19 +281,19 @@ int restore_creds(struct ckpt_ctx *ctx)
 			goto out_abort;
 		}
 	}
-	sort(gi->gid, gi->ngroups, sizeof(kgid_t), ckpt_gid_cmp, NULL);
+	groups_sort(gi);
 	set_groups(new, gi);
 	put_group_info(gi);
-	new->cap_inheritable.val = h->cap_inheritable;
-	new->cap_permitted.val = h->cap_permitted;
-	new->cap_effective.val = h->cap_effective;
-	new->cap_bset.val = h->cap_bset;
-	new->cap_ambient.val = h->cap_ambient;
-	new->securebits = h->securebits;
 
 	ret = ckpt_check_ids(ctx, old, new);
 	if (!ret)
+		ret = ckpt_lsm_ids(ctx, new, old);
+	if (!ret)
+		ret = ckpt_lsm_caps(ctx, new, old, h);
+	if (!ret) {
+		new->securebits = h->securebits;
 		ret = ckpt_check_caps(ctx, old, new);
+	}
 	if (ret)
 		goto out_abort;
 	ctx->rs->cred = new;
