@@ -17,9 +17,6 @@
 #include <linux/timekeeping.h>
 #include <linux/time_namespace.h>
 #include <linux/fs.h>
-#ifdef CONFIG_FUTEX
-#include "../kernel/futex/futex.h"
-#endif
 
 /*
  * The clocks a timeout may run on: a wait keeps the time it had left,
@@ -64,23 +61,20 @@ static int ckpt_save_nanosleep(const struct restart_block *r,
 static int ckpt_save_futex(const struct restart_block *r,
 			   struct ckpt_restart_block *rb)
 {
-	unsigned int flags = r->futex.flags;
+	struct futex_wait_restart_info w;
 	ktime_t now;
 
 	/* futex_wait() only builds a block for a 32-bit wait with a timeout */
-	if ((flags & FLAGS_SIZE_MASK) != FLAGS_SIZE_32 ||
-	    !(flags & FLAGS_HAS_TIMEOUT) ||
-	    (flags & ~(FLAGS_SIZE_MASK | FLAGS_SHARED | FLAGS_CLOCKRT |
-		       FLAGS_HAS_TIMEOUT)))
+	if (futex_wait_restart_get(r, &w))
 		return -EOPNOTSUPP;
 	rb->kind = CKPT_RB_FUTEX;
-	rb->clockid = flags & FLAGS_CLOCKRT ? CLOCK_REALTIME : CLOCK_MONOTONIC;
+	rb->clockid = w.realtime ? CLOCK_REALTIME : CLOCK_MONOTONIC;
 	ckpt_clock_now(rb->clockid, &now);
-	rb->arg = flags & FLAGS_SHARED ? CKPT_RB_FUTEX_SHARED : 0;
-	rb->addr = (unsigned long)r->futex.uaddr;
-	rb->val = r->futex.val;
-	rb->bitset = r->futex.bitset;
-	rb->remaining = max_t(s64, 0, r->futex.time - now);
+	rb->arg = w.shared ? CKPT_RB_FUTEX_SHARED : 0;
+	rb->addr = (unsigned long)w.uaddr;
+	rb->val = w.val;
+	rb->bitset = w.bitset;
+	rb->remaining = max_t(s64, 0, w.expires - now);
 	return 0;
 }
 #endif
@@ -218,18 +212,19 @@ void ckpt_load_restart_block(const struct ckpt_restart_block *rb)
 		set_restart_fn(r, hrtimer_nanosleep_restart);
 		break;
 #ifdef CONFIG_FUTEX
-	case CKPT_RB_FUTEX:
-		r->futex.uaddr = u64_to_user_ptr(rb->addr);
-		r->futex.val = rb->val;
-		r->futex.bitset = rb->bitset;
-		r->futex.flags = FLAGS_SIZE_32 | FLAGS_HAS_TIMEOUT;
-		if (rb->arg & CKPT_RB_FUTEX_SHARED)
-			r->futex.flags |= FLAGS_SHARED;
-		if (rb->clockid == CLOCK_REALTIME)
-			r->futex.flags |= FLAGS_CLOCKRT;
-		r->futex.time = ktime_add_safe(now, rb->remaining);
-		set_restart_fn(r, futex_wait_restart);
+	case CKPT_RB_FUTEX: {
+		struct futex_wait_restart_info w = {
+			.uaddr = u64_to_user_ptr(rb->addr),
+			.val = rb->val,
+			.bitset = rb->bitset,
+			.shared = rb->arg & CKPT_RB_FUTEX_SHARED,
+			.realtime = rb->clockid == CLOCK_REALTIME,
+			.expires = ktime_add_safe(now, rb->remaining),
+		};
+
+		futex_wait_restart_set(r, &w);
 		break;
+	}
 #endif
 	case CKPT_RB_POLL: {
 		struct timespec64 end;
