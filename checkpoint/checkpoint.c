@@ -200,6 +200,9 @@ static int ckpt_check_task(struct ckpt_ctx *ctx, struct ckpt_task_ent *e)
 			 e->pids.pid);
 		return -EOPNOTSUPP;
 	}
+	ret = ckpt_check_namespaces(ctx, t);
+	if (ret)
+		return ret;
 	/* threads share all of these with their leader, and only threads */
 	if (!e->leader && (t->mm != leader->mm || t->files != leader->files ||
 			   t->fs != leader->fs)) {

@@ -366,8 +366,8 @@ static bool ckpt_leak_checks(struct ckpt_ctx *ctx)
  * tree also holds is a leak (a self checkpoint does not check this).
  *
  * Return: 0, -EBUSY for a leak (with a log line naming the file),
- * -EOPNOTSUPP (with a log line) for more than CKPT_MAX_FDS open files, or
- * -ENOMEM.
+ * -EOPNOTSUPP (with a log line) for more than CKPT_MAX_FDS open files or
+ * a file with locks or an owner (ckpt_check_file_state()), or -ENOMEM.
  */
 int ckpt_scan_files(struct ckpt_ctx *ctx)
 {
@@ -399,8 +399,12 @@ int ckpt_scan_files(struct ckpt_ctx *ctx)
 			return ret;
 	}
 	/* + 1: the reference the scan holds */
-	hash_for_each(ctx->tfiles->hash, bkt, tf, node)
+	hash_for_each(ctx->tfiles->hash, bkt, tf, node) {
 		tf->outside = file_count(tf->file) > tf->fdrefs + tf->maprefs + 1;
+		ret = ckpt_check_file_state(ctx, tf->file);
+		if (ret)
+			return ret;
+	}
 	if (!ckpt_leak_checks(ctx))
 		return 0;
 	hash_for_each(ctx->tfiles->hash, bkt, tf, node) {

@@ -359,6 +359,7 @@ static int ckpt_commit_process(struct ckpt_ctx *ctx, struct ckpt_rstate *rs)
 	if (ret)
 		return ret;
 	restore_mm_commit(ctx, rs);
+	restore_task_process_commit(ctx, rs);
 	restore_rlimits_commit(ctx, rs);
 	if (!share_files) {
 		ret = restore_files_commit(ctx, rs);
@@ -400,6 +401,9 @@ static long ckpt_restart_self(struct ckpt_ctx *ctx)
 	/* validated by the kernel, and the caller's own state is kept */
 	if (!ret)
 		ret = restore_fpu_load(ctx, rs);
+	/* last: undone by itself when it fails */
+	if (!ret)
+		ret = restore_task_attrs(ctx, rs);
 	if (ret)
 		return ret;
 
@@ -413,13 +417,17 @@ static long ckpt_restart_self(struct ckpt_ctx *ctx)
 	if (!ret) {
 		restore_task_commit(ctx, rs);
 		restore_creds_commit(ctx, rs);
+		restore_task_late_commit(ctx, rs);
 		ret = restore_cpu_commit(ctx, rs);
 	}
 	if (ret) {
 		ckpt_log(ctx, ret, "failed after the point of no return");
 		force_sig(SIGKILL);
+		return ret;
 	}
-	return ret;
+	/* nobody else knows the task yet: the signal path may restart a call */
+	ckpt_resume_user(ckpt_take_late(rs), false);
+	return 0;
 }
 
 /* ---- coordinator mode ------------------------------------------------- */
@@ -577,12 +585,17 @@ static int ckpt_task_restore(struct ckpt_ctx *ctx, unsigned int me)
 		if (ret)
 			return ret;
 	}
-	ret = restore_fpu_load(ctx, rs);
+	ret = restore_task_attrs(ctx, rs);
+	if (!ret)
+		ret = restore_fpu_load(ctx, rs);
+	if (!ret)
+		ret = restore_cpu_commit(ctx, rs);
 	if (ret)
 		return ret;
 	restore_task_commit(ctx, rs);
 	/* last: children were created with the restarter's privileges */
 	restore_creds_commit(ctx, rs);
+	restore_task_late_commit(ctx, rs);
 	return 0;
 }
 
@@ -608,6 +621,7 @@ static int ckpt_task_fn(void *data)
 	unsigned int me = arg->index;
 	struct ckpt_rsync *sync = ctx->sync;
 	struct ckpt_rstate *rs = &ctx->rss[me];
+	struct ckpt_late *late;
 	int ret, code;
 
 	kfree(arg);
@@ -624,10 +638,16 @@ static int ckpt_task_fn(void *data)
 		ckpt_task_leave(sync);
 		do_exit(code);
 	}
-	ret = restore_cpu_commit(ctx, rs);
-	if (ret)
-		goto fail;
+	/*
+	 * Nothing fails from here on: restart() reports success once every
+	 * task has left. A task stopped in a system call goes back into it
+	 * before it returns to user mode, so a signal the caller sends as
+	 * soon as restart() returns ends the call as it would have ended it
+	 * in the frozen task.
+	 */
+	late = ckpt_take_late(rs);
 	ckpt_task_leave(sync);
+	ckpt_resume_user(late, true);
 	return 0;	/* to user mode, with the restored registers */
 fail:
 	ckpt_task_failed(ctx, ret);

@@ -19,20 +19,100 @@
 #include <linux/time.h>
 #include <linux/sched/cputime.h>
 #include <linux/seccomp.h>
+#include <linux/oom.h>
+#include <linux/mm.h>
+#include <linux/mmap_lock.h>
+#include <linux/sched/mm.h>
+#include <linux/sched/coredump.h>
+#include <linux/sched/prio.h>
+#include <linux/sched/rt.h>
+#include <linux/entry-common.h>
+#include <linux/iocontext.h>
+#include <linux/ioprio.h>
+#include <uapi/linux/sched/types.h>
+
+static bool ckpt_rt_policy(unsigned int policy)
+{
+	return policy == SCHED_FIFO || policy == SCHED_RR;
+}
 
 /*
  * What a task may hold that is not saved yet and would make the restored
- * task behave differently: refuse rather than write a wrong image.
+ * task behave differently: refuse rather than write a wrong image. Each
+ * line names the state and how a program set it.
  */
+static int ckpt_refuse(struct ckpt_ctx *ctx, struct task_struct *t,
+		       const char *what)
+{
+	ckpt_log(ctx, -EOPNOTSUPP, "pid %d: %s is not supported yet",
+		 task_pid_nr_ns(t, ctx->pidns), what);
+	return -EOPNOTSUPP;
+}
+
+static int ckpt_check_mm_state(struct ckpt_ctx *ctx, struct task_struct *t)
+{
+	struct mm_struct *mm = t->mm;
+
+	if (!mm)
+		return 0;
+#ifdef CONFIG_MEMBARRIER
+	if (atomic_read(&mm->membarrier_state))
+		return ckpt_refuse(ctx, t, "a membarrier() registration");
+#endif
+	if (test_bit(MMF_HAS_MDWE, &mm->flags))
+		return ckpt_refuse(ctx, t, "prctl(PR_SET_MDWE)");
+	if (test_bit(MMF_VM_MERGE_ANY, &mm->flags))
+		return ckpt_refuse(ctx, t, "prctl(PR_SET_MEMORY_MERGE)");
+	return 0;
+}
+
 static int ckpt_check_task_state(struct ckpt_ctx *ctx, struct task_struct *t)
 {
+	unsigned int policy = READ_ONCE(t->policy);
+
 #ifdef CONFIG_SECCOMP
-	if (READ_ONCE(t->seccomp.mode) != SECCOMP_MODE_DISABLED) {
-		ckpt_log(ctx, -EOPNOTSUPP, "seccomp filters are not supported yet");
-		return -EOPNOTSUPP;
-	}
+	if (READ_ONCE(t->seccomp.mode) != SECCOMP_MODE_DISABLED)
+		return ckpt_refuse(ctx, t, "a seccomp filter or strict mode");
 #endif
-	return 0;
+	if (t->ptrace)
+		return ckpt_refuse(ctx, t, "a ptrace()d task");
+	if ((t->jobctl & JOBCTL_STOP_PENDING) ||
+	    (t->signal->flags & SIGNAL_STOP_STOPPED) || task_is_stopped(t))
+		return ckpt_refuse(ctx, t,
+				   "a task stopped by SIGSTOP, SIGTSTP, SIGTTIN or SIGTTOU");
+	if (policy != SCHED_NORMAL && policy != SCHED_BATCH &&
+	    policy != SCHED_IDLE && policy != SCHED_FIFO && policy != SCHED_RR)
+		return ckpt_refuse(ctx, t, "SCHED_DEADLINE or another scheduling class");
+#ifdef CONFIG_UCLAMP_TASK
+	if (t->uclamp_req[UCLAMP_MIN].user_defined ||
+	    t->uclamp_req[UCLAMP_MAX].user_defined)
+		return ckpt_refuse(ctx, t, "sched_setattr() utilization clamping");
+#endif
+#ifdef CONFIG_SCHED_CORE
+	if (t->core_cookie)
+		return ckpt_refuse(ctx, t, "prctl(PR_SCHED_CORE)");
+#endif
+	if (t->flags & (PF_MEMALLOC_NOIO | PF_LOCAL_THROTTLE))
+		return ckpt_refuse(ctx, t, "prctl(PR_SET_IO_FLUSHER)");
+	if (t->flags & (PF_MCE_PROCESS | PF_MCE_EARLY))
+		return ckpt_refuse(ctx, t, "prctl(PR_MCE_KILL)");
+	if (task_spec_ssb_disable(t) || task_spec_ssb_noexec(t) ||
+	    task_spec_ib_disable(t))
+		return ckpt_refuse(ctx, t, "prctl(PR_SET_SPECULATION_CTRL)");
+#ifdef CONFIG_GENERIC_ENTRY
+	if (test_task_syscall_work(t, SYSCALL_USER_DISPATCH))
+		return ckpt_refuse(ctx, t, "prctl(PR_SET_SYSCALL_USER_DISPATCH)");
+#endif
+#ifdef CONFIG_BLOCK
+	if (t->io_context &&
+	    READ_ONCE(t->io_context->ioprio) != IOPRIO_DEFAULT)
+		return ckpt_refuse(ctx, t, "an I/O priority (ioprio_set())");
+#endif
+	if (t->signal->oom_score_adj_min != 0 &&
+	    t->signal->oom_score_adj_min != t->signal->oom_score_adj)
+		return ckpt_refuse(ctx, t,
+				   "an oom_score_adj_min apart from its oom_score_adj");
+	return ckpt_check_mm_state(ctx, t);
 }
 
 /**
@@ -61,6 +141,21 @@ int checkpoint_task(struct ckpt_ctx *ctx, struct task_struct *t)
 	get_task_comm(h.comm, t);
 	if (task_no_new_privs(t))
 		h.task_flags |= CKPT_TASK_NO_NEW_PRIVS;
+	h.policy = t->policy;
+	h.nice = task_nice(t);
+	h.rt_priority = ckpt_rt_policy(t->policy) ? t->rt_priority : 0;
+	if (t->sched_reset_on_fork)
+		h.task_flags |= CKPT_TASK_RESET_ON_FORK;
+	h.pdeath_signal = t->pdeath_signal;
+	h.timer_slack_ns = t->timer_slack_ns;
+	h.oom_score_adj = t->signal->oom_score_adj;
+	if (t->signal->is_child_subreaper)
+		h.task_flags |= CKPT_TASK_SUBREAPER;
+	if (t->mm) {
+		h.dumpable = get_dumpable(t->mm);
+		if (test_bit(MMF_DISABLE_THP, &t->mm->flags))
+			h.task_flags |= CKPT_TASK_THP_DISABLE;
+	}
 	if (ctx->cur && ctx->cur->share_files)
 		h.task_flags |= CKPT_TASK_SHARE_FILES;
 	if (ctx->cur && ctx->cur->share_fs)
@@ -86,12 +181,60 @@ static bool ckpt_user_ptr_ok(u64 addr)
 	return addr < TASK_SIZE;
 }
 
+/*
+ * Scheduling and process attributes, checked like the system calls that
+ * set them check their arguments. A zombie has none.
+ */
+static int ckpt_check_task_attrs(struct ckpt_ctx *ctx,
+				 const struct ckpt_hdr_task *h)
+{
+	bool rt = ckpt_rt_policy(h->policy);
+
+	if (ctx->rs->zombie) {
+		if (h->policy || h->nice || h->rt_priority || h->pdeath_signal ||
+		    h->timer_slack_ns || h->oom_score_adj || h->dumpable ||
+		    h->task_flags & ~CKPT_TASK_ZOMBIE)
+			goto bad;
+		return 0;
+	}
+	if ((h->policy != SCHED_NORMAL && h->policy != SCHED_BATCH &&
+	     h->policy != SCHED_IDLE && !rt) ||
+	    h->nice < MIN_NICE || h->nice > MAX_NICE ||
+	    (rt ? h->rt_priority < 1 || h->rt_priority > MAX_RT_PRIO - 1 :
+		  h->rt_priority != 0) ||
+	    !valid_signal(h->pdeath_signal) ||
+	    h->oom_score_adj < OOM_SCORE_ADJ_MIN ||
+	    h->oom_score_adj > OOM_SCORE_ADJ_MAX ||
+	    h->dumpable > SUID_DUMP_ROOT)
+		goto bad;
+	/* process-wide: the same in every thread's record */
+	if (!ctx->rs->leader) {
+		const struct ckpt_hdr_task *l = NULL;
+		unsigned int i;
+
+		for (i = 0; i < ctx->nr_tasks; i++)
+			if (ctx->rss[i].pids.pid == ctx->rs->pids.tgid)
+				l = &ctx->rss[i].task;
+		if (!l || l->oom_score_adj != h->oom_score_adj ||
+		    l->dumpable != h->dumpable ||
+		    (l->task_flags ^ h->task_flags) &
+		    (CKPT_TASK_SUBREAPER | CKPT_TASK_THP_DISABLE))
+			goto bad;
+	}
+	return 0;
+bad:
+	ckpt_log(ctx, -EINVAL, "task: bad scheduling or process attributes");
+	return -EINVAL;
+}
+
 /**
  * restore_task() - read and validate the TASK record
  * @ctx: restart context
  *
  * Return: 0 with the record in ctx->rs->task, -EINVAL for a malformed
- * record, -EPERM if it would drop the restarter's no_new_privs,
+ * record (scheduling policy, nice, priority, signal, oom_score_adj or
+ * dumpable out of range included), -EPERM if it would drop the
+ * restarter's no_new_privs,
  * -EOPNOTSUPP for an rseq area without CONFIG_RSEQ, or an error of
  * reading the image.
  */
@@ -124,6 +267,10 @@ int restore_task(struct ckpt_ctx *ctx)
 		ckpt_log(ctx, ret, "task: bad exit signal %u", h->exit_signal);
 		return ret;
 	}
+	ret = ckpt_check_task_attrs(ctx, h);
+	if (ret)
+		return ret;
+	ret = -EINVAL;
 	if (!ckpt_user_ptr_ok(h->set_child_tid) ||
 	    !ckpt_user_ptr_ok(h->clear_child_tid) ||
 	    !ckpt_user_ptr_ok(h->robust_list)) {
@@ -193,6 +340,127 @@ void restore_task_commit(struct ckpt_ctx *ctx, struct ckpt_rstate *rs)
 	if (current->rseq)
 		rseq_set_notify_resume(current);
 #endif
+}
+
+static void ckpt_sched_attr_of(struct task_struct *t, struct sched_attr *a)
+{
+	a->size = sizeof(*a);
+	a->sched_policy = t->policy;
+	a->sched_nice = task_nice(t);
+	a->sched_priority = ckpt_rt_policy(t->policy) ? t->rt_priority : 0;
+	a->sched_flags = t->sched_reset_on_fork ? SCHED_FLAG_RESET_ON_FORK : 0;
+}
+
+/*
+ * The policy, nice value and priority through sched_setattr(), with its
+ * permission checks (CAP_SYS_NICE or RLIMIT_NICE/RLIMIT_RTPRIO to gain
+ * priority) and LSM hook. A real-time task's nice value is set first,
+ * under SCHED_NORMAL, as a program sets it before switching; if the
+ * switch is refused, the first step is undone.
+ */
+static int ckpt_set_sched(struct ckpt_rstate *rs)
+{
+	const struct ckpt_hdr_task *h = &rs->task;
+	bool rt = ckpt_rt_policy(h->policy);
+	struct sched_attr attr = {}, old = {};
+	int ret;
+
+	ckpt_sched_attr_of(current, &old);
+	attr.size = sizeof(attr);
+	attr.sched_policy = rt ? SCHED_NORMAL : h->policy;
+	attr.sched_nice = h->nice;
+	if (h->task_flags & CKPT_TASK_RESET_ON_FORK)
+		attr.sched_flags = SCHED_FLAG_RESET_ON_FORK;
+	ret = sched_setattr(current, &attr);
+	if (ret || !rt)
+		return ret;
+	attr.sched_policy = h->policy;
+	attr.sched_priority = h->rt_priority;
+	ret = sched_setattr(current, &attr);
+	if (ret)
+		sched_setattr_nocheck(current, &old);
+	return ret;
+}
+
+/**
+ * restore_task_attrs() - set scheduling and oom_score_adj as their system
+ *			  calls would
+ * @ctx: restart context
+ * @rs: the task's staged state
+ *
+ * Run by the restored task itself, with the restarter's credentials
+ * still: gaining priority or lowering oom_score_adj needs what the
+ * restarter would need (CAP_SYS_NICE, RLIMIT_NICE or RLIMIT_RTPRIO;
+ * CAP_SYS_RESOURCE below oom_score_adj_min). On failure nothing is
+ * changed, so that RESTART_TASKSELF can still return the error.
+ *
+ * Return: 0, or -EPERM (scheduling) or -EACCES (oom_score_adj) with a log
+ * line, or -EOPNOTSUPP for a non-zero oom_score_adj without procfs.
+ */
+int restore_task_attrs(struct ckpt_ctx *ctx, struct ckpt_rstate *rs)
+{
+	const struct ckpt_hdr_task *h = &rs->task;
+	int old_adj = current->signal->oom_score_adj;
+	int ret;
+
+	if (rs->leader && h->oom_score_adj != old_adj) {
+		ret = set_task_oom_score_adj(current, h->oom_score_adj);
+		if (ret) {
+			ckpt_log(ctx, ret, "task: cannot set oom_score_adj %d",
+				 h->oom_score_adj);
+			return ret;
+		}
+	}
+	ret = ckpt_set_sched(rs);
+	if (ret) {
+		ckpt_log(ctx, ret,
+			 "task: cannot set scheduling policy %u, nice %d, priority %u",
+			 h->policy, h->nice, h->rt_priority);
+		if (rs->leader && h->oom_score_adj != old_adj)
+			set_task_oom_score_adj(current, old_adj);
+		return ret;
+	}
+	if (!ckpt_rt_policy(h->policy))
+		current->timer_slack_ns = h->timer_slack_ns ?:
+					  current->default_timer_slack_ns;
+	return 0;
+}
+
+/**
+ * restore_task_process_commit() - process attributes set before children
+ * @ctx: restart context
+ * @rs: the leader's staged state, its mm installed
+ *
+ * The child subreaper flag goes first, as children created afterwards
+ * inherit that they have one, as after prctl(PR_SET_CHILD_SUBREAPER).
+ */
+void restore_task_process_commit(struct ckpt_ctx *ctx, struct ckpt_rstate *rs)
+{
+	struct mm_struct *mm = current->mm;
+
+	current->signal->is_child_subreaper =
+		!!(rs->task.task_flags & CKPT_TASK_SUBREAPER);
+	mmap_write_lock(mm);
+	if (rs->task.task_flags & CKPT_TASK_THP_DISABLE)
+		set_bit(MMF_DISABLE_THP, &mm->flags);
+	else
+		clear_bit(MMF_DISABLE_THP, &mm->flags);
+	mmap_write_unlock(mm);
+}
+
+/**
+ * restore_task_late_commit() - what installing credentials resets
+ * @ctx: restart context
+ * @rs: the task's staged state
+ *
+ * commit_creds() resets the parent-death signal and the dumpable mode
+ * when ids change: set them after the restored credentials. Every task
+ * of a process sets the same dumpable mode of their mm.
+ */
+void restore_task_late_commit(struct ckpt_ctx *ctx, struct ckpt_rstate *rs)
+{
+	current->pdeath_signal = rs->task.pdeath_signal;
+	set_dumpable(current->mm, rs->task.dumpable);
 }
 
 /*

@@ -257,6 +257,9 @@ long ckpt_do_restart(struct ckpt_ctx *ctx);
 /* task.c */
 int checkpoint_task(struct ckpt_ctx *ctx, struct task_struct *t);
 int restore_task(struct ckpt_ctx *ctx);
+int restore_task_attrs(struct ckpt_ctx *ctx, struct ckpt_rstate *rs);
+void restore_task_process_commit(struct ckpt_ctx *ctx, struct ckpt_rstate *rs);
+void restore_task_late_commit(struct ckpt_ctx *ctx, struct ckpt_rstate *rs);
 void restore_task_commit(struct ckpt_ctx *ctx, struct ckpt_rstate *rs);
 int checkpoint_rlimits(struct ckpt_ctx *ctx, struct task_struct *t);
 int restore_rlimits(struct ckpt_ctx *ctx);
@@ -316,7 +319,8 @@ int checkpoint_fpu(struct ckpt_ctx *ctx, struct task_struct *t);
 int restore_fpu(struct ckpt_ctx *ctx);
 int restore_fpu_load(struct ckpt_ctx *ctx, struct ckpt_rstate *rs);
 int restore_cpu_commit(struct ckpt_ctx *ctx, struct ckpt_rstate *rs);
-void ckpt_set_ax_late(struct ckpt_rstate *rs, u64 ax);
+struct ckpt_late *ckpt_take_late(struct ckpt_rstate *rs);
+void ckpt_resume_user(struct ckpt_late *late, bool resume_call);
 void ckpt_free_late(struct ckpt_rstate *rs);
 int ckpt_arch_check_task(struct ckpt_ctx *ctx, struct task_struct *t);
 int checkpoint_vdso(struct ckpt_ctx *ctx, struct mm_struct *mm,
@@ -325,6 +329,12 @@ int restore_vdso(struct ckpt_ctx *ctx, const struct ckpt_hdr_mm *h,
 		 u64 vvar_start, u64 vdso_end);
 bool ckpt_vma_is_vdso(struct vm_area_struct *vma);
 bool ckpt_vma_is_vvar(struct vm_area_struct *vma);
+
+/* namespaces.c */
+int ckpt_check_namespaces(struct ckpt_ctx *ctx, struct task_struct *t);
+
+/* locks.c */
+int ckpt_check_file_state(struct ckpt_ctx *ctx, struct file *file);
 
 /* sys.c */
 extern int sysctl_ckpt_unpriv_allowed;

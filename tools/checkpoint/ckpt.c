@@ -390,6 +390,16 @@ static int info_task(struct info *in, const struct ckpt_hdr_task *t,
 	       (uint64_t)t->clear_child_tid, (uint64_t)t->robust_list,
 	       (uint64_t)t->robust_list_len, (uint64_t)t->rseq, t->rseq_len,
 	       t->rseq_sig);
+	printf("  sched policy %u%s, nice %d, rt priority %u, timer slack %" PRIu64
+	       " ns, parent-death signal %s\n", t->policy,
+	       (t->task_flags & CKPT_TASK_RESET_ON_FORK) ? " (reset on fork)" : "",
+	       t->nice, t->rt_priority, (uint64_t)t->timer_slack_ns,
+	       t->pdeath_signal ? signame(sig, sizeof(sig), t->pdeath_signal) :
+				  "none");
+	printf("  oom_score_adj %d, dumpable %u%s%s\n", t->oom_score_adj,
+	       t->dumpable,
+	       (t->task_flags & CKPT_TASK_SUBREAPER) ? ", child subreaper" : "",
+	       (t->task_flags & CKPT_TASK_THP_DISABLE) ? ", THP disabled" : "");
 	return 0;
 }
 

@@ -19,6 +19,10 @@
 #include <linux/xxhash.h>
 #include <linux/task_work.h>
 #include <linux/freezer.h>
+#include <linux/entry-common.h>
+#include <linux/nospec.h>
+#include <asm/syscall.h>
+#include <asm/syscall_wrapper.h>
 #include <asm/unistd.h>
 #include <linux/hrtimer.h>
 #include <linux/restart_block.h>
@@ -34,9 +38,6 @@
 #include <asm/fpu/regset.h>
 #include <asm/fpu/xstate.h>
 #include <asm/fpu/signal.h>
-#include "../kernel/fpu/internal.h"
-#include "../kernel/fpu/context.h"
-#include "../kernel/fpu/xstate.h"
 
 #define CKPT_USER_EFLAGS	(FIX_EFLAGS | X86_EFLAGS_ID)
 
@@ -64,23 +65,89 @@ static void ckpt_late_fn(struct callback_head *cb)
 }
 
 /**
- * ckpt_set_ax_late() - have rax set just before current returns to user
- * @rs: the task's staged state, with its preallocated struct ckpt_late
- * @ax: the value
+ * ckpt_take_late() - take a restored task's struct ckpt_late
+ * @rs: the task's staged state
+ *
+ * Return: the preallocated struct, now owned by the caller (the staged
+ * state may be freed before the task returns to user mode).
  */
-void ckpt_set_ax_late(struct ckpt_rstate *rs, u64 ax)
+struct ckpt_late *ckpt_take_late(struct ckpt_rstate *rs)
 {
 	struct ckpt_late *l = rs->late;
 
 	rs->late = NULL;
-	l->ax = ax;
-	init_task_work(&l->cb, ckpt_late_fn);
+	return l;
+}
+
+static bool ckpt_interrupted_call(const struct pt_regs *regs)
+{
+	if ((long)regs->orig_ax < 0)
+		return false;
+	switch ((long)regs->ax) {
+	case -ERESTARTSYS:
+	case -ERESTARTNOINTR:
+	case -ERESTARTNOHAND:
+	case -ERESTART_RESTARTBLOCK:
+		return true;
+	}
+	return false;
+}
+
+/*
+ * Enter again the system call the task was stopped in, from here, as the
+ * signal path would have the task do from user mode when no signal is
+ * pending: the same arguments, through the same entry work (seccomp,
+ * tracing, audit), and the restart block for -ERESTART_RESTARTBLOCK.
+ */
+static void ckpt_reenter_call(struct pt_regs *regs)
+{
+	long nr = regs->orig_ax;
+
+	if ((long)regs->ax == -ERESTART_RESTARTBLOCK) {
+		nr = __NR_restart_syscall;
+		regs->orig_ax = nr;
+	}
+	/* what the entry code presets, kept by a call skipped below */
+	regs->ax = __x64_sys_ni_syscall(regs);
+	nr = syscall_enter_from_user_mode_work(regs, nr);
+	if (nr >= 0 && nr < NR_syscalls)
+		regs->ax = x64_sys_call(regs, array_index_nospec(nr, NR_syscalls));
+	/* -1: skipped by seccomp or a tracer, which set rax */
+}
+
+/**
+ * ckpt_resume_user() - send a restored task on its way to user mode
+ * @late: the task's struct ckpt_late (ckpt_take_late()); freed here
+ * @resume_call: resume an interrupted system call in the kernel
+ *
+ * The registers are loaded already (restore_cpu_commit()). A task that
+ * was stopped in a system call (rax holds its -ERESTART* code) goes back
+ * into it on the signal path, which restarts the call or, for a handler,
+ * ends it with -EINTR as the kernel decides. But the signal path decides
+ * once: a signal that comes after it let the call restart and before the
+ * task entered the call again runs its handler and the call restarts
+ * anyway, as after a thaw. For a tree that restart() hands back, whose
+ * caller may signal it the moment restart() returns, that window is a
+ * lost -EINTR. With @resume_call, a task with no signal pending therefore
+ * enters the call again here, before it leaves the kernel: a signal sent
+ * at any later time finds it inside the call, as it was when frozen. A
+ * task with a signal pending still takes the signal path first.
+ */
+void ckpt_resume_user(struct ckpt_late *late, bool resume_call)
+{
+	struct pt_regs *regs = current_pt_regs();
+
+	if (resume_call && ckpt_interrupted_call(regs) &&
+	    !signal_pending(current))
+		ckpt_reenter_call(regs);
+	late->ax = regs->ax;
+	init_task_work(&late->cb, ckpt_late_fn);
 	/*
 	 * TWA_SIGNAL: run from get_signal(), so that the signal path sees the
 	 * restored rax and restarts an interrupted call (or not) after it.
 	 */
-	if (task_work_add(current, &l->cb, TWA_SIGNAL))
-		kfree(l);	/* exiting: the task never returns to user */
+	if (task_work_add(current, &late->cb, TWA_SIGNAL))
+		kfree(late);	/* exiting: the task never returns to user */
 }
 
 /**
@@ -310,12 +377,12 @@ int restore_cpu(struct ckpt_ctx *ctx)
  * @ctx: restart context
  * @rs: the task's staged state
  *
- * current is on its way back to user mode (from restart(), or from a
- * task created by restart()); its return path loads these registers.
- * rax is rewritten on the very last step, by task work, as both paths
- * overwrite it before. A system call the task was frozen in is left to
- * the signal path to restart, as the kernel restarts an interrupted call:
- * a handler that runs first makes it return -EINTR where it would.
+ * current returns to user mode from restart(), or from a task created by
+ * restart(), after ckpt_resume_user(); its return path loads these
+ * registers. rax is rewritten on the very last step, by the task work
+ * ckpt_resume_user() queues, as both paths overwrite it before. Done
+ * before the task reports itself ready, so that nothing can fail once
+ * restart() has decided that the tree runs.
  *
  * Return: 0, or the negative errno of setting the fs or gs base (not
  * expected: restore_cpu() checked both).
@@ -343,15 +410,9 @@ int restore_cpu_commit(struct ckpt_ctx *ctx, struct ckpt_rstate *rs)
 	regs->di = h->di;
 	regs->orig_ax = h->orig_ax;
 	regs->ip = h->ip;
-	/*
-	 * A call the task was frozen in is restarted by the kernel's own
-	 * signal path on the way out (rax still holds its -ERESTART* code):
-	 * a signal pending by then decides between restarting it and -EINTR
-	 * exactly as if the task had never been frozen.
-	 */
+	/* a call the task was frozen in keeps its -ERESTART* code in rax */
 	if ((long)h->orig_ax >= 0 && (long)h->ax == -ERESTART_RESTARTBLOCK)
 		ckpt_load_restart_block(&h->rb);	/* validated */
-	ckpt_set_ax_late(rs, regs->ax);
 	regs->cs = __USER_CS;
 	regs->flags = h->flags;
 	regs->sp = h->sp;
@@ -443,26 +504,17 @@ out:
  * @ctx: restart context
  * @rs: the task's staged state
  *
- * The live registers are saved first, so when the kernel's validation
- * rejects the buffer the caller's state is still intact.
+ * Through fpu_load_current_uabi_xstate() (patch 0008), which validates
+ * it as PTRACE_SETREGSET does; when it rejects the buffer the caller's
+ * state is still intact.
  *
  * Return: 0, or -EINVAL (with a log line) when the kernel rejects the
  * state.
  */
 int restore_fpu_load(struct ckpt_ctx *ctx, struct ckpt_rstate *rs)
 {
-	struct fpu *fpu = &current->thread.fpu;
-	int ret;
+	int ret = fpu_load_current_uabi_xstate(rs->xstate);
 
-	fpu_sync_fpstate(fpu);
-	fpregs_lock();
-	ret = copy_uabi_from_kernel_to_xstate(fpu->fpstate, rs->xstate,
-					      &current->thread.pkru);
-	if (!ret) {
-		__cpu_invalidate_fpregs_state();
-		set_thread_flag(TIF_NEED_FPU_LOAD);
-	}
-	fpregs_unlock();
 	if (ret)
 		ckpt_log(ctx, ret, "fpu: state rejected by the kernel");
 	return ret;

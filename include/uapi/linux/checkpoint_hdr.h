@@ -33,7 +33,7 @@
 
 #define CKPT_MAGIC		0x31544b5043584e4cULL	/* "LNXCPKT1" */
 #define CKPT_TRAILER_MAGIC	0x444e454b5043584cULL	/* "LXCPKEND" */
-#define CKPT_VERSION		1
+#define CKPT_VERSION		2
 
 #define CKPT_ARCH_X86_64	1
 
@@ -142,6 +142,14 @@ struct ckpt_hdr_task {
 	__u32 __reserved;
 	__u32 exit_code;	/* ZOMBIE: the wait status it exited with */
 	__u32 __reserved2;
+	/* scheduling, as sched_setattr() sets it */
+	__u32 policy;		/* SCHED_NORMAL, _FIFO, _RR, _BATCH or _IDLE */
+	__s32 nice;		/* -20..19 */
+	__u32 rt_priority;	/* SCHED_FIFO, SCHED_RR: 1..99; else 0 */
+	__u32 pdeath_signal;	/* prctl(PR_SET_PDEATHSIG); 0: none */
+	__u64 timer_slack_ns;	/* prctl(PR_SET_TIMERSLACK) */
+	__s32 oom_score_adj;	/* of the process: -1000..1000 */
+	__u32 dumpable;		/* of the mm: prctl(PR_SET_DUMPABLE), 0..2 */
 };
 
 #define CKPT_TASK_NO_NEW_PRIVS	0x1	/* prctl(PR_SET_NO_NEW_PRIVS) */
@@ -149,7 +157,10 @@ struct ckpt_hdr_task {
 /* sharing the parent's fd table (no FILE, PIPE, FDTABLE) or fs (no FS) */
 #define CKPT_TASK_SHARE_FILES	0x4
 #define CKPT_TASK_SHARE_FS	0x8
-#define CKPT_TASK_FLAGS_MASK	0xf
+#define CKPT_TASK_RESET_ON_FORK	0x10	/* SCHED_FLAG_RESET_ON_FORK */
+#define CKPT_TASK_SUBREAPER	0x20	/* prctl(PR_SET_CHILD_SUBREAPER) */
+#define CKPT_TASK_THP_DISABLE	0x40	/* prctl(PR_SET_THP_DISABLE) */
+#define CKPT_TASK_FLAGS_MASK	0x7f
 
 struct ckpt_hdr_creds {
 	struct ckpt_hdr h;

@@ -1528,7 +1528,63 @@ static void mut_task(struct fz_mut *m, int i)
 	struct ckpt_hdr_task *h = REC(&m->im, i, struct ckpt_hdr_task);
 	__u64 *ptr;
 
-	switch (below(&m->rng, 12)) {
+	switch (below(&m->rng, 16)) {
+	case 12:
+		/* scheduling: out of the ranges sched_setattr() accepts */
+		switch (below(&m->rng, 4)) {
+		case 0:
+			h->policy = PICK(&m->rng, ((const uint32_t[]){ 4, 6, 7, 100, 0xffffffff }));
+			break;
+		case 1:
+			h->nice = PICK(&m->rng, ((const int32_t[]){ -21, 20, 1000, INT32_MIN }));
+			break;
+		case 2:
+			h->rt_priority = 1 + below(&m->rng, 99);	/* not RT */
+			break;
+		default:
+			h->policy = 1 + below(&m->rng, 2);		/* FIFO, RR */
+			h->rt_priority = PICK(&m->rng, ((const uint32_t[]){ 0, 100, 0xffffffff }));
+		}
+		note(m, FZ_REFUSE, true, "TASK sched policy %u nice %d prio %u",
+		     h->policy, h->nice, h->rt_priority);
+		break;
+	case 13:
+		/*
+		 * In range: privilege decides (CAP_SYS_NICE, RLIMIT_NICE).
+		 * Not real-time: a restored mutant may spin.
+		 */
+		h->policy = PICK(&m->rng, ((const uint32_t[]){ 0, 3, 5 }));
+		h->rt_priority = 0;
+		h->nice = (int32_t)below(&m->rng, 40) - 20;
+		note(m, FZ_MAY, true, "TASK sched policy %u nice %d prio %u",
+		     h->policy, h->nice, h->rt_priority);
+		break;
+	case 14:
+		switch (below(&m->rng, 3)) {
+		case 0:
+			h->oom_score_adj = PICK(&m->rng, ((const int32_t[]){ -1001, 1001, INT32_MIN, INT32_MAX }));
+			break;
+		case 1:
+			h->dumpable = 3 + below(&m->rng, 1000);
+			break;
+		default:
+			h->pdeath_signal = 65 + below(&m->rng, 1000);
+		}
+		note(m, FZ_REFUSE, true, "TASK oom %d dumpable %u pdeath %u",
+		     h->oom_score_adj, h->dumpable, h->pdeath_signal);
+		break;
+	case 15:
+		h->oom_score_adj = (int32_t)below(&m->rng, 2001) - 1000;
+		h->dumpable = below(&m->rng, 3);
+		h->pdeath_signal = below(&m->rng, 65);
+		h->timer_slack_ns = rnd(&m->rng);
+		h->task_flags ^= PICK(&m->rng, ((const uint32_t[]){
+			CKPT_TASK_RESET_ON_FORK, CKPT_TASK_SUBREAPER,
+			CKPT_TASK_THP_DISABLE }));
+		note(m, FZ_MAY, true, "TASK oom %d dumpable %u pdeath %u flags %#x",
+		     h->oom_score_adj, h->dumpable, h->pdeath_signal,
+		     h->task_flags);
+		break;
 	case 11:
 		/* the images have one task: the root, which shares with nobody */
 		h->task_flags |= PICK(&m->rng, ((const uint32_t[]){ CKPT_TASK_SHARE_FILES,
@@ -1608,7 +1664,8 @@ static void mut_task(struct fz_mut *m, int i)
 		}
 		break;
 	case 8:
-		h->task_flags |= 1U << (1 + below(&m->rng, 31));
+		h->task_flags |= chance(&m->rng, 20) ? CKPT_TASK_ZOMBIE :
+				 1U << (7 + below(&m->rng, 25));
 		note(m, FZ_REFUSE, true, "TASK.task_flags=%#x", h->task_flags);
 		break;
 	case 9:

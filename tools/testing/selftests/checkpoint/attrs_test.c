@@ -1,0 +1,369 @@
+// SPDX-License-Identifier: GPL-2.0
+/*
+ * Per-task and per-process settings a program makes through system calls
+ * come back after a checkpoint and a restart, as the program reads them
+ * itself: scheduling policy, nice value and priority (per thread),
+ * oom_score_adj, the parent-death signal, timer slack, child-subreaper,
+ * dumpable, THP-disable. What is not saved yet is refused at checkpoint
+ * with a line naming it, and the refused tree runs on untouched: a task
+ * stopped by SIGSTOP, a task in its own uts namespace or in another
+ * cgroup, a file with a lock, a lease or an owner, a membarrier()
+ * registration.
+ */
+#define _GNU_SOURCE
+#include <errno.h>
+#include <fcntl.h>
+#include <pthread.h>
+#include <sched.h>
+#include <signal.h>
+#include <stdio.h>
+#include <string.h>
+#include <unistd.h>
+#include <linux/membarrier.h>
+#include <sys/file.h>
+#include <sys/prctl.h>
+#include <sys/resource.h>
+#include <sys/stat.h>
+#include <sys/syscall.h>
+#include <linux/checkpoint.h>
+
+#include "kselftest_harness.h"
+#include "ck_lite.h"
+
+#define CG	"/sys/fs/cgroup/ckpt-attrs"
+#define SUBCG	CG "/sub"
+#define IMG	"/tmp/ckpt-attrs.img"
+#define REPORT	"/tmp/ckpt-attrs-report"
+#define LOCKF	"/tmp/ckpt-attrs-lock"
+#define LOG	"/tmp/ckpt-attrs-log"
+
+#ifndef SCHED_RESET_ON_FORK
+#define SCHED_RESET_ON_FORK 0x40000000
+#endif
+
+static volatile sig_atomic_t go;
+static void on_usr1(int sig) { go = 1; }
+static pid_t thread_tid;
+
+/* The second thread: its own nice value, waits with every signal blocked. */
+static void *worker(void *arg)
+{
+	sigset_t all;
+
+	sigfillset(&all);
+	pthread_sigmask(SIG_BLOCK, &all, NULL);
+	thread_tid = gettid();
+	if (setpriority(PRIO_PROCESS, 0, 7))
+		_exit(91);
+	for (;;)
+		pause();
+	return NULL;
+}
+
+static int read_oom(void)
+{
+	char buf[32] = "";
+	int fd = open("/proc/self/oom_score_adj", O_RDONLY);
+
+	if (fd < 0 || read(fd, buf, sizeof(buf) - 1) <= 0)
+		return -9999;
+	close(fd);
+	return atoi(buf);
+}
+
+/* One line with everything the program can read back about itself. */
+static void report_state(const char *tag)
+{
+	int sub = -1, pdeath = -1, policy = sched_getscheduler(0);
+	struct sched_param sp = { 0 };
+
+	prctl(PR_GET_CHILD_SUBREAPER, &sub);
+	prctl(PR_GET_PDEATHSIG, &pdeath);
+	sched_getparam(0, &sp);
+	lite_say(REPORT,
+		 "%s policy %d reset %d prio %d nice %d oom %d pdeath %d slack %ld subreaper %d dumpable %ld thp %ld tpolicy %d tnice %d\n",
+		 tag, policy & ~SCHED_RESET_ON_FORK,
+		 !!(policy & SCHED_RESET_ON_FORK), sp.sched_priority,
+		 getpriority(PRIO_PROCESS, 0), read_oom(), pdeath,
+		 (long)prctl(PR_GET_TIMERSLACK, 0, 0, 0, 0), sub,
+		 (long)prctl(PR_GET_DUMPABLE, 0, 0, 0, 0),
+		 (long)prctl(PR_GET_THP_DISABLE, 0, 0, 0, 0),
+		 sched_getscheduler(thread_tid),
+		 getpriority(PRIO_PROCESS, thread_tid));
+}
+
+static int write_str(const char *path, const char *s)
+{
+	int fd = open(path, O_WRONLY);
+	int ret;
+
+	if (fd < 0)
+		return -1;
+	ret = write(fd, s, strlen(s)) == (ssize_t)strlen(s) ? 0 : -1;
+	close(fd);
+	return ret;
+}
+
+enum setup {
+	SET_ATTRS,		/* everything that is saved */
+	SET_RT,			/* SCHED_RR with a nice value kept aside */
+	SET_STOPPED,
+	SET_UTS_NS,
+	SET_CHILD_CGROUP,
+	SET_FLOCK,
+	SET_POSIX_LOCK,
+	SET_OFD_LOCK,
+	SET_LEASE,
+	SET_OWNER,
+	SET_MEMBARRIER,
+};
+
+static void attrs_root(enum setup what)
+{
+	struct sigaction sa = { .sa_handler = on_usr1 };
+	struct sched_param sp = { 0 };
+	pthread_t th;
+	pid_t child;
+	int fd;
+
+	lite_cg_enter(CG);
+	lite_block(SIGUSR1);
+	sigaction(SIGUSR1, &sa, NULL);
+	if (pthread_create(&th, NULL, worker, NULL))
+		_exit(92);
+	while (!__atomic_load_n(&thread_tid, __ATOMIC_SEQ_CST))
+		usleep(1000);
+
+	switch (what) {
+	case SET_ATTRS:
+		sp.sched_priority = 0;
+		if (sched_setscheduler(0, SCHED_BATCH | SCHED_RESET_ON_FORK, &sp) ||
+		    setpriority(PRIO_PROCESS, 0, 5) ||
+		    write_str("/proc/self/oom_score_adj", "250") ||
+		    prctl(PR_SET_PDEATHSIG, SIGUSR2) ||
+		    prctl(PR_SET_TIMERSLACK, 123456) ||
+		    prctl(PR_SET_CHILD_SUBREAPER, 1) ||
+		    prctl(PR_SET_DUMPABLE, 0) ||
+		    prctl(PR_SET_THP_DISABLE, 1, 0, 0, 0))
+			_exit(93);
+		break;
+	case SET_RT:
+		sp.sched_priority = 3;
+		if (setpriority(PRIO_PROCESS, 0, 4) ||
+		    sched_setscheduler(0, SCHED_RR, &sp))
+			_exit(93);
+		break;
+	case SET_STOPPED:
+		break;		/* the test stops it */
+	case SET_UTS_NS:
+		if (unshare(CLONE_NEWUTS) || sethostname("inner", 5))
+			_exit(93);
+		break;
+	case SET_CHILD_CGROUP:
+		child = fork();
+		if (!child) {
+			lite_cg_enter(SUBCG);
+			for (;;)
+				pause();
+		}
+		/* wait until the child has moved */
+		for (fd = 0; fd < 500; fd++) {
+			char buf[64] = "";
+
+			lite_slurp(SUBCG "/cgroup.procs", buf, sizeof(buf));
+			if (atoi(buf) == child)
+				break;
+			usleep(10000);
+		}
+		break;
+	case SET_FLOCK:
+	case SET_POSIX_LOCK:
+	case SET_OFD_LOCK:
+	case SET_LEASE:
+	case SET_OWNER: {
+		struct flock fl = { .l_type = F_WRLCK, .l_whence = SEEK_SET,
+				    .l_start = 10, .l_len = 5 };
+
+		fd = open(LOCKF, what == SET_LEASE ? O_RDONLY : O_RDWR);
+		if (fd < 0)
+			_exit(93);
+		if ((what == SET_FLOCK && flock(fd, LOCK_EX)) ||
+		    (what == SET_POSIX_LOCK && fcntl(fd, F_SETLK, &fl)) ||
+		    (what == SET_OFD_LOCK && fcntl(fd, F_OFD_SETLK, &fl)) ||
+		    (what == SET_LEASE && fcntl(fd, F_SETLEASE, F_RDLCK)) ||
+		    (what == SET_OWNER && fcntl(fd, F_SETOWN, getpid())))
+			_exit(94);
+		break;
+	}
+	case SET_MEMBARRIER:
+		if (syscall(__NR_membarrier,
+			    MEMBARRIER_CMD_REGISTER_PRIVATE_EXPEDITED, 0, 0))
+			_exit(93);
+		break;
+	}
+	report_state("before");
+	lite_say(REPORT, "R %d\n", getpid());
+	lite_wait_flag(&go, SIGUSR1);
+	report_state("after");
+	_exit(0);
+}
+
+FIXTURE(attrs) {
+	pid_t root;
+};
+
+FIXTURE_VARIANT(attrs) {
+	enum setup setup;
+	const char *refused;	/* NULL: saved; else what the log says */
+};
+
+FIXTURE_VARIANT_ADD(attrs, saved) { .setup = SET_ATTRS };
+FIXTURE_VARIANT_ADD(attrs, saved_rt) { .setup = SET_RT };
+FIXTURE_VARIANT_ADD(attrs, stopped) {
+	.setup = SET_STOPPED, .refused = "stopped by SIGSTOP",
+};
+FIXTURE_VARIANT_ADD(attrs, uts_ns) {
+	.setup = SET_UTS_NS, .refused = "its own uts namespace",
+};
+FIXTURE_VARIANT_ADD(attrs, child_cgroup) {
+	.setup = SET_CHILD_CGROUP, .refused = "in other cgroups than the root",
+};
+FIXTURE_VARIANT_ADD(attrs, flock) {
+	.setup = SET_FLOCK, .refused = LOCKF ": a flock() lock",
+};
+FIXTURE_VARIANT_ADD(attrs, posix_lock) {
+	.setup = SET_POSIX_LOCK, .refused = LOCKF ": a POSIX lock",
+};
+FIXTURE_VARIANT_ADD(attrs, ofd_lock) {
+	.setup = SET_OFD_LOCK, .refused = LOCKF ": an OFD lock",
+};
+FIXTURE_VARIANT_ADD(attrs, lease) {
+	.setup = SET_LEASE, .refused = LOCKF ": a lease",
+};
+FIXTURE_VARIANT_ADD(attrs, owner) {
+	.setup = SET_OWNER, .refused = LOCKF ": an owner (F_SETOWN)",
+};
+FIXTURE_VARIANT_ADD(attrs, membarrier) {
+	.setup = SET_MEMBARRIER, .refused = "a membarrier() registration",
+};
+
+FIXTURE_SETUP(attrs)
+{
+	int fd;
+
+	unlink(REPORT);
+	unlink(IMG);
+	unlink(LOG);
+	rmdir(SUBCG);
+	rmdir(CG);
+	ASSERT_EQ(0, mkdir(CG, 0755));
+	if (variant->setup == SET_CHILD_CGROUP)
+		ASSERT_EQ(0, mkdir(SUBCG, 0755));
+	fd = open(LOCKF, O_RDWR | O_CREAT | O_TRUNC, 0644);
+	ASSERT_LE(0, fd);
+	ASSERT_EQ(64, write(fd, "0123456789abcdef0123456789abcdef"
+				"0123456789abcdef0123456789abcdef", 64));
+	close(fd);
+	ASSERT_EQ(0, prctl(PR_SET_CHILD_SUBREAPER, 1));
+	self->root = fork();
+	ASSERT_LE(0, self->root);
+	if (!self->root)
+		attrs_root(variant->setup);
+	ASSERT_EQ(self->root, lite_line_pid(REPORT, "R ", 30));
+}
+
+FIXTURE_TEARDOWN(attrs)
+{
+	kill(self->root, SIGCONT);
+	lite_cg_write(SUBCG, "cgroup.kill", "1");
+	lite_cg_write(CG, "cgroup.kill", "1");
+	lite_cg_write(CG, "cgroup.freeze", "0");
+	lite_reap_all();
+	rmdir(SUBCG);
+	rmdir(CG);
+	unlink(REPORT);
+	unlink(IMG);
+	unlink(LOG);
+	unlink(LOCKF);
+}
+
+/* The "before"/"after" line of the report, without its tag. */
+static void state_line(const char *rep, const char *tag, char *out, size_t n)
+{
+	const char *l = strstr(rep, tag);
+	size_t len;
+
+	out[0] = 0;
+	if (!l)
+		return;
+	l += strlen(tag);
+	len = strcspn(l, "\n");
+	snprintf(out, n, "%.*s", (int)len, l);
+}
+
+TEST_F_TIMEOUT(attrs, come_back_or_refused, 180)
+{
+	char rep[2048], before[512], after[512], log[1024];
+	int img, logfd, status;
+	long ret;
+	pid_t got;
+
+	if (variant->setup == SET_STOPPED) {
+		ASSERT_EQ(0, kill(self->root, SIGSTOP));
+		usleep(200000);
+	}
+	ASSERT_EQ(0, lite_cg_write(CG, "cgroup.freeze", "1"));
+	ASSERT_TRUE(lite_cg_frozen(CG, 1, 30));
+	img = open(IMG, O_WRONLY | O_CREAT | O_TRUNC, 0600);
+	logfd = open(LOG, O_WRONLY | O_CREAT | O_TRUNC, 0600);
+	ASSERT_LE(0, img);
+	ASSERT_LE(0, logfd);
+	ret = syscall(__NR_checkpoint, self->root, img, CHECKPOINT_SUBTREE,
+		      logfd);
+	close(img);
+	close(logfd);
+	lite_slurp(LOG, log, sizeof(log));
+
+	if (variant->refused) {
+		EXPECT_EQ(-1, ret);
+		EXPECT_EQ(EOPNOTSUPP, errno);
+		EXPECT_NE(NULL, strstr(log, variant->refused))
+			TH_LOG("log: %s", log);
+		/* the refused tree runs on, untouched */
+		lite_cg_write(CG, "cgroup.freeze", "0");
+		kill(self->root, SIGCONT);
+		ASSERT_EQ(0, kill(self->root, SIGUSR1));
+		status = lite_status(self->root, 60);
+		EXPECT_TRUE(WIFEXITED(status) && WEXITSTATUS(status) == 0);
+		lite_slurp(REPORT, rep, sizeof(rep));
+		EXPECT_NE(NULL, strstr(rep, "after "));
+		return;
+	}
+	ASSERT_LT(0, ret) TH_LOG("checkpoint: %s; log: %s", strerror(errno), log);
+	ASSERT_EQ(0, lite_cg_write(CG, "cgroup.kill", "1"));
+	lite_cg_write(CG, "cgroup.freeze", "0");
+	lite_status(self->root, 30);
+	lite_reap_all();
+
+	img = open(IMG, O_RDONLY);
+	got = syscall(__NR_restart, 0, img, 0, 2);
+	close(img);
+	ASSERT_EQ(self->root, got) TH_LOG("restart: %s", strerror(errno));
+	ASSERT_EQ(0, kill(self->root, SIGUSR1));
+	status = lite_status(self->root, 60);
+	EXPECT_TRUE(WIFEXITED(status) && WEXITSTATUS(status) == 0);
+	lite_slurp(REPORT, rep, sizeof(rep));
+	state_line(rep, "before ", before, sizeof(before));
+	state_line(rep, "after ", after, sizeof(after));
+	TH_LOG("before: %s", before);
+	EXPECT_STRNE("", before);
+	EXPECT_STREQ(before, after);
+	if (variant->setup == SET_ATTRS) {
+		EXPECT_NE(NULL, strstr(before,
+			  "policy 3 reset 1 prio 0 nice 5 oom 250 pdeath 12 slack 123456 subreaper 1 dumpable 0 thp 1 tpolicy 0 tnice 7"));
+	} else {
+		EXPECT_NE(NULL, strstr(before, "policy 2 reset 0 prio 3 nice 4 "));
+	}
+}
+
+TEST_HARNESS_MAIN
