@@ -10,10 +10,17 @@
  *   and the same offset;
  * - /dev/null, /dev/zero, /dev/full, /dev/random and /dev/urandom are
  *   reopened by path, and must still be that device;
- * - a tty, or a pipe or socket whose other end is not part of the
- *   checkpoint, is "inherited": restart connects it to the restarter's fd
- *   of the same number, or leaves it closed if the restarter has none;
+ * - O_PATH descriptors of regular files, directories and those devices
+ *   are reopened O_PATH by path;
+ * - a tty, pipe or socket that a process outside the tree verifiably
+ *   holds (the same open file, the pipe's other end, the socket's peer) is
+ *   "inherited": restart connects it to the restarter's fd of the same
+ *   number, and fails if the restarter has none;
  * - anything else fails the checkpoint with -EOPNOTSUPP and a log line.
+ *
+ * The stateless files (the mem devices above, and any O_PATH descriptor)
+ * are never leaks: nothing a process outside the tree does through its
+ * copy changes what the tree sees.
  *
  * A struct file behind several fds is one FILE record (one objref), so
  * dup'ed fds share one open file description again after restart.
@@ -33,6 +40,8 @@
 #include <linux/magic.h>
 #include <linux/mount.h>
 #include <linux/highmem.h>
+#include <linux/pid.h>
+#include <linux/pid_namespace.h>
 #include <net/sock.h>
 #include <net/af_unix.h>
 
@@ -218,7 +227,10 @@ void restore_fs_commit(struct ckpt_ctx *ctx, struct ckpt_rstate *rs)
  * @file:	the file, referenced
  * @fdrefs:	fd slots of the tree holding it
  * @maprefs:	vmas and executables of the tree's mms holding it
- * @outside:	a task outside the tree holds it too
+ * @outside:	its reference count shows holders outside the tree (tasks,
+ *		or files in flight in a unix socket queue)
+ * @held:	a process outside the tree has it in its fd table (set by
+ *		ckpt_scan_outside(), only looked for when @outside)
  */
 struct ckpt_tfile {
 	struct hlist_node node;
@@ -226,10 +238,33 @@ struct ckpt_tfile {
 	unsigned int fdrefs;
 	unsigned int maprefs;
 	bool outside;
+	bool held;
+};
+
+enum ckpt_tkey_kind { CKPT_KEY_FILES, CKPT_KEY_PIPE, CKPT_KEY_SOCK };
+
+/**
+ * struct ckpt_tkey - something the scan of the outside looks for
+ * @node:	in ckpt_tfiles.keys
+ * @ptr:	a files_struct of the tree (CKPT_KEY_FILES: tasks using it
+ *		are not outside), a pipe of the tree with ends beyond the
+ *		tree's files (CKPT_KEY_PIPE), or the peer of a unix socket
+ *		of the tree whose file is not the tree's (CKPT_KEY_SOCK,
+ *		referenced)
+ * @kind:	enum ckpt_tkey_kind
+ * @held:	a process outside the tree holds a file of that pipe, or the
+ *		file of that peer, in its fd table
+ */
+struct ckpt_tkey {
+	struct hlist_node node;
+	const void *ptr;
+	enum ckpt_tkey_kind kind;
+	bool held;
 };
 
 struct ckpt_tfiles {
 	DECLARE_HASHTABLE(hash, 8);
+	DECLARE_HASHTABLE(keys, 6);
 	unsigned int nr;
 };
 
@@ -251,6 +286,7 @@ static struct ckpt_tfile *ckpt_tfile_find(struct ckpt_ctx *ctx,
  */
 void ckpt_free_tfiles(struct ckpt_ctx *ctx)
 {
+	struct ckpt_tkey *k;
 	struct ckpt_tfile *tf;
 	struct hlist_node *tmp;
 	int bkt;
@@ -260,6 +296,11 @@ void ckpt_free_tfiles(struct ckpt_ctx *ctx)
 	hash_for_each_safe(ctx->tfiles->hash, bkt, tmp, tf, node) {
 		fput(tf->file);
 		kfree(tf);
+	}
+	hash_for_each_safe(ctx->tfiles->keys, bkt, tmp, k, node) {
+		if (k->kind == CKPT_KEY_SOCK)
+			sock_put((struct sock *)k->ptr);
+		kfree(k);
 	}
 	kfree(ctx->tfiles);
 	ctx->tfiles = NULL;
@@ -357,17 +398,325 @@ static bool ckpt_leak_checks(struct ckpt_ctx *ctx)
 	return !ctx->self && !(ctx->flags & CHECKPOINT_SUBTREE);
 }
 
+static bool ckpt_chr_reopenable(dev_t rdev)
+{
+	if (MAJOR(rdev) != MEM_MAJOR)
+		return false;
+	switch (MINOR(rdev)) {
+	case 3:		/* null */
+	case 5:		/* zero */
+	case 7:		/* full */
+	case 8:		/* random */
+	case 9:		/* urandom */
+		return true;
+	}
+	return false;
+}
+
+static bool ckpt_chr_is_tty(dev_t rdev)
+{
+	unsigned int major = MAJOR(rdev);
+
+	return major == TTY_MAJOR || major == TTYAUX_MAJOR ||
+	       (major >= UNIX98_PTY_SLAVE_MAJOR &&
+		major < UNIX98_PTY_SLAVE_MAJOR + UNIX98_PTY_MAJOR_COUNT);
+}
+
+/*
+ * A file whose holders outside the tree cannot change anything the tree
+ * observes through it: an O_PATH descriptor (no I/O, no offset), or one
+ * of the mem devices that restart reopens (no state; the offset of
+ * /dev/null and /dev/zero always reads 0). The open file description is
+ * not shared again after restart: status flags a holder outside sets
+ * later are not seen, which for these files changes nothing but what
+ * F_GETFL returns.
+ */
+static bool ckpt_file_stateless(struct file *file)
+{
+	struct inode *inode = file_inode(file);
+
+	return file->f_mode & FMODE_PATH ||
+	       (S_ISCHR(inode->i_mode) && ckpt_chr_reopenable(inode->i_rdev));
+}
+
+static struct ckpt_tkey *ckpt_tkey_find(struct ckpt_ctx *ctx,
+					const void *ptr,
+					enum ckpt_tkey_kind kind)
+{
+	struct ckpt_tkey *k;
+
+	hash_for_each_possible(ctx->tfiles->keys, k, node, (unsigned long)ptr)
+		if (k->ptr == ptr && k->kind == kind)
+			return k;
+	return NULL;
+}
+
+/* Look for @ptr outside the tree; @added: it was not looked for yet */
+static int ckpt_tkey_add(struct ckpt_ctx *ctx, const void *ptr,
+			 enum ckpt_tkey_kind kind, bool *added)
+{
+	struct ckpt_tkey *k;
+
+	*added = false;
+	if (ckpt_tkey_find(ctx, ptr, kind))
+		return 0;
+	k = kzalloc(sizeof(*k), GFP_KERNEL);
+	if (!k)
+		return -ENOMEM;
+	k->ptr = ptr;
+	k->kind = kind;
+	hash_add(ctx->tfiles->keys, &k->node, (unsigned long)ptr);
+	*added = true;
+	return 0;
+}
+
+/*
+ * How many struct files of the tree read and write @pipe; @outside when
+ * the reference count of one of them shows a holder outside the tree (a
+ * fork shares the struct file, so the pipe's own counts do not show it),
+ * @held when a process outside the tree verifiably holds one of them.
+ */
+static void ckpt_pipe_ends(struct ckpt_ctx *ctx, struct pipe_inode_info *pipe,
+			   unsigned int *r, unsigned int *w, bool *outside,
+			   bool *held)
+{
+	struct ckpt_tfile *tf;
+	int bkt;
+
+	*r = 0;
+	*w = 0;
+	*outside = false;
+	*held = false;
+	hash_for_each(ctx->tfiles->hash, bkt, tf, node) {
+		if (get_pipe_info(tf->file, false) != pipe)
+			continue;
+		if (tf->file->f_mode & FMODE_READ)
+			(*r)++;
+		if (tf->file->f_mode & FMODE_WRITE)
+			(*w)++;
+		*outside |= tf->outside;
+		*held |= tf->held;
+	}
+}
+
+/* Are there opens of @pipe that are not files of the tree? */
+static bool ckpt_pipe_ends_beyond(struct ckpt_ctx *ctx,
+				  struct pipe_inode_info *pipe)
+{
+	unsigned int r, w, readers, writers;
+	bool outside, held;
+
+	ckpt_pipe_ends(ctx, pipe, &r, &w, &outside, &held);
+	pipe_lock(pipe);
+	readers = pipe->readers;
+	writers = pipe->writers;
+	pipe_unlock(pipe);
+	return readers != r || writers != w;
+}
+
+#if IS_ENABLED(CONFIG_UNIX)
+/* The peer of the unix socket @file, referenced; NULL if not connected */
+static struct sock *ckpt_unix_peer(struct file *file)
+{
+	struct socket *sock = sock_from_file(file);
+
+	if (!sock || !sock->sk || sock->sk->sk_family != AF_UNIX)
+		return NULL;
+	return unix_peer_get(sock->sk);
+}
+
+/*
+ * The file of @peer, to compare with the tree's (not referenced); NULL
+ * when the peer was closed (a half-closed stream keeps its dead peer).
+ */
+static struct file *ckpt_peer_file(struct sock *peer)
+{
+	struct file *file = NULL;
+
+	read_lock_bh(&peer->sk_callback_lock);
+	if (peer->sk_socket && !sock_flag(peer, SOCK_DEAD))
+		file = READ_ONCE(peer->sk_socket->file);
+	read_unlock_bh(&peer->sk_callback_lock);
+	return file;
+}
+#else
+static struct sock *ckpt_unix_peer(struct file *file)
+{
+	return NULL;
+}
+
+static struct file *ckpt_peer_file(struct sock *peer)
+{
+	return NULL;
+}
+#endif
+
+/* iterate_fd() callback: @file is in the fd table of a task outside */
+static int ckpt_mark_held(const void *arg, struct file *file,
+			  unsigned int fd)
+{
+	struct ckpt_ctx *ctx = (struct ckpt_ctx *)arg;
+	struct pipe_inode_info *pipe;
+	struct ckpt_tfile *tf;
+	struct socket *sock;
+	struct ckpt_tkey *k;
+
+	tf = ckpt_tfile_find(ctx, file);
+	if (tf)
+		tf->held = true;
+	pipe = get_pipe_info(file, false);
+	k = pipe ? ckpt_tkey_find(ctx, pipe, CKPT_KEY_PIPE) : NULL;
+	if (k)
+		k->held = true;
+	sock = sock_from_file(file);
+	k = sock && sock->sk ? ckpt_tkey_find(ctx, sock->sk, CKPT_KEY_SOCK) :
+			       NULL;
+	if (k)
+		k->held = true;
+	return 0;
+}
+
+/*
+ * Look through the fd table of every task outside the tree (in the whole
+ * system, whatever its pid namespace) for the tree's files and for files
+ * of the keys. Only a live process's fd table counts as a holder: a file
+ * in flight in a unix socket queue, a released socket or a registered
+ * io_uring file is held by nobody who could hand it back at restart.
+ * The walk goes pid by pid, dropping the RCU lock between tasks. The
+ * tasks outside run on: what it finds is what they held at some point
+ * during the checkpoint.
+ */
+static int ckpt_scan_outside(struct ckpt_ctx *ctx)
+{
+	struct task_struct *t;
+	struct pid *pid;
+	int nr = 1;
+
+	for (;;) {
+		if (fatal_signal_pending(current))
+			return -EINTR;
+		rcu_read_lock();
+		pid = find_ge_pid(nr, &init_pid_ns);
+		if (!pid) {
+			rcu_read_unlock();
+			return 0;
+		}
+		nr = pid_nr(pid) + 1;
+		t = pid_task(pid, PIDTYPE_PID);
+		/* threads sharing their leader's fd table are seen with it */
+		if (t && (t->flags & PF_KTHREAD ||
+			  (!thread_group_leader(t) &&
+			   READ_ONCE(t->files) ==
+			   READ_ONCE(t->group_leader->files))))
+			t = NULL;
+		if (t)
+			get_task_struct(t);
+		rcu_read_unlock();
+		if (!t)
+			continue;
+		task_lock(t);
+		if (t->files && !ckpt_tkey_find(ctx, t->files, CKPT_KEY_FILES))
+			iterate_fd(t->files, 0, ckpt_mark_held, ctx);
+		task_unlock(t);
+		put_task_struct(t);
+		cond_resched();
+	}
+}
+
+/*
+ * Which of the tree's terminals, pipes and sockets lead to a live process
+ * outside the tree: the same open file, a file of the same pipe, or the
+ * file of a socket's peer in its fd table. Only looked for when the
+ * reference counts say there may be one.
+ */
+static int ckpt_find_holders(struct ckpt_ctx *ctx)
+{
+	struct ckpt_tfile *tf;
+	bool need = false, added;
+	unsigned int i;
+	int bkt, ret;
+
+	hash_for_each(ctx->tfiles->hash, bkt, tf, node) {
+		struct file *file = tf->file;
+		struct inode *inode = file_inode(file);
+		struct pipe_inode_info *pipe;
+		struct sock *peer;
+		struct file *pf;
+
+		if (!tf->fdrefs || file->f_mode & FMODE_PATH)
+			continue;
+		if (S_ISCHR(inode->i_mode) && ckpt_chr_is_tty(inode->i_rdev)) {
+			need |= tf->outside;
+			continue;
+		}
+		pipe = get_pipe_info(file, false);
+		if (pipe) {
+			need |= tf->outside;
+			if (ckpt_tkey_find(ctx, pipe, CKPT_KEY_PIPE) ||
+			    !ckpt_pipe_ends_beyond(ctx, pipe))
+				continue;
+			ret = ckpt_tkey_add(ctx, pipe, CKPT_KEY_PIPE, &added);
+			if (ret)
+				return ret;
+			need = true;
+			continue;
+		}
+		if (!S_ISSOCK(inode->i_mode))
+			continue;
+		peer = ckpt_unix_peer(file);
+		if (!peer)
+			continue;
+		need |= tf->outside;
+		pf = ckpt_peer_file(peer);
+		ret = 0;
+		added = false;
+		if (pf && !ckpt_tfile_find(ctx, pf)) {
+			ret = ckpt_tkey_add(ctx, peer, CKPT_KEY_SOCK, &added);
+			need = true;
+		}
+		/* an added key keeps the reference on the peer */
+		if (!added)
+			sock_put(peer);
+		if (ret)
+			return ret;
+	}
+	if (!need)
+		return 0;
+	/* tasks using the tree's fd tables are the tree's */
+	for (i = 0; i < ctx->nr_tasks; i++) {
+		struct ckpt_task_ent *e = &ctx->tasks[i];
+		struct files_struct *files;
+
+		if (!e->leader || e->zombie)
+			continue;
+		task_lock(e->t);
+		files = e->t->files;
+		task_unlock(e->t);
+		if (!files)
+			continue;
+		ret = ckpt_tkey_add(ctx, files, CKPT_KEY_FILES, &added);
+		if (ret)
+			return ret;
+	}
+	return ckpt_scan_outside(ctx);
+}
+
 /**
  * ckpt_scan_files() - find every open file of the tree
  * @ctx: checkpoint context, with the tree collected
  *
  * Pipes and sockets are classified against it ("is the other end in the
- * tree?"), and without CHECKPOINT_SUBTREE a file that a task outside the
- * tree also holds is a leak (a self checkpoint does not check this).
+ * tree?"), terminals, pipes and sockets that look shared with the outside
+ * are looked for in the fd tables of the tasks outside the tree, and
+ * without CHECKPOINT_SUBTREE a file that something outside the tree also
+ * holds is a leak (a self checkpoint does not check this). Stateless
+ * files (O_PATH descriptors, /dev/null and the other mem devices restart
+ * reopens) are never leaks.
  *
  * Return: 0, -EBUSY for a leak (with a log line naming the file),
  * -EOPNOTSUPP (with a log line) for more than CKPT_MAX_FDS open files or
- * a file with locks or an owner (ckpt_check_file_state()), or -ENOMEM.
+ * a file with locks or an owner (ckpt_check_file_state()), -EINTR when
+ * the caller got a fatal signal, or -ENOMEM.
  */
 int ckpt_scan_files(struct ckpt_ctx *ctx)
 {
@@ -379,6 +728,7 @@ int ckpt_scan_files(struct ckpt_ctx *ctx)
 	if (!ctx->tfiles)
 		return -ENOMEM;
 	hash_init(ctx->tfiles->hash);
+	hash_init(ctx->tfiles->keys);
 	for (i = 0; i < ctx->nr_tasks; i++) {
 		struct ckpt_task_ent *e = &ctx->tasks[i];
 
@@ -405,14 +755,15 @@ int ckpt_scan_files(struct ckpt_ctx *ctx)
 		if (ret)
 			return ret;
 	}
-	if (!ckpt_leak_checks(ctx))
-		return 0;
-	hash_for_each(ctx->tfiles->hash, bkt, tf, node) {
-		if (tf->outside) {
-			char *buf = kmalloc(PATH_MAX, GFP_KERNEL);
-			char *name = buf ? d_path(&tf->file->f_path, buf,
-						  PATH_MAX) : NULL;
+	if (ckpt_leak_checks(ctx)) {
+		hash_for_each(ctx->tfiles->hash, bkt, tf, node) {
+			char *buf, *name;
 
+			if (!tf->outside || ckpt_file_stateless(tf->file))
+				continue;
+			buf = kmalloc(PATH_MAX, GFP_KERNEL);
+			name = buf ? d_path(&tf->file->f_path, buf, PATH_MAX) :
+				     NULL;
 			ckpt_log(ctx, -EBUSY,
 				 "leak: %s is shared with a task outside the tree",
 				 IS_ERR_OR_NULL(name) ? "a file" : name);
@@ -420,78 +771,54 @@ int ckpt_scan_files(struct ckpt_ctx *ctx)
 			return -EBUSY;
 		}
 	}
-	return 0;
+	return ckpt_find_holders(ctx);
 }
 
-static bool ckpt_chr_reopenable(dev_t rdev)
+/* The tree's entry of @file, verified held by a process outside? */
+static bool ckpt_file_held(struct ckpt_ctx *ctx, struct file *file)
 {
-	if (MAJOR(rdev) != MEM_MAJOR)
-		return false;
-	switch (MINOR(rdev)) {
-	case 3:		/* null */
-	case 5:		/* zero */
-	case 7:		/* full */
-	case 8:		/* random */
-	case 9:		/* urandom */
-		return true;
-	}
-	return false;
+	struct ckpt_tfile *tf = ckpt_tfile_find(ctx, file);
+
+	return tf && tf->held;
 }
 
-static bool ckpt_chr_is_tty(dev_t rdev)
+/* Log "fd N of pid P: NAME @what" and return -EOPNOTSUPP */
+static int ckpt_log_unsupported(struct ckpt_ctx *ctx, struct ckpt_fd_ent *e,
+				const char *what)
 {
-	unsigned int major = MAJOR(rdev);
+	char *buf = kmalloc(PATH_MAX, GFP_KERNEL);
+	char *name = buf ? d_path(&e->file->f_path, buf, PATH_MAX) : NULL;
 
-	return major == TTY_MAJOR || major == TTYAUX_MAJOR ||
-	       (major >= UNIX98_PTY_SLAVE_MAJOR &&
-		major < UNIX98_PTY_SLAVE_MAJOR + UNIX98_PTY_MAJOR_COUNT);
+	ckpt_log(ctx, -EOPNOTSUPP, "fd %u of pid %d: %s %s", e->fd,
+		 ctx->cur->pids.pid, IS_ERR_OR_NULL(name) ? "?" : name, what);
+	kfree(buf);
+	return -EOPNOTSUPP;
 }
 
 /*
- * How many struct files of the tree read and write @pipe; @outside when a
- * task outside the tree holds one of them too (a fork shares the struct
- * file, so the pipe's own counts do not show it).
- */
-static void ckpt_pipe_ends(struct ckpt_ctx *ctx, struct pipe_inode_info *pipe,
-			   unsigned int *r, unsigned int *w, bool *outside)
-{
-	struct ckpt_tfile *tf;
-	int bkt;
-
-	*r = 0;
-	*w = 0;
-	*outside = false;
-	hash_for_each(ctx->tfiles->hash, bkt, tf, node) {
-		if (get_pipe_info(tf->file, false) != pipe)
-			continue;
-		if (tf->file->f_mode & FMODE_READ)
-			(*r)++;
-		if (tf->file->f_mode & FMODE_WRITE)
-			(*w)++;
-		*outside |= tf->outside;
-	}
-}
-
-/*
- * A pipe whose ends are all in the tree is saved with its data (PIPE);
- * one with an end outside is inherited (self checkpoint, subtree) or a
- * leak.
+ * A pipe whose ends are all in the tree is saved with its data (PIPE).
+ * One with an end that a process outside the tree holds in its fd table
+ * (the same open file, or another open of the pipe) is inherited (self
+ * checkpoint, subtree) or a leak (container). One whose other opens are
+ * held by no process - in flight in a unix socket queue - is refused.
  */
 static int ckpt_classify_pipe(struct ckpt_ctx *ctx, struct ckpt_fd_ent *e,
-			      u32 *type)
+			      u32 *type, u32 *inherit)
 {
 	struct pipe_inode_info *pipe = get_pipe_info(e->file, false);
 	unsigned int r, w, readers, writers;
-	bool outside;
+	struct ckpt_tkey *k;
+	bool outside, held;
 
-	ckpt_pipe_ends(ctx, pipe, &r, &w, &outside);
+	ckpt_pipe_ends(ctx, pipe, &r, &w, &outside, &held);
 	pipe_lock(pipe);
 	readers = pipe->readers;
 	writers = pipe->writers;
 	pipe_unlock(pipe);
 	if (readers == r && writers == w && !outside) {
 		if (e->file->f_flags & O_DIRECT)
-			return -EOPNOTSUPP;
+			return ckpt_log_unsupported(ctx, e,
+						    "is a pipe in O_DIRECT (packet) mode: not supported yet");
 		/* a named FIFO: every open of it is reopened by its path */
 		if (S_ISFIFO(file_inode(e->file)->i_mode) &&
 		    file_inode(e->file)->i_sb->s_magic != PIPEFS_MAGIC) {
@@ -504,10 +831,16 @@ static int ckpt_classify_pipe(struct ckpt_ctx *ctx, struct ckpt_fd_ent *e,
 		    e->file->f_flags & O_DIRECT ||
 		    !S_ISFIFO(file_inode(e->file)->i_mode) ||
 		    file_inode(e->file)->i_sb->s_magic != PIPEFS_MAGIC)
-			return -EOPNOTSUPP;
+			return ckpt_log_unsupported(ctx, e,
+						    "is a pipe end opened more than once (through /proc): not supported yet");
 		*type = CKPT_FILE_PIPE;
 		return 0;
 	}
+	k = ckpt_tkey_find(ctx, pipe, CKPT_KEY_PIPE);
+	held |= k && k->held;
+	if (!held)
+		return ckpt_log_unsupported(ctx, e,
+					    "is a pipe with an end that no process outside the tree holds (in flight in a unix socket?): not supported yet");
 	if (ckpt_leak_checks(ctx)) {
 		ckpt_log(ctx, -EBUSY,
 			 "leak: fd %u of pid %d is a pipe with an end outside the tree",
@@ -515,32 +848,41 @@ static int ckpt_classify_pipe(struct ckpt_ctx *ctx, struct ckpt_fd_ent *e,
 		return -EBUSY;
 	}
 	*type = CKPT_FILE_INHERITED;
+	*inherit = CKPT_INHERIT_PIPE;
 	return 0;
 }
 
 /*
- * A connected unix socket whose peer is outside the tree is inherited
- * (self checkpoint, subtree). Unconnected, listening, non-unix sockets
- * and socket pairs inside the tree are not supported yet.
+ * A connected unix socket whose peer's file a process outside the tree
+ * holds in its fd table is inherited (self checkpoint, subtree) or a leak
+ * (container). Unconnected, listening and non-unix sockets, socket pairs
+ * inside the tree, a socket whose peer was closed or is held by no
+ * process are not supported yet.
  */
 static int ckpt_classify_socket(struct ckpt_ctx *ctx, struct ckpt_fd_ent *e,
-				u32 *type)
+				u32 *type, u32 *inherit)
 {
-#if IS_ENABLED(CONFIG_UNIX)
-	struct socket *sock = sock_from_file(e->file);
-	struct sock *peer;
-	bool inside = false;
+	struct sock *peer = ckpt_unix_peer(e->file);
+	struct ckpt_tkey *k;
+	struct file *pf;
+	bool held;
 
-	if (!sock || !sock->sk || sock->sk->sk_family != AF_UNIX)
-		return -EOPNOTSUPP;
-	peer = unix_peer_get(sock->sk);
 	if (!peer)
-		return -EOPNOTSUPP;
-	if (peer->sk_socket && peer->sk_socket->file)
-		inside = ckpt_tfile_find(ctx, peer->sk_socket->file);
+		return ckpt_log_unsupported(ctx, e,
+					    "is not a connected unix socket: not supported yet");
+	pf = ckpt_peer_file(peer);
+	k = ckpt_tkey_find(ctx, peer, CKPT_KEY_SOCK);
+	held = (k && k->held) || ckpt_file_held(ctx, e->file);
 	sock_put(peer);
-	if (inside)
-		return -EOPNOTSUPP;
+	if (!pf)
+		return ckpt_log_unsupported(ctx, e,
+					    "is a unix socket whose peer was closed: not supported yet");
+	if (ckpt_tfile_find(ctx, pf))
+		return ckpt_log_unsupported(ctx, e,
+					    "is a unix socket whose peer is in the tree (a socket pair): not supported yet");
+	if (!held)
+		return ckpt_log_unsupported(ctx, e,
+					    "is a unix socket whose peer no process outside the tree holds (in flight in a unix socket?): not supported yet");
 	if (ckpt_leak_checks(ctx)) {
 		ckpt_log(ctx, -EBUSY,
 			 "leak: fd %u of pid %d is a socket connected outside the tree",
@@ -548,10 +890,33 @@ static int ckpt_classify_socket(struct ckpt_ctx *ctx, struct ckpt_fd_ent *e,
 		return -EBUSY;
 	}
 	*type = CKPT_FILE_INHERITED;
+	*inherit = CKPT_INHERIT_SOCKET;
 	return 0;
-#else
-	return -EOPNOTSUPP;
-#endif
+}
+
+/*
+ * A terminal is inherited only when a process outside the tree holds the
+ * same open file: the terminal the tree was started on. One the tree
+ * opened itself (a pty pair from /dev/ptmx, /dev/tty, a controlling
+ * terminal opened inside) has state that only the tree holds: not
+ * supported yet, and not a leak.
+ */
+static int ckpt_classify_tty(struct ckpt_ctx *ctx, struct ckpt_fd_ent *e,
+			     u32 *type, u32 *inherit)
+{
+	if (ckpt_file_held(ctx, e->file)) {
+		if (ckpt_leak_checks(ctx)) {
+			ckpt_log(ctx, -EBUSY,
+				 "leak: fd %u of pid %d is a terminal shared with a task outside the tree",
+				 e->fd, ctx->cur->pids.pid);
+			return -EBUSY;
+		}
+		*type = CKPT_FILE_INHERITED;
+		*inherit = CKPT_INHERIT_TTY;
+		return 0;
+	}
+	return ckpt_log_unsupported(ctx, e,
+				    "is a terminal the tree opened itself (no process outside the tree holds it): not supported yet");
 }
 
 /**
@@ -560,19 +925,19 @@ static int ckpt_classify_socket(struct ckpt_ctx *ctx, struct ckpt_fd_ent *e,
  *	 other end inside?" checks)
  * @e: the fd to classify
  * @type: set to the CKPT_FILE_* type
+ * @inherit: set to the CKPT_INHERIT_* type of an INHERITED file
  *
  * Return: 0, -EBUSY for a leak, or -EOPNOTSUPP with a log line naming the
  * file.
  */
 static int ckpt_classify_file(struct ckpt_ctx *ctx, struct ckpt_fd_ent *e,
-			      u32 *type)
+			      u32 *type, u32 *inherit)
 {
 	struct file *file = e->file;
 	struct inode *inode = file_inode(file);
 	umode_t mode = inode->i_mode;
-	char *buf, *name;
-	int ret = -EOPNOTSUPP;
 
+	*inherit = 0;
 	if (S_ISREG(mode) && !(file->f_mode & FMODE_STREAM)) {
 		*type = CKPT_FILE_REG;
 		return 0;
@@ -585,44 +950,19 @@ static int ckpt_classify_file(struct ckpt_ctx *ctx, struct ckpt_fd_ent *e,
 		*type = CKPT_FILE_CHR;
 		return 0;
 	}
-	if (S_ISCHR(mode) && ckpt_chr_is_tty(inode->i_rdev)) {
-		if (ckpt_leak_checks(ctx)) {
-			ckpt_log(ctx, -EBUSY,
-				 "leak: fd %u of pid %d is a terminal outside the tree",
-				 e->fd, ctx->cur->pids.pid);
-			return -EBUSY;
-		}
-		*type = CKPT_FILE_INHERITED;
-		return 0;
+	if (file->f_mode & FMODE_PATH) {
+		ckpt_log_unsupported(ctx, e,
+				     "is an O_PATH descriptor of neither a regular file, a directory nor a mem device: not supported yet");
+		return -EOPNOTSUPP;
 	}
-	if (S_ISFIFO(mode) && get_pipe_info(file, false)) {
-		ret = ckpt_classify_pipe(ctx, e, type);
-		if (ret != -EOPNOTSUPP)
-			return ret;
-	}
-	if (S_ISSOCK(mode)) {
-		ret = ckpt_classify_socket(ctx, e, type);
-		if (ret != -EOPNOTSUPP)
-			return ret;
-	}
-
-	buf = kmalloc(PATH_MAX, GFP_KERNEL);
-	name = buf ? d_path(&file->f_path, buf, PATH_MAX) : NULL;
-	if (IS_ERR_OR_NULL(name))
-		name = "?";
-	if (S_ISFIFO(mode))
-		ckpt_log(ctx, ret,
-			 "fd %u: %s: this kind of pipe is not supported yet",
-			 e->fd, name);
-	else if (S_ISSOCK(mode))
-		ckpt_log(ctx, ret,
-			 "fd %u: %s: only connected unix sockets leading outside are supported",
-			 e->fd, name);
-	else
-		ckpt_log(ctx, ret, "fd %u: %s is not supported yet",
-			 e->fd, name);
-	kfree(buf);
-	return ret;
+	if (S_ISCHR(mode) && ckpt_chr_is_tty(inode->i_rdev))
+		return ckpt_classify_tty(ctx, e, type, inherit);
+	if (S_ISFIFO(mode) && get_pipe_info(file, false))
+		return ckpt_classify_pipe(ctx, e, type, inherit);
+	if (S_ISSOCK(mode))
+		return ckpt_classify_socket(ctx, e, type, inherit);
+	ckpt_log_unsupported(ctx, e, "is not supported yet");
+	return -EOPNOTSUPP;
 }
 
 /* Write the PIPE record of @pipe: its capacity and buffered bytes. */
@@ -678,7 +1018,7 @@ out:
 }
 
 static int checkpoint_file(struct ckpt_ctx *ctx, struct ckpt_fd_ent *e,
-			   u32 type, u32 objref, char *buf)
+			   u32 type, u32 inherit, u32 objref, char *buf)
 {
 	struct file *file = e->file;
 	struct ckpt_hdr_file h = {};
@@ -690,6 +1030,7 @@ static int checkpoint_file(struct ckpt_ctx *ctx, struct ckpt_fd_ent *e,
 	h.f_flags = file->f_flags & CKPT_FILE_FLAGS;
 	if (type == CKPT_FILE_INHERITED) {
 		h.inherit_fd = e->fd;
+		h.inherit_type = inherit;
 	} else if (type == CKPT_FILE_PIPE || type == CKPT_FILE_FIFO) {
 		struct pipe_inode_info *pipe = get_pipe_info(file, false);
 		bool first;
@@ -807,11 +1148,11 @@ int checkpoint_files(struct ckpt_ctx *ctx, struct task_struct *t)
 		goto out;
 	ret = 0;
 	for (i = 0; i < nr && !ret; i++) {
+		u32 type, inherit;
 		bool first;
-		u32 type;
 		int objref;
 
-		ret = ckpt_classify_file(ctx, &fds[i], &type);
+		ret = ckpt_classify_file(ctx, &fds[i], &type, &inherit);
 		if (ret)
 			break;
 		objref = ckpt_obj_lookup_add(ctx, fds[i].file, CKPT_OBJ_FILE,
@@ -821,7 +1162,8 @@ int checkpoint_files(struct ckpt_ctx *ctx, struct task_struct *t)
 			break;
 		}
 		if (first)
-			ret = checkpoint_file(ctx, &fds[i], type, objref, buf);
+			ret = checkpoint_file(ctx, &fds[i], type, inherit,
+					      objref, buf);
 		ents[i].fd = fds[i].fd;
 		ents[i].objref = objref;
 		ents[i].flags = fds[i].cloexec ? CKPT_FD_CLOEXEC : 0;
@@ -1092,6 +1434,52 @@ static struct file *ckpt_open_fifo(struct ckpt_ctx *ctx,
 	return file;
 }
 
+/* An O_PATH descriptor of /dev/null: "leave the inherited fd closed" */
+static bool ckpt_is_close_marker(struct file *file)
+{
+	struct inode *inode = file_inode(file);
+
+	return file->f_mode & FMODE_PATH && S_ISCHR(inode->i_mode) &&
+	       inode->i_rdev == MKDEV(MEM_MAJOR, 3);
+}
+
+/*
+ * The restarter's file for an INHERITED record: its fd of the same
+ * number, referenced, or NULL (leave the fd closed) when that fd is an
+ * O_PATH descriptor of /dev/null. A missing fd fails the restart: the
+ * restored program would find its terminal, pipe or socket closed.
+ */
+static struct file *ckpt_inherited_file(struct ckpt_ctx *ctx,
+					const struct ckpt_hdr_file *h)
+{
+	static const char *const what[CKPT_INHERIT_MAX] = {
+		[CKPT_INHERIT_TTY] = "a terminal",
+		[CKPT_INHERIT_PIPE] = "a pipe",
+		[CKPT_INHERIT_SOCKET] = "a socket",
+	};
+	struct file *file = fget_raw(h->inherit_fd);
+
+	if (!file) {
+		ckpt_log(ctx, -EBADF,
+			 "fd %u of pid %d was inherited (%s) and the restarter has no fd %u (give it one, or an O_PATH /dev/null to leave it closed)",
+			 h->inherit_fd, ctx->rs->pids.pid, what[h->inherit_type],
+			 h->inherit_fd);
+		return ERR_PTR(-EBADF);
+	}
+	if (!(file->f_mode & FMODE_PATH))
+		return file;
+	if (ckpt_is_close_marker(file)) {
+		fput(file);
+		return NULL;
+	}
+	fput(file);
+	ckpt_log(ctx, -EBADF,
+		 "fd %u of pid %d was inherited (%s) and the restarter's fd %u is an O_PATH descriptor, not /dev/null",
+		 h->inherit_fd, ctx->rs->pids.pid, what[h->inherit_type],
+		 h->inherit_fd);
+	return ERR_PTR(-EBADF);
+}
+
 /**
  * restore_file() - read a FILE record and open the file it describes
  * @ctx: restart context
@@ -1099,9 +1487,14 @@ static struct file *ckpt_open_fifo(struct ckpt_ctx *ctx,
  *
  * The opened file goes into the object hash under the record's objref.
  *
+ * An INHERITED file is the restarter's fd of the number the record
+ * names; an O_PATH descriptor of /dev/null there leaves it closed.
+ *
  * Return: 0, -EINVAL for a malformed record, a bad objref or a file that
  * is not what it was (another type or device, or an offset it cannot
- * seek to), -EBUSY for a named FIFO that is in use, the errno of opening
+ * seek to), -EBADF for an inherited file the restarter has no fd for (or
+ * an O_PATH fd other than /dev/null), -EBUSY for a named FIFO that is in
+ * use, the errno of opening
  * the file or of refilling a FIFO (-ENOENT, -EACCES, ...), -ENOMEM, or an
  * error of reading the image.
  */
@@ -1116,7 +1509,10 @@ int restore_file(struct ckpt_ctx *ctx, const struct ckpt_hdr *hdr)
 	if (IS_ERR(h))
 		return PTR_ERR(h);
 	ret = -EINVAL;
-	if (h->type == 0 || h->type >= CKPT_FILE_MAX || h->__reserved ||
+	if (h->type == 0 || h->type >= CKPT_FILE_MAX ||
+	    (h->type == CKPT_FILE_INHERITED ?
+	     !h->inherit_type || h->inherit_type >= CKPT_INHERIT_MAX :
+	     h->inherit_type) ||
 	    h->__reserved2 || h->f_flags & ~CKPT_FILE_FLAGS || h->pos < 0 ||
 	    (h->pipe_objref && h->type != CKPT_FILE_PIPE &&
 	     h->type != CKPT_FILE_FIFO))
@@ -1175,7 +1571,11 @@ int restore_file(struct ckpt_ctx *ctx, const struct ckpt_hdr *hdr)
 		if (h->path_len || h->pos || h->rdev ||
 		    h->h.len != sizeof(*h) || h->inherit_fd >= CKPT_MAX_FDS)
 			goto bad;
-		file = fget(h->inherit_fd);
+		file = ckpt_inherited_file(ctx, h);
+		if (IS_ERR(file)) {
+			ret = PTR_ERR(file);
+			goto out;
+		}
 	} else {
 		path = ckpt_check_string(h, h->h.len, sizeof(*h), h->path_len);
 		if (!path || path[0] != '/' || h->inherit_fd ||

@@ -78,7 +78,7 @@ struct ckpt_objhash {
 struct ckpt_fd_slot {
 	unsigned int fd;
 	bool cloexec;
-	struct file *file;	/* NULL: inherited fd the restarter lacks */
+	struct file *file;	/* NULL: an inherited fd left closed */
 };
 
 /* A pending signal staged for restart. */

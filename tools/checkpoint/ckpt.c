@@ -51,14 +51,18 @@ static void usage(FILE *f)
 		"        freeze the cgroup DIR (or check that PID's cgroup is\n"
 		"        frozen), checkpoint the process tree, then thaw it\n"
 		"        (default) or kill it; see `checkpoint --help`\n"
-		"  restart [-i FILE|-] [--log FILE] [-v]\n"
+		"  restart [-i FILE|-] [--log FILE] [-v] [FDS]\n"
 		"        restore the process tree of the image as children of\n"
 		"        this process, wait for its root and exit with its status\n"
 		"        (SIGINT and SIGTERM are passed on to the root)\n"
-		"  restart [--log FILE] IMAGE|-\n"
+		"  restart [--log FILE] [FDS] IMAGE|-\n"
 		"        replace this process by the one saved in a self\n"
 		"        checkpoint (restart(0, fd, RESTART_TASKSELF, logfd));\n"
 		"        an IMAGE file of a process tree is restored as with -i\n"
+		"        FDS: an inherited fd N (a terminal, pipe or socket that\n"
+		"        led outside) is this process's fd N, and restart fails\n"
+		"        without one; --inherit-fd N=PATH opens PATH there,\n"
+		"        --close-fd N leaves it closed (both may repeat)\n"
 		"  help\n"
 		"\n"
 		"Kernel log lines go to the --log FILE, or to stderr. A live migration:\n"
@@ -527,6 +531,12 @@ static const char *const file_types[CKPT_FILE_MAX] = {
 	[CKPT_FILE_FIFO] = "fifo",
 };
 
+static const char *const inherit_types[CKPT_INHERIT_MAX] = {
+	[CKPT_INHERIT_TTY] = "tty",
+	[CKPT_INHERIT_PIPE] = "pipe",
+	[CKPT_INHERIT_SOCKET] = "socket",
+};
+
 static int info_file(struct info *in, const struct ckpt_hdr_file *f,
 		     size_t off)
 {
@@ -544,8 +554,9 @@ static int info_file(struct info *in, const struct ckpt_hdr_file *f,
 		type = file_types[f->type];
 
 	if (f->type == CKPT_FILE_INHERITED)
-		snprintf(extra, sizeof(extra), " (restarter's fd %u)",
-			 f->inherit_fd);
+		snprintf(extra, sizeof(extra), " %s (restarter's fd %u)",
+			 f->inherit_type > 0 && f->inherit_type < CKPT_INHERIT_MAX ?
+			 inherit_types[f->inherit_type] : "?", f->inherit_fd);
 	else if (f->type == CKPT_FILE_PIPE || f->type == CKPT_FILE_FIFO)
 		snprintf(extra, sizeof(extra), " (pipe #%u)", f->pipe_objref);
 	else if (f->type == CKPT_FILE_CHR)
@@ -1132,11 +1143,101 @@ static int restart_tree(int fd, int logfd)
 	return 1;
 }
 
+/*
+ * --inherit-fd N=PATH and --close-fd N: what the restored program gets at
+ * an fd it inherited. restart() connects an inherited fd to the
+ * restarter's fd of the same number and fails when there is none; an
+ * O_PATH descriptor of /dev/null there asks it to leave the fd closed.
+ */
+#define MAX_INHERIT 64
+
+struct inherit_fd {
+	int fd;
+	const char *path;	/* NULL: --close-fd */
+};
+
+static struct inherit_fd inherits[MAX_INHERIT];
+static int nr_inherits;
+
+static int add_inherit(const char *arg, bool close_it)
+{
+	char *end;
+	long n;
+
+	errno = 0;
+	n = strtol(arg, &end, 10);
+	if (errno || end == arg || n < 0 || n > 65535 ||
+	    (close_it ? *end != '\0' : *end != '=' || !end[1]) ||
+	    nr_inherits >= MAX_INHERIT) {
+		fprintf(stderr, "%s: bad %s %s\n", prog,
+			close_it ? "--close-fd" : "--inherit-fd", arg);
+		return -1;
+	}
+	inherits[nr_inherits].fd = n;
+	inherits[nr_inherits].path = close_it ? NULL : end + 1;
+	nr_inherits++;
+	return 0;
+}
+
+/* Open PATH read-write if allowed, else write-only, else read-only */
+static int open_inherit(const char *path)
+{
+	static const int modes[] = { O_RDWR, O_WRONLY, O_RDONLY };
+	unsigned int i;
+	int fd = -1;
+
+	for (i = 0; i < sizeof(modes) / sizeof(modes[0]); i++) {
+		fd = open(path, modes[i] | O_NOCTTY);
+		if (fd >= 0 || (errno != EACCES && errno != EROFS &&
+				errno != EISDIR && errno != EPERM))
+			break;
+	}
+	return fd;
+}
+
+/* Put the --inherit-fd and --close-fd fds in place; -1 on error */
+static int setup_inherits(int imgfd, int logfd)
+{
+	int i, fd;
+
+	for (i = 0; i < nr_inherits; i++) {
+		const struct inherit_fd *in = &inherits[i];
+
+		if (in->fd == imgfd || in->fd == logfd) {
+			fprintf(stderr, "%s: fd %d is the image or the log\n",
+				prog, in->fd);
+			return -1;
+		}
+		fd = in->path ? open_inherit(in->path) :
+				open("/dev/null", O_PATH);
+		if (fd < 0) {
+			fprintf(stderr, "%s: %s: %s\n", prog,
+				in->path ?: "/dev/null", strerror(errno));
+			return -1;
+		}
+		if (fd != in->fd) {
+			if (dup2(fd, in->fd) != in->fd) {
+				fprintf(stderr, "%s: fd %d: %s\n", prog, in->fd,
+					strerror(errno));
+				close(fd);
+				return -1;
+			}
+			close(fd);
+		}
+		if (verbose)
+			fprintf(stderr, "%s: fd %d: %s\n", prog, in->fd,
+				in->path ?: "left closed");
+	}
+	return 0;
+}
+
 static int cmd_restart(int argc, char **argv)
 {
 	static const struct option opts[] = {
 		{ "input", required_argument, NULL, 'i' },
 		{ "log", required_argument, NULL, 'l' },
+		{ "inherit-fd", required_argument, NULL, 'I' },
+		{ "close-fd", required_argument, NULL, 'C' },
 		{ "verbose", no_argument, NULL, 'v' },
 		{ "help", no_argument, NULL, 'h' },
 		{ NULL, 0, NULL, 0 },
@@ -1148,6 +1249,11 @@ static int cmd_restart(int argc, char **argv)
 		switch (c) {
 		case 'i':
 			input = optarg;
+			break;
+		case 'I':
+		case 'C':
+			if (add_inherit(optarg, c == 'C'))
+				return 2;
 			break;
 		case 'l':
 			log = optarg;
@@ -1176,7 +1282,8 @@ static int cmd_restart(int argc, char **argv)
 	if (strcmp(path, "-") == 0) {
 		/* ckpt restart -: a self image on stdin, as it always was */
 		if (!input)
-			return restart_self(0, logfd);
+			return setup_inherits(0, logfd) ? 1 :
+			       restart_self(0, logfd);
 		/*
 		 * A tree from stdin: read it from a high fd, and give the
 		 * tree /dev/null where its inherited stdin would be the
@@ -1194,6 +1301,8 @@ static int cmd_restart(int argc, char **argv)
 			dup2(c, 0);
 			close(c);
 		}
+		if (setup_inherits(fd, logfd))
+			return 1;
 		return restart_tree(fd, logfd);
 	}
 
@@ -1203,6 +1312,8 @@ static int cmd_restart(int argc, char **argv)
 		return 1;
 	}
 	fd = move_fd_high(fd);
+	if (setup_inherits(fd, logfd))
+		return 1;
 	if (input)
 		return restart_tree(fd, logfd);
 	/* a positional image: in place if it is a self checkpoint */

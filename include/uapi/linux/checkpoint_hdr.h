@@ -239,10 +239,21 @@ enum ckpt_file_type {
 	CKPT_FILE_REG = 1,	/* regular file, reopened by path */
 	CKPT_FILE_DIR,		/* directory, reopened by path */
 	CKPT_FILE_CHR,		/* /dev/null, /dev/zero, /dev/urandom... */
-	CKPT_FILE_INHERITED,	/* tty, or pipe/socket leading outside */
+	CKPT_FILE_INHERITED,	/* tty, pipe or socket held outside too */
 	CKPT_FILE_PIPE,		/* an end of a pipe whose ends are all inside */
 	CKPT_FILE_FIFO,		/* a named FIFO, all opens inside, by path */
 	CKPT_FILE_MAX
+};
+
+/*
+ * What an INHERITED file was, for restart's log line when the restarter
+ * has no fd to connect it to.
+ */
+enum ckpt_inherit_type {
+	CKPT_INHERIT_TTY = 1,	/* a terminal */
+	CKPT_INHERIT_PIPE,	/* a pipe or FIFO with an end held outside */
+	CKPT_INHERIT_SOCKET,	/* a unix socket whose peer is held outside */
+	CKPT_INHERIT_MAX
 };
 
 struct ckpt_hdr_file {
@@ -254,7 +265,7 @@ struct ckpt_hdr_file {
 	__s64 pos;
 	__u64 rdev;		/* CHR: device number (new_encode_dev) */
 	__u32 path_len;		/* bytes of path, including its NUL */
-	__u32 __reserved;
+	__u32 inherit_type;	/* INHERITED: enum ckpt_inherit_type, else 0 */
 	__u32 pipe_objref;	/* PIPE, FIFO: the PIPE record of its pipe */
 	__u32 __reserved2;
 	/* followed by the path, NUL terminated, padded to 8 */

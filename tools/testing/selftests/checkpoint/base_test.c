@@ -743,6 +743,7 @@ struct resource {
 	const char *words;	/* the log line names one of these */
 	int (*make)(void);	/* the resource at RES_FD; 0, or -errno */
 	int (*check)(void);	/* after the failed checkpoint: still works? */
+	bool names_fd;		/* the same line says "fd RES_FD of pid " */
 };
 
 static int put(int fd, int at)
@@ -851,6 +852,140 @@ static int make_deleted(void)
 	return put(fd, RES_FD);
 }
 
+/*
+ * A pty pair the program opened itself: the master from /dev/ptmx at
+ * RES_FD + 1, its slave at RES_FD. Nothing outside holds either.
+ */
+static int make_pty_pair(void)
+{
+	int m = posix_openpt(O_RDWR | O_NOCTTY), s;
+
+	if (m < 0 || grantpt(m) || unlockpt(m))
+		return -errno;
+	s = open(ptsname(m), O_RDWR | O_NOCTTY);
+	if (s < 0)
+		return -errno;
+	return put(s, RES_FD) ?: put(m, RES_FD + 1);
+}
+
+static int check_pty_pair(void)
+{
+	char c = 0;
+
+	return write(RES_FD, "p", 1) == 1 && read(RES_FD + 1, &c, 1) == 1 &&
+	       c == 'p' ? 0 : -1;
+}
+
+/*
+ * A controlling terminal inside the tree: a new session, a pty slave
+ * opened without O_NOCTTY (it becomes the controlling terminal), and
+ * /dev/tty at RES_FD; slave and master above it.
+ */
+static int make_dev_tty(void)
+{
+	int m, s;
+
+	if (setsid() < 0)
+		return -errno;
+	m = posix_openpt(O_RDWR | O_NOCTTY);
+	if (m < 0 || grantpt(m) || unlockpt(m))
+		return -errno;
+	s = open(ptsname(m), O_RDWR);
+	if (s < 0)
+		return -errno;
+	return put(open("/dev/tty", O_RDWR), RES_FD) ?:
+	       put(s, RES_FD + 1) ?: put(m, RES_FD + 2);
+}
+
+static int check_dev_tty(void)
+{
+	char c = 0;
+
+	return write(RES_FD, "p", 1) == 1 && read(RES_FD + 2, &c, 1) == 1 &&
+	       c == 'p' ? 0 : -1;
+}
+
+/* A stream socket whose peer was closed with data still queued to it */
+static int make_half_closed(void)
+{
+	int sv[2];
+
+	if (socketpair(AF_UNIX, SOCK_STREAM, 0, sv))
+		return -errno;
+	if (write(sv[1], "p", 1) != 1)
+		return -EIO;
+	close(sv[1]);
+	return put(sv[0], RES_FD);
+}
+
+static int send_fd(int sock, int fd)
+{
+	char cbuf[CMSG_SPACE(sizeof(int))] = { 0 }, c = 'x';
+	struct iovec iov = { .iov_base = &c, .iov_len = 1 };
+	struct msghdr msg = {
+		.msg_iov = &iov, .msg_iovlen = 1,
+		.msg_control = cbuf, .msg_controllen = sizeof(cbuf),
+	};
+	struct cmsghdr *cm = CMSG_FIRSTHDR(&msg);
+
+	cm->cmsg_level = SOL_SOCKET;
+	cm->cmsg_type = SCM_RIGHTS;
+	cm->cmsg_len = CMSG_LEN(sizeof(int));
+	memcpy(CMSG_DATA(cm), &fd, sizeof(int));
+	return sendmsg(sock, &msg, 0) == 1 ? 0 : -errno;
+}
+
+static int recv_fd(int sock)
+{
+	char cbuf[CMSG_SPACE(sizeof(int))] = { 0 }, c;
+	struct iovec iov = { .iov_base = &c, .iov_len = 1 };
+	struct msghdr msg = {
+		.msg_iov = &iov, .msg_iovlen = 1,
+		.msg_control = cbuf, .msg_controllen = sizeof(cbuf),
+	};
+	struct cmsghdr *cm;
+	int fd;
+
+	if (recvmsg(sock, &msg, 0) != 1)
+		return -1;
+	cm = CMSG_FIRSTHDR(&msg);
+	if (!cm || cm->cmsg_type != SCM_RIGHTS)
+		return -1;
+	memcpy(&fd, CMSG_DATA(cm), sizeof(int));
+	return fd;
+}
+
+/*
+ * A pipe's read end received through SCM_RIGHTS, at RES_FD, while
+ * another copy of it is still in flight (queued to the socket at
+ * RES_FD + 2, whose peer was closed): its reference count says someone
+ * else holds it, but no process does. The write end is at RES_FD + 1.
+ */
+static int make_scm_in_flight(void)
+{
+	int p[2], sv[2], r;
+
+	if (pipe(p) || socketpair(AF_UNIX, SOCK_STREAM, 0, sv))
+		return -errno;
+	if (send_fd(sv[0], p[0]) || send_fd(sv[0], p[0]))
+		return -EIO;
+	r = recv_fd(sv[1]);
+	if (r < 0)
+		return -EIO;
+	close(p[0]);
+	close(sv[0]);
+	return put(r, RES_FD) ?: put(p[1], RES_FD + 1) ?:
+	       put(sv[1], RES_FD + 2);
+}
+
+static int check_scm_in_flight(void)
+{
+	char c = 0;
+
+	return write(RES_FD + 1, "p", 1) == 1 && read(RES_FD, &c, 1) == 1 &&
+	       c == 'p' ? 0 : -1;
+}
+
 FIXTURE(unsupported) {
 	int unused;
 };
@@ -877,6 +1012,26 @@ FIXTURE_VARIANT_ADD(unsupported, timerfd) {
 
 FIXTURE_VARIANT_ADD(unsupported, socketpair_both_ends) {
 	.res = { "socket|unix", make_socketpair, check_pair },
+};
+
+FIXTURE_VARIANT_ADD(unsupported, pty_pair_opened_inside) {
+	.res = { "terminal the tree opened itself",
+		 make_pty_pair, check_pty_pair, true },
+};
+
+FIXTURE_VARIANT_ADD(unsupported, dev_tty_controlling_terminal_inside) {
+	.res = { "/dev/tty is a terminal the tree opened itself",
+		 make_dev_tty, check_dev_tty, true },
+};
+
+FIXTURE_VARIANT_ADD(unsupported, socket_whose_peer_closed) {
+	.res = { "unix socket whose peer was closed", make_half_closed,
+		 check_pair, true },
+};
+
+FIXTURE_VARIANT_ADD(unsupported, scm_rights_file_in_flight) {
+	.res = { "pipe with an end that no process outside the tree holds",
+		 make_scm_in_flight, check_scm_in_flight, true },
 };
 
 FIXTURE_VARIANT_ADD(unsupported, memfd) {
@@ -923,8 +1078,11 @@ static void body_unsupported(void *arg)
 	ck_done();
 }
 
-/* Does a line of @log contain one of the |-separated @words (any case)? */
-static bool log_names(const char *log, const char *words)
+/*
+ * Does a line of @log contain one of the |-separated @words (any case),
+ * and @also if not NULL?
+ */
+static bool log_names(const char *log, const char *words, const char *also)
 {
 	char w[64], line[512], *p;
 	const char *l = log, *end, *sep;
@@ -936,7 +1094,8 @@ static bool log_names(const char *log, const char *words)
 		snprintf(line, sizeof(line), "%.*s", (int)(end - l), l);
 		for (p = line; *p; p++)
 			*p = tolower(*p);
-		for (sep = words; sep; sep = strchr(sep, '|')) {
+		for (sep = words; sep && (!also || strstr(line, also));
+		     sep = strchr(sep, '|')) {
 			if (*sep == '|')
 				sep++;
 			snprintf(w, sizeof(w), "%.*s",
@@ -967,8 +1126,10 @@ TEST_F_TIMEOUT(unsupported, checkpoint_fails_and_logs, CK_TIMEOUT)
 		ck_dump(_metadata, "checkpoint", status);
 		EXPECT_EQ(0, status);
 	}
-	EXPECT_TRUE(log_names(log, variant->res.words))
-		TH_LOG("no line naming %s in the log:\n%s",
+	EXPECT_TRUE(log_names(log, variant->res.words,
+			      variant->res.names_fd ? "fd 70 of pid " : NULL))
+		TH_LOG("no line naming %s%s in the log:\n%s",
+		       variant->res.names_fd ? "fd 70 and " : "",
 		       variant->res.words, log);
 }
 

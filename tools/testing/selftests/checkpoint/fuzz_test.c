@@ -2285,9 +2285,22 @@ static void mut_file(struct fz_mut *m, int i)
 		h->path_len = other_u32(m, h->path_len);
 		note(m, FZ_REFUSE, true, "FILE.path_len=%u", h->path_len);
 		return;
-	case 9:
-		RESERVED(m, h->__reserved, "FILE.__reserved");
+	case 9: {
+		/* what an inherited file was: only its log line changes */
+		const uint32_t types[] = { 0, CKPT_INHERIT_TTY, CKPT_INHERIT_PIPE,
+					   CKPT_INHERIT_SOCKET, CKPT_INHERIT_MAX,
+					   0xffffffff };
+		uint32_t old = h->inherit_type;
+
+		h->inherit_type = PICK(&m->rng, types);
+		if (h->inherit_type == old)
+			h->inherit_type = inherited ? 0 : CKPT_INHERIT_PIPE;
+		note(m, inherited && h->inherit_type &&
+		     h->inherit_type < CKPT_INHERIT_MAX ? FZ_VALID : FZ_REFUSE,
+		     true, "FILE(type %u).inherit_type=%u", h->type,
+		     h->inherit_type);
 		return;
+	}
 #ifdef CKPT_FILE_PIPE
 	case 10:
 		if (pipe || fifo)

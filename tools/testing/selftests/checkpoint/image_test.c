@@ -648,8 +648,13 @@ TEST_F_TIMEOUT(image, image_describes_the_fds, CK_TIMEOUT)
 			EXPECT_EQ(3, f->pos);
 			EXPECT_EQ((uint32_t)O_RDWR, f->f_flags & O_ACCMODE);
 		}
-		if (fds[i].fd == CK_REPORT_FD)
+		/* the report pipe: its read end is the test's */
+		if (fds[i].fd == CK_REPORT_FD) {
 			EXPECT_EQ((uint32_t)CK_REPORT_FD, f->inherit_fd);
+			EXPECT_EQ((uint32_t)CKPT_INHERIT_PIPE, f->inherit_type);
+		} else {
+			EXPECT_EQ(0U, f->inherit_type) TH_LOG("fd %u", fds[i].fd);
+		}
 	}
 	/* objrefs are unique */
 	for (j = 0; j < nfiles; j++)
@@ -962,7 +967,7 @@ static const struct field structural[] = {
 	F(FILE, ckpt_hdr_file, objref, 0),
 	F(FILE, ckpt_hdr_file, type, 0),
 	F(FILE, ckpt_hdr_file, path_len, 0),
-	F(FILE, ckpt_hdr_file, __reserved, 0),
+	F(FILE, ckpt_hdr_file, inherit_type, 0),	/* of fd 0, /dev/null */
 	F(FILE, ckpt_hdr_file, __reserved2, 0),
 	F(PIPE, ckpt_hdr_pipe, objref, 0),
 	F(PIPE, ckpt_hdr_pipe, nr_bytes, 1),

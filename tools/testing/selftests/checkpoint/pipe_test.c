@@ -58,11 +58,21 @@ static ssize_t drain_to_file(struct __test_metadata *_metadata, int fd)
 	return total;
 }
 
+/*
+ * An O_PATH descriptor of /dev/null, which B puts at CK_IMG_FD: A's image
+ * pipe led outside, so the restored program's CK_IMG_FD is inherited, and
+ * B asks restart() to leave it closed rather than give it one.
+ */
+static int closed_marker(void)
+{
+	return open("/dev/null", O_PATH | O_CLOEXEC);
+}
+
 /* checkpoint() into a pipe; the image read from it restarts */
 TEST_F_TIMEOUT(pipe, checkpoint_into_pipe, CK_TIMEOUT)
 {
+	struct ck_fdmap map, bmap;
 	struct ckpt_image img;
-	struct ck_fdmap map;
 	char err[256] = "";
 	int p[2], status;
 	long id = 0;
@@ -87,7 +97,10 @@ TEST_F_TIMEOUT(pipe, checkpoint_into_pipe, CK_TIMEOUT)
 	EXPECT_EQ(0, ckpt_image_verify(&img, err, sizeof(err)))
 		TH_LOG("%s", err);
 	ckpt_image_free(&img);
-	ck_expect_restored(_metadata, ck_restart_status(NULL, 0, NULL));
+	bmap = (struct ck_fdmap){ closed_marker(), CK_IMG_FD };
+	ASSERT_LE(0, bmap.src);
+	ck_expect_restored(_metadata, ck_restart_status(&bmap, 1, NULL));
+	close(bmap.src);
 }
 
 static void body_tail(void *arg)
@@ -245,24 +258,27 @@ FIXTURE_TEARDOWN(stream)
 TEST_F_TIMEOUT(stream, checkpoint_straight_into_restart, CK_TIMEOUT)
 {
 	struct ck_restart_args args = { .img_fd_set = true };
-	struct ck_fdmap amap, bmap;
+	struct ck_fdmap amap, bmap[2];
 	int s[2], status, i, ret;
 	long id = 0;
 	pid_t a, b;
 
+	bmap[1] = (struct ck_fdmap){ closed_marker(), CK_IMG_FD };
+	ASSERT_LE(0, bmap[1].src);
 	if (variant->socket)
 		ret = socketpair(AF_UNIX, SOCK_STREAM | SOCK_CLOEXEC, 0, s);
 	else
 		ret = pipe2(s, O_CLOEXEC);
 	ASSERT_EQ(0, ret);
-	bmap = (struct ck_fdmap){ s[0], CK_RIMG_FD };
-	b = ck_spawn(&bmap, 1, ck_restart_child, &args);
+	bmap[0] = (struct ck_fdmap){ s[0], CK_RIMG_FD };
+	b = ck_spawn(bmap, 2, ck_restart_child, &args);
 	ASSERT_LT(0, b);
 	amap = (struct ck_fdmap){ s[1], CK_IMG_FD };
 	a = ck_spawn(&amap, 1, body_memory, NULL);
 	ASSERT_LT(0, a);
 	close(s[0]);
 	close(s[1]);
+	close(bmap[1].src);
 	/* B ends last; its wait collects most of what A reported */
 	status = ck_wait(b);
 	for (i = 0; i < 1000 && waitpid(a, NULL, WNOHANG) == 0; i++)

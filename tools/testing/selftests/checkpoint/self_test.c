@@ -1216,13 +1216,14 @@ static void body_inherited_pipes(void *arg)
 {
 	char buf[64] = "";
 
+	ck_report("CKPT-PID %d", getpid());
 	CK_ASSERT(fcntl(66, F_GETFD) == 0 && fcntl(67, F_GETFD) == 0,
 		  "fds 66/67 missing");
 	if (ck_checkpoint_self() > 0)
 		_exit(0);
-	/* the restarter has no fd 66: closed */
+	/* the restarter asked for fd 66 closed */
 	CK_EXPECT(fcntl(66, F_GETFD) == -1 && errno == EBADF,
-		  "fd 66 is open, the restarter had none");
+		  "fd 66 is open, the restarter asked for it closed");
 	CK_EXPECT(read(67, buf, sizeof(buf) - 1) == 13 &&
 		  !strcmp(buf, "through pipe2"), "read \"%s\"", buf);
 	ck_done();
@@ -1230,24 +1231,44 @@ static void body_inherited_pipes(void *arg)
 
 /*
  * Pipes leading outside: connected to the restarter's fd of the same
- * number, or closed when the restarter has no such fd.
+ * number. A restarter with no such fd fails the restart, with a line
+ * naming the fd, the pid and what it was, and stays as it was; one with
+ * an O_PATH descriptor of /dev/null there gets the fd left closed.
  */
 TEST_F_TIMEOUT(restore, inherited_pipes, CK_TIMEOUT)
 {
-	int p1[2], p2[2], p3[2], status;
-	struct ck_fdmap amap[2], bmap;
+	int p1[2], p2[2], p3[2], status, closed;
+	struct ck_fdmap amap[2], bmap[2];
+	char log[4096] = "", want[64];
+	long a = 0;
 
 	ASSERT_EQ(0, pipe2(p1, O_CLOEXEC));
 	ASSERT_EQ(0, pipe2(p2, O_CLOEXEC));
 	ASSERT_EQ(0, pipe2(p3, O_CLOEXEC));
+	closed = open("/dev/null", O_PATH | O_CLOEXEC);
+	ASSERT_LE(0, closed);
 	amap[0] = (struct ck_fdmap){ p1[1], 66 };
 	amap[1] = (struct ck_fdmap){ p2[0], 67 };
-	bmap = (struct ck_fdmap){ p3[0], 67 };
+	bmap[0] = (struct ck_fdmap){ p3[0], 67 };
+	bmap[1] = (struct ck_fdmap){ closed, 66 };
 	ck_checkpoint_child(_metadata, amap, 2, body_inherited_pipes, NULL);
+	ASSERT_EQ(0, ck_line_int("CKPT-PID ", &a));
 	ASSERT_EQ(13, write(p3[1], "through pipe2", 13));
 	ASSERT_EQ(10, write(p2[1], "wrong pipe", 10));
-	status = ck_restart_status(&bmap, 1, NULL);
+
+	/* no fd 66: refused, the restarter unharmed */
+	ASSERT_EQ(0, truncate(ck.log, 0));
+	status = ck_restart_status(bmap, 1, NULL);
+	ck_expect_restart_error(_metadata, status, EBADF);
+	ck_read_file(ck.log, log, sizeof(log));
+	snprintf(want, sizeof(want), "fd 66 of pid %ld was inherited (a pipe)",
+		 a);
+	EXPECT_NE(NULL, strstr(log, want)) TH_LOG("no \"%s\" in:\n%s", want,
+						  log);
+
+	status = ck_restart_status(bmap, 2, NULL);
 	ck_expect_restored(_metadata, status);
+	close(closed);
 }
 
 static char tty_name_before[64];

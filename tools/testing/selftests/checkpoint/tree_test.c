@@ -30,6 +30,7 @@
 #include <sched.h>
 #include <sys/mman.h>
 #include <sys/select.h>
+#include <sys/sysmacros.h>
 #include <linux/futex.h>
 
 #include "ckpt_test.h"
@@ -2961,6 +2962,311 @@ TEST_F_TIMEOUT(tree, refuse_container_pipe_leak, CK_TIMEOUT)
 TEST_F_TIMEOUT(tree, refuse_container_file_leak, CK_TIMEOUT)
 {
 	refuse_leak(_metadata, false);
+}
+
+/* ==== 7b. stateless files are never leaks ============================== */
+
+#define SL_CGFD		3	/* O_PATH of the container's cgroup directory */
+#define SL_FILEFD	4	/* O_PATH of a regular file */
+#define SL_DIRFD	5	/* O_PATH of the test's directory */
+#define SL_ZEROFD	6	/* /dev/zero */
+
+static struct stat sl_before[7];
+
+/* Create (or empty) the file @path with the contents @text */
+static int put_file(const char *path, const char *text)
+{
+	int fd = open(path, O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0644);
+	ssize_t n;
+
+	if (fd < 0)
+		return -errno;
+	n = write(fd, text, strlen(text));
+	close(fd);
+	return n == (ssize_t)strlen(text) ? 0 : -EIO;
+}
+
+/*
+ * Start @fn as the init of a new pid namespace in @cg, with exactly the
+ * fds of @map (test process fd -> container fd): the same open files as
+ * the launcher's, as a runtime passes them.
+ */
+static pid_t ct_start_map(const char *cg, void (*fn)(void *), void *arg,
+			  const struct ck_fdmap *map, int nmap)
+{
+	pid_t pid;
+	int i;
+
+	fflush(stdout);
+	fflush(stderr);
+	pid = syscall(SYS_clone, CLONE_NEWPID | SIGCHLD, 0, NULL, NULL, 0);
+	if (pid)
+		return pid;
+	for (i = 0; i < nmap; i++)
+		if (fcntl(map[i].src, F_DUPFD, CK_FD_LIMIT + 1 + i) !=
+		    CK_FD_LIMIT + 1 + i)
+			_exit(120);
+	syscall(__NR_close_range, 0, CK_FD_LIMIT, 0);
+	for (i = 0; i < nmap; i++)
+		if (dup2(CK_FD_LIMIT + 1 + i, map[i].dst) != map[i].dst)
+			_exit(121);
+	syscall(__NR_close_range, CK_FD_LIMIT + 1, ~0U, 0);
+	signal(SIGPIPE, SIG_DFL);
+	ck_unmap_harness();
+	enter_cg(cg);
+	fn(arg);
+	_exit(0);
+}
+
+/* "SL <what> ok" or "SL <what> BAD <errno>" into ct.log; false if bad */
+static bool sl_check(int log, const char *what, bool ok)
+{
+	ct_line(log, "SL %s %s %d", what, ok ? "ok" : "BAD", ok ? 0 : errno);
+	return ok;
+}
+
+static bool sl_same(int fd, mode_t type)
+{
+	struct stat st;
+
+	return !fstat(fd, &st) && (st.st_mode & S_IFMT) == type &&
+	       st.st_ino == sl_before[fd].st_ino &&
+	       st.st_dev == sl_before[fd].st_dev &&
+	       st.st_rdev == sl_before[fd].st_rdev;
+}
+
+/*
+ * The container: fds 0-2 are the launcher's /dev/null, 3-5 O_PATH
+ * descriptors it inherited, 6 the launcher's /dev/zero. After SIGUSR1 it
+ * checks each from its own side: the same inode and type, still O_PATH
+ * (no read()), and working: openat() relative to the cgroup directory
+ * (empty now: the restored tree is in its restarter's cgroup),
+ * fstatat(AT_EMPTY_PATH) and a reopen through /proc of the file, fchdir()
+ * into the directory, reads of /dev/null and /dev/zero.
+ */
+static void ct_stateless_init(void *arg)
+{
+	char buf[64] = "", zero[8] = "x";
+	int log = ct_open_log(), fd, i;
+	bool ok = true;
+	struct stat st;
+
+	set_name("ct-stateless");
+	go_handler();
+	for (i = 0; i < 7; i++)
+		if (fstat(i, &sl_before[i]))
+			_exit(126);
+	ct_line(log, "SL READY");
+	wait_go();
+
+	for (i = 0; i < 3; i++) {
+		ok &= sl_check(log, "stdio is /dev/null",
+			       sl_same(i, S_IFCHR) &&
+			       sl_before[i].st_rdev == makedev(1, 3) &&
+			       (fcntl(i, F_GETFL) & O_ACCMODE) == O_RDWR);
+	}
+	ok &= sl_check(log, "stdio reads EOF, takes writes",
+		       read(0, buf, sizeof(buf)) == 0 && write(1, "x", 1) == 1);
+	for (i = SL_CGFD; i <= SL_DIRFD; i++) {
+		ok &= sl_check(log, "O_PATH kept",
+			       (fcntl(i, F_GETFL) & O_PATH) &&
+			       read(i, buf, 1) == -1 && errno == EBADF);
+	}
+	ok &= sl_check(log, "cgroup dir", sl_same(SL_CGFD, S_IFDIR));
+	/* the restored tree runs in its restarter's cgroup, not this one */
+	fd = openat(SL_CGFD, "cgroup.events", O_RDONLY);
+	memset(buf, 0, sizeof(buf));
+	ok &= sl_check(log, "openat cgroup.events",
+		       fd >= 0 && read(fd, buf, sizeof(buf) - 1) > 0 &&
+		       strstr(buf, "populated 0"));
+	close(fd);
+	ok &= sl_check(log, "regular file", sl_same(SL_FILEFD, S_IFREG) &&
+		       !fstatat(SL_FILEFD, "", &st, AT_EMPTY_PATH) &&
+		       st.st_size == 5);
+	snprintf(buf, sizeof(buf), "/proc/self/fd/%d", SL_FILEFD);
+	fd = open(buf, O_RDONLY);
+	memset(buf, 0, sizeof(buf));
+	ok &= sl_check(log, "reopen the file",
+		       fd >= 0 && read(fd, buf, sizeof(buf) - 1) == 5 &&
+		       !strcmp(buf, "hello"));
+	close(fd);
+	ok &= sl_check(log, "directory", sl_same(SL_DIRFD, S_IFDIR));
+	fd = -1;
+	memset(buf, 0, sizeof(buf));
+	if (!fchdir(SL_DIRFD))
+		fd = open("sl-file", O_RDONLY);
+	ok &= sl_check(log, "fchdir and open",
+		       fd >= 0 && read(fd, buf, sizeof(buf) - 1) == 5 &&
+		       !strcmp(buf, "hello"));
+	close(fd);
+	ok &= sl_check(log, "/dev/zero", sl_same(SL_ZEROFD, S_IFCHR) &&
+		       read(SL_ZEROFD, zero, sizeof(zero)) == sizeof(zero) &&
+		       !memcmp(zero, "\0\0\0\0\0\0\0\0", 8));
+	ct_line(log, "SL DONE %s", ok ? "ok" : "BAD");
+	_exit(ok ? 0 : 1);
+}
+
+/*
+ * A container started the way usage.rst recommends: its standard streams
+ * on the launcher's /dev/null, plus O_PATH descriptors the launcher
+ * opened (the cgroup directory of CLONE_INTO_CGROUP, a file, a
+ * directory) and its /dev/zero. The launcher keeps them all open: none
+ * of them is a leak, the checkpoint succeeds, and the restored container
+ * finds each one working, O_PATH ones still O_PATH.
+ */
+TEST_F_TIMEOUT(tree, container_stateless_files_shared_with_launcher,
+	       CK_TIMEOUT)
+{
+	struct ck_fdmap map[7];
+	struct flow f = { 0 };
+	int nul, cgfd, filefd, dirfd, zero, status, i;
+	static char text[4096];
+
+	ASSERT_EQ(0, put_file(ck_path("sl-file"), "hello"));
+	f.cg = cg_new(_metadata, "stateless");
+	nul = open("/dev/null", O_RDWR | O_CLOEXEC);
+	cgfd = open(f.cg, O_PATH | O_DIRECTORY | O_CLOEXEC);
+	filefd = open(ck_path("sl-file"), O_PATH | O_CLOEXEC);
+	dirfd = open(ck.dir, O_PATH | O_DIRECTORY | O_CLOEXEC);
+	zero = open("/dev/zero", O_RDONLY | O_CLOEXEC);
+	ASSERT_LE(0, nul);
+	ASSERT_LE(0, cgfd);
+	ASSERT_LE(0, filefd);
+	ASSERT_LE(0, dirfd);
+	ASSERT_LE(0, zero);
+	for (i = 0; i < 3; i++)
+		map[i] = (struct ck_fdmap){ nul, i };
+	map[3] = (struct ck_fdmap){ cgfd, SL_CGFD };
+	map[4] = (struct ck_fdmap){ filefd, SL_FILEFD };
+	map[5] = (struct ck_fdmap){ dirfd, SL_DIRFD };
+	map[6] = (struct ck_fdmap){ zero, SL_ZEROFD };
+	f.root = ct_start_map(f.cg, ct_stateless_init, NULL, map, 7);
+	ASSERT_LT(0, f.root);
+	ASSERT_TRUE(wait_file(ck_path("ct.log"), "SL READY", TR_SECS));
+	wait_blocked(_metadata, f.cg, 1);
+
+	/* the launcher still holds every one of them */
+	flow_checkpoint(_metadata, &f, 0);
+	EXPECT_TRUE((f.img_flags & CKPT_IMG_CONTAINER) != 0);
+	flow_kill(_metadata, &f);
+	flow_restart(_metadata, &f, ck.img, NULL, 0);
+	EXPECT_TRUE(poke_until_file(f.new_root, ck_path("ct.log"), "SL DONE",
+				    TR_SECS));
+	status = flow_finish(_metadata, &f);
+	ck_read_file(ck_path("ct.log"), text, sizeof(text));
+	EXPECT_TRUE(exited_with(status, 0)) TH_LOG("restored init %s:\n%s",
+						   ck_status_str(status), text);
+	EXPECT_NE(NULL, strstr(text, "SL DONE ok")) TH_LOG("%s", text);
+	EXPECT_EQ(NULL, strstr(text, "BAD")) TH_LOG("%s", text);
+	close(nul);
+	close(cgfd);
+	close(filefd);
+	close(dirfd);
+	close(zero);
+}
+
+/* ==== 7c. an inherited fd needs the restarter's fd ===================== */
+
+#define IH_OUTFD	5	/* a pipe whose read end the test holds */
+#define IH_CLOSEDFD	6	/* another one, left closed at restart */
+
+/*
+ * A subtree root with nothing of the test's but two pipes' write ends at
+ * IH_OUTFD and IH_CLOSEDFD (stdio is its own /dev/null). It waits for
+ * the file "ih-go", then writes "HELLO" to IH_OUTFD, says in ih.log
+ * whether IH_CLOSEDFD is closed, and exits 0 if it is.
+ */
+static void ih_root(void *arg)
+{
+	struct timespec tick = { 0, 20 * MSEC };
+	bool closed;
+	int n, log;
+
+	set_name("ih-root");
+	enter_cg(tr_cgpath);
+	syscall(__NR_close_range, 0, 2, 0);
+	if (open("/dev/null", O_RDWR) != 0 || dup2(0, 1) != 1 ||
+	    dup2(0, 2) != 2)
+		_exit(126);
+	syscall(__NR_close_range, 3, IH_OUTFD - 1, 0);
+	syscall(__NR_close_range, IH_CLOSEDFD + 1, ~0U, 0);
+	log = open(ck_path("ih.log"), O_WRONLY | O_CREAT | O_APPEND | O_CLOEXEC,
+		   0644);
+	if (log < 0)
+		_exit(125);
+	ct_line(log, "READY %d", getpid());
+	while (access(ck_path("ih-go"), F_OK))
+		nanosleep(&tick, NULL);
+	n = write(IH_OUTFD, "HELLO", 5);
+	closed = fcntl(IH_CLOSEDFD, F_GETFD) == -1 && errno == EBADF;
+	ct_line(log, "AFTER wrote=%d fd6=%s", n, closed ? "closed" : "open");
+	_exit(n == 5 && closed ? 0 : 1);
+}
+
+/*
+ * The pipes lead outside (the test holds their read ends): inherited.
+ * "ckpt restart" without an fd 5 fails, names fd 5, the pid and "a pipe",
+ * and nothing of the tree runs; with --inherit-fd 5=FILE --close-fd 6 it
+ * restores, and the program writes into FILE and finds fd 6 closed.
+ */
+TEST_F_TIMEOUT(tree, inherited_fd_missing_fails_restart_with_ckpt_tool,
+	       CK_TIMEOUT)
+{
+	struct ck_fdmap map[2];
+	static char text[4096];
+	struct flow f = { 0 };
+	char cmd[1024], want[64];
+	int p[2], q[2], status;
+
+	if (system("command -v ckpt >/dev/null 2>&1"))
+		SKIP(return, "no ckpt tool in PATH");
+	ASSERT_EQ(0, pipe2(p, O_CLOEXEC));
+	ASSERT_EQ(0, pipe2(q, O_CLOEXEC));
+	f.cg = cg_new(_metadata, "inherit");
+	snprintf(tr_cgpath, sizeof(tr_cgpath), "%s", f.cg);
+	map[0] = (struct ck_fdmap){ p[1], IH_OUTFD };
+	map[1] = (struct ck_fdmap){ q[1], IH_CLOSEDFD };
+	f.root = ck_spawn(map, 2, ih_root, NULL);
+	ASSERT_LT(0, f.root);
+	ASSERT_TRUE(wait_file(ck_path("ih.log"), "READY", TR_SECS));
+	wait_blocked(_metadata, f.cg, 1);
+	flow_checkpoint(_metadata, &f, CHECKPOINT_SUBTREE);
+	flow_kill(_metadata, &f);
+	close(p[1]);
+	close(q[1]);
+	ASSERT_EQ(0, put_file(ck_path("ih-go"), "go"));
+
+	/* no fd 5: refused, naming it; nothing of the tree ran */
+	ASSERT_EQ(0, truncate(ck.log, 0));
+	snprintf(cmd, sizeof(cmd),
+		 "ckpt restart -i %s --log %s 2>>%s 5<&- 6<&-",
+		 ck.img, ck.log, ck.out);
+	status = system(cmd);
+	EXPECT_TRUE(exited_with(status, 1)) TH_LOG("%s: %s", cmd,
+						   ck_status_str(status));
+	snprintf(want, sizeof(want), "fd 5 of pid %d was inherited (a pipe)",
+		 f.root);
+	EXPECT_TRUE(log_has(want)) TH_LOG("no \"%s\" in the log", want);
+	EXPECT_TRUE(log_has("restart: ")) TH_LOG("no restart line");
+	EXPECT_NE(0, kill(f.root, 0)) TH_LOG("pid %d is running", f.root);
+	ck_read_file(ck_path("ih.log"), text, sizeof(text));
+	EXPECT_EQ(NULL, strstr(text, "AFTER")) TH_LOG("%s", text);
+
+	/* fd 5 into a file, fd 6 explicitly closed */
+	snprintf(cmd, sizeof(cmd),
+		 "ckpt restart -i %s --log %s --inherit-fd 5=%s --close-fd 6 2>>%s 5<&- 6<&-",
+		 ck.img, ck.log, ck_path("ih-out"), ck.out);
+	ASSERT_EQ(0, put_file(ck_path("ih-out"), ""));
+	status = system(cmd);
+	ck_read_file(ck_path("ih.log"), text, sizeof(text));
+	EXPECT_TRUE(exited_with(status, 0)) TH_LOG("%s: %s\n%s", cmd,
+						   ck_status_str(status), text);
+	EXPECT_NE(NULL, strstr(text, "AFTER wrote=5 fd6=closed")) TH_LOG("%s",
+									text);
+	ck_read_file(ck_path("ih-out"), text, sizeof(text));
+	EXPECT_STREQ("HELLO", text);
+	close(p[0]);
+	close(q[0]);
 }
 
 /* ==== 8. all or nothing ================================================= */
