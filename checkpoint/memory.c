@@ -108,6 +108,21 @@ static int ckpt_vma_classify(struct ckpt_ctx *ctx, struct vm_area_struct *vma,
 			 vma->vm_flags & CKPT_VM_REFUSED);
 		return -EOPNOTSUPP;
 	}
+	/* not a hint: memory kept out of core dumps must stay out */
+	if (vma->vm_flags & VM_DONTDUMP) {
+		ckpt_log(ctx, -EOPNOTSUPP,
+			 "vma %lx-%lx: madvise(MADV_DONTDUMP) is not supported yet",
+			 vma->vm_start, vma->vm_end);
+		return -EOPNOTSUPP;
+	}
+#ifdef CONFIG_ANON_VMA_NAME
+	if (anon_vma_name(vma)) {
+		ckpt_log(ctx, -EOPNOTSUPP,
+			 "vma %lx-%lx: a name (PR_SET_VMA_ANON_NAME) is not supported yet",
+			 vma->vm_start, vma->vm_end);
+		return -EOPNOTSUPP;
+	}
+#endif
 	if (vma_is_anonymous(vma)) {
 		*type = CKPT_VMA_ANON;
 		return 0;

@@ -8,7 +8,7 @@
  * with a line naming it, and the refused tree runs on untouched: a task
  * stopped by SIGSTOP, a task in its own uts namespace or in another
  * cgroup, a file with a lock, a lease or an owner, a membarrier()
- * registration.
+ * registration, memory kept out of core dumps.
  */
 #define _GNU_SOURCE
 #include <errno.h>
@@ -21,6 +21,7 @@
 #include <unistd.h>
 #include <linux/membarrier.h>
 #include <sys/file.h>
+#include <sys/mman.h>
 #include <sys/prctl.h>
 #include <sys/resource.h>
 #include <sys/stat.h>
@@ -116,6 +117,7 @@ enum setup {
 	SET_LEASE,
 	SET_OWNER,
 	SET_MEMBARRIER,
+	SET_DONTDUMP,
 };
 
 static void attrs_root(enum setup what)
@@ -200,6 +202,15 @@ static void attrs_root(enum setup what)
 			    MEMBARRIER_CMD_REGISTER_PRIVATE_EXPEDITED, 0, 0))
 			_exit(93);
 		break;
+	case SET_DONTDUMP: {
+		char *p = mmap(NULL, 4096, PROT_READ | PROT_WRITE,
+			       MAP_PRIVATE | MAP_ANONYMOUS, -1, 0);
+
+		if (p == MAP_FAILED || madvise(p, 4096, MADV_DONTDUMP))
+			_exit(93);
+		p[0] = 1;
+		break;
+	}
 	}
 	report_state("before");
 	lite_say(REPORT, "R %d\n", getpid());
@@ -245,6 +256,9 @@ FIXTURE_VARIANT_ADD(attrs, owner) {
 };
 FIXTURE_VARIANT_ADD(attrs, membarrier) {
 	.setup = SET_MEMBARRIER, .refused = "a membarrier() registration",
+};
+FIXTURE_VARIANT_ADD(attrs, dontdump) {
+	.setup = SET_DONTDUMP, .refused = "madvise(MADV_DONTDUMP)",
 };
 
 FIXTURE_SETUP(attrs)
