@@ -120,6 +120,8 @@ struct ckpt_rstate {
 	struct mm_struct *new_mm;	/* built, referenced, not installed */
 	struct ckpt_task_pids pids;
 	int parent;			/* index of the parent process */
+	int pgrp;			/* index of its group's leader, or -1 */
+	bool pgrp_set;			/* coordinator mode: group made */
 	bool leader;
 	bool zombie;
 	struct task_struct *tsk;	/* coordinator mode: the restored task */
@@ -253,6 +255,9 @@ void *ckpt_obj_find(struct ckpt_ctx *ctx, u32 objref, int type);
 /* checkpoint.c / restart.c: the drivers */
 long ckpt_do_checkpoint(struct ckpt_ctx *ctx);
 long ckpt_do_restart(struct ckpt_ctx *ctx);
+const char *ckpt_tree_check_task(const struct ckpt_task_pids *p,
+				 unsigned int n, unsigned int i, int *parent,
+				 int *pgrp);
 
 /* task.c */
 int checkpoint_task(struct ckpt_ctx *ctx, struct task_struct *t);
