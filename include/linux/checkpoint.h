@@ -325,7 +325,8 @@ void ckpt_set_ax_late(struct ckpt_rstate *rs, u64 ax);
 void ckpt_free_late(struct ckpt_rstate *rs);
 int ckpt_arch_check_task(struct ckpt_ctx *ctx, struct task_struct *t);
 int checkpoint_vdso(struct ckpt_ctx *ctx, struct mm_struct *mm,
-		    struct ckpt_hdr_mm *h);
+		    struct ckpt_hdr_mm *h, struct vm_area_struct *vvar,
+		    struct vm_area_struct *vdso);
 int restore_vdso(struct ckpt_ctx *ctx, const struct ckpt_hdr_mm *h,
 		 u64 vvar_start, u64 vdso_end);
 bool ckpt_vma_is_vdso(struct vm_area_struct *vma);

@@ -851,6 +851,85 @@ static int make_deleted(void)
 	return put(fd, RES_FD);
 }
 
+static pid_t proc_child;
+
+/* /proc/PID/stat of a child: its pid may be another after a restart */
+static int make_proc_child_stat(void)
+{
+	char path[64];
+
+	proc_child = fork();
+	if (proc_child < 0)
+		return -errno;
+	if (!proc_child) {
+		pause();
+		_exit(0);
+	}
+	snprintf(path, sizeof(path), "/proc/%d/stat", proc_child);
+	return put(open(path, O_RDONLY), RES_FD);
+}
+
+static int check_proc_child_stat(void)
+{
+	char buf[64];
+	int ok = pread(RES_FD, buf, sizeof(buf), 0) > 0 ? 0 : -1;
+
+	kill(proc_child, SIGKILL);
+	waitpid(proc_child, NULL, 0);
+	return ok;
+}
+
+static int make_proc_self_status(void)
+{
+	return put(open("/proc/self/status", O_RDONLY), RES_FD);
+}
+
+static int check_proc_self(void)
+{
+	char buf[64];
+
+	return pread(RES_FD, buf, sizeof(buf), 0) > 0 ? 0 : -1;
+}
+
+/* a cwd in /proc/self is /proc/PID too */
+static int make_proc_cwd(void)
+{
+	if (chdir("/proc/self/fdinfo"))
+		return -errno;
+	return put(open("/dev/null", O_RDONLY), RES_FD);
+}
+
+static int check_proc_cwd(void)
+{
+	char cwd[64], want[64];
+
+	snprintf(want, sizeof(want), "/proc/%d/fdinfo", getpid());
+	if (fcntl(RES_FD, F_GETFD))
+		return -1;
+	return getcwd(cwd, sizeof(cwd)) && !strcmp(cwd, want) ? 0 : -1;
+}
+
+/* the vDSO without its vvar: restart maps them together, refused */
+static int make_vvar_unmapped(void)
+{
+	unsigned long s, e;
+
+	if (!ck_find_mapping("[vvar]", &s, &e))
+		return -ENOSYS;
+	if (munmap((void *)s, e - s))
+		return -errno;
+	return put(open("/dev/null", O_RDONLY), RES_FD);
+}
+
+static int check_vvar_unmapped(void)
+{
+	unsigned long s, e;
+
+	return ck_find_mapping("[vdso]", &s, &e) &&
+	       !ck_find_mapping("[vvar]", &s, &e) &&
+	       !fcntl(RES_FD, F_GETFD) ? 0 : -1;
+}
+
 FIXTURE(unsupported) {
 	int unused;
 };
@@ -885,6 +964,25 @@ FIXTURE_VARIANT_ADD(unsupported, memfd) {
 
 FIXTURE_VARIANT_ADD(unsupported, deleted_file) {
 	.res = { "deleted|unlinked", make_deleted, check_file },
+};
+
+FIXTURE_VARIANT_ADD(unsupported, proc_stat_of_child) {
+	.res = { "names a task by its pid", make_proc_child_stat,
+		 check_proc_child_stat },
+};
+
+FIXTURE_VARIANT_ADD(unsupported, proc_self_status) {
+	.res = { "names a task by its pid", make_proc_self_status,
+		 check_proc_self },
+};
+
+FIXTURE_VARIANT_ADD(unsupported, cwd_in_proc_self) {
+	.res = { "cwd: /proc/", make_proc_cwd, check_proc_cwd },
+};
+
+FIXTURE_VARIANT_ADD(unsupported, vdso_without_vvar) {
+	.res = { "vdso is mapped without its vvar", make_vvar_unmapped,
+		 check_vvar_unmapped },
 };
 
 FIXTURE_SETUP(unsupported)

@@ -517,6 +517,29 @@ static inline void ck_simple_body(void *arg)
 	ck_done();
 }
 
+/*
+ * The range of the special mapping @name ("[vdso]", "[vvar]") in
+ * /proc/self/maps: true if mapped. Uses no vDSO function.
+ */
+static inline bool ck_find_mapping(const char *name, unsigned long *start,
+				   unsigned long *end)
+{
+	static char maps[65536];
+	char *line, *save;
+
+	if (ck_read_file("/proc/self/maps", maps, sizeof(maps)) <= 0)
+		return false;
+	for (line = strtok_r(maps, "\n", &save); line;
+	     line = strtok_r(NULL, "\n", &save)) {
+		size_t n = strlen(line), k = strlen(name);
+
+		if (n >= k && !strcmp(line + n - k, name) &&
+		    sscanf(line, "%lx-%lx", start, end) == 2)
+			return true;
+	}
+	return false;
+}
+
 /* ---- test process side ---------------------------------------------- */
 
 static inline int ck_rm_cb(const char *path, const struct stat *st, int type,
