@@ -1086,6 +1086,15 @@ static int ckpt_fifo_fill(struct ckpt_ctx *ctx, struct ckpt_rpipe *rp,
 	alone = pipe->readers == 1 && pipe->writers == 1 &&
 		pipe->head == pipe->tail;
 	pipe_unlock(pipe);
+	/*
+	 * RESTART_VALIDATE checks the image, not the world: a FIFO in use
+	 * (by the checkpointed tree itself, often) is a state like a taken
+	 * pid, and its data must not be touched.
+	 */
+	if (!alone && (ctx->flags & RESTART_VALIDATE)) {
+		rp->fifo = fifo;
+		return 0;
+	}
 	ret = -EBUSY;
 	if (!alone) {
 		ckpt_log(ctx, ret, "FIFO %s is in use", path);

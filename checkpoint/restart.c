@@ -816,11 +816,17 @@ static long ckpt_restart_tree(struct ckpt_ctx *ctx)
  * ckpt_do_restart() - restore the image
  * @ctx: restart context with the image file
  *
- * Return: with RESTART_TASKSELF, 0 when the caller now is the restored
- * task (the syscall then returns into the restored program), or a
- * negative errno: before the point of no return the caller is unharmed;
- * after it, SIGKILL is pending and the caller dies before reaching user
- * mode. In coordinator mode, the pid of the restored root in the caller's
+ * With RESTART_VALIDATE the whole image is read and validated exactly as
+ * a restart would (files reopened, memory built in a scratch mm, the
+ * trailer checked), then everything staged is dropped: nothing of the
+ * caller changes and no task is created.
+ *
+ * Return: with RESTART_VALIDATE, 0 for an image that restart would
+ * accept, or the errno it would fail with. With RESTART_TASKSELF, 0 when
+ * the caller now is the restored task (the syscall then returns into the
+ * restored program), or a negative errno: before the point of no return
+ * the caller is unharmed; after it, SIGKILL is pending and the caller
+ * dies before reaching user mode. In coordinator mode, the pid of the restored root in the caller's
  * pid namespace, or a negative errno with no restored task left. Errors
  * include -EINVAL for a malformed image, -EPERM for state the caller
  * could not give itself, -EBUSY for a pid in use and -ENOMEM.
@@ -832,7 +838,8 @@ long ckpt_do_restart(struct ckpt_ctx *ctx)
 	ret = ckpt_check_restarter(ctx);
 	if (!ret)
 		ret = restore_records(ctx);
-	if (!ret) {
+	/* RESTART_VALIDATE: every record was read and checked; drop them */
+	if (!ret && !(ctx->flags & RESTART_VALIDATE)) {
 		if (ctx->flags & RESTART_TASKSELF)
 			ret = ckpt_restart_self(ctx);
 		else

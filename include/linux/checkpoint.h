@@ -28,7 +28,7 @@ struct pt_regs;
 
 /* Flags supported today; the rest of *_FLAGS_MASK is reserved. */
 #define CHECKPOINT_FLAGS_SUPPORTED	(CHECKPOINT_SUBTREE)
-#define RESTART_FLAGS_SUPPORTED		(RESTART_TASKSELF)
+#define RESTART_FLAGS_SUPPORTED		(RESTART_TASKSELF | RESTART_VALIDATE)
 
 enum ckpt_obj_type {
 	CKPT_OBJ_FILE = 1,

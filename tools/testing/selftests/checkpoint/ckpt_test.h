@@ -65,6 +65,7 @@
  */
 #pragma GCC diagnostic ignored "-Wclobbered"
 #include "kselftest_harness.h"
+#include "ck_validate.h"
 
 #ifndef __NR_checkpoint
 #define __NR_checkpoint 463
@@ -104,10 +105,11 @@
 #define CK_WAIT_SECS	60
 #define CK_TIMEOUT	120
 
+/* every image a test writes is validated (ck_validate.h) */
 static inline long sys_checkpoint(pid_t pid, int fd, unsigned long flags,
 				  int logfd)
 {
-	return syscall(__NR_checkpoint, pid, fd, flags, logfd);
+	return ck_checkpoint_validated(pid, fd, flags, logfd);
 }
 
 static inline long sys_restart(pid_t pid, int fd, unsigned long flags,
