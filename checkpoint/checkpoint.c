@@ -338,6 +338,34 @@ static int ckpt_check_sharing(struct ckpt_ctx *ctx, struct ckpt_task_ent *e)
 	return 0;
 }
 
+/*
+ * Restart's own rules (ckpt_tree_check_task()): a tree it cannot rebuild
+ * - a process group whose leader was reaped, a session whose leader
+ * exited while processes outside its descendants stay in it - is refused
+ * here rather than written.
+ */
+static int ckpt_check_tree_pids(struct ckpt_ctx *ctx)
+{
+	struct ckpt_task_pids *p;
+	unsigned int i;
+	const char *why = NULL;
+	int parent, pgrp;
+
+	p = kvcalloc(ctx->nr_tasks, sizeof(*p), GFP_KERNEL);
+	if (!p)
+		return -ENOMEM;
+	for (i = 0; i < ctx->nr_tasks; i++)
+		p[i] = ctx->tasks[i].pids;
+	for (i = 0; i < ctx->nr_tasks && !why; i++)
+		why = ckpt_tree_check_task(p, ctx->nr_tasks, i, &parent, &pgrp);
+	if (why)
+		ckpt_log(ctx, -EOPNOTSUPP,
+			 "pid %d (process group %d, session %d): %s: not supported yet",
+			 p[i - 1].pid, p[i - 1].pgid, p[i - 1].sid, why);
+	kvfree(p);
+	return why ? -EOPNOTSUPP : 0;
+}
+
 static int ckpt_check_tree(struct ckpt_ctx *ctx)
 {
 	unsigned int i;
@@ -350,6 +378,9 @@ static int ckpt_check_tree(struct ckpt_ctx *ctx)
 		if (ret)
 			return ret;
 	}
+	ret = ckpt_check_tree_pids(ctx);
+	if (ret)
+		return ret;
 	return ckpt_scan_files(ctx);
 }
 

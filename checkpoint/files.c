@@ -42,6 +42,7 @@
 #include <linux/highmem.h>
 #include <linux/pid.h>
 #include <linux/pid_namespace.h>
+#include <linux/ctype.h>
 #include <net/sock.h>
 #include <net/af_unix.h>
 
@@ -56,6 +57,67 @@ struct ckpt_fd_ent {
 	struct file *file;
 };
 
+/*
+ * Is @dentry, on procfs, inside the directory of a task (/proc/PID/...,
+ * which /proc/self and /proc/thread-self lead to)? Its top directory
+ * under the root of procfs is named by a number.
+ */
+static bool ckpt_proc_names_task(struct dentry *dentry)
+{
+	struct dentry *d = dget(dentry), *parent;
+	struct name_snapshot n;
+	bool task = false;
+	const char *c;
+
+	while (!IS_ROOT(d)) {
+		parent = dget_parent(d);
+		if (IS_ROOT(parent)) {
+			dput(parent);
+			take_dentry_name_snapshot(&n, d);
+			c = n.name.name;
+			task = *c != '\0';
+			for (; *c; c++)
+				task &= isdigit(*c);
+			release_dentry_name_snapshot(&n);
+			break;
+		}
+		dput(d);
+		d = parent;
+	}
+	dput(d);
+	return task;
+}
+
+/*
+ * Files of pseudo filesystems that reopening by path would not give
+ * back: a procfs file of a task names it by its pid, which the restored
+ * task may not have (and the task may not exist yet while the image is
+ * read); debugfs, tracefs and the security filesystems keep state per
+ * open file (trace_pipe's position, a selinuxfs transaction) or are not
+ * stable interfaces; bpffs objects are not opened by path at all. Files
+ * of sysfs, cgroupfs and the rest of procfs name the same object when
+ * reopened on the same kernel, and are reopened by path.
+ */
+static const char *ckpt_path_refused(const struct path *path)
+{
+	switch (path->dentry->d_sb->s_magic) {
+	case PROC_SUPER_MAGIC:
+		return ckpt_proc_names_task(path->dentry) ?
+		       "names a task by its pid in /proc" : NULL;
+	case DEBUGFS_MAGIC:
+		return "is on debugfs";
+	case TRACEFS_MAGIC:
+		return "is on tracefs";
+	case SECURITYFS_MAGIC:
+	case SELINUX_MAGIC:
+	case SMACK_MAGIC:
+		return "is on a security filesystem";
+	case BPF_FS_MAGIC:
+		return "is on bpffs";
+	}
+	return NULL;
+}
+
 /**
  * ckpt_file_path() - the path of a file or directory, for the image
  * @ctx: context, for the log line
@@ -66,7 +128,9 @@ struct ckpt_fd_ent {
  * The path is absolute from the root of the mount namespace, not from a
  * chroot. Files with no name in any mount namespace - deleted files,
  * memfds and other files on the kernel's internal mounts, disconnected
- * dentries - cannot be reopened by path and are refused.
+ * dentries - cannot be reopened by path and are refused, and so are files
+ * of pseudo filesystems that would not reopen to the same thing (a
+ * task's /proc files, debugfs...).
  *
  * Return: the path inside @buf, or ERR_PTR(-EOPNOTSUPP) with a log line.
  */
@@ -74,6 +138,7 @@ char *ckpt_file_path(struct ckpt_ctx *ctx, const struct path *path,
 		     char *buf, const char *what)
 {
 	struct dentry *d = path->dentry;
+	const char *why;
 	char *p;
 
 	p = d_absolute_path(path, buf, PATH_MAX);
@@ -85,6 +150,12 @@ char *ckpt_file_path(struct ckpt_ctx *ctx, const struct path *path,
 		ckpt_log(ctx, -EOPNOTSUPP,
 			 "%s: %s is deleted, unreachable or has no name",
 			 what, IS_ERR(name) ? "the file" : name);
+		return ERR_PTR(-EOPNOTSUPP);
+	}
+	why = ckpt_path_refused(path);
+	if (why) {
+		ckpt_log(ctx, -EOPNOTSUPP, "%s: %s %s: not supported yet",
+			 what, p, why);
 		return ERR_PTR(-EOPNOTSUPP);
 	}
 	return p;
@@ -1361,6 +1432,15 @@ static int ckpt_fifo_fill(struct ckpt_ctx *ctx, struct ckpt_rpipe *rp,
 	alone = pipe->readers == 1 && pipe->writers == 1 &&
 		pipe->head == pipe->tail;
 	pipe_unlock(pipe);
+	/*
+	 * RESTART_VALIDATE checks the image, not the world: a FIFO in use
+	 * (by the checkpointed tree itself, often) is a state like a taken
+	 * pid, and its data must not be touched.
+	 */
+	if (!alone && (ctx->flags & RESTART_VALIDATE)) {
+		rp->fifo = fifo;
+		return 0;
+	}
 	ret = -EBUSY;
 	if (!alone) {
 		ckpt_log(ctx, ret, "FIFO %s is in use", path);

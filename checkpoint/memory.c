@@ -154,7 +154,7 @@ static int ckpt_collect_vmas(struct ckpt_ctx *ctx, struct mm_struct *mm,
 			     struct ckpt_hdr_mm *h, struct ckpt_vma **pv,
 			     unsigned int *pnr)
 {
-	struct vm_area_struct *vma;
+	struct vm_area_struct *vma, *vvar = NULL, *vdso = NULL;
 	struct ckpt_vma *v;
 	unsigned int nr = 0, max;
 	int ret = 0;
@@ -181,6 +181,10 @@ static int ckpt_collect_vmas(struct ckpt_ctx *ctx, struct mm_struct *mm,
 		ret = ckpt_vma_classify(ctx, vma, &v[nr].type);
 		if (ret)
 			break;
+		if (v[nr].type == CKPT_VMA_VVAR)
+			vvar = vma;
+		else if (v[nr].type == CKPT_VMA_VDSO)
+			vdso = vma;
 		v[nr].start = vma->vm_start;
 		v[nr].end = vma->vm_end;
 		v[nr].pgoff = vma->vm_pgoff;
@@ -208,7 +212,7 @@ static int ckpt_collect_vmas(struct ckpt_ctx *ctx, struct mm_struct *mm,
 	h->nr_auxv = AT_VECTOR_SIZE;
 	memcpy(h->auxv, mm->saved_auxv, sizeof(mm->saved_auxv));
 	if (!ret)
-		ret = checkpoint_vdso(ctx, mm, h);
+		ret = checkpoint_vdso(ctx, mm, h, vvar, vdso);
 	mmap_read_unlock(mm);
 	if (ret) {
 		ckpt_put_vmas(v, nr);

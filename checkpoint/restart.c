@@ -48,13 +48,19 @@
  *		for none before freeing it)
  * @pending:	tasks not ready yet
  * @error:	first error of any task
- * @go:		0 while restoring, 1: return to user mode, -1: die
+ * @grouped:	tasks that did not join their process group yet
+ * @go:		0 while restoring, CKPT_GO_GROUPS: every task exists, join
+ *		process groups, CKPT_GO_RUN: return to user mode, -1: die
  * @wq:		the coordinator waits here
  * @go_wq:	the restored tasks wait here
  */
+#define CKPT_GO_GROUPS	1
+#define CKPT_GO_RUN	2
+
 struct ckpt_rsync {
 	atomic_t live;
 	atomic_t pending;
+	atomic_t grouped;
 	int error;
 	int go;
 	wait_queue_head_t wq;
@@ -119,87 +125,133 @@ out:
 	return ret;
 }
 
-static int ckpt_find_pid(struct ckpt_ctx *ctx, unsigned int before, pid_t pid)
+static int ckpt_find_pid(const struct ckpt_task_pids *p, unsigned int n,
+			 pid_t pid)
 {
 	unsigned int i;
 
-	for (i = 0; i < before; i++)
-		if (ctx->rss[i].pids.pid == pid)
+	for (i = 0; i < n; i++)
+		if (p[i].pid == pid)
 			return i;
 	return -1;
 }
 
-/*
- * The tree must be one that restart can build: the root first, every
- * process after its parent (a live process), every thread after its
- * leader, unique pids, sessions and process groups that can be rebuilt
- * with setsid() and setpgid().
+static bool ckpt_pids_live_process(const struct ckpt_task_pids *p)
+{
+	return p->pid == p->tgid && !(p->flags & CKPT_PIDS_ZOMBIE);
+}
+
+/**
+ * ckpt_tree_check_task() - can restart rebuild task @i of a tree?
+ * @p: the pids of every task, in tree order (the TREE record)
+ * @n: number of tasks
+ * @i: the task to check
+ * @parent: set to the index of its parent process (-1: the root)
+ * @pgrp: set to the index of the leader of the process group it joins
+ *	  once every task exists (itself for a group leader), or -1 when
+ *	  it stays in the group it was created in
+ *
+ * The rules restart builds a tree by, which checkpoint applies too so
+ * that it never writes a tree restart refuses: the root first, every
+ * process after its live parent, every thread after its live leader,
+ * unique pids. A session is the task's own (setsid() when it is
+ * created) or its parent's (inherited). A process group is the task's
+ * own, or led by a process of the tree - live or a zombie, anywhere in
+ * the tree, of the same session - which it joins with setpgid() once
+ * every task exists, or else its parent's (inherited, down from the
+ * root, whose group restart does not choose).
+ *
+ * Return: NULL, or the rule that task @i breaks.
  */
+const char *ckpt_tree_check_task(const struct ckpt_task_pids *p,
+				 unsigned int n, unsigned int i, int *parent,
+				 int *pgrp)
+{
+	const struct ckpt_task_pids *t = &p[i];
+	int j;
+
+	*parent = -1;
+	*pgrp = -1;
+	if (t->pid <= 0 || t->tgid <= 0 || t->ppid < 0 || t->pgid < 0 ||
+	    t->sid < 0 || t->flags & ~CKPT_PIDS_FLAGS_MASK)
+		return "bad pid numbers or flags";
+	if (ckpt_find_pid(p, i, t->pid) >= 0)
+		return "a pid twice";
+	if (t->pid != t->tgid) {
+		j = ckpt_find_pid(p, i, t->tgid);
+		if (j < 0 || !ckpt_pids_live_process(&p[j]))
+			return "a thread without a live leader before it";
+		if (t->flags & CKPT_PIDS_ZOMBIE)
+			return "an exited thread";
+		if (t->pgid != p[j].pgid || t->sid != p[j].sid)
+			return "a thread in another group or session than its leader";
+		if (j)
+			*parent = ckpt_find_pid(p, j, p[j].ppid);
+		return NULL;
+	}
+	if (i == 0) {
+		if (t->flags & CKPT_PIDS_ZOMBIE)
+			return "a zombie root";
+	} else {
+		j = ckpt_find_pid(p, i, t->ppid);
+		if (j < 0 || !ckpt_pids_live_process(&p[j]))
+			return "a process without a live parent before it";
+		*parent = j;
+		if (t->sid != t->pid && t->sid != p[j].sid)
+			return "a session led by a process that is not its ancestor";
+	}
+	if (t->sid == t->pid && t->pgid != t->pid)
+		return "a session leader in another process group";
+	if (t->pgid == t->pid) {
+		*pgrp = i;
+		return NULL;
+	}
+	j = t->pgid ? ckpt_find_pid(p, n, t->pgid) : -1;
+	if (j >= 0) {
+		if (p[j].pid != p[j].tgid || p[j].pgid != t->pgid ||
+		    p[j].sid != t->sid)
+			return "a process group led by a task of another group or session";
+		*pgrp = j;
+		return NULL;
+	}
+	if (i && t->pgid != p[*parent].pgid)
+		return "a process group whose leader is not in the tree";
+	return NULL;
+}
+
+/* The tree must be one that restart can build: ckpt_tree_check_task(). */
 static int restore_tree(struct ckpt_ctx *ctx)
 {
 	struct ckpt_task_pids *p;
 	struct ckpt_hdr_tree *h;
 	unsigned int i, n = ctx->nr_tasks;
+	const char *why = NULL;
 	int ret = -EINVAL;
 
 	h = ckpt_read_obj_var(ctx, CKPT_HDR_TREE, sizeof(*h));
 	if (IS_ERR(h))
 		return PTR_ERR(h);
 	if (h->nr_tasks != n || h->__reserved ||
-	    h->h.len != sizeof(*h) + n * sizeof(*p))
-		goto bad;
+	    h->h.len != sizeof(*h) + n * sizeof(*p)) {
+		ckpt_log(ctx, ret, "bad task tree record");
+		goto out;
+	}
 	p = (struct ckpt_task_pids *)(h + 1);
 	for (i = 0; i < n; i++) {
 		struct ckpt_rstate *rs = &ctx->rss[i];
-		int parent, other;
 
+		why = ckpt_tree_check_task(p, n, i, &rs->parent, &rs->pgrp);
+		if (why) {
+			ckpt_log(ctx, ret, "bad task tree record: task %u (pid %d): %s",
+				 i, p[i].pid, why);
+			goto out;
+		}
 		rs->pids = p[i];
-		if (p[i].pid <= 0 || p[i].tgid <= 0 || p[i].ppid < 0 ||
-		    p[i].pgid < 0 || p[i].sid < 0 ||
-		    p[i].flags & ~CKPT_PIDS_FLAGS_MASK ||
-		    ckpt_find_pid(ctx, i, p[i].pid) >= 0)
-			goto bad;
 		rs->zombie = p[i].flags & CKPT_PIDS_ZOMBIE;
 		rs->leader = p[i].pid == p[i].tgid;
-		rs->parent = -1;
-		if (!rs->leader) {
-			/* a thread: after its live leader */
-			other = ckpt_find_pid(ctx, i, p[i].tgid);
-			if (other < 0 || !ctx->rss[other].leader ||
-			    ctx->rss[other].zombie || rs->zombie ||
-			    p[i].pgid != ctx->rss[other].pids.pgid ||
-			    p[i].sid != ctx->rss[other].pids.sid)
-				goto bad;
-			rs->parent = ctx->rss[other].parent;
-			continue;
-		}
-		if (i == 0) {
-			if (rs->zombie)
-				goto bad;
-			continue;
-		}
-		parent = ckpt_find_pid(ctx, i, p[i].ppid);
-		if (parent < 0 || !ctx->rss[parent].leader ||
-		    ctx->rss[parent].zombie)
-			goto bad;
-		rs->parent = parent;
-		/* a session is its leader's or the parent's */
-		if (p[i].sid != p[i].pid && p[i].sid != p[parent].sid)
-			goto bad;
-		/* a process group is its own, the parent's, or one led earlier */
-		if (p[i].pgid && p[i].pgid != p[i].pid &&
-		    p[i].pgid != p[parent].pgid) {
-			other = ckpt_find_pid(ctx, i, p[i].pgid);
-			if (other < 0 || ctx->rss[other].pids.pgid != p[i].pgid ||
-			    ctx->rss[other].pids.sid != p[i].sid ||
-			    ctx->rss[other].zombie)
-				goto bad;
-		}
 	}
-	kvfree(h);
-	return 0;
-bad:
-	ckpt_log(ctx, ret, "bad task tree record");
+	ret = 0;
+out:
 	kvfree(h);
 	return ret;
 }
@@ -512,21 +564,51 @@ static int ckpt_spawn(struct ckpt_ctx *ctx, unsigned int index, bool newns)
 	return 0;
 }
 
-static int ckpt_set_groups(struct ckpt_ctx *ctx, struct ckpt_rstate *rs)
+/* A session leader makes its session when it is created, before its children. */
+static int ckpt_set_session(struct ckpt_rstate *rs)
 {
-	struct ckpt_rstate *parent = rs->parent >= 0 ?
-				     &ctx->rss[rs->parent] : NULL;
-	const struct ckpt_task_pids *p = &rs->pids;
+	long ret;
+
+	if (rs->pids.sid != rs->pids.pid)
+		return 0;
+	ret = ksys_setsid();
+	return ret < 0 ? ret : 0;
+}
+
+/*
+ * Once every task of the tree exists, each process joins its process
+ * group: a group leader makes it (a session leader already has), every
+ * other member waits until its leader - live or a zombie, anywhere in the
+ * tree - has, then joins with setpgid(). Leaders wait for nobody, so
+ * nothing waits in a cycle.
+ */
+static int ckpt_join_pgrp(struct ckpt_ctx *ctx, struct ckpt_rstate *rs)
+{
+	struct ckpt_rsync *sync = ctx->sync;
+	struct ckpt_rstate *leader;
 	int ret = 0;
 
-	if (p->sid == p->pid) {
-		ret = ksys_setsid();
-		return ret < 0 ? ret : 0;
+	if (!rs->leader || rs->pgrp < 0)
+		return 0;
+	leader = &ctx->rss[rs->pgrp];
+	if (leader != rs) {
+		ret = wait_event_killable(sync->go_wq,
+					  READ_ONCE(leader->pgrp_set) ||
+					  READ_ONCE(sync->go) < 0);
+		if (ret)
+			return ret;
+		if (READ_ONCE(sync->go) < 0)
+			return -EINTR;
 	}
-	if (p->pgid == p->pid)
-		ret = ksys_setpgid(0, 0);
-	else if (p->pgid && parent && p->pgid != parent->pids.pgid)
-		ret = ksys_setpgid(0, p->pgid);
+	if (task_pgrp_vnr(current) != rs->pids.pgid)
+		ret = ksys_setpgid(0, rs->pids.pgid);
+	if (!ret && leader == rs) {
+		WRITE_ONCE(rs->pgrp_set, true);
+		wake_up_all(&sync->go_wq);
+	}
+	if (ret)
+		ckpt_log(ctx, ret, "pid %d: cannot join process group %d",
+			 rs->pids.pid, rs->pids.pgid);
 	return ret;
 }
 
@@ -564,11 +646,12 @@ static int ckpt_task_restore(struct ckpt_ctx *ctx, unsigned int me)
 
 	WRITE_ONCE(rs->tsk, get_task_struct(current));
 	if (rs->zombie) {
+		/* waitpid(-pgid) of its parent finds it in its group */
 		current->exit_signal = rs->task.exit_signal;
-		return 0;
+		return ckpt_set_session(rs);
 	}
 	if (rs->leader) {
-		ret = ckpt_set_groups(ctx, rs);
+		ret = ckpt_set_session(rs);
 		if (!ret)
 			ret = ckpt_commit_process(ctx, rs);
 		if (ret)
@@ -630,7 +713,17 @@ static int ckpt_task_fn(void *data)
 		goto fail;
 	if (atomic_dec_and_test(&sync->pending))
 		wake_up_all(&sync->wq);
+	/* every task exists: process groups */
 	ret = wait_event_killable(sync->go_wq, READ_ONCE(sync->go));
+	if (ret || READ_ONCE(sync->go) < 0)
+		goto die;
+	ret = ckpt_join_pgrp(ctx, rs);
+	if (ret)
+		goto fail;
+	if (atomic_dec_and_test(&sync->grouped))
+		wake_up_all(&sync->wq);
+	ret = wait_event_killable(sync->go_wq,
+				  READ_ONCE(sync->go) != CKPT_GO_GROUPS);
 	if (ret || READ_ONCE(sync->go) < 0)
 		goto die;
 	if (rs->zombie) {
@@ -652,6 +745,9 @@ static int ckpt_task_fn(void *data)
 fail:
 	ckpt_task_failed(ctx, ret);
 die:
+	/* killed from outside: the coordinator must not wait for this task */
+	if (READ_ONCE(sync->go) >= 0)
+		ckpt_task_failed(ctx, -EINTR);
 	if (rs->leader)
 		ckpt_reap_children();
 	ckpt_task_leave(sync);
@@ -669,6 +765,21 @@ static void ckpt_kill_all(struct ckpt_ctx *ctx)
 			send_sig(SIGKILL, ctx->rss[i].tsk, 1);
 }
 
+/* Wait until every task passed the step that @count counts. */
+static int ckpt_wait_tasks(struct ckpt_rsync *sync, atomic_t *count)
+{
+	int ret;
+
+	ret = wait_event_killable(sync->wq, !atomic_read(count) ||
+				  READ_ONCE(sync->error) ||
+				  !atomic_read(&sync->live));
+	if (!ret)
+		ret = READ_ONCE(sync->error);
+	if (!ret && atomic_read(count))
+		ret = -ECHILD;	/* every task died before the step */
+	return ret;
+}
+
 static long ckpt_restart_tree(struct ckpt_ctx *ctx)
 {
 	bool newns = ctx->img_flags & CKPT_IMG_CONTAINER;
@@ -682,24 +793,23 @@ static long ckpt_restart_tree(struct ckpt_ctx *ctx)
 	init_waitqueue_head(&sync->wq);
 	init_waitqueue_head(&sync->go_wq);
 	atomic_set(&sync->pending, ctx->nr_tasks);
+	atomic_set(&sync->grouped, ctx->nr_tasks);
 	ctx->sync = sync;
 
 	ret = ckpt_spawn(ctx, 0, newns);
 	if (!ret)
-		ret = wait_event_killable(sync->wq,
-					  !atomic_read(&sync->pending) ||
-					  READ_ONCE(sync->error) ||
-					  !atomic_read(&sync->live));
-	if (!ret)
-		ret = READ_ONCE(sync->error);
-	if (!ret && atomic_read(&sync->pending))
-		ret = -ECHILD;	/* every task died before being ready */
+		ret = ckpt_wait_tasks(sync, &sync->pending);
+	if (!ret) {
+		WRITE_ONCE(sync->go, CKPT_GO_GROUPS);
+		wake_up_all(&sync->go_wq);
+		ret = ckpt_wait_tasks(sync, &sync->grouped);
+	}
 	if (!ret) {
 		rcu_read_lock();
 		root_pid = task_pid_vnr(ctx->rss[0].tsk);
 		rcu_read_unlock();
 		ckpt_release_fifos(ctx);
-		WRITE_ONCE(sync->go, 1);
+		WRITE_ONCE(sync->go, CKPT_GO_RUN);
 		wake_up_all(&sync->go_wq);
 	} else {
 		ckpt_kill_all(ctx);
@@ -726,11 +836,17 @@ static long ckpt_restart_tree(struct ckpt_ctx *ctx)
  * ckpt_do_restart() - restore the image
  * @ctx: restart context with the image file
  *
- * Return: with RESTART_TASKSELF, 0 when the caller now is the restored
- * task (the syscall then returns into the restored program), or a
- * negative errno: before the point of no return the caller is unharmed;
- * after it, SIGKILL is pending and the caller dies before reaching user
- * mode. In coordinator mode, the pid of the restored root in the caller's
+ * With RESTART_VALIDATE the whole image is read and validated exactly as
+ * a restart would (files reopened, memory built in a scratch mm, the
+ * trailer checked), then everything staged is dropped: nothing of the
+ * caller changes and no task is created.
+ *
+ * Return: with RESTART_VALIDATE, 0 for an image that restart would
+ * accept, or the errno it would fail with. With RESTART_TASKSELF, 0 when
+ * the caller now is the restored task (the syscall then returns into the
+ * restored program), or a negative errno: before the point of no return
+ * the caller is unharmed; after it, SIGKILL is pending and the caller
+ * dies before reaching user mode. In coordinator mode, the pid of the restored root in the caller's
  * pid namespace, or a negative errno with no restored task left. Errors
  * include -EINVAL for a malformed image, -EPERM for state the caller
  * could not give itself, -EBUSY for a pid in use and -ENOMEM.
@@ -742,7 +858,8 @@ long ckpt_do_restart(struct ckpt_ctx *ctx)
 	ret = ckpt_check_restarter(ctx);
 	if (!ret)
 		ret = restore_records(ctx);
-	if (!ret) {
+	/* RESTART_VALIDATE: every record was read and checked; drop them */
+	if (!ret && !(ctx->flags & RESTART_VALIDATE)) {
 		if (ctx->flags & RESTART_TASKSELF)
 			ret = ckpt_restart_self(ctx);
 		else

@@ -336,7 +336,9 @@ out_logput:
  * @fd: file descriptor open for reading; the image is read from its
  *      current position and exactly the image's bytes are consumed
  * @flags: %RESTART_TASKSELF (the caller becomes the single task of the
- *         image, like execve()); %RESTART_FROZEN is reserved
+ *         image, like execve()); %RESTART_VALIDATE (read and check the
+ *         whole image as such a restart would, then restore nothing);
+ *         %RESTART_FROZEN is reserved
  * @logfd: -1, or a file descriptor that receives human-readable lines
  *         explaining a refusal
  *
@@ -357,9 +359,14 @@ out_logput:
  * After the point of no return (the commit of the validated state) a
  * failure kills the caller with SIGKILL.
  *
- * Return: without %RESTART_TASKSELF, the pid of the restored root process
- * in the caller's pid namespace; with it, nothing on success (the
- * restored program resumes instead). On error, a negative errno from the
+ * With %RESTART_VALIDATE nothing is restored and the caller is never
+ * changed: the call returns what a restart of the image would have
+ * failed with (a taken pid is not checked), or 0.
+ *
+ * Return: with %RESTART_VALIDATE, 0 for a valid image; without
+ * %RESTART_TASKSELF, the pid of the restored root process in the caller's
+ * pid namespace; with it, nothing on success (the restored program
+ * resumes instead). On error, a negative errno from the
  * list above.
  */
 SYSCALL_DEFINE4(restart, pid_t, pid, int, fd, unsigned long, flags,

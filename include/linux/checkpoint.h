@@ -28,7 +28,7 @@ struct pt_regs;
 
 /* Flags supported today; the rest of *_FLAGS_MASK is reserved. */
 #define CHECKPOINT_FLAGS_SUPPORTED	(CHECKPOINT_SUBTREE)
-#define RESTART_FLAGS_SUPPORTED		(RESTART_TASKSELF)
+#define RESTART_FLAGS_SUPPORTED		(RESTART_TASKSELF | RESTART_VALIDATE)
 
 enum ckpt_obj_type {
 	CKPT_OBJ_FILE = 1,
@@ -120,6 +120,8 @@ struct ckpt_rstate {
 	struct mm_struct *new_mm;	/* built, referenced, not installed */
 	struct ckpt_task_pids pids;
 	int parent;			/* index of the parent process */
+	int pgrp;			/* index of its group's leader, or -1 */
+	bool pgrp_set;			/* coordinator mode: group made */
 	bool leader;
 	bool zombie;
 	struct task_struct *tsk;	/* coordinator mode: the restored task */
@@ -253,6 +255,9 @@ void *ckpt_obj_find(struct ckpt_ctx *ctx, u32 objref, int type);
 /* checkpoint.c / restart.c: the drivers */
 long ckpt_do_checkpoint(struct ckpt_ctx *ctx);
 long ckpt_do_restart(struct ckpt_ctx *ctx);
+const char *ckpt_tree_check_task(const struct ckpt_task_pids *p,
+				 unsigned int n, unsigned int i, int *parent,
+				 int *pgrp);
 
 /* task.c */
 int checkpoint_task(struct ckpt_ctx *ctx, struct task_struct *t);
@@ -324,7 +329,8 @@ void ckpt_resume_user(struct ckpt_late *late, bool resume_call);
 void ckpt_free_late(struct ckpt_rstate *rs);
 int ckpt_arch_check_task(struct ckpt_ctx *ctx, struct task_struct *t);
 int checkpoint_vdso(struct ckpt_ctx *ctx, struct mm_struct *mm,
-		    struct ckpt_hdr_mm *h);
+		    struct ckpt_hdr_mm *h, struct vm_area_struct *vvar,
+		    struct vm_area_struct *vdso);
 int restore_vdso(struct ckpt_ctx *ctx, const struct ckpt_hdr_mm *h,
 		 u64 vvar_start, u64 vdso_end);
 bool ckpt_vma_is_vdso(struct vm_area_struct *vma);

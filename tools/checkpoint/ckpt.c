@@ -63,6 +63,10 @@ static void usage(FILE *f)
 		"        led outside) is this process's fd N, and restart fails\n"
 		"        without one; --inherit-fd N=PATH opens PATH there,\n"
 		"        --close-fd N leaves it closed (both may repeat)\n"
+		"  validate [--log FILE] IMAGE|-\n"
+		"        ask this kernel whether it would restart the image:\n"
+		"        restart(0, fd, RESTART_VALIDATE, logfd) reads and checks\n"
+		"        every record and restores nothing; exit 0 if valid\n"
 		"  help\n"
 		"\n"
 		"Kernel log lines go to the --log FILE, or to stderr. A live migration:\n"
@@ -1323,6 +1327,55 @@ static int cmd_restart(int argc, char **argv)
 	return restart_self(fd, logfd);
 }
 
+/* ---- ckpt validate -------------------------------------------------- */
+
+static int cmd_validate(int argc, char **argv)
+{
+	static const struct option opts[] = {
+		{ "log", required_argument, NULL, 'l' },
+		{ "help", no_argument, NULL, 'h' },
+		{ NULL, 0, NULL, 0 },
+	};
+	const char *log = NULL, *path;
+	int fd, logfd, c;
+	long ret;
+
+	while ((c = getopt_long(argc, argv, "+l:h", opts, NULL)) != -1) {
+		switch (c) {
+		case 'l':
+			log = optarg;
+			break;
+		case 'h':
+			usage(stdout);
+			return 0;
+		default:
+			usage(stderr);
+			return 2;
+		}
+	}
+	if (optind != argc - 1) {
+		usage(stderr);
+		return 2;
+	}
+	path = argv[optind];
+	logfd = open_log(log);
+	if (logfd < 0)
+		return 1;
+	fd = strcmp(path, "-") ? open(path, O_RDONLY | O_CLOEXEC) : 0;
+	if (fd < 0) {
+		fprintf(stderr, "%s: %s: %s\n", prog, path, strerror(errno));
+		return 1;
+	}
+	ret = syscall(__NR_restart, 0, fd, RESTART_VALIDATE, logfd);
+	if (ret) {
+		fprintf(stderr, "%s: %s: restart would fail: %s\n", prog, path,
+			strerror(errno));
+		return 1;
+	}
+	printf("%s: valid\n", strcmp(path, "-") ? path : "(stdin)");
+	return 0;
+}
+
 /* ---- ckpt checkpoint ------------------------------------------------ */
 
 /* Read a small file into @buf, NUL terminated. Bytes read or -errno. */
@@ -2146,6 +2199,8 @@ int main(int argc, char **argv)
 		return cmd_restart(argc - 1, argv + 1);
 	if (!strcmp(cmd, "checkpoint"))
 		return cmd_checkpoint(argc - 1, argv + 1);
+	if (!strcmp(cmd, "validate"))
+		return cmd_validate(argc - 1, argv + 1);
 	if (!strcmp(cmd, "help") || !strcmp(cmd, "--help") ||
 	    !strcmp(cmd, "-h")) {
 		usage(stdout);

@@ -534,21 +534,48 @@ static u64 ckpt_vdso_hash(void)
  * @ctx: checkpoint context
  * @mm: the mm, mmap_lock held
  * @h: the MM record being filled
+ * @vvar: the [vvar] vma, or NULL if the program unmapped it
+ * @vdso: the [vdso] vma, or NULL if the program unmapped it
  *
- * Return: 0, also for an mm without a vDSO, or -EOPNOTSUPP (with a log
- * line) for a vDSO other than the 64-bit one.
+ * What restart can rebuild: both mapped as exec mapped them (vvar right
+ * below the vDSO, wherever mremap() moved the pair), or neither. A
+ * program that unmapped both is restored without them (MM.vdso 0): only
+ * 32-bit tasks and SGX enclave exception fixups use the stale vDSO
+ * address the kernel keeps then, and its AT_SYSINFO_EHDR comes back
+ * unchanged with the rest of the auxiliary vector.
+ *
+ * Return: 0, or -EOPNOTSUPP (with a log line) for a vDSO other than the
+ * 64-bit one, or one of vvar and vDSO unmapped or moved apart.
  */
 int checkpoint_vdso(struct ckpt_ctx *ctx, struct mm_struct *mm,
-		    struct ckpt_hdr_mm *h)
+		    struct ckpt_hdr_mm *h, struct vm_area_struct *vvar,
+		    struct vm_area_struct *vdso)
 {
-	h->vdso = (unsigned long)mm->context.vdso;
-	if (!h->vdso)
+	const struct vdso_image *image = &vdso_image_64;
+	const char *why = NULL;
+
+	h->vdso = 0;
+	if (!vvar && !vdso)
 		return 0;
-	if (mm->context.vdso_image != &vdso_image_64) {
+	if (mm->context.vdso_image != image) {
 		ckpt_log(ctx, -EOPNOTSUPP, "only the 64-bit vDSO is supported");
 		return -EOPNOTSUPP;
 	}
-	h->vdso_size = vdso_image_64.size;
+	if (!vdso)
+		why = "vvar is mapped without the vDSO";
+	else if (!vvar)
+		why = "the vDSO is mapped without its vvar";
+	else if (vvar->vm_end != vdso->vm_start ||
+		 vdso->vm_start - vvar->vm_start != -image->sym_vvar_start ||
+		 vdso->vm_end - vdso->vm_start != image->size ||
+		 vdso->vm_start != (unsigned long)mm->context.vdso)
+		why = "the vDSO and its vvar were moved apart";
+	if (why) {
+		ckpt_log(ctx, -EOPNOTSUPP, "vDSO: %s: not supported", why);
+		return -EOPNOTSUPP;
+	}
+	h->vdso = vdso->vm_start;
+	h->vdso_size = image->size;
 	h->vdso_hash = ckpt_vdso_hash();
 	return 0;
 }

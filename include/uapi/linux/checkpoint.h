@@ -17,7 +17,9 @@
 /* restart() flags */
 #define RESTART_TASKSELF	0x1UL	/* the caller becomes the restored task */
 #define RESTART_FROZEN		0x2UL	/* reserved: leave restored tasks frozen */
-#define RESTART_FLAGS_MASK	(RESTART_TASKSELF | RESTART_FROZEN)
+#define RESTART_VALIDATE	0x4UL	/* read and check the image, restore nothing */
+#define RESTART_FLAGS_MASK	(RESTART_TASKSELF | RESTART_FROZEN | \
+				 RESTART_VALIDATE)
 
 #if defined(__x86_64__) && !defined(__ILP32__)
 #ifndef __NR_checkpoint

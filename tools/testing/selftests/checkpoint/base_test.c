@@ -121,7 +121,7 @@ static const unsigned long unknown_ckpt_flags[] = {
 };
 
 static const unsigned long unknown_restart_flags[] = {
-	1UL << 2, 1UL << 3, 1UL << 31, 1UL << 32, 1UL << 63,
+	1UL << 3, 1UL << 4, 1UL << 31, 1UL << 32, 1UL << 63,
 	~RESTART_FLAGS_MASK,
 };
 
@@ -203,6 +203,108 @@ TEST_F_TIMEOUT(base, restart_frozen_reserved, CK_TIMEOUT)
 	restart_expect(_metadata, &args, EINVAL);
 	args.flags = RESTART_FROZEN;
 	restart_expect(_metadata, &args, EINVAL);
+}
+
+/* ---- RESTART_VALIDATE ------------------------------------------------ */
+
+/*
+ * RESTART_VALIDATE reads and checks a whole image and restores nothing:
+ * 0 for a good image, and the file position is right after it (exactly
+ * the image's bytes are consumed, as by a restart); the caller is as it
+ * was. Alone, or with RESTART_TASKSELF (then pid may be the caller's).
+ */
+TEST_F_TIMEOUT(base, restart_validate_good_image, CK_TIMEOUT)
+{
+	struct stat st;
+	pid_t before = getpid();
+	int fd;
+
+	ck_checkpoint_child(_metadata, NULL, 0, ck_simple_body, NULL);
+	ASSERT_EQ(0, stat(ck.img, &st));
+	/* bytes after the image are not consumed */
+	fd = open(ck.img, O_WRONLY | O_APPEND);
+	ASSERT_LE(0, fd);
+	ASSERT_EQ(5, write(fd, "extra", 5));
+	close(fd);
+	fd = open(ck.img, O_RDONLY);
+	ASSERT_LE(0, fd);
+	EXPECT_EQ(0, sys_restart(0, fd, RESTART_VALIDATE, -1));
+	EXPECT_EQ(st.st_size, lseek(fd, 0, SEEK_CUR));
+	EXPECT_EQ(0, lseek(fd, 0, SEEK_SET));
+	EXPECT_EQ(0, sys_restart(getpid(), fd,
+				 RESTART_VALIDATE | RESTART_TASKSELF, -1));
+	EXPECT_EQ(st.st_size, lseek(fd, 0, SEEK_CUR));
+	EXPECT_EQ(before, getpid());
+	close(fd);
+	/* and the image still restores */
+	ck_expect_restored(_metadata, ck_restart_status(NULL, 0, NULL));
+}
+
+/* a bad image: the error restart would return, with a log line */
+TEST_F_TIMEOUT(base, restart_validate_bad_image, CK_TIMEOUT)
+{
+	char log[1024] = "";
+	int fd, lp[2];
+
+	ck_checkpoint_child(_metadata, NULL, 0, ck_simple_body, NULL);
+	fd = open(ck.img, O_RDWR);
+	ASSERT_LE(0, fd);
+	/* the last byte: the trailer's checksum */
+	ASSERT_EQ(0, ftruncate(fd, lseek(fd, 0, SEEK_END) - 1));
+	ASSERT_EQ(0, lseek(fd, 0, SEEK_SET));
+	ASSERT_EQ(0, pipe2(lp, O_NONBLOCK));
+	errno = 0;
+	EXPECT_EQ(-1, sys_restart(0, fd, RESTART_VALIDATE, lp[1]));
+	EXPECT_EQ(EINVAL, errno) TH_LOG("errno %s", strerrorname_np(errno));
+	EXPECT_LT(0, read(lp[0], log, sizeof(log) - 1));
+	close(lp[0]);
+	close(lp[1]);
+	/* a broken magic is EINVAL */
+	ASSERT_EQ(1, pwrite(fd, "X", 1, offsetof(struct ckpt_hdr_header,
+						 magic)));
+	ASSERT_EQ(0, lseek(fd, 0, SEEK_SET));
+	errno = 0;
+	EXPECT_EQ(-1, sys_restart(0, fd, RESTART_VALIDATE, -1));
+	EXPECT_EQ(EINVAL, errno);
+	close(fd);
+}
+
+/*
+ * Its argument checks: the flag check first (RESTART_FROZEN is still
+ * reserved with it), then fd and logfd, then pid: 0 alone, 0 or the
+ * caller's with RESTART_TASKSELF.
+ */
+TEST_F_TIMEOUT(base, restart_validate_checks_ordering, CK_TIMEOUT)
+{
+	int fd;
+
+	ck_checkpoint_child(_metadata, NULL, 0, ck_simple_body, NULL);
+	fd = open(ck.img, O_RDONLY);
+	ASSERT_LE(0, fd);
+	errno = 0;
+	EXPECT_EQ(-1, sys_restart(0, fd, RESTART_VALIDATE | RESTART_FROZEN, -1));
+	EXPECT_EQ(EINVAL, errno);
+	errno = 0;
+	EXPECT_EQ(-1, sys_restart(12345, CLOSED_FD,
+				  RESTART_VALIDATE | 1UL << 40, CLOSED_FD));
+	EXPECT_EQ(EINVAL, errno);
+	errno = 0;
+	EXPECT_EQ(-1, sys_restart(0, CLOSED_FD, RESTART_VALIDATE, -1));
+	EXPECT_EQ(EBADF, errno);
+	errno = 0;
+	EXPECT_EQ(-1, sys_restart(0, fd, RESTART_VALIDATE, CLOSED_FD));
+	EXPECT_EQ(EBADF, errno);
+	errno = 0;
+	EXPECT_EQ(-1, sys_restart(getpid(), fd, RESTART_VALIDATE, -1));
+	EXPECT_EQ(EINVAL, errno);
+	errno = 0;
+	EXPECT_EQ(-1, sys_restart(getpid() + 1, fd,
+				  RESTART_VALIDATE | RESTART_TASKSELF, -1));
+	EXPECT_EQ(EINVAL, errno);
+	/* nothing was read by the refused calls */
+	EXPECT_EQ(0, lseek(fd, 0, SEEK_CUR));
+	EXPECT_EQ(0, sys_restart(0, fd, RESTART_VALIDATE, -1));
+	close(fd);
 }
 
 static void restart_raw_child(void *arg)
@@ -984,6 +1086,83 @@ static int check_scm_in_flight(void)
 
 	return write(RES_FD + 1, "p", 1) == 1 && read(RES_FD, &c, 1) == 1 &&
 	       c == 'p' ? 0 : -1;
+static pid_t proc_child;
+
+/* /proc/PID/stat of a child: its pid may be another after a restart */
+static int make_proc_child_stat(void)
+{
+	char path[64];
+
+	proc_child = fork();
+	if (proc_child < 0)
+		return -errno;
+	if (!proc_child) {
+		pause();
+		_exit(0);
+	}
+	snprintf(path, sizeof(path), "/proc/%d/stat", proc_child);
+	return put(open(path, O_RDONLY), RES_FD);
+}
+
+static int check_proc_child_stat(void)
+{
+	char buf[64];
+	int ok = pread(RES_FD, buf, sizeof(buf), 0) > 0 ? 0 : -1;
+
+	kill(proc_child, SIGKILL);
+	waitpid(proc_child, NULL, 0);
+	return ok;
+}
+
+static int make_proc_self_status(void)
+{
+	return put(open("/proc/self/status", O_RDONLY), RES_FD);
+}
+
+static int check_proc_self(void)
+{
+	char buf[64];
+
+	return pread(RES_FD, buf, sizeof(buf), 0) > 0 ? 0 : -1;
+}
+
+/* a cwd in /proc/self is /proc/PID too */
+static int make_proc_cwd(void)
+{
+	if (chdir("/proc/self/fdinfo"))
+		return -errno;
+	return put(open("/dev/null", O_RDONLY), RES_FD);
+}
+
+static int check_proc_cwd(void)
+{
+	char cwd[64], want[64];
+
+	snprintf(want, sizeof(want), "/proc/%d/fdinfo", getpid());
+	if (fcntl(RES_FD, F_GETFD))
+		return -1;
+	return getcwd(cwd, sizeof(cwd)) && !strcmp(cwd, want) ? 0 : -1;
+}
+
+/* the vDSO without its vvar: restart maps them together, refused */
+static int make_vvar_unmapped(void)
+{
+	unsigned long s, e;
+
+	if (!ck_find_mapping("[vvar]", &s, &e))
+		return -ENOSYS;
+	if (munmap((void *)s, e - s))
+		return -errno;
+	return put(open("/dev/null", O_RDONLY), RES_FD);
+}
+
+static int check_vvar_unmapped(void)
+{
+	unsigned long s, e;
+
+	return ck_find_mapping("[vdso]", &s, &e) &&
+	       !ck_find_mapping("[vvar]", &s, &e) &&
+	       !fcntl(RES_FD, F_GETFD) ? 0 : -1;
 }
 
 FIXTURE(unsupported) {
@@ -1040,6 +1219,25 @@ FIXTURE_VARIANT_ADD(unsupported, memfd) {
 
 FIXTURE_VARIANT_ADD(unsupported, deleted_file) {
 	.res = { "deleted|unlinked", make_deleted, check_file },
+};
+
+FIXTURE_VARIANT_ADD(unsupported, proc_stat_of_child) {
+	.res = { "names a task by its pid", make_proc_child_stat,
+		 check_proc_child_stat },
+};
+
+FIXTURE_VARIANT_ADD(unsupported, proc_self_status) {
+	.res = { "names a task by its pid", make_proc_self_status,
+		 check_proc_self },
+};
+
+FIXTURE_VARIANT_ADD(unsupported, cwd_in_proc_self) {
+	.res = { "cwd: /proc/", make_proc_cwd, check_proc_cwd },
+};
+
+FIXTURE_VARIANT_ADD(unsupported, vdso_without_vvar) {
+	.res = { "vdso is mapped without its vvar", make_vvar_unmapped,
+		 check_vvar_unmapped },
 };
 
 FIXTURE_SETUP(unsupported)

@@ -22,6 +22,8 @@
 #include <sys/types.h>
 #include <sys/wait.h>
 
+#include "ck_validate.h"
+
 /* Write a formatted line to @fd, or exit 99 (a child reporting). */
 static inline void lite_vwrite(int fd, const char *fmt, va_list ap)
 {
@@ -204,7 +206,7 @@ static inline pid_t lite_migrate(const char *cg, pid_t root, const char *img)
 	    !lite_cg_frozen(cg, 1, 30))
 		return -1;
 	fd = open(img, O_WRONLY | O_CREAT | O_TRUNC, 0600);
-	ret = syscall(__NR_checkpoint, root, fd, CHECKPOINT_SUBTREE, 2);
+	ret = ck_checkpoint_validated(root, fd, CHECKPOINT_SUBTREE, 2);
 	close(fd);
 	if (ret <= 0)
 		return -2;

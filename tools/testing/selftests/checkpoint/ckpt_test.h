@@ -65,6 +65,7 @@
  */
 #pragma GCC diagnostic ignored "-Wclobbered"
 #include "kselftest_harness.h"
+#include "ck_validate.h"
 
 #ifndef __NR_checkpoint
 #define __NR_checkpoint 463
@@ -104,10 +105,11 @@
 #define CK_WAIT_SECS	60
 #define CK_TIMEOUT	120
 
+/* every image a test writes is validated (ck_validate.h) */
 static inline long sys_checkpoint(pid_t pid, int fd, unsigned long flags,
 				  int logfd)
 {
-	return syscall(__NR_checkpoint, pid, fd, flags, logfd);
+	return ck_checkpoint_validated(pid, fd, flags, logfd);
 }
 
 static inline long sys_restart(pid_t pid, int fd, unsigned long flags,
@@ -515,6 +517,29 @@ static inline void ck_simple_body(void *arg)
 	CK_EXPECT_EQ(-1, ck_check_fill(ck_simple_area, sizeof(ck_simple_area),
 				       4242));
 	ck_done();
+}
+
+/*
+ * The range of the special mapping @name ("[vdso]", "[vvar]") in
+ * /proc/self/maps: true if mapped. Uses no vDSO function.
+ */
+static inline bool ck_find_mapping(const char *name, unsigned long *start,
+				   unsigned long *end)
+{
+	static char maps[65536];
+	char *line, *save;
+
+	if (ck_read_file("/proc/self/maps", maps, sizeof(maps)) <= 0)
+		return false;
+	for (line = strtok_r(maps, "\n", &save); line;
+	     line = strtok_r(NULL, "\n", &save)) {
+		size_t n = strlen(line), k = strlen(name);
+
+		if (n >= k && !strcmp(line + n - k, name) &&
+		    sscanf(line, "%lx-%lx", start, end) == 2)
+			return true;
+	}
+	return false;
 }
 
 /* ---- test process side ---------------------------------------------- */

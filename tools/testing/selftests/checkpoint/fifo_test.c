@@ -68,7 +68,7 @@ static void self_child(void)
 	    write(w, MSG, strlen(MSG)) != (ssize_t)strlen(MSG))
 		_exit(2);
 	fd = open(IMG, O_WRONLY | O_CREAT | O_TRUNC, 0600);
-	ret = syscall(__NR_checkpoint, 0, fd, 0, 2);
+	ret = ck_checkpoint_validated(0, fd, 0, 2);
 	if (ret < 0)
 		_exit(3);
 	if (ret > 0)

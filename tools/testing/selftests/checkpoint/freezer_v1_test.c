@@ -240,7 +240,7 @@ TEST_F_TIMEOUT(v1, tree_restarts_its_calls, 240)
 	img = open(IMG, O_WRONLY | O_CREAT | O_TRUNC, 0600);
 	logfd = open(LOG, O_WRONLY | O_CREAT | O_TRUNC, 0600);
 	ASSERT_LE(0, img);
-	ret = syscall(__NR_checkpoint, root, img, CHECKPOINT_SUBTREE, logfd);
+	ret = ck_checkpoint_validated(root, img, CHECKPOINT_SUBTREE, logfd);
 	close(img);
 	fd = open(LOG, O_RDONLY);
 	n = read(fd, log, sizeof(log) - 1);
@@ -312,7 +312,7 @@ TEST_F_TIMEOUT(v1, refuses_a_call_it_cannot_restart, 120)
 	ASSERT_TRUE(fz_state_is("FROZEN", 30));
 	img = open(IMG, O_WRONLY | O_CREAT | O_TRUNC, 0600);
 	logfd = open(LOG, O_WRONLY | O_CREAT | O_TRUNC, 0600);
-	ret = syscall(__NR_checkpoint, w, img, CHECKPOINT_SUBTREE, logfd);
+	ret = ck_checkpoint_validated(w, img, CHECKPOINT_SUBTREE, logfd);
 	EXPECT_EQ(-1, ret);
 	EXPECT_EQ(EBUSY, errno);
 	close(img);

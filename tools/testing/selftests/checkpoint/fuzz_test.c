@@ -28,6 +28,11 @@
  *           (the checkpoint id, comm, bytes after the trailer): the
  *           restored program must resume and find its state intact.
  *
+ * The kernel's own check, restart(RESTART_VALIDATE) by the test process,
+ * must accept every image the shapes write (ckpt_test.h validates each
+ * checkpoint), every VALID mutant, and every mutant a restored program ran
+ * from.
+ *
  * Always: no hang inside restart() (a child still in the system call when
  * its time is up is a failure; so is one that SIGKILL does not end), no
  * errno from the kernel's internal range, and no kernel pointer in the log
@@ -4042,6 +4047,31 @@ static bool fz_log_leaks(const unsigned char *img, size_t len, const char *log,
 	return false;
 }
 
+/*
+ * The kernel's own validation of the mutant: restart(RESTART_VALIDATE),
+ * by the test process, restores nothing. 0, or the errno, with the log
+ * lines in @log.
+ */
+static int fz_validate(struct fz_campaign *c, char *log, size_t len)
+{
+	int fd, lp[2], err = 0;
+	ssize_t n;
+
+	log[0] = '\0';
+	fd = open(c->mutant, O_RDONLY | O_CLOEXEC);
+	if (fd < 0 || pipe2(lp, O_NONBLOCK | O_CLOEXEC))
+		abort();
+	if (syscall(__NR_restart, 0, fd, RESTART_VALIDATE | RESTART_TASKSELF,
+		    lp[1]))
+		err = errno;
+	n = read(lp[0], log, len - 1);
+	log[n > 0 ? n : 0] = '\0';
+	close(lp[0]);
+	close(lp[1]);
+	close(fd);
+	return err;
+}
+
 /* ---- the campaign driver ----------------------------------------------- */
 
 static const char *fz_outcome(const struct fz_result *r)
@@ -4178,8 +4208,9 @@ static void fz_one(struct __test_metadata *_metadata, struct fz_campaign *c,
 	struct fz_result r;
 	struct fz_mut m;
 	enum fz_class cls;
-	char log[4096], leak[32];
+	char log[4096], leak[32], vlog[1024];
 	struct timespec t0;
+	int verr;
 	const char *why;
 	size_t len;
 	unsigned char *buf;
@@ -4214,7 +4245,19 @@ static void fz_one(struct __test_metadata *_metadata, struct fz_campaign *c,
 	if (c->verbose)
 		printf("#   -> %s%s%.200s (%ld ms)\n", fz_outcome(&r), log[0] ? "; log: " : "",
 		       log, fz_ms_since(&t0));
-	if (!fz_judge(c, cls, &r, &why))
+	/*
+	 * What restart accepted, its validation accepts: a VALID mutant, and
+	 * any mutant a restored program ran from (the test process may
+	 * restart at least what the restarter may).
+	 */
+	if ((cls == FZ_VALID || r.resumed) &&
+	    (verr = fz_validate(c, vlog, sizeof(vlog)))) {
+		snprintf(log, sizeof(log), "RESTART_VALIDATE: %s: %.3000s",
+			 strerrorname_np(verr) ?: "?", vlog);
+		fz_failure(_metadata, c, idx, &m, cls, &r,
+			   "restart(RESTART_VALIDATE) refuses what restart accepts",
+			   log);
+	} else if (!fz_judge(c, cls, &r, &why))
 		fz_failure(_metadata, c, idx, &m, cls, &r, why, log);
 	else if (fz_log_leaks(buf, len, log, leak, sizeof(leak)))
 		fz_failure(_metadata, c, idx, &m, cls, &r,

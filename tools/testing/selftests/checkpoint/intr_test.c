@@ -131,7 +131,7 @@ TEST_F_TIMEOUT(intr, read_ends_as_the_kernel_decides, 180)
 		ASSERT_EQ(0, kill(self->root, SIGUSR1));	/* stays pending */
 	img = open(IMG, O_WRONLY | O_CREAT | O_TRUNC, 0600);
 	ASSERT_LE(0, img);
-	ret = syscall(__NR_checkpoint, self->root, img, CHECKPOINT_SUBTREE, 2);
+	ret = ck_checkpoint_validated(self->root, img, CHECKPOINT_SUBTREE, 2);
 	close(img);
 	ASSERT_LT(0, ret) TH_LOG("checkpoint: %s", strerror(errno));
 	ASSERT_EQ(0, lite_cg_write(CG, "cgroup.kill", "1"));

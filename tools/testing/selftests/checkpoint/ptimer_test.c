@@ -87,7 +87,7 @@ static long self_checkpoint(void)
 
 	if (fd < 0)
 		_exit(11);
-	r = syscall(__NR_checkpoint, 0, fd, 0, 2);
+	r = ck_checkpoint_validated(0, fd, 0, 2);
 	if (r < 0)
 		_exit(10);
 	if (r > 0)
@@ -369,7 +369,7 @@ TEST(thread_cpu_clock_refused)
 	ASSERT_EQ(0, timer_settime(t, 0, &it, NULL));
 	fd = open(IMG, O_WRONLY | O_CREAT | O_TRUNC, 0600);
 	ASSERT_LE(0, fd);
-	r = syscall(__NR_checkpoint, 0, fd, 0, logp[1]);
+	r = ck_checkpoint_validated(0, fd, 0, logp[1]);
 	EXPECT_EQ(-1, r);
 	EXPECT_EQ(EOPNOTSUPP, errno);
 	ASSERT_LT(0, read(logp[0], buf, sizeof(buf) - 1));
@@ -595,7 +595,7 @@ TEST(thread_id_in_a_restored_tree)
 	t_ckpt = mono();
 	img = open(IMG, O_WRONLY | O_CREAT | O_TRUNC, 0600);
 	ASSERT_LE(0, img);
-	ret = syscall(__NR_checkpoint, root, img, CHECKPOINT_SUBTREE, 2);
+	ret = ck_checkpoint_validated(root, img, CHECKPOINT_SUBTREE, 2);
 	close(img);
 	ASSERT_LT(0, ret) TH_LOG("checkpoint: %s", strerror(errno));
 	kill(root, SIGKILL);

@@ -802,6 +802,44 @@ TEST_F_TIMEOUT(restore, vdso_clock_gettime, CK_TIMEOUT)
 	ck_roundtrip(_metadata, body_vdso, NULL);
 }
 
+/*
+ * A program that unmapped its vDSO and vvar comes back without them: no
+ * [vdso] or [vvar] in its maps, AT_SYSINFO_EHDR as it was, system calls
+ * working, and their range free for other mappings. Nothing here may call into the vDSO (glibc's
+ * clock_gettime() and friends would jump into the unmapped text).
+ */
+static void body_vdso_unmapped(void *arg)
+{
+	unsigned long vdso = getauxval(AT_SYSINFO_EHDR);
+	unsigned long vs, ve, ds, de, s, e;
+	struct timespec ts;
+
+	CK_ASSERT(ck_find_mapping("[vvar]", &vs, &ve) &&
+		  ck_find_mapping("[vdso]", &ds, &de), "vdso and vvar mapped");
+	CK_ASSERT_EQ(vdso, ds);
+	CK_ASSERT(!munmap((void *)vs, ve - vs) &&
+		  !munmap((void *)ds, de - ds), "munmap vdso and vvar");
+	if (ck_checkpoint_self() > 0)
+		_exit(0);
+	CK_EXPECT(!ck_find_mapping("[vdso]", &s, &e),
+		  "[vdso] mapped at %#lx after the restart", s);
+	CK_EXPECT(!ck_find_mapping("[vvar]", &s, &e),
+		  "[vvar] mapped at %#lx after the restart", s);
+	CK_EXPECT_EQ(vdso, getauxval(AT_SYSINFO_EHDR));
+	CK_EXPECT(!syscall(SYS_clock_gettime, CLOCK_MONOTONIC, &ts),
+		  "clock_gettime system call");
+	/* nothing is left where they were: the range is free */
+	CK_EXPECT(mmap((void *)vs, de - vs, PROT_READ,
+		       MAP_PRIVATE | MAP_ANONYMOUS | MAP_FIXED_NOREPLACE, -1,
+		       0) == (void *)vs, "map over the old vvar and vDSO");
+	ck_done();
+}
+
+TEST_F_TIMEOUT(restore, vdso_unmapped_stays_unmapped, CK_TIMEOUT)
+{
+	ck_roundtrip(_metadata, body_vdso_unmapped, NULL);
+}
+
 /* ---- files ---------------------------------------------------------- */
 
 static void body_fd_numbers(void *arg)
@@ -950,6 +988,51 @@ static void body_directory(void *arg)
 	CK_EXPECT(fd >= 0 && read(fd, buf, 3) == 3 && !strcmp(buf, "xyz"),
 		  "openat through the directory fd");
 	ck_done();
+}
+
+/*
+ * Files of procfs that name no task, and of cgroupfs, reopen to the same
+ * thing: they come back at their offset and read the same.
+ */
+static void body_pseudo_files(void *arg)
+{
+	static const char *const path[] = {
+		"/proc/version", "/sys/fs/cgroup/cgroup.controllers",
+	};
+	char before[2][256], after[256], link[PATH_MAX];
+	ssize_t n;
+	int fd, i;
+
+	for (i = 0; i < 2; i++) {
+		fd = open(path[i], O_RDONLY);
+		CK_ASSERT(fd >= 0 && dup2(fd, 60 + i) == 60 + i, "open %s",
+			  path[i]);
+		close(fd);
+		n = pread(60 + i, before[i], sizeof(before[i]) - 1, 0);
+		CK_ASSERT(n >= 0, "read %s", path[i]);
+		before[i][n] = '\0';
+		/* the offset is kept: one byte read by read() */
+		CK_ASSERT(read(60 + i, after, 1) == (n ? 1 : 0), "read");
+	}
+	if (ck_checkpoint_self() > 0)
+		_exit(0);
+	for (i = 0; i < 2; i++) {
+		snprintf(after, sizeof(after), "/proc/self/fd/%d", 60 + i);
+		n = readlink(after, link, sizeof(link) - 1);
+		link[n > 0 ? n : 0] = '\0';
+		CK_EXPECT(!strcmp(link, path[i]), "fd %d is %s", 60 + i, link);
+		CK_EXPECT_EQ(before[i][0] ? 1 : 0, lseek(60 + i, 0, SEEK_CUR));
+		n = pread(60 + i, after, sizeof(after) - 1, 0);
+		after[n > 0 ? n : 0] = '\0';
+		CK_EXPECT(!strcmp(before[i], after), "%s reads \"%s\", was \"%s\"",
+			  path[i], after, before[i]);
+	}
+	ck_done();
+}
+
+TEST_F_TIMEOUT(restore, procfs_and_cgroupfs_files, CK_TIMEOUT)
+{
+	ck_roundtrip(_metadata, body_pseudo_files, NULL);
 }
 
 /* a directory fd is the same directory and works for openat() */

@@ -255,7 +255,7 @@ TEST_F_TIMEOUT(share, sharing_with_a_sibling_refused, 120)
 	ASSERT_TRUE(lite_cg_frozen(CG, 1, 30));
 	img = open(IMG, O_WRONLY | O_CREAT | O_TRUNC, 0600);
 	logfd = open(LOG, O_WRONLY | O_CREAT | O_TRUNC, 0600);
-	ret = syscall(__NR_checkpoint, root, img, CHECKPOINT_SUBTREE, logfd);
+	ret = ck_checkpoint_validated(root, img, CHECKPOINT_SUBTREE, logfd);
 	EXPECT_EQ(-1, ret);
 	EXPECT_EQ(EOPNOTSUPP, errno);
 	close(img);
@@ -397,7 +397,7 @@ TEST_F_TIMEOUT(share, shared_anon_memory_leak_refused, 120)
 	ASSERT_TRUE(lite_cg_frozen(CG, 1, 30));
 	img = open(IMG, O_WRONLY | O_CREAT | O_TRUNC, 0600);
 	logfd = open(LOG, O_WRONLY | O_CREAT | O_TRUNC, 0600);
-	ret = syscall(__NR_checkpoint, init, img, 0, logfd);
+	ret = ck_checkpoint_validated(init, img, 0, logfd);
 	EXPECT_EQ(-1, ret);
 	EXPECT_EQ(EBUSY, errno);
 	close(img);

@@ -116,7 +116,7 @@ TEST(itimer_real_keeps_time_left)
 		setitimer(ITIMER_REAL, &it, NULL);
 		usleep(2000000);
 		fd = open(IMG, O_WRONLY | O_CREAT | O_TRUNC, 0600);
-		r = syscall(__NR_checkpoint, 0, fd, 0, 2);
+		r = ck_checkpoint_validated(0, fd, 0, 2);
 		if (r < 0)
 			_exit(10);
 		if (r > 0)
@@ -174,7 +174,7 @@ TEST(itimer_real_keeps_period)
 		signal(SIGALRM, on_alarm);
 		setitimer(ITIMER_REAL, &it, NULL);
 		fd = open(IMG, O_WRONLY | O_CREAT | O_TRUNC, 0600);
-		r = syscall(__NR_checkpoint, 0, fd, 0, 2);
+		r = ck_checkpoint_validated(0, fd, 0, 2);
 		if (r < 0)
 			_exit(10);
 		if (r > 0)
@@ -354,7 +354,7 @@ static void cpu_child(int which, int sig, int value, int interval, int sigs,
 	}
 	*g0 = itimer_left(which, NULL);
 	fd = open(IMG, O_WRONLY | O_CREAT | O_TRUNC, 0600);
-	r = syscall(__NR_checkpoint, 0, fd, 0, 2);
+	r = ck_checkpoint_validated(0, fd, 0, 2);
 	if (r < 0)
 		_exit(10);
 	if (r > 0)
@@ -535,7 +535,7 @@ TEST(itimers_disarmed_stay_disarmed)
 			    setitimer(which[i], &off, NULL))
 				_exit(11);
 		fd = open(IMG, O_WRONLY | O_CREAT | O_TRUNC, 0600);
-		r = syscall(__NR_checkpoint, 0, fd, 0, 2);
+		r = ck_checkpoint_validated(0, fd, 0, 2);
 		if (r < 0)
 			_exit(10);
 		if (r > 0)
