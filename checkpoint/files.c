@@ -1539,6 +1539,15 @@ static struct file *ckpt_inherited_file(struct ckpt_ctx *ctx,
 	};
 	struct file *file = fget_raw(h->inherit_fd);
 
+	/*
+	 * RESTART_VALIDATE checks the image, not the restarter: which fds it
+	 * hands in is the caller's business at the real restart.
+	 */
+	if (ctx->flags & RESTART_VALIDATE) {
+		if (file)
+			fput(file);
+		return NULL;
+	}
 	if (!file) {
 		ckpt_log(ctx, -EBADF,
 			 "fd %u of pid %d was inherited (%s) and the restarter has no fd %u (give it one, or an O_PATH /dev/null to leave it closed)",
@@ -1568,7 +1577,8 @@ static struct file *ckpt_inherited_file(struct ckpt_ctx *ctx,
  * The opened file goes into the object hash under the record's objref.
  *
  * An INHERITED file is the restarter's fd of the number the record
- * names; an O_PATH descriptor of /dev/null there leaves it closed.
+ * names; an O_PATH descriptor of /dev/null there leaves it closed. With
+ * RESTART_VALIDATE the restarter's fds are not looked at.
  *
  * Return: 0, -EINVAL for a malformed record, a bad objref or a file that
  * is not what it was (another type or device, or an offset it cannot

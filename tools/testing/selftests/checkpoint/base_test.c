@@ -1086,6 +1086,8 @@ static int check_scm_in_flight(void)
 
 	return write(RES_FD + 1, "p", 1) == 1 && read(RES_FD, &c, 1) == 1 &&
 	       c == 'p' ? 0 : -1;
+}
+
 static pid_t proc_child;
 
 /* /proc/PID/stat of a child: its pid may be another after a restart */
