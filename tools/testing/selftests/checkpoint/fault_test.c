@@ -311,6 +311,82 @@ static void fi_disarm(void)
 	ck_report("LEFT %ld", left);
 }
 
+/*
+ * The checkpoint walk arms its own fail-nth from another process: a
+ * self checkpoint refuses a file of /proc/PID (its pid may be another
+ * after a restart), so the walker holds no fail-nth fd. The injector, a
+ * child, opens /proc/WALKER/task/WALKER/fail-nth and serves requests
+ * posted in shared memory; the walker spins in user mode meanwhile,
+ * making no system call that could consume the count.
+ */
+enum { FI_IDLE, FI_SET, FI_GET, FI_EXIT };
+
+struct fi_remote {
+	int req;
+	long val;
+	pid_t pid;
+};
+
+static struct fi_remote *fir;
+
+static long fi_remote(int req, long val)
+{
+	fir->val = val;
+	__atomic_store_n(&fir->req, req, __ATOMIC_SEQ_CST);
+	while (__atomic_load_n(&fir->req, __ATOMIC_SEQ_CST) != FI_IDLE)
+		__builtin_ia32_pause();
+	return fir->val;
+}
+
+static void fi_injector(pid_t walker)
+{
+	char path[64];
+	int fd, req;
+
+	snprintf(path, sizeof(path), "/proc/%d/task/%d/fail-nth", walker,
+		 walker);
+	fd = open(path, O_RDWR | O_CLOEXEC);
+	for (;;) {
+		req = __atomic_load_n(&fir->req, __ATOMIC_SEQ_CST);
+		if (req == FI_IDLE) {
+			usleep(50);
+			continue;
+		}
+		if (req == FI_EXIT)
+			_exit(0);
+		if (fd < 0)
+			fir->val = -1;
+		else if (req == FI_SET)
+			fir->val = fi_set(fd, fir->val);
+		else
+			fir->val = fi_get(fd);
+		__atomic_store_n(&fir->req, FI_IDLE, __ATOMIC_SEQ_CST);
+	}
+}
+
+static int fi_start_injector(void)
+{
+	pid_t walker = getpid();
+
+	fir = mmap(NULL, sizeof(*fir), PROT_READ | PROT_WRITE,
+		   MAP_SHARED | MAP_ANONYMOUS, -1, 0);
+	if (fir == MAP_FAILED)
+		return -1;
+	fir->req = FI_IDLE;
+	fir->pid = fork();
+	if (fir->pid < 0)
+		return -1;
+	if (!fir->pid)
+		fi_injector(walker);
+	return fi_remote(FI_GET, 0) < 0 ? -1 : 0;
+}
+
+static void fi_stop_injector(void)
+{
+	__atomic_store_n(&fir->req, FI_EXIT, __ATOMIC_SEQ_CST);
+	waitpid(fir->pid, NULL, 0);
+}
+
 /* How to walk @count allocations in at most @max steps */
 static long fi_stride(long count, long max)
 {
@@ -330,33 +406,31 @@ static void body_ckpt_walk(void *arg)
 {
 	long max = (long)arg, n, left, failed = 0, tolerated = 0, ret, count;
 	long stride, steps = 0;
-	int fnth, err, errs[134] = {}, i;
+	int err, errs[134] = {}, i;
 	struct ckpt_image img;
 	char msg[256], line[600];
 	size_t len = 0;
 
 	rep_setup();
 	ck_open_image(ck.img);
-	/* out of the way of the fds rep_check() looks at */
-	fnth = ck_move_fd(open(FAIL_NTH, O_RDWR | O_CLOEXEC), 99);
-	CK_ASSERT(fnth == 99, "open %s", FAIL_NTH);
+	CK_ASSERT(fi_start_injector() == 0, "fail-nth injector");
 	rep_snapshot(&rep_before);
 
-	CK_ASSERT(fi_set(fnth, FI_UNREACHED) == 0, "write fail-nth");
+	CK_ASSERT(fi_remote(FI_SET, FI_UNREACHED) == 0, "write fail-nth");
 	ret = sys_checkpoint(0, CK_IMG_FD, 0, CK_LOG_FD);
-	count = FI_UNREACHED - fi_get(fnth);
-	fi_set(fnth, 0);
+	count = FI_UNREACHED - fi_remote(FI_GET, 0);
+	fi_remote(FI_SET, 0);
 	CK_ASSERT(ret > 0, "checkpoint: %s", strerror(errno));
 	stride = fi_stride(count, max);
 
 	for (n = 1; n <= count + 2; n += stride, steps++) {
 		CK_ASSERT(ftruncate(CK_IMG_FD, 0) == 0 &&
 			  lseek(CK_IMG_FD, 0, SEEK_SET) == 0, "truncate image");
-		CK_ASSERT(fi_set(fnth, n) == 0, "write fail-nth");
+		CK_ASSERT(fi_remote(FI_SET, n) == 0, "write fail-nth");
 		ret = sys_checkpoint(0, CK_IMG_FD, 0, CK_LOG_FD);
 		err = errno;
-		left = fi_get(fnth);
-		fi_set(fnth, 0);
+		left = fi_remote(FI_GET, 0);
+		fi_remote(FI_SET, 0);
 		CK_ASSERT(ret != 0, "restored from an image of the walk");
 		if (ret < 0) {
 			CK_EXPECT(left == 0, "N=%ld: checkpoint failed (%s) but no fault was injected",
@@ -393,8 +467,8 @@ static void body_ckpt_walk(void *arg)
 	ck_report("WALK allocations=%ld stride=%ld steps=%ld failed=%ld tolerated=%ld errnos:%s",
 		  count, stride, steps, failed, tolerated, len ? line : " -");
 
-	/* after all that, a good image (without our /proc file, gone with us) */
-	close(fnth);
+	/* after all that, a good image */
+	fi_stop_injector();
 	CK_ASSERT(ftruncate(CK_IMG_FD, 0) == 0 &&
 		  lseek(CK_IMG_FD, 0, SEEK_SET) == 0, "truncate image");
 	if (ck_checkpoint_self() > 0)
