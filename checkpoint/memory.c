@@ -425,40 +425,16 @@ out:
 /* ---- restart ------------------------------------------------------------ */
 
 /*
- * Make @mm current's mm, as exec_mmap() does, and return the previous one
- * with the task's reference on it. The restarter switches to a fresh mm to
- * build it (vm_mmap() and the fault paths act on current->mm) and back;
- * the restored task switches to it for good (@final).
+ * Lend current the mm being built (vm_mmap() and the fault paths act on
+ * current->mm), or give it back its own: exec_mm_switch() (patch 0010).
  */
-static struct mm_struct *ckpt_switch_mm(struct mm_struct *mm, bool final)
+static struct mm_struct *ckpt_lend_mm(struct mm_struct *mm)
 {
-	struct task_struct *tsk = current;
-	struct mm_struct *old = tsk->mm, *active_mm;
+	struct mm_struct *old;
 
-	sched_mm_cid_before_execve(tsk);
-	down_write(&tsk->signal->exec_update_lock);
-	task_lock(tsk);
-	if (final)
-		membarrier_exec_mmap(mm);
-	local_irq_disable();
-	active_mm = tsk->active_mm;
-	tsk->active_mm = mm;
-	tsk->mm = mm;
-	if (final)
-		mm_init_cid(mm);
-	if (!IS_ENABLED(CONFIG_ARCH_WANT_IRQS_OFF_ACTIVATE_MM))
-		local_irq_enable();
-	activate_mm(active_mm, mm);
-	if (IS_ENABLED(CONFIG_ARCH_WANT_IRQS_OFF_ACTIVATE_MM))
-		local_irq_enable();
-	if (final)
-		lru_gen_add_mm(mm);
-	task_unlock(tsk);
-	if (final)
-		lru_gen_use_mm(mm);
-	up_write(&tsk->signal->exec_update_lock);
-	sched_mm_cid_after_execve(tsk);
-	WARN_ON_ONCE(active_mm != old);
+	sched_mm_cid_before_execve(current);
+	old = exec_mm_switch(mm);
+	sched_mm_cid_after_execve(current);
 	return old;
 }
 
@@ -879,7 +855,7 @@ int restore_mm(struct ckpt_ctx *ctx)
 		goto out_exe;
 	}
 	rs->new_mm = mm;
-	own = ckpt_switch_mm(mm, false);
+	own = ckpt_lend_mm(mm);
 	arch_pick_mmap_layout(mm, &current->signal->rlim[RLIMIT_STACK]);
 	mm->binfmt = own->binfmt;
 
@@ -926,7 +902,7 @@ int restore_mm(struct ckpt_ctx *ctx)
 	mmap_write_unlock(mm);
 	ret = 0;
 out_switch:
-	WARN_ON_ONCE(ckpt_switch_mm(own, false) != mm);
+	WARN_ON_ONCE(ckpt_lend_mm(own) != mm);
 out_exe:
 	if (exe)
 		fput(exe);
@@ -938,20 +914,28 @@ out:
 /**
  * restore_mm_commit() - make the built mm current's, for good
  * @ctx: restart context
- * @rs: the process's staged state; its mm is consumed
+ * @rs: the process's staged state; its mm is consumed on success
  *
- * Like exec_mmap(): the mm current had (the restarter's, or the one a new
- * task shares with its creator) is dropped.
+ * With exec_mmap() (patch 0010), as execve() installs a new program's
+ * mm: the mm current had (the restarter's, or the one a new task shares
+ * with its creator) is released as by exec - robust futexes and the
+ * clear_child_tid word of current in it, a vfork parent - and dropped.
+ *
+ * Return: 0, or -EINTR when a fatal signal is pending.
  */
-void restore_mm_commit(struct ckpt_ctx *ctx, struct ckpt_rstate *rs)
+int restore_mm_commit(struct ckpt_ctx *ctx, struct ckpt_rstate *rs)
 {
-	struct mm_struct *old;
+	int ret;
 
-	old = ckpt_switch_mm(rs->new_mm, true);
-	rs->new_mm = NULL;
-	if (old) {
-		setmax_mm_hiwater_rss(&current->signal->maxrss, old);
-		mm_update_next_owner(old);
-		mmput(old);
+	sched_mm_cid_before_execve(current);
+	ret = exec_mmap(rs->new_mm);
+	if (!ret) {
+		rs->new_mm = NULL;
+		/* no other task can look at current's new mm and old creds yet */
+		up_write(&current->signal->exec_update_lock);
 	}
+	sched_mm_cid_after_execve(current);
+	if (ret)
+		ckpt_log(ctx, ret, "mm: cannot install the restored mm");
+	return ret;
 }

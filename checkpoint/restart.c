@@ -410,7 +410,9 @@ static int ckpt_commit_process(struct ckpt_ctx *ctx, struct ckpt_rstate *rs)
 		ret = unshare_files();
 	if (ret)
 		return ret;
-	restore_mm_commit(ctx, rs);
+	ret = restore_mm_commit(ctx, rs);
+	if (ret)
+		return ret;
 	restore_task_process_commit(ctx, rs);
 	restore_rlimits_commit(ctx, rs);
 	if (!share_files) {

@@ -308,7 +308,7 @@ void restore_signal_commit(struct ckpt_ctx *ctx, struct ckpt_rstate *rs);
 /* memory.c */
 int checkpoint_mm(struct ckpt_ctx *ctx, struct task_struct *t);
 int restore_mm(struct ckpt_ctx *ctx);
-void restore_mm_commit(struct ckpt_ctx *ctx, struct ckpt_rstate *rs);
+int restore_mm_commit(struct ckpt_ctx *ctx, struct ckpt_rstate *rs);
 
 /* restart_block.c */
 int ckpt_save_restart_block(struct ckpt_ctx *ctx, struct task_struct *t,
