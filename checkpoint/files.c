@@ -867,6 +867,24 @@ static int ckpt_log_unsupported(struct ckpt_ctx *ctx, struct ckpt_fd_ent *e,
 }
 
 /*
+ * A terminal, pipe or socket whose other end a process outside the tree
+ * holds: inherited (self checkpoint, subtree), or a leak (container).
+ */
+static int ckpt_inherit_or_leak(struct ckpt_ctx *ctx, struct ckpt_fd_ent *e,
+				u32 kind, const char *what, u32 *type,
+				u32 *inherit)
+{
+	if (ckpt_leak_checks(ctx)) {
+		ckpt_log(ctx, -EBUSY, "leak: fd %u of pid %d is %s",
+			 e->fd, ctx->cur->pids.pid, what);
+		return -EBUSY;
+	}
+	*type = CKPT_FILE_INHERITED;
+	*inherit = kind;
+	return 0;
+}
+
+/*
  * A pipe whose ends are all in the tree is saved with its data (PIPE).
  * One with an end that a process outside the tree holds in its fd table
  * (the same open file, or another open of the pipe) is inherited (self
@@ -912,15 +930,9 @@ static int ckpt_classify_pipe(struct ckpt_ctx *ctx, struct ckpt_fd_ent *e,
 	if (!held)
 		return ckpt_log_unsupported(ctx, e,
 					    "is a pipe with an end that no process outside the tree holds (in flight in a unix socket?): not supported yet");
-	if (ckpt_leak_checks(ctx)) {
-		ckpt_log(ctx, -EBUSY,
-			 "leak: fd %u of pid %d is a pipe with an end outside the tree",
-			 e->fd, ctx->cur->pids.pid);
-		return -EBUSY;
-	}
-	*type = CKPT_FILE_INHERITED;
-	*inherit = CKPT_INHERIT_PIPE;
-	return 0;
+	return ckpt_inherit_or_leak(ctx, e, CKPT_INHERIT_PIPE,
+				    "a pipe with an end outside the tree",
+				    type, inherit);
 }
 
 /*
@@ -954,15 +966,9 @@ static int ckpt_classify_socket(struct ckpt_ctx *ctx, struct ckpt_fd_ent *e,
 	if (!held)
 		return ckpt_log_unsupported(ctx, e,
 					    "is a unix socket whose peer no process outside the tree holds (in flight in a unix socket?): not supported yet");
-	if (ckpt_leak_checks(ctx)) {
-		ckpt_log(ctx, -EBUSY,
-			 "leak: fd %u of pid %d is a socket connected outside the tree",
-			 e->fd, ctx->cur->pids.pid);
-		return -EBUSY;
-	}
-	*type = CKPT_FILE_INHERITED;
-	*inherit = CKPT_INHERIT_SOCKET;
-	return 0;
+	return ckpt_inherit_or_leak(ctx, e, CKPT_INHERIT_SOCKET,
+				    "a socket connected outside the tree",
+				    type, inherit);
 }
 
 /*
@@ -975,17 +981,10 @@ static int ckpt_classify_socket(struct ckpt_ctx *ctx, struct ckpt_fd_ent *e,
 static int ckpt_classify_tty(struct ckpt_ctx *ctx, struct ckpt_fd_ent *e,
 			     u32 *type, u32 *inherit)
 {
-	if (ckpt_file_held(ctx, e->file)) {
-		if (ckpt_leak_checks(ctx)) {
-			ckpt_log(ctx, -EBUSY,
-				 "leak: fd %u of pid %d is a terminal shared with a task outside the tree",
-				 e->fd, ctx->cur->pids.pid);
-			return -EBUSY;
-		}
-		*type = CKPT_FILE_INHERITED;
-		*inherit = CKPT_INHERIT_TTY;
-		return 0;
-	}
+	if (ckpt_file_held(ctx, e->file))
+		return ckpt_inherit_or_leak(ctx, e, CKPT_INHERIT_TTY,
+					    "a terminal shared with a task outside the tree",
+					    type, inherit);
 	return ckpt_log_unsupported(ctx, e,
 				    "is a terminal the tree opened itself (no process outside the tree holds it): not supported yet");
 }

@@ -22,12 +22,6 @@
 #include <sys/syscall.h>
 #include <sys/types.h>
 
-#ifndef __NR_checkpoint
-#define __NR_checkpoint 463
-#endif
-#ifndef __NR_restart
-#define __NR_restart 464
-#endif
 
 /*
  * Validate the image in the regular file open at @fd from offset @start
