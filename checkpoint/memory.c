@@ -2,8 +2,10 @@
 /*
  * Memory: the mm's layout fields, every vma, and page contents.
  *
- * Checkpoint never faults a page in: a walk of the page tables
- * (folio_walk) finds the pages that exist. Private mappings save their
+ * Checkpoint never faults in a page that was never touched: a walk of
+ * the page tables finds the pages that exist, and only a page the task
+ * has but that sits in swap (or under migration) is read back. Huge
+ * pages are written as their base pages. Private mappings save their
  * anonymous pages (for a file mapping: the modified ones), shared
  * anonymous mappings the pages of their shmem object; shared file
  * mappings save nothing, their contents are the file. Pages are written
@@ -224,59 +226,242 @@ static int ckpt_collect_vmas(struct ckpt_ctx *ctx, struct mm_struct *mm,
 	return 0;
 }
 
+/* What the page table walk of one batch collects */
+struct ckpt_page_walk {
+	struct ckpt_ctx *ctx;
+	bool anon_vma;		/* every normal page of the vma is the task's */
+	unsigned int n;
+	unsigned long next;	/* first address the walk did not examine */
+	unsigned long bad;	/* a page that could not be read back */
+};
+
+static bool ckpt_walk_add(struct ckpt_page_walk *w, unsigned long addr,
+			  struct page *page)
+{
+	w->ctx->pages[w->n] = page;
+	w->ctx->addrs[w->n] = addr;
+	return ++w->n == CKPT_PAGES_MAX;
+}
+
+static bool ckpt_page_wanted(struct ckpt_page_walk *w, struct page *page)
+{
+	/* a file page never written by the task is the file's */
+	return page && (w->anon_vma || PageAnon(page));
+}
+
+/*
+ * One page table (or one huge pmd) of the batch. Present pages are taken
+ * with a reference; a swap or migration entry is noted with a NULL page
+ * and read back through GUP once the walk is over. None entries are
+ * holes: nothing is ever faulted in for them. A huge pmd is never split,
+ * its pages are written one by one like any others.
+ */
+static int ckpt_pmd_entry(pmd_t *pmd, unsigned long addr, unsigned long end,
+			  struct mm_walk *walk)
+{
+	struct ckpt_page_walk *w = walk->private;
+	struct vm_area_struct *vma = walk->vma;
+	bool full = false;
+	pte_t *start, *pte;
+	spinlock_t *ptl;	/* the page table's lock, held while it is read */
+
+	ptl = pmd_trans_huge_lock(pmd, vma);
+	if (ptl) {
+		pmd_t pmdval = pmdp_get(pmd);
+		struct page *page = NULL;
+
+		if (pmd_present(pmdval)) {
+			page = vm_normal_page_pmd(vma, addr, pmdval);
+			if (!ckpt_page_wanted(w, page)) {
+				spin_unlock(ptl);
+				w->next = end;
+				return 0;
+			}
+			page = nth_page(page, (addr & ~PMD_MASK) >> PAGE_SHIFT);
+		}
+		for (; addr < end && !full; addr += PAGE_SIZE) {
+			if (page) {
+				get_page(page);
+				full = ckpt_walk_add(w, addr, page);
+				page = nth_page(page, 1);
+			} else {
+				full = ckpt_walk_add(w, addr, NULL);
+			}
+		}
+		spin_unlock(ptl);
+		w->next = addr;
+		return full;
+	}
+
+	start = pte_offset_map_lock(walk->mm, pmd, addr, &ptl);
+	pte = start;
+	if (!pte) {
+		walk->action = ACTION_AGAIN;
+		return 0;
+	}
+	for (; addr < end && !full; addr += PAGE_SIZE, pte++) {
+		pte_t ptent = ptep_get(pte);
+		struct page *page;
+
+		if (pte_none(ptent))
+			continue;
+		if (!pte_present(ptent)) {
+			full = ckpt_walk_add(w, addr, NULL);
+			continue;
+		}
+		page = vm_normal_page(vma, addr, ptent);
+		if (!ckpt_page_wanted(w, page))
+			continue;
+		get_page(page);
+		full = ckpt_walk_add(w, addr, page);
+	}
+	pte_unmap_unlock(start, ptl);
+	w->next = addr;
+	return full;
+}
+
+static const struct mm_walk_ops ckpt_page_walk_ops = {
+	.pmd_entry = ckpt_pmd_entry,
+	.walk_lock = PGWALK_RDLOCK,
+};
+
+/*
+ * A page the walk found swapped out or under migration: fault it back in
+ * for reading, as a debugger's read would. Returns the page with a
+ * reference, NULL if it turned out not to be the task's own (a file page
+ * or the zero page), or an ERR_PTR: a page whose contents cannot be
+ * read fails the checkpoint rather than being left out.
+ */
+static struct page *ckpt_fault_page(struct ckpt_page_walk *w,
+				    struct mm_struct *mm, unsigned long addr)
+{
+	struct page *page;
+	long ret;
+
+	ret = get_user_pages_remote(mm, addr, 1, FOLL_FORCE, &page, NULL);
+	if (ret != 1) {
+		w->bad = addr;
+		return ERR_PTR(ret < 0 ? ret : -EFAULT);
+	}
+	if (is_zero_page(page) || !ckpt_page_wanted(w, page)) {
+		put_page(page);
+		return NULL;
+	}
+	return page;
+}
+
+static struct page *ckpt_shm_page(struct file *file, pgoff_t idx)
+{
+	struct folio *folio;
+	void *entry;
+	int ret;
+
+	entry = filemap_get_entry(file->f_mapping, idx);
+	if (!entry)
+		return NULL;
+	if (!xa_is_value(entry)) {
+		/* the folio reference is the page's */
+		return folio_file_page(entry, idx);
+	}
+	/* in swap: read it back, never allocating for a hole */
+	ret = shmem_get_folio(file_inode(file), idx, 0, &folio, SGP_READ);
+	if (ret == -EINVAL || (!ret && !folio))
+		return NULL;	/* beyond the object's size, or gone */
+	if (ret)
+		return ERR_PTR(ret);
+	folio_unlock(folio);
+	return folio_file_page(folio, idx);
+}
+
+static void ckpt_put_grabbed(struct ckpt_ctx *ctx, unsigned int n)
+{
+	while (n--)
+		if (ctx->pages[n])
+			put_page(ctx->pages[n]);
+}
+
 /*
  * Collect up to CKPT_PAGES_MAX pages of @v from @addr on, each with a
- * reference. Returns how many; *next is where to continue.
+ * reference. Returns how many, or a negative errno when a page exists but
+ * cannot be read (the references are dropped then); *next is where to
+ * continue.
  */
-static unsigned int ckpt_grab_pages(struct ckpt_ctx *ctx,
-				    struct mm_struct *mm, struct ckpt_vma *v,
-				    unsigned long addr, unsigned long *next)
+static int ckpt_grab_pages(struct ckpt_ctx *ctx, struct mm_struct *mm,
+			   struct ckpt_vma *v, unsigned long addr,
+			   unsigned long *next)
 {
+	struct ckpt_page_walk w = { .ctx = ctx, .next = v->end };
 	struct vm_area_struct *vma;
-	unsigned int n = 0;
+	unsigned int i, n;
+	int ret = 0;
 
 	mmap_read_lock(mm);
 	vma = vma_lookup(mm, v->start);
-	if (!vma || vma->vm_start != v->start || vma->vm_end != v->end)
+	if (!vma || vma->vm_start != v->start || vma->vm_end != v->end) {
+		w.next = v->end;
 		goto out;
+	}
 
-	for (; addr < v->end && n < CKPT_PAGES_MAX; addr += PAGE_SIZE) {
-		struct page *page = NULL;
-
-		if (v->type == CKPT_VMA_SHARED_ANON) {
+	if (v->type == CKPT_VMA_SHARED_ANON) {
+		for (; addr < v->end && w.n < CKPT_PAGES_MAX; addr += PAGE_SIZE) {
 			pgoff_t idx = vma->vm_pgoff +
 				      ((addr - vma->vm_start) >> PAGE_SHIFT);
-			struct folio *folio;
+			struct page *page = ckpt_shm_page(v->file, idx);
 
-			folio = filemap_get_folio(v->file->f_mapping, idx);
-			if (IS_ERR(folio))
-				continue;
-			page = folio_file_page(folio, idx);
-			/* the folio reference is the page's */
-		} else {
-			struct folio_walk fw;
-			struct folio *folio;
-
-			folio = folio_walk_start(&fw, vma, addr, 0);
-			if (!folio)
-				continue;
-			/* a file page never written by the task is the file's */
-			if (v->type == CKPT_VMA_ANON || folio_test_anon(folio)) {
-				page = fw.page;
-				get_page(page);
+			if (IS_ERR(page)) {
+				ret = PTR_ERR(page);
+				w.bad = addr;
+				break;
 			}
-			folio_walk_end(&fw, vma);
+			if (page)
+				ckpt_walk_add(&w, addr, page);
+		}
+		w.next = addr;
+		goto out;
+	}
+
+	w.anon_vma = v->type == CKPT_VMA_ANON;
+	ret = walk_page_range_vma(vma, addr, v->end, &ckpt_page_walk_ops, &w);
+	if (ret < 0)
+		goto out;
+	if (!ret)
+		w.next = v->end;	/* the rest of the vma were holes */
+	ret = 0;
+	/* swapped out pages, in address order, dropping those not ours */
+	for (i = 0, n = 0; i < w.n; i++) {
+		struct page *page = ctx->pages[i];
+
+		if (!page) {
+			page = ckpt_fault_page(&w, mm, ctx->addrs[i]);
+			if (IS_ERR(page)) {
+				ret = PTR_ERR(page);
+				for (i++; i < w.n; i++)
+					if (ctx->pages[i])
+						put_page(ctx->pages[i]);
+				w.n = n;
+				break;
+			}
 			if (!page)
 				continue;
 		}
 		ctx->pages[n] = page;
-		ctx->addrs[n] = addr;
+		ctx->addrs[n] = ctx->addrs[i];
 		n++;
 	}
+	if (!ret)
+		w.n = n;
 out:
 	mmap_read_unlock(mm);
-	*next = addr;
-	return n;
+	if (ret) {
+		ckpt_put_grabbed(ctx, w.n);
+		/* logged without mmap_lock: the log write takes file locks */
+		if (w.bad)
+			ckpt_log(ctx, ret, "memory: page at %#lx could not be read back from swap",
+				 w.bad);
+		return ret;
+	}
+	*next = w.next;
+	return w.n;
 }
 
 static int checkpoint_vma_pages(struct ckpt_ctx *ctx, struct mm_struct *mm,
@@ -284,8 +469,7 @@ static int checkpoint_vma_pages(struct ckpt_ctx *ctx, struct mm_struct *mm,
 {
 	unsigned long addr = v->start, next;
 	struct ckpt_hdr_pages h = {};
-	unsigned int n, i;
-	int ret = 0;
+	int n, ret = 0;
 
 	if (v->type == CKPT_VMA_VDSO || v->type == CKPT_VMA_VVAR ||
 	    (v->type == CKPT_VMA_FILE && (v->flags & VM_MAYSHARE)) ||
@@ -294,6 +478,8 @@ static int checkpoint_vma_pages(struct ckpt_ctx *ctx, struct mm_struct *mm,
 
 	while (addr < v->end) {
 		n = ckpt_grab_pages(ctx, mm, v, addr, &next);
+		if (n < 0)
+			return n;
 		addr = next;
 		if (!n)
 			continue;
@@ -306,8 +492,7 @@ static int checkpoint_vma_pages(struct ckpt_ctx *ctx, struct mm_struct *mm,
 			ret = ckpt_write(ctx, ctx->addrs, n * sizeof(u64));
 		if (!ret)
 			ret = ckpt_write_pages(ctx, ctx->pages, n);
-		for (i = 0; i < n; i++)
-			put_page(ctx->pages[i]);
+		ckpt_put_grabbed(ctx, n);
 		if (ret)
 			return ret;
 		cond_resched();

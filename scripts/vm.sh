@@ -30,7 +30,7 @@ set +e
 timeout --foreground -k 10 "$VM_TIMEOUT" qemu-system-x86_64 \
 	-machine q35,accel=tcg -cpu max -smp 2 -m "$VM_MEM" \
 	-kernel "$K" -initrd "$W/initrd" \
-	-append "console=ttyS0 panic=-1 oops=panic loglevel=4 quiet" \
+	-append "console=ttyS0 panic=-1 oops=panic loglevel=4 quiet numa=fake=2" \
 	-nographic -no-reboot -nic none -monitor none -serial stdio \
 	< /dev/null 2>&1 | sed -u 's/\r//g; s/\x1b[[?0-9;]*[a-zA-Z]//g' | \
 	tee "$LOG" | grep --line-buffered -vE \

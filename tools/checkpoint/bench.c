@@ -13,6 +13,13 @@
  * gets the time from just before restart() to the restored program
  * running again.
  *
+ * A third run checkpoints to tmpfs with a quarter of the memory pushed
+ * out to swap first (MADV_PAGEOUT; the guest has zram swap): checkpoint
+ * reads it back, and the image must still be the memory and nothing more.
+ * For every run the child reports its dirty memory (smaps_rollup
+ * Anonymous + Swap: what the image must hold) and the bench prints the
+ * image size over it; the aim is 1.003 or less.
+ *
  * Exits 0 if every run worked, 1 otherwise.
  */
 #define _GNU_SOURCE
@@ -45,6 +52,7 @@ enum msg_kind {
 	M_RESTORED,	/* a: timestamp in the restored program */
 	M_VERIFY,	/* a: 1 if the memory came back intact */
 	M_FAIL,		/* a: errno, b: what failed (enum msg_kind) */
+	M_DIRTY,	/* a: dirty bytes just before checkpoint() */
 };
 
 struct msg {
@@ -55,12 +63,13 @@ struct msg {
 
 struct result {
 	int ok;
-	uint64_t memcpy_ns, write_ns, ckpt_ns, img_bytes;
+	uint64_t memcpy_ns, write_ns, ckpt_ns, img_bytes, dirty_bytes;
 	uint64_t restart_ns;
 	int restart_ok;
 };
 
-static const char *dest_name[] = { "tmpfs", "pipe" };
+enum { D_TMPFS, D_PIPE, D_SWAP, NDEST };
+static const char *dest_name[NDEST] = { "tmpfs", "pipe", "swap" };
 
 static uint64_t now_ns(void)
 {
@@ -127,12 +136,49 @@ static double mibps(uint64_t bytes, uint64_t ns)
 	return (double)bytes / 1048576.0 / ((double)ns / 1e9);
 }
 
+/* The smaps_rollup field @field ("Swap:"), in bytes; 0 if unreadable */
+static uint64_t rollup_bytes(const char *field)
+{
+	char line[256];
+	uint64_t kb = 0;
+	FILE *f;
+
+	f = fopen("/proc/self/smaps_rollup", "r");
+	if (!f)
+		return 0;
+	while (fgets(line, sizeof(line), f))
+		if (!strncmp(line, field, strlen(field)))
+			kb = strtoull(line + strlen(field), NULL, 10);
+	fclose(f);
+	return kb << 10;
+}
+
+/*
+ * Push the first quarter of @buf out to swap. MADV_PAGEOUT skips pages
+ * still on a CPU's LRU batch, so it is asked again until smaps agrees.
+ */
+static int push_to_swap(void *buf, size_t size)
+{
+	int i;
+
+	for (i = 0; i < 100; i++) {
+		if (madvise(buf, size / 4, MADV_PAGEOUT))
+			return -1;
+		if (rollup_bytes("Swap:") >= size / 4)
+			return 0;
+		usleep(10000);
+	}
+	errno = EAGAIN;
+	return -1;
+}
+
 /*
  * The checkpointing child. @dest_fd is already at DEST_FD and the report
  * pipe at REPORT_FD; nothing else but stdio is open.
  */
-static void ckpt_child(size_t size, int to_pipe)
+static void ckpt_child(size_t size, int mode)
 {
+	int to_pipe = mode == D_PIPE;
 	size_t words = size / 8;
 	uint64_t *buf, *dst, t0, t1, t_memcpy = 0, t_write;
 	long ret;
@@ -187,6 +233,13 @@ static void ckpt_child(size_t size, int to_pipe)
 		unlink(REF_PATH);
 	}
 	send_msg(M_REFS, t_memcpy, t_write, 0);
+
+	if (mode == D_SWAP && push_to_swap(buf, size)) {
+		send_msg(M_FAIL, errno, M_DIRTY, 0);
+		_exit(1);
+	}
+	send_msg(M_DIRTY, rollup_bytes("Anonymous:") + rollup_bytes("Swap:"),
+		 0, 0);
 
 	/* the measured call */
 	t0 = now_ns();
@@ -251,6 +304,8 @@ static const char *step_name(uint64_t kind)
 		return "checkpoint()";
 	case M_START:
 		return "restart()";
+	case M_DIRTY:
+		return "MADV_PAGEOUT to swap";
 	default:
 		return "?";
 	}
@@ -274,10 +329,11 @@ static int wait_child(pid_t pid, const char *what)
 	return -1;
 }
 
-/* Checkpoint @size bytes to tmpfs (to_pipe = 0) or to a pipe */
-static int run_ckpt(size_t size, int to_pipe, struct result *r)
+/* Checkpoint @size bytes to tmpfs, to a pipe, or to tmpfs from swap */
+static int run_ckpt(size_t size, int mode, struct result *r)
 {
 	int rep[2], data[2] = { -1, -1 }, dest = -1, got_ckpt = 0, ret;
+	int to_pipe = mode == D_PIPE;
 	uint64_t drained = 0;
 	struct msg m;
 	pid_t pid;
@@ -306,7 +362,7 @@ static int run_ckpt(size_t size, int to_pipe, struct result *r)
 	if (pid == 0) {
 		if (setup_fds(rep[1], dest))
 			_exit(2);
-		ckpt_child(size, to_pipe);
+		ckpt_child(size, mode);
 		_exit(1);
 	}
 	close(rep[1]);
@@ -335,6 +391,9 @@ static int run_ckpt(size_t size, int to_pipe, struct result *r)
 				r->memcpy_ns = m.a;
 			r->write_ns = m.b;
 			break;
+		case M_DIRTY:
+			r->dirty_bytes = m.a;
+			break;
 		case M_CKPT:
 			r->ckpt_ns = m.a;
 			r->img_bytes = to_pipe ? drained - size : m.b;
@@ -342,7 +401,7 @@ static int run_ckpt(size_t size, int to_pipe, struct result *r)
 			break;
 		case M_FAIL:
 			printf("ckpt-bench: %zu MiB to %s: %s failed: %s\n",
-			       size >> 20, dest_name[to_pipe],
+			       size >> 20, dest_name[mode],
 			       step_name(m.b), strerror((int)m.a));
 			break;
 		}
@@ -500,7 +559,7 @@ int main(void)
 {
 	static const size_t sizes_mib[] = { 64, 256 };
 	enum { NSIZES = sizeof(sizes_mib) / sizeof(sizes_mib[0]) };
-	struct result res[NSIZES][2];
+	struct result res[NSIZES][NDEST];
 	int i, d, failed = 0;
 
 	memset(res, 0, sizeof(res));
@@ -515,20 +574,20 @@ int main(void)
 	for (i = 0; i < NSIZES; i++) {
 		size_t size = sizes_mib[i] << 20;
 
-		for (d = 0; d < 2; d++) {
+		for (d = 0; d < NDEST; d++) {
 			struct result *r = &res[i][d];
 
 			printf("ckpt-bench: %zu MiB -> %s ...\n", sizes_mib[i],
 			       dest_name[d]);
-			if (d == 1)
-				r->memcpy_ns = res[i][0].memcpy_ns;
+			if (d == D_PIPE)
+				r->memcpy_ns = res[i][D_TMPFS].memcpy_ns;
 			r->ok = run_ckpt(size, d, r) == 0;
 			if (!r->ok) {
 				failed = 1;
 				unlink(IMG_PATH);
 				continue;
 			}
-			if (d == 0) {
+			if (d != D_PIPE) {
 				printf("ckpt-bench: %zu MiB restart from tmpfs ...\n",
 				       sizes_mib[i]);
 				if (run_restart(size, r))
@@ -539,14 +598,15 @@ int main(void)
 	}
 
 	printf("\ncheckpoint (MiB/s of process memory; write = write() of the same\n"
-	       "bytes to the same destination; memcpy = same size, in memory):\n\n");
+	       "bytes to the same destination; memcpy = same size, in memory;\n"
+	       "swap = tmpfs with a quarter of the memory in swap first):\n\n");
 	printf("%6s %-6s %10s %10s %10s %10s %10s %11s\n", "MiB", "dest",
 	       "image MiB", "ckpt", "write", "memcpy", "ckpt/write",
 	       "ckpt/memcpy");
 	for (i = 0; i < NSIZES; i++) {
 		uint64_t size = (uint64_t)sizes_mib[i] << 20;
 
-		for (d = 0; d < 2; d++) {
+		for (d = 0; d < NDEST; d++) {
 			struct result *r = &res[i][d];
 			double c, w, m;
 
@@ -565,20 +625,50 @@ int main(void)
 		}
 	}
 
+	printf("\nimage size over dirty memory (smaps_rollup Anonymous + Swap just\n"
+	       "before checkpoint(); aim: 1.003 or less):\n\n");
+	printf("%6s %-6s %10s %10s %10s %8s\n", "MiB", "dest", "dirty MiB",
+	       "swap MiB", "image MiB", "ratio");
+	for (i = 0; i < NSIZES; i++) {
+		for (d = 0; d < NDEST; d++) {
+			struct result *r = &res[i][d];
+
+			if (!r->ok || !r->dirty_bytes) {
+				printf("%6zu %-6s %10s\n", sizes_mib[i],
+				       dest_name[d], "FAILED");
+				continue;
+			}
+			printf("%6zu %-6s %10.1f %10.1f %10.1f %8.4f\n",
+			       sizes_mib[i], dest_name[d],
+			       r->dirty_bytes / 1048576.0,
+			       d == D_SWAP ? sizes_mib[i] / 4.0 : 0.0,
+			       r->img_bytes / 1048576.0,
+			       (double)r->img_bytes / r->dirty_bytes);
+			if ((double)r->img_bytes / r->dirty_bytes > 1.003)
+				printf("ckpt-bench: the image is above 1.003 of the memory\n");
+		}
+	}
+
 	printf("\nrestart with RESTART_TASKSELF from the tmpfs image (from just\n"
 	       "before restart() to the restored program running):\n\n");
-	printf("%6s %10s %10s %10s\n", "MiB", "image MiB", "ms", "MiB/s");
+	printf("%6s %-6s %10s %10s %10s\n", "MiB", "image", "image MiB", "ms",
+	       "MiB/s");
 	for (i = 0; i < NSIZES; i++) {
-		struct result *r = &res[i][0];
-		uint64_t size = (uint64_t)sizes_mib[i] << 20;
+		for (d = 0; d < NDEST; d++) {
+			struct result *r = &res[i][d];
+			uint64_t size = (uint64_t)sizes_mib[i] << 20;
 
-		if (!r->restart_ok) {
-			printf("%6zu %10s\n", sizes_mib[i], "FAILED");
-			continue;
+			if (d == D_PIPE)
+				continue;
+			if (!r->restart_ok) {
+				printf("%6zu %-6s %10s\n", sizes_mib[i],
+				       dest_name[d], "FAILED");
+				continue;
+			}
+			printf("%6zu %-6s %10.1f %10.1f %10.1f\n", sizes_mib[i],
+			       dest_name[d], r->img_bytes / 1048576.0,
+			       r->restart_ns / 1e6, mibps(size, r->restart_ns));
 		}
-		printf("%6zu %10.1f %10.1f %10.1f\n", sizes_mib[i],
-		       r->img_bytes / 1048576.0, r->restart_ns / 1e6,
-		       mibps(size, r->restart_ns));
 	}
 
 	bench_checksums();

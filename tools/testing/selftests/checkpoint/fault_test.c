@@ -497,6 +497,124 @@ TEST_F_TIMEOUT(fault, checkpoint_every_allocation_fails, 3600)
 	ck_expect_restored(_metadata, ck_restart_status(NULL, 0, NULL));
 }
 
+/* ---- reading pages back from swap, every allocation failing in turn ---- */
+
+#define SWAP_PAGES	16
+
+static char *swap_area;
+
+/* Push swap_area out until mincore() shows none of it resident */
+static void swap_out_area(void)
+{
+	unsigned char vec[SWAP_PAGES];
+	int i, k, resident = SWAP_PAGES;
+
+	for (i = 0; i < 200 && resident; i++) {
+		CK_ASSERT(!madvise(swap_area, SWAP_PAGES * 4096, MADV_PAGEOUT),
+			  "MADV_PAGEOUT");
+		CK_ASSERT(!mincore(swap_area, SWAP_PAGES * 4096, vec), "mincore");
+		for (k = 0, resident = 0; k < SWAP_PAGES; k++)
+			resident += vec[k] & 1;
+		if (resident)
+			usleep(10000);
+	}
+	CK_ASSERT(!resident, "%d pages stay resident (is zram swap on?)",
+		  resident);
+}
+
+/*
+ * B: the pages of a region are in swap when checkpoint() starts, and the
+ * N-th allocation fails, N = 1, 2, ... over all of the call's: reading a
+ * page back from swap fails among them. Every failed checkpoint returns
+ * ENOMEM with the region's bytes intact; the log names the page that
+ * could not be read back at least once. Then a whole image restores.
+ */
+static void body_swap_walk(void *arg)
+{
+	long max = (long)arg, n, left, ret, count, stride, failed = 0;
+	char log[65536];
+	ssize_t len;
+	int err;
+
+	ck_open_image(ck.img);
+	CK_ASSERT(fi_start_injector() == 0, "fail-nth injector");
+	/* after the fork: pages shared with the injector would stay in */
+	swap_area = mmap(NULL, SWAP_PAGES * 4096, PROT_READ | PROT_WRITE,
+			 MAP_PRIVATE | MAP_ANONYMOUS, -1, 0);
+	CK_ASSERT(swap_area != MAP_FAILED, "mmap");
+	ck_fill(swap_area, SWAP_PAGES * 4096, 41);
+
+	swap_out_area();
+	CK_ASSERT(fi_remote(FI_SET, FI_UNREACHED) == 0, "write fail-nth");
+	ret = sys_checkpoint(0, CK_IMG_FD, 0, CK_LOG_FD);
+	count = FI_UNREACHED - fi_remote(FI_GET, 0);
+	fi_remote(FI_SET, 0);
+	CK_ASSERT(ret > 0, "checkpoint: %s", strerror(errno));
+	stride = fi_stride(count, max);
+
+	for (n = 1; n <= count + 2; n += stride) {
+		swap_out_area();
+		CK_ASSERT(ftruncate(CK_IMG_FD, 0) == 0 &&
+			  lseek(CK_IMG_FD, 0, SEEK_SET) == 0, "truncate image");
+		CK_ASSERT(fi_remote(FI_SET, n) == 0, "write fail-nth");
+		/* not validated here: that would run with the fault armed */
+		ret = syscall(__NR_checkpoint, 0, CK_IMG_FD, 0, CK_LOG_FD);
+		err = errno;
+		left = fi_remote(FI_GET, 0);
+		fi_remote(FI_SET, 0);
+		CK_ASSERT(ret != 0, "restored from an image of the walk");
+		CK_EXPECT_EQ(-1, ck_check_fill(swap_area, SWAP_PAGES * 4096, 41));
+		if (ret < 0) {
+			CK_EXPECT(left == 0, "N=%ld: checkpoint failed (%s) but no fault was injected",
+				  n, strerrorname_np(err) ?: "?");
+			CK_EXPECT(err == ENOMEM, "N=%ld: checkpoint() returned %s",
+				  n, strerrorname_np(err) ?: "?");
+			failed++;
+			continue;
+		}
+		if (left != 0)
+			continue;	/* fewer allocations this time */
+		/* the failed allocation had a fallback: the image is whole */
+		CK_EXPECT(ck_validate_image(CK_IMG_FD, 0, CK_LOG_FD) == 0,
+			  "N=%ld: a checkpoint that succeeded wrote a bad image", n);
+	}
+	len = ck_read_file(ck.log, log, sizeof(log));
+	CK_EXPECT(len > 0 && strstr(log, "could not be read back from swap"),
+		  "no failure to read a page back from swap in %ld failures",
+		  failed);
+	ck_report("SWAPWALK allocations=%ld stride=%ld failed=%ld", count,
+		  stride, failed);
+
+	fi_stop_injector();
+	swap_out_area();
+	CK_ASSERT(ftruncate(CK_IMG_FD, 0) == 0 &&
+		  lseek(CK_IMG_FD, 0, SEEK_SET) == 0, "truncate image");
+	if (ck_checkpoint_self() > 0)
+		ck_done();
+	CK_EXPECT_EQ(-1, ck_check_fill(swap_area, SWAP_PAGES * 4096, 41));
+	ck_done();
+}
+
+TEST_F_TIMEOUT(fault, checkpoint_swap_read_back_fails, 3600)
+{
+	int status;
+	pid_t pid;
+
+	if (!fi_have_fail_nth())
+		SKIP(return, "no /proc/self/fail-nth: a kernel without fault injection");
+	fi_setup(_metadata);
+	self->injection = true;
+	pid = ck_spawn(NULL, 0, body_swap_walk, (void *)fi_max());
+	ASSERT_LT(0, pid);
+	status = ck_wait_secs(pid, WALK_SECS);
+	TH_LOG("checkpoint: %s", ck_line("SWAPWALK ") ?: "no report");
+	if (status != 0) {
+		ck_dump(_metadata, "swap read-back walk", status);
+		ASSERT_EQ(0, status);
+	}
+	ck_expect_restored(_metadata, ck_restart_status(NULL, 0, NULL));
+}
+
 /* ---- restart, every allocation failing in turn ------------------------- */
 
 /* A, small: a page of memory; the restored program disarms, then checks */
