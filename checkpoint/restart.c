@@ -840,7 +840,8 @@ static long ckpt_restart_tree(struct ckpt_ctx *ctx)
  *
  * With RESTART_VALIDATE the whole image is read and validated exactly as
  * a restart would (files reopened, memory built in a scratch mm, the
- * trailer checked), then everything staged is dropped: nothing of the
+ * trailer checked, every FPU state passed through the kernel's loader),
+ * then everything staged is dropped: nothing of the
  * caller changes and no task is created.
  *
  * Return: with RESTART_VALIDATE, 0 for an image that restart would
@@ -860,8 +861,16 @@ long ckpt_do_restart(struct ckpt_ctx *ctx)
 	ret = ckpt_check_restarter(ctx);
 	if (!ret)
 		ret = restore_records(ctx);
-	/* RESTART_VALIDATE: every record was read and checked; drop them */
-	if (!ret && !(ctx->flags & RESTART_VALIDATE)) {
+	/*
+	 * RESTART_VALIDATE: every record was read and checked; the FPU
+	 * states are checked by the kernel's loader, then all is dropped
+	 */
+	if (!ret && (ctx->flags & RESTART_VALIDATE)) {
+		unsigned int i;
+
+		for (i = 0; i < ctx->nr_tasks && !ret; i++)
+			ret = restore_fpu_check(ctx, &ctx->rss[i]);
+	} else if (!ret) {
 		if (ctx->flags & RESTART_TASKSELF)
 			ret = ckpt_restart_self(ctx);
 		else

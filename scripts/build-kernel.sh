@@ -8,9 +8,9 @@
 # The source is extracted once from Debian's linux-source-6.12 tarball.
 # Our files are overlaid with rsync --checksum, so only files whose content
 # changed get a new mtime and make rebuilds only what depends on them. The
-# patch series is applied idempotently: when patches/ changes, the series
-# applied last time is reversed from the copy kept in the cache and the new
-# one applied.
+# patch series is applied idempotently: when patches/ changes, the patches
+# applied last time from the first one that differs on are reversed from
+# the copies kept in the cache, and the new ones applied.
 set -e
 ROOT=$(cd "$(dirname "$0")/.." && pwd)
 CACHE=${CKPT_CACHE:-/var/cache/linux-ckpt}
@@ -42,37 +42,35 @@ extract() {
 # --- patches -------------------------------------------------------------
 series_hash=$(cat "$ROOT"/patches/*.patch | sha256sum | cut -d' ' -f1)
 applied_hash=$(cat "$CACHE/applied/.hash" 2>/dev/null || true)
-# the common case: patches were only appended to the applied series
-prefix_ok=0
-if [ "$series_hash" != "$applied_hash" ] && [ -d "$CACHE/applied" ]; then
-	prefix_ok=1
-	for p in "$CACHE"/applied/*.patch; do
-		[ -e "$p" ] || continue
-		cmp -s "$p" "$ROOT/patches/$(basename "$p")" || { prefix_ok=0; break; }
-	done
-fi
-if [ "$prefix_ok" = 1 ]; then
-	for p in "$ROOT"/patches/*.patch; do
-		[ -e "$CACHE/applied/$(basename "$p")" ] && continue
-		echo ">> applying $(basename "$p")"
-		patch -d "$SRC" -p1 -s -N --no-backup-if-mismatch < "$p"
-		cp "$p" "$CACHE/applied/"
-	done
-	echo "$series_hash" > "$CACHE/applied/.hash"
-elif [ "$series_hash" != "$applied_hash" ]; then
+# Only the patches from the first one that differs from the series applied
+# last time are reversed and applied again: the files the others touch
+# keep their mtimes, so make does not rebuild what depends on them.
+if [ "$series_hash" != "$applied_hash" ]; then
+	keep=()
 	if [ -d "$CACHE/applied" ]; then
-		echo ">> reversing previously applied patch series"
-		for p in $(ls "$CACHE"/applied/*.patch 2>/dev/null | sort -r); do
-			if ! patch -d "$SRC" -p1 -R -s --no-backup-if-mismatch < "$p"; then
-				echo ">> cannot reverse $p: re-extracting"
+		for p in "$ROOT"/patches/*.patch; do
+			a="$CACHE/applied/$(basename "$p")"
+			[ -e "$a" ] && cmp -s "$p" "$a" || break
+			keep+=("$(basename "$p")")
+		done
+		for a in $(ls "$CACHE"/applied/*.patch 2>/dev/null | sort -r); do
+			n=$(basename "$a")
+			case " ${keep[*]} " in *" $n "*) continue ;; esac
+			echo ">> reversing $n"
+			if ! patch -d "$SRC" -p1 -R -s --no-backup-if-mismatch < "$a"; then
+				echo ">> cannot reverse $n: re-extracting"
 				extract
+				keep=()
 				break
 			fi
+			rm -f "$a"
 		done
+	else
+		rm -rf "$CACHE/applied"
 	fi
-	rm -rf "$CACHE/applied"
 	mkdir -p "$CACHE/applied"
 	for p in "$ROOT"/patches/*.patch; do
+		[ -e "$CACHE/applied/$(basename "$p")" ] && continue
 		echo ">> applying $(basename "$p")"
 		patch -d "$SRC" -p1 -s -N --no-backup-if-mismatch < "$p"
 		cp "$p" "$CACHE/applied/"

@@ -520,6 +520,43 @@ int restore_fpu_load(struct ckpt_ctx *ctx, struct ckpt_rstate *rs)
 	return ret;
 }
 
+/**
+ * restore_fpu_check() - have the kernel validate the image's FPU state
+ * @ctx: restart context (%RESTART_VALIDATE)
+ * @rs: the task's staged state
+ *
+ * The kernel's own check is the one loading does: the image's state is
+ * loaded into current through fpu_load_current_uabi_xstate(), then the
+ * caller's own state, saved just before with xstateregs_get(), is loaded
+ * back. Both loads happen before current returns to user mode, so the
+ * caller never runs with the image's state.
+ *
+ * Return: 0, -EINVAL (with a log line) when the kernel rejects the
+ * image's state, -ENOMEM, or an error of saving the caller's state.
+ */
+int restore_fpu_check(struct ckpt_ctx *ctx, struct ckpt_rstate *rs)
+{
+	unsigned int size = fpu_user_cfg.max_size;
+	void *own;
+	int ret;
+
+	if (!rs->xstate)
+		return 0;	/* a zombie has none */
+	own = kvzalloc(size, GFP_KERNEL);
+	if (!own)
+		return -ENOMEM;
+	ret = xstateregs_get(current, NULL,
+			     (struct membuf){ .p = own, .left = size });
+	if (!ret) {
+		ret = restore_fpu_load(ctx, rs);
+		/* the caller's own state, as the kernel just wrote it */
+		if (!ret)
+			ret = fpu_load_current_uabi_xstate(own);
+	}
+	kvfree(own);
+	return ret;
+}
+
 static u64 ckpt_vdso_hash(void)
 {
 	static u64 hash;

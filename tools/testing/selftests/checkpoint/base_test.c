@@ -269,6 +269,137 @@ TEST_F_TIMEOUT(base, restart_validate_bad_image, CK_TIMEOUT)
 	close(fd);
 }
 
+static unsigned int get_mxcsr(void)
+{
+	unsigned int v;
+
+	asm volatile("stmxcsr %0" : "=m"(v));
+	return v;
+}
+
+static void set_mxcsr(unsigned int v)
+{
+	asm volatile("ldmxcsr %0" : : "m"(v));
+}
+
+/*
+ * The FPU state is checked by the kernel's own loader (as
+ * PTRACE_SETREGSET checks it): an image whose MXCSR has reserved bits set
+ * passes every record check and is refused all the same. Validating a
+ * good image leaves the caller's own FPU state as it was.
+ */
+TEST_F_TIMEOUT(base, restart_validate_checks_fpu, CK_TIMEOUT)
+{
+	unsigned int mine = 0x1f80 | 0x6000, *mxcsr;	/* round to zero */
+	char log[1024] = "";
+	struct ckpt_image img;
+	int fd, lp[2];
+	long off;
+
+	ck_checkpoint_child(_metadata, NULL, 0, ck_simple_body, NULL);
+	fd = open(ck.img, O_RDONLY);
+	ASSERT_LE(0, fd);
+	set_mxcsr(mine);
+	EXPECT_EQ(0, sys_restart(0, fd, RESTART_VALIDATE, -1));
+	EXPECT_EQ(mine, get_mxcsr());
+	set_mxcsr(0x1f80);
+	close(fd);
+
+	ASSERT_EQ(0, ckpt_image_load(ck.img, &img));
+	off = ckpt_image_find(&img, CKPT_HDR_FPU, 0);
+	ASSERT_LT(0, off);
+	/* MXCSR: offset 24 of the legacy area */
+	mxcsr = (unsigned int *)(img.data + off +
+				 sizeof(struct ckpt_hdr_fpu) + 24);
+	*mxcsr = 0xffffffff;
+	ASSERT_EQ(0, ckpt_image_fix_csum(&img));
+	fd = open(ck.img, O_RDWR | O_TRUNC);
+	ASSERT_LE(0, fd);
+	ASSERT_EQ((ssize_t)img.len, write(fd, img.data, img.len));
+	ckpt_image_free(&img);
+	ASSERT_EQ(0, lseek(fd, 0, SEEK_SET));
+	ASSERT_EQ(0, pipe2(lp, O_NONBLOCK));
+	errno = 0;
+	EXPECT_EQ(-1, sys_restart(0, fd, RESTART_VALIDATE, lp[1]));
+	EXPECT_EQ(EINVAL, errno) TH_LOG("errno %s", strerrorname_np(errno));
+	EXPECT_LT(0, read(lp[0], log, sizeof(log) - 1));
+	EXPECT_NE(NULL, strstr(log, "fpu: state rejected")) TH_LOG("log: %s", log);
+	EXPECT_EQ(0x1f80U, get_mxcsr());
+	close(lp[0]);
+	close(lp[1]);
+	/* and restart itself refuses it the same way, the caller unharmed */
+	ASSERT_EQ(0, lseek(fd, 0, SEEK_SET));
+	close(fd);
+	restart_expect(_metadata, NULL, EINVAL);
+}
+
+#define CKPT_TOOL	"/bin/ckpt"
+
+/* Run the ckpt tool, its stdout and stderr to @out; its exit status */
+static int run_tool(const char *out, char *const argv[])
+{
+	int status, fd;
+	pid_t pid;
+
+	pid = fork();
+	if (pid < 0)
+		return -1;
+	if (!pid) {
+		fd = open(out, O_WRONLY | O_CREAT | O_TRUNC, 0644);
+		if (fd < 0 || dup2(fd, 1) < 0 || dup2(fd, 2) < 0)
+			_exit(126);
+		execv(argv[0], argv);
+		_exit(127);
+	}
+	if (waitpid(pid, &status, 0) != pid || !WIFEXITED(status))
+		return -1;
+	return WEXITSTATUS(status);
+}
+
+/*
+ * `ckpt validate IMAGE` (or `-` for stdin): "valid" and status 0 for a
+ * good image; status 1, the error restart() would return and the kernel's
+ * log line (--log) for a bad one.
+ */
+TEST_F_TIMEOUT(base, ckpt_validate_tool, CK_TIMEOUT)
+{
+	const char *out = ck_path("tool.out"), *log = ck_path("tool.log");
+	char buf[1024];
+	int fd;
+
+	if (access(CKPT_TOOL, X_OK))
+		SKIP(return, "no %s in this system", CKPT_TOOL);
+	ck_checkpoint_child(_metadata, NULL, 0, ck_simple_body, NULL);
+	EXPECT_EQ(0, run_tool(out, (char *[]){ CKPT_TOOL, "validate", ck.img,
+					       NULL }));
+	ASSERT_LT(0, ck_read_file(out, buf, sizeof(buf)));
+	EXPECT_NE(NULL, strstr(buf, ": valid")) TH_LOG("said: %s", buf);
+
+	/* from stdin */
+	fd = open(ck.img, O_RDONLY);
+	ASSERT_LE(0, fd);
+	ASSERT_EQ(0, ck_move_fd(fd, 0));
+	EXPECT_EQ(0, run_tool(out, (char *[]){ CKPT_TOOL, "validate", "-",
+					       NULL }));
+	ASSERT_LT(0, ck_read_file(out, buf, sizeof(buf)));
+	EXPECT_NE(NULL, strstr(buf, "(stdin): valid")) TH_LOG("said: %s", buf);
+
+	/* the trailer's checksum cut short */
+	fd = open(ck.img, O_RDWR);
+	ASSERT_LE(0, fd);
+	ASSERT_EQ(0, ftruncate(fd, lseek(fd, 0, SEEK_END) - 1));
+	close(fd);
+	EXPECT_EQ(1, run_tool(out, (char *[]){ CKPT_TOOL, "validate", "--log",
+					       (char *)log, ck.img, NULL }));
+	ASSERT_LT(0, ck_read_file(out, buf, sizeof(buf)));
+	EXPECT_NE(NULL, strstr(buf, "restart would fail: Invalid argument"))
+		TH_LOG("said: %s", buf);
+	EXPECT_LT(0, ck_read_file(log, buf, sizeof(buf)));
+	/* and nothing was restored: the caller is alone */
+	EXPECT_EQ(-1, waitpid(-1, NULL, WNOHANG));
+	EXPECT_EQ(ECHILD, errno);
+}
+
 /*
  * Its argument checks: the flag check first (RESTART_FROZEN is still
  * reserved with it), then fd and logfd, then pid: 0 alone, 0 or the
