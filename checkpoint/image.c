@@ -24,67 +24,51 @@ struct ckpt_rec_desc {
 	u32 max_len;
 };
 
-#define CKPT_VARLEN(fixed, var)	ALIGN((u64)(fixed) + (u64)(var), 8)
-#define REC(t, n, s, var) \
-	[CKPT_HDR_##t] = { n, sizeof(s), CKPT_VARLEN(sizeof(s), var) }
+/*
+ * Every record struct is a multiple of 8 bytes, so payloads that follow
+ * stay aligned, and holds at least the header.
+ */
+#define REC(t, n, s)							\
+	[CKPT_HDR_##t] = {						\
+		n,							\
+		sizeof(s) + BUILD_BUG_ON_ZERO(sizeof(s) % 8 ||		\
+					      sizeof(s) < sizeof(struct ckpt_hdr)), \
+		CKPT_REC_##t##_MAX					\
+	}
 
+/* the bounds are the uapi header's, which the tools use as well */
 static const struct ckpt_rec_desc ckpt_recs[CKPT_HDR_MAX] = {
-	REC(HEADER, "header", struct ckpt_hdr_header, 0),
-	REC(TREE, "tree", struct ckpt_hdr_tree,
-	    CKPT_MAX_TASKS * sizeof(struct ckpt_task_pids)),
-	REC(TASK, "task", struct ckpt_hdr_task, 0),
-	REC(CREDS, "creds", struct ckpt_hdr_creds, CKPT_MAX_GROUPS * 4),
-	REC(RLIMITS, "rlimits", struct ckpt_hdr_rlimits, 0),
-	REC(FS, "fs", struct ckpt_hdr_fs, 2 * CKPT_PATH_MAX),
-	REC(FILE, "file", struct ckpt_hdr_file, CKPT_PATH_MAX),
-	REC(FDTABLE, "fdtable", struct ckpt_hdr_fdtable,
-	    CKPT_MAX_FDS * sizeof(struct ckpt_fd)),
-	REC(SIGHAND, "sighand", struct ckpt_hdr_sighand, 0),
-	REC(SIGNAL, "signal", struct ckpt_hdr_signal,
-	    CKPT_MAX_PENDING * sizeof(struct ckpt_siginfo)),
-	REC(CPU, "cpu", struct ckpt_hdr_cpu, 0),
-	REC(FPU, "fpu", struct ckpt_hdr_fpu, CKPT_FPU_MAX),
-	REC(MM, "mm", struct ckpt_hdr_mm, CKPT_PATH_MAX),
-	REC(VMA, "vma", struct ckpt_hdr_vma, CKPT_PATH_MAX),
-	REC(PAGES, "pages", struct ckpt_hdr_pages,
-	    CKPT_PAGES_MAX * (8 + PAGE_SIZE)),
-	REC(TRAILER, "trailer", struct ckpt_hdr_trailer, 0),
-	REC(PIPE, "pipe", struct ckpt_hdr_pipe, CKPT_PIPE_MAX),
-	REC(TIMERS, "timers", struct ckpt_hdr_timers,
-	    CKPT_MAX_TIMERS * sizeof(struct ckpt_posix_timer)),
+	REC(HEADER, "header", struct ckpt_hdr_header),
+	REC(TREE, "tree", struct ckpt_hdr_tree),
+	REC(TASK, "task", struct ckpt_hdr_task),
+	REC(CREDS, "creds", struct ckpt_hdr_creds),
+	REC(RLIMITS, "rlimits", struct ckpt_hdr_rlimits),
+	REC(FS, "fs", struct ckpt_hdr_fs),
+	REC(FILE, "file", struct ckpt_hdr_file),
+	REC(FDTABLE, "fdtable", struct ckpt_hdr_fdtable),
+	REC(SIGHAND, "sighand", struct ckpt_hdr_sighand),
+	REC(SIGNAL, "signal", struct ckpt_hdr_signal),
+	REC(CPU, "cpu", struct ckpt_hdr_cpu),
+	REC(FPU, "fpu", struct ckpt_hdr_fpu),
+	REC(MM, "mm", struct ckpt_hdr_mm),
+	REC(VMA, "vma", struct ckpt_hdr_vma),
+	REC(PAGES, "pages", struct ckpt_hdr_pages),
+	REC(TRAILER, "trailer", struct ckpt_hdr_trailer),
+	REC(PIPE, "pipe", struct ckpt_hdr_pipe),
+	REC(TIMERS, "timers", struct ckpt_hdr_timers),
 };
-
-#define CKPT_ASSERT_REC(s) \
-	BUILD_BUG_ON(sizeof(s) % 8 || sizeof(s) < sizeof(struct ckpt_hdr))
 
 /**
  * ckpt_records_check() - build-time checks of the record layouts
  *
- * Every record struct is a multiple of 8 bytes, so payloads that follow
- * stay aligned, and the table covers every type.
+ * The record structs are checked where the table is built; here: the
+ * arrays that follow them, the sizes shared with the kernel's own, and
+ * that the table covers every type of the enum.
  */
 void __init ckpt_records_check(void)
 {
 	int i;
 
-	CKPT_ASSERT_REC(struct ckpt_hdr_header);
-	CKPT_ASSERT_REC(struct ckpt_hdr_tree);
-	CKPT_ASSERT_REC(struct ckpt_hdr_task);
-	CKPT_ASSERT_REC(struct ckpt_hdr_creds);
-	CKPT_ASSERT_REC(struct ckpt_hdr_rlimits);
-	CKPT_ASSERT_REC(struct ckpt_hdr_fs);
-	CKPT_ASSERT_REC(struct ckpt_hdr_file);
-	CKPT_ASSERT_REC(struct ckpt_hdr_fdtable);
-	CKPT_ASSERT_REC(struct ckpt_hdr_sighand);
-	CKPT_ASSERT_REC(struct ckpt_hdr_signal);
-	CKPT_ASSERT_REC(struct ckpt_hdr_cpu);
-	CKPT_ASSERT_REC(struct ckpt_hdr_fpu);
-	CKPT_ASSERT_REC(struct ckpt_hdr_mm);
-	CKPT_ASSERT_REC(struct ckpt_hdr_vma);
-	CKPT_ASSERT_REC(struct ckpt_hdr_pages);
-	CKPT_ASSERT_REC(struct ckpt_hdr_trailer);
-	CKPT_ASSERT_REC(struct ckpt_hdr_pipe);
-	CKPT_ASSERT_REC(struct ckpt_hdr_timers);
 	BUILD_BUG_ON(sizeof(struct ckpt_posix_timer) % 8);
 	BUILD_BUG_ON(sizeof(struct ckpt_task_pids) % 8);
 	BUILD_BUG_ON(sizeof(struct ckpt_fd) % 8);
@@ -93,6 +77,7 @@ void __init ckpt_records_check(void)
 	BUILD_BUG_ON(CKPT_NSIG != _NSIG);
 	BUILD_BUG_ON(CKPT_RLIM_NLIMITS != RLIM_NLIMITS);
 	BUILD_BUG_ON(sizeof(struct ckpt_hdr_header) != 392);
+	BUILD_BUG_ON(PAGE_SIZE != CKPT_PAGE_SIZE);
 	for (i = 1; i < CKPT_HDR_MAX; i++)
 		WARN_ON_ONCE(!ckpt_recs[i].name);
 }
@@ -224,7 +209,7 @@ static const u8 ckpt_zeroes[8];
 int ckpt_write_obj_data(struct ckpt_ctx *ctx, struct ckpt_hdr *h, u32 type,
 			size_t size, const void *data, size_t dlen)
 {
-	u64 len = CKPT_VARLEN(size, dlen);
+	u64 len = ALIGN((u64)size + dlen, 8);
 	int ret;
 
 	if (WARN_ON_ONCE(type == 0 || type >= CKPT_HDR_MAX ||

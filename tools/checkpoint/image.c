@@ -123,78 +123,37 @@ uint64_t ckpt_xxh64(const void *buf, size_t len, uint64_t seed)
 
 /* ---- record types --------------------------------------------------- */
 
-#define PAD8(x)		(((x) + 7UL) & ~7UL)
-
 /*
- * Per record type: name, and the bounds of its len. The minimum is the
- * fixed struct; the maximum adds the largest variable part the reader
- * accepts (CKPT_* limits), rounded up to 8.
+ * Per record type: name, and the bounds of its len, the kernel reader's
+ * (CKPT_REC_<TYPE>_MAX in the uapi header). The minimum is the fixed
+ * struct; the maximum adds the largest variable part the reader accepts,
+ * rounded up to 8.
  */
+#define REC(t, s) [CKPT_HDR_##t] = { #t, sizeof(s), CKPT_REC_##t##_MAX }
+
 static const struct {
 	const char *name;
 	uint32_t min;
 	uint32_t max;
 } rec_types[CKPT_HDR_MAX] = {
-	[CKPT_HDR_HEADER] = { "HEADER",
-		sizeof(struct ckpt_hdr_header),
-		sizeof(struct ckpt_hdr_header) },
-	[CKPT_HDR_TREE] = { "TREE",
-		sizeof(struct ckpt_hdr_tree),
-		sizeof(struct ckpt_hdr_tree) +
-		CKPT_MAX_TASKS * sizeof(struct ckpt_task_pids) },
-	[CKPT_HDR_TASK] = { "TASK",
-		sizeof(struct ckpt_hdr_task),
-		sizeof(struct ckpt_hdr_task) },
-	[CKPT_HDR_CREDS] = { "CREDS",
-		sizeof(struct ckpt_hdr_creds),
-		sizeof(struct ckpt_hdr_creds) +
-		PAD8(CKPT_MAX_GROUPS * sizeof(uint32_t)) },
-	[CKPT_HDR_RLIMITS] = { "RLIMITS",
-		sizeof(struct ckpt_hdr_rlimits),
-		sizeof(struct ckpt_hdr_rlimits) },
-	[CKPT_HDR_FS] = { "FS",
-		sizeof(struct ckpt_hdr_fs),
-		sizeof(struct ckpt_hdr_fs) + PAD8(2 * CKPT_PATH_MAX) },
-	[CKPT_HDR_FILE] = { "FILE",
-		sizeof(struct ckpt_hdr_file),
-		sizeof(struct ckpt_hdr_file) + PAD8(CKPT_PATH_MAX) },
-	[CKPT_HDR_FDTABLE] = { "FDTABLE",
-		sizeof(struct ckpt_hdr_fdtable),
-		sizeof(struct ckpt_hdr_fdtable) +
-		CKPT_MAX_FDS * sizeof(struct ckpt_fd) },
-	[CKPT_HDR_SIGHAND] = { "SIGHAND",
-		sizeof(struct ckpt_hdr_sighand),
-		sizeof(struct ckpt_hdr_sighand) },
-	[CKPT_HDR_SIGNAL] = { "SIGNAL",
-		sizeof(struct ckpt_hdr_signal),
-		sizeof(struct ckpt_hdr_signal) +
-		CKPT_MAX_PENDING * sizeof(struct ckpt_siginfo) },
-	[CKPT_HDR_CPU] = { "CPU",
-		sizeof(struct ckpt_hdr_cpu),
-		sizeof(struct ckpt_hdr_cpu) },
-	[CKPT_HDR_FPU] = { "FPU",
-		sizeof(struct ckpt_hdr_fpu),
-		sizeof(struct ckpt_hdr_fpu) + PAD8(CKPT_FPU_MAX) },
-	[CKPT_HDR_MM] = { "MM",
-		sizeof(struct ckpt_hdr_mm),
-		sizeof(struct ckpt_hdr_mm) + PAD8(CKPT_PATH_MAX) },
-	[CKPT_HDR_VMA] = { "VMA",
-		sizeof(struct ckpt_hdr_vma),
-		sizeof(struct ckpt_hdr_vma) + PAD8(CKPT_PATH_MAX) },
-	[CKPT_HDR_PAGES] = { "PAGES",
-		sizeof(struct ckpt_hdr_pages),
-		sizeof(struct ckpt_hdr_pages) +
-		CKPT_PAGES_MAX * (sizeof(uint64_t) + 4096) },
-	[CKPT_HDR_TRAILER] = { "TRAILER",
-		sizeof(struct ckpt_hdr_trailer),
-		sizeof(struct ckpt_hdr_trailer) },
-	[CKPT_HDR_PIPE] = { "PIPE",
-		sizeof(struct ckpt_hdr_pipe),
-		sizeof(struct ckpt_hdr_pipe) + PAD8(CKPT_PIPE_MAX) },
-	[CKPT_HDR_TIMERS] = { "TIMERS",
-		sizeof(struct ckpt_hdr_timers),
-		sizeof(struct ckpt_hdr_timers) +
-		CKPT_MAX_TIMERS * sizeof(struct ckpt_posix_timer) },
+	REC(HEADER, struct ckpt_hdr_header),
+	REC(TREE, struct ckpt_hdr_tree),
+	REC(TASK, struct ckpt_hdr_task),
+	REC(CREDS, struct ckpt_hdr_creds),
+	REC(RLIMITS, struct ckpt_hdr_rlimits),
+	REC(FS, struct ckpt_hdr_fs),
+	REC(FILE, struct ckpt_hdr_file),
+	REC(FDTABLE, struct ckpt_hdr_fdtable),
+	REC(SIGHAND, struct ckpt_hdr_sighand),
+	REC(SIGNAL, struct ckpt_hdr_signal),
+	REC(CPU, struct ckpt_hdr_cpu),
+	REC(FPU, struct ckpt_hdr_fpu),
+	REC(MM, struct ckpt_hdr_mm),
+	REC(VMA, struct ckpt_hdr_vma),
+	REC(PAGES, struct ckpt_hdr_pages),
+	REC(TRAILER, struct ckpt_hdr_trailer),
+	REC(PIPE, struct ckpt_hdr_pipe),
+	REC(TIMERS, struct ckpt_hdr_timers),
 };
 
 const char *ckpt_hdr_name(uint32_t type)

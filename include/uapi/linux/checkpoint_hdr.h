@@ -440,4 +440,57 @@ struct ckpt_hdr_trailer {
 	__u64 csum;		/* of every image byte before this record */
 };
 
+/*
+ * The bounds of every record's len, in one place for the kernel's reader
+ * and the tools (ckpt info, the fuzzer): at least the struct the record
+ * starts with, at most CKPT_REC_<TYPE>_MAX, the struct plus the largest
+ * variable payload a reader accepts after it, rounded up to 8.
+ */
+#define CKPT_PAGE_SIZE		4096
+
+#define CKPT_REC_MAX_LEN(s, var)					\
+	((sizeof(s) + (__u64)(var) + 7) & ~(__u64)7)
+
+#define CKPT_REC_HEADER_MAX \
+	CKPT_REC_MAX_LEN(struct ckpt_hdr_header, 0)
+#define CKPT_REC_TREE_MAX \
+	CKPT_REC_MAX_LEN(struct ckpt_hdr_tree, \
+			 CKPT_MAX_TASKS * sizeof(struct ckpt_task_pids))
+#define CKPT_REC_TASK_MAX \
+	CKPT_REC_MAX_LEN(struct ckpt_hdr_task, 0)
+#define CKPT_REC_CREDS_MAX \
+	CKPT_REC_MAX_LEN(struct ckpt_hdr_creds, CKPT_MAX_GROUPS * 4)
+#define CKPT_REC_RLIMITS_MAX \
+	CKPT_REC_MAX_LEN(struct ckpt_hdr_rlimits, 0)
+#define CKPT_REC_FS_MAX \
+	CKPT_REC_MAX_LEN(struct ckpt_hdr_fs, 2 * CKPT_PATH_MAX)
+#define CKPT_REC_FILE_MAX \
+	CKPT_REC_MAX_LEN(struct ckpt_hdr_file, CKPT_PATH_MAX)
+#define CKPT_REC_FDTABLE_MAX \
+	CKPT_REC_MAX_LEN(struct ckpt_hdr_fdtable, \
+			 CKPT_MAX_FDS * sizeof(struct ckpt_fd))
+#define CKPT_REC_SIGHAND_MAX \
+	CKPT_REC_MAX_LEN(struct ckpt_hdr_sighand, 0)
+#define CKPT_REC_SIGNAL_MAX \
+	CKPT_REC_MAX_LEN(struct ckpt_hdr_signal, \
+			 CKPT_MAX_PENDING * sizeof(struct ckpt_siginfo))
+#define CKPT_REC_CPU_MAX \
+	CKPT_REC_MAX_LEN(struct ckpt_hdr_cpu, 0)
+#define CKPT_REC_FPU_MAX \
+	CKPT_REC_MAX_LEN(struct ckpt_hdr_fpu, CKPT_FPU_MAX)
+#define CKPT_REC_MM_MAX \
+	CKPT_REC_MAX_LEN(struct ckpt_hdr_mm, CKPT_PATH_MAX)
+#define CKPT_REC_VMA_MAX \
+	CKPT_REC_MAX_LEN(struct ckpt_hdr_vma, CKPT_PATH_MAX)
+#define CKPT_REC_PAGES_MAX \
+	CKPT_REC_MAX_LEN(struct ckpt_hdr_pages, \
+			 CKPT_PAGES_MAX * (8 + CKPT_PAGE_SIZE))
+#define CKPT_REC_TRAILER_MAX \
+	CKPT_REC_MAX_LEN(struct ckpt_hdr_trailer, 0)
+#define CKPT_REC_PIPE_MAX \
+	CKPT_REC_MAX_LEN(struct ckpt_hdr_pipe, CKPT_PIPE_MAX)
+#define CKPT_REC_TIMERS_MAX \
+	CKPT_REC_MAX_LEN(struct ckpt_hdr_timers, \
+			 CKPT_MAX_TIMERS * sizeof(struct ckpt_posix_timer))
+
 #endif /* _UAPI_LINUX_CHECKPOINT_HDR_H */
