@@ -397,10 +397,8 @@ static int ckpt_grab_pages(struct ckpt_ctx *ctx, struct mm_struct *mm,
 
 	mmap_read_lock(mm);
 	vma = vma_lookup(mm, v->start);
-	if (!vma || vma->vm_start != v->start || vma->vm_end != v->end) {
-		w.next = v->end;
+	if (!vma || vma->vm_start != v->start || vma->vm_end != v->end)
 		goto out;
-	}
 
 	if (v->type == CKPT_VMA_SHARED_ANON) {
 		for (; addr < v->end && w.n < CKPT_PAGES_MAX; addr += PAGE_SIZE) {
@@ -427,29 +425,28 @@ static int ckpt_grab_pages(struct ckpt_ctx *ctx, struct mm_struct *mm,
 	if (!ret)
 		w.next = v->end;	/* the rest of the vma were holes */
 	ret = 0;
-	/* swapped out pages, in address order, dropping those not ours */
-	for (i = 0, n = 0; i < w.n; i++) {
-		struct page *page = ctx->pages[i];
+	/* read back what is in swap; a NULL left is a page not ours */
+	for (i = 0; i < w.n && !ret; i++) {
+		struct page *page;
 
-		if (!page) {
-			page = ckpt_fault_page(&w, mm, ctx->addrs[i]);
-			if (IS_ERR(page)) {
-				ret = PTR_ERR(page);
-				for (i++; i < w.n; i++)
-					if (ctx->pages[i])
-						put_page(ctx->pages[i]);
-				w.n = n;
-				break;
-			}
-			if (!page)
-				continue;
-		}
-		ctx->pages[n] = page;
+		if (ctx->pages[i])
+			continue;
+		page = ckpt_fault_page(&w, mm, ctx->addrs[i]);
+		if (IS_ERR(page))
+			ret = PTR_ERR(page);
+		else
+			ctx->pages[i] = page;
+	}
+	if (ret)
+		goto out;
+	for (i = 0, n = 0; i < w.n; i++) {
+		if (!ctx->pages[i])
+			continue;
+		ctx->pages[n] = ctx->pages[i];
 		ctx->addrs[n] = ctx->addrs[i];
 		n++;
 	}
-	if (!ret)
-		w.n = n;
+	w.n = n;
 out:
 	mmap_read_unlock(mm);
 	if (ret) {

@@ -866,10 +866,7 @@ long ckpt_do_restart(struct ckpt_ctx *ctx)
 	 * states are checked by the kernel's loader, then all is dropped
 	 */
 	if (!ret && (ctx->flags & RESTART_VALIDATE)) {
-		unsigned int i;
-
-		for (i = 0; i < ctx->nr_tasks && !ret; i++)
-			ret = restore_fpu_check(ctx, &ctx->rss[i]);
+		ret = restore_fpu_check(ctx);
 	} else if (!ret) {
 		if (ctx->flags & RESTART_TASKSELF)
 			ret = ckpt_restart_self(ctx);

@@ -323,7 +323,7 @@ int restore_cpu(struct ckpt_ctx *ctx);
 int checkpoint_fpu(struct ckpt_ctx *ctx, struct task_struct *t);
 int restore_fpu(struct ckpt_ctx *ctx);
 int restore_fpu_load(struct ckpt_ctx *ctx, struct ckpt_rstate *rs);
-int restore_fpu_check(struct ckpt_ctx *ctx, struct ckpt_rstate *rs);
+int restore_fpu_check(struct ckpt_ctx *ctx);
 int restore_cpu_commit(struct ckpt_ctx *ctx, struct ckpt_rstate *rs);
 struct ckpt_late *ckpt_take_late(struct ckpt_rstate *rs);
 void ckpt_resume_user(struct ckpt_late *late, bool resume_call);

@@ -521,38 +521,39 @@ int restore_fpu_load(struct ckpt_ctx *ctx, struct ckpt_rstate *rs)
 }
 
 /**
- * restore_fpu_check() - have the kernel validate the image's FPU state
- * @ctx: restart context (%RESTART_VALIDATE)
- * @rs: the task's staged state
+ * restore_fpu_check() - have the kernel validate every FPU state of the image
+ * @ctx: restart context (%RESTART_VALIDATE), every task's state staged
  *
- * The kernel's own check is the one loading does: the image's state is
+ * The kernel's own check is the one loading does: each task's state is
  * loaded into current through fpu_load_current_uabi_xstate(), then the
- * caller's own state, saved just before with xstateregs_get(), is loaded
- * back. Both loads happen before current returns to user mode, so the
- * caller never runs with the image's state.
+ * caller's own state, saved once before with xstateregs_get(), is loaded
+ * back. All of it happens before current returns to user mode, so the
+ * caller never runs with an image's state.
  *
- * Return: 0, -EINVAL (with a log line) when the kernel rejects the
- * image's state, -ENOMEM, or an error of saving the caller's state.
+ * Return: 0, -EINVAL (with a log line) when the kernel rejects a state,
+ * -ENOMEM, or an error of saving or loading the caller's own state.
  */
-int restore_fpu_check(struct ckpt_ctx *ctx, struct ckpt_rstate *rs)
+int restore_fpu_check(struct ckpt_ctx *ctx)
 {
-	unsigned int size = fpu_user_cfg.max_size;
+	unsigned int size = fpu_user_cfg.max_size, i;
 	void *own;
-	int ret;
+	int ret, err;
 
-	if (!rs->xstate)
-		return 0;	/* a zombie has none */
 	own = kvzalloc(size, GFP_KERNEL);
 	if (!own)
 		return -ENOMEM;
 	ret = xstateregs_get(current, NULL,
 			     (struct membuf){ .p = own, .left = size });
-	if (!ret) {
-		ret = restore_fpu_load(ctx, rs);
-		/* the caller's own state, as the kernel just wrote it */
-		if (!ret)
-			ret = fpu_load_current_uabi_xstate(own);
-	}
+	if (ret)
+		goto out;
+	/* a zombie has no FPU state */
+	for (i = 0; i < ctx->nr_tasks && !ret; i++)
+		if (ctx->rss[i].xstate)
+			ret = restore_fpu_load(ctx, &ctx->rss[i]);
+	/* the caller's own state, as the kernel just wrote it */
+	err = fpu_load_current_uabi_xstate(own);
+	ret = ret ?: err;
+out:
 	kvfree(own);
 	return ret;
 }

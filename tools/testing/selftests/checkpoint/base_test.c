@@ -240,25 +240,38 @@ TEST_F_TIMEOUT(base, restart_validate_good_image, CK_TIMEOUT)
 	ck_expect_restored(_metadata, ck_restart_status(NULL, 0, NULL));
 }
 
+/*
+ * restart(RESTART_VALIDATE) of the image at @fd's start must fail with
+ * EINVAL and write a log line, returned in @log
+ */
+static void validate_refused(struct __test_metadata *_metadata, int fd,
+			     char *log, size_t size)
+{
+	int lp[2];
+
+	memset(log, 0, size);
+	ASSERT_EQ(0, lseek(fd, 0, SEEK_SET));
+	ASSERT_EQ(0, pipe2(lp, O_NONBLOCK));
+	errno = 0;
+	EXPECT_EQ(-1, sys_restart(0, fd, RESTART_VALIDATE, lp[1]));
+	EXPECT_EQ(EINVAL, errno) TH_LOG("errno %s", strerrorname_np(errno));
+	EXPECT_LT(0, read(lp[0], log, size - 1));
+	close(lp[0]);
+	close(lp[1]);
+}
+
 /* a bad image: the error restart would return, with a log line */
 TEST_F_TIMEOUT(base, restart_validate_bad_image, CK_TIMEOUT)
 {
-	char log[1024] = "";
-	int fd, lp[2];
+	char log[1024];
+	int fd;
 
 	ck_checkpoint_child(_metadata, NULL, 0, ck_simple_body, NULL);
 	fd = open(ck.img, O_RDWR);
 	ASSERT_LE(0, fd);
 	/* the last byte: the trailer's checksum */
 	ASSERT_EQ(0, ftruncate(fd, lseek(fd, 0, SEEK_END) - 1));
-	ASSERT_EQ(0, lseek(fd, 0, SEEK_SET));
-	ASSERT_EQ(0, pipe2(lp, O_NONBLOCK));
-	errno = 0;
-	EXPECT_EQ(-1, sys_restart(0, fd, RESTART_VALIDATE, lp[1]));
-	EXPECT_EQ(EINVAL, errno) TH_LOG("errno %s", strerrorname_np(errno));
-	EXPECT_LT(0, read(lp[0], log, sizeof(log) - 1));
-	close(lp[0]);
-	close(lp[1]);
+	validate_refused(_metadata, fd, log, sizeof(log));
 	/* a broken magic is EINVAL */
 	ASSERT_EQ(1, pwrite(fd, "X", 1, offsetof(struct ckpt_hdr_header,
 						 magic)));
@@ -291,10 +304,10 @@ static void set_mxcsr(unsigned int v)
 TEST_F_TIMEOUT(base, restart_validate_checks_fpu, CK_TIMEOUT)
 {
 	unsigned int mine = 0x1f80 | 0x6000, *mxcsr;	/* round to zero */
-	char log[1024] = "";
 	struct ckpt_image img;
-	int fd, lp[2];
+	char log[1024];
 	long off;
+	int fd;
 
 	ck_checkpoint_child(_metadata, NULL, 0, ck_simple_body, NULL);
 	fd = open(ck.img, O_RDONLY);
@@ -317,16 +330,9 @@ TEST_F_TIMEOUT(base, restart_validate_checks_fpu, CK_TIMEOUT)
 	ASSERT_LE(0, fd);
 	ASSERT_EQ((ssize_t)img.len, write(fd, img.data, img.len));
 	ckpt_image_free(&img);
-	ASSERT_EQ(0, lseek(fd, 0, SEEK_SET));
-	ASSERT_EQ(0, pipe2(lp, O_NONBLOCK));
-	errno = 0;
-	EXPECT_EQ(-1, sys_restart(0, fd, RESTART_VALIDATE, lp[1]));
-	EXPECT_EQ(EINVAL, errno) TH_LOG("errno %s", strerrorname_np(errno));
-	EXPECT_LT(0, read(lp[0], log, sizeof(log) - 1));
+	validate_refused(_metadata, fd, log, sizeof(log));
 	EXPECT_NE(NULL, strstr(log, "fpu: state rejected")) TH_LOG("log: %s", log);
 	EXPECT_EQ(0x1f80U, get_mxcsr());
-	close(lp[0]);
-	close(lp[1]);
 	/* and restart itself refuses it the same way, the caller unharmed */
 	ASSERT_EQ(0, lseek(fd, 0, SEEK_SET));
 	close(fd);

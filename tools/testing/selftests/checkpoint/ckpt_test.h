@@ -271,6 +271,59 @@ static inline ssize_t ck_read_file(const char *path, char *buf, size_t size)
 	return len;
 }
 
+#ifndef MADV_PAGEOUT
+#define MADV_PAGEOUT	21
+#endif
+
+/* kB that the smaps field @field ("Swap:") shows for the vma at @addr */
+static inline long ck_smaps_kb(const void *addr, const char *field)
+{
+	unsigned long start, end, a = (unsigned long)addr;
+	char line[512];
+	bool in = false;
+	long kb = -1;
+	FILE *f;
+
+	f = fopen("/proc/self/smaps", "r");
+	if (!f)
+		return -1;
+	while (fgets(line, sizeof(line), f)) {
+		if (sscanf(line, "%lx-%lx ", &start, &end) == 2 &&
+		    strchr(line, '-') < strchr(line, ' ')) {
+			in = start <= a && a < end;
+			continue;
+		}
+		if (in && !strncmp(line, field, strlen(field))) {
+			kb = strtol(line + strlen(field), NULL, 10);
+			break;
+		}
+	}
+	fclose(f);
+	return kb;
+}
+
+/*
+ * Push [@m, @m + @len) out to swap until smaps shows @want_kb of it there.
+ * MADV_PAGEOUT skips a page still on a CPU's LRU batch, so it is asked
+ * again; the condition, not a count of tries, is what the test needs.
+ */
+static inline void ck_push_to_swap(void *m, size_t len, long want_kb)
+{
+	long kb = 0;
+	int i;
+
+	for (i = 0; i < 200; i++) {
+		CK_ASSERT(!madvise(m, len, MADV_PAGEOUT), "MADV_PAGEOUT");
+		kb = ck_smaps_kb(m, "Swap:");
+		if (kb >= want_kb)
+			return;
+		usleep(10000);
+	}
+	CK_ASSERT(0, "only %ld of %ld kB went to swap (is zram swap on?)",
+		  kb, want_kb);
+}
+
+
 static inline int ck_write_file(const char *path, const char *s)
 {
 	int fd = open(path, O_WRONLY | O_CLOEXEC);

@@ -394,6 +394,36 @@ static long fi_stride(long count, long max)
 }
 
 /*
+ * A self checkpoint into the emptied image with the @n-th allocation of
+ * the call failing (FI_UNREACHED: none, to count them). Returns what
+ * checkpoint() returned, its errno in *@err and what was left of fail-nth
+ * in *@left. A checkpoint that failed must have failed because of the
+ * fault, with ENOMEM: "not supported", "busy"... would send the user
+ * astray. Not validated here, that would run with the fault still armed:
+ * the walks check the images of the checkpoints that succeeded.
+ */
+static long fi_checkpoint_nth(long n, int *err, long *left)
+{
+	long ret;
+
+	CK_ASSERT(ftruncate(CK_IMG_FD, 0) == 0 &&
+		  lseek(CK_IMG_FD, 0, SEEK_SET) == 0, "truncate image");
+	CK_ASSERT(fi_remote(FI_SET, n) == 0, "write fail-nth");
+	ret = syscall(__NR_checkpoint, 0, CK_IMG_FD, 0, CK_LOG_FD);
+	*err = errno;
+	*left = fi_remote(FI_GET, 0);
+	fi_remote(FI_SET, 0);
+	CK_ASSERT(ret != 0, "restored from an image of the walk");
+	if (ret < 0) {
+		CK_EXPECT(*left == 0, "N=%ld: checkpoint failed (%s) but no fault was injected",
+			  n, strerrorname_np(*err) ?: "?");
+		CK_EXPECT(*err == ENOMEM, "N=%ld: a failed allocation made checkpoint() return %s",
+			  n, strerrorname_np(*err) ?: "?");
+	}
+	return ret;
+}
+
+/*
  * A: counts the allocations of a checkpoint (fail-nth set past them),
  * then makes each one fail in turn (every stride-th one if there are more
  * than CKPT_FAULT_MAX). A failed checkpoint must return ENOMEM and leave
@@ -416,28 +446,14 @@ static void body_ckpt_walk(void *arg)
 	CK_ASSERT(fi_start_injector() == 0, "fail-nth injector");
 	rep_snapshot(&rep_before);
 
-	CK_ASSERT(fi_remote(FI_SET, FI_UNREACHED) == 0, "write fail-nth");
-	ret = sys_checkpoint(0, CK_IMG_FD, 0, CK_LOG_FD);
-	count = FI_UNREACHED - fi_remote(FI_GET, 0);
-	fi_remote(FI_SET, 0);
-	CK_ASSERT(ret > 0, "checkpoint: %s", strerror(errno));
+	ret = fi_checkpoint_nth(FI_UNREACHED, &err, &left);
+	count = FI_UNREACHED - left;
+	CK_ASSERT(ret > 0, "checkpoint: %s", strerror(err));
 	stride = fi_stride(count, max);
 
 	for (n = 1; n <= count + 2; n += stride, steps++) {
-		CK_ASSERT(ftruncate(CK_IMG_FD, 0) == 0 &&
-			  lseek(CK_IMG_FD, 0, SEEK_SET) == 0, "truncate image");
-		CK_ASSERT(fi_remote(FI_SET, n) == 0, "write fail-nth");
-		ret = sys_checkpoint(0, CK_IMG_FD, 0, CK_LOG_FD);
-		err = errno;
-		left = fi_remote(FI_GET, 0);
-		fi_remote(FI_SET, 0);
-		CK_ASSERT(ret != 0, "restored from an image of the walk");
+		ret = fi_checkpoint_nth(n, &err, &left);
 		if (ret < 0) {
-			CK_EXPECT(left == 0, "N=%ld: checkpoint failed (%s) but no fault was injected",
-				  n, strerrorname_np(err) ?: "?");
-			/* "not supported", "busy"... would send the user astray */
-			CK_EXPECT(err == ENOMEM, "N=%ld: a failed allocation made checkpoint() return %s",
-				  n, strerrorname_np(err) ?: "?");
 			failed++;
 			if (err > 0 && err < 134)
 				errs[err]++;
@@ -458,6 +474,8 @@ static void body_ckpt_walk(void *arg)
 				  n, msg);
 			ckpt_image_free(&img);
 		}
+		CK_EXPECT(ck_validate_image(CK_IMG_FD, 0, CK_LOG_FD) == 0,
+			  "N=%ld: checkpoint succeeded, restart would refuse its image", n);
 		rep_check("tolerated");
 	}
 	for (i = 1; i < 134; i++)
@@ -503,23 +521,10 @@ TEST_F_TIMEOUT(fault, checkpoint_every_allocation_fails, 3600)
 
 static char *swap_area;
 
-/* Push swap_area out until mincore() shows none of it resident */
+/* Push all of swap_area out to swap */
 static void swap_out_area(void)
 {
-	unsigned char vec[SWAP_PAGES];
-	int i, k, resident = SWAP_PAGES;
-
-	for (i = 0; i < 200 && resident; i++) {
-		CK_ASSERT(!madvise(swap_area, SWAP_PAGES * 4096, MADV_PAGEOUT),
-			  "MADV_PAGEOUT");
-		CK_ASSERT(!mincore(swap_area, SWAP_PAGES * 4096, vec), "mincore");
-		for (k = 0, resident = 0; k < SWAP_PAGES; k++)
-			resident += vec[k] & 1;
-		if (resident)
-			usleep(10000);
-	}
-	CK_ASSERT(!resident, "%d pages stay resident (is zram swap on?)",
-		  resident);
+	ck_push_to_swap(swap_area, SWAP_PAGES * 4096, SWAP_PAGES * 4);
 }
 
 /*
@@ -545,30 +550,16 @@ static void body_swap_walk(void *arg)
 	ck_fill(swap_area, SWAP_PAGES * 4096, 41);
 
 	swap_out_area();
-	CK_ASSERT(fi_remote(FI_SET, FI_UNREACHED) == 0, "write fail-nth");
-	ret = sys_checkpoint(0, CK_IMG_FD, 0, CK_LOG_FD);
-	count = FI_UNREACHED - fi_remote(FI_GET, 0);
-	fi_remote(FI_SET, 0);
-	CK_ASSERT(ret > 0, "checkpoint: %s", strerror(errno));
+	ret = fi_checkpoint_nth(FI_UNREACHED, &err, &left);
+	count = FI_UNREACHED - left;
+	CK_ASSERT(ret > 0, "checkpoint: %s", strerror(err));
 	stride = fi_stride(count, max);
 
 	for (n = 1; n <= count + 2; n += stride) {
 		swap_out_area();
-		CK_ASSERT(ftruncate(CK_IMG_FD, 0) == 0 &&
-			  lseek(CK_IMG_FD, 0, SEEK_SET) == 0, "truncate image");
-		CK_ASSERT(fi_remote(FI_SET, n) == 0, "write fail-nth");
-		/* not validated here: that would run with the fault armed */
-		ret = syscall(__NR_checkpoint, 0, CK_IMG_FD, 0, CK_LOG_FD);
-		err = errno;
-		left = fi_remote(FI_GET, 0);
-		fi_remote(FI_SET, 0);
-		CK_ASSERT(ret != 0, "restored from an image of the walk");
+		ret = fi_checkpoint_nth(n, &err, &left);
 		CK_EXPECT_EQ(-1, ck_check_fill(swap_area, SWAP_PAGES * 4096, 41));
 		if (ret < 0) {
-			CK_EXPECT(left == 0, "N=%ld: checkpoint failed (%s) but no fault was injected",
-				  n, strerrorname_np(err) ?: "?");
-			CK_EXPECT(err == ENOMEM, "N=%ld: checkpoint() returned %s",
-				  n, strerrorname_np(err) ?: "?");
 			failed++;
 			continue;
 		}

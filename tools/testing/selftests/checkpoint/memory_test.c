@@ -21,9 +21,6 @@
 #define THP_SYSFS	"/sys/kernel/mm/transparent_hugepage/"
 #define KSM_SYSFS	"/sys/kernel/mm/ksm/"
 
-#ifndef MADV_PAGEOUT
-#define MADV_PAGEOUT	21
-#endif
 #ifndef MPOL_MF_MOVE
 #define MPOL_MF_MOVE	(1 << 1)
 #endif
@@ -69,54 +66,6 @@ FIXTURE_TEARDOWN(mem)
 	for (i = 0; i < ARRAY_SIZE(mem_knobs); i++)
 		ck_write_file(mem_knobs[i], self->saved[i]);
 	ck_cleanup();
-}
-
-/* kB that the smaps field @field ("Swap:") shows for the vma at @addr */
-static long smaps_kb(const void *addr, const char *field)
-{
-	unsigned long start, end, a = (unsigned long)addr;
-	char line[512];
-	bool in = false;
-	long kb = -1;
-	FILE *f;
-
-	f = fopen("/proc/self/smaps", "r");
-	if (!f)
-		return -1;
-	while (fgets(line, sizeof(line), f)) {
-		if (sscanf(line, "%lx-%lx ", &start, &end) == 2 &&
-		    strchr(line, '-') < strchr(line, ' ')) {
-			in = start <= a && a < end;
-			continue;
-		}
-		if (in && !strncmp(line, field, strlen(field))) {
-			kb = strtol(line + strlen(field), NULL, 10);
-			break;
-		}
-	}
-	fclose(f);
-	return kb;
-}
-
-/*
- * Push [@m, @m + @len) out to swap until smaps shows @want_kb of it there.
- * MADV_PAGEOUT skips a page still on a CPU's LRU batch, so it is asked
- * again; the condition, not a count of tries, is what the test needs.
- */
-static void push_to_swap(void *m, size_t len, long want_kb)
-{
-	long kb = 0;
-	int i;
-
-	for (i = 0; i < 200; i++) {
-		CK_ASSERT(!madvise(m, len, MADV_PAGEOUT), "MADV_PAGEOUT");
-		kb = smaps_kb(m, "Swap:");
-		if (kb >= want_kb)
-			return;
-		usleep(10000);
-	}
-	CK_ASSERT(0, "only %ld of %ld kB went to swap (is zram swap on?)",
-		  kb, want_kb);
 }
 
 /*
@@ -174,31 +123,45 @@ static long image_pages(const void *m, size_t len)
 
 /* ---- swap ----------------------------------------------------------- */
 
-static void body_swap_anon(void *arg)
+/* Fill @n pages from @m, page i with seed @seed + i, but every fourth */
+static void fill_but_every_fourth(char *m, size_t n, uint64_t seed)
 {
-	const size_t n = 256;
-	char *m;
 	size_t i;
 
-	m = mmap(NULL, n * PAGE, PROT_READ | PROT_WRITE,
-		 MAP_PRIVATE | MAP_ANONYMOUS, -1, 0);
-	CK_ASSERT(m != MAP_FAILED, "mmap");
-	/* every fourth page never touched */
 	for (i = 0; i < n; i++)
 		if (i % 4 != 3)
-			ck_fill(m + i * PAGE, PAGE, 1000 + i);
-	push_to_swap(m, n * PAGE, n / 4 * 3 * PAGE / 1024);
+			ck_fill(m + i * PAGE, PAGE, seed + i);
+}
 
-	if (ck_checkpoint_self() > 0)
-		_exit(0);
+/* ...and after restart: the filled pages intact, the others zero */
+static void check_but_every_fourth(const char *m, size_t n, uint64_t seed)
+{
+	size_t i;
+
 	for (i = 0; i < n; i++) {
 		if (i % 4 == 3)
 			CK_EXPECT(ck_all_zero(m + i * PAGE, PAGE),
 				  "untouched page %zu", i);
 		else
-			CK_EXPECT(ck_check_fill(m + i * PAGE, PAGE, 1000 + i) < 0,
+			CK_EXPECT(ck_check_fill(m + i * PAGE, PAGE, seed + i) < 0,
 				  "page %zu lost its contents", i);
 	}
+}
+
+static void body_swap_anon(void *arg)
+{
+	const size_t n = 256;
+	char *m;
+
+	m = mmap(NULL, n * PAGE, PROT_READ | PROT_WRITE,
+		 MAP_PRIVATE | MAP_ANONYMOUS, -1, 0);
+	CK_ASSERT(m != MAP_FAILED, "mmap");
+	fill_but_every_fourth(m, n, 1000);
+	ck_push_to_swap(m, n * PAGE, n / 4 * 3 * PAGE / 1024);
+
+	if (ck_checkpoint_self() > 0)
+		_exit(0);
+	check_but_every_fourth(m, n, 1000);
 	CK_EXPECT_EQ(n / 4 * 3, image_pages(m, n * PAGE));
 	ck_done();
 }
@@ -234,7 +197,7 @@ static void body_swap_file_cow(void *arg)
 	for (i = n / 2; i < n; i++)
 		CK_ASSERT(ck_check_fill(m + i * PAGE, PAGE, 7000 + i) < 0,
 			  "file page %zu", i);
-	push_to_swap(m, n * PAGE, n / 2 * PAGE / 1024);
+	ck_push_to_swap(m, n * PAGE, n / 2 * PAGE / 1024);
 
 	if (ck_checkpoint_self() > 0)
 		_exit(0);
@@ -259,26 +222,16 @@ static void body_swap_shared(void *arg)
 	pid_t pid;
 	int status;
 	char *m;
-	size_t i;
 
 	m = mmap(NULL, n * PAGE, PROT_READ | PROT_WRITE,
 		 MAP_SHARED | MAP_ANONYMOUS, -1, 0);
 	CK_ASSERT(m != MAP_FAILED, "mmap");
-	for (i = 0; i < n; i++)
-		if (i % 4 != 3)
-			ck_fill(m + i * PAGE, PAGE, 3000 + i);
-	push_to_swap(m, n * PAGE, n / 4 * 3 * PAGE / 1024);
+	fill_but_every_fourth(m, n, 3000);
+	ck_push_to_swap(m, n * PAGE, n / 4 * 3 * PAGE / 1024);
 
 	if (ck_checkpoint_self() > 0)
 		_exit(0);
-	for (i = 0; i < n; i++) {
-		if (i % 4 == 3)
-			CK_EXPECT(ck_all_zero(m + i * PAGE, PAGE),
-				  "untouched page %zu", i);
-		else
-			CK_EXPECT(ck_check_fill(m + i * PAGE, PAGE, 3000 + i) < 0,
-				  "page %zu lost its contents", i);
-	}
+	check_but_every_fourth(m, n, 3000);
 	CK_EXPECT_EQ(n / 4 * 3, image_pages(m, n * PAGE));
 	/* still one shared object */
 	pid = fork();
@@ -319,10 +272,10 @@ static void body_thp(void *arg)
 	/* a few pages written in each huge page, the rest zero */
 	for (i = 0; i < n; i += 37)
 		ck_fill(m + i * PAGE, PAGE, 500 + i);
-	CK_ASSERT(smaps_kb(m, field) >= (long)(len / 1024),
-		  "no huge pages: %s %ld kB", field, smaps_kb(m, field));
+	CK_ASSERT(ck_smaps_kb(m, field) >= (long)(len / 1024),
+		  "no huge pages: %s %ld kB", field, ck_smaps_kb(m, field));
 	if (c == THP_SWAPPED)
-		push_to_swap(m, len, len / 1024);
+		ck_push_to_swap(m, len, len / 1024);
 
 	if (ck_checkpoint_self() > 0)
 		_exit(0);
@@ -462,7 +415,7 @@ static void body_migrated(void *arg)
 	for (i = 0; i < n; i++)
 		CK_ASSERT(status[i] == 1, "page %zu on node %d", i, status[i]);
 	/* half of them on to swap as well */
-	push_to_swap(m, n / 2 * PAGE, n / 2 * PAGE / 1024);
+	ck_push_to_swap(m, n / 2 * PAGE, n / 2 * PAGE / 1024);
 
 	if (ck_checkpoint_self() > 0)
 		_exit(0);
