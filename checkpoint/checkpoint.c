@@ -8,7 +8,6 @@
  * checkpoint saves the process tree under the root - every process and
  * every thread - which the cgroup freezer must hold frozen.
  */
-#include <linux/checkpoint.h>
 #include <linux/sched.h>
 #include <linux/sched/signal.h>
 #include <linux/sched/task.h>
@@ -22,6 +21,7 @@
 #include <linux/string.h>
 #include <linux/slab.h>
 #include <linux/vmalloc.h>
+#include "internal.h"
 
 static int checkpoint_header(struct ckpt_ctx *ctx)
 {

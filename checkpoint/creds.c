@@ -20,7 +20,6 @@
  * security_task_fix_setgroups(), security_capset()), so a security module
  * that forbids a transition forbids the restart that asks for it.
  */
-#include <linux/checkpoint.h>
 #include <linux/cred.h>
 #include <linux/capability.h>
 #include <linux/user_namespace.h>
@@ -28,6 +27,7 @@
 #include <linux/uidgid.h>
 #include <linux/slab.h>
 #include <linux/security.h>
+#include "internal.h"
 
 /**
  * checkpoint_creds() - write the CREDS record of @t

@@ -4,13 +4,13 @@
  * any allocation, an xxh64 of every byte, page contents written from and
  * read into the pages themselves, and the log lines of the logfd.
  */
-#include <linux/checkpoint.h>
 #include <linux/bvec.h>
 #include <linux/uio.h>
 #include <linux/highmem.h>
 #include <linux/slab.h>
 #include <linux/mm.h>
 #include <linux/string.h>
+#include "internal.h"
 
 /**
  * struct ckpt_rec_desc - what a record type may look like
@@ -56,6 +56,11 @@ static const struct ckpt_rec_desc ckpt_recs[CKPT_HDR_MAX] = {
 	REC(TRAILER, "trailer", struct ckpt_hdr_trailer),
 	REC(PIPE, "pipe", struct ckpt_hdr_pipe),
 	REC(TIMERS, "timers", struct ckpt_hdr_timers),
+	REC(STRING, "string", struct ckpt_hdr_string),
+	REC(FILE_CHR, "file_chr", struct ckpt_hdr_file_chr),
+	REC(FILE_INHERIT, "file_inherit", struct ckpt_hdr_file_inherit),
+	REC(FILE_PIPE, "file_pipe", struct ckpt_hdr_file_pipe),
+	REC(FILE_EVENTFD, "file_eventfd", struct ckpt_hdr_file_eventfd),
 };
 
 /**
@@ -80,6 +85,19 @@ void __init ckpt_records_check(void)
 	BUILD_BUG_ON(PAGE_SIZE != CKPT_PAGE_SIZE);
 	for (i = 1; i < CKPT_HDR_MAX; i++)
 		WARN_ON_ONCE(!ckpt_recs[i].name);
+}
+
+/**
+ * ckpt_rec_name() - the name of a record type, for log lines
+ * @type: a CKPT_HDR_* type, maybe out of range
+ *
+ * Return: the name, or "unknown".
+ */
+const char *ckpt_rec_name(u32 type)
+{
+	if (type == 0 || type >= CKPT_HDR_MAX)
+		return "unknown";
+	return ckpt_recs[type].name;
 }
 
 static const char *ckpt_who(struct ckpt_ctx *ctx)
@@ -419,6 +437,128 @@ int ckpt_read_obj(struct ckpt_ctx *ctx, u32 type, void *buf, size_t size)
 		return -EINVAL;
 	}
 	return ckpt_read_payload(ctx, &h, buf, size);
+}
+
+/**
+ * ckpt_read_payload_ext() - read the rest of an extensible record
+ * @ctx: restart context
+ * @h: the header already read; its length was bounded by ckpt_read_hdr()
+ * @buf: the record's struct as this kernel knows it
+ * @size: its size
+ *
+ * The rules of copy_struct_from_user(): a record shorter than @size (an
+ * older writer's) is zero-extended; in a longer one (a newer writer's)
+ * every byte this kernel does not know must be zero.
+ *
+ * Return: 0, -EINVAL (with a log line) for a non-zero byte beyond @size
+ * or a truncated image, or another error of ckpt_read().
+ */
+int ckpt_read_payload_ext(struct ckpt_ctx *ctx, const struct ckpt_hdr *h,
+			  void *buf, size_t size)
+{
+	size_t have = min_t(size_t, h->len, size);
+	u64 tail[8];
+	u32 left;
+	int ret;
+
+	memcpy(buf, h, sizeof(*h));
+	ret = ckpt_read(ctx, buf + sizeof(*h), have - sizeof(*h));
+	if (ret)
+		return ret;
+	memset(buf + have, 0, size - have);
+	for (left = h->len - have; left; left -= have) {
+		have = min_t(size_t, left, sizeof(tail));
+		ret = ckpt_read(ctx, tail, have);
+		if (ret)
+			return ret;
+		if (memchr_inv(tail, 0, have)) {
+			ckpt_log(ctx, -EINVAL,
+				 "%s record: fields this kernel does not know are set",
+				 ckpt_recs[h->type].name);
+			return -EINVAL;
+		}
+	}
+	return 0;
+}
+
+/**
+ * ckpt_read_obj_ext() - read an extensible record of a given type
+ * @ctx: restart context
+ * @type: the CKPT_HDR_* type the image must hold next
+ * @buf: the record's struct as this kernel knows it
+ * @size: its size
+ *
+ * Return: 0, -EINVAL (with a log line) if the next record is not of type
+ * @type, else as for ckpt_read_payload_ext().
+ */
+int ckpt_read_obj_ext(struct ckpt_ctx *ctx, u32 type, void *buf, size_t size)
+{
+	struct ckpt_hdr h;
+	int ret;
+
+	ret = ckpt_read_hdr(ctx, &h);
+	if (ret)
+		return ret;
+	if (h.type != type) {
+		ckpt_log(ctx, -EINVAL, "expected a %s record, found %s",
+			 ckpt_recs[type].name, ckpt_recs[h.type].name);
+		return -EINVAL;
+	}
+	return ckpt_read_payload_ext(ctx, &h, buf, size);
+}
+
+/**
+ * ckpt_write_string() - write a STRING record
+ * @ctx: checkpoint context
+ * @str: the string, at most CKPT_PATH_MAX bytes with its NUL
+ *
+ * Return: 0, -EOPNOTSUPP (with a log line) for a longer string, or an
+ * error of writing the image.
+ */
+int ckpt_write_string(struct ckpt_ctx *ctx, const char *str)
+{
+	struct ckpt_hdr_string h = {};
+	size_t len = strlen(str) + 1;
+
+	if (len > CKPT_PATH_MAX) {
+		ckpt_log(ctx, -EOPNOTSUPP, "a path longer than %u bytes",
+			 CKPT_PATH_MAX);
+		return -EOPNOTSUPP;
+	}
+	h.len = len;
+	return ckpt_write_obj_data(ctx, &h.h, CKPT_HDR_STRING, sizeof(h),
+				   str, len);
+}
+
+/**
+ * ckpt_read_string() - read a STRING record
+ * @ctx: restart context
+ *
+ * Return: the string in a kmalloc'ed buffer, to kfree(); or
+ * ERR_PTR(-EINVAL) (with a log line) when the next record is no STRING,
+ * its length disagrees with the record's or the string is not
+ * terminated exactly at its end, ERR_PTR(-ENOMEM), or another error of
+ * reading the image.
+ */
+char *ckpt_read_string(struct ckpt_ctx *ctx)
+{
+	struct ckpt_hdr_string *h;
+	char *str = ERR_PTR(-EINVAL);
+
+	h = ckpt_read_obj_var(ctx, CKPT_HDR_STRING, sizeof(*h));
+	if (IS_ERR(h))
+		return ERR_CAST(h);
+	if (h->__reserved || h->h.len != ALIGN(sizeof(*h) + h->len, 8) ||
+	    !ckpt_check_string(h, h->h.len, sizeof(*h), h->len)) {
+		ckpt_log(ctx, -EINVAL, "string record: malformed");
+		goto out;
+	}
+	str = kmemdup((char *)(h + 1), h->len, GFP_KERNEL);
+	if (!str)
+		str = ERR_PTR(-ENOMEM);
+out:
+	kvfree(h);
+	return str;
 }
 
 /**

@@ -9,11 +9,11 @@
  * POSIX (fcntl) or OFD lock or a lease held by the tree, and a file with
  * an owner, a signal or O_ASYNC set, naming the file.
  */
-#include <linux/checkpoint.h>
 #include <linux/fs.h>
 #include <linux/filelock.h>
 #include <linux/fdtable.h>
 #include <linux/slab.h>
+#include "internal.h"
 
 /* A POSIX lock is owned by an fd table; flock, OFD locks, leases by a file. */
 static bool ckpt_lock_of_tree(struct ckpt_ctx *ctx, struct file *file,

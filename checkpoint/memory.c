@@ -15,7 +15,6 @@
  * recorded address with MAP_FIXED_NOREPLACE, so overlapping records fail.
  * Page contents are read straight into the restored pages.
  */
-#include <linux/checkpoint.h>
 #include <linux/mm.h>
 #include <linux/mman.h>
 #include <linux/pagewalk.h>
@@ -32,6 +31,7 @@
 #include <linux/binfmts.h>
 #include <linux/auxvec.h>
 #include <asm/mmu_context.h>
+#include "internal.h"
 
 /* vma flags that change what a vma means and that restart cannot redo */
 #define CKPT_VM_REFUSED (VM_IO | VM_PFNMAP | VM_MIXEDMAP | VM_HUGETLB | \
@@ -1121,3 +1121,36 @@ int restore_mm_commit(struct ckpt_ctx *ctx, struct ckpt_rstate *rs)
 		ckpt_log(ctx, ret, "mm: cannot install the restored mm");
 	return ret;
 }
+
+static void ckpt_shm_inode_grab(void *ptr)
+{
+	ihold(ptr);
+}
+
+static void ckpt_shm_inode_drop(void *ptr)
+{
+	iput(ptr);
+}
+
+static void ckpt_shm_file_grab(void *ptr)
+{
+	get_file(ptr);
+}
+
+static void ckpt_shm_file_drop(void *ptr)
+{
+	fput(ptr);
+}
+
+/* shared anonymous memory: saved with the VMA records that map it */
+const struct ckpt_obj_ops ckpt_shm_inode_obj_ops = {
+	.name = "shared memory",
+	.grab = ckpt_shm_inode_grab,
+	.drop = ckpt_shm_inode_drop,
+};
+
+const struct ckpt_obj_ops ckpt_shm_file_obj_ops = {
+	.name = "shared memory",
+	.grab = ckpt_shm_file_grab,
+	.drop = ckpt_shm_file_drop,
+};

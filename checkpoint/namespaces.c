@@ -9,13 +9,13 @@
  * come back in other ones without a word: checkpoint refuses it, naming
  * the namespace.
  */
-#include <linux/checkpoint.h>
 #include <linux/sched.h>
 #include <linux/sched/task.h>
 #include <linux/nsproxy.h>
 #include <linux/cred.h>
 #include <linux/cgroup.h>
 #include <linux/pid_namespace.h>
+#include "internal.h"
 
 static const char *ckpt_ns_differs(struct task_struct *t)
 {

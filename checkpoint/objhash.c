@@ -5,9 +5,9 @@
  * once and referenced by its objref afterwards. On restart, the objref
  * finds the restored object again.
  */
-#include <linux/checkpoint.h>
 #include <linux/file.h>
 #include <linux/slab.h>
+#include "internal.h"
 
 struct ckpt_obj {
 	struct hlist_node node;
@@ -16,62 +16,30 @@ struct ckpt_obj {
 	int type;
 };
 
+/* one entry per enum ckpt_obj_type; ckpt_obj_ops_check() finds holes */
+static const struct ckpt_obj_ops *const ckpt_obj_ops[] = {
+	[CKPT_OBJ_FILE] = &ckpt_file_obj_ops,
+	[CKPT_OBJ_PIPE] = &ckpt_pipe_obj_ops,
+	[CKPT_OBJ_RPIPE] = &ckpt_rpipe_obj_ops,
+	[CKPT_OBJ_SHM_INODE] = &ckpt_shm_inode_obj_ops,
+	[CKPT_OBJ_SHM_FILE] = &ckpt_shm_file_obj_ops,
+};
+
+static_assert(ARRAY_SIZE(ckpt_obj_ops) == CKPT_OBJ_MAX);
+
 /**
- * struct ckpt_obj_ops - how the hash holds an object of one type
- * @grab:	take a reference when the object enters the hash
- * @drop:	drop it when the hash is freed
+ * ckpt_obj_ops_check() - boot-time check that every type has its ops
  */
-struct ckpt_obj_ops {
-	void (*grab)(void *ptr);
-	void (*drop)(void *ptr);
-};
-
-static void ckpt_file_grab(void *ptr)
+void __init ckpt_obj_ops_check(void)
 {
-	get_file(ptr);
+	int i;
+
+	for (i = 1; i < CKPT_OBJ_MAX; i++)
+		WARN_ON_ONCE(!ckpt_obj_ops[i] || !ckpt_obj_ops[i]->grab ||
+			     !ckpt_obj_ops[i]->drop ||
+			     !ckpt_obj_ops[i]->rec_type !=
+			     !ckpt_obj_ops[i]->restore);
 }
-
-static void ckpt_file_drop(void *ptr)
-{
-	fput(ptr);
-}
-
-/* pipes stay alive through the files of the tree the context holds */
-static void ckpt_noop(void *ptr)
-{
-}
-
-static void ckpt_rpipe_drop(void *ptr)
-{
-	struct ckpt_rpipe *rp = ptr;
-
-	fput(rp->end[0]);
-	fput(rp->end[1]);
-	if (rp->fifo)
-		fput(rp->fifo);
-	kfree(rp);
-}
-
-static void ckpt_inode_grab(void *ptr)
-{
-	ihold(ptr);
-}
-
-static void ckpt_inode_drop(void *ptr)
-{
-	iput(ptr);
-}
-
-static const struct ckpt_obj_ops ckpt_obj_ops[CKPT_OBJ_MAX] = {
-	[CKPT_OBJ_FILE] = { .grab = ckpt_file_grab, .drop = ckpt_file_drop },
-	[CKPT_OBJ_SHM_INODE] = { .grab = ckpt_inode_grab,
-				 .drop = ckpt_inode_drop },
-	[CKPT_OBJ_SHM_FILE] = { .grab = ckpt_file_grab,
-				.drop = ckpt_file_drop },
-	[CKPT_OBJ_PIPE] = { .grab = ckpt_noop, .drop = ckpt_noop },
-	/* the hash owns a restored pipe: grab takes nothing */
-	[CKPT_OBJ_RPIPE] = { .grab = ckpt_noop, .drop = ckpt_rpipe_drop },
-};
 
 /**
  * ckpt_objhash_init() - set up an empty object hash
@@ -99,12 +67,12 @@ void ckpt_objhash_free(struct ckpt_objhash *oh)
 	hash_for_each_safe(oh->by_ptr, bkt, tmp, obj, node) {
 		hash_del(&obj->node);
 		if (obj->ptr)
-			ckpt_obj_ops[obj->type].drop(obj->ptr);
+			ckpt_obj_ops[obj->type]->drop(obj->ptr);
 		kfree(obj);
 	}
 	xa_for_each(&oh->by_ref, idx, obj) {
 		if (obj->ptr)
-			ckpt_obj_ops[obj->type].drop(obj->ptr);
+			ckpt_obj_ops[obj->type]->drop(obj->ptr);
 		kfree(obj);
 	}
 	xa_destroy(&oh->by_ref);
@@ -141,7 +109,7 @@ int ckpt_obj_lookup_add(struct ckpt_ctx *ctx, void *ptr, int type,
 	obj->ptr = ptr;
 	obj->type = type;
 	obj->objref = oh->next_ref++;
-	ckpt_obj_ops[type].grab(ptr);
+	ckpt_obj_ops[type]->grab(ptr);
 	hash_add(oh->by_ptr, &obj->node, (unsigned long)ptr);
 	oh->count++;
 	*first = true;
@@ -186,7 +154,7 @@ int ckpt_obj_insert(struct ckpt_ctx *ctx, void *ptr, u32 objref, int type)
 		return ret;
 	}
 	if (ptr)
-		ckpt_obj_ops[type].grab(ptr);
+		ckpt_obj_ops[type]->grab(ptr);
 	oh->count++;
 	return 0;
 }
@@ -236,24 +204,113 @@ void *ckpt_obj_find(struct ckpt_ctx *ctx, u32 objref, int type)
 }
 
 /**
- * ckpt_release_fifos() - close what kept restored named FIFOs open
+ * ckpt_obj_checkpoint() - checkpoint: the objref of an object, saved once
+ * @ctx: checkpoint context
+ * @ptr: the kernel object
+ * @type: its CKPT_OBJ_* type, whose ops have a checkpoint method
+ *
+ * At the object's first use its record is written, so it comes right
+ * before the record that refers to it; later uses only get the objref.
+ *
+ * Return: the objref (> 0), or as for ckpt_obj_lookup_add() and the
+ * type's checkpoint method (-EOPNOTSUPP with a log line, an error of
+ * writing the image...).
+ */
+int ckpt_obj_checkpoint(struct ckpt_ctx *ctx, void *ptr, int type)
+{
+	bool first;
+	int ref, ret;
+
+	ref = ckpt_obj_lookup_add(ctx, ptr, type, &first);
+	if (ref < 0 || !first)
+		return ref;
+	ret = ckpt_obj_ops[type]->checkpoint(ctx, ptr, ref);
+	return ret ?: ref;
+}
+
+/* The restart ops of the object whose record is @rec_type, or NULL */
+static const struct ckpt_obj_ops *ckpt_obj_ops_of_rec(u32 rec_type)
+{
+	int i;
+
+	for (i = 1; i < CKPT_OBJ_MAX; i++)
+		if (ckpt_obj_ops[i]->restore && ckpt_obj_ops[i]->rec_type == rec_type)
+			return ckpt_obj_ops[i];
+	return NULL;
+}
+
+/**
+ * ckpt_read_ref_hdr() - restart: read the header of a record that may
+ *			 refer to shared objects
+ * @ctx: restart context
+ * @h: the header of the first record that is no object's
+ *
+ * The records of objects at their first use (PIPE...) come right before
+ * the record that refers to them: each is restored on the way.
+ *
+ * Return: 0 with @h read, or an error of reading the image or of
+ * restoring an object (-EINVAL for a malformed one, ...).
+ */
+int ckpt_read_ref_hdr(struct ckpt_ctx *ctx, struct ckpt_hdr *h)
+{
+	const struct ckpt_obj_ops *ops;
+	int ret;
+
+	for (;;) {
+		ret = ckpt_read_hdr(ctx, h);
+		if (ret)
+			return ret;
+		ops = ckpt_obj_ops_of_rec(h->type);
+		if (!ops)
+			return 0;
+		ret = ops->restore(ctx, h);
+		if (ret)
+			return ret;
+	}
+}
+
+/**
+ * ckpt_read_ref_ext() - restart: read an extensible record of @type, and
+ *			 the objects it refers to that come before it
+ * @ctx: restart context
+ * @type: the CKPT_HDR_* type expected
+ * @buf: the record's struct
+ * @size: its size
+ *
+ * Return: 0, -EINVAL (with a log line) when the next record is not an
+ * object's or @type, or as for ckpt_read_ref_hdr() and
+ * ckpt_read_payload_ext().
+ */
+int ckpt_read_ref_ext(struct ckpt_ctx *ctx, u32 type, void *buf,
+		      size_t size)
+{
+	struct ckpt_hdr h;
+	int ret;
+
+	ret = ckpt_read_ref_hdr(ctx, &h);
+	if (ret)
+		return ret;
+	if (h.type != type) {
+		ckpt_log(ctx, -EINVAL, "expected a %s record, found %s",
+			 ckpt_rec_name(type), ckpt_rec_name(h.type));
+		return -EINVAL;
+	}
+	return ckpt_read_payload_ext(ctx, &h, buf, size);
+}
+
+/**
+ * ckpt_obj_release_all() - restart: the tree is about to be released
  * @ctx: restart context
  *
- * Once every restored task holds its own ends, a FIFO lives through them;
- * closing the read-write opens restart() made lets readers see the end of
- * file when no writer is left.
+ * Every restored object whose type has a release method drops what only
+ * restart needed (the read-write open that kept a named FIFO's data).
  */
-void ckpt_release_fifos(struct ckpt_ctx *ctx)
+void ckpt_obj_release_all(struct ckpt_ctx *ctx)
 {
 	struct ckpt_obj *obj;
 	unsigned long i;
 
-	xa_for_each(&ctx->objhash.by_ref, i, obj) {
-		struct ckpt_rpipe *rp = obj->ptr;
-
-		if (obj->type != CKPT_OBJ_RPIPE || !rp->fifo)
-			continue;
-		fput(rp->fifo);
-		rp->fifo = NULL;
-	}
+	xa_for_each(&ctx->objhash.by_ref, i, obj)
+		if (obj->ptr && ckpt_obj_ops[obj->type]->release)
+			ckpt_obj_ops[obj->type]->release(ctx, obj->ptr);
 }

@@ -23,7 +23,6 @@
  * if any fails, or the coordinator gets a fatal signal, every task
  * created is killed, before any of them ran user code.
  */
-#include <linux/checkpoint.h>
 #include <linux/sched.h>
 #include <linux/sched/signal.h>
 #include <linux/sched/task.h>
@@ -41,6 +40,7 @@
 #include <linux/pid_namespace.h>
 #include <linux/wait.h>
 #include <uapi/linux/wait.h>
+#include "internal.h"
 
 /**
  * struct ckpt_rsync - coordinator mode: hand-off between the tasks
@@ -316,7 +316,6 @@ static void ckpt_rss_free(struct ckpt_ctx *ctx)
 static int restore_task_records(struct ckpt_ctx *ctx)
 {
 	struct ckpt_rstate *rs = ctx->rs;
-	struct ckpt_hdr h;
 	int ret;
 
 	ret = restore_task(ctx);
@@ -335,25 +334,8 @@ static int restore_task_records(struct ckpt_ctx *ctx)
 			ret = restore_timers(ctx);
 		if (!ret && !(rs->task.task_flags & CKPT_TASK_SHARE_FS))
 			ret = restore_fs(ctx);
-		/* FILE and PIPE records, each at its first use, then the table */
-		while (!ret && !(rs->task.task_flags & CKPT_TASK_SHARE_FILES)) {
-			ret = ckpt_read_hdr(ctx, &h);
-			if (ret)
-				break;
-			if (h.type == CKPT_HDR_FDTABLE) {
-				ret = restore_fdtable(ctx, &h);
-				break;
-			}
-			if (h.type == CKPT_HDR_FILE) {
-				ret = restore_file(ctx, &h);
-			} else if (h.type == CKPT_HDR_PIPE) {
-				ret = restore_pipe(ctx, &h);
-			} else {
-				ckpt_log(ctx, -EINVAL,
-					 "expected a file or fdtable record");
-				ret = -EINVAL;
-			}
-		}
+		if (!ret && !(rs->task.task_flags & CKPT_TASK_SHARE_FILES))
+			ret = restore_files(ctx);
 		if (!ret)
 			ret = restore_sighand(ctx);
 	}
@@ -810,7 +792,7 @@ static long ckpt_restart_tree(struct ckpt_ctx *ctx)
 		rcu_read_lock();
 		root_pid = task_pid_vnr(ctx->rss[0].tsk);
 		rcu_read_unlock();
-		ckpt_release_fifos(ctx);
+		ckpt_obj_release_all(ctx);
 		WRITE_ONCE(sync->go, CKPT_GO_RUN);
 		wake_up_all(&sync->go_wq);
 	} else {

@@ -8,7 +8,6 @@
  * and restart installs the block again, so that restart_syscall() resumes
  * the wait with the time it had left.
  */
-#include <linux/checkpoint.h>
 #include <linux/sched.h>
 #include <linux/restart_block.h>
 #include <linux/hrtimer.h>
@@ -17,6 +16,7 @@
 #include <linux/timekeeping.h>
 #include <linux/time_namespace.h>
 #include <linux/fs.h>
+#include "internal.h"
 
 /*
  * The clocks a timeout may run on: a wait keeps the time it had left,

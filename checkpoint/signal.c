@@ -3,12 +3,12 @@
  * Signals: the handlers (sighand), and per task the blocked mask, the
  * alternate signal stack and the pending signals with their siginfo.
  */
-#include <linux/checkpoint.h>
 #include <linux/sched.h>
 #include <linux/sched/signal.h>
 #include <linux/signal.h>
 #include <linux/slab.h>
 #include <linux/vmalloc.h>
+#include "internal.h"
 
 /**
  * checkpoint_sighand() - write the SIGHAND record of @t

@@ -6,7 +6,6 @@
  * Arguments are checked in a fixed order, which the selftests pin:
  * unknown flags, the admin sysctl, the image fd, the log fd, then the pid.
  */
-#include <linux/checkpoint.h>
 #include <linux/syscalls.h>
 #include <linux/file.h>
 #include <linux/sched.h>
@@ -20,6 +19,7 @@
 #include <linux/vmalloc.h>
 #include <linux/cred.h>
 #include <linux/pid_namespace.h>
+#include "internal.h"
 
 /* 1: unprivileged callers may use both syscalls; 0: only privileged ones */
 int sysctl_ckpt_unpriv_allowed __read_mostly = 1;
@@ -435,6 +435,8 @@ static struct ctl_table ckpt_sysctls[] = {
 static int __init ckpt_init(void)
 {
 	ckpt_records_check();
+	ckpt_obj_ops_check();
+	ckpt_file_ops_check();
 	register_sysctl_init("kernel", ckpt_sysctls);
 	return 0;
 }

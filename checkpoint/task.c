@@ -3,7 +3,6 @@
  * Per-task fields: comm, personality, exit signal, the tid and robust
  * futex list pointers, the rseq registration; and the resource limits.
  */
-#include <linux/checkpoint.h>
 #include <linux/sched.h>
 #include <linux/sched/signal.h>
 #include <linux/personality.h>
@@ -30,6 +29,7 @@
 #include <linux/iocontext.h>
 #include <linux/ioprio.h>
 #include <uapi/linux/sched/types.h>
+#include "internal.h"
 
 static bool ckpt_rt_policy(unsigned int policy)
 {

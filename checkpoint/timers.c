@@ -8,7 +8,6 @@
  * saved with the other pending signals and delivered once after restart;
  * the timer itself is armed again for its next expiry.
  */
-#include <linux/checkpoint.h>
 #include <linux/sched.h>
 #include <linux/sched/signal.h>
 #include <linux/sched/task.h>
@@ -17,6 +16,7 @@
 #include <linux/slab.h>
 #include <linux/sort.h>
 #include <linux/time.h>
+#include "internal.h"
 
 #ifdef CONFIG_POSIX_TIMERS
 

@@ -7,7 +7,8 @@ cd "$ROOT"
 rc=0
 "$KSRC/scripts/checkpatch.pl" --no-tree --quiet --strict -f \
 	--ignore FILE_PATH_CHANGES,SPDX_LICENSE_TAG,CONST_STRUCT \
-	checkpoint/*.c arch/x86/checkpoint/*.c include/linux/checkpoint.h \
+	checkpoint/*.c checkpoint/*.h arch/x86/checkpoint/*.c \
+	include/linux/checkpoint.h \
 	include/uapi/linux/checkpoint*.h || rc=1
 for p in patches/*.patch; do
 	"$KSRC/scripts/checkpatch.pl" --no-tree --quiet \

@@ -1,11 +1,12 @@
 /* SPDX-License-Identifier: GPL-2.0-only */
 /*
- * Checkpoint/restart: kernel-internal interface.
+ * Checkpoint/restart: what the rest of the kernel (the arch code) needs.
  *
  * One struct ckpt_ctx lives for one checkpoint() or restart() call. Every
  * resource X has a writer checkpoint_X(ctx, ...) and a reader
  * restore_X(ctx, ...) side by side in the file of that resource. Readers
  * validate a whole record into kernel memory first, and only then apply it.
+ * What only checkpoint/ uses is in checkpoint/internal.h.
  */
 #ifndef _LINUX_CHECKPOINT_H
 #define _LINUX_CHECKPOINT_H
@@ -29,31 +30,6 @@ struct pt_regs;
 /* Flags supported today; the rest of *_FLAGS_MASK is reserved. */
 #define CHECKPOINT_FLAGS_SUPPORTED	(CHECKPOINT_SUBTREE)
 #define RESTART_FLAGS_SUPPORTED		(RESTART_TASKSELF | RESTART_VALIDATE)
-
-enum ckpt_obj_type {
-	CKPT_OBJ_FILE = 1,
-	CKPT_OBJ_PIPE,		/* checkpoint: a pipe_inode_info */
-	CKPT_OBJ_RPIPE,		/* restart: struct ckpt_rpipe, both ends */
-	CKPT_OBJ_SHM_INODE,	/* checkpoint: the inode of shared anon memory */
-	CKPT_OBJ_SHM_FILE,	/* restart: the file of shared anon memory */
-	CKPT_OBJ_MAX
-};
-
-/**
- * struct ckpt_rpipe - restart: a restored pipe
- * @end:	read end [0] and write end [1], referenced
- * @used:	which ends a FILE record took already
- * @fifo:	a named FIFO: the FIFO opened read-write, which holds its data
- *		and lets its ends be opened in any order, until the restored
- *		tasks are released; @end then only carried the data
- * @nr_bytes:	bytes the PIPE record put into @end
- */
-struct ckpt_rpipe {
-	struct file *end[2];
-	bool used[2];
-	struct file *fifo;
-	unsigned int nr_bytes;
-};
 
 /**
  * struct ckpt_objhash - shared objects of one operation
@@ -241,74 +217,6 @@ __printf(3, 4)
 void ckpt_log_file(struct file *logfile, const char *who, const char *fmt, ...);
 __printf(3, 4)
 void ckpt_log(struct ckpt_ctx *ctx, int err, const char *fmt, ...);
-void ckpt_records_check(void);
-
-/* objhash.c */
-void ckpt_objhash_init(struct ckpt_objhash *oh);
-void ckpt_objhash_free(struct ckpt_objhash *oh);
-int ckpt_obj_lookup_add(struct ckpt_ctx *ctx, void *ptr, int type,
-			bool *first);
-int ckpt_obj_insert(struct ckpt_ctx *ctx, void *ptr, u32 objref, int type);
-void *ckpt_obj_fetch(struct ckpt_ctx *ctx, u32 objref, int type);
-void *ckpt_obj_find(struct ckpt_ctx *ctx, u32 objref, int type);
-
-/* checkpoint.c / restart.c: the drivers */
-long ckpt_do_checkpoint(struct ckpt_ctx *ctx);
-long ckpt_do_restart(struct ckpt_ctx *ctx);
-const char *ckpt_tree_check_task(const struct ckpt_task_pids *p,
-				 unsigned int n, unsigned int i, int *parent,
-				 int *pgrp);
-
-/* task.c */
-int checkpoint_task(struct ckpt_ctx *ctx, struct task_struct *t);
-int restore_task(struct ckpt_ctx *ctx);
-int restore_task_attrs(struct ckpt_ctx *ctx, struct ckpt_rstate *rs);
-void restore_task_process_commit(struct ckpt_ctx *ctx, struct ckpt_rstate *rs);
-void restore_task_late_commit(struct ckpt_ctx *ctx, struct ckpt_rstate *rs);
-void restore_task_commit(struct ckpt_ctx *ctx, struct ckpt_rstate *rs);
-int checkpoint_rlimits(struct ckpt_ctx *ctx, struct task_struct *t);
-int restore_rlimits(struct ckpt_ctx *ctx);
-void restore_rlimits_commit(struct ckpt_ctx *ctx, struct ckpt_rstate *rs);
-void restore_itimer_commit(struct ckpt_ctx *ctx, struct ckpt_rstate *rs);
-
-/* timers.c */
-int checkpoint_timers(struct ckpt_ctx *ctx, struct task_struct *t);
-int restore_timers(struct ckpt_ctx *ctx);
-int restore_timers_commit(struct ckpt_ctx *ctx, struct ckpt_rstate *rs);
-
-/* creds.c */
-int checkpoint_creds(struct ckpt_ctx *ctx, struct task_struct *t);
-int restore_creds(struct ckpt_ctx *ctx);
-void restore_creds_commit(struct ckpt_ctx *ctx, struct ckpt_rstate *rs);
-
-/* files.c */
-char *ckpt_file_path(struct ckpt_ctx *ctx, const struct path *path,
-		     char *buf, const char *what);
-int checkpoint_fs(struct ckpt_ctx *ctx, struct task_struct *t);
-int restore_fs(struct ckpt_ctx *ctx);
-void restore_fs_commit(struct ckpt_ctx *ctx, struct ckpt_rstate *rs);
-int ckpt_scan_files(struct ckpt_ctx *ctx);
-void ckpt_free_tfiles(struct ckpt_ctx *ctx);
-int checkpoint_files(struct ckpt_ctx *ctx, struct task_struct *t);
-int restore_file(struct ckpt_ctx *ctx, const struct ckpt_hdr *h);
-int restore_pipe(struct ckpt_ctx *ctx, const struct ckpt_hdr *h);
-int restore_fdtable(struct ckpt_ctx *ctx, const struct ckpt_hdr *h);
-int restore_files_commit(struct ckpt_ctx *ctx, struct ckpt_rstate *rs);
-void ckpt_release_fifos(struct ckpt_ctx *ctx);
-void ckpt_free_shm_saved(struct ckpt_ctx *ctx);
-
-/* signal.c */
-int checkpoint_sighand(struct ckpt_ctx *ctx, struct task_struct *t);
-int restore_sighand(struct ckpt_ctx *ctx);
-int checkpoint_signal(struct ckpt_ctx *ctx, struct task_struct *t);
-int restore_signal(struct ckpt_ctx *ctx);
-void restore_sighand_commit(struct ckpt_ctx *ctx, struct ckpt_rstate *rs);
-void restore_signal_commit(struct ckpt_ctx *ctx, struct ckpt_rstate *rs);
-
-/* memory.c */
-int checkpoint_mm(struct ckpt_ctx *ctx, struct task_struct *t);
-int restore_mm(struct ckpt_ctx *ctx);
-int restore_mm_commit(struct ckpt_ctx *ctx, struct ckpt_rstate *rs);
 
 /* restart_block.c */
 int ckpt_save_restart_block(struct ckpt_ctx *ctx, struct task_struct *t,
@@ -336,16 +244,5 @@ int restore_vdso(struct ckpt_ctx *ctx, const struct ckpt_hdr_mm *h,
 		 u64 vvar_start, u64 vdso_end);
 bool ckpt_vma_is_vdso(struct vm_area_struct *vma);
 bool ckpt_vma_is_vvar(struct vm_area_struct *vma);
-
-/* namespaces.c */
-int ckpt_check_namespaces(struct ckpt_ctx *ctx, struct task_struct *t);
-
-/* locks.c */
-int ckpt_check_file_state(struct ckpt_ctx *ctx, struct file *file);
-
-/* sys.c */
-extern int sysctl_ckpt_unpriv_allowed;
-int ckpt_may_checkpoint(struct task_struct *t);
-bool ckpt_task_frozen(struct task_struct *t);
 
 #endif /* _LINUX_CHECKPOINT_H */

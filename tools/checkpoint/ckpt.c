@@ -89,6 +89,12 @@ struct info {
 	/* the VMA whose PAGES records we are counting */
 	const struct ckpt_hdr_vma *vma;
 	uint64_t vma_pages;
+	/* the FILE record whose type records we are reading */
+	const struct ckpt_hdr_file *file;
+	unsigned int file_next;		/* index in its file_records[] */
+	char file_path[300];
+	char file_extra[96];
+	char file_note[160];		/* unknown fields, after the rest */
 	char err[256];
 };
 
@@ -533,6 +539,7 @@ static const char *const file_types[CKPT_FILE_MAX] = {
 	[CKPT_FILE_INHERITED] = "inherited",
 	[CKPT_FILE_PIPE] = "pipe",
 	[CKPT_FILE_FIFO] = "fifo",
+	[CKPT_FILE_EVENTFD] = "eventfd",
 };
 
 static const char *const inherit_types[CKPT_INHERIT_MAX] = {
@@ -541,37 +548,185 @@ static const char *const inherit_types[CKPT_INHERIT_MAX] = {
 	[CKPT_INHERIT_SOCKET] = "socket",
 };
 
+/*
+ * The records that follow a FILE record of each type, in order (and the
+ * PIPE record, of a pipe's first end, right before its FILE_PIPE)
+ */
+#define FILE_RECS_MAX 2
+static const uint32_t file_records[CKPT_FILE_MAX][FILE_RECS_MAX + 1] = {
+	[CKPT_FILE_REG] = { CKPT_HDR_STRING },
+	[CKPT_FILE_DIR] = { CKPT_HDR_STRING },
+	[CKPT_FILE_CHR] = { CKPT_HDR_FILE_CHR, CKPT_HDR_STRING },
+	[CKPT_FILE_INHERITED] = { CKPT_HDR_FILE_INHERIT },
+	[CKPT_FILE_PIPE] = { CKPT_HDR_FILE_PIPE },
+	[CKPT_FILE_FIFO] = { CKPT_HDR_FILE_PIPE, CKPT_HDR_STRING },
+	[CKPT_FILE_EVENTFD] = { CKPT_HDR_FILE_EVENTFD },
+};
+
+static bool file_type_record(uint32_t type)
+{
+	return type == CKPT_HDR_STRING || type == CKPT_HDR_FILE_CHR ||
+	       type == CKPT_HDR_FILE_INHERIT || type == CKPT_HDR_FILE_PIPE ||
+	       type == CKPT_HDR_FILE_EVENTFD;
+}
+
+/* Is the FILE record being read waiting for a record of @type next? */
+static bool file_wants(const struct info *in, uint32_t type)
+{
+	const struct ckpt_hdr_file *f = in->file;
+
+	return f && f->type > 0 && f->type < CKPT_FILE_MAX &&
+	       file_records[f->type][in->file_next] == type;
+}
+
+static const char *file_type_name(uint32_t type)
+{
+	return type > 0 && type < CKPT_FILE_MAX ? file_types[type] : "?";
+}
+
+/*
+ * An extensible record longer than the struct this tool knows: a newer
+ * writer's fields, which must be zero for a reader that does not know
+ * them. Noted on the file's line.
+ */
+static void ext_tail(struct info *in, const struct ckpt_hdr *h, size_t known)
+{
+	const unsigned char *p = (const unsigned char *)h;
+	size_t i, o = strlen(in->file_note), nonzero = 0;
+
+	for (i = known; i < h->len; i++)
+		nonzero += p[i] != 0;
+	if (nonzero)
+		snprintf(in->file_note + o, sizeof(in->file_note) - o,
+			 " [%s: %u bytes past its known fields, %zu not zero]",
+			 ckpt_hdr_name(h->type), h->len - (unsigned int)known,
+			 nonzero);
+}
+
+/*
+ * Print the FILE record we were reading the type records of, once they
+ * are all there; @next is the record that follows them (or NULL at the
+ * end of the image).
+ */
+static int file_flush(struct info *in, const struct ckpt_hdr *next,
+		      size_t off)
+{
+	const struct ckpt_hdr_file *f = in->file;
+	uint32_t want;
+	char fl[200];
+
+	if (!f)
+		return 0;
+	in->file = NULL;
+	want = f->type > 0 && f->type < CKPT_FILE_MAX ?
+	       file_records[f->type][in->file_next] : 0;
+	if (want)
+		return bad(in, off, "FILE #%u (%s) needs a %s record, found %s",
+			   f->objref, file_type_name(f->type),
+			   ckpt_hdr_name(want),
+			   next ? ckpt_hdr_name(next->type) : "the end");
+	printf("file #%u: %s%s%s%s, pos %" PRId64 ", %s%s\n", f->objref,
+	       file_type_name(f->type), in->file_path[0] ? " " : "",
+	       in->file_path, in->file_extra, (int64_t)f->pos,
+	       fflags_str(fl, sizeof(fl), f->f_flags), in->file_note);
+	return 0;
+}
+
 static int info_file(struct info *in, const struct ckpt_hdr_file *f,
 		     size_t off)
 {
-	const char *path = (const char *)(f + 1);
-	char fl[200], p[300], extra[64] = "";
-	const char *type = "?";
+	in->file = f;
+	in->file_next = 0;
+	in->file_path[0] = '\0';
+	in->file_extra[0] = '\0';
+	in->file_note[0] = '\0';
+	ext_tail(in, &f->h, sizeof(*f));
+	return 0;
+}
 
-	if (f->path_len > CKPT_PATH_MAX ||
-	    sizeof(*f) + (size_t)f->path_len > f->h.len)
-		return bad(in, off, "FILE path of %u bytes does not fit in %u bytes",
-			   f->path_len, f->h.len);
-	if (f->path_len && !check_str(path, f->path_len))
-		return bad(in, off, "FILE path not NUL terminated");
-	if (f->type > 0 && f->type < CKPT_FILE_MAX)
-		type = file_types[f->type];
+/* A record that follows a FILE record: STRING, FILE_CHR, FILE_INHERIT... */
+static int info_file_rec(struct info *in, const struct ckpt_hdr *h,
+			 size_t off)
+{
+	const struct ckpt_hdr_file *f = in->file;
+	size_t o = strlen(in->file_extra);
+	uint32_t want;
 
-	if (f->type == CKPT_FILE_INHERITED)
-		snprintf(extra, sizeof(extra), " %s (restarter's fd %u)",
-			 f->inherit_type > 0 && f->inherit_type < CKPT_INHERIT_MAX ?
-			 inherit_types[f->inherit_type] : "?", f->inherit_fd);
-	else if (f->type == CKPT_FILE_PIPE || f->type == CKPT_FILE_FIFO)
-		snprintf(extra, sizeof(extra), " (pipe #%u)", f->pipe_objref);
-	else if (f->type == CKPT_FILE_CHR)
-		snprintf(extra, sizeof(extra), " (dev %u:%u)",
-			 (unsigned int)((f->rdev & 0xfff00) >> 8),
-			 (unsigned int)((f->rdev & 0xff) |
-					((f->rdev >> 12) & 0xfff00)));
-	printf("file #%u: %s%s%s%s, pos %" PRId64 ", %s\n", f->objref, type,
-	       f->path_len ? " " : "",
-	       f->path_len ? str(p, sizeof(p), path, f->path_len) : "",
-	       extra, (int64_t)f->pos, fflags_str(fl, sizeof(fl), f->f_flags));
+	if (!f)
+		return bad(in, off, "%s record not after a FILE record",
+			   ckpt_hdr_name(h->type));
+	want = f->type > 0 && f->type < CKPT_FILE_MAX ?
+	       file_records[f->type][in->file_next] : h->type;
+	if (!want)
+		return bad(in, off, "FILE #%u (%s) has no %s record",
+			   f->objref, file_type_name(f->type),
+			   ckpt_hdr_name(h->type));
+	if (want != h->type)
+		return bad(in, off, "FILE #%u (%s) needs a %s record, found %s",
+			   f->objref, file_type_name(f->type),
+			   ckpt_hdr_name(want), ckpt_hdr_name(h->type));
+	if (in->file_next < FILE_RECS_MAX)
+		in->file_next++;
+
+	switch (h->type) {
+	case CKPT_HDR_STRING: {
+		const struct ckpt_hdr_string *st = (const void *)h;
+		const char *path = (const char *)(st + 1);
+
+		if (st->len < 1 || st->len > CKPT_PATH_MAX ||
+		    CKPT_REC_MAX_LEN(*st, st->len) != st->h.len)
+			return bad(in, off, "STRING of %u bytes in a record of %u bytes",
+				   st->len, st->h.len);
+		if (!check_str(path, st->len))
+			return bad(in, off, "STRING not NUL terminated");
+		str(in->file_path, sizeof(in->file_path), path, st->len);
+		break;
+	}
+	case CKPT_HDR_FILE_CHR: {
+		const struct ckpt_hdr_file_chr *c = (const void *)h;
+
+		snprintf(in->file_extra + o, sizeof(in->file_extra) - o,
+			 " (dev %u:%u)",
+			 (unsigned int)((c->rdev & 0xfff00) >> 8),
+			 (unsigned int)((c->rdev & 0xff) |
+					((c->rdev >> 12) & 0xfff00)));
+		ext_tail(in, h, sizeof(*c));
+		break;
+	}
+	case CKPT_HDR_FILE_INHERIT: {
+		const struct ckpt_hdr_file_inherit *ih = (const void *)h;
+
+		snprintf(in->file_extra + o, sizeof(in->file_extra) - o,
+			 " %s (restarter's fd %u)",
+			 ih->kind > 0 && ih->kind < CKPT_INHERIT_MAX ?
+			 inherit_types[ih->kind] : "?", ih->fd);
+		ext_tail(in, h, sizeof(*ih));
+		break;
+	}
+	case CKPT_HDR_FILE_PIPE: {
+		const struct ckpt_hdr_file_pipe *p = (const void *)h;
+
+		snprintf(in->file_extra + o, sizeof(in->file_extra) - o,
+			 " (pipe #%u)", p->pipe_objref);
+		ext_tail(in, h, sizeof(*p));
+		break;
+	}
+	case CKPT_HDR_FILE_EVENTFD: {
+		const struct ckpt_hdr_file_eventfd *e = (const void *)h;
+
+		snprintf(in->file_extra + o, sizeof(in->file_extra) - o,
+			 " (count %" PRIu64 "%s", (uint64_t)e->count,
+			 (e->flags & CKPT_EFD_SEMAPHORE) ? ", semaphore" : "");
+		o = strlen(in->file_extra);
+		if (e->flags & ~CKPT_EFD_SEMAPHORE)
+			snprintf(in->file_extra + o, sizeof(in->file_extra) - o,
+				 ", flags 0x%x", e->flags);
+		o = strlen(in->file_extra);
+		snprintf(in->file_extra + o, sizeof(in->file_extra) - o, ")");
+		ext_tail(in, h, sizeof(*e));
+		break;
+	}
+	}
 	return 0;
 }
 
@@ -864,6 +1019,16 @@ static int info_rec(const struct ckpt_hdr *h, size_t off, void *arg)
 		vma_flush(in, 0);
 	if (off != 0 && !in->page_size)
 		return bad(in, off, "the image does not start with a HEADER");
+	/*
+	 * A FILE record is printed once the records of its type are read;
+	 * the PIPE of a pipe's first end comes among them.
+	 */
+	if (!file_type_record(h->type) &&
+	    !(h->type == CKPT_HDR_PIPE && file_wants(in, CKPT_HDR_FILE_PIPE))) {
+		ret = file_flush(in, h, off);
+		if (ret)
+			return ret;
+	}
 
 	switch (h->type) {
 	case CKPT_HDR_HEADER:
@@ -886,6 +1051,13 @@ static int info_rec(const struct ckpt_hdr *h, size_t off, void *arg)
 		break;
 	case CKPT_HDR_FILE:
 		ret = info_file(in, (const void *)h, off);
+		break;
+	case CKPT_HDR_STRING:
+	case CKPT_HDR_FILE_CHR:
+	case CKPT_HDR_FILE_INHERIT:
+	case CKPT_HDR_FILE_PIPE:
+	case CKPT_HDR_FILE_EVENTFD:
+		ret = info_file_rec(in, h, off);
 		break;
 	case CKPT_HDR_FDTABLE:
 		ret = info_fdtable(in, (const void *)h, off);
@@ -973,8 +1145,10 @@ static int cmd_info(int argc, char **argv)
 	printf("image: %s, %zu bytes\n", strcmp(path, "-") ? path : "(stdin)",
 	       img.len);
 	c = ckpt_image_walk(&img, info_rec, &in, in.err, sizeof(in.err));
-	if (!c)
+	if (!c) {
 		vma_flush(&in, 0);
+		c = file_flush(&in, NULL, img.len);
+	}
 	fflush(stdout);
 	if (c) {
 		fprintf(stderr, "%s: %s: %s\n", prog, path, in.err);

@@ -127,14 +127,18 @@ uint64_t ckpt_xxh64(const void *buf, size_t len, uint64_t seed)
  * Per record type: name, and the bounds of its len, the kernel reader's
  * (CKPT_REC_<TYPE>_MAX in the uapi header). The minimum is the fixed
  * struct; the maximum adds the largest variable part the reader accepts,
- * rounded up to 8.
+ * rounded up to 8, or is CKPT_REC_EXT_MAX for an extensible record (FILE
+ * and the FILE_* type records), which a newer writer may make longer.
+ * A record type added to the uapi header needs its line here.
  */
-#define REC(t, s) [CKPT_HDR_##t] = { #t, sizeof(s), CKPT_REC_##t##_MAX }
+#define REC(t, s) [CKPT_HDR_##t] = { #t, sizeof(s), CKPT_REC_##t##_MAX, 0 }
+#define REC_EXT(t, s) [CKPT_HDR_##t] = { #t, sizeof(s), CKPT_REC_##t##_MAX, 1 }
 
 static const struct {
 	const char *name;
 	uint32_t min;
 	uint32_t max;
+	int ext;	/* extensible: zero-extended, tail of zeroes */
 } rec_types[CKPT_HDR_MAX] = {
 	REC(HEADER, struct ckpt_hdr_header),
 	REC(TREE, struct ckpt_hdr_tree),
@@ -142,7 +146,7 @@ static const struct {
 	REC(CREDS, struct ckpt_hdr_creds),
 	REC(RLIMITS, struct ckpt_hdr_rlimits),
 	REC(FS, struct ckpt_hdr_fs),
-	REC(FILE, struct ckpt_hdr_file),
+	REC_EXT(FILE, struct ckpt_hdr_file),
 	REC(FDTABLE, struct ckpt_hdr_fdtable),
 	REC(SIGHAND, struct ckpt_hdr_sighand),
 	REC(SIGNAL, struct ckpt_hdr_signal),
@@ -154,7 +158,16 @@ static const struct {
 	REC(TRAILER, struct ckpt_hdr_trailer),
 	REC(PIPE, struct ckpt_hdr_pipe),
 	REC(TIMERS, struct ckpt_hdr_timers),
+	REC(STRING, struct ckpt_hdr_string),
+	REC_EXT(FILE_CHR, struct ckpt_hdr_file_chr),
+	REC_EXT(FILE_INHERIT, struct ckpt_hdr_file_inherit),
+	REC_EXT(FILE_PIPE, struct ckpt_hdr_file_pipe),
+	REC_EXT(FILE_EVENTFD, struct ckpt_hdr_file_eventfd),
 };
+
+/* a type added to the uapi header needs its line above */
+_Static_assert(CKPT_HDR_MAX == CKPT_HDR_FILE_EVENTFD + 1,
+	       "rec_types[]: a record type without bounds");
 
 const char *ckpt_hdr_name(uint32_t type)
 {
@@ -172,6 +185,13 @@ void ckpt_hdr_len_bounds(uint32_t type, uint32_t *min, uint32_t *max)
 	}
 	*min = rec_types[type].min;
 	*max = rec_types[type].max;
+}
+
+int ckpt_hdr_extensible(uint32_t type)
+{
+	if (type == 0 || type >= CKPT_HDR_MAX)
+		return 0;
+	return rec_types[type].ext;
 }
 
 /* ---- loading -------------------------------------------------------- */

@@ -71,4 +71,12 @@ long ckpt_image_find(const struct ckpt_image *img, uint32_t type, int n);
 /* Bounds on a record's len for @type (0, 0 for an unknown type) */
 void ckpt_hdr_len_bounds(uint32_t type, uint32_t *min, uint32_t *max);
 
+/*
+ * Is @type an extensible record (FILE and the FILE_* type records)?
+ * Such a record may be longer than its struct, up to CKPT_REC_EXT_MAX, a
+ * reader refusing it unless every byte beyond the struct it knows is zero;
+ * the minimum of ckpt_hdr_len_bounds() is the struct this tool knows.
+ */
+int ckpt_hdr_extensible(uint32_t type);
+
 #endif /* CKPT_TOOLS_IMAGE_H */

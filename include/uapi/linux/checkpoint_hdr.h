@@ -13,13 +13,25 @@
  *
  *   HEADER TREE
  *   per task, in tree order:
- *     process:  TASK CREDS RLIMITS TIMERS FS (PIPE? FILE)* FDTABLE SIGHAND
- *               SIGNAL (no FS, no files and FDTABLE with CKPT_TASK_SHARE_*)
+ *     process:  TASK CREDS RLIMITS TIMERS FS (FILE TYPE-RECORDS)*
+ *               FDTABLE SIGHAND SIGNAL (no FS, no files and FDTABLE with
+ *               CKPT_TASK_SHARE_*)
  *               CPU FPU MM (VMA PAGES* PAGES(nr_pages = 0))*
  *     thread:   TASK CREDS SIGNAL CPU FPU   (shares the leader's mm, files,
  *               fs and handlers)
  *     zombie:   TASK
  *   TRAILER
+ *
+ * A FILE record holds what every open file has; the records of its type
+ * follow it (see enum ckpt_file_type). A shared object's record (a PIPE)
+ * comes right before the first record that refers to it (a FILE_PIPE):
+ * FILE PIPE FILE_PIPE for the first end of a pipe, FILE FILE_PIPE for
+ * the other.
+ *
+ * Extensible records (FILE and the FILE_* type records) follow the rules
+ * of copy_struct_from_user(): a record shorter than the reader's struct
+ * is zero-extended, a longer one must have only zeroes beyond it. Fields
+ * are only ever appended to them, so they grow without a version bump.
  *
  * The TRAILER carries a checksum (named by the header's csum_alg) of every
  * byte of the image before the trailer record.
@@ -33,7 +45,7 @@
 
 #define CKPT_MAGIC		0x31544b5043584e4cULL	/* "LNXCPKT1" */
 #define CKPT_TRAILER_MAGIC	0x444e454b5043584cULL	/* "LXCPKEND" */
-#define CKPT_VERSION		2
+#define CKPT_VERSION		3
 
 #define CKPT_ARCH_X86_64	1
 
@@ -78,6 +90,11 @@ enum ckpt_hdr_type {
 	CKPT_HDR_TRAILER,
 	CKPT_HDR_PIPE,
 	CKPT_HDR_TIMERS,
+	CKPT_HDR_STRING,
+	CKPT_HDR_FILE_CHR,
+	CKPT_HDR_FILE_INHERIT,
+	CKPT_HDR_FILE_PIPE,
+	CKPT_HDR_FILE_EVENTFD,
 	CKPT_HDR_MAX		/* one past the last type */
 };
 
@@ -235,13 +252,26 @@ struct ckpt_hdr_fs {
 	/* followed by cwd then root, NUL terminated, padded to 8 */
 };
 
+/*
+ * A string (a path), for the records that need one: NUL terminated, no
+ * NUL before the end, padded to 8.
+ */
+struct ckpt_hdr_string {
+	struct ckpt_hdr h;
+	__u32 len;		/* bytes, including the NUL; <= CKPT_PATH_MAX */
+	__u32 __reserved;
+	/* followed by the string */
+};
+
+/* What an open file is, and the records that follow its FILE record */
 enum ckpt_file_type {
-	CKPT_FILE_REG = 1,	/* regular file, reopened by path */
-	CKPT_FILE_DIR,		/* directory, reopened by path */
-	CKPT_FILE_CHR,		/* /dev/null, /dev/zero, /dev/urandom... */
-	CKPT_FILE_INHERITED,	/* tty, pipe or socket held outside too */
-	CKPT_FILE_PIPE,		/* an end of a pipe whose ends are all inside */
-	CKPT_FILE_FIFO,		/* a named FIFO, all opens inside, by path */
+	CKPT_FILE_REG = 1,	/* regular file, reopened by path: STRING */
+	CKPT_FILE_DIR,		/* directory, reopened by path: STRING */
+	CKPT_FILE_CHR,		/* /dev/null, /dev/zero...: FILE_CHR STRING */
+	CKPT_FILE_INHERITED,	/* held outside too: FILE_INHERIT */
+	CKPT_FILE_PIPE,		/* a pipe end, all ends inside: FILE_PIPE */
+	CKPT_FILE_FIFO,		/* a named FIFO: FILE_PIPE STRING */
+	CKPT_FILE_EVENTFD,	/* an eventfd: FILE_EVENTFD */
 	CKPT_FILE_MAX
 };
 
@@ -256,25 +286,50 @@ enum ckpt_inherit_type {
 	CKPT_INHERIT_MAX
 };
 
+/* An open file description: what every file has. Extensible. */
 struct ckpt_hdr_file {
 	struct ckpt_hdr h;
 	__u32 objref;		/* > 0, unique per image */
 	__u32 type;		/* enum ckpt_file_type */
 	__u32 f_flags;		/* O_* access mode and status flags */
-	__u32 inherit_fd;	/* INHERITED: restarter's fd to connect */
-	__s64 pos;
-	__u64 rdev;		/* CHR: device number (new_encode_dev) */
-	__u32 path_len;		/* bytes of path, including its NUL */
-	__u32 inherit_type;	/* INHERITED: enum ckpt_inherit_type, else 0 */
-	__u32 pipe_objref;	/* PIPE, FIFO: the PIPE record of its pipe */
-	__u32 __reserved2;
-	/* followed by the path, NUL terminated, padded to 8 */
+	__u32 __reserved;
+	__s64 pos;		/* 0 for a type without an offset */
+};
+
+/* CHR: the device the path must still lead to. Extensible. */
+struct ckpt_hdr_file_chr {
+	struct ckpt_hdr h;
+	__u64 rdev;		/* new_encode_dev() */
+};
+
+/* INHERITED: the restarter's fd to connect it to. Extensible. */
+struct ckpt_hdr_file_inherit {
+	struct ckpt_hdr h;
+	__u32 fd;		/* < CKPT_MAX_FDS */
+	__u32 kind;		/* enum ckpt_inherit_type */
+};
+
+/* PIPE, FIFO: the PIPE record of its pipe. Extensible. */
+struct ckpt_hdr_file_pipe {
+	struct ckpt_hdr h;
+	__u32 pipe_objref;
+	__u32 __reserved;
+};
+
+#define CKPT_EFD_SEMAPHORE	0x1
+
+/* EVENTFD: the counter and the flags it was made with. Extensible. */
+struct ckpt_hdr_file_eventfd {
+	struct ckpt_hdr h;
+	__u64 count;		/* < 2^64 - 1 */
+	__u32 flags;		/* CKPT_EFD_* */
+	__u32 __reserved;
 };
 
 /*
  * A pipe (or named FIFO) with all its ends inside the checkpoint, written
- * before the first FILE record of one of its ends: its capacity and the
- * bytes buffered.
+ * right before the FILE_PIPE record of the first of its ends: its capacity
+ * and the bytes buffered.
  */
 struct ckpt_hdr_pipe {
 	struct ckpt_hdr h;
@@ -448,6 +503,9 @@ struct ckpt_hdr_trailer {
  */
 #define CKPT_PAGE_SIZE		4096
 
+/* an extensible record's struct may grow up to this */
+#define CKPT_REC_EXT_MAX	512
+
 #define CKPT_REC_MAX_LEN(s, var)					\
 	((sizeof(s) + (__u64)(var) + 7) & ~(__u64)7)
 
@@ -464,8 +522,7 @@ struct ckpt_hdr_trailer {
 	CKPT_REC_MAX_LEN(struct ckpt_hdr_rlimits, 0)
 #define CKPT_REC_FS_MAX \
 	CKPT_REC_MAX_LEN(struct ckpt_hdr_fs, 2 * CKPT_PATH_MAX)
-#define CKPT_REC_FILE_MAX \
-	CKPT_REC_MAX_LEN(struct ckpt_hdr_file, CKPT_PATH_MAX)
+#define CKPT_REC_FILE_MAX	CKPT_REC_EXT_MAX
 #define CKPT_REC_FDTABLE_MAX \
 	CKPT_REC_MAX_LEN(struct ckpt_hdr_fdtable, \
 			 CKPT_MAX_FDS * sizeof(struct ckpt_fd))
@@ -492,5 +549,11 @@ struct ckpt_hdr_trailer {
 #define CKPT_REC_TIMERS_MAX \
 	CKPT_REC_MAX_LEN(struct ckpt_hdr_timers, \
 			 CKPT_MAX_TIMERS * sizeof(struct ckpt_posix_timer))
+#define CKPT_REC_STRING_MAX \
+	CKPT_REC_MAX_LEN(struct ckpt_hdr_string, CKPT_PATH_MAX)
+#define CKPT_REC_FILE_CHR_MAX		CKPT_REC_EXT_MAX
+#define CKPT_REC_FILE_INHERIT_MAX	CKPT_REC_EXT_MAX
+#define CKPT_REC_FILE_PIPE_MAX		CKPT_REC_EXT_MAX
+#define CKPT_REC_FILE_EVENTFD_MAX	CKPT_REC_EXT_MAX
 
 #endif /* _UAPI_LINUX_CHECKPOINT_HDR_H */

@@ -10,7 +10,7 @@
 #define _GNU_SOURCE
 #include <ctype.h>
 #include <sys/epoll.h>
-#include <sys/eventfd.h>
+#include <linux/io_uring.h>
 #include <sys/mman.h>
 #include <sys/mount.h>
 #include <sys/signalfd.h>
@@ -992,16 +992,18 @@ static int put(int fd, int at)
 	return ck_move_fd(fd, at) == at ? 0 : -errno;
 }
 
-static int make_eventfd(void)
+static int make_io_uring(void)
 {
-	return put(eventfd(3, 0), RES_FD);
+	struct io_uring_params p = {};
+
+	return put(syscall(__NR_io_uring_setup, 4, &p), RES_FD);
 }
 
-static int check_eventfd(void)
+static int check_io_uring(void)
 {
-	uint64_t v = 0;
+	struct stat st;
 
-	return read(RES_FD, &v, 8) == 8 && v == 3 ? 0 : -1;
+	return fstat(RES_FD, &st);
 }
 
 static int make_epoll(void)
@@ -1312,8 +1314,8 @@ FIXTURE_VARIANT(unsupported) {
 	struct resource res;
 };
 
-FIXTURE_VARIANT_ADD(unsupported, eventfd) {
-	.res = { "eventfd", make_eventfd, check_eventfd },
+FIXTURE_VARIANT_ADD(unsupported, io_uring) {
+	.res = { "io_uring", make_io_uring, check_io_uring },
 };
 
 FIXTURE_VARIANT_ADD(unsupported, epoll) {

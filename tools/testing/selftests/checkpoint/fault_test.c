@@ -942,15 +942,24 @@ TEST_F_TIMEOUT(fault, checkpoint_epipe_socket_peer_gone, CK_TIMEOUT)
 /* ---- end of file in the middle of a restart --------------------------- */
 
 struct cuts {
-	size_t at[64];
-	int n;
+	size_t at[96];
+	int n, nrec;
+	bool seen[CKPT_HDR_MAX];
 };
 
+/*
+ * The first records (the HEADER, the task's, its files with the records
+ * of their types), then the first record of every other type: at each,
+ * and after its header.
+ */
 static int cut_rec(const struct ckpt_hdr *h, size_t off, void *arg)
 {
 	struct cuts *c = arg;
+	bool first = h->type < CKPT_HDR_MAX && !c->seen[h->type];
 
-	if (c->n < 60) {
+	if (h->type < CKPT_HDR_MAX)
+		c->seen[h->type] = true;
+	if ((c->nrec++ < 20 || first) && c->n < 90) {
 		c->at[c->n++] = off;			/* at a record */
 		if (h->len > 8)
 			c->at[c->n++] = off + 8;	/* after its header */

@@ -9,9 +9,11 @@
  * FIFO opened three times) take a self checkpoint.
  * The images are split into records with ckpt_image_walk(), mutated by
  * meaning (a count, an address, a selector, a flag, a path, a record
- * removed, swapped, duplicated or taken from another image), given a good
- * checksum again with ckpt_image_fix_csum() so that the mutation reaches
- * the deep parsers, and restarted in a forked child with RESTART_TASKSELF.
+ * removed, swapped, duplicated or taken from another image, a record of a
+ * file's type left out or added, an extensible record made longer with
+ * zeroes or with a field in use), given a good checksum again with
+ * ckpt_image_fix_csum() so that the mutation reaches the deep parsers,
+ * and restarted in a forked child with RESTART_TASKSELF.
  *
  * Every mutation knows which outcomes it allows:
  *
@@ -67,6 +69,8 @@
 #include <sys/time.h>
 #include <linux/capability.h>
 #include <linux/securebits.h>
+
+#include <sys/eventfd.h>
 
 #include "ckpt_test.h"
 #include "image.h"
@@ -224,6 +228,13 @@ static bool fz_check_files(void)
 			read(50, buf, sizeof(buf) - 1) == sizeof(FZ_PIPE_DATA) &&
 			!strcmp(buf, FZ_PIPE_DATA), "pipe data \"%s\"", buf);
 #endif
+	{
+		uint64_t v = 0;
+
+		ok &= CK_EXPECT(read(52, &v, sizeof(v)) == sizeof(v) && v == 1,
+				"eventfd semaphore gave %llu",
+				(unsigned long long)v);
+	}
 	return ok;
 }
 
@@ -274,6 +285,9 @@ static void fz_setup_files(void)
 			  sizeof(FZ_PIPE_DATA), "pipe write");
 	}
 #endif
+	fd = eventfd(5, EFD_SEMAPHORE | EFD_NONBLOCK);
+	CK_ASSERT(fd >= 0 && dup2(fd, 52) == 52, "eventfd");
+	close(fd);
 	umask(027);
 }
 
@@ -1383,6 +1397,9 @@ static enum fz_class vma_rule(struct fz_mut *m, int v, bool *local)
 		const uint64_t *addr = (const uint64_t *)(p + 1);
 		uint32_t k;
 
+		/* a PAGES record another mutation broke: no addresses to read */
+		if (m->im.r[i].len != sizeof(*p) + (uint64_t)p->nr_pages * (8 + FZ_PAGE))
+			return FZ_REFUSE;
 		if (p->nr_pages && (h->type == CKPT_VMA_VDSO ||
 				    h->type == CKPT_VMA_VVAR ||
 				    (h->type == CKPT_VMA_FILE && shared)))
@@ -2097,17 +2114,93 @@ static void mut_fs(struct fz_mut *m, int i)
 	}
 }
 
-#ifdef CKPT_FILE_PIPE
-#define FZ_FILE_PIPE	CKPT_FILE_PIPE
-#else
-#define FZ_FILE_PIPE	0xffff
-#endif
-
 /* the kernel's O_LARGEFILE: glibc's is 0 on x86_64 */
 #define FZ_O_LARGEFILE	0100000
 #define FILE_FLAGS_OK (O_ACCMODE | O_APPEND | O_NONBLOCK | O_DSYNC | O_DIRECT | \
 		       FZ_O_LARGEFILE | O_DIRECTORY | O_NOFOLLOW | O_NOATIME | \
 		       O_SYNC | O_PATH)
+
+/*
+ * The records that follow a FILE record of @ftype, 0-terminated; or NULL.
+ * The PIPE record of a pipe's first end comes right before its FILE_PIPE.
+ */
+static const uint32_t *file_records(uint32_t ftype)
+{
+	static const uint32_t recs[CKPT_FILE_MAX][3] = {
+		[CKPT_FILE_REG] = { CKPT_HDR_STRING },
+		[CKPT_FILE_DIR] = { CKPT_HDR_STRING },
+		[CKPT_FILE_CHR] = { CKPT_HDR_FILE_CHR, CKPT_HDR_STRING },
+		[CKPT_FILE_INHERITED] = { CKPT_HDR_FILE_INHERIT },
+		[CKPT_FILE_PIPE] = { CKPT_HDR_FILE_PIPE },
+		[CKPT_FILE_FIFO] = { CKPT_HDR_FILE_PIPE, CKPT_HDR_STRING },
+		[CKPT_FILE_EVENTFD] = { CKPT_HDR_FILE_EVENTFD },
+	};
+
+	return ftype && ftype < CKPT_FILE_MAX ? recs[ftype] : NULL;
+}
+
+/* Do files of types @a and @b have the same records after FILE? */
+static bool same_file_records(uint32_t a, uint32_t b)
+{
+	const uint32_t *ra = file_records(a), *rb = file_records(b);
+
+	if (!ra || !rb)
+		return ra == rb;
+	while (*ra && *ra == *rb) {
+		ra++;
+		rb++;
+	}
+	return *ra == *rb;
+}
+
+/* A type record: one that belongs to the FILE record before it */
+static bool file_type_record(uint32_t type)
+{
+	return type == CKPT_HDR_STRING || type == CKPT_HDR_FILE_CHR ||
+	       type == CKPT_HDR_FILE_INHERIT || type == CKPT_HDR_FILE_PIPE ||
+	       type == CKPT_HDR_FILE_EVENTFD;
+}
+
+/* Among the records of a FILE: its type records, and a PIPE */
+static bool file_group_record(uint32_t type)
+{
+	return file_type_record(type) || type == CKPT_HDR_PIPE;
+}
+
+/* Index one past the records of the FILE record @f */
+static int file_end(const struct fz_img *im, int f)
+{
+	for (f++; f < im->n && file_group_record(im->r[f].type); f++)
+		;
+	return f;
+}
+
+/* The FILE record that record @i (a type record, a PIPE) belongs to, or -1 */
+static int file_owner(const struct fz_img *im, int i)
+{
+	while (--i >= 0 && file_group_record(im->r[i].type))
+		;
+	return i >= 0 && im->r[i].type == CKPT_HDR_FILE ? i : -1;
+}
+
+/* The record of @type among those of the FILE record @f, or -1 */
+static int file_part(const struct fz_img *im, int f, uint32_t type)
+{
+	int i, end = f < 0 ? f : file_end(im, f);
+
+	for (i = f + 1; i < end; i++)
+		if (im->r[i].type == type)
+			return i;
+	return -1;
+}
+
+/* The file type of the FILE that record @i (FILE, type record) is of, or 0 */
+static uint32_t file_type_of(const struct fz_img *im, int i)
+{
+	if (im->r[i].type != CKPT_HDR_FILE)
+		i = file_owner(im, i);
+	return i < 0 ? 0 : REC(im, i, struct ckpt_hdr_file)->type;
+}
 
 static bool objref_used(const struct fz_img *im, uint32_t ref, int except)
 {
@@ -2132,42 +2225,134 @@ static bool pipe_ref_ok(const struct fz_img *im, int i, uint32_t ref)
 	return false;
 }
 
-/* What only a FIFO record has: its path must name a FIFO nobody has open */
-static void mut_fifo(struct fz_mut *m, int i)
+/*
+ * An extensible record (FILE and the FILE_* type records) made longer:
+ * with zeroes past the struct it is read as it was, with any
+ * other byte there (a field this kernel does not know, in use), or past
+ * CKPT_REC_EXT_MAX, it is refused.
+ */
+static void mut_ext_tail(struct fz_mut *m, int i)
 {
-	struct ckpt_hdr_file *h = REC(&m->im, i, struct ckpt_hdr_file);
+	struct fz_rec *r = &m->im.r[i];
+	const char *name = ckpt_hdr_name(r->type);
+	uint32_t min, max, len = r->len, add;
 
+	ckpt_hdr_len_bounds(r->type, &min, &max);
+	switch (len < max ? below(&m->rng, 3) : 2) {
+	case 0:
+		add = 8 * (1 + below(&m->rng, (max - len) / 8));
+		rec_resize(&m->im, i, len + add);
+		note(m, FZ_VALID, true, "%s %u zero bytes longer", name, add);
+		return;
+	case 1:
+		add = 8 * (1 + below(&m->rng, (max - len) / 8));
+		rec_resize(&m->im, i, len + add);
+		m->im.r[i].p[len + below(&m->rng, add)] = 1 + below(&m->rng, 255);
+		note(m, FZ_REFUSE, true, "%s %u bytes longer, not all zero",
+		     name, add);
+		return;
+	default:
+		add = max + 8 * (1 + below(&m->rng, 4)) - len;
+		rec_resize(&m->im, i, len + add);
+		note(m, FZ_REFUSE, true, "%s of %u bytes, past CKPT_REC_EXT_MAX",
+		     name, len + add);
+	}
+}
+
+/* A record of @type (a type record) into @buf, of *@len bytes */
+static void type_record(struct fz_mut *m, uint32_t type, unsigned char *buf,
+			uint32_t *len)
+{
+	struct ckpt_hdr_string *s = (void *)buf;
+	struct ckpt_hdr_file_inherit *ih = (void *)buf;
+	const char *path = NULL;
+	uint32_t min, max;
+
+	ckpt_hdr_len_bounds(type, &min, &max);
+	*len = min;
+	if (type == CKPT_HDR_STRING) {
+		path = path_of(m->c, PICK(&m->rng, ((const enum fz_path_kind[]){
+				P_FILE, P_DIR, P_DEV })));
+		*len = ALIGN8(sizeof(*s) + strlen(path) + 1);
+	}
+	memset(buf, 0, *len);
+	((struct ckpt_hdr *)buf)->type = type;
+	((struct ckpt_hdr *)buf)->len = *len;
+	switch (type) {
+	case CKPT_HDR_STRING:
+		s->len = strlen(path) + 1;
+		memcpy(s + 1, path, s->len);
+		break;
+	case CKPT_HDR_FILE_CHR:
+		((struct ckpt_hdr_file_chr *)buf)->rdev = 0x103;
+		break;
+	case CKPT_HDR_FILE_INHERIT:
+		ih->fd = 1;
+		ih->kind = CKPT_INHERIT_PIPE;
+		break;
+	case CKPT_HDR_FILE_EVENTFD:
+		((struct ckpt_hdr_file_eventfd *)buf)->count = 1;
+		break;
+	default:
+		((struct ckpt_hdr_file_pipe *)buf)->pipe_objref =
+			1 + below(&m->rng, 8);
+	}
+}
+
+/* What only a FIFO has: its path must name a FIFO nobody has open */
+static void mut_fifo(struct fz_mut *m, int f)
+{
+	struct ckpt_hdr_file *h = REC(&m->im, f, struct ckpt_hdr_file);
+	int s = file_part(&m->im, f, CKPT_HDR_STRING);
+	int p = file_part(&m->im, f, CKPT_HDR_FILE_PIPE);
+	struct ckpt_hdr_string *sh;
+	struct ckpt_hdr_file_pipe *ph;
+
+	if (s < 0 || p < 0) {
+		note(m, FZ_REFUSE, true, "FIFO without its records");
+		return;
+	}
+	sh = REC(&m->im, s, struct ckpt_hdr_string);
+	ph = REC(&m->im, p, struct ckpt_hdr_file_pipe);
 	switch (below(&m->rng, 6)) {
 	case 5:
 		/* in use: the restarter has it open too */
-		snprintf(m->hold, sizeof(m->hold), "%s", (const char *)(h + 1));
+		snprintf(m->hold, sizeof(m->hold), "%.*s",
+			 (int)(m->im.r[s].len - sizeof(*sh)), (const char *)(sh + 1));
 		note(m, FZ_REFUSE, false, "FIFO %s kept open by the restarter", m->hold);
 		return;
 	case 0: {
 		/* another FIFO, not in use: for this open, or for all */
-		uint32_t ref = h->pipe_objref;
+		uint32_t ref = ph->pipe_objref;
 		bool all = chance(&m->rng, 60);
-		int j;
+		int j, k;
 
 		for (j = 0; j < m->im.n; j++) {
-			h = REC(&m->im, j, struct ckpt_hdr_file);
-			if (j == i || (all && m->im.r[j].type == CKPT_HDR_FILE &&
-				       h->type == CKPT_FILE_FIFO && h->pipe_objref == ref))
-				set_string(&m->im, j, sizeof(*h), &h->path_len, 0,
-					   m->c->p_fifo);
+			if (m->im.r[j].type != CKPT_HDR_FILE ||
+			    REC(&m->im, j, struct ckpt_hdr_file)->type != CKPT_FILE_FIFO)
+				continue;
+			k = file_part(&m->im, j, CKPT_HDR_FILE_PIPE);
+			if (j != f && (!all || k < 0 ||
+				       REC(&m->im, k, struct ckpt_hdr_file_pipe)->pipe_objref != ref))
+				continue;
+			k = file_part(&m->im, j, CKPT_HDR_STRING);
+			if (k < 0)
+				continue;
+			sh = REC(&m->im, k, struct ckpt_hdr_string);
+			set_string(&m->im, k, sizeof(*sh), &sh->len, 0, m->c->p_fifo);
 		}
-		note(m, FZ_MAY, true, "FILE(fifo).path=%s%s", m->c->p_fifo,
+		note(m, FZ_MAY, true, "STRING(fifo)=%s%s", m->c->p_fifo,
 		     all ? ", all its opens" : "");
 		return;
 	}
 	case 1:
 		/* not a FIFO: a regular file, a directory, a device, nothing */
-		set_string(&m->im, i, sizeof(*h), &h->path_len, 0,
+		set_string(&m->im, s, sizeof(*sh), &sh->len, 0,
 			   path_of(m->c, PICK(&m->rng, ((const enum fz_path_kind[]){
 				   P_FILE, P_DIR, P_MISSING, P_DEV, P_RELATIVE,
 				   P_EMPTY, P_ROOTFILE }))));
-		note(m, FZ_REFUSE, true, "FILE(fifo).path=\"%s\"",
-		     (char *)(REC(&m->im, i, struct ckpt_hdr_file) + 1));
+		note(m, FZ_REFUSE, true, "STRING(fifo)=\"%s\"",
+		     (char *)(REC(&m->im, s, struct ckpt_hdr_string) + 1));
 		return;
 	case 2:
 		h->f_flags = (h->f_flags & ~O_ACCMODE) | O_ACCMODE;
@@ -2180,19 +2365,21 @@ static void mut_fifo(struct fz_mut *m, int i)
 		return;
 	default:
 		/* another pipe_objref: a PIPE before it, or none */
-		h->pipe_objref = below(&m->rng, 64);
-		note(m, pipe_ref_ok(&m->im, i, h->pipe_objref) ? FZ_MAY : FZ_REFUSE,
-		     h->pipe_objref == 0, "FILE(fifo).pipe_objref=%u", h->pipe_objref);
+		ph->pipe_objref = below(&m->rng, 64);
+		note(m, pipe_ref_ok(&m->im, p, ph->pipe_objref) ? FZ_MAY : FZ_REFUSE,
+		     ph->pipe_objref == 0, "FILE_PIPE(fifo).pipe_objref=%u",
+		     ph->pipe_objref);
 	}
 }
 
+/* FILE: what every open file has; and the records of its type */
 static void mut_file(struct fz_mut *m, int i)
 {
 	struct ckpt_hdr_file *h = REC(&m->im, i, struct ckpt_hdr_file);
 	bool inherited = h->type == CKPT_FILE_INHERITED;
-	bool pipe = h->type == FZ_FILE_PIPE;
+	bool pipe = h->type == CKPT_FILE_PIPE;
 	bool fifo = h->type == CKPT_FILE_FIFO;
-	enum fz_path_kind k;
+	bool efd = h->type == CKPT_FILE_EVENTFD;
 	enum fz_class cls;
 	uint32_t bit;
 
@@ -2200,7 +2387,7 @@ static void mut_file(struct fz_mut *m, int i)
 		mut_fifo(m, i);
 		return;
 	}
-	switch (below(&m->rng, pipe || fifo ? 13 : 11)) {
+	switch (below(&m->rng, 8)) {
 	case 0: {
 		const uint32_t refs[] = { 0, CKPT_MAX_FDS + 1024 + 1, 0xffffffff,
 					  h->objref + 1000 };
@@ -2222,12 +2409,14 @@ static void mut_file(struct fz_mut *m, int i)
 		return;
 	}
 	case 2: {
+		/* another type: the records that follow are not its own */
 		uint32_t old = h->type;
 
 		h->type = other_u32(m, old) % (CKPT_FILE_MAX + 2);
 		if (h->type == old)
 			h->type = 0;
-		note(m, FZ_REFUSE, true, "FILE.type=%u", h->type);
+		note(m, FZ_REFUSE, !file_records(h->type) ||
+		     !same_file_records(h->type, old), "FILE.type=%u", h->type);
 		return;
 	}
 	case 3:
@@ -2248,107 +2437,94 @@ static void mut_file(struct fz_mut *m, int i)
 			cls = bit == O_NONBLOCK ||
 			      (bit <= 3 && (h->f_flags & O_ACCMODE) != O_ACCMODE) ?
 			      FZ_MAY : FZ_REFUSE;
-		note(m, cls, bit != 1 && bit != 3, "FILE(type %u).f_flags^=%#o",
-		     h->type, bit);
+		/* an eventfd: O_RDWR, O_NONBLOCK or not */
+		if (efd)
+			cls = bit == O_NONBLOCK ? FZ_MAY : FZ_REFUSE;
+		note(m, cls, efd || (bit != 1 && bit != 3),
+		     "FILE(type %u).f_flags^=%#o", h->type, bit);
 		return;
 	case 5:
-		if (inherited && chance(&m->rng, 50)) {
-			h->inherit_fd = CKPT_MAX_FDS + below(&m->rng, 1000000);
-			note(m, FZ_REFUSE, true, "FILE.inherit_fd=%u", h->inherit_fd);
-		} else if (inherited) {
-			h->inherit_fd = below(&m->rng, 1024);
-			note(m, FZ_MAY, true, "FILE.inherit_fd=%u", h->inherit_fd);
-		} else {
-			h->inherit_fd = 1 + below(&m->rng, 200);
-			note(m, FZ_REFUSE, true, "FILE.inherit_fd=%u on a reopened file",
-			     h->inherit_fd);
-		}
-		return;
-	case 6:
 		if (chance(&m->rng, 40)) {
 			h->pos = -1 - (int64_t)below(&m->rng, 1 << 20);
 			note(m, FZ_REFUSE, true, "FILE.pos=%lld", (long long)h->pos);
 		} else {
 			h->pos = PICK(&m->rng, ((const int64_t[]){ 1, 4096, 1LL << 40,
 				      INT64_MAX, h->pos + 1 }));
-			note(m, inherited || pipe || fifo ? FZ_REFUSE : FZ_MAY, true,
-			     "FILE.pos=%lld", (long long)h->pos);
+			note(m, inherited || pipe || fifo || efd ? FZ_REFUSE : FZ_MAY,
+			     true, "FILE.pos=%lld", (long long)h->pos);
 		}
 		return;
-	case 7: {
-		uint64_t old = h->rdev;
-
-		h->rdev = other_u64(m, old);
-		if (h->type == CKPT_FILE_CHR && chance(&m->rng, 50))
-			h->rdev = PICK(&m->rng, ((const uint64_t[]){ 0x103, 0x105, 0x107,
-				       0x108, 0x109, 0x401, 0x500 }));
-		note(m, h->rdev == old ? FZ_VALID : FZ_REFUSE, true, "FILE.rdev=%#llx",
-		     (unsigned long long)h->rdev);
+	case 6:
+		RESERVED(m, h->__reserved, "FILE.__reserved");
+		return;
+	default:
+		mut_ext_tail(m, i);
 		return;
 	}
-	case 8:
-		h->path_len = other_u32(m, h->path_len);
-		note(m, FZ_REFUSE, true, "FILE.path_len=%u", h->path_len);
-		return;
-	case 9: {
-		/* what an inherited file was: only its log line changes */
-		const uint32_t types[] = { 0, CKPT_INHERIT_TTY, CKPT_INHERIT_PIPE,
-					   CKPT_INHERIT_SOCKET, CKPT_INHERIT_MAX,
-					   0xffffffff };
-		uint32_t old = h->inherit_type;
+	RESERVED(m, h->__reserved, "FILE.__reserved");
+}
 
-		h->inherit_type = PICK(&m->rng, types);
-		if (h->inherit_type == old)
-			h->inherit_type = inherited ? 0 : CKPT_INHERIT_PIPE;
-		note(m, inherited && h->inherit_type &&
-		     h->inherit_type < CKPT_INHERIT_MAX ? FZ_VALID : FZ_REFUSE,
-		     true, "FILE(type %u).inherit_type=%u", h->type,
-		     h->inherit_type);
+/* STRING: the path a file is reopened by */
+static void mut_string(struct fz_mut *m, int i)
+{
+	struct ckpt_hdr_string *h = REC(&m->im, i, struct ckpt_hdr_string);
+	int f = file_owner(&m->im, i);
+	uint32_t ftype = f < 0 ? 0 : REC(&m->im, f, struct ckpt_hdr_file)->type;
+	uint32_t flags = f < 0 ? 0 : REC(&m->im, f, struct ckpt_hdr_file)->f_flags;
+	char *s = (char *)(h + 1);
+	enum fz_path_kind k;
+	enum fz_class cls;
+
+	if (ftype == CKPT_FILE_FIFO && chance(&m->rng, 40)) {
+		mut_fifo(m, f);
 		return;
 	}
-#ifdef CKPT_FILE_PIPE
-	case 10:
-		if (pipe || fifo)
+	/* the rules below are for a well-formed record */
+	if (!h->len || h->len > m->im.r[i].len - sizeof(*h)) {
+		note(m, FZ_REFUSE, true, "STRING already bad");
+		return;
+	}
+	switch (below(&m->rng, 9)) {
+	case 0:
+		h->len = other_u32(m, h->len);
+		note(m, FZ_REFUSE, true, "STRING.len=%u", h->len);
+		return;
+	case 1:
+		RESERVED(m, h->__reserved, "STRING.__reserved");
+		return;
+	case 2:
+		s[h->len - 1] = PICK(&m->rng, ((const char[]){ 'x', '/', '\n' }));
+		note(m, FZ_REFUSE, true, "STRING without its NUL");
+		return;
+	case 3:
+		if (h->len < 2)
 			break;
-		h->pipe_objref = 1 + below(&m->rng, 100);
-		note(m, FZ_REFUSE, true, "FILE(type %u).pipe_objref=%u", h->type,
-		     h->pipe_objref);
+		s[below(&m->rng, h->len - 1)] = '\0';
+		note(m, FZ_REFUSE, true, "STRING with a NUL inside");
 		return;
-	case 11:
-		h->pipe_objref = PICK(&m->rng, ((const uint32_t[]){ 0, h->objref,
-				      h->pipe_objref + 1, 0xffffffff }));
-		note(m, pipe_ref_ok(&m->im, i, h->pipe_objref) ? FZ_MAY : FZ_REFUSE,
-		     h->pipe_objref == 0, "FILE(type %u).pipe_objref=%u", h->type,
-		     h->pipe_objref);
+	case 4:
+		/* not extensible: len and h.len agree exactly */
+		rec_resize(&m->im, i, m->im.r[i].len + 8 * (1 + below(&m->rng, 4)));
+		note(m, FZ_REFUSE, true, "STRING record longer than its string");
 		return;
-	case 12:
-		RESERVED(m, h->__reserved2, "FILE.__reserved2");
-		return;
-#endif
 	default:
 		break;
 	}
 	/* another path */
-	if (inherited) {
-		set_string(&m->im, i, sizeof(*h), &h->path_len, 0, m->c->p_alt);
-		note(m, FZ_REFUSE, true, "FILE inherited, with a path");
-		return;
-	}
 	k = below(&m->rng, P_NR);
-	set_string(&m->im, i, sizeof(*h), &h->path_len, 0, path_of(m->c, k));
-	h = REC(&m->im, i, struct ckpt_hdr_file);
-	switch (h->type) {
+	set_string(&m->im, i, sizeof(*h), &h->len, 0, path_of(m->c, k));
+	switch (ftype) {
 	case CKPT_FILE_REG:
 		cls = k == P_FILE ? FZ_MAY :
 		      k == P_SECRET ? (m->c->uid ? FZ_REFUSE : FZ_MAY) :
-		      k == P_ROOTFILE ? (m->c->uid && (h->f_flags & O_ACCMODE) &&
-					 !(h->f_flags & O_PATH) ? FZ_REFUSE : FZ_MAY) :
+		      k == P_ROOTFILE ? (m->c->uid && (flags & O_ACCMODE) &&
+					 !(flags & O_PATH) ? FZ_REFUSE : FZ_MAY) :
 		      FZ_REFUSE;
 		break;
 	case CKPT_FILE_DIR:
 		cls = k == P_DIR ? FZ_MAY :
 		      k == P_SECRETDIR ? (m->c->uid ? FZ_REFUSE : FZ_MAY) : FZ_REFUSE;
-		if (k == P_SECRETDIR && (h->f_flags & O_PATH))
+		if (k == P_SECRETDIR && (flags & O_PATH))
 			cls = FZ_MAY;
 		break;
 	case CKPT_FILE_CHR:
@@ -2358,7 +2534,119 @@ static void mut_file(struct fz_mut *m, int i)
 	default:
 		cls = FZ_REFUSE;
 	}
-	note(m, cls, true, "FILE(type %u).path=\"%s\"", h->type, path_of(m->c, k));
+	note(m, cls, true, "STRING(type %u)=\"%s\"", ftype, path_of(m->c, k));
+}
+
+/* FILE_CHR: the device a CHR file's path must still lead to */
+static void mut_file_chr(struct fz_mut *m, int i)
+{
+	struct ckpt_hdr_file_chr *h = REC(&m->im, i, struct ckpt_hdr_file_chr);
+	uint64_t old = h->rdev;
+
+	if (chance(&m->rng, 30)) {
+		mut_ext_tail(m, i);
+		return;
+	}
+	h->rdev = other_u64(m, old);
+	if (chance(&m->rng, 50))
+		h->rdev = PICK(&m->rng, ((const uint64_t[]){ 0x103, 0x105, 0x107,
+			       0x108, 0x109, 0x401, 0x500 }));
+	/* another memory device is not the one the path leads to */
+	note(m, h->rdev == old ? FZ_VALID : FZ_REFUSE, true,
+	     "FILE_CHR.rdev=%#llx", (unsigned long long)h->rdev);
+}
+
+/* FILE_INHERIT: the restarter's fd an inherited file is */
+static void mut_file_inherit(struct fz_mut *m, int i)
+{
+	struct ckpt_hdr_file_inherit *h = REC(&m->im, i, struct ckpt_hdr_file_inherit);
+
+	switch (below(&m->rng, 4)) {
+	case 0:
+		h->fd = CKPT_MAX_FDS + below(&m->rng, 1000000);
+		note(m, FZ_REFUSE, true, "FILE_INHERIT.fd=%u", h->fd);
+		return;
+	case 1:
+		h->fd = below(&m->rng, 1024);
+		note(m, FZ_MAY, true, "FILE_INHERIT.fd=%u", h->fd);
+		return;
+	case 2: {
+		/* what an inherited file was: only its log line changes */
+		const uint32_t kinds[] = { 0, CKPT_INHERIT_TTY, CKPT_INHERIT_PIPE,
+					   CKPT_INHERIT_SOCKET, CKPT_INHERIT_MAX,
+					   0xffffffff };
+		uint32_t old = h->kind;
+
+		h->kind = PICK(&m->rng, kinds);
+		if (h->kind == old)
+			h->kind = 0;
+		note(m, h->kind && h->kind < CKPT_INHERIT_MAX ? FZ_VALID : FZ_REFUSE,
+		     true, "FILE_INHERIT.kind=%u", h->kind);
+		return;
+	}
+	default:
+		mut_ext_tail(m, i);
+	}
+}
+
+/* FILE_PIPE: the PIPE record of a pipe end or a FIFO */
+static void mut_file_pipe(struct fz_mut *m, int i)
+{
+	struct ckpt_hdr_file_pipe *h = REC(&m->im, i, struct ckpt_hdr_file_pipe);
+	int f = file_owner(&m->im, i);
+
+	switch (below(&m->rng, 4)) {
+	case 0:
+		h->pipe_objref = PICK(&m->rng, ((const uint32_t[]){ 0,
+				      f < 0 ? 1 : REC(&m->im, f, struct ckpt_hdr_file)->objref,
+				      h->pipe_objref + 1, 0xffffffff }));
+		break;
+	case 1:
+		h->pipe_objref = below(&m->rng, 64);
+		break;
+	case 2:
+		RESERVED(m, h->__reserved, "FILE_PIPE.__reserved");
+		return;
+	default:
+		mut_ext_tail(m, i);
+		return;
+	}
+	note(m, pipe_ref_ok(&m->im, i, h->pipe_objref) ? FZ_MAY : FZ_REFUSE,
+	     h->pipe_objref == 0, "FILE_PIPE(type %u).pipe_objref=%u",
+	     file_type_of(&m->im, i), h->pipe_objref);
+}
+
+/* FILE_EVENTFD: an eventfd's counter and flags */
+static void mut_file_eventfd(struct fz_mut *m, int i)
+{
+	struct ckpt_hdr_file_eventfd *h = REC(&m->im, i, struct ckpt_hdr_file_eventfd);
+
+	switch (below(&m->rng, 6)) {
+	case 0:
+		/* the one value a counter cannot hold */
+		h->count = ~0ULL;
+		note(m, FZ_REFUSE, true, "FILE_EVENTFD.count=2^64-1");
+		return;
+	case 1:
+		h->count = PICK(&m->rng, ((const uint64_t[]){ 0, 1, ~0ULL - 1,
+				h->count + 1, 1ULL << 63 }));
+		note(m, FZ_MAY, true, "FILE_EVENTFD.count=%llu",
+		     (unsigned long long)h->count);
+		return;
+	case 2:
+		h->flags ^= CKPT_EFD_SEMAPHORE;
+		note(m, FZ_MAY, true, "FILE_EVENTFD.flags=%#x", h->flags);
+		return;
+	case 3:
+		h->flags |= 1U << (1 + below(&m->rng, 31));
+		note(m, FZ_REFUSE, true, "FILE_EVENTFD.flags=%#x", h->flags);
+		return;
+	case 4:
+		RESERVED(m, h->__reserved, "FILE_EVENTFD.__reserved");
+		return;
+	default:
+		mut_ext_tail(m, i);
+	}
 }
 
 static void mut_fdtable(struct fz_mut *m, int i)
@@ -3186,8 +3474,11 @@ static void mut_vma(struct fz_mut *m, int i)
 		return;
 	default:
 		if (h->type != CKPT_VMA_FILE) {
+			uint32_t type = h->type;
+
+			/* set_string() frees the record h points into */
 			set_string(&m->im, i, sizeof(*h), &h->path_len, 0, m->c->p_alt);
-			note(m, FZ_REFUSE, true, "VMA(type %u) with a path", h->type);
+			note(m, FZ_REFUSE, true, "VMA(type %u) with a path", type);
 			return;
 		}
 		k = below(&m->rng, P_NR);
@@ -3353,17 +3644,25 @@ static const fz_field_fn fz_field[CKPT_HDR_MAX] = {
 #ifdef CKPT_HDR_PIPE
 	[CKPT_HDR_PIPE] = mut_pipe,
 #endif
+	[CKPT_HDR_STRING] = mut_string,
+	[CKPT_HDR_FILE_CHR] = mut_file_chr,
+	[CKPT_HDR_FILE_INHERIT] = mut_file_inherit,
+	[CKPT_HDR_FILE_PIPE] = mut_file_pipe,
+	[CKPT_HDR_FILE_EVENTFD] = mut_file_eventfd,
 };
 
-/* Records of the newer features: POSIX timers, FIFOs and pipes, shared memory */
+/* Records of the newer features: POSIX timers, FIFOs, pipes, eventfds, shared memory */
 static bool feature_record(const struct fz_img *im, int i)
 {
 	switch (im->r[i].type) {
 	case CKPT_HDR_TIMERS:
 		return REC(im, i, struct ckpt_hdr_timers)->nr_timers;
 	case CKPT_HDR_FILE:
-		return REC(im, i, struct ckpt_hdr_file)->type == CKPT_FILE_FIFO;
+	case CKPT_HDR_STRING:
+		return file_type_of(im, i) == CKPT_FILE_FIFO;
 	case CKPT_HDR_PIPE:
+	case CKPT_HDR_FILE_PIPE:
+	case CKPT_HDR_FILE_EVENTFD:
 		return true;
 	case CKPT_HDR_VMA:
 		return REC(im, i, struct ckpt_hdr_vma)->type == CKPT_VMA_SHARED_ANON;
@@ -3426,7 +3725,44 @@ static void mut_structure(struct fz_mut *m)
 	bool local;
 	enum fz_class cls;
 
-	switch (below(&m->rng, 14)) {
+	switch (below(&m->rng, 16)) {
+	case 14: {	/* a type record among the records of a FILE */
+		static const uint32_t types[] = { CKPT_HDR_STRING,
+			CKPT_HDR_FILE_CHR, CKPT_HDR_FILE_INHERIT, CKPT_HDR_FILE_PIPE,
+			CKPT_HDR_FILE_EVENTFD };
+		uint32_t t = PICK(&m->rng, types), len;
+		unsigned char rec[512];
+
+		i = img_find(im, CKPT_HDR_FILE,
+			     below(&m->rng, img_count(im, CKPT_HDR_FILE)));
+		if (i < 0) {
+			note(m, FZ_VALID, true, "no FILE");
+			return;
+		}
+		j = i + 1 + below(&m->rng, file_end(im, i) - i);
+		type_record(m, t, rec, &len);
+		img_insert(im, j, rec, len);
+		note(m, FZ_REFUSE, true, "FILE(type %u) with a %s record more",
+		     REC(im, i, struct ckpt_hdr_file)->type, ckpt_hdr_name(t));
+		return;
+	}
+	case 15: {	/* one of the records of a FILE left out */
+		int end;
+
+		i = img_find(im, CKPT_HDR_FILE,
+			     below(&m->rng, img_count(im, CKPT_HDR_FILE)));
+		end = i < 0 ? i : file_end(im, i);
+		if (end <= i + 1) {
+			note(m, FZ_VALID, true, "no FILE with records");
+			return;
+		}
+		j = i + 1 + below(&m->rng, end - i - 1);
+		note(m, FZ_REFUSE, true, "FILE(type %u) without its %s record",
+		     REC(im, i, struct ckpt_hdr_file)->type,
+		     ckpt_hdr_name(im->r[j].type));
+		img_remove(im, j);
+		return;
+	}
 	case 13: {	/* sharing flags, the records the root would share gone */
 		int t = img_find(im, CKPT_HDR_TASK, 0);
 		uint32_t f = PICK(&m->rng, ((const uint32_t[]){ CKPT_TASK_SHARE_FILES,
@@ -3438,7 +3774,7 @@ static void mut_structure(struct fz_mut *m)
 			if (((f & CKPT_TASK_SHARE_FS) && im->r[j].type == CKPT_HDR_FS) ||
 			    ((f & CKPT_TASK_SHARE_FILES) &&
 			     (im->r[j].type == CKPT_HDR_FILE ||
-			      im->r[j].type == CKPT_HDR_PIPE ||
+			      file_group_record(im->r[j].type) ||
 			      im->r[j].type == CKPT_HDR_FDTABLE)))
 				img_remove(im, j);
 		note(m, FZ_REFUSE, true, "root TASK.task_flags|=%#x, its records gone", f);
@@ -3484,18 +3820,14 @@ static void mut_structure(struct fz_mut *m)
 		t = im->r[i];
 		im->r[i] = im->r[i + 1];
 		im->r[i + 1] = t;
-		if (im->r[i].type == CKPT_HDR_FILE && im->r[i + 1].type == CKPT_HDR_FILE)
-			cls = FZ_MAY;
-		else if (im->r[i].type == CKPT_HDR_FILE && im->r[i + 1].type == CKPT_HDR_PIPE)
-			/* a PIPE moved before a FILE that is not its end */
-			cls = REC(im, i, struct ckpt_hdr_file)->pipe_objref ==
-			      REC(im, i + 1, struct ckpt_hdr_pipe)->objref ?
-			      FZ_REFUSE : FZ_MAY;
-		else if (im->r[i].type == CKPT_HDR_PIPE && im->r[i + 1].type == CKPT_HDR_FILE)
-			cls = FZ_MAY;	/* still before its ends */
-		else if (im->r[i].type == im->r[i + 1].type &&
-			 !memcmp(im->r[i].p, im->r[i + 1].p, im->r[i].len) &&
-			 im->r[i].len == im->r[i + 1].len)
+		/*
+		 * Every FILE record is followed by its own records: a FILE
+		 * or a PIPE never comes right after another FILE, and a
+		 * swap in a file's records breaks their order.
+		 */
+		if (im->r[i].type == im->r[i + 1].type &&
+		    im->r[i].len == im->r[i + 1].len &&
+		    !memcmp(im->r[i].p, im->r[i + 1].p, im->r[i].len))
 			cls = FZ_VALID;
 		else
 			cls = FZ_REFUSE;
@@ -3507,7 +3839,7 @@ static void mut_structure(struct fz_mut *m)
 	case 4:		/* a record of the same type from another image */
 	case 5: {
 		const struct fz_img *o;
-		uint32_t t;
+		uint32_t t, ftype;
 		int k;
 
 		s = other_shape(m);
@@ -3516,6 +3848,7 @@ static void mut_structure(struct fz_mut *m)
 		if (i < 0)
 			i = 0;
 		t = im->r[i].type;
+		ftype = t == CKPT_HDR_FILE ? REC(im, i, struct ckpt_hdr_file)->type : 0;
 		k = img_count(o, t);
 		if (!k) {
 			note(m, FZ_VALID, true, "nothing to splice");
@@ -3548,8 +3881,15 @@ static void mut_structure(struct fz_mut *m)
 			cls = pages_rule(m, i, &local);
 			break;
 		case CKPT_HDR_FILE:
-			cls = objref_used(im, REC(im, i, struct ckpt_hdr_file)->objref, i) ?
-			      FZ_REFUSE : FZ_MAY;
+			/* another type: not followed by the records of its own */
+			local = !same_file_records(ftype,
+						   REC(im, i, struct ckpt_hdr_file)->type);
+			cls = local || objref_used(im, REC(im, i, struct ckpt_hdr_file)->objref,
+						   i) ? FZ_REFUSE : FZ_MAY;
+			break;
+		case CKPT_HDR_FILE_PIPE:
+			cls = pipe_ref_ok(im, i, REC(im, i, struct ckpt_hdr_file_pipe)->pipe_objref) ?
+			      FZ_MAY : FZ_REFUSE;
 			local = false;
 			break;
 		default:
@@ -3560,9 +3900,10 @@ static void mut_structure(struct fz_mut *m)
 		     ckpt_hdr_name(t), fz_shape_name[s]);
 		return;
 	}
-	case 6: {	/* an extra FILE record from another image */
+	case 6: {	/* an extra FILE record from another image, with its records */
 		const struct fz_img *o;
-		int k, fdt = img_find(im, CKPT_HDR_FDTABLE, 0);
+		int k, end, fdt = img_find(im, CKPT_HDR_FDTABLE, 0);
+		bool alone = chance(&m->rng, 20);
 
 		s = other_shape(m);
 		o = &m->c->base[s];
@@ -3572,10 +3913,13 @@ static void mut_structure(struct fz_mut *m)
 			note(m, FZ_VALID, true, "no FILE to add");
 			return;
 		}
-		img_insert(im, fdt, o->r[j].p, o->r[j].len);
-		cls = objref_used(im, REC(im, fdt, struct ckpt_hdr_file)->objref, fdt) ?
-		      FZ_REFUSE : FZ_MAY;
-		note(m, cls, false, "FILE record from shape %s added", fz_shape_name[s]);
+		end = alone ? j + 1 : file_end(o, j);
+		for (k = end - 1; k >= j; k--)
+			img_insert(im, fdt, o->r[k].p, o->r[k].len);
+		cls = alone || objref_used(im, REC(im, fdt, struct ckpt_hdr_file)->objref,
+					   fdt) ? FZ_REFUSE : FZ_MAY;
+		note(m, cls, alone, "FILE record from shape %s added%s",
+		     fz_shape_name[s], alone ? " without its records" : "");
 		return;
 	}
 	case 7: {	/* two FILE records trade objrefs */
@@ -3619,7 +3963,8 @@ static void mut_structure(struct fz_mut *m)
 
 		i = below(&m->rng, n);
 		t = PICK(&m->rng, ((const uint32_t[]){ 0, CKPT_HDR_MAX, 0xffffffff, 1, 7,
-			 14, 15, 16, 0x10000 + im->r[i].type }));
+			 14, 15, 16, CKPT_HDR_STRING, CKPT_HDR_FILE_PIPE,
+			 0x10000 + im->r[i].type }));
 		if (t == im->r[i].type)
 			t = 0;
 		((struct ckpt_hdr *)im->r[i].p)->type = t;

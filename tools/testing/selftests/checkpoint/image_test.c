@@ -459,6 +459,89 @@ TEST_F_TIMEOUT(image, pristine_image_resumes, CK_TIMEOUT)
 	check_no_splat(_metadata, self);
 }
 
+static const void *rec_at(FIXTURE_DATA(image) *self, int i)
+{
+	return self->img.data + self->recs[i].off;
+}
+
+/*
+ * The records that follow a FILE record of @type, 0-terminated; or NULL.
+ * The PIPE record of a pipe's first end comes right before its FILE_PIPE.
+ */
+static const uint32_t *file_records(uint32_t type)
+{
+	static const uint32_t recs[CKPT_FILE_MAX][3] = {
+		[CKPT_FILE_REG] = { CKPT_HDR_STRING },
+		[CKPT_FILE_DIR] = { CKPT_HDR_STRING },
+		[CKPT_FILE_CHR] = { CKPT_HDR_FILE_CHR, CKPT_HDR_STRING },
+		[CKPT_FILE_INHERITED] = { CKPT_HDR_FILE_INHERIT },
+		[CKPT_FILE_PIPE] = { CKPT_HDR_FILE_PIPE },
+		[CKPT_FILE_FIFO] = { CKPT_HDR_FILE_PIPE, CKPT_HDR_STRING },
+		[CKPT_FILE_EVENTFD] = { CKPT_HDR_FILE_EVENTFD },
+	};
+
+	return type && type < CKPT_FILE_MAX ? recs[type] : NULL;
+}
+
+/* A record of the ones that follow a FILE record (a PIPE among them) */
+static bool file_type_record(uint32_t type)
+{
+	return type == CKPT_HDR_STRING || type == CKPT_HDR_FILE_CHR ||
+	       type == CKPT_HDR_FILE_INHERIT || type == CKPT_HDR_FILE_PIPE ||
+	       type == CKPT_HDR_FILE_EVENTFD || type == CKPT_HDR_PIPE;
+}
+
+/* The record of @type among those that follow the FILE record @i, or -1 */
+static int file_part(FIXTURE_DATA(image) *self, int i, uint32_t type)
+{
+	for (i++; i < self->nr && file_type_record(self->recs[i].type); i++)
+		if (self->recs[i].type == type)
+			return i;
+	return -1;
+}
+
+/* The @n-th FILE record of file type @ftype, or -1 */
+static int find_file(FIXTURE_DATA(image) *self, uint32_t ftype, int n)
+{
+	int i;
+
+	for (i = 0; i < self->nr; i++)
+		if (self->recs[i].type == CKPT_HDR_FILE &&
+		    ((const struct ckpt_hdr_file *)rec_at(self, i))->type ==
+		    ftype && n-- == 0)
+			return i;
+	return -1;
+}
+
+/* The FILE record of objref @ref, or -1 */
+static int find_objref(FIXTURE_DATA(image) *self, uint32_t ref)
+{
+	int i;
+
+	for (i = 0; i < self->nr; i++)
+		if (self->recs[i].type == CKPT_HDR_FILE &&
+		    ((const struct ckpt_hdr_file *)rec_at(self, i))->objref == ref)
+			return i;
+	return -1;
+}
+
+/* The string of the STRING record @i, or NULL if it is malformed */
+static const char *string_at(FIXTURE_DATA(image) *self, int i)
+{
+	const struct ckpt_hdr_string *st;
+	const char *str;
+
+	if (i < 0 || self->recs[i].type != CKPT_HDR_STRING)
+		return NULL;
+	st = rec_at(self, i);
+	str = (const char *)(st + 1);
+	if (!st->len || st->len > CKPT_PATH_MAX ||
+	    st->h.len != CKPT_REC_MAX_LEN(*st, st->len) ||
+	    strnlen(str, st->len) != st->len - 1)
+		return NULL;
+	return str;
+}
+
 /* The records in the order checkpoint_hdr.h documents for one task */
 static bool order_ok(FIXTURE_DATA(image) *self, char *why, size_t size)
 {
@@ -486,10 +569,26 @@ static bool order_ok(FIXTURE_DATA(image) *self, char *why, size_t size)
 
 	for (j = 0; j < ARRAY_SIZE(head); j++)
 		EXPECT_REC(head[j]);
-	/* PIPE records come right before the FILE of one of its ends */
-	while (i < self->nr && (self->recs[i].type == CKPT_HDR_FILE ||
-				self->recs[i].type == CKPT_HDR_PIPE))
-		i++;
+	/*
+	 * Each FILE record followed by the records of its type; a PIPE
+	 * record right before the FILE_PIPE of the first end of its pipe.
+	 */
+	while (i < self->nr && self->recs[i].type == CKPT_HDR_FILE) {
+		const struct ckpt_hdr_file *f = rec_at(self, i++);
+		const uint32_t *want = file_records(f->type);
+
+		if (!want) {
+			snprintf(why, size, "record %d: FILE of type %u", i - 1,
+				 f->type);
+			return false;
+		}
+		for (; *want; want++) {
+			if (*want == CKPT_HDR_FILE_PIPE && i < self->nr &&
+			    self->recs[i].type == CKPT_HDR_PIPE)
+				i++;
+			EXPECT_REC(*want);
+		}
+	}
 	for (j = 0; j < ARRAY_SIZE(mid); j++)
 		EXPECT_REC(mid[j]);
 	while (i < self->nr && self->recs[i].type == CKPT_HDR_VMA) {
@@ -505,11 +604,6 @@ static bool order_ok(FIXTURE_DATA(image) *self, char *why, size_t size)
 	}
 #undef EXPECT_REC
 	return true;
-}
-
-static const void *rec_at(FIXTURE_DATA(image) *self, int i)
-{
-	return self->img.data + self->recs[i].off;
 }
 
 /*
@@ -605,7 +699,11 @@ TEST_F_TIMEOUT(image, image_follows_the_format, CK_TIMEOUT)
 		  self->recs[self->nr - 1].off + self->recs[self->nr - 1].len);
 }
 
-/* The fd table: the victim's fds, each pointing at a FILE of the right kind */
+/*
+ * The fd table: the victim's fds, each pointing at a FILE of the right
+ * kind, followed by the records of its kind: the paths, the device, the
+ * restarter's fd of the inherited report pipe.
+ */
 TEST_F_TIMEOUT(image, image_describes_the_fds, CK_TIMEOUT)
 {
 	static const struct {
@@ -616,15 +714,16 @@ TEST_F_TIMEOUT(image, image_describes_the_fds, CK_TIMEOUT)
 		{ 32, CKPT_FILE_DIR }, { CK_REPORT_FD, CKPT_FILE_INHERITED },
 		{ CK_IMG_FD, CKPT_FILE_REG }, { CK_LOG_FD, CKPT_FILE_REG },
 	};
-	const struct ckpt_hdr_file *files[64];
+	/* (1, 3), /dev/null, as new_encode_dev() has it */
+	const uint64_t null_rdev = (1 << 8) | 3;
 	const struct ckpt_hdr_fdtable *t;
 	const struct ckpt_fd *fds;
-	unsigned int nfiles = 0, i, j, k;
+	unsigned int i;
+	char why[256] = "";
 	long off;
+	int j, k, x;
 
-	for (i = 0; (off = ckpt_image_find(&self->img, CKPT_HDR_FILE, i)) >= 0
-	     && nfiles < ARRAY_SIZE(files); i++)
-		files[nfiles++] = (const void *)(self->img.data + off);
+	ASSERT_TRUE(order_ok(self, why, sizeof(why))) TH_LOG("%s", why);
 	off = ckpt_image_find(&self->img, CKPT_HDR_FDTABLE, 0);
 	ASSERT_LE(0, off);
 	t = (const void *)(self->img.data + off);
@@ -632,34 +731,76 @@ TEST_F_TIMEOUT(image, image_describes_the_fds, CK_TIMEOUT)
 	ASSERT_EQ(ARRAY_SIZE(want), t->nr_fds);
 	ASSERT_EQ(sizeof(*t) + t->nr_fds * sizeof(*fds), (size_t)t->h.len);
 	for (i = 0; i < ARRAY_SIZE(want); i++) {
-		const struct ckpt_hdr_file *f = NULL;
+		const struct ckpt_hdr_file *f;
+		const char *path;
 
 		EXPECT_EQ(want[i].fd, fds[i].fd);
 		EXPECT_EQ(0U, fds[i].__reserved);
-		for (j = 0; j < nfiles; j++)
-			if (files[j]->objref == fds[i].objref)
-				f = files[j];
-		EXPECT_NE(NULL, f) TH_LOG("fd %u: objref %u has no FILE",
-					  fds[i].fd, fds[i].objref);
-		if (!f)
+		j = find_objref(self, fds[i].objref);
+		EXPECT_LE(0, j) TH_LOG("fd %u: objref %u has no FILE",
+				       fds[i].fd, fds[i].objref);
+		if (j < 0)
 			continue;
+		f = rec_at(self, j);
 		EXPECT_EQ(want[i].type, f->type) TH_LOG("fd %u", fds[i].fd);
+		/* written as this struct, nothing more */
+		EXPECT_EQ(sizeof(*f), (size_t)f->h.len);
+		EXPECT_EQ(0U, f->__reserved);
 		if (fds[i].fd == 30) {
 			EXPECT_EQ(3, f->pos);
 			EXPECT_EQ((uint32_t)O_RDWR, f->f_flags & O_ACCMODE);
 		}
-		/* the report pipe: its read end is the test's */
-		if (fds[i].fd == CK_REPORT_FD) {
-			EXPECT_EQ((uint32_t)CK_REPORT_FD, f->inherit_fd);
-			EXPECT_EQ((uint32_t)CKPT_INHERIT_PIPE, f->inherit_type);
+		/* a path for what is reopened by one, and only for that */
+		x = file_part(self, j, CKPT_HDR_STRING);
+		path = string_at(self, x);
+		if (f->type == CKPT_FILE_INHERITED) {
+			EXPECT_EQ(-1, x) TH_LOG("fd %u: a STRING", fds[i].fd);
 		} else {
-			EXPECT_EQ(0U, f->inherit_type) TH_LOG("fd %u", fds[i].fd);
+			EXPECT_NE(NULL, path) TH_LOG("fd %u: no good STRING",
+						     fds[i].fd);
+			if (path)
+				EXPECT_EQ('/', path[0]) TH_LOG("%s", path);
 		}
+		if (path && fds[i].fd == 30)
+			EXPECT_STREQ(ck_path("victim-file"), path);
+		if (path && fds[i].fd == 31)
+			EXPECT_STREQ("/dev/null", path);
+		if (path && fds[i].fd == 32)
+			EXPECT_STREQ(ck.dir, path);
+		/* the device of the character devices */
+		x = file_part(self, j, CKPT_HDR_FILE_CHR);
+		EXPECT_EQ(f->type == CKPT_FILE_CHR, x >= 0)
+			TH_LOG("fd %u: FILE_CHR record %d", fds[i].fd, x);
+		if (x >= 0) {
+			const struct ckpt_hdr_file_chr *c = rec_at(self, x);
+
+			EXPECT_EQ(sizeof(*c), (size_t)c->h.len);
+			if (fds[i].fd == 31)
+				EXPECT_EQ(null_rdev, c->rdev);
+		}
+		/* the report pipe: its read end is the test's */
+		x = file_part(self, j, CKPT_HDR_FILE_INHERIT);
+		EXPECT_EQ(fds[i].fd == CK_REPORT_FD, x >= 0)
+			TH_LOG("fd %u: FILE_INHERIT record %d", fds[i].fd, x);
+		if (x >= 0) {
+			const struct ckpt_hdr_file_inherit *ih = rec_at(self, x);
+
+			EXPECT_EQ(sizeof(*ih), (size_t)ih->h.len);
+			EXPECT_EQ((uint32_t)CK_REPORT_FD, ih->fd);
+			EXPECT_EQ((uint32_t)CKPT_INHERIT_PIPE, ih->kind);
+		}
+		EXPECT_EQ(-1, file_part(self, j, CKPT_HDR_FILE_PIPE))
+			TH_LOG("fd %u", fds[i].fd);
 	}
 	/* objrefs are unique */
-	for (j = 0; j < nfiles; j++)
-		for (k = j + 1; k < nfiles; k++)
-			EXPECT_NE(files[j]->objref, files[k]->objref);
+	for (j = 0; j < self->nr; j++)
+		for (k = j + 1; k < self->nr; k++)
+			if (self->recs[j].type == CKPT_HDR_FILE &&
+			    self->recs[k].type == CKPT_HDR_FILE)
+				EXPECT_NE(((const struct ckpt_hdr_file *)
+					   rec_at(self, j))->objref,
+					  ((const struct ckpt_hdr_file *)
+					   rec_at(self, k))->objref);
 }
 
 /*
@@ -966,9 +1107,18 @@ static const struct field structural[] = {
 	F(FS, ckpt_hdr_fs, __reserved, 0),
 	F(FILE, ckpt_hdr_file, objref, 0),
 	F(FILE, ckpt_hdr_file, type, 0),
-	F(FILE, ckpt_hdr_file, path_len, 0),
-	F(FILE, ckpt_hdr_file, inherit_type, 0),	/* of fd 0, /dev/null */
-	F(FILE, ckpt_hdr_file, __reserved2, 0),
+	F(FILE, ckpt_hdr_file, __reserved, 0),
+	F(FILE, ckpt_hdr_file, pos, 7),			/* negative */
+	F(STRING, ckpt_hdr_string, len, 0),
+	F(STRING, ckpt_hdr_string, __reserved, 0),
+	{ CKPT_HDR_STRING, sizeof(struct ckpt_hdr_string),
+	  "STRING.str[0]" },				/* not '/' */
+	F(FILE_CHR, ckpt_hdr_file_chr, rdev, 0),	/* (1, 252) */
+	F(FILE_CHR, ckpt_hdr_file_chr, rdev, 1),	/* (254, 3) */
+	F(FILE_INHERIT, ckpt_hdr_file_inherit, fd, 2),	/* >= CKPT_MAX_FDS */
+	F(FILE_INHERIT, ckpt_hdr_file_inherit, kind, 0),
+	F(FILE_PIPE, ckpt_hdr_file_pipe, pipe_objref, 3),
+	F(FILE_PIPE, ckpt_hdr_file_pipe, __reserved, 0),
 	F(PIPE, ckpt_hdr_pipe, objref, 0),
 	F(PIPE, ckpt_hdr_pipe, nr_bytes, 1),
 	F(PIPE, ckpt_hdr_pipe, nr_bytes, 3),
@@ -1171,7 +1321,7 @@ TEST_F_TIMEOUT(image, records_out_of_order, 2 * CK_TIMEOUT)
 			ckpt_hdr_name(self->recs[j + 1].type));
 	}
 	/* each record before the memory ones twice, then left out */
-	for (j = 0; j < 16 && self->recs[j].type != CKPT_HDR_VMA; j++) {
+	for (j = 0; j < 24 && self->recs[j].type != CKPT_HDR_VMA; j++) {
 		for (i = 0, n = 0; i < self->nr; i++) {
 			idx[n++] = i;
 			if (i == j)
@@ -1201,9 +1351,9 @@ TEST_F_TIMEOUT(image, records_out_of_order, 2 * CK_TIMEOUT)
 }
 
 /*
- * A pipe with both ends inside: its PIPE record (and the FILE records of
- * its ends) damaged or cut, checksum fixed: refused. The intact image
- * restores the pipe with its data.
+ * A pipe with both ends inside: its PIPE record (and the FILE and
+ * FILE_PIPE records of its ends) damaged or cut, checksum fixed: refused.
+ * The intact image restores the pipe with its data.
  */
 TEST_F_TIMEOUT(image, pipe_records_damaged, 2 * CK_TIMEOUT)
 {
@@ -1214,9 +1364,12 @@ TEST_F_TIMEOUT(image, pipe_records_damaged, 2 * CK_TIMEOUT)
 		F(PIPE, ckpt_hdr_pipe, nr_bytes, 3),
 		F(PIPE, ckpt_hdr_pipe, size, 3),
 		F(PIPE, ckpt_hdr_pipe, __reserved, 0),
-		F(FILE, ckpt_hdr_file, pipe_objref, 0),
-		F(FILE, ckpt_hdr_file, pipe_objref, 3),
 		F(FILE, ckpt_hdr_file, type, 0),
+		F(FILE, ckpt_hdr_file, f_flags, 0),	/* access mode 3 */
+		F(FILE, ckpt_hdr_file, pos, 0),		/* a pipe has none */
+		F(FILE_PIPE, ckpt_hdr_file_pipe, pipe_objref, 0),
+		F(FILE_PIPE, ckpt_hdr_file_pipe, pipe_objref, 3),
+		F(FILE_PIPE, ckpt_hdr_file_pipe, __reserved, 0),
 	};
 	struct stats st = { 0 };
 	unsigned char *buf;
@@ -1242,6 +1395,8 @@ TEST_F_TIMEOUT(image, pipe_records_damaged, 2 * CK_TIMEOUT)
 			try_image(self, self->img.data, r->off + r->len / 2, &t);
 			account(_metadata, &st, &t, strict_ok(&t),
 				"cut inside PIPE record %d", i);
+		} else if (r->type == CKPT_HDR_FILE_PIPE) {
+			/* a pipe end's FILE_PIPE record (no FIFO here) */
 		} else if (r->type != CKPT_HDR_FILE ||
 			   f->type != CKPT_FILE_PIPE) {
 			continue;
@@ -1256,6 +1411,531 @@ TEST_F_TIMEOUT(image, pipe_records_damaged, 2 * CK_TIMEOUT)
 	EXPECT_EQ(1, pipes) TH_LOG("PIPE records in the image");
 	report(_metadata, &st);
 	EXPECT_EQ(0, st.failures);
+	check_no_splat(_metadata, self);
+}
+
+/* ---- the records of a file, extensible records ----------------------- */
+
+/*
+ * An edit of the image: record @at replaced by @len bytes of @rec (none:
+ * removed), or @len bytes inserted before it.
+ */
+struct edit {
+	int at;
+	bool replace;
+	const void *rec;
+	size_t len;
+};
+
+/* The image with @ne edits, checksum fixed; malloc()ed, *@plen bytes */
+static unsigned char *edit_image(FIXTURE_DATA(image) *self,
+				 const struct edit *e, int ne, size_t *plen)
+{
+	size_t cap = self->img.len, len = 0;
+	unsigned char *buf;
+	bool replaced;
+	int i, k;
+
+	for (k = 0; k < ne; k++)
+		cap += e[k].len;
+	buf = malloc(cap);
+	if (!buf)
+		return NULL;
+	for (i = 0; i < self->nr; i++) {
+		replaced = false;
+		for (k = 0; k < ne; k++) {
+			if (e[k].at != i)
+				continue;
+			replaced |= e[k].replace;
+			memcpy(buf + len, e[k].rec, e[k].len);
+			len += e[k].len;
+		}
+		if (!replaced) {
+			memcpy(buf + len, rec_at(self, i), self->recs[i].len);
+			len += self->recs[i].len;
+		}
+	}
+	ckpt_image_fix_csum(&(struct ckpt_image){ buf, len });
+	*plen = len;
+	return buf;
+}
+
+/*
+ * A copy of record @i with @add more bytes (h.len too), zero but for a
+ * byte 0x5a at @nz of them (< 0: none); malloc()ed.
+ */
+static unsigned char *grown_rec(FIXTURE_DATA(image) *self, int i, size_t add,
+				long nz)
+{
+	size_t len = self->recs[i].len;
+	unsigned char *r = calloc(1, len + add);
+
+	if (!r)
+		return NULL;
+	memcpy(r, rec_at(self, i), len);
+	((struct ckpt_hdr *)r)->len = len + add;
+	if (nz >= 0)
+		r[len + nz] = 0x5a;
+	return r;
+}
+
+static off_t log_size(void)
+{
+	struct stat st;
+
+	return stat(ck.log, &st) ? 0 : st.st_size;
+}
+
+/*
+ * Restart the image with @ne edits: refused with EINVAL and a line in
+ * the log (@refused), or the victim resumes intact.
+ */
+static void expect_edit(struct __test_metadata *_metadata,
+			FIXTURE_DATA(image) *self, const struct edit *e,
+			int ne, bool refused, const char *what)
+{
+	off_t logged = log_size();
+	unsigned char *buf;
+	struct trial t;
+	size_t len;
+
+	buf = edit_image(self, e, ne, &len);
+	ASSERT_NE(NULL, buf);
+	try_image(self, buf, len, &t);
+	free(buf);
+	if (!refused) {
+		EXPECT_EQ((int)OUT_RESUMED, (int)t.out) {
+			TH_LOG("%s: %s", what, outcome_name[t.out]);
+			ck_dump(_metadata, what, t.status);
+		}
+		return;
+	}
+	EXPECT_TRUE(t.out == OUT_ERROR && t.err == EINVAL) {
+		TH_LOG("%s: %s %s", what, outcome_name[t.out],
+		       t.out == OUT_ERROR ? strerrorname_np(t.err) ?: "?" : "");
+		ck_dump(_metadata, what, t.status);
+	}
+	/* no wording: that restart() said something */
+	EXPECT_LT(logged, log_size()) TH_LOG("%s: nothing logged", what);
+}
+
+/* Record @i with @add bytes more (see grown_rec()), restarted */
+static void expect_grown(struct __test_metadata *_metadata,
+			 FIXTURE_DATA(image) *self, int i, size_t add, long nz,
+			 bool refused, const char *what)
+{
+	unsigned char *r = grown_rec(self, i, add, nz);
+	struct edit e = { i, true, r, self->recs[i].len + add };
+	char msg[160];
+
+	ASSERT_NE(NULL, r);
+	snprintf(msg, sizeof(msg), "%s (record %d, len %u) %s", what, i,
+		 self->recs[i].len, refused ? "refused" : "read");
+	expect_edit(_metadata, self, &e, 1, refused, msg);
+	free(r);
+}
+
+/* Record @i with @size bytes at @off set to @val, restarted */
+static void expect_field(struct __test_metadata *_metadata,
+			 FIXTURE_DATA(image) *self, int i, size_t off,
+			 size_t size, uint64_t val, bool refused,
+			 const char *what)
+{
+	unsigned char *r = grown_rec(self, i, 0, -1);
+	struct edit e = { i, true, r, self->recs[i].len };
+
+	ASSERT_NE(NULL, r);
+	ASSERT_LE(off + size, (size_t)self->recs[i].len);
+	memcpy(r + off, &val, size);
+	expect_edit(_metadata, self, &e, 1, refused, what);
+	free(r);
+}
+
+#define FIELD(s, m)	offsetof(struct s, m), sizeof(((struct s *)0)->m)
+
+/* The first record of @type, or -1 */
+static int first_rec(FIXTURE_DATA(image) *self, uint32_t type)
+{
+	int i;
+
+	for (i = 0; i < self->nr; i++)
+		if (self->recs[i].type == type)
+			return i;
+	return -1;
+}
+
+static const char *const ftype_name[CKPT_FILE_MAX] = {
+	[CKPT_FILE_REG] = "REG", [CKPT_FILE_DIR] = "DIR",
+	[CKPT_FILE_CHR] = "CHR", [CKPT_FILE_INHERITED] = "INHERITED",
+	[CKPT_FILE_PIPE] = "PIPE", [CKPT_FILE_FIFO] = "FIFO",
+	[CKPT_FILE_EVENTFD] = "EVENTFD",
+};
+
+/* the victim's kinds of file (no FIFO) */
+static const uint32_t victim_ftypes[] = {
+	CKPT_FILE_REG, CKPT_FILE_DIR, CKPT_FILE_CHR, CKPT_FILE_INHERITED,
+	CKPT_FILE_PIPE,
+};
+
+/*
+ * FILE and its type records are extensible: longer than the struct,
+ * up to CKPT_REC_EXT_MAX, with zeroes past it (what a newer kernel with
+ * a field more writes when the field is not in use), they are read as
+ * the struct, and the victim resumes intact - one at a time, the FILE
+ * records of every kind of file, and all of them at once.
+ */
+TEST_F_TIMEOUT(image, extensible_records_longer_with_zeroes, 2 * CK_TIMEOUT)
+{
+	static const uint32_t ext[] = {
+		CKPT_HDR_FILE, CKPT_HDR_FILE_CHR, CKPT_HDR_FILE_INHERIT,
+		CKPT_HDR_FILE_PIPE,
+	};
+	unsigned char *grown[MAX_RECS];
+	struct edit *all;
+	unsigned int k;
+	char what[96];
+	int i, n = 0;
+
+	make_victim(_metadata, self, (void *)1);
+	for (k = 0; k < ARRAY_SIZE(victim_ftypes); k++) {
+		i = find_file(self, victim_ftypes[k], 0);
+		ASSERT_LE(0, i) TH_LOG("no %s FILE", ftype_name[victim_ftypes[k]]);
+		snprintf(what, sizeof(what), "FILE (%s) + 8 zero bytes",
+			 ftype_name[victim_ftypes[k]]);
+		expect_grown(_metadata, self, i, 8, -1, false, what);
+	}
+	for (k = 0; k < ARRAY_SIZE(ext); k++) {
+		i = first_rec(self, ext[k]);
+		ASSERT_LE(0, i) TH_LOG("no %s record", ckpt_hdr_name(ext[k]));
+		snprintf(what, sizeof(what), "%s + 8 zero bytes",
+			 ckpt_hdr_name(ext[k]));
+		expect_grown(_metadata, self, i, 8, -1, false, what);
+		snprintf(what, sizeof(what), "%s of CKPT_REC_EXT_MAX, zero tail",
+			 ckpt_hdr_name(ext[k]));
+		expect_grown(_metadata, self, i,
+			     CKPT_REC_EXT_MAX - self->recs[i].len, -1, false,
+			     what);
+	}
+
+	/* every extensible record 8 bytes longer */
+	all = calloc(self->nr, sizeof(*all));
+	ASSERT_NE(NULL, all);
+	for (i = 0; i < self->nr; i++) {
+		if (!ckpt_hdr_extensible(self->recs[i].type))
+			continue;
+		grown[n] = grown_rec(self, i, 8, -1);
+		ASSERT_NE(NULL, grown[n]);
+		all[n] = (struct edit){ i, true, grown[n],
+					self->recs[i].len + 8 };
+		n++;
+	}
+	EXPECT_LE(ARRAY_SIZE(victim_ftypes) + 3, (size_t)n);
+	expect_edit(_metadata, self, all, n, false,
+		    "every extensible record + 8 zero bytes");
+	while (n--)
+		free(grown[n]);
+	free(all);
+	check_no_splat(_metadata, self);
+}
+
+/*
+ * A byte that is not zero past the struct is a field this kernel does not
+ * know, in use: EINVAL, whatever the byte, and so is a record longer than
+ * CKPT_REC_EXT_MAX.
+ */
+TEST_F_TIMEOUT(image, extensible_records_nonzero_tail_refused, 2 * CK_TIMEOUT)
+{
+	static const uint32_t ext[] = {
+		CKPT_HDR_FILE_CHR, CKPT_HDR_FILE_INHERIT, CKPT_HDR_FILE_PIPE,
+	};
+	unsigned int k;
+	char what[96];
+	int i;
+
+	make_victim(_metadata, self, (void *)1);
+	for (k = 0; k < ARRAY_SIZE(victim_ftypes); k++) {
+		i = find_file(self, victim_ftypes[k], 0);
+		ASSERT_LE(0, i) TH_LOG("no %s FILE", ftype_name[victim_ftypes[k]]);
+		snprintf(what, sizeof(what), "FILE (%s) + 8 bytes, the first not zero",
+			 ftype_name[victim_ftypes[k]]);
+		expect_grown(_metadata, self, i, 8, 0, true, what);
+	}
+	i = find_file(self, CKPT_FILE_REG, 0);
+	expect_grown(_metadata, self, i, 8, 7, true,
+		     "FILE + 8 bytes, the last not zero");
+	expect_grown(_metadata, self, i, CKPT_REC_EXT_MAX - self->recs[i].len,
+		     CKPT_REC_EXT_MAX - self->recs[i].len - 1, true,
+		     "FILE of CKPT_REC_EXT_MAX, its last byte not zero");
+	expect_grown(_metadata, self, i,
+		     CKPT_REC_EXT_MAX + 8 - self->recs[i].len, -1, true,
+		     "FILE of CKPT_REC_EXT_MAX + 8, zero tail");
+	for (k = 0; k < ARRAY_SIZE(ext); k++) {
+		i = first_rec(self, ext[k]);
+		ASSERT_LE(0, i) TH_LOG("no %s record", ckpt_hdr_name(ext[k]));
+		snprintf(what, sizeof(what), "%s + 8 bytes, the first not zero",
+			 ckpt_hdr_name(ext[k]));
+		expect_grown(_metadata, self, i, 8, 0, true, what);
+		snprintf(what, sizeof(what), "%s + 8 bytes, the last not zero",
+			 ckpt_hdr_name(ext[k]));
+		expect_grown(_metadata, self, i, 8, 7, true, what);
+		snprintf(what, sizeof(what), "%s of CKPT_REC_EXT_MAX + 8, zero tail",
+			 ckpt_hdr_name(ext[k]));
+		expect_grown(_metadata, self, i,
+			     CKPT_REC_EXT_MAX + 8 - self->recs[i].len, -1, true,
+			     what);
+	}
+	check_no_splat(_metadata, self);
+}
+
+/*
+ * A STRING record is not extensible: its len, with the NUL, and h.len
+ * agree exactly, the NUL is at len - 1 and nowhere before, and a path
+ * starts with '/'. Each broken, in the path of a regular file, of a
+ * directory and of /dev/null: EINVAL.
+ */
+TEST_F_TIMEOUT(image, string_records_malformed, 2 * CK_TIMEOUT)
+{
+	static const uint32_t owners[] = {
+		CKPT_FILE_REG, CKPT_FILE_DIR, CKPT_FILE_CHR,
+	};
+	const size_t hs = sizeof(struct ckpt_hdr_string);
+	const struct ckpt_hdr_string *st;
+	unsigned int k;
+	char what[96];
+	int f, i;
+
+	for (k = 0; k < ARRAY_SIZE(owners); k++) {
+		const char *o = ftype_name[owners[k]];
+
+		f = find_file(self, owners[k], 0);
+		ASSERT_LE(0, f) TH_LOG("no %s FILE", o);
+		i = file_part(self, f, CKPT_HDR_STRING);
+		ASSERT_LE(0, i) TH_LOG("no STRING after the %s FILE", o);
+		ASSERT_NE(NULL, string_at(self, i));
+		st = rec_at(self, i);
+		ASSERT_LE(2U, st->len);
+
+		snprintf(what, sizeof(what), "STRING of %s: no NUL", o);
+		expect_field(_metadata, self, i, hs + st->len - 1, 1, 'x',
+			     true, what);
+		snprintf(what, sizeof(what), "STRING of %s: a NUL inside", o);
+		expect_field(_metadata, self, i, hs + st->len / 2, 1, 0,
+			     true, what);
+		snprintf(what, sizeof(what), "STRING of %s: h.len 8 more", o);
+		expect_grown(_metadata, self, i, 8, -1, true, what);
+		snprintf(what, sizeof(what), "STRING of %s: len 8 more", o);
+		expect_field(_metadata, self, i, FIELD(ckpt_hdr_string, len),
+			     st->len + 8, true, what);
+		snprintf(what, sizeof(what), "STRING of %s: len 0", o);
+		expect_field(_metadata, self, i, FIELD(ckpt_hdr_string, len),
+			     0, true, what);
+		snprintf(what, sizeof(what), "STRING of %s: __reserved", o);
+		expect_field(_metadata, self, i,
+			     FIELD(ckpt_hdr_string, __reserved), 1, true, what);
+		snprintf(what, sizeof(what), "STRING of %s: a relative path", o);
+		expect_field(_metadata, self, i, hs, 1, 'x', true, what);
+	}
+	check_no_splat(_metadata, self);
+}
+
+/* Do files of types @a and @b have the same records after FILE? */
+static bool same_records(uint32_t a, uint32_t b)
+{
+	const uint32_t *ra = file_records(a), *rb = file_records(b);
+
+	while (*ra && *ra == *rb) {
+		ra++;
+		rb++;
+	}
+	return *ra == *rb;
+}
+
+/*
+ * Type records left out, in the wrong order, or where they do not belong:
+ * @si the STRING of a regular file, @ci the FILE_CHR of /dev/null, @ii
+ * the FILE_INHERIT of the report pipe, @pi the FILE_PIPE of the first end
+ * of the pipe (FILE PIPE FILE_PIPE), @fs the FS record (before every
+ * FILE).
+ */
+static void misplaced_records(struct __test_metadata *_metadata,
+			      FIXTURE_DATA(image) *self, int si, int ci,
+			      int ii, int pi, int fs)
+{
+	/* the PIPE record, right before the FILE_PIPE of the first end */
+	const int pp = pi - 1, fp = pi - 2;
+	const void *pipe = rec_at(self, pp);
+	const size_t plen = self->recs[pp].len;
+	const struct edit e[][2] = {
+		/* the PIPE before the FILE of its first end (version 2) */
+		{ { pp, true, NULL, 0 }, { fp, false, pipe, plen } },
+		/* the PIPE after the FILE_PIPE that names it */
+		{ { pp, true, NULL, 0 }, { pi + 1, false, pipe, plen } },
+		/* a regular file without its path */
+		{ { si, true, NULL, 0 } },
+		/* /dev/null without its device */
+		{ { ci, true, NULL, 0 } },
+		/* /dev/null with its path before its device */
+		{ { ci, true, NULL, 0 },
+		  { ci + 2, false, rec_at(self, ci), self->recs[ci].len } },
+		/* an inherited file with a path too */
+		{ { ii + 1, false, rec_at(self, si), self->recs[si].len } },
+		/* a regular file inherited too */
+		{ { si + 1, false, rec_at(self, ii), self->recs[ii].len } },
+		/* a pipe end with a path, as a FIFO has */
+		{ { pi + 1, false, rec_at(self, si), self->recs[si].len } },
+		/* /dev/null with a pipe */
+		{ { ci, false, rec_at(self, pi), self->recs[pi].len } },
+		/* a path, a pipe, an inherited fd with no FILE */
+		{ { fs + 1, false, rec_at(self, si), self->recs[si].len } },
+		{ { fs + 1, false, rec_at(self, pi), self->recs[pi].len } },
+		{ { fs + 1, false, rec_at(self, ii), self->recs[ii].len } },
+	};
+	static const char *const names[] = {
+		"PIPE before the FILE of its end", "PIPE after the FILE_PIPE",
+		"REG without STRING", "CHR without FILE_CHR",
+		"CHR: STRING before FILE_CHR", "INHERITED with a STRING",
+		"REG with a FILE_INHERIT", "PIPE with a STRING",
+		"CHR with a FILE_PIPE", "STRING without a FILE",
+		"FILE_PIPE without a FILE", "FILE_INHERIT without a FILE",
+	};
+	unsigned int k;
+
+	ASSERT_EQ((uint32_t)CKPT_HDR_PIPE, self->recs[pp].type);
+	ASSERT_EQ((uint32_t)CKPT_HDR_FILE, self->recs[fp].type);
+	for (k = 0; k < ARRAY_SIZE(e); k++)
+		expect_edit(_metadata, self, e[k], e[k][1].rec ? 2 : 1, true,
+			    names[k]);
+}
+
+/*
+ * A FILE record must be followed by the records of its type, no fewer,
+ * no others: a FILE of each kind given every type whose records differ,
+ * type records left out, swapped, or added where they do not belong.
+ */
+TEST_F_TIMEOUT(image, file_records_out_of_sequence, 2 * CK_TIMEOUT)
+{
+	const struct ckpt_hdr_file *f;
+	int fi, fc, fp, fd, si, ci, ii, pi, fs;
+	unsigned int k;
+	uint32_t type;
+	char what[96];
+
+	make_victim(_metadata, self, (void *)1);
+	for (k = 0; k < ARRAY_SIZE(victim_ftypes); k++) {
+		fi = find_file(self, victim_ftypes[k], 0);
+		ASSERT_LE(0, fi);
+		f = rec_at(self, fi);
+		for (type = 1; type < CKPT_FILE_MAX; type++) {
+			if (same_records(type, f->type))
+				continue;
+			snprintf(what, sizeof(what), "FILE (%s) of type %s",
+				 ftype_name[f->type], ftype_name[type]);
+			expect_field(_metadata, self, fi,
+				     FIELD(ckpt_hdr_file, type), type, true,
+				     what);
+		}
+	}
+
+	fi = find_file(self, CKPT_FILE_REG, 0);
+	fc = find_file(self, CKPT_FILE_CHR, 0);
+	fd = find_file(self, CKPT_FILE_INHERITED, 0);
+	fp = find_file(self, CKPT_FILE_PIPE, 0);
+	si = file_part(self, fi, CKPT_HDR_STRING);
+	ci = file_part(self, fc, CKPT_HDR_FILE_CHR);
+	ii = file_part(self, fd, CKPT_HDR_FILE_INHERIT);
+	pi = file_part(self, fp, CKPT_HDR_FILE_PIPE);
+	fs = first_rec(self, CKPT_HDR_FS);
+	ASSERT_TRUE(si > 0 && ci > 0 && ii > 0 && pi > 0 && fs > 0);
+	misplaced_records(_metadata, self, si, ci, ii, pi, fs);
+	check_no_splat(_metadata, self);
+}
+
+/*
+ * The fields of FILE and of its type records, each given a value its
+ * record may not have: EINVAL.
+ */
+TEST_F_TIMEOUT(image, file_record_fields_rejected, 2 * CK_TIMEOUT)
+{
+	int reg, dir, chr, inh, p0, p1, c, ih, pp;
+	const struct ckpt_hdr_file *f;
+	uint32_t flags;
+
+	make_victim(_metadata, self, (void *)1);
+	reg = find_file(self, CKPT_FILE_REG, 0);
+	dir = find_file(self, CKPT_FILE_DIR, 0);
+	chr = find_file(self, CKPT_FILE_CHR, 0);
+	inh = find_file(self, CKPT_FILE_INHERITED, 0);
+	p0 = find_file(self, CKPT_FILE_PIPE, 0);
+	p1 = find_file(self, CKPT_FILE_PIPE, 1);
+	ASSERT_TRUE(reg >= 0 && dir >= 0 && chr >= 0 && inh >= 0 &&
+		    p0 >= 0 && p1 >= 0);
+	c = file_part(self, chr, CKPT_HDR_FILE_CHR);
+	ih = file_part(self, inh, CKPT_HDR_FILE_INHERIT);
+	pp = file_part(self, p0, CKPT_HDR_FILE_PIPE);
+	ASSERT_TRUE(c >= 0 && ih >= 0 && pp >= 0);
+
+	/* FILE: what every file has */
+	expect_field(_metadata, self, reg, FIELD(ckpt_hdr_file, objref), 0,
+		     true, "FILE.objref 0");
+	f = rec_at(self, dir);
+	expect_field(_metadata, self, reg, FIELD(ckpt_hdr_file, objref),
+		     f->objref, true, "FILE.objref of another FILE");
+	expect_field(_metadata, self, reg, FIELD(ckpt_hdr_file, type), 0,
+		     true, "FILE.type 0");
+	expect_field(_metadata, self, reg, FIELD(ckpt_hdr_file, type),
+		     CKPT_FILE_MAX, true, "FILE.type CKPT_FILE_MAX");
+	expect_field(_metadata, self, reg, FIELD(ckpt_hdr_file, __reserved),
+		     1, true, "FILE.__reserved");
+	expect_field(_metadata, self, reg, FIELD(ckpt_hdr_file, pos),
+		     (uint64_t)-1, true, "FILE (REG).pos -1");
+	expect_field(_metadata, self, inh, FIELD(ckpt_hdr_file, pos), 1, true,
+		     "FILE (INHERITED).pos 1");
+	expect_field(_metadata, self, p0, FIELD(ckpt_hdr_file, pos), 1, true,
+		     "FILE (PIPE).pos 1");
+	f = rec_at(self, p0);
+	flags = f->f_flags;
+	expect_field(_metadata, self, p0, FIELD(ckpt_hdr_file, f_flags),
+		     (flags & ~O_ACCMODE) | O_RDWR, true,
+		     "FILE (PIPE).f_flags O_RDWR");
+	expect_field(_metadata, self, p0, FIELD(ckpt_hdr_file, f_flags),
+		     flags | O_APPEND, true, "FILE (PIPE).f_flags O_APPEND");
+	/* both ends of the pipe the same end */
+	expect_field(_metadata, self, p1, FIELD(ckpt_hdr_file, f_flags),
+		     flags, true, "FILE (PIPE): the same end twice");
+
+	/* FILE_CHR: only the memory devices */
+	expect_field(_metadata, self, c, FIELD(ckpt_hdr_file_chr, rdev),
+		     (1 << 8) | 1, true, "FILE_CHR.rdev (1, 1) /dev/mem");
+	expect_field(_metadata, self, c, FIELD(ckpt_hdr_file_chr, rdev),
+		     (1 << 8) | 4, true, "FILE_CHR.rdev (1, 4) /dev/port");
+	expect_field(_metadata, self, c, FIELD(ckpt_hdr_file_chr, rdev),
+		     5 << 8, true, "FILE_CHR.rdev (5, 0) /dev/tty");
+	expect_field(_metadata, self, c, FIELD(ckpt_hdr_file_chr, rdev), 0,
+		     true, "FILE_CHR.rdev 0");
+	/* a memory device, not the one the path leads to */
+	expect_field(_metadata, self, c, FIELD(ckpt_hdr_file_chr, rdev),
+		     (1 << 8) | 5, true, "FILE_CHR.rdev (1, 5) for /dev/null");
+
+	/* FILE_INHERIT */
+	expect_field(_metadata, self, ih, FIELD(ckpt_hdr_file_inherit, fd),
+		     CKPT_MAX_FDS, true, "FILE_INHERIT.fd CKPT_MAX_FDS");
+	expect_field(_metadata, self, ih, FIELD(ckpt_hdr_file_inherit, fd),
+		     0xffffffff, true, "FILE_INHERIT.fd ~0");
+	expect_field(_metadata, self, ih, FIELD(ckpt_hdr_file_inherit, kind),
+		     0, true, "FILE_INHERIT.kind 0");
+	expect_field(_metadata, self, ih, FIELD(ckpt_hdr_file_inherit, kind),
+		     CKPT_INHERIT_MAX, true, "FILE_INHERIT.kind CKPT_INHERIT_MAX");
+
+	/* FILE_PIPE: a PIPE record read before */
+	expect_field(_metadata, self, pp, FIELD(ckpt_hdr_file_pipe, pipe_objref),
+		     0, true, "FILE_PIPE.pipe_objref 0");
+	f = rec_at(self, reg);
+	expect_field(_metadata, self, pp, FIELD(ckpt_hdr_file_pipe, pipe_objref),
+		     f->objref, true, "FILE_PIPE.pipe_objref of a FILE");
+	expect_field(_metadata, self, pp, FIELD(ckpt_hdr_file_pipe, pipe_objref),
+		     0xffff, true, "FILE_PIPE.pipe_objref of nothing");
+	expect_field(_metadata, self, pp, FIELD(ckpt_hdr_file_pipe, __reserved),
+		     1, true, "FILE_PIPE.__reserved");
 	check_no_splat(_metadata, self);
 }
 

@@ -218,17 +218,26 @@ static long find_file_vma(const struct ckpt_image *img, bool shared)
 	return -1;
 }
 
-/* The FILE record of "own" */
-static long find_own_file(const struct ckpt_image *img)
+/*
+ * The FILE record of "own", a regular file; *@str: the STRING record of
+ * its path, which follows it
+ */
+static long find_own_file(const struct ckpt_image *img, long *str)
 {
+	const struct ckpt_hdr_string *s;
 	const struct ckpt_hdr_file *f;
 	long off;
 	int i;
 
 	for (i = 0; (off = find(img, CKPT_HDR_FILE, i)) >= 0; i++) {
 		f = REC_AT(img, off, struct ckpt_hdr_file);
-		if (f->type == CKPT_FILE_REG && f->path_len &&
-		    strstr((const char *)(f + 1), "/own"))
+		*str = off + f->h.len;
+		if (f->type != CKPT_FILE_REG ||
+		    *str + sizeof(*s) > img->len)
+			continue;
+		s = REC_AT(img, *str, struct ckpt_hdr_string);
+		if (s->h.type == CKPT_HDR_STRING && s->len &&
+		    strstr((const char *)(s + 1), "/own"))
 			return off;
 	}
 	return -1;
@@ -620,36 +629,36 @@ static void make_root_files(struct __test_metadata *_metadata)
 
 TEST_F_TIMEOUT(sec, restart_into_files_it_cannot_open, CK_TIMEOUT * 4)
 {
-	const size_t fstr = sizeof(struct ckpt_hdr_file);
-	const size_t flen = offsetof(struct ckpt_hdr_file, path_len);
+	const size_t sstr = sizeof(struct ckpt_hdr_string);
+	const size_t slen = offsetof(struct ckpt_hdr_string, len);
 	const size_t vstr = sizeof(struct ckpt_hdr_vma);
 	const size_t vlen = offsetof(struct ckpt_hdr_vma, path_len);
 	struct ckpt_image img, e;
 	char log[8192];
-	long off;
+	long off, str;
 
 	make_root_files(_metadata);
 	take_image(_metadata, &img);
 
-	/* the open file: root's secret; a root-only directory on the way */
-	off = find_own_file(&img);
+	/* the open file's path: root's secret; a root-only directory on the way */
+	off = find_own_file(&img, &str);
 	ASSERT_LE(0, off);
 	e = copy_image(&img);
-	set_path(&e, off, fstr, flen, 0, ck_path("secret"));
+	set_path(&e, str, sstr, slen, 0, ck_path("secret"));
 	restart_edited(_metadata, &e, EACCES, "file: secret");
 	ckpt_image_free(&e);
 	e = copy_image(&img);
-	set_path(&e, off, fstr, flen, 0, ck_path("secretdir/inner"));
+	set_path(&e, str, sstr, slen, 0, ck_path("secretdir/inner"));
 	restart_edited(_metadata, &e, EACCES, "file: in secretdir");
 	ckpt_image_free(&e);
 	/* root's file, readable, asked for writing */
 	e = copy_image(&img);
-	set_path(&e, off, fstr, flen, 0, ck_path("rootro"));
+	set_path(&e, str, sstr, slen, 0, ck_path("rootro"));
 	restart_edited(_metadata, &e, EACCES, "file: rootro O_RDWR");
 	ckpt_image_free(&e);
 	/* control: the same file, read-only, is fine */
 	e = copy_image(&img);
-	set_path(&e, off, fstr, flen, 0, ck_path("rootro"));
+	set_path(&e, str, sstr, slen, 0, ck_path("rootro"));
 	REC_AT(&e, off, struct ckpt_hdr_file)->f_flags &= ~O_ACCMODE;
 	restart_edited(_metadata, &e, 0, "file: rootro O_RDONLY");
 	ckpt_image_free(&e);

@@ -1,0 +1,449 @@
+// SPDX-License-Identifier: GPL-2.0-only
+/*
+ * The fd table, and what every open file has.
+ *
+ * Each open file is saved by the entry of its type in ckpt_file_ops[]:
+ * the first whose match() takes the file (and whose classify() decides
+ * how, for a family with several ways of being saved) writes the records
+ * that follow the FILE record, and on restart reads them back and gives
+ * the file. This file writes and reads the FILE record itself (objref,
+ * type, status flags, offset) and the FDTABLE. A file no type takes fails
+ * the checkpoint with -EOPNOTSUPP and a log line naming it.
+ *
+ * A struct file behind several fds is one FILE record (one objref), so
+ * dup'ed fds share one open file description again after restart.
+ */
+#include <linux/file.h>
+#include <linux/fdtable.h>
+#include <linux/slab.h>
+#include <linux/sched/signal.h>
+#include "internal.h"
+
+/* one entry per enum ckpt_file_type, tried in this order */
+static const struct ckpt_file_ops *const ckpt_file_ops[] = {
+	[CKPT_FILE_REG] = &ckpt_reg_file_ops,
+	[CKPT_FILE_DIR] = &ckpt_dir_file_ops,
+	[CKPT_FILE_CHR] = &ckpt_chr_file_ops,
+	[CKPT_FILE_INHERITED] = &ckpt_inherited_file_ops,
+	[CKPT_FILE_PIPE] = &ckpt_pipe_file_ops,
+	[CKPT_FILE_FIFO] = &ckpt_fifo_file_ops,
+	[CKPT_FILE_EVENTFD] = &ckpt_eventfd_file_ops,
+};
+
+static_assert(ARRAY_SIZE(ckpt_file_ops) == CKPT_FILE_MAX);
+
+/**
+ * ckpt_file_ops_check() - boot-time check that every type has its ops
+ */
+void __init ckpt_file_ops_check(void)
+{
+	int i;
+
+	for (i = 1; i < CKPT_FILE_MAX; i++)
+		WARN_ON_ONCE(!ckpt_file_ops[i] || !ckpt_file_ops[i]->name ||
+			     !ckpt_file_ops[i]->restore ||
+			     (ckpt_file_ops[i]->match &&
+			      !ckpt_file_ops[i]->checkpoint));
+}
+
+/*
+ * The entry of a type whose family is compiled out: no file of it can
+ * exist to checkpoint, and an image with one cannot be restored here.
+ */
+static struct file *ckpt_absent_restore(struct ckpt_ctx *ctx,
+					const struct ckpt_hdr_file *h)
+{
+	ckpt_log(ctx, -EOPNOTSUPP,
+		 "file record %u: type %u is not built into this kernel",
+		 h->objref, h->type);
+	return ERR_PTR(-EOPNOTSUPP);
+}
+
+const struct ckpt_file_ops ckpt_absent_file_ops = {
+	.name = "file type not built in",
+	.restore = ckpt_absent_restore,
+};
+
+static void ckpt_file_get(void *ptr)
+{
+	get_file(ptr);
+}
+
+static void ckpt_file_put(void *ptr)
+{
+	fput(ptr);
+}
+
+/* a FILE record is written by checkpoint_file() and read by restore_file() */
+const struct ckpt_obj_ops ckpt_file_obj_ops = {
+	.name = "file",
+	.grab = ckpt_file_get,
+	.drop = ckpt_file_put,
+};
+
+/**
+ * ckpt_log_unsupported() - log "fd N of pid P: NAME @what"
+ * @ctx: checkpoint context
+ * @e: the fd
+ * @what: why it cannot be saved
+ *
+ * Return: -EOPNOTSUPP.
+ */
+int ckpt_log_unsupported(struct ckpt_ctx *ctx, struct ckpt_fd_ent *e,
+			 const char *what)
+{
+	char *buf = kmalloc(PATH_MAX, GFP_KERNEL);
+	char *name = buf ? d_path(&e->file->f_path, buf, PATH_MAX) : NULL;
+
+	ckpt_log(ctx, -EOPNOTSUPP, "fd %u of pid %d: %s %s", e->fd,
+		 ctx->cur->pids.pid, IS_ERR_OR_NULL(name) ? "?" : name, what);
+	kfree(buf);
+	return -EOPNOTSUPP;
+}
+
+/*
+ * Decide how @e is saved: the first type whose match() takes it, refined
+ * by its classify(). An O_PATH descriptor only goes to a type that keeps
+ * O_PATH. The status flags must be ones the type keeps.
+ */
+static int ckpt_classify_file(struct ckpt_ctx *ctx, struct ckpt_fd_ent *e)
+{
+	struct file *file = e->file;
+	const struct ckpt_file_ops *ops;
+	u32 extra;
+	int i, ret;
+
+	for (i = 1; i < CKPT_FILE_MAX; i++) {
+		ops = ckpt_file_ops[i];
+		if (!ops->match || !ops->match(file) ||
+		    (file->f_mode & FMODE_PATH && !(ops->f_flags & O_PATH)))
+			continue;
+		e->type = i;
+		e->inherit = 0;
+		ret = ops->classify ? ops->classify(ctx, e) : 0;
+		if (ret)
+			return ret;
+		ops = ckpt_file_ops[e->type];
+		extra = file->f_flags & CKPT_FILE_FLAGS & ~ops->f_flags;
+		if (extra) {
+			char what[96];
+
+			snprintf(what, sizeof(what),
+				 "has status flags %#x that a %s does not keep: not supported yet",
+				 extra, ops->name);
+			return ckpt_log_unsupported(ctx, e, what);
+		}
+		return 0;
+	}
+	if (file->f_mode & FMODE_PATH)
+		return ckpt_log_unsupported(ctx, e,
+					    "is an O_PATH descriptor of neither a regular file, a directory nor a mem device: not supported yet");
+	return ckpt_log_unsupported(ctx, e, "is not supported yet");
+}
+
+/* The FILE record of @e, then the records of its type. */
+static int checkpoint_file(struct ckpt_ctx *ctx, struct ckpt_fd_ent *e,
+			   u32 objref)
+{
+	const struct ckpt_file_ops *ops = ckpt_file_ops[e->type];
+	struct ckpt_hdr_file h = {
+		.objref = objref,
+		.type = e->type,
+		.f_flags = e->file->f_flags & ops->f_flags,
+		.pos = ops->seekable ? e->file->f_pos : 0,
+	};
+	int ret;
+
+	ret = ckpt_write_obj(ctx, &h.h, CKPT_HDR_FILE, sizeof(h));
+	return ret ?: ops->checkpoint(ctx, e);
+}
+
+static void ckpt_put_fds(struct ckpt_fd_ent *fds, unsigned int nr)
+{
+	unsigned int i;
+
+	for (i = 0; i < nr; i++)
+		fput(fds[i].file);
+	kvfree(fds);
+}
+
+/**
+ * ckpt_next_file() - the open file of @t at @fd or the next one above
+ * @t: the task
+ * @fd: where to start; set to the fd found
+ *
+ * Return: the file, referenced, or NULL when there is none above.
+ */
+struct file *ckpt_next_file(struct task_struct *t, unsigned int *fd)
+{
+	struct file *file;
+
+	rcu_read_lock();
+	file = task_lookup_next_fdget_rcu(t, fd);
+	rcu_read_unlock();
+	return file;
+}
+
+/* Take a reference on every open file of @t, in fd order. */
+static int ckpt_collect_fds(struct ckpt_ctx *ctx, struct task_struct *t,
+			    struct ckpt_fd_ent **pfds, unsigned int *pnr)
+{
+	struct ckpt_fd_ent *fds;
+	unsigned int fd, nr = 0, max = 0;
+	struct file *file;
+
+	/* count first: no allocation under RCU */
+	for (fd = 0; (file = ckpt_next_file(t, &fd)); fd++) {
+		fput(file);
+		max++;
+	}
+	if (max > CKPT_MAX_FDS) {
+		ckpt_log(ctx, -EOPNOTSUPP, "more than %u open files",
+			 CKPT_MAX_FDS);
+		return -EOPNOTSUPP;
+	}
+	fds = kvcalloc(max ?: 1, sizeof(*fds), GFP_KERNEL);
+	if (!fds)
+		return -ENOMEM;
+	for (fd = 0; nr < max &&
+	     (file = ckpt_next_file(t, &fd)); fd++) {
+		fds[nr].fd = fd;
+		fds[nr].file = file;
+		task_lock(t);
+		if (t->files) {
+			spin_lock(&t->files->file_lock);
+			fds[nr].cloexec = close_on_exec(fd, t->files);
+			spin_unlock(&t->files->file_lock);
+		}
+		task_unlock(t);
+		nr++;
+	}
+	*pfds = fds;
+	*pnr = nr;
+	return 0;
+}
+
+/**
+ * checkpoint_files() - write the FILE records of @t's files, then FDTABLE
+ * @ctx: checkpoint context
+ * @t: the task
+ *
+ * Each file is written at its first use, with the records of its type.
+ *
+ * Return: 0, -EBUSY for a terminal, pipe or socket that leads outside the
+ * tree (a leak), -EOPNOTSUPP for a file that cannot be saved yet (both
+ * with a log line), -ENOSPC when the object hash is full, -ENOMEM, or an
+ * error of a type's checkpoint (reading a pipe's buffers...) or of
+ * writing the image.
+ */
+int checkpoint_files(struct ckpt_ctx *ctx, struct task_struct *t)
+{
+	struct ckpt_hdr_fdtable h = {};
+	struct ckpt_fd_ent *fds;
+	struct ckpt_fd *ents;
+	unsigned int i, nr;
+	int ret;
+
+	ret = ckpt_collect_fds(ctx, t, &fds, &nr);
+	if (ret)
+		return ret;
+	ents = kvcalloc(nr ?: 1, sizeof(*ents), GFP_KERNEL);
+	if (!ents) {
+		ret = -ENOMEM;
+		goto out;
+	}
+	for (i = 0; i < nr && !ret; i++) {
+		bool first;
+		int objref;
+
+		ret = ckpt_classify_file(ctx, &fds[i]);
+		if (ret)
+			break;
+		objref = ckpt_obj_lookup_add(ctx, fds[i].file, CKPT_OBJ_FILE,
+					     &first);
+		if (objref < 0) {
+			ret = objref;
+			break;
+		}
+		if (first)
+			ret = checkpoint_file(ctx, &fds[i], objref);
+		ents[i].fd = fds[i].fd;
+		ents[i].objref = objref;
+		ents[i].flags = fds[i].cloexec ? CKPT_FD_CLOEXEC : 0;
+	}
+	if (!ret) {
+		h.nr_fds = nr;
+		ret = ckpt_write_obj_data(ctx, &h.h, CKPT_HDR_FDTABLE,
+					  sizeof(h), ents, nr * sizeof(*ents));
+	}
+out:
+	kvfree(ents);
+	ckpt_put_fds(fds, nr);
+	return ret;
+}
+
+/*
+ * restore_file() - read a FILE record and open the file it describes
+ *
+ * The common part is checked here, the type's own records by the type's
+ * restore(); the file goes into the object hash under the record's
+ * objref. Errors: -EINVAL for a malformed record or a bad objref, else
+ * those of the type (each listed where it is restored).
+ */
+static int restore_file(struct ckpt_ctx *ctx, const struct ckpt_hdr *hdr)
+{
+	const struct ckpt_file_ops *ops;
+	struct ckpt_hdr_file h;
+	struct file *file;
+	int ret;
+
+	ret = ckpt_read_payload_ext(ctx, hdr, &h, sizeof(h));
+	if (ret)
+		return ret;
+	if (h.type == 0 || h.type >= CKPT_FILE_MAX || h.__reserved ||
+	    h.pos < 0 || h.objref == 0 || h.objref > CKPT_MAX_OBJS ||
+	    xa_load(&ctx->objhash.by_ref, h.objref)) {
+		ckpt_log(ctx, -EINVAL, "file record %u: malformed", h.objref);
+		return -EINVAL;
+	}
+	ops = ckpt_file_ops[h.type];
+	if (h.f_flags & ~ops->f_flags || (h.pos && !ops->seekable)) {
+		ckpt_log(ctx, -EINVAL, "file record %u: flags %#x or offset not of a %s",
+			 h.objref, h.f_flags, ops->name);
+		return -EINVAL;
+	}
+	file = ops->restore(ctx, &h);
+	if (IS_ERR(file))
+		return PTR_ERR(file);
+	ret = ckpt_obj_insert(ctx, file, h.objref, CKPT_OBJ_FILE);
+	if (file)
+		fput(file);
+	return ret;
+}
+
+/*
+ * restore_fdtable() - read the FDTABLE record and stage the fds
+ *
+ * fd numbers must increase, stay below the image's RLIMIT_NOFILE, and
+ * name FILE records read before. Errors: -EINVAL for a malformed record,
+ * a bad entry or an objref that names no FILE record, -ENOMEM.
+ */
+static int restore_fdtable(struct ckpt_ctx *ctx, const struct ckpt_hdr *hdr)
+{
+	struct ckpt_rstate *rs = ctx->rs;
+	struct ckpt_hdr_fdtable *h;
+	const struct ckpt_fd *ents;
+	unsigned long limit;
+	u32 i;
+	int ret;
+
+	h = ckpt_read_payload_var(ctx, hdr, sizeof(*h));
+	if (IS_ERR(h))
+		return PTR_ERR(h);
+	ret = -EINVAL;
+	if (h->nr_fds > CKPT_MAX_FDS || h->__reserved ||
+	    h->h.len != sizeof(*h) + h->nr_fds * sizeof(*ents)) {
+		ckpt_log(ctx, ret, "fdtable: malformed record");
+		goto out;
+	}
+	ret = -ENOMEM;
+	rs->fds = kvcalloc(h->nr_fds ?: 1, sizeof(*rs->fds), GFP_KERNEL);
+	if (!rs->fds)
+		goto out;
+	limit = min_t(unsigned long, rs->rlim[RLIMIT_NOFILE].rlim_cur,
+		      sysctl_nr_open);
+	ents = (const struct ckpt_fd *)(h + 1);
+	for (i = 0; i < h->nr_fds; i++) {
+		struct file *file;
+
+		ret = -EINVAL;
+		if (ents[i].fd >= limit ||
+		    (i && ents[i].fd <= ents[i - 1].fd) ||
+		    ents[i].flags & ~CKPT_FD_CLOEXEC || ents[i].__reserved) {
+			ckpt_log(ctx, ret, "fdtable: bad entry for fd %u",
+				 ents[i].fd);
+			goto out;
+		}
+		file = ckpt_obj_fetch(ctx, ents[i].objref, CKPT_OBJ_FILE);
+		if (IS_ERR(file)) {
+			ret = PTR_ERR(file);
+			goto out;
+		}
+		rs->fds[i].fd = ents[i].fd;
+		rs->fds[i].cloexec = ents[i].flags & CKPT_FD_CLOEXEC;
+		rs->fds[i].file = file ? get_file(file) : NULL;
+		rs->nr_fds = i + 1;
+	}
+	ret = 0;
+out:
+	kvfree(h);
+	return ret;
+}
+
+/**
+ * restore_files() - read a process's FILE records and its FDTABLE
+ * @ctx: restart context
+ *
+ * Return: 0 with the fds staged in ctx->rs, -EINVAL (with a log line) for
+ * a record that is neither, a malformed one or a bad objref, -EBADF for
+ * an inherited file the restarter has no fd for, -EBUSY for a named FIFO
+ * in use, the errno of opening a file or making a pipe (-ENOENT,
+ * -EACCES, -EPERM...), -ENOMEM, or an error of reading the image.
+ */
+int restore_files(struct ckpt_ctx *ctx)
+{
+	struct ckpt_hdr h;
+	int ret;
+
+	for (;;) {
+		ret = ckpt_read_hdr(ctx, &h);
+		if (ret)
+			return ret;
+		if (h.type == CKPT_HDR_FDTABLE)
+			return restore_fdtable(ctx, &h);
+		if (h.type != CKPT_HDR_FILE) {
+			ckpt_log(ctx, -EINVAL,
+				 "expected a file or fdtable record, found %s",
+				 ckpt_rec_name(h.type));
+			return -EINVAL;
+		}
+		ret = restore_file(ctx, &h);
+		if (ret)
+			return ret;
+	}
+}
+
+/**
+ * restore_files_commit() - make current's fd table the image's
+ * @ctx: restart context
+ * @rs: the process's staged state
+ *
+ * Runs after unshare_files(), so no other task sees the changes. Every fd
+ * the image does not have is closed.
+ *
+ * Return: 0, or the negative errno of replace_fd() (-ENOMEM when the fd
+ * table cannot grow, ...); the fds before the failing one are then
+ * already replaced.
+ */
+int restore_files_commit(struct ckpt_ctx *ctx, struct ckpt_rstate *rs)
+{
+	unsigned int i, next = 0;
+	int ret;
+
+	for (i = 0; i < rs->nr_fds; i++) {
+		struct ckpt_fd_slot *s = &rs->fds[i];
+
+		if (s->fd > next)
+			__close_range(next, s->fd - 1, 0);
+		next = s->fd + 1;
+		if (!s->file) {
+			close_fd(s->fd);
+			continue;
+		}
+		ret = replace_fd(s->fd, s->file, s->cloexec ? O_CLOEXEC : 0);
+		if (ret < 0)
+			return ret;
+	}
+	__close_range(next, ~0U, 0);
+	return 0;
+}

@@ -1,0 +1,182 @@
+// SPDX-License-Identifier: GPL-2.0-only
+/*
+ * Inherited files: a terminal, pipe or socket that a process outside the
+ * tree verifiably holds (the same open file, the pipe's other end, the
+ * socket's peer). The tree did not make it and cannot take it along: a
+ * self checkpoint or a subtree saves "the fd the restarter gives", and
+ * restart connects the restarter's fd of the same number. For a container
+ * it is a leak. The restarter leaves such an fd closed by handing in an
+ * O_PATH descriptor of /dev/null.
+ */
+#include <linux/file.h>
+#include <linux/net.h>
+#include <linux/kdev_t.h>
+#include <linux/major.h>
+#include <net/sock.h>
+#include "internal.h"
+
+/**
+ * ckpt_inherit_or_leak() - save a file that leads outside as INHERITED
+ * @ctx: checkpoint context
+ * @e: the fd
+ * @kind: CKPT_INHERIT_* of the file, for restart's log line
+ * @what: for the leak's log line ("a pipe with an end outside the tree")
+ *
+ * Return: 0 with @e saved as INHERITED (self checkpoint, subtree), or
+ * -EBUSY with a log line (a container: a leak).
+ */
+int ckpt_inherit_or_leak(struct ckpt_ctx *ctx, struct ckpt_fd_ent *e,
+			 u32 kind, const char *what)
+{
+	if (ckpt_leak_checks(ctx)) {
+		ckpt_log(ctx, -EBUSY, "leak: fd %u of pid %d is %s",
+			 e->fd, ctx->cur->pids.pid, what);
+		return -EBUSY;
+	}
+	e->type = CKPT_FILE_INHERITED;
+	e->inherit = kind;
+	return 0;
+}
+
+/*
+ * A connected unix socket whose peer's file a process outside the tree
+ * holds in its fd table is inherited (self checkpoint, subtree) or a leak
+ * (container). Unconnected, listening and non-unix sockets, socket pairs
+ * inside the tree, a socket whose peer was closed or is held by no
+ * process are not supported yet.
+ */
+static int ckpt_classify_socket(struct ckpt_ctx *ctx, struct ckpt_fd_ent *e)
+{
+	struct sock *peer = ckpt_unix_peer(e->file);
+	struct file *pf;
+	bool held;
+
+	if (!peer)
+		return ckpt_log_unsupported(ctx, e,
+					    "is not a connected unix socket: not supported yet");
+	pf = ckpt_peer_file(peer);
+	held = ckpt_sock_peer_held(ctx, peer) || ckpt_file_held(ctx, e->file);
+	sock_put(peer);
+	if (!pf)
+		return ckpt_log_unsupported(ctx, e,
+					    "is a unix socket whose peer was closed: not supported yet");
+	if (ckpt_file_in_tree(ctx, pf))
+		return ckpt_log_unsupported(ctx, e,
+					    "is a unix socket whose peer is in the tree (a socket pair): not supported yet");
+	if (!held)
+		return ckpt_log_unsupported(ctx, e,
+					    "is a unix socket whose peer no process outside the tree holds (in flight in a unix socket?): not supported yet");
+	return ckpt_inherit_or_leak(ctx, e, CKPT_INHERIT_SOCKET,
+				    "a socket connected outside the tree");
+}
+
+/*
+ * A terminal is inherited only when a process outside the tree holds the
+ * same open file: the terminal the tree was started on. One the tree
+ * opened itself (a pty pair from /dev/ptmx, /dev/tty, a controlling
+ * terminal opened inside) has state that only the tree holds: not
+ * supported yet, and not a leak.
+ */
+static int ckpt_classify_tty(struct ckpt_ctx *ctx, struct ckpt_fd_ent *e)
+{
+	if (ckpt_file_held(ctx, e->file))
+		return ckpt_inherit_or_leak(ctx, e, CKPT_INHERIT_TTY,
+					    "a terminal shared with a task outside the tree");
+	return ckpt_log_unsupported(ctx, e,
+				    "is a terminal the tree opened itself (no process outside the tree holds it): not supported yet");
+}
+
+static bool ckpt_inherited_match(struct file *file)
+{
+	struct inode *inode = file_inode(file);
+
+	return (S_ISCHR(inode->i_mode) && ckpt_chr_is_tty(inode->i_rdev)) ||
+	       S_ISSOCK(inode->i_mode);
+}
+
+static int ckpt_inherited_classify(struct ckpt_ctx *ctx,
+				   struct ckpt_fd_ent *e)
+{
+	if (S_ISSOCK(file_inode(e->file)->i_mode))
+		return ckpt_classify_socket(ctx, e);
+	return ckpt_classify_tty(ctx, e);
+}
+
+static int ckpt_inherited_checkpoint(struct ckpt_ctx *ctx,
+				     struct ckpt_fd_ent *e)
+{
+	struct ckpt_hdr_file_inherit h = {
+		.fd = e->fd,
+		.kind = e->inherit,
+	};
+
+	return ckpt_write_obj(ctx, &h.h, CKPT_HDR_FILE_INHERIT, sizeof(h));
+}
+
+/* An O_PATH descriptor of /dev/null: "leave the inherited fd closed" */
+static bool ckpt_is_close_marker(struct file *file)
+{
+	struct inode *inode = file_inode(file);
+
+	return file->f_mode & FMODE_PATH && S_ISCHR(inode->i_mode) &&
+	       inode->i_rdev == MKDEV(MEM_MAJOR, 3);
+}
+
+/*
+ * The restarter's file for an INHERITED record: its fd of the same
+ * number, referenced, or NULL (leave the fd closed) when that fd is an
+ * O_PATH descriptor of /dev/null. A missing fd fails the restart: the
+ * restored program would find its terminal, pipe or socket closed. With
+ * RESTART_VALIDATE the restarter's fds are not looked at: which fds it
+ * hands in is the caller's business at the real restart.
+ */
+static struct file *ckpt_inherited_restore(struct ckpt_ctx *ctx,
+					   const struct ckpt_hdr_file *hf)
+{
+	static const char *const what[CKPT_INHERIT_MAX] = {
+		[CKPT_INHERIT_TTY] = "a terminal",
+		[CKPT_INHERIT_PIPE] = "a pipe",
+		[CKPT_INHERIT_SOCKET] = "a socket",
+	};
+	struct ckpt_hdr_file_inherit h;
+	struct file *file;
+	int ret;
+
+	ret = ckpt_read_obj_ext(ctx, CKPT_HDR_FILE_INHERIT, &h, sizeof(h));
+	if (ret)
+		return ERR_PTR(ret);
+	if (h.fd >= CKPT_MAX_FDS || !h.kind || h.kind >= CKPT_INHERIT_MAX) {
+		ckpt_log(ctx, -EINVAL, "file record %u: bad inherited fd",
+			 hf->objref);
+		return ERR_PTR(-EINVAL);
+	}
+	if (ctx->flags & RESTART_VALIDATE)
+		return NULL;
+	file = fget_raw(h.fd);
+	if (!file) {
+		ckpt_log(ctx, -EBADF,
+			 "fd %u of pid %d was inherited (%s) and the restarter has no fd %u (give it one, or an O_PATH /dev/null to leave it closed)",
+			 h.fd, ctx->rs->pids.pid, what[h.kind], h.fd);
+		return ERR_PTR(-EBADF);
+	}
+	if (!(file->f_mode & FMODE_PATH))
+		return file;
+	if (ckpt_is_close_marker(file)) {
+		fput(file);
+		return NULL;
+	}
+	fput(file);
+	ckpt_log(ctx, -EBADF,
+		 "fd %u of pid %d was inherited (%s) and the restarter's fd %u is an O_PATH descriptor, not /dev/null",
+		 h.fd, ctx->rs->pids.pid, what[h.kind], h.fd);
+	return ERR_PTR(-EBADF);
+}
+
+const struct ckpt_file_ops ckpt_inherited_file_ops = {
+	.name = "inherited",
+	.match = ckpt_inherited_match,
+	.classify = ckpt_inherited_classify,
+	.checkpoint = ckpt_inherited_checkpoint,
+	.restore = ckpt_inherited_restore,
+	.f_flags = CKPT_FILE_FLAGS,
+};

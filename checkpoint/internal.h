@@ -1,0 +1,243 @@
+/* SPDX-License-Identifier: GPL-2.0-only */
+/*
+ * Checkpoint/restart: what only checkpoint/ uses.
+ *
+ * The unit is the type. An open file is saved by the entry of its type in
+ * the table of struct ckpt_file_ops (fdtable.c), a kernel object shared by
+ * several files or tasks by the entry of its type in the table of struct
+ * ckpt_obj_ops (objhash.c). Documentation/checkpoint/internals.rst, "How
+ * to add a resource type", says what a new type needs.
+ */
+#ifndef _CHECKPOINT_INTERNAL_H
+#define _CHECKPOINT_INTERNAL_H
+
+#include <linux/checkpoint.h>
+
+/* ---- shared objects: objhash.c ----------------------------------------- */
+
+enum ckpt_obj_type {
+	CKPT_OBJ_FILE = 1,
+	CKPT_OBJ_PIPE,		/* checkpoint: a pipe_inode_info */
+	CKPT_OBJ_RPIPE,		/* restart: a restored pipe (pipe.c) */
+	CKPT_OBJ_SHM_INODE,	/* checkpoint: the inode of shared anon memory */
+	CKPT_OBJ_SHM_FILE,	/* restart: the file of shared anon memory */
+	CKPT_OBJ_MAX
+};
+
+/**
+ * struct ckpt_obj_ops - how one type of shared object is held and saved
+ * @name:	for log lines
+ * @grab:	take a reference when the object enters the hash
+ * @drop:	drop it when the hash is freed
+ * @checkpoint:	write the object's record, at its first use (optional:
+ *		an object saved as part of another record has none)
+ * @rec_type:	restart: the CKPT_HDR_* record that @restore reads
+ * @restore:	restart: read that record (its header already read), make
+ *		the object and ckpt_obj_insert() it
+ * @release:	restart: called for every object of the type just before
+ *		the restored tree is released (drop what only restart needed)
+ *
+ * Checkpoint and restart may use two types for one kind of object when
+ * what is hashed differs (the kernel's pipe, the restored pipe).
+ */
+struct ckpt_obj_ops {
+	const char *name;
+	void (*grab)(void *ptr);
+	void (*drop)(void *ptr);
+	int (*checkpoint)(struct ckpt_ctx *ctx, void *ptr, u32 objref);
+	u32 rec_type;
+	int (*restore)(struct ckpt_ctx *ctx, const struct ckpt_hdr *h);
+	void (*release)(struct ckpt_ctx *ctx, void *ptr);
+};
+
+extern const struct ckpt_obj_ops ckpt_file_obj_ops;
+extern const struct ckpt_obj_ops ckpt_pipe_obj_ops;
+extern const struct ckpt_obj_ops ckpt_rpipe_obj_ops;
+extern const struct ckpt_obj_ops ckpt_shm_inode_obj_ops;
+extern const struct ckpt_obj_ops ckpt_shm_file_obj_ops;
+
+void ckpt_obj_ops_check(void);
+
+void ckpt_objhash_init(struct ckpt_objhash *oh);
+void ckpt_objhash_free(struct ckpt_objhash *oh);
+int ckpt_obj_lookup_add(struct ckpt_ctx *ctx, void *ptr, int type,
+			bool *first);
+int ckpt_obj_checkpoint(struct ckpt_ctx *ctx, void *ptr, int type);
+int ckpt_obj_insert(struct ckpt_ctx *ctx, void *ptr, u32 objref, int type);
+void *ckpt_obj_fetch(struct ckpt_ctx *ctx, u32 objref, int type);
+void *ckpt_obj_find(struct ckpt_ctx *ctx, u32 objref, int type);
+int ckpt_read_ref_hdr(struct ckpt_ctx *ctx, struct ckpt_hdr *h);
+int ckpt_read_ref_ext(struct ckpt_ctx *ctx, u32 type, void *buf,
+		      size_t size);
+void ckpt_obj_release_all(struct ckpt_ctx *ctx);
+
+/* ---- open files: fdtable.c and one file per type ----------------------- */
+
+/**
+ * struct ckpt_fd_ent - checkpoint: one fd of the task being written
+ * @fd:		its number
+ * @cloexec:	FD_CLOEXEC
+ * @file:	the file, referenced
+ * @type:	the CKPT_FILE_* type it is saved as (set by classification)
+ * @inherit:	INHERITED: the CKPT_INHERIT_* kind, for restart's log line
+ */
+struct ckpt_fd_ent {
+	unsigned int fd;
+	bool cloexec;
+	struct file *file;
+	u32 type;
+	u32 inherit;
+};
+
+/**
+ * struct ckpt_file_ops - how one type of open file is saved and restored
+ * @name:	for log lines and ckpt info
+ * @match:	checkpoint: is @file of this type's family? Tried in the
+ *		order of enum ckpt_file_type; NULL for a type only reached
+ *		through another's @classify
+ * @classify:	checkpoint, optional: decide how a matched file is saved:
+ *		set @e->type (and @e->inherit) to this or another type;
+ *		0, or -EOPNOTSUPP/-EBUSY with a log line naming the fd
+ * @checkpoint:	write the records that follow the FILE record
+ * @restore:	read them and return the file, referenced (NULL: an
+ *		inherited fd left closed), or an ERR_PTR with a log line
+ * @f_flags:	the status flags the type keeps; a file with others is
+ *		refused at checkpoint, an image with others at restart
+ * @seekable:	the FILE record's pos is the file's offset (else 0)
+ *
+ * The FILE record (objref, type, flags, pos) is written and read by
+ * fdtable.c; the type's own state goes in its own, extensible records.
+ */
+struct ckpt_file_ops {
+	const char *name;
+	bool (*match)(struct file *file);
+	int (*classify)(struct ckpt_ctx *ctx, struct ckpt_fd_ent *e);
+	int (*checkpoint)(struct ckpt_ctx *ctx, struct ckpt_fd_ent *e);
+	struct file *(*restore)(struct ckpt_ctx *ctx,
+				const struct ckpt_hdr_file *h);
+	u32 f_flags;
+	bool seekable;
+};
+
+/* status flags a reopened file keeps; O_CREAT/O_TRUNC/O_EXCL never */
+#define CKPT_FILE_FLAGS (O_ACCMODE | O_APPEND | O_NONBLOCK | O_DSYNC | \
+			 O_DIRECT | O_LARGEFILE | O_DIRECTORY | O_NOFOLLOW | \
+			 O_NOATIME | __O_SYNC | O_PATH)
+
+extern const struct ckpt_file_ops ckpt_reg_file_ops;
+extern const struct ckpt_file_ops ckpt_dir_file_ops;
+extern const struct ckpt_file_ops ckpt_chr_file_ops;
+extern const struct ckpt_file_ops ckpt_inherited_file_ops;
+extern const struct ckpt_file_ops ckpt_pipe_file_ops;
+extern const struct ckpt_file_ops ckpt_fifo_file_ops;
+extern const struct ckpt_file_ops ckpt_absent_file_ops;
+#ifdef CONFIG_EVENTFD
+extern const struct ckpt_file_ops ckpt_eventfd_file_ops;
+#else
+#define ckpt_eventfd_file_ops ckpt_absent_file_ops
+#endif
+
+/* fdtable.c */
+void ckpt_file_ops_check(void);
+struct file *ckpt_next_file(struct task_struct *t, unsigned int *fd);
+int ckpt_log_unsupported(struct ckpt_ctx *ctx, struct ckpt_fd_ent *e,
+			 const char *what);
+int checkpoint_files(struct ckpt_ctx *ctx, struct task_struct *t);
+int restore_files(struct ckpt_ctx *ctx);
+int restore_files_commit(struct ckpt_ctx *ctx, struct ckpt_rstate *rs);
+
+/* file_scan.c: the tree's files, leaks, holders outside the tree */
+int ckpt_scan_files(struct ckpt_ctx *ctx);
+void ckpt_free_tfiles(struct ckpt_ctx *ctx);
+bool ckpt_leak_checks(struct ckpt_ctx *ctx);
+bool ckpt_file_held(struct ckpt_ctx *ctx, struct file *file);
+bool ckpt_file_outside(struct ckpt_ctx *ctx, struct file *file);
+bool ckpt_chr_reopenable(dev_t rdev);
+bool ckpt_chr_is_tty(dev_t rdev);
+struct pipe_inode_info;
+void ckpt_pipe_ends(struct ckpt_ctx *ctx, struct pipe_inode_info *pipe,
+		    unsigned int *r, unsigned int *w, bool *outside,
+		    bool *held);
+struct sock *ckpt_unix_peer(struct file *file);
+struct file *ckpt_peer_file(struct sock *peer);
+bool ckpt_sock_peer_held(struct ckpt_ctx *ctx, struct sock *peer);
+bool ckpt_file_in_tree(struct ckpt_ctx *ctx, struct file *file);
+
+/* inherit.c */
+int ckpt_inherit_or_leak(struct ckpt_ctx *ctx, struct ckpt_fd_ent *e,
+			 u32 kind, const char *what);
+
+/* fs.c: paths, cwd, root, umask */
+char *ckpt_file_path(struct ckpt_ctx *ctx, const struct path *path,
+		     char *buf, const char *what);
+int checkpoint_fs(struct ckpt_ctx *ctx, struct task_struct *t);
+int restore_fs(struct ckpt_ctx *ctx);
+void restore_fs_commit(struct ckpt_ctx *ctx, struct ckpt_rstate *rs);
+
+/* ---- the rest, one file per resource ----------------------------------- */
+
+/* checkpoint.c / restart.c: the drivers */
+long ckpt_do_checkpoint(struct ckpt_ctx *ctx);
+long ckpt_do_restart(struct ckpt_ctx *ctx);
+const char *ckpt_tree_check_task(const struct ckpt_task_pids *p,
+				 unsigned int n, unsigned int i, int *parent,
+				 int *pgrp);
+
+/* image.c */
+void ckpt_records_check(void);
+int ckpt_read_payload_ext(struct ckpt_ctx *ctx, const struct ckpt_hdr *h,
+			  void *buf, size_t size);
+int ckpt_read_obj_ext(struct ckpt_ctx *ctx, u32 type, void *buf,
+		      size_t size);
+const char *ckpt_rec_name(u32 type);
+int ckpt_write_string(struct ckpt_ctx *ctx, const char *s);
+char *ckpt_read_string(struct ckpt_ctx *ctx);
+
+/* task.c */
+int checkpoint_task(struct ckpt_ctx *ctx, struct task_struct *t);
+int restore_task(struct ckpt_ctx *ctx);
+int restore_task_attrs(struct ckpt_ctx *ctx, struct ckpt_rstate *rs);
+void restore_task_process_commit(struct ckpt_ctx *ctx, struct ckpt_rstate *rs);
+void restore_task_late_commit(struct ckpt_ctx *ctx, struct ckpt_rstate *rs);
+void restore_task_commit(struct ckpt_ctx *ctx, struct ckpt_rstate *rs);
+int checkpoint_rlimits(struct ckpt_ctx *ctx, struct task_struct *t);
+int restore_rlimits(struct ckpt_ctx *ctx);
+void restore_rlimits_commit(struct ckpt_ctx *ctx, struct ckpt_rstate *rs);
+void restore_itimer_commit(struct ckpt_ctx *ctx, struct ckpt_rstate *rs);
+
+/* timers.c */
+int checkpoint_timers(struct ckpt_ctx *ctx, struct task_struct *t);
+int restore_timers(struct ckpt_ctx *ctx);
+int restore_timers_commit(struct ckpt_ctx *ctx, struct ckpt_rstate *rs);
+
+/* creds.c */
+int checkpoint_creds(struct ckpt_ctx *ctx, struct task_struct *t);
+int restore_creds(struct ckpt_ctx *ctx);
+void restore_creds_commit(struct ckpt_ctx *ctx, struct ckpt_rstate *rs);
+
+/* signal.c */
+int checkpoint_sighand(struct ckpt_ctx *ctx, struct task_struct *t);
+int restore_sighand(struct ckpt_ctx *ctx);
+int checkpoint_signal(struct ckpt_ctx *ctx, struct task_struct *t);
+int restore_signal(struct ckpt_ctx *ctx);
+void restore_sighand_commit(struct ckpt_ctx *ctx, struct ckpt_rstate *rs);
+void restore_signal_commit(struct ckpt_ctx *ctx, struct ckpt_rstate *rs);
+
+/* memory.c */
+int checkpoint_mm(struct ckpt_ctx *ctx, struct task_struct *t);
+int restore_mm(struct ckpt_ctx *ctx);
+int restore_mm_commit(struct ckpt_ctx *ctx, struct ckpt_rstate *rs);
+void ckpt_free_shm_saved(struct ckpt_ctx *ctx);
+
+/* namespaces.c */
+int ckpt_check_namespaces(struct ckpt_ctx *ctx, struct task_struct *t);
+
+/* locks.c */
+int ckpt_check_file_state(struct ckpt_ctx *ctx, struct file *file);
+
+/* sys.c */
+extern int sysctl_ckpt_unpriv_allowed;
+int ckpt_may_checkpoint(struct task_struct *t);
+bool ckpt_task_frozen(struct task_struct *t);
+
+#endif /* _CHECKPOINT_INTERNAL_H */
