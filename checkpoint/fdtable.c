@@ -28,6 +28,9 @@ static const struct ckpt_file_ops *const ckpt_file_ops[] = {
 	[CKPT_FILE_PIPE] = &ckpt_pipe_file_ops,
 	[CKPT_FILE_FIFO] = &ckpt_fifo_file_ops,
 	[CKPT_FILE_EVENTFD] = &ckpt_eventfd_file_ops,
+	[CKPT_FILE_EPOLL] = &ckpt_epoll_file_ops,
+	[CKPT_FILE_SIGNALFD] = &ckpt_signalfd_file_ops,
+	[CKPT_FILE_TIMERFD] = &ckpt_timerfd_file_ops,
 };
 
 static_assert(ARRAY_SIZE(ckpt_file_ops) == CKPT_FILE_MAX);
@@ -43,7 +46,9 @@ void __init ckpt_file_ops_check(void)
 		WARN_ON_ONCE(!ckpt_file_ops[i] || !ckpt_file_ops[i]->name ||
 			     !ckpt_file_ops[i]->restore ||
 			     (ckpt_file_ops[i]->match &&
-			      !ckpt_file_ops[i]->checkpoint));
+			      !ckpt_file_ops[i]->checkpoint) ||
+			     !ckpt_file_ops[i]->checkpoint_late !=
+			     !ckpt_file_ops[i]->restore_late);
 }
 
 /*
@@ -141,13 +146,53 @@ static int ckpt_classify_file(struct ckpt_ctx *ctx, struct ckpt_fd_ent *e)
 	return ckpt_log_unsupported(ctx, e, "is not supported yet");
 }
 
+/**
+ * struct ckpt_late_file - a file whose late record is due
+ * @file:	the file (the object hash holds it)
+ * @type:	its CKPT_FILE_* type
+ */
+struct ckpt_late_file {
+	struct file *file;
+	u32 type;
+};
+
+/* Note that @file, saved or restored under @objref, has a late record due */
+static int ckpt_late_add(struct ckpt_ctx *ctx, struct file *file, u32 type,
+			 u32 objref)
+{
+	struct ckpt_late_file *l = kmalloc(sizeof(*l), GFP_KERNEL);
+	int ret;
+
+	if (!l)
+		return -ENOMEM;
+	l->file = file;
+	l->type = type;
+	ret = xa_insert(&ctx->file_late, objref, l, GFP_KERNEL);
+	if (ret)
+		kfree(l);
+	return ret;
+}
+
+/**
+ * ckpt_free_file_late() - drop the late records still due
+ * @ctx: context
+ */
+void ckpt_free_file_late(struct ckpt_ctx *ctx)
+{
+	struct ckpt_late_file *l;
+	unsigned long i;
+
+	xa_for_each(&ctx->file_late, i, l)
+		kfree(l);
+	xa_destroy(&ctx->file_late);
+}
+
 /* The FILE record of @e, then the records of its type. */
-static int checkpoint_file(struct ckpt_ctx *ctx, struct ckpt_fd_ent *e,
-			   u32 objref)
+static int checkpoint_file(struct ckpt_ctx *ctx, struct ckpt_fd_ent *e)
 {
 	const struct ckpt_file_ops *ops = ckpt_file_ops[e->type];
 	struct ckpt_hdr_file h = {
-		.objref = objref,
+		.objref = e->objref,
 		.type = e->type,
 		.f_flags = e->file->f_flags & ops->f_flags,
 		.pos = ops->seekable ? e->file->f_pos : 0,
@@ -155,7 +200,116 @@ static int checkpoint_file(struct ckpt_ctx *ctx, struct ckpt_fd_ent *e,
 	int ret;
 
 	ret = ckpt_write_obj(ctx, &h.h, CKPT_HDR_FILE, sizeof(h));
-	return ret ?: ops->checkpoint(ctx, e);
+	if (!ret)
+		ret = ops->checkpoint(ctx, e);
+	if (!ret && ops->checkpoint_late)
+		ret = ckpt_late_add(ctx, e->file, e->type, e->objref);
+	return ret;
+}
+
+/*
+ * Classify @e and write its FILE record at the file's first use; its
+ * objref in @e. Every fd is classified (the log names the fd that cannot
+ * be saved), but a file is written once.
+ */
+static int ckpt_emit_file(struct ckpt_ctx *ctx, struct ckpt_fd_ent *e)
+{
+	bool first;
+	int ret;
+
+	ret = ckpt_classify_file(ctx, e);
+	if (ret)
+		return ret;
+	ret = ckpt_obj_lookup_add(ctx, e->file, CKPT_OBJ_FILE, &first);
+	if (ret < 0)
+		return ret;
+	e->objref = ret;
+	return first ? checkpoint_file(ctx, e) : 0;
+}
+
+/**
+ * ckpt_file_ref() - the objref of a file another file refers to
+ * @ctx: checkpoint context
+ * @file: the file referred to (an epoll item's target...)
+ * @fd: the fd number it is known under there, for log lines
+ *
+ * A file not written yet is written now, the way the fd table writes its
+ * files: it must be a file of the tree (in an fd table or mapped),
+ * classified like any other.
+ *
+ * Return: the objref (> 0), -EOPNOTSUPP (with a log line) for a file
+ * outside the tree or one that cannot be saved, or the errors of writing
+ * a file (see checkpoint_files()).
+ */
+int ckpt_file_ref(struct ckpt_ctx *ctx, struct file *file, unsigned int fd)
+{
+	struct ckpt_fd_ent e = { .fd = fd, .file = file };
+	int ret;
+
+	ret = ckpt_obj_lookup(ctx, file, CKPT_OBJ_FILE);
+	if (ret)
+		return ret;
+	if (!ckpt_file_in_tree(ctx, file))
+		return ckpt_log_unsupported(ctx, &e,
+					    "is held by no process of the tree (only by a process outside, or in flight): not supported");
+	ret = ckpt_classify_file(ctx, &e);
+	/* the restarter's fd of that number would be another file */
+	if (!ret && e.type == CKPT_FILE_INHERITED)
+		ret = ckpt_log_unsupported(ctx, &e,
+					   "leads outside the tree and is not in this process's fd table: not supported yet");
+	if (!ret)
+		ret = ckpt_emit_file(ctx, &e);
+	return ret ?: e.objref;
+}
+
+/*
+ * Once the task's files are written: the late records due, oldest first,
+ * until none is left (writing one may make another due).
+ */
+static int ckpt_write_late(struct ckpt_ctx *ctx)
+{
+	struct ckpt_late_file *l;
+	unsigned long objref;
+	int ret = 0;
+
+	while (!ret) {
+		objref = 0;
+		l = xa_find(&ctx->file_late, &objref, ULONG_MAX, XA_PRESENT);
+		if (!l)
+			break;
+		xa_erase(&ctx->file_late, objref);
+		ret = ckpt_file_ops[l->type]->checkpoint_late(ctx, l->file,
+							      objref);
+		kfree(l);
+	}
+	return ret;
+}
+
+/**
+ * ckpt_file_late_take() - restart: the file a late record is for
+ * @ctx: restart context
+ * @objref: the record's objref
+ * @ops: the type whose record it is
+ *
+ * Return: the file (the object hash holds it), or ERR_PTR(-EINVAL) with
+ * a log line when @objref names no file of that type whose late record
+ * is still due (none, another type's, or one read already).
+ */
+struct file *ckpt_file_late_take(struct ckpt_ctx *ctx, u32 objref,
+				 const struct ckpt_file_ops *ops)
+{
+	struct ckpt_late_file *l = xa_load(&ctx->file_late, objref);
+	struct file *file;
+
+	if (!l || ckpt_file_ops[l->type] != ops) {
+		ckpt_log(ctx, -EINVAL, "%s record for objref %u: no such %s",
+			 ckpt_rec_name(ops->late_rec_type), objref, ops->name);
+		return ERR_PTR(-EINVAL);
+	}
+	xa_erase(&ctx->file_late, objref);
+	file = l->file;
+	kfree(l);
+	return file;
 }
 
 static void ckpt_put_fds(struct ckpt_fd_ent *fds, unsigned int nr)
@@ -228,7 +382,9 @@ static int ckpt_collect_fds(struct ckpt_ctx *ctx, struct task_struct *t,
  * @ctx: checkpoint context
  * @t: the task
  *
- * Each file is written at its first use, with the records of its type.
+ * Each file is written at its first use, with the records of its type;
+ * the late records of the files that have one (an epoll set's items)
+ * follow once all are written.
  *
  * Return: 0, -EBUSY for a terminal, pipe or socket that leads outside the
  * tree (a leak), -EOPNOTSUPP for a file that cannot be saved yet (both
@@ -253,24 +409,13 @@ int checkpoint_files(struct ckpt_ctx *ctx, struct task_struct *t)
 		goto out;
 	}
 	for (i = 0; i < nr && !ret; i++) {
-		bool first;
-		int objref;
-
-		ret = ckpt_classify_file(ctx, &fds[i]);
-		if (ret)
-			break;
-		objref = ckpt_obj_lookup_add(ctx, fds[i].file, CKPT_OBJ_FILE,
-					     &first);
-		if (objref < 0) {
-			ret = objref;
-			break;
-		}
-		if (first)
-			ret = checkpoint_file(ctx, &fds[i], objref);
+		ret = ckpt_emit_file(ctx, &fds[i]);
 		ents[i].fd = fds[i].fd;
-		ents[i].objref = objref;
+		ents[i].objref = fds[i].objref;
 		ents[i].flags = fds[i].cloexec ? CKPT_FD_CLOEXEC : 0;
 	}
+	if (!ret)
+		ret = ckpt_write_late(ctx);
 	if (!ret) {
 		h.nr_fds = nr;
 		ret = ckpt_write_obj_data(ctx, &h.h, CKPT_HDR_FDTABLE,
@@ -316,6 +461,8 @@ static int restore_file(struct ckpt_ctx *ctx, const struct ckpt_hdr *hdr)
 	if (IS_ERR(file))
 		return PTR_ERR(file);
 	ret = ckpt_obj_insert(ctx, file, h.objref, CKPT_OBJ_FILE);
+	if (!ret && file && ops->restore_late)
+		ret = ckpt_late_add(ctx, file, h.type, h.objref);
 	if (file)
 		fput(file);
 	return ret;
@@ -384,33 +531,57 @@ out:
  * restore_files() - read a process's FILE records and its FDTABLE
  * @ctx: restart context
  *
+ * Each file's records, then the late records of those that have one (an
+ * epoll set's items), then the FDTABLE.
+ *
  * Return: 0 with the fds staged in ctx->rs, -EINVAL (with a log line) for
- * a record that is neither, a malformed one or a bad objref, -EBADF for
+ * a record out of place, a malformed one or a bad objref, -EBADF for
  * an inherited file the restarter has no fd for, -EBUSY for a named FIFO
  * in use, the errno of opening a file or making a pipe (-ENOENT,
  * -EACCES, -EPERM...), -ENOMEM, or an error of reading the image.
  */
 int restore_files(struct ckpt_ctx *ctx)
 {
+	const struct ckpt_file_ops *ops;
+	struct ckpt_late_file *l;
+	unsigned long objref = 0;
 	struct ckpt_hdr h;
-	int ret;
+	int i, ret;
 
 	for (;;) {
 		ret = ckpt_read_hdr(ctx, &h);
 		if (ret)
 			return ret;
 		if (h.type == CKPT_HDR_FDTABLE)
-			return restore_fdtable(ctx, &h);
-		if (h.type != CKPT_HDR_FILE) {
+			break;
+		if (h.type == CKPT_HDR_FILE) {
+			ret = restore_file(ctx, &h);
+			if (ret)
+				return ret;
+			continue;
+		}
+		for (i = 1, ops = NULL; i < CKPT_FILE_MAX && !ops; i++)
+			if (ckpt_file_ops[i]->restore_late &&
+			    ckpt_file_ops[i]->late_rec_type == h.type)
+				ops = ckpt_file_ops[i];
+		if (!ops) {
 			ckpt_log(ctx, -EINVAL,
 				 "expected a file or fdtable record, found %s",
 				 ckpt_rec_name(h.type));
 			return -EINVAL;
 		}
-		ret = restore_file(ctx, &h);
+		ret = ops->restore_late(ctx, &h);
 		if (ret)
 			return ret;
 	}
+	/* every late record of the task's files came before its fd table */
+	l = xa_find(&ctx->file_late, &objref, ULONG_MAX, XA_PRESENT);
+	if (l) {
+		ckpt_log(ctx, -EINVAL, "file record %lu: no %s record before the fdtable",
+			 objref, ckpt_rec_name(ckpt_file_ops[l->type]->late_rec_type));
+		return -EINVAL;
+	}
+	return restore_fdtable(ctx, &h);
 }
 
 /**
@@ -419,11 +590,12 @@ int restore_files(struct ckpt_ctx *ctx)
  * @rs: the process's staged state
  *
  * Runs after unshare_files(), so no other task sees the changes. Every fd
- * the image does not have is closed.
+ * the image does not have is closed. Then what was to be done once the
+ * fds are in (ckpt_after_fds_add()) is done, in order.
  *
- * Return: 0, or the negative errno of replace_fd() (-ENOMEM when the fd
- * table cannot grow, ...); the fds before the failing one are then
- * already replaced.
+ * Return: 0, the negative errno of replace_fd() (-ENOMEM when the fd
+ * table cannot grow, ...) - the fds before the failing one are then
+ * already replaced - or the first error of what was to be done.
  */
 int restore_files_commit(struct ckpt_ctx *ctx, struct ckpt_rstate *rs)
 {
@@ -445,5 +617,5 @@ int restore_files_commit(struct ckpt_ctx *ctx, struct ckpt_rstate *rs)
 			return ret;
 	}
 	__close_range(next, ~0U, 0);
-	return 0;
+	return ckpt_deferred_run(ctx, rs->after_fds);
 }

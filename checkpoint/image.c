@@ -61,6 +61,10 @@ static const struct ckpt_rec_desc ckpt_recs[CKPT_HDR_MAX] = {
 	REC(FILE_INHERIT, "file_inherit", struct ckpt_hdr_file_inherit),
 	REC(FILE_PIPE, "file_pipe", struct ckpt_hdr_file_pipe),
 	REC(FILE_EVENTFD, "file_eventfd", struct ckpt_hdr_file_eventfd),
+	REC(FILE_EPOLL, "file_epoll", struct ckpt_hdr_file_epoll),
+	REC(EPOLL_ITEMS, "epoll_items", struct ckpt_hdr_epoll_items),
+	REC(FILE_SIGNALFD, "file_signalfd", struct ckpt_hdr_file_signalfd),
+	REC(FILE_TIMERFD, "file_timerfd", struct ckpt_hdr_file_timerfd),
 };
 
 /**
@@ -77,6 +81,7 @@ void __init ckpt_records_check(void)
 	BUILD_BUG_ON(sizeof(struct ckpt_posix_timer) % 8);
 	BUILD_BUG_ON(sizeof(struct ckpt_task_pids) % 8);
 	BUILD_BUG_ON(sizeof(struct ckpt_fd) % 8);
+	BUILD_BUG_ON(sizeof(struct ckpt_epoll_item) % 8);
 	BUILD_BUG_ON(sizeof(struct ckpt_siginfo) % 8);
 	BUILD_BUG_ON(sizeof(struct ckpt_siginfo) != 8 + sizeof(siginfo_t));
 	BUILD_BUG_ON(CKPT_NSIG != _NSIG);

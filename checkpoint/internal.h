@@ -62,6 +62,7 @@ void ckpt_objhash_init(struct ckpt_objhash *oh);
 void ckpt_objhash_free(struct ckpt_objhash *oh);
 int ckpt_obj_lookup_add(struct ckpt_ctx *ctx, void *ptr, int type,
 			bool *first);
+int ckpt_obj_lookup(struct ckpt_ctx *ctx, void *ptr, int type);
 int ckpt_obj_checkpoint(struct ckpt_ctx *ctx, void *ptr, int type);
 int ckpt_obj_insert(struct ckpt_ctx *ctx, void *ptr, u32 objref, int type);
 void *ckpt_obj_fetch(struct ckpt_ctx *ctx, u32 objref, int type);
@@ -80,6 +81,7 @@ void ckpt_obj_release_all(struct ckpt_ctx *ctx);
  * @file:	the file, referenced
  * @type:	the CKPT_FILE_* type it is saved as (set by classification)
  * @inherit:	INHERITED: the CKPT_INHERIT_* kind, for restart's log line
+ * @objref:	the objref of its FILE record
  */
 struct ckpt_fd_ent {
 	unsigned int fd;
@@ -87,6 +89,7 @@ struct ckpt_fd_ent {
 	struct file *file;
 	u32 type;
 	u32 inherit;
+	u32 objref;
 };
 
 /**
@@ -101,6 +104,14 @@ struct ckpt_fd_ent {
  * @checkpoint:	write the records that follow the FILE record
  * @restore:	read them and return the file, referenced (NULL: an
  *		inherited fd left closed), or an ERR_PTR with a log line
+ * @checkpoint_late: optional: write the type's late record, once all the
+ *		files of the task are written (an epoll set's items refer to
+ *		other files); files it refers to that are not written yet are
+ *		written first, with ckpt_file_ref()
+ * @late_rec_type: the CKPT_HDR_* type of that record, which starts with
+ *		the objref of the file (__u32, right after the header)
+ * @restore_late: read it (its header already read); the file comes from
+ *		ckpt_file_late_take()
  * @f_flags:	the status flags the type keeps; a file with others is
  *		refused at checkpoint, an image with others at restart
  * @seekable:	the FILE record's pos is the file's offset (else 0)
@@ -115,6 +126,10 @@ struct ckpt_file_ops {
 	int (*checkpoint)(struct ckpt_ctx *ctx, struct ckpt_fd_ent *e);
 	struct file *(*restore)(struct ckpt_ctx *ctx,
 				const struct ckpt_hdr_file *h);
+	int (*checkpoint_late)(struct ckpt_ctx *ctx, struct file *file,
+			       u32 objref);
+	u32 late_rec_type;
+	int (*restore_late)(struct ckpt_ctx *ctx, const struct ckpt_hdr *h);
 	u32 f_flags;
 	bool seekable;
 };
@@ -136,6 +151,26 @@ extern const struct ckpt_file_ops ckpt_eventfd_file_ops;
 #else
 #define ckpt_eventfd_file_ops ckpt_absent_file_ops
 #endif
+#ifdef CONFIG_EPOLL
+extern const struct ckpt_file_ops ckpt_epoll_file_ops;
+#else
+#define ckpt_epoll_file_ops ckpt_absent_file_ops
+#endif
+#ifdef CONFIG_TIMERFD
+extern const struct ckpt_file_ops ckpt_timerfd_file_ops;
+#else
+#define ckpt_timerfd_file_ops ckpt_absent_file_ops
+#endif
+#ifdef CONFIG_SIGNALFD
+extern const struct ckpt_file_ops ckpt_signalfd_file_ops;
+bool ckpt_polls_current(struct file *file);
+#else
+#define ckpt_signalfd_file_ops ckpt_absent_file_ops
+static inline bool ckpt_polls_current(struct file *file)
+{
+	return false;
+}
+#endif
 
 /* fdtable.c */
 void ckpt_file_ops_check(void);
@@ -145,6 +180,10 @@ int ckpt_log_unsupported(struct ckpt_ctx *ctx, struct ckpt_fd_ent *e,
 int checkpoint_files(struct ckpt_ctx *ctx, struct task_struct *t);
 int restore_files(struct ckpt_ctx *ctx);
 int restore_files_commit(struct ckpt_ctx *ctx, struct ckpt_rstate *rs);
+int ckpt_file_ref(struct ckpt_ctx *ctx, struct file *file, unsigned int fd);
+struct file *ckpt_file_late_take(struct ckpt_ctx *ctx, u32 objref,
+				 const struct ckpt_file_ops *ops);
+void ckpt_free_file_late(struct ckpt_ctx *ctx);
 
 /* file_scan.c: the tree's files, leaks, holders outside the tree */
 int ckpt_scan_files(struct ckpt_ctx *ctx);
@@ -182,6 +221,14 @@ long ckpt_do_restart(struct ckpt_ctx *ctx);
 const char *ckpt_tree_check_task(const struct ckpt_task_pids *p,
 				 unsigned int n, unsigned int i, int *parent,
 				 int *pgrp);
+int ckpt_after_fds_add(struct ckpt_ctx *ctx,
+		       int (*run)(struct ckpt_ctx *ctx, void *data),
+		       void (*release)(void *data), void *data);
+int ckpt_before_release_add(struct ckpt_ctx *ctx,
+			    int (*run)(struct ckpt_ctx *ctx, void *data),
+			    void (*release)(void *data), void *data);
+int ckpt_deferred_run(struct ckpt_ctx *ctx, struct ckpt_deferred *list);
+void ckpt_deferred_free(struct ckpt_deferred **list);
 
 /* image.c */
 void ckpt_records_check(void);

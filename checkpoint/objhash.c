@@ -117,6 +117,25 @@ int ckpt_obj_lookup_add(struct ckpt_ctx *ctx, void *ptr, int type,
 }
 
 /**
+ * ckpt_obj_lookup() - checkpoint: the objref of an object, if in the hash
+ * @ctx: checkpoint context
+ * @ptr: the kernel object
+ * @type: its CKPT_OBJ_* type
+ *
+ * Return: its objref, or 0 when it was not saved yet.
+ */
+int ckpt_obj_lookup(struct ckpt_ctx *ctx, void *ptr, int type)
+{
+	struct ckpt_obj *obj;
+
+	hash_for_each_possible(ctx->objhash.by_ptr, obj, node,
+			       (unsigned long)ptr)
+		if (obj->ptr == ptr && obj->type == type)
+			return obj->objref;
+	return 0;
+}
+
+/**
  * ckpt_obj_insert() - restart: record the object restored for an objref
  * @ctx: restart context
  * @ptr: the restored object, or NULL (an inherited fd with no file)

@@ -279,6 +279,112 @@ static int ckpt_check_restarter(struct ckpt_ctx *ctx)
 	return 0;
 }
 
+/**
+ * struct ckpt_deferred - restart: something to do at a later phase
+ * @next:	the next one, in the order they were added
+ * @run:	do it
+ * @release:	free @data, run or not
+ * @data:	what to do it with
+ */
+struct ckpt_deferred {
+	struct ckpt_deferred *next;
+	int (*run)(struct ckpt_ctx *ctx, void *data);
+	void (*release)(void *data);
+	void *data;
+};
+
+static int ckpt_deferred_add(struct ckpt_deferred **list,
+			     int (*run)(struct ckpt_ctx *ctx, void *data),
+			     void (*release)(void *data), void *data)
+{
+	struct ckpt_deferred *d = kmalloc(sizeof(*d), GFP_KERNEL);
+
+	if (!d) {
+		release(data);
+		return -ENOMEM;
+	}
+	d->next = NULL;
+	d->run = run;
+	d->release = release;
+	d->data = data;
+	while (*list)
+		list = &(*list)->next;
+	*list = d;
+	return 0;
+}
+
+/**
+ * ckpt_after_fds_add() - restart: do something in the process being read
+ *			  once its fd table is in place
+ * @ctx: restart context, reading the process's records
+ * @run: what to do, in the restored process before any task of the tree
+ *	 runs (an epoll item whose target polls the state of the task that
+ *	 adds it: a signalfd)
+ * @release: frees @data when the restart ends, whether @run ran or not
+ * @data: for both
+ *
+ * Return: 0, or -ENOMEM (then @release was called).
+ */
+int ckpt_after_fds_add(struct ckpt_ctx *ctx,
+		       int (*run)(struct ckpt_ctx *ctx, void *data),
+		       void (*release)(void *data), void *data)
+{
+	return ckpt_deferred_add(&ctx->rs->after_fds, run, release, data);
+}
+
+/**
+ * ckpt_before_release_add() - restart: do something just before the
+ *			       restored tree runs
+ * @ctx: restart context
+ * @run: what to do, once every task is ready (arming a timer, so that
+ *	 the time restart takes is not lost from it); an error still fails
+ *	 the restart, all or nothing
+ * @release: frees @data when the restart ends, whether @run ran or not
+ * @data: for both
+ *
+ * Return: 0, or -ENOMEM (then @release was called).
+ */
+int ckpt_before_release_add(struct ckpt_ctx *ctx,
+			    int (*run)(struct ckpt_ctx *ctx, void *data),
+			    void (*release)(void *data), void *data)
+{
+	return ckpt_deferred_add(&ctx->before_release, run, release, data);
+}
+
+/**
+ * ckpt_deferred_run() - do what was deferred to this phase, in order
+ * @ctx: restart context
+ * @list: the list
+ *
+ * Return: 0, or the first error.
+ */
+int ckpt_deferred_run(struct ckpt_ctx *ctx, struct ckpt_deferred *list)
+{
+	int ret;
+
+	for (; list; list = list->next) {
+		ret = list->run(ctx, list->data);
+		if (ret)
+			return ret;
+	}
+	return 0;
+}
+
+/**
+ * ckpt_deferred_free() - drop a list of deferred things
+ * @list: the list, emptied
+ */
+void ckpt_deferred_free(struct ckpt_deferred **list)
+{
+	struct ckpt_deferred *d;
+
+	while ((d = *list)) {
+		*list = d->next;
+		d->release(d->data);
+		kfree(d);
+	}
+}
+
 static void ckpt_rstate_release(struct ckpt_rstate *rs)
 {
 	unsigned int i;
@@ -297,6 +403,7 @@ static void ckpt_rstate_release(struct ckpt_rstate *rs)
 	if (rs->new_mm)
 		mmput(rs->new_mm);
 	ckpt_free_late(rs);
+	ckpt_deferred_free(&rs->after_fds);
 	if (rs->tsk)
 		put_task_struct(rs->tsk);
 }
@@ -456,6 +563,9 @@ static long ckpt_restart_self(struct ckpt_ctx *ctx)
 		restore_task_late_commit(ctx, rs);
 		ret = restore_cpu_commit(ctx, rs);
 	}
+	/* the last step before the program runs: timers armed */
+	if (!ret)
+		ret = ckpt_deferred_run(ctx, ctx->before_release);
 	if (ret) {
 		ckpt_log(ctx, ret, "failed after the point of no return");
 		force_sig(SIGKILL);
@@ -788,6 +898,9 @@ static long ckpt_restart_tree(struct ckpt_ctx *ctx)
 		wake_up_all(&sync->go_wq);
 		ret = ckpt_wait_tasks(sync, &sync->grouped);
 	}
+	/* every task is ready: the last step before they run (timers) */
+	if (!ret)
+		ret = ckpt_deferred_run(ctx, ctx->before_release);
 	if (!ret) {
 		rcu_read_lock();
 		root_pid = task_pid_vnr(ctx->rss[0].tsk);
@@ -856,6 +969,7 @@ long ckpt_do_restart(struct ckpt_ctx *ctx)
 			ret = ckpt_restart_tree(ctx);
 	}
 	ckpt_rss_free(ctx);
+	ckpt_deferred_free(&ctx->before_release);
 	ctx->rs = NULL;
 	return ret;
 }

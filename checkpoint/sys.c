@@ -98,6 +98,7 @@ static struct ckpt_ctx *ckpt_ctx_alloc(struct file *file,
 	xxh64_reset(&ctx->csum, 0);
 	ckpt_objhash_init(&ctx->objhash);
 	xa_init(&ctx->shm_saved);
+	xa_init(&ctx->file_late);
 	return ctx;
 }
 
@@ -108,6 +109,7 @@ static void ckpt_ctx_free(struct ckpt_ctx *ctx)
 	ckpt_free_tfiles(ctx);
 	ckpt_objhash_free(&ctx->objhash);
 	ckpt_free_shm_saved(ctx);
+	ckpt_free_file_late(ctx);
 	fput(ctx->file);
 	for (i = 0; ctx->tasks && i < ctx->nr_tasks; i++)
 		put_task_struct(ctx->tasks[i].t);

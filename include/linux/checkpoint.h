@@ -102,6 +102,7 @@ struct ckpt_rstate {
 	bool zombie;
 	struct task_struct *tsk;	/* coordinator mode: the restored task */
 	struct ckpt_late *late;		/* rax, set on the way to user mode */
+	struct ckpt_deferred *after_fds; /* to do once the fds are in */
 };
 
 /**
@@ -123,6 +124,7 @@ struct ckpt_task_ent {
 };
 
 struct ckpt_tfiles;
+struct ckpt_deferred;
 struct ckpt_rsync;
 struct ckpt_late;
 
@@ -172,6 +174,8 @@ struct ckpt_ctx {
 	u64 nbytes;
 	struct ckpt_objhash objhash;
 	struct xarray shm_saved;	/* checkpoint: shm objref -> pages saved */
+	struct xarray file_late;	/* files whose late record is due */
+	struct ckpt_deferred *before_release; /* restart: the last step */
 	struct task_struct *root;
 	bool self;
 	bool container;

@@ -20,6 +20,10 @@
  * Anonymous + Swap: what the image must hold) and the bench prints the
  * image size over it; the aim is 1.003 or less.
  *
+ * Last, a process holding about 1,000 fds of mixed types (pipes,
+ * eventfds, timerfds, /dev/null) and an epoll set of 1,000 items over
+ * them checkpoints itself and is restarted: the time per fd of both.
+ *
  * Exits 0 if every run worked, 1 otherwise.
  */
 #define _GNU_SOURCE
@@ -33,7 +37,11 @@
 #include <string.h>
 #include <time.h>
 #include <unistd.h>
+#include <sys/epoll.h>
+#include <sys/eventfd.h>
 #include <sys/mman.h>
+#include <sys/resource.h>
+#include <sys/timerfd.h>
 #include <sys/syscall.h>
 #include <sys/wait.h>
 #include <linux/checkpoint.h>
@@ -413,7 +421,7 @@ static int run_ckpt(size_t size, int mode, struct result *r)
 }
 
 /* Restart the tmpfs image; the time to the restored program's report */
-static int run_restart(size_t size, struct result *r)
+static int run_restart(const char *what, struct result *r)
 {
 	uint64_t t_start = 0, t_restored = 0;
 	int rep[2], ok = 0, verified = -1, ret;
@@ -456,9 +464,8 @@ static int run_restart(size_t size, struct result *r)
 			verified = (int)m.a;
 			break;
 		case M_FAIL:
-			printf("ckpt-bench: %zu MiB: %s failed: %s\n",
-			       size >> 20, step_name(m.b),
-			       strerror((int)m.a));
+			printf("ckpt-bench: %s: %s failed: %s\n",
+			       what, step_name(m.b), strerror((int)m.a));
 			break;
 		}
 	}
@@ -466,8 +473,8 @@ static int run_restart(size_t size, struct result *r)
 	if (wait_child(pid, "restarting child"))
 		ok = 0;
 	if (ok && verified != 1) {
-		printf("ckpt-bench: %zu MiB: the restored memory is %s\n",
-		       size >> 20, verified == 0 ? "corrupt" : "unchecked");
+		printf("ckpt-bench: %s: the restored program is %s\n",
+		       what, verified == 0 ? "broken" : "unchecked");
 		ok = 0;
 	}
 	if (ok && t_restored >= t_start) {
@@ -555,6 +562,146 @@ static void bench_checksums(void)
 	free(buf);
 }
 
+/* ---- many fds ------------------------------------------------------- */
+
+#define NFDS		1000	/* fds of the process, about */
+#define NITEMS		1000	/* items of its epoll set, at most */
+
+/*
+ * Open about NFDS fds of mixed types, watch up to NITEMS of them with one
+ * epoll set, checkpoint. The restored program checks that the set still
+ * reports an eventfd it writes to, with the item's data.
+ */
+static void fds_child(void)
+{
+	struct rlimit rl = { 4096, 4096 };
+	struct epoll_event ev;
+	int ep, n = 0, items = 0, efd = -1, i, fd[2];
+	uint64_t t0, t1, one = 1;
+	long ret;
+
+	if (setrlimit(RLIMIT_NOFILE, &rl)) {
+		send_msg(M_FAIL, errno, M_CKPT, 0);
+		_exit(1);
+	}
+	ep = epoll_create1(0);
+	for (i = 0; ep >= 0 && n < NFDS; i++) {
+		int k = 0;
+
+		switch (i % 4) {
+		case 0:
+			if (pipe2(fd, O_NONBLOCK))
+				goto fail;
+			k = 2;
+			break;
+		case 1:
+			fd[0] = eventfd(0, EFD_NONBLOCK);
+			k = 1;
+			break;
+		case 2: {
+			struct itimerspec its = { .it_value = { 3600, 0 },
+						  .it_interval = { 60, 0 } };
+
+			fd[0] = timerfd_create(CLOCK_MONOTONIC, TFD_NONBLOCK);
+			if (fd[0] >= 0 && timerfd_settime(fd[0], 0, &its, NULL))
+				goto fail;
+			k = 1;
+			break;
+		}
+		case 3:
+			fd[0] = open("/dev/null", O_RDWR);
+			k = 1;
+			break;
+		}
+		if (fd[0] < 0)
+			goto fail;
+		n += k;
+		if (i % 4 == 3)
+			continue;
+		for (k = k - 1; k >= 0 && items < NITEMS; k--) {
+			ev.events = EPOLLIN | (i % 8 == 2 ? EPOLLET : 0);
+			ev.data.u64 = fd[k];
+			if (epoll_ctl(ep, EPOLL_CTL_ADD, fd[k], &ev))
+				goto fail;
+			items++;
+		}
+		if (i % 4 == 1)
+			efd = fd[0];
+	}
+	if (ep < 0)
+		goto fail;
+	send_msg(M_DIRTY, n, items, 0);
+	t0 = now_ns();
+	ret = syscall(__NR_checkpoint, 0, DEST_FD, 0, 2);
+	t1 = now_ns();
+	if (ret < 0) {
+		send_msg(M_FAIL, errno, M_CKPT, 0);
+		_exit(1);
+	}
+	if (ret > 0) {
+		off_t end = lseek(DEST_FD, 0, SEEK_CUR);
+
+		send_msg(M_CKPT, t1 - t0, end > 0 ? end : 0, ret);
+		_exit(0);
+	}
+	send_msg(M_RESTORED, now_ns(), 0, 0);
+	send_msg(M_VERIFY, write(efd, &one, 8) == 8 &&
+		 epoll_wait(ep, &ev, 1, 1000) == 1 && ev.data.u64 == (uint64_t)efd,
+		 0, 0);
+	_exit(0);
+fail:
+	send_msg(M_FAIL, errno, M_DIRTY, 0);
+	_exit(1);
+}
+
+/* The fds run: checkpoint to tmpfs, then restart; 0 if both worked */
+static int run_fds(struct result *r, uint64_t *nfd, uint64_t *nitems)
+{
+	int rep[2], dest, got = 0;
+	struct msg m;
+	pid_t pid;
+
+	if (pipe2(rep, O_CLOEXEC))
+		return -1;
+	dest = open(IMG_PATH, O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0600);
+	if (dest < 0)
+		return -1;
+	fflush(stdout);
+	pid = fork();
+	if (pid < 0)
+		return -1;
+	if (pid == 0) {
+		if (setup_fds(rep[1], dest))
+			_exit(2);
+		fds_child();
+	}
+	close(rep[1]);
+	close(dest);
+	while (read_msg(rep[0], &m) > 0) {
+		switch (m.kind) {
+		case M_DIRTY:
+			*nfd = m.a;
+			*nitems = m.b;
+			break;
+		case M_CKPT:
+			r->ckpt_ns = m.a;
+			r->img_bytes = m.b;
+			got = 1;
+			break;
+		case M_FAIL:
+			printf("ckpt-bench: %d fds: %s failed: %s\n", NFDS,
+			       step_name(m.b), strerror((int)m.a));
+			break;
+		}
+	}
+	close(rep[0]);
+	if (wait_child(pid, "checkpointing child") || !got)
+		return -1;
+	r->ok = 1;
+	printf("ckpt-bench: %d fds restart from tmpfs ...\n", NFDS);
+	return run_restart("fds", r);
+}
+
 int main(void)
 {
 	static const size_t sizes_mib[] = { 64, 256 };
@@ -590,7 +737,11 @@ int main(void)
 			if (d != D_PIPE) {
 				printf("ckpt-bench: %zu MiB restart from tmpfs ...\n",
 				       sizes_mib[i]);
-				if (run_restart(size, r))
+				char what[32];
+
+				snprintf(what, sizeof(what), "%zu MiB",
+					 sizes_mib[i]);
+				if (run_restart(what, r))
 					failed = 1;
 				unlink(IMG_PATH);
 			}
@@ -672,6 +823,28 @@ int main(void)
 	}
 
 	bench_checksums();
+	{
+		struct result fr = { 0 };
+		uint64_t nfd = 0, nitems = 0;
+
+		printf("\nckpt-bench: a process with about %d fds and an epoll set ...\n",
+		       NFDS);
+		if (run_fds(&fr, &nfd, &nitems))
+			failed = 1;
+		unlink(IMG_PATH);
+		printf("\nmany fds (pipes, eventfds, timerfds, /dev/null; one epoll set)\n");
+		printf("%6s %6s %10s %10s %10s %10s %10s\n", "fds", "items",
+		       "image KiB", "ckpt ms", "us/fd", "restart ms", "us/fd");
+		if (fr.ok && fr.restart_ok && nfd)
+			printf("%6" PRIu64 " %6" PRIu64 " %10.1f %10.2f %10.1f %10.2f %10.1f\n",
+			       nfd, nitems, fr.img_bytes / 1024.0,
+			       fr.ckpt_ns / 1e6, fr.ckpt_ns / 1e3 / nfd,
+			       fr.restart_ns / 1e6,
+			       fr.restart_ns / 1e3 / nfd);
+		else
+			printf("%6s %6s %10s\n", "-", "-", "failed");
+	}
+
 	printf("\nckpt-bench: %s\n", failed ? "FAILED" : "done");
 	return failed;
 }

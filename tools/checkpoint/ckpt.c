@@ -27,6 +27,7 @@
 #include <string.h>
 #include <time.h>
 #include <unistd.h>
+#include <sys/epoll.h>
 #include <sys/mman.h>
 #include <sys/resource.h>
 #include <sys/stat.h>
@@ -62,7 +63,8 @@ static void usage(FILE *f)
 		"        FDS: an inherited fd N (a terminal, pipe or socket that\n"
 		"        led outside) is this process's fd N, and restart fails\n"
 		"        without one; --inherit-fd N=PATH opens PATH there,\n"
-		"        --close-fd N leaves it closed (both may repeat)\n"
+		"        --close-fd N leaves it closed (both may repeat; an\n"
+		"        epoll item watching a closed one is dropped)\n"
 		"  validate [--log FILE] IMAGE|-\n"
 		"        ask this kernel whether it would restart the image:\n"
 		"        restart(0, fd, RESTART_VALIDATE, logfd) reads and checks\n"
@@ -93,9 +95,22 @@ struct info {
 	const struct ckpt_hdr_file *file;
 	unsigned int file_next;		/* index in its file_records[] */
 	char file_path[300];
-	char file_extra[96];
+	char file_extra[720];		/* a signalfd's signals: up to 64 */
 	char file_note[160];		/* unknown fields, after the rest */
+	/* the objrefs of FILE and PIPE records so far (a hash table) */
+	struct objent *objs;
+	size_t nr_objs, cap_objs;
+	/* epoll files of this process whose EPOLL_ITEMS is still due */
+	unsigned int late_due;
 	char err[256];
+};
+
+/* An objref of the image; FILE: its type, and whether a late record is due */
+struct objent {
+	uint32_t objref;	/* 0: a free slot */
+	uint32_t rec;		/* CKPT_HDR_FILE or CKPT_HDR_PIPE */
+	uint32_t ftype;		/* FILE: CKPT_FILE_* */
+	bool late_due;		/* FILE: its late record has not come yet */
 };
 
 static int bad(struct info *in, size_t off, const char *fmt, ...)
@@ -154,10 +169,19 @@ static const char *const sig_names[] = {
 	[SIGSYS] = "SYS",
 };
 
+/* glibc's SIGRTMIN: the C library keeps signals 32 and 33 for itself */
+#define RTMIN_LIBC	34
+
 static const char *signame(char *buf, size_t len, unsigned int sig)
 {
 	if (sig < sizeof(sig_names) / sizeof(sig_names[0]) && sig_names[sig])
 		snprintf(buf, len, "SIG%s", sig_names[sig]);
+	else if (sig == RTMIN_LIBC)
+		snprintf(buf, len, "SIGRTMIN");
+	else if (sig > RTMIN_LIBC && sig < CKPT_NSIG)
+		snprintf(buf, len, "SIGRTMIN+%u", sig - RTMIN_LIBC);
+	else if (sig == CKPT_NSIG)
+		snprintf(buf, len, "SIGRTMAX");
 	else
 		snprintf(buf, len, "SIG%u", sig);
 	return buf;
@@ -540,6 +564,9 @@ static const char *const file_types[CKPT_FILE_MAX] = {
 	[CKPT_FILE_PIPE] = "pipe",
 	[CKPT_FILE_FIFO] = "fifo",
 	[CKPT_FILE_EVENTFD] = "eventfd",
+	[CKPT_FILE_EPOLL] = "epoll",
+	[CKPT_FILE_SIGNALFD] = "signalfd",
+	[CKPT_FILE_TIMERFD] = "timerfd",
 };
 
 static const char *const inherit_types[CKPT_INHERIT_MAX] = {
@@ -561,13 +588,27 @@ static const uint32_t file_records[CKPT_FILE_MAX][FILE_RECS_MAX + 1] = {
 	[CKPT_FILE_PIPE] = { CKPT_HDR_FILE_PIPE },
 	[CKPT_FILE_FIFO] = { CKPT_HDR_FILE_PIPE, CKPT_HDR_STRING },
 	[CKPT_FILE_EVENTFD] = { CKPT_HDR_FILE_EVENTFD },
+	[CKPT_FILE_EPOLL] = { CKPT_HDR_FILE_EPOLL },
+	[CKPT_FILE_SIGNALFD] = { CKPT_HDR_FILE_SIGNALFD },
+	[CKPT_FILE_TIMERFD] = { CKPT_HDR_FILE_TIMERFD },
 };
+
+/*
+ * The late record of a file type, which comes once the FILE records of
+ * the process are written (other FILE records may come between late
+ * records), before its FDTABLE; or 0.
+ */
+static uint32_t file_late_record(uint32_t ftype)
+{
+	return ftype == CKPT_FILE_EPOLL ? CKPT_HDR_EPOLL_ITEMS : 0;
+}
 
 static bool file_type_record(uint32_t type)
 {
 	return type == CKPT_HDR_STRING || type == CKPT_HDR_FILE_CHR ||
 	       type == CKPT_HDR_FILE_INHERIT || type == CKPT_HDR_FILE_PIPE ||
-	       type == CKPT_HDR_FILE_EVENTFD;
+	       type == CKPT_HDR_FILE_EVENTFD || type == CKPT_HDR_FILE_EPOLL ||
+	       type == CKPT_HDR_FILE_SIGNALFD || type == CKPT_HDR_FILE_TIMERFD;
 }
 
 /* Is the FILE record being read waiting for a record of @type next? */
@@ -581,7 +622,9 @@ static bool file_wants(const struct info *in, uint32_t type)
 
 static const char *file_type_name(uint32_t type)
 {
-	return type > 0 && type < CKPT_FILE_MAX ? file_types[type] : "?";
+	/* a type newer than this tool's tables: no name */
+	return type > 0 && type < CKPT_FILE_MAX && file_types[type] ?
+	       file_types[type] : "?";
 }
 
 /*
@@ -601,6 +644,99 @@ static void ext_tail(struct info *in, const struct ckpt_hdr *h, size_t known)
 			 " [%s: %u bytes past its known fields, %zu not zero]",
 			 ckpt_hdr_name(h->type), h->len - (unsigned int)known,
 			 nonzero);
+}
+
+/* ---- objrefs: the FILE and PIPE records read so far ---- */
+
+static size_t obj_slot(uint32_t objref, size_t mask)
+{
+	return (size_t)(objref * 2654435761U) & mask;
+}
+
+/* The entry of @objref, or NULL */
+static struct objent *obj_find(const struct info *in, uint32_t objref)
+{
+	size_t i, mask = in->cap_objs - 1;
+
+	if (!in->cap_objs || !objref)
+		return NULL;
+	for (i = obj_slot(objref, mask); in->objs[i].objref;
+	     i = (i + 1) & mask)
+		if (in->objs[i].objref == objref)
+			return &in->objs[i];
+	return NULL;
+}
+
+/*
+ * Note @objref, the objref of a record of type @rec at @off: refused when
+ * it is 0 or was used before (restart refuses both: objrefs of files,
+ * pipes and shared memory are one space).
+ */
+static int obj_add(struct info *in, uint32_t objref, uint32_t rec,
+		   uint32_t ftype, size_t off)
+{
+	struct objent *e;
+	size_t i;
+
+	if (!objref)
+		return bad(in, off, "%s with objref 0", ckpt_hdr_name(rec));
+	if (obj_find(in, objref))
+		return bad(in, off, "%s #%u: objref used before",
+			   ckpt_hdr_name(rec), objref);
+	if (2 * (in->nr_objs + 1) > in->cap_objs) {
+		size_t cap = in->cap_objs ? 2 * in->cap_objs : 64;
+		struct objent *n = calloc(cap, sizeof(*n));
+
+		if (!n)
+			return bad(in, off, "out of memory");
+		for (i = 0; i < in->cap_objs; i++) {
+			size_t j;
+
+			if (!in->objs[i].objref)
+				continue;
+			for (j = obj_slot(in->objs[i].objref, cap - 1);
+			     n[j].objref; j = (j + 1) & (cap - 1))
+				;
+			n[j] = in->objs[i];
+		}
+		free(in->objs);
+		in->objs = n;
+		in->cap_objs = cap;
+	}
+	for (i = obj_slot(objref, in->cap_objs - 1); in->objs[i].objref;
+	     i = (i + 1) & (in->cap_objs - 1))
+		;
+	e = &in->objs[i];
+	e->objref = objref;
+	e->rec = rec;
+	e->ftype = ftype;
+	/* an epoll file: its EPOLL_ITEMS before this process's FDTABLE */
+	e->late_due = rec == CKPT_HDR_FILE && file_late_record(ftype);
+	in->late_due += e->late_due;
+	in->nr_objs++;
+	return 0;
+}
+
+/*
+ * At an FDTABLE (@next) or at the end of the image: every file of the
+ * process whose late record is due had it.
+ */
+static int late_check(struct info *in, const struct ckpt_hdr *next,
+		      size_t off)
+{
+	size_t i;
+
+	if (!in->late_due)
+		return 0;
+	for (i = 0; i < in->cap_objs; i++)
+		if (in->objs[i].objref && in->objs[i].late_due)
+			break;
+	return bad(in, off, "FILE #%u (%s) has no %s record before %s",
+		   i < in->cap_objs ? in->objs[i].objref : 0,
+		   i < in->cap_objs ? file_type_name(in->objs[i].ftype) : "?",
+		   i < in->cap_objs ?
+		   ckpt_hdr_name(file_late_record(in->objs[i].ftype)) : "late",
+		   next ? "the FDTABLE" : "the end");
 }
 
 /*
@@ -635,6 +771,10 @@ static int file_flush(struct info *in, const struct ckpt_hdr *next,
 static int info_file(struct info *in, const struct ckpt_hdr_file *f,
 		     size_t off)
 {
+	int ret = obj_add(in, f->objref, CKPT_HDR_FILE, f->type, off);
+
+	if (ret)
+		return ret;
 	in->file = f;
 	in->file_next = 0;
 	in->file_path[0] = '\0';
@@ -642,6 +782,134 @@ static int info_file(struct info *in, const struct ckpt_hdr_file *f,
 	in->file_note[0] = '\0';
 	ext_tail(in, &f->h, sizeof(*f));
 	return 0;
+}
+
+/* A signalfd's signals, as SIGUSR2|SIGRTMIN+1 (bit n - 1 is signal n) */
+static const char *sigmask_str(char *buf, size_t len, uint64_t mask)
+{
+	char name[16];
+	int sig;
+
+	buf[0] = '\0';
+	for (sig = 1; sig <= CKPT_NSIG; sig++)
+		if (mask & (1ULL << (sig - 1)))
+			flag_add(buf, len, signame(name, sizeof(name), sig));
+	if (!mask)
+		snprintf(buf, len, "no signals");
+	return buf;
+}
+
+/* A time in ns: "1.500s", or "250ns" below a millisecond */
+static const char *ns_str(char *buf, size_t len, int64_t ns)
+{
+	uint64_t v = ns < 0 ? -(uint64_t)ns : (uint64_t)ns;
+
+	if (v && v < 1000000)
+		snprintf(buf, len, "%s%" PRIu64 "ns", ns < 0 ? "-" : "", v);
+	else
+		snprintf(buf, len, "%s%" PRIu64 ".%03us", ns < 0 ? "-" : "",
+			 v / 1000000000, (unsigned int)(v / 1000000 % 1000));
+	return buf;
+}
+
+static const char *clock_name(int32_t clockid)
+{
+	switch (clockid) {
+	case CLOCK_REALTIME:		return "CLOCK_REALTIME";
+	case CLOCK_MONOTONIC:		return "CLOCK_MONOTONIC";
+	case CLOCK_BOOTTIME:		return "CLOCK_BOOTTIME";
+	case CLOCK_REALTIME_ALARM:	return "CLOCK_REALTIME_ALARM";
+	case CLOCK_BOOTTIME_ALARM:	return "CLOCK_BOOTTIME_ALARM";
+	}
+	return NULL;
+}
+
+/* Append @what to the list in @buf: "a, b" */
+static void list_add(char *buf, size_t len, const char *what)
+{
+	size_t o = strlen(buf);
+
+	snprintf(buf + o, len - o, "%s%s", o ? ", " : "", what);
+}
+
+/*
+ * A timerfd: " (CLOCK_MONOTONIC, armed, 1.500s left, every 0.050s, 2
+ * unread)". An armed absolute timer on CLOCK_REALTIME(_ALARM) fires at
+ * @expires (shown in UTC), any other @remaining after the restored tree
+ * runs. What restart refuses is said so.
+ */
+static void timerfd_str(char *buf, size_t len,
+			const struct ckpt_hdr_file_timerfd *t)
+{
+	bool armed = t->flags & CKPT_TFD_ARMED;
+	bool wall = t->flags & CKPT_TFD_ABSTIME &&
+		    (t->clockid == CLOCK_REALTIME ||
+		     t->clockid == CLOCK_REALTIME_ALARM);
+	const char *clk = clock_name(t->clockid);
+	char d[48], when[32], why[160] = "", part[96];
+
+	if (clk)
+		snprintf(buf, len, " (%s", clk);
+	else
+		snprintf(buf, len, " (clock %d", t->clockid);
+	if (armed && wall) {
+		time_t sec = (time_t)(t->expires / 1000000000);
+		struct tm tm;
+
+		if (t->expires >= 0 && gmtime_r(&sec, &tm) &&
+		    strftime(when, sizeof(when), "%Y-%m-%d %H:%M:%S", &tm))
+			snprintf(part, sizeof(part), "armed, at %s.%03u UTC",
+				 when, (unsigned int)(t->expires / 1000000 % 1000));
+		else
+			snprintf(part, sizeof(part), "armed, at %" PRId64 " ns",
+				 (int64_t)t->expires);
+		list_add(buf, len, part);
+		snprintf(part, sizeof(part), "%s left then",
+			 ns_str(d, sizeof(d), t->remaining));
+		list_add(buf, len, part);
+	} else if (armed) {
+		snprintf(part, sizeof(part), "armed, %s left",
+			 ns_str(d, sizeof(d), t->remaining));
+		list_add(buf, len, part);
+	} else {
+		list_add(buf, len, "disarmed");
+	}
+	if (t->flags & CKPT_TFD_ABSTIME)
+		list_add(buf, len, "absolute");
+	if (t->flags & CKPT_TFD_CANCEL_ON_SET)
+		list_add(buf, len, "cancel on set");
+	if (t->interval) {
+		snprintf(part, sizeof(part), "every %s",
+			 ns_str(d, sizeof(d), t->interval));
+		list_add(buf, len, part);
+	}
+	if (t->ticks) {
+		snprintf(part, sizeof(part), "%" PRIu64 " unread",
+			 (uint64_t)t->ticks);
+		list_add(buf, len, part);
+	}
+
+	/* what restart refuses */
+	if (!clk)
+		list_add(why, sizeof(why), "the clock");
+	if (t->flags & ~CKPT_TFD_FLAGS_MASK) {
+		snprintf(part, sizeof(part), "flags 0x%x",
+			 t->flags & ~CKPT_TFD_FLAGS_MASK);
+		list_add(why, sizeof(why), part);
+	}
+	if (t->expires < 0 || t->remaining < 0 || t->interval < 0)
+		list_add(why, sizeof(why), "a negative time");
+	if (!armed && (t->expires || t->remaining))
+		list_add(why, sizeof(why), "a time to fire when disarmed");
+	/* when it arms the timer, as the tree is about to run */
+	if (armed && wall && !t->expires)
+		list_add(why, sizeof(why), "an absolute time of 0");
+	if (why[0]) {
+		size_t o = strlen(buf);
+
+		snprintf(buf + o, len - o, "; restart refuses %s", why);
+	}
+	snprintf(buf + strlen(buf), len - strlen(buf), ")");
 }
 
 /* A record that follows a FILE record: STRING, FILE_CHR, FILE_INHERIT... */
@@ -726,6 +994,175 @@ static int info_file_rec(struct info *in, const struct ckpt_hdr *h,
 		ext_tail(in, h, sizeof(*e));
 		break;
 	}
+	case CKPT_HDR_FILE_EPOLL: {
+		const struct ckpt_hdr_file_epoll *ep = (const void *)h;
+
+		/* nothing yet but the items, in the late record */
+		if (ep->__reserved)
+			snprintf(in->file_extra + o, sizeof(in->file_extra) - o,
+				 " (reserved 0x%" PRIx64 ")",
+				 (uint64_t)ep->__reserved);
+		ext_tail(in, h, sizeof(*ep));
+		break;
+	}
+	case CKPT_HDR_FILE_SIGNALFD: {
+		const struct ckpt_hdr_file_signalfd *sf = (const void *)h;
+		const uint64_t never = 1ULL << (SIGKILL - 1) |
+				       1ULL << (SIGSTOP - 1);
+		char sigs[640];
+
+		snprintf(in->file_extra + o, sizeof(in->file_extra) - o,
+			 " (%s%s)", sigmask_str(sigs, sizeof(sigs), sf->sigmask),
+			 sf->sigmask & never ?
+			 "; restart refuses SIGKILL and SIGSTOP" : "");
+		ext_tail(in, h, sizeof(*sf));
+		break;
+	}
+	case CKPT_HDR_FILE_TIMERFD:
+		timerfd_str(in->file_extra + o, sizeof(in->file_extra) - o,
+			    (const void *)h);
+		ext_tail(in, h, sizeof(struct ckpt_hdr_file_timerfd));
+		break;
+	}
+	return 0;
+}
+
+/* epoll events, as EPOLLIN|EPOLLERR|... */
+static const char *epoll_events_str(char *buf, size_t len, uint32_t ev)
+{
+	static const struct { uint32_t bit; const char *name; } fl[] = {
+		{ EPOLLIN, "EPOLLIN" }, { EPOLLPRI, "EPOLLPRI" },
+		{ EPOLLOUT, "EPOLLOUT" }, { EPOLLERR, "EPOLLERR" },
+		{ EPOLLHUP, "EPOLLHUP" }, { 0x20, "EPOLLNVAL" },
+		{ EPOLLRDNORM, "EPOLLRDNORM" }, { EPOLLRDBAND, "EPOLLRDBAND" },
+		{ EPOLLWRNORM, "EPOLLWRNORM" }, { EPOLLWRBAND, "EPOLLWRBAND" },
+		{ EPOLLMSG, "EPOLLMSG" }, { EPOLLRDHUP, "EPOLLRDHUP" },
+		{ EPOLLEXCLUSIVE, "EPOLLEXCLUSIVE" },
+		{ EPOLLWAKEUP, "EPOLLWAKEUP" }, { EPOLLONESHOT, "EPOLLONESHOT" },
+		{ EPOLLET, "EPOLLET" },
+	};
+	uint32_t rest = ev;
+	size_t i;
+
+	buf[0] = '\0';
+	for (i = 0; i < sizeof(fl) / sizeof(fl[0]); i++) {
+		if (rest & fl[i].bit) {
+			flag_add(buf, len, fl[i].name);
+			rest &= ~fl[i].bit;
+		}
+	}
+	if (rest) {
+		size_t o = strlen(buf);
+
+		snprintf(buf + o, len - o, "%s0x%x", o ? "|" : "", rest);
+	}
+	if (!buf[0])
+		snprintf(buf, len, "none");
+	return buf;
+}
+
+/* the bits epoll keeps for itself; a one-shot item that fired has only these */
+#define EP_PRIVATE	((uint32_t)(EPOLLWAKEUP | EPOLLONESHOT | EPOLLET | \
+				    EPOLLEXCLUSIVE))
+/* what EPOLLEXCLUSIVE may come with (epoll_ctl()) */
+#define EP_EXCLUSIVE_OK	((uint32_t)(EPOLLIN | EPOLLOUT | EPOLLERR | EPOLLHUP | \
+				    EPOLLWAKEUP | EPOLLET | EPOLLEXCLUSIVE))
+
+static int item_key_cmp(const void *a, const void *b)
+{
+	uint64_t x = *(const uint64_t *)a, y = *(const uint64_t *)b;
+
+	return x < y ? -1 : x > y;
+}
+
+/*
+ * EPOLL_ITEMS, the late record of an epoll file: for an epoll FILE of
+ * this process whose items are due, each item naming a FILE read before
+ * it. Refused as restart refuses them whatever the restarter: a reserved
+ * field, an fd above INT_MAX, events epoll could not hold, the epoll
+ * itself as a target, an (objref, fd) twice, EPOLLEXCLUSIVE where
+ * epoll_ctl() refuses it. Not checked here: nested epolls in a loop,
+ * targets that cannot poll and EPOLLWAKEUP (the restarter's capability).
+ * An item on an inherited target is no error whatever the restarter
+ * does: restart drops it when the restarter leaves that fd closed, as
+ * closing a watched fd would (noted on the item's line).
+ */
+static int info_epoll_items(struct info *in,
+			    const struct ckpt_hdr_epoll_items *h, size_t off)
+{
+	const struct ckpt_epoll_item *it = (const void *)(h + 1);
+	struct objent *e;
+	char evs[200];
+	uint64_t *keys;
+	uint32_t i;
+
+	if (h->nr_items > CKPT_MAX_EPOLL_ITEMS ||
+	    h->h.len != sizeof(*h) + (size_t)h->nr_items * sizeof(*it))
+		return bad(in, off, "EPOLL_ITEMS of %u items in %u bytes",
+			   h->nr_items, h->h.len);
+	e = obj_find(in, h->objref);
+	if (!e || e->rec != CKPT_HDR_FILE || e->ftype != CKPT_FILE_EPOLL)
+		return bad(in, off, "EPOLL_ITEMS for #%u, which is no epoll FILE read before",
+			   h->objref);
+	if (!e->late_due)
+		return bad(in, off, "EPOLL_ITEMS for epoll #%u: its items came already, or it is another process's",
+			   h->objref);
+	e->late_due = false;
+	in->late_due--;
+
+	/* the key of an item: its target and fd, once in an instance */
+	keys = malloc((h->nr_items ?: 1) * sizeof(*keys));
+	if (!keys)
+		return bad(in, off, "out of memory");
+	for (i = 0; i < h->nr_items; i++)
+		keys[i] = (uint64_t)it[i].objref << 32 | it[i].fd;
+	qsort(keys, h->nr_items, sizeof(*keys), item_key_cmp);
+	for (i = 1; i < h->nr_items && keys[i] != keys[i - 1]; i++)
+		;
+	if (i < h->nr_items) {
+		i = (uint32_t)keys[i];
+		free(keys);
+		return bad(in, off, "EPOLL_ITEMS of epoll #%u: fd %u with the same file twice",
+			   h->objref, i);
+	}
+	free(keys);
+
+	printf("epoll #%u: %u item%s\n", h->objref, h->nr_items,
+	       h->nr_items == 1 ? "" : "s");
+	for (i = 0; i < h->nr_items; i++) {
+		uint32_t ev = it[i].events;
+		const struct objent *t = obj_find(in, it[i].objref);
+		bool fired = ev && !(ev & ~EP_PRIVATE);
+
+		if (it[i].__reserved || it[i].fd > INT_MAX)
+			return bad(in, off, "epoll #%u: item %u: %s",
+				   h->objref, i, it[i].__reserved ?
+				   "reserved field not zero" :
+				   "fd above INT_MAX");
+		/* EPOLLERR and EPOLLHUP, or a one-shot item that fired */
+		if (fired ? !(ev & EPOLLONESHOT) :
+		    (ev & (EPOLLERR | EPOLLHUP)) != (EPOLLERR | EPOLLHUP))
+			return bad(in, off, "epoll #%u: item for fd %u: events 0x%x are not what epoll keeps",
+				   h->objref, it[i].fd, ev);
+		if (!t || t->rec != CKPT_HDR_FILE)
+			return bad(in, off, "epoll #%u: item for fd %u: #%u is no FILE read before",
+				   h->objref, it[i].fd, it[i].objref);
+		if (it[i].objref == h->objref)
+			return bad(in, off, "epoll #%u: an item for fd %u watches the epoll itself",
+				   h->objref, it[i].fd);
+		if ((ev & EPOLLEXCLUSIVE) &&
+		    (t->ftype == CKPT_FILE_EPOLL || (ev & ~EP_EXCLUSIVE_OK)))
+			return bad(in, off, "epoll #%u: item for fd %u: EPOLLEXCLUSIVE %s",
+				   h->objref, it[i].fd,
+				   t->ftype == CKPT_FILE_EPOLL ?
+				   "on an epoll" : "with other events");
+		printf("  fd %u -> file #%u, events 0x%x (%s%s), data 0x%" PRIx64
+		       "%s\n", it[i].fd, it[i].objref, ev,
+		       epoll_events_str(evs, sizeof(evs), ev),
+		       fired ? ", fired" : "", (uint64_t)it[i].data,
+		       t->ftype == CKPT_FILE_INHERITED ?
+		       " (inherited: dropped if the restarter leaves it closed)" :
+		       "");
 	}
 	return 0;
 }
@@ -741,6 +1178,8 @@ static int info_pipe(struct info *in, const struct ckpt_hdr_pipe *p,
 	    sizeof(*p) + (size_t)p->nr_bytes > p->h.len)
 		return bad(in, off, "PIPE with %u bytes does not fit in %u bytes",
 			   p->nr_bytes, p->h.len);
+	if (obj_add(in, p->objref, CKPT_HDR_PIPE, 0, off))
+		return -EINVAL;
 	in->nr_pipes++;
 	in->pipe_bytes += p->nr_bytes;
 	printf("pipe #%u: %u byte%s buffered, size %u (%s)", p->objref,
@@ -763,6 +1202,8 @@ static int info_fdtable(struct info *in, const struct ckpt_hdr_fdtable *t,
 	    sizeof(*t) + (size_t)t->nr_fds * sizeof(*fd) > t->h.len)
 		return bad(in, off, "FDTABLE of %u fds does not fit in %u bytes",
 			   t->nr_fds, t->h.len);
+	if (late_check(in, &t->h, off))
+		return -EINVAL;
 	/* "fd -> file objref", several to a line */
 	printf("fdtable: %u fd%s (fd->file)", t->nr_fds,
 	       t->nr_fds == 1 ? "" : "s");
@@ -1057,7 +1498,13 @@ static int info_rec(const struct ckpt_hdr *h, size_t off, void *arg)
 	case CKPT_HDR_FILE_INHERIT:
 	case CKPT_HDR_FILE_PIPE:
 	case CKPT_HDR_FILE_EVENTFD:
+	case CKPT_HDR_FILE_EPOLL:
+	case CKPT_HDR_FILE_SIGNALFD:
+	case CKPT_HDR_FILE_TIMERFD:
 		ret = info_file_rec(in, h, off);
+		break;
+	case CKPT_HDR_EPOLL_ITEMS:
+		ret = info_epoll_items(in, (const void *)h, off);
 		break;
 	case CKPT_HDR_FDTABLE:
 		ret = info_fdtable(in, (const void *)h, off);
@@ -1091,6 +1538,7 @@ static int info_rec(const struct ckpt_hdr *h, size_t off, void *arg)
 		break;
 	case CKPT_HDR_TRAILER:
 		in->trailer_csum = ((const struct ckpt_hdr_trailer *)h)->csum;
+		ret = late_check(in, NULL, off);
 		break;
 	}
 	in->nr_records++;
@@ -1150,6 +1598,7 @@ static int cmd_info(int argc, char **argv)
 		c = file_flush(&in, NULL, img.len);
 	}
 	fflush(stdout);
+	free(in.objs);
 	if (c) {
 		fprintf(stderr, "%s: %s: %s\n", prog, path, in.err);
 		ckpt_image_free(&img);

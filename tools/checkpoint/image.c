@@ -163,10 +163,14 @@ static const struct {
 	REC_EXT(FILE_INHERIT, struct ckpt_hdr_file_inherit),
 	REC_EXT(FILE_PIPE, struct ckpt_hdr_file_pipe),
 	REC_EXT(FILE_EVENTFD, struct ckpt_hdr_file_eventfd),
+	REC_EXT(FILE_EPOLL, struct ckpt_hdr_file_epoll),
+	REC(EPOLL_ITEMS, struct ckpt_hdr_epoll_items),
+	REC_EXT(FILE_SIGNALFD, struct ckpt_hdr_file_signalfd),
+	REC_EXT(FILE_TIMERFD, struct ckpt_hdr_file_timerfd),
 };
 
 /* a type added to the uapi header needs its line above */
-_Static_assert(CKPT_HDR_MAX == CKPT_HDR_FILE_EVENTFD + 1,
+_Static_assert(CKPT_HDR_MAX == CKPT_HDR_FILE_TIMERFD + 1,
 	       "rec_types[]: a record type without bounds");
 
 const char *ckpt_hdr_name(uint32_t type)

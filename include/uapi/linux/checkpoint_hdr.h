@@ -23,7 +23,11 @@
  *   TRAILER
  *
  * A FILE record holds what every open file has; the records of its type
- * follow it (see enum ckpt_file_type). A shared object's record (a PIPE)
+ * follow it (see enum ckpt_file_type). A type may have a late record,
+ * which comes once all the FILE records of the process are written, and
+ * before its FDTABLE (an epoll set's items refer to other files; one not
+ * written yet is written right before the record).
+ * A shared object's record (a PIPE)
  * comes right before the first record that refers to it (a FILE_PIPE):
  * FILE PIPE FILE_PIPE for the first end of a pipe, FILE FILE_PIPE for
  * the other.
@@ -65,6 +69,7 @@
 #define CKPT_NSIG		64
 #define CKPT_RLIM_NLIMITS	16
 #define CKPT_MAX_TIMERS		4096	/* POSIX timers per process */
+#define CKPT_MAX_EPOLL_ITEMS	65536	/* items of one epoll instance */
 
 struct ckpt_hdr {
 	__u32 type;		/* enum ckpt_hdr_type */
@@ -95,6 +100,10 @@ enum ckpt_hdr_type {
 	CKPT_HDR_FILE_INHERIT,
 	CKPT_HDR_FILE_PIPE,
 	CKPT_HDR_FILE_EVENTFD,
+	CKPT_HDR_FILE_EPOLL,
+	CKPT_HDR_EPOLL_ITEMS,
+	CKPT_HDR_FILE_SIGNALFD,
+	CKPT_HDR_FILE_TIMERFD,
 	CKPT_HDR_MAX		/* one past the last type */
 };
 
@@ -272,6 +281,11 @@ enum ckpt_file_type {
 	CKPT_FILE_PIPE,		/* a pipe end, all ends inside: FILE_PIPE */
 	CKPT_FILE_FIFO,		/* a named FIFO: FILE_PIPE STRING */
 	CKPT_FILE_EVENTFD,	/* an eventfd: FILE_EVENTFD */
+	CKPT_FILE_EPOLL,	/* an epoll instance: FILE_EPOLL, and late:
+				 * EPOLL_ITEMS
+				 */
+	CKPT_FILE_SIGNALFD,	/* a signalfd: FILE_SIGNALFD */
+	CKPT_FILE_TIMERFD,	/* a timerfd: FILE_TIMERFD */
 	CKPT_FILE_MAX
 };
 
@@ -324,6 +338,54 @@ struct ckpt_hdr_file_eventfd {
 	__u64 count;		/* < 2^64 - 1 */
 	__u32 flags;		/* CKPT_EFD_* */
 	__u32 __reserved;
+};
+
+/* SIGNALFD: the signals it reads. Extensible. */
+struct ckpt_hdr_file_signalfd {
+	struct ckpt_hdr h;
+	__u64 sigmask;		/* signal n at bit n - 1 */
+};
+
+#define CKPT_TFD_ARMED		0x1	/* it will fire */
+#define CKPT_TFD_ABSTIME	0x2	/* set with TFD_TIMER_ABSTIME */
+#define CKPT_TFD_CANCEL_ON_SET	0x4	/* and TFD_TIMER_CANCEL_ON_SET */
+#define CKPT_TFD_FLAGS_MASK	0x7
+
+/*
+ * TIMERFD: an armed absolute timer on CLOCK_REALTIME(_ALARM) fires at
+ * @expires, any other armed timer @remaining after the restored tree
+ * starts running. Extensible.
+ */
+struct ckpt_hdr_file_timerfd {
+	struct ckpt_hdr h;
+	__s32 clockid;		/* REALTIME, MONOTONIC, BOOTTIME, or *_ALARM */
+	__u32 flags;		/* CKPT_TFD_* */
+	__u64 ticks;		/* expirations not read yet */
+	__s64 expires;		/* ns on the clock, >= 0 */
+	__s64 remaining;	/* ns, >= 0 */
+	__s64 interval;		/* ns, >= 0; 0 for a one-shot timer */
+};
+
+/* EPOLL: nothing yet besides the items. Extensible. */
+struct ckpt_hdr_file_epoll {
+	struct ckpt_hdr h;
+	__u64 __reserved;
+};
+
+struct ckpt_epoll_item {
+	__u32 objref;		/* the target's FILE record */
+	__u32 fd;		/* the fd number it was added under */
+	__u32 events;		/* EPOLL*, private bits included */
+	__u32 __reserved;
+	__u64 data;
+};
+
+/* The late record of an EPOLL file: its items. */
+struct ckpt_hdr_epoll_items {
+	struct ckpt_hdr h;
+	__u32 objref;		/* the EPOLL file */
+	__u32 nr_items;		/* <= CKPT_MAX_EPOLL_ITEMS */
+	/* followed by nr_items struct ckpt_epoll_item */
 };
 
 /*
@@ -555,5 +617,11 @@ struct ckpt_hdr_trailer {
 #define CKPT_REC_FILE_INHERIT_MAX	CKPT_REC_EXT_MAX
 #define CKPT_REC_FILE_PIPE_MAX		CKPT_REC_EXT_MAX
 #define CKPT_REC_FILE_EVENTFD_MAX	CKPT_REC_EXT_MAX
+#define CKPT_REC_FILE_EPOLL_MAX		CKPT_REC_EXT_MAX
+#define CKPT_REC_FILE_SIGNALFD_MAX	CKPT_REC_EXT_MAX
+#define CKPT_REC_FILE_TIMERFD_MAX	CKPT_REC_EXT_MAX
+#define CKPT_REC_EPOLL_ITEMS_MAX \
+	CKPT_REC_MAX_LEN(struct ckpt_hdr_epoll_items, \
+			 CKPT_MAX_EPOLL_ITEMS * sizeof(struct ckpt_epoll_item))
 
 #endif /* _UAPI_LINUX_CHECKPOINT_HDR_H */

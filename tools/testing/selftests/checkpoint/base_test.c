@@ -9,13 +9,12 @@
  */
 #define _GNU_SOURCE
 #include <ctype.h>
-#include <sys/epoll.h>
+#include <sys/fanotify.h>
+#include <sys/inotify.h>
 #include <linux/io_uring.h>
 #include <sys/mman.h>
 #include <sys/mount.h>
-#include <sys/signalfd.h>
 #include <sys/socket.h>
-#include <sys/timerfd.h>
 
 #include "ckpt_test.h"
 #include "image.h"
@@ -1006,47 +1005,24 @@ static int check_io_uring(void)
 	return fstat(RES_FD, &st);
 }
 
-static int make_epoll(void)
+static int make_inotify(void)
 {
-	return put(epoll_create1(0), RES_FD);
+	return put(inotify_init1(0), RES_FD);
 }
 
-static int check_epoll(void)
+static int make_fanotify(void)
 {
-	struct epoll_event ev;
-
-	return epoll_wait(RES_FD, &ev, 1, 0) == 0 ? 0 : -1;
+	return put(fanotify_init(FAN_CLASS_NOTIF, O_RDONLY), RES_FD);
 }
 
-static int make_signalfd(void)
+static int check_fd_open(void)
 {
-	sigset_t set;
-
-	sigemptyset(&set);
-	sigaddset(&set, SIGUSR1);
-	sigprocmask(SIG_BLOCK, &set, NULL);
-	return put(signalfd(-1, &set, 0), RES_FD);
+	return fcntl(RES_FD, F_GETFD) < 0 ? -1 : 0;
 }
 
-static int check_signalfd(void)
+static int make_pidfd(void)
 {
-	struct signalfd_siginfo si;
-
-	raise(SIGUSR1);
-	return read(RES_FD, &si, sizeof(si)) == sizeof(si) &&
-	       si.ssi_signo == SIGUSR1 ? 0 : -1;
-}
-
-static int make_timerfd(void)
-{
-	return put(timerfd_create(CLOCK_MONOTONIC, 0), RES_FD);
-}
-
-static int check_timerfd(void)
-{
-	struct itimerspec its;
-
-	return timerfd_gettime(RES_FD, &its);
+	return put(syscall(__NR_pidfd_open, getpid(), 0), RES_FD);
 }
 
 static int check_pair(void)
@@ -1318,16 +1294,16 @@ FIXTURE_VARIANT_ADD(unsupported, io_uring) {
 	.res = { "io_uring", make_io_uring, check_io_uring },
 };
 
-FIXTURE_VARIANT_ADD(unsupported, epoll) {
-	.res = { "epoll|eventpoll", make_epoll, check_epoll },
+FIXTURE_VARIANT_ADD(unsupported, inotify) {
+	.res = { "inotify", make_inotify, check_fd_open },
 };
 
-FIXTURE_VARIANT_ADD(unsupported, signalfd) {
-	.res = { "signalfd", make_signalfd, check_signalfd },
+FIXTURE_VARIANT_ADD(unsupported, fanotify) {
+	.res = { "fanotify", make_fanotify, check_fd_open },
 };
 
-FIXTURE_VARIANT_ADD(unsupported, timerfd) {
-	.res = { "timerfd", make_timerfd, check_timerfd },
+FIXTURE_VARIANT_ADD(unsupported, pidfd) {
+	.res = { "pidfd", make_pidfd, check_fd_open },
 };
 
 FIXTURE_VARIANT_ADD(unsupported, socketpair_both_ends) {

@@ -47,6 +47,8 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/epoll.h>
+#include <sys/eventfd.h>
 #include <sys/prctl.h>
 #include <sys/stat.h>
 #include <sys/syscall.h>
@@ -323,6 +325,34 @@ static inline void ck_push_to_swap(void *m, size_t len, long want_kb)
 		  kb, want_kb);
 }
 
+
+/*
+ * Does this kernel keep EPOLLWAKEUP on an epoll item (CONFIG_PM_SLEEP)?
+ * Without wakeup sources epoll_ctl() drops the bit, for root too; the
+ * caller is root. The item's events, from the epoll set's fdinfo.
+ */
+static inline bool ck_epollwakeup_kept(void)
+{
+	struct epoll_event ev = { .events = EPOLLIN | EPOLLWAKEUP };
+	int ep = epoll_create1(EPOLL_CLOEXEC);
+	int efd = eventfd(0, EFD_CLOEXEC);
+	unsigned int events = 0;
+	char path[64], buf[512], *p;
+	bool kept = false;
+
+	if (ep >= 0 && efd >= 0 && !epoll_ctl(ep, EPOLL_CTL_ADD, efd, &ev)) {
+		snprintf(path, sizeof(path), "/proc/self/fdinfo/%d", ep);
+		if (ck_read_file(path, buf, sizeof(buf)) > 0 &&
+		    (p = strstr(buf, "events:")) &&
+		    sscanf(p, "events: %x", &events) == 1)
+			kept = events & EPOLLWAKEUP;
+	}
+	if (ep >= 0)
+		close(ep);
+	if (efd >= 0)
+		close(efd);
+	return kept;
+}
 
 static inline int ck_write_file(const char *path, const char *s)
 {

@@ -2,18 +2,22 @@
 /*
  * Structure-aware fuzzing of restart().
  *
- * Forked children of several shapes (plain; many files and dup'ed fds;
- * signal handlers, an alternate stack and pending signals; shared
- * anonymous, private and shared file mappings, PROT_NONE, many small vmas;
- * changed credentials, limits and interval timers; POSIX timers; a named
- * FIFO opened three times) take a self checkpoint.
+ * Forked children of several shapes (plain; many files and dup'ed fds, a
+ * pipe, eventfds, a signalfd with a signal to read and an epoll instance
+ * watching them, a periodic timerfd; signal handlers, an
+ * alternate stack and pending signals; shared anonymous, private and
+ * shared file mappings, PROT_NONE, many small vmas; changed credentials,
+ * limits and interval timers; POSIX timers; a named FIFO opened three
+ * times) take a self checkpoint.
  * The images are split into records with ckpt_image_walk(), mutated by
  * meaning (a count, an address, a selector, a flag, a path, a record
  * removed, swapped, duplicated or taken from another image, a record of a
  * file's type left out or added, an extensible record made longer with
- * zeroes or with a field in use), given a good checksum again with
- * ckpt_image_fix_csum() so that the mutation reaches the deep parsers,
- * and restarted in a forked child with RESTART_TASKSELF.
+ * zeroes or with a field in use, a late record - an epoll set's items -
+ * left out, repeated or moved among the FILE records), given a good
+ * checksum again with ckpt_image_fix_csum() so that the mutation reaches
+ * the deep parsers, and restarted in a forked child with
+ * RESTART_TASKSELF.
  *
  * Every mutation knows which outcomes it allows:
  *
@@ -29,11 +33,15 @@
  *   VALID   the mutation touches nothing restart or the program looks at
  *           (the checkpoint id, comm, bytes after the trailer): the
  *           restored program must resume and find its state intact.
+ *   ACCEPT  the image is well-formed and says something else that restart
+ *           must take (a timerfd's interval, a signalfd's signals): the
+ *           restored program must resume, and may find that its state
+ *           is what the image says rather than what it was.
  *
  * The kernel's own check, restart(RESTART_VALIDATE) by the test process,
  * must accept every image the shapes write (ckpt_test.h validates each
- * checkpoint), every VALID mutant, and every mutant a restored program ran
- * from.
+ * checkpoint), every VALID and ACCEPT mutant, and every mutant a restored
+ * program ran from.
  *
  * Always: no hang inside restart() (a child still in the system call when
  * its time is up is a failure; so is one that SIGKILL does not end), no
@@ -70,7 +78,10 @@
 #include <linux/capability.h>
 #include <linux/securebits.h>
 
+#include <sys/epoll.h>
 #include <sys/eventfd.h>
+#include <sys/signalfd.h>
+#include <sys/timerfd.h>
 
 #include "ckpt_test.h"
 #include "image.h"
@@ -201,6 +212,133 @@ static int fz_uid;		/* the body's uid, for the checks */
 #define FZ_PIPE_DATA	"in the pipe, both ends inside"
 static char fz_cwd[192];
 
+/*
+ * The epoll instance at FZ_EP_FD (O_NONBLOCK) and its items, by data:
+ * 0x11 the pipe's read end 50, EPOLLIN (bytes waiting: ready); 0x22 the
+ * semaphore eventfd 52, EPOLLIN (ready); 0x33 the pipe's write end 51,
+ * EPOLLOUT | EPOLLONESHOT, which fired before the checkpoint (disarmed);
+ * 0x44 the eventfd FZ_EP_ET_FD, EPOLLIN | EPOLLET, nothing to read.
+ */
+#define FZ_EP_FD	53
+#define FZ_EP_ET_FD	54
+
+/*
+ * SIGUSR2 and SIGRTMIN + 1 blocked, SIGRTMIN + 1 queued with the value
+ * FZ_SIG_VALUE; a signalfd of both at FZ_SFD (O_NONBLOCK), in the epoll
+ * set: 0x55, EPOLLIN (a signal to read: ready). A periodic
+ * CLOCK_MONOTONIC timerfd at FZ_TFD (blocking, in no set), every
+ * FZ_TFD_PERIOD ns from FZ_TFD_PERIOD after it was set.
+ */
+#define FZ_SFD		55
+#define FZ_TFD		56
+#define FZ_SIG_VALUE	55
+#define FZ_TFD_PERIOD	50000000LL
+#define FZ_SIGBIT(n)	(1ULL << ((n) - 1))	/* signal n at bit n - 1 */
+#define FZ_SFD_SIG	(SIGRTMIN + 1)		/* the queued one */
+
+/* what epoll_wait() reports now: "data:events" words, sorted by data */
+static const char *fz_ep_ready(int ep)
+{
+	static char out[128];
+	struct epoll_event ev[8], t;
+	int i, j, n, len = 0;
+
+	n = epoll_wait(ep, ev, 8, 0);
+	if (n < 0)
+		return "error";
+	for (i = 1; i < n; i++)
+		for (j = i; j > 0 && ev[j - 1].data.u64 > ev[j].data.u64; j--) {
+			t = ev[j];
+			ev[j] = ev[j - 1];
+			ev[j - 1] = t;
+		}
+	out[0] = '\0';
+	for (i = 0; i < n; i++)
+		len += snprintf(out + len, sizeof(out) - len, "%s%llx:%x",
+				i ? " " : "", (unsigned long long)ev[i].data.u64,
+				ev[i].events);
+	return out;
+}
+
+static bool fz_ep_expect(const char *want, const char *when)
+{
+	const char *got = fz_ep_ready(FZ_EP_FD);
+
+	return CK_EXPECT(!strcmp(got, want), "epoll %s: \"%s\", expected \"%s\"",
+			 when, got, want);
+}
+
+/* the epoll set, before the pipe and the eventfds are read */
+static bool fz_check_epoll(void)
+{
+	struct epoll_event ev = { .events = EPOLLOUT | EPOLLONESHOT, .data.u64 = 0x33 };
+	uint64_t one = 1;
+	bool ok = true;
+
+	ok &= CK_EXPECT(fcntl(FZ_EP_FD, F_GETFL) & O_NONBLOCK, "epoll O_NONBLOCK");
+	/* ready before, ready after; the one-shot item stays disarmed */
+	ok &= fz_ep_expect("11:1 22:1 55:1", "after restart");
+	ok &= CK_EXPECT(write(FZ_EP_ET_FD, &one, 8) == 8, "eventfd %d", FZ_EP_ET_FD);
+	ok &= fz_ep_expect("11:1 22:1 44:1 55:1", "with an edge");
+	ok &= fz_ep_expect("11:1 22:1 55:1", "edge-triggered: reported once");
+	/* the item is still known by the fd it was added under */
+	ok &= CK_EXPECT(!epoll_ctl(FZ_EP_FD, EPOLL_CTL_MOD, 51, &ev), "re-arm");
+	ok &= fz_ep_expect("11:1 22:1 33:4 55:1", "re-armed");
+	ok &= fz_ep_expect("11:1 22:1 55:1", "one-shot");
+	return ok;
+}
+
+/*
+ * The signalfd, after the epoll set: still O_NONBLOCK, it reads the
+ * queued signal with its value, once; then the set no longer reports it.
+ */
+static bool fz_check_signalfd(void)
+{
+	struct signalfd_siginfo si = {};
+	bool ok = true;
+
+	ok &= CK_EXPECT(fcntl(FZ_SFD, F_GETFL) & O_NONBLOCK, "signalfd O_NONBLOCK");
+	/* not blocking, whatever its flags */
+	fcntl(FZ_SFD, F_SETFL, O_NONBLOCK);
+	ok &= CK_EXPECT(read(FZ_SFD, &si, sizeof(si)) == sizeof(si) &&
+			(int)si.ssi_signo == FZ_SFD_SIG &&
+			si.ssi_int == FZ_SIG_VALUE,
+			"signalfd read signal %u value %d", si.ssi_signo, si.ssi_int);
+	ok &= CK_EXPECT(read(FZ_SFD, &si, sizeof(si)) < 0 && errno == EAGAIN,
+			"signalfd: a signal more");
+	ok &= fz_ep_expect("11:1 22:1", "the signal read");
+	return ok;
+}
+
+/*
+ * The timerfd: blocking, its interval kept, it reports expirations, and
+ * more after those were read (armed again, periodic). Every wait is
+ * bounded: a timer the image disarmed or put far away fails the check,
+ * it does not hang the program.
+ */
+static bool fz_check_timerfd(void)
+{
+	struct pollfd p = { .fd = FZ_TFD, .events = POLLIN };
+	struct itimerspec its = {};
+	uint64_t n = 0;
+	bool ok = true;
+	int k;
+
+	ok &= CK_EXPECT(!(fcntl(FZ_TFD, F_GETFL) & O_NONBLOCK), "timerfd blocking");
+	ok &= CK_EXPECT(!timerfd_gettime(FZ_TFD, &its) && !its.it_interval.tv_sec &&
+			its.it_interval.tv_nsec == FZ_TFD_PERIOD,
+			"timerfd interval %lld.%09ld", (long long)its.it_interval.tv_sec,
+			its.it_interval.tv_nsec);
+	for (k = 0; k < 2 && ok; k++) {
+		n = 0;
+		ok &= CK_EXPECT(poll(&p, 1, 3000) == 1 && (p.revents & POLLIN) &&
+				read(FZ_TFD, &n, sizeof(n)) == sizeof(n) && n,
+				"timerfd expirations (%s): %llu", k ? "again" : "first",
+				(unsigned long long)n);
+	}
+	return ok;
+}
+
 static bool fz_check_files(void)
 {
 	char buf[256], c = 0;
@@ -222,6 +360,9 @@ static bool fz_check_files(void)
 	ok &= CK_EXPECT(fstat(300, &st) == 0 && S_ISDIR(st.st_mode), "fd 300");
 	ok &= CK_EXPECT(getcwd(buf, sizeof(buf)) && !strcmp(buf, fz_cwd),
 			"cwd %s", buf);
+	ok &= fz_check_epoll();
+	ok &= fz_check_signalfd();
+	ok &= fz_check_timerfd();
 #ifdef CKPT_HDR_PIPE
 	memset(buf, 0, sizeof(buf));
 	ok &= CK_EXPECT(fcntl(50, F_SETFL, O_NONBLOCK) == 0 &&
@@ -288,6 +429,49 @@ static void fz_setup_files(void)
 	fd = eventfd(5, EFD_SEMAPHORE | EFD_NONBLOCK);
 	CK_ASSERT(fd >= 0 && dup2(fd, 52) == 52, "eventfd");
 	close(fd);
+	fd = eventfd(0, EFD_NONBLOCK);
+	CK_ASSERT(fd >= 0 && ck_move_fd(fd, FZ_EP_ET_FD) == FZ_EP_ET_FD, "eventfd");
+	{
+		union sigval v = { .sival_int = FZ_SIG_VALUE };
+		struct itimerspec its = {
+			.it_interval = { 0, FZ_TFD_PERIOD },
+			.it_value = { 0, FZ_TFD_PERIOD },
+		};
+		sigset_t set;
+
+		sigemptyset(&set);
+		sigaddset(&set, SIGUSR2);
+		sigaddset(&set, FZ_SFD_SIG);
+		CK_ASSERT(!sigprocmask(SIG_BLOCK, &set, NULL) &&
+			  !sigqueue(getpid(), FZ_SFD_SIG, v), "signals");
+		fd = signalfd(-1, &set, SFD_NONBLOCK);
+		CK_ASSERT(fd >= 0 && ck_move_fd(fd, FZ_SFD) == FZ_SFD, "signalfd");
+		fd = timerfd_create(CLOCK_MONOTONIC, 0);
+		CK_ASSERT(fd >= 0 && ck_move_fd(fd, FZ_TFD) == FZ_TFD &&
+			  !timerfd_settime(FZ_TFD, 0, &its, NULL), "timerfd");
+	}
+	fd = epoll_create1(EPOLL_CLOEXEC);
+	CK_ASSERT(fd >= 0 && ck_move_fd(fd, FZ_EP_FD) == FZ_EP_FD, "epoll");
+	CK_ASSERT(!fcntl(FZ_EP_FD, F_SETFL, O_NONBLOCK), "epoll O_NONBLOCK");
+	{
+		static const struct { int fd; uint32_t events; uint64_t data; } it[] = {
+			{ 50, EPOLLIN, 0x11 }, { 52, EPOLLIN, 0x22 },
+			{ 51, EPOLLOUT | EPOLLONESHOT, 0x33 },
+			{ FZ_EP_ET_FD, EPOLLIN | EPOLLET, 0x44 },
+			{ FZ_SFD, EPOLLIN, 0x55 },
+		};
+		struct epoll_event ev;
+
+		for (i = 0; i < (int)(sizeof(it) / sizeof(it[0])); i++) {
+			ev.events = it[i].events;
+			ev.data.u64 = it[i].data;
+			CK_ASSERT(!epoll_ctl(FZ_EP_FD, EPOLL_CTL_ADD, it[i].fd, &ev),
+				  "epoll item for fd %d", it[i].fd);
+		}
+	}
+	/* the one-shot item fires, once */
+	CK_ASSERT(!strcmp(fz_ep_ready(FZ_EP_FD), "11:1 22:1 33:4 55:1") &&
+		  !strcmp(fz_ep_ready(FZ_EP_FD), "11:1 22:1 55:1"), "epoll set");
 	umask(027);
 }
 
@@ -966,8 +1150,10 @@ static unsigned char *img_build(const struct fz_img *im, size_t extra,
 
 /* ---- a campaign -------------------------------------------------------- */
 
-enum fz_class { FZ_VALID, FZ_MAY, FZ_REFUSE };
-static const char *const fz_class_name[] = { "VALID", "MAY", "REFUSE" };
+enum fz_class { FZ_VALID, FZ_MAY, FZ_REFUSE, FZ_ACCEPT, FZ_NCLASS };
+static const char *const fz_class_name[FZ_NCLASS] = {
+	"VALID", "MAY", "REFUSE", "ACCEPT",
+};
 
 struct fz_campaign {
 	const char *name;
@@ -991,8 +1177,11 @@ struct fz_campaign {
 	char p_alt[192], p_dir[192], p_secret[192], p_secretdir[192];
 	char p_rootfile[192], p_missing[192], p_fifo[192];
 	char hold[192];			/* the mutant's FIFO kept open */
+	/* can an epoll item watch a regular file, a directory, here? */
+	bool reg_pollable, dir_pollable;
 	/* results */
-	long n_class[3], n_refused[3], n_killed[3], n_resumed[3], n_ran[3];
+	long n_class[FZ_NCLASS], n_refused[FZ_NCLASS], n_killed[FZ_NCLASS];
+	long n_resumed[FZ_NCLASS], n_ran[FZ_NCLASS];
 	long n_userloop, n_silent, n_slow, errnos[134];
 	char silent[4][200], slow[4][200];
 	int failures;
@@ -1004,7 +1193,7 @@ struct fz_mut {
 	struct fz_img im;
 	int shape;
 	int nmut;
-	bool any_refuse, local_refuse, any_may;
+	bool any_refuse, local_refuse, any_may, any_accept;
 	bool no_csum;			/* leave the checksum as it is */
 	size_t truncate;		/* keep only this many bytes (0: all) */
 	size_t append;			/* random bytes after the trailer */
@@ -1034,20 +1223,26 @@ void note(struct fz_mut *m, enum fz_class cls, bool local, const char *fmt, ...)
 	}
 	if (cls == FZ_MAY)
 		m->any_may = true;
+	if (cls == FZ_ACCEPT)
+		m->any_accept = true;
 }
 
 /*
  * One mutation: its own class. Several, on different records: REFUSE only
  * if one of them breaks a rule of its record alone (another mutation could
- * have made a cross-record one good again), else MAY.
+ * have made a cross-record one good again), else MAY if one of them is
+ * REFUSE or MAY; else ACCEPT if one of them is (each is taken, so all
+ * are), else VALID.
  */
 static enum fz_class mut_class(const struct fz_mut *m)
 {
+	enum fz_class taken = m->any_accept ? FZ_ACCEPT : FZ_VALID;
+
 	if (m->nmut <= 1)
-		return m->any_refuse ? FZ_REFUSE : m->any_may ? FZ_MAY : FZ_VALID;
+		return m->any_refuse ? FZ_REFUSE : m->any_may ? FZ_MAY : taken;
 	if (m->local_refuse)
 		return FZ_REFUSE;
-	return m->any_refuse || m->any_may ? FZ_MAY : FZ_VALID;
+	return m->any_refuse || m->any_may ? FZ_MAY : taken;
 }
 
 /* ---- values ------------------------------------------------------------ */
@@ -2134,6 +2329,9 @@ static const uint32_t *file_records(uint32_t ftype)
 		[CKPT_FILE_PIPE] = { CKPT_HDR_FILE_PIPE },
 		[CKPT_FILE_FIFO] = { CKPT_HDR_FILE_PIPE, CKPT_HDR_STRING },
 		[CKPT_FILE_EVENTFD] = { CKPT_HDR_FILE_EVENTFD },
+		[CKPT_FILE_EPOLL] = { CKPT_HDR_FILE_EPOLL },
+		[CKPT_FILE_SIGNALFD] = { CKPT_HDR_FILE_SIGNALFD },
+		[CKPT_FILE_TIMERFD] = { CKPT_HDR_FILE_TIMERFD },
 	};
 
 	return ftype && ftype < CKPT_FILE_MAX ? recs[ftype] : NULL;
@@ -2158,7 +2356,18 @@ static bool file_type_record(uint32_t type)
 {
 	return type == CKPT_HDR_STRING || type == CKPT_HDR_FILE_CHR ||
 	       type == CKPT_HDR_FILE_INHERIT || type == CKPT_HDR_FILE_PIPE ||
-	       type == CKPT_HDR_FILE_EVENTFD;
+	       type == CKPT_HDR_FILE_EVENTFD || type == CKPT_HDR_FILE_EPOLL ||
+	       type == CKPT_HDR_FILE_SIGNALFD || type == CKPT_HDR_FILE_TIMERFD;
+}
+
+/*
+ * A late record: after the FILE records of the process, before its
+ * FDTABLE, FILE records of the files it names (not written yet) between
+ * them.
+ */
+static bool late_record(uint32_t type)
+{
+	return type == CKPT_HDR_EPOLL_ITEMS;
 }
 
 /* Among the records of a FILE: its type records, and a PIPE */
@@ -2293,6 +2502,14 @@ static void type_record(struct fz_mut *m, uint32_t type, unsigned char *buf,
 	case CKPT_HDR_FILE_EVENTFD:
 		((struct ckpt_hdr_file_eventfd *)buf)->count = 1;
 		break;
+	case CKPT_HDR_FILE_EPOLL:
+		break;
+	case CKPT_HDR_FILE_SIGNALFD:
+		((struct ckpt_hdr_file_signalfd *)buf)->sigmask = FZ_SIGBIT(SIGUSR1);
+		break;
+	case CKPT_HDR_FILE_TIMERFD:
+		((struct ckpt_hdr_file_timerfd *)buf)->clockid = CLOCK_MONOTONIC;
+		break;
 	default:
 		((struct ckpt_hdr_file_pipe *)buf)->pipe_objref =
 			1 + below(&m->rng, 8);
@@ -2380,6 +2597,9 @@ static void mut_file(struct fz_mut *m, int i)
 	bool pipe = h->type == CKPT_FILE_PIPE;
 	bool fifo = h->type == CKPT_FILE_FIFO;
 	bool efd = h->type == CKPT_FILE_EVENTFD;
+	bool epoll = h->type == CKPT_FILE_EPOLL;
+	bool sfd = h->type == CKPT_FILE_SIGNALFD;
+	bool tfd = h->type == CKPT_FILE_TIMERFD;
 	enum fz_class cls;
 	uint32_t bit;
 
@@ -2437,10 +2657,13 @@ static void mut_file(struct fz_mut *m, int i)
 			cls = bit == O_NONBLOCK ||
 			      (bit <= 3 && (h->f_flags & O_ACCMODE) != O_ACCMODE) ?
 			      FZ_MAY : FZ_REFUSE;
-		/* an eventfd: O_RDWR, O_NONBLOCK or not */
-		if (efd)
+		/* an eventfd, an epoll instance: O_RDWR, O_NONBLOCK or not */
+		if (efd || epoll)
 			cls = bit == O_NONBLOCK ? FZ_MAY : FZ_REFUSE;
-		note(m, cls, efd || (bit != 1 && bit != 3),
+		/* a signalfd, a timerfd: the same, and taken */
+		if (sfd || tfd)
+			cls = bit == O_NONBLOCK ? FZ_ACCEPT : FZ_REFUSE;
+		note(m, cls, efd || epoll || sfd || tfd || (bit != 1 && bit != 3),
 		     "FILE(type %u).f_flags^=%#o", h->type, bit);
 		return;
 	case 5:
@@ -2450,8 +2673,9 @@ static void mut_file(struct fz_mut *m, int i)
 		} else {
 			h->pos = PICK(&m->rng, ((const int64_t[]){ 1, 4096, 1LL << 40,
 				      INT64_MAX, h->pos + 1 }));
-			note(m, inherited || pipe || fifo || efd ? FZ_REFUSE : FZ_MAY,
-			     true, "FILE.pos=%lld", (long long)h->pos);
+			note(m, inherited || pipe || fifo || efd || epoll || sfd ||
+			     tfd ? FZ_REFUSE : FZ_MAY, true, "FILE.pos=%lld",
+			     (long long)h->pos);
 		}
 		return;
 	case 6:
@@ -2647,6 +2871,663 @@ static void mut_file_eventfd(struct fz_mut *m, int i)
 	default:
 		mut_ext_tail(m, i);
 	}
+}
+
+/* ---- signalfd and timerfd: FILE_SIGNALFD, FILE_TIMERFD ---------------- */
+
+/* what a signalfd never reads, and restart refuses in its mask */
+#define FZ_SFD_NEVER	(FZ_SIGBIT(SIGKILL) | FZ_SIGBIT(SIGSTOP))
+
+/*
+ * FILE_SIGNALFD: the signals it reads. Any mask without SIGKILL and
+ * SIGSTOP is taken; one with every signal it had (the queued one among
+ * them, nothing else pending) reads the same, one without some of them
+ * is what the program sees (ACCEPT).
+ */
+static void mut_file_signalfd(struct fz_mut *m, int i)
+{
+	struct ckpt_hdr_file_signalfd *h = REC(&m->im, i, struct ckpt_hdr_file_signalfd);
+	uint64_t old = h->sigmask, bit;
+	enum fz_class cls;
+
+	switch (below(&m->rng, 6)) {
+	case 0:
+		h->sigmask |= PICK(&m->rng, ((const uint64_t[]){ FZ_SIGBIT(SIGKILL),
+				   FZ_SIGBIT(SIGSTOP), FZ_SFD_NEVER }));
+		break;
+	case 1:
+		/* one signal more */
+		do
+			bit = FZ_SIGBIT(1 + below(&m->rng, 64));
+		while (bit & FZ_SFD_NEVER);
+		h->sigmask |= bit;
+		break;
+	case 2:
+		/* one signal less */
+		h->sigmask &= ~FZ_SIGBIT(1 + below(&m->rng, 64));
+		break;
+	case 3:
+		h->sigmask = PICK(&m->rng, ((const uint64_t[]){ 0, ~0ULL,
+				  ~FZ_SFD_NEVER, old | ~FZ_SFD_NEVER,
+				  FZ_SIGBIT(FZ_SFD_SIG), FZ_SIGBIT(SIGUSR2),
+				  FZ_SIGBIT(64) | FZ_SIGBIT(1) }));
+		break;
+	case 4:
+		h->sigmask = other_u64(m, old);
+		break;
+	default:
+		mut_ext_tail(m, i);
+		return;
+	}
+	if (h->sigmask & FZ_SFD_NEVER)
+		cls = FZ_REFUSE;
+	else
+		cls = (h->sigmask & old) == old ? FZ_VALID : FZ_ACCEPT;
+	note(m, cls, true, "FILE_SIGNALFD.sigmask=%#llx (was %#llx)",
+	     (unsigned long long)h->sigmask, (unsigned long long)old);
+}
+
+/* A clock a timerfd may be on */
+static bool tfd_clock_ok(int32_t clockid)
+{
+	return clockid == CLOCK_REALTIME || clockid == CLOCK_MONOTONIC ||
+	       clockid == CLOCK_BOOTTIME || clockid == CLOCK_REALTIME_ALARM ||
+	       clockid == CLOCK_BOOTTIME_ALARM;
+}
+
+/* the time left that the program's check (two waits of 3 s) surely sees */
+#define FZ_TFD_SOON	1000000000LL
+
+/*
+ * Restart's rules for the FILE_TIMERFD @h, which was @old in the shape's
+ * image: REFUSE for a clock, flag or time it does not take (and an alarm
+ * clock for a restarter without CAP_WAKE_ALARM); VALID for a timer the
+ * program cannot tell from the one it had (another clock for a relative
+ * timer, TFD_TIMER_ABSTIME on a clock where it changes nothing,
+ * TFD_TIMER_CANCEL_ON_SET, an expiry that is not used, the time left
+ * short, any count of expirations that cannot wrap); ACCEPT for one it can
+ * (disarmed, another interval, far away, an absolute wall clock time, a
+ * count about to wrap).
+ */
+static enum fz_class timerfd_rule(struct fz_mut *m,
+				  const struct ckpt_hdr_file_timerfd *h,
+				  const struct ckpt_hdr_file_timerfd *old)
+{
+	bool armed = h->flags & CKPT_TFD_ARMED;
+	bool wall = h->flags & CKPT_TFD_ABSTIME &&
+		    (h->clockid == CLOCK_REALTIME ||
+		     h->clockid == CLOCK_REALTIME_ALARM);
+
+	if (!tfd_clock_ok(h->clockid) || h->flags & ~CKPT_TFD_FLAGS_MASK ||
+	    h->expires < 0 || h->remaining < 0 || h->interval < 0 ||
+	    (!armed && (h->expires || h->remaining)))
+		return FZ_REFUSE;
+	if ((h->clockid == CLOCK_REALTIME_ALARM ||
+	     h->clockid == CLOCK_BOOTTIME_ALARM) && m->c->uid)
+		return FZ_REFUSE;
+	/*
+	 * Armed at 0 on the wall clock: the checks when the record is read
+	 * take it, arming it as the tree is about to run fails (the tree is
+	 * killed). Either is fine here.
+	 */
+	if (armed && wall && !h->expires)
+		return FZ_MAY;
+	if (!armed || h->interval != old->interval || wall ||
+	    h->remaining > FZ_TFD_SOON || h->ticks > ~0ULL - (1ULL << 32))
+		return FZ_ACCEPT;
+	return FZ_VALID;
+}
+
+/* FILE_TIMERFD: a timerfd's clock, flags, expirations, times */
+static void mut_file_timerfd(struct fz_mut *m, int i)
+{
+	struct ckpt_hdr_file_timerfd *h = REC(&m->im, i, struct ckpt_hdr_file_timerfd);
+	const struct ckpt_hdr_file_timerfd old = *h;
+	static const int64_t times[] = {
+		0, 1, 999, 1000000, FZ_TFD_PERIOD, FZ_TFD_SOON,
+		3600LL * 1000000000, INT64_MAX, INT64_MAX - 1, -1, INT64_MIN,
+		-1000000000,
+	};
+	char what[128];
+
+	switch (below(&m->rng, 10)) {
+	case 0:
+		h->clockid = PICK(&m->rng, ((const int32_t[]){ CLOCK_REALTIME,
+				  CLOCK_BOOTTIME, CLOCK_REALTIME_ALARM,
+				  CLOCK_BOOTTIME_ALARM, CLOCK_PROCESS_CPUTIME_ID,
+				  CLOCK_THREAD_CPUTIME_ID, CLOCK_MONOTONIC_RAW,
+				  CLOCK_REALTIME_COARSE, CLOCK_MONOTONIC_COARSE,
+				  10, CLOCK_TAI, 12, -1, INT32_MIN,
+				  (int32_t)any_u32(m, h->clockid) }));
+		snprintf(what, sizeof(what), "FILE_TIMERFD.clockid=%d", h->clockid);
+		break;
+	case 1:
+		h->flags ^= PICK(&m->rng, ((const uint32_t[]){ CKPT_TFD_ABSTIME,
+				 CKPT_TFD_CANCEL_ON_SET,
+				 CKPT_TFD_ABSTIME | CKPT_TFD_CANCEL_ON_SET }));
+		snprintf(what, sizeof(what), "FILE_TIMERFD.flags=%#x", h->flags);
+		break;
+	case 2:
+		h->flags |= 1U << (3 + below(&m->rng, 29));
+		snprintf(what, sizeof(what), "FILE_TIMERFD.flags=%#x", h->flags);
+		break;
+	case 3:
+		/* disarmed: with its times, or as checkpoint writes one */
+		h->flags &= ~CKPT_TFD_ARMED;
+		if (chance(&m->rng, 50)) {
+			h->expires = 0;
+			h->remaining = 0;
+		}
+		snprintf(what, sizeof(what), "FILE_TIMERFD disarmed, expires %lld remaining %lld",
+			 (long long)h->expires, (long long)h->remaining);
+		break;
+	case 4:
+		h->ticks = PICK(&m->rng, ((const uint64_t[]){ 0, 1, 1ULL << 40,
+				INT64_MAX, ~0ULL, ~0ULL - 1, h->ticks + 1000,
+				any_u64(m, h->ticks) }));
+		snprintf(what, sizeof(what), "FILE_TIMERFD.ticks=%llu",
+			 (unsigned long long)h->ticks);
+		break;
+	case 5:
+		h->expires = chance(&m->rng, 70) ? PICK(&m->rng, times) :
+			     (int64_t)any_u64(m, h->expires);
+		snprintf(what, sizeof(what), "FILE_TIMERFD.expires=%lld",
+			 (long long)h->expires);
+		break;
+	case 6:
+		h->remaining = chance(&m->rng, 70) ? PICK(&m->rng, times) :
+			       (int64_t)any_u64(m, h->remaining);
+		snprintf(what, sizeof(what), "FILE_TIMERFD.remaining=%lld",
+			 (long long)h->remaining);
+		break;
+	case 7:
+		h->interval = chance(&m->rng, 70) ? PICK(&m->rng, times) :
+			      (int64_t)any_u64(m, h->interval);
+		snprintf(what, sizeof(what), "FILE_TIMERFD.interval=%lld",
+			 (long long)h->interval);
+		break;
+	case 8: {
+		/*
+		 * An absolute wall clock timer: due at 0, long past, about
+		 * when the image was taken (its HEADER's time), or never
+		 */
+		int hd = img_find(&m->im, CKPT_HDR_HEADER, 0);
+		int64_t taken = hd < 0 ? 0 :
+				REC(&m->im, hd, struct ckpt_hdr_header)->time;
+
+		h->clockid = chance(&m->rng, 70) ? CLOCK_REALTIME :
+			     CLOCK_REALTIME_ALARM;
+		h->flags |= CKPT_TFD_ABSTIME;
+		h->expires = PICK(&m->rng, ((const int64_t[]){ 0, 1,
+				  taken * 1000000000LL, (taken + 1) * 1000000000LL,
+				  INT64_MAX }));
+		snprintf(what, sizeof(what), "FILE_TIMERFD clock %d absolute at %lld",
+			 h->clockid, (long long)h->expires);
+		break;
+	}
+	default:
+		mut_ext_tail(m, i);
+		return;
+	}
+	note(m, timerfd_rule(m, h, &old), true, "%s", what);
+}
+
+/* ---- epoll: FILE_EPOLL, and its late record EPOLL_ITEMS ---------------- */
+
+/* the bits epoll keeps for itself; a one-shot item that fired has only these */
+#define FZ_EP_PRIVATE	((uint32_t)(EPOLLWAKEUP | EPOLLONESHOT | EPOLLET | \
+				    EPOLLEXCLUSIVE))
+/* what epoll_ctl() lets EPOLLEXCLUSIVE come with */
+#define FZ_EP_EXCL_OK	((uint32_t)(EPOLLIN | EPOLLOUT | EPOLLERR | EPOLLHUP | \
+				    EPOLLWAKEUP | EPOLLET | EPOLLEXCLUSIVE))
+#define FZ_EP_ITEM	sizeof(struct ckpt_epoll_item)
+/* an fd no image of the shapes has, for an item added under it */
+#define FZ_EP_SPARE_FD	4000
+
+/*
+ * Items on an inherited file: restart() adds them on the file the
+ * restarter hands in at that fd (the fuzzer's restarter hands in every
+ * inherited fd: a pipe it holds), and drops them, with a log line, when
+ * it leaves the fd closed (an O_PATH /dev/null there), as closing a
+ * watched fd drops its items; restart(RESTART_VALIDATE), which never
+ * looks at the restarter's fds, takes them. Whether the restarter's file
+ * can be polled is not for the rules here to say: such an item makes a
+ * mutant MAY (ep_pollable() says "it depends"). The mutations make them.
+ */
+#define FZ_EP_INHERITED_TARGETS	1
+
+/* an item's events alone: EPOLLERR and EPOLLHUP, or a fired one-shot */
+static bool ep_events_ok(uint32_t ev)
+{
+	if (!(ev & ~FZ_EP_PRIVATE))
+		return ev & EPOLLONESHOT;
+	return (ev & (EPOLLERR | EPOLLHUP)) == (EPOLLERR | EPOLLHUP);
+}
+
+/* a one-shot item that fired: private bits only */
+static bool ep_fired(uint32_t ev)
+{
+	return ev && !(ev & ~FZ_EP_PRIVATE);
+}
+
+/* The FILE record of objref @ref before record @before, or -1 */
+static int file_of_ref(const struct fz_img *im, uint32_t ref, int before)
+{
+	int i;
+
+	for (i = 0; i < before && i < im->n; i++)
+		if (im->r[i].type == CKPT_HDR_FILE &&
+		    REC(im, i, struct ckpt_hdr_file)->objref == ref)
+			return i;
+	return -1;
+}
+
+/* Is @ref the target of an item of an EPOLL_ITEMS record? */
+static bool ep_target(const struct fz_img *im, uint32_t ref)
+{
+	const struct ckpt_hdr_epoll_items *h;
+	uint32_t k;
+	int i;
+
+	for (i = 0; i < im->n; i++) {
+		if (!late_record(im->r[i].type))
+			continue;
+		h = REC(im, i, struct ckpt_hdr_epoll_items);
+		for (k = 0; k < h->nr_items &&
+		     sizeof(*h) + (k + 1) * sizeof(struct ckpt_epoll_item) <= im->r[i].len; k++)
+			if (((const struct ckpt_epoll_item *)(h + 1))[k].objref == ref)
+				return true;
+	}
+	return false;
+}
+
+/* Can restart add an item on the FILE record @f? 1 yes, 0 no, -1 it depends */
+/* Does this kernel keep EPOLLWAKEUP (CONFIG_PM_SLEEP)? Asked once. */
+static bool fz_wakeup_kept(void)
+{
+	static int kept = -1;
+
+	if (kept < 0)
+		kept = ck_epollwakeup_kept();
+	return kept;
+}
+
+static int ep_pollable(struct fz_mut *m, int f)
+{
+	const struct fz_img *im = &m->im;
+	int c;
+
+	switch (REC(im, f, struct ckpt_hdr_file)->type) {
+	case CKPT_FILE_PIPE:
+	case CKPT_FILE_FIFO:
+	case CKPT_FILE_EVENTFD:
+	case CKPT_FILE_EPOLL:
+	case CKPT_FILE_SIGNALFD:
+	case CKPT_FILE_TIMERFD:
+		return 1;
+	case CKPT_FILE_CHR:
+		/* of the memory devices, only /dev/random has a poll method */
+		c = file_part(im, f, CKPT_HDR_FILE_CHR);
+		if (c < 0)
+			return -1;
+		return REC(im, c, struct ckpt_hdr_file_chr)->rdev == 0x108;
+	case CKPT_FILE_REG:
+		return m->c->reg_pollable;
+	case CKPT_FILE_DIR:
+		return m->c->dir_pollable;
+	default:
+		/* INHERITED: the restarter's file */
+		return -1;
+	}
+}
+
+/*
+ * The records of a process's files, late records among them, around
+ * record @i: the first, and the FDTABLE that ends them (-1: none, another
+ * record comes first).
+ */
+static int files_start(const struct fz_img *im, int i)
+{
+	while (i > 0 && (im->r[i - 1].type == CKPT_HDR_FILE ||
+			 file_group_record(im->r[i - 1].type) ||
+			 late_record(im->r[i - 1].type)))
+		i--;
+	return i;
+}
+
+static int files_end(const struct fz_img *im, int i)
+{
+	for (i++; i < im->n; i++) {
+		if (im->r[i].type == CKPT_HDR_FDTABLE)
+			return i;
+		if (im->r[i].type != CKPT_HDR_FILE &&
+		    !file_group_record(im->r[i].type) &&
+		    !late_record(im->r[i].type))
+			return -1;
+	}
+	return -1;
+}
+
+struct ep_verdict {
+	bool ok;	/* restart takes it */
+	bool local;	/* if not: for a reason of one record alone, or the restarter's */
+	bool depends;	/* if so: unless what the rules here do not see refuses it */
+};
+
+static void ep_refuse(struct ep_verdict *v, bool local)
+{
+	v->ok = false;
+	v->local |= local;
+}
+
+/*
+ * Restart's rules for the EPOLL_ITEMS record @i, where it is: among the
+ * records of a process's files (not inside a file's records), before the
+ * FDTABLE; for an epoll FILE of this process read before, whose items
+ * were not given yet; every item well-formed, naming a FILE read before
+ * that is not the instance itself, each (target, fd) once, events
+ * epoll_ctl() would take.
+ */
+static void epoll_items_rule(struct fz_mut *m, int i, struct ep_verdict *v)
+{
+	const struct fz_img *im = &m->im;
+	const struct ckpt_hdr_epoll_items *h = REC(im, i, struct ckpt_hdr_epoll_items);
+	const struct ckpt_epoll_item *it = (const void *)(h + 1);
+	int start, ep, j, t, p;
+	uint32_t k, l, ev;
+
+	if (h->nr_items > CKPT_MAX_EPOLL_ITEMS ||
+	    im->r[i].len != sizeof(*h) + (uint64_t)h->nr_items * FZ_EP_ITEM) {
+		ep_refuse(v, true);
+		return;
+	}
+	start = files_start(im, i);
+	if (files_end(im, i) < 0 || (i > 0 && im->r[i - 1].type == CKPT_HDR_FILE) ||
+	    (i + 1 < im->n && file_group_record(im->r[i + 1].type)))
+		ep_refuse(v, false);
+	ep = file_of_ref(im, h->objref, i);
+	if (ep < start || REC(im, ep, struct ckpt_hdr_file)->type != CKPT_FILE_EPOLL)
+		ep_refuse(v, !h->objref || h->objref > FZ_MAX_OBJS);
+	for (j = ep < 0 ? i : ep + 1; j < i; j++)
+		if (late_record(im->r[j].type) &&
+		    REC(im, j, struct ckpt_hdr_epoll_items)->objref == h->objref)
+			ep_refuse(v, false);	/* given twice */
+	for (k = 0; k < h->nr_items; k++) {
+		ev = it[k].events;
+		if (it[k].__reserved || it[k].fd > INT_MAX || !ep_events_ok(ev) ||
+		    it[k].objref == h->objref ||
+		    ((ev & EPOLLEXCLUSIVE) && (ev & ~FZ_EP_EXCL_OK)))
+			ep_refuse(v, true);
+		/* EPOLLWAKEUP needs CAP_BLOCK_SUSPEND, where it is kept */
+		if ((ev & EPOLLWAKEUP) && m->c->uid && fz_wakeup_kept())
+			ep_refuse(v, true);
+		t = file_of_ref(im, it[k].objref, i);
+		if (t < 0) {
+			ep_refuse(v, !it[k].objref || it[k].objref > FZ_MAX_OBJS);
+			continue;
+		}
+		if ((ev & EPOLLEXCLUSIVE) &&
+		    REC(im, t, struct ckpt_hdr_file)->type == CKPT_FILE_EPOLL)
+			ep_refuse(v, false);
+		p = ep_pollable(m, t);
+		if (!p)
+			ep_refuse(v, false);
+		/* an inherited target; nested instances (a loop?) */
+		if (p < 0 || REC(im, t, struct ckpt_hdr_file)->type == CKPT_FILE_EPOLL)
+			v->depends = true;
+	}
+	/* each (target, fd) once */
+	if (h->nr_items > 4096) {
+		v->depends = true;
+		return;
+	}
+	for (k = 0; k < h->nr_items; k++)
+		for (l = k + 1; l < h->nr_items; l++)
+			if (it[k].objref == it[l].objref && it[k].fd == it[l].fd)
+				ep_refuse(v, true);
+}
+
+/*
+ * The late records of the whole image: each one's rules, and every epoll
+ * FILE with its EPOLL_ITEMS in the same process's files. On a
+ * refusal, *v says whether a record alone broke a rule.
+ */
+static void epoll_image_rule(struct fz_mut *m, struct ep_verdict *v)
+{
+	const struct fz_img *im = &m->im;
+	int i, j, end, n;
+
+	v->ok = true;
+	v->local = false;
+	v->depends = false;
+	for (i = 0; i < im->n; i++) {
+		if (late_record(im->r[i].type)) {
+			epoll_items_rule(m, i, v);
+			continue;
+		}
+		if (im->r[i].type != CKPT_HDR_FILE ||
+		    REC(im, i, struct ckpt_hdr_file)->type != CKPT_FILE_EPOLL)
+			continue;
+		end = files_end(im, i);
+		for (j = i + 1, n = 0; end >= 0 && j < end; j++)
+			n += late_record(im->r[j].type) &&
+			     REC(im, j, struct ckpt_hdr_epoll_items)->objref ==
+			     REC(im, i, struct ckpt_hdr_file)->objref;
+		/* none: refused at the FDTABLE (two: the second, above) */
+		if (!n)
+			ep_refuse(v, false);
+	}
+	/* a pipe end's FILE_PIPE after its PIPE, wherever files moved */
+	for (i = 0; i < im->n; i++)
+		if (im->r[i].type == CKPT_HDR_FILE_PIPE &&
+		    !pipe_ref_ok(im, i, REC(im, i, struct ckpt_hdr_file_pipe)->pipe_objref))
+			ep_refuse(v, false);
+}
+
+/* The class of a mutant whose late records are @v, the mutation @cls if taken */
+static enum fz_class ep_class(const struct ep_verdict *v, enum fz_class cls)
+{
+	if (!v->ok)
+		return FZ_REFUSE;
+	return v->depends && cls == FZ_VALID ? FZ_MAY : cls;
+}
+
+/* FILE_EPOLL: nothing yet but a reserved field */
+static void mut_file_epoll(struct fz_mut *m, int i)
+{
+	struct ckpt_hdr_file_epoll *h = REC(&m->im, i, struct ckpt_hdr_file_epoll);
+
+	if (chance(&m->rng, 50)) {
+		h->__reserved = chance(&m->rng, 50) ? 1ULL << below(&m->rng, 64) :
+			       other_u64(m, 0);
+		note(m, FZ_REFUSE, true, "FILE_EPOLL.__reserved=%#llx",
+		     (unsigned long long)h->__reserved);
+		return;
+	}
+	mut_ext_tail(m, i);
+}
+
+/* A FILE record for an item to watch instead: another target, or not */
+static int ep_other_target(struct fz_mut *m, int i)
+{
+	const struct fz_img *im = &m->im;
+	int j, k, n = 0, pick;
+
+	for (j = 0; j < i; j++)
+		n += im->r[j].type == CKPT_HDR_FILE;
+	for (k = 0; k < 8; k++) {
+		pick = below(&m->rng, n);
+		for (j = 0; j < i; j++)
+			if (im->r[j].type == CKPT_HDR_FILE && !pick--)
+				break;
+		if (FZ_EP_INHERITED_TARGETS || j >= i ||
+		    REC(im, j, struct ckpt_hdr_file)->type != CKPT_FILE_INHERITED)
+			return j < i ? j : -1;
+	}
+	return -1;
+}
+
+/* Events for an item that had @old: interesting ones, by the rules */
+static uint32_t ep_other_events(struct fz_mut *m, uint32_t old)
+{
+	static const uint32_t bits[] = {
+		EPOLLIN, EPOLLOUT, EPOLLPRI, EPOLLRDHUP, EPOLLERR, EPOLLHUP,
+		EPOLLET, EPOLLONESHOT, EPOLLEXCLUSIVE, EPOLLWAKEUP, 1U << 20,
+		EPOLLRDNORM,
+	};
+	static const uint32_t values[] = {
+		0, EPOLLONESHOT, EPOLLET, EPOLLONESHOT | EPOLLET,
+		EPOLLONESHOT | EPOLLEXCLUSIVE, EPOLLONESHOT | EPOLLWAKEUP,
+		EPOLLWAKEUP | EPOLLET, EPOLLERR | EPOLLHUP,
+		EPOLLIN | EPOLLERR | EPOLLHUP | EPOLLEXCLUSIVE,
+		EPOLLIN | EPOLLERR | EPOLLHUP | EPOLLEXCLUSIVE | EPOLLWAKEUP | EPOLLET,
+		EPOLLIN | EPOLLPRI | EPOLLERR | EPOLLHUP | EPOLLEXCLUSIVE,
+		EPOLLIN | EPOLLERR | EPOLLHUP | EPOLLONESHOT | EPOLLEXCLUSIVE,
+		~0U,
+	};
+
+	switch (below(&m->rng, 4)) {
+	case 0:
+		/* EPOLLERR or EPOLLHUP gone */
+		return old & ~(chance(&m->rng, 50) ? EPOLLERR : EPOLLHUP);
+	case 1:
+		return PICK(&m->rng, values);
+	case 2:
+		/* disarmed, as a one-shot item is once it fired */
+		return EPOLLONESHOT | (old & (EPOLLET | EPOLLWAKEUP));
+	default:
+		return old ^ PICK(&m->rng, bits);
+	}
+}
+
+/*
+ * Events that change nothing the program sees: the same, EPOLLWAKEUP
+ * (which only keeps the system awake) toggled, or a disarmed item kept
+ * disarmed (EPOLL_CTL_MOD gives it all its events again).
+ */
+static bool ep_same_events(uint32_t a, uint32_t b)
+{
+	if ((a & ~EPOLLWAKEUP) == (b & ~EPOLLWAKEUP))
+		return true;
+	return ep_fired(a) && ep_fired(b) && ep_events_ok(a) && ep_events_ok(b) &&
+	       !(a & EPOLLEXCLUSIVE) && !(b & EPOLLEXCLUSIVE);
+}
+
+/* EPOLL_ITEMS: an epoll set's items, after the FILE records */
+static void mut_epoll_items(struct fz_mut *m, int i)
+{
+	struct ckpt_hdr_epoll_items *h = REC(&m->im, i, struct ckpt_hdr_epoll_items);
+	struct ckpt_epoll_item *it = (struct ckpt_epoll_item *)(h + 1), one;
+	uint32_t n = h->nr_items, k, l, old;
+	enum fz_class cls = FZ_MAY;
+	struct ep_verdict v;
+	char what[160];
+	int t;
+
+	if (m->im.r[i].len != sizeof(*h) + (uint64_t)n * FZ_EP_ITEM) {
+		note(m, FZ_REFUSE, true, "EPOLL_ITEMS already bad");
+		return;
+	}
+	k = below(&m->rng, n ?: 1);
+	l = below(&m->rng, n ?: 1);
+	switch (n ? below(&m->rng, 12) : 0) {
+	case 0:
+		/* the count, the length kept */
+		h->nr_items = PICK(&m->rng, ((const uint32_t[]){ n + 1, n - 1,
+				   0, CKPT_MAX_EPOLL_ITEMS + 1, 0xffffffff }));
+		if (h->nr_items == n)
+			h->nr_items = n + 1;
+		snprintf(what, sizeof(what), "EPOLL_ITEMS.nr_items=%u (len kept)",
+			 h->nr_items);
+		break;
+	case 1: {
+		/* for another file: not an epoll, a pipe, nothing */
+		int pp = img_find(&m->im, CKPT_HDR_PIPE, 0);
+
+		t = ep_other_target(m, i);
+		old = h->objref;
+		h->objref = PICK(&m->rng, ((const uint32_t[]){ 0, 0xffffffff,
+				 old + 1000, t < 0 ? 0 :
+				 REC(&m->im, t, struct ckpt_hdr_file)->objref,
+				 t < 0 ? 0 : REC(&m->im, t, struct ckpt_hdr_file)->objref,
+				 pp < 0 ? 0 : REC(&m->im, pp, struct ckpt_hdr_pipe)->objref }));
+		snprintf(what, sizeof(what), "EPOLL_ITEMS.objref=%u", h->objref);
+		cls = h->objref == old ? FZ_VALID : FZ_MAY;
+		break;
+	}
+	case 2:
+		/* an item on another file (itself, an unpollable one...) */
+		t = chance(&m->rng, 20) ? -1 : ep_other_target(m, i);
+		old = it[k].objref;
+		it[k].objref = t < 0 ? h->objref :
+			       REC(&m->im, t, struct ckpt_hdr_file)->objref;
+		snprintf(what, sizeof(what), "EPOLL_ITEMS[%u].objref=%u (was %u)",
+			 k, it[k].objref, old);
+		cls = it[k].objref == old ? FZ_VALID : FZ_MAY;
+		break;
+	case 3:
+		/* another fd number: a new key, the key of another item, too big */
+		old = it[k].fd;
+		it[k].fd = PICK(&m->rng, ((const uint32_t[]){ old + 1, 0, INT_MAX,
+				INT_MAX + 1U, 0xffffffff, it[l].fd, FZ_EP_SPARE_FD }));
+		snprintf(what, sizeof(what), "EPOLL_ITEMS[%u].fd=%u", k, it[k].fd);
+		cls = it[k].fd == old ? FZ_VALID : FZ_MAY;
+		break;
+	case 4:
+	case 5:
+		old = it[k].events;
+		it[k].events = ep_other_events(m, old);
+		snprintf(what, sizeof(what), "EPOLL_ITEMS[%u].events=%#x (was %#x)",
+			 k, it[k].events, old);
+		cls = ep_same_events(old, it[k].events) ? FZ_VALID : FZ_MAY;
+		break;
+	case 6:
+		it[k].data = other_u64(m, it[k].data);
+		snprintf(what, sizeof(what), "EPOLL_ITEMS[%u].data=%#llx", k,
+			 (unsigned long long)it[k].data);
+		break;
+	case 7:
+		it[k].__reserved = other_u32(m, 0) ?: 1;
+		snprintf(what, sizeof(what), "EPOLL_ITEMS[%u].__reserved=%#x", k,
+			 it[k].__reserved);
+		break;
+	case 8:
+		/* one item less, with the length */
+		memmove(&it[k], &it[k + 1], (n - k - 1) * FZ_EP_ITEM);
+		h->nr_items = n - 1;
+		rec_resize(&m->im, i, sizeof(*h) + (n - 1) * FZ_EP_ITEM);
+		snprintf(what, sizeof(what), "EPOLL_ITEMS item %u dropped", k);
+		break;
+	case 9:
+	case 10: {
+		/* one more: the same item again, or under another fd */
+		bool again = chance(&m->rng, 50);
+
+		one = it[k];
+		if (!again)
+			one.fd = FZ_EP_SPARE_FD + k;
+		rec_resize(&m->im, i, sizeof(*h) + (n + 1) * FZ_EP_ITEM);
+		h = REC(&m->im, i, struct ckpt_hdr_epoll_items);
+		it = (struct ckpt_epoll_item *)(h + 1);
+		l = below(&m->rng, n + 1);
+		memmove(&it[l + 1], &it[l], (n - l) * FZ_EP_ITEM);
+		it[l] = one;
+		h->nr_items = n + 1;
+		snprintf(what, sizeof(what), "EPOLL_ITEMS item %u again%s, at %u",
+			 k, again ? "" : " under another fd", l);
+		break;
+	}
+	default:
+		/* the order of the items is the interest set's: any will do */
+		one = it[k];
+		it[k] = it[l];
+		it[l] = one;
+		snprintf(what, sizeof(what), "EPOLL_ITEMS items %u and %u swapped",
+			 k, l);
+		cls = FZ_VALID;
+	}
+	epoll_image_rule(m, &v);
+	note(m, ep_class(&v, cls), v.local, "%s", what);
 }
 
 static void mut_fdtable(struct fz_mut *m, int i)
@@ -3649,9 +4530,16 @@ static const fz_field_fn fz_field[CKPT_HDR_MAX] = {
 	[CKPT_HDR_FILE_INHERIT] = mut_file_inherit,
 	[CKPT_HDR_FILE_PIPE] = mut_file_pipe,
 	[CKPT_HDR_FILE_EVENTFD] = mut_file_eventfd,
+	[CKPT_HDR_FILE_EPOLL] = mut_file_epoll,
+	[CKPT_HDR_EPOLL_ITEMS] = mut_epoll_items,
+	[CKPT_HDR_FILE_SIGNALFD] = mut_file_signalfd,
+	[CKPT_HDR_FILE_TIMERFD] = mut_file_timerfd,
 };
 
-/* Records of the newer features: POSIX timers, FIFOs, pipes, eventfds, shared memory */
+/*
+ * Records of the newer features: POSIX timers, FIFOs, pipes, eventfds,
+ * epoll, signalfds, timerfds, shared memory
+ */
 static bool feature_record(const struct fz_img *im, int i)
 {
 	switch (im->r[i].type) {
@@ -3659,10 +4547,17 @@ static bool feature_record(const struct fz_img *im, int i)
 		return REC(im, i, struct ckpt_hdr_timers)->nr_timers;
 	case CKPT_HDR_FILE:
 	case CKPT_HDR_STRING:
-		return file_type_of(im, i) == CKPT_FILE_FIFO;
+		return file_type_of(im, i) == CKPT_FILE_FIFO ||
+		       file_type_of(im, i) == CKPT_FILE_EPOLL ||
+		       file_type_of(im, i) == CKPT_FILE_SIGNALFD ||
+		       file_type_of(im, i) == CKPT_FILE_TIMERFD;
 	case CKPT_HDR_PIPE:
 	case CKPT_HDR_FILE_PIPE:
 	case CKPT_HDR_FILE_EVENTFD:
+	case CKPT_HDR_FILE_EPOLL:
+	case CKPT_HDR_EPOLL_ITEMS:
+	case CKPT_HDR_FILE_SIGNALFD:
+	case CKPT_HDR_FILE_TIMERFD:
 		return true;
 	case CKPT_HDR_VMA:
 		return REC(im, i, struct ckpt_hdr_vma)->type == CKPT_VMA_SHARED_ANON;
@@ -3718,6 +4613,99 @@ static int other_shape(struct fz_mut *m)
 	return m->shape;
 }
 
+/* Move the @count records at @from to before record @to (not among them) */
+static void img_move(struct fz_img *im, int from, int count, int to)
+{
+	struct fz_rec *t = malloc(count * sizeof(*t));
+
+	if (!t)
+		abort();
+	memcpy(t, &im->r[from], count * sizeof(*t));
+	if (to > from) {
+		memmove(&im->r[from], &im->r[from + count],
+			(to - from - count) * sizeof(*t));
+		memcpy(&im->r[to - count], t, count * sizeof(*t));
+	} else {
+		memmove(&im->r[to + count], &im->r[to], (from - to) * sizeof(*t));
+		memcpy(&im->r[to], t, count * sizeof(*t));
+	}
+	free(t);
+}
+
+/*
+ * A late record (an epoll set's items) left out, repeated or moved, or
+ * the FILE records of one of its targets moved before or after it:
+ * restart takes it where the rules of late records hold, and the restored
+ * program is then the same.
+ */
+static void mut_late(struct fz_mut *m)
+{
+	struct fz_img *im = &m->im;
+	int late = img_find(im, CKPT_HDR_EPOLL_ITEMS,
+			    below(&m->rng, img_count(im, CKPT_HDR_EPOLL_ITEMS)));
+	const struct ckpt_hdr_epoll_items *h;
+	const struct ckpt_epoll_item *it;
+	int j, t, end, start, fend;
+	struct ep_verdict v;
+	char what[160];
+
+	if (late < 0) {
+		note(m, FZ_VALID, true, "no late record");
+		return;
+	}
+	h = REC(im, late, struct ckpt_hdr_epoll_items);
+	it = (const struct ckpt_epoll_item *)(h + 1);
+	start = files_start(im, late);
+	fend = files_end(im, late);
+	switch (below(&m->rng, 6)) {
+	case 0:
+		img_remove(im, late);
+		snprintf(what, sizeof(what), "EPOLL_ITEMS (record %d) left out", late);
+		break;
+	case 1:
+		/* again, before the FDTABLE or later */
+		j = late + 1 + below(&m->rng, im->n - late - 1);
+		img_insert(im, j, im->r[late].p, im->r[late].len);
+		snprintf(what, sizeof(what), "EPOLL_ITEMS (record %d) again at %d",
+			 late, j);
+		break;
+	case 2:
+	case 3:
+		/* elsewhere among the files (or anywhere before the trailer) */
+		if (fend > start && chance(&m->rng, 70))
+			j = start + below(&m->rng, fend - start + 1);
+		else
+			j = below(&m->rng, im->n);
+		if (j == late || j == late + 1)
+			j = start;
+		img_move(im, late, 1, j);
+		snprintf(what, sizeof(what), "EPOLL_ITEMS (record %d) moved before record %d",
+			 late, j);
+		break;
+	default:
+		/* a target's FILE records right before it, or right after */
+		if (!h->nr_items || m->im.r[late].len !=
+		    sizeof(*h) + (uint64_t)h->nr_items * FZ_EP_ITEM) {
+			note(m, FZ_VALID, true, "no item to move the target of");
+			return;
+		}
+		t = file_of_ref(im, it[below(&m->rng, h->nr_items)].objref, late);
+		if (t < 0) {
+			note(m, FZ_VALID, true, "no target to move");
+			return;
+		}
+		end = file_end(im, t);
+		j = chance(&m->rng, 50) ? late : late + 1;
+		img_move(im, t, end - t, j);
+		snprintf(what, sizeof(what),
+			 "FILE records %d-%d (type %u), an epoll target, moved %s EPOLL_ITEMS",
+			 t, end - 1, REC(im, j - (end - t), struct ckpt_hdr_file)->type,
+			 j == late ? "right before" : "right after");
+	}
+	epoll_image_rule(m, &v);
+	note(m, ep_class(&v, FZ_VALID), true, "%s", what);
+}
+
 static void mut_structure(struct fz_mut *m)
 {
 	struct fz_img *im = &m->im;
@@ -3725,11 +4713,15 @@ static void mut_structure(struct fz_mut *m)
 	bool local;
 	enum fz_class cls;
 
-	switch (below(&m->rng, 16)) {
+	switch (below(&m->rng, 17)) {
+	case 16:	/* a late record, or the FILE records it needs, elsewhere */
+		mut_late(m);
+		return;
 	case 14: {	/* a type record among the records of a FILE */
 		static const uint32_t types[] = { CKPT_HDR_STRING,
 			CKPT_HDR_FILE_CHR, CKPT_HDR_FILE_INHERIT, CKPT_HDR_FILE_PIPE,
-			CKPT_HDR_FILE_EVENTFD };
+			CKPT_HDR_FILE_EVENTFD, CKPT_HDR_FILE_EPOLL,
+			CKPT_HDR_FILE_SIGNALFD, CKPT_HDR_FILE_TIMERFD };
 		uint32_t t = PICK(&m->rng, types), len;
 		unsigned char rec[512];
 
@@ -3775,6 +4767,7 @@ static void mut_structure(struct fz_mut *m)
 			    ((f & CKPT_TASK_SHARE_FILES) &&
 			     (im->r[j].type == CKPT_HDR_FILE ||
 			      file_group_record(im->r[j].type) ||
+			      late_record(im->r[j].type) ||
 			      im->r[j].type == CKPT_HDR_FDTABLE)))
 				img_remove(im, j);
 		note(m, FZ_REFUSE, true, "root TASK.task_flags|=%#x, its records gone", f);
@@ -3933,6 +4926,12 @@ static void mut_structure(struct fz_mut *m)
 		}
 		a = REC(im, img_find(im, CKPT_HDR_FILE, below(&m->rng, k)), struct ckpt_hdr_file);
 		b = REC(im, img_find(im, CKPT_HDR_FILE, below(&m->rng, k)), struct ckpt_hdr_file);
+		if (!FZ_EP_INHERITED_TARGETS &&
+		    ((a->type == CKPT_FILE_INHERITED && ep_target(im, b->objref)) ||
+		     (b->type == CKPT_FILE_INHERITED && ep_target(im, a->objref)))) {
+			note(m, FZ_VALID, true, "no epoll item on an inherited file");
+			return;
+		}
 		t = a->objref;
 		a->objref = b->objref;
 		b->objref = t;
@@ -4477,10 +5476,17 @@ static bool fz_judge(struct fz_campaign *c, enum fz_class cls,
 			return *why = "restart() failed and left the caller changed", false;
 		if (cls == FZ_VALID)
 			return *why = "a valid image was refused", false;
+		if (cls == FZ_ACCEPT)
+			return *why = "an image restart must take was refused", false;
 		return true;
 	}
-	if (sigkilled && !r->resumed && !r->landed && !r->stopped)
-		return cls == FZ_VALID ? (*why = "a valid image was killed", false) : true;
+	if (sigkilled && !r->resumed && !r->landed && !r->stopped) {
+		if (cls == FZ_VALID)
+			return *why = "a valid image was killed", false;
+		if (cls == FZ_ACCEPT)
+			return *why = "an image restart must take was killed", false;
+		return true;
+	}
 	/* anything else means user code ran in the restored program */
 	if (cls == FZ_REFUSE)
 		return *why = "an image that must be refused was restored", false;
@@ -4488,6 +5494,11 @@ static bool fz_judge(struct fz_campaign *c, enum fz_class cls,
 				 r->status != -1 && WIFEXITED(r->status) &&
 				 WEXITSTATUS(r->status) == CK_EXIT_RESUMED))
 		return *why = "a valid image did not resume intact", false;
+	/* what the image says may differ from what the program checks */
+	if (cls == FZ_ACCEPT && !(r->resumed && r->status != -1 &&
+				  WIFEXITED(r->status) &&
+				  WEXITSTATUS(r->status) == CK_EXIT_RESUMED))
+		return *why = "an image restart must take did not resume", false;
 	if (r->timed_out)
 		c->n_userloop++;
 	return true;
@@ -4591,11 +5602,11 @@ static void fz_one(struct __test_metadata *_metadata, struct fz_campaign *c,
 		printf("#   -> %s%s%.200s (%ld ms)\n", fz_outcome(&r), log[0] ? "; log: " : "",
 		       log, fz_ms_since(&t0));
 	/*
-	 * What restart accepted, its validation accepts: a VALID mutant, and
-	 * any mutant a restored program ran from (the test process may
+	 * What restart accepted, its validation accepts: a VALID or ACCEPT
+	 * mutant, and any mutant a restored program ran from (the test process may
 	 * restart at least what the restarter may).
 	 */
-	if ((cls == FZ_VALID || r.resumed) &&
+	if ((cls == FZ_VALID || cls == FZ_ACCEPT || r.resumed) &&
 	    (verr = fz_validate(c, vlog, sizeof(vlog)))) {
 		snprintf(log, sizeof(log), "RESTART_VALIDATE: %s: %.3000s",
 			 strerrorname_np(verr) ?: "?", vlog);
@@ -4697,6 +5708,22 @@ static void fz_campaign_init(struct __test_metadata *_metadata,
 	unlink(c->p_fifo);
 	ASSERT_EQ(0, mkfifo(c->p_fifo, 0666));
 	chmod(c->p_fifo, 0666);
+	/* an epoll item on the files of this file system: is there a poll? */
+	{
+		struct epoll_event ev = { .events = EPOLLIN };
+		int ep = epoll_create1(EPOLL_CLOEXEC);
+		int f = open(c->p_alt, O_RDONLY | O_CLOEXEC);
+		int d = open(c->p_dir, O_RDONLY | O_DIRECTORY | O_CLOEXEC);
+
+		ASSERT_LE(0, ep);
+		c->reg_pollable = f >= 0 && !epoll_ctl(ep, EPOLL_CTL_ADD, f, &ev);
+		c->dir_pollable = d >= 0 && !epoll_ctl(ep, EPOLL_CTL_ADD, d, &ev);
+		close(ep);
+		if (f >= 0)
+			close(f);
+		if (d >= 0)
+			close(d);
+	}
 }
 
 /*
@@ -4792,7 +5819,7 @@ static void fz_campaign(struct __test_metadata *_metadata, int uid)
 		}
 	}
 	TH_LOG("%s: done in %ld ms; %d failures", c->name, fz_ms_since(&t0), c->failures);
-	for (k = 0; k < 3; k++)
+	for (k = 0; k < FZ_NCLASS; k++)
 		TH_LOG("  %-6s %5ld: refused %ld, killed %ld, resumed %ld, ran and died %ld",
 		       fz_class_name[k], c->n_class[k], c->n_refused[k], c->n_killed[k],
 		       c->n_resumed[k], c->n_ran[k]);

@@ -21,8 +21,13 @@
  * stays well under three minutes even on a much slower machine.
  */
 #define _GNU_SOURCE
+#include <poll.h>
+#include <sys/epoll.h>
+#include <sys/eventfd.h>
 #include <sys/mman.h>
+#include <sys/signalfd.h>
 #include <sys/sysmacros.h>
+#include <sys/timerfd.h>
 #include <sys/utsname.h>
 
 #include "ckpt_test.h"
@@ -36,7 +41,102 @@
 
 static char victim_area[8 * PAGE];
 static bool victim_pipe;	/* a pipe with both ends inside, at 33/34 */
+static bool victim_epoll;	/* and epoll sets watching it (VICTIM_EPOLL) */
 static volatile int victim_signals;
+
+/*
+ * The epoll victim (make_victim() with VICTIM_EPOLL): the pipe, eventfds
+ * at 35 (nothing to read) and 36 (a count of 1), an epoll instance A at
+ * 37 (O_NONBLOCK) with the items, by data: 0x11 the pipe's read end 33,
+ * EPOLLIN (ready); 0x22 the eventfd 35, EPOLLIN | EPOLLET; 0x33 the
+ * eventfd 36, EPOLLIN | EPOLLONESHOT, which fired (disarmed); 0x44 the
+ * epoll instance B at 38, EPOLLIN (ready). B has one item: 0x66 the
+ * pipe's write end 34, EPOLLOUT (ready). And fd 41, the read end of a
+ * pipe the test holds: inherited, watched by nothing (an item on it that
+ * an edit adds, data 0x55, is dropped when the restarter leaves the fd
+ * closed: see victim_inh_closed_ok()).
+ */
+#define VICTIM_EPOLL	((void *)2)
+#define VICTIM_EP_A	37
+#define VICTIM_EP_B	38
+#define VICTIM_INH_FD	41
+
+/* what epoll_wait() reports now: "data:events" words, sorted by data */
+static const char *ep_ready(int ep)
+{
+	static char out[128];
+	struct epoll_event ev[8], t;
+	int i, j, n, len = 0;
+
+	n = epoll_wait(ep, ev, 8, 0);
+	if (n < 0)
+		return "error";
+	for (i = 1; i < n; i++)
+		for (j = i; j > 0 && ev[j - 1].data.u64 > ev[j].data.u64; j--) {
+			t = ev[j];
+			ev[j] = ev[j - 1];
+			ev[j - 1] = t;
+		}
+	out[0] = '\0';
+	for (i = 0; i < n; i++)
+		len += snprintf(out + len, sizeof(out) - len, "%s%llx:%x",
+				i ? " " : "", (unsigned long long)ev[i].data.u64,
+				ev[i].events);
+	return out;
+}
+
+static int ep_add(int ep, int fd, uint32_t events, uint64_t data)
+{
+	struct epoll_event ev = { .events = events, .data.u64 = data };
+
+	return epoll_ctl(ep, EPOLL_CTL_ADD, fd, &ev);
+}
+
+/* The epoll sets, before the pipe is read: as they were, and working */
+static bool victim_epoll_intact(void)
+{
+	struct epoll_event ev = { .events = EPOLLIN | EPOLLONESHOT,
+				  .data.u64 = 0x33 };
+	uint64_t one = 1;
+
+	/* ready before, ready after; the one-shot item stays disarmed */
+	if (!(fcntl(VICTIM_EP_A, F_GETFL) & O_NONBLOCK) ||
+	    strcmp(ep_ready(VICTIM_EP_A), "11:1 44:1") ||
+	    strcmp(ep_ready(VICTIM_EP_B), "66:4"))
+		return false;
+	/* edge-triggered: reported once */
+	if (write(35, &one, 8) != 8 ||
+	    strcmp(ep_ready(VICTIM_EP_A), "11:1 22:1 44:1") ||
+	    strcmp(ep_ready(VICTIM_EP_A), "11:1 44:1"))
+		return false;
+	/* known by the fd it was added under; fires once more */
+	return !epoll_ctl(VICTIM_EP_A, EPOLL_CTL_MOD, 36, &ev) &&
+	       !strcmp(ep_ready(VICTIM_EP_A), "11:1 33:1 44:1") &&
+	       !strcmp(ep_ready(VICTIM_EP_A), "11:1 44:1");
+}
+
+/*
+ * The inherited fd VICTIM_INH_FD, when the restarter left it closed: no
+ * item of A is on it any more. With a file there again (an eventfd with a
+ * count, ready), A has no item for that fd: EPOLL_CTL_DEL finds none, and
+ * epoll_wait() reports nothing new. The fd is closed again after.
+ */
+static bool victim_inh_closed_ok(void)
+{
+	int fd, err = 0;
+	bool ok;
+
+	if (fcntl(VICTIM_INH_FD, F_GETFD) >= 0 || errno != EBADF)
+		return true;	/* the restarter gave its own file */
+	fd = eventfd(1, EFD_NONBLOCK);
+	if (fd < 0 || ck_move_fd(fd, VICTIM_INH_FD) != VICTIM_INH_FD)
+		return false;
+	if (epoll_ctl(VICTIM_EP_A, EPOLL_CTL_DEL, VICTIM_INH_FD, NULL))
+		err = errno;
+	ok = err == ENOENT && !strcmp(ep_ready(VICTIM_EP_A), "11:1 44:1");
+	close(VICTIM_INH_FD);
+	return ok;
+}
 
 static void victim_handler(int sig)
 {
@@ -94,6 +194,10 @@ static void victim_check(const char *region)
 		what = "pending SIGUSR2";
 	else if (getuid() || getgid())
 		what = "credentials";
+	else if (victim_epoll && !victim_inh_closed_ok())
+		what = "epoll: an item on the inherited fd left closed";
+	else if (victim_epoll && !victim_epoll_intact())
+		what = "epoll";
 	else if (victim_pipe && !victim_pipe_intact())
 		what = "pipe";
 	if (what)
@@ -138,6 +242,27 @@ static void victim_body(void *arg)
 			  "pipe");
 		CK_ASSERT(ck_move_fd(p[0], 33) == 33 &&
 			  ck_move_fd(p[1], 34) == 34, "fds 33/34");
+	}
+	if (arg == VICTIM_EPOLL) {
+		victim_epoll = true;
+		CK_ASSERT(ck_move_fd(eventfd(0, EFD_NONBLOCK), 35) == 35 &&
+			  ck_move_fd(eventfd(1, EFD_NONBLOCK), 36) == 36 &&
+			  ck_move_fd(epoll_create1(0), VICTIM_EP_A) == VICTIM_EP_A &&
+			  ck_move_fd(epoll_create1(0), VICTIM_EP_B) == VICTIM_EP_B,
+			  "fds 35-38");
+		CK_ASSERT(!fcntl(VICTIM_EP_A, F_SETFL, O_NONBLOCK), "O_NONBLOCK");
+		CK_ASSERT(!ep_add(VICTIM_EP_B, 34, EPOLLOUT, 0x66) &&
+			  !ep_add(VICTIM_EP_A, 33, EPOLLIN, 0x11) &&
+			  !ep_add(VICTIM_EP_A, 35, EPOLLIN | EPOLLET, 0x22) &&
+			  !ep_add(VICTIM_EP_A, 36, EPOLLIN | EPOLLONESHOT, 0x33) &&
+			  !ep_add(VICTIM_EP_A, VICTIM_EP_B, EPOLLIN, 0x44),
+			  "epoll items");
+		/* the one-shot item fires, once */
+		CK_ASSERT(!strcmp(ep_ready(VICTIM_EP_A), "11:1 33:1 44:1") &&
+			  !strcmp(ep_ready(VICTIM_EP_A), "11:1 44:1"),
+			  "epoll set");
+		CK_ASSERT(fcntl(VICTIM_INH_FD, F_GETFD) >= 0, "fd %d",
+			  VICTIM_INH_FD);
 	}
 	region = mmap(NULL, 64 * PAGE, PROT_READ | PROT_WRITE,
 		      MAP_PRIVATE | MAP_ANONYMOUS, -1, 0);
@@ -233,22 +358,45 @@ static bool kmsg_splat(struct __test_metadata *_metadata, int fd)
 	return splat;
 }
 
-/* Checkpoint the victim (@arg: with a pipe) and load its image */
-static void make_victim(struct __test_metadata *_metadata,
-			FIXTURE_DATA(image) *self, void *arg)
+/* Load the image at ck.img and its records */
+static void load_image(struct __test_metadata *_metadata,
+		       FIXTURE_DATA(image) *self)
 {
 	char err[256] = "";
 	int ret;
 
 	ckpt_image_free(&self->img);
 	self->nr = 0;
-	self->id = ck_checkpoint_child(_metadata, NULL, 0, victim_body, arg);
-	ASSERT_EQ(0, ck_line_int("REGION ", (long *)&self->region));
-	ASSERT_EQ(0, ck_line_int("PID ", &self->pid));
 	ASSERT_EQ(0, ckpt_image_load(ck.img, &self->img));
 	ret = ckpt_image_walk(&self->img, collect, self, err, sizeof(err));
 	ASSERT_EQ(0, ret) TH_LOG("the fresh image does not parse: %s", err);
 	ASSERT_LT(2, self->nr);
+}
+
+/*
+ * Checkpoint the victim (@arg: with a pipe; VICTIM_EPOLL: and epoll sets,
+ * and the read end of a pipe the test holds at VICTIM_INH_FD) and load
+ * its image
+ */
+static void make_victim(struct __test_metadata *_metadata,
+			FIXTURE_DATA(image) *self, void *arg)
+{
+	struct ck_fdmap map = { -1, -1 };
+	int p[2] = { -1, -1 };
+
+	if (arg == VICTIM_EPOLL) {
+		ASSERT_EQ(0, pipe2(p, O_CLOEXEC));
+		map = (struct ck_fdmap){ p[0], VICTIM_INH_FD };
+	}
+	self->id = ck_checkpoint_child(_metadata, &map, p[0] >= 0, victim_body,
+				       arg);
+	if (p[0] >= 0) {
+		close(p[0]);
+		close(p[1]);
+	}
+	ASSERT_EQ(0, ck_line_int("REGION ", (long *)&self->region));
+	ASSERT_EQ(0, ck_line_int("PID ", &self->pid));
+	load_image(_metadata, self);
 }
 
 FIXTURE_SETUP(image)
@@ -297,10 +445,31 @@ struct stats {
 	int errnos[134];
 };
 
+/*
+ * How try_image() restarts: as root or as @try_uid; and what the
+ * restarter has at VICTIM_INH_FD (the epoll victim's inherited fd).
+ */
+enum { INH_NONE, INH_EVENTFD, INH_CLOSED };
+static int try_uid;
+static int try_inh;
+
+static void inh_hook(void *arg)
+{
+	int fd = -1;
+
+	if (try_inh == INH_EVENTFD)
+		fd = eventfd(0, EFD_NONBLOCK);
+	else if (try_inh == INH_CLOSED)
+		fd = open("/dev/null", O_PATH);	/* leave it closed */
+	if (fd >= 0)
+		ck_move_fd(fd, VICTIM_INH_FD);
+}
+
 static void try_image(FIXTURE_DATA(image) *self, const void *data,
 		      size_t len, struct trial *t)
 {
-	struct ck_restart_args args = { .img = self->mut };
+	struct ck_restart_args args = { .img = self->mut, .uid = try_uid,
+					.hook = inh_hook };
 	long err = 0;
 	int fd, status;
 
@@ -478,6 +647,9 @@ static const uint32_t *file_records(uint32_t type)
 		[CKPT_FILE_PIPE] = { CKPT_HDR_FILE_PIPE },
 		[CKPT_FILE_FIFO] = { CKPT_HDR_FILE_PIPE, CKPT_HDR_STRING },
 		[CKPT_FILE_EVENTFD] = { CKPT_HDR_FILE_EVENTFD },
+		[CKPT_FILE_EPOLL] = { CKPT_HDR_FILE_EPOLL },
+		[CKPT_FILE_SIGNALFD] = { CKPT_HDR_FILE_SIGNALFD },
+		[CKPT_FILE_TIMERFD] = { CKPT_HDR_FILE_TIMERFD },
 	};
 
 	return type && type < CKPT_FILE_MAX ? recs[type] : NULL;
@@ -488,7 +660,9 @@ static bool file_type_record(uint32_t type)
 {
 	return type == CKPT_HDR_STRING || type == CKPT_HDR_FILE_CHR ||
 	       type == CKPT_HDR_FILE_INHERIT || type == CKPT_HDR_FILE_PIPE ||
-	       type == CKPT_HDR_FILE_EVENTFD || type == CKPT_HDR_PIPE;
+	       type == CKPT_HDR_FILE_EVENTFD || type == CKPT_HDR_FILE_EPOLL ||
+	       type == CKPT_HDR_FILE_SIGNALFD || type == CKPT_HDR_FILE_TIMERFD ||
+	       type == CKPT_HDR_PIPE;
 }
 
 /* The record of @type among those that follow the FILE record @i, or -1 */
@@ -1486,13 +1660,24 @@ static off_t log_size(void)
 	return stat(ck.log, &st) ? 0 : st.st_size;
 }
 
+/* What the log got from offset @from on (log_size()), NUL terminated */
+static void log_since(off_t from, char *buf, size_t size)
+{
+	int fd = open(ck.log, O_RDONLY | O_CLOEXEC);
+	ssize_t n = fd < 0 ? -1 : pread(fd, buf, size - 1, from);
+
+	buf[n > 0 ? n : 0] = '\0';
+	if (fd >= 0)
+		close(fd);
+}
+
 /*
- * Restart the image with @ne edits: refused with EINVAL and a line in
- * the log (@refused), or the victim resumes intact.
+ * Restart the image with @ne edits: refused with @err and a line in the
+ * log, or (@err 0) the victim resumes intact.
  */
-static void expect_edit(struct __test_metadata *_metadata,
-			FIXTURE_DATA(image) *self, const struct edit *e,
-			int ne, bool refused, const char *what)
+static void expect_edit_err(struct __test_metadata *_metadata,
+			    FIXTURE_DATA(image) *self, const struct edit *e,
+			    int ne, int err, const char *what)
 {
 	off_t logged = log_size();
 	unsigned char *buf;
@@ -1503,20 +1688,33 @@ static void expect_edit(struct __test_metadata *_metadata,
 	ASSERT_NE(NULL, buf);
 	try_image(self, buf, len, &t);
 	free(buf);
-	if (!refused) {
+	if (!err) {
 		EXPECT_EQ((int)OUT_RESUMED, (int)t.out) {
-			TH_LOG("%s: %s", what, outcome_name[t.out]);
+			TH_LOG("%s: %s %s", what, outcome_name[t.out],
+			       t.out == OUT_ERROR ? strerrorname_np(t.err) ?: "?" : "");
 			ck_dump(_metadata, what, t.status);
 		}
 		return;
 	}
-	EXPECT_TRUE(t.out == OUT_ERROR && t.err == EINVAL) {
-		TH_LOG("%s: %s %s", what, outcome_name[t.out],
-		       t.out == OUT_ERROR ? strerrorname_np(t.err) ?: "?" : "");
+	EXPECT_TRUE(t.out == OUT_ERROR && t.err == err) {
+		TH_LOG("%s: %s %s, expected %s", what, outcome_name[t.out],
+		       t.out == OUT_ERROR ? strerrorname_np(t.err) ?: "?" : "",
+		       strerrorname_np(err));
 		ck_dump(_metadata, what, t.status);
 	}
 	/* no wording: that restart() said something */
 	EXPECT_LT(logged, log_size()) TH_LOG("%s: nothing logged", what);
+}
+
+/*
+ * Restart the image with @ne edits: refused with EINVAL and a line in
+ * the log (@refused), or the victim resumes intact.
+ */
+static void expect_edit(struct __test_metadata *_metadata,
+			FIXTURE_DATA(image) *self, const struct edit *e,
+			int ne, bool refused, const char *what)
+{
+	expect_edit_err(_metadata, self, e, ne, refused ? EINVAL : 0, what);
 }
 
 /* Record @i with @add bytes more (see grown_rec()), restarted */
@@ -1568,7 +1766,8 @@ static const char *const ftype_name[CKPT_FILE_MAX] = {
 	[CKPT_FILE_REG] = "REG", [CKPT_FILE_DIR] = "DIR",
 	[CKPT_FILE_CHR] = "CHR", [CKPT_FILE_INHERITED] = "INHERITED",
 	[CKPT_FILE_PIPE] = "PIPE", [CKPT_FILE_FIFO] = "FIFO",
-	[CKPT_FILE_EVENTFD] = "EVENTFD",
+	[CKPT_FILE_EVENTFD] = "EVENTFD", [CKPT_FILE_EPOLL] = "EPOLL",
+	[CKPT_FILE_SIGNALFD] = "SIGNALFD", [CKPT_FILE_TIMERFD] = "TIMERFD",
 };
 
 /* the victim's kinds of file (no FIFO) */
@@ -1936,6 +2135,793 @@ TEST_F_TIMEOUT(image, file_record_fields_rejected, 2 * CK_TIMEOUT)
 		     0xffff, true, "FILE_PIPE.pipe_objref of nothing");
 	expect_field(_metadata, self, pp, FIELD(ckpt_hdr_file_pipe, __reserved),
 		     1, true, "FILE_PIPE.__reserved");
+	check_no_splat(_metadata, self);
+}
+
+/* ---- epoll: FILE_EPOLL, and the late record EPOLL_ITEMS ---------------- */
+
+/* The FILE record of the victim's fd @fd (by its FDTABLE), or -1 */
+static int file_of_fd(FIXTURE_DATA(image) *self, uint32_t fd)
+{
+	const struct ckpt_hdr_fdtable *h;
+	const struct ckpt_fd *e;
+	int t = first_rec(self, CKPT_HDR_FDTABLE);
+	uint32_t k;
+
+	if (t < 0)
+		return -1;
+	h = rec_at(self, t);
+	e = (const void *)(h + 1);
+	for (k = 0; k < h->nr_fds; k++)
+		if (e[k].fd == fd)
+			return find_objref(self, e[k].objref);
+	return -1;
+}
+
+static uint32_t objref_of(FIXTURE_DATA(image) *self, int i)
+{
+	return ((const struct ckpt_hdr_file *)rec_at(self, i))->objref;
+}
+
+/* The EPOLL_ITEMS record of the epoll instance of objref @ref, or -1 */
+static int items_of(FIXTURE_DATA(image) *self, uint32_t ref)
+{
+	int i;
+
+	for (i = 0; i < self->nr; i++)
+		if (self->recs[i].type == CKPT_HDR_EPOLL_ITEMS &&
+		    ((const struct ckpt_hdr_epoll_items *)rec_at(self, i))->objref == ref)
+			return i;
+	return -1;
+}
+
+/* The items of the EPOLL_ITEMS record @i */
+static const struct ckpt_epoll_item *items_at(FIXTURE_DATA(image) *self, int i)
+{
+	return (const void *)((const struct ckpt_hdr_epoll_items *)rec_at(self, i) + 1);
+}
+
+/* The item with @data of the EPOLL_ITEMS record @i, or -1 */
+static int item_of(FIXTURE_DATA(image) *self, int i, uint64_t data)
+{
+	const struct ckpt_hdr_epoll_items *h = rec_at(self, i);
+	uint32_t k;
+
+	for (k = 0; k < h->nr_items; k++)
+		if (items_at(self, i)[k].data == data)
+			return k;
+	return -1;
+}
+
+/* offset and size of field @m of item @k, in an EPOLL_ITEMS record */
+#define ITEM(k, m)	sizeof(struct ckpt_hdr_epoll_items) + \
+			(k) * sizeof(struct ckpt_epoll_item) + \
+			offsetof(struct ckpt_epoll_item, m), \
+			sizeof(((struct ckpt_epoll_item *)0)->m)
+
+/* Record @i with @size bytes at @off set to @val: refused with @err */
+static void expect_field_err(struct __test_metadata *_metadata,
+			     FIXTURE_DATA(image) *self, int i, size_t off,
+			     size_t size, uint64_t val, int err,
+			     const char *what)
+{
+	unsigned char *r = grown_rec(self, i, 0, -1);
+	struct edit e = { i, true, r, self->recs[i].len };
+
+	ASSERT_NE(NULL, r);
+	ASSERT_LE(off + size, (size_t)self->recs[i].len);
+	memcpy(r + off, &val, size);
+	expect_edit_err(_metadata, self, &e, 1, err, what);
+	free(r);
+}
+
+/*
+ * The EPOLL_ITEMS record @i with one item more, @it (the record given as
+ * @rec, or the image's): refused with @err
+ */
+static void expect_item_added(struct __test_metadata *_metadata,
+			      FIXTURE_DATA(image) *self, int i,
+			      const struct ckpt_epoll_item *it, int err,
+			      const char *what)
+{
+	unsigned char *r = grown_rec(self, i, sizeof(*it), -1);
+	struct ckpt_hdr_epoll_items *h = (void *)r;
+	struct edit e = { i, true, r, self->recs[i].len + sizeof(*it) };
+
+	ASSERT_NE(NULL, r);
+	memcpy((struct ckpt_epoll_item *)(h + 1) + h->nr_items, it, sizeof(*it));
+	h->nr_items++;
+	expect_edit_err(_metadata, self, &e, 1, err, what);
+	free(r);
+}
+
+/*
+ * restart(RESTART_VALIDATE) of the image with @ne edits, by the test
+ * process: 0, or the errno (the log gets its lines)
+ */
+static int validate_edit(FIXTURE_DATA(image) *self, const struct edit *e,
+			 int ne)
+{
+	unsigned char *buf;
+	int fd, logfd, err = 0;
+	size_t len;
+
+	buf = edit_image(self, e, ne, &len);
+	if (!buf)
+		return ENOMEM;
+	fd = open(self->mut, O_RDWR | O_CREAT | O_TRUNC | O_CLOEXEC, 0666);
+	logfd = open(ck.log, O_WRONLY | O_APPEND | O_CLOEXEC);
+	if (fd < 0 || write(fd, buf, len) != (ssize_t)len ||
+	    lseek(fd, 0, SEEK_SET) != 0)
+		err = EIO;
+	else if (syscall(__NR_restart, 0, fd, RESTART_VALIDATE, logfd))
+		err = errno;
+	if (fd >= 0)
+		close(fd);
+	if (logfd >= 0)
+		close(logfd);
+	free(buf);
+	return err;
+}
+
+/* A program of CK_UNPRIV_UID, with an epoll set: an eventfd (data 0x22) */
+static void epoll_unpriv_body(void *arg)
+{
+	uint64_t one = 1;
+
+	CK_ASSERT(!ck_drop_privs(CK_UNPRIV_UID), "drop privileges");
+	CK_ASSERT(ck_move_fd(eventfd(0, EFD_NONBLOCK), 35) == 35 &&
+		  ck_move_fd(epoll_create1(0), VICTIM_EP_A) == VICTIM_EP_A &&
+		  !ep_add(VICTIM_EP_A, 35, EPOLLIN, 0x22), "epoll set");
+	if (ck_checkpoint_self() > 0)
+		_exit(0);
+	if (getuid() != CK_UNPRIV_UID || strcmp(ep_ready(VICTIM_EP_A), "") ||
+	    write(35, &one, 8) != 8 || strcmp(ep_ready(VICTIM_EP_A), "22:1"))
+		ck_report("RESUMED altered: epoll");
+	else
+		ck_report("RESUMED intact");
+	_exit(CK_EXIT_RESUMED);
+}
+
+/*
+ * An epoll instance A with items (a pipe end, an edge-triggered eventfd,
+ * a one-shot item that fired, a nested instance B with an item of its
+ * own): its FILE, FILE_EPOLL and late EPOLL_ITEMS records damaged,
+ * misplaced or left out, checksum fixed: refused with EINVAL and a log
+ * line; EPOLLWAKEUP for a restarter without CAP_BLOCK_SUSPEND, EPERM. The
+ * image as written, and the orders restart takes (a late record earlier
+ * among the FILE records, after its targets; a target's FILE records
+ * right before the late record, as checkpoint writes a target whose fd
+ * was closed; the items in another order), resume with the sets working.
+ * An item on an inherited fd is added on the restarter's file; when the
+ * restarter leaves that fd closed, the item is dropped with a log line
+ * naming the fd ("fd 41") and the restart goes on (the victim finds no
+ * item for that fd), and restart(RESTART_VALIDATE), which never looks at
+ * the restarter's fds, takes the image.
+ */
+TEST_F_TIMEOUT(image, epoll_records_damaged, 3 * CK_TIMEOUT)
+{
+	const size_t hs = sizeof(struct ckpt_hdr_epoll_items);
+	const size_t is = sizeof(struct ckpt_epoll_item);
+	int ea, eb, fea, feb, ia, ib, fdt, efd, inh, nul, pp, k;
+	int k11, k22, k33, k44;
+	const struct ckpt_epoll_item *it;
+	struct ckpt_epoll_item one;
+	uint32_t ra, rb, ev11;
+	char text[1024], fdnum[16];
+	unsigned char *r;
+	struct trial t;
+	off_t logged;
+
+	try_inh = INH_EVENTFD;
+	make_victim(_metadata, self, VICTIM_EPOLL);
+	ea = file_of_fd(self, VICTIM_EP_A);
+	eb = file_of_fd(self, VICTIM_EP_B);
+	efd = file_of_fd(self, 35);
+	inh = file_of_fd(self, VICTIM_INH_FD);
+	nul = file_of_fd(self, 31);
+	pp = first_rec(self, CKPT_HDR_PIPE);
+	fdt = first_rec(self, CKPT_HDR_FDTABLE);
+	ASSERT_TRUE(ea >= 0 && eb >= 0 && efd >= 0 && inh >= 0 && nul >= 0 &&
+		    pp >= 0 && fdt >= 0);
+	ASSERT_EQ((uint32_t)CKPT_FILE_EPOLL,
+		  ((const struct ckpt_hdr_file *)rec_at(self, ea))->type);
+	ASSERT_EQ((uint32_t)CKPT_FILE_EPOLL,
+		  ((const struct ckpt_hdr_file *)rec_at(self, eb))->type);
+	ASSERT_EQ((uint32_t)CKPT_FILE_INHERITED,
+		  ((const struct ckpt_hdr_file *)rec_at(self, inh))->type);
+	EXPECT_EQ((uint32_t)(O_RDWR | O_NONBLOCK),
+		  ((const struct ckpt_hdr_file *)rec_at(self, ea))->f_flags);
+	fea = file_part(self, ea, CKPT_HDR_FILE_EPOLL);
+	feb = file_part(self, eb, CKPT_HDR_FILE_EPOLL);
+	ra = objref_of(self, ea);
+	rb = objref_of(self, eb);
+	ia = items_of(self, ra);
+	ib = items_of(self, rb);
+	/* after the FILE records of every fd, in the order of the files */
+	ASSERT_TRUE(fea == ea + 1 && feb == eb + 1 && ia > inh && ib == ia + 1 &&
+		    fdt == ib + 1)
+		TH_LOG("records: A %d, B %d, the inherited fd %d, A's items %d, B's %d, FDTABLE %d",
+		       ea, eb, inh, ia, ib, fdt);
+	ASSERT_EQ(hs + 4 * is, (size_t)self->recs[ia].len);
+	ASSERT_EQ(hs + is, (size_t)self->recs[ib].len);
+	k11 = item_of(self, ia, 0x11);
+	k22 = item_of(self, ia, 0x22);
+	k33 = item_of(self, ia, 0x33);
+	k44 = item_of(self, ia, 0x44);
+	ASSERT_TRUE(k11 >= 0 && k22 >= 0 && k33 >= 0 && k44 >= 0);
+	it = items_at(self, ia);
+	ev11 = it[k11].events;
+	EXPECT_EQ((uint32_t)(EPOLLIN | EPOLLERR | EPOLLHUP), ev11);
+	EXPECT_EQ((uint32_t)(EPOLLIN | EPOLLET | EPOLLERR | EPOLLHUP),
+		  it[k22].events);
+	/* fired: nothing but its private bits */
+	EXPECT_EQ((uint32_t)EPOLLONESHOT, it[k33].events);
+	EXPECT_EQ(rb, it[k44].objref);
+	EXPECT_EQ((uint32_t)VICTIM_EP_B, it[k44].fd);
+	EXPECT_EQ(objref_of(self, efd), it[k22].objref);
+
+	/* the image as written */
+	try_image(self, self->img.data, self->img.len, &t);
+	EXPECT_EQ((int)OUT_RESUMED, (int)t.out) {
+		TH_LOG("intact image with epoll sets: %s", outcome_name[t.out]);
+		ck_dump(_metadata, "restart", t.status);
+	}
+
+	/* FILE and FILE_EPOLL */
+	expect_field(_metadata, self, fea, FIELD(ckpt_hdr_file_epoll, __reserved),
+		     1, true, "FILE_EPOLL.__reserved");
+	expect_field(_metadata, self, ea, FIELD(ckpt_hdr_file, f_flags),
+		     O_RDONLY | O_NONBLOCK, true, "FILE (EPOLL).f_flags O_RDONLY");
+	expect_field(_metadata, self, ea, FIELD(ckpt_hdr_file, f_flags),
+		     O_WRONLY, true, "FILE (EPOLL).f_flags O_WRONLY");
+	expect_field(_metadata, self, ea, FIELD(ckpt_hdr_file, f_flags),
+		     O_RDWR | O_APPEND, true, "FILE (EPOLL).f_flags O_APPEND");
+	expect_field(_metadata, self, ea, FIELD(ckpt_hdr_file, pos), 1, true,
+		     "FILE (EPOLL).pos 1");
+
+	/* where the late record is */
+	{
+		const void *ra_rec = rec_at(self, ia), *rb_rec = rec_at(self, ib);
+		const size_t la = self->recs[ia].len, lb = self->recs[ib].len;
+		const struct edit e[][2] = {
+			{ { ia, true, NULL, 0 } },
+			{ { ib, false, ra_rec, la } },
+			/* A's before the FILE of B, one of its targets */
+			{ { ia, true, NULL, 0 }, { eb, false, ra_rec, la } },
+			/* B's before the FILE of B */
+			{ { ib, true, NULL, 0 }, { eb, false, rb_rec, lb } },
+			/* B's between the FILE of B and its FILE_EPOLL */
+			{ { ib, true, NULL, 0 }, { feb, false, rb_rec, lb } },
+			/* A's after the FDTABLE */
+			{ { ia, true, NULL, 0 }, { fdt + 1, false, ra_rec, la } },
+			/* A's where B's is due, B's twice */
+			{ { ia, true, rb_rec, lb } },
+		};
+		static const char *const names[] = {
+			"EPOLL_ITEMS of A left out", "EPOLL_ITEMS of A twice",
+			"EPOLL_ITEMS of A before the FILE of its target B",
+			"EPOLL_ITEMS of B before the FILE of B",
+			"EPOLL_ITEMS of B between FILE and FILE_EPOLL",
+			"EPOLL_ITEMS of A after the FDTABLE",
+			"EPOLL_ITEMS of B twice, none for A",
+		};
+
+		for (k = 0; k < (int)ARRAY_SIZE(e); k++)
+			expect_edit(_metadata, self, e[k], e[k][1].rec ? 2 : 1,
+				    true, names[k]);
+	}
+	/* for a file that is no epoll set of this process */
+	expect_field(_metadata, self, ia, FIELD(ckpt_hdr_epoll_items, objref),
+		     objref_of(self, efd), true, "EPOLL_ITEMS for an eventfd");
+	expect_field(_metadata, self, ia, FIELD(ckpt_hdr_epoll_items, objref),
+		     ((const struct ckpt_hdr_pipe *)rec_at(self, pp))->objref,
+		     true, "EPOLL_ITEMS for a PIPE record");
+	expect_field(_metadata, self, ia, FIELD(ckpt_hdr_epoll_items, objref),
+		     0xffff, true, "EPOLL_ITEMS for nothing");
+	/* its length: exactly its items */
+	expect_field(_metadata, self, ia, FIELD(ckpt_hdr_epoll_items, nr_items),
+		     5, true, "EPOLL_ITEMS.nr_items + 1, len kept");
+	expect_field(_metadata, self, ia, FIELD(ckpt_hdr_epoll_items, nr_items),
+		     3, true, "EPOLL_ITEMS.nr_items - 1, len kept");
+	expect_field(_metadata, self, ia, FIELD(ckpt_hdr_epoll_items, nr_items),
+		     CKPT_MAX_EPOLL_ITEMS + 1, true,
+		     "EPOLL_ITEMS.nr_items above CKPT_MAX_EPOLL_ITEMS");
+	expect_grown(_metadata, self, ia, 8, -1, true,
+		     "EPOLL_ITEMS + 8 zero bytes (not extensible)");
+	expect_grown(_metadata, self, ia, is, -1, true,
+		     "EPOLL_ITEMS + a zero item, nr_items kept");
+
+	/* an item's fields */
+	expect_field(_metadata, self, ia, ITEM(k11, __reserved), 1, true,
+		     "item.__reserved");
+	expect_field(_metadata, self, ia, ITEM(k11, fd), (uint32_t)INT_MAX + 1,
+		     true, "item.fd above INT_MAX");
+	expect_field(_metadata, self, ia, ITEM(k11, events), ev11 & ~EPOLLERR,
+		     true, "item.events without EPOLLERR");
+	expect_field(_metadata, self, ia, ITEM(k11, events), ev11 & ~EPOLLHUP,
+		     true, "item.events without EPOLLHUP");
+	expect_field(_metadata, self, ia, ITEM(k11, events), 0, true,
+		     "item.events 0");
+	expect_field(_metadata, self, ia, ITEM(k33, events), EPOLLET, true,
+		     "item.events: private bits without EPOLLONESHOT");
+	expect_field(_metadata, self, ia, ITEM(k33, events),
+		     EPOLLONESHOT | EPOLLEXCLUSIVE, true,
+		     "item.events: a fired one-shot item, EPOLLEXCLUSIVE");
+	expect_field(_metadata, self, ia, ITEM(k11, events),
+		     ev11 | EPOLLEXCLUSIVE | EPOLLPRI, true,
+		     "item.events: EPOLLEXCLUSIVE with EPOLLPRI");
+	expect_field(_metadata, self, ia, ITEM(k44, events),
+		     it[k44].events | EPOLLEXCLUSIVE, true,
+		     "item.events: EPOLLEXCLUSIVE on an epoll set");
+	expect_field(_metadata, self, ia, ITEM(k22, objref), 0xffff, true,
+		     "item.objref of nothing");
+	expect_field(_metadata, self, ia, ITEM(k22, objref),
+		     ((const struct ckpt_hdr_pipe *)rec_at(self, pp))->objref,
+		     true, "item.objref of a PIPE record");
+	expect_field(_metadata, self, ia, ITEM(k22, objref), ra, true,
+		     "item on its own epoll set");
+	expect_field(_metadata, self, ia, ITEM(k22, objref),
+		     objref_of(self, nul), true,
+		     "item on /dev/null, which cannot be polled");
+	expect_item_added(_metadata, self, ia, &it[k11], EINVAL,
+			  "the same item twice");
+	/* B watching A, which watches B */
+	expect_field(_metadata, self, ib, ITEM(0, objref), ra, true,
+		     "a loop of epoll sets");
+
+	/* what restart takes */
+	{
+		const void *rb_rec = rec_at(self, ib);
+		const struct edit early[] = {
+			{ ib, true, NULL, 0 },
+			{ feb + 1, false, rb_rec, self->recs[ib].len },
+		};
+		const struct edit target[] = {
+			{ efd, true, NULL, 0 }, { efd + 1, true, NULL, 0 },
+			{ ia, false, rec_at(self, efd), self->recs[efd].len },
+			{ ia, false, rec_at(self, efd + 1), self->recs[efd + 1].len },
+		};
+
+		ASSERT_EQ((uint32_t)CKPT_HDR_FILE_EVENTFD, self->recs[efd + 1].type);
+		expect_edit(_metadata, self, early, ARRAY_SIZE(early), false,
+			    "EPOLL_ITEMS of B right after B's FILE records");
+		expect_edit(_metadata, self, target, ARRAY_SIZE(target), false,
+			    "an eventfd's FILE records right before the EPOLL_ITEMS watching it");
+	}
+	/* the items in another order */
+	r = grown_rec(self, ia, 0, -1);
+	ASSERT_NE(NULL, r);
+	one = ((struct ckpt_epoll_item *)(r + hs))[k11];
+	((struct ckpt_epoll_item *)(r + hs))[k11] =
+		((struct ckpt_epoll_item *)(r + hs))[k44];
+	((struct ckpt_epoll_item *)(r + hs))[k44] = one;
+	expect_edit(_metadata, self,
+		    &(struct edit){ ia, true, r, self->recs[ia].len }, 1, false,
+		    "EPOLL_ITEMS in another order");
+	free(r);
+
+	/* an item on an inherited fd: the restarter's file, or closed */
+	one = (struct ckpt_epoll_item){
+		.objref = objref_of(self, inh), .fd = VICTIM_INH_FD,
+		.events = EPOLLIN | EPOLLERR | EPOLLHUP, .data = 0x55,
+	};
+	expect_item_added(_metadata, self, ia, &one, 0,
+			  "an item on the inherited fd, which the restarter gives");
+	try_inh = INH_CLOSED;
+	logged = log_size();
+	expect_item_added(_metadata, self, ia, &one, 0,
+			  "an item on the inherited fd, which the restarter leaves closed: dropped");
+	log_since(logged, text, sizeof(text));
+	snprintf(fdnum, sizeof(fdnum), "fd %d", VICTIM_INH_FD);
+	EXPECT_TRUE(strstr(text, fdnum) != NULL)
+		TH_LOG("the item dropped for the closed fd %d: no log line names it (log: \"%.300s\")",
+		       VICTIM_INH_FD, text);
+	expect_edit(_metadata, self, NULL, 0, false,
+		    "the image as written, the inherited fd left closed");
+	try_inh = INH_NONE;
+	/* validation takes it whatever the restarter will hand in */
+	r = grown_rec(self, ia, is, -1);
+	ASSERT_NE(NULL, r);
+	memcpy((struct ckpt_epoll_item *)(r + hs) +
+	       ((struct ckpt_hdr_epoll_items *)r)->nr_items, &one, is);
+	((struct ckpt_hdr_epoll_items *)r)->nr_items++;
+	EXPECT_EQ(0, validate_edit(self, &(struct edit){ ia, true, r,
+							 self->recs[ia].len + is }, 1))
+		TH_LOG("restart(RESTART_VALIDATE) refuses an item on an inherited fd");
+	free(r);
+
+	/* EPOLLWAKEUP: CAP_BLOCK_SUSPEND */
+	ck_checkpoint_child(_metadata, NULL, 0, epoll_unpriv_body, NULL);
+	load_image(_metadata, self);
+	ia = first_rec(self, CKPT_HDR_EPOLL_ITEMS);
+	ASSERT_LE(0, ia);
+	ASSERT_EQ(hs + is, (size_t)self->recs[ia].len);
+	it = items_at(self, ia);
+	try_uid = CK_UNPRIV_UID;
+	expect_edit(_metadata, self, NULL, 0, false,
+		    "an unprivileged restarter, its own image");
+	/* a kernel without wakeup sources drops the bit for anybody */
+	if (ck_epollwakeup_kept())
+		expect_field_err(_metadata, self, ia, ITEM(0, events),
+				 it[0].events | EPOLLWAKEUP, EPERM,
+				 "EPOLLWAKEUP, a restarter without CAP_BLOCK_SUSPEND");
+	else
+		expect_field(_metadata, self, ia, ITEM(0, events),
+			     it[0].events | EPOLLWAKEUP, false,
+			     "EPOLLWAKEUP dropped, no wakeup sources here");
+	try_uid = 0;
+	expect_field(_metadata, self, ia, ITEM(0, events),
+		     it[0].events | EPOLLWAKEUP, false,
+		     "EPOLLWAKEUP, root restarting");
+	check_no_splat(_metadata, self);
+}
+
+/* ---- signalfd and timerfd: FILE_SIGNALFD, FILE_TIMERFD ------------------ */
+
+/*
+ * The timer and signal victim (tsig_body()): SIGUSR2 and SIGRTMIN + 1
+ * blocked, SIGRTMIN + 1 queued with the value 77; a signalfd of both at
+ * TSIG_SFD (O_NONBLOCK); a periodic CLOCK_MONOTONIC timerfd at TSIG_TFD
+ * (blocking), every TSIG_PERIOD ns from TSIG_PERIOD after it was set.
+ */
+#define TSIG_SFD	35
+#define TSIG_TFD	36
+#define TSIG_PERIOD	50000000
+#define TSIG_VALUE	77
+
+/* signal n at bit n - 1, as FILE_SIGNALFD has it */
+#define SIGBIT(n)	(1ULL << ((n) - 1))
+
+/*
+ * The restored victim: the signalfd reads the queued signal, once, and is
+ * still O_NONBLOCK; the timerfd keeps its interval and reports
+ * expirations, then more (it was armed again). Every wait is bounded.
+ */
+static void tsig_check(void)
+{
+	struct pollfd p = { .fd = TSIG_TFD, .events = POLLIN };
+	struct signalfd_siginfo si;
+	struct itimerspec its;
+	const char *what = NULL;
+	uint64_t n = 0;
+
+	if (!(fcntl(TSIG_SFD, F_GETFL) & O_NONBLOCK))
+		what = "signalfd O_NONBLOCK";
+	else if (read(TSIG_SFD, &si, sizeof(si)) != sizeof(si) ||
+		 (int)si.ssi_signo != SIGRTMIN + 1 || si.ssi_int != TSIG_VALUE)
+		what = "signalfd: the queued signal";
+	else if (read(TSIG_SFD, &si, sizeof(si)) != -1 || errno != EAGAIN)
+		what = "signalfd: a signal more";
+	else if (fcntl(TSIG_TFD, F_GETFL) & O_NONBLOCK)
+		what = "timerfd O_NONBLOCK";
+	else if (timerfd_gettime(TSIG_TFD, &its) || its.it_interval.tv_sec ||
+		 its.it_interval.tv_nsec != TSIG_PERIOD)
+		what = "timerfd interval";
+	else if (poll(&p, 1, 2000) != 1 ||
+		 read(TSIG_TFD, &n, sizeof(n)) != sizeof(n) || !n)
+		what = "timerfd expirations";
+	else if (poll(&p, 1, 2000) != 1 ||
+		 read(TSIG_TFD, &n, sizeof(n)) != sizeof(n) || !n)
+		what = "timerfd: periodic";
+	if (what)
+		ck_report("RESUMED altered: %s", what);
+	else
+		ck_report("RESUMED intact");
+	_exit(CK_EXIT_RESUMED);
+}
+
+/* @arg: NULL, or run as CK_UNPRIV_UID */
+static void tsig_body(void *arg)
+{
+	struct itimerspec its = {
+		.it_interval = { 0, TSIG_PERIOD },
+		.it_value = { 0, TSIG_PERIOD },
+	};
+	union sigval v = { .sival_int = TSIG_VALUE };
+	sigset_t set;
+
+	if (arg)
+		CK_ASSERT(!ck_drop_privs(CK_UNPRIV_UID), "drop privileges");
+	sigemptyset(&set);
+	sigaddset(&set, SIGUSR2);
+	sigaddset(&set, SIGRTMIN + 1);
+	CK_ASSERT(!sigprocmask(SIG_BLOCK, &set, NULL) &&
+		  !sigqueue(getpid(), SIGRTMIN + 1, v), "signals");
+	CK_ASSERT(ck_move_fd(signalfd(-1, &set, SFD_NONBLOCK), TSIG_SFD) ==
+		  TSIG_SFD, "signalfd");
+	CK_ASSERT(ck_move_fd(timerfd_create(CLOCK_MONOTONIC, 0), TSIG_TFD) ==
+		  TSIG_TFD && !timerfd_settime(TSIG_TFD, 0, &its, NULL),
+		  "timerfd");
+	if (ck_checkpoint_self() > 0)
+		_exit(0);
+	tsig_check();
+}
+
+/*
+ * Restart the image with @ne edits: taken, the victim runs - as it was
+ * or not (what the edits say may be what it checks)
+ */
+static void expect_taken(struct __test_metadata *_metadata,
+			 FIXTURE_DATA(image) *self, const struct edit *e,
+			 int ne, const char *what)
+{
+	unsigned char *buf;
+	struct trial t;
+	size_t len;
+
+	buf = edit_image(self, e, ne, &len);
+	ASSERT_NE(NULL, buf);
+	try_image(self, buf, len, &t);
+	free(buf);
+	EXPECT_TRUE(t.out == OUT_RESUMED || t.out == OUT_ALTERED) {
+		TH_LOG("%s: %s %s, expected the victim to run", what,
+		       outcome_name[t.out],
+		       t.out == OUT_ERROR ? strerrorname_np(t.err) ?: "?" : "");
+		ck_dump(_metadata, what, t.status);
+	}
+}
+
+/*
+ * The FILE_TIMERFD record @i as @t (the image's, changed), restarted:
+ * refused with @err, or (0) the victim resumes intact, or (-1) restart
+ * takes it and the victim runs, intact or not
+ */
+static void expect_timerfd(struct __test_metadata *_metadata,
+			   FIXTURE_DATA(image) *self, int i,
+			   const struct ckpt_hdr_file_timerfd *t, int err,
+			   const char *what)
+{
+	unsigned char *r = grown_rec(self, i, 0, -1);
+	struct edit e = { i, true, r, self->recs[i].len };
+
+	ASSERT_NE(NULL, r);
+	memcpy(r, t, sizeof(*t));
+	if (err >= 0)
+		expect_edit_err(_metadata, self, &e, 1, err, what);
+	else
+		expect_taken(_metadata, self, &e, 1, what);
+	free(r);
+}
+
+/*
+ * A signalfd and a periodic timerfd: their FILE and type records given
+ * each value restart refuses, checksum fixed: EINVAL (the errno only; a
+ * log line, whatever it says), and the alarm clocks for a restarter
+ * without CAP_WAKE_ALARM, EPERM. FILE: an access mode but O_RDWR, a flag
+ * but O_NONBLOCK, an offset. FILE_SIGNALFD: SIGKILL or SIGSTOP in the
+ * mask. FILE_TIMERFD: a clock but REALTIME, MONOTONIC, BOOTTIME and
+ * their alarms, a flag but CKPT_TFD_*, a negative time, a disarmed timer
+ * with a time to fire. Both type records are extensible.
+ *
+ * The image as written resumes with both working, and so do the values
+ * restart takes that the victim cannot tell apart: other signals in the
+ * mask, any time that is not negative (a relative timer with no time
+ * left is armed 1 ns later; a relative timer's expires is not used), any
+ * count of expirations not read, another clock for a relative timer (the
+ * alarm ones as root). What restart takes and the victim may see is
+ * taken: a timer far away, another interval, a one-shot or a disarmed
+ * timer, a count about to wrap, a signalfd that reads nothing.
+ */
+TEST_F_TIMEOUT(image, timer_signal_records_damaged, 3 * CK_TIMEOUT)
+{
+	const uint64_t mask = SIGBIT(SIGUSR2) | SIGBIT(SIGRTMIN + 1);
+	const struct ckpt_hdr_file_timerfd *t0;
+	const struct ckpt_hdr_file_signalfd *s0;
+	struct ckpt_hdr_file_timerfd t;
+	int sf, tf, si, ti, k;
+	uint32_t sfl, tfl;
+	char what[128];
+
+	ck_checkpoint_child(_metadata, NULL, 0, tsig_body, NULL);
+	load_image(_metadata, self);
+	sf = file_of_fd(self, TSIG_SFD);
+	tf = file_of_fd(self, TSIG_TFD);
+	ASSERT_TRUE(sf >= 0 && tf >= 0);
+	ASSERT_EQ((uint32_t)CKPT_FILE_SIGNALFD,
+		  ((const struct ckpt_hdr_file *)rec_at(self, sf))->type);
+	ASSERT_EQ((uint32_t)CKPT_FILE_TIMERFD,
+		  ((const struct ckpt_hdr_file *)rec_at(self, tf))->type);
+	si = file_part(self, sf, CKPT_HDR_FILE_SIGNALFD);
+	ti = file_part(self, tf, CKPT_HDR_FILE_TIMERFD);
+	ASSERT_TRUE(si == sf + 1 && ti == tf + 1);
+	sfl = ((const struct ckpt_hdr_file *)rec_at(self, sf))->f_flags;
+	tfl = ((const struct ckpt_hdr_file *)rec_at(self, tf))->f_flags;
+	EXPECT_EQ((uint32_t)(O_RDWR | O_NONBLOCK), sfl);
+	EXPECT_EQ((uint32_t)O_RDWR, tfl);
+	s0 = rec_at(self, si);
+	EXPECT_EQ(mask, s0->sigmask);
+	t0 = rec_at(self, ti);
+	EXPECT_EQ(CLOCK_MONOTONIC, t0->clockid);
+	EXPECT_EQ((uint32_t)CKPT_TFD_ARMED, t0->flags);
+	EXPECT_EQ(TSIG_PERIOD, t0->interval);
+	EXPECT_TRUE(t0->remaining >= 0 && t0->remaining <= TSIG_PERIOD &&
+		    t0->expires > 0)
+		TH_LOG("timerfd: expires %lld, remaining %lld",
+		       (long long)t0->expires, (long long)t0->remaining);
+
+	/* the image as written */
+	expect_edit(_metadata, self, NULL, 0, false, "the image as written");
+
+	/* FILE: O_RDWR, O_NONBLOCK or not, no offset */
+	for (k = 0; k < 2; k++) {
+		int f = k ? tf : sf;
+		uint32_t fl = k ? tfl : sfl;
+		const char *name = k ? "TIMERFD" : "SIGNALFD";
+
+		snprintf(what, sizeof(what), "FILE (%s).f_flags O_RDONLY", name);
+		expect_field(_metadata, self, f, FIELD(ckpt_hdr_file, f_flags),
+			     (fl & ~O_ACCMODE) | O_RDONLY, true, what);
+		snprintf(what, sizeof(what), "FILE (%s).f_flags O_WRONLY", name);
+		expect_field(_metadata, self, f, FIELD(ckpt_hdr_file, f_flags),
+			     (fl & ~O_ACCMODE) | O_WRONLY, true, what);
+		snprintf(what, sizeof(what), "FILE (%s).f_flags access mode 3", name);
+		expect_field(_metadata, self, f, FIELD(ckpt_hdr_file, f_flags),
+			     fl | O_ACCMODE, true, what);
+		snprintf(what, sizeof(what), "FILE (%s).f_flags O_APPEND", name);
+		expect_field(_metadata, self, f, FIELD(ckpt_hdr_file, f_flags),
+			     fl | O_APPEND, true, what);
+		snprintf(what, sizeof(what), "FILE (%s).pos 1", name);
+		expect_field(_metadata, self, f, FIELD(ckpt_hdr_file, pos), 1,
+			     true, what);
+	}
+
+	/* extensible: zeroes past the struct are read as it, anything else refused */
+	expect_grown(_metadata, self, si, 8, -1, false, "FILE_SIGNALFD + 8 zero bytes");
+	expect_grown(_metadata, self, si, 8, 0, true,
+		     "FILE_SIGNALFD + 8 bytes, the first not zero");
+	expect_grown(_metadata, self, ti, CKPT_REC_EXT_MAX - self->recs[ti].len,
+		     -1, false, "FILE_TIMERFD of CKPT_REC_EXT_MAX, zero tail");
+	expect_grown(_metadata, self, ti, 8, 7, true,
+		     "FILE_TIMERFD + 8 bytes, the last not zero");
+
+	/* FILE_SIGNALFD: any signal but SIGKILL and SIGSTOP */
+	expect_field(_metadata, self, si, FIELD(ckpt_hdr_file_signalfd, sigmask),
+		     mask | SIGBIT(SIGKILL), true, "FILE_SIGNALFD.sigmask with SIGKILL");
+	expect_field(_metadata, self, si, FIELD(ckpt_hdr_file_signalfd, sigmask),
+		     mask | SIGBIT(SIGSTOP), true, "FILE_SIGNALFD.sigmask with SIGSTOP");
+	expect_field(_metadata, self, si, FIELD(ckpt_hdr_file_signalfd, sigmask),
+		     SIGBIT(SIGKILL) | SIGBIT(SIGSTOP), true,
+		     "FILE_SIGNALFD.sigmask SIGKILL and SIGSTOP alone");
+	expect_field(_metadata, self, si, FIELD(ckpt_hdr_file_signalfd, sigmask),
+		     ~0ULL, true, "FILE_SIGNALFD.sigmask ~0");
+	expect_field(_metadata, self, si, FIELD(ckpt_hdr_file_signalfd, sigmask),
+		     ~(SIGBIT(SIGKILL) | SIGBIT(SIGSTOP)), false,
+		     "FILE_SIGNALFD.sigmask every signal but SIGKILL and SIGSTOP");
+	expect_field(_metadata, self, si, FIELD(ckpt_hdr_file_signalfd, sigmask),
+		     mask | SIGBIT(64) | SIGBIT(SIGCHLD), false,
+		     "FILE_SIGNALFD.sigmask with SIGCHLD and signal 64");
+
+	/* FILE_TIMERFD: the clock */
+	{
+		static const int32_t bad[] = {
+			CLOCK_PROCESS_CPUTIME_ID, CLOCK_THREAD_CPUTIME_ID,
+			CLOCK_MONOTONIC_RAW, CLOCK_REALTIME_COARSE,
+			CLOCK_MONOTONIC_COARSE, 10 /* CLOCK_SGI_CYCLE */,
+			CLOCK_TAI, 12, -1, 0x7fffffff,
+		};
+
+		for (k = 0; k < (int)ARRAY_SIZE(bad); k++) {
+			snprintf(what, sizeof(what), "FILE_TIMERFD.clockid %d", bad[k]);
+			expect_field(_metadata, self, ti,
+				     FIELD(ckpt_hdr_file_timerfd, clockid),
+				     (uint32_t)bad[k], true, what);
+		}
+	}
+	/* the flags */
+	for (k = 3; k < 32; k += 7) {
+		snprintf(what, sizeof(what), "FILE_TIMERFD.flags | %#x", 1U << k);
+		expect_field(_metadata, self, ti, FIELD(ckpt_hdr_file_timerfd, flags),
+			     t0->flags | 1U << k, true, what);
+	}
+	/* negative times */
+	expect_field(_metadata, self, ti, FIELD(ckpt_hdr_file_timerfd, expires),
+		     (uint64_t)-1, true, "FILE_TIMERFD.expires -1");
+	expect_field(_metadata, self, ti, FIELD(ckpt_hdr_file_timerfd, remaining),
+		     (uint64_t)-1, true, "FILE_TIMERFD.remaining -1");
+	expect_field(_metadata, self, ti, FIELD(ckpt_hdr_file_timerfd, interval),
+		     (uint64_t)-1, true, "FILE_TIMERFD.interval -1");
+	expect_field(_metadata, self, ti, FIELD(ckpt_hdr_file_timerfd, interval),
+		     1ULL << 63, true, "FILE_TIMERFD.interval INT64_MIN");
+	/* disarmed, with a time to fire */
+	t = *t0;
+	t.flags &= ~CKPT_TFD_ARMED;
+	t.remaining = 1000;
+	expect_timerfd(_metadata, self, ti, &t, EINVAL,
+		       "FILE_TIMERFD disarmed, expires and remaining kept");
+	t.remaining = 0;
+	expect_timerfd(_metadata, self, ti, &t, EINVAL,
+		       "FILE_TIMERFD disarmed, expires kept");
+	t.expires = 0;
+	t.remaining = 1000;
+	expect_timerfd(_metadata, self, ti, &t, EINVAL,
+		       "FILE_TIMERFD disarmed, remaining kept");
+
+	/* what restart takes, and the victim cannot tell apart */
+	t = *t0;
+	t.remaining = 0;
+	expect_timerfd(_metadata, self, ti, &t, 0,
+		       "FILE_TIMERFD armed with no time left (armed 1 ns later)");
+	t = *t0;
+	t.expires = 0;
+	expect_timerfd(_metadata, self, ti, &t, 0,
+		       "FILE_TIMERFD relative, expires 0 (not used)");
+	t.expires = INT64_MAX;
+	expect_timerfd(_metadata, self, ti, &t, 0,
+		       "FILE_TIMERFD relative, expires INT64_MAX (not used)");
+	t = *t0;
+	t.ticks = 1ULL << 40;
+	expect_timerfd(_metadata, self, ti, &t, 0,
+		       "FILE_TIMERFD 2^40 expirations not read");
+	t = *t0;
+	t.flags |= CKPT_TFD_ABSTIME | CKPT_TFD_CANCEL_ON_SET;
+	expect_timerfd(_metadata, self, ti, &t, 0,
+		       "FILE_TIMERFD CLOCK_MONOTONIC, absolute: armed by remaining");
+	/* what restart takes, and the victim sees (no wait is unbounded) */
+	t = *t0;
+	t.remaining = INT64_MAX;
+	expect_timerfd(_metadata, self, ti, &t, -1,
+		       "FILE_TIMERFD remaining INT64_MAX");
+	t = *t0;
+	t.interval = INT64_MAX;
+	expect_timerfd(_metadata, self, ti, &t, -1,
+		       "FILE_TIMERFD interval INT64_MAX");
+	t.interval = 0;
+	expect_timerfd(_metadata, self, ti, &t, -1,
+		       "FILE_TIMERFD interval 0: one shot");
+	t = *t0;
+	t.flags = 0;
+	t.expires = 0;
+	t.remaining = 0;
+	expect_timerfd(_metadata, self, ti, &t, -1,
+		       "FILE_TIMERFD disarmed, as checkpoint writes one");
+	t = *t0;
+	t.ticks = ~0ULL;
+	expect_timerfd(_metadata, self, ti, &t, -1,
+		       "FILE_TIMERFD 2^64 - 1 expirations not read");
+	{
+		unsigned char *r = grown_rec(self, si, 0, -1);
+		struct edit e = { si, true, r, self->recs[si].len };
+
+		ASSERT_NE(NULL, r);
+		((struct ckpt_hdr_file_signalfd *)r)->sigmask = 0;
+		expect_taken(_metadata, self, &e, 1,
+			     "FILE_SIGNALFD.sigmask 0: reads nothing");
+		free(r);
+	}
+	{
+		static const int32_t good[] = {
+			CLOCK_REALTIME, CLOCK_BOOTTIME, CLOCK_REALTIME_ALARM,
+			CLOCK_BOOTTIME_ALARM,
+		};
+
+		for (k = 0; k < (int)ARRAY_SIZE(good); k++) {
+			snprintf(what, sizeof(what),
+				 "FILE_TIMERFD.clockid %d, relative, root restarting",
+				 good[k]);
+			expect_field(_metadata, self, ti,
+				     FIELD(ckpt_hdr_file_timerfd, clockid),
+				     (uint32_t)good[k], false, what);
+		}
+	}
+
+	/* the alarm clocks: CAP_WAKE_ALARM */
+	ck_checkpoint_child(_metadata, NULL, 0, tsig_body, (void *)1);
+	load_image(_metadata, self);
+	tf = file_of_fd(self, TSIG_TFD);
+	ASSERT_LE(0, tf);
+	ti = file_part(self, tf, CKPT_HDR_FILE_TIMERFD);
+	ASSERT_LE(0, ti);
+	try_uid = CK_UNPRIV_UID;
+	expect_edit(_metadata, self, NULL, 0, false,
+		    "an unprivileged restarter, its own image");
+	expect_field_err(_metadata, self, ti, FIELD(ckpt_hdr_file_timerfd, clockid),
+			 CLOCK_REALTIME_ALARM, EPERM,
+			 "CLOCK_REALTIME_ALARM, a restarter without CAP_WAKE_ALARM");
+	expect_field_err(_metadata, self, ti, FIELD(ckpt_hdr_file_timerfd, clockid),
+			 CLOCK_BOOTTIME_ALARM, EPERM,
+			 "CLOCK_BOOTTIME_ALARM, a restarter without CAP_WAKE_ALARM");
+	try_uid = 0;
 	check_no_splat(_metadata, self);
 }
 

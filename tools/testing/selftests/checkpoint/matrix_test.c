@@ -21,9 +21,13 @@
 #include <stdio.h>
 #include <string.h>
 #include <unistd.h>
+#include <sys/epoll.h>
 #include <sys/eventfd.h>
 #include <sys/prctl.h>
+#include <sys/signalfd.h>
 #include <sys/stat.h>
+#include <sys/timerfd.h>
+#include <time.h>
 #include <sys/syscall.h>
 #include <linux/checkpoint.h>
 #include <linux/io_uring.h>
@@ -217,6 +221,493 @@ static int efd_shared_verify(void)
 	return 0;
 }
 
+/* ---- epoll ------------------------------------------------------------- */
+
+static int ep_add(int ep, int fd, uint32_t events, uint64_t data)
+{
+	struct epoll_event ev = { .events = events, .data.u64 = data };
+
+	return epoll_ctl(ep, EPOLL_CTL_ADD, fd, &ev);
+}
+
+/* what epoll_wait() reports now: "data:events" words, sorted by data */
+static const char *ep_ready(int ep)
+{
+	static char out[128];
+	struct epoll_event ev[8];
+	int i, j, n, len = 0;
+
+	n = epoll_wait(ep, ev, 8, 0);
+	out[0] = 0;
+	if (n < 0)
+		return "error";
+	for (i = 1; i < n; i++)
+		for (j = i; j > 0 && ev[j - 1].data.u64 > ev[j].data.u64; j--) {
+			struct epoll_event t = ev[j];
+
+			ev[j] = ev[j - 1];
+			ev[j - 1] = t;
+		}
+	for (i = 0; i < n; i++)
+		len += snprintf(out + len, sizeof(out) - len, "%s%llx:%x",
+				i ? " " : "", (unsigned long long)ev[i].data.u64,
+				ev[i].events);
+	return out;
+}
+
+#define EXPECT_READY(ep, want) do {					\
+	const char *got = ep_ready(ep);					\
+									\
+	if (strcmp(got, want))						\
+		return NOPE("%s: epoll reports \"%s\", expected \"%s\"",	\
+			    #want, got, want);				\
+} while (0)
+
+/*
+ * An event loop's set: a pipe with bytes waiting (level-triggered), an
+ * eventfd (edge-triggered), a one-shot pipe that fired already, and
+ * another eventfd the loop watches for writability only.
+ */
+static int ep_loop_setup(void)
+{
+	int p[2], q[2];
+
+	fds[0] = epoll_create1(EPOLL_CLOEXEC);
+	if (fds[0] < 0 || pipe(p) || pipe(q))
+		return -1;
+	fds[1] = p[0];
+	fds[2] = p[1];
+	fds[3] = q[0];
+	fds[4] = q[1];
+	fds[5] = eventfd(0, EFD_NONBLOCK);
+	if (fds[5] < 0 || write(p[1], "ping", 4) != 4 ||
+	    write(q[1], "once", 4) != 4 ||
+	    ep_add(fds[0], fds[1], EPOLLIN, 0x11) ||
+	    ep_add(fds[0], fds[5], EPOLLIN | EPOLLET, 0x22) ||
+	    ep_add(fds[0], fds[3], EPOLLIN | EPOLLONESHOT, 0x33))
+		return -1;
+	/* the one-shot item fires once, and the pipe keeps its bytes */
+	if (strcmp(ep_ready(fds[0]), "11:1 33:1"))
+		return -1;
+	return strcmp(ep_ready(fds[0]), "11:1") ? -1 : 0;
+}
+
+static int ep_loop_verify(void)
+{
+	struct epoll_event ev = { .events = EPOLLIN, .data.u64 = 0x33 };
+	char buf[8];
+	uint64_t one = 1;
+
+	/* ready before, ready after; the one-shot stays disarmed */
+	EXPECT_READY(fds[0], "11:1");
+	if (write(fds[5], &one, 8) != 8)
+		return NOPE("eventfd write");
+	EXPECT_READY(fds[0], "11:1 22:1");
+	/* edge-triggered: reported once */
+	EXPECT_READY(fds[0], "11:1");
+	if (read(fds[1], buf, sizeof(buf)) != 4)
+		return NOPE("the pipe lost its bytes");
+	EXPECT_READY(fds[0], "");
+	/* the items are keyed by the fds they were added under */
+	if (epoll_ctl(fds[0], EPOLL_CTL_MOD, fds[3], &ev))
+		return NOPE("EPOLL_CTL_MOD of the one-shot item: %s",
+			    strerror(errno));
+	EXPECT_READY(fds[0], "33:1");
+	if (epoll_ctl(fds[0], EPOLL_CTL_DEL, fds[1], NULL))
+		return NOPE("EPOLL_CTL_DEL: %s", strerror(errno));
+	if (!(fcntl(fds[0], F_GETFD) & FD_CLOEXEC))
+		return NOPE("EPOLL_CLOEXEC lost");
+	return 0;
+}
+
+/* an epoll set in an epoll set */
+static int ep_nested_setup(void)
+{
+	fds[0] = epoll_create1(0);
+	fds[1] = epoll_create1(0);
+	fds[2] = eventfd(0, EFD_NONBLOCK);
+	if (fds[0] < 0 || fds[1] < 0 || fds[2] < 0)
+		return -1;
+	/* the outer one first: its items are written before the inner's */
+	return ep_add(fds[0], fds[1], EPOLLIN, 0x1) ||
+	       ep_add(fds[1], fds[2], EPOLLIN, 0x2) ? -1 : 0;
+}
+
+static int ep_nested_verify(void)
+{
+	uint64_t one = 1;
+
+	EXPECT_READY(fds[0], "");
+	if (write(fds[2], &one, 8) != 8)
+		return NOPE("eventfd write");
+	EXPECT_READY(fds[0], "1:1");
+	EXPECT_READY(fds[1], "2:1");
+	return 0;
+}
+
+/* an item whose fd was closed while its file stays open under another */
+static int ep_closed_fd_setup(void)
+{
+	fds[0] = epoll_create1(0);
+	fds[1] = eventfd(0, EFD_NONBLOCK);
+	if (fds[0] < 0 || fds[1] < 0 ||
+	    ep_add(fds[0], fds[1], EPOLLIN, 0x5))
+		return -1;
+	fds[2] = dup(fds[1]);
+	return fds[2] < 0 || close(fds[1]) ? -1 : 0;
+}
+
+static int ep_closed_fd_verify(void)
+{
+	uint64_t one = 1;
+
+	EXPECT_READY(fds[0], "");
+	if (write(fds[2], &one, 8) != 8)
+		return NOPE("eventfd write");
+	EXPECT_READY(fds[0], "5:1");
+	/* the item is still known by the closed fd's number */
+	if (!epoll_ctl(fds[0], EPOLL_CTL_DEL, fds[2], NULL) || errno != ENOENT)
+		return NOPE("the item answers to the new fd");
+	return 0;
+}
+
+/*
+ * A target only a child holds: the parent watches an eventfd it closed,
+ * its child has it (and the parent's epoll set is written before the
+ * child's files).
+ */
+static int ep_child_target_setup(void)
+{
+	pid_t child;
+
+	fds[0] = epoll_create1(0);
+	fds[1] = eventfd(0, EFD_NONBLOCK);
+	if (fds[0] < 0 || fds[1] < 0 ||
+	    ep_add(fds[0], fds[1], EPOLLIN, 0x7))
+		return -1;
+	child = fork();
+	if (child < 0)
+		return -1;
+	if (!child) {
+		sigset_t set;
+		uint64_t one = 1;
+		int sig;
+
+		close(fds[0]);
+		sigemptyset(&set);
+		sigaddset(&set, SIGUSR2);
+		sigprocmask(SIG_BLOCK, &set, NULL);
+		while (sigwait(&set, &sig))
+			;
+		if (write(fds[1], &one, 8) != 8)
+			_exit(1);
+		/* and keeps the eventfd (and so the item) until killed */
+		for (;;)
+			pause();
+	}
+	fds[2] = child;
+	return close(fds[1]);
+}
+
+static int ep_child_target_verify(void)
+{
+	struct epoll_event ev;
+	int status;
+	int n;
+
+	EXPECT_READY(fds[0], "");
+	kill(fds[2], SIGUSR2);
+	n = epoll_wait(fds[0], &ev, 1, 10000);
+	kill(fds[2], SIGKILL);
+	waitpid(fds[2], &status, 0);
+	if (n != 1 || ev.data.u64 != 0x7)
+		return NOPE("the child's write was not reported");
+	return 0;
+}
+
+/* ---- signalfd ------------------------------------------------------------ */
+
+static sigset_t sfd_mask(void)
+{
+	sigset_t set;
+
+	sigemptyset(&set);
+	sigaddset(&set, SIGUSR2);
+	sigaddset(&set, SIGRTMIN + 1);
+	return set;
+}
+
+static int sfd_read(int fd, struct signalfd_siginfo *si)
+{
+	return read(fd, si, sizeof(*si)) == sizeof(*si) ? (int)si->ssi_signo :
+							-errno;
+}
+
+/* two signals wait in the queue a non-blocking signalfd reads */
+static int sfd_setup(void)
+{
+	sigset_t set = sfd_mask();
+	union sigval v = { .sival_int = 77 };
+
+	if (sigprocmask(SIG_BLOCK, &set, NULL))
+		return -1;
+	fds[0] = signalfd(-1, &set, SFD_NONBLOCK | SFD_CLOEXEC);
+	if (fds[0] < 0 || sigqueue(getpid(), SIGRTMIN + 1, v) ||
+	    kill(getpid(), SIGUSR2))
+		return -1;
+	return 0;
+}
+
+static int sfd_verify(void)
+{
+	struct signalfd_siginfo si;
+	int got;
+
+	if (!nonblocking(fds[0]) || !(fcntl(fds[0], F_GETFD) & FD_CLOEXEC))
+		return NOPE("flags changed");
+	if ((got = sfd_read(fds[0], &si)) != SIGUSR2)
+		return NOPE("first read gave %d, expected SIGUSR2", got);
+	if ((got = sfd_read(fds[0], &si)) != SIGRTMIN + 1 || si.ssi_int != 77)
+		return NOPE("second read gave %d (%d), expected SIGRTMIN+1 (77)",
+			    got, si.ssi_int);
+	if ((got = sfd_read(fds[0], &si)) != -EAGAIN)
+		return NOPE("an empty queue read %d", got);
+	kill(getpid(), SIGUSR2);
+	if ((got = sfd_read(fds[0], &si)) != SIGUSR2)
+		return NOPE("a new signal read %d", got);
+	return 0;
+}
+
+/* a signalfd in an epoll set: a signal pending, and the next one */
+static int sfd_epoll_setup(void)
+{
+	sigset_t set = sfd_mask();
+
+	if (sigprocmask(SIG_BLOCK, &set, NULL))
+		return -1;
+	fds[0] = epoll_create1(0);
+	fds[1] = signalfd(-1, &set, SFD_NONBLOCK);
+	if (fds[0] < 0 || fds[1] < 0 ||
+	    ep_add(fds[0], fds[1], EPOLLIN, 0x51))
+		return -1;
+	return kill(getpid(), SIGUSR2);
+}
+
+static int sfd_epoll_verify(void)
+{
+	struct signalfd_siginfo si;
+	struct epoll_event ev;
+
+	EXPECT_READY(fds[0], "51:1");
+	if (sfd_read(fds[1], &si) != SIGUSR2)
+		return NOPE("the pending SIGUSR2 is not there");
+	EXPECT_READY(fds[0], "");
+	/* the item follows the restored process's signals */
+	kill(getpid(), SIGUSR2);
+	if (epoll_wait(fds[0], &ev, 1, 5000) != 1 || ev.data.u64 != 0x51)
+		return NOPE("a new signal does not wake the epoll set");
+	return 0;
+}
+
+/* ---- timerfd ------------------------------------------------------------- */
+
+#define MS(n)	((long)(n) * 1000000L)
+
+static long long now_ns(clockid_t c)
+{
+	struct timespec ts;
+
+	clock_gettime(c, &ts);
+	return ts.tv_sec * 1000000000LL + ts.tv_nsec;
+}
+
+static int tfd_arm(int fd, int flags, long long value, long long interval)
+{
+	struct itimerspec its = {
+		.it_value = { value / 1000000000LL, value % 1000000000LL },
+		.it_interval = { interval / 1000000000LL,
+				 interval % 1000000000LL },
+	};
+
+	return timerfd_settime(fd, flags, &its, NULL);
+}
+
+static long long tfd_left(int fd, long long *interval)
+{
+	struct itimerspec its;
+
+	if (timerfd_gettime(fd, &its))
+		return -1;
+	if (interval)
+		*interval = its.it_interval.tv_sec * 1000000000LL +
+			    its.it_interval.tv_nsec;
+	return its.it_value.tv_sec * 1000000000LL + its.it_value.tv_nsec;
+}
+
+/* a 50 ms period, two expirations unread when checkpointed */
+static int tfd_periodic_setup(void)
+{
+	fds[0] = timerfd_create(CLOCK_MONOTONIC, TFD_NONBLOCK);
+	if (fds[0] < 0 || tfd_arm(fds[0], 0, MS(50), MS(50)))
+		return -1;
+	usleep(130000);
+	return 0;
+}
+
+static int tfd_periodic_verify(void)
+{
+	struct pollfd p = { .events = POLLIN };
+	long long interval = 0;
+	uint64_t ticks = 0;
+
+	if (read(fds[0], &ticks, 8) != 8 || ticks < 2)
+		return NOPE("read %llu expirations, expected the 2 unread",
+			    (unsigned long long)ticks);
+	if (tfd_left(fds[0], &interval) < 0 || interval != MS(50))
+		return NOPE("the period is %lld ns", interval);
+	p.fd = fds[0];
+	if (poll(&p, 1, 5000) != 1 || read(fds[0], &ticks, 8) != 8 ||
+	    !ticks)
+		return NOPE("the timer does not tick on");
+	return 0;
+}
+
+/* 30 s to go on CLOCK_BOOTTIME: the time left is kept */
+static int tfd_oneshot_setup(void)
+{
+	fds[0] = timerfd_create(CLOCK_BOOTTIME, TFD_NONBLOCK | TFD_CLOEXEC);
+	return fds[0] < 0 || tfd_arm(fds[0], 0, 30000000000LL, 0) ? -1 : 0;
+}
+
+static int tfd_oneshot_verify(void)
+{
+	long long left = tfd_left(fds[0], NULL);
+	uint64_t ticks;
+
+	if (left <= 0 || left > 30000000000LL)
+		return NOPE("%lld ns left, expected at most 30 s", left);
+	if (read(fds[0], &ticks, 8) != -1 || errno != EAGAIN)
+		return NOPE("it fired early");
+	if (!(fcntl(fds[0], F_GETFD) & FD_CLOEXEC) || !nonblocking(fds[0]))
+		return NOPE("flags changed");
+	return 0;
+}
+
+/* an absolute wall-clock timer 1.5 s ahead: it fires at that time */
+static long long tfd_target;
+
+static int tfd_abs_setup(void)
+{
+	fds[0] = timerfd_create(CLOCK_REALTIME, 0);
+	tfd_target = now_ns(CLOCK_REALTIME) + MS(1500);
+	return fds[0] < 0 ||
+	       tfd_arm(fds[0], TFD_TIMER_ABSTIME | TFD_TIMER_CANCEL_ON_SET,
+		       tfd_target, 0) ? -1 : 0;
+}
+
+static int tfd_abs_verify(void)
+{
+	uint64_t ticks = 0;
+
+	if (read(fds[0], &ticks, 8) != 8 || ticks != 1)
+		return NOPE("read %llu", (unsigned long long)ticks);
+	if (now_ns(CLOCK_REALTIME) < tfd_target)
+		return NOPE("fired %lld ns before its time",
+			    tfd_target - now_ns(CLOCK_REALTIME));
+	return 0;
+}
+
+/* one that fired and was not read, and one never armed */
+static int tfd_idle_setup(void)
+{
+	fds[0] = timerfd_create(CLOCK_MONOTONIC, TFD_NONBLOCK);
+	fds[1] = timerfd_create(CLOCK_REALTIME, TFD_NONBLOCK);
+	if (fds[0] < 0 || fds[1] < 0 || tfd_arm(fds[0], 0, MS(10), 0))
+		return -1;
+	usleep(60000);
+	return 0;
+}
+
+static int tfd_idle_verify(void)
+{
+	uint64_t ticks = 0;
+	long long interval = 1;
+
+	if (tfd_left(fds[0], NULL) != 0)
+		return NOPE("the fired one-shot is armed again");
+	if (read(fds[0], &ticks, 8) != 8 || ticks != 1)
+		return NOPE("the unread expiration is lost");
+	if (tfd_left(fds[1], &interval) != 0 || interval != 0)
+		return NOPE("the unarmed timer is armed");
+	if (read(fds[1], &ticks, 8) != -1 || errno != EAGAIN)
+		return NOPE("the unarmed timer is readable");
+	return 0;
+}
+
+/*
+ * An event loop with everything: an epoll set over an eventfd, a
+ * signalfd, a periodic timerfd and a pipe, served until each has spoken.
+ */
+static int loop_setup(void)
+{
+	sigset_t set = sfd_mask();
+	int p[2];
+
+	if (sigprocmask(SIG_BLOCK, &set, NULL) || pipe2(p, O_NONBLOCK))
+		return -1;
+	fds[0] = epoll_create1(EPOLL_CLOEXEC);
+	fds[1] = eventfd(0, EFD_NONBLOCK);
+	fds[2] = signalfd(-1, &set, SFD_NONBLOCK);
+	fds[3] = timerfd_create(CLOCK_MONOTONIC, TFD_NONBLOCK);
+	fds[4] = p[0];
+	fds[5] = p[1];
+	if (fds[0] < 0 || fds[1] < 0 || fds[2] < 0 || fds[3] < 0 ||
+	    ep_add(fds[0], fds[1], EPOLLIN, 1) ||
+	    ep_add(fds[0], fds[2], EPOLLIN, 2) ||
+	    ep_add(fds[0], fds[3], EPOLLIN, 3) ||
+	    ep_add(fds[0], fds[4], EPOLLIN | EPOLLET, 4) ||
+	    tfd_arm(fds[3], 0, MS(200), MS(200)))
+		return -1;
+	return 0;
+}
+
+static int loop_verify(void)
+{
+	struct epoll_event ev[4];
+	unsigned int seen = 0;
+	uint64_t v = 1;
+	int i, n, rounds = 0;
+	char c;
+
+	if (write(fds[1], &v, 8) != 8 || kill(getpid(), SIGUSR2) ||
+	    write(fds[5], "x", 1) != 1)
+		return NOPE("could not poke the loop");
+	while (seen != 0x1e && rounds++ < 50) {
+		n = epoll_wait(fds[0], ev, 4, 200);
+		for (i = 0; i < n; i++) {
+			struct signalfd_siginfo si;
+
+			seen |= 1u << ev[i].data.u64;
+			switch (ev[i].data.u64) {
+			case 1:
+			case 3:
+				read(ev[i].data.u64 == 1 ? fds[1] : fds[3],
+				     &v, 8);
+				break;
+			case 2:
+				sfd_read(fds[2], &si);
+				break;
+			case 4:
+				read(fds[4], &c, 1);
+				break;
+			}
+		}
+	}
+	if (seen != 0x1e)
+		return NOPE("the loop heard from %#x, expected 0x1e", seen);
+	return 0;
+}
+
 /* ---- the fixture --------------------------------------------------------- */
 
 FIXTURE(matrix) {
@@ -250,6 +741,50 @@ FIXTURE_VARIANT_ADD(matrix, eventfd_largest_counter) {
 
 FIXTURE_VARIANT_ADD(matrix, eventfd_shared_by_dup_and_fork) {
 	.setup = efd_shared_setup, .verify = efd_shared_verify,
+};
+
+FIXTURE_VARIANT_ADD(matrix, epoll_loop_serves_events) {
+	.setup = ep_loop_setup, .verify = ep_loop_verify,
+};
+
+FIXTURE_VARIANT_ADD(matrix, epoll_nested) {
+	.setup = ep_nested_setup, .verify = ep_nested_verify,
+};
+
+FIXTURE_VARIANT_ADD(matrix, epoll_item_of_closed_fd) {
+	.setup = ep_closed_fd_setup, .verify = ep_closed_fd_verify,
+};
+
+FIXTURE_VARIANT_ADD(matrix, signalfd_reads_pending_signals) {
+	.setup = sfd_setup, .verify = sfd_verify,
+};
+
+FIXTURE_VARIANT_ADD(matrix, epoll_on_signalfd) {
+	.setup = sfd_epoll_setup, .verify = sfd_epoll_verify,
+};
+
+FIXTURE_VARIANT_ADD(matrix, timerfd_periodic_keeps_ticking) {
+	.setup = tfd_periodic_setup, .verify = tfd_periodic_verify,
+};
+
+FIXTURE_VARIANT_ADD(matrix, timerfd_keeps_time_left) {
+	.setup = tfd_oneshot_setup, .verify = tfd_oneshot_verify,
+};
+
+FIXTURE_VARIANT_ADD(matrix, timerfd_absolute_wall_clock) {
+	.setup = tfd_abs_setup, .verify = tfd_abs_verify,
+};
+
+FIXTURE_VARIANT_ADD(matrix, timerfd_fired_and_unarmed) {
+	.setup = tfd_idle_setup, .verify = tfd_idle_verify,
+};
+
+FIXTURE_VARIANT_ADD(matrix, event_loop_with_everything) {
+	.setup = loop_setup, .verify = loop_verify,
+};
+
+FIXTURE_VARIANT_ADD(matrix, epoll_target_only_in_child) {
+	.setup = ep_child_target_setup, .verify = ep_child_target_verify,
 };
 
 static volatile sig_atomic_t go;
@@ -395,6 +930,24 @@ FIXTURE_VARIANT(refuse) {
 FIXTURE_VARIANT_ADD(refuse, eventfd_held_by_io_uring) {
 	.setup = efd_uring_setup, .verify = efd_uring_verify,
 	.err = EBUSY, .line = "eventfd that a kernel user holds too",
+};
+
+static int ep_outside_setup(void)
+{
+	fds[0] = epoll_create1(0);
+	return fds[0] < 0 ? -1 : 0;
+}
+
+static int ep_outside_verify(void)
+{
+	EXPECT_READY(fds[0], "");
+	return 0;
+}
+
+FIXTURE_VARIANT_ADD(refuse, epoll_shared_with_outside) {
+	.setup = ep_outside_setup, .verify = ep_outside_verify,
+	.share_outside = true, .err = EOPNOTSUPP,
+	.line = "epoll instance shared with a process outside the tree",
 };
 
 FIXTURE_VARIANT_ADD(refuse, eventfd_shared_with_outside) {
