@@ -121,6 +121,32 @@ char *ckpt_file_path(struct ckpt_ctx *ctx, const struct path *path,
 }
 
 /**
+ * ckpt_write_fd_path() - write the path of an fd's file, a STRING record
+ * @ctx: checkpoint context
+ * @e: the fd
+ *
+ * Return: 0, -EOPNOTSUPP (with a log line) for a file with no path to
+ * reopen it by (ckpt_file_path()), -ENOMEM, or an error of writing.
+ */
+int ckpt_write_fd_path(struct ckpt_ctx *ctx, struct ckpt_fd_ent *e)
+{
+	char *buf, *path;
+	char what[24];
+	int ret;
+
+	buf = kmalloc(PATH_MAX, GFP_KERNEL);
+	if (!buf)
+		return -ENOMEM;
+	snprintf(what, sizeof(what), "fd %u", e->fd);
+	path = ckpt_file_path(ctx, &e->file->f_path, buf, what);
+	ret = PTR_ERR_OR_ZERO(path);
+	if (!ret)
+		ret = ckpt_write_string(ctx, path);
+	kfree(buf);
+	return ret;
+}
+
+/**
  * checkpoint_fs() - write the FS record of @t: umask, cwd and root
  * @ctx: checkpoint context
  * @t: the task

@@ -395,6 +395,21 @@ int ckpt_read_hdr(struct ckpt_ctx *ctx, struct ckpt_hdr *h)
 	return 0;
 }
 
+/* The next record's header, which must be of @type */
+static int ckpt_read_hdr_of(struct ckpt_ctx *ctx, u32 type, struct ckpt_hdr *h)
+{
+	int ret = ckpt_read_hdr(ctx, h);
+
+	if (ret)
+		return ret;
+	if (h->type != type) {
+		ckpt_log(ctx, -EINVAL, "expected a %s record, found %s",
+			 ckpt_recs[type].name, ckpt_recs[h->type].name);
+		return -EINVAL;
+	}
+	return 0;
+}
+
 /**
  * ckpt_read_payload() - read the rest of a fixed-size record
  * @ctx: restart context
@@ -433,14 +448,9 @@ int ckpt_read_obj(struct ckpt_ctx *ctx, u32 type, void *buf, size_t size)
 	struct ckpt_hdr h;
 	int ret;
 
-	ret = ckpt_read_hdr(ctx, &h);
+	ret = ckpt_read_hdr_of(ctx, type, &h);
 	if (ret)
 		return ret;
-	if (h.type != type) {
-		ckpt_log(ctx, -EINVAL, "expected a %s record, found %s",
-			 ckpt_recs[type].name, ckpt_recs[h.type].name);
-		return -EINVAL;
-	}
 	return ckpt_read_payload(ctx, &h, buf, size);
 }
 
@@ -501,14 +511,9 @@ int ckpt_read_obj_ext(struct ckpt_ctx *ctx, u32 type, void *buf, size_t size)
 	struct ckpt_hdr h;
 	int ret;
 
-	ret = ckpt_read_hdr(ctx, &h);
+	ret = ckpt_read_hdr_of(ctx, type, &h);
 	if (ret)
 		return ret;
-	if (h.type != type) {
-		ckpt_log(ctx, -EINVAL, "expected a %s record, found %s",
-			 ckpt_recs[type].name, ckpt_recs[h.type].name);
-		return -EINVAL;
-	}
 	return ckpt_read_payload_ext(ctx, &h, buf, size);
 }
 
@@ -612,14 +617,9 @@ void *ckpt_read_obj_var(struct ckpt_ctx *ctx, u32 type, size_t size)
 	struct ckpt_hdr h;
 	int ret;
 
-	ret = ckpt_read_hdr(ctx, &h);
+	ret = ckpt_read_hdr_of(ctx, type, &h);
 	if (ret)
 		return ERR_PTR(ret);
-	if (h.type != type) {
-		ckpt_log(ctx, -EINVAL, "expected a %s record, found %s",
-			 ckpt_recs[type].name, ckpt_recs[h.type].name);
-		return ERR_PTR(-EINVAL);
-	}
 	return ckpt_read_payload_var(ctx, &h, size);
 }
 

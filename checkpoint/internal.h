@@ -209,6 +209,7 @@ int ckpt_inherit_or_leak(struct ckpt_ctx *ctx, struct ckpt_fd_ent *e,
 /* fs.c: paths, cwd, root, umask */
 char *ckpt_file_path(struct ckpt_ctx *ctx, const struct path *path,
 		     char *buf, const char *what);
+int ckpt_write_fd_path(struct ckpt_ctx *ctx, struct ckpt_fd_ent *e);
 int checkpoint_fs(struct ckpt_ctx *ctx, struct task_struct *t);
 int restore_fs(struct ckpt_ctx *ctx);
 void restore_fs_commit(struct ckpt_ctx *ctx, struct ckpt_rstate *rs);

@@ -138,8 +138,6 @@ out:
 static int ckpt_pipe_checkpoint(struct ckpt_ctx *ctx, struct ckpt_fd_ent *e)
 {
 	struct ckpt_hdr_file_pipe h = {};
-	char *buf, *path;
-	char what[24];
 	int ref, ret;
 
 	/* the PIPE record, at the pipe's first use */
@@ -151,16 +149,7 @@ static int ckpt_pipe_checkpoint(struct ckpt_ctx *ctx, struct ckpt_fd_ent *e)
 	ret = ckpt_write_obj(ctx, &h.h, CKPT_HDR_FILE_PIPE, sizeof(h));
 	if (ret || e->type != CKPT_FILE_FIFO)
 		return ret;
-	buf = kmalloc(PATH_MAX, GFP_KERNEL);
-	if (!buf)
-		return -ENOMEM;
-	snprintf(what, sizeof(what), "fd %u", e->fd);
-	path = ckpt_file_path(ctx, &e->file->f_path, buf, what);
-	ret = PTR_ERR_OR_ZERO(path);
-	if (!ret)
-		ret = ckpt_write_string(ctx, path);
-	kfree(buf);
-	return ret;
+	return ckpt_write_fd_path(ctx, e);
 }
 
 /*

@@ -30,24 +30,6 @@ static bool ckpt_chr_match(struct file *file)
 	return S_ISCHR(inode->i_mode) && ckpt_chr_reopenable(inode->i_rdev);
 }
 
-static int ckpt_write_file_path(struct ckpt_ctx *ctx, struct ckpt_fd_ent *e)
-{
-	char *buf, *path;
-	char what[24];
-	int ret;
-
-	buf = kmalloc(PATH_MAX, GFP_KERNEL);
-	if (!buf)
-		return -ENOMEM;
-	snprintf(what, sizeof(what), "fd %u", e->fd);
-	path = ckpt_file_path(ctx, &e->file->f_path, buf, what);
-	ret = PTR_ERR_OR_ZERO(path);
-	if (!ret)
-		ret = ckpt_write_string(ctx, path);
-	kfree(buf);
-	return ret;
-}
-
 static int ckpt_chr_checkpoint(struct ckpt_ctx *ctx, struct ckpt_fd_ent *e)
 {
 	struct ckpt_hdr_file_chr h = {
@@ -56,7 +38,7 @@ static int ckpt_chr_checkpoint(struct ckpt_ctx *ctx, struct ckpt_fd_ent *e)
 	int ret;
 
 	ret = ckpt_write_obj(ctx, &h.h, CKPT_HDR_FILE_CHR, sizeof(h));
-	return ret ?: ckpt_write_file_path(ctx, e);
+	return ret ?: ckpt_write_fd_path(ctx, e);
 }
 
 static struct file *ckpt_reopen(struct ckpt_ctx *ctx,
@@ -146,7 +128,7 @@ static struct file *ckpt_chr_restore(struct ckpt_ctx *ctx,
 const struct ckpt_file_ops ckpt_reg_file_ops = {
 	.name = "regular file",
 	.match = ckpt_reg_match,
-	.checkpoint = ckpt_write_file_path,
+	.checkpoint = ckpt_write_fd_path,
 	.restore = ckpt_path_restore,
 	.f_flags = CKPT_FILE_FLAGS,
 	.seekable = true,
@@ -155,7 +137,7 @@ const struct ckpt_file_ops ckpt_reg_file_ops = {
 const struct ckpt_file_ops ckpt_dir_file_ops = {
 	.name = "directory",
 	.match = ckpt_dir_match,
-	.checkpoint = ckpt_write_file_path,
+	.checkpoint = ckpt_write_fd_path,
 	.restore = ckpt_path_restore,
 	.f_flags = CKPT_FILE_FLAGS,
 	.seekable = true,

@@ -790,18 +790,22 @@ FIXTURE_VARIANT_ADD(matrix, epoll_target_only_in_child) {
 static volatile sig_atomic_t go;
 static void on_usr1(int sig) { go = 1; }
 
-static void matrix_root(const FIXTURE_VARIANT(matrix) *variant)
+/*
+ * The root of the tree: @setup (none: made before the fork), say ready,
+ * wait for SIGUSR1, then @verify and report.
+ */
+static void tree_root(int (*setup)(void), int (*verify)(void))
 {
 	lite_cg_enter(CG);
 	lite_block(SIGUSR1);
 	signal(SIGUSR1, on_usr1);
-	if (variant->setup()) {
+	if (setup && setup()) {
 		lite_say(REPORT, "SETUP failed: %s\n", strerror(errno));
 		_exit(1);
 	}
 	lite_say(REPORT, "READY %d\n", getpid());
 	lite_wait_flag(&go, SIGUSR1);
-	if (variant->verify()) {
+	if (verify()) {
 		lite_say(REPORT, "VERIFY failed: %s\n", why);
 		_exit(1);
 	}
@@ -820,7 +824,7 @@ FIXTURE_SETUP(matrix)
 	self->root = fork();
 	ASSERT_LE(0, self->root);
 	if (!self->root)
-		matrix_root(variant);
+		tree_root(variant->setup, variant->verify);
 	ASSERT_EQ(self->root, lite_line_pid(REPORT, "READY ", 30));
 }
 
@@ -956,25 +960,6 @@ FIXTURE_VARIANT_ADD(refuse, eventfd_shared_with_outside) {
 	.line = "eventfd shared with a process outside the tree",
 };
 
-static void refuse_root(const FIXTURE_VARIANT(refuse) *variant)
-{
-	lite_cg_enter(CG);
-	lite_block(SIGUSR1);
-	signal(SIGUSR1, on_usr1);
-	if (!variant->share_outside && variant->setup()) {
-		lite_say(REPORT, "SETUP failed: %s\n", strerror(errno));
-		_exit(1);
-	}
-	lite_say(REPORT, "READY %d\n", getpid());
-	lite_wait_flag(&go, SIGUSR1);
-	if (variant->verify()) {
-		lite_say(REPORT, "VERIFY failed: %s\n", why);
-		_exit(1);
-	}
-	lite_say(REPORT, "VERIFY ok\n");
-	_exit(0);
-}
-
 FIXTURE_SETUP(refuse)
 {
 	unlink(REPORT);
@@ -988,7 +973,8 @@ FIXTURE_SETUP(refuse)
 	self->root = fork();
 	ASSERT_LE(0, self->root);
 	if (!self->root)
-		refuse_root(variant);
+		tree_root(variant->share_outside ? NULL : variant->setup,
+			  variant->verify);
 	ASSERT_EQ(self->root, lite_line_pid(REPORT, "READY ", 30));
 }
 
