@@ -7,6 +7,9 @@
 #   make bench     checkpoint/restart throughput, in one guest boot
 #   make fuzz ITER=N SEED=S   a long image-fuzzing campaign (sanitizer kernel)
 #   make vm-run CMD='...' [EXTRA=DIR]   run CMD as root in the guest
+#   make scenario  real programs from Debian's packages (python3,
+#                  inotifywait, tail -F), checkpointed and restarted; part
+#                  of make check
 #   make kernel | tools | initramfs | clean | checkpatch
 #
 # CKPT_CACHE (default /var/cache/linux-ckpt) holds the extracted kernel
@@ -35,7 +38,7 @@ TESTS     := $(patsubst tools/testing/selftests/checkpoint/%.c,$(B)/selftests/%,
 TEST_HELPERS := $(wildcard tools/testing/selftests/checkpoint/*.h)
 UAPI      := include/uapi/linux/checkpoint.h include/uapi/linux/checkpoint_hdr.h
 
-.PHONY: all deps kernel kernel-debug kernel-$(KERNEL) tools initramfs run check bench fuzz vm-run clean checkpatch
+.PHONY: all deps kernel kernel-debug kernel-$(KERNEL) tools initramfs run check bench fuzz vm-run scenario clean checkpatch
 
 all: kernel initramfs
 
@@ -84,6 +87,14 @@ run: kernel initramfs
 
 check: kernel-$(KERNEL) initramfs
 	@bash scripts/vm.sh $(call BZ,$(KERNEL)) $(B)/initramfs.cpio.gz check
+	@$(MAKE) --no-print-directory scenario
+
+# the event-loop scenario: packed with the libraries its programs need,
+# booted with the job's extra files
+scenario: kernel-$(KERNEL) initramfs
+	@bash scripts/scenarios/eventloop/pack.sh $(B)/scenario-eventloop
+	@bash scripts/vm.sh $(call BZ,$(KERNEL)) $(B)/initramfs.cpio.gz cmd \
+		'sh /extra/run.sh' $(B)/scenario-eventloop
 
 bench: kernel initramfs
 	@VM_MEM=$${VM_MEM_BENCH:-2G} bash scripts/vm.sh $(call BZ,normal) $(B)/initramfs.cpio.gz bench

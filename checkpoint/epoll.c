@@ -337,3 +337,86 @@ const struct ckpt_file_ops ckpt_epoll_file_ops = {
 	.restore_late = ckpt_epoll_restore_late,
 	.f_flags = CKPT_EPOLL_FLAGS,
 };
+
+#ifdef CONFIG_CHECKPOINT_KUNIT_TEST
+
+#include <kunit/test.h>
+
+#define CKPT_TEST_EV(ev)	((__force u32)(ev))
+
+struct ckpt_epoll_events_test {
+	const char *desc;
+	u32 ev;
+	bool ok;
+};
+
+static const struct ckpt_epoll_events_test ckpt_epoll_events_tests[] = {
+	/* accepted */
+	{ .desc = "EPOLLIN, as epoll_ctl() keeps it",
+	  .ev = CKPT_TEST_EV(EPOLLIN | EPOLLERR | EPOLLHUP), .ok = true },
+	{ .desc = "no events asked for",
+	  .ev = CKPT_TEST_EV(EPOLLERR | EPOLLHUP), .ok = true },
+	{ .desc = "EPOLLIN | EPOLLOUT | EPOLLRDHUP | EPOLLPRI",
+	  .ev = CKPT_TEST_EV(EPOLLIN | EPOLLOUT | EPOLLRDHUP | EPOLLPRI |
+			     EPOLLERR | EPOLLHUP),
+	  .ok = true },
+	{ .desc = "edge triggered",
+	  .ev = CKPT_TEST_EV(EPOLLIN | EPOLLET | EPOLLERR | EPOLLHUP),
+	  .ok = true },
+	{ .desc = "one-shot, armed",
+	  .ev = CKPT_TEST_EV(EPOLLIN | EPOLLONESHOT | EPOLLERR | EPOLLHUP),
+	  .ok = true },
+	{ .desc = "exclusive",
+	  .ev = CKPT_TEST_EV(EPOLLIN | EPOLLEXCLUSIVE | EPOLLERR | EPOLLHUP),
+	  .ok = true },
+	{ .desc = "EPOLLWAKEUP",
+	  .ev = CKPT_TEST_EV(EPOLLIN | EPOLLWAKEUP | EPOLLERR | EPOLLHUP),
+	  .ok = true },
+	{ .desc = "a bit epoll does not know (the program's)",
+	  .ev = BIT(20) | CKPT_TEST_EV(EPOLLERR | EPOLLHUP), .ok = true },
+	{ .desc = "one-shot, fired",
+	  .ev = CKPT_TEST_EV(EPOLLONESHOT), .ok = true },
+	{ .desc = "one-shot, fired, with all the private bits",
+	  .ev = CKPT_TEST_EV(EPOLLONESHOT | EPOLLET | EPOLLWAKEUP |
+			     EPOLLEXCLUSIVE),
+	  .ok = true },
+	/* refused */
+	{ .desc = "no bits", .ev = 0 },
+	{ .desc = "EPOLLIN without EPOLLERR and EPOLLHUP",
+	  .ev = CKPT_TEST_EV(EPOLLIN) },
+	{ .desc = "EPOLLIN without EPOLLHUP",
+	  .ev = CKPT_TEST_EV(EPOLLIN | EPOLLERR) },
+	{ .desc = "EPOLLIN without EPOLLERR",
+	  .ev = CKPT_TEST_EV(EPOLLIN | EPOLLHUP) },
+	{ .desc = "EPOLLERR alone", .ev = CKPT_TEST_EV(EPOLLERR) },
+	{ .desc = "private bits without EPOLLONESHOT",
+	  .ev = CKPT_TEST_EV(EPOLLET | EPOLLWAKEUP | EPOLLEXCLUSIVE) },
+	{ .desc = "EPOLLET alone", .ev = CKPT_TEST_EV(EPOLLET) },
+	{ .desc = "one-shot with EPOLLIN but not EPOLLERR and EPOLLHUP",
+	  .ev = CKPT_TEST_EV(EPOLLIN | EPOLLONESHOT) },
+	{ .desc = "all bits but EPOLLHUP", .ev = ~CKPT_TEST_EV(EPOLLHUP) },
+};
+
+KUNIT_ARRAY_PARAM_DESC(ckpt_epoll_events, ckpt_epoll_events_tests, desc);
+
+static void ckpt_test_epoll_events_ok(struct kunit *test)
+{
+	const struct ckpt_epoll_events_test *t = test->param_value;
+
+	KUNIT_EXPECT_EQ(test, ckpt_epoll_events_ok(t->ev), t->ok);
+}
+
+static struct kunit_case ckpt_epoll_test_cases[] = {
+	KUNIT_CASE_PARAM(ckpt_test_epoll_events_ok,
+			 ckpt_epoll_events_gen_params),
+	{}
+};
+
+static struct kunit_suite ckpt_epoll_test_suite = {
+	.name = "ckpt_epoll",
+	.test_cases = ckpt_epoll_test_cases,
+};
+
+kunit_test_suite(ckpt_epoll_test_suite);
+
+#endif /* CONFIG_CHECKPOINT_KUNIT_TEST */

@@ -15,6 +15,7 @@
  */
 #include <linux/file.h>
 #include <linux/fdtable.h>
+#include <linux/magic.h>
 #include <linux/slab.h>
 #include <linux/sched/signal.h>
 #include "internal.h"
@@ -31,6 +32,7 @@ static const struct ckpt_file_ops *const ckpt_file_ops[] = {
 	[CKPT_FILE_EPOLL] = &ckpt_epoll_file_ops,
 	[CKPT_FILE_SIGNALFD] = &ckpt_signalfd_file_ops,
 	[CKPT_FILE_TIMERFD] = &ckpt_timerfd_file_ops,
+	[CKPT_FILE_INOTIFY] = &ckpt_inotify_file_ops,
 };
 
 static_assert(ARRAY_SIZE(ckpt_file_ops) == CKPT_FILE_MAX);
@@ -107,6 +109,37 @@ int ckpt_log_unsupported(struct ckpt_ctx *ctx, struct ckpt_fd_ent *e,
 }
 
 /*
+ * Families no type takes, refused with more than "not supported yet": by
+ * the name of their anonymous inode.
+ */
+static const struct {
+	const char *name;
+	const char *why;
+} ckpt_refused_anon[] = {
+	{
+		.name = "[fanotify]",
+		/* marks on mounts and filesystems, permission events */
+		.why = "is a fanotify instance: not supported",
+	},
+};
+
+static int ckpt_refuse_file(struct ckpt_ctx *ctx, struct ckpt_fd_ent *e)
+{
+	struct dentry *d = e->file->f_path.dentry;
+	int i;
+
+	if (e->file->f_mode & FMODE_PATH)
+		return ckpt_log_unsupported(ctx, e,
+					    "is an O_PATH descriptor of neither a regular file, a directory nor a mem device: not supported yet");
+	if (d->d_sb->s_magic == ANON_INODE_FS_MAGIC)
+		for (i = 0; i < ARRAY_SIZE(ckpt_refused_anon); i++)
+			if (!strcmp(d->d_name.name, ckpt_refused_anon[i].name))
+				return ckpt_log_unsupported(ctx, e,
+							    ckpt_refused_anon[i].why);
+	return ckpt_log_unsupported(ctx, e, "is not supported yet");
+}
+
+/*
  * Decide how @e is saved: the first type whose match() takes it, refined
  * by its classify(). An O_PATH descriptor only goes to a type that keeps
  * O_PATH. The status flags must be ones the type keeps.
@@ -140,10 +173,7 @@ static int ckpt_classify_file(struct ckpt_ctx *ctx, struct ckpt_fd_ent *e)
 		}
 		return 0;
 	}
-	if (file->f_mode & FMODE_PATH)
-		return ckpt_log_unsupported(ctx, e,
-					    "is an O_PATH descriptor of neither a regular file, a directory nor a mem device: not supported yet");
-	return ckpt_log_unsupported(ctx, e, "is not supported yet");
+	return ckpt_refuse_file(ctx, e);
 }
 
 /**

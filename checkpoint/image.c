@@ -65,6 +65,9 @@ static const struct ckpt_rec_desc ckpt_recs[CKPT_HDR_MAX] = {
 	REC(EPOLL_ITEMS, "epoll_items", struct ckpt_hdr_epoll_items),
 	REC(FILE_SIGNALFD, "file_signalfd", struct ckpt_hdr_file_signalfd),
 	REC(FILE_TIMERFD, "file_timerfd", struct ckpt_hdr_file_timerfd),
+	REC(FILE_INOTIFY, "file_inotify", struct ckpt_hdr_file_inotify),
+	REC(INOTIFY_WATCHES, "inotify_watches", struct ckpt_hdr_inotify_watches),
+	REC(INOTIFY_EVENTS, "inotify_events", struct ckpt_hdr_inotify_events),
 };
 
 /**
@@ -82,6 +85,7 @@ void __init ckpt_records_check(void)
 	BUILD_BUG_ON(sizeof(struct ckpt_task_pids) % 8);
 	BUILD_BUG_ON(sizeof(struct ckpt_fd) % 8);
 	BUILD_BUG_ON(sizeof(struct ckpt_epoll_item) % 8);
+	BUILD_BUG_ON(sizeof(struct ckpt_inotify_watch) % 8);
 	BUILD_BUG_ON(sizeof(struct ckpt_siginfo) % 8);
 	BUILD_BUG_ON(sizeof(struct ckpt_siginfo) != 8 + sizeof(siginfo_t));
 	BUILD_BUG_ON(CKPT_NSIG != _NSIG);

@@ -161,6 +161,11 @@ extern const struct ckpt_file_ops ckpt_timerfd_file_ops;
 #else
 #define ckpt_timerfd_file_ops ckpt_absent_file_ops
 #endif
+#ifdef CONFIG_INOTIFY_USER
+extern const struct ckpt_file_ops ckpt_inotify_file_ops;
+#else
+#define ckpt_inotify_file_ops ckpt_absent_file_ops
+#endif
 #ifdef CONFIG_SIGNALFD
 extern const struct ckpt_file_ops ckpt_signalfd_file_ops;
 bool ckpt_polls_current(struct file *file);

@@ -1154,3 +1154,434 @@ const struct ckpt_obj_ops ckpt_shm_file_obj_ops = {
 	.grab = ckpt_shm_file_grab,
 	.drop = ckpt_shm_file_drop,
 };
+
+#ifdef CONFIG_CHECKPOINT_KUNIT_TEST
+
+#include <kunit/test.h>
+
+/* A zeroed restart context: ckpt_log() then only goes to pr_debug() */
+static struct ckpt_ctx *ckpt_test_ctx(struct kunit *test)
+{
+	struct ckpt_ctx *ctx = kunit_kzalloc(test, sizeof(*ctx), GFP_KERNEL);
+
+	KUNIT_ASSERT_NOT_ERR_OR_NULL(test, ctx);
+	ctx->restart = true;
+	return ctx;
+}
+
+struct ckpt_uaddr_test {
+	const char *desc;
+	u64 addr;
+	bool top;		/* addr is an offset from TASK_SIZE */
+	bool ok;
+};
+
+static const struct ckpt_uaddr_test ckpt_uaddr_tests[] = {
+	{ .desc = "0", .addr = 0, .ok = true },
+	{ .desc = "a page", .addr = PAGE_SIZE, .ok = true },
+	{ .desc = "unaligned", .addr = 0x401001, .ok = true },
+	{ .desc = "TASK_SIZE - 1", .addr = -1, .top = true, .ok = true },
+	{ .desc = "TASK_SIZE", .addr = 0, .top = true, .ok = true },
+	{ .desc = "TASK_SIZE + 1", .addr = 1, .top = true },
+	{ .desc = "a kernel address", .addr = 0xffff888000000000ULL },
+	{ .desc = "U64_MAX", .addr = U64_MAX },
+};
+
+KUNIT_ARRAY_PARAM_DESC(ckpt_uaddr, ckpt_uaddr_tests, desc);
+
+static void ckpt_test_uaddr_ok(struct kunit *test)
+{
+	const struct ckpt_uaddr_test *t = test->param_value;
+	u64 a = t->addr + (t->top ? TASK_SIZE : 0);
+
+	KUNIT_EXPECT_EQ(test, ckpt_uaddr_ok(a), t->ok);
+}
+
+/*
+ * One address field of a MM record (start_code to vdso, all __u64) set
+ * to @val, or with @top to TASK_SIZE + @val
+ */
+struct ckpt_mm_set {
+	size_t off;
+	u64 val;
+	bool top;
+};
+
+#define CKPT_MM_SET(f, v) \
+	{ .off = offsetof(struct ckpt_hdr_mm, f), .val = (v) }
+#define CKPT_MM_TOP(f, v) \
+	{ .off = offsetof(struct ckpt_hdr_mm, f), .val = (v), .top = true }
+
+/* What a row changes in ckpt_test_mm_base()'s record */
+struct ckpt_mm_test {
+	const char *desc;
+	struct ckpt_mm_set set[2];
+	u32 nr_vmas, nr_auxv, reserved;
+	int ret;
+};
+
+static const struct ckpt_mm_test ckpt_mm_tests[] = {
+	{ .desc = "a small program, no vmas, no auxv" },
+	{ .desc = "code ends at TASK_SIZE",
+	  .set = { CKPT_MM_TOP(end_code, 0) } },
+	{ .desc = "code ends after TASK_SIZE",
+	  .set = { CKPT_MM_TOP(end_code, 1) }, .ret = -EINVAL },
+	{ .desc = "empty code at TASK_SIZE",
+	  .set = { CKPT_MM_TOP(start_code, 0), CKPT_MM_TOP(end_code, 0) } },
+	{ .desc = "empty code after TASK_SIZE",
+	  .set = { CKPT_MM_TOP(start_code, 1), CKPT_MM_TOP(end_code, 1) },
+	  .ret = -EINVAL },
+	{ .desc = "empty code at 0",
+	  .set = { CKPT_MM_SET(start_code, 0), CKPT_MM_SET(end_code, 0) } },
+	{ .desc = "code ends before it starts",
+	  .set = { CKPT_MM_SET(start_code, 0x402000) }, .ret = -EINVAL },
+	{ .desc = "code ends at U64_MAX",
+	  .set = { CKPT_MM_SET(end_code, U64_MAX) }, .ret = -EINVAL },
+	{ .desc = "data ends at TASK_SIZE",
+	  .set = { CKPT_MM_TOP(end_data, 0) } },
+	{ .desc = "data ends after TASK_SIZE",
+	  .set = { CKPT_MM_TOP(end_data, 1) }, .ret = -EINVAL },
+	{ .desc = "empty data",
+	  .set = { CKPT_MM_SET(start_data, 0x601000) } },
+	{ .desc = "data ends before it starts",
+	  .set = { CKPT_MM_SET(start_data, 0x602000) }, .ret = -EINVAL },
+	{ .desc = "brk at TASK_SIZE", .set = { CKPT_MM_TOP(brk, 0) } },
+	{ .desc = "brk after TASK_SIZE",
+	  .set = { CKPT_MM_TOP(brk, 1) }, .ret = -EINVAL },
+	{ .desc = "brk at start_brk", .set = { CKPT_MM_SET(brk, 0x603000) } },
+	{ .desc = "brk below start_brk",
+	  .set = { CKPT_MM_SET(brk, 0x602fff) }, .ret = -EINVAL },
+	{ .desc = "stack at TASK_SIZE",
+	  .set = { CKPT_MM_TOP(start_stack, 0) } },
+	{ .desc = "stack after TASK_SIZE",
+	  .set = { CKPT_MM_TOP(start_stack, 1) }, .ret = -EINVAL },
+	{ .desc = "stack below the code (no order)",
+	  .set = { CKPT_MM_SET(start_stack, 0x1000) } },
+	{ .desc = "arguments end at TASK_SIZE",
+	  .set = { CKPT_MM_TOP(arg_end, 0) } },
+	{ .desc = "arguments end after TASK_SIZE",
+	  .set = { CKPT_MM_TOP(arg_end, 1) }, .ret = -EINVAL },
+	{ .desc = "no arguments",
+	  .set = { CKPT_MM_SET(arg_end, 0x7ffffffde100) } },
+	{ .desc = "arguments end before they start",
+	  .set = { CKPT_MM_SET(arg_end, 0x7ffffffde0f8) }, .ret = -EINVAL },
+	{ .desc = "environment ends at TASK_SIZE",
+	  .set = { CKPT_MM_TOP(env_end, 0) } },
+	{ .desc = "environment ends after TASK_SIZE",
+	  .set = { CKPT_MM_TOP(env_end, 1) }, .ret = -EINVAL },
+	{ .desc = "environment ends before it starts",
+	  .set = { CKPT_MM_SET(env_end, 0x7ffffffde1ff) }, .ret = -EINVAL },
+	{ .desc = "empty environment",
+	  .set = { CKPT_MM_SET(env_end, 0x7ffffffde200) } },
+	{ .desc = "no vDSO", .set = { CKPT_MM_SET(vdso, 0) } },
+	{ .desc = "vDSO at TASK_SIZE", .set = { CKPT_MM_TOP(vdso, 0) } },
+	{ .desc = "vDSO after TASK_SIZE",
+	  .set = { CKPT_MM_TOP(vdso, 1) }, .ret = -EINVAL },
+	{ .desc = "a vma", .nr_vmas = 1 },
+	{ .desc = "CKPT_MAX_VMAS vmas", .nr_vmas = CKPT_MAX_VMAS },
+	{ .desc = "CKPT_MAX_VMAS + 1 vmas", .nr_vmas = CKPT_MAX_VMAS + 1,
+	  .ret = -EINVAL },
+	{ .desc = "U32_MAX vmas", .nr_vmas = U32_MAX, .ret = -EINVAL },
+	{ .desc = "auxv of 2 words", .nr_auxv = 2 },
+	{ .desc = "auxv of AT_VECTOR_SIZE words", .nr_auxv = AT_VECTOR_SIZE },
+	{ .desc = "auxv of AT_VECTOR_SIZE + 2 words",
+	  .nr_auxv = AT_VECTOR_SIZE + 2, .ret = -EINVAL },
+	{ .desc = "auxv of an odd number of words", .nr_auxv = 3,
+	  .ret = -EINVAL },
+	{ .desc = "auxv of U32_MAX words", .nr_auxv = U32_MAX, .ret = -EINVAL },
+	{ .desc = "reserved field set", .reserved = 1, .ret = -EINVAL },
+};
+
+KUNIT_ARRAY_PARAM_DESC(ckpt_mm, ckpt_mm_tests, desc);
+
+/* A valid MM record of a small program, below any TASK_SIZE */
+static void ckpt_test_mm_base(struct ckpt_hdr_mm *h)
+{
+	memset(h, 0, sizeof(*h));
+	h->h.type = CKPT_HDR_MM;
+	h->h.len = sizeof(*h);
+	h->start_code = 0x400000;
+	h->end_code = 0x401000;
+	h->start_data = 0x600000;
+	h->end_data = 0x601000;
+	h->start_brk = 0x603000;
+	h->brk = 0x624000;
+	h->start_stack = 0x7ffffffde000;
+	h->arg_start = 0x7ffffffde100;
+	h->arg_end = 0x7ffffffde200;
+	h->env_start = 0x7ffffffde200;
+	h->env_end = 0x7ffffffde300;
+	h->vdso = 0x7ffff7fc1000;
+}
+
+static void ckpt_test_check_mm(struct kunit *test)
+{
+	const struct ckpt_mm_test *t = test->param_value;
+	struct ckpt_ctx *ctx = ckpt_test_ctx(test);
+	struct ckpt_hdr_mm *h;
+	unsigned int i;
+
+	h = kunit_kmalloc(test, sizeof(*h), GFP_KERNEL);
+	KUNIT_ASSERT_NOT_ERR_OR_NULL(test, h);
+	ckpt_test_mm_base(h);
+	for (i = 0; i < ARRAY_SIZE(t->set); i++) {
+		const struct ckpt_mm_set *s = &t->set[i];
+		u64 v = s->val + (s->top ? TASK_SIZE : 0);
+
+		if (!s->off)
+			continue;
+		KUNIT_ASSERT_GE(test, s->off,
+				offsetof(struct ckpt_hdr_mm, start_code));
+		KUNIT_ASSERT_LE(test, s->off,
+				offsetof(struct ckpt_hdr_mm, vdso));
+		memcpy((char *)h + s->off, &v, sizeof(v));
+	}
+	h->nr_vmas = t->nr_vmas;
+	h->nr_auxv = t->nr_auxv;
+	h->__reserved = t->reserved;
+	KUNIT_EXPECT_EQ(test, ckpt_check_mm(ctx, h), t->ret);
+}
+
+/*
+ * A VMA record: @start and @end (with @top: offsets from TASK_SIZE), and
+ * the path @path, or one of @path_fill bytes ("/xxx...x"), after it.
+ * @path_len and @len are computed from the path unless given.
+ */
+struct ckpt_vma_test {
+	const char *desc;
+	u64 start, end;
+	bool top;
+	u64 prev_end;
+	u64 pgoff;
+	u32 type, prot, flags;
+	const char *path;
+	u32 path_fill;
+	u32 path_len;
+	u32 len;
+	u32 shm_objref;
+	u64 shm_size;
+	u32 reserved;
+	int ret;
+};
+
+#define CKPT_TEST_VMA_LEN(n)	ALIGN(sizeof(struct ckpt_hdr_vma) + (n), 8)
+#define CKPT_TEST_PGOFF_MAX	(ULONG_MAX >> PAGE_SHIFT)
+
+static const struct ckpt_vma_test ckpt_vma_tests[] = {
+	/* accepted */
+	{ .desc = "anon: one page", .type = CKPT_VMA_ANON,
+	  .start = 0x10000, .end = 0x11000, .prot = PROT_READ | PROT_WRITE },
+	{ .desc = "anon: no access", .type = CKPT_VMA_ANON,
+	  .start = 0x10000, .end = 0x11000 },
+	{ .desc = "anon: read, write and exec", .type = CKPT_VMA_ANON,
+	  .start = 0x10000, .end = 0x11000,
+	  .prot = PROT_READ | PROT_WRITE | PROT_EXEC },
+	{ .desc = "anon: a stack", .type = CKPT_VMA_ANON,
+	  .start = 0x7ffffffde000, .end = 0x7ffffffff000,
+	  .flags = CKPT_VMA_F_GROWSDOWN, .prot = PROT_READ | PROT_WRITE },
+	{ .desc = "anon: at 0 (mmap_min_addr is the mapping's)",
+	  .type = CKPT_VMA_ANON, .start = 0, .end = PAGE_SIZE },
+	{ .desc = "anon: ends at TASK_SIZE", .type = CKPT_VMA_ANON,
+	  .start = -PAGE_SIZE, .end = 0, .top = true },
+	{ .desc = "anon: starts where the previous one ends",
+	  .type = CKPT_VMA_ANON, .start = 0x10000, .end = 0x11000,
+	  .prev_end = 0x10000 },
+	{ .desc = "anon: the largest pgoff", .type = CKPT_VMA_ANON,
+	  .start = 0x10000, .end = 0x11000, .pgoff = CKPT_TEST_PGOFF_MAX - 1 },
+	{ .desc = "file: private", .type = CKPT_VMA_FILE,
+	  .start = 0x400000, .end = 0x402000, .prot = PROT_READ | PROT_EXEC,
+	  .path = "/lib/x86_64-linux-gnu/libc.so.6", .pgoff = 2 },
+	{ .desc = "file: shared, opened read-write", .type = CKPT_VMA_FILE,
+	  .start = 0x400000, .end = 0x401000, .prot = PROT_READ | PROT_WRITE,
+	  .flags = CKPT_VMA_F_SHARED | CKPT_VMA_F_MAYWRITE, .path = "/data" },
+	{ .desc = "file: path of one character", .type = CKPT_VMA_FILE,
+	  .start = 0x400000, .end = 0x401000, .path = "/" },
+	{ .desc = "file: path of CKPT_PATH_MAX bytes", .type = CKPT_VMA_FILE,
+	  .start = 0x400000, .end = 0x401000, .path_fill = CKPT_PATH_MAX },
+	{ .desc = "shared anon: the whole object", .type = CKPT_VMA_SHARED_ANON,
+	  .start = 0x10000, .end = 0x12000, .flags = CKPT_VMA_F_SHARED,
+	  .shm_objref = 1, .shm_size = 2 * PAGE_SIZE },
+	{ .desc = "shared anon: the object's last page",
+	  .type = CKPT_VMA_SHARED_ANON, .start = 0x10000, .end = 0x11000,
+	  .flags = CKPT_VMA_F_SHARED, .shm_objref = 7, .pgoff = 1,
+	  .shm_size = 2 * PAGE_SIZE },
+	{ .desc = "shared anon: the largest object",
+	  .type = CKPT_VMA_SHARED_ANON, .start = 0x10000, .end = 0x11000,
+	  .flags = CKPT_VMA_F_SHARED, .shm_objref = 1,
+	  .shm_size = (u64)MAX_LFS_FILESIZE & PAGE_MASK },
+	{ .desc = "vdso", .type = CKPT_VMA_VDSO, .start = 0x7ffff7fc1000,
+	  .end = 0x7ffff7fc3000, .prot = PROT_READ | PROT_EXEC },
+	{ .desc = "vvar", .type = CKPT_VMA_VVAR, .start = 0x7ffff7fbd000,
+	  .end = 0x7ffff7fc1000, .prot = PROT_READ },
+	/* refused: any type */
+	{ .desc = "type 0", .type = 0, .start = 0x10000, .end = 0x11000,
+	  .ret = -EINVAL },
+	{ .desc = "type CKPT_VMA_MAX", .type = CKPT_VMA_MAX, .start = 0x10000,
+	  .end = 0x11000, .ret = -EINVAL },
+	{ .desc = "unknown flag", .type = CKPT_VMA_ANON, .start = 0x10000,
+	  .end = 0x11000, .flags = CKPT_VMA_F_MASK + 1, .ret = -EINVAL },
+	{ .desc = "PROT_SEM", .type = CKPT_VMA_ANON, .start = 0x10000,
+	  .end = 0x11000, .prot = PROT_READ | PROT_SEM, .ret = -EINVAL },
+	{ .desc = "start not page aligned", .type = CKPT_VMA_ANON,
+	  .start = 0x10800, .end = 0x11000, .ret = -EINVAL },
+	{ .desc = "end not page aligned", .type = CKPT_VMA_ANON,
+	  .start = 0x10000, .end = 0x11001, .ret = -EINVAL },
+	{ .desc = "empty", .type = CKPT_VMA_ANON, .start = 0x10000,
+	  .end = 0x10000, .ret = -EINVAL },
+	{ .desc = "ends before it starts", .type = CKPT_VMA_ANON,
+	  .start = 0x11000, .end = 0x10000, .ret = -EINVAL },
+	{ .desc = "ends a page after TASK_SIZE", .type = CKPT_VMA_ANON,
+	  .start = -PAGE_SIZE, .end = PAGE_SIZE, .top = true, .ret = -EINVAL },
+	{ .desc = "starts at TASK_SIZE", .type = CKPT_VMA_ANON,
+	  .start = 0, .end = PAGE_SIZE, .top = true, .ret = -EINVAL },
+	{ .desc = "the last page of the address space", .type = CKPT_VMA_ANON,
+	  .start = -PAGE_SIZE, .end = 0, .ret = -EINVAL },
+	{ .desc = "kernel addresses", .type = CKPT_VMA_ANON,
+	  .start = 0xffff888000000000ULL, .end = 0xffff888000001000ULL,
+	  .ret = -EINVAL },
+	{ .desc = "overlaps the previous one", .type = CKPT_VMA_ANON,
+	  .start = 0x10000, .end = 0x12000, .prev_end = 0x11000,
+	  .ret = -EINVAL },
+	{ .desc = "pgoff overflows at its end", .type = CKPT_VMA_ANON,
+	  .start = 0x10000, .end = 0x11000, .pgoff = CKPT_TEST_PGOFF_MAX,
+	  .ret = -EINVAL },
+	{ .desc = "pgoff U64_MAX", .type = CKPT_VMA_ANON, .start = 0x10000,
+	  .end = 0x11000, .pgoff = U64_MAX, .ret = -EINVAL },
+	{ .desc = "reserved field set", .type = CKPT_VMA_ANON,
+	  .start = 0x10000, .end = 0x11000, .reserved = 1, .ret = -EINVAL },
+	/* refused: anonymous and special mappings */
+	{ .desc = "anon: with a path", .type = CKPT_VMA_ANON,
+	  .start = 0x10000, .end = 0x11000, .path = "/x", .ret = -EINVAL },
+	{ .desc = "anon: record longer than its struct", .type = CKPT_VMA_ANON,
+	  .start = 0x10000, .end = 0x11000,
+	  .len = sizeof(struct ckpt_hdr_vma) + 8, .ret = -EINVAL },
+	{ .desc = "anon: opened read-write", .type = CKPT_VMA_ANON,
+	  .start = 0x10000, .end = 0x11000, .flags = CKPT_VMA_F_MAYWRITE,
+	  .ret = -EINVAL },
+	{ .desc = "anon: shared", .type = CKPT_VMA_ANON, .start = 0x10000,
+	  .end = 0x11000, .flags = CKPT_VMA_F_SHARED, .ret = -EINVAL },
+	{ .desc = "anon: with a memory object", .type = CKPT_VMA_ANON,
+	  .start = 0x10000, .end = 0x11000, .shm_objref = 1, .ret = -EINVAL },
+	{ .desc = "anon: with an object size", .type = CKPT_VMA_ANON,
+	  .start = 0x10000, .end = 0x11000, .shm_size = PAGE_SIZE,
+	  .ret = -EINVAL },
+	{ .desc = "vdso: shared", .type = CKPT_VMA_VDSO, .start = 0x10000,
+	  .end = 0x11000, .flags = CKPT_VMA_F_SHARED, .ret = -EINVAL },
+	{ .desc = "vvar: opened read-write", .type = CKPT_VMA_VVAR,
+	  .start = 0x10000, .end = 0x11000, .flags = CKPT_VMA_F_MAYWRITE,
+	  .ret = -EINVAL },
+	{ .desc = "shared anon: not shared", .type = CKPT_VMA_SHARED_ANON,
+	  .start = 0x10000, .end = 0x11000, .shm_objref = 1,
+	  .shm_size = PAGE_SIZE, .ret = -EINVAL },
+	{ .desc = "shared anon: objref 0", .type = CKPT_VMA_SHARED_ANON,
+	  .start = 0x10000, .end = 0x11000, .flags = CKPT_VMA_F_SHARED,
+	  .shm_size = PAGE_SIZE, .ret = -EINVAL },
+	{ .desc = "shared anon: object size not page aligned",
+	  .type = CKPT_VMA_SHARED_ANON, .start = 0x10000, .end = 0x11000,
+	  .flags = CKPT_VMA_F_SHARED, .shm_objref = 1,
+	  .shm_size = PAGE_SIZE + 1, .ret = -EINVAL },
+	{ .desc = "shared anon: empty object", .type = CKPT_VMA_SHARED_ANON,
+	  .start = 0x10000, .end = 0x11000, .flags = CKPT_VMA_F_SHARED,
+	  .shm_objref = 1, .ret = -EINVAL },
+	{ .desc = "shared anon: ends a page past its object",
+	  .type = CKPT_VMA_SHARED_ANON, .start = 0x10000, .end = 0x12000,
+	  .flags = CKPT_VMA_F_SHARED, .shm_objref = 1, .pgoff = 1,
+	  .shm_size = 2 * PAGE_SIZE, .ret = -EINVAL },
+	{ .desc = "shared anon: object above MAX_LFS_FILESIZE",
+	  .type = CKPT_VMA_SHARED_ANON, .start = 0x10000, .end = 0x11000,
+	  .flags = CKPT_VMA_F_SHARED, .shm_objref = 1,
+	  .shm_size = (u64)MAX_LFS_FILESIZE + 1, .ret = -EINVAL },
+	{ .desc = "shared anon: with a path", .type = CKPT_VMA_SHARED_ANON,
+	  .start = 0x10000, .end = 0x11000, .flags = CKPT_VMA_F_SHARED,
+	  .shm_objref = 1, .shm_size = PAGE_SIZE, .path = "/dev/zero",
+	  .ret = -EINVAL },
+	/* refused: file mappings */
+	{ .desc = "file: no path", .type = CKPT_VMA_FILE, .start = 0x400000,
+	  .end = 0x401000, .ret = -EINVAL },
+	{ .desc = "file: empty path", .type = CKPT_VMA_FILE, .start = 0x400000,
+	  .end = 0x401000, .path = "", .ret = -EINVAL },
+	{ .desc = "file: relative path", .type = CKPT_VMA_FILE,
+	  .start = 0x400000, .end = 0x401000, .path = "lib/libc.so.6",
+	  .ret = -EINVAL },
+	{ .desc = "file: path_len without the NUL", .type = CKPT_VMA_FILE,
+	  .start = 0x400000, .end = 0x401000, .path = "/data", .path_len = 5,
+	  .ret = -EINVAL },
+	{ .desc = "file: NUL before the end of path_len",
+	  .type = CKPT_VMA_FILE, .start = 0x400000, .end = 0x401000,
+	  .path = "/data", .path_len = 7, .ret = -EINVAL },
+	{ .desc = "file: path past the record", .type = CKPT_VMA_FILE,
+	  .start = 0x400000, .end = 0x401000, .path = "/data",
+	  .len = sizeof(struct ckpt_hdr_vma), .ret = -EINVAL },
+	{ .desc = "file: record longer than its path", .type = CKPT_VMA_FILE,
+	  .start = 0x400000, .end = 0x401000, .path = "/data",
+	  .len = CKPT_TEST_VMA_LEN(6) + 8, .ret = -EINVAL },
+	{ .desc = "file: path of CKPT_PATH_MAX + 1 bytes",
+	  .type = CKPT_VMA_FILE, .start = 0x400000, .end = 0x401000,
+	  .path_fill = CKPT_PATH_MAX + 1, .ret = -EINVAL },
+	{ .desc = "file: with a memory object", .type = CKPT_VMA_FILE,
+	  .start = 0x400000, .end = 0x401000, .path = "/data",
+	  .shm_objref = 1, .shm_size = PAGE_SIZE, .ret = -EINVAL },
+};
+
+KUNIT_ARRAY_PARAM_DESC(ckpt_vma, ckpt_vma_tests, desc);
+
+static void ckpt_test_check_vma(struct kunit *test)
+{
+	const struct ckpt_vma_test *t = test->param_value;
+	struct ckpt_ctx *ctx = ckpt_test_ctx(test);
+	size_t size = sizeof(struct ckpt_hdr_vma) + CKPT_PATH_MAX + 16;
+	struct ckpt_hdr_vma *h;
+	const char *path = "unset";
+	char *p;
+	u32 n = 0;
+
+	h = kunit_kzalloc(test, size, GFP_KERNEL);
+	KUNIT_ASSERT_NOT_ERR_OR_NULL(test, h);
+	p = (char *)(h + 1);
+	if (t->path) {
+		n = strlen(t->path) + 1;
+		memcpy(p, t->path, n);
+	} else if (t->path_fill) {
+		n = t->path_fill;
+		memset(p, 'x', n - 1);
+		p[0] = '/';
+	}
+	h->h.type = CKPT_HDR_VMA;
+	h->path_len = t->path_len ?: n;
+	h->h.len = t->len ?: CKPT_TEST_VMA_LEN(h->path_len);
+	KUNIT_ASSERT_LE(test, (size_t)h->h.len, size);
+	h->start = t->start + (t->top ? TASK_SIZE : 0);
+	h->end = t->end + (t->top ? TASK_SIZE : 0);
+	h->pgoff = t->pgoff;
+	h->type = t->type;
+	h->prot = t->prot;
+	h->flags = t->flags;
+	h->shm_objref = t->shm_objref;
+	h->shm_size = t->shm_size;
+	h->__reserved = t->reserved;
+
+	KUNIT_EXPECT_EQ(test, ckpt_check_vma(ctx, h, t->prev_end, &path),
+			t->ret);
+	if (t->ret)
+		return;
+	if (t->type == CKPT_VMA_FILE)
+		KUNIT_EXPECT_PTR_EQ(test, path, (const char *)p);
+	else
+		KUNIT_EXPECT_NULL(test, path);
+}
+
+static struct kunit_case ckpt_memory_test_cases[] = {
+	KUNIT_CASE_PARAM(ckpt_test_uaddr_ok, ckpt_uaddr_gen_params),
+	KUNIT_CASE_PARAM(ckpt_test_check_mm, ckpt_mm_gen_params),
+	KUNIT_CASE_PARAM(ckpt_test_check_vma, ckpt_vma_gen_params),
+	{}
+};
+
+static struct kunit_suite ckpt_memory_test_suite = {
+	.name = "ckpt_memory",
+	.test_cases = ckpt_memory_test_cases,
+};
+
+kunit_test_suite(ckpt_memory_test_suite);
+
+#endif /* CONFIG_CHECKPOINT_KUNIT_TEST */

@@ -219,6 +219,13 @@ const char *ckpt_tree_check_task(const struct ckpt_task_pids *p,
 	return NULL;
 }
 
+/* The TREE record holds the @n tasks of the header, and only them */
+static bool ckpt_tree_hdr_ok(const struct ckpt_hdr_tree *h, unsigned int n)
+{
+	return h->nr_tasks == n && !h->__reserved &&
+	       h->h.len == sizeof(*h) + n * sizeof(struct ckpt_task_pids);
+}
+
 /* The tree must be one that restart can build: ckpt_tree_check_task(). */
 static int restore_tree(struct ckpt_ctx *ctx)
 {
@@ -231,8 +238,7 @@ static int restore_tree(struct ckpt_ctx *ctx)
 	h = ckpt_read_obj_var(ctx, CKPT_HDR_TREE, sizeof(*h));
 	if (IS_ERR(h))
 		return PTR_ERR(h);
-	if (h->nr_tasks != n || h->__reserved ||
-	    h->h.len != sizeof(*h) + n * sizeof(*p)) {
+	if (!ckpt_tree_hdr_ok(h, n)) {
 		ckpt_log(ctx, ret, "bad task tree record");
 		goto out;
 	}
@@ -973,3 +979,250 @@ long ckpt_do_restart(struct ckpt_ctx *ctx)
 	ctx->rs = NULL;
 	return ret;
 }
+
+#ifdef CONFIG_CHECKPOINT_KUNIT_TEST
+
+#include <kunit/test.h>
+
+#define CKPT_TEST_TREE_LEN(n) \
+	(sizeof(struct ckpt_hdr_tree) + (n) * sizeof(struct ckpt_task_pids))
+
+/* A TREE record's header, read after a HEADER record of @n tasks */
+struct ckpt_tree_hdr_test {
+	const char *desc;
+	unsigned int n;
+	u32 nr_tasks;
+	u32 reserved;
+	u32 len;
+	bool ok;
+};
+
+static const struct ckpt_tree_hdr_test ckpt_tree_hdr_tests[] = {
+	{ .desc = "one task", .n = 1, .nr_tasks = 1,
+	  .len = CKPT_TEST_TREE_LEN(1), .ok = true },
+	{ .desc = "CKPT_MAX_TASKS tasks", .n = CKPT_MAX_TASKS,
+	  .nr_tasks = CKPT_MAX_TASKS, .len = CKPT_TEST_TREE_LEN(CKPT_MAX_TASKS),
+	  .ok = true },
+	{ .desc = "fewer tasks than the header", .n = 2, .nr_tasks = 1,
+	  .len = CKPT_TEST_TREE_LEN(2) },
+	{ .desc = "more tasks than the header", .n = 2, .nr_tasks = 3,
+	  .len = CKPT_TEST_TREE_LEN(2) },
+	{ .desc = "fewer tasks than the header, and their pids", .n = 2,
+	  .nr_tasks = 1, .len = CKPT_TEST_TREE_LEN(1) },
+	{ .desc = "reserved field set", .n = 1, .nr_tasks = 1, .reserved = 1,
+	  .len = CKPT_TEST_TREE_LEN(1) },
+	{ .desc = "a task short", .n = 2, .nr_tasks = 2,
+	  .len = CKPT_TEST_TREE_LEN(1) },
+	{ .desc = "a task too many", .n = 1, .nr_tasks = 1,
+	  .len = CKPT_TEST_TREE_LEN(2) },
+	{ .desc = "8 bytes too many", .n = 1, .nr_tasks = 1,
+	  .len = CKPT_TEST_TREE_LEN(1) + 8 },
+	{ .desc = "no pids", .n = 1, .nr_tasks = 1,
+	  .len = CKPT_TEST_TREE_LEN(0) },
+};
+
+KUNIT_ARRAY_PARAM_DESC(ckpt_tree_hdr, ckpt_tree_hdr_tests, desc);
+
+static void ckpt_test_tree_hdr_ok(struct kunit *test)
+{
+	const struct ckpt_tree_hdr_test *t = test->param_value;
+	struct ckpt_hdr_tree h = {
+		.h.type = CKPT_HDR_TREE,
+		.h.len = t->len,
+		.nr_tasks = t->nr_tasks,
+		.__reserved = t->reserved,
+	};
+
+	KUNIT_EXPECT_EQ(test, ckpt_tree_hdr_ok(&h, t->n), t->ok);
+}
+
+#define CKPT_TEST_TREE_MAX	4
+
+/*
+ * The pids of a TREE record, checked task by task as restore_tree() does:
+ * accepted, with the parent and process group found for each task, or
+ * refused at task @bad because of @why.
+ */
+struct ckpt_tree_test {
+	const char *desc;
+	unsigned int n;
+	struct ckpt_task_pids p[CKPT_TEST_TREE_MAX];
+	int parent[CKPT_TEST_TREE_MAX];
+	int pgrp[CKPT_TEST_TREE_MAX];
+	unsigned int bad;
+	const char *why;
+};
+
+static const struct ckpt_tree_test ckpt_tree_tests[] = {
+	/* pids: pid, tgid, ppid, pgid, sid, flags */
+	{ .desc = "a process in a group and session from outside", .n = 1,
+	  .p = { { 100, 100, 1, 50, 50 } },
+	  .parent = { -1 }, .pgrp = { -1 } },
+	{ .desc = "a container's init (pgid and sid 0)", .n = 1,
+	  .p = { { 1, 1, 0, 0, 0 } },
+	  .parent = { -1 }, .pgrp = { -1 } },
+	{ .desc = "a session leader and its threads", .n = 3,
+	  .p = { { 100, 100, 1, 100, 100 }, { 101, 100, 1, 100, 100 },
+		 { 102, 100, 1, 100, 100 } },
+	  .parent = { -1, -1, -1 }, .pgrp = { 0, -1, -1 } },
+	{ .desc = "parent, child and grandchild", .n = 3,
+	  .p = { { 100, 100, 1, 100, 100 }, { 200, 200, 100, 100, 100 },
+		 { 300, 300, 200, 300, 100 } },
+	  .parent = { -1, 0, 1 }, .pgrp = { 0, 0, 2 } },
+	{ .desc = "a thread of a child", .n = 3,
+	  .p = { { 100, 100, 1, 100, 100 }, { 200, 200, 100, 100, 100 },
+		 { 201, 200, 100, 100, 100 } },
+	  .parent = { -1, 0, 0 }, .pgrp = { 0, 0, -1 } },
+	{ .desc = "a zombie child", .n = 2,
+	  .p = { { 100, 100, 1, 100, 100 },
+		 { 200, 200, 100, 100, 100, CKPT_PIDS_ZOMBIE } },
+	  .parent = { -1, 0 }, .pgrp = { 0, 0 } },
+	{ .desc = "a child in a session of its own", .n = 2,
+	  .p = { { 100, 100, 1, 100, 100 }, { 200, 200, 100, 200, 200 } },
+	  .parent = { -1, 0 }, .pgrp = { 0, 1 } },
+	{ .desc = "a group led by a zombie", .n = 3,
+	  .p = { { 100, 100, 1, 100, 100 },
+		 { 200, 200, 100, 200, 100, CKPT_PIDS_ZOMBIE },
+		 { 300, 300, 100, 200, 100 } },
+	  .parent = { -1, 0, 0 }, .pgrp = { 0, 1, 1 } },
+	{ .desc = "a group led by a process later in the tree", .n = 3,
+	  .p = { { 100, 100, 1, 100, 100 }, { 200, 200, 100, 300, 100 },
+		 { 300, 300, 100, 300, 100 } },
+	  .parent = { -1, 0, 0 }, .pgrp = { 0, 2, 2 } },
+	{ .desc = "the root's group, led from outside", .n = 2,
+	  .p = { { 100, 100, 1, 50, 50 }, { 200, 200, 100, 50, 50 } },
+	  .parent = { -1, 0 }, .pgrp = { -1, -1 } },
+	{ .desc = "the root in a group its child leads", .n = 2,
+	  .p = { { 100, 100, 1, 200, 50 }, { 200, 200, 100, 200, 50 } },
+	  .parent = { -1, 0 }, .pgrp = { 1, 1 } },
+	/* refused */
+	{ .desc = "pid 0", .n = 1, .p = { { 0, 100, 1, 100, 100 } },
+	  .bad = 0, .why = "bad pid numbers or flags" },
+	{ .desc = "negative pid", .n = 1, .p = { { -1, 100, 1, 100, 100 } },
+	  .bad = 0, .why = "bad pid numbers or flags" },
+	{ .desc = "tgid 0", .n = 1, .p = { { 100, 0, 1, 100, 100 } },
+	  .bad = 0, .why = "bad pid numbers or flags" },
+	{ .desc = "negative tgid", .n = 1, .p = { { 100, -1, 1, 100, 100 } },
+	  .bad = 0, .why = "bad pid numbers or flags" },
+	{ .desc = "negative ppid", .n = 1, .p = { { 100, 100, -1, 100, 100 } },
+	  .bad = 0, .why = "bad pid numbers or flags" },
+	{ .desc = "negative pgid", .n = 1, .p = { { 100, 100, 1, -1, 100 } },
+	  .bad = 0, .why = "bad pid numbers or flags" },
+	{ .desc = "negative sid", .n = 1, .p = { { 100, 100, 1, 100, -1 } },
+	  .bad = 0, .why = "bad pid numbers or flags" },
+	{ .desc = "unknown flag", .n = 1,
+	  .p = { { 100, 100, 1, 100, 100, CKPT_PIDS_FLAGS_MASK + 1 } },
+	  .bad = 0, .why = "bad pid numbers or flags" },
+	{ .desc = "a pid twice", .n = 2,
+	  .p = { { 100, 100, 1, 100, 100 }, { 100, 100, 1, 100, 100 } },
+	  .bad = 1, .why = "a pid twice" },
+	{ .desc = "a thread before its leader", .n = 3,
+	  .p = { { 100, 100, 1, 100, 100 }, { 201, 200, 100, 100, 100 },
+		 { 200, 200, 100, 100, 100 } },
+	  .bad = 1, .why = "a thread without a live leader before it" },
+	{ .desc = "a thread of a zombie", .n = 3,
+	  .p = { { 100, 100, 1, 100, 100 },
+		 { 200, 200, 100, 100, 100, CKPT_PIDS_ZOMBIE },
+		 { 201, 200, 100, 100, 100 } },
+	  .bad = 2, .why = "a thread without a live leader before it" },
+	{ .desc = "a thread of a thread", .n = 3,
+	  .p = { { 100, 100, 1, 100, 100 }, { 101, 100, 1, 100, 100 },
+		 { 102, 101, 1, 100, 100 } },
+	  .bad = 2, .why = "a thread without a live leader before it" },
+	{ .desc = "an exited thread", .n = 2,
+	  .p = { { 100, 100, 1, 100, 100 },
+		 { 101, 100, 1, 100, 100, CKPT_PIDS_ZOMBIE } },
+	  .bad = 1, .why = "an exited thread" },
+	{ .desc = "a thread in another group", .n = 2,
+	  .p = { { 100, 100, 1, 100, 100 }, { 101, 100, 1, 101, 100 } },
+	  .bad = 1,
+	  .why = "a thread in another group or session than its leader" },
+	{ .desc = "a thread in another session", .n = 2,
+	  .p = { { 100, 100, 1, 100, 100 }, { 101, 100, 1, 100, 101 } },
+	  .bad = 1,
+	  .why = "a thread in another group or session than its leader" },
+	{ .desc = "a zombie root", .n = 1,
+	  .p = { { 100, 100, 1, 100, 100, CKPT_PIDS_ZOMBIE } },
+	  .bad = 0, .why = "a zombie root" },
+	{ .desc = "a process before its parent", .n = 3,
+	  .p = { { 100, 100, 1, 100, 100 }, { 300, 300, 200, 100, 100 },
+		 { 200, 200, 100, 100, 100 } },
+	  .bad = 1, .why = "a process without a live parent before it" },
+	{ .desc = "a child of a zombie", .n = 3,
+	  .p = { { 100, 100, 1, 100, 100 },
+		 { 200, 200, 100, 100, 100, CKPT_PIDS_ZOMBIE },
+		 { 300, 300, 200, 100, 100 } },
+	  .bad = 2, .why = "a process without a live parent before it" },
+	{ .desc = "a child of a thread", .n = 3,
+	  .p = { { 100, 100, 1, 100, 100 }, { 101, 100, 1, 100, 100 },
+		 { 300, 300, 101, 100, 100 } },
+	  .bad = 2, .why = "a process without a live parent before it" },
+	{ .desc = "a session of a process that is not an ancestor", .n = 3,
+	  .p = { { 100, 100, 1, 100, 100 }, { 200, 200, 100, 200, 200 },
+		 { 300, 300, 100, 200, 200 } },
+	  .bad = 2,
+	  .why = "a session led by a process that is not its ancestor" },
+	{ .desc = "a session leader in another group", .n = 2,
+	  .p = { { 100, 100, 1, 100, 100 }, { 200, 200, 100, 100, 200 } },
+	  .bad = 1, .why = "a session leader in another process group" },
+	{ .desc = "a group led by a thread", .n = 3,
+	  .p = { { 100, 100, 1, 100, 100 }, { 101, 100, 1, 100, 100 },
+		 { 200, 200, 100, 101, 100 } },
+	  .bad = 2,
+	  .why = "a process group led by a task of another group or session" },
+	{ .desc = "a group led by a process of another session", .n = 3,
+	  .p = { { 100, 100, 1, 100, 100 }, { 200, 200, 100, 200, 200 },
+		 { 300, 300, 100, 200, 100 } },
+	  .bad = 2,
+	  .why = "a process group led by a task of another group or session" },
+	{ .desc = "two processes in each other's group", .n = 3,
+	  .p = { { 100, 100, 1, 100, 100 }, { 200, 200, 100, 300, 100 },
+		 { 300, 300, 100, 200, 100 } },
+	  .bad = 1,
+	  .why = "a process group led by a task of another group or session" },
+	{ .desc = "a group whose leader is not in the tree", .n = 2,
+	  .p = { { 100, 100, 1, 100, 100 }, { 200, 200, 100, 77, 100 } },
+	  .bad = 1, .why = "a process group whose leader is not in the tree" },
+};
+
+KUNIT_ARRAY_PARAM_DESC(ckpt_tree, ckpt_tree_tests, desc);
+
+static void ckpt_test_tree_check_task(struct kunit *test)
+{
+	const struct ckpt_tree_test *t = test->param_value;
+	const char *why = NULL;
+	int parent, pgrp;
+	unsigned int i;
+
+	for (i = 0; i < t->n; i++) {
+		why = ckpt_tree_check_task(t->p, t->n, i, &parent, &pgrp);
+		if (why)
+			break;
+		if (t->why)
+			continue;
+		KUNIT_EXPECT_EQ_MSG(test, parent, t->parent[i], "task %u", i);
+		KUNIT_EXPECT_EQ_MSG(test, pgrp, t->pgrp[i], "task %u", i);
+	}
+	if (!t->why) {
+		KUNIT_EXPECT_NULL(test, why);
+		return;
+	}
+	KUNIT_ASSERT_NOT_NULL(test, why);
+	KUNIT_EXPECT_EQ(test, i, t->bad);
+	KUNIT_EXPECT_STREQ(test, why, t->why);
+}
+
+static struct kunit_case ckpt_tree_test_cases[] = {
+	KUNIT_CASE_PARAM(ckpt_test_tree_hdr_ok, ckpt_tree_hdr_gen_params),
+	KUNIT_CASE_PARAM(ckpt_test_tree_check_task, ckpt_tree_gen_params),
+	{}
+};
+
+static struct kunit_suite ckpt_tree_test_suite = {
+	.name = "ckpt_tree",
+	.test_cases = ckpt_tree_test_cases,
+};
+
+kunit_test_suite(ckpt_tree_test_suite);
+
+#endif /* CONFIG_CHECKPOINT_KUNIT_TEST */

@@ -243,3 +243,262 @@ void ckpt_load_restart_block(const struct ckpt_restart_block *rb)
 	}
 	}
 }
+
+#ifdef CONFIG_CHECKPOINT_KUNIT_TEST
+
+#include <kunit/test.h>
+
+/* @addr is an offset from TASK_SIZE_MAX when @top */
+struct ckpt_user_addr_test {
+	const char *desc;
+	u64 addr;
+	bool top;
+	u64 align;
+	bool ok;
+};
+
+static const struct ckpt_user_addr_test ckpt_user_addr_tests[] = {
+	{ .desc = "NULL", .addr = 0, .align = 1 },
+	{ .desc = "1, byte aligned", .addr = 1, .align = 1, .ok = true },
+	{ .desc = "2, word aligned", .addr = 2, .align = 4 },
+	{ .desc = "4, word aligned", .addr = 4, .align = 4, .ok = true },
+	{ .desc = "a stack address", .addr = 0x7ffffffde3c4, .align = 4,
+	  .ok = true },
+	{ .desc = "TASK_SIZE_MAX - 1", .addr = -1, .top = true, .align = 1,
+	  .ok = true },
+	{ .desc = "TASK_SIZE_MAX - 4, word aligned", .addr = -4, .top = true,
+	  .align = 4, .ok = true },
+	{ .desc = "TASK_SIZE_MAX", .addr = 0, .top = true, .align = 1 },
+	{ .desc = "a kernel address", .addr = 0xffff888000000000ULL,
+	  .align = 1 },
+	{ .desc = "U64_MAX", .addr = U64_MAX, .align = 1 },
+};
+
+KUNIT_ARRAY_PARAM_DESC(ckpt_user_addr, ckpt_user_addr_tests, desc);
+
+static void ckpt_test_user_addr_ok(struct kunit *test)
+{
+	const struct ckpt_user_addr_test *t = test->param_value;
+	u64 addr = t->addr + (t->top ? TASK_SIZE_MAX : 0);
+
+	KUNIT_EXPECT_EQ(test, ckpt_user_addr_ok(addr, t->align), t->ok);
+}
+
+/*
+ * A restart block and whether the registers say the task left a call
+ * through restart_syscall(). @top: rb.addr is an offset from
+ * TASK_SIZE_MAX; @nr_open: rb.arg is an offset from sysctl_nr_open;
+ * @futex: accepted only with CONFIG_FUTEX.
+ */
+struct ckpt_rb_test {
+	const char *desc;
+	struct ckpt_restart_block rb;
+	bool in_rb;
+	bool top, nr_open, futex;
+	int ret;
+};
+
+#define CKPT_TEST_SLEEP(clk)	.kind = CKPT_RB_NANOSLEEP, .clockid = (clk)
+#define CKPT_TEST_FUTEX(clk)	.kind = CKPT_RB_FUTEX, .clockid = (clk)
+#define CKPT_TEST_POLL		.kind = CKPT_RB_POLL, .clockid = CLOCK_MONOTONIC
+
+static const struct ckpt_rb_test ckpt_rb_tests[] = {
+	/* accepted */
+	{ .desc = "none" },
+	{ .desc = "nanosleep, monotonic",
+	  .rb = { CKPT_TEST_SLEEP(CLOCK_MONOTONIC), .remaining = 1000 },
+	  .in_rb = true },
+	{ .desc = "nanosleep, realtime",
+	  .rb = { CKPT_TEST_SLEEP(CLOCK_REALTIME), .remaining = 1000 },
+	  .in_rb = true },
+	{ .desc = "nanosleep, boottime",
+	  .rb = { CKPT_TEST_SLEEP(CLOCK_BOOTTIME), .remaining = 1000 },
+	  .in_rb = true },
+	{ .desc = "nanosleep, TAI",
+	  .rb = { CKPT_TEST_SLEEP(CLOCK_TAI), .remaining = 1000 },
+	  .in_rb = true },
+	{ .desc = "nanosleep, nothing left",
+	  .rb = { CKPT_TEST_SLEEP(CLOCK_MONOTONIC) }, .in_rb = true },
+	{ .desc = "nanosleep, S64_MAX left",
+	  .rb = { CKPT_TEST_SLEEP(CLOCK_MONOTONIC), .remaining = S64_MAX },
+	  .in_rb = true },
+	{ .desc = "nanosleep, rmtp",
+	  .rb = { CKPT_TEST_SLEEP(CLOCK_MONOTONIC), .remaining = 1000,
+		  .arg = 1, .addr = 0x7ffffffde3c1 },
+	  .in_rb = true },
+	{ .desc = "nanosleep, rmtp at TASK_SIZE_MAX - 1",
+	  .rb = { CKPT_TEST_SLEEP(CLOCK_MONOTONIC), .remaining = 1000,
+		  .arg = 1, .addr = -1 },
+	  .in_rb = true, .top = true },
+	{ .desc = "futex, monotonic",
+	  .rb = { CKPT_TEST_FUTEX(CLOCK_MONOTONIC), .remaining = 1000,
+		  .addr = 0x601040, .val = 7, .bitset = ~0U },
+	  .in_rb = true, .futex = true },
+	{ .desc = "futex, realtime, shared, nothing left",
+	  .rb = { CKPT_TEST_FUTEX(CLOCK_REALTIME), .arg = CKPT_RB_FUTEX_SHARED,
+		  .addr = 0x601040, .bitset = 1 },
+	  .in_rb = true, .futex = true },
+	{ .desc = "futex, the last word below TASK_SIZE_MAX",
+	  .rb = { CKPT_TEST_FUTEX(CLOCK_MONOTONIC), .remaining = 1000,
+		  .addr = -4, .bitset = ~0U },
+	  .in_rb = true, .top = true, .futex = true },
+	{ .desc = "poll, no timeout",
+	  .rb = { CKPT_TEST_POLL, .remaining = -1, .arg = 2,
+		  .addr = 0x7ffffffde3c0 },
+	  .in_rb = true },
+	{ .desc = "poll, nothing left",
+	  .rb = { CKPT_TEST_POLL, .arg = 2, .addr = 0x7ffffffde3c0 },
+	  .in_rb = true },
+	{ .desc = "poll, no fds",
+	  .rb = { CKPT_TEST_POLL, .remaining = 1000 }, .in_rb = true },
+	{ .desc = "poll, nr_open fds",
+	  .rb = { CKPT_TEST_POLL, .remaining = -1, .addr = 0x10000000 },
+	  .in_rb = true, .nr_open = true },
+	/* refused */
+	{ .desc = "none, in a restart block", .in_rb = true, .ret = -EINVAL },
+	{ .desc = "nanosleep, not in a restart block",
+	  .rb = { CKPT_TEST_SLEEP(CLOCK_MONOTONIC), .remaining = 1000 },
+	  .ret = -EINVAL },
+	{ .desc = "reserved field set",
+	  .rb = { CKPT_TEST_SLEEP(CLOCK_MONOTONIC), .__reserved = 1 },
+	  .in_rb = true, .ret = -EINVAL },
+	{ .desc = "none with a clock", .rb = { .clockid = CLOCK_MONOTONIC },
+	  .ret = -EINVAL },
+	{ .desc = "none with an address", .rb = { .addr = 0x1000 },
+	  .ret = -EINVAL },
+	{ .desc = "none with time left", .rb = { .remaining = -1 },
+	  .ret = -EINVAL },
+	{ .desc = "none with an argument", .rb = { .arg = 1 }, .ret = -EINVAL },
+	{ .desc = "none with a value", .rb = { .val = 1 }, .ret = -EINVAL },
+	{ .desc = "none with a bitset", .rb = { .bitset = 1 }, .ret = -EINVAL },
+	{ .desc = "kind CKPT_RB_MAX", .rb = { .kind = CKPT_RB_MAX },
+	  .in_rb = true, .ret = -EINVAL },
+	{ .desc = "nanosleep, CLOCK_PROCESS_CPUTIME_ID",
+	  .rb = { CKPT_TEST_SLEEP(CLOCK_PROCESS_CPUTIME_ID) }, .in_rb = true,
+	  .ret = -EINVAL },
+	{ .desc = "nanosleep, CLOCK_MONOTONIC_RAW",
+	  .rb = { CKPT_TEST_SLEEP(CLOCK_MONOTONIC_RAW) }, .in_rb = true,
+	  .ret = -EINVAL },
+	{ .desc = "nanosleep, CLOCK_REALTIME_ALARM",
+	  .rb = { CKPT_TEST_SLEEP(CLOCK_REALTIME_ALARM) }, .in_rb = true,
+	  .ret = -EINVAL },
+	{ .desc = "nanosleep, clock -1", .rb = { CKPT_TEST_SLEEP(-1) },
+	  .in_rb = true, .ret = -EINVAL },
+	{ .desc = "nanosleep, negative time left",
+	  .rb = { CKPT_TEST_SLEEP(CLOCK_MONOTONIC), .remaining = -1 },
+	  .in_rb = true, .ret = -EINVAL },
+	{ .desc = "nanosleep, arg 2",
+	  .rb = { CKPT_TEST_SLEEP(CLOCK_MONOTONIC), .arg = 2, .addr = 0x1000 },
+	  .in_rb = true, .ret = -EINVAL },
+	{ .desc = "nanosleep with a value",
+	  .rb = { CKPT_TEST_SLEEP(CLOCK_MONOTONIC), .val = 1 }, .in_rb = true,
+	  .ret = -EINVAL },
+	{ .desc = "nanosleep with a bitset",
+	  .rb = { CKPT_TEST_SLEEP(CLOCK_MONOTONIC), .bitset = 1 },
+	  .in_rb = true, .ret = -EINVAL },
+	{ .desc = "nanosleep, rmtp NULL",
+	  .rb = { CKPT_TEST_SLEEP(CLOCK_MONOTONIC), .arg = 1 }, .in_rb = true,
+	  .ret = -EINVAL },
+	{ .desc = "nanosleep, an address without rmtp",
+	  .rb = { CKPT_TEST_SLEEP(CLOCK_MONOTONIC), .addr = 0x1000 },
+	  .in_rb = true, .ret = -EINVAL },
+	{ .desc = "nanosleep, rmtp at TASK_SIZE_MAX",
+	  .rb = { CKPT_TEST_SLEEP(CLOCK_MONOTONIC), .arg = 1, .addr = 0 },
+	  .in_rb = true, .top = true, .ret = -EINVAL },
+	{ .desc = "nanosleep, rmtp a kernel address",
+	  .rb = { CKPT_TEST_SLEEP(CLOCK_MONOTONIC), .arg = 1,
+		  .addr = 0xffff888000000000ULL },
+	  .in_rb = true, .ret = -EINVAL },
+	{ .desc = "futex, CLOCK_BOOTTIME",
+	  .rb = { CKPT_TEST_FUTEX(CLOCK_BOOTTIME), .addr = 0x601040,
+		  .bitset = ~0U },
+	  .in_rb = true, .ret = -EINVAL },
+	{ .desc = "futex, CLOCK_TAI",
+	  .rb = { CKPT_TEST_FUTEX(CLOCK_TAI), .addr = 0x601040, .bitset = ~0U },
+	  .in_rb = true, .ret = -EINVAL },
+	{ .desc = "futex, negative time left",
+	  .rb = { CKPT_TEST_FUTEX(CLOCK_MONOTONIC), .remaining = -1,
+		  .addr = 0x601040, .bitset = ~0U },
+	  .in_rb = true, .ret = -EINVAL },
+	{ .desc = "futex, unknown flag",
+	  .rb = { CKPT_TEST_FUTEX(CLOCK_MONOTONIC), .arg = 2, .addr = 0x601040,
+		  .bitset = ~0U },
+	  .in_rb = true, .ret = -EINVAL },
+	{ .desc = "futex, bitset 0",
+	  .rb = { CKPT_TEST_FUTEX(CLOCK_MONOTONIC), .addr = 0x601040 },
+	  .in_rb = true, .ret = -EINVAL },
+	{ .desc = "futex, NULL",
+	  .rb = { CKPT_TEST_FUTEX(CLOCK_MONOTONIC), .bitset = ~0U },
+	  .in_rb = true, .ret = -EINVAL },
+	{ .desc = "futex, misaligned",
+	  .rb = { CKPT_TEST_FUTEX(CLOCK_MONOTONIC), .addr = 0x601042,
+		  .bitset = ~0U },
+	  .in_rb = true, .ret = -EINVAL },
+	{ .desc = "futex, at TASK_SIZE_MAX",
+	  .rb = { CKPT_TEST_FUTEX(CLOCK_MONOTONIC), .addr = 0, .bitset = ~0U },
+	  .in_rb = true, .top = true, .ret = -EINVAL },
+	{ .desc = "poll, CLOCK_REALTIME",
+	  .rb = { .kind = CKPT_RB_POLL, .clockid = CLOCK_REALTIME,
+		  .remaining = -1 },
+	  .in_rb = true, .ret = -EINVAL },
+	{ .desc = "poll, time left -2",
+	  .rb = { CKPT_TEST_POLL, .remaining = -2 }, .in_rb = true,
+	  .ret = -EINVAL },
+	{ .desc = "poll, nr_open + 1 fds",
+	  .rb = { CKPT_TEST_POLL, .remaining = -1, .arg = 1,
+		  .addr = 0x10000000 },
+	  .in_rb = true, .nr_open = true, .ret = -EINVAL },
+	{ .desc = "poll, fds at NULL",
+	  .rb = { CKPT_TEST_POLL, .remaining = -1, .arg = 1 }, .in_rb = true,
+	  .ret = -EINVAL },
+	{ .desc = "poll, an address without fds",
+	  .rb = { CKPT_TEST_POLL, .remaining = -1, .addr = 0x1000 },
+	  .in_rb = true, .ret = -EINVAL },
+	{ .desc = "poll, fds at TASK_SIZE_MAX",
+	  .rb = { CKPT_TEST_POLL, .remaining = -1, .arg = 1, .addr = 0 },
+	  .in_rb = true, .top = true, .ret = -EINVAL },
+	{ .desc = "poll with a value",
+	  .rb = { CKPT_TEST_POLL, .remaining = -1, .val = 1 }, .in_rb = true,
+	  .ret = -EINVAL },
+	{ .desc = "poll with a bitset",
+	  .rb = { CKPT_TEST_POLL, .remaining = -1, .bitset = 1 },
+	  .in_rb = true, .ret = -EINVAL },
+};
+
+KUNIT_ARRAY_PARAM_DESC(ckpt_rb, ckpt_rb_tests, desc);
+
+static void ckpt_test_check_restart_block(struct kunit *test)
+{
+	const struct ckpt_rb_test *t = test->param_value;
+	struct ckpt_restart_block rb = t->rb;
+	struct ckpt_ctx *ctx;
+	int ret = t->ret;
+
+	ctx = kunit_kzalloc(test, sizeof(*ctx), GFP_KERNEL);
+	KUNIT_ASSERT_NOT_ERR_OR_NULL(test, ctx);
+	ctx->restart = true;
+	if (t->top)
+		rb.addr += TASK_SIZE_MAX;
+	if (t->nr_open)
+		rb.arg += sysctl_nr_open;
+	if (t->futex && !IS_ENABLED(CONFIG_FUTEX))
+		ret = -EINVAL;
+
+	KUNIT_EXPECT_EQ(test, ckpt_check_restart_block(ctx, &rb, t->in_rb),
+			ret);
+}
+
+static struct kunit_case ckpt_restart_block_test_cases[] = {
+	KUNIT_CASE_PARAM(ckpt_test_user_addr_ok, ckpt_user_addr_gen_params),
+	KUNIT_CASE_PARAM(ckpt_test_check_restart_block, ckpt_rb_gen_params),
+	{}
+};
+
+static struct kunit_suite ckpt_restart_block_test_suite = {
+	.name = "ckpt_restart_block",
+	.test_cases = ckpt_restart_block_test_cases,
+};
+
+kunit_test_suite(ckpt_restart_block_test_suite);
+
+#endif /* CONFIG_CHECKPOINT_KUNIT_TEST */

@@ -306,3 +306,98 @@ void restore_signal_commit(struct ckpt_ctx *ctx, struct ckpt_rstate *rs)
 	if (rs->leader)
 		restore_itimer_commit(ctx, rs);
 }
+
+#ifdef CONFIG_CHECKPOINT_KUNIT_TEST
+
+#include <kunit/test.h>
+#include <linux/sizes.h>
+
+/* An altstack; with @sp_top or @size_top that value is TASK_SIZE + it */
+struct ckpt_altstack_test {
+	const char *desc;
+	u32 flags;
+	u64 sp, size;
+	bool sp_top, size_top;
+	bool ok;
+};
+
+static const struct ckpt_altstack_test ckpt_altstack_tests[] = {
+	/* accepted */
+	{ .desc = "disabled", .flags = SS_DISABLE, .ok = true },
+	{ .desc = "disabled, SS_AUTODISARM",
+	  .flags = SS_DISABLE | SS_AUTODISARM, .ok = true },
+	{ .desc = "none, mode 0", .flags = 0, .ok = true },
+	{ .desc = "none, SS_ONSTACK", .flags = SS_ONSTACK, .ok = true },
+	{ .desc = "a stack", .sp = 0x7f0000000000, .size = SZ_8K, .ok = true },
+	{ .desc = "a stack, SS_ONSTACK", .flags = SS_ONSTACK,
+	  .sp = 0x7f0000000000, .size = SZ_8K, .ok = true },
+	{ .desc = "a stack, SS_AUTODISARM", .flags = SS_AUTODISARM,
+	  .sp = 0x7f0000000000, .size = SZ_8K, .ok = true },
+	{ .desc = "a stack, SS_ONSTACK | SS_AUTODISARM",
+	  .flags = SS_ONSTACK | SS_AUTODISARM, .sp = 0x7f0000000000,
+	  .size = SZ_8K, .ok = true },
+	{ .desc = "MINSIGSTKSZ bytes", .sp = 0x7f0000000000,
+	  .size = MINSIGSTKSZ, .ok = true },
+	{ .desc = "at 0", .sp = 0, .size = SZ_8K, .ok = true },
+	{ .desc = "unaligned", .sp = 0x7f0000000001, .size = SZ_8K + 1,
+	  .ok = true },
+	{ .desc = "ends at TASK_SIZE", .sp = -SZ_8K, .sp_top = true,
+	  .size = SZ_8K, .ok = true },
+	{ .desc = "all of TASK_SIZE", .sp = 0, .size = 0, .size_top = true,
+	  .ok = true },
+	/* refused */
+	{ .desc = "SS_ONSTACK | SS_DISABLE", .flags = SS_ONSTACK | SS_DISABLE },
+	{ .desc = "unknown mode 4", .flags = 4, .sp = 0x7f0000000000,
+	  .size = SZ_8K },
+	{ .desc = "unknown flag bit 30", .flags = BIT(30),
+	  .sp = 0x7f0000000000, .size = SZ_8K },
+	{ .desc = "disabled with an address", .flags = SS_DISABLE,
+	  .sp = 0x7f0000000000 },
+	{ .desc = "disabled with a size", .flags = SS_DISABLE, .size = SZ_8K },
+	{ .desc = "disabled with a stack", .flags = SS_DISABLE,
+	  .sp = 0x7f0000000000, .size = SZ_8K },
+	{ .desc = "an address without a size", .sp = 0x7f0000000000 },
+	{ .desc = "MINSIGSTKSZ - 1 bytes", .sp = 0x7f0000000000,
+	  .size = MINSIGSTKSZ - 1 },
+	{ .desc = "one byte", .sp = 0x7f0000000000, .size = 1 },
+	{ .desc = "ends a byte after TASK_SIZE", .sp = -SZ_8K + 1,
+	  .sp_top = true, .size = SZ_8K },
+	{ .desc = "starts at TASK_SIZE", .sp = 0, .sp_top = true,
+	  .size = SZ_8K },
+	{ .desc = "size TASK_SIZE + 1", .sp = 0, .size = 1,
+	  .size_top = true },
+	{ .desc = "sp + size wraps", .sp = -SZ_4K, .size = SZ_8K },
+	{ .desc = "size U64_MAX", .sp = 0x7f0000000000, .size = U64_MAX },
+	{ .desc = "a kernel address", .sp = 0xffff888000000000ULL,
+	  .size = SZ_8K },
+};
+
+KUNIT_ARRAY_PARAM_DESC(ckpt_altstack, ckpt_altstack_tests, desc);
+
+static void ckpt_test_altstack_ok(struct kunit *test)
+{
+	const struct ckpt_altstack_test *t = test->param_value;
+	struct ckpt_hdr_signal h = {
+		.h.type = CKPT_HDR_SIGNAL,
+		.h.len = sizeof(h),
+		.sas_ss_flags = t->flags,
+		.sas_ss_sp = t->sp + (t->sp_top ? TASK_SIZE : 0),
+		.sas_ss_size = t->size + (t->size_top ? TASK_SIZE : 0),
+	};
+
+	KUNIT_EXPECT_EQ(test, ckpt_altstack_ok(&h), t->ok);
+}
+
+static struct kunit_case ckpt_signal_test_cases[] = {
+	KUNIT_CASE_PARAM(ckpt_test_altstack_ok, ckpt_altstack_gen_params),
+	{}
+};
+
+static struct kunit_suite ckpt_signal_test_suite = {
+	.name = "ckpt_signal",
+	.test_cases = ckpt_signal_test_cases,
+};
+
+kunit_test_suite(ckpt_signal_test_suite);
+
+#endif /* CONFIG_CHECKPOINT_KUNIT_TEST */

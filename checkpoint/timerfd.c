@@ -109,6 +109,19 @@ static bool ckpt_timerfd_clock_ok(s32 clockid)
 	return false;
 }
 
+/* A FILE_TIMERFD record, with the f_flags of its FILE record */
+static bool ckpt_timerfd_rec_ok(const struct ckpt_hdr_file_timerfd *h,
+				u32 f_flags)
+{
+	if (!ckpt_timerfd_clock_ok(h->clockid) ||
+	    h->flags & ~CKPT_TFD_FLAGS_MASK || h->expires < 0 ||
+	    h->remaining < 0 || h->interval < 0 ||
+	    (!(h->flags & CKPT_TFD_ARMED) && (h->expires || h->remaining)) ||
+	    (f_flags & O_ACCMODE) != O_RDWR)
+		return false;
+	return true;
+}
+
 static struct file *ckpt_timerfd_restore(struct ckpt_ctx *ctx,
 					 const struct ckpt_hdr_file *hf)
 {
@@ -120,11 +133,7 @@ static struct file *ckpt_timerfd_restore(struct ckpt_ctx *ctx,
 	ret = ckpt_read_obj_ext(ctx, CKPT_HDR_FILE_TIMERFD, &h, sizeof(h));
 	if (ret)
 		return ERR_PTR(ret);
-	if (!ckpt_timerfd_clock_ok(h.clockid) ||
-	    h.flags & ~CKPT_TFD_FLAGS_MASK || h.expires < 0 ||
-	    h.remaining < 0 || h.interval < 0 ||
-	    (!(h.flags & CKPT_TFD_ARMED) && (h.expires || h.remaining)) ||
-	    (hf->f_flags & O_ACCMODE) != O_RDWR) {
+	if (!ckpt_timerfd_rec_ok(&h, hf->f_flags)) {
 		ckpt_log(ctx, -EINVAL, "file record %u: malformed timerfd",
 			 hf->objref);
 		return ERR_PTR(-EINVAL);
@@ -170,3 +179,142 @@ const struct ckpt_file_ops ckpt_timerfd_file_ops = {
 	.restore = ckpt_timerfd_restore,
 	.f_flags = CKPT_TIMERFD_FLAGS,
 };
+
+#ifdef CONFIG_CHECKPOINT_KUNIT_TEST
+
+#include <kunit/test.h>
+
+struct ckpt_timerfd_clock_test {
+	const char *desc;
+	s32 clockid;
+	bool ok;
+};
+
+static const struct ckpt_timerfd_clock_test ckpt_timerfd_clock_tests[] = {
+	{ .desc = "CLOCK_REALTIME", .clockid = CLOCK_REALTIME, .ok = true },
+	{ .desc = "CLOCK_MONOTONIC", .clockid = CLOCK_MONOTONIC, .ok = true },
+	{ .desc = "CLOCK_BOOTTIME", .clockid = CLOCK_BOOTTIME, .ok = true },
+	{ .desc = "CLOCK_REALTIME_ALARM", .clockid = CLOCK_REALTIME_ALARM,
+	  .ok = true },
+	{ .desc = "CLOCK_BOOTTIME_ALARM", .clockid = CLOCK_BOOTTIME_ALARM,
+	  .ok = true },
+	{ .desc = "CLOCK_PROCESS_CPUTIME_ID",
+	  .clockid = CLOCK_PROCESS_CPUTIME_ID },
+	{ .desc = "CLOCK_THREAD_CPUTIME_ID",
+	  .clockid = CLOCK_THREAD_CPUTIME_ID },
+	{ .desc = "CLOCK_MONOTONIC_RAW", .clockid = CLOCK_MONOTONIC_RAW },
+	{ .desc = "CLOCK_REALTIME_COARSE", .clockid = CLOCK_REALTIME_COARSE },
+	{ .desc = "CLOCK_TAI", .clockid = CLOCK_TAI },
+	{ .desc = "MAX_CLOCKS", .clockid = MAX_CLOCKS },
+	{ .desc = "-1", .clockid = -1 },
+};
+
+KUNIT_ARRAY_PARAM_DESC(ckpt_timerfd_clock, ckpt_timerfd_clock_tests, desc);
+
+static void ckpt_test_timerfd_clock_ok(struct kunit *test)
+{
+	const struct ckpt_timerfd_clock_test *t = test->param_value;
+
+	KUNIT_EXPECT_EQ(test, ckpt_timerfd_clock_ok(t->clockid), t->ok);
+}
+
+/* A FILE_TIMERFD record; a zeroed one is a disarmed CLOCK_REALTIME timer */
+struct ckpt_timerfd_rec_test {
+	const char *desc;
+	struct ckpt_hdr_file_timerfd h;
+	u32 f_flags;
+	bool ok;
+};
+
+#define CKPT_TEST_TFD_ABS	(CKPT_TFD_ARMED | CKPT_TFD_ABSTIME)
+
+static const struct ckpt_timerfd_rec_test ckpt_timerfd_rec_tests[] = {
+	/* accepted */
+	{ .desc = "disarmed", .f_flags = O_RDWR, .ok = true },
+	{ .desc = "disarmed, non-blocking", .f_flags = O_RDWR | O_NONBLOCK,
+	  .ok = true },
+	{ .desc = "disarmed, CLOCK_BOOTTIME_ALARM",
+	  .h = { .clockid = CLOCK_BOOTTIME_ALARM }, .f_flags = O_RDWR,
+	  .ok = true },
+	{ .desc = "disarmed, with an interval", .h = { .interval = 1000 },
+	  .f_flags = O_RDWR, .ok = true },
+	{ .desc = "disarmed, expirations not read", .h = { .ticks = 3 },
+	  .f_flags = O_RDWR, .ok = true },
+	{ .desc = "disarmed, U64_MAX expirations not read",
+	  .h = { .ticks = U64_MAX }, .f_flags = O_RDWR, .ok = true },
+	{ .desc = "disarmed, the flags of an absolute setting",
+	  .h = { .flags = CKPT_TFD_ABSTIME | CKPT_TFD_CANCEL_ON_SET },
+	  .f_flags = O_RDWR, .ok = true },
+	{ .desc = "armed, relative",
+	  .h = { .clockid = CLOCK_MONOTONIC, .flags = CKPT_TFD_ARMED,
+		 .remaining = NSEC_PER_SEC },
+	  .f_flags = O_RDWR, .ok = true },
+	{ .desc = "armed, relative, periodic",
+	  .h = { .clockid = CLOCK_MONOTONIC, .flags = CKPT_TFD_ARMED,
+		 .remaining = 5, .interval = NSEC_PER_SEC, .ticks = 2 },
+	  .f_flags = O_RDWR, .ok = true },
+	{ .desc = "armed, nothing left",
+	  .h = { .clockid = CLOCK_MONOTONIC, .flags = CKPT_TFD_ARMED },
+	  .f_flags = O_RDWR, .ok = true },
+	{ .desc = "armed, absolute",
+	  .h = { .flags = CKPT_TEST_TFD_ABS,
+		 .expires = 1700000000 * NSEC_PER_SEC,
+		 .remaining = NSEC_PER_SEC },
+	  .f_flags = O_RDWR, .ok = true },
+	{ .desc = "armed, absolute, cancel on set",
+	  .h = { .flags = CKPT_TEST_TFD_ABS | CKPT_TFD_CANCEL_ON_SET,
+		 .expires = 1700000000 * NSEC_PER_SEC },
+	  .f_flags = O_RDWR, .ok = true },
+	{ .desc = "armed, the longest times",
+	  .h = { .flags = CKPT_TEST_TFD_ABS, .expires = S64_MAX,
+		 .remaining = S64_MAX, .interval = S64_MAX },
+	  .f_flags = O_RDWR, .ok = true },
+	/* refused */
+	{ .desc = "CLOCK_TAI", .h = { .clockid = CLOCK_TAI },
+	  .f_flags = O_RDWR },
+	{ .desc = "unknown flag", .h = { .flags = CKPT_TFD_FLAGS_MASK + 1 },
+	  .f_flags = O_RDWR },
+	{ .desc = "negative expiry",
+	  .h = { .flags = CKPT_TEST_TFD_ABS, .expires = -1 },
+	  .f_flags = O_RDWR },
+	{ .desc = "negative time left",
+	  .h = { .flags = CKPT_TFD_ARMED, .remaining = -1 },
+	  .f_flags = O_RDWR },
+	{ .desc = "negative interval",
+	  .h = { .flags = CKPT_TFD_ARMED, .remaining = 1, .interval = -1 },
+	  .f_flags = O_RDWR },
+	{ .desc = "S64_MIN interval", .h = { .interval = S64_MIN },
+	  .f_flags = O_RDWR },
+	{ .desc = "disarmed, with an expiry", .h = { .expires = 1 },
+	  .f_flags = O_RDWR },
+	{ .desc = "disarmed, with time left", .h = { .remaining = 1 },
+	  .f_flags = O_RDWR },
+	{ .desc = "read-only", .f_flags = O_RDONLY },
+	{ .desc = "write-only", .f_flags = O_WRONLY },
+	{ .desc = "access mode 3", .f_flags = O_ACCMODE },
+};
+
+KUNIT_ARRAY_PARAM_DESC(ckpt_timerfd_rec, ckpt_timerfd_rec_tests, desc);
+
+static void ckpt_test_timerfd_rec_ok(struct kunit *test)
+{
+	const struct ckpt_timerfd_rec_test *t = test->param_value;
+
+	KUNIT_EXPECT_EQ(test, ckpt_timerfd_rec_ok(&t->h, t->f_flags), t->ok);
+}
+
+static struct kunit_case ckpt_timerfd_test_cases[] = {
+	KUNIT_CASE_PARAM(ckpt_test_timerfd_clock_ok,
+			 ckpt_timerfd_clock_gen_params),
+	KUNIT_CASE_PARAM(ckpt_test_timerfd_rec_ok, ckpt_timerfd_rec_gen_params),
+	{}
+};
+
+static struct kunit_suite ckpt_timerfd_test_suite = {
+	.name = "ckpt_timerfd",
+	.test_cases = ckpt_timerfd_test_cases,
+};
+
+kunit_test_suite(ckpt_timerfd_test_suite);
+
+#endif /* CONFIG_CHECKPOINT_KUNIT_TEST */

@@ -349,3 +349,195 @@ int restore_timers_commit(struct ckpt_ctx *ctx, struct ckpt_rstate *rs)
 }
 
 #endif /* CONFIG_POSIX_TIMERS */
+
+#if defined(CONFIG_CHECKPOINT_KUNIT_TEST) && defined(CONFIG_POSIX_TIMERS)
+
+#include <kunit/test.h>
+
+/*
+ * The image's tree for the SIGEV_THREAD_ID rows; the timers are those of
+ * the first process, pid 100.
+ */
+static const struct ckpt_task_pids ckpt_timer_test_tree[] = {
+	/* pid, tgid, ppid, pgid, sid, flags */
+	{ 100, 100, 1, 100, 100, 0 },
+	{ 101, 100, 1, 100, 100, 0 },
+	{ 102, 100, 1, 100, 100, CKPT_PIDS_ZOMBIE },
+	{ 200, 200, 100, 100, 100, 0 },
+	{ 201, 200, 100, 100, 100, 0 },
+};
+
+/*
+ * A timer, checked after one of id @prev. A zeroed timer is on
+ * CLOCK_REALTIME (0) with SIGEV_SIGNAL (0).
+ */
+struct ckpt_timer_test {
+	const char *desc;
+	struct ckpt_posix_timer t;
+	s32 prev;
+	bool ok;
+};
+
+#define CKPT_TEST_TID	(SIGEV_SIGNAL | SIGEV_THREAD_ID)
+
+static const struct ckpt_timer_test ckpt_timer_tests[] = {
+	/* accepted */
+	{ .desc = "the first, id 0", .t = { .id = 0, .signo = SIGALRM },
+	  .prev = -1, .ok = true },
+	{ .desc = "id INT_MAX", .t = { .id = INT_MAX, .signo = SIGALRM },
+	  .prev = INT_MAX - 1, .ok = true },
+	{ .desc = "armed, one shot",
+	  .t = { .id = 1, .signo = SIGALRM, .value = 1 }, .prev = -1,
+	  .ok = true },
+	{ .desc = "armed, periodic",
+	  .t = { .id = 1, .signo = SIGALRM, .value = 5,
+		 .interval = NSEC_PER_SEC },
+	  .prev = -1, .ok = true },
+	{ .desc = "the longest times",
+	  .t = { .id = 1, .signo = SIGALRM, .value = S64_MAX,
+		 .interval = S64_MAX },
+	  .prev = -1, .ok = true },
+	{ .desc = "overrun S64_MAX",
+	  .t = { .id = 1, .signo = SIGALRM, .overrun = S64_MAX },
+	  .prev = -1, .ok = true },
+	{ .desc = "CLOCK_MONOTONIC",
+	  .t = { .id = 1, .signo = SIGALRM, .clockid = CLOCK_MONOTONIC },
+	  .prev = -1, .ok = true },
+	{ .desc = "CLOCK_BOOTTIME",
+	  .t = { .id = 1, .signo = SIGALRM, .clockid = CLOCK_BOOTTIME },
+	  .prev = -1, .ok = true },
+	{ .desc = "CLOCK_TAI",
+	  .t = { .id = 1, .signo = SIGALRM, .clockid = CLOCK_TAI },
+	  .prev = -1, .ok = true },
+	{ .desc = "CLOCK_PROCESS_CPUTIME_ID",
+	  .t = { .id = 1, .signo = SIGALRM,
+		 .clockid = CLOCK_PROCESS_CPUTIME_ID },
+	  .prev = -1, .ok = true },
+	{ .desc = "signal 1", .t = { .id = 1, .signo = 1 }, .prev = -1,
+	  .ok = true },
+	{ .desc = "signal _NSIG", .t = { .id = 1, .signo = _NSIG },
+	  .prev = -1, .ok = true },
+	{ .desc = "SIGEV_NONE without a signal",
+	  .t = { .id = 1, .notify = SIGEV_NONE }, .prev = -1, .ok = true },
+	{ .desc = "SIGEV_THREAD",
+	  .t = { .id = 1, .signo = SIGALRM, .notify = SIGEV_THREAD },
+	  .prev = -1, .ok = true },
+	{ .desc = "SIGEV_THREAD_ID: the leader",
+	  .t = { .id = 1, .signo = SIGALRM, .notify = CKPT_TEST_TID,
+		 .tid = 100 },
+	  .prev = -1, .ok = true },
+	{ .desc = "SIGEV_THREAD_ID: another thread",
+	  .t = { .id = 1, .signo = SIGALRM, .notify = CKPT_TEST_TID,
+		 .tid = 101 },
+	  .prev = -1, .ok = true },
+	/* refused */
+	{ .desc = "id equal to the previous one",
+	  .t = { .id = 5, .signo = SIGALRM }, .prev = 5 },
+	{ .desc = "id below the previous one",
+	  .t = { .id = 4, .signo = SIGALRM }, .prev = 5 },
+	{ .desc = "negative id", .t = { .id = -1, .signo = SIGALRM },
+	  .prev = -1 },
+	{ .desc = "reserved field set",
+	  .t = { .id = 1, .signo = SIGALRM, .__reserved = 1 }, .prev = -1 },
+	{ .desc = "negative value",
+	  .t = { .id = 1, .signo = SIGALRM, .value = -1 }, .prev = -1 },
+	{ .desc = "negative interval",
+	  .t = { .id = 1, .signo = SIGALRM, .value = 1, .interval = -1 },
+	  .prev = -1 },
+	{ .desc = "an interval, disarmed",
+	  .t = { .id = 1, .signo = SIGALRM, .interval = 1 }, .prev = -1 },
+	{ .desc = "negative overrun",
+	  .t = { .id = 1, .signo = SIGALRM, .overrun = -1 }, .prev = -1 },
+	{ .desc = "CLOCK_THREAD_CPUTIME_ID",
+	  .t = { .id = 1, .signo = SIGALRM,
+		 .clockid = CLOCK_THREAD_CPUTIME_ID },
+	  .prev = -1 },
+	{ .desc = "CLOCK_MONOTONIC_RAW",
+	  .t = { .id = 1, .signo = SIGALRM, .clockid = CLOCK_MONOTONIC_RAW },
+	  .prev = -1 },
+	{ .desc = "CLOCK_REALTIME_ALARM",
+	  .t = { .id = 1, .signo = SIGALRM, .clockid = CLOCK_REALTIME_ALARM },
+	  .prev = -1 },
+	{ .desc = "clock MAX_CLOCKS",
+	  .t = { .id = 1, .signo = SIGALRM, .clockid = MAX_CLOCKS },
+	  .prev = -1 },
+	{ .desc = "a CPU clock of another process (negative clockid)",
+	  .t = { .id = 1, .signo = SIGALRM, .clockid = -6 }, .prev = -1 },
+	{ .desc = "notify 3", .t = { .id = 1, .signo = SIGALRM, .notify = 3 },
+	  .prev = -1 },
+	{ .desc = "SIGEV_THREAD | SIGEV_THREAD_ID",
+	  .t = { .id = 1, .signo = SIGALRM,
+		 .notify = SIGEV_THREAD | SIGEV_THREAD_ID, .tid = 100 },
+	  .prev = -1 },
+	{ .desc = "SIGEV_NONE with a thread",
+	  .t = { .id = 1, .notify = SIGEV_NONE, .tid = 100 }, .prev = -1 },
+	{ .desc = "SIGEV_SIGNAL with a thread",
+	  .t = { .id = 1, .signo = SIGALRM, .tid = 100 }, .prev = -1 },
+	{ .desc = "SIGEV_THREAD with a thread",
+	  .t = { .id = 1, .signo = SIGALRM, .notify = SIGEV_THREAD,
+		 .tid = 100 },
+	  .prev = -1 },
+	{ .desc = "signal 0", .t = { .id = 1 }, .prev = -1 },
+	{ .desc = "signal _NSIG + 1", .t = { .id = 1, .signo = _NSIG + 1 },
+	  .prev = -1 },
+	{ .desc = "negative signal", .t = { .id = 1, .signo = -1 },
+	  .prev = -1 },
+	{ .desc = "SIGEV_THREAD without a signal",
+	  .t = { .id = 1, .notify = SIGEV_THREAD }, .prev = -1 },
+	{ .desc = "SIGEV_THREAD_ID without a signal",
+	  .t = { .id = 1, .notify = CKPT_TEST_TID, .tid = 100 }, .prev = -1 },
+	{ .desc = "SIGEV_THREAD_ID: no thread",
+	  .t = { .id = 1, .signo = SIGALRM, .notify = CKPT_TEST_TID },
+	  .prev = -1 },
+	{ .desc = "SIGEV_THREAD_ID: an exited thread",
+	  .t = { .id = 1, .signo = SIGALRM, .notify = CKPT_TEST_TID,
+		 .tid = 102 },
+	  .prev = -1 },
+	{ .desc = "SIGEV_THREAD_ID: a child process",
+	  .t = { .id = 1, .signo = SIGALRM, .notify = CKPT_TEST_TID,
+		 .tid = 200 },
+	  .prev = -1 },
+	{ .desc = "SIGEV_THREAD_ID: a thread of another process",
+	  .t = { .id = 1, .signo = SIGALRM, .notify = CKPT_TEST_TID,
+		 .tid = 201 },
+	  .prev = -1 },
+	{ .desc = "SIGEV_THREAD_ID: not in the image",
+	  .t = { .id = 1, .signo = SIGALRM, .notify = CKPT_TEST_TID,
+		 .tid = 999 },
+	  .prev = -1 },
+};
+
+KUNIT_ARRAY_PARAM_DESC(ckpt_timer, ckpt_timer_tests, desc);
+
+static void ckpt_test_timer_ok(struct kunit *test)
+{
+	const struct ckpt_timer_test *t = test->param_value;
+	unsigned int i, n = ARRAY_SIZE(ckpt_timer_test_tree);
+	struct ckpt_ctx *ctx;
+
+	ctx = kunit_kzalloc(test, sizeof(*ctx), GFP_KERNEL);
+	KUNIT_ASSERT_NOT_ERR_OR_NULL(test, ctx);
+	ctx->restart = true;
+	ctx->rss = kunit_kcalloc(test, n, sizeof(*ctx->rss), GFP_KERNEL);
+	KUNIT_ASSERT_NOT_ERR_OR_NULL(test, ctx->rss);
+	for (i = 0; i < n; i++)
+		ctx->rss[i].pids = ckpt_timer_test_tree[i];
+	ctx->nr_tasks = n;
+	ctx->rs = &ctx->rss[0];
+
+	KUNIT_EXPECT_EQ(test, ckpt_timer_ok(ctx, &t->t, t->prev), t->ok);
+}
+
+static struct kunit_case ckpt_timers_test_cases[] = {
+	KUNIT_CASE_PARAM(ckpt_test_timer_ok, ckpt_timer_gen_params),
+	{}
+};
+
+static struct kunit_suite ckpt_timers_test_suite = {
+	.name = "ckpt_timers",
+	.test_cases = ckpt_timers_test_cases,
+};
+
+kunit_test_suite(ckpt_timers_test_suite);
+
+#endif /* CONFIG_CHECKPOINT_KUNIT_TEST && CONFIG_POSIX_TIMERS */

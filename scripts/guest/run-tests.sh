@@ -1,8 +1,9 @@
 #!/bin/sh
-# Run every checkpoint selftest, then the stress list; print a closing
-# CKPT_RESULT line.
+# Count the checkpoint KUnit suites that ran at boot, run every checkpoint
+# selftest, then the stress list; print a closing CKPT_RESULT line.
 # Counts kselftest harness results (top level "ok N"/"not ok N" lines); a
-# binary that dies without reporting counts as one failure.
+# binary that dies without reporting counts as one failure. A KUnit suite
+# (ckpt_*, built in on the sanitizer kernel) counts as one result.
 #
 # The stress list (/selftests/checkpoint/stress.list) names the cases that
 # signal, thaw or kill a tree right after restart() returns: a race there
@@ -24,6 +25,29 @@ run() {
 	fi
 	pass=$((pass + p)); fail=$((fail + f))
 }
+
+# KUnit: the checkpoint suites (ckpt_*) built into the sanitizer kernel
+# ran at boot; debugfs keeps each one's results, which end with the
+# suite's line "ok 1 NAME" or "not ok 1 NAME". Each suite counts as one.
+[ -d /sys/kernel/debug/kunit ] ||
+	mount -t debugfs debugfs /sys/kernel/debug 2>/dev/null
+if ls -d /sys/kernel/debug/kunit/ckpt_* > /dev/null 2>&1; then
+	echo "=== kunit"
+	p=0; f=0
+	for d in /sys/kernel/debug/kunit/ckpt_*; do
+		cat "$d/results"
+		if tail -n 1 "$d/results" | grep -qE '^ok 1 '; then
+			p=$((p + 1))
+		else
+			echo "!!! kunit suite ${d##*/} failed"
+			f=$((f + 1))
+		fi
+	done
+	echo "kunit: $p ckpt_* suites passed, $f failed"
+	pass=$((pass + p)); fail=$((fail + f))
+else
+	echo "=== kunit: no checkpoint suites in this kernel, nothing counted"
+fi
 
 for t in ./*_test; do
 	[ -x "$t" ] || continue

@@ -28,6 +28,7 @@
 #include <time.h>
 #include <unistd.h>
 #include <sys/epoll.h>
+#include <sys/inotify.h>
 #include <sys/mman.h>
 #include <sys/resource.h>
 #include <sys/stat.h>
@@ -97,6 +98,10 @@ struct info {
 	char file_path[300];
 	char file_extra[720];		/* a signalfd's signals: up to 64 */
 	char file_note[160];		/* unknown fields, after the rest */
+	/* an inotify file's watches and events, printed after its line */
+	const struct ckpt_hdr_inotify_watches *ino_watches;
+	const struct ckpt_hdr_inotify_events *ino_events;
+	uint32_t ino_max_events;	/* its FILE_INOTIFY's queue limit */
 	/* the objrefs of FILE and PIPE records so far (a hash table) */
 	struct objent *objs;
 	size_t nr_objs, cap_objs;
@@ -567,6 +572,7 @@ static const char *const file_types[CKPT_FILE_MAX] = {
 	[CKPT_FILE_EPOLL] = "epoll",
 	[CKPT_FILE_SIGNALFD] = "signalfd",
 	[CKPT_FILE_TIMERFD] = "timerfd",
+	[CKPT_FILE_INOTIFY] = "inotify",
 };
 
 static const char *const inherit_types[CKPT_INHERIT_MAX] = {
@@ -579,7 +585,7 @@ static const char *const inherit_types[CKPT_INHERIT_MAX] = {
  * The records that follow a FILE record of each type, in order (and the
  * PIPE record, of a pipe's first end, right before its FILE_PIPE)
  */
-#define FILE_RECS_MAX 2
+#define FILE_RECS_MAX 3
 static const uint32_t file_records[CKPT_FILE_MAX][FILE_RECS_MAX + 1] = {
 	[CKPT_FILE_REG] = { CKPT_HDR_STRING },
 	[CKPT_FILE_DIR] = { CKPT_HDR_STRING },
@@ -591,6 +597,8 @@ static const uint32_t file_records[CKPT_FILE_MAX][FILE_RECS_MAX + 1] = {
 	[CKPT_FILE_EPOLL] = { CKPT_HDR_FILE_EPOLL },
 	[CKPT_FILE_SIGNALFD] = { CKPT_HDR_FILE_SIGNALFD },
 	[CKPT_FILE_TIMERFD] = { CKPT_HDR_FILE_TIMERFD },
+	[CKPT_FILE_INOTIFY] = { CKPT_HDR_FILE_INOTIFY, CKPT_HDR_INOTIFY_WATCHES,
+				CKPT_HDR_INOTIFY_EVENTS },
 };
 
 /*
@@ -608,7 +616,9 @@ static bool file_type_record(uint32_t type)
 	return type == CKPT_HDR_STRING || type == CKPT_HDR_FILE_CHR ||
 	       type == CKPT_HDR_FILE_INHERIT || type == CKPT_HDR_FILE_PIPE ||
 	       type == CKPT_HDR_FILE_EVENTFD || type == CKPT_HDR_FILE_EPOLL ||
-	       type == CKPT_HDR_FILE_SIGNALFD || type == CKPT_HDR_FILE_TIMERFD;
+	       type == CKPT_HDR_FILE_SIGNALFD || type == CKPT_HDR_FILE_TIMERFD ||
+	       type == CKPT_HDR_FILE_INOTIFY || type == CKPT_HDR_INOTIFY_WATCHES ||
+	       type == CKPT_HDR_INOTIFY_EVENTS;
 }
 
 /* Is the FILE record being read waiting for a record of @type next? */
@@ -739,6 +749,271 @@ static int late_check(struct info *in, const struct ckpt_hdr *next,
 		   next ? "the FDTABLE" : "the end");
 }
 
+/* Sort keys: an epoll item's (target, fd), an inotify watch descriptor */
+static int item_key_cmp(const void *a, const void *b)
+{
+	uint64_t x = *(const uint64_t *)a, y = *(const uint64_t *)b;
+
+	return x < y ? -1 : x > y;
+}
+
+/* ---- inotify: FILE_INOTIFY, INOTIFY_WATCHES, INOTIFY_EVENTS ---- */
+
+/* what a watch's mask may hold: what inotify_add_watch() keeps */
+#define INO_WATCH_OK	((uint32_t)(IN_ALL_EVENTS | IN_ONESHOT | IN_EXCL_UNLINK))
+/* what a queued event's mask may hold, IN_Q_OVERFLOW (alone) aside */
+#define INO_EVENT_OK	((uint32_t)(IN_ALL_EVENTS | IN_ISDIR | IN_UNMOUNT | \
+				    IN_IGNORED))
+/* an event's name is NUL-padded to a multiple of its struct's size */
+#define INO_NAME_ALIGN	sizeof(struct inotify_event)
+#define INO_NAME_MAX	256	/* NAME_MAX + 1, so padded */
+/* the default fs.inotify.max_queued_events */
+#define INO_QUEUED_DEFAULT	16384
+
+/* inotify mask bits, as IN_CREATE|IN_ISDIR|... */
+static const char *inotify_mask_str(char *buf, size_t len, uint32_t mask)
+{
+	static const struct { uint32_t bit; const char *name; } fl[] = {
+		{ IN_ACCESS, "IN_ACCESS" }, { IN_MODIFY, "IN_MODIFY" },
+		{ IN_ATTRIB, "IN_ATTRIB" }, { IN_CLOSE_WRITE, "IN_CLOSE_WRITE" },
+		{ IN_CLOSE_NOWRITE, "IN_CLOSE_NOWRITE" }, { IN_OPEN, "IN_OPEN" },
+		{ IN_MOVED_FROM, "IN_MOVED_FROM" }, { IN_MOVED_TO, "IN_MOVED_TO" },
+		{ IN_CREATE, "IN_CREATE" }, { IN_DELETE, "IN_DELETE" },
+		{ IN_DELETE_SELF, "IN_DELETE_SELF" },
+		{ IN_MOVE_SELF, "IN_MOVE_SELF" }, { IN_UNMOUNT, "IN_UNMOUNT" },
+		{ IN_Q_OVERFLOW, "IN_Q_OVERFLOW" }, { IN_IGNORED, "IN_IGNORED" },
+		{ IN_EXCL_UNLINK, "IN_EXCL_UNLINK" }, { IN_ISDIR, "IN_ISDIR" },
+		{ IN_ONESHOT, "IN_ONESHOT" },
+	};
+	uint32_t rest = mask;
+	size_t i;
+
+	buf[0] = '\0';
+	for (i = 0; i < sizeof(fl) / sizeof(fl[0]); i++) {
+		if (rest & fl[i].bit) {
+			flag_add(buf, len, fl[i].name);
+			rest &= ~fl[i].bit;
+		}
+	}
+	if (rest) {
+		size_t o = strlen(buf);
+
+		snprintf(buf + o, len - o, "%s0x%x", o ? "|" : "", rest);
+	}
+	if (!buf[0])
+		snprintf(buf, len, "none");
+	return buf;
+}
+
+/* The kind of file a watch's mode says, or NULL for no kind */
+static const char *inotify_mode_name(uint32_t mode)
+{
+	switch (mode) {
+	case S_IFREG:	return "reg";
+	case S_IFDIR:	return "dir";
+	case S_IFLNK:	return "lnk";
+	case S_IFCHR:	return "chr";
+	case S_IFBLK:	return "blk";
+	case S_IFIFO:	return "fifo";
+	case S_IFSOCK:	return "sock";
+	}
+	return NULL;
+}
+
+/*
+ * INOTIFY_WATCHES, right after FILE_INOTIFY. Refused as restart refuses
+ * them whatever the files: more than CKPT_MAX_INOTIFY_WATCHES, a reserved
+ * field, a watch that does not fit, a path that is not a string of
+ * path_len bytes or not absolute, a wd below 1 or used twice, mask bits
+ * a watch does not keep, a mode that is no kind of file, and watches that
+ * do not fill the record exactly (each padded to 8, the last one's
+ * padding the record's). Not checked here: restart looks each path up,
+ * which must lead to a file of that mode, each file watched once, that
+ * the restarter may read.
+ */
+static int info_inotify_watches(struct info *in,
+				const struct ckpt_hdr_inotify_watches *h,
+				size_t off)
+{
+	const unsigned char *p = (const unsigned char *)h;
+	size_t at = sizeof(*h);
+	uint64_t *wds;
+	uint32_t i;
+	int ret = 0;
+
+	if (h->nr_watches > CKPT_MAX_INOTIFY_WATCHES)
+		return bad(in, off, "INOTIFY_WATCHES of %u watches (at most %u)",
+			   h->nr_watches, CKPT_MAX_INOTIFY_WATCHES);
+	if (h->__reserved)
+		return bad(in, off, "INOTIFY_WATCHES: reserved field not zero");
+	wds = malloc((h->nr_watches ?: 1) * sizeof(*wds));
+	if (!wds)
+		return bad(in, off, "out of memory");
+	for (i = 0; i < h->nr_watches && !ret; i++) {
+		const struct ckpt_inotify_watch *w = (const void *)(p + at);
+		const char *path = (const char *)(w + 1);
+
+		if (h->h.len - at < sizeof(*w)) {
+			ret = bad(in, off, "INOTIFY_WATCHES: watch %u of %u does not fit in %u bytes",
+				  i, h->nr_watches, h->h.len);
+			break;
+		}
+		at += sizeof(*w);
+		if (w->path_len > CKPT_PATH_MAX || w->path_len > h->h.len - at ||
+		    !check_str(path, w->path_len))
+			ret = bad(in, off, "INOTIFY_WATCHES: watch %u: its path of %u bytes is no string there",
+				  i, w->path_len);
+		else if (path[0] != '/')
+			ret = bad(in, off, "INOTIFY_WATCHES: watch %u: a relative path",
+				  i);
+		else if (w->wd < 1)
+			ret = bad(in, off, "INOTIFY_WATCHES: watch %u: wd %d",
+				  i, w->wd);
+		else if (w->mask & ~INO_WATCH_OK)
+			ret = bad(in, off, "INOTIFY_WATCHES: wd %d: mask 0x%x, bits 0x%x are no watch's",
+				  w->wd, w->mask, w->mask & ~INO_WATCH_OK);
+		else if (!inotify_mode_name(w->mode))
+			ret = bad(in, off, "INOTIFY_WATCHES: wd %d: mode 0%o is no kind of file",
+				  w->wd, w->mode);
+		wds[i] = (uint32_t)w->wd;
+		at += w->path_len;
+		at = (at + 7) & ~(size_t)7;
+		if (at > h->h.len)
+			at = h->h.len;
+	}
+	if (!ret && at != h->h.len)
+		ret = bad(in, off, "INOTIFY_WATCHES: %zu bytes after its %u watches",
+			  h->h.len - at, h->nr_watches);
+	if (!ret) {
+		qsort(wds, h->nr_watches, sizeof(*wds), item_key_cmp);
+		for (i = 1; i < h->nr_watches && wds[i] != wds[i - 1]; i++)
+			;
+		if (i < h->nr_watches)
+			ret = bad(in, off, "INOTIFY_WATCHES: wd %u twice",
+				  (uint32_t)wds[i]);
+	}
+	free(wds);
+	if (!ret)
+		in->ino_watches = h;
+	return ret;
+}
+
+/* The watches of a checked INOTIFY_WATCHES record, a line each */
+static void inotify_print_watches(const struct ckpt_hdr_inotify_watches *h)
+{
+	const unsigned char *p = (const unsigned char *)h;
+	size_t at = sizeof(*h);
+	char m[256], path[300];
+	uint32_t i;
+
+	printf("  %u watch%s\n", h->nr_watches, h->nr_watches == 1 ? "" : "es");
+	for (i = 0; i < h->nr_watches; i++) {
+		const struct ckpt_inotify_watch *w = (const void *)(p + at);
+
+		printf("  watch wd %d mask 0x%x (%s) %s %s\n", w->wd, w->mask,
+		       inotify_mask_str(m, sizeof(m), w->mask),
+		       inotify_mode_name(w->mode),
+		       str(path, sizeof(path), (const char *)(w + 1),
+			   w->path_len));
+		at = (at + sizeof(*w) + w->path_len + 7) & ~(size_t)7;
+	}
+}
+
+/*
+ * INOTIFY_EVENTS, right after INOTIFY_WATCHES: the events as read()
+ * returns them. Refused as restart refuses them: more than
+ * CKPT_MAX_INOTIFY_EVENTS, more than CKPT_INOTIFY_EVENT_MAX bytes an
+ * event, a record whose length is not that of its events; an event cut
+ * short, a name that is not NUL-padded to the next multiple of 16 (at
+ * most 256 bytes; none, len 0, for no name); an IN_Q_OVERFLOW that is not
+ * alone (wd -1, cookie 0, no name) or comes twice; another event with no
+ * mask, bits no event has, a wd below 1, or over the queue limit of its
+ * FILE_INOTIFY; a count that is not nr_events.
+ */
+static int info_inotify_events(struct info *in,
+			       const struct ckpt_hdr_inotify_events *h,
+			       size_t off)
+{
+	const unsigned char *p = (const unsigned char *)(h + 1);
+	uint32_t n = 0, queued = 0, at = 0;
+	bool overflow = false;
+
+	if (h->nr_events > CKPT_MAX_INOTIFY_EVENTS ||
+	    h->len > (uint64_t)h->nr_events * CKPT_INOTIFY_EVENT_MAX ||
+	    ((sizeof(*h) + (uint64_t)h->len + 7) & ~7ULL) != h->h.len)
+		return bad(in, off, "INOTIFY_EVENTS of %u events in %u bytes, in a record of %u bytes",
+			   h->nr_events, h->len, h->h.len);
+	while (at < h->len) {
+		struct inotify_event ev;
+		const char *name;
+		size_t nl, k;
+
+		if (h->len - at < sizeof(ev))
+			return bad(in, off, "INOTIFY_EVENTS: event %u cut short",
+				   n);
+		memcpy(&ev, p + at, sizeof(ev));
+		at += sizeof(ev);
+		name = (const char *)(p + at);
+		if (ev.len > h->len - at || ev.len % INO_NAME_ALIGN ||
+		    ev.len > INO_NAME_MAX)
+			return bad(in, off, "INOTIFY_EVENTS: event %u: a name of %u bytes",
+				   n, ev.len);
+		nl = strnlen(name, ev.len);
+		for (k = nl; k < ev.len && !name[k]; k++)
+			;
+		if (k < ev.len || (ev.len && (!nl || nl == ev.len)) ||
+		    ev.len != (nl ? (nl + INO_NAME_ALIGN) & ~(INO_NAME_ALIGN - 1) : 0))
+			return bad(in, off, "INOTIFY_EVENTS: event %u: its name is not NUL-padded to the next multiple of %zu",
+				   n, INO_NAME_ALIGN);
+		at += ev.len;
+		if (ev.mask == IN_Q_OVERFLOW) {
+			if (ev.wd != -1 || ev.cookie || nl || overflow)
+				return bad(in, off, "INOTIFY_EVENTS: event %u: %s",
+					   n, overflow ? "IN_Q_OVERFLOW twice" :
+					   "IN_Q_OVERFLOW with a wd, cookie or name");
+			overflow = true;
+		} else if (!ev.mask || ev.mask & ~INO_EVENT_OK || ev.wd < 1) {
+			return bad(in, off, "INOTIFY_EVENTS: event %u: wd %d mask 0x%x",
+				   n, ev.wd, ev.mask);
+		} else if (queued >= in->ino_max_events) {
+			/* the overflow event counts, as in the queue */
+			return bad(in, off, "INOTIFY_EVENTS: event %u over the queue limit of %u",
+				   n, in->ino_max_events);
+		}
+		queued++;
+		n++;
+	}
+	if (n != h->nr_events)
+		return bad(in, off, "INOTIFY_EVENTS: %u events, nr_events says %u",
+			   n, h->nr_events);
+	in->ino_events = h;
+	return 0;
+}
+
+/* The events of a checked INOTIFY_EVENTS record, a line each */
+static void inotify_print_events(const struct ckpt_hdr_inotify_events *h)
+{
+	const unsigned char *p = (const unsigned char *)(h + 1);
+	char m[256], name[300];
+	uint32_t at = 0;
+
+	printf("  %u event%s queued\n", h->nr_events,
+	       h->nr_events == 1 ? "" : "s");
+	while (at < h->len) {
+		struct inotify_event ev;
+
+		memcpy(&ev, p + at, sizeof(ev));
+		at += sizeof(ev);
+		printf("  event wd %d mask 0x%x (%s) cookie %u%s%s%s\n", ev.wd,
+		       ev.mask, inotify_mask_str(m, sizeof(m), ev.mask),
+		       ev.cookie, ev.len ? " \"" : "",
+		       ev.len ? str(name, sizeof(name),
+				    (const char *)(p + at), ev.len) : "",
+		       ev.len ? "\"" : "");
+		at += ev.len;
+	}
+}
+
 /*
  * Print the FILE record we were reading the type records of, once they
  * are all there; @next is the record that follows them (or NULL at the
@@ -765,6 +1040,12 @@ static int file_flush(struct info *in, const struct ckpt_hdr *next,
 	       file_type_name(f->type), in->file_path[0] ? " " : "",
 	       in->file_path, in->file_extra, (int64_t)f->pos,
 	       fflags_str(fl, sizeof(fl), f->f_flags), in->file_note);
+	if (in->ino_watches)
+		inotify_print_watches(in->ino_watches);
+	if (in->ino_events)
+		inotify_print_events(in->ino_events);
+	in->ino_watches = NULL;
+	in->ino_events = NULL;
 	return 0;
 }
 
@@ -780,6 +1061,8 @@ static int info_file(struct info *in, const struct ckpt_hdr_file *f,
 	in->file_path[0] = '\0';
 	in->file_extra[0] = '\0';
 	in->file_note[0] = '\0';
+	in->ino_watches = NULL;
+	in->ino_events = NULL;
 	ext_tail(in, &f->h, sizeof(*f));
 	return 0;
 }
@@ -912,6 +1195,38 @@ static void timerfd_str(char *buf, size_t len,
 	snprintf(buf + strlen(buf), len - strlen(buf), ")");
 }
 
+/*
+ * FILE_INOTIFY: " (queue of at most 16384 events, next wd 3)". What
+ * restart refuses is said so: a next_wd above INT_MAX, and the FILE's
+ * f_flags of another access mode than O_RDONLY or with another flag than
+ * O_NONBLOCK. A limit above the default fs.inotify.max_queued_events
+ * needs a restarter's machine where the sysctl is as high.
+ */
+static void inotify_str(char *buf, size_t len,
+			const struct ckpt_hdr_file_inotify *h, uint32_t f_flags)
+{
+	char why[160] = "", part[64];
+
+	snprintf(buf, len, " (queue of at most %u events, next wd %u",
+		 h->max_events, h->next_wd);
+	if (h->max_events > INO_QUEUED_DEFAULT)
+		list_add(buf, len,
+			 "over the default fs.inotify.max_queued_events");
+	if (h->next_wd > INT_MAX)
+		list_add(why, sizeof(why), "a next wd above INT_MAX");
+	if ((f_flags & O_ACCMODE) != O_RDONLY ||
+	    (f_flags & ~(uint32_t)(O_ACCMODE | O_NONBLOCK))) {
+		snprintf(part, sizeof(part), "f_flags 0x%x", f_flags);
+		list_add(why, sizeof(why), part);
+	}
+	if (why[0]) {
+		size_t o = strlen(buf);
+
+		snprintf(buf + o, len - o, "; restart refuses %s", why);
+	}
+	snprintf(buf + strlen(buf), len - strlen(buf), ")");
+}
+
 /* A record that follows a FILE record: STRING, FILE_CHR, FILE_INHERIT... */
 static int info_file_rec(struct info *in, const struct ckpt_hdr *h,
 			 size_t off)
@@ -1023,6 +1338,19 @@ static int info_file_rec(struct info *in, const struct ckpt_hdr *h,
 			    (const void *)h);
 		ext_tail(in, h, sizeof(struct ckpt_hdr_file_timerfd));
 		break;
+	case CKPT_HDR_FILE_INOTIFY: {
+		const struct ckpt_hdr_file_inotify *ino = (const void *)h;
+
+		in->ino_max_events = ino->max_events;
+		inotify_str(in->file_extra + o, sizeof(in->file_extra) - o,
+			    ino, f->f_flags);
+		ext_tail(in, h, sizeof(*ino));
+		break;
+	}
+	case CKPT_HDR_INOTIFY_WATCHES:
+		return info_inotify_watches(in, (const void *)h, off);
+	case CKPT_HDR_INOTIFY_EVENTS:
+		return info_inotify_events(in, (const void *)h, off);
 	}
 	return 0;
 }
@@ -1067,13 +1395,6 @@ static const char *epoll_events_str(char *buf, size_t len, uint32_t ev)
 /* what EPOLLEXCLUSIVE may come with (epoll_ctl()) */
 #define EP_EXCLUSIVE_OK	((uint32_t)(EPOLLIN | EPOLLOUT | EPOLLERR | EPOLLHUP | \
 				    EPOLLWAKEUP | EPOLLET | EPOLLEXCLUSIVE))
-
-static int item_key_cmp(const void *a, const void *b)
-{
-	uint64_t x = *(const uint64_t *)a, y = *(const uint64_t *)b;
-
-	return x < y ? -1 : x > y;
-}
 
 /*
  * EPOLL_ITEMS, the late record of an epoll file: for an epoll FILE of
@@ -1501,6 +1822,9 @@ static int info_rec(const struct ckpt_hdr *h, size_t off, void *arg)
 	case CKPT_HDR_FILE_EPOLL:
 	case CKPT_HDR_FILE_SIGNALFD:
 	case CKPT_HDR_FILE_TIMERFD:
+	case CKPT_HDR_FILE_INOTIFY:
+	case CKPT_HDR_INOTIFY_WATCHES:
+	case CKPT_HDR_INOTIFY_EVENTS:
 		ret = info_file_rec(in, h, off);
 		break;
 	case CKPT_HDR_EPOLL_ITEMS:

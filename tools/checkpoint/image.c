@@ -167,10 +167,13 @@ static const struct {
 	REC(EPOLL_ITEMS, struct ckpt_hdr_epoll_items),
 	REC_EXT(FILE_SIGNALFD, struct ckpt_hdr_file_signalfd),
 	REC_EXT(FILE_TIMERFD, struct ckpt_hdr_file_timerfd),
+	REC_EXT(FILE_INOTIFY, struct ckpt_hdr_file_inotify),
+	REC(INOTIFY_WATCHES, struct ckpt_hdr_inotify_watches),
+	REC(INOTIFY_EVENTS, struct ckpt_hdr_inotify_events),
 };
 
 /* a type added to the uapi header needs its line above */
-_Static_assert(CKPT_HDR_MAX == CKPT_HDR_FILE_TIMERFD + 1,
+_Static_assert(CKPT_HDR_MAX == CKPT_HDR_INOTIFY_EVENTS + 1,
 	       "rec_types[]: a record type without bounds");
 
 const char *ckpt_hdr_name(uint32_t type)

@@ -70,6 +70,10 @@
 #define CKPT_RLIM_NLIMITS	16
 #define CKPT_MAX_TIMERS		4096	/* POSIX timers per process */
 #define CKPT_MAX_EPOLL_ITEMS	65536	/* items of one epoll instance */
+#define CKPT_MAX_INOTIFY_WATCHES	65536	/* watches of one instance */
+#define CKPT_INOTIFY_WATCHES_BYTES	(16 << 20)	/* and their paths */
+#define CKPT_MAX_INOTIFY_EVENTS	65536	/* events queued on one instance */
+#define CKPT_INOTIFY_EVENT_MAX	(16 + 256)	/* an event with its name */
 
 struct ckpt_hdr {
 	__u32 type;		/* enum ckpt_hdr_type */
@@ -104,6 +108,9 @@ enum ckpt_hdr_type {
 	CKPT_HDR_EPOLL_ITEMS,
 	CKPT_HDR_FILE_SIGNALFD,
 	CKPT_HDR_FILE_TIMERFD,
+	CKPT_HDR_FILE_INOTIFY,
+	CKPT_HDR_INOTIFY_WATCHES,
+	CKPT_HDR_INOTIFY_EVENTS,
 	CKPT_HDR_MAX		/* one past the last type */
 };
 
@@ -286,6 +293,9 @@ enum ckpt_file_type {
 				 */
 	CKPT_FILE_SIGNALFD,	/* a signalfd: FILE_SIGNALFD */
 	CKPT_FILE_TIMERFD,	/* a timerfd: FILE_TIMERFD */
+	CKPT_FILE_INOTIFY,	/* an inotify instance: FILE_INOTIFY
+				 * INOTIFY_WATCHES INOTIFY_EVENTS
+				 */
 	CKPT_FILE_MAX
 };
 
@@ -364,6 +374,43 @@ struct ckpt_hdr_file_timerfd {
 	__s64 expires;		/* ns on the clock, >= 0 */
 	__s64 remaining;	/* ns, >= 0 */
 	__s64 interval;		/* ns, >= 0; 0 for a one-shot timer */
+};
+
+/* INOTIFY: the instance. Extensible. */
+struct ckpt_hdr_file_inotify {
+	struct ckpt_hdr h;
+	__u32 max_events;	/* the limit of its event queue */
+	__u32 next_wd;		/* where the next watch descriptor search
+				 * starts, <= INT_MAX
+				 */
+};
+
+struct ckpt_inotify_watch {
+	__s32 wd;		/* > 0, unique in the instance */
+	__u32 mask;		/* IN_ALL_EVENTS bits, IN_ONESHOT, IN_EXCL_UNLINK */
+	__u32 mode;		/* the S_IFMT bits of what it watches */
+	__u32 path_len;		/* with the NUL, <= CKPT_PATH_MAX */
+	/* followed by the path of what it watches, padded to 8 */
+};
+
+/* The watches of an INOTIFY file, right after its FILE_INOTIFY. */
+struct ckpt_hdr_inotify_watches {
+	struct ckpt_hdr h;
+	__u32 nr_watches;	/* <= CKPT_MAX_INOTIFY_WATCHES */
+	__u32 __reserved;
+	/* followed by nr_watches struct ckpt_inotify_watch and paths */
+};
+
+/*
+ * The events queued on an INOTIFY file, after its INOTIFY_WATCHES: as
+ * read(2) returns them, each a struct inotify_event and its name padded
+ * with NULs to a multiple of 16 bytes.
+ */
+struct ckpt_hdr_inotify_events {
+	struct ckpt_hdr h;
+	__u32 nr_events;	/* <= CKPT_MAX_INOTIFY_EVENTS */
+	__u32 len;		/* bytes, <= nr_events * EVENT_MAX */
+	/* followed by the events, padded to 8 */
 };
 
 /* EPOLL: nothing yet besides the items. Extensible. */
@@ -620,6 +667,13 @@ struct ckpt_hdr_trailer {
 #define CKPT_REC_FILE_EPOLL_MAX		CKPT_REC_EXT_MAX
 #define CKPT_REC_FILE_SIGNALFD_MAX	CKPT_REC_EXT_MAX
 #define CKPT_REC_FILE_TIMERFD_MAX	CKPT_REC_EXT_MAX
+#define CKPT_REC_FILE_INOTIFY_MAX	CKPT_REC_EXT_MAX
+#define CKPT_REC_INOTIFY_WATCHES_MAX \
+	CKPT_REC_MAX_LEN(struct ckpt_hdr_inotify_watches, \
+			 CKPT_INOTIFY_WATCHES_BYTES)
+#define CKPT_REC_INOTIFY_EVENTS_MAX \
+	CKPT_REC_MAX_LEN(struct ckpt_hdr_inotify_events, \
+			 CKPT_MAX_INOTIFY_EVENTS * CKPT_INOTIFY_EVENT_MAX)
 #define CKPT_REC_EPOLL_ITEMS_MAX \
 	CKPT_REC_MAX_LEN(struct ckpt_hdr_epoll_items, \
 			 CKPT_MAX_EPOLL_ITEMS * sizeof(struct ckpt_epoll_item))

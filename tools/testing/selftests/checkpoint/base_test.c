@@ -10,7 +10,6 @@
 #define _GNU_SOURCE
 #include <ctype.h>
 #include <sys/fanotify.h>
-#include <sys/inotify.h>
 #include <linux/io_uring.h>
 #include <sys/mman.h>
 #include <sys/mount.h>
@@ -1005,11 +1004,6 @@ static int check_io_uring(void)
 	return fstat(RES_FD, &st);
 }
 
-static int make_inotify(void)
-{
-	return put(inotify_init1(0), RES_FD);
-}
-
 static int make_fanotify(void)
 {
 	return put(fanotify_init(FAN_CLASS_NOTIF, O_RDONLY), RES_FD);
@@ -1294,12 +1288,9 @@ FIXTURE_VARIANT_ADD(unsupported, io_uring) {
 	.res = { "io_uring", make_io_uring, check_io_uring },
 };
 
-FIXTURE_VARIANT_ADD(unsupported, inotify) {
-	.res = { "inotify", make_inotify, check_fd_open },
-};
-
 FIXTURE_VARIANT_ADD(unsupported, fanotify) {
-	.res = { "fanotify", make_fanotify, check_fd_open },
+	.res = { "is a fanotify instance: not supported", make_fanotify,
+		 check_fd_open },
 };
 
 FIXTURE_VARIANT_ADD(unsupported, pidfd) {

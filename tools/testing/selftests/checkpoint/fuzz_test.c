@@ -4,7 +4,8 @@
  *
  * Forked children of several shapes (plain; many files and dup'ed fds, a
  * pipe, eventfds, a signalfd with a signal to read and an epoll instance
- * watching them, a periodic timerfd; signal handlers, an
+ * watching them, a periodic timerfd, an inotify instance with two watches
+ * and two events queued; signal handlers, an
  * alternate stack and pending signals; shared anonymous, private and
  * shared file mappings, PROT_NONE, many small vmas; changed credentials,
  * limits and interval timers; POSIX timers; a named FIFO opened three
@@ -14,7 +15,8 @@
  * removed, swapped, duplicated or taken from another image, a record of a
  * file's type left out or added, an extensible record made longer with
  * zeroes or with a field in use, a late record - an epoll set's items -
- * left out, repeated or moved among the FILE records), given a good
+ * left out, repeated or moved among the FILE records, an inotify watch or
+ * event left out, repeated, moved or added), given a good
  * checksum again with ckpt_image_fix_csum() so that the mutation reaches
  * the deep parsers, and restarted in a forked child with
  * RESTART_TASKSELF.
@@ -80,6 +82,7 @@
 
 #include <sys/epoll.h>
 #include <sys/eventfd.h>
+#include <sys/inotify.h>
 #include <sys/signalfd.h>
 #include <sys/timerfd.h>
 
@@ -236,6 +239,21 @@ static char fz_cwd[192];
 #define FZ_SIGBIT(n)	(1ULL << ((n) - 1))	/* signal n at bit n - 1 */
 #define FZ_SFD_SIG	(SIGRTMIN + 1)		/* the queued one */
 
+/*
+ * An inotify instance at FZ_IFD (IN_NONBLOCK, in no set) watching, in the
+ * cwd, the directory FZ_IN_DIR (wd 1, FZ_IN_DIR_MASK) and the file
+ * FZ_IN_FILE (wd 2, FZ_IN_FILE_MASK), with FZ_IN_QUEUED events queued:
+ * FZ_IN_NEW created in the directory (a name), the file's mode changed.
+ * The next watch descriptor is 3.
+ */
+#define FZ_IFD		57
+#define FZ_IN_DIR	"ino-dir"
+#define FZ_IN_FILE	"ino-file"
+#define FZ_IN_NEW	"ino-new"
+#define FZ_IN_DIR_MASK	(IN_CREATE | IN_DELETE | IN_ATTRIB)
+#define FZ_IN_FILE_MASK	(IN_ATTRIB | IN_MODIFY | IN_EXCL_UNLINK)
+#define FZ_IN_QUEUED	2
+
 /* what epoll_wait() reports now: "data:events" words, sorted by data */
 static const char *fz_ep_ready(int ep)
 {
@@ -339,6 +357,38 @@ static bool fz_check_timerfd(void)
 	return ok;
 }
 
+static bool fz_in_expect(const char *want, const char *when)
+{
+	const char *got = ck_inotify_read(FZ_IFD);
+
+	return CK_EXPECT(!strcmp(got, want), "inotify %s: \"%s\", expected \"%s\"",
+			 when, got, want);
+}
+
+/*
+ * The inotify instance: still O_NONBLOCK, it reads the events queued,
+ * once; its watches see the file and the directory changed, with their
+ * watch descriptors; the next watch it is given is wd 3. Nothing blocks.
+ */
+static bool fz_check_inotify(void)
+{
+	char path[256];
+	bool ok = true;
+
+	ok &= CK_EXPECT(fcntl(FZ_IFD, F_GETFL) & O_NONBLOCK, "inotify O_NONBLOCK");
+	fcntl(FZ_IFD, F_SETFL, O_NONBLOCK);
+	ok &= fz_in_expect("1:100:0:" FZ_IN_NEW " 2:4:0:", "queued");
+	ok &= fz_in_expect("", "read");
+	snprintf(path, sizeof(path), "%s/" FZ_IN_FILE, fz_cwd);
+	ok &= CK_EXPECT(!chmod(path, 0640), "chmod %s", path);
+	ok &= fz_in_expect("2:4:0:", "file watch");
+	snprintf(path, sizeof(path), "%s/" FZ_IN_DIR, fz_cwd);
+	ok &= CK_EXPECT(!chmod(path, 0755), "chmod %s", path);
+	ok &= fz_in_expect("1:40000004:0:", "directory watch");
+	ok &= CK_EXPECT_EQ(3, inotify_add_watch(FZ_IFD, fz_cwd, IN_ATTRIB));
+	return ok;
+}
+
 static bool fz_check_files(void)
 {
 	char buf[256], c = 0;
@@ -363,6 +413,7 @@ static bool fz_check_files(void)
 	ok &= fz_check_epoll();
 	ok &= fz_check_signalfd();
 	ok &= fz_check_timerfd();
+	ok &= fz_check_inotify();
 #ifdef CKPT_HDR_PIPE
 	memset(buf, 0, sizeof(buf));
 	ok &= CK_EXPECT(fcntl(50, F_SETFL, O_NONBLOCK) == 0 &&
@@ -450,6 +501,18 @@ static void fz_setup_files(void)
 		CK_ASSERT(fd >= 0 && ck_move_fd(fd, FZ_TFD) == FZ_TFD &&
 			  !timerfd_settime(FZ_TFD, 0, &its, NULL), "timerfd");
 	}
+	mkdir(FZ_IN_DIR, 0755);
+	unlink(FZ_IN_DIR "/" FZ_IN_NEW);
+	fd = open(FZ_IN_FILE, O_WRONLY | O_CREAT, 0644);
+	CK_ASSERT(fd >= 0 && !fchmod(fd, 0644) && !close(fd), FZ_IN_FILE);
+	fd = inotify_init1(IN_NONBLOCK);
+	CK_ASSERT(fd >= 0 && ck_move_fd(fd, FZ_IFD) == FZ_IFD &&
+		  inotify_add_watch(FZ_IFD, FZ_IN_DIR, FZ_IN_DIR_MASK) == 1 &&
+		  inotify_add_watch(FZ_IFD, FZ_IN_FILE, FZ_IN_FILE_MASK) == 2,
+		  "inotify");
+	fd = open(FZ_IN_DIR "/" FZ_IN_NEW, O_WRONLY | O_CREAT, 0644);
+	CK_ASSERT(fd >= 0 && !close(fd) && !chmod(FZ_IN_FILE, 0640),
+		  "inotify events");
 	fd = epoll_create1(EPOLL_CLOEXEC);
 	CK_ASSERT(fd >= 0 && ck_move_fd(fd, FZ_EP_FD) == FZ_EP_FD, "epoll");
 	CK_ASSERT(!fcntl(FZ_EP_FD, F_SETFL, O_NONBLOCK), "epoll O_NONBLOCK");
@@ -1179,6 +1242,7 @@ struct fz_campaign {
 	char hold[192];			/* the mutant's FIFO kept open */
 	/* can an epoll item watch a regular file, a directory, here? */
 	bool reg_pollable, dir_pollable;
+	uint32_t in_max_queued;		/* fs.inotify.max_queued_events */
 	/* results */
 	long n_class[FZ_NCLASS], n_refused[FZ_NCLASS], n_killed[FZ_NCLASS];
 	long n_resumed[FZ_NCLASS], n_ran[FZ_NCLASS];
@@ -2321,7 +2385,7 @@ static void mut_fs(struct fz_mut *m, int i)
  */
 static const uint32_t *file_records(uint32_t ftype)
 {
-	static const uint32_t recs[CKPT_FILE_MAX][3] = {
+	static const uint32_t recs[CKPT_FILE_MAX][4] = {
 		[CKPT_FILE_REG] = { CKPT_HDR_STRING },
 		[CKPT_FILE_DIR] = { CKPT_HDR_STRING },
 		[CKPT_FILE_CHR] = { CKPT_HDR_FILE_CHR, CKPT_HDR_STRING },
@@ -2332,6 +2396,9 @@ static const uint32_t *file_records(uint32_t ftype)
 		[CKPT_FILE_EPOLL] = { CKPT_HDR_FILE_EPOLL },
 		[CKPT_FILE_SIGNALFD] = { CKPT_HDR_FILE_SIGNALFD },
 		[CKPT_FILE_TIMERFD] = { CKPT_HDR_FILE_TIMERFD },
+		[CKPT_FILE_INOTIFY] = { CKPT_HDR_FILE_INOTIFY,
+					CKPT_HDR_INOTIFY_WATCHES,
+					CKPT_HDR_INOTIFY_EVENTS },
 	};
 
 	return ftype && ftype < CKPT_FILE_MAX ? recs[ftype] : NULL;
@@ -2357,7 +2424,9 @@ static bool file_type_record(uint32_t type)
 	return type == CKPT_HDR_STRING || type == CKPT_HDR_FILE_CHR ||
 	       type == CKPT_HDR_FILE_INHERIT || type == CKPT_HDR_FILE_PIPE ||
 	       type == CKPT_HDR_FILE_EVENTFD || type == CKPT_HDR_FILE_EPOLL ||
-	       type == CKPT_HDR_FILE_SIGNALFD || type == CKPT_HDR_FILE_TIMERFD;
+	       type == CKPT_HDR_FILE_SIGNALFD || type == CKPT_HDR_FILE_TIMERFD ||
+	       type == CKPT_HDR_FILE_INOTIFY || type == CKPT_HDR_INOTIFY_WATCHES ||
+	       type == CKPT_HDR_INOTIFY_EVENTS;
 }
 
 /*
@@ -2510,6 +2579,13 @@ static void type_record(struct fz_mut *m, uint32_t type, unsigned char *buf,
 	case CKPT_HDR_FILE_TIMERFD:
 		((struct ckpt_hdr_file_timerfd *)buf)->clockid = CLOCK_MONOTONIC;
 		break;
+	case CKPT_HDR_FILE_INOTIFY:
+		((struct ckpt_hdr_file_inotify *)buf)->max_events = 16;
+		break;
+	case CKPT_HDR_INOTIFY_WATCHES:
+	case CKPT_HDR_INOTIFY_EVENTS:
+		/* none */
+		break;
 	default:
 		((struct ckpt_hdr_file_pipe *)buf)->pipe_objref =
 			1 + below(&m->rng, 8);
@@ -2600,6 +2676,7 @@ static void mut_file(struct fz_mut *m, int i)
 	bool epoll = h->type == CKPT_FILE_EPOLL;
 	bool sfd = h->type == CKPT_FILE_SIGNALFD;
 	bool tfd = h->type == CKPT_FILE_TIMERFD;
+	bool ino = h->type == CKPT_FILE_INOTIFY;
 	enum fz_class cls;
 	uint32_t bit;
 
@@ -2663,7 +2740,11 @@ static void mut_file(struct fz_mut *m, int i)
 		/* a signalfd, a timerfd: the same, and taken */
 		if (sfd || tfd)
 			cls = bit == O_NONBLOCK ? FZ_ACCEPT : FZ_REFUSE;
-		note(m, cls, efd || epoll || sfd || tfd || (bit != 1 && bit != 3),
+		/* an inotify instance: O_RDONLY, O_NONBLOCK or not, taken */
+		if (ino)
+			cls = bit == O_NONBLOCK ? FZ_ACCEPT : FZ_REFUSE;
+		note(m, cls, efd || epoll || sfd || tfd || ino ||
+		     (bit != 1 && bit != 3),
 		     "FILE(type %u).f_flags^=%#o", h->type, bit);
 		return;
 	case 5:
@@ -2674,7 +2755,7 @@ static void mut_file(struct fz_mut *m, int i)
 			h->pos = PICK(&m->rng, ((const int64_t[]){ 1, 4096, 1LL << 40,
 				      INT64_MAX, h->pos + 1 }));
 			note(m, inherited || pipe || fifo || efd || epoll || sfd ||
-			     tfd ? FZ_REFUSE : FZ_MAY, true, "FILE.pos=%lld",
+			     tfd || ino ? FZ_REFUSE : FZ_MAY, true, "FILE.pos=%lld",
 			     (long long)h->pos);
 		}
 		return;
@@ -3164,6 +3245,7 @@ static int ep_pollable(struct fz_mut *m, int f)
 	case CKPT_FILE_EPOLL:
 	case CKPT_FILE_SIGNALFD:
 	case CKPT_FILE_TIMERFD:
+	case CKPT_FILE_INOTIFY:
 		return 1;
 	case CKPT_FILE_CHR:
 		/* of the memory devices, only /dev/random has a poll method */
@@ -3528,6 +3610,742 @@ static void mut_epoll_items(struct fz_mut *m, int i)
 	}
 	epoll_image_rule(m, &v);
 	note(m, ep_class(&v, cls), v.local, "%s", what);
+}
+
+/* ---- inotify: FILE_INOTIFY, INOTIFY_WATCHES, INOTIFY_EVENTS ------------ */
+
+/* what a watch's mask may hold; what a queued event's, IN_Q_OVERFLOW aside */
+#define FZ_IN_WATCH_OK	((uint32_t)(IN_ALL_EVENTS | IN_ONESHOT | IN_EXCL_UNLINK))
+#define FZ_IN_EVENT_OK	((uint32_t)(IN_ALL_EVENTS | IN_ISDIR | IN_UNMOUNT | \
+				    IN_IGNORED))
+#define FZ_IN_WATCH	sizeof(struct ckpt_inotify_watch)
+#define FZ_IN_EVENT	sizeof(struct inotify_event)
+#define FZ_IN_NAME_MAX	256	/* NAME_MAX + 1, padded to FZ_IN_EVENT */
+/* the most entries a mutator splits a record into */
+#define FZ_IN_SPANS	64
+
+static bool in_mode_ok(uint32_t mode)
+{
+	switch (mode) {
+	case S_IFREG:
+	case S_IFDIR:
+	case S_IFLNK:
+	case S_IFCHR:
+	case S_IFBLK:
+	case S_IFIFO:
+	case S_IFSOCK:
+		return true;
+	}
+	return false;
+}
+
+/* May the campaign's restarter read what @st is (MAY_READ, by the mode)? */
+static bool in_may_read(const struct fz_campaign *c, const struct stat *st)
+{
+	if (!c->uid)
+		return true;
+	if (st->st_uid == (uid_t)c->uid)
+		return st->st_mode & S_IRUSR;
+	/* ck_drop_privs(): its gid is its uid, no other group */
+	if (st->st_gid == (gid_t)c->uid)
+		return st->st_mode & S_IRGRP;
+	return st->st_mode & S_IROTH;
+}
+
+/*
+ * The entries of the well-formed INOTIFY_WATCHES or INOTIFY_EVENTS record
+ * @i, as spans of its bytes (@off, @len; a watch with its path and
+ * padding, an event with its name): their number, or -1 when the record
+ * does not split that way (or into more than @max).
+ */
+static int in_spans(const struct fz_img *im, int i, uint32_t *off,
+		    uint32_t *len, int max)
+{
+	const struct fz_rec *r = &im->r[i];
+	const struct ckpt_hdr_inotify_events *eh = (const void *)r->p;
+	const struct ckpt_hdr_inotify_watches *wh = (const void *)r->p;
+	bool events = r->type == CKPT_HDR_INOTIFY_EVENTS;
+	uint32_t at = sizeof(*wh), end = r->len, n, k;
+	uint64_t size;
+
+	if (events) {
+		if ((uint64_t)sizeof(*eh) + eh->len > r->len)
+			return -1;
+		end = sizeof(*eh) + eh->len;
+	}
+	n = events ? eh->nr_events : wh->nr_watches;
+	if (n > (uint32_t)max)
+		return -1;
+	for (k = 0; k < n; k++) {
+		if (end - at < (events ? FZ_IN_EVENT : FZ_IN_WATCH))
+			return -1;
+		if (events)
+			size = FZ_IN_EVENT + ((const struct inotify_event *)(r->p + at))->len;
+		else
+			size = ALIGN8(FZ_IN_WATCH + (uint64_t)((const struct ckpt_inotify_watch *)
+							       (r->p + at))->path_len);
+		if (size > end - at)
+			return -1;
+		off[k] = at;
+		len[k] = size;
+		at += size;
+	}
+	return at == end ? (int)n : -1;
+}
+
+/*
+ * Record @i made again of its header and the @n spans @off/@len of @src
+ * (its old bytes, and any after them), in that order: nr_watches or
+ * nr_events @n, an INOTIFY_EVENTS record's len what the spans take.
+ */
+static void in_rebuild(struct fz_img *im, int i, const unsigned char *src,
+		       const uint32_t *off, const uint32_t *len, int n)
+{
+	struct fz_rec *r = &im->r[i];
+	struct ckpt_hdr_inotify_events *eh;
+	size_t total = sizeof(*eh), at;
+	unsigned char *p;
+	int k;
+
+	for (k = 0; k < n; k++)
+		total += len[k];
+	p = calloc(1, ALIGN8(total) + 8);
+	if (!p)
+		abort();
+	memcpy(p, src, sizeof(*eh));
+	for (k = 0, at = sizeof(*eh); k < n; at += len[k], k++)
+		memcpy(p + at, src + off[k], len[k]);
+	eh = (void *)p;
+	eh->h.len = ALIGN8(total);
+	eh->nr_events = n;	/* nr_watches, for INOTIFY_WATCHES */
+	if (r->type == CKPT_HDR_INOTIFY_EVENTS)
+		eh->len = total - sizeof(*eh);
+	free(r->p);
+	r->p = p;
+	r->len = ALIGN8(total);
+}
+
+/* A watch entry into @buf (FZ_IN_WATCH + CKPT_PATH_MAX + 8): its size */
+static uint32_t in_watch_entry(unsigned char *buf, int32_t wd, uint32_t mask,
+			       uint32_t mode, const char *path)
+{
+	struct ckpt_inotify_watch *w = (void *)buf;
+	uint32_t plen = strlen(path) + 1, size = ALIGN8(FZ_IN_WATCH + plen);
+
+	memset(buf, 0, size);
+	w->wd = wd;
+	w->mask = mask;
+	w->mode = mode;
+	w->path_len = plen;
+	memcpy(w + 1, path, plen);
+	return size;
+}
+
+/* An event into @buf (FZ_IN_EVENT + FZ_IN_NAME_MAX + 16): its size */
+static uint32_t in_event_entry(unsigned char *buf, int32_t wd, uint32_t mask,
+			       uint32_t cookie, size_t name_len)
+{
+	struct inotify_event *e = (void *)buf;
+
+	memset(buf, 0, FZ_IN_EVENT + FZ_IN_NAME_MAX + 16);
+	e->wd = wd;
+	e->mask = mask;
+	e->cookie = cookie;
+	e->len = name_len ? (name_len + FZ_IN_EVENT) & ~(FZ_IN_EVENT - 1) : 0;
+	memset(e + 1, 'n', name_len);
+	return FZ_IN_EVENT + e->len;
+}
+
+/*
+ * Restart's rules for the INOTIFY_WATCHES record @i: at most
+ * CKPT_MAX_INOTIFY_WATCHES, __reserved zero; each watch fits, its path a
+ * string of path_len bytes starting with '/', wd >= 1, mask bits a watch
+ * keeps, a mode that is a kind of file; the watches fill the record
+ * exactly (the last one's padding is the record's). Then the world, as
+ * restart looks: each path leads, without following a last symlink, to a
+ * file of that mode that the restarter may read; no wd, no file twice.
+ */
+static void in_watches_rule(struct fz_mut *m, int i, struct ep_verdict *v)
+{
+	const struct fz_rec *r = &m->im.r[i];
+	const struct ckpt_hdr_inotify_watches *h = (const void *)r->p;
+	uint32_t k, l, n, at = sizeof(*h);
+	struct stat *seen;
+	int32_t *wds;
+
+	if (h->nr_watches > CKPT_MAX_INOTIFY_WATCHES || h->__reserved) {
+		ep_refuse(v, true);
+		return;
+	}
+	n = h->nr_watches < r->len / FZ_IN_WATCH ? h->nr_watches :
+	    r->len / FZ_IN_WATCH;
+	seen = calloc(n ?: 1, sizeof(*seen));
+	wds = calloc(n ?: 1, sizeof(*wds));
+	if (!seen || !wds)
+		abort();
+	for (k = 0; k < h->nr_watches; k++) {
+		const struct ckpt_inotify_watch *w = (const void *)(r->p + at);
+		const char *path = (const char *)(w + 1);
+
+		if (r->len - at < FZ_IN_WATCH)
+			break;
+		at += FZ_IN_WATCH;
+		if (!w->path_len || w->path_len > CKPT_PATH_MAX ||
+		    w->path_len > r->len - at ||
+		    strnlen(path, w->path_len) != w->path_len - 1 ||
+		    path[0] != '/' || w->wd < 1 || w->mask & ~FZ_IN_WATCH_OK ||
+		    !in_mode_ok(w->mode))
+			break;
+		at += w->path_len;
+		at = ALIGN8(at) < r->len ? ALIGN8(at) : r->len;
+		wds[k] = w->wd;
+		if (lstat(path, &seen[k]) ||
+		    (seen[k].st_mode & S_IFMT) != w->mode ||
+		    !in_may_read(m->c, &seen[k]))
+			ep_refuse(v, true);
+	}
+	if (k < h->nr_watches || at != r->len) {
+		ep_refuse(v, true);
+		goto out;
+	}
+	for (k = 0; k < n; k++)
+		for (l = k + 1; l < n; l++)
+			if (wds[k] == wds[l] || (seen[k].st_ino == seen[l].st_ino &&
+						 seen[k].st_dev == seen[l].st_dev &&
+						 seen[k].st_ino))
+				ep_refuse(v, true);
+out:
+	free(seen);
+	free(wds);
+}
+
+/*
+ * Restart's rules for the INOTIFY_EVENTS record @i of an instance with a
+ * queue of @max_events: at most CKPT_MAX_INOTIFY_EVENTS, len at most
+ * CKPT_INOTIFY_EVENT_MAX a count, h.len exactly the events; each event
+ * whole, its name NUL-padded to the next multiple of 16 (at most 256
+ * bytes, none for len 0); an IN_Q_OVERFLOW alone (wd -1, cookie 0, no
+ * name), once; any other with a mask of event bits and a wd >= 1; as many
+ * as nr_events. The queue takes each event but IN_Q_OVERFLOW while it
+ * holds fewer than @max_events (IN_Q_OVERFLOW counted).
+ */
+static void in_events_rule(struct fz_mut *m, int i, uint32_t max_events,
+			   struct ep_verdict *v)
+{
+	const struct fz_rec *r = &m->im.r[i];
+	const struct ckpt_hdr_inotify_events *h = (const void *)r->p;
+	const unsigned char *p = r->p + sizeof(*h);
+	uint32_t at = 0, n = 0, queued = 0;
+	bool overflow = false, full = false;
+
+	if (h->nr_events > CKPT_MAX_INOTIFY_EVENTS ||
+	    h->len > (uint64_t)h->nr_events * CKPT_INOTIFY_EVENT_MAX ||
+	    ALIGN8(sizeof(*h) + (uint64_t)h->len) != r->len) {
+		ep_refuse(v, true);
+		return;
+	}
+	while (at < h->len) {
+		struct inotify_event e;
+		const char *name;
+		size_t nl, k;
+
+		if (h->len - at < FZ_IN_EVENT)
+			goto bad;
+		memcpy(&e, p + at, sizeof(e));
+		at += FZ_IN_EVENT;
+		name = (const char *)(p + at);
+		if (e.len > h->len - at || e.len % FZ_IN_EVENT ||
+		    e.len > FZ_IN_NAME_MAX)
+			goto bad;
+		nl = strnlen(name, e.len);
+		for (k = nl; k < e.len && !name[k]; k++)
+			;
+		if (k < e.len || (e.len && (!nl || nl == e.len)) ||
+		    e.len != (nl ? (nl + FZ_IN_EVENT) & ~(FZ_IN_EVENT - 1) : 0))
+			goto bad;
+		at += e.len;
+		if (e.mask == IN_Q_OVERFLOW) {
+			if (e.wd != -1 || e.cookie || nl || overflow)
+				goto bad;
+			overflow = true;
+		} else if (!e.mask || e.mask & ~FZ_IN_EVENT_OK || e.wd < 1) {
+			goto bad;
+		} else if (queued >= max_events) {
+			full = true;
+		}
+		queued++;
+		n++;
+	}
+	if (n != h->nr_events)
+		goto bad;
+	/* the queue's limit is another record's */
+	if (full)
+		ep_refuse(v, false);
+	return;
+bad:
+	ep_refuse(v, true);
+}
+
+/*
+ * The inotify files of the whole image: each FILE_INOTIFY with a next
+ * watch descriptor up to INT_MAX and a queue within the restarter's
+ * fs.inotify.max_queued_events (ENOSPC), its watches and its events.
+ */
+static void in_image_rule(struct fz_mut *m, struct ep_verdict *v)
+{
+	const struct fz_img *im = &m->im;
+	const struct ckpt_hdr_file_inotify *h;
+	int i, fi, wi, ei;
+
+	v->ok = true;
+	v->local = false;
+	v->depends = false;
+	for (i = 0; i < im->n; i++) {
+		if (im->r[i].type != CKPT_HDR_FILE ||
+		    REC(im, i, struct ckpt_hdr_file)->type != CKPT_FILE_INOTIFY)
+			continue;
+		fi = file_part(im, i, CKPT_HDR_FILE_INOTIFY);
+		wi = file_part(im, i, CKPT_HDR_INOTIFY_WATCHES);
+		ei = file_part(im, i, CKPT_HDR_INOTIFY_EVENTS);
+		if (fi < 0 || wi < 0 || ei < 0) {
+			ep_refuse(v, true);
+			continue;
+		}
+		h = REC(im, fi, struct ckpt_hdr_file_inotify);
+		if (h->next_wd > INT_MAX || h->max_events > m->c->in_max_queued)
+			ep_refuse(v, true);
+		in_watches_rule(m, wi, v);
+		in_events_rule(m, ei, h->max_events, v);
+	}
+}
+
+/*
+ * The watch descriptor the next inotify_add_watch() on the instance of
+ * FILE_INOTIFY record @i gets, from @next_wd: the first one free from
+ * there (1 for 0), or from 1 past INT_MAX; 0 if its watches do not split.
+ */
+static int32_t in_next_wd(const struct fz_img *im, int i, uint32_t next_wd)
+{
+	uint32_t off[FZ_IN_SPANS], len[FZ_IN_SPANS];
+	int w = file_part(im, file_owner(im, i), CKPT_HDR_INOTIFY_WATCHES);
+	int n = w < 0 ? -1 : in_spans(im, w, off, len, FZ_IN_SPANS), k, tries;
+	int64_t wd = next_wd ? next_wd : 1;
+
+	if (n < 0)
+		return 0;
+	for (tries = 0; tries <= n; tries++) {
+		if (wd > INT_MAX)
+			wd = 1;
+		for (k = 0; k < n; k++)
+			if (((const struct ckpt_inotify_watch *)
+			     (im->r[w].p + off[k]))->wd == wd)
+				break;
+		if (k == n)
+			return wd;
+		wd++;
+	}
+	return 0;
+}
+
+/*
+ * FILE_INOTIFY: the queue's limit and the next watch descriptor. A limit
+ * that holds the queued events, and the program's one at a time, changes
+ * nothing it sees; another next watch descriptor than the one its
+ * inotify_add_watch() got is what it sees (ACCEPT).
+ */
+static void mut_file_inotify(struct fz_mut *m, int i)
+{
+	struct ckpt_hdr_file_inotify *h = REC(&m->im, i, struct ckpt_hdr_file_inotify);
+	const uint32_t qmax = m->c->in_max_queued, old = h->next_wd;
+	enum fz_class cls;
+	struct ep_verdict v;
+	char what[96];
+
+	switch (below(&m->rng, 5)) {
+	case 0:
+	case 1:
+		h->max_events = PICK(&m->rng, ((const uint32_t[]){ 0, 1,
+				     FZ_IN_QUEUED, FZ_IN_QUEUED + 1, 64, qmax,
+				     qmax + 1, 2 * qmax, 0xffffffff,
+				     h->max_events - 1, h->max_events + 1 }));
+		snprintf(what, sizeof(what), "FILE_INOTIFY.max_events=%u (sysctl %u)",
+			 h->max_events, qmax);
+		cls = h->max_events >= FZ_IN_QUEUED ? FZ_VALID : FZ_ACCEPT;
+		break;
+	case 2:
+	case 3:
+		h->next_wd = PICK(&m->rng, ((const uint32_t[]){ 0, 1, 2, 3, 4,
+				  1000, INT_MAX, INT_MAX + 1U, 0xffffffff,
+				  any_u32(m, old) }));
+		snprintf(what, sizeof(what), "FILE_INOTIFY.next_wd=%u (was %u)",
+			 h->next_wd, old);
+		cls = in_next_wd(&m->im, i, h->next_wd) ==
+		      in_next_wd(&m->im, i, old) ? FZ_VALID : FZ_ACCEPT;
+		break;
+	default:
+		mut_ext_tail(m, i);
+		return;
+	}
+	in_image_rule(m, &v);
+	note(m, ep_class(&v, cls), v.local, "%s", what);
+}
+
+/*
+ * INOTIFY_WATCHES: a field of a watch, a path, a watch left out,
+ * repeated, added or moved. Restart takes what its rules take; the
+ * watches in another order are the same watches (VALID), anything else
+ * it takes is what the program sees (ACCEPT).
+ */
+static void mut_inotify_watches(struct fz_mut *m, int i)
+{
+	static const uint32_t bits[] = {
+		IN_ACCESS, IN_MODIFY, IN_CREATE, IN_DELETE_SELF, IN_ONESHOT,
+		IN_EXCL_UNLINK, IN_ISDIR, IN_ONLYDIR, IN_DONT_FOLLOW,
+		IN_MASK_ADD, IN_MASK_CREATE, IN_Q_OVERFLOW, IN_IGNORED,
+		IN_UNMOUNT, 0x1000, 1U << 27,
+	};
+	static const uint32_t modes[] = {
+		S_IFREG, S_IFDIR, S_IFLNK, S_IFCHR, S_IFBLK, S_IFIFO, S_IFSOCK,
+		0, S_IFMT, S_IFREG | 0644, S_IFDIR | 0755, 0x3000,
+	};
+	struct fz_rec *r = &m->im.r[i];
+	struct ckpt_hdr_inotify_watches *h = (void *)r->p;
+	uint32_t off[FZ_IN_SPANS + 1], len[FZ_IN_SPANS + 1], t;
+	unsigned char *src, *add, *old = fz_dup(r->p, r->len, r->len);
+	uint32_t old_len = r->len;
+	int n = in_spans(&m->im, i, off, len, FZ_IN_SPANS), k, l;
+	struct ckpt_inotify_watch *w;
+	enum fz_class cls = FZ_ACCEPT;
+	struct ep_verdict v;
+	char what[160];
+	char *path;
+
+	if (n < 0) {
+		note(m, FZ_REFUSE, true, "INOTIFY_WATCHES already bad");
+		free(old);
+		return;
+	}
+	/* room for a watch more, after the record's bytes */
+	src = fz_dup(r->p, r->len, r->len + FZ_IN_WATCH + CKPT_PATH_MAX + 8);
+	add = src + old_len;
+	k = below(&m->rng, n ?: 1);
+	l = below(&m->rng, n ?: 1);
+	w = n ? (void *)(r->p + off[k]) : NULL;
+	path = w ? (char *)(w + 1) : NULL;
+	switch (n ? below(&m->rng, 13) : 11 + below(&m->rng, 2)) {
+	case 0:
+		h->nr_watches = PICK(&m->rng, ((const uint32_t[]){ n + 1, n - 1,
+				     0, CKPT_MAX_INOTIFY_WATCHES + 1,
+				     0xffffffff }));
+		if (h->nr_watches == (uint32_t)n)
+			h->nr_watches = n + 1;
+		snprintf(what, sizeof(what), "INOTIFY_WATCHES.nr_watches=%u (len kept)",
+			 h->nr_watches);
+		break;
+	case 1:
+		h->__reserved = other_u32(m, 0) ?: 1;
+		snprintf(what, sizeof(what), "INOTIFY_WATCHES.__reserved=%#x",
+			 h->__reserved);
+		break;
+	case 2:
+		t = w->wd;
+		w->wd = PICK(&m->rng, ((const int32_t[]){ 0, -1, INT32_MIN,
+			     ((struct ckpt_inotify_watch *)(r->p + off[l]))->wd,
+			     w->wd + 10, INT_MAX }));
+		snprintf(what, sizeof(what), "INOTIFY_WATCHES[%d].wd=%d (was %d)",
+			 k, w->wd, (int32_t)t);
+		break;
+	case 3:
+		t = w->mask;
+		w->mask = chance(&m->rng, 80) ? w->mask ^ PICK(&m->rng, bits) :
+			  PICK(&m->rng, ((const uint32_t[]){ 0, ~0U, IN_ALL_EVENTS,
+				 FZ_IN_WATCH_OK }));
+		snprintf(what, sizeof(what), "INOTIFY_WATCHES[%d].mask=%#x (was %#x)",
+			 k, w->mask, t);
+		break;
+	case 4:
+		w->mode = PICK(&m->rng, modes);
+		snprintf(what, sizeof(what), "INOTIFY_WATCHES[%d].mode=%#o", k,
+			 w->mode);
+		break;
+	case 5: {
+		/* another path: of a file of its kind or not, the other watch's */
+		const char *np = chance(&m->rng, 20) ?
+				 (const char *)(r->p + off[l] + FZ_IN_WATCH) :
+				 path_of(m->c, below(&m->rng, P_NR));
+		uint32_t mode = w->mode;
+		struct stat st;
+
+		if (chance(&m->rng, 50) && !lstat(np, &st))
+			mode = st.st_mode & S_IFMT;
+		off[k] = old_len;
+		len[k] = in_watch_entry(add, w->wd, w->mask, mode, np);
+		snprintf(what, sizeof(what), "INOTIFY_WATCHES[%d] path \"%.80s\" mode %#o",
+			 k, np, mode);
+		in_rebuild(&m->im, i, src, off, len, n);
+		break;
+	}
+	case 6:
+		t = w->path_len;
+		w->path_len = PICK(&m->rng, ((const uint32_t[]){ t + 1, t - 1, 0,
+				   CKPT_PATH_MAX + 1, 0xffffffff, t + 8 }));
+		snprintf(what, sizeof(what), "INOTIFY_WATCHES[%d].path_len=%u (was %u)",
+			 k, w->path_len, t);
+		break;
+	case 7:
+		if (chance(&m->rng, 50)) {
+			path[w->path_len - 1] = 'x';
+			snprintf(what, sizeof(what), "INOTIFY_WATCHES[%d] path without its NUL",
+				 k);
+		} else {
+			path[0] = 'x';
+			snprintf(what, sizeof(what), "INOTIFY_WATCHES[%d] path relative", k);
+		}
+		break;
+	case 8:
+		memmove(&off[k], &off[k + 1], (n - k - 1) * sizeof(*off));
+		memmove(&len[k], &len[k + 1], (n - k - 1) * sizeof(*len));
+		in_rebuild(&m->im, i, src, off, len, n - 1);
+		snprintf(what, sizeof(what), "INOTIFY_WATCHES watch %d dropped", k);
+		break;
+	case 9: {
+		/* again: the same, or under a new wd (the same file) */
+		bool again = chance(&m->rng, 50);
+		uint32_t o = off[k], s = len[k];
+
+		if (!again) {
+			memcpy(add, src + o, s);
+			((struct ckpt_inotify_watch *)add)->wd = 1000 + k;
+			o = old_len;
+		}
+		memmove(&off[l + 1], &off[l], (n - l) * sizeof(*off));
+		memmove(&len[l + 1], &len[l], (n - l) * sizeof(*len));
+		off[l] = o;
+		len[l] = s;
+		in_rebuild(&m->im, i, src, off, len, n + 1);
+		snprintf(what, sizeof(what), "INOTIFY_WATCHES watch %d again%s, at %d",
+			 k, again ? "" : " under another wd", l);
+		break;
+	}
+	case 10:
+		t = off[k];
+		off[k] = off[l];
+		off[l] = t;
+		t = len[k];
+		len[k] = len[l];
+		len[l] = t;
+		in_rebuild(&m->im, i, src, off, len, n);
+		snprintf(what, sizeof(what), "INOTIFY_WATCHES watches %d and %d swapped",
+			 k, l);
+		cls = FZ_VALID;
+		break;
+	case 11:
+		/* not extensible: its length is its watches' */
+		rec_resize(&m->im, i, r->len + 8 * (1 + below(&m->rng, 4)));
+		snprintf(what, sizeof(what), "INOTIFY_WATCHES record longer than its watches");
+		break;
+	default: {
+		/* a watch more: a directory, under a new wd or one in use */
+		const char *np = chance(&m->rng, 50) ? "/" : m->c->p_dir;
+		int32_t wd = chance(&m->rng, 70) ? 100 : 1 + below(&m->rng, 3);
+
+		l = below(&m->rng, n + 1);
+		memmove(&off[l + 1], &off[l], (n - l) * sizeof(*off));
+		memmove(&len[l + 1], &len[l], (n - l) * sizeof(*len));
+		off[l] = old_len;
+		len[l] = in_watch_entry(add, wd, IN_ATTRIB, S_IFDIR, np);
+		in_rebuild(&m->im, i, src, off, len, n + 1);
+		snprintf(what, sizeof(what), "INOTIFY_WATCHES a watch more, wd %d on %.80s, at %d",
+			 wd, np, l);
+	}
+	}
+	r = &m->im.r[i];
+	if (r->len == old_len && !memcmp(r->p, old, old_len))
+		cls = FZ_VALID;
+	in_image_rule(m, &v);
+	note(m, ep_class(&v, cls), v.local, "%s", what);
+	free(src);
+	free(old);
+}
+
+/*
+ * INOTIFY_EVENTS: a field of an event, its name, an event left out,
+ * repeated, added (an IN_Q_OVERFLOW, a long name) or moved. Restart takes
+ * what its rules take; the program reads the events exactly, so anything
+ * else it takes is what the program sees (ACCEPT).
+ */
+static void mut_inotify_events(struct fz_mut *m, int i)
+{
+	static const uint32_t bits[] = {
+		IN_ACCESS, IN_CREATE, IN_DELETE, IN_ISDIR, IN_IGNORED,
+		IN_UNMOUNT, IN_Q_OVERFLOW, IN_ONESHOT, IN_EXCL_UNLINK,
+		IN_ONLYDIR, IN_MASK_ADD, 0x1000, 1U << 20,
+	};
+	struct fz_rec *r = &m->im.r[i];
+	struct ckpt_hdr_inotify_events *h = (void *)r->p;
+	uint32_t off[FZ_IN_SPANS + 1], len[FZ_IN_SPANS + 1], t;
+	unsigned char *src, *add, *old = fz_dup(r->p, r->len, r->len);
+	uint32_t old_len = r->len;
+	int n = in_spans(&m->im, i, off, len, FZ_IN_SPANS), k, l;
+	enum fz_class cls = FZ_ACCEPT;
+	struct inotify_event *e;
+	struct ep_verdict v;
+	char what[160];
+	char *name;
+
+	if (n < 0) {
+		note(m, FZ_REFUSE, true, "INOTIFY_EVENTS already bad");
+		free(old);
+		return;
+	}
+	src = fz_dup(r->p, r->len, r->len + FZ_IN_EVENT + FZ_IN_NAME_MAX + 16);
+	add = src + old_len;
+	k = below(&m->rng, n ?: 1);
+	l = below(&m->rng, n ?: 1);
+	e = n ? (void *)(r->p + off[k]) : NULL;
+	name = e ? (char *)(e + 1) : NULL;
+	switch (n ? below(&m->rng, 13) : 9 + below(&m->rng, 4)) {
+	case 0:
+		h->nr_events = PICK(&m->rng, ((const uint32_t[]){ n + 1, n - 1,
+				    0, CKPT_MAX_INOTIFY_EVENTS + 1, 0xffffffff }));
+		if (h->nr_events == (uint32_t)n)
+			h->nr_events = n + 1;
+		snprintf(what, sizeof(what), "INOTIFY_EVENTS.nr_events=%u (len kept)",
+			 h->nr_events);
+		break;
+	case 1:
+		t = h->len;
+		h->len = PICK(&m->rng, ((const uint32_t[]){ t + 16, t - 16, 0,
+			      t + 8, 0xffffffff }));
+		snprintf(what, sizeof(what), "INOTIFY_EVENTS.len=%u (was %u)",
+			 h->len, t);
+		break;
+	case 2:
+		t = e->wd;
+		e->wd = PICK(&m->rng, ((const int32_t[]){ 0, -1, INT32_MIN, 1,
+			     2, 7, e->wd + 1 }));
+		snprintf(what, sizeof(what), "INOTIFY_EVENTS[%d].wd=%d (was %d)",
+			 k, e->wd, (int32_t)t);
+		break;
+	case 3:
+		t = e->mask;
+		e->mask = chance(&m->rng, 70) ? e->mask ^ PICK(&m->rng, bits) :
+			  PICK(&m->rng, ((const uint32_t[]){ 0, IN_Q_OVERFLOW,
+				 IN_IGNORED, IN_CREATE | IN_ISDIR, ~0U }));
+		snprintf(what, sizeof(what), "INOTIFY_EVENTS[%d].mask=%#x (was %#x)",
+			 k, e->mask, t);
+		break;
+	case 4:
+		e->cookie = other_u32(m, e->cookie);
+		snprintf(what, sizeof(what), "INOTIFY_EVENTS[%d].cookie=%u", k,
+			 e->cookie);
+		break;
+	case 5:
+		if (!e->len) {
+			/* a name where there was none, its len kept */
+			e->len = FZ_IN_EVENT;
+			snprintf(what, sizeof(what), "INOTIFY_EVENTS[%d].len=16, no name bytes",
+				 k);
+			break;
+		}
+		switch (below(&m->rng, 4)) {
+		case 0:
+			memset(name, 'x', e->len);
+			snprintf(what, sizeof(what), "INOTIFY_EVENTS[%d] name without a NUL", k);
+			break;
+		case 1:
+			name[e->len - 1] = 'x';
+			snprintf(what, sizeof(what), "INOTIFY_EVENTS[%d] name padding not zero", k);
+			break;
+		case 2:
+			name[0] = '\0';
+			snprintf(what, sizeof(what), "INOTIFY_EVENTS[%d] name empty, len %u",
+				 k, e->len);
+			break;
+		default:
+			name[below(&m->rng, strnlen(name, e->len) ?: 1)] =
+				PICK(&m->rng, ((const char[]){ 'y', '/', '.', '\n' }));
+			snprintf(what, sizeof(what), "INOTIFY_EVENTS[%d] name \"%.40s\"",
+				 k, name);
+		}
+		break;
+	case 6:
+		t = e->len;
+		e->len = PICK(&m->rng, ((const uint32_t[]){ t + 16, t ? t - 16 : 8,
+			      8, 0xffffffff, FZ_IN_NAME_MAX, FZ_IN_NAME_MAX + 16 }));
+		snprintf(what, sizeof(what), "INOTIFY_EVENTS[%d].len=%u (was %u)",
+			 k, e->len, t);
+		break;
+	case 7:
+		memmove(&off[k], &off[k + 1], (n - k - 1) * sizeof(*off));
+		memmove(&len[k], &len[k + 1], (n - k - 1) * sizeof(*len));
+		in_rebuild(&m->im, i, src, off, len, n - 1);
+		snprintf(what, sizeof(what), "INOTIFY_EVENTS event %d dropped", k);
+		break;
+	case 8:
+		t = chance(&m->rng, 50) ? k : l;
+		l = below(&m->rng, n + 1);
+		memmove(&off[l + 1], &off[l], (n - l) * sizeof(*off));
+		memmove(&len[l + 1], &len[l], (n - l) * sizeof(*len));
+		off[l] = off[t < (uint32_t)l ? t : t + 1];
+		len[l] = len[t < (uint32_t)l ? t : t + 1];
+		in_rebuild(&m->im, i, src, off, len, n + 1);
+		snprintf(what, sizeof(what), "INOTIFY_EVENTS event %u again, at %d",
+			 t, l);
+		break;
+	case 9:
+	case 10: {
+		/* an IN_Q_OVERFLOW, or a long name; or one that breaks the rules */
+		bool ovf = chance(&m->rng, 50);
+		size_t nl = PICK(&m->rng, ((const size_t[]){ 1, 15, 16, 100, 255,
+				 256 }));
+
+		l = below(&m->rng, n + 1);
+		memmove(&off[l + 1], &off[l], (n - l) * sizeof(*off));
+		memmove(&len[l + 1], &len[l], (n - l) * sizeof(*len));
+		off[l] = old_len;
+		if (ovf)
+			len[l] = in_event_entry(add,
+						chance(&m->rng, 80) ? -1 : 0,
+						IN_Q_OVERFLOW,
+						chance(&m->rng, 80) ? 0 : 1, 0);
+		else
+			len[l] = in_event_entry(add, 1, IN_CREATE, 0, nl);
+		in_rebuild(&m->im, i, src, off, len, n + 1);
+		if (ovf)
+			snprintf(what, sizeof(what), "INOTIFY_EVENTS an IN_Q_OVERFLOW (wd %d cookie %u) at %d",
+				 ((struct inotify_event *)add)->wd,
+				 ((struct inotify_event *)add)->cookie, l);
+		else
+			snprintf(what, sizeof(what), "INOTIFY_EVENTS an event with a name of %zu bytes at %d",
+				 nl, l);
+		break;
+	}
+	case 11:
+		if (n > 1) {
+			t = off[k];
+			off[k] = off[l];
+			off[l] = t;
+			t = len[k];
+			len[k] = len[l];
+			len[l] = t;
+			in_rebuild(&m->im, i, src, off, len, n);
+			snprintf(what, sizeof(what), "INOTIFY_EVENTS events %d and %d swapped",
+				 k, l);
+			break;
+		}
+		/* fall through */
+	default:
+		in_rebuild(&m->im, i, src, off, len, 0);
+		snprintf(what, sizeof(what), "INOTIFY_EVENTS all %d dropped", n);
+	}
+	r = &m->im.r[i];
+	if (r->len == old_len && !memcmp(r->p, old, old_len))
+		cls = FZ_VALID;
+	in_image_rule(m, &v);
+	note(m, ep_class(&v, cls), v.local, "%s", what);
+	free(src);
+	free(old);
 }
 
 static void mut_fdtable(struct fz_mut *m, int i)
@@ -4534,11 +5352,14 @@ static const fz_field_fn fz_field[CKPT_HDR_MAX] = {
 	[CKPT_HDR_EPOLL_ITEMS] = mut_epoll_items,
 	[CKPT_HDR_FILE_SIGNALFD] = mut_file_signalfd,
 	[CKPT_HDR_FILE_TIMERFD] = mut_file_timerfd,
+	[CKPT_HDR_FILE_INOTIFY] = mut_file_inotify,
+	[CKPT_HDR_INOTIFY_WATCHES] = mut_inotify_watches,
+	[CKPT_HDR_INOTIFY_EVENTS] = mut_inotify_events,
 };
 
 /*
  * Records of the newer features: POSIX timers, FIFOs, pipes, eventfds,
- * epoll, signalfds, timerfds, shared memory
+ * epoll, signalfds, timerfds, inotify, shared memory
  */
 static bool feature_record(const struct fz_img *im, int i)
 {
@@ -4550,7 +5371,8 @@ static bool feature_record(const struct fz_img *im, int i)
 		return file_type_of(im, i) == CKPT_FILE_FIFO ||
 		       file_type_of(im, i) == CKPT_FILE_EPOLL ||
 		       file_type_of(im, i) == CKPT_FILE_SIGNALFD ||
-		       file_type_of(im, i) == CKPT_FILE_TIMERFD;
+		       file_type_of(im, i) == CKPT_FILE_TIMERFD ||
+		       file_type_of(im, i) == CKPT_FILE_INOTIFY;
 	case CKPT_HDR_PIPE:
 	case CKPT_HDR_FILE_PIPE:
 	case CKPT_HDR_FILE_EVENTFD:
@@ -4558,6 +5380,9 @@ static bool feature_record(const struct fz_img *im, int i)
 	case CKPT_HDR_EPOLL_ITEMS:
 	case CKPT_HDR_FILE_SIGNALFD:
 	case CKPT_HDR_FILE_TIMERFD:
+	case CKPT_HDR_FILE_INOTIFY:
+	case CKPT_HDR_INOTIFY_WATCHES:
+	case CKPT_HDR_INOTIFY_EVENTS:
 		return true;
 	case CKPT_HDR_VMA:
 		return REC(im, i, struct ckpt_hdr_vma)->type == CKPT_VMA_SHARED_ANON;
@@ -4721,7 +5546,9 @@ static void mut_structure(struct fz_mut *m)
 		static const uint32_t types[] = { CKPT_HDR_STRING,
 			CKPT_HDR_FILE_CHR, CKPT_HDR_FILE_INHERIT, CKPT_HDR_FILE_PIPE,
 			CKPT_HDR_FILE_EVENTFD, CKPT_HDR_FILE_EPOLL,
-			CKPT_HDR_FILE_SIGNALFD, CKPT_HDR_FILE_TIMERFD };
+			CKPT_HDR_FILE_SIGNALFD, CKPT_HDR_FILE_TIMERFD,
+			CKPT_HDR_FILE_INOTIFY, CKPT_HDR_INOTIFY_WATCHES,
+			CKPT_HDR_INOTIFY_EVENTS };
 		uint32_t t = PICK(&m->rng, types), len;
 		unsigned char rec[512];
 
@@ -5675,6 +6502,10 @@ static void fz_campaign_init(struct __test_metadata *_metadata,
 	c->nr_open = 1 << 20;
 	if (ck_read_file("/proc/sys/fs/nr_open", buf, sizeof(buf)) > 0)
 		c->nr_open = strtoul(buf, NULL, 10);
+	c->in_max_queued = 16384;
+	if (ck_read_file("/proc/sys/fs/inotify/max_queued_events", buf,
+			 sizeof(buf)) > 0)
+		c->in_max_queued = strtoul(buf, NULL, 10);
 	c->bset = 0;
 	for (k = 0; k <= CAP_LAST_CAP; k++)
 		if (prctl(PR_CAPBSET_READ, k, 0, 0, 0) == 1)

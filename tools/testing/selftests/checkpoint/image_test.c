@@ -24,6 +24,7 @@
 #include <poll.h>
 #include <sys/epoll.h>
 #include <sys/eventfd.h>
+#include <sys/inotify.h>
 #include <sys/mman.h>
 #include <sys/signalfd.h>
 #include <sys/sysmacros.h>
@@ -639,7 +640,7 @@ static const void *rec_at(FIXTURE_DATA(image) *self, int i)
  */
 static const uint32_t *file_records(uint32_t type)
 {
-	static const uint32_t recs[CKPT_FILE_MAX][3] = {
+	static const uint32_t recs[CKPT_FILE_MAX][4] = {
 		[CKPT_FILE_REG] = { CKPT_HDR_STRING },
 		[CKPT_FILE_DIR] = { CKPT_HDR_STRING },
 		[CKPT_FILE_CHR] = { CKPT_HDR_FILE_CHR, CKPT_HDR_STRING },
@@ -650,6 +651,9 @@ static const uint32_t *file_records(uint32_t type)
 		[CKPT_FILE_EPOLL] = { CKPT_HDR_FILE_EPOLL },
 		[CKPT_FILE_SIGNALFD] = { CKPT_HDR_FILE_SIGNALFD },
 		[CKPT_FILE_TIMERFD] = { CKPT_HDR_FILE_TIMERFD },
+		[CKPT_FILE_INOTIFY] = { CKPT_HDR_FILE_INOTIFY,
+					CKPT_HDR_INOTIFY_WATCHES,
+					CKPT_HDR_INOTIFY_EVENTS },
 	};
 
 	return type && type < CKPT_FILE_MAX ? recs[type] : NULL;
@@ -662,7 +666,8 @@ static bool file_type_record(uint32_t type)
 	       type == CKPT_HDR_FILE_INHERIT || type == CKPT_HDR_FILE_PIPE ||
 	       type == CKPT_HDR_FILE_EVENTFD || type == CKPT_HDR_FILE_EPOLL ||
 	       type == CKPT_HDR_FILE_SIGNALFD || type == CKPT_HDR_FILE_TIMERFD ||
-	       type == CKPT_HDR_PIPE;
+	       type == CKPT_HDR_FILE_INOTIFY || type == CKPT_HDR_INOTIFY_WATCHES ||
+	       type == CKPT_HDR_INOTIFY_EVENTS || type == CKPT_HDR_PIPE;
 }
 
 /* The record of @type among those that follow the FILE record @i, or -1 */
@@ -1768,6 +1773,7 @@ static const char *const ftype_name[CKPT_FILE_MAX] = {
 	[CKPT_FILE_PIPE] = "PIPE", [CKPT_FILE_FIFO] = "FIFO",
 	[CKPT_FILE_EVENTFD] = "EVENTFD", [CKPT_FILE_EPOLL] = "EPOLL",
 	[CKPT_FILE_SIGNALFD] = "SIGNALFD", [CKPT_FILE_TIMERFD] = "TIMERFD",
+	[CKPT_FILE_INOTIFY] = "INOTIFY",
 };
 
 /* the victim's kinds of file (no FIFO) */
@@ -2921,6 +2927,465 @@ TEST_F_TIMEOUT(image, timer_signal_records_damaged, 3 * CK_TIMEOUT)
 	expect_field_err(_metadata, self, ti, FIELD(ckpt_hdr_file_timerfd, clockid),
 			 CLOCK_BOOTTIME_ALARM, EPERM,
 			 "CLOCK_BOOTTIME_ALARM, a restarter without CAP_WAKE_ALARM");
+	try_uid = 0;
+	check_no_splat(_metadata, self);
+}
+
+/* ---- inotify: FILE_INOTIFY, INOTIFY_WATCHES, INOTIFY_EVENTS ------------ */
+
+/*
+ * The inotify victim (ino_body()): an instance at INO_FD (IN_NONBLOCK)
+ * watching, in the test's directory, the directory ino_dir (wd 1,
+ * INO_DIR_MASK) and the file ino_file (wd 2, INO_FILE_MASK), with two
+ * events queued: INO_NEW created in the directory, the file's mode
+ * changed. The next watch descriptor is 3.
+ */
+#define INO_FD		35
+#define INO_NEW		"ino-new"
+#define INO_DIR_MASK	(IN_CREATE | IN_DELETE | IN_ATTRIB)
+#define INO_FILE_MASK	(IN_ATTRIB | IN_MODIFY | IN_EXCL_UNLINK)
+#define INO_QUEUED	"1:100:0:" INO_NEW " 2:4:0:"
+#define INO_QMAX	"/proc/sys/fs/inotify/max_queued_events"
+
+static char ino_dir[192], ino_file[192];
+
+/* The paths the victim of @uid watches */
+static void ino_names(int uid)
+{
+	snprintf(ino_dir, sizeof(ino_dir), "%s/ino-dir-%d", ck.dir, uid);
+	snprintf(ino_file, sizeof(ino_file), "%s/ino-file-%d", ck.dir, uid);
+}
+
+/*
+ * The restored victim: still O_NONBLOCK, it reads the events queued,
+ * once; its watches see the file and the directory changed; its next
+ * watch is wd 3. Nothing blocks.
+ */
+static void ino_check(void)
+{
+	const char *what = NULL;
+
+	if (!(fcntl(INO_FD, F_GETFL) & O_NONBLOCK))
+		what = "inotify O_NONBLOCK";
+	else if (strcmp(ck_inotify_read(INO_FD), INO_QUEUED))
+		what = "inotify: the events queued";
+	else if (strcmp(ck_inotify_read(INO_FD), ""))
+		what = "inotify: an event more";
+	else if (chmod(ino_file, 0640) || strcmp(ck_inotify_read(INO_FD), "2:4:0:"))
+		what = "inotify: the file's watch";
+	else if (chmod(ino_dir, 0755) || strcmp(ck_inotify_read(INO_FD), "1:40000004:0:"))
+		what = "inotify: the directory's watch";
+	else if (inotify_add_watch(INO_FD, ck.dir, IN_ATTRIB) != 3)
+		what = "inotify: the next watch descriptor";
+	if (what)
+		ck_report("RESUMED altered: %s", what);
+	else
+		ck_report("RESUMED intact");
+	_exit(CK_EXIT_RESUMED);
+}
+
+/* @arg: NULL, or run as CK_UNPRIV_UID */
+static void ino_body(void *arg)
+{
+	char path[256];
+	int fd;
+
+	if (arg)
+		CK_ASSERT(!ck_drop_privs(CK_UNPRIV_UID), "drop privileges");
+	ino_names(getuid());
+	snprintf(path, sizeof(path), "%s/" INO_NEW, ino_dir);
+	CK_ASSERT(!mkdir(ino_dir, 0755) || errno == EEXIST, "%s", ino_dir);
+	unlink(path);
+	fd = open(ino_file, O_WRONLY | O_CREAT, 0644);
+	CK_ASSERT(fd >= 0 && !fchmod(fd, 0644) && !close(fd), "%s", ino_file);
+	CK_ASSERT(ck_move_fd(inotify_init1(IN_NONBLOCK), INO_FD) == INO_FD &&
+		  inotify_add_watch(INO_FD, ino_dir, INO_DIR_MASK) == 1 &&
+		  inotify_add_watch(INO_FD, ino_file, INO_FILE_MASK) == 2,
+		  "inotify");
+	fd = open(path, O_WRONLY | O_CREAT, 0644);
+	CK_ASSERT(fd >= 0 && !close(fd) && !chmod(ino_file, 0640),
+		  "inotify events");
+	if (ck_checkpoint_self() > 0)
+		_exit(0);
+	ino_check();
+}
+
+/* offset and size of field @m of the watch at @o, of the event at @o */
+#define WATCH(o, m)	(o) + offsetof(struct ckpt_inotify_watch, m), \
+			sizeof(((struct ckpt_inotify_watch *)0)->m)
+#define EVENT(o, m)	(o) + offsetof(struct inotify_event, m), \
+			sizeof(((struct inotify_event *)0)->m)
+
+/* The offset of watch @k in the INOTIFY_WATCHES record @i */
+static size_t ino_watch_at(FIXTURE_DATA(image) *self, int i, int k)
+{
+	const unsigned char *r = rec_at(self, i);
+	size_t at = sizeof(struct ckpt_hdr_inotify_watches);
+
+	while (k--)
+		at += (sizeof(struct ckpt_inotify_watch) +
+		       ((const struct ckpt_inotify_watch *)(r + at))->path_len + 7) & ~7UL;
+	return at;
+}
+
+/*
+ * The INOTIFY_WATCHES record @i with one watch more, at its end (@wd,
+ * @mask, @mode, @path): refused with @err, taken (-1), or (0) the victim
+ * resumes intact
+ */
+static void expect_watch_added(struct __test_metadata *_metadata,
+			       FIXTURE_DATA(image) *self, int i, int32_t wd,
+			       uint32_t mask, uint32_t mode, const char *path,
+			       int err, const char *what)
+{
+	size_t plen = strlen(path) + 1;
+	size_t add = (sizeof(struct ckpt_inotify_watch) + plen + 7) & ~7UL;
+	unsigned char *r = grown_rec(self, i, add, -1);
+	struct ckpt_inotify_watch *w;
+	struct edit e = { i, true, r, self->recs[i].len + add };
+
+	ASSERT_NE(NULL, r);
+	w = (void *)(r + self->recs[i].len);
+	w->wd = wd;
+	w->mask = mask;
+	w->mode = mode;
+	w->path_len = plen;
+	memcpy(w + 1, path, plen);
+	((struct ckpt_hdr_inotify_watches *)r)->nr_watches++;
+	if (err >= 0)
+		expect_edit_err(_metadata, self, &e, 1, err, what);
+	else
+		expect_taken(_metadata, self, &e, 1, what);
+	free(r);
+}
+
+/*
+ * The INOTIFY_EVENTS record @i replaced by @n events @ev (no names):
+ * refused with @err, or taken (-1)
+ */
+static void expect_events(struct __test_metadata *_metadata,
+			  FIXTURE_DATA(image) *self, int i,
+			  const struct inotify_event *ev, uint32_t n, int err,
+			  const char *what)
+{
+	size_t len = sizeof(struct ckpt_hdr_inotify_events) + n * sizeof(*ev);
+	unsigned char *r = calloc(1, len);
+	struct ckpt_hdr_inotify_events *h = (void *)r;
+	struct edit e = { i, true, r, len };
+
+	ASSERT_NE(NULL, r);
+	h->h.type = CKPT_HDR_INOTIFY_EVENTS;
+	h->h.len = len;
+	h->nr_events = n;
+	h->len = n * sizeof(*ev);
+	memcpy(h + 1, ev, n * sizeof(*ev));
+	if (err >= 0)
+		expect_edit_err(_metadata, self, &e, 1, err, what);
+	else
+		expect_taken(_metadata, self, &e, 1, what);
+	free(r);
+}
+
+/*
+ * An inotify instance watching a directory and a file, two events queued
+ * (one with a name): its FILE, FILE_INOTIFY, INOTIFY_WATCHES and
+ * INOTIFY_EVENTS records damaged or out of sequence, checksum fixed:
+ * refused with EINVAL and a log line. FILE: an access mode but O_RDONLY,
+ * a flag but O_NONBLOCK, an offset. FILE_INOTIFY: a next wd above
+ * INT_MAX; a queue limit above the restarter's
+ * fs.inotify.max_queued_events is ENOSPC, with a line that says so, and
+ * one the queued events do not fit in EINVAL. INOTIFY_WATCHES: a wd below
+ * 1 or twice, mask bits a watch does not keep, a mode that is no kind of
+ * file or not the file's, a relative path, a path_len past the record or
+ * not the string's, a count or a length that are not the watches', the
+ * same file twice; a path that leads nowhere, ENOENT. INOTIFY_EVENTS: a
+ * name not NUL-terminated or not padded with NULs, a len that is not a
+ * multiple of 16, a second IN_Q_OVERFLOW or one with a wd, an event with
+ * no mask, a mask no event has or wd 0, a count or a length that are not
+ * the events'.
+ *
+ * The image as written resumes with the watches and the queue working,
+ * and so do the watches in another order, an extensible FILE_INOTIFY
+ * with a zero tail, a queue limit the events fit in, a watch more on a
+ * symlink (not followed); what restart takes and the victim sees is
+ * taken: another next wd, no events queued, an IN_Q_OVERFLOW alone. A
+ * restarter that may not read a watched file: EACCES.
+ */
+TEST_F_TIMEOUT(image, inotify_records_damaged, 3 * CK_TIMEOUT)
+{
+	const size_t hw = sizeof(struct ckpt_hdr_inotify_watches);
+	const size_t he = sizeof(struct ckpt_hdr_inotify_events);
+	const struct ckpt_hdr_file_inotify *fh;
+	const struct ckpt_hdr_inotify_watches *wh;
+	const struct ckpt_hdr_inotify_events *eh;
+	const struct ckpt_inotify_watch *w0, *w1;
+	size_t o0, o1, e0, e1;
+	int f, fi, wi, ei, k;
+	uint32_t fl, qmax = 16384;
+	char buf[64], text[2048];
+	struct inotify_event ev[2];
+	unsigned char *r;
+	off_t logged;
+
+	if (ck_read_file(INO_QMAX, buf, sizeof(buf)) > 0)
+		qmax = strtoul(buf, NULL, 10);
+	ino_names(0);
+	ck_checkpoint_child(_metadata, NULL, 0, ino_body, NULL);
+	load_image(_metadata, self);
+	f = file_of_fd(self, INO_FD);
+	ASSERT_LE(0, f);
+	ASSERT_EQ((uint32_t)CKPT_FILE_INOTIFY,
+		  ((const struct ckpt_hdr_file *)rec_at(self, f))->type);
+	fi = file_part(self, f, CKPT_HDR_FILE_INOTIFY);
+	wi = file_part(self, f, CKPT_HDR_INOTIFY_WATCHES);
+	ei = file_part(self, f, CKPT_HDR_INOTIFY_EVENTS);
+	ASSERT_TRUE(fi == f + 1 && wi == f + 2 && ei == f + 3)
+		TH_LOG("records: FILE %d, FILE_INOTIFY %d, INOTIFY_WATCHES %d, INOTIFY_EVENTS %d",
+		       f, fi, wi, ei);
+	fl = ((const struct ckpt_hdr_file *)rec_at(self, f))->f_flags;
+	EXPECT_EQ((uint32_t)(O_RDONLY | O_NONBLOCK), fl);
+	fh = rec_at(self, fi);
+	EXPECT_EQ(qmax, fh->max_events);
+	EXPECT_EQ(3U, fh->next_wd);
+	wh = rec_at(self, wi);
+	ASSERT_EQ(2U, wh->nr_watches);
+	o0 = ino_watch_at(self, wi, 0);
+	o1 = ino_watch_at(self, wi, 1);
+	ASSERT_EQ((size_t)self->recs[wi].len, ino_watch_at(self, wi, 2));
+	w0 = (const void *)((const unsigned char *)wh + o0);
+	w1 = (const void *)((const unsigned char *)wh + o1);
+	/* in the order of the instance's marks: the newest first */
+	if (w0->wd == 2) {
+		const struct ckpt_inotify_watch *t = w0;
+		size_t ot = o0;
+
+		w0 = w1;
+		w1 = t;
+		o0 = o1;
+		o1 = ot;
+	}
+	EXPECT_EQ(1, w0->wd);
+	EXPECT_EQ((uint32_t)INO_DIR_MASK, w0->mask);
+	EXPECT_EQ((uint32_t)S_IFDIR, w0->mode);
+	EXPECT_STREQ(ino_dir, (const char *)(w0 + 1));
+	EXPECT_EQ(2, w1->wd);
+	EXPECT_EQ((uint32_t)INO_FILE_MASK, w1->mask);
+	EXPECT_EQ((uint32_t)S_IFREG, w1->mode);
+	EXPECT_STREQ(ino_file, (const char *)(w1 + 1));
+	eh = rec_at(self, ei);
+	ASSERT_EQ(2U, eh->nr_events);
+	/* IN_CREATE with "ino-new" padded to 16, IN_ATTRIB with no name */
+	ASSERT_EQ(2 * sizeof(struct inotify_event) + 16, (size_t)eh->len);
+	ASSERT_EQ(he + eh->len, (size_t)self->recs[ei].len);
+	e0 = he;
+	e1 = he + sizeof(struct inotify_event) + 16;
+
+	/* the image as written */
+	expect_edit(_metadata, self, NULL, 0, false, "the image as written");
+
+	/* FILE: O_RDONLY, O_NONBLOCK or not, no offset */
+	expect_field(_metadata, self, f, FIELD(ckpt_hdr_file, f_flags),
+		     O_WRONLY | O_NONBLOCK, true, "FILE (INOTIFY).f_flags O_WRONLY");
+	expect_field(_metadata, self, f, FIELD(ckpt_hdr_file, f_flags),
+		     O_RDWR | O_NONBLOCK, true, "FILE (INOTIFY).f_flags O_RDWR");
+	expect_field(_metadata, self, f, FIELD(ckpt_hdr_file, f_flags),
+		     fl | O_ACCMODE, true, "FILE (INOTIFY).f_flags access mode 3");
+	expect_field(_metadata, self, f, FIELD(ckpt_hdr_file, f_flags),
+		     fl | O_APPEND, true, "FILE (INOTIFY).f_flags O_APPEND");
+	expect_field(_metadata, self, f, FIELD(ckpt_hdr_file, pos), 1, true,
+		     "FILE (INOTIFY).pos 1");
+
+	/* FILE_INOTIFY: the next wd, the queue limit; extensible */
+	expect_field(_metadata, self, fi, FIELD(ckpt_hdr_file_inotify, next_wd),
+		     (uint32_t)INT_MAX + 1, true, "FILE_INOTIFY.next_wd INT_MAX + 1");
+	expect_field(_metadata, self, fi, FIELD(ckpt_hdr_file_inotify, next_wd),
+		     0xffffffff, true, "FILE_INOTIFY.next_wd ~0");
+	expect_field(_metadata, self, fi, FIELD(ckpt_hdr_file_inotify, max_events),
+		     1, true, "FILE_INOTIFY.max_events 1, two events queued");
+	logged = log_size();
+	expect_field_err(_metadata, self, fi,
+			 FIELD(ckpt_hdr_file_inotify, max_events), qmax + 1,
+			 ENOSPC, "FILE_INOTIFY.max_events above fs.inotify.max_queued_events");
+	log_since(logged, text, sizeof(text));
+	EXPECT_TRUE(strstr(text, "max_queued_events") != NULL)
+		TH_LOG("a queue over the sysctl: no line names it (log: \"%.300s\")",
+		       text);
+	expect_grown(_metadata, self, fi, 8, -1, false,
+		     "FILE_INOTIFY + 8 zero bytes");
+	expect_grown(_metadata, self, fi, 8, 3, true,
+		     "FILE_INOTIFY + 8 bytes, one not zero");
+
+	/* INOTIFY_WATCHES: the record */
+	expect_field(_metadata, self, wi,
+		     FIELD(ckpt_hdr_inotify_watches, nr_watches), 3, true,
+		     "INOTIFY_WATCHES.nr_watches + 1, len kept");
+	expect_field(_metadata, self, wi,
+		     FIELD(ckpt_hdr_inotify_watches, nr_watches), 1, true,
+		     "INOTIFY_WATCHES.nr_watches - 1, len kept");
+	expect_field(_metadata, self, wi,
+		     FIELD(ckpt_hdr_inotify_watches, nr_watches),
+		     CKPT_MAX_INOTIFY_WATCHES + 1, true,
+		     "INOTIFY_WATCHES.nr_watches above CKPT_MAX_INOTIFY_WATCHES");
+	expect_field(_metadata, self, wi,
+		     FIELD(ckpt_hdr_inotify_watches, __reserved), 1, true,
+		     "INOTIFY_WATCHES.__reserved");
+	expect_grown(_metadata, self, wi, 8, -1, true,
+		     "INOTIFY_WATCHES + 8 zero bytes (not extensible)");
+	/* a watch's fields */
+	expect_field(_metadata, self, wi, WATCH(o0, wd), 0, true, "watch.wd 0");
+	expect_field(_metadata, self, wi, WATCH(o0, wd), (uint32_t)-1, true,
+		     "watch.wd -1");
+	expect_field(_metadata, self, wi, WATCH(o1, wd), 1, true,
+		     "watch.wd of another watch");
+	expect_field(_metadata, self, wi, WATCH(o0, mask),
+		     w0->mask | IN_ISDIR, true, "watch.mask with IN_ISDIR");
+	expect_field(_metadata, self, wi, WATCH(o0, mask),
+		     w0->mask | IN_MASK_ADD, true, "watch.mask with IN_MASK_ADD");
+	expect_field(_metadata, self, wi, WATCH(o1, mask),
+		     w1->mask | 0x1000, true, "watch.mask with bit 0x1000");
+	expect_field(_metadata, self, wi, WATCH(o0, mode), 0, true,
+		     "watch.mode 0");
+	expect_field(_metadata, self, wi, WATCH(o1, mode), S_IFREG | 0644,
+		     true, "watch.mode with permission bits");
+	expect_field(_metadata, self, wi, WATCH(o1, mode), S_IFDIR, true,
+		     "watch.mode: a directory, the path a file");
+	expect_field(_metadata, self, wi, o0 + sizeof(*w0), 1, 'x', true,
+		     "watch: a relative path");
+	expect_field(_metadata, self, wi, o1 + sizeof(*w1) + w1->path_len - 1,
+		     1, 'x', true, "watch: a path without its NUL");
+	expect_field(_metadata, self, wi, WATCH(o1, path_len),
+		     w1->path_len + 1, true, "watch.path_len + 1");
+	expect_field(_metadata, self, wi, WATCH(o1, path_len),
+		     self->recs[wi].len, true, "watch.path_len past the record");
+	expect_field(_metadata, self, wi, WATCH(o0, path_len), 0, true,
+		     "watch.path_len 0");
+	expect_field_err(_metadata, self, wi, o1 + sizeof(*w1) + w1->path_len - 2,
+			 1, '~', ENOENT, "watch: a path that leads nowhere");
+	expect_watch_added(_metadata, self, wi, 5, IN_ATTRIB, S_IFDIR, ino_dir,
+			   EINVAL, "a watch more on a directory watched already");
+	expect_watch_added(_metadata, self, wi, 1, IN_ATTRIB, S_IFDIR, ck.dir,
+			   EINVAL, "a watch more under a wd in use");
+
+	/* INOTIFY_EVENTS: the record */
+	expect_field(_metadata, self, ei,
+		     FIELD(ckpt_hdr_inotify_events, nr_events), 3, true,
+		     "INOTIFY_EVENTS.nr_events + 1, len kept");
+	expect_field(_metadata, self, ei,
+		     FIELD(ckpt_hdr_inotify_events, nr_events), 1, true,
+		     "INOTIFY_EVENTS.nr_events - 1, len kept");
+	expect_field(_metadata, self, ei,
+		     FIELD(ckpt_hdr_inotify_events, nr_events),
+		     CKPT_MAX_INOTIFY_EVENTS + 1, true,
+		     "INOTIFY_EVENTS.nr_events above CKPT_MAX_INOTIFY_EVENTS");
+	expect_field(_metadata, self, ei, FIELD(ckpt_hdr_inotify_events, len),
+		     eh->len - 16, true, "INOTIFY_EVENTS.len - 16, h.len kept");
+	expect_grown(_metadata, self, ei, 16, -1, true,
+		     "INOTIFY_EVENTS + 16 zero bytes, len kept");
+	/* an event's fields */
+	r = grown_rec(self, ei, 0, -1);
+	ASSERT_NE(NULL, r);
+	memset(r + e0 + sizeof(struct inotify_event), 'x', 16);
+	expect_edit(_metadata, self, &(struct edit){ ei, true, r, self->recs[ei].len },
+		    1, true, "event: a name without a NUL");
+	free(r);
+	expect_field(_metadata, self, ei, e0 + sizeof(struct inotify_event) + 15,
+		     1, 'x', true, "event: a name padded with more than NULs");
+	expect_field(_metadata, self, ei, e0 + sizeof(struct inotify_event), 1,
+		     0, true, "event: an empty name, len 16");
+	expect_field(_metadata, self, ei, EVENT(e0, len), 8, true,
+		     "event.len 8, not a multiple of 16");
+	expect_field(_metadata, self, ei, EVENT(e0, len), 32, true,
+		     "event.len 32, more than the name needs");
+	expect_field(_metadata, self, ei, EVENT(e1, wd), 0, true, "event.wd 0");
+	expect_field(_metadata, self, ei, EVENT(e1, mask), 0, true,
+		     "event.mask 0");
+	expect_field(_metadata, self, ei, EVENT(e1, mask),
+		     IN_ATTRIB | IN_ONESHOT, true, "event.mask with IN_ONESHOT");
+	expect_field(_metadata, self, ei, EVENT(e1, mask),
+		     IN_Q_OVERFLOW, true, "event: IN_Q_OVERFLOW with wd 2");
+	memset(ev, 0, sizeof(ev));
+	ev[0].wd = ev[1].wd = -1;
+	ev[0].mask = ev[1].mask = IN_Q_OVERFLOW;
+	expect_events(_metadata, self, ei, ev, 2, EINVAL,
+		      "INOTIFY_EVENTS: IN_Q_OVERFLOW twice");
+	ev[0].cookie = 7;
+	expect_events(_metadata, self, ei, ev, 1, EINVAL,
+		      "INOTIFY_EVENTS: IN_Q_OVERFLOW with a cookie");
+
+	/* out of sequence */
+	{
+		const struct edit e[][2] = {
+			{ { fi, true, NULL, 0 } },
+			{ { wi, true, NULL, 0 } },
+			{ { ei, true, NULL, 0 } },
+			{ { wi, true, NULL, 0 },
+			  { ei + 1, false, rec_at(self, wi), self->recs[wi].len } },
+			{ { fi, true, NULL, 0 },
+			  { ei + 1, false, rec_at(self, fi), self->recs[fi].len } },
+			{ { ei + 1, false, rec_at(self, ei), self->recs[ei].len } },
+		};
+		static const char *const names[] = {
+			"INOTIFY without FILE_INOTIFY",
+			"INOTIFY without INOTIFY_WATCHES",
+			"INOTIFY without INOTIFY_EVENTS",
+			"INOTIFY_WATCHES after INOTIFY_EVENTS",
+			"FILE_INOTIFY last",
+			"INOTIFY_EVENTS twice",
+		};
+
+		for (k = 0; k < (int)ARRAY_SIZE(e); k++)
+			expect_edit(_metadata, self, e[k], e[k][1].rec ? 2 : 1,
+				    true, names[k]);
+	}
+
+	/* what restart takes, and the victim cannot tell apart */
+	expect_field(_metadata, self, fi, FIELD(ckpt_hdr_file_inotify, max_events),
+		     2, false, "FILE_INOTIFY.max_events 2, the events fit");
+	expect_field(_metadata, self, fi, FIELD(ckpt_hdr_file_inotify, next_wd),
+		     0, false, "FILE_INOTIFY.next_wd 0: wd 3 is the first free");
+	{
+		const struct edit swapped[] = {
+			{ wi, true, NULL, 0 },
+			{ wi, false, wh, hw },
+			{ wi, false, (const unsigned char *)wh + o1,
+			  (sizeof(*w1) + w1->path_len + 7) & ~7UL },
+			{ wi, false, (const unsigned char *)wh + o0,
+			  (sizeof(*w0) + w0->path_len + 7) & ~7UL },
+		};
+
+		expect_edit(_metadata, self, swapped, ARRAY_SIZE(swapped), false,
+			    "INOTIFY_WATCHES in another order");
+	}
+	ASSERT_EQ(0, symlink(ino_file, ck_path("ino-link")));
+	expect_watch_added(_metadata, self, wi, 5, IN_ATTRIB, S_IFLNK,
+			   ck_path("ino-link"), 0,
+			   "a watch more on a symlink, not followed");
+	/* what restart takes, and the victim sees */
+	r = grown_rec(self, fi, 0, -1);
+	ASSERT_NE(NULL, r);
+	((struct ckpt_hdr_file_inotify *)r)->next_wd = INT_MAX;
+	expect_taken(_metadata, self, &(struct edit){ fi, true, r, self->recs[fi].len },
+		     1, "FILE_INOTIFY.next_wd INT_MAX");
+	free(r);
+	expect_events(_metadata, self, ei, ev, 0, -1, "no events queued");
+	ev[0].cookie = 0;
+	expect_events(_metadata, self, ei, ev, 1, -1,
+		      "an IN_Q_OVERFLOW alone queued");
+
+	/* a restarter that may not read a watched file */
+	ck_checkpoint_child(_metadata, NULL, 0, ino_body, (void *)1);
+	load_image(_metadata, self);
+	f = file_of_fd(self, INO_FD);
+	ASSERT_LE(0, f);
+	wi = file_part(self, f, CKPT_HDR_INOTIFY_WATCHES);
+	ASSERT_LE(0, wi);
+	ASSERT_EQ(0, ck_touch(ck_path("ino-secret"), 0600));
+	try_uid = CK_UNPRIV_UID;
+	expect_edit(_metadata, self, NULL, 0, false,
+		    "an unprivileged restarter, its own image");
+	expect_watch_added(_metadata, self, wi, 5, IN_ATTRIB, S_IFREG,
+			   ck_path("ino-secret"), EACCES,
+			   "a watch on a file the restarter may not read");
 	try_uid = 0;
 	check_no_splat(_metadata, self);
 }

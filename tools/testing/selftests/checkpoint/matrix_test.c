@@ -21,8 +21,10 @@
 #include <stdio.h>
 #include <string.h>
 #include <unistd.h>
+#include <stdlib.h>
 #include <sys/epoll.h>
 #include <sys/eventfd.h>
+#include <sys/inotify.h>
 #include <sys/prctl.h>
 #include <sys/signalfd.h>
 #include <sys/stat.h>
@@ -40,12 +42,14 @@
 #define REPORT	"/tmp/ckpt-matrix-report"
 #define LOG	"/tmp/ckpt-matrix.log"
 #define DATA	"/tmp/ckpt-matrix.data"
+#define WDIR	"/tmp/ckpt-matrix.dir"
+#define QMAX	"/proc/sys/fs/inotify/max_queued_events"
 
 /* what setup() made, for verify() in the restored program */
 static int fds[8];
 
 /* verify()'s complaint, for the report */
-static char why[256];
+static char why[8192];
 
 #define NOPE(fmt, ...) ({						\
 	snprintf(why, sizeof(why), fmt, ##__VA_ARGS__);			\
@@ -644,9 +648,200 @@ static int tfd_idle_verify(void)
 	return 0;
 }
 
+/* ---- inotify ------------------------------------------------------------ */
+
+/* the next event of @fd (non-blocking), its name in @name */
+static int in_next(int fd, struct inotify_event *ev, char *name, size_t len)
+{
+	static char buf[4096] __attribute__((aligned(8)));
+	static size_t have, at;
+	struct inotify_event *e;
+	ssize_t n;
+
+	if (at == have) {
+		n = read(fd, buf, sizeof(buf));
+		if (n <= 0)
+			return -1;
+		have = n;
+		at = 0;
+	}
+	e = (struct inotify_event *)(buf + at);
+	*ev = *e;
+	snprintf(name, len, "%s", e->len ? e->name : "");
+	at += sizeof(*e) + e->len;
+	return 0;
+}
+
+#define EXPECT_EVENT(fd, w, m, n) do {					\
+	struct inotify_event ev;					\
+	char name[256];							\
+									\
+	if (in_next(fd, &ev, name, sizeof(name)))			\
+		return NOPE("no event, expected %#x on wd %d", m, w);	\
+	if (ev.wd != (w) || ev.mask != (m) || strcmp(name, n))		\
+		return NOPE("event %#x on wd %d \"%s\", expected %#x on wd %d \"%s\"", \
+			    ev.mask, ev.wd, name, m, w, n);		\
+} while (0)
+
+/* the "inotify wd:" lines of @fd's fdinfo, sorted by wd, into @buf */
+static char *in_fdinfo(int fd, char *buf, size_t len)
+{
+	char path[64], line[512], *lines[16];
+	int i, j, n = 0;
+	FILE *f;
+
+	snprintf(path, sizeof(path), "/proc/self/fdinfo/%d", fd);
+	f = fopen(path, "r");
+	buf[0] = '\0';
+	if (!f)
+		return buf;
+	while (n < 16 && fgets(line, sizeof(line), f))
+		if (!strncmp(line, "inotify wd:", 11))
+			lines[n++] = strdup(line);
+	fclose(f);
+	for (i = 0; i < n; i++)
+		for (j = i + 1; j < n; j++)
+			if (strtol(lines[j] + 11, NULL, 16) <
+			    strtol(lines[i] + 11, NULL, 16)) {
+				char *t = lines[i];
+
+				lines[i] = lines[j];
+				lines[j] = t;
+			}
+	for (i = 0; i < n; i++) {
+		strncat(buf, lines[i], len - strlen(buf) - 1);
+		free(lines[i]);
+	}
+	return buf;
+}
+
+static char in_before[2048];
+
+/*
+ * A watcher: a directory (creations, deletions), a file (one-shot
+ * modification), a watch added and removed (the next watch descriptor is
+ * 4), and a creation queued and not read yet.
+ */
+static int in_setup(void)
+{
+	int wd;
+
+	mkdir(WDIR, 0755);
+	unlink(WDIR "/queued");
+	unlink(WDIR "/after");
+	fds[1] = open(DATA, O_RDWR | O_CREAT | O_TRUNC, 0600);
+	fds[0] = inotify_init1(IN_NONBLOCK);
+	if (fds[0] < 0 || fds[1] < 0 ||
+	    inotify_add_watch(fds[0], WDIR, IN_CREATE | IN_DELETE) != 1 ||
+	    inotify_add_watch(fds[0], DATA, IN_MODIFY | IN_ONESHOT) != 2)
+		return -1;
+	wd = inotify_add_watch(fds[0], "/tmp", IN_ATTRIB);
+	if (wd != 3 || inotify_rm_watch(fds[0], wd))
+		return -1;
+	/* the IN_IGNORED of the watch removed, then a creation */
+	fds[2] = open(WDIR "/queued", O_CREAT | O_WRONLY, 0600);
+	if (fds[2] < 0)
+		return -1;
+	in_fdinfo(fds[0], in_before, sizeof(in_before));
+	return 0;
+}
+
+static int in_verify(void)
+{
+	char after[2048];
+
+	if (!nonblocking(fds[0]))
+		return NOPE("not IN_NONBLOCK any more");
+	if (strcmp(in_fdinfo(fds[0], after, sizeof(after)), in_before))
+		return NOPE("watches before:\n%safter:\n%s", in_before, after);
+	EXPECT_EVENT(fds[0], 3, IN_IGNORED, "");
+	EXPECT_EVENT(fds[0], 1, IN_CREATE, "queued");
+	if (read(fds[0], after, sizeof(after)) != -1 || errno != EAGAIN)
+		return NOPE("more events were queued than before");
+	/* the watches go on seeing */
+	if (unlink(WDIR "/queued") || write(fds[1], "x", 1) != 1 ||
+	    write(fds[1], "y", 1) != 1)
+		return NOPE("could not touch the watched files");
+	EXPECT_EVENT(fds[0], 1, IN_DELETE, "queued");
+	EXPECT_EVENT(fds[0], 2, IN_MODIFY, "");
+	/* one-shot: removed after its event */
+	EXPECT_EVENT(fds[0], 2, IN_IGNORED, "");
+	if (inotify_add_watch(fds[0], "/tmp", IN_ATTRIB) != 4)
+		return NOPE("the next watch descriptor is not 4");
+	return 0;
+}
+
+/* create WDIR/<c><i> for i in [0, n) */
+static int in_create(char c, int n)
+{
+	char name[64];
+	int i;
+
+	for (i = 0; i < n; i++) {
+		snprintf(name, sizeof(name), WDIR "/%c%d", c, i);
+		if (close(open(name, O_CREAT | O_WRONLY, 0600)))
+			return -1;
+	}
+	return 0;
+}
+
+/* expect the creations of WDIR/<c><i> for i in [0, n) */
+static int in_expect_created(int fd, char c, int n)
+{
+	char name[8];
+	int i;
+
+	for (i = 0; i < n; i++) {
+		snprintf(name, sizeof(name), "%c%d", c, i);
+		EXPECT_EVENT(fd, 1, IN_CREATE, name);
+	}
+	return 0;
+}
+
+/*
+ * A queue that overflowed: its limit (4, the sysctl's when it was made),
+ * its events (distinct, so none is merged), the overflow event.
+ */
+static int in_overflow_setup(void)
+{
+	char old[32] = "";
+	int fd, ret = 0;
+
+	mkdir(WDIR, 0755);
+	fd = open(QMAX, O_RDWR);
+	if (fd < 0 || read(fd, old, sizeof(old) - 1) <= 0)
+		return -1;
+	/* the instance keeps the limit it was made with */
+	if (pwrite(fd, "4\n", 2, 0) != 2)
+		ret = -1;
+	fds[0] = inotify_init1(0);
+	if (pwrite(fd, old, strlen(old), 0) != (ssize_t)strlen(old))
+		ret = -1;
+	close(fd);
+	if (ret || fds[0] < 0 ||
+	    inotify_add_watch(fds[0], WDIR, IN_CREATE) != 1)
+		return -1;
+	return in_create('o', 6);
+}
+
+static int in_overflow_verify(void)
+{
+	if (in_expect_created(fds[0], 'o', 4))
+		return -1;
+	EXPECT_EVENT(fds[0], -1, IN_Q_OVERFLOW, "");
+	/* room again, for 4 */
+	if (in_create('p', 6))
+		return NOPE("could not create files");
+	if (in_expect_created(fds[0], 'p', 4))
+		return -1;
+	EXPECT_EVENT(fds[0], -1, IN_Q_OVERFLOW, "");
+	return 0;
+}
+
 /*
  * An event loop with everything: an epoll set over an eventfd, a
- * signalfd, a periodic timerfd and a pipe, served until each has spoken.
+ * signalfd, a periodic timerfd, a pipe and an inotify watcher, served
+ * until each has spoken.
  */
 static int loop_setup(void)
 {
@@ -661,7 +856,13 @@ static int loop_setup(void)
 	fds[3] = timerfd_create(CLOCK_MONOTONIC, TFD_NONBLOCK);
 	fds[4] = p[0];
 	fds[5] = p[1];
+	fds[6] = inotify_init1(IN_NONBLOCK);
+	mkdir(WDIR, 0755);
+	unlink(WDIR "/loop");
 	if (fds[0] < 0 || fds[1] < 0 || fds[2] < 0 || fds[3] < 0 ||
+	    fds[6] < 0 ||
+	    inotify_add_watch(fds[6], WDIR, IN_CREATE) != 1 ||
+	    ep_add(fds[0], fds[6], EPOLLIN, 5) ||
 	    ep_add(fds[0], fds[1], EPOLLIN, 1) ||
 	    ep_add(fds[0], fds[2], EPOLLIN, 2) ||
 	    ep_add(fds[0], fds[3], EPOLLIN, 3) ||
@@ -680,9 +881,10 @@ static int loop_verify(void)
 	char c;
 
 	if (write(fds[1], &v, 8) != 8 || kill(getpid(), SIGUSR2) ||
-	    write(fds[5], "x", 1) != 1)
+	    write(fds[5], "x", 1) != 1 ||
+	    close(open(WDIR "/loop", O_CREAT | O_WRONLY, 0600)))
 		return NOPE("could not poke the loop");
-	while (seen != 0x1e && rounds++ < 50) {
+	while (seen != 0x3e && rounds++ < 50) {
 		n = epoll_wait(fds[0], ev, 4, 200);
 		for (i = 0; i < n; i++) {
 			struct signalfd_siginfo si;
@@ -700,15 +902,37 @@ static int loop_verify(void)
 			case 4:
 				read(fds[4], &c, 1);
 				break;
+			case 5:
+				EXPECT_EVENT(fds[6], 1, IN_CREATE, "loop");
+				break;
 			}
 		}
 	}
-	if (seen != 0x1e)
-		return NOPE("the loop heard from %#x, expected 0x1e", seen);
+	if (seen != 0x3e)
+		return NOPE("the loop heard from %#x, expected 0x3e", seen);
 	return 0;
 }
 
 /* ---- the fixture --------------------------------------------------------- */
+
+/* WDIR and what the inotify variants made in it */
+static void rm_wdir(void)
+{
+	static const char *const names[] = { "queued", "after", "loop" };
+	char name[64];
+	int i;
+
+	for (i = 0; i < 3; i++) {
+		snprintf(name, sizeof(name), WDIR "/%s", names[i]);
+		unlink(name);
+	}
+	for (i = 0; i < 12; i++) {
+		snprintf(name, sizeof(name), WDIR "/%c%d", i < 6 ? 'o' : 'p',
+			 i % 6);
+		unlink(name);
+	}
+	rmdir(WDIR);
+}
 
 FIXTURE(matrix) {
 	pid_t root;
@@ -779,6 +1003,14 @@ FIXTURE_VARIANT_ADD(matrix, timerfd_fired_and_unarmed) {
 	.setup = tfd_idle_setup, .verify = tfd_idle_verify,
 };
 
+FIXTURE_VARIANT_ADD(matrix, inotify_watches_and_queue) {
+	.setup = in_setup, .verify = in_verify,
+};
+
+FIXTURE_VARIANT_ADD(matrix, inotify_queue_overflowed) {
+	.setup = in_overflow_setup, .verify = in_overflow_verify,
+};
+
 FIXTURE_VARIANT_ADD(matrix, event_loop_with_everything) {
 	.setup = loop_setup, .verify = loop_verify,
 };
@@ -838,6 +1070,7 @@ FIXTURE_TEARDOWN(matrix)
 	unlink(IMG);
 	unlink(LOG);
 	unlink(DATA);
+	rm_wdir();
 }
 
 TEST_F_TIMEOUT(matrix, restored_program_verifies_itself, 120)
@@ -958,6 +1191,53 @@ FIXTURE_VARIANT_ADD(refuse, eventfd_shared_with_outside) {
 	.setup = efd_count_setup, .verify = efd_count_verify,
 	.share_outside = true, .err = EOPNOTSUPP,
 	.line = "eventfd shared with a process outside the tree",
+};
+
+/* a watch on a file deleted while the tree holds it open: no name */
+static int in_deleted_setup(void)
+{
+	fds[0] = inotify_init1(0);
+	fds[1] = open(DATA, O_RDWR | O_CREAT | O_TRUNC, 0600);
+	if (fds[0] < 0 || fds[1] < 0 ||
+	    inotify_add_watch(fds[0], DATA, IN_MODIFY) != 1)
+		return -1;
+	return unlink(DATA);
+}
+
+static int in_deleted_verify(void)
+{
+	struct inotify_event ev;
+	char name[256];
+
+	/* thawed: the watch still reports */
+	if (write(fds[1], "x", 1) != 1 || in_next(fds[0], &ev, name, 256) ||
+	    ev.wd != 1 || !(ev.mask & IN_MODIFY))
+		return NOPE("the watch of the deleted file is gone");
+	return 0;
+}
+
+FIXTURE_VARIANT_ADD(refuse, inotify_watch_of_deleted_file) {
+	.setup = in_deleted_setup, .verify = in_deleted_verify,
+	.err = EOPNOTSUPP,
+	.line = "inotify watch 1: inode",
+};
+
+static int in_outside_setup(void)
+{
+	fds[0] = inotify_init1(0);
+	return fds[0] < 0 ? -1 : 0;
+}
+
+static int in_outside_verify(void)
+{
+	return inotify_add_watch(fds[0], "/tmp", IN_ATTRIB) == 1 ? 0 :
+	       NOPE("the watcher does not watch");
+}
+
+FIXTURE_VARIANT_ADD(refuse, inotify_shared_with_outside) {
+	.setup = in_outside_setup, .verify = in_outside_verify,
+	.share_outside = true, .err = EOPNOTSUPP,
+	.line = "inotify instance shared with a process outside the tree",
 };
 
 FIXTURE_SETUP(refuse)

@@ -1,0 +1,159 @@
+#!/bin/sh
+# The event-loop scenario, run in the guest (make scenario): real programs
+# from Debian's packages, each an event loop that needs no socket, in a
+# container that is frozen, checkpointed, killed and restarted:
+#
+#   python3 loop.py   one epoll set over an eventfd, a signalfd, a periodic
+#                     timerfd, an inotify watch, a child's pipe and a
+#                     control FIFO, and timers of its own (loop.py)
+#   inotifywait -m    (inotify-tools) prints every creation in a directory
+#   tail -F           (coreutils) follows a file through inotify
+#
+# While the container is frozen, work is left pending for each: a file
+# created in each watched directory, a signal, a command in the FIFO, a
+# line appended to the followed file. The restored programs must report
+# all of it, then go on serving new events, the timers still running.
+# Prints "scenario eventloop: ok", or what went wrong and exits 1.
+set -u
+S=/extra
+D=/tmp/scn
+CG=/sys/fs/cgroup/scn
+CG2=/sys/fs/cgroup/scn-restored
+IMG=$D/img
+PY=/usr/bin/python3.11
+
+cp -a $S/root/. /
+rm -rf $D
+mkdir -p $D/watch $D/w2 $CG $CG2
+mkfifo $D/ctl
+: > $D/followed
+
+fail() {
+	echo "scenario eventloop: FAILED: $*"
+	for f in log err inotifywait.out tail.out ckpt.log restart.log; do
+		echo "--- $f"
+		cat $D/$f 2>/dev/null
+	done
+	echo 1 > $CG/cgroup.kill 2>/dev/null
+	echo 1 > $CG2/cgroup.kill 2>/dev/null
+	exit 1
+}
+
+# wait_for FILE TEXT [COUNT]: until FILE has COUNT lines with TEXT (60 s)
+wait_for() {
+	i=0
+	while :; do
+		n=$(grep -cF -- "$2" "$1" 2>/dev/null)
+		[ "${n:-0}" -ge "${3:-1}" ] && return 0
+		i=$((i + 1))
+		[ $i -gt 300 ] && fail "no \"$2\" (x${3:-1}) in $1"
+		sleep 0.2
+	done
+}
+
+# the host pid of the Python loop in cgroup $1
+loop_pid() {
+	for p in $(cat "$1/cgroup.procs"); do
+		tr '\0' ' ' < /proc/$p/cmdline 2>/dev/null | grep -q loop.py &&
+			echo $p && return
+	done
+}
+
+ctl() {
+	echo "$*" > $D/ctl
+}
+
+# "status ticks T later L", the latest, as "T L"
+status() {
+	grep '^status' $D/log | tail -1 | cut -d' ' -f3,5
+}
+
+echo "scenario eventloop: start the container"
+# (the container opens its own files: one shared with unshare, outside
+# it, would be a leak that checkpoint refuses)
+unshare -p -f sh -c "echo 1 > $CG/cgroup.procs
+	exec 2> $D/err
+	/usr/bin/inotifywait -m -q -e create -o $D/inotifywait.out $D/w2 &
+	/usr/bin/tail -F $D/followed > $D/tail.out 2>/dev/null &
+	exec $PY -I -S $S/loop.py $D/log $D/ctl $D/watch" \
+	< /dev/null > /dev/null 2>&1 &
+wait_for $D/log READY
+# the watchers watch once they report something
+i=0
+until grep -q probe $D/inotifywait.out 2>/dev/null; do
+	touch $D/w2/probe$i
+	i=$((i + 1))
+	[ $i -gt 60 ] && fail "inotifywait reports nothing"
+	sleep 1
+done
+echo probe >> $D/followed
+wait_for $D/tail.out probe
+touch $D/watch/before
+ctl child one
+wait_for $D/log "inotify wd 1 mask 0x100 before"
+wait_for $D/log "child echo:one"
+sleep 1
+ctl status
+wait_for $D/log status
+before=$(status)
+pid=$(loop_pid $CG)
+[ -n "$pid" ] || fail "no Python loop in $CG"
+
+echo "scenario eventloop: freeze; leave work pending; checkpoint and kill"
+echo 1 > $CG/cgroup.freeze
+i=0
+until grep -q "frozen 1" $CG/cgroup.events; do
+	i=$((i + 1))
+	[ $i -gt 300 ] && fail "the container does not freeze"
+	sleep 0.2
+done
+touch $D/watch/queued $D/w2/queued
+kill -USR1 "$pid"
+ctl efd 7
+echo queued-line >> $D/followed
+ckpt checkpoint --cgroup $CG -o $IMG --kill --log $D/ckpt.log ||
+	fail "ckpt checkpoint failed"
+wait
+ckpt info $IMG > $D/info || fail "ckpt info: the image does not verify"
+n=$(grep -c 'inotify' $D/info)
+echo "scenario eventloop: image of $(wc -c < $IMG) bytes, $n inotify lines in ckpt info"
+
+echo "scenario eventloop: restart"
+sh -c "echo \$\$ > $CG2/cgroup.procs
+	exec ckpt restart -i $IMG --log $D/restart.log" &
+restarter=$!
+wait_for $D/log "inotify wd 1 mask 0x100 queued"
+wait_for $D/log "signal 10"
+wait_for $D/log "eventfd 7"
+wait_for $D/inotifywait.out queued
+wait_for $D/tail.out queued-line
+
+echo "scenario eventloop: the restored programs go on"
+pid=$(loop_pid $CG2)
+[ -n "$pid" ] || fail "no restored Python loop in $CG2"
+touch $D/watch/after $D/w2/after
+kill -USR1 "$pid"
+ctl efd 3
+ctl child two
+echo after-line >> $D/followed
+wait_for $D/log "inotify wd 1 mask 0x100 after"
+wait_for $D/log "signal 10" 2
+wait_for $D/log "eventfd 3"
+wait_for $D/log "child echo:two"
+wait_for $D/inotifywait.out after
+wait_for $D/tail.out after-line
+sleep 1
+ctl status
+wait_for $D/log status 2
+after=$(status)
+set -- $before $after
+[ "$3" -gt "$1" ] || fail "the timerfd stopped: $1 ticks before, $3 after"
+[ "$4" -gt "$2" ] || fail "the loop's timers stopped: $2 before, $4 after"
+ctl quit
+wait $restarter
+rc=$?
+[ $rc -eq 0 ] || fail "the restored loop exited with $rc"
+grep -q '^done' $D/log || fail "the loop did not finish"
+echo 1 > $CG2/cgroup.kill
+echo "scenario eventloop: ticks $1 -> $3, timers $2 -> $4"
+echo "scenario eventloop: ok"
