@@ -17,6 +17,8 @@
 #include <stdlib.h>
 #include <string.h>
 #include <unistd.h>
+#include <sys/epoll.h>
+#include <sys/inotify.h>
 #include <linux/checkpoint.h>
 #include <sys/syscall.h>
 #include <sys/types.h>
@@ -219,6 +221,58 @@ static inline pid_t lite_migrate(const char *cg, pid_t root, const char *img)
 	ret = syscall(__NR_restart, 0, fd, 0, 2);
 	close(fd);
 	return ret > 0 ? (pid_t)ret : -4;
+}
+
+/* what epoll_wait() on @ep reports now: "data:events" words, by data */
+static inline const char *ck_ep_ready(int ep)
+{
+	static char out[128];
+	struct epoll_event ev[8], t;
+	int i, j, n, len = 0;
+
+	n = epoll_wait(ep, ev, 8, 0);
+	if (n < 0)
+		return "error";
+	for (i = 1; i < n; i++)
+		for (j = i; j > 0 && ev[j - 1].data.u64 > ev[j].data.u64; j--) {
+			t = ev[j];
+			ev[j] = ev[j - 1];
+			ev[j - 1] = t;
+		}
+	out[0] = '\0';
+	for (i = 0; i < n; i++)
+		len += snprintf(out + len, sizeof(out) - len, "%s%llx:%x",
+				i ? " " : "", (unsigned long long)ev[i].data.u64,
+				ev[i].events);
+	return out;
+}
+
+/*
+ * What a read of the inotify fd @fd gives now, as "wd:mask:cookie:name"
+ * words separated by spaces ("" when nothing is queued, "error" when the
+ * read fails otherwise)
+ */
+static inline const char *ck_inotify_read(int fd)
+{
+	static char out[512];
+	char buf[4096] __attribute__((aligned(8)));
+	ssize_t n = read(fd, buf, sizeof(buf)), at = 0;
+	size_t len = 0;
+
+	out[0] = '\0';
+	if (n < 0)
+		return errno == EAGAIN ? "" : "error";
+	while (at + (ssize_t)sizeof(struct inotify_event) <= n && len < sizeof(out)) {
+		const struct inotify_event *e = (const void *)(buf + at);
+
+		if (at + (ssize_t)(sizeof(*e) + e->len) > n)
+			break;
+		len += snprintf(out + len, sizeof(out) - len, "%s%d:%x:%u:%.*s",
+				len ? " " : "", e->wd, e->mask, e->cookie,
+				(int)e->len, e->len ? e->name : "");
+		at += sizeof(*e) + e->len;
+	}
+	return out;
 }
 
 #endif /* CK_LITE_H */

@@ -49,7 +49,6 @@
 #include <string.h>
 #include <sys/epoll.h>
 #include <sys/eventfd.h>
-#include <sys/inotify.h>
 #include <sys/prctl.h>
 #include <sys/stat.h>
 #include <sys/syscall.h>
@@ -69,6 +68,7 @@
 #pragma GCC diagnostic ignored "-Wclobbered"
 #include "kselftest_harness.h"
 #include "ck_validate.h"
+#include "ck_lite.h"
 
 #ifndef __NR_checkpoint
 #define __NR_checkpoint 463
@@ -353,34 +353,6 @@ static inline bool ck_epollwakeup_kept(void)
 	if (efd >= 0)
 		close(efd);
 	return kept;
-}
-
-/*
- * What a read of the inotify fd @fd gives now, as "wd:mask:cookie:name"
- * words separated by spaces ("" when nothing is queued, "error" when the
- * read fails otherwise)
- */
-static inline const char *ck_inotify_read(int fd)
-{
-	static char out[512];
-	char buf[4096] __attribute__((aligned(8)));
-	ssize_t n = read(fd, buf, sizeof(buf)), at = 0;
-	size_t len = 0;
-
-	out[0] = '\0';
-	if (n < 0)
-		return errno == EAGAIN ? "" : "error";
-	while (at + (ssize_t)sizeof(struct inotify_event) <= n && len < sizeof(out)) {
-		const struct inotify_event *e = (const void *)(buf + at);
-
-		if (at + (ssize_t)(sizeof(*e) + e->len) > n)
-			break;
-		len += snprintf(out + len, sizeof(out) - len, "%s%d:%x:%u:%.*s",
-				len ? " " : "", e->wd, e->mask, e->cookie,
-				(int)e->len, e->len ? e->name : "");
-		at += sizeof(*e) + e->len;
-	}
-	return out;
 }
 
 static inline int ck_write_file(const char *path, const char *s)

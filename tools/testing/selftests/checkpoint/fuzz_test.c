@@ -254,33 +254,9 @@ static char fz_cwd[192];
 #define FZ_IN_FILE_MASK	(IN_ATTRIB | IN_MODIFY | IN_EXCL_UNLINK)
 #define FZ_IN_QUEUED	2
 
-/* what epoll_wait() reports now: "data:events" words, sorted by data */
-static const char *fz_ep_ready(int ep)
-{
-	static char out[128];
-	struct epoll_event ev[8], t;
-	int i, j, n, len = 0;
-
-	n = epoll_wait(ep, ev, 8, 0);
-	if (n < 0)
-		return "error";
-	for (i = 1; i < n; i++)
-		for (j = i; j > 0 && ev[j - 1].data.u64 > ev[j].data.u64; j--) {
-			t = ev[j];
-			ev[j] = ev[j - 1];
-			ev[j - 1] = t;
-		}
-	out[0] = '\0';
-	for (i = 0; i < n; i++)
-		len += snprintf(out + len, sizeof(out) - len, "%s%llx:%x",
-				i ? " " : "", (unsigned long long)ev[i].data.u64,
-				ev[i].events);
-	return out;
-}
-
 static bool fz_ep_expect(const char *want, const char *when)
 {
-	const char *got = fz_ep_ready(FZ_EP_FD);
+	const char *got = ck_ep_ready(FZ_EP_FD);
 
 	return CK_EXPECT(!strcmp(got, want), "epoll %s: \"%s\", expected \"%s\"",
 			 when, got, want);
@@ -533,8 +509,8 @@ static void fz_setup_files(void)
 		}
 	}
 	/* the one-shot item fires, once */
-	CK_ASSERT(!strcmp(fz_ep_ready(FZ_EP_FD), "11:1 22:1 33:4 55:1") &&
-		  !strcmp(fz_ep_ready(FZ_EP_FD), "11:1 22:1 55:1"), "epoll set");
+	CK_ASSERT(!strcmp(ck_ep_ready(FZ_EP_FD), "11:1 22:1 33:4 55:1") &&
+		  !strcmp(ck_ep_ready(FZ_EP_FD), "11:1 22:1 55:1"), "epoll set");
 	umask(027);
 }
 

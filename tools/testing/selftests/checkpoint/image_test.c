@@ -62,30 +62,6 @@ static volatile int victim_signals;
 #define VICTIM_EP_B	38
 #define VICTIM_INH_FD	41
 
-/* what epoll_wait() reports now: "data:events" words, sorted by data */
-static const char *ep_ready(int ep)
-{
-	static char out[128];
-	struct epoll_event ev[8], t;
-	int i, j, n, len = 0;
-
-	n = epoll_wait(ep, ev, 8, 0);
-	if (n < 0)
-		return "error";
-	for (i = 1; i < n; i++)
-		for (j = i; j > 0 && ev[j - 1].data.u64 > ev[j].data.u64; j--) {
-			t = ev[j];
-			ev[j] = ev[j - 1];
-			ev[j - 1] = t;
-		}
-	out[0] = '\0';
-	for (i = 0; i < n; i++)
-		len += snprintf(out + len, sizeof(out) - len, "%s%llx:%x",
-				i ? " " : "", (unsigned long long)ev[i].data.u64,
-				ev[i].events);
-	return out;
-}
-
 static int ep_add(int ep, int fd, uint32_t events, uint64_t data)
 {
 	struct epoll_event ev = { .events = events, .data.u64 = data };
@@ -102,18 +78,18 @@ static bool victim_epoll_intact(void)
 
 	/* ready before, ready after; the one-shot item stays disarmed */
 	if (!(fcntl(VICTIM_EP_A, F_GETFL) & O_NONBLOCK) ||
-	    strcmp(ep_ready(VICTIM_EP_A), "11:1 44:1") ||
-	    strcmp(ep_ready(VICTIM_EP_B), "66:4"))
+	    strcmp(ck_ep_ready(VICTIM_EP_A), "11:1 44:1") ||
+	    strcmp(ck_ep_ready(VICTIM_EP_B), "66:4"))
 		return false;
 	/* edge-triggered: reported once */
 	if (write(35, &one, 8) != 8 ||
-	    strcmp(ep_ready(VICTIM_EP_A), "11:1 22:1 44:1") ||
-	    strcmp(ep_ready(VICTIM_EP_A), "11:1 44:1"))
+	    strcmp(ck_ep_ready(VICTIM_EP_A), "11:1 22:1 44:1") ||
+	    strcmp(ck_ep_ready(VICTIM_EP_A), "11:1 44:1"))
 		return false;
 	/* known by the fd it was added under; fires once more */
 	return !epoll_ctl(VICTIM_EP_A, EPOLL_CTL_MOD, 36, &ev) &&
-	       !strcmp(ep_ready(VICTIM_EP_A), "11:1 33:1 44:1") &&
-	       !strcmp(ep_ready(VICTIM_EP_A), "11:1 44:1");
+	       !strcmp(ck_ep_ready(VICTIM_EP_A), "11:1 33:1 44:1") &&
+	       !strcmp(ck_ep_ready(VICTIM_EP_A), "11:1 44:1");
 }
 
 /*
@@ -134,7 +110,7 @@ static bool victim_inh_closed_ok(void)
 		return false;
 	if (epoll_ctl(VICTIM_EP_A, EPOLL_CTL_DEL, VICTIM_INH_FD, NULL))
 		err = errno;
-	ok = err == ENOENT && !strcmp(ep_ready(VICTIM_EP_A), "11:1 44:1");
+	ok = err == ENOENT && !strcmp(ck_ep_ready(VICTIM_EP_A), "11:1 44:1");
 	close(VICTIM_INH_FD);
 	return ok;
 }
@@ -259,8 +235,8 @@ static void victim_body(void *arg)
 			  !ep_add(VICTIM_EP_A, VICTIM_EP_B, EPOLLIN, 0x44),
 			  "epoll items");
 		/* the one-shot item fires, once */
-		CK_ASSERT(!strcmp(ep_ready(VICTIM_EP_A), "11:1 33:1 44:1") &&
-			  !strcmp(ep_ready(VICTIM_EP_A), "11:1 44:1"),
+		CK_ASSERT(!strcmp(ck_ep_ready(VICTIM_EP_A), "11:1 33:1 44:1") &&
+			  !strcmp(ck_ep_ready(VICTIM_EP_A), "11:1 44:1"),
 			  "epoll set");
 		CK_ASSERT(fcntl(VICTIM_INH_FD, F_GETFD) >= 0, "fd %d",
 			  VICTIM_INH_FD);
@@ -2281,8 +2257,8 @@ static void epoll_unpriv_body(void *arg)
 		  !ep_add(VICTIM_EP_A, 35, EPOLLIN, 0x22), "epoll set");
 	if (ck_checkpoint_self() > 0)
 		_exit(0);
-	if (getuid() != CK_UNPRIV_UID || strcmp(ep_ready(VICTIM_EP_A), "") ||
-	    write(35, &one, 8) != 8 || strcmp(ep_ready(VICTIM_EP_A), "22:1"))
+	if (getuid() != CK_UNPRIV_UID || strcmp(ck_ep_ready(VICTIM_EP_A), "") ||
+	    write(35, &one, 8) != 8 || strcmp(ck_ep_ready(VICTIM_EP_A), "22:1"))
 		ck_report("RESUMED altered: epoll");
 	else
 		ck_report("RESUMED intact");

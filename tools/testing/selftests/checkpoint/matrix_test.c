@@ -234,33 +234,8 @@ static int ep_add(int ep, int fd, uint32_t events, uint64_t data)
 	return epoll_ctl(ep, EPOLL_CTL_ADD, fd, &ev);
 }
 
-/* what epoll_wait() reports now: "data:events" words, sorted by data */
-static const char *ep_ready(int ep)
-{
-	static char out[128];
-	struct epoll_event ev[8];
-	int i, j, n, len = 0;
-
-	n = epoll_wait(ep, ev, 8, 0);
-	out[0] = 0;
-	if (n < 0)
-		return "error";
-	for (i = 1; i < n; i++)
-		for (j = i; j > 0 && ev[j - 1].data.u64 > ev[j].data.u64; j--) {
-			struct epoll_event t = ev[j];
-
-			ev[j] = ev[j - 1];
-			ev[j - 1] = t;
-		}
-	for (i = 0; i < n; i++)
-		len += snprintf(out + len, sizeof(out) - len, "%s%llx:%x",
-				i ? " " : "", (unsigned long long)ev[i].data.u64,
-				ev[i].events);
-	return out;
-}
-
 #define EXPECT_READY(ep, want) do {					\
-	const char *got = ep_ready(ep);					\
+	const char *got = ck_ep_ready(ep);					\
 									\
 	if (strcmp(got, want))						\
 		return NOPE("%s: epoll reports \"%s\", expected \"%s\"",	\
@@ -291,9 +266,9 @@ static int ep_loop_setup(void)
 	    ep_add(fds[0], fds[3], EPOLLIN | EPOLLONESHOT, 0x33))
 		return -1;
 	/* the one-shot item fires once, and the pipe keeps its bytes */
-	if (strcmp(ep_ready(fds[0]), "11:1 33:1"))
+	if (strcmp(ck_ep_ready(fds[0]), "11:1 33:1"))
 		return -1;
-	return strcmp(ep_ready(fds[0]), "11:1") ? -1 : 0;
+	return strcmp(ck_ep_ready(fds[0]), "11:1") ? -1 : 0;
 }
 
 static int ep_loop_verify(void)
