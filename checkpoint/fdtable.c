@@ -33,6 +33,7 @@ static const struct ckpt_file_ops *const ckpt_file_ops[] = {
 	[CKPT_FILE_SIGNALFD] = &ckpt_signalfd_file_ops,
 	[CKPT_FILE_TIMERFD] = &ckpt_timerfd_file_ops,
 	[CKPT_FILE_INOTIFY] = &ckpt_inotify_file_ops,
+	[CKPT_FILE_UNIX] = &ckpt_unix_file_ops,
 };
 
 static_assert(ARRAY_SIZE(ckpt_file_ops) == CKPT_FILE_MAX);

@@ -68,6 +68,10 @@ static const struct ckpt_rec_desc ckpt_recs[CKPT_HDR_MAX] = {
 	REC(FILE_INOTIFY, "file_inotify", struct ckpt_hdr_file_inotify),
 	REC(INOTIFY_WATCHES, "inotify_watches", struct ckpt_hdr_inotify_watches),
 	REC(INOTIFY_EVENTS, "inotify_events", struct ckpt_hdr_inotify_events),
+	REC(UNIX_PAIR, "unix_pair", struct ckpt_hdr_unix_pair),
+	REC(FILE_UNIX, "file_unix", struct ckpt_hdr_file_unix),
+	REC(UNIX_QUEUE, "unix_queue", struct ckpt_hdr_unix_queue),
+	REC(UNIX_MSG, "unix_msg", struct ckpt_hdr_unix_msg),
 };
 
 /**

@@ -39,35 +39,14 @@ int ckpt_inherit_or_leak(struct ckpt_ctx *ctx, struct ckpt_fd_ent *e,
 }
 
 /*
- * A connected unix socket whose peer's file a process outside the tree
- * holds in its fd table is inherited (self checkpoint, subtree) or a leak
- * (container). Unconnected, listening and non-unix sockets, socket pairs
- * inside the tree, a socket whose peer was closed or is held by no
- * process are not supported yet.
+ * Unix sockets are unix.c's: one connected to a socket that a process
+ * outside the tree holds is inherited from there. Other families are not
+ * supported yet.
  */
 static int ckpt_classify_socket(struct ckpt_ctx *ctx, struct ckpt_fd_ent *e)
 {
-	struct sock *peer = ckpt_unix_peer(e->file);
-	struct file *pf;
-	bool held;
-
-	if (!peer)
-		return ckpt_log_unsupported(ctx, e,
-					    "is not a connected unix socket: not supported yet");
-	pf = ckpt_peer_file(peer);
-	held = ckpt_sock_peer_held(ctx, peer) || ckpt_file_held(ctx, e->file);
-	sock_put(peer);
-	if (!pf)
-		return ckpt_log_unsupported(ctx, e,
-					    "is a unix socket whose peer was closed: not supported yet");
-	if (ckpt_file_in_tree(ctx, pf))
-		return ckpt_log_unsupported(ctx, e,
-					    "is a unix socket whose peer is in the tree (a socket pair): not supported yet");
-	if (!held)
-		return ckpt_log_unsupported(ctx, e,
-					    "is a unix socket whose peer no process outside the tree holds (in flight in a unix socket?): not supported yet");
-	return ckpt_inherit_or_leak(ctx, e, CKPT_INHERIT_SOCKET,
-				    "a socket connected outside the tree");
+	return ckpt_log_unsupported(ctx, e,
+				    "is a socket of a family other than unix: not supported yet");
 }
 
 /*
@@ -86,12 +65,15 @@ static int ckpt_classify_tty(struct ckpt_ctx *ctx, struct ckpt_fd_ent *e)
 				    "is a terminal the tree opened itself (no process outside the tree holds it): not supported yet");
 }
 
+/* unix sockets are unix.c's, which makes some of them inherited */
 static bool ckpt_inherited_match(struct file *file)
 {
 	struct inode *inode = file_inode(file);
+	struct socket *sock = sock_from_file(file);
 
 	return (S_ISCHR(inode->i_mode) && ckpt_chr_is_tty(inode->i_rdev)) ||
-	       S_ISSOCK(inode->i_mode);
+	       (S_ISSOCK(inode->i_mode) &&
+		!(sock && sock->sk && sock->sk->sk_family == AF_UNIX));
 }
 
 static int ckpt_inherited_classify(struct ckpt_ctx *ctx,

@@ -21,6 +21,8 @@ enum ckpt_obj_type {
 	CKPT_OBJ_RPIPE,		/* restart: a restored pipe (pipe.c) */
 	CKPT_OBJ_SHM_INODE,	/* checkpoint: the inode of shared anon memory */
 	CKPT_OBJ_SHM_FILE,	/* restart: the file of shared anon memory */
+	CKPT_OBJ_UNIX_PAIR,	/* checkpoint: a unix socket pair (a sock) */
+	CKPT_OBJ_RUNIX_PAIR,	/* restart: a restored pair (unix.c) */
 	CKPT_OBJ_MAX
 };
 
@@ -55,6 +57,14 @@ extern const struct ckpt_obj_ops ckpt_pipe_obj_ops;
 extern const struct ckpt_obj_ops ckpt_rpipe_obj_ops;
 extern const struct ckpt_obj_ops ckpt_shm_inode_obj_ops;
 extern const struct ckpt_obj_ops ckpt_shm_file_obj_ops;
+extern const struct ckpt_obj_ops ckpt_absent_obj_ops;
+#if IS_ENABLED(CONFIG_UNIX)
+extern const struct ckpt_obj_ops ckpt_unix_pair_obj_ops;
+extern const struct ckpt_obj_ops ckpt_runix_pair_obj_ops;
+#else
+#define ckpt_unix_pair_obj_ops ckpt_absent_obj_ops
+#define ckpt_runix_pair_obj_ops ckpt_absent_obj_ops
+#endif
 
 void ckpt_obj_ops_check(void);
 
@@ -166,6 +176,11 @@ extern const struct ckpt_file_ops ckpt_inotify_file_ops;
 #else
 #define ckpt_inotify_file_ops ckpt_absent_file_ops
 #endif
+#if IS_ENABLED(CONFIG_UNIX)
+extern const struct ckpt_file_ops ckpt_unix_file_ops;
+#else
+#define ckpt_unix_file_ops ckpt_absent_file_ops
+#endif
 #ifdef CONFIG_SIGNALFD
 extern const struct ckpt_file_ops ckpt_signalfd_file_ops;
 bool ckpt_polls_current(struct file *file);
@@ -234,6 +249,8 @@ int ckpt_before_release_add(struct ckpt_ctx *ctx,
 			    int (*run)(struct ckpt_ctx *ctx, void *data),
 			    void (*release)(void *data), void *data);
 int ckpt_deferred_run(struct ckpt_ctx *ctx, struct ckpt_deferred *list);
+bool ckpt_image_has_pid(struct ckpt_ctx *ctx, pid_t nr);
+struct task_struct *ckpt_restored_task(struct ckpt_ctx *ctx, pid_t nr);
 void ckpt_deferred_free(struct ckpt_deferred **list);
 
 /* image.c */

@@ -17,12 +17,28 @@ struct ckpt_obj {
 };
 
 /* one entry per enum ckpt_obj_type; ckpt_obj_ops_check() finds holes */
+static void ckpt_absent_noop(void *ptr)
+{
+}
+
+/*
+ * The entry of a type whose family is compiled out: no such object
+ * exists to checkpoint, and its record is unknown to restart here.
+ */
+const struct ckpt_obj_ops ckpt_absent_obj_ops = {
+	.name = "object type not built in",
+	.grab = ckpt_absent_noop,
+	.drop = ckpt_absent_noop,
+};
+
 static const struct ckpt_obj_ops *const ckpt_obj_ops[] = {
 	[CKPT_OBJ_FILE] = &ckpt_file_obj_ops,
 	[CKPT_OBJ_PIPE] = &ckpt_pipe_obj_ops,
 	[CKPT_OBJ_RPIPE] = &ckpt_rpipe_obj_ops,
 	[CKPT_OBJ_SHM_INODE] = &ckpt_shm_inode_obj_ops,
 	[CKPT_OBJ_SHM_FILE] = &ckpt_shm_file_obj_ops,
+	[CKPT_OBJ_UNIX_PAIR] = &ckpt_unix_pair_obj_ops,
+	[CKPT_OBJ_RUNIX_PAIR] = &ckpt_runix_pair_obj_ops,
 };
 
 static_assert(ARRAY_SIZE(ckpt_obj_ops) == CKPT_OBJ_MAX);

@@ -339,6 +339,50 @@ int ckpt_after_fds_add(struct ckpt_ctx *ctx,
 }
 
 /**
+ * ckpt_image_has_pid() - restart: is @nr a pid of the image's tree?
+ * @ctx: restart context, with the TREE record read
+ * @nr: a pid, as records name processes (in the root's pid namespace)
+ *
+ * Return: true when a task of the tree has that pid.
+ */
+bool ckpt_image_has_pid(struct ckpt_ctx *ctx, pid_t nr)
+{
+	unsigned int i;
+
+	for (i = 0; nr > 0 && i < ctx->nr_tasks; i++)
+		if (ctx->rss[i].pids.pid == nr)
+			return true;
+	return false;
+}
+
+/**
+ * ckpt_restored_task() - restart: the restored task of an image pid
+ * @ctx: restart context, once every task of the tree exists (a step
+ *	 added with ckpt_before_release_add())
+ * @nr: a pid of the image's tree
+ *
+ * Return: the task, referenced (put_task_struct() it), or NULL when no
+ * task of the tree has that pid.
+ */
+struct task_struct *ckpt_restored_task(struct ckpt_ctx *ctx, pid_t nr)
+{
+	unsigned int i;
+
+	for (i = 0; nr > 0 && i < ctx->nr_tasks; i++) {
+		struct task_struct *t;
+
+		if (ctx->rss[i].pids.pid != nr)
+			continue;
+		t = READ_ONCE(ctx->rss[i].tsk);
+		/* RESTART_TASKSELF: the caller is the image's one task */
+		if (!t && ctx->flags & RESTART_TASKSELF)
+			t = current;
+		return t ? get_task_struct(t) : NULL;
+	}
+	return NULL;
+}
+
+/**
  * ckpt_before_release_add() - restart: do something just before the
  *			       restored tree runs
  * @ctx: restart context

@@ -55,7 +55,7 @@ with_libs() {
 }
 
 for p in "${progs[@]}"; do
-	[ -x "$p" ] || { echo "pack-programs.sh: no $p" >&2; exit 1; }
+	[ -e "$p" ] || { echo "pack-programs.sh: no $p" >&2; exit 1; }
 	with_libs "$p"
 done
 for f in "${files[@]}"; do

@@ -31,6 +31,7 @@
 #include <sys/inotify.h>
 #include <sys/mman.h>
 #include <sys/resource.h>
+#include <sys/socket.h>
 #include <sys/stat.h>
 #include <sys/syscall.h>
 #include <sys/wait.h>
@@ -102,7 +103,17 @@ struct info {
 	const struct ckpt_hdr_inotify_watches *ino_watches;
 	const struct ckpt_hdr_inotify_events *ino_events;
 	uint32_t ino_max_events;	/* its FILE_INOTIFY's queue limit */
-	/* the objrefs of FILE and PIPE records so far (a hash table) */
+	/* a unix socket's queue: its UNIX_QUEUE, the UNIX_MSG read since */
+	const struct ckpt_hdr_unix_queue *ux_queue;
+	uint32_t ux_sock_type;		/* its FILE_UNIX's */
+	bool ux_paired;			/* an end of a UNIX_PAIR */
+	uint32_t ux_msgs, ux_creds;	/* messages read, with credentials */
+	uint64_t ux_bytes;		/* their bytes */
+	unsigned int nr_unix;
+	uint64_t unix_bytes;
+	/* the TREE record: the pids a record may name */
+	const struct ckpt_hdr_tree *tree;
+	/* the objrefs of FILE, PIPE and UNIX_PAIR records so far (a hash) */
 	struct objent *objs;
 	size_t nr_objs, cap_objs;
 	/* epoll files of this process whose EPOLL_ITEMS is still due */
@@ -110,12 +121,17 @@ struct info {
 	char err[256];
 };
 
-/* An objref of the image; FILE: its type, and whether a late record is due */
+/*
+ * An objref of the image; FILE: its type, and whether a late record is
+ * due; UNIX_PAIR: its sockets' type, its flags and the ends read so far
+ */
 struct objent {
 	uint32_t objref;	/* 0: a free slot */
-	uint32_t rec;		/* CKPT_HDR_FILE or CKPT_HDR_PIPE */
-	uint32_t ftype;		/* FILE: CKPT_FILE_* */
+	uint32_t rec;		/* CKPT_HDR_FILE, _PIPE or _UNIX_PAIR */
+	uint32_t ftype;		/* FILE: CKPT_FILE_*; UNIX_PAIR: SOCK_* */
 	bool late_due;		/* FILE: its late record has not come yet */
+	uint32_t pair_flags;	/* UNIX_PAIR: CKPT_UNIX_PAIR_* */
+	uint8_t ends;		/* UNIX_PAIR: bit n, end n was read */
 };
 
 static int bad(struct info *in, size_t off, const char *fmt, ...)
@@ -382,6 +398,7 @@ static int info_tree(struct info *in, const struct ckpt_hdr_tree *t,
 	    sizeof(*t) + (size_t)t->nr_tasks * sizeof(*p) > t->h.len)
 		return bad(in, off, "TREE of %u tasks does not fit in %u bytes",
 			   t->nr_tasks, t->h.len);
+	in->tree = t;
 	for (i = 0; i < t->nr_tasks; i++) {
 		if (p[i].pid != p[i].tgid)
 			threads++;
@@ -573,6 +590,7 @@ static const char *const file_types[CKPT_FILE_MAX] = {
 	[CKPT_FILE_SIGNALFD] = "signalfd",
 	[CKPT_FILE_TIMERFD] = "timerfd",
 	[CKPT_FILE_INOTIFY] = "inotify",
+	[CKPT_FILE_UNIX] = "unix",
 };
 
 static const char *const inherit_types[CKPT_INHERIT_MAX] = {
@@ -583,7 +601,9 @@ static const char *const inherit_types[CKPT_INHERIT_MAX] = {
 
 /*
  * The records that follow a FILE record of each type, in order (and the
- * PIPE record, of a pipe's first end, right before its FILE_PIPE)
+ * PIPE record, of a pipe's first end, right before its FILE_PIPE; the
+ * UNIX_PAIR of a socket pair's first end right before its FILE_UNIX; the
+ * nr_msgs UNIX_MSG records of a UNIX_QUEUE after it)
  */
 #define FILE_RECS_MAX 3
 static const uint32_t file_records[CKPT_FILE_MAX][FILE_RECS_MAX + 1] = {
@@ -599,6 +619,7 @@ static const uint32_t file_records[CKPT_FILE_MAX][FILE_RECS_MAX + 1] = {
 	[CKPT_FILE_TIMERFD] = { CKPT_HDR_FILE_TIMERFD },
 	[CKPT_FILE_INOTIFY] = { CKPT_HDR_FILE_INOTIFY, CKPT_HDR_INOTIFY_WATCHES,
 				CKPT_HDR_INOTIFY_EVENTS },
+	[CKPT_FILE_UNIX] = { CKPT_HDR_FILE_UNIX, CKPT_HDR_UNIX_QUEUE },
 };
 
 /*
@@ -618,7 +639,8 @@ static bool file_type_record(uint32_t type)
 	       type == CKPT_HDR_FILE_EVENTFD || type == CKPT_HDR_FILE_EPOLL ||
 	       type == CKPT_HDR_FILE_SIGNALFD || type == CKPT_HDR_FILE_TIMERFD ||
 	       type == CKPT_HDR_FILE_INOTIFY || type == CKPT_HDR_INOTIFY_WATCHES ||
-	       type == CKPT_HDR_INOTIFY_EVENTS;
+	       type == CKPT_HDR_INOTIFY_EVENTS || type == CKPT_HDR_FILE_UNIX ||
+	       type == CKPT_HDR_UNIX_QUEUE || type == CKPT_HDR_UNIX_MSG;
 }
 
 /* Is the FILE record being read waiting for a record of @type next? */
@@ -628,6 +650,17 @@ static bool file_wants(const struct info *in, uint32_t type)
 
 	return f && f->type > 0 && f->type < CKPT_FILE_MAX &&
 	       file_records[f->type][in->file_next] == type;
+}
+
+/*
+ * May the record of a shared object (PIPE, UNIX_PAIR) come here? Restart
+ * reads any number of them right before a FILE_PIPE or a FILE_UNIX (the
+ * records that may name one), and nowhere else.
+ */
+static bool shared_obj_here(const struct info *in)
+{
+	return file_wants(in, CKPT_HDR_FILE_PIPE) ||
+	       file_wants(in, CKPT_HDR_FILE_UNIX);
 }
 
 static const char *file_type_name(uint32_t type)
@@ -680,7 +713,7 @@ static struct objent *obj_find(const struct info *in, uint32_t objref)
 /*
  * Note @objref, the objref of a record of type @rec at @off: refused when
  * it is 0 or was used before (restart refuses both: objrefs of files,
- * pipes and shared memory are one space).
+ * pipes, socket pairs and shared memory are one space).
  */
 static int obj_add(struct info *in, uint32_t objref, uint32_t rec,
 		   uint32_t ftype, size_t off)
@@ -1014,6 +1047,10 @@ static void inotify_print_events(const struct ckpt_hdr_inotify_events *h)
 	}
 }
 
+/* the queue of a unix socket, at the end of its records: see below */
+static int unix_queue_end(struct info *in, size_t off);
+static void unix_print_queue(const struct info *in);
+
 /*
  * Print the FILE record we were reading the type records of, once they
  * are all there; @next is the record that follows them (or NULL at the
@@ -1036,6 +1073,8 @@ static int file_flush(struct info *in, const struct ckpt_hdr *next,
 			   f->objref, file_type_name(f->type),
 			   ckpt_hdr_name(want),
 			   next ? ckpt_hdr_name(next->type) : "the end");
+	if (unix_queue_end(in, off))
+		return -EINVAL;
 	printf("file #%u: %s%s%s%s, pos %" PRId64 ", %s%s\n", f->objref,
 	       file_type_name(f->type), in->file_path[0] ? " " : "",
 	       in->file_path, in->file_extra, (int64_t)f->pos,
@@ -1044,8 +1083,11 @@ static int file_flush(struct info *in, const struct ckpt_hdr *next,
 		inotify_print_watches(in->ino_watches);
 	if (in->ino_events)
 		inotify_print_events(in->ino_events);
+	if (in->ux_queue)
+		unix_print_queue(in);
 	in->ino_watches = NULL;
 	in->ino_events = NULL;
+	in->ux_queue = NULL;
 	return 0;
 }
 
@@ -1063,6 +1105,7 @@ static int info_file(struct info *in, const struct ckpt_hdr_file *f,
 	in->file_note[0] = '\0';
 	in->ino_watches = NULL;
 	in->ino_events = NULL;
+	in->ux_queue = NULL;
 	ext_tail(in, &f->h, sizeof(*f));
 	return 0;
 }
@@ -1227,6 +1270,342 @@ static void inotify_str(char *buf, size_t len,
 	snprintf(buf + strlen(buf), len - strlen(buf), ")");
 }
 
+/* ---- unix sockets: UNIX_PAIR, FILE_UNIX, UNIX_QUEUE, UNIX_MSG ---- */
+
+#define UX_SHUT_MASK	(CKPT_UNIX_SHUT_RD | CKPT_UNIX_SHUT_WR)
+#define UX_NO_ID	0xffffffffU	/* a message's uid or gid: none */
+
+static const char *sock_type_name(uint32_t type)
+{
+	switch (type) {
+	case SOCK_STREAM:	return "stream";
+	case SOCK_DGRAM:	return "dgram";
+	case SOCK_SEQPACKET:	return "seqpacket";
+	}
+	return NULL;
+}
+
+/* Is @pid 0 (none), or a task of the image's TREE? */
+static bool tree_pid_ok(const struct info *in, int32_t pid)
+{
+	const struct ckpt_task_pids *p;
+	uint32_t i;
+
+	if (!pid)
+		return true;
+	if (!in->tree)
+		return false;
+	p = (const void *)(in->tree + 1);
+	for (i = 0; i < in->tree->nr_tasks; i++)
+		if (p[i].pid == pid)
+			return true;
+	return false;
+}
+
+/* End @buf (of @len bytes) with "; restart refuses @why)" or ")" */
+static void why_close(char *buf, size_t len, const char *why)
+{
+	size_t o = strlen(buf);
+
+	if (why[0])
+		snprintf(buf + o, len - o, "; restart refuses %s", why);
+	o = strlen(buf);
+	snprintf(buf + o, len - o, ")");
+}
+
+/*
+ * UNIX_PAIR: a socket pair, right before the FILE_UNIX of the first of
+ * its ends: "unix pair #5: stream, end 1 closed". Refused: where no
+ * shared object may come, an objref 0 or used before. What restart
+ * refuses of its fields is said so: a type but stream, dgram and
+ * seqpacket, unknown flags, a reserved field.
+ */
+static int info_unix_pair(struct info *in, const struct ckpt_hdr_unix_pair *h,
+			  size_t off)
+{
+	const char *type = sock_type_name(h->sock_type);
+	char line[64], why[160] = "", part[48];
+	struct objent *e;
+
+	if (!shared_obj_here(in))
+		return bad(in, off, "UNIX_PAIR #%u not right before the FILE_UNIX of its first end",
+			   h->objref);
+	if (obj_add(in, h->objref, CKPT_HDR_UNIX_PAIR, h->sock_type, off))
+		return -EINVAL;
+	e = obj_find(in, h->objref);
+	e->pair_flags = h->flags;
+	if (type)
+		snprintf(line, sizeof(line), "%s", type);
+	else
+		snprintf(line, sizeof(line), "socket type %u", h->sock_type);
+	if (h->flags & CKPT_UNIX_PAIR_CLOSED)
+		list_add(line, sizeof(line), "end 1 closed");
+	if (!type)
+		list_add(why, sizeof(why), "the socket type");
+	if (h->flags & ~CKPT_UNIX_PAIR_FLAGS_MASK) {
+		snprintf(part, sizeof(part), "flags 0x%x",
+			 h->flags & ~CKPT_UNIX_PAIR_FLAGS_MASK);
+		list_add(why, sizeof(why), part);
+	}
+	if (h->__reserved)
+		list_add(why, sizeof(why), "a reserved field");
+	printf("unix pair #%u: %s%s%s\n", h->objref, line,
+	       why[0] ? "; restart refuses " : "", why);
+	return 0;
+}
+
+/*
+ * FILE_UNIX: " (stream, end 0 of pair #5, shut rd, passcred, sndbuf
+ * 4096...)", the options only where they are not a new socket's. Refused
+ * as restart refuses them whatever the world: a pair_objref that names
+ * no UNIX_PAIR read before, an end read twice, end 1 of a pair whose end
+ * 1 was closed. What restart refuses of the fields is said so: a type but
+ * stream, dgram and seqpacket, or not its pair's; an end but 0 and 1, or
+ * but 0 without a pair; unknown flags or shutdown bits; a pending error
+ * but ECONNRESET, or one but on end 0 of a stream or seqpacket pair whose
+ * end 1 was closed; rcvlowat below 1; peek_off below -1; a reserved
+ * field; a peer pid that is no task of the tree, or one without a pair;
+ * the FILE's f_flags of another access mode than O_RDWR or another flag
+ * than O_NONBLOCK; an offset.
+ */
+static int info_file_unix(struct info *in, const struct ckpt_hdr_file_unix *h,
+			  size_t off)
+{
+	const struct ckpt_hdr_file *f = in->file;
+	const char *type = sock_type_name(h->sock_type);
+	size_t o = strlen(in->file_extra), len = sizeof(in->file_extra) - o;
+	char *buf = in->file_extra + o;
+	char why[256] = "", part[80], d[48];
+	struct objent *e = NULL;
+
+	if (h->pair_objref) {
+		e = obj_find(in, h->pair_objref);
+		if (!e || e->rec != CKPT_HDR_UNIX_PAIR)
+			return bad(in, off, "FILE_UNIX of pair #%u, which is no UNIX_PAIR read before",
+				   h->pair_objref);
+		if (h->end <= 1 && (e->ends & (1U << h->end)))
+			return bad(in, off, "FILE_UNIX: end %u of pair #%u twice",
+				   h->end, h->pair_objref);
+		if (h->end == 1 && (e->pair_flags & CKPT_UNIX_PAIR_CLOSED))
+			return bad(in, off, "FILE_UNIX: end 1 of pair #%u, which was closed",
+				   h->pair_objref);
+		if (h->end <= 1)
+			e->ends |= 1U << h->end;
+	}
+	in->ux_sock_type = h->sock_type;
+	in->ux_paired = h->pair_objref != 0;
+	in->nr_unix++;
+
+	if (type)
+		snprintf(buf, len, " (%s", type);
+	else
+		snprintf(buf, len, " (socket type %u", h->sock_type);
+	if (h->pair_objref)
+		snprintf(part, sizeof(part), "end %u of pair #%u", h->end,
+			 h->pair_objref);
+	else
+		snprintf(part, sizeof(part), "unconnected");
+	list_add(buf, len, part);
+	if (h->shutdown & UX_SHUT_MASK)
+		list_add(buf, len, (h->shutdown & UX_SHUT_MASK) == UX_SHUT_MASK ?
+			 "shut rd wr" : h->shutdown & CKPT_UNIX_SHUT_RD ?
+			 "shut rd" : "shut wr");
+	if (h->err == ECONNRESET)
+		list_add(buf, len, "ECONNRESET pending");
+	if (h->flags & CKPT_UNIX_PASSCRED)
+		list_add(buf, len, "passcred");
+	if (h->flags & CKPT_UNIX_PASSSEC)
+		list_add(buf, len, "passsec");
+	if (h->flags & CKPT_UNIX_PASSPIDFD)
+		list_add(buf, len, "passpidfd");
+	if (h->flags & CKPT_UNIX_SNDBUF_LOCK) {
+		snprintf(part, sizeof(part), "sndbuf %u", h->sndbuf);
+		list_add(buf, len, part);
+	}
+	if (h->flags & CKPT_UNIX_RCVBUF_LOCK) {
+		snprintf(part, sizeof(part), "rcvbuf %u", h->rcvbuf);
+		list_add(buf, len, part);
+	}
+	if (h->rcvlowat != 1) {
+		snprintf(part, sizeof(part), "rcvlowat %d", h->rcvlowat);
+		list_add(buf, len, part);
+	}
+	if (h->peek_off != -1) {
+		snprintf(part, sizeof(part), "peek_off %d", h->peek_off);
+		list_add(buf, len, part);
+	}
+	if (h->sndtimeo_us) {
+		snprintf(part, sizeof(part), "sndtimeo %s",
+			 ns_str(d, sizeof(d), h->sndtimeo_us > INT64_MAX / 1000 ?
+				INT64_MAX : (int64_t)h->sndtimeo_us * 1000));
+		list_add(buf, len, part);
+	}
+	if (h->rcvtimeo_us) {
+		snprintf(part, sizeof(part), "rcvtimeo %s",
+			 ns_str(d, sizeof(d), h->rcvtimeo_us > INT64_MAX / 1000 ?
+				INT64_MAX : (int64_t)h->rcvtimeo_us * 1000));
+		list_add(buf, len, part);
+	}
+	if (h->priority) {
+		snprintf(part, sizeof(part), "priority %u", h->priority);
+		list_add(buf, len, part);
+	}
+	if (h->mark) {
+		snprintf(part, sizeof(part), "mark 0x%x", h->mark);
+		list_add(buf, len, part);
+	}
+	if (h->peer_pid) {
+		snprintf(part, sizeof(part), "peer pid %d", h->peer_pid);
+		list_add(buf, len, part);
+	}
+
+	/* what restart refuses */
+	if (!type)
+		list_add(why, sizeof(why), "the socket type");
+	else if (e && e->ftype != h->sock_type)
+		list_add(why, sizeof(why), "a socket type that is not its pair's");
+	if (h->end > 1 || (h->end && !h->pair_objref)) {
+		snprintf(part, sizeof(part), "end %u%s", h->end,
+			 h->pair_objref ? "" : " of no pair");
+		list_add(why, sizeof(why), part);
+	}
+	if (h->flags & ~CKPT_UNIX_FLAGS_MASK) {
+		snprintf(part, sizeof(part), "flags 0x%x",
+			 h->flags & ~CKPT_UNIX_FLAGS_MASK);
+		list_add(why, sizeof(why), part);
+	}
+	if (h->shutdown & ~UX_SHUT_MASK) {
+		snprintf(part, sizeof(part), "shutdown 0x%x", h->shutdown);
+		list_add(why, sizeof(why), part);
+	}
+	if (h->err && h->err != ECONNRESET) {
+		snprintf(part, sizeof(part), "error %d pending", h->err);
+		list_add(why, sizeof(why), part);
+	} else if (h->err && (!e || !(e->pair_flags & CKPT_UNIX_PAIR_CLOSED) ||
+			      e->ftype == SOCK_DGRAM)) {
+		list_add(why, sizeof(why),
+			 "ECONNRESET pending but on a stream whose peer was closed");
+	}
+	if (h->rcvlowat < 1 || h->peek_off < -1) {
+		snprintf(part, sizeof(part), "rcvlowat %d, peek_off %d",
+			 h->rcvlowat, h->peek_off);
+		list_add(why, sizeof(why), part);
+	}
+	if (h->__reserved)
+		list_add(why, sizeof(why), "a reserved field");
+	if (!tree_pid_ok(in, h->peer_pid) || (h->peer_pid && !h->pair_objref))
+		list_add(why, sizeof(why), h->pair_objref ?
+			 "a peer pid of no task of the tree" :
+			 "a peer pid without a peer");
+	if ((f->f_flags & O_ACCMODE) != O_RDWR ||
+	    (f->f_flags & ~(uint32_t)(O_ACCMODE | O_NONBLOCK))) {
+		snprintf(part, sizeof(part), "f_flags 0x%x", f->f_flags);
+		list_add(why, sizeof(why), part);
+	}
+	if (f->pos)
+		list_add(why, sizeof(why), "an offset");
+	why_close(buf, len, why);
+	return 0;
+}
+
+/*
+ * UNIX_QUEUE, right after FILE_UNIX: the socket's receive queue, whose
+ * nr_msgs UNIX_MSG records follow. Refused as restart refuses it: more
+ * than CKPT_MAX_UNIX_MSGS messages or CKPT_UNIX_QUEUE_MAX bytes, a
+ * reserved field, messages queued on an unconnected socket. That the
+ * messages are there, and hold @bytes, is checked once they are read.
+ */
+static int info_unix_queue(struct info *in, const struct ckpt_hdr_unix_queue *h,
+			   size_t off)
+{
+	if (h->nr_msgs > CKPT_MAX_UNIX_MSGS || h->bytes > CKPT_UNIX_QUEUE_MAX)
+		return bad(in, off, "UNIX_QUEUE of %u messages, %" PRIu64 " bytes (at most %u, %u)",
+			   h->nr_msgs, (uint64_t)h->bytes, CKPT_MAX_UNIX_MSGS,
+			   CKPT_UNIX_QUEUE_MAX);
+	if (h->__reserved)
+		return bad(in, off, "UNIX_QUEUE: reserved field not zero");
+	if (!in->ux_paired && (h->nr_msgs || h->bytes))
+		return bad(in, off, "UNIX_QUEUE of %u messages on an unconnected socket",
+			   h->nr_msgs);
+	in->ux_queue = h;
+	in->ux_msgs = 0;
+	in->ux_creds = 0;
+	in->ux_bytes = 0;
+	return 0;
+}
+
+/*
+ * UNIX_MSG, one of the nr_msgs after a UNIX_QUEUE. Refused as restart
+ * refuses it: one more than nr_msgs, more than CKPT_UNIX_MSG_MAX bytes, a
+ * record whose length is not the message's padded to 8, an empty one on
+ * a socket that is not dgram or seqpacket, the credentials of a pid that
+ * is no task of the tree. Not checked here: uid and gid, which the
+ * restarter must be able to give itself.
+ */
+static int info_unix_msg(struct info *in, const struct ckpt_hdr_unix_msg *h,
+			 size_t off)
+{
+	const struct ckpt_hdr_file *f = in->file;
+
+	if (!f || f->type != CKPT_FILE_UNIX || !in->ux_queue)
+		return bad(in, off, "UNIX_MSG not after a UNIX_QUEUE");
+	if (in->ux_msgs >= in->ux_queue->nr_msgs)
+		return bad(in, off, "UNIX_MSG %u of a UNIX_QUEUE of %u messages",
+			   in->ux_msgs + 1, in->ux_queue->nr_msgs);
+	if (h->len > CKPT_UNIX_MSG_MAX ||
+	    CKPT_REC_MAX_LEN(*h, h->len) != h->h.len)
+		return bad(in, off, "UNIX_MSG of %u bytes in a record of %u bytes",
+			   h->len, h->h.len);
+	if (!h->len && in->ux_sock_type != SOCK_DGRAM &&
+	    in->ux_sock_type != SOCK_SEQPACKET)
+		return bad(in, off, "UNIX_MSG: an empty message on a %s socket",
+			   sock_type_name(in->ux_sock_type) ?: "?");
+	if (!tree_pid_ok(in, h->pid))
+		return bad(in, off, "UNIX_MSG: the credentials of pid %d, no task of the tree",
+			   h->pid);
+	in->ux_msgs++;
+	in->ux_bytes += h->len;
+	in->ux_creds += h->pid || h->uid != UX_NO_ID || h->gid != UX_NO_ID;
+	return 0;
+}
+
+/*
+ * At the end of a unix socket's records: its queue had all its messages,
+ * of as many bytes as it says. 0 or -EINVAL.
+ */
+static int unix_queue_end(struct info *in, size_t off)
+{
+	const struct ckpt_hdr_unix_queue *q = in->ux_queue;
+
+	if (!q)
+		return 0;
+	if (in->ux_msgs != q->nr_msgs)
+		return bad(in, off, "UNIX_QUEUE of %u messages followed by %u",
+			   q->nr_msgs, in->ux_msgs);
+	if (in->ux_bytes != q->bytes)
+		return bad(in, off, "UNIX_QUEUE of %" PRIu64 " bytes, its messages hold %" PRIu64,
+			   (uint64_t)q->bytes, in->ux_bytes);
+	in->unix_bytes += q->bytes;
+	return 0;
+}
+
+/* The queue of a checked unix socket: "  queue: 2 messages, 100 bytes" */
+static void unix_print_queue(const struct info *in)
+{
+	const struct ckpt_hdr_unix_queue *q = in->ux_queue;
+
+	if (!q->nr_msgs) {
+		printf("  queue: empty\n");
+		return;
+	}
+	printf("  queue: %u message%s, %" PRIu64 " byte%s", q->nr_msgs,
+	       q->nr_msgs == 1 ? "" : "s", (uint64_t)q->bytes,
+	       q->bytes == 1 ? "" : "s");
+	if (in->ux_creds)
+		printf(", %u with credentials", in->ux_creds);
+	printf("\n");
+}
+
 /* A record that follows a FILE record: STRING, FILE_CHR, FILE_INHERIT... */
 static int info_file_rec(struct info *in, const struct ckpt_hdr *h,
 			 size_t off)
@@ -1238,6 +1617,9 @@ static int info_file_rec(struct info *in, const struct ckpt_hdr *h,
 	if (!f)
 		return bad(in, off, "%s record not after a FILE record",
 			   ckpt_hdr_name(h->type));
+	/* as many as its UNIX_QUEUE says, after it */
+	if (h->type == CKPT_HDR_UNIX_MSG)
+		return info_unix_msg(in, (const void *)h, off);
 	want = f->type > 0 && f->type < CKPT_FILE_MAX ?
 	       file_records[f->type][in->file_next] : h->type;
 	if (!want)
@@ -1351,6 +1733,11 @@ static int info_file_rec(struct info *in, const struct ckpt_hdr *h,
 		return info_inotify_watches(in, (const void *)h, off);
 	case CKPT_HDR_INOTIFY_EVENTS:
 		return info_inotify_events(in, (const void *)h, off);
+	case CKPT_HDR_FILE_UNIX:
+		ext_tail(in, h, sizeof(struct ckpt_hdr_file_unix));
+		return info_file_unix(in, (const void *)h, off);
+	case CKPT_HDR_UNIX_QUEUE:
+		return info_unix_queue(in, (const void *)h, off);
 	}
 	return 0;
 }
@@ -1783,10 +2170,12 @@ static int info_rec(const struct ckpt_hdr *h, size_t off, void *arg)
 		return bad(in, off, "the image does not start with a HEADER");
 	/*
 	 * A FILE record is printed once the records of its type are read;
-	 * the PIPE of a pipe's first end comes among them.
+	 * the PIPE of a pipe's first end comes among them, and so does the
+	 * UNIX_PAIR of a socket pair's first end.
 	 */
 	if (!file_type_record(h->type) &&
-	    !(h->type == CKPT_HDR_PIPE && file_wants(in, CKPT_HDR_FILE_PIPE))) {
+	    !((h->type == CKPT_HDR_PIPE || h->type == CKPT_HDR_UNIX_PAIR) &&
+	      shared_obj_here(in))) {
 		ret = file_flush(in, h, off);
 		if (ret)
 			return ret;
@@ -1825,7 +2214,13 @@ static int info_rec(const struct ckpt_hdr *h, size_t off, void *arg)
 	case CKPT_HDR_FILE_INOTIFY:
 	case CKPT_HDR_INOTIFY_WATCHES:
 	case CKPT_HDR_INOTIFY_EVENTS:
+	case CKPT_HDR_FILE_UNIX:
+	case CKPT_HDR_UNIX_QUEUE:
+	case CKPT_HDR_UNIX_MSG:
 		ret = info_file_rec(in, h, off);
+		break;
+	case CKPT_HDR_UNIX_PAIR:
+		ret = info_unix_pair(in, (const void *)h, off);
 		break;
 	case CKPT_HDR_EPOLL_ITEMS:
 		ret = info_epoll_items(in, (const void *)h, off);
@@ -1930,12 +2325,15 @@ static int cmd_info(int argc, char **argv)
 	}
 
 	printf("totals: %u records, %u task%s, %u vmas, %" PRIu64
-	       " pages (%s), %u pipe%s (%" PRIu64 " bytes buffered), image %zu bytes\n",
+	       " pages (%s), %u pipe%s (%" PRIu64 " bytes buffered), ",
 	       in.nr_records, in.nr_tasks, in.nr_tasks == 1 ? "" : "s",
 	       in.nr_vmas, in.nr_pages,
 	       size_str(sz, sizeof(sz), in.nr_pages * in.page_size),
-	       in.nr_pipes, in.nr_pipes == 1 ? "" : "s", in.pipe_bytes,
-	       img.len);
+	       in.nr_pipes, in.nr_pipes == 1 ? "" : "s", in.pipe_bytes);
+	if (in.nr_unix)
+		printf("%u unix socket%s (%" PRIu64 " bytes queued), ",
+		       in.nr_unix, in.nr_unix == 1 ? "" : "s", in.unix_bytes);
+	printf("image %zu bytes\n", img.len);
 	if (ret)
 		printf("checksum: BAD (%s)\n", verr);
 	else

@@ -74,6 +74,9 @@
 #define CKPT_INOTIFY_WATCHES_BYTES	(16 << 20)	/* and their paths */
 #define CKPT_MAX_INOTIFY_EVENTS	65536	/* events queued on one instance */
 #define CKPT_INOTIFY_EVENT_MAX	(16 + 256)	/* an event with its name */
+#define CKPT_MAX_UNIX_MSGS	65536	/* messages queued on one socket */
+#define CKPT_UNIX_QUEUE_MAX	(64 << 20)	/* and their bytes */
+#define CKPT_UNIX_MSG_MAX	(8 << 20)	/* bytes of one of them */
 
 struct ckpt_hdr {
 	__u32 type;		/* enum ckpt_hdr_type */
@@ -111,6 +114,10 @@ enum ckpt_hdr_type {
 	CKPT_HDR_FILE_INOTIFY,
 	CKPT_HDR_INOTIFY_WATCHES,
 	CKPT_HDR_INOTIFY_EVENTS,
+	CKPT_HDR_UNIX_PAIR,
+	CKPT_HDR_FILE_UNIX,
+	CKPT_HDR_UNIX_QUEUE,
+	CKPT_HDR_UNIX_MSG,
 	CKPT_HDR_MAX		/* one past the last type */
 };
 
@@ -296,6 +303,9 @@ enum ckpt_file_type {
 	CKPT_FILE_INOTIFY,	/* an inotify instance: FILE_INOTIFY
 				 * INOTIFY_WATCHES INOTIFY_EVENTS
 				 */
+	CKPT_FILE_UNIX,		/* a unix socket: FILE_UNIX UNIX_QUEUE, then
+				 * nr_msgs UNIX_MSG
+				 */
 	CKPT_FILE_MAX
 };
 
@@ -433,6 +443,84 @@ struct ckpt_hdr_epoll_items {
 	__u32 objref;		/* the EPOLL file */
 	__u32 nr_items;		/* <= CKPT_MAX_EPOLL_ITEMS */
 	/* followed by nr_items struct ckpt_epoll_item */
+};
+
+/*
+ * A connected pair of unix sockets whose ends are both files of the tree
+ * (or one whose other end was closed), written right before the FILE_UNIX
+ * of its first end. Restart makes it with socketpair().
+ */
+struct ckpt_hdr_unix_pair {
+	struct ckpt_hdr h;
+	__u32 objref;
+	__u32 sock_type;	/* SOCK_STREAM, SOCK_DGRAM, SOCK_SEQPACKET */
+	__u32 flags;		/* CKPT_UNIX_PAIR_* */
+	__u32 __reserved;
+};
+
+/* end 1 was closed: restart closes it again once end 0 is restored */
+#define CKPT_UNIX_PAIR_CLOSED	0x1
+#define CKPT_UNIX_PAIR_FLAGS_MASK 0x1
+
+/*
+ * UNIX: one unix socket, unbound; unconnected (pair_objref 0) or an end of
+ * a UNIX_PAIR. What getsockopt() reports is saved, and restored through
+ * setsockopt() with its rules. Extensible.
+ */
+struct ckpt_hdr_file_unix {
+	struct ckpt_hdr h;
+	__u32 sock_type;	/* SOCK_STREAM, SOCK_DGRAM, SOCK_SEQPACKET */
+	__u32 pair_objref;	/* its UNIX_PAIR, or 0 */
+	__u32 end;		/* 0: the end written first, 1: the other */
+	__u32 flags;		/* CKPT_UNIX_* */
+	__u32 shutdown;		/* CKPT_UNIX_SHUT_RD | CKPT_UNIX_SHUT_WR */
+	__s32 err;		/* pending SO_ERROR: 0 or ECONNRESET */
+	__u32 sndbuf;		/* SO_SNDBUF */
+	__u32 rcvbuf;		/* SO_RCVBUF */
+	__s32 rcvlowat;		/* SO_RCVLOWAT, >= 1 */
+	__s32 peek_off;		/* SO_PEEK_OFF, -1: off */
+	__u64 sndtimeo_us;	/* SO_SNDTIMEO, 0: none */
+	__u64 rcvtimeo_us;	/* SO_RCVTIMEO, 0: none */
+	__u32 priority;		/* SO_PRIORITY */
+	__u32 mark;		/* SO_MARK */
+	__s32 peer_pid;		/* SO_PEERCRED: a process of the tree, whose
+				 * credentials it reports, or 0: none
+				 */
+	__u32 __reserved;
+};
+
+#define CKPT_UNIX_PASSCRED	0x1	/* SO_PASSCRED */
+#define CKPT_UNIX_PASSSEC	0x2	/* SO_PASSSEC */
+#define CKPT_UNIX_PASSPIDFD	0x4	/* SO_PASSPIDFD */
+#define CKPT_UNIX_SNDBUF_LOCK	0x8	/* SO_SNDBUF was set */
+#define CKPT_UNIX_RCVBUF_LOCK	0x10	/* SO_RCVBUF was set */
+#define CKPT_UNIX_FLAGS_MASK	0x1f
+
+#define CKPT_UNIX_SHUT_RD	0x1	/* no more receptions */
+#define CKPT_UNIX_SHUT_WR	0x2	/* no more sends */
+
+/*
+ * UNIX_QUEUE: the socket's receive queue, after its FILE_UNIX: what its
+ * peer sent and it has not read yet, followed by one UNIX_MSG per
+ * message (a datagram, a record, or a stream's buffer), in queue order.
+ * Extensible.
+ */
+struct ckpt_hdr_unix_queue {
+	struct ckpt_hdr h;
+	__u32 nr_msgs;		/* <= CKPT_MAX_UNIX_MSGS */
+	__u32 __reserved;
+	__u64 bytes;		/* their sum, <= CKPT_UNIX_QUEUE_MAX */
+};
+
+struct ckpt_hdr_unix_msg {
+	struct ckpt_hdr h;
+	__u32 len;		/* 1..CKPT_UNIX_MSG_MAX (0 for a datagram) */
+	__s32 pid;		/* credentials it carries: a process of the
+				 * tree, or 0: none
+				 */
+	__u32 uid;		/* (__u32)-1: none */
+	__u32 gid;		/* (__u32)-1: none */
+	/* followed by len bytes, padded to 8 */
 };
 
 /*
@@ -677,5 +765,11 @@ struct ckpt_hdr_trailer {
 #define CKPT_REC_EPOLL_ITEMS_MAX \
 	CKPT_REC_MAX_LEN(struct ckpt_hdr_epoll_items, \
 			 CKPT_MAX_EPOLL_ITEMS * sizeof(struct ckpt_epoll_item))
+#define CKPT_REC_UNIX_PAIR_MAX \
+	CKPT_REC_MAX_LEN(struct ckpt_hdr_unix_pair, 0)
+#define CKPT_REC_FILE_UNIX_MAX		CKPT_REC_EXT_MAX
+#define CKPT_REC_UNIX_QUEUE_MAX		CKPT_REC_EXT_MAX
+#define CKPT_REC_UNIX_MSG_MAX \
+	CKPT_REC_MAX_LEN(struct ckpt_hdr_unix_msg, CKPT_UNIX_MSG_MAX)
 
 #endif /* _UAPI_LINUX_CHECKPOINT_HDR_H */

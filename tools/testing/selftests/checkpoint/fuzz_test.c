@@ -5,7 +5,8 @@
  * Forked children of several shapes (plain; many files and dup'ed fds, a
  * pipe, eventfds, a signalfd with a signal to read and an epoll instance
  * watching them, a periodic timerfd, an inotify instance with two watches
- * and two events queued; signal handlers, an
+ * and two events queued, a unix stream socket pair with bytes queued both
+ * ways and a datagram pair with two datagrams queued; signal handlers, an
  * alternate stack and pending signals; shared anonymous, private and
  * shared file mappings, PROT_NONE, many small vmas; changed credentials,
  * limits and interval timers; POSIX timers; a named FIFO opened three
@@ -16,7 +17,9 @@
  * file's type left out or added, an extensible record made longer with
  * zeroes or with a field in use, a late record - an epoll set's items -
  * left out, repeated or moved among the FILE records, an inotify watch or
- * event left out, repeated, moved or added), given a good
+ * event left out, repeated, moved or added, a socket pair's or a unix
+ * socket's field, a queued message's length, data or credentials, a
+ * message left out or repeated with its queue's counts), given a good
  * checksum again with ckpt_image_fix_csum() so that the mutation reaches
  * the deep parsers, and restarted in a forked child with
  * RESTART_TASKSELF.
@@ -84,6 +87,7 @@
 #include <sys/eventfd.h>
 #include <sys/inotify.h>
 #include <sys/signalfd.h>
+#include <sys/socket.h>
 #include <sys/timerfd.h>
 
 #include "ckpt_test.h"
@@ -254,6 +258,21 @@ static char fz_cwd[192];
 #define FZ_IN_FILE_MASK	(IN_ATTRIB | IN_MODIFY | IN_EXCL_UNLINK)
 #define FZ_IN_QUEUED	2
 
+/*
+ * A unix stream socket pair, end 0 at FZ_UX_S0 (O_NONBLOCK), end 1 at
+ * FZ_UX_S1 (blocking, SO_PASSCRED: the bytes either end sends carry its
+ * credentials), FZ_UX_FWD queued on end 1 and FZ_UX_BACK on end 0; a
+ * datagram pair at FZ_UX_D0 and FZ_UX_D1, FZ_UX_DGRAM and an empty
+ * datagram queued on end 1. In no epoll set.
+ */
+#define FZ_UX_S0	58
+#define FZ_UX_S1	59
+#define FZ_UX_D0	60
+#define FZ_UX_D1	61
+#define FZ_UX_FWD	"from end 0 to end 1"
+#define FZ_UX_BACK	"from end 1 to end 0, the other way"
+#define FZ_UX_DGRAM	"a datagram"
+
 static bool fz_ep_expect(const char *want, const char *when)
 {
 	const char *got = ck_ep_ready(FZ_EP_FD);
@@ -365,6 +384,56 @@ static bool fz_check_inotify(void)
 	return ok;
 }
 
+/* What is queued on the stream socket @fd, read without waiting: its length */
+static ssize_t fz_ux_read(int fd, char *buf, size_t size)
+{
+	size_t got = 0;
+	ssize_t n;
+
+	while (got < size) {
+		n = recv(fd, buf + got, size - got, MSG_DONTWAIT);
+		if (n < 0 && errno != EAGAIN)
+			return -1;
+		if (n <= 0)
+			break;
+		got += n;
+	}
+	return got;
+}
+
+/*
+ * The unix sockets: end 0 of the stream pair O_NONBLOCK, what was queued
+ * each way read once, the datagrams one by one, then each pair still
+ * connected. Nothing waits, nothing raises SIGPIPE.
+ */
+static bool fz_check_unix(void)
+{
+	char buf[256] = "";
+	bool ok = true;
+	ssize_t n;
+
+	ok &= CK_EXPECT(fcntl(FZ_UX_S0, F_GETFL) & O_NONBLOCK, "unix end 0 O_NONBLOCK");
+	n = fz_ux_read(FZ_UX_S1, buf, sizeof(buf) - 1);
+	ok &= CK_EXPECT(n == sizeof(FZ_UX_FWD) - 1 && !memcmp(buf, FZ_UX_FWD, n),
+			"unix stream end 1 read %zd bytes \"%.*s\"", n, (int)(n > 0 ? n : 0), buf);
+	n = fz_ux_read(FZ_UX_S0, buf, sizeof(buf) - 1);
+	ok &= CK_EXPECT(n == sizeof(FZ_UX_BACK) - 1 && !memcmp(buf, FZ_UX_BACK, n),
+			"unix stream end 0 read %zd bytes \"%.*s\"", n, (int)(n > 0 ? n : 0), buf);
+	ok &= CK_EXPECT(send(FZ_UX_S0, "x", 1, MSG_NOSIGNAL) == 1 &&
+			recv(FZ_UX_S1, buf, 2, MSG_DONTWAIT) == 1 && buf[0] == 'x',
+			"unix stream pair connected");
+	n = recv(FZ_UX_D1, buf, sizeof(buf), MSG_DONTWAIT);
+	ok &= CK_EXPECT(n == sizeof(FZ_UX_DGRAM) - 1 && !memcmp(buf, FZ_UX_DGRAM, n),
+			"unix datagram of %zd bytes", n);
+	ok &= CK_EXPECT_EQ(0, recv(FZ_UX_D1, buf, sizeof(buf), MSG_DONTWAIT));
+	ok &= CK_EXPECT(recv(FZ_UX_D1, buf, sizeof(buf), MSG_DONTWAIT) < 0 &&
+			errno == EAGAIN, "unix datagram: one more");
+	ok &= CK_EXPECT(send(FZ_UX_D1, "b", 1, MSG_NOSIGNAL) == 1 &&
+			recv(FZ_UX_D0, buf, 2, MSG_DONTWAIT) == 1 && buf[0] == 'b',
+			"unix datagram pair connected");
+	return ok;
+}
+
 static bool fz_check_files(void)
 {
 	char buf[256], c = 0;
@@ -390,6 +459,7 @@ static bool fz_check_files(void)
 	ok &= fz_check_signalfd();
 	ok &= fz_check_timerfd();
 	ok &= fz_check_inotify();
+	ok &= fz_check_unix();
 #ifdef CKPT_HDR_PIPE
 	memset(buf, 0, sizeof(buf));
 	ok &= CK_EXPECT(fcntl(50, F_SETFL, O_NONBLOCK) == 0 &&
@@ -489,6 +559,26 @@ static void fz_setup_files(void)
 	fd = open(FZ_IN_DIR "/" FZ_IN_NEW, O_WRONLY | O_CREAT, 0644);
 	CK_ASSERT(fd >= 0 && !close(fd) && !chmod(FZ_IN_FILE, 0640),
 		  "inotify events");
+	{
+		int sv[2], one = 1;
+
+		CK_ASSERT(!socketpair(AF_UNIX, SOCK_STREAM, 0, sv) &&
+			  ck_move_fd(sv[0], FZ_UX_S0) == FZ_UX_S0 &&
+			  ck_move_fd(sv[1], FZ_UX_S1) == FZ_UX_S1, "unix stream pair");
+		CK_ASSERT(!fcntl(FZ_UX_S0, F_SETFL, O_NONBLOCK) &&
+			  !setsockopt(FZ_UX_S1, SOL_SOCKET, SO_PASSCRED, &one,
+				      sizeof(one)), "unix stream pair options");
+		CK_ASSERT(write(FZ_UX_S0, FZ_UX_FWD, strlen(FZ_UX_FWD)) ==
+			  strlen(FZ_UX_FWD) &&
+			  write(FZ_UX_S1, FZ_UX_BACK, strlen(FZ_UX_BACK)) ==
+			  strlen(FZ_UX_BACK), "unix stream data");
+		CK_ASSERT(!socketpair(AF_UNIX, SOCK_DGRAM, 0, sv) &&
+			  ck_move_fd(sv[0], FZ_UX_D0) == FZ_UX_D0 &&
+			  ck_move_fd(sv[1], FZ_UX_D1) == FZ_UX_D1, "unix dgram pair");
+		CK_ASSERT(send(FZ_UX_D0, FZ_UX_DGRAM, strlen(FZ_UX_DGRAM), 0) ==
+			  strlen(FZ_UX_DGRAM) && send(FZ_UX_D0, "", 0, 0) == 0,
+			  "unix datagrams");
+	}
 	fd = epoll_create1(EPOLL_CLOEXEC);
 	CK_ASSERT(fd >= 0 && ck_move_fd(fd, FZ_EP_FD) == FZ_EP_FD, "epoll");
 	CK_ASSERT(!fcntl(FZ_EP_FD, F_SETFL, O_NONBLOCK), "epoll O_NONBLOCK");
@@ -2357,7 +2447,9 @@ static void mut_fs(struct fz_mut *m, int i)
 
 /*
  * The records that follow a FILE record of @ftype, 0-terminated; or NULL.
- * The PIPE record of a pipe's first end comes right before its FILE_PIPE.
+ * The PIPE record of a pipe's first end comes right before its FILE_PIPE,
+ * the UNIX_PAIR of a socket pair's first end right before its FILE_UNIX;
+ * a UNIX_QUEUE is followed by its UNIX_MSG records.
  */
 static const uint32_t *file_records(uint32_t ftype)
 {
@@ -2375,6 +2467,7 @@ static const uint32_t *file_records(uint32_t ftype)
 		[CKPT_FILE_INOTIFY] = { CKPT_HDR_FILE_INOTIFY,
 					CKPT_HDR_INOTIFY_WATCHES,
 					CKPT_HDR_INOTIFY_EVENTS },
+		[CKPT_FILE_UNIX] = { CKPT_HDR_FILE_UNIX, CKPT_HDR_UNIX_QUEUE },
 	};
 
 	return ftype && ftype < CKPT_FILE_MAX ? recs[ftype] : NULL;
@@ -2402,7 +2495,8 @@ static bool file_type_record(uint32_t type)
 	       type == CKPT_HDR_FILE_EVENTFD || type == CKPT_HDR_FILE_EPOLL ||
 	       type == CKPT_HDR_FILE_SIGNALFD || type == CKPT_HDR_FILE_TIMERFD ||
 	       type == CKPT_HDR_FILE_INOTIFY || type == CKPT_HDR_INOTIFY_WATCHES ||
-	       type == CKPT_HDR_INOTIFY_EVENTS;
+	       type == CKPT_HDR_INOTIFY_EVENTS || type == CKPT_HDR_FILE_UNIX ||
+	       type == CKPT_HDR_UNIX_QUEUE || type == CKPT_HDR_UNIX_MSG;
 }
 
 /*
@@ -2415,10 +2509,11 @@ static bool late_record(uint32_t type)
 	return type == CKPT_HDR_EPOLL_ITEMS;
 }
 
-/* Among the records of a FILE: its type records, and a PIPE */
+/* Among the records of a FILE: its type records, a PIPE, a UNIX_PAIR */
 static bool file_group_record(uint32_t type)
 {
-	return file_type_record(type) || type == CKPT_HDR_PIPE;
+	return file_type_record(type) || type == CKPT_HDR_PIPE ||
+	       type == CKPT_HDR_UNIX_PAIR;
 }
 
 /* Index one past the records of the FILE record @f */
@@ -2560,7 +2655,18 @@ static void type_record(struct fz_mut *m, uint32_t type, unsigned char *buf,
 		break;
 	case CKPT_HDR_INOTIFY_WATCHES:
 	case CKPT_HDR_INOTIFY_EVENTS:
+	case CKPT_HDR_UNIX_QUEUE:
 		/* none */
+		break;
+	case CKPT_HDR_FILE_UNIX:
+		((struct ckpt_hdr_file_unix *)buf)->sock_type = SOCK_STREAM;
+		((struct ckpt_hdr_file_unix *)buf)->rcvlowat = 1;
+		((struct ckpt_hdr_file_unix *)buf)->peek_off = -1;
+		break;
+	case CKPT_HDR_UNIX_MSG:
+		/* an empty message without credentials */
+		((struct ckpt_hdr_unix_msg *)buf)->uid = 0xffffffff;
+		((struct ckpt_hdr_unix_msg *)buf)->gid = 0xffffffff;
 		break;
 	default:
 		((struct ckpt_hdr_file_pipe *)buf)->pipe_objref =
@@ -2653,6 +2759,7 @@ static void mut_file(struct fz_mut *m, int i)
 	bool sfd = h->type == CKPT_FILE_SIGNALFD;
 	bool tfd = h->type == CKPT_FILE_TIMERFD;
 	bool ino = h->type == CKPT_FILE_INOTIFY;
+	bool ux = h->type == CKPT_FILE_UNIX;
 	enum fz_class cls;
 	uint32_t bit;
 
@@ -2719,7 +2826,10 @@ static void mut_file(struct fz_mut *m, int i)
 		/* an inotify instance: O_RDONLY, O_NONBLOCK or not, taken */
 		if (ino)
 			cls = bit == O_NONBLOCK ? FZ_ACCEPT : FZ_REFUSE;
-		note(m, cls, efd || epoll || sfd || tfd || ino ||
+		/* a unix socket: O_RDWR, O_NONBLOCK or not, taken */
+		if (ux)
+			cls = bit == O_NONBLOCK ? FZ_ACCEPT : FZ_REFUSE;
+		note(m, cls, efd || epoll || sfd || tfd || ino || ux ||
 		     (bit != 1 && bit != 3),
 		     "FILE(type %u).f_flags^=%#o", h->type, bit);
 		return;
@@ -2731,7 +2841,7 @@ static void mut_file(struct fz_mut *m, int i)
 			h->pos = PICK(&m->rng, ((const int64_t[]){ 1, 4096, 1LL << 40,
 				      INT64_MAX, h->pos + 1 }));
 			note(m, inherited || pipe || fifo || efd || epoll || sfd ||
-			     tfd || ino ? FZ_REFUSE : FZ_MAY, true, "FILE.pos=%lld",
+			     tfd || ino || ux ? FZ_REFUSE : FZ_MAY, true, "FILE.pos=%lld",
 			     (long long)h->pos);
 		}
 		return;
@@ -3222,6 +3332,7 @@ static int ep_pollable(struct fz_mut *m, int f)
 	case CKPT_FILE_SIGNALFD:
 	case CKPT_FILE_TIMERFD:
 	case CKPT_FILE_INOTIFY:
+	case CKPT_FILE_UNIX:
 		return 1;
 	case CKPT_FILE_CHR:
 		/* of the memory devices, only /dev/random has a poll method */
@@ -4324,6 +4435,596 @@ static void mut_inotify_events(struct fz_mut *m, int i)
 	free(old);
 }
 
+/* ---- unix sockets: UNIX_PAIR, FILE_UNIX, UNIX_QUEUE, UNIX_MSG ---------- */
+
+#define FZ_UX_SHUT	(CKPT_UNIX_SHUT_RD | CKPT_UNIX_SHUT_WR)
+#define FZ_UX_NO_ID	0xffffffffU	/* a message's uid or gid: none */
+#define FZ_UX_MSG	sizeof(struct ckpt_hdr_unix_msg)
+#define FZ_UX_PAIRS	16		/* pairs the rules below follow */
+
+static bool ux_type_ok(uint32_t type)
+{
+	return type == SOCK_STREAM || type == SOCK_DGRAM || type == SOCK_SEQPACKET;
+}
+
+static bool ux_rec(uint32_t type)
+{
+	return type == CKPT_HDR_UNIX_PAIR || type == CKPT_HDR_FILE_UNIX ||
+	       type == CKPT_HDR_UNIX_QUEUE || type == CKPT_HDR_UNIX_MSG;
+}
+
+/* Is @pid 0 (none), or a task of the image's TREE? */
+static bool ux_pid_ok(const struct fz_img *im, int32_t pid)
+{
+	int t = img_find(im, CKPT_HDR_TREE, 0);
+	const struct ckpt_hdr_tree *h;
+	const struct ckpt_task_pids *p;
+	uint32_t k;
+
+	if (!pid)
+		return true;
+	if (t < 0)
+		return false;
+	h = REC(im, t, struct ckpt_hdr_tree);
+	p = (const struct ckpt_task_pids *)(h + 1);
+	for (k = 0; k < h->nr_tasks &&
+	     sizeof(*h) + (k + 1) * sizeof(*p) <= im->r[t].len; k++)
+		if (p[k].pid == pid)
+			return true;
+	return false;
+}
+
+/* A message's uid or gid: none, or one the restarter may give itself */
+static bool ux_id_ok(const struct fz_campaign *c, uint32_t id)
+{
+	return id == FZ_UX_NO_ID || !c->uid || id == (uint32_t)c->uid;
+}
+
+/* Is @ref the objref of a FILE, PIPE or UNIX_PAIR record but @except? */
+static bool ux_ref_used(const struct fz_img *im, uint32_t ref, int except)
+{
+	int i;
+
+	for (i = 0; i < im->n; i++) {
+		if (i == except)
+			continue;
+		if ((im->r[i].type == CKPT_HDR_FILE &&
+		     REC(im, i, struct ckpt_hdr_file)->objref == ref) ||
+		    (im->r[i].type == CKPT_HDR_PIPE &&
+		     REC(im, i, struct ckpt_hdr_pipe)->objref == ref) ||
+		    (im->r[i].type == CKPT_HDR_UNIX_PAIR &&
+		     REC(im, i, struct ckpt_hdr_unix_pair)->objref == ref))
+			return true;
+	}
+	return false;
+}
+
+/* The UNIX_QUEUE record the UNIX_MSG record @i belongs to, or -1 */
+static int ux_queue_of(const struct fz_img *im, int i)
+{
+	while (--i >= 0 && im->r[i].type == CKPT_HDR_UNIX_MSG)
+		;
+	return i >= 0 && im->r[i].type == CKPT_HDR_UNIX_QUEUE ? i : -1;
+}
+
+/* The FILE_UNIX record of the UNIX_MSG or UNIX_QUEUE record @i, or NULL */
+static const struct ckpt_hdr_file_unix *ux_socket_of(const struct fz_img *im, int i)
+{
+	int q = im->r[i].type == CKPT_HDR_UNIX_QUEUE ? i : ux_queue_of(im, i);
+
+	return q > 0 && im->r[q - 1].type == CKPT_HDR_FILE_UNIX ?
+	       REC(im, q - 1, struct ckpt_hdr_file_unix) : NULL;
+}
+
+struct ux_pair {
+	uint32_t objref, type, flags;
+	uint8_t ends;
+};
+
+/*
+ * Restart's rules for the unix socket whose FILE record is @f, its
+ * records, and the pairs read so far (@p, *@np): UNIX_PAIR records (and
+ * PIPEs: shared objects) only right after the FILE, each with a socket
+ * type, flags within the mask, no reserved bits, an objref of nothing
+ * else; then FILE_UNIX (extensible: zeroes past the struct), of a socket
+ * type, an end 0 or 1, flags and shutdown bits within theirs, a pending
+ * error 0 or ECONNRESET, rcvlowat >= 1, peek_off >= -1, no reserved bits,
+ * a peer pid of the tree or 0; without a pair end 0, no error and no peer
+ * pid; with one, a pair read before, of its type, an end not taken yet,
+ * not end 1 of a CLOSED pair, an error only on end 0 of a CLOSED stream
+ * or seqpacket pair; the FILE O_RDWR, O_NONBLOCK or not, no offset;
+ * then UNIX_QUEUE within the limits, no reserved bits, empty without a
+ * pair, then its nr_msgs UNIX_MSG, each at most CKPT_UNIX_MSG_MAX with
+ * h.len its len padded to 8, empty only on a dgram or seqpacket socket, a
+ * pid of the tree or 0, a uid and gid the restarter may have or none,
+ * their lens adding up to bytes. The number of records seen, or -1 when
+ * a record is missing.
+ */
+static int ux_socket_rule(struct fz_mut *m, int f, struct ux_pair *p, int *np,
+			  struct ep_verdict *v)
+{
+	const struct fz_img *im = &m->im;
+	const struct ckpt_hdr_file *fh = REC(im, f, struct ckpt_hdr_file);
+	const struct ckpt_hdr_file_unix *u;
+	const struct ckpt_hdr_unix_queue *q;
+	struct ux_pair *pair = NULL;
+	uint64_t sum = 0;
+	int j = f + 1, k, seen = 0;
+	uint32_t b;
+
+	if ((fh->f_flags & O_ACCMODE) != O_RDWR ||
+	    (fh->f_flags & ~(uint32_t)(O_ACCMODE | O_NONBLOCK)) || fh->pos)
+		ep_refuse(v, true);
+	for (; j < im->n && (im->r[j].type == CKPT_HDR_UNIX_PAIR ||
+			     im->r[j].type == CKPT_HDR_PIPE); j++) {
+		const struct ckpt_hdr_unix_pair *ph = REC(im, j, struct ckpt_hdr_unix_pair);
+
+		if (im->r[j].type == CKPT_HDR_PIPE)
+			continue;
+		if (im->r[j].len != sizeof(*ph))
+			return -1;
+		if (!ux_type_ok(ph->sock_type) || ph->__reserved ||
+		    ph->flags & ~CKPT_UNIX_PAIR_FLAGS_MASK || !ph->objref ||
+		    ph->objref > FZ_MAX_OBJS)
+			ep_refuse(v, true);
+		if (ux_ref_used(im, ph->objref, j))
+			ep_refuse(v, false);
+		if (*np < FZ_UX_PAIRS)
+			p[(*np)++] = (struct ux_pair){ ph->objref, ph->sock_type,
+						       ph->flags, 0 };
+		else
+			v->depends = true;
+		seen++;
+	}
+	if (j >= im->n || im->r[j].type != CKPT_HDR_FILE_UNIX ||
+	    im->r[j].len < sizeof(*u))
+		return -1;
+	u = REC(im, j, struct ckpt_hdr_file_unix);
+	if (im->r[j].len > CKPT_REC_EXT_MAX)
+		ep_refuse(v, true);
+	for (b = sizeof(*u); b < im->r[j].len; b++)
+		if (im->r[j].p[b])
+			ep_refuse(v, true);
+	if (!ux_type_ok(u->sock_type) || u->end > 1 ||
+	    (!u->pair_objref && (u->end || u->err || u->peer_pid)) ||
+	    u->flags & ~CKPT_UNIX_FLAGS_MASK ||
+	    u->shutdown & ~FZ_UX_SHUT || (u->err && u->err != ECONNRESET) ||
+	    u->rcvlowat < 1 || u->peek_off < -1 || u->__reserved ||
+	    u->peer_pid < 0)
+		ep_refuse(v, true);
+	if (!ux_pid_ok(im, u->peer_pid))
+		ep_refuse(v, false);
+	if (u->pair_objref) {
+		for (k = 0; k < *np && p[k].objref != u->pair_objref; k++)
+			;
+		pair = k < *np ? &p[k] : NULL;
+		if (!pair) {
+			ep_refuse(v, false);
+		} else if (pair->type != u->sock_type || u->end > 1 ||
+			   pair->ends & (1U << u->end) ||
+			   (u->end == 1 && pair->flags & CKPT_UNIX_PAIR_CLOSED) ||
+			   (u->err && (!(pair->flags & CKPT_UNIX_PAIR_CLOSED) ||
+				       pair->type == SOCK_DGRAM))) {
+			ep_refuse(v, false);
+		} else {
+			pair->ends |= 1U << u->end;
+		}
+	}
+	j++;
+	seen++;
+	if (j >= im->n || im->r[j].type != CKPT_HDR_UNIX_QUEUE ||
+	    im->r[j].len != sizeof(*q))
+		return -1;
+	q = REC(im, j, struct ckpt_hdr_unix_queue);
+	if (q->nr_msgs > CKPT_MAX_UNIX_MSGS || q->bytes > CKPT_UNIX_QUEUE_MAX ||
+	    q->__reserved)
+		ep_refuse(v, true);
+	if (!u->pair_objref && q->nr_msgs)
+		ep_refuse(v, false);
+	seen++;
+	for (k = 0; k < (int)q->nr_msgs && k < CKPT_MAX_UNIX_MSGS; k++) {
+		const struct ckpt_hdr_unix_msg *h;
+
+		if (++j >= im->n || im->r[j].type != CKPT_HDR_UNIX_MSG ||
+		    im->r[j].len < FZ_UX_MSG)
+			return -1;
+		h = REC(im, j, struct ckpt_hdr_unix_msg);
+		if (h->len > CKPT_UNIX_MSG_MAX ||
+		    im->r[j].len != ALIGN8(FZ_UX_MSG + (uint64_t)h->len) ||
+		    h->pid < 0 || !ux_id_ok(m->c, h->uid) || !ux_id_ok(m->c, h->gid))
+			ep_refuse(v, true);
+		if (!h->len && u->sock_type != SOCK_DGRAM &&
+		    u->sock_type != SOCK_SEQPACKET)
+			ep_refuse(v, false);
+		if (!ux_pid_ok(im, h->pid))
+			ep_refuse(v, false);
+		sum += h->len;
+		seen++;
+	}
+	if (sum != q->bytes)
+		ep_refuse(v, false);
+	return seen;
+}
+
+/*
+ * Restart's rules for the unix sockets of the whole image: each one's
+ * (ux_socket_rule()), and no record of theirs anywhere else. A pair whose
+ * end 0, or end 1 (not CLOSED), never comes: the rules here do not say.
+ */
+static void ux_image_rule(struct fz_mut *m, struct ep_verdict *v)
+{
+	const struct fz_img *im = &m->im;
+	struct ux_pair p[FZ_UX_PAIRS];
+	int i, k, np = 0, seen = 0, total = 0;
+
+	v->ok = true;
+	v->local = false;
+	v->depends = false;
+	for (i = 0; i < im->n; i++) {
+		total += ux_rec(im->r[i].type);
+		if (im->r[i].type != CKPT_HDR_FILE ||
+		    REC(im, i, struct ckpt_hdr_file)->type != CKPT_FILE_UNIX)
+			continue;
+		k = ux_socket_rule(m, i, p, &np, v);
+		if (k < 0)
+			ep_refuse(v, true);
+		else
+			seen += k;
+	}
+	/* records of a socket out of their place, or one too many */
+	if (seen != total)
+		ep_refuse(v, true);
+	for (k = 0; k < np; k++)
+		if (!(p[k].ends & 1) ||
+		    (!(p[k].ends & 2) && !(p[k].flags & CKPT_UNIX_PAIR_CLOSED)))
+			v->depends = true;
+}
+
+/* Note the mutation @what: by the rules, or @cls if restart takes it */
+static void ux_note(struct fz_mut *m, enum fz_class cls, const char *what)
+{
+	struct ep_verdict v;
+
+	ux_image_rule(m, &v);
+	note(m, ep_class(&v, cls), v.local, "%s", what);
+}
+
+/*
+ * Set the @size bytes at @off of the record @i (a field named @name) to
+ * @val and note it: @cls if restart takes it, VALID if it was @val
+ */
+static void ux_set(struct fz_mut *m, int i, size_t off, size_t size,
+		   uint64_t val, enum fz_class cls, const char *name)
+{
+	unsigned char *p = m->im.r[i].p + off;
+	uint64_t old = 0;
+	char what[160];
+
+	if (size < 8)
+		val &= (1ULL << (8 * size)) - 1;
+	memcpy(&old, p, size);
+	memcpy(p, &val, size);
+	snprintf(what, sizeof(what), "%s.%s=%#llx (was %#llx)",
+		 ckpt_hdr_name(m->im.r[i].type), name, (unsigned long long)val,
+		 (unsigned long long)old);
+	ux_note(m, val == old ? FZ_VALID : cls, what);
+}
+
+#define UX_SET(m, i, s, f, val, cls)					\
+	ux_set((m), (i), offsetof(struct s, f),				\
+	       sizeof(((struct s *)0)->f), (val), (cls), #f)
+
+/* The objref of another UNIX_PAIR than record @i's pair (@ref), or @ref + 1 */
+static uint32_t ux_other_pair(const struct fz_img *im, uint32_t ref)
+{
+	int i;
+
+	for (i = 0; i < im->n; i++)
+		if (im->r[i].type == CKPT_HDR_UNIX_PAIR &&
+		    REC(im, i, struct ckpt_hdr_unix_pair)->objref != ref)
+			return REC(im, i, struct ckpt_hdr_unix_pair)->objref;
+	return ref + 1;
+}
+
+/*
+ * UNIX_PAIR: its type (its sockets' must be the same), its flags (CLOSED
+ * while end 1 follows), a reserved field, its objref (that its sockets
+ * name, or another object's)
+ */
+static void mut_unix_pair(struct fz_mut *m, int i)
+{
+	struct ckpt_hdr_unix_pair *h = REC(&m->im, i, struct ckpt_hdr_unix_pair);
+	int f = file_owner(&m->im, i);
+
+	switch (below(&m->rng, 5)) {
+	case 0:
+		UX_SET(m, i, ckpt_hdr_unix_pair, sock_type,
+		       PICK(&m->rng, ((const uint32_t[]){ 0, SOCK_STREAM, SOCK_DGRAM,
+			    SOCK_SEQPACKET, SOCK_RAW, SOCK_RDM, SOCK_PACKET,
+			    0xffffffff })), FZ_MAY);
+		return;
+	case 1:
+		UX_SET(m, i, ckpt_hdr_unix_pair, flags,
+		       h->flags ^ (chance(&m->rng, 50) ? CKPT_UNIX_PAIR_CLOSED :
+				   1U << (1 + below(&m->rng, 31))), FZ_MAY);
+		return;
+	case 2:
+		UX_SET(m, i, ckpt_hdr_unix_pair, __reserved, other_u32(m, 0) ?: 1,
+		       FZ_MAY);
+		return;
+	default:
+		UX_SET(m, i, ckpt_hdr_unix_pair, objref,
+		       PICK(&m->rng, ((const uint32_t[]){ 0, h->objref + 1000,
+			    0xffffffff, f < 0 ? 0 :
+			    REC(&m->im, f, struct ckpt_hdr_file)->objref,
+			    ux_other_pair(&m->im, h->objref) })), FZ_MAY);
+	}
+}
+
+/*
+ * FILE_UNIX: what the socket is (type, end, pair), its options and state.
+ * What restart takes of these is what the program has (ACCEPT); a send
+ * or receive buffer must come out of setsockopt() as it was (its clamps,
+ * SO_*BUFFORCE's CAP_NET_ADMIN), and an unprivileged restarter may not
+ * set a priority above 6 or a mark: MAY.
+ */
+static void mut_file_unix(struct fz_mut *m, int i)
+{
+	struct ckpt_hdr_file_unix *h = REC(&m->im, i, struct ckpt_hdr_file_unix);
+	int32_t root = tree_root_pid(&m->im);
+	int f = file_owner(&m->im, i);
+	uint32_t v;
+	uint64_t t;
+
+	if (m->im.r[i].len < sizeof(*h) || chance(&m->rng, 15)) {
+		mut_ext_tail(m, i);
+		return;
+	}
+	switch (below(&m->rng, 14)) {
+	case 0:
+		UX_SET(m, i, ckpt_hdr_file_unix, sock_type,
+		       PICK(&m->rng, ((const uint32_t[]){ 0, SOCK_STREAM, SOCK_DGRAM,
+			    SOCK_SEQPACKET, SOCK_RAW, SOCK_RDM, SOCK_PACKET,
+			    0xffffffff })), FZ_MAY);
+		return;
+	case 1:
+		UX_SET(m, i, ckpt_hdr_file_unix, end,
+		       PICK(&m->rng, ((const uint32_t[]){ 0, 1, 2, 0xffffffff,
+			    h->end ^ 1 })), FZ_MAY);
+		return;
+	case 2:
+		UX_SET(m, i, ckpt_hdr_file_unix, pair_objref,
+		       PICK(&m->rng, ((const uint32_t[]){ 0, h->pair_objref + 1,
+			    0xffff, f < 0 ? 0 : REC(&m->im, f, struct ckpt_hdr_file)->objref,
+			    ux_other_pair(&m->im, h->pair_objref) })), FZ_MAY);
+		return;
+	case 3:
+		v = chance(&m->rng, 70) ?
+		    PICK(&m->rng, ((const uint32_t[]){ CKPT_UNIX_PASSCRED,
+			 CKPT_UNIX_PASSSEC, CKPT_UNIX_PASSPIDFD }))  :
+		    1U << below(&m->rng, 32);
+		UX_SET(m, i, ckpt_hdr_file_unix, flags, h->flags ^ v,
+		       v & (CKPT_UNIX_SNDBUF_LOCK | CKPT_UNIX_RCVBUF_LOCK) ?
+		       FZ_MAY : FZ_ACCEPT);
+		return;
+	case 4:
+		UX_SET(m, i, ckpt_hdr_file_unix, shutdown,
+		       PICK(&m->rng, ((const uint32_t[]){ 0, CKPT_UNIX_SHUT_RD,
+			    CKPT_UNIX_SHUT_WR, FZ_UX_SHUT, 4, 0xffffffff })), FZ_ACCEPT);
+		return;
+	case 5:
+		UX_SET(m, i, ckpt_hdr_file_unix, err,
+		       (uint32_t)PICK(&m->rng, ((const int32_t[]){ 0, ECONNRESET,
+				      EPIPE, ECONNREFUSED, -ECONNRESET, INT_MAX })),
+		       FZ_ACCEPT);
+		return;
+	case 6:
+		v = PICK(&m->rng, ((const uint32_t[]){ 0, 1, 4096, 212992, 1 << 20,
+			 INT_MAX, 0xffffffff }));
+		if (chance(&m->rng, 50))
+			UX_SET(m, i, ckpt_hdr_file_unix, sndbuf, v, FZ_MAY);
+		else
+			UX_SET(m, i, ckpt_hdr_file_unix, rcvbuf, v, FZ_MAY);
+		return;
+	case 7:
+		UX_SET(m, i, ckpt_hdr_file_unix, rcvlowat,
+		       (uint32_t)PICK(&m->rng, ((const int32_t[]){ 1, 2, 1000,
+				      INT_MAX, 0, -1, INT_MIN })), FZ_ACCEPT);
+		return;
+	case 8:
+		UX_SET(m, i, ckpt_hdr_file_unix, peek_off,
+		       (uint32_t)PICK(&m->rng, ((const int32_t[]){ -1, 0, 3,
+				      INT_MAX, -2, INT_MIN })), FZ_ACCEPT);
+		return;
+	case 9:
+		/* a time out: the program never waits on these sockets */
+		t = PICK(&m->rng, ((const uint64_t[]){ 0, 1, 1000, 1500000,
+			 1ULL << 40, ~0ULL }));
+		if (chance(&m->rng, 50))
+			UX_SET(m, i, ckpt_hdr_file_unix, sndtimeo_us, t,
+			       t <= 1ULL << 40 ? FZ_ACCEPT : FZ_MAY);
+		else
+			UX_SET(m, i, ckpt_hdr_file_unix, rcvtimeo_us, t,
+			       t <= 1ULL << 40 ? FZ_ACCEPT : FZ_MAY);
+		return;
+	case 10:
+		v = PICK(&m->rng, ((const uint32_t[]){ 0, 1, 6, 7, 0x10000,
+			 0xffffffff }));
+		UX_SET(m, i, ckpt_hdr_file_unix, priority, v,
+		       v <= 6 || !m->c->uid ? FZ_ACCEPT : FZ_MAY);
+		return;
+	case 11:
+		v = PICK(&m->rng, ((const uint32_t[]){ 0, 1, 0xffffffff }));
+		UX_SET(m, i, ckpt_hdr_file_unix, mark, v,
+		       !v || !m->c->uid ? FZ_ACCEPT : FZ_MAY);
+		return;
+	case 12:
+		UX_SET(m, i, ckpt_hdr_file_unix, peer_pid,
+		       (uint32_t)PICK(&m->rng, ((const int32_t[]){ 0, root,
+				      root + 1, 1, -1, INT_MIN })), FZ_ACCEPT);
+		return;
+	default:
+		UX_SET(m, i, ckpt_hdr_file_unix, __reserved, other_u32(m, 0) ?: 1,
+		       FZ_MAY);
+	}
+}
+
+/*
+ * UNIX_QUEUE: its counts, which are its messages' (or over the limits),
+ * and a reserved field
+ */
+static void mut_unix_queue(struct fz_mut *m, int i)
+{
+	struct ckpt_hdr_unix_queue *h = REC(&m->im, i, struct ckpt_hdr_unix_queue);
+	uint32_t n = h->nr_msgs;
+	uint64_t b = h->bytes;
+
+	switch (below(&m->rng, 3)) {
+	case 0:
+		UX_SET(m, i, ckpt_hdr_unix_queue, nr_msgs,
+		       PICK(&m->rng, ((const uint32_t[]){ n + 1, n - 1, 0,
+			    CKPT_MAX_UNIX_MSGS + 1, 0xffffffff })), FZ_MAY);
+		return;
+	case 1:
+		UX_SET(m, i, ckpt_hdr_unix_queue, bytes,
+		       PICK(&m->rng, ((const uint64_t[]){ b + 1, b - 1, 0, b + 8,
+			    CKPT_UNIX_QUEUE_MAX + 1ULL, ~0ULL })), FZ_MAY);
+		return;
+	default:
+		UX_SET(m, i, ckpt_hdr_unix_queue, __reserved, other_u32(m, 0) ?: 1,
+		       FZ_MAY);
+	}
+}
+
+/*
+ * Record @i, a UNIX_MSG, made of @len bytes (its old ones, then 'z'),
+ * h.len padded to 8 plus @more; its queue's bytes follow if @fix
+ */
+static void ux_msg_resize(struct fz_mut *m, int i, uint32_t len, uint32_t more,
+			  bool fix)
+{
+	struct ckpt_hdr_unix_msg *h = REC(&m->im, i, struct ckpt_hdr_unix_msg);
+	uint32_t old = h->len, have = m->im.r[i].len - FZ_UX_MSG;
+	int q = ux_queue_of(&m->im, i);
+
+	if (old > have)
+		old = have;
+	rec_resize(&m->im, i, ALIGN8(FZ_UX_MSG + len) + more);
+	h = REC(&m->im, i, struct ckpt_hdr_unix_msg);
+	if (len > old)
+		memset((unsigned char *)(h + 1) + old, 'z', len - old);
+	h->len = len;
+	if (fix && q >= 0)
+		REC(&m->im, q, struct ckpt_hdr_unix_queue)->bytes += (int64_t)len - old;
+}
+
+/*
+ * UNIX_MSG: its length (alone, or with its record and its queue's bytes),
+ * its data, its credentials. What restart takes is what the program reads
+ * (ACCEPT). (A message left out or repeated is mut_unix_msgs().)
+ */
+static void mut_unix_msg(struct fz_mut *m, int i)
+{
+	struct ckpt_hdr_unix_msg *h = REC(&m->im, i, struct ckpt_hdr_unix_msg);
+	int32_t root = tree_root_pid(&m->im);
+	uint32_t len = h->len;
+	char what[128];
+
+	if (ux_queue_of(&m->im, i) < 0 ||
+	    m->im.r[i].len != ALIGN8(FZ_UX_MSG + (uint64_t)len)) {
+		note(m, FZ_REFUSE, true, "UNIX_MSG already bad");
+		return;
+	}
+	switch (below(&m->rng, 8)) {
+	case 0:
+		UX_SET(m, i, ckpt_hdr_unix_msg, len,
+		       PICK(&m->rng, ((const uint32_t[]){ len + 1, len - 1, 0, len + 8,
+			    CKPT_UNIX_MSG_MAX + 1, 0xffffffff })), FZ_MAY);
+		return;
+	case 1:
+		/* not extensible: h.len is len's */
+		rec_resize(&m->im, i, m->im.r[i].len + 8 * (1 + below(&m->rng, 4)));
+		snprintf(what, sizeof(what), "UNIX_MSG of %u bytes, record of %u",
+			 len, m->im.r[i].len);
+		ux_note(m, FZ_MAY, what);
+		return;
+	case 2:
+		if (len) {
+			((unsigned char *)(h + 1))[below(&m->rng, len)] ^= 0x20;
+			ux_note(m, FZ_ACCEPT, "UNIX_MSG data byte");
+			return;
+		}
+		/* fall through */
+	case 3:
+		/* another length, its record's and its queue's too */
+		ux_msg_resize(m, i, PICK(&m->rng, ((const uint32_t[]){ 0, 1,
+				     len / 2, len + 100, 4096 })), 0, true);
+		h = REC(&m->im, i, struct ckpt_hdr_unix_msg);
+		snprintf(what, sizeof(what), "UNIX_MSG.len=%u (was %u), queue's bytes too",
+			 h->len, len);
+		ux_note(m, h->len == len ? FZ_VALID : FZ_ACCEPT, what);
+		return;
+	case 4:
+		UX_SET(m, i, ckpt_hdr_unix_msg, pid,
+		       (uint32_t)PICK(&m->rng, ((const int32_t[]){ 0, root, root + 1,
+				      1, -1 })), FZ_ACCEPT);
+		return;
+	case 5:
+	case 6: {
+		const uint32_t ids[] = { FZ_UX_NO_ID, 0, 12345, CK_UNPRIV_UID,
+					 (uint32_t)m->c->uid };
+
+		if (chance(&m->rng, 50))
+			UX_SET(m, i, ckpt_hdr_unix_msg, uid, PICK(&m->rng, ids),
+			       FZ_ACCEPT);
+		else
+			UX_SET(m, i, ckpt_hdr_unix_msg, gid, PICK(&m->rng, ids),
+			       FZ_ACCEPT);
+		return;
+	}
+	default:
+		/* on a stream socket, an empty message is refused */
+		ux_msg_resize(m, i, 0, 0, true);
+		snprintf(what, sizeof(what), "UNIX_MSG emptied (was %u bytes) on a type %u socket",
+			 len, ux_socket_of(&m->im, i) ?
+			 ux_socket_of(&m->im, i)->sock_type : 0);
+		ux_note(m, FZ_ACCEPT, what);
+	}
+}
+
+/*
+ * A message of a unix socket's queue left out, or repeated right after
+ * itself, its queue's counts following: what the program reads (ACCEPT).
+ * Records come and go: a structural mutation, alone in its mutant.
+ */
+static void mut_unix_msgs(struct fz_mut *m)
+{
+	struct fz_img *im = &m->im;
+	int i = img_find(im, CKPT_HDR_UNIX_MSG,
+			 below(&m->rng, img_count(im, CKPT_HDR_UNIX_MSG)));
+	int q = i < 0 ? -1 : ux_queue_of(im, i);
+	struct ckpt_hdr_unix_queue *qh;
+	uint32_t len;
+
+	if (q < 0) {
+		note(m, FZ_VALID, true, "no unix message");
+		return;
+	}
+	qh = REC(im, q, struct ckpt_hdr_unix_queue);
+	len = REC(im, i, struct ckpt_hdr_unix_msg)->len;
+	if (chance(&m->rng, 50)) {
+		qh->nr_msgs--;
+		qh->bytes -= len;
+		img_remove(im, i);
+		ux_note(m, FZ_ACCEPT, "UNIX_MSG left out, with the counts");
+	} else {
+		qh->nr_msgs++;
+		qh->bytes += len;
+		img_insert(im, i + 1, im->r[i].p, im->r[i].len);
+		ux_note(m, FZ_ACCEPT, "UNIX_MSG again, with the counts");
+	}
+}
+
 static void mut_fdtable(struct fz_mut *m, int i)
 {
 	struct ckpt_hdr_fdtable *h = REC(&m->im, i, struct ckpt_hdr_fdtable);
@@ -5331,11 +6032,15 @@ static const fz_field_fn fz_field[CKPT_HDR_MAX] = {
 	[CKPT_HDR_FILE_INOTIFY] = mut_file_inotify,
 	[CKPT_HDR_INOTIFY_WATCHES] = mut_inotify_watches,
 	[CKPT_HDR_INOTIFY_EVENTS] = mut_inotify_events,
+	[CKPT_HDR_UNIX_PAIR] = mut_unix_pair,
+	[CKPT_HDR_FILE_UNIX] = mut_file_unix,
+	[CKPT_HDR_UNIX_QUEUE] = mut_unix_queue,
+	[CKPT_HDR_UNIX_MSG] = mut_unix_msg,
 };
 
 /*
  * Records of the newer features: POSIX timers, FIFOs, pipes, eventfds,
- * epoll, signalfds, timerfds, inotify, shared memory
+ * epoll, signalfds, timerfds, inotify, unix sockets, shared memory
  */
 static bool feature_record(const struct fz_img *im, int i)
 {
@@ -5348,7 +6053,8 @@ static bool feature_record(const struct fz_img *im, int i)
 		       file_type_of(im, i) == CKPT_FILE_EPOLL ||
 		       file_type_of(im, i) == CKPT_FILE_SIGNALFD ||
 		       file_type_of(im, i) == CKPT_FILE_TIMERFD ||
-		       file_type_of(im, i) == CKPT_FILE_INOTIFY;
+		       file_type_of(im, i) == CKPT_FILE_INOTIFY ||
+		       file_type_of(im, i) == CKPT_FILE_UNIX;
 	case CKPT_HDR_PIPE:
 	case CKPT_HDR_FILE_PIPE:
 	case CKPT_HDR_FILE_EVENTFD:
@@ -5359,6 +6065,10 @@ static bool feature_record(const struct fz_img *im, int i)
 	case CKPT_HDR_FILE_INOTIFY:
 	case CKPT_HDR_INOTIFY_WATCHES:
 	case CKPT_HDR_INOTIFY_EVENTS:
+	case CKPT_HDR_UNIX_PAIR:
+	case CKPT_HDR_FILE_UNIX:
+	case CKPT_HDR_UNIX_QUEUE:
+	case CKPT_HDR_UNIX_MSG:
 		return true;
 	case CKPT_HDR_VMA:
 		return REC(im, i, struct ckpt_hdr_vma)->type == CKPT_VMA_SHARED_ANON;
@@ -5514,7 +6224,10 @@ static void mut_structure(struct fz_mut *m)
 	bool local;
 	enum fz_class cls;
 
-	switch (below(&m->rng, 17)) {
+	switch (below(&m->rng, 18)) {
+	case 17:	/* a unix socket's message, with its queue's counts */
+		mut_unix_msgs(m);
+		return;
 	case 16:	/* a late record, or the FILE records it needs, elsewhere */
 		mut_late(m);
 		return;
@@ -5524,7 +6237,8 @@ static void mut_structure(struct fz_mut *m)
 			CKPT_HDR_FILE_EVENTFD, CKPT_HDR_FILE_EPOLL,
 			CKPT_HDR_FILE_SIGNALFD, CKPT_HDR_FILE_TIMERFD,
 			CKPT_HDR_FILE_INOTIFY, CKPT_HDR_INOTIFY_WATCHES,
-			CKPT_HDR_INOTIFY_EVENTS };
+			CKPT_HDR_INOTIFY_EVENTS, CKPT_HDR_FILE_UNIX,
+			CKPT_HDR_UNIX_QUEUE, CKPT_HDR_UNIX_MSG };
 		uint32_t t = PICK(&m->rng, types), len;
 		unsigned char rec[512];
 
@@ -5625,6 +6339,10 @@ static void mut_structure(struct fz_mut *m)
 		    im->r[i].len == im->r[i + 1].len &&
 		    !memcmp(im->r[i].p, im->r[i + 1].p, im->r[i].len))
 			cls = FZ_VALID;
+		else if (im->r[i].type == CKPT_HDR_UNIX_MSG &&
+			 im->r[i + 1].type == CKPT_HDR_UNIX_MSG)
+			/* two messages of a queue: the same counts, in another order */
+			cls = FZ_ACCEPT;
 		else
 			cls = FZ_REFUSE;
 		note(m, cls, true, "records %d (%s) and %d (%s) swapped", i,

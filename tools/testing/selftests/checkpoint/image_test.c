@@ -27,6 +27,7 @@
 #include <sys/inotify.h>
 #include <sys/mman.h>
 #include <sys/signalfd.h>
+#include <sys/socket.h>
 #include <sys/sysmacros.h>
 #include <sys/timerfd.h>
 #include <sys/utsname.h>
@@ -612,7 +613,9 @@ static const void *rec_at(FIXTURE_DATA(image) *self, int i)
 
 /*
  * The records that follow a FILE record of @type, 0-terminated; or NULL.
- * The PIPE record of a pipe's first end comes right before its FILE_PIPE.
+ * The PIPE record of a pipe's first end comes right before its FILE_PIPE,
+ * the UNIX_PAIR of a socket pair's first end right before its FILE_UNIX;
+ * a UNIX_QUEUE is followed by its UNIX_MSG records.
  */
 static const uint32_t *file_records(uint32_t type)
 {
@@ -630,12 +633,16 @@ static const uint32_t *file_records(uint32_t type)
 		[CKPT_FILE_INOTIFY] = { CKPT_HDR_FILE_INOTIFY,
 					CKPT_HDR_INOTIFY_WATCHES,
 					CKPT_HDR_INOTIFY_EVENTS },
+		[CKPT_FILE_UNIX] = { CKPT_HDR_FILE_UNIX, CKPT_HDR_UNIX_QUEUE },
 	};
 
 	return type && type < CKPT_FILE_MAX ? recs[type] : NULL;
 }
 
-/* A record of the ones that follow a FILE record (a PIPE among them) */
+/*
+ * A record of the ones that follow a FILE record (a PIPE, a UNIX_PAIR
+ * among them)
+ */
 static bool file_type_record(uint32_t type)
 {
 	return type == CKPT_HDR_STRING || type == CKPT_HDR_FILE_CHR ||
@@ -643,7 +650,9 @@ static bool file_type_record(uint32_t type)
 	       type == CKPT_HDR_FILE_EVENTFD || type == CKPT_HDR_FILE_EPOLL ||
 	       type == CKPT_HDR_FILE_SIGNALFD || type == CKPT_HDR_FILE_TIMERFD ||
 	       type == CKPT_HDR_FILE_INOTIFY || type == CKPT_HDR_INOTIFY_WATCHES ||
-	       type == CKPT_HDR_INOTIFY_EVENTS || type == CKPT_HDR_PIPE;
+	       type == CKPT_HDR_INOTIFY_EVENTS || type == CKPT_HDR_PIPE ||
+	       type == CKPT_HDR_UNIX_PAIR || type == CKPT_HDR_FILE_UNIX ||
+	       type == CKPT_HDR_UNIX_QUEUE || type == CKPT_HDR_UNIX_MSG;
 }
 
 /* The record of @type among those that follow the FILE record @i, or -1 */
@@ -726,7 +735,9 @@ static bool order_ok(FIXTURE_DATA(image) *self, char *why, size_t size)
 		EXPECT_REC(head[j]);
 	/*
 	 * Each FILE record followed by the records of its type; a PIPE
-	 * record right before the FILE_PIPE of the first end of its pipe.
+	 * record right before the FILE_PIPE of the first end of its pipe, a
+	 * UNIX_PAIR right before the FILE_UNIX of the first end of its pair;
+	 * the UNIX_MSG records of a UNIX_QUEUE after it.
 	 */
 	while (i < self->nr && self->recs[i].type == CKPT_HDR_FILE) {
 		const struct ckpt_hdr_file *f = rec_at(self, i++);
@@ -741,8 +752,13 @@ static bool order_ok(FIXTURE_DATA(image) *self, char *why, size_t size)
 			if (*want == CKPT_HDR_FILE_PIPE && i < self->nr &&
 			    self->recs[i].type == CKPT_HDR_PIPE)
 				i++;
+			if (*want == CKPT_HDR_FILE_UNIX && i < self->nr &&
+			    self->recs[i].type == CKPT_HDR_UNIX_PAIR)
+				i++;
 			EXPECT_REC(*want);
 		}
+		while (i < self->nr && self->recs[i].type == CKPT_HDR_UNIX_MSG)
+			i++;
 	}
 	for (j = 0; j < ARRAY_SIZE(mid); j++)
 		EXPECT_REC(mid[j]);
@@ -1749,7 +1765,7 @@ static const char *const ftype_name[CKPT_FILE_MAX] = {
 	[CKPT_FILE_PIPE] = "PIPE", [CKPT_FILE_FIFO] = "FIFO",
 	[CKPT_FILE_EVENTFD] = "EVENTFD", [CKPT_FILE_EPOLL] = "EPOLL",
 	[CKPT_FILE_SIGNALFD] = "SIGNALFD", [CKPT_FILE_TIMERFD] = "TIMERFD",
-	[CKPT_FILE_INOTIFY] = "INOTIFY",
+	[CKPT_FILE_INOTIFY] = "INOTIFY", [CKPT_FILE_UNIX] = "UNIX",
 };
 
 /* the victim's kinds of file (no FIFO) */
@@ -3362,6 +3378,819 @@ TEST_F_TIMEOUT(image, inotify_records_damaged, 3 * CK_TIMEOUT)
 	expect_watch_added(_metadata, self, wi, 5, IN_ATTRIB, S_IFREG,
 			   ck_path("ino-secret"), EACCES,
 			   "a watch on a file the restarter may not read");
+	try_uid = 0;
+	check_no_splat(_metadata, self);
+}
+
+/* ---- unix sockets: UNIX_PAIR, FILE_UNIX, UNIX_QUEUE, UNIX_MSG ------------ */
+
+/*
+ * The unix socket victim (ux_body()): a stream socket pair, end 0 at
+ * UX_S0 (O_NONBLOCK), end 1 at UX_S1 (SO_PASSCRED, so that what either end
+ * sends carries the sender's credentials), with data queued both ways:
+ * UX_FWD, sent from end 0 in two writes, waits on end 1, and UX_BACK_LEN
+ * bytes of a pattern, sent from end 1, on end 0. A datagram pair, end 0
+ * at UX_D0, end 1 at UX_D1, with two datagrams queued on end 1: UX_DGRAM
+ * and an empty one. An unconnected stream socket at UX_U.
+ */
+#define UX_S0		35
+#define UX_S1		36
+#define UX_D0		37
+#define UX_D1		38
+#define UX_U		39
+#define UX_FWD1		"hello "
+#define UX_FWD2		"world"
+#define UX_FWD		UX_FWD1 UX_FWD2
+#define UX_BACK_LEN	1000
+#define UX_BACK_SEED	97
+#define UX_DGRAM	"dgram-1"	/* 7 bytes: its record has padding */
+
+/* SO_PEERCRED of @fd: this process, as the restored pair's creator */
+static bool ux_peer_is_me(int fd)
+{
+	struct ucred cr;
+	socklen_t len = sizeof(cr);
+
+	return !getsockopt(fd, SOL_SOCKET, SO_PEERCRED, &cr, &len) &&
+	       cr.pid == getpid() && cr.uid == getuid() && cr.gid == getgid();
+}
+
+/*
+ * Read what is queued on the stream socket @fd, without waiting, into
+ * @buf: its length. *@creds: each read came with SCM_CREDENTIALS of this
+ * process (true if none asked)
+ */
+static ssize_t ux_read_all(int fd, char *buf, size_t size, bool *creds)
+{
+	union {
+		char buf[CMSG_SPACE(sizeof(struct ucred))];
+		struct cmsghdr align;
+	} c;
+	size_t got = 0;
+	ssize_t n;
+
+	for (;;) {
+		struct iovec iov = { buf + got, size - got };
+		struct msghdr mh = { .msg_iov = &iov, .msg_iovlen = 1,
+				     .msg_control = c.buf,
+				     .msg_controllen = sizeof(c.buf) };
+		struct cmsghdr *cm;
+		struct ucred cr;
+
+		if (got == size)
+			return got;
+		n = recvmsg(fd, &mh, MSG_DONTWAIT);
+		if (n <= 0)
+			return n < 0 && errno == EAGAIN ? (ssize_t)got : -1;
+		got += n;
+		if (!creds)
+			continue;
+		cm = CMSG_FIRSTHDR(&mh);
+		if (!cm || cm->cmsg_type != SCM_CREDENTIALS) {
+			*creds = false;
+			continue;
+		}
+		memcpy(&cr, CMSG_DATA(cm), sizeof(cr));
+		if (cr.pid != getpid() || cr.uid != getuid() || cr.gid != getgid())
+			*creds = false;
+	}
+}
+
+/*
+ * The restored victim: the ends as they were (O_NONBLOCK, SO_PASSCRED,
+ * SO_PEERCRED), the data queued each way read once with the credentials
+ * it was sent with, the datagrams one by one; then each pair still
+ * connected. Nothing blocks.
+ */
+static void ux_check(void)
+{
+	char buf[2 * UX_BACK_LEN];
+	const char *what = NULL;
+	socklen_t len = sizeof(int);
+	bool creds = true;
+	int v = 0;
+
+	if (!(fcntl(UX_S0, F_GETFL) & O_NONBLOCK) ||
+	    (fcntl(UX_S1, F_GETFL) & O_NONBLOCK))
+		what = "stream pair: O_NONBLOCK";
+	else if (getsockopt(UX_S1, SOL_SOCKET, SO_PASSCRED, &v, &len) || !v)
+		what = "stream pair: SO_PASSCRED of end 1";
+	else if (!ux_peer_is_me(UX_S0) || !ux_peer_is_me(UX_S1) ||
+		 !ux_peer_is_me(UX_D0) || !ux_peer_is_me(UX_D1))
+		what = "SO_PEERCRED";
+	else if (ux_read_all(UX_S1, buf, sizeof(buf), &creds) != sizeof(UX_FWD) - 1 ||
+		 memcmp(buf, UX_FWD, sizeof(UX_FWD) - 1))
+		what = "stream pair: the bytes queued on end 1";
+	else if (!creds)
+		what = "stream pair: the credentials of the bytes queued on end 1";
+	else if (ux_read_all(UX_S0, buf, sizeof(buf), NULL) != UX_BACK_LEN ||
+		 ck_check_fill(buf, UX_BACK_LEN, UX_BACK_SEED) != -1)
+		what = "stream pair: the bytes queued on end 0";
+	else if (write(UX_S0, "x", 1) != 1 ||
+		 recv(UX_S1, buf, 2, MSG_DONTWAIT) != 1 || buf[0] != 'x' ||
+		 write(UX_S1, "y", 1) != 1 ||
+		 recv(UX_S0, buf, 2, MSG_DONTWAIT) != 1 || buf[0] != 'y')
+		what = "stream pair: connected";
+	else if (recv(UX_D1, buf, sizeof(buf), MSG_DONTWAIT) != sizeof(UX_DGRAM) - 1 ||
+		 memcmp(buf, UX_DGRAM, sizeof(UX_DGRAM) - 1))
+		what = "dgram pair: the datagram";
+	else if (recv(UX_D1, buf, sizeof(buf), MSG_DONTWAIT) != 0)
+		what = "dgram pair: the empty datagram";
+	else if (recv(UX_D1, buf, sizeof(buf), MSG_DONTWAIT) != -1 || errno != EAGAIN)
+		what = "dgram pair: a datagram more";
+	else if (send(UX_D1, "b", 1, 0) != 1 ||
+		 recv(UX_D0, buf, sizeof(buf), MSG_DONTWAIT) != 1 || buf[0] != 'b')
+		what = "dgram pair: connected";
+	else if (getsockopt(UX_U, SOL_SOCKET, SO_TYPE, &v, &len) || v != SOCK_STREAM ||
+		 getpeername(UX_U, (struct sockaddr *)buf, &len) != -1 ||
+		 errno != ENOTCONN)
+		what = "the unconnected socket";
+	if (what)
+		ck_report("RESUMED altered: %s", what);
+	else
+		ck_report("RESUMED intact");
+	_exit(CK_EXIT_RESUMED);
+}
+
+/* @arg: NULL, or run as CK_UNPRIV_UID */
+static void ux_body(void *arg)
+{
+	char buf[UX_BACK_LEN];
+	int one = 1, sv[2];
+
+	if (arg)
+		CK_ASSERT(!ck_drop_privs(CK_UNPRIV_UID), "drop privileges");
+	CK_ASSERT(!socketpair(AF_UNIX, SOCK_STREAM, 0, sv) &&
+		  ck_move_fd(sv[0], UX_S0) == UX_S0 &&
+		  ck_move_fd(sv[1], UX_S1) == UX_S1, "stream pair");
+	CK_ASSERT(!setsockopt(UX_S1, SOL_SOCKET, SO_PASSCRED, &one, sizeof(one)) &&
+		  !fcntl(UX_S0, F_SETFL, O_NONBLOCK), "stream pair options");
+	ck_fill(buf, sizeof(buf), UX_BACK_SEED);
+	CK_ASSERT(write(UX_S0, UX_FWD1, strlen(UX_FWD1)) == strlen(UX_FWD1) &&
+		  write(UX_S0, UX_FWD2, strlen(UX_FWD2)) == strlen(UX_FWD2) &&
+		  write(UX_S1, buf, sizeof(buf)) == sizeof(buf), "stream data");
+	CK_ASSERT(!socketpair(AF_UNIX, SOCK_DGRAM, 0, sv) &&
+		  ck_move_fd(sv[0], UX_D0) == UX_D0 &&
+		  ck_move_fd(sv[1], UX_D1) == UX_D1, "dgram pair");
+	CK_ASSERT(send(UX_D0, UX_DGRAM, strlen(UX_DGRAM), 0) == strlen(UX_DGRAM) &&
+		  send(UX_D0, "", 0, 0) == 0, "datagrams");
+	CK_ASSERT(ck_move_fd(socket(AF_UNIX, SOCK_STREAM, 0), UX_U) == UX_U,
+		  "unconnected socket");
+	ck_report("PID %d", getpid());
+	if (ck_checkpoint_self() > 0)
+		_exit(0);
+	ux_check();
+}
+
+/* The unix victim's records, by index */
+struct ux_recs {
+	long pid;		/* the victim's, as in TREE */
+	int f0, pair, fu0, q0;	/* the stream pair's end 0: FILE, ... */
+	int f1, fu1, q1;	/* its end 1 (no UNIX_PAIR) */
+	int n0, n1;		/* their messages, after the UNIX_QUEUE */
+	int fd0, dpair, fud0;	/* the dgram pair's end 0 */
+	int fd1, fud1, qd1;	/* its end 1, two datagrams queued */
+	int fu, fuu, qu;	/* the unconnected socket */
+};
+
+/*
+ * Checkpoint the unix victim (@arg: as CK_UNPRIV_UID), load its image and
+ * find its records, in the order checkpoint_hdr.h documents
+ */
+static void ux_load(struct __test_metadata *_metadata, FIXTURE_DATA(image) *self,
+		    void *arg, struct ux_recs *x)
+{
+	const struct ckpt_hdr_unix_queue *q;
+
+	ck_checkpoint_child(_metadata, NULL, 0, ux_body, arg);
+	ASSERT_EQ(0, ck_line_int("PID ", &x->pid));
+	load_image(_metadata, self);
+	x->f0 = file_of_fd(self, UX_S0);
+	x->f1 = file_of_fd(self, UX_S1);
+	x->fd0 = file_of_fd(self, UX_D0);
+	x->fd1 = file_of_fd(self, UX_D1);
+	x->fu = file_of_fd(self, UX_U);
+	ASSERT_TRUE(x->f0 >= 0 && x->f1 > x->f0 && x->fd0 > x->f1 &&
+		    x->fd1 > x->fd0 && x->fu > x->fd1)
+		TH_LOG("FILE records of fds %d-%d: %d %d %d %d %d", UX_S0, UX_U,
+		       x->f0, x->f1, x->fd0, x->fd1, x->fu);
+	ASSERT_EQ((uint32_t)CKPT_FILE_UNIX,
+		  ((const struct ckpt_hdr_file *)rec_at(self, x->f0))->type);
+	x->pair = file_part(self, x->f0, CKPT_HDR_UNIX_PAIR);
+	x->fu0 = file_part(self, x->f0, CKPT_HDR_FILE_UNIX);
+	x->q0 = file_part(self, x->f0, CKPT_HDR_UNIX_QUEUE);
+	x->fu1 = file_part(self, x->f1, CKPT_HDR_FILE_UNIX);
+	x->q1 = file_part(self, x->f1, CKPT_HDR_UNIX_QUEUE);
+	x->dpair = file_part(self, x->fd0, CKPT_HDR_UNIX_PAIR);
+	x->fud0 = file_part(self, x->fd0, CKPT_HDR_FILE_UNIX);
+	x->fud1 = file_part(self, x->fd1, CKPT_HDR_FILE_UNIX);
+	x->qd1 = file_part(self, x->fd1, CKPT_HDR_UNIX_QUEUE);
+	x->fuu = file_part(self, x->fu, CKPT_HDR_FILE_UNIX);
+	x->qu = file_part(self, x->fu, CKPT_HDR_UNIX_QUEUE);
+	/* the pair's record between the FILE and the FILE_UNIX of its first end */
+	ASSERT_TRUE(x->pair == x->f0 + 1 && x->fu0 == x->f0 + 2 &&
+		    x->q0 == x->f0 + 3 && x->fu1 == x->f1 + 1 &&
+		    x->q1 == x->f1 + 2 && x->dpair == x->fd0 + 1 &&
+		    x->fud0 == x->fd0 + 2 && x->fud1 == x->fd1 + 1 &&
+		    x->qd1 == x->fd1 + 2 && x->fuu == x->fu + 1 &&
+		    x->qu == x->fu + 2)
+		TH_LOG("records: stream %d %d %d %d, %d %d %d; dgram %d %d %d, %d %d %d; unconnected %d %d %d",
+		       x->f0, x->pair, x->fu0, x->q0, x->f1, x->fu1, x->q1,
+		       x->fd0, x->dpair, x->fud0, x->fd1, x->fud1, x->qd1,
+		       x->fu, x->fuu, x->qu);
+	ASSERT_EQ(-1, file_part(self, x->f1, CKPT_HDR_UNIX_PAIR));
+	ASSERT_EQ(-1, file_part(self, x->fu, CKPT_HDR_UNIX_PAIR));
+	q = rec_at(self, x->q0);
+	x->n0 = q->nr_msgs;
+	q = rec_at(self, x->q1);
+	x->n1 = q->nr_msgs;
+	/* at least a message each way, right after its queue */
+	ASSERT_TRUE(x->n0 >= 1 && x->n1 >= 1 && x->f1 == x->q0 + x->n0 + 1)
+		TH_LOG("UNIX_QUEUE of end 0: %d messages, of end 1: %d", x->n0, x->n1);
+	ASSERT_EQ((uint32_t)CKPT_HDR_UNIX_MSG, self->recs[x->q1 + x->n1].type);
+	ASSERT_EQ(2U, ((const struct ckpt_hdr_unix_queue *)rec_at(self, x->qd1))->nr_msgs);
+}
+
+/* The bytes the UNIX_MSG records @i.. (@n of them) hold */
+static uint64_t ux_msg_bytes(FIXTURE_DATA(image) *self, int i, int n)
+{
+	uint64_t sum = 0;
+
+	while (n--)
+		sum += ((const struct ckpt_hdr_unix_msg *)rec_at(self, i++))->len;
+	return sum;
+}
+
+/*
+ * A UNIX_MSG record of @len bytes of 'm' (credentials none), its h.len
+ * @len's padded to 8 plus @more; malloc()ed
+ */
+static struct ckpt_hdr_unix_msg *ux_msg(uint32_t len, uint32_t more)
+{
+	size_t rlen = CKPT_REC_MAX_LEN(struct ckpt_hdr_unix_msg, len) + more;
+	struct ckpt_hdr_unix_msg *m = calloc(1, rlen);
+
+	if (!m)
+		return NULL;
+	m->h.type = CKPT_HDR_UNIX_MSG;
+	m->h.len = rlen;
+	m->len = len;
+	m->uid = m->gid = (uint32_t)-1;
+	memset(m + 1, 'm', len);
+	return m;
+}
+
+/*
+ * Restart the image with @ne edits: refused, whatever the errno (a real
+ * one), with a line in the log
+ */
+static void expect_edit_fails(struct __test_metadata *_metadata,
+			      FIXTURE_DATA(image) *self, const struct edit *e,
+			      int ne, const char *what)
+{
+	off_t logged = log_size();
+	unsigned char *buf;
+	struct trial t;
+	size_t len;
+
+	buf = edit_image(self, e, ne, &len);
+	ASSERT_NE(NULL, buf);
+	try_image(self, buf, len, &t);
+	free(buf);
+	EXPECT_TRUE(t.out == OUT_ERROR && valid_errno(t.err)) {
+		TH_LOG("%s: %s %s, expected an error", what, outcome_name[t.out],
+		       t.out == OUT_ERROR ? strerrorname_np(t.err) ?: "?" : "");
+		ck_dump(_metadata, what, t.status);
+	}
+	EXPECT_LT(logged, log_size()) TH_LOG("%s: nothing logged", what);
+}
+
+/* A field of a record of the unix victim given a value restart refuses */
+struct ux_bad {
+	int rec;		/* the record, by index */
+	size_t off, size;	/* the field */
+	uint64_t val;
+	bool loose;		/* any errno, not EINVAL */
+	const char *what;
+};
+
+#define UXF(r, s, m, v, w) { (r), offsetof(struct s, m), \
+			     sizeof(((struct s *)0)->m), (uint64_t)(v), false, (w) }
+#define UXL(r, s, m, v, w) { (r), offsetof(struct s, m), \
+			     sizeof(((struct s *)0)->m), (uint64_t)(v), true, (w) }
+
+static void ux_expect_bad(struct __test_metadata *_metadata,
+			  FIXTURE_DATA(image) *self, const struct ux_bad *b,
+			  size_t n)
+{
+	unsigned char *r;
+	size_t k;
+
+	for (k = 0; k < n; k++) {
+		if (!b[k].loose) {
+			expect_field(_metadata, self, b[k].rec, b[k].off, b[k].size,
+				     b[k].val, true, b[k].what);
+			continue;
+		}
+		r = grown_rec(self, b[k].rec, 0, -1);
+		ASSERT_NE(NULL, r);
+		memcpy(r + b[k].off, &b[k].val, b[k].size);
+		expect_edit_fails(_metadata, self,
+				  &(struct edit){ b[k].rec, true, r,
+						  self->recs[b[k].rec].len },
+				  1, b[k].what);
+		free(r);
+	}
+}
+
+/*
+ * A stream pair with data queued both ways (with credentials), a dgram
+ * pair with a datagram and an empty one queued, an unconnected socket:
+ * the image says what the program had, and resumes with all of it. The
+ * fields of FILE, UNIX_PAIR, FILE_UNIX, UNIX_QUEUE and UNIX_MSG given a
+ * value restart refuses, checksum fixed: EINVAL and a log line (a pid
+ * that is no task of the tree: an error, whatever the errno). UNIX_PAIR:
+ * a socket type but stream, dgram and seqpacket, or not its sockets';
+ * unknown flags; CLOSED while its end 1 follows; a reserved field; objref
+ * 0, or a FILE's. FILE_UNIX: a socket type that is no socket's or not
+ * its pair's, an end but 0 and 1, an end twice, end 1 of no pair, unknown
+ * flags or shutdown bits, a pending error but ECONNRESET (and that one
+ * where the peer was not closed, or on an unconnected socket), rcvlowat
+ * below 1, peek_off below -1, a reserved field, a pair_objref of nothing
+ * or of a FILE, a peer pid out of the tree (or any on an unconnected
+ * socket). FILE: an access mode but O_RDWR, a flag but O_NONBLOCK, an
+ * offset. UNIX_QUEUE: counts over the limits, a reserved field.
+ * UNIX_MSG: a len over CKPT_UNIX_MSG_MAX, a pid out of the tree.
+ * FILE_UNIX is extensible; the padding after a message's bytes is not
+ * read.
+ */
+TEST_F_TIMEOUT(image, unix_records_damaged, 3 * CK_TIMEOUT)
+{
+	const struct ckpt_hdr_unix_pair *ph;
+	const struct ckpt_hdr_file_unix *u0, *u1, *uu, *ud;
+	const struct ckpt_hdr_unix_queue *q0, *q1, *qu, *qd1;
+	const struct ckpt_hdr_unix_msg *md;
+	struct ux_recs x;
+	uint32_t fl0, fl1, ref0;
+	int m0;
+
+	ux_load(_metadata, self, NULL, &x);
+	m0 = x.q0 + 1;
+	fl0 = ((const struct ckpt_hdr_file *)rec_at(self, x.f0))->f_flags;
+	fl1 = ((const struct ckpt_hdr_file *)rec_at(self, x.f1))->f_flags;
+	ref0 = objref_of(self, x.f0);
+	EXPECT_EQ((uint32_t)(O_RDWR | O_NONBLOCK), fl0);
+	EXPECT_EQ((uint32_t)O_RDWR, fl1);
+	EXPECT_EQ(0, ((const struct ckpt_hdr_file *)rec_at(self, x.f0))->pos);
+	ph = rec_at(self, x.pair);
+	EXPECT_EQ((uint32_t)SOCK_STREAM, ph->sock_type);
+	EXPECT_EQ(0U, ph->flags);
+	EXPECT_EQ(0U, ph->__reserved);
+	EXPECT_EQ((uint32_t)SOCK_DGRAM,
+		  ((const struct ckpt_hdr_unix_pair *)rec_at(self, x.dpair))->sock_type);
+	u0 = rec_at(self, x.fu0);
+	u1 = rec_at(self, x.fu1);
+	ud = rec_at(self, x.fud0);
+	uu = rec_at(self, x.fuu);
+	EXPECT_EQ(sizeof(*u0), (size_t)u0->h.len);
+	EXPECT_EQ((uint32_t)SOCK_STREAM, u0->sock_type);
+	EXPECT_EQ(ph->objref, u0->pair_objref);
+	EXPECT_EQ(ph->objref, u1->pair_objref);
+	EXPECT_EQ(0U, u0->end);
+	EXPECT_EQ(1U, u1->end);
+	EXPECT_EQ(0U, u0->flags & CKPT_UNIX_PASSCRED);
+	EXPECT_EQ((uint32_t)CKPT_UNIX_PASSCRED, u1->flags & CKPT_UNIX_PASSCRED);
+	EXPECT_EQ(0U, u0->shutdown);
+	EXPECT_EQ(0, u0->err);
+	EXPECT_EQ(1, u0->rcvlowat);
+	EXPECT_EQ(-1, u0->peek_off);
+	EXPECT_EQ(x.pid, u0->peer_pid);
+	EXPECT_EQ(x.pid, u1->peer_pid);
+	EXPECT_EQ(((const struct ckpt_hdr_unix_pair *)rec_at(self, x.dpair))->objref,
+		  ud->pair_objref);
+	EXPECT_EQ(0U, uu->pair_objref);
+	EXPECT_EQ(0U, uu->end);
+	EXPECT_EQ(0, uu->peer_pid);
+	/* the queues: each way what was sent, with the sender's credentials */
+	q0 = rec_at(self, x.q0);
+	q1 = rec_at(self, x.q1);
+	qu = rec_at(self, x.qu);
+	qd1 = rec_at(self, x.qd1);
+	EXPECT_EQ((uint64_t)UX_BACK_LEN, q0->bytes);
+	EXPECT_EQ(ux_msg_bytes(self, x.q0 + 1, x.n0), q0->bytes);
+	EXPECT_EQ(sizeof(UX_FWD) - 1, q1->bytes);
+	EXPECT_EQ(ux_msg_bytes(self, x.q1 + 1, x.n1), q1->bytes);
+	EXPECT_EQ(0U, qu->nr_msgs);
+	EXPECT_EQ(0U, qu->bytes);
+	EXPECT_EQ(sizeof(UX_DGRAM) - 1, qd1->bytes);
+	md = rec_at(self, x.q1 + 1);
+	EXPECT_EQ(x.pid, md->pid);
+	EXPECT_EQ(0U, md->uid);
+	EXPECT_EQ(0U, md->gid);
+	EXPECT_EQ(0, memcmp(md + 1, UX_FWD, md->len));
+	md = rec_at(self, x.qd1 + 1);
+	EXPECT_EQ(sizeof(UX_DGRAM) - 1, (size_t)md->len);
+	EXPECT_EQ((size_t)CKPT_REC_MAX_LEN(*md, md->len), (size_t)md->h.len);
+	md = rec_at(self, x.qd1 + 2);
+	EXPECT_EQ(0U, md->len);
+	EXPECT_EQ(sizeof(*md), (size_t)md->h.len);
+
+	/* the image as written */
+	expect_edit(_metadata, self, NULL, 0, false, "the image as written");
+
+	{
+		const struct ux_bad bad[] = {
+			/* FILE: O_RDWR, O_NONBLOCK or not, no offset */
+			UXF(x.f0, ckpt_hdr_file, f_flags, O_RDONLY | O_NONBLOCK,
+			    "FILE (UNIX).f_flags O_RDONLY"),
+			UXF(x.f1, ckpt_hdr_file, f_flags, O_WRONLY,
+			    "FILE (UNIX).f_flags O_WRONLY"),
+			UXF(x.f0, ckpt_hdr_file, f_flags, fl0 | O_ACCMODE,
+			    "FILE (UNIX).f_flags access mode 3"),
+			UXF(x.f0, ckpt_hdr_file, f_flags, fl0 | O_APPEND,
+			    "FILE (UNIX).f_flags O_APPEND"),
+			UXF(x.f1, ckpt_hdr_file, f_flags, fl1 | O_CLOEXEC,
+			    "FILE (UNIX).f_flags O_CLOEXEC"),
+			UXF(x.f0, ckpt_hdr_file, pos, 1, "FILE (UNIX).pos 1"),
+			/* UNIX_PAIR */
+			UXF(x.pair, ckpt_hdr_unix_pair, sock_type, 0,
+			    "UNIX_PAIR.sock_type 0"),
+			UXF(x.pair, ckpt_hdr_unix_pair, sock_type, SOCK_RAW,
+			    "UNIX_PAIR.sock_type SOCK_RAW"),
+			UXF(x.pair, ckpt_hdr_unix_pair, sock_type, 0xffffffff,
+			    "UNIX_PAIR.sock_type ~0"),
+			UXF(x.pair, ckpt_hdr_unix_pair, sock_type, SOCK_SEQPACKET,
+			    "UNIX_PAIR.sock_type SOCK_SEQPACKET, its sockets stream"),
+			UXF(x.dpair, ckpt_hdr_unix_pair, sock_type, SOCK_STREAM,
+			    "UNIX_PAIR.sock_type SOCK_STREAM, its sockets dgram"),
+			UXF(x.pair, ckpt_hdr_unix_pair, flags, 0x2,
+			    "UNIX_PAIR.flags 0x2"),
+			UXF(x.pair, ckpt_hdr_unix_pair, flags, 0x80000000,
+			    "UNIX_PAIR.flags 0x80000000"),
+			UXF(x.pair, ckpt_hdr_unix_pair, flags, CKPT_UNIX_PAIR_CLOSED,
+			    "UNIX_PAIR.flags CLOSED, its end 1 follows"),
+			UXF(x.pair, ckpt_hdr_unix_pair, __reserved, 1,
+			    "UNIX_PAIR.__reserved"),
+			UXF(x.pair, ckpt_hdr_unix_pair, objref, 0,
+			    "UNIX_PAIR.objref 0"),
+			UXF(x.pair, ckpt_hdr_unix_pair, objref, ref0,
+			    "UNIX_PAIR.objref of the FILE before it"),
+			/* FILE_UNIX */
+			UXF(x.fu0, ckpt_hdr_file_unix, sock_type, 0,
+			    "FILE_UNIX.sock_type 0"),
+			UXF(x.fu0, ckpt_hdr_file_unix, sock_type, SOCK_RDM,
+			    "FILE_UNIX.sock_type SOCK_RDM"),
+			UXF(x.fu0, ckpt_hdr_file_unix, sock_type, SOCK_DGRAM,
+			    "FILE_UNIX.sock_type SOCK_DGRAM, its pair stream"),
+			UXF(x.fuu, ckpt_hdr_file_unix, sock_type, SOCK_PACKET,
+			    "FILE_UNIX.sock_type SOCK_PACKET, unconnected"),
+			UXF(x.fu0, ckpt_hdr_file_unix, end, 2, "FILE_UNIX.end 2"),
+			UXF(x.fu0, ckpt_hdr_file_unix, end, 0xffffffff,
+			    "FILE_UNIX.end ~0"),
+			UXF(x.fu1, ckpt_hdr_file_unix, end, 0,
+			    "FILE_UNIX.end 0 of the pair twice"),
+			UXF(x.fu0, ckpt_hdr_file_unix, end, 1,
+			    "FILE_UNIX.end 1 of the pair twice"),
+			UXF(x.fuu, ckpt_hdr_file_unix, end, 1,
+			    "FILE_UNIX.end 1 of no pair"),
+			UXF(x.fu0, ckpt_hdr_file_unix, pair_objref, 0xffff,
+			    "FILE_UNIX.pair_objref of nothing"),
+			UXF(x.fu0, ckpt_hdr_file_unix, pair_objref, ref0,
+			    "FILE_UNIX.pair_objref of a FILE"),
+			UXF(x.fu0, ckpt_hdr_file_unix, flags, CKPT_UNIX_FLAGS_MASK + 1,
+			    "FILE_UNIX.flags past CKPT_UNIX_FLAGS_MASK"),
+			UXF(x.fu1, ckpt_hdr_file_unix, flags, u1->flags | 0x80000000,
+			    "FILE_UNIX.flags | 0x80000000"),
+			UXF(x.fu0, ckpt_hdr_file_unix, shutdown, 4,
+			    "FILE_UNIX.shutdown 4"),
+			UXF(x.fu0, ckpt_hdr_file_unix, shutdown, 0xffffffff,
+			    "FILE_UNIX.shutdown ~0"),
+			UXF(x.fu0, ckpt_hdr_file_unix, err, EPIPE,
+			    "FILE_UNIX.err EPIPE"),
+			UXF(x.fu0, ckpt_hdr_file_unix, err, -ECONNRESET,
+			    "FILE_UNIX.err -ECONNRESET"),
+			UXF(x.fu0, ckpt_hdr_file_unix, err, 0x7fffffff,
+			    "FILE_UNIX.err INT_MAX"),
+			UXF(x.fu0, ckpt_hdr_file_unix, err, ECONNRESET,
+			    "FILE_UNIX.err ECONNRESET, its peer not closed"),
+			UXF(x.fuu, ckpt_hdr_file_unix, err, ECONNRESET,
+			    "FILE_UNIX.err ECONNRESET, unconnected"),
+			UXF(x.fu0, ckpt_hdr_file_unix, rcvlowat, 0,
+			    "FILE_UNIX.rcvlowat 0"),
+			UXF(x.fu0, ckpt_hdr_file_unix, rcvlowat, (uint32_t)-1,
+			    "FILE_UNIX.rcvlowat -1"),
+			UXF(x.fu0, ckpt_hdr_file_unix, peek_off, (uint32_t)-2,
+			    "FILE_UNIX.peek_off -2"),
+			UXF(x.fu0, ckpt_hdr_file_unix, peek_off, 0x80000000,
+			    "FILE_UNIX.peek_off INT_MIN"),
+			UXF(x.fu0, ckpt_hdr_file_unix, __reserved, 1,
+			    "FILE_UNIX.__reserved"),
+			UXL(x.fu0, ckpt_hdr_file_unix, peer_pid, x.pid + 1,
+			    "FILE_UNIX.peer_pid of no task of the tree"),
+			UXL(x.fu1, ckpt_hdr_file_unix, peer_pid, 1,
+			    "FILE_UNIX.peer_pid 1, out of the tree"),
+			UXL(x.fuu, ckpt_hdr_file_unix, peer_pid, (uint32_t)-1,
+			    "FILE_UNIX.peer_pid -1"),
+			UXF(x.fuu, ckpt_hdr_file_unix, peer_pid, x.pid,
+			    "FILE_UNIX.peer_pid of the tree, unconnected"),
+			/* UNIX_QUEUE: the limits */
+			UXF(x.q0, ckpt_hdr_unix_queue, nr_msgs, CKPT_MAX_UNIX_MSGS + 1,
+			    "UNIX_QUEUE.nr_msgs above CKPT_MAX_UNIX_MSGS"),
+			UXF(x.q0, ckpt_hdr_unix_queue, bytes, CKPT_UNIX_QUEUE_MAX + 1ULL,
+			    "UNIX_QUEUE.bytes above CKPT_UNIX_QUEUE_MAX"),
+			UXF(x.q1, ckpt_hdr_unix_queue, bytes, ~0ULL,
+			    "UNIX_QUEUE.bytes ~0"),
+			UXF(x.q0, ckpt_hdr_unix_queue, __reserved, 1,
+			    "UNIX_QUEUE.__reserved"),
+			/* UNIX_MSG */
+			UXF(m0, ckpt_hdr_unix_msg, len, CKPT_UNIX_MSG_MAX + 1,
+			    "UNIX_MSG.len above CKPT_UNIX_MSG_MAX"),
+			UXF(m0, ckpt_hdr_unix_msg, len, 0xffffffff,
+			    "UNIX_MSG.len ~0"),
+			UXL(x.q1 + 1, ckpt_hdr_unix_msg, pid, x.pid + 1,
+			    "UNIX_MSG.pid of no task of the tree"),
+			UXL(x.q1 + 1, ckpt_hdr_unix_msg, pid, (uint32_t)-1,
+			    "UNIX_MSG.pid -1"),
+			UXL(x.qd1 + 1, ckpt_hdr_unix_msg, pid, 1,
+			    "UNIX_MSG.pid 1, of a datagram, out of the tree"),
+		};
+
+		ux_expect_bad(_metadata, self, bad, ARRAY_SIZE(bad));
+	}
+
+	/* FILE_UNIX and UNIX_QUEUE are extensible, UNIX_PAIR is not */
+	expect_grown(_metadata, self, x.fu0, 8, -1, false,
+		     "FILE_UNIX + 8 zero bytes");
+	expect_grown(_metadata, self, x.fu1, CKPT_REC_EXT_MAX - self->recs[x.fu1].len,
+		     -1, false, "FILE_UNIX of CKPT_REC_EXT_MAX, zero tail");
+	expect_grown(_metadata, self, x.fu0, 8, 5, true,
+		     "FILE_UNIX + 8 bytes, one not zero");
+	expect_grown(_metadata, self, x.pair, 8, -1, true,
+		     "UNIX_PAIR + 8 zero bytes (not extensible)");
+	expect_grown(_metadata, self, x.qu, 8, -1, false,
+		     "UNIX_QUEUE + 8 zero bytes");
+	expect_grown(_metadata, self, x.qu, 8, 3, true,
+		     "UNIX_QUEUE + 8 bytes, one not zero");
+
+	/* what restart takes, and the victim cannot tell apart */
+	{
+		unsigned char *r = grown_rec(self, x.qd1 + 1, 0, -1);
+
+		ASSERT_NE(NULL, r);
+		/* "dgram-1": 7 bytes, one of padding, which is not read */
+		ASSERT_LT((size_t)sizeof(struct ckpt_hdr_unix_msg) +
+			  sizeof(UX_DGRAM) - 1, (size_t)self->recs[x.qd1 + 1].len);
+		r[self->recs[x.qd1 + 1].len - 1] = 0x5a;
+		expect_edit(_metadata, self,
+			    &(struct edit){ x.qd1 + 1, true, r, self->recs[x.qd1 + 1].len },
+			    1, false, "UNIX_MSG padding not zero");
+		free(r);
+	}
+	check_no_splat(_metadata, self);
+}
+
+/*
+ * The unix victim's records left out, repeated, moved or resized,
+ * checksum fixed: EINVAL and a log line. The UNIX_PAIR left out, after
+ * the FILE_UNIX of its first end, before that end's FILE, twice; a
+ * UNIX_QUEUE left out; a UNIX_MSG left out, twice, or more or fewer than
+ * nr_msgs says, a bytes count that is not its messages'; messages queued
+ * on the unconnected socket; a UNIX_MSG whose h.len is not its len's
+ * padded to 8, or too short for it; an empty message on a stream socket.
+ * What restart takes: an empty datagram instead of the first one (the
+ * victim reads it), the pair's end 1 closed (CKPT_UNIX_PAIR_CLOSED, end
+ * 0 shut down both ways; the victim misses its fd).
+ */
+TEST_F_TIMEOUT(image, unix_records_out_of_sequence, 3 * CK_TIMEOUT)
+{
+	const struct ckpt_hdr_unix_queue *q0;
+	struct ckpt_hdr_unix_msg *msg;
+	struct ux_recs x;
+	unsigned char *r, *qr;
+	uint32_t len0;
+	int m0, k;
+
+	ux_load(_metadata, self, NULL, &x);
+	m0 = x.q0 + 1;
+	q0 = rec_at(self, x.q0);
+	len0 = ((const struct ckpt_hdr_unix_msg *)rec_at(self, m0))->len;
+
+	{
+		const void *pair = rec_at(self, x.pair);
+		const size_t plen = self->recs[x.pair].len;
+		const struct edit e[][2] = {
+			{ { x.pair, true, NULL, 0 } },
+			{ { x.pair, true, NULL, 0 }, { x.q0, false, pair, plen } },
+			{ { x.pair, true, NULL, 0 }, { x.f0, false, pair, plen } },
+			{ { x.pair, false, pair, plen } },
+			{ { x.q0, true, NULL, 0 } },
+			{ { x.qu, true, NULL, 0 } },
+			{ { m0, true, NULL, 0 } },
+			{ { m0, false, rec_at(self, m0), self->recs[m0].len } },
+			{ { x.q1 + x.n1 + 1, false, rec_at(self, m0),
+			    self->recs[m0].len } },
+			{ { x.fu1, false, rec_at(self, x.q1), self->recs[x.q1].len } },
+		};
+		static const char *const names[] = {
+			"UNIX_PAIR left out",
+			"UNIX_PAIR after the FILE_UNIX of its first end",
+			"UNIX_PAIR before the FILE of its first end",
+			"UNIX_PAIR twice",
+			"UNIX_QUEUE of the stream pair's end 0 left out",
+			"UNIX_QUEUE of the unconnected socket left out",
+			"UNIX_MSG left out",
+			"UNIX_MSG twice",
+			"UNIX_MSG of end 0 after the messages of end 1 too",
+			"UNIX_QUEUE before the FILE_UNIX",
+		};
+
+		for (k = 0; k < (int)ARRAY_SIZE(e); k++)
+			expect_edit(_metadata, self, e[k], e[k][1].rec ? 2 : 1,
+				    true, names[k]);
+	}
+
+	/* the counts: nr_msgs and bytes are the messages' */
+	expect_field(_metadata, self, x.q0, FIELD(ckpt_hdr_unix_queue, nr_msgs),
+		     x.n0 + 1, true, "UNIX_QUEUE.nr_msgs + 1");
+	expect_field(_metadata, self, x.q0, FIELD(ckpt_hdr_unix_queue, nr_msgs),
+		     x.n0 - 1, true, "UNIX_QUEUE.nr_msgs - 1");
+	expect_field(_metadata, self, x.q0, FIELD(ckpt_hdr_unix_queue, bytes),
+		     q0->bytes + 1, true, "UNIX_QUEUE.bytes + 1");
+	expect_field(_metadata, self, x.q0, FIELD(ckpt_hdr_unix_queue, bytes),
+		     q0->bytes - 1, true, "UNIX_QUEUE.bytes - 1");
+	expect_field(_metadata, self, x.q1, FIELD(ckpt_hdr_unix_queue, bytes), 0,
+		     true, "UNIX_QUEUE.bytes 0");
+
+	/* messages on the unconnected socket */
+	msg = ux_msg(8, 0);
+	qr = grown_rec(self, x.qu, 0, -1);
+	ASSERT_TRUE(msg && qr);
+	((struct ckpt_hdr_unix_queue *)qr)->nr_msgs = 1;
+	((struct ckpt_hdr_unix_queue *)qr)->bytes = 8;
+	{
+		const struct edit e[] = {
+			{ x.qu, true, qr, self->recs[x.qu].len },
+			{ x.qu + 1, false, msg, msg->h.len },
+		};
+
+		expect_edit(_metadata, self, e, ARRAY_SIZE(e), true,
+			    "UNIX_QUEUE of a message on the unconnected socket");
+	}
+	free(msg);
+	free(qr);
+
+	/* UNIX_MSG: h.len is len's, padded to 8 */
+	expect_grown(_metadata, self, m0, 8, -1, true,
+		     "UNIX_MSG + 8 zero bytes, len kept");
+	expect_field(_metadata, self, m0, FIELD(ckpt_hdr_unix_msg, len),
+		     len0 + 8, true, "UNIX_MSG.len + 8, h.len kept");
+	{
+		/* the queue's bytes kept right: only the message's record is off */
+		unsigned char *q = grown_rec(self, x.q0, 0, -1);
+		struct edit e[] = {
+			{ x.q0, true, q, self->recs[x.q0].len },
+			{ m0, true, NULL, 0 },
+		};
+
+		ASSERT_NE(NULL, q);
+		msg = ux_msg(len0 + 8, 0);
+		ASSERT_NE(NULL, msg);
+		msg->h.len -= 8;
+		e[1].rec = msg;
+		e[1].len = msg->h.len;
+		((struct ckpt_hdr_unix_queue *)q)->bytes += 8;
+		expect_edit(_metadata, self, e, ARRAY_SIZE(e), true,
+			    "UNIX_MSG of len + 8 in a record 8 bytes short, bytes + 8");
+		free(msg);
+		/* an empty message on a stream socket, the bytes without it */
+		msg = ux_msg(0, 0);
+		ASSERT_NE(NULL, msg);
+		((struct ckpt_hdr_unix_queue *)q)->bytes = q0->bytes - len0;
+		e[1].rec = msg;
+		e[1].len = msg->h.len;
+		expect_edit(_metadata, self, e, ARRAY_SIZE(e), true,
+			    "UNIX_MSG of len 0 on a stream socket");
+		free(msg);
+		free(q);
+	}
+
+	/* what restart takes, and the victim sees */
+	{
+		const struct ckpt_hdr_unix_queue *qd = rec_at(self, x.qd1);
+		const int md = x.qd1 + 1;
+		unsigned char *q = grown_rec(self, x.qd1, 0, -1);
+		struct edit e[] = {
+			{ x.qd1, true, q, self->recs[x.qd1].len },
+			{ md, true, NULL, 0 },
+		};
+
+		msg = ux_msg(0, 0);
+		ASSERT_TRUE(q && msg);
+		((struct ckpt_hdr_unix_queue *)q)->bytes = qd->bytes -
+			((const struct ckpt_hdr_unix_msg *)rec_at(self, md))->len;
+		e[1].rec = msg;
+		e[1].len = msg->h.len;
+		expect_taken(_metadata, self, e, ARRAY_SIZE(e),
+			     "UNIX_MSG of len 0 instead of a datagram");
+		free(msg);
+		free(q);
+	}
+	{
+		/*
+		 * End 1 closed with bytes unread, as close() leaves end 0:
+		 * shut down both ways, ECONNRESET pending; end 1's records
+		 * and its fd gone
+		 */
+		int fdt = first_rec(self, CKPT_HDR_FDTABLE), n = 0, i;
+		const struct ckpt_hdr_fdtable *t;
+		struct ckpt_hdr_fdtable *nt;
+		struct ckpt_fd *ents;
+		struct ckpt_hdr_file_unix *u;
+		struct edit *e;
+		uint32_t j;
+
+		ASSERT_LE(0, fdt);
+		e = calloc(x.fd0 - x.f1 + 3, sizeof(*e));
+		r = grown_rec(self, x.pair, 0, -1);
+		qr = grown_rec(self, x.fu0, 0, -1);
+		t = rec_at(self, fdt);
+		nt = calloc(1, self->recs[fdt].len);
+		ASSERT_TRUE(e && r && qr && nt);
+		((struct ckpt_hdr_unix_pair *)r)->flags = CKPT_UNIX_PAIR_CLOSED;
+		u = (void *)qr;
+		u->shutdown = CKPT_UNIX_SHUT_RD | CKPT_UNIX_SHUT_WR;
+		u->err = ECONNRESET;
+		e[n++] = (struct edit){ x.pair, true, r, self->recs[x.pair].len };
+		e[n++] = (struct edit){ x.fu0, true, qr, self->recs[x.fu0].len };
+		for (i = x.f1; i < x.fd0; i++)
+			e[n++] = (struct edit){ i, true, NULL, 0 };
+		*nt = *t;
+		ents = (struct ckpt_fd *)(nt + 1);
+		for (j = 0, nt->nr_fds = 0; j < t->nr_fds; j++)
+			if (((const struct ckpt_fd *)(t + 1))[j].fd != UX_S1)
+				ents[nt->nr_fds++] = ((const struct ckpt_fd *)(t + 1))[j];
+		ASSERT_EQ(t->nr_fds - 1, nt->nr_fds);
+		nt->h.len = sizeof(*nt) + nt->nr_fds * sizeof(*ents);
+		e[n++] = (struct edit){ fdt, true, nt, nt->h.len };
+		expect_taken(_metadata, self, e, n,
+			     "UNIX_PAIR CLOSED, end 0 shut down with ECONNRESET, no end 1");
+		free(nt);
+		free(qr);
+		free(r);
+		free(e);
+	}
+	check_no_splat(_metadata, self);
+}
+
+/*
+ * The credentials a message carries: a uid or gid the restarter could not
+ * give itself is refused (an unprivileged restarter, its own image: the
+ * uid or gid 0), whatever the errno, with a log line; none ((__u32)-1),
+ * or its own, is taken; root restarting takes any.
+ */
+TEST_F_TIMEOUT(image, unix_message_credentials, 2 * CK_TIMEOUT)
+{
+	const struct ckpt_hdr_unix_msg *md;
+	struct ux_recs x;
+	int m;
+
+	ux_load(_metadata, self, (void *)1, &x);
+	m = x.q1 + 1;
+	md = rec_at(self, m);
+	EXPECT_EQ(x.pid, md->pid);
+	EXPECT_EQ((uint32_t)CK_UNPRIV_UID, md->uid);
+	EXPECT_EQ((uint32_t)CK_UNPRIV_UID, md->gid);
+	try_uid = CK_UNPRIV_UID;
+	expect_edit(_metadata, self, NULL, 0, false,
+		    "an unprivileged restarter, its own image");
+	{
+		const struct ux_bad bad[] = {
+			UXL(m, ckpt_hdr_unix_msg, uid, 0,
+			    "UNIX_MSG.uid 0, an unprivileged restarter"),
+			UXL(m, ckpt_hdr_unix_msg, gid, 0,
+			    "UNIX_MSG.gid 0, an unprivileged restarter"),
+			UXL(x.q0 + 1, ckpt_hdr_unix_msg, uid, 12345,
+			    "UNIX_MSG.uid 12345, an unprivileged restarter"),
+		};
+
+		ux_expect_bad(_metadata, self, bad, ARRAY_SIZE(bad));
+	}
+	{
+		unsigned char *r = grown_rec(self, m, 0, -1);
+		struct edit e = { m, true, r, self->recs[m].len };
+
+		ASSERT_NE(NULL, r);
+		((struct ckpt_hdr_unix_msg *)r)->uid = (uint32_t)-1;
+		((struct ckpt_hdr_unix_msg *)r)->gid = (uint32_t)-1;
+		expect_taken(_metadata, self, &e, 1,
+			     "UNIX_MSG without uid and gid, an unprivileged restarter");
+		try_uid = 0;
+		((struct ckpt_hdr_unix_msg *)r)->uid = 12345;
+		((struct ckpt_hdr_unix_msg *)r)->gid = 0;
+		expect_taken(_metadata, self, &e, 1,
+			     "UNIX_MSG.uid 12345, gid 0, root restarting");
+		free(r);
+	}
 	try_uid = 0;
 	check_no_splat(_metadata, self);
 }

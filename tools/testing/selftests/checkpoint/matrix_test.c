@@ -13,10 +13,12 @@
  * verify(). Refusals (what a type must not save) are TESTs below it.
  */
 #define _GNU_SOURCE
+#include <ctype.h>
 #include <errno.h>
 #include <fcntl.h>
 #include <poll.h>
 #include <signal.h>
+#include <stddef.h>
 #include <stdint.h>
 #include <stdio.h>
 #include <string.h>
@@ -27,11 +29,14 @@
 #include <sys/inotify.h>
 #include <sys/prctl.h>
 #include <sys/signalfd.h>
+#include <sys/socket.h>
 #include <sys/stat.h>
 #include <sys/timerfd.h>
+#include <sys/un.h>
 #include <time.h>
 #include <sys/syscall.h>
 #include <linux/checkpoint.h>
+#include <linux/filter.h>
 #include <linux/io_uring.h>
 
 #include "kselftest_harness.h"
@@ -43,10 +48,11 @@
 #define LOG	"/tmp/ckpt-matrix.log"
 #define DATA	"/tmp/ckpt-matrix.data"
 #define WDIR	"/tmp/ckpt-matrix.dir"
+#define SOCK	"/tmp/ckpt-matrix.sock"
 #define QMAX	"/proc/sys/fs/inotify/max_queued_events"
 
 /* what setup() made, for verify() in the restored program */
-static int fds[8];
+static int fds[10];
 
 /* verify()'s complaint, for the report */
 static char why[8192];
@@ -815,8 +821,8 @@ static int in_overflow_verify(void)
 
 /*
  * An event loop with everything: an epoll set over an eventfd, a
- * signalfd, a periodic timerfd, a pipe and an inotify watcher, served
- * until each has spoken.
+ * signalfd, a periodic timerfd, a pipe, an inotify watcher and a unix
+ * stream socket with a byte waiting, served until each has spoken.
  */
 static int loop_setup(void)
 {
@@ -836,6 +842,9 @@ static int loop_setup(void)
 	unlink(WDIR "/loop");
 	if (fds[0] < 0 || fds[1] < 0 || fds[2] < 0 || fds[3] < 0 ||
 	    fds[6] < 0 ||
+	    socketpair(AF_UNIX, SOCK_STREAM | SOCK_NONBLOCK, 0, fds + 7) ||
+	    write(fds[8], "u", 1) != 1 ||
+	    ep_add(fds[0], fds[7], EPOLLIN, 6) ||
 	    inotify_add_watch(fds[6], WDIR, IN_CREATE) != 1 ||
 	    ep_add(fds[0], fds[6], EPOLLIN, 5) ||
 	    ep_add(fds[0], fds[1], EPOLLIN, 1) ||
@@ -859,7 +868,7 @@ static int loop_verify(void)
 	    write(fds[5], "x", 1) != 1 ||
 	    close(open(WDIR "/loop", O_CREAT | O_WRONLY, 0600)))
 		return NOPE("could not poke the loop");
-	while (seen != 0x3e && rounds++ < 50) {
+	while (seen != 0x7e && rounds++ < 50) {
 		n = epoll_wait(fds[0], ev, 4, 200);
 		for (i = 0; i < n; i++) {
 			struct signalfd_siginfo si;
@@ -880,11 +889,672 @@ static int loop_verify(void)
 			case 5:
 				EXPECT_EVENT(fds[6], 1, IN_CREATE, "loop");
 				break;
+			case 6:
+				read(fds[7], &c, 1);
+				break;
 			}
 		}
 	}
-	if (seen != 0x3e)
-		return NOPE("the loop heard from %#x, expected 0x3e", seen);
+	if (seen != 0x7e)
+		return NOPE("the loop heard from %#x, expected 0x7e", seen);
+	return 0;
+}
+
+/* ---- unix sockets -------------------------------------------------------- */
+
+#ifndef SO_PASSPIDFD
+#define SO_PASSPIDFD	76
+#endif
+
+/* an int option of @fd, or -1 */
+static int sock_int(int fd, int opt)
+{
+	socklen_t len = sizeof(int);
+	int v;
+
+	return getsockopt(fd, SOL_SOCKET, opt, &v, &len) ? -1 : v;
+}
+
+static int set_int(int fd, int opt, int v)
+{
+	return setsockopt(fd, SOL_SOCKET, opt, &v, sizeof(v));
+}
+
+/* @len bytes that depend on @seed and on their place, so a lost one shows */
+static void fill(char *buf, size_t len, int seed)
+{
+	size_t i;
+
+	for (i = 0; i < len; i++)
+		buf[i] = (char)(i * 31 + i / 251 + seed);
+}
+
+/*
+ * Take the next @len bytes of @fd (a stream, or one datagram of @len
+ * bytes) and expect @want: they are queued already (sent before the
+ * checkpoint, or just now), so nothing waits for them.
+ */
+static bool took(int fd, const char *want, size_t len)
+{
+	static char buf[65536];
+	size_t got = 0;
+	ssize_t n;
+
+	while (got < len && len <= sizeof(buf)) {
+		n = recv(fd, buf + got, len - got, MSG_DONTWAIT);
+		if (n <= 0)
+			return false;
+		got += n;
+	}
+	return got == len && !memcmp(buf, want, len);
+}
+
+/* nothing more is queued on @fd */
+static bool drained(int fd)
+{
+	char c;
+
+	return recv(fd, &c, 1, MSG_DONTWAIT) == -1 && errno == EAGAIN;
+}
+
+#define US_BIG	40000
+
+/*
+ * A stream pair, with bytes both ways: A (fds[0]) sent "hello " and
+ * "world" to B, which read "hel" of it (a buffer partly consumed); B
+ * (fds[1], O_NONBLOCK) sent "abc" and 40000 more bytes that A has not
+ * read.
+ */
+static int us_data_setup(void)
+{
+	static char big[US_BIG];
+	char buf[3];
+
+	fill(big, US_BIG, 1);
+	if (socketpair(AF_UNIX, SOCK_STREAM, 0, fds) ||
+	    write(fds[0], "hello ", 6) != 6 || write(fds[0], "world", 5) != 5 ||
+	    read(fds[1], buf, 3) != 3 || write(fds[1], "abc", 3) != 3 ||
+	    write(fds[1], big, US_BIG) != US_BIG)
+		return -1;
+	return fcntl(fds[1], F_SETFL, O_NONBLOCK);
+}
+
+static int us_data_verify(void)
+{
+	static char want[US_BIG];
+	char c;
+
+	if (sock_int(fds[0], SO_TYPE) != SOCK_STREAM ||
+	    sock_int(fds[1], SO_TYPE) != SOCK_STREAM)
+		return NOPE("not stream sockets any more");
+	if (nonblocking(fds[0]) || !nonblocking(fds[1]))
+		return NOPE("O_NONBLOCK is not on B alone any more");
+	/* B goes on where it stopped reading; O_NONBLOCK: EAGAIN when empty */
+	if (!took(fds[1], "lo world", 8))
+		return NOPE("B did not read the \"lo world\" left");
+	if (read(fds[1], &c, 1) != -1 || errno != EAGAIN)
+		return NOPE("B read more than was sent, or blocked");
+	fill(want, US_BIG, 1);
+	if (!took(fds[0], "abc", 3) || !took(fds[0], want, US_BIG))
+		return NOPE("A did not read the 40003 bytes B sent");
+	if (!drained(fds[0]))
+		return NOPE("A read more than B sent");
+	if (write(fds[0], "ping", 4) != 4 || !took(fds[1], "ping", 4) ||
+	    write(fds[1], "pong", 4) != 4 || !took(fds[0], "pong", 4))
+		return NOPE("no round trip after the restart");
+	return 0;
+}
+
+/* the datagrams A sends B: a zero-length one, a few KB, two to cut short */
+static const size_t ud_sizes[] = { 3, 0, 4096, 1, 100, 40 };
+
+static int ud_setup(void)
+{
+	char buf[4096];
+	size_t i;
+
+	if (socketpair(AF_UNIX, SOCK_DGRAM, 0, fds))
+		return -1;
+	for (i = 0; i < ARRAY_SIZE(ud_sizes); i++) {
+		fill(buf, ud_sizes[i], i);
+		if (send(fds[0], buf, ud_sizes[i], 0) != (ssize_t)ud_sizes[i])
+			return -1;
+	}
+	return 0;
+}
+
+static int ud_verify(void)
+{
+	char want[4096], buf[8192];
+	struct iovec iov = { .iov_base = buf, .iov_len = 2 };
+	struct msghdr msg = { .msg_iov = &iov, .msg_iovlen = 1 };
+	ssize_t n;
+	int i;
+
+	if (sock_int(fds[1], SO_TYPE) != SOCK_DGRAM)
+		return NOPE("not a datagram socket any more");
+	/* one datagram per recv(), however large the buffer */
+	for (i = 0; i < 4; i++) {
+		fill(want, ud_sizes[i], i);
+		n = recv(fds[1], buf, sizeof(buf), MSG_DONTWAIT);
+		if (n != (ssize_t)ud_sizes[i] || memcmp(buf, want, n))
+			return NOPE("datagram %d: %zd bytes, expected %zu", i,
+				    n, ud_sizes[i]);
+	}
+	/* MSG_TRUNC tells the length; a short buffer drops the rest */
+	fill(want, 100, 4);
+	n = recv(fds[1], buf, 10, MSG_DONTWAIT | MSG_TRUNC);
+	if (n != 100 || memcmp(buf, want, 10))
+		return NOPE("MSG_TRUNC gave %zd, expected datagram 4's 100", n);
+	fill(want, 40, 5);
+	n = recvmsg(fds[1], &msg, MSG_DONTWAIT);
+	if (n != 2 || !(msg.msg_flags & MSG_TRUNC) || memcmp(buf, want, 2))
+		return NOPE("datagram 5 into 2 bytes: %zd, flags %#x", n,
+			    msg.msg_flags);
+	if (!drained(fds[1]))
+		return NOPE("more datagrams than were sent");
+	if (send(fds[1], "back", 4, 0) != 4 ||
+	    recv(fds[0], buf, sizeof(buf), MSG_DONTWAIT) != 4 ||
+	    memcmp(buf, "back", 4))
+		return NOPE("no datagram the other way");
+	return 0;
+}
+
+static const char *const ushut_recs[] = { "one", "two two", "three" };
+
+/*
+ * Ends shut down: A (fds[0]) of a seqpacket pair sent three records to
+ * B, then shut down for writing; C (fds[2]) of a stream pair, with
+ * "late" queued to it by D, shut down for reading.
+ */
+static int ushut_setup(void)
+{
+	size_t len;
+	int i;
+
+	if (socketpair(AF_UNIX, SOCK_SEQPACKET, 0, fds) ||
+	    socketpair(AF_UNIX, SOCK_STREAM, 0, fds + 2))
+		return -1;
+	for (i = 0; i < 3; i++) {
+		len = strlen(ushut_recs[i]);
+		if (send(fds[0], ushut_recs[i], len, 0) != (ssize_t)len)
+			return -1;
+	}
+	return shutdown(fds[0], SHUT_WR) || write(fds[3], "late", 4) != 4 ||
+	       shutdown(fds[2], SHUT_RD) ? -1 : 0;
+}
+
+static int ushut_verify(void)
+{
+	char buf[16];
+	ssize_t n;
+	int i;
+
+	for (i = 0; i < 3; i++) {
+		n = recv(fds[1], buf, sizeof(buf), MSG_DONTWAIT);
+		if (n != (ssize_t)strlen(ushut_recs[i]) ||
+		    memcmp(buf, ushut_recs[i], n))
+			return NOPE("record %d: %zd bytes", i, n);
+	}
+	n = recv(fds[1], buf, sizeof(buf), MSG_DONTWAIT);
+	if (n)
+		return NOPE("after the records: %zd (%s), expected 0: EOF", n,
+			    n < 0 ? strerrorname_np(errno) : "data");
+	if (send(fds[0], "x", 1, MSG_NOSIGNAL) != -1 || errno != EPIPE)
+		return NOPE("A, shut for writing, sends");
+	/* the other way is open */
+	if (send(fds[1], "back", 4, MSG_NOSIGNAL) != 4 ||
+	    recv(fds[0], buf, sizeof(buf), MSG_DONTWAIT) != 4)
+		return NOPE("B cannot send to A");
+	/* shut for reading: what was queued, then EOF; D cannot send */
+	if (!took(fds[2], "late", 4) || recv(fds[2], buf, 1, MSG_DONTWAIT))
+		return NOPE("C, shut for reading: not \"late\" then EOF");
+	if (send(fds[3], "x", 1, MSG_NOSIGNAL) != -1 || errno != EPIPE)
+		return NOPE("D sends to C, which is shut for reading");
+	if (write(fds[2], "still", 5) != 5 || !took(fds[3], "still", 5))
+		return NOPE("C cannot write");
+	return 0;
+}
+
+/* the options a unix socket keeps, as getsockopt() reports them */
+#define UO(o)	{ o, #o, false }
+static const struct {
+	int opt;
+	const char *name;
+	bool tv;
+} uo_opts[] = {
+	UO(SO_SNDBUF), UO(SO_RCVBUF), UO(SO_RCVLOWAT), UO(SO_PASSCRED),
+	UO(SO_PASSSEC), UO(SO_PASSPIDFD), UO(SO_PEEK_OFF), UO(SO_PRIORITY),
+	UO(SO_MARK),
+	{ SO_RCVTIMEO, "SO_RCVTIMEO", true },
+	{ SO_SNDTIMEO, "SO_SNDTIMEO", true },
+};
+
+static char *uo_show(int fd, char *buf, size_t len)
+{
+	struct timeval tv;
+	size_t i, at = 0;
+	socklen_t sl;
+	int v;
+
+	buf[0] = '\0';
+	for (i = 0; i < ARRAY_SIZE(uo_opts) && at < len; i++) {
+		sl = uo_opts[i].tv ? sizeof(tv) : sizeof(v);
+		if (getsockopt(fd, SOL_SOCKET, uo_opts[i].opt,
+			       uo_opts[i].tv ? (void *)&tv : (void *)&v, &sl))
+			at += snprintf(buf + at, len - at, "%s=%s ",
+				       uo_opts[i].name, strerrorname_np(errno));
+		else if (uo_opts[i].tv)
+			at += snprintf(buf + at, len - at, "%s=%ld.%06ld ",
+				       uo_opts[i].name, (long)tv.tv_sec,
+				       (long)tv.tv_usec);
+		else
+			at += snprintf(buf + at, len - at, "%s=%d ",
+				       uo_opts[i].name, v);
+	}
+	return buf;
+}
+
+static char uo_before[2][1024];
+
+/*
+ * Options on both ends of a stream pair: A (fds[0]) with its buffers,
+ * low mark, timeouts, credentials, priority and mark set; B (fds[1])
+ * passing its peer's security label and pidfd, with a peek offset that
+ * a peek moved to 2. What getsockopt() reported is kept for verify().
+ */
+static int uo_setup(void)
+{
+	struct timeval rcv = { 0, 200000 }, snd = { 1, 500000 };
+	char buf[2];
+
+	if (socketpair(AF_UNIX, SOCK_STREAM, 0, fds) ||
+	    set_int(fds[0], SO_SNDBUF, 12345) ||
+	    set_int(fds[0], SO_RCVBUF, 23456) ||
+	    set_int(fds[0], SO_RCVLOWAT, 3) ||
+	    set_int(fds[0], SO_PASSCRED, 1) ||
+	    set_int(fds[0], SO_PRIORITY, 5) ||
+	    set_int(fds[0], SO_MARK, 42) ||
+	    setsockopt(fds[0], SOL_SOCKET, SO_RCVTIMEO, &rcv, sizeof(rcv)) ||
+	    setsockopt(fds[0], SOL_SOCKET, SO_SNDTIMEO, &snd, sizeof(snd)) ||
+	    set_int(fds[1], SO_PASSSEC, 1) ||
+	    set_int(fds[1], SO_PASSPIDFD, 1) ||
+	    set_int(fds[1], SO_PEEK_OFF, 0))
+		return -1;
+	if (write(fds[0], "abcdef", 6) != 6 ||
+	    recv(fds[1], buf, 2, MSG_PEEK) != 2)
+		return -1;
+	uo_show(fds[0], uo_before[0], sizeof(uo_before[0]));
+	uo_show(fds[1], uo_before[1], sizeof(uo_before[1]));
+	return 0;
+}
+
+static int uo_verify(void)
+{
+	char after[1024], buf[2] = "";
+	ssize_t n;
+	int i;
+
+	for (i = 0; i < 2; i++)
+		if (strcmp(uo_show(fds[i], after, sizeof(after)),
+			   uo_before[i]))
+			return NOPE("end %d before: %s\nafter: %s", i,
+				    uo_before[i], after);
+	/* the next peek starts at the peek offset */
+	if (recv(fds[1], buf, 2, MSG_PEEK | MSG_DONTWAIT) != 2 ||
+	    memcmp(buf, "cd", 2))
+		return NOPE("peeked \"%.2s\", expected cd", buf);
+	/* a read of the empty A gives up after SO_RCVTIMEO (200 ms) */
+	alarm(10);
+	n = read(fds[0], buf, 1);
+	alarm(0);
+	if (n != -1 || errno != EAGAIN)
+		return NOPE("a read of the empty A gave %zd (%s), not EAGAIN",
+			    n, strerrorname_np(errno));
+	return 0;
+}
+
+/*
+ * A pair of @type whose end A was closed, having sent "to B" and "again"
+ * to B; when @unread, B had sent "to A", which A never read. Returns B.
+ */
+static int half_closed(int type, bool unread)
+{
+	int sv[2];
+
+	if (socketpair(AF_UNIX, type, 0, sv))
+		return -1;
+	if (send(sv[0], "to B", 4, 0) != 4 || send(sv[0], "again", 5, 0) != 5 ||
+	    (unread && send(sv[1], "to A", 4, 0) != 4)) {
+		close(sv[0]);
+		close(sv[1]);
+		return -1;
+	}
+	close(sv[0]);
+	return sv[1];
+}
+
+static const struct {
+	int type;
+	bool unread;
+} uh_cases[] = {
+	{ SOCK_STREAM, true }, { SOCK_STREAM, false },
+	{ SOCK_SEQPACKET, true }, { SOCK_DGRAM, true },
+};
+
+/*
+ * What a program sees of @fd, an end whose peer was closed: poll(),
+ * receptions until EOF (at most 6), two sends, poll() again.
+ */
+static char *uh_story(int fd, char *out, size_t len)
+{
+	struct pollfd p = { .fd = fd, .events = POLLIN | POLLOUT | POLLRDHUP };
+	size_t at = 0;
+	char buf[16];
+	ssize_t n;
+	int i;
+
+	p.revents = 0;
+	poll(&p, 1, 0);
+	at += snprintf(out + at, len - at, "poll %#x;", p.revents);
+	for (i = 0; i < 6; i++) {
+		n = recv(fd, buf, sizeof(buf), MSG_DONTWAIT);
+		if (n < 0)
+			at += snprintf(out + at, len - at, " recv %s;",
+				       strerrorname_np(errno));
+		else
+			at += snprintf(out + at, len - at, " recv \"%.*s\";",
+				       (int)n, buf);
+		if (!n || at >= len)
+			break;
+	}
+	for (i = 0; i < 2 && at < len; i++) {
+		n = send(fd, "x", 1, MSG_NOSIGNAL | MSG_DONTWAIT);
+		at += snprintf(out + at, len - at, " send %s;",
+			       n < 0 ? strerrorname_np(errno) : "ok");
+	}
+	p.revents = 0;
+	poll(&p, 1, 0);
+	if (at < len)
+		snprintf(out + at, len - at, " poll %#x", p.revents);
+	return out;
+}
+
+/*
+ * Ends whose peer was closed: stream with unread data at the peer (a
+ * pending ECONNRESET), stream without, seqpacket, datagram; each must
+ * behave as such an end made now does.
+ */
+static int uh_setup(void)
+{
+	size_t i;
+
+	for (i = 0; i < ARRAY_SIZE(uh_cases); i++) {
+		fds[i] = half_closed(uh_cases[i].type, uh_cases[i].unread);
+		if (fds[i] < 0)
+			return -1;
+	}
+	return 0;
+}
+
+static int uh_verify(void)
+{
+	char got[512], want[512];
+	size_t i;
+	int ref;
+
+	for (i = 0; i < ARRAY_SIZE(uh_cases); i++) {
+		ref = half_closed(uh_cases[i].type, uh_cases[i].unread);
+		if (ref < 0)
+			return NOPE("cannot make a reference pair");
+		uh_story(fds[i], got, sizeof(got));
+		uh_story(ref, want, sizeof(want));
+		close(ref);
+		if (strcmp(got, want))
+			return NOPE("case %zu: %s\nexpected: %s", i, got, want);
+	}
+	return 0;
+}
+
+/* recvmsg() of @fd, without waiting, and the credentials (pid 0: none) */
+static ssize_t recv_cred(int fd, char *buf, size_t len, struct ucred *uc)
+{
+	char cbuf[CMSG_SPACE(sizeof(*uc))] __attribute__((aligned(8)));
+	struct iovec iov = { .iov_base = buf, .iov_len = len };
+	struct msghdr msg = {
+		.msg_iov = &iov, .msg_iovlen = 1,
+		.msg_control = cbuf, .msg_controllen = sizeof(cbuf),
+	};
+	struct cmsghdr *cm;
+	ssize_t n;
+
+	memset(uc, 0, sizeof(*uc));
+	n = recvmsg(fd, &msg, MSG_DONTWAIT);
+	cm = n < 0 ? NULL : CMSG_FIRSTHDR(&msg);
+	if (cm && cm->cmsg_level == SOL_SOCKET &&
+	    cm->cmsg_type == SCM_CREDENTIALS)
+		memcpy(uc, CMSG_DATA(cm), sizeof(*uc));
+	return n;
+}
+
+/* the next message of @fd is @want, from @pid with our uid and gid */
+static int expect_from(int fd, const char *want, pid_t pid)
+{
+	struct ucred uc;
+	char buf[64];
+	ssize_t n = recv_cred(fd, buf, sizeof(buf), &uc);
+
+	if (n != (ssize_t)strlen(want) || memcmp(buf, want, n))
+		return NOPE("read %zd bytes, expected \"%s\"", n, want);
+	if (uc.pid != pid || uc.uid != getuid() || uc.gid != getgid())
+		return NOPE("\"%s\" from pid %d uid %u gid %u, expected %d %u %u",
+			    want, uc.pid, uc.uid, uc.gid, pid, getuid(),
+			    getgid());
+	return 0;
+}
+
+/* SO_PEERCRED of @fd: @pid, with our uid and gid */
+static int expect_peercred(int fd, pid_t pid)
+{
+	struct ucred uc = {};
+	socklen_t len = sizeof(uc);
+
+	if (getsockopt(fd, SOL_SOCKET, SO_PEERCRED, &uc, &len) ||
+	    uc.pid != pid || uc.uid != getuid() || uc.gid != getgid())
+		return NOPE("SO_PEERCRED of fd %d: pid %d uid %u gid %u, expected %d",
+			    fd, uc.pid, uc.uid, uc.gid, pid);
+	return 0;
+}
+
+/*
+ * Credentials: a datagram pair and a stream pair made by the root, whose
+ * receiving ends (fds[0], fds[2]) pass credentials. A child of the tree
+ * (fds[4], alive) sent "child" on each, then the root sent "root": a
+ * stream read does not glue the bytes of two writers.
+ */
+static int ucred_setup(void)
+{
+	pid_t child;
+	char c;
+
+	if (socketpair(AF_UNIX, SOCK_DGRAM, 0, fds) ||
+	    socketpair(AF_UNIX, SOCK_STREAM, 0, fds + 2) ||
+	    set_int(fds[0], SO_PASSCRED, 1) || set_int(fds[2], SO_PASSCRED, 1))
+		return -1;
+	child = fork();
+	if (child < 0)
+		return -1;
+	if (!child) {
+		if (send(fds[1], "child", 5, 0) != 5 ||
+		    write(fds[3], "child", 5) != 5)
+			_exit(1);
+		for (;;)
+			pause();
+	}
+	fds[4] = child;
+	/* wait for the child's messages: they come first */
+	if (recv(fds[0], &c, 1, MSG_PEEK) != 1 ||
+	    recv(fds[2], &c, 1, MSG_PEEK) != 1)
+		return -1;
+	return send(fds[1], "root", 4, 0) != 4 ||
+	       write(fds[3], "root", 4) != 4 ? -1 : 0;
+}
+
+static int ucred_verify(void)
+{
+	int i, ret;
+
+	ret = expect_from(fds[0], "child", fds[4]) ?:
+	      expect_from(fds[0], "root", getpid()) ?:
+	      expect_from(fds[2], "child", fds[4]) ?:
+	      expect_from(fds[2], "root", getpid());
+	for (i = 0; i < 4 && !ret; i++)
+		ret = expect_peercred(fds[i], getpid());
+	kill(fds[4], SIGKILL);
+	waitpid(fds[4], NULL, 0);
+	return ret;
+}
+
+/* the child of upc_setup(): answers each message in capitals, until EOF */
+static void upc_child(int fd)
+{
+	char buf[64];
+	ssize_t n, i;
+
+	if (write(fd, "hello parent", 12) != 12)
+		_exit(1);
+	while ((n = read(fd, buf, sizeof(buf))) > 0) {
+		for (i = 0; i < n; i++)
+			buf[i] = toupper((unsigned char)buf[i]);
+		if (write(fd, buf, n) != n)
+			_exit(1);
+	}
+	_exit(n ? 2 : 0);
+}
+
+/*
+ * A stream pair between the root (fds[0]) and its child (fds[2]), which
+ * holds the other end and sits in read(); its greeting waits unread.
+ */
+static int upc_setup(void)
+{
+	pid_t child;
+	char c;
+
+	if (socketpair(AF_UNIX, SOCK_STREAM, 0, fds))
+		return -1;
+	child = fork();
+	if (child < 0)
+		return -1;
+	if (!child) {
+		close(fds[0]);
+		upc_child(fds[1]);
+	}
+	fds[2] = child;
+	return close(fds[1]) || recv(fds[0], &c, 1, MSG_PEEK) != 1 ? -1 : 0;
+}
+
+static int upc_verify(void)
+{
+	struct pollfd p = { .events = POLLIN };
+	char msg[8], want[8];
+	int i, status;
+
+	if (!took(fds[0], "hello parent", 12))
+		return NOPE("the child's greeting is lost");
+	p.fd = fds[0];
+	for (i = 0; i < 3; i++) {
+		snprintf(msg, sizeof(msg), "ping %d", i);
+		snprintf(want, sizeof(want), "PING %d", i);
+		if (write(fds[0], msg, 6) != 6 || poll(&p, 1, 10000) != 1 ||
+		    !took(fds[0], want, 6))
+			return NOPE("no answer to \"%s\"", msg);
+	}
+	/* EOF ends the child */
+	close(fds[0]);
+	status = lite_status(fds[2], 10);
+	if (status)
+		return NOPE("the child ended with status %#x", status);
+	return 0;
+}
+
+/* this test's abstract name @tag: "\0ckpt-matrix-PID-TAG" */
+static socklen_t un_name(struct sockaddr_un *a, const char *tag)
+{
+	int n;
+
+	memset(a, 0, sizeof(*a));
+	a->sun_family = AF_UNIX;
+	n = snprintf(a->sun_path + 1, sizeof(a->sun_path) - 1,
+		     "ckpt-matrix-%d-%s", getpid(), tag);
+	return offsetof(struct sockaddr_un, sun_path) + 1 + n;
+}
+
+/* the errno of a send() on a new unconnected socket of @type */
+static int fresh_send_errno(int type)
+{
+	int fd = socket(AF_UNIX, type, 0), err;
+
+	if (fd < 0)
+		return -1;
+	err = send(fd, "x", 1, MSG_NOSIGNAL | MSG_DONTWAIT) < 0 ? errno : 0;
+	close(fd);
+	return err;
+}
+
+/* sockets never bound nor connected: datagram, and stream non-blocking */
+static int uu_setup(void)
+{
+	fds[0] = socket(AF_UNIX, SOCK_DGRAM, 0);
+	fds[1] = socket(AF_UNIX, SOCK_STREAM | SOCK_NONBLOCK, 0);
+	return fds[0] < 0 || fds[1] < 0 ? -1 : 0;
+}
+
+static int uu_verify(void)
+{
+	static const int types[] = { SOCK_DGRAM, SOCK_STREAM };
+	struct sockaddr_un a;
+	socklen_t len;
+	int i, want, s, c;
+
+	for (i = 0; i < 2; i++) {
+		if (sock_int(fds[i], SO_TYPE) != types[i])
+			return NOPE("fd %d: SO_TYPE %d, expected %d", fds[i],
+				    sock_int(fds[i], SO_TYPE), types[i]);
+		len = sizeof(a);
+		if (getsockname(fds[i], (struct sockaddr *)&a, &len) ||
+		    len != sizeof(sa_family_t))
+			return NOPE("fd %d is bound", fds[i]);
+		want = fresh_send_errno(types[i]);
+		if (send(fds[i], "x", 1, MSG_NOSIGNAL | MSG_DONTWAIT) != -1 ||
+		    errno != want)
+			return NOPE("send on fd %d: %s, on a new socket: %s",
+				    fds[i], strerrorname_np(errno),
+				    strerrorname_np(want));
+	}
+	if (!nonblocking(fds[1]))
+		return NOPE("the stream socket lost O_NONBLOCK");
+	/* still sockets: one binds and receives, the other connects */
+	len = un_name(&a, "dgram");
+	s = socket(AF_UNIX, SOCK_DGRAM, 0);
+	if (s < 0 || bind(fds[0], (struct sockaddr *)&a, len) ||
+	    sendto(s, "hi", 2, 0, (struct sockaddr *)&a, len) != 2 ||
+	    !took(fds[0], "hi", 2))
+		return NOPE("the datagram socket cannot be bound and used: %s",
+			    strerror(errno));
+	close(s);
+	len = un_name(&a, "stream");
+	s = socket(AF_UNIX, SOCK_STREAM, 0);
+	if (s < 0 || bind(s, (struct sockaddr *)&a, len) || listen(s, 1) ||
+	    connect(fds[1], (struct sockaddr *)&a, len))
+		return NOPE("the stream socket cannot connect: %s",
+			    strerror(errno));
+	c = accept(s, NULL, NULL);
+	if (c < 0 || write(c, "hi", 2) != 2 || !took(fds[1], "hi", 2))
+		return NOPE("the stream socket cannot read: %s",
+			    strerror(errno));
+	close(c);
+	close(s);
 	return 0;
 }
 
@@ -992,6 +1662,38 @@ FIXTURE_VARIANT_ADD(matrix, event_loop_with_everything) {
 
 FIXTURE_VARIANT_ADD(matrix, epoll_target_only_in_child) {
 	.setup = ep_child_target_setup, .verify = ep_child_target_verify,
+};
+
+FIXTURE_VARIANT_ADD(matrix, unix_stream_pair_with_data) {
+	.setup = us_data_setup, .verify = us_data_verify,
+};
+
+FIXTURE_VARIANT_ADD(matrix, unix_dgram_pair_keeps_boundaries) {
+	.setup = ud_setup, .verify = ud_verify,
+};
+
+FIXTURE_VARIANT_ADD(matrix, unix_pairs_shut_down) {
+	.setup = ushut_setup, .verify = ushut_verify,
+};
+
+FIXTURE_VARIANT_ADD(matrix, unix_pair_options) {
+	.setup = uo_setup, .verify = uo_verify,
+};
+
+FIXTURE_VARIANT_ADD(matrix, unix_peer_closed) {
+	.setup = uh_setup, .verify = uh_verify,
+};
+
+FIXTURE_VARIANT_ADD(matrix, unix_credentials_of_queued_data) {
+	.setup = ucred_setup, .verify = ucred_verify,
+};
+
+FIXTURE_VARIANT_ADD(matrix, unix_pair_between_parent_and_child) {
+	.setup = upc_setup, .verify = upc_verify,
+};
+
+FIXTURE_VARIANT_ADD(matrix, unix_unconnected_sockets) {
+	.setup = uu_setup, .verify = uu_verify,
 };
 
 static volatile sig_atomic_t go;
@@ -1215,6 +1917,308 @@ FIXTURE_VARIANT_ADD(refuse, inotify_shared_with_outside) {
 	.line = "inotify instance shared with a process outside the tree",
 };
 
+/* a path socket of the tree: bound to a name, refused */
+static int ub_path_setup(void)
+{
+	struct sockaddr_un a = { .sun_family = AF_UNIX, .sun_path = SOCK };
+
+	unlink(SOCK);
+	fds[0] = socket(AF_UNIX, SOCK_DGRAM, 0);
+	return fds[0] < 0 || bind(fds[0], (struct sockaddr *)&a, sizeof(a)) ?
+	       -1 : 0;
+}
+
+static int ub_path_verify(void)
+{
+	struct sockaddr_un a = { .sun_family = AF_UNIX, .sun_path = SOCK };
+	int s = socket(AF_UNIX, SOCK_DGRAM, 0);
+
+	if (s < 0 || sendto(s, "hi", 2, 0, (struct sockaddr *)&a,
+			    sizeof(a)) != 2 || !took(fds[0], "hi", 2))
+		return NOPE("the socket bound to %s does not receive", SOCK);
+	close(s);
+	return 0;
+}
+
+FIXTURE_VARIANT_ADD(refuse, unix_socket_bound_to_path) {
+	.setup = ub_path_setup, .verify = ub_path_verify,
+	.err = EOPNOTSUPP, .line = "is a unix socket bound to a name",
+};
+
+/*
+ * A connection through an abstract name whose listener is closed: the
+ * client (fds[0]) is connected to a name, the accepted end (fds[1])
+ * has it.
+ */
+static int ub_conn_setup(void)
+{
+	struct sockaddr_un a;
+	socklen_t len = un_name(&a, "conn");
+	int l = socket(AF_UNIX, SOCK_STREAM, 0);
+
+	fds[0] = socket(AF_UNIX, SOCK_STREAM, 0);
+	if (l < 0 || fds[0] < 0 || bind(l, (struct sockaddr *)&a, len) ||
+	    listen(l, 1) || connect(fds[0], (struct sockaddr *)&a, len))
+		return -1;
+	fds[1] = accept(l, NULL, NULL);
+	return fds[1] < 0 || close(l) ? -1 : 0;
+}
+
+static int ub_conn_verify(void)
+{
+	if (write(fds[0], "ab", 2) != 2 || !took(fds[1], "ab", 2) ||
+	    write(fds[1], "cd", 2) != 2 || !took(fds[0], "cd", 2))
+		return NOPE("the connection does not carry bytes");
+	return 0;
+}
+
+FIXTURE_VARIANT_ADD(refuse, unix_connection_through_abstract_name) {
+	.setup = ub_conn_setup, .verify = ub_conn_verify,
+	.err = EOPNOTSUPP, .line = "is a unix socket bound to a name",
+};
+
+/* a listening socket (bound too: unix sockets listen on a name) */
+static int ul_setup(void)
+{
+	struct sockaddr_un a;
+	socklen_t len = un_name(&a, "listen");
+
+	fds[0] = socket(AF_UNIX, SOCK_STREAM, 0);
+	return fds[0] < 0 || bind(fds[0], (struct sockaddr *)&a, len) ||
+	       listen(fds[0], 4) ? -1 : 0;
+}
+
+static int ul_verify(void)
+{
+	struct sockaddr_un a;
+	socklen_t len = un_name(&a, "listen");
+	int c = socket(AF_UNIX, SOCK_STREAM, 0), s;
+
+	if (c < 0 || connect(c, (struct sockaddr *)&a, len))
+		return NOPE("cannot connect to the listener: %s",
+			    strerror(errno));
+	s = accept(fds[0], NULL, NULL);
+	if (s < 0 || write(c, "hi", 2) != 2 || !took(s, "hi", 2))
+		return NOPE("the listener does not accept");
+	close(s);
+	close(c);
+	return 0;
+}
+
+FIXTURE_VARIANT_ADD(refuse, unix_listening_socket) {
+	.setup = ul_setup, .verify = ul_verify,
+	.err = EOPNOTSUPP, .line = "is a listening unix socket",
+};
+
+/*
+ * A file in flight in the tree's own pair: /dev/null, sent by fds[0],
+ * not received by fds[1], and closed by its sender.
+ */
+static int urights_setup(void)
+{
+	char cbuf[CMSG_SPACE(sizeof(int))] __attribute__((aligned(8))) = "";
+	struct iovec iov = { .iov_base = "f", .iov_len = 1 };
+	struct msghdr msg = {
+		.msg_iov = &iov, .msg_iovlen = 1,
+		.msg_control = cbuf, .msg_controllen = sizeof(cbuf),
+	};
+	struct cmsghdr *cm = CMSG_FIRSTHDR(&msg);
+	int fd = open("/dev/null", O_RDWR);
+
+	if (fd < 0 || socketpair(AF_UNIX, SOCK_STREAM, 0, fds))
+		return -1;
+	cm->cmsg_level = SOL_SOCKET;
+	cm->cmsg_type = SCM_RIGHTS;
+	cm->cmsg_len = CMSG_LEN(sizeof(int));
+	memcpy(CMSG_DATA(cm), &fd, sizeof(int));
+	return sendmsg(fds[0], &msg, 0) != 1 || close(fd) ? -1 : 0;
+}
+
+static int urights_verify(void)
+{
+	char cbuf[CMSG_SPACE(sizeof(int))] __attribute__((aligned(8))) = "";
+	char c;
+	struct iovec iov = { .iov_base = &c, .iov_len = 1 };
+	struct msghdr msg = {
+		.msg_iov = &iov, .msg_iovlen = 1,
+		.msg_control = cbuf, .msg_controllen = sizeof(cbuf),
+	};
+	struct cmsghdr *cm;
+	struct stat st;
+	int fd;
+
+	if (recvmsg(fds[1], &msg, MSG_DONTWAIT) != 1 || c != 'f')
+		return NOPE("the message with the file is lost");
+	cm = CMSG_FIRSTHDR(&msg);
+	if (!cm || cm->cmsg_type != SCM_RIGHTS)
+		return NOPE("the file in flight is lost");
+	memcpy(&fd, CMSG_DATA(cm), sizeof(int));
+	if (fstat(fd, &st) || !S_ISCHR(st.st_mode))
+		return NOPE("the file received is not /dev/null");
+	return close(fd);
+}
+
+FIXTURE_VARIANT_ADD(refuse, unix_file_in_flight) {
+	.setup = urights_setup, .verify = urights_verify,
+	.err = EOPNOTSUPP, .line = "files in flight",
+};
+
+/* an out-of-band byte after "ab", on a stream pair */
+static int uoob_setup(void)
+{
+	return socketpair(AF_UNIX, SOCK_STREAM, 0, fds) ||
+	       send(fds[0], "ab", 2, 0) != 2 ||
+	       send(fds[0], "x", 1, MSG_OOB) != 1 ? -1 : 0;
+}
+
+static int uoob_verify(void)
+{
+	char c = 0;
+
+	if (recv(fds[1], &c, 1, MSG_OOB | MSG_DONTWAIT) != 1 || c != 'x')
+		return NOPE("the out-of-band byte is lost: %s",
+			    strerror(errno));
+	return 0;
+}
+
+FIXTURE_VARIANT_ADD(refuse, unix_out_of_band_byte) {
+	.setup = uoob_setup, .verify = uoob_verify,
+	.err = EOPNOTSUPP, .line = "out-of-band data",
+};
+
+/* options that are not saved: SO_TIMESTAMP, a socket filter */
+static int uts_setup(void)
+{
+	return socketpair(AF_UNIX, SOCK_DGRAM, 0, fds) ||
+	       set_int(fds[1], SO_TIMESTAMP, 1) ? -1 : 0;
+}
+
+static int uts_verify(void)
+{
+	if (sock_int(fds[1], SO_TIMESTAMP) != 1)
+		return NOPE("SO_TIMESTAMP is off");
+	if (send(fds[0], "hi", 2, 0) != 2 || !took(fds[1], "hi", 2))
+		return NOPE("the pair does not carry datagrams");
+	return 0;
+}
+
+FIXTURE_VARIANT_ADD(refuse, unix_so_timestamp) {
+	.setup = uts_setup, .verify = uts_verify,
+	.err = EOPNOTSUPP, .line = "socket options that are not saved",
+};
+
+static int ufilter_setup(void)
+{
+	/* accepts every datagram whole */
+	struct sock_filter code[] = { BPF_STMT(BPF_RET | BPF_K, 0xffff) };
+	struct sock_fprog prog = { .len = 1, .filter = code };
+
+	return socketpair(AF_UNIX, SOCK_DGRAM, 0, fds) ||
+	       setsockopt(fds[1], SOL_SOCKET, SO_ATTACH_FILTER, &prog,
+			  sizeof(prog)) ? -1 : 0;
+}
+
+static int ufilter_verify(void)
+{
+	if (send(fds[0], "hi", 2, 0) != 2 || !took(fds[1], "hi", 2))
+		return NOPE("the filtered end does not receive");
+	return 0;
+}
+
+FIXTURE_VARIANT_ADD(refuse, unix_socket_filter) {
+	.setup = ufilter_setup, .verify = ufilter_verify,
+	.err = EOPNOTSUPP, .line = "socket options that are not saved",
+};
+
+/*
+ * A message whose credentials name a process that is gone: a child
+ * (fds[2]) sent "bye" to fds[0], which passes credentials, and was
+ * reaped.
+ */
+static int ureaped_setup(void)
+{
+	pid_t child;
+
+	if (socketpair(AF_UNIX, SOCK_DGRAM, 0, fds) ||
+	    set_int(fds[0], SO_PASSCRED, 1))
+		return -1;
+	child = fork();
+	if (child < 0)
+		return -1;
+	if (!child)
+		_exit(send(fds[1], "bye", 3, 0) == 3 ? 0 : 1);
+	fds[2] = child;
+	return lite_status(child, 10) ? -1 : 0;
+}
+
+static int ureaped_verify(void)
+{
+	return expect_from(fds[0], "bye", fds[2]);
+}
+
+FIXTURE_VARIANT_ADD(refuse, unix_credentials_of_reaped_child) {
+	.setup = ureaped_setup, .verify = ureaped_verify,
+	.err = EOPNOTSUPP, .line = "sent by pid",
+};
+
+/*
+ * A pair made by a child (fds[2]) that handed both ends to the root
+ * through another pair and was reaped: SO_PEERCRED names it.
+ */
+static int upeer_setup(void)
+{
+	char cbuf[CMSG_SPACE(2 * sizeof(int))] __attribute__((aligned(8)));
+	struct iovec iov = { .iov_base = "p", .iov_len = 1 };
+	struct msghdr msg = {
+		.msg_iov = &iov, .msg_iovlen = 1,
+		.msg_control = cbuf, .msg_controllen = sizeof(cbuf),
+	};
+	struct cmsghdr *cm = CMSG_FIRSTHDR(&msg);
+	int t[2], sv[2];
+	pid_t child;
+	char c;
+
+	if (socketpair(AF_UNIX, SOCK_DGRAM, 0, t))
+		return -1;
+	child = fork();
+	if (child < 0)
+		return -1;
+	if (!child) {
+		if (socketpair(AF_UNIX, SOCK_STREAM, 0, sv))
+			_exit(1);
+		cm->cmsg_level = SOL_SOCKET;
+		cm->cmsg_type = SCM_RIGHTS;
+		cm->cmsg_len = CMSG_LEN(sizeof(sv));
+		memcpy(CMSG_DATA(cm), sv, sizeof(sv));
+		_exit(sendmsg(t[1], &msg, 0) == 1 ? 0 : 1);
+	}
+	fds[2] = child;
+	iov.iov_base = &c;
+	if (recvmsg(t[0], &msg, 0) != 1)
+		return -1;
+	cm = CMSG_FIRSTHDR(&msg);
+	if (!cm || cm->cmsg_type != SCM_RIGHTS ||
+	    cm->cmsg_len != CMSG_LEN(sizeof(sv)))
+		return -1;
+	memcpy(fds, CMSG_DATA(cm), sizeof(sv));
+	close(t[0]);
+	close(t[1]);
+	return lite_status(child, 10) ? -1 : 0;
+}
+
+static int upeer_verify(void)
+{
+	if (write(fds[0], "ab", 2) != 2 || !took(fds[1], "ab", 2))
+		return NOPE("the pair does not carry bytes");
+	return expect_peercred(fds[0], fds[2]) ?:
+	       expect_peercred(fds[1], fds[2]);
+}
+
+FIXTURE_VARIANT_ADD(refuse, unix_pair_made_by_reaped_child) {
+	.setup = upeer_setup, .verify = upeer_verify,
+	.err = EOPNOTSUPP, .line = "SO_PEERCRED names pid",
+};
+
 FIXTURE_SETUP(refuse)
 {
 	unlink(REPORT);
@@ -1242,6 +2246,7 @@ FIXTURE_TEARDOWN(refuse)
 	unlink(REPORT);
 	unlink(IMG);
 	unlink(LOG);
+	unlink(SOCK);
 }
 
 TEST_F_TIMEOUT(refuse, checkpoint_refused_tree_untouched, 120)

@@ -1,0 +1,1305 @@
+// SPDX-License-Identifier: GPL-2.0-only
+/*
+ * Unix sockets: unbound ones, unconnected or ends of a socket pair.
+ *
+ * A pair whose two ends are files of the tree (or whose other end was
+ * closed) is a shared object, UNIX_PAIR, written before the FILE_UNIX of
+ * its first end; restart makes it with socketpair(). Each end is saved
+ * with what getsockopt() reports (restored through setsockopt(), whose
+ * limits and LSM hook apply), its shutdown state, and its receive queue:
+ * what the peer sent and it has not read, message by message, with the
+ * credentials each carries and without the part of a stream buffer
+ * already read. A pair whose end 1 was closed is made whole, and end 1
+ * closed again once end 0's queue is back, so end 0 sees the end of file
+ * (and ECONNRESET) the way it did.
+ *
+ * The queues are put back, the peer credentials set and the shutdowns
+ * done once every task of the tree exists (the credentials name them),
+ * just before the tree runs (patches/0018): an epoll item or a poll on
+ * a socket sees the data arrive then, as it does for a pipe refilled.
+ *
+ * A socket connected to one that a process outside the tree holds is
+ * inherited (self checkpoint, subtree) or a leak (container). Refused
+ * with a line: bound or listening sockets, files in flight (SCM_RIGHTS),
+ * out-of-band data, options that are not saved, credentials naming a
+ * process that is not in the tree, and a socket shared with a process
+ * outside a subtree.
+ */
+#include <linux/cred.h>
+#include <linux/file.h>
+#include <linux/net.h>
+#include <linux/pid.h>
+#include <linux/security.h>
+#include <linux/sched/task.h>
+#include <linux/slab.h>
+#include <net/af_unix.h>
+#include <net/sock.h>
+#include "internal.h"
+
+#define CKPT_UNIX_FILE_FLAGS	(O_ACCMODE | O_NONBLOCK)
+
+/* socket options a unix socket has no use for, and that are not saved */
+#define CKPT_UNIX_UNSAVED_FLAGS						\
+	(BIT(SOCK_URGINLINE) | BIT(SOCK_KEEPOPEN) | BIT(SOCK_LINGER) |	\
+	 BIT(SOCK_BROADCAST) | BIT(SOCK_TIMESTAMP) | BIT(SOCK_DBG) |	\
+	 BIT(SOCK_RCVTSTAMP) | BIT(SOCK_RCVTSTAMPNS) |			\
+	 BIT(SOCK_LOCALROUTE) | BIT(SOCK_TIMESTAMPING_RX_SOFTWARE) |	\
+	 BIT(SOCK_FASYNC) | BIT(SOCK_RXQ_OVFL) | BIT(SOCK_ZEROCOPY) |	\
+	 BIT(SOCK_WIFI_STATUS) | BIT(SOCK_NOFCS) |			\
+	 BIT(SOCK_FILTER_LOCKED) | BIT(SOCK_SELECT_ERR_QUEUE) |		\
+	 BIT(SOCK_TXTIME) | BIT(SOCK_TSTAMP_NEW) | BIT(SOCK_RCVMARK))
+
+/**
+ * struct ckpt_unix_msg - one message of a receive queue
+ * @len:	its bytes
+ * @pid:	the credentials it carries: a pid of the image, or 0
+ * @uid:	(u32)-1 for none
+ * @gid:	(u32)-1 for none
+ * @data:	checkpoint: at this offset of the snapshot's data;
+ *		restart: the UNIX_MSG record holding the bytes
+ */
+struct ckpt_unix_msg {
+	u32 len;
+	s32 pid;
+	u32 uid;
+	u32 gid;
+	union {
+		u64 off;
+		struct ckpt_hdr_unix_msg *rec;
+	};
+};
+
+/**
+ * struct ckpt_unix_queue - a receive queue, read or to be refilled
+ * @nr:		messages
+ * @bytes:	their bytes
+ * @msgs:	the messages
+ * @data:	checkpoint: their bytes, in order
+ */
+struct ckpt_unix_queue {
+	unsigned int nr;
+	u64 bytes;
+	struct ckpt_unix_msg *msgs;
+	char *data;
+};
+
+static void ckpt_unix_queue_free(struct ckpt_unix_queue *q)
+{
+	unsigned int i;
+
+	if (q->msgs && !q->data)
+		for (i = 0; i < q->nr; i++)
+			kvfree(q->msgs[i].rec);
+	kvfree(q->msgs);
+	kvfree(q->data);
+	memset(q, 0, sizeof(*q));
+}
+
+static struct sock *ckpt_unix_sock(struct file *file)
+{
+	struct socket *sock = sock_from_file(file);
+
+	return sock ? sock->sk : NULL;
+}
+
+static bool ckpt_unix_match(struct file *file)
+{
+	struct sock *sk = ckpt_unix_sock(file);
+
+	return sk && sk->sk_family == AF_UNIX;
+}
+
+/* ---- checkpoint ------------------------------------------------------- */
+
+/* The image pid of a task of the tree whose pid is @pid, or 0 */
+static pid_t ckpt_unix_tree_pid(struct ckpt_ctx *ctx, struct pid *pid)
+{
+	pid_t nr = 0;
+	unsigned int i;
+
+	if (!pid)
+		return 0;
+	rcu_read_lock();
+	for (i = 0; i < ctx->nr_tasks; i++) {
+		if (task_pid(ctx->tasks[i].t) == pid) {
+			nr = ctx->tasks[i].pids.pid;
+			break;
+		}
+	}
+	rcu_read_unlock();
+	return nr;
+}
+
+static bool ckpt_unix_groups_eq(const struct group_info *a,
+				const struct group_info *b)
+{
+	int i;
+
+	if (a == b)
+		return true;
+	if (a->ngroups != b->ngroups)
+		return false;
+	for (i = 0; i < a->ngroups; i++)
+		if (!gid_eq(a->gid[i], b->gid[i]))
+			return false;
+	return true;
+}
+
+/*
+ * SO_PEERCRED: the process that made the pair, a process of the tree
+ * that still has the credentials the socket reports (restart gives the
+ * socket that process's credentials again).
+ */
+static int ckpt_unix_peercred(struct ckpt_ctx *ctx, struct ckpt_fd_ent *e,
+			      struct sock *sk, s32 *peer_pid)
+{
+	const struct cred *cred, *tcred;
+	struct task_struct *t = NULL;
+	struct pid *pid;
+	unsigned int i;
+	bool same;
+	pid_t nr;
+
+	spin_lock(&sk->sk_peer_lock);
+	pid = get_pid(sk->sk_peer_pid);
+	cred = sk->sk_peer_cred ? get_cred(sk->sk_peer_cred) : NULL;
+	spin_unlock(&sk->sk_peer_lock);
+
+	*peer_pid = 0;
+	if (!pid && !cred)
+		return 0;
+	nr = ckpt_unix_tree_pid(ctx, pid);
+	for (i = 0; nr && i < ctx->nr_tasks; i++)
+		if (ctx->tasks[i].pids.pid == nr)
+			t = ctx->tasks[i].t;
+	if (!t || !cred) {
+		ckpt_log(ctx, -EOPNOTSUPP,
+			 "fd %u of pid %d: unix socket: SO_PEERCRED names pid %d, not in the tree: not supported yet",
+			 e->fd, ctx->cur->pids.pid,
+			 pid ? pid_nr_ns(pid, ctx->pidns) : 0);
+		put_pid(pid);
+		if (cred)
+			put_cred(cred);
+		return -EOPNOTSUPP;
+	}
+	rcu_read_lock();
+	tcred = __task_cred(t);
+	same = uid_eq(cred->euid, tcred->euid) &&
+	       gid_eq(cred->egid, tcred->egid) &&
+	       cred->user_ns == tcred->user_ns &&
+	       ckpt_unix_groups_eq(cred->group_info, tcred->group_info);
+	rcu_read_unlock();
+	put_pid(pid);
+	put_cred(cred);
+	if (!same) {
+		ckpt_log(ctx, -EOPNOTSUPP,
+			 "fd %u of pid %d: unix socket: SO_PEERCRED names pid %d, whose credentials changed since: not supported yet",
+			 e->fd, ctx->cur->pids.pid, nr);
+		return -EOPNOTSUPP;
+	}
+	*peer_pid = nr;
+	return 0;
+}
+
+enum ckpt_unix_why {
+	CKPT_UNIX_OK,
+	CKPT_UNIX_CHANGED,
+	CKPT_UNIX_FDS,
+	CKPT_UNIX_OTHER,
+	CKPT_UNIX_PID,
+	CKPT_UNIX_IDS,
+	CKPT_UNIX_BIG,
+};
+
+/*
+ * One walk of @sk's receive queue under its lock: with @q->msgs NULL it
+ * counts, else it copies what the count said is there. The tree is
+ * frozen and the peer is the tree's, so the queue holds still; a change
+ * between the walks fails the checkpoint rather than saving half of it.
+ */
+static enum ckpt_unix_why ckpt_unix_walk(struct ckpt_ctx *ctx,
+					 struct sock *sk, struct sock *peer,
+					 struct ckpt_unix_queue *q,
+					 pid_t *bad_pid)
+{
+	struct sk_buff_head *head = &sk->sk_receive_queue;
+	struct user_namespace *ns = current_user_ns();
+	enum ckpt_unix_why why = CKPT_UNIX_OK;
+	bool stream = sk->sk_type == SOCK_STREAM;
+	unsigned int n = 0;
+	struct sk_buff *skb;
+	u64 bytes = 0;
+
+	spin_lock(&head->lock);
+	skb_queue_walk(head, skb) {
+		u32 skip = UNIXCB(skb).consumed, len = skb->len - skip;
+		struct ckpt_unix_msg *m;
+		struct pid *pid;
+
+		if (UNIXCB(skb).fp) {
+			why = CKPT_UNIX_FDS;
+			break;
+		}
+		if (skb->sk != peer || !peer) {
+			why = CKPT_UNIX_OTHER;
+			break;
+		}
+		/* a stream's buffer read to its end, or a read OOB byte */
+		if (stream && !len)
+			continue;
+		if (len > CKPT_UNIX_MSG_MAX) {
+			why = CKPT_UNIX_BIG;
+			break;
+		}
+		if (q->msgs && (n == q->nr || bytes + len > q->bytes)) {
+			why = CKPT_UNIX_CHANGED;
+			break;
+		}
+		if (q->msgs) {
+			m = &q->msgs[n];
+			pid = UNIXCB(skb).pid;
+			m->len = len;
+			m->off = bytes;
+			m->pid = ckpt_unix_tree_pid(ctx, pid);
+			if (pid && !m->pid) {
+				*bad_pid = pid_nr_ns(pid, ctx->pidns);
+				why = CKPT_UNIX_PID;
+				break;
+			}
+			m->uid = uid_valid(UNIXCB(skb).uid) ?
+				 from_kuid(ns, UNIXCB(skb).uid) : (u32)-1;
+			m->gid = gid_valid(UNIXCB(skb).gid) ?
+				 from_kgid(ns, UNIXCB(skb).gid) : (u32)-1;
+			if ((uid_valid(UNIXCB(skb).uid) && m->uid == (u32)-1) ||
+			    (gid_valid(UNIXCB(skb).gid) && m->gid == (u32)-1)) {
+				why = CKPT_UNIX_IDS;
+				break;
+			}
+			if (skb_copy_bits(skb, skip, q->data + bytes, len)) {
+				why = CKPT_UNIX_CHANGED;
+				break;
+			}
+		}
+		n++;
+		bytes += len;
+		if (n > CKPT_MAX_UNIX_MSGS || bytes > CKPT_UNIX_QUEUE_MAX)
+			break;
+	}
+	spin_unlock(&head->lock);
+	if (why == CKPT_UNIX_OK && q->msgs && (n != q->nr || bytes != q->bytes))
+		why = CKPT_UNIX_CHANGED;
+	if (why == CKPT_UNIX_OK && !q->msgs) {
+		q->nr = n;
+		q->bytes = bytes;
+	}
+	return why;
+}
+
+/* Read @sk's receive queue into @q, or refuse it with a line. */
+static int ckpt_unix_snapshot(struct ckpt_ctx *ctx, struct ckpt_fd_ent *e,
+			      struct sock *sk, struct sock *peer,
+			      struct ckpt_unix_queue *q)
+{
+	enum ckpt_unix_why why;
+	pid_t bad_pid = 0;
+
+	why = ckpt_unix_walk(ctx, sk, peer, q, &bad_pid);
+	if (why == CKPT_UNIX_OK &&
+	    (q->nr > CKPT_MAX_UNIX_MSGS || q->bytes > CKPT_UNIX_QUEUE_MAX)) {
+		ckpt_log(ctx, -EOPNOTSUPP,
+			 "fd %u of pid %d: unix socket: more than %u messages or %u bytes queued: not supported",
+			 e->fd, ctx->cur->pids.pid, CKPT_MAX_UNIX_MSGS,
+			 CKPT_UNIX_QUEUE_MAX);
+		return -EOPNOTSUPP;
+	}
+	if (why == CKPT_UNIX_OK && q->nr) {
+		q->msgs = kvcalloc(q->nr, sizeof(*q->msgs), GFP_KERNEL);
+		q->data = kvmalloc(q->bytes ?: 1, GFP_KERNEL);
+		if (!q->msgs || !q->data)
+			return -ENOMEM;
+		why = ckpt_unix_walk(ctx, sk, peer, q, &bad_pid);
+	}
+	switch (why) {
+	case CKPT_UNIX_OK:
+		return 0;
+	case CKPT_UNIX_PID:
+		ckpt_log(ctx, -EOPNOTSUPP,
+			 "fd %u of pid %d: unix socket has data queued sent by pid %d, not in the tree: not supported yet",
+			 e->fd, ctx->cur->pids.pid, bad_pid);
+		return -EOPNOTSUPP;
+	case CKPT_UNIX_CHANGED:
+		ckpt_log(ctx, -EBUSY,
+			 "fd %u of pid %d: unix socket: its receive queue changed while the tree was frozen",
+			 e->fd, ctx->cur->pids.pid);
+		return -EBUSY;
+	case CKPT_UNIX_FDS:
+		return ckpt_log_unsupported(ctx, e,
+					    "is a unix socket with files in flight (SCM_RIGHTS) queued to it: not supported yet");
+	case CKPT_UNIX_OTHER:
+		return ckpt_log_unsupported(ctx, e,
+					    "is a unix socket with data queued from a socket that is not its peer: not supported yet");
+	case CKPT_UNIX_IDS:
+		return ckpt_log_unsupported(ctx, e,
+					    "is a unix socket with data whose credentials the checkpointer's user namespace does not map: not supported");
+	default:
+		return ckpt_log_unsupported(ctx, e,
+					    "is a unix socket with a message of more than 8 MiB queued: not supported");
+	}
+}
+
+/* Options the socket has that restart would not give it again */
+static const char *ckpt_unix_unsaved(struct sock *sk)
+{
+	if (sk->sk_flags & CKPT_UNIX_UNSAVED_FLAGS)
+		return "SO_KEEPALIVE, SO_LINGER, SO_TIMESTAMP, O_ASYNC or another flag";
+	if (READ_ONCE(sk->sk_tsflags))
+		return "SO_TIMESTAMPING";
+	if (rcu_access_pointer(sk->sk_filter))
+		return "a socket filter";
+	if (READ_ONCE(sk->sk_bound_dev_if))
+		return "SO_BINDTODEVICE";
+	if (sk->sk_reuse || sk->sk_reuseport)
+		return "SO_REUSEADDR or SO_REUSEPORT";
+	if (rcu_access_pointer(sk->sk_user_data))
+		return "a BPF socket map";
+	return NULL;
+}
+
+/*
+ * How a unix socket is saved: as a socket of the tree (UNIX), inherited
+ * (its peer's file is held by a process outside the tree: self
+ * checkpoint, subtree) or refused.
+ */
+static int ckpt_unix_classify(struct ckpt_ctx *ctx, struct ckpt_fd_ent *e)
+{
+	struct sock *sk = ckpt_unix_sock(e->file);
+	struct sock *peer = unix_peer_get(sk);
+	struct file *pf = peer ? ckpt_peer_file(peer) : NULL;
+	bool bound, held, mutual;
+	const char *opt;
+
+	if (pf && !ckpt_file_in_tree(ctx, pf)) {
+		held = ckpt_sock_peer_held(ctx, peer) ||
+		       ckpt_file_held(ctx, e->file);
+		sock_put(peer);
+		if (!held)
+			return ckpt_log_unsupported(ctx, e,
+						    "is a unix socket whose peer no process outside the tree holds (in flight in a unix socket?): not supported yet");
+		return ckpt_inherit_or_leak(ctx, e, CKPT_INHERIT_SOCKET,
+					    "a socket connected outside the tree");
+	}
+	bound = READ_ONCE(unix_sk(sk)->addr) ||
+		(peer && READ_ONCE(unix_sk(peer)->addr));
+	mutual = true;
+	if (peer && pf) {
+		unix_state_lock(peer);
+		mutual = unix_peer(peer) == sk;
+		unix_state_unlock(peer);
+	}
+	if (peer)
+		sock_put(peer);
+	if (READ_ONCE(sk->sk_state) == TCP_LISTEN)
+		return ckpt_log_unsupported(ctx, e,
+					    "is a listening unix socket: not supported yet");
+	if (bound)
+		return ckpt_log_unsupported(ctx, e,
+					    "is a unix socket bound to a name (or connected to or accepted from one): not supported yet");
+	if (!mutual)
+		return ckpt_log_unsupported(ctx, e,
+					    "is a unix socket whose peer is connected elsewhere (a datagram socket disconnected by its peer): not supported yet");
+	if (sk->sk_type != SOCK_STREAM && sk->sk_type != SOCK_DGRAM &&
+	    sk->sk_type != SOCK_SEQPACKET)
+		return ckpt_log_unsupported(ctx, e,
+					    "is a unix socket of an unknown type");
+	if (sock_net(sk) != current->nsproxy->net_ns)
+		return ckpt_log_unsupported(ctx, e,
+					    "is a unix socket of another network namespace: not supported yet");
+#if IS_ENABLED(CONFIG_AF_UNIX_OOB)
+	if (READ_ONCE(unix_sk(sk)->oob_skb))
+		return ckpt_log_unsupported(ctx, e,
+					    "is a unix socket with out-of-band data queued: not supported yet");
+#endif
+	opt = ckpt_unix_unsaved(sk);
+	if (opt) {
+		ckpt_log(ctx, -EOPNOTSUPP,
+			 "fd %u of pid %d: unix socket has socket options that are not saved (%s): not supported yet",
+			 e->fd, ctx->cur->pids.pid, opt);
+		return -EOPNOTSUPP;
+	}
+	/* a container's leaks were refused already; this is a subtree's */
+	if (ckpt_file_outside(ctx, e->file))
+		return ckpt_log_unsupported(ctx, e,
+					    "is a unix socket shared with a process outside the tree (or in flight): not supported");
+	return 0;
+}
+
+/*
+ * The object a pair is hashed by: the same for both ends (the lower
+ * sock), or the socket itself when its peer was closed or it has none.
+ */
+static struct sock *ckpt_unix_pair_key(struct sock *sk, struct sock *peer,
+				       bool closed)
+{
+	if (!peer || closed)
+		return sk;
+	return sk < peer ? sk : peer;
+}
+
+/* Write the UNIX_PAIR record of the pair hashed by @ptr */
+static int ckpt_unix_pair_checkpoint(struct ckpt_ctx *ctx, void *ptr,
+				     u32 objref)
+{
+	struct ckpt_hdr_unix_pair h = {};
+	struct sock *sk = ptr;
+	struct sock *peer = unix_peer_get(sk);
+
+	h.objref = objref;
+	h.sock_type = sk->sk_type;
+	if (!peer || !ckpt_peer_file(peer))
+		h.flags = CKPT_UNIX_PAIR_CLOSED;
+	if (peer)
+		sock_put(peer);
+	return ckpt_write_obj(ctx, &h.h, CKPT_HDR_UNIX_PAIR, sizeof(h));
+}
+
+static u64 ckpt_unix_timeo_us(long timeo)
+{
+	if (timeo == MAX_SCHEDULE_TIMEOUT)
+		return 0;
+	return div_u64(jiffies64_to_nsecs(timeo), NSEC_PER_USEC);
+}
+
+static int ckpt_unix_write_queue(struct ckpt_ctx *ctx,
+				 struct ckpt_unix_queue *q)
+{
+	struct ckpt_hdr_unix_queue hq = {
+		.nr_msgs = q->nr,
+		.bytes = q->bytes,
+	};
+	unsigned int i;
+	int ret;
+
+	ret = ckpt_write_obj(ctx, &hq.h, CKPT_HDR_UNIX_QUEUE, sizeof(hq));
+	for (i = 0; !ret && i < q->nr; i++) {
+		struct ckpt_unix_msg *m = &q->msgs[i];
+		struct ckpt_hdr_unix_msg hm = {
+			.len = m->len,
+			.pid = m->pid,
+			.uid = m->uid,
+			.gid = m->gid,
+		};
+
+		ret = ckpt_write_obj_data(ctx, &hm.h, CKPT_HDR_UNIX_MSG,
+					  sizeof(hm), q->data + m->off,
+					  m->len);
+	}
+	return ret;
+}
+
+static int ckpt_unix_checkpoint(struct ckpt_ctx *ctx, struct ckpt_fd_ent *e)
+{
+	struct socket *sock = sock_from_file(e->file);
+	struct sock *sk = sock->sk, *peer = unix_peer_get(sk);
+	struct ckpt_hdr_file_unix h = {};
+	struct ckpt_unix_queue q = {};
+	bool closed = peer && !ckpt_peer_file(peer);
+	int ret, ref;
+
+	h.sock_type = sk->sk_type;
+	if (peer) {
+		struct sock *key = ckpt_unix_pair_key(sk, peer, closed);
+
+		/* end 0 is the end written first */
+		h.end = ckpt_obj_lookup(ctx, key, CKPT_OBJ_UNIX_PAIR) > 0;
+		ref = ckpt_obj_checkpoint(ctx, key, CKPT_OBJ_UNIX_PAIR);
+		if (ref < 0) {
+			ret = ref;
+			goto out;
+		}
+		h.pair_objref = ref;
+	}
+	ret = ckpt_unix_peercred(ctx, e, sk, &h.peer_pid);
+	if (ret)
+		goto out;
+	ret = ckpt_unix_snapshot(ctx, e, sk, peer, &q);
+	if (ret)
+		goto out;
+	if (test_bit(SOCK_PASSCRED, &sock->flags))
+		h.flags |= CKPT_UNIX_PASSCRED;
+	if (test_bit(SOCK_PASSSEC, &sock->flags))
+		h.flags |= CKPT_UNIX_PASSSEC;
+	if (test_bit(SOCK_PASSPIDFD, &sock->flags))
+		h.flags |= CKPT_UNIX_PASSPIDFD;
+	if (sk->sk_userlocks & SOCK_SNDBUF_LOCK)
+		h.flags |= CKPT_UNIX_SNDBUF_LOCK;
+	if (sk->sk_userlocks & SOCK_RCVBUF_LOCK)
+		h.flags |= CKPT_UNIX_RCVBUF_LOCK;
+	if (READ_ONCE(sk->sk_shutdown) & RCV_SHUTDOWN)
+		h.shutdown |= CKPT_UNIX_SHUT_RD;
+	if (READ_ONCE(sk->sk_shutdown) & SEND_SHUTDOWN)
+		h.shutdown |= CKPT_UNIX_SHUT_WR;
+	h.err = READ_ONCE(sk->sk_err);
+	if (h.err && (h.err != ECONNRESET || !closed)) {
+		ckpt_log(ctx, -EOPNOTSUPP,
+			 "fd %u of pid %d: unix socket has a pending error %d: not supported yet",
+			 e->fd, ctx->cur->pids.pid, h.err);
+		ret = -EOPNOTSUPP;
+		goto out;
+	}
+	h.sndbuf = READ_ONCE(sk->sk_sndbuf);
+	h.rcvbuf = READ_ONCE(sk->sk_rcvbuf);
+	h.rcvlowat = READ_ONCE(sk->sk_rcvlowat);
+	h.peek_off = READ_ONCE(sk->sk_peek_off);
+	h.sndtimeo_us = ckpt_unix_timeo_us(READ_ONCE(sk->sk_sndtimeo));
+	h.rcvtimeo_us = ckpt_unix_timeo_us(READ_ONCE(sk->sk_rcvtimeo));
+	h.priority = READ_ONCE(sk->sk_priority);
+	h.mark = READ_ONCE(sk->sk_mark);
+	ret = ckpt_write_obj(ctx, &h.h, CKPT_HDR_FILE_UNIX, sizeof(h));
+	if (!ret)
+		ret = ckpt_unix_write_queue(ctx, &q);
+out:
+	ckpt_unix_queue_free(&q);
+	if (peer)
+		sock_put(peer);
+	return ret;
+}
+
+/* ---- restart ---------------------------------------------------------- */
+
+/**
+ * struct ckpt_unix_rend - restart: one end of a restored pair
+ * @file:	the socket's file, referenced (NULL once closed again)
+ * @used:	a FILE_UNIX took it
+ * @shutdown:	CKPT_UNIX_SHUT_* to do once the queues are back
+ * @err:	ECONNRESET: the closed end had data it never read
+ * @peer_pid:	SO_PEERCRED's process, or 0
+ * @q:		its receive queue, to refill
+ */
+struct ckpt_unix_rend {
+	struct file *file;
+	bool used;
+	u32 shutdown;
+	s32 err;
+	s32 peer_pid;
+	struct ckpt_unix_queue q;
+};
+
+/**
+ * struct ckpt_unix_rpair - restart: a restored socket pair
+ * @objref:	of its UNIX_PAIR record
+ * @type:	SOCK_*
+ * @flags:	CKPT_UNIX_PAIR_*
+ * @end:	its ends
+ */
+struct ckpt_unix_rpair {
+	u32 objref;
+	u32 type;
+	u32 flags;
+	struct ckpt_unix_rend end[2];
+};
+
+static bool ckpt_unix_type_ok(u32 type)
+{
+	return type == SOCK_STREAM || type == SOCK_DGRAM ||
+	       type == SOCK_SEQPACKET;
+}
+
+static bool ckpt_unix_pair_rec_ok(const struct ckpt_hdr_unix_pair *h)
+{
+	return ckpt_unix_type_ok(h->sock_type) &&
+	       !(h->flags & ~CKPT_UNIX_PAIR_FLAGS_MASK) && !h->__reserved;
+}
+
+/* A UNIX_MSG record of a socket of @type, but for its pid and ids */
+static bool ckpt_unix_msg_rec_ok(const struct ckpt_hdr_unix_msg *h, u32 type)
+{
+	return h->len <= CKPT_UNIX_MSG_MAX &&
+	       h->h.len == ALIGN(sizeof(*h) + (u64)h->len, 8) &&
+	       (h->len || type != SOCK_STREAM) && h->pid >= 0;
+}
+
+static struct file *ckpt_unix_file(struct socket *sock)
+{
+	struct file *file = sock_alloc_file(sock, O_RDWR, NULL);
+
+	/* sock_alloc_file() released the socket on failure */
+	return file;
+}
+
+static void ckpt_unix_rpair_drop(void *ptr)
+{
+	struct ckpt_unix_rpair *rp = ptr;
+	int i;
+
+	for (i = 0; i < 2; i++) {
+		if (rp->end[i].file)
+			fput(rp->end[i].file);
+		ckpt_unix_queue_free(&rp->end[i].q);
+	}
+	kfree(rp);
+}
+
+static int ckpt_unix_pair_finish(struct ckpt_ctx *ctx, void *data);
+static void ckpt_unix_noop(void *ptr);
+
+/* restore_unix_pair() - read a UNIX_PAIR record: make the pair */
+static int restore_unix_pair(struct ckpt_ctx *ctx, const struct ckpt_hdr *hdr)
+{
+	struct ckpt_hdr_unix_pair h;
+	struct socket *sock[2] = {};
+	struct ckpt_unix_rpair *rp;
+	int i, ret;
+
+	ret = ckpt_read_payload_ext(ctx, hdr, &h, sizeof(h));
+	if (ret)
+		return ret;
+	if (!ckpt_unix_pair_rec_ok(&h)) {
+		ckpt_log(ctx, -EINVAL, "unix pair record %u: malformed",
+			 h.objref);
+		return -EINVAL;
+	}
+	rp = kzalloc(sizeof(*rp), GFP_KERNEL);
+	if (!rp)
+		return -ENOMEM;
+	rp->type = h.sock_type;
+	rp->flags = h.flags;
+	/* as socketpair() does it, with its LSM hooks */
+	ret = sock_create(AF_UNIX, h.sock_type, 0, &sock[0]);
+	if (!ret)
+		ret = sock_create(AF_UNIX, h.sock_type, 0, &sock[1]);
+	if (!ret)
+		ret = security_socket_socketpair(sock[0], sock[1]);
+	if (!ret)
+		ret = sock[0]->ops->socketpair(sock[0], sock[1]);
+	for (i = 0; i < 2; i++) {
+		if (!sock[i])
+			continue;
+		if (ret) {
+			sock_release(sock[i]);
+			continue;
+		}
+		rp->end[i].file = ckpt_unix_file(sock[i]);
+		if (IS_ERR(rp->end[i].file)) {
+			ret = PTR_ERR(rp->end[i].file);
+			rp->end[i].file = NULL;
+			if (!i) {
+				sock_release(sock[1]);
+				break;
+			}
+		}
+	}
+	if (!ret)
+		ret = ckpt_obj_insert(ctx, rp, h.objref, CKPT_OBJ_RUNIX_PAIR);
+	if (ret) {
+		ckpt_log(ctx, ret, "unix pair record %u: cannot make the pair",
+			 h.objref);
+		ckpt_unix_rpair_drop(rp);
+		return ret;
+	}
+	rp->objref = h.objref;
+	/* the hash owns it from here */
+	return ckpt_before_release_add(ctx, ckpt_unix_pair_finish,
+				       ckpt_unix_noop, rp);
+}
+
+static bool ckpt_unix_id_ok(struct ckpt_unix_msg *m)
+{
+	const struct cred *c = current_cred();
+	kuid_t uid = make_kuid(c->user_ns, m->uid);
+	kgid_t gid = make_kgid(c->user_ns, m->gid);
+
+	/* what SCM_CREDENTIALS lets the restarter send */
+	if (m->uid != (u32)-1 &&
+	    (!uid_valid(uid) ||
+	     !(uid_eq(uid, c->uid) || uid_eq(uid, c->euid) ||
+	       uid_eq(uid, c->suid) || ns_capable(c->user_ns, CAP_SETUID))))
+		return false;
+	if (m->gid != (u32)-1 &&
+	    (!gid_valid(gid) ||
+	     !(gid_eq(gid, c->gid) || gid_eq(gid, c->egid) ||
+	       gid_eq(gid, c->sgid) || ns_capable(c->user_ns, CAP_SETGID))))
+		return false;
+	return true;
+}
+
+/* Read a UNIX_QUEUE record and its UNIX_MSG records into @q. */
+static int restore_unix_queue(struct ckpt_ctx *ctx, u32 objref, u32 type,
+			      bool paired, struct ckpt_unix_queue *q)
+{
+	struct ckpt_hdr_unix_queue h;
+	u64 bytes = 0;
+	unsigned int i;
+	int ret;
+
+	ret = ckpt_read_obj_ext(ctx, CKPT_HDR_UNIX_QUEUE, &h, sizeof(h));
+	if (ret)
+		return ret;
+	if (h.nr_msgs > CKPT_MAX_UNIX_MSGS || h.bytes > CKPT_UNIX_QUEUE_MAX ||
+	    h.__reserved || (!paired && h.nr_msgs)) {
+		ckpt_log(ctx, -EINVAL,
+			 "file record %u: malformed unix socket queue", objref);
+		return -EINVAL;
+	}
+	if (!h.nr_msgs)
+		return 0;
+	q->msgs = kvcalloc(h.nr_msgs, sizeof(*q->msgs), GFP_KERNEL);
+	if (!q->msgs)
+		return -ENOMEM;
+	for (i = 0; i < h.nr_msgs; i++) {
+		struct ckpt_unix_msg *m = &q->msgs[i];
+		struct ckpt_hdr_unix_msg *hm;
+
+		hm = ckpt_read_obj_var(ctx, CKPT_HDR_UNIX_MSG, sizeof(*hm));
+		if (IS_ERR(hm))
+			return PTR_ERR(hm);
+		m->rec = hm;
+		q->nr++;
+		m->len = hm->len;
+		m->pid = hm->pid;
+		m->uid = hm->uid;
+		m->gid = hm->gid;
+		bytes += hm->len;
+		if (!ckpt_unix_msg_rec_ok(hm, type) || bytes > h.bytes ||
+		    (hm->pid && !ckpt_image_has_pid(ctx, hm->pid))) {
+			ckpt_log(ctx, -EINVAL,
+				 "file record %u: malformed unix socket message %u",
+				 objref, i);
+			return -EINVAL;
+		}
+		if (!ckpt_unix_id_ok(m)) {
+			ckpt_log(ctx, -EPERM,
+				 "file record %u: unix socket message %u carries credentials (uid %u, gid %u) the restarter cannot send",
+				 objref, i, hm->uid, hm->gid);
+			return -EPERM;
+		}
+	}
+	if (bytes != h.bytes) {
+		ckpt_log(ctx, -EINVAL,
+			 "file record %u: malformed unix socket queue", objref);
+		return -EINVAL;
+	}
+	q->bytes = bytes;
+	return 0;
+}
+
+static int ckpt_unix_setopt(struct socket *sock, int opt, int val)
+{
+	return do_sock_setsockopt(sock, false, SOL_SOCKET, opt,
+				  KERNEL_SOCKPTR(&val), sizeof(val));
+}
+
+static int ckpt_unix_set_timeo(struct socket *sock, int opt, u64 us)
+{
+	struct __kernel_sock_timeval tv;
+	u32 rem;
+
+	tv.tv_sec = div_u64_rem(us, USEC_PER_SEC, &rem);
+	tv.tv_usec = rem;
+	return do_sock_setsockopt(sock, false, SOL_SOCKET, opt,
+				  KERNEL_SOCKPTR(&tv), sizeof(tv));
+}
+
+/*
+ * A buffer size set with SO_SNDBUF/SO_RCVBUF: within the sysctl limit
+ * like the call, above it with the *FORCE call's CAP_NET_ADMIN.
+ */
+static int ckpt_unix_set_buf(struct ckpt_ctx *ctx, struct socket *sock,
+			     u32 objref, int opt, int force, int *cur, u32 want)
+{
+	int ret = ckpt_unix_setopt(sock, opt, want / 2);
+
+	if (!ret && READ_ONCE(*cur) != want)
+		ret = ckpt_unix_setopt(sock, force, want / 2);
+	if (!ret && READ_ONCE(*cur) != want)
+		ret = -EINVAL;
+	if (ret)
+		ckpt_log(ctx, ret,
+			 "file record %u: cannot give the unix socket its %s of %u bytes",
+			 objref, opt == SO_SNDBUF ? "SO_SNDBUF" : "SO_RCVBUF",
+			 want);
+	return ret;
+}
+
+/* The options of a FILE_UNIX record, through setsockopt() */
+static int ckpt_unix_set_options(struct ckpt_ctx *ctx, struct socket *sock,
+				 u32 objref, const struct ckpt_hdr_file_unix *h)
+{
+	struct sock *sk = sock->sk;
+	int ret = 0;
+
+	if (h->flags & CKPT_UNIX_SNDBUF_LOCK)
+		ret = ckpt_unix_set_buf(ctx, sock, objref, SO_SNDBUF,
+					SO_SNDBUFFORCE, &sk->sk_sndbuf,
+					h->sndbuf);
+	if (!ret && h->flags & CKPT_UNIX_RCVBUF_LOCK)
+		ret = ckpt_unix_set_buf(ctx, sock, objref, SO_RCVBUF,
+					SO_RCVBUFFORCE, &sk->sk_rcvbuf,
+					h->rcvbuf);
+	if (!ret && h->flags & CKPT_UNIX_PASSCRED)
+		ret = ckpt_unix_setopt(sock, SO_PASSCRED, 1);
+	if (!ret && h->flags & CKPT_UNIX_PASSSEC)
+		ret = ckpt_unix_setopt(sock, SO_PASSSEC, 1);
+	if (!ret && h->flags & CKPT_UNIX_PASSPIDFD)
+		ret = ckpt_unix_setopt(sock, SO_PASSPIDFD, 1);
+	if (!ret && h->rcvlowat != 1)
+		ret = ckpt_unix_setopt(sock, SO_RCVLOWAT, h->rcvlowat);
+	if (!ret && h->peek_off != -1)
+		ret = ckpt_unix_setopt(sock, SO_PEEK_OFF, h->peek_off);
+	if (!ret && h->priority)
+		ret = ckpt_unix_setopt(sock, SO_PRIORITY, h->priority);
+	if (!ret && h->mark)
+		ret = ckpt_unix_setopt(sock, SO_MARK, h->mark);
+	if (!ret && h->sndtimeo_us)
+		ret = ckpt_unix_set_timeo(sock, SO_SNDTIMEO_NEW, h->sndtimeo_us);
+	if (!ret && h->rcvtimeo_us)
+		ret = ckpt_unix_set_timeo(sock, SO_RCVTIMEO_NEW, h->rcvtimeo_us);
+	if (ret)
+		ckpt_log(ctx, ret,
+			 "file record %u: cannot give the unix socket its options",
+			 objref);
+	return ret;
+}
+
+static int ckpt_unix_shut(struct socket *sock, u32 shutdown)
+{
+	switch (shutdown) {
+	case CKPT_UNIX_SHUT_RD:
+		return kernel_sock_shutdown(sock, SHUT_RD);
+	case CKPT_UNIX_SHUT_WR:
+		return kernel_sock_shutdown(sock, SHUT_WR);
+	case CKPT_UNIX_SHUT_RD | CKPT_UNIX_SHUT_WR:
+		return kernel_sock_shutdown(sock, SHUT_RDWR);
+	}
+	return 0;
+}
+
+/* Put back the messages of @to's queue, sent by @from. */
+static int ckpt_unix_refill(struct ckpt_ctx *ctx, struct sock *from,
+			    struct sock *to, struct ckpt_unix_queue *q)
+{
+	struct user_namespace *ns = current_user_ns();
+	unsigned int i;
+	int ret = 0;
+
+	for (i = 0; !ret && i < q->nr; i++) {
+		struct ckpt_unix_msg *m = &q->msgs[i];
+		struct task_struct *t = NULL;
+		struct pid *pid = NULL;
+
+		if (m->pid) {
+			t = ckpt_restored_task(ctx, m->pid);
+			if (!t) {
+				ret = -ESRCH;
+				break;
+			}
+			pid = get_task_pid(t, PIDTYPE_PID);
+			put_task_struct(t);
+		}
+		ret = unix_queue_restore(from, to, m->rec + 1, m->len, pid,
+					 m->uid == (u32)-1 ? INVALID_UID :
+					 make_kuid(ns, m->uid),
+					 m->gid == (u32)-1 ? INVALID_GID :
+					 make_kgid(ns, m->gid));
+		put_pid(pid);
+	}
+	return ret;
+}
+
+static int ckpt_unix_set_peercred(struct ckpt_ctx *ctx, struct sock *sk,
+				  s32 nr)
+{
+	const struct cred *cred;
+	struct task_struct *t;
+	struct pid *pid;
+
+	if (!nr)
+		return 0;
+	t = ckpt_restored_task(ctx, nr);
+	if (!t)
+		return -ESRCH;
+	pid = get_task_pid(t, PIDTYPE_TGID);
+	cred = get_task_cred(t);
+	unix_restore_peercred(sk, pid, cred);
+	put_cred(cred);
+	put_pid(pid);
+	put_task_struct(t);
+	return 0;
+}
+
+/* the hash owns the pair */
+static void ckpt_unix_noop(void *ptr)
+{
+}
+
+/*
+ * The last step of a pair, once every task exists: the queues back (each
+ * end's messages sent by the other), the peer credentials, the error a
+ * closed end left (by leaving it data it never read, as it had), the
+ * shutdowns, and the closed end closed again.
+ */
+static int ckpt_unix_pair_finish(struct ckpt_ctx *ctx, void *data)
+{
+	struct ckpt_unix_rpair *rp = data;
+	struct sock *sk[2];
+	int i, ret = 0;
+
+	/* an image whose FILE_UNIX records left an end out */
+	if (!rp->end[0].used ||
+	    !(rp->end[1].used || rp->flags & CKPT_UNIX_PAIR_CLOSED)) {
+		ckpt_log(ctx, -EINVAL,
+			 "unix pair record %u: an end of the pair has no file",
+			 rp->objref);
+		return -EINVAL;
+	}
+	for (i = 0; i < 2; i++)
+		sk[i] = ckpt_unix_sock(rp->end[i].file);
+	for (i = 0; !ret && i < 2; i++)
+		ret = ckpt_unix_refill(ctx, sk[!i], sk[i], &rp->end[i].q);
+	for (i = 0; !ret && i < 2; i++)
+		ret = ckpt_unix_set_peercred(ctx, sk[i], rp->end[i].peer_pid);
+	if (!ret && rp->end[0].err)
+		ret = unix_queue_restore(sk[0], sk[1], "", 1, NULL,
+					 INVALID_UID, INVALID_GID);
+	for (i = 0; !ret && i < 2; i++)
+		if (rp->end[i].used)
+			ret = ckpt_unix_shut(sock_from_file(rp->end[i].file),
+					     rp->end[i].shutdown);
+	if (ret) {
+		ckpt_log(ctx, ret, "cannot refill a unix socket pair");
+		return ret;
+	}
+	if (rp->flags & CKPT_UNIX_PAIR_CLOSED) {
+		fput(rp->end[1].file);
+		rp->end[1].file = NULL;
+	}
+	for (i = 0; i < 2; i++)
+		ckpt_unix_queue_free(&rp->end[i].q);
+	return 0;
+}
+
+static bool ckpt_unix_rec_ok(const struct ckpt_hdr_file_unix *h, u32 f_flags)
+{
+	return ckpt_unix_type_ok(h->sock_type) && h->end <= 1 &&
+	       (f_flags & O_ACCMODE) == O_RDWR &&
+	       !(h->flags & ~CKPT_UNIX_FLAGS_MASK) &&
+	       !(h->shutdown & ~(CKPT_UNIX_SHUT_RD | CKPT_UNIX_SHUT_WR)) &&
+	       (!h->err || h->err == ECONNRESET) && h->rcvlowat >= 1 &&
+	       h->peek_off >= -1 && !h->__reserved && h->peer_pid >= 0 &&
+	       (h->pair_objref || (!h->end && !h->err && !h->peer_pid));
+}
+
+/* An unconnected socket: made with socket(), nothing queued */
+static struct file *ckpt_unix_single(struct ckpt_ctx *ctx,
+				     const struct ckpt_hdr_file *hf,
+				     const struct ckpt_hdr_file_unix *h)
+{
+	struct ckpt_unix_queue q = {};
+	struct socket *sock;
+	struct file *file;
+	int ret;
+
+	ret = restore_unix_queue(ctx, hf->objref, h->sock_type, false, &q);
+	ckpt_unix_queue_free(&q);
+	if (ret)
+		return ERR_PTR(ret);
+	ret = sock_create(AF_UNIX, h->sock_type, 0, &sock);
+	if (ret)
+		return ERR_PTR(ret);
+	file = ckpt_unix_file(sock);
+	if (IS_ERR(file))
+		return file;
+	ret = ckpt_unix_set_options(ctx, sock, hf->objref, h) ?:
+	      ckpt_unix_shut(sock, h->shutdown);
+	if (ret) {
+		fput(file);
+		return ERR_PTR(ret);
+	}
+	return file;
+}
+
+static struct file *ckpt_unix_restore(struct ckpt_ctx *ctx,
+				      const struct ckpt_hdr_file *hf)
+{
+	struct ckpt_hdr_file_unix h;
+	struct ckpt_unix_rpair *rp;
+	struct ckpt_unix_rend *end;
+	struct file *file;
+	int ret;
+
+	/* the UNIX_PAIR record comes before, at the pair's first end */
+	ret = ckpt_read_ref_ext(ctx, CKPT_HDR_FILE_UNIX, &h, sizeof(h));
+	if (ret)
+		return ERR_PTR(ret);
+	if (!ckpt_unix_rec_ok(&h, hf->f_flags) ||
+	    (h.peer_pid && !ckpt_image_has_pid(ctx, h.peer_pid))) {
+		ckpt_log(ctx, -EINVAL, "file record %u: malformed unix socket",
+			 hf->objref);
+		return ERR_PTR(-EINVAL);
+	}
+	if (!h.pair_objref) {
+		file = ckpt_unix_single(ctx, hf, &h);
+		goto flags;
+	}
+	rp = ckpt_obj_fetch(ctx, h.pair_objref, CKPT_OBJ_RUNIX_PAIR);
+	if (IS_ERR(rp))
+		return ERR_CAST(rp);
+	end = &rp->end[h.end];
+	if (rp->type != h.sock_type || end->used ||
+	    (h.end && rp->flags & CKPT_UNIX_PAIR_CLOSED) ||
+	    (h.err && !(rp->flags & CKPT_UNIX_PAIR_CLOSED &&
+			rp->type != SOCK_DGRAM))) {
+		ckpt_log(ctx, -EINVAL,
+			 "file record %u: not an end of unix pair %u left",
+			 hf->objref, h.pair_objref);
+		return ERR_PTR(-EINVAL);
+	}
+	end->used = true;
+	end->shutdown = h.shutdown;
+	end->err = h.err;
+	end->peer_pid = h.peer_pid;
+	ret = restore_unix_queue(ctx, hf->objref, h.sock_type, true, &end->q);
+	if (!ret)
+		ret = ckpt_unix_set_options(ctx, sock_from_file(end->file),
+					    hf->objref, &h);
+	if (ret)
+		return ERR_PTR(ret);
+	file = get_file(end->file);
+flags:
+	if (IS_ERR(file))
+		return file;
+	spin_lock(&file->f_lock);
+	file->f_flags = (file->f_flags & ~O_NONBLOCK) |
+			(hf->f_flags & O_NONBLOCK);
+	spin_unlock(&file->f_lock);
+	return file;
+}
+
+static void ckpt_unix_sock_hold(void *ptr)
+{
+	sock_hold(ptr);
+}
+
+static void ckpt_unix_sock_put(void *ptr)
+{
+	sock_put(ptr);
+}
+
+const struct ckpt_obj_ops ckpt_unix_pair_obj_ops = {
+	.name = "unix socket pair",
+	.grab = ckpt_unix_sock_hold,
+	.drop = ckpt_unix_sock_put,
+	.checkpoint = ckpt_unix_pair_checkpoint,
+};
+
+const struct ckpt_obj_ops ckpt_runix_pair_obj_ops = {
+	.name = "unix socket pair",
+	.grab = ckpt_unix_noop,
+	.drop = ckpt_unix_rpair_drop,
+	.rec_type = CKPT_HDR_UNIX_PAIR,
+	.restore = restore_unix_pair,
+};
+
+const struct ckpt_file_ops ckpt_unix_file_ops = {
+	.name = "unix socket",
+	.match = ckpt_unix_match,
+	.classify = ckpt_unix_classify,
+	.checkpoint = ckpt_unix_checkpoint,
+	.restore = ckpt_unix_restore,
+	.f_flags = CKPT_UNIX_FILE_FLAGS,
+};
+
+#ifdef CONFIG_CHECKPOINT_KUNIT_TEST
+
+#include <kunit/test.h>
+
+struct ckpt_unix_pair_test {
+	const char *desc;
+	struct ckpt_hdr_unix_pair h;
+	bool ok;
+};
+
+static const struct ckpt_unix_pair_test ckpt_unix_pair_tests[] = {
+	{ .desc = "stream", .h = { .sock_type = SOCK_STREAM }, .ok = true },
+	{ .desc = "datagram", .h = { .sock_type = SOCK_DGRAM }, .ok = true },
+	{ .desc = "seqpacket", .h = { .sock_type = SOCK_SEQPACKET },
+	  .ok = true },
+	{ .desc = "stream, end 1 closed",
+	  .h = { .sock_type = SOCK_STREAM, .flags = CKPT_UNIX_PAIR_CLOSED },
+	  .ok = true },
+	{ .desc = "type 0", .h = { .sock_type = 0 } },
+	{ .desc = "SOCK_RAW", .h = { .sock_type = SOCK_RAW } },
+	{ .desc = "SOCK_RDM", .h = { .sock_type = SOCK_RDM } },
+	{ .desc = "SOCK_PACKET", .h = { .sock_type = SOCK_PACKET } },
+	{ .desc = "type with SOCK_NONBLOCK",
+	  .h = { .sock_type = SOCK_STREAM | SOCK_NONBLOCK } },
+	{ .desc = "unknown flag",
+	  .h = { .sock_type = SOCK_STREAM,
+		 .flags = CKPT_UNIX_PAIR_FLAGS_MASK + 1 } },
+	{ .desc = "reserved", .h = { .sock_type = SOCK_DGRAM,
+				     .__reserved = 1 } },
+};
+
+KUNIT_ARRAY_PARAM_DESC(ckpt_unix_pair, ckpt_unix_pair_tests, desc);
+
+static void ckpt_test_unix_pair_rec_ok(struct kunit *test)
+{
+	const struct ckpt_unix_pair_test *t = test->param_value;
+
+	KUNIT_EXPECT_EQ(test, ckpt_unix_pair_rec_ok(&t->h), t->ok);
+}
+
+/* A FILE_UNIX record: end 0 of pair 7, of a stream, with the defaults */
+#define CKPT_TEST_UNIX(...)						\
+	{ .sock_type = SOCK_STREAM, .pair_objref = 7, .rcvlowat = 1,	\
+	  .peek_off = -1, __VA_ARGS__ }
+
+struct ckpt_unix_rec_test {
+	const char *desc;
+	struct ckpt_hdr_file_unix h;
+	u32 f_flags;
+	bool ok;
+};
+
+static const struct ckpt_unix_rec_test ckpt_unix_rec_tests[] = {
+	/* accepted */
+	{ .desc = "end 0", .h = CKPT_TEST_UNIX(), .f_flags = O_RDWR,
+	  .ok = true },
+	{ .desc = "end 1, non-blocking", .h = CKPT_TEST_UNIX(.end = 1),
+	  .f_flags = O_RDWR | O_NONBLOCK, .ok = true },
+	{ .desc = "every flag, both shutdowns",
+	  .h = CKPT_TEST_UNIX(.flags = CKPT_UNIX_FLAGS_MASK,
+			      .shutdown = CKPT_UNIX_SHUT_RD |
+					  CKPT_UNIX_SHUT_WR),
+	  .f_flags = O_RDWR, .ok = true },
+	{ .desc = "ECONNRESET pending", .h = CKPT_TEST_UNIX(.err = ECONNRESET),
+	  .f_flags = O_RDWR, .ok = true },
+	{ .desc = "the largest values",
+	  .h = CKPT_TEST_UNIX(.rcvlowat = INT_MAX, .peek_off = INT_MAX,
+			      .sndtimeo_us = U64_MAX, .rcvtimeo_us = U64_MAX,
+			      .priority = U32_MAX, .mark = U32_MAX,
+			      .peer_pid = INT_MAX),
+	  .f_flags = O_RDWR, .ok = true },
+	{ .desc = "peek offset 0", .h = CKPT_TEST_UNIX(.peek_off = 0),
+	  .f_flags = O_RDWR, .ok = true },
+	{ .desc = "unconnected datagram",
+	  .h = CKPT_TEST_UNIX(.sock_type = SOCK_DGRAM, .pair_objref = 0),
+	  .f_flags = O_RDWR, .ok = true },
+	{ .desc = "unconnected, shut down",
+	  .h = CKPT_TEST_UNIX(.pair_objref = 0,
+			      .shutdown = CKPT_UNIX_SHUT_WR),
+	  .f_flags = O_RDWR, .ok = true },
+	/* refused */
+	{ .desc = "SOCK_RAW", .h = CKPT_TEST_UNIX(.sock_type = SOCK_RAW),
+	  .f_flags = O_RDWR },
+	{ .desc = "end 2", .h = CKPT_TEST_UNIX(.end = 2), .f_flags = O_RDWR },
+	{ .desc = "unknown flag",
+	  .h = CKPT_TEST_UNIX(.flags = CKPT_UNIX_FLAGS_MASK + 1),
+	  .f_flags = O_RDWR },
+	{ .desc = "unknown shutdown bit", .h = CKPT_TEST_UNIX(.shutdown = 4),
+	  .f_flags = O_RDWR },
+	{ .desc = "EPIPE pending", .h = CKPT_TEST_UNIX(.err = EPIPE),
+	  .f_flags = O_RDWR },
+	{ .desc = "negative error", .h = CKPT_TEST_UNIX(.err = -ECONNRESET),
+	  .f_flags = O_RDWR },
+	{ .desc = "low water mark 0", .h = CKPT_TEST_UNIX(.rcvlowat = 0),
+	  .f_flags = O_RDWR },
+	{ .desc = "negative low water mark", .h = CKPT_TEST_UNIX(.rcvlowat = -1),
+	  .f_flags = O_RDWR },
+	{ .desc = "peek offset -2", .h = CKPT_TEST_UNIX(.peek_off = -2),
+	  .f_flags = O_RDWR },
+	{ .desc = "negative peer pid", .h = CKPT_TEST_UNIX(.peer_pid = -1),
+	  .f_flags = O_RDWR },
+	{ .desc = "reserved", .h = CKPT_TEST_UNIX(.__reserved = 1),
+	  .f_flags = O_RDWR },
+	{ .desc = "unconnected, end 1",
+	  .h = CKPT_TEST_UNIX(.pair_objref = 0, .end = 1), .f_flags = O_RDWR },
+	{ .desc = "unconnected, ECONNRESET",
+	  .h = CKPT_TEST_UNIX(.pair_objref = 0, .err = ECONNRESET),
+	  .f_flags = O_RDWR },
+	{ .desc = "unconnected, a peer pid",
+	  .h = CKPT_TEST_UNIX(.pair_objref = 0, .peer_pid = 1),
+	  .f_flags = O_RDWR },
+	{ .desc = "read-only", .h = CKPT_TEST_UNIX(), .f_flags = O_RDONLY },
+	{ .desc = "write-only", .h = CKPT_TEST_UNIX(), .f_flags = O_WRONLY },
+	{ .desc = "access mode 3", .h = CKPT_TEST_UNIX(), .f_flags = O_ACCMODE },
+};
+
+KUNIT_ARRAY_PARAM_DESC(ckpt_unix_rec, ckpt_unix_rec_tests, desc);
+
+static void ckpt_test_unix_rec_ok(struct kunit *test)
+{
+	const struct ckpt_unix_rec_test *t = test->param_value;
+
+	KUNIT_EXPECT_EQ(test, ckpt_unix_rec_ok(&t->h, t->f_flags), t->ok);
+}
+
+#define CKPT_TEST_MSG_LEN(n)	ALIGN(sizeof(struct ckpt_hdr_unix_msg) + (n), 8)
+
+struct ckpt_unix_msg_test {
+	const char *desc;
+	struct ckpt_hdr_unix_msg h;
+	u32 type;
+	bool ok;
+};
+
+static const struct ckpt_unix_msg_test ckpt_unix_msg_tests[] = {
+	{ .desc = "one byte of a stream",
+	  .h = { .h.len = CKPT_TEST_MSG_LEN(1), .len = 1 },
+	  .type = SOCK_STREAM, .ok = true },
+	{ .desc = "eight bytes, no padding",
+	  .h = { .h.len = CKPT_TEST_MSG_LEN(8), .len = 8, .pid = 1 },
+	  .type = SOCK_STREAM, .ok = true },
+	{ .desc = "an empty datagram",
+	  .h = { .h.len = CKPT_TEST_MSG_LEN(0) }, .type = SOCK_DGRAM,
+	  .ok = true },
+	{ .desc = "an empty record",
+	  .h = { .h.len = CKPT_TEST_MSG_LEN(0) }, .type = SOCK_SEQPACKET,
+	  .ok = true },
+	{ .desc = "the largest message",
+	  .h = { .h.len = CKPT_TEST_MSG_LEN(CKPT_UNIX_MSG_MAX),
+		 .len = CKPT_UNIX_MSG_MAX },
+	  .type = SOCK_DGRAM, .ok = true },
+	{ .desc = "one byte more than the largest",
+	  .h = { .h.len = CKPT_TEST_MSG_LEN(CKPT_UNIX_MSG_MAX + 1),
+		 .len = CKPT_UNIX_MSG_MAX + 1 },
+	  .type = SOCK_DGRAM },
+	{ .desc = "an empty stream buffer",
+	  .h = { .h.len = CKPT_TEST_MSG_LEN(0) }, .type = SOCK_STREAM },
+	{ .desc = "record shorter than its len",
+	  .h = { .h.len = CKPT_TEST_MSG_LEN(0), .len = 9 },
+	  .type = SOCK_STREAM },
+	{ .desc = "record longer than its len",
+	  .h = { .h.len = CKPT_TEST_MSG_LEN(16), .len = 1 },
+	  .type = SOCK_STREAM },
+	{ .desc = "len U32_MAX",
+	  .h = { .h.len = CKPT_TEST_MSG_LEN(0), .len = U32_MAX },
+	  .type = SOCK_DGRAM },
+	{ .desc = "negative pid",
+	  .h = { .h.len = CKPT_TEST_MSG_LEN(1), .len = 1, .pid = -1 },
+	  .type = SOCK_STREAM },
+};
+
+KUNIT_ARRAY_PARAM_DESC(ckpt_unix_msg, ckpt_unix_msg_tests, desc);
+
+static void ckpt_test_unix_msg_rec_ok(struct kunit *test)
+{
+	const struct ckpt_unix_msg_test *t = test->param_value;
+
+	KUNIT_EXPECT_EQ(test, ckpt_unix_msg_rec_ok(&t->h, t->type), t->ok);
+}
+
+static struct kunit_case ckpt_unix_test_cases[] = {
+	KUNIT_CASE_PARAM(ckpt_test_unix_pair_rec_ok, ckpt_unix_pair_gen_params),
+	KUNIT_CASE_PARAM(ckpt_test_unix_rec_ok, ckpt_unix_rec_gen_params),
+	KUNIT_CASE_PARAM(ckpt_test_unix_msg_rec_ok, ckpt_unix_msg_gen_params),
+	{}
+};
+
+static struct kunit_suite ckpt_unix_test_suite = {
+	.name = "ckpt_unix",
+	.test_cases = ckpt_unix_test_cases,
+};
+
+kunit_test_suite(ckpt_unix_test_suite);
+
+#endif /* CONFIG_CHECKPOINT_KUNIT_TEST */
