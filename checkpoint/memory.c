@@ -117,6 +117,15 @@ static int ckpt_vma_classify(struct ckpt_ctx *ctx, struct vm_area_struct *vma,
 			 vma->vm_start, vma->vm_end);
 		return -EOPNOTSUPP;
 	}
+#ifdef CONFIG_NUMA
+	/* mbind(): a restored vma would follow the task's policy */
+	if (vma->vm_policy) {
+		ckpt_log(ctx, -EOPNOTSUPP,
+			 "vma %lx-%lx: a NUMA memory policy (mbind()) is not supported yet",
+			 vma->vm_start, vma->vm_end);
+		return -EOPNOTSUPP;
+	}
+#endif
 #ifdef CONFIG_ANON_VMA_NAME
 	if (anon_vma_name(vma)) {
 		ckpt_log(ctx, -EOPNOTSUPP,

@@ -66,6 +66,19 @@ static int ckpt_check_mm_state(struct ckpt_ctx *ctx, struct task_struct *t)
 	return 0;
 }
 
+#ifdef CONFIG_NUMA
+/* set_mempolicy() with a mode but MPOL_DEFAULT: a restored task has none */
+static bool ckpt_task_has_mempolicy(struct task_struct *t)
+{
+	bool set;
+
+	task_lock(t);
+	set = t->mempolicy;
+	task_unlock(t);
+	return set;
+}
+#endif
+
 static int ckpt_check_task_state(struct ckpt_ctx *ctx, struct task_struct *t)
 {
 	unsigned int policy = READ_ONCE(t->policy);
@@ -112,6 +125,11 @@ static int ckpt_check_task_state(struct ckpt_ctx *ctx, struct task_struct *t)
 	    t->signal->oom_score_adj_min != t->signal->oom_score_adj)
 		return ckpt_refuse(ctx, t,
 				   "an oom_score_adj_min apart from its oom_score_adj");
+#ifdef CONFIG_NUMA
+	if (ckpt_task_has_mempolicy(t))
+		return ckpt_refuse(ctx, t,
+				   "a NUMA memory policy (set_mempolicy(), numactl)");
+#endif
 	return ckpt_check_mm_state(ctx, t);
 }
 

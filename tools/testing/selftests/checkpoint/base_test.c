@@ -1247,6 +1247,55 @@ static int check_vvar_unmapped(void)
 	       !fcntl(RES_FD, F_GETFD) ? 0 : -1;
 }
 
+#define MPOL_BIND_	2	/* <linux/mempolicy.h>, without libnuma */
+
+/* set_mempolicy(MPOL_BIND, node 0), as numactl --membind=0 does */
+static int make_mempolicy(void)
+{
+	unsigned long nodes = 1;
+
+	if (syscall(SYS_set_mempolicy, MPOL_BIND_, &nodes, 64))
+		return errno == ENOSYS ? -ENOSYS : -errno;
+	return put(open("/dev/null", O_RDONLY), RES_FD);
+}
+
+static int check_mempolicy(void)
+{
+	unsigned long nodes = 0;
+	int mode = -1;
+
+	if (syscall(SYS_get_mempolicy, &mode, &nodes, 64, NULL, 0))
+		return -1;
+	return mode == MPOL_BIND_ && nodes == 1 ? 0 : -1;
+}
+
+static void *mbind_area;
+
+/* one mapping bound to node 0 with mbind() */
+static int make_mbind(void)
+{
+	unsigned long nodes = 1;
+
+	mbind_area = mmap(NULL, 4096, PROT_READ | PROT_WRITE,
+			  MAP_PRIVATE | MAP_ANONYMOUS, -1, 0);
+	if (mbind_area == MAP_FAILED)
+		return -errno;
+	if (syscall(SYS_mbind, mbind_area, 4096, MPOL_BIND_, &nodes, 64, 0))
+		return errno == ENOSYS ? -ENOSYS : -errno;
+	return put(open("/dev/null", O_RDONLY), RES_FD);
+}
+
+static int check_mbind(void)
+{
+	unsigned long nodes = 0;
+	int mode = -1;
+
+	/* MPOL_F_ADDR: the policy of the vma at the address */
+	if (syscall(SYS_get_mempolicy, &mode, &nodes, 64, mbind_area, 2))
+		return -1;
+	return mode == MPOL_BIND_ && nodes == 1 ? 0 : -1;
+}
+
 FIXTURE(unsupported) {
 	int unused;
 };
@@ -1303,6 +1352,15 @@ FIXTURE_VARIANT_ADD(unsupported, proc_self_status) {
 
 FIXTURE_VARIANT_ADD(unsupported, cwd_in_proc_self) {
 	.res = { "cwd: /proc/", make_proc_cwd, check_proc_cwd },
+};
+
+FIXTURE_VARIANT_ADD(unsupported, numa_memory_policy) {
+	.res = { "a numa memory policy (set_mempolicy(), numactl)",
+		 make_mempolicy, check_mempolicy },
+};
+
+FIXTURE_VARIANT_ADD(unsupported, numa_policy_of_a_mapping) {
+	.res = { "a numa memory policy (mbind())", make_mbind, check_mbind },
 };
 
 FIXTURE_VARIANT_ADD(unsupported, vdso_without_vvar) {
