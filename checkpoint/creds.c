@@ -76,23 +76,47 @@ int checkpoint_creds(struct ckpt_ctx *ctx, struct task_struct *t)
 	return ret;
 }
 
-static bool ckpt_uid_allowed(const struct cred *old, kuid_t uid)
+/**
+ * ckpt_uid_allowed() - may the holder of @old take @uid?
+ * @old: the restarter's credentials
+ * @uid: a uid
+ *
+ * Return: true by the rules of setresuid(): one of its own uids, or any
+ * with CAP_SETUID in its user namespace (also those of SCM_CREDENTIALS).
+ */
+bool ckpt_uid_allowed(const struct cred *old, kuid_t uid)
 {
 	return uid_eq(uid, old->uid) || uid_eq(uid, old->euid) ||
 	       uid_eq(uid, old->suid) || ns_capable(old->user_ns, CAP_SETUID);
 }
 
-static bool ckpt_gid_allowed(const struct cred *old, kgid_t gid)
+/**
+ * ckpt_gid_allowed() - may the holder of @old take @gid?
+ * @old: the restarter's credentials
+ * @gid: a gid
+ *
+ * Return: true by the rules of setresgid(), as ckpt_uid_allowed().
+ */
+bool ckpt_gid_allowed(const struct cred *old, kgid_t gid)
 {
 	return gid_eq(gid, old->gid) || gid_eq(gid, old->egid) ||
 	       gid_eq(gid, old->sgid) || ns_capable(old->user_ns, CAP_SETGID);
 }
 
-static bool ckpt_groups_equal(const struct group_info *a,
-			      const struct group_info *b)
+/**
+ * ckpt_groups_equal() - are two supplementary group lists the same?
+ * @a: one
+ * @b: the other
+ *
+ * Return: true when they hold the same gids in the same order.
+ */
+bool ckpt_groups_equal(const struct group_info *a,
+		       const struct group_info *b)
 {
 	int i;
 
+	if (a == b)
+		return true;
 	if (a->ngroups != b->ngroups)
 		return false;
 	for (i = 0; i < a->ngroups; i++)

@@ -281,6 +281,11 @@ int restore_timers(struct ckpt_ctx *ctx);
 int restore_timers_commit(struct ckpt_ctx *ctx, struct ckpt_rstate *rs);
 
 /* creds.c */
+struct group_info;
+bool ckpt_uid_allowed(const struct cred *old, kuid_t uid);
+bool ckpt_gid_allowed(const struct cred *old, kgid_t gid);
+bool ckpt_groups_equal(const struct group_info *a,
+		       const struct group_info *b);
 int checkpoint_creds(struct ckpt_ctx *ctx, struct task_struct *t);
 int restore_creds(struct ckpt_ctx *ctx);
 void restore_creds_commit(struct ckpt_ctx *ctx, struct ckpt_rstate *rs);

@@ -130,21 +130,6 @@ static pid_t ckpt_unix_tree_pid(struct ckpt_ctx *ctx, struct pid *pid)
 	return nr;
 }
 
-static bool ckpt_unix_groups_eq(const struct group_info *a,
-				const struct group_info *b)
-{
-	int i;
-
-	if (a == b)
-		return true;
-	if (a->ngroups != b->ngroups)
-		return false;
-	for (i = 0; i < a->ngroups; i++)
-		if (!gid_eq(a->gid[i], b->gid[i]))
-			return false;
-	return true;
-}
-
 /*
  * SO_PEERCRED: the process that made the pair, a process of the tree
  * that still has the credentials the socket reports (restart gives the
@@ -187,7 +172,7 @@ static int ckpt_unix_peercred(struct ckpt_ctx *ctx, struct ckpt_fd_ent *e,
 	same = uid_eq(cred->euid, tcred->euid) &&
 	       gid_eq(cred->egid, tcred->egid) &&
 	       cred->user_ns == tcred->user_ns &&
-	       ckpt_unix_groups_eq(cred->group_info, tcred->group_info);
+	       ckpt_groups_equal(cred->group_info, tcred->group_info);
 	rcu_read_unlock();
 	put_pid(pid);
 	put_cred(cred);
@@ -702,24 +687,17 @@ static int restore_unix_pair(struct ckpt_ctx *ctx, const struct ckpt_hdr *hdr)
 				       ckpt_unix_noop, rp);
 }
 
+/* The credentials of a message: those SCM_CREDENTIALS lets one send */
 static bool ckpt_unix_id_ok(struct ckpt_unix_msg *m)
 {
 	const struct cred *c = current_cred();
 	kuid_t uid = make_kuid(c->user_ns, m->uid);
 	kgid_t gid = make_kgid(c->user_ns, m->gid);
 
-	/* what SCM_CREDENTIALS lets the restarter send */
-	if (m->uid != (u32)-1 &&
-	    (!uid_valid(uid) ||
-	     !(uid_eq(uid, c->uid) || uid_eq(uid, c->euid) ||
-	       uid_eq(uid, c->suid) || ns_capable(c->user_ns, CAP_SETUID))))
-		return false;
-	if (m->gid != (u32)-1 &&
-	    (!gid_valid(gid) ||
-	     !(gid_eq(gid, c->gid) || gid_eq(gid, c->egid) ||
-	       gid_eq(gid, c->sgid) || ns_capable(c->user_ns, CAP_SETGID))))
-		return false;
-	return true;
+	return (m->uid == (u32)-1 ||
+		(uid_valid(uid) && ckpt_uid_allowed(c, uid))) &&
+	       (m->gid == (u32)-1 ||
+		(gid_valid(gid) && ckpt_gid_allowed(c, gid)));
 }
 
 /* Read a UNIX_QUEUE record and its UNIX_MSG records into @q. */
