@@ -8,8 +8,8 @@
 #   make fuzz ITER=N SEED=S   a long image-fuzzing campaign (sanitizer kernel)
 #   make vm-run CMD='...' [EXTRA=DIR]   run CMD as root in the guest
 #   make scenario  real programs from Debian's packages (python3,
-#                  inotifywait, tail -F), checkpointed and restarted; part
-#                  of make check
+#                  inotifywait, tail -F, sqlite3, flock), checkpointed and
+#                  restarted; part of make check
 #   make kernel | tools | initramfs | clean | checkpatch
 #
 # CKPT_CACHE (default /var/cache/linux-ckpt) holds the extracted kernel
@@ -89,12 +89,15 @@ check: kernel-$(KERNEL) initramfs
 	@bash scripts/vm.sh $(call BZ,$(KERNEL)) $(B)/initramfs.cpio.gz check
 	@$(MAKE) --no-print-directory scenario
 
-# the event-loop scenario: packed with the libraries its programs need,
-# booted with the job's extra files
+# the scenarios (scripts/scenarios/*/): each packed with the programs and
+# libraries it needs, booted with them as the job's extra files
+SCENARIOS := eventloop locks
 scenario: kernel-$(KERNEL) initramfs
-	@bash scripts/scenarios/eventloop/pack.sh $(B)/scenario-eventloop
-	@bash scripts/vm.sh $(call BZ,$(KERNEL)) $(B)/initramfs.cpio.gz cmd \
-		'sh /extra/run.sh' $(B)/scenario-eventloop
+	@set -e; for s in $(SCENARIOS); do \
+		bash scripts/scenarios/$$s/pack.sh $(B)/scenario-$$s; \
+		bash scripts/vm.sh $(call BZ,$(KERNEL)) $(B)/initramfs.cpio.gz \
+			cmd 'sh /extra/run.sh' $(B)/scenario-$$s; \
+	done
 
 bench: kernel initramfs
 	@VM_MEM=$${VM_MEM_BENCH:-2G} bash scripts/vm.sh $(call BZ,normal) $(B)/initramfs.cpio.gz bench

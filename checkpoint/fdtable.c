@@ -426,6 +426,7 @@ static int ckpt_collect_fds(struct ckpt_ctx *ctx, struct task_struct *t,
 int checkpoint_files(struct ckpt_ctx *ctx, struct task_struct *t)
 {
 	struct ckpt_hdr_fdtable h = {};
+	struct ckpt_file_lock *locks = NULL;
 	struct ckpt_fd_ent *fds;
 	struct ckpt_fd *ents;
 	unsigned int i, nr;
@@ -448,11 +449,18 @@ int checkpoint_files(struct ckpt_ctx *ctx, struct task_struct *t)
 	if (!ret)
 		ret = ckpt_write_late(ctx);
 	if (!ret) {
+		ret = checkpoint_locks(ctx, t, fds, nr, &locks);
+		h.nr_locks = max(ret, 0);
+	}
+	if (ret >= 0) {
 		h.nr_fds = nr;
 		ret = ckpt_write_obj_data(ctx, &h.h, CKPT_HDR_FDTABLE,
 					  sizeof(h), ents, nr * sizeof(*ents));
 	}
+	if (!ret && h.nr_locks)
+		ret = checkpoint_write_locks(ctx, locks, h.nr_locks);
 out:
+	kvfree(locks);
 	kvfree(ents);
 	ckpt_put_fds(fds, nr);
 	return ret;
@@ -500,11 +508,13 @@ static int restore_file(struct ckpt_ctx *ctx, const struct ckpt_hdr *hdr)
 }
 
 /*
- * restore_fdtable() - read the FDTABLE record and stage the fds
+ * restore_fdtable() - read the FDTABLE record and stage the fds, then
+ * read the LOCKS record that follows when the table has locks
  *
  * fd numbers must increase, stay below the image's RLIMIT_NOFILE, and
  * name FILE records read before. Errors: -EINVAL for a malformed record,
- * a bad entry or an objref that names no FILE record, -ENOMEM.
+ * a bad entry or an objref that names no FILE record, -ENOMEM, or those
+ * of restore_locks() (-EBUSY for a lock another process holds...).
  */
 static int restore_fdtable(struct ckpt_ctx *ctx, const struct ckpt_hdr *hdr)
 {
@@ -519,7 +529,7 @@ static int restore_fdtable(struct ckpt_ctx *ctx, const struct ckpt_hdr *hdr)
 	if (IS_ERR(h))
 		return PTR_ERR(h);
 	ret = -EINVAL;
-	if (h->nr_fds > CKPT_MAX_FDS || h->__reserved ||
+	if (h->nr_fds > CKPT_MAX_FDS || h->nr_locks > CKPT_MAX_LOCKS ||
 	    h->h.len != sizeof(*h) + h->nr_fds * sizeof(*ents)) {
 		ckpt_log(ctx, ret, "fdtable: malformed record");
 		goto out;
@@ -552,7 +562,7 @@ static int restore_fdtable(struct ckpt_ctx *ctx, const struct ckpt_hdr *hdr)
 		rs->fds[i].file = file ? get_file(file) : NULL;
 		rs->nr_fds = i + 1;
 	}
-	ret = 0;
+	ret = h->nr_locks ? restore_locks(ctx, h->nr_locks) : 0;
 out:
 	kvfree(h);
 	return ret;
@@ -568,8 +578,9 @@ out:
  * Return: 0 with the fds staged in ctx->rs, -EINVAL (with a log line) for
  * a record out of place, a malformed one or a bad objref, -EBADF for
  * an inherited file the restarter has no fd for, -EBUSY for a named FIFO
- * in use, the errno of opening a file or making a pipe (-ENOENT,
- * -EACCES, -EPERM...), -ENOMEM, or an error of reading the image.
+ * in use or a file lock another process holds, the errno of opening a
+ * file or making a pipe (-ENOENT, -EACCES, -EPERM...), -ENOMEM, or an
+ * error of reading the image.
  */
 int restore_files(struct ckpt_ctx *ctx)
 {

@@ -586,7 +586,7 @@ int ckpt_scan_files(struct ckpt_ctx *ctx)
 	/* + 1: the reference the scan holds */
 	hash_for_each(ctx->tfiles->hash, bkt, tf, node) {
 		tf->outside = file_count(tf->file) > tf->fdrefs + tf->maprefs + 1;
-		ret = ckpt_check_file_state(ctx, tf->file);
+		ret = ckpt_check_file_state(ctx, tf->file, tf->maprefs);
 		if (ret)
 			return ret;
 	}

@@ -72,6 +72,7 @@ static const struct ckpt_rec_desc ckpt_recs[CKPT_HDR_MAX] = {
 	REC(FILE_UNIX, "file_unix", struct ckpt_hdr_file_unix),
 	REC(UNIX_QUEUE, "unix_queue", struct ckpt_hdr_unix_queue),
 	REC(UNIX_MSG, "unix_msg", struct ckpt_hdr_unix_msg),
+	REC(LOCKS, "locks", struct ckpt_hdr_locks),
 };
 
 /**

@@ -308,7 +308,14 @@ void ckpt_free_shm_saved(struct ckpt_ctx *ctx);
 int ckpt_check_namespaces(struct ckpt_ctx *ctx, struct task_struct *t);
 
 /* locks.c */
-int ckpt_check_file_state(struct ckpt_ctx *ctx, struct file *file);
+int ckpt_check_file_state(struct ckpt_ctx *ctx, struct file *file,
+			  bool mapped);
+int checkpoint_locks(struct ckpt_ctx *ctx, struct task_struct *t,
+		     struct ckpt_fd_ent *fds, unsigned int nr,
+		     struct ckpt_file_lock **locks);
+int checkpoint_write_locks(struct ckpt_ctx *ctx,
+			   const struct ckpt_file_lock *locks, unsigned int nr);
+int restore_locks(struct ckpt_ctx *ctx, u32 nr);
 
 /* sys.c */
 extern int sysctl_ckpt_unpriv_allowed;

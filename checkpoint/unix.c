@@ -713,7 +713,8 @@ static int restore_unix_queue(struct ckpt_ctx *ctx, u32 objref, u32 type,
 	if (ret)
 		return ret;
 	if (h.nr_msgs > CKPT_MAX_UNIX_MSGS || h.bytes > CKPT_UNIX_QUEUE_MAX ||
-	    h.__reserved || (!paired && h.nr_msgs)) {
+	    h.__reserved || (!paired && h.nr_msgs) ||
+	    (!h.nr_msgs && h.bytes)) {
 		ckpt_log(ctx, -EINVAL,
 			 "file record %u: malformed unix socket queue", objref);
 		return -EINVAL;

@@ -118,17 +118,22 @@ struct info {
 	size_t nr_objs, cap_objs;
 	/* epoll files of this process whose EPOLL_ITEMS is still due */
 	unsigned int late_due;
+	/* the FDTABLE just read, when it announces locks: its LOCKS is next */
+	const struct ckpt_hdr_fdtable *locks_fdt;
+	unsigned int nr_locks;
 	char err[256];
 };
 
 /*
- * An objref of the image; FILE: its type, and whether a late record is
- * due; UNIX_PAIR: its sockets' type, its flags and the ends read so far
+ * An objref of the image; FILE: its type and flags, and whether a late
+ * record is due; UNIX_PAIR: its sockets' type, its flags and the ends
+ * read so far
  */
 struct objent {
 	uint32_t objref;	/* 0: a free slot */
 	uint32_t rec;		/* CKPT_HDR_FILE, _PIPE or _UNIX_PAIR */
 	uint32_t ftype;		/* FILE: CKPT_FILE_*; UNIX_PAIR: SOCK_* */
+	uint32_t f_flags;	/* FILE: its f_flags */
 	bool late_due;		/* FILE: its late record has not come yet */
 	uint32_t pair_flags;	/* UNIX_PAIR: CKPT_UNIX_PAIR_* */
 	uint8_t ends;		/* UNIX_PAIR: bit n, end n was read */
@@ -1098,6 +1103,7 @@ static int info_file(struct info *in, const struct ckpt_hdr_file *f,
 
 	if (ret)
 		return ret;
+	obj_find(in, f->objref)->f_flags = f->f_flags;
 	in->file = f;
 	in->file_next = 0;
 	in->file_path[0] = '\0';
@@ -1900,6 +1906,11 @@ static int info_pipe(struct info *in, const struct ckpt_hdr_pipe *p,
 	return 0;
 }
 
+/*
+ * FDTABLE: the fds of the process, and how many file locks its LOCKS
+ * record, right after it, holds. Refused: more fds than CKPT_MAX_FDS or
+ * than fit, more locks than CKPT_MAX_LOCKS.
+ */
 static int info_fdtable(struct info *in, const struct ckpt_hdr_fdtable *t,
 			size_t off)
 {
@@ -1910,16 +1921,177 @@ static int info_fdtable(struct info *in, const struct ckpt_hdr_fdtable *t,
 	    sizeof(*t) + (size_t)t->nr_fds * sizeof(*fd) > t->h.len)
 		return bad(in, off, "FDTABLE of %u fds does not fit in %u bytes",
 			   t->nr_fds, t->h.len);
+	if (t->nr_locks > CKPT_MAX_LOCKS)
+		return bad(in, off, "FDTABLE of %u locks (at most %u)",
+			   t->nr_locks, CKPT_MAX_LOCKS);
 	if (late_check(in, &t->h, off))
 		return -EINVAL;
+	in->locks_fdt = t->nr_locks ? t : NULL;
 	/* "fd -> file objref", several to a line */
-	printf("fdtable: %u fd%s (fd->file)", t->nr_fds,
-	       t->nr_fds == 1 ? "" : "s");
+	printf("fdtable: %u fd%s", t->nr_fds, t->nr_fds == 1 ? "" : "s");
+	if (t->nr_locks)
+		printf(", %u lock%s", t->nr_locks, t->nr_locks == 1 ? "" : "s");
+	printf(" (fd->file)");
 	for (i = 0; i < t->nr_fds; i++) {
 		if (i % 5 == 0)
 			printf("\n ");
 		printf(" %u->#%u%s", fd[i].fd, fd[i].objref,
 		       (fd[i].flags & CKPT_FD_CLOEXEC) ? "(cloexec)" : "");
+	}
+	printf("\n");
+	return 0;
+}
+
+/*
+ * After an FDTABLE that announces locks, the next record (@next, NULL at
+ * the end of the image) must be its LOCKS.
+ */
+static int locks_check(struct info *in, const struct ckpt_hdr *next,
+		       size_t off)
+{
+	const struct ckpt_hdr_fdtable *t = in->locks_fdt;
+
+	if (!t || (next && next->type == CKPT_HDR_LOCKS))
+		return 0;
+	return bad(in, off, "FDTABLE of %u lock%s needs a LOCKS record, found %s",
+		   t->nr_locks, t->nr_locks == 1 ? "" : "s",
+		   next ? ckpt_hdr_name(next->type) : "the end");
+}
+
+static const char *lock_kind_name(uint16_t kind)
+{
+	return kind == CKPT_LOCK_FLOCK ? "flock" :
+	       kind == CKPT_LOCK_POSIX ? "posix" : "ofd";
+}
+
+/*
+ * What restart refuses of a lock on its own (ckpt_lock_ok() of the
+ * kernel): a kind or type it does not know, a flock() lock with a range,
+ * a range that starts or runs below 0 or past the last byte a lock can
+ * cover; NULL for a good one
+ */
+static const char *lock_malformed(const struct ckpt_file_lock *l, char *buf,
+				  size_t len)
+{
+	if (l->kind != CKPT_LOCK_FLOCK && l->kind != CKPT_LOCK_POSIX &&
+	    l->kind != CKPT_LOCK_OFD) {
+		snprintf(buf, len, "kind %u", l->kind);
+		return buf;
+	}
+	if (l->type != F_RDLCK && l->type != F_WRLCK) {
+		snprintf(buf, len, "type %u", l->type);
+		return buf;
+	}
+	if (l->kind == CKPT_LOCK_FLOCK ? !l->start && !l->len :
+	    l->start >= 0 && l->len >= 0 &&
+	    (!l->len || l->len - 1 <= INT64_MAX - l->start))
+		return NULL;
+	snprintf(buf, len, "%s range: start %" PRId64 ", len %" PRId64,
+		 lock_kind_name(l->kind), (int64_t)l->start, (int64_t)l->len);
+	return buf;
+}
+
+/*
+ * Why the file at @l's fd in the FDTABLE @t cannot carry @l, or NULL: the
+ * fd must be there, of a regular file or a directory opened for reading
+ * for a read lock and for writing for a write lock (a flock() lock:
+ * either, not O_PATH). An inherited file is the restarter's: restart
+ * looks at it then.
+ */
+static const char *lock_fd_refused(const struct info *in,
+				   const struct ckpt_hdr_fdtable *t,
+				   const struct ckpt_file_lock *l)
+{
+	const struct ckpt_fd *fd = (const void *)(t + 1);
+	const struct objent *e;
+	uint32_t i, acc;
+
+	for (i = 0; i < t->nr_fds && fd[i].fd != l->fd; i++)
+		;
+	if (i == t->nr_fds)
+		return "not in the FDTABLE";
+	e = obj_find(in, fd[i].objref);
+	if (!e || e->rec != CKPT_HDR_FILE || e->ftype == CKPT_FILE_INHERITED)
+		return NULL;
+	if (e->ftype != CKPT_FILE_REG && e->ftype != CKPT_FILE_DIR)
+		return "neither a regular file nor a directory";
+	acc = e->f_flags & O_PATH ? 3 : e->f_flags & O_ACCMODE;
+	if (l->kind == CKPT_LOCK_FLOCK)
+		return acc == O_RDONLY || acc == O_WRONLY || acc == O_RDWR ?
+		       NULL : "opened with O_PATH";
+	if (l->type == F_RDLCK)
+		return acc == O_RDONLY || acc == O_RDWR ? NULL :
+		       "not opened for reading";
+	return acc == O_WRONLY || acc == O_RDWR ? NULL :
+	       "not opened for writing";
+}
+
+/* "3 posix write 0-9", "3 flock exclusive", "4 ofd read 100-EOF" */
+static const char *lock_str(char *buf, size_t len,
+			    const struct ckpt_file_lock *l)
+{
+	bool wr = l->type == F_WRLCK;
+
+	if (l->kind == CKPT_LOCK_FLOCK)
+		snprintf(buf, len, "%u flock %s", l->fd,
+			 wr ? "exclusive" : "shared");
+	else if (l->len)
+		snprintf(buf, len, "%u %s %s %" PRId64 "-%" PRId64, l->fd,
+			 lock_kind_name(l->kind), wr ? "write" : "read",
+			 (int64_t)l->start, (int64_t)(l->start + (l->len - 1)));
+	else
+		snprintf(buf, len, "%u %s %s %" PRId64 "-EOF", l->fd,
+			 lock_kind_name(l->kind), wr ? "write" : "read",
+			 (int64_t)l->start);
+	return buf;
+}
+
+/*
+ * LOCKS, right after the FDTABLE that announces its nr_locks: the file
+ * locks held through the process's fds. Refused as restart refuses them:
+ * a LOCKS record anywhere else, a count that is not its FDTABLE's, a
+ * length that is not that of its locks, a reserved field; a lock of an
+ * unknown kind or type, a flock() lock with a range, a POSIX or OFD range
+ * below 0 or past the last byte; an fd not in the FDTABLE, or whose file
+ * cannot carry that lock. Not checked here: the locks other processes
+ * hold, which restart tests its locks against (EBUSY).
+ */
+static int info_locks(struct info *in, const struct ckpt_hdr_locks *h,
+		      size_t off)
+{
+	const struct ckpt_hdr_fdtable *t = in->locks_fdt;
+	const struct ckpt_file_lock *l = (const void *)(h + 1);
+	char why[80], desc[80];
+	const char *fdwhy;
+	uint32_t i;
+
+	if (!t)
+		return bad(in, off, "LOCKS not right after an FDTABLE that announces locks");
+	in->locks_fdt = NULL;
+	if (h->nr_locks != t->nr_locks ||
+	    h->h.len != sizeof(*h) + (size_t)h->nr_locks * sizeof(*l))
+		return bad(in, off, "LOCKS of %u locks in %u bytes, its FDTABLE announces %u",
+			   h->nr_locks, h->h.len, t->nr_locks);
+	if (h->__reserved)
+		return bad(in, off, "LOCKS: reserved field not zero");
+	for (i = 0; i < h->nr_locks; i++) {
+		if (lock_malformed(&l[i], why, sizeof(why)))
+			return bad(in, off, "LOCKS: lock %u (fd %u): %s", i,
+				   l[i].fd, why);
+		fdwhy = lock_fd_refused(in, t, &l[i]);
+		if (fdwhy)
+			return bad(in, off, "LOCKS: lock %u (%s): fd %u is %s", i,
+				   lock_str(desc, sizeof(desc), &l[i]),
+				   l[i].fd, fdwhy);
+	}
+	in->nr_locks += h->nr_locks;
+	/* "fd kind type range", several to a line */
+	printf("locks: %u (fd kind type range)", h->nr_locks);
+	for (i = 0; i < h->nr_locks; i++) {
+		if (i % 3 == 0)
+			printf("\n ");
+		printf(" %s%s", lock_str(desc, sizeof(desc), &l[i]),
+		       i + 1 < h->nr_locks && (i + 1) % 3 ? "," : "");
 	}
 	printf("\n");
 	return 0;
@@ -2168,6 +2340,8 @@ static int info_rec(const struct ckpt_hdr *h, size_t off, void *arg)
 		vma_flush(in, 0);
 	if (off != 0 && !in->page_size)
 		return bad(in, off, "the image does not start with a HEADER");
+	if (locks_check(in, h, off))
+		return -EINVAL;
 	/*
 	 * A FILE record is printed once the records of its type are read;
 	 * the PIPE of a pipe's first end comes among them, and so does the
@@ -2227,6 +2401,9 @@ static int info_rec(const struct ckpt_hdr *h, size_t off, void *arg)
 		break;
 	case CKPT_HDR_FDTABLE:
 		ret = info_fdtable(in, (const void *)h, off);
+		break;
+	case CKPT_HDR_LOCKS:
+		ret = info_locks(in, (const void *)h, off);
 		break;
 	case CKPT_HDR_SIGHAND:
 		ret = info_sighand(in, (const void *)h, off);
@@ -2316,6 +2493,8 @@ static int cmd_info(int argc, char **argv)
 		vma_flush(&in, 0);
 		c = file_flush(&in, NULL, img.len);
 	}
+	if (!c)
+		c = locks_check(&in, NULL, img.len);
 	fflush(stdout);
 	free(in.objs);
 	if (c) {
@@ -2333,6 +2512,9 @@ static int cmd_info(int argc, char **argv)
 	if (in.nr_unix)
 		printf("%u unix socket%s (%" PRIu64 " bytes queued), ",
 		       in.nr_unix, in.nr_unix == 1 ? "" : "s", in.unix_bytes);
+	if (in.nr_locks)
+		printf("%u file lock%s, ", in.nr_locks,
+		       in.nr_locks == 1 ? "" : "s");
 	printf("image %zu bytes\n", img.len);
 	if (ret)
 		printf("checksum: BAD (%s)\n", verr);

@@ -77,6 +77,7 @@
 #define CKPT_MAX_UNIX_MSGS	65536	/* messages queued on one socket */
 #define CKPT_UNIX_QUEUE_MAX	(64 << 20)	/* and their bytes */
 #define CKPT_UNIX_MSG_MAX	(8 << 20)	/* bytes of one of them */
+#define CKPT_MAX_LOCKS		16384	/* file locks of one fd table */
 
 struct ckpt_hdr {
 	__u32 type;		/* enum ckpt_hdr_type */
@@ -118,6 +119,7 @@ enum ckpt_hdr_type {
 	CKPT_HDR_FILE_UNIX,
 	CKPT_HDR_UNIX_QUEUE,
 	CKPT_HDR_UNIX_MSG,
+	CKPT_HDR_LOCKS,
 	CKPT_HDR_MAX		/* one past the last type */
 };
 
@@ -549,8 +551,36 @@ struct ckpt_fd {
 struct ckpt_hdr_fdtable {
 	struct ckpt_hdr h;
 	__u32 nr_fds;
-	__u32 __reserved;
+	__u32 nr_locks;		/* <= CKPT_MAX_LOCKS; not 0: LOCKS follows */
 	/* followed by nr_fds struct ckpt_fd, fd numbers increasing */
+};
+
+enum ckpt_lock_kind {
+	CKPT_LOCK_FLOCK = 1,	/* flock(): owned by the open file */
+	CKPT_LOCK_POSIX,	/* fcntl(F_SETLK): owned by the fd table */
+	CKPT_LOCK_OFD,		/* fcntl(F_OFD_SETLK): owned by the open file */
+	CKPT_LOCK_KIND_MAX	/* one past the last kind */
+};
+
+/*
+ * A file lock held through an fd of the table: a POSIX lock of the
+ * process on the file's inode, or a flock() or OFD lock of the open file
+ * (listed by every table that holds that file).
+ */
+struct ckpt_file_lock {
+	__u32 fd;		/* in the FDTABLE before */
+	__u16 kind;		/* enum ckpt_lock_kind */
+	__u16 type;		/* F_RDLCK or F_WRLCK */
+	__s64 start;		/* first byte; flock(): 0 */
+	__s64 len;		/* bytes; 0: to the end of the file, and flock() */
+};
+
+/* LOCKS: the locks of the FDTABLE before, nr_locks of them */
+struct ckpt_hdr_locks {
+	struct ckpt_hdr h;
+	__u32 nr_locks;		/* the FDTABLE's, > 0 */
+	__u32 __reserved;
+	/* followed by nr_locks struct ckpt_file_lock */
 };
 
 struct ckpt_sigaction {
@@ -771,5 +801,8 @@ struct ckpt_hdr_trailer {
 #define CKPT_REC_UNIX_QUEUE_MAX		CKPT_REC_EXT_MAX
 #define CKPT_REC_UNIX_MSG_MAX \
 	CKPT_REC_MAX_LEN(struct ckpt_hdr_unix_msg, CKPT_UNIX_MSG_MAX)
+#define CKPT_REC_LOCKS_MAX \
+	CKPT_REC_MAX_LEN(struct ckpt_hdr_locks, \
+			 CKPT_MAX_LOCKS * sizeof(struct ckpt_file_lock))
 
 #endif /* _UAPI_LINUX_CHECKPOINT_HDR_H */

@@ -7,7 +7,7 @@
  * dumpable, THP-disable. What is not saved yet is refused at checkpoint
  * with a line naming it, and the refused tree runs on untouched: a task
  * stopped by SIGSTOP, a task in its own uts namespace or in another
- * cgroup, a file with a lock, a lease or an owner, a membarrier()
+ * cgroup, a file with a lease or an owner, a membarrier()
  * registration, memory kept out of core dumps.
  */
 #define _GNU_SOURCE
@@ -20,7 +20,6 @@
 #include <string.h>
 #include <unistd.h>
 #include <linux/membarrier.h>
-#include <sys/file.h>
 #include <sys/mman.h>
 #include <sys/prctl.h>
 #include <sys/resource.h>
@@ -111,9 +110,6 @@ enum setup {
 	SET_STOPPED,
 	SET_UTS_NS,
 	SET_CHILD_CGROUP,
-	SET_FLOCK,
-	SET_POSIX_LOCK,
-	SET_OFD_LOCK,
 	SET_LEASE,
 	SET_OWNER,
 	SET_MEMBARRIER,
@@ -178,25 +174,15 @@ static void attrs_root(enum setup what)
 			usleep(10000);
 		}
 		break;
-	case SET_FLOCK:
-	case SET_POSIX_LOCK:
-	case SET_OFD_LOCK:
 	case SET_LEASE:
-	case SET_OWNER: {
-		struct flock fl = { .l_type = F_WRLCK, .l_whence = SEEK_SET,
-				    .l_start = 10, .l_len = 5 };
-
+	case SET_OWNER:
 		fd = open(LOCKF, what == SET_LEASE ? O_RDONLY : O_RDWR);
 		if (fd < 0)
 			_exit(93);
-		if ((what == SET_FLOCK && flock(fd, LOCK_EX)) ||
-		    (what == SET_POSIX_LOCK && fcntl(fd, F_SETLK, &fl)) ||
-		    (what == SET_OFD_LOCK && fcntl(fd, F_OFD_SETLK, &fl)) ||
-		    (what == SET_LEASE && fcntl(fd, F_SETLEASE, F_RDLCK)) ||
+		if ((what == SET_LEASE && fcntl(fd, F_SETLEASE, F_RDLCK)) ||
 		    (what == SET_OWNER && fcntl(fd, F_SETOWN, getpid())))
 			_exit(94);
 		break;
-	}
 	case SET_MEMBARRIER:
 		if (syscall(__NR_membarrier,
 			    MEMBARRIER_CMD_REGISTER_PRIVATE_EXPEDITED, 0, 0))
@@ -238,15 +224,6 @@ FIXTURE_VARIANT_ADD(attrs, uts_ns) {
 };
 FIXTURE_VARIANT_ADD(attrs, child_cgroup) {
 	.setup = SET_CHILD_CGROUP, .refused = "in other cgroups than the root",
-};
-FIXTURE_VARIANT_ADD(attrs, flock) {
-	.setup = SET_FLOCK, .refused = LOCKF ": a flock() lock",
-};
-FIXTURE_VARIANT_ADD(attrs, posix_lock) {
-	.setup = SET_POSIX_LOCK, .refused = LOCKF ": a POSIX lock",
-};
-FIXTURE_VARIANT_ADD(attrs, ofd_lock) {
-	.setup = SET_OFD_LOCK, .refused = LOCKF ": an OFD lock",
 };
 FIXTURE_VARIANT_ADD(attrs, lease) {
 	.setup = SET_LEASE, .refused = LOCKF ": a lease",

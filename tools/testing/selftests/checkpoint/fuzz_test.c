@@ -6,11 +6,11 @@
  * pipe, eventfds, a signalfd with a signal to read and an epoll instance
  * watching them, a periodic timerfd, an inotify instance with two watches
  * and two events queued, a unix stream socket pair with bytes queued both
- * ways and a datagram pair with two datagrams queued; signal handlers, an
- * alternate stack and pending signals; shared anonymous, private and
- * shared file mappings, PROT_NONE, many small vmas; changed credentials,
- * limits and interval timers; POSIX timers; a named FIFO opened three
- * times) take a self checkpoint.
+ * ways and a datagram pair with two datagrams queued, a file with flock(),
+ * POSIX and OFD locks; signal handlers, an alternate stack and pending
+ * signals; shared anonymous, private and shared file mappings, PROT_NONE,
+ * many small vmas; changed credentials, limits and interval timers; POSIX
+ * timers; a named FIFO opened three times) take a self checkpoint.
  * The images are split into records with ckpt_image_walk(), mutated by
  * meaning (a count, an address, a selector, a flag, a path, a record
  * removed, swapped, duplicated or taken from another image, a record of a
@@ -19,10 +19,11 @@
  * left out, repeated or moved among the FILE records, an inotify watch or
  * event left out, repeated, moved or added, a socket pair's or a unix
  * socket's field, a queued message's length, data or credentials, a
- * message left out or repeated with its queue's counts), given a good
- * checksum again with ckpt_image_fix_csum() so that the mutation reaches
- * the deep parsers, and restarted in a forked child with
- * RESTART_TASKSELF.
+ * message left out or repeated with its queue's counts, a file lock's
+ * kind, type, range or fd, a lock left out or repeated, the count of
+ * locks), given a good checksum again with ckpt_image_fix_csum() so that
+ * the mutation reaches the deep parsers, and restarted in a forked child
+ * with RESTART_TASKSELF.
  *
  * Every mutation knows which outcomes it allows:
  *
@@ -85,6 +86,7 @@
 
 #include <sys/epoll.h>
 #include <sys/eventfd.h>
+#include <sys/file.h>
 #include <sys/inotify.h>
 #include <sys/signalfd.h>
 #include <sys/socket.h>
@@ -273,6 +275,17 @@ static char fz_cwd[192];
 #define FZ_UX_BACK	"from end 1 to end 0, the other way"
 #define FZ_UX_DGRAM	"a datagram"
 
+/*
+ * The file FZ_LK_FILE in the cwd, open O_RDWR at FZ_LK_FD with a flock()
+ * exclusive lock, a POSIX write lock on bytes 0-9 and a POSIX read lock
+ * from byte 100 to the end, and O_RDONLY at FZ_LK_OFD_FD with an OFD
+ * read lock on bytes 20-29: a LOCKS record of four locks. No fd of the
+ * file is closed once the POSIX locks are taken (that would drop them).
+ */
+#define FZ_LK_FD	62
+#define FZ_LK_OFD_FD	63
+#define FZ_LK_FILE	"f-lock"
+
 static bool fz_ep_expect(const char *want, const char *when)
 {
 	const char *got = ck_ep_ready(FZ_EP_FD);
@@ -434,6 +447,56 @@ static bool fz_check_unix(void)
 	return ok;
 }
 
+/* Set (F_SETLK, F_OFD_SETLK) or test (F_OFD_GETLK) a lock through @fd */
+static int fz_lock(int fd, int cmd, struct flock *fl, short type, off_t start,
+		   off_t len)
+{
+	*fl = (struct flock){ .l_type = type, .l_whence = SEEK_SET,
+			      .l_start = start, .l_len = len };
+	return fcntl(fd, cmd, fl);
+}
+
+/*
+ * The locks, seen by owners that hold none of them: the open file at
+ * FZ_LK_OFD_FD finds the POSIX locks of this process, the one at FZ_LK_FD
+ * the OFD lock of the other, and a new open of the file cannot take a
+ * flock() lock. That open stays open: closing it would drop the POSIX
+ * locks. Nothing waits.
+ */
+static bool fz_check_locks(void)
+{
+	struct flock fl;
+	char path[256];
+	bool ok = true;
+	int fd;
+
+	ok &= CK_EXPECT((fcntl(FZ_LK_FD, F_GETFL) & O_ACCMODE) == O_RDWR &&
+			(fcntl(FZ_LK_OFD_FD, F_GETFL) & O_ACCMODE) == O_RDONLY,
+			"locked file: access modes");
+	ok &= CK_EXPECT(!fz_lock(FZ_LK_OFD_FD, F_OFD_GETLK, &fl, F_WRLCK, 0, 10) &&
+			fl.l_type == F_WRLCK && fl.l_pid == getpid() &&
+			fl.l_start == 0 && fl.l_len == 10,
+			"POSIX write lock 0-9: type %d pid %d %lld+%lld", fl.l_type,
+			fl.l_pid, (long long)fl.l_start, (long long)fl.l_len);
+	ok &= CK_EXPECT(!fz_lock(FZ_LK_OFD_FD, F_OFD_GETLK, &fl, F_WRLCK, 100, 1) &&
+			fl.l_type == F_RDLCK && fl.l_pid == getpid() &&
+			fl.l_start == 100 && fl.l_len == 0,
+			"POSIX read lock 100-EOF: type %d pid %d %lld+%lld", fl.l_type,
+			fl.l_pid, (long long)fl.l_start, (long long)fl.l_len);
+	ok &= CK_EXPECT(!fz_lock(FZ_LK_FD, F_OFD_GETLK, &fl, F_WRLCK, 20, 10) &&
+			fl.l_type == F_RDLCK && fl.l_pid == -1 &&
+			fl.l_start == 20 && fl.l_len == 10,
+			"OFD read lock 20-29: type %d pid %d %lld+%lld", fl.l_type,
+			fl.l_pid, (long long)fl.l_start, (long long)fl.l_len);
+	ok &= CK_EXPECT(!fz_lock(FZ_LK_FD, F_OFD_GETLK, &fl, F_WRLCK, 10, 10) &&
+			fl.l_type == F_UNLCK, "bytes 10-19 locked: type %d", fl.l_type);
+	snprintf(path, sizeof(path), "%s/" FZ_LK_FILE, fz_cwd);
+	fd = open(path, O_RDONLY | O_CLOEXEC);
+	ok &= CK_EXPECT(fd >= 0 && flock(fd, LOCK_SH | LOCK_NB) < 0 &&
+			errno == EWOULDBLOCK, "flock() exclusive lock of %s", path);
+	return ok;
+}
+
 static bool fz_check_files(void)
 {
 	char buf[256], c = 0;
@@ -460,6 +523,7 @@ static bool fz_check_files(void)
 	ok &= fz_check_timerfd();
 	ok &= fz_check_inotify();
 	ok &= fz_check_unix();
+	ok &= fz_check_locks();
 #ifdef CKPT_HDR_PIPE
 	memset(buf, 0, sizeof(buf));
 	ok &= CK_EXPECT(fcntl(50, F_SETFL, O_NONBLOCK) == 0 &&
@@ -478,6 +542,7 @@ static bool fz_check_files(void)
 
 static void fz_setup_files(void)
 {
+	struct flock fl;
 	int fd, i;
 
 	snprintf(fz_cwd, sizeof(fz_cwd), "%s/sub-%d", ck.dir, fz_uid);
@@ -579,6 +644,17 @@ static void fz_setup_files(void)
 			  strlen(FZ_UX_DGRAM) && send(FZ_UX_D0, "", 0, 0) == 0,
 			  "unix datagrams");
 	}
+	/* every open of the locked file first, then its locks */
+	fd = open(FZ_LK_FILE, O_RDWR | O_CREAT | O_TRUNC, 0644);
+	CK_ASSERT(fd >= 0 && ck_move_fd(fd, FZ_LK_FD) == FZ_LK_FD, FZ_LK_FILE);
+	fd = open(FZ_LK_FILE, O_RDONLY);
+	CK_ASSERT(fd >= 0 && ck_move_fd(fd, FZ_LK_OFD_FD) == FZ_LK_OFD_FD,
+		  FZ_LK_FILE " read-only");
+	CK_ASSERT(!flock(FZ_LK_FD, LOCK_EX | LOCK_NB) &&
+		  !fz_lock(FZ_LK_FD, F_SETLK, &fl, F_WRLCK, 0, 10) &&
+		  !fz_lock(FZ_LK_FD, F_SETLK, &fl, F_RDLCK, 100, 0) &&
+		  !fz_lock(FZ_LK_OFD_FD, F_OFD_SETLK, &fl, F_RDLCK, 20, 10),
+		  "locks");
 	fd = epoll_create1(EPOLL_CLOEXEC);
 	CK_ASSERT(fd >= 0 && ck_move_fd(fd, FZ_EP_FD) == FZ_EP_FD, "epoll");
 	CK_ASSERT(!fcntl(FZ_EP_FD, F_SETFL, O_NONBLOCK), "epoll O_NONBLOCK");
@@ -5051,9 +5127,19 @@ static void mut_fdtable(struct fz_mut *m, int i)
 				 0, 65537, 0xffffffff }));
 		note(m, FZ_REFUSE, true, "FDTABLE.nr_fds=%u (len kept)", h->nr_fds);
 		return;
-	case 1:
-		RESERVED(m, h->__reserved, "FDTABLE.__reserved");
+	case 1: {
+		/* the LOCKS record after it, or its absence, says otherwise */
+		uint32_t old = h->nr_locks;
+
+		h->nr_locks = PICK(&m->rng, ((const uint32_t[]){ old + 1, old - 1,
+				   0, 1, CKPT_MAX_LOCKS, CKPT_MAX_LOCKS + 1,
+				   0xffffffff }));
+		if (h->nr_locks == old)
+			h->nr_locks = old + 1;
+		note(m, FZ_REFUSE, h->nr_locks > CKPT_MAX_LOCKS,
+		     "FDTABLE.nr_locks=%u instead of %u", h->nr_locks, old);
 		return;
+	}
 	case 2:
 		RESERVED(m, e[k].__reserved, "FDTABLE[k].__reserved");
 		return;
@@ -5120,6 +5206,201 @@ static void mut_fdtable(struct fz_mut *m, int i)
 		     "FDTABLE fd %u added", ne.fd);
 	}
 	}
+}
+
+#define FZ_LK_SZ	sizeof(struct ckpt_file_lock)
+
+/* The FDTABLE record right before record @i, well-formed, or -1 */
+static int lk_fdtable(const struct fz_img *im, int i)
+{
+	const struct ckpt_hdr_fdtable *h;
+
+	if (i < 1 || im->r[i - 1].type != CKPT_HDR_FDTABLE)
+		return -1;
+	h = REC(im, i - 1, struct ckpt_hdr_fdtable);
+	if (im->r[i - 1].len != sizeof(*h) + (uint64_t)h->nr_fds * sizeof(struct ckpt_fd))
+		return -1;
+	return i - 1;
+}
+
+/* Is @fd an fd of the FDTABLE record @t? */
+static bool lk_fd_in(const struct fz_img *im, int t, uint32_t fd)
+{
+	const struct ckpt_hdr_fdtable *h = REC(im, t, struct ckpt_hdr_fdtable);
+	const struct ckpt_fd *e = (const struct ckpt_fd *)(h + 1);
+	uint32_t k;
+
+	for (k = 0; k < h->nr_fds; k++)
+		if (e[k].fd == fd)
+			return true;
+	return false;
+}
+
+/*
+ * A range within the valid one of the POSIX or OFD lock @l: restart takes
+ * it, and the program finds another lock than it took
+ */
+static void lk_smaller(struct fz_mut *m, struct ckpt_file_lock *l)
+{
+	int64_t end;
+
+	if (!l->len) {
+		if (chance(&m->rng, 50) && l->start < INT64_MAX - 1000)
+			l->start += 1 + below(&m->rng, 1000);
+		else
+			l->len = 1 + below(&m->rng, 100);
+		return;
+	}
+	end = l->start + (l->len - 1);
+	l->start += below(&m->rng, l->len);
+	l->len = 1 + below(&m->rng, end - l->start + 1);
+}
+
+/*
+ * LOCKS: the file locks of the FDTABLE right before it. Refused: a kind
+ * or type restart does not know (F_UNLCK among them), a flock() lock
+ * with a range, a POSIX or OFD range below 0 or past the last byte a
+ * lock can cover, an fd not in the FDTABLE, a count that is not the
+ * FDTABLE's or does not fit the length, a reserved field, a record
+ * longer than its locks. May: another valid range, kind or type, another
+ * fd of the table (whose file may not carry that lock), a lock left out
+ * or repeated with the counts.
+ */
+static void mut_locks(struct fz_mut *m, int i)
+{
+	struct fz_img *im = &m->im;
+	struct ckpt_hdr_locks *h = REC(im, i, struct ckpt_hdr_locks);
+	struct ckpt_file_lock *l = (struct ckpt_file_lock *)(h + 1);
+	int t = lk_fdtable(im, i);
+	struct ckpt_hdr_fdtable *th = t < 0 ? NULL : REC(im, t, struct ckpt_hdr_fdtable);
+	uint32_t k, n = h->nr_locks;
+
+	if (!n || !th || th->nr_locks != n ||
+	    im->r[i].len != sizeof(*h) + (uint64_t)n * FZ_LK_SZ) {
+		h->nr_locks++;
+		note(m, FZ_REFUSE, false, "LOCKS.nr_locks=%u", h->nr_locks);
+		return;
+	}
+	k = below(&m->rng, n);
+	switch (below(&m->rng, 11)) {
+	case 0:
+		l[k].kind = PICK(&m->rng, ((const uint16_t[]){ 0, CKPT_LOCK_KIND_MAX,
+				 0xffff }));
+		note(m, FZ_REFUSE, true, "LOCKS[%u].kind=%u", k, l[k].kind);
+		return;
+	case 1:
+		/* F_UNLCK is 2 on x86 */
+		l[k].type = PICK(&m->rng, ((const uint16_t[]){ F_UNLCK, 3, 0x100,
+				 0xffff }));
+		note(m, FZ_REFUSE, true, "LOCKS[%u].type=%u", k, l[k].type);
+		return;
+	case 2:
+		/* the other type: the file may not be open for it */
+		l[k].type = l[k].type == F_RDLCK ? F_WRLCK : F_RDLCK;
+		note(m, FZ_MAY, true, "LOCKS[%u].type=%s", k,
+		     l[k].type == F_RDLCK ? "F_RDLCK" : "F_WRLCK");
+		return;
+	case 3:
+		if (l[k].kind == CKPT_LOCK_FLOCK) {
+			if (chance(&m->rng, 50))
+				l[k].start = PICK(&m->rng, ((const int64_t[]){ 1, -1, 100,
+						  INT64_MAX, INT64_MIN }));
+			else
+				l[k].len = PICK(&m->rng, ((const int64_t[]){ 1, -1, 10,
+						INT64_MAX, INT64_MIN }));
+		} else {
+			static const int64_t bad[][2] = {
+				{ -1, 10 }, { INT64_MIN, 0 }, { 0, -1 },
+				{ 100, INT64_MIN }, { INT64_MAX, 2 },
+				{ 2, INT64_MAX }, { 1LL << 62, (1LL << 62) + 1 },
+				{ INT64_MAX - 9, 11 },
+			};
+			int b = below(&m->rng, sizeof(bad) / sizeof(bad[0]));
+
+			l[k].start = bad[b][0];
+			l[k].len = bad[b][1];
+		}
+		note(m, FZ_REFUSE, true, "LOCKS[%u] (kind %u) start %lld len %lld",
+		     k, l[k].kind, (long long)l[k].start, (long long)l[k].len);
+		return;
+	case 4:
+		/* a flock() lock made a whole-file POSIX or OFD lock */
+		if (l[k].kind == CKPT_LOCK_FLOCK)
+			l[k].kind = chance(&m->rng, 50) ? CKPT_LOCK_POSIX : CKPT_LOCK_OFD;
+		else
+			lk_smaller(m, &l[k]);
+		note(m, FZ_MAY, true, "LOCKS[%u] (kind %u) start %lld len %lld",
+		     k, l[k].kind, (long long)l[k].start, (long long)l[k].len);
+		return;
+	case 5: {
+		/* an fd not in the table */
+		const uint32_t fds[] = { 0xffffffff, CKPT_MAX_FDS, 9999,
+					 l[k].fd + 1, below(&m->rng, 1024) };
+		int tries = 0;
+
+		do
+			l[k].fd = PICK(&m->rng, fds);
+		while (lk_fd_in(im, t, l[k].fd) && ++tries < 20);
+		note(m, lk_fd_in(im, t, l[k].fd) ? FZ_MAY : FZ_REFUSE, false,
+		     "LOCKS[%u].fd=%u", k, l[k].fd);
+		return;
+	}
+	case 6: {
+		/* another fd of the table: its file may not carry that lock */
+		const struct ckpt_fd *e = (const struct ckpt_fd *)(th + 1);
+
+		if (!th->nr_fds)
+			break;
+		l[k].fd = e[below(&m->rng, th->nr_fds)].fd;
+		note(m, FZ_MAY, true, "LOCKS[%u].fd=%u (another fd)", k, l[k].fd);
+		return;
+	}
+	case 7:
+		h->nr_locks = PICK(&m->rng, ((const uint32_t[]){ n + 1, n - 1, 0,
+				   CKPT_MAX_LOCKS + 1, 0xffffffff }));
+		note(m, FZ_REFUSE, true, "LOCKS.nr_locks=%u (len kept)", h->nr_locks);
+		return;
+	case 8: {
+		/*
+		 * A lock left out or repeated; the FDTABLE told, or not (the
+		 * record stays: records do not come and go here)
+		 */
+		bool told = chance(&m->rng, 60), again = chance(&m->rng, 50);
+		struct ckpt_file_lock one = l[k];
+
+		if (n == 1 && told)
+			again = true;
+		if (again) {
+			rec_resize(im, i, im->r[i].len + FZ_LK_SZ);
+			h = REC(im, i, struct ckpt_hdr_locks);
+			l = (struct ckpt_file_lock *)(h + 1);
+			memmove(&l[k + 1], &l[k], (n - k) * FZ_LK_SZ);
+			l[k] = one;
+			h->nr_locks = n + 1;
+		} else {
+			memmove(&l[k], &l[k + 1], (n - k - 1) * FZ_LK_SZ);
+			rec_resize(im, i, im->r[i].len - FZ_LK_SZ);
+			h = REC(im, i, struct ckpt_hdr_locks);
+			h->nr_locks = n - 1;
+		}
+		if (told)
+			th->nr_locks = again ? n + 1 : n - 1;
+		note(m, told ? FZ_MAY : FZ_REFUSE, false,
+		     "LOCKS[%u] %s, the FDTABLE %s", k, again ? "repeated" : "left out",
+		     told ? "told" : "not told");
+		return;
+	}
+	case 9:
+		/* not extensible: exactly its locks */
+		rec_resize(im, i, im->r[i].len + PICK(&m->rng, ((const uint32_t[]){
+			   8, FZ_LK_SZ, 2 * FZ_LK_SZ })));
+		note(m, FZ_REFUSE, true, "LOCKS record of %u bytes for %u locks",
+		     im->r[i].len, n);
+		return;
+	default:
+		break;
+	}
+	RESERVED(m, h->__reserved, "LOCKS.__reserved");
 }
 
 #define SA_KNOWN (SA_NOCLDSTOP | SA_NOCLDWAIT | SA_SIGINFO | SA_ONSTACK | \
@@ -6009,6 +6290,7 @@ static const fz_field_fn fz_field[CKPT_HDR_MAX] = {
 	[CKPT_HDR_FS] = mut_fs,
 	[CKPT_HDR_FILE] = mut_file,
 	[CKPT_HDR_FDTABLE] = mut_fdtable,
+	[CKPT_HDR_LOCKS] = mut_locks,
 	[CKPT_HDR_SIGHAND] = mut_sighand,
 	[CKPT_HDR_SIGNAL] = mut_signal,
 	[CKPT_HDR_CPU] = mut_cpu,
@@ -6040,7 +6322,8 @@ static const fz_field_fn fz_field[CKPT_HDR_MAX] = {
 
 /*
  * Records of the newer features: POSIX timers, FIFOs, pipes, eventfds,
- * epoll, signalfds, timerfds, inotify, unix sockets, shared memory
+ * epoll, signalfds, timerfds, inotify, unix sockets, file locks, shared
+ * memory
  */
 static bool feature_record(const struct fz_img *im, int i)
 {
@@ -6069,6 +6352,7 @@ static bool feature_record(const struct fz_img *im, int i)
 	case CKPT_HDR_FILE_UNIX:
 	case CKPT_HDR_UNIX_QUEUE:
 	case CKPT_HDR_UNIX_MSG:
+	case CKPT_HDR_LOCKS:
 		return true;
 	case CKPT_HDR_VMA:
 		return REC(im, i, struct ckpt_hdr_vma)->type == CKPT_VMA_SHARED_ANON;
@@ -6285,7 +6569,8 @@ static void mut_structure(struct fz_mut *m)
 			     (im->r[j].type == CKPT_HDR_FILE ||
 			      file_group_record(im->r[j].type) ||
 			      late_record(im->r[j].type) ||
-			      im->r[j].type == CKPT_HDR_FDTABLE)))
+			      im->r[j].type == CKPT_HDR_FDTABLE ||
+			      im->r[j].type == CKPT_HDR_LOCKS)))
 				img_remove(im, j);
 		note(m, FZ_REFUSE, true, "root TASK.task_flags|=%#x, its records gone", f);
 		return;

@@ -24,6 +24,7 @@
 #include <poll.h>
 #include <sys/epoll.h>
 #include <sys/eventfd.h>
+#include <sys/file.h>
 #include <sys/inotify.h>
 #include <sys/mman.h>
 #include <sys/signalfd.h>
@@ -121,6 +122,24 @@ static void victim_handler(int sig)
 	victim_signals++;
 }
 
+/*
+ * The locks of fd 30's file, seen by other owners: a new open of the file
+ * finds this process's POSIX write lock on bytes 0-9 and cannot take a
+ * flock() lock. That open stays open: closing it would drop the POSIX
+ * lock.
+ */
+static bool victim_locks_intact(void)
+{
+	struct flock fl = { .l_type = F_WRLCK, .l_whence = SEEK_SET,
+			    .l_len = 10 };
+	int fd = open(ck_path("victim-file"), O_RDONLY | O_CLOEXEC);
+
+	return fd >= 0 && !fcntl(fd, F_OFD_GETLK, &fl) &&
+	       fl.l_type == F_WRLCK && fl.l_pid == getpid() &&
+	       fl.l_start == 0 && fl.l_len == 10 &&
+	       flock(fd, LOCK_SH | LOCK_NB) < 0 && errno == EWOULDBLOCK;
+}
+
 /* 1000 bytes buffered in the pipe 33 -> 34, read end non-blocking */
 static bool victim_pipe_intact(void)
 {
@@ -178,6 +197,8 @@ static void victim_check(const char *region)
 		what = "epoll";
 	else if (victim_pipe && !victim_pipe_intact())
 		what = "pipe";
+	else if (!victim_locks_intact())
+		what = "locks";
 	if (what)
 		ck_report("RESUMED altered: %s", what);
 	else
@@ -187,7 +208,9 @@ static void victim_check(const char *region)
 
 /*
  * A program with a bit of everything in its image: files of each kind,
- * a handler and a pending signal, touched and untouched anonymous memory.
+ * a flock() exclusive lock and a POSIX write lock on bytes 0-9 of its
+ * file at fd 30, a handler and a pending signal, touched and untouched
+ * anonymous memory.
  */
 static void victim_body(void *arg)
 {
@@ -206,6 +229,12 @@ static void victim_body(void *arg)
 	CK_ASSERT(fd >= 0 && write(fd, "victim", 6) == 6, "victim-file");
 	CK_ASSERT(lseek(fd, 3, SEEK_SET) == 3 && ck_move_fd(fd, 30) == 30,
 		  "fd 30");
+	/* no fd of the file is closed after: that would drop the POSIX lock */
+	CK_ASSERT(!flock(30, LOCK_EX | LOCK_NB) &&
+		  !fcntl(30, F_SETLK, &(struct flock){ .l_type = F_WRLCK,
+						       .l_whence = SEEK_SET,
+						       .l_len = 10 }),
+		  "fd 30 locks");
 	fd = open("/dev/null", O_RDWR);
 	CK_ASSERT(ck_move_fd(fd, 31) == 31, "fd 31");
 	fd = open(ck.dir, O_RDONLY | O_DIRECTORY);
@@ -760,8 +789,13 @@ static bool order_ok(FIXTURE_DATA(image) *self, char *why, size_t size)
 		while (i < self->nr && self->recs[i].type == CKPT_HDR_UNIX_MSG)
 			i++;
 	}
-	for (j = 0; j < ARRAY_SIZE(mid); j++)
+	for (j = 0; j < ARRAY_SIZE(mid); j++) {
 		EXPECT_REC(mid[j]);
+		/* the LOCKS record of an fd table with locks, right after it */
+		if (mid[j] == CKPT_HDR_FDTABLE &&
+		    ((const struct ckpt_hdr_fdtable *)rec_at(self, i - 1))->nr_locks)
+			EXPECT_REC(CKPT_HDR_LOCKS);
+	}
 	while (i < self->nr && self->recs[i].type == CKPT_HDR_VMA) {
 		i++;
 		while (i < self->nr && self->recs[i].type == CKPT_HDR_PAGES)
@@ -873,7 +907,8 @@ TEST_F_TIMEOUT(image, image_follows_the_format, CK_TIMEOUT)
 /*
  * The fd table: the victim's fds, each pointing at a FILE of the right
  * kind, followed by the records of its kind: the paths, the device, the
- * restarter's fd of the inherited report pipe.
+ * restarter's fd of the inherited report pipe. Right after it, the LOCKS
+ * record of its two locks: fd 30's flock() and POSIX locks.
  */
 TEST_F_TIMEOUT(image, image_describes_the_fds, CK_TIMEOUT)
 {
@@ -888,8 +923,10 @@ TEST_F_TIMEOUT(image, image_describes_the_fds, CK_TIMEOUT)
 	/* (1, 3), /dev/null, as new_encode_dev() has it */
 	const uint64_t null_rdev = (1 << 8) | 3;
 	const struct ckpt_hdr_fdtable *t;
+	const struct ckpt_hdr_locks *lk;
+	const struct ckpt_file_lock *l;
 	const struct ckpt_fd *fds;
-	unsigned int i;
+	unsigned int i, nflock = 0, nposix = 0;
 	char why[256] = "";
 	long off;
 	int j, k, x;
@@ -963,6 +1000,31 @@ TEST_F_TIMEOUT(image, image_describes_the_fds, CK_TIMEOUT)
 		EXPECT_EQ(-1, file_part(self, j, CKPT_HDR_FILE_PIPE))
 			TH_LOG("fd %u", fds[i].fd);
 	}
+	/* fd 30's locks, in the LOCKS record right after the FDTABLE */
+	EXPECT_EQ(2U, t->nr_locks);
+	off = ckpt_image_find(&self->img, CKPT_HDR_LOCKS, 0);
+	ASSERT_EQ((long)((const unsigned char *)t - self->img.data) +
+		  (long)t->h.len, off);
+	lk = (const void *)(self->img.data + off);
+	l = (const void *)(lk + 1);
+	ASSERT_EQ(t->nr_locks, lk->nr_locks);
+	EXPECT_EQ(0U, lk->__reserved);
+	ASSERT_EQ(sizeof(*lk) + lk->nr_locks * sizeof(*l), (size_t)lk->h.len);
+	for (i = 0; i < lk->nr_locks; i++) {
+		EXPECT_EQ(30U, l[i].fd);
+		EXPECT_EQ(F_WRLCK, l[i].type);
+		EXPECT_EQ(0, l[i].start);
+		if (l[i].kind == CKPT_LOCK_FLOCK) {
+			nflock++;
+			EXPECT_EQ(0, l[i].len);
+		} else {
+			nposix++;
+			EXPECT_EQ(CKPT_LOCK_POSIX, l[i].kind);
+			EXPECT_EQ(10, l[i].len);
+		}
+	}
+	EXPECT_EQ(1U, nflock);
+	EXPECT_EQ(1U, nposix);
 	/* objrefs are unique */
 	for (j = 0; j < self->nr; j++)
 		for (k = j + 1; k < self->nr; k++)
@@ -1296,11 +1358,30 @@ static const struct field structural[] = {
 	F(PIPE, ckpt_hdr_pipe, size, 3),
 	F(PIPE, ckpt_hdr_pipe, __reserved, 0),
 	F(FDTABLE, ckpt_hdr_fdtable, nr_fds, 0),
-	F(FDTABLE, ckpt_hdr_fdtable, __reserved, 0),
+	F(FDTABLE, ckpt_hdr_fdtable, nr_locks, 0),	/* not LOCKS's */
+	F(FDTABLE, ckpt_hdr_fdtable, nr_locks, 2),	/* > CKPT_MAX_LOCKS */
 	{ CKPT_HDR_FDTABLE, sizeof(struct ckpt_hdr_fdtable) +
 	  offsetof(struct ckpt_fd, flags), "FDTABLE.fds[0].flags" },
 	{ CKPT_HDR_FDTABLE, sizeof(struct ckpt_hdr_fdtable) +
 	  offsetof(struct ckpt_fd, __reserved) + 2, "FDTABLE.fds[0].reserved" },
+	F(LOCKS, ckpt_hdr_locks, nr_locks, 0),
+	F(LOCKS, ckpt_hdr_locks, __reserved, 0),
+	{ CKPT_HDR_LOCKS, sizeof(struct ckpt_hdr_locks) +
+	  offsetof(struct ckpt_file_lock, fd) + 2,
+	  "LOCKS.locks[0].fd" },			/* not in the FDTABLE */
+	{ CKPT_HDR_LOCKS, sizeof(struct ckpt_hdr_locks) +
+	  offsetof(struct ckpt_file_lock, kind), "LOCKS.locks[0].kind" },
+	{ CKPT_HDR_LOCKS, sizeof(struct ckpt_hdr_locks) +
+	  offsetof(struct ckpt_file_lock, type), "LOCKS.locks[0].type" },
+	{ CKPT_HDR_LOCKS, sizeof(struct ckpt_hdr_locks) +
+	  offsetof(struct ckpt_file_lock, start) + 7,
+	  "LOCKS.locks[0].start" },			/* negative */
+	{ CKPT_HDR_LOCKS, sizeof(struct ckpt_hdr_locks) +
+	  offsetof(struct ckpt_file_lock, len) + 7,
+	  "LOCKS.locks[0].len" },			/* negative */
+	{ CKPT_HDR_LOCKS, sizeof(struct ckpt_hdr_locks) +
+	  sizeof(struct ckpt_file_lock) + offsetof(struct ckpt_file_lock, len) + 7,
+	  "LOCKS.locks[1].len" },			/* negative */
 	F(SIGHAND, ckpt_hdr_sighand, nr_signals, 0),
 	F(SIGHAND, ckpt_hdr_sighand, __reserved, 0),
 	F(SIGNAL, ckpt_hdr_signal, nr_pending, 0),
@@ -4192,6 +4273,382 @@ TEST_F_TIMEOUT(image, unix_message_credentials, 2 * CK_TIMEOUT)
 		free(r);
 	}
 	try_uid = 0;
+	check_no_splat(_metadata, self);
+}
+
+/* ---- file locks: LOCKS, right after the FDTABLE ------------------------ */
+
+/*
+ * Restart the image with @ne edits: refused with @err, and a log line
+ * that says @log
+ */
+static void expect_edit_logged(struct __test_metadata *_metadata,
+			       FIXTURE_DATA(image) *self, const struct edit *e,
+			       int ne, int err, const char *log,
+			       const char *what)
+{
+	off_t logged = log_size();
+	char text[2048];
+
+	expect_edit_err(_metadata, self, e, ne, err, what);
+	log_since(logged, text, sizeof(text));
+	EXPECT_TRUE(strstr(text, log) != NULL)
+		TH_LOG("%s: no log line says \"%s\" (log: \"%.300s\")", what,
+		       log, text);
+}
+
+/* A field of the FDTABLE or the LOCKS record given a value restart refuses */
+struct lk_bad {
+	int rec;		/* the record, by index */
+	size_t off, size;	/* the field */
+	uint64_t val;
+	const char *what;
+	const char *log;	/* what the log line says */
+};
+
+#define LKF(r, s, m, v, w, l) { (r), offsetof(struct s, m), \
+				sizeof(((struct s *)0)->m), (uint64_t)(v), \
+				(w), (l) }
+/* field @m of lock @k of the LOCKS record @r */
+#define LKL(r, k, m, v, w, l) { (r), sizeof(struct ckpt_hdr_locks) + \
+				(k) * sizeof(struct ckpt_file_lock) + \
+				offsetof(struct ckpt_file_lock, m), \
+				sizeof(((struct ckpt_file_lock *)0)->m), \
+				(uint64_t)(v), (w), (l) }
+
+static void lk_expect_bad(struct __test_metadata *_metadata,
+			  FIXTURE_DATA(image) *self, const struct lk_bad *b,
+			  size_t n)
+{
+	unsigned char *r;
+	size_t k;
+
+	for (k = 0; k < n; k++) {
+		r = grown_rec(self, b[k].rec, 0, -1);
+		ASSERT_NE(NULL, r);
+		ASSERT_LE(b[k].off + b[k].size, (size_t)self->recs[b[k].rec].len);
+		memcpy(r + b[k].off, &b[k].val, b[k].size);
+		expect_edit_logged(_metadata, self,
+				   &(struct edit){ b[k].rec, true, r,
+						   self->recs[b[k].rec].len },
+				   1, EINVAL, b[k].log, b[k].what);
+		free(r);
+	}
+}
+
+/*
+ * Restart the image with @ne edits: taken, and the victim finds that
+ * its locks are not what it took
+ */
+static void expect_locks_altered(struct __test_metadata *_metadata,
+				 FIXTURE_DATA(image) *self,
+				 const struct edit *e, int ne,
+				 const char *what)
+{
+	const char *line;
+	unsigned char *buf;
+	struct trial t;
+	size_t len;
+
+	buf = edit_image(self, e, ne, &len);
+	ASSERT_NE(NULL, buf);
+	try_image(self, buf, len, &t);
+	free(buf);
+	line = ck_line("RESUMED altered: ");
+	EXPECT_TRUE(t.out == OUT_ALTERED && line && !strncmp(line, "locks", 5)) {
+		TH_LOG("%s: %s %s, expected the victim to miss its locks", what,
+		       outcome_name[t.out],
+		       t.out == OUT_ERROR ? strerrorname_np(t.err) ?: "?" : "");
+		ck_dump(_metadata, what, t.status);
+	}
+}
+
+/*
+ * A child of the test process, another process than the restarted one,
+ * with a lock on the victim's file until *@release is closed: a POSIX
+ * write lock on bytes 5-6 (@flock_sh: a flock() shared lock). Its pid,
+ * or -1.
+ */
+static pid_t lk_holder(bool flock_sh, int *release)
+{
+	struct flock fl = { .l_type = F_WRLCK, .l_whence = SEEK_SET,
+			    .l_start = 5, .l_len = 2 };
+	int ready[2], hold[2];
+	char c = 0;
+	pid_t pid;
+	int fd;
+
+	if (pipe2(ready, O_CLOEXEC))
+		return -1;
+	if (pipe2(hold, O_CLOEXEC)) {
+		close(ready[0]);
+		close(ready[1]);
+		return -1;
+	}
+	pid = fork();
+	if (pid == 0) {
+		close(ready[0]);
+		close(hold[1]);
+		fd = open(ck_path("victim-file"), O_RDWR | O_CLOEXEC);
+		if (fd < 0 || (flock_sh ? flock(fd, LOCK_SH | LOCK_NB) :
+			       fcntl(fd, F_SETLK, &fl)))
+			_exit(1);
+		if (write(ready[1], "L", 1) != 1)
+			_exit(1);
+		/* until the test closes its end, or exits */
+		if (read(hold[0], &c, 1) < 0)
+			_exit(1);
+		_exit(0);
+	}
+	close(ready[1]);
+	close(hold[0]);
+	if (pid > 0 && read(ready[0], &c, 1) == 1) {
+		close(ready[0]);
+		*release = hold[1];
+		return pid;
+	}
+	close(ready[0]);
+	close(hold[1]);
+	if (pid > 0)
+		waitpid(pid, NULL, 0);
+	return -1;
+}
+
+/*
+ * The victim's fd 30 with a flock() exclusive lock and a POSIX write
+ * lock on bytes 0-9: the FDTABLE says how many locks (nr_locks, at most
+ * CKPT_MAX_LOCKS), the LOCKS record right after it holds them. Each
+ * field given a value restart refuses, checksum fixed: EINVAL and a log
+ * line that says why. The FDTABLE: more locks than CKPT_MAX_LOCKS ("fdtable:
+ * malformed record"), a count that is not the LOCKS record's. LOCKS: a
+ * count that is not the FDTABLE's or does not fit the length, a
+ * reserved field, a length longer than its locks ("locks: malformed
+ * record"); a lock of a kind or type restart does not know (F_UNLCK), a
+ * flock() lock with a range, a start or length below 0, a range past the
+ * last byte ("is malformed"); an fd not in the FDTABLE, of a device, of
+ * a directory opened read-only for a write lock ("cannot carry"). The
+ * LOCKS record left out, twice, before the FDTABLE or after the SIGHAND:
+ * "expected a ... record, found ...".
+ *
+ * What restart takes: a lock twice, with the counts (the victim cannot
+ * tell); no lock at all, the FDTABLE saying so; the flock() lock on the
+ * directory at fd 32; the POSIX lock made an OFD lock (the victim misses
+ * its locks). And while a child of the test holds a conflicting lock on
+ * the file (a POSIX lock on bytes 5-6, a flock() shared lock), the image
+ * as written is refused with EBUSY and a line naming the fd, the file,
+ * the lock and the range; once the child lets go, it restarts intact.
+ */
+TEST_F_TIMEOUT(image, locks_records_damaged, 3 * CK_TIMEOUT)
+{
+	const struct ckpt_hdr_fdtable *t;
+	const struct ckpt_hdr_locks *lh;
+	const struct ckpt_file_lock *l;
+	char mal_f[64], mal_p[64], conflict[256], text[2048], what[96];
+	int ft, lk, kf = -1, kp = -1, release = -1, k;
+	const void *lrec;
+	size_t llen;
+	off_t logged;
+	pid_t holder;
+
+	ft = first_rec(self, CKPT_HDR_FDTABLE);
+	ASSERT_LE(0, ft);
+	lk = ft + 1;
+	ASSERT_EQ((uint32_t)CKPT_HDR_LOCKS, self->recs[lk].type);
+	ASSERT_EQ((uint32_t)CKPT_HDR_SIGHAND, self->recs[lk + 1].type);
+	t = rec_at(self, ft);
+	lh = rec_at(self, lk);
+	l = (const void *)(lh + 1);
+	ASSERT_EQ(2U, t->nr_locks);
+	ASSERT_EQ(2U, lh->nr_locks);
+	for (k = 0; k < 2; k++) {
+		if (l[k].kind == CKPT_LOCK_FLOCK)
+			kf = k;
+		if (l[k].kind == CKPT_LOCK_POSIX)
+			kp = k;
+	}
+	ASSERT_TRUE(kf >= 0 && kp >= 0)
+		TH_LOG("locks of kinds %u and %u", l[0].kind, l[1].kind);
+	ASSERT_EQ(30U, l[kp].fd);
+	ASSERT_EQ(10, l[kp].len);
+	snprintf(mal_f, sizeof(mal_f), "locks: lock %d (fd 30) is malformed", kf);
+	snprintf(mal_p, sizeof(mal_p), "locks: lock %d (fd 30) is malformed", kp);
+	lrec = rec_at(self, lk);
+	llen = self->recs[lk].len;
+
+	/* the image as written */
+	expect_edit(_metadata, self, NULL, 0, false, "the image as written");
+
+	{
+		const struct lk_bad bad[] = {
+			/* FDTABLE.nr_locks: the LOCKS record's, at most CKPT_MAX_LOCKS */
+			LKF(ft, ckpt_hdr_fdtable, nr_locks, 1,
+			    "FDTABLE.nr_locks 1, LOCKS of 2", "locks: malformed record"),
+			LKF(ft, ckpt_hdr_fdtable, nr_locks, 3,
+			    "FDTABLE.nr_locks 3, LOCKS of 2", "locks: malformed record"),
+			LKF(ft, ckpt_hdr_fdtable, nr_locks, 0,
+			    "FDTABLE.nr_locks 0, a LOCKS record after it",
+			    "found locks"),
+			LKF(ft, ckpt_hdr_fdtable, nr_locks, CKPT_MAX_LOCKS + 1,
+			    "FDTABLE.nr_locks above CKPT_MAX_LOCKS",
+			    "fdtable: malformed record"),
+			LKF(ft, ckpt_hdr_fdtable, nr_locks, 0xffffffff,
+			    "FDTABLE.nr_locks ~0", "fdtable: malformed record"),
+			/* LOCKS: the FDTABLE's count, its length, a reserved field */
+			LKF(lk, ckpt_hdr_locks, nr_locks, 1,
+			    "LOCKS.nr_locks 1, len kept", "locks: malformed record"),
+			LKF(lk, ckpt_hdr_locks, nr_locks, 3,
+			    "LOCKS.nr_locks 3, len kept", "locks: malformed record"),
+			LKF(lk, ckpt_hdr_locks, nr_locks, 0,
+			    "LOCKS.nr_locks 0", "locks: malformed record"),
+			LKF(lk, ckpt_hdr_locks, nr_locks, 0xffffffff,
+			    "LOCKS.nr_locks ~0", "locks: malformed record"),
+			LKF(lk, ckpt_hdr_locks, __reserved, 1,
+			    "LOCKS.__reserved", "locks: malformed record"),
+			/* a lock on its own */
+			LKL(lk, kp, kind, 0, "lock.kind 0", mal_p),
+			LKL(lk, kp, kind, CKPT_LOCK_KIND_MAX,
+			    "lock.kind CKPT_LOCK_KIND_MAX", mal_p),
+			LKL(lk, kf, kind, 0xffff, "lock.kind 0xffff", mal_f),
+			LKL(lk, kp, type, F_UNLCK, "lock.type F_UNLCK", mal_p),
+			LKL(lk, kf, type, F_UNLCK, "flock() lock.type F_UNLCK", mal_f),
+			LKL(lk, kp, type, 3, "lock.type 3", mal_p),
+			LKL(lk, kf, start, 1, "flock() lock.start 1", mal_f),
+			LKL(lk, kf, len, 1, "flock() lock.len 1", mal_f),
+			LKL(lk, kf, len, -1, "flock() lock.len -1", mal_f),
+			LKL(lk, kp, start, -1, "POSIX lock.start -1", mal_p),
+			LKL(lk, kp, start, INT64_MIN, "POSIX lock.start INT64_MIN",
+			    mal_p),
+			LKL(lk, kp, len, -5, "POSIX lock.len -5", mal_p),
+			LKL(lk, kp, start, INT64_MAX,
+			    "POSIX lock of 10 bytes from INT64_MAX", mal_p),
+			LKL(lk, kp, start, INT64_MAX - 8,
+			    "POSIX lock of 10 bytes, one past the last", mal_p),
+			/* its fd: in the FDTABLE, a file that can carry it */
+			LKL(lk, kp, fd, 29, "POSIX lock on fd 29, not in the FDTABLE",
+			    "locks: fd 29 cannot carry a POSIX lock (F_SETLK)"),
+			LKL(lk, kf, fd, 0xffffffff,
+			    "flock() lock on fd ~0, not in the FDTABLE",
+			    "locks: fd 4294967295 cannot carry a flock() lock"),
+			LKL(lk, kp, fd, 31, "POSIX lock on /dev/null",
+			    "locks: fd 31 cannot carry a POSIX lock (F_SETLK)"),
+			LKL(lk, kf, fd, 31, "flock() lock on /dev/null",
+			    "locks: fd 31 cannot carry a flock() lock"),
+			LKL(lk, kp, fd, 32,
+			    "POSIX write lock on a directory opened read-only",
+			    "locks: fd 32 cannot carry a POSIX lock (F_SETLK)"),
+		};
+
+		lk_expect_bad(_metadata, self, bad, ARRAY_SIZE(bad));
+	}
+
+	/* the record: exactly its locks, right after the FDTABLE */
+	{
+		unsigned char *r8 = grown_rec(self, lk, 8, -1);
+		unsigned char *r1 = grown_rec(self, lk, sizeof(*l), -1);
+		const struct edit e[][2] = {
+			{ { lk, true, r8, llen + 8 } },
+			{ { lk, true, r1, llen + sizeof(*l) } },
+			{ { lk, true, NULL, 0 } },
+			{ { lk + 1, false, lrec, llen } },
+			{ { lk, true, NULL, 0 }, { ft, false, lrec, llen } },
+			{ { lk, true, NULL, 0 }, { lk + 2, false, lrec, llen } },
+		};
+		static const char *const names[] = {
+			"LOCKS + 8 zero bytes (not extensible)",
+			"LOCKS + a zero lock, nr_locks kept",
+			"LOCKS left out",
+			"LOCKS twice",
+			"LOCKS before the FDTABLE",
+			"LOCKS after the SIGHAND",
+		};
+		static const char *const logs[] = {
+			"locks: malformed record",
+			"locks: malformed record",
+			"expected a locks record, found sighand",
+			"expected a sighand record, found locks",
+			"expected a file or fdtable record, found locks",
+			"expected a locks record, found sighand",
+		};
+
+		ASSERT_TRUE(r8 && r1);
+		for (k = 0; k < (int)ARRAY_SIZE(e); k++)
+			expect_edit_logged(_metadata, self, e[k],
+					   e[k][1].rec ? 2 : 1, EINVAL, logs[k],
+					   names[k]);
+		free(r8);
+		free(r1);
+	}
+
+	/* what restart takes */
+	{
+		unsigned char *tr = grown_rec(self, ft, 0, -1);
+		unsigned char *r = grown_rec(self, lk, sizeof(*l), -1);
+		struct ckpt_hdr_locks *nh = (void *)r;
+		struct ckpt_file_lock *nl = (void *)(nh + 1);
+		struct edit e[2] = {
+			{ ft, true, tr, self->recs[ft].len },
+			{ lk, true, r, llen + sizeof(*l) },
+		};
+
+		ASSERT_TRUE(tr && r);
+		/* the POSIX lock twice, with the counts */
+		nl[2] = nl[kp];
+		nh->nr_locks = 3;
+		((struct ckpt_hdr_fdtable *)tr)->nr_locks = 3;
+		expect_edit(_metadata, self, e, 2, false,
+			    "a lock twice, with the counts");
+		/* no locks, and the FDTABLE says so */
+		((struct ckpt_hdr_fdtable *)tr)->nr_locks = 0;
+		e[1] = (struct edit){ lk, true, NULL, 0 };
+		expect_locks_altered(_metadata, self, e, 2,
+				     "no LOCKS record, FDTABLE.nr_locks 0");
+		free(tr);
+		free(r);
+
+		/* the flock() lock on the directory; the POSIX lock an OFD lock */
+		r = grown_rec(self, lk, 0, -1);
+		ASSERT_NE(NULL, r);
+		nl = (void *)((struct ckpt_hdr_locks *)r + 1);
+		nl[kf].fd = 32;
+		e[0] = (struct edit){ lk, true, r, llen };
+		expect_locks_altered(_metadata, self, e, 1,
+				     "the flock() lock on the directory at fd 32");
+		nl[kf].fd = 30;
+		nl[kp].kind = CKPT_LOCK_OFD;
+		expect_locks_altered(_metadata, self, e, 1,
+				     "the POSIX lock as an OFD lock");
+		free(r);
+	}
+
+	/* another process holds a conflicting lock: EBUSY, and why */
+	for (k = 0; k < 2; k++) {
+		bool flock_sh = k;
+
+		holder = lk_holder(flock_sh, &release);
+		ASSERT_LT(0, holder) TH_LOG("a child holding a lock on %s",
+					    ck_path("victim-file"));
+		snprintf(conflict, sizeof(conflict),
+			 "%s conflicts with a lock another process holds",
+			 flock_sh ? "a flock() exclusive lock" :
+			 "a POSIX write lock on bytes 0-9");
+		snprintf(what, sizeof(what),
+			 "the image as written, %s held by another process",
+			 flock_sh ? "a flock() shared lock" :
+			 "a POSIX lock on bytes 5-6");
+		logged = log_size();
+		expect_edit_logged(_metadata, self, NULL, 0, EBUSY, conflict,
+				   what);
+		log_since(logged, text, sizeof(text));
+		snprintf(conflict, sizeof(conflict), "fd 30 (%s)",
+			 ck_path("victim-file"));
+		EXPECT_TRUE(strstr(text, conflict) != NULL)
+			TH_LOG("no log line names \"%s\" (log: \"%.300s\")",
+			       conflict, text);
+		close(release);
+		EXPECT_EQ(holder, waitpid(holder, NULL, 0));
+		expect_edit(_metadata, self, NULL, 0, false,
+			    "the image as written, the other process gone");
+	}
 	check_no_splat(_metadata, self);
 }
 
