@@ -36,11 +36,17 @@ struct ckpt_rec_desc {
 		CKPT_REC_##t##_MAX					\
 	}
 
+static_assert(sizeof(struct ckpt_hdr_task) % 8 == 0 &&
+	      sizeof(struct ckpt_hdr_task) > CKPT_REC_TASK_MIN &&
+	      sizeof(struct ckpt_hdr_task) <= CKPT_REC_TASK_MAX &&
+	      offsetof(struct ckpt_hdr_task, ioprio) == CKPT_REC_TASK_MIN);
+
 /* the bounds are the uapi header's, which the tools use as well */
 static const struct ckpt_rec_desc ckpt_recs[CKPT_HDR_MAX] = {
 	REC(HEADER, "header", struct ckpt_hdr_header),
 	REC(TREE, "tree", struct ckpt_hdr_tree),
-	REC(TASK, "task", struct ckpt_hdr_task),
+	/* extensible since ioprio and nr_cpus: shorter records are older */
+	[CKPT_HDR_TASK] = { "task", CKPT_REC_TASK_MIN, CKPT_REC_TASK_MAX },
 	REC(CREDS, "creds", struct ckpt_hdr_creds),
 	REC(RLIMITS, "rlimits", struct ckpt_hdr_rlimits),
 	REC(FS, "fs", struct ckpt_hdr_fs),

@@ -340,6 +340,8 @@ out_logput:
  * @flags: %RESTART_TASKSELF (the caller becomes the single task of the
  *         image, like execve()); %RESTART_VALIDATE (read and check the
  *         whole image as such a restart would, then restore nothing);
+ *         %RESTART_DROP_CPUS (a CPU this machine lacks leaves the CPU
+ *         affinities that name it, instead of failing the restart);
  *         %RESTART_FROZEN is reserved
  * @logfd: -1, or a file descriptor that receives human-readable lines
  *         explaining a refusal
@@ -355,7 +357,10 @@ out_logput:
  *   caller could not give itself;
  * - %EBADF: @fd is not open for reading, or @logfd is bad;
  * - %EOPNOTSUPP: the image needs something not supported yet;
- * - %EBUSY: without %RESTART_TASKSELF, a pid of the image is in use;
+ * - %EBUSY: without %RESTART_TASKSELF, a pid of the image is in use; a
+ *   file lock of the image is held by another process;
+ * - %ENODEV: without %RESTART_DROP_CPUS, a CPU affinity of the image has
+ *   a CPU this machine lacks;
  * - %ENOMEM, %EINTR, and errors of reading @fd or of reopening files.
  *
  * After the point of no return (the commit of the validated state) a

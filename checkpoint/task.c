@@ -116,11 +116,6 @@ static int ckpt_check_task_state(struct ckpt_ctx *ctx, struct task_struct *t)
 	if (test_task_syscall_work(t, SYSCALL_USER_DISPATCH))
 		return ckpt_refuse(ctx, t, "prctl(PR_SET_SYSCALL_USER_DISPATCH)");
 #endif
-#ifdef CONFIG_BLOCK
-	if (t->io_context &&
-	    READ_ONCE(t->io_context->ioprio) != IOPRIO_DEFAULT)
-		return ckpt_refuse(ctx, t, "an I/O priority (ioprio_set())");
-#endif
 	if (t->signal->oom_score_adj_min != 0 &&
 	    t->signal->oom_score_adj_min != t->signal->oom_score_adj)
 		return ckpt_refuse(ctx, t,
@@ -133,13 +128,73 @@ static int ckpt_check_task_state(struct ckpt_ctx *ctx, struct task_struct *t)
 	return ckpt_check_mm_state(ctx, t);
 }
 
+/*
+ * The I/O priority ioprio_set() gave the thread: its io_context's own,
+ * not the one derived from its nice value. One shared through CLONE_IO
+ * is refused: restart would give each thread its own.
+ */
+static int ckpt_task_ioprio(struct ckpt_ctx *ctx, struct task_struct *t,
+			    struct ckpt_hdr_task *h)
+{
+#ifdef CONFIG_BLOCK
+	bool shared = false;
+
+	task_lock(t);
+	if (t->io_context) {
+		h->ioprio = t->io_context->ioprio;
+		shared = atomic_read(&t->io_context->active_ref) > 1;
+	}
+	task_unlock(t);
+	if (h->ioprio != IOPRIO_DEFAULT && shared)
+		return ckpt_refuse(ctx, t,
+				   "an I/O priority shared with another task (CLONE_IO)");
+#endif
+	return 0;
+}
+
+/*
+ * The CPU affinity sched_setaffinity() asked for (the user mask, which
+ * the cpuset of the day may narrow further), if the task or an ancestor
+ * set one; none is saved as none.
+ */
+static int ckpt_task_affinity(struct ckpt_ctx *ctx, struct task_struct *t,
+			      struct ckpt_hdr_task *h)
+{
+	unsigned int nbits = min_t(unsigned int, nr_cpu_ids, CKPT_MAX_CPUS);
+	unsigned long flags;
+	cpumask_var_t mask;
+	bool set;
+	int ret = 0;
+
+	if (!alloc_cpumask_var(&mask, GFP_KERNEL))
+		return -ENOMEM;
+	raw_spin_lock_irqsave(&t->pi_lock, flags);
+	set = t->user_cpus_ptr;
+	if (set)
+		cpumask_copy(mask, t->user_cpus_ptr);
+	raw_spin_unlock_irqrestore(&t->pi_lock, flags);
+	if (set && cpumask_last(mask) >= nbits) {
+		ckpt_log(ctx, -EOPNOTSUPP,
+			 "pid %d: a CPU affinity with CPU %u (only CPUs below %u are saved) is not supported",
+			 task_pid_nr_ns(t, ctx->pidns), cpumask_last(mask),
+			 CKPT_MAX_CPUS);
+		ret = -EOPNOTSUPP;
+	} else if (set) {
+		h->nr_cpus = nbits;
+		bitmap_to_arr64(h->cpus, cpumask_bits(mask), nbits);
+	}
+	free_cpumask_var(mask);
+	return ret;
+}
+
 /**
  * checkpoint_task() - write the TASK record of @t
  * @ctx: checkpoint context
  * @t: the task
  *
- * Return: 0, -EOPNOTSUPP (with a log line) for a task under seccomp,
- * or an error of writing the image.
+ * Return: 0, -EOPNOTSUPP (with a log line) for a task under seccomp or
+ * with other state that is not saved yet, -ENOMEM, or an error of
+ * writing the image.
  */
 int checkpoint_task(struct ckpt_ctx *ctx, struct task_struct *t)
 {
@@ -153,7 +208,8 @@ int checkpoint_task(struct ckpt_ctx *ctx, struct task_struct *t)
 		h.exit_signal = t->exit_signal < 0 ? 0 : t->exit_signal;
 		return ckpt_write_obj(ctx, &h.h, CKPT_HDR_TASK, sizeof(h));
 	}
-	ret = ckpt_check_task_state(ctx, t);
+	ret = ckpt_check_task_state(ctx, t) ?: ckpt_task_ioprio(ctx, t, &h) ?:
+	      ckpt_task_affinity(ctx, t, &h);
 	if (ret)
 		return ret;
 	get_task_comm(h.comm, t);
@@ -200,6 +256,51 @@ static bool ckpt_user_ptr_ok(u64 addr)
 }
 
 /*
+ * An I/O priority of a known class, with a level below IOPRIO_NR_LEVELS
+ * (none for IOPRIO_CLASS_NONE): what ioprio_set() takes, but for the
+ * permission of IOPRIO_CLASS_RT, checked when it is set.
+ */
+static bool ckpt_ioprio_ok(u32 ioprio)
+{
+	u32 class = IOPRIO_PRIO_CLASS(ioprio);
+
+	if (ioprio > U16_MAX)
+		return false;
+	switch (class) {
+	case IOPRIO_CLASS_NONE:
+		return !IOPRIO_PRIO_LEVEL(ioprio);
+	case IOPRIO_CLASS_RT:
+	case IOPRIO_CLASS_BE:
+	case IOPRIO_CLASS_IDLE:
+		return true;
+	}
+	return false;
+}
+
+/*
+ * A CPU affinity: none (nr_cpus 0, no bit set), or at least one CPU
+ * below nr_cpus, itself at most CKPT_MAX_CPUS, and no bit from nr_cpus on.
+ */
+static bool ckpt_cpus_ok(const struct ckpt_hdr_task *h)
+{
+	unsigned int i;
+
+	if (h->nr_cpus > CKPT_MAX_CPUS)
+		return false;
+	for (i = 0; i < CKPT_CPU_WORDS; i++) {
+		u64 valid;
+
+		if (h->nr_cpus >= (i + 1) * 64)
+			continue;
+		valid = h->nr_cpus > i * 64 ?
+			GENMASK_ULL(h->nr_cpus - i * 64 - 1, 0) : 0;
+		if (h->cpus[i] & ~valid)
+			return false;
+	}
+	return !h->nr_cpus || memchr_inv(h->cpus, 0, sizeof(h->cpus));
+}
+
+/*
  * Scheduling and process attributes, checked like the system calls that
  * set them check their arguments. A zombie has none.
  */
@@ -211,7 +312,8 @@ static int ckpt_check_task_attrs(struct ckpt_ctx *ctx,
 	if (ctx->rs->zombie) {
 		if (h->policy || h->nice || h->rt_priority || h->pdeath_signal ||
 		    h->timer_slack_ns || h->oom_score_adj || h->dumpable ||
-		    h->task_flags & ~CKPT_TASK_ZOMBIE)
+		    h->task_flags & ~CKPT_TASK_ZOMBIE || h->ioprio ||
+		    h->nr_cpus || memchr_inv(h->cpus, 0, sizeof(h->cpus)))
 			goto bad;
 		return 0;
 	}
@@ -223,7 +325,8 @@ static int ckpt_check_task_attrs(struct ckpt_ctx *ctx,
 	    !valid_signal(h->pdeath_signal) ||
 	    h->oom_score_adj < OOM_SCORE_ADJ_MIN ||
 	    h->oom_score_adj > OOM_SCORE_ADJ_MAX ||
-	    h->dumpable > SUID_DUMP_ROOT)
+	    h->dumpable > SUID_DUMP_ROOT || !ckpt_ioprio_ok(h->ioprio) ||
+	    !ckpt_cpus_ok(h))
 		goto bad;
 	/* process-wide: the same in every thread's record */
 	if (!ctx->rs->leader) {
@@ -245,14 +348,40 @@ bad:
 	return -EINVAL;
 }
 
+/*
+ * Every CPU of the affinity must exist here; with RESTART_DROP_CPUS one
+ * that does not leaves the mask, and a mask left empty is no affinity.
+ */
+static int ckpt_cpus_here(struct ckpt_ctx *ctx, struct ckpt_hdr_task *h)
+{
+	unsigned int cpu;
+
+	for (cpu = 0; cpu < h->nr_cpus; cpu++) {
+		if (!(h->cpus[cpu / 64] & BIT_ULL(cpu % 64)) ||
+		    (cpu < nr_cpu_ids && cpu_possible(cpu)))
+			continue;
+		if (!(ctx->flags & RESTART_DROP_CPUS)) {
+			ckpt_log(ctx, -ENODEV,
+				 "task: its CPU affinity has CPU %u, which this machine lacks (RESTART_DROP_CPUS drops it)",
+				 cpu);
+			return -ENODEV;
+		}
+		h->cpus[cpu / 64] &= ~BIT_ULL(cpu % 64);
+	}
+	if (!memchr_inv(h->cpus, 0, sizeof(h->cpus)))
+		h->nr_cpus = 0;
+	return 0;
+}
+
 /**
  * restore_task() - read and validate the TASK record
  * @ctx: restart context
  *
  * Return: 0 with the record in ctx->rs->task, -EINVAL for a malformed
- * record (scheduling policy, nice, priority, signal, oom_score_adj or
- * dumpable out of range included), -EPERM if it would drop the
- * restarter's no_new_privs,
+ * record (scheduling policy, nice, priority, signal, oom_score_adj,
+ * dumpable, I/O priority or CPU affinity out of range included), -EPERM
+ * if it would drop the restarter's no_new_privs, -ENODEV for a CPU
+ * affinity with a CPU this machine lacks (without RESTART_DROP_CPUS),
  * -EOPNOTSUPP for an rseq area without CONFIG_RSEQ, or an error of
  * reading the image.
  */
@@ -261,7 +390,7 @@ int restore_task(struct ckpt_ctx *ctx)
 	struct ckpt_hdr_task *h = &ctx->rs->task;
 	int ret;
 
-	ret = ckpt_read_obj(ctx, CKPT_HDR_TASK, h, sizeof(*h));
+	ret = ckpt_read_obj_ext(ctx, CKPT_HDR_TASK, h, sizeof(*h));
 	if (ret)
 		return ret;
 	ret = -EINVAL;
@@ -285,7 +414,7 @@ int restore_task(struct ckpt_ctx *ctx)
 		ckpt_log(ctx, ret, "task: bad exit signal %u", h->exit_signal);
 		return ret;
 	}
-	ret = ckpt_check_task_attrs(ctx, h);
+	ret = ckpt_check_task_attrs(ctx, h) ?: ckpt_cpus_here(ctx, h);
 	if (ret)
 		return ret;
 	ret = -EINVAL;
@@ -400,27 +529,90 @@ static int ckpt_set_sched(struct ckpt_rstate *rs)
 	return ret;
 }
 
+/* The I/O priority, as ioprio_set(IOPRIO_WHO_PROCESS, 0) sets it */
+static int ckpt_set_ioprio(struct ckpt_ctx *ctx, const struct ckpt_hdr_task *h,
+			   int *old)
+{
+	int ret = 0;
+
+	*old = IOPRIO_DEFAULT;
+#ifdef CONFIG_BLOCK
+	task_lock(current);
+	if (current->io_context)
+		*old = current->io_context->ioprio;
+	task_unlock(current);
+	if (h->ioprio == *old)
+		return 0;
+	ret = ioprio_check_cap(h->ioprio) ?:
+	      set_task_ioprio(current, h->ioprio);
+	if (ret)
+		ckpt_log(ctx, ret, "task: cannot set I/O priority class %u level %u",
+			 (u32)IOPRIO_PRIO_CLASS(h->ioprio),
+			 (u32)IOPRIO_PRIO_LEVEL(h->ioprio));
+#else
+	if (h->ioprio) {
+		ret = -EOPNOTSUPP;
+		ckpt_log(ctx, ret, "task: an I/O priority needs CONFIG_BLOCK");
+	}
+#endif
+	return ret;
+}
+
+/*
+ * The CPU affinity, through sched_setaffinity() and the cpuset of the
+ * restarter. A task that had none gets none, even from a restarter that
+ * has one (its children would inherit it): every CPU.
+ */
+static int ckpt_set_affinity(struct ckpt_ctx *ctx, const struct ckpt_hdr_task *h)
+{
+	cpumask_var_t mask;
+	int ret;
+
+	/* only a test for NULL; sched_setaffinity() takes the locks */
+	if (!h->nr_cpus && !data_race(current->user_cpus_ptr))
+		return 0;
+	if (!zalloc_cpumask_var(&mask, GFP_KERNEL))
+		return -ENOMEM;
+	if (h->nr_cpus)
+		bitmap_from_arr64(cpumask_bits(mask), h->cpus,
+				  min_t(unsigned int, h->nr_cpus, nr_cpu_ids));
+	else
+		cpumask_copy(mask, cpu_possible_mask);
+	ret = sched_setaffinity(0, mask);
+	if (ret)
+		ckpt_log(ctx, ret, "task: cannot set CPU affinity %*pbl",
+			 cpumask_pr_args(mask));
+	free_cpumask_var(mask);
+	return ret;
+}
+
 /**
- * restore_task_attrs() - set scheduling and oom_score_adj as their system
- *			  calls would
+ * restore_task_attrs() - set scheduling, I/O priority, CPU affinity and
+ *			  oom_score_adj as their system calls would
  * @ctx: restart context
  * @rs: the task's staged state
  *
  * Run by the restored task itself, with the restarter's credentials
  * still: gaining priority or lowering oom_score_adj needs what the
  * restarter would need (CAP_SYS_NICE, RLIMIT_NICE or RLIMIT_RTPRIO;
- * CAP_SYS_RESOURCE below oom_score_adj_min). On failure nothing is
- * changed, so that RESTART_TASKSELF can still return the error.
+ * CAP_SYS_ADMIN or CAP_SYS_NICE for a real-time I/O priority;
+ * CAP_SYS_RESOURCE below oom_score_adj_min), and the affinity stays
+ * within the restarter's cpuset. On failure nothing is changed, so that
+ * RESTART_TASKSELF can still return the error.
  *
- * Return: 0, or -EPERM (scheduling) or -EACCES (oom_score_adj) with a log
- * line, or -EOPNOTSUPP for a non-zero oom_score_adj without procfs.
+ * Return: 0, or with a log line -EPERM (scheduling, I/O priority),
+ * -EACCES (oom_score_adj), -EINVAL (an affinity with no CPU of the
+ * cpuset), -EOPNOTSUPP for a non-zero oom_score_adj without procfs or an
+ * I/O priority without CONFIG_BLOCK, -ENOMEM.
  */
 int restore_task_attrs(struct ckpt_ctx *ctx, struct ckpt_rstate *rs)
 {
 	const struct ckpt_hdr_task *h = &rs->task;
 	int old_adj = current->signal->oom_score_adj;
-	int ret;
+	struct sched_attr old_sched = {};
+	int old_ioprio, ret;
 
+	ckpt_sched_attr_of(current, &old_sched);
 	if (rs->leader && h->oom_score_adj != old_adj) {
 		ret = set_task_oom_score_adj(current, h->oom_score_adj);
 		if (ret) {
@@ -434,14 +626,29 @@ int restore_task_attrs(struct ckpt_ctx *ctx, struct ckpt_rstate *rs)
 		ckpt_log(ctx, ret,
 			 "task: cannot set scheduling policy %u, nice %d, priority %u",
 			 h->policy, h->nice, h->rt_priority);
-		if (rs->leader && h->oom_score_adj != old_adj)
-			set_task_oom_score_adj(current, old_adj);
-		return ret;
+		goto undo_adj;
 	}
+	ret = ckpt_set_ioprio(ctx, h, &old_ioprio);
+	if (ret)
+		goto undo_sched;
+	ret = ckpt_set_affinity(ctx, h);
+	if (ret)
+		goto undo_ioprio;
 	if (!ckpt_rt_policy(h->policy))
 		current->timer_slack_ns = h->timer_slack_ns ?:
 					  current->default_timer_slack_ns;
 	return 0;
+undo_ioprio:
+#ifdef CONFIG_BLOCK
+	if (h->ioprio != old_ioprio)
+		set_task_ioprio(current, old_ioprio);
+#endif
+undo_sched:
+	sched_setattr_nocheck(current, &old_sched);
+undo_adj:
+	if (rs->leader && h->oom_score_adj != old_adj)
+		set_task_oom_score_adj(current, old_adj);
+	return ret;
 }
 
 /**
@@ -702,3 +909,95 @@ void restore_itimer_commit(struct ckpt_ctx *ctx, struct ckpt_rstate *rs)
 	ckpt_set_cpu_itimer(CPUCLOCK_PROF, it[ITIMER_PROF].value,
 			    it[ITIMER_PROF].interval);
 }
+
+#ifdef CONFIG_CHECKPOINT_KUNIT_TEST
+
+#include <kunit/test.h>
+
+struct ckpt_ioprio_test {
+	const char *desc;
+	u32 ioprio;
+	bool ok;
+};
+
+static const struct ckpt_ioprio_test ckpt_ioprio_tests[] = {
+	{ .desc = "none", .ok = true },
+	{ .desc = "RT 0", .ioprio = IOPRIO_CLASS_RT << 13, .ok = true },
+	{ .desc = "BE 7", .ioprio = IOPRIO_CLASS_BE << 13 | 7, .ok = true },
+	{ .desc = "IDLE", .ioprio = IOPRIO_CLASS_IDLE << 13, .ok = true },
+	{ .desc = "BE 4 with a hint", .ioprio = IOPRIO_CLASS_BE << 13 | 1 << 3 | 4,
+	  .ok = true },
+	{ .desc = "NONE with a level", .ioprio = 1 },
+	{ .desc = "NONE, level 7", .ioprio = 7 },
+	{ .desc = "class 4", .ioprio = 4 << 13 },
+	{ .desc = "class 7", .ioprio = 7 << 13 | 7 },
+	{ .desc = "above 16 bits", .ioprio = 0x10000 },
+	{ .desc = "BE above 16 bits", .ioprio = 0x10000 | IOPRIO_CLASS_BE << 13 },
+	{ .desc = "all ones", .ioprio = U32_MAX },
+};
+
+KUNIT_ARRAY_PARAM_DESC(ckpt_ioprio, ckpt_ioprio_tests, desc);
+
+static void ckpt_test_ioprio_ok(struct kunit *test)
+{
+	const struct ckpt_ioprio_test *t = test->param_value;
+
+	KUNIT_EXPECT_EQ(test, ckpt_ioprio_ok(t->ioprio), t->ok);
+}
+
+/* nr_cpus and the first two words of the mask */
+struct ckpt_cpus_test {
+	const char *desc;
+	u32 nr_cpus;
+	u64 w0, w1, w15;
+	bool ok;
+};
+
+static const struct ckpt_cpus_test ckpt_cpus_tests[] = {
+	{ .desc = "no affinity", .ok = true },
+	{ .desc = "CPU 0 of 1", .nr_cpus = 1, .w0 = 1, .ok = true },
+	{ .desc = "CPU 1 of 2", .nr_cpus = 2, .w0 = 2, .ok = true },
+	{ .desc = "CPUs 0-63 of 64", .nr_cpus = 64, .w0 = U64_MAX, .ok = true },
+	{ .desc = "CPU 64 of 65", .nr_cpus = 65, .w1 = 1, .ok = true },
+	{ .desc = "CPU 1023 of 1024", .nr_cpus = 1024, .w15 = 1ULL << 63,
+	  .ok = true },
+	{ .desc = "a CPU with nr_cpus 0", .w0 = 1 },
+	{ .desc = "CPU 2 of 2", .nr_cpus = 2, .w0 = 4 },
+	{ .desc = "CPU 63 of 2", .nr_cpus = 2, .w0 = 1ULL << 63 },
+	{ .desc = "CPU 64 of 64", .nr_cpus = 64, .w1 = 1 },
+	{ .desc = "CPU 1023 of 1023", .nr_cpus = 1023, .w15 = 1ULL << 63 },
+	{ .desc = "no CPU of 2", .nr_cpus = 2 },
+	{ .desc = "no CPU of 1024", .nr_cpus = 1024 },
+	{ .desc = "1025 CPUs", .nr_cpus = 1025, .w0 = 1 },
+	{ .desc = "U32_MAX CPUs", .nr_cpus = U32_MAX, .w0 = 1 },
+};
+
+KUNIT_ARRAY_PARAM_DESC(ckpt_cpus, ckpt_cpus_tests, desc);
+
+static void ckpt_test_cpus_ok(struct kunit *test)
+{
+	const struct ckpt_cpus_test *t = test->param_value;
+	struct ckpt_hdr_task *h = kunit_kzalloc(test, sizeof(*h), GFP_KERNEL);
+
+	KUNIT_ASSERT_NOT_NULL(test, h);
+	h->nr_cpus = t->nr_cpus;
+	h->cpus[0] = t->w0;
+	h->cpus[1] = t->w1;
+	h->cpus[15] = t->w15;
+	KUNIT_EXPECT_EQ(test, ckpt_cpus_ok(h), t->ok);
+}
+
+static struct kunit_case ckpt_task_test_cases[] = {
+	KUNIT_CASE_PARAM(ckpt_test_ioprio_ok, ckpt_ioprio_gen_params),
+	KUNIT_CASE_PARAM(ckpt_test_cpus_ok, ckpt_cpus_gen_params),
+	{}
+};
+
+static struct kunit_suite ckpt_task_test_suite = {
+	.name = "ckpt_task",
+	.test_cases = ckpt_task_test_cases,
+};
+
+kunit_test_suite(ckpt_task_test_suite);
+
+#endif /* CONFIG_CHECKPOINT_KUNIT_TEST */

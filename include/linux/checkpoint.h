@@ -29,7 +29,8 @@ struct pt_regs;
 
 /* Flags supported today; the rest of *_FLAGS_MASK is reserved. */
 #define CHECKPOINT_FLAGS_SUPPORTED	(CHECKPOINT_SUBTREE)
-#define RESTART_FLAGS_SUPPORTED		(RESTART_TASKSELF | RESTART_VALIDATE)
+#define RESTART_FLAGS_SUPPORTED		(RESTART_TASKSELF | RESTART_VALIDATE | \
+					 RESTART_DROP_CPUS)
 
 /**
  * struct ckpt_objhash - shared objects of one operation

@@ -54,10 +54,13 @@ static void usage(FILE *f)
 		"        freeze the cgroup DIR (or check that PID's cgroup is\n"
 		"        frozen), checkpoint the process tree, then thaw it\n"
 		"        (default) or kill it; see `checkpoint --help`\n"
-		"  restart [-i FILE|-] [--log FILE] [-v] [FDS]\n"
+		"  restart [-i FILE|-] [--log FILE] [-v] [--drop-cpus] [FDS]\n"
 		"        restore the process tree of the image as children of\n"
 		"        this process, wait for its root and exit with its status\n"
-		"        (SIGINT and SIGTERM are passed on to the root)\n"
+		"        (SIGINT and SIGTERM are passed on to the root);\n"
+		"        --drop-cpus: a CPU this machine lacks leaves the CPU\n"
+		"        affinities that have it (RESTART_DROP_CPUS) instead of\n"
+		"        failing the restart\n"
 		"  restart [--log FILE] [FDS] IMAGE|-\n"
 		"        replace this process by the one saved in a self\n"
 		"        checkpoint (restart(0, fd, RESTART_TASKSELF, logfd));\n"
@@ -432,10 +435,37 @@ static int info_tree(struct info *in, const struct ckpt_hdr_tree *t,
 	return 0;
 }
 
-static int info_task(struct info *in, const struct ckpt_hdr_task *t,
+/* "0-3,8" for the CPUs of a TASK record's affinity */
+static const char *cpus_str(char *buf, size_t len,
+			    const struct ckpt_hdr_task *t)
+{
+	unsigned int cpu, first, n = 0;
+	size_t at = 0;
+
+	buf[0] = '\0';
+	for (cpu = 0; cpu < t->nr_cpus && cpu < CKPT_MAX_CPUS; cpu++) {
+		if (!(t->cpus[cpu / 64] >> (cpu % 64) & 1))
+			continue;
+		first = cpu;
+		while (cpu + 1 < t->nr_cpus && cpu + 1 < CKPT_MAX_CPUS &&
+		       t->cpus[(cpu + 1) / 64] >> ((cpu + 1) % 64) & 1)
+			cpu++;
+		if (at < len)
+			at += snprintf(buf + at, len - at, first == cpu ?
+				       "%s%u" : "%s%u-%u", n++ ? "," : "",
+				       first, cpu);
+	}
+	return buf;
+}
+
+static int info_task(struct info *in, const struct ckpt_hdr_task *rec,
 		     size_t off)
 {
-	char comm[80], sig[16], st[48];
+	char comm[80], sig[16], st[48], cpus[256];
+	struct ckpt_hdr_task task = { 0 }, *t = &task;
+
+	/* an older, shorter TASK has no I/O priority and no affinity */
+	memcpy(t, rec, rec->h.len < sizeof(*t) ? rec->h.len : sizeof(*t));
 
 	in->nr_tasks++;
 	printf("task %u: comm \"%s\", personality 0x%x, exit signal %s%s\n",
@@ -465,6 +495,15 @@ static int info_task(struct info *in, const struct ckpt_hdr_task *t,
 	       t->dumpable,
 	       (t->task_flags & CKPT_TASK_SUBREAPER) ? ", child subreaper" : "",
 	       (t->task_flags & CKPT_TASK_THP_DISABLE) ? ", THP disabled" : "");
+	if (t->ioprio)
+		printf("  I/O priority class %u level %u\n", t->ioprio >> 13,
+		       t->ioprio & 7);
+	if (t->nr_cpus > CKPT_MAX_CPUS)
+		return bad(in, off, "TASK affinity of %u CPUs (at most %u)",
+			   t->nr_cpus, CKPT_MAX_CPUS);
+	if (t->nr_cpus)
+		printf("  CPU affinity %s (of %u)\n",
+		       cpus_str(cpus, sizeof(cpus), t), t->nr_cpus);
 	return 0;
 }
 
@@ -2584,12 +2623,16 @@ static int image_is_self(int fd)
 }
 
 /* RESTART_TASKSELF: become the program of the image; returns on failure */
+/* restart() flags the command line asks for: --drop-cpus */
+static unsigned long restart_flags;
+
 static int restart_self(int fd, int logfd)
 {
 	long ret;
 
 	fflush(NULL);
-	ret = syscall(__NR_restart, 0, fd, RESTART_TASKSELF, logfd);
+	ret = syscall(__NR_restart, 0, fd, RESTART_TASKSELF | restart_flags,
+		      logfd);
 	/* only on failure: on success this process is the restored one */
 	fprintf(stderr, "%s: restart failed: %s\n", prog,
 		ret < 0 ? strerror(errno) : "restart() returned");
@@ -2628,7 +2671,7 @@ static int restart_tree(int fd, int logfd)
 	sigaction(SIGTERM, &sa, NULL);
 
 	fflush(NULL);
-	pid = syscall(__NR_restart, 0, fd, 0, logfd);
+	pid = syscall(__NR_restart, 0, fd, restart_flags, logfd);
 	if (pid < 0) {
 		int err = errno;
 
@@ -2769,6 +2812,7 @@ static int cmd_restart(int argc, char **argv)
 		{ "log", required_argument, NULL, 'l' },
 		{ "inherit-fd", required_argument, NULL, 'I' },
 		{ "close-fd", required_argument, NULL, 'C' },
+		{ "drop-cpus", no_argument, NULL, 'D' },
 		{ "verbose", no_argument, NULL, 'v' },
 		{ "help", no_argument, NULL, 'h' },
 		{ NULL, 0, NULL, 0 },
@@ -2788,6 +2832,9 @@ static int cmd_restart(int argc, char **argv)
 			break;
 		case 'l':
 			log = optarg;
+			break;
+		case 'D':
+			restart_flags |= RESTART_DROP_CPUS;
 			break;
 		case 'v':
 			verbose = 1;

@@ -142,7 +142,8 @@ static const struct {
 } rec_types[CKPT_HDR_MAX] = {
 	REC(HEADER, struct ckpt_hdr_header),
 	REC(TREE, struct ckpt_hdr_tree),
-	REC(TASK, struct ckpt_hdr_task),
+	/* extensible since ioprio and nr_cpus: shorter records are older */
+	[CKPT_HDR_TASK] = { "TASK", CKPT_REC_TASK_MIN, CKPT_REC_TASK_MAX, 1 },
 	REC(CREDS, struct ckpt_hdr_creds),
 	REC(RLIMITS, struct ckpt_hdr_rlimits),
 	REC(FS, struct ckpt_hdr_fs),

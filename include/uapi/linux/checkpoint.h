@@ -18,8 +18,10 @@
 #define RESTART_TASKSELF	0x1UL	/* the caller becomes the restored task */
 #define RESTART_FROZEN		0x2UL	/* reserved: leave restored tasks frozen */
 #define RESTART_VALIDATE	0x4UL	/* read and check the image, restore nothing */
+/* restart: a CPU this machine lacks leaves the affinities that have it */
+#define RESTART_DROP_CPUS	0x8UL
 #define RESTART_FLAGS_MASK	(RESTART_TASKSELF | RESTART_FROZEN | \
-				 RESTART_VALIDATE)
+				 RESTART_VALIDATE | RESTART_DROP_CPUS)
 
 #if defined(__x86_64__) && !defined(__ILP32__)
 #ifndef __NR_checkpoint

@@ -78,6 +78,8 @@
 #define CKPT_UNIX_QUEUE_MAX	(64 << 20)	/* and their bytes */
 #define CKPT_UNIX_MSG_MAX	(8 << 20)	/* bytes of one of them */
 #define CKPT_MAX_LOCKS		16384	/* file locks of one fd table */
+#define CKPT_MAX_CPUS		1024	/* in a CPU affinity mask */
+#define CKPT_CPU_WORDS		(CKPT_MAX_CPUS / 64)
 
 struct ckpt_hdr {
 	__u32 type;		/* enum ckpt_hdr_type */
@@ -192,6 +194,11 @@ struct ckpt_hdr_task {
 	__u64 timer_slack_ns;	/* prctl(PR_SET_TIMERSLACK) */
 	__s32 oom_score_adj;	/* of the process: -1000..1000 */
 	__u32 dumpable;		/* of the mm: prctl(PR_SET_DUMPABLE), 0..2 */
+	/* extensible: an older image's record ends here (CKPT_REC_TASK_MIN) */
+	__u32 ioprio;		/* ioprio_set() of the thread; 0: none */
+	__u32 nr_cpus;		/* bits of cpus[]; 0: no CPU affinity set */
+	/* sched_setaffinity() mask: CPU n at bit n % 64 of word n / 64 */
+	__u64 cpus[CKPT_CPU_WORDS];
 };
 
 #define CKPT_TASK_NO_NEW_PRIVS	0x1	/* prctl(PR_SET_NO_NEW_PRIVS) */
@@ -741,8 +748,8 @@ struct ckpt_hdr_trailer {
 #define CKPT_REC_TREE_MAX \
 	CKPT_REC_MAX_LEN(struct ckpt_hdr_tree, \
 			 CKPT_MAX_TASKS * sizeof(struct ckpt_task_pids))
-#define CKPT_REC_TASK_MAX \
-	CKPT_REC_MAX_LEN(struct ckpt_hdr_task, 0)
+#define CKPT_REC_TASK_MIN	128	/* up to dumpable: the first TASK */
+#define CKPT_REC_TASK_MAX	CKPT_REC_EXT_MAX
 #define CKPT_REC_CREDS_MAX \
 	CKPT_REC_MAX_LEN(struct ckpt_hdr_creds, CKPT_MAX_GROUPS * 4)
 #define CKPT_REC_RLIMITS_MAX \

@@ -2,9 +2,11 @@
 /*
  * Per-task and per-process settings a program makes through system calls
  * come back after a checkpoint and a restart, as the program reads them
- * itself: scheduling policy, nice value and priority (per thread),
- * oom_score_adj, the parent-death signal, timer slack, child-subreaper,
- * dumpable, THP-disable. What is not saved yet is refused at checkpoint
+ * itself: scheduling policy, nice value and priority, CPU affinity and
+ * I/O priority (per thread), oom_score_adj, the parent-death signal, timer
+ * slack, child-subreaper, dumpable, THP-disable; and a task that had no
+ * affinity or I/O priority has none after a restart by a restarter that
+ * has both. What is not saved yet is refused at checkpoint
  * with a line naming it, and the refused tree runs on untouched: a task
  * stopped by SIGSTOP, a task in its own uts namespace or in another
  * cgroup, a file with a lease or an owner, a membarrier()
@@ -29,6 +31,7 @@
 
 #include "kselftest_harness.h"
 #include "ck_lite.h"
+#include "image.h"
 
 #define CG	"/sys/fs/cgroup/ckpt-attrs"
 #define SUBCG	CG "/sub"
@@ -60,6 +63,35 @@ static void *worker(void *arg)
 	return NULL;
 }
 
+static int ioprio_of(pid_t tid)
+{
+	return syscall(SYS_ioprio_get, 1 /* IOPRIO_WHO_PROCESS */, tid);
+}
+
+/* "0-1", "1": the CPUs @tid may run on */
+static const char *cpus_of(pid_t tid, char *buf, size_t len)
+{
+	cpu_set_t set;
+	size_t at = 0;
+	int cpu, first;
+
+	buf[0] = '\0';
+	if (sched_getaffinity(tid, sizeof(set), &set))
+		return "error";
+	for (cpu = 0; cpu < CPU_SETSIZE; cpu++) {
+		if (!CPU_ISSET(cpu, &set))
+			continue;
+		first = cpu;
+		while (cpu + 1 < CPU_SETSIZE && CPU_ISSET(cpu + 1, &set))
+			cpu++;
+		at += snprintf(buf + at, len - at, first == cpu ? "%s%d" :
+			       "%s%d-%d", at ? "," : "", first, cpu);
+		if (at >= len)
+			break;
+	}
+	return buf;
+}
+
 static int read_oom(void)
 {
 	char buf[32] = "";
@@ -76,12 +108,13 @@ static void report_state(const char *tag)
 {
 	int sub = -1, pdeath = -1, policy = sched_getscheduler(0);
 	struct sched_param sp = { 0 };
+	char cpus[64], tcpus[64];
 
 	prctl(PR_GET_CHILD_SUBREAPER, &sub);
 	prctl(PR_GET_PDEATHSIG, &pdeath);
 	sched_getparam(0, &sp);
 	lite_say(REPORT,
-		 "%s policy %d reset %d prio %d nice %d oom %d pdeath %d slack %ld subreaper %d dumpable %ld thp %ld tpolicy %d tnice %d\n",
+		 "%s policy %d reset %d prio %d nice %d oom %d pdeath %d slack %ld subreaper %d dumpable %ld thp %ld tpolicy %d tnice %d cpus %s ioprio %d tcpus %s tioprio %d\n",
 		 tag, policy & ~SCHED_RESET_ON_FORK,
 		 !!(policy & SCHED_RESET_ON_FORK), sp.sched_priority,
 		 getpriority(PRIO_PROCESS, 0), read_oom(), pdeath,
@@ -89,7 +122,10 @@ static void report_state(const char *tag)
 		 (long)prctl(PR_GET_DUMPABLE, 0, 0, 0, 0),
 		 (long)prctl(PR_GET_THP_DISABLE, 0, 0, 0, 0),
 		 sched_getscheduler(thread_tid),
-		 getpriority(PRIO_PROCESS, thread_tid));
+		 getpriority(PRIO_PROCESS, thread_tid),
+		 cpus_of(0, cpus, sizeof(cpus)), ioprio_of(0),
+		 cpus_of(thread_tid, tcpus, sizeof(tcpus)),
+		 ioprio_of(thread_tid));
 }
 
 static int write_str(const char *path, const char *s)
@@ -115,6 +151,22 @@ enum setup {
 	SET_MEMBARRIER,
 	SET_DONTDUMP,
 };
+
+/* ioprio_set() values: class << 13 | level */
+#define IOPRIO_IDLE	(3 << 13)
+#define IOPRIO_BE_2	(2 << 13 | 2)
+
+static int set_cpu(pid_t tid, int cpu)
+{
+	cpu_set_t set;
+
+	CPU_ZERO(&set);
+	CPU_SET(cpu, &set);
+	return sched_setaffinity(tid, sizeof(set), &set);
+}
+
+/* the highest CPU the test may run on: the root's, its thread on CPU 0 */
+static int last_cpu;
 
 static void attrs_root(enum setup what)
 {
@@ -144,6 +196,14 @@ static void attrs_root(enum setup what)
 		    prctl(PR_SET_DUMPABLE, 0) ||
 		    prctl(PR_SET_THP_DISABLE, 1, 0, 0, 0))
 			_exit(93);
+		/*
+		 * the root on the last CPU, idle I/O; its thread on CPU 0,
+		 * BE 2 (with one CPU, the affinity is only in the image)
+		 */
+		if (set_cpu(0, last_cpu) || set_cpu(thread_tid, 0) ||
+		    syscall(SYS_ioprio_set, 1, 0, IOPRIO_IDLE) ||
+		    syscall(SYS_ioprio_set, 1, thread_tid, IOPRIO_BE_2))
+			_exit(95);
 		break;
 	case SET_RT:
 		sp.sched_priority = 3;
@@ -240,6 +300,7 @@ FIXTURE_VARIANT_ADD(attrs, dontdump) {
 
 FIXTURE_SETUP(attrs)
 {
+	cpu_set_t set;
 	int fd;
 
 	unlink(REPORT);
@@ -255,6 +316,9 @@ FIXTURE_SETUP(attrs)
 	ASSERT_EQ(64, write(fd, "0123456789abcdef0123456789abcdef"
 				"0123456789abcdef0123456789abcdef", 64));
 	close(fd);
+	ASSERT_EQ(0, sched_getaffinity(0, sizeof(set), &set));
+	for (last_cpu = CPU_SETSIZE - 1; !CPU_ISSET(last_cpu, &set); last_cpu--)
+		;
 	ASSERT_EQ(0, prctl(PR_SET_CHILD_SUBREAPER, 1));
 	self->root = fork();
 	ASSERT_LE(0, self->root);
@@ -294,7 +358,8 @@ static void state_line(const char *rep, const char *tag, char *out, size_t n)
 
 TEST_F_TIMEOUT(attrs, come_back_or_refused, 180)
 {
-	char rep[2048], before[512], after[512], log[1024];
+	char rep[2048], before[512], after[512], log[1024], want[128];
+	char all[64];
 	int img, logfd, status;
 	long ret;
 	pid_t got;
@@ -331,14 +396,49 @@ TEST_F_TIMEOUT(attrs, come_back_or_refused, 180)
 		return;
 	}
 	ASSERT_LT(0, ret) TH_LOG("checkpoint: %s; log: %s", strerror(errno), log);
+	if (variant->setup == SET_ATTRS) {
+		/* what the image says, which one CPU cannot show otherwise */
+		const struct ckpt_hdr_task *t;
+		struct ckpt_image im;
+		long off;
+
+		ASSERT_EQ(0, ckpt_image_load(IMG, &im));
+		off = ckpt_image_find(&im, CKPT_HDR_TASK, 0);
+		ASSERT_LE(0, off);
+		t = (const void *)(im.data + off);
+		ASSERT_LE(sizeof(*t), t->h.len);
+		EXPECT_EQ(24576, t->ioprio);
+		EXPECT_LT(last_cpu, t->nr_cpus);
+		EXPECT_EQ(1ULL << (last_cpu % 64), t->cpus[last_cpu / 64]);
+		ckpt_image_free(&im);
+	}
 	ASSERT_EQ(0, lite_cg_write(CG, "cgroup.kill", "1"));
 	lite_cg_write(CG, "cgroup.freeze", "0");
 	lite_status(self->root, 30);
 	lite_reap_all();
 
+	/*
+	 * A restarter with an affinity and an I/O priority of its own: the
+	 * restored tasks of SET_RT, which had neither, must not inherit them.
+	 */
+	cpus_of(0, all, sizeof(all));
+	if (variant->setup == SET_RT) {
+		ASSERT_EQ(0, set_cpu(0, 0));
+		ASSERT_EQ(0, syscall(SYS_ioprio_set, 1, 0, IOPRIO_IDLE));
+	}
 	img = open(IMG, O_RDONLY);
 	got = syscall(__NR_restart, 0, img, 0, 2);
 	close(img);
+	if (variant->setup == SET_RT) {
+		cpu_set_t every;
+		int cpu;
+
+		CPU_ZERO(&every);
+		for (cpu = 0; cpu <= last_cpu; cpu++)
+			CPU_SET(cpu, &every);
+		sched_setaffinity(0, sizeof(every), &every);
+		syscall(SYS_ioprio_set, 1, 0, 0);
+	}
 	ASSERT_EQ(self->root, got) TH_LOG("restart: %s", strerror(errno));
 	ASSERT_EQ(0, kill(self->root, SIGUSR1));
 	status = lite_status(self->root, 60);
@@ -352,8 +452,13 @@ TEST_F_TIMEOUT(attrs, come_back_or_refused, 180)
 	if (variant->setup == SET_ATTRS) {
 		EXPECT_NE(NULL, strstr(before,
 			  "policy 3 reset 1 prio 0 nice 5 oom 250 pdeath 12 slack 123456 subreaper 1 dumpable 0 thp 1 tpolicy 0 tnice 7"));
+		snprintf(want, sizeof(want),
+			 " cpus %d ioprio 24576 tcpus 0 tioprio 16386", last_cpu);
+		EXPECT_NE(NULL, strstr(before, want)) TH_LOG("want %s", want);
 	} else {
 		EXPECT_NE(NULL, strstr(before, "policy 2 reset 0 prio 3 nice 4 "));
+		snprintf(want, sizeof(want), " cpus %s ioprio 0 ", all);
+		EXPECT_NE(NULL, strstr(before, want)) TH_LOG("want %s", want);
 	}
 }
 

@@ -15,10 +15,11 @@
  * meaning (a count, an address, a selector, a flag, a path, a record
  * removed, swapped, duplicated or taken from another image, a record of a
  * file's type left out or added, an extensible record made longer with
- * zeroes or with a field in use, a late record - an epoll set's items -
- * left out, repeated or moved among the FILE records, an inotify watch or
- * event left out, repeated, moved or added, a socket pair's or a unix
- * socket's field, a queued message's length, data or credentials, a
+ * zeroes or with a field in use, a task's I/O priority or CPU affinity,
+ * its record cut to an older kernel's, a late record - an epoll set's
+ * items - left out, repeated or moved among the FILE records, an inotify
+ * watch or event left out, repeated, moved or added, a socket pair's or a
+ * unix socket's field, a queued message's length, data or credentials, a
  * message left out or repeated with its queue's counts, a file lock's
  * kind, type, range or fd, a lock left out or repeated, the count of
  * locks), given a good checksum again with ckpt_image_fix_csum() so that
@@ -76,6 +77,7 @@
  */
 #define _GNU_SOURCE
 #include <ctype.h>
+#include <sched.h>
 #include <sys/mman.h>
 #include <sys/personality.h>
 #include <sys/resource.h>
@@ -1376,6 +1378,9 @@ struct fz_campaign {
 	unsigned long nr_open;
 	uint64_t task_size;
 	uint64_t xcr0;
+	/* CPUs below nr_cpu_ids exist; the restarter may run on cpus[] */
+	uint32_t nr_cpu_ids;
+	__u64 cpus[CKPT_CPU_WORDS];
 	uint32_t fpu_max;
 	size_t image_bytes;
 	/* paths for path mutations */
@@ -1946,12 +1951,210 @@ static void mut_tree(struct fz_mut *m, int i)
 	}
 }
 
+/* CPU n: bit n % 64 of word n / 64 */
+static bool cpu_in(const __u64 *cpus, uint32_t cpu)
+{
+	return cpus[cpu / 64] >> (cpu % 64) & 1;
+}
+
+/*
+ * What restart makes of the fields a TASK record has had since it is
+ * extensible - the I/O priority, the CPU affinity (nr_cpus bits of cpus[])
+ * - as a record of its own: REFUSE for a value ioprio_set() or
+ * sched_setaffinity() would not take (a class but NONE, RT, BE and IDLE,
+ * a level with NONE, a value above 0xffff; nr_cpus above CKPT_MAX_CPUS, a
+ * CPU at or above it, nr_cpus with no CPU), for a CPU this machine lacks
+ * (ENODEV: the fuzzer does not pass RESTART_DROP_CPUS), and for any of
+ * them on a zombie. MAY for what privilege decides (an RT class: EPERM
+ * unprivileged), for I/O hints, and for CPUs the restarter may not run on
+ * (they leave sched_setaffinity() nothing, or less). Else ACCEPT if any is
+ * set (the restored program runs as it did, on those CPUs, at that I/O
+ * priority, which it never looks at), VALID if none is.
+ */
+static enum fz_class task_ext_rule(const struct fz_campaign *c,
+				   const struct ckpt_hdr_task *h,
+				   const char **why)
+{
+	uint32_t class = h->ioprio >> 13, cpu;
+	bool any = false, lacks = false, others = false;
+
+	for (cpu = 0; cpu < CKPT_MAX_CPUS; cpu++) {
+		if (!cpu_in(h->cpus, cpu))
+			continue;
+		if (cpu >= h->nr_cpus)
+			return *why = "a CPU at or above nr_cpus", FZ_REFUSE;
+		any = true;
+		if (cpu >= c->nr_cpu_ids)
+			lacks = true;
+		else if (!cpu_in(c->cpus, cpu))
+			others = true;
+	}
+	if ((h->task_flags & CKPT_TASK_ZOMBIE) &&
+	    (h->ioprio || h->nr_cpus || any))
+		return *why = "on a zombie", FZ_REFUSE;
+	if (h->nr_cpus > CKPT_MAX_CPUS)
+		return *why = "nr_cpus above CKPT_MAX_CPUS", FZ_REFUSE;
+	if (h->nr_cpus && !any)
+		return *why = "no CPU", FZ_REFUSE;
+	if (h->ioprio > 0xffff || class > 3 || (!class && (h->ioprio & 7)))
+		return *why = "no I/O priority ioprio_set() takes", FZ_REFUSE;
+	if (lacks)
+		return *why = "a CPU this machine lacks", FZ_REFUSE;
+	if (class == 1)
+		return *why = "RT I/O class: CAP_SYS_ADMIN or CAP_SYS_NICE", FZ_MAY;
+	if (h->ioprio & 0x1ff8)
+		return *why = "I/O hints", FZ_MAY;
+	if (others)
+		return *why = "a CPU the restarter may not run on", FZ_MAY;
+	if (h->ioprio || h->nr_cpus)
+		return *why = "taken", FZ_ACCEPT;
+	return *why = "none", FZ_VALID;
+}
+
+/* The CPU affinity of the TASK record @h: malformed, elsewhere, or good */
+static void mut_task_cpus(struct fz_mut *m, struct ckpt_hdr_task *h)
+{
+	const struct fz_campaign *c = m->c;
+	uint32_t cpu, top = 0;
+	enum fz_class cls;
+	const char *why;
+
+	memset(h->cpus, 0, sizeof(h->cpus));
+	switch (below(&m->rng, 6)) {
+	case 0:		/* more CPUs than CKPT_MAX_CPUS */
+		h->nr_cpus = PICK(&m->rng, ((const uint32_t[]){ CKPT_MAX_CPUS + 1,
+				  4096, 0x80000000, 0xffffffff }));
+		h->cpus[0] = 1;
+		break;
+	case 1:		/* a CPU at or above nr_cpus */
+		h->nr_cpus = below(&m->rng, CKPT_MAX_CPUS);
+		cpu = h->nr_cpus + below(&m->rng, CKPT_MAX_CPUS - h->nr_cpus);
+		h->cpus[cpu / 64] |= 1ULL << (cpu % 64);
+		if (h->nr_cpus && chance(&m->rng, 50))
+			h->cpus[0] |= 1;
+		break;
+	case 2:		/* nr_cpus, no CPU */
+		h->nr_cpus = 1 + below(&m->rng, CKPT_MAX_CPUS);
+		break;
+	case 3:		/* a CPU this machine lacks, if it lacks one */
+		if (c->nr_cpu_ids < CKPT_MAX_CPUS) {
+			cpu = c->nr_cpu_ids +
+			      below(&m->rng, CKPT_MAX_CPUS - c->nr_cpu_ids);
+			h->cpus[cpu / 64] |= 1ULL << (cpu % 64);
+			h->nr_cpus = cpu + 1 + below(&m->rng, CKPT_MAX_CPUS - cpu);
+			if (chance(&m->rng, 50))
+				h->cpus[0] |= c->cpus[0];
+			break;
+		}
+		/* fall through */
+	default:	/* some of the CPUs the restarter may run on */
+		for (cpu = 0; cpu < c->nr_cpu_ids; cpu++) {
+			if (cpu_in(c->cpus, cpu) && chance(&m->rng, 50)) {
+				h->cpus[cpu / 64] |= 1ULL << (cpu % 64);
+				top = cpu;
+			}
+		}
+		for (cpu = 0; !top && !h->cpus[0] && cpu < c->nr_cpu_ids; cpu++) {
+			if (cpu_in(c->cpus, cpu)) {
+				h->cpus[cpu / 64] |= 1ULL << (cpu % 64);
+				top = cpu;
+			}
+		}
+		/* as checkpoint writes it (nr_cpu_ids), or any count past top */
+		h->nr_cpus = PICK(&m->rng, ((const uint32_t[]){ c->nr_cpu_ids,
+				  top + 1, CKPT_MAX_CPUS }));
+	}
+	cls = task_ext_rule(c, h, &why);
+	note(m, cls, true, "TASK.nr_cpus=%u cpus[0]=%#llx (%s)", h->nr_cpus,
+	     (unsigned long long)h->cpus[0], why);
+}
+
+/* The I/O priority of the TASK record @h: class << 13 | hints << 3 | level */
+static void mut_task_ioprio(struct fz_mut *m, struct ckpt_hdr_task *h)
+{
+	enum fz_class cls;
+	const char *why;
+
+	switch (below(&m->rng, 6)) {
+	case 0:		/* no class ioprio_set() knows */
+		h->ioprio = (4 + below(&m->rng, 4)) << 13 | below(&m->rng, 8);
+		break;
+	case 1:		/* above 0xffff */
+		h->ioprio = (1 + below(&m->rng, 0xffff)) << 16 |
+			    below(&m->rng, 0x10000);
+		break;
+	case 2:		/* class NONE with a level */
+		h->ioprio = 1 + below(&m->rng, 7);
+		break;
+	case 3:		/* real-time: privilege decides */
+		h->ioprio = 1 << 13 | below(&m->rng, 8);
+		break;
+	case 4:		/* BE or IDLE with I/O hints */
+		h->ioprio = (2 + below(&m->rng, 2)) << 13 |
+			    (1 + below(&m->rng, 0x3ff)) << 3 | below(&m->rng, 8);
+		break;
+	default:	/* best-effort or idle, any level: anyone's */
+		h->ioprio = (2 + below(&m->rng, 2)) << 13 | below(&m->rng, 8);
+	}
+	cls = task_ext_rule(m->c, h, &why);
+	note(m, cls, true, "TASK.ioprio=%#x (%s)", h->ioprio, why);
+}
+
+static void mut_ext_tail(struct fz_mut *m, int i);
+
+/*
+ * The TASK record @i as an older kernel writes it, cut to
+ * CKPT_REC_TASK_MIN or to a field after it (read zero-extended: what is
+ * cut is as if it were zero), or as a newer one: longer (see
+ * mut_ext_tail()).
+ */
+static void mut_task_len(struct fz_mut *m, int i)
+{
+	const uint32_t n = (sizeof(struct ckpt_hdr_task) - CKPT_REC_TASK_MIN) / 8;
+	struct ckpt_hdr_task z = {};
+	uint32_t len, old = m->im.r[i].len;
+	enum fz_class cls;
+	const char *why;
+
+	if (chance(&m->rng, 50)) {
+		mut_ext_tail(m, i);
+		return;
+	}
+	len = CKPT_REC_TASK_MIN;
+	if (chance(&m->rng, 50))
+		len += 8 * below(&m->rng, n);
+	memcpy(&z, m->im.r[i].p, len);
+	/* only zeroes cut off: the record says what it said */
+	if (!memcmp(&z, m->im.r[i].p, sizeof(z))) {
+		cls = FZ_VALID;
+		why = "only zeroes cut off";
+	} else {
+		cls = task_ext_rule(m->c, &z, &why);
+	}
+	rec_resize(&m->im, i, len);
+	note(m, cls, true, "TASK cut to %u of %u bytes (%s)", len, old, why);
+}
+
 static void mut_task(struct fz_mut *m, int i)
 {
-	struct ckpt_hdr_task *h = REC(&m->im, i, struct ckpt_hdr_task);
+	struct ckpt_hdr_task *h;
 	__u64 *ptr;
 
-	switch (below(&m->rng, 16)) {
+	/* an older kernel's record reads as this one, zero-extended */
+	if (m->im.r[i].len < sizeof(*h))
+		rec_resize(&m->im, i, sizeof(*h));
+	h = REC(&m->im, i, struct ckpt_hdr_task);
+
+	switch (below(&m->rng, 19)) {
+	case 16:
+		mut_task_cpus(m, h);
+		break;
+	case 17:
+		mut_task_ioprio(m, h);
+		break;
+	case 18:
+		mut_task_len(m, i);
+		break;
 	case 12:
 		/* scheduling: out of the ranges sched_setattr() accepts */
 		switch (below(&m->rng, 4)) {
@@ -2651,10 +2854,10 @@ static bool pipe_ref_ok(const struct fz_img *im, int i, uint32_t ref)
 }
 
 /*
- * An extensible record (FILE and the FILE_* type records) made longer:
- * with zeroes past the struct it is read as it was, with any
- * other byte there (a field this kernel does not know, in use), or past
- * CKPT_REC_EXT_MAX, it is refused.
+ * An extensible record (TASK, FILE and the FILE_* type records) as this
+ * kernel writes it, made longer: with zeroes past the struct it is read
+ * as it was, with any other byte there (a field this kernel does not
+ * know, in use), or past CKPT_REC_EXT_MAX, it is refused.
  */
 static void mut_ext_tail(struct fz_mut *m, int i)
 {
@@ -7444,6 +7647,39 @@ static uint64_t fz_xcr0(void)
 	return ((uint64_t)edx << 32) | eax;
 }
 
+/*
+ * The CPUs of this machine: nr_cpu_ids (one past the last possible CPU),
+ * and the ones the test process, and so the restarter, may run on.
+ */
+static void fz_cpus(struct fz_campaign *c)
+{
+	char buf[256];
+	const char *p;
+	cpu_set_t set;
+	uint32_t cpu;
+
+	c->nr_cpu_ids = sysconf(_SC_NPROCESSORS_CONF);
+	if (ck_read_file("/sys/devices/system/cpu/possible", buf,
+			 sizeof(buf)) > 0) {
+		/* "0-1", "0-3,8-11": the last number */
+		p = buf + strcspn(buf, "\n");
+		while (p > buf && isdigit((unsigned char)p[-1]))
+			p--;
+		if (isdigit((unsigned char)*p))
+			c->nr_cpu_ids = atoi(p) + 1;
+	}
+	if (c->nr_cpu_ids < 1 || c->nr_cpu_ids > CKPT_MAX_CPUS)
+		c->nr_cpu_ids = CKPT_MAX_CPUS;
+	memset(c->cpus, 0, sizeof(c->cpus));
+	if (sched_getaffinity(0, sizeof(set), &set)) {
+		c->cpus[0] = 1;
+		return;
+	}
+	for (cpu = 0; cpu < c->nr_cpu_ids && cpu < CPU_SETSIZE; cpu++)
+		if (CPU_ISSET(cpu, &set))
+			c->cpus[cpu / 64] |= 1ULL << (cpu % 64);
+}
+
 static void fz_campaign_init(struct __test_metadata *_metadata,
 			     struct fz_campaign *c, int uid)
 {
@@ -7476,6 +7712,7 @@ static void fz_campaign_init(struct __test_metadata *_metadata,
 		munmap(p, FZ_PAGE);
 	}
 	c->xcr0 = fz_xcr0();
+	fz_cpus(c);
 	for (k = 0; k < RLIM_NLIMITS; k++)
 		getrlimit(k, &c->rlim[k]);
 	c->nr_open = 1 << 20;

@@ -152,9 +152,27 @@ static bool victim_pipe_intact(void)
 	       buf[0] == 'y';
 }
 
+/* The CPUs the victim may run on: "CPUS 0-1", from /proc/self/status */
+static void victim_cpus(void)
+{
+	static const char key[] = "\nCpus_allowed_list:";
+	static char status[8192];
+	const char *p;
+
+	if (ck_read_file("/proc/self/status", status, sizeof(status)) <= 0)
+		return;
+	p = strstr(status, key);
+	if (!p)
+		return;
+	p += strlen(key);
+	p += strspn(p, " \t");
+	ck_report("CPUS %.*s", (int)strcspn(p, "\n"), p);
+}
+
 /*
  * The restored victim looks at itself: "RESUMED intact" if all it checks
- * is as it was, "RESUMED altered: ..." if not.
+ * is as it was, "RESUMED altered: ..." if not; before that line, the CPUs
+ * it may run on ("CPUS 0-1").
  */
 static void victim_check(const char *region)
 {
@@ -199,6 +217,7 @@ static void victim_check(const char *region)
 		what = "pipe";
 	else if (!victim_locks_intact())
 		what = "locks";
+	victim_cpus();
 	if (what)
 		ck_report("RESUMED altered: %s", what);
 	else
@@ -453,12 +472,14 @@ struct stats {
 };
 
 /*
- * How try_image() restarts: as root or as @try_uid; and what the
- * restarter has at VICTIM_INH_FD (the epoll victim's inherited fd).
+ * How try_image() restarts: as root or as @try_uid, with RESTART_TASKSELF
+ * and @try_flags; and what the restarter has at VICTIM_INH_FD (the epoll
+ * victim's inherited fd).
  */
 enum { INH_NONE, INH_EVENTFD, INH_CLOSED };
 static int try_uid;
 static int try_inh;
+static unsigned long try_flags;
 
 static void inh_hook(void *arg)
 {
@@ -476,7 +497,9 @@ static void try_image(FIXTURE_DATA(image) *self, const void *data,
 		      size_t len, struct trial *t)
 {
 	struct ck_restart_args args = { .img = self->mut, .uid = try_uid,
-					.hook = inh_hook };
+					.hook = inh_hook,
+					.flags = RESTART_TASKSELF | try_flags,
+					.flags_set = true };
 	long err = 0;
 	int fd, status;
 
@@ -1329,6 +1352,12 @@ static const struct field structural[] = {
 	F(TASK, ckpt_hdr_task, task_flags, 0),
 	F(TASK, ckpt_hdr_task, __reserved, 0),
 	F(TASK, ckpt_hdr_task, __reserved2, 0),
+	F(TASK, ckpt_hdr_task, ioprio, 1),		/* class 4-7 */
+	F(TASK, ckpt_hdr_task, ioprio, 2),		/* above 0xffff */
+	F(TASK, ckpt_hdr_task, nr_cpus, 1),		/* > CKPT_MAX_CPUS */
+	{ CKPT_HDR_TASK, offsetof(struct ckpt_hdr_task, cpus) +
+	  sizeof(((struct ckpt_hdr_task *)0)->cpus) - 1,
+	  "TASK.cpus[15]" },				/* CPU >= nr_cpus */
 	F(CREDS, ckpt_hdr_creds, ngroups, 0),
 	F(CREDS, ckpt_hdr_creds, ngroups, 2),
 	F(RLIMITS, ckpt_hdr_rlimits, nr_limits, 0),
@@ -1856,17 +1885,17 @@ static const uint32_t victim_ftypes[] = {
 };
 
 /*
- * FILE and its type records are extensible: longer than the struct,
- * up to CKPT_REC_EXT_MAX, with zeroes past it (what a newer kernel with
- * a field more writes when the field is not in use), they are read as
- * the struct, and the victim resumes intact - one at a time, the FILE
- * records of every kind of file, and all of them at once.
+ * TASK, FILE and the type records of a file are extensible: longer than
+ * the struct, up to CKPT_REC_EXT_MAX, with zeroes past it (what a newer
+ * kernel with a field more writes when the field is not in use), they are
+ * read as the struct, and the victim resumes intact - one at a time, the
+ * FILE records of every kind of file, and all of them at once.
  */
 TEST_F_TIMEOUT(image, extensible_records_longer_with_zeroes, 2 * CK_TIMEOUT)
 {
 	static const uint32_t ext[] = {
-		CKPT_HDR_FILE, CKPT_HDR_FILE_CHR, CKPT_HDR_FILE_INHERIT,
-		CKPT_HDR_FILE_PIPE,
+		CKPT_HDR_TASK, CKPT_HDR_FILE, CKPT_HDR_FILE_CHR,
+		CKPT_HDR_FILE_INHERIT, CKPT_HDR_FILE_PIPE,
 	};
 	unsigned char *grown[MAX_RECS];
 	struct edit *all;
@@ -1907,7 +1936,7 @@ TEST_F_TIMEOUT(image, extensible_records_longer_with_zeroes, 2 * CK_TIMEOUT)
 					self->recs[i].len + 8 };
 		n++;
 	}
-	EXPECT_LE(ARRAY_SIZE(victim_ftypes) + 3, (size_t)n);
+	EXPECT_LE(ARRAY_SIZE(victim_ftypes) + 4, (size_t)n);
 	expect_edit(_metadata, self, all, n, false,
 		    "every extensible record + 8 zero bytes");
 	while (n--)
@@ -1924,7 +1953,8 @@ TEST_F_TIMEOUT(image, extensible_records_longer_with_zeroes, 2 * CK_TIMEOUT)
 TEST_F_TIMEOUT(image, extensible_records_nonzero_tail_refused, 2 * CK_TIMEOUT)
 {
 	static const uint32_t ext[] = {
-		CKPT_HDR_FILE_CHR, CKPT_HDR_FILE_INHERIT, CKPT_HDR_FILE_PIPE,
+		CKPT_HDR_TASK, CKPT_HDR_FILE_CHR, CKPT_HDR_FILE_INHERIT,
+		CKPT_HDR_FILE_PIPE,
 	};
 	unsigned int k;
 	char what[96];
@@ -4649,6 +4679,212 @@ TEST_F_TIMEOUT(image, locks_records_damaged, 3 * CK_TIMEOUT)
 		expect_edit(_metadata, self, NULL, 0, false,
 			    "the image as written, the other process gone");
 	}
+	check_no_splat(_metadata, self);
+}
+
+/* ---- the TASK record: I/O priority and CPU affinity ------------------- */
+
+#define TASK_BAD	"task: bad scheduling or process attributes"
+
+/* The victim's TASK record, as this kernel writes it; or -1 */
+static int task_rec(FIXTURE_DATA(image) *self)
+{
+	int tk = first_rec(self, CKPT_HDR_TASK);
+
+	if (tk < 0 || self->recs[tk].len != sizeof(struct ckpt_hdr_task))
+		return -1;
+	return tk;
+}
+
+/*
+ * A copy of the TASK record @tk with the I/O priority @ioprio and the
+ * affinity @nr_cpus, cpus[@word] = @bits (the other words zero);
+ * malloc()ed
+ */
+static struct ckpt_hdr_task *task_with(FIXTURE_DATA(image) *self, int tk,
+				       uint32_t ioprio, uint32_t nr_cpus,
+				       int word, uint64_t bits)
+{
+	struct ckpt_hdr_task *h = (void *)grown_rec(self, tk, 0, -1);
+
+	if (!h)
+		return NULL;
+	h->ioprio = ioprio;
+	h->nr_cpus = nr_cpus;
+	memset(h->cpus, 0, sizeof(h->cpus));
+	h->cpus[word] = bits;
+	return h;
+}
+
+/* What the restored program reported after @prefix, to the line's end */
+static const char *reported(const char *prefix)
+{
+	static char line[128];
+	const char *p = ck_line(prefix);
+
+	if (!p)
+		return "(nothing)";
+	snprintf(line, sizeof(line), "%.*s", (int)strcspn(p, "\n"), p);
+	return line;
+}
+
+/* The highest CPU that may ever be online here (nr_cpu_ids - 1), or -1 */
+static int last_possible_cpu(void)
+{
+	char buf[256];
+	const char *p;
+
+	if (ck_read_file("/sys/devices/system/cpu/possible", buf,
+			 sizeof(buf)) <= 0)
+		return -1;
+	/* "0-1", "0-3,8-11": the last number */
+	p = buf + strcspn(buf, "\n");
+	while (p > buf && p[-1] >= '0' && p[-1] <= '9')
+		p--;
+	return *p >= '0' && *p <= '9' ? atoi(p) : -1;
+}
+
+/*
+ * The fields a TASK record has had since it is extensible: an I/O
+ * priority (ioprio), a CPU affinity (nr_cpus bits of cpus[]). Each given
+ * a value that ioprio_set() or sched_setaffinity() would not take, on
+ * its own, checksum fixed: EINVAL and the line that says so. nr_cpus
+ * above CKPT_MAX_CPUS; a CPU at or above nr_cpus; nr_cpus with no CPU;
+ * an I/O priority class but NONE, RT, BE and IDLE; a value above
+ * 0xffff; class NONE with a level. Each row sets both fields, whatever
+ * the victim's own (no affinity, or the one it inherited).
+ */
+TEST_F_TIMEOUT(image, task_record_fields_rejected, 2 * CK_TIMEOUT)
+{
+	static const struct {
+		uint32_t ioprio, nr_cpus;
+		int word;
+		uint64_t bits;
+		const char *what;
+	} bad[] = {
+		{ 0, CKPT_MAX_CPUS + 1, 0, 1, "nr_cpus 1025, CPU 0" },
+		{ 0, 0xffffffff, 0, 3, "nr_cpus ~0, CPUs 0-1" },
+		{ 0, 0, 0, 1, "nr_cpus 0, CPU 0" },
+		{ 0, 2, 0, 1 << 2, "nr_cpus 2, CPU 2" },
+		{ 0, 2, 0, 3 | 1ULL << 63, "nr_cpus 2, CPUs 0-1 and 63" },
+		{ 0, 64, 1, 1, "nr_cpus 64, CPU 64" },
+		{ 0, CKPT_MAX_CPUS - 1, CKPT_CPU_WORDS - 1, 1ULL << 63,
+		  "nr_cpus 1023, CPU 1023" },
+		{ 0, 2, 0, 0, "nr_cpus 2, no CPU" },
+		{ 0, CKPT_MAX_CPUS, 0, 0, "nr_cpus 1024, no CPU" },
+		{ 4 << 13, 0, 0, 0, "ioprio class 4" },
+		{ 7 << 13 | 7, 0, 0, 0, "ioprio class 7, level 7" },
+		{ 0x10000, 0, 0, 0, "ioprio 0x10000" },
+		{ 0x10000 | 2 << 13, 0, 0, 0, "ioprio 0x14000 (BE, level 0)" },
+		{ 0xffffffff, 0, 0, 0, "ioprio ~0" },
+		{ 1, 0, 0, 0, "ioprio class NONE, level 1" },
+		{ 7, 0, 0, 0, "ioprio class NONE, level 7" },
+	};
+	struct ckpt_hdr_task *h;
+	unsigned int k;
+	int tk;
+
+	tk = task_rec(self);
+	ASSERT_LE(0, tk) TH_LOG("no TASK record of %zu bytes",
+				sizeof(struct ckpt_hdr_task));
+	for (k = 0; k < ARRAY_SIZE(bad); k++) {
+		h = task_with(self, tk, bad[k].ioprio, bad[k].nr_cpus,
+			      bad[k].word, bad[k].bits);
+		ASSERT_NE(NULL, h);
+		expect_edit_logged(_metadata, self,
+				   &(struct edit){ tk, true, h, sizeof(*h) },
+				   1, EINVAL, TASK_BAD, bad[k].what);
+		free(h);
+	}
+	check_no_splat(_metadata, self);
+}
+
+/*
+ * An affinity with a CPU this machine lacks (CPU 5 of nr_cpus 8; the
+ * guest has two): restart() refuses it with ENODEV and a line naming the
+ * CPU. With RESTART_DROP_CPUS the missing CPUs leave the mask: CPUs 0 and
+ * 5 restore as CPU 0, CPU 5 alone as no affinity (every CPU, as the
+ * victim's Cpus_allowed_list shows); the victim resumes intact.
+ */
+TEST_F_TIMEOUT(image, task_affinity_with_missing_cpu, 2 * CK_TIMEOUT)
+{
+	static const char lacks[] =
+		"task: its CPU affinity has CPU 5, which this machine lacks (RESTART_DROP_CPUS drops it)";
+	char every[64] = "0-1";
+	struct ckpt_hdr_task *h05, *h5;
+	int tk, last = last_possible_cpu();
+	uint32_t ioprio;
+
+	if (last >= 5)
+		SKIP(return, "CPU 5 is possible on this machine (CPUs 0-%d)",
+		     last);
+	if (ck_read_file("/sys/devices/system/cpu/online", every,
+			 sizeof(every)) > 0)
+		every[strcspn(every, "\n")] = '\0';
+	tk = task_rec(self);
+	ASSERT_LE(0, tk) TH_LOG("no TASK record of %zu bytes",
+				sizeof(struct ckpt_hdr_task));
+	/* the victim's own I/O priority; its affinity CPUs 0 and 5, or 5 */
+	ioprio = ((const struct ckpt_hdr_task *)rec_at(self, tk))->ioprio;
+	h05 = task_with(self, tk, ioprio, 8, 0, 1 << 0 | 1 << 5);
+	h5 = task_with(self, tk, ioprio, 8, 0, 1 << 5);
+	ASSERT_TRUE(h05 && h5);
+
+	expect_edit_logged(_metadata, self,
+			   &(struct edit){ tk, true, h05, sizeof(*h05) }, 1,
+			   ENODEV, lacks, "nr_cpus 8, CPUs 0 and 5");
+	expect_edit_logged(_metadata, self,
+			   &(struct edit){ tk, true, h5, sizeof(*h5) }, 1,
+			   ENODEV, lacks, "nr_cpus 8, CPU 5");
+
+	try_flags = RESTART_DROP_CPUS;
+	expect_edit(_metadata, self,
+		    &(struct edit){ tk, true, h05, sizeof(*h05) }, 1, false,
+		    "nr_cpus 8, CPUs 0 and 5, RESTART_DROP_CPUS");
+	EXPECT_STREQ("0", reported("CPUS "))
+		TH_LOG("CPUs 0 and 5, CPU 5 dropped: the CPUs the victim may run on");
+	expect_edit(_metadata, self,
+		    &(struct edit){ tk, true, h5, sizeof(*h5) }, 1, false,
+		    "nr_cpus 8, CPU 5, RESTART_DROP_CPUS");
+	EXPECT_STREQ(every, reported("CPUS "))
+		TH_LOG("CPU 5 alone, dropped: the CPUs the victim may run on (every CPU)");
+	try_flags = 0;
+	free(h05);
+	free(h5);
+	check_no_splat(_metadata, self);
+}
+
+/*
+ * A TASK record of an older kernel: CKPT_REC_TASK_MIN bytes, up to
+ * dumpable. It is read zero-extended (no I/O priority, no affinity) and
+ * the victim resumes intact. Cut after nr_cpus, an affinity of 2 CPUs
+ * loses its mask: no CPU, EINVAL.
+ */
+TEST_F_TIMEOUT(image, task_record_of_an_older_kernel, CK_TIMEOUT)
+{
+	const size_t cut = offsetof(struct ckpt_hdr_task, cpus);
+	struct ckpt_hdr_task *h;
+	int tk;
+
+	tk = task_rec(self);
+	ASSERT_LE(0, tk) TH_LOG("no TASK record of %zu bytes",
+				sizeof(struct ckpt_hdr_task));
+	ASSERT_EQ((size_t)CKPT_REC_TASK_MIN,
+		  offsetof(struct ckpt_hdr_task, ioprio));
+	ASSERT_EQ(0U, cut % 8);
+	h = (void *)grown_rec(self, tk, 0, -1);
+	ASSERT_NE(NULL, h);
+	h->h.len = CKPT_REC_TASK_MIN;
+	expect_edit(_metadata, self,
+		    &(struct edit){ tk, true, h, CKPT_REC_TASK_MIN }, 1, false,
+		    "TASK of CKPT_REC_TASK_MIN bytes");
+	h->h.len = cut;
+	h->ioprio = 0;
+	h->nr_cpus = 2;
+	expect_edit_logged(_metadata, self,
+			   &(struct edit){ tk, true, h, cut }, 1, EINVAL,
+			   TASK_BAD, "TASK cut after nr_cpus 2");
+	free(h);
 	check_no_splat(_metadata, self);
 }
 
