@@ -89,10 +89,6 @@ static int ckpt_check_task_state(struct ckpt_ctx *ctx, struct task_struct *t)
 #endif
 	if (t->ptrace)
 		return ckpt_refuse(ctx, t, "a ptrace()d task");
-	if ((t->jobctl & JOBCTL_STOP_PENDING) ||
-	    (t->signal->flags & SIGNAL_STOP_STOPPED) || task_is_stopped(t))
-		return ckpt_refuse(ctx, t,
-				   "a task stopped by SIGSTOP, SIGTSTP, SIGTTIN or SIGTTOU");
 	if (policy != SCHED_NORMAL && policy != SCHED_BATCH &&
 	    policy != SCHED_IDLE && policy != SCHED_FIFO && policy != SCHED_RR)
 		return ckpt_refuse(ctx, t, "SCHED_DEADLINE or another scheduling class");
@@ -153,6 +149,40 @@ static int ckpt_task_ioprio(struct ckpt_ctx *ctx, struct task_struct *t,
 }
 
 /*
+ * Job control: a process in a group stop (every thread stopped, the
+ * parent told) with the stop waitpid(WUNTRACED) has yet to report, or a
+ * process continued whose continue WCONTINUED has yet to report. A stop
+ * or continue half done (the freezer caught it between its steps: a
+ * thread not stopped yet, the parent not told yet) is refused.
+ */
+static int ckpt_task_stop(struct ckpt_ctx *ctx, struct task_struct *t,
+			  struct ckpt_hdr_task *h)
+{
+	struct signal_struct *sig = t->signal;
+	bool half = false;
+
+	spin_lock_irq(&t->sighand->siglock);
+	if (sig->flags & SIGNAL_STOP_STOPPED) {
+		h->stop_signal = t->jobctl & JOBCTL_STOP_SIGMASK;
+		h->stop_code = sig->group_exit_code;
+		half = !(t->jobctl & JOBCTL_STOPPED) ||
+		       !sig_kernel_stop(h->stop_signal) ||
+		       (h->stop_code && h->stop_code != h->stop_signal);
+	} else {
+		half = t->jobctl & (JOBCTL_STOP_PENDING | JOBCTL_STOPPED);
+	}
+	if (sig->flags & SIGNAL_STOP_CONTINUED)
+		h->stop_flags |= CKPT_STOP_CONTINUED;
+	half |= sig->group_stop_count || (sig->flags & SIGNAL_CLD_MASK) ||
+		(t->jobctl & JOBCTL_STOP_PENDING);
+	spin_unlock_irq(&t->sighand->siglock);
+	if (half)
+		return ckpt_refuse(ctx, t,
+				   "a stop or continue in progress (a thread not stopped yet, or the parent not told)");
+	return 0;
+}
+
+/*
  * The CPU affinity sched_setaffinity() asked for (the user mask, which
  * the cpuset of the day may narrow further), if the task or an ancestor
  * set one; none is saved as none.
@@ -209,7 +239,7 @@ int checkpoint_task(struct ckpt_ctx *ctx, struct task_struct *t)
 		return ckpt_write_obj(ctx, &h.h, CKPT_HDR_TASK, sizeof(h));
 	}
 	ret = ckpt_check_task_state(ctx, t) ?: ckpt_task_ioprio(ctx, t, &h) ?:
-	      ckpt_task_affinity(ctx, t, &h);
+	      ckpt_task_affinity(ctx, t, &h) ?: ckpt_task_stop(ctx, t, &h);
 	if (ret)
 		return ret;
 	get_task_comm(h.comm, t);
@@ -301,6 +331,21 @@ static bool ckpt_cpus_ok(const struct ckpt_hdr_task *h)
 }
 
 /*
+ * Job control: stopped by a stop signal, its stop reported or not, and
+ * not also continued; or running, perhaps continued.
+ */
+static bool ckpt_stop_ok(const struct ckpt_hdr_task *h)
+{
+	if (h->stop_flags & ~CKPT_STOP_FLAGS_MASK || h->__reserved3)
+		return false;
+	if (!h->stop_signal)
+		return !h->stop_code;
+	return h->stop_signal < 32 && sig_kernel_stop(h->stop_signal) &&
+	       (!h->stop_code || h->stop_code == h->stop_signal) &&
+	       !(h->stop_flags & CKPT_STOP_CONTINUED);
+}
+
+/*
  * Scheduling and process attributes, checked like the system calls that
  * set them check their arguments. A zombie has none.
  */
@@ -313,7 +358,9 @@ static int ckpt_check_task_attrs(struct ckpt_ctx *ctx,
 		if (h->policy || h->nice || h->rt_priority || h->pdeath_signal ||
 		    h->timer_slack_ns || h->oom_score_adj || h->dumpable ||
 		    h->task_flags & ~CKPT_TASK_ZOMBIE || h->ioprio ||
-		    h->nr_cpus || memchr_inv(h->cpus, 0, sizeof(h->cpus)))
+		    h->nr_cpus || memchr_inv(h->cpus, 0, sizeof(h->cpus)) ||
+		    h->stop_signal || h->stop_code || h->stop_flags ||
+		    h->__reserved3)
 			goto bad;
 		return 0;
 	}
@@ -326,7 +373,7 @@ static int ckpt_check_task_attrs(struct ckpt_ctx *ctx,
 	    h->oom_score_adj < OOM_SCORE_ADJ_MIN ||
 	    h->oom_score_adj > OOM_SCORE_ADJ_MAX ||
 	    h->dumpable > SUID_DUMP_ROOT || !ckpt_ioprio_ok(h->ioprio) ||
-	    !ckpt_cpus_ok(h))
+	    !ckpt_cpus_ok(h) || !ckpt_stop_ok(h))
 		goto bad;
 	/* process-wide: the same in every thread's record */
 	if (!ctx->rs->leader) {
@@ -338,6 +385,9 @@ static int ckpt_check_task_attrs(struct ckpt_ctx *ctx,
 				l = &ctx->rss[i].task;
 		if (!l || l->oom_score_adj != h->oom_score_adj ||
 		    l->dumpable != h->dumpable ||
+		    l->stop_signal != h->stop_signal ||
+		    l->stop_code != h->stop_code ||
+		    l->stop_flags != h->stop_flags ||
 		    (l->task_flags ^ h->task_flags) &
 		    (CKPT_TASK_SUBREAPER | CKPT_TASK_THP_DISABLE))
 			goto bad;
@@ -454,6 +504,41 @@ int restore_task(struct ckpt_ctx *ctx)
 	return 0;
 }
 
+/*
+ * Put current back into the group stop of its process: with
+ * JOBCTL_STOP_PENDING and no JOBCTL_STOP_CONSUME, it stops on its way to
+ * user mode without telling the parent again, as a thread that joins a
+ * stop already complete; the leader marks the process stopped, with the
+ * stop waitpid(WUNTRACED) has yet to report, and wakes a parent already
+ * waiting for it (RESTART_TASKSELF: the restarter's parent) without
+ * sending it SIGCHLD again. SIGCONT ends the stop as any stop.
+ */
+static void restore_task_stop(const struct ckpt_hdr_task *h, bool leader)
+{
+	struct signal_struct *sig = current->signal;
+
+	if (!h->stop_signal && !(h->stop_flags & CKPT_STOP_CONTINUED))
+		return;
+	spin_lock_irq(&current->sighand->siglock);
+	if (h->stop_signal) {
+		if (leader) {
+			signal_set_stop_flags(sig, SIGNAL_STOP_STOPPED);
+			sig->group_exit_code = h->stop_code;
+		}
+		task_set_jobctl_pending(current,
+					JOBCTL_STOP_PENDING | h->stop_signal);
+		recalc_sigpending();
+	} else if (leader) {
+		signal_set_stop_flags(sig, SIGNAL_STOP_CONTINUED);
+	}
+	spin_unlock_irq(&current->sighand->siglock);
+	if (leader && (h->stop_code || h->stop_flags & CKPT_STOP_CONTINUED)) {
+		read_lock(&tasklist_lock);
+		__wake_up_parent(current, current->parent);
+		read_unlock(&tasklist_lock);
+	}
+}
+
 /**
  * restore_task_commit() - apply the TASK record to current
  * @ctx: restart context
@@ -463,6 +548,7 @@ int restore_task(struct ckpt_ctx *ctx)
  * into its old mm: they are all replaced, like execve() clears them. The
  * exit signal is not the task's to choose: its parent chose it when it
  * created the task (restart sets it only when it creates a task itself).
+ * A stopped process is put back into its stop, last.
  */
 void restore_task_commit(struct ckpt_ctx *ctx, struct ckpt_rstate *rs)
 {
@@ -487,6 +573,7 @@ void restore_task_commit(struct ckpt_ctx *ctx, struct ckpt_rstate *rs)
 	if (current->rseq)
 		rseq_set_notify_resume(current);
 #endif
+	restore_task_stop(h, rs->leader);
 }
 
 static void ckpt_sched_attr_of(struct task_struct *t, struct sched_attr *a)

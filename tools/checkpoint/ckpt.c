@@ -504,6 +504,12 @@ static int info_task(struct info *in, const struct ckpt_hdr_task *rec,
 	if (t->nr_cpus)
 		printf("  CPU affinity %s (of %u)\n",
 		       cpus_str(cpus, sizeof(cpus), t), t->nr_cpus);
+	if (t->stop_signal)
+		printf("  stopped by %s%s\n",
+		       signame(sig, sizeof(sig), t->stop_signal),
+		       t->stop_code ? ", not reported to waitpid() yet" : "");
+	if (t->stop_flags & CKPT_STOP_CONTINUED)
+		printf("  continued, not reported to waitpid() yet\n");
 	return 0;
 }
 

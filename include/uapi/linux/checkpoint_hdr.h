@@ -199,7 +199,21 @@ struct ckpt_hdr_task {
 	__u32 nr_cpus;		/* bits of cpus[]; 0: no CPU affinity set */
 	/* sched_setaffinity() mask: CPU n at bit n % 64 of word n / 64 */
 	__u64 cpus[CKPT_CPU_WORDS];
+	/*
+	 * Job control, of the process: stopped by stop_signal (SIGSTOP,
+	 * SIGTSTP, SIGTTIN or SIGTTOU; 0: not stopped), with stop_code
+	 * what waitpid(WUNTRACED) has yet to report: stop_signal, or 0 once
+	 * reported.
+	 */
+	__u32 stop_signal;
+	__u32 stop_code;
+	__u32 stop_flags;	/* CKPT_STOP_* */
+	__u32 __reserved3;
 };
+
+/* continued by SIGCONT, and waitpid(WCONTINUED) has yet to report it */
+#define CKPT_STOP_CONTINUED	0x1
+#define CKPT_STOP_FLAGS_MASK	0x1
 
 #define CKPT_TASK_NO_NEW_PRIVS	0x1	/* prctl(PR_SET_NO_NEW_PRIVS) */
 #define CKPT_TASK_ZOMBIE	0x2	/* exited, not reaped yet */

@@ -6,9 +6,11 @@
  * I/O priority (per thread), oom_score_adj, the parent-death signal, timer
  * slack, child-subreaper, dumpable, THP-disable; and a task that had no
  * affinity or I/O priority has none after a restart by a restarter that
- * has both. What is not saved yet is refused at checkpoint
+ * has both; a process stopped by SIGSTOP stays stopped until SIGCONT, its
+ * stop reported to waitpid() or not as before, and a continue not reported
+ * yet is reported. What is not saved yet is refused at checkpoint
  * with a line naming it, and the refused tree runs on untouched: a task
- * stopped by SIGSTOP, a task in its own uts namespace or in another
+ * in its own uts namespace or in another
  * cgroup, a file with a lease or an owner, a membarrier()
  * registration, memory kept out of core dumps.
  */
@@ -143,7 +145,9 @@ static int write_str(const char *path, const char *s)
 enum setup {
 	SET_ATTRS,		/* everything that is saved */
 	SET_RT,			/* SCHED_RR with a nice value kept aside */
-	SET_STOPPED,
+	SET_STOPPED,		/* stopped; waitpid() has yet to see it */
+	SET_STOPPED_REAPED,	/* stopped; waitpid() saw it */
+	SET_CONTINUED,		/* stopped and continued, unreported */
 	SET_UTS_NS,
 	SET_CHILD_CGROUP,
 	SET_LEASE,
@@ -212,6 +216,8 @@ static void attrs_root(enum setup what)
 			_exit(93);
 		break;
 	case SET_STOPPED:
+	case SET_STOPPED_REAPED:
+	case SET_CONTINUED:
 		break;		/* the test stops it */
 	case SET_UTS_NS:
 		if (unshare(CLONE_NEWUTS) || sethostname("inner", 5))
@@ -276,9 +282,9 @@ FIXTURE_VARIANT(attrs) {
 
 FIXTURE_VARIANT_ADD(attrs, saved) { .setup = SET_ATTRS };
 FIXTURE_VARIANT_ADD(attrs, saved_rt) { .setup = SET_RT };
-FIXTURE_VARIANT_ADD(attrs, stopped) {
-	.setup = SET_STOPPED, .refused = "stopped by SIGSTOP",
-};
+FIXTURE_VARIANT_ADD(attrs, stopped) { .setup = SET_STOPPED };
+FIXTURE_VARIANT_ADD(attrs, stopped_reaped) { .setup = SET_STOPPED_REAPED };
+FIXTURE_VARIANT_ADD(attrs, continued) { .setup = SET_CONTINUED };
 FIXTURE_VARIANT_ADD(attrs, uts_ns) {
 	.setup = SET_UTS_NS, .refused = "its own uts namespace",
 };
@@ -342,6 +348,40 @@ FIXTURE_TEARDOWN(attrs)
 	unlink(LOCKF);
 }
 
+/* Until /proc/PID/stat shows @pid in state @st or not (10 s) */
+static bool proc_state(pid_t pid, char st, bool in)
+{
+	char path[64], buf[512], *p;
+	int i;
+
+	snprintf(path, sizeof(path), "/proc/%d/stat", pid);
+	for (i = 0; i < 500; i++) {
+		buf[0] = '\0';
+		lite_slurp(path, buf, sizeof(buf));
+		p = strrchr(buf, ')');
+		if (p && p[1] == ' ' && (p[2] == st) == in)
+			return true;
+		usleep(20000);
+	}
+	return false;
+}
+
+/* Does the report get an "after" line within @ms? */
+static bool reports_after(int ms)
+{
+	char rep[2048];
+	int i;
+
+	for (i = 0; i <= ms / 20; i++) {
+		rep[0] = '\0';
+		lite_slurp(REPORT, rep, sizeof(rep));
+		if (strstr(rep, "after "))
+			return true;
+		usleep(20000);
+	}
+	return false;
+}
+
 /* The "before"/"after" line of the report, without its tag. */
 static void state_line(const char *rep, const char *tag, char *out, size_t n)
 {
@@ -364,9 +404,20 @@ TEST_F_TIMEOUT(attrs, come_back_or_refused, 180)
 	long ret;
 	pid_t got;
 
-	if (variant->setup == SET_STOPPED) {
+	if (variant->setup == SET_STOPPED ||
+	    variant->setup == SET_STOPPED_REAPED ||
+	    variant->setup == SET_CONTINUED) {
 		ASSERT_EQ(0, kill(self->root, SIGSTOP));
-		usleep(200000);
+		ASSERT_TRUE(proc_state(self->root, 'T', true));
+	}
+	if (variant->setup == SET_STOPPED_REAPED ||
+	    variant->setup == SET_CONTINUED) {
+		ASSERT_EQ(self->root, waitpid(self->root, &status, WUNTRACED));
+		ASSERT_TRUE(WIFSTOPPED(status));
+	}
+	if (variant->setup == SET_CONTINUED) {
+		ASSERT_EQ(0, kill(self->root, SIGCONT));
+		ASSERT_TRUE(proc_state(self->root, 'T', false));
 	}
 	ASSERT_EQ(0, lite_cg_write(CG, "cgroup.freeze", "1"));
 	ASSERT_TRUE(lite_cg_frozen(CG, 1, 30));
@@ -440,7 +491,36 @@ TEST_F_TIMEOUT(attrs, come_back_or_refused, 180)
 		syscall(SYS_ioprio_set, 1, 0, 0);
 	}
 	ASSERT_EQ(self->root, got) TH_LOG("restart: %s", strerror(errno));
-	ASSERT_EQ(0, kill(self->root, SIGUSR1));
+	if (variant->setup == SET_STOPPED ||
+	    variant->setup == SET_STOPPED_REAPED) {
+		/* the stop waitpid() had not seen is there to see, once */
+		ret = waitpid(self->root, &status, WUNTRACED | WNOHANG);
+		if (variant->setup == SET_STOPPED) {
+			ASSERT_EQ(self->root, ret);
+			EXPECT_TRUE(WIFSTOPPED(status) &&
+				    WSTOPSIG(status) == SIGSTOP)
+				TH_LOG("status %#x", status);
+			ret = waitpid(self->root, &status, WUNTRACED | WNOHANG);
+		}
+		EXPECT_EQ(0, ret);
+		/* stopped: a signal waits for SIGCONT */
+		EXPECT_TRUE(proc_state(self->root, 'T', true));
+		ASSERT_EQ(0, kill(self->root, SIGUSR1));
+		EXPECT_FALSE(reports_after(300));
+		ASSERT_EQ(0, kill(self->root, SIGCONT));
+		/* and the parent sees it continue */
+		ASSERT_EQ(self->root, waitpid(self->root, &status,
+					      WCONTINUED));
+		EXPECT_TRUE(WIFCONTINUED(status));
+	} else if (variant->setup == SET_CONTINUED) {
+		ASSERT_EQ(self->root, waitpid(self->root, &status,
+					      WCONTINUED | WNOHANG));
+		EXPECT_TRUE(WIFCONTINUED(status));
+		EXPECT_EQ(0, waitpid(self->root, &status, WCONTINUED | WNOHANG));
+		ASSERT_EQ(0, kill(self->root, SIGUSR1));
+	} else {
+		ASSERT_EQ(0, kill(self->root, SIGUSR1));
+	}
 	status = lite_status(self->root, 60);
 	EXPECT_TRUE(WIFEXITED(status) && WEXITSTATUS(status) == 0);
 	lite_slurp(REPORT, rep, sizeof(rep));
@@ -455,7 +535,7 @@ TEST_F_TIMEOUT(attrs, come_back_or_refused, 180)
 		snprintf(want, sizeof(want),
 			 " cpus %d ioprio 24576 tcpus 0 tioprio 16386", last_cpu);
 		EXPECT_NE(NULL, strstr(before, want)) TH_LOG("want %s", want);
-	} else {
+	} else if (variant->setup == SET_RT) {
 		EXPECT_NE(NULL, strstr(before, "policy 2 reset 0 prio 3 nice 4 "));
 		snprintf(want, sizeof(want), " cpus %s ioprio 0 ", all);
 		EXPECT_NE(NULL, strstr(before, want)) TH_LOG("want %s", want);

@@ -119,7 +119,7 @@ static const unsigned long unknown_ckpt_flags[] = {
 };
 
 static const unsigned long unknown_restart_flags[] = {
-	1UL << 3, 1UL << 4, 1UL << 31, 1UL << 32, 1UL << 63,
+	1UL << 4, 1UL << 5, 1UL << 31, 1UL << 32, 1UL << 63,
 	~RESTART_FLAGS_MASK,
 };
 

@@ -15,16 +15,16 @@
  * meaning (a count, an address, a selector, a flag, a path, a record
  * removed, swapped, duplicated or taken from another image, a record of a
  * file's type left out or added, an extensible record made longer with
- * zeroes or with a field in use, a task's I/O priority or CPU affinity,
- * its record cut to an older kernel's, a late record - an epoll set's
- * items - left out, repeated or moved among the FILE records, an inotify
- * watch or event left out, repeated, moved or added, a socket pair's or a
- * unix socket's field, a queued message's length, data or credentials, a
- * message left out or repeated with its queue's counts, a file lock's
- * kind, type, range or fd, a lock left out or repeated, the count of
- * locks), given a good checksum again with ckpt_image_fix_csum() so that
- * the mutation reaches the deep parsers, and restarted in a forked child
- * with RESTART_TASKSELF.
+ * zeroes or with a field in use, a task's I/O priority, CPU affinity or
+ * job control stop, its record cut to an older kernel's, a late record -
+ * an epoll set's items - left out, repeated or moved among the FILE
+ * records, an inotify watch or event left out, repeated, moved or added,
+ * a socket pair's or a unix socket's field, a queued message's length,
+ * data or credentials, a message left out or repeated with its queue's
+ * counts, a file lock's kind, type, range or fd, a lock left out or
+ * repeated, the count of locks), given a good checksum again with
+ * ckpt_image_fix_csum() so that the mutation reaches the deep parsers,
+ * and restarted in a forked child with RESTART_TASKSELF.
  *
  * Every mutation knows which outcomes it allows:
  *
@@ -44,6 +44,11 @@
  *           must take (a timerfd's interval, a signalfd's signals): the
  *           restored program must resume, and may find that its state
  *           is what the image says rather than what it was.
+ *
+ * A VALID or ACCEPT mutant whose TASK record says the program was stopped
+ * (a job control stop) must come back stopped, its stop reported to
+ * waitpid(WUNTRACED) if the record says it is still to be, and not
+ * otherwise; its parent then sends SIGCONT, and it must resume.
  *
  * The kernel's own check, restart(RESTART_VALIDATE) by the test process,
  * must accept every image the shapes write (ckpt_test.h validates each
@@ -1387,6 +1392,8 @@ struct fz_campaign {
 	char p_alt[192], p_dir[192], p_secret[192], p_secretdir[192];
 	char p_rootfile[192], p_missing[192], p_fifo[192];
 	char hold[192];			/* the mutant's FIFO kept open */
+	/* the stop the mutant's TASK record puts back (0: none), its code */
+	uint32_t stop_sig, stop_code;
 	/* can an epoll item watch a regular file, a directory, here? */
 	bool reg_pollable, dir_pollable;
 	uint32_t in_max_queued;		/* fs.inotify.max_queued_events */
@@ -1958,18 +1965,49 @@ static bool cpu_in(const __u64 *cpus, uint32_t cpu)
 }
 
 /*
+ * What is wrong with the job control fields of the TASK record @h, as
+ * ckpt_stop_ok() sees them; NULL: a stop (or none) restart takes. Stopped
+ * by SIGSTOP, SIGTSTP, SIGTTIN or SIGTTOU, with stop_code 0 (reported) or
+ * the stop signal (to report), not continued; or not stopped, no code,
+ * continued or not.
+ */
+static const char *fz_stop_bad(const struct ckpt_hdr_task *h)
+{
+	uint32_t sig = h->stop_signal;
+
+	if (h->__reserved3)
+		return "__reserved3 set";
+	if (h->stop_flags & ~CKPT_STOP_FLAGS_MASK)
+		return "unknown stop flags";
+	if (!sig)
+		return h->stop_code ? "a stop code, not stopped" : NULL;
+	if (sig != SIGSTOP && sig != SIGTSTP && sig != SIGTTIN &&
+	    sig != SIGTTOU)
+		return "stopped by a signal that does not stop";
+	if (h->stop_code && h->stop_code != sig)
+		return "a stop code other than the stop signal";
+	if (h->stop_flags & CKPT_STOP_CONTINUED)
+		return "stopped and continued";
+	return NULL;
+}
+
+/*
  * What restart makes of the fields a TASK record has had since it is
- * extensible - the I/O priority, the CPU affinity (nr_cpus bits of cpus[])
- * - as a record of its own: REFUSE for a value ioprio_set() or
- * sched_setaffinity() would not take (a class but NONE, RT, BE and IDLE,
- * a level with NONE, a value above 0xffff; nr_cpus above CKPT_MAX_CPUS, a
- * CPU at or above it, nr_cpus with no CPU), for a CPU this machine lacks
+ * extensible - the I/O priority, the CPU affinity (nr_cpus bits of cpus[]),
+ * job control (stop_signal, stop_code, stop_flags) - as a record of its
+ * own: REFUSE for a value ioprio_set() or sched_setaffinity() would not
+ * take (a class but NONE, RT, BE and IDLE, a level with NONE, a value
+ * above 0xffff; nr_cpus above CKPT_MAX_CPUS, a CPU at or above it,
+ * nr_cpus with no CPU), for a stop no process can be in (see
+ * fz_stop_bad()), for __reserved3 set, for a CPU this machine lacks
  * (ENODEV: the fuzzer does not pass RESTART_DROP_CPUS), and for any of
  * them on a zombie. MAY for what privilege decides (an RT class: EPERM
  * unprivileged), for I/O hints, and for CPUs the restarter may not run on
  * (they leave sched_setaffinity() nothing, or less). Else ACCEPT if any is
  * set (the restored program runs as it did, on those CPUs, at that I/O
- * priority, which it never looks at), VALID if none is.
+ * priority, which it never looks at; stopped, it comes back stopped and
+ * runs on at SIGCONT: see fz_helper(); continued, it runs on), VALID if
+ * none is.
  */
 static enum fz_class task_ext_rule(const struct fz_campaign *c,
 				   const struct ckpt_hdr_task *h,
@@ -1990,7 +2028,8 @@ static enum fz_class task_ext_rule(const struct fz_campaign *c,
 			others = true;
 	}
 	if ((h->task_flags & CKPT_TASK_ZOMBIE) &&
-	    (h->ioprio || h->nr_cpus || any))
+	    (h->ioprio || h->nr_cpus || any || h->stop_signal ||
+	     h->stop_code || h->stop_flags))
 		return *why = "on a zombie", FZ_REFUSE;
 	if (h->nr_cpus > CKPT_MAX_CPUS)
 		return *why = "nr_cpus above CKPT_MAX_CPUS", FZ_REFUSE;
@@ -1998,6 +2037,8 @@ static enum fz_class task_ext_rule(const struct fz_campaign *c,
 		return *why = "no CPU", FZ_REFUSE;
 	if (h->ioprio > 0xffff || class > 3 || (!class && (h->ioprio & 7)))
 		return *why = "no I/O priority ioprio_set() takes", FZ_REFUSE;
+	if (fz_stop_bad(h))
+		return *why = fz_stop_bad(h), FZ_REFUSE;
 	if (lacks)
 		return *why = "a CPU this machine lacks", FZ_REFUSE;
 	if (class == 1)
@@ -2006,7 +2047,12 @@ static enum fz_class task_ext_rule(const struct fz_campaign *c,
 		return *why = "I/O hints", FZ_MAY;
 	if (others)
 		return *why = "a CPU the restarter may not run on", FZ_MAY;
-	if (h->ioprio || h->nr_cpus)
+	if (h->stop_signal)
+		return *why = h->stop_code ?
+		       "stopped, the stop to report: back stopped, on at SIGCONT" :
+		       "stopped, the stop reported: back stopped, on at SIGCONT",
+		       FZ_ACCEPT;
+	if (h->ioprio || h->nr_cpus || h->stop_flags)
 		return *why = "taken", FZ_ACCEPT;
 	return *why = "none", FZ_VALID;
 }
@@ -2100,6 +2146,74 @@ static void mut_task_ioprio(struct fz_mut *m, struct ckpt_hdr_task *h)
 	note(m, cls, true, "TASK.ioprio=%#x (%s)", h->ioprio, why);
 }
 
+/*
+ * Job control of the TASK record @h: stopped by a signal that does not
+ * stop; a stop code other than the stop signal, or with no stop; unknown
+ * stop flags; stopped and continued; __reserved3 set (also on a good
+ * stop). Or what restart takes: stopped by SIGSTOP, SIGTSTP, SIGTTIN or
+ * SIGTTOU, the stop to report or reported; continued, not reported yet.
+ */
+static void mut_task_stop(struct fz_mut *m, struct ckpt_hdr_task *h)
+{
+	static const uint32_t stops[] = { SIGSTOP, SIGTSTP, SIGTTIN, SIGTTOU };
+	uint32_t sig = PICK(&m->rng, stops);
+	enum fz_class cls;
+	const char *why;
+
+	h->stop_signal = 0;
+	h->stop_code = 0;
+	h->stop_flags = 0;
+	h->__reserved3 = 0;
+	switch (below(&m->rng, 9)) {
+	case 0:		/* a signal that does not stop */
+		h->stop_signal = PICK(&m->rng, ((const uint32_t[]){ SIGHUP,
+				      SIGKILL, SIGCONT, SIGCHLD, 32, 64, 65,
+				      0xffffffff }));
+		if (chance(&m->rng, 50))
+			h->stop_code = h->stop_signal;
+		break;
+	case 1:		/* a stop code that is not the stop signal */
+		h->stop_signal = sig;
+		do
+			h->stop_code = PICK(&m->rng, ((const uint32_t[]){
+					    SIGSTOP, SIGTSTP, SIGTTIN, SIGTTOU,
+					    SIGKILL, 0x80 | SIGSTOP,
+					    0xffffffff }));
+		while (h->stop_code == sig);
+		break;
+	case 2:		/* a stop code, not stopped */
+		h->stop_code = chance(&m->rng, 50) ? sig : other_u32(m, 0) ?: 1;
+		break;
+	case 3:		/* a flag but CKPT_STOP_CONTINUED */
+		h->stop_flags = 1U << (1 + below(&m->rng, 31));
+		if (chance(&m->rng, 50))
+			h->stop_flags |= CKPT_STOP_CONTINUED;
+		break;
+	case 4:		/* stopped and continued */
+		h->stop_signal = sig;
+		h->stop_code = chance(&m->rng, 50) ? sig : 0;
+		h->stop_flags = CKPT_STOP_CONTINUED;
+		break;
+	case 5:		/* __reserved3 */
+		h->__reserved3 = other_u32(m, 0) ?: 1;
+		if (chance(&m->rng, 50)) {
+			h->stop_signal = sig;
+			h->stop_code = sig;
+		}
+		break;
+	case 6:		/* continued, waitpid(WCONTINUED) to tell */
+		h->stop_flags = CKPT_STOP_CONTINUED;
+		break;
+	default:	/* stopped, the stop to report or reported */
+		h->stop_signal = sig;
+		h->stop_code = chance(&m->rng, 50) ? sig : 0;
+	}
+	cls = task_ext_rule(m->c, h, &why);
+	note(m, cls, true,
+	     "TASK.stop_signal=%u stop_code=%u stop_flags=%#x __reserved3=%#x (%s)",
+	     h->stop_signal, h->stop_code, h->stop_flags, h->__reserved3, why);
+}
+
 static void mut_ext_tail(struct fz_mut *m, int i);
 
 /*
@@ -2145,7 +2259,10 @@ static void mut_task(struct fz_mut *m, int i)
 		rec_resize(&m->im, i, sizeof(*h));
 	h = REC(&m->im, i, struct ckpt_hdr_task);
 
-	switch (below(&m->rng, 19)) {
+	switch (below(&m->rng, 20)) {
+	case 19:
+		mut_task_stop(m, h);
+		break;
 	case 16:
 		mut_task_cpus(m, h);
 		break;
@@ -7069,6 +7186,7 @@ struct fz_rargs {
 	const char *img, *log;
 	const char *hold;	/* a FIFO the restarter keeps open */
 	int uid;
+	uint32_t stop_sig, stop_code;	/* a stop to end with SIGCONT */
 };
 
 /* B: restart from the mutant; never returns */
@@ -7116,6 +7234,7 @@ struct fz_result {
 	bool harmed;		/* ... and the restarter was not as before */
 	bool setup_error;
 	bool stopped;		/* the restored program stopped (SIGSTOP...) */
+	int stop_code;		/* ... so reported (0: seen in /proc) */
 	bool timed_out;		/* we had to kill it */
 	bool stuck;		/* still inside restart() when its time was up */
 	int parent_signal;	/* its parent got this signal, not SIGCHLD */
@@ -7200,6 +7319,12 @@ static void fz_check_status(struct fz_campaign *c, pid_t pid, struct fz_result *
  * B, reports B's pid, reaps it (any exit signal: __WALL), kills it if a
  * signal of the image stops it, and reports B's status and every signal
  * other than SIGCHLD it got.
+ *
+ * The stop of the mutant's TASK record (stop_sig) it ends with SIGCONT
+ * instead, once, having reported it ("STOPPED <code>"): as waitpid(WUNTRACED)
+ * reports it, or, with no stop code to report, as /proc shows it (state
+ * 'T': "STOPPED 0"). A stop that restart puts back wakes no parent that
+ * waits already: for those mutants H polls.
  */
 static volatile sig_atomic_t fz_h_sig[65], fz_h_code[65];
 
@@ -7211,11 +7336,26 @@ static void fz_h_handler(int sig, siginfo_t *si, void *uc)
 	}
 }
 
+/* The state letter of /proc/@pid/stat ('T': stopped), or '?' */
+static char fz_state(pid_t pid)
+{
+	char path[64], st[256];
+	const char *s;
+
+	snprintf(path, sizeof(path), "/proc/%d/stat", pid);
+	if (ck_read_file(path, st, sizeof(st)) <= 0)
+		return '?';
+	s = strrchr(st, ')');
+	return s && s[1] == ' ' && s[2] ? s[2] : '?';
+}
+
 static void fz_helper(void *arg)
 {
+	const struct fz_rargs *a = arg;
 	struct sigaction sa = { .sa_sigaction = fz_h_handler,
 				.sa_flags = SA_SIGINFO | SA_RESTART };
 	int sig, st = 0;
+	bool cont = false;
 	pid_t b, w;
 
 	fz_default_signals();
@@ -7229,12 +7369,32 @@ static void fz_helper(void *arg)
 		fz_restarter(arg);
 	ck_report("PID %d", b);
 	for (;;) {
-		w = waitpid(b, &st, __WALL | WUNTRACED);
+		w = waitpid(b, &st, __WALL | WUNTRACED |
+			    (a->stop_sig ? WNOHANG : 0));
+		/* stopped, no stop code to report: only /proc tells */
+		if (!w && !a->stop_code && !cont && fz_state(b) == 'T') {
+			/* stopped already: a code would show now */
+			w = waitpid(b, &st, __WALL | WUNTRACED | WNOHANG);
+			if (!w) {
+				ck_report("STOPPED 0");
+				kill(b, SIGCONT);
+				cont = true;
+			}
+		}
 		if (w < 0 && errno == EINTR)
 			continue;
+		if (!w) {
+			usleep(2000);
+			continue;
+		}
 		if (w == b && WIFSTOPPED(st)) {
 			ck_report("STOPPED %d", WSTOPSIG(st));
-			kill(b, SIGKILL);
+			if (!cont && WSTOPSIG(st) == (int)a->stop_sig) {
+				kill(b, SIGCONT);
+				cont = true;
+			} else {
+				kill(b, SIGKILL);
+			}
 			continue;
 		}
 		break;
@@ -7266,7 +7426,9 @@ static void fz_run(struct fz_campaign *c, const unsigned char *img, size_t len,
 		   struct fz_result *r)
 {
 	struct fz_rargs a = { .img = c->mutant, .log = c->log, .uid = c->uid,
-			      .hold = c->hold[0] ? c->hold : NULL };
+			      .hold = c->hold[0] ? c->hold : NULL,
+			      .stop_sig = c->stop_sig,
+			      .stop_code = c->stop_code };
 	struct timespec t0;
 	int go[2], pidfd, fd, hst = 0;
 	struct ck_fdmap map;
@@ -7352,6 +7514,8 @@ static void fz_run(struct fz_campaign *c, const unsigned char *img, size_t len,
 	if (!ck_line_int("STATUS ", &v) && !r->timed_out)
 		r->status = v;
 	r->stopped = ck_line("STOPPED ") != NULL;
+	if (!ck_line_int("STOPPED ", &v))
+		r->stop_code = v;
 	if (ck_line_int("PARENT-SIGNAL ", &v) == 0)
 		r->parent_signal = v;
 	r->landed = strstr(ck.buf, "LANDED") != NULL;
@@ -7445,7 +7609,8 @@ static const char *fz_outcome(const struct fz_result *r)
 		snprintf(s, sizeof(s), "restart() returned %s",
 			 strerrorname_np(r->err) ?: "?");
 	else if (r->resumed)
-		snprintf(s, sizeof(s), "resumed (ok=%d), then %s", r->ok,
+		snprintf(s, sizeof(s), "resumed (ok=%d)%s, then %s", r->ok,
+			 r->stopped ? " after a stop and SIGCONT" : "",
 			 ck_status_str(r->status));
 	else if (r->stopped)
 		snprintf(s, sizeof(s), "stopped by a signal of the image");
@@ -7499,6 +7664,21 @@ static bool fz_judge(struct fz_campaign *c, enum fz_class cls,
 	/* anything else means user code ran in the restored program */
 	if (cls == FZ_REFUSE)
 		return *why = "an image that must be refused was restored", false;
+	/* put back stopped, the stop reported to waitpid() if still to be */
+	if ((cls == FZ_VALID || cls == FZ_ACCEPT) && c->stop_sig) {
+		if (!r->stopped && r->timed_out &&
+		    !strncmp(r->state, "state T", 7))
+			return *why = "a stop to report was not reported",
+			       false;
+		if (!r->stopped)
+			return *why = "a stopped program came back running",
+			       false;
+		if (r->stop_code != (int)c->stop_code)
+			return *why = c->stop_code ?
+			       "a stop to report was not reported, or with another signal" :
+			       "a stop reported already was reported again",
+			       false;
+	}
 	if (cls == FZ_VALID && !(r->resumed && r->ok &&
 				 r->status != -1 && WIFEXITED(r->status) &&
 				 WEXITSTATUS(r->status) == CK_EXIT_RESUMED))
@@ -7566,6 +7746,27 @@ static void fz_failure(struct __test_metadata *_metadata, struct fz_campaign *c,
 		TH_LOG("  reported: %.200s", line);
 }
 
+/*
+ * The stop the TASK record of @im puts back, if restart takes it, into
+ * c->stop_sig and c->stop_code (0: none)
+ */
+static void fz_mutant_stop(struct fz_campaign *c, const struct fz_img *im)
+{
+	int t = img_find(im, CKPT_HDR_TASK, 0);
+	struct ckpt_hdr_task h = {};
+
+	c->stop_sig = 0;
+	c->stop_code = 0;
+	if (t < 0)
+		return;
+	memcpy(&h, im->r[t].p, im->r[t].len < sizeof(h) ? im->r[t].len :
+	       sizeof(h));
+	if (h.stop_signal && !fz_stop_bad(&h)) {
+		c->stop_sig = h.stop_signal;
+		c->stop_code = h.stop_code;
+	}
+}
+
 static void fz_one(struct __test_metadata *_metadata, struct fz_campaign *c,
 		   long idx)
 {
@@ -7603,6 +7804,7 @@ static void fz_one(struct __test_metadata *_metadata, struct fz_campaign *c,
 		       fz_class_name[cls], m.desc);
 
 	snprintf(c->hold, sizeof(c->hold), "%s", m.hold);
+	fz_mutant_stop(c, &m.im);
 	fz_run(c, buf, len, &r);
 	c->hold[0] = '\0';
 	if (ck_read_file(c->log, log, sizeof(log)) < 0)
@@ -7635,6 +7837,8 @@ static void fz_one(struct __test_metadata *_metadata, struct fz_campaign *c,
 				 "%ld: %ld ms: %.120s", idx, fz_ms_since(&t0), m.desc);
 		c->n_slow++;
 	}
+	c->stop_sig = 0;
+	c->stop_code = 0;
 	free(buf);
 	img_free(&m.im);
 }

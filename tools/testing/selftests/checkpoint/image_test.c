@@ -493,28 +493,44 @@ static void inh_hook(void *arg)
 		ck_move_fd(fd, VICTIM_INH_FD);
 }
 
-static void try_image(FIXTURE_DATA(image) *self, const void *data,
-		      size_t len, struct trial *t)
+/*
+ * Write @len bytes of @data as the image to restart and start the
+ * restarter on it: its pid, or -1 if the image could not be written
+ */
+static pid_t spawn_image(FIXTURE_DATA(image) *self, const void *data,
+			 size_t len)
 {
 	struct ck_restart_args args = { .img = self->mut, .uid = try_uid,
 					.hook = inh_hook,
 					.flags = RESTART_TASKSELF | try_flags,
 					.flags_set = true };
-	long err = 0;
-	int fd, status;
+	int fd;
 
-	memset(t, 0, sizeof(*t));
 	fd = open(self->mut, O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0666);
 	if (fd < 0 || (len && write(fd, data, len) != (ssize_t)len)) {
-		t->out = OUT_OTHER;
-		t->status = -2;
 		if (fd >= 0)
 			close(fd);
-		return;
+		return -1;
 	}
 	close(fd);
-	status = ck_wait_secs(ck_spawn(NULL, 0, ck_restart_child, &args),
-			      TRY_SECS);
+	return ck_spawn(NULL, 0, ck_restart_child, &args);
+}
+
+static void try_image(FIXTURE_DATA(image) *self, const void *data,
+		      size_t len, struct trial *t)
+{
+	long err = 0;
+	int status;
+	pid_t pid;
+
+	memset(t, 0, sizeof(*t));
+	pid = spawn_image(self, data, len);
+	if (pid < 0) {
+		t->out = OUT_OTHER;
+		t->status = -2;
+		return;
+	}
+	status = ck_wait_secs(pid, TRY_SECS);
 	t->status = status;
 	if (status == -1)
 		t->out = OUT_HANG;
@@ -1358,6 +1374,10 @@ static const struct field structural[] = {
 	{ CKPT_HDR_TASK, offsetof(struct ckpt_hdr_task, cpus) +
 	  sizeof(((struct ckpt_hdr_task *)0)->cpus) - 1,
 	  "TASK.cpus[15]" },				/* CPU >= nr_cpus */
+	F(TASK, ckpt_hdr_task, stop_signal, 0),		/* no signal */
+	F(TASK, ckpt_hdr_task, stop_code, 0),		/* not stopped */
+	F(TASK, ckpt_hdr_task, stop_flags, 0),		/* unknown */
+	F(TASK, ckpt_hdr_task, __reserved3, 3),
 	F(CREDS, ckpt_hdr_creds, ngroups, 0),
 	F(CREDS, ckpt_hdr_creds, ngroups, 2),
 	F(RLIMITS, ckpt_hdr_rlimits, nr_limits, 0),
@@ -4716,6 +4736,26 @@ static struct ckpt_hdr_task *task_with(FIXTURE_DATA(image) *self, int tk,
 	return h;
 }
 
+/*
+ * A copy of the TASK record @tk with the job control fields @sig
+ * (stop_signal), @code (stop_code), @flags (stop_flags) and @res
+ * (__reserved3); malloc()ed
+ */
+static struct ckpt_hdr_task *task_stop_with(FIXTURE_DATA(image) *self, int tk,
+					    uint32_t sig, uint32_t code,
+					    uint32_t flags, uint32_t res)
+{
+	struct ckpt_hdr_task *h = (void *)grown_rec(self, tk, 0, -1);
+
+	if (!h)
+		return NULL;
+	h->stop_signal = sig;
+	h->stop_code = code;
+	h->stop_flags = flags;
+	h->__reserved3 = res;
+	return h;
+}
+
 /* What the restored program reported after @prefix, to the line's end */
 static const char *reported(const char *prefix)
 {
@@ -4753,6 +4793,12 @@ static int last_possible_cpu(void)
  * an I/O priority class but NONE, RT, BE and IDLE; a value above
  * 0xffff; class NONE with a level. Each row sets both fields, whatever
  * the victim's own (no affinity, or the one it inherited).
+ *
+ * And job control (stop_signal, stop_code, stop_flags, __reserved3),
+ * with the victim's own I/O priority and affinity: a stop by a signal
+ * that does not stop (SIGKILL, SIGHUP, SIGCONT, 32, ~0); a stop code
+ * other than the stop signal, or with no stop; an unknown stop flag;
+ * continued and stopped at once; __reserved3 set.
  */
 TEST_F_TIMEOUT(image, task_record_fields_rejected, 2 * CK_TIMEOUT)
 {
@@ -4780,6 +4826,33 @@ TEST_F_TIMEOUT(image, task_record_fields_rejected, 2 * CK_TIMEOUT)
 		{ 1, 0, 0, 0, "ioprio class NONE, level 1" },
 		{ 7, 0, 0, 0, "ioprio class NONE, level 7" },
 	};
+	static const struct {
+		uint32_t sig, code, flags, res;
+		const char *what;
+	} stop_bad[] = {
+		{ SIGKILL, 0, 0, 0, "stop_signal 9 (SIGKILL)" },
+		{ SIGKILL, SIGKILL, 0, 0,
+		  "stop_signal and stop_code 9 (SIGKILL)" },
+		{ 1, 0, 0, 0, "stop_signal 1 (SIGHUP)" },
+		{ SIGCONT, 0, 0, 0, "stop_signal SIGCONT" },
+		{ 32, 0, 0, 0, "stop_signal 32" },
+		{ 0xffffffff, 0, 0, 0, "stop_signal ~0" },
+		{ SIGSTOP, SIGTSTP, 0, 0,
+		  "stop_signal SIGSTOP, stop_code SIGTSTP" },
+		{ SIGTSTP, 0xffffffff, 0, 0,
+		  "stop_signal SIGTSTP, stop_code ~0" },
+		{ 0, SIGSTOP, 0, 0, "stop_code SIGSTOP, not stopped" },
+		{ 0, 0, 2, 0, "stop_flags 2" },
+		{ 0, 0, CKPT_STOP_CONTINUED | 2, 0,
+		  "stop_flags CONTINUED | 2" },
+		{ SIGSTOP, 0, CKPT_STOP_CONTINUED, 0,
+		  "stop_signal SIGSTOP, stop_flags CONTINUED" },
+		{ SIGSTOP, SIGSTOP, CKPT_STOP_CONTINUED, 0,
+		  "stop_signal and stop_code SIGSTOP, stop_flags CONTINUED" },
+		{ 0, 0, 0, 1, "__reserved3 1" },
+		{ SIGTSTP, SIGTSTP, 0, 0x80000000,
+		  "stop_signal and stop_code SIGTSTP, __reserved3 0x80000000" },
+	};
 	struct ckpt_hdr_task *h;
 	unsigned int k;
 	int tk;
@@ -4794,6 +4867,15 @@ TEST_F_TIMEOUT(image, task_record_fields_rejected, 2 * CK_TIMEOUT)
 		expect_edit_logged(_metadata, self,
 				   &(struct edit){ tk, true, h, sizeof(*h) },
 				   1, EINVAL, TASK_BAD, bad[k].what);
+		free(h);
+	}
+	for (k = 0; k < ARRAY_SIZE(stop_bad); k++) {
+		h = task_stop_with(self, tk, stop_bad[k].sig, stop_bad[k].code,
+				   stop_bad[k].flags, stop_bad[k].res);
+		ASSERT_NE(NULL, h);
+		expect_edit_logged(_metadata, self,
+				   &(struct edit){ tk, true, h, sizeof(*h) },
+				   1, EINVAL, TASK_BAD, stop_bad[k].what);
 		free(h);
 	}
 	check_no_splat(_metadata, self);
@@ -4884,6 +4966,166 @@ TEST_F_TIMEOUT(image, task_record_of_an_older_kernel, CK_TIMEOUT)
 	expect_edit_logged(_metadata, self,
 			   &(struct edit){ tk, true, h, cut }, 1, EINVAL,
 			   TASK_BAD, "TASK cut after nr_cpus 2");
+	free(h);
+	check_no_splat(_metadata, self);
+}
+
+/* The state letter of /proc/@pid/stat ('T': stopped), or '?' */
+static char task_state(pid_t pid)
+{
+	char path[64], st[512];
+	const char *p;
+
+	snprintf(path, sizeof(path), "/proc/%d/stat", pid);
+	if (ck_read_file(path, st, sizeof(st)) <= 0)
+		return '?';
+	p = strrchr(st, ')');
+	return p && p[1] == ' ' && p[2] ? p[2] : '?';
+}
+
+/*
+ * waitpid(@pid, WUNTRACED | WNOHANG) until it reports or, if @silent,
+ * until /proc shows @pid stopped, up to @secs; collecting what is
+ * reported meanwhile into ck.buf (emptied first). The pid waitpid()
+ * returned (0: nothing, -1: an error), the status in *@status. A stop
+ * that restart puts back wakes no waiting parent: this polls.
+ */
+static pid_t wait_stopped_secs(pid_t pid, bool silent, int *status,
+			       int secs)
+{
+	struct timespec start, now;
+	bool seen;
+	pid_t w;
+
+	ck.len = 0;
+	ck.buf[0] = '\0';
+	clock_gettime(CLOCK_MONOTONIC, &start);
+	for (;;) {
+		seen = silent && task_state(pid) == 'T';
+		w = waitpid(pid, status, WUNTRACED | WNOHANG);
+		ck_drain();
+		if (w && !(w < 0 && errno == EINTR))
+			return w;
+		if (seen)
+			return 0;
+		clock_gettime(CLOCK_MONOTONIC, &now);
+		if ((now.tv_sec - start.tv_sec) * 1000L +
+		    (now.tv_nsec - start.tv_nsec) / 1000000 >= secs * 1000L)
+			return 0;
+		usleep(10000);
+	}
+}
+
+/*
+ * The TASK record stopped by @sig with the stop code @code: the restored
+ * victim - the restarter, the test's child (RESTART_TASKSELF) - comes
+ * back stopped, waitpid(WUNTRACED) reports it stopped by @code once (not
+ * at all with @code 0: /proc shows it stopped), it runs no user code
+ * ("RESUMED" is not reported) and stays stopped ('T') until SIGCONT, after
+ * which it resumes intact. The child is killed and reaped on any failure.
+ */
+static void expect_stopped(struct __test_metadata *_metadata,
+			   FIXTURE_DATA(image) *self, int tk, uint32_t sig,
+			   uint32_t code, const char *what)
+{
+	struct ckpt_hdr_task *h;
+	unsigned char *buf;
+	int status = 0;
+	bool stopped;
+	size_t len;
+	pid_t pid, w;
+
+	h = task_stop_with(self, tk, sig, code, 0, 0);
+	ASSERT_NE(NULL, h);
+	buf = edit_image(self, &(struct edit){ tk, true, h, sizeof(*h) }, 1,
+			 &len);
+	free(h);
+	ASSERT_NE(NULL, buf);
+	pid = spawn_image(self, buf, len);
+	free(buf);
+	ASSERT_LT(0, pid) TH_LOG("%s: the image not written, or no fork",
+				 what);
+
+	/* from here on, every way out reaps the child, killed if need be */
+	w = wait_stopped_secs(pid, !code, &status, TRY_SECS);
+	if (code) {
+		stopped = w == pid && WIFSTOPPED(status);
+		EXPECT_TRUE(stopped && WSTOPSIG(status) == (int)code) {
+			TH_LOG("%s: waitpid(WUNTRACED): %s", what,
+			       w == pid ? ck_status_str(status) :
+			       "nothing in time");
+			ck_dump(_metadata, what, w == pid ? status : -1);
+		}
+	} else {
+		stopped = !w && task_state(pid) == 'T';
+		EXPECT_TRUE(stopped) {
+			TH_LOG("%s: %s", what,
+			       w == pid ? ck_status_str(status) :
+			       "not stopped in time");
+			ck_dump(_metadata, what, w == pid ? status : -1);
+		}
+		if (w == pid && WIFSTOPPED(status))
+			stopped = true;	/* reported, but stopped */
+	}
+	if (!stopped) {
+		/* w == pid: it ended, and is reaped */
+		if (w != pid) {
+			kill(pid, SIGKILL);
+			waitpid(pid, NULL, 0);
+		}
+		return;
+	}
+	/* stopped it stays, its stop not reported (again) */
+	usleep(200000);
+	EXPECT_EQ('T', task_state(pid));
+	EXPECT_EQ(0, waitpid(pid, &status, WUNTRACED | WNOHANG))
+		TH_LOG("%s: a stop reported%s: %s", what, code ? " again" : "",
+		       ck_status_str(status));
+	ck_drain();
+	EXPECT_EQ(NULL, ck_line("RESUMED"))
+		TH_LOG("%s: user code ran while stopped: \"%s\"", what,
+		       reported("RESUMED"));
+
+	/* SIGCONT: on it runs, as it was */
+	ASSERT_EQ(0, kill(pid, SIGCONT)) {
+		kill(pid, SIGKILL);
+		waitpid(pid, NULL, 0);
+	}
+	status = ck_wait_secs(pid, TRY_SECS);
+	EXPECT_TRUE(status != -1 && WIFEXITED(status) &&
+		    WEXITSTATUS(status) == CK_EXIT_RESUMED &&
+		    ck_line("RESUMED intact")) {
+		TH_LOG("%s, then SIGCONT: %s, reported \"%s\"", what,
+		       ck_status_str(status), reported("RESUMED"));
+		ck_dump(_metadata, what, status);
+	}
+}
+
+/*
+ * Job control in the TASK record, as restart takes it: stopped by SIGTSTP
+ * with the stop still to report (stop_code SIGTSTP), stopped by SIGSTOP
+ * with the stop reported already (stop_code 0): see expect_stopped().
+ * Continued, not yet reported to waitpid(WCONTINUED) (stop_flags
+ * CONTINUED): the victim resumes intact.
+ */
+TEST_F_TIMEOUT(image, task_record_stopped, 3 * CK_TIMEOUT)
+{
+	struct ckpt_hdr_task *h;
+	int tk;
+
+	tk = task_rec(self);
+	ASSERT_LE(0, tk) TH_LOG("no TASK record of %zu bytes",
+				sizeof(struct ckpt_hdr_task));
+	expect_stopped(_metadata, self, tk, SIGTSTP, SIGTSTP,
+		       "stop_signal and stop_code SIGTSTP");
+	expect_stopped(_metadata, self, tk, SIGSTOP, 0,
+		       "stop_signal SIGSTOP, stop_code 0");
+
+	h = task_stop_with(self, tk, 0, 0, CKPT_STOP_CONTINUED, 0);
+	ASSERT_NE(NULL, h);
+	expect_edit(_metadata, self,
+		    &(struct edit){ tk, true, h, sizeof(*h) }, 1, false,
+		    "stop_flags CONTINUED");
 	free(h);
 	check_no_splat(_metadata, self);
 }
