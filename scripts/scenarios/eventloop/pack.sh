@@ -17,4 +17,4 @@ bash "$ROOT/scripts/pack-programs.sh" "$OUT" python3.11-minimal:$PY \
 mapfile -t mods < <("$PY" -I -S "$HERE/loop.py" --modules;
 		     "$PY" -I -S "$HERE/aloop.py" --modules)
 bash "$ROOT/scripts/pack-programs.sh" "$OUT" -- "${mods[@]}"
-cp "$HERE/loop.py" "$HERE/aloop.py" "$HERE/run.sh" "$OUT/"
+cp "$HERE/../lib.sh" "$HERE/loop.py" "$HERE/aloop.py" "$HERE/run.sh" "$OUT/"

@@ -21,40 +21,20 @@
 # Prints "scenario eventloop: ok", or what went wrong and exits 1.
 set -u
 S=/extra
+NAME=eventloop
+LOGS="log alog err inotifywait.out tail.out ckpt.log restart.log"
 D=/tmp/scn
 CG=/sys/fs/cgroup/scn
 CG2=/sys/fs/cgroup/scn-restored
 IMG=$D/img
 PY=/usr/bin/python3.11
 
+. $S/lib.sh
 cp -a $S/root/. /
 rm -rf $D
 mkdir -p $D/watch $D/w2 $CG $CG2
 mkfifo $D/ctl $D/actl
 : > $D/followed
-
-fail() {
-	echo "scenario eventloop: FAILED: $*"
-	for f in log alog err inotifywait.out tail.out ckpt.log restart.log; do
-		echo "--- $f"
-		cat $D/$f 2>/dev/null
-	done
-	echo 1 > $CG/cgroup.kill 2>/dev/null
-	echo 1 > $CG2/cgroup.kill 2>/dev/null
-	exit 1
-}
-
-# wait_for FILE TEXT [COUNT]: until FILE has COUNT lines with TEXT (60 s)
-wait_for() {
-	i=0
-	while :; do
-		n=$(grep -cF -- "$2" "$1" 2>/dev/null)
-		[ "${n:-0}" -ge "${3:-1}" ] && return 0
-		i=$((i + 1))
-		[ $i -gt 300 ] && fail "no \"$2\" (x${3:-1}) in $1"
-		sleep 0.2
-	done
-}
 
 # the host pid of the Python program $2 (loop.py) in cgroup $1
 loop_pid() {
@@ -119,13 +99,7 @@ wait_for $D/alog status
 abefore=$(grep '^status' $D/alog | tail -1 | cut -d' ' -f3)
 
 echo "scenario eventloop: freeze; leave work pending; checkpoint and kill"
-echo 1 > $CG/cgroup.freeze
-i=0
-until grep -q "frozen 1" $CG/cgroup.events; do
-	i=$((i + 1))
-	[ $i -gt 300 ] && fail "the container does not freeze"
-	sleep 0.2
-done
+freeze
 touch $D/watch/queued $D/w2/queued
 kill -USR1 "$pid"
 kill -USR1 "$apid"

@@ -10,4 +10,4 @@ rm -rf "$OUT"
 mkdir -p "$OUT"
 bash "$ROOT/scripts/pack-programs.sh" "$OUT" sqlite3:/usr/bin/sqlite3 \
 	util-linux:/usr/bin/flock
-cp "$HERE/run.sh" "$OUT/"
+cp "$HERE/../lib.sh" "$HERE/run.sh" "$OUT/"

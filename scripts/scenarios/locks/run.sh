@@ -17,38 +17,18 @@
 # exits 1.
 set -u
 S=/extra
+NAME=locks
+LOGS="ticks sql.out sql.err outside.err ckpt.log restart.log"
 D=/tmp/scnl
 CG=/sys/fs/cgroup/scnl
 CG2=/sys/fs/cgroup/scnl-restored
 IMG=$D/img
 
+. $S/lib.sh
 cp -a $S/root/. /
 rm -rf $D
 mkdir -p $D $CG $CG2
 mkfifo $D/sql
-
-fail() {
-	echo "scenario locks: FAILED: $*"
-	for f in ticks sql.out sql.err outside.err ckpt.log restart.log; do
-		echo "--- $f"
-		cat $D/$f 2>/dev/null
-	done
-	echo 1 > $CG/cgroup.kill 2>/dev/null
-	echo 1 > $CG2/cgroup.kill 2>/dev/null
-	exit 1
-}
-
-# wait_for FILE TEXT [COUNT]: until FILE has COUNT lines with TEXT (60 s)
-wait_for() {
-	i=0
-	while :; do
-		n=$(grep -cF -- "$2" "$1" 2>/dev/null)
-		[ "${n:-0}" -ge "${3:-1}" ] && return 0
-		i=$((i + 1))
-		[ $i -gt 300 ] && fail "no \"$2\" (x${3:-1}) in $1"
-		sleep 0.2
-	done
-}
 
 ticks() {
 	wc -l < $D/ticks
@@ -89,13 +69,7 @@ done
 locked_out "before the checkpoint"
 
 echo "scenario locks: freeze, checkpoint and kill"
-echo 1 > $CG/cgroup.freeze
-i=0
-until grep -q "frozen 1" $CG/cgroup.events; do
-	i=$((i + 1))
-	[ $i -gt 300 ] && fail "the container does not freeze"
-	sleep 0.2
-done
+freeze
 ckpt checkpoint --cgroup $CG -o $IMG --kill --log $D/ckpt.log ||
 	fail "ckpt checkpoint failed"
 wait
