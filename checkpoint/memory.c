@@ -35,9 +35,30 @@
 
 /* vma flags that change what a vma means and that restart cannot redo */
 #define CKPT_VM_REFUSED (VM_IO | VM_PFNMAP | VM_MIXEDMAP | VM_HUGETLB | \
-			 VM_LOCKED | VM_LOCKONFAULT | VM_DONTCOPY | \
-			 VM_WIPEONFORK | VM_UFFD_MISSING | VM_UFFD_WP | \
-			 VM_UFFD_MINOR | VM_SHADOW_STACK)
+			 VM_LOCKED | VM_LOCKONFAULT | VM_UFFD_MISSING | \
+			 VM_UFFD_WP | VM_UFFD_MINOR | VM_SHADOW_STACK)
+
+#define CKPT_VMA_F_ADVICE	(CKPT_VMA_F_DONTFORK | CKPT_VMA_F_WIPEONFORK | \
+				 CKPT_VMA_F_DONTDUMP | CKPT_VMA_F_HUGEPAGE | \
+				 CKPT_VMA_F_NOHUGEPAGE | CKPT_VMA_F_MERGEABLE)
+
+/* vma flags that madvise() set, and the advice that sets each again */
+static const struct {
+	vm_flags_t vm_flag;
+	u32 flag;
+	int advice;
+} ckpt_vma_advice[] = {
+	{ VM_DONTCOPY, CKPT_VMA_F_DONTFORK, MADV_DONTFORK },
+	{ VM_WIPEONFORK, CKPT_VMA_F_WIPEONFORK, MADV_WIPEONFORK },
+	{ VM_DONTDUMP, CKPT_VMA_F_DONTDUMP, MADV_DONTDUMP },
+#ifdef CONFIG_TRANSPARENT_HUGEPAGE
+	{ VM_HUGEPAGE, CKPT_VMA_F_HUGEPAGE, MADV_HUGEPAGE },
+	{ VM_NOHUGEPAGE, CKPT_VMA_F_NOHUGEPAGE, MADV_NOHUGEPAGE },
+#endif
+#ifdef CONFIG_KSM
+	{ VM_MERGEABLE, CKPT_VMA_F_MERGEABLE, MADV_MERGEABLE },
+#endif
+};
 
 /* One vma as snapshotted under mmap_lock. */
 struct ckpt_vma {
@@ -108,13 +129,6 @@ static int ckpt_vma_classify(struct ckpt_ctx *ctx, struct vm_area_struct *vma,
 			 "vma %lx-%lx: flags %lx not supported yet",
 			 vma->vm_start, vma->vm_end,
 			 vma->vm_flags & CKPT_VM_REFUSED);
-		return -EOPNOTSUPP;
-	}
-	/* not a hint: memory kept out of core dumps must stay out */
-	if (vma->vm_flags & VM_DONTDUMP) {
-		ckpt_log(ctx, -EOPNOTSUPP,
-			 "vma %lx-%lx: madvise(MADV_DONTDUMP) is not supported yet",
-			 vma->vm_start, vma->vm_end);
 		return -EOPNOTSUPP;
 	}
 #ifdef CONFIG_NUMA
@@ -512,6 +526,7 @@ static int checkpoint_vma(struct ckpt_ctx *ctx, struct ckpt_vma *v, char *buf)
 {
 	struct ckpt_hdr_vma h = {};
 	char *path = NULL;
+	unsigned int i;
 
 	h.start = v->start;
 	h.end = v->end;
@@ -527,6 +542,11 @@ static int checkpoint_vma(struct ckpt_ctx *ctx, struct ckpt_vma *v, char *buf)
 	if (v->type == CKPT_VMA_FILE && (v->flags & VM_MAYSHARE) &&
 	    (v->flags & VM_MAYWRITE))
 		h.flags |= CKPT_VMA_F_MAYWRITE;
+	/* the vdso and vvar are mapped as this kernel maps them */
+	for (i = 0; i < ARRAY_SIZE(ckpt_vma_advice) &&
+	     v->type != CKPT_VMA_VDSO && v->type != CKPT_VMA_VVAR; i++)
+		if (v->flags & ckpt_vma_advice[i].vm_flag)
+			h.flags |= ckpt_vma_advice[i].flag;
 	if (v->type == CKPT_VMA_SHARED_ANON) {
 		struct inode *inode = file_inode(v->file);
 		bool first;
@@ -698,6 +718,36 @@ static struct file *ckpt_shm_file(struct ckpt_ctx *ctx,
 	return file;
 }
 
+/* The vma's advice, through madvise() on the mm being built */
+static int ckpt_advise_vma(struct ckpt_ctx *ctx, const struct ckpt_hdr_vma *h)
+{
+	u32 left = h->flags & CKPT_VMA_F_ADVICE;
+	unsigned int i;
+	int ret;
+
+	for (i = 0; i < ARRAY_SIZE(ckpt_vma_advice) && left; i++) {
+		if (!(h->flags & ckpt_vma_advice[i].flag))
+			continue;
+		left &= ~ckpt_vma_advice[i].flag;
+		ret = do_madvise(current->mm, h->start, h->end - h->start,
+				 ckpt_vma_advice[i].advice);
+		if (ret) {
+			ckpt_log(ctx, ret, "vma %llx-%llx: madvise(%d) failed",
+				 h->start, h->end, ckpt_vma_advice[i].advice);
+			vm_munmap(h->start, h->end - h->start);
+			return ret;
+		}
+	}
+	if (left) {
+		ckpt_log(ctx, -EOPNOTSUPP,
+			 "vma %llx-%llx: advice %#x needs a kernel with THP or KSM",
+			 h->start, h->end, left);
+		vm_munmap(h->start, h->end - h->start);
+		return -EOPNOTSUPP;
+	}
+	return 0;
+}
+
 static int ckpt_map_vma(struct ckpt_ctx *ctx, const struct ckpt_hdr_vma *h,
 			const char *path)
 {
@@ -761,7 +811,7 @@ static int ckpt_map_vma(struct ckpt_ctx *ctx, const struct ckpt_hdr_vma *h,
 			 "vma %llx-%llx: cannot map", h->start, h->end);
 		return IS_ERR_VALUE(addr) ? (int)addr : -EINVAL;
 	}
-	return 0;
+	return ckpt_advise_vma(ctx, h);
 }
 
 static int ckpt_check_vma(struct ckpt_ctx *ctx, const struct ckpt_hdr_vma *h,
@@ -787,6 +837,12 @@ static int ckpt_check_vma(struct ckpt_ctx *ctx, const struct ckpt_hdr_vma *h,
 		goto bad;
 	}
 	if (h->type != CKPT_VMA_FILE && (h->flags & CKPT_VMA_F_MAYWRITE))
+		goto bad;
+	/* madvise() takes these only so */
+	if ((h->flags & CKPT_VMA_F_WIPEONFORK &&
+	     (h->type != CKPT_VMA_ANON || h->flags & CKPT_VMA_F_SHARED)) ||
+	    (h->flags & CKPT_VMA_F_HUGEPAGE &&
+	     h->flags & CKPT_VMA_F_NOHUGEPAGE))
 		goto bad;
 	if (h->__reserved)
 		goto bad;
@@ -1397,6 +1453,15 @@ static const struct ckpt_vma_test ckpt_vma_tests[] = {
 	  .prev_end = 0x10000 },
 	{ .desc = "anon: the largest pgoff", .type = CKPT_VMA_ANON,
 	  .start = 0x10000, .end = 0x11000, .pgoff = CKPT_TEST_PGOFF_MAX - 1 },
+	{ .desc = "anon: every advice but NOHUGEPAGE", .type = CKPT_VMA_ANON,
+	  .start = 0x10000, .end = 0x11000,
+	  .flags = CKPT_VMA_F_ADVICE & ~CKPT_VMA_F_NOHUGEPAGE },
+	{ .desc = "anon: NOHUGEPAGE", .type = CKPT_VMA_ANON,
+	  .start = 0x10000, .end = 0x11000, .flags = CKPT_VMA_F_NOHUGEPAGE },
+	{ .desc = "file: DONTFORK, DONTDUMP, MERGEABLE", .type = CKPT_VMA_FILE,
+	  .start = 0x400000, .end = 0x401000, .path = "/data",
+	  .flags = CKPT_VMA_F_DONTFORK | CKPT_VMA_F_DONTDUMP |
+		   CKPT_VMA_F_MERGEABLE },
 	{ .desc = "file: private", .type = CKPT_VMA_FILE,
 	  .start = 0x400000, .end = 0x402000, .prot = PROT_READ | PROT_EXEC,
 	  .path = "/lib/x86_64-linux-gnu/libc.so.6", .pgoff = 2 },
@@ -1429,6 +1494,18 @@ static const struct ckpt_vma_test ckpt_vma_tests[] = {
 	  .end = 0x11000, .ret = -EINVAL },
 	{ .desc = "unknown flag", .type = CKPT_VMA_ANON, .start = 0x10000,
 	  .end = 0x11000, .flags = CKPT_VMA_F_MASK + 1, .ret = -EINVAL },
+	{ .desc = "HUGEPAGE and NOHUGEPAGE", .type = CKPT_VMA_ANON,
+	  .start = 0x10000, .end = 0x11000,
+	  .flags = CKPT_VMA_F_HUGEPAGE | CKPT_VMA_F_NOHUGEPAGE,
+	  .ret = -EINVAL },
+	{ .desc = "file: WIPEONFORK", .type = CKPT_VMA_FILE,
+	  .start = 0x400000, .end = 0x401000, .path = "/data",
+	  .flags = CKPT_VMA_F_WIPEONFORK, .ret = -EINVAL },
+	{ .desc = "shared anon: WIPEONFORK", .type = CKPT_VMA_SHARED_ANON,
+	  .start = 0x10000, .end = 0x11000, .shm_objref = 1,
+	  .shm_size = PAGE_SIZE,
+	  .flags = CKPT_VMA_F_SHARED | CKPT_VMA_F_WIPEONFORK,
+	  .ret = -EINVAL },
 	{ .desc = "PROT_SEM", .type = CKPT_VMA_ANON, .start = 0x10000,
 	  .end = 0x11000, .prot = PROT_READ | PROT_SEM, .ret = -EINVAL },
 	{ .desc = "start not page aligned", .type = CKPT_VMA_ANON,

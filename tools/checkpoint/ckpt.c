@@ -2313,6 +2313,19 @@ static void vma_flush(struct info *in, int ended)
 		strcat(extra, " growsdown");
 	if (v->flags & CKPT_VMA_F_MAYWRITE)
 		strcat(extra, " maywrite");
+	/* the madvise() advice, as /proc/PID/smaps's VmFlags name it */
+	if (v->flags & CKPT_VMA_F_DONTFORK)
+		strcat(extra, " dc");
+	if (v->flags & CKPT_VMA_F_WIPEONFORK)
+		strcat(extra, " wf");
+	if (v->flags & CKPT_VMA_F_DONTDUMP)
+		strcat(extra, " dd");
+	if (v->flags & CKPT_VMA_F_HUGEPAGE)
+		strcat(extra, " hg");
+	if (v->flags & CKPT_VMA_F_NOHUGEPAGE)
+		strcat(extra, " nh");
+	if (v->flags & CKPT_VMA_F_MERGEABLE)
+		strcat(extra, " mg");
 	if (v->type == CKPT_VMA_FILE)
 		snprintf(extra + strlen(extra), sizeof(extra) - strlen(extra),
 			 " +0x%" PRIx64, (uint64_t)v->pgoff * in->page_size);

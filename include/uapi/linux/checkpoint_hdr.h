@@ -708,7 +708,14 @@ enum ckpt_vma_type {
 #define CKPT_VMA_F_SHARED	0x1	/* MAP_SHARED */
 #define CKPT_VMA_F_GROWSDOWN	0x2
 #define CKPT_VMA_F_MAYWRITE	0x4	/* shared file mapping opened rw */
-#define CKPT_VMA_F_MASK		0x7
+/* madvise() advice, each given again with its madvise() */
+#define CKPT_VMA_F_DONTFORK	0x8	/* MADV_DONTFORK */
+#define CKPT_VMA_F_WIPEONFORK	0x10	/* MADV_WIPEONFORK: private anon */
+#define CKPT_VMA_F_DONTDUMP	0x20	/* MADV_DONTDUMP */
+#define CKPT_VMA_F_HUGEPAGE	0x40	/* MADV_HUGEPAGE */
+#define CKPT_VMA_F_NOHUGEPAGE	0x80	/* MADV_NOHUGEPAGE */
+#define CKPT_VMA_F_MERGEABLE	0x100	/* MADV_MERGEABLE (KSM) */
+#define CKPT_VMA_F_MASK		0x1ff
 
 struct ckpt_hdr_vma {
 	struct ckpt_hdr h;

@@ -12,7 +12,7 @@
  * with a line naming it, and the refused tree runs on untouched: a task
  * in its own uts namespace or in another
  * cgroup, a file with a lease or an owner, a membarrier()
- * registration, memory kept out of core dumps.
+ * registration.
  */
 #define _GNU_SOURCE
 #include <errno.h>
@@ -153,7 +153,6 @@ enum setup {
 	SET_LEASE,
 	SET_OWNER,
 	SET_MEMBARRIER,
-	SET_DONTDUMP,
 };
 
 /* ioprio_set() values: class << 13 | level */
@@ -254,15 +253,6 @@ static void attrs_root(enum setup what)
 			    MEMBARRIER_CMD_REGISTER_PRIVATE_EXPEDITED, 0, 0))
 			_exit(93);
 		break;
-	case SET_DONTDUMP: {
-		char *p = mmap(NULL, 4096, PROT_READ | PROT_WRITE,
-			       MAP_PRIVATE | MAP_ANONYMOUS, -1, 0);
-
-		if (p == MAP_FAILED || madvise(p, 4096, MADV_DONTDUMP))
-			_exit(93);
-		p[0] = 1;
-		break;
-	}
 	}
 	report_state("before");
 	lite_say(REPORT, "R %d\n", getpid());
@@ -299,9 +289,6 @@ FIXTURE_VARIANT_ADD(attrs, owner) {
 };
 FIXTURE_VARIANT_ADD(attrs, membarrier) {
 	.setup = SET_MEMBARRIER, .refused = "a membarrier() registration",
-};
-FIXTURE_VARIANT_ADD(attrs, dontdump) {
-	.setup = SET_DONTDUMP, .refused = "madvise(MADV_DONTDUMP)",
 };
 
 FIXTURE_SETUP(attrs)

@@ -1787,6 +1787,12 @@ static enum fz_class vma_rule(struct fz_mut *m, int v, bool *local)
 	if ((h->type == CKPT_VMA_VDSO || h->type == CKPT_VMA_VVAR) &&
 	    (h->flags || h->pgoff))
 		return FZ_REFUSE;
+	/* the advice madvise() takes only so */
+	if ((h->flags & CKPT_VMA_F_WIPEONFORK &&
+	     (h->type != CKPT_VMA_ANON || shared)) ||
+	    (h->flags & CKPT_VMA_F_HUGEPAGE &&
+	     h->flags & CKPT_VMA_F_NOHUGEPAGE))
+		return FZ_REFUSE;
 	/* the object of a shared anonymous vma holds it; nothing for others */
 	if (h->__reserved)
 		return FZ_REFUSE;

@@ -27,11 +27,13 @@
 #include <sys/epoll.h>
 #include <sys/eventfd.h>
 #include <sys/inotify.h>
+#include <sys/mman.h>
 #include <sys/prctl.h>
 #include <sys/signalfd.h>
 #include <sys/socket.h>
 #include <sys/stat.h>
 #include <sys/timerfd.h>
+#include <sys/wait.h>
 #include <sys/un.h>
 #include <time.h>
 #include <sys/syscall.h>
@@ -1558,6 +1560,113 @@ static int uu_verify(void)
 	return 0;
 }
 
+/* ---- madvise() advice ----------------------------------------------------- */
+
+#define ADV_PAGE	4096
+#define ADV_N		6
+
+static const int adv_advice[ADV_N] = {
+	MADV_DONTFORK, MADV_WIPEONFORK, MADV_DONTDUMP, MADV_HUGEPAGE,
+	MADV_NOHUGEPAGE, MADV_MERGEABLE,
+};
+
+/* what /proc/PID/smaps's VmFlags shows for each */
+static const char *const adv_flag[ADV_N] = { "dc", "wf", "dd", "hg", "nh", "mg" };
+
+static char *adv_map;
+
+/* advice i on page 2i + 1 of the mapping, the pages between without */
+static char *adv_page(int i)
+{
+	return adv_map + (2 * i + 1) * ADV_PAGE;
+}
+
+/* The VmFlags of the vma at @addr in /proc/self/smaps, or "" */
+static const char *adv_vmflags(const void *addr)
+{
+	static char buf[1 << 18], out[256];
+	char head[32], *p, *f;
+	size_t len = 0;
+	ssize_t n;
+	int fd;
+
+	/* smaps comes a few vmas per read() */
+	out[0] = '\0';
+	fd = open("/proc/self/smaps", O_RDONLY);
+	if (fd < 0)
+		return out;
+	while (len < sizeof(buf) - 1 &&
+	       (n = read(fd, buf + len, sizeof(buf) - 1 - len)) > 0)
+		len += n;
+	close(fd);
+	buf[len] = '\0';
+	snprintf(head, sizeof(head), "\n%lx-", (unsigned long)addr);
+	p = strstr(buf, head);
+	if (!p)
+		return out;
+	f = strstr(p, "\nVmFlags:");
+	if (f)
+		snprintf(out, sizeof(out), "%.*s ", (int)strcspn(f + 9, "\n"),
+			 f + 9);
+	return out;
+}
+
+static bool adv_has(const void *addr, const char *flag)
+{
+	char word[8];
+
+	snprintf(word, sizeof(word), " %s ", flag);
+	return strstr(adv_vmflags(addr), word);
+}
+
+static int adv_setup(void)
+{
+	int i;
+
+	adv_map = mmap(NULL, (2 * ADV_N + 1) * ADV_PAGE,
+		       PROT_READ | PROT_WRITE, MAP_PRIVATE | MAP_ANONYMOUS,
+		       -1, 0);
+	if (adv_map == MAP_FAILED)
+		return -1;
+	for (i = 0; i < 2 * ADV_N + 1; i++)
+		memset(adv_map + i * ADV_PAGE, 'a' + i, ADV_PAGE);
+	for (i = 0; i < ADV_N; i++)
+		if (madvise(adv_page(i), ADV_PAGE, adv_advice[i]))
+			return -1;
+	return 0;
+}
+
+static int adv_verify(void)
+{
+	int i, status;
+	pid_t child;
+
+	for (i = 0; i < ADV_N; i++) {
+		if (!adv_has(adv_page(i), adv_flag[i]))
+			return NOPE("page %d: VmFlags \"%s\" without %s", i,
+				    adv_vmflags(adv_page(i)), adv_flag[i]);
+		if (adv_has(adv_page(i) + ADV_PAGE, adv_flag[i]))
+			return NOPE("the page after %d has %s too", i,
+				    adv_flag[i]);
+		if (adv_page(i)[0] != 'a' + 2 * i + 1 ||
+		    adv_page(i)[ADV_PAGE - 1] != 'a' + 2 * i + 1)
+			return NOPE("page %d lost its bytes", i);
+	}
+	/* what the advice does: fork leaves one out and wipes another */
+	child = fork();
+	if (child < 0)
+		return NOPE("fork: %s", strerror(errno));
+	if (!child)
+		_exit(adv_vmflags(adv_page(0))[0] ? 1 :
+		      adv_page(1)[0] != 0 ? 2 :
+		      adv_page(2)[0] != 'a' + 5 ? 3 : 0);
+	if (waitpid(child, &status, 0) != child || !WIFEXITED(status) ||
+	    WEXITSTATUS(status))
+		return NOPE("the forked child found %#x (1: the DONTFORK page is mapped, 2: the WIPEONFORK page is not wiped)",
+			    status);
+	return 0;
+}
+
 /* ---- the fixture --------------------------------------------------------- */
 
 /* WDIR and what the inotify variants made in it */
@@ -1694,6 +1803,10 @@ FIXTURE_VARIANT_ADD(matrix, unix_pair_between_parent_and_child) {
 
 FIXTURE_VARIANT_ADD(matrix, unix_unconnected_sockets) {
 	.setup = uu_setup, .verify = uu_verify,
+};
+
+FIXTURE_VARIANT_ADD(matrix, madvise_advice_kept) {
+	.setup = adv_setup, .verify = adv_verify,
 };
 
 static volatile sig_atomic_t go;
