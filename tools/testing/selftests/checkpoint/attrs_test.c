@@ -494,11 +494,12 @@ TEST_F_TIMEOUT(attrs, come_back_or_refused, 180)
 		EXPECT_TRUE(proc_state(self->root, 'T', true));
 		ASSERT_EQ(0, kill(self->root, SIGUSR1));
 		EXPECT_FALSE(reports_after(300));
+		/*
+		 * SIGCONT ends the stop and lets the pending SIGUSR1 in: the
+		 * root reports and exits (too soon to look for WCONTINUED,
+		 * which the continued variant checks)
+		 */
 		ASSERT_EQ(0, kill(self->root, SIGCONT));
-		/* and the parent sees it continue */
-		ASSERT_EQ(self->root, waitpid(self->root, &status,
-					      WCONTINUED));
-		EXPECT_TRUE(WIFCONTINUED(status));
 	} else if (variant->setup == SET_CONTINUED) {
 		ASSERT_EQ(self->root, waitpid(self->root, &status,
 					      WCONTINUED | WNOHANG));
