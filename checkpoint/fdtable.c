@@ -34,6 +34,7 @@ static const struct ckpt_file_ops *const ckpt_file_ops[] = {
 	[CKPT_FILE_TIMERFD] = &ckpt_timerfd_file_ops,
 	[CKPT_FILE_INOTIFY] = &ckpt_inotify_file_ops,
 	[CKPT_FILE_UNIX] = &ckpt_unix_file_ops,
+	[CKPT_FILE_MEMFD] = &ckpt_memfd_file_ops,
 };
 
 static_assert(ARRAY_SIZE(ckpt_file_ops) == CKPT_FILE_MAX);
@@ -72,21 +73,11 @@ const struct ckpt_file_ops ckpt_absent_file_ops = {
 	.restore = ckpt_absent_restore,
 };
 
-static void ckpt_file_get(void *ptr)
-{
-	get_file(ptr);
-}
-
-static void ckpt_file_put(void *ptr)
-{
-	fput(ptr);
-}
-
 /* a FILE record is written by checkpoint_file() and read by restore_file() */
 const struct ckpt_obj_ops ckpt_file_obj_ops = {
 	.name = "file",
-	.grab = ckpt_file_get,
-	.drop = ckpt_file_put,
+	.grab = ckpt_obj_get_file,
+	.drop = ckpt_obj_put_file,
 };
 
 /**

@@ -164,7 +164,9 @@ static int ckpt_scan_task_maps(struct ckpt_ctx *ctx, struct task_struct *t)
 				tf->maprefs++;
 				continue;
 			}
-			if (!vma_is_anon_shmem(vma))
+			/* objects saved with the tree, as shared memory is */
+			if (!vma_is_anon_shmem(vma) &&
+			    !ckpt_is_memfd(vma->vm_file))
 				continue;
 			tf = kzalloc(sizeof(*tf), GFP_KERNEL);
 			if (!tf) {
@@ -536,6 +538,19 @@ static int ckpt_find_holders(struct ckpt_ctx *ctx)
 	return ckpt_scan_outside(ctx);
 }
 
+/* The distinct open files of the tree that are opens of @file's dentry */
+static unsigned int ckpt_tfiles_of_dentry(struct ckpt_ctx *ctx,
+					  struct file *file)
+{
+	struct ckpt_tfile *tf;
+	unsigned int n = 0;
+	int bkt;
+
+	hash_for_each(ctx->tfiles->hash, bkt, tf, node)
+		n += tf->file->f_path.dentry == file->f_path.dentry;
+	return n;
+}
+
 /**
  * ckpt_scan_files() - find every open file of the tree
  * @ctx: checkpoint context, with the tree collected
@@ -546,9 +561,12 @@ static int ckpt_find_holders(struct ckpt_ctx *ctx)
  * without CHECKPOINT_SUBTREE a file that something outside the tree also
  * holds is a leak (a self checkpoint does not check this). Stateless
  * files (O_PATH descriptors, /dev/null and the other mem devices restart
- * reopens) are never leaks.
+ * reopens) are never leaks. A memfd that something outside the tree holds
+ * (its file, or another open of it) is refused in every case: restart
+ * makes the tree a memfd of its own.
  *
- * Return: 0, -EBUSY for a leak (with a log line naming the file),
+ * Return: 0, -EBUSY for a leak or a memfd held outside the tree (with a
+ * log line naming the file),
  * -EOPNOTSUPP (with a log line) for more than CKPT_MAX_FDS open files or
  * a file with locks or an owner (ckpt_check_file_state()), -EINTR when
  * the caller got a fatal signal, or -ENOMEM.
@@ -587,6 +605,13 @@ int ckpt_scan_files(struct ckpt_ctx *ctx)
 	hash_for_each(ctx->tfiles->hash, bkt, tf, node) {
 		tf->outside = file_count(tf->file) > tf->fdrefs + tf->maprefs + 1;
 		ret = ckpt_check_file_state(ctx, tf->file, tf->maprefs);
+		/* a memfd is saved as the tree's own, whatever the checkpoint */
+		if (!ret && ckpt_is_memfd(tf->file)) {
+			unsigned int n = ckpt_tfiles_of_dentry(ctx, tf->file);
+
+			ret = ckpt_memfd_check_shared(ctx, tf->file, n,
+						      tf->outside);
+		}
 		if (ret)
 			return ret;
 	}

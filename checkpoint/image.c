@@ -79,6 +79,8 @@ static const struct ckpt_rec_desc ckpt_recs[CKPT_HDR_MAX] = {
 	REC(UNIX_QUEUE, "unix_queue", struct ckpt_hdr_unix_queue),
 	REC(UNIX_MSG, "unix_msg", struct ckpt_hdr_unix_msg),
 	REC(LOCKS, "locks", struct ckpt_hdr_locks),
+	REC(MEMFD, "memfd", struct ckpt_hdr_memfd),
+	REC(FILE_MEMFD, "file_memfd", struct ckpt_hdr_file_memfd),
 };
 
 /**

@@ -23,6 +23,8 @@ enum ckpt_obj_type {
 	CKPT_OBJ_SHM_FILE,	/* restart: the file of shared anon memory */
 	CKPT_OBJ_UNIX_PAIR,	/* checkpoint: a unix socket pair (a sock) */
 	CKPT_OBJ_RUNIX_PAIR,	/* restart: a restored pair (unix.c) */
+	CKPT_OBJ_MEMFD_INODE,	/* checkpoint: the inode of a memfd */
+	CKPT_OBJ_MEMFD_FILE,	/* restart: a restored memfd's file */
 	CKPT_OBJ_MAX
 };
 
@@ -66,7 +68,19 @@ extern const struct ckpt_obj_ops ckpt_runix_pair_obj_ops;
 #define ckpt_runix_pair_obj_ops ckpt_absent_obj_ops
 #endif
 
+#ifdef CONFIG_MEMFD_CREATE
+extern const struct ckpt_obj_ops ckpt_memfd_inode_obj_ops;
+extern const struct ckpt_obj_ops ckpt_memfd_file_obj_ops;
+#else
+#define ckpt_memfd_inode_obj_ops ckpt_absent_obj_ops
+#define ckpt_memfd_file_obj_ops ckpt_absent_obj_ops
+#endif
+
 void ckpt_obj_ops_check(void);
+void ckpt_obj_get_file(void *ptr);
+void ckpt_obj_put_file(void *ptr);
+void ckpt_obj_get_inode(void *ptr);
+void ckpt_obj_put_inode(void *ptr);
 
 void ckpt_objhash_init(struct ckpt_objhash *oh);
 void ckpt_objhash_free(struct ckpt_objhash *oh);
@@ -180,6 +194,38 @@ extern const struct ckpt_file_ops ckpt_inotify_file_ops;
 extern const struct ckpt_file_ops ckpt_unix_file_ops;
 #else
 #define ckpt_unix_file_ops ckpt_absent_file_ops
+#endif
+#ifdef CONFIG_MEMFD_CREATE
+extern const struct ckpt_file_ops ckpt_memfd_file_ops;
+bool ckpt_is_memfd(struct file *file);
+int ckpt_memfd_ref(struct ckpt_ctx *ctx, struct file *file);
+int ckpt_memfd_check_shared(struct ckpt_ctx *ctx, struct file *file,
+			    unsigned int files, bool outside);
+struct file *ckpt_memfd_file(struct ckpt_ctx *ctx, u32 objref);
+#else
+#define ckpt_memfd_file_ops ckpt_absent_file_ops
+static inline bool ckpt_is_memfd(struct file *file)
+{
+	return false;
+}
+
+static inline int ckpt_memfd_ref(struct ckpt_ctx *ctx, struct file *file)
+{
+	return -EOPNOTSUPP;
+}
+
+static inline int ckpt_memfd_check_shared(struct ckpt_ctx *ctx,
+					  struct file *file,
+					  unsigned int files, bool outside)
+{
+	return 0;
+}
+
+static inline struct file *ckpt_memfd_file(struct ckpt_ctx *ctx, u32 objref)
+{
+	ckpt_log(ctx, -EOPNOTSUPP, "memfds need CONFIG_MEMFD_CREATE");
+	return ERR_PTR(-EOPNOTSUPP);
+}
 #endif
 #ifdef CONFIG_SIGNALFD
 extern const struct ckpt_file_ops ckpt_signalfd_file_ops;
@@ -303,6 +349,7 @@ int checkpoint_mm(struct ckpt_ctx *ctx, struct task_struct *t);
 int restore_mm(struct ckpt_ctx *ctx);
 int restore_mm_commit(struct ckpt_ctx *ctx, struct ckpt_rstate *rs);
 void ckpt_free_shm_saved(struct ckpt_ctx *ctx);
+struct page *ckpt_shmem_page(struct file *file, pgoff_t idx);
 
 /* namespaces.c */
 int ckpt_check_namespaces(struct ckpt_ctx *ctx, struct task_struct *t);

@@ -35,8 +35,8 @@
 
 /* vma flags that change what a vma means and that restart cannot redo */
 #define CKPT_VM_REFUSED (VM_IO | VM_PFNMAP | VM_MIXEDMAP | VM_HUGETLB | \
-			 VM_LOCKED | VM_LOCKONFAULT | VM_UFFD_MISSING | \
-			 VM_UFFD_WP | VM_UFFD_MINOR | VM_SHADOW_STACK)
+			 VM_UFFD_MISSING | VM_UFFD_WP | VM_UFFD_MINOR | \
+			 VM_SHADOW_STACK)
 
 #define CKPT_VMA_F_ADVICE	(CKPT_VMA_F_DONTFORK | CKPT_VMA_F_WIPEONFORK | \
 				 CKPT_VMA_F_DONTDUMP | CKPT_VMA_F_HUGEPAGE | \
@@ -152,6 +152,11 @@ static int ckpt_vma_classify(struct ckpt_ctx *ctx, struct vm_area_struct *vma,
 		*type = CKPT_VMA_ANON;
 		return 0;
 	}
+	/* before: shmem maps a file without links (a memfd) as anonymous */
+	if (vma->vm_file && ckpt_is_memfd(vma->vm_file)) {
+		*type = CKPT_VMA_MEMFD;
+		return 0;
+	}
 	if (vma_is_anon_shmem(vma)) {
 		*type = CKPT_VMA_SHARED_ANON;
 		return 0;
@@ -215,7 +220,8 @@ static int ckpt_collect_vmas(struct ckpt_ctx *ctx, struct mm_struct *mm,
 		v[nr].pgoff = vma->vm_pgoff;
 		v[nr].flags = vma->vm_flags;
 		if (v[nr].type == CKPT_VMA_FILE ||
-		    v[nr].type == CKPT_VMA_SHARED_ANON)
+		    v[nr].type == CKPT_VMA_SHARED_ANON ||
+		    v[nr].type == CKPT_VMA_MEMFD)
 			v[nr].file = get_file(vma->vm_file);
 		nr++;
 	}
@@ -236,6 +242,15 @@ static int ckpt_collect_vmas(struct ckpt_ctx *ctx, struct mm_struct *mm,
 	BUILD_BUG_ON(AT_VECTOR_SIZE > CKPT_AUXV_MAX);
 	h->nr_auxv = AT_VECTOR_SIZE;
 	memcpy(h->auxv, mm->saved_auxv, sizeof(mm->saved_auxv));
+	if (mm->def_flags & VM_LOCKED)
+		h->flags |= CKPT_MM_F_LOCK_FUTURE;
+	if (mm->def_flags & VM_LOCKONFAULT)
+		h->flags |= CKPT_MM_F_LOCK_ONFAULT;
+	if (!ret && (mm->def_flags & ~VM_LOCKED_MASK)) {
+		ckpt_log(ctx, -EOPNOTSUPP, "mm: default vma flags %lx not supported yet",
+			 mm->def_flags & ~VM_LOCKED_MASK);
+		ret = -EOPNOTSUPP;
+	}
 	if (!ret)
 		ret = checkpoint_vdso(ctx, mm, h, vvar, vdso);
 	mmap_read_unlock(mm);
@@ -373,7 +388,16 @@ static struct page *ckpt_fault_page(struct ckpt_page_walk *w,
 	return page;
 }
 
-static struct page *ckpt_shm_page(struct file *file, pgoff_t idx)
+/**
+ * ckpt_shmem_page() - checkpoint: a page of a shmem file, to save
+ * @file: the shmem file (shared anonymous memory, a memfd)
+ * @idx: the page's index in it
+ *
+ * Return: the page with a reference, NULL for a hole (nothing is
+ * allocated for it), or an ERR_PTR when a page in swap cannot be read
+ * back.
+ */
+struct page *ckpt_shmem_page(struct file *file, pgoff_t idx)
 {
 	struct folio *folio;
 	void *entry;
@@ -427,7 +451,7 @@ static int ckpt_grab_pages(struct ckpt_ctx *ctx, struct mm_struct *mm,
 		for (; addr < v->end && w.n < CKPT_PAGES_MAX; addr += PAGE_SIZE) {
 			pgoff_t idx = vma->vm_pgoff +
 				      ((addr - vma->vm_start) >> PAGE_SHIFT);
-			struct page *page = ckpt_shm_page(v->file, idx);
+			struct page *page = ckpt_shmem_page(v->file, idx);
 
 			if (IS_ERR(page)) {
 				ret = PTR_ERR(page);
@@ -491,8 +515,10 @@ static int checkpoint_vma_pages(struct ckpt_ctx *ctx, struct mm_struct *mm,
 	struct ckpt_hdr_pages h = {};
 	int n, ret = 0;
 
+	/* the pages of a shared file mapping are the file's, or the memfd's */
 	if (v->type == CKPT_VMA_VDSO || v->type == CKPT_VMA_VVAR ||
-	    (v->type == CKPT_VMA_FILE && (v->flags & VM_MAYSHARE)) ||
+	    ((v->type == CKPT_VMA_FILE || v->type == CKPT_VMA_MEMFD) &&
+	     (v->flags & VM_MAYSHARE)) ||
 	    v->pages_saved)
 		goto end;
 
@@ -539,8 +565,12 @@ static int checkpoint_vma(struct ckpt_ctx *ctx, struct ckpt_vma *v, char *buf)
 		h.flags |= CKPT_VMA_F_SHARED;
 	if (v->flags & VM_GROWSDOWN)
 		h.flags |= CKPT_VMA_F_GROWSDOWN;
-	if (v->type == CKPT_VMA_FILE && (v->flags & VM_MAYSHARE) &&
-	    (v->flags & VM_MAYWRITE))
+	if (v->flags & VM_LOCKED)
+		h.flags |= CKPT_VMA_F_LOCKED;
+	if (v->flags & VM_LOCKONFAULT)
+		h.flags |= CKPT_VMA_F_LOCKONFAULT;
+	if ((v->type == CKPT_VMA_FILE || v->type == CKPT_VMA_MEMFD) &&
+	    (v->flags & VM_MAYSHARE) && (v->flags & VM_MAYWRITE))
 		h.flags |= CKPT_VMA_F_MAYWRITE;
 	/* the vdso and vvar are mapped as this kernel maps them */
 	for (i = 0; i < ARRAY_SIZE(ckpt_vma_advice) &&
@@ -563,6 +593,14 @@ static int checkpoint_vma(struct ckpt_ctx *ctx, struct ckpt_vma *v, char *buf)
 		if (ref < 0)
 			return ref;
 		v->pages_saved = ref;
+	}
+	if (v->type == CKPT_VMA_MEMFD) {
+		/* its MEMFD record comes first, at its first reference */
+		int ref = ckpt_memfd_ref(ctx, v->file);
+
+		if (ref < 0)
+			return ref;
+		h.shm_objref = ref;
 	}
 	if (v->type == CKPT_VMA_FILE) {
 		path = ckpt_file_path(ctx, &v->file->f_path, buf,
@@ -665,7 +703,10 @@ static int ckpt_check_mm(struct ckpt_ctx *ctx, const struct ckpt_hdr_mm *h)
 	    h->start_code > h->end_code || h->start_data > h->end_data ||
 	    h->start_brk > h->brk || h->arg_start > h->arg_end ||
 	    h->env_start > h->env_end || h->nr_vmas > CKPT_MAX_VMAS ||
-	    h->nr_auxv > AT_VECTOR_SIZE || h->nr_auxv % 2 || h->__reserved) {
+	    h->nr_auxv > AT_VECTOR_SIZE || h->nr_auxv % 2 ||
+	    h->flags & ~CKPT_MM_F_MASK ||
+	    (h->flags & CKPT_MM_F_LOCK_ONFAULT &&
+	     !(h->flags & CKPT_MM_F_LOCK_FUTURE))) {
 		ckpt_log(ctx, -EINVAL, "mm: bad record");
 		return -EINVAL;
 	}
@@ -767,6 +808,25 @@ static int ckpt_map_vma(struct ckpt_ctx *ctx, const struct ckpt_hdr_vma *h,
 		if (IS_ERR(file))
 			return PTR_ERR(file);
 		break;
+	case CKPT_VMA_MEMFD:
+		flags |= (h->flags & CKPT_VMA_F_SHARED) ? MAP_SHARED :
+							   MAP_PRIVATE;
+		file = ckpt_memfd_file(ctx, h->shm_objref);
+		if (IS_ERR(file))
+			return PTR_ERR(file);
+		/* a shared mapping that could not be made writable: read-only */
+		if ((h->flags & (CKPT_VMA_F_SHARED | CKPT_VMA_F_MAYWRITE)) ==
+		    CKPT_VMA_F_SHARED)
+			file = dentry_open(&file->f_path, O_RDONLY | O_LARGEFILE,
+					   current_cred());
+		else
+			file = get_file(file);
+		if (IS_ERR(file)) {
+			ckpt_log(ctx, PTR_ERR(file), "vma %llx: cannot open memfd %u",
+				 h->start, h->shm_objref);
+			return PTR_ERR(file);
+		}
+		break;
 	case CKPT_VMA_FILE:
 		flags |= (h->flags & CKPT_VMA_F_SHARED) ? MAP_SHARED :
 							   MAP_PRIVATE;
@@ -836,7 +896,12 @@ static int ckpt_check_vma(struct ckpt_ctx *ctx, const struct ckpt_hdr_vma *h,
 	} else if (h->path_len || h->h.len != sizeof(*h)) {
 		goto bad;
 	}
-	if (h->type != CKPT_VMA_FILE && (h->flags & CKPT_VMA_F_MAYWRITE))
+	if (h->flags & CKPT_VMA_F_MAYWRITE &&
+	    !(h->type == CKPT_VMA_FILE ||
+	      (h->type == CKPT_VMA_MEMFD && h->flags & CKPT_VMA_F_SHARED)))
+		goto bad;
+	if (h->flags & CKPT_VMA_F_LOCKONFAULT &&
+	    !(h->flags & CKPT_VMA_F_LOCKED))
 		goto bad;
 	/* madvise() takes these only so */
 	if ((h->flags & CKPT_VMA_F_WIPEONFORK &&
@@ -853,17 +918,22 @@ static int ckpt_check_vma(struct ckpt_ctx *ctx, const struct ckpt_hdr_vma *h,
 		    h->pgoff + ((h->end - h->start) >> PAGE_SHIFT) >
 		    (h->shm_size >> PAGE_SHIFT))
 			goto bad;
+	} else if (h->type == CKPT_VMA_MEMFD) {
+		/* the memfd is restored before; mapping past its end is allowed */
+		if (!h->shm_objref || h->shm_size)
+			goto bad;
 	} else if (h->shm_objref || h->shm_size) {
 		goto bad;
 	}
 	shared = h->flags & CKPT_VMA_F_SHARED;
 	shared_anon = h->type == CKPT_VMA_SHARED_ANON;
-	if (h->type != CKPT_VMA_FILE && shared != shared_anon)
+	if (h->type != CKPT_VMA_FILE && h->type != CKPT_VMA_MEMFD &&
+	    shared != shared_anon)
 		goto bad;
 	return 0;
 bad:
-	ckpt_log(ctx, -EINVAL, "vma record %llx-%llx: invalid", h->start,
-		 h->end);
+	ckpt_log(ctx, -EINVAL, "vma record %llx-%llx: invalid (type %u, flags %#x, object %u)",
+		 h->start, h->end, h->type, h->flags, h->shm_objref);
 	return -EINVAL;
 }
 
@@ -929,7 +999,8 @@ static int restore_vma_pages(struct ckpt_ctx *ctx, struct ckpt_vma_restore *r)
 	const struct ckpt_hdr_vma *vh = r->h;
 	bool may_have_pages = vh->type == CKPT_VMA_ANON ||
 			      vh->type == CKPT_VMA_SHARED_ANON ||
-			      (vh->type == CKPT_VMA_FILE &&
+			      ((vh->type == CKPT_VMA_FILE ||
+				vh->type == CKPT_VMA_MEMFD) &&
 			       !(vh->flags & CKPT_VMA_F_SHARED));
 	struct ckpt_hdr_pages h;
 	unsigned int i;
@@ -989,14 +1060,44 @@ static int restore_vma_pages(struct ckpt_ctx *ctx, struct ckpt_vma_restore *r)
 	}
 }
 
+/*
+ * Lock the vma again, once its pages are in, with the checks mlock2()
+ * makes: RLIMIT_MEMLOCK and CAP_IPC_LOCK of the restarter.
+ */
+static int ckpt_mlock_vma(struct ckpt_ctx *ctx, const struct ckpt_hdr_vma *h)
+{
+	int ret;
+
+	ret = kernel_mlock(h->start, h->end - h->start,
+			   h->flags & CKPT_VMA_F_LOCKONFAULT ? MLOCK_ONFAULT : 0);
+	if (ret == -ENOMEM || ret == -EPERM)
+		ckpt_log(ctx, ret,
+			 "vma %llx-%llx: mlock() refused: locked memory beyond the restarter's RLIMIT_MEMLOCK of %lu bytes needs CAP_IPC_LOCK",
+			 h->start, h->end, rlimit(RLIMIT_MEMLOCK));
+	else if (ret)
+		ckpt_log(ctx, ret, "vma %llx-%llx: mlock() failed", h->start,
+			 h->end);
+	return ret;
+}
+
 static int restore_vma(struct ckpt_ctx *ctx, struct ckpt_vma_restore *r,
 		       u64 *prev_end)
 {
 	struct ckpt_hdr_vma *h;
+	struct ckpt_hdr hdr;
 	const char *path;
 	int ret;
 
-	h = ckpt_read_obj_var(ctx, CKPT_HDR_VMA, sizeof(*h));
+	/* a memfd's MEMFD record comes before the first vma that maps it */
+	ret = ckpt_read_ref_hdr(ctx, &hdr);
+	if (ret)
+		return ret;
+	if (hdr.type != CKPT_HDR_VMA) {
+		ckpt_log(ctx, -EINVAL, "expected a %s record, found %s",
+			 ckpt_rec_name(CKPT_HDR_VMA), ckpt_rec_name(hdr.type));
+		return -EINVAL;
+	}
+	h = ckpt_read_payload_var(ctx, &hdr, sizeof(*h));
 	if (IS_ERR(h))
 		return PTR_ERR(h);
 	ret = ckpt_check_vma(ctx, h, *prev_end, &path);
@@ -1027,6 +1128,8 @@ static int restore_vma(struct ckpt_ctx *ctx, struct ckpt_vma_restore *r,
 			goto out;
 	}
 	ret = restore_vma_pages(ctx, r);
+	if (!ret && h->flags & CKPT_VMA_F_LOCKED)
+		ret = ckpt_mlock_vma(ctx, h);
 out:
 	r->h = NULL;
 	kvfree(h);
@@ -1126,6 +1229,18 @@ int restore_mm(struct ckpt_ctx *ctx)
 		if (ret)
 			goto out_switch;
 	}
+	/* last: the vmas mapped above lock only as their records say */
+	if (h->flags & CKPT_MM_F_LOCK_FUTURE) {
+		ret = kernel_mlockall(MCL_FUTURE |
+				      (h->flags & CKPT_MM_F_LOCK_ONFAULT ?
+				       MCL_ONFAULT : 0));
+		if (ret) {
+			ckpt_log(ctx, ret,
+				 "mm: mlockall(MCL_FUTURE) refused: the restarter's RLIMIT_MEMLOCK is %lu bytes",
+				 rlimit(RLIMIT_MEMLOCK));
+			goto out_switch;
+		}
+	}
 
 	mmap_write_lock(mm);
 	mm->start_code = h->start_code;
@@ -1187,37 +1302,17 @@ int restore_mm_commit(struct ckpt_ctx *ctx, struct ckpt_rstate *rs)
 	return ret;
 }
 
-static void ckpt_shm_inode_grab(void *ptr)
-{
-	ihold(ptr);
-}
-
-static void ckpt_shm_inode_drop(void *ptr)
-{
-	iput(ptr);
-}
-
-static void ckpt_shm_file_grab(void *ptr)
-{
-	get_file(ptr);
-}
-
-static void ckpt_shm_file_drop(void *ptr)
-{
-	fput(ptr);
-}
-
 /* shared anonymous memory: saved with the VMA records that map it */
 const struct ckpt_obj_ops ckpt_shm_inode_obj_ops = {
 	.name = "shared memory",
-	.grab = ckpt_shm_inode_grab,
-	.drop = ckpt_shm_inode_drop,
+	.grab = ckpt_obj_get_inode,
+	.drop = ckpt_obj_put_inode,
 };
 
 const struct ckpt_obj_ops ckpt_shm_file_obj_ops = {
 	.name = "shared memory",
-	.grab = ckpt_shm_file_grab,
-	.drop = ckpt_shm_file_drop,
+	.grab = ckpt_obj_get_file,
+	.drop = ckpt_obj_put_file,
 };
 
 #ifdef CONFIG_CHECKPOINT_KUNIT_TEST
@@ -1281,7 +1376,7 @@ struct ckpt_mm_set {
 struct ckpt_mm_test {
 	const char *desc;
 	struct ckpt_mm_set set[2];
-	u32 nr_vmas, nr_auxv, reserved;
+	u32 nr_vmas, nr_auxv, flags;
 	int ret;
 };
 
@@ -1354,7 +1449,14 @@ static const struct ckpt_mm_test ckpt_mm_tests[] = {
 	{ .desc = "auxv of an odd number of words", .nr_auxv = 3,
 	  .ret = -EINVAL },
 	{ .desc = "auxv of U32_MAX words", .nr_auxv = U32_MAX, .ret = -EINVAL },
-	{ .desc = "reserved field set", .reserved = 1, .ret = -EINVAL },
+	{ .desc = "mlockall(MCL_FUTURE)", .flags = CKPT_MM_F_LOCK_FUTURE },
+	{ .desc = "mlockall(MCL_FUTURE | MCL_ONFAULT)",
+	  .flags = CKPT_MM_F_LOCK_FUTURE | CKPT_MM_F_LOCK_ONFAULT },
+	{ .desc = "MCL_ONFAULT alone", .flags = CKPT_MM_F_LOCK_ONFAULT,
+	  .ret = -EINVAL },
+	{ .desc = "unknown flag", .flags = CKPT_MM_F_MASK + 1,
+	  .ret = -EINVAL },
+	{ .desc = "every flag bit", .flags = U32_MAX, .ret = -EINVAL },
 };
 
 KUNIT_ARRAY_PARAM_DESC(ckpt_mm, ckpt_mm_tests, desc);
@@ -1403,7 +1505,7 @@ static void ckpt_test_check_mm(struct kunit *test)
 	}
 	h->nr_vmas = t->nr_vmas;
 	h->nr_auxv = t->nr_auxv;
-	h->__reserved = t->reserved;
+	h->flags = t->flags;
 	KUNIT_EXPECT_EQ(test, ckpt_check_mm(ctx, h), t->ret);
 }
 
@@ -1535,6 +1637,14 @@ static const struct ckpt_vma_test ckpt_vma_tests[] = {
 	  .end = 0x11000, .pgoff = U64_MAX, .ret = -EINVAL },
 	{ .desc = "reserved field set", .type = CKPT_VMA_ANON,
 	  .start = 0x10000, .end = 0x11000, .reserved = 1, .ret = -EINVAL },
+	{ .desc = "mlock()ed", .type = CKPT_VMA_ANON, .start = 0x10000,
+	  .end = 0x11000, .flags = CKPT_VMA_F_LOCKED },
+	{ .desc = "mlock2(MLOCK_ONFAULT)ed", .type = CKPT_VMA_ANON,
+	  .start = 0x10000, .end = 0x11000,
+	  .flags = CKPT_VMA_F_LOCKED | CKPT_VMA_F_LOCKONFAULT },
+	{ .desc = "locked on fault but not locked", .type = CKPT_VMA_ANON,
+	  .start = 0x10000, .end = 0x11000, .flags = CKPT_VMA_F_LOCKONFAULT,
+	  .ret = -EINVAL },
 	/* refused: anonymous and special mappings */
 	{ .desc = "anon: with a path", .type = CKPT_VMA_ANON,
 	  .start = 0x10000, .end = 0x11000, .path = "/x", .ret = -EINVAL },

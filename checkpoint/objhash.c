@@ -25,6 +25,42 @@ static void ckpt_absent_noop(void *ptr)
  * The entry of a type whose family is compiled out: no such object
  * exists to checkpoint, and its record is unknown to restart here.
  */
+/**
+ * ckpt_obj_get_file() - grab method of object types that are files
+ * @ptr: a struct file
+ */
+void ckpt_obj_get_file(void *ptr)
+{
+	get_file(ptr);
+}
+
+/**
+ * ckpt_obj_put_file() - drop method of object types that are files
+ * @ptr: a struct file
+ */
+void ckpt_obj_put_file(void *ptr)
+{
+	fput(ptr);
+}
+
+/**
+ * ckpt_obj_get_inode() - grab method of object types that are inodes
+ * @ptr: a struct inode
+ */
+void ckpt_obj_get_inode(void *ptr)
+{
+	ihold(ptr);
+}
+
+/**
+ * ckpt_obj_put_inode() - drop method of object types that are inodes
+ * @ptr: a struct inode
+ */
+void ckpt_obj_put_inode(void *ptr)
+{
+	iput(ptr);
+}
+
 const struct ckpt_obj_ops ckpt_absent_obj_ops = {
 	.name = "object type not built in",
 	.grab = ckpt_absent_noop,
@@ -39,6 +75,8 @@ static const struct ckpt_obj_ops *const ckpt_obj_ops[] = {
 	[CKPT_OBJ_SHM_FILE] = &ckpt_shm_file_obj_ops,
 	[CKPT_OBJ_UNIX_PAIR] = &ckpt_unix_pair_obj_ops,
 	[CKPT_OBJ_RUNIX_PAIR] = &ckpt_runix_pair_obj_ops,
+	[CKPT_OBJ_MEMFD_INODE] = &ckpt_memfd_inode_obj_ops,
+	[CKPT_OBJ_MEMFD_FILE] = &ckpt_memfd_file_obj_ops,
 };
 
 static_assert(ARRAY_SIZE(ckpt_obj_ops) == CKPT_OBJ_MAX);

@@ -18,6 +18,14 @@ static bool ckpt_reg_match(struct file *file)
 	       !(file->f_mode & FMODE_STREAM);
 }
 
+/* A memfd has no path to reopen: it is saved as the memfd it is */
+static int ckpt_reg_classify(struct ckpt_ctx *ctx, struct ckpt_fd_ent *e)
+{
+	if (ckpt_is_memfd(e->file))
+		e->type = CKPT_FILE_MEMFD;
+	return 0;
+}
+
 static bool ckpt_dir_match(struct file *file)
 {
 	return S_ISDIR(file_inode(file)->i_mode);
@@ -128,6 +136,7 @@ static struct file *ckpt_chr_restore(struct ckpt_ctx *ctx,
 const struct ckpt_file_ops ckpt_reg_file_ops = {
 	.name = "regular file",
 	.match = ckpt_reg_match,
+	.classify = ckpt_reg_classify,
 	.checkpoint = ckpt_write_fd_path,
 	.restore = ckpt_path_restore,
 	.f_flags = CKPT_FILE_FLAGS,

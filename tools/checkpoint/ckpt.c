@@ -96,6 +96,12 @@ struct info {
 	/* the VMA whose PAGES records we are counting */
 	const struct ckpt_hdr_vma *vma;
 	uint64_t vma_pages;
+	/* the MEMFD whose PAGES records (offsets in it) we are reading */
+	const struct ckpt_hdr_memfd *memfd;
+	uint64_t memfd_pages;		/* its pages so far */
+	uint64_t memfd_next;		/* the lowest offset its next page may have */
+	unsigned int nr_memfds;
+	uint64_t memfd_total;		/* the pages of every memfd */
 	/* the FILE record whose type records we are reading */
 	const struct ckpt_hdr_file *file;
 	unsigned int file_next;		/* index in its file_records[] */
@@ -116,7 +122,7 @@ struct info {
 	uint64_t unix_bytes;
 	/* the TREE record: the pids a record may name */
 	const struct ckpt_hdr_tree *tree;
-	/* the objrefs of FILE, PIPE and UNIX_PAIR records so far (a hash) */
+	/* the objrefs of FILE, PIPE, UNIX_PAIR and MEMFD records so far (a hash) */
 	struct objent *objs;
 	size_t nr_objs, cap_objs;
 	/* epoll files of this process whose EPOLL_ITEMS is still due */
@@ -130,16 +136,17 @@ struct info {
 /*
  * An objref of the image; FILE: its type and flags, and whether a late
  * record is due; UNIX_PAIR: its sockets' type, its flags and the ends
- * read so far
+ * read so far; MEMFD: its record
  */
 struct objent {
 	uint32_t objref;	/* 0: a free slot */
-	uint32_t rec;		/* CKPT_HDR_FILE, _PIPE or _UNIX_PAIR */
+	uint32_t rec;		/* CKPT_HDR_FILE, _PIPE, _UNIX_PAIR or _MEMFD */
 	uint32_t ftype;		/* FILE: CKPT_FILE_*; UNIX_PAIR: SOCK_* */
 	uint32_t f_flags;	/* FILE: its f_flags */
 	bool late_due;		/* FILE: its late record has not come yet */
 	uint32_t pair_flags;	/* UNIX_PAIR: CKPT_UNIX_PAIR_* */
 	uint8_t ends;		/* UNIX_PAIR: bit n, end n was read */
+	const struct ckpt_hdr_memfd *memfd;	/* MEMFD: its record */
 };
 
 static int bad(struct info *in, size_t off, const char *fmt, ...)
@@ -641,6 +648,7 @@ static const char *const file_types[CKPT_FILE_MAX] = {
 	[CKPT_FILE_TIMERFD] = "timerfd",
 	[CKPT_FILE_INOTIFY] = "inotify",
 	[CKPT_FILE_UNIX] = "unix",
+	[CKPT_FILE_MEMFD] = "memfd",
 };
 
 static const char *const inherit_types[CKPT_INHERIT_MAX] = {
@@ -653,7 +661,8 @@ static const char *const inherit_types[CKPT_INHERIT_MAX] = {
  * The records that follow a FILE record of each type, in order (and the
  * PIPE record, of a pipe's first end, right before its FILE_PIPE; the
  * UNIX_PAIR of a socket pair's first end right before its FILE_UNIX; the
- * nr_msgs UNIX_MSG records of a UNIX_QUEUE after it)
+ * nr_msgs UNIX_MSG records of a UNIX_QUEUE after it; the MEMFD of the
+ * first open of a memfd, and its PAGES, right before its FILE_MEMFD)
  */
 #define FILE_RECS_MAX 3
 static const uint32_t file_records[CKPT_FILE_MAX][FILE_RECS_MAX + 1] = {
@@ -670,6 +679,7 @@ static const uint32_t file_records[CKPT_FILE_MAX][FILE_RECS_MAX + 1] = {
 	[CKPT_FILE_INOTIFY] = { CKPT_HDR_FILE_INOTIFY, CKPT_HDR_INOTIFY_WATCHES,
 				CKPT_HDR_INOTIFY_EVENTS },
 	[CKPT_FILE_UNIX] = { CKPT_HDR_FILE_UNIX, CKPT_HDR_UNIX_QUEUE },
+	[CKPT_FILE_MEMFD] = { CKPT_HDR_FILE_MEMFD },
 };
 
 /*
@@ -690,7 +700,8 @@ static bool file_type_record(uint32_t type)
 	       type == CKPT_HDR_FILE_SIGNALFD || type == CKPT_HDR_FILE_TIMERFD ||
 	       type == CKPT_HDR_FILE_INOTIFY || type == CKPT_HDR_INOTIFY_WATCHES ||
 	       type == CKPT_HDR_INOTIFY_EVENTS || type == CKPT_HDR_FILE_UNIX ||
-	       type == CKPT_HDR_UNIX_QUEUE || type == CKPT_HDR_UNIX_MSG;
+	       type == CKPT_HDR_UNIX_QUEUE || type == CKPT_HDR_UNIX_MSG ||
+	       type == CKPT_HDR_FILE_MEMFD;
 }
 
 /* Is the FILE record being read waiting for a record of @type next? */
@@ -703,14 +714,23 @@ static bool file_wants(const struct info *in, uint32_t type)
 }
 
 /*
- * May the record of a shared object (PIPE, UNIX_PAIR) come here? Restart
- * reads any number of them right before a FILE_PIPE or a FILE_UNIX (the
- * records that may name one), and nowhere else.
+ * May the record of a shared object of @type (PIPE, UNIX_PAIR, MEMFD)
+ * come here, among the records of a FILE? Restart reads any number of
+ * PIPE and UNIX_PAIR records right before a FILE_PIPE or a FILE_UNIX (the
+ * records that may name one), a MEMFD (and its PAGES) right before a
+ * FILE_MEMFD. A MEMFD may also come right before a VMA, outside a FILE.
  */
-static bool shared_obj_here(const struct info *in)
+static bool shared_obj_here(const struct info *in, uint32_t type)
 {
-	return file_wants(in, CKPT_HDR_FILE_PIPE) ||
-	       file_wants(in, CKPT_HDR_FILE_UNIX);
+	switch (type) {
+	case CKPT_HDR_PIPE:
+	case CKPT_HDR_UNIX_PAIR:
+		return file_wants(in, CKPT_HDR_FILE_PIPE) ||
+		       file_wants(in, CKPT_HDR_FILE_UNIX);
+	case CKPT_HDR_MEMFD:
+		return file_wants(in, CKPT_HDR_FILE_MEMFD);
+	}
+	return false;
 }
 
 static const char *file_type_name(uint32_t type)
@@ -1378,7 +1398,7 @@ static int info_unix_pair(struct info *in, const struct ckpt_hdr_unix_pair *h,
 	char line[64], why[160] = "", part[48];
 	struct objent *e;
 
-	if (!shared_obj_here(in))
+	if (!shared_obj_here(in, CKPT_HDR_UNIX_PAIR))
 		return bad(in, off, "UNIX_PAIR #%u not right before the FILE_UNIX of its first end",
 			   h->objref);
 	if (obj_add(in, h->objref, CKPT_HDR_UNIX_PAIR, h->sock_type, off))
@@ -1789,6 +1809,26 @@ static int info_file_rec(struct info *in, const struct ckpt_hdr *h,
 		return info_file_unix(in, (const void *)h, off);
 	case CKPT_HDR_UNIX_QUEUE:
 		return info_unix_queue(in, (const void *)h, off);
+	case CKPT_HDR_FILE_MEMFD: {
+		const struct ckpt_hdr_file_memfd *fm = (const void *)h;
+		const struct objent *e = obj_find(in, fm->memfd_objref);
+		char name[300];
+
+		if (!e || e->rec != CKPT_HDR_MEMFD)
+			return bad(in, off, "FILE_MEMFD names #%u, no memfd read before",
+				   fm->memfd_objref);
+		snprintf(in->file_extra + o, sizeof(in->file_extra) - o,
+			 " \"%s\" (memfd #%u)",
+			 str(name, sizeof(name), (const char *)(e->memfd + 1),
+			     e->memfd->name_len), fm->memfd_objref);
+		if (fm->__reserved) {
+			o = strlen(in->file_extra);
+			snprintf(in->file_extra + o, sizeof(in->file_extra) - o,
+				 " (reserved 0x%x)", fm->__reserved);
+		}
+		ext_tail(in, h, sizeof(*fm));
+		break;
+	}
 	}
 	return 0;
 }
@@ -2263,9 +2303,12 @@ static int info_mm(struct info *in, const struct ckpt_hdr_mm *m, size_t off)
 	if (m->nr_auxv > CKPT_AUXV_MAX)
 		return bad(in, off, "MM with %u auxv words (at most %u)",
 			   m->nr_auxv, CKPT_AUXV_MAX);
-	printf("mm: exe %s, %u vmas, %u auxv words\n",
+	printf("mm: exe %s, %u vmas, %u auxv words%s%s\n",
 	       m->exe_len ? str(p, sizeof(p), exe, m->exe_len) : "-",
-	       m->nr_vmas, m->nr_auxv);
+	       m->nr_vmas, m->nr_auxv,
+	       m->flags & CKPT_MM_F_LOCK_FUTURE ? ", mlockall(MCL_FUTURE" : "",
+	       !(m->flags & CKPT_MM_F_LOCK_FUTURE) ? "" :
+	       m->flags & CKPT_MM_F_LOCK_ONFAULT ? " | MCL_ONFAULT)" : ")");
 	printf("  code 0x%" PRIx64 "-0x%" PRIx64 " data 0x%" PRIx64 "-0x%"
 	       PRIx64 " brk 0x%" PRIx64 "-0x%" PRIx64 "\n",
 	       (uint64_t)m->start_code, (uint64_t)m->end_code,
@@ -2288,6 +2331,7 @@ static const char *const vma_types[CKPT_VMA_MAX] = {
 	[CKPT_VMA_FILE] = "file",
 	[CKPT_VMA_VDSO] = "vdso",
 	[CKPT_VMA_VVAR] = "vvar",
+	[CKPT_VMA_MEMFD] = "memfd",
 };
 
 /* Print the VMA we were counting pages for */
@@ -2296,6 +2340,7 @@ static void vma_flush(struct info *in, int ended)
 	const struct ckpt_hdr_vma *v = in->vma;
 	const char *path = (const char *)(v + 1);
 	char prot[8], p[300], sz[32], extra[96] = "";
+	const struct objent *e;
 	const char *type = "?";
 
 	if (!v)
@@ -2326,18 +2371,106 @@ static void vma_flush(struct info *in, int ended)
 		strcat(extra, " nh");
 	if (v->flags & CKPT_VMA_F_MERGEABLE)
 		strcat(extra, " mg");
-	if (v->type == CKPT_VMA_FILE)
+	if (v->flags & CKPT_VMA_F_LOCKED)
+		strcat(extra, " lo");
+	if (v->flags & CKPT_VMA_F_LOCKONFAULT)
+		strcat(extra, " lf");
+	if (v->type == CKPT_VMA_FILE || v->type == CKPT_VMA_MEMFD)
 		snprintf(extra + strlen(extra), sizeof(extra) - strlen(extra),
 			 " +0x%" PRIx64, (uint64_t)v->pgoff * in->page_size);
 	if (!ended)
 		strcat(extra, " (no end marker)");
+	/* a memfd's: its name, as /proc/PID/maps shows it, and its objref */
+	e = v->type == CKPT_VMA_MEMFD ? obj_find(in, v->shm_objref) : NULL;
+	if (e && !e->memfd)
+		e = NULL;
+	if (e) {
+		snprintf(p, sizeof(p), "/memfd:");
+		str(p + 7, sizeof(p) - 7, (const char *)(e->memfd + 1),
+		    e->memfd->name_len);
+		snprintf(extra + strlen(extra), sizeof(extra) - strlen(extra),
+			 " (memfd #%u)", v->shm_objref);
+	}
 	printf("  %012" PRIx64 "-%012" PRIx64 " %s %-5s %5" PRIu64
 	       " pages %10s%s%s%s\n",
 	       (uint64_t)v->start, (uint64_t)v->end, prot, type, in->vma_pages,
 	       size_str(sz, sizeof(sz), in->vma_pages * in->page_size),
-	       v->path_len ? " " : "",
-	       v->path_len ? str(p, sizeof(p), path, v->path_len) : "",
+	       v->path_len || e ? " " : "",
+	       v->path_len ? str(p, sizeof(p), path, v->path_len) : e ? p : "",
 	       extra);
+}
+
+/* seals as "seal,shrink,grow,write,future_write,exec", or "none" */
+static const char *seals_str(char *buf, size_t len, uint32_t seals)
+{
+	static const char *const names[] = {
+		"seal", "shrink", "grow", "write", "future_write", "exec",
+	};
+	unsigned int i;
+	size_t o = 0;
+
+	buf[0] = '\0';
+	for (i = 0; i < sizeof(names) / sizeof(names[0]) && o < len; i++)
+		if (seals & (1U << i))
+			o += snprintf(buf + o, len - o, "%s%s", o ? "," : "",
+				      names[i]);
+	if (seals >> i && o < len)
+		snprintf(buf + o, len - o, "%s0x%x", o ? "," : "", seals >> i << i);
+	if (!buf[0])
+		snprintf(buf, len, "none");
+	return buf;
+}
+
+/* Print the MEMFD whose pages we were reading */
+static void memfd_flush(struct info *in, int ended)
+{
+	const struct ckpt_hdr_memfd *m = in->memfd;
+	char name[300], sz[32], psz[32], seals[96];
+
+	if (!m)
+		return;
+	in->memfd = NULL;
+	in->nr_memfds++;
+	in->memfd_total += in->memfd_pages;
+	printf("memfd #%u: \"%s\", size %" PRIu64 " (%s), seals %s, mode %04o, uid %u gid %u, %"
+	       PRIu64 " pages (%s)%s\n", m->objref,
+	       str(name, sizeof(name), (const char *)(m + 1), m->name_len),
+	       (uint64_t)m->size, size_str(sz, sizeof(sz), m->size),
+	       seals_str(seals, sizeof(seals), m->seals), m->mode, m->uid, m->gid,
+	       in->memfd_pages,
+	       size_str(psz, sizeof(psz), in->memfd_pages * in->page_size),
+	       ended ? "" : " (no end marker)");
+}
+
+/*
+ * MEMFD: a memfd, its name, size, seals, mode and owner, then its pages.
+ * Refused: a name_len of 0 or above CKPT_MEMFD_NAME_MAX, a record that is
+ * not just the name, a name not NUL terminated; an objref 0 or used
+ * before. What restart refuses of the other fields is said so.
+ */
+static int info_memfd(struct info *in, const struct ckpt_hdr_memfd *m,
+		      size_t off)
+{
+	const char *name = (const char *)(m + 1);
+
+	if (!m->name_len || m->name_len > CKPT_MEMFD_NAME_MAX ||
+	    CKPT_REC_MAX_LEN(*m, m->name_len) != m->h.len)
+		return bad(in, off, "MEMFD name of %u bytes in a record of %u bytes",
+			   m->name_len, m->h.len);
+	if (!check_str(name, m->name_len))
+		return bad(in, off, "MEMFD name not NUL terminated");
+	if (obj_add(in, m->objref, CKPT_HDR_MEMFD, 0, off))
+		return -EINVAL;
+	obj_find(in, m->objref)->memfd = m;
+	if (m->seals & ~0x3fU || m->mode & ~07777U ||
+	    m->size > 0x7fffffffffffffffULL)
+		printf("memfd #%u: restart refuses its seals 0x%x, mode 0%o or size %"
+		       PRIu64 "\n", m->objref, m->seals, m->mode,
+		       (uint64_t)m->size);
+	in->memfd = m;
+	in->memfd_pages = 0;
+	in->memfd_next = 0;
+	return 0;
 }
 
 static int info_vma(struct info *in, const struct ckpt_hdr_vma *v, size_t off)
@@ -2353,6 +2486,19 @@ static int info_vma(struct info *in, const struct ckpt_hdr_vma *v, size_t off)
 	if (v->end <= v->start)
 		return bad(in, off, "VMA 0x%" PRIx64 "-0x%" PRIx64 " is empty",
 			   (uint64_t)v->start, (uint64_t)v->end);
+	if (v->type == CKPT_VMA_MEMFD) {
+		const struct objent *e = obj_find(in, v->shm_objref);
+
+		if (!e || e->rec != CKPT_HDR_MEMFD)
+			return bad(in, off, "VMA 0x%" PRIx64 "-0x%" PRIx64
+				   " of memfd #%u: no memfd read before",
+				   (uint64_t)v->start, (uint64_t)v->end,
+				   v->shm_objref);
+		if (v->shm_size || v->path_len)
+			return bad(in, off, "VMA 0x%" PRIx64 "-0x%" PRIx64
+				   " of a memfd with a size or a path",
+				   (uint64_t)v->start, (uint64_t)v->end);
+	}
 	if (!in->nr_vmas)
 		printf("vmas: start-end prot type pages size path\n");
 	in->nr_vmas++;
@@ -2366,6 +2512,7 @@ static int info_pages(struct info *in, const struct ckpt_hdr_pages *p,
 {
 	const uint64_t *addr = (const void *)(p + 1);
 	const struct ckpt_hdr_vma *v = in->vma;
+	const struct ckpt_hdr_memfd *m = in->memfd;
 	uint32_t i;
 
 	if (p->nr_pages > CKPT_PAGES_MAX ||
@@ -2373,8 +2520,28 @@ static int info_pages(struct info *in, const struct ckpt_hdr_pages *p,
 	    p->h.len)
 		return bad(in, off, "PAGES record of %u pages has len %u",
 			   p->nr_pages, p->h.len);
+	if (m) {
+		/* a memfd's: offsets, increasing, below its size */
+		uint64_t end = m->size > 0x7fffffffffffffffULL ? 0 :
+			       (m->size + in->page_size - 1) /
+			       in->page_size * in->page_size;
+
+		for (i = 0; i < p->nr_pages; i++) {
+			if (addr[i] % in->page_size || addr[i] < in->memfd_next ||
+			    addr[i] >= end)
+				return bad(in, off,
+					   "memfd #%u page offset 0x%" PRIx64
+					   " not aligned, not increasing or past its size",
+					   m->objref, (uint64_t)addr[i]);
+			in->memfd_next = addr[i] + in->page_size;
+		}
+		in->memfd_pages += p->nr_pages;
+		if (p->nr_pages == 0)
+			memfd_flush(in, 1);
+		return 0;
+	}
 	if (!v)
-		return bad(in, off, "PAGES without a VMA");
+		return bad(in, off, "PAGES without a VMA or a MEMFD");
 	for (i = 0; i < p->nr_pages; i++) {
 		if (addr[i] < v->start || addr[i] >= v->end ||
 		    addr[i] % in->page_size)
@@ -2394,20 +2561,22 @@ static int info_rec(const struct ckpt_hdr *h, size_t off, void *arg)
 	struct info *in = arg;
 	int ret = 0;
 
-	if (h->type != CKPT_HDR_PAGES)
+	if (h->type != CKPT_HDR_PAGES) {
 		vma_flush(in, 0);
+		memfd_flush(in, 0);
+	}
 	if (off != 0 && !in->page_size)
 		return bad(in, off, "the image does not start with a HEADER");
 	if (locks_check(in, h, off))
 		return -EINVAL;
 	/*
 	 * A FILE record is printed once the records of its type are read;
-	 * the PIPE of a pipe's first end comes among them, and so does the
-	 * UNIX_PAIR of a socket pair's first end.
+	 * the PIPE of a pipe's first end comes among them, and so do the
+	 * UNIX_PAIR of a socket pair's first end, the MEMFD of a memfd's
+	 * first open and its PAGES.
 	 */
-	if (!file_type_record(h->type) &&
-	    !((h->type == CKPT_HDR_PIPE || h->type == CKPT_HDR_UNIX_PAIR) &&
-	      shared_obj_here(in))) {
+	if (!file_type_record(h->type) && !shared_obj_here(in, h->type) &&
+	    !(h->type == CKPT_HDR_PAGES && in->memfd && in->file)) {
 		ret = file_flush(in, h, off);
 		if (ret)
 			return ret;
@@ -2449,7 +2618,11 @@ static int info_rec(const struct ckpt_hdr *h, size_t off, void *arg)
 	case CKPT_HDR_FILE_UNIX:
 	case CKPT_HDR_UNIX_QUEUE:
 	case CKPT_HDR_UNIX_MSG:
+	case CKPT_HDR_FILE_MEMFD:
 		ret = info_file_rec(in, h, off);
+		break;
+	case CKPT_HDR_MEMFD:
+		ret = info_memfd(in, (const void *)h, off);
 		break;
 	case CKPT_HDR_UNIX_PAIR:
 		ret = info_unix_pair(in, (const void *)h, off);
@@ -2549,6 +2722,7 @@ static int cmd_info(int argc, char **argv)
 	c = ckpt_image_walk(&img, info_rec, &in, in.err, sizeof(in.err));
 	if (!c) {
 		vma_flush(&in, 0);
+		memfd_flush(&in, 0);
 		c = file_flush(&in, NULL, img.len);
 	}
 	if (!c)
@@ -2570,6 +2744,9 @@ static int cmd_info(int argc, char **argv)
 	if (in.nr_unix)
 		printf("%u unix socket%s (%" PRIu64 " bytes queued), ",
 		       in.nr_unix, in.nr_unix == 1 ? "" : "s", in.unix_bytes);
+	if (in.nr_memfds)
+		printf("%u memfd%s (%" PRIu64 " pages), ", in.nr_memfds,
+		       in.nr_memfds == 1 ? "" : "s", in.memfd_total);
 	if (in.nr_locks)
 		printf("%u file lock%s, ", in.nr_locks,
 		       in.nr_locks == 1 ? "" : "s");

@@ -176,10 +176,12 @@ static const struct {
 	REC_EXT(UNIX_QUEUE, struct ckpt_hdr_unix_queue),
 	REC(UNIX_MSG, struct ckpt_hdr_unix_msg),
 	REC(LOCKS, struct ckpt_hdr_locks),
+	REC(MEMFD, struct ckpt_hdr_memfd),
+	REC_EXT(FILE_MEMFD, struct ckpt_hdr_file_memfd),
 };
 
 /* a type added to the uapi header needs its line above */
-_Static_assert(CKPT_HDR_MAX == CKPT_HDR_LOCKS + 1,
+_Static_assert(CKPT_HDR_MAX == CKPT_HDR_FILE_MEMFD + 1,
 	       "rec_types[]: a record type without bounds");
 
 const char *ckpt_hdr_name(uint32_t type)

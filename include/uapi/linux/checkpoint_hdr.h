@@ -122,6 +122,8 @@ enum ckpt_hdr_type {
 	CKPT_HDR_UNIX_QUEUE,
 	CKPT_HDR_UNIX_MSG,
 	CKPT_HDR_LOCKS,
+	CKPT_HDR_MEMFD,
+	CKPT_HDR_FILE_MEMFD,
 	CKPT_HDR_MAX		/* one past the last type */
 };
 
@@ -329,6 +331,7 @@ enum ckpt_file_type {
 	CKPT_FILE_UNIX,		/* a unix socket: FILE_UNIX UNIX_QUEUE, then
 				 * nr_msgs UNIX_MSG
 				 */
+	CKPT_FILE_MEMFD,	/* an open file of a memfd: FILE_MEMFD */
 	CKPT_FILE_MAX
 };
 
@@ -560,6 +563,33 @@ struct ckpt_hdr_pipe {
 	/* followed by nr_bytes of data, padded to 8 */
 };
 
+/*
+ * A memfd (memfd_create()), written right before the first record that
+ * refers to it (a FILE_MEMFD, or a MEMFD vma): its name, size, seals,
+ * mode and owner, then its contents as PAGES records whose addresses are
+ * byte offsets in the memfd (increasing, page aligned, below size); a
+ * PAGES record with nr_pages == 0 ends them. Holes are not saved.
+ */
+#define CKPT_MEMFD_NAME_MAX	250	/* 249 bytes and the NUL */
+
+struct ckpt_hdr_memfd {
+	struct ckpt_hdr h;
+	__u32 objref;
+	__u32 seals;		/* F_SEAL_*, applied last */
+	__u64 size;		/* <= MAX_LFS_FILESIZE */
+	__u32 mode;		/* permission bits, S_IFREG implied */
+	__u32 uid, gid;		/* owner, in the checkpointer's user ns */
+	__u32 name_len;		/* bytes of name, including NUL, <= 250 */
+	/* followed by the name without "memfd:", NUL terminated, padded */
+};
+
+/* FILE_MEMFD: the MEMFD record of the memfd it opens. Extensible. */
+struct ckpt_hdr_file_memfd {
+	struct ckpt_hdr h;
+	__u32 memfd_objref;
+	__u32 __reserved;
+};
+
 #define CKPT_FD_CLOEXEC		0x1
 
 struct ckpt_fd {
@@ -692,9 +722,14 @@ struct ckpt_hdr_mm {
 	__u32 nr_auxv;		/* __u64 words used in auxv[] */
 	__u64 auxv[CKPT_AUXV_MAX];
 	__u32 exe_len;		/* bytes of exe path, including NUL; 0: none */
-	__u32 __reserved;
+	__u32 flags;		/* CKPT_MM_F_* */
 	/* followed by the executable's path, NUL terminated, padded to 8 */
 };
+
+/* mlockall(MCL_FUTURE), and with MCL_ONFAULT: locks mappings made later */
+#define CKPT_MM_F_LOCK_FUTURE	0x1
+#define CKPT_MM_F_LOCK_ONFAULT	0x2
+#define CKPT_MM_F_MASK		0x3
 
 enum ckpt_vma_type {
 	CKPT_VMA_ANON = 1,	/* private anonymous (heap, stack, mmap) */
@@ -702,6 +737,7 @@ enum ckpt_vma_type {
 	CKPT_VMA_FILE,		/* private or shared file mapping */
 	CKPT_VMA_VDSO,
 	CKPT_VMA_VVAR,
+	CKPT_VMA_MEMFD,		/* a memfd's, shared or private */
 	CKPT_VMA_MAX
 };
 
@@ -715,7 +751,10 @@ enum ckpt_vma_type {
 #define CKPT_VMA_F_HUGEPAGE	0x40	/* MADV_HUGEPAGE */
 #define CKPT_VMA_F_NOHUGEPAGE	0x80	/* MADV_NOHUGEPAGE */
 #define CKPT_VMA_F_MERGEABLE	0x100	/* MADV_MERGEABLE (KSM) */
-#define CKPT_VMA_F_MASK		0x1ff
+/* mlock(), MAP_LOCKED or mlockall(MCL_CURRENT); with MLOCK_ONFAULT */
+#define CKPT_VMA_F_LOCKED	0x200
+#define CKPT_VMA_F_LOCKONFAULT	0x400
+#define CKPT_VMA_F_MASK		0x7ff
 
 struct ckpt_hdr_vma {
 	struct ckpt_hdr h;
@@ -726,7 +765,7 @@ struct ckpt_hdr_vma {
 	__u32 prot;		/* PROT_READ | PROT_WRITE | PROT_EXEC */
 	__u32 flags;		/* CKPT_VMA_F_* */
 	__u32 path_len;		/* FILE: bytes of path, including NUL */
-	__u32 shm_objref;	/* SHARED_ANON: its memory object, > 0 */
+	__u32 shm_objref;	/* SHARED_ANON, MEMFD: its object, > 0 */
 	__u32 __reserved;
 	__u64 shm_size;		/* SHARED_ANON: that object's size in bytes */
 	/* followed by the path, NUL terminated, padded to 8 */
@@ -832,5 +871,8 @@ struct ckpt_hdr_trailer {
 #define CKPT_REC_LOCKS_MAX \
 	CKPT_REC_MAX_LEN(struct ckpt_hdr_locks, \
 			 CKPT_MAX_LOCKS * sizeof(struct ckpt_file_lock))
+#define CKPT_REC_MEMFD_MAX \
+	CKPT_REC_MAX_LEN(struct ckpt_hdr_memfd, CKPT_MEMFD_NAME_MAX)
+#define CKPT_REC_FILE_MEMFD_MAX		CKPT_REC_EXT_MAX
 
 #endif /* _UAPI_LINUX_CHECKPOINT_HDR_H */

@@ -1019,15 +1019,6 @@ static int make_pidfd(void)
 	return put(syscall(__NR_pidfd_open, getpid(), 0), RES_FD);
 }
 
-static int make_memfd(void)
-{
-	int fd = syscall(SYS_memfd_create, "ckpt-test", 0);
-
-	if (fd >= 0 && write(fd, "p", 1) != 1)
-		return -EIO;
-	return put(fd, RES_FD);
-}
-
 static int check_file(void)
 {
 	char c = 0;
@@ -1330,10 +1321,6 @@ FIXTURE_VARIANT_ADD(unsupported, dev_tty_controlling_terminal_inside) {
 FIXTURE_VARIANT_ADD(unsupported, scm_rights_file_in_flight) {
 	.res = { "pipe with an end that no process outside the tree holds",
 		 make_scm_in_flight, check_scm_in_flight, true },
-};
-
-FIXTURE_VARIANT_ADD(unsupported, memfd) {
-	.res = { "memfd", make_memfd, check_file },
 };
 
 FIXTURE_VARIANT_ADD(unsupported, deleted_file) {

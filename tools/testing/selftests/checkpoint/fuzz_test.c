@@ -9,8 +9,9 @@
  * ways and a datagram pair with two datagrams queued, a file with flock(),
  * POSIX and OFD locks; signal handlers, an alternate stack and pending
  * signals; shared anonymous, private and shared file mappings, PROT_NONE,
- * many small vmas; changed credentials, limits and interval timers; POSIX
- * timers; a named FIFO opened three times) take a self checkpoint.
+ * many small vmas; a memfd with a hole, an fd, a shared and a private
+ * mapping, another mapped only; changed credentials, limits and interval timers; POSIX timers;
+ * a named FIFO opened three times) take a self checkpoint.
  * The images are split into records with ckpt_image_walk(), mutated by
  * meaning (a count, an address, a selector, a flag, a path, a record
  * removed, swapped, duplicated or taken from another image, a record of a
@@ -22,7 +23,9 @@
  * a socket pair's or a unix socket's field, a queued message's length,
  * data or credentials, a message left out or repeated with its queue's
  * counts, a file lock's kind, type, range or fd, a lock left out or
- * repeated, the count of locks), given a good checksum again with
+ * repeated, the count of locks, a memfd's name, size, seals, mode or
+ * owner, the offsets of its pages, the memfd a FILE_MEMFD or a vma
+ * names), given a good checksum again with
  * ckpt_image_fix_csum() so that the mutation reaches the deep parsers,
  * and restarted in a forked child with RESTART_TASKSELF.
  *
@@ -773,7 +776,21 @@ static bool fz_check_signals(void)
 /* memory */
 static struct {
 	char *shanon, *pfile, *sfile, *none, *ro, *multi, *brk, *grows;
+	char *mfd, *mfd_priv, *mfd_only;
 } fz_mem;
+
+/*
+ * The shmem shape's memfd FZ_MFD_NAME at FZ_MFD_FD (O_RDWR, at offset
+ * FZ_MFD_POS, sealed against shrinking): three pages, the middle one a
+ * hole; mapped MAP_SHARED whole, and its first two pages MAP_PRIVATE,
+ * the first of them written (the private vma's own page). And a memfd
+ * of one page that only its MAP_SHARED mapping holds (its MEMFD record
+ * comes right before the vma's).
+ */
+#define FZ_MFD_FD	64
+#define FZ_MFD_POS	777
+#define FZ_MFD_NAME	"fz-memfd"
+static unsigned int fz_mfd_seals;
 
 static int fz_make_file(const char *name, size_t pages, uint64_t seed)
 {
@@ -863,6 +880,7 @@ static bool fz_check_memory(void)
 static void fz_setup_shmem(void)
 {
 	const int prot = PROT_READ | PROT_WRITE;
+	int fd;
 
 	fz_mem.shanon = mmap(NULL, 8 * FZ_PAGE, prot, MAP_SHARED | MAP_ANONYMOUS, -1, 0);
 	CK_ASSERT(fz_mem.shanon != MAP_FAILED, "shared anon");
@@ -874,16 +892,49 @@ static void fz_setup_shmem(void)
 	mprotect(fz_mem.ro, 2 * FZ_PAGE, PROT_READ);
 	/* two vmas of one object: the second at pgoff 7 */
 	mprotect(fz_mem.shanon + 7 * FZ_PAGE, FZ_PAGE, PROT_READ);
+
+	fd = memfd_create(FZ_MFD_NAME, MFD_ALLOW_SEALING);
+	CK_ASSERT(fd >= 0 && ck_move_fd(fd, FZ_MFD_FD) == FZ_MFD_FD, "memfd");
+	CK_ASSERT(!ftruncate(FZ_MFD_FD, 3 * FZ_PAGE), "memfd size");
+	fz_mem.mfd = mmap(NULL, 3 * FZ_PAGE, prot, MAP_SHARED, FZ_MFD_FD, 0);
+	CK_ASSERT(fz_mem.mfd != MAP_FAILED, "memfd shared");
+	ck_fill(fz_mem.mfd, FZ_PAGE, 24);
+	ck_fill(fz_mem.mfd + 2 * FZ_PAGE, FZ_PAGE, 25);
+	fz_mem.mfd_priv = mmap(NULL, 2 * FZ_PAGE, prot, MAP_PRIVATE, FZ_MFD_FD, 0);
+	CK_ASSERT(fz_mem.mfd_priv != MAP_FAILED, "memfd private");
+	ck_fill(fz_mem.mfd_priv, FZ_PAGE, 26);
+	CK_ASSERT(!fcntl(FZ_MFD_FD, F_ADD_SEALS, F_SEAL_SHRINK) &&
+		  lseek(FZ_MFD_FD, FZ_MFD_POS, SEEK_SET) == FZ_MFD_POS, "memfd seal");
+	fz_mfd_seals = fcntl(FZ_MFD_FD, F_GET_SEALS);
+
+	fd = memfd_create("fz-mapped", 0);
+	CK_ASSERT(fd >= 0 && !ftruncate(fd, FZ_PAGE), "mapped memfd");
+	fz_mem.mfd_only = mmap(NULL, FZ_PAGE, prot, MAP_SHARED, fd, 0);
+	CK_ASSERT(fz_mem.mfd_only != MAP_FAILED && !close(fd), "memfd mapped only");
+	ck_fill(fz_mem.mfd_only, FZ_PAGE, 27);
 }
 
 static bool fz_check_shmem(void)
 {
+	static char page[FZ_PAGE];
 	bool ok = true;
 
 	ok &= CK_EXPECT_EQ(-1, ck_check_fill(fz_mem.shanon, 4 * FZ_PAGE, 21));
 	ok &= CK_EXPECT(ck_all_zero(fz_mem.shanon + 4 * FZ_PAGE, 2 * FZ_PAGE), "hole");
 	ok &= CK_EXPECT_EQ(-1, ck_check_fill(fz_mem.shanon + 6 * FZ_PAGE, FZ_PAGE, 22));
 	ok &= CK_EXPECT_EQ(-1, ck_check_fill(fz_mem.ro, FZ_PAGE, 23));
+	/* the memfd: its pages, the hole (read, not faulted in), its copy */
+	ok &= CK_EXPECT_EQ(-1, ck_check_fill(fz_mem.mfd, FZ_PAGE, 24));
+	ok &= CK_EXPECT_EQ(-1, ck_check_fill(fz_mem.mfd + 2 * FZ_PAGE, FZ_PAGE, 25));
+	ok &= CK_EXPECT_EQ(-1, ck_check_fill(fz_mem.mfd_priv, FZ_PAGE, 26));
+	ok &= CK_EXPECT(pread(FZ_MFD_FD, page, FZ_PAGE, FZ_PAGE) == FZ_PAGE &&
+			ck_all_zero(page, FZ_PAGE), "memfd hole");
+	ok &= CK_EXPECT(pread(FZ_MFD_FD, page, FZ_PAGE, 0) == FZ_PAGE &&
+			ck_check_fill(page, FZ_PAGE, 24) == -1,
+			"memfd page 0, under the private copy");
+	ok &= CK_EXPECT_EQ(FZ_MFD_POS, lseek(FZ_MFD_FD, 0, SEEK_CUR));
+	ok &= CK_EXPECT_EQ(fz_mfd_seals, fcntl(FZ_MFD_FD, F_GET_SEALS));
+	ok &= CK_EXPECT_EQ(-1, ck_check_fill(fz_mem.mfd_only, FZ_PAGE, 27));
 	return ok;
 }
 
@@ -1286,16 +1337,32 @@ static int img_count(const struct fz_img *im, uint32_t type)
 
 #define REC(im, i, T)	((T *)(im)->r[i].p)
 
-/* The VMA record that owns record @i (a PAGES record), or -1 */
-static int owning_vma(const struct fz_img *im, int i)
+/*
+ * The record that owns PAGES record @i: the VMA whose pages they are, or
+ * the MEMFD whose contents they are (its offsets); -1 if none does (a
+ * PAGES after the empty one that ended its group).
+ */
+static int pages_owner(const struct fz_img *im, int i)
 {
-	for (; i >= 0; i--)
-		if (im->r[i].type == CKPT_HDR_VMA)
-			return i;
-	return -1;
+	for (i--; i >= 0 && im->r[i].type == CKPT_HDR_PAGES; i--)
+		if (!REC(im, i, struct ckpt_hdr_pages)->nr_pages)
+			return -1;
+	return i >= 0 && (im->r[i].type == CKPT_HDR_VMA ||
+			  im->r[i].type == CKPT_HDR_MEMFD) ? i : -1;
 }
 
-/* Index one past the vma group that starts at VMA record @v */
+/* Is PAGES record @i of a memfd (offsets, not addresses)? */
+static bool memfd_pages(const struct fz_img *im, int i)
+{
+	int o = pages_owner(im, i);
+
+	return o >= 0 && im->r[o].type == CKPT_HDR_MEMFD;
+}
+
+/*
+ * Index one past the group that starts at VMA (or MEMFD) record @v: the
+ * record and its PAGES, to the empty one
+ */
 static int group_end(const struct fz_img *im, int v)
 {
 	int i;
@@ -1727,14 +1794,17 @@ static bool mm_ok(const struct ckpt_hdr_mm *h, uint64_t ts, uint32_t auxv_max)
 	       h->start_data <= h->end_data && h->start_brk <= h->brk &&
 	       h->arg_start <= h->arg_end && h->env_start <= h->env_end &&
 	       h->nr_vmas <= CKPT_MAX_VMAS && h->nr_auxv <= auxv_max &&
-	       !(h->nr_auxv % 2) && !h->__reserved;
+	       !(h->nr_auxv % 2) && !(h->flags & ~CKPT_MM_F_MASK) &&
+	       (!(h->flags & CKPT_MM_F_LOCK_ONFAULT) ||
+		h->flags & CKPT_MM_F_LOCK_FUTURE);
 }
 
 #define FZ_MAX_OBJS	(CKPT_MAX_FDS + 1024)	/* the kernel's CKPT_MAX_OBJS */
 
 /*
- * The shm_objref of SHARED_ANON vma @v names no FILE or PIPE, and every
- * other vma of that object gives it the same size.
+ * The shm_objref of SHARED_ANON vma @v names no FILE, PIPE or MEMFD (nor
+ * a MEMFD vma's), and every other vma of that object gives it the same
+ * size.
  */
 static bool shm_ref_ok(const struct fz_img *im, int v)
 {
@@ -1745,16 +1815,98 @@ static bool shm_ref_ok(const struct fz_img *im, int v)
 		if ((im->r[j].type == CKPT_HDR_FILE &&
 		     REC(im, j, struct ckpt_hdr_file)->objref == h->shm_objref) ||
 		    (im->r[j].type == CKPT_HDR_PIPE &&
-		     REC(im, j, struct ckpt_hdr_pipe)->objref == h->shm_objref))
+		     REC(im, j, struct ckpt_hdr_pipe)->objref == h->shm_objref) ||
+		    (im->r[j].type == CKPT_HDR_MEMFD &&
+		     REC(im, j, struct ckpt_hdr_memfd)->objref == h->shm_objref))
 			return false;
 		if (j == v || im->r[j].type != CKPT_HDR_VMA)
 			continue;
 		o = REC(im, j, struct ckpt_hdr_vma);
-		if (o->type == CKPT_VMA_SHARED_ANON && o->shm_objref == h->shm_objref &&
-		    o->shm_size != h->shm_size)
+		if (o->shm_objref != h->shm_objref)
+			continue;
+		if (o->type == CKPT_VMA_MEMFD ||
+		    (o->type == CKPT_VMA_SHARED_ANON && o->shm_size != h->shm_size))
 			return false;
 	}
 	return true;
+}
+
+/* ---- memfds: MEMFD, its PAGES, FILE_MEMFD, MEMFD vmas ---- */
+
+/* the seals restart applies: F_SEAL_SEAL, SHRINK, GROW, WRITE, FUTURE_WRITE, EXEC */
+#define FZ_SEALS	0x3fU
+#define FZ_MAX_LFS	0x7fffffffffffffffULL	/* MAX_LFS_FILESIZE */
+
+/* The MEMFD record of objref @ref before record @i, or -1 */
+static int memfd_of(const struct fz_img *im, uint32_t ref, int i)
+{
+	int j;
+
+	for (j = 0; j < i && j < im->n; j++)
+		if (im->r[j].type == CKPT_HDR_MEMFD &&
+		    REC(im, j, struct ckpt_hdr_memfd)->objref == ref)
+			return j;
+	return -1;
+}
+
+/* @ref is the objref of a MEMFD record before record @i: a memfd restored */
+static bool memfd_before(const struct fz_img *im, uint32_t ref, int i)
+{
+	return memfd_of(im, ref, i) >= 0;
+}
+
+/*
+ * Is @ref, the objref of MEMFD record @i, another object's too: a FILE,
+ * a PIPE, a UNIX_PAIR, another MEMFD, a SHARED_ANON vma's memory? (One
+ * objref space: restart refuses the second.)
+ */
+static bool memfd_ref_taken(const struct fz_img *im, uint32_t ref, int i)
+{
+	uint32_t t;
+	int j;
+
+	for (j = 0; j < im->n; j++) {
+		if (j == i)
+			continue;
+		t = im->r[j].type;
+		if ((t == CKPT_HDR_FILE && REC(im, j, struct ckpt_hdr_file)->objref == ref) ||
+		    (t == CKPT_HDR_PIPE && REC(im, j, struct ckpt_hdr_pipe)->objref == ref) ||
+		    (t == CKPT_HDR_UNIX_PAIR &&
+		     REC(im, j, struct ckpt_hdr_unix_pair)->objref == ref) ||
+		    (t == CKPT_HDR_MEMFD && REC(im, j, struct ckpt_hdr_memfd)->objref == ref) ||
+		    (t == CKPT_HDR_VMA &&
+		     REC(im, j, struct ckpt_hdr_vma)->type == CKPT_VMA_SHARED_ANON &&
+		     REC(im, j, struct ckpt_hdr_vma)->shm_objref == ref))
+			return true;
+	}
+	return false;
+}
+
+/*
+ * Every FILE_MEMFD, and every MEMFD vma, names a memfd restored before
+ * it: a MEMFD record earlier in the image
+ */
+static bool memfd_refs_ok(const struct fz_img *im)
+{
+	const struct ckpt_hdr_vma *v;
+	int j;
+
+	for (j = 0; j < im->n; j++) {
+		if (im->r[j].type == CKPT_HDR_FILE_MEMFD &&
+		    !memfd_before(im, REC(im, j, struct ckpt_hdr_file_memfd)->memfd_objref, j))
+			return false;
+		v = REC(im, j, struct ckpt_hdr_vma);
+		if (im->r[j].type == CKPT_HDR_VMA && v->type == CKPT_VMA_MEMFD &&
+		    !memfd_before(im, v->shm_objref, j))
+			return false;
+	}
+	return true;
+}
+
+/* The end of the pages of a MEMFD: its size, rounded up to a page */
+static uint64_t memfd_pages_end(const struct ckpt_hdr_memfd *h)
+{
+	return h->size > FZ_MAX_LFS ? 0 : (h->size + FZ_PAGE - 1) & ~(FZ_PAGE - 1);
 }
 
 /* VMA record @v alone: REFUSE (*local), or MAY */
@@ -1779,8 +1931,13 @@ static enum fz_class vma_rule(struct fz_mut *m, int v, bool *local)
 		    m->im.r[v].len != ALIGN8(sizeof(*h) + h->path_len) ||
 		    strnlen(s, h->path_len) != h->path_len - 1 || s[0] != '/')
 			return FZ_REFUSE;
-	} else if (h->path_len || m->im.r[v].len != sizeof(*h) ||
-		   h->flags & CKPT_VMA_F_MAYWRITE ||
+	} else if (h->path_len || m->im.r[v].len != sizeof(*h)) {
+		return FZ_REFUSE;
+	} else if (h->type == CKPT_VMA_MEMFD) {
+		/* shared or private; MAYWRITE: a shared one that could write */
+		if (h->flags & CKPT_VMA_F_MAYWRITE && !shared)
+			return FZ_REFUSE;
+	} else if (h->flags & CKPT_VMA_F_MAYWRITE ||
 		   shared != (h->type == CKPT_VMA_SHARED_ANON)) {
 		return FZ_REFUSE;
 	}
@@ -1791,9 +1948,14 @@ static enum fz_class vma_rule(struct fz_mut *m, int v, bool *local)
 	if ((h->flags & CKPT_VMA_F_WIPEONFORK &&
 	     (h->type != CKPT_VMA_ANON || shared)) ||
 	    (h->flags & CKPT_VMA_F_HUGEPAGE &&
-	     h->flags & CKPT_VMA_F_NOHUGEPAGE))
+	     h->flags & CKPT_VMA_F_NOHUGEPAGE) ||
+	    (h->flags & CKPT_VMA_F_LOCKONFAULT &&
+	     !(h->flags & CKPT_VMA_F_LOCKED)))
 		return FZ_REFUSE;
-	/* the object of a shared anonymous vma holds it; nothing for others */
+	/*
+	 * The object of a shared anonymous vma holds it; a memfd's names its
+	 * memfd (the memfd has the size); nothing for others
+	 */
 	if (h->__reserved)
 		return FZ_REFUSE;
 	if (h->type == CKPT_VMA_SHARED_ANON) {
@@ -1801,11 +1963,17 @@ static enum fz_class vma_rule(struct fz_mut *m, int v, bool *local)
 		    h->shm_size % FZ_PAGE || h->shm_size > INT64_MAX ||
 		    h->pgoff + ((h->end - h->start) >> 12) > h->shm_size >> 12)
 			return FZ_REFUSE;
+	} else if (h->type == CKPT_VMA_MEMFD) {
+		if (!h->shm_objref || h->shm_objref > FZ_MAX_OBJS || h->shm_size)
+			return FZ_REFUSE;
 	} else if (h->shm_objref || h->shm_size) {
 		return FZ_REFUSE;
 	}
 	*local = false;
 	if (h->type == CKPT_VMA_SHARED_ANON && !shm_ref_ok(&m->im, v))
+		return FZ_REFUSE;
+	/* its memfd restored before it: a MEMFD record earlier */
+	if (h->type == CKPT_VMA_MEMFD && !memfd_before(&m->im, h->shm_objref, v))
 		return FZ_REFUSE;
 	vma_neighbours(&m->im, v, &prev_end, &next_start);
 	if (h->start < prev_end || h->end > next_start)
@@ -1819,9 +1987,11 @@ static enum fz_class vma_rule(struct fz_mut *m, int v, bool *local)
 		/* a PAGES record another mutation broke: no addresses to read */
 		if (m->im.r[i].len != sizeof(*p) + (uint64_t)p->nr_pages * (8 + FZ_PAGE))
 			return FZ_REFUSE;
+		/* a shared file's or memfd's pages are the file's, the memfd's */
 		if (p->nr_pages && (h->type == CKPT_VMA_VDSO ||
 				    h->type == CKPT_VMA_VVAR ||
-				    (h->type == CKPT_VMA_FILE && shared)))
+				    ((h->type == CKPT_VMA_FILE ||
+				      h->type == CKPT_VMA_MEMFD) && shared)))
 			return FZ_REFUSE;
 		for (k = 0; k < p->nr_pages; k++)
 			if (addr[k] < h->start || addr[k] >= h->end)
@@ -1830,14 +2000,27 @@ static enum fz_class vma_rule(struct fz_mut *m, int v, bool *local)
 	return FZ_MAY;
 }
 
-/* The page addresses of the vma group of PAGES record @i */
+/*
+ * The page addresses of the group of PAGES record @i: inside its vma, or
+ * for a memfd's, offsets below its size rounded up to a page; page
+ * aligned, increasing
+ */
 static enum fz_class pages_rule(struct fz_mut *m, int i, bool *local)
 {
-	int v = owning_vma(&m->im, i), end, j;
-	const struct ckpt_hdr_vma *vh;
-	uint64_t last = 0;
+	int v = pages_owner(&m->im, i), end, j;
+	uint64_t last = 0, lo, hi;
+	bool first = true;
 
 	*local = true;
+	if (v < 0)
+		return FZ_REFUSE;
+	if (m->im.r[v].type == CKPT_HDR_MEMFD) {
+		lo = 0;
+		hi = memfd_pages_end(REC(&m->im, v, struct ckpt_hdr_memfd));
+	} else {
+		lo = REC(&m->im, v, struct ckpt_hdr_vma)->start;
+		hi = REC(&m->im, v, struct ckpt_hdr_vma)->end;
+	}
 	for (j = v + 1, end = group_end(&m->im, v); j < end; j++) {
 		const struct ckpt_hdr_pages *p = REC(&m->im, j, struct ckpt_hdr_pages);
 		const uint64_t *addr = (const uint64_t *)(p + 1);
@@ -1846,17 +2029,47 @@ static enum fz_class pages_rule(struct fz_mut *m, int i, bool *local)
 		if (p->nr_pages > CKPT_PAGES_MAX || p->__reserved ||
 		    m->im.r[j].len != sizeof(*p) + (uint64_t)p->nr_pages * (8 + FZ_PAGE))
 			return FZ_REFUSE;
-		vh = REC(&m->im, v, struct ckpt_hdr_vma);
 		for (k = 0; k < p->nr_pages; k++) {
 			*local = j == i;
 			if (addr[k] % FZ_PAGE)
 				return *local = true, FZ_REFUSE;
-			if (addr[k] < vh->start || addr[k] >= vh->end ||
-			    (last && addr[k] <= last))
+			if (addr[k] < lo || addr[k] >= hi || (!first && addr[k] <= last))
 				return *local = false, FZ_REFUSE;
 			last = addr[k];
+			first = false;
 		}
 	}
+	return FZ_MAY;
+}
+
+/*
+ * MEMFD record @i: REFUSE (*local: for a reason of its own), or MAY. Its
+ * objref not 0 and in no other object's use, seals, size, mode bits
+ * restart knows, a name of 1..CKPT_MEMFD_NAME_MAX bytes NUL-terminated
+ * at name_len - 1, in a record of just that; every FILE_MEMFD and MEMFD
+ * vma naming a memfd restored before it; its pages below its size.
+ */
+static enum fz_class memfd_rule(struct fz_mut *m, int i, bool *local)
+{
+	const struct ckpt_hdr_memfd *h = REC(&m->im, i, struct ckpt_hdr_memfd);
+	const char *name = (const char *)(h + 1);
+	bool pages_local;
+
+	*local = true;
+	if (!h->objref || h->objref > FZ_MAX_OBJS || h->seals & ~FZ_SEALS ||
+	    h->size > FZ_MAX_LFS || h->mode & ~07777U || !h->name_len ||
+	    h->name_len > CKPT_MEMFD_NAME_MAX ||
+	    h->name_len > m->im.r[i].len - sizeof(*h) ||
+	    m->im.r[i].len != ALIGN8(sizeof(*h) + h->name_len) ||
+	    strnlen(name, h->name_len) != h->name_len - 1)
+		return FZ_REFUSE;
+	*local = false;
+	if (memfd_ref_taken(&m->im, h->objref, i) || !memfd_refs_ok(&m->im))
+		return FZ_REFUSE;
+	/* the pages that follow it, offsets below its size */
+	if (i + 1 >= m->im.n || m->im.r[i + 1].type != CKPT_HDR_PAGES ||
+	    pages_rule(m, i + 1, &pages_local) == FZ_REFUSE)
+		return FZ_REFUSE;
 	return FZ_MAY;
 }
 
@@ -2851,7 +3064,8 @@ static void mut_fs(struct fz_mut *m, int i)
  * The records that follow a FILE record of @ftype, 0-terminated; or NULL.
  * The PIPE record of a pipe's first end comes right before its FILE_PIPE,
  * the UNIX_PAIR of a socket pair's first end right before its FILE_UNIX;
- * a UNIX_QUEUE is followed by its UNIX_MSG records.
+ * a UNIX_QUEUE is followed by its UNIX_MSG records; the MEMFD of the first
+ * open of a memfd, and its PAGES, come right before its FILE_MEMFD.
  */
 static const uint32_t *file_records(uint32_t ftype)
 {
@@ -2870,6 +3084,7 @@ static const uint32_t *file_records(uint32_t ftype)
 					CKPT_HDR_INOTIFY_WATCHES,
 					CKPT_HDR_INOTIFY_EVENTS },
 		[CKPT_FILE_UNIX] = { CKPT_HDR_FILE_UNIX, CKPT_HDR_UNIX_QUEUE },
+		[CKPT_FILE_MEMFD] = { CKPT_HDR_FILE_MEMFD },
 	};
 
 	return ftype && ftype < CKPT_FILE_MAX ? recs[ftype] : NULL;
@@ -2898,7 +3113,8 @@ static bool file_type_record(uint32_t type)
 	       type == CKPT_HDR_FILE_SIGNALFD || type == CKPT_HDR_FILE_TIMERFD ||
 	       type == CKPT_HDR_FILE_INOTIFY || type == CKPT_HDR_INOTIFY_WATCHES ||
 	       type == CKPT_HDR_INOTIFY_EVENTS || type == CKPT_HDR_FILE_UNIX ||
-	       type == CKPT_HDR_UNIX_QUEUE || type == CKPT_HDR_UNIX_MSG;
+	       type == CKPT_HDR_UNIX_QUEUE || type == CKPT_HDR_UNIX_MSG ||
+	       type == CKPT_HDR_FILE_MEMFD;
 }
 
 /*
@@ -2918,18 +3134,42 @@ static bool file_group_record(uint32_t type)
 	       type == CKPT_HDR_UNIX_PAIR;
 }
 
+/*
+ * Is record @i among the records of a FILE: of the types above, or a
+ * MEMFD right after its FILE and the PAGES of that MEMFD? (A MEMFD right
+ * before a vma, and its PAGES, are not.)
+ */
+static bool in_file_group(const struct fz_img *im, int i)
+{
+	int o;
+
+	switch (im->r[i].type) {
+	case CKPT_HDR_MEMFD:
+		return i > 0 && im->r[i - 1].type == CKPT_HDR_FILE;
+	case CKPT_HDR_PAGES:
+		o = pages_owner(im, i);
+		return o > 0 && im->r[o].type == CKPT_HDR_MEMFD &&
+		       im->r[o - 1].type == CKPT_HDR_FILE;
+	default:
+		return file_group_record(im->r[i].type);
+	}
+}
+
 /* Index one past the records of the FILE record @f */
 static int file_end(const struct fz_img *im, int f)
 {
-	for (f++; f < im->n && file_group_record(im->r[f].type); f++)
+	for (f++; f < im->n && in_file_group(im, f); f++)
 		;
 	return f;
 }
 
-/* The FILE record that record @i (a type record, a PIPE) belongs to, or -1 */
+/*
+ * The FILE record that record @i (a type record, a PIPE, a MEMFD...)
+ * belongs to, or -1
+ */
 static int file_owner(const struct fz_img *im, int i)
 {
-	while (--i >= 0 && file_group_record(im->r[i].type))
+	while (--i >= 0 && in_file_group(im, i))
 		;
 	return i >= 0 && im->r[i].type == CKPT_HDR_FILE ? i : -1;
 }
@@ -3162,6 +3402,7 @@ static void mut_file(struct fz_mut *m, int i)
 	bool tfd = h->type == CKPT_FILE_TIMERFD;
 	bool ino = h->type == CKPT_FILE_INOTIFY;
 	bool ux = h->type == CKPT_FILE_UNIX;
+	bool mfd = h->type == CKPT_FILE_MEMFD;
 	enum fz_class cls;
 	uint32_t bit;
 
@@ -3231,6 +3472,9 @@ static void mut_file(struct fz_mut *m, int i)
 		/* a unix socket: O_RDWR, O_NONBLOCK or not, taken */
 		if (ux)
 			cls = bit == O_NONBLOCK ? FZ_ACCEPT : FZ_REFUSE;
+		/* a memfd's open: an access mode and status flags, no O_DIRECTORY */
+		if (mfd && bit == O_DIRECTORY && (h->f_flags & O_DIRECTORY))
+			cls = FZ_REFUSE;
 		note(m, cls, efd || epoll || sfd || tfd || ino || ux ||
 		     (bit != 1 && bit != 3),
 		     "FILE(type %u).f_flags^=%#o", h->type, bit);
@@ -3742,6 +3986,9 @@ static int ep_pollable(struct fz_mut *m, int f)
 		if (c < 0)
 			return -1;
 		return REC(im, c, struct ckpt_hdr_file_chr)->rdev == 0x108;
+	case CKPT_FILE_MEMFD:
+		/* shmem has no poll method: epoll_ctl() says EPERM */
+		return 0;
 	case CKPT_FILE_REG:
 		return m->c->reg_pollable;
 	case CKPT_FILE_DIR:
@@ -3760,7 +4007,7 @@ static int ep_pollable(struct fz_mut *m, int f)
 static int files_start(const struct fz_img *im, int i)
 {
 	while (i > 0 && (im->r[i - 1].type == CKPT_HDR_FILE ||
-			 file_group_record(im->r[i - 1].type) ||
+			 in_file_group(im, i - 1) ||
 			 late_record(im->r[i - 1].type)))
 		i--;
 	return i;
@@ -3772,7 +4019,7 @@ static int files_end(const struct fz_img *im, int i)
 		if (im->r[i].type == CKPT_HDR_FDTABLE)
 			return i;
 		if (im->r[i].type != CKPT_HDR_FILE &&
-		    !file_group_record(im->r[i].type) &&
+		    !in_file_group(im, i) &&
 		    !late_record(im->r[i].type))
 			return -1;
 	}
@@ -3814,7 +4061,7 @@ static void epoll_items_rule(struct fz_mut *m, int i, struct ep_verdict *v)
 	}
 	start = files_start(im, i);
 	if (files_end(im, i) < 0 || (i > 0 && im->r[i - 1].type == CKPT_HDR_FILE) ||
-	    (i + 1 < im->n && file_group_record(im->r[i + 1].type)))
+	    (i + 1 < im->n && in_file_group(im, i + 1)))
 		ep_refuse(v, false);
 	ep = file_of_ref(im, h->objref, i);
 	if (ep < start || REC(im, ep, struct ckpt_hdr_file)->type != CKPT_FILE_EPOLL)
@@ -6303,7 +6550,10 @@ static void mut_mm(struct fz_mut *m, int i)
 		note(m, FZ_MAY, true, "MM auxv word");
 		return;
 	case 6:
-		RESERVED(m, h->__reserved, "MM.__reserved");
+		/* mlockall(MCL_FUTURE), MCL_ONFAULT, and unknown bits */
+		h->flags ^= 1U << below(&m->rng, chance(&m->rng, 70) ? 2 : 32);
+		note(m, mm_ok(h, m->c->task_size, auxv_max) ? FZ_MAY : FZ_REFUSE, true,
+		     "MM.flags=%#x", h->flags);
 		return;
 	case 7:
 		h->exe_len = other_u32(m, h->exe_len);
@@ -6341,6 +6591,13 @@ static void mut_vma_shm(struct fz_mut *m, int i, char *what, size_t wlen)
 			j = img_find(&m->im, CKPT_HDR_VMA, below(&m->rng, n));
 			if (REC(&m->im, j, struct ckpt_hdr_vma)->shm_objref)
 				h->shm_objref = REC(&m->im, j, struct ckpt_hdr_vma)->shm_objref;
+		} else if (chance(&m->rng, 50)) {
+			/* a memfd's, or a file's: another kind of object */
+			j = img_find(&m->im, CKPT_HDR_MEMFD, 0);
+			if (j >= 0 && chance(&m->rng, 50))
+				h->shm_objref = REC(&m->im, j, struct ckpt_hdr_memfd)->objref;
+			else if ((j = img_find(&m->im, CKPT_HDR_FILE, 0)) >= 0)
+				h->shm_objref = REC(&m->im, j, struct ckpt_hdr_file)->objref;
 		}
 		snprintf(what, wlen, "VMA(type %u).shm_objref=%u", h->type, h->shm_objref);
 		return;
@@ -6361,11 +6618,17 @@ static void mut_vma_shm(struct fz_mut *m, int i, char *what, size_t wlen)
 		snprintf(what, wlen, "VMA(type %u).shm=%u/%#llx (of record %d)", h->type,
 			 h->shm_objref, (unsigned long long)h->shm_size, j);
 		return;
-	default:
-		/* the end of the object, or one page past it */
-		h->pgoff = (h->shm_size / FZ_PAGE - pages) + below(&m->rng, 2);
+	default: {
+		/* the end of the object (a memfd's: its size), or a page past it */
+		uint64_t size = h->shm_size;
+
+		j = memfd_of(&m->im, h->shm_objref, i);
+		if (h->type == CKPT_VMA_MEMFD && j >= 0)
+			size = REC(&m->im, j, struct ckpt_hdr_memfd)->size;
+		h->pgoff = (size / FZ_PAGE - pages) + below(&m->rng, 2);
 		snprintf(what, wlen, "VMA(type %u).pgoff=%#llx of %#llx bytes", h->type,
-			 (unsigned long long)h->pgoff, (unsigned long long)h->shm_size);
+			 (unsigned long long)h->pgoff, (unsigned long long)size);
+	}
 	}
 }
 
@@ -6379,8 +6642,8 @@ static void mut_vma(struct fz_mut *m, int i)
 	char what[128];
 
 	vma_neighbours(&m->im, i, &prev_end, &next_start);
-	switch (h->type == CKPT_VMA_SHARED_ANON && chance(&m->rng, 30) ? 9 :
-		below(&m->rng, 10)) {
+	switch ((h->type == CKPT_VMA_SHARED_ANON || h->type == CKPT_VMA_MEMFD) &&
+		chance(&m->rng, 30) ? 9 : below(&m->rng, 10)) {
 	case 9: {
 		struct ckpt_hdr_vma old = *h;
 
@@ -6489,11 +6752,21 @@ static void mut_pages(struct fz_mut *m, int i)
 	enum fz_class cls;
 	bool local;
 	uint32_t k;
-	int v = owning_vma(&m->im, i);
+	int v = pages_owner(&m->im, i);
 
-	vh = REC(&m->im, v, struct ckpt_hdr_vma);
-	start = vh->start;
-	end = vh->end;
+	if (v < 0) {
+		note(m, FZ_REFUSE, false, "PAGES of no vma or memfd");
+		return;
+	}
+	if (m->im.r[v].type == CKPT_HDR_MEMFD) {
+		/* a memfd's: offsets */
+		start = 0;
+		end = memfd_pages_end(REC(&m->im, v, struct ckpt_hdr_memfd));
+	} else {
+		vh = REC(&m->im, v, struct ckpt_hdr_vma);
+		start = vh->start;
+		end = vh->end;
+	}
 	switch (below(&m->rng, h->nr_pages ? 6 : 3)) {
 	case 0:
 		h->nr_pages = PICK(&m->rng, ((const uint32_t[]){ h->nr_pages + 1,
@@ -6506,7 +6779,10 @@ static void mut_pages(struct fz_mut *m, int i)
 	case 2:
 		if (h->nr_pages)
 			break;
-		/* a page for a vma that cannot have one, or a page too many */
+		/*
+		 * a page for a vma that cannot have one, or a page too many:
+		 * the record after the group is read as the next PAGES
+		 */
 		rec_resize(&m->im, i, sizeof(*h) + 8 + FZ_PAGE);
 		h = REC(&m->im, i, struct ckpt_hdr_pages);
 		h->nr_pages = 1;
@@ -6536,6 +6812,135 @@ static void mut_pages(struct fz_mut *m, int i)
 		     (unsigned long long)addr[k], off);
 	}
 	}
+}
+
+/* MEMFD: a memfd's objref, seals, size, mode, owner and name */
+static void mut_memfd(struct fz_mut *m, int i)
+{
+	struct ckpt_hdr_memfd *h = REC(&m->im, i, struct ckpt_hdr_memfd);
+	char *name = (char *)(h + 1), s[CKPT_MEMFD_NAME_MAX + 8];
+	enum fz_class cls;
+	uint32_t k, n;
+	bool local;
+	int j;
+
+	/* the rules below are for a well-formed record */
+	if (memfd_rule(m, i, &local) == FZ_REFUSE && local) {
+		note(m, FZ_REFUSE, true, "MEMFD already bad");
+		return;
+	}
+	switch (below(&m->rng, 10)) {
+	case 0:
+		/* none, out of range, unknown, another object's */
+		h->objref = PICK(&m->rng, ((const uint32_t[]){ 0, 0xffffffff,
+				 FZ_MAX_OBJS + 1, h->objref + 1000, h->objref }));
+		j = img_find(&m->im, CKPT_HDR_FILE,
+			     below(&m->rng, img_count(&m->im, CKPT_HDR_FILE)));
+		if (j >= 0 && chance(&m->rng, 50))
+			h->objref = REC(&m->im, j, struct ckpt_hdr_file)->objref;
+		cls = memfd_rule(m, i, &local);
+		note(m, cls, local, "MEMFD.objref=%u", h->objref);
+		return;
+	case 1:
+		/* a seal restart knows, or another bit */
+		h->seals ^= 1U << below(&m->rng, chance(&m->rng, 70) ? 6 : 32);
+		cls = memfd_rule(m, i, &local);
+		note(m, cls, local, "MEMFD.seals=%#x", h->seals);
+		return;
+	case 2:
+		/* smaller than its pages, larger, past MAX_LFS_FILESIZE */
+		h->size = PICK(&m->rng, ((const uint64_t[]){ 0, 1, h->size + 1,
+			       h->size - 1, h->size + FZ_PAGE, h->size - FZ_PAGE,
+			       1ULL << 40, FZ_MAX_LFS, FZ_MAX_LFS + 1, ~0ULL }));
+		cls = memfd_rule(m, i, &local);
+		note(m, cls, local, "MEMFD.size=%#llx", (unsigned long long)h->size);
+		return;
+	case 3:
+		/* permission bits, or a bit past them */
+		h->mode ^= 1U << below(&m->rng, chance(&m->rng, 70) ? 12 : 32);
+		cls = memfd_rule(m, i, &local);
+		note(m, cls, local, "MEMFD.mode=%#o", h->mode);
+		return;
+	case 4:
+		/* the owner: restart may give it or refuse it */
+		if (chance(&m->rng, 50))
+			h->uid = chance(&m->rng, 50) ? 0xffffffff : other_u32(m, h->uid);
+		else
+			h->gid = chance(&m->rng, 50) ? 0xffffffff : other_u32(m, h->gid);
+		note(m, FZ_MAY, true, "MEMFD owner %u:%u", h->uid, h->gid);
+		return;
+	case 5:
+		h->name_len = PICK(&m->rng, ((const uint32_t[]){ 0, h->name_len + 1,
+				   h->name_len - 1, h->name_len + 8,
+				   CKPT_MEMFD_NAME_MAX + 1, 0xffffffff }));
+		cls = memfd_rule(m, i, &local);
+		note(m, cls, local, "MEMFD.name_len=%u (len kept)", h->name_len);
+		return;
+	case 6:
+		/* a byte of the name: its NUL, a NUL inside, another letter */
+		k = below(&m->rng, h->name_len);
+		name[k] = k == h->name_len - 1 ? 'x' :
+			  chance(&m->rng, 50) ? '\0' : 'a' + below(&m->rng, 26);
+		cls = memfd_rule(m, i, &local);
+		note(m, cls, local, "MEMFD name byte %u=%#x", k, name[k]);
+		return;
+	case 7:
+		/* another name: empty, the longest, too long, with a slash */
+		n = PICK(&m->rng, ((const uint32_t[]){ 0, 1, CKPT_MEMFD_NAME_MAX - 1,
+			 CKPT_MEMFD_NAME_MAX }));
+		memset(s, 'n', n);
+		s[n] = '\0';
+		if (n == 1 && chance(&m->rng, 50))
+			snprintf(s, sizeof(s), "a/b");
+		set_string(&m->im, i, sizeof(*h), &h->name_len, 0, s);
+		h = REC(&m->im, i, struct ckpt_hdr_memfd);
+		cls = memfd_rule(m, i, &local);
+		note(m, cls, local, "MEMFD name of %u bytes", h->name_len);
+		return;
+	case 8:
+		/* not extensible: the record is just the name's */
+		rec_resize(&m->im, i, m->im.r[i].len + 8 * (1 + below(&m->rng, 4)));
+		note(m, FZ_REFUSE, true, "MEMFD record longer than its name");
+		return;
+	default:
+		/* a size its pages do not fit in, or one just above them */
+		if (chance(&m->rng, 50)) {
+			h->size = 0;
+			note(m, memfd_rule(m, i, &local), local, "MEMFD.size=0");
+		} else {
+			h->size = memfd_pages_end(h) + FZ_PAGE * below(&m->rng, 4);
+			note(m, memfd_rule(m, i, &local), local, "MEMFD.size=%#llx",
+			     (unsigned long long)h->size);
+		}
+	}
+}
+
+/* FILE_MEMFD: the memfd of a memfd's open file */
+static void mut_file_memfd(struct fz_mut *m, int i)
+{
+	struct ckpt_hdr_file_memfd *h = REC(&m->im, i, struct ckpt_hdr_file_memfd);
+	int f = file_owner(&m->im, i);
+
+	switch (below(&m->rng, 4)) {
+	case 0:
+		/* none, its FILE's objref (no memfd), unknown */
+		h->memfd_objref = PICK(&m->rng, ((const uint32_t[]){ 0,
+				       f < 0 ? 1 : REC(&m->im, f, struct ckpt_hdr_file)->objref,
+				       h->memfd_objref + 1, FZ_MAX_OBJS + 1, 0xffffffff }));
+		break;
+	case 1:
+		h->memfd_objref = below(&m->rng, 64);
+		break;
+	case 2:
+		RESERVED(m, h->__reserved, "FILE_MEMFD.__reserved");
+		return;
+	default:
+		mut_ext_tail(m, i);
+		return;
+	}
+	note(m, memfd_before(&m->im, h->memfd_objref, i) ? FZ_MAY : FZ_REFUSE,
+	     !h->memfd_objref || h->memfd_objref > FZ_MAX_OBJS,
+	     "FILE_MEMFD.memfd_objref=%u", h->memfd_objref);
 }
 
 #ifdef CKPT_HDR_PIPE
@@ -6644,12 +7049,14 @@ static const fz_field_fn fz_field[CKPT_HDR_MAX] = {
 	[CKPT_HDR_FILE_UNIX] = mut_file_unix,
 	[CKPT_HDR_UNIX_QUEUE] = mut_unix_queue,
 	[CKPT_HDR_UNIX_MSG] = mut_unix_msg,
+	[CKPT_HDR_MEMFD] = mut_memfd,
+	[CKPT_HDR_FILE_MEMFD] = mut_file_memfd,
 };
 
 /*
  * Records of the newer features: POSIX timers, FIFOs, pipes, eventfds,
  * epoll, signalfds, timerfds, inotify, unix sockets, file locks, shared
- * memory
+ * memory, memfds
  */
 static bool feature_record(const struct fz_img *im, int i)
 {
@@ -6663,7 +7070,8 @@ static bool feature_record(const struct fz_img *im, int i)
 		       file_type_of(im, i) == CKPT_FILE_SIGNALFD ||
 		       file_type_of(im, i) == CKPT_FILE_TIMERFD ||
 		       file_type_of(im, i) == CKPT_FILE_INOTIFY ||
-		       file_type_of(im, i) == CKPT_FILE_UNIX;
+		       file_type_of(im, i) == CKPT_FILE_UNIX ||
+		       file_type_of(im, i) == CKPT_FILE_MEMFD;
 	case CKPT_HDR_PIPE:
 	case CKPT_HDR_FILE_PIPE:
 	case CKPT_HDR_FILE_EVENTFD:
@@ -6679,9 +7087,14 @@ static bool feature_record(const struct fz_img *im, int i)
 	case CKPT_HDR_UNIX_QUEUE:
 	case CKPT_HDR_UNIX_MSG:
 	case CKPT_HDR_LOCKS:
+	case CKPT_HDR_MEMFD:
+	case CKPT_HDR_FILE_MEMFD:
 		return true;
+	case CKPT_HDR_PAGES:
+		return memfd_pages(im, i);
 	case CKPT_HDR_VMA:
-		return REC(im, i, struct ckpt_hdr_vma)->type == CKPT_VMA_SHARED_ANON;
+		return REC(im, i, struct ckpt_hdr_vma)->type == CKPT_VMA_SHARED_ANON ||
+		       REC(im, i, struct ckpt_hdr_vma)->type == CKPT_VMA_MEMFD;
 	}
 	return false;
 }
@@ -6848,7 +7261,7 @@ static void mut_structure(struct fz_mut *m)
 			CKPT_HDR_FILE_SIGNALFD, CKPT_HDR_FILE_TIMERFD,
 			CKPT_HDR_FILE_INOTIFY, CKPT_HDR_INOTIFY_WATCHES,
 			CKPT_HDR_INOTIFY_EVENTS, CKPT_HDR_FILE_UNIX,
-			CKPT_HDR_UNIX_QUEUE, CKPT_HDR_UNIX_MSG };
+			CKPT_HDR_UNIX_QUEUE, CKPT_HDR_UNIX_MSG, CKPT_HDR_FILE_MEMFD };
 		uint32_t t = PICK(&m->rng, types), len;
 		unsigned char rec[512];
 
@@ -6876,7 +7289,10 @@ static void mut_structure(struct fz_mut *m)
 			return;
 		}
 		j = i + 1 + below(&m->rng, end - i - 1);
-		note(m, FZ_REFUSE, true, "FILE(type %u) without its %s record",
+		/* a memfd's PAGES with pages: those pages are holes */
+		cls = im->r[j].type == CKPT_HDR_PAGES &&
+		      REC(im, j, struct ckpt_hdr_pages)->nr_pages ? FZ_MAY : FZ_REFUSE;
+		note(m, cls, true, "FILE(type %u) without its %s record",
 		     REC(im, i, struct ckpt_hdr_file)->type,
 		     ckpt_hdr_name(im->r[j].type));
 		img_remove(im, j);
@@ -6893,7 +7309,7 @@ static void mut_structure(struct fz_mut *m)
 			if (((f & CKPT_TASK_SHARE_FS) && im->r[j].type == CKPT_HDR_FS) ||
 			    ((f & CKPT_TASK_SHARE_FILES) &&
 			     (im->r[j].type == CKPT_HDR_FILE ||
-			      file_group_record(im->r[j].type) ||
+			      in_file_group(im, j) ||
 			      late_record(im->r[j].type) ||
 			      im->r[j].type == CKPT_HDR_FDTABLE ||
 			      im->r[j].type == CKPT_HDR_LOCKS)))

@@ -702,6 +702,7 @@ static const uint32_t *file_records(uint32_t type)
 					CKPT_HDR_INOTIFY_WATCHES,
 					CKPT_HDR_INOTIFY_EVENTS },
 		[CKPT_FILE_UNIX] = { CKPT_HDR_FILE_UNIX, CKPT_HDR_UNIX_QUEUE },
+		[CKPT_FILE_MEMFD] = { CKPT_HDR_FILE_MEMFD },
 	};
 
 	return type && type < CKPT_FILE_MAX ? recs[type] : NULL;
@@ -720,7 +721,8 @@ static bool file_type_record(uint32_t type)
 	       type == CKPT_HDR_FILE_INOTIFY || type == CKPT_HDR_INOTIFY_WATCHES ||
 	       type == CKPT_HDR_INOTIFY_EVENTS || type == CKPT_HDR_PIPE ||
 	       type == CKPT_HDR_UNIX_PAIR || type == CKPT_HDR_FILE_UNIX ||
-	       type == CKPT_HDR_UNIX_QUEUE || type == CKPT_HDR_UNIX_MSG;
+	       type == CKPT_HDR_UNIX_QUEUE || type == CKPT_HDR_UNIX_MSG ||
+	       type == CKPT_HDR_FILE_MEMFD;
 }
 
 /* The record of @type among those that follow the FILE record @i, or -1 */
@@ -805,7 +807,8 @@ static bool order_ok(FIXTURE_DATA(image) *self, char *why, size_t size)
 	 * Each FILE record followed by the records of its type; a PIPE
 	 * record right before the FILE_PIPE of the first end of its pipe, a
 	 * UNIX_PAIR right before the FILE_UNIX of the first end of its pair;
-	 * the UNIX_MSG records of a UNIX_QUEUE after it.
+	 * the UNIX_MSG records of a UNIX_QUEUE after it; a MEMFD and its
+	 * PAGES right before the FILE_MEMFD of the first open of its memfd.
 	 */
 	while (i < self->nr && self->recs[i].type == CKPT_HDR_FILE) {
 		const struct ckpt_hdr_file *f = rec_at(self, i++);
@@ -823,6 +826,11 @@ static bool order_ok(FIXTURE_DATA(image) *self, char *why, size_t size)
 			if (*want == CKPT_HDR_FILE_UNIX && i < self->nr &&
 			    self->recs[i].type == CKPT_HDR_UNIX_PAIR)
 				i++;
+			if (*want == CKPT_HDR_FILE_MEMFD && i < self->nr &&
+			    self->recs[i].type == CKPT_HDR_MEMFD)
+				while (++i < self->nr &&
+				       self->recs[i].type == CKPT_HDR_PAGES)
+					;
 			EXPECT_REC(*want);
 		}
 		while (i < self->nr && self->recs[i].type == CKPT_HDR_UNIX_MSG)
@@ -835,7 +843,9 @@ static bool order_ok(FIXTURE_DATA(image) *self, char *why, size_t size)
 		    ((const struct ckpt_hdr_fdtable *)rec_at(self, i - 1))->nr_locks)
 			EXPECT_REC(CKPT_HDR_LOCKS);
 	}
-	while (i < self->nr && self->recs[i].type == CKPT_HDR_VMA) {
+	/* a vma's first memfd: its MEMFD and PAGES right before it */
+	while (i < self->nr && (self->recs[i].type == CKPT_HDR_VMA ||
+				self->recs[i].type == CKPT_HDR_MEMFD)) {
 		i++;
 		while (i < self->nr && self->recs[i].type == CKPT_HDR_PAGES)
 			i++;
@@ -1442,7 +1452,7 @@ static const struct field structural[] = {
 	F(MM, ckpt_hdr_mm, nr_vmas, 0),
 	F(MM, ckpt_hdr_mm, nr_auxv, 0),
 	F(MM, ckpt_hdr_mm, exe_len, 0),
-	F(MM, ckpt_hdr_mm, __reserved, 0),
+	F(MM, ckpt_hdr_mm, flags, 0),
 	F(VMA, ckpt_hdr_vma, start, 0),
 	F(VMA, ckpt_hdr_vma, end, 0),
 	F(VMA, ckpt_hdr_vma, type, 0),
@@ -1896,6 +1906,7 @@ static const char *const ftype_name[CKPT_FILE_MAX] = {
 	[CKPT_FILE_EVENTFD] = "EVENTFD", [CKPT_FILE_EPOLL] = "EPOLL",
 	[CKPT_FILE_SIGNALFD] = "SIGNALFD", [CKPT_FILE_TIMERFD] = "TIMERFD",
 	[CKPT_FILE_INOTIFY] = "INOTIFY", [CKPT_FILE_UNIX] = "UNIX",
+	[CKPT_FILE_MEMFD] = "MEMFD",
 };
 
 /* the victim's kinds of file (no FIFO) */
@@ -5127,6 +5138,505 @@ TEST_F_TIMEOUT(image, task_record_stopped, 3 * CK_TIMEOUT)
 		    &(struct edit){ tk, true, h, sizeof(*h) }, 1, false,
 		    "stop_flags CONTINUED");
 	free(h);
+	check_no_splat(_metadata, self);
+}
+
+/* ---- memfd: MEMFD, its PAGES, FILE_MEMFD, a MEMFD vma ------------------ */
+
+/*
+ * The memfd victim (mfd_body()): the sealable memfd MFD_NAME, two pages
+ * of ck_fill(MFD_SEED) bytes, sealed against shrinking, at MFD_FD (O_RDWR,
+ * at offset MFD_POS), mapped MAP_SHARED (both pages). With an argument,
+ * the fd is closed before the checkpoint: the mapping alone holds the
+ * memfd, and its MEMFD record comes right before the vma's.
+ */
+#define MFD_FD		35
+#define MFD_NAME	"ckpt-image"
+#define MFD_LINK	"/memfd:" MFD_NAME " (deleted)"
+#define MFD_SEED	77
+#define MFD_POS		100
+
+static char *mfd_map;
+static bool mfd_fd_kept;
+static unsigned int mfd_seals;
+static mode_t mfd_mode;
+
+/*
+ * The restored victim: the mapping's bytes; with its fd, the memfd's
+ * name, size, mode, seals, offset and bytes, and the mapping of it
+ * (reported: "MFD mode=... size=... seals=..."); without, the mapping
+ * named in /proc/self/maps.
+ */
+static void mfd_check(void)
+{
+	unsigned long start = 0, end = 0;
+	char link[300] = "", path[64];
+	const char *what = NULL;
+	static char buf[2 * PAGE];
+	struct stat st = { 0 };
+	ssize_t n;
+
+	if (mfd_fd_kept) {
+		snprintf(path, sizeof(path), "/proc/self/fd/%d", MFD_FD);
+		n = readlink(path, link, sizeof(link) - 1);
+		link[n > 0 ? n : 0] = '\0';
+		if (!fstat(MFD_FD, &st))
+			ck_report("MFD mode=%o size=%lld seals=%#x",
+				  st.st_mode & 07777, (long long)st.st_size,
+				  fcntl(MFD_FD, F_GET_SEALS));
+	}
+	if (ck_check_fill(mfd_map, 2 * PAGE, MFD_SEED) != -1)
+		what = "memfd: the mapping's bytes";
+	else if (!mfd_fd_kept)
+		what = !ck_find_mapping(MFD_LINK, &start, &end) ||
+		       start != (unsigned long)mfd_map ||
+		       end != start + 2 * PAGE ?
+		       "memfd: the mapping in /proc/self/maps" : NULL;
+	else if (strcmp(link, MFD_LINK))
+		what = "memfd: its name";
+	else if (st.st_size != 2 * PAGE || st.st_mode != mfd_mode)
+		what = "memfd: its size or mode";
+	else if (fcntl(MFD_FD, F_GET_SEALS) != (int)mfd_seals)
+		what = "memfd: its seals";
+	else if (lseek(MFD_FD, 0, SEEK_CUR) != MFD_POS ||
+		 (fcntl(MFD_FD, F_GETFL) & O_ACCMODE) != O_RDWR)
+		what = "memfd: its offset or access mode";
+	else if (pread(MFD_FD, buf, sizeof(buf), 0) != sizeof(buf) ||
+		 ck_check_fill(buf, sizeof(buf), MFD_SEED) != -1)
+		what = "memfd: its bytes";
+	else if (pwrite(MFD_FD, "w", 1, PAGE + 5) != 1 || mfd_map[PAGE + 5] != 'w')
+		what = "memfd: the mapping is not of it";
+	if (what)
+		ck_report("RESUMED altered: %s", what);
+	else
+		ck_report("RESUMED intact");
+	_exit(CK_EXIT_RESUMED);
+}
+
+static void mfd_body(void *arg)
+{
+	struct stat st;
+	int fd;
+
+	mfd_fd_kept = !arg;
+	fd = memfd_create(MFD_NAME, MFD_ALLOW_SEALING);
+	CK_ASSERT(fd >= 0 && ck_move_fd(fd, MFD_FD) == MFD_FD, "memfd");
+	CK_ASSERT(!ftruncate(MFD_FD, 2 * PAGE), "ftruncate");
+	mfd_map = mmap(NULL, 2 * PAGE, PROT_READ | PROT_WRITE, MAP_SHARED,
+		       MFD_FD, 0);
+	CK_ASSERT(mfd_map != MAP_FAILED, "mmap");
+	ck_fill(mfd_map, 2 * PAGE, MFD_SEED);
+	CK_ASSERT(!fcntl(MFD_FD, F_ADD_SEALS, F_SEAL_SHRINK) &&
+		  !fstat(MFD_FD, &st) &&
+		  lseek(MFD_FD, MFD_POS, SEEK_SET) == MFD_POS, "memfd seals");
+	mfd_seals = fcntl(MFD_FD, F_GET_SEALS);
+	mfd_mode = st.st_mode;
+	if (arg)
+		close(MFD_FD);
+	if (ck_checkpoint_self() > 0)
+		_exit(0);
+	mfd_check();
+}
+
+/* The records of the memfd victim's image */
+struct mfd_recs {
+	int f;		/* the FILE of MFD_FD (-1: none) */
+	int m;		/* MEMFD */
+	int p;		/* its PAGES, of the two pages */
+	int pe;		/* its empty PAGES, which ends them */
+	int fm;		/* the FILE_MEMFD of f (-1: none) */
+	int v;		/* the MEMFD vma */
+	int ve;		/* the vma's empty PAGES */
+	uint32_t ref;	/* the memfd's objref */
+};
+
+/* Checkpoint the memfd victim (@fd_kept: with its fd), load its records */
+static void mfd_load(struct __test_metadata *_metadata,
+		     FIXTURE_DATA(image) *self, bool fd_kept,
+		     struct mfd_recs *r)
+{
+	const struct ckpt_hdr_memfd *mh;
+	const struct ckpt_hdr_vma *vh;
+	char why[256] = "";
+	int i, n = 0;
+
+	ck_checkpoint_child(_metadata, NULL, 0, mfd_body,
+			    fd_kept ? NULL : (void *)1);
+	load_image(_metadata, self);
+	EXPECT_TRUE(order_ok(self, why, sizeof(why))) TH_LOG("%s", why);
+	for (i = 0; i < self->nr; i++)
+		n += self->recs[i].type == CKPT_HDR_MEMFD;
+	ASSERT_EQ(1, n) TH_LOG("MEMFD records in the image");
+	r->m = first_rec(self, CKPT_HDR_MEMFD);
+	mh = rec_at(self, r->m);
+	r->ref = mh->objref;
+	EXPECT_STREQ(MFD_NAME, (const char *)(mh + 1));
+	EXPECT_EQ(strlen(MFD_NAME) + 1, mh->name_len);
+	EXPECT_EQ(2 * PAGE, mh->size);
+	EXPECT_EQ(0U, mh->uid);
+	EXPECT_EQ(0U, mh->gid);
+	/* the two pages in one PAGES record, then the empty one */
+	r->p = r->m + 1;
+	r->pe = r->m + 2;
+	ASSERT_LT(r->pe, self->nr);
+	ASSERT_EQ((uint32_t)CKPT_HDR_PAGES, self->recs[r->p].type);
+	ASSERT_EQ(2U, ((const struct ckpt_hdr_pages *)rec_at(self, r->p))->nr_pages)
+		TH_LOG("the memfd's two pages are not in one PAGES record");
+	ASSERT_EQ((uint32_t)CKPT_HDR_PAGES, self->recs[r->pe].type);
+	ASSERT_EQ(0U, ((const struct ckpt_hdr_pages *)rec_at(self, r->pe))->nr_pages);
+	r->v = -1;
+	for (i = 0; i < self->nr && r->v < 0; i++) {
+		vh = rec_at(self, i);
+		if (self->recs[i].type == CKPT_HDR_VMA &&
+		    vh->type == CKPT_VMA_MEMFD)
+			r->v = i;
+	}
+	ASSERT_LE(0, r->v) TH_LOG("no MEMFD vma");
+	vh = rec_at(self, r->v);
+	EXPECT_EQ(r->ref, vh->shm_objref);
+	EXPECT_EQ(0U, vh->shm_size);
+	EXPECT_EQ(0U, vh->path_len);
+	/* MAP_SHARED, of a memfd open O_RDWR: it could be made writable */
+	EXPECT_EQ((uint32_t)(CKPT_VMA_F_SHARED | CKPT_VMA_F_MAYWRITE),
+		  vh->flags & (CKPT_VMA_F_SHARED | CKPT_VMA_F_MAYWRITE));
+	/* shared: its pages are the memfd's, the vma has none */
+	r->ve = r->v + 1;
+	ASSERT_LT(r->ve, self->nr);
+	ASSERT_EQ((uint32_t)CKPT_HDR_PAGES, self->recs[r->ve].type);
+	EXPECT_EQ(0U, ((const struct ckpt_hdr_pages *)rec_at(self, r->ve))->nr_pages);
+	if (!fd_kept) {
+		r->f = r->fm = -1;
+		ASSERT_EQ(r->pe + 1, r->v) TH_LOG("the MEMFD is not right before its vma");
+		return;
+	}
+	r->f = file_of_fd(self, MFD_FD);
+	ASSERT_EQ(r->m - 1, r->f) TH_LOG("the MEMFD is not right after the FILE of fd %d",
+					 MFD_FD);
+	EXPECT_EQ((uint32_t)CKPT_FILE_MEMFD,
+		  ((const struct ckpt_hdr_file *)rec_at(self, r->f))->type);
+	EXPECT_EQ((int64_t)MFD_POS,
+		  ((const struct ckpt_hdr_file *)rec_at(self, r->f))->pos);
+	r->fm = r->pe + 1;
+	ASSERT_EQ((uint32_t)CKPT_HDR_FILE_MEMFD, self->recs[r->fm].type);
+	EXPECT_EQ(r->ref, ((const struct ckpt_hdr_file_memfd *)
+			   rec_at(self, r->fm))->memfd_objref);
+}
+
+/* Record @i, copied, with @size bytes at @off set to @val; malloc()ed */
+static unsigned char *rec_with(FIXTURE_DATA(image) *self, int i, size_t off,
+			       size_t size, uint64_t val)
+{
+	unsigned char *r = grown_rec(self, i, 0, -1);
+
+	if (r)
+		memcpy(r + off, &val, size);
+	return r;
+}
+
+/*
+ * The MEMFD record @m with @bytes of @name after it, name_len @name_len,
+ * the record @len bytes long: refused, or taken (the victim runs)
+ */
+static void expect_mfd_name(struct __test_metadata *_metadata,
+			    FIXTURE_DATA(image) *self, int m, const char *name,
+			    size_t bytes, uint32_t name_len, size_t len,
+			    bool refused, const char *what)
+{
+	unsigned char *r = calloc(1, len);
+	struct ckpt_hdr_memfd *h = (void *)r;
+	struct edit e = { m, true, r, len };
+
+	ASSERT_NE(NULL, r);
+	ASSERT_LE(sizeof(*h) + bytes, len);
+	memcpy(r, rec_at(self, m), sizeof(*h));
+	h->h.len = len;
+	h->name_len = name_len;
+	memcpy(h + 1, name, bytes);
+	if (refused)
+		expect_edit(_metadata, self, &e, 1, true, what);
+	else
+		expect_taken(_metadata, self, &e, 1, what);
+	free(r);
+}
+
+/* offset and size of PAGES.addr[k] */
+#define PG_ADDR(k)	sizeof(struct ckpt_hdr_pages) + (k) * 8, 8
+
+/*
+ * A memfd with two pages of data, an fd and a MAP_SHARED mapping: its
+ * MEMFD, PAGES, FILE_MEMFD and vma records damaged or out of sequence,
+ * checksum fixed: refused with EINVAL and a log line, the restored
+ * program never runs. MEMFD: objref 0 or an objref in use, seal bits
+ * outside F_SEAL_*, a size above MAX_LFS_FILESIZE or below its pages, mode
+ * bits outside 07777, name_len 0 or above CKPT_MEMFD_NAME_MAX, a name not
+ * NUL-terminated at name_len - 1, a record length that is not the name's.
+ * Its PAGES: an offset not page aligned, past the size, offsets not
+ * increasing; the empty PAGES left out. FILE_MEMFD: an objref that is no
+ * memfd (0, unknown, a FILE's), __reserved, a tail not zero. The vma:
+ * shm_objref of no memfd restored before it, shm_size, a path.
+ *
+ * Taken: the image as written (the victim finds its memfd intact), a
+ * FILE_MEMFD with a zero tail, mode 0600, the longest name, a size above
+ * the pages, the pages left out. The same memfd mapped only (its MEMFD
+ * right before the vma's): refused the same way, and when it comes after
+ * the vma.
+ */
+TEST_F_TIMEOUT(image, memfd_records_damaged, 3 * CK_TIMEOUT)
+{
+	const size_t hm = sizeof(struct ckpt_hdr_memfd);
+	const struct ckpt_hdr_memfd *mh;
+	unsigned char *a, *b, *c;
+	struct mfd_recs r;
+	uint32_t other;
+	char name[CKPT_MEMFD_NAME_MAX + 8];
+	struct trial t;
+	size_t len;
+	long mode;
+
+	mfd_load(_metadata, self, true, &r);
+	mh = rec_at(self, r.m);
+	/* a FILE record's objref: the FILE of fd 0 */
+	ASSERT_LE(0, file_of_fd(self, 0));
+	other = objref_of(self, file_of_fd(self, 0));
+
+	/* the image as written */
+	expect_edit(_metadata, self, NULL, 0, false, "the image as written");
+
+	/* MEMFD: objref */
+	expect_field(_metadata, self, r.m, FIELD(ckpt_hdr_memfd, objref), 0,
+		     true, "MEMFD.objref 0");
+	{
+		/* the objref of a file, and everything that names it */
+		uint32_t used[2] = { other, objref_of(self, r.f) };
+		struct edit e[3];
+		int k;
+
+		for (k = 0; k < 2; k++) {
+			a = rec_with(self, r.m, FIELD(ckpt_hdr_memfd, objref), used[k]);
+			b = rec_with(self, r.fm, FIELD(ckpt_hdr_file_memfd, memfd_objref),
+				     used[k]);
+			c = rec_with(self, r.v, FIELD(ckpt_hdr_vma, shm_objref), used[k]);
+			ASSERT_TRUE(a && b && c);
+			e[0] = (struct edit){ r.m, true, a, self->recs[r.m].len };
+			e[1] = (struct edit){ r.fm, true, b, self->recs[r.fm].len };
+			e[2] = (struct edit){ r.v, true, c, self->recs[r.v].len };
+			expect_edit(_metadata, self, e, 3, true,
+				    k ? "MEMFD.objref of its own FILE" :
+				    "MEMFD.objref of fd 0's FILE");
+			free(a);
+			free(b);
+			free(c);
+		}
+	}
+	/* seals, size, mode */
+	expect_field(_metadata, self, r.m, FIELD(ckpt_hdr_memfd, seals),
+		     mh->seals | 0x40, true, "MEMFD.seals with bit 0x40");
+	expect_field(_metadata, self, r.m, FIELD(ckpt_hdr_memfd, seals),
+		     0x80000000U, true, "MEMFD.seals with bit 31");
+	expect_field(_metadata, self, r.m, FIELD(ckpt_hdr_memfd, size),
+		     0x8000000000000000ULL, true,
+		     "MEMFD.size above MAX_LFS_FILESIZE");
+	expect_field(_metadata, self, r.m, FIELD(ckpt_hdr_memfd, size),
+		     ~0ULL, true, "MEMFD.size ~0");
+	expect_field(_metadata, self, r.m, FIELD(ckpt_hdr_memfd, size), PAGE,
+		     true, "MEMFD.size one page, a page at offset one page");
+	expect_field(_metadata, self, r.m, FIELD(ckpt_hdr_memfd, mode),
+		     S_IFREG | 0644, true, "MEMFD.mode with S_IFREG");
+	expect_field(_metadata, self, r.m, FIELD(ckpt_hdr_memfd, mode),
+		     0x10000 | 0600, true, "MEMFD.mode with bit 0x10000");
+	/* the name */
+	expect_mfd_name(_metadata, self, r.m, "", 0, 0, hm, true,
+			"MEMFD.name_len 0, no name");
+	expect_field(_metadata, self, r.m, FIELD(ckpt_hdr_memfd, name_len), 0,
+		     true, "MEMFD.name_len 0, the name kept");
+	memset(name, 'n', sizeof(name));
+	name[CKPT_MEMFD_NAME_MAX] = '\0';
+	expect_mfd_name(_metadata, self, r.m, name, CKPT_MEMFD_NAME_MAX + 1,
+			CKPT_MEMFD_NAME_MAX + 1,
+			CKPT_REC_MAX_LEN(struct ckpt_hdr_memfd,
+					 CKPT_MEMFD_NAME_MAX + 1),
+			true, "MEMFD.name_len CKPT_MEMFD_NAME_MAX + 1");
+	expect_field(_metadata, self, r.m, hm + mh->name_len - 1, 1, 'x', true,
+		     "MEMFD: a name without its NUL");
+	expect_field(_metadata, self, r.m, hm + 1, 1, 0, true,
+		     "MEMFD: a NUL inside the name");
+	expect_field(_metadata, self, r.m, FIELD(ckpt_hdr_memfd, name_len),
+		     mh->name_len - 1, true, "MEMFD.name_len - 1");
+	expect_field(_metadata, self, r.m, FIELD(ckpt_hdr_memfd, name_len),
+		     mh->name_len + 8, true, "MEMFD.name_len + 8, past the record");
+	expect_grown(_metadata, self, r.m, 8, -1, true,
+		     "MEMFD + 8 zero bytes (not extensible)");
+
+	/* its PAGES: the offsets */
+	expect_field(_metadata, self, r.p, PG_ADDR(0), 8, true,
+		     "memfd PAGES: offset 8, not page aligned");
+	expect_field(_metadata, self, r.p, PG_ADDR(1), PAGE + 8, true,
+		     "memfd PAGES: offset one page + 8");
+	expect_field(_metadata, self, r.p, PG_ADDR(1), 2 * PAGE, true,
+		     "memfd PAGES: offset at the size");
+	expect_field(_metadata, self, r.p, PG_ADDR(1), 1ULL << 40, true,
+		     "memfd PAGES: offset past the size");
+	expect_field(_metadata, self, r.p, PG_ADDR(1), 0, true,
+		     "memfd PAGES: offset 0 twice");
+	{
+		uint64_t swapped[2] = { PAGE, 0 };
+
+		a = grown_rec(self, r.p, 0, -1);
+		ASSERT_NE(NULL, a);
+		memcpy(a + sizeof(struct ckpt_hdr_pages), swapped, 16);
+		expect_edit(_metadata, self,
+			    &(struct edit){ r.p, true, a, self->recs[r.p].len },
+			    1, true, "memfd PAGES: offsets decreasing");
+		free(a);
+	}
+	expect_field(_metadata, self, r.p, FIELD(ckpt_hdr_pages, __reserved),
+		     1, true, "memfd PAGES.__reserved");
+
+	/* FILE_MEMFD */
+	expect_field(_metadata, self, r.fm,
+		     FIELD(ckpt_hdr_file_memfd, memfd_objref), 0, true,
+		     "FILE_MEMFD.memfd_objref 0");
+	expect_field(_metadata, self, r.fm,
+		     FIELD(ckpt_hdr_file_memfd, memfd_objref), r.ref + 1000,
+		     true, "FILE_MEMFD.memfd_objref unknown");
+	expect_field(_metadata, self, r.fm,
+		     FIELD(ckpt_hdr_file_memfd, memfd_objref), other, true,
+		     "FILE_MEMFD.memfd_objref of fd 0's FILE");
+	expect_field(_metadata, self, r.fm,
+		     FIELD(ckpt_hdr_file_memfd, memfd_objref),
+		     objref_of(self, r.f), true,
+		     "FILE_MEMFD.memfd_objref of its own FILE");
+	expect_field(_metadata, self, r.fm,
+		     FIELD(ckpt_hdr_file_memfd, __reserved), 1, true,
+		     "FILE_MEMFD.__reserved");
+	expect_grown(_metadata, self, r.fm, 8, -1, false,
+		     "FILE_MEMFD + 8 zero bytes");
+	expect_grown(_metadata, self, r.fm, 8, 2, true,
+		     "FILE_MEMFD + 8 bytes, one not zero");
+
+	/* the vma */
+	expect_field(_metadata, self, r.v, FIELD(ckpt_hdr_vma, shm_objref), 0,
+		     true, "MEMFD vma.shm_objref 0");
+	expect_field(_metadata, self, r.v, FIELD(ckpt_hdr_vma, shm_objref),
+		     r.ref + 1000, true, "MEMFD vma.shm_objref unknown");
+	expect_field(_metadata, self, r.v, FIELD(ckpt_hdr_vma, shm_objref),
+		     other, true, "MEMFD vma.shm_objref of fd 0's FILE");
+	expect_field(_metadata, self, r.v, FIELD(ckpt_hdr_vma, shm_size), PAGE,
+		     true, "MEMFD vma.shm_size one page");
+	expect_field(_metadata, self, r.v, FIELD(ckpt_hdr_vma, shm_size),
+		     2 * PAGE, true, "MEMFD vma.shm_size, the memfd's size");
+	{
+		static const char path[] = "/dev/zero";
+		size_t vlen = CKPT_REC_MAX_LEN(struct ckpt_hdr_vma, sizeof(path));
+		struct ckpt_hdr_vma *vh;
+
+		a = calloc(1, vlen);
+		ASSERT_NE(NULL, a);
+		memcpy(a, rec_at(self, r.v), sizeof(*vh));
+		vh = (void *)a;
+		vh->h.len = vlen;
+		vh->path_len = sizeof(path);
+		memcpy(vh + 1, path, sizeof(path));
+		expect_edit(_metadata, self,
+			    &(struct edit){ r.v, true, a, vlen }, 1, true,
+			    "MEMFD vma with a path");
+		free(a);
+	}
+
+	/* out of sequence */
+	{
+		const struct edit e[][6] = {
+			/* the MEMFD and its pages left out */
+			{ { r.m, true, NULL, 0 }, { r.p, true, NULL, 0 },
+			  { r.pe, true, NULL, 0 } },
+			/* the FILE_MEMFD left out */
+			{ { r.fm, true, NULL, 0 } },
+			/* the empty PAGES that ends the memfd's */
+			{ { r.pe, true, NULL, 0 } },
+			/* the MEMFD and its pages after the FILE_MEMFD */
+			{ { r.m, true, NULL, 0 }, { r.p, true, NULL, 0 },
+			  { r.pe, true, NULL, 0 },
+			  { r.fm + 1, false, rec_at(self, r.m), self->recs[r.m].len },
+			  { r.fm + 1, false, rec_at(self, r.p), self->recs[r.p].len },
+			  { r.fm + 1, false, rec_at(self, r.pe),
+			    self->recs[r.pe].len } },
+			/* the MEMFD twice */
+			{ { r.fm, false, rec_at(self, r.m), self->recs[r.m].len } },
+		};
+		static const char *const names[] = {
+			"FILE_MEMFD without its MEMFD",
+			"MEMFD FILE without its FILE_MEMFD",
+			"MEMFD pages without their end",
+			"MEMFD after the FILE_MEMFD that names it",
+			"MEMFD twice",
+		};
+		static const int ne[] = { 3, 1, 1, 6, 1 };
+		unsigned int k;
+
+		for (k = 0; k < ARRAY_SIZE(e); k++)
+			expect_edit(_metadata, self, e[k], ne[k], true, names[k]);
+	}
+
+	/* taken, the victim sees what the image says */
+	a = rec_with(self, r.m, FIELD(ckpt_hdr_memfd, mode), 0600);
+	ASSERT_NE(NULL, a);
+	b = edit_image(self, &(struct edit){ r.m, true, a, self->recs[r.m].len },
+		       1, &len);
+	ASSERT_NE(NULL, b);
+	try_image(self, b, len, &t);
+	mode = -1;
+	if (ck_line("MFD mode="))
+		mode = strtol(ck_line("MFD mode="), NULL, 8);
+	EXPECT_TRUE((t.out == OUT_RESUMED || t.out == OUT_ALTERED) && mode == 0600) {
+		TH_LOG("MEMFD.mode 0600: %s, mode %lo", outcome_name[t.out], mode);
+		ck_dump(_metadata, "MEMFD.mode 0600", t.status);
+	}
+	free(a);
+	free(b);
+	memset(name, 'n', sizeof(name));
+	name[CKPT_MEMFD_NAME_MAX - 1] = '\0';
+	expect_mfd_name(_metadata, self, r.m, name, CKPT_MEMFD_NAME_MAX,
+			CKPT_MEMFD_NAME_MAX,
+			CKPT_REC_MAX_LEN(struct ckpt_hdr_memfd, CKPT_MEMFD_NAME_MAX),
+			false, "MEMFD.name_len CKPT_MEMFD_NAME_MAX");
+	a = rec_with(self, r.m, FIELD(ckpt_hdr_memfd, size), 3 * PAGE);
+	ASSERT_NE(NULL, a);
+	expect_taken(_metadata, self,
+		     &(struct edit){ r.m, true, a, self->recs[r.m].len }, 1,
+		     "MEMFD.size three pages");
+	free(a);
+	expect_taken(_metadata, self, &(struct edit){ r.p, true, NULL, 0 }, 1,
+		     "the memfd's pages left out: holes");
+
+	/* mapped only: the MEMFD right before the vma */
+	mfd_load(_metadata, self, false, &r);
+	expect_edit(_metadata, self, NULL, 0, false,
+		    "mapped only: the image as written");
+	expect_field(_metadata, self, r.m, FIELD(ckpt_hdr_memfd, objref), 0,
+		     true, "mapped only: MEMFD.objref 0");
+	expect_field(_metadata, self, r.m, FIELD(ckpt_hdr_memfd, seals),
+		     0x40, true, "mapped only: MEMFD.seals 0x40");
+	expect_field(_metadata, self, r.m, FIELD(ckpt_hdr_memfd, mode),
+		     010000, true, "mapped only: MEMFD.mode 010000");
+	expect_field(_metadata, self, r.m, FIELD(ckpt_hdr_memfd, name_len), 0,
+		     true, "mapped only: MEMFD.name_len 0");
+	expect_field(_metadata, self, r.p, PG_ADDR(1), PAGE + 2048, true,
+		     "mapped only: memfd PAGES offset not page aligned");
+	expect_field(_metadata, self, r.v, FIELD(ckpt_hdr_vma, shm_objref),
+		     r.ref + 1, true, "mapped only: vma.shm_objref unknown");
+	{
+		/* the MEMFD and its pages right after the vma's */
+		const struct edit e[] = {
+			{ r.m, true, NULL, 0 }, { r.p, true, NULL, 0 },
+			{ r.pe, true, NULL, 0 },
+			{ r.ve + 1, false, rec_at(self, r.m), self->recs[r.m].len },
+			{ r.ve + 1, false, rec_at(self, r.p), self->recs[r.p].len },
+			{ r.ve + 1, false, rec_at(self, r.pe), self->recs[r.pe].len },
+		};
+
+		expect_edit(_metadata, self, e, ARRAY_SIZE(e), true,
+			    "mapped only: the MEMFD after its vma");
+	}
 	check_no_splat(_metadata, self);
 }
 

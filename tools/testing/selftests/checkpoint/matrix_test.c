@@ -14,6 +14,7 @@
  */
 #define _GNU_SOURCE
 #include <ctype.h>
+#include <dirent.h>
 #include <errno.h>
 #include <fcntl.h>
 #include <poll.h>
@@ -1667,6 +1668,575 @@ static int adv_verify(void)
 	return 0;
 }
 
+/* ---- locked memory ------------------------------------------------------- */
+
+#define LCK_N		4	/* pages of each locked mapping */
+
+/* mlock(), mlock2(MLOCK_ONFAULT) with one page touched, MAP_LOCKED */
+static char *lck_map[3];
+static const char *const lck_how[3] = { "mlock()", "mlock2(MLOCK_ONFAULT)",
+					"MAP_LOCKED" };
+
+#ifndef MLOCK_ONFAULT
+#define MLOCK_ONFAULT	0x01
+#endif
+
+/* How many of the @n pages at @addr are resident */
+static int mincore_resident(void *addr, int n)
+{
+	unsigned char vec[LCK_N];
+	int i, got = 0;
+
+	if (n > LCK_N || mincore(addr, n * ADV_PAGE, vec))
+		return -1;
+	for (i = 0; i < n; i++)
+		got += vec[i] & 1;
+	return got;
+}
+
+/* The kB a "Key:" line of /proc/self/status shows */
+static long lck_kb(const char *text, const char *key)
+{
+	const char *p = strstr(text, key);
+
+	return p ? strtol(p + strlen(key), NULL, 10) : -1;
+}
+
+static int lck_setup(void)
+{
+	int i;
+
+	for (i = 0; i < 3; i++) {
+		lck_map[i] = mmap(NULL, LCK_N * ADV_PAGE, PROT_READ | PROT_WRITE,
+				  MAP_PRIVATE | MAP_ANONYMOUS |
+				  (i == 2 ? MAP_LOCKED : 0), -1, 0);
+		if (lck_map[i] == MAP_FAILED)
+			return -1;
+	}
+	if (mlock(lck_map[0], LCK_N * ADV_PAGE) ||
+	    syscall(SYS_mlock2, lck_map[1], LCK_N * ADV_PAGE, MLOCK_ONFAULT))
+		return -1;
+	for (i = 0; i < LCK_N; i++)
+		lck_map[0][i * ADV_PAGE] = 'A' + i;
+	lck_map[1][0] = 'o';
+	lck_map[2][ADV_PAGE] = 'm';
+	return 0;
+}
+
+static int lck_verify(void)
+{
+	char status[4096];
+	const char *f;
+	long kb;
+	int i;
+
+	for (i = 0; i < 3; i++) {
+		f = adv_vmflags(lck_map[i]);
+		if (!strstr(f, " lo "))
+			return NOPE("%s: VmFlags \"%s\" without lo", lck_how[i], f);
+		if (!strstr(f, " lf ") != (i != 1))
+			return NOPE("%s: VmFlags \"%s\" %s lf", lck_how[i], f,
+				    i == 1 ? "without" : "with");
+	}
+	for (i = 0; i < LCK_N; i++)
+		if (lck_map[0][i * ADV_PAGE] != 'A' + i)
+			return NOPE("mlock()ed page %d lost its byte", i);
+	if (lck_map[1][0] != 'o' || lck_map[2][ADV_PAGE] != 'm')
+		return NOPE("a locked page lost its byte");
+	/*
+	 * Locked and resident: the whole mlock() and MAP_LOCKED mappings,
+	 * the one page touched of the MLOCK_ONFAULT one
+	 */
+	if (lite_slurp("/proc/self/status", status, sizeof(status)) <= 0)
+		return NOPE("/proc/self/status: %s", strerror(errno));
+	kb = lck_kb(status, "VmLck:");
+	if (kb < 3 * LCK_N * ADV_PAGE / 1024)
+		return NOPE("VmLck: %ld kB, expected at least %d", kb,
+			    3 * LCK_N * ADV_PAGE / 1024);
+	if (mincore_resident(lck_map[0], LCK_N) != LCK_N ||
+	    mincore_resident(lck_map[2], LCK_N) != LCK_N)
+		return NOPE("a locked mapping is not all resident");
+	if (mincore_resident(lck_map[1], LCK_N) != 1)
+		return NOPE("the MLOCK_ONFAULT mapping has %d pages resident, not the one touched",
+			    mincore_resident(lck_map[1], LCK_N));
+	/* and the locks are the program's: munlock() takes one away */
+	if (munlock(lck_map[0], LCK_N * ADV_PAGE))
+		return NOPE("munlock: %s", strerror(errno));
+	if (strstr(adv_vmflags(lck_map[0]), " lo "))
+		return NOPE("still locked after munlock()");
+	return 0;
+}
+
+/*
+ * mlockall(MCL_FUTURE | MCL_ONFAULT): what the program maps after the
+ * restart is locked on fault; what it mapped before and never locked is
+ * not locked by the restart.
+ */
+static char *lcf_before;
+
+static int lcf_setup(void)
+{
+	lcf_before = mmap(NULL, ADV_PAGE, PROT_READ | PROT_WRITE,
+			  MAP_PRIVATE | MAP_ANONYMOUS, -1, 0);
+	if (lcf_before == MAP_FAILED)
+		return -1;
+	lcf_before[0] = 'b';
+	return mlockall(MCL_FUTURE | MCL_ONFAULT);
+}
+
+static int lcf_verify(void)
+{
+	const char *f = adv_vmflags(lcf_before);
+	char *after;
+
+	if (strstr(f, " lo ") || lcf_before[0] != 'b')
+		return NOPE("the mapping made before mlockall(): VmFlags \"%s\"", f);
+	after = mmap(NULL, 2 * ADV_PAGE, PROT_READ | PROT_WRITE,
+		     MAP_PRIVATE | MAP_ANONYMOUS, -1, 0);
+	if (after == MAP_FAILED)
+		return NOPE("mmap: %s", strerror(errno));
+	f = adv_vmflags(after);
+	if (!strstr(f, " lo ") || !strstr(f, " lf "))
+		return NOPE("a mapping made after the restart: VmFlags \"%s\", expected lo and lf",
+			    f);
+	if (mincore_resident(after, 2))
+		return NOPE("MCL_ONFAULT: the new mapping was populated");
+	return 0;
+}
+
+/* ---- memfd --------------------------------------------------------------- */
+
+#ifndef MFD_NOEXEC_SEAL
+#define MFD_NOEXEC_SEAL	0x0008U
+#endif
+#ifndef F_SEAL_EXEC
+#define F_SEAL_EXEC	0x0020
+#endif
+
+#define MFD_PAGE	4096
+#define MFD_SIZE	(3 * MFD_PAGE + 100)	/* memfd_kept's: not page aligned */
+#define MFD_MARK	"written by the child"
+
+/* Byte @off of page @page of a memfd's contents: never 0 */
+static char mfd_byte(int page, int off)
+{
+	return 1 + (page * 37 + off * 13) % 251;
+}
+
+static void mfd_fill(char *buf, int page)
+{
+	int i;
+
+	for (i = 0; i < MFD_PAGE; i++)
+		buf[i] = mfd_byte(page, i);
+}
+
+/* Does page @page of @fd (pread) hold its bytes? */
+static bool mfd_page_ok(int fd, int page)
+{
+	char buf[MFD_PAGE], want[MFD_PAGE];
+
+	mfd_fill(want, page);
+	return pread(fd, buf, MFD_PAGE, (off_t)page * MFD_PAGE) == MFD_PAGE &&
+	       !memcmp(buf, want, MFD_PAGE);
+}
+
+/* Are the @len bytes of @fd at @off (pread) all zero? */
+static bool mfd_zero(int fd, off_t off, size_t len)
+{
+	char buf[MFD_PAGE];
+	size_t i;
+
+	if (len > sizeof(buf) || pread(fd, buf, len, off) != (ssize_t)len)
+		return false;
+	for (i = 0; i < len; i++)
+		if (buf[i])
+			return false;
+	return true;
+}
+
+/* What /proc/self/fd/@fd links to, or "" */
+static const char *fd_link(int fd)
+{
+	static char link[2][256];
+	static int k;
+	char path[64];
+	char *l = link[k++ % 2];
+	ssize_t n;
+
+	snprintf(path, sizeof(path), "/proc/self/fd/%d", fd);
+	n = readlink(path, l, sizeof(link[0]) - 1);
+	l[n > 0 ? n : 0] = '\0';
+	return l;
+}
+
+/* The line of /proc/self/maps of the mapping at @addr, or "" */
+static const char *map_line(const void *addr)
+{
+	static char buf[1 << 17], out[512];
+	char head[32], *p;
+	size_t len = 0;
+	ssize_t n;
+	int fd;
+
+	out[0] = '\0';
+	fd = open("/proc/self/maps", O_RDONLY);
+	if (fd < 0)
+		return out;
+	while (len < sizeof(buf) - 1 &&
+	       (n = read(fd, buf + len, sizeof(buf) - 1 - len)) > 0)
+		len += n;
+	close(fd);
+	buf[len] = '\0';
+	snprintf(head, sizeof(head), "%lx-", (unsigned long)addr);
+	for (p = buf; p && *p; p = strchr(p, '\n') ? strchr(p, '\n') + 1 : NULL)
+		if (!strncmp(p, head, strlen(head))) {
+			snprintf(out, sizeof(out), "%.*s", (int)strcspn(p, "\n"), p);
+			break;
+		}
+	return out;
+}
+
+/* Does the string @s end with @tail? */
+static bool ends_with(const char *s, const char *tail)
+{
+	size_t n = strlen(s), k = strlen(tail);
+
+	return n >= k && !strcmp(s + n - k, tail);
+}
+
+/*
+ * memfd_kept: the sealable memfd "ckpt-memfd" at fds[0], of MFD_SIZE
+ * bytes: page 0 written through the fd, page 2 through the root's
+ * MAP_SHARED mapping of 4 pages, page 1 and the tail holes; fchmod()ed to
+ * 0640, at offset 1000, sealed against shrinking and growing. At fds[1],
+ * another open file of it, O_RDONLY through /proc/self/fd, at offset
+ * 2 pages + 5. A child (fds[2]) maps it MAP_SHARED itself, keeps no fd of
+ * it, and writes MFD_MARK at offset 64 through its mapping once the
+ * restored root sends SIGUSR2.
+ */
+static char *mfd_map;
+static unsigned int mfd_seals;	/* what F_GET_SEALS said before */
+static mode_t mfd_mode;		/* and fstat() */
+
+static __attribute__((noreturn)) void mfd_child(int ready)
+{
+	sigset_t set;
+	char *m;
+	int sig;
+
+	sigemptyset(&set);
+	sigaddset(&set, SIGUSR2);
+	sigprocmask(SIG_BLOCK, &set, NULL);
+	munmap(mfd_map, 4 * MFD_PAGE);
+	m = mmap(NULL, 3 * MFD_PAGE, PROT_READ | PROT_WRITE, MAP_SHARED,
+		 fds[0], 0);
+	if (m == MAP_FAILED || close(fds[0]) || close(fds[1]) ||
+	    write(ready, "r", 1) != 1)
+		_exit(2);
+	close(ready);
+	while (sigwait(&set, &sig))
+		;
+	/* pages 0 and 2, never the hole: a read fault would fill it */
+	if (m[0] != mfd_byte(0, 0) || m[2 * MFD_PAGE + 1] != mfd_byte(2, 1))
+		_exit(3);
+	memcpy(m + 64, MFD_MARK, sizeof(MFD_MARK));
+	_exit(0);
+}
+
+static int mfd_setup(void)
+{
+	char page[MFD_PAGE], path[64], c;
+	struct stat st;
+	int p[2];
+	pid_t child;
+
+	fds[0] = memfd_create("ckpt-memfd", MFD_ALLOW_SEALING);
+	if (fds[0] < 0)
+		return -1;
+	mfd_fill(page, 0);
+	if (pwrite(fds[0], page, MFD_PAGE, 0) != MFD_PAGE ||
+	    ftruncate(fds[0], MFD_SIZE) || fchmod(fds[0], 0640))
+		return -1;
+	mfd_map = mmap(NULL, 4 * MFD_PAGE, PROT_READ | PROT_WRITE, MAP_SHARED,
+		       fds[0], 0);
+	if (mfd_map == MAP_FAILED)
+		return -1;
+	mfd_fill(mfd_map + 2 * MFD_PAGE, 2);
+	if (fcntl(fds[0], F_ADD_SEALS, F_SEAL_SHRINK | F_SEAL_GROW) ||
+	    fstat(fds[0], &st))
+		return -1;
+	/* F_SEAL_EXEC too, if vm.memfd_noexec asks for it */
+	mfd_seals = fcntl(fds[0], F_GET_SEALS);
+	mfd_mode = st.st_mode;
+	snprintf(path, sizeof(path), "/proc/self/fd/%d", fds[0]);
+	fds[1] = open(path, O_RDONLY);
+	if (fds[1] < 0 || lseek(fds[0], 1000, SEEK_SET) != 1000 ||
+	    lseek(fds[1], 2 * MFD_PAGE + 5, SEEK_SET) != 2 * MFD_PAGE + 5 ||
+	    pipe(p))
+		return -1;
+	child = fork();
+	if (child < 0)
+		return -1;
+	if (!child) {
+		close(p[0]);
+		mfd_child(p[1]);
+	}
+	fds[2] = child;
+	close(p[1]);
+	/* the child has its mapping and no fd before the checkpoint */
+	if (read(p[0], &c, 1) != 1)
+		return -1;
+	close(p[0]);
+	return 0;
+}
+
+static int mfd_verify(void)
+{
+	static const char *const want = "/memfd:ckpt-memfd (deleted)";
+	char buf[sizeof(MFD_MARK)];
+	struct stat a, b;
+	int i, status;
+	off_t o;
+
+	for (i = 0; i < 2; i++)
+		if (strcmp(fd_link(fds[i]), want))
+			return NOPE("fd %d links to \"%s\", expected \"%s\"",
+				    fds[i], fd_link(fds[i]), want);
+	if (fstat(fds[0], &a) || fstat(fds[1], &b))
+		return NOPE("fstat: %s", strerror(errno));
+	if (a.st_size != MFD_SIZE)
+		return NOPE("size %lld, expected %d", (long long)a.st_size,
+			    MFD_SIZE);
+	if (a.st_ino != b.st_ino || a.st_dev != b.st_dev)
+		return NOPE("the two fds are not of one memfd any more");
+	if (a.st_mode != mfd_mode || (a.st_mode & 07777) != 0640)
+		return NOPE("mode %#o, expected %#o", a.st_mode, mfd_mode);
+	if (a.st_uid != getuid() || a.st_gid != getgid())
+		return NOPE("owned by %d:%d", a.st_uid, a.st_gid);
+	/* each open file its own offset and access mode */
+	if (lseek(fds[0], 0, SEEK_CUR) != 1000 ||
+	    lseek(fds[1], 0, SEEK_CUR) != 2 * MFD_PAGE + 5)
+		return NOPE("offsets %lld and %lld, expected 1000 and %d",
+			    (long long)lseek(fds[0], 0, SEEK_CUR),
+			    (long long)lseek(fds[1], 0, SEEK_CUR),
+			    2 * MFD_PAGE + 5);
+	if ((fcntl(fds[0], F_GETFL) & O_ACCMODE) != O_RDWR ||
+	    (fcntl(fds[1], F_GETFL) & O_ACCMODE) != O_RDONLY)
+		return NOPE("access modes %#o and %#o, expected O_RDWR and O_RDONLY",
+			    fcntl(fds[0], F_GETFL) & O_ACCMODE,
+			    fcntl(fds[1], F_GETFL) & O_ACCMODE);
+	if (write(fds[1], "x", 1) != -1 || errno != EBADF)
+		return NOPE("the O_RDONLY fd writes");
+	if (lseek(fds[0], 7, SEEK_SET) != 7 ||
+	    lseek(fds[1], 0, SEEK_CUR) != 2 * MFD_PAGE + 5)
+		return NOPE("lseek() on one fd moved the other: one open file");
+	/* the bytes, and the holes: zero, and still holes */
+	if (!mfd_page_ok(fds[0], 0) || !mfd_page_ok(fds[1], 2))
+		return NOPE("pages 0 and 2 lost their bytes");
+	if (!mfd_zero(fds[0], MFD_PAGE, MFD_PAGE) ||
+	    !mfd_zero(fds[0], 3 * MFD_PAGE, 100))
+		return NOPE("the holes read other bytes than zeroes");
+	if (pread(fds[0], buf, 1, MFD_SIZE) != 0)
+		return NOPE("bytes past the end");
+	o = lseek(fds[1], 0, SEEK_HOLE);
+	if (o != MFD_PAGE || lseek(fds[1], MFD_PAGE, SEEK_DATA) != 2 * MFD_PAGE ||
+	    lseek(fds[1], 2 * MFD_PAGE, SEEK_HOLE) != 3 * MFD_PAGE)
+		return NOPE("the first hole at %lld, data at %lld, the next hole at %lld: expected %d, %d and %d",
+			    (long long)o, (long long)lseek(fds[1], MFD_PAGE, SEEK_DATA),
+			    (long long)lseek(fds[1], 2 * MFD_PAGE, SEEK_HOLE),
+			    MFD_PAGE, 2 * MFD_PAGE, 3 * MFD_PAGE);
+	/* sealed: neither shrunk nor grown, but written */
+	if (fcntl(fds[0], F_GET_SEALS) != (int)mfd_seals)
+		return NOPE("seals %#x, expected %#x", fcntl(fds[0], F_GET_SEALS),
+			    mfd_seals);
+	if (ftruncate(fds[0], MFD_PAGE) != -1 || errno != EPERM)
+		return NOPE("ftruncate() to less: %s, expected EPERM",
+			    strerrorname_np(errno));
+	if (pwrite(fds[0], "x", 1, MFD_SIZE) != -1 || errno != EPERM)
+		return NOPE("a write past the end: %s, expected EPERM",
+			    strerrorname_np(errno));
+	/* the root's mapping is of the memfd */
+	if (mfd_map[0] != mfd_byte(0, 0) ||
+	    mfd_map[2 * MFD_PAGE + 9] != mfd_byte(2, 9))
+		return NOPE("the root's mapping does not show the memfd's bytes");
+	if (pwrite(fds[0], "Z", 1, 2 * MFD_PAGE + 7) != 1 ||
+	    mfd_map[2 * MFD_PAGE + 7] != 'Z')
+		return NOPE("a write through the fd is not seen through the mapping");
+	/* and so is the child's */
+	kill(fds[2], SIGUSR2);
+	if (waitpid(fds[2], &status, 0) != fds[2] || status)
+		return NOPE("the child could not write through its mapping: status %#x",
+			    status);
+	if (lseek(fds[0], 64, SEEK_SET) != 64 ||
+	    read(fds[0], buf, sizeof(buf)) != sizeof(buf) ||
+	    memcmp(buf, MFD_MARK, sizeof(buf)))
+		return NOPE("the child's write is not in the memfd: \"%.*s\"",
+			    (int)sizeof(buf), buf);
+	return 0;
+}
+
+/*
+ * memfd_write_sealed_kept: "ckpt-sealed", 2 pages; a MAP_PRIVATE mapping
+ * of it, then F_SEAL_WRITE | F_SEAL_SEAL, a MAP_SHARED PROT_READ mapping,
+ * and the private mapping written: its own copy of page 1.
+ */
+static char *mfd_priv, *mfd_ro;
+
+static int mfd_sealed_setup(void)
+{
+	char page[MFD_PAGE];
+	int i;
+
+	fds[0] = memfd_create("ckpt-sealed", MFD_ALLOW_SEALING);
+	if (fds[0] < 0)
+		return -1;
+	for (i = 0; i < 2; i++) {
+		mfd_fill(page, i);
+		if (pwrite(fds[0], page, MFD_PAGE, i * MFD_PAGE) != MFD_PAGE)
+			return -1;
+	}
+	mfd_priv = mmap(NULL, 2 * MFD_PAGE, PROT_READ | PROT_WRITE,
+			MAP_PRIVATE, fds[0], 0);
+	if (mfd_priv == MAP_FAILED ||
+	    fcntl(fds[0], F_ADD_SEALS, F_SEAL_WRITE | F_SEAL_SEAL))
+		return -1;
+	mfd_seals = fcntl(fds[0], F_GET_SEALS);
+	mfd_ro = mmap(NULL, 2 * MFD_PAGE, PROT_READ, MAP_SHARED, fds[0], 0);
+	if (mfd_ro == MAP_FAILED)
+		return -1;
+	memcpy(mfd_priv + MFD_PAGE + 10, "private", 7);
+	return 0;
+}
+
+static int mfd_sealed_verify(void)
+{
+	char *m;
+
+	if (fcntl(fds[0], F_GET_SEALS) != (int)mfd_seals ||
+	    !(mfd_seals & F_SEAL_WRITE) || !(mfd_seals & F_SEAL_SEAL))
+		return NOPE("seals %#x, expected %#x", fcntl(fds[0], F_GET_SEALS),
+			    mfd_seals);
+	if (!mfd_page_ok(fds[0], 0) || !mfd_page_ok(fds[0], 1))
+		return NOPE("the memfd lost its bytes");
+	if (write(fds[0], "x", 1) != -1 || errno != EPERM)
+		return NOPE("write(): %s, expected EPERM", strerrorname_np(errno));
+	if (mprotect(mfd_ro, 2 * MFD_PAGE, PROT_READ | PROT_WRITE) != -1 ||
+	    errno != EACCES)
+		return NOPE("mprotect(PROT_WRITE) of the shared mapping: %s, expected EACCES",
+			    strerrorname_np(errno));
+	m = mmap(NULL, MFD_PAGE, PROT_READ | PROT_WRITE, MAP_SHARED, fds[0], 0);
+	if (m != MAP_FAILED || errno != EPERM)
+		return NOPE("a writable shared mmap(): %s, expected EPERM",
+			    m == MAP_FAILED ? strerrorname_np(errno) : "mapped");
+	if (fcntl(fds[0], F_ADD_SEALS, F_SEAL_GROW) != -1 || errno != EPERM)
+		return NOPE("F_ADD_SEALS after F_SEAL_SEAL: %s, expected EPERM",
+			    strerrorname_np(errno));
+	/* the private copy is the program's, the memfd's bytes its own */
+	if (memcmp(mfd_priv + MFD_PAGE + 10, "private", 7))
+		return NOPE("the private mapping lost what was written to it");
+	if (mfd_ro[MFD_PAGE + 10] != mfd_byte(1, 10) ||
+	    mfd_ro[0] != mfd_byte(0, 0) || mfd_priv[0] != mfd_byte(0, 0))
+		return NOPE("the mappings do not show the memfd's bytes");
+	mfd_priv[1] = 'p';
+	if (!mfd_page_ok(fds[0], 0) || mfd_ro[1] != mfd_byte(0, 1))
+		return NOPE("a write to the private mapping reached the memfd");
+	return 0;
+}
+
+/* memfd_mapped_only_kept: "ckpt-mapped", mapped MAP_SHARED, fd closed */
+static char *mfd_only;
+
+static int mfd_mapped_setup(void)
+{
+	int fd = memfd_create("ckpt-mapped", 0);
+
+	if (fd < 0 || ftruncate(fd, 2 * MFD_PAGE))
+		return -1;
+	mfd_only = mmap(NULL, 2 * MFD_PAGE, PROT_READ | PROT_WRITE, MAP_SHARED,
+			fd, 0);
+	if (mfd_only == MAP_FAILED || close(fd))
+		return -1;
+	mfd_fill(mfd_only, 0);
+	mfd_fill(mfd_only + MFD_PAGE, 1);
+	return 0;
+}
+
+static int mfd_mapped_verify(void)
+{
+	const char *line = map_line(mfd_only);
+	char want[MFD_PAGE];
+	int i;
+
+	for (i = 0; i < 2; i++) {
+		mfd_fill(want, i);
+		if (memcmp(mfd_only + i * MFD_PAGE, want, MFD_PAGE))
+			return NOPE("page %d of the mapping lost its bytes", i);
+	}
+	if (!ends_with(line, " /memfd:ckpt-mapped (deleted)") ||
+	    !strstr(line, " rw-s "))
+		return NOPE("/proc/self/maps: \"%s\", expected a rw-s mapping of /memfd:ckpt-mapped (deleted)",
+			    line);
+	return 0;
+}
+
+/*
+ * memfd_future_write_kept: "ckpt-future", made with MFD_NOEXEC_SEAL
+ * (F_SEAL_EXEC), mapped MAP_SHARED writable, then F_SEAL_FUTURE_WRITE:
+ * the mapping writes on, nothing new may.
+ */
+static char *mfd_fw;
+
+static int mfd_future_setup(void)
+{
+	struct stat st;
+
+	fds[0] = memfd_create("ckpt-future", MFD_NOEXEC_SEAL);
+	if (fds[0] < 0 || ftruncate(fds[0], 2 * MFD_PAGE))
+		return -1;
+	mfd_fw = mmap(NULL, 2 * MFD_PAGE, PROT_READ | PROT_WRITE, MAP_SHARED,
+		      fds[0], 0);
+	if (mfd_fw == MAP_FAILED)
+		return -1;
+	mfd_fill(mfd_fw, 0);
+	if (fcntl(fds[0], F_ADD_SEALS, F_SEAL_FUTURE_WRITE) || fstat(fds[0], &st))
+		return -1;
+	mfd_seals = fcntl(fds[0], F_GET_SEALS);
+	mfd_mode = st.st_mode;
+	return 0;
+}
+
+static int mfd_future_verify(void)
+{
+	struct stat st;
+	char buf[8];
+	char *m;
+
+	if (fcntl(fds[0], F_GET_SEALS) != (int)mfd_seals ||
+	    !(mfd_seals & F_SEAL_FUTURE_WRITE) || !(mfd_seals & F_SEAL_EXEC))
+		return NOPE("seals %#x, expected %#x", fcntl(fds[0], F_GET_SEALS),
+			    mfd_seals);
+	if (fstat(fds[0], &st) || st.st_mode != mfd_mode)
+		return NOPE("mode %#o, expected %#o", st.st_mode, mfd_mode);
+	if (!mfd_page_ok(fds[0], 0) || !mfd_zero(fds[0], MFD_PAGE, 100))
+		return NOPE("the memfd lost its bytes");
+	/* the mapping made before the seal still writes */
+	memcpy(mfd_fw + MFD_PAGE + 100, "after", 5);
+	if (pread(fds[0], buf, 5, MFD_PAGE + 100) != 5 || memcmp(buf, "after", 5))
+		return NOPE("a write through the mapping is not in the memfd");
+	if (write(fds[0], "x", 1) != -1 || errno != EPERM)
+		return NOPE("write(): %s, expected EPERM", strerrorname_np(errno));
+	m = mmap(NULL, MFD_PAGE, PROT_READ | PROT_WRITE, MAP_SHARED, fds[0], 0);
+	if (m != MAP_FAILED || errno != EPERM)
+		return NOPE("a new writable shared mmap(): %s, expected EPERM",
+			    m == MAP_FAILED ? strerrorname_np(errno) : "mapped");
+	/* F_SEAL_EXEC: the exec bits stay as they are */
+	if (fchmod(fds[0], 0755) != -1 || errno != EPERM)
+		return NOPE("fchmod(0755) under F_SEAL_EXEC: %s, expected EPERM",
+			    strerrorname_np(errno));
+	return 0;
+}
+
 /* ---- the fixture --------------------------------------------------------- */
 
 /* WDIR and what the inotify variants made in it */
@@ -1807,6 +2377,30 @@ FIXTURE_VARIANT_ADD(matrix, unix_unconnected_sockets) {
 
 FIXTURE_VARIANT_ADD(matrix, madvise_advice_kept) {
 	.setup = adv_setup, .verify = adv_verify,
+};
+
+FIXTURE_VARIANT_ADD(matrix, mlock_kept) {
+	.setup = lck_setup, .verify = lck_verify,
+};
+
+FIXTURE_VARIANT_ADD(matrix, mlockall_future_kept) {
+	.setup = lcf_setup, .verify = lcf_verify,
+};
+
+FIXTURE_VARIANT_ADD(matrix, memfd_kept) {
+	.setup = mfd_setup, .verify = mfd_verify,
+};
+
+FIXTURE_VARIANT_ADD(matrix, memfd_write_sealed_kept) {
+	.setup = mfd_sealed_setup, .verify = mfd_sealed_verify,
+};
+
+FIXTURE_VARIANT_ADD(matrix, memfd_mapped_only_kept) {
+	.setup = mfd_mapped_setup, .verify = mfd_mapped_verify,
+};
+
+FIXTURE_VARIANT_ADD(matrix, memfd_future_write_kept) {
+	.setup = mfd_future_setup, .verify = mfd_future_verify,
 };
 
 static volatile sig_atomic_t go;
@@ -1950,6 +2544,8 @@ FIXTURE_VARIANT(refuse) {
 	int (*setup)(void);
 	int (*verify)(void);
 	bool share_outside;	/* the test keeps fds[0], made before fork */
+	/* the test opens the root's fd that links to this, by /proc/PID/fd */
+	const char *reopen_outside;
 	int err;
 	const char *line;
 };
@@ -2332,8 +2928,67 @@ FIXTURE_VARIANT_ADD(refuse, unix_pair_made_by_reaped_child) {
 	.err = EOPNOTSUPP, .line = "SO_PEERCRED names pid",
 };
 
+/*
+ * Open, O_RDONLY, what the fd of @pid whose link starts with @name leads
+ * to, through /proc/PID/fd: another open file of it. The fd, or -1.
+ */
+static int open_fd_of(pid_t pid, const char *name)
+{
+	char dir[64], path[320], link[256];
+	struct dirent *d;
+	int fd = -1;
+	ssize_t n;
+	DIR *dp;
+
+	snprintf(dir, sizeof(dir), "/proc/%d/fd", pid);
+	dp = opendir(dir);
+	if (!dp)
+		return -1;
+	while (fd < 0 && (d = readdir(dp))) {
+		snprintf(path, sizeof(path), "%s/%s", dir, d->d_name);
+		n = readlink(path, link, sizeof(link) - 1);
+		link[n > 0 ? n : 0] = '\0';
+		if (n > 0 && !strncmp(link, name, strlen(name)))
+			fd = open(path, O_RDONLY | O_CLOEXEC);
+	}
+	closedir(dp);
+	return fd;
+}
+
+/* a memfd of the tree, with bytes in it */
+static int mfd_outside_setup(void)
+{
+	fds[0] = memfd_create("ckpt-outside", 0);
+	return fds[0] < 0 || write(fds[0], "kept", 4) != 4 ? -1 : 0;
+}
+
+static int mfd_outside_verify(void)
+{
+	char buf[4];
+
+	if (pread(fds[0], buf, 4, 0) != 4 || memcmp(buf, "kept", 4) ||
+	    write(fds[0], "more", 4) != 4)
+		return NOPE("the memfd does not keep its bytes");
+	return 0;
+}
+
+/* the very open file held outside */
+FIXTURE_VARIANT_ADD(refuse, memfd_shared_with_outside) {
+	.setup = mfd_outside_setup, .verify = mfd_outside_verify,
+	.share_outside = true, .err = EBUSY,
+	.line = "is shared with a process outside the tree",
+};
+
+/* the memfd opened again from outside: another open file of it */
+FIXTURE_VARIANT_ADD(refuse, memfd_reopened_from_outside) {
+	.setup = mfd_outside_setup, .verify = mfd_outside_verify,
+	.reopen_outside = "/memfd:ckpt-outside", .err = EBUSY,
+	.line = "is shared with a process outside the tree",
+};
+
 FIXTURE_SETUP(refuse)
 {
+	self->outside = -1;
 	unlink(REPORT);
 	unlink(IMG);
 	unlink(LOG);
@@ -2348,6 +3003,12 @@ FIXTURE_SETUP(refuse)
 		tree_root(variant->share_outside ? NULL : variant->setup,
 			  variant->verify);
 	ASSERT_EQ(self->root, lite_line_pid(REPORT, "READY ", 30));
+	if (variant->reopen_outside) {
+		self->outside = open_fd_of(self->root, variant->reopen_outside);
+		ASSERT_LE(0, self->outside)
+			TH_LOG("no fd of %d leads to %s", self->root,
+			       variant->reopen_outside);
+	}
 }
 
 FIXTURE_TEARDOWN(refuse)
@@ -2355,6 +3016,8 @@ FIXTURE_TEARDOWN(refuse)
 	lite_cg_write(CG, "cgroup.kill", "1");
 	lite_cg_write(CG, "cgroup.freeze", "0");
 	lite_reap_all();
+	if (self->outside >= 0)
+		close(self->outside);
 	rmdir(CG);
 	unlink(REPORT);
 	unlink(IMG);

@@ -16,6 +16,7 @@
  */
 #define _GNU_SOURCE
 #include <sys/mman.h>
+#include <sys/resource.h>
 #include <linux/capability.h>
 #include <linux/securebits.h>
 
@@ -793,6 +794,57 @@ TEST_F_TIMEOUT(sec, restart_into_kernel_or_overlapping_memory, CK_TIMEOUT * 4)
 
 	ASSERT_LT(0, ck_read_file(ck.log, log, sizeof(log)));
 	EXPECT_NE(NULL, strstr(log, "vma")) TH_LOG("%s", log);
+	check_log(_metadata);
+}
+
+/* ---- locked memory ------------------------------------------------------ */
+
+/*
+ * An image that locks memory (a vma's mlock(), mlockall(MCL_FUTURE))
+ * restarts only as far as the restarter could lock memory itself: its
+ * RLIMIT_MEMLOCK, without CAP_IPC_LOCK.
+ */
+TEST_F_TIMEOUT(sec, restart_cannot_lock_memory_beyond_its_limit, CK_TIMEOUT * 4)
+{
+	struct ckpt_image img, e;
+	struct rlimit old, none;
+	char log[8192];
+	long off, mm;
+
+	take_image(_metadata, &img);
+	off = find_vma(&img, ANON_AT);
+	ASSERT_LE(0, off) TH_LOG("no vma at %#lx", ANON_AT);
+	mm = find(&img, CKPT_HDR_MM, 0);
+	ASSERT_LE(0, mm);
+
+	/* control: a page, and MCL_FUTURE, within the default limit */
+	e = copy_image(&img);
+	REC_AT(&e, off, struct ckpt_hdr_vma)->flags |= CKPT_VMA_F_LOCKED;
+	REC_AT(&e, mm, struct ckpt_hdr_mm)->flags |= CKPT_MM_F_LOCK_FUTURE;
+	restart_edited(_metadata, &e, 0, "a locked page");
+	ckpt_image_free(&e);
+
+	/* with no RLIMIT_MEMLOCK left, as mlock() and mlockall() refuse */
+	ASSERT_EQ(0, getrlimit(RLIMIT_MEMLOCK, &old));
+	none = old;
+	none.rlim_cur = 0;
+	ASSERT_EQ(0, setrlimit(RLIMIT_MEMLOCK, &none));
+	e = copy_image(&img);
+	REC_AT(&e, off, struct ckpt_hdr_vma)->flags |= CKPT_VMA_F_LOCKED |
+						       CKPT_VMA_F_LOCKONFAULT;
+	restart_edited(_metadata, &e, EPERM, "a page locked on fault");
+	ckpt_image_free(&e);
+	e = copy_image(&img);
+	REC_AT(&e, mm, struct ckpt_hdr_mm)->flags |= CKPT_MM_F_LOCK_FUTURE;
+	restart_edited(_metadata, &e, EPERM, "mlockall(MCL_FUTURE)");
+	ckpt_image_free(&e);
+	ASSERT_EQ(0, setrlimit(RLIMIT_MEMLOCK, &old));
+	ckpt_image_free(&img);
+
+	/* the last refusal's line */
+	ASSERT_LT(0, ck_read_file(ck.log, log, sizeof(log)));
+	EXPECT_NE(NULL, strstr(log, "mlockall(MCL_FUTURE) refused: the restarter's RLIMIT_MEMLOCK is 0 bytes"))
+		TH_LOG("%s", log);
 	check_log(_metadata);
 }
 
