@@ -35,6 +35,7 @@ static const struct ckpt_file_ops *const ckpt_file_ops[] = {
 	[CKPT_FILE_INOTIFY] = &ckpt_inotify_file_ops,
 	[CKPT_FILE_UNIX] = &ckpt_unix_file_ops,
 	[CKPT_FILE_MEMFD] = &ckpt_memfd_file_ops,
+	[CKPT_FILE_DELETED] = &ckpt_deleted_file_ops,
 };
 
 static_assert(ARRAY_SIZE(ckpt_file_ops) == CKPT_FILE_MAX);

@@ -166,7 +166,8 @@ static int ckpt_scan_task_maps(struct ckpt_ctx *ctx, struct task_struct *t)
 			}
 			/* objects saved with the tree, as shared memory is */
 			if (!vma_is_anon_shmem(vma) &&
-			    !ckpt_is_memfd(vma->vm_file))
+			    !ckpt_is_memfd(vma->vm_file) &&
+			    !ckpt_is_deleted(vma->vm_file))
 				continue;
 			tf = kzalloc(sizeof(*tf), GFP_KERNEL);
 			if (!tf) {
@@ -561,12 +562,12 @@ static unsigned int ckpt_tfiles_of_dentry(struct ckpt_ctx *ctx,
  * without CHECKPOINT_SUBTREE a file that something outside the tree also
  * holds is a leak (a self checkpoint does not check this). Stateless
  * files (O_PATH descriptors, /dev/null and the other mem devices restart
- * reopens) are never leaks. A memfd that something outside the tree holds
- * (its file, or another open of it) is refused in every case: restart
- * makes the tree a memfd of its own.
+ * reopens) are never leaks. A memfd or deleted file that something
+ * outside the tree holds (its file, or another open of it) is refused in
+ * every case: restart makes the tree one of its own.
  *
- * Return: 0, -EBUSY for a leak or a memfd held outside the tree (with a
- * log line naming the file),
+ * Return: 0, -EBUSY for a leak or a memfd or deleted file held outside
+ * the tree (with a log line naming the file),
  * -EOPNOTSUPP (with a log line) for more than CKPT_MAX_FDS open files or
  * a file with locks or an owner (ckpt_check_file_state()), -EINTR when
  * the caller got a fatal signal, or -ENOMEM.
@@ -605,12 +606,13 @@ int ckpt_scan_files(struct ckpt_ctx *ctx)
 	hash_for_each(ctx->tfiles->hash, bkt, tf, node) {
 		tf->outside = file_count(tf->file) > tf->fdrefs + tf->maprefs + 1;
 		ret = ckpt_check_file_state(ctx, tf->file, tf->maprefs);
-		/* a memfd is saved as the tree's own, whatever the checkpoint */
-		if (!ret && ckpt_is_memfd(tf->file)) {
+		/* saved as the tree's own, whatever the checkpoint */
+		if (!ret && (ckpt_is_memfd(tf->file) ||
+			     ckpt_is_deleted(tf->file))) {
 			unsigned int n = ckpt_tfiles_of_dentry(ctx, tf->file);
 
-			ret = ckpt_memfd_check_shared(ctx, tf->file, n,
-						      tf->outside);
+			ret = ckpt_check_unshared(ctx, tf->file, n,
+						  tf->outside);
 		}
 		if (ret)
 			return ret;

@@ -81,6 +81,8 @@ static const struct ckpt_rec_desc ckpt_recs[CKPT_HDR_MAX] = {
 	REC(LOCKS, "locks", struct ckpt_hdr_locks),
 	REC(MEMFD, "memfd", struct ckpt_hdr_memfd),
 	REC(FILE_MEMFD, "file_memfd", struct ckpt_hdr_file_memfd),
+	REC(DELETED, "deleted", struct ckpt_hdr_deleted),
+	REC(FILE_DELETED, "file_deleted", struct ckpt_hdr_file_deleted),
 };
 
 /**
@@ -661,6 +663,44 @@ const char *ckpt_check_string(const void *rec, size_t rec_len, size_t off,
 	if (strnlen(s, len) != len - 1)
 		return NULL;
 	return s;
+}
+
+/**
+ * ckpt_read_pages_addrs() - read a PAGES record up to its page contents
+ * @ctx: restart context
+ * @what: what the pages are of, for log lines ("vma 7f0000")
+ *
+ * The record's header and its addresses, into ctx->addrs; the caller
+ * checks the addresses, then reads the contents with ckpt_read_pages().
+ *
+ * Return: the number of pages (0: the record that ends them), -EINVAL
+ * (with a log line) when the next record is not a well-formed PAGES
+ * record, or an error of reading the image.
+ */
+int ckpt_read_pages_addrs(struct ckpt_ctx *ctx, const char *what)
+{
+	struct ckpt_hdr_pages h;
+	int ret;
+
+	ret = ckpt_read_hdr(ctx, &h.h);
+	if (ret)
+		return ret;
+	if (h.h.type != CKPT_HDR_PAGES) {
+		ckpt_log(ctx, -EINVAL, "%s: expected pages", what);
+		return -EINVAL;
+	}
+	ret = ckpt_read(ctx, &h.nr_pages, sizeof(h) - sizeof(h.h));
+	if (ret)
+		return ret;
+	if (h.nr_pages > CKPT_PAGES_MAX || h.__reserved ||
+	    h.h.len != sizeof(h) + (u64)h.nr_pages * (8 + PAGE_SIZE)) {
+		ckpt_log(ctx, -EINVAL, "%s: bad pages record", what);
+		return -EINVAL;
+	}
+	if (!h.nr_pages)
+		return 0;
+	ret = ckpt_read(ctx, ctx->addrs, h.nr_pages * sizeof(u64));
+	return ret ?: h.nr_pages;
 }
 
 /**

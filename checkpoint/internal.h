@@ -25,6 +25,8 @@ enum ckpt_obj_type {
 	CKPT_OBJ_RUNIX_PAIR,	/* restart: a restored pair (unix.c) */
 	CKPT_OBJ_MEMFD_INODE,	/* checkpoint: the inode of a memfd */
 	CKPT_OBJ_MEMFD_FILE,	/* restart: a restored memfd's file */
+	CKPT_OBJ_DELETED_INODE,	/* checkpoint: the inode of a deleted file */
+	CKPT_OBJ_DELETED_FILE,	/* restart: restart's open of a remade one */
 	CKPT_OBJ_MAX
 };
 
@@ -75,6 +77,8 @@ extern const struct ckpt_obj_ops ckpt_memfd_file_obj_ops;
 #define ckpt_memfd_inode_obj_ops ckpt_absent_obj_ops
 #define ckpt_memfd_file_obj_ops ckpt_absent_obj_ops
 #endif
+extern const struct ckpt_obj_ops ckpt_deleted_inode_obj_ops;
+extern const struct ckpt_obj_ops ckpt_deleted_file_obj_ops;
 
 void ckpt_obj_ops_check(void);
 void ckpt_obj_get_file(void *ptr);
@@ -199,8 +203,6 @@ extern const struct ckpt_file_ops ckpt_unix_file_ops;
 extern const struct ckpt_file_ops ckpt_memfd_file_ops;
 bool ckpt_is_memfd(struct file *file);
 int ckpt_memfd_ref(struct ckpt_ctx *ctx, struct file *file);
-int ckpt_memfd_check_shared(struct ckpt_ctx *ctx, struct file *file,
-			    unsigned int files, bool outside);
 struct file *ckpt_memfd_file(struct ckpt_ctx *ctx, u32 objref);
 #else
 #define ckpt_memfd_file_ops ckpt_absent_file_ops
@@ -214,19 +216,37 @@ static inline int ckpt_memfd_ref(struct ckpt_ctx *ctx, struct file *file)
 	return -EOPNOTSUPP;
 }
 
-static inline int ckpt_memfd_check_shared(struct ckpt_ctx *ctx,
-					  struct file *file,
-					  unsigned int files, bool outside)
-{
-	return 0;
-}
-
 static inline struct file *ckpt_memfd_file(struct ckpt_ctx *ctx, u32 objref)
 {
 	ckpt_log(ctx, -EOPNOTSUPP, "memfds need CONFIG_MEMFD_CREATE");
 	return ERR_PTR(-EOPNOTSUPP);
 }
 #endif
+
+/* deleted.c */
+extern const struct ckpt_file_ops ckpt_deleted_file_ops;
+extern unsigned long sysctl_ckpt_deleted_max;
+bool ckpt_is_deleted(struct file *file);
+int ckpt_deleted_ref(struct ckpt_ctx *ctx, struct file *file);
+struct file *ckpt_deleted_file(struct ckpt_ctx *ctx, u32 objref);
+
+/* unnamed.c: what memfds and deleted files share */
+int ckpt_contents_add(struct ckpt_ctx *ctx, unsigned int *n,
+		      struct page *page, u64 off);
+void ckpt_contents_drop(struct ckpt_ctx *ctx, unsigned int n);
+int ckpt_contents_end(struct ckpt_ctx *ctx, unsigned int n);
+int ckpt_check_unshared(struct ckpt_ctx *ctx, struct file *file,
+			unsigned int files, bool outside);
+int ckpt_read_contents(struct ckpt_ctx *ctx, const char *what, u64 size,
+		       int (*fill)(struct ckpt_ctx *ctx, struct file *file,
+				   unsigned int n),
+		       struct file *file);
+int ckpt_restore_mode_owner(struct ckpt_ctx *ctx, const char *what,
+			    struct file *file, u32 mode, u32 uid, u32 gid);
+struct file *ckpt_reopen_unnamed(struct ckpt_ctx *ctx,
+				 const struct ckpt_hdr_file *hf,
+				 struct file *base);
+
 #ifdef CONFIG_SIGNALFD
 extern const struct ckpt_file_ops ckpt_signalfd_file_ops;
 bool ckpt_polls_current(struct file *file);
@@ -301,6 +321,7 @@ void ckpt_deferred_free(struct ckpt_deferred **list);
 
 /* image.c */
 void ckpt_records_check(void);
+int ckpt_read_pages_addrs(struct ckpt_ctx *ctx, const char *what);
 int ckpt_read_payload_ext(struct ckpt_ctx *ctx, const struct ckpt_hdr *h,
 			  void *buf, size_t size);
 int ckpt_read_obj_ext(struct ckpt_ctx *ctx, u32 type, void *buf,

@@ -68,26 +68,6 @@ bool ckpt_is_memfd(struct file *file)
 
 /* ---- checkpoint --------------------------------------------------------- */
 
-/* Write the n pages collected in ctx->pages at the offsets in ctx->addrs */
-static int ckpt_memfd_flush(struct ckpt_ctx *ctx, unsigned int n)
-{
-	struct ckpt_hdr_pages h = {};
-	unsigned int i;
-	int ret;
-
-	h.h.type = CKPT_HDR_PAGES;
-	h.h.len = sizeof(h) + n * (sizeof(u64) + PAGE_SIZE);
-	h.nr_pages = n;
-	ret = ckpt_write(ctx, &h, sizeof(h));
-	if (!ret && n)
-		ret = ckpt_write(ctx, ctx->addrs, n * sizeof(u64));
-	if (!ret && n)
-		ret = ckpt_write_pages(ctx, ctx->pages, n);
-	for (i = 0; i < n; i++)
-		put_page(ctx->pages[i]);
-	return ret;
-}
-
 /* The pages of the memfd below @size, holes skipped, then the end */
 static int ckpt_memfd_pages(struct ckpt_ctx *ctx, struct file *file,
 			    loff_t size)
@@ -122,29 +102,18 @@ static int ckpt_memfd_pages(struct ckpt_ctx *ctx, struct file *file,
 			}
 			if (!page)
 				continue;
-			ctx->pages[n] = page;
-			ctx->addrs[n] = (u64)idx << PAGE_SHIFT;
-			if (++n == CKPT_PAGES_MAX) {
-				ret = ckpt_memfd_flush(ctx, n);
-				n = 0;
-				if (ret)
-					break;
-				cond_resched();
-			}
+			ret = ckpt_contents_add(ctx, &n, page,
+						(u64)idx << PAGE_SHIFT);
+			if (ret)
+				return ret;
 		}
 		pos = (loff_t)end << PAGE_SHIFT;
 	}
 	if (ret) {
-		while (n--)
-			put_page(ctx->pages[n]);
+		ckpt_contents_drop(ctx, n);
 		return ret;
 	}
-	if (n) {
-		ret = ckpt_memfd_flush(ctx, n);
-		if (ret)
-			return ret;
-	}
-	return ckpt_memfd_flush(ctx, 0);
+	return ckpt_contents_end(ctx, n);
 }
 
 static int ckpt_memfd_write(struct ckpt_ctx *ctx, struct file *file,
@@ -198,32 +167,6 @@ int ckpt_memfd_ref(struct ckpt_ctx *ctx, struct file *file)
 		return ref;
 	ret = ckpt_memfd_write(ctx, file, ref);
 	return ret ?: ref;
-}
-
-/**
- * ckpt_memfd_check_shared() - is a memfd of the tree held outside it?
- * @ctx: checkpoint context
- * @file: an open file of a memfd that the tree holds
- * @files: how many distinct open files of the tree are opens of it
- * @outside: the reference count of @file shows holders outside the tree
- *
- * Each open of a memfd holds its dentry once: more opens than the tree's
- * are held by something outside it. After restart the tree has a memfd
- * of its own, which they would no longer share.
- *
- * Return: 0, or -EBUSY with a log line.
- */
-int ckpt_memfd_check_shared(struct ckpt_ctx *ctx, struct file *file,
-			    unsigned int files, bool outside)
-{
-	const struct dentry *d = file->f_path.dentry;
-
-	if (!outside && d_count(d) <= files)
-		return 0;
-	ckpt_log(ctx, -EBUSY,
-		 "%s is shared with a process outside the tree: not supported",
-		 d->d_name.name);
-	return -EBUSY;
 }
 
 static int ckpt_memfd_checkpoint(struct ckpt_ctx *ctx, struct ckpt_fd_ent *e)
@@ -281,116 +224,30 @@ static void ckpt_memfd_seal_release(void *data)
 	kfree(s);
 }
 
-/* Read the memfd's PAGES records into its page cache */
-static int restore_memfd_pages(struct ckpt_ctx *ctx, struct file *file,
-			       const struct ckpt_hdr_memfd *mh)
+/* Put the pages read from the image in the memfd's page cache */
+static int ckpt_memfd_fill(struct ckpt_ctx *ctx, struct file *file,
+			   unsigned int n)
 {
-	struct address_space *mapping = file->f_mapping;
-	u64 limit = round_up(mh->size, PAGE_SIZE);
-	struct ckpt_hdr_pages h;
-	bool first = true;
-	u64 last = 0;
 	unsigned int i, j;
 	int ret;
 
-	for (;;) {
-		ret = ckpt_read_hdr(ctx, &h.h);
-		if (ret)
-			return ret;
-		if (h.h.type != CKPT_HDR_PAGES) {
-			ckpt_log(ctx, -EINVAL, "memfd record %u: expected pages",
-				 mh->objref);
-			return -EINVAL;
-		}
-		ret = ckpt_read(ctx, &h.nr_pages, sizeof(h) - sizeof(h.h));
-		if (ret)
-			return ret;
-		if (h.nr_pages > CKPT_PAGES_MAX || h.__reserved ||
-		    h.h.len != sizeof(h) + (u64)h.nr_pages * (8 + PAGE_SIZE)) {
-			ckpt_log(ctx, -EINVAL, "memfd record %u: bad pages record",
-				 mh->objref);
-			return -EINVAL;
-		}
-		if (!h.nr_pages)
-			return 0;
-		ret = ckpt_read(ctx, ctx->addrs, h.nr_pages * sizeof(u64));
-		if (ret)
-			return ret;
-		for (i = 0; i < h.nr_pages; i++) {
-			u64 off = ctx->addrs[i];
+	for (i = 0; i < n; i++) {
+		struct page *page;
 
-			if (!PAGE_ALIGNED(off) || off >= limit ||
-			    (!first && off <= last)) {
-				ckpt_log(ctx, -EINVAL, "memfd record %u: bad page offset %llx",
-					 mh->objref, off);
-				return -EINVAL;
-			}
-			first = false;
-			last = off;
+		page = shmem_read_mapping_page(file->f_mapping,
+					       ctx->addrs[i] >> PAGE_SHIFT);
+		if (IS_ERR(page)) {
+			for (j = 0; j < i; j++)
+				put_page(ctx->pages[j]);
+			return PTR_ERR(page);
 		}
-		for (i = 0; i < h.nr_pages; i++) {
-			struct page *page;
-
-			page = shmem_read_mapping_page(mapping,
-						       ctx->addrs[i] >> PAGE_SHIFT);
-			if (IS_ERR(page)) {
-				for (j = 0; j < i; j++)
-					put_page(ctx->pages[j]);
-				ckpt_log(ctx, PTR_ERR(page), "memfd record %u: cannot populate",
-					 mh->objref);
-				return PTR_ERR(page);
-			}
-			ctx->pages[i] = page;
-		}
-		ret = ckpt_read_pages(ctx, ctx->pages, h.nr_pages);
-		for (i = 0; i < h.nr_pages; i++) {
-			set_page_dirty(ctx->pages[i]);
-			put_page(ctx->pages[i]);
-		}
-		if (ret)
-			return ret;
-		cond_resched();
+		ctx->pages[i] = page;
 	}
-}
-
-/* The saved mode and owner, by the rules of fchmod() and fchown() */
-static int restore_memfd_attrs(struct ckpt_ctx *ctx, struct file *file,
-			       const struct ckpt_hdr_memfd *h)
-{
-	struct user_namespace *ns = current_user_ns();
-	struct dentry *dentry = file->f_path.dentry;
-	struct inode *inode = file_inode(file);
-	struct iattr attr = {};
-	kuid_t uid = make_kuid(ns, h->uid);
-	kgid_t gid = make_kgid(ns, h->gid);
-	int ret;
-
-	if (!uid_valid(uid) || !gid_valid(gid)) {
-		ckpt_log(ctx, -EINVAL, "memfd record %u: owner %u:%u has no mapping here",
-			 h->objref, h->uid, h->gid);
-		return -EINVAL;
+	ret = ckpt_read_pages(ctx, ctx->pages, n);
+	for (i = 0; i < n; i++) {
+		set_page_dirty(ctx->pages[i]);
+		put_page(ctx->pages[i]);
 	}
-	if ((inode->i_mode & S_IALLUGO) != h->mode) {
-		attr.ia_valid |= ATTR_MODE;
-		attr.ia_mode = h->mode | S_IFREG;
-	}
-	if (!uid_eq(inode->i_uid, uid)) {
-		attr.ia_valid |= ATTR_UID;
-		attr.ia_vfsuid = VFSUIDT_INIT(uid);
-	}
-	if (!gid_eq(inode->i_gid, gid)) {
-		attr.ia_valid |= ATTR_GID;
-		attr.ia_vfsgid = VFSGIDT_INIT(gid);
-	}
-	if (!attr.ia_valid)
-		return 0;
-	attr.ia_valid |= ATTR_CTIME;
-	inode_lock(inode);
-	ret = notify_change(file_mnt_idmap(file), dentry, &attr, NULL);
-	inode_unlock(inode);
-	if (ret)
-		ckpt_log(ctx, ret, "memfd record %u: cannot give it mode %o and owner %u:%u",
-			 h->objref, h->mode, h->uid, h->gid);
 	return ret;
 }
 
@@ -403,6 +260,7 @@ static int restore_memfd(struct ckpt_ctx *ctx, const struct ckpt_hdr *hdr)
 	struct ckpt_hdr_memfd *h;
 	struct file *file;
 	unsigned int flags = MFD_ALLOW_SEALING;
+	char what[32];
 	int ret;
 
 	h = ckpt_read_payload_var(ctx, hdr, sizeof(*h));
@@ -429,9 +287,11 @@ static int restore_memfd(struct ckpt_ctx *ctx, const struct ckpt_hdr *hdr)
 			 h->objref, h->size);
 		goto out_put;
 	}
-	ret = restore_memfd_pages(ctx, file, h);
+	snprintf(what, sizeof(what), "memfd record %u", h->objref);
+	ret = ckpt_read_contents(ctx, what, h->size, ckpt_memfd_fill, file);
 	if (!ret)
-		ret = restore_memfd_attrs(ctx, file, h);
+		ret = ckpt_restore_mode_owner(ctx, what, file, h->mode, h->uid,
+					      h->gid);
 	if (!ret)
 		ret = ckpt_obj_insert(ctx, file, h->objref, CKPT_OBJ_MEMFD_FILE);
 	if (ret || !h->seals)
@@ -471,8 +331,7 @@ static struct file *ckpt_memfd_restore(struct ckpt_ctx *ctx,
 				       const struct ckpt_hdr_file *hf)
 {
 	struct ckpt_hdr_file_memfd h;
-	struct file *memfd, *file;
-	loff_t pos;
+	struct file *memfd;
 	int ret;
 
 	ret = ckpt_read_ref_ext(ctx, CKPT_HDR_FILE_MEMFD, &h, sizeof(h));
@@ -486,24 +345,7 @@ static struct file *ckpt_memfd_restore(struct ckpt_ctx *ctx,
 	memfd = ckpt_memfd_file(ctx, h.memfd_objref);
 	if (IS_ERR(memfd))
 		return memfd;
-	/* another open of it, as through /proc/self/fd */
-	file = dentry_open(&memfd->f_path, hf->f_flags | O_LARGEFILE,
-			   current_cred());
-	if (IS_ERR(file)) {
-		ckpt_log(ctx, PTR_ERR(file), "file record %u: cannot open memfd %u",
-			 hf->objref, h.memfd_objref);
-		return file;
-	}
-	if (hf->pos && !(file->f_mode & FMODE_PATH)) {
-		pos = vfs_llseek(file, hf->pos, SEEK_SET);
-		if (pos != hf->pos) {
-			ckpt_log(ctx, -EINVAL, "file record %u: cannot seek memfd to %lld",
-				 hf->objref, hf->pos);
-			fput(file);
-			return ERR_PTR(pos < 0 ? pos : -EINVAL);
-		}
-	}
-	return file;
+	return ckpt_reopen_unnamed(ctx, hf, memfd);
 }
 
 /* the memfd: its inode while checkpointing, its file while restarting */

@@ -60,6 +60,13 @@ static const struct {
 #endif
 };
 
+/* A mapping of a file: by path, a memfd or a deleted file */
+static bool ckpt_vma_is_file(u32 type)
+{
+	return type == CKPT_VMA_FILE || type == CKPT_VMA_MEMFD ||
+	       type == CKPT_VMA_DELETED;
+}
+
 /* One vma as snapshotted under mmap_lock. */
 struct ckpt_vma {
 	unsigned long start, end, pgoff;
@@ -157,6 +164,10 @@ static int ckpt_vma_classify(struct ckpt_ctx *ctx, struct vm_area_struct *vma,
 		*type = CKPT_VMA_MEMFD;
 		return 0;
 	}
+	if (vma->vm_file && ckpt_is_deleted(vma->vm_file)) {
+		*type = CKPT_VMA_DELETED;
+		return 0;
+	}
 	if (vma_is_anon_shmem(vma)) {
 		*type = CKPT_VMA_SHARED_ANON;
 		return 0;
@@ -221,7 +232,8 @@ static int ckpt_collect_vmas(struct ckpt_ctx *ctx, struct mm_struct *mm,
 		v[nr].flags = vma->vm_flags;
 		if (v[nr].type == CKPT_VMA_FILE ||
 		    v[nr].type == CKPT_VMA_SHARED_ANON ||
-		    v[nr].type == CKPT_VMA_MEMFD)
+		    v[nr].type == CKPT_VMA_MEMFD ||
+		    v[nr].type == CKPT_VMA_DELETED)
 			v[nr].file = get_file(vma->vm_file);
 		nr++;
 	}
@@ -515,10 +527,9 @@ static int checkpoint_vma_pages(struct ckpt_ctx *ctx, struct mm_struct *mm,
 	struct ckpt_hdr_pages h = {};
 	int n, ret = 0;
 
-	/* the pages of a shared file mapping are the file's, or the memfd's */
+	/* the pages of a shared file mapping are the file's */
 	if (v->type == CKPT_VMA_VDSO || v->type == CKPT_VMA_VVAR ||
-	    ((v->type == CKPT_VMA_FILE || v->type == CKPT_VMA_MEMFD) &&
-	     (v->flags & VM_MAYSHARE)) ||
+	    (ckpt_vma_is_file(v->type) && (v->flags & VM_MAYSHARE)) ||
 	    v->pages_saved)
 		goto end;
 
@@ -569,8 +580,8 @@ static int checkpoint_vma(struct ckpt_ctx *ctx, struct ckpt_vma *v, char *buf)
 		h.flags |= CKPT_VMA_F_LOCKED;
 	if (v->flags & VM_LOCKONFAULT)
 		h.flags |= CKPT_VMA_F_LOCKONFAULT;
-	if ((v->type == CKPT_VMA_FILE || v->type == CKPT_VMA_MEMFD) &&
-	    (v->flags & VM_MAYSHARE) && (v->flags & VM_MAYWRITE))
+	if (ckpt_vma_is_file(v->type) && (v->flags & VM_MAYSHARE) &&
+	    (v->flags & VM_MAYWRITE))
 		h.flags |= CKPT_VMA_F_MAYWRITE;
 	/* the vdso and vvar are mapped as this kernel maps them */
 	for (i = 0; i < ARRAY_SIZE(ckpt_vma_advice) &&
@@ -594,9 +605,11 @@ static int checkpoint_vma(struct ckpt_ctx *ctx, struct ckpt_vma *v, char *buf)
 			return ref;
 		v->pages_saved = ref;
 	}
-	if (v->type == CKPT_VMA_MEMFD) {
-		/* its MEMFD record comes first, at its first reference */
-		int ref = ckpt_memfd_ref(ctx, v->file);
+	if (v->type == CKPT_VMA_MEMFD || v->type == CKPT_VMA_DELETED) {
+		/* its MEMFD or DELETED record comes first, at first reference */
+		int ref = v->type == CKPT_VMA_MEMFD ?
+			  ckpt_memfd_ref(ctx, v->file) :
+			  ckpt_deleted_ref(ctx, v->file);
 
 		if (ref < 0)
 			return ref;
@@ -809,20 +822,20 @@ static int ckpt_map_vma(struct ckpt_ctx *ctx, const struct ckpt_hdr_vma *h,
 			return PTR_ERR(file);
 		break;
 	case CKPT_VMA_MEMFD:
+	case CKPT_VMA_DELETED:
 		flags |= (h->flags & CKPT_VMA_F_SHARED) ? MAP_SHARED :
 							   MAP_PRIVATE;
-		file = ckpt_memfd_file(ctx, h->shm_objref);
+		file = h->type == CKPT_VMA_MEMFD ?
+		       ckpt_memfd_file(ctx, h->shm_objref) :
+		       ckpt_deleted_file(ctx, h->shm_objref);
 		if (IS_ERR(file))
 			return PTR_ERR(file);
-		/* a shared mapping that could not be made writable: read-only */
-		if ((h->flags & (CKPT_VMA_F_SHARED | CKPT_VMA_F_MAYWRITE)) ==
-		    CKPT_VMA_F_SHARED)
-			file = dentry_open(&file->f_path, O_RDONLY | O_LARGEFILE,
-					   current_cred());
-		else
-			file = get_file(file);
+		/* opened as needed: a shared mapping writable only if it was */
+		file = dentry_open(&file->f_path,
+				   ((h->flags & CKPT_VMA_F_MAYWRITE) ? O_RDWR :
+				    O_RDONLY) | O_LARGEFILE, current_cred());
 		if (IS_ERR(file)) {
-			ckpt_log(ctx, PTR_ERR(file), "vma %llx: cannot open memfd %u",
+			ckpt_log(ctx, PTR_ERR(file), "vma %llx: cannot open object %u",
 				 h->start, h->shm_objref);
 			return PTR_ERR(file);
 		}
@@ -898,7 +911,7 @@ static int ckpt_check_vma(struct ckpt_ctx *ctx, const struct ckpt_hdr_vma *h,
 	}
 	if (h->flags & CKPT_VMA_F_MAYWRITE &&
 	    !(h->type == CKPT_VMA_FILE ||
-	      (h->type == CKPT_VMA_MEMFD && h->flags & CKPT_VMA_F_SHARED)))
+	      (ckpt_vma_is_file(h->type) && h->flags & CKPT_VMA_F_SHARED)))
 		goto bad;
 	if (h->flags & CKPT_VMA_F_LOCKONFAULT &&
 	    !(h->flags & CKPT_VMA_F_LOCKED))
@@ -918,8 +931,8 @@ static int ckpt_check_vma(struct ckpt_ctx *ctx, const struct ckpt_hdr_vma *h,
 		    h->pgoff + ((h->end - h->start) >> PAGE_SHIFT) >
 		    (h->shm_size >> PAGE_SHIFT))
 			goto bad;
-	} else if (h->type == CKPT_VMA_MEMFD) {
-		/* the memfd is restored before; mapping past its end is allowed */
+	} else if (h->type == CKPT_VMA_MEMFD || h->type == CKPT_VMA_DELETED) {
+		/* the file is restored before; mapping past its end is allowed */
 		if (!h->shm_objref || h->shm_size)
 			goto bad;
 	} else if (h->shm_objref || h->shm_size) {
@@ -927,8 +940,7 @@ static int ckpt_check_vma(struct ckpt_ctx *ctx, const struct ckpt_hdr_vma *h,
 	}
 	shared = h->flags & CKPT_VMA_F_SHARED;
 	shared_anon = h->type == CKPT_VMA_SHARED_ANON;
-	if (h->type != CKPT_VMA_FILE && h->type != CKPT_VMA_MEMFD &&
-	    shared != shared_anon)
+	if (!ckpt_vma_is_file(h->type) && shared != shared_anon)
 		goto bad;
 	return 0;
 bad:
@@ -999,38 +1011,23 @@ static int restore_vma_pages(struct ckpt_ctx *ctx, struct ckpt_vma_restore *r)
 	const struct ckpt_hdr_vma *vh = r->h;
 	bool may_have_pages = vh->type == CKPT_VMA_ANON ||
 			      vh->type == CKPT_VMA_SHARED_ANON ||
-			      ((vh->type == CKPT_VMA_FILE ||
-				vh->type == CKPT_VMA_MEMFD) &&
+			      (ckpt_vma_is_file(vh->type) &&
 			       !(vh->flags & CKPT_VMA_F_SHARED));
-	struct ckpt_hdr_pages h;
-	unsigned int i;
+	unsigned int i, nr;
+	char what[32];
 	int ret;
 
+	snprintf(what, sizeof(what), "vma %llx", vh->start);
 	for (;;) {
-		ret = ckpt_read_hdr(ctx, &h.h);
-		if (ret)
+		ret = ckpt_read_pages_addrs(ctx, what);
+		if (ret <= 0)
 			return ret;
-		if (h.h.type != CKPT_HDR_PAGES) {
-			ckpt_log(ctx, -EINVAL, "vma %llx: expected pages",
-				 vh->start);
+		nr = ret;
+		if (!may_have_pages) {
+			ckpt_log(ctx, -EINVAL, "%s: bad pages record", what);
 			return -EINVAL;
 		}
-		ret = ckpt_read(ctx, &h.nr_pages, sizeof(h) - sizeof(h.h));
-		if (ret)
-			return ret;
-		if (h.nr_pages > CKPT_PAGES_MAX || h.__reserved ||
-		    h.h.len != sizeof(h) + (u64)h.nr_pages * (8 + PAGE_SIZE) ||
-		    (h.nr_pages && !may_have_pages)) {
-			ckpt_log(ctx, -EINVAL, "vma %llx: bad pages record",
-				 vh->start);
-			return -EINVAL;
-		}
-		if (!h.nr_pages)
-			return 0;
-		ret = ckpt_read(ctx, ctx->addrs, h.nr_pages * sizeof(u64));
-		if (ret)
-			return ret;
-		for (i = 0; i < h.nr_pages; i++) {
+		for (i = 0; i < nr; i++) {
 			u64 a = ctx->addrs[i];
 
 			if (!PAGE_ALIGNED(a) || a < vh->start ||
@@ -1042,14 +1039,14 @@ static int restore_vma_pages(struct ckpt_ctx *ctx, struct ckpt_vma_restore *r)
 			}
 			r->last = a;
 		}
-		ret = ckpt_get_restore_pages(ctx, vh, h.nr_pages);
+		ret = ckpt_get_restore_pages(ctx, vh, nr);
 		if (ret) {
 			ckpt_log(ctx, ret, "vma %llx: cannot populate",
 				 vh->start);
 			return ret;
 		}
-		ret = ckpt_read_pages(ctx, ctx->pages, h.nr_pages);
-		for (i = 0; i < h.nr_pages; i++) {
+		ret = ckpt_read_pages(ctx, ctx->pages, nr);
+		for (i = 0; i < nr; i++) {
 			if (vh->type == CKPT_VMA_SHARED_ANON)
 				set_page_dirty(ctx->pages[i]);
 			put_page(ctx->pages[i]);

@@ -77,6 +77,8 @@ static const struct ckpt_obj_ops *const ckpt_obj_ops[] = {
 	[CKPT_OBJ_RUNIX_PAIR] = &ckpt_runix_pair_obj_ops,
 	[CKPT_OBJ_MEMFD_INODE] = &ckpt_memfd_inode_obj_ops,
 	[CKPT_OBJ_MEMFD_FILE] = &ckpt_memfd_file_obj_ops,
+	[CKPT_OBJ_DELETED_INODE] = &ckpt_deleted_inode_obj_ops,
+	[CKPT_OBJ_DELETED_FILE] = &ckpt_deleted_file_obj_ops,
 };
 
 static_assert(ARRAY_SIZE(ckpt_obj_ops) == CKPT_OBJ_MAX);

@@ -18,11 +18,16 @@ static bool ckpt_reg_match(struct file *file)
 	       !(file->f_mode & FMODE_STREAM);
 }
 
-/* A memfd has no path to reopen: it is saved as the memfd it is */
+/*
+ * A memfd or a deleted file has no path to reopen: it is saved with its
+ * contents. An O_PATH descriptor of a deleted file is refused by path.
+ */
 static int ckpt_reg_classify(struct ckpt_ctx *ctx, struct ckpt_fd_ent *e)
 {
 	if (ckpt_is_memfd(e->file))
 		e->type = CKPT_FILE_MEMFD;
+	else if (ckpt_is_deleted(e->file) && !(e->file->f_mode & FMODE_PATH))
+		e->type = CKPT_FILE_DELETED;
 	return 0;
 }
 

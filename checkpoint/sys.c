@@ -437,6 +437,13 @@ static struct ctl_table ckpt_sysctls[] = {
 		.extra1		= SYSCTL_ZERO,
 		.extra2		= SYSCTL_ONE,
 	},
+	{
+		.procname	= "ckpt_deleted_max",
+		.data		= &sysctl_ckpt_deleted_max,
+		.maxlen		= sizeof(unsigned long),
+		.mode		= 0644,
+		.proc_handler	= proc_doulongvec_minmax,
+	},
 };
 
 static int __init ckpt_init(void)

@@ -96,12 +96,16 @@ struct info {
 	/* the VMA whose PAGES records we are counting */
 	const struct ckpt_hdr_vma *vma;
 	uint64_t vma_pages;
-	/* the MEMFD whose PAGES records (offsets in it) we are reading */
-	const struct ckpt_hdr_memfd *memfd;
-	uint64_t memfd_pages;		/* its pages so far */
-	uint64_t memfd_next;		/* the lowest offset its next page may have */
-	unsigned int nr_memfds;
+	/*
+	 * the MEMFD or DELETED whose PAGES records (offsets in the file) we
+	 * are reading
+	 */
+	const struct ckpt_hdr *unn;
+	uint64_t unn_pages;		/* its pages so far */
+	uint64_t unn_next;		/* the lowest offset its next page may have */
+	unsigned int nr_memfds, nr_deleted;
 	uint64_t memfd_total;		/* the pages of every memfd */
+	uint64_t deleted_total;		/* and of every deleted file */
 	/* the FILE record whose type records we are reading */
 	const struct ckpt_hdr_file *file;
 	unsigned int file_next;		/* index in its file_records[] */
@@ -122,7 +126,10 @@ struct info {
 	uint64_t unix_bytes;
 	/* the TREE record: the pids a record may name */
 	const struct ckpt_hdr_tree *tree;
-	/* the objrefs of FILE, PIPE, UNIX_PAIR and MEMFD records so far (a hash) */
+	/*
+	 * the objrefs of FILE, PIPE, UNIX_PAIR, MEMFD and DELETED records so
+	 * far (a hash)
+	 */
 	struct objent *objs;
 	size_t nr_objs, cap_objs;
 	/* epoll files of this process whose EPOLL_ITEMS is still due */
@@ -136,17 +143,17 @@ struct info {
 /*
  * An objref of the image; FILE: its type and flags, and whether a late
  * record is due; UNIX_PAIR: its sockets' type, its flags and the ends
- * read so far; MEMFD: its record
+ * read so far; MEMFD, DELETED: its record
  */
 struct objent {
 	uint32_t objref;	/* 0: a free slot */
-	uint32_t rec;		/* CKPT_HDR_FILE, _PIPE, _UNIX_PAIR or _MEMFD */
+	uint32_t rec;		/* CKPT_HDR_FILE, _PIPE, _UNIX_PAIR, _MEMFD... */
 	uint32_t ftype;		/* FILE: CKPT_FILE_*; UNIX_PAIR: SOCK_* */
 	uint32_t f_flags;	/* FILE: its f_flags */
 	bool late_due;		/* FILE: its late record has not come yet */
 	uint32_t pair_flags;	/* UNIX_PAIR: CKPT_UNIX_PAIR_* */
 	uint8_t ends;		/* UNIX_PAIR: bit n, end n was read */
-	const struct ckpt_hdr_memfd *memfd;	/* MEMFD: its record */
+	const struct ckpt_hdr *unn;	/* MEMFD, DELETED: its record */
 };
 
 static int bad(struct info *in, size_t off, const char *fmt, ...)
@@ -649,6 +656,7 @@ static const char *const file_types[CKPT_FILE_MAX] = {
 	[CKPT_FILE_INOTIFY] = "inotify",
 	[CKPT_FILE_UNIX] = "unix",
 	[CKPT_FILE_MEMFD] = "memfd",
+	[CKPT_FILE_DELETED] = "deleted",
 };
 
 static const char *const inherit_types[CKPT_INHERIT_MAX] = {
@@ -662,7 +670,9 @@ static const char *const inherit_types[CKPT_INHERIT_MAX] = {
  * PIPE record, of a pipe's first end, right before its FILE_PIPE; the
  * UNIX_PAIR of a socket pair's first end right before its FILE_UNIX; the
  * nr_msgs UNIX_MSG records of a UNIX_QUEUE after it; the MEMFD of the
- * first open of a memfd, and its PAGES, right before its FILE_MEMFD)
+ * first open of a memfd, and its PAGES, right before its FILE_MEMFD; the
+ * DELETED of a deleted file's first open and its PAGES before its
+ * FILE_DELETED)
  */
 #define FILE_RECS_MAX 3
 static const uint32_t file_records[CKPT_FILE_MAX][FILE_RECS_MAX + 1] = {
@@ -680,6 +690,7 @@ static const uint32_t file_records[CKPT_FILE_MAX][FILE_RECS_MAX + 1] = {
 				CKPT_HDR_INOTIFY_EVENTS },
 	[CKPT_FILE_UNIX] = { CKPT_HDR_FILE_UNIX, CKPT_HDR_UNIX_QUEUE },
 	[CKPT_FILE_MEMFD] = { CKPT_HDR_FILE_MEMFD },
+	[CKPT_FILE_DELETED] = { CKPT_HDR_FILE_DELETED },
 };
 
 /*
@@ -701,7 +712,7 @@ static bool file_type_record(uint32_t type)
 	       type == CKPT_HDR_FILE_INOTIFY || type == CKPT_HDR_INOTIFY_WATCHES ||
 	       type == CKPT_HDR_INOTIFY_EVENTS || type == CKPT_HDR_FILE_UNIX ||
 	       type == CKPT_HDR_UNIX_QUEUE || type == CKPT_HDR_UNIX_MSG ||
-	       type == CKPT_HDR_FILE_MEMFD;
+	       type == CKPT_HDR_FILE_MEMFD || type == CKPT_HDR_FILE_DELETED;
 }
 
 /* Is the FILE record being read waiting for a record of @type next? */
@@ -714,11 +725,12 @@ static bool file_wants(const struct info *in, uint32_t type)
 }
 
 /*
- * May the record of a shared object of @type (PIPE, UNIX_PAIR, MEMFD)
- * come here, among the records of a FILE? Restart reads any number of
- * PIPE and UNIX_PAIR records right before a FILE_PIPE or a FILE_UNIX (the
- * records that may name one), a MEMFD (and its PAGES) right before a
- * FILE_MEMFD. A MEMFD may also come right before a VMA, outside a FILE.
+ * May the record of a shared object of @type (PIPE, UNIX_PAIR, MEMFD,
+ * DELETED) come here, among the records of a FILE? Restart reads any
+ * number of PIPE and UNIX_PAIR records right before a FILE_PIPE or a
+ * FILE_UNIX (the records that may name one), a MEMFD (and its PAGES)
+ * right before a FILE_MEMFD, a DELETED right before a FILE_DELETED. A
+ * MEMFD or a DELETED may also come right before a VMA, outside a FILE.
  */
 static bool shared_obj_here(const struct info *in, uint32_t type)
 {
@@ -729,6 +741,8 @@ static bool shared_obj_here(const struct info *in, uint32_t type)
 		       file_wants(in, CKPT_HDR_FILE_UNIX);
 	case CKPT_HDR_MEMFD:
 		return file_wants(in, CKPT_HDR_FILE_MEMFD);
+	case CKPT_HDR_DELETED:
+		return file_wants(in, CKPT_HDR_FILE_DELETED);
 	}
 	return false;
 }
@@ -828,6 +842,62 @@ static int obj_add(struct info *in, uint32_t objref, uint32_t rec,
 	in->late_due += e->late_due;
 	in->nr_objs++;
 	return 0;
+}
+
+/*
+ * Unnamed files, saved with their contents: a memfd's MEMFD record, a
+ * deleted file's DELETED. The record of objref @ref of @type read
+ * before, or NULL.
+ */
+static const struct ckpt_hdr *unn_find(struct info *in, uint32_t ref,
+				       uint32_t type)
+{
+	const struct objent *e = obj_find(in, ref);
+
+	return e && e->rec == type ? e->unn : NULL;
+}
+
+/* The objref and the size of the MEMFD or DELETED record @h */
+static uint32_t unn_objref(const struct ckpt_hdr *h)
+{
+	return h->type == CKPT_HDR_MEMFD ?
+	       ((const struct ckpt_hdr_memfd *)h)->objref :
+	       ((const struct ckpt_hdr_deleted *)h)->objref;
+}
+
+static uint64_t unn_size(const struct ckpt_hdr *h)
+{
+	return h->type == CKPT_HDR_MEMFD ?
+	       ((const struct ckpt_hdr_memfd *)h)->size :
+	       ((const struct ckpt_hdr_deleted *)h)->size;
+}
+
+/* What the file of MEMFD or DELETED record @h is: "memfd", "deleted" */
+static const char *unn_kind(const struct ckpt_hdr *h)
+{
+	return h->type == CKPT_HDR_MEMFD ? "memfd" : "deleted";
+}
+
+/*
+ * The name of the file of MEMFD or DELETED record @h: a memfd's name
+ * (@full: as /proc/PID/maps shows it, "/memfd:NAME"), a deleted file's
+ * path (@full: "PATH (deleted)")
+ */
+static const char *unn_name(char *buf, size_t len, const struct ckpt_hdr *h,
+			    bool full)
+{
+	const struct ckpt_hdr_memfd *m = (const void *)h;
+	const struct ckpt_hdr_deleted *d = (const void *)h;
+	char s[300];
+
+	if (h->type == CKPT_HDR_MEMFD)
+		str(s, sizeof(s), (const char *)(m + 1), m->name_len);
+	else
+		str(s, sizeof(s), (const char *)(d + 1), d->path_len);
+	snprintf(buf, len, "%s%s%s", full && h->type == CKPT_HDR_MEMFD ?
+		 "/memfd:" : "", s,
+		 full && h->type == CKPT_HDR_DELETED ? " (deleted)" : "");
+	return buf;
 }
 
 /*
@@ -1809,24 +1879,31 @@ static int info_file_rec(struct info *in, const struct ckpt_hdr *h,
 		return info_file_unix(in, (const void *)h, off);
 	case CKPT_HDR_UNIX_QUEUE:
 		return info_unix_queue(in, (const void *)h, off);
-	case CKPT_HDR_FILE_MEMFD: {
+	case CKPT_HDR_FILE_MEMFD:
+	case CKPT_HDR_FILE_DELETED: {
+		/* the memfd or deleted file it is an open of */
 		const struct ckpt_hdr_file_memfd *fm = (const void *)h;
-		const struct objent *e = obj_find(in, fm->memfd_objref);
-		char name[300];
+		const struct ckpt_hdr_file_deleted *fd = (const void *)h;
+		bool mfd = h->type == CKPT_HDR_FILE_MEMFD;
+		uint32_t ref = mfd ? fm->memfd_objref : fd->deleted_objref;
+		uint32_t rsv = mfd ? fm->__reserved : fd->__reserved;
+		const struct ckpt_hdr *u;
+		char name[320];
 
-		if (!e || e->rec != CKPT_HDR_MEMFD)
-			return bad(in, off, "FILE_MEMFD names #%u, no memfd read before",
-				   fm->memfd_objref);
+		u = unn_find(in, ref, mfd ? CKPT_HDR_MEMFD : CKPT_HDR_DELETED);
+		if (!u)
+			return bad(in, off, "%s names #%u, no %s read before",
+				   ckpt_hdr_name(h->type), ref,
+				   mfd ? "memfd" : "deleted file");
 		snprintf(in->file_extra + o, sizeof(in->file_extra) - o,
-			 " \"%s\" (memfd #%u)",
-			 str(name, sizeof(name), (const char *)(e->memfd + 1),
-			     e->memfd->name_len), fm->memfd_objref);
-		if (fm->__reserved) {
+			 " \"%s\" (%s #%u)", unn_name(name, sizeof(name), u, false),
+			 unn_kind(u), ref);
+		if (rsv) {
 			o = strlen(in->file_extra);
 			snprintf(in->file_extra + o, sizeof(in->file_extra) - o,
-				 " (reserved 0x%x)", fm->__reserved);
+				 " (reserved 0x%x)", rsv);
 		}
-		ext_tail(in, h, sizeof(*fm));
+		ext_tail(in, h, mfd ? sizeof(*fm) : sizeof(*fd));
 		break;
 	}
 	}
@@ -2332,15 +2409,23 @@ static const char *const vma_types[CKPT_VMA_MAX] = {
 	[CKPT_VMA_VDSO] = "vdso",
 	[CKPT_VMA_VVAR] = "vvar",
 	[CKPT_VMA_MEMFD] = "memfd",
+	[CKPT_VMA_DELETED] = "deleted",
 };
+
+/* The record of the file a vma of @type maps (MEMFD, DELETED), or 0 */
+static uint32_t unn_of_vma(uint32_t type)
+{
+	return type == CKPT_VMA_MEMFD ? CKPT_HDR_MEMFD :
+	       type == CKPT_VMA_DELETED ? CKPT_HDR_DELETED : 0;
+}
 
 /* Print the VMA we were counting pages for */
 static void vma_flush(struct info *in, int ended)
 {
 	const struct ckpt_hdr_vma *v = in->vma;
 	const char *path = (const char *)(v + 1);
-	char prot[8], p[300], sz[32], extra[96] = "";
-	const struct objent *e;
+	char prot[8], p[320], sz[32], extra[96] = "";
+	const struct ckpt_hdr *u;
 	const char *type = "?";
 
 	if (!v)
@@ -2375,28 +2460,28 @@ static void vma_flush(struct info *in, int ended)
 		strcat(extra, " lo");
 	if (v->flags & CKPT_VMA_F_LOCKONFAULT)
 		strcat(extra, " lf");
-	if (v->type == CKPT_VMA_FILE || v->type == CKPT_VMA_MEMFD)
+	if (v->type == CKPT_VMA_FILE || unn_of_vma(v->type))
 		snprintf(extra + strlen(extra), sizeof(extra) - strlen(extra),
 			 " +0x%" PRIx64, (uint64_t)v->pgoff * in->page_size);
 	if (!ended)
 		strcat(extra, " (no end marker)");
-	/* a memfd's: its name, as /proc/PID/maps shows it, and its objref */
-	e = v->type == CKPT_VMA_MEMFD ? obj_find(in, v->shm_objref) : NULL;
-	if (e && !e->memfd)
-		e = NULL;
-	if (e) {
-		snprintf(p, sizeof(p), "/memfd:");
-		str(p + 7, sizeof(p) - 7, (const char *)(e->memfd + 1),
-		    e->memfd->name_len);
+	/*
+	 * a memfd's, a deleted file's: its name, as /proc/PID/maps shows it,
+	 * and its objref
+	 */
+	u = unn_of_vma(v->type) ?
+	    unn_find(in, v->shm_objref, unn_of_vma(v->type)) : NULL;
+	if (u) {
+		unn_name(p, sizeof(p), u, true);
 		snprintf(extra + strlen(extra), sizeof(extra) - strlen(extra),
-			 " (memfd #%u)", v->shm_objref);
+			 " (%s #%u)", unn_kind(u), v->shm_objref);
 	}
 	printf("  %012" PRIx64 "-%012" PRIx64 " %s %-5s %5" PRIu64
 	       " pages %10s%s%s%s\n",
 	       (uint64_t)v->start, (uint64_t)v->end, prot, type, in->vma_pages,
 	       size_str(sz, sizeof(sz), in->vma_pages * in->page_size),
-	       v->path_len || e ? " " : "",
-	       v->path_len ? str(p, sizeof(p), path, v->path_len) : e ? p : "",
+	       v->path_len || u ? " " : "",
+	       v->path_len ? str(p, sizeof(p), path, v->path_len) : u ? p : "",
 	       extra);
 }
 
@@ -2421,25 +2506,44 @@ static const char *seals_str(char *buf, size_t len, uint32_t seals)
 	return buf;
 }
 
-/* Print the MEMFD whose pages we were reading */
-static void memfd_flush(struct info *in, int ended)
+/* Print the MEMFD or DELETED whose pages we were reading */
+static void unn_flush(struct info *in, int ended)
 {
-	const struct ckpt_hdr_memfd *m = in->memfd;
-	char name[300], sz[32], psz[32], seals[96];
+	const struct ckpt_hdr_memfd *m = (const void *)in->unn;
+	const struct ckpt_hdr_deleted *d = (const void *)in->unn;
+	char name[320], sz[32], psz[32], what[96];
+	uint32_t mode, uid, gid;
 
-	if (!m)
+	if (!in->unn)
 		return;
-	in->memfd = NULL;
-	in->nr_memfds++;
-	in->memfd_total += in->memfd_pages;
-	printf("memfd #%u: \"%s\", size %" PRIu64 " (%s), seals %s, mode %04o, uid %u gid %u, %"
-	       PRIu64 " pages (%s)%s\n", m->objref,
-	       str(name, sizeof(name), (const char *)(m + 1), m->name_len),
-	       (uint64_t)m->size, size_str(sz, sizeof(sz), m->size),
-	       seals_str(seals, sizeof(seals), m->seals), m->mode, m->uid, m->gid,
-	       in->memfd_pages,
-	       size_str(psz, sizeof(psz), in->memfd_pages * in->page_size),
+	if (in->unn->type == CKPT_HDR_MEMFD) {
+		in->nr_memfds++;
+		in->memfd_total += in->unn_pages;
+		snprintf(what, sizeof(what), "seals ");
+		seals_str(what + 6, sizeof(what) - 6, m->seals);
+		mode = m->mode;
+		uid = m->uid;
+		gid = m->gid;
+	} else {
+		in->nr_deleted++;
+		in->deleted_total += in->unn_pages;
+		snprintf(what, sizeof(what), "%slinkable",
+			 d->flags & CKPT_DELETED_F_LINKABLE ? "" : "not ");
+		if (d->flags & ~CKPT_DELETED_F_LINKABLE)
+			snprintf(what + strlen(what), sizeof(what) - strlen(what),
+				 ", flags 0x%x", d->flags);
+		mode = d->mode;
+		uid = d->uid;
+		gid = d->gid;
+	}
+	printf("%s #%u: \"%s\", size %" PRIu64 " (%s), %s, mode %04o, uid %u gid %u, %"
+	       PRIu64 " pages (%s)%s\n", unn_kind(in->unn), unn_objref(in->unn),
+	       unn_name(name, sizeof(name), in->unn, false),
+	       unn_size(in->unn), size_str(sz, sizeof(sz), unn_size(in->unn)),
+	       what, mode, uid, gid, in->unn_pages,
+	       size_str(psz, sizeof(psz), in->unn_pages * in->page_size),
 	       ended ? "" : " (no end marker)");
+	in->unn = NULL;
 }
 
 /*
@@ -2461,15 +2565,50 @@ static int info_memfd(struct info *in, const struct ckpt_hdr_memfd *m,
 		return bad(in, off, "MEMFD name not NUL terminated");
 	if (obj_add(in, m->objref, CKPT_HDR_MEMFD, 0, off))
 		return -EINVAL;
-	obj_find(in, m->objref)->memfd = m;
+	obj_find(in, m->objref)->unn = &m->h;
 	if (m->seals & ~0x3fU || m->mode & ~07777U ||
 	    m->size > 0x7fffffffffffffffULL)
 		printf("memfd #%u: restart refuses its seals 0x%x, mode 0%o or size %"
 		       PRIu64 "\n", m->objref, m->seals, m->mode,
 		       (uint64_t)m->size);
-	in->memfd = m;
-	in->memfd_pages = 0;
-	in->memfd_next = 0;
+	in->unn = &m->h;
+	in->unn_pages = 0;
+	in->unn_next = 0;
+	return 0;
+}
+
+/*
+ * DELETED: a deleted file, its size, mode, owner, flags and the path it
+ * had, then its pages. Refused: a path_len of 0 or above CKPT_PATH_MAX, a
+ * record that is not just the path, a path not NUL terminated; an objref
+ * 0 or used before. What restart refuses of the other fields (a path not
+ * absolute or without a last name...) is said so.
+ */
+static int info_deleted(struct info *in, const struct ckpt_hdr_deleted *d,
+			size_t off)
+{
+	const char *path = (const char *)(d + 1);
+
+	if (!d->path_len || d->path_len > CKPT_PATH_MAX ||
+	    CKPT_REC_MAX_LEN(*d, d->path_len) != d->h.len)
+		return bad(in, off, "DELETED path of %u bytes in a record of %u bytes",
+			   d->path_len, d->h.len);
+	if (!check_str(path, d->path_len))
+		return bad(in, off, "DELETED path not NUL terminated");
+	if (obj_add(in, d->objref, CKPT_HDR_DELETED, 0, off))
+		return -EINVAL;
+	obj_find(in, d->objref)->unn = &d->h;
+	if (d->flags & ~CKPT_DELETED_F_MASK || d->mode & ~07777U ||
+	    d->size > 0x7fffffffffffffffULL)
+		printf("deleted #%u: restart refuses its flags 0x%x, mode 0%o or size %"
+		       PRIu64 "\n", d->objref, d->flags, d->mode,
+		       (uint64_t)d->size);
+	if (path[0] != '/' || d->path_len < 3 || path[d->path_len - 2] == '/')
+		printf("deleted #%u: restart refuses a path not absolute or without a last name\n",
+		       d->objref);
+	in->unn = &d->h;
+	in->unn_pages = 0;
+	in->unn_next = 0;
 	return 0;
 }
 
@@ -2486,18 +2625,19 @@ static int info_vma(struct info *in, const struct ckpt_hdr_vma *v, size_t off)
 	if (v->end <= v->start)
 		return bad(in, off, "VMA 0x%" PRIx64 "-0x%" PRIx64 " is empty",
 			   (uint64_t)v->start, (uint64_t)v->end);
-	if (v->type == CKPT_VMA_MEMFD) {
-		const struct objent *e = obj_find(in, v->shm_objref);
+	if (unn_of_vma(v->type)) {
+		const char *kind = v->type == CKPT_VMA_MEMFD ? "memfd" :
+				   "deleted file";
 
-		if (!e || e->rec != CKPT_HDR_MEMFD)
+		if (!unn_find(in, v->shm_objref, unn_of_vma(v->type)))
 			return bad(in, off, "VMA 0x%" PRIx64 "-0x%" PRIx64
-				   " of memfd #%u: no memfd read before",
+				   " of %s #%u: no %s read before",
 				   (uint64_t)v->start, (uint64_t)v->end,
-				   v->shm_objref);
+				   kind, v->shm_objref, kind);
 		if (v->shm_size || v->path_len)
 			return bad(in, off, "VMA 0x%" PRIx64 "-0x%" PRIx64
-				   " of a memfd with a size or a path",
-				   (uint64_t)v->start, (uint64_t)v->end);
+				   " of a %s with a size or a path",
+				   (uint64_t)v->start, (uint64_t)v->end, kind);
 	}
 	if (!in->nr_vmas)
 		printf("vmas: start-end prot type pages size path\n");
@@ -2512,7 +2652,7 @@ static int info_pages(struct info *in, const struct ckpt_hdr_pages *p,
 {
 	const uint64_t *addr = (const void *)(p + 1);
 	const struct ckpt_hdr_vma *v = in->vma;
-	const struct ckpt_hdr_memfd *m = in->memfd;
+	const struct ckpt_hdr *u = in->unn;
 	uint32_t i;
 
 	if (p->nr_pages > CKPT_PAGES_MAX ||
@@ -2520,28 +2660,30 @@ static int info_pages(struct info *in, const struct ckpt_hdr_pages *p,
 	    p->h.len)
 		return bad(in, off, "PAGES record of %u pages has len %u",
 			   p->nr_pages, p->h.len);
-	if (m) {
-		/* a memfd's: offsets, increasing, below its size */
-		uint64_t end = m->size > 0x7fffffffffffffffULL ? 0 :
-			       (m->size + in->page_size - 1) /
+	if (u) {
+		/* a memfd's, a deleted file's: offsets, increasing, below its size */
+		uint64_t size = unn_size(u);
+		uint64_t end = size > 0x7fffffffffffffffULL ? 0 :
+			       (size + in->page_size - 1) /
 			       in->page_size * in->page_size;
 
 		for (i = 0; i < p->nr_pages; i++) {
-			if (addr[i] % in->page_size || addr[i] < in->memfd_next ||
+			if (addr[i] % in->page_size || addr[i] < in->unn_next ||
 			    addr[i] >= end)
 				return bad(in, off,
-					   "memfd #%u page offset 0x%" PRIx64
+					   "%s #%u page offset 0x%" PRIx64
 					   " not aligned, not increasing or past its size",
-					   m->objref, (uint64_t)addr[i]);
-			in->memfd_next = addr[i] + in->page_size;
+					   unn_kind(u), unn_objref(u),
+					   (uint64_t)addr[i]);
+			in->unn_next = addr[i] + in->page_size;
 		}
-		in->memfd_pages += p->nr_pages;
+		in->unn_pages += p->nr_pages;
 		if (p->nr_pages == 0)
-			memfd_flush(in, 1);
+			unn_flush(in, 1);
 		return 0;
 	}
 	if (!v)
-		return bad(in, off, "PAGES without a VMA or a MEMFD");
+		return bad(in, off, "PAGES without a VMA, a MEMFD or a DELETED");
 	for (i = 0; i < p->nr_pages; i++) {
 		if (addr[i] < v->start || addr[i] >= v->end ||
 		    addr[i] % in->page_size)
@@ -2563,7 +2705,7 @@ static int info_rec(const struct ckpt_hdr *h, size_t off, void *arg)
 
 	if (h->type != CKPT_HDR_PAGES) {
 		vma_flush(in, 0);
-		memfd_flush(in, 0);
+		unn_flush(in, 0);
 	}
 	if (off != 0 && !in->page_size)
 		return bad(in, off, "the image does not start with a HEADER");
@@ -2573,10 +2715,10 @@ static int info_rec(const struct ckpt_hdr *h, size_t off, void *arg)
 	 * A FILE record is printed once the records of its type are read;
 	 * the PIPE of a pipe's first end comes among them, and so do the
 	 * UNIX_PAIR of a socket pair's first end, the MEMFD of a memfd's
-	 * first open and its PAGES.
+	 * first open and its PAGES, the DELETED of a deleted file's.
 	 */
 	if (!file_type_record(h->type) && !shared_obj_here(in, h->type) &&
-	    !(h->type == CKPT_HDR_PAGES && in->memfd && in->file)) {
+	    !(h->type == CKPT_HDR_PAGES && in->unn && in->file)) {
 		ret = file_flush(in, h, off);
 		if (ret)
 			return ret;
@@ -2619,10 +2761,14 @@ static int info_rec(const struct ckpt_hdr *h, size_t off, void *arg)
 	case CKPT_HDR_UNIX_QUEUE:
 	case CKPT_HDR_UNIX_MSG:
 	case CKPT_HDR_FILE_MEMFD:
+	case CKPT_HDR_FILE_DELETED:
 		ret = info_file_rec(in, h, off);
 		break;
 	case CKPT_HDR_MEMFD:
 		ret = info_memfd(in, (const void *)h, off);
+		break;
+	case CKPT_HDR_DELETED:
+		ret = info_deleted(in, (const void *)h, off);
 		break;
 	case CKPT_HDR_UNIX_PAIR:
 		ret = info_unix_pair(in, (const void *)h, off);
@@ -2722,7 +2868,7 @@ static int cmd_info(int argc, char **argv)
 	c = ckpt_image_walk(&img, info_rec, &in, in.err, sizeof(in.err));
 	if (!c) {
 		vma_flush(&in, 0);
-		memfd_flush(&in, 0);
+		unn_flush(&in, 0);
 		c = file_flush(&in, NULL, img.len);
 	}
 	if (!c)
@@ -2747,6 +2893,9 @@ static int cmd_info(int argc, char **argv)
 	if (in.nr_memfds)
 		printf("%u memfd%s (%" PRIu64 " pages), ", in.nr_memfds,
 		       in.nr_memfds == 1 ? "" : "s", in.memfd_total);
+	if (in.nr_deleted)
+		printf("%u deleted file%s (%" PRIu64 " pages), ", in.nr_deleted,
+		       in.nr_deleted == 1 ? "" : "s", in.deleted_total);
 	if (in.nr_locks)
 		printf("%u file lock%s, ", in.nr_locks,
 		       in.nr_locks == 1 ? "" : "s");

@@ -178,10 +178,12 @@ static const struct {
 	REC(LOCKS, struct ckpt_hdr_locks),
 	REC(MEMFD, struct ckpt_hdr_memfd),
 	REC_EXT(FILE_MEMFD, struct ckpt_hdr_file_memfd),
+	REC(DELETED, struct ckpt_hdr_deleted),
+	REC_EXT(FILE_DELETED, struct ckpt_hdr_file_deleted),
 };
 
 /* a type added to the uapi header needs its line above */
-_Static_assert(CKPT_HDR_MAX == CKPT_HDR_FILE_MEMFD + 1,
+_Static_assert(CKPT_HDR_MAX == CKPT_HDR_FILE_DELETED + 1,
 	       "rec_types[]: a record type without bounds");
 
 const char *ckpt_hdr_name(uint32_t type)

@@ -124,6 +124,8 @@ enum ckpt_hdr_type {
 	CKPT_HDR_LOCKS,
 	CKPT_HDR_MEMFD,
 	CKPT_HDR_FILE_MEMFD,
+	CKPT_HDR_DELETED,
+	CKPT_HDR_FILE_DELETED,
 	CKPT_HDR_MAX		/* one past the last type */
 };
 
@@ -332,6 +334,9 @@ enum ckpt_file_type {
 				 * nr_msgs UNIX_MSG
 				 */
 	CKPT_FILE_MEMFD,	/* an open file of a memfd: FILE_MEMFD */
+	CKPT_FILE_DELETED,	/* an open file of a deleted regular file:
+				 * FILE_DELETED
+				 */
 	CKPT_FILE_MAX
 };
 
@@ -590,6 +595,36 @@ struct ckpt_hdr_file_memfd {
 	__u32 __reserved;
 };
 
+/*
+ * A deleted regular file (unlinked, no link left) that the tree holds
+ * open or maps, written right before the first record that refers to it
+ * (a FILE_DELETED, or a DELETED vma), like a MEMFD: its size, mode, owner
+ * and the path it had, then its contents as PAGES records of byte
+ * offsets. Restart makes it again as an unnamed file (O_TMPFILE) in the
+ * directory of that path.
+ */
+struct ckpt_hdr_deleted {
+	struct ckpt_hdr h;
+	__u32 objref;
+	__u32 flags;		/* CKPT_DELETED_F_* */
+	__u64 size;		/* <= MAX_LFS_FILESIZE */
+	__u32 mode;		/* permission bits, S_IFREG implied */
+	__u32 uid, gid;		/* owner, in the checkpointer's user ns */
+	__u32 path_len;		/* bytes of path, including NUL */
+	/* followed by the absolute path it had, NUL terminated, padded */
+};
+
+/* an O_TMPFILE file made without O_EXCL: linkat() may give it a name */
+#define CKPT_DELETED_F_LINKABLE	0x1
+#define CKPT_DELETED_F_MASK	0x1
+
+/* FILE_DELETED: the DELETED record of the file it opens. Extensible. */
+struct ckpt_hdr_file_deleted {
+	struct ckpt_hdr h;
+	__u32 deleted_objref;
+	__u32 __reserved;
+};
+
 #define CKPT_FD_CLOEXEC		0x1
 
 struct ckpt_fd {
@@ -738,6 +773,7 @@ enum ckpt_vma_type {
 	CKPT_VMA_VDSO,
 	CKPT_VMA_VVAR,
 	CKPT_VMA_MEMFD,		/* a memfd's, shared or private */
+	CKPT_VMA_DELETED,	/* a deleted file's, shared or private */
 	CKPT_VMA_MAX
 };
 
@@ -765,7 +801,7 @@ struct ckpt_hdr_vma {
 	__u32 prot;		/* PROT_READ | PROT_WRITE | PROT_EXEC */
 	__u32 flags;		/* CKPT_VMA_F_* */
 	__u32 path_len;		/* FILE: bytes of path, including NUL */
-	__u32 shm_objref;	/* SHARED_ANON, MEMFD: its object, > 0 */
+	__u32 shm_objref;	/* SHARED_ANON, MEMFD, DELETED: its object */
 	__u32 __reserved;
 	__u64 shm_size;		/* SHARED_ANON: that object's size in bytes */
 	/* followed by the path, NUL terminated, padded to 8 */
@@ -874,5 +910,8 @@ struct ckpt_hdr_trailer {
 #define CKPT_REC_MEMFD_MAX \
 	CKPT_REC_MAX_LEN(struct ckpt_hdr_memfd, CKPT_MEMFD_NAME_MAX)
 #define CKPT_REC_FILE_MEMFD_MAX		CKPT_REC_EXT_MAX
+#define CKPT_REC_DELETED_MAX \
+	CKPT_REC_MAX_LEN(struct ckpt_hdr_deleted, CKPT_PATH_MAX)
+#define CKPT_REC_FILE_DELETED_MAX	CKPT_REC_EXT_MAX
 
 #endif /* _UAPI_LINUX_CHECKPOINT_HDR_H */

@@ -1019,21 +1019,50 @@ static int make_pidfd(void)
 	return put(syscall(__NR_pidfd_open, getpid(), 0), RES_FD);
 }
 
+/*
+ * Deleted files are saved with their contents, but not an O_PATH fd of
+ * one (there is nothing to open), nor one whose directory was removed
+ * too (there is nowhere to make it again). Each holds "p".
+ */
+static int make_deleted_opath(void)
+{
+	const char *path = ck_path("deleted");
+	int fd = open(path, O_RDWR | O_CREAT, 0666), o;
+
+	if (fd < 0 || write(fd, "p", 1) != 1)
+		return -errno;
+	o = open(path, O_PATH);
+	if (o < 0 || close(fd) || unlink(path))
+		return -errno;
+	return put(o, RES_FD);
+}
+
+static int check_deleted_opath(void)
+{
+	struct stat st;
+
+	return !fstat(RES_FD, &st) && S_ISREG(st.st_mode) && !st.st_nlink &&
+	       st.st_size == 1 ? 0 : -1;
+}
+
+static int make_deleted_in_deleted_dir(void)
+{
+	const char *dir = ck_path("gone"), *path = ck_path("gone/deleted");
+	int fd;
+
+	if (mkdir(dir, 0777))
+		return -errno;
+	fd = open(path, O_RDWR | O_CREAT, 0666);
+	if (fd < 0 || write(fd, "p", 1) != 1 || unlink(path) || rmdir(dir))
+		return -errno;
+	return put(fd, RES_FD);
+}
+
 static int check_file(void)
 {
 	char c = 0;
 
 	return pread(RES_FD, &c, 1, 0) == 1 && c == 'p' ? 0 : -1;
-}
-
-static int make_deleted(void)
-{
-	const char *path = ck_path("deleted");
-	int fd = open(path, O_RDWR | O_CREAT, 0666);
-
-	if (fd < 0 || write(fd, "p", 1) != 1 || unlink(path))
-		return -errno;
-	return put(fd, RES_FD);
 }
 
 /*
@@ -1323,8 +1352,14 @@ FIXTURE_VARIANT_ADD(unsupported, scm_rights_file_in_flight) {
 		 make_scm_in_flight, check_scm_in_flight, true },
 };
 
-FIXTURE_VARIANT_ADD(unsupported, deleted_file) {
-	.res = { "deleted|unlinked", make_deleted, check_file },
+FIXTURE_VARIANT_ADD(unsupported, o_path_fd_of_deleted_file) {
+	.res = { "is deleted, unreachable or has no name", make_deleted_opath,
+		 check_deleted_opath },
+};
+
+FIXTURE_VARIANT_ADD(unsupported, deleted_file_in_deleted_directory) {
+	.res = { "the directory of a deleted file", make_deleted_in_deleted_dir,
+		 check_file },
 };
 
 FIXTURE_VARIANT_ADD(unsupported, proc_stat_of_child) {

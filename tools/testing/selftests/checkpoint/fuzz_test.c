@@ -10,8 +10,10 @@
  * POSIX and OFD locks; signal handlers, an alternate stack and pending
  * signals; shared anonymous, private and shared file mappings, PROT_NONE,
  * many small vmas; a memfd with a hole, an fd, a shared and a private
- * mapping, another mapped only; changed credentials, limits and interval timers; POSIX timers;
- * a named FIFO opened three times) take a self checkpoint.
+ * mapping, another mapped only; a deleted file with a hole, an fd, a
+ * shared and a private mapping; changed credentials, limits and interval
+ * timers; POSIX timers; a named FIFO opened three times) take a self
+ * checkpoint.
  * The images are split into records with ckpt_image_walk(), mutated by
  * meaning (a count, an address, a selector, a flag, a path, a record
  * removed, swapped, duplicated or taken from another image, a record of a
@@ -24,8 +26,9 @@
  * data or credentials, a message left out or repeated with its queue's
  * counts, a file lock's kind, type, range or fd, a lock left out or
  * repeated, the count of locks, a memfd's name, size, seals, mode or
- * owner, the offsets of its pages, the memfd a FILE_MEMFD or a vma
- * names), given a good checksum again with
+ * owner, a deleted file's path, size, flags, mode or owner, the offsets
+ * of their pages, the memfd or deleted file a FILE_MEMFD, a FILE_DELETED
+ * or a vma names), given a good checksum again with
  * ckpt_image_fix_csum() so that the mutation reaches the deep parsers,
  * and restarted in a forked child with RESTART_TASKSELF.
  *
@@ -777,6 +780,7 @@ static bool fz_check_signals(void)
 static struct {
 	char *shanon, *pfile, *sfile, *none, *ro, *multi, *brk, *grows;
 	char *mfd, *mfd_priv, *mfd_only;
+	char *del, *del_priv;
 } fz_mem;
 
 /*
@@ -791,6 +795,16 @@ static struct {
 #define FZ_MFD_POS	777
 #define FZ_MFD_NAME	"fz-memfd"
 static unsigned int fz_mfd_seals;
+
+/*
+ * And a deleted file at FZ_DEL_FD (O_RDWR, at offset FZ_DEL_POS, mode
+ * 0640), made in the test's directory and unlinked: FZ_DEL_SIZE bytes,
+ * pages 0 and 2 written, page 1 and the tail holes; mapped MAP_SHARED
+ * whole, and its first two pages MAP_PRIVATE, the first of them written.
+ */
+#define FZ_DEL_FD	65
+#define FZ_DEL_POS	555
+#define FZ_DEL_SIZE	(3 * FZ_PAGE + 100)
 
 static int fz_make_file(const char *name, size_t pages, uint64_t seed)
 {
@@ -880,6 +894,7 @@ static bool fz_check_memory(void)
 static void fz_setup_shmem(void)
 {
 	const int prot = PROT_READ | PROT_WRITE;
+	char name[192];
 	int fd;
 
 	fz_mem.shanon = mmap(NULL, 8 * FZ_PAGE, prot, MAP_SHARED | MAP_ANONYMOUS, -1, 0);
@@ -912,11 +927,27 @@ static void fz_setup_shmem(void)
 	fz_mem.mfd_only = mmap(NULL, FZ_PAGE, prot, MAP_SHARED, fd, 0);
 	CK_ASSERT(fz_mem.mfd_only != MAP_FAILED && !close(fd), "memfd mapped only");
 	ck_fill(fz_mem.mfd_only, FZ_PAGE, 27);
+
+	snprintf(name, sizeof(name), "%s/fz-deleted-%d", ck.dir, fz_uid);
+	fd = open(name, O_RDWR | O_CREAT | O_TRUNC, 0640);
+	CK_ASSERT(fd >= 0 && ck_move_fd(fd, FZ_DEL_FD) == FZ_DEL_FD, "deleted file");
+	CK_ASSERT(!unlink(name) && !fchmod(FZ_DEL_FD, 0640) &&
+		  !ftruncate(FZ_DEL_FD, FZ_DEL_SIZE), "deleted file size");
+	fz_mem.del = mmap(NULL, 4 * FZ_PAGE, prot, MAP_SHARED, FZ_DEL_FD, 0);
+	CK_ASSERT(fz_mem.del != MAP_FAILED, "deleted file shared");
+	ck_fill(fz_mem.del, FZ_PAGE, 31);
+	ck_fill(fz_mem.del + 2 * FZ_PAGE, FZ_PAGE, 32);
+	fz_mem.del_priv = mmap(NULL, 2 * FZ_PAGE, prot, MAP_PRIVATE, FZ_DEL_FD, 0);
+	CK_ASSERT(fz_mem.del_priv != MAP_FAILED, "deleted file private");
+	ck_fill(fz_mem.del_priv, FZ_PAGE, 33);
+	CK_ASSERT(lseek(FZ_DEL_FD, FZ_DEL_POS, SEEK_SET) == FZ_DEL_POS,
+		  "deleted file offset");
 }
 
 static bool fz_check_shmem(void)
 {
 	static char page[FZ_PAGE];
+	struct stat st;
 	bool ok = true;
 
 	ok &= CK_EXPECT_EQ(-1, ck_check_fill(fz_mem.shanon, 4 * FZ_PAGE, 21));
@@ -935,6 +966,21 @@ static bool fz_check_shmem(void)
 	ok &= CK_EXPECT_EQ(FZ_MFD_POS, lseek(FZ_MFD_FD, 0, SEEK_CUR));
 	ok &= CK_EXPECT_EQ(fz_mfd_seals, fcntl(FZ_MFD_FD, F_GET_SEALS));
 	ok &= CK_EXPECT_EQ(-1, ck_check_fill(fz_mem.mfd_only, FZ_PAGE, 27));
+	/* the deleted file: the same, and its size, mode and no link */
+	ok &= CK_EXPECT_EQ(-1, ck_check_fill(fz_mem.del, FZ_PAGE, 31));
+	ok &= CK_EXPECT_EQ(-1, ck_check_fill(fz_mem.del + 2 * FZ_PAGE, FZ_PAGE, 32));
+	ok &= CK_EXPECT_EQ(-1, ck_check_fill(fz_mem.del_priv, FZ_PAGE, 33));
+	ok &= CK_EXPECT(pread(FZ_DEL_FD, page, FZ_PAGE, FZ_PAGE) == FZ_PAGE &&
+			ck_all_zero(page, FZ_PAGE), "deleted file hole");
+	ok &= CK_EXPECT(pread(FZ_DEL_FD, page, FZ_PAGE, 3 * FZ_PAGE) == 100 &&
+			ck_all_zero(page, 100), "deleted file tail");
+	ok &= CK_EXPECT(pread(FZ_DEL_FD, page, FZ_PAGE, 0) == FZ_PAGE &&
+			ck_check_fill(page, FZ_PAGE, 31) == -1,
+			"deleted file page 0, under the private copy");
+	ok &= CK_EXPECT_EQ(FZ_DEL_POS, lseek(FZ_DEL_FD, 0, SEEK_CUR));
+	ok &= CK_EXPECT(!fstat(FZ_DEL_FD, &st) && !st.st_nlink &&
+			st.st_size == FZ_DEL_SIZE && (st.st_mode & 07777) == 0640,
+			"deleted file size, mode, links");
 	return ok;
 }
 
@@ -1338,9 +1384,41 @@ static int img_count(const struct fz_img *im, uint32_t type)
 #define REC(im, i, T)	((T *)(im)->r[i].p)
 
 /*
+ * The record of an unnamed file, saved with its contents: a memfd's
+ * MEMFD, a deleted file's DELETED; each with an objref and a size
+ */
+static bool unn_rec(uint32_t type)
+{
+	return type == CKPT_HDR_MEMFD || type == CKPT_HDR_DELETED;
+}
+
+/* The objref of MEMFD or DELETED record @j */
+static uint32_t unn_ref(const struct fz_img *im, int j)
+{
+	return im->r[j].type == CKPT_HDR_MEMFD ?
+	       REC(im, j, struct ckpt_hdr_memfd)->objref :
+	       REC(im, j, struct ckpt_hdr_deleted)->objref;
+}
+
+/* The size of MEMFD or DELETED record @j */
+static uint64_t unn_size(const struct fz_img *im, int j)
+{
+	return im->r[j].type == CKPT_HDR_MEMFD ?
+	       REC(im, j, struct ckpt_hdr_memfd)->size :
+	       REC(im, j, struct ckpt_hdr_deleted)->size;
+}
+
+/* The record of the file a vma of @type maps (MEMFD, DELETED), or 0 */
+static uint32_t unn_of_vma(uint32_t type)
+{
+	return type == CKPT_VMA_MEMFD ? CKPT_HDR_MEMFD :
+	       type == CKPT_VMA_DELETED ? CKPT_HDR_DELETED : 0;
+}
+
+/*
  * The record that owns PAGES record @i: the VMA whose pages they are, or
- * the MEMFD whose contents they are (its offsets); -1 if none does (a
- * PAGES after the empty one that ended its group).
+ * the MEMFD or DELETED whose contents they are (its offsets); -1 if none
+ * does (a PAGES after the empty one that ended its group).
  */
 static int pages_owner(const struct fz_img *im, int i)
 {
@@ -1348,20 +1426,20 @@ static int pages_owner(const struct fz_img *im, int i)
 		if (!REC(im, i, struct ckpt_hdr_pages)->nr_pages)
 			return -1;
 	return i >= 0 && (im->r[i].type == CKPT_HDR_VMA ||
-			  im->r[i].type == CKPT_HDR_MEMFD) ? i : -1;
+			  unn_rec(im->r[i].type)) ? i : -1;
 }
 
-/* Is PAGES record @i of a memfd (offsets, not addresses)? */
-static bool memfd_pages(const struct fz_img *im, int i)
+/* Is PAGES record @i of a memfd or deleted file (offsets, not addresses)? */
+static bool unn_pages(const struct fz_img *im, int i)
 {
 	int o = pages_owner(im, i);
 
-	return o >= 0 && im->r[o].type == CKPT_HDR_MEMFD;
+	return o >= 0 && unn_rec(im->r[o].type);
 }
 
 /*
- * Index one past the group that starts at VMA (or MEMFD) record @v: the
- * record and its PAGES, to the empty one
+ * Index one past the group that starts at VMA (or MEMFD, DELETED) record
+ * @v: the record and its PAGES, to the empty one
  */
 static int group_end(const struct fz_img *im, int v)
 {
@@ -1802,9 +1880,9 @@ static bool mm_ok(const struct ckpt_hdr_mm *h, uint64_t ts, uint32_t auxv_max)
 #define FZ_MAX_OBJS	(CKPT_MAX_FDS + 1024)	/* the kernel's CKPT_MAX_OBJS */
 
 /*
- * The shm_objref of SHARED_ANON vma @v names no FILE, PIPE or MEMFD (nor
- * a MEMFD vma's), and every other vma of that object gives it the same
- * size.
+ * The shm_objref of SHARED_ANON vma @v names no FILE, PIPE, MEMFD or
+ * DELETED (nor a MEMFD or DELETED vma's), and every other vma of that
+ * object gives it the same size.
  */
 static bool shm_ref_ok(const struct fz_img *im, int v)
 {
@@ -1816,51 +1894,57 @@ static bool shm_ref_ok(const struct fz_img *im, int v)
 		     REC(im, j, struct ckpt_hdr_file)->objref == h->shm_objref) ||
 		    (im->r[j].type == CKPT_HDR_PIPE &&
 		     REC(im, j, struct ckpt_hdr_pipe)->objref == h->shm_objref) ||
-		    (im->r[j].type == CKPT_HDR_MEMFD &&
-		     REC(im, j, struct ckpt_hdr_memfd)->objref == h->shm_objref))
+		    (unn_rec(im->r[j].type) && unn_ref(im, j) == h->shm_objref))
 			return false;
 		if (j == v || im->r[j].type != CKPT_HDR_VMA)
 			continue;
 		o = REC(im, j, struct ckpt_hdr_vma);
 		if (o->shm_objref != h->shm_objref)
 			continue;
-		if (o->type == CKPT_VMA_MEMFD ||
+		if (unn_of_vma(o->type) ||
 		    (o->type == CKPT_VMA_SHARED_ANON && o->shm_size != h->shm_size))
 			return false;
 	}
 	return true;
 }
 
-/* ---- memfds: MEMFD, its PAGES, FILE_MEMFD, MEMFD vmas ---- */
+/*
+ * ---- unnamed files: memfds (MEMFD, its PAGES, FILE_MEMFD, MEMFD vmas)
+ * and deleted files (DELETED, its PAGES, FILE_DELETED, DELETED vmas) ----
+ */
 
 /* the seals restart applies: F_SEAL_SEAL, SHRINK, GROW, WRITE, FUTURE_WRITE, EXEC */
 #define FZ_SEALS	0x3fU
 #define FZ_MAX_LFS	0x7fffffffffffffffULL	/* MAX_LFS_FILESIZE */
 
-/* The MEMFD record of objref @ref before record @i, or -1 */
-static int memfd_of(const struct fz_img *im, uint32_t ref, int i)
+/* The record of @type (MEMFD, DELETED) of objref @ref before record @i, or -1 */
+static int unn_of(const struct fz_img *im, uint32_t type, uint32_t ref, int i)
 {
 	int j;
 
 	for (j = 0; j < i && j < im->n; j++)
-		if (im->r[j].type == CKPT_HDR_MEMFD &&
-		    REC(im, j, struct ckpt_hdr_memfd)->objref == ref)
+		if (im->r[j].type == type && unn_ref(im, j) == ref)
 			return j;
 	return -1;
 }
 
-/* @ref is the objref of a MEMFD record before record @i: a memfd restored */
-static bool memfd_before(const struct fz_img *im, uint32_t ref, int i)
+/*
+ * @ref is the objref of a record of @type (MEMFD, DELETED) before record
+ * @i: a memfd or deleted file restored
+ */
+static bool unn_before(const struct fz_img *im, uint32_t type, uint32_t ref,
+		       int i)
 {
-	return memfd_of(im, ref, i) >= 0;
+	return unn_of(im, type, ref, i) >= 0;
 }
 
 /*
- * Is @ref, the objref of MEMFD record @i, another object's too: a FILE,
- * a PIPE, a UNIX_PAIR, another MEMFD, a SHARED_ANON vma's memory? (One
- * objref space: restart refuses the second.)
+ * Is @ref, the objref of MEMFD or DELETED record @i, another object's
+ * too: a FILE, a PIPE, a UNIX_PAIR, another MEMFD or DELETED, a
+ * SHARED_ANON vma's memory? (One objref space: restart refuses the
+ * second.)
  */
-static bool memfd_ref_taken(const struct fz_img *im, uint32_t ref, int i)
+static bool unn_ref_taken(const struct fz_img *im, uint32_t ref, int i)
 {
 	uint32_t t;
 	int j;
@@ -1873,7 +1957,7 @@ static bool memfd_ref_taken(const struct fz_img *im, uint32_t ref, int i)
 		    (t == CKPT_HDR_PIPE && REC(im, j, struct ckpt_hdr_pipe)->objref == ref) ||
 		    (t == CKPT_HDR_UNIX_PAIR &&
 		     REC(im, j, struct ckpt_hdr_unix_pair)->objref == ref) ||
-		    (t == CKPT_HDR_MEMFD && REC(im, j, struct ckpt_hdr_memfd)->objref == ref) ||
+		    (unn_rec(t) && unn_ref(im, j) == ref) ||
 		    (t == CKPT_HDR_VMA &&
 		     REC(im, j, struct ckpt_hdr_vma)->type == CKPT_VMA_SHARED_ANON &&
 		     REC(im, j, struct ckpt_hdr_vma)->shm_objref == ref))
@@ -1883,30 +1967,36 @@ static bool memfd_ref_taken(const struct fz_img *im, uint32_t ref, int i)
 }
 
 /*
- * Every FILE_MEMFD, and every MEMFD vma, names a memfd restored before
- * it: a MEMFD record earlier in the image
+ * Every FILE_MEMFD and MEMFD vma names a memfd restored before it (a
+ * MEMFD record earlier in the image), every FILE_DELETED and DELETED vma
+ * a deleted file (a DELETED record)
  */
-static bool memfd_refs_ok(const struct fz_img *im)
+static bool unn_refs_ok(const struct fz_img *im)
 {
 	const struct ckpt_hdr_vma *v;
 	int j;
 
 	for (j = 0; j < im->n; j++) {
 		if (im->r[j].type == CKPT_HDR_FILE_MEMFD &&
-		    !memfd_before(im, REC(im, j, struct ckpt_hdr_file_memfd)->memfd_objref, j))
+		    !unn_before(im, CKPT_HDR_MEMFD,
+				REC(im, j, struct ckpt_hdr_file_memfd)->memfd_objref, j))
+			return false;
+		if (im->r[j].type == CKPT_HDR_FILE_DELETED &&
+		    !unn_before(im, CKPT_HDR_DELETED,
+				REC(im, j, struct ckpt_hdr_file_deleted)->deleted_objref, j))
 			return false;
 		v = REC(im, j, struct ckpt_hdr_vma);
-		if (im->r[j].type == CKPT_HDR_VMA && v->type == CKPT_VMA_MEMFD &&
-		    !memfd_before(im, v->shm_objref, j))
+		if (im->r[j].type == CKPT_HDR_VMA && unn_of_vma(v->type) &&
+		    !unn_before(im, unn_of_vma(v->type), v->shm_objref, j))
 			return false;
 	}
 	return true;
 }
 
-/* The end of the pages of a MEMFD: its size, rounded up to a page */
-static uint64_t memfd_pages_end(const struct ckpt_hdr_memfd *h)
+/* The end of the pages of a MEMFD or DELETED of @size: rounded up to a page */
+static uint64_t unn_pages_end(uint64_t size)
 {
-	return h->size > FZ_MAX_LFS ? 0 : (h->size + FZ_PAGE - 1) & ~(FZ_PAGE - 1);
+	return size > FZ_MAX_LFS ? 0 : (size + FZ_PAGE - 1) & ~(FZ_PAGE - 1);
 }
 
 /* VMA record @v alone: REFUSE (*local), or MAY */
@@ -1933,7 +2023,7 @@ static enum fz_class vma_rule(struct fz_mut *m, int v, bool *local)
 			return FZ_REFUSE;
 	} else if (h->path_len || m->im.r[v].len != sizeof(*h)) {
 		return FZ_REFUSE;
-	} else if (h->type == CKPT_VMA_MEMFD) {
+	} else if (unn_of_vma(h->type)) {
 		/* shared or private; MAYWRITE: a shared one that could write */
 		if (h->flags & CKPT_VMA_F_MAYWRITE && !shared)
 			return FZ_REFUSE;
@@ -1953,8 +2043,9 @@ static enum fz_class vma_rule(struct fz_mut *m, int v, bool *local)
 	     !(h->flags & CKPT_VMA_F_LOCKED)))
 		return FZ_REFUSE;
 	/*
-	 * The object of a shared anonymous vma holds it; a memfd's names its
-	 * memfd (the memfd has the size); nothing for others
+	 * The object of a shared anonymous vma holds it; a memfd's or a
+	 * deleted file's names its file (which has the size); nothing for
+	 * others
 	 */
 	if (h->__reserved)
 		return FZ_REFUSE;
@@ -1963,7 +2054,7 @@ static enum fz_class vma_rule(struct fz_mut *m, int v, bool *local)
 		    h->shm_size % FZ_PAGE || h->shm_size > INT64_MAX ||
 		    h->pgoff + ((h->end - h->start) >> 12) > h->shm_size >> 12)
 			return FZ_REFUSE;
-	} else if (h->type == CKPT_VMA_MEMFD) {
+	} else if (unn_of_vma(h->type)) {
 		if (!h->shm_objref || h->shm_objref > FZ_MAX_OBJS || h->shm_size)
 			return FZ_REFUSE;
 	} else if (h->shm_objref || h->shm_size) {
@@ -1972,8 +2063,9 @@ static enum fz_class vma_rule(struct fz_mut *m, int v, bool *local)
 	*local = false;
 	if (h->type == CKPT_VMA_SHARED_ANON && !shm_ref_ok(&m->im, v))
 		return FZ_REFUSE;
-	/* its memfd restored before it: a MEMFD record earlier */
-	if (h->type == CKPT_VMA_MEMFD && !memfd_before(&m->im, h->shm_objref, v))
+	/* its file restored before it: a MEMFD or DELETED record earlier */
+	if (unn_of_vma(h->type) &&
+	    !unn_before(&m->im, unn_of_vma(h->type), h->shm_objref, v))
 		return FZ_REFUSE;
 	vma_neighbours(&m->im, v, &prev_end, &next_start);
 	if (h->start < prev_end || h->end > next_start)
@@ -1987,11 +2079,11 @@ static enum fz_class vma_rule(struct fz_mut *m, int v, bool *local)
 		/* a PAGES record another mutation broke: no addresses to read */
 		if (m->im.r[i].len != sizeof(*p) + (uint64_t)p->nr_pages * (8 + FZ_PAGE))
 			return FZ_REFUSE;
-		/* a shared file's or memfd's pages are the file's, the memfd's */
+		/* a shared file's, memfd's... pages are the file's */
 		if (p->nr_pages && (h->type == CKPT_VMA_VDSO ||
 				    h->type == CKPT_VMA_VVAR ||
 				    ((h->type == CKPT_VMA_FILE ||
-				      h->type == CKPT_VMA_MEMFD) && shared)))
+				      unn_of_vma(h->type)) && shared)))
 			return FZ_REFUSE;
 		for (k = 0; k < p->nr_pages; k++)
 			if (addr[k] < h->start || addr[k] >= h->end)
@@ -2002,8 +2094,8 @@ static enum fz_class vma_rule(struct fz_mut *m, int v, bool *local)
 
 /*
  * The page addresses of the group of PAGES record @i: inside its vma, or
- * for a memfd's, offsets below its size rounded up to a page; page
- * aligned, increasing
+ * for a memfd's or deleted file's, offsets below its size rounded up to a
+ * page; page aligned, increasing
  */
 static enum fz_class pages_rule(struct fz_mut *m, int i, bool *local)
 {
@@ -2014,9 +2106,9 @@ static enum fz_class pages_rule(struct fz_mut *m, int i, bool *local)
 	*local = true;
 	if (v < 0)
 		return FZ_REFUSE;
-	if (m->im.r[v].type == CKPT_HDR_MEMFD) {
+	if (unn_rec(m->im.r[v].type)) {
 		lo = 0;
-		hi = memfd_pages_end(REC(&m->im, v, struct ckpt_hdr_memfd));
+		hi = unn_pages_end(unn_size(&m->im, v));
 	} else {
 		lo = REC(&m->im, v, struct ckpt_hdr_vma)->start;
 		hi = REC(&m->im, v, struct ckpt_hdr_vma)->end;
@@ -2043,6 +2135,25 @@ static enum fz_class pages_rule(struct fz_mut *m, int i, bool *local)
 }
 
 /*
+ * What MEMFD or DELETED record @i must be beyond itself: REFUSE (not
+ * *local), or MAY. Its objref in no other object's use; every FILE_MEMFD,
+ * FILE_DELETED and vma naming a file restored before it; the pages that
+ * follow it below its size.
+ */
+static enum fz_class unn_rule(struct fz_mut *m, int i, bool *local)
+{
+	bool pages_local;
+
+	*local = false;
+	if (unn_ref_taken(&m->im, unn_ref(&m->im, i), i) || !unn_refs_ok(&m->im))
+		return FZ_REFUSE;
+	if (i + 1 >= m->im.n || m->im.r[i + 1].type != CKPT_HDR_PAGES ||
+	    pages_rule(m, i + 1, &pages_local) == FZ_REFUSE)
+		return FZ_REFUSE;
+	return FZ_MAY;
+}
+
+/*
  * MEMFD record @i: REFUSE (*local: for a reason of its own), or MAY. Its
  * objref not 0 and in no other object's use, seals, size, mode bits
  * restart knows, a name of 1..CKPT_MEMFD_NAME_MAX bytes NUL-terminated
@@ -2053,7 +2164,6 @@ static enum fz_class memfd_rule(struct fz_mut *m, int i, bool *local)
 {
 	const struct ckpt_hdr_memfd *h = REC(&m->im, i, struct ckpt_hdr_memfd);
 	const char *name = (const char *)(h + 1);
-	bool pages_local;
 
 	*local = true;
 	if (!h->objref || h->objref > FZ_MAX_OBJS || h->seals & ~FZ_SEALS ||
@@ -2063,14 +2173,48 @@ static enum fz_class memfd_rule(struct fz_mut *m, int i, bool *local)
 	    m->im.r[i].len != ALIGN8(sizeof(*h) + h->name_len) ||
 	    strnlen(name, h->name_len) != h->name_len - 1)
 		return FZ_REFUSE;
-	*local = false;
-	if (memfd_ref_taken(&m->im, h->objref, i) || !memfd_refs_ok(&m->im))
+	return unn_rule(m, i, local);
+}
+
+/*
+ * Is the directory of the absolute @path (all before its last '/') one?
+ * Restart makes a deleted file again there.
+ */
+static bool dir_of_exists(const char *path)
+{
+	const char *slash = strrchr(path, '/');
+	char dir[CKPT_PATH_MAX];
+	struct stat st;
+
+	snprintf(dir, sizeof(dir), "%.*s",
+		 slash == path ? 1 : (int)(slash - path), path);
+	return !stat(dir, &st) && S_ISDIR(st.st_mode);
+}
+
+/*
+ * DELETED record @i: REFUSE (*local: for a reason of its own), or MAY. Its
+ * objref not 0 and in no other object's use, flags, size and mode bits
+ * restart knows; an absolute path with a last name (not "/", not ending
+ * in "/"), NUL-terminated at path_len - 1, in a record of just that, in
+ * a directory that exists; every FILE_DELETED and DELETED vma naming a
+ * deleted file restored before it; its pages below its size.
+ */
+static enum fz_class deleted_rule(struct fz_mut *m, int i, bool *local)
+{
+	const struct ckpt_hdr_deleted *h = REC(&m->im, i, struct ckpt_hdr_deleted);
+	const char *path = (const char *)(h + 1);
+
+	*local = true;
+	if (!h->objref || h->objref > FZ_MAX_OBJS ||
+	    h->flags & ~CKPT_DELETED_F_MASK || h->size > FZ_MAX_LFS ||
+	    h->mode & ~07777U || !h->path_len || h->path_len > CKPT_PATH_MAX ||
+	    h->path_len > m->im.r[i].len - sizeof(*h) ||
+	    m->im.r[i].len != ALIGN8(sizeof(*h) + h->path_len) ||
+	    strnlen(path, h->path_len) != h->path_len - 1 ||
+	    path[0] != '/' || path[h->path_len - 2] == '/' ||
+	    !dir_of_exists(path))
 		return FZ_REFUSE;
-	/* the pages that follow it, offsets below its size */
-	if (i + 1 >= m->im.n || m->im.r[i + 1].type != CKPT_HDR_PAGES ||
-	    pages_rule(m, i + 1, &pages_local) == FZ_REFUSE)
-		return FZ_REFUSE;
-	return FZ_MAY;
+	return unn_rule(m, i, local);
 }
 
 /* ---- field mutations, one function per record type -------------------- */
@@ -3065,7 +3209,9 @@ static void mut_fs(struct fz_mut *m, int i)
  * The PIPE record of a pipe's first end comes right before its FILE_PIPE,
  * the UNIX_PAIR of a socket pair's first end right before its FILE_UNIX;
  * a UNIX_QUEUE is followed by its UNIX_MSG records; the MEMFD of the first
- * open of a memfd, and its PAGES, come right before its FILE_MEMFD.
+ * open of a memfd, and its PAGES, come right before its FILE_MEMFD, the
+ * DELETED of a deleted file's first open and its PAGES before its
+ * FILE_DELETED.
  */
 static const uint32_t *file_records(uint32_t ftype)
 {
@@ -3085,6 +3231,7 @@ static const uint32_t *file_records(uint32_t ftype)
 					CKPT_HDR_INOTIFY_EVENTS },
 		[CKPT_FILE_UNIX] = { CKPT_HDR_FILE_UNIX, CKPT_HDR_UNIX_QUEUE },
 		[CKPT_FILE_MEMFD] = { CKPT_HDR_FILE_MEMFD },
+		[CKPT_FILE_DELETED] = { CKPT_HDR_FILE_DELETED },
 	};
 
 	return ftype && ftype < CKPT_FILE_MAX ? recs[ftype] : NULL;
@@ -3114,7 +3261,7 @@ static bool file_type_record(uint32_t type)
 	       type == CKPT_HDR_FILE_INOTIFY || type == CKPT_HDR_INOTIFY_WATCHES ||
 	       type == CKPT_HDR_INOTIFY_EVENTS || type == CKPT_HDR_FILE_UNIX ||
 	       type == CKPT_HDR_UNIX_QUEUE || type == CKPT_HDR_UNIX_MSG ||
-	       type == CKPT_HDR_FILE_MEMFD;
+	       type == CKPT_HDR_FILE_MEMFD || type == CKPT_HDR_FILE_DELETED;
 }
 
 /*
@@ -3136,8 +3283,8 @@ static bool file_group_record(uint32_t type)
 
 /*
  * Is record @i among the records of a FILE: of the types above, or a
- * MEMFD right after its FILE and the PAGES of that MEMFD? (A MEMFD right
- * before a vma, and its PAGES, are not.)
+ * MEMFD or DELETED right after its FILE and the PAGES of that record? (A
+ * MEMFD or DELETED right before a vma, and its PAGES, are not.)
  */
 static bool in_file_group(const struct fz_img *im, int i)
 {
@@ -3145,10 +3292,11 @@ static bool in_file_group(const struct fz_img *im, int i)
 
 	switch (im->r[i].type) {
 	case CKPT_HDR_MEMFD:
+	case CKPT_HDR_DELETED:
 		return i > 0 && im->r[i - 1].type == CKPT_HDR_FILE;
 	case CKPT_HDR_PAGES:
 		o = pages_owner(im, i);
-		return o > 0 && im->r[o].type == CKPT_HDR_MEMFD &&
+		return o > 0 && unn_rec(im->r[o].type) &&
 		       im->r[o - 1].type == CKPT_HDR_FILE;
 	default:
 		return file_group_record(im->r[i].type);
@@ -3402,7 +3550,7 @@ static void mut_file(struct fz_mut *m, int i)
 	bool tfd = h->type == CKPT_FILE_TIMERFD;
 	bool ino = h->type == CKPT_FILE_INOTIFY;
 	bool ux = h->type == CKPT_FILE_UNIX;
-	bool mfd = h->type == CKPT_FILE_MEMFD;
+	bool unn = h->type == CKPT_FILE_MEMFD || h->type == CKPT_FILE_DELETED;
 	enum fz_class cls;
 	uint32_t bit;
 
@@ -3472,8 +3620,11 @@ static void mut_file(struct fz_mut *m, int i)
 		/* a unix socket: O_RDWR, O_NONBLOCK or not, taken */
 		if (ux)
 			cls = bit == O_NONBLOCK ? FZ_ACCEPT : FZ_REFUSE;
-		/* a memfd's open: an access mode and status flags, no O_DIRECTORY */
-		if (mfd && bit == O_DIRECTORY && (h->f_flags & O_DIRECTORY))
+		/*
+		 * a memfd's or deleted file's open: an access mode and status
+		 * flags, no O_DIRECTORY
+		 */
+		if (unn && bit == O_DIRECTORY && (h->f_flags & O_DIRECTORY))
 			cls = FZ_REFUSE;
 		note(m, cls, efd || epoll || sfd || tfd || ino || ux ||
 		     (bit != 1 && bit != 3),
@@ -3990,6 +4141,8 @@ static int ep_pollable(struct fz_mut *m, int f)
 		/* shmem has no poll method: epoll_ctl() says EPERM */
 		return 0;
 	case CKPT_FILE_REG:
+	case CKPT_FILE_DELETED:
+		/* a deleted file: made again in the test's directory */
 		return m->c->reg_pollable;
 	case CKPT_FILE_DIR:
 		return m->c->dir_pollable;
@@ -6592,10 +6745,11 @@ static void mut_vma_shm(struct fz_mut *m, int i, char *what, size_t wlen)
 			if (REC(&m->im, j, struct ckpt_hdr_vma)->shm_objref)
 				h->shm_objref = REC(&m->im, j, struct ckpt_hdr_vma)->shm_objref;
 		} else if (chance(&m->rng, 50)) {
-			/* a memfd's, or a file's: another kind of object */
-			j = img_find(&m->im, CKPT_HDR_MEMFD, 0);
+			/* a memfd's, a deleted file's, a file's: another kind */
+			j = img_find(&m->im, chance(&m->rng, 50) ? CKPT_HDR_MEMFD :
+				     CKPT_HDR_DELETED, 0);
 			if (j >= 0 && chance(&m->rng, 50))
-				h->shm_objref = REC(&m->im, j, struct ckpt_hdr_memfd)->objref;
+				h->shm_objref = unn_ref(&m->im, j);
 			else if ((j = img_find(&m->im, CKPT_HDR_FILE, 0)) >= 0)
 				h->shm_objref = REC(&m->im, j, struct ckpt_hdr_file)->objref;
 		}
@@ -6619,12 +6773,16 @@ static void mut_vma_shm(struct fz_mut *m, int i, char *what, size_t wlen)
 			 h->shm_objref, (unsigned long long)h->shm_size, j);
 		return;
 	default: {
-		/* the end of the object (a memfd's: its size), or a page past it */
+		/*
+		 * the end of the object (a memfd's, a deleted file's: its
+		 * size), or a page past it
+		 */
 		uint64_t size = h->shm_size;
 
-		j = memfd_of(&m->im, h->shm_objref, i);
-		if (h->type == CKPT_VMA_MEMFD && j >= 0)
-			size = REC(&m->im, j, struct ckpt_hdr_memfd)->size;
+		j = unn_of_vma(h->type) ?
+		    unn_of(&m->im, unn_of_vma(h->type), h->shm_objref, i) : -1;
+		if (j >= 0)
+			size = unn_size(&m->im, j);
 		h->pgoff = (size / FZ_PAGE - pages) + below(&m->rng, 2);
 		snprintf(what, wlen, "VMA(type %u).pgoff=%#llx of %#llx bytes", h->type,
 			 (unsigned long long)h->pgoff, (unsigned long long)size);
@@ -6642,7 +6800,7 @@ static void mut_vma(struct fz_mut *m, int i)
 	char what[128];
 
 	vma_neighbours(&m->im, i, &prev_end, &next_start);
-	switch ((h->type == CKPT_VMA_SHARED_ANON || h->type == CKPT_VMA_MEMFD) &&
+	switch ((h->type == CKPT_VMA_SHARED_ANON || unn_of_vma(h->type)) &&
 		chance(&m->rng, 30) ? 9 : below(&m->rng, 10)) {
 	case 9: {
 		struct ckpt_hdr_vma old = *h;
@@ -6755,13 +6913,13 @@ static void mut_pages(struct fz_mut *m, int i)
 	int v = pages_owner(&m->im, i);
 
 	if (v < 0) {
-		note(m, FZ_REFUSE, false, "PAGES of no vma or memfd");
+		note(m, FZ_REFUSE, false, "PAGES of no vma, memfd or deleted file");
 		return;
 	}
-	if (m->im.r[v].type == CKPT_HDR_MEMFD) {
-		/* a memfd's: offsets */
+	if (unn_rec(m->im.r[v].type)) {
+		/* a memfd's, a deleted file's: offsets */
 		start = 0;
-		end = memfd_pages_end(REC(&m->im, v, struct ckpt_hdr_memfd));
+		end = unn_pages_end(unn_size(&m->im, v));
 	} else {
 		vh = REC(&m->im, v, struct ckpt_hdr_vma);
 		start = vh->start;
@@ -6908,39 +7066,195 @@ static void mut_memfd(struct fz_mut *m, int i)
 			h->size = 0;
 			note(m, memfd_rule(m, i, &local), local, "MEMFD.size=0");
 		} else {
-			h->size = memfd_pages_end(h) + FZ_PAGE * below(&m->rng, 4);
+			h->size = unn_pages_end(h->size) + FZ_PAGE * below(&m->rng, 4);
 			note(m, memfd_rule(m, i, &local), local, "MEMFD.size=%#llx",
 			     (unsigned long long)h->size);
 		}
 	}
 }
 
-/* FILE_MEMFD: the memfd of a memfd's open file */
-static void mut_file_memfd(struct fz_mut *m, int i)
+/*
+ * DELETED: a deleted file's objref, flags, size, mode, owner and path.
+ * A path in a directory that exists may restart (the file is made
+ * there), one whose directory is missing or no directory is refused.
+ */
+static void mut_deleted(struct fz_mut *m, int i)
 {
-	struct ckpt_hdr_file_memfd *h = REC(&m->im, i, struct ckpt_hdr_file_memfd);
-	int f = file_owner(&m->im, i);
+	struct ckpt_hdr_deleted *h = REC(&m->im, i, struct ckpt_hdr_deleted);
+	char *path = (char *)(h + 1), s[CKPT_PATH_MAX + 8];
+	struct fz_campaign *c = m->c;
+	enum fz_class cls;
+	uint32_t k;
+	bool local;
+	int j;
 
-	switch (below(&m->rng, 4)) {
+	/* the rules below are for a well-formed record */
+	if (deleted_rule(m, i, &local) == FZ_REFUSE && local) {
+		note(m, FZ_REFUSE, true, "DELETED already bad");
+		return;
+	}
+	switch (below(&m->rng, 10)) {
 	case 0:
-		/* none, its FILE's objref (no memfd), unknown */
-		h->memfd_objref = PICK(&m->rng, ((const uint32_t[]){ 0,
-				       f < 0 ? 1 : REC(&m->im, f, struct ckpt_hdr_file)->objref,
-				       h->memfd_objref + 1, FZ_MAX_OBJS + 1, 0xffffffff }));
+		/* none, out of range, unknown, another object's */
+		h->objref = PICK(&m->rng, ((const uint32_t[]){ 0, 0xffffffff,
+				 FZ_MAX_OBJS + 1, h->objref + 1000, h->objref }));
+		j = img_find(&m->im, chance(&m->rng, 50) ? CKPT_HDR_FILE :
+			     CKPT_HDR_MEMFD, 0);
+		if (j >= 0 && chance(&m->rng, 50))
+			h->objref = m->im.r[j].type == CKPT_HDR_FILE ?
+				    REC(&m->im, j, struct ckpt_hdr_file)->objref :
+				    unn_ref(&m->im, j);
+		cls = deleted_rule(m, i, &local);
+		note(m, cls, local, "DELETED.objref=%u", h->objref);
+		return;
+	case 1:
+		/* linkable (O_TMPFILE without O_EXCL) or not, or another bit */
+		h->flags ^= 1U << below(&m->rng, chance(&m->rng, 70) ? 1 : 32);
+		cls = deleted_rule(m, i, &local);
+		note(m, cls, local, "DELETED.flags=%#x", h->flags);
+		return;
+	case 2:
+		/* smaller than its pages, larger, past MAX_LFS_FILESIZE */
+		h->size = PICK(&m->rng, ((const uint64_t[]){ 0, 1, h->size + 1,
+			       h->size - 1, h->size + FZ_PAGE, h->size - FZ_PAGE,
+			       1ULL << 40, FZ_MAX_LFS, FZ_MAX_LFS + 1, ~0ULL }));
+		cls = deleted_rule(m, i, &local);
+		note(m, cls, local, "DELETED.size=%#llx", (unsigned long long)h->size);
+		return;
+	case 3:
+		/* permission bits, or a bit past them */
+		h->mode ^= 1U << below(&m->rng, chance(&m->rng, 70) ? 12 : 32);
+		cls = deleted_rule(m, i, &local);
+		note(m, cls, local, "DELETED.mode=%#o", h->mode);
+		return;
+	case 4:
+		/* the owner: restart may give it or refuse it */
+		if (chance(&m->rng, 50))
+			h->uid = chance(&m->rng, 50) ? 0xffffffff : other_u32(m, h->uid);
+		else
+			h->gid = chance(&m->rng, 50) ? 0xffffffff : other_u32(m, h->gid);
+		note(m, FZ_MAY, true, "DELETED owner %u:%u", h->uid, h->gid);
+		return;
+	case 5:
+		h->path_len = PICK(&m->rng, ((const uint32_t[]){ 0, h->path_len + 1,
+				   h->path_len - 1, h->path_len + 8,
+				   CKPT_PATH_MAX + 1, 0xffffffff }));
+		cls = deleted_rule(m, i, &local);
+		note(m, cls, local, "DELETED.path_len=%u (len kept)", h->path_len);
+		return;
+	case 6:
+		/*
+		 * a byte of the path: its NUL, a NUL inside, a slash (another
+		 * directory, a path ending in one), another letter
+		 */
+		k = below(&m->rng, h->path_len);
+		if (k == h->path_len - 1)
+			path[k] = 'x';
+		else if (chance(&m->rng, 25))
+			path[k] = 'a' + below(&m->rng, 26);
+		else
+			path[k] = PICK(&m->rng, ((const char[]){ '\0', '/', '.' }));
+		cls = deleted_rule(m, i, &local);
+		note(m, cls, local, "DELETED path byte %u=%#x: \"%.*s\"", k,
+		     path[k], (int)h->path_len, path);
+		return;
+	case 7:
+		/*
+		 * another path: in a directory that exists (the test's, a
+		 * directory of its, /), in one missing or that is a file,
+		 * relative, empty, "/", ending in "/"
+		 */
+		switch (below(&m->rng, 6)) {
+		case 0:
+			snprintf(s, sizeof(s), "%s",
+				 path_of(c, (enum fz_path_kind)below(&m->rng, P_NR)));
+			break;
+		case 1:
+			snprintf(s, sizeof(s), "%s/new",
+				 PICK(&m->rng, ((const char *const[]){ c->p_dir,
+				      c->p_alt, c->p_missing, c->p_secretdir })));
+			break;
+		case 2:
+			snprintf(s, sizeof(s), "%s/", c->p_dir);
+			break;
+		case 3:
+			snprintf(s, sizeof(s), "/fz-deleted");
+			break;
+		case 4:
+			/* the longest: a name of its own in the test's directory */
+			snprintf(s, sizeof(s), "%s/", c->p_dir);
+			memset(s + strlen(s), 'd', CKPT_PATH_MAX - 1 - strlen(s));
+			s[CKPT_PATH_MAX - 1] = '\0';
+			break;
+		default:
+			snprintf(s, sizeof(s), "%s/%s", c->p_dir,
+				 chance(&m->rng, 50) ? "#12" : "..");
+		}
+		set_string(&m->im, i, sizeof(*h), &h->path_len, 0, s);
+		h = REC(&m->im, i, struct ckpt_hdr_deleted);
+		cls = deleted_rule(m, i, &local);
+		note(m, cls, local, "DELETED.path=\"%.64s\" (%u bytes)", s, h->path_len);
+		return;
+	case 8:
+		/* not extensible: the record is just the path's */
+		rec_resize(&m->im, i, m->im.r[i].len + 8 * (1 + below(&m->rng, 4)));
+		note(m, FZ_REFUSE, true, "DELETED record longer than its path");
+		return;
+	default:
+		/* a size its pages do not fit in, or one just above them */
+		if (chance(&m->rng, 50)) {
+			h->size = 0;
+			note(m, deleted_rule(m, i, &local), local, "DELETED.size=0");
+		} else {
+			h->size = unn_pages_end(h->size) + FZ_PAGE * below(&m->rng, 4);
+			note(m, deleted_rule(m, i, &local), local, "DELETED.size=%#llx",
+			     (unsigned long long)h->size);
+		}
+	}
+}
+
+/*
+ * FILE_MEMFD, FILE_DELETED: the memfd or the deleted file an open file is
+ * of, which a MEMFD or DELETED record before it made
+ */
+static void mut_file_unn(struct fz_mut *m, int i)
+{
+	bool del = m->im.r[i].type == CKPT_HDR_FILE_DELETED;
+	struct ckpt_hdr_file_memfd *hm = REC(&m->im, i, struct ckpt_hdr_file_memfd);
+	struct ckpt_hdr_file_deleted *hd = REC(&m->im, i, struct ckpt_hdr_file_deleted);
+	uint32_t *ref = del ? &hd->deleted_objref : &hm->memfd_objref;
+	uint32_t obj = del ? CKPT_HDR_DELETED : CKPT_HDR_MEMFD;
+	const char *name = ckpt_hdr_name(m->im.r[i].type);
+	int f = file_owner(&m->im, i), j;
+
+	switch (below(&m->rng, 5)) {
+	case 0:
+		/* none, its FILE's objref (no such file), unknown */
+		*ref = PICK(&m->rng, ((const uint32_t[]){ 0,
+			    f < 0 ? 1 : REC(&m->im, f, struct ckpt_hdr_file)->objref,
+			    *ref + 1, FZ_MAX_OBJS + 1, 0xffffffff }));
 		break;
 	case 1:
-		h->memfd_objref = below(&m->rng, 64);
+		*ref = below(&m->rng, 64);
 		break;
 	case 2:
-		RESERVED(m, h->__reserved, "FILE_MEMFD.__reserved");
+		/* the other kind's: a memfd for a deleted file, or back */
+		j = img_find(&m->im, del ? CKPT_HDR_MEMFD : CKPT_HDR_DELETED, 0);
+		if (j >= 0)
+			*ref = unn_ref(&m->im, j);
+		break;
+	case 3:
+		if (del)
+			RESERVED(m, hd->__reserved, "FILE_DELETED.__reserved");
+		else
+			RESERVED(m, hm->__reserved, "FILE_MEMFD.__reserved");
 		return;
 	default:
 		mut_ext_tail(m, i);
 		return;
 	}
-	note(m, memfd_before(&m->im, h->memfd_objref, i) ? FZ_MAY : FZ_REFUSE,
-	     !h->memfd_objref || h->memfd_objref > FZ_MAX_OBJS,
-	     "FILE_MEMFD.memfd_objref=%u", h->memfd_objref);
+	note(m, unn_before(&m->im, obj, *ref, i) ? FZ_MAY : FZ_REFUSE,
+	     !*ref || *ref > FZ_MAX_OBJS, "%s objref=%u", name, *ref);
 }
 
 #ifdef CKPT_HDR_PIPE
@@ -7050,13 +7364,15 @@ static const fz_field_fn fz_field[CKPT_HDR_MAX] = {
 	[CKPT_HDR_UNIX_QUEUE] = mut_unix_queue,
 	[CKPT_HDR_UNIX_MSG] = mut_unix_msg,
 	[CKPT_HDR_MEMFD] = mut_memfd,
-	[CKPT_HDR_FILE_MEMFD] = mut_file_memfd,
+	[CKPT_HDR_FILE_MEMFD] = mut_file_unn,
+	[CKPT_HDR_DELETED] = mut_deleted,
+	[CKPT_HDR_FILE_DELETED] = mut_file_unn,
 };
 
 /*
  * Records of the newer features: POSIX timers, FIFOs, pipes, eventfds,
  * epoll, signalfds, timerfds, inotify, unix sockets, file locks, shared
- * memory, memfds
+ * memory, memfds, deleted files
  */
 static bool feature_record(const struct fz_img *im, int i)
 {
@@ -7071,7 +7387,8 @@ static bool feature_record(const struct fz_img *im, int i)
 		       file_type_of(im, i) == CKPT_FILE_TIMERFD ||
 		       file_type_of(im, i) == CKPT_FILE_INOTIFY ||
 		       file_type_of(im, i) == CKPT_FILE_UNIX ||
-		       file_type_of(im, i) == CKPT_FILE_MEMFD;
+		       file_type_of(im, i) == CKPT_FILE_MEMFD ||
+		       file_type_of(im, i) == CKPT_FILE_DELETED;
 	case CKPT_HDR_PIPE:
 	case CKPT_HDR_FILE_PIPE:
 	case CKPT_HDR_FILE_EVENTFD:
@@ -7089,12 +7406,14 @@ static bool feature_record(const struct fz_img *im, int i)
 	case CKPT_HDR_LOCKS:
 	case CKPT_HDR_MEMFD:
 	case CKPT_HDR_FILE_MEMFD:
+	case CKPT_HDR_DELETED:
+	case CKPT_HDR_FILE_DELETED:
 		return true;
 	case CKPT_HDR_PAGES:
-		return memfd_pages(im, i);
+		return unn_pages(im, i);
 	case CKPT_HDR_VMA:
 		return REC(im, i, struct ckpt_hdr_vma)->type == CKPT_VMA_SHARED_ANON ||
-		       REC(im, i, struct ckpt_hdr_vma)->type == CKPT_VMA_MEMFD;
+		       unn_of_vma(REC(im, i, struct ckpt_hdr_vma)->type);
 	}
 	return false;
 }
@@ -7261,7 +7580,8 @@ static void mut_structure(struct fz_mut *m)
 			CKPT_HDR_FILE_SIGNALFD, CKPT_HDR_FILE_TIMERFD,
 			CKPT_HDR_FILE_INOTIFY, CKPT_HDR_INOTIFY_WATCHES,
 			CKPT_HDR_INOTIFY_EVENTS, CKPT_HDR_FILE_UNIX,
-			CKPT_HDR_UNIX_QUEUE, CKPT_HDR_UNIX_MSG, CKPT_HDR_FILE_MEMFD };
+			CKPT_HDR_UNIX_QUEUE, CKPT_HDR_UNIX_MSG, CKPT_HDR_FILE_MEMFD,
+			CKPT_HDR_FILE_DELETED };
 		uint32_t t = PICK(&m->rng, types), len;
 		unsigned char rec[512];
 
@@ -7289,7 +7609,7 @@ static void mut_structure(struct fz_mut *m)
 			return;
 		}
 		j = i + 1 + below(&m->rng, end - i - 1);
-		/* a memfd's PAGES with pages: those pages are holes */
+		/* a memfd's or deleted file's PAGES with pages: holes */
 		cls = im->r[j].type == CKPT_HDR_PAGES &&
 		      REC(im, j, struct ckpt_hdr_pages)->nr_pages ? FZ_MAY : FZ_REFUSE;
 		note(m, cls, true, "FILE(type %u) without its %s record",

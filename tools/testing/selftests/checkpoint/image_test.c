@@ -703,6 +703,7 @@ static const uint32_t *file_records(uint32_t type)
 					CKPT_HDR_INOTIFY_EVENTS },
 		[CKPT_FILE_UNIX] = { CKPT_HDR_FILE_UNIX, CKPT_HDR_UNIX_QUEUE },
 		[CKPT_FILE_MEMFD] = { CKPT_HDR_FILE_MEMFD },
+		[CKPT_FILE_DELETED] = { CKPT_HDR_FILE_DELETED },
 	};
 
 	return type && type < CKPT_FILE_MAX ? recs[type] : NULL;
@@ -722,7 +723,7 @@ static bool file_type_record(uint32_t type)
 	       type == CKPT_HDR_INOTIFY_EVENTS || type == CKPT_HDR_PIPE ||
 	       type == CKPT_HDR_UNIX_PAIR || type == CKPT_HDR_FILE_UNIX ||
 	       type == CKPT_HDR_UNIX_QUEUE || type == CKPT_HDR_UNIX_MSG ||
-	       type == CKPT_HDR_FILE_MEMFD;
+	       type == CKPT_HDR_FILE_MEMFD || type == CKPT_HDR_FILE_DELETED;
 }
 
 /* The record of @type among those that follow the FILE record @i, or -1 */
@@ -808,7 +809,9 @@ static bool order_ok(FIXTURE_DATA(image) *self, char *why, size_t size)
 	 * record right before the FILE_PIPE of the first end of its pipe, a
 	 * UNIX_PAIR right before the FILE_UNIX of the first end of its pair;
 	 * the UNIX_MSG records of a UNIX_QUEUE after it; a MEMFD and its
-	 * PAGES right before the FILE_MEMFD of the first open of its memfd.
+	 * PAGES right before the FILE_MEMFD of the first open of its memfd,
+	 * a DELETED and its PAGES right before the FILE_DELETED of the first
+	 * open of its file.
 	 */
 	while (i < self->nr && self->recs[i].type == CKPT_HDR_FILE) {
 		const struct ckpt_hdr_file *f = rec_at(self, i++);
@@ -826,8 +829,11 @@ static bool order_ok(FIXTURE_DATA(image) *self, char *why, size_t size)
 			if (*want == CKPT_HDR_FILE_UNIX && i < self->nr &&
 			    self->recs[i].type == CKPT_HDR_UNIX_PAIR)
 				i++;
-			if (*want == CKPT_HDR_FILE_MEMFD && i < self->nr &&
-			    self->recs[i].type == CKPT_HDR_MEMFD)
+			if (i < self->nr &&
+			    ((*want == CKPT_HDR_FILE_MEMFD &&
+			      self->recs[i].type == CKPT_HDR_MEMFD) ||
+			     (*want == CKPT_HDR_FILE_DELETED &&
+			      self->recs[i].type == CKPT_HDR_DELETED)))
 				while (++i < self->nr &&
 				       self->recs[i].type == CKPT_HDR_PAGES)
 					;
@@ -843,9 +849,13 @@ static bool order_ok(FIXTURE_DATA(image) *self, char *why, size_t size)
 		    ((const struct ckpt_hdr_fdtable *)rec_at(self, i - 1))->nr_locks)
 			EXPECT_REC(CKPT_HDR_LOCKS);
 	}
-	/* a vma's first memfd: its MEMFD and PAGES right before it */
+	/*
+	 * a vma's first memfd or deleted file: its MEMFD or DELETED and
+	 * PAGES right before it
+	 */
 	while (i < self->nr && (self->recs[i].type == CKPT_HDR_VMA ||
-				self->recs[i].type == CKPT_HDR_MEMFD)) {
+				self->recs[i].type == CKPT_HDR_MEMFD ||
+				self->recs[i].type == CKPT_HDR_DELETED)) {
 		i++;
 		while (i < self->nr && self->recs[i].type == CKPT_HDR_PAGES)
 			i++;
@@ -1906,7 +1916,7 @@ static const char *const ftype_name[CKPT_FILE_MAX] = {
 	[CKPT_FILE_EVENTFD] = "EVENTFD", [CKPT_FILE_EPOLL] = "EPOLL",
 	[CKPT_FILE_SIGNALFD] = "SIGNALFD", [CKPT_FILE_TIMERFD] = "TIMERFD",
 	[CKPT_FILE_INOTIFY] = "INOTIFY", [CKPT_FILE_UNIX] = "UNIX",
-	[CKPT_FILE_MEMFD] = "MEMFD",
+	[CKPT_FILE_MEMFD] = "MEMFD", [CKPT_FILE_DELETED] = "DELETED",
 };
 
 /* the victim's kinds of file (no FIFO) */
@@ -5141,137 +5151,261 @@ TEST_F_TIMEOUT(image, task_record_stopped, 3 * CK_TIMEOUT)
 	check_no_splat(_metadata, self);
 }
 
-/* ---- memfd: MEMFD, its PAGES, FILE_MEMFD, a MEMFD vma ------------------ */
+/* ---- unnamed files: memfds and deleted files ---------------------------- */
 
 /*
- * The memfd victim (mfd_body()): the sealable memfd MFD_NAME, two pages
- * of ck_fill(MFD_SEED) bytes, sealed against shrinking, at MFD_FD (O_RDWR,
- * at offset MFD_POS), mapped MAP_SHARED (both pages). With an argument,
- * the fd is closed before the checkpoint: the mapping alone holds the
- * memfd, and its MEMFD record comes right before the vma's.
+ * A memfd (MEMFD, FILE_MEMFD, a MEMFD vma) and a deleted file (DELETED,
+ * FILE_DELETED, a DELETED vma) are written alike: the object's record
+ * and its PAGES of offsets at its first reference, a type record naming
+ * it for each open file. Their records have the same fields at the same
+ * places; the edits below are made on these.
  */
-#define MFD_FD		35
+struct unn_hdr {
+	struct ckpt_hdr h;
+	uint32_t objref;
+	uint32_t flags;		/* MEMFD: seals; DELETED: CKPT_DELETED_F_* */
+	uint64_t size;
+	uint32_t mode;
+	uint32_t uid, gid;
+	uint32_t str_len;	/* MEMFD: name_len; DELETED: path_len */
+};
+
+struct unn_file {
+	struct ckpt_hdr h;
+	uint32_t objref;	/* memfd_objref, deleted_objref */
+	uint32_t __reserved;
+};
+
+/* the field @m of struct @s is the field @n of struct @u */
+#define UNN_SAME(s, m, u, n)						\
+	_Static_assert(offsetof(struct s, m) == offsetof(struct u, n) &&	\
+		       sizeof(((struct s *)0)->m) ==			\
+		       sizeof(((struct u *)0)->n), #s "." #m)
+UNN_SAME(ckpt_hdr_memfd, objref, unn_hdr, objref);
+UNN_SAME(ckpt_hdr_memfd, seals, unn_hdr, flags);
+UNN_SAME(ckpt_hdr_memfd, size, unn_hdr, size);
+UNN_SAME(ckpt_hdr_memfd, mode, unn_hdr, mode);
+UNN_SAME(ckpt_hdr_memfd, uid, unn_hdr, uid);
+UNN_SAME(ckpt_hdr_memfd, gid, unn_hdr, gid);
+UNN_SAME(ckpt_hdr_memfd, name_len, unn_hdr, str_len);
+UNN_SAME(ckpt_hdr_deleted, objref, unn_hdr, objref);
+UNN_SAME(ckpt_hdr_deleted, flags, unn_hdr, flags);
+UNN_SAME(ckpt_hdr_deleted, size, unn_hdr, size);
+UNN_SAME(ckpt_hdr_deleted, mode, unn_hdr, mode);
+UNN_SAME(ckpt_hdr_deleted, uid, unn_hdr, uid);
+UNN_SAME(ckpt_hdr_deleted, gid, unn_hdr, gid);
+UNN_SAME(ckpt_hdr_deleted, path_len, unn_hdr, str_len);
+UNN_SAME(ckpt_hdr_file_memfd, memfd_objref, unn_file, objref);
+UNN_SAME(ckpt_hdr_file_memfd, __reserved, unn_file, __reserved);
+UNN_SAME(ckpt_hdr_file_deleted, deleted_objref, unn_file, objref);
+UNN_SAME(ckpt_hdr_file_deleted, __reserved, unn_file, __reserved);
+_Static_assert(sizeof(struct ckpt_hdr_memfd) == sizeof(struct unn_hdr) &&
+	       sizeof(struct ckpt_hdr_deleted) == sizeof(struct unn_hdr) &&
+	       sizeof(struct ckpt_hdr_file_memfd) == sizeof(struct unn_file) &&
+	       sizeof(struct ckpt_hdr_file_deleted) == sizeof(struct unn_file),
+	       "unnamed file records");
+
+/* A kind of unnamed file, and its records */
+struct unn_kind {
+	const char *name;	/* its object record's, for messages */
+	const char *fname;	/* its type record's */
+	uint32_t obj;		/* its object record */
+	uint32_t ftype;		/* the FILE type of its open files */
+	uint32_t fobj;		/* their type record */
+	uint32_t vtype;		/* the type of its vmas */
+};
+
+static const struct unn_kind unn_memfd = {
+	"MEMFD", "FILE_MEMFD", CKPT_HDR_MEMFD, CKPT_FILE_MEMFD,
+	CKPT_HDR_FILE_MEMFD, CKPT_VMA_MEMFD,
+};
+
+static const struct unn_kind unn_deleted = {
+	"DELETED", "FILE_DELETED", CKPT_HDR_DELETED, CKPT_FILE_DELETED,
+	CKPT_HDR_FILE_DELETED, CKPT_VMA_DELETED,
+};
+
+/*
+ * The victim (unn_body()): an unnamed file of two pages of
+ * ck_fill(UNN_SEED) bytes at UNN_FD (O_RDWR, at offset UNN_POS), mapped
+ * MAP_SHARED (both pages). A memfd (UNN_MEMFD): the sealable memfd
+ * MFD_NAME, sealed against shrinking. A deleted file (UNN_DELETED): DEL_NAME
+ * in the test's directory, mode DEL_MODE, unlinked. With UNN_MAPPED_ONLY
+ * the fd is closed before the checkpoint: the mapping alone holds the
+ * file, and its object record comes right before the vma's.
+ */
+#define UNN_MEMFD	0x0
+#define UNN_DELETED	0x1
+#define UNN_MAPPED_ONLY	0x2
+#define UNN_FD		35
+#define UNN_SEED	77
+#define UNN_POS		100
 #define MFD_NAME	"ckpt-image"
 #define MFD_LINK	"/memfd:" MFD_NAME " (deleted)"
-#define MFD_SEED	77
-#define MFD_POS		100
+#define DEL_NAME	"del-victim"
+#define DEL_MODE	0640
 
-static char *mfd_map;
-static bool mfd_fd_kept;
+static const struct unn_kind *unn;	/* the victim's kind */
+static char *unn_map;
+static bool unn_fd_kept;
 static unsigned int mfd_seals;
-static mode_t mfd_mode;
+static mode_t unn_mode;
 
 /*
- * The restored victim: the mapping's bytes; with its fd, the memfd's
- * name, size, mode, seals, offset and bytes, and the mapping of it
- * (reported: "MFD mode=... size=... seals=..."); without, the mapping
+ * Is @link (a /proc/self/fd link, a path of /proc/self/maps) the name of
+ * the victim's file: the memfd's, or a deleted file made again in the
+ * test's directory, "DIR/#INO (deleted)"?
+ */
+static bool unn_link_ok(const char *link)
+{
+	size_t n = strlen(link), d = strlen(ck.dir);
+
+	if (unn == &unn_memfd)
+		return !strcmp(link, MFD_LINK);
+	return !strncmp(link, ck.dir, d) && !strncmp(link + d, "/#", 2) &&
+	       n > 10 && !strcmp(link + n - 10, " (deleted)");
+}
+
+/* Is unn_map (2 pages) a mapping of the victim's file in /proc/self/maps? */
+static bool unn_mapped(void)
+{
+	static char maps[65536];
+	unsigned long start, end;
+	char *line, *save;
+
+	if (ck_read_file("/proc/self/maps", maps, sizeof(maps)) <= 0)
+		return false;
+	for (line = strtok_r(maps, "\n", &save); line;
+	     line = strtok_r(NULL, "\n", &save))
+		if (sscanf(line, "%lx-%lx", &start, &end) == 2 &&
+		    start == (unsigned long)unn_map)
+			return end == start + 2 * PAGE && strchr(line, '/') &&
+			       unn_link_ok(strchr(line, '/'));
+	return false;
+}
+
+/*
+ * The restored victim: the mapping's bytes; with its fd, the file's name,
+ * size, mode, links, seals, offset and bytes, and the mapping of it
+ * (reported: "UNN mode=... size=... seals=..."); without, the mapping
  * named in /proc/self/maps.
  */
-static void mfd_check(void)
+static void unn_check(void)
 {
-	unsigned long start = 0, end = 0;
 	char link[300] = "", path[64];
 	const char *what = NULL;
 	static char buf[2 * PAGE];
 	struct stat st = { 0 };
 	ssize_t n;
 
-	if (mfd_fd_kept) {
-		snprintf(path, sizeof(path), "/proc/self/fd/%d", MFD_FD);
+	if (unn_fd_kept) {
+		snprintf(path, sizeof(path), "/proc/self/fd/%d", UNN_FD);
 		n = readlink(path, link, sizeof(link) - 1);
 		link[n > 0 ? n : 0] = '\0';
-		if (!fstat(MFD_FD, &st))
-			ck_report("MFD mode=%o size=%lld seals=%#x",
+		if (!fstat(UNN_FD, &st))
+			ck_report("UNN mode=%o size=%lld seals=%#x",
 				  st.st_mode & 07777, (long long)st.st_size,
-				  fcntl(MFD_FD, F_GET_SEALS));
+				  unn == &unn_memfd ?
+				  fcntl(UNN_FD, F_GET_SEALS) : 0);
 	}
-	if (ck_check_fill(mfd_map, 2 * PAGE, MFD_SEED) != -1)
-		what = "memfd: the mapping's bytes";
-	else if (!mfd_fd_kept)
-		what = !ck_find_mapping(MFD_LINK, &start, &end) ||
-		       start != (unsigned long)mfd_map ||
-		       end != start + 2 * PAGE ?
-		       "memfd: the mapping in /proc/self/maps" : NULL;
-	else if (strcmp(link, MFD_LINK))
-		what = "memfd: its name";
-	else if (st.st_size != 2 * PAGE || st.st_mode != mfd_mode)
-		what = "memfd: its size or mode";
-	else if (fcntl(MFD_FD, F_GET_SEALS) != (int)mfd_seals)
-		what = "memfd: its seals";
-	else if (lseek(MFD_FD, 0, SEEK_CUR) != MFD_POS ||
-		 (fcntl(MFD_FD, F_GETFL) & O_ACCMODE) != O_RDWR)
-		what = "memfd: its offset or access mode";
-	else if (pread(MFD_FD, buf, sizeof(buf), 0) != sizeof(buf) ||
-		 ck_check_fill(buf, sizeof(buf), MFD_SEED) != -1)
-		what = "memfd: its bytes";
-	else if (pwrite(MFD_FD, "w", 1, PAGE + 5) != 1 || mfd_map[PAGE + 5] != 'w')
-		what = "memfd: the mapping is not of it";
+	if (ck_check_fill(unn_map, 2 * PAGE, UNN_SEED) != -1)
+		what = "the mapping's bytes";
+	else if (!unn_fd_kept)
+		what = !unn_mapped() ? "the mapping in /proc/self/maps" : NULL;
+	else if (!unn_link_ok(link))
+		what = "its name";
+	else if (st.st_size != 2 * PAGE || st.st_mode != unn_mode ||
+		 st.st_nlink)
+		what = "its size, mode or links";
+	else if (unn == &unn_memfd &&
+		 fcntl(UNN_FD, F_GET_SEALS) != (int)mfd_seals)
+		what = "its seals";
+	else if (lseek(UNN_FD, 0, SEEK_CUR) != UNN_POS ||
+		 (fcntl(UNN_FD, F_GETFL) & O_ACCMODE) != O_RDWR)
+		what = "its offset or access mode";
+	else if (pread(UNN_FD, buf, sizeof(buf), 0) != sizeof(buf) ||
+		 ck_check_fill(buf, sizeof(buf), UNN_SEED) != -1)
+		what = "its bytes";
+	else if (pwrite(UNN_FD, "w", 1, PAGE + 5) != 1 || unn_map[PAGE + 5] != 'w')
+		what = "the mapping is not of it";
 	if (what)
-		ck_report("RESUMED altered: %s", what);
+		ck_report("RESUMED altered: %s: %s", unn->name, what);
 	else
 		ck_report("RESUMED intact");
 	_exit(CK_EXIT_RESUMED);
 }
 
-static void mfd_body(void *arg)
+static void unn_body(void *arg)
 {
+	uintptr_t how = (uintptr_t)arg;
 	struct stat st;
 	int fd;
 
-	mfd_fd_kept = !arg;
-	fd = memfd_create(MFD_NAME, MFD_ALLOW_SEALING);
-	CK_ASSERT(fd >= 0 && ck_move_fd(fd, MFD_FD) == MFD_FD, "memfd");
-	CK_ASSERT(!ftruncate(MFD_FD, 2 * PAGE), "ftruncate");
-	mfd_map = mmap(NULL, 2 * PAGE, PROT_READ | PROT_WRITE, MAP_SHARED,
-		       MFD_FD, 0);
-	CK_ASSERT(mfd_map != MAP_FAILED, "mmap");
-	ck_fill(mfd_map, 2 * PAGE, MFD_SEED);
-	CK_ASSERT(!fcntl(MFD_FD, F_ADD_SEALS, F_SEAL_SHRINK) &&
-		  !fstat(MFD_FD, &st) &&
-		  lseek(MFD_FD, MFD_POS, SEEK_SET) == MFD_POS, "memfd seals");
-	mfd_seals = fcntl(MFD_FD, F_GET_SEALS);
-	mfd_mode = st.st_mode;
-	if (arg)
-		close(MFD_FD);
+	unn = how & UNN_DELETED ? &unn_deleted : &unn_memfd;
+	unn_fd_kept = !(how & UNN_MAPPED_ONLY);
+	if (unn == &unn_memfd)
+		fd = memfd_create(MFD_NAME, MFD_ALLOW_SEALING);
+	else
+		fd = open(ck_path(DEL_NAME), O_RDWR | O_CREAT | O_TRUNC,
+			  DEL_MODE);
+	CK_ASSERT(fd >= 0 && ck_move_fd(fd, UNN_FD) == UNN_FD, "%s", unn->name);
+	CK_ASSERT(!ftruncate(UNN_FD, 2 * PAGE), "ftruncate");
+	unn_map = mmap(NULL, 2 * PAGE, PROT_READ | PROT_WRITE, MAP_SHARED,
+		       UNN_FD, 0);
+	CK_ASSERT(unn_map != MAP_FAILED, "mmap");
+	ck_fill(unn_map, 2 * PAGE, UNN_SEED);
+	if (unn == &unn_memfd)
+		CK_ASSERT(!fcntl(UNN_FD, F_ADD_SEALS, F_SEAL_SHRINK),
+			  "memfd seals");
+	else
+		CK_ASSERT(!fchmod(UNN_FD, DEL_MODE) && !unlink(ck_path(DEL_NAME)),
+			  "unlink");
+	CK_ASSERT(!fstat(UNN_FD, &st) &&
+		  lseek(UNN_FD, UNN_POS, SEEK_SET) == UNN_POS, "fstat");
+	mfd_seals = unn == &unn_memfd ? fcntl(UNN_FD, F_GET_SEALS) : 0;
+	unn_mode = st.st_mode;
+	if (!unn_fd_kept)
+		close(UNN_FD);
 	if (ck_checkpoint_self() > 0)
 		_exit(0);
-	mfd_check();
+	unn_check();
 }
 
-/* The records of the memfd victim's image */
-struct mfd_recs {
-	int f;		/* the FILE of MFD_FD (-1: none) */
-	int m;		/* MEMFD */
+/* The records of the victim's image */
+struct unn_recs {
+	const struct unn_kind *k;
+	int f;		/* the FILE of UNN_FD (-1: none) */
+	int m;		/* the object record: MEMFD, DELETED */
 	int p;		/* its PAGES, of the two pages */
 	int pe;		/* its empty PAGES, which ends them */
-	int fm;		/* the FILE_MEMFD of f (-1: none) */
-	int v;		/* the MEMFD vma */
+	int fm;		/* the type record of f: FILE_MEMFD... (-1: none) */
+	int v;		/* the vma of the file */
 	int ve;		/* the vma's empty PAGES */
-	uint32_t ref;	/* the memfd's objref */
+	uint32_t ref;	/* the file's objref */
 };
 
-/* Checkpoint the memfd victim (@fd_kept: with its fd), load its records */
-static void mfd_load(struct __test_metadata *_metadata,
-		     FIXTURE_DATA(image) *self, bool fd_kept,
-		     struct mfd_recs *r)
+/* Checkpoint the victim made as @how says, load its records */
+static void unn_load(struct __test_metadata *_metadata,
+		     FIXTURE_DATA(image) *self, uintptr_t how,
+		     struct unn_recs *r)
 {
-	const struct ckpt_hdr_memfd *mh;
+	const struct unn_kind *k = how & UNN_DELETED ? &unn_deleted :
+						      &unn_memfd;
 	const struct ckpt_hdr_vma *vh;
+	const struct unn_hdr *mh;
 	char why[256] = "";
 	int i, n = 0;
 
-	ck_checkpoint_child(_metadata, NULL, 0, mfd_body,
-			    fd_kept ? NULL : (void *)1);
+	r->k = k;
+	ck_checkpoint_child(_metadata, NULL, 0, unn_body, (void *)how);
 	load_image(_metadata, self);
 	EXPECT_TRUE(order_ok(self, why, sizeof(why))) TH_LOG("%s", why);
 	for (i = 0; i < self->nr; i++)
-		n += self->recs[i].type == CKPT_HDR_MEMFD;
-	ASSERT_EQ(1, n) TH_LOG("MEMFD records in the image");
-	r->m = first_rec(self, CKPT_HDR_MEMFD);
+		n += self->recs[i].type == k->obj;
+	ASSERT_EQ(1, n) TH_LOG("%s records in the image", k->name);
+	r->m = first_rec(self, k->obj);
 	mh = rec_at(self, r->m);
 	r->ref = mh->objref;
-	EXPECT_STREQ(MFD_NAME, (const char *)(mh + 1));
-	EXPECT_EQ(strlen(MFD_NAME) + 1, mh->name_len);
 	EXPECT_EQ(2 * PAGE, mh->size);
 	EXPECT_EQ(0U, mh->uid);
 	EXPECT_EQ(0U, mh->gid);
@@ -5281,45 +5415,44 @@ static void mfd_load(struct __test_metadata *_metadata,
 	ASSERT_LT(r->pe, self->nr);
 	ASSERT_EQ((uint32_t)CKPT_HDR_PAGES, self->recs[r->p].type);
 	ASSERT_EQ(2U, ((const struct ckpt_hdr_pages *)rec_at(self, r->p))->nr_pages)
-		TH_LOG("the memfd's two pages are not in one PAGES record");
+		TH_LOG("the %s's two pages are not in one PAGES record", k->name);
 	ASSERT_EQ((uint32_t)CKPT_HDR_PAGES, self->recs[r->pe].type);
 	ASSERT_EQ(0U, ((const struct ckpt_hdr_pages *)rec_at(self, r->pe))->nr_pages);
 	r->v = -1;
 	for (i = 0; i < self->nr && r->v < 0; i++) {
 		vh = rec_at(self, i);
-		if (self->recs[i].type == CKPT_HDR_VMA &&
-		    vh->type == CKPT_VMA_MEMFD)
+		if (self->recs[i].type == CKPT_HDR_VMA && vh->type == k->vtype)
 			r->v = i;
 	}
-	ASSERT_LE(0, r->v) TH_LOG("no MEMFD vma");
+	ASSERT_LE(0, r->v) TH_LOG("no %s vma", k->name);
 	vh = rec_at(self, r->v);
 	EXPECT_EQ(r->ref, vh->shm_objref);
 	EXPECT_EQ(0U, vh->shm_size);
 	EXPECT_EQ(0U, vh->path_len);
-	/* MAP_SHARED, of a memfd open O_RDWR: it could be made writable */
+	/* MAP_SHARED, of a file open O_RDWR: it could be made writable */
 	EXPECT_EQ((uint32_t)(CKPT_VMA_F_SHARED | CKPT_VMA_F_MAYWRITE),
 		  vh->flags & (CKPT_VMA_F_SHARED | CKPT_VMA_F_MAYWRITE));
-	/* shared: its pages are the memfd's, the vma has none */
+	/* shared: its pages are the file's, the vma has none */
 	r->ve = r->v + 1;
 	ASSERT_LT(r->ve, self->nr);
 	ASSERT_EQ((uint32_t)CKPT_HDR_PAGES, self->recs[r->ve].type);
 	EXPECT_EQ(0U, ((const struct ckpt_hdr_pages *)rec_at(self, r->ve))->nr_pages);
-	if (!fd_kept) {
+	if (how & UNN_MAPPED_ONLY) {
 		r->f = r->fm = -1;
-		ASSERT_EQ(r->pe + 1, r->v) TH_LOG("the MEMFD is not right before its vma");
+		ASSERT_EQ(r->pe + 1, r->v)
+			TH_LOG("the %s is not right before its vma", k->name);
 		return;
 	}
-	r->f = file_of_fd(self, MFD_FD);
-	ASSERT_EQ(r->m - 1, r->f) TH_LOG("the MEMFD is not right after the FILE of fd %d",
-					 MFD_FD);
-	EXPECT_EQ((uint32_t)CKPT_FILE_MEMFD,
-		  ((const struct ckpt_hdr_file *)rec_at(self, r->f))->type);
-	EXPECT_EQ((int64_t)MFD_POS,
+	r->f = file_of_fd(self, UNN_FD);
+	ASSERT_EQ(r->m - 1, r->f)
+		TH_LOG("the %s is not right after the FILE of fd %d", k->name,
+		       UNN_FD);
+	EXPECT_EQ(k->ftype, ((const struct ckpt_hdr_file *)rec_at(self, r->f))->type);
+	EXPECT_EQ((int64_t)UNN_POS,
 		  ((const struct ckpt_hdr_file *)rec_at(self, r->f))->pos);
 	r->fm = r->pe + 1;
-	ASSERT_EQ((uint32_t)CKPT_HDR_FILE_MEMFD, self->recs[r->fm].type);
-	EXPECT_EQ(r->ref, ((const struct ckpt_hdr_file_memfd *)
-			   rec_at(self, r->fm))->memfd_objref);
+	ASSERT_EQ(k->fobj, self->recs[r->fm].type);
+	EXPECT_EQ(r->ref, ((const struct unn_file *)rec_at(self, r->fm))->objref);
 }
 
 /* Record @i, copied, with @size bytes at @off set to @val; malloc()ed */
@@ -5334,128 +5467,335 @@ static unsigned char *rec_with(FIXTURE_DATA(image) *self, int i, size_t off,
 }
 
 /*
- * The MEMFD record @m with @bytes of @name after it, name_len @name_len,
- * the record @len bytes long: refused, or taken (the victim runs)
+ * The object record @m (MEMFD, DELETED) with @bytes of @s after it (a name,
+ * a path), its length field @str_len, the record @len bytes long: refused
+ * with @err, or (0) taken (the victim runs)
  */
-static void expect_mfd_name(struct __test_metadata *_metadata,
-			    FIXTURE_DATA(image) *self, int m, const char *name,
-			    size_t bytes, uint32_t name_len, size_t len,
-			    bool refused, const char *what)
+static void expect_unn_str(struct __test_metadata *_metadata,
+			   FIXTURE_DATA(image) *self, int m, const char *s,
+			   size_t bytes, uint32_t str_len, size_t len, int err,
+			   const char *what)
 {
 	unsigned char *r = calloc(1, len);
-	struct ckpt_hdr_memfd *h = (void *)r;
+	struct unn_hdr *h = (void *)r;
 	struct edit e = { m, true, r, len };
 
 	ASSERT_NE(NULL, r);
 	ASSERT_LE(sizeof(*h) + bytes, len);
 	memcpy(r, rec_at(self, m), sizeof(*h));
 	h->h.len = len;
-	h->name_len = name_len;
-	memcpy(h + 1, name, bytes);
-	if (refused)
-		expect_edit(_metadata, self, &e, 1, true, what);
+	h->str_len = str_len;
+	memcpy(h + 1, s, bytes);
+	if (err)
+		expect_edit_err(_metadata, self, &e, 1, err, what);
 	else
 		expect_taken(_metadata, self, &e, 1, what);
 	free(r);
 }
 
+/* The object record @m with the string @s and its NUL: see above */
+static void expect_unn_path(struct __test_metadata *_metadata,
+			    FIXTURE_DATA(image) *self, int m, const char *s,
+			    int err, const char *what)
+{
+	size_t n = strlen(s) + 1;
+
+	expect_unn_str(_metadata, self, m, s, n, n,
+		       CKPT_REC_MAX_LEN(struct unn_hdr, n), err, what);
+}
+
 /* offset and size of PAGES.addr[k] */
 #define PG_ADDR(k)	sizeof(struct ckpt_hdr_pages) + (k) * 8, 8
 
+/* The restarted victim's "UNN mode=" report: the mode, or -1 */
+static long unn_mode_reported(void)
+{
+	const char *l = ck_line("UNN mode=");
+
+	return l ? strtol(l, NULL, 8) : -1;
+}
+
 /*
- * A memfd with two pages of data, an fd and a MAP_SHARED mapping: its
- * MEMFD, PAGES, FILE_MEMFD and vma records damaged or out of sequence,
- * checksum fixed: refused with EINVAL and a log line, the restored
- * program never runs. MEMFD: objref 0 or an objref in use, seal bits
- * outside F_SEAL_*, a size above MAX_LFS_FILESIZE or below its pages, mode
- * bits outside 07777, name_len 0 or above CKPT_MEMFD_NAME_MAX, a name not
- * NUL-terminated at name_len - 1, a record length that is not the name's.
- * Its PAGES: an offset not page aligned, past the size, offsets not
- * increasing; the empty PAGES left out. FILE_MEMFD: an objref that is no
- * memfd (0, unknown, a FILE's), __reserved, a tail not zero. The vma:
- * shm_objref of no memfd restored before it, shm_size, a path.
- *
- * Taken: the image as written (the victim finds its memfd intact), a
- * FILE_MEMFD with a zero tail, mode 0600, the longest name, a size above
- * the pages, the pages left out. The same memfd mapped only (its MEMFD
- * right before the vma's): refused the same way, and when it comes after
- * the vma.
+ * What a memfd and a deleted file share (the victim of @r, with its fd):
+ * the object record with objref 0 or an objref in use, a size above
+ * MAX_LFS_FILESIZE or below its pages, mode bits outside 07777, an owner
+ * with no mapping, the record longer than its string; its PAGES with an
+ * offset not page aligned, past the size, offsets not increasing, the
+ * empty PAGES left out; the type record (FILE_MEMFD, FILE_DELETED) with
+ * an objref that is no such file (0, unknown, a FILE's), __reserved, a
+ * tail not zero; the vma with a shm_objref of no such file restored
+ * before it, a shm_size, a path; the object record left out, after its
+ * type record, twice. Refused with EINVAL and a log line, the restored
+ * program never runs. Taken: the image as written (the victim finds its
+ * file intact), a type record with a zero tail, mode 0600, a size above
+ * the pages, the pages left out.
+ */
+static void unn_damaged(struct __test_metadata *_metadata,
+			FIXTURE_DATA(image) *self, const struct unn_recs *r)
+{
+	const char *K = r->k->name, *FK = r->k->fname;
+	unsigned char *a, *b, *c;
+	uint32_t other;
+	char w[160];
+	struct trial t;
+	size_t len;
+	long mode;
+	int k;
+
+#define W(...)	(snprintf(w, sizeof(w), __VA_ARGS__), w)
+
+	/* a FILE record's objref: the FILE of fd 0 */
+	ASSERT_LE(0, file_of_fd(self, 0));
+	other = objref_of(self, file_of_fd(self, 0));
+
+	expect_edit(_metadata, self, NULL, 0, false,
+		    W("%s: the image as written", K));
+
+	/* objref */
+	expect_field(_metadata, self, r->m, FIELD(unn_hdr, objref), 0, true,
+		     W("%s.objref 0", K));
+	for (k = 0; k < 2; k++) {
+		/* the objref of a file, and everything that names it */
+		uint32_t used = k ? objref_of(self, r->f) : other;
+		struct edit e[3];
+
+		a = rec_with(self, r->m, FIELD(unn_hdr, objref), used);
+		b = rec_with(self, r->fm, FIELD(unn_file, objref), used);
+		c = rec_with(self, r->v, FIELD(ckpt_hdr_vma, shm_objref), used);
+		ASSERT_TRUE(a && b && c);
+		e[0] = (struct edit){ r->m, true, a, self->recs[r->m].len };
+		e[1] = (struct edit){ r->fm, true, b, self->recs[r->fm].len };
+		e[2] = (struct edit){ r->v, true, c, self->recs[r->v].len };
+		expect_edit(_metadata, self, e, 3, true,
+			    k ? W("%s.objref of its own FILE", K) :
+			    W("%s.objref of fd 0's FILE", K));
+		free(a);
+		free(b);
+		free(c);
+	}
+	/* size, mode, owner */
+	expect_field(_metadata, self, r->m, FIELD(unn_hdr, size),
+		     0x8000000000000000ULL, true,
+		     W("%s.size above MAX_LFS_FILESIZE", K));
+	expect_field(_metadata, self, r->m, FIELD(unn_hdr, size), ~0ULL, true,
+		     W("%s.size ~0", K));
+	expect_field(_metadata, self, r->m, FIELD(unn_hdr, size), PAGE, true,
+		     W("%s.size one page, a page at offset one page", K));
+	expect_field(_metadata, self, r->m, FIELD(unn_hdr, mode),
+		     S_IFREG | 0644, true, W("%s.mode with S_IFREG", K));
+	expect_field(_metadata, self, r->m, FIELD(unn_hdr, mode),
+		     0x10000 | 0600, true, W("%s.mode with bit 0x10000", K));
+	expect_field(_metadata, self, r->m, FIELD(unn_hdr, uid), 0xffffffff,
+		     true, W("%s.uid -1, no mapping", K));
+	expect_grown(_metadata, self, r->m, 8, -1, true,
+		     W("%s + 8 zero bytes (not extensible)", K));
+
+	/* its PAGES: the offsets */
+	expect_field(_metadata, self, r->p, PG_ADDR(0), 8, true,
+		     W("%s PAGES: offset 8, not page aligned", K));
+	expect_field(_metadata, self, r->p, PG_ADDR(1), PAGE + 8, true,
+		     W("%s PAGES: offset one page + 8", K));
+	expect_field(_metadata, self, r->p, PG_ADDR(1), 2 * PAGE, true,
+		     W("%s PAGES: offset at the size", K));
+	expect_field(_metadata, self, r->p, PG_ADDR(1), 1ULL << 40, true,
+		     W("%s PAGES: offset past the size", K));
+	expect_field(_metadata, self, r->p, PG_ADDR(1), 0, true,
+		     W("%s PAGES: offset 0 twice", K));
+	{
+		uint64_t swapped[2] = { PAGE, 0 };
+
+		a = grown_rec(self, r->p, 0, -1);
+		ASSERT_NE(NULL, a);
+		memcpy(a + sizeof(struct ckpt_hdr_pages), swapped, 16);
+		expect_edit(_metadata, self,
+			    &(struct edit){ r->p, true, a, self->recs[r->p].len },
+			    1, true, W("%s PAGES: offsets decreasing", K));
+		free(a);
+	}
+	expect_field(_metadata, self, r->p, FIELD(ckpt_hdr_pages, __reserved),
+		     1, true, W("%s PAGES.__reserved", K));
+
+	/* the type record */
+	expect_field(_metadata, self, r->fm, FIELD(unn_file, objref), 0, true,
+		     W("%s objref 0", FK));
+	expect_field(_metadata, self, r->fm, FIELD(unn_file, objref),
+		     r->ref + 1000, true, W("%s objref unknown", FK));
+	expect_field(_metadata, self, r->fm, FIELD(unn_file, objref), other,
+		     true, W("%s objref of fd 0's FILE", FK));
+	expect_field(_metadata, self, r->fm, FIELD(unn_file, objref),
+		     objref_of(self, r->f), true,
+		     W("%s objref of its own FILE", FK));
+	expect_field(_metadata, self, r->fm, FIELD(unn_file, __reserved), 1,
+		     true, W("%s.__reserved", FK));
+	expect_grown(_metadata, self, r->fm, 8, -1, false,
+		     W("%s + 8 zero bytes", FK));
+	expect_grown(_metadata, self, r->fm, 8, 2, true,
+		     W("%s + 8 bytes, one not zero", FK));
+
+	/* the vma */
+	expect_field(_metadata, self, r->v, FIELD(ckpt_hdr_vma, shm_objref), 0,
+		     true, W("%s vma.shm_objref 0", K));
+	expect_field(_metadata, self, r->v, FIELD(ckpt_hdr_vma, shm_objref),
+		     r->ref + 1000, true, W("%s vma.shm_objref unknown", K));
+	expect_field(_metadata, self, r->v, FIELD(ckpt_hdr_vma, shm_objref),
+		     other, true, W("%s vma.shm_objref of fd 0's FILE", K));
+	expect_field(_metadata, self, r->v, FIELD(ckpt_hdr_vma, shm_size), PAGE,
+		     true, W("%s vma.shm_size one page", K));
+	expect_field(_metadata, self, r->v, FIELD(ckpt_hdr_vma, shm_size),
+		     2 * PAGE, true, W("%s vma.shm_size, the file's size", K));
+	{
+		static const char path[] = "/dev/zero";
+		size_t vlen = CKPT_REC_MAX_LEN(struct ckpt_hdr_vma, sizeof(path));
+		struct ckpt_hdr_vma *vh;
+
+		a = calloc(1, vlen);
+		ASSERT_NE(NULL, a);
+		memcpy(a, rec_at(self, r->v), sizeof(*vh));
+		vh = (void *)a;
+		vh->h.len = vlen;
+		vh->path_len = sizeof(path);
+		memcpy(vh + 1, path, sizeof(path));
+		expect_edit(_metadata, self,
+			    &(struct edit){ r->v, true, a, vlen }, 1, true,
+			    W("%s vma with a path", K));
+		free(a);
+	}
+
+	/* out of sequence */
+	{
+		const struct edit e[][6] = {
+			/* the object record and its pages left out */
+			{ { r->m, true, NULL, 0 }, { r->p, true, NULL, 0 },
+			  { r->pe, true, NULL, 0 } },
+			/* the type record left out */
+			{ { r->fm, true, NULL, 0 } },
+			/* the empty PAGES that ends the file's */
+			{ { r->pe, true, NULL, 0 } },
+			/* the object record and its pages after the type record */
+			{ { r->m, true, NULL, 0 }, { r->p, true, NULL, 0 },
+			  { r->pe, true, NULL, 0 },
+			  { r->fm + 1, false, rec_at(self, r->m), self->recs[r->m].len },
+			  { r->fm + 1, false, rec_at(self, r->p), self->recs[r->p].len },
+			  { r->fm + 1, false, rec_at(self, r->pe),
+			    self->recs[r->pe].len } },
+			/* the object record twice */
+			{ { r->fm, false, rec_at(self, r->m), self->recs[r->m].len } },
+		};
+		static const char *const names[] = {
+			"%s without its %s", "%s FILE without its %s",
+			"%s pages without their end", "%s after the %s that names it",
+			"%s twice",
+		};
+		static const int ne[] = { 3, 1, 1, 6, 1 };
+		unsigned int j;
+
+		for (j = 0; j < ARRAY_SIZE(e); j++)
+			expect_edit(_metadata, self, e[j], ne[j], true,
+				    W(names[j], j ? K : FK, j ? FK : K));
+	}
+
+	/* taken, the victim sees what the image says */
+	a = rec_with(self, r->m, FIELD(unn_hdr, mode), 0600);
+	ASSERT_NE(NULL, a);
+	b = edit_image(self, &(struct edit){ r->m, true, a, self->recs[r->m].len },
+		       1, &len);
+	ASSERT_NE(NULL, b);
+	try_image(self, b, len, &t);
+	mode = unn_mode_reported();
+	EXPECT_TRUE((t.out == OUT_RESUMED || t.out == OUT_ALTERED) && mode == 0600) {
+		TH_LOG("%s.mode 0600: %s, mode %lo", K, outcome_name[t.out], mode);
+		ck_dump(_metadata, W("%s.mode 0600", K), t.status);
+	}
+	free(a);
+	free(b);
+	a = rec_with(self, r->m, FIELD(unn_hdr, size), 3 * PAGE);
+	ASSERT_NE(NULL, a);
+	expect_taken(_metadata, self,
+		     &(struct edit){ r->m, true, a, self->recs[r->m].len }, 1,
+		     W("%s.size three pages", K));
+	free(a);
+	expect_taken(_metadata, self, &(struct edit){ r->p, true, NULL, 0 }, 1,
+		     W("the %s's pages left out: holes", K));
+#undef W
+}
+
+/*
+ * The file of @r mapped only: its object record right before the vma.
+ * Refused: objref 0, mode 010000, a PAGES offset not page aligned, the
+ * vma's shm_objref unknown, the object record after the vma.
+ */
+static void unn_mapped_damaged(struct __test_metadata *_metadata,
+			       FIXTURE_DATA(image) *self,
+			       const struct unn_recs *r)
+{
+	const char *K = r->k->name;
+	char w[160];
+
+#define W(...)	(snprintf(w, sizeof(w), __VA_ARGS__), w)
+	expect_edit(_metadata, self, NULL, 0, false,
+		    W("%s mapped only: the image as written", K));
+	expect_field(_metadata, self, r->m, FIELD(unn_hdr, objref), 0, true,
+		     W("%s mapped only: objref 0", K));
+	expect_field(_metadata, self, r->m, FIELD(unn_hdr, mode), 010000, true,
+		     W("%s mapped only: mode 010000", K));
+	expect_field(_metadata, self, r->p, PG_ADDR(1), PAGE + 2048, true,
+		     W("%s mapped only: PAGES offset not page aligned", K));
+	expect_field(_metadata, self, r->v, FIELD(ckpt_hdr_vma, shm_objref),
+		     r->ref + 1, true, W("%s mapped only: vma.shm_objref unknown", K));
+	{
+		/* the object record and its pages right after the vma's */
+		const struct edit e[] = {
+			{ r->m, true, NULL, 0 }, { r->p, true, NULL, 0 },
+			{ r->pe, true, NULL, 0 },
+			{ r->ve + 1, false, rec_at(self, r->m), self->recs[r->m].len },
+			{ r->ve + 1, false, rec_at(self, r->p), self->recs[r->p].len },
+			{ r->ve + 1, false, rec_at(self, r->pe), self->recs[r->pe].len },
+		};
+
+		expect_edit(_metadata, self, e, ARRAY_SIZE(e), true,
+			    W("%s mapped only: after its vma", K));
+	}
+#undef W
+}
+
+/*
+ * A memfd with two pages of data, an fd and a MAP_SHARED mapping: what
+ * unn_damaged() edits, and of the MEMFD record: seal bits outside
+ * F_SEAL_*, name_len 0 or above CKPT_MEMFD_NAME_MAX, a name not
+ * NUL-terminated at name_len - 1, a record length that is not the name's
+ * (refused); the longest name (taken). The same memfd mapped only: see
+ * unn_mapped_damaged(), and seals 0x40, name_len 0.
  */
 TEST_F_TIMEOUT(image, memfd_records_damaged, 3 * CK_TIMEOUT)
 {
 	const size_t hm = sizeof(struct ckpt_hdr_memfd);
 	const struct ckpt_hdr_memfd *mh;
-	unsigned char *a, *b, *c;
-	struct mfd_recs r;
-	uint32_t other;
 	char name[CKPT_MEMFD_NAME_MAX + 8];
-	struct trial t;
-	size_t len;
-	long mode;
+	struct unn_recs r;
 
-	mfd_load(_metadata, self, true, &r);
+	unn_load(_metadata, self, UNN_MEMFD, &r);
 	mh = rec_at(self, r.m);
-	/* a FILE record's objref: the FILE of fd 0 */
-	ASSERT_LE(0, file_of_fd(self, 0));
-	other = objref_of(self, file_of_fd(self, 0));
+	EXPECT_STREQ(MFD_NAME, (const char *)(mh + 1));
+	EXPECT_EQ(strlen(MFD_NAME) + 1, mh->name_len);
+	unn_damaged(_metadata, self, &r);
 
-	/* the image as written */
-	expect_edit(_metadata, self, NULL, 0, false, "the image as written");
-
-	/* MEMFD: objref */
-	expect_field(_metadata, self, r.m, FIELD(ckpt_hdr_memfd, objref), 0,
-		     true, "MEMFD.objref 0");
-	{
-		/* the objref of a file, and everything that names it */
-		uint32_t used[2] = { other, objref_of(self, r.f) };
-		struct edit e[3];
-		int k;
-
-		for (k = 0; k < 2; k++) {
-			a = rec_with(self, r.m, FIELD(ckpt_hdr_memfd, objref), used[k]);
-			b = rec_with(self, r.fm, FIELD(ckpt_hdr_file_memfd, memfd_objref),
-				     used[k]);
-			c = rec_with(self, r.v, FIELD(ckpt_hdr_vma, shm_objref), used[k]);
-			ASSERT_TRUE(a && b && c);
-			e[0] = (struct edit){ r.m, true, a, self->recs[r.m].len };
-			e[1] = (struct edit){ r.fm, true, b, self->recs[r.fm].len };
-			e[2] = (struct edit){ r.v, true, c, self->recs[r.v].len };
-			expect_edit(_metadata, self, e, 3, true,
-				    k ? "MEMFD.objref of its own FILE" :
-				    "MEMFD.objref of fd 0's FILE");
-			free(a);
-			free(b);
-			free(c);
-		}
-	}
-	/* seals, size, mode */
+	/* seals */
 	expect_field(_metadata, self, r.m, FIELD(ckpt_hdr_memfd, seals),
 		     mh->seals | 0x40, true, "MEMFD.seals with bit 0x40");
 	expect_field(_metadata, self, r.m, FIELD(ckpt_hdr_memfd, seals),
 		     0x80000000U, true, "MEMFD.seals with bit 31");
-	expect_field(_metadata, self, r.m, FIELD(ckpt_hdr_memfd, size),
-		     0x8000000000000000ULL, true,
-		     "MEMFD.size above MAX_LFS_FILESIZE");
-	expect_field(_metadata, self, r.m, FIELD(ckpt_hdr_memfd, size),
-		     ~0ULL, true, "MEMFD.size ~0");
-	expect_field(_metadata, self, r.m, FIELD(ckpt_hdr_memfd, size), PAGE,
-		     true, "MEMFD.size one page, a page at offset one page");
-	expect_field(_metadata, self, r.m, FIELD(ckpt_hdr_memfd, mode),
-		     S_IFREG | 0644, true, "MEMFD.mode with S_IFREG");
-	expect_field(_metadata, self, r.m, FIELD(ckpt_hdr_memfd, mode),
-		     0x10000 | 0600, true, "MEMFD.mode with bit 0x10000");
 	/* the name */
-	expect_mfd_name(_metadata, self, r.m, "", 0, 0, hm, true,
-			"MEMFD.name_len 0, no name");
+	expect_unn_str(_metadata, self, r.m, "", 0, 0, hm, EINVAL,
+		       "MEMFD.name_len 0, no name");
 	expect_field(_metadata, self, r.m, FIELD(ckpt_hdr_memfd, name_len), 0,
 		     true, "MEMFD.name_len 0, the name kept");
 	memset(name, 'n', sizeof(name));
 	name[CKPT_MEMFD_NAME_MAX] = '\0';
-	expect_mfd_name(_metadata, self, r.m, name, CKPT_MEMFD_NAME_MAX + 1,
-			CKPT_MEMFD_NAME_MAX + 1,
-			CKPT_REC_MAX_LEN(struct ckpt_hdr_memfd,
-					 CKPT_MEMFD_NAME_MAX + 1),
-			true, "MEMFD.name_len CKPT_MEMFD_NAME_MAX + 1");
+	expect_unn_str(_metadata, self, r.m, name, CKPT_MEMFD_NAME_MAX + 1,
+		       CKPT_MEMFD_NAME_MAX + 1,
+		       CKPT_REC_MAX_LEN(struct ckpt_hdr_memfd,
+					CKPT_MEMFD_NAME_MAX + 1),
+		       EINVAL, "MEMFD.name_len CKPT_MEMFD_NAME_MAX + 1");
 	expect_field(_metadata, self, r.m, hm + mh->name_len - 1, 1, 'x', true,
 		     "MEMFD: a name without its NUL");
 	expect_field(_metadata, self, r.m, hm + 1, 1, 0, true,
@@ -5464,179 +5804,115 @@ TEST_F_TIMEOUT(image, memfd_records_damaged, 3 * CK_TIMEOUT)
 		     mh->name_len - 1, true, "MEMFD.name_len - 1");
 	expect_field(_metadata, self, r.m, FIELD(ckpt_hdr_memfd, name_len),
 		     mh->name_len + 8, true, "MEMFD.name_len + 8, past the record");
-	expect_grown(_metadata, self, r.m, 8, -1, true,
-		     "MEMFD + 8 zero bytes (not extensible)");
-
-	/* its PAGES: the offsets */
-	expect_field(_metadata, self, r.p, PG_ADDR(0), 8, true,
-		     "memfd PAGES: offset 8, not page aligned");
-	expect_field(_metadata, self, r.p, PG_ADDR(1), PAGE + 8, true,
-		     "memfd PAGES: offset one page + 8");
-	expect_field(_metadata, self, r.p, PG_ADDR(1), 2 * PAGE, true,
-		     "memfd PAGES: offset at the size");
-	expect_field(_metadata, self, r.p, PG_ADDR(1), 1ULL << 40, true,
-		     "memfd PAGES: offset past the size");
-	expect_field(_metadata, self, r.p, PG_ADDR(1), 0, true,
-		     "memfd PAGES: offset 0 twice");
-	{
-		uint64_t swapped[2] = { PAGE, 0 };
-
-		a = grown_rec(self, r.p, 0, -1);
-		ASSERT_NE(NULL, a);
-		memcpy(a + sizeof(struct ckpt_hdr_pages), swapped, 16);
-		expect_edit(_metadata, self,
-			    &(struct edit){ r.p, true, a, self->recs[r.p].len },
-			    1, true, "memfd PAGES: offsets decreasing");
-		free(a);
-	}
-	expect_field(_metadata, self, r.p, FIELD(ckpt_hdr_pages, __reserved),
-		     1, true, "memfd PAGES.__reserved");
-
-	/* FILE_MEMFD */
-	expect_field(_metadata, self, r.fm,
-		     FIELD(ckpt_hdr_file_memfd, memfd_objref), 0, true,
-		     "FILE_MEMFD.memfd_objref 0");
-	expect_field(_metadata, self, r.fm,
-		     FIELD(ckpt_hdr_file_memfd, memfd_objref), r.ref + 1000,
-		     true, "FILE_MEMFD.memfd_objref unknown");
-	expect_field(_metadata, self, r.fm,
-		     FIELD(ckpt_hdr_file_memfd, memfd_objref), other, true,
-		     "FILE_MEMFD.memfd_objref of fd 0's FILE");
-	expect_field(_metadata, self, r.fm,
-		     FIELD(ckpt_hdr_file_memfd, memfd_objref),
-		     objref_of(self, r.f), true,
-		     "FILE_MEMFD.memfd_objref of its own FILE");
-	expect_field(_metadata, self, r.fm,
-		     FIELD(ckpt_hdr_file_memfd, __reserved), 1, true,
-		     "FILE_MEMFD.__reserved");
-	expect_grown(_metadata, self, r.fm, 8, -1, false,
-		     "FILE_MEMFD + 8 zero bytes");
-	expect_grown(_metadata, self, r.fm, 8, 2, true,
-		     "FILE_MEMFD + 8 bytes, one not zero");
-
-	/* the vma */
-	expect_field(_metadata, self, r.v, FIELD(ckpt_hdr_vma, shm_objref), 0,
-		     true, "MEMFD vma.shm_objref 0");
-	expect_field(_metadata, self, r.v, FIELD(ckpt_hdr_vma, shm_objref),
-		     r.ref + 1000, true, "MEMFD vma.shm_objref unknown");
-	expect_field(_metadata, self, r.v, FIELD(ckpt_hdr_vma, shm_objref),
-		     other, true, "MEMFD vma.shm_objref of fd 0's FILE");
-	expect_field(_metadata, self, r.v, FIELD(ckpt_hdr_vma, shm_size), PAGE,
-		     true, "MEMFD vma.shm_size one page");
-	expect_field(_metadata, self, r.v, FIELD(ckpt_hdr_vma, shm_size),
-		     2 * PAGE, true, "MEMFD vma.shm_size, the memfd's size");
-	{
-		static const char path[] = "/dev/zero";
-		size_t vlen = CKPT_REC_MAX_LEN(struct ckpt_hdr_vma, sizeof(path));
-		struct ckpt_hdr_vma *vh;
-
-		a = calloc(1, vlen);
-		ASSERT_NE(NULL, a);
-		memcpy(a, rec_at(self, r.v), sizeof(*vh));
-		vh = (void *)a;
-		vh->h.len = vlen;
-		vh->path_len = sizeof(path);
-		memcpy(vh + 1, path, sizeof(path));
-		expect_edit(_metadata, self,
-			    &(struct edit){ r.v, true, a, vlen }, 1, true,
-			    "MEMFD vma with a path");
-		free(a);
-	}
-
-	/* out of sequence */
-	{
-		const struct edit e[][6] = {
-			/* the MEMFD and its pages left out */
-			{ { r.m, true, NULL, 0 }, { r.p, true, NULL, 0 },
-			  { r.pe, true, NULL, 0 } },
-			/* the FILE_MEMFD left out */
-			{ { r.fm, true, NULL, 0 } },
-			/* the empty PAGES that ends the memfd's */
-			{ { r.pe, true, NULL, 0 } },
-			/* the MEMFD and its pages after the FILE_MEMFD */
-			{ { r.m, true, NULL, 0 }, { r.p, true, NULL, 0 },
-			  { r.pe, true, NULL, 0 },
-			  { r.fm + 1, false, rec_at(self, r.m), self->recs[r.m].len },
-			  { r.fm + 1, false, rec_at(self, r.p), self->recs[r.p].len },
-			  { r.fm + 1, false, rec_at(self, r.pe),
-			    self->recs[r.pe].len } },
-			/* the MEMFD twice */
-			{ { r.fm, false, rec_at(self, r.m), self->recs[r.m].len } },
-		};
-		static const char *const names[] = {
-			"FILE_MEMFD without its MEMFD",
-			"MEMFD FILE without its FILE_MEMFD",
-			"MEMFD pages without their end",
-			"MEMFD after the FILE_MEMFD that names it",
-			"MEMFD twice",
-		};
-		static const int ne[] = { 3, 1, 1, 6, 1 };
-		unsigned int k;
-
-		for (k = 0; k < ARRAY_SIZE(e); k++)
-			expect_edit(_metadata, self, e[k], ne[k], true, names[k]);
-	}
-
-	/* taken, the victim sees what the image says */
-	a = rec_with(self, r.m, FIELD(ckpt_hdr_memfd, mode), 0600);
-	ASSERT_NE(NULL, a);
-	b = edit_image(self, &(struct edit){ r.m, true, a, self->recs[r.m].len },
-		       1, &len);
-	ASSERT_NE(NULL, b);
-	try_image(self, b, len, &t);
-	mode = -1;
-	if (ck_line("MFD mode="))
-		mode = strtol(ck_line("MFD mode="), NULL, 8);
-	EXPECT_TRUE((t.out == OUT_RESUMED || t.out == OUT_ALTERED) && mode == 0600) {
-		TH_LOG("MEMFD.mode 0600: %s, mode %lo", outcome_name[t.out], mode);
-		ck_dump(_metadata, "MEMFD.mode 0600", t.status);
-	}
-	free(a);
-	free(b);
+	/* taken: the longest name */
 	memset(name, 'n', sizeof(name));
 	name[CKPT_MEMFD_NAME_MAX - 1] = '\0';
-	expect_mfd_name(_metadata, self, r.m, name, CKPT_MEMFD_NAME_MAX,
-			CKPT_MEMFD_NAME_MAX,
-			CKPT_REC_MAX_LEN(struct ckpt_hdr_memfd, CKPT_MEMFD_NAME_MAX),
-			false, "MEMFD.name_len CKPT_MEMFD_NAME_MAX");
-	a = rec_with(self, r.m, FIELD(ckpt_hdr_memfd, size), 3 * PAGE);
-	ASSERT_NE(NULL, a);
-	expect_taken(_metadata, self,
-		     &(struct edit){ r.m, true, a, self->recs[r.m].len }, 1,
-		     "MEMFD.size three pages");
-	free(a);
-	expect_taken(_metadata, self, &(struct edit){ r.p, true, NULL, 0 }, 1,
-		     "the memfd's pages left out: holes");
+	expect_unn_str(_metadata, self, r.m, name, CKPT_MEMFD_NAME_MAX,
+		       CKPT_MEMFD_NAME_MAX,
+		       CKPT_REC_MAX_LEN(struct ckpt_hdr_memfd, CKPT_MEMFD_NAME_MAX),
+		       0, "MEMFD.name_len CKPT_MEMFD_NAME_MAX");
 
 	/* mapped only: the MEMFD right before the vma */
-	mfd_load(_metadata, self, false, &r);
-	expect_edit(_metadata, self, NULL, 0, false,
-		    "mapped only: the image as written");
-	expect_field(_metadata, self, r.m, FIELD(ckpt_hdr_memfd, objref), 0,
-		     true, "mapped only: MEMFD.objref 0");
+	unn_load(_metadata, self, UNN_MEMFD | UNN_MAPPED_ONLY, &r);
+	unn_mapped_damaged(_metadata, self, &r);
 	expect_field(_metadata, self, r.m, FIELD(ckpt_hdr_memfd, seals),
 		     0x40, true, "mapped only: MEMFD.seals 0x40");
-	expect_field(_metadata, self, r.m, FIELD(ckpt_hdr_memfd, mode),
-		     010000, true, "mapped only: MEMFD.mode 010000");
 	expect_field(_metadata, self, r.m, FIELD(ckpt_hdr_memfd, name_len), 0,
 		     true, "mapped only: MEMFD.name_len 0");
-	expect_field(_metadata, self, r.p, PG_ADDR(1), PAGE + 2048, true,
-		     "mapped only: memfd PAGES offset not page aligned");
-	expect_field(_metadata, self, r.v, FIELD(ckpt_hdr_vma, shm_objref),
-		     r.ref + 1, true, "mapped only: vma.shm_objref unknown");
-	{
-		/* the MEMFD and its pages right after the vma's */
-		const struct edit e[] = {
-			{ r.m, true, NULL, 0 }, { r.p, true, NULL, 0 },
-			{ r.pe, true, NULL, 0 },
-			{ r.ve + 1, false, rec_at(self, r.m), self->recs[r.m].len },
-			{ r.ve + 1, false, rec_at(self, r.p), self->recs[r.p].len },
-			{ r.ve + 1, false, rec_at(self, r.pe), self->recs[r.pe].len },
-		};
+	check_no_splat(_metadata, self);
+}
 
-		expect_edit(_metadata, self, e, ARRAY_SIZE(e), true,
-			    "mapped only: the MEMFD after its vma");
+/*
+ * A deleted file with two pages of data, an fd and a MAP_SHARED mapping:
+ * what unn_damaged() edits, and of the DELETED record: flags outside
+ * CKPT_DELETED_F_MASK, a path not absolute, "/", a path ending in "/", a
+ * path not NUL-terminated at path_len - 1 or with a NUL inside it,
+ * path_len 0, longer than the record, above CKPT_PATH_MAX (refused with
+ * EINVAL); a path whose directory is missing (ENOENT) or no directory
+ * (ENOTDIR). Taken: CKPT_DELETED_F_LINKABLE, another name in the same
+ * directory, a path in /tmp. The same file mapped only: see
+ * unn_mapped_damaged(), and flags 0x2, path_len 0.
+ */
+TEST_F_TIMEOUT(image, deleted_records_damaged, 3 * CK_TIMEOUT)
+{
+	const size_t hd = sizeof(struct ckpt_hdr_deleted);
+	const struct ckpt_hdr_deleted *dh;
+	static char path[CKPT_PATH_MAX + 8];
+	const char *saved;
+	struct unn_recs r;
+
+	unn_load(_metadata, self, UNN_DELETED, &r);
+	dh = rec_at(self, r.m);
+	saved = (const char *)(dh + 1);
+	EXPECT_STREQ(ck_path(DEL_NAME), saved);
+	EXPECT_EQ(strlen(ck_path(DEL_NAME)) + 1, dh->path_len);
+	EXPECT_EQ(0U, dh->flags);
+	EXPECT_EQ((uint32_t)DEL_MODE, dh->mode);
+	unn_damaged(_metadata, self, &r);
+
+	/* flags */
+	expect_field(_metadata, self, r.m, FIELD(ckpt_hdr_deleted, flags),
+		     CKPT_DELETED_F_MASK + 1, true, "DELETED.flags with bit 0x2");
+	expect_field(_metadata, self, r.m, FIELD(ckpt_hdr_deleted, flags),
+		     0x80000000U, true, "DELETED.flags with bit 31");
+	/* the path */
+	expect_unn_path(_metadata, self, r.m, "tmp/del-victim", EINVAL,
+			"DELETED: a relative path");
+	expect_unn_path(_metadata, self, r.m, "/", EINVAL, "DELETED: the path /");
+	snprintf(path, sizeof(path), "%s/", ck.dir);
+	expect_unn_path(_metadata, self, r.m, path, EINVAL,
+			"DELETED: a path ending in /");
+	expect_unn_str(_metadata, self, r.m, "", 0, 0, hd, EINVAL,
+		       "DELETED.path_len 0, no path");
+	expect_field(_metadata, self, r.m, FIELD(ckpt_hdr_deleted, path_len), 0,
+		     true, "DELETED.path_len 0, the path kept");
+	expect_field(_metadata, self, r.m, hd + dh->path_len - 1, 1, 'x', true,
+		     "DELETED: a path without its NUL");
+	expect_field(_metadata, self, r.m, hd + 4, 1, 0, true,
+		     "DELETED: a NUL inside the path");
+	expect_field(_metadata, self, r.m, FIELD(ckpt_hdr_deleted, path_len),
+		     dh->path_len - 1, true, "DELETED.path_len - 1");
+	expect_field(_metadata, self, r.m, FIELD(ckpt_hdr_deleted, path_len),
+		     dh->path_len + 8, true, "DELETED.path_len + 8, past the record");
+	memset(path, 'p', sizeof(path));
+	path[0] = '/';
+	path[CKPT_PATH_MAX] = '\0';
+	expect_unn_str(_metadata, self, r.m, path, CKPT_PATH_MAX + 1,
+		       CKPT_PATH_MAX + 1,
+		       CKPT_REC_MAX_LEN(struct ckpt_hdr_deleted, CKPT_PATH_MAX + 1),
+		       EINVAL, "DELETED.path_len CKPT_PATH_MAX + 1");
+	/* nowhere to make it again */
+	snprintf(path, sizeof(path), "%s/no-such-dir/%s", ck.dir, DEL_NAME);
+	expect_unn_path(_metadata, self, r.m, path, ENOENT,
+			"DELETED: a path in a missing directory");
+	expect_unn_path(_metadata, self, r.m, "/dev/null/" DEL_NAME, ENOTDIR,
+			"DELETED: a path under a file");
+
+	/* taken */
+	{
+		unsigned char *a = rec_with(self, r.m,
+					    FIELD(ckpt_hdr_deleted, flags),
+					    CKPT_DELETED_F_LINKABLE);
+
+		ASSERT_NE(NULL, a);
+		expect_taken(_metadata, self,
+			     &(struct edit){ r.m, true, a, self->recs[r.m].len },
+			     1, "DELETED.flags CKPT_DELETED_F_LINKABLE");
+		free(a);
 	}
+	snprintf(path, sizeof(path), "%s/another-name", ck.dir);
+	expect_unn_path(_metadata, self, r.m, path, 0,
+			"DELETED: another name in its directory");
+	expect_unn_path(_metadata, self, r.m, "/tmp/x", 0,
+			"DELETED: a path in /tmp");
+
+	/* mapped only: the DELETED right before the vma */
+	unn_load(_metadata, self, UNN_DELETED | UNN_MAPPED_ONLY, &r);
+	unn_mapped_damaged(_metadata, self, &r);
+	expect_field(_metadata, self, r.m, FIELD(ckpt_hdr_deleted, flags),
+		     0x2, true, "mapped only: DELETED.flags 0x2");
+	expect_field(_metadata, self, r.m, FIELD(ckpt_hdr_deleted, path_len), 0,
+		     true, "mapped only: DELETED.path_len 0");
 	check_no_splat(_metadata, self);
 }
 

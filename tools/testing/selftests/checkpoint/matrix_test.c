@@ -2237,6 +2237,367 @@ static int mfd_future_verify(void)
 	return 0;
 }
 
+/* ---- deleted files ------------------------------------------------------- */
+
+#define DLOG	"/tmp/ckpt-matrix.dlog"		/* deleted_log_kept */
+#define DMAP	"/tmp/ckpt-matrix.dmap"		/* deleted_mapped_kept */
+#define DLINK	"/tmp/ckpt-matrix.linked"	/* tmpfile_kept's linkat() */
+#define DOUT	"/tmp/ckpt-matrix.dout"		/* the refusals' */
+
+/* Write all of the string @s to @fd */
+static bool put_str(int fd, const char *s)
+{
+	return write(fd, s, strlen(s)) == (ssize_t)strlen(s);
+}
+
+/*
+ * Does @fd link to the name restart gives a deleted file it made again
+ * with O_TMPFILE in /tmp: "/tmp/#INO (deleted)"?
+ */
+static bool remade_link(int fd)
+{
+	const char *l = fd_link(fd);
+
+	return !strncmp(l, "/tmp/#", 6) && ends_with(l, " (deleted)");
+}
+
+/*
+ * deleted_log_kept: the log DLOG (mode dlog_mode), at fds[0] O_WRONLY |
+ * O_APPEND, and at fds[1] O_RDONLY at offset DLOG_POS, opened before the
+ * unlink; lines written before it and after. A child (fds[2]) holds the
+ * append fd too, the same open file, and appends DLOG_CHILD once the
+ * restored root sends SIGUSR2.
+ */
+#define DLOG_BEFORE	"line 0\nline 1\nline 2\n"
+#define DLOG_AFTER	"line 3\nline 4\n"
+#define DLOG_CHILD	"the child's line\n"
+#define DLOG_ROOT	"the root's line\n"
+#define DLOG_POS	7		/* at "line 1" */
+static mode_t dlog_mode;
+
+static __attribute__((noreturn)) void dlog_child(int ready)
+{
+	sigset_t set;
+	int sig;
+
+	sigemptyset(&set);
+	sigaddset(&set, SIGUSR2);
+	sigprocmask(SIG_BLOCK, &set, NULL);
+	if (close(fds[1]) || write(ready, "r", 1) != 1)
+		_exit(2);
+	close(ready);
+	while (sigwait(&set, &sig))
+		;
+	_exit(put_str(fds[0], DLOG_CHILD) ? 0 : 3);
+}
+
+static int dlog_setup(void)
+{
+	struct stat st;
+	pid_t child;
+	int p[2];
+	char c;
+
+	unlink(DLOG);
+	fds[0] = open(DLOG, O_WRONLY | O_APPEND | O_CREAT | O_TRUNC, 0640);
+	if (fds[0] < 0 || !put_str(fds[0], DLOG_BEFORE))
+		return -1;
+	fds[1] = open(DLOG, O_RDONLY);
+	if (fds[1] < 0 || lseek(fds[1], DLOG_POS, SEEK_SET) != DLOG_POS ||
+	    unlink(DLOG) || !put_str(fds[0], DLOG_AFTER) ||
+	    fstat(fds[0], &st) || pipe(p))
+		return -1;
+	dlog_mode = st.st_mode;
+	child = fork();
+	if (child < 0)
+		return -1;
+	if (!child) {
+		close(p[0]);
+		dlog_child(p[1]);
+	}
+	fds[2] = child;
+	close(p[1]);
+	/* the child has closed its O_RDONLY fd before the checkpoint */
+	if (read(p[0], &c, 1) != 1)
+		return -1;
+	close(p[0]);
+	return 0;
+}
+
+static int dlog_verify(void)
+{
+	static const char want[] = DLOG_BEFORE DLOG_AFTER DLOG_CHILD DLOG_ROOT;
+	const off_t before = strlen(DLOG_BEFORE DLOG_AFTER);
+	char buf[256] = "";
+	struct stat a, b;
+	int i, status;
+	ssize_t n;
+
+	for (i = 0; i < 2; i++)
+		if (!remade_link(fds[i]))
+			return NOPE("fd %d links to \"%s\", expected /tmp/#INO (deleted)",
+				    fds[i], fd_link(fds[i]));
+	if (fstat(fds[0], &a) || fstat(fds[1], &b))
+		return NOPE("fstat: %s", strerror(errno));
+	if (a.st_nlink || a.st_size != before || a.st_mode != dlog_mode)
+		return NOPE("%lu links, %lld bytes, mode %#o: expected none, %lld and %#o",
+			    (unsigned long)a.st_nlink, (long long)a.st_size,
+			    a.st_mode, (long long)before, dlog_mode);
+	if (a.st_ino != b.st_ino || a.st_dev != b.st_dev)
+		return NOPE("the two fds are not of one file any more");
+	if ((fcntl(fds[0], F_GETFL) & (O_ACCMODE | O_APPEND)) !=
+	    (O_WRONLY | O_APPEND) ||
+	    (fcntl(fds[1], F_GETFL) & (O_ACCMODE | O_APPEND)) != O_RDONLY)
+		return NOPE("flags %#o and %#o, expected O_WRONLY | O_APPEND and O_RDONLY",
+			    fcntl(fds[0], F_GETFL), fcntl(fds[1], F_GETFL));
+	/* each open file its own offset */
+	if (lseek(fds[0], 0, SEEK_CUR) != before ||
+	    lseek(fds[1], 0, SEEK_CUR) != DLOG_POS)
+		return NOPE("offsets %lld and %lld, expected %lld and %d",
+			    (long long)lseek(fds[0], 0, SEEK_CUR),
+			    (long long)lseek(fds[1], 0, SEEK_CUR),
+			    (long long)before, DLOG_POS);
+	if (read(fds[1], buf, 7) != 7 || memcmp(buf, "line 1\n", 7))
+		return NOPE("read \"%.7s\" at the offset, expected line 1", buf);
+	/* the child appends through the open file it shares with the root */
+	kill(fds[2], SIGUSR2);
+	if (waitpid(fds[2], &status, 0) != fds[2] || status)
+		return NOPE("the child could not append: status %#x", status);
+	if (lseek(fds[0], 0, SEEK_CUR) != before + (off_t)strlen(DLOG_CHILD))
+		return NOPE("the root's offset is %lld after the child's line: not one open file",
+			    (long long)lseek(fds[0], 0, SEEK_CUR));
+	if (!put_str(fds[0], DLOG_ROOT))
+		return NOPE("the root cannot append: %s", strerror(errno));
+	/* every line, in order, through the O_RDONLY fd */
+	n = pread(fds[1], buf, sizeof(buf) - 1, 0);
+	buf[n > 0 ? n : 0] = '\0';
+	if (strcmp(buf, want))
+		return NOPE("the log reads \"%s\", expected \"%s\"", buf, want);
+	if (fstat(fds[1], &b) || b.st_size != (off_t)strlen(want) || b.st_nlink)
+		return NOPE("%lld bytes and %lu links after the appends",
+			    (long long)b.st_size, (unsigned long)b.st_nlink);
+	return 0;
+}
+
+/*
+ * deleted_mapped_kept: DMAP, DMAP_SIZE bytes, pages 0 and 3 written, the
+ * rest holes; at fds[0] (O_RDWR, at offset DMAP_POS), mapped MAP_SHARED
+ * (DMAP_PAGES pages) through an open of its own that is closed, and
+ * MAP_PRIVATE (4 pages) through fds[0]. The shared mapping wrote "shared"
+ * into page 3, the private one has its own copy of page 0.
+ */
+#define DMAP_SIZE	(5 * MFD_PAGE + 10)
+#define DMAP_PAGES	6
+#define DMAP_POS	(3 * MFD_PAGE + 1)
+static char *dmap_sh, *dmap_pr;
+static off_t dmap_seek[4];	/* SEEK_HOLE and SEEK_DATA said this before */
+
+/* Where the first hole, the data after it, the hole after that... are */
+static void dmap_seeks(int fd, off_t *s)
+{
+	s[0] = lseek(fd, 0, SEEK_HOLE);
+	s[1] = lseek(fd, s[0], SEEK_DATA);
+	s[2] = lseek(fd, s[1], SEEK_HOLE);
+	s[3] = lseek(fd, s[2], SEEK_DATA);
+}
+
+/* The inode number /proc/self/maps shows for the mapping at @addr, or 0 */
+static unsigned long map_ino(const void *addr)
+{
+	unsigned long ino;
+
+	return sscanf(map_line(addr), "%*s %*s %*s %*s %lu", &ino) == 1 ?
+	       ino : 0;
+}
+
+static int dmap_setup(void)
+{
+	char page[MFD_PAGE];
+	int fd;
+
+	unlink(DMAP);
+	fds[0] = open(DMAP, O_RDWR | O_CREAT | O_TRUNC, 0600);
+	if (fds[0] < 0)
+		return -1;
+	mfd_fill(page, 0);
+	if (pwrite(fds[0], page, MFD_PAGE, 0) != MFD_PAGE)
+		return -1;
+	mfd_fill(page, 3);
+	if (pwrite(fds[0], page, MFD_PAGE, 3 * MFD_PAGE) != MFD_PAGE ||
+	    ftruncate(fds[0], DMAP_SIZE))
+		return -1;
+	fd = open(DMAP, O_RDWR);
+	if (fd < 0)
+		return -1;
+	dmap_sh = mmap(NULL, DMAP_PAGES * MFD_PAGE, PROT_READ | PROT_WRITE,
+		       MAP_SHARED, fd, 0);
+	if (dmap_sh == MAP_FAILED || close(fd))
+		return -1;
+	dmap_pr = mmap(NULL, 4 * MFD_PAGE, PROT_READ | PROT_WRITE, MAP_PRIVATE,
+		       fds[0], 0);
+	if (dmap_pr == MAP_FAILED || unlink(DMAP))
+		return -1;
+	/* data pages only: a fault on a hole would fill it */
+	memcpy(dmap_sh + 3 * MFD_PAGE + 100, "shared", 6);
+	memcpy(dmap_pr + 10, "private", 7);
+	dmap_seeks(fds[0], dmap_seek);
+	return lseek(fds[0], DMAP_POS, SEEK_SET) == DMAP_POS ? 0 : -1;
+}
+
+static int dmap_verify(void)
+{
+	char want[MFD_PAGE], buf[MFD_PAGE], c = 0;
+	struct stat st;
+	off_t seek[4];
+
+	if (!remade_link(fds[0]))
+		return NOPE("fd %d links to \"%s\", expected /tmp/#INO (deleted)",
+			    fds[0], fd_link(fds[0]));
+	if (fstat(fds[0], &st) || st.st_nlink || st.st_size != DMAP_SIZE)
+		return NOPE("%lu links, %lld bytes: expected none and %d",
+			    (unsigned long)st.st_nlink, (long long)st.st_size,
+			    DMAP_SIZE);
+	if (lseek(fds[0], 0, SEEK_CUR) != DMAP_POS ||
+	    (fcntl(fds[0], F_GETFL) & O_ACCMODE) != O_RDWR)
+		return NOPE("offset %lld, flags %#o: expected %d and O_RDWR",
+			    (long long)lseek(fds[0], 0, SEEK_CUR),
+			    fcntl(fds[0], F_GETFL), DMAP_POS);
+	/* the holes, before any fault could fill them: zeroes, and holes */
+	if (!mfd_zero(fds[0], MFD_PAGE, MFD_PAGE) ||
+	    !mfd_zero(fds[0], 2 * MFD_PAGE, MFD_PAGE) ||
+	    !mfd_zero(fds[0], 4 * MFD_PAGE, MFD_PAGE) ||
+	    !mfd_zero(fds[0], 5 * MFD_PAGE, 10))
+		return NOPE("the holes read other bytes than zeroes");
+	if (pread(fds[0], buf, 1, DMAP_SIZE) != 0)
+		return NOPE("bytes past the end");
+	dmap_seeks(fds[0], seek);
+	if (memcmp(seek, dmap_seek, sizeof(seek)))
+		return NOPE("SEEK_HOLE/DATA: %lld %lld %lld %lld, before %lld %lld %lld %lld",
+			    (long long)seek[0], (long long)seek[1],
+			    (long long)seek[2], (long long)seek[3],
+			    (long long)dmap_seek[0], (long long)dmap_seek[1],
+			    (long long)dmap_seek[2], (long long)dmap_seek[3]);
+	/* the data: page 0 as written, page 3 with the shared mapping's word */
+	if (!mfd_page_ok(fds[0], 0))
+		return NOPE("page 0 lost its bytes (or has the private copy's)");
+	mfd_fill(want, 3);
+	memcpy(want + 100, "shared", 6);
+	if (pread(fds[0], buf, MFD_PAGE, 3 * MFD_PAGE) != MFD_PAGE ||
+	    memcmp(buf, want, MFD_PAGE))
+		return NOPE("page 3 lost its bytes or what the shared mapping wrote");
+	/* the mappings: of the file, shared and private (one line at a time) */
+	if (map_ino(dmap_sh) != st.st_ino || !strstr(map_line(dmap_sh), " rw-s ") ||
+	    !strstr(map_line(dmap_sh), " /tmp/#") ||
+	    !ends_with(map_line(dmap_sh), " (deleted)"))
+		return NOPE("/proc/self/maps: \"%s\", not a rw-s mapping of /tmp/#%lu (deleted)",
+			    map_line(dmap_sh), (unsigned long)st.st_ino);
+	if (map_ino(dmap_pr) != st.st_ino || !strstr(map_line(dmap_pr), " rw-p "))
+		return NOPE("/proc/self/maps: \"%s\", not a rw-p mapping of /tmp/#%lu (deleted)",
+			    map_line(dmap_pr), (unsigned long)st.st_ino);
+	if (memcmp(dmap_sh + 3 * MFD_PAGE, want, MFD_PAGE) ||
+	    memcmp(dmap_pr + 3 * MFD_PAGE, want, MFD_PAGE) ||
+	    dmap_sh[10] != mfd_byte(0, 10))
+		return NOPE("the mappings do not show the file's bytes");
+	mfd_fill(want, 0);
+	memcpy(want + 10, "private", 7);
+	if (memcmp(dmap_pr, want, MFD_PAGE))
+		return NOPE("the private mapping lost its own copy of page 0");
+	/* writes through the shared mapping reach the file, and back */
+	dmap_sh[50] = 'Z';
+	if (pread(fds[0], &c, 1, 50) != 1 || c != 'Z')
+		return NOPE("a write through the shared mapping is not in the file");
+	if (dmap_pr[50] != mfd_byte(0, 50))
+		return NOPE("the private copy of page 0 follows the file");
+	if (pwrite(fds[0], "Y", 1, 3 * MFD_PAGE + 7) != 1 ||
+	    dmap_sh[3 * MFD_PAGE + 7] != 'Y' || dmap_pr[3 * MFD_PAGE + 7] != 'Y')
+		return NOPE("a write through the fd is not seen through the mappings");
+	return 0;
+}
+
+/*
+ * tmpfile_kept: fds[0] made with O_TMPFILE (linkable), fchmod()ed to
+ * 0640, TMPF_DATA at 0 and TMPF_FAR two pages further; fds[1] made with
+ * O_TMPFILE | O_EXCL (never linkable), mode 0600, TMPF_EXCL.
+ */
+#define TMPF_DATA	"made with O_TMPFILE"
+#define TMPF_FAR	"two pages on"
+#define TMPF_EXCL	"made with O_TMPFILE | O_EXCL"
+
+static int tmpf_setup(void)
+{
+	unlink(DLINK);
+	fds[0] = open("/tmp", O_TMPFILE | O_RDWR, 0640);
+	fds[1] = open("/tmp", O_TMPFILE | O_RDWR | O_EXCL, 0600);
+	if (fds[0] < 0 || fds[1] < 0 || !put_str(fds[0], TMPF_DATA) ||
+	    pwrite(fds[0], TMPF_FAR, strlen(TMPF_FAR), 2 * MFD_PAGE) !=
+	    (ssize_t)strlen(TMPF_FAR) || !put_str(fds[1], TMPF_EXCL))
+		return -1;
+	return fchmod(fds[0], 0640) || fchmod(fds[1], 0600) ? -1 : 0;
+}
+
+/* Are the bytes of @fd at @off those of @s? */
+static bool reads(int fd, off_t off, const char *s)
+{
+	char buf[64] = "";
+	size_t n = strlen(s);
+
+	return n < sizeof(buf) && pread(fd, buf, n, off) == (ssize_t)n &&
+	       !memcmp(buf, s, n);
+}
+
+static int tmpf_verify(void)
+{
+	const off_t size = 2 * MFD_PAGE + strlen(TMPF_FAR);
+	struct stat a, b, l;
+	char path[64];
+	int i, fd, ret;
+
+	for (i = 0; i < 2; i++)
+		if (!remade_link(fds[i]))
+			return NOPE("fd %d links to \"%s\", expected /tmp/#INO (deleted)",
+				    fds[i], fd_link(fds[i]));
+	if (fstat(fds[0], &a) || fstat(fds[1], &b))
+		return NOPE("fstat: %s", strerror(errno));
+	if (a.st_nlink || b.st_nlink || (a.st_mode & 07777) != 0640 ||
+	    (b.st_mode & 07777) != 0600 || !S_ISREG(a.st_mode) ||
+	    a.st_size != size || b.st_size != (off_t)strlen(TMPF_EXCL))
+		return NOPE("modes %#o and %#o, sizes %lld and %lld, links %lu and %lu",
+			    a.st_mode, b.st_mode, (long long)a.st_size,
+			    (long long)b.st_size, (unsigned long)a.st_nlink,
+			    (unsigned long)b.st_nlink);
+	if (!reads(fds[0], 0, TMPF_DATA) || !reads(fds[0], 2 * MFD_PAGE, TMPF_FAR) ||
+	    !mfd_zero(fds[0], MFD_PAGE, MFD_PAGE) || !reads(fds[1], 0, TMPF_EXCL))
+		return NOPE("the files lost their bytes");
+	if (lseek(fds[0], 0, SEEK_CUR) != (off_t)strlen(TMPF_DATA) ||
+	    lseek(fds[1], 0, SEEK_CUR) != (off_t)strlen(TMPF_EXCL))
+		return NOPE("offsets %lld and %lld",
+			    (long long)lseek(fds[0], 0, SEEK_CUR),
+			    (long long)lseek(fds[1], 0, SEEK_CUR));
+	/* made with O_EXCL: never a name */
+	snprintf(path, sizeof(path), "/proc/self/fd/%d", fds[1]);
+	ret = linkat(AT_FDCWD, path, AT_FDCWD, DLINK, AT_SYMLINK_FOLLOW);
+	if (!ret)
+		unlink(DLINK);
+	if (ret != -1 || errno != ENOENT)
+		return NOPE("linkat() of the O_EXCL file: %s, expected ENOENT",
+			    ret ? strerrorname_np(errno) : "linked");
+	/* and without: a name again */
+	snprintf(path, sizeof(path), "/proc/self/fd/%d", fds[0]);
+	if (linkat(AT_FDCWD, path, AT_FDCWD, DLINK, AT_SYMLINK_FOLLOW))
+		return NOPE("linkat() of the linkable file: %s",
+			    strerrorname_np(errno));
+	fd = open(DLINK, O_RDONLY);
+	ret = fd < 0 || fstat(fd, &l) || l.st_ino != a.st_ino ||
+	      l.st_dev != a.st_dev || !reads(fd, 0, TMPF_DATA) ||
+	      fstat(fds[0], &a) || a.st_nlink != 1;
+	if (fd >= 0)
+		close(fd);
+	unlink(DLINK);
+	if (ret)
+		return NOPE("the name linkat() gave is not of the file");
+	return 0;
+}
+
 /* ---- the fixture --------------------------------------------------------- */
 
 /* WDIR and what the inotify variants made in it */
@@ -2403,6 +2764,18 @@ FIXTURE_VARIANT_ADD(matrix, memfd_future_write_kept) {
 	.setup = mfd_future_setup, .verify = mfd_future_verify,
 };
 
+FIXTURE_VARIANT_ADD(matrix, deleted_log_kept) {
+	.setup = dlog_setup, .verify = dlog_verify,
+};
+
+FIXTURE_VARIANT_ADD(matrix, deleted_mapped_kept) {
+	.setup = dmap_setup, .verify = dmap_verify,
+};
+
+FIXTURE_VARIANT_ADD(matrix, tmpfile_kept) {
+	.setup = tmpf_setup, .verify = tmpf_verify,
+};
+
 static volatile sig_atomic_t go;
 static void on_usr1(int sig) { go = 1; }
 
@@ -2454,6 +2827,9 @@ FIXTURE_TEARDOWN(matrix)
 	unlink(IMG);
 	unlink(LOG);
 	unlink(DATA);
+	unlink(DLOG);
+	unlink(DMAP);
+	unlink(DLINK);
 	rm_wdir();
 }
 
@@ -2538,6 +2914,7 @@ static int efd_uring_verify(void)
 FIXTURE(refuse) {
 	pid_t root;
 	int outside;
+	char old_max[32];	/* kernel.ckpt_deleted_max before the test */
 };
 
 FIXTURE_VARIANT(refuse) {
@@ -2546,6 +2923,8 @@ FIXTURE_VARIANT(refuse) {
 	bool share_outside;	/* the test keeps fds[0], made before fork */
 	/* the test opens the root's fd that links to this, by /proc/PID/fd */
 	const char *reopen_outside;
+	/* kernel.ckpt_deleted_max while the test runs */
+	const char *deleted_max;
 	int err;
 	const char *line;
 };
@@ -2962,33 +3341,114 @@ static int mfd_outside_setup(void)
 	return fds[0] < 0 || write(fds[0], "kept", 4) != 4 ? -1 : 0;
 }
 
-static int mfd_outside_verify(void)
+/* the memfd or deleted file at fds[0] keeps its bytes, and takes more */
+static int kept_verify(void)
 {
 	char buf[4];
 
 	if (pread(fds[0], buf, 4, 0) != 4 || memcmp(buf, "kept", 4) ||
 	    write(fds[0], "more", 4) != 4)
-		return NOPE("the memfd does not keep its bytes");
+		return NOPE("the file does not keep its bytes");
 	return 0;
 }
 
 /* the very open file held outside */
 FIXTURE_VARIANT_ADD(refuse, memfd_shared_with_outside) {
-	.setup = mfd_outside_setup, .verify = mfd_outside_verify,
+	.setup = mfd_outside_setup, .verify = kept_verify,
 	.share_outside = true, .err = EBUSY,
 	.line = "is shared with a process outside the tree",
 };
 
 /* the memfd opened again from outside: another open file of it */
 FIXTURE_VARIANT_ADD(refuse, memfd_reopened_from_outside) {
-	.setup = mfd_outside_setup, .verify = mfd_outside_verify,
+	.setup = mfd_outside_setup, .verify = kept_verify,
 	.reopen_outside = "/memfd:ckpt-outside", .err = EBUSY,
 	.line = "is shared with a process outside the tree",
 };
 
+/* a deleted file of the tree, with bytes in it */
+static int del_outside_setup(void)
+{
+	unlink(DOUT);
+	fds[0] = open(DOUT, O_RDWR | O_CREAT | O_TRUNC, 0600);
+	return fds[0] < 0 || !put_str(fds[0], "kept") || unlink(DOUT) ? -1 : 0;
+}
+
+/* the very open file held outside */
+FIXTURE_VARIANT_ADD(refuse, deleted_file_shared_with_outside) {
+	.setup = del_outside_setup, .verify = kept_verify,
+	.share_outside = true, .err = EBUSY,
+	.line = "is shared with a process outside the tree",
+};
+
+/* the deleted file opened again from outside, through /proc/PID/fd */
+FIXTURE_VARIANT_ADD(refuse, deleted_file_reopened_from_outside) {
+	.setup = del_outside_setup, .verify = kept_verify,
+	.reopen_outside = DOUT " (deleted)", .err = EBUSY,
+	.line = "is shared with a process outside the tree",
+};
+
+/* a deleted file of three pages, above a kernel.ckpt_deleted_max of one */
+#define DEL_MAX		"/proc/sys/kernel/ckpt_deleted_max"
+
+static int del_big_setup(void)
+{
+	char page[MFD_PAGE];
+	int i;
+
+	unlink(DOUT);
+	fds[0] = open(DOUT, O_RDWR | O_CREAT | O_TRUNC, 0600);
+	if (fds[0] < 0)
+		return -1;
+	for (i = 0; i < 3; i++) {
+		mfd_fill(page, i);
+		if (write(fds[0], page, MFD_PAGE) != MFD_PAGE)
+			return -1;
+	}
+	return unlink(DOUT);
+}
+
+static int del_big_verify(void)
+{
+	struct stat st;
+	int i;
+
+	for (i = 0; i < 3; i++)
+		if (!mfd_page_ok(fds[0], i))
+			return NOPE("page %d of the deleted file lost its bytes", i);
+	if (fstat(fds[0], &st) || st.st_nlink || st.st_size != 3 * MFD_PAGE)
+		return NOPE("%lu links, %lld bytes", (unsigned long)st.st_nlink,
+			    (long long)st.st_size);
+	return 0;
+}
+
+FIXTURE_VARIANT_ADD(refuse, deleted_file_above_limit) {
+	.setup = del_big_setup, .verify = del_big_verify,
+	.deleted_max = "4096", .err = EOPNOTSUPP,
+	.line = "kernel.ckpt_deleted_max",
+};
+
+/* Write @val to the file @path: 0 or -1 */
+static int write_str(const char *path, const char *val)
+{
+	int fd = open(path, O_WRONLY | O_CLOEXEC), ret;
+
+	if (fd < 0)
+		return -1;
+	ret = put_str(fd, val) ? 0 : -1;
+	close(fd);
+	return ret;
+}
+
 FIXTURE_SETUP(refuse)
 {
 	self->outside = -1;
+	self->old_max[0] = '\0';
+	if (variant->deleted_max) {
+		ASSERT_LT(0, lite_slurp(DEL_MAX, self->old_max,
+					sizeof(self->old_max)));
+		ASSERT_EQ(0, write_str(DEL_MAX, variant->deleted_max));
+	}
 	unlink(REPORT);
 	unlink(IMG);
 	unlink(LOG);
@@ -3018,11 +3478,14 @@ FIXTURE_TEARDOWN(refuse)
 	lite_reap_all();
 	if (self->outside >= 0)
 		close(self->outside);
+	if (self->old_max[0])
+		write_str(DEL_MAX, self->old_max);
 	rmdir(CG);
 	unlink(REPORT);
 	unlink(IMG);
 	unlink(LOG);
 	unlink(SOCK);
+	unlink(DOUT);
 }
 
 TEST_F_TIMEOUT(refuse, checkpoint_refused_tree_untouched, 120)
