@@ -21,6 +21,7 @@
 #include <linux/pagemap.h>
 #include <linux/shmem_fs.h>
 #include <linux/sched/mm.h>
+#include <uapi/linux/membarrier.h>
 #include <linux/sched/signal.h>
 #include <linux/sched/coredump.h>
 #include <linux/mm_inline.h>
@@ -59,6 +60,76 @@ static const struct {
 	{ VM_MERGEABLE, CKPT_VMA_F_MERGEABLE, MADV_MERGEABLE },
 #endif
 };
+
+#ifdef CONFIG_MEMBARRIER
+/*
+ * membarrier() registrations, by the state each leaves once done (its
+ * _READY bit), and the command that makes it again
+ */
+static const struct {
+	int state;
+	u32 flag;
+	int cmd;
+} ckpt_membarrier[] = {
+	{ MEMBARRIER_STATE_GLOBAL_EXPEDITED_READY,
+	  CKPT_MM_F_MB_GLOBAL_EXPEDITED,
+	  MEMBARRIER_CMD_REGISTER_GLOBAL_EXPEDITED },
+	{ MEMBARRIER_STATE_PRIVATE_EXPEDITED_READY,
+	  CKPT_MM_F_MB_PRIVATE_EXPEDITED,
+	  MEMBARRIER_CMD_REGISTER_PRIVATE_EXPEDITED },
+	{ MEMBARRIER_STATE_PRIVATE_EXPEDITED_SYNC_CORE_READY,
+	  CKPT_MM_F_MB_PRIVATE_EXPEDITED_SYNC_CORE,
+	  MEMBARRIER_CMD_REGISTER_PRIVATE_EXPEDITED_SYNC_CORE },
+	{ MEMBARRIER_STATE_PRIVATE_EXPEDITED_RSEQ_READY,
+	  CKPT_MM_F_MB_PRIVATE_EXPEDITED_RSEQ,
+	  MEMBARRIER_CMD_REGISTER_PRIVATE_EXPEDITED_RSEQ },
+};
+
+/* The mm's registrations as CKPT_MM_F_MB_* flags */
+static u32 ckpt_membarrier_flags(struct mm_struct *mm)
+{
+	int state = atomic_read(&mm->membarrier_state);
+	u32 flags = 0;
+	unsigned int i;
+
+	for (i = 0; i < ARRAY_SIZE(ckpt_membarrier); i++)
+		if (state & ckpt_membarrier[i].state)
+			flags |= ckpt_membarrier[i].flag;
+	return flags;
+}
+
+/* Register current's new mm again, as membarrier() would */
+static int ckpt_membarrier_register(struct ckpt_ctx *ctx, u32 flags)
+{
+	unsigned int i;
+	int ret;
+
+	for (i = 0; i < ARRAY_SIZE(ckpt_membarrier); i++) {
+		if (!(flags & ckpt_membarrier[i].flag))
+			continue;
+		ret = membarrier_register(ckpt_membarrier[i].cmd);
+		if (ret) {
+			ckpt_log(ctx, ret, "mm: membarrier(%d) registration refused",
+				 ckpt_membarrier[i].cmd);
+			return ret;
+		}
+	}
+	return 0;
+}
+#else
+static u32 ckpt_membarrier_flags(struct mm_struct *mm)
+{
+	return 0;
+}
+
+static int ckpt_membarrier_register(struct ckpt_ctx *ctx, u32 flags)
+{
+	if (!flags)
+		return 0;
+	ckpt_log(ctx, -EOPNOTSUPP, "mm: membarrier() registrations need CONFIG_MEMBARRIER");
+	return -EOPNOTSUPP;
+}
+#endif
 
 /* A mapping of a file: by path, a memfd or a deleted file */
 static bool ckpt_vma_is_file(u32 type)
@@ -258,6 +329,7 @@ static int ckpt_collect_vmas(struct ckpt_ctx *ctx, struct mm_struct *mm,
 		h->flags |= CKPT_MM_F_LOCK_FUTURE;
 	if (mm->def_flags & VM_LOCKONFAULT)
 		h->flags |= CKPT_MM_F_LOCK_ONFAULT;
+	h->flags |= ckpt_membarrier_flags(mm);
 	if (!ret && (mm->def_flags & ~VM_LOCKED_MASK)) {
 		ckpt_log(ctx, -EOPNOTSUPP, "mm: default vma flags %lx not supported yet",
 			 mm->def_flags & ~VM_LOCKED_MASK);
@@ -1253,6 +1325,8 @@ int restore_mm(struct ckpt_ctx *ctx)
 	mm->env_start = h->env_start;
 	mm->env_end = h->env_end;
 	spin_unlock(&mm->arg_lock);
+	/* registered once installed: exec_mmap() starts it unregistered */
+	rs->mm_membarrier = h->flags & CKPT_MM_F_MB_MASK;
 	memset(mm->saved_auxv, 0, sizeof(mm->saved_auxv));
 	memcpy(mm->saved_auxv, h->auxv, h->nr_auxv * sizeof(u64));
 	/* like prctl(PR_SET_MM_AUXV): always terminated */
@@ -1279,8 +1353,12 @@ out:
  * mm: the mm current had (the restarter's, or the one a new task shares
  * with its creator) is released as by exec - robust futexes and the
  * clear_child_tid word of current in it, a vfork parent - and dropped.
+ * Then the mm is registered again for the membarrier() commands it was
+ * (membarrier_register(), patch 0022): exec_mmap() clears them.
  *
- * Return: 0, or -EINTR when a fatal signal is pending.
+ * Return: 0, -EINTR when a fatal signal is pending, or the error of a
+ * membarrier() registration (-EINVAL: a command this kernel lacks,
+ * -ENOMEM).
  */
 int restore_mm_commit(struct ckpt_ctx *ctx, struct ckpt_rstate *rs)
 {
@@ -1294,9 +1372,11 @@ int restore_mm_commit(struct ckpt_ctx *ctx, struct ckpt_rstate *rs)
 		up_write(&current->signal->exec_update_lock);
 	}
 	sched_mm_cid_after_execve(current);
-	if (ret)
+	if (ret) {
 		ckpt_log(ctx, ret, "mm: cannot install the restored mm");
-	return ret;
+		return ret;
+	}
+	return ckpt_membarrier_register(ctx, rs->mm_membarrier);
 }
 
 /* shared anonymous memory: saved with the VMA records that map it */
@@ -1451,6 +1531,8 @@ static const struct ckpt_mm_test ckpt_mm_tests[] = {
 	  .flags = CKPT_MM_F_LOCK_FUTURE | CKPT_MM_F_LOCK_ONFAULT },
 	{ .desc = "MCL_ONFAULT alone", .flags = CKPT_MM_F_LOCK_ONFAULT,
 	  .ret = -EINVAL },
+	{ .desc = "every membarrier() registration",
+	  .flags = CKPT_MM_F_MB_MASK },
 	{ .desc = "unknown flag", .flags = CKPT_MM_F_MASK + 1,
 	  .ret = -EINVAL },
 	{ .desc = "every flag bit", .flags = U32_MAX, .ret = -EINVAL },

@@ -55,10 +55,6 @@ static int ckpt_check_mm_state(struct ckpt_ctx *ctx, struct task_struct *t)
 
 	if (!mm)
 		return 0;
-#ifdef CONFIG_MEMBARRIER
-	if (atomic_read(&mm->membarrier_state))
-		return ckpt_refuse(ctx, t, "a membarrier() registration");
-#endif
 	if (test_bit(MMF_HAS_MDWE, &mm->flags))
 		return ckpt_refuse(ctx, t, "prctl(PR_SET_MDWE)");
 	if (test_bit(MMF_VM_MERGE_ANY, &mm->flags))

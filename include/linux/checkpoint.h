@@ -95,6 +95,7 @@ struct ckpt_rstate {
 	void *xstate;
 	unsigned int xstate_size;
 	struct mm_struct *new_mm;	/* built, referenced, not installed */
+	u32 mm_membarrier;		/* its CKPT_MM_F_MB_*, once installed */
 	struct ckpt_task_pids pids;
 	int parent;			/* index of the parent process */
 	int pgrp;			/* index of its group's leader, or -1 */

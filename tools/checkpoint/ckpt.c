@@ -2386,6 +2386,16 @@ static int info_mm(struct info *in, const struct ckpt_hdr_mm *m, size_t off)
 	       m->flags & CKPT_MM_F_LOCK_FUTURE ? ", mlockall(MCL_FUTURE" : "",
 	       !(m->flags & CKPT_MM_F_LOCK_FUTURE) ? "" :
 	       m->flags & CKPT_MM_F_LOCK_ONFAULT ? " | MCL_ONFAULT)" : ")");
+	if (m->flags & CKPT_MM_F_MB_MASK)
+		printf("  membarrier() registered:%s%s%s%s\n",
+		       m->flags & CKPT_MM_F_MB_GLOBAL_EXPEDITED ?
+		       " global_expedited" : "",
+		       m->flags & CKPT_MM_F_MB_PRIVATE_EXPEDITED ?
+		       " private_expedited" : "",
+		       m->flags & CKPT_MM_F_MB_PRIVATE_EXPEDITED_SYNC_CORE ?
+		       " private_expedited_sync_core" : "",
+		       m->flags & CKPT_MM_F_MB_PRIVATE_EXPEDITED_RSEQ ?
+		       " private_expedited_rseq" : "");
 	printf("  code 0x%" PRIx64 "-0x%" PRIx64 " data 0x%" PRIx64 "-0x%"
 	       PRIx64 " brk 0x%" PRIx64 "-0x%" PRIx64 "\n",
 	       (uint64_t)m->start_code, (uint64_t)m->end_code,

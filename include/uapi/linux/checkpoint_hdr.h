@@ -764,7 +764,13 @@ struct ckpt_hdr_mm {
 /* mlockall(MCL_FUTURE), and with MCL_ONFAULT: locks mappings made later */
 #define CKPT_MM_F_LOCK_FUTURE	0x1
 #define CKPT_MM_F_LOCK_ONFAULT	0x2
-#define CKPT_MM_F_MASK		0x3
+/* membarrier(MEMBARRIER_CMD_REGISTER_*) registrations of the mm */
+#define CKPT_MM_F_MB_GLOBAL_EXPEDITED		0x4
+#define CKPT_MM_F_MB_PRIVATE_EXPEDITED		0x8
+#define CKPT_MM_F_MB_PRIVATE_EXPEDITED_SYNC_CORE	0x10
+#define CKPT_MM_F_MB_PRIVATE_EXPEDITED_RSEQ	0x20
+#define CKPT_MM_F_MB_MASK	0x3c
+#define CKPT_MM_F_MASK		0x3f
 
 enum ckpt_vma_type {
 	CKPT_VMA_ANON = 1,	/* private anonymous (heap, stack, mmap) */

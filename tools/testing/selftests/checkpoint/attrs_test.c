@@ -4,15 +4,15 @@
  * come back after a checkpoint and a restart, as the program reads them
  * itself: scheduling policy, nice value and priority, CPU affinity and
  * I/O priority (per thread), oom_score_adj, the parent-death signal, timer
- * slack, child-subreaper, dumpable, THP-disable; and a task that had no
+ * slack, child-subreaper, dumpable, THP-disable, membarrier()
+ * registrations (and what they allow); and a task that had no
  * affinity or I/O priority has none after a restart by a restarter that
  * has both; a process stopped by SIGSTOP stays stopped until SIGCONT, its
  * stop reported to waitpid() or not as before, and a continue not reported
  * yet is reported. What is not saved yet is refused at checkpoint
  * with a line naming it, and the refused tree runs on untouched: a task
  * in its own uts namespace or in another
- * cgroup, a file with a lease or an owner, a membarrier()
- * registration.
+ * cgroup, a file with a lease or an owner.
  */
 #define _GNU_SOURCE
 #include <errno.h>
@@ -41,6 +41,9 @@
 #define REPORT	"/tmp/ckpt-attrs-report"
 #define LOCKF	"/tmp/ckpt-attrs-lock"
 #define LOG	"/tmp/ckpt-attrs-log"
+
+/* MEMBARRIER_CMD_GET_REGISTRATIONS (6.7), which older headers lack */
+#define MB_GET_REGISTRATIONS	(1 << 9)
 
 #ifndef SCHED_RESET_ON_FORK
 #define SCHED_RESET_ON_FORK 0x40000000
@@ -115,8 +118,12 @@ static void report_state(const char *tag)
 	prctl(PR_GET_CHILD_SUBREAPER, &sub);
 	prctl(PR_GET_PDEATHSIG, &pdeath);
 	sched_getparam(0, &sp);
+	/* registered commands, and whether a private expedited one is let */
+	long mb = syscall(__NR_membarrier, MB_GET_REGISTRATIONS, 0, 0);
+	long mbp = syscall(__NR_membarrier, MEMBARRIER_CMD_PRIVATE_EXPEDITED, 0, 0);
+
 	lite_say(REPORT,
-		 "%s policy %d reset %d prio %d nice %d oom %d pdeath %d slack %ld subreaper %d dumpable %ld thp %ld tpolicy %d tnice %d cpus %s ioprio %d tcpus %s tioprio %d\n",
+		 "%s policy %d reset %d prio %d nice %d oom %d pdeath %d slack %ld subreaper %d dumpable %ld thp %ld tpolicy %d tnice %d cpus %s ioprio %d tcpus %s tioprio %d mb %ld mbp %d\n",
 		 tag, policy & ~SCHED_RESET_ON_FORK,
 		 !!(policy & SCHED_RESET_ON_FORK), sp.sched_priority,
 		 getpriority(PRIO_PROCESS, 0), read_oom(), pdeath,
@@ -127,7 +134,7 @@ static void report_state(const char *tag)
 		 getpriority(PRIO_PROCESS, thread_tid),
 		 cpus_of(0, cpus, sizeof(cpus)), ioprio_of(0),
 		 cpus_of(thread_tid, tcpus, sizeof(tcpus)),
-		 ioprio_of(thread_tid));
+		 ioprio_of(thread_tid), mb, mbp ? -errno : 0);
 }
 
 static int write_str(const char *path, const char *s)
@@ -250,7 +257,12 @@ static void attrs_root(enum setup what)
 		break;
 	case SET_MEMBARRIER:
 		if (syscall(__NR_membarrier,
-			    MEMBARRIER_CMD_REGISTER_PRIVATE_EXPEDITED, 0, 0))
+			    MEMBARRIER_CMD_REGISTER_PRIVATE_EXPEDITED, 0, 0) ||
+		    syscall(__NR_membarrier,
+			    MEMBARRIER_CMD_REGISTER_GLOBAL_EXPEDITED, 0, 0) ||
+		    syscall(__NR_membarrier,
+			    MEMBARRIER_CMD_REGISTER_PRIVATE_EXPEDITED_SYNC_CORE,
+			    0, 0))
 			_exit(93);
 		break;
 	}
@@ -287,9 +299,7 @@ FIXTURE_VARIANT_ADD(attrs, lease) {
 FIXTURE_VARIANT_ADD(attrs, owner) {
 	.setup = SET_OWNER, .refused = LOCKF ": an owner (F_SETOWN)",
 };
-FIXTURE_VARIANT_ADD(attrs, membarrier) {
-	.setup = SET_MEMBARRIER, .refused = "a membarrier() registration",
-};
+FIXTURE_VARIANT_ADD(attrs, membarrier) { .setup = SET_MEMBARRIER };
 
 FIXTURE_SETUP(attrs)
 {
@@ -522,6 +532,12 @@ TEST_F_TIMEOUT(attrs, come_back_or_refused, 180)
 			  "policy 3 reset 1 prio 0 nice 5 oom 250 pdeath 12 slack 123456 subreaper 1 dumpable 0 thp 1 tpolicy 0 tnice 7"));
 		snprintf(want, sizeof(want),
 			 " cpus %d ioprio 24576 tcpus 0 tioprio 16386", last_cpu);
+		EXPECT_NE(NULL, strstr(before, want)) TH_LOG("want %s", want);
+	} else if (variant->setup == SET_MEMBARRIER) {
+		snprintf(want, sizeof(want), " mb %d mbp 0",
+			 MEMBARRIER_CMD_REGISTER_PRIVATE_EXPEDITED |
+			 MEMBARRIER_CMD_REGISTER_GLOBAL_EXPEDITED |
+			 MEMBARRIER_CMD_REGISTER_PRIVATE_EXPEDITED_SYNC_CORE);
 		EXPECT_NE(NULL, strstr(before, want)) TH_LOG("want %s", want);
 	} else if (variant->setup == SET_RT) {
 		EXPECT_NE(NULL, strstr(before, "policy 2 reset 0 prio 3 nice 4 "));

@@ -6703,8 +6703,11 @@ static void mut_mm(struct fz_mut *m, int i)
 		note(m, FZ_MAY, true, "MM auxv word");
 		return;
 	case 6:
-		/* mlockall(MCL_FUTURE), MCL_ONFAULT, and unknown bits */
-		h->flags ^= 1U << below(&m->rng, chance(&m->rng, 70) ? 2 : 32);
+		/*
+		 * mlockall(MCL_FUTURE), MCL_ONFAULT, membarrier() registrations
+		 * (SYNC_CORE and RSEQ may be missing from the kernel), unknown bits
+		 */
+		h->flags ^= 1U << below(&m->rng, chance(&m->rng, 70) ? 6 : 32);
 		note(m, mm_ok(h, m->c->task_size, auxv_max) ? FZ_MAY : FZ_REFUSE, true,
 		     "MM.flags=%#x", h->flags);
 		return;
@@ -6973,6 +6976,40 @@ static void mut_pages(struct fz_mut *m, int i)
 }
 
 /* MEMFD: a memfd's objref, seals, size, mode, owner and name */
+/*
+ * What memfds and deleted files have alike: size (smaller than its
+ * pages, larger, past MAX_LFS_FILESIZE), permission bits (or a bit past
+ * them) and owner (which restart may give or refuse), judged by @rule.
+ */
+static void mut_unn_attrs(struct fz_mut *m, int i, __u64 *size, __u32 *mode,
+			  __u32 *uid, __u32 *gid, const char *kind,
+			  enum fz_class (*rule)(struct fz_mut *m, int i, bool *local))
+{
+	enum fz_class cls;
+	bool local;
+
+	switch (below(&m->rng, 3)) {
+	case 0:
+		*size = PICK(&m->rng, ((const uint64_t[]){ 0, 1, *size + 1,
+			     *size - 1, *size + FZ_PAGE, *size - FZ_PAGE,
+			     1ULL << 40, FZ_MAX_LFS, FZ_MAX_LFS + 1, ~0ULL }));
+		cls = rule(m, i, &local);
+		note(m, cls, local, "%s.size=%#llx", kind, (unsigned long long)*size);
+		return;
+	case 1:
+		*mode ^= 1U << below(&m->rng, chance(&m->rng, 70) ? 12 : 32);
+		cls = rule(m, i, &local);
+		note(m, cls, local, "%s.mode=%#o", kind, *mode);
+		return;
+	default:
+		if (chance(&m->rng, 50))
+			*uid = chance(&m->rng, 50) ? 0xffffffff : other_u32(m, *uid);
+		else
+			*gid = chance(&m->rng, 50) ? 0xffffffff : other_u32(m, *gid);
+		note(m, FZ_MAY, true, "%s owner %u:%u", kind, *uid, *gid);
+	}
+}
+
 static void mut_memfd(struct fz_mut *m, int i)
 {
 	struct ckpt_hdr_memfd *h = REC(&m->im, i, struct ckpt_hdr_memfd);
@@ -7006,26 +7043,10 @@ static void mut_memfd(struct fz_mut *m, int i)
 		note(m, cls, local, "MEMFD.seals=%#x", h->seals);
 		return;
 	case 2:
-		/* smaller than its pages, larger, past MAX_LFS_FILESIZE */
-		h->size = PICK(&m->rng, ((const uint64_t[]){ 0, 1, h->size + 1,
-			       h->size - 1, h->size + FZ_PAGE, h->size - FZ_PAGE,
-			       1ULL << 40, FZ_MAX_LFS, FZ_MAX_LFS + 1, ~0ULL }));
-		cls = memfd_rule(m, i, &local);
-		note(m, cls, local, "MEMFD.size=%#llx", (unsigned long long)h->size);
-		return;
 	case 3:
-		/* permission bits, or a bit past them */
-		h->mode ^= 1U << below(&m->rng, chance(&m->rng, 70) ? 12 : 32);
-		cls = memfd_rule(m, i, &local);
-		note(m, cls, local, "MEMFD.mode=%#o", h->mode);
-		return;
 	case 4:
-		/* the owner: restart may give it or refuse it */
-		if (chance(&m->rng, 50))
-			h->uid = chance(&m->rng, 50) ? 0xffffffff : other_u32(m, h->uid);
-		else
-			h->gid = chance(&m->rng, 50) ? 0xffffffff : other_u32(m, h->gid);
-		note(m, FZ_MAY, true, "MEMFD owner %u:%u", h->uid, h->gid);
+		mut_unn_attrs(m, i, &h->size, &h->mode, &h->uid, &h->gid, "MEMFD",
+			      memfd_rule);
 		return;
 	case 5:
 		h->name_len = PICK(&m->rng, ((const uint32_t[]){ 0, h->name_len + 1,
@@ -7114,26 +7135,10 @@ static void mut_deleted(struct fz_mut *m, int i)
 		note(m, cls, local, "DELETED.flags=%#x", h->flags);
 		return;
 	case 2:
-		/* smaller than its pages, larger, past MAX_LFS_FILESIZE */
-		h->size = PICK(&m->rng, ((const uint64_t[]){ 0, 1, h->size + 1,
-			       h->size - 1, h->size + FZ_PAGE, h->size - FZ_PAGE,
-			       1ULL << 40, FZ_MAX_LFS, FZ_MAX_LFS + 1, ~0ULL }));
-		cls = deleted_rule(m, i, &local);
-		note(m, cls, local, "DELETED.size=%#llx", (unsigned long long)h->size);
-		return;
 	case 3:
-		/* permission bits, or a bit past them */
-		h->mode ^= 1U << below(&m->rng, chance(&m->rng, 70) ? 12 : 32);
-		cls = deleted_rule(m, i, &local);
-		note(m, cls, local, "DELETED.mode=%#o", h->mode);
-		return;
 	case 4:
-		/* the owner: restart may give it or refuse it */
-		if (chance(&m->rng, 50))
-			h->uid = chance(&m->rng, 50) ? 0xffffffff : other_u32(m, h->uid);
-		else
-			h->gid = chance(&m->rng, 50) ? 0xffffffff : other_u32(m, h->gid);
-		note(m, FZ_MAY, true, "DELETED owner %u:%u", h->uid, h->gid);
+		mut_unn_attrs(m, i, &h->size, &h->mode, &h->uid, &h->gid, "DELETED",
+			      deleted_rule);
 		return;
 	case 5:
 		h->path_len = PICK(&m->rng, ((const uint32_t[]){ 0, h->path_len + 1,
