@@ -131,6 +131,39 @@ static int ckpt_membarrier_register(struct ckpt_ctx *ctx, u32 flags)
 }
 #endif
 
+/*
+ * prctl(PR_SET_MDWE) on the mm being built, by the rules of prctl(): a
+ * new mm has what the restarter's passes on (as fork() and execve()
+ * pass it), and what is set cannot be unset. Set last, once every vma
+ * is mapped: the program mapped them before it set it.
+ */
+static int ckpt_set_mdwe(struct ckpt_ctx *ctx, struct mm_struct *mm, u32 flags)
+{
+	bool had = test_bit(MMF_HAS_MDWE, &mm->flags);
+
+	if (!(flags & CKPT_MM_F_MDWE)) {
+		if (!had)
+			return 0;
+		ckpt_log(ctx, -EPERM,
+			 "mm: the restarter's prctl(PR_SET_MDWE) would be lost: not allowed");
+		return -EPERM;
+	}
+	if (!arch_memory_deny_write_exec_supported()) {
+		ckpt_log(ctx, -EINVAL, "mm: prctl(PR_SET_MDWE) is not supported here");
+		return -EINVAL;
+	}
+	/* the restarter's is inheritable: adding NO_INHERIT would unset it */
+	if (had && (flags & CKPT_MM_F_MDWE_NO_INHERIT)) {
+		ckpt_log(ctx, -EPERM,
+			 "mm: PR_MDWE_NO_INHERIT would change the restarter's prctl(PR_SET_MDWE)");
+		return -EPERM;
+	}
+	if (flags & CKPT_MM_F_MDWE_NO_INHERIT)
+		set_bit(MMF_HAS_MDWE_NO_INHERIT, &mm->flags);
+	set_bit(MMF_HAS_MDWE, &mm->flags);
+	return 0;
+}
+
 /* A mapping of a file: by path, a memfd or a deleted file */
 static bool ckpt_vma_is_file(u32 type)
 {
@@ -330,6 +363,10 @@ static int ckpt_collect_vmas(struct ckpt_ctx *ctx, struct mm_struct *mm,
 	if (mm->def_flags & VM_LOCKONFAULT)
 		h->flags |= CKPT_MM_F_LOCK_ONFAULT;
 	h->flags |= ckpt_membarrier_flags(mm);
+	if (test_bit(MMF_HAS_MDWE, &mm->flags))
+		h->flags |= CKPT_MM_F_MDWE;
+	if (test_bit(MMF_HAS_MDWE_NO_INHERIT, &mm->flags))
+		h->flags |= CKPT_MM_F_MDWE_NO_INHERIT;
 	if (!ret && (mm->def_flags & ~VM_LOCKED_MASK)) {
 		ckpt_log(ctx, -EOPNOTSUPP, "mm: default vma flags %lx not supported yet",
 			 mm->def_flags & ~VM_LOCKED_MASK);
@@ -791,7 +828,9 @@ static int ckpt_check_mm(struct ckpt_ctx *ctx, const struct ckpt_hdr_mm *h)
 	    h->nr_auxv > AT_VECTOR_SIZE || h->nr_auxv % 2 ||
 	    h->flags & ~CKPT_MM_F_MASK ||
 	    (h->flags & CKPT_MM_F_LOCK_ONFAULT &&
-	     !(h->flags & CKPT_MM_F_LOCK_FUTURE))) {
+	     !(h->flags & CKPT_MM_F_LOCK_FUTURE)) ||
+	    (h->flags & CKPT_MM_F_MDWE_NO_INHERIT &&
+	     !(h->flags & CKPT_MM_F_MDWE))) {
 		ckpt_log(ctx, -EINVAL, "mm: bad record");
 		return -EINVAL;
 	}
@@ -1299,6 +1338,9 @@ int restore_mm(struct ckpt_ctx *ctx)
 			goto out_switch;
 	}
 	/* last: the vmas mapped above lock only as their records say */
+	ret = ckpt_set_mdwe(ctx, mm, h->flags);
+	if (ret)
+		goto out_switch;
 	if (h->flags & CKPT_MM_F_LOCK_FUTURE) {
 		ret = kernel_mlockall(MCL_FUTURE |
 				      (h->flags & CKPT_MM_F_LOCK_ONFAULT ?
@@ -1533,6 +1575,11 @@ static const struct ckpt_mm_test ckpt_mm_tests[] = {
 	  .ret = -EINVAL },
 	{ .desc = "every membarrier() registration",
 	  .flags = CKPT_MM_F_MB_MASK },
+	{ .desc = "PR_SET_MDWE", .flags = CKPT_MM_F_MDWE },
+	{ .desc = "PR_SET_MDWE, no inherit",
+	  .flags = CKPT_MM_F_MDWE | CKPT_MM_F_MDWE_NO_INHERIT },
+	{ .desc = "PR_MDWE_NO_INHERIT alone",
+	  .flags = CKPT_MM_F_MDWE_NO_INHERIT, .ret = -EINVAL },
 	{ .desc = "unknown flag", .flags = CKPT_MM_F_MASK + 1,
 	  .ret = -EINVAL },
 	{ .desc = "every flag bit", .flags = U32_MAX, .ret = -EINVAL },

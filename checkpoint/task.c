@@ -55,8 +55,6 @@ static int ckpt_check_mm_state(struct ckpt_ctx *ctx, struct task_struct *t)
 
 	if (!mm)
 		return 0;
-	if (test_bit(MMF_HAS_MDWE, &mm->flags))
-		return ckpt_refuse(ctx, t, "prctl(PR_SET_MDWE)");
 	if (test_bit(MMF_VM_MERGE_ANY, &mm->flags))
 		return ckpt_refuse(ctx, t, "prctl(PR_SET_MEMORY_MERGE)");
 	return 0;

@@ -2386,6 +2386,10 @@ static int info_mm(struct info *in, const struct ckpt_hdr_mm *m, size_t off)
 	       m->flags & CKPT_MM_F_LOCK_FUTURE ? ", mlockall(MCL_FUTURE" : "",
 	       !(m->flags & CKPT_MM_F_LOCK_FUTURE) ? "" :
 	       m->flags & CKPT_MM_F_LOCK_ONFAULT ? " | MCL_ONFAULT)" : ")");
+	if (m->flags & (CKPT_MM_F_MDWE | CKPT_MM_F_MDWE_NO_INHERIT))
+		printf("  prctl(PR_SET_MDWE, PR_MDWE_REFUSE_EXEC_GAIN%s)\n",
+		       m->flags & CKPT_MM_F_MDWE_NO_INHERIT ?
+		       " | PR_MDWE_NO_INHERIT" : "");
 	if (m->flags & CKPT_MM_F_MB_MASK)
 		printf("  membarrier() registered:%s%s%s%s\n",
 		       m->flags & CKPT_MM_F_MB_GLOBAL_EXPEDITED ?

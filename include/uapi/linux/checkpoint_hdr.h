@@ -770,7 +770,10 @@ struct ckpt_hdr_mm {
 #define CKPT_MM_F_MB_PRIVATE_EXPEDITED_SYNC_CORE	0x10
 #define CKPT_MM_F_MB_PRIVATE_EXPEDITED_RSEQ	0x20
 #define CKPT_MM_F_MB_MASK	0x3c
-#define CKPT_MM_F_MASK		0x3f
+/* prctl(PR_SET_MDWE): PR_MDWE_REFUSE_EXEC_GAIN, and PR_MDWE_NO_INHERIT */
+#define CKPT_MM_F_MDWE		0x40
+#define CKPT_MM_F_MDWE_NO_INHERIT	0x80
+#define CKPT_MM_F_MASK		0xff
 
 enum ckpt_vma_type {
 	CKPT_VMA_ANON = 1,	/* private anonymous (heap, stack, mmap) */

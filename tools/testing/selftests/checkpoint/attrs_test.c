@@ -5,7 +5,8 @@
  * itself: scheduling policy, nice value and priority, CPU affinity and
  * I/O priority (per thread), oom_score_adj, the parent-death signal, timer
  * slack, child-subreaper, dumpable, THP-disable, membarrier()
- * registrations (and what they allow); and a task that had no
+ * registrations (and what they allow), PR_SET_MDWE (and what it
+ * forbids); and a task that had no
  * affinity or I/O priority has none after a restart by a restarter that
  * has both; a process stopped by SIGSTOP stays stopped until SIGCONT, its
  * stop reported to waitpid() or not as before, and a continue not reported
@@ -41,6 +42,11 @@
 #define REPORT	"/tmp/ckpt-attrs-report"
 #define LOCKF	"/tmp/ckpt-attrs-lock"
 #define LOG	"/tmp/ckpt-attrs-log"
+
+/* PR_GET_MDWE, PR_SET_MDWE and its bit (6.3), which older headers lack */
+#define PR_SET_MDWE_		65
+#define PR_GET_MDWE_		66
+#define PR_MDWE_REFUSE_EXEC_GAIN_	1
 
 /* MEMBARRIER_CMD_GET_REGISTRATIONS (6.7), which older headers lack */
 #define MB_GET_REGISTRATIONS	(1 << 9)
@@ -121,9 +127,16 @@ static void report_state(const char *tag)
 	/* registered commands, and whether a private expedited one is let */
 	long mb = syscall(__NR_membarrier, MB_GET_REGISTRATIONS, 0, 0);
 	long mbp = syscall(__NR_membarrier, MEMBARRIER_CMD_PRIVATE_EXPEDITED, 0, 0);
+	int mberr = mbp ? -errno : 0;
+	/* PR_SET_MDWE, and whether it lets writable memory become executable */
+	long mdwe = prctl(PR_GET_MDWE_, 0, 0, 0, 0);
+	char *wx = mmap(NULL, 4096, PROT_READ | PROT_WRITE,
+			MAP_PRIVATE | MAP_ANONYMOUS, -1, 0);
+	int wxerr = wx == MAP_FAILED ? -1 :
+		    mprotect(wx, 4096, PROT_READ | PROT_EXEC) ? -errno : 0;
 
 	lite_say(REPORT,
-		 "%s policy %d reset %d prio %d nice %d oom %d pdeath %d slack %ld subreaper %d dumpable %ld thp %ld tpolicy %d tnice %d cpus %s ioprio %d tcpus %s tioprio %d mb %ld mbp %d\n",
+		 "%s policy %d reset %d prio %d nice %d oom %d pdeath %d slack %ld subreaper %d dumpable %ld thp %ld tpolicy %d tnice %d cpus %s ioprio %d tcpus %s tioprio %d mb %ld mbp %d mdwe %ld wx %d\n",
 		 tag, policy & ~SCHED_RESET_ON_FORK,
 		 !!(policy & SCHED_RESET_ON_FORK), sp.sched_priority,
 		 getpriority(PRIO_PROCESS, 0), read_oom(), pdeath,
@@ -134,7 +147,9 @@ static void report_state(const char *tag)
 		 getpriority(PRIO_PROCESS, thread_tid),
 		 cpus_of(0, cpus, sizeof(cpus)), ioprio_of(0),
 		 cpus_of(thread_tid, tcpus, sizeof(tcpus)),
-		 ioprio_of(thread_tid), mb, mbp ? -errno : 0);
+		 ioprio_of(thread_tid), mb, mberr, mdwe, wxerr);
+	if (wx != MAP_FAILED)
+		munmap(wx, 4096);
 }
 
 static int write_str(const char *path, const char *s)
@@ -160,6 +175,7 @@ enum setup {
 	SET_LEASE,
 	SET_OWNER,
 	SET_MEMBARRIER,
+	SET_MDWE,
 };
 
 /* ioprio_set() values: class << 13 | level */
@@ -265,6 +281,10 @@ static void attrs_root(enum setup what)
 			    0, 0))
 			_exit(93);
 		break;
+	case SET_MDWE:
+		if (prctl(PR_SET_MDWE_, PR_MDWE_REFUSE_EXEC_GAIN_, 0, 0, 0))
+			_exit(93);
+		break;
 	}
 	report_state("before");
 	lite_say(REPORT, "R %d\n", getpid());
@@ -300,6 +320,7 @@ FIXTURE_VARIANT_ADD(attrs, owner) {
 	.setup = SET_OWNER, .refused = LOCKF ": an owner (F_SETOWN)",
 };
 FIXTURE_VARIANT_ADD(attrs, membarrier) { .setup = SET_MEMBARRIER };
+FIXTURE_VARIANT_ADD(attrs, mdwe) { .setup = SET_MDWE };
 
 FIXTURE_SETUP(attrs)
 {
@@ -539,6 +560,9 @@ TEST_F_TIMEOUT(attrs, come_back_or_refused, 180)
 			 MEMBARRIER_CMD_REGISTER_GLOBAL_EXPEDITED |
 			 MEMBARRIER_CMD_REGISTER_PRIVATE_EXPEDITED_SYNC_CORE);
 		EXPECT_NE(NULL, strstr(before, want)) TH_LOG("want %s", want);
+	} else if (variant->setup == SET_MDWE) {
+		EXPECT_NE(NULL, strstr(before, " mdwe 1 wx -13"))
+			TH_LOG("want mdwe 1 wx -13 (EACCES)");
 	} else if (variant->setup == SET_RT) {
 		EXPECT_NE(NULL, strstr(before, "policy 2 reset 0 prio 3 nice 4 "));
 		snprintf(want, sizeof(want), " cpus %s ioprio 0 ", all);

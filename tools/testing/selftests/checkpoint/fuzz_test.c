@@ -1874,7 +1874,9 @@ static bool mm_ok(const struct ckpt_hdr_mm *h, uint64_t ts, uint32_t auxv_max)
 	       h->nr_vmas <= CKPT_MAX_VMAS && h->nr_auxv <= auxv_max &&
 	       !(h->nr_auxv % 2) && !(h->flags & ~CKPT_MM_F_MASK) &&
 	       (!(h->flags & CKPT_MM_F_LOCK_ONFAULT) ||
-		h->flags & CKPT_MM_F_LOCK_FUTURE);
+		h->flags & CKPT_MM_F_LOCK_FUTURE) &&
+	       (!(h->flags & CKPT_MM_F_MDWE_NO_INHERIT) ||
+		h->flags & CKPT_MM_F_MDWE);
 }
 
 #define FZ_MAX_OBJS	(CKPT_MAX_FDS + 1024)	/* the kernel's CKPT_MAX_OBJS */
@@ -6707,7 +6709,7 @@ static void mut_mm(struct fz_mut *m, int i)
 		 * mlockall(MCL_FUTURE), MCL_ONFAULT, membarrier() registrations
 		 * (SYNC_CORE and RSEQ may be missing from the kernel), unknown bits
 		 */
-		h->flags ^= 1U << below(&m->rng, chance(&m->rng, 70) ? 6 : 32);
+		h->flags ^= 1U << below(&m->rng, chance(&m->rng, 70) ? 8 : 32);
 		note(m, mm_ok(h, m->c->task_size, auxv_max) ? FZ_MAY : FZ_REFUSE, true,
 		     "MM.flags=%#x", h->flags);
 		return;

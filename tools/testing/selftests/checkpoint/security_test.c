@@ -848,6 +848,51 @@ TEST_F_TIMEOUT(sec, restart_cannot_lock_memory_beyond_its_limit, CK_TIMEOUT * 4)
 	check_log(_metadata);
 }
 
+/* ---- PR_SET_MDWE ---------------------------------------------------------- */
+
+#define PR_SET_MDWE_		65	/* 6.3; older headers lack it */
+#define PR_MDWE_REFUSE_EXEC_GAIN_	1
+
+/*
+ * A restarter with prctl(PR_SET_MDWE) passes it on, as fork() and
+ * execve() would: it cannot restart a program without it, nor one that
+ * would not pass it on (PR_MDWE_NO_INHERIT), as prctl() cannot unset it.
+ * The harness runs each test in a process of its own: the setting ends
+ * with the test.
+ */
+TEST_F_TIMEOUT(sec, restart_cannot_drop_its_mdwe, CK_TIMEOUT * 4)
+{
+	struct ckpt_image img, e;
+	char log[8192];
+	long mm;
+
+	take_image(_metadata, &img);
+	mm = find(&img, CKPT_HDR_MM, 0);
+	ASSERT_LE(0, mm);
+	ASSERT_EQ(0, REC_AT(&img, mm, struct ckpt_hdr_mm)->flags &
+		     (CKPT_MM_F_MDWE | CKPT_MM_F_MDWE_NO_INHERIT));
+
+	ASSERT_EQ(0, prctl(PR_SET_MDWE_, PR_MDWE_REFUSE_EXEC_GAIN_, 0, 0, 0));
+	/* control: the program had it too */
+	e = copy_image(&img);
+	REC_AT(&e, mm, struct ckpt_hdr_mm)->flags |= CKPT_MM_F_MDWE;
+	restart_edited(_metadata, &e, 0, "MDWE kept");
+	ckpt_image_free(&e);
+	e = copy_image(&img);
+	restart_edited(_metadata, &e, EPERM, "MDWE dropped");
+	ckpt_image_free(&e);
+	ASSERT_LT(0, ck_read_file(ck.log, log, sizeof(log)));
+	EXPECT_NE(NULL, strstr(log, "the restarter's prctl(PR_SET_MDWE) would be lost"))
+		TH_LOG("%s", log);
+	e = copy_image(&img);
+	REC_AT(&e, mm, struct ckpt_hdr_mm)->flags |= CKPT_MM_F_MDWE |
+						     CKPT_MM_F_MDWE_NO_INHERIT;
+	restart_edited(_metadata, &e, EPERM, "MDWE not inherited");
+	ckpt_image_free(&e);
+	ckpt_image_free(&img);
+	check_log(_metadata);
+}
+
 /* ---- registers ---------------------------------------------------------- */
 
 #define CPU(f) offsetof(struct ckpt_hdr_cpu, f)
