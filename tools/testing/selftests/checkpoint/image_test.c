@@ -1462,7 +1462,8 @@ static const struct field structural[] = {
 	F(MM, ckpt_hdr_mm, nr_vmas, 0),
 	F(MM, ckpt_hdr_mm, nr_auxv, 0),
 	F(MM, ckpt_hdr_mm, exe_len, 0),
-	F(MM, ckpt_hdr_mm, flags, 0),
+	/* its low byte is all flags now: a flipped second byte is unknown ones */
+	F(MM, ckpt_hdr_mm, flags, 1),
 	F(VMA, ckpt_hdr_vma, start, 0),
 	F(VMA, ckpt_hdr_vma, end, 0),
 	F(VMA, ckpt_hdr_vma, type, 0),
