@@ -27,6 +27,7 @@
 #include <linux/mm_inline.h>
 #include <linux/file.h>
 #include <linux/fs_struct.h>
+#include <linux/ksm.h>
 #include <linux/slab.h>
 #include <linux/vmalloc.h>
 #include <linux/binfmts.h>
@@ -162,6 +163,36 @@ static int ckpt_set_mdwe(struct ckpt_ctx *ctx, struct mm_struct *mm, u32 flags)
 		set_bit(MMF_HAS_MDWE_NO_INHERIT, &mm->flags);
 	set_bit(MMF_HAS_MDWE, &mm->flags);
 	return 0;
+}
+
+/*
+ * prctl(PR_SET_MEMORY_MERGE) on the fresh mm, before its first vma, as
+ * the image has it: every vma mapped then is mergeable, as the program's
+ * were; those it had made unmergeable since are made so again
+ * (ckpt_advise_vma()). mm_alloc() copied the restarter's flag without
+ * registering the mm with KSM (execve() registers it): that copy goes.
+ */
+static int ckpt_set_merge_any(struct ckpt_ctx *ctx, struct mm_struct *mm,
+			      u32 flags)
+{
+	int ret = 0;
+
+	clear_bit(MMF_VM_MERGE_ANY, &mm->flags);
+	if (!(flags & CKPT_MM_F_MERGE_ANY))
+		return 0;
+	if (!IS_ENABLED(CONFIG_KSM)) {
+		ckpt_log(ctx, -EOPNOTSUPP,
+			 "mm: prctl(PR_SET_MEMORY_MERGE) needs a kernel with KSM");
+		return -EOPNOTSUPP;
+	}
+#ifdef CONFIG_KSM
+	mmap_write_lock(mm);
+	ret = ksm_enable_merge_any(mm);
+	mmap_write_unlock(mm);
+	if (ret)
+		ckpt_log(ctx, ret, "mm: prctl(PR_SET_MEMORY_MERGE) failed");
+#endif
+	return ret;
 }
 
 /* A mapping of a file: by path, a memfd or a deleted file */
@@ -367,6 +398,8 @@ static int ckpt_collect_vmas(struct ckpt_ctx *ctx, struct mm_struct *mm,
 		h->flags |= CKPT_MM_F_MDWE;
 	if (test_bit(MMF_HAS_MDWE_NO_INHERIT, &mm->flags))
 		h->flags |= CKPT_MM_F_MDWE_NO_INHERIT;
+	if (test_bit(MMF_VM_MERGE_ANY, &mm->flags))
+		h->flags |= CKPT_MM_F_MERGE_ANY;
 	if (!ret && (mm->def_flags & ~VM_LOCKED_MASK)) {
 		ckpt_log(ctx, -EOPNOTSUPP, "mm: default vma flags %lx not supported yet",
 			 mm->def_flags & ~VM_LOCKED_MASK);
@@ -903,6 +936,18 @@ static int ckpt_advise_vma(struct ckpt_ctx *ctx, const struct ckpt_hdr_vma *h)
 			return ret;
 		}
 	}
+	/* PR_SET_MEMORY_MERGE made it mergeable; the program had undone it */
+	if (!(h->flags & CKPT_VMA_F_MERGEABLE) &&
+	    test_bit(MMF_VM_MERGE_ANY, &current->mm->flags)) {
+		ret = do_madvise(current->mm, h->start, h->end - h->start,
+				 MADV_UNMERGEABLE);
+		if (ret) {
+			ckpt_log(ctx, ret, "vma %llx-%llx: madvise(MADV_UNMERGEABLE) failed",
+				 h->start, h->end);
+			vm_munmap(h->start, h->end - h->start);
+			return ret;
+		}
+	}
 	if (left) {
 		ckpt_log(ctx, -EOPNOTSUPP,
 			 "vma %llx-%llx: advice %#x needs a kernel with THP or KSM",
@@ -1316,6 +1361,9 @@ int restore_mm(struct ckpt_ctx *ctx)
 	own = ckpt_lend_mm(mm);
 	arch_pick_mmap_layout(mm, &current->signal->rlim[RLIMIT_STACK]);
 	mm->binfmt = own->binfmt;
+	ret = ckpt_set_merge_any(ctx, mm, h->flags);
+	if (ret)
+		goto out_switch;
 
 	for (i = 0; i < h->nr_vmas && !ret; i++)
 		ret = restore_vma(ctx, &r, &prev_end);
@@ -1580,6 +1628,7 @@ static const struct ckpt_mm_test ckpt_mm_tests[] = {
 	  .flags = CKPT_MM_F_MDWE | CKPT_MM_F_MDWE_NO_INHERIT },
 	{ .desc = "PR_MDWE_NO_INHERIT alone",
 	  .flags = CKPT_MM_F_MDWE_NO_INHERIT, .ret = -EINVAL },
+	{ .desc = "PR_SET_MEMORY_MERGE", .flags = CKPT_MM_F_MERGE_ANY },
 	{ .desc = "unknown flag", .flags = CKPT_MM_F_MASK + 1,
 	  .ret = -EINVAL },
 	{ .desc = "every flag bit", .flags = U32_MAX, .ret = -EINVAL },

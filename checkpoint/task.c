@@ -31,6 +31,9 @@
 #include <uapi/linux/sched/types.h>
 #include "internal.h"
 
+/* what prctl(PR_SET_IO_FLUSHER) sets */
+#define CKPT_PF_IO_FLUSHER	(PF_MEMALLOC_NOIO | PF_LOCAL_THROTTLE)
+
 static bool ckpt_rt_policy(unsigned int policy)
 {
 	return policy == SCHED_FIFO || policy == SCHED_RR;
@@ -55,8 +58,10 @@ static int ckpt_check_mm_state(struct ckpt_ctx *ctx, struct task_struct *t)
 
 	if (!mm)
 		return 0;
-	if (test_bit(MMF_VM_MERGE_ANY, &mm->flags))
-		return ckpt_refuse(ctx, t, "prctl(PR_SET_MEMORY_MERGE)");
+	/* the one flag without the other: not a state prctl() leaves */
+	if (test_bit(MMF_VM_MERGE_ANY, &mm->flags) &&
+	    !test_bit(MMF_VM_MERGEABLE, &mm->flags))
+		return ckpt_refuse(ctx, t, "a KSM state of the memory");
 	return 0;
 }
 
@@ -95,10 +100,11 @@ static int ckpt_check_task_state(struct ckpt_ctx *ctx, struct task_struct *t)
 	if (t->core_cookie)
 		return ckpt_refuse(ctx, t, "prctl(PR_SCHED_CORE)");
 #endif
-	if (t->flags & (PF_MEMALLOC_NOIO | PF_LOCAL_THROTTLE))
-		return ckpt_refuse(ctx, t, "prctl(PR_SET_IO_FLUSHER)");
-	if (t->flags & (PF_MCE_PROCESS | PF_MCE_EARLY))
-		return ckpt_refuse(ctx, t, "prctl(PR_MCE_KILL)");
+	/* PR_SET_IO_FLUSHER sets both; one alone is a kernel thread's */
+	if ((t->flags & CKPT_PF_IO_FLUSHER) &&
+	    (t->flags & CKPT_PF_IO_FLUSHER) != CKPT_PF_IO_FLUSHER)
+		return ckpt_refuse(ctx, t,
+				   "PF_MEMALLOC_NOIO or PF_LOCAL_THROTTLE alone");
 	if (task_spec_ssb_disable(t) || task_spec_ssb_noexec(t) ||
 	    task_spec_ib_disable(t))
 		return ckpt_refuse(ctx, t, "prctl(PR_SET_SPECULATION_CTRL)");
@@ -249,6 +255,12 @@ int checkpoint_task(struct ckpt_ctx *ctx, struct task_struct *t)
 	h.oom_score_adj = t->signal->oom_score_adj;
 	if (t->signal->is_child_subreaper)
 		h.task_flags |= CKPT_TASK_SUBREAPER;
+	if (t->flags & CKPT_PF_IO_FLUSHER)
+		h.task_flags |= CKPT_TASK_IO_FLUSHER;
+	if (t->flags & PF_MCE_PROCESS)
+		h.task_flags |= CKPT_TASK_MCE_KILL;
+	if (t->flags & PF_MCE_EARLY)
+		h.task_flags |= CKPT_TASK_MCE_EARLY;
 	if (t->mm) {
 		h.dumpable = get_dumpable(t->mm);
 		if (test_bit(MMF_DISABLE_THP, &t->mm->flags))
@@ -452,6 +464,13 @@ int restore_task(struct ckpt_ctx *ctx)
 	if (task_no_new_privs(current) &&
 	    !(h->task_flags & CKPT_TASK_NO_NEW_PRIVS)) {
 		ckpt_log(ctx, -EPERM, "task: cannot drop no_new_privs");
+		return -EPERM;
+	}
+	/* the rule of prctl(PR_SET_IO_FLUSHER), for the restarter */
+	if (h->task_flags & CKPT_TASK_IO_FLUSHER &&
+	    !capable(CAP_SYS_RESOURCE)) {
+		ckpt_log(ctx, -EPERM,
+			 "task: prctl(PR_SET_IO_FLUSHER) needs CAP_SYS_RESOURCE");
 		return -EPERM;
 	}
 	if (h->exit_signal >= _NSIG) {
@@ -761,12 +780,27 @@ void restore_task_process_commit(struct ckpt_ctx *ctx, struct ckpt_rstate *rs)
  *
  * commit_creds() resets the parent-death signal and the dumpable mode
  * when ids change: set them after the restored credentials. Every task
- * of a process sets the same dumpable mode of their mm.
+ * of a process sets the same dumpable mode of their mm. The task's
+ * PR_SET_IO_FLUSHER and PR_MCE_KILL settings go with them.
  */
 void restore_task_late_commit(struct ckpt_ctx *ctx, struct ckpt_rstate *rs)
 {
+	u32 flags = rs->task.task_flags;
+
 	current->pdeath_signal = rs->task.pdeath_signal;
 	set_dumpable(current->mm, rs->task.dumpable);
+	/*
+	 * prctl(PR_SET_IO_FLUSHER) (its privilege checked when the record
+	 * was read) and PR_MCE_KILL: set as the image has them, whatever
+	 * the restarter passed on to the task it made
+	 */
+	current->flags &= ~(CKPT_PF_IO_FLUSHER | PF_MCE_PROCESS | PF_MCE_EARLY);
+	if (flags & CKPT_TASK_IO_FLUSHER)
+		current->flags |= CKPT_PF_IO_FLUSHER;
+	if (flags & CKPT_TASK_MCE_KILL)
+		current->flags |= PF_MCE_PROCESS;
+	if (flags & CKPT_TASK_MCE_EARLY)
+		current->flags |= PF_MCE_EARLY;
 }
 
 /*

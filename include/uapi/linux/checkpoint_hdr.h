@@ -227,7 +227,11 @@ struct ckpt_hdr_task {
 #define CKPT_TASK_RESET_ON_FORK	0x10	/* SCHED_FLAG_RESET_ON_FORK */
 #define CKPT_TASK_SUBREAPER	0x20	/* prctl(PR_SET_CHILD_SUBREAPER) */
 #define CKPT_TASK_THP_DISABLE	0x40	/* prctl(PR_SET_THP_DISABLE) */
-#define CKPT_TASK_FLAGS_MASK	0x7f
+#define CKPT_TASK_IO_FLUSHER	0x80	/* prctl(PR_SET_IO_FLUSHER) */
+/* prctl(PR_MCE_KILL): a policy of its own, and which (early or late) */
+#define CKPT_TASK_MCE_KILL	0x100
+#define CKPT_TASK_MCE_EARLY	0x200
+#define CKPT_TASK_FLAGS_MASK	0x3ff
 
 struct ckpt_hdr_creds {
 	struct ckpt_hdr h;
@@ -773,7 +777,9 @@ struct ckpt_hdr_mm {
 /* prctl(PR_SET_MDWE): PR_MDWE_REFUSE_EXEC_GAIN, and PR_MDWE_NO_INHERIT */
 #define CKPT_MM_F_MDWE		0x40
 #define CKPT_MM_F_MDWE_NO_INHERIT	0x80
-#define CKPT_MM_F_MASK		0xff
+/* prctl(PR_SET_MEMORY_MERGE): KSM merges every mapping it can */
+#define CKPT_MM_F_MERGE_ANY	0x100
+#define CKPT_MM_F_MASK		0x1ff
 
 enum ckpt_vma_type {
 	CKPT_VMA_ANON = 1,	/* private anonymous (heap, stack, mmap) */

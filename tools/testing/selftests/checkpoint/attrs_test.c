@@ -6,9 +6,12 @@
  * I/O priority (per thread), oom_score_adj, the parent-death signal, timer
  * slack, child-subreaper, dumpable, THP-disable, membarrier()
  * registrations (and what they allow), PR_SET_MDWE (and what it
- * forbids); and a task that had no
- * affinity or I/O priority has none after a restart by a restarter that
- * has both; a process stopped by SIGSTOP stays stopped until SIGCONT, its
+ * forbids), PR_SET_IO_FLUSHER and PR_MCE_KILL (per thread),
+ * PR_SET_MEMORY_MERGE (every mapping mergeable again but one made
+ * unmergeable since, and mappings made later mergeable too); and a task
+ * that had no affinity, I/O priority, PR_SET_IO_FLUSHER, PR_MCE_KILL or
+ * PR_SET_MEMORY_MERGE has none after a restart by a restarter that has
+ * them all; a process stopped by SIGSTOP stays stopped until SIGCONT, its
  * stop reported to waitpid() or not as before, and a continue not reported
  * yet is reported. What is not saved yet is refused at checkpoint
  * with a line naming it, and the refused tree runs on untouched: a task
@@ -24,6 +27,7 @@
 #include <stdio.h>
 #include <string.h>
 #include <unistd.h>
+#include <linux/futex.h>
 #include <linux/membarrier.h>
 #include <sys/mman.h>
 #include <sys/prctl.h>
@@ -48,6 +52,12 @@
 #define PR_GET_MDWE_		66
 #define PR_MDWE_REFUSE_EXEC_GAIN_	1
 
+/* PR_SET_IO_FLUSHER (5.6) and PR_SET_MEMORY_MERGE (6.4), for old headers */
+#define PR_SET_IO_FLUSHER_	57
+#define PR_GET_IO_FLUSHER_	58
+#define PR_SET_MEMORY_MERGE_	67
+#define PR_GET_MEMORY_MERGE_	68
+
 /* MEMBARRIER_CMD_GET_REGISTRATIONS (6.7), which older headers lack */
 #define MB_GET_REGISTRATIONS	(1 << 9)
 
@@ -59,19 +69,59 @@ static volatile sig_atomic_t go;
 static void on_usr1(int sig) { go = 1; }
 static pid_t thread_tid;
 
-/* The second thread: its own nice value, waits with every signal blocked. */
+/*
+ * What the second thread reads of itself (prctl() has no thread
+ * argument): the root bumps thread_asked, the thread answers in
+ * thread_flusher and thread_mce, then sets thread_answered to it.
+ */
+static unsigned int thread_asked, thread_answered;
+static int thread_flusher, thread_mce;
+
+/*
+ * The second thread: its own nice value, PR_MCE_KILL_LATE if @arg; waits
+ * in FUTEX_WAIT with every signal blocked, and answers when asked.
+ */
 static void *worker(void *arg)
 {
+	unsigned int seen = 0, now;
 	sigset_t all;
 
 	sigfillset(&all);
 	pthread_sigmask(SIG_BLOCK, &all, NULL);
-	thread_tid = gettid();
 	if (setpriority(PRIO_PROCESS, 0, 7))
 		_exit(91);
-	for (;;)
-		pause();
+	if (arg && prctl(PR_MCE_KILL, PR_MCE_KILL_SET, PR_MCE_KILL_LATE, 0, 0))
+		_exit(91);
+	__atomic_store_n(&thread_tid, gettid(), __ATOMIC_SEQ_CST);
+	for (;;) {
+		syscall(SYS_futex, &thread_asked, FUTEX_WAIT_PRIVATE, seen,
+			NULL, NULL, 0);
+		now = __atomic_load_n(&thread_asked, __ATOMIC_ACQUIRE);
+		if (now == seen)
+			continue;
+		thread_flusher = prctl(PR_GET_IO_FLUSHER_, 0, 0, 0, 0);
+		thread_mce = prctl(PR_MCE_KILL_GET, 0, 0, 0, 0);
+		seen = now;
+		__atomic_store_n(&thread_answered, now, __ATOMIC_RELEASE);
+	}
 	return NULL;
+}
+
+/* Ask the second thread (10 s at most; -9: it did not answer) */
+static void ask_thread(void)
+{
+	unsigned int n;
+	int i;
+
+	thread_flusher = thread_mce = -9;
+	n = __atomic_add_fetch(&thread_asked, 1, __ATOMIC_SEQ_CST);
+	syscall(SYS_futex, &thread_asked, FUTEX_WAKE_PRIVATE, 1, NULL, NULL, 0);
+	for (i = 0; i < 10000; i++) {
+		if (__atomic_load_n(&thread_answered, __ATOMIC_ACQUIRE) == n)
+			return;
+		usleep(1000);
+	}
+	thread_flusher = thread_mce = -9;
 }
 
 static int ioprio_of(pid_t tid)
@@ -114,12 +164,49 @@ static int read_oom(void)
 	return atoi(buf);
 }
 
+/*
+ * SET_MEMORY_MERGE: a mapping made before PR_SET_MEMORY_MERGE, one made
+ * after it, and one made after it and then MADV_UNMERGEABLE
+ */
+static char *merge_before, *merge_after, *merge_undone;
+
+/* Is the mapping at @addr mergeable ("mg" in its VmFlags)? -1: none there */
+static int mergeable(const void *addr)
+{
+	unsigned long start, end, at = (unsigned long)addr;
+	char *line = NULL;
+	size_t len = 0;
+	bool in = false;
+	int ret = -1;
+	FILE *f;
+
+	if (!addr)
+		return -1;
+	f = fopen("/proc/self/smaps", "r");
+	if (!f)
+		return -2;
+	while (getline(&line, &len, f) > 0) {
+		if (sscanf(line, "%lx-%lx ", &start, &end) == 2) {
+			in = start <= at && at < end;
+		} else if (in && !strncmp(line, "VmFlags:", 8)) {
+			/* each flag is two letters and a space */
+			ret = !!strstr(line + 8, " mg ");
+			break;
+		}
+	}
+	free(line);
+	fclose(f);
+	return ret;
+}
+
 /* One line with everything the program can read back about itself. */
 static void report_state(const char *tag)
 {
 	int sub = -1, pdeath = -1, policy = sched_getscheduler(0);
 	struct sched_param sp = { 0 };
 	char cpus[64], tcpus[64];
+	char *fresh;
+	int mg;
 
 	prctl(PR_GET_CHILD_SUBREAPER, &sub);
 	prctl(PR_GET_PDEATHSIG, &pdeath);
@@ -135,8 +222,21 @@ static void report_state(const char *tag)
 	int wxerr = wx == MAP_FAILED ? -1 :
 		    mprotect(wx, 4096, PROT_READ | PROT_EXEC) ? -errno : 0;
 
+	/*
+	 * A mapping made now: mergeable with PR_SET_MEMORY_MERGE only.
+	 * Read-only, so that it is a vma of its own: 6.12's mmap() extends
+	 * a neighbour with the same flags instead, and leaves it
+	 * unmergeable if it was (merge_undone, next to which wx may be).
+	 */
+	fresh = mmap(NULL, 4096, PROT_READ, MAP_PRIVATE | MAP_ANONYMOUS, -1, 0);
+	mg = fresh == MAP_FAILED ? -3 : mergeable(fresh);
+	if (fresh != MAP_FAILED)
+		munmap(fresh, 4096);
+	/* per thread: PR_GET_IO_FLUSHER, PR_MCE_KILL_GET of the second one */
+	ask_thread();
+
 	lite_say(REPORT,
-		 "%s policy %d reset %d prio %d nice %d oom %d pdeath %d slack %ld subreaper %d dumpable %ld thp %ld tpolicy %d tnice %d cpus %s ioprio %d tcpus %s tioprio %d mb %ld mbp %d mdwe %ld wx %d\n",
+		 "%s policy %d reset %d prio %d nice %d oom %d pdeath %d slack %ld subreaper %d dumpable %ld thp %ld tpolicy %d tnice %d cpus %s ioprio %d tcpus %s tioprio %d mb %ld mbp %d mdwe %ld wx %d flusher %ld tflusher %d mce %ld tmce %d merge %ld mg %d %d %d %d\n",
 		 tag, policy & ~SCHED_RESET_ON_FORK,
 		 !!(policy & SCHED_RESET_ON_FORK), sp.sched_priority,
 		 getpriority(PRIO_PROCESS, 0), read_oom(), pdeath,
@@ -147,7 +247,12 @@ static void report_state(const char *tag)
 		 getpriority(PRIO_PROCESS, thread_tid),
 		 cpus_of(0, cpus, sizeof(cpus)), ioprio_of(0),
 		 cpus_of(thread_tid, tcpus, sizeof(tcpus)),
-		 ioprio_of(thread_tid), mb, mberr, mdwe, wxerr);
+		 ioprio_of(thread_tid), mb, mberr, mdwe, wxerr,
+		 (long)prctl(PR_GET_IO_FLUSHER_, 0, 0, 0, 0), thread_flusher,
+		 (long)prctl(PR_MCE_KILL_GET, 0, 0, 0, 0), thread_mce,
+		 (long)prctl(PR_GET_MEMORY_MERGE_, 0, 0, 0, 0),
+		 mergeable(merge_before), mergeable(merge_after),
+		 mergeable(merge_undone), mg);
 	if (wx != MAP_FAILED)
 		munmap(wx, 4096);
 }
@@ -176,6 +281,9 @@ enum setup {
 	SET_OWNER,
 	SET_MEMBARRIER,
 	SET_MDWE,
+	SET_IO_FLUSHER,		/* in the root's main thread, not the other */
+	SET_MCE_KILL,		/* early in the main thread, late in the other */
+	SET_MEMORY_MERGE,
 };
 
 /* ioprio_set() values: class << 13 | level */
@@ -205,7 +313,9 @@ static void attrs_root(enum setup what)
 	lite_cg_enter(CG);
 	lite_block(SIGUSR1);
 	sigaction(SIGUSR1, &sa, NULL);
-	if (pthread_create(&th, NULL, worker, NULL))
+	/* created first: it has none of what the main thread sets below */
+	if (pthread_create(&th, NULL, worker,
+			   what == SET_MCE_KILL ? (void *)1 : NULL))
 		_exit(92);
 	while (!__atomic_load_n(&thread_tid, __ATOMIC_SEQ_CST))
 		usleep(1000);
@@ -285,6 +395,34 @@ static void attrs_root(enum setup what)
 		if (prctl(PR_SET_MDWE_, PR_MDWE_REFUSE_EXEC_GAIN_, 0, 0, 0))
 			_exit(93);
 		break;
+	case SET_IO_FLUSHER:
+		if (prctl(PR_SET_IO_FLUSHER_, 1, 0, 0, 0))
+			_exit(93);
+		break;
+	case SET_MCE_KILL:
+		/* the other thread set PR_MCE_KILL_LATE itself */
+		if (prctl(PR_MCE_KILL, PR_MCE_KILL_SET, PR_MCE_KILL_EARLY, 0, 0))
+			_exit(93);
+		break;
+	case SET_MEMORY_MERGE:
+		merge_before = mmap(NULL, 2 * 4096, PROT_READ | PROT_WRITE,
+				    MAP_PRIVATE | MAP_ANONYMOUS, -1, 0);
+		if (merge_before == MAP_FAILED ||
+		    prctl(PR_SET_MEMORY_MERGE_, 1, 0, 0, 0))
+			_exit(93);
+		merge_after = mmap(NULL, 2 * 4096, PROT_READ | PROT_WRITE,
+				   MAP_PRIVATE | MAP_ANONYMOUS, -1, 0);
+		merge_undone = mmap(NULL, 2 * 4096, PROT_READ | PROT_WRITE,
+				    MAP_PRIVATE | MAP_ANONYMOUS, -1, 0);
+		if (merge_after == MAP_FAILED || merge_undone == MAP_FAILED)
+			_exit(94);
+		/* pages to save */
+		memset(merge_before, 'b', 2 * 4096);
+		memset(merge_after, 'a', 2 * 4096);
+		memset(merge_undone, 'u', 2 * 4096);
+		if (madvise(merge_undone, 2 * 4096, MADV_UNMERGEABLE))
+			_exit(95);
+		break;
 	}
 	report_state("before");
 	lite_say(REPORT, "R %d\n", getpid());
@@ -321,6 +459,9 @@ FIXTURE_VARIANT_ADD(attrs, owner) {
 };
 FIXTURE_VARIANT_ADD(attrs, membarrier) { .setup = SET_MEMBARRIER };
 FIXTURE_VARIANT_ADD(attrs, mdwe) { .setup = SET_MDWE };
+FIXTURE_VARIANT_ADD(attrs, io_flusher) { .setup = SET_IO_FLUSHER };
+FIXTURE_VARIANT_ADD(attrs, mce_kill) { .setup = SET_MCE_KILL };
+FIXTURE_VARIANT_ADD(attrs, memory_merge) { .setup = SET_MEMORY_MERGE };
 
 FIXTURE_SETUP(attrs)
 {
@@ -384,6 +525,35 @@ static bool proc_state(pid_t pid, char st, bool in)
 	return false;
 }
 
+/* CKPT_TASK_* flags of the @n-th TASK record (0: the root's main thread) */
+static uint32_t task_flags_of(const struct ckpt_image *im, int n)
+{
+	const struct ckpt_hdr_task *t;
+	long off = ckpt_image_find(im, CKPT_HDR_TASK, n);
+
+	if (off < 0)
+		return ~0U;
+	t = (const void *)(im->data + off);
+	return t->task_flags;
+}
+
+/*
+ * The restarter's own PR_SET_IO_FLUSHER, PR_MCE_KILL (early) and
+ * PR_SET_MEMORY_MERGE, on or off again: a restored task gets what its
+ * image says, never these.
+ */
+static int restarter_own(bool on)
+{
+	if (on)
+		return prctl(PR_SET_IO_FLUSHER_, 1, 0, 0, 0) ||
+		       prctl(PR_MCE_KILL, PR_MCE_KILL_SET, PR_MCE_KILL_EARLY,
+			     0, 0) ||
+		       prctl(PR_SET_MEMORY_MERGE_, 1, 0, 0, 0) ? -1 : 0;
+	return prctl(PR_SET_IO_FLUSHER_, 0, 0, 0, 0) ||
+	       prctl(PR_MCE_KILL, PR_MCE_KILL_CLEAR, 0, 0, 0) ||
+	       prctl(PR_SET_MEMORY_MERGE_, 0, 0, 0, 0) ? -1 : 0;
+}
+
 /* Does the report get an "after" line within @ms? */
 static bool reports_after(int ms)
 {
@@ -419,6 +589,7 @@ TEST_F_TIMEOUT(attrs, come_back_or_refused, 180)
 	char rep[2048], before[512], after[512], log[1024], want[128];
 	char all[64];
 	int img, logfd, status;
+	bool own;
 	long ret;
 	pid_t got;
 
@@ -481,6 +652,44 @@ TEST_F_TIMEOUT(attrs, come_back_or_refused, 180)
 		EXPECT_EQ(1ULL << (last_cpu % 64), t->cpus[last_cpu / 64]);
 		ckpt_image_free(&im);
 	}
+	if (variant->setup == SET_IO_FLUSHER ||
+	    variant->setup == SET_MCE_KILL) {
+		/* the root's main thread (TASK 0) and its other thread */
+		const uint32_t flusher = CKPT_TASK_IO_FLUSHER;
+		const uint32_t mce_kill = CKPT_TASK_MCE_KILL;
+		const uint32_t mce = mce_kill | CKPT_TASK_MCE_EARLY;
+		struct ckpt_image im;
+		uint32_t main_flags, other_flags;
+
+		ASSERT_EQ(0, ckpt_image_load(IMG, &im));
+		main_flags = task_flags_of(&im, 0);
+		other_flags = task_flags_of(&im, 1);
+		ckpt_image_free(&im);
+		ASSERT_NE(~0U, main_flags);
+		ASSERT_NE(~0U, other_flags);
+		if (variant->setup == SET_IO_FLUSHER) {
+			EXPECT_EQ(flusher, main_flags & flusher);
+			EXPECT_EQ(0U, other_flags & flusher);
+			EXPECT_EQ(0U, (main_flags | other_flags) & mce);
+		} else {
+			EXPECT_EQ(mce, main_flags & mce);
+			EXPECT_EQ(mce_kill, other_flags & mce);
+			EXPECT_EQ(0U, (main_flags | other_flags) & flusher);
+		}
+	}
+	if (variant->setup == SET_MEMORY_MERGE) {
+		const uint32_t merge_any = CKPT_MM_F_MERGE_ANY;
+		const struct ckpt_hdr_mm *mm;
+		struct ckpt_image im;
+		long off;
+
+		ASSERT_EQ(0, ckpt_image_load(IMG, &im));
+		off = ckpt_image_find(&im, CKPT_HDR_MM, 0);
+		ASSERT_LE(0, off);
+		mm = (const void *)(im.data + off);
+		EXPECT_EQ(merge_any, mm->flags & merge_any);
+		ckpt_image_free(&im);
+	}
 	ASSERT_EQ(0, lite_cg_write(CG, "cgroup.kill", "1"));
 	lite_cg_write(CG, "cgroup.freeze", "0");
 	lite_status(self->root, 30);
@@ -489,15 +698,25 @@ TEST_F_TIMEOUT(attrs, come_back_or_refused, 180)
 	/*
 	 * A restarter with an affinity and an I/O priority of its own: the
 	 * restored tasks of SET_RT, which had neither, must not inherit them.
+	 * Nor PR_SET_IO_FLUSHER, PR_MCE_KILL early or PR_SET_MEMORY_MERGE:
+	 * SET_RT had none, the other thread of SET_IO_FLUSHER no
+	 * IO_FLUSHER, that of SET_MCE_KILL a late one.
 	 */
 	cpus_of(0, all, sizeof(all));
 	if (variant->setup == SET_RT) {
 		ASSERT_EQ(0, set_cpu(0, 0));
 		ASSERT_EQ(0, syscall(SYS_ioprio_set, 1, 0, IOPRIO_IDLE));
 	}
+	own = variant->setup == SET_RT || variant->setup == SET_IO_FLUSHER ||
+	      variant->setup == SET_MCE_KILL;
+	if (own)
+		ASSERT_EQ(0, restarter_own(true))
+			TH_LOG("the restarter's prctl(): %s", strerror(errno));
 	img = open(IMG, O_RDONLY);
 	got = syscall(__NR_restart, 0, img, 0, 2);
 	close(img);
+	if (own)
+		restarter_own(false);
 	if (variant->setup == SET_RT) {
 		cpu_set_t every;
 		int cpu;
@@ -567,7 +786,28 @@ TEST_F_TIMEOUT(attrs, come_back_or_refused, 180)
 		EXPECT_NE(NULL, strstr(before, "policy 2 reset 0 prio 3 nice 4 "));
 		snprintf(want, sizeof(want), " cpus %s ioprio 0 ", all);
 		EXPECT_NE(NULL, strstr(before, want)) TH_LOG("want %s", want);
+	} else if (variant->setup == SET_IO_FLUSHER) {
+		/* the other thread has none: not the restarter's either */
+		EXPECT_NE(NULL, strstr(before,
+			  " flusher 1 tflusher 0 mce 2 tmce 2 merge 0 "))
+			TH_LOG("want flusher 1 tflusher 0");
+	} else if (variant->setup == SET_MCE_KILL) {
+		/* PR_MCE_KILL_EARLY 1, PR_MCE_KILL_LATE 0 */
+		EXPECT_NE(NULL, strstr(before,
+			  " flusher 0 tflusher 0 mce 1 tmce 0 merge 0 "))
+			TH_LOG("want mce 1 tmce 0");
+	} else if (variant->setup == SET_MEMORY_MERGE) {
+		/* before, after and undone, then one mapped in the report */
+		EXPECT_NE(NULL, strstr(before, " merge 1 mg 1 1 0 1"))
+			TH_LOG("want merge 1 mg 1 1 0 1");
 	}
+	/* the defaults elsewhere (SET_RT: none of the restarter's) */
+	if (variant->setup != SET_IO_FLUSHER &&
+	    variant->setup != SET_MCE_KILL &&
+	    variant->setup != SET_MEMORY_MERGE)
+		EXPECT_NE(NULL, strstr(before,
+			  " flusher 0 tflusher 0 mce 2 tmce 2 merge 0 mg -1 -1 -1 0"))
+			TH_LOG("want flusher 0 tflusher 0 mce 2 tmce 2 merge 0 mg -1 -1 -1 0");
 }
 
 TEST_HARNESS_MAIN

@@ -5,8 +5,9 @@
  * credentials, capabilities, securebits or groups it could not get itself,
  * into files it cannot open, into memory at kernel, non-canonical or
  * overlapping addresses, into registers with kernel selectors,
- * non-canonical addresses or privileged flags, or into FPU state the CPU
- * rejects; kernel.ckpt_unpriv_allowed = 0 stops both system calls; and no
+ * non-canonical addresses or privileged flags, into FPU state the CPU
+ * rejects, or into prctl(PR_SET_IO_FLUSHER) without CAP_SYS_RESOURCE;
+ * kernel.ckpt_unpriv_allowed = 0 stops both system calls; and no
  * log line ever shows a kernel address.
  *
  * The images are images of uid 65534 taken by uid 65534, edited field by
@@ -890,6 +891,109 @@ TEST_F_TIMEOUT(sec, restart_cannot_drop_its_mdwe, CK_TIMEOUT * 4)
 	restart_edited(_metadata, &e, EPERM, "MDWE not inherited");
 	ckpt_image_free(&e);
 	ckpt_image_free(&img);
+	check_log(_metadata);
+}
+
+/* ---- PR_SET_IO_FLUSHER ------------------------------------------------ */
+
+#define PR_SET_IO_FLUSHER_	57	/* 5.6; older headers lack it */
+
+#define IO_FLUSHER_REFUSED \
+	"task: prctl(PR_SET_IO_FLUSHER) needs CAP_SYS_RESOURCE"
+
+/* The restarter's hook: root, without CAP_SYS_RESOURCE, as prctl() sees */
+static void drop_cap_sys_resource(void *arg)
+{
+	struct __user_cap_header_struct hdr = {
+		.version = _LINUX_CAPABILITY_VERSION_3,
+	};
+	struct __user_cap_data_struct d[2] = {};
+	const uint32_t bit = 1U << (CAP_SYS_RESOURCE % 32);
+
+	CK_ASSERT(!syscall(SYS_capget, &hdr, d), "capget");
+	d[CAP_SYS_RESOURCE / 32].effective &= ~bit;
+	d[CAP_SYS_RESOURCE / 32].permitted &= ~bit;
+	d[CAP_SYS_RESOURCE / 32].inheritable &= ~bit;
+	CK_ASSERT(!syscall(SYS_capset, &hdr, d), "capset");
+	CK_ASSERT(prctl(PR_SET_IO_FLUSHER_, 1, 0, 0, 0) == -1 && errno == EPERM,
+		  "prctl(PR_SET_IO_FLUSHER) without CAP_SYS_RESOURCE");
+}
+
+/* How many times the log has @line */
+static int log_count(const char *line)
+{
+	static char log[65536];
+	const char *p = log;
+	int n = 0;
+
+	if (ck_read_file(ck.log, log, sizeof(log)) <= 0)
+		return 0;
+	while ((p = strstr(p, line))) {
+		n++;
+		p += strlen(line);
+	}
+	return n;
+}
+
+/* No task the restart made is left: the test is their subreaper */
+static void expect_nothing_left(struct __test_metadata *_metadata,
+				const char *what)
+{
+	int status;
+	pid_t pid = waitpid(-1, &status, WNOHANG | __WALL);
+
+	EXPECT_EQ(-1, pid) TH_LOG("%s: task %d left behind", what, pid);
+	EXPECT_EQ(ECHILD, errno);
+}
+
+/*
+ * prctl(PR_SET_IO_FLUSHER) needs CAP_SYS_RESOURCE: so does a restart of
+ * a task that had it. uid 65534 cannot restart its own image edited to
+ * have it, nor can root without that capability; each refusal is logged,
+ * leaves the restarter unharmed and nothing running. Root can (control).
+ */
+TEST_F_TIMEOUT(sec, restart_cannot_set_io_flusher_without_cap_sys_resource,
+	       CK_TIMEOUT * 4)
+{
+	struct ck_restart_args root = { .img = ck_path("edited") };
+	struct ck_restart_args no_cap = { .img = ck_path("edited"),
+					  .hook = drop_cap_sys_resource };
+	struct ckpt_hdr_task *t;
+	struct ckpt_image img, e;
+	int i, n = 0;
+	long off;
+
+	take_image(_metadata, &img);
+	e = copy_image(&img);
+	ckpt_image_free(&img);
+	for (i = 0; (off = find(&e, CKPT_HDR_TASK, i)) >= 0; i++, n++) {
+		t = REC_AT(&e, off, struct ckpt_hdr_task);
+		ASSERT_EQ(0U, t->task_flags & CKPT_TASK_IO_FLUSHER);
+		t->task_flags |= CKPT_TASK_IO_FLUSHER;
+	}
+	ASSERT_LT(0, n);
+	/* whatever a restart made and left is reparented to the test */
+	ASSERT_EQ(0, prctl(PR_SET_CHILD_SUBREAPER, 1, 0, 0, 0));
+
+	/* control: root, with CAP_SYS_RESOURCE */
+	ASSERT_EQ(0, write_edited(&e));
+	ck_expect_restored(_metadata, ck_restart_status(NULL, 0, &root));
+	expect_nothing_left(_metadata, "root");
+	EXPECT_EQ(0, log_count(IO_FLUSHER_REFUSED));
+
+	/* uid 65534 */
+	restart_edited(_metadata, &e, EPERM, "PR_SET_IO_FLUSHER as uid 65534");
+	expect_nothing_left(_metadata, "uid 65534");
+	EXPECT_EQ(1, log_count(IO_FLUSHER_REFUSED))
+		TH_LOG("no line \"" IO_FLUSHER_REFUSED "\"");
+
+	/* root without CAP_SYS_RESOURCE */
+	ck_expect_restart_error(_metadata,
+				ck_restart_status(NULL, 0, &no_cap), EPERM);
+	expect_nothing_left(_metadata, "root without CAP_SYS_RESOURCE");
+	EXPECT_EQ(2, log_count(IO_FLUSHER_REFUSED))
+		TH_LOG("no line \"" IO_FLUSHER_REFUSED "\"");
+	ckpt_image_free(&e);
 	check_log(_metadata);
 }
 
