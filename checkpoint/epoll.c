@@ -218,6 +218,22 @@ static int ckpt_epoll_add_run(struct ckpt_ctx *ctx, void *data)
 				  &a->ev);
 }
 
+/* A target made once every task exists: the item is of that file */
+static int ckpt_epoll_add_tree_run(struct ckpt_ctx *ctx, void *data)
+{
+	struct ckpt_epoll_add *a = data;
+	struct file *tfile;
+	int ret;
+
+	tfile = ckpt_file_from_tree(ctx, a->tfile);
+	if (IS_ERR(tfile))
+		return PTR_ERR(tfile);
+	ret = ckpt_epoll_add_now(ctx, a->epf, a->objref, tfile, a->fd,
+				 &a->ev);
+	fput(tfile);
+	return ret;
+}
+
 static void ckpt_epoll_add_release(void *data)
 {
 	struct ckpt_epoll_add *a = data;
@@ -230,7 +246,8 @@ static void ckpt_epoll_add_release(void *data)
 /*
  * A target whose poll waits on the poller's state (a signalfd follows the
  * signals of the task that added the item) is added by the restored
- * process, once its fds are in.
+ * process, once its fds are in; a target that is a stand-in (a pidfd),
+ * once every task exists.
  */
 static int ckpt_epoll_add_later(struct ckpt_ctx *ctx, struct file *epf,
 				u32 objref, struct file *tfile, int fd,
@@ -245,6 +262,9 @@ static int ckpt_epoll_add_later(struct ckpt_ctx *ctx, struct file *epf,
 	a->fd = fd;
 	a->objref = objref;
 	a->ev = *ev;
+	if (ckpt_file_awaits_tree(tfile))
+		return ckpt_after_tree_add(ctx, ckpt_epoll_add_tree_run,
+					   ckpt_epoll_add_release, a);
 	return ckpt_after_fds_add(ctx, ckpt_epoll_add_run,
 				  ckpt_epoll_add_release, a);
 }
@@ -288,7 +308,7 @@ static int ckpt_epoll_add(struct ckpt_ctx *ctx, struct file *epf, u32 objref,
 			 objref, it->fd);
 		return -EPERM;
 	}
-	if (ckpt_polls_current(tfile))
+	if (ckpt_polls_current(tfile) || ckpt_file_awaits_tree(tfile))
 		return ckpt_epoll_add_later(ctx, epf, objref, tfile, it->fd,
 					    &ev);
 	return ckpt_epoll_add_now(ctx, epf, objref, tfile, it->fd, &ev);

@@ -36,6 +36,8 @@ static const struct ckpt_file_ops *const ckpt_file_ops[] = {
 	[CKPT_FILE_UNIX] = &ckpt_unix_file_ops,
 	[CKPT_FILE_MEMFD] = &ckpt_memfd_file_ops,
 	[CKPT_FILE_DELETED] = &ckpt_deleted_file_ops,
+	[CKPT_FILE_PIDFD] = &ckpt_pidfd_file_ops,
+	[CKPT_FILE_PROC] = &ckpt_proc_file_ops,
 };
 
 static_assert(ARRAY_SIZE(ckpt_file_ops) == CKPT_FILE_MAX);
@@ -222,6 +224,13 @@ static int checkpoint_file(struct ckpt_ctx *ctx, struct ckpt_fd_ent *e)
 	};
 	int ret;
 
+	/* a file reopened by path: its INODE record comes first */
+	if (ops->by_path) {
+		ret = ckpt_inode_ref(ctx, e->file);
+		if (ret < 0)
+			return ret;
+		h.inode_objref = ret;
+	}
 	ret = ckpt_write_obj(ctx, &h.h, CKPT_HDR_FILE, sizeof(h));
 	if (!ret)
 		ret = ops->checkpoint(ctx, e);
@@ -476,7 +485,8 @@ static int restore_file(struct ckpt_ctx *ctx, const struct ckpt_hdr *hdr)
 	ret = ckpt_read_payload_ext(ctx, hdr, &h, sizeof(h));
 	if (ret)
 		return ret;
-	if (h.type == 0 || h.type >= CKPT_FILE_MAX || h.__reserved ||
+	if (h.type == 0 || h.type >= CKPT_FILE_MAX ||
+	    (h.inode_objref && !ckpt_file_ops[h.type]->by_path) ||
 	    h.pos < 0 || h.objref == 0 || h.objref > CKPT_MAX_OBJS ||
 	    xa_load(&ctx->objhash.by_ref, h.objref)) {
 		ckpt_log(ctx, -EINVAL, "file record %u: malformed", h.objref);
@@ -497,6 +507,55 @@ static int restore_file(struct ckpt_ctx *ctx, const struct ckpt_hdr *hdr)
 	if (file)
 		fput(file);
 	return ret;
+}
+
+/**
+ * struct ckpt_fd_await - restart: an fd whose file is made once every task
+ *			  exists
+ * @fd:		the fd, which holds the stand-in until then
+ * @cloexec:	its close-on-exec flag
+ * @stand_in:	the stand-in (ckpt_file_awaits_tree())
+ */
+struct ckpt_fd_await {
+	unsigned int fd;
+	bool cloexec;
+	struct file *stand_in;
+};
+
+static int ckpt_fd_await_run(struct ckpt_ctx *ctx, void *data)
+{
+	struct ckpt_fd_await *a = data;
+	struct file *file;
+	int ret;
+
+	file = ckpt_file_from_tree(ctx, a->stand_in);
+	if (IS_ERR(file))
+		return PTR_ERR(file);
+	ret = replace_fd(a->fd, file, a->cloexec ? O_CLOEXEC : 0);
+	fput(file);
+	return ret < 0 ? ret : 0;
+}
+
+static void ckpt_fd_await_release(void *data)
+{
+	struct ckpt_fd_await *a = data;
+
+	fput(a->stand_in);
+	kfree(a);
+}
+
+/* Put the file in place of @s's stand-in once every task exists */
+static int ckpt_fd_await(struct ckpt_ctx *ctx, const struct ckpt_fd_slot *s)
+{
+	struct ckpt_fd_await *a = kmalloc(sizeof(*a), GFP_KERNEL);
+
+	if (!a)
+		return -ENOMEM;
+	a->fd = s->fd;
+	a->cloexec = s->cloexec;
+	a->stand_in = get_file(s->file);
+	return ckpt_after_tree_add(ctx, ckpt_fd_await_run,
+				   ckpt_fd_await_release, a);
 }
 
 /*
@@ -553,6 +612,11 @@ static int restore_fdtable(struct ckpt_ctx *ctx, const struct ckpt_hdr *hdr)
 		rs->fds[i].cloexec = ents[i].flags & CKPT_FD_CLOEXEC;
 		rs->fds[i].file = file ? get_file(file) : NULL;
 		rs->nr_fds = i + 1;
+		if (file && ckpt_file_awaits_tree(file)) {
+			ret = ckpt_fd_await(ctx, &rs->fds[i]);
+			if (ret)
+				goto out;
+		}
 	}
 	ret = h->nr_locks ? restore_locks(ctx, h->nr_locks) : 0;
 out:
@@ -588,6 +652,13 @@ int restore_files(struct ckpt_ctx *ctx)
 			return ret;
 		if (h.type == CKPT_HDR_FDTABLE)
 			break;
+		/* the INODE record of a file by path comes before its FILE */
+		if (h.type == CKPT_HDR_INODE) {
+			ret = ckpt_restore_inode(ctx, &h);
+			if (ret)
+				return ret;
+			continue;
+		}
 		if (h.type == CKPT_HDR_FILE) {
 			ret = restore_file(ctx, &h);
 			if (ret)

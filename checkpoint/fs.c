@@ -16,12 +16,17 @@
 #include <linux/ctype.h>
 #include "internal.h"
 
-/*
- * Is @dentry, on procfs, inside the directory of a task (/proc/PID/...,
- * which /proc/self and /proc/thread-self lead to)? Its top directory
- * under the root of procfs is named by a number.
+/**
+ * ckpt_proc_names_task() - is @dentry, on procfs, inside the directory
+ *			    of a task?
+ * @dentry: a dentry of procfs
+ *
+ * /proc/PID/..., which /proc/self and /proc/thread-self lead to: its top
+ * directory under the root of procfs is named by a number.
+ *
+ * Return: true when it is.
  */
-static bool ckpt_proc_names_task(struct dentry *dentry)
+bool ckpt_proc_names_task(struct dentry *dentry)
 {
 	struct dentry *d = dget(dentry), *parent;
 	struct name_snapshot n;

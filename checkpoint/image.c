@@ -83,6 +83,9 @@ static const struct ckpt_rec_desc ckpt_recs[CKPT_HDR_MAX] = {
 	REC(FILE_MEMFD, "file_memfd", struct ckpt_hdr_file_memfd),
 	REC(DELETED, "deleted", struct ckpt_hdr_deleted),
 	REC(FILE_DELETED, "file_deleted", struct ckpt_hdr_file_deleted),
+	REC(FILE_PIDFD, "file_pidfd", struct ckpt_hdr_file_pidfd),
+	REC(INODE, "inode", struct ckpt_hdr_inode),
+	REC(FILE_PROC, "file_proc", struct ckpt_hdr_file_proc),
 };
 
 /**

@@ -27,6 +27,8 @@ enum ckpt_obj_type {
 	CKPT_OBJ_MEMFD_FILE,	/* restart: a restored memfd's file */
 	CKPT_OBJ_DELETED_INODE,	/* checkpoint: the inode of a deleted file */
 	CKPT_OBJ_DELETED_FILE,	/* restart: restart's open of a remade one */
+	CKPT_OBJ_INODE,		/* checkpoint: the inode of a file by path */
+	CKPT_OBJ_RINODE,	/* restart: its identity (identity.c) */
 	CKPT_OBJ_MAX
 };
 
@@ -62,6 +64,12 @@ extern const struct ckpt_obj_ops ckpt_rpipe_obj_ops;
 extern const struct ckpt_obj_ops ckpt_shm_inode_obj_ops;
 extern const struct ckpt_obj_ops ckpt_shm_file_obj_ops;
 extern const struct ckpt_obj_ops ckpt_absent_obj_ops;
+extern const struct ckpt_obj_ops ckpt_inode_obj_ops;
+extern const struct ckpt_obj_ops ckpt_rinode_obj_ops;
+int ckpt_inode_ref(struct ckpt_ctx *ctx, struct file *file);
+int ckpt_restore_inode(struct ckpt_ctx *ctx, const struct ckpt_hdr *hdr);
+int ckpt_inode_check(struct ckpt_ctx *ctx, u32 objref, struct file *file,
+		     const char *path);
 #if IS_ENABLED(CONFIG_UNIX)
 extern const struct ckpt_obj_ops ckpt_unix_pair_obj_ops;
 extern const struct ckpt_obj_ops ckpt_runix_pair_obj_ops;
@@ -143,6 +151,9 @@ struct ckpt_fd_ent {
  * @f_flags:	the status flags the type keeps; a file with others is
  *		refused at checkpoint, an image with others at restart
  * @seekable:	the FILE record's pos is the file's offset (else 0)
+ * @by_path:	reopened by path: the FILE record names the file's INODE
+ *		record (identity.c), which @restore checks the reopened
+ *		file against with ckpt_inode_check()
  *
  * The FILE record (objref, type, flags, pos) is written and read by
  * fdtable.c; the type's own state goes in its own, extensible records.
@@ -160,6 +171,7 @@ struct ckpt_file_ops {
 	int (*restore_late)(struct ckpt_ctx *ctx, const struct ckpt_hdr *h);
 	u32 f_flags;
 	bool seekable;
+	bool by_path;
 };
 
 /* status flags a reopened file keeps; O_CREAT/O_TRUNC/O_EXCL never */
@@ -174,6 +186,23 @@ extern const struct ckpt_file_ops ckpt_inherited_file_ops;
 extern const struct ckpt_file_ops ckpt_pipe_file_ops;
 extern const struct ckpt_file_ops ckpt_fifo_file_ops;
 extern const struct ckpt_file_ops ckpt_absent_file_ops;
+extern const struct ckpt_file_ops ckpt_pidfd_file_ops;
+bool ckpt_proc_names_task(struct dentry *dentry);
+#ifdef CONFIG_PROC_FS
+extern const struct ckpt_file_ops ckpt_proc_file_ops;
+bool ckpt_proc_task_file(struct file *file);
+#else
+#define ckpt_proc_file_ops ckpt_absent_file_ops
+static inline bool ckpt_proc_task_file(struct file *file)
+{
+	return false;
+}
+#endif
+/* files made once every task exists (stand_in.c) */
+struct file *ckpt_stand_in_file(struct file *(*make)(struct ckpt_ctx *, void *),
+				void (*free)(void *data), void *data);
+bool ckpt_file_awaits_tree(struct file *file);
+struct file *ckpt_file_from_tree(struct ckpt_ctx *ctx, struct file *stand_in);
 #ifdef CONFIG_EVENTFD
 extern const struct ckpt_file_ops ckpt_eventfd_file_ops;
 #else
@@ -311,6 +340,9 @@ const char *ckpt_tree_check_task(const struct ckpt_task_pids *p,
 int ckpt_after_fds_add(struct ckpt_ctx *ctx,
 		       int (*run)(struct ckpt_ctx *ctx, void *data),
 		       void (*release)(void *data), void *data);
+int ckpt_after_tree_add(struct ckpt_ctx *ctx,
+			int (*run)(struct ckpt_ctx *ctx, void *data),
+			void (*release)(void *data), void *data);
 int ckpt_before_release_add(struct ckpt_ctx *ctx,
 			    int (*run)(struct ckpt_ctx *ctx, void *data),
 			    void (*release)(void *data), void *data);

@@ -758,6 +758,12 @@ static int checkpoint_vma(struct ckpt_ctx *ctx, struct ckpt_vma *v, char *buf)
 		h.shm_objref = ref;
 	}
 	if (v->type == CKPT_VMA_FILE) {
+		/* its INODE record at its first reference */
+		int ref = ckpt_inode_ref(ctx, v->file);
+
+		if (ref < 0)
+			return ref;
+		h.shm_objref = ref;
 		path = ckpt_file_path(ctx, &v->file->f_path, buf,
 				      "a mapped file");
 		if (IS_ERR(path))
@@ -964,6 +970,7 @@ static int ckpt_map_vma(struct ckpt_ctx *ctx, const struct ckpt_hdr_vma *h,
 	unsigned long len = h->end - h->start, addr;
 	unsigned long flags = MAP_FIXED_NOREPLACE;
 	struct file *file = NULL;
+	int ret;
 
 	if (h->flags & CKPT_VMA_F_GROWSDOWN)
 		flags |= MAP_GROWSDOWN;
@@ -1011,6 +1018,12 @@ static int ckpt_map_vma(struct ckpt_ctx *ctx, const struct ckpt_hdr_vma *h,
 			ckpt_log(ctx, -EINVAL, "vma %llx: %s is not a file",
 				 h->start, path);
 			return -EINVAL;
+		}
+		/* the same file, not another one renamed over it since */
+		ret = ckpt_inode_check(ctx, h->shm_objref, file, path);
+		if (ret) {
+			fput(file);
+			return ret;
 		}
 		break;
 	default:
@@ -1091,7 +1104,9 @@ static int ckpt_check_vma(struct ckpt_ctx *ctx, const struct ckpt_hdr_vma *h,
 		/* the file is restored before; mapping past its end is allowed */
 		if (!h->shm_objref || h->shm_size)
 			goto bad;
-	} else if (h->shm_objref || h->shm_size) {
+	} else if ((h->shm_objref && h->type != CKPT_VMA_FILE) ||
+		   h->shm_size) {
+		/* a file's shm_objref is its INODE record */
 		goto bad;
 	}
 	shared = h->flags & CKPT_VMA_F_SHARED;
@@ -1711,6 +1726,9 @@ struct ckpt_vma_test {
 
 static const struct ckpt_vma_test ckpt_vma_tests[] = {
 	/* accepted */
+	{ .desc = "file: with its INODE record", .type = CKPT_VMA_FILE,
+	  .start = 0x400000, .end = 0x401000, .path = "/data",
+	  .shm_objref = 1 },
 	{ .desc = "anon: one page", .type = CKPT_VMA_ANON,
 	  .start = 0x10000, .end = 0x11000, .prot = PROT_READ | PROT_WRITE },
 	{ .desc = "anon: no access", .type = CKPT_VMA_ANON,
@@ -1889,7 +1907,7 @@ static const struct ckpt_vma_test ckpt_vma_tests[] = {
 	{ .desc = "file: path of CKPT_PATH_MAX + 1 bytes",
 	  .type = CKPT_VMA_FILE, .start = 0x400000, .end = 0x401000,
 	  .path_fill = CKPT_PATH_MAX + 1, .ret = -EINVAL },
-	{ .desc = "file: with a memory object", .type = CKPT_VMA_FILE,
+	{ .desc = "file: with an object size", .type = CKPT_VMA_FILE,
 	  .start = 0x400000, .end = 0x401000, .path = "/data",
 	  .shm_objref = 1, .shm_size = PAGE_SIZE, .ret = -EINVAL },
 };

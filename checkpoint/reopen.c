@@ -4,18 +4,25 @@
  * (/dev/null, /dev/zero, /dev/full, /dev/random, /dev/urandom), O_PATH
  * descriptors of them included. Restart opens the path with the
  * restarter's permissions, the same access mode and status flags, checks
- * that it is still the same kind of file (the same device), and seeks to
- * the saved offset.
+ * that it is still the same kind of file (the same device; for a regular
+ * file or directory the same inode, identity.c), and seeks to the saved
+ * offset.
  */
 #include <linux/file.h>
 #include <linux/kdev_t.h>
+#include <linux/pid.h>
 #include <linux/slab.h>
 #include "internal.h"
 
+/*
+ * pidfs makes pidfds regular files: they are pidfd.c's; a task's files
+ * in /proc are proc.c's
+ */
 static bool ckpt_reg_match(struct file *file)
 {
 	return S_ISREG(file_inode(file)->i_mode) &&
-	       !(file->f_mode & FMODE_STREAM);
+	       !(file->f_mode & FMODE_STREAM) && IS_ERR(pidfd_pid(file)) &&
+	       !ckpt_proc_task_file(file);
 }
 
 /*
@@ -33,7 +40,7 @@ static int ckpt_reg_classify(struct ckpt_ctx *ctx, struct ckpt_fd_ent *e)
 
 static bool ckpt_dir_match(struct file *file)
 {
-	return S_ISDIR(file_inode(file)->i_mode);
+	return S_ISDIR(file_inode(file)->i_mode) && !ckpt_proc_task_file(file);
 }
 
 static bool ckpt_chr_match(struct file *file)
@@ -62,6 +69,7 @@ static struct file *ckpt_reopen(struct ckpt_ctx *ctx,
 	struct file *file;
 	char *path;
 	bool ok;
+	int ret;
 
 	path = ckpt_read_string(ctx);
 	if (IS_ERR(path))
@@ -98,6 +106,13 @@ static struct file *ckpt_reopen(struct ckpt_ctx *ctx,
 		ckpt_log(ctx, -EINVAL, "%s is not the file it was", path);
 		fput(file);
 		file = ERR_PTR(-EINVAL);
+		goto out;
+	}
+	/* the same file, not another one renamed over it since */
+	ret = ckpt_inode_check(ctx, h->inode_objref, file, path);
+	if (ret) {
+		fput(file);
+		file = ERR_PTR(ret);
 		goto out;
 	}
 	if (h->pos && !(file->f_mode & FMODE_PATH)) {
@@ -146,6 +161,7 @@ const struct ckpt_file_ops ckpt_reg_file_ops = {
 	.restore = ckpt_path_restore,
 	.f_flags = CKPT_FILE_FLAGS,
 	.seekable = true,
+	.by_path = true,
 };
 
 const struct ckpt_file_ops ckpt_dir_file_ops = {
@@ -155,6 +171,7 @@ const struct ckpt_file_ops ckpt_dir_file_ops = {
 	.restore = ckpt_path_restore,
 	.f_flags = CKPT_FILE_FLAGS,
 	.seekable = true,
+	.by_path = true,
 };
 
 const struct ckpt_file_ops ckpt_chr_file_ops = {

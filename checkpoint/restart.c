@@ -339,6 +339,25 @@ int ckpt_after_fds_add(struct ckpt_ctx *ctx,
 }
 
 /**
+ * ckpt_after_tree_add() - restart: do something in the process being read
+ *			   once every task of the tree exists
+ * @ctx: restart context, reading the process's records
+ * @run: what to do, in the restored process, after its fd table is in
+ *	 place and every task of the tree exists (so that a restored task
+ *	 can be referred to: a pidfd), before any task runs
+ * @release: frees @data when the restart ends, whether @run ran or not
+ * @data: for both
+ *
+ * Return: 0, or -ENOMEM (then @release was called).
+ */
+int ckpt_after_tree_add(struct ckpt_ctx *ctx,
+			int (*run)(struct ckpt_ctx *ctx, void *data),
+			void (*release)(void *data), void *data)
+{
+	return ckpt_deferred_add(&ctx->rs->after_tree, run, release, data);
+}
+
+/**
  * ckpt_image_has_pid() - restart: is @nr a pid of the image's tree?
  * @ctx: restart context, with the TREE record read
  * @nr: a pid, as records name processes (in the root's pid namespace)
@@ -358,7 +377,7 @@ bool ckpt_image_has_pid(struct ckpt_ctx *ctx, pid_t nr)
 /**
  * ckpt_restored_task() - restart: the restored task of an image pid
  * @ctx: restart context, once every task of the tree exists (a step
- *	 added with ckpt_before_release_add())
+ *	 added with ckpt_after_tree_add() or ckpt_before_release_add())
  * @nr: a pid of the image's tree
  *
  * Return: the task, referenced (put_task_struct() it), or NULL when no
@@ -454,6 +473,7 @@ static void ckpt_rstate_release(struct ckpt_rstate *rs)
 		mmput(rs->new_mm);
 	ckpt_free_late(rs);
 	ckpt_deferred_free(&rs->after_fds);
+	ckpt_deferred_free(&rs->after_tree);
 	if (rs->tsk)
 		put_task_struct(rs->tsk);
 }
@@ -613,6 +633,9 @@ static long ckpt_restart_self(struct ckpt_ctx *ctx)
 		restore_task_late_commit(ctx, rs);
 		ret = restore_cpu_commit(ctx, rs);
 	}
+	/* the tree is the caller alone: it exists */
+	if (!ret)
+		ret = ckpt_deferred_run(ctx, rs->after_tree);
 	/* the last step before the program runs: timers armed */
 	if (!ret)
 		ret = ckpt_deferred_run(ctx, ctx->before_release);
@@ -861,7 +884,9 @@ static int ckpt_task_fn(void *data)
 	ret = wait_event_killable(sync->go_wq, READ_ONCE(sync->go));
 	if (ret || READ_ONCE(sync->go) < 0)
 		goto die;
-	ret = ckpt_join_pgrp(ctx, rs);
+	ret = ckpt_deferred_run(ctx, rs->after_tree);
+	if (!ret)
+		ret = ckpt_join_pgrp(ctx, rs);
 	if (ret)
 		goto fail;
 	if (atomic_dec_and_test(&sync->grouped))

@@ -342,6 +342,8 @@ out_logput:
  *         whole image as such a restart would, then restore nothing);
  *         %RESTART_DROP_CPUS (a CPU this machine lacks leaves the CPU
  *         affinities that name it, instead of failing the restart);
+ *         %RESTART_ACCEPT_REPLACED (a file reopened by path may be
+ *         another file than the one the checkpoint saw);
  *         %RESTART_FROZEN is reserved
  * @logfd: -1, or a file descriptor that receives human-readable lines
  *         explaining a refusal
@@ -361,6 +363,8 @@ out_logput:
  *   file lock of the image is held by another process;
  * - %ENODEV: without %RESTART_DROP_CPUS, a CPU affinity of the image has
  *   a CPU this machine lacks;
+ * - %ESTALE: without %RESTART_ACCEPT_REPLACED, a file reopened by path is
+ *   another file than the checkpoint saw (replaced at its path since);
  * - %ENOMEM, %EINTR, and errors of reading @fd or of reopening files.
  *
  * After the point of no return (the commit of the validated state) a

@@ -30,7 +30,8 @@ struct pt_regs;
 /* Flags supported today; the rest of *_FLAGS_MASK is reserved. */
 #define CHECKPOINT_FLAGS_SUPPORTED	(CHECKPOINT_SUBTREE)
 #define RESTART_FLAGS_SUPPORTED		(RESTART_TASKSELF | RESTART_VALIDATE | \
-					 RESTART_DROP_CPUS)
+					 RESTART_DROP_CPUS | \
+					 RESTART_ACCEPT_REPLACED)
 
 /**
  * struct ckpt_objhash - shared objects of one operation
@@ -105,6 +106,7 @@ struct ckpt_rstate {
 	struct task_struct *tsk;	/* coordinator mode: the restored task */
 	struct ckpt_late *late;		/* rax, set on the way to user mode */
 	struct ckpt_deferred *after_fds; /* to do once the fds are in */
+	struct ckpt_deferred *after_tree; /* once every task exists */
 };
 
 /**

@@ -6,10 +6,13 @@
  *   ckpt checkpoint (--cgroup DIR | PID) [-o FILE|-] [--subtree]
  *                   [--leave-running | --kill] [--log FILE] [-v]
  *                                   freeze, checkpoint, thaw or kill a tree
- *   ckpt restart [-i FILE|-] [--log FILE] [-v]
+ *   ckpt restart [-i FILE|-] [--log FILE] [-v] [--accept-replaced]
  *                                   restore a tree, wait for its root
- *   ckpt restart [--log FILE] IMAGE|-   become the program saved in a self
+ *   ckpt restart [--log FILE] [--accept-replaced] IMAGE|-
+ *                                   become the program saved in a self
  *                                   checkpoint
+ *   ckpt validate [--log FILE] [--accept-replaced] IMAGE|-
+ *                                   would this kernel restart it?
  */
 #define _GNU_SOURCE
 #include <errno.h>
@@ -54,14 +57,21 @@ static void usage(FILE *f)
 		"        freeze the cgroup DIR (or check that PID's cgroup is\n"
 		"        frozen), checkpoint the process tree, then thaw it\n"
 		"        (default) or kill it; see `checkpoint --help`\n"
-		"  restart [-i FILE|-] [--log FILE] [-v] [--drop-cpus] [FDS]\n"
+		"  restart [-i FILE|-] [--log FILE] [-v] [--drop-cpus]\n"
+		"          [--accept-replaced] [FDS]\n"
 		"        restore the process tree of the image as children of\n"
 		"        this process, wait for its root and exit with its status\n"
 		"        (SIGINT and SIGTERM are passed on to the root);\n"
 		"        --drop-cpus: a CPU this machine lacks leaves the CPU\n"
 		"        affinities that have it (RESTART_DROP_CPUS) instead of\n"
-		"        failing the restart\n"
-		"  restart [--log FILE] [FDS] IMAGE|-\n"
+		"        failing the restart;\n"
+		"        --accept-replaced: a file reopened by its path that is\n"
+		"        another file than the checkpoint saw there (replaced\n"
+		"        since, or the image moved to another machine) is taken\n"
+		"        as it is (RESTART_ACCEPT_REPLACED) instead of failing\n"
+		"        the restart with ESTALE\n"
+		"  restart [--log FILE] [--drop-cpus] [--accept-replaced] [FDS]\n"
+		"          IMAGE|-\n"
 		"        replace this process by the one saved in a self\n"
 		"        checkpoint (restart(0, fd, RESTART_TASKSELF, logfd));\n"
 		"        an IMAGE file of a process tree is restored as with -i\n"
@@ -70,10 +80,12 @@ static void usage(FILE *f)
 		"        without one; --inherit-fd N=PATH opens PATH there,\n"
 		"        --close-fd N leaves it closed (both may repeat; an\n"
 		"        epoll item watching a closed one is dropped)\n"
-		"  validate [--log FILE] IMAGE|-\n"
+		"  validate [--log FILE] [--accept-replaced] IMAGE|-\n"
 		"        ask this kernel whether it would restart the image:\n"
 		"        restart(0, fd, RESTART_VALIDATE, logfd) reads and checks\n"
-		"        every record and restores nothing; exit 0 if valid\n"
+		"        every record and restores nothing; exit 0 if valid;\n"
+		"        --accept-replaced: a file replaced at its path is\n"
+		"        taken, as restart --accept-replaced takes it\n"
 		"  help\n"
 		"\n"
 		"Kernel log lines go to the --log FILE, or to stderr. A live migration:\n"
@@ -104,6 +116,7 @@ struct info {
 	uint64_t unn_pages;		/* its pages so far */
 	uint64_t unn_next;		/* the lowest offset its next page may have */
 	unsigned int nr_memfds, nr_deleted;
+	unsigned int nr_inodes;		/* INODE records */
 	uint64_t memfd_total;		/* the pages of every memfd */
 	uint64_t deleted_total;		/* and of every deleted file */
 	/* the FILE record whose type records we are reading */
@@ -112,6 +125,9 @@ struct info {
 	char file_path[300];
 	char file_extra[720];		/* a signalfd's signals: up to 64 */
 	char file_note[160];		/* unknown fields, after the rest */
+	/* a /proc file: its FILE_PROC, and the procfs mount's path */
+	const struct ckpt_hdr_file_proc *proc;
+	char proc_mnt[300];
 	/* an inotify file's watches and events, printed after its line */
 	const struct ckpt_hdr_inotify_watches *ino_watches;
 	const struct ckpt_hdr_inotify_events *ino_events;
@@ -127,8 +143,8 @@ struct info {
 	/* the TREE record: the pids a record may name */
 	const struct ckpt_hdr_tree *tree;
 	/*
-	 * the objrefs of FILE, PIPE, UNIX_PAIR, MEMFD and DELETED records so
-	 * far (a hash)
+	 * the objrefs of FILE, PIPE, UNIX_PAIR, MEMFD, DELETED and INODE
+	 * records so far (a hash)
 	 */
 	struct objent *objs;
 	size_t nr_objs, cap_objs;
@@ -143,7 +159,7 @@ struct info {
 /*
  * An objref of the image; FILE: its type and flags, and whether a late
  * record is due; UNIX_PAIR: its sockets' type, its flags and the ends
- * read so far; MEMFD, DELETED: its record
+ * read so far; MEMFD, DELETED, INODE: its record
  */
 struct objent {
 	uint32_t objref;	/* 0: a free slot */
@@ -153,7 +169,7 @@ struct objent {
 	bool late_due;		/* FILE: its late record has not come yet */
 	uint32_t pair_flags;	/* UNIX_PAIR: CKPT_UNIX_PAIR_* */
 	uint8_t ends;		/* UNIX_PAIR: bit n, end n was read */
-	const struct ckpt_hdr *unn;	/* MEMFD, DELETED: its record */
+	const struct ckpt_hdr *unn;	/* MEMFD, DELETED, INODE: its record */
 };
 
 static int bad(struct info *in, size_t off, const char *fmt, ...)
@@ -657,6 +673,8 @@ static const char *const file_types[CKPT_FILE_MAX] = {
 	[CKPT_FILE_UNIX] = "unix",
 	[CKPT_FILE_MEMFD] = "memfd",
 	[CKPT_FILE_DELETED] = "deleted",
+	[CKPT_FILE_PIDFD] = "pidfd",
+	[CKPT_FILE_PROC] = "/proc file",
 };
 
 static const char *const inherit_types[CKPT_INHERIT_MAX] = {
@@ -672,7 +690,8 @@ static const char *const inherit_types[CKPT_INHERIT_MAX] = {
  * nr_msgs UNIX_MSG records of a UNIX_QUEUE after it; the MEMFD of the
  * first open of a memfd, and its PAGES, right before its FILE_MEMFD; the
  * DELETED of a deleted file's first open and its PAGES before its
- * FILE_DELETED)
+ * FILE_DELETED); a /proc file's two STRING records are the procfs
+ * mount's path and its path below the task's directory
  */
 #define FILE_RECS_MAX 3
 static const uint32_t file_records[CKPT_FILE_MAX][FILE_RECS_MAX + 1] = {
@@ -691,6 +710,9 @@ static const uint32_t file_records[CKPT_FILE_MAX][FILE_RECS_MAX + 1] = {
 	[CKPT_FILE_UNIX] = { CKPT_HDR_FILE_UNIX, CKPT_HDR_UNIX_QUEUE },
 	[CKPT_FILE_MEMFD] = { CKPT_HDR_FILE_MEMFD },
 	[CKPT_FILE_DELETED] = { CKPT_HDR_FILE_DELETED },
+	[CKPT_FILE_PIDFD] = { CKPT_HDR_FILE_PIDFD },
+	[CKPT_FILE_PROC] = { CKPT_HDR_FILE_PROC, CKPT_HDR_STRING,
+			     CKPT_HDR_STRING },
 };
 
 /*
@@ -712,7 +734,8 @@ static bool file_type_record(uint32_t type)
 	       type == CKPT_HDR_FILE_INOTIFY || type == CKPT_HDR_INOTIFY_WATCHES ||
 	       type == CKPT_HDR_INOTIFY_EVENTS || type == CKPT_HDR_FILE_UNIX ||
 	       type == CKPT_HDR_UNIX_QUEUE || type == CKPT_HDR_UNIX_MSG ||
-	       type == CKPT_HDR_FILE_MEMFD || type == CKPT_HDR_FILE_DELETED;
+	       type == CKPT_HDR_FILE_MEMFD || type == CKPT_HDR_FILE_DELETED ||
+	       type == CKPT_HDR_FILE_PIDFD || type == CKPT_HDR_FILE_PROC;
 }
 
 /* Is the FILE record being read waiting for a record of @type next? */
@@ -726,11 +749,14 @@ static bool file_wants(const struct info *in, uint32_t type)
 
 /*
  * May the record of a shared object of @type (PIPE, UNIX_PAIR, MEMFD,
- * DELETED) come here, among the records of a FILE? Restart reads any
- * number of PIPE and UNIX_PAIR records right before a FILE_PIPE or a
+ * DELETED, INODE) come here, among the records of a FILE? Restart reads
+ * any number of PIPE and UNIX_PAIR records right before a FILE_PIPE or a
  * FILE_UNIX (the records that may name one), a MEMFD (and its PAGES)
  * right before a FILE_MEMFD, a DELETED right before a FILE_DELETED. A
- * MEMFD or a DELETED may also come right before a VMA, outside a FILE.
+ * MEMFD or a DELETED may also come right before a VMA, outside a FILE;
+ * an INODE comes right before the FILE or the VMA that names it, outside
+ * the records of a FILE, but restart reads one wherever it reads the
+ * objects before a record (before any of those four too).
  */
 static bool shared_obj_here(const struct info *in, uint32_t type)
 {
@@ -743,6 +769,11 @@ static bool shared_obj_here(const struct info *in, uint32_t type)
 		return file_wants(in, CKPT_HDR_FILE_MEMFD);
 	case CKPT_HDR_DELETED:
 		return file_wants(in, CKPT_HDR_FILE_DELETED);
+	case CKPT_HDR_INODE:
+		return file_wants(in, CKPT_HDR_FILE_PIPE) ||
+		       file_wants(in, CKPT_HDR_FILE_UNIX) ||
+		       file_wants(in, CKPT_HDR_FILE_MEMFD) ||
+		       file_wants(in, CKPT_HDR_FILE_DELETED);
 	}
 	return false;
 }
@@ -1231,11 +1262,35 @@ static int file_flush(struct info *in, const struct ckpt_hdr *next,
 	return 0;
 }
 
+/*
+ * The INODE record of objref @ref read before, or NULL: the identity of
+ * a file reopened by path, which a FILE (regular file, directory) or a
+ * file VMA names
+ */
+static const struct ckpt_hdr_inode *inode_find(struct info *in, uint32_t ref)
+{
+	const struct objent *e = obj_find(in, ref);
+
+	return e && e->rec == CKPT_HDR_INODE ? (const void *)e->unn : NULL;
+}
+
+/*
+ * FILE: printed once its type records are read. Its inode_objref, for a
+ * regular file or a directory, names an INODE read before (0: none, a
+ * file of procfs, sysfs or cgroupfs): " (inode #5)" after the path.
+ * Refused: an inode_objref of nothing read before. Restart refuses one
+ * on a file of another type: said so.
+ */
 static int info_file(struct info *in, const struct ckpt_hdr_file *f,
 		     size_t off)
 {
-	int ret = obj_add(in, f->objref, CKPT_HDR_FILE, f->type, off);
+	bool by_path = f->type == CKPT_FILE_REG || f->type == CKPT_FILE_DIR;
+	int ret;
 
+	if (f->inode_objref && by_path && !inode_find(in, f->inode_objref))
+		return bad(in, off, "FILE #%u (%s) names inode #%u, no inode read before",
+			   f->objref, file_type_name(f->type), f->inode_objref);
+	ret = obj_add(in, f->objref, CKPT_HDR_FILE, f->type, off);
 	if (ret)
 		return ret;
 	obj_find(in, f->objref)->f_flags = f->f_flags;
@@ -1247,6 +1302,15 @@ static int info_file(struct info *in, const struct ckpt_hdr_file *f,
 	in->ino_watches = NULL;
 	in->ino_events = NULL;
 	in->ux_queue = NULL;
+	in->proc = NULL;
+	in->proc_mnt[0] = '\0';
+	if (f->inode_objref && by_path)
+		snprintf(in->file_extra, sizeof(in->file_extra),
+			 " (inode #%u)", f->inode_objref);
+	else if (f->inode_objref)
+		snprintf(in->file_note, sizeof(in->file_note),
+			 " [inode #%u: restart refuses one for a file of this type]",
+			 f->inode_objref);
 	ext_tail(in, &f->h, sizeof(*f));
 	return 0;
 }
@@ -1452,6 +1516,130 @@ static void why_close(char *buf, size_t len, const char *why)
 		snprintf(buf + o, len - o, "; restart refuses %s", why);
 	o = strlen(buf);
 	snprintf(buf + o, len - o, ")");
+}
+
+/*
+ * A pidfd: " (pid 12, thread)", the image pid of the task it refers to.
+ * What restart refuses is said so: unknown flags, a pid of no process of
+ * the TREE (of no task, for a thread's pidfd), an access mode but O_RDWR
+ * or status flags but O_NONBLOCK.
+ */
+static void pidfd_str(const struct info *in, char *buf, size_t len,
+		      const struct ckpt_hdr_file_pidfd *h)
+{
+	const struct ckpt_hdr_file *f = in->file;
+	bool thread = h->flags & CKPT_PIDFD_F_THREAD;
+	const struct ckpt_task_pids *p = NULL;
+	char why[160] = "", part[48];
+	uint32_t i;
+
+	snprintf(buf, len, " (pid %d%s", h->pid, thread ? ", thread" : "");
+	if (in->tree) {
+		const struct ckpt_task_pids *t = (const void *)(in->tree + 1);
+
+		for (i = 0; i < in->tree->nr_tasks && h->pid > 0; i++)
+			if (t[i].pid == h->pid)
+				p = &t[i];
+	}
+	if (h->flags & ~CKPT_PIDFD_F_MASK) {
+		snprintf(part, sizeof(part), "flags 0x%x", h->flags);
+		list_add(why, sizeof(why), part);
+	}
+	if (!p || (!thread && p->pid != p->tgid))
+		list_add(why, sizeof(why), thread ?
+			 "a pid of no task of the tree" :
+			 "a pid of no process of the tree");
+	if ((f->f_flags & O_ACCMODE) != O_RDWR ||
+	    (f->f_flags & ~(uint32_t)(O_ACCMODE | O_NONBLOCK))) {
+		snprintf(part, sizeof(part), "f_flags 0x%x", f->f_flags);
+		list_add(why, sizeof(why), part);
+	}
+	why_close(buf, len, why);
+}
+
+/* The task of image pid @pid in the TREE, or NULL */
+static const struct ckpt_task_pids *tree_task(const struct info *in,
+					      int32_t pid)
+{
+	const struct ckpt_task_pids *p;
+	uint32_t i;
+
+	if (!in->tree || pid <= 0)
+		return NULL;
+	p = (const void *)(in->tree + 1);
+	for (i = 0; i < in->tree->nr_tasks; i++)
+		if (p[i].pid == pid)
+			return &p[i];
+	return NULL;
+}
+
+/*
+ * A path below a task's directory in /proc, as restart takes it:
+ * relative, without an empty, "." or ".." component ("" is the
+ * directory itself)
+ */
+static bool proc_rest_ok(const char *rest)
+{
+	const char *c = rest;
+
+	if (*rest == '/')
+		return false;
+	while (*c) {
+		size_t len = strcspn(c, "/");
+
+		if (!len || (len == 1 && c[0] == '.') ||
+		    (len == 2 && c[0] == '.' && c[1] == '.'))
+			return false;
+		c += len;
+		if (*c == '/' && !*++c)
+			return false;
+	}
+	return true;
+}
+
+/*
+ * A /proc file, once its second STRING (@rest) is read: " of pid 12
+ * (thread 13): /proc/<12>/task/<13>/status", the image pids of the task
+ * (and thread) whose directory it is in, in <>: restart opens it under
+ * the number the restored task has in that procfs's pid namespace. What
+ * restart refuses is said so: a pid of no task of the TREE, a thread of
+ * no task or of another process, a mount path that is not absolute, a
+ * rest that is not a plain relative path.
+ */
+static void proc_str(const struct info *in, char *buf, size_t len,
+		     const char *rest)
+{
+	const struct ckpt_hdr_file_proc *h = in->proc;
+	const struct ckpt_task_pids *p, *t = NULL;
+	char why[160] = "", thr[32] = "";
+	size_t o;
+
+	if (!h)
+		return;
+	p = tree_task(in, h->pid);
+	if (h->tid) {
+		t = tree_task(in, h->tid);
+		snprintf(thr, sizeof(thr), " (thread %d)", h->tid);
+	}
+	snprintf(buf, len, " of pid %d%s: %s/<%d>", h->pid, thr, in->proc_mnt,
+		 h->pid);
+	o = strlen(buf);
+	if (h->tid)
+		snprintf(buf + o, len - o, "/task/<%d>", h->tid);
+	o = strlen(buf);
+	if (*rest)
+		snprintf(buf + o, len - o, "/%s", rest);
+	if (!p)
+		list_add(why, sizeof(why), "a pid of no task of the tree");
+	if (h->tid && !t)
+		list_add(why, sizeof(why), "a thread of no task of the tree");
+	else if (p && t && t->tgid != p->tgid)
+		list_add(why, sizeof(why), "a thread of another process");
+	if (in->proc_mnt[0] != '/' || !proc_rest_ok(rest))
+		list_add(why, sizeof(why), "a bad /proc path");
+	o = strlen(buf);
+	if (why[0])
+		snprintf(buf + o, len - o, " (restart refuses %s)", why);
 }
 
 /*
@@ -1785,7 +1973,19 @@ static int info_file_rec(struct info *in, const struct ckpt_hdr *h,
 				   st->len, st->h.len);
 		if (!check_str(path, st->len))
 			return bad(in, off, "STRING not NUL terminated");
-		str(in->file_path, sizeof(in->file_path), path, st->len);
+		/* a /proc file's: the procfs mount, then the rest */
+		if (f->type == CKPT_FILE_PROC && in->file_next == 2) {
+			str(in->proc_mnt, sizeof(in->proc_mnt), path, st->len);
+		} else if (f->type == CKPT_FILE_PROC) {
+			char rest[300];
+
+			proc_str(in, in->file_extra + o,
+				 sizeof(in->file_extra) - o,
+				 str(rest, sizeof(rest), path, st->len));
+		} else {
+			str(in->file_path, sizeof(in->file_path), path,
+			    st->len);
+		}
 		break;
 	}
 	case CKPT_HDR_FILE_CHR: {
@@ -1906,6 +2106,15 @@ static int info_file_rec(struct info *in, const struct ckpt_hdr *h,
 		ext_tail(in, h, mfd ? sizeof(*fm) : sizeof(*fd));
 		break;
 	}
+	case CKPT_HDR_FILE_PIDFD:
+		pidfd_str(in, in->file_extra + o, sizeof(in->file_extra) - o,
+			  (const void *)h);
+		ext_tail(in, h, sizeof(struct ckpt_hdr_file_pidfd));
+		break;
+	case CKPT_HDR_FILE_PROC:
+		in->proc = (const void *)h;
+		ext_tail(in, h, sizeof(struct ckpt_hdr_file_proc));
+		break;
 	}
 	return 0;
 }
@@ -2490,6 +2699,10 @@ static void vma_flush(struct info *in, int ended)
 		snprintf(extra + strlen(extra), sizeof(extra) - strlen(extra),
 			 " (%s #%u)", unn_kind(u), v->shm_objref);
 	}
+	/* a mapped file's identity */
+	if (v->type == CKPT_VMA_FILE && v->shm_objref)
+		snprintf(extra + strlen(extra), sizeof(extra) - strlen(extra),
+			 " (inode #%u)", v->shm_objref);
 	printf("  %012" PRIx64 "-%012" PRIx64 " %s %-5s %5" PRIu64
 	       " pages %10s%s%s%s\n",
 	       (uint64_t)v->start, (uint64_t)v->end, prot, type, in->vma_pages,
@@ -2626,6 +2839,37 @@ static int info_deleted(struct info *in, const struct ckpt_hdr_deleted *d,
 	return 0;
 }
 
+/*
+ * INODE: the identity of a file reopened by path, right before the first
+ * FILE or VMA that names it: "inode #5: dev 0:21 ino 1234 gen 0x8f3a01c2".
+ * Refused: an objref 0 or used before. Restart refuses a dev above
+ * U32_MAX and bytes past the struct that are not zero: said so.
+ */
+static int info_inode(struct info *in, const struct ckpt_hdr_inode *h,
+		      size_t off)
+{
+	const unsigned char *p = (const unsigned char *)h;
+	size_t i, nonzero = 0;
+
+	if (obj_add(in, h->objref, CKPT_HDR_INODE, 0, off))
+		return -EINVAL;
+	obj_find(in, h->objref)->unn = &h->h;
+	in->nr_inodes++;
+	for (i = sizeof(*h); i < h->h.len; i++)
+		nonzero += p[i] != 0;
+	printf("inode #%u: dev %u:%u ino %" PRIu64 " gen 0x%x%s", h->objref,
+	       (unsigned int)((h->dev & 0xfff00) >> 8),
+	       (unsigned int)((h->dev & 0xff) | ((h->dev >> 12) & 0xfff00)),
+	       (uint64_t)h->ino, h->generation,
+	       h->dev > 0xffffffffULL ? " (restart refuses a dev above 32 bits)" :
+	       "");
+	if (nonzero)
+		printf(" [%u bytes past its known fields, %zu not zero]",
+		       h->h.len - (unsigned int)sizeof(*h), nonzero);
+	printf("\n");
+	return 0;
+}
+
 static int info_vma(struct info *in, const struct ckpt_hdr_vma *v, size_t off)
 {
 	const char *path = (const char *)(v + 1);
@@ -2653,6 +2897,12 @@ static int info_vma(struct info *in, const struct ckpt_hdr_vma *v, size_t off)
 				   " of a %s with a size or a path",
 				   (uint64_t)v->start, (uint64_t)v->end, kind);
 	}
+	/* a mapped file's shm_objref: its INODE, read before (0: none) */
+	if (v->type == CKPT_VMA_FILE && v->shm_objref &&
+	    !inode_find(in, v->shm_objref))
+		return bad(in, off, "VMA 0x%" PRIx64 "-0x%" PRIx64
+			   " names inode #%u, no inode read before",
+			   (uint64_t)v->start, (uint64_t)v->end, v->shm_objref);
 	if (!in->nr_vmas)
 		printf("vmas: start-end prot type pages size path\n");
 	in->nr_vmas++;
@@ -2776,6 +3026,8 @@ static int info_rec(const struct ckpt_hdr *h, size_t off, void *arg)
 	case CKPT_HDR_UNIX_MSG:
 	case CKPT_HDR_FILE_MEMFD:
 	case CKPT_HDR_FILE_DELETED:
+	case CKPT_HDR_FILE_PIDFD:
+	case CKPT_HDR_FILE_PROC:
 		ret = info_file_rec(in, h, off);
 		break;
 	case CKPT_HDR_MEMFD:
@@ -2783,6 +3035,9 @@ static int info_rec(const struct ckpt_hdr *h, size_t off, void *arg)
 		break;
 	case CKPT_HDR_DELETED:
 		ret = info_deleted(in, (const void *)h, off);
+		break;
+	case CKPT_HDR_INODE:
+		ret = info_inode(in, (const void *)h, off);
 		break;
 	case CKPT_HDR_UNIX_PAIR:
 		ret = info_unix_pair(in, (const void *)h, off);
@@ -2910,6 +3165,9 @@ static int cmd_info(int argc, char **argv)
 	if (in.nr_deleted)
 		printf("%u deleted file%s (%" PRIu64 " pages), ", in.nr_deleted,
 		       in.nr_deleted == 1 ? "" : "s", in.deleted_total);
+	if (in.nr_inodes)
+		printf("%u inode%s, ", in.nr_inodes,
+		       in.nr_inodes == 1 ? "" : "s");
 	if (in.nr_locks)
 		printf("%u file lock%s, ", in.nr_locks,
 		       in.nr_locks == 1 ? "" : "s");
@@ -2981,20 +3239,36 @@ static int image_is_self(int fd)
 	return !!(h.flags & CKPT_IMG_SELF);
 }
 
-/* RESTART_TASKSELF: become the program of the image; returns on failure */
-/* restart() flags the command line asks for: --drop-cpus */
+/*
+ * restart() flags the command line asks for: --drop-cpus,
+ * --accept-replaced
+ */
 static unsigned long restart_flags;
+
+/* What restart()'s @err means for the command line, if it has a hint */
+static void restart_hint(int err)
+{
+	if (err == ESTALE && !(restart_flags & RESTART_ACCEPT_REPLACED))
+		fprintf(stderr, "%s: a file reopened by its path is another file than the checkpoint saw (see the log); --accept-replaced takes it as it is\n",
+			prog);
+}
+
+/* RESTART_TASKSELF: become the program of the image; returns on failure */
 
 static int restart_self(int fd, int logfd)
 {
 	long ret;
+	int err;
 
 	fflush(NULL);
 	ret = syscall(__NR_restart, 0, fd, RESTART_TASKSELF | restart_flags,
 		      logfd);
 	/* only on failure: on success this process is the restored one */
+	err = errno;
 	fprintf(stderr, "%s: restart failed: %s\n", prog,
-		ret < 0 ? strerror(errno) : "restart() returned");
+		ret < 0 ? strerror(err) : "restart() returned");
+	if (ret < 0)
+		restart_hint(err);
 	return 1;
 }
 
@@ -3036,6 +3310,7 @@ static int restart_tree(int fd, int logfd)
 
 		fprintf(stderr, "%s: restart failed: %s\n", prog,
 			strerror(err));
+		restart_hint(err);
 		return 1;
 	}
 	sigemptyset(&fwd);
@@ -3172,6 +3447,7 @@ static int cmd_restart(int argc, char **argv)
 		{ "inherit-fd", required_argument, NULL, 'I' },
 		{ "close-fd", required_argument, NULL, 'C' },
 		{ "drop-cpus", no_argument, NULL, 'D' },
+		{ "accept-replaced", no_argument, NULL, 'R' },
 		{ "verbose", no_argument, NULL, 'v' },
 		{ "help", no_argument, NULL, 'h' },
 		{ NULL, 0, NULL, 0 },
@@ -3194,6 +3470,9 @@ static int cmd_restart(int argc, char **argv)
 			break;
 		case 'D':
 			restart_flags |= RESTART_DROP_CPUS;
+			break;
+		case 'R':
+			restart_flags |= RESTART_ACCEPT_REPLACED;
 			break;
 		case 'v':
 			verbose = 1;
@@ -3266,6 +3545,7 @@ static int cmd_validate(int argc, char **argv)
 {
 	static const struct option opts[] = {
 		{ "log", required_argument, NULL, 'l' },
+		{ "accept-replaced", no_argument, NULL, 'R' },
 		{ "help", no_argument, NULL, 'h' },
 		{ NULL, 0, NULL, 0 },
 	};
@@ -3277,6 +3557,9 @@ static int cmd_validate(int argc, char **argv)
 		switch (c) {
 		case 'l':
 			log = optarg;
+			break;
+		case 'R':
+			restart_flags |= RESTART_ACCEPT_REPLACED;
 			break;
 		case 'h':
 			usage(stdout);
@@ -3299,10 +3582,14 @@ static int cmd_validate(int argc, char **argv)
 		fprintf(stderr, "%s: %s: %s\n", prog, path, strerror(errno));
 		return 1;
 	}
-	ret = syscall(__NR_restart, 0, fd, RESTART_VALIDATE, logfd);
+	ret = syscall(__NR_restart, 0, fd, RESTART_VALIDATE | restart_flags,
+		      logfd);
 	if (ret) {
+		int err = errno;
+
 		fprintf(stderr, "%s: %s: restart would fail: %s\n", prog, path,
-			strerror(errno));
+			strerror(err));
+		restart_hint(err);
 		return 1;
 	}
 	printf("%s: valid\n", strcmp(path, "-") ? path : "(stdin)");

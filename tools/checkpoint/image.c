@@ -180,10 +180,13 @@ static const struct {
 	REC_EXT(FILE_MEMFD, struct ckpt_hdr_file_memfd),
 	REC(DELETED, struct ckpt_hdr_deleted),
 	REC_EXT(FILE_DELETED, struct ckpt_hdr_file_deleted),
+	REC_EXT(FILE_PIDFD, struct ckpt_hdr_file_pidfd),
+	REC_EXT(INODE, struct ckpt_hdr_inode),
+	REC_EXT(FILE_PROC, struct ckpt_hdr_file_proc),
 };
 
 /* a type added to the uapi header needs its line above */
-_Static_assert(CKPT_HDR_MAX == CKPT_HDR_FILE_DELETED + 1,
+_Static_assert(CKPT_HDR_MAX == CKPT_HDR_FILE_PROC + 1,
 	       "rec_types[]: a record type without bounds");
 
 const char *ckpt_hdr_name(uint32_t type)

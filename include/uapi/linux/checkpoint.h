@@ -20,8 +20,14 @@
 #define RESTART_VALIDATE	0x4UL	/* read and check the image, restore nothing */
 /* restart: a CPU this machine lacks leaves the affinities that have it */
 #define RESTART_DROP_CPUS	0x8UL
+/*
+ * restart: a file reopened by path may be another file than the one the
+ * checkpoint saw (the image moved to another machine)
+ */
+#define RESTART_ACCEPT_REPLACED	0x10UL
 #define RESTART_FLAGS_MASK	(RESTART_TASKSELF | RESTART_FROZEN | \
-				 RESTART_VALIDATE | RESTART_DROP_CPUS)
+				 RESTART_VALIDATE | RESTART_DROP_CPUS | \
+				 RESTART_ACCEPT_REPLACED)
 
 #if defined(__x86_64__) && !defined(__ILP32__)
 #ifndef __NR_checkpoint

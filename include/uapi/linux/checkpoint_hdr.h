@@ -126,6 +126,9 @@ enum ckpt_hdr_type {
 	CKPT_HDR_FILE_MEMFD,
 	CKPT_HDR_DELETED,
 	CKPT_HDR_FILE_DELETED,
+	CKPT_HDR_FILE_PIDFD,
+	CKPT_HDR_INODE,
+	CKPT_HDR_FILE_PROC,
 	CKPT_HDR_MAX		/* one past the last type */
 };
 
@@ -341,6 +344,10 @@ enum ckpt_file_type {
 	CKPT_FILE_DELETED,	/* an open file of a deleted regular file:
 				 * FILE_DELETED
 				 */
+	CKPT_FILE_PIDFD,	/* a pidfd of a task of the tree: FILE_PIDFD */
+	CKPT_FILE_PROC,		/* a file of a task's /proc directory:
+				 * FILE_PROC STRING STRING
+				 */
 	CKPT_FILE_MAX
 };
 
@@ -361,8 +368,22 @@ struct ckpt_hdr_file {
 	__u32 objref;		/* > 0, unique per image */
 	__u32 type;		/* enum ckpt_file_type */
 	__u32 f_flags;		/* O_* access mode and status flags */
-	__u32 __reserved;
+	__u32 inode_objref;	/* REG, DIR: its INODE record; 0: none */
 	__s64 pos;		/* 0 for a type without an offset */
+};
+
+/*
+ * INODE: the identity of a file reopened by path, once per inode, right
+ * before the first FILE or VMA record that names it. Restart refuses a
+ * file that is another inode now, unless RESTART_ACCEPT_REPLACED.
+ * Extensible.
+ */
+struct ckpt_hdr_inode {
+	struct ckpt_hdr h;
+	__u32 objref;
+	__u32 generation;	/* i_generation */
+	__u64 dev;		/* new_encode_dev() of its filesystem's */
+	__u64 ino;
 };
 
 /* CHR: the device the path must still lead to. Extensible. */
@@ -629,6 +650,34 @@ struct ckpt_hdr_file_deleted {
 	__u32 __reserved;
 };
 
+/* a pidfd of one thread (PIDFD_THREAD), not of its whole process */
+#define CKPT_PIDFD_F_THREAD	0x1
+#define CKPT_PIDFD_F_MASK	0x1
+
+/*
+ * FILE_PIDFD: the task it refers to, by its pid in the TREE record: a
+ * process, or with CKPT_PIDFD_F_THREAD a thread. Extensible.
+ */
+struct ckpt_hdr_file_pidfd {
+	struct ckpt_hdr h;
+	__s32 pid;
+	__u32 flags;		/* CKPT_PIDFD_F_* */
+};
+
+/*
+ * FILE_PROC: a file in /proc/PID (or /proc/PID/task/TID) of a task of
+ * the tree, by its pid in the TREE record; then two STRING records: the
+ * path of the procfs mount, and the file's path below the task's (or the
+ * thread's) directory ("status", "fd/3", "" for the directory). Restart
+ * opens it under the restored task's number in that procfs's pid
+ * namespace. Extensible.
+ */
+struct ckpt_hdr_file_proc {
+	struct ckpt_hdr h;
+	__s32 pid;		/* the task whose /proc/PID it is in */
+	__s32 tid;		/* /proc/PID/task/TID: the thread; else 0 */
+};
+
 #define CKPT_FD_CLOEXEC		0x1
 
 struct ckpt_fd {
@@ -816,7 +865,9 @@ struct ckpt_hdr_vma {
 	__u32 prot;		/* PROT_READ | PROT_WRITE | PROT_EXEC */
 	__u32 flags;		/* CKPT_VMA_F_* */
 	__u32 path_len;		/* FILE: bytes of path, including NUL */
-	__u32 shm_objref;	/* SHARED_ANON, MEMFD, DELETED: its object */
+	__u32 shm_objref;	/* SHARED_ANON, MEMFD, DELETED: its object;
+				 * FILE: its INODE record, or 0
+				 */
 	__u32 __reserved;
 	__u64 shm_size;		/* SHARED_ANON: that object's size in bytes */
 	/* followed by the path, NUL terminated, padded to 8 */
@@ -928,5 +979,8 @@ struct ckpt_hdr_trailer {
 #define CKPT_REC_DELETED_MAX \
 	CKPT_REC_MAX_LEN(struct ckpt_hdr_deleted, CKPT_PATH_MAX)
 #define CKPT_REC_FILE_DELETED_MAX	CKPT_REC_EXT_MAX
+#define CKPT_REC_FILE_PIDFD_MAX		CKPT_REC_EXT_MAX
+#define CKPT_REC_INODE_MAX		CKPT_REC_EXT_MAX
+#define CKPT_REC_FILE_PROC_MAX		CKPT_REC_EXT_MAX
 
 #endif /* _UAPI_LINUX_CHECKPOINT_HDR_H */

@@ -4,8 +4,9 @@
 asyncio's own event loop: its epoll selector, its self-pipe (a unix
 socket pair, which signal.set_wakeup_fd() writes to when a signal
 arrives), a signal handler (SIGUSR1), a periodic call_later() timer, a
-child process made with create_subprocess_exec() (pipes, and a thread
-of the child watcher waiting for it), a control FIFO read with
+child process made with create_subprocess_exec() (pipes, and a pidfd of
+it in the loop's epoll set: PidfdChildWatcher, the watcher Python 3.12
+makes its default), a control FIFO read with
 add_reader(), and a stream over a socket pair of its own in which a
 message can be left unread in the kernel ("stash", read back by
 "unstash"). Every
@@ -104,4 +105,6 @@ async def main():
     log("done ticks %d" % ticks)
 
 
+# the child's exit comes through its pidfd (os.pidfd_open())
+asyncio.get_event_loop_policy().set_child_watcher(asyncio.PidfdChildWatcher())
 asyncio.run(main())

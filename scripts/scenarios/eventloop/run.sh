@@ -10,8 +10,9 @@
 #   tail -F           (coreutils) follows a file through inotify
 #   python3 aloop.py  asyncio: its self-pipe (a unix socket pair) woken
 #                     by a signal, call_later(), a child process over
-#                     pipes, and a socket pair of its own with a message
-#                     left unread (aloop.py)
+#                     pipes whose exit it learns through a pidfd in its
+#                     epoll set, and a socket pair of its own with a
+#                     message left unread (aloop.py)
 #
 # While the container is frozen, work is left pending for each: a file
 # created in each watched directory, a signal, a command in the FIFO, a
@@ -112,7 +113,9 @@ wait
 ckpt info $IMG > $D/info || fail "ckpt info: the image does not verify"
 n=$(grep -c 'inotify' $D/info)
 u=$(grep -c 'unix' $D/info)
-echo "scenario eventloop: image of $(wc -c < $IMG) bytes, $n inotify and $u unix socket lines in ckpt info"
+p=$(grep -c 'pidfd' $D/info)
+[ "$p" -gt 0 ] || fail "no pidfd in the image: asyncio's PidfdChildWatcher did not run"
+echo "scenario eventloop: image of $(wc -c < $IMG) bytes, $n inotify, $u unix socket and $p pidfd lines in ckpt info"
 
 echo "scenario eventloop: restart"
 sh -c "echo \$\$ > $CG2/cgroup.procs
@@ -154,6 +157,7 @@ wait_for $D/alog status 2
 aafter=$(grep '^status' $D/alog | tail -1 | cut -d' ' -f3)
 [ "$aafter" -gt "$abefore" ] ||
 	fail "asyncio's call_later() stopped: $abefore ticks before, $aafter after"
+# done comes once the child's exit came through its restored pidfd
 actl quit
 wait_for $D/alog done
 ctl status

@@ -118,8 +118,9 @@ static const unsigned long unknown_ckpt_flags[] = {
 	~CHECKPOINT_FLAGS_MASK,
 };
 
+/* 1UL << 4 is RESTART_ACCEPT_REPLACED */
 static const unsigned long unknown_restart_flags[] = {
-	1UL << 4, 1UL << 5, 1UL << 31, 1UL << 32, 1UL << 63,
+	1UL << 5, 1UL << 6, 1UL << 31, 1UL << 32, 1UL << 63,
 	~RESTART_FLAGS_MASK,
 };
 
@@ -402,6 +403,96 @@ TEST_F_TIMEOUT(base, ckpt_validate_tool, CK_TIMEOUT)
 	/* and nothing was restored: the caller is alone */
 	EXPECT_EQ(-1, waitpid(-1, NULL, WNOHANG));
 	EXPECT_EQ(ECHILD, errno);
+}
+
+/*
+ * A program holding a data file open at REPL_FD; restored, it reports
+ * what it reads there ("READS ...").
+ */
+#define REPL_FD		40
+#define REPL_OLD	"the file the program opened"
+#define REPL_NEW	"another file, renamed over it"
+
+static void body_replaced(void *arg)
+{
+	char buf[64] = "";
+
+	CK_ASSERT(ck_move_fd(open(ck_path("data"), O_RDONLY), REPL_FD) ==
+		  REPL_FD, "data");
+	if (ck_checkpoint_self() > 0)
+		_exit(0);
+	CK_EXPECT(pread(REPL_FD, buf, sizeof(buf) - 1, 0) > 0, "read");
+	ck_report("READS %s", buf);
+	ck_done();
+}
+
+/* A child with ck_spawn()'s fds (a restarter's) that execs @arg, an argv */
+static void exec_argv(void *arg)
+{
+	char *const *argv = arg;
+
+	execv(argv[0], argv);
+	_exit(127);
+}
+
+/* Write @s to the new file @path: 0 or -errno */
+static int make_text(const char *path, const char *s)
+{
+	int ret = ck_touch(path, 0644);
+
+	return ret ?: ck_write_file(path, s);
+}
+
+/*
+ * The data file of a self checkpoint replaced at its path since (a new
+ * file renamed over it): `ckpt validate` and `ckpt restart` fail with
+ * status 1, restart() with ESTALE ("Stale file handle"), say that
+ * --accept-replaced takes it, and the log line names the path; `ckpt
+ * validate --accept-replaced` says "valid", and `ckpt restart
+ * --accept-replaced` becomes the program, which reads the new file.
+ */
+TEST_F_TIMEOUT(base, ckpt_restart_accept_replaced_tool, CK_TIMEOUT)
+{
+	const char *out = ck_path("tool.out"), *log = ck_path("tool.log");
+	const char *data = ck_path("data"), *repl = ck_path("data.new");
+	char buf[2048], line[256];
+	int status;
+
+	if (access(CKPT_TOOL, X_OK))
+		SKIP(return, "no %s in this system", CKPT_TOOL);
+	ASSERT_EQ(0, make_text(data, REPL_OLD));
+	ck_checkpoint_child(_metadata, NULL, 0, body_replaced, NULL);
+	ASSERT_EQ(0, make_text(repl, REPL_NEW));
+	ASSERT_EQ(0, rename(repl, data));
+	snprintf(line, sizeof(line), "%s was replaced since the checkpoint", data);
+
+	EXPECT_EQ(1, run_tool(out, (char *[]){ CKPT_TOOL, "validate", "--log",
+					       (char *)log, ck.img, NULL }));
+	ASSERT_LT(0, ck_read_file(out, buf, sizeof(buf)));
+	EXPECT_NE(NULL, strstr(buf, "restart would fail: Stale file handle"))
+		TH_LOG("said: %s", buf);
+	EXPECT_NE(NULL, strstr(buf, "--accept-replaced")) TH_LOG("said: %s", buf);
+	ASSERT_LT(0, ck_read_file(log, buf, sizeof(buf)));
+	EXPECT_NE(NULL, strstr(buf, line)) TH_LOG("log: %s", buf);
+	EXPECT_EQ(0, run_tool(out, (char *[]){ CKPT_TOOL, "validate",
+					       "--accept-replaced", ck.img,
+					       NULL }));
+	ASSERT_LT(0, ck_read_file(out, buf, sizeof(buf)));
+	EXPECT_NE(NULL, strstr(buf, ": valid")) TH_LOG("said: %s", buf);
+
+	/* a self checkpoint: ckpt restart becomes the program, or fails */
+	EXPECT_EQ(1, run_tool(out, (char *[]){ CKPT_TOOL, "restart", "--log",
+					       (char *)log, ck.img, NULL }));
+	ASSERT_LT(0, ck_read_file(out, buf, sizeof(buf)));
+	EXPECT_NE(NULL, strstr(buf, "restart failed: Stale file handle"))
+		TH_LOG("said: %s", buf);
+	EXPECT_NE(NULL, strstr(buf, "--accept-replaced")) TH_LOG("said: %s", buf);
+	status = ck_wait(ck_spawn(NULL, 0, exec_argv,
+				  (char *[]){ CKPT_TOOL, "restart",
+					      "--accept-replaced", "--log",
+					      (char *)log, ck.img, NULL }));
+	ck_expect_restored(_metadata, status);
+	EXPECT_NE(NULL, ck_line("READS " REPL_NEW)) TH_LOG("reported: %s", ck.buf);
 }
 
 /*
@@ -1014,9 +1105,30 @@ static int check_fd_open(void)
 	return fcntl(RES_FD, F_GETFD) < 0 ? -1 : 0;
 }
 
-static int make_pidfd(void)
+/* a pidfd of the parent: a process outside the tree */
+static int make_pidfd_parent(void)
 {
-	return put(syscall(__NR_pidfd_open, getpid(), 0), RES_FD);
+	return put(syscall(__NR_pidfd_open, getppid(), 0), RES_FD);
+}
+
+/* a pidfd of a child taken before the child was reaped */
+static int make_pidfd_reaped(void)
+{
+	siginfo_t si;
+	pid_t child;
+	int err;
+
+	child = fork();
+	if (child < 0)
+		return -errno;
+	if (!child)
+		_exit(0);
+	if (waitid(P_PID, child, &si, WEXITED | WNOWAIT))
+		return -errno;
+	err = put(syscall(__NR_pidfd_open, child, 0), RES_FD);
+	if (waitpid(child, NULL, 0) != child)
+		return -errno;
+	return err;
 }
 
 /*
@@ -1190,7 +1302,11 @@ static int check_scm_in_flight(void)
 
 static pid_t proc_child;
 
-/* /proc/PID/stat of a child: its pid may be another after a restart */
+/*
+ * /proc/PID/stat of a child: a file of a task outside a self
+ * checkpoint's tree. The line names the child's pid, which only the body
+ * knows: it reports the words the line must have ("WORDS ...").
+ */
 static int make_proc_child_stat(void)
 {
 	char path[64];
@@ -1202,6 +1318,8 @@ static int make_proc_child_stat(void)
 		pause();
 		_exit(0);
 	}
+	ck_report("WORDS is a /proc file of pid %d, outside the tree: not supported",
+		  proc_child);
 	snprintf(path, sizeof(path), "/proc/%d/stat", proc_child);
 	return put(open(path, O_RDONLY), RES_FD);
 }
@@ -1214,18 +1332,6 @@ static int check_proc_child_stat(void)
 	kill(proc_child, SIGKILL);
 	waitpid(proc_child, NULL, 0);
 	return ok;
-}
-
-static int make_proc_self_status(void)
-{
-	return put(open("/proc/self/status", O_RDONLY), RES_FD);
-}
-
-static int check_proc_self(void)
-{
-	char buf[64];
-
-	return pread(RES_FD, buf, sizeof(buf), 0) > 0 ? 0 : -1;
 }
 
 /* a cwd in /proc/self is /proc/PID too */
@@ -1333,8 +1439,15 @@ FIXTURE_VARIANT_ADD(unsupported, fanotify) {
 		 check_fd_open },
 };
 
-FIXTURE_VARIANT_ADD(unsupported, pidfd) {
-	.res = { "pidfd", make_pidfd, check_fd_open },
+/* a pidfd of oneself is saved (self_test.c); these are not */
+FIXTURE_VARIANT_ADD(unsupported, pidfd_of_a_process_outside_the_tree) {
+	.res = { ", outside the tree: not supported", make_pidfd_parent,
+		 check_fd_open, true },
+};
+
+FIXTURE_VARIANT_ADD(unsupported, pidfd_of_a_reaped_child) {
+	.res = { "is a pidfd of a task already reaped: not supported yet",
+		 make_pidfd_reaped, check_fd_open, true },
 };
 
 FIXTURE_VARIANT_ADD(unsupported, pty_pair_opened_inside) {
@@ -1362,16 +1475,17 @@ FIXTURE_VARIANT_ADD(unsupported, deleted_file_in_deleted_directory) {
 		 check_file },
 };
 
+/*
+ * A file of one's own directory in /proc is saved (self_test.c,
+ * proc_files_of_oneself); one of another task's is not (the line names
+ * its pid: see make_proc_child_stat())
+ */
 FIXTURE_VARIANT_ADD(unsupported, proc_stat_of_child) {
-	.res = { "names a task by its pid", make_proc_child_stat,
-		 check_proc_child_stat },
+	.res = { "is a /proc file of pid ", make_proc_child_stat,
+		 check_proc_child_stat, true },
 };
 
-FIXTURE_VARIANT_ADD(unsupported, proc_self_status) {
-	.res = { "names a task by its pid", make_proc_self_status,
-		 check_proc_self },
-};
-
+/* a cwd in /proc/self names the task by its pid: still refused */
 FIXTURE_VARIANT_ADD(unsupported, cwd_in_proc_self) {
 	.res = { "cwd: /proc/", make_proc_cwd, check_proc_cwd },
 };
@@ -1462,7 +1576,8 @@ static bool log_names(const char *log, const char *words, const char *also)
  */
 TEST_F_TIMEOUT(unsupported, checkpoint_fails_and_logs, CK_TIMEOUT)
 {
-	char log[4096] = "";
+	char log[4096] = "", exact[256];
+	const char *words;
 	int status;
 
 	status = ck_wait(ck_spawn(NULL, 0, body_unsupported,
@@ -1479,6 +1594,14 @@ TEST_F_TIMEOUT(unsupported, checkpoint_fails_and_logs, CK_TIMEOUT)
 		TH_LOG("no line naming %s%s in the log:\n%s",
 		       variant->res.names_fd ? "fd 70 and " : "",
 		       variant->res.words, log);
+	/* words only the body knows, a pid in them: exactly so */
+	words = ck_line("WORDS ");
+	if (words) {
+		snprintf(exact, sizeof(exact), "%.*s",
+			 (int)strcspn(words, "\n"), words);
+		EXPECT_NE(NULL, strstr(log, exact))
+			TH_LOG("no line says \"%s\" in the log:\n%s", exact, log);
+	}
 }
 
 /* ---- logfd ---------------------------------------------------------- */

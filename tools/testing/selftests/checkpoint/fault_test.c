@@ -608,11 +608,16 @@ TEST_F_TIMEOUT(fault, checkpoint_swap_read_back_fails, 3600)
 
 /* ---- restart, every allocation failing in turn ------------------------- */
 
-/* A, small: a page of memory; the restored program disarms, then checks */
+/*
+ * A, small: a page of memory, its image at @arg (NULL: ck.img); the
+ * restored program disarms, then checks
+ */
 static char small_area[4096];
 
 static void body_small(void *arg)
 {
+	if (arg)
+		ck_open_image(arg);
 	ck_fill(small_area, sizeof(small_area), 51);
 	if (ck_checkpoint_self() > 0)
 		_exit(0);
@@ -747,9 +752,14 @@ TEST_F_TIMEOUT(fault, restart_every_allocation_fails, 3600)
 {
 	if (!fi_have_fail_nth())
 		SKIP(return, "no /proc/self/fail-nth: a kernel without fault injection");
-	/* a small program, then one with a bit of everything */
-	ck_checkpoint_child(_metadata, NULL, 0, body_small, NULL);
-	ASSERT_EQ(0, rename(ck.img, ck_path("small")));
+	/*
+	 * a small program, then one with a bit of everything; each image in
+	 * its own file from the start (a program holds its image open: the
+	 * image renamed away, another file at its path, its restart would
+	 * find that file replaced)
+	 */
+	ck_checkpoint_child(_metadata, NULL, 0, body_small,
+			    (void *)ck_path("small"));
 	ck_checkpoint_child(_metadata, NULL, 0, body_rep_walk, NULL);
 	fi_setup(_metadata);
 	self->injection = true;

@@ -7,13 +7,15 @@
  * watching them, a periodic timerfd, an inotify instance with two watches
  * and two events queued, a unix stream socket pair with bytes queued both
  * ways and a datagram pair with two datagrams queued, a file with flock(),
- * POSIX and OFD locks; signal handlers, an alternate stack and pending
- * signals; shared anonymous, private and shared file mappings, PROT_NONE,
- * many small vmas; a memfd with a hole, an fd, a shared and a private
- * mapping, another mapped only; a deleted file with a hole, an fd, a
- * shared and a private mapping; changed credentials, limits and interval
- * timers; POSIX timers; a named FIFO opened three times) take a self
- * checkpoint.
+ * POSIX and OFD locks, pidfds of itself (one of them a thread's, one
+ * watched by the epoll instance), files of its own directory in /proc
+ * (one of its thread's, one an O_PATH descriptor of the directory);
+ * signal handlers, an alternate stack and pending signals; shared
+ * anonymous, private and shared file mappings, PROT_NONE, many small
+ * vmas; a memfd with a hole, an fd, a shared and a private mapping,
+ * another mapped only; a deleted file with a hole, an fd, a shared and a
+ * private mapping; changed credentials, limits and interval timers;
+ * POSIX timers; a named FIFO opened three times) take a self checkpoint.
  * The images are split into records with ckpt_image_walk(), mutated by
  * meaning (a count, an address, a selector, a flag, a path, a record
  * removed, swapped, duplicated or taken from another image, a record of a
@@ -28,9 +30,15 @@
  * repeated, the count of locks, a memfd's name, size, seals, mode or
  * owner, a deleted file's path, size, flags, mode or owner, the offsets
  * of their pages, the memfd or deleted file a FILE_MEMFD, a FILE_DELETED
- * or a vma names), given a good checksum again with
- * ckpt_image_fix_csum() so that the mutation reaches the deep parsers,
- * and restarted in a forked child with RESTART_TASKSELF.
+ * or a vma names, a pidfd's pid or flags, a /proc file's pid, thread,
+ * procfs mount or path below the task's directory, an inode's identity
+ * - its device, number, generation or objref - the INODE a FILE or a
+ * file vma names, an INODE record added or moved), given a good checksum again
+ * with ckpt_image_fix_csum() so that the mutation reaches the deep
+ * parsers, and restarted in a forked child with RESTART_TASKSELF - and,
+ * for a quarter of the mutants, RESTART_ACCEPT_REPLACED, which takes a
+ * file reopened by path that is another file than its INODE record says
+ * (without it: ESTALE).
  *
  * Every mutation knows which outcomes it allows:
  *
@@ -124,6 +132,7 @@
 #define FZ_DEFAULT_ITER	3000
 #define FZ_BUDGET_MS	(120 * 1000)	/* per campaign, without CKPT_FUZZ_ITER */
 #define FZ_MAX_DETAILS	20	/* failures described in full */
+#define FZ_MAX_IDS	64	/* files reopened by path the rules know */
 
 #define ALIGN8(x)	(((x) + 7UL) & ~7UL)
 
@@ -298,6 +307,32 @@ static char fz_cwd[192];
 #define FZ_LK_FD	62
 #define FZ_LK_OFD_FD	63
 #define FZ_LK_FILE	"f-lock"
+
+/*
+ * A pidfd of the program itself at FZ_PFD (blocking), in the epoll set:
+ * 0x66, EPOLLIN (never ready while the program lives); a PIDFD_THREAD |
+ * PIDFD_NONBLOCK pidfd of its (only) thread at FZ_PFD_THR, in no set.
+ */
+#define FZ_PFD		66
+#define FZ_PFD_THR	67
+#ifndef PIDFD_NONBLOCK
+#define PIDFD_NONBLOCK	O_NONBLOCK
+#endif
+#ifndef PIDFD_THREAD
+#define PIDFD_THREAD	O_EXCL
+#endif
+#define FZ_PFD_FLAGS	(O_ACCMODE | O_NONBLOCK | PIDFD_THREAD)
+
+/*
+ * Files of the program's own directory in /proc: /proc/self/status at
+ * FZ_PROC_FD, FZ_PROC_POS bytes of it read; /proc/self/task/TID/comm of
+ * its (only) thread at FZ_PROC_THR; an O_PATH | O_DIRECTORY descriptor
+ * of /proc/self at FZ_PROC_DIR. In no epoll set (they cannot poll).
+ */
+#define FZ_PROC_FD	68
+#define FZ_PROC_THR	69
+#define FZ_PROC_DIR	70
+#define FZ_PROC_POS	10
 
 static bool fz_ep_expect(const char *want, const char *when)
 {
@@ -510,6 +545,73 @@ static bool fz_check_locks(void)
 	return ok;
 }
 
+/* The "Pid:" line of the pidfd @fd's fdinfo, -2 if there is none */
+static long fz_pidfd_pid(int fd)
+{
+	char path[64], buf[1024];
+	const char *p;
+
+	snprintf(path, sizeof(path), "/proc/self/fdinfo/%d", fd);
+	if (ck_read_file(path, buf, sizeof(buf)) <= 0)
+		return -2;
+	p = strstr(buf, "\nPid:");
+	return p ? strtol(p + 5, NULL, 10) : -2;
+}
+
+/*
+ * The pidfds: of the restored program (the restarter), with their flags,
+ * neither readable. Nothing waits.
+ */
+static bool fz_check_pidfd(void)
+{
+	struct pollfd p[2] = { { .fd = FZ_PFD, .events = POLLIN },
+			       { .fd = FZ_PFD_THR, .events = POLLIN } };
+	bool ok = true;
+
+	ok &= CK_EXPECT_EQ(getpid(), fz_pidfd_pid(FZ_PFD));
+	ok &= CK_EXPECT_EQ(getpid(), fz_pidfd_pid(FZ_PFD_THR));
+	ok &= CK_EXPECT_EQ(O_RDWR, fcntl(FZ_PFD, F_GETFL) & FZ_PFD_FLAGS);
+	ok &= CK_EXPECT_EQ(O_RDWR | O_NONBLOCK | PIDFD_THREAD,
+			   fcntl(FZ_PFD_THR, F_GETFL) & FZ_PFD_FLAGS);
+	ok &= CK_EXPECT_EQ(0, poll(p, 2, 0));
+	return ok;
+}
+
+/* Does the fd @fd lead to the path @fmt of the program's pid (twice)? */
+static bool fz_proc_link_is(int fd, const char *fmt)
+{
+	char path[64], link[128], want[128];
+	ssize_t n;
+
+	snprintf(path, sizeof(path), "/proc/self/fd/%d", fd);
+	n = readlink(path, link, sizeof(link) - 1);
+	link[n > 0 ? n : 0] = '\0';
+	snprintf(want, sizeof(want), fmt, getpid(), getpid());
+	return CK_EXPECT(!strcmp(link, want), "fd %d is %s", fd, link);
+}
+
+/*
+ * The /proc files: of the restored program (the restarter), under its
+ * pid; the status file at its offset, and showing it
+ */
+static bool fz_check_proc(void)
+{
+	char buf[4096], want[64];
+	bool ok = true;
+	ssize_t n;
+
+	ok &= CK_EXPECT_EQ(FZ_PROC_POS, lseek(FZ_PROC_FD, 0, SEEK_CUR));
+	ok &= fz_proc_link_is(FZ_PROC_FD, "/proc/%d/status");
+	n = pread(FZ_PROC_FD, buf, sizeof(buf) - 1, 0);
+	buf[n > 0 ? n : 0] = '\0';
+	snprintf(want, sizeof(want), "\nPid:\t%d\n", getpid());
+	ok &= CK_EXPECT(strstr(buf, want), "status: %.80s", buf);
+	ok &= fz_proc_link_is(FZ_PROC_THR, "/proc/%d/task/%d/comm");
+	ok &= fz_proc_link_is(FZ_PROC_DIR, "/proc/%d");
+	ok &= CK_EXPECT(fcntl(FZ_PROC_DIR, F_GETFL) & O_PATH, "O_PATH");
+	return ok;
+}
+
 static bool fz_check_files(void)
 {
 	char buf[256], c = 0;
@@ -537,6 +639,8 @@ static bool fz_check_files(void)
 	ok &= fz_check_inotify();
 	ok &= fz_check_unix();
 	ok &= fz_check_locks();
+	ok &= fz_check_pidfd();
+	ok &= fz_check_proc();
 #ifdef CKPT_HDR_PIPE
 	memset(buf, 0, sizeof(buf));
 	ok &= CK_EXPECT(fcntl(50, F_SETFL, O_NONBLOCK) == 0 &&
@@ -668,6 +772,24 @@ static void fz_setup_files(void)
 		  !fz_lock(FZ_LK_FD, F_SETLK, &fl, F_RDLCK, 100, 0) &&
 		  !fz_lock(FZ_LK_OFD_FD, F_OFD_SETLK, &fl, F_RDLCK, 20, 10),
 		  "locks");
+	CK_ASSERT(ck_move_fd(syscall(__NR_pidfd_open, getpid(), 0), FZ_PFD) ==
+		  FZ_PFD, "pidfd");
+	CK_ASSERT(ck_move_fd(syscall(__NR_pidfd_open, getpid(),
+				     PIDFD_THREAD | PIDFD_NONBLOCK),
+			     FZ_PFD_THR) == FZ_PFD_THR, "thread pidfd");
+	{
+		char path[64], head[FZ_PROC_POS];
+
+		CK_ASSERT(ck_move_fd(open("/proc/self/status", O_RDONLY),
+				     FZ_PROC_FD) == FZ_PROC_FD &&
+			  read(FZ_PROC_FD, head, FZ_PROC_POS) == FZ_PROC_POS,
+			  "/proc/self/status");
+		snprintf(path, sizeof(path), "/proc/self/task/%d/comm", gettid());
+		CK_ASSERT(ck_move_fd(open(path, O_RDONLY), FZ_PROC_THR) ==
+			  FZ_PROC_THR, "%s", path);
+		CK_ASSERT(ck_move_fd(open("/proc/self", O_PATH | O_DIRECTORY),
+				     FZ_PROC_DIR) == FZ_PROC_DIR, "/proc/self");
+	}
 	fd = epoll_create1(EPOLL_CLOEXEC);
 	CK_ASSERT(fd >= 0 && ck_move_fd(fd, FZ_EP_FD) == FZ_EP_FD, "epoll");
 	CK_ASSERT(!fcntl(FZ_EP_FD, F_SETFL, O_NONBLOCK), "epoll O_NONBLOCK");
@@ -676,7 +798,7 @@ static void fz_setup_files(void)
 			{ 50, EPOLLIN, 0x11 }, { 52, EPOLLIN, 0x22 },
 			{ 51, EPOLLOUT | EPOLLONESHOT, 0x33 },
 			{ FZ_EP_ET_FD, EPOLLIN | EPOLLET, 0x44 },
-			{ FZ_SFD, EPOLLIN, 0x55 },
+			{ FZ_SFD, EPOLLIN, 0x55 }, { FZ_PFD, EPOLLIN, 0x66 },
 		};
 		struct epoll_event ev;
 
@@ -1539,6 +1661,18 @@ struct fz_campaign {
 	char hold[192];			/* the mutant's FIFO kept open */
 	/* the stop the mutant's TASK record puts back (0: none), its code */
 	uint32_t stop_sig, stop_code;
+	/* restart()'s flags for the mutant, but RESTART_TASKSELF */
+	unsigned long rflags;
+	/*
+	 * The identity of each file the images reopen by path: its path, and
+	 * the device, number and generation of its INODE record
+	 */
+	struct fz_ident {
+		char *path;
+		uint64_t dev, ino;
+		uint32_t generation;
+	} ids[FZ_MAX_IDS];
+	int nids;
 	/* can an epoll item watch a regular file, a directory, here? */
 	bool reg_pollable, dir_pollable;
 	uint32_t in_max_queued;		/* fs.inotify.max_queued_events */
@@ -1558,6 +1692,7 @@ struct fz_mut {
 	int nmut;
 	bool any_refuse, local_refuse, any_may, any_accept;
 	bool no_csum;			/* leave the checksum as it is */
+	bool accept;			/* RESTART_ACCEPT_REPLACED */
 	size_t truncate;		/* keep only this many bytes (0: all) */
 	size_t append;			/* random bytes after the trailer */
 	char hold[192];			/* a FIFO the restarter keeps open */
@@ -1882,9 +2017,9 @@ static bool mm_ok(const struct ckpt_hdr_mm *h, uint64_t ts, uint32_t auxv_max)
 #define FZ_MAX_OBJS	(CKPT_MAX_FDS + 1024)	/* the kernel's CKPT_MAX_OBJS */
 
 /*
- * The shm_objref of SHARED_ANON vma @v names no FILE, PIPE, MEMFD or
- * DELETED (nor a MEMFD or DELETED vma's), and every other vma of that
- * object gives it the same size.
+ * The shm_objref of SHARED_ANON vma @v names no FILE, PIPE, MEMFD,
+ * DELETED or INODE (nor a MEMFD or DELETED vma's), and every other vma of
+ * that object gives it the same size.
  */
 static bool shm_ref_ok(const struct fz_img *im, int v)
 {
@@ -1896,6 +2031,8 @@ static bool shm_ref_ok(const struct fz_img *im, int v)
 		     REC(im, j, struct ckpt_hdr_file)->objref == h->shm_objref) ||
 		    (im->r[j].type == CKPT_HDR_PIPE &&
 		     REC(im, j, struct ckpt_hdr_pipe)->objref == h->shm_objref) ||
+		    (im->r[j].type == CKPT_HDR_INODE &&
+		     REC(im, j, struct ckpt_hdr_inode)->objref == h->shm_objref) ||
 		    (unn_rec(im->r[j].type) && unn_ref(im, j) == h->shm_objref))
 			return false;
 		if (j == v || im->r[j].type != CKPT_HDR_VMA)
@@ -1941,10 +2078,10 @@ static bool unn_before(const struct fz_img *im, uint32_t type, uint32_t ref,
 }
 
 /*
- * Is @ref, the objref of MEMFD or DELETED record @i, another object's
- * too: a FILE, a PIPE, a UNIX_PAIR, another MEMFD or DELETED, a
- * SHARED_ANON vma's memory? (One objref space: restart refuses the
- * second.)
+ * Is @ref, the objref of record @i (a MEMFD, a DELETED, an INODE), another
+ * object's too: a FILE, a PIPE, a UNIX_PAIR, another MEMFD or DELETED, an
+ * INODE, a SHARED_ANON vma's memory? (One objref space: restart refuses
+ * the second.)
  */
 static bool unn_ref_taken(const struct fz_img *im, uint32_t ref, int i)
 {
@@ -1960,6 +2097,8 @@ static bool unn_ref_taken(const struct fz_img *im, uint32_t ref, int i)
 		    (t == CKPT_HDR_UNIX_PAIR &&
 		     REC(im, j, struct ckpt_hdr_unix_pair)->objref == ref) ||
 		    (unn_rec(t) && unn_ref(im, j) == ref) ||
+		    (t == CKPT_HDR_INODE &&
+		     REC(im, j, struct ckpt_hdr_inode)->objref == ref) ||
 		    (t == CKPT_HDR_VMA &&
 		     REC(im, j, struct ckpt_hdr_vma)->type == CKPT_VMA_SHARED_ANON &&
 		     REC(im, j, struct ckpt_hdr_vma)->shm_objref == ref))
@@ -1999,6 +2138,224 @@ static bool unn_refs_ok(const struct fz_img *im)
 static uint64_t unn_pages_end(uint64_t size)
 {
 	return size > FZ_MAX_LFS ? 0 : (size + FZ_PAGE - 1) & ~(FZ_PAGE - 1);
+}
+
+/*
+ * ---- inodes: the identity of a file reopened by path (INODE) ----------
+ *
+ * Restart compares a regular file, a directory or a mapped file it opens
+ * by path with the INODE record its FILE or VMA names (device, number,
+ * generation), read before it, and refuses another file (ESTALE) unless
+ * the restarter passes RESTART_ACCEPT_REPLACED (fz_mut.accept). What is
+ * at each path the shapes' images name is what their INODE records say
+ * (fz_campaign.ids); a path not among them is another file (there are no
+ * hard links here). An INODE record is an object: restart reads it
+ * wherever it reads the objects before a record.
+ */
+
+static bool late_record(uint32_t type);
+static int file_part(const struct fz_img *im, int f, uint32_t type);
+
+/* Is a file of @ftype reopened by path, its FILE naming an INODE? */
+static bool by_path(uint32_t ftype)
+{
+	return ftype == CKPT_FILE_REG || ftype == CKPT_FILE_DIR;
+}
+
+/* The INODE record of objref @ref among records 0..@before - 1, or -1 */
+static int inode_of(const struct fz_img *im, uint32_t ref, int before)
+{
+	int j;
+
+	for (j = 0; j < before && j < im->n; j++)
+		if (im->r[j].type == CKPT_HDR_INODE &&
+		    im->r[j].len >= sizeof(struct ckpt_hdr_inode) &&
+		    REC(im, j, struct ckpt_hdr_inode)->objref == ref)
+			return j;
+	return -1;
+}
+
+/* INODE record @j alone, as restart reads it: a tail of zeroes, its dev */
+static bool inode_rec_ok(const struct fz_img *im, int j)
+{
+	const struct ckpt_hdr_inode *h = REC(im, j, struct ckpt_hdr_inode);
+	uint32_t k;
+
+	if (im->r[j].len < sizeof(*h) || im->r[j].len > CKPT_REC_EXT_MAX)
+		return false;
+	for (k = sizeof(*h); k < im->r[j].len; k++)
+		if (im->r[j].p[k])
+			return false;
+	return h->objref && h->objref <= FZ_MAX_OBJS && h->dev <= 0xffffffffULL;
+}
+
+/*
+ * Do the records at @j, past the object records there (and a MEMFD's or
+ * DELETED's PAGES), go on with one that restart reads with the objects
+ * before it - a FILE, the FDTABLE or a late record among a process's
+ * files; a FILE_PIPE, FILE_UNIX, FILE_MEMFD or FILE_DELETED among a
+ * FILE's; a VMA? An object record right before @j is then read on the
+ * way; anywhere else it stands where another record is due.
+ */
+static bool obj_pos_ok(const struct fz_img *im, int j)
+{
+	for (;;) {
+		if (j >= im->n)
+			return false;
+		switch (im->r[j].type) {
+		case CKPT_HDR_PIPE:
+		case CKPT_HDR_UNIX_PAIR:
+		case CKPT_HDR_INODE:
+			j++;
+			continue;
+		case CKPT_HDR_MEMFD:
+		case CKPT_HDR_DELETED:
+			j = group_end(im, j);
+			continue;
+		case CKPT_HDR_FILE:
+		case CKPT_HDR_FDTABLE:
+		case CKPT_HDR_FILE_PIPE:
+		case CKPT_HDR_FILE_UNIX:
+		case CKPT_HDR_FILE_MEMFD:
+		case CKPT_HDR_FILE_DELETED:
+		case CKPT_HDR_VMA:
+			return true;
+		default:
+			return late_record(im->r[j].type);
+		}
+	}
+}
+
+/* The path of FILE record @f (its STRING, well-formed), or NULL */
+static const char *file_path_of(const struct fz_img *im, int f)
+{
+	int s = file_part(im, f, CKPT_HDR_STRING);
+	const struct ckpt_hdr_string *h;
+	const char *p;
+
+	if (s < 0)
+		return NULL;
+	h = REC(im, s, struct ckpt_hdr_string);
+	p = (const char *)(h + 1);
+	if (!h->len || h->len > im->r[s].len - sizeof(*h) ||
+	    strnlen(p, h->len) != h->len - 1)
+		return NULL;
+	return p;
+}
+
+/* The path of file VMA record @v (well-formed), or NULL */
+static const char *vma_path_of(const struct fz_img *im, int v)
+{
+	const struct ckpt_hdr_vma *h = REC(im, v, struct ckpt_hdr_vma);
+	const char *p = (const char *)(h + 1);
+
+	if (!h->path_len || h->path_len > im->r[v].len - sizeof(*h) ||
+	    strnlen(p, h->path_len) != h->path_len - 1)
+		return NULL;
+	return p;
+}
+
+/* Is the file at @path the one INODE record @h says? */
+static bool ident_same(const struct fz_campaign *c,
+		       const struct ckpt_hdr_inode *h, const char *path)
+{
+	int k;
+
+	for (k = 0; k < c->nids; k++)
+		if (!strcmp(c->ids[k].path, path))
+			return c->ids[k].dev == h->dev && c->ids[k].ino == h->ino &&
+			       c->ids[k].generation == h->generation;
+	return false;
+}
+
+/*
+ * Does record @i (a FILE or a file VMA) name, in @ref, an INODE read
+ * before it, of the file at @path - or is any taken (m->accept)?
+ */
+static bool inode_ref_ok(const struct fz_mut *m, uint32_t ref, int i,
+			 const char *path)
+{
+	int j = inode_of(&m->im, ref, i);
+
+	if (j < 0 || !path)
+		return false;
+	return m->accept ||
+	       ident_same(m->c, REC(&m->im, j, struct ckpt_hdr_inode), path);
+}
+
+/*
+ * The INODE records of the mutant and what names them, by restart's
+ * rules: every INODE readable, its objref no other object's, where
+ * restart reads objects; every FILE of a regular file or a directory and
+ * every file VMA that names one (not 0) naming an INODE read before it,
+ * of the file at its path unless m->accept; no FILE of another type
+ * naming one. True when restart takes all of that.
+ */
+static bool inode_image_ok(const struct fz_mut *m)
+{
+	const struct fz_img *im = &m->im;
+	const struct ckpt_hdr_file *f;
+	const struct ckpt_hdr_vma *v;
+	int i;
+
+	for (i = 0; i < im->n; i++) {
+		switch (im->r[i].type) {
+		case CKPT_HDR_INODE:
+			if (!inode_rec_ok(im, i) ||
+			    unn_ref_taken(im, REC(im, i, struct ckpt_hdr_inode)->objref, i) ||
+			    !obj_pos_ok(im, i + 1))
+				return false;
+			break;
+		case CKPT_HDR_FILE:
+			f = REC(im, i, struct ckpt_hdr_file);
+			if (!f->inode_objref)
+				break;
+			if (!by_path(f->type) ||
+			    !inode_ref_ok(m, f->inode_objref, i, file_path_of(im, i)))
+				return false;
+			break;
+		case CKPT_HDR_VMA:
+			v = REC(im, i, struct ckpt_hdr_vma);
+			if (v->type == CKPT_VMA_FILE && v->shm_objref &&
+			    !inode_ref_ok(m, v->shm_objref, i, vma_path_of(im, i)))
+				return false;
+			break;
+		}
+	}
+	return true;
+}
+
+/*
+ * Another objref for what names an INODE (record @i): none, another
+ * INODE's (before or after @i), another object's, nothing's
+ */
+static uint32_t inode_other_ref(struct fz_mut *m, int i, uint32_t old)
+{
+	const struct fz_img *im = &m->im;
+	int j, n;
+
+	switch (below(&m->rng, 5)) {
+	case 0:
+		return 0;
+	case 1:
+	case 2:
+		n = img_count(im, CKPT_HDR_INODE);
+		j = img_find(im, CKPT_HDR_INODE, below(&m->rng, n));
+		return j < 0 ? 0 : REC(im, j, struct ckpt_hdr_inode)->objref;
+	case 3:
+		/* a FILE's, a memfd's, a pipe's */
+		n = img_count(im, CKPT_HDR_FILE);
+		j = img_find(im, CKPT_HDR_FILE, below(&m->rng, n));
+		if (chance(&m->rng, 30) && img_find(im, CKPT_HDR_MEMFD, 0) >= 0)
+			return unn_ref(im, img_find(im, CKPT_HDR_MEMFD, 0));
+		if (chance(&m->rng, 30) && img_find(im, CKPT_HDR_PIPE, 0) >= 0)
+			return REC(im, img_find(im, CKPT_HDR_PIPE, 0),
+				   struct ckpt_hdr_pipe)->objref;
+		return j < 0 ? old + 1 : REC(im, j, struct ckpt_hdr_file)->objref;
+	default:
+		return PICK(&m->rng, ((const uint32_t[]){ old + 1, 0xffff,
+			    FZ_MAX_OBJS, FZ_MAX_OBJS + 1, 0xffffffff }));
+	}
 }
 
 /* VMA record @v alone: REFUSE (*local), or MAY */
@@ -2046,8 +2403,8 @@ static enum fz_class vma_rule(struct fz_mut *m, int v, bool *local)
 		return FZ_REFUSE;
 	/*
 	 * The object of a shared anonymous vma holds it; a memfd's or a
-	 * deleted file's names its file (which has the size); nothing for
-	 * others
+	 * deleted file's names its file (which has the size); a mapped
+	 * file's names its INODE, or nothing; nothing for others
 	 */
 	if (h->__reserved)
 		return FZ_REFUSE;
@@ -2059,10 +2416,18 @@ static enum fz_class vma_rule(struct fz_mut *m, int v, bool *local)
 	} else if (unn_of_vma(h->type)) {
 		if (!h->shm_objref || h->shm_objref > FZ_MAX_OBJS || h->shm_size)
 			return FZ_REFUSE;
+	} else if (h->type == CKPT_VMA_FILE) {
+		/* a mapped file's shm_objref: its INODE (0: none), below */
+		if (h->shm_size)
+			return FZ_REFUSE;
 	} else if (h->shm_objref || h->shm_size) {
 		return FZ_REFUSE;
 	}
 	*local = false;
+	/* a mapped file's INODE: read before it, of the file at its path */
+	if (h->type == CKPT_VMA_FILE && h->shm_objref &&
+	    !inode_ref_ok(m, h->shm_objref, v, (const char *)(h + 1)))
+		return FZ_REFUSE;
 	if (h->type == CKPT_VMA_SHARED_ANON && !shm_ref_ok(&m->im, v))
 		return FZ_REFUSE;
 	/* its file restored before it: a MEMFD or DELETED record earlier */
@@ -3234,6 +3599,9 @@ static const uint32_t *file_records(uint32_t ftype)
 		[CKPT_FILE_UNIX] = { CKPT_HDR_FILE_UNIX, CKPT_HDR_UNIX_QUEUE },
 		[CKPT_FILE_MEMFD] = { CKPT_HDR_FILE_MEMFD },
 		[CKPT_FILE_DELETED] = { CKPT_HDR_FILE_DELETED },
+		[CKPT_FILE_PIDFD] = { CKPT_HDR_FILE_PIDFD },
+		[CKPT_FILE_PROC] = { CKPT_HDR_FILE_PROC, CKPT_HDR_STRING,
+				     CKPT_HDR_STRING },
 	};
 
 	return ftype && ftype < CKPT_FILE_MAX ? recs[ftype] : NULL;
@@ -3263,7 +3631,8 @@ static bool file_type_record(uint32_t type)
 	       type == CKPT_HDR_FILE_INOTIFY || type == CKPT_HDR_INOTIFY_WATCHES ||
 	       type == CKPT_HDR_INOTIFY_EVENTS || type == CKPT_HDR_FILE_UNIX ||
 	       type == CKPT_HDR_UNIX_QUEUE || type == CKPT_HDR_UNIX_MSG ||
-	       type == CKPT_HDR_FILE_MEMFD || type == CKPT_HDR_FILE_DELETED;
+	       type == CKPT_HDR_FILE_MEMFD || type == CKPT_HDR_FILE_DELETED ||
+	       type == CKPT_HDR_FILE_PIDFD || type == CKPT_HDR_FILE_PROC;
 }
 
 /*
@@ -3436,6 +3805,14 @@ static void type_record(struct fz_mut *m, uint32_t type, unsigned char *buf,
 		break;
 	case CKPT_HDR_FILE_EPOLL:
 		break;
+	case CKPT_HDR_FILE_PIDFD:
+		((struct ckpt_hdr_file_pidfd *)buf)->pid =
+			tree_root_pid(&m->im) ?: 1;
+		break;
+	case CKPT_HDR_FILE_PROC:
+		((struct ckpt_hdr_file_proc *)buf)->pid =
+			tree_root_pid(&m->im) ?: 1;
+		break;
 	case CKPT_HDR_FILE_SIGNALFD:
 		((struct ckpt_hdr_file_signalfd *)buf)->sigmask = FZ_SIGBIT(SIGUSR1);
 		break;
@@ -3539,6 +3916,38 @@ static void mut_fifo(struct fz_mut *m, int f)
 	}
 }
 
+/*
+ * FILE.inode_objref: a regular file's or a directory's INODE (0: none,
+ * taken without a check), another INODE, another object's objref,
+ * nothing's; on a file of another type, any (malformed)
+ */
+static void mut_file_inode(struct fz_mut *m, int i)
+{
+	struct ckpt_hdr_file *h = REC(&m->im, i, struct ckpt_hdr_file);
+	uint32_t old = h->inode_objref;
+	int j;
+
+	if (!by_path(h->type)) {
+		j = img_find(&m->im, CKPT_HDR_INODE, 0);
+		h->inode_objref = j >= 0 && chance(&m->rng, 50) ?
+				  REC(&m->im, j, struct ckpt_hdr_inode)->objref :
+				  other_u32(m, 0) ?: 1;
+		note(m, FZ_REFUSE, true, "FILE(type %u).inode_objref=%u", h->type,
+		     h->inode_objref);
+		return;
+	}
+	h->inode_objref = inode_other_ref(m, i, old);
+	if (h->inode_objref == old) {
+		note(m, FZ_VALID, true, "FILE(type %u).inode_objref=%u, as it was",
+		     h->type, old);
+		return;
+	}
+	/* the same file is reopened: intact, if restart takes it */
+	note(m, inode_image_ok(m) ? FZ_VALID : FZ_REFUSE, false,
+	     "FILE(type %u).inode_objref=%u instead of %u", h->type,
+	     h->inode_objref, old);
+}
+
 /* FILE: what every open file has; and the records of its type */
 static void mut_file(struct fz_mut *m, int i)
 {
@@ -3553,6 +3962,8 @@ static void mut_file(struct fz_mut *m, int i)
 	bool ino = h->type == CKPT_FILE_INOTIFY;
 	bool ux = h->type == CKPT_FILE_UNIX;
 	bool unn = h->type == CKPT_FILE_MEMFD || h->type == CKPT_FILE_DELETED;
+	bool pfd = h->type == CKPT_FILE_PIDFD;
+	bool proc = h->type == CKPT_FILE_PROC;
 	enum fz_class cls;
 	uint32_t bit;
 
@@ -3588,8 +3999,11 @@ static void mut_file(struct fz_mut *m, int i)
 		h->type = other_u32(m, old) % (CKPT_FILE_MAX + 2);
 		if (h->type == old)
 			h->type = 0;
+		/* an INODE named by a file not reopened by path: malformed */
 		note(m, FZ_REFUSE, !file_records(h->type) ||
-		     !same_file_records(h->type, old), "FILE.type=%u", h->type);
+		     !same_file_records(h->type, old) ||
+		     (h->inode_objref && !by_path(h->type)),
+		     "FILE.type=%u", h->type);
 		return;
 	}
 	case 3:
@@ -3622,13 +4036,22 @@ static void mut_file(struct fz_mut *m, int i)
 		/* a unix socket: O_RDWR, O_NONBLOCK or not, taken */
 		if (ux)
 			cls = bit == O_NONBLOCK ? FZ_ACCEPT : FZ_REFUSE;
+		/* a pidfd: the same (PIDFD_THREAD is FILE_PIDFD's flag) */
+		if (pfd)
+			cls = bit == O_NONBLOCK ? FZ_ACCEPT : FZ_REFUSE;
+		/*
+		 * a /proc file: opened again with its flags, which the file
+		 * may not take (O_DIRECTORY, an access mode it has not)
+		 */
+		if (proc && bit == O_NONBLOCK)
+			cls = FZ_ACCEPT;
 		/*
 		 * a memfd's or deleted file's open: an access mode and status
 		 * flags, no O_DIRECTORY
 		 */
 		if (unn && bit == O_DIRECTORY && (h->f_flags & O_DIRECTORY))
 			cls = FZ_REFUSE;
-		note(m, cls, efd || epoll || sfd || tfd || ino || ux ||
+		note(m, cls, efd || epoll || sfd || tfd || ino || ux || pfd ||
 		     (bit != 1 && bit != 3),
 		     "FILE(type %u).f_flags^=%#o", h->type, bit);
 		return;
@@ -3640,19 +4063,22 @@ static void mut_file(struct fz_mut *m, int i)
 			h->pos = PICK(&m->rng, ((const int64_t[]){ 1, 4096, 1LL << 40,
 				      INT64_MAX, h->pos + 1 }));
 			note(m, inherited || pipe || fifo || efd || epoll || sfd ||
-			     tfd || ino || ux ? FZ_REFUSE : FZ_MAY, true, "FILE.pos=%lld",
+			     tfd || ino || ux || pfd ? FZ_REFUSE : FZ_MAY, true,
+			     "FILE.pos=%lld",
 			     (long long)h->pos);
 		}
 		return;
 	case 6:
-		RESERVED(m, h->__reserved, "FILE.__reserved");
+		mut_file_inode(m, i);
 		return;
 	default:
 		mut_ext_tail(m, i);
 		return;
 	}
-	RESERVED(m, h->__reserved, "FILE.__reserved");
+	mut_file_inode(m, i);
 }
+
+static void mut_proc_string(struct fz_mut *m, int f, int i);
 
 /* STRING: the path a file is reopened by */
 static void mut_string(struct fz_mut *m, int i)
@@ -3700,6 +4126,11 @@ static void mut_string(struct fz_mut *m, int i)
 	default:
 		break;
 	}
+	/* a /proc file's: the procfs mount, the path below the task */
+	if (ftype == CKPT_FILE_PROC) {
+		mut_proc_string(m, f, i);
+		return;
+	}
 	/* another path */
 	k = below(&m->rng, P_NR);
 	set_string(&m->im, i, sizeof(*h), &h->len, 0, path_of(m->c, k));
@@ -3723,6 +4154,15 @@ static void mut_string(struct fz_mut *m, int i)
 		break;
 	default:
 		cls = FZ_REFUSE;
+	}
+	/*
+	 * Another file at the path than the INODE its FILE names: ESTALE,
+	 * unless the restarter takes it (or the FILE is made to name none)
+	 */
+	if (cls != FZ_REFUSE && by_path(ftype) && !inode_image_ok(m)) {
+		note(m, FZ_REFUSE, false, "STRING(type %u)=\"%s\", another file than its INODE",
+		     ftype, path_of(m->c, k));
+		return;
 	}
 	note(m, cls, true, "STRING(type %u)=\"%s\"", ftype, path_of(m->c, k));
 }
@@ -3837,6 +4277,265 @@ static void mut_file_eventfd(struct fz_mut *m, int i)
 	default:
 		mut_ext_tail(m, i);
 	}
+}
+
+/* ---- pidfds: FILE_PIDFD ------------------------------------------------- */
+
+/*
+ * Is @pid, in a FILE_PIDFD, one restart takes: a process of the TREE, or
+ * with @thread any task of it?
+ */
+static bool pfd_task_ok(const struct fz_img *im, int32_t pid, bool thread)
+{
+	int t = img_find(im, CKPT_HDR_TREE, 0);
+	const struct ckpt_hdr_tree *h;
+	const struct ckpt_task_pids *p;
+	uint32_t k;
+
+	if (t < 0 || pid <= 0)
+		return false;
+	h = REC(im, t, struct ckpt_hdr_tree);
+	p = (const struct ckpt_task_pids *)(h + 1);
+	for (k = 0; k < h->nr_tasks &&
+	     sizeof(*h) + (k + 1) * sizeof(*p) <= im->r[t].len; k++)
+		if (p[k].pid == pid)
+			return thread || p[k].pid == p[k].tgid;
+	return false;
+}
+
+/* A pid of the TREE, any task's; 0 if there is none */
+static int32_t pfd_tree_pid(struct fz_mut *m)
+{
+	int t = img_find(&m->im, CKPT_HDR_TREE, 0);
+	const struct ckpt_hdr_tree *h;
+	uint32_t n;
+
+	if (t < 0)
+		return 0;
+	h = REC(&m->im, t, struct ckpt_hdr_tree);
+	n = (m->im.r[t].len - sizeof(*h)) / sizeof(struct ckpt_task_pids);
+	if (h->nr_tasks < n)
+		n = h->nr_tasks;
+	return n ? ((const struct ckpt_task_pids *)(h + 1))[below(&m->rng, n)].pid : 0;
+}
+
+/*
+ * FILE_PIDFD: the task a pidfd refers to, by its pid in the TREE, and
+ * its flags. A pid not above 0 or an unknown flag is the record's own
+ * fault; a pid of no process of the TREE (of no task, for a thread's
+ * pidfd) is refused for the TREE's. Another task of the tree, or
+ * CKPT_PIDFD_F_THREAD toggled on the one task (a process and a thread),
+ * is taken, and the program may see it.
+ */
+static void mut_file_pidfd(struct fz_mut *m, int i)
+{
+	struct ckpt_hdr_file_pidfd *h = REC(&m->im, i, struct ckpt_hdr_file_pidfd);
+	const int32_t old = h->pid;
+	enum fz_class cls;
+
+	switch (below(&m->rng, 6)) {
+	case 0:
+		h->pid = PICK(&m->rng, ((const int32_t[]){ 0, -1, INT_MIN,
+				-(old & INT_MAX) }));
+		note(m, FZ_REFUSE, true, "FILE_PIDFD.pid=%d", h->pid);
+		return;
+	case 1:
+	case 2:
+		/* another pid: of the tree (the same, in a tree of one), or not */
+		h->pid = PICK(&m->rng, ((const int32_t[]){ pfd_tree_pid(m),
+				old + 1, old - 1, 1, INT_MAX }));
+		cls = !pfd_task_ok(&m->im, h->pid, h->flags & CKPT_PIDFD_F_THREAD) ?
+		      FZ_REFUSE : h->pid == old ? FZ_VALID : FZ_ACCEPT;
+		note(m, cls, h->pid <= 0, "FILE_PIDFD.pid=%d", h->pid);
+		return;
+	case 3:
+		h->flags ^= CKPT_PIDFD_F_THREAD;
+		note(m, pfd_task_ok(&m->im, h->pid, h->flags & CKPT_PIDFD_F_THREAD) ?
+		     FZ_ACCEPT : FZ_REFUSE, false, "FILE_PIDFD.flags=%#x", h->flags);
+		return;
+	case 4:
+		h->flags |= 1U << (1 + below(&m->rng, 31));
+		note(m, FZ_REFUSE, true, "FILE_PIDFD.flags=%#x", h->flags);
+		return;
+	default:
+		mut_ext_tail(m, i);
+	}
+}
+
+/* ---- /proc files: FILE_PROC and its two STRING records ---------------- */
+
+/*
+ * Would restart take a FILE_PROC of @pid, and @tid: a task of the TREE,
+ * and no thread (0) or a task of the same process?
+ */
+static bool proc_tasks_ok(const struct fz_img *im, int32_t pid, int32_t tid)
+{
+	int t = img_find(im, CKPT_HDR_TREE, 0);
+	const struct ckpt_task_pids *p, *tp = NULL, *tt = NULL;
+	const struct ckpt_hdr_tree *h;
+	uint32_t k;
+
+	if (t < 0 || pid <= 0 || tid < 0)
+		return false;
+	h = REC(im, t, struct ckpt_hdr_tree);
+	p = (const struct ckpt_task_pids *)(h + 1);
+	for (k = 0; k < h->nr_tasks &&
+	     sizeof(*h) + (k + 1) * sizeof(*p) <= im->r[t].len; k++) {
+		if (p[k].pid == pid)
+			tp = &p[k];
+		if (tid && p[k].pid == tid)
+			tt = &p[k];
+	}
+	return tp && (!tid || (tt && tt->tgid == tp->tgid));
+}
+
+/*
+ * A path below a task's directory, as restart takes it: relative, no
+ * empty, "." or ".." component, no trailing slash ("": the directory)
+ */
+static bool proc_rest_ok(const char *rest)
+{
+	const char *c = rest;
+
+	if (*rest == '/')
+		return false;
+	while (*c) {
+		size_t len = strcspn(c, "/");
+
+		if (!len || (len == 1 && c[0] == '.') ||
+		    (len == 2 && c[0] == '.' && c[1] == '.'))
+			return false;
+		c += len;
+		if (*c == '/' && !*++c)
+			return false;
+	}
+	return true;
+}
+
+/* The string of the STRING record @s, or NULL if it is not well formed */
+static const char *proc_str(const struct fz_img *im, int s)
+{
+	const struct ckpt_hdr_string *h;
+
+	if (s < 0 || s >= im->n || im->r[s].type != CKPT_HDR_STRING ||
+	    im->r[s].len < sizeof(*h))
+		return NULL;
+	h = REC(im, s, struct ckpt_hdr_string);
+	if (!h->len || h->len > im->r[s].len - sizeof(*h) ||
+	    ((const char *)(h + 1))[h->len - 1])
+		return NULL;
+	return (const char *)(h + 1);
+}
+
+/*
+ * FILE_PROC: the task (and thread) whose directory in /proc the file is
+ * in, by image pid. A pid not above 0, a tid below 0, is the record's own
+ * fault; a pid of no task of the TREE, a tid of no task or of another
+ * process, is refused for the TREE's. The same task is taken, and the
+ * program may see it: a tid of the task itself (/proc/PID/task/PID/...)
+ * where there was none, none where there was one.
+ */
+static void mut_file_proc(struct fz_mut *m, int i)
+{
+	struct ckpt_hdr_file_proc *h = REC(&m->im, i, struct ckpt_hdr_file_proc);
+	const int32_t old = h->pid, old_tid = h->tid;
+	enum fz_class cls;
+
+	switch (below(&m->rng, 6)) {
+	case 0:
+		h->pid = PICK(&m->rng, ((const int32_t[]){ 0, -1, INT_MIN,
+				-(old & INT_MAX) }));
+		note(m, FZ_REFUSE, true, "FILE_PROC.pid=%d", h->pid);
+		return;
+	case 1:
+		/* another pid: of the tree (the same, in a tree of one), or not */
+		h->pid = PICK(&m->rng, ((const int32_t[]){ pfd_tree_pid(m),
+				old + 1, old - 1, 1, INT_MAX }));
+		cls = !proc_tasks_ok(&m->im, h->pid, h->tid) ? FZ_REFUSE :
+		      h->pid == old ? FZ_VALID : FZ_ACCEPT;
+		note(m, cls, h->pid <= 0, "FILE_PROC.pid=%d", h->pid);
+		return;
+	case 2:
+	case 3:
+		/* a thread: none, the task's own, another, none there is */
+		h->tid = PICK(&m->rng, ((const int32_t[]){ 0, h->pid,
+				pfd_tree_pid(m), old_tid + 1, -1, INT_MIN,
+				INT_MAX }));
+		cls = !proc_tasks_ok(&m->im, h->pid, h->tid) ? FZ_REFUSE :
+		      h->tid == old_tid ? FZ_VALID : FZ_ACCEPT;
+		note(m, cls, h->tid < 0, "FILE_PROC.tid=%d", h->tid);
+		return;
+	case 4:
+		/* one of its STRING records */
+		i = file_part(&m->im, file_owner(&m->im, i), CKPT_HDR_STRING);
+		if (i >= 0 && chance(&m->rng, 50) && proc_str(&m->im, i + 1))
+			i++;
+		if (i >= 0 && proc_str(&m->im, i)) {
+			mut_proc_string(m, file_owner(&m->im, i), i);
+			return;
+		}
+		note(m, FZ_REFUSE, true, "FILE_PROC without its STRING records");
+		return;
+	default:
+		mut_ext_tail(m, i);
+	}
+}
+
+/*
+ * The STRING record @i of the /proc file whose FILE record is @f: its
+ * first, the path of the procfs mount; its second, the path below the
+ * task's directory. Read: a mount path that is not absolute, a path
+ * below that is not a plain relative one, is refused. Once the task
+ * exists: a mount path that is no procfs mount's root (the root, a
+ * directory of the test, /proc/self, nothing), a file that is not
+ * there, a file for a descriptor with O_DIRECTORY, fail the restart
+ * (SIGKILL); "/proc/" is the same mount; another file of the task is
+ * taken ("stat", the task's directory itself "").
+ */
+static void mut_proc_string(struct fz_mut *m, int f, int i)
+{
+	struct ckpt_hdr_string *h = REC(&m->im, i, struct ckpt_hdr_string);
+	const struct ckpt_hdr_file *fh = f < 0 ? NULL :
+					 REC(&m->im, f, struct ckpt_hdr_file);
+	int first = f < 0 ? -1 : file_part(&m->im, f, CKPT_HDR_STRING);
+	const char *old = proc_str(&m->im, i), *s;
+	bool dir = fh && (fh->f_flags & O_DIRECTORY), local;
+	char was[64];
+	enum fz_class cls;
+
+	snprintf(was, sizeof(was), "%s", old ?: "");
+	if (!fh || first < 0 || !old) {
+		note(m, FZ_REFUSE, true, "STRING of a /proc file, its FILE malformed");
+		return;
+	}
+	if (i == first) {
+		s = PICK(&m->rng, ((const char *const[]){ "/proc", "/proc/",
+			 "proc", "", "relative/name", "/", "/proc/self",
+			 m->c->p_dir, m->c->p_missing, m->c->p_alt }));
+		set_string(&m->im, i, sizeof(*h), &h->len, 0, s);
+		/* the same mount, written another way: the same files */
+		cls = !strcmp(was, "/proc") &&
+		      (!strcmp(s, "/proc") || !strcmp(s, "/proc/")) ?
+		      FZ_VALID : FZ_REFUSE;
+		note(m, cls, true, "STRING(/proc file's mount)=\"%s\"", s);
+		return;
+	}
+	s = PICK(&m->rng, ((const char *const[]){ "", "stat", "status", "comm",
+		 "no-such-file", "/status", "../1/status", "./status", "fd/..",
+		 "fd//0", "status/", "..", m->c->p_alt }));
+	set_string(&m->im, i, sizeof(*h), &h->len, 0, s);
+	local = true;
+	if (!proc_rest_ok(s) || !strcmp(s, "no-such-file"))
+		cls = FZ_REFUSE;
+	else if (!strcmp(s, was))
+		cls = FZ_VALID;
+	/* a file, where the FILE record says O_DIRECTORY: ENOTDIR */
+	else if (*s && dir)
+		cls = FZ_REFUSE, local = false;
+	else
+		cls = FZ_ACCEPT;
+	note(m, cls, local, "STRING(/proc file's path)=\"%s\" instead of \"%s\"",
+	     s, was);
 }
 
 /* ---- signalfd and timerfd: FILE_SIGNALFD, FILE_TIMERFD ---------------- */
@@ -4132,6 +4831,7 @@ static int ep_pollable(struct fz_mut *m, int f)
 	case CKPT_FILE_TIMERFD:
 	case CKPT_FILE_INOTIFY:
 	case CKPT_FILE_UNIX:
+	case CKPT_FILE_PIDFD:
 		return 1;
 	case CKPT_FILE_CHR:
 		/* of the memory devices, only /dev/random has a poll method */
@@ -4148,10 +4848,28 @@ static int ep_pollable(struct fz_mut *m, int f)
 		return m->c->reg_pollable;
 	case CKPT_FILE_DIR:
 		return m->c->dir_pollable;
+	case CKPT_FILE_PROC:
+		/* a task's files in /proc have no poll method, but mounts */
+		c = file_part(im, f, CKPT_HDR_STRING);
+		if (c < 0 || !proc_str(im, c + 1))
+			return -1;
+		return !(REC(im, f, struct ckpt_hdr_file)->f_flags & O_PATH) &&
+		       (!strcmp(proc_str(im, c + 1), "mounts") ||
+			!strcmp(proc_str(im, c + 1), "mountinfo"));
 	default:
 		/* INHERITED: the restarter's file */
 		return -1;
 	}
+}
+
+/*
+ * Among the records of a process's files: a FILE, its records, a late
+ * record, the INODE before the FILE of a file reopened by path
+ */
+static bool in_files(const struct fz_img *im, int i)
+{
+	return im->r[i].type == CKPT_HDR_FILE || in_file_group(im, i) ||
+	       late_record(im->r[i].type) || im->r[i].type == CKPT_HDR_INODE;
 }
 
 /*
@@ -4161,9 +4879,7 @@ static int ep_pollable(struct fz_mut *m, int f)
  */
 static int files_start(const struct fz_img *im, int i)
 {
-	while (i > 0 && (im->r[i - 1].type == CKPT_HDR_FILE ||
-			 in_file_group(im, i - 1) ||
-			 late_record(im->r[i - 1].type)))
+	while (i > 0 && in_files(im, i - 1))
 		i--;
 	return i;
 }
@@ -4173,9 +4889,7 @@ static int files_end(const struct fz_img *im, int i)
 	for (i++; i < im->n; i++) {
 		if (im->r[i].type == CKPT_HDR_FDTABLE)
 			return i;
-		if (im->r[i].type != CKPT_HDR_FILE &&
-		    !in_file_group(im, i) &&
-		    !late_record(im->r[i].type))
+		if (!in_files(im, i))
 			return -1;
 	}
 	return -1;
@@ -5297,7 +6011,9 @@ static bool ux_ref_used(const struct fz_img *im, uint32_t ref, int except)
 		    (im->r[i].type == CKPT_HDR_PIPE &&
 		     REC(im, i, struct ckpt_hdr_pipe)->objref == ref) ||
 		    (im->r[i].type == CKPT_HDR_UNIX_PAIR &&
-		     REC(im, i, struct ckpt_hdr_unix_pair)->objref == ref))
+		     REC(im, i, struct ckpt_hdr_unix_pair)->objref == ref) ||
+		    (im->r[i].type == CKPT_HDR_INODE &&
+		     REC(im, i, struct ckpt_hdr_inode)->objref == ref))
 			return true;
 	}
 	return false;
@@ -6795,6 +7511,28 @@ static void mut_vma_shm(struct fz_mut *m, int i, char *what, size_t wlen)
 	}
 }
 
+/*
+ * A mapped file's INODE (shm_objref): none (taken without a check),
+ * another INODE, another object's objref, nothing's
+ */
+static void mut_vma_inode(struct fz_mut *m, int i)
+{
+	struct ckpt_hdr_vma *h = REC(&m->im, i, struct ckpt_hdr_vma);
+	uint32_t old = h->shm_objref;
+	enum fz_class cls;
+	bool local;
+
+	h->shm_objref = inode_other_ref(m, i, old);
+	if (h->shm_objref == old) {
+		note(m, FZ_VALID, true, "VMA(file).shm_objref=%u, as it was", old);
+		return;
+	}
+	/* the same file is mapped: intact, if restart takes it */
+	cls = vma_rule(m, i, &local);
+	note(m, cls == FZ_MAY ? FZ_VALID : cls, local,
+	     "VMA(file).shm_objref=%u instead of %u", h->shm_objref, old);
+}
+
 static void mut_vma(struct fz_mut *m, int i)
 {
 	struct ckpt_hdr_vma *h = REC(&m->im, i, struct ckpt_hdr_vma);
@@ -6804,6 +7542,10 @@ static void mut_vma(struct fz_mut *m, int i)
 	bool local, sys = h->type == CKPT_VMA_VDSO || h->type == CKPT_VMA_VVAR;
 	char what[128];
 
+	if (h->type == CKPT_VMA_FILE && chance(&m->rng, 20)) {
+		mut_vma_inode(m, i);
+		return;
+	}
 	vma_neighbours(&m->im, i, &prev_end, &next_start);
 	switch ((h->type == CKPT_VMA_SHARED_ANON || unn_of_vma(h->type)) &&
 		chance(&m->rng, 30) ? 9 : below(&m->rng, 10)) {
@@ -6897,6 +7639,13 @@ static void mut_vma(struct fz_mut *m, int i)
 		      k == P_SECRET ? (m->c->uid ? FZ_REFUSE : FZ_MAY) :
 		      k == P_ROOTFILE ? (m->c->uid && (h->flags & CKPT_VMA_F_MAYWRITE) ?
 					 FZ_REFUSE : FZ_MAY) : FZ_REFUSE;
+		/* another file than its INODE: ESTALE, unless taken */
+		if (cls != FZ_REFUSE && !inode_image_ok(m)) {
+			note(m, FZ_REFUSE, false,
+			     "VMA.path=\"%s\", another file than its INODE",
+			     path_of(m->c, k));
+			return;
+		}
 		note(m, cls, true, "VMA.path=\"%s\"", path_of(m->c, k));
 		return;
 	}
@@ -7330,6 +8079,61 @@ static void mut_trailer(struct fz_mut *m, int i)
 	note(m, FZ_REFUSE, true, "TRAILER.magic=%#llx", (unsigned long long)h->magic);
 }
 
+/*
+ * INODE: the identity of a file reopened by path. A dev above 32 bits is
+ * refused; another dev, number or generation makes it another file's
+ * (ESTALE for what names it, unless the restarter takes it); another
+ * objref leaves what names it naming nothing; extensible.
+ */
+static void mut_inode(struct fz_mut *m, int i)
+{
+	struct ckpt_hdr_inode *h = REC(&m->im, i, struct ckpt_hdr_inode);
+	const char *what;
+	uint32_t old;
+	uint64_t x;
+
+	if (m->im.r[i].len < sizeof(*h)) {
+		note(m, FZ_REFUSE, true, "INODE already bad");
+		return;
+	}
+	switch (below(&m->rng, 6)) {
+	case 0:
+		h->dev |= 1ULL << (32 + below(&m->rng, 32));
+		note(m, FZ_REFUSE, true, "INODE.dev=%#llx", (unsigned long long)h->dev);
+		return;
+	case 1:
+		do
+			x = (uint32_t)any_u64(m, h->dev);
+		while (x == h->dev);
+		h->dev = x;
+		what = "dev";
+		break;
+	case 2:
+		h->ino = other_u64(m, h->ino);
+		what = "ino";
+		break;
+	case 3:
+		h->generation = other_u32(m, h->generation);
+		what = "generation";
+		break;
+	case 4:
+		old = h->objref;
+		h->objref = inode_other_ref(m, i, old);
+		if (h->objref == old)
+			h->objref = old + 1;
+		note(m, inode_image_ok(m) ? FZ_VALID : FZ_REFUSE,
+		     !h->objref || h->objref > FZ_MAX_OBJS,
+		     "INODE.objref=%u instead of %u", h->objref, old);
+		return;
+	default:
+		mut_ext_tail(m, i);
+		return;
+	}
+	/* the file at the path is the same: intact, if restart takes it */
+	note(m, inode_image_ok(m) ? FZ_VALID : FZ_REFUSE, false,
+	     "INODE #%u: another %s", h->objref, what);
+}
+
 typedef void (*fz_field_fn)(struct fz_mut *m, int i);
 
 static const fz_field_fn fz_field[CKPT_HDR_MAX] = {
@@ -7374,12 +8178,16 @@ static const fz_field_fn fz_field[CKPT_HDR_MAX] = {
 	[CKPT_HDR_FILE_MEMFD] = mut_file_unn,
 	[CKPT_HDR_DELETED] = mut_deleted,
 	[CKPT_HDR_FILE_DELETED] = mut_file_unn,
+	[CKPT_HDR_FILE_PIDFD] = mut_file_pidfd,
+	[CKPT_HDR_INODE] = mut_inode,
+	[CKPT_HDR_FILE_PROC] = mut_file_proc,
 };
 
 /*
  * Records of the newer features: POSIX timers, FIFOs, pipes, eventfds,
  * epoll, signalfds, timerfds, inotify, unix sockets, file locks, shared
- * memory, memfds, deleted files
+ * memory, memfds, deleted files, pidfds, the identity of files reopened
+ * by path, /proc files
  */
 static bool feature_record(const struct fz_img *im, int i)
 {
@@ -7395,7 +8203,9 @@ static bool feature_record(const struct fz_img *im, int i)
 		       file_type_of(im, i) == CKPT_FILE_INOTIFY ||
 		       file_type_of(im, i) == CKPT_FILE_UNIX ||
 		       file_type_of(im, i) == CKPT_FILE_MEMFD ||
-		       file_type_of(im, i) == CKPT_FILE_DELETED;
+		       file_type_of(im, i) == CKPT_FILE_DELETED ||
+		       file_type_of(im, i) == CKPT_FILE_PIDFD ||
+		       file_type_of(im, i) == CKPT_FILE_PROC;
 	case CKPT_HDR_PIPE:
 	case CKPT_HDR_FILE_PIPE:
 	case CKPT_HDR_FILE_EVENTFD:
@@ -7415,6 +8225,9 @@ static bool feature_record(const struct fz_img *im, int i)
 	case CKPT_HDR_FILE_MEMFD:
 	case CKPT_HDR_DELETED:
 	case CKPT_HDR_FILE_DELETED:
+	case CKPT_HDR_FILE_PIDFD:
+	case CKPT_HDR_INODE:
+	case CKPT_HDR_FILE_PROC:
 		return true;
 	case CKPT_HDR_PAGES:
 		return unn_pages(im, i);
@@ -7566,6 +8379,44 @@ static void mut_late(struct fz_mut *m)
 	note(m, ep_class(&v, FZ_VALID), true, "%s", what);
 }
 
+/*
+ * An INODE record moved elsewhere, or one more with an objref of its own
+ * (named by nothing): restart reads it wherever it reads objects, and
+ * the restored program is then the same; anywhere else, or after what
+ * names it, it is refused.
+ */
+static void mut_inode_place(struct fz_mut *m)
+{
+	struct fz_img *im = &m->im;
+	int n = img_count(im, CKPT_HDR_INODE), i, j;
+	struct ckpt_hdr_inode *h;
+	uint32_t ref;
+
+	i = img_find(im, CKPT_HDR_INODE, below(&m->rng, n));
+	if (i < 0) {
+		note(m, FZ_VALID, true, "no INODE");
+		return;
+	}
+	/* before any record but the HEADER, the trailer at the latest */
+	j = 1 + below(&m->rng, im->n - 1);
+	if (chance(&m->rng, 50)) {
+		img_insert(im, j, im->r[i].p, im->r[i].len);
+		h = REC(im, j, struct ckpt_hdr_inode);
+		ref = FZ_MAX_OBJS - below(&m->rng, 64);
+		h->objref = ref;
+		note(m, inode_image_ok(m) ? FZ_VALID : FZ_REFUSE, true,
+		     "INODE #%u added before record %d", h->objref, j);
+		return;
+	}
+	if (j == i || j == i + 1) {
+		note(m, FZ_VALID, true, "INODE (record %d) left where it is", i);
+		return;
+	}
+	img_move(im, i, 1, j);
+	note(m, inode_image_ok(m) ? FZ_VALID : FZ_REFUSE, true,
+	     "INODE (record %d) moved before record %d", i, j);
+}
+
 static void mut_structure(struct fz_mut *m)
 {
 	struct fz_img *im = &m->im;
@@ -7573,7 +8424,10 @@ static void mut_structure(struct fz_mut *m)
 	bool local;
 	enum fz_class cls;
 
-	switch (below(&m->rng, 18)) {
+	switch (below(&m->rng, 19)) {
+	case 18:	/* an INODE record elsewhere, or one more */
+		mut_inode_place(m);
+		return;
 	case 17:	/* a unix socket's message, with its queue's counts */
 		mut_unix_msgs(m);
 		return;
@@ -7581,6 +8435,7 @@ static void mut_structure(struct fz_mut *m)
 		mut_late(m);
 		return;
 	case 14: {	/* a type record among the records of a FILE */
+		/* (an INODE is an object record: mut_inode_place()) */
 		static const uint32_t types[] = { CKPT_HDR_STRING,
 			CKPT_HDR_FILE_CHR, CKPT_HDR_FILE_INHERIT, CKPT_HDR_FILE_PIPE,
 			CKPT_HDR_FILE_EVENTFD, CKPT_HDR_FILE_EPOLL,
@@ -7588,7 +8443,8 @@ static void mut_structure(struct fz_mut *m)
 			CKPT_HDR_FILE_INOTIFY, CKPT_HDR_INOTIFY_WATCHES,
 			CKPT_HDR_INOTIFY_EVENTS, CKPT_HDR_FILE_UNIX,
 			CKPT_HDR_UNIX_QUEUE, CKPT_HDR_UNIX_MSG, CKPT_HDR_FILE_MEMFD,
-			CKPT_HDR_FILE_DELETED };
+			CKPT_HDR_FILE_DELETED, CKPT_HDR_FILE_PIDFD,
+			CKPT_HDR_FILE_PROC };
 		uint32_t t = PICK(&m->rng, types), len;
 		unsigned char rec[512];
 
@@ -7664,6 +8520,10 @@ static void mut_structure(struct fz_mut *m)
 		vh = REC(im, i, struct ckpt_hdr_vma);
 		cls = vh->type == CKPT_VMA_VDSO || vh->type == CKPT_VMA_VVAR ?
 		      FZ_REFUSE : FZ_MAY;
+		/* its INODE stays, before what comes after the vma */
+		if (i > 0 && im->r[i - 1].type == CKPT_HDR_INODE &&
+		    !obj_pos_ok(im, group_end(im, i)))
+			cls = FZ_REFUSE;
 		note(m, cls, true, "vma %#llx-%#llx (type %u) removed",
 		     (unsigned long long)vh->start, (unsigned long long)vh->end, vh->type);
 		for (j = group_end(im, i) - 1; j >= i; j--)
@@ -7697,6 +8557,13 @@ static void mut_structure(struct fz_mut *m)
 			 im->r[i + 1].type == CKPT_HDR_UNIX_MSG)
 			/* two messages of a queue: the same counts, in another order */
 			cls = FZ_ACCEPT;
+		else if (im->r[i].type == CKPT_HDR_INODE ||
+			 im->r[i + 1].type == CKPT_HDR_INODE)
+			/*
+			 * an INODE read wherever objects are, before what
+			 * names it: the other record's place is the same
+			 */
+			cls = inode_image_ok(m) ? FZ_VALID : FZ_REFUSE;
 		else
 			cls = FZ_REFUSE;
 		note(m, cls, true, "records %d (%s) and %d (%s) swapped", i,
@@ -7753,7 +8620,14 @@ static void mut_structure(struct fz_mut *m)
 			local = !same_file_records(ftype,
 						   REC(im, i, struct ckpt_hdr_file)->type);
 			cls = local || objref_used(im, REC(im, i, struct ckpt_hdr_file)->objref,
-						   i) ? FZ_REFUSE : FZ_MAY;
+						   i) || !inode_image_ok(m) ? FZ_REFUSE : FZ_MAY;
+			break;
+		case CKPT_HDR_INODE:
+		case CKPT_HDR_STRING:
+			/* another file's identity, or path */
+			cls = !inode_image_ok(m) ? FZ_REFUSE :
+			      t == CKPT_HDR_INODE ? FZ_VALID : FZ_MAY;
+			local = false;
 			break;
 		case CKPT_HDR_FILE_PIPE:
 			cls = pipe_ref_ok(im, i, REC(im, i, struct ckpt_hdr_file_pipe)->pipe_objref) ?
@@ -7785,7 +8659,7 @@ static void mut_structure(struct fz_mut *m)
 		for (k = end - 1; k >= j; k--)
 			img_insert(im, fdt, o->r[k].p, o->r[k].len);
 		cls = alone || objref_used(im, REC(im, fdt, struct ckpt_hdr_file)->objref,
-					   fdt) ? FZ_REFUSE : FZ_MAY;
+					   fdt) || !inode_image_ok(m) ? FZ_REFUSE : FZ_MAY;
 		note(m, cls, alone, "FILE record from shape %s added%s",
 		     fz_shape_name[s], alone ? " without its records" : "");
 		return;
@@ -7908,6 +8782,8 @@ static void fz_make_mutant(struct fz_campaign *c, long idx, struct fz_mut *m)
 		m->shape = below(&m->rng, FZ_SHAPES);
 	while (!c->usable[m->shape]);
 	img_copy(&m->im, &c->base[m->shape]);
+	/* a quarter of the mutants: another file at a path is taken */
+	m->accept = fz_mix(m->rng.s ^ 0xacce97edULL) % 4 == 0;
 
 	kind = below(&m->rng, 100);
 	if (idx == 0 || kind < 1) {
@@ -7934,6 +8810,7 @@ static void fz_make_mutant(struct fz_campaign *c, long idx, struct fz_mut *m)
 struct fz_rargs {
 	const char *img, *log;
 	const char *hold;	/* a FIFO the restarter keeps open */
+	unsigned long flags;	/* restart()'s, but RESTART_TASKSELF */
 	int uid;
 	uint32_t stop_sig, stop_code;	/* a stop to end with SIGCONT */
 };
@@ -7969,7 +8846,7 @@ static void fz_restarter(void *arg)
 	}
 	/* a refused restart leaves the caller as it was */
 	ck_restarter_snapshot();
-	ret = sys_restart(0, CK_RIMG_FD, RESTART_TASKSELF, CK_RLOG_FD);
+	ret = sys_restart(0, CK_RIMG_FD, RESTART_TASKSELF | a->flags, CK_RLOG_FD);
 	fd = errno;
 	ck_report("RESTART-ERROR %d ret=%ld %s", fd, ret, ck_restarter_harm());
 	_exit(CK_EXIT_RESTART_ERR);
@@ -8176,6 +9053,7 @@ static void fz_run(struct fz_campaign *c, const unsigned char *img, size_t len,
 {
 	struct fz_rargs a = { .img = c->mutant, .log = c->log, .uid = c->uid,
 			      .hold = c->hold[0] ? c->hold : NULL,
+			      .flags = c->rflags,
 			      .stop_sig = c->stop_sig,
 			      .stop_code = c->stop_code };
 	struct timespec t0;
@@ -8315,8 +9193,8 @@ static bool fz_log_leaks(const unsigned char *img, size_t len, const char *log,
 
 /*
  * The kernel's own validation of the mutant: restart(RESTART_VALIDATE),
- * by the test process, restores nothing. 0, or the errno, with the log
- * lines in @log.
+ * with the mutant's flags, by the test process, restores nothing. 0, or
+ * the errno, with the log lines in @log.
  */
 static int fz_validate(struct fz_campaign *c, char *log, size_t len)
 {
@@ -8327,8 +9205,8 @@ static int fz_validate(struct fz_campaign *c, char *log, size_t len)
 	fd = open(c->mutant, O_RDONLY | O_CLOEXEC);
 	if (fd < 0 || pipe2(lp, O_NONBLOCK | O_CLOEXEC))
 		abort();
-	if (syscall(__NR_restart, 0, fd, RESTART_VALIDATE | RESTART_TASKSELF,
-		    lp[1]))
+	if (syscall(__NR_restart, 0, fd,
+		    RESTART_VALIDATE | RESTART_TASKSELF | c->rflags, lp[1]))
 		err = errno;
 	n = read(lp[0], log, len - 1);
 	log[n > 0 ? n : 0] = '\0';
@@ -8484,7 +9362,8 @@ static void fz_failure(struct __test_metadata *_metadata, struct fz_campaign *c,
 	TH_LOG("  replay: CKPT_FUZZ_SEED=%llu CKPT_FUZZ_ONLY=%ld fuzz_test -t %s",
 	       (unsigned long long)c->seed, idx,
 	       c->uid ? "unprivileged_campaign" : "root_campaign");
-	TH_LOG("  mutation [%s]: %s", fz_class_name[cls], m->desc);
+	TH_LOG("  mutation [%s]%s: %s", fz_class_name[cls],
+	       m->accept ? " with RESTART_ACCEPT_REPLACED" : "", m->desc);
 	TH_LOG("  outcome: %s", fz_outcome(r));
 	if (r->creds[0])
 		TH_LOG("  credentials: %s", r->creds);
@@ -8549,11 +9428,13 @@ static void fz_one(struct __test_metadata *_metadata, struct fz_campaign *c,
 	if (m.truncate && m.truncate < len)
 		len = m.truncate;
 	if (c->verbose)
-		printf("# %s %ld %s [%s]: %s\n", c->name, idx, fz_shape_name[m.shape],
-		       fz_class_name[cls], m.desc);
+		printf("# %s %ld %s [%s]%s: %s\n", c->name, idx,
+		       fz_shape_name[m.shape], fz_class_name[cls],
+		       m.accept ? " RESTART_ACCEPT_REPLACED" : "", m.desc);
 
 	snprintf(c->hold, sizeof(c->hold), "%s", m.hold);
 	fz_mutant_stop(c, &m.im);
+	c->rflags = m.accept ? RESTART_ACCEPT_REPLACED : 0;
 	fz_run(c, buf, len, &r);
 	c->hold[0] = '\0';
 	if (ck_read_file(c->log, log, sizeof(log)) < 0)
@@ -8588,6 +9469,7 @@ static void fz_one(struct __test_metadata *_metadata, struct fz_campaign *c,
 	}
 	c->stop_sig = 0;
 	c->stop_code = 0;
+	c->rflags = 0;
 	free(buf);
 	img_free(&m.im);
 }
@@ -8726,6 +9608,71 @@ static void fz_campaign_init(struct __test_metadata *_metadata,
 	}
 }
 
+/* Note that @path is the file INODE record @j of @im says */
+static void fz_ident_add(struct __test_metadata *_metadata,
+			 struct fz_campaign *c, const struct fz_img *im, int j,
+			 const char *path)
+{
+	const struct ckpt_hdr_inode *h;
+	struct fz_ident *id;
+	int k;
+
+	if (j < 0 || !path)
+		return;
+	h = REC(im, j, struct ckpt_hdr_inode);
+	for (k = 0; k < c->nids; k++) {
+		if (strcmp(c->ids[k].path, path))
+			continue;
+		/* the shapes that restore agree on what is at a path */
+		EXPECT_TRUE(c->ids[k].dev == h->dev && c->ids[k].ino == h->ino &&
+			    c->ids[k].generation == h->generation)
+			TH_LOG("%s: two INODE records of the base images differ", path);
+		return;
+	}
+	if (c->nids == FZ_MAX_IDS) {
+		TH_LOG("%s: more files reopened by path than FZ_MAX_IDS", path);
+		EXPECT_TRUE(0);
+		return;
+	}
+	id = &c->ids[c->nids++];
+	id->path = strdup(path);
+	ASSERT_NE(NULL, id->path);
+	id->dev = h->dev;
+	id->ino = h->ino;
+	id->generation = h->generation;
+}
+
+/*
+ * What is at each path a usable image reopens a file by, and names an
+ * INODE for: c->ids
+ */
+static void fz_idents(struct __test_metadata *_metadata, struct fz_campaign *c)
+{
+	const struct ckpt_hdr_file *f;
+	const struct ckpt_hdr_vma *v;
+	const struct fz_img *im;
+	int s, i;
+
+	for (s = 0; s < FZ_SHAPES; s++) {
+		if (!c->usable[s])
+			continue;
+		im = &c->base[s];
+		for (i = 0; i < im->n; i++) {
+			f = REC(im, i, struct ckpt_hdr_file);
+			v = REC(im, i, struct ckpt_hdr_vma);
+			if (im->r[i].type == CKPT_HDR_FILE && f->inode_objref)
+				fz_ident_add(_metadata, c, im,
+					     inode_of(im, f->inode_objref, i),
+					     file_path_of(im, i));
+			if (im->r[i].type == CKPT_HDR_VMA &&
+			    v->type == CKPT_VMA_FILE && v->shm_objref)
+				fz_ident_add(_metadata, c, im,
+					     inode_of(im, v->shm_objref, i),
+					     vma_path_of(im, i));
+		}
+	}
+}
+
 /*
  * Take the images, then check that each one restores as it is. All of
  * them first: a child carries the test process's heap, which is not to
@@ -8786,6 +9733,7 @@ static void fz_take_images(struct __test_metadata *_metadata, struct fz_campaign
 			c->fpu_max = REC(&c->base[s], fpu, struct ckpt_hdr_fpu)->size;
 		ckpt_image_free(&raw);
 	}
+	fz_idents(_metadata, c);
 }
 
 static void fz_campaign(struct __test_metadata *_metadata, int uid)
@@ -8847,6 +9795,8 @@ static void fz_campaign(struct __test_metadata *_metadata, int uid)
 	EXPECT_EQ(0, c->failures);
 	for (k = 0; k < FZ_SHAPES; k++)
 		img_free(&c->base[k]);
+	for (k = 0; k < c->nids; k++)
+		free(c->ids[k].path);
 	free(c);
 }
 

@@ -704,6 +704,9 @@ static const uint32_t *file_records(uint32_t type)
 		[CKPT_FILE_UNIX] = { CKPT_HDR_FILE_UNIX, CKPT_HDR_UNIX_QUEUE },
 		[CKPT_FILE_MEMFD] = { CKPT_HDR_FILE_MEMFD },
 		[CKPT_FILE_DELETED] = { CKPT_HDR_FILE_DELETED },
+		[CKPT_FILE_PIDFD] = { CKPT_HDR_FILE_PIDFD },
+		[CKPT_FILE_PROC] = { CKPT_HDR_FILE_PROC, CKPT_HDR_STRING,
+				     CKPT_HDR_STRING },
 	};
 
 	return type && type < CKPT_FILE_MAX ? recs[type] : NULL;
@@ -723,7 +726,8 @@ static bool file_type_record(uint32_t type)
 	       type == CKPT_HDR_INOTIFY_EVENTS || type == CKPT_HDR_PIPE ||
 	       type == CKPT_HDR_UNIX_PAIR || type == CKPT_HDR_FILE_UNIX ||
 	       type == CKPT_HDR_UNIX_QUEUE || type == CKPT_HDR_UNIX_MSG ||
-	       type == CKPT_HDR_FILE_MEMFD || type == CKPT_HDR_FILE_DELETED;
+	       type == CKPT_HDR_FILE_MEMFD || type == CKPT_HDR_FILE_DELETED ||
+	       type == CKPT_HDR_FILE_PIDFD || type == CKPT_HDR_FILE_PROC;
 }
 
 /* The record of @type among those that follow the FILE record @i, or -1 */
@@ -777,6 +781,60 @@ static const char *string_at(FIXTURE_DATA(image) *self, int i)
 	return str;
 }
 
+/* Is a file of @type reopened by its path, its FILE naming an INODE? */
+static bool by_path(uint32_t type)
+{
+	return type == CKPT_FILE_REG || type == CKPT_FILE_DIR;
+}
+
+/* The INODE record of objref @ref among records 0..@i - 1, or -1 */
+static int inode_before(FIXTURE_DATA(image) *self, uint32_t ref, int i)
+{
+	while (--i >= 0)
+		if (self->recs[i].type == CKPT_HDR_INODE &&
+		    ((const struct ckpt_hdr_inode *)rec_at(self, i))->objref == ref)
+			return i;
+	return -1;
+}
+
+/*
+ * The INODE that record @i (a FILE or a VMA) names: 0 when it names none,
+ * or -1 when it names one that is not an INODE record before it
+ */
+static int inode_named(FIXTURE_DATA(image) *self, int i)
+{
+	const struct ckpt_hdr_file *f = rec_at(self, i);
+	const struct ckpt_hdr_vma *v = rec_at(self, i);
+	uint32_t ref;
+
+	if (self->recs[i].type == CKPT_HDR_FILE)
+		ref = by_path(f->type) ? f->inode_objref : 0;
+	else
+		ref = v->type == CKPT_VMA_FILE ? v->shm_objref : 0;
+	if (!ref)
+		return 0;
+	return inode_before(self, ref, i) >= 0 ? (int)ref : -1;
+}
+
+/*
+ * An INODE record at @i: the record after it names it. Else false, and
+ * @why says so.
+ */
+static bool inode_at_ok(FIXTURE_DATA(image) *self, int i, char *why,
+			size_t size)
+{
+	const struct ckpt_hdr_inode *h = rec_at(self, i);
+
+	if (i + 1 < self->nr &&
+	    (self->recs[i + 1].type == CKPT_HDR_FILE ||
+	     self->recs[i + 1].type == CKPT_HDR_VMA) &&
+	    inode_named(self, i + 1) == (int)h->objref)
+		return true;
+	snprintf(why, size, "record %d: INODE #%u not right before the FILE or VMA that names it",
+		 i, h->objref);
+	return false;
+}
+
 /* The records in the order checkpoint_hdr.h documents for one task */
 static bool order_ok(FIXTURE_DATA(image) *self, char *why, size_t size)
 {
@@ -811,15 +869,30 @@ static bool order_ok(FIXTURE_DATA(image) *self, char *why, size_t size)
 	 * the UNIX_MSG records of a UNIX_QUEUE after it; a MEMFD and its
 	 * PAGES right before the FILE_MEMFD of the first open of its memfd,
 	 * a DELETED and its PAGES right before the FILE_DELETED of the first
-	 * open of its file.
+	 * open of its file. The FILE of a regular file or a directory names
+	 * an INODE: right before it, at the first open of its inode.
 	 */
-	while (i < self->nr && self->recs[i].type == CKPT_HDR_FILE) {
-		const struct ckpt_hdr_file *f = rec_at(self, i++);
-		const uint32_t *want = file_records(f->type);
+	while (i < self->nr && (self->recs[i].type == CKPT_HDR_FILE ||
+				self->recs[i].type == CKPT_HDR_INODE)) {
+		const struct ckpt_hdr_file *f;
+		const uint32_t *want;
 
+		if (self->recs[i].type == CKPT_HDR_INODE) {
+			if (!inode_at_ok(self, i, why, size))
+				return false;
+			i++;
+		}
+		f = rec_at(self, i++);
+		want = file_records(f->type);
 		if (!want) {
 			snprintf(why, size, "record %d: FILE of type %u", i - 1,
 				 f->type);
+			return false;
+		}
+		if (inode_named(self, i - 1) < 0 ||
+		    (!by_path(f->type) && f->inode_objref)) {
+			snprintf(why, size, "record %d: FILE (type %u) names inode #%u",
+				 i - 1, f->type, f->inode_objref);
 			return false;
 		}
 		for (; *want; want++) {
@@ -842,6 +915,9 @@ static bool order_ok(FIXTURE_DATA(image) *self, char *why, size_t size)
 		while (i < self->nr && self->recs[i].type == CKPT_HDR_UNIX_MSG)
 			i++;
 	}
+	/* the late records of the files (an epoll set's items) */
+	while (i < self->nr && self->recs[i].type == CKPT_HDR_EPOLL_ITEMS)
+		i++;
 	for (j = 0; j < ARRAY_SIZE(mid); j++) {
 		EXPECT_REC(mid[j]);
 		/* the LOCKS record of an fd table with locks, right after it */
@@ -851,11 +927,25 @@ static bool order_ok(FIXTURE_DATA(image) *self, char *why, size_t size)
 	}
 	/*
 	 * a vma's first memfd or deleted file: its MEMFD or DELETED and
-	 * PAGES right before it
+	 * PAGES right before it; a mapped file's inode: its INODE right
+	 * before the first vma that names it
 	 */
 	while (i < self->nr && (self->recs[i].type == CKPT_HDR_VMA ||
 				self->recs[i].type == CKPT_HDR_MEMFD ||
-				self->recs[i].type == CKPT_HDR_DELETED)) {
+				self->recs[i].type == CKPT_HDR_DELETED ||
+				self->recs[i].type == CKPT_HDR_INODE)) {
+		if (self->recs[i].type == CKPT_HDR_INODE) {
+			if (!inode_at_ok(self, i, why, size))
+				return false;
+			i++;
+			continue;
+		}
+		if (self->recs[i].type == CKPT_HDR_VMA &&
+		    inode_named(self, i) < 0) {
+			snprintf(why, size, "record %d: VMA names no INODE before it",
+				 i);
+			return false;
+		}
 		i++;
 		while (i < self->nr && self->recs[i].type == CKPT_HDR_PAGES)
 			i++;
@@ -963,11 +1053,42 @@ TEST_F_TIMEOUT(image, image_follows_the_format, CK_TIMEOUT)
 		  self->recs[self->nr - 1].off + self->recs[self->nr - 1].len);
 }
 
+/* new_encode_dev() of @dev: what an INODE record's dev holds */
+static uint64_t inode_dev(dev_t dev)
+{
+	uint64_t ma = major(dev), mi = minor(dev);
+
+	return (mi & 0xff) | (ma << 8) | ((mi & ~0xffULL) << 12);
+}
+
+/*
+ * The INODE record @k is the identity of the file at @path: its device
+ * and number (its generation the test cannot see), an objref, no more
+ * than its struct
+ */
+static void expect_identity(struct __test_metadata *_metadata,
+			    FIXTURE_DATA(image) *self, int k, const char *path)
+{
+	const struct ckpt_hdr_inode *h;
+	struct stat st;
+
+	ASSERT_LE(0, k) TH_LOG("%s: no INODE", path);
+	h = rec_at(self, k);
+	ASSERT_EQ(0, stat(path, &st)) TH_LOG("%s", path);
+	EXPECT_EQ(sizeof(*h), (size_t)h->h.len);
+	EXPECT_NE(0U, h->objref);
+	EXPECT_EQ((uint64_t)st.st_ino, h->ino) TH_LOG("%s", path);
+	EXPECT_EQ(inode_dev(st.st_dev), h->dev) TH_LOG("%s", path);
+	EXPECT_GE(0xffffffffULL, h->dev);
+}
+
 /*
  * The fd table: the victim's fds, each pointing at a FILE of the right
  * kind, followed by the records of its kind: the paths, the device, the
- * restarter's fd of the inherited report pipe. Right after it, the LOCKS
- * record of its two locks: fd 30's flock() and POSIX locks.
+ * restarter's fd of the inherited report pipe. A regular file and a
+ * directory name the INODE of the file at their path, the others none.
+ * Right after it, the LOCKS record of its two locks: fd 30's flock() and
+ * POSIX locks.
  */
 TEST_F_TIMEOUT(image, image_describes_the_fds, CK_TIMEOUT)
 {
@@ -1012,7 +1133,13 @@ TEST_F_TIMEOUT(image, image_describes_the_fds, CK_TIMEOUT)
 		EXPECT_EQ(want[i].type, f->type) TH_LOG("fd %u", fds[i].fd);
 		/* written as this struct, nothing more */
 		EXPECT_EQ(sizeof(*f), (size_t)f->h.len);
-		EXPECT_EQ(0U, f->__reserved);
+		/* a file reopened by path names its INODE, others none */
+		if (by_path(f->type)) {
+			EXPECT_LT(0, inode_named(self, j))
+				TH_LOG("fd %u: no INODE", fds[i].fd);
+		} else {
+			EXPECT_EQ(0U, f->inode_objref) TH_LOG("fd %u", fds[i].fd);
+		}
 		if (fds[i].fd == 30) {
 			EXPECT_EQ(3, f->pos);
 			EXPECT_EQ((uint32_t)O_RDWR, f->f_flags & O_ACCMODE);
@@ -1028,6 +1155,10 @@ TEST_F_TIMEOUT(image, image_describes_the_fds, CK_TIMEOUT)
 			if (path)
 				EXPECT_EQ('/', path[0]) TH_LOG("%s", path);
 		}
+		if (path && by_path(f->type) && inode_named(self, j) > 0)
+			expect_identity(_metadata, self,
+					inode_before(self, f->inode_objref, j),
+					path);
 		if (path && fds[i].fd == 30)
 			EXPECT_STREQ(ck_path("victim-file"), path);
 		if (path && fds[i].fd == 31)
@@ -1409,8 +1540,13 @@ static const struct field structural[] = {
 	F(FS, ckpt_hdr_fs, __reserved, 0),
 	F(FILE, ckpt_hdr_file, objref, 0),
 	F(FILE, ckpt_hdr_file, type, 0),
-	F(FILE, ckpt_hdr_file, __reserved, 0),
+	/* of no INODE; on a file not reopened by path, any */
+	F(FILE, ckpt_hdr_file, inode_objref, 0),
 	F(FILE, ckpt_hdr_file, pos, 7),			/* negative */
+	F(INODE, ckpt_hdr_inode, objref, 0),		/* its file's is gone */
+	F(INODE, ckpt_hdr_inode, dev, 4),		/* above 32 bits */
+	F(INODE, ckpt_hdr_inode, ino, 0),		/* another file */
+	F(INODE, ckpt_hdr_inode, generation, 0),	/* another file */
 	F(STRING, ckpt_hdr_string, len, 0),
 	F(STRING, ckpt_hdr_string, __reserved, 0),
 	{ CKPT_HDR_STRING, sizeof(struct ckpt_hdr_string),
@@ -1918,6 +2054,7 @@ static const char *const ftype_name[CKPT_FILE_MAX] = {
 	[CKPT_FILE_SIGNALFD] = "SIGNALFD", [CKPT_FILE_TIMERFD] = "TIMERFD",
 	[CKPT_FILE_INOTIFY] = "INOTIFY", [CKPT_FILE_UNIX] = "UNIX",
 	[CKPT_FILE_MEMFD] = "MEMFD", [CKPT_FILE_DELETED] = "DELETED",
+	[CKPT_FILE_PIDFD] = "PIDFD", [CKPT_FILE_PROC] = "PROC",
 };
 
 /* the victim's kinds of file (no FIFO) */
@@ -1927,17 +2064,18 @@ static const uint32_t victim_ftypes[] = {
 };
 
 /*
- * TASK, FILE and the type records of a file are extensible: longer than
- * the struct, up to CKPT_REC_EXT_MAX, with zeroes past it (what a newer
- * kernel with a field more writes when the field is not in use), they are
- * read as the struct, and the victim resumes intact - one at a time, the
- * FILE records of every kind of file, and all of them at once.
+ * TASK, FILE, the type records of a file and INODE are extensible:
+ * longer than the struct, up to CKPT_REC_EXT_MAX, with zeroes past it
+ * (what a newer kernel with a field more writes when the field is not in
+ * use), they are read as the struct, and the victim resumes intact - one
+ * at a time, the FILE records of every kind of file, and all of them at
+ * once.
  */
 TEST_F_TIMEOUT(image, extensible_records_longer_with_zeroes, 2 * CK_TIMEOUT)
 {
 	static const uint32_t ext[] = {
 		CKPT_HDR_TASK, CKPT_HDR_FILE, CKPT_HDR_FILE_CHR,
-		CKPT_HDR_FILE_INHERIT, CKPT_HDR_FILE_PIPE,
+		CKPT_HDR_FILE_INHERIT, CKPT_HDR_FILE_PIPE, CKPT_HDR_INODE,
 	};
 	unsigned char *grown[MAX_RECS];
 	struct edit *all;
@@ -1996,7 +2134,7 @@ TEST_F_TIMEOUT(image, extensible_records_nonzero_tail_refused, 2 * CK_TIMEOUT)
 {
 	static const uint32_t ext[] = {
 		CKPT_HDR_TASK, CKPT_HDR_FILE_CHR, CKPT_HDR_FILE_INHERIT,
-		CKPT_HDR_FILE_PIPE,
+		CKPT_HDR_FILE_PIPE, CKPT_HDR_INODE,
 	};
 	unsigned int k;
 	char what[96];
@@ -2234,8 +2372,17 @@ TEST_F_TIMEOUT(image, file_record_fields_rejected, 2 * CK_TIMEOUT)
 		     true, "FILE.type 0");
 	expect_field(_metadata, self, reg, FIELD(ckpt_hdr_file, type),
 		     CKPT_FILE_MAX, true, "FILE.type CKPT_FILE_MAX");
-	expect_field(_metadata, self, reg, FIELD(ckpt_hdr_file, __reserved),
-		     1, true, "FILE.__reserved");
+	/* inode_objref: an INODE, of a regular file or a directory only */
+	f = rec_at(self, chr);
+	expect_field(_metadata, self, reg, FIELD(ckpt_hdr_file, inode_objref),
+		     f->objref, true, "FILE (REG).inode_objref of a FILE");
+	expect_field(_metadata, self, reg, FIELD(ckpt_hdr_file, inode_objref),
+		     0xffff, true, "FILE (REG).inode_objref of nothing");
+	f = rec_at(self, reg);
+	expect_field(_metadata, self, p0, FIELD(ckpt_hdr_file, inode_objref),
+		     f->inode_objref, true, "FILE (PIPE).inode_objref of an INODE");
+	expect_field(_metadata, self, chr, FIELD(ckpt_hdr_file, inode_objref),
+		     f->inode_objref, true, "FILE (CHR).inode_objref of an INODE");
 	expect_field(_metadata, self, reg, FIELD(ckpt_hdr_file, pos),
 		     (uint64_t)-1, true, "FILE (REG).pos -1");
 	expect_field(_metadata, self, inh, FIELD(ckpt_hdr_file, pos), 1, true,
@@ -2387,11 +2534,12 @@ static void expect_item_added(struct __test_metadata *_metadata,
 }
 
 /*
- * restart(RESTART_VALIDATE) of the image with @ne edits, by the test
- * process: 0, or the errno (the log gets its lines)
+ * restart(RESTART_VALIDATE | @flags) of the image with @ne edits, by the
+ * test process: 0, or the errno (the log gets its lines)
  */
-static int validate_edit(FIXTURE_DATA(image) *self, const struct edit *e,
-			 int ne)
+static int validate_edit_flags(FIXTURE_DATA(image) *self,
+			       const struct edit *e, int ne,
+			       unsigned long flags)
 {
 	unsigned char *buf;
 	int fd, logfd, err = 0;
@@ -2405,7 +2553,7 @@ static int validate_edit(FIXTURE_DATA(image) *self, const struct edit *e,
 	if (fd < 0 || write(fd, buf, len) != (ssize_t)len ||
 	    lseek(fd, 0, SEEK_SET) != 0)
 		err = EIO;
-	else if (syscall(__NR_restart, 0, fd, RESTART_VALIDATE, logfd))
+	else if (syscall(__NR_restart, 0, fd, RESTART_VALIDATE | flags, logfd))
 		err = errno;
 	if (fd >= 0)
 		close(fd);
@@ -2413,6 +2561,12 @@ static int validate_edit(FIXTURE_DATA(image) *self, const struct edit *e,
 		close(logfd);
 	free(buf);
 	return err;
+}
+
+static int validate_edit(FIXTURE_DATA(image) *self, const struct edit *e,
+			 int ne)
+{
+	return validate_edit_flags(self, e, ne, 0);
 }
 
 /* A program of CK_UNPRIV_UID, with an epoll set: an eventfd (data 0x22) */
@@ -5914,6 +6068,1097 @@ TEST_F_TIMEOUT(image, deleted_records_damaged, 3 * CK_TIMEOUT)
 		     0x2, true, "mapped only: DELETED.flags 0x2");
 	expect_field(_metadata, self, r.m, FIELD(ckpt_hdr_deleted, path_len), 0,
 		     true, "mapped only: DELETED.path_len 0");
+	check_no_splat(_metadata, self);
+}
+
+/* ---- pidfds: FILE_PIDFD ------------------------------------------------- */
+
+#ifndef PIDFD_NONBLOCK
+#define PIDFD_NONBLOCK	O_NONBLOCK
+#endif
+#ifndef PIDFD_THREAD
+#define PIDFD_THREAD	O_EXCL
+#endif
+#ifndef __NR_pidfd_send_signal
+#define __NR_pidfd_send_signal	424
+#endif
+
+/*
+ * The pidfd victim (pfd_body()): a pidfd of itself at PFD_FD, a
+ * PIDFD_THREAD | PIDFD_NONBLOCK pidfd of its (only) thread at PFD_THR_FD,
+ * an epoll set at PFD_EP_FD with an item on PFD_FD (EPOLLIN, data 0x77);
+ * SIGUSR2 blocked.
+ */
+#define PFD_FD		35
+#define PFD_THR_FD	36
+#define PFD_EP_FD	37
+
+/* the status flags a pidfd may have */
+#define PFD_FLAGS	(O_ACCMODE | O_NONBLOCK | PIDFD_THREAD)
+
+/* The "Pid:" line of the pidfd @fd's fdinfo, -2 if there is none */
+static long pfd_pid_of(int fd)
+{
+	char path[64], buf[1024];
+	const char *p;
+
+	snprintf(path, sizeof(path), "/proc/self/fdinfo/%d", fd);
+	if (ck_read_file(path, buf, sizeof(buf)) <= 0)
+		return -2;
+	p = strstr(buf, "\nPid:");
+	return p ? strtol(p + 5, NULL, 10) : -2;
+}
+
+/*
+ * The restored victim: both pidfds refer to it (the restarter), with their
+ * flags, and do not poll readable; the epoll item is there (and not
+ * ready); the thread's pidfd signals it.
+ */
+static void pfd_check(void)
+{
+	struct pollfd p[2] = { { .fd = PFD_FD, .events = POLLIN },
+			       { .fd = PFD_THR_FD, .events = POLLIN } };
+	const char *what = NULL;
+	sigset_t set;
+
+	if (pfd_pid_of(PFD_FD) != getpid() || pfd_pid_of(PFD_THR_FD) != getpid())
+		what = "pidfd Pid";
+	else if ((fcntl(PFD_FD, F_GETFL) & PFD_FLAGS) != O_RDWR)
+		what = "pidfd flags";
+	else if ((fcntl(PFD_THR_FD, F_GETFL) & PFD_FLAGS) !=
+		 (O_RDWR | O_NONBLOCK | PIDFD_THREAD))
+		what = "thread pidfd flags";
+	else if (poll(p, 2, 0))
+		what = "pidfd poll";
+	else if (strcmp(ck_ep_ready(PFD_EP_FD), "") ||
+		 epoll_ctl(PFD_EP_FD, EPOLL_CTL_DEL, PFD_FD, NULL))
+		what = "pidfd epoll item";
+	else if (syscall(__NR_pidfd_send_signal, PFD_THR_FD, SIGUSR2, NULL, 0) ||
+		 sigpending(&set) || !sigismember(&set, SIGUSR2))
+		what = "pidfd signal";
+	if (what)
+		ck_report("RESUMED altered: %s", what);
+	else
+		ck_report("RESUMED intact");
+	_exit(CK_EXIT_RESUMED);
+}
+
+static void pfd_body(void *arg)
+{
+	sigset_t set;
+
+	sigemptyset(&set);
+	sigaddset(&set, SIGUSR2);
+	CK_ASSERT(!sigprocmask(SIG_BLOCK, &set, NULL), "sigprocmask");
+	CK_ASSERT(ck_move_fd(syscall(__NR_pidfd_open, getpid(), 0), PFD_FD) ==
+		  PFD_FD, "pidfd");
+	CK_ASSERT(ck_move_fd(syscall(__NR_pidfd_open, getpid(),
+				     PIDFD_THREAD | PIDFD_NONBLOCK),
+			     PFD_THR_FD) == PFD_THR_FD, "thread pidfd");
+	CK_ASSERT(ck_move_fd(epoll_create1(0), PFD_EP_FD) == PFD_EP_FD &&
+		  !ep_add(PFD_EP_FD, PFD_FD, EPOLLIN, 0x77), "epoll");
+	ck_report("PID %d", getpid());
+	if (ck_checkpoint_self() > 0)
+		_exit(0);
+	pfd_check();
+}
+
+/*
+ * Record @i (the FILE_PIDFD or the FILE before it) with @size bytes at
+ * @off set to @val: refused with EINVAL and a log line that says @log
+ */
+static void pfd_expect_bad(struct __test_metadata *_metadata,
+			   FIXTURE_DATA(image) *self, int i, size_t off,
+			   size_t size, uint64_t val, const char *log,
+			   const char *what)
+{
+	unsigned char *r = grown_rec(self, i, 0, -1);
+
+	ASSERT_NE(NULL, r);
+	ASSERT_LE(off + size, (size_t)self->recs[i].len);
+	memcpy(r + off, &val, size);
+	expect_edit_logged(_metadata, self,
+			   &(struct edit){ i, true, r, self->recs[i].len }, 1,
+			   EINVAL, log, what);
+	free(r);
+}
+
+/*
+ * Record @i with @size bytes at @off set to @val: taken, and the victim
+ * finds "@altered" changed
+ */
+static void pfd_expect_altered(struct __test_metadata *_metadata,
+			       FIXTURE_DATA(image) *self, int i, size_t off,
+			       size_t size, uint64_t val, const char *altered,
+			       const char *what)
+{
+	unsigned char *r = grown_rec(self, i, 0, -1);
+	const char *line;
+
+	ASSERT_NE(NULL, r);
+	memcpy(r + off, &val, size);
+	expect_taken(_metadata, self,
+		     &(struct edit){ i, true, r, self->recs[i].len }, 1, what);
+	free(r);
+	line = ck_line("RESUMED altered: ");
+	EXPECT_TRUE(line && !strncmp(line, altered, strlen(altered)))
+		TH_LOG("%s: the victim says \"%s\", expected it to find %s altered",
+		       what, line ?: "(nothing)", altered);
+}
+
+/*
+ * A pidfd of the victim itself, and a PIDFD_THREAD | PIDFD_NONBLOCK one
+ * of its thread, in an epoll set: the image as written resumes with both
+ * referring to the restored program. Refused with EINVAL and a line:
+ * FILE_PIDFD.flags with a bit but CKPT_PIDFD_F_THREAD, a pid not above 0
+ * ("malformed pidfd"), a pid of no task of the TREE ("which is no
+ * process of the tree", "which is no task of the tree" for a thread's);
+ * FILE.f_flags an access mode but O_RDWR ("malformed pidfd"), a status
+ * flag but O_NONBLOCK (PIDFD_THREAD among them: thread-ness is the
+ * record's flag) and an offset ("not of a pidfd"). Extensible: zeroes
+ * past the struct are read as it, anything else is refused. Taken, and
+ * seen by the victim: CKPT_PIDFD_F_THREAD on the process's pidfd or off
+ * the thread's (the one task is both), O_NONBLOCK. A pid of a thread
+ * without CKPT_PIDFD_F_THREAD needs a tree with two threads, which a self
+ * checkpoint does not have.
+ */
+TEST_F_TIMEOUT(image, pidfd_records_damaged, 3 * CK_TIMEOUT)
+{
+	const struct ckpt_hdr_file_pidfd *h;
+	const struct ckpt_hdr_file *f;
+	char why[256] = "", what[96], log[128];
+	int pf, tf, pi, ti, k;
+	uint32_t ref, tref;
+	long pid;
+
+	ck_checkpoint_child(_metadata, NULL, 0, pfd_body, NULL);
+	ASSERT_EQ(0, ck_line_int("PID ", &pid));
+	load_image(_metadata, self);
+	ASSERT_TRUE(order_ok(self, why, sizeof(why))) TH_LOG("%s", why);
+	pf = file_of_fd(self, PFD_FD);
+	tf = file_of_fd(self, PFD_THR_FD);
+	ASSERT_TRUE(pf >= 0 && tf >= 0 && pf != tf);
+	f = rec_at(self, pf);
+	ASSERT_EQ((uint32_t)CKPT_FILE_PIDFD, f->type);
+	EXPECT_EQ((uint32_t)O_RDWR, f->f_flags);
+	EXPECT_EQ(0, f->pos);
+	f = rec_at(self, tf);
+	ASSERT_EQ((uint32_t)CKPT_FILE_PIDFD, f->type);
+	EXPECT_EQ((uint32_t)(O_RDWR | O_NONBLOCK), f->f_flags);
+	pi = file_part(self, pf, CKPT_HDR_FILE_PIDFD);
+	ti = file_part(self, tf, CKPT_HDR_FILE_PIDFD);
+	ASSERT_TRUE(pi == pf + 1 && ti == tf + 1);
+	ASSERT_EQ(sizeof(*h), self->recs[pi].len);
+	h = rec_at(self, pi);
+	EXPECT_EQ(pid, h->pid);
+	EXPECT_EQ(0U, h->flags);
+	h = rec_at(self, ti);
+	EXPECT_EQ(pid, h->pid);
+	EXPECT_EQ((uint32_t)CKPT_PIDFD_F_THREAD, h->flags);
+	ref = objref_of(self, pf);
+	tref = objref_of(self, tf);
+
+	/* the image as written */
+	expect_edit(_metadata, self, NULL, 0, false, "the image as written");
+
+	/* FILE_PIDFD.flags: CKPT_PIDFD_F_THREAD only */
+	snprintf(log, sizeof(log), "file record %u: malformed pidfd", ref);
+	pfd_expect_bad(_metadata, self, pi, FIELD(ckpt_hdr_file_pidfd, flags),
+		       CKPT_PIDFD_F_MASK + 1, log, "FILE_PIDFD.flags 0x2");
+	pfd_expect_bad(_metadata, self, pi, FIELD(ckpt_hdr_file_pidfd, flags),
+		       0x80000000U, log, "FILE_PIDFD.flags bit 31");
+	pfd_expect_bad(_metadata, self, ti, FIELD(ckpt_hdr_file_pidfd, flags),
+		       ~0U, "malformed pidfd", "FILE_PIDFD (thread).flags ~0");
+	/* FILE_PIDFD.pid: above 0 */
+	pfd_expect_bad(_metadata, self, pi, FIELD(ckpt_hdr_file_pidfd, pid), 0,
+		       log, "FILE_PIDFD.pid 0");
+	pfd_expect_bad(_metadata, self, pi, FIELD(ckpt_hdr_file_pidfd, pid),
+		       (uint32_t)-1, log, "FILE_PIDFD.pid -1");
+	pfd_expect_bad(_metadata, self, pi, FIELD(ckpt_hdr_file_pidfd, pid),
+		       (uint32_t)INT_MIN, log, "FILE_PIDFD.pid INT_MIN");
+	/* and of the TREE */
+	snprintf(log, sizeof(log),
+		 "file record %u: a pidfd of pid %ld, which is no process of the tree",
+		 ref, pid + 1);
+	pfd_expect_bad(_metadata, self, pi, FIELD(ckpt_hdr_file_pidfd, pid),
+		       pid + 1, log, "FILE_PIDFD.pid of no task of the tree");
+	snprintf(log, sizeof(log),
+		 "file record %u: a pidfd of pid %d, which is no process of the tree",
+		 ref, INT_MAX);
+	pfd_expect_bad(_metadata, self, pi, FIELD(ckpt_hdr_file_pidfd, pid),
+		       INT_MAX, log, "FILE_PIDFD.pid INT_MAX");
+	snprintf(log, sizeof(log),
+		 "file record %u: a pidfd of pid %ld, which is no task of the tree",
+		 tref, pid + 1);
+	pfd_expect_bad(_metadata, self, ti, FIELD(ckpt_hdr_file_pidfd, pid),
+		       pid + 1, log, "FILE_PIDFD (thread).pid of no task of the tree");
+
+	/* FILE: O_RDWR, O_NONBLOCK or not, no offset */
+	snprintf(log, sizeof(log), "file record %u: malformed pidfd", ref);
+	pfd_expect_bad(_metadata, self, pf, FIELD(ckpt_hdr_file, f_flags),
+		       O_RDONLY, log, "FILE (PIDFD).f_flags O_RDONLY");
+	pfd_expect_bad(_metadata, self, pf, FIELD(ckpt_hdr_file, f_flags),
+		       O_WRONLY, log, "FILE (PIDFD).f_flags O_WRONLY");
+	pfd_expect_bad(_metadata, self, pf, FIELD(ckpt_hdr_file, f_flags),
+		       O_ACCMODE, log, "FILE (PIDFD).f_flags access mode 3");
+	snprintf(log, sizeof(log), "file record %u: flags %#x or offset not of a pidfd",
+		 ref, O_RDWR | O_APPEND);
+	pfd_expect_bad(_metadata, self, pf, FIELD(ckpt_hdr_file, f_flags),
+		       O_RDWR | O_APPEND, log, "FILE (PIDFD).f_flags O_APPEND");
+	snprintf(log, sizeof(log), "file record %u: flags %#x or offset not of a pidfd",
+		 tref, O_RDWR | O_NONBLOCK | PIDFD_THREAD);
+	pfd_expect_bad(_metadata, self, tf, FIELD(ckpt_hdr_file, f_flags),
+		       O_RDWR | O_NONBLOCK | PIDFD_THREAD, log,
+		       "FILE (PIDFD, thread).f_flags PIDFD_THREAD");
+	pfd_expect_bad(_metadata, self, pf, FIELD(ckpt_hdr_file, pos), 1,
+		       "or offset not of a pidfd", "FILE (PIDFD).pos 1");
+
+	/* extensible */
+	expect_grown(_metadata, self, pi, 8, -1, false, "FILE_PIDFD + 8 zero bytes");
+	expect_grown(_metadata, self, ti, CKPT_REC_EXT_MAX - self->recs[ti].len,
+		     -1, false, "FILE_PIDFD (thread) of CKPT_REC_EXT_MAX, zero tail");
+	expect_grown(_metadata, self, pi, 8, 0, true,
+		     "FILE_PIDFD + 8 bytes, the first not zero");
+	expect_grown(_metadata, self, ti, 8, 7, true,
+		     "FILE_PIDFD (thread) + 8 bytes, the last not zero");
+
+	/* taken: the one task is a process and a thread */
+	pfd_expect_altered(_metadata, self, pi, FIELD(ckpt_hdr_file_pidfd, flags),
+			   CKPT_PIDFD_F_THREAD, "pidfd flags",
+			   "FILE_PIDFD.flags CKPT_PIDFD_F_THREAD");
+	pfd_expect_altered(_metadata, self, ti, FIELD(ckpt_hdr_file_pidfd, flags),
+			   0, "thread pidfd flags", "FILE_PIDFD (thread).flags 0");
+	pfd_expect_altered(_metadata, self, pf, FIELD(ckpt_hdr_file, f_flags),
+			   O_RDWR | O_NONBLOCK, "pidfd flags",
+			   "FILE (PIDFD).f_flags O_NONBLOCK");
+	/* a FILE of a pidfd without its FILE_PIDFD */
+	for (k = 0; k < 2; k++) {
+		snprintf(what, sizeof(what), "the FILE_PIDFD of the %s left out",
+			 k ? "thread" : "process");
+		expect_edit(_metadata, self,
+			    &(struct edit){ k ? ti : pi, true, NULL, 0 }, 1, true,
+			    what);
+	}
+	check_no_splat(_metadata, self);
+}
+
+/* ---- /proc files: FILE_PROC and its two STRING records ---------------- */
+
+/*
+ * The /proc victim (prc_body()): /proc/self/status at PRC_FD, PRC_POS
+ * bytes of it read; /proc/self/task/TID/comm of its (only) thread at
+ * PRC_THR_FD; an O_PATH | O_DIRECTORY descriptor of /proc/self at
+ * PRC_DIR_FD.
+ */
+#define PRC_FD		35
+#define PRC_THR_FD	36
+#define PRC_DIR_FD	37
+#define PRC_POS		10
+
+/* Does the fd @fd lead to the path @fmt of the victim's pid (twice)? */
+static bool prc_link_is(int fd, const char *fmt)
+{
+	char path[64], link[128], want[128];
+	ssize_t n;
+
+	snprintf(path, sizeof(path), "/proc/self/fd/%d", fd);
+	n = readlink(path, link, sizeof(link) - 1);
+	link[n > 0 ? n : 0] = '\0';
+	snprintf(want, sizeof(want), fmt, getpid(), getpid());
+	return !strcmp(link, want);
+}
+
+/* What the /proc file at fd @fd reads from its start */
+static const char *prc_text(int fd)
+{
+	static char buf[4096];
+	ssize_t n = pread(fd, buf, sizeof(buf) - 1, 0);
+
+	buf[n > 0 ? n : 0] = '\0';
+	return buf;
+}
+
+static char prc_comm[16];
+
+/*
+ * The restored victim: the files are of its own directory, under its
+ * pid (the restarter's); the status file at its offset
+ */
+static void prc_check(void)
+{
+	const char *what = NULL;
+	char want[64], comm[24];
+
+	snprintf(want, sizeof(want), "\nPid:\t%d\n", getpid());
+	snprintf(comm, sizeof(comm), "%s\n", prc_comm);
+	if (lseek(PRC_FD, 0, SEEK_CUR) != PRC_POS)
+		what = "status offset";
+	else if (!prc_link_is(PRC_FD, "/proc/%d/status"))
+		what = "status link";
+	else if (!strstr(prc_text(PRC_FD), want))
+		what = "status Pid";
+	else if (!prc_link_is(PRC_THR_FD, "/proc/%d/task/%d/comm"))
+		what = "comm link";
+	else if (strcmp(prc_text(PRC_THR_FD), comm))
+		what = "comm";
+	else if (!prc_link_is(PRC_DIR_FD, "/proc/%d") ||
+		 !(fcntl(PRC_DIR_FD, F_GETFL) & O_PATH))
+		what = "directory";
+	if (what)
+		ck_report("RESUMED altered: %s", what);
+	else
+		ck_report("RESUMED intact");
+	_exit(CK_EXIT_RESUMED);
+}
+
+static void prc_body(void *arg)
+{
+	char path[64], head[PRC_POS];
+
+	CK_ASSERT(!prctl(PR_GET_NAME, prc_comm), "PR_GET_NAME");
+	CK_ASSERT(ck_move_fd(open("/proc/self/status", O_RDONLY), PRC_FD) ==
+		  PRC_FD && read(PRC_FD, head, PRC_POS) == PRC_POS, "status");
+	snprintf(path, sizeof(path), "/proc/self/task/%d/comm", gettid());
+	CK_ASSERT(ck_move_fd(open(path, O_RDONLY), PRC_THR_FD) == PRC_THR_FD,
+		  "%s", path);
+	CK_ASSERT(ck_move_fd(open("/proc/self", O_PATH | O_DIRECTORY),
+			     PRC_DIR_FD) == PRC_DIR_FD, "/proc/self");
+	ck_report("PID %d", getpid());
+	if (ck_checkpoint_self() > 0)
+		_exit(0);
+	prc_check();
+}
+
+/* A STRING record of @s, malloc()ed, of *@len bytes */
+static unsigned char *string_rec(const char *s, size_t *len)
+{
+	size_t n = strlen(s) + 1;
+	struct ckpt_hdr_string *h;
+
+	*len = (sizeof(*h) + n + 7) & ~7UL;
+	h = calloc(1, *len);
+	if (!h)
+		return NULL;
+	h->h.type = CKPT_HDR_STRING;
+	h->h.len = *len;
+	h->len = n;
+	memcpy(h + 1, s, n);
+	return (unsigned char *)h;
+}
+
+/*
+ * The STRING record @i given the string @s: refused with EINVAL and a
+ * line that says @log; or (@log NULL) taken, and the victim finds
+ * "@altered" changed (NULL: intact)
+ */
+static void prc_expect_string(struct __test_metadata *_metadata,
+			      FIXTURE_DATA(image) *self, int i, const char *s,
+			      const char *log, const char *altered,
+			      const char *what)
+{
+	size_t len;
+	unsigned char *r = string_rec(s, &len);
+	struct edit e = { i, true, r, len };
+	const char *line;
+
+	ASSERT_NE(NULL, r);
+	if (log) {
+		expect_edit_logged(_metadata, self, &e, 1, EINVAL, log, what);
+	} else if (!altered) {
+		expect_edit(_metadata, self, &e, 1, false, what);
+	} else {
+		expect_taken(_metadata, self, &e, 1, what);
+		line = ck_line("RESUMED altered: ");
+		EXPECT_TRUE(line && !strncmp(line, altered, strlen(altered)))
+			TH_LOG("%s: the victim says \"%s\", expected it to find %s altered",
+			       what, line ?: "(nothing)", altered);
+	}
+	free(r);
+}
+
+/*
+ * The STRING record @i given the string @s: read and taken, then the
+ * file cannot be made once the task exists - past the point of no
+ * return: the restarter dies of SIGKILL, and a line says @log
+ */
+static void prc_expect_late(struct __test_metadata *_metadata,
+			    FIXTURE_DATA(image) *self, int i, const char *s,
+			    const char *log, const char *what)
+{
+	off_t logged = log_size();
+	unsigned char *r, *buf;
+	char text[2048];
+	struct trial t;
+	size_t len;
+
+	r = string_rec(s, &len);
+	ASSERT_NE(NULL, r);
+	buf = edit_image(self, &(struct edit){ i, true, r, len }, 1, &len);
+	free(r);
+	ASSERT_NE(NULL, buf);
+	try_image(self, buf, len, &t);
+	free(buf);
+	EXPECT_EQ((int)OUT_KILLED, (int)t.out) {
+		TH_LOG("%s: %s %s, expected SIGKILL", what, outcome_name[t.out],
+		       t.out == OUT_ERROR ? strerrorname_np(t.err) ?: "?" : "");
+		ck_dump(_metadata, what, t.status);
+	}
+	log_since(logged, text, sizeof(text));
+	EXPECT_TRUE(strstr(text, log) != NULL)
+		TH_LOG("%s: no log line says \"%s\" (log: \"%.300s\")", what,
+		       log, text);
+}
+
+/*
+ * The image with @ne edits, and a TREE (and a HEADER) of two tasks: the
+ * victim, and @other - a child process of it, or with @thread a second
+ * thread of it - validated by the test itself: restart(RESTART_VALIDATE)
+ * reads an image of a tree, which RESTART_TASKSELF does not take. The
+ * records of @other are missing: its TREE entry is all it is. Refused
+ * with EINVAL, and a line says @log - or (@log NULL) refused for what
+ * is missing, and no line says @not.
+ */
+static void prc_validate_two(struct __test_metadata *_metadata,
+			     FIXTURE_DATA(image) *self, const struct edit *e,
+			     int ne, pid_t other, bool thread, const char *log,
+			     const char *not, const char *what)
+{
+	int hi = first_rec(self, CKPT_HDR_HEADER);
+	int ti = first_rec(self, CKPT_HDR_TREE);
+	unsigned char *hdr, *tree, *buf;
+	struct ckpt_task_pids *p;
+	struct edit all[4];
+	int fd, logfd, err;
+	char text[2048];
+	off_t logged;
+	size_t len;
+	long ret;
+
+	ASSERT_TRUE(hi >= 0 && ti >= 0 && ne <= 2);
+	hdr = grown_rec(self, hi, 0, -1);
+	tree = grown_rec(self, ti, sizeof(*p), -1);
+	ASSERT_TRUE(hdr && tree);
+	((struct ckpt_hdr_header *)hdr)->nr_tasks = 2;
+	((struct ckpt_hdr_tree *)tree)->nr_tasks = 2;
+	p = (struct ckpt_task_pids *)(tree + sizeof(struct ckpt_hdr_tree));
+	ASSERT_EQ(1U,
+		  ((const struct ckpt_hdr_tree *)rec_at(self, ti))->nr_tasks);
+	p[1] = p[0];
+	p[1].pid = other;
+	p[1].tgid = thread ? p[0].pid : other;
+	p[1].ppid = thread ? p[0].ppid : p[0].pid;
+	p[1].flags = 0;
+	all[0] = (struct edit){ hi, true, hdr, self->recs[hi].len };
+	all[1] = (struct edit){ ti, true, tree,
+				self->recs[ti].len + sizeof(*p) };
+	memcpy(all + 2, e, ne * sizeof(*e));
+	buf = edit_image(self, all, ne + 2, &len);
+	free(hdr);
+	free(tree);
+	ASSERT_NE(NULL, buf);
+	fd = open(self->mut, O_RDWR | O_CREAT | O_TRUNC | O_CLOEXEC, 0600);
+	ASSERT_LE(0, fd);
+	ASSERT_EQ((ssize_t)len, write(fd, buf, len));
+	free(buf);
+	ASSERT_EQ(0, lseek(fd, 0, SEEK_SET));
+	logfd = open(ck.log, O_WRONLY | O_APPEND | O_CLOEXEC);
+	ASSERT_LE(0, logfd);
+	logged = log_size();
+	ret = syscall(__NR_restart, 0, fd, RESTART_VALIDATE, logfd);
+	err = errno;
+	close(fd);
+	close(logfd);
+	EXPECT_EQ(-1, ret) TH_LOG("%s: validated", what);
+	log_since(logged, text, sizeof(text));
+	if (log) {
+		EXPECT_EQ(EINVAL, err)
+			TH_LOG("%s: %s", what, strerrorname_np(err) ?: "?");
+		EXPECT_TRUE(strstr(text, log) != NULL)
+			TH_LOG("%s: no log line says \"%s\" (log: \"%.300s\")",
+			       what, log, text);
+	} else {
+		/* refused for the records that are missing, not for this */
+		EXPECT_TRUE(strstr(text, not) == NULL)
+			TH_LOG("%s: a log line says \"%s\" (log: \"%.300s\")",
+			       what, not, text);
+	}
+}
+
+/*
+ * Files of the victim's own directory in /proc: status (read in part),
+ * task/TID/comm, and /proc/self itself (O_PATH), each a FILE_PROC and
+ * two STRING records - "/proc", then "status", "comm" (with the tid),
+ * "" - the image as written resumes with them the restarter's, under
+ * its pid. Refused with EINVAL and a line: a pid, or a tid, of no task
+ * of the TREE, or a thread of another process ("which is no task of the
+ * tree": in an image of two tasks, validated); a procfs mount path that
+ * is not absolute, a path below the task's directory that is absolute,
+ * has an empty, "." or ".." component or ends with a slash ("a bad
+ * /proc path"); a STRING left out ("expected a string record"), the
+ * FILE_PROC left out; an extensible tail that is not zero; an
+ * inode_objref on the FILE ("malformed"), a status flag no file keeps.
+ * Taken, the victim finding it: a tid added or dropped (the same task:
+ * /proc/PID/task/PID/status, /proc/PID/comm), another file of the task
+ * ("stat"), "/proc/" for "/proc" (the same files: intact). Taken, then
+ * failing once the task exists (SIGKILL, a line): a mount path that is
+ * not procfs's, a file that does not exist, a file for the O_PATH
+ * directory's O_DIRECTORY.
+ */
+TEST_F_TIMEOUT(image, proc_records_damaged, 3 * CK_TIMEOUT)
+{
+	const struct ckpt_hdr_file_proc *h;
+	const struct ckpt_hdr_file *f;
+	int sf, cf, df, si, ci, di, sm, sr, cr, dr, k;
+	uint32_t sref, cref;
+	char log[160], what[96];
+	unsigned char *r;
+	long pid;
+
+	ck_checkpoint_child(_metadata, NULL, 0, prc_body, NULL);
+	ASSERT_EQ(0, ck_line_int("PID ", &pid));
+	load_image(_metadata, self);
+	ASSERT_TRUE(order_ok(self, what, sizeof(what))) TH_LOG("%s", what);
+	sf = file_of_fd(self, PRC_FD);
+	cf = file_of_fd(self, PRC_THR_FD);
+	df = file_of_fd(self, PRC_DIR_FD);
+	ASSERT_TRUE(sf >= 0 && cf >= 0 && df >= 0);
+	f = rec_at(self, sf);
+	ASSERT_EQ((uint32_t)CKPT_FILE_PROC, f->type);
+	EXPECT_EQ((uint32_t)O_RDONLY, f->f_flags & ~(uint32_t)0100000);
+	EXPECT_EQ(PRC_POS, f->pos);
+	EXPECT_EQ(0U, f->inode_objref);
+	f = rec_at(self, cf);
+	ASSERT_EQ((uint32_t)CKPT_FILE_PROC, f->type);
+	EXPECT_EQ(0, f->pos);
+	f = rec_at(self, df);
+	ASSERT_EQ((uint32_t)CKPT_FILE_PROC, f->type);
+	EXPECT_EQ((uint32_t)(O_PATH | O_DIRECTORY),
+		  f->f_flags & (O_PATH | O_DIRECTORY));
+	si = file_part(self, sf, CKPT_HDR_FILE_PROC);
+	ci = file_part(self, cf, CKPT_HDR_FILE_PROC);
+	di = file_part(self, df, CKPT_HDR_FILE_PROC);
+	ASSERT_TRUE(si == sf + 1 && ci == cf + 1 && di == df + 1);
+	ASSERT_EQ(sizeof(*h), self->recs[si].len);
+	h = rec_at(self, si);
+	EXPECT_TRUE(h->pid == pid && h->tid == 0)
+		TH_LOG("status: pid %d tid %d", h->pid, h->tid);
+	h = rec_at(self, ci);
+	EXPECT_TRUE(h->pid == pid && h->tid == pid)
+		TH_LOG("comm: pid %d tid %d", h->pid, h->tid);
+	h = rec_at(self, di);
+	EXPECT_TRUE(h->pid == pid && h->tid == 0)
+		TH_LOG("directory: pid %d tid %d", h->pid, h->tid);
+	sm = si + 1;
+	sr = si + 2;
+	cr = ci + 2;
+	dr = di + 2;
+	ASSERT_TRUE(string_at(self, sm) && string_at(self, sr) &&
+		    string_at(self, ci + 1) && string_at(self, cr) &&
+		    string_at(self, di + 1) && string_at(self, dr));
+	EXPECT_STREQ("/proc", string_at(self, sm));
+	EXPECT_STREQ("status", string_at(self, sr));
+	EXPECT_STREQ("/proc", string_at(self, ci + 1));
+	EXPECT_STREQ("comm", string_at(self, cr));
+	EXPECT_STREQ("/proc", string_at(self, di + 1));
+	EXPECT_STREQ("", string_at(self, dr));
+	sref = objref_of(self, sf);
+	cref = objref_of(self, cf);
+
+	/* the image as written */
+	expect_edit(_metadata, self, NULL, 0, false, "the image as written");
+
+	/* FILE_PROC.pid: a task of the TREE */
+	snprintf(log, sizeof(log),
+		 "file record %u: a /proc file of pid %ld (thread 0), which is no task of the tree",
+		 sref, pid + 1);
+	pfd_expect_bad(_metadata, self, si, FIELD(ckpt_hdr_file_proc, pid),
+		       pid + 1, log, "FILE_PROC.pid of no task of the tree");
+	snprintf(log, sizeof(log),
+		 "file record %u: a /proc file of pid 0 (thread 0), which is no task of the tree",
+		 sref);
+	pfd_expect_bad(_metadata, self, si, FIELD(ckpt_hdr_file_proc, pid), 0,
+		       log, "FILE_PROC.pid 0");
+	snprintf(log, sizeof(log),
+		 "file record %u: a /proc file of pid -1 (thread 0), which is no task of the tree",
+		 sref);
+	pfd_expect_bad(_metadata, self, si, FIELD(ckpt_hdr_file_proc, pid),
+		       (uint32_t)-1, log, "FILE_PROC.pid -1");
+	snprintf(log, sizeof(log),
+		 "file record %u: a /proc file of pid %d (thread 0), which is no task of the tree",
+		 sref, INT_MAX);
+	pfd_expect_bad(_metadata, self, si, FIELD(ckpt_hdr_file_proc, pid),
+		       INT_MAX, log, "FILE_PROC.pid INT_MAX");
+	/* FILE_PROC.tid: 0, or a thread of the same process */
+	snprintf(log, sizeof(log),
+		 "file record %u: a /proc file of pid %ld (thread %ld), which is no task of the tree",
+		 cref, pid, pid + 1);
+	pfd_expect_bad(_metadata, self, ci, FIELD(ckpt_hdr_file_proc, tid),
+		       pid + 1, log, "FILE_PROC.tid of no task of the tree");
+	snprintf(log, sizeof(log),
+		 "file record %u: a /proc file of pid %ld (thread -1), which is no task of the tree",
+		 cref, pid);
+	pfd_expect_bad(_metadata, self, ci, FIELD(ckpt_hdr_file_proc, tid),
+		       (uint32_t)-1, log, "FILE_PROC.tid -1");
+	/* in a tree of two: a thread of the other process, or of its own */
+	r = grown_rec(self, ci, 0, -1);
+	ASSERT_NE(NULL, r);
+	((struct ckpt_hdr_file_proc *)r)->tid = pid + 1000;
+	snprintf(log, sizeof(log),
+		 "file record %u: a /proc file of pid %ld (thread %ld), which is no task of the tree",
+		 cref, pid, pid + 1000);
+	prc_validate_two(_metadata, self,
+			 &(struct edit){ ci, true, r, self->recs[ci].len }, 1,
+			 pid + 1000, false, log, NULL,
+			 "FILE_PROC.tid of another process of the tree");
+	prc_validate_two(_metadata, self,
+			 &(struct edit){ ci, true, r, self->recs[ci].len }, 1,
+			 pid + 1000, true, NULL, "a /proc file of pid",
+			 "FILE_PROC.tid of another thread of the process");
+	free(r);
+
+	/* the paths */
+	snprintf(log, sizeof(log), "file record %u: a bad /proc path", sref);
+	prc_expect_string(_metadata, self, sm, "proc", log, NULL,
+			  "mount path relative");
+	prc_expect_string(_metadata, self, sm, "", log, NULL, "mount path empty");
+	prc_expect_string(_metadata, self, sr, "/status", log, NULL,
+			  "rest absolute");
+	prc_expect_string(_metadata, self, sr, "../1/status", log, NULL,
+			  "rest with a .. first");
+	prc_expect_string(_metadata, self, sr, "fd/..", log, NULL,
+			  "rest with a .. last");
+	prc_expect_string(_metadata, self, sr, "..", log, NULL, "rest ..");
+	prc_expect_string(_metadata, self, sr, "./status", log, NULL,
+			  "rest with a .");
+	prc_expect_string(_metadata, self, sr, "fd//0", log, NULL,
+			  "rest with an empty component");
+	prc_expect_string(_metadata, self, sr, "status/", log, NULL,
+			  "rest with a trailing slash");
+	snprintf(log, sizeof(log), "file record %u: a bad /proc path", cref);
+	prc_expect_string(_metadata, self, cr, "/comm", log, NULL,
+			  "rest of the thread's file absolute");
+
+	/* the records of the type, each left out */
+	for (k = 0; k < 3; k++) {
+		snprintf(what, sizeof(what), "the %s of a /proc file left out",
+			 k ? k == 1 ? "mount's STRING" : "rest's STRING" :
+			 "FILE_PROC");
+		snprintf(log, sizeof(log), "expected a %s record",
+			 k ? "string" : "file_proc");
+		expect_edit_logged(_metadata, self,
+				   &(struct edit){ si + k, true, NULL, 0 }, 1,
+				   EINVAL, log, what);
+	}
+	expect_edit_logged(_metadata, self,
+			   (struct edit[]){ { sm, true, NULL, 0 },
+					    { sr, true, NULL, 0 } }, 2,
+			   EINVAL, "expected a string record",
+			   "both STRING records of a /proc file left out");
+
+	/* extensible */
+	expect_grown(_metadata, self, si, 8, -1, false, "FILE_PROC + 8 zero bytes");
+	expect_grown(_metadata, self, ci, CKPT_REC_EXT_MAX - self->recs[ci].len,
+		     -1, false, "FILE_PROC (thread) of CKPT_REC_EXT_MAX, zero tail");
+	r = grown_rec(self, si, 8, 0);
+	ASSERT_NE(NULL, r);
+	expect_edit_logged(_metadata, self,
+			   &(struct edit){ si, true, r, self->recs[si].len + 8 },
+			   1, EINVAL,
+			   "file_proc record: fields this kernel does not know are set",
+			   "FILE_PROC + 8 bytes, the first not zero");
+	free(r);
+	expect_grown(_metadata, self, di, 8, 7, true,
+		     "FILE_PROC (directory) + 8 bytes, the last not zero");
+
+	/* FILE: no INODE; the flags a file of the kind keeps */
+	snprintf(log, sizeof(log), "file record %u: malformed", sref);
+	pfd_expect_bad(_metadata, self, sf, FIELD(ckpt_hdr_file, inode_objref),
+		       1, log, "FILE (PROC).inode_objref 1");
+	k = first_rec(self, CKPT_HDR_INODE);
+	if (k >= 0) {
+		const struct ckpt_hdr_inode *ino = rec_at(self, k);
+
+		pfd_expect_bad(_metadata, self, sf,
+			       FIELD(ckpt_hdr_file, inode_objref), ino->objref,
+			       log, "FILE (PROC).inode_objref of an INODE");
+	}
+	snprintf(log, sizeof(log),
+		 "file record %u: flags %#x or offset not of a /proc file",
+		 sref, O_RDONLY | 0100000 | O_CLOEXEC);
+	pfd_expect_bad(_metadata, self, sf, FIELD(ckpt_hdr_file, f_flags),
+		       O_RDONLY | 0100000 | O_CLOEXEC, log,
+		       "FILE (PROC).f_flags O_CLOEXEC");
+
+	/* taken: the same task, another file of it, the same mount */
+	pfd_expect_altered(_metadata, self, ci, FIELD(ckpt_hdr_file_proc, tid),
+			   0, "comm link", "FILE_PROC (thread).tid 0");
+	pfd_expect_altered(_metadata, self, si, FIELD(ckpt_hdr_file_proc, tid),
+			   pid, "status link", "FILE_PROC.tid the task's own");
+	prc_expect_string(_metadata, self, sr, "stat", NULL, "status link",
+			  "rest stat for status");
+	prc_expect_string(_metadata, self, sm, "/proc/", NULL, NULL,
+			  "mount path /proc/");
+
+	/* no procfs mount there: refused as the record is read */
+	prc_expect_string(_metadata, self, sm, "/", "/ is not a procfs mount",
+			  NULL, "mount path /");
+	prc_expect_string(_metadata, self, sm, "/proc/self",
+			  "/proc/self is not a procfs mount", NULL,
+			  "mount path /proc/self");
+
+	/* taken, then not made once the task exists */
+	prc_expect_late(_metadata, self, sr, "no-such-file", "reopening /proc/",
+			"rest naming nothing");
+	prc_expect_late(_metadata, self, dr, "status", "reopening /proc/",
+			"rest status for the O_PATH | O_DIRECTORY descriptor");
+	check_no_splat(_metadata, self);
+}
+
+/* ---- inodes: INODE, and the FILE and VMA records that name one -------- */
+
+/* The first VMA record of type @type naming an INODE (@named) or not, or -1 */
+static int vma_of(FIXTURE_DATA(image) *self, uint32_t type, bool named)
+{
+	const struct ckpt_hdr_vma *v;
+	int i;
+
+	for (i = 0; i < self->nr; i++) {
+		if (self->recs[i].type != CKPT_HDR_VMA)
+			continue;
+		v = rec_at(self, i);
+		if (v->type == type && !!v->shm_objref == named)
+			return i;
+	}
+	return -1;
+}
+
+/* The path of the file VMA record @v */
+static const char *vma_path(FIXTURE_DATA(image) *self, int v)
+{
+	const struct ckpt_hdr_vma *h = rec_at(self, v);
+
+	return (const char *)(h + 1);
+}
+
+/*
+ * Record @i with @size bytes at @off set to @val: refused with @err and a
+ * log line that says @log (NULL: any line)
+ */
+static void ino_expect_bad(struct __test_metadata *_metadata,
+			   FIXTURE_DATA(image) *self, int i, size_t off,
+			   size_t size, uint64_t val, int err, const char *log,
+			   const char *what)
+{
+	unsigned char *r = grown_rec(self, i, 0, -1);
+	struct edit e = { i, true, r, self->recs[i].len };
+
+	ASSERT_NE(NULL, r);
+	ASSERT_LE(off + size, (size_t)self->recs[i].len);
+	memcpy(r + off, &val, size);
+	if (log)
+		expect_edit_logged(_metadata, self, &e, 1, err, log, what);
+	else
+		expect_edit_err(_metadata, self, &e, 1, err, what);
+	free(r);
+}
+
+/*
+ * The identity of a file reopened by path: an INODE record right before
+ * the FILE of a regular file or a directory, or the VMA of a mapped file,
+ * that names it. Refused with EINVAL and a line: an INODE whose dev is
+ * above 32 bits ("inode record N: malformed"), whose objref is 0 or past
+ * CKPT_MAX_OBJS ("bad objref"), or another object's ("used twice"); one
+ * left out, repeated, or after the FILE that names it; an extensible
+ * tail that is not zero. A FILE naming what is no INODE read before (a
+ * FILE, nothing, an INODE that comes later: "no such object"); a FILE of
+ * another type (a pipe end, /dev/null, an inherited pipe) naming one at
+ * all ("file record N: malformed"). A file VMA naming a FILE or nothing
+ * ("no such object"), or with a size; an anonymous VMA naming an INODE
+ * ("vma record ...: invalid"). A FILE, or a file VMA, naming the INODE
+ * of another file read before: ESTALE, the line naming the path. Taken,
+ * the victim intact: a FILE or a file VMA naming none (0: no check).
+ */
+TEST_F_TIMEOUT(image, inode_records_damaged, 3 * CK_TIMEOUT)
+{
+	const struct ckpt_hdr_inode *ino;
+	const struct ckpt_hdr_file *f;
+	int fi, ii, oi, di, pf, nf, rf, v, vi, av, k;
+	uint32_t ref, vref;
+	char log[512], what[96];
+
+	make_victim(_metadata, self, (void *)1);
+	fi = file_of_fd(self, 30);
+	oi = file_of_fd(self, 1);		/* ck.out, before fd 30's */
+	di = file_of_fd(self, 32);		/* the directory, after it */
+	pf = file_of_fd(self, 33);		/* a pipe end */
+	nf = file_of_fd(self, 31);		/* /dev/null */
+	rf = file_of_fd(self, CK_REPORT_FD);	/* the inherited report pipe */
+	ASSERT_TRUE(fi > 0 && oi > 0 && di > 0 && pf > 0 && nf > 0 && rf > 0);
+	ASSERT_LT(oi, fi);
+	ASSERT_LT(fi, di);
+	f = rec_at(self, fi);
+	ii = fi - 1;
+	ASSERT_EQ((uint32_t)CKPT_HDR_INODE, self->recs[ii].type);
+	ino = rec_at(self, ii);
+	ref = ino->objref;
+	ASSERT_EQ(ref, f->inode_objref);
+	v = vma_of(self, CKPT_VMA_FILE, true);
+	ASSERT_LT(0, v) TH_LOG("no file vma with an INODE");
+	vref = ((const struct ckpt_hdr_vma *)rec_at(self, v))->shm_objref;
+	vi = inode_before(self, vref, v);
+	ASSERT_EQ(v - 1, vi) TH_LOG("the INODE of the first file vma");
+	av = vma_of(self, CKPT_VMA_ANON, false);
+	ASSERT_LT(0, av);
+
+	/* the image as written */
+	expect_edit(_metadata, self, NULL, 0, false, "the image as written");
+
+	/* INODE: dev, objref */
+	snprintf(log, sizeof(log), "inode record %u: malformed", ref);
+	ino_expect_bad(_metadata, self, ii, FIELD(ckpt_hdr_inode, dev),
+		       1ULL << 32, EINVAL, log, "INODE.dev bit 32");
+	ino_expect_bad(_metadata, self, ii, FIELD(ckpt_hdr_inode, dev),
+		       ~0ULL, EINVAL, log, "INODE.dev ~0");
+	ino_expect_bad(_metadata, self, ii, FIELD(ckpt_hdr_inode, objref), 0,
+		       EINVAL, "bad objref 0", "INODE.objref 0");
+	ino_expect_bad(_metadata, self, ii, FIELD(ckpt_hdr_inode, objref),
+		       0xffffffffU, EINVAL, "bad objref 4294967295",
+		       "INODE.objref ~0");
+	snprintf(log, sizeof(log), "objref %u used twice", objref_of(self, oi));
+	ino_expect_bad(_metadata, self, ii, FIELD(ckpt_hdr_inode, objref),
+		       objref_of(self, oi), EINVAL, log,
+		       "INODE.objref of a FILE read before");
+	/* its FILE's objref: the FILE is refused then */
+	snprintf(log, sizeof(log), "file record %u: malformed", f->objref);
+	ino_expect_bad(_metadata, self, ii, FIELD(ckpt_hdr_inode, objref),
+		       f->objref, EINVAL, log,
+		       "INODE.objref of the FILE that names it");
+
+	/* INODE: left out, twice, after the FILE that names it */
+	snprintf(log, sizeof(log), "objref %u: no such object", ref);
+	expect_edit_logged(_metadata, self,
+			   &(struct edit){ ii, true, NULL, 0 }, 1, EINVAL, log,
+			   "INODE left out");
+	snprintf(log, sizeof(log), "objref %u used twice", ref);
+	expect_edit_logged(_metadata, self,
+			   &(struct edit){ ii, false, rec_at(self, ii),
+					   self->recs[ii].len }, 1, EINVAL, log,
+			   "INODE twice");
+	{
+		const struct edit e[2] = {
+			{ ii, true, NULL, 0 },
+			{ fi + 1, false, rec_at(self, ii), self->recs[ii].len },
+		};
+
+		expect_edit_logged(_metadata, self, e, 2, EINVAL,
+				   "expected a string record, found inode",
+				   "INODE after the FILE that names it");
+	}
+	snprintf(log, sizeof(log), "objref %u: no such object", vref);
+	expect_edit_logged(_metadata, self,
+			   &(struct edit){ vi, true, NULL, 0 }, 1, EINVAL, log,
+			   "the INODE of a file vma left out");
+
+	/* FILE.inode_objref: 0 is taken, no INODE or another one is not */
+	ino_expect_bad(_metadata, self, fi, FIELD(ckpt_hdr_file, inode_objref),
+		       0, 0, NULL, "FILE (REG).inode_objref 0");
+	ino_expect_bad(_metadata, self, di, FIELD(ckpt_hdr_file, inode_objref),
+		       0, 0, NULL, "FILE (DIR).inode_objref 0");
+	snprintf(log, sizeof(log), "objref %u: no such object",
+		 objref_of(self, oi));
+	ino_expect_bad(_metadata, self, fi, FIELD(ckpt_hdr_file, inode_objref),
+		       objref_of(self, oi), EINVAL, log,
+		       "FILE (REG).inode_objref of a FILE");
+	ino_expect_bad(_metadata, self, fi, FIELD(ckpt_hdr_file, inode_objref),
+		       0xffff, EINVAL, "objref 65535: no such object",
+		       "FILE (REG).inode_objref of nothing");
+	f = rec_at(self, di);
+	snprintf(log, sizeof(log), "objref %u: no such object", f->inode_objref);
+	ino_expect_bad(_metadata, self, fi, FIELD(ckpt_hdr_file, inode_objref),
+		       f->inode_objref, EINVAL, log,
+		       "FILE (REG).inode_objref of an INODE that comes later");
+	f = rec_at(self, oi);
+	snprintf(log, sizeof(log), "%s was replaced since the checkpoint",
+		 ck_path("victim-file"));
+	ino_expect_bad(_metadata, self, fi, FIELD(ckpt_hdr_file, inode_objref),
+		       f->inode_objref, ESTALE, log,
+		       "FILE (REG).inode_objref of another file's INODE");
+	snprintf(log, sizeof(log), "%s was replaced since the checkpoint",
+		 ck.dir);
+	ino_expect_bad(_metadata, self, di, FIELD(ckpt_hdr_file, inode_objref),
+		       ref, ESTALE, log,
+		       "FILE (DIR).inode_objref of a regular file's INODE");
+	/* on a file that is not reopened by path: any */
+	for (k = 0; k < 3; k++) {
+		int t = k == 0 ? pf : k == 1 ? nf : rf;
+
+		snprintf(log, sizeof(log), "file record %u: malformed",
+			 objref_of(self, t));
+		snprintf(what, sizeof(what), "FILE (%s).inode_objref of an INODE",
+			 ftype_name[((const struct ckpt_hdr_file *)rec_at(self, t))->type]);
+		ino_expect_bad(_metadata, self, t,
+			       FIELD(ckpt_hdr_file, inode_objref), ref, EINVAL,
+			       log, what);
+	}
+
+	/* a file vma's shm_objref: its INODE, or 0 */
+	ino_expect_bad(_metadata, self, v, FIELD(ckpt_hdr_vma, shm_objref), 0,
+		       0, NULL, "VMA (FILE).shm_objref 0");
+	snprintf(log, sizeof(log), "objref %u: no such object",
+		 objref_of(self, oi));
+	ino_expect_bad(_metadata, self, v, FIELD(ckpt_hdr_vma, shm_objref),
+		       objref_of(self, oi), EINVAL, log,
+		       "VMA (FILE).shm_objref of a FILE");
+	ino_expect_bad(_metadata, self, v, FIELD(ckpt_hdr_vma, shm_objref),
+		       0xffff, EINVAL, "objref 65535: no such object",
+		       "VMA (FILE).shm_objref of nothing");
+	snprintf(log, sizeof(log), "%s was replaced since the checkpoint",
+		 vma_path(self, v));
+	ino_expect_bad(_metadata, self, v, FIELD(ckpt_hdr_vma, shm_objref), ref,
+		       ESTALE, log, "VMA (FILE).shm_objref of another file's INODE");
+	ino_expect_bad(_metadata, self, v, FIELD(ckpt_hdr_vma, shm_size), 4096,
+		       EINVAL, "vma record", "VMA (FILE) with a shm_size");
+	ino_expect_bad(_metadata, self, av, FIELD(ckpt_hdr_vma, shm_objref),
+		       vref, EINVAL, "vma record", "VMA (ANON) naming an INODE");
+	check_no_splat(_metadata, self);
+}
+
+/*
+ * A file the image holds by path, replaced since the checkpoint: the
+ * INODE record of fd 30's file, or of the victim's program, another
+ * file's (its number, its generation or its device changed): restart
+ * fails with ESTALE, the caller unharmed, and a line names the path, the
+ * inode there and the one the image saw; restart(RESTART_VALIDATE) says
+ * ESTALE too. With RESTART_ACCEPT_REPLACED the file is taken as it is:
+ * the victim resumes (intact: the file at the path is in fact the one it
+ * had), and RESTART_VALIDATE | RESTART_ACCEPT_REPLACED takes the image.
+ */
+TEST_F_TIMEOUT(image, replaced_file_refused, 3 * CK_TIMEOUT)
+{
+	const struct ckpt_hdr_inode *ino;
+	struct ckpt_hdr_inode *e;
+	char log[1024], what[400], path[300];
+	int fi, v, ii, vi, k, n;
+	struct stat st;
+	struct edit ed;
+
+	fi = file_of_fd(self, 30);
+	ASSERT_LT(0, fi);
+	ii = fi - 1;
+	ASSERT_EQ((uint32_t)CKPT_HDR_INODE, self->recs[ii].type);
+	v = vma_of(self, CKPT_VMA_FILE, true);
+	ASSERT_LT(0, v);
+	vi = v - 1;
+	ASSERT_EQ((uint32_t)CKPT_HDR_INODE, self->recs[vi].type);
+
+	for (n = 0; n < 2; n++) {
+		int i = n ? vi : ii;
+
+		snprintf(path, sizeof(path), "%s",
+			 n ? vma_path(self, v) : ck_path("victim-file"));
+		ASSERT_EQ(0, stat(path, &st)) TH_LOG("%s", path);
+		ino = rec_at(self, i);
+		ASSERT_EQ((uint64_t)st.st_ino, ino->ino);
+		for (k = 0; k < 3; k++) {
+			e = (void *)grown_rec(self, i, 0, -1);
+			ASSERT_NE(NULL, e);
+			if (k == 0)
+				e->ino++;
+			else if (k == 1)
+				e->generation ^= 1;
+			else
+				e->dev ^= 1;
+			ed = (struct edit){ i, true, e, self->recs[i].len };
+			snprintf(what, sizeof(what), "%s: INODE.%s changed",
+				 path, k == 0 ? "ino" : k == 1 ? "generation" :
+				 "dev");
+			snprintf(log, sizeof(log),
+				 "%s was replaced since the checkpoint: inode %llu on %u:%u, was %llu on %u:%u; RESTART_ACCEPT_REPLACED (ckpt restart --accept-replaced) takes it as it is",
+				 path, (unsigned long long)st.st_ino,
+				 major(st.st_dev), minor(st.st_dev),
+				 (unsigned long long)e->ino,
+				 (unsigned int)((e->dev & 0xfff00) >> 8),
+				 (unsigned int)((e->dev & 0xff) |
+						((e->dev >> 12) & 0xfff00)));
+			try_flags = 0;
+			expect_edit_logged(_metadata, self, &ed, 1, ESTALE, log,
+					   what);
+			EXPECT_EQ(ESTALE, validate_edit_flags(self, &ed, 1, 0))
+				TH_LOG("%s: RESTART_VALIDATE", what);
+			/* taken as it is */
+			try_flags = RESTART_ACCEPT_REPLACED;
+			expect_edit(_metadata, self, &ed, 1, false, what);
+			try_flags = 0;
+			EXPECT_EQ(0, validate_edit_flags(self, &ed, 1,
+							 RESTART_ACCEPT_REPLACED))
+				TH_LOG("%s: RESTART_VALIDATE | RESTART_ACCEPT_REPLACED",
+				       what);
+			free(e);
+		}
+	}
+	/* the image as written needs no flag, and takes it */
+	expect_edit(_metadata, self, NULL, 0, false, "the image as written");
+	try_flags = RESTART_ACCEPT_REPLACED;
+	expect_edit(_metadata, self, NULL, 0, false,
+		    "the image as written, RESTART_ACCEPT_REPLACED");
+	try_flags = 0;
+	check_no_splat(_metadata, self);
+}
+
+/* Files of procfs, sysfs and cgroupfs at fds 35..., and a directory of procfs */
+static const char *const pseudo_paths[] = {
+	"/proc/version", "/sys/devices/system/cpu/possible",
+	"/sys/fs/cgroup/cgroup.controllers", "/proc/sys",
+};
+
+static void pseudo_body(void *arg)
+{
+	unsigned int k;
+	int fd;
+
+	for (k = 0; k < ARRAY_SIZE(pseudo_paths); k++) {
+		fd = open(pseudo_paths[k], O_RDONLY);
+		CK_ASSERT(fd >= 0 && ck_move_fd(fd, 35 + k) == 35 + (int)k,
+			  "%s", pseudo_paths[k]);
+	}
+	if (ck_checkpoint_self() > 0)
+		_exit(0);
+	ck_report("RESUMED intact");
+	_exit(CK_EXIT_RESUMED);
+}
+
+/*
+ * Files of procfs, sysfs and cgroupfs (and a directory of procfs) are
+ * made again as they are looked up, with other inode numbers, and what
+ * their path leads to is the same thing: their FILE records name no
+ * INODE, and the image restores, with RESTART_ACCEPT_REPLACED or without.
+ */
+TEST_F_TIMEOUT(image, pseudo_files_name_no_inode, CK_TIMEOUT)
+{
+	const struct ckpt_hdr_file *f;
+	char why[256] = "";
+	const char *path;
+	unsigned int k;
+	int i;
+
+	ck_checkpoint_child(_metadata, NULL, 0, pseudo_body, NULL);
+	load_image(_metadata, self);
+	EXPECT_TRUE(order_ok(self, why, sizeof(why))) TH_LOG("%s", why);
+	for (k = 0; k < ARRAY_SIZE(pseudo_paths); k++) {
+		i = file_of_fd(self, 35 + k);
+		ASSERT_LE(0, i) TH_LOG("no FILE for %s", pseudo_paths[k]);
+		f = rec_at(self, i);
+		EXPECT_TRUE(by_path(f->type)) TH_LOG("%s", pseudo_paths[k]);
+		EXPECT_EQ(0U, f->inode_objref) TH_LOG("%s", pseudo_paths[k]);
+		path = string_at(self, file_part(self, i, CKPT_HDR_STRING));
+		EXPECT_TRUE(path && !strcmp(path, pseudo_paths[k]))
+			TH_LOG("%s: the path %s", pseudo_paths[k], path ?: "(none)");
+	}
+	expect_edit(_metadata, self, NULL, 0, false, "the image as written");
+	try_flags = RESTART_ACCEPT_REPLACED;
+	expect_edit(_metadata, self, NULL, 0, false,
+		    "the image as written, RESTART_ACCEPT_REPLACED");
+	try_flags = 0;
 	check_no_splat(_metadata, self);
 }
 

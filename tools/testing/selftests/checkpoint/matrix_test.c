@@ -10,7 +10,8 @@
  * checks the flags) and reports "VERIFY ok" or what was wrong.
  *
  * A new resource type adds one FIXTURE_VARIANT_ADD with its setup() and
- * verify(). Refusals (what a type must not save) are TESTs below it.
+ * verify(). Refusals (what a type must not save) are TESTs below it, and
+ * then what restart does with a file replaced at its path meanwhile.
  */
 #define _GNU_SOURCE
 #include <ctype.h>
@@ -18,6 +19,7 @@
 #include <errno.h>
 #include <fcntl.h>
 #include <poll.h>
+#include <pthread.h>
 #include <signal.h>
 #include <stddef.h>
 #include <stdint.h>
@@ -33,6 +35,7 @@
 #include <sys/signalfd.h>
 #include <sys/socket.h>
 #include <sys/stat.h>
+#include <sys/sysmacros.h>
 #include <sys/timerfd.h>
 #include <sys/wait.h>
 #include <sys/un.h>
@@ -2598,6 +2601,455 @@ static int tmpf_verify(void)
 	return 0;
 }
 
+/* ---- pidfds -------------------------------------------------------------- */
+
+#ifndef PIDFD_NONBLOCK
+#define PIDFD_NONBLOCK	O_NONBLOCK
+#endif
+#ifndef PIDFD_THREAD
+#define PIDFD_THREAD	O_EXCL
+#endif
+#ifndef __NR_pidfd_send_signal
+#define __NR_pidfd_send_signal	424
+#endif
+#ifndef __NR_pidfd_open
+#define __NR_pidfd_open		434
+#endif
+#ifndef __NR_pidfd_getfd
+#define __NR_pidfd_getfd	438
+#endif
+#ifndef P_PIDFD
+#define P_PIDFD		3
+#endif
+
+/* the status flags a pidfd may have */
+#define PFD_FLAGS	(O_ACCMODE | O_NONBLOCK | PIDFD_THREAD)
+
+static int pfd_open(pid_t pid, unsigned int flags)
+{
+	return syscall(__NR_pidfd_open, pid, flags);
+}
+
+static int pfd_signal(int fd, int sig)
+{
+	return syscall(__NR_pidfd_send_signal, fd, sig, NULL, 0);
+}
+
+/*
+ * The "Pid:" line of the pidfd @fd's fdinfo: the pid it refers to, -1
+ * once that task is reaped; -2 if there is no such line
+ */
+static long pfd_pid(int fd)
+{
+	char path[64], buf[1024];
+	const char *p;
+
+	snprintf(path, sizeof(path), "/proc/self/fdinfo/%d", fd);
+	if (lite_slurp(path, buf, sizeof(buf)) <= 0)
+		return -2;
+	p = strstr(buf, "\nPid:");
+	return p ? strtol(p + 5, NULL, 10) : -2;
+}
+
+/* Does the pidfd @fd poll readable (its task exited) now? */
+static bool pfd_readable(int fd)
+{
+	struct pollfd p = { .fd = fd, .events = POLLIN };
+
+	return poll(&p, 1, 0) == 1 && (p.revents & POLLIN);
+}
+
+static pid_t pfd_live, pfd_zombie;
+
+/*
+ * Two children: one that waits forever, one that exited with status 7 and
+ * was not reaped (a zombie). fds[0]: a pidfd of the live one, fds[1] its
+ * dup; fds[2]: a pidfd of the zombie, PIDFD_NONBLOCK; fds[3]: an epoll
+ * set with an item on each, EPOLLIN: 0xa on fds[0], 0xb on fds[2].
+ */
+static int pfd_procs_setup(void)
+{
+	siginfo_t si;
+
+	pfd_live = fork();
+	if (pfd_live < 0)
+		return -1;
+	if (!pfd_live)
+		for (;;)
+			pause();
+	pfd_zombie = fork();
+	if (pfd_zombie < 0)
+		return -1;
+	if (!pfd_zombie)
+		_exit(7);
+	/* exited, and left a zombie */
+	if (waitid(P_PID, pfd_zombie, &si, WEXITED | WNOWAIT))
+		return -1;
+	fds[0] = pfd_open(pfd_live, 0);
+	fds[1] = dup(fds[0]);
+	fds[2] = pfd_open(pfd_zombie, PIDFD_NONBLOCK);
+	fds[3] = epoll_create1(0);
+	if (fds[0] < 0 || fds[1] < 0 || fds[2] < 0 || fds[3] < 0 ||
+	    ep_add(fds[3], fds[0], EPOLLIN, 0xa) ||
+	    ep_add(fds[3], fds[2], EPOLLIN, 0xb))
+		return -1;
+	/* the zombie's exit is there to read, not the live child's */
+	return strcmp(ck_ep_ready(fds[3]), "b:1") ? -1 : 0;
+}
+
+static int pfd_procs_verify(void)
+{
+	struct epoll_event ev;
+	siginfo_t si;
+	int fl;
+
+	if (pfd_pid(fds[0]) != pfd_live || pfd_pid(fds[1]) != pfd_live ||
+	    pfd_pid(fds[2]) != pfd_zombie)
+		return NOPE("fdinfo Pid: %ld, %ld and %ld, expected %d, %d and %d",
+			    pfd_pid(fds[0]), pfd_pid(fds[1]), pfd_pid(fds[2]),
+			    pfd_live, pfd_live, pfd_zombie);
+	if (pfd_readable(fds[0]) || !pfd_readable(fds[2]))
+		return NOPE("poll: the live child's pidfd %sreadable, the zombie's %sreadable",
+			    pfd_readable(fds[0]) ? "" : "not ",
+			    pfd_readable(fds[2]) ? "" : "not ");
+	if ((fcntl(fds[0], F_GETFL) & PFD_FLAGS) != O_RDWR ||
+	    (fcntl(fds[2], F_GETFL) & PFD_FLAGS) != (O_RDWR | O_NONBLOCK))
+		return NOPE("status flags %#x and %#x, expected O_RDWR and O_RDWR | O_NONBLOCK",
+			    fcntl(fds[0], F_GETFL), fcntl(fds[2], F_GETFL));
+	/* fds[0] and its dup: one open file description */
+	fl = fcntl(fds[1], F_GETFL);
+	if (fcntl(fds[1], F_SETFL, fl | O_NONBLOCK) || !nonblocking(fds[0]))
+		return NOPE("O_NONBLOCK set through the dup is not seen through fds[0]");
+	/* of the live child: nothing to wait for yet */
+	memset(&si, 0, sizeof(si));
+	if (waitid(P_PIDFD, fds[0], &si, WEXITED) != -1 || errno != EAGAIN)
+		return NOPE("waitid() on the non-blocking pidfd of a live child: %s",
+			    strerrorname_np(errno) ?: "no error");
+	if (fcntl(fds[0], F_SETFL, fl) || nonblocking(fds[1]))
+		return NOPE("O_NONBLOCK cleared through fds[0] is still seen through the dup");
+	EXPECT_READY(fds[3], "b:1");
+	/* the zombie: reaped through its pidfd, with its status */
+	memset(&si, 0, sizeof(si));
+	if (waitid(P_PIDFD, fds[2], &si, WEXITED) || si.si_pid != pfd_zombie ||
+	    si.si_code != CLD_EXITED || si.si_status != 7)
+		return NOPE("waitid() on the zombie's pidfd: %s, pid %d code %d status %d",
+			    strerrorname_np(errno) ?: "ok", si.si_pid, si.si_code,
+			    si.si_status);
+	if (pfd_pid(fds[2]) != -1)
+		return NOPE("the reaped zombie's pidfd still names pid %ld",
+			    pfd_pid(fds[2]));
+	if (epoll_ctl(fds[3], EPOLL_CTL_DEL, fds[2], NULL))
+		return NOPE("EPOLL_CTL_DEL of the zombie's item: %s",
+			    strerror(errno));
+	EXPECT_READY(fds[3], "");
+	/* the live child: killed through its pidfd, its exit reported */
+	if (pfd_signal(fds[0], SIGTERM))
+		return NOPE("pidfd_send_signal(SIGTERM): %s", strerror(errno));
+	if (epoll_wait(fds[3], &ev, 1, 10000) != 1 || ev.data.u64 != 0xa)
+		return NOPE("epoll did not report the live child's exit");
+	memset(&si, 0, sizeof(si));
+	if (waitid(P_PIDFD, fds[0], &si, WEXITED) || si.si_pid != pfd_live ||
+	    si.si_code != CLD_KILLED || si.si_status != SIGTERM)
+		return NOPE("waitid() on the killed child's pidfd: %s, pid %d code %d status %d",
+			    strerrorname_np(errno) ?: "ok", si.si_pid, si.si_code,
+			    si.si_status);
+	return 0;
+}
+
+static pthread_t pfd_thread;
+static volatile pid_t pfd_tid, pfd_sig_tid;
+static volatile unsigned long pfd_ticks;
+static volatile sig_atomic_t pfd_stop;
+
+static void pfd_on_usr2(int sig)
+{
+	pfd_sig_tid = gettid();
+}
+
+/* a second thread of the root: it ticks until told to stop */
+static void *pfd_thread_fn(void *arg)
+{
+	pfd_tid = gettid();
+	while (!pfd_stop) {
+		pfd_ticks++;
+		usleep(1000);
+	}
+	return NULL;
+}
+
+/*
+ * A thread of the root, and fds[0] a PIDFD_THREAD pidfd of it; fds[1] a
+ * pidfd of the root itself. A handler of SIGUSR2 notes the thread it
+ * runs on.
+ */
+static int pfd_thread_setup(void)
+{
+	int i;
+
+	if (signal(SIGUSR2, pfd_on_usr2) == SIG_ERR)
+		return -1;
+	errno = pthread_create(&pfd_thread, NULL, pfd_thread_fn, NULL);
+	if (errno)
+		return -1;
+	for (i = 0; i < 5000 && !pfd_tid; i++)
+		usleep(1000);
+	fds[0] = pfd_open(pfd_tid, PIDFD_THREAD);
+	fds[1] = pfd_open(getpid(), 0);
+	if (!pfd_tid || fds[0] < 0 || fds[1] < 0)
+		return -1;
+	return fcntl(fds[0], F_GETFL) & PIDFD_THREAD ? 0 : -1;
+}
+
+static int pfd_thread_verify(void)
+{
+	unsigned long ticks = pfd_ticks;
+	int i;
+
+	if ((fcntl(fds[0], F_GETFL) & PFD_FLAGS) != (O_RDWR | PIDFD_THREAD) ||
+	    (fcntl(fds[1], F_GETFL) & PFD_FLAGS) != O_RDWR)
+		return NOPE("status flags %#x and %#x, expected O_RDWR | PIDFD_THREAD and O_RDWR",
+			    fcntl(fds[0], F_GETFL), fcntl(fds[1], F_GETFL));
+	if (pfd_pid(fds[0]) != pfd_tid || pfd_pid(fds[1]) != getpid())
+		return NOPE("fdinfo Pid: %ld and %ld, expected the thread %d and the root %d",
+			    pfd_pid(fds[0]), pfd_pid(fds[1]), pfd_tid, getpid());
+	if (pfd_readable(fds[0]) || pfd_readable(fds[1]))
+		return NOPE("the pidfd of a running thread or process polls readable");
+	for (i = 0; i < 5000 && pfd_ticks == ticks; i++)
+		usleep(1000);
+	if (pfd_ticks == ticks)
+		return NOPE("the thread does not run");
+	/* a thread's pidfd signals that thread */
+	if (pfd_signal(fds[0], SIGUSR2))
+		return NOPE("pidfd_send_signal() to the thread: %s",
+			    strerror(errno));
+	for (i = 0; i < 5000 && !pfd_sig_tid; i++)
+		usleep(1000);
+	if (pfd_sig_tid != pfd_tid)
+		return NOPE("SIGUSR2 sent through the thread's pidfd was handled by %d, not by the thread %d",
+			    pfd_sig_tid, pfd_tid);
+	/* the thread ends: its pidfd polls readable, the process's does not */
+	pfd_stop = 1;
+	errno = pthread_join(pfd_thread, NULL);
+	if (errno)
+		return NOPE("pthread_join(): %s", strerror(errno));
+	for (i = 0; i < 5000 && !pfd_readable(fds[0]); i++)
+		usleep(1000);
+	if (!pfd_readable(fds[0]) || pfd_readable(fds[1]))
+		return NOPE("after the thread ended: its pidfd %sreadable, the process's %sreadable",
+			    pfd_readable(fds[0]) ? "" : "not ",
+			    pfd_readable(fds[1]) ? "" : "not ");
+	return 0;
+}
+
+/* ---- files of the tree's own directories in /proc ------------------------ */
+
+/*
+ * The root holds files of its own and of its child's directory in /proc:
+ * after the restart they are the restored tasks', by the numbers these
+ * have now - which the test does not assume are the old ones. fds[0]
+ * /proc/self/status, PRC_POS bytes read; fds[1] /proc/CHILD/stat; fds[2]
+ * /proc/self/task/TID/comm of a second thread, named PRC_COMM; fds[3] an
+ * O_PATH | O_DIRECTORY descriptor of /proc/CHILD; fds[4] the directory
+ * /proc/self/fd; fds[5] the root's end of a socket pair with the child,
+ * which answers a byte with its pid as it sees it (getpid()).
+ */
+#define PRC_POS		10
+#define PRC_COMM	"ckpt-worker"
+
+static pthread_t prc_thread;
+static volatile pid_t prc_tid;
+static volatile sig_atomic_t prc_stop;
+
+/* the second thread: it says which thread it is, as long as it runs */
+static void *prc_thread_fn(void *arg)
+{
+	prctl(PR_SET_NAME, PRC_COMM);
+	while (!prc_stop) {
+		prc_tid = gettid();
+		usleep(1000);
+	}
+	return NULL;
+}
+
+/* the child: its pid, as it sees it, for each byte the root sends */
+static void prc_child(int fd)
+{
+	pid_t me;
+	char c;
+
+	while (read(fd, &c, 1) == 1) {
+		me = getpid();
+		if (write(fd, &me, sizeof(me)) != sizeof(me))
+			break;
+	}
+	_exit(0);
+}
+
+static int prc_setup(void)
+{
+	char path[64], head[PRC_POS];
+	int sv[2], i;
+	pid_t child;
+
+	if (socketpair(AF_UNIX, SOCK_STREAM, 0, sv))
+		return -1;
+	child = fork();
+	if (child < 0)
+		return -1;
+	if (!child) {
+		close(sv[0]);
+		prc_child(sv[1]);
+	}
+	close(sv[1]);
+	errno = pthread_create(&prc_thread, NULL, prc_thread_fn, NULL);
+	if (errno)
+		return -1;
+	for (i = 0; i < 5000 && !prc_tid; i++)
+		usleep(1000);
+	fds[0] = open("/proc/self/status", O_RDONLY);
+	if (fds[0] < 0 || read(fds[0], head, PRC_POS) != PRC_POS)
+		return -1;
+	snprintf(path, sizeof(path), "/proc/%d/stat", child);
+	fds[1] = open(path, O_RDONLY);
+	snprintf(path, sizeof(path), "/proc/self/task/%d/comm", prc_tid);
+	fds[2] = open(path, O_RDONLY);
+	snprintf(path, sizeof(path), "/proc/%d", child);
+	fds[3] = open(path, O_PATH | O_DIRECTORY);
+	fds[4] = open("/proc/self/fd", O_RDONLY | O_DIRECTORY);
+	fds[5] = sv[0];
+	return !prc_tid || fds[1] < 0 || fds[2] < 0 || fds[3] < 0 ||
+	       fds[4] < 0 ? -1 : 0;
+}
+
+/* The whole of the /proc file at fd @fd, read from offset 0 */
+static const char *prc_pread(int fd)
+{
+	static char buf[4096];
+	ssize_t n = pread(fd, buf, sizeof(buf) - 1, 0);
+
+	buf[n > 0 ? n : 0] = '\0';
+	return buf;
+}
+
+/* Does the directory at fd @dir (from its start) list the name @name? */
+static bool prc_lists(int dir, const char *name)
+{
+	char buf[8192] __attribute__((aligned(8)));
+	long n, at;
+
+	if (lseek(dir, 0, SEEK_SET))
+		return false;
+	while ((n = syscall(SYS_getdents64, dir, buf, sizeof(buf))) > 0) {
+		for (at = 0; at < n;) {
+			/* struct linux_dirent64: d_ino, d_off, d_reclen, d_type, d_name */
+			unsigned short reclen;
+
+			memcpy(&reclen, buf + at + 16, sizeof(reclen));
+			if (!strcmp(buf + at + 19, name))
+				return true;
+			at += reclen;
+		}
+	}
+	return false;
+}
+
+static int prc_verify(void)
+{
+	char next[PRC_POS], want[96], name[16];
+	pid_t me = getpid(), kid = 0, tid = 0;
+	int fd, i, status, ppid = 0;
+	const char *text, *p;
+	char state;
+
+	/* the root's status: its offset kept, under the pid it has now */
+	if (lseek(fds[0], 0, SEEK_CUR) != PRC_POS)
+		return NOPE("the status fd is at %lld, expected %d",
+			    (long long)lseek(fds[0], 0, SEEK_CUR), PRC_POS);
+	if (read(fds[0], next, PRC_POS) != PRC_POS)
+		return NOPE("reading the status fd at its offset: %s",
+			    strerror(errno));
+	text = prc_pread(fds[0]);
+	if (strlen(text) < 2 * PRC_POS || memcmp(text + PRC_POS, next, PRC_POS))
+		return NOPE("the status fd read \"%.*s\" at its offset, not what follows \"%.*s\"",
+			    PRC_POS, next, PRC_POS, text);
+	snprintf(want, sizeof(want), "\nPid:\t%d\n", me);
+	if (!strstr(text, want))
+		return NOPE("no \"Pid:\t%d\" in the status fd: %.300s", me, text);
+	snprintf(want, sizeof(want), "/proc/%d/status", me);
+	if (strcmp(fd_link(fds[0]), want))
+		return NOPE("the status fd is %s, expected %s", fd_link(fds[0]),
+			    want);
+
+	/* the child, as it says it is now */
+	if (write(fds[5], "?", 1) != 1 ||
+	    read(fds[5], &kid, sizeof(kid)) != sizeof(kid) || kid <= 0)
+		return NOPE("the child does not say its pid: %s", strerror(errno));
+	/* "pid (comm) state ppid ..." */
+	text = prc_pread(fds[1]);
+	p = strrchr(text, ')');
+	if (atoi(text) != kid || !p || sscanf(p, ") %c %d", &state, &ppid) != 2 ||
+	    ppid != me)
+		return NOPE("the stat fd of the child %d of %d reads %.120s", kid,
+			    me, text);
+	snprintf(want, sizeof(want), "/proc/%d/stat", kid);
+	if (strcmp(fd_link(fds[1]), want))
+		return NOPE("the stat fd is %s, expected %s", fd_link(fds[1]), want);
+
+	/* the child's directory, O_PATH: its files open through it */
+	if (!(fcntl(fds[3], F_GETFL) & O_PATH))
+		return NOPE("the O_PATH descriptor lost O_PATH: %#x",
+			    fcntl(fds[3], F_GETFL));
+	snprintf(want, sizeof(want), "/proc/%d", kid);
+	if (strcmp(fd_link(fds[3]), want))
+		return NOPE("the directory fd is %s, expected %s",
+			    fd_link(fds[3]), want);
+	fd = openat(fds[3], "status", O_RDONLY | O_CLOEXEC);
+	if (fd < 0)
+		return NOPE("openat(\"status\") through the child's directory: %s",
+			    strerror(errno));
+	text = prc_pread(fd);
+	close(fd);
+	snprintf(want, sizeof(want), "\nPid:\t%d\n", kid);
+	if (!strstr(text, want))
+		return NOPE("the child's status names another: %.300s", text);
+
+	/* the second thread's comm, under the thread's number now */
+	prc_tid = 0;
+	for (i = 0; i < 5000 && !prc_tid; i++)
+		usleep(1000);
+	tid = prc_tid;
+	snprintf(want, sizeof(want), "/proc/%d/task/%d/comm", me, tid);
+	if (!tid || strcmp(fd_link(fds[2]), want))
+		return NOPE("the comm fd is %s, expected %s", fd_link(fds[2]),
+			    want);
+	if (strcmp(prc_pread(fds[2]), PRC_COMM "\n"))
+		return NOPE("the thread's comm reads \"%s\"", prc_pread(fds[2]));
+
+	/* the fd directory lists the root's fds, itself among them */
+	snprintf(want, sizeof(want), "/proc/%d/fd", me);
+	if (strcmp(fd_link(fds[4]), want))
+		return NOPE("the fd directory is %s, expected %s",
+			    fd_link(fds[4]), want);
+	for (i = 0; i < 6; i++) {
+		snprintf(name, sizeof(name), "%d", fds[i]);
+		if (!prc_lists(fds[4], name))
+			return NOPE("the fd directory does not list fd %d",
+				    fds[i]);
+	}
+
+	/* the child is the root's child, by the pid it said */
+	prc_stop = 1;
+	errno = pthread_join(prc_thread, NULL);
+	if (errno)
+		return NOPE("pthread_join(): %s", strerror(errno));
+	close(fds[5]);
+	if (waitpid(kid, &status, 0) != kid || !WIFEXITED(status) ||
+	    WEXITSTATUS(status))
+		return NOPE("waitpid(%d): %s, status %#x", kid, strerror(errno),
+			    status);
+	return 0;
+}
+
 /* ---- the fixture --------------------------------------------------------- */
 
 /* WDIR and what the inotify variants made in it */
@@ -2776,6 +3228,18 @@ FIXTURE_VARIANT_ADD(matrix, tmpfile_kept) {
 	.setup = tmpf_setup, .verify = tmpf_verify,
 };
 
+FIXTURE_VARIANT_ADD(matrix, pidfd_live_and_zombie_children) {
+	.setup = pfd_procs_setup, .verify = pfd_procs_verify,
+};
+
+FIXTURE_VARIANT_ADD(matrix, pidfd_of_a_thread) {
+	.setup = pfd_thread_setup, .verify = pfd_thread_verify,
+};
+
+FIXTURE_VARIANT_ADD(matrix, proc_files_of_the_tree) {
+	.setup = prc_setup, .verify = prc_verify,
+};
+
 static volatile sig_atomic_t go;
 static void on_usr1(int sig) { go = 1; }
 
@@ -2923,10 +3387,14 @@ FIXTURE_VARIANT(refuse) {
 	bool share_outside;	/* the test keeps fds[0], made before fork */
 	/* the test opens the root's fd that links to this, by /proc/PID/fd */
 	const char *reopen_outside;
+	/* the test takes the root's fd that links to this, pidfd_getfd() */
+	const char *getfd_outside;
 	/* kernel.ckpt_deleted_max while the test runs */
 	const char *deleted_max;
 	int err;
 	const char *line;
+	/* @line is a format of the test process's pid (the root's parent) */
+	bool line_has_test_pid;
 };
 
 FIXTURE_VARIANT_ADD(refuse, eventfd_held_by_io_uring) {
@@ -3428,6 +3896,212 @@ FIXTURE_VARIANT_ADD(refuse, deleted_file_above_limit) {
 	.line = "kernel.ckpt_deleted_max",
 };
 
+/* a pidfd of the test process, outside the tree */
+static int pfd_parent_setup(void)
+{
+	fds[0] = pfd_open(getppid(), 0);
+	return fds[0] < 0 ? -1 : 0;
+}
+
+static int pfd_parent_verify(void)
+{
+	if (pfd_pid(fds[0]) != getppid() || pfd_readable(fds[0]))
+		return NOPE("the pidfd of the test process names %ld (readable: %d)",
+			    pfd_pid(fds[0]), pfd_readable(fds[0]));
+	return 0;
+}
+
+FIXTURE_VARIANT_ADD(refuse, pidfd_of_a_process_outside_the_tree) {
+	.setup = pfd_parent_setup, .verify = pfd_parent_verify,
+	.err = EOPNOTSUPP, .line = ", outside the tree: not supported",
+};
+
+/* a pidfd of a child (fds[1]) taken before it was reaped */
+static int pfd_reaped_setup(void)
+{
+	siginfo_t si;
+	pid_t child;
+
+	child = fork();
+	if (child < 0)
+		return -1;
+	if (!child)
+		_exit(0);
+	if (waitid(P_PID, child, &si, WEXITED | WNOWAIT))
+		return -1;
+	fds[0] = pfd_open(child, 0);
+	fds[1] = child;
+	return fds[0] < 0 || waitpid(child, NULL, 0) != child ? -1 : 0;
+}
+
+static int pfd_reaped_verify(void)
+{
+	if (pfd_pid(fds[0]) != -1 || !pfd_readable(fds[0]))
+		return NOPE("the pidfd of reaped %d names %ld (readable: %d)",
+			    fds[1], pfd_pid(fds[0]), pfd_readable(fds[0]));
+	return 0;
+}
+
+FIXTURE_VARIANT_ADD(refuse, pidfd_of_a_reaped_child) {
+	.setup = pfd_reaped_setup, .verify = pfd_reaped_verify,
+	.err = EOPNOTSUPP,
+	.line = "is a pidfd of a task already reaped: not supported yet",
+};
+
+/* a pidfd of the root itself; the test takes it with pidfd_getfd() */
+static int pfd_self_setup(void)
+{
+	fds[0] = pfd_open(getpid(), 0);
+	return fds[0] < 0 ? -1 : 0;
+}
+
+static int pfd_self_verify(void)
+{
+	if (pfd_pid(fds[0]) != getpid() || pfd_readable(fds[0]))
+		return NOPE("the root's pidfd of itself names %ld (readable: %d)",
+			    pfd_pid(fds[0]), pfd_readable(fds[0]));
+	return 0;
+}
+
+FIXTURE_VARIANT_ADD(refuse, pidfd_shared_with_outside) {
+	.setup = pfd_self_setup, .verify = pfd_self_verify,
+	.getfd_outside = "anon_inode:[pidfd]", .err = EOPNOTSUPP,
+	.line = "is a pidfd shared with a process outside the tree: not supported",
+};
+
+/* /proc/PID/status of the test process, outside the tree */
+static int prc_parent_setup(void)
+{
+	char path[64];
+
+	snprintf(path, sizeof(path), "/proc/%d/status", getppid());
+	fds[0] = open(path, O_RDONLY);
+	return fds[0] < 0 ? -1 : 0;
+}
+
+static int prc_parent_verify(void)
+{
+	char want[64];
+
+	snprintf(want, sizeof(want), "\nPid:\t%d\n", getppid());
+	if (!strstr(prc_pread(fds[0]), want))
+		return NOPE("the status fd of the test process reads %.200s",
+			    prc_pread(fds[0]));
+	return 0;
+}
+
+/* the line names the test process's pid: the test's getpid() */
+FIXTURE_VARIANT_ADD(refuse, proc_file_of_a_process_outside_the_tree) {
+	.setup = prc_parent_setup, .verify = prc_parent_verify,
+	.err = EOPNOTSUPP, .line_has_test_pid = true,
+	.line = "is a /proc file of pid %d, outside the tree: not supported",
+};
+
+/*
+ * A file of the directory in /proc of a child (fds[1]) taken before it
+ * was reaped: @path under /proc/CHILD ("" for the directory itself, then
+ * O_PATH), opened while it was a zombie
+ */
+static int prc_reaped_open(const char *path, int flags)
+{
+	char name[64];
+	siginfo_t si;
+	pid_t child;
+
+	child = fork();
+	if (child < 0)
+		return -1;
+	if (!child)
+		_exit(0);
+	if (waitid(P_PID, child, &si, WEXITED | WNOWAIT))
+		return -1;
+	snprintf(name, sizeof(name), "/proc/%d%s%s", child, *path ? "/" : "",
+		 path);
+	fds[0] = open(name, flags);
+	fds[1] = child;
+	return fds[0] < 0 || waitpid(child, NULL, 0) != child ? -1 : 0;
+}
+
+static int prc_reaped_dir_setup(void)
+{
+	return prc_reaped_open("", O_PATH | O_DIRECTORY);
+}
+
+static int prc_reaped_file_setup(void)
+{
+	return prc_reaped_open("status", O_RDONLY);
+}
+
+/* the file stays open, and shows nothing of the reaped child */
+static int prc_reaped_verify(void)
+{
+	char buf[64];
+	int fd;
+
+	if (fcntl(fds[0], F_GETFD) < 0)
+		return NOPE("the fd of the reaped child's /proc file is gone");
+	if (fcntl(fds[0], F_GETFL) & O_PATH) {
+		fd = openat(fds[0], "status", O_RDONLY | O_CLOEXEC);
+		if (fd >= 0)
+			return NOPE("the reaped child's /proc/%d still opens its status",
+				    fds[1]);
+	} else if (read(fds[0], buf, sizeof(buf)) >= 0) {
+		return NOPE("the reaped child's /proc/%d/status still reads",
+			    fds[1]);
+	}
+	return 0;
+}
+
+FIXTURE_VARIANT_ADD(refuse, proc_dir_of_a_reaped_child) {
+	.setup = prc_reaped_dir_setup, .verify = prc_reaped_verify,
+	.err = EOPNOTSUPP,
+	.line = "is a /proc file of a task that exited: not supported",
+};
+
+/*
+ * The same for a file below that directory: its dentry stays hashed when
+ * the task is reaped (only the task's directory is invalidated), so the
+ * path still reads /proc/CHILD/status - and CHILD may be a task of the
+ * tree by then
+ */
+FIXTURE_VARIANT_ADD(refuse, proc_file_of_a_reaped_child) {
+	.setup = prc_reaped_file_setup, .verify = prc_reaped_verify,
+	.err = EOPNOTSUPP,
+	.line = "is a /proc file of a task that exited: not supported",
+};
+
+/*
+ * The very open file of the fd of @pid whose link starts with @name,
+ * taken with pidfd_getfd(): the fd, or -1
+ */
+static int take_fd_of(pid_t pid, const char *name)
+{
+	char dir[64], path[320], link[256];
+	int fd = -1, pfd, n_fd = -1;
+	struct dirent *d;
+	ssize_t n;
+	DIR *dp;
+
+	snprintf(dir, sizeof(dir), "/proc/%d/fd", pid);
+	dp = opendir(dir);
+	if (!dp)
+		return -1;
+	while (n_fd < 0 && (d = readdir(dp))) {
+		snprintf(path, sizeof(path), "%s/%s", dir, d->d_name);
+		n = readlink(path, link, sizeof(link) - 1);
+		link[n > 0 ? n : 0] = '\0';
+		if (n > 0 && !strncmp(link, name, strlen(name)))
+			n_fd = atoi(d->d_name);
+	}
+	closedir(dp);
+	pfd = pfd_open(pid, 0);
+	if (n_fd >= 0 && pfd >= 0)
+		fd = syscall(__NR_pidfd_getfd, pfd, n_fd, 0);
+	if (pfd >= 0)
+		close(pfd);
+	return fd;
+}
+
 /* Write @val to the file @path: 0 or -1 */
 static int write_str(const char *path, const char *val)
 {
@@ -3469,6 +4143,12 @@ FIXTURE_SETUP(refuse)
 			TH_LOG("no fd of %d leads to %s", self->root,
 			       variant->reopen_outside);
 	}
+	if (variant->getfd_outside) {
+		self->outside = take_fd_of(self->root, variant->getfd_outside);
+		ASSERT_LE(0, self->outside)
+			TH_LOG("no fd of %d leads to %s: %s", self->root,
+			       variant->getfd_outside, strerror(errno));
+	}
 }
 
 FIXTURE_TEARDOWN(refuse)
@@ -3490,7 +4170,287 @@ FIXTURE_TEARDOWN(refuse)
 
 TEST_F_TIMEOUT(refuse, checkpoint_refused_tree_untouched, 120)
 {
-	expect_refused(_metadata, self->root, variant->err, variant->line);
+	char line[256];
+
+	snprintf(line, sizeof(line), "%s", variant->line);
+	if (variant->line_has_test_pid)
+		snprintf(line, sizeof(line), variant->line, getpid());
+	expect_refused(_metadata, self->root, variant->err, line);
+}
+
+/* ---- a file replaced at its path while the tree was down ---------------- */
+
+/*
+ * The root holds RDATA open O_RDWR at offset R_POS, and maps the two
+ * pages of RMAP MAP_PRIVATE (then closes that fd): page 0 only read, the
+ * file's page; page 1 written, its own copy, which the image holds. While
+ * the tree is down, the test does something to one of the files.
+ */
+#define RDATA		"/tmp/ckpt-matrix.rdata"
+#define RMAP		"/tmp/ckpt-matrix.rmap"
+#define RNEW		"/tmp/ckpt-matrix.rnew"
+#define R_OLD		"the data file, as the program opened it\n"
+#define R_NEW		"ANOTHER FILE, written and renamed over it\n"
+#define R_MORE		"a line appended in place\n"
+#define R_POS		4
+#define R_PAGE		4096
+#define R_SEED_OLD	1	/* RMAP's pages, as the root mapped them */
+#define R_SEED_NEW	2	/* the pages of the file renamed over RMAP */
+#define R_SEED_OWN	3	/* what the root wrote to its page 1 */
+
+static char *r_map;
+
+/* what verify() expects: set before the fork, the image has it */
+static const char *r_want_data;
+static int r_want_seed;
+
+/* Make @path anew: @text, or (NULL) two pages of fill(@seed), fill(@seed + 10) */
+static int r_make(const char *path, const char *text, int seed)
+{
+	char page[R_PAGE];
+	int fd, ok;
+
+	fd = open(path, O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0600);
+	if (fd < 0)
+		return -1;
+	if (text) {
+		ok = put_str(fd, text);
+	} else {
+		fill(page, R_PAGE, seed);
+		ok = write(fd, page, R_PAGE) == R_PAGE;
+		fill(page, R_PAGE, seed + 10);
+		ok = ok && write(fd, page, R_PAGE) == R_PAGE;
+	}
+	return close(fd) || !ok ? -1 : 0;
+}
+
+static int rpl_setup(void)
+{
+	char page[R_PAGE];
+	int fd;
+
+	fds[0] = open(RDATA, O_RDWR);
+	if (fds[0] < 0 || lseek(fds[0], R_POS, SEEK_SET) != R_POS)
+		return -1;
+	fd = open(RMAP, O_RDONLY);
+	if (fd < 0)
+		return -1;
+	r_map = mmap(NULL, 2 * R_PAGE, PROT_READ | PROT_WRITE, MAP_PRIVATE,
+		     fd, 0);
+	close(fd);
+	if (r_map == MAP_FAILED)
+		return -1;
+	fill(page, R_PAGE, R_SEED_OLD);
+	if (memcmp(r_map, page, R_PAGE))
+		return -1;
+	fill(r_map + R_PAGE, R_PAGE, R_SEED_OWN);
+	return 0;
+}
+
+/*
+ * The restored root: its fd is an open of the file at RDATA now, at its
+ * offset, and reads what that file has; page 0 of its mapping is the
+ * page of the file at RMAP now, page 1 what it wrote there.
+ */
+static int rpl_verify(void)
+{
+	char buf[256] = "", page[R_PAGE];
+	struct stat fst, pst;
+	ssize_t n;
+
+	if (fstat(fds[0], &fst) || stat(RDATA, &pst) ||
+	    fst.st_ino != pst.st_ino || fst.st_dev != pst.st_dev)
+		return NOPE("the fd is not an open of the file at " RDATA);
+	if ((fcntl(fds[0], F_GETFL) & O_ACCMODE) != O_RDWR ||
+	    lseek(fds[0], 0, SEEK_CUR) != R_POS)
+		return NOPE("the fd is not O_RDWR at offset %d any more", R_POS);
+	n = pread(fds[0], buf, sizeof(buf) - 1, 0);
+	buf[n > 0 ? n : 0] = '\0';
+	if (strcmp(buf, r_want_data))
+		return NOPE("the fd reads \"%s\", expected \"%s\"", buf,
+			    r_want_data);
+	fill(page, R_PAGE, r_want_seed);
+	if (memcmp(r_map, page, R_PAGE))
+		return NOPE("page 0 of the mapping is not the page of the %s file",
+			    r_want_seed == R_SEED_NEW ? "new" : "old");
+	fill(page, R_PAGE, R_SEED_OWN);
+	if (memcmp(r_map + R_PAGE, page, R_PAGE))
+		return NOPE("page 1 of the mapping lost what the program wrote");
+	return 0;
+}
+
+FIXTURE(replaced) {
+	pid_t root;
+};
+
+FIXTURE_VARIANT(replaced) {
+	const char *replace;	/* the file renamed over at its path */
+	bool append;		/* or: RDATA appended to in place */
+	bool rewrite;		/* or: RDATA truncated and written again */
+	const char *data;	/* what the fd reads after the restart */
+	int seed;		/* page 0 of the mapping after the restart */
+};
+
+/* another file at the path of the open file */
+FIXTURE_VARIANT_ADD(replaced, data_file_replaced) {
+	.replace = RDATA, .data = R_NEW, .seed = R_SEED_OLD,
+};
+
+/* another file at the path of the mapped file */
+FIXTURE_VARIANT_ADD(replaced, mapped_file_replaced) {
+	.replace = RMAP, .data = R_OLD, .seed = R_SEED_NEW,
+};
+
+/* the controls: the same file, changed in place */
+FIXTURE_VARIANT_ADD(replaced, data_file_appended_in_place) {
+	.append = true, .data = R_OLD R_MORE, .seed = R_SEED_OLD,
+};
+
+FIXTURE_VARIANT_ADD(replaced, data_file_rewritten_in_place) {
+	.rewrite = true, .data = R_NEW, .seed = R_SEED_OLD,
+};
+
+FIXTURE_SETUP(replaced)
+{
+	unlink(REPORT);
+	unlink(IMG);
+	unlink(LOG);
+	unlink(RNEW);
+	rmdir(CG);
+	ASSERT_EQ(0, r_make(RDATA, R_OLD, 0));
+	ASSERT_EQ(0, r_make(RMAP, NULL, R_SEED_OLD));
+	ASSERT_EQ(0, mkdir(CG, 0755));
+	ASSERT_EQ(0, prctl(PR_SET_CHILD_SUBREAPER, 1));
+	r_want_data = variant->data;
+	r_want_seed = variant->seed;
+	self->root = fork();
+	ASSERT_LE(0, self->root);
+	if (!self->root)
+		tree_root(rpl_setup, rpl_verify);
+	ASSERT_EQ(self->root, lite_line_pid(REPORT, "READY ", 30));
+}
+
+FIXTURE_TEARDOWN(replaced)
+{
+	lite_cg_write(CG, "cgroup.kill", "1");
+	lite_cg_write(CG, "cgroup.freeze", "0");
+	lite_reap_all();
+	rmdir(CG);
+	unlink(REPORT);
+	unlink(IMG);
+	unlink(LOG);
+	unlink(RDATA);
+	unlink(RMAP);
+	unlink(RNEW);
+}
+
+/*
+ * restart(0, IMG, @flags, LOG), or with RESTART_VALIDATE in @flags the
+ * check alone; what it logged in @log. Its return value, errno kept.
+ */
+static long r_restart(unsigned long flags, char *log, size_t len)
+{
+	int fd = open(IMG, O_RDONLY | O_CLOEXEC);
+	int logfd = open(LOG, O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0600);
+	long ret = -1;
+	int err = EBADF;
+
+	if (fd >= 0 && logfd >= 0) {
+		ret = syscall(__NR_restart, 0, fd, flags, logfd);
+		err = errno;
+	}
+	if (fd >= 0)
+		close(fd);
+	if (logfd >= 0)
+		close(logfd);
+	lite_slurp(LOG, log, len);
+	errno = err;
+	return ret;
+}
+
+/*
+ * The tree is checkpointed and killed; then the file at RDATA or at RMAP
+ * is replaced - a new file written and renamed over it: the same path,
+ * another inode. The restart fails with ESTALE, its log line naming the
+ * path, the inode there and the one the image saw, and nothing is left
+ * running; restart(RESTART_VALIDATE) says so too. With
+ * RESTART_ACCEPT_REPLACED the restart takes the file as it is: the
+ * restored program reads the new file through its fd, or sees its page
+ * in its mapping (and keeps the page it wrote). The controls change the
+ * file in place (the same inode): the restart takes it without the flag,
+ * and the program reads what the file has now.
+ */
+TEST_F_TIMEOUT(replaced, restart_checks_the_file_at_its_path, 120)
+{
+	const char *path = variant->replace;
+	char log[4096] = "", rep[1024] = "", line[1024];
+	struct stat before, after;
+	int fd, status;
+	long pid;
+
+	if (path)
+		ASSERT_EQ(0, stat(path, &before));
+	ASSERT_EQ(0, lite_cg_write(CG, "cgroup.freeze", "1"));
+	ASSERT_TRUE(lite_cg_frozen(CG, 1, 30));
+	fd = open(IMG, O_WRONLY | O_CREAT | O_TRUNC, 0600);
+	ASSERT_LE(0, fd);
+	ASSERT_LT(0, ck_checkpoint_validated(self->root, fd, CHECKPOINT_SUBTREE,
+					     2));
+	close(fd);
+	ASSERT_EQ(0, lite_cg_write(CG, "cgroup.kill", "1"));
+	lite_cg_write(CG, "cgroup.freeze", "0");
+	ASSERT_NE(-1, lite_status(self->root, 30));
+	lite_reap_all();
+
+	/* meanwhile */
+	if (path) {
+		ASSERT_EQ(0, r_make(RNEW, !strcmp(path, RDATA) ? R_NEW : NULL,
+				    R_SEED_NEW));
+		ASSERT_EQ(0, rename(RNEW, path));
+		ASSERT_EQ(0, stat(path, &after));
+		ASSERT_NE(before.st_ino, after.st_ino);
+	}
+	if (variant->append) {
+		fd = open(RDATA, O_WRONLY | O_APPEND);
+		ASSERT_LE(0, fd);
+		ASSERT_TRUE(put_str(fd, R_MORE));
+		close(fd);
+	}
+	if (variant->rewrite)
+		ASSERT_EQ(0, r_make(RDATA, R_NEW, 0));
+
+	pid = r_restart(0, log, sizeof(log));
+	if (path) {
+		EXPECT_EQ(-1, pid);
+		EXPECT_EQ(ESTALE, errno) TH_LOG("restart: %s", strerror(errno));
+		snprintf(line, sizeof(line),
+			 "%s was replaced since the checkpoint: inode %llu on %u:%u, was %llu on %u:%u; RESTART_ACCEPT_REPLACED (ckpt restart --accept-replaced) takes it as it is",
+			 path, (unsigned long long)after.st_ino,
+			 major(after.st_dev), minor(after.st_dev),
+			 (unsigned long long)before.st_ino,
+			 major(before.st_dev), minor(before.st_dev));
+		EXPECT_NE(NULL, strstr(log, line))
+			TH_LOG("no line \"%s\" in the log: %s", line, log);
+		/* nothing restored is left running */
+		EXPECT_EQ(-1, waitpid(-1, NULL, WNOHANG | __WALL));
+		EXPECT_EQ(ECHILD, errno);
+		/* the check alone says the same, and takes it with the flag */
+		EXPECT_EQ(-1, r_restart(RESTART_VALIDATE, log, sizeof(log)));
+		EXPECT_EQ(ESTALE, errno);
+		EXPECT_EQ(0, r_restart(RESTART_VALIDATE | RESTART_ACCEPT_REPLACED,
+				       log, sizeof(log)))
+			TH_LOG("RESTART_VALIDATE | RESTART_ACCEPT_REPLACED: %s; log: %s",
+			       strerror(errno), log);
+		pid = r_restart(RESTART_ACCEPT_REPLACED, log, sizeof(log));
+	}
+	ASSERT_EQ(self->root, pid)
+		TH_LOG("restart: %s; log: %s", strerror(errno), log);
+	ASSERT_EQ(0, kill(pid, SIGUSR1));
+	status = lite_status(pid, 60);
+	lite_slurp(REPORT, rep, sizeof(rep));
+	EXPECT_NE(NULL, strstr(rep, "VERIFY ok\n")) TH_LOG("report: %s", rep);
+	EXPECT_TRUE(WIFEXITED(status) && WEXITSTATUS(status) == 0)
+		TH_LOG("restored root: status %#x", status);
 }
 
 TEST_HARNESS_MAIN

@@ -336,14 +336,18 @@ static int write_edited(struct ckpt_image *img)
 }
 
 /*
- * Fix the checksum, write the image, restart it as uid 65534: the restart
- * must fail with @err (0: must succeed), the restarter unharmed.
+ * Fix the checksum, write the image, restart it as uid 65534 with
+ * RESTART_TASKSELF | @flags: the restart must fail with @err (0: must
+ * succeed), the restarter unharmed.
  */
-static void restart_edited(struct __test_metadata *_metadata,
-			   struct ckpt_image *img, int err, const char *what)
+static void restart_edited_flags(struct __test_metadata *_metadata,
+				 struct ckpt_image *img, unsigned long flags,
+				 int err, const char *what)
 {
 	struct ck_restart_args args = { .img = ck_path("edited"),
-					.uid = CK_UNPRIV_UID };
+					.uid = CK_UNPRIV_UID,
+					.flags = RESTART_TASKSELF | flags,
+					.flags_set = true };
 	int status;
 
 	ASSERT_EQ(0, write_edited(img));
@@ -359,6 +363,12 @@ static void restart_edited(struct __test_metadata *_metadata,
 		TH_LOG("%s: %s", what, ck.buf);
 		EXPECT_TRUE(0);
 	}
+}
+
+static void restart_edited(struct __test_metadata *_metadata,
+			   struct ckpt_image *img, int err, const char *what)
+{
+	restart_edited_flags(_metadata, img, 0, err, what);
 }
 
 /* ---- checkpoint of another user's task -------------------------------- */
@@ -658,11 +668,17 @@ TEST_F_TIMEOUT(sec, restart_into_files_it_cannot_open, CK_TIMEOUT * 4)
 	set_path(&e, str, sstr, slen, 0, ck_path("rootro"));
 	restart_edited(_metadata, &e, EACCES, "file: rootro O_RDWR");
 	ckpt_image_free(&e);
-	/* control: the same file, read-only, is fine */
+	/*
+	 * control: the same file, read-only, may be opened - then it is
+	 * another file than the one the image saw at the path (ESTALE),
+	 * which RESTART_ACCEPT_REPLACED takes
+	 */
 	e = copy_image(&img);
 	set_path(&e, str, sstr, slen, 0, ck_path("rootro"));
 	REC_AT(&e, off, struct ckpt_hdr_file)->f_flags &= ~O_ACCMODE;
-	restart_edited(_metadata, &e, 0, "file: rootro O_RDONLY");
+	restart_edited(_metadata, &e, ESTALE, "file: rootro O_RDONLY");
+	restart_edited_flags(_metadata, &e, RESTART_ACCEPT_REPLACED, 0,
+			     "file: rootro O_RDONLY, RESTART_ACCEPT_REPLACED");
 	ckpt_image_free(&e);
 
 	/* the private file mapping: root's secret */

@@ -1134,6 +1134,294 @@ TEST_F_TIMEOUT(restore, dup_fds_share_file_description, CK_TIMEOUT)
 	ck_roundtrip(_metadata, body_dup, NULL);
 }
 
+#ifndef PIDFD_NONBLOCK
+#define PIDFD_NONBLOCK	O_NONBLOCK
+#endif
+#ifndef PIDFD_THREAD
+#define PIDFD_THREAD	O_EXCL
+#endif
+#ifndef __NR_pidfd_send_signal
+#define __NR_pidfd_send_signal 424
+#endif
+
+/* the status flags a pidfd may have */
+#define PIDFD_FLAGS	(O_ACCMODE | O_NONBLOCK | PIDFD_THREAD)
+
+/* The "Pid:" line of the pidfd @fd's fdinfo, -2 if there is none */
+static long pidfd_pid_of(int fd)
+{
+	char path[64], buf[1024];
+	const char *p;
+
+	snprintf(path, sizeof(path), "/proc/self/fdinfo/%d", fd);
+	if (ck_read_file(path, buf, sizeof(buf)) <= 0)
+		return -2;
+	p = strstr(buf, "\nPid:");
+	return p ? strtol(p + 5, NULL, 10) : -2;
+}
+
+static void body_pidfd_self(void *arg)
+{
+	struct pollfd p[2] = { { .fd = 61, .events = POLLIN },
+			       { .fd = 62, .events = POLLIN } };
+	sigset_t set;
+
+	CK_ASSERT(ck_move_fd(syscall(__NR_pidfd_open, getpid(), 0), 61) == 61,
+		  "pidfd_open");
+	CK_ASSERT(ck_move_fd(syscall(__NR_pidfd_open, getpid(),
+				     PIDFD_THREAD | PIDFD_NONBLOCK), 62) == 62,
+		  "pidfd_open(PIDFD_THREAD | PIDFD_NONBLOCK)");
+	CK_ASSERT(dup2(61, 63) == 63, "dup2");
+	sigemptyset(&set);
+	sigaddset(&set, SIGUSR1);
+	sigaddset(&set, SIGUSR2);
+	CK_ASSERT(!sigprocmask(SIG_BLOCK, &set, NULL), "sigprocmask");
+
+	if (ck_checkpoint_self() > 0)
+		_exit(0);
+	/* of the restored program: the restarter's pid */
+	CK_EXPECT_EQ(getpid(), pidfd_pid_of(61));
+	CK_EXPECT_EQ(getpid(), pidfd_pid_of(62));
+	CK_EXPECT_EQ(getpid(), pidfd_pid_of(63));
+	CK_EXPECT_EQ(O_RDWR, fcntl(61, F_GETFL) & PIDFD_FLAGS);
+	CK_EXPECT_EQ(O_RDWR | O_NONBLOCK | PIDFD_THREAD,
+		     fcntl(62, F_GETFL) & PIDFD_FLAGS);
+	CK_EXPECT_EQ(0, poll(p, 2, 0));
+	/* a dup shares the open file description, the other pidfd does not */
+	CK_EXPECT(!fcntl(63, F_SETFL, O_NONBLOCK), "F_SETFL");
+	CK_EXPECT(fcntl(61, F_GETFL) & O_NONBLOCK, "O_NONBLOCK not shared");
+	CK_EXPECT(!fcntl(61, F_SETFL, 0), "F_SETFL");
+	CK_EXPECT(fcntl(62, F_GETFL) & O_NONBLOCK, "O_NONBLOCK shared too far");
+	/* they signal the restored program: the process, the thread */
+	CK_EXPECT(!syscall(__NR_pidfd_send_signal, 61, SIGUSR1, NULL, 0),
+		  "pidfd_send_signal(SIGUSR1)");
+	CK_EXPECT(!syscall(__NR_pidfd_send_signal, 62, SIGUSR2, NULL, 0),
+		  "pidfd_send_signal(SIGUSR2) to the thread");
+	CK_EXPECT(!sigpending(&set) && sigismember(&set, SIGUSR1) &&
+		  sigismember(&set, SIGUSR2), "the signals are not pending");
+	ck_done();
+}
+
+/*
+ * A pidfd of oneself, its dup, and a PIDFD_THREAD | PIDFD_NONBLOCK one:
+ * after the restart they refer to the restored program, keep their flags
+ * and signal it
+ */
+TEST_F_TIMEOUT(restore, pidfd_of_oneself, CK_TIMEOUT)
+{
+	ck_roundtrip(_metadata, body_pidfd_self, NULL);
+}
+
+/*
+ * Files of one's own directory in /proc: /proc/self/status at
+ * PROC_STATUS_FD, PROC_POS bytes of it read; /proc/self/task/TID/comm of
+ * the (only) thread at PROC_COMM_FD; an O_PATH descriptor of /proc/self
+ * at PROC_DIR_FD. /proc/self leads to /proc/PID: the file of the task,
+ * by its pid, which the restored program does not have.
+ */
+#define PROC_STATUS_FD	64
+#define PROC_COMM_FD	65
+#define PROC_DIR_FD	66
+#define PROC_POS	10
+
+/* Where the fd @fd leads, "" if nowhere */
+static const char *proc_link(int fd, char *buf, size_t size)
+{
+	char path[64];
+	ssize_t n;
+
+	snprintf(path, sizeof(path), "/proc/self/fd/%d", fd);
+	n = readlink(path, buf, size - 1);
+	buf[n > 0 ? n : 0] = '\0';
+	return buf;
+}
+
+static void body_proc_self(void *arg)
+{
+	char head[PROC_POS], next[PROC_POS], buf[4096], want[96], link[128];
+	char comm[16] = "", path[64];
+	int fl[3], fd, i;
+	ssize_t n;
+
+	CK_ASSERT(!prctl(PR_GET_NAME, comm), "PR_GET_NAME");
+	CK_ASSERT(ck_move_fd(open("/proc/self/status", O_RDONLY),
+			     PROC_STATUS_FD) == PROC_STATUS_FD, "status");
+	CK_ASSERT(read(PROC_STATUS_FD, head, PROC_POS) == PROC_POS, "read");
+	snprintf(path, sizeof(path), "/proc/self/task/%d/comm", gettid());
+	CK_ASSERT(ck_move_fd(open(path, O_RDONLY), PROC_COMM_FD) ==
+		  PROC_COMM_FD, "%s", path);
+	CK_ASSERT(ck_move_fd(open("/proc/self", O_PATH | O_DIRECTORY),
+			     PROC_DIR_FD) == PROC_DIR_FD, "/proc/self");
+	for (i = 0; i < 3; i++)
+		fl[i] = fcntl(PROC_STATUS_FD + i, F_GETFL);
+
+	if (ck_checkpoint_self() > 0)
+		_exit(0);
+	/* the restored program's files: the restarter's pid */
+	for (i = 0; i < 3; i++)
+		CK_EXPECT(fcntl(PROC_STATUS_FD + i, F_GETFL) == fl[i],
+			  "fd %d: F_GETFL 0%o, was 0%o", PROC_STATUS_FD + i,
+			  fcntl(PROC_STATUS_FD + i, F_GETFL), fl[i]);
+	snprintf(want, sizeof(want), "/proc/%d/status", getpid());
+	CK_EXPECT(!strcmp(proc_link(PROC_STATUS_FD, link, sizeof(link)), want),
+		  "status fd is %s, expected %s", link, want);
+	/* the offset was kept: the next read goes on from it */
+	CK_EXPECT_EQ(PROC_POS, lseek(PROC_STATUS_FD, 0, SEEK_CUR));
+	CK_EXPECT(read(PROC_STATUS_FD, next, PROC_POS) == PROC_POS,
+		  "read at the offset");
+	n = pread(PROC_STATUS_FD, buf, sizeof(buf) - 1, 0);
+	buf[n > 0 ? n : 0] = '\0';
+	CK_EXPECT(n > 2 * PROC_POS && !memcmp(buf, head, PROC_POS) &&
+		  !memcmp(buf + PROC_POS, next, PROC_POS),
+		  "the status fd read \"%.*s\" at %d, then \"%.*s\"",
+		  PROC_POS, head, PROC_POS, PROC_POS, next);
+	snprintf(want, sizeof(want), "\nPid:\t%d\n", getpid());
+	CK_EXPECT(strstr(buf, want), "no \"Pid:\t%d\" line in:\n%s", getpid(),
+		  buf);
+	/* the thread's comm: of the restored thread */
+	snprintf(want, sizeof(want), "/proc/%d/task/%d/comm", getpid(),
+		 gettid());
+	CK_EXPECT(!strcmp(proc_link(PROC_COMM_FD, link, sizeof(link)), want),
+		  "comm fd is %s, expected %s", link, want);
+	n = pread(PROC_COMM_FD, buf, sizeof(buf) - 1, 0);
+	buf[n > 0 ? n : 0] = '\0';
+	snprintf(want, sizeof(want), "%s\n", comm);
+	CK_EXPECT(!strcmp(buf, want), "comm reads \"%s\", expected \"%s\"",
+		  buf, want);
+	/* /proc/PID: an O_PATH descriptor still, to open its files by */
+	snprintf(want, sizeof(want), "/proc/%d", getpid());
+	CK_EXPECT(!strcmp(proc_link(PROC_DIR_FD, link, sizeof(link)), want),
+		  "directory fd is %s, expected %s", link, want);
+	CK_EXPECT(read(PROC_DIR_FD, buf, 1) == -1 && errno == EBADF,
+		  "an O_PATH descriptor reads");
+	fd = openat(PROC_DIR_FD, "status", O_RDONLY | O_CLOEXEC);
+	n = fd >= 0 ? read(fd, buf, sizeof(buf) - 1) : -1;
+	buf[n > 0 ? n : 0] = '\0';
+	snprintf(want, sizeof(want), "\nPid:\t%d\n", getpid());
+	CK_EXPECT(strstr(buf, want), "openat(\"status\") through it: \"%.60s\"",
+		  buf);
+	if (fd >= 0)
+		close(fd);
+	ck_done();
+}
+
+/*
+ * Files of one's own /proc directory (/proc/self/status read in part,
+ * /proc/self/task/TID/comm, an O_PATH descriptor of /proc/self): after
+ * the restart they are the restored program's, under its pid - the
+ * restarter's - with their flags, the status file at its offset
+ */
+TEST_F_TIMEOUT(restore, proc_files_of_oneself, CK_TIMEOUT)
+{
+	ck_roundtrip(_metadata, body_proc_self, NULL);
+}
+
+/*
+ * A data file the program holds open at REPL_FD, O_RDWR at offset
+ * REPL_POS, and a file of two pages it maps MAP_PRIVATE: page 0 only
+ * read (the file's page), page 1 written (its own copy). The restored
+ * program, taking the files replaced since, finds the new ones: the fd
+ * reads the new data file, page 0 of the mapping is the new file's, page
+ * 1 is what it wrote.
+ */
+#define REPL_FD		57
+#define REPL_POS	3
+#define REPL_OLD	"the data file the program opened"
+#define REPL_NEW	"ANOTHER DATA FILE, renamed over it"
+#define REPL_SEED	71	/* the mapped file's pages: 71, 72 */
+#define REPL_SEED_NEW	81	/* the new one's: 81, 82 */
+#define REPL_SEED_OWN	91	/* what the program writes to page 1 */
+
+static char *repl_map;
+
+static void body_replaced(void *arg)
+{
+	char buf[64] = "";
+	int fd;
+
+	fd = open(ck_path("data"), O_RDWR);
+	CK_ASSERT(fd >= 0 && lseek(fd, REPL_POS, SEEK_SET) == REPL_POS &&
+		  ck_move_fd(fd, REPL_FD) == REPL_FD, "data");
+	fd = open(ck_path("mapped"), O_RDONLY);
+	CK_ASSERT(fd >= 0, "mapped");
+	repl_map = mmap(NULL, 2 * PAGE, PROT_READ | PROT_WRITE, MAP_PRIVATE,
+			fd, 0);
+	close(fd);
+	CK_ASSERT(repl_map != MAP_FAILED, "mmap");
+	CK_ASSERT(ck_check_fill(repl_map, PAGE, REPL_SEED) == -1, "page 0");
+	ck_fill(repl_map + PAGE, PAGE, REPL_SEED_OWN);
+
+	if (ck_checkpoint_self() > 0)
+		_exit(0);
+	CK_EXPECT(pread(REPL_FD, buf, sizeof(buf) - 1, 0) > 0 &&
+		  !strcmp(buf, REPL_NEW), "the fd reads \"%s\"", buf);
+	CK_EXPECT_EQ(REPL_POS, lseek(REPL_FD, 0, SEEK_CUR));
+	CK_EXPECT_EQ(O_RDWR, fcntl(REPL_FD, F_GETFL) & O_ACCMODE);
+	CK_EXPECT_EQ(-1, ck_check_fill(repl_map, PAGE, REPL_SEED_NEW));
+	CK_EXPECT_EQ(-1, ck_check_fill(repl_map + PAGE, PAGE, REPL_SEED_OWN));
+	ck_done();
+}
+
+/* The new file @path: @text, or (NULL) two pages of ck_fill(@seed), (@seed + 1) */
+static int repl_make(const char *path, const char *text, int seed)
+{
+	static char pages[2 * PAGE];
+	int fd = open(path, O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0644);
+	size_t len = text ? strlen(text) : sizeof(pages);
+	bool ok;
+
+	if (fd < 0)
+		return -1;
+	if (!text) {
+		ck_fill(pages, PAGE, seed);
+		ck_fill(pages + PAGE, PAGE, seed + 1);
+	}
+	ok = write(fd, text ?: pages, len) == (ssize_t)len;
+	return close(fd) || !ok ? -1 : 0;
+}
+
+/*
+ * The files replaced at their paths after the checkpoint (a new file
+ * written, then renamed over the old one: the same path, another inode):
+ * restart(RESTART_TASKSELF) fails with ESTALE, the restarter unharmed,
+ * and the log line names the data file's path, the inode there and the
+ * one the image saw. With RESTART_ACCEPT_REPLACED the program is restored
+ * and works on the new files.
+ */
+TEST_F_TIMEOUT(restore, replaced_files_refused_then_taken, CK_TIMEOUT)
+{
+	struct ck_restart_args args = { .flags = RESTART_TASKSELF,
+					.flags_set = true };
+	const char *data = ck_path("data"), *map = ck_path("mapped");
+	char log[8192], line[512];
+	struct stat before, after;
+
+	ASSERT_EQ(0, repl_make(data, REPL_OLD, 0));
+	ASSERT_EQ(0, repl_make(map, NULL, REPL_SEED));
+	ck_checkpoint_child(_metadata, NULL, 0, body_replaced, NULL);
+	ASSERT_EQ(0, stat(data, &before));
+	ASSERT_EQ(0, repl_make(ck_path("data.new"), REPL_NEW, 0));
+	ASSERT_EQ(0, rename(ck_path("data.new"), data));
+	ASSERT_EQ(0, repl_make(ck_path("mapped.new"), NULL, REPL_SEED_NEW));
+	ASSERT_EQ(0, rename(ck_path("mapped.new"), map));
+	ASSERT_EQ(0, stat(data, &after));
+	ASSERT_NE(before.st_ino, after.st_ino);
+
+	ck_expect_restart_error(_metadata, ck_restart_status(NULL, 0, &args),
+				ESTALE);
+	snprintf(line, sizeof(line),
+		 "%s was replaced since the checkpoint: inode %llu on %u:%u, was %llu on %u:%u",
+		 data, (unsigned long long)after.st_ino, major(after.st_dev),
+		 minor(after.st_dev), (unsigned long long)before.st_ino,
+		 major(before.st_dev), minor(before.st_dev));
+	ASSERT_LT(0, ck_read_file(ck.log, log, sizeof(log)));
+	EXPECT_NE(NULL, strstr(log, line)) TH_LOG("no \"%s\" in the log: %s",
+						  line, log);
+
+	args.flags |= RESTART_ACCEPT_REPLACED;
+	ck_expect_restored(_metadata, ck_restart_status(NULL, 0, &args));
+}
+
 static void body_cwd_umask(void *arg)
 {
 	const char *dir = ck_path("cwd");
