@@ -43,6 +43,17 @@ static const struct ckpt_file_ops *const ckpt_file_ops[] = {
 static_assert(ARRAY_SIZE(ckpt_file_ops) == CKPT_FILE_MAX);
 
 /**
+ * ckpt_file_ops_of() - the ops of a file type
+ * @type: a CKPT_FILE_* type, checked to be one
+ *
+ * Return: its entry of ckpt_file_ops[].
+ */
+const struct ckpt_file_ops *ckpt_file_ops_of(u32 type)
+{
+	return ckpt_file_ops[type];
+}
+
+/**
  * ckpt_file_ops_check() - boot-time check that every type has its ops
  */
 void __init ckpt_file_ops_check(void)
@@ -224,6 +235,9 @@ static int checkpoint_file(struct ckpt_ctx *ctx, struct ckpt_fd_ent *e)
 	};
 	int ret;
 
+	ret = ckpt_file_owner(ctx, e, &h);
+	if (ret)
+		return ret;
 	/* a file reopened by path: its INODE record comes first */
 	if (ops->by_path) {
 		ret = ckpt_inode_ref(ctx, e->file);
@@ -498,9 +512,18 @@ static int restore_file(struct ckpt_ctx *ctx, const struct ckpt_hdr *hdr)
 			 h.objref, h.f_flags, ops->name);
 		return -EINVAL;
 	}
+	ret = ckpt_check_owner(ctx, &h);
+	if (ret)
+		return ret;
 	file = ops->restore(ctx, &h);
 	if (IS_ERR(file))
 		return PTR_ERR(file);
+	ret = ckpt_restore_owner(ctx, &h, file);
+	if (ret) {
+		if (file)
+			fput(file);
+		return ret;
+	}
 	ret = ckpt_obj_insert(ctx, file, h.objref, CKPT_OBJ_FILE);
 	if (!ret && file && ops->restore_late)
 		ret = ckpt_late_add(ctx, file, h.type, h.objref);

@@ -569,7 +569,7 @@ static unsigned int ckpt_tfiles_of_dentry(struct ckpt_ctx *ctx,
  * Return: 0, -EBUSY for a leak or a memfd or deleted file held outside
  * the tree (with a log line naming the file),
  * -EOPNOTSUPP (with a log line) for more than CKPT_MAX_FDS open files or
- * a file with locks or an owner (ckpt_check_file_state()), -EINTR when
+ * a file with state that is not saved (ckpt_check_file_state()), -EINTR when
  * the caller got a fatal signal, or -ENOMEM.
  */
 int ckpt_scan_files(struct ckpt_ctx *ctx)
@@ -605,7 +605,8 @@ int ckpt_scan_files(struct ckpt_ctx *ctx)
 	/* + 1: the reference the scan holds */
 	hash_for_each(ctx->tfiles->hash, bkt, tf, node) {
 		tf->outside = file_count(tf->file) > tf->fdrefs + tf->maprefs + 1;
-		ret = ckpt_check_file_state(ctx, tf->file, tf->maprefs);
+		ret = ckpt_check_file_state(ctx, tf->file, tf->maprefs,
+					    tf->fdrefs);
 		/* saved as the tree's own, whatever the checkpoint */
 		if (!ret && (ckpt_is_memfd(tf->file) ||
 			     ckpt_is_deleted(tf->file))) {

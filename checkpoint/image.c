@@ -41,6 +41,10 @@ static_assert(sizeof(struct ckpt_hdr_task) % 8 == 0 &&
 	      sizeof(struct ckpt_hdr_task) <= CKPT_REC_TASK_MAX &&
 	      offsetof(struct ckpt_hdr_task, ioprio) == CKPT_REC_TASK_MIN);
 
+static_assert(sizeof(struct ckpt_hdr_file) % 8 == 0 &&
+	      sizeof(struct ckpt_hdr_file) > CKPT_REC_FILE_MIN &&
+	      offsetof(struct ckpt_hdr_file, owner) == CKPT_REC_FILE_MIN);
+
 /* the bounds are the uapi header's, which the tools use as well */
 static const struct ckpt_rec_desc ckpt_recs[CKPT_HDR_MAX] = {
 	REC(HEADER, "header", struct ckpt_hdr_header),
@@ -50,7 +54,8 @@ static const struct ckpt_rec_desc ckpt_recs[CKPT_HDR_MAX] = {
 	REC(CREDS, "creds", struct ckpt_hdr_creds),
 	REC(RLIMITS, "rlimits", struct ckpt_hdr_rlimits),
 	REC(FS, "fs", struct ckpt_hdr_fs),
-	REC(FILE, "file", struct ckpt_hdr_file),
+	/* extensible since owner: shorter records are older */
+	[CKPT_HDR_FILE] = { "file", CKPT_REC_FILE_MIN, CKPT_REC_FILE_MAX },
 	REC(FDTABLE, "fdtable", struct ckpt_hdr_fdtable),
 	REC(SIGHAND, "sighand", struct ckpt_hdr_sighand),
 	REC(SIGNAL, "signal", struct ckpt_hdr_signal),

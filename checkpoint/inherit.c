@@ -161,4 +161,5 @@ const struct ckpt_file_ops ckpt_inherited_file_ops = {
 	.checkpoint = ckpt_inherited_checkpoint,
 	.restore = ckpt_inherited_restore,
 	.f_flags = CKPT_FILE_FLAGS,
+	.ownerless = true,
 };

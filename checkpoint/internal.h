@@ -154,6 +154,8 @@ struct ckpt_fd_ent {
  * @by_path:	reopened by path: the FILE record names the file's INODE
  *		record (identity.c), which @restore checks the reopened
  *		file against with ckpt_inode_check()
+ * @ownerless:	an owner or signal (F_SETOWN, F_SETSIG) on it is refused:
+ *		restart does not make the file itself, or makes it late
  *
  * The FILE record (objref, type, flags, pos) is written and read by
  * fdtable.c; the type's own state goes in its own, extensible records.
@@ -172,6 +174,7 @@ struct ckpt_file_ops {
 	u32 f_flags;
 	bool seekable;
 	bool by_path;
+	bool ownerless;
 };
 
 /* status flags a reopened file keeps; O_CREAT/O_TRUNC/O_EXCL never */
@@ -292,6 +295,13 @@ void ckpt_file_ops_check(void);
 struct file *ckpt_next_file(struct task_struct *t, unsigned int *fd);
 int ckpt_log_unsupported(struct ckpt_ctx *ctx, struct ckpt_fd_ent *e,
 			 const char *what);
+/* owner.c: an open file's owner and signal */
+int ckpt_file_owner(struct ckpt_ctx *ctx, struct ckpt_fd_ent *e,
+		    struct ckpt_hdr_file *h);
+int ckpt_check_owner(struct ckpt_ctx *ctx, const struct ckpt_hdr_file *h);
+const struct ckpt_file_ops *ckpt_file_ops_of(u32 type);
+int ckpt_restore_owner(struct ckpt_ctx *ctx, const struct ckpt_hdr_file *h,
+		       struct file *file);
 int checkpoint_files(struct ckpt_ctx *ctx, struct task_struct *t);
 int restore_files(struct ckpt_ctx *ctx);
 int restore_files_commit(struct ckpt_ctx *ctx, struct ckpt_rstate *rs);
@@ -409,7 +419,7 @@ int ckpt_check_namespaces(struct ckpt_ctx *ctx, struct task_struct *t);
 
 /* locks.c */
 int ckpt_check_file_state(struct ckpt_ctx *ctx, struct file *file,
-			  bool mapped);
+			  bool mapped, bool in_fds);
 int checkpoint_locks(struct ckpt_ctx *ctx, struct task_struct *t,
 		     struct ckpt_fd_ent *fds, unsigned int nr,
 		     struct ckpt_file_lock **locks);

@@ -17,8 +17,8 @@
  * an open file the tree also maps (the mapping would keep the lock after
  * the last close, and restart reopens a mapping's file on its own); a
  * lock on anything but a regular file or a directory; a POSIX lock that
- * another process sharing the fd table took; a file with an owner, a
- * signal or O_ASYNC set (none of them is saved yet).
+ * another process sharing the fd table took; O_ASYNC, and the owner or
+ * signal of a file only mapped (an fd's are saved: owner.c).
  */
 #include <linux/fs.h>
 #include <linux/filelock.h>
@@ -80,14 +80,15 @@ out:
 	return kind;
 }
 
-static const char *ckpt_file_owner_kind(struct file *file)
+/* An owner and signal are saved with an fd's FILE record (owner.c) */
+static const char *ckpt_file_owner_kind(struct file *file, bool in_fds)
 {
 	struct fown_struct *fown = file_f_owner(file);
 	const char *kind = NULL;
 
 	if (file->f_flags & FASYNC)
 		return "O_ASYNC";
-	if (!fown)
+	if (!fown || in_fds)
 		return NULL;
 	read_lock_irq(&fown->lock);
 	if (fown->pid)
@@ -103,22 +104,24 @@ static const char *ckpt_file_owner_kind(struct file *file)
  * @ctx: checkpoint context, with the tree collected
  * @file: a file the tree holds (in an fd table or a mapping)
  * @mapped: whether a mapping of the tree holds it
+ * @in_fds: whether an fd table of the tree holds it
  *
- * A lease, a flock() or OFD lock of a file the tree maps, and a file's
- * owner, signal and O_ASYNC are refused; the other locks are saved with
- * the fd tables (checkpoint_locks()).
+ * A lease, a flock() or OFD lock of a file the tree maps, O_ASYNC, and
+ * the owner and signal of a file only mapped are refused; the other
+ * locks are saved with the fd tables (checkpoint_locks()), an fd's owner
+ * and signal with its FILE record (ckpt_file_owner()).
  *
  * Return: 0, or -EOPNOTSUPP with a log line naming the file and what it
  * carries.
  */
 int ckpt_check_file_state(struct ckpt_ctx *ctx, struct file *file,
-			  bool mapped)
+			  bool mapped, bool in_fds)
 {
 	const char *kind;
 	char *buf, *name;
 
 	kind = ckpt_file_lock_kind(ctx, file, mapped) ?:
-	       ckpt_file_owner_kind(file);
+	       ckpt_file_owner_kind(file, in_fds);
 	if (!kind)
 		return 0;
 	buf = kmalloc(PATH_MAX, GFP_KERNEL);

@@ -202,6 +202,7 @@ const struct ckpt_file_ops ckpt_pidfd_file_ops = {
 	.checkpoint = ckpt_pidfd_checkpoint,
 	.restore = ckpt_pidfd_restore,
 	.f_flags = CKPT_PIDFD_FLAGS,
+	.ownerless = true,
 };
 
 #ifdef CONFIG_CHECKPOINT_KUNIT_TEST

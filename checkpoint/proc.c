@@ -440,6 +440,7 @@ const struct ckpt_file_ops ckpt_proc_file_ops = {
 	.restore = ckpt_proc_restore,
 	.f_flags = CKPT_FILE_FLAGS,
 	.seekable = true,
+	.ownerless = true,
 };
 
 #ifdef CONFIG_CHECKPOINT_KUNIT_TEST

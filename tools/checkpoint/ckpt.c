@@ -124,7 +124,8 @@ struct info {
 	unsigned int file_next;		/* index in its file_records[] */
 	char file_path[300];
 	char file_extra[720];		/* a signalfd's signals: up to 64 */
-	char file_note[160];		/* unknown fields, after the rest */
+	char file_note[320];		/* unknown fields, after the rest */
+	char file_owner[96];		/* its owner and signal, if set */
 	/* a /proc file: its FILE_PROC, and the procfs mount's path */
 	const struct ckpt_hdr_file_proc *proc;
 	char proc_mnt[300];
@@ -1246,10 +1247,11 @@ static int file_flush(struct info *in, const struct ckpt_hdr *next,
 			   next ? ckpt_hdr_name(next->type) : "the end");
 	if (unix_queue_end(in, off))
 		return -EINVAL;
-	printf("file #%u: %s%s%s%s, pos %" PRId64 ", %s%s\n", f->objref,
+	printf("file #%u: %s%s%s%s, pos %" PRId64 ", %s%s%s\n", f->objref,
 	       file_type_name(f->type), in->file_path[0] ? " " : "",
 	       in->file_path, in->file_extra, (int64_t)f->pos,
-	       fflags_str(fl, sizeof(fl), f->f_flags), in->file_note);
+	       fflags_str(fl, sizeof(fl), f->f_flags), in->file_owner,
+	       in->file_note);
 	if (in->ino_watches)
 		inotify_print_watches(in->ino_watches);
 	if (in->ino_events)
@@ -1274,12 +1276,88 @@ static const struct ckpt_hdr_inode *inode_find(struct info *in, uint32_t ref)
 	return e && e->rec == CKPT_HDR_INODE ? (const void *)e->unn : NULL;
 }
 
+static const struct ckpt_task_pids *tree_task(const struct info *in,
+					      int32_t pid);
+static void list_add(char *buf, size_t len, const char *what);
+
+/*
+ * A FILE's owner (F_SETOWN, F_SETOWN_EX) and signal (F_SETSIG), when set:
+ * ", owner pid 12" (a process), ", owner thread 13", ", owner group of
+ * 12" (a process group, by its leader's pid), then ", signal 34
+ * (SIGRTMIN)". What restart refuses of them is noted: a signal above
+ * CKPT_NSIG, a reserved field, a negative owner, an unknown owner type,
+ * an owner without a type or a type without an owner, an owner that is
+ * no process of the TREE (no task, for a thread), an owner or a signal
+ * on a file restart does not give one (inherited, pidfd, /proc).
+ */
+static void file_owner_str(struct info *in, const struct ckpt_hdr_file *rec)
+{
+	static const char *const kinds[] = {
+		[CKPT_OWNER_PID] = "pid", [CKPT_OWNER_TID] = "thread",
+		[CKPT_OWNER_PGRP] = "group of",
+	};
+	struct ckpt_hdr_file f = { 0 };
+	const struct ckpt_task_pids *p;
+	char why[160] = "", part[48], sig[16];
+	size_t o;
+
+	/* an older, shorter FILE has no owner and no signal */
+	memcpy(&f, rec, rec->h.len < sizeof(f) ? rec->h.len : sizeof(f));
+	in->file_owner[0] = '\0';
+	if (f.owner || f.owner_type) {
+		if (f.owner_type >= 1 && f.owner_type <= CKPT_OWNER_PGRP)
+			snprintf(in->file_owner, sizeof(in->file_owner),
+				 ", owner %s %d", kinds[f.owner_type], f.owner);
+		else
+			snprintf(in->file_owner, sizeof(in->file_owner),
+				 ", owner %d (type %u)", f.owner, f.owner_type);
+	}
+	if (f.signum) {
+		o = strlen(in->file_owner);
+		snprintf(in->file_owner + o, sizeof(in->file_owner) - o,
+			 ", signal %u (%s)", f.signum,
+			 signame(sig, sizeof(sig), f.signum));
+	}
+	if (f.signum > CKPT_NSIG) {
+		snprintf(part, sizeof(part), "signal %u", f.signum);
+		list_add(why, sizeof(why), part);
+	}
+	if (f.__reserved2)
+		list_add(why, sizeof(why), "a reserved field");
+	if (f.owner < 0)
+		list_add(why, sizeof(why), "a negative owner");
+	if (f.owner_type > CKPT_OWNER_PGRP) {
+		snprintf(part, sizeof(part), "owner type %u", f.owner_type);
+		list_add(why, sizeof(why), part);
+	}
+	if (f.owner && !f.owner_type)
+		list_add(why, sizeof(why), "an owner without a type");
+	if (!f.owner && f.owner_type)
+		list_add(why, sizeof(why), "an owner type without an owner");
+	if ((f.owner || f.signum) && (f.type == CKPT_FILE_INHERITED ||
+				       f.type == CKPT_FILE_PIDFD ||
+				       f.type == CKPT_FILE_PROC))
+		list_add(why, sizeof(why), "an owner or a signal on a file of this type");
+	p = tree_task(in, f.owner);
+	if (f.owner > 0 && f.owner_type == CKPT_OWNER_TID && !p)
+		list_add(why, sizeof(why), "an owner of no task of the tree");
+	else if (f.owner > 0 && f.owner_type != CKPT_OWNER_TID &&
+		 (!p || p->pid != p->tgid))
+		list_add(why, sizeof(why), "an owner of no process of the tree");
+	if (why[0]) {
+		o = strlen(in->file_note);
+		snprintf(in->file_note + o, sizeof(in->file_note) - o,
+			 " [owner, signal: restart refuses %s]", why);
+	}
+}
+
 /*
  * FILE: printed once its type records are read. Its inode_objref, for a
  * regular file or a directory, names an INODE read before (0: none, a
  * file of procfs, sysfs or cgroupfs): " (inode #5)" after the path.
  * Refused: an inode_objref of nothing read before. Restart refuses one
- * on a file of another type: said so.
+ * on a file of another type: said so. Its owner and signal: see
+ * file_owner_str().
  */
 static int info_file(struct info *in, const struct ckpt_hdr_file *f,
 		     size_t off)
@@ -1311,6 +1389,7 @@ static int info_file(struct info *in, const struct ckpt_hdr_file *f,
 		snprintf(in->file_note, sizeof(in->file_note),
 			 " [inode #%u: restart refuses one for a file of this type]",
 			 f->inode_objref);
+	file_owner_str(in, f);
 	ext_tail(in, &f->h, sizeof(*f));
 	return 0;
 }

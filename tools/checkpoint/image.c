@@ -147,7 +147,8 @@ static const struct {
 	REC(CREDS, struct ckpt_hdr_creds),
 	REC(RLIMITS, struct ckpt_hdr_rlimits),
 	REC(FS, struct ckpt_hdr_fs),
-	REC_EXT(FILE, struct ckpt_hdr_file),
+	/* extensible since owner: shorter records are older */
+	[CKPT_HDR_FILE] = { "FILE", CKPT_REC_FILE_MIN, CKPT_REC_FILE_MAX, 1 },
 	REC(FDTABLE, struct ckpt_hdr_fdtable),
 	REC(SIGHAND, struct ckpt_hdr_sighand),
 	REC(SIGNAL, struct ckpt_hdr_signal),

@@ -370,7 +370,18 @@ struct ckpt_hdr_file {
 	__u32 f_flags;		/* O_* access mode and status flags */
 	__u32 inode_objref;	/* REG, DIR: its INODE record; 0: none */
 	__s64 pos;		/* 0 for a type without an offset */
+	/* an older image's record ends here (CKPT_REC_FILE_MIN) */
+	/* F_SETOWN: its owner, by image pid (a group: its leader's); 0 */
+	__s32 owner;
+	__u32 owner_type;	/* CKPT_OWNER_*; 0 without an owner */
+	__u32 signum;		/* F_SETSIG; 0: SIGIO */
+	__u32 __reserved2;
 };
+
+/* an open file's owner: F_SETOWN_EX's F_OWNER_PID, _TID, _PGRP */
+#define CKPT_OWNER_PID		1	/* a process (F_SETOWN pid) */
+#define CKPT_OWNER_TID		2	/* a thread */
+#define CKPT_OWNER_PGRP		3	/* a process group (F_SETOWN -pgid) */
 
 /*
  * INODE: the identity of a file reopened by path, once per inode, right
@@ -911,6 +922,7 @@ struct ckpt_hdr_trailer {
 	CKPT_REC_MAX_LEN(struct ckpt_hdr_tree, \
 			 CKPT_MAX_TASKS * sizeof(struct ckpt_task_pids))
 #define CKPT_REC_TASK_MIN	128	/* up to dumpable: the first TASK */
+#define CKPT_REC_FILE_MIN	32	/* up to pos: the first FILE */
 #define CKPT_REC_TASK_MAX	CKPT_REC_EXT_MAX
 #define CKPT_REC_CREDS_MAX \
 	CKPT_REC_MAX_LEN(struct ckpt_hdr_creds, CKPT_MAX_GROUPS * 4)

@@ -13,10 +13,11 @@
  * PR_SET_MEMORY_MERGE has none after a restart by a restarter that has
  * them all; a process stopped by SIGSTOP stays stopped until SIGCONT, its
  * stop reported to waitpid() or not as before, and a continue not reported
- * yet is reported. What is not saved yet is refused at checkpoint
- * with a line naming it, and the refused tree runs on untouched: a task
- * in its own uts namespace or in another
- * cgroup, a file with a lease or an owner.
+ * yet is reported; the owner (F_SETOWN) and signal (F_SETSIG) of an open
+ * file, as F_GETOWN and F_GETSIG read them. What is not saved yet is
+ * refused at checkpoint with a line naming it, and the refused tree runs
+ * on untouched: a task in its own uts namespace or in another cgroup, a
+ * file with a lease (O_ASYNC: matrix_test).
  */
 #define _GNU_SOURCE
 #include <errno.h>
@@ -68,6 +69,10 @@
 static volatile sig_atomic_t go;
 static void on_usr1(int sig) { go = 1; }
 static pid_t thread_tid;
+
+/* SET_OWNER: the lock file, owned by the root, with a signal */
+static int owner_fd = -1;
+#define OWNER_SIG	(SIGRTMIN + 3)
 
 /*
  * What the second thread reads of itself (prctl() has no thread
@@ -235,8 +240,12 @@ static void report_state(const char *tag)
 	/* per thread: PR_GET_IO_FLUSHER, PR_MCE_KILL_GET of the second one */
 	ask_thread();
 
+	/*
+	 * SET_OWNER: the lock file's owner less the pid the root has now
+	 * (0: itself, whatever its pid), and its signal
+	 */
 	lite_say(REPORT,
-		 "%s policy %d reset %d prio %d nice %d oom %d pdeath %d slack %ld subreaper %d dumpable %ld thp %ld tpolicy %d tnice %d cpus %s ioprio %d tcpus %s tioprio %d mb %ld mbp %d mdwe %ld wx %d flusher %ld tflusher %d mce %ld tmce %d merge %ld mg %d %d %d %d\n",
+		 "%s policy %d reset %d prio %d nice %d oom %d pdeath %d slack %ld subreaper %d dumpable %ld thp %ld tpolicy %d tnice %d cpus %s ioprio %d tcpus %s tioprio %d mb %ld mbp %d mdwe %ld wx %d flusher %ld tflusher %d mce %ld tmce %d merge %ld mg %d %d %d %d own %d sig %d\n",
 		 tag, policy & ~SCHED_RESET_ON_FORK,
 		 !!(policy & SCHED_RESET_ON_FORK), sp.sched_priority,
 		 getpriority(PRIO_PROCESS, 0), read_oom(), pdeath,
@@ -252,7 +261,9 @@ static void report_state(const char *tag)
 		 (long)prctl(PR_MCE_KILL_GET, 0, 0, 0, 0), thread_mce,
 		 (long)prctl(PR_GET_MEMORY_MERGE_, 0, 0, 0, 0),
 		 mergeable(merge_before), mergeable(merge_after),
-		 mergeable(merge_undone), mg);
+		 mergeable(merge_undone), mg,
+		 owner_fd < 0 ? -1 : fcntl(owner_fd, F_GETOWN) - getpid(),
+		 owner_fd < 0 ? -1 : fcntl(owner_fd, F_GETSIG));
 	if (wx != MAP_FAILED)
 		munmap(wx, 4096);
 }
@@ -278,7 +289,7 @@ enum setup {
 	SET_UTS_NS,
 	SET_CHILD_CGROUP,
 	SET_LEASE,
-	SET_OWNER,
+	SET_OWNER,		/* F_SETOWN of itself, F_SETSIG */
 	SET_MEMBARRIER,
 	SET_MDWE,
 	SET_IO_FLUSHER,		/* in the root's main thread, not the other */
@@ -378,8 +389,11 @@ static void attrs_root(enum setup what)
 		if (fd < 0)
 			_exit(93);
 		if ((what == SET_LEASE && fcntl(fd, F_SETLEASE, F_RDLCK)) ||
-		    (what == SET_OWNER && fcntl(fd, F_SETOWN, getpid())))
+		    (what == SET_OWNER && (fcntl(fd, F_SETOWN, getpid()) ||
+					   fcntl(fd, F_SETSIG, OWNER_SIG))))
 			_exit(94);
+		if (what == SET_OWNER)
+			owner_fd = fd;
 		break;
 	case SET_MEMBARRIER:
 		if (syscall(__NR_membarrier,
@@ -454,9 +468,7 @@ FIXTURE_VARIANT_ADD(attrs, child_cgroup) {
 FIXTURE_VARIANT_ADD(attrs, lease) {
 	.setup = SET_LEASE, .refused = LOCKF ": a lease",
 };
-FIXTURE_VARIANT_ADD(attrs, owner) {
-	.setup = SET_OWNER, .refused = LOCKF ": an owner (F_SETOWN)",
-};
+FIXTURE_VARIANT_ADD(attrs, owner) { .setup = SET_OWNER };
 FIXTURE_VARIANT_ADD(attrs, membarrier) { .setup = SET_MEMBARRIER };
 FIXTURE_VARIANT_ADD(attrs, mdwe) { .setup = SET_MDWE };
 FIXTURE_VARIANT_ADD(attrs, io_flusher) { .setup = SET_IO_FLUSHER };
@@ -677,6 +689,29 @@ TEST_F_TIMEOUT(attrs, come_back_or_refused, 180)
 			EXPECT_EQ(0U, (main_flags | other_flags) & flusher);
 		}
 	}
+	if (variant->setup == SET_OWNER) {
+		/* one FILE with an owner: the root, by its pid; the signal */
+		const struct ckpt_hdr_file *f, *owned = NULL;
+		struct ckpt_image im;
+		int n, nr_owned = 0;
+		long off;
+
+		ASSERT_EQ(0, ckpt_image_load(IMG, &im));
+		for (n = 0; (off = ckpt_image_find(&im, CKPT_HDR_FILE, n)) >= 0;
+		     n++) {
+			f = (const void *)(im.data + off);
+			if (f->h.len >= sizeof(*f) && (f->owner || f->signum)) {
+				owned = f;
+				nr_owned++;
+			}
+		}
+		ASSERT_EQ(1, nr_owned);
+		EXPECT_EQ(self->root, owned->owner);
+		EXPECT_EQ((uint32_t)CKPT_OWNER_PID, owned->owner_type);
+		EXPECT_EQ((uint32_t)OWNER_SIG, owned->signum);
+		EXPECT_EQ(0U, owned->__reserved2);
+		ckpt_image_free(&im);
+	}
 	if (variant->setup == SET_MEMORY_MERGE) {
 		const uint32_t merge_any = CKPT_MM_F_MERGE_ANY;
 		const struct ckpt_hdr_mm *mm;
@@ -801,6 +836,11 @@ TEST_F_TIMEOUT(attrs, come_back_or_refused, 180)
 		EXPECT_NE(NULL, strstr(before, " merge 1 mg 1 1 0 1"))
 			TH_LOG("want merge 1 mg 1 1 0 1");
 	}
+	/* SET_OWNER: F_GETOWN is the root's pid, F_GETSIG its signal */
+	snprintf(want, sizeof(want), " own %d sig %d",
+		 variant->setup == SET_OWNER ? 0 : -1,
+		 variant->setup == SET_OWNER ? OWNER_SIG : -1);
+	EXPECT_NE(NULL, strstr(before, want)) TH_LOG("want%s", want);
 	/* the defaults elsewhere (SET_RT: none of the restarter's) */
 	if (variant->setup != SET_IO_FLUSHER &&
 	    variant->setup != SET_MCE_KILL &&

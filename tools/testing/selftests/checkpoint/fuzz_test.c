@@ -33,7 +33,8 @@
  * or a vma names, a pidfd's pid or flags, a /proc file's pid, thread,
  * procfs mount or path below the task's directory, an inode's identity
  * - its device, number, generation or objref - the INODE a FILE or a
- * file vma names, an INODE record added or moved), given a good checksum again
+ * file vma names, an INODE record added or moved, a file's owner - its
+ * pid and type - or signal), given a good checksum again
  * with ckpt_image_fix_csum() so that the mutation reaches the deep
  * parsers, and restarted in a forked child with RESTART_TASKSELF - and,
  * for a quarter of the mutants, RESTART_ACCEPT_REPLACED, which takes a
@@ -3948,6 +3949,8 @@ static void mut_file_inode(struct fz_mut *m, int i)
 	     h->inode_objref, old);
 }
 
+static void mut_file_owner(struct fz_mut *m, int i);
+
 /* FILE: what every open file has; and the records of its type */
 static void mut_file(struct fz_mut *m, int i)
 {
@@ -3971,7 +3974,7 @@ static void mut_file(struct fz_mut *m, int i)
 		mut_fifo(m, i);
 		return;
 	}
-	switch (below(&m->rng, 8)) {
+	switch (below(&m->rng, 9)) {
 	case 0: {
 		const uint32_t refs[] = { 0, CKPT_MAX_FDS + 1024 + 1, 0xffffffff,
 					  h->objref + 1000 };
@@ -4070,6 +4073,9 @@ static void mut_file(struct fz_mut *m, int i)
 		return;
 	case 6:
 		mut_file_inode(m, i);
+		return;
+	case 7:
+		mut_file_owner(m, i);
 		return;
 	default:
 		mut_ext_tail(m, i);
@@ -4360,6 +4366,93 @@ static void mut_file_pidfd(struct fz_mut *m, int i)
 	default:
 		mut_ext_tail(m, i);
 	}
+}
+
+/* ---- owners of open files: FILE.owner, owner_type, signum ------------- */
+
+/*
+ * What restart makes of the owner fields of the FILE record @h
+ * (ckpt_restore_owner()), *@local set when the record alone decides it.
+ * Refused for the record's own fault: a signal above CKPT_NSIG,
+ * __reserved2 set, a negative owner, an owner type above
+ * CKPT_OWNER_PGRP, an owner without a type or a type without an owner;
+ * an owner or a signal on an inherited file, a pidfd or a /proc file,
+ * which restart does not make itself. Refused for the TREE's: an owner
+ * that is no process of it (no task, for a thread owner). Else taken.
+ */
+static enum fz_class owner_rule(const struct fz_img *im,
+				const struct ckpt_hdr_file *h, bool *local)
+{
+	*local = true;
+	if (h->signum > CKPT_NSIG || h->__reserved2 || h->owner < 0 ||
+	    h->owner_type > CKPT_OWNER_PGRP || !h->owner != !h->owner_type)
+		return FZ_REFUSE;
+	if (!h->owner && !h->signum)
+		return FZ_ACCEPT;
+	if (h->type == CKPT_FILE_INHERITED || h->type == CKPT_FILE_PIDFD ||
+	    h->type == CKPT_FILE_PROC)
+		return FZ_REFUSE;
+	*local = false;
+	if (h->owner && !pfd_task_ok(im, h->owner,
+				     h->owner_type == CKPT_OWNER_TID))
+		return FZ_REFUSE;
+	return FZ_ACCEPT;
+}
+
+/*
+ * FILE: the owner of an open file (F_SETOWN, F_SETOWN_EX) by its pid in
+ * the TREE, and its signal (F_SETSIG): a signal, valid or not; an owner
+ * of the tree (a process or a thread), of none, negative, with a type
+ * each; a type alone; an owner alone; __reserved2. Judged by
+ * owner_rule(): what restart takes is ACCEPT - the restored program
+ * runs on, as nothing signals the owner (no file of a shape has
+ * O_ASYNC) - or VALID when nothing changed.
+ */
+static void mut_file_owner(struct fz_mut *m, int i)
+{
+	struct ckpt_hdr_file *h, old;
+	enum fz_class cls;
+	bool local;
+
+	/* an older kernel's record reads as this one, zero-extended */
+	if (m->im.r[i].len < sizeof(*h))
+		rec_resize(&m->im, i, sizeof(*h));
+	h = REC(&m->im, i, struct ckpt_hdr_file);
+	old = *h;
+	switch (below(&m->rng, 5)) {
+	case 0:
+		h->signum = chance(&m->rng, 30) ?
+			    PICK(&m->rng, ((const uint32_t[]){ CKPT_NSIG + 1,
+				 128, 0x80000000, 0xffffffff })) :
+			    below(&m->rng, CKPT_NSIG + 1);
+		break;
+	case 1:
+	case 2:
+		h->owner = PICK(&m->rng, ((const int32_t[]){ pfd_tree_pid(m),
+				pfd_tree_pid(m), pfd_tree_pid(m) + 1, 0, -1,
+				INT32_MIN, 1 }));
+		h->owner_type = below(&m->rng, CKPT_OWNER_PGRP + 1);
+		if (chance(&m->rng, 50))
+			h->signum = below(&m->rng, CKPT_NSIG + 1);
+		break;
+	case 3:
+		if (chance(&m->rng, 50))
+			h->owner_type = PICK(&m->rng, ((const uint32_t[]){
+				CKPT_OWNER_PID, CKPT_OWNER_TID, CKPT_OWNER_PGRP,
+				CKPT_OWNER_PGRP + 1, 0xffffffff }));
+		else
+			h->owner = PICK(&m->rng, ((const int32_t[]){
+				pfd_tree_pid(m), -1, INT32_MAX }));
+		break;
+	default:
+		h->__reserved2 = other_u32(m, 0) ?: 1;
+	}
+	cls = owner_rule(&m->im, h, &local);
+	if (cls == FZ_ACCEPT && !memcmp(&old, h, sizeof(old)))
+		cls = FZ_VALID;
+	note(m, cls, local,
+	     "FILE(type %u).owner=%d owner_type=%u signum=%u __reserved2=%#x",
+	     h->type, h->owner, h->owner_type, h->signum, h->__reserved2);
 }
 
 /* ---- /proc files: FILE_PROC and its two STRING records ---------------- */

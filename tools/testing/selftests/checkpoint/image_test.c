@@ -170,9 +170,40 @@ static void victim_cpus(void)
 }
 
 /*
+ * The owners (F_GETOWN_EX) and signals (F_GETSIG) of fds 30-34, those
+ * open: "OWNERS 30 none 0, 33 pid self 34, 34 thread self 0" - "self"
+ * for the victim's pid as it is now, "none" for no owner (or a process
+ * group nobody is in).
+ */
+static void victim_owners(void)
+{
+	char line[256] = "", who[24];
+	struct f_owner_ex ex;
+	size_t at = 0;
+	int fd;
+
+	for (fd = 30; fd <= 34 && at < sizeof(line); fd++) {
+		memset(&ex, 0, sizeof(ex));
+		if (fcntl(fd, F_GETOWN_EX, &ex))
+			continue;
+		if (!ex.pid)
+			snprintf(who, sizeof(who), "none");
+		else if (ex.pid == getpid())
+			snprintf(who, sizeof(who), "%s self",
+				 ex.type == F_OWNER_TID ? "thread" :
+				 ex.type == F_OWNER_PGRP ? "group" : "pid");
+		else
+			snprintf(who, sizeof(who), "%d %d", ex.type, ex.pid);
+		at += snprintf(line + at, sizeof(line) - at, "%s%d %s %d",
+			       at ? ", " : "", fd, who, fcntl(fd, F_GETSIG));
+	}
+	ck_report("OWNERS %s", line);
+}
+
+/*
  * The restored victim looks at itself: "RESUMED intact" if all it checks
  * is as it was, "RESUMED altered: ..." if not; before that line, the CPUs
- * it may run on ("CPUS 0-1").
+ * it may run on ("CPUS 0-1") and the owners of its files ("OWNERS ...").
  */
 static void victim_check(const char *region)
 {
@@ -218,6 +249,7 @@ static void victim_check(const char *region)
 	else if (!victim_locks_intact())
 		what = "locks";
 	victim_cpus();
+	victim_owners();
 	if (what)
 		ck_report("RESUMED altered: %s", what);
 	else
@@ -1543,6 +1575,11 @@ static const struct field structural[] = {
 	/* of no INODE; on a file not reopened by path, any */
 	F(FILE, ckpt_hdr_file, inode_objref, 0),
 	F(FILE, ckpt_hdr_file, pos, 7),			/* negative */
+	F(FILE, ckpt_hdr_file, owner, 0),		/* without a type */
+	F(FILE, ckpt_hdr_file, owner, 3),		/* negative */
+	F(FILE, ckpt_hdr_file, owner_type, 0),		/* unknown */
+	F(FILE, ckpt_hdr_file, signum, 0),		/* 255 */
+	F(FILE, ckpt_hdr_file, __reserved2, 0),
 	F(INODE, ckpt_hdr_inode, objref, 0),		/* its file's is gone */
 	F(INODE, ckpt_hdr_inode, dev, 4),		/* above 32 bits */
 	F(INODE, ckpt_hdr_inode, ino, 0),		/* another file */
@@ -7159,6 +7196,276 @@ TEST_F_TIMEOUT(image, pseudo_files_name_no_inode, CK_TIMEOUT)
 	expect_edit(_metadata, self, NULL, 0, false,
 		    "the image as written, RESTART_ACCEPT_REPLACED");
 	try_flags = 0;
+	check_no_splat(_metadata, self);
+}
+
+/* ---- the owner and signal of an open file: FILE.owner... ----------------- */
+
+#define OWN_SIG		34	/* glibc's SIGRTMIN */
+
+/*
+ * The FILE record @i given @owner, @type, @sig and @res (__reserved2):
+ * refused with EINVAL and restart's line naming the three, or the victim
+ * resumes intact - and says (@owners not NULL) "OWNERS @owners"
+ */
+static void own_expect(struct __test_metadata *_metadata,
+		       FIXTURE_DATA(image) *self, int i, int32_t owner,
+		       uint32_t type, uint32_t sig, uint32_t res, bool refused,
+		       const char *owners, const char *what)
+{
+	struct ckpt_hdr_file *f = (void *)grown_rec(self, i, 0, -1);
+	struct edit e = { i, true, f, self->recs[i].len };
+	char log[128];
+
+	ASSERT_NE(NULL, f);
+	ASSERT_LE(sizeof(*f), (size_t)self->recs[i].len);
+	f->owner = owner;
+	f->owner_type = type;
+	f->signum = sig;
+	f->__reserved2 = res;
+	if (refused) {
+		snprintf(log, sizeof(log),
+			 "file record %u: a bad owner (pid %d, type %u, signal %u)",
+			 f->objref, owner, type, sig);
+		expect_edit_logged(_metadata, self, &e, 1, EINVAL, log, what);
+	} else {
+		expect_edit(_metadata, self, &e, 1, false, what);
+		if (owners)
+			EXPECT_STREQ(owners, reported("OWNERS "))
+				TH_LOG("%s: the victim's owners", what);
+	}
+	free(f);
+}
+
+/*
+ * FILE.owner, owner_type, signum and __reserved2: the owner of an open
+ * file (F_SETOWN, F_SETOWN_EX) by image pid, and its signal (F_SETSIG).
+ * The image as written has none, and the victim sees none. Refused with
+ * EINVAL and "a bad owner (pid P, type T, signal S)": a signal above 64;
+ * __reserved2 set; a negative owner (a group as F_SETOWN takes it too); an
+ * owner type above CKPT_OWNER_PGRP; an owner without a type, a type
+ * without an owner; an owner of no task of the TREE, by each type; an
+ * owner or a signal alone on an inherited file, a pidfd or a /proc file,
+ * which restart does not make itself. Taken, the victim resuming intact
+ * and reading them with F_GETOWN_EX and F_GETSIG, by its pid as it is
+ * now: itself as the owner of its pipe's read end (a process, with a
+ * signal) and write end (a thread), of /dev/null with a signal; a signal
+ * alone, up to 64, on the regular file and the directory. Its own pid as
+ * a group's: taken (a process of the tree; which group it leads is the
+ * TREE's business).
+ */
+TEST_F_TIMEOUT(image, file_owner_fields, 4 * CK_TIMEOUT)
+{
+	static const char none5[] =
+		"30 none 0, 31 none 0, 32 none 0, 33 none 0, 34 none 0";
+	int reg, chr, dir, rd, wr, inh, pf, sf, i;
+	const struct ckpt_hdr_file *f;
+	int32_t pid, stranger;
+	long lpid;
+
+	make_victim(_metadata, self, (void *)1);
+	pid = self->pid;
+	/* the victim is the tree's one task */
+	stranger = pid + 1;
+	reg = file_of_fd(self, 30);
+	chr = file_of_fd(self, 31);
+	dir = file_of_fd(self, 32);
+	rd = file_of_fd(self, 33);
+	wr = file_of_fd(self, 34);
+	inh = find_file(self, CKPT_FILE_INHERITED, 0);
+	ASSERT_TRUE(reg >= 0 && chr >= 0 && dir >= 0 && rd >= 0 && wr >= 0 &&
+		    inh >= 0);
+	for (i = 0; i < self->nr; i++) {
+		if (self->recs[i].type != CKPT_HDR_FILE)
+			continue;
+		f = rec_at(self, i);
+		ASSERT_LE(sizeof(*f), (size_t)f->h.len);
+		EXPECT_TRUE(!f->owner && !f->owner_type && !f->signum &&
+			    !f->__reserved2)
+			TH_LOG("FILE #%u: owner %d type %u signal %u reserved %u",
+			       f->objref, f->owner, f->owner_type, f->signum,
+			       f->__reserved2);
+	}
+	expect_edit(_metadata, self, NULL, 0, false, "the image as written");
+	EXPECT_STREQ(none5, reported("OWNERS "));
+
+	/* the record alone says it is wrong */
+	own_expect(_metadata, self, reg, 0, 0, CKPT_NSIG + 1, 0, true, NULL,
+		   "FILE (REG).signum 65");
+	own_expect(_metadata, self, rd, pid, CKPT_OWNER_PID, 0xffffffff, 0,
+		   true, NULL, "FILE (PIPE): an owner, signum ~0");
+	own_expect(_metadata, self, reg, 0, 0, 0, 1, true, NULL,
+		   "FILE (REG).__reserved2 1");
+	own_expect(_metadata, self, rd, pid, CKPT_OWNER_PID, OWN_SIG,
+		   0x80000000, true, NULL,
+		   "FILE (PIPE): an owner and a signal, __reserved2 set");
+	own_expect(_metadata, self, rd, -1, CKPT_OWNER_PID, 0, 0, true, NULL,
+		   "FILE (PIPE).owner -1");
+	own_expect(_metadata, self, rd, -pid, CKPT_OWNER_PGRP, 0, 0, true,
+		   NULL, "FILE (PIPE).owner -pid, a group as F_SETOWN takes it");
+	own_expect(_metadata, self, rd, INT32_MIN, CKPT_OWNER_TID, 0, 0, true,
+		   NULL, "FILE (PIPE).owner INT_MIN");
+	own_expect(_metadata, self, rd, pid, CKPT_OWNER_PGRP + 1, 0, 0, true,
+		   NULL, "FILE (PIPE).owner_type 4");
+	own_expect(_metadata, self, rd, pid, 0xffffffff, 0, 0, true, NULL,
+		   "FILE (PIPE).owner_type ~0");
+	own_expect(_metadata, self, rd, pid, 0, 0, 0, true, NULL,
+		   "FILE (PIPE): an owner without a type");
+	own_expect(_metadata, self, rd, pid, 0, OWN_SIG, 0, true, NULL,
+		   "FILE (PIPE): an owner without a type, a signal");
+	own_expect(_metadata, self, rd, 0, CKPT_OWNER_PID, 0, 0, true, NULL,
+		   "FILE (PIPE): a type without an owner");
+	own_expect(_metadata, self, wr, 0, CKPT_OWNER_TID, OWN_SIG, 0, true,
+		   NULL, "FILE (PIPE): a type without an owner, a signal");
+	/* with the TREE's */
+	own_expect(_metadata, self, rd, stranger, CKPT_OWNER_PID, 0, 0, true,
+		   NULL, "FILE (PIPE): a process owner of no task of the tree");
+	own_expect(_metadata, self, wr, stranger, CKPT_OWNER_TID, 0, 0, true,
+		   NULL, "FILE (PIPE): a thread owner of no task of the tree");
+	own_expect(_metadata, self, chr, stranger, CKPT_OWNER_PGRP, 0, 0, true,
+		   NULL, "FILE (CHR): a group owner of no task of the tree");
+	/* with its type: a file restart does not make itself */
+	own_expect(_metadata, self, inh, pid, CKPT_OWNER_PID, 0, 0, true, NULL,
+		   "FILE (INHERITED): owned by the victim");
+	own_expect(_metadata, self, inh, 0, 0, OWN_SIG, 0, true, NULL,
+		   "FILE (INHERITED): a signal alone");
+
+	/* taken, and seen by the restored victim as it is now */
+	own_expect(_metadata, self, rd, pid, CKPT_OWNER_PID, OWN_SIG, 0,
+		   false, "30 none 0, 31 none 0, 32 none 0, 33 pid self 34, 34 none 0",
+		   "FILE (PIPE): the victim's, as a process, with signal 34");
+	own_expect(_metadata, self, wr, pid, CKPT_OWNER_TID, 0, 0, false,
+		   "30 none 0, 31 none 0, 32 none 0, 33 none 0, 34 thread self 0",
+		   "FILE (PIPE): the victim's, as a thread");
+	own_expect(_metadata, self, chr, pid, CKPT_OWNER_PID, SIGUSR1, 0,
+		   false, "30 none 0, 31 pid self 10, 32 none 0, 33 none 0, 34 none 0",
+		   "FILE (CHR): the victim's, with SIGUSR1");
+	own_expect(_metadata, self, reg, 0, 0, CKPT_NSIG, 0, false,
+		   "30 none 64, 31 none 0, 32 none 0, 33 none 0, 34 none 0",
+		   "FILE (REG): signal 64 alone");
+	own_expect(_metadata, self, dir, 0, 0, 1, 0, false,
+		   "30 none 0, 31 none 0, 32 none 1, 33 none 0, 34 none 0",
+		   "FILE (DIR): signal 1 alone");
+	own_expect(_metadata, self, rd, pid, CKPT_OWNER_PGRP, 0, 0, false, NULL,
+		   "FILE (PIPE): the victim's pid as a group's");
+
+	/* a pidfd, a /proc file: stand-ins until every task exists */
+	ck_checkpoint_child(_metadata, NULL, 0, pfd_body, NULL);
+	ASSERT_EQ(0, ck_line_int("PID ", &lpid));
+	load_image(_metadata, self);
+	pf = file_of_fd(self, PFD_FD);
+	ASSERT_LE(0, pf);
+	own_expect(_metadata, self, pf, lpid, CKPT_OWNER_PID, 0, 0, true, NULL,
+		   "FILE (PIDFD): owned by the victim");
+	own_expect(_metadata, self, pf, 0, 0, OWN_SIG, 0, true, NULL,
+		   "FILE (PIDFD): a signal alone");
+	ck_checkpoint_child(_metadata, NULL, 0, prc_body, NULL);
+	ASSERT_EQ(0, ck_line_int("PID ", &lpid));
+	load_image(_metadata, self);
+	sf = file_of_fd(self, PRC_FD);
+	ASSERT_LE(0, sf);
+	own_expect(_metadata, self, sf, lpid, CKPT_OWNER_TID, 0, 0, true, NULL,
+		   "FILE (PROC): owned by the victim");
+	own_expect(_metadata, self, sf, 0, 0, OWN_SIG, 0, true, NULL,
+		   "FILE (PROC): a signal alone");
+	check_no_splat(_metadata, self);
+}
+
+/*
+ * The owner of the victim's pipe, in an image of two tasks (validated,
+ * see prc_validate_two(): refused in the end for the other task's missing
+ * records): a second thread of the victim as a thread is taken, as a
+ * process or a group refused with "a bad owner"; a child process as a
+ * process, a thread or a group is taken.
+ */
+TEST_F_TIMEOUT(image, file_owner_of_another_task, 2 * CK_TIMEOUT)
+{
+	static const struct {
+		bool thread;
+		uint32_t type;
+		bool refused;
+		const char *what;
+	} cases[] = {
+		{ true, CKPT_OWNER_TID, false, "a thread, as a thread" },
+		{ true, CKPT_OWNER_PID, true, "a thread, as a process" },
+		{ true, CKPT_OWNER_PGRP, true, "a thread, as a group" },
+		{ false, CKPT_OWNER_PID, false, "a child, as a process" },
+		{ false, CKPT_OWNER_TID, false, "a child, as a thread" },
+		{ false, CKPT_OWNER_PGRP, false, "a child, as a group" },
+	};
+	struct ckpt_hdr_file *f;
+	char log[128], what[96];
+	unsigned int k;
+	pid_t other;
+	int rd;
+
+	make_victim(_metadata, self, (void *)1);
+	other = self->pid + 1;
+	rd = file_of_fd(self, 33);
+	ASSERT_LE(0, rd);
+	for (k = 0; k < ARRAY_SIZE(cases); k++) {
+		f = (void *)grown_rec(self, rd, 0, -1);
+		ASSERT_NE(NULL, f);
+		f->owner = other;
+		f->owner_type = cases[k].type;
+		f->signum = OWN_SIG;
+		snprintf(log, sizeof(log),
+			 "file record %u: a bad owner (pid %d, type %u, signal %u)",
+			 f->objref, other, cases[k].type, OWN_SIG);
+		snprintf(what, sizeof(what), "FILE (PIPE) owned by %s",
+			 cases[k].what);
+		prc_validate_two(_metadata, self,
+				 &(struct edit){ rd, true, f, self->recs[rd].len },
+				 1, other, cases[k].thread,
+				 cases[k].refused ? log : NULL, ": a bad owner",
+				 what);
+		free(f);
+	}
+	check_no_splat(_metadata, self);
+}
+
+/*
+ * A FILE record of an older kernel: up to pos, without the owner fields.
+ * Read zero-extended - no owner, no signal - and the victim resumes
+ * intact: the FILE of each kind of file cut, and all of them at once.
+ */
+TEST_F_TIMEOUT(image, file_record_of_an_older_kernel, 2 * CK_TIMEOUT)
+{
+	const size_t cut = offsetof(struct ckpt_hdr_file, owner);
+	unsigned char *recs[MAX_RECS];
+	struct edit *all;
+	unsigned int k;
+	char what[96];
+	int i, j, n = 0;
+
+	make_victim(_metadata, self, (void *)1);
+	ASSERT_EQ(32U, cut);
+	all = calloc(self->nr, sizeof(*all));
+	ASSERT_NE(NULL, all);
+	for (i = 0; i < self->nr; i++) {
+		if (self->recs[i].type != CKPT_HDR_FILE)
+			continue;
+		recs[n] = grown_rec(self, i, 0, -1);
+		ASSERT_NE(NULL, recs[n]);
+		((struct ckpt_hdr *)recs[n])->len = cut;
+		all[n] = (struct edit){ i, true, recs[n], cut };
+		n++;
+	}
+	for (k = 0; k < ARRAY_SIZE(victim_ftypes); k++) {
+		i = find_file(self, victim_ftypes[k], 0);
+		ASSERT_LE(0, i);
+		snprintf(what, sizeof(what), "FILE (%s) of %zu bytes",
+			 ftype_name[victim_ftypes[k]], cut);
+		for (j = 0; j < n && all[j].at != i; j++)
+			;
+		ASSERT_LT(j, n);
+		expect_edit(_metadata, self, &all[j], 1, false, what);
+	}
+	expect_edit(_metadata, self, all, n, false,
+		    "every FILE of an older kernel");
+	while (n--)
+		free(recs[n]);
+	free(all);
 	check_no_splat(_metadata, self);
 }
 

@@ -3050,6 +3050,192 @@ static int prc_verify(void)
 	return 0;
 }
 
+/* ---- owners of open files (F_SETOWN, F_SETOWN_EX) and their signal ------ */
+
+/*
+ * The root leads a process group of its own, with a child in it and a
+ * second thread (prc_thread_fn(): it says which thread it is). fds[0]
+ * and fds[1] a pipe: the read end owned by the child (F_SETOWN pid) with
+ * OWN_SIG (F_SETSIG), the write end by the root's process group
+ * (F_SETOWN -pgid); fds[2] the root's end of a socket pair with the
+ * child, owned by the second thread (F_SETOWN_EX F_OWNER_TID). After the
+ * restart F_GETOWN, F_GETOWN_EX and F_GETSIG read the same, by the
+ * numbers the owners have now, which the child and the thread say; and
+ * the owners get what an owner gets: with O_ASYNC set now, a write to
+ * the pipe signals the child with OWN_SIG for fd fds[0], and an
+ * out-of-band byte the child sends gives the second thread SIGURG.
+ */
+#define OWN_SIG		34	/* glibc's SIGRTMIN */
+
+static volatile sig_atomic_t own_sigs, own_sig_fd = -1;
+static volatile pid_t own_urg_tid;
+
+static void own_on_sig(int sig, siginfo_t *si, void *uc)
+{
+	own_sig_fd = si->si_fd;
+	own_sigs++;
+}
+
+static void own_on_urg(int sig)
+{
+	own_urg_tid = gettid();
+}
+
+/*
+ * The child, for each byte the root sends: '?' its pid as it sees it;
+ * 'n' how many OWN_SIG it got (waiting up to 5 s for one) and the si_fd
+ * of the last; '!' an out-of-band byte to the root
+ */
+static __attribute__((noreturn)) void own_child(int fd)
+{
+	struct sigaction sa = { .sa_sigaction = own_on_sig,
+				.sa_flags = SA_SIGINFO | SA_RESTART };
+	int got[2], i;
+	pid_t me;
+	char c;
+
+	if (sigaction(OWN_SIG, &sa, NULL))
+		_exit(1);
+	while (read(fd, &c, 1) == 1) {
+		if (c == '!') {
+			if (send(fd, "u", 1, MSG_OOB) != 1)
+				break;
+		} else if (c == 'n') {
+			for (i = 0; i < 5000 && !own_sigs; i++)
+				usleep(1000);
+			got[0] = own_sigs;
+			got[1] = own_sig_fd;
+			if (write(fd, got, sizeof(got)) != sizeof(got))
+				break;
+		} else {
+			me = getpid();
+			if (write(fd, &me, sizeof(me)) != sizeof(me))
+				break;
+		}
+	}
+	_exit(0);
+}
+
+static int own_setup(void)
+{
+	struct sigaction sa = { .sa_handler = own_on_urg,
+				.sa_flags = SA_RESTART };
+	struct f_owner_ex ex = { .type = F_OWNER_TID };
+	int sv[2], i;
+	pid_t child;
+
+	if (setpgid(0, 0) || sigaction(SIGURG, &sa, NULL) ||
+	    socketpair(AF_UNIX, SOCK_STREAM, 0, sv))
+		return -1;
+	/* before the pipe: the child holds none of the root's files */
+	child = fork();
+	if (child < 0)
+		return -1;
+	if (!child) {
+		close(sv[0]);
+		own_child(sv[1]);
+	}
+	close(sv[1]);
+	errno = pthread_create(&prc_thread, NULL, prc_thread_fn, NULL);
+	if (errno)
+		return -1;
+	for (i = 0; i < 5000 && !prc_tid; i++)
+		usleep(1000);
+	if (!prc_tid || pipe(fds))
+		return -1;
+	fds[2] = sv[0];
+	ex.pid = prc_tid;
+	return fcntl(fds[0], F_SETOWN, child) ||
+	       fcntl(fds[0], F_SETSIG, OWN_SIG) ||
+	       fcntl(fds[1], F_SETOWN, -getpgrp()) ||
+	       fcntl(fds[2], F_SETOWN_EX, &ex) ? -1 : 0;
+}
+
+/* F_GETOWN_EX of @fd: "type pid", or "error" */
+static const char *own_ex(int fd)
+{
+	static char buf[4][32];
+	static int n;
+	struct f_owner_ex ex = { 0 };
+	char *b = buf[n++ % 4];
+
+	if (fcntl(fd, F_GETOWN_EX, &ex))
+		return "error";
+	snprintf(b, sizeof(buf[0]), "%d %d", ex.type, ex.pid);
+	return b;
+}
+
+static int own_verify(void)
+{
+	char want[3][32];
+	pid_t kid = 0, tid, me = getpid();
+	int got[2] = { 0, -1 }, i, status;
+
+	/* the child, and the thread, as they say they are now */
+	if (write(fds[2], "?", 1) != 1 ||
+	    read(fds[2], &kid, sizeof(kid)) != sizeof(kid) || kid <= 0)
+		return NOPE("the child does not say its pid: %s", strerror(errno));
+	prc_tid = 0;
+	for (i = 0; i < 5000 && !prc_tid; i++)
+		usleep(1000);
+	tid = prc_tid;
+	if (!tid)
+		return NOPE("the second thread does not say which it is");
+	if (getpgrp() != me || getpgid(kid) != me)
+		return NOPE("the root %d is in group %d, its child %d in %d",
+			    me, getpgrp(), kid, getpgid(kid));
+
+	/* F_GETOWN, F_GETOWN_EX and F_GETSIG, by the numbers of now */
+	snprintf(want[0], sizeof(want[0]), "%d %d", F_OWNER_PID, kid);
+	snprintf(want[1], sizeof(want[1]), "%d %d", F_OWNER_PGRP, me);
+	snprintf(want[2], sizeof(want[2]), "%d %d", F_OWNER_TID, tid);
+	if (fcntl(fds[0], F_GETOWN) != kid || fcntl(fds[1], F_GETOWN) != -me)
+		return NOPE("F_GETOWN %d and %d, expected the child %d and the group -%d",
+			    fcntl(fds[0], F_GETOWN), fcntl(fds[1], F_GETOWN),
+			    kid, me);
+	if (strcmp(own_ex(fds[0]), want[0]) || strcmp(own_ex(fds[1]), want[1]) ||
+	    strcmp(own_ex(fds[2]), want[2]))
+		return NOPE("F_GETOWN_EX \"%s\", \"%s\" and \"%s\", expected \"%s\", \"%s\" and \"%s\"",
+			    own_ex(fds[0]), own_ex(fds[1]), own_ex(fds[2]),
+			    want[0], want[1], want[2]);
+	if (fcntl(fds[0], F_GETSIG) != OWN_SIG || fcntl(fds[1], F_GETSIG) ||
+	    fcntl(fds[2], F_GETSIG))
+		return NOPE("F_GETSIG %d, %d and %d, expected %d, 0 and 0",
+			    fcntl(fds[0], F_GETSIG), fcntl(fds[1], F_GETSIG),
+			    fcntl(fds[2], F_GETSIG), OWN_SIG);
+
+	/* O_ASYNC now: a write to the pipe signals its read end's owner */
+	if (fcntl(fds[0], F_SETFL, fcntl(fds[0], F_GETFL) | O_ASYNC) ||
+	    write(fds[1], "x", 1) != 1)
+		return NOPE("O_ASYNC, then a write to the pipe: %s",
+			    strerror(errno));
+	if (write(fds[2], "n", 1) != 1 ||
+	    read(fds[2], got, sizeof(got)) != sizeof(got) || got[0] < 1 ||
+	    got[1] != fds[0])
+		return NOPE("the child got signal %d %d times, for fd %d; expected for fd %d",
+			    OWN_SIG, got[0], got[1], fds[0]);
+	/* an out-of-band byte: SIGURG to the socket's owner, the thread */
+	if (write(fds[2], "!", 1) != 1)
+		return NOPE("asking the child for an out-of-band byte: %s",
+			    strerror(errno));
+	for (i = 0; i < 5000 && !own_urg_tid; i++)
+		usleep(1000);
+	if (own_urg_tid != tid)
+		return NOPE("SIGURG for the socket was handled by %d, not by its owner, the thread %d",
+			    own_urg_tid, tid);
+
+	prc_stop = 1;
+	errno = pthread_join(prc_thread, NULL);
+	if (errno)
+		return NOPE("pthread_join(): %s", strerror(errno));
+	close(fds[2]);
+	if (waitpid(kid, &status, 0) != kid || !WIFEXITED(status) ||
+	    WEXITSTATUS(status))
+		return NOPE("waitpid(%d): %s, status %#x", kid, strerror(errno),
+			    status);
+	return 0;
+}
+
 /* ---- the fixture --------------------------------------------------------- */
 
 /* WDIR and what the inotify variants made in it */
@@ -3238,6 +3424,10 @@ FIXTURE_VARIANT_ADD(matrix, pidfd_of_a_thread) {
 
 FIXTURE_VARIANT_ADD(matrix, proc_files_of_the_tree) {
 	.setup = prc_setup, .verify = prc_verify,
+};
+
+FIXTURE_VARIANT_ADD(matrix, fd_owners_kept) {
+	.setup = own_setup, .verify = own_verify,
 };
 
 static volatile sig_atomic_t go;
@@ -4068,6 +4258,93 @@ FIXTURE_VARIANT_ADD(refuse, proc_file_of_a_reaped_child) {
 	.setup = prc_reaped_file_setup, .verify = prc_reaped_verify,
 	.err = EOPNOTSUPP,
 	.line = "is a /proc file of a task that exited: not supported",
+};
+
+/* a pipe whose read end the test process owns (F_SETOWN), outside */
+static int own_outside_setup(void)
+{
+	return pipe(fds) || fcntl(fds[0], F_SETOWN, getppid()) ? -1 : 0;
+}
+
+static int own_outside_verify(void)
+{
+	if (fcntl(fds[0], F_GETOWN) != getppid())
+		return NOPE("the pipe's owner is %d, not the test process %d",
+			    fcntl(fds[0], F_GETOWN), getppid());
+	return 0;
+}
+
+FIXTURE_VARIANT_ADD(refuse, owner_outside_the_tree) {
+	.setup = own_outside_setup, .verify = own_outside_verify,
+	.err = EOPNOTSUPP,
+	.line = "has an owner (F_SETOWN) outside the tree: not supported",
+};
+
+/*
+ * a pipe owned by the root's process group, which the test process
+ * leads: a group whose leader is outside the tree
+ */
+static int own_group_setup(void)
+{
+	return getpgrp() == getpid() || pipe(fds) ||
+	       fcntl(fds[0], F_SETOWN, -getpgrp()) ? -1 : 0;
+}
+
+static int own_group_verify(void)
+{
+	if (fcntl(fds[0], F_GETOWN) != -getpgrp())
+		return NOPE("the pipe's owner is %d, not the group -%d",
+			    fcntl(fds[0], F_GETOWN), getpgrp());
+	return 0;
+}
+
+FIXTURE_VARIANT_ADD(refuse, owner_group_led_outside_the_tree) {
+	.setup = own_group_setup, .verify = own_group_verify,
+	.err = EOPNOTSUPP,
+	.line = "has an owner (F_SETOWN) outside the tree: not supported",
+};
+
+/*
+ * the root owns the pipe's read end, then its real uid changes (its
+ * effective one stays 0): the ids F_SETOWN took are not its ids now,
+ * which restart would set the owner with
+ */
+static int own_ids_setup(void)
+{
+	return pipe(fds) || fcntl(fds[0], F_SETOWN, getpid()) ||
+	       setresuid(65534, 0, 0) ? -1 : 0;
+}
+
+static int own_ids_verify(void)
+{
+	if (fcntl(fds[0], F_GETOWN) != getpid() || getuid() != 65534)
+		return NOPE("the pipe's owner is %d, not the root %d (uid %d)",
+			    fcntl(fds[0], F_GETOWN), getpid(), getuid());
+	return 0;
+}
+
+FIXTURE_VARIANT_ADD(refuse, owner_set_under_other_ids) {
+	.setup = own_ids_setup, .verify = own_ids_verify,
+	.err = EOPNOTSUPP,
+	.line = "has an owner (F_SETOWN) set by a process with other ids: not supported",
+};
+
+/* O_ASYNC on a pipe's read end: its fasync list is not saved */
+static int async_setup(void)
+{
+	return pipe(fds) || fcntl(fds[0], F_SETFL, O_ASYNC) ? -1 : 0;
+}
+
+static int async_verify(void)
+{
+	if (!(fcntl(fds[0], F_GETFL) & O_ASYNC))
+		return NOPE("the pipe lost O_ASYNC");
+	return 0;
+}
+
+FIXTURE_VARIANT_ADD(refuse, o_async) {
+	.setup = async_setup, .verify = async_verify,
+	.err = EOPNOTSUPP, .line = ": O_ASYNC is not supported yet",
 };
 
 /*
