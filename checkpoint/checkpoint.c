@@ -384,6 +384,24 @@ static int ckpt_check_tree(struct ckpt_ctx *ctx)
 	return ckpt_scan_files(ctx);
 }
 
+/**
+ * ckpt_tree_pid() - checkpoint: the image pid of a task of the tree
+ * @ctx: checkpoint context, with the tree collected
+ * @t: a task, or NULL
+ *
+ * Return: its pid as the TREE record names it, or 0 for a task outside
+ * the tree (or NULL).
+ */
+pid_t ckpt_tree_pid(struct ckpt_ctx *ctx, struct task_struct *t)
+{
+	unsigned int i;
+
+	for (i = 0; t && i < ctx->nr_tasks; i++)
+		if (ctx->tasks[i].t == t)
+			return ctx->tasks[i].pids.pid;
+	return 0;
+}
+
 static int checkpoint_one(struct ckpt_ctx *ctx, struct ckpt_task_ent *e)
 {
 	struct task_struct *t = e->t;

@@ -358,6 +358,8 @@ int ckpt_before_release_add(struct ckpt_ctx *ctx,
 			    void (*release)(void *data), void *data);
 int ckpt_deferred_run(struct ckpt_ctx *ctx, struct ckpt_deferred *list);
 bool ckpt_image_has_pid(struct ckpt_ctx *ctx, pid_t nr);
+struct ckpt_rstate *ckpt_image_task(struct ckpt_ctx *ctx, pid_t nr);
+pid_t ckpt_tree_pid(struct ckpt_ctx *ctx, struct task_struct *t);
 struct task_struct *ckpt_restored_task(struct ckpt_ctx *ctx, pid_t nr);
 void ckpt_deferred_free(struct ckpt_deferred **list);
 

@@ -25,17 +25,6 @@
 #include <linux/slab.h>
 #include "internal.h"
 
-/* The image pid of the task of the tree @t, or 0 */
-static pid_t ckpt_owner_tree_pid(struct ckpt_ctx *ctx, struct task_struct *t)
-{
-	unsigned int i;
-
-	for (i = 0; t && i < ctx->nr_tasks; i++)
-		if (ctx->tasks[i].t == t)
-			return ctx->tasks[i].pids.pid;
-	return 0;
-}
-
 /**
  * ckpt_file_owner() - checkpoint: the owner and signal of a file
  * @ctx: checkpoint context, writing the process that holds @e
@@ -77,7 +66,7 @@ int ckpt_file_owner(struct ckpt_ctx *ctx, struct ckpt_fd_ent *e,
 	rcu_read_lock();
 	/* a group's owner is its leader's pid: a leader of the tree */
 	t = pid_task(pid, type == PIDTYPE_PGID ? PIDTYPE_PID : type);
-	nr = ckpt_owner_tree_pid(ctx, t);
+	nr = ckpt_tree_pid(ctx, t);
 	cred = __task_cred(ctx->cur->t);
 	if (!uid_eq(cred->uid, uid) || !uid_eq(cred->euid, euid))
 		why = "has an owner (F_SETOWN) set by a process with other ids: not supported";
@@ -131,17 +120,6 @@ static void ckpt_owner_free(void *data)
 	kfree(r);
 }
 
-/* The restart state of image pid @nr, or NULL */
-static struct ckpt_rstate *ckpt_owner_rss(struct ckpt_ctx *ctx, pid_t nr)
-{
-	unsigned int i;
-
-	for (i = 0; nr > 0 && i < ctx->nr_tasks; i++)
-		if (ctx->rss[i].pids.pid == nr)
-			return &ctx->rss[i];
-	return NULL;
-}
-
 /* The checks that need nothing but the record */
 static bool ckpt_owner_rec_ok(const struct ckpt_hdr_file *h)
 {
@@ -175,7 +153,7 @@ int ckpt_check_owner(struct ckpt_ctx *ctx, const struct ckpt_hdr_file *h)
 		goto bad;
 	if (!h->owner)
 		return 0;
-	rs = ckpt_owner_rss(ctx, h->owner);
+	rs = ckpt_image_task(ctx, h->owner);
 	if (!rs || (h->owner_type != CKPT_OWNER_TID && !rs->leader))
 		goto bad;
 	return 0;

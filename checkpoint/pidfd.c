@@ -43,19 +43,13 @@ static pid_t ckpt_pidfd_target(struct ckpt_ctx *ctx, struct file *file)
 	bool thread = file->f_flags & PIDFD_THREAD;
 	struct pid *pid = pidfd_pid(file);
 	struct task_struct *t;
-	pid_t nr = 0;
-	unsigned int i;
+	pid_t nr;
 
 	rcu_read_lock();
 	t = pid_task(pid, thread ? PIDTYPE_PID : PIDTYPE_TGID);
-	for (i = 0; t && i < ctx->nr_tasks; i++) {
-		if (ctx->tasks[i].t == t) {
-			nr = ctx->tasks[i].pids.pid;
-			break;
-		}
-	}
+	nr = t ? ckpt_tree_pid(ctx, t) : -ESRCH;
 	rcu_read_unlock();
-	return t ? nr : -ESRCH;
+	return nr;
 }
 
 static int ckpt_pidfd_classify(struct ckpt_ctx *ctx, struct ckpt_fd_ent *e)
@@ -117,17 +111,6 @@ static bool ckpt_pidfd_rec_ok(const struct ckpt_hdr_file_pidfd *h,
 	       (f_flags & O_ACCMODE) == O_RDWR;
 }
 
-/* The restart state of the task of image pid @nr, or NULL */
-static struct ckpt_rstate *ckpt_pidfd_rss(struct ckpt_ctx *ctx, pid_t nr)
-{
-	unsigned int i;
-
-	for (i = 0; i < ctx->nr_tasks; i++)
-		if (ctx->rss[i].pids.pid == nr)
-			return &ctx->rss[i];
-	return NULL;
-}
-
 /*
  * The pidfd of the restored task, as pidfd_open() makes it. Errors:
  * -ESRCH when the task does not exist (it died: killed from outside
@@ -178,7 +161,7 @@ static struct file *ckpt_pidfd_restore(struct ckpt_ctx *ctx,
 		return ERR_PTR(-EINVAL);
 	}
 	/* a process is a leader of the tree; a thread pidfd, any task */
-	rs = ckpt_pidfd_rss(ctx, h.pid);
+	rs = ckpt_image_task(ctx, h.pid);
 	if (!rs || !(rs->leader || h.flags & CKPT_PIDFD_F_THREAD)) {
 		ckpt_log(ctx, -EINVAL,
 			 "file record %u: a pidfd of pid %d, which is no %s of the tree",

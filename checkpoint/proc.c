@@ -115,18 +115,10 @@ static bool ckpt_proc_task_gone(struct dentry *dentry)
 static pid_t ckpt_proc_tree_pid(struct ckpt_ctx *ctx, pid_t nr,
 				struct pid_namespace *ns)
 {
-	struct task_struct *t;
-	pid_t ret = 0;
-	unsigned int i;
+	pid_t ret;
 
 	rcu_read_lock();
-	t = find_task_by_pid_ns(nr, ns);
-	for (i = 0; t && i < ctx->nr_tasks; i++) {
-		if (ctx->tasks[i].t == t) {
-			ret = ctx->tasks[i].pids.pid;
-			break;
-		}
-	}
+	ret = ckpt_tree_pid(ctx, find_task_by_pid_ns(nr, ns));
 	rcu_read_unlock();
 	return ret;
 }
@@ -363,17 +355,6 @@ static bool ckpt_proc_rest_ok(const char *rest)
 	return true;
 }
 
-/* The restart state of image pid @nr, or NULL */
-static struct ckpt_rstate *ckpt_proc_rss(struct ckpt_ctx *ctx, pid_t nr)
-{
-	unsigned int i;
-
-	for (i = 0; nr > 0 && i < ctx->nr_tasks; i++)
-		if (ctx->rss[i].pids.pid == nr)
-			return &ctx->rss[i];
-	return NULL;
-}
-
 static struct file *ckpt_proc_restore(struct ckpt_ctx *ctx,
 				      const struct ckpt_hdr_file *hf)
 {
@@ -386,9 +367,9 @@ static struct file *ckpt_proc_restore(struct ckpt_ctx *ctx,
 	ret = ckpt_read_obj_ext(ctx, CKPT_HDR_FILE_PROC, &h, sizeof(h));
 	if (ret)
 		return ERR_PTR(ret);
-	rp = ckpt_proc_rss(ctx, h.pid);
+	rp = ckpt_image_task(ctx, h.pid);
 	if (h.tid)
-		rt = ckpt_proc_rss(ctx, h.tid);
+		rt = ckpt_image_task(ctx, h.tid);
 	/* a thread's directory is under its own process's */
 	if (!rp || (h.tid && (!rt || rt->pids.tgid != rp->pids.tgid))) {
 		ckpt_log(ctx, -EINVAL,

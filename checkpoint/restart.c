@@ -366,12 +366,24 @@ int ckpt_after_tree_add(struct ckpt_ctx *ctx,
  */
 bool ckpt_image_has_pid(struct ckpt_ctx *ctx, pid_t nr)
 {
+	return ckpt_image_task(ctx, nr);
+}
+
+/**
+ * ckpt_image_task() - restart: the staged state of a task of the image
+ * @ctx: restart context, with the TREE record read
+ * @nr: a pid, as records name tasks (in the root's pid namespace)
+ *
+ * Return: the task's restart state, or NULL when no task has that pid.
+ */
+struct ckpt_rstate *ckpt_image_task(struct ckpt_ctx *ctx, pid_t nr)
+{
 	unsigned int i;
 
 	for (i = 0; nr > 0 && i < ctx->nr_tasks; i++)
 		if (ctx->rss[i].pids.pid == nr)
-			return true;
-	return false;
+			return &ctx->rss[i];
+	return NULL;
 }
 
 /**
