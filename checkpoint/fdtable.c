@@ -494,6 +494,7 @@ static int restore_file(struct ckpt_ctx *ctx, const struct ckpt_hdr *hdr)
 	const struct ckpt_file_ops *ops;
 	struct ckpt_hdr_file h;
 	struct file *file;
+	u32 async;
 	int ret;
 
 	ret = ckpt_read_payload_ext(ctx, hdr, &h, sizeof(h));
@@ -507,7 +508,9 @@ static int restore_file(struct ckpt_ctx *ctx, const struct ckpt_hdr *hdr)
 		return -EINVAL;
 	}
 	ops = ckpt_file_ops[h.type];
-	if (h.f_flags & ~ops->f_flags || (h.pos && !ops->seekable)) {
+	async = h.f_flags & FASYNC;
+	if (h.f_flags & ~(ops->f_flags | FASYNC) ||
+	    (h.pos && !ops->seekable)) {
 		ckpt_log(ctx, -EINVAL, "file record %u: flags %#x or offset not of a %s",
 			 h.objref, h.f_flags, ops->name);
 		return -EINVAL;
@@ -515,9 +518,12 @@ static int restore_file(struct ckpt_ctx *ctx, const struct ckpt_hdr *hdr)
 	ret = ckpt_check_owner(ctx, &h);
 	if (ret)
 		return ret;
+	/* O_ASYNC is set as F_SETFL sets it, by ckpt_restore_owner() */
+	h.f_flags &= ~FASYNC;
 	file = ops->restore(ctx, &h);
 	if (IS_ERR(file))
 		return PTR_ERR(file);
+	h.f_flags |= async;
 	ret = ckpt_restore_owner(ctx, &h, file);
 	if (ret) {
 		if (file)

@@ -28,6 +28,7 @@
 #include <linux/file.h>
 #include <linux/fs.h>
 #include <linux/fs_struct.h>
+#include <linux/fsnotify_backend.h>
 #include <linux/inotify.h>
 #include <linux/mount.h>
 #include <linux/namei.h>
@@ -424,6 +425,14 @@ static struct file *ckpt_inotify_restore(struct ckpt_ctx *ctx,
 	return file;
 }
 
+/* O_ASYNC: fsnotify_fasync() keeps the group's list */
+static struct fasync_struct **ckpt_inotify_fasync_list(struct file *file)
+{
+	struct fsnotify_group *group = file->private_data;
+
+	return &group->fsn_fa;
+}
+
 const struct ckpt_file_ops ckpt_inotify_file_ops = {
 	.name = "inotify",
 	.match = ckpt_inotify_match,
@@ -431,6 +440,7 @@ const struct ckpt_file_ops ckpt_inotify_file_ops = {
 	.checkpoint = ckpt_inotify_checkpoint,
 	.restore = ckpt_inotify_restore,
 	.f_flags = CKPT_INOTIFY_FLAGS,
+	.fasync_list = ckpt_inotify_fasync_list,
 };
 
 #ifdef CONFIG_CHECKPOINT_KUNIT_TEST

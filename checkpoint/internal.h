@@ -154,8 +154,12 @@ struct ckpt_fd_ent {
  * @by_path:	reopened by path: the FILE record names the file's INODE
  *		record (identity.c), which @restore checks the reopened
  *		file against with ckpt_inode_check()
- * @ownerless:	an owner or signal (F_SETOWN, F_SETSIG) on it is refused:
- *		restart does not make the file itself, or makes it late
+ * @ownerless:	an owner, signal or O_ASYNC (F_SETOWN, F_SETSIG) on it is
+ *		refused: restart does not make the file itself, or makes it
+ *		late
+ * @fasync_list: optional: the list the file's ->fasync() puts it on, where
+ *		O_ASYNC keeps the fd its signals name; a file whose f_op has
+ *		->fasync() keeps O_ASYNC only with it
  *
  * The FILE record (objref, type, flags, pos) is written and read by
  * fdtable.c; the type's own state goes in its own, extensible records.
@@ -175,6 +179,7 @@ struct ckpt_file_ops {
 	bool seekable;
 	bool by_path;
 	bool ownerless;
+	struct fasync_struct **(*fasync_list)(struct file *file);
 };
 
 /* status flags a reopened file keeps; O_CREAT/O_TRUNC/O_EXCL never */

@@ -17,7 +17,7 @@
  * an open file the tree also maps (the mapping would keep the lock after
  * the last close, and restart reopens a mapping's file on its own); a
  * lock on anything but a regular file or a directory; a POSIX lock that
- * another process sharing the fd table took; O_ASYNC, and the owner or
+ * another process sharing the fd table took; the O_ASYNC, owner or
  * signal of a file only mapped (an fd's are saved: owner.c).
  */
 #include <linux/fs.h>
@@ -86,9 +86,11 @@ static const char *ckpt_file_owner_kind(struct file *file, bool in_fds)
 	struct fown_struct *fown = file_f_owner(file);
 	const char *kind = NULL;
 
+	if (in_fds)
+		return NULL;
 	if (file->f_flags & FASYNC)
 		return "O_ASYNC";
-	if (!fown || in_fds)
+	if (!fown)
 		return NULL;
 	read_lock_irq(&fown->lock);
 	if (fown->pid)
@@ -106,10 +108,10 @@ static const char *ckpt_file_owner_kind(struct file *file, bool in_fds)
  * @mapped: whether a mapping of the tree holds it
  * @in_fds: whether an fd table of the tree holds it
  *
- * A lease, a flock() or OFD lock of a file the tree maps, O_ASYNC, and
- * the owner and signal of a file only mapped are refused; the other
- * locks are saved with the fd tables (checkpoint_locks()), an fd's owner
- * and signal with its FILE record (ckpt_file_owner()).
+ * A lease, a flock() or OFD lock of a file the tree maps, and the
+ * O_ASYNC, owner and signal of a file only mapped are refused; the other
+ * locks are saved with the fd tables (checkpoint_locks()), an fd's
+ * O_ASYNC, owner and signal with its FILE record (ckpt_file_owner()).
  *
  * Return: 0, or -EOPNOTSUPP with a log line naming the file and what it
  * carries.

@@ -469,6 +469,15 @@ const struct ckpt_obj_ops ckpt_rpipe_obj_ops = {
 	.release = ckpt_rpipe_release,
 };
 
+/* O_ASYNC: pipe_fasync() puts a reader on one list, a writer on the other */
+static struct fasync_struct **ckpt_pipe_fasync_list(struct file *file)
+{
+	struct pipe_inode_info *pipe = get_pipe_info(file, false);
+
+	return file->f_mode & FMODE_READ ? &pipe->fasync_readers :
+					   &pipe->fasync_writers;
+}
+
 const struct ckpt_file_ops ckpt_pipe_file_ops = {
 	.name = "pipe",
 	.match = ckpt_pipe_match,
@@ -476,6 +485,7 @@ const struct ckpt_file_ops ckpt_pipe_file_ops = {
 	.checkpoint = ckpt_pipe_checkpoint,
 	.restore = ckpt_pipe_restore,
 	.f_flags = CKPT_PIPE_FLAGS,
+	.fasync_list = ckpt_pipe_fasync_list,
 };
 
 /* reached through the pipe's classification */
@@ -484,4 +494,5 @@ const struct ckpt_file_ops ckpt_fifo_file_ops = {
 	.checkpoint = ckpt_pipe_checkpoint,
 	.restore = ckpt_pipe_restore,
 	.f_flags = CKPT_PIPE_FLAGS,
+	.fasync_list = ckpt_pipe_fasync_list,
 };

@@ -44,7 +44,7 @@
 	 BIT(SOCK_BROADCAST) | BIT(SOCK_TIMESTAMP) | BIT(SOCK_DBG) |	\
 	 BIT(SOCK_RCVTSTAMP) | BIT(SOCK_RCVTSTAMPNS) |			\
 	 BIT(SOCK_LOCALROUTE) | BIT(SOCK_TIMESTAMPING_RX_SOFTWARE) |	\
-	 BIT(SOCK_FASYNC) | BIT(SOCK_RXQ_OVFL) | BIT(SOCK_ZEROCOPY) |	\
+	 BIT(SOCK_RXQ_OVFL) | BIT(SOCK_ZEROCOPY) |			\
 	 BIT(SOCK_WIFI_STATUS) | BIT(SOCK_NOFCS) |			\
 	 BIT(SOCK_FILTER_LOCKED) | BIT(SOCK_SELECT_ERR_QUEUE) |		\
 	 BIT(SOCK_TXTIME) | BIT(SOCK_TSTAMP_NEW) | BIT(SOCK_RCVMARK))
@@ -336,7 +336,7 @@ static int ckpt_unix_snapshot(struct ckpt_ctx *ctx, struct ckpt_fd_ent *e,
 static const char *ckpt_unix_unsaved(struct sock *sk)
 {
 	if (sk->sk_flags & CKPT_UNIX_UNSAVED_FLAGS)
-		return "SO_KEEPALIVE, SO_LINGER, SO_TIMESTAMP, O_ASYNC or another flag";
+		return "SO_KEEPALIVE, SO_LINGER, SO_TIMESTAMP or another flag";
 	if (READ_ONCE(sk->sk_tsflags))
 		return "SO_TIMESTAMPING";
 	if (rcu_access_pointer(sk->sk_filter))
@@ -519,6 +519,11 @@ static int ckpt_unix_checkpoint(struct ckpt_ctx *ctx, struct ckpt_fd_ent *e)
 		h.flags |= CKPT_UNIX_SNDBUF_LOCK;
 	if (sk->sk_userlocks & SOCK_RCVBUF_LOCK)
 		h.flags |= CKPT_UNIX_RCVBUF_LOCK;
+	/* what sock_wake_async() looks at before it sends SIGIO */
+	if (test_bit(SOCKWQ_ASYNC_NOSPACE, &sock->wq.flags))
+		h.flags |= CKPT_UNIX_ASYNC_NOSPACE;
+	if (test_bit(SOCKWQ_ASYNC_WAITDATA, &sock->wq.flags))
+		h.flags |= CKPT_UNIX_ASYNC_WAITDATA;
 	if (READ_ONCE(sk->sk_shutdown) & RCV_SHUTDOWN)
 		h.shutdown |= CKPT_UNIX_SHUT_RD;
 	if (READ_ONCE(sk->sk_shutdown) & SEND_SHUTDOWN)
@@ -828,6 +833,11 @@ static int ckpt_unix_set_options(struct ckpt_ctx *ctx, struct socket *sock,
 		ret = ckpt_unix_setopt(sock, SO_PRIORITY, h->priority);
 	if (!ret && h->mark)
 		ret = ckpt_unix_setopt(sock, SO_MARK, h->mark);
+	/* as the wait for space or data that was under way left them */
+	if (h->flags & CKPT_UNIX_ASYNC_NOSPACE)
+		set_bit(SOCKWQ_ASYNC_NOSPACE, &sock->wq.flags);
+	if (h->flags & CKPT_UNIX_ASYNC_WAITDATA)
+		set_bit(SOCKWQ_ASYNC_WAITDATA, &sock->wq.flags);
 	if (!ret && h->sndtimeo_us)
 		ret = ckpt_unix_set_timeo(sock, SO_SNDTIMEO_NEW, h->sndtimeo_us);
 	if (!ret && h->rcvtimeo_us)
@@ -1078,6 +1088,12 @@ const struct ckpt_obj_ops ckpt_runix_pair_obj_ops = {
 	.restore = restore_unix_pair,
 };
 
+/* O_ASYNC: sock_fasync() keeps the socket's list */
+static struct fasync_struct **ckpt_unix_fasync_list(struct file *file)
+{
+	return &sock_from_file(file)->wq.fasync_list;
+}
+
 const struct ckpt_file_ops ckpt_unix_file_ops = {
 	.name = "unix socket",
 	.match = ckpt_unix_match,
@@ -1085,6 +1101,7 @@ const struct ckpt_file_ops ckpt_unix_file_ops = {
 	.checkpoint = ckpt_unix_checkpoint,
 	.restore = ckpt_unix_restore,
 	.f_flags = CKPT_UNIX_FILE_FLAGS,
+	.fasync_list = ckpt_unix_fasync_list,
 };
 
 #ifdef CONFIG_CHECKPOINT_KUNIT_TEST

@@ -125,7 +125,7 @@ struct info {
 	char file_path[300];
 	char file_extra[720];		/* a signalfd's signals: up to 64 */
 	char file_note[320];		/* unknown fields, after the rest */
-	char file_owner[96];		/* its owner and signal, if set */
+	char file_owner[128];		/* its owner, signal and O_ASYNC */
 	/* a /proc file: its FILE_PROC, and the procfs mount's path */
 	const struct ckpt_hdr_file_proc *proc;
 	char proc_mnt[300];
@@ -1281,14 +1281,37 @@ static const struct ckpt_task_pids *tree_task(const struct info *in,
 static void list_add(char *buf, size_t len, const char *what);
 
 /*
- * A FILE's owner (F_SETOWN, F_SETOWN_EX) and signal (F_SETSIG), when set:
- * ", owner pid 12" (a process), ", owner thread 13", ", owner group of
- * 12" (a process group, by its leader's pid), then ", signal 34
- * (SIGRTMIN)". What restart refuses of them is noted: a signal above
- * CKPT_NSIG, a reserved field, a negative owner, an unknown owner type,
- * an owner without a type or a type without an owner, an owner that is
- * no process of the TREE (no task, for a thread), an owner or a signal
- * on a file restart does not give one (inherited, pidfd, /proc).
+ * A FILE's async_fd: 0 in an older, shorter FILE record (the fields
+ * past pos read as zeroes)
+ */
+static int32_t file_async_fd(const struct ckpt_hdr_file *rec)
+{
+	return rec->h.len >= offsetof(struct ckpt_hdr_file, async_fd) +
+			     sizeof(rec->async_fd) ? rec->async_fd : 0;
+}
+
+/* Does restart keep the fd O_ASYNC names for a file of @type? */
+static bool file_async_list(uint32_t type)
+{
+	return type == CKPT_FILE_PIPE || type == CKPT_FILE_FIFO ||
+	       type == CKPT_FILE_UNIX || type == CKPT_FILE_INOTIFY;
+}
+
+/*
+ * A FILE's owner (F_SETOWN, F_SETOWN_EX), signal (F_SETSIG) and O_ASYNC,
+ * when set: ", owner pid 12" (a process), ", owner thread 13", ", owner
+ * group of 12" (a process group, by its leader's pid), then ", signal 34
+ * (SIGRTMIN)", then ", O_ASYNC fd 40" (the fd its signals name, on a
+ * pipe end, a FIFO, a unix socket or an inotify instance) or ", O_ASYNC
+ * alone" (async fd -1: the bare flag open(O_ASYNC) sets). What restart
+ * refuses of them is noted: a signal above CKPT_NSIG, a negative owner,
+ * an unknown owner type, an owner without a type or a type without an
+ * owner, an owner that is no process of the TREE (no task, for a
+ * thread), an async fd below -1, one past the default nr_open or one
+ * without O_ASYNC, any of them on an O_PATH descriptor, an owner, a
+ * signal or O_ASYNC on a file restart does not give one (inherited,
+ * pidfd, /proc), an async fd on a file without a signal list (a device's
+ * is noted with its FILE_CHR).
  */
 static void file_owner_str(struct info *in, const struct ckpt_hdr_file *rec)
 {
@@ -1298,11 +1321,15 @@ static void file_owner_str(struct info *in, const struct ckpt_hdr_file *rec)
 	};
 	struct ckpt_hdr_file f = { 0 };
 	const struct ckpt_task_pids *p;
-	char why[160] = "", part[48], sig[16];
+	char why[256] = "", part[48], sig[16];
+	bool async, ownerless;
 	size_t o;
 
-	/* an older, shorter FILE has no owner and no signal */
+	/* an older, shorter FILE has no owner, no signal, no async fd */
 	memcpy(&f, rec, rec->h.len < sizeof(f) ? rec->h.len : sizeof(f));
+	async = f.f_flags & FASYNC;
+	ownerless = f.type == CKPT_FILE_INHERITED ||
+		    f.type == CKPT_FILE_PIDFD || f.type == CKPT_FILE_PROC;
 	in->file_owner[0] = '\0';
 	if (f.owner || f.owner_type) {
 		if (f.owner_type >= 1 && f.owner_type <= CKPT_OWNER_PGRP)
@@ -1318,12 +1345,32 @@ static void file_owner_str(struct info *in, const struct ckpt_hdr_file *rec)
 			 ", signal %u (%s)", f.signum,
 			 signame(sig, sizeof(sig), f.signum));
 	}
+	o = strlen(in->file_owner);
+	if (async && f.async_fd >= 0)
+		snprintf(in->file_owner + o, sizeof(in->file_owner) - o,
+			 ", O_ASYNC fd %d", f.async_fd);
+	else if (async && f.async_fd == -1)
+		snprintf(in->file_owner + o, sizeof(in->file_owner) - o,
+			 ", O_ASYNC alone");
+	else if (f.async_fd)
+		snprintf(in->file_owner + o, sizeof(in->file_owner) - o,
+			 ", async fd %d", f.async_fd);
 	if (f.signum > CKPT_NSIG) {
 		snprintf(part, sizeof(part), "signal %u", f.signum);
 		list_add(why, sizeof(why), part);
 	}
-	if (f.__reserved2)
-		list_add(why, sizeof(why), "a reserved field");
+	if (f.async_fd < -1)
+		list_add(why, sizeof(why), "an async fd below -1");
+	else if (f.async_fd == -1 && !async)
+		list_add(why, sizeof(why), "an async fd without O_ASYNC");
+	else if (f.async_fd >= 1048576)
+		list_add(why, sizeof(why), "an async fd past nr_open");
+	else if (f.async_fd && !async)
+		list_add(why, sizeof(why), "an async fd without O_ASYNC");
+	else if (async && f.async_fd >= 0 && !ownerless &&
+		 !file_async_list(f.type) && f.type != CKPT_FILE_CHR)
+		list_add(why, sizeof(why),
+			 "an async fd on a file without a signal list");
 	if (f.owner < 0)
 		list_add(why, sizeof(why), "a negative owner");
 	if (f.owner_type > CKPT_OWNER_PGRP) {
@@ -1334,10 +1381,12 @@ static void file_owner_str(struct info *in, const struct ckpt_hdr_file *rec)
 		list_add(why, sizeof(why), "an owner without a type");
 	if (!f.owner && f.owner_type)
 		list_add(why, sizeof(why), "an owner type without an owner");
-	if ((f.owner || f.signum) && (f.type == CKPT_FILE_INHERITED ||
-				       f.type == CKPT_FILE_PIDFD ||
-				       f.type == CKPT_FILE_PROC))
-		list_add(why, sizeof(why), "an owner or a signal on a file of this type");
+	if ((f.owner || f.signum || async) && ownerless)
+		list_add(why, sizeof(why),
+			 "an owner, a signal or O_ASYNC on a file of this type");
+	if ((f.owner || f.signum || async) && f.f_flags & O_PATH)
+		list_add(why, sizeof(why),
+			 "an owner, a signal or O_ASYNC on an O_PATH descriptor");
 	p = tree_task(in, f.owner);
 	if (f.owner > 0 && f.owner_type == CKPT_OWNER_TID && !p)
 		list_add(why, sizeof(why), "an owner of no task of the tree");
@@ -1347,7 +1396,7 @@ static void file_owner_str(struct info *in, const struct ckpt_hdr_file *rec)
 	if (why[0]) {
 		o = strlen(in->file_note);
 		snprintf(in->file_note + o, sizeof(in->file_note) - o,
-			 " [owner, signal: restart refuses %s]", why);
+			 " [owner, signal, O_ASYNC: restart refuses %s]", why);
 	}
 }
 
@@ -1526,8 +1575,9 @@ static void timerfd_str(char *buf, size_t len,
  * FILE_INOTIFY: " (queue of at most 16384 events, next wd 3)". What
  * restart refuses is said so: a next_wd above INT_MAX, and the FILE's
  * f_flags of another access mode than O_RDONLY or with another flag than
- * O_NONBLOCK. A limit above the default fs.inotify.max_queued_events
- * needs a restarter's machine where the sysctl is as high.
+ * O_NONBLOCK (O_ASYNC: file_owner_str()). A limit above the default
+ * fs.inotify.max_queued_events needs a restarter's machine where the
+ * sysctl is as high.
  */
 static void inotify_str(char *buf, size_t len,
 			const struct ckpt_hdr_file_inotify *h, uint32_t f_flags)
@@ -1542,7 +1592,7 @@ static void inotify_str(char *buf, size_t len,
 	if (h->next_wd > INT_MAX)
 		list_add(why, sizeof(why), "a next wd above INT_MAX");
 	if ((f_flags & O_ACCMODE) != O_RDONLY ||
-	    (f_flags & ~(uint32_t)(O_ACCMODE | O_NONBLOCK))) {
+	    (f_flags & ~(uint32_t)(O_ACCMODE | O_NONBLOCK | FASYNC))) {
 		snprintf(part, sizeof(part), "f_flags 0x%x", f_flags);
 		list_add(why, sizeof(why), part);
 	}
@@ -1601,7 +1651,7 @@ static void why_close(char *buf, size_t len, const char *why)
  * A pidfd: " (pid 12, thread)", the image pid of the task it refers to.
  * What restart refuses is said so: unknown flags, a pid of no process of
  * the TREE (of no task, for a thread's pidfd), an access mode but O_RDWR
- * or status flags but O_NONBLOCK.
+ * or status flags but O_NONBLOCK (O_ASYNC: file_owner_str()).
  */
 static void pidfd_str(const struct info *in, char *buf, size_t len,
 		      const struct ckpt_hdr_file_pidfd *h)
@@ -1629,7 +1679,7 @@ static void pidfd_str(const struct info *in, char *buf, size_t len,
 			 "a pid of no task of the tree" :
 			 "a pid of no process of the tree");
 	if ((f->f_flags & O_ACCMODE) != O_RDWR ||
-	    (f->f_flags & ~(uint32_t)(O_ACCMODE | O_NONBLOCK))) {
+	    (f->f_flags & ~(uint32_t)(O_ACCMODE | O_NONBLOCK | FASYNC))) {
 		snprintf(part, sizeof(part), "f_flags 0x%x", f->f_flags);
 		list_add(why, sizeof(why), part);
 	}
@@ -1774,7 +1824,7 @@ static int info_unix_pair(struct info *in, const struct ckpt_hdr_unix_pair *h,
  * end 1 was closed; rcvlowat below 1; peek_off below -1; a reserved
  * field; a peer pid that is no task of the tree, or one without a pair;
  * the FILE's f_flags of another access mode than O_RDWR or another flag
- * than O_NONBLOCK; an offset.
+ * than O_NONBLOCK (O_ASYNC: file_owner_str()); an offset.
  */
 static int info_file_unix(struct info *in, const struct ckpt_hdr_file_unix *h,
 			  size_t off)
@@ -1826,6 +1876,10 @@ static int info_file_unix(struct info *in, const struct ckpt_hdr_file_unix *h,
 		list_add(buf, len, "passsec");
 	if (h->flags & CKPT_UNIX_PASSPIDFD)
 		list_add(buf, len, "passpidfd");
+	if (h->flags & CKPT_UNIX_ASYNC_NOSPACE)
+		list_add(buf, len, "waits for space (SIGIO due)");
+	if (h->flags & CKPT_UNIX_ASYNC_WAITDATA)
+		list_add(buf, len, "waits for data");
 	if (h->flags & CKPT_UNIX_SNDBUF_LOCK) {
 		snprintf(part, sizeof(part), "sndbuf %u", h->sndbuf);
 		list_add(buf, len, part);
@@ -1906,7 +1960,7 @@ static int info_file_unix(struct info *in, const struct ckpt_hdr_file_unix *h,
 			 "a peer pid of no task of the tree" :
 			 "a peer pid without a peer");
 	if ((f->f_flags & O_ACCMODE) != O_RDWR ||
-	    (f->f_flags & ~(uint32_t)(O_ACCMODE | O_NONBLOCK))) {
+	    (f->f_flags & ~(uint32_t)(O_ACCMODE | O_NONBLOCK | FASYNC))) {
 		snprintf(part, sizeof(part), "f_flags 0x%x", f->f_flags);
 		list_add(why, sizeof(why), part);
 	}
@@ -2014,6 +2068,29 @@ static void unix_print_queue(const struct info *in)
 	printf("\n");
 }
 
+/*
+ * O_ASYNC on a device, once its FILE_CHR says which (new_encode_dev()
+ * @rdev): restart refuses it on /dev/random and /dev/urandom, whose
+ * signal list it does not keep, and an async fd on the others, which have
+ * none. Noted on the file's line.
+ */
+static void chr_async_note(struct info *in, const struct ckpt_hdr_file *f,
+			   uint64_t rdev)
+{
+	size_t o = strlen(in->file_note);
+	const char *why = NULL;
+
+	if (!(f->f_flags & FASYNC))
+		return;
+	if (rdev == 0x108 || rdev == 0x109)
+		why = "O_ASYNC on a device whose signal list it does not keep";
+	else if (file_async_fd(f))
+		why = "an async fd on a file without a signal list";
+	if (why)
+		snprintf(in->file_note + o, sizeof(in->file_note) - o,
+			 " [O_ASYNC: restart refuses %s]", why);
+}
+
 /* A record that follows a FILE record: STRING, FILE_CHR, FILE_INHERIT... */
 static int info_file_rec(struct info *in, const struct ckpt_hdr *h,
 			 size_t off)
@@ -2075,6 +2152,7 @@ static int info_file_rec(struct info *in, const struct ckpt_hdr *h,
 			 (unsigned int)((c->rdev & 0xfff00) >> 8),
 			 (unsigned int)((c->rdev & 0xff) |
 					((c->rdev >> 12) & 0xfff00)));
+		chr_async_note(in, f, c->rdev);
 		ext_tail(in, h, sizeof(*c));
 		break;
 	}

@@ -375,7 +375,12 @@ struct ckpt_hdr_file {
 	__s32 owner;
 	__u32 owner_type;	/* CKPT_OWNER_*; 0 without an owner */
 	__u32 signum;		/* F_SETSIG; 0: SIGIO */
-	__u32 __reserved2;
+	/*
+	 * O_ASYNC (in f_flags): the fd its signals name (si_fd), on the
+	 * file's signal list; -1: the bare flag open(O_ASYNC) sets, on no
+	 * list. Without O_ASYNC: 0.
+	 */
+	__s32 async_fd;
 };
 
 /* an open file's owner: F_SETOWN_EX's F_OWNER_PID, _TID, _PGRP */
@@ -561,7 +566,10 @@ struct ckpt_hdr_file_unix {
 #define CKPT_UNIX_PASSPIDFD	0x4	/* SO_PASSPIDFD */
 #define CKPT_UNIX_SNDBUF_LOCK	0x8	/* SO_SNDBUF was set */
 #define CKPT_UNIX_RCVBUF_LOCK	0x10	/* SO_RCVBUF was set */
-#define CKPT_UNIX_FLAGS_MASK	0x1f
+/* O_ASYNC: a writer waits for space, a reader for data (SIGIO due) */
+#define CKPT_UNIX_ASYNC_NOSPACE	0x20
+#define CKPT_UNIX_ASYNC_WAITDATA	0x40
+#define CKPT_UNIX_FLAGS_MASK	0x7f
 
 #define CKPT_UNIX_SHUT_RD	0x1	/* no more receptions */
 #define CKPT_UNIX_SHUT_WR	0x2	/* no more sends */

@@ -659,8 +659,8 @@ TEST_F_TIMEOUT(attrs, come_back_or_refused, 180)
 		ASSERT_LE(0, off);
 		t = (const void *)(im.data + off);
 		ASSERT_LE(sizeof(*t), t->h.len);
-		EXPECT_EQ(24576, t->ioprio);
-		EXPECT_LT(last_cpu, t->nr_cpus);
+		EXPECT_EQ(24576U, t->ioprio);
+		EXPECT_LT((uint32_t)last_cpu, t->nr_cpus);
 		EXPECT_EQ(1ULL << (last_cpu % 64), t->cpus[last_cpu / 64]);
 		ckpt_image_free(&im);
 	}
@@ -709,7 +709,8 @@ TEST_F_TIMEOUT(attrs, come_back_or_refused, 180)
 		EXPECT_EQ(self->root, owned->owner);
 		EXPECT_EQ((uint32_t)CKPT_OWNER_PID, owned->owner_type);
 		EXPECT_EQ((uint32_t)OWNER_SIG, owned->signum);
-		EXPECT_EQ(0U, owned->__reserved2);
+		EXPECT_EQ(0, owned->async_fd);
+		EXPECT_EQ(0U, owned->f_flags & O_ASYNC);
 		ckpt_image_free(&im);
 	}
 	if (variant->setup == SET_MEMORY_MERGE) {

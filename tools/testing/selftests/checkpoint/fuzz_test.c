@@ -3568,9 +3568,10 @@ static void mut_fs(struct fz_mut *m, int i)
 
 /* the kernel's O_LARGEFILE: glibc's is 0 on x86_64 */
 #define FZ_O_LARGEFILE	0100000
+/* O_ASYNC: taken on top of a type's flags, judged by owner_rule() */
 #define FILE_FLAGS_OK (O_ACCMODE | O_APPEND | O_NONBLOCK | O_DSYNC | O_DIRECT | \
 		       FZ_O_LARGEFILE | O_DIRECTORY | O_NOFOLLOW | O_NOATIME | \
-		       O_SYNC | O_PATH)
+		       O_SYNC | O_PATH | O_ASYNC)
 
 /*
  * The records that follow a FILE record of @ftype, 0-terminated; or NULL.
@@ -4368,26 +4369,70 @@ static void mut_file_pidfd(struct fz_mut *m, int i)
 	}
 }
 
-/* ---- owners of open files: FILE.owner, owner_type, signum ------------- */
+/* ---- owners of open files: FILE.owner, owner_type, signum, async_fd ---- */
 
 /*
- * What restart makes of the owner fields of the FILE record @h
- * (ckpt_restore_owner()), *@local set when the record alone decides it.
- * Refused for the record's own fault: a signal above CKPT_NSIG,
- * __reserved2 set, a negative owner, an owner type above
- * CKPT_OWNER_PGRP, an owner without a type or a type without an owner;
- * an owner or a signal on an inherited file, a pidfd or a /proc file,
- * which restart does not make itself. Refused for the TREE's: an owner
- * that is no process of it (no task, for a thread owner). Else taken.
+ * O_ASYNC on the file of FILE record @i, of @type, as restart sets it:
+ * 1 through the signal list restart knows (a pipe end, a FIFO, a unix
+ * socket, an inotify instance: any async fd); 0 a file without
+ * ->fasync(); -1 a file whose ->fasync() list restart does not know
+ * (/dev/random, /dev/urandom); -2 a CHR without its FILE_CHR (refused
+ * anyway). Any file takes the bare flag (async fd -1), only a file of
+ * kind 1 an async fd.
  */
-static enum fz_class owner_rule(const struct fz_img *im,
+static int async_kind(const struct fz_img *im, int i, uint32_t type)
+{
+	uint64_t rdev;
+	int c;
+
+	switch (type) {
+	case CKPT_FILE_PIPE:
+	case CKPT_FILE_FIFO:
+	case CKPT_FILE_UNIX:
+	case CKPT_FILE_INOTIFY:
+		return 1;
+	case CKPT_FILE_CHR:
+		c = file_part(im, i, CKPT_HDR_FILE_CHR);
+		if (c < 0)
+			return -2;
+		rdev = REC(im, c, struct ckpt_hdr_file_chr)->rdev;
+		return rdev == 0x108 || rdev == 0x109 ? -1 : 0;
+	default:
+		return 0;
+	}
+}
+
+/*
+ * What restart makes of the owner fields and O_ASYNC of the FILE record
+ * @h, record @i (ckpt_check_owner(), ckpt_restore_owner()), *@local set
+ * when the record alone decides it. Refused for the record's own fault: a
+ * signal above CKPT_NSIG, a negative owner, an owner type above
+ * CKPT_OWNER_PGRP, an owner without a type or a type without an owner, a
+ * async fd below -1, one of nr_open (1048576) or more, or one without
+ * O_ASYNC; an owner, a signal or O_ASYNC on an O_PATH descriptor, which
+ * fcntl() never gives one; an owner, a signal or
+ * O_ASYNC on an inherited file, a pidfd or a /proc file, which restart
+ * does not make itself; an async fd (not -1) on a file without
+ * ->fasync(). Refused for the TREE's: an owner that is no process of it
+ * (no task, for a thread owner); for the FILE_CHR's: an async fd on a
+ * device (on /dev/random or /dev/urandom too, whose list restart does
+ * not know). Else taken - but O_ASYNC on a signal list with an owner may
+ * end the program at its first read or write (MAY).
+ */
+static enum fz_class owner_rule(const struct fz_img *im, int i,
 				const struct ckpt_hdr_file *h, bool *local)
 {
+	bool async = h->f_flags & O_ASYNC;
+	int kind;
+
 	*local = true;
-	if (h->signum > CKPT_NSIG || h->__reserved2 || h->owner < 0 ||
-	    h->owner_type > CKPT_OWNER_PGRP || !h->owner != !h->owner_type)
+	if (h->signum > CKPT_NSIG || h->owner < 0 ||
+	    h->owner_type > CKPT_OWNER_PGRP || !h->owner != !h->owner_type ||
+	    h->async_fd < -1 || h->async_fd >= 1048576 ||
+	    (h->async_fd && !async) ||
+	    (h->f_flags & O_PATH && (h->owner || h->signum || async)))
 		return FZ_REFUSE;
-	if (!h->owner && !h->signum)
+	if (!h->owner && !h->signum && !async)
 		return FZ_ACCEPT;
 	if (h->type == CKPT_FILE_INHERITED || h->type == CKPT_FILE_PIDFD ||
 	    h->type == CKPT_FILE_PROC)
@@ -4396,17 +4441,29 @@ static enum fz_class owner_rule(const struct fz_img *im,
 	if (h->owner && !pfd_task_ok(im, h->owner,
 				     h->owner_type == CKPT_OWNER_TID))
 		return FZ_REFUSE;
-	return FZ_ACCEPT;
+	if (!async)
+		return FZ_ACCEPT;
+	kind = async_kind(im, i, h->type);
+	/* -1: the bare flag, on any file; an fd only on a known list */
+	if (kind == -2 || (kind <= 0 && h->async_fd >= 0)) {
+		/* the type alone, but for a device: its FILE_CHR */
+		*local = h->type != CKPT_FILE_CHR;
+		return FZ_REFUSE;
+	}
+	return h->owner && kind > 0 && h->async_fd >= 0 ? FZ_MAY : FZ_ACCEPT;
 }
 
 /*
  * FILE: the owner of an open file (F_SETOWN, F_SETOWN_EX) by its pid in
- * the TREE, and its signal (F_SETSIG): a signal, valid or not; an owner
- * of the tree (a process or a thread), of none, negative, with a type
- * each; a type alone; an owner alone; __reserved2. Judged by
- * owner_rule(): what restart takes is ACCEPT - the restored program
- * runs on, as nothing signals the owner (no file of a shape has
- * O_ASYNC) - or VALID when nothing changed.
+ * the TREE, its signal (F_SETSIG), and O_ASYNC in f_flags with the fd its
+ * signals name (async_fd): a signal, valid or not; an owner of the tree
+ * (a process or a thread), of none, negative, with a type each; a type
+ * alone; an owner alone; an async fd alone, valid or not; O_ASYNC
+ * toggled, with another async fd or not. Judged by owner_rule(): what
+ * restart takes is ACCEPT - the restored program runs on, as nothing
+ * signals the owner (no file of a shape has O_ASYNC or an owner, and one
+ * mutation gives a record one or the other) - or VALID when nothing
+ * changed.
  */
 static void mut_file_owner(struct fz_mut *m, int i)
 {
@@ -4419,7 +4476,7 @@ static void mut_file_owner(struct fz_mut *m, int i)
 		rec_resize(&m->im, i, sizeof(*h));
 	h = REC(&m->im, i, struct ckpt_hdr_file);
 	old = *h;
-	switch (below(&m->rng, 5)) {
+	switch (below(&m->rng, 7)) {
 	case 0:
 		h->signum = chance(&m->rng, 30) ?
 			    PICK(&m->rng, ((const uint32_t[]){ CKPT_NSIG + 1,
@@ -4444,15 +4501,27 @@ static void mut_file_owner(struct fz_mut *m, int i)
 			h->owner = PICK(&m->rng, ((const int32_t[]){
 				pfd_tree_pid(m), -1, INT32_MAX }));
 		break;
+	case 4:
+		/* O_ASYNC on or off, and now and then another async fd */
+		h->f_flags ^= O_ASYNC;
+		if (chance(&m->rng, 50))
+			h->async_fd = PICK(&m->rng, ((const int32_t[]){ 0, 3,
+					   40, 1023, INT32_MAX, -1, -1, -2 }));
+		break;
+	case 5:
+		h->async_fd = PICK(&m->rng, ((const int32_t[]){ 1, 3, 40, -1,
+				   -2, INT32_MIN, INT32_MAX }));
+		break;
 	default:
-		h->__reserved2 = other_u32(m, 0) ?: 1;
+		h->async_fd = (int32_t)(other_u32(m, 0) ?: 1);
 	}
-	cls = owner_rule(&m->im, h, &local);
+	cls = owner_rule(&m->im, i, h, &local);
 	if (cls == FZ_ACCEPT && !memcmp(&old, h, sizeof(old)))
 		cls = FZ_VALID;
 	note(m, cls, local,
-	     "FILE(type %u).owner=%d owner_type=%u signum=%u __reserved2=%#x",
-	     h->type, h->owner, h->owner_type, h->signum, h->__reserved2);
+	     "FILE(type %u).owner=%d owner_type=%u signum=%u f_flags=%#o async_fd=%d",
+	     h->type, h->owner, h->owner_type, h->signum, h->f_flags,
+	     h->async_fd);
 }
 
 /* ---- /proc files: FILE_PROC and its two STRING records ---------------- */

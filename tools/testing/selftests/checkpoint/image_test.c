@@ -171,9 +171,9 @@ static void victim_cpus(void)
 
 /*
  * The owners (F_GETOWN_EX) and signals (F_GETSIG) of fds 30-34, those
- * open: "OWNERS 30 none 0, 33 pid self 34, 34 thread self 0" - "self"
- * for the victim's pid as it is now, "none" for no owner (or a process
- * group nobody is in).
+ * open: "OWNERS 30 none 0, 33 pid self 34 O_ASYNC, 34 thread self 0" -
+ * "self" for the victim's pid as it is now, "none" for no owner (or a
+ * process group nobody is in), " O_ASYNC" when F_GETFL has it.
  */
 static void victim_owners(void)
 {
@@ -194,8 +194,9 @@ static void victim_owners(void)
 				 ex.type == F_OWNER_PGRP ? "group" : "pid");
 		else
 			snprintf(who, sizeof(who), "%d %d", ex.type, ex.pid);
-		at += snprintf(line + at, sizeof(line) - at, "%s%d %s %d",
-			       at ? ", " : "", fd, who, fcntl(fd, F_GETSIG));
+		at += snprintf(line + at, sizeof(line) - at, "%s%d %s %d%s",
+			       at ? ", " : "", fd, who, fcntl(fd, F_GETSIG),
+			       fcntl(fd, F_GETFL) & O_ASYNC ? " O_ASYNC" : "");
 	}
 	ck_report("OWNERS %s", line);
 }
@@ -1579,7 +1580,7 @@ static const struct field structural[] = {
 	F(FILE, ckpt_hdr_file, owner, 3),		/* negative */
 	F(FILE, ckpt_hdr_file, owner_type, 0),		/* unknown */
 	F(FILE, ckpt_hdr_file, signum, 0),		/* 255 */
-	F(FILE, ckpt_hdr_file, __reserved2, 0),
+	F(FILE, ckpt_hdr_file, async_fd, 0),		/* no O_ASYNC */
 	F(INODE, ckpt_hdr_inode, objref, 0),		/* its file's is gone */
 	F(INODE, ckpt_hdr_inode, dev, 4),		/* above 32 bits */
 	F(INODE, ckpt_hdr_inode, ino, 0),		/* another file */
@@ -7203,31 +7204,53 @@ TEST_F_TIMEOUT(image, pseudo_files_name_no_inode, CK_TIMEOUT)
 
 #define OWN_SIG		34	/* glibc's SIGRTMIN */
 
-/*
- * The FILE record @i given @owner, @type, @sig and @res (__reserved2):
- * refused with EINVAL and restart's line naming the three, or the victim
- * resumes intact - and says (@owners not NULL) "OWNERS @owners"
- */
-static void own_expect(struct __test_metadata *_metadata,
-		       FIXTURE_DATA(image) *self, int i, int32_t owner,
-		       uint32_t type, uint32_t sig, uint32_t res, bool refused,
-		       const char *owners, const char *what)
+/* OWNERS with fd @fd's entry "@fd none 0" followed by @tail */
+static const char *owners_with(int fd, const char *tail)
 {
+	static char buf[160];
+	size_t at = 0;
+	int k;
+
+	for (k = 30; k <= 34; k++)
+		at += snprintf(buf + at, sizeof(buf) - at, "%s%d none 0%s",
+			       at ? ", " : "", k, k == fd ? tail : "");
+	return buf;
+}
+
+/*
+ * The FILE record @i given @owner, @type, @sig, O_ASYNC in its f_flags
+ * (@async) and @afd (async_fd): refused with EINVAL and restart's line
+ * "a bad owner" naming the four (@refused), or @log (not NULL), or the
+ * victim resumes intact - and says (@owners not NULL) "OWNERS @owners"
+ */
+static void own_expect_async(struct __test_metadata *_metadata,
+			     FIXTURE_DATA(image) *self, int i, int32_t owner,
+			     uint32_t type, uint32_t sig, bool async,
+			     int32_t afd, bool refused, const char *log,
+			     const char *owners, const char *what)
+{
+	static const char bad[] =
+		"file record %u: a bad owner (pid %d, type %u, signal %u, async fd %d)";
 	struct ckpt_hdr_file *f = (void *)grown_rec(self, i, 0, -1);
 	struct edit e = { i, true, f, self->recs[i].len };
-	char log[128];
+	char line[160];
 
 	ASSERT_NE(NULL, f);
 	ASSERT_LE(sizeof(*f), (size_t)self->recs[i].len);
 	f->owner = owner;
 	f->owner_type = type;
 	f->signum = sig;
-	f->__reserved2 = res;
-	if (refused) {
-		snprintf(log, sizeof(log),
-			 "file record %u: a bad owner (pid %d, type %u, signal %u)",
-			 f->objref, owner, type, sig);
-		expect_edit_logged(_metadata, self, &e, 1, EINVAL, log, what);
+	if (async)
+		f->f_flags |= O_ASYNC;
+	f->async_fd = afd;
+	if (refused || log) {
+		if (log)
+			snprintf(line, sizeof(line), "file record %u: %s",
+				 f->objref, log);
+		else
+			snprintf(line, sizeof(line), bad, f->objref, owner,
+				 type, sig, afd);
+		expect_edit_logged(_metadata, self, &e, 1, EINVAL, line, what);
 	} else {
 		expect_edit(_metadata, self, &e, 1, false, what);
 		if (owners)
@@ -7237,22 +7260,49 @@ static void own_expect(struct __test_metadata *_metadata,
 	free(f);
 }
 
+/* The same, without O_ASYNC */
+static void own_expect(struct __test_metadata *_metadata,
+		       FIXTURE_DATA(image) *self, int i, int32_t owner,
+		       uint32_t type, uint32_t sig, int32_t afd, bool refused,
+		       const char *owners, const char *what)
+{
+	own_expect_async(_metadata, self, i, owner, type, sig, false, afd,
+			 refused, NULL, owners, what);
+}
+
+/* The FILE record @i given O_ASYNC and @afd, and nothing else */
+static void async_expect(struct __test_metadata *_metadata,
+			 FIXTURE_DATA(image) *self, int i, int32_t afd,
+			 bool refused, const char *log, const char *owners,
+			 const char *what)
+{
+	own_expect_async(_metadata, self, i, 0, 0, 0, true, afd, refused, log,
+			 owners, what);
+}
+
 /*
- * FILE.owner, owner_type, signum and __reserved2: the owner of an open
- * file (F_SETOWN, F_SETOWN_EX) by image pid, and its signal (F_SETSIG).
- * The image as written has none, and the victim sees none. Refused with
- * EINVAL and "a bad owner (pid P, type T, signal S)": a signal above 64;
- * __reserved2 set; a negative owner (a group as F_SETOWN takes it too); an
- * owner type above CKPT_OWNER_PGRP; an owner without a type, a type
- * without an owner; an owner of no task of the TREE, by each type; an
- * owner or a signal alone on an inherited file, a pidfd or a /proc file,
- * which restart does not make itself. Taken, the victim resuming intact
- * and reading them with F_GETOWN_EX and F_GETSIG, by its pid as it is
- * now: itself as the owner of its pipe's read end (a process, with a
- * signal) and write end (a thread), of /dev/null with a signal; a signal
- * alone, up to 64, on the regular file and the directory. Its own pid as
- * a group's: taken (a process of the tree; which group it leads is the
- * TREE's business).
+ * FILE.owner, owner_type, signum and async_fd: the owner of an open file
+ * (F_SETOWN, F_SETOWN_EX) by image pid, its signal (F_SETSIG), and with
+ * O_ASYNC in f_flags the fd its signals name. The image as written has
+ * none, and the victim sees none. Refused with EINVAL and "a bad owner
+ * (pid P, type T, signal S, async fd A)": a signal above 64; an async fd
+ * without O_ASYNC (-1 too), one below -1, one past nr_open; a negative owner (a group as F_SETOWN
+ * takes it too); an owner type above CKPT_OWNER_PGRP; an owner without a
+ * type, a type without an owner; an owner of no task of the TREE, by each
+ * type; an owner, a signal or O_ASYNC alone on an inherited file, a pidfd
+ * or a /proc file, which restart does not make itself. Refused with "an
+ * async fd for a file without a signal list": O_ASYNC with an async fd on
+ * the regular file, /dev/null, the directory (no ->fasync), fd 0 too.
+ * Taken, the
+ * victim resuming intact and reading them with F_GETOWN_EX, F_GETSIG and
+ * F_GETFL, by its pid as it is now: itself as the owner of its pipe's
+ * read end (a process, with a signal) and write end (a thread), of
+ * /dev/null with a signal; a signal alone, up to 64, on the regular file
+ * and the directory; O_ASYNC with async fd 7 on the pipe's read end, with
+ * fd 0 on its write end, alone (async fd -1: the bare flag of
+ * open(O_ASYNC)) on the regular file and the pipe's read end. Its own
+ * pid as a group's: taken (a process of the tree; which group it leads is
+ * the TREE's business).
  */
 TEST_F_TIMEOUT(image, file_owner_fields, 4 * CK_TIMEOUT)
 {
@@ -7281,10 +7331,10 @@ TEST_F_TIMEOUT(image, file_owner_fields, 4 * CK_TIMEOUT)
 		f = rec_at(self, i);
 		ASSERT_LE(sizeof(*f), (size_t)f->h.len);
 		EXPECT_TRUE(!f->owner && !f->owner_type && !f->signum &&
-			    !f->__reserved2)
-			TH_LOG("FILE #%u: owner %d type %u signal %u reserved %u",
+			    !f->async_fd && !(f->f_flags & O_ASYNC))
+			TH_LOG("FILE #%u: owner %d type %u signal %u flags %#o async fd %d",
 			       f->objref, f->owner, f->owner_type, f->signum,
-			       f->__reserved2);
+			       f->f_flags, f->async_fd);
 	}
 	expect_edit(_metadata, self, NULL, 0, false, "the image as written");
 	EXPECT_STREQ(none5, reported("OWNERS "));
@@ -7295,10 +7345,18 @@ TEST_F_TIMEOUT(image, file_owner_fields, 4 * CK_TIMEOUT)
 	own_expect(_metadata, self, rd, pid, CKPT_OWNER_PID, 0xffffffff, 0,
 		   true, NULL, "FILE (PIPE): an owner, signum ~0");
 	own_expect(_metadata, self, reg, 0, 0, 0, 1, true, NULL,
-		   "FILE (REG).__reserved2 1");
+		   "FILE (REG).async_fd 1 without O_ASYNC");
+	own_expect(_metadata, self, rd, 0, 0, 0, 7, true, NULL,
+		   "FILE (PIPE).async_fd 7 without O_ASYNC");
 	own_expect(_metadata, self, rd, pid, CKPT_OWNER_PID, OWN_SIG,
-		   0x80000000, true, NULL,
-		   "FILE (PIPE): an owner and a signal, __reserved2 set");
+		   INT32_MIN, true, NULL,
+		   "FILE (PIPE): an owner and a signal, async_fd INT_MIN");
+	async_expect(_metadata, self, rd, -2, true, NULL, NULL,
+		     "FILE (PIPE): O_ASYNC, async_fd -2");
+	async_expect(_metadata, self, rd, INT32_MAX, true, NULL, NULL,
+		     "FILE (PIPE): O_ASYNC, async_fd INT_MAX, past nr_open");
+	own_expect(_metadata, self, reg, 0, 0, 0, -1, true, NULL,
+		   "FILE (REG).async_fd -1 without O_ASYNC");
 	own_expect(_metadata, self, rd, -1, CKPT_OWNER_PID, 0, 0, true, NULL,
 		   "FILE (PIPE).owner -1");
 	own_expect(_metadata, self, rd, -pid, CKPT_OWNER_PGRP, 0, 0, true,
@@ -7329,6 +7387,18 @@ TEST_F_TIMEOUT(image, file_owner_fields, 4 * CK_TIMEOUT)
 		   "FILE (INHERITED): owned by the victim");
 	own_expect(_metadata, self, inh, 0, 0, OWN_SIG, 0, true, NULL,
 		   "FILE (INHERITED): a signal alone");
+	async_expect(_metadata, self, inh, 0, true, NULL, NULL,
+		     "FILE (INHERITED): O_ASYNC alone");
+	/* with the file: one without ->fasync() has no fd to name */
+	async_expect(_metadata, self, reg, 3, false,
+		     "an async fd for a file without a signal list", NULL,
+		     "FILE (REG): O_ASYNC, async_fd 3");
+	async_expect(_metadata, self, chr, 3, false,
+		     "an async fd for a file without a signal list", NULL,
+		     "FILE (CHR /dev/null): O_ASYNC, async_fd 3");
+	async_expect(_metadata, self, dir, 0, false,
+		     "an async fd for a file without a signal list", NULL,
+		     "FILE (DIR): O_ASYNC, async_fd 0");
 
 	/* taken, and seen by the restored victim as it is now */
 	own_expect(_metadata, self, rd, pid, CKPT_OWNER_PID, OWN_SIG, 0,
@@ -7348,6 +7418,23 @@ TEST_F_TIMEOUT(image, file_owner_fields, 4 * CK_TIMEOUT)
 		   "FILE (DIR): signal 1 alone");
 	own_expect(_metadata, self, rd, pid, CKPT_OWNER_PGRP, 0, 0, false, NULL,
 		   "FILE (PIPE): the victim's pid as a group's");
+	async_expect(_metadata, self, rd, 7, false, NULL,
+		     owners_with(33, " O_ASYNC"),
+		     "FILE (PIPE): O_ASYNC, async_fd 7");
+	async_expect(_metadata, self, wr, 0, false, NULL,
+		     owners_with(34, " O_ASYNC"),
+		     "FILE (PIPE): O_ASYNC on the write end, async_fd 0");
+	async_expect(_metadata, self, reg, -1, false, NULL,
+		     owners_with(30, " O_ASYNC"),
+		     "FILE (REG): O_ASYNC alone, a bare flag");
+	async_expect(_metadata, self, rd, -1, false, NULL,
+		     owners_with(33, " O_ASYNC"),
+		     "FILE (PIPE): O_ASYNC on no list, a bare flag");
+	/* the victim's write to its pipe signals it: SIGUSR1, handled */
+	own_expect_async(_metadata, self, rd, pid, CKPT_OWNER_PID, SIGUSR1,
+			 true, 33, false, NULL,
+			 "30 none 0, 31 none 0, 32 none 0, 33 pid self 10 O_ASYNC, 34 none 0",
+			 "FILE (PIPE): the victim's, with SIGUSR1, O_ASYNC, async_fd 33");
 
 	/* a pidfd, a /proc file: stand-ins until every task exists */
 	ck_checkpoint_child(_metadata, NULL, 0, pfd_body, NULL);
@@ -7359,6 +7446,8 @@ TEST_F_TIMEOUT(image, file_owner_fields, 4 * CK_TIMEOUT)
 		   "FILE (PIDFD): owned by the victim");
 	own_expect(_metadata, self, pf, 0, 0, OWN_SIG, 0, true, NULL,
 		   "FILE (PIDFD): a signal alone");
+	async_expect(_metadata, self, pf, 0, true, NULL, NULL,
+		     "FILE (PIDFD): O_ASYNC alone");
 	ck_checkpoint_child(_metadata, NULL, 0, prc_body, NULL);
 	ASSERT_EQ(0, ck_line_int("PID ", &lpid));
 	load_image(_metadata, self);
@@ -7368,6 +7457,8 @@ TEST_F_TIMEOUT(image, file_owner_fields, 4 * CK_TIMEOUT)
 		   "FILE (PROC): owned by the victim");
 	own_expect(_metadata, self, sf, 0, 0, OWN_SIG, 0, true, NULL,
 		   "FILE (PROC): a signal alone");
+	async_expect(_metadata, self, sf, 0, true, NULL, NULL,
+		     "FILE (PROC): O_ASYNC alone");
 	check_no_splat(_metadata, self);
 }
 
@@ -7410,7 +7501,7 @@ TEST_F_TIMEOUT(image, file_owner_of_another_task, 2 * CK_TIMEOUT)
 		f->owner_type = cases[k].type;
 		f->signum = OWN_SIG;
 		snprintf(log, sizeof(log),
-			 "file record %u: a bad owner (pid %d, type %u, signal %u)",
+			 "file record %u: a bad owner (pid %d, type %u, signal %u, async fd 0)",
 			 f->objref, other, cases[k].type, OWN_SIG);
 		snprintf(what, sizeof(what), "FILE (PIPE) owned by %s",
 			 cases[k].what);

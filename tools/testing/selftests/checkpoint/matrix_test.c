@@ -3236,6 +3236,120 @@ static int own_verify(void)
 	return 0;
 }
 
+/* ---- O_ASYNC and the fd its signals name -------------------------------- */
+
+/*
+ * fds[0] and fds[1] a pipe, fds[2] and fds[3] a unix socket pair, fds[4]
+ * an inotify instance watching DATA for writes, fds[5] DATA (a regular
+ * file). The pipe's read end, fds[2] and the inotify instance are the
+ * root's (F_SETOWN) with ASY_SIG (F_SETSIG), and O_ASYNC was set on each
+ * through another number, ASY_FD + 0, 1 and 2, closed since: their
+ * signals name that number (si_fd). The regular file has no signal list:
+ * O_ASYNC is a bare flag on it, which only open() sets. fds[6] and fds[7] a second socket pair,
+ * fds[6] non-blocking with O_ASYNC (through ASY_FD + 3) written until it
+ * is full: a writer waiting for space. After the restart F_GETFL has
+ * O_ASYNC on the five; a write to the pipe, bytes the peer sends, a write
+ * to DATA (an inotify event) and the full socket's peer reading each
+ * give the root ASY_SIG for its number.
+ */
+#define ASY_SIG		35	/* glibc's SIGRTMIN + 1 */
+#define ASY_FD		40
+
+static volatile sig_atomic_t asy_sigs, asy_fd = -1;
+
+static void asy_on_sig(int sig, siginfo_t *si, void *uc)
+{
+	asy_fd = si->si_fd;
+	asy_sigs++;
+}
+
+/* The root owns @fd with ASY_SIG; O_ASYNC set through fd @as, closed */
+static int asy_set(int fd, int as)
+{
+	if (dup2(fd, as) != as || fcntl(as, F_SETOWN, getpid()) ||
+	    fcntl(as, F_SETSIG, ASY_SIG) ||
+	    fcntl(as, F_SETFL, fcntl(as, F_GETFL) | O_ASYNC))
+		return -1;
+	return close(as);
+}
+
+static int asy_setup(void)
+{
+	struct sigaction sa = { .sa_sigaction = asy_on_sig,
+				.sa_flags = SA_SIGINFO | SA_RESTART };
+	static char buf[4096];
+
+	if (sigaction(ASY_SIG, &sa, NULL) || pipe(fds) ||
+	    socketpair(AF_UNIX, SOCK_STREAM, 0, fds + 2))
+		return -1;
+	/* F_SETFL sets O_ASYNC only through ->fasync(); open() sets it bare */
+	fds[5] = open(DATA, O_RDWR | O_CREAT | O_TRUNC | O_ASYNC, 0600);
+	fds[4] = inotify_init1(IN_NONBLOCK);
+	if (fds[4] < 0 || fds[5] < 0 ||
+	    inotify_add_watch(fds[4], DATA, IN_MODIFY) != 1)
+		return -1;
+	if (asy_set(fds[0], ASY_FD) || asy_set(fds[2], ASY_FD + 1) ||
+	    asy_set(fds[4], ASY_FD + 2) ||
+	    socketpair(AF_UNIX, SOCK_STREAM, 0, fds + 6) ||
+	    fcntl(fds[6], F_SETFL, O_NONBLOCK) || asy_set(fds[6], ASY_FD + 3))
+		return -1;
+	/* full: the socket now waits for space, and says so with a signal */
+	while (write(fds[6], buf, sizeof(buf)) > 0)
+		;
+	if (errno != EAGAIN)
+		return -1;
+	asy_sigs = 0;
+	return 0;
+}
+
+/* @done (what should signal) succeeded, then ASY_SIG came for fd @fd */
+static int asy_got(bool done, const char *what, int fd)
+{
+	int i;
+
+	if (!done)
+		return NOPE("%s: %s", what, strerror(errno));
+	for (i = 0; i < 5000 && !asy_sigs; i++)
+		usleep(1000);
+	if (!asy_sigs || asy_fd != fd)
+		return NOPE("%s: signal %d came %d times, for fd %d; expected for fd %d",
+			    what, ASY_SIG, asy_sigs, asy_fd, fd);
+	asy_sigs = 0;
+	asy_fd = -1;
+	return 0;
+}
+
+static int asy_verify(void)
+{
+	static const int has[8] = { 1, 0, 1, 0, 1, 1, 1, 0 };
+	static char buf[4096];
+	ssize_t n;
+	int i;
+
+	for (i = 0; i < 8; i++)
+		if (!(fcntl(fds[i], F_GETFL) & O_ASYNC) != !has[i])
+			return NOPE("fd %d (fds[%d]) %s O_ASYNC", fds[i], i,
+				    has[i] ? "lost" : "got");
+	for (i = 0; i < 4; i++)
+		if (fcntl(ASY_FD + i, F_GETFD) != -1)
+			return NOPE("fd %d, closed before the checkpoint, is open",
+				    ASY_FD + i);
+	asy_sigs = 0;
+	asy_fd = -1;
+	if (asy_got(write(fds[1], "x", 1) == 1, "a write to the pipe",
+		    ASY_FD) ||
+	    asy_got(send(fds[3], "y", 1, 0) == 1, "bytes from the peer",
+		    ASY_FD + 1) ||
+	    asy_got(write(fds[5], "z", 1) == 1, "a write to the watched file",
+		    ASY_FD + 2))
+		return -1;
+	/* the full socket's peer reads it all: space, and a signal for it */
+	while ((n = recv(fds[7], buf, sizeof(buf), MSG_DONTWAIT)) > 0)
+		;
+	return asy_got(n < 0 && errno == EAGAIN,
+		       "reading what the full socket sent", ASY_FD + 3);
+}
+
 /* ---- the fixture --------------------------------------------------------- */
 
 /* WDIR and what the inotify variants made in it */
@@ -3428,6 +3542,10 @@ FIXTURE_VARIANT_ADD(matrix, proc_files_of_the_tree) {
 
 FIXTURE_VARIANT_ADD(matrix, fd_owners_kept) {
 	.setup = own_setup, .verify = own_verify,
+};
+
+FIXTURE_VARIANT_ADD(matrix, o_async_kept) {
+	.setup = asy_setup, .verify = asy_verify,
 };
 
 static volatile sig_atomic_t go;
@@ -4329,22 +4447,65 @@ FIXTURE_VARIANT_ADD(refuse, owner_set_under_other_ids) {
 	.line = "has an owner (F_SETOWN) set by a process with other ids: not supported",
 };
 
-/* O_ASYNC on a pipe's read end: its fasync list is not saved */
-static int async_setup(void)
+/* O_ASYNC on /dev/urandom: the device's signal list is not saved */
+static int async_dev_setup(void)
 {
-	return pipe(fds) || fcntl(fds[0], F_SETFL, O_ASYNC) ? -1 : 0;
+	fds[0] = open("/dev/urandom", O_RDONLY);
+	return fds[0] < 0 || fcntl(fds[0], F_SETFL, O_ASYNC) ? -1 : 0;
 }
 
-static int async_verify(void)
+static int async_dev_verify(void)
 {
 	if (!(fcntl(fds[0], F_GETFL) & O_ASYNC))
-		return NOPE("the pipe lost O_ASYNC");
+		return NOPE("/dev/urandom lost O_ASYNC");
 	return 0;
 }
 
-FIXTURE_VARIANT_ADD(refuse, o_async) {
-	.setup = async_setup, .verify = async_verify,
-	.err = EOPNOTSUPP, .line = ": O_ASYNC is not supported yet",
+FIXTURE_VARIANT_ADD(refuse, o_async_on_a_device) {
+	.setup = async_dev_setup, .verify = async_dev_verify,
+	.err = EOPNOTSUPP,
+	.line = "has O_ASYNC on a file whose signal list is not saved: not supported yet",
+};
+
+/*
+ * A memfd (fds[0]) opened again with O_ASYNC through /proc, that open
+ * file only mapped (MAP_SHARED): no fd to save its O_ASYNC with
+ */
+static char *async_map;
+
+static int async_mapped_setup(void)
+{
+	char path[64];
+	int fd;
+
+	fds[0] = memfd_create("ckpt-async", 0);
+	if (fds[0] < 0 || ftruncate(fds[0], 4096))
+		return -1;
+	snprintf(path, sizeof(path), "/proc/self/fd/%d", fds[0]);
+	fd = open(path, O_RDWR | O_ASYNC);
+	if (fd < 0)
+		return -1;
+	async_map = mmap(NULL, 4096, PROT_READ | PROT_WRITE, MAP_SHARED, fd,
+			 0);
+	if (async_map == MAP_FAILED)
+		return -1;
+	memcpy(async_map, "mapped", 7);
+	return close(fd);
+}
+
+static int async_mapped_verify(void)
+{
+	char buf[8] = "";
+
+	if (pread(fds[0], buf, 7, 0) != 7 || strcmp(buf, "mapped"))
+		return NOPE("the memfd reads \"%s\", not what its mapping wrote",
+			    buf);
+	return 0;
+}
+
+FIXTURE_VARIANT_ADD(refuse, o_async_on_a_file_only_mapped) {
+	.setup = async_mapped_setup, .verify = async_mapped_verify,
+	.err = EOPNOTSUPP, .line = "ckpt-async (deleted): O_ASYNC is not supported yet",
 };
 
 /*
@@ -4443,6 +4604,7 @@ FIXTURE_TEARDOWN(refuse)
 	unlink(LOG);
 	unlink(SOCK);
 	unlink(DOUT);
+	unlink(DATA);
 }
 
 TEST_F_TIMEOUT(refuse, checkpoint_refused_tree_untouched, 120)
