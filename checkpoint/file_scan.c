@@ -138,20 +138,51 @@ static int ckpt_scan_task_fds(struct ckpt_ctx *ctx, struct task_struct *t)
 }
 
 /*
+ * The open files only mapped that restart reopens by path: what they
+ * carry that a reopen would not give back (a flock() or OFD lock, a
+ * lease, O_ASYNC, an owner: each outlives the fd it was set through while
+ * a mapping holds the file) is refused, as for the files the tree saves.
+ * Checked once the mmap lock is dropped: the log takes file locks.
+ */
+static int ckpt_check_mapped(struct ckpt_ctx *ctx, struct file **files,
+			     unsigned int n)
+{
+	unsigned int i;
+	int ret = 0;
+
+	for (i = 0; i < n; i++) {
+		if (!ret)
+			ret = ckpt_check_file_state(ctx, files[i], true, false);
+		fput(files[i]);
+	}
+	return ret;
+}
+
+/*
  * Count the vmas and executables of @t that hold files of the tree. Shared
  * anonymous memory is counted too, so that memory a task outside the tree
- * maps as well shows as a leak.
+ * maps as well shows as a leak. The other mapped files are checked by
+ * ckpt_check_mapped().
  */
 static int ckpt_scan_task_maps(struct ckpt_ctx *ctx, struct task_struct *t)
 {
 	struct mm_struct *mm = get_task_mm(t);
+	struct file **mapped, *prev = NULL;
 	struct vm_area_struct *vma;
+	unsigned int n = 0, max;
 	struct ckpt_tfile *tf;
 	struct file *exe;
-	int ret = 0;
+	int ret = 0, err;
 
 	if (!mm)
 		return 0;
+	/* the tasks are frozen: their mappings stay as counted */
+	max = READ_ONCE(mm->map_count);
+	mapped = kvmalloc_array(max ?: 1, sizeof(*mapped), GFP_KERNEL);
+	if (!mapped) {
+		mmput(mm);
+		return -ENOMEM;
+	}
 	mmap_read_lock(mm);
 	{
 		VMA_ITERATOR(vmi, mm, 0);
@@ -167,8 +198,13 @@ static int ckpt_scan_task_maps(struct ckpt_ctx *ctx, struct task_struct *t)
 			/* objects saved with the tree, as shared memory is */
 			if (!vma_is_anon_shmem(vma) &&
 			    !ckpt_is_memfd(vma->vm_file) &&
-			    !ckpt_is_deleted(vma->vm_file))
+			    !ckpt_is_deleted(vma->vm_file)) {
+				/* a library's vmas come one after another */
+				if (vma->vm_file != prev && n < max)
+					mapped[n++] = get_file(vma->vm_file);
+				prev = vma->vm_file;
 				continue;
+			}
 			tf = kzalloc(sizeof(*tf), GFP_KERNEL);
 			if (!tf) {
 				ret = -ENOMEM;
@@ -190,7 +226,9 @@ static int ckpt_scan_task_maps(struct ckpt_ctx *ctx, struct task_struct *t)
 		fput(exe);
 	}
 	mmput(mm);
-	return ret;
+	err = ckpt_check_mapped(ctx, mapped, n);
+	kvfree(mapped);
+	return ret ?: err;
 }
 
 /**

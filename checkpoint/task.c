@@ -3,6 +3,8 @@
  * Per-task fields: comm, personality, exit signal, the tid and robust
  * futex list pointers, the rseq registration; and the resource limits.
  */
+#include <linux/nospec.h>
+#include <linux/prctl.h>
 #include <linux/sched.h>
 #include <linux/sched/signal.h>
 #include <linux/personality.h>
@@ -105,8 +107,11 @@ static int ckpt_check_task_state(struct ckpt_ctx *ctx, struct task_struct *t)
 	    (t->flags & CKPT_PF_IO_FLUSHER) != CKPT_PF_IO_FLUSHER)
 		return ckpt_refuse(ctx, t,
 				   "PF_MEMALLOC_NOIO or PF_LOCAL_THROTTLE alone");
+	/* L1D flush: on x86, a task's own choice when PR_SPEC_PRCTL says so */
 	if (task_spec_ssb_disable(t) || task_spec_ssb_noexec(t) ||
-	    task_spec_ib_disable(t))
+	    task_spec_ib_disable(t) ||
+	    arch_prctl_spec_ctrl_get(t, PR_SPEC_L1D_FLUSH) ==
+	    (PR_SPEC_PRCTL | PR_SPEC_ENABLE))
 		return ckpt_refuse(ctx, t, "prctl(PR_SET_SPECULATION_CTRL)");
 #ifdef CONFIG_GENERIC_ENTRY
 	if (test_task_syscall_work(t, SYSCALL_USER_DISPATCH))

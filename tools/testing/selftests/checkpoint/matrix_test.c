@@ -29,6 +29,7 @@
 #include <stdlib.h>
 #include <sys/epoll.h>
 #include <sys/eventfd.h>
+#include <sys/file.h>
 #include <sys/inotify.h>
 #include <sys/mman.h>
 #include <sys/prctl.h>
@@ -4502,6 +4503,73 @@ static int async_mapped_verify(void)
 			    buf);
 	return 0;
 }
+
+/*
+ * DATA, opened with O_ASYNC (@arg 0) or flock()ed (@arg 1), then only
+ * mapped (MAP_SHARED): the open file, which restart would open again by
+ * path, keeps its O_ASYNC, or its lock, through the mapping alone
+ */
+static int mapped_state_setup(bool lock)
+{
+	int fd = open(DATA, O_RDWR | O_CREAT | O_TRUNC | (lock ? 0 : O_ASYNC),
+		      0600);
+
+	if (fd < 0 || ftruncate(fd, 4096) || (lock && flock(fd, LOCK_EX)))
+		return -1;
+	async_map = mmap(NULL, 4096, PROT_READ | PROT_WRITE, MAP_SHARED, fd,
+			 0);
+	if (async_map == MAP_FAILED)
+		return -1;
+	memcpy(async_map, "mapped", 7);
+	return close(fd);
+}
+
+static int mapped_async_setup(void)
+{
+	return mapped_state_setup(false);
+}
+
+static int mapped_lock_setup(void)
+{
+	return mapped_state_setup(true);
+}
+
+/* DATA holds what the mapping wrote; locked still, for the lock's */
+static int mapped_state_verify(bool lock)
+{
+	char buf[8] = "";
+	int fd = open(DATA, O_RDONLY), locked;
+
+	if (fd < 0 || pread(fd, buf, 7, 0) != 7 || strcmp(buf, "mapped"))
+		return NOPE("DATA reads \"%s\", not what its mapping wrote",
+			    buf);
+	locked = flock(fd, LOCK_EX | LOCK_NB) && errno == EWOULDBLOCK;
+	close(fd);
+	if (lock && !locked)
+		return NOPE("the mapping's flock() lock on DATA is gone");
+	return 0;
+}
+
+static int mapped_async_verify(void)
+{
+	return mapped_state_verify(false);
+}
+
+static int mapped_lock_verify(void)
+{
+	return mapped_state_verify(true);
+}
+
+FIXTURE_VARIANT_ADD(refuse, o_async_on_a_regular_file_only_mapped) {
+	.setup = mapped_async_setup, .verify = mapped_async_verify,
+	.err = EOPNOTSUPP, .line = DATA ": O_ASYNC is not supported yet",
+};
+
+FIXTURE_VARIANT_ADD(refuse, flock_on_a_regular_file_only_mapped) {
+	.setup = mapped_lock_setup, .verify = mapped_lock_verify,
+	.err = EOPNOTSUPP,
+	.line = DATA ": a flock() lock on a file the tree also maps is not supported yet",
+};
 
 FIXTURE_VARIANT_ADD(refuse, o_async_on_a_file_only_mapped) {
 	.setup = async_mapped_setup, .verify = async_mapped_verify,
