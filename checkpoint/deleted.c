@@ -13,7 +13,9 @@
  * an unnamed file whose /proc/self/fd link reads "/dir/#ino (deleted)";
  * it is linkable with linkat() again only if it was (an O_TMPFILE file
  * made without O_EXCL). Several open files and mappings of it stay one
- * file, as memfds do (unnamed.c).
+ * file, as memfds do (unnamed.c). A deleted executable is saved with the
+ * vma that maps it (CKPT_VMA_F_EXE), and that vma's file becomes the
+ * restored mm's exe_file again.
  */
 #include <linux/fs.h>
 #include <linux/file.h>
@@ -374,7 +376,7 @@ static int ckpt_deleted_dir(struct ckpt_ctx *ctx, const char *path,
 static int restore_deleted(struct ckpt_ctx *ctx, const struct ckpt_hdr *hdr)
 {
 	struct ckpt_hdr_deleted *h;
-	struct file *file;
+	struct file *file, *ro;
 	struct path dir;
 	const char *path;
 	char what[32];
@@ -431,11 +433,29 @@ static int restore_deleted(struct ckpt_ctx *ctx, const struct ckpt_hdr *hdr)
 	if (!ret)
 		ret = ckpt_restore_mode_owner(ctx, what, file, h->mode, h->uid,
 					      h->gid);
-	if (!ret)
-		ret = ckpt_obj_insert(ctx, file, h->objref,
-				      CKPT_OBJ_DELETED_FILE);
+	if (ret)
+		goto out_put;
+	/*
+	 * Kept open for reading only: a deleted executable, made the
+	 * restored mm's exe_file, denies writes as exec does
+	 */
+	ro = dentry_open(&file->f_path, O_RDONLY | O_LARGEFILE,
+			 current_cred());
+	if (IS_ERR(ro)) {
+		ret = PTR_ERR(ro);
+		ckpt_log(ctx, ret, "deleted file %s: cannot open it again",
+			 path);
+		goto out_put;
+	}
+	ret = ckpt_obj_insert(ctx, ro, h->objref, CKPT_OBJ_DELETED_FILE);
+	fput(ro);
 out_put:
-	fput(file);
+	/*
+	 * Now, not at the return to user mode as fput() would: its write
+	 * access must be gone when the executable denies writes. The only
+	 * reference, and no lock or mount depends on its release.
+	 */
+	__fput_sync(file);
 out:
 	kvfree(h);
 	return ret;

@@ -209,6 +209,7 @@ struct ckpt_vma {
 	u32 type;
 	struct file *file;
 	bool pages_saved;	/* SHARED_ANON: with an earlier vma */
+	bool exe;		/* DELETED: its file is the executable */
 };
 
 /* The object pages a SHARED_ANON vma's PAGES records already hold */
@@ -722,6 +723,8 @@ static int checkpoint_vma(struct ckpt_ctx *ctx, struct ckpt_vma *v, char *buf)
 		h.flags |= CKPT_VMA_F_LOCKED;
 	if (v->flags & VM_LOCKONFAULT)
 		h.flags |= CKPT_VMA_F_LOCKONFAULT;
+	if (v->exe)
+		h.flags |= CKPT_VMA_F_EXE;
 	if (ckpt_vma_is_file(v->type) && (v->flags & VM_MAYSHARE) &&
 	    (v->flags & VM_MAYWRITE))
 		h.flags |= CKPT_VMA_F_MAYWRITE;
@@ -774,6 +777,39 @@ static int checkpoint_vma(struct ckpt_ctx *ctx, struct ckpt_vma *v, char *buf)
 				   h.path_len);
 }
 
+/*
+ * A deleted executable: the vma of @v that maps it (the same open file,
+ * else the same file) says so; one that no vma maps has no contents in
+ * the image, and is refused.
+ */
+static int ckpt_mark_exe_vma(struct ckpt_ctx *ctx, struct file *exe,
+			     struct ckpt_vma *v, unsigned int nr, char *buf)
+{
+	struct ckpt_vma *same = NULL;
+	unsigned int i;
+	char *name;
+
+	for (i = 0; i < nr; i++) {
+		if (v[i].type != CKPT_VMA_DELETED ||
+		    file_inode(v[i].file) != file_inode(exe))
+			continue;
+		if (v[i].file == exe) {
+			same = &v[i];
+			break;
+		}
+		same = same ?: &v[i];
+	}
+	if (same) {
+		same->exe = true;
+		return 0;
+	}
+	name = d_path(&exe->f_path, buf, PATH_MAX);
+	ckpt_log(ctx, -EOPNOTSUPP,
+		 "the executable: %s is deleted and not mapped: not supported",
+		 IS_ERR(name) ? "the file" : name);
+	return -EOPNOTSUPP;
+}
+
 /**
  * checkpoint_mm() - write the MM record, then each VMA with its pages
  * @ctx: checkpoint context
@@ -806,7 +842,13 @@ int checkpoint_mm(struct ckpt_ctx *ctx, struct task_struct *t)
 	if (ret)
 		goto out;
 	exe = get_mm_exe_file(mm);
-	if (exe) {
+	if (exe && ckpt_is_deleted(exe)) {
+		/* saved with a vma that maps it: its contents are there */
+		ret = ckpt_mark_exe_vma(ctx, exe, v, nr, buf);
+		fput(exe);
+		if (ret)
+			goto out;
+	} else if (exe) {
 		exe_path = ckpt_file_path(ctx, &exe->f_path, buf,
 					  "the executable");
 		fput(exe);
@@ -880,8 +922,36 @@ struct ckpt_vma_restore {
 	struct ckpt_hdr_vma *h;
 	unsigned long last;		/* last page address read */
 	bool seen_vdso, seen_vvar;
+	bool has_exe;			/* the MM record's, or a vma's */
 	u64 vdso_start, vdso_end, vvar_start, vvar_end;
 };
+
+/*
+ * A vma whose file is the deleted executable: that open file becomes the
+ * mm's exe_file, as exec makes it, writes to it denied (set_mm_exe_file()
+ * fails with -EACCES while anything has it open for writing).
+ */
+static int ckpt_set_exe_of_vma(struct ckpt_ctx *ctx,
+			       const struct ckpt_hdr_vma *h)
+{
+	struct mm_struct *mm = current->mm;
+	struct vm_area_struct *vma;
+	struct file *file = NULL;
+	int ret;
+
+	mmap_read_lock(mm);
+	vma = vma_lookup(mm, h->start);
+	if (vma && vma->vm_file)
+		file = get_file(vma->vm_file);
+	mmap_read_unlock(mm);
+	ret = file ? set_mm_exe_file(mm, file) : -EINVAL;
+	if (file)
+		fput(file);
+	if (ret)
+		ckpt_log(ctx, ret, "vma %llx: cannot make its file the executable",
+			 h->start);
+	return ret;
+}
 
 /*
  * The shared anonymous memory object of a SHARED_ANON vma, referenced:
@@ -1084,6 +1154,8 @@ static int ckpt_check_vma(struct ckpt_ctx *ctx, const struct ckpt_hdr_vma *h,
 		goto bad;
 	if (h->flags & CKPT_VMA_F_LOCKONFAULT &&
 	    !(h->flags & CKPT_VMA_F_LOCKED))
+		goto bad;
+	if (h->flags & CKPT_VMA_F_EXE && h->type != CKPT_VMA_DELETED)
 		goto bad;
 	/* madvise() takes these only so */
 	if ((h->flags & CKPT_VMA_F_WIPEONFORK &&
@@ -1291,7 +1363,17 @@ static int restore_vma(struct ckpt_ctx *ctx, struct ckpt_vma_restore *r,
 			r->vvar_end = h->end;
 		}
 	} else {
+		if (h->flags & CKPT_VMA_F_EXE && r->has_exe) {
+			ret = -EINVAL;
+			ckpt_log(ctx, ret, "vma %llx: a second executable",
+				 h->start);
+			goto out;
+		}
 		ret = ckpt_map_vma(ctx, h, path);
+		if (!ret && h->flags & CKPT_VMA_F_EXE) {
+			r->has_exe = true;
+			ret = ckpt_set_exe_of_vma(ctx, h);
+		}
 		if (ret)
 			goto out;
 	}
@@ -1379,6 +1461,7 @@ int restore_mm(struct ckpt_ctx *ctx)
 	ret = ckpt_set_merge_any(ctx, mm, h->flags);
 	if (ret)
 		goto out_switch;
+	r.has_exe = exe;
 
 	for (i = 0; i < h->nr_vmas && !ret; i++)
 		ret = restore_vma(ctx, &r, &prev_end);
@@ -1838,6 +1921,15 @@ static const struct ckpt_vma_test ckpt_vma_tests[] = {
 	{ .desc = "locked on fault but not locked", .type = CKPT_VMA_ANON,
 	  .start = 0x10000, .end = 0x11000, .flags = CKPT_VMA_F_LOCKONFAULT,
 	  .ret = -EINVAL },
+	{ .desc = "deleted: the executable", .type = CKPT_VMA_DELETED,
+	  .start = 0x10000, .end = 0x11000, .shm_objref = 1,
+	  .flags = CKPT_VMA_F_EXE },
+	{ .desc = "anon: the executable", .type = CKPT_VMA_ANON,
+	  .start = 0x10000, .end = 0x11000, .flags = CKPT_VMA_F_EXE,
+	  .ret = -EINVAL },
+	{ .desc = "memfd: the executable", .type = CKPT_VMA_MEMFD,
+	  .start = 0x10000, .end = 0x11000, .shm_objref = 1,
+	  .flags = CKPT_VMA_F_EXE, .ret = -EINVAL },
 	/* refused: anonymous and special mappings */
 	{ .desc = "anon: with a path", .type = CKPT_VMA_ANON,
 	  .start = 0x10000, .end = 0x11000, .path = "/x", .ret = -EINVAL },

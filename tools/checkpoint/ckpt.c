@@ -109,6 +109,11 @@ struct info {
 	const struct ckpt_hdr_vma *vma;
 	uint64_t vma_pages;
 	/*
+	 * the executable of the last MM's mm: a path in the MM record, a
+	 * deleted file's vma (CKPT_VMA_F_EXE) read since
+	 */
+	bool mm_exe_path, mm_exe_vma;
+	/*
 	 * the MEMFD or DELETED whose PAGES records (offsets in the file) we
 	 * are reading
 	 */
@@ -2732,9 +2737,38 @@ static int info_fpu(struct info *in, const struct ckpt_hdr_fpu *f, size_t off)
 	return 0;
 }
 
+/*
+ * The start of the first VMA of the mm of the MM record at @off whose
+ * file is the executable (CKPT_VMA_F_EXE, a deleted file's), looked for
+ * up to the next task's records; false if none
+ */
+static bool mm_exe_vma_start(const struct info *in, size_t off,
+			     uint64_t *start)
+{
+	const unsigned char *data = in->img->data;
+	const struct ckpt_hdr *h = (const void *)(data + off);
+	const struct ckpt_hdr_vma *v;
+
+	for (off += h->len; off + sizeof(*h) <= in->img->len; off += h->len) {
+		h = (const void *)(data + off);
+		if (h->len < sizeof(*h) || h->len > in->img->len - off ||
+		    h->type == CKPT_HDR_TASK || h->type == CKPT_HDR_MM ||
+		    h->type == CKPT_HDR_TRAILER)
+			return false;
+		v = (const void *)h;
+		if (h->type == CKPT_HDR_VMA && h->len >= sizeof(*v) &&
+		    v->type == CKPT_VMA_DELETED && v->flags & CKPT_VMA_F_EXE) {
+			*start = v->start;
+			return true;
+		}
+	}
+	return false;
+}
+
 static int info_mm(struct info *in, const struct ckpt_hdr_mm *m, size_t off)
 {
 	const char *exe = (const char *)(m + 1);
+	uint64_t exe_start;
 	char p[300];
 
 	if (m->exe_len > CKPT_PATH_MAX ||
@@ -2746,8 +2780,17 @@ static int info_mm(struct info *in, const struct ckpt_hdr_mm *m, size_t off)
 	if (m->nr_auxv > CKPT_AUXV_MAX)
 		return bad(in, off, "MM with %u auxv words (at most %u)",
 			   m->nr_auxv, CKPT_AUXV_MAX);
-	printf("mm: exe %s, %u vmas, %u auxv words%s%s\n",
-	       m->exe_len ? str(p, sizeof(p), exe, m->exe_len) : "-",
+	in->mm_exe_path = m->exe_len;
+	in->mm_exe_vma = false;
+	/* a deleted executable: the file of the vma that says so */
+	if (m->exe_len)
+		str(p, sizeof(p), exe, m->exe_len);
+	else if (mm_exe_vma_start(in, off, &exe_start))
+		snprintf(p, sizeof(p), "(deleted, mapped by vma 0x%" PRIx64 ")",
+			 exe_start);
+	else
+		snprintf(p, sizeof(p), "-");
+	printf("mm: exe %s, %u vmas, %u auxv words%s%s\n", p,
 	       m->nr_vmas, m->nr_auxv,
 	       m->flags & CKPT_MM_F_LOCK_FUTURE ? ", mlockall(MCL_FUTURE" : "",
 	       !(m->flags & CKPT_MM_F_LOCK_FUTURE) ? "" :
@@ -2804,13 +2847,24 @@ static void vma_flush(struct info *in, int ended)
 {
 	const struct ckpt_hdr_vma *v = in->vma;
 	const char *path = (const char *)(v + 1);
-	char prot[8], p[320], sz[32], extra[96] = "";
+	char prot[8], p[320], sz[32], extra[192] = "";
 	const struct ckpt_hdr *u;
-	const char *type = "?";
+	const char *type = "?", *why = NULL;
 
 	if (!v)
 		return;
 	in->vma = NULL;
+	/* the executable: a deleted file's, of an mm with no other one */
+	if (v->flags & CKPT_VMA_F_EXE) {
+		if (v->type != CKPT_VMA_DELETED)
+			why = "the executable in a vma not of a deleted file";
+		else if (in->mm_exe_path)
+			why = "a second executable, the MM record names one";
+		else if (in->mm_exe_vma)
+			why = "a second executable, after another vma's file";
+		else
+			in->mm_exe_vma = true;
+	}
 
 	snprintf(prot, sizeof(prot), "%c%c%c%c",
 		 (v->prot & PROT_READ) ? 'r' : '-',
@@ -2840,6 +2894,8 @@ static void vma_flush(struct info *in, int ended)
 		strcat(extra, " lo");
 	if (v->flags & CKPT_VMA_F_LOCKONFAULT)
 		strcat(extra, " lf");
+	if (v->flags & CKPT_VMA_F_EXE)
+		strcat(extra, " exe");
 	if (v->type == CKPT_VMA_FILE || unn_of_vma(v->type))
 		snprintf(extra + strlen(extra), sizeof(extra) - strlen(extra),
 			 " +0x%" PRIx64, (uint64_t)v->pgoff * in->page_size);
@@ -2860,6 +2916,9 @@ static void vma_flush(struct info *in, int ended)
 	if (v->type == CKPT_VMA_FILE && v->shm_objref)
 		snprintf(extra + strlen(extra), sizeof(extra) - strlen(extra),
 			 " (inode #%u)", v->shm_objref);
+	if (why)
+		snprintf(extra + strlen(extra), sizeof(extra) - strlen(extra),
+			 " (restart refuses %s)", why);
 	printf("  %012" PRIx64 "-%012" PRIx64 " %s %-5s %5" PRIu64
 	       " pages %10s%s%s%s\n",
 	       (uint64_t)v->start, (uint64_t)v->end, prot, type, in->vma_pages,

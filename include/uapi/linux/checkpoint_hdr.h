@@ -873,7 +873,12 @@ enum ckpt_vma_type {
 /* mlock(), MAP_LOCKED or mlockall(MCL_CURRENT); with MLOCK_ONFAULT */
 #define CKPT_VMA_F_LOCKED	0x200
 #define CKPT_VMA_F_LOCKONFAULT	0x400
-#define CKPT_VMA_F_MASK		0x7ff
+/*
+ * DELETED: this vma's file is the executable, deleted since the exec
+ * (the MM record names no path then); one vma of an mm at most
+ */
+#define CKPT_VMA_F_EXE		0x800
+#define CKPT_VMA_F_MASK		0xfff
 
 struct ckpt_hdr_vma {
 	struct ckpt_hdr h;

@@ -6,6 +6,9 @@
  * shares it (EOWNERDEAD), and a thread waiting on clear_child_tid is
  * woken. Before restart installed the restored mm with exec_mmap(), the
  * mutex stayed locked by a program that no longer existed.
+ *
+ * A program whose executable was deleted after the exec (a binary an
+ * upgrade replaced) comes back running the same, deleted, executable.
  */
 #define _GNU_SOURCE
 #include <errno.h>
@@ -16,7 +19,9 @@
 #include <string.h>
 #include <time.h>
 #include <unistd.h>
+#include <stdlib.h>
 #include <sys/mman.h>
+#include <sys/stat.h>
 #include <sys/syscall.h>
 #include <sys/wait.h>
 #include <linux/checkpoint.h>
@@ -24,6 +29,49 @@
 #include "kselftest_harness.h"
 
 #define IMG	"/tmp/ckpt-exec.img"
+#define DIMG	"/tmp/ckpt-exec-deleted.img"
+#define COPY	"/tmp/ckpt-exec-copy"
+
+/*
+ * Run as COPY with CKPT_EXEC_DELETED set (the size of COPY): delete COPY,
+ * checkpoint to DIMG and exit 0. Restored: /proc/self/exe is a deleted
+ * file of that size, an ELF executable, that nobody may write while the
+ * program runs (ETXTBSY), as before; exit 42. Any other exit code says
+ * which check failed.
+ */
+static void __attribute__((constructor)) deleted_exe_child(void)
+{
+	const char *size = getenv("CKPT_EXEC_DELETED");
+	char link[4096], magic[4];
+	struct stat st;
+	ssize_t n;
+	long ret;
+	int fd;
+
+	if (!size)
+		return;
+	if (unlink(COPY))
+		_exit(10);
+	fd = open(DIMG, O_WRONLY | O_CREAT | O_TRUNC, 0600);
+	ret = syscall(__NR_checkpoint, 0, fd, 0, 2);
+	if (ret > 0)
+		_exit(0);	/* checkpointed */
+	if (ret < 0)
+		_exit(1);
+	n = readlink("/proc/self/exe", link, sizeof(link) - 1);
+	if (n < 0)
+		_exit(11);
+	link[n] = '\0';
+	if (!strstr(link, " (deleted)"))
+		_exit(12);
+	fd = open("/proc/self/exe", O_RDONLY);
+	if (fd < 0 || fstat(fd, &st) || st.st_size != atol(size) ||
+	    read(fd, magic, 4) != 4 || memcmp(magic, "\177ELF", 4))
+		_exit(13);
+	if (open("/proc/self/exe", O_WRONLY) >= 0 || errno != ETXTBSY)
+		_exit(14);
+	_exit(42);
+}
 
 /* A program that checkpoints itself and, restored, exits with 42. */
 static void make_image(struct __test_metadata *_metadata)
@@ -83,6 +131,64 @@ TEST(robust_mutex_of_the_replaced_program_is_released)
 		EXPECT_EQ(0, pthread_mutex_unlock(m));
 	}
 	unlink(IMG);
+}
+
+/* Copy this program to COPY; the size copied, or -1 */
+static long copy_self(void)
+{
+	char buf[65536];
+	int in, out;
+	long size = 0;
+	ssize_t n;
+
+	in = open("/proc/self/exe", O_RDONLY);
+	out = open(COPY, O_WRONLY | O_CREAT | O_TRUNC, 0755);
+	if (in < 0 || out < 0)
+		return -1;
+	while ((n = read(in, buf, sizeof(buf))) > 0) {
+		if (write(out, buf, n) != n)
+			return -1;
+		size += n;
+	}
+	close(in);
+	return close(out) || n < 0 ? -1 : size;
+}
+
+TEST(deleted_executable_comes_back)
+{
+	char size[24];
+	int status, fd;
+	long len;
+	pid_t pid;
+
+	len = copy_self();
+	ASSERT_LT(0, len);
+	snprintf(size, sizeof(size), "%ld", len);
+	/* COPY deletes itself, then checkpoints itself */
+	pid = fork();
+	ASSERT_LE(0, pid);
+	if (!pid) {
+		setenv("CKPT_EXEC_DELETED", size, 1);
+		execl(COPY, COPY, (char *)NULL);
+		_exit(5);
+	}
+	ASSERT_EQ(pid, waitpid(pid, &status, 0));
+	ASSERT_TRUE(WIFEXITED(status) && WEXITSTATUS(status) == 0)
+		TH_LOG("the checkpointed program: status %#x", status);
+	ASSERT_EQ(-1, access(COPY, F_OK));
+
+	pid = fork();
+	ASSERT_LE(0, pid);
+	if (!pid) {
+		fd = open(DIMG, O_RDONLY);
+		syscall(__NR_restart, 0, fd, RESTART_TASKSELF, 2);
+		_exit(3);	/* the restart failed */
+	}
+	ASSERT_EQ(pid, waitpid(pid, &status, 0));
+	EXPECT_TRUE(WIFEXITED(status) && WEXITSTATUS(status) == 42)
+		TH_LOG("the restored program: status %#x (10-14: a check failed)",
+		       status);
+	unlink(DIMG);
 }
 
 TEST_HARNESS_MAIN

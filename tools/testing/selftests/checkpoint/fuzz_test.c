@@ -30,7 +30,8 @@
  * repeated, the count of locks, a memfd's name, size, seals, mode or
  * owner, a deleted file's path, size, flags, mode or owner, the offsets
  * of their pages, the memfd or deleted file a FILE_MEMFD, a FILE_DELETED
- * or a vma names, a pidfd's pid or flags, a /proc file's pid, thread,
+ * or a vma names, a deleted file's vma said to map the executable
+ * (CKPT_VMA_F_EXE), a pidfd's pid or flags, a /proc file's pid, thread,
  * procfs mount or path below the task's directory, an inode's identity
  * - its device, number, generation or objref - the INODE a FILE or a
  * file vma names, an INODE record added or moved, a file's owner - its
@@ -1607,6 +1608,39 @@ static void vma_neighbours(const struct fz_img *im, int v, uint64_t *prev_end,
 		}
 }
 
+/* The MM record of VMA record @v: the last one before it, or -1 */
+static int vma_mm(const struct fz_img *im, int v)
+{
+	int i;
+
+	for (i = v - 1; i >= 0; i--) {
+		if (im->r[i].type == CKPT_HDR_MM)
+			return i;
+		if (im->r[i].type == CKPT_HDR_TASK)
+			break;
+	}
+	return -1;
+}
+
+/*
+ * A VMA record of the mm of MM record @mm, other than @v, whose file is
+ * the executable (CKPT_VMA_F_EXE); or -1. The mm's records run to the
+ * next task's.
+ */
+static int mm_exe_vma(const struct fz_img *im, int mm, int v)
+{
+	int i;
+
+	for (i = mm + 1; i < im->n; i++) {
+		if (im->r[i].type == CKPT_HDR_TASK || im->r[i].type == CKPT_HDR_MM)
+			break;
+		if (i != v && im->r[i].type == CKPT_HDR_VMA &&
+		    REC(im, i, struct ckpt_hdr_vma)->flags & CKPT_VMA_F_EXE)
+			return i;
+	}
+	return -1;
+}
+
 /* Serialize, optionally with a fixed checksum */
 static unsigned char *img_build(const struct fz_img *im, size_t extra,
 				size_t *plen)
@@ -2402,6 +2436,9 @@ static enum fz_class vma_rule(struct fz_mut *m, int v, bool *local)
 	    (h->flags & CKPT_VMA_F_LOCKONFAULT &&
 	     !(h->flags & CKPT_VMA_F_LOCKED)))
 		return FZ_REFUSE;
+	/* only a deleted file's vma says its file is the executable */
+	if (h->flags & CKPT_VMA_F_EXE && h->type != CKPT_VMA_DELETED)
+		return FZ_REFUSE;
 	/*
 	 * The object of a shared anonymous vma holds it; a memfd's or a
 	 * deleted file's names its file (which has the size); a mapped
@@ -2438,6 +2475,17 @@ static enum fz_class vma_rule(struct fz_mut *m, int v, bool *local)
 	vma_neighbours(&m->im, v, &prev_end, &next_start);
 	if (h->start < prev_end || h->end > next_start)
 		return FZ_REFUSE;
+	/*
+	 * The executable: of an mm whose MM record names none (exe_len 0),
+	 * one vma at most; taken, its file may still be refused (in use)
+	 */
+	if (h->flags & CKPT_VMA_F_EXE) {
+		int mm = vma_mm(&m->im, v);
+
+		if (mm < 0 || REC(&m->im, mm, struct ckpt_hdr_mm)->exe_len ||
+		    mm_exe_vma(&m->im, mm, v) >= 0)
+			return FZ_REFUSE;
+	}
 	end = group_end(&m->im, v);
 	for (i = v + 1; i < end; i++) {
 		const struct ckpt_hdr_pages *p = REC(&m->im, i, struct ckpt_hdr_pages);
@@ -7601,6 +7649,12 @@ static void mut_mm(struct fz_mut *m, int i)
 		set_string(&m->im, i, sizeof(*h), &h->exe_len, 0, path_of(m->c, k));
 		cls = k == P_FILE || k == P_ROOTFILE ? FZ_MAY :
 		      k == P_SECRET ? (m->c->uid ? FZ_REFUSE : FZ_MAY) : FZ_REFUSE;
+		/* a vma's file is the executable already: a second one */
+		if (cls != FZ_REFUSE && mm_exe_vma(&m->im, i, -1) >= 0) {
+			note(m, FZ_REFUSE, false, "MM.exe=\"%s\", and a vma's file",
+			     path_of(m->c, k));
+			return;
+		}
 		note(m, cls, true, "MM.exe=\"%s\"", path_of(m->c, k));
 	}
 }
@@ -7777,8 +7831,12 @@ static void mut_vma(struct fz_mut *m, int i)
 		}
 		return;
 	case 5:
-		h->flags ^= chance(&m->rng, 20) ? 8U << below(&m->rng, 29) :
-			    1U << below(&m->rng, 3);
+		/* a deleted file's: the executable (its MM names one: refused) */
+		if (h->type == CKPT_VMA_DELETED && chance(&m->rng, 30))
+			h->flags ^= CKPT_VMA_F_EXE;
+		else
+			h->flags ^= chance(&m->rng, 20) ? 8U << below(&m->rng, 29) :
+				    1U << below(&m->rng, 3);
 		snprintf(what, sizeof(what), "VMA(type %u).flags=%#x", h->type, h->flags);
 		break;
 	case 6:

@@ -7061,6 +7061,66 @@ TEST_F_TIMEOUT(image, inode_records_damaged, 3 * CK_TIMEOUT)
 	check_no_splat(_metadata, self);
 }
 
+/* The line restart logs for the VMA record @v with @flags: invalid */
+static const char *vma_invalid_log(FIXTURE_DATA(image) *self, int v,
+				   uint32_t flags, char *buf, size_t len)
+{
+	const struct ckpt_hdr_vma *h = rec_at(self, v);
+
+	snprintf(buf, len, "vma record %llx-%llx: invalid (type %u, flags %#x, object %u)",
+		 (unsigned long long)h->start, (unsigned long long)h->end,
+		 h->type, flags, h->shm_objref);
+	return buf;
+}
+
+/*
+ * CKPT_VMA_F_EXE, "this vma's file is the executable" (a deleted one):
+ * only a deleted file's vma says it, and only in an mm whose MM record
+ * names no executable. Refused with EINVAL and a line: the flag on an
+ * anonymous vma and on a file vma ("vma record ...: invalid"); on the
+ * deleted file's vma of the deleted file victim, whose MM record names
+ * the test program ("vma ...: a second executable").
+ */
+TEST_F_TIMEOUT(image, vma_exe_flag_refused, 2 * CK_TIMEOUT)
+{
+	const struct ckpt_hdr_vma *vh;
+	struct unn_recs r;
+	char log[160];
+	uint32_t flags;
+	int v, av, mm;
+
+	v = vma_of(self, CKPT_VMA_FILE, true);
+	ASSERT_LT(0, v) TH_LOG("no file vma with an INODE");
+	av = vma_of(self, CKPT_VMA_ANON, false);
+	ASSERT_LT(0, av);
+	vh = rec_at(self, av);
+	EXPECT_EQ(0U, vh->flags & CKPT_VMA_F_EXE);
+	flags = vh->flags | CKPT_VMA_F_EXE;
+	ino_expect_bad(_metadata, self, av, FIELD(ckpt_hdr_vma, flags), flags,
+		       EINVAL, vma_invalid_log(self, av, flags, log, sizeof(log)),
+		       "VMA (ANON) with CKPT_VMA_F_EXE");
+	vh = rec_at(self, v);
+	EXPECT_EQ(0U, vh->flags & CKPT_VMA_F_EXE);
+	flags = vh->flags | CKPT_VMA_F_EXE;
+	ino_expect_bad(_metadata, self, v, FIELD(ckpt_hdr_vma, flags), flags,
+		       EINVAL, vma_invalid_log(self, v, flags, log, sizeof(log)),
+		       "VMA (FILE) with CKPT_VMA_F_EXE");
+
+	/* a deleted file's vma, but the MM record names the executable */
+	unn_load(_metadata, self, UNN_DELETED, &r);
+	mm = first_rec(self, CKPT_HDR_MM);
+	ASSERT_LE(0, mm);
+	ASSERT_NE(0U, ((const struct ckpt_hdr_mm *)rec_at(self, mm))->exe_len);
+	vh = rec_at(self, r.v);
+	EXPECT_EQ(0U, vh->flags & CKPT_VMA_F_EXE);
+	snprintf(log, sizeof(log), "vma %llx: a second executable",
+		 (unsigned long long)vh->start);
+	ino_expect_bad(_metadata, self, r.v, FIELD(ckpt_hdr_vma, flags),
+		       vh->flags | CKPT_VMA_F_EXE, EINVAL, log,
+		       "VMA (DELETED) with CKPT_VMA_F_EXE, the MM naming the executable");
+	check_no_splat(_metadata, self);
+}
+
 /*
  * A file the image holds by path, replaced since the checkpoint: the
  * INODE record of fd 30's file, or of the victim's program, another
