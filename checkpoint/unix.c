@@ -114,18 +114,10 @@ static bool ckpt_unix_match(struct file *file)
 /* The image pid of a task of the tree whose pid is @pid, or 0 */
 static pid_t ckpt_unix_tree_pid(struct ckpt_ctx *ctx, struct pid *pid)
 {
-	pid_t nr = 0;
-	unsigned int i;
+	pid_t nr;
 
-	if (!pid)
-		return 0;
 	rcu_read_lock();
-	for (i = 0; i < ctx->nr_tasks; i++) {
-		if (task_pid(ctx->tasks[i].t) == pid) {
-			nr = ctx->tasks[i].pids.pid;
-			break;
-		}
-	}
+	nr = ckpt_tree_pid(ctx, pid_task(pid, PIDTYPE_PID));
 	rcu_read_unlock();
 	return nr;
 }
