@@ -214,9 +214,16 @@ static int ckpt_check_task(struct ckpt_ctx *ctx, struct ckpt_task_ent *e)
 	return ckpt_arch_check_task(ctx, t);
 }
 
-/* The entry of @e's parent process, or NULL for the root. */
-static struct ckpt_task_ent *ckpt_parent_ent(struct ckpt_ctx *ctx,
-					     struct ckpt_task_ent *e)
+/**
+ * ckpt_parent_ent() - checkpoint: the entry of a task's parent process
+ * @ctx: checkpoint context
+ * @e: the task's entry
+ *
+ * Return: the entry of @e's parent process, which comes before @e, or
+ * NULL for the root.
+ */
+struct ckpt_task_ent *ckpt_parent_ent(struct ckpt_ctx *ctx,
+				      struct ckpt_task_ent *e)
 {
 	unsigned int i;
 

@@ -677,17 +677,22 @@ const char *ckpt_check_string(const void *rec, size_t rec_len, size_t off,
  * ckpt_read_pages_addrs() - read a PAGES record up to its page contents
  * @ctx: restart context
  * @what: what the pages are of, for log lines ("vma 7f0000")
+ * @parent_ok: whether addresses may be the parent's (CKPT_PAGE_PARENT:
+ *	       no contents follow for them), in an inherited vma
  *
  * The record's header and its addresses, into ctx->addrs; the caller
- * checks the addresses, then reads the contents with ckpt_read_pages().
+ * checks the addresses, then reads the contents of those not marked
+ * the parent's with ckpt_read_pages().
  *
- * Return: the number of pages (0: the record that ends them), -EINVAL
+ * Return: the number of addresses (0: the record that ends them), -EINVAL
  * (with a log line) when the next record is not a well-formed PAGES
  * record, or an error of reading the image.
  */
-int ckpt_read_pages_addrs(struct ckpt_ctx *ctx, const char *what)
+int ckpt_read_pages_addrs(struct ckpt_ctx *ctx, const char *what,
+			  bool parent_ok)
 {
 	struct ckpt_hdr_pages h;
+	unsigned int i, marked = 0;
 	int ret;
 
 	ret = ckpt_read_hdr(ctx, &h.h);
@@ -700,15 +705,24 @@ int ckpt_read_pages_addrs(struct ckpt_ctx *ctx, const char *what)
 	ret = ckpt_read(ctx, &h.nr_pages, sizeof(h) - sizeof(h.h));
 	if (ret)
 		return ret;
-	if (h.nr_pages > CKPT_PAGES_MAX || h.__reserved ||
-	    h.h.len != sizeof(h) + (u64)h.nr_pages * (8 + PAGE_SIZE)) {
-		ckpt_log(ctx, -EINVAL, "%s: bad pages record", what);
-		return -EINVAL;
-	}
+	if (h.nr_pages > CKPT_PAGES_MAX || h.nr_parent > h.nr_pages ||
+	    (h.nr_parent && !parent_ok) ||
+	    h.h.len != sizeof(h) + (u64)h.nr_pages * 8 +
+		       (u64)(h.nr_pages - h.nr_parent) * PAGE_SIZE)
+		goto bad;
 	if (!h.nr_pages)
 		return 0;
 	ret = ckpt_read(ctx, ctx->addrs, h.nr_pages * sizeof(u64));
-	return ret ?: h.nr_pages;
+	if (ret)
+		return ret;
+	for (i = 0; i < h.nr_pages; i++)
+		marked += ctx->addrs[i] & CKPT_PAGE_PARENT;
+	if (marked != h.nr_parent)
+		goto bad;
+	return h.nr_pages;
+bad:
+	ckpt_log(ctx, -EINVAL, "%s: bad pages record", what);
+	return -EINVAL;
 }
 
 /**

@@ -365,12 +365,15 @@ int ckpt_deferred_run(struct ckpt_ctx *ctx, struct ckpt_deferred *list);
 bool ckpt_image_has_pid(struct ckpt_ctx *ctx, pid_t nr);
 struct ckpt_rstate *ckpt_image_task(struct ckpt_ctx *ctx, pid_t nr);
 pid_t ckpt_tree_pid(struct ckpt_ctx *ctx, struct task_struct *t);
+struct ckpt_task_ent *ckpt_parent_ent(struct ckpt_ctx *ctx,
+				      struct ckpt_task_ent *e);
 struct task_struct *ckpt_restored_task(struct ckpt_ctx *ctx, pid_t nr);
 void ckpt_deferred_free(struct ckpt_deferred **list);
 
 /* image.c */
 void ckpt_records_check(void);
-int ckpt_read_pages_addrs(struct ckpt_ctx *ctx, const char *what);
+int ckpt_read_pages_addrs(struct ckpt_ctx *ctx, const char *what,
+			  bool parent_ok);
 int ckpt_read_payload_ext(struct ckpt_ctx *ctx, const struct ckpt_hdr *h,
 			  void *buf, size_t size);
 int ckpt_read_obj_ext(struct ckpt_ctx *ctx, u32 type, void *buf,
@@ -415,11 +418,36 @@ void restore_sighand_commit(struct ckpt_ctx *ctx, struct ckpt_rstate *rs);
 void restore_signal_commit(struct ckpt_ctx *ctx, struct ckpt_rstate *rs);
 
 /* memory.c */
+
+/* One vma as snapshotted under mmap_lock. */
+struct ckpt_vma {
+	unsigned long start, end, pgoff;
+	vm_flags_t flags;
+	u32 type;
+	struct file *file;
+	const void *anon_root;	/* its anon_vma's root: compared, not used */
+	bool pages_saved;	/* SHARED_ANON: with an earlier vma */
+	bool exe;		/* DELETED: its file is the executable */
+	bool inherited;		/* ckpt_cow_inherits() */
+};
+
 int checkpoint_mm(struct ckpt_ctx *ctx, struct task_struct *t);
 int restore_mm(struct ckpt_ctx *ctx);
 int restore_mm_commit(struct ckpt_ctx *ctx, struct ckpt_rstate *rs);
 void ckpt_free_shm_saved(struct ckpt_ctx *ctx);
 struct page *ckpt_shmem_page(struct file *file, pgoff_t idx);
+
+/* cow.c */
+struct mm_struct *ckpt_cow_parent_mm(struct ckpt_ctx *ctx,
+				     struct mm_struct *mm);
+bool ckpt_cow_inherits(struct mm_struct *pmm, const struct ckpt_vma *v);
+unsigned int ckpt_cow_mark(struct mm_struct *pmm, struct page **pages,
+			   u64 *addrs, unsigned int n);
+struct mm_struct *ckpt_cow_dup(struct ckpt_ctx *ctx);
+int ckpt_cow_cut(struct ckpt_ctx *ctx, u64 from, u64 to);
+int ckpt_cow_zap(struct ckpt_ctx *ctx, u64 from, u64 to);
+int ckpt_cow_check_vma(struct ckpt_ctx *ctx, const struct ckpt_hdr_vma *h,
+		       struct file *file, vm_flags_t advice);
 
 /* namespaces.c */
 int ckpt_check_namespaces(struct ckpt_ctx *ctx, struct task_struct *t);

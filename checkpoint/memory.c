@@ -13,12 +13,15 @@
  *
  * Restart builds a fresh mm, like execve(), and maps every vma at its
  * recorded address with MAP_FIXED_NOREPLACE, so overlapping records fail.
- * Page contents are read straight into the restored pages.
+ * Page contents are read straight into the restored pages. A forked
+ * process whose pages are still its parent's starts instead from a copy
+ * of its parent's restored mm, as fork() made it (cow.c).
  */
 #include <linux/mm.h>
 #include <linux/mman.h>
 #include <linux/pagewalk.h>
 #include <linux/pagemap.h>
+#include <linux/rmap.h>
 #include <linux/shmem_fs.h>
 #include <linux/sched/mm.h>
 #include <uapi/linux/membarrier.h>
@@ -202,16 +205,6 @@ static bool ckpt_vma_is_file(u32 type)
 	       type == CKPT_VMA_DELETED;
 }
 
-/* One vma as snapshotted under mmap_lock. */
-struct ckpt_vma {
-	unsigned long start, end, pgoff;
-	vm_flags_t flags;
-	u32 type;
-	struct file *file;
-	bool pages_saved;	/* SHARED_ANON: with an earlier vma */
-	bool exe;		/* DELETED: its file is the executable */
-};
-
 /* The object pages a SHARED_ANON vma's PAGES records already hold */
 struct ckpt_shm_range {
 	pgoff_t start, end;
@@ -366,6 +359,8 @@ static int ckpt_collect_vmas(struct ckpt_ctx *ctx, struct mm_struct *mm,
 		v[nr].end = vma->vm_end;
 		v[nr].pgoff = vma->vm_pgoff;
 		v[nr].flags = vma->vm_flags;
+		if (vma->anon_vma)
+			v[nr].anon_root = vma->anon_vma->root;
 		if (v[nr].type == CKPT_VMA_FILE ||
 		    v[nr].type == CKPT_VMA_SHARED_ANON ||
 		    v[nr].type == CKPT_VMA_MEMFD ||
@@ -663,11 +658,34 @@ out:
 	return w.n;
 }
 
+/*
+ * A batch of an inherited vma: the pages that are the parent's are marked
+ * in ctx->addrs and dropped, the others moved to the front of ctx->pages.
+ * Returns how many were the parent's.
+ */
+static unsigned int ckpt_parent_pages(struct ckpt_ctx *ctx,
+				      struct mm_struct *pmm, unsigned int n)
+{
+	unsigned int i, j, shared;
+
+	shared = ckpt_cow_mark(pmm, ctx->pages, ctx->addrs, n);
+	if (!shared)
+		return 0;
+	for (i = 0, j = 0; i < n; i++) {
+		if (ctx->addrs[i] & CKPT_PAGE_PARENT)
+			put_page(ctx->pages[i]);
+		else
+			ctx->pages[j++] = ctx->pages[i];
+	}
+	return shared;
+}
+
 static int checkpoint_vma_pages(struct ckpt_ctx *ctx, struct mm_struct *mm,
-				struct ckpt_vma *v)
+				struct mm_struct *pmm, struct ckpt_vma *v)
 {
 	unsigned long addr = v->start, next;
 	struct ckpt_hdr_pages h = {};
+	unsigned int shared = 0;
 	int n, ret = 0;
 
 	/* the pages of a shared file mapping are the file's */
@@ -683,22 +701,27 @@ static int checkpoint_vma_pages(struct ckpt_ctx *ctx, struct mm_struct *mm,
 		addr = next;
 		if (!n)
 			continue;
+		if (v->inherited)
+			shared = ckpt_parent_pages(ctx, pmm, n);
 		/* the record's length counts the pages that follow it */
 		h.h.type = CKPT_HDR_PAGES;
-		h.h.len = sizeof(h) + n * (sizeof(u64) + PAGE_SIZE);
+		h.h.len = sizeof(h) + n * sizeof(u64) +
+			  (n - shared) * PAGE_SIZE;
 		h.nr_pages = n;
+		h.nr_parent = shared;
 		ret = ckpt_write(ctx, &h, sizeof(h));
 		if (!ret)
 			ret = ckpt_write(ctx, ctx->addrs, n * sizeof(u64));
-		if (!ret)
-			ret = ckpt_write_pages(ctx, ctx->pages, n);
-		ckpt_put_grabbed(ctx, n);
+		if (!ret && n > shared)
+			ret = ckpt_write_pages(ctx, ctx->pages, n - shared);
+		ckpt_put_grabbed(ctx, n - shared);
 		if (ret)
 			return ret;
 		cond_resched();
 	}
 end:
 	h.nr_pages = 0;
+	h.nr_parent = 0;
 	return ckpt_write_obj(ctx, &h.h, CKPT_HDR_PAGES, sizeof(h));
 }
 
@@ -725,6 +748,8 @@ static int checkpoint_vma(struct ckpt_ctx *ctx, struct ckpt_vma *v, char *buf)
 		h.flags |= CKPT_VMA_F_LOCKONFAULT;
 	if (v->exe)
 		h.flags |= CKPT_VMA_F_EXE;
+	if (v->inherited)
+		h.flags |= CKPT_VMA_F_INHERITED;
 	if (ckpt_vma_is_file(v->type) && (v->flags & VM_MAYSHARE) &&
 	    (v->flags & VM_MAYWRITE))
 		h.flags |= CKPT_VMA_F_MAYWRITE;
@@ -810,6 +835,39 @@ static int ckpt_mark_exe_vma(struct ckpt_ctx *ctx, struct file *exe,
 	return -EOPNOTSUPP;
 }
 
+/*
+ * The vmas fork() copied from the parent process and that still share
+ * pages with it. Returns the parent's mm, referenced, if there are any.
+ */
+static struct mm_struct *ckpt_inherited_vmas(struct ckpt_ctx *ctx,
+					     struct mm_struct *mm,
+					     struct ckpt_hdr_mm *h,
+					     struct ckpt_vma *v,
+					     unsigned int nr)
+{
+	struct mm_struct *pmm;
+	unsigned int i, inherited = 0;
+
+	/* restart keeps its copy of the parent's vDSO only when it maps one */
+	if (!h->vdso)
+		return NULL;
+	pmm = ckpt_cow_parent_mm(ctx, mm);
+	if (!pmm)
+		return NULL;
+	mmap_read_lock(pmm);
+	for (i = 0; i < nr; i++) {
+		v[i].inherited = ckpt_cow_inherits(pmm, &v[i]);
+		inherited += v[i].inherited;
+	}
+	mmap_read_unlock(pmm);
+	if (!inherited) {
+		mmput(pmm);
+		return NULL;
+	}
+	h->flags |= CKPT_MM_F_FORKED;
+	return pmm;
+}
+
 /**
  * checkpoint_mm() - write the MM record, then each VMA with its pages
  * @ctx: checkpoint context
@@ -823,7 +881,7 @@ static int ckpt_mark_exe_vma(struct ckpt_ctx *ctx, struct file *exe,
 int checkpoint_mm(struct ckpt_ctx *ctx, struct task_struct *t)
 {
 	struct ckpt_hdr_mm *h;
-	struct mm_struct *mm;
+	struct mm_struct *mm, *pmm = NULL;
 	struct file *exe;
 	struct ckpt_vma *v = NULL;
 	unsigned int nr = 0, i;
@@ -841,6 +899,7 @@ int checkpoint_mm(struct ckpt_ctx *ctx, struct task_struct *t)
 	ret = ckpt_collect_vmas(ctx, mm, h, &v, &nr);
 	if (ret)
 		goto out;
+	pmm = ckpt_inherited_vmas(ctx, mm, h, v, nr);
 	exe = get_mm_exe_file(mm);
 	if (exe && ckpt_is_deleted(exe)) {
 		/* saved with a vma that maps it: its contents are there */
@@ -863,9 +922,11 @@ int checkpoint_mm(struct ckpt_ctx *ctx, struct task_struct *t)
 	for (i = 0; i < nr && !ret; i++) {
 		ret = checkpoint_vma(ctx, &v[i], buf);
 		if (!ret)
-			ret = checkpoint_vma_pages(ctx, mm, &v[i]);
+			ret = checkpoint_vma_pages(ctx, mm, pmm, &v[i]);
 	}
 out:
+	if (pmm)
+		mmput(pmm);
 	if (v)
 		ckpt_put_vmas(v, nr);
 	kfree(buf);
@@ -911,7 +972,8 @@ static int ckpt_check_mm(struct ckpt_ctx *ctx, const struct ckpt_hdr_mm *h)
 	    (h->flags & CKPT_MM_F_LOCK_ONFAULT &&
 	     !(h->flags & CKPT_MM_F_LOCK_FUTURE)) ||
 	    (h->flags & CKPT_MM_F_MDWE_NO_INHERIT &&
-	     !(h->flags & CKPT_MM_F_MDWE))) {
+	     !(h->flags & CKPT_MM_F_MDWE)) ||
+	    (h->flags & CKPT_MM_F_FORKED && !h->vdso)) {
 		ckpt_log(ctx, -EINVAL, "mm: bad record");
 		return -EINVAL;
 	}
@@ -921,6 +983,11 @@ static int ckpt_check_mm(struct ckpt_ctx *ctx, const struct ckpt_hdr_mm *h)
 struct ckpt_vma_restore {
 	struct ckpt_hdr_vma *h;
 	unsigned long last;		/* last page address read */
+	bool forked;			/* the mm is a copy of the parent's */
+	u64 cut;			/* forked: the copy is gone below */
+	u64 keep;			/* inherited vma: its pages are as the
+					 * image says below
+					 */
 	bool seen_vdso, seen_vvar;
 	bool has_exe;			/* the MM record's, or a vma's */
 	u64 vdso_start, vdso_end, vvar_start, vvar_end;
@@ -1034,71 +1101,79 @@ static int ckpt_advise_vma(struct ckpt_ctx *ctx, const struct ckpt_hdr_vma *h)
 	return 0;
 }
 
-static int ckpt_map_vma(struct ckpt_ctx *ctx, const struct ckpt_hdr_vma *h,
-			const char *path)
+/*
+ * The file a vma record maps, opened as mapping it needs: NULL for
+ * private anonymous memory, else the file referenced or an ERR_PTR.
+ */
+static struct file *ckpt_vma_open(struct ckpt_ctx *ctx,
+				  const struct ckpt_hdr_vma *h, const char *path)
 {
-	unsigned long len = h->end - h->start, addr;
-	unsigned long flags = MAP_FIXED_NOREPLACE;
-	struct file *file = NULL;
+	struct file *file;
 	int ret;
 
-	if (h->flags & CKPT_VMA_F_GROWSDOWN)
-		flags |= MAP_GROWSDOWN;
 	switch (h->type) {
 	case CKPT_VMA_ANON:
-		flags |= MAP_PRIVATE | MAP_ANONYMOUS;
-		break;
+		return NULL;
 	case CKPT_VMA_SHARED_ANON:
-		flags |= MAP_SHARED;
-		file = ckpt_shm_file(ctx, h);
-		if (IS_ERR(file))
-			return PTR_ERR(file);
-		break;
+		return ckpt_shm_file(ctx, h);
 	case CKPT_VMA_MEMFD:
 	case CKPT_VMA_DELETED:
-		flags |= (h->flags & CKPT_VMA_F_SHARED) ? MAP_SHARED :
-							   MAP_PRIVATE;
 		file = h->type == CKPT_VMA_MEMFD ?
 		       ckpt_memfd_file(ctx, h->shm_objref) :
 		       ckpt_deleted_file(ctx, h->shm_objref);
 		if (IS_ERR(file))
-			return PTR_ERR(file);
+			return file;
 		/* opened as needed: a shared mapping writable only if it was */
 		file = dentry_open(&file->f_path,
 				   ((h->flags & CKPT_VMA_F_MAYWRITE) ? O_RDWR :
 				    O_RDONLY) | O_LARGEFILE, current_cred());
-		if (IS_ERR(file)) {
+		if (IS_ERR(file))
 			ckpt_log(ctx, PTR_ERR(file), "vma %llx: cannot open object %u",
 				 h->start, h->shm_objref);
-			return PTR_ERR(file);
-		}
-		break;
+		return file;
 	case CKPT_VMA_FILE:
-		flags |= (h->flags & CKPT_VMA_F_SHARED) ? MAP_SHARED :
-							   MAP_PRIVATE;
 		file = filp_open(path, ((h->flags & CKPT_VMA_F_MAYWRITE) ?
 					O_RDWR : O_RDONLY) | O_LARGEFILE, 0);
 		if (IS_ERR(file)) {
 			ckpt_log(ctx, PTR_ERR(file),
 				 "vma %llx: cannot open %s", h->start, path);
-			return PTR_ERR(file);
+			return file;
 		}
 		if (!S_ISREG(file_inode(file)->i_mode)) {
 			fput(file);
 			ckpt_log(ctx, -EINVAL, "vma %llx: %s is not a file",
 				 h->start, path);
-			return -EINVAL;
+			return ERR_PTR(-EINVAL);
 		}
 		/* the same file, not another one renamed over it since */
 		ret = ckpt_inode_check(ctx, h->shm_objref, file, path);
 		if (ret) {
 			fput(file);
-			return ret;
+			return ERR_PTR(ret);
 		}
-		break;
+		return file;
 	default:
-		return -EINVAL;
+		return ERR_PTR(-EINVAL);
 	}
+}
+
+static int ckpt_map_vma(struct ckpt_ctx *ctx, const struct ckpt_hdr_vma *h,
+			const char *path)
+{
+	unsigned long len = h->end - h->start, addr;
+	unsigned long flags = MAP_FIXED_NOREPLACE;
+	struct file *file;
+
+	if (h->flags & CKPT_VMA_F_GROWSDOWN)
+		flags |= MAP_GROWSDOWN;
+	if (h->type == CKPT_VMA_ANON)
+		flags |= MAP_PRIVATE | MAP_ANONYMOUS;
+	else
+		flags |= (h->flags & CKPT_VMA_F_SHARED) ? MAP_SHARED :
+							   MAP_PRIVATE;
+	file = ckpt_vma_open(ctx, h, path);
+	if (IS_ERR(file))
+		return PTR_ERR(file);
 	addr = vm_mmap(file, h->start, len, h->prot, flags,
 		       file ? h->pgoff << PAGE_SHIFT : 0);
 	if (!IS_ERR_VALUE(addr) && h->type == CKPT_VMA_SHARED_ANON) {
@@ -1126,8 +1201,44 @@ static int ckpt_map_vma(struct ckpt_ctx *ctx, const struct ckpt_hdr_vma *h,
 	return ckpt_advise_vma(ctx, h);
 }
 
+/*
+ * An inherited vma is in the copy of the parent's mm already: it must be
+ * there as its record says. Its advice is given again as a mapped one's.
+ */
+static int ckpt_inherit_vma(struct ckpt_ctx *ctx,
+			    const struct ckpt_hdr_vma *h, const char *path)
+{
+	vm_flags_t advice = 0;
+	struct file *file;
+	unsigned int i;
+	int ret;
+
+	for (i = 0; i < ARRAY_SIZE(ckpt_vma_advice); i++)
+		if (h->flags & ckpt_vma_advice[i].flag)
+			advice |= ckpt_vma_advice[i].vm_flag;
+	file = ckpt_vma_open(ctx, h, path);
+	if (IS_ERR(file))
+		return PTR_ERR(file);
+	ret = ckpt_cow_check_vma(ctx, h, file, advice);
+	if (file)
+		fput(file);
+	if (ret)
+		return ret;
+	/* the parent's could be mergeable, or made so by PR_SET_MEMORY_MERGE */
+	if (IS_ENABLED(CONFIG_KSM) && !(h->flags & CKPT_VMA_F_MERGEABLE)) {
+		ret = do_madvise(current->mm, h->start, h->end - h->start,
+				 MADV_UNMERGEABLE);
+		if (ret) {
+			ckpt_log(ctx, ret, "vma %llx-%llx: madvise(MADV_UNMERGEABLE) failed",
+				 h->start, h->end);
+			return ret;
+		}
+	}
+	return ckpt_advise_vma(ctx, h);
+}
+
 static int ckpt_check_vma(struct ckpt_ctx *ctx, const struct ckpt_hdr_vma *h,
-			  u64 prev_end, const char **path)
+			  u64 prev_end, bool forked, const char **path)
 {
 	bool shared, shared_anon;
 
@@ -1156,6 +1267,11 @@ static int ckpt_check_vma(struct ckpt_ctx *ctx, const struct ckpt_hdr_vma *h,
 	    !(h->flags & CKPT_VMA_F_LOCKED))
 		goto bad;
 	if (h->flags & CKPT_VMA_F_EXE && h->type != CKPT_VMA_DELETED)
+		goto bad;
+	/* only a forked mm has vmas of its parent's, private ones */
+	if (h->flags & CKPT_VMA_F_INHERITED &&
+	    (!forked || h->flags & CKPT_VMA_F_SHARED ||
+	     !(h->type == CKPT_VMA_ANON || ckpt_vma_is_file(h->type))))
 		goto bad;
 	/* madvise() takes these only so */
 	if ((h->flags & CKPT_VMA_F_WIPEONFORK &&
@@ -1256,22 +1372,27 @@ static int restore_vma_pages(struct ckpt_ctx *ctx, struct ckpt_vma_restore *r)
 			      vh->type == CKPT_VMA_SHARED_ANON ||
 			      (ckpt_vma_is_file(vh->type) &&
 			       !(vh->flags & CKPT_VMA_F_SHARED));
-	unsigned int i, nr;
+	bool inherited = vh->flags & CKPT_VMA_F_INHERITED;
+	unsigned int i, n, nr;
 	char what[32];
 	int ret;
 
 	snprintf(what, sizeof(what), "vma %llx", vh->start);
+	r->keep = vh->start;
 	for (;;) {
-		ret = ckpt_read_pages_addrs(ctx, what);
-		if (ret <= 0)
+		/* a page of the parent's only in an inherited vma */
+		ret = ckpt_read_pages_addrs(ctx, what, inherited);
+		if (ret < 0)
 			return ret;
-		nr = ret;
+		/* the end: no page above the last one, as in the child */
+		if (!ret)
+			return inherited ? ckpt_cow_zap(ctx, r->keep, vh->end) : 0;
 		if (!may_have_pages) {
 			ckpt_log(ctx, -EINVAL, "%s: bad pages record", what);
 			return -EINVAL;
 		}
-		for (i = 0; i < nr; i++) {
-			u64 a = ctx->addrs[i];
+		for (i = 0, nr = ret, n = 0; i < nr; i++) {
+			u64 a = ctx->addrs[i] & ~(u64)CKPT_PAGE_PARENT;
 
 			if (!PAGE_ALIGNED(a) || a < vh->start ||
 			    a >= vh->end || (r->last && a <= r->last)) {
@@ -1281,7 +1402,20 @@ static int restore_vma_pages(struct ckpt_ctx *ctx, struct ckpt_vma_restore *r)
 				return -EINVAL;
 			}
 			r->last = a;
+			if (inherited) {
+				/* none between the last and this one */
+				ret = ckpt_cow_zap(ctx, r->keep, a);
+				if (ret)
+					return ret;
+				r->keep = a + PAGE_SIZE;
+			}
+			/* the parent's page is kept, the others are read */
+			if (!(ctx->addrs[i] & CKPT_PAGE_PARENT))
+				ctx->addrs[n++] = a;
 		}
+		nr = n;
+		if (!nr)
+			continue;
 		ret = ckpt_get_restore_pages(ctx, vh, nr);
 		if (ret) {
 			ckpt_log(ctx, ret, "vma %llx: cannot populate",
@@ -1340,12 +1474,21 @@ static int restore_vma(struct ckpt_ctx *ctx, struct ckpt_vma_restore *r,
 	h = ckpt_read_payload_var(ctx, &hdr, sizeof(*h));
 	if (IS_ERR(h))
 		return PTR_ERR(h);
-	ret = ckpt_check_vma(ctx, h, *prev_end, &path);
+	ret = ckpt_check_vma(ctx, h, *prev_end, r->forked, &path);
 	if (ret)
 		goto out;
 	*prev_end = h->end;
 	r->h = h;
 	r->last = 0;
+	/* forked: nothing of the parent's copy below, but what is inherited */
+	if (r->forked) {
+		ret = ckpt_cow_cut(ctx, r->cut,
+				   h->flags & CKPT_VMA_F_INHERITED ? h->start :
+								       h->end);
+		r->cut = h->end;
+		if (ret)
+			goto out;
+	}
 	if (h->type == CKPT_VMA_VDSO || h->type == CKPT_VMA_VVAR) {
 		bool *seen = h->type == CKPT_VMA_VDSO ? &r->seen_vdso :
 							&r->seen_vvar;
@@ -1369,7 +1512,10 @@ static int restore_vma(struct ckpt_ctx *ctx, struct ckpt_vma_restore *r,
 				 h->start);
 			goto out;
 		}
-		ret = ckpt_map_vma(ctx, h, path);
+		if (h->flags & CKPT_VMA_F_INHERITED)
+			ret = ckpt_inherit_vma(ctx, h, path);
+		else
+			ret = ckpt_map_vma(ctx, h, path);
 		if (!ret && h->flags & CKPT_VMA_F_EXE) {
 			r->has_exe = true;
 			ret = ckpt_set_exe_of_vma(ctx, h);
@@ -1444,10 +1590,19 @@ int restore_mm(struct ckpt_ctx *ctx)
 		goto out;
 	}
 
-	ret = -ENOMEM;
-	mm = mm_alloc();
-	if (!mm)
-		goto out_exe;
+	/* forked: a copy of the parent's, as fork() made it */
+	if (h->flags & CKPT_MM_F_FORKED) {
+		mm = ckpt_cow_dup(ctx);
+		ret = PTR_ERR_OR_ZERO(mm);
+		if (ret)
+			goto out_exe;
+		r.forked = true;
+	} else {
+		ret = -ENOMEM;
+		mm = mm_alloc();
+		if (!mm)
+			goto out_exe;
+	}
 	mm->task_size = TASK_SIZE;
 	ret = set_mm_exe_file(mm, exe);
 	if (ret) {
@@ -1465,6 +1620,9 @@ int restore_mm(struct ckpt_ctx *ctx)
 
 	for (i = 0; i < h->nr_vmas && !ret; i++)
 		ret = restore_vma(ctx, &r, &prev_end);
+	/* and nothing of the copy above the last vma */
+	if (!ret && r.forked)
+		ret = ckpt_cow_cut(ctx, r.cut, TASK_SIZE);
 	if (ret)
 		goto out_switch;
 	if (r.seen_vdso != r.seen_vvar || r.seen_vdso != !!h->vdso ||
@@ -1727,6 +1885,9 @@ static const struct ckpt_mm_test ckpt_mm_tests[] = {
 	{ .desc = "PR_MDWE_NO_INHERIT alone",
 	  .flags = CKPT_MM_F_MDWE_NO_INHERIT, .ret = -EINVAL },
 	{ .desc = "PR_SET_MEMORY_MERGE", .flags = CKPT_MM_F_MERGE_ANY },
+	{ .desc = "forked, with a vDSO", .flags = CKPT_MM_F_FORKED },
+	{ .desc = "forked, without a vDSO", .flags = CKPT_MM_F_FORKED,
+	  .set = { CKPT_MM_SET(vdso, 0) }, .ret = -EINVAL },
 	{ .desc = "unknown flag", .flags = CKPT_MM_F_MASK + 1,
 	  .ret = -EINVAL },
 	{ .desc = "every flag bit", .flags = U32_MAX, .ret = -EINVAL },
@@ -1801,6 +1962,7 @@ struct ckpt_vma_test {
 	u32 shm_objref;
 	u64 shm_size;
 	u32 reserved;
+	bool forked;		/* in a CKPT_MM_F_FORKED mm */
 	int ret;
 };
 
@@ -1836,6 +1998,32 @@ static const struct ckpt_vma_test ckpt_vma_tests[] = {
 	  .flags = CKPT_VMA_F_ADVICE & ~CKPT_VMA_F_NOHUGEPAGE },
 	{ .desc = "anon: NOHUGEPAGE", .type = CKPT_VMA_ANON,
 	  .start = 0x10000, .end = 0x11000, .flags = CKPT_VMA_F_NOHUGEPAGE },
+	{ .desc = "anon: inherited, in a forked mm", .type = CKPT_VMA_ANON,
+	  .start = 0x10000, .end = 0x11000, .flags = CKPT_VMA_F_INHERITED,
+	  .forked = true },
+	{ .desc = "file: private, inherited, in a forked mm",
+	  .type = CKPT_VMA_FILE, .start = 0x400000, .end = 0x401000,
+	  .path = "/data", .shm_objref = 1, .flags = CKPT_VMA_F_INHERITED,
+	  .forked = true },
+	{ .desc = "deleted: the executable, inherited", .type = CKPT_VMA_DELETED,
+	  .start = 0x400000, .end = 0x401000, .shm_objref = 2,
+	  .flags = CKPT_VMA_F_INHERITED | CKPT_VMA_F_EXE, .forked = true },
+	{ .desc = "anon: in a forked mm, not inherited", .type = CKPT_VMA_ANON,
+	  .start = 0x10000, .end = 0x11000, .forked = true },
+	{ .desc = "anon: inherited, in an mm not forked", .type = CKPT_VMA_ANON,
+	  .start = 0x10000, .end = 0x11000, .flags = CKPT_VMA_F_INHERITED,
+	  .ret = -EINVAL },
+	{ .desc = "file: shared, inherited", .type = CKPT_VMA_FILE,
+	  .start = 0x400000, .end = 0x401000, .path = "/data",
+	  .flags = CKPT_VMA_F_SHARED | CKPT_VMA_F_INHERITED, .forked = true,
+	  .ret = -EINVAL },
+	{ .desc = "shared anon: inherited", .type = CKPT_VMA_SHARED_ANON,
+	  .start = 0x10000, .end = 0x11000, .shm_objref = 1,
+	  .shm_size = PAGE_SIZE, .flags = CKPT_VMA_F_SHARED |
+	  CKPT_VMA_F_INHERITED, .forked = true, .ret = -EINVAL },
+	{ .desc = "vdso: inherited", .type = CKPT_VMA_VDSO, .start = 0x10000,
+	  .end = 0x11000, .flags = CKPT_VMA_F_INHERITED, .forked = true,
+	  .ret = -EINVAL },
 	{ .desc = "file: DONTFORK, DONTDUMP, MERGEABLE", .type = CKPT_VMA_FILE,
 	  .start = 0x400000, .end = 0x401000, .path = "/data",
 	  .flags = CKPT_VMA_F_DONTFORK | CKPT_VMA_F_DONTDUMP |
@@ -2041,7 +2229,7 @@ static void ckpt_test_check_vma(struct kunit *test)
 	h->shm_size = t->shm_size;
 	h->__reserved = t->reserved;
 
-	KUNIT_EXPECT_EQ(test, ckpt_check_vma(ctx, h, t->prev_end, &path),
+	KUNIT_EXPECT_EQ(test, ckpt_check_vma(ctx, h, t->prev_end, t->forked, &path),
 			t->ret);
 	if (t->ret)
 		return;

@@ -146,7 +146,7 @@ int ckpt_read_contents(struct ckpt_ctx *ctx, const char *what, u64 size,
 	int ret;
 
 	for (;;) {
-		ret = ckpt_read_pages_addrs(ctx, what);
+		ret = ckpt_read_pages_addrs(ctx, what, false);
 		if (ret <= 0)
 			return ret;
 		nr = ret;

@@ -102,12 +102,18 @@ struct info {
 	unsigned int nr_tasks;
 	unsigned int nr_vmas;
 	uint64_t nr_pages;
+	uint64_t nr_parent;		/* of nr_pages, the parents' (shared) */
 	unsigned int nr_pipes;
 	uint64_t pipe_bytes;
 	uint64_t trailer_csum;
 	/* the VMA whose PAGES records we are counting */
 	const struct ckpt_hdr_vma *vma;
 	uint64_t vma_pages;
+	uint64_t vma_parent;		/* of vma_pages, the parent's */
+	/* the last MM's mm starts as a copy of the parent's (CKPT_MM_F_FORKED) */
+	bool mm_forked;
+	/* the processes whose MM was read, by index in the TREE */
+	uint8_t task_mm[CKPT_MAX_TASKS / 8];
 	/*
 	 * the executable of the last MM's mm: a path in the MM record, a
 	 * deleted file's vma (CKPT_VMA_F_EXE) read since
@@ -2765,9 +2771,41 @@ static bool mm_exe_vma_start(const struct info *in, size_t off,
 	return false;
 }
 
+/*
+ * Why restart refuses the forked mm (CKPT_MM_F_FORKED) of the MM record
+ * @m, which belongs to the task of the TASK record read last; NULL if it
+ * takes it. Refused: in the image's first task, in a process whose parent
+ * comes not before it in the TREE or has no MM record (a zombie), without
+ * a vDSO. (Restart refuses one in RESTART_TASKSELF too.)
+ */
+static const char *mm_forked_refused(const struct info *in,
+				     const struct ckpt_hdr_mm *m)
+{
+	const struct ckpt_task_pids *p;
+	unsigned int task = in->nr_tasks - 1, i;
+
+	if (in->nr_tasks <= 1)
+		return "a forked mm in the image's first task";
+	if (!m->vdso)
+		return "a forked mm without a vDSO";
+	if (!in->tree || task >= in->tree->nr_tasks)
+		return "a forked mm of a task not in the TREE";
+	p = (const void *)(in->tree + 1);
+	for (i = 0; i < task; i++)
+		if (p[i].pid > 0 && p[i].pid == p[task].ppid &&
+		    p[i].pid == p[i].tgid)
+			break;
+	if (i == task)
+		return "a forked mm whose parent is not before it in the image";
+	if (!(in->task_mm[i / 8] & (1U << (i % 8))))
+		return "a forked mm whose parent has no mm";
+	return NULL;
+}
+
 static int info_mm(struct info *in, const struct ckpt_hdr_mm *m, size_t off)
 {
 	const char *exe = (const char *)(m + 1);
+	const char *forked_why = NULL;
 	uint64_t exe_start;
 	char p[300];
 
@@ -2782,6 +2820,13 @@ static int info_mm(struct info *in, const struct ckpt_hdr_mm *m, size_t off)
 			   m->nr_auxv, CKPT_AUXV_MAX);
 	in->mm_exe_path = m->exe_len;
 	in->mm_exe_vma = false;
+	in->mm_forked = m->flags & CKPT_MM_F_FORKED;
+	if (in->mm_forked)
+		forked_why = mm_forked_refused(in, m);
+	/* the mm of the task read last: a parent for the forked ones after it */
+	if (in->nr_tasks && in->nr_tasks <= CKPT_MAX_TASKS)
+		in->task_mm[(in->nr_tasks - 1) / 8] |=
+			1U << ((in->nr_tasks - 1) % 8);
 	/* a deleted executable: the file of the vma that says so */
 	if (m->exe_len)
 		str(p, sizeof(p), exe, m->exe_len);
@@ -2790,11 +2835,14 @@ static int info_mm(struct info *in, const struct ckpt_hdr_mm *m, size_t off)
 			 exe_start);
 	else
 		snprintf(p, sizeof(p), "-");
-	printf("mm: exe %s, %u vmas, %u auxv words%s%s\n", p,
+	printf("mm: exe %s, %u vmas, %u auxv words%s%s%s%s%s%s\n", p,
 	       m->nr_vmas, m->nr_auxv,
 	       m->flags & CKPT_MM_F_LOCK_FUTURE ? ", mlockall(MCL_FUTURE" : "",
 	       !(m->flags & CKPT_MM_F_LOCK_FUTURE) ? "" :
-	       m->flags & CKPT_MM_F_LOCK_ONFAULT ? " | MCL_ONFAULT)" : ")");
+	       m->flags & CKPT_MM_F_LOCK_ONFAULT ? " | MCL_ONFAULT)" : ")",
+	       in->mm_forked ? ", forked" : "",
+	       forked_why ? " (restart refuses " : "",
+	       forked_why ? forked_why : "", forked_why ? ")" : "");
 	if (m->flags & (CKPT_MM_F_MDWE | CKPT_MM_F_MDWE_NO_INHERIT))
 		printf("  prctl(PR_SET_MDWE, PR_MDWE_REFUSE_EXEC_GAIN%s)\n",
 		       m->flags & CKPT_MM_F_MDWE_NO_INHERIT ?
@@ -2847,7 +2895,7 @@ static void vma_flush(struct info *in, int ended)
 {
 	const struct ckpt_hdr_vma *v = in->vma;
 	const char *path = (const char *)(v + 1);
-	char prot[8], p[320], sz[32], extra[192] = "";
+	char prot[8], p[320], sz[32], extra[256] = "";
 	const struct ckpt_hdr *u;
 	const char *type = "?", *why = NULL;
 
@@ -2864,6 +2912,18 @@ static void vma_flush(struct info *in, int ended)
 			why = "a second executable, after another vma's file";
 		else
 			in->mm_exe_vma = true;
+	}
+	/*
+	 * fork()'s copy of the parent's vma: of a forked mm, private, of
+	 * anonymous memory or of a file
+	 */
+	if (v->flags & CKPT_VMA_F_INHERITED && !why) {
+		if (!in->mm_forked)
+			why = "an inherited vma in an mm not forked";
+		else if (v->flags & CKPT_VMA_F_SHARED ||
+			 !(v->type == CKPT_VMA_ANON || v->type == CKPT_VMA_FILE ||
+			   unn_of_vma(v->type)))
+			why = "an inherited vma shared, or not of anonymous memory or a file";
 	}
 
 	snprintf(prot, sizeof(prot), "%c%c%c%c",
@@ -2896,6 +2956,11 @@ static void vma_flush(struct info *in, int ended)
 		strcat(extra, " lf");
 	if (v->flags & CKPT_VMA_F_EXE)
 		strcat(extra, " exe");
+	if (v->flags & CKPT_VMA_F_INHERITED)
+		strcat(extra, " inherited");
+	if (in->vma_parent)
+		snprintf(extra + strlen(extra), sizeof(extra) - strlen(extra),
+			 " (%" PRIu64 " shared with the parent)", in->vma_parent);
 	if (v->type == CKPT_VMA_FILE || unn_of_vma(v->type))
 		snprintf(extra + strlen(extra), sizeof(extra) - strlen(extra),
 			 " +0x%" PRIx64, (uint64_t)v->pgoff * in->page_size);
@@ -3124,22 +3189,40 @@ static int info_vma(struct info *in, const struct ckpt_hdr_vma *v, size_t off)
 	in->nr_vmas++;
 	in->vma = v;
 	in->vma_pages = 0;
+	in->vma_parent = 0;
 	return 0;
 }
 
+/*
+ * PAGES: nr_pages addresses, then the contents of those not marked
+ * CKPT_PAGE_PARENT (nr_parent of them are: the parent's page, shared).
+ * Refused: more than CKPT_PAGES_MAX pages, nr_parent above nr_pages, a
+ * length that is not that of the addresses and the contents, a count of
+ * marked addresses that is not nr_parent; the parent's pages anywhere but
+ * in an inherited vma (CKPT_VMA_F_INHERITED): not of a memfd's or deleted
+ * file's contents; an address (its mark cleared) not page aligned or
+ * outside its vma; a memfd's or deleted file's offsets not increasing or
+ * past its size.
+ */
 static int info_pages(struct info *in, const struct ckpt_hdr_pages *p,
 		      size_t off)
 {
 	const uint64_t *addr = (const void *)(p + 1);
 	const struct ckpt_hdr_vma *v = in->vma;
 	const struct ckpt_hdr *u = in->unn;
-	uint32_t i;
+	uint32_t i, marked = 0;
+	uint64_t a;
 
-	if (p->nr_pages > CKPT_PAGES_MAX ||
-	    sizeof(*p) + (size_t)p->nr_pages * (8 + in->page_size) !=
-	    p->h.len)
-		return bad(in, off, "PAGES record of %u pages has len %u",
-			   p->nr_pages, p->h.len);
+	if (p->nr_pages > CKPT_PAGES_MAX || p->nr_parent > p->nr_pages ||
+	    sizeof(*p) + (size_t)p->nr_pages * 8 +
+	    (size_t)(p->nr_pages - p->nr_parent) * in->page_size != p->h.len)
+		return bad(in, off, "PAGES record of %u pages (%u of the parent) has len %u",
+			   p->nr_pages, p->nr_parent, p->h.len);
+	for (i = 0; i < p->nr_pages; i++)
+		marked += addr[i] & CKPT_PAGE_PARENT;
+	if (marked != p->nr_parent)
+		return bad(in, off, "PAGES record with %u addresses of the parent's pages, nr_parent %u",
+			   marked, p->nr_parent);
 	if (u) {
 		/* a memfd's, a deleted file's: offsets, increasing, below its size */
 		uint64_t size = unn_size(u);
@@ -3147,6 +3230,9 @@ static int info_pages(struct info *in, const struct ckpt_hdr_pages *p,
 			       (size + in->page_size - 1) /
 			       in->page_size * in->page_size;
 
+		if (p->nr_parent)
+			return bad(in, off, "%s #%u pages: %u of them the parent's",
+				   unn_kind(u), unn_objref(u), p->nr_parent);
 		for (i = 0; i < p->nr_pages; i++) {
 			if (addr[i] % in->page_size || addr[i] < in->unn_next ||
 			    addr[i] >= end)
@@ -3164,15 +3250,21 @@ static int info_pages(struct info *in, const struct ckpt_hdr_pages *p,
 	}
 	if (!v)
 		return bad(in, off, "PAGES without a VMA, a MEMFD or a DELETED");
+	if (p->nr_parent && !(v->flags & CKPT_VMA_F_INHERITED))
+		return bad(in, off, "%u pages of the parent in vma 0x%" PRIx64
+			   "-0x%" PRIx64 ", not an inherited one", p->nr_parent,
+			   (uint64_t)v->start, (uint64_t)v->end);
 	for (i = 0; i < p->nr_pages; i++) {
-		if (addr[i] < v->start || addr[i] >= v->end ||
-		    addr[i] % in->page_size)
+		a = addr[i] & ~(uint64_t)CKPT_PAGE_PARENT;
+		if (a < v->start || a >= v->end || a % in->page_size)
 			return bad(in, off,
 				   "page address 0x%" PRIx64 " outside its vma",
 				   (uint64_t)addr[i]);
 	}
 	in->vma_pages += p->nr_pages;
+	in->vma_parent += p->nr_parent;
 	in->nr_pages += p->nr_pages;
+	in->nr_parent += p->nr_parent;
 	if (p->nr_pages == 0)
 		vma_flush(in, 1);
 	return 0;
@@ -3367,10 +3459,14 @@ static int cmd_info(int argc, char **argv)
 	}
 
 	printf("totals: %u records, %u task%s, %u vmas, %" PRIu64
-	       " pages (%s), %u pipe%s (%" PRIu64 " bytes buffered), ",
+	       " pages (%s), ",
 	       in.nr_records, in.nr_tasks, in.nr_tasks == 1 ? "" : "s",
 	       in.nr_vmas, in.nr_pages,
-	       size_str(sz, sizeof(sz), in.nr_pages * in.page_size),
+	       size_str(sz, sizeof(sz), in.nr_pages * in.page_size));
+	/* of them, fork()'s copies of a parent's pages: none in the image */
+	if (in.nr_parent)
+		printf("%" PRIu64 " shared with the parent, ", in.nr_parent);
+	printf("%u pipe%s (%" PRIu64 " bytes buffered), ",
 	       in.nr_pipes, in.nr_pipes == 1 ? "" : "s", in.pipe_bytes);
 	if (in.nr_unix)
 		printf("%u unix socket%s (%" PRIu64 " bytes queued), ",

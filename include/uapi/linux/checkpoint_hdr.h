@@ -847,7 +847,14 @@ struct ckpt_hdr_mm {
 #define CKPT_MM_F_MDWE_NO_INHERIT	0x80
 /* prctl(PR_SET_MEMORY_MERGE): KSM merges every mapping it can */
 #define CKPT_MM_F_MERGE_ANY	0x100
-#define CKPT_MM_F_MASK		0x1ff
+/*
+ * The mm starts as a copy of its parent process's restored mm, as fork()
+ * made it (the parent comes before it in the image, with an mm of its
+ * own): the vmas marked CKPT_VMA_F_INHERITED keep the pages that copy
+ * shares, everything else is mapped from the image as usual
+ */
+#define CKPT_MM_F_FORKED	0x200
+#define CKPT_MM_F_MASK		0x3ff
 
 enum ckpt_vma_type {
 	CKPT_VMA_ANON = 1,	/* private anonymous (heap, stack, mmap) */
@@ -878,7 +885,13 @@ enum ckpt_vma_type {
  * (the MM record names no path then); one vma of an mm at most
  */
 #define CKPT_VMA_F_EXE		0x800
-#define CKPT_VMA_F_MASK		0xfff
+/*
+ * FORKED mm: this private vma is the one fork() copied from the parent's
+ * vma at the same addresses (same kind, file, offset, protection and
+ * advice); its PAGES may name the parent's pages (CKPT_PAGE_PARENT)
+ */
+#define CKPT_VMA_F_INHERITED	0x1000
+#define CKPT_VMA_F_MASK		0x1fff
 
 struct ckpt_hdr_vma {
 	struct ckpt_hdr h;
@@ -899,15 +912,23 @@ struct ckpt_hdr_vma {
 
 /*
  * Page contents of the preceding VMA: nr_pages addresses (increasing,
- * page aligned, inside the vma), then nr_pages pages of page_size bytes.
+ * page aligned, inside the vma), then the pages of page_size bytes.
  * A PAGES record with nr_pages == 0 ends the vma.
+ *
+ * In a CKPT_VMA_F_INHERITED vma, nr_parent of the addresses carry
+ * CKPT_PAGE_PARENT: the page there is the parent's page at the same
+ * address, still shared copy-on-write as fork() left it, and no contents
+ * follow for it. The contents of the other nr_pages - nr_parent pages
+ * follow in address order.
  */
 struct ckpt_hdr_pages {
 	struct ckpt_hdr h;
 	__u32 nr_pages;		/* <= CKPT_PAGES_MAX */
-	__u32 __reserved;
+	__u32 nr_parent;	/* <= nr_pages; 0 outside an INHERITED vma */
 	/* followed by __u64 addr[nr_pages], then the pages */
 };
+
+#define CKPT_PAGE_PARENT	0x1	/* in addr[]: the parent's page */
 
 struct ckpt_hdr_trailer {
 	struct ckpt_hdr h;

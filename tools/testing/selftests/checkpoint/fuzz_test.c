@@ -31,8 +31,11 @@
  * owner, a deleted file's path, size, flags, mode or owner, the offsets
  * of their pages, the memfd or deleted file a FILE_MEMFD, a FILE_DELETED
  * or a vma names, a deleted file's vma said to map the executable
- * (CKPT_VMA_F_EXE), a pidfd's pid or flags, a /proc file's pid, thread,
- * procfs mount or path below the task's directory, an inode's identity
+ * (CKPT_VMA_F_EXE), an mm said to be a copy of its parent's
+ * (CKPT_MM_F_FORKED), a vma said to be inherited from it, a PAGES record
+ * naming the parent's pages (nr_parent, CKPT_PAGE_PARENT), a pidfd's pid
+ * or flags, a /proc file's pid, thread, procfs mount or path below the
+ * task's directory, an inode's identity
  * - its device, number, generation or objref - the INODE a FILE or a
  * file vma names, an INODE record added or moved, a file's owner - its
  * pid and type - or signal), given a good checksum again
@@ -1588,6 +1591,47 @@ static bool group_has_pages(const struct fz_img *im, int v)
 	return false;
 }
 
+/*
+ * The length of PAGES record @p as its counts say: the nr_pages
+ * addresses, then the contents of those not marked CKPT_PAGE_PARENT
+ * (nr_parent of them are, the parent's pages); 0 (no length) for an
+ * nr_parent above nr_pages
+ */
+static uint64_t pages_len(const struct ckpt_hdr_pages *p)
+{
+	if (p->nr_parent > p->nr_pages)
+		return 0;
+	return sizeof(*p) + (uint64_t)p->nr_pages * 8 +
+	       (uint64_t)(p->nr_pages - p->nr_parent) * FZ_PAGE;
+}
+
+/* The addresses of PAGES record @p (of pages_len()) marked CKPT_PAGE_PARENT */
+static uint32_t pages_marked(const struct ckpt_hdr_pages *p)
+{
+	const uint64_t *addr = (const uint64_t *)(p + 1);
+	uint32_t k, n = 0;
+
+	for (k = 0; k < p->nr_pages; k++)
+		n += addr[k] & CKPT_PAGE_PARENT;
+	return n;
+}
+
+/*
+ * The contents of address @k of PAGES record @p (of pages_len()): after
+ * those of the addresses before it not marked; NULL for a parent's page
+ */
+static unsigned char *pages_body(struct ckpt_hdr_pages *p, uint32_t k)
+{
+	uint64_t *addr = (uint64_t *)(p + 1);
+	uint32_t j, n = 0;
+
+	if (addr[k] & CKPT_PAGE_PARENT)
+		return NULL;
+	for (j = 0; j < k; j++)
+		n += !(addr[j] & CKPT_PAGE_PARENT);
+	return (unsigned char *)(addr + p->nr_pages) + (uint64_t)n * FZ_PAGE;
+}
+
 /* Neighbours' bounds of VMA record @v: end of the previous, start of the next */
 static void vma_neighbours(const struct fz_img *im, int v, uint64_t *prev_end,
 			   uint64_t *next_start)
@@ -2046,7 +2090,13 @@ static bool mm_ok(const struct ckpt_hdr_mm *h, uint64_t ts, uint32_t auxv_max)
 	       (!(h->flags & CKPT_MM_F_LOCK_ONFAULT) ||
 		h->flags & CKPT_MM_F_LOCK_FUTURE) &&
 	       (!(h->flags & CKPT_MM_F_MDWE_NO_INHERIT) ||
-		h->flags & CKPT_MM_F_MDWE);
+		h->flags & CKPT_MM_F_MDWE) &&
+	       /*
+		* a copy of the parent's mm: refused in RESTART_TASKSELF,
+		* which every mutant restarts with (and in the image's first
+		* task, the only one a self checkpoint has)
+		*/
+	       !(h->flags & CKPT_MM_F_FORKED);
 }
 
 #define FZ_MAX_OBJS	(CKPT_MAX_FDS + 1024)	/* the kernel's CKPT_MAX_OBJS */
@@ -2440,6 +2490,13 @@ static enum fz_class vma_rule(struct fz_mut *m, int v, bool *local)
 	if (h->flags & CKPT_VMA_F_EXE && h->type != CKPT_VMA_DELETED)
 		return FZ_REFUSE;
 	/*
+	 * fork()'s copy of the parent's vma: only in a forked mm (and only
+	 * private, anonymous or of a file), which RESTART_TASKSELF refuses
+	 * (see mm_ok()): refused whatever the MM record says
+	 */
+	if (h->flags & CKPT_VMA_F_INHERITED)
+		return FZ_REFUSE;
+	/*
 	 * The object of a shared anonymous vma holds it; a memfd's or a
 	 * deleted file's names its file (which has the size); a mapped
 	 * file's names its INODE, or nothing; nothing for others
@@ -2493,7 +2550,10 @@ static enum fz_class vma_rule(struct fz_mut *m, int v, bool *local)
 		uint32_t k;
 
 		/* a PAGES record another mutation broke: no addresses to read */
-		if (m->im.r[i].len != sizeof(*p) + (uint64_t)p->nr_pages * (8 + FZ_PAGE))
+		if (m->im.r[i].len != pages_len(p))
+			return FZ_REFUSE;
+		/* the parent's pages: in an inherited vma only */
+		if (p->nr_parent || pages_marked(p))
 			return FZ_REFUSE;
 		/* a shared file's, memfd's... pages are the file's */
 		if (p->nr_pages && (h->type == CKPT_VMA_VDSO ||
@@ -2502,7 +2562,8 @@ static enum fz_class vma_rule(struct fz_mut *m, int v, bool *local)
 				      unn_of_vma(h->type)) && shared)))
 			return FZ_REFUSE;
 		for (k = 0; k < p->nr_pages; k++)
-			if (addr[k] < h->start || addr[k] >= h->end)
+			if ((addr[k] & ~(uint64_t)CKPT_PAGE_PARENT) < h->start ||
+			    (addr[k] & ~(uint64_t)CKPT_PAGE_PARENT) >= h->end)
 				return FZ_REFUSE;
 	}
 	return FZ_MAY;
@@ -2511,7 +2572,9 @@ static enum fz_class vma_rule(struct fz_mut *m, int v, bool *local)
 /*
  * The page addresses of the group of PAGES record @i: inside its vma, or
  * for a memfd's or deleted file's, offsets below its size rounded up to a
- * page; page aligned, increasing
+ * page; page aligned, increasing (their CKPT_PAGE_PARENT mark cleared).
+ * Each record as long as its counts say, none with the parent's pages:
+ * those only in an inherited vma, which no mutant may have (vma_rule()).
  */
 static enum fz_class pages_rule(struct fz_mut *m, int i, bool *local)
 {
@@ -2534,16 +2597,19 @@ static enum fz_class pages_rule(struct fz_mut *m, int i, bool *local)
 		const uint64_t *addr = (const uint64_t *)(p + 1);
 		uint32_t k;
 
-		if (p->nr_pages > CKPT_PAGES_MAX || p->__reserved ||
-		    m->im.r[j].len != sizeof(*p) + (uint64_t)p->nr_pages * (8 + FZ_PAGE))
+		if (p->nr_pages > CKPT_PAGES_MAX || m->im.r[j].len != pages_len(p))
 			return FZ_REFUSE;
+		if (p->nr_parent || pages_marked(p))
+			return *local = true, FZ_REFUSE;
 		for (k = 0; k < p->nr_pages; k++) {
+			uint64_t a = addr[k] & ~(uint64_t)CKPT_PAGE_PARENT;
+
 			*local = j == i;
-			if (addr[k] % FZ_PAGE)
+			if (a % FZ_PAGE)
 				return *local = true, FZ_REFUSE;
-			if (addr[k] < lo || addr[k] >= hi || (!first && addr[k] <= last))
+			if (a < lo || a >= hi || (!first && a <= last))
 				return *local = false, FZ_REFUSE;
-			last = addr[k];
+			last = a;
 			first = false;
 		}
 	}
@@ -7593,7 +7659,7 @@ static void mut_mm(struct fz_mut *m, int i)
 
 	if (auxv_max > CKPT_AUXV_MAX)
 		auxv_max = CKPT_AUXV_MAX;
-	switch (below(&m->rng, 10)) {
+	switch (below(&m->rng, 11)) {
 	case 0:
 	case 1:
 		a = &h->start_code + below(&m->rng, 11);
@@ -7642,6 +7708,17 @@ static void mut_mm(struct fz_mut *m, int i)
 	case 7:
 		h->exe_len = other_u32(m, h->exe_len);
 		note(m, FZ_REFUSE, true, "MM.exe_len=%u", h->exe_len);
+		return;
+	case 8:
+		/*
+		 * a copy of the parent's mm: the first task has none to copy
+		 * (a self checkpoint's one task), and RESTART_TASKSELF
+		 * refuses it anyway
+		 */
+		h->flags |= CKPT_MM_F_FORKED;
+		note(m, FZ_REFUSE, true, "MM.flags=%#x, forked, of %s task",
+		     h->flags, i == img_find(&m->im, CKPT_HDR_MM, 0) ? "the first" :
+		     "a later");
 		return;
 	default:
 		k = PICK(&m->rng, ((const enum fz_path_kind[]){ P_FILE, P_DIR, P_MISSING,
@@ -7832,11 +7909,25 @@ static void mut_vma(struct fz_mut *m, int i)
 		return;
 	case 5:
 		/* a deleted file's: the executable (its MM names one: refused) */
-		if (h->type == CKPT_VMA_DELETED && chance(&m->rng, 30))
+		if (h->type == CKPT_VMA_DELETED && chance(&m->rng, 30)) {
 			h->flags ^= CKPT_VMA_F_EXE;
-		else
+		} else if (chance(&m->rng, 15)) {
+			/*
+			 * fork()'s copy of the parent's vma, in an mm not
+			 * forked (none is: see mm_ok())
+			 */
+			int mm = vma_mm(&m->im, i);
+
+			h->flags |= CKPT_VMA_F_INHERITED;
+			note(m, FZ_REFUSE, true, "VMA(type %u).flags=%#x, inherited in an mm %s",
+			     h->type, h->flags, mm >= 0 &&
+			     REC(&m->im, mm, struct ckpt_hdr_mm)->flags & CKPT_MM_F_FORKED ?
+			     "forked" : "not forked");
+			return;
+		} else {
 			h->flags ^= chance(&m->rng, 20) ? 8U << below(&m->rng, 29) :
 				    1U << below(&m->rng, 3);
+		}
 		snprintf(what, sizeof(what), "VMA(type %u).flags=%#x", h->type, h->flags);
 		break;
 	case 6:
@@ -7899,14 +7990,55 @@ static void mut_pages(struct fz_mut *m, int i)
 		start = vh->start;
 		end = vh->end;
 	}
-	switch (below(&m->rng, h->nr_pages ? 6 : 3)) {
+	switch (below(&m->rng, h->nr_pages ? 7 : 3)) {
 	case 0:
 		h->nr_pages = PICK(&m->rng, ((const uint32_t[]){ h->nr_pages + 1,
 				   h->nr_pages - 1, 257, 0xffffffff, 0x80000001 }));
 		note(m, FZ_REFUSE, true, "PAGES.nr_pages=%u (len kept)", h->nr_pages);
 		return;
-	case 1:
-		RESERVED(m, h->__reserved, "PAGES.__reserved");
+	case 1: {
+		/*
+		 * parent's pages that are not there: the length kept, none
+		 * marked, more than nr_pages; and in no inherited vma
+		 */
+		uint32_t old = h->nr_parent;
+
+		h->nr_parent = PICK(&m->rng, ((const uint32_t[]){ 1, h->nr_pages,
+				    h->nr_pages + 1, 0x80000000, 0xffffffff }));
+		if (h->nr_parent == old)
+			h->nr_parent = old + 1;
+		note(m, FZ_REFUSE, true, "PAGES.nr_parent=%u of %u pages (len kept)",
+		     h->nr_parent, h->nr_pages);
+		return;
+	}
+	case 3:
+		/*
+		 * an address the parent's page (CKPT_PAGE_PARENT): its
+		 * contents left out and nr_parent one more, or the record
+		 * kept as it is; of a vma not inherited (none is: see
+		 * vma_rule()), or of a memfd's or deleted file's contents
+		 */
+		k = below(&m->rng, h->nr_pages);
+		if (m->im.r[i].len != pages_len(h) || addr[k] & CKPT_PAGE_PARENT) {
+			note(m, FZ_REFUSE, true, "PAGES already bad");
+			return;
+		}
+		if (chance(&m->rng, 70)) {
+			unsigned char *body = pages_body(h, k);
+			size_t at = body - m->im.r[i].p;
+
+			memmove(body, body + FZ_PAGE, m->im.r[i].len - at - FZ_PAGE);
+			rec_resize(&m->im, i, m->im.r[i].len - FZ_PAGE);
+			h = REC(&m->im, i, struct ckpt_hdr_pages);
+			addr = (uint64_t *)(h + 1);
+			h->nr_parent++;
+		}
+		addr[k] |= CKPT_PAGE_PARENT;
+		note(m, FZ_REFUSE, true, "PAGES.addr[%u]=%#llx the parent's, nr_parent=%u, %s",
+		     k, (unsigned long long)addr[k], h->nr_parent,
+		     unn_rec(m->im.r[v].type) ? "of a file's contents" :
+		     REC(&m->im, v, struct ckpt_hdr_vma)->flags & CKPT_VMA_F_INHERITED ?
+		     "of an inherited vma" : "of a vma not inherited");
 		return;
 	case 2:
 		if (h->nr_pages)
@@ -7936,9 +8068,15 @@ static void mut_pages(struct fz_mut *m, int i)
 		     (unsigned long long)end);
 		return;
 	default: {
-		unsigned char *page = (unsigned char *)(addr + h->nr_pages) + k * FZ_PAGE;
+		unsigned char *page = m->im.r[i].len == pages_len(h) ?
+				      pages_body(h, k) : NULL;
 		uint32_t off = below(&m->rng, FZ_PAGE);
 
+		/* a parent's page has no contents here */
+		if (!page) {
+			note(m, FZ_REFUSE, true, "PAGES already bad");
+			return;
+		}
 		page[off] ^= 1 + below(&m->rng, 255);
 		note(m, FZ_MAY, true, "PAGES page %#llx byte %u",
 		     (unsigned long long)addr[k], off);

@@ -1040,6 +1040,8 @@ TEST_F_TIMEOUT(image, image_follows_the_format, CK_TIMEOUT)
 
 			nr_mm = mm->nr_vmas;
 			EXPECT_GE((uint32_t)CKPT_AUXV_MAX, mm->nr_auxv);
+			/* one process: no parent whose mm it copies */
+			EXPECT_EQ(0U, mm->flags & CKPT_MM_F_FORKED);
 		}
 		if (r->type == CKPT_HDR_VMA) {
 			EXPECT_FALSE(vma_open)
@@ -1052,6 +1054,7 @@ TEST_F_TIMEOUT(image, image_follows_the_format, CK_TIMEOUT)
 			EXPECT_EQ(0U, vma->start % PAGE);
 			EXPECT_EQ(0U, vma->end % PAGE);
 			EXPECT_LT(vma->start, vma->end);
+			EXPECT_EQ(0U, vma->flags & CKPT_VMA_F_INHERITED);
 		}
 		if (r->type == CKPT_HDR_PAGES) {
 			const struct ckpt_hdr_pages *p = rec_at(self, i);
@@ -1060,8 +1063,13 @@ TEST_F_TIMEOUT(image, image_follows_the_format, CK_TIMEOUT)
 
 			ASSERT_TRUE(vma_open) TH_LOG("PAGES outside a vma");
 			EXPECT_GE((uint32_t)CKPT_PAGES_MAX, p->nr_pages);
-			EXPECT_EQ(sizeof(*p) + p->nr_pages * (8 + PAGE),
+			/* the addresses, then the contents of those not the parent's */
+			EXPECT_GE(p->nr_pages, p->nr_parent);
+			EXPECT_EQ(sizeof(*p) + p->nr_pages * 8 +
+				  (size_t)(p->nr_pages - p->nr_parent) * PAGE,
 				  (size_t)p->h.len);
+			/* and none is: no vma is inherited */
+			EXPECT_EQ(0U, p->nr_parent);
 			if (!p->nr_pages)
 				vma_open = false;
 			for (k = 0; k < p->nr_pages &&
@@ -1283,10 +1291,13 @@ TEST_F_TIMEOUT(image, untouched_pages_not_saved, CK_TIMEOUT)
 			const uint64_t *addr = (const void *)(p + 1);
 			unsigned int k;
 
-			for (k = 0; k < p->nr_pages; k++)
-				if (addr[k] >= start && addr[k] < end &&
-				    nseen < ARRAY_SIZE(seen))
-					seen[nseen++] = addr[k];
+			for (k = 0; k < p->nr_pages; k++) {
+				/* a parent's page (none here): its mark */
+				unsigned long a = addr[k] & ~(unsigned long)CKPT_PAGE_PARENT;
+
+				if (a >= start && a < end && nseen < ARRAY_SIZE(seen))
+					seen[nseen++] = a;
+			}
 		}
 	}
 	ASSERT_EQ(2U, nseen) {
@@ -1636,7 +1647,10 @@ static const struct field structural[] = {
 	F(MM, ckpt_hdr_mm, nr_vmas, 0),
 	F(MM, ckpt_hdr_mm, nr_auxv, 0),
 	F(MM, ckpt_hdr_mm, exe_len, 0),
-	/* its low byte is all flags now: a flipped second byte is unknown ones */
+	/*
+	 * its low byte is all flags now: a flipped second byte is unknown
+	 * ones (and CKPT_MM_F_FORKED, refused in the first task)
+	 */
 	F(MM, ckpt_hdr_mm, flags, 1),
 	F(VMA, ckpt_hdr_vma, start, 0),
 	F(VMA, ckpt_hdr_vma, end, 0),
@@ -1648,7 +1662,7 @@ static const struct field structural[] = {
 	F(VMA, ckpt_hdr_vma, shm_size, 1),
 	F(PAGES, ckpt_hdr_pages, nr_pages, 0),
 	F(PAGES, ckpt_hdr_pages, nr_pages, 1),
-	F(PAGES, ckpt_hdr_pages, __reserved, 0),
+	F(PAGES, ckpt_hdr_pages, nr_parent, 0),		/* no inherited vma */
 	{ CKPT_HDR_PAGES, sizeof(struct ckpt_hdr_pages), "PAGES.addr[0]" },
 	F(TRAILER, ckpt_hdr_trailer, magic, 0),
 };
@@ -5700,6 +5714,44 @@ static void expect_unn_path(struct __test_metadata *_metadata,
 /* offset and size of PAGES.addr[k] */
 #define PG_ADDR(k)	sizeof(struct ckpt_hdr_pages) + (k) * 8, 8
 
+/*
+ * A copy of PAGES record @i with its address @k (not marked) marked
+ * CKPT_PAGE_PARENT, the parent's page, and nr_parent one more: that
+ * page's contents left out, the record as long as its counts say (what a
+ * child's inherited vma has); malloc()ed, *@len bytes
+ */
+static unsigned char *parent_page_rec(FIXTURE_DATA(image) *self, int i,
+				      uint32_t k, size_t *len)
+{
+	const struct ckpt_hdr_pages *p = rec_at(self, i);
+	const uint64_t *addr = (const void *)(p + 1);
+	struct ckpt_hdr_pages *h;
+	unsigned char *r;
+	size_t body;
+	uint32_t j, n = 0;
+
+	if (k >= p->nr_pages || addr[k] & CKPT_PAGE_PARENT ||
+	    self->recs[i].len < sizeof(*p) + p->nr_pages * 8 + PAGE)
+		return NULL;
+	/* its contents: after those of the addresses before it not marked */
+	for (j = 0; j < k; j++)
+		n += !(addr[j] & CKPT_PAGE_PARENT);
+	body = sizeof(*p) + p->nr_pages * 8 + n * PAGE;
+	if (body + PAGE > self->recs[i].len)
+		return NULL;
+	*len = self->recs[i].len - PAGE;
+	r = malloc(*len);
+	if (!r)
+		return NULL;
+	memcpy(r, p, body);
+	memcpy(r + body, (const unsigned char *)p + body + PAGE, *len - body);
+	h = (void *)r;
+	h->h.len = *len;
+	h->nr_parent++;
+	((uint64_t *)(h + 1))[k] |= CKPT_PAGE_PARENT;
+	return r;
+}
+
 /* The restarted victim's "UNN mode=" report: the mode, or -1 */
 static long unn_mode_reported(void)
 {
@@ -5714,14 +5766,16 @@ static long unn_mode_reported(void)
  * MAX_LFS_FILESIZE or below its pages, mode bits outside 07777, an owner
  * with no mapping, the record longer than its string; its PAGES with an
  * offset not page aligned, past the size, offsets not increasing, the
- * empty PAGES left out; the type record (FILE_MEMFD, FILE_DELETED) with
- * an objref that is no such file (0, unknown, a FILE's), __reserved, a
- * tail not zero; the vma with a shm_objref of no such file restored
- * before it, a shm_size, a path; the object record left out, after its
- * type record, twice. Refused with EINVAL and a log line, the restored
- * program never runs. Taken: the image as written (the victim finds its
- * file intact), a type record with a zero tail, mode 0600, a size above
- * the pages, the pages left out.
+ * empty PAGES left out, a parent's page (nr_parent 1, the length kept;
+ * an offset marked CKPT_PAGE_PARENT, without its contents); the type
+ * record (FILE_MEMFD, FILE_DELETED) with an objref that is no such file
+ * (0, unknown, a FILE's), __reserved, a tail not zero; the vma with a
+ * shm_objref of no such file restored before it, a shm_size, a path; the
+ * object record left out, after its type record, twice. Refused with
+ * EINVAL and a log line, the restored program never runs. Taken: the
+ * image as written (the victim finds its file intact), a type record
+ * with a zero tail, mode 0600, a size above the pages, the pages left
+ * out.
  */
 static void unn_damaged(struct __test_metadata *_metadata,
 			FIXTURE_DATA(image) *self, const struct unn_recs *r)
@@ -5805,8 +5859,14 @@ static void unn_damaged(struct __test_metadata *_metadata,
 			    1, true, W("%s PAGES: offsets decreasing", K));
 		free(a);
 	}
-	expect_field(_metadata, self, r->p, FIELD(ckpt_hdr_pages, __reserved),
-		     1, true, W("%s PAGES.__reserved", K));
+	/* the parent's pages: only in an inherited vma, not in a file's contents */
+	expect_field(_metadata, self, r->p, FIELD(ckpt_hdr_pages, nr_parent),
+		     1, true, W("%s PAGES.nr_parent 1 (len kept)", K));
+	a = parent_page_rec(self, r->p, 0, &len);
+	ASSERT_NE(NULL, a);
+	expect_edit(_metadata, self, &(struct edit){ r->p, true, a, len }, 1,
+		    true, W("%s PAGES: offset 0 the parent's, nr_parent 1", K));
+	free(a);
 
 	/* the type record */
 	expect_field(_metadata, self, r->fm, FIELD(unn_file, objref), 0, true,
@@ -7118,6 +7178,100 @@ TEST_F_TIMEOUT(image, vma_exe_flag_refused, 2 * CK_TIMEOUT)
 	ino_expect_bad(_metadata, self, r.v, FIELD(ckpt_hdr_vma, flags),
 		       vh->flags | CKPT_VMA_F_EXE, EINVAL, log,
 		       "VMA (DELETED) with CKPT_VMA_F_EXE, the MM naming the executable");
+	check_no_splat(_metadata, self);
+}
+
+/*
+ * Copy-on-write sharing with a parent: an MM record CKPT_MM_F_FORKED (the
+ * mm starts as a copy of the parent's), its vmas CKPT_VMA_F_INHERITED,
+ * their PAGES naming the parent's pages (nr_parent, addresses marked
+ * CKPT_PAGE_PARENT, without contents). The victim is one process, the
+ * image's first task, restarted with RESTART_TASKSELF: it has no parent
+ * to share with. Refused with EINVAL and a line: its MM record forked
+ * ("mm: bad record"); an anonymous vma and a file vma inherited in its mm,
+ * not forked ("vma record ...: invalid"); the PAGES of a plain vma with
+ * nr_parent 1, the length kept, or above nr_pages ("vma ...: bad pages
+ * record"); one of their addresses marked the parent's and its contents
+ * left out, nr_parent 1, the length as the counts say ("vma ...: bad
+ * page..."); an address marked, nr_parent 0.
+ */
+TEST_F_TIMEOUT(image, fork_sharing_refused, 2 * CK_TIMEOUT)
+{
+	const struct ckpt_hdr_pages *ph;
+	const struct ckpt_hdr_vma *vh;
+	const uint64_t *addr;
+	unsigned char *r;
+	char log[160];
+	uint32_t flags;
+	int i, mm, v, pg;
+	size_t len;
+
+	/* the MM record of the first task */
+	mm = first_rec(self, CKPT_HDR_MM);
+	ASSERT_LE(0, mm);
+	flags = ((const struct ckpt_hdr_mm *)rec_at(self, mm))->flags;
+	EXPECT_EQ(0U, flags & CKPT_MM_F_FORKED);
+	ino_expect_bad(_metadata, self, mm, FIELD(ckpt_hdr_mm, flags),
+		       flags | CKPT_MM_F_FORKED, EINVAL, "bad record",
+		       "MM with CKPT_MM_F_FORKED, of the image's first task");
+
+	/* inherited vmas of an mm not forked: anonymous, of a file */
+	v = vma_of(self, CKPT_VMA_ANON, false);
+	ASSERT_LT(0, v);
+	for (i = 0; i < 2; i++, v = vma_of(self, CKPT_VMA_FILE, true)) {
+		ASSERT_LT(0, v) TH_LOG("no file vma with an INODE");
+		vh = rec_at(self, v);
+		EXPECT_EQ(0U, vh->flags & CKPT_VMA_F_INHERITED);
+		snprintf(log, sizeof(log), "vma record %llx-%llx: invalid",
+			 (unsigned long long)vh->start,
+			 (unsigned long long)vh->end);
+		ino_expect_bad(_metadata, self, v, FIELD(ckpt_hdr_vma, flags),
+			       vh->flags | CKPT_VMA_F_INHERITED, EINVAL, log,
+			       i ? "VMA (FILE) with CKPT_VMA_F_INHERITED, the mm not forked" :
+				   "VMA (ANON) with CKPT_VMA_F_INHERITED, the mm not forked");
+	}
+
+	/* the pages of the victim's region: a plain private anonymous vma */
+	for (v = -1, i = 0; i < self->nr && v < 0; i++) {
+		vh = rec_at(self, i);
+		if (self->recs[i].type == CKPT_HDR_VMA &&
+		    vh->start <= self->region && self->region < vh->end)
+			v = i;
+	}
+	ASSERT_LE(0, v) TH_LOG("no vma at the region %#lx", self->region);
+	vh = rec_at(self, v);
+	ASSERT_EQ((uint32_t)CKPT_VMA_ANON, vh->type);
+	EXPECT_EQ(0U, vh->flags & (CKPT_VMA_F_SHARED | CKPT_VMA_F_INHERITED));
+	pg = v + 1;
+	ASSERT_LT(pg, self->nr);
+	ASSERT_EQ((uint32_t)CKPT_HDR_PAGES, self->recs[pg].type);
+	ph = rec_at(self, pg);
+	addr = (const void *)(ph + 1);
+	ASSERT_LT(0U, ph->nr_pages);
+	EXPECT_EQ(0U, ph->nr_parent);
+
+	snprintf(log, sizeof(log), "vma %llx: bad pages record",
+		 (unsigned long long)vh->start);
+	ino_expect_bad(_metadata, self, pg, FIELD(ckpt_hdr_pages, nr_parent), 1,
+		       EINVAL, log, "PAGES of a plain vma: nr_parent 1 (len kept)");
+	ino_expect_bad(_metadata, self, pg, FIELD(ckpt_hdr_pages, nr_parent),
+		       ph->nr_pages + 1, EINVAL, log,
+		       "PAGES: nr_parent above nr_pages");
+
+	/* a well-formed record of the parent's page: the vma is not inherited */
+	r = parent_page_rec(self, pg, 0, &len);
+	ASSERT_NE(NULL, r);
+	snprintf(log, sizeof(log), "vma %llx: bad page",
+		 (unsigned long long)vh->start);
+	expect_edit_logged(_metadata, self, &(struct edit){ pg, true, r, len },
+			   1, EINVAL, log,
+			   "PAGES of a plain vma: addr[0] the parent's, nr_parent 1, its contents left out");
+	free(r);
+
+	/* an address marked, not counted (the length kept) */
+	ino_expect_bad(_metadata, self, pg, PG_ADDR(0),
+		       addr[0] | CKPT_PAGE_PARENT, EINVAL, NULL,
+		       "PAGES: addr[0] the parent's, nr_parent 0");
 	check_no_splat(_metadata, self);
 }
 
