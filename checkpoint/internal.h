@@ -29,6 +29,8 @@ enum ckpt_obj_type {
 	CKPT_OBJ_DELETED_FILE,	/* restart: restart's open of a remade one */
 	CKPT_OBJ_INODE,		/* checkpoint: the inode of a file by path */
 	CKPT_OBJ_RINODE,	/* restart: its identity (identity.c) */
+	CKPT_OBJ_DEAD_PID,	/* checkpoint: the pid of a reaped task */
+	CKPT_OBJ_RDEAD_PID,	/* restart: a pid without a task (pidfd.c) */
 	CKPT_OBJ_MAX
 };
 
@@ -66,6 +68,7 @@ extern const struct ckpt_obj_ops ckpt_shm_file_obj_ops;
 extern const struct ckpt_obj_ops ckpt_absent_obj_ops;
 extern const struct ckpt_obj_ops ckpt_inode_obj_ops;
 extern const struct ckpt_obj_ops ckpt_rinode_obj_ops;
+extern const struct ckpt_obj_ops ckpt_dead_pid_obj_ops;
 int ckpt_inode_ref(struct ckpt_ctx *ctx, struct file *file);
 int ckpt_restore_inode(struct ckpt_ctx *ctx, const struct ckpt_hdr *hdr);
 int ckpt_inode_check(struct ckpt_ctx *ctx, u32 objref, struct file *file,

@@ -81,6 +81,8 @@ static const struct ckpt_obj_ops *const ckpt_obj_ops[] = {
 	[CKPT_OBJ_DELETED_FILE] = &ckpt_deleted_file_obj_ops,
 	[CKPT_OBJ_INODE] = &ckpt_inode_obj_ops,
 	[CKPT_OBJ_RINODE] = &ckpt_rinode_obj_ops,
+	[CKPT_OBJ_DEAD_PID] = &ckpt_dead_pid_obj_ops,
+	[CKPT_OBJ_RDEAD_PID] = &ckpt_dead_pid_obj_ops,
 };
 
 static_assert(ARRAY_SIZE(ckpt_obj_ops) == CKPT_OBJ_MAX);

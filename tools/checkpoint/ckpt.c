@@ -1659,7 +1659,8 @@ static void why_close(char *buf, size_t len, const char *why)
 }
 
 /*
- * A pidfd: " (pid 12, thread)", the image pid of the task it refers to.
+ * A pidfd: " (pid 12, thread)", the image pid of the task it refers to,
+ * or " (reaped task #5)", an objref shared by the pidfds of that task.
  * What restart refuses is said so: unknown flags, a pid of no process of
  * the TREE (of no task, for a thread's pidfd), an access mode but O_RDWR
  * or status flags but O_NONBLOCK (O_ASYNC: file_owner_str()).
@@ -1673,8 +1674,16 @@ static void pidfd_str(const struct info *in, char *buf, size_t len,
 	char why[160] = "", part[48];
 	uint32_t i;
 
-	snprintf(buf, len, " (pid %d%s", h->pid, thread ? ", thread" : "");
-	if (in->tree) {
+	if (h->flags & CKPT_PIDFD_F_REAPED) {
+		snprintf(buf, len, " (reaped task #%d%s", h->pid,
+			 thread ? ", thread" : "");
+		if (h->pid <= 0)
+			list_add(why, sizeof(why), "a bad objref");
+	} else {
+		snprintf(buf, len, " (pid %d%s", h->pid,
+			 thread ? ", thread" : "");
+	}
+	if (in->tree && !(h->flags & CKPT_PIDFD_F_REAPED)) {
 		const struct ckpt_task_pids *t = (const void *)(in->tree + 1);
 
 		for (i = 0; i < in->tree->nr_tasks && h->pid > 0; i++)
@@ -1685,7 +1694,8 @@ static void pidfd_str(const struct info *in, char *buf, size_t len,
 		snprintf(part, sizeof(part), "flags 0x%x", h->flags);
 		list_add(why, sizeof(why), part);
 	}
-	if (!p || (!thread && p->pid != p->tgid))
+	if (!(h->flags & CKPT_PIDFD_F_REAPED) &&
+	    (!p || (!thread && p->pid != p->tgid)))
 		list_add(why, sizeof(why), thread ?
 			 "a pid of no task of the tree" :
 			 "a pid of no process of the tree");

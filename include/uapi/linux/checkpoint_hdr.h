@@ -671,11 +671,17 @@ struct ckpt_hdr_file_deleted {
 
 /* a pidfd of one thread (PIDFD_THREAD), not of its whole process */
 #define CKPT_PIDFD_F_THREAD	0x1
-#define CKPT_PIDFD_F_MASK	0x1
+/*
+ * of a task already reaped: pid is no pid but an objref, the same for
+ * every pidfd of that task; restored as a pidfd of a pid without a task
+ */
+#define CKPT_PIDFD_F_REAPED	0x2
+#define CKPT_PIDFD_F_MASK	0x3
 
 /*
  * FILE_PIDFD: the task it refers to, by its pid in the TREE record: a
- * process, or with CKPT_PIDFD_F_THREAD a thread. Extensible.
+ * process, or with CKPT_PIDFD_F_THREAD a thread; with CKPT_PIDFD_F_REAPED
+ * a task reaped already. Extensible.
  */
 struct ckpt_hdr_file_pidfd {
 	struct ckpt_hdr h;

@@ -1111,26 +1111,6 @@ static int make_pidfd_parent(void)
 	return put(syscall(__NR_pidfd_open, getppid(), 0), RES_FD);
 }
 
-/* a pidfd of a child taken before the child was reaped */
-static int make_pidfd_reaped(void)
-{
-	siginfo_t si;
-	pid_t child;
-	int err;
-
-	child = fork();
-	if (child < 0)
-		return -errno;
-	if (!child)
-		_exit(0);
-	if (waitid(P_PID, child, &si, WEXITED | WNOWAIT))
-		return -errno;
-	err = put(syscall(__NR_pidfd_open, child, 0), RES_FD);
-	if (waitpid(child, NULL, 0) != child)
-		return -errno;
-	return err;
-}
-
 /*
  * Deleted files are saved with their contents, but not an O_PATH fd of
  * one (there is nothing to open), nor one whose directory was removed
@@ -1439,15 +1419,13 @@ FIXTURE_VARIANT_ADD(unsupported, fanotify) {
 		 check_fd_open },
 };
 
-/* a pidfd of oneself is saved (self_test.c); these are not */
+/*
+ * a pidfd of oneself is saved (self_test.c), and one of a reaped child
+ * (matrix_test.c); this one is not
+ */
 FIXTURE_VARIANT_ADD(unsupported, pidfd_of_a_process_outside_the_tree) {
 	.res = { ", outside the tree: not supported", make_pidfd_parent,
 		 check_fd_open, true },
-};
-
-FIXTURE_VARIANT_ADD(unsupported, pidfd_of_a_reaped_child) {
-	.res = { "is a pidfd of a task already reaped: not supported yet",
-		 make_pidfd_reaped, check_fd_open, true },
 };
 
 FIXTURE_VARIANT_ADD(unsupported, pty_pair_opened_inside) {

@@ -4446,7 +4446,9 @@ static int32_t pfd_tree_pid(struct fz_mut *m)
  * fault; a pid of no process of the TREE (of no task, for a thread's
  * pidfd) is refused for the TREE's. Another task of the tree, or
  * CKPT_PIDFD_F_THREAD toggled on the one task (a process and a thread),
- * is taken, and the program may see it.
+ * is taken, and the program may see it. CKPT_PIDFD_F_REAPED makes the
+ * pid an objref of a reaped task: taken, or refused when that objref is
+ * another object's.
  */
 static void mut_file_pidfd(struct fz_mut *m, int i)
 {
@@ -4454,11 +4456,15 @@ static void mut_file_pidfd(struct fz_mut *m, int i)
 	const int32_t old = h->pid;
 	enum fz_class cls;
 
-	switch (below(&m->rng, 6)) {
+	switch (below(&m->rng, 7)) {
 	case 0:
 		h->pid = PICK(&m->rng, ((const int32_t[]){ 0, -1, INT_MIN,
 				-(old & INT_MAX) }));
 		note(m, FZ_REFUSE, true, "FILE_PIDFD.pid=%d", h->pid);
+		return;
+	case 5:
+		h->flags ^= CKPT_PIDFD_F_REAPED;
+		note(m, FZ_MAY, false, "FILE_PIDFD.flags=%#x", h->flags);
 		return;
 	case 1:
 	case 2:
@@ -4475,7 +4481,7 @@ static void mut_file_pidfd(struct fz_mut *m, int i)
 		     FZ_ACCEPT : FZ_REFUSE, false, "FILE_PIDFD.flags=%#x", h->flags);
 		return;
 	case 4:
-		h->flags |= 1U << (1 + below(&m->rng, 31));
+		h->flags |= 1U << (2 + below(&m->rng, 30));
 		note(m, FZ_REFUSE, true, "FILE_PIDFD.flags=%#x", h->flags);
 		return;
 	default:

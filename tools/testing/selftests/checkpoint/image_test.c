@@ -6308,7 +6308,8 @@ static void pfd_expect_altered(struct __test_metadata *_metadata,
  * A pidfd of the victim itself, and a PIDFD_THREAD | PIDFD_NONBLOCK one
  * of its thread, in an epoll set: the image as written resumes with both
  * referring to the restored program. Refused with EINVAL and a line:
- * FILE_PIDFD.flags with a bit but CKPT_PIDFD_F_THREAD, a pid not above 0
+ * FILE_PIDFD.flags with a bit but CKPT_PIDFD_F_THREAD and
+ * CKPT_PIDFD_F_REAPED (the latter tried by the fuzzer), a pid not above 0
  * ("malformed pidfd"), a pid of no task of the TREE ("which is no
  * process of the tree", "which is no task of the tree" for a thread's);
  * FILE.f_flags an access mode but O_RDWR ("malformed pidfd"), a status
@@ -6359,10 +6360,10 @@ TEST_F_TIMEOUT(image, pidfd_records_damaged, 3 * CK_TIMEOUT)
 	/* the image as written */
 	expect_edit(_metadata, self, NULL, 0, false, "the image as written");
 
-	/* FILE_PIDFD.flags: CKPT_PIDFD_F_THREAD only */
+	/* FILE_PIDFD.flags: CKPT_PIDFD_F_THREAD, CKPT_PIDFD_F_REAPED only */
 	snprintf(log, sizeof(log), "file record %u: malformed pidfd", ref);
 	pfd_expect_bad(_metadata, self, pi, FIELD(ckpt_hdr_file_pidfd, flags),
-		       CKPT_PIDFD_F_MASK + 1, log, "FILE_PIDFD.flags 0x2");
+		       CKPT_PIDFD_F_MASK + 1, log, "FILE_PIDFD.flags 0x4");
 	pfd_expect_bad(_metadata, self, pi, FIELD(ckpt_hdr_file_pidfd, flags),
 		       0x80000000U, log, "FILE_PIDFD.flags bit 31");
 	pfd_expect_bad(_metadata, self, ti, FIELD(ckpt_hdr_file_pidfd, flags),

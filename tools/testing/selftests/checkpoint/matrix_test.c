@@ -2637,10 +2637,10 @@ static int pfd_signal(int fd, int sig)
 }
 
 /*
- * The "Pid:" line of the pidfd @fd's fdinfo: the pid it refers to, -1
- * once that task is reaped; -2 if there is no such line
+ * The number on the line @key (such as "\nPid:") of the pidfd @fd's
+ * fdinfo; -2 if there is no such line
  */
-static long pfd_pid(int fd)
+static long pfd_info(int fd, const char *key)
 {
 	char path[64], buf[1024];
 	const char *p;
@@ -2648,8 +2648,17 @@ static long pfd_pid(int fd)
 	snprintf(path, sizeof(path), "/proc/self/fdinfo/%d", fd);
 	if (lite_slurp(path, buf, sizeof(buf)) <= 0)
 		return -2;
-	p = strstr(buf, "\nPid:");
-	return p ? strtol(p + 5, NULL, 10) : -2;
+	p = strstr(buf, key);
+	return p ? strtol(p + strlen(key), NULL, 10) : -2;
+}
+
+/*
+ * The "Pid:" line of the pidfd @fd's fdinfo: the pid it refers to, -1
+ * once that task is reaped; -2 if there is no such line
+ */
+static long pfd_pid(int fd)
+{
+	return pfd_info(fd, "\nPid:");
 }
 
 /* Does the pidfd @fd poll readable (its task exited) now? */
@@ -2839,6 +2848,209 @@ static int pfd_thread_verify(void)
 		return NOPE("after the thread ended: its pidfd %sreadable, the process's %sreadable",
 			    pfd_readable(fds[0]) ? "" : "not ",
 			    pfd_readable(fds[1]) ? "" : "not ");
+	return 0;
+}
+
+/*
+ * Two children that exited at once, A with status 3 and B with 5, both
+ * reaped; their pidfds were taken while they were zombies. fds[0] and
+ * fds[1]: pidfds of A from two pidfd_open() calls, fds[1] PIDFD_NONBLOCK;
+ * fds[2] a dup of fds[1]; fds[3] a PIDFD_THREAD pidfd of B. Each is then
+ * a pidfd of a pid that no task has: it polls as exited (POLLIN and
+ * POLLHUP), its fdinfo names pid -1, pidfd_send_signal() fails with ESRCH
+ * and waitid() with ECHILD; A's two pidfds still refer to one pid (one
+ * inode), B's to another; fds[2] shares its open file with fds[1] only.
+ * setup() checks all this of stock Linux and records it; verify() checks
+ * that the restored program sees it again.
+ */
+#define PFD_REAPED_N	4
+
+static pid_t pfd_reaped_a, pfd_reaped_b;
+
+/* what is seen of fds[0] to fds[3] */
+struct pfd_reaped_view {
+	int fl[PFD_REAPED_N];	/* F_GETFL & PFD_FLAGS */
+	int fdfl[PFD_REAPED_N];	/* F_GETFD */
+	bool a_one_pid;		/* fds[0], fds[1] and fds[2]: one st_ino */
+	bool b_another_pid;	/* fds[3]: another st_ino */
+};
+
+/* what setup() saw before the checkpoint */
+static struct pfd_reaped_view pfd_reaped_before;
+
+/* and what it expects to see of stock Linux */
+static const struct pfd_reaped_view pfd_reaped_want = {
+	.fl = { O_RDWR, O_RDWR | O_NONBLOCK, O_RDWR | O_NONBLOCK,
+		O_RDWR | PIDFD_THREAD },
+	/* pidfd_open() gives a close-on-exec fd, dup() does not */
+	.fdfl = { FD_CLOEXEC, FD_CLOEXEC, 0, FD_CLOEXEC },
+	.a_one_pid = true,
+	.b_another_pid = true,
+};
+
+/* @v, seen @when, differs from @w? Then why, with @what @w is */
+static int pfd_reaped_cmp(const struct pfd_reaped_view *v, const char *when,
+			  const struct pfd_reaped_view *w, const char *what)
+{
+	int i;
+
+	for (i = 0; i < PFD_REAPED_N; i++)
+		if (v->fl[i] != w->fl[i] || v->fdfl[i] != w->fdfl[i])
+			return NOPE("%s: fds[%d]: status flags %#x and fd flags %#x, %s %#x and %#x",
+				    when, i, v->fl[i], v->fdfl[i], what,
+				    w->fl[i], w->fdfl[i]);
+	if (v->a_one_pid != w->a_one_pid || v->b_another_pid != w->b_another_pid)
+		return NOPE("%s: A's pidfds of one pid: %d, B's of another: %d; %s %d and %d",
+			    when, v->a_one_pid, v->b_another_pid, what,
+			    w->a_one_pid, w->b_another_pid);
+	return 0;
+}
+
+/*
+ * Fill @v from fds[0] to fds[3] and check what a pidfd of a reaped task
+ * does, as seen @when; their status flags are left as they were.
+ */
+static int pfd_reaped_look(struct pfd_reaped_view *v, const char *when)
+{
+	struct stat st[PFD_REAPED_N];
+	struct pollfd p;
+	siginfo_t si;
+	int i, fl;
+
+	memset(v, 0, sizeof(*v));
+	for (i = 0; i < PFD_REAPED_N; i++) {
+		v->fl[i] = fcntl(fds[i], F_GETFL);
+		v->fdfl[i] = fcntl(fds[i], F_GETFD);
+		if (v->fl[i] < 0 || v->fdfl[i] < 0 || fstat(fds[i], &st[i]))
+			return NOPE("%s: fds[%d] (%d): %s", when, i, fds[i],
+				    strerror(errno));
+		v->fl[i] &= PFD_FLAGS;
+		/* exited: readable, and hung up as no task has the pid */
+		p = (struct pollfd){ .fd = fds[i], .events = POLLIN };
+		if (poll(&p, 1, 0) != 1 ||
+		    (p.revents & (POLLIN | POLLHUP)) != (POLLIN | POLLHUP))
+			return NOPE("%s: fds[%d] polls %#x, expected POLLIN | POLLHUP",
+				    when, i, p.revents);
+		/* NSpid: only with CONFIG_PID_NS */
+		if (pfd_pid(fds[i]) != -1 ||
+		    (pfd_info(fds[i], "\nNSpid:") != -1 &&
+		     pfd_info(fds[i], "\nNSpid:") != -2))
+			return NOPE("%s: fds[%d]'s fdinfo Pid: %ld NSpid: %ld, expected -1",
+				    when, i, pfd_pid(fds[i]),
+				    pfd_info(fds[i], "\nNSpid:"));
+		errno = 0;
+		if (pfd_signal(fds[i], 0) != -1 || errno != ESRCH)
+			return NOPE("%s: pidfd_send_signal(fds[%d], 0): %s, expected ESRCH",
+				    when, i, strerrorname_np(errno) ?: "no error");
+		memset(&si, 0, sizeof(si));
+		errno = 0;
+		if (waitid(P_PIDFD, fds[i], &si, WEXITED | WNOHANG) != -1 ||
+		    errno != ECHILD)
+			return NOPE("%s: waitid(P_PIDFD, fds[%d], WEXITED | WNOHANG): %s (pid %d), expected ECHILD",
+				    when, i, strerrorname_np(errno) ?: "no error",
+				    si.si_pid);
+	}
+	/* the dup and both pidfd_open()s of A: one pid; B: another */
+	v->a_one_pid = st[0].st_ino == st[1].st_ino &&
+		       st[1].st_ino == st[2].st_ino;
+	v->b_another_pid = st[3].st_ino != st[0].st_ino;
+	/* fds[1] and its dup fds[2]: one open file; fds[0] another */
+	fl = fcntl(fds[2], F_GETFL);
+	if (fcntl(fds[2], F_SETFL, fl & ~O_NONBLOCK) || nonblocking(fds[1]))
+		return NOPE("%s: O_NONBLOCK cleared through the dup fds[2] is still seen through fds[1]",
+			    when);
+	if (fcntl(fds[0], F_SETFL, fcntl(fds[0], F_GETFL) | O_NONBLOCK) ||
+	    nonblocking(fds[1]) || nonblocking(fds[2]))
+		return NOPE("%s: O_NONBLOCK set through fds[0], of another pidfd_open(), is seen through fds[1] or its dup",
+			    when);
+	if (fcntl(fds[0], F_SETFL, fcntl(fds[0], F_GETFL) & ~O_NONBLOCK) ||
+	    fcntl(fds[2], F_SETFL, fl) || !nonblocking(fds[1]) ||
+	    nonblocking(fds[0]))
+		return NOPE("%s: O_NONBLOCK set again through the dup fds[2] is not seen through fds[1]",
+			    when);
+	/* B's PIDFD_THREAD stays through F_SETFL */
+	fl = fcntl(fds[3], F_GETFL);
+	if (fcntl(fds[3], F_SETFL, fl | O_NONBLOCK) ||
+	    (fcntl(fds[3], F_GETFL) & PFD_FLAGS) !=
+	    (O_RDWR | O_NONBLOCK | PIDFD_THREAD) || fcntl(fds[3], F_SETFL, fl))
+		return NOPE("%s: fds[3]'s status flags %#x with O_NONBLOCK set, expected O_RDWR | O_NONBLOCK | PIDFD_THREAD",
+			    when, fcntl(fds[3], F_GETFL));
+	return 0;
+}
+
+/* A child that exits at once with @status, left a zombie: its pid */
+static pid_t pfd_zombie_child(int status)
+{
+	siginfo_t si;
+	pid_t pid;
+
+	pid = fork();
+	if (!pid)
+		_exit(status);
+	memset(&si, 0, sizeof(si));
+	if (pid < 0 || waitid(P_PID, pid, &si, WEXITED | WNOWAIT))
+		return NOPE("a child that exits with %d: %s", status,
+			    strerror(errno));
+	if (si.si_pid != pid || si.si_code != CLD_EXITED ||
+	    si.si_status != status)
+		return NOPE("child %d: pid %d code %d status %d, expected an exit with %d",
+			    pid, si.si_pid, si.si_code, si.si_status, status);
+	return pid;
+}
+
+/* Reap the zombie @pid, which exited with @status */
+static int pfd_reap(pid_t pid, int status)
+{
+	int got;
+
+	if (waitpid(pid, &got, 0) != pid)
+		return NOPE("waitpid(%d): %s", pid, strerror(errno));
+	if (!WIFEXITED(got) || WEXITSTATUS(got) != status)
+		return NOPE("child %d: status %#x, expected an exit with %d",
+			    pid, got, status);
+	return 0;
+}
+
+static int pfd_reaped_setup(void)
+{
+	pfd_reaped_a = pfd_zombie_child(3);
+	if (pfd_reaped_a < 0)
+		return -1;
+	pfd_reaped_b = pfd_zombie_child(5);
+	if (pfd_reaped_b < 0)
+		return -1;
+	fds[0] = pfd_open(pfd_reaped_a, 0);
+	fds[1] = pfd_open(pfd_reaped_a, PIDFD_NONBLOCK);
+	fds[2] = dup(fds[1]);
+	fds[3] = pfd_open(pfd_reaped_b, PIDFD_THREAD);
+	if (fds[0] < 0 || fds[1] < 0 || fds[2] < 0 || fds[3] < 0)
+		return NOPE("pidfds of the zombies %d and %d: %s",
+			    pfd_reaped_a, pfd_reaped_b, strerror(errno));
+	/* zombies: their pidfds name them */
+	if (pfd_pid(fds[0]) != pfd_reaped_a || pfd_pid(fds[1]) != pfd_reaped_a ||
+	    pfd_pid(fds[2]) != pfd_reaped_a || pfd_pid(fds[3]) != pfd_reaped_b)
+		return NOPE("the zombies' pidfds: fdinfo Pid: %ld, %ld, %ld and %ld, expected %d, %d, %d and %d",
+			    pfd_pid(fds[0]), pfd_pid(fds[1]), pfd_pid(fds[2]),
+			    pfd_pid(fds[3]), pfd_reaped_a, pfd_reaped_a,
+			    pfd_reaped_a, pfd_reaped_b);
+	if (pfd_reap(pfd_reaped_a, 3) || pfd_reap(pfd_reaped_b, 5))
+		return -1;
+	/* what stock Linux does, recorded for verify() */
+	if (pfd_reaped_look(&pfd_reaped_before, "before the checkpoint") ||
+	    pfd_reaped_cmp(&pfd_reaped_before, "before the checkpoint",
+			   &pfd_reaped_want, "expected"))
+		return -1;
+	return 0;
+}
+
+static int pfd_reaped_verify(void)
+{
+	struct pfd_reaped_view now;
+
+	if (pfd_reaped_look(&now, "after the restart") ||
+	    pfd_reaped_cmp(&now, "after the restart", &pfd_reaped_before,
+			   "before the checkpoint"))
+		return -1;
 	return 0;
 }
 
@@ -3537,6 +3749,10 @@ FIXTURE_VARIANT_ADD(matrix, pidfd_of_a_thread) {
 	.setup = pfd_thread_setup, .verify = pfd_thread_verify,
 };
 
+FIXTURE_VARIANT_ADD(matrix, pidfd_of_a_reaped_child) {
+	.setup = pfd_reaped_setup, .verify = pfd_reaped_verify,
+};
+
 FIXTURE_VARIANT_ADD(matrix, proc_files_of_the_tree) {
 	.setup = prc_setup, .verify = prc_verify,
 };
@@ -3562,7 +3778,9 @@ static void tree_root(int (*setup)(void), int (*verify)(void))
 	lite_block(SIGUSR1);
 	signal(SIGUSR1, on_usr1);
 	if (setup && setup()) {
-		lite_say(REPORT, "SETUP failed: %s\n", strerror(errno));
+		/* what setup() checked and found wrong, or its errno */
+		lite_say(REPORT, "SETUP failed: %s\n",
+			 *why ? why : strerror(errno));
 		_exit(1);
 	}
 	lite_say(REPORT, "READY %d\n", getpid());
@@ -3577,6 +3795,8 @@ static void tree_root(int (*setup)(void), int (*verify)(void))
 
 FIXTURE_SETUP(matrix)
 {
+	char rep[1024] = "";
+
 	unlink(REPORT);
 	unlink(IMG);
 	unlink(LOG);
@@ -3587,7 +3807,9 @@ FIXTURE_SETUP(matrix)
 	ASSERT_LE(0, self->root);
 	if (!self->root)
 		tree_root(variant->setup, variant->verify);
-	ASSERT_EQ(self->root, lite_line_pid(REPORT, "READY ", 30));
+	ASSERT_EQ(self->root, lite_line_pid(REPORT, "READY ", 30))
+		TH_LOG("report: %s",
+		       (lite_slurp(REPORT, rep, sizeof(rep)), rep));
 }
 
 FIXTURE_TEARDOWN(matrix)
@@ -4223,38 +4445,6 @@ static int pfd_parent_verify(void)
 FIXTURE_VARIANT_ADD(refuse, pidfd_of_a_process_outside_the_tree) {
 	.setup = pfd_parent_setup, .verify = pfd_parent_verify,
 	.err = EOPNOTSUPP, .line = ", outside the tree: not supported",
-};
-
-/* a pidfd of a child (fds[1]) taken before it was reaped */
-static int pfd_reaped_setup(void)
-{
-	siginfo_t si;
-	pid_t child;
-
-	child = fork();
-	if (child < 0)
-		return -1;
-	if (!child)
-		_exit(0);
-	if (waitid(P_PID, child, &si, WEXITED | WNOWAIT))
-		return -1;
-	fds[0] = pfd_open(child, 0);
-	fds[1] = child;
-	return fds[0] < 0 || waitpid(child, NULL, 0) != child ? -1 : 0;
-}
-
-static int pfd_reaped_verify(void)
-{
-	if (pfd_pid(fds[0]) != -1 || !pfd_readable(fds[0]))
-		return NOPE("the pidfd of reaped %d names %ld (readable: %d)",
-			    fds[1], pfd_pid(fds[0]), pfd_readable(fds[0]));
-	return 0;
-}
-
-FIXTURE_VARIANT_ADD(refuse, pidfd_of_a_reaped_child) {
-	.setup = pfd_reaped_setup, .verify = pfd_reaped_verify,
-	.err = EOPNOTSUPP,
-	.line = "is a pidfd of a task already reaped: not supported yet",
 };
 
 /* a pidfd of the root itself; the test takes it with pidfd_getfd() */
