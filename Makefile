@@ -69,11 +69,15 @@ $(B)/ckpt-bench: tools/checkpoint/bench.c tools/checkpoint/image.c $(UAPI) | dep
 	@mkdir -p $(B)
 	$(CC) $(CFLAGS) -o $@ $< tools/checkpoint/image.c
 
-# selftests need the kselftest harness from the kernel source
+# selftests need the kselftest harness from the kernel source, as our
+# patches leave it (0024), and are built again when a patch changes it
 $(KSRC)/.ckpt-extracted: | deps
 	@bash scripts/build-kernel.sh
 
-$(B)/selftests/%: tools/testing/selftests/checkpoint/%.c $(TEST_HELPERS) $(UAPI) $(TOOL_SRCS) | $(KSRC)/.ckpt-extracted
+HARNESS_H := $(KSRC)/tools/testing/selftests/kselftest_harness.h
+$(HARNESS_H): | $(KSRC)/.ckpt-extracted
+
+$(B)/selftests/%: tools/testing/selftests/checkpoint/%.c $(TEST_HELPERS) $(UAPI) $(TOOL_SRCS) $(HARNESS_H) | $(KSRC)/.ckpt-extracted
 	@mkdir -p $(B)/selftests
 	$(CC) $(CFLAGS) $(HARNESS) -o $@ $< tools/checkpoint/image.c -lpthread
 
