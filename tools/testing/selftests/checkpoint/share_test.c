@@ -1061,7 +1061,12 @@ static void __attribute__((noreturn)) own_root(void)
 	_exit(ok ? 0 : 3);
 }
 
-TEST_F_TIMEOUT(share, forked_child_own_pages_not_shared, 180)
+/*
+ * A parent P (@root) and the child C it forks: both report, the tree is
+ * checkpointed, killed and restarted, then each runs its three phases.
+ */
+static void run_pair(struct __test_metadata *_metadata,
+		     void (*root)(void))
 {
 	static const char *const names[] = { "P", "C", NULL };
 	pid_t p[3] = { 0 }, parents[3] = { 0 };
@@ -1070,7 +1075,7 @@ TEST_F_TIMEOUT(share, forked_child_own_pages_not_shared, 180)
 	p[0] = fork_kid();
 	ASSERT_LE(0, p[0]);
 	if (!p[0])
-		own_root();
+		root();
 	ASSERT_EQ(0, expect_phase(_metadata, 0, names));
 	ASSERT_EQ(p[0], wait_pid("P", &at));
 	p[1] = wait_pid("C", &at);
@@ -1080,6 +1085,11 @@ TEST_F_TIMEOUT(share, forked_child_own_pages_not_shared, 180)
 	ASSERT_TRUE(migrate_tree(_metadata, p, parents));
 	ASSERT_TRUE(run_phases(_metadata, p, names, 3));
 	expect_done(_metadata, p[0], "P done 1");
+}
+
+TEST_F_TIMEOUT(share, forked_child_own_pages_not_shared, 180)
+{
+	run_pair(_metadata, own_root);
 }
 
 /* ---- memory unmapped and mapped afresh after the fork ---- */
@@ -1167,23 +1177,7 @@ static void __attribute__((noreturn)) remap_root(void)
 
 TEST_F_TIMEOUT(share, forked_child_after_munmap_and_remap, 180)
 {
-	static const char *const names[] = { "P", "C", NULL };
-	pid_t p[3] = { 0 }, parents[3] = { 0 };
-	unsigned long at;
-
-	p[0] = fork_kid();
-	ASSERT_LE(0, p[0]);
-	if (!p[0])
-		remap_root();
-	ASSERT_EQ(0, expect_phase(_metadata, 0, names));
-	ASSERT_EQ(p[0], wait_pid("P", &at));
-	p[1] = wait_pid("C", &at);
-	ASSERT_LT(0, p[1]);
-	parents[1] = p[0];
-	usleep(200000);
-	ASSERT_TRUE(migrate_tree(_metadata, p, parents));
-	ASSERT_TRUE(run_phases(_metadata, p, names, 3));
-	expect_done(_metadata, p[0], "P done 1");
+	run_pair(_metadata, remap_root);
 }
 
 /* ---- MADV_DONTFORK and MADV_WIPEONFORK ---- */
