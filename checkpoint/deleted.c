@@ -431,8 +431,8 @@ static int restore_deleted(struct ckpt_ctx *ctx, const struct ckpt_hdr *hdr)
 	}
 	ret = ckpt_read_contents(ctx, what, h->size, ckpt_deleted_fill, file);
 	if (!ret)
-		ret = ckpt_restore_mode_owner(ctx, what, file, h->mode, h->uid,
-					      h->gid);
+		ret = ckpt_restore_mode_owner(ctx, what, &file->f_path, h->mode,
+					      h->uid, h->gid);
 	if (ret)
 		goto out_put;
 	/*

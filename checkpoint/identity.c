@@ -147,21 +147,20 @@ int ckpt_restore_inode(struct ckpt_ctx *ctx, const struct ckpt_hdr *hdr)
 }
 
 /**
- * ckpt_inode_check() - restart: is @file the file the image saw?
+ * ckpt_inode_check() - restart: is @inode the file the image saw?
  * @ctx: restart context
  * @objref: the INODE record the image names for it, 0 for none
- * @file: the file restart opened by @path
+ * @inode: the inode of the file restart found at @path
  * @path: for the log line
  *
- * Return: 0 when @file is that inode, when the image names none, or when
+ * Return: 0 when @inode is that inode, when the image names none, or when
  * the caller accepts replaced files (RESTART_ACCEPT_REPLACED); -ESTALE
  * with a line naming the path when it is another file; -EINVAL when
  * @objref names no INODE record.
  */
-int ckpt_inode_check(struct ckpt_ctx *ctx, u32 objref, struct file *file,
+int ckpt_inode_check(struct ckpt_ctx *ctx, u32 objref, struct inode *inode,
 		     const char *path)
 {
-	struct inode *inode = file_inode(file);
 	struct ckpt_rinode *ri;
 	u64 dev;
 

@@ -71,7 +71,7 @@ extern const struct ckpt_obj_ops ckpt_rinode_obj_ops;
 extern const struct ckpt_obj_ops ckpt_dead_pid_obj_ops;
 int ckpt_inode_ref(struct ckpt_ctx *ctx, struct file *file);
 int ckpt_restore_inode(struct ckpt_ctx *ctx, const struct ckpt_hdr *hdr);
-int ckpt_inode_check(struct ckpt_ctx *ctx, u32 objref, struct file *file,
+int ckpt_inode_check(struct ckpt_ctx *ctx, u32 objref, struct inode *inode,
 		     const char *path);
 #if IS_ENABLED(CONFIG_UNIX)
 extern const struct ckpt_obj_ops ckpt_unix_pair_obj_ops;
@@ -282,7 +282,7 @@ int ckpt_read_contents(struct ckpt_ctx *ctx, const char *what, u64 size,
 				   unsigned int n),
 		       struct file *file);
 int ckpt_restore_mode_owner(struct ckpt_ctx *ctx, const char *what,
-			    struct file *file, u32 mode, u32 uid, u32 gid);
+			    const struct path *path, u32 mode, u32 uid, u32 gid);
 struct file *ckpt_reopen_unnamed(struct ckpt_ctx *ctx,
 				 const struct ckpt_hdr_file *hf,
 				 struct file *base);
@@ -364,6 +364,9 @@ int ckpt_after_tree_add(struct ckpt_ctx *ctx,
 int ckpt_before_release_add(struct ckpt_ctx *ctx,
 			    int (*run)(struct ckpt_ctx *ctx, void *data),
 			    void (*release)(void *data), void *data);
+int ckpt_undo_add(struct ckpt_ctx *ctx,
+		  int (*run)(struct ckpt_ctx *ctx, void *data),
+		  void (*release)(void *data), void *data);
 int ckpt_deferred_run(struct ckpt_ctx *ctx, struct ckpt_deferred *list);
 bool ckpt_image_has_pid(struct ckpt_ctx *ctx, pid_t nr);
 struct ckpt_rstate *ckpt_image_task(struct ckpt_ctx *ctx, pid_t nr);

@@ -290,8 +290,8 @@ static int restore_memfd(struct ckpt_ctx *ctx, const struct ckpt_hdr *hdr)
 	snprintf(what, sizeof(what), "memfd record %u", h->objref);
 	ret = ckpt_read_contents(ctx, what, h->size, ckpt_memfd_fill, file);
 	if (!ret)
-		ret = ckpt_restore_mode_owner(ctx, what, file, h->mode, h->uid,
-					      h->gid);
+		ret = ckpt_restore_mode_owner(ctx, what, &file->f_path, h->mode,
+					      h->uid, h->gid);
 	if (!ret)
 		ret = ckpt_obj_insert(ctx, file, h->objref, CKPT_OBJ_MEMFD_FILE);
 	if (ret || !h->seals)

@@ -1146,7 +1146,8 @@ static struct file *ckpt_vma_open(struct ckpt_ctx *ctx,
 			return ERR_PTR(-EINVAL);
 		}
 		/* the same file, not another one renamed over it since */
-		ret = ckpt_inode_check(ctx, h->shm_objref, file, path);
+		ret = ckpt_inode_check(ctx, h->shm_objref, file_inode(file),
+				       path);
 		if (ret) {
 			fput(file);
 			return ERR_PTR(ret);

@@ -109,7 +109,7 @@ static struct file *ckpt_reopen(struct ckpt_ctx *ctx,
 		goto out;
 	}
 	/* the same file, not another one renamed over it since */
-	ret = ckpt_inode_check(ctx, h->inode_objref, file, path);
+	ret = ckpt_inode_check(ctx, h->inode_objref, inode, path);
 	if (ret) {
 		fput(file);
 		file = ERR_PTR(ret);

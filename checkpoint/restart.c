@@ -433,6 +433,25 @@ int ckpt_before_release_add(struct ckpt_ctx *ctx,
 }
 
 /**
+ * ckpt_undo_add() - restart: undo something unless the restart succeeds
+ * @ctx: restart context
+ * @run: what undoes it (unlinking a socket inode restart made), run
+ *	 when the restart fails, or after RESTART_VALIDATE; its error is
+ *	 ignored
+ * @release: frees @data when the restart ends, whether @run ran or not
+ * @data: for both
+ *
+ * Return: 0, or -ENOMEM (then @release was called, and the caller must
+ * undo it itself).
+ */
+int ckpt_undo_add(struct ckpt_ctx *ctx,
+		  int (*run)(struct ckpt_ctx *ctx, void *data),
+		  void (*release)(void *data), void *data)
+{
+	return ckpt_deferred_add(&ctx->undo, run, release, data);
+}
+
+/**
  * ckpt_deferred_run() - do what was deferred to this phase, in order
  * @ctx: restart context
  * @list: the list
@@ -1038,6 +1057,7 @@ static long ckpt_restart_tree(struct ckpt_ctx *ctx)
  */
 long ckpt_do_restart(struct ckpt_ctx *ctx)
 {
+	struct ckpt_deferred *d;
 	long ret;
 
 	ret = ckpt_check_restarter(ctx);
@@ -1055,8 +1075,13 @@ long ckpt_do_restart(struct ckpt_ctx *ctx)
 		else
 			ret = ckpt_restart_tree(ctx);
 	}
+	/* what must not outlive a restart that did not happen */
+	if (ret < 0 || (ctx->flags & RESTART_VALIDATE))
+		for (d = ctx->undo; d; d = d->next)
+			d->run(ctx, d->data);
 	ckpt_rss_free(ctx);
 	ckpt_deferred_free(&ctx->before_release);
+	ckpt_deferred_free(&ctx->undo);
 	ctx->rs = NULL;
 	return ret;
 }

@@ -173,7 +173,7 @@ int ckpt_read_contents(struct ckpt_ctx *ctx, const char *what, u64 size,
  * ckpt_restore_mode_owner() - restart: give a file its mode and owner
  * @ctx: restart context
  * @what: for log lines
- * @file: the file restart made
+ * @path: the file restart made
  * @mode: the permission bits it had
  * @uid: its owner, in the restarter's user namespace
  * @gid: its group
@@ -186,10 +186,10 @@ int ckpt_read_contents(struct ckpt_ctx *ctx, const char *what, u64 size,
  * restarter's user namespace, or the error of notify_change() (-EPERM).
  */
 int ckpt_restore_mode_owner(struct ckpt_ctx *ctx, const char *what,
-			    struct file *file, u32 mode, u32 uid, u32 gid)
+			    const struct path *path, u32 mode, u32 uid, u32 gid)
 {
 	struct user_namespace *ns = current_user_ns();
-	struct inode *inode = file_inode(file);
+	struct inode *inode = d_inode(path->dentry);
 	kuid_t kuid = make_kuid(ns, uid);
 	kgid_t kgid = make_kgid(ns, gid);
 	struct iattr attr = {};
@@ -202,7 +202,7 @@ int ckpt_restore_mode_owner(struct ckpt_ctx *ctx, const char *what,
 	}
 	if ((inode->i_mode & S_IALLUGO) != mode) {
 		attr.ia_valid |= ATTR_MODE;
-		attr.ia_mode = mode | S_IFREG;
+		attr.ia_mode = mode | (inode->i_mode & S_IFMT);
 	}
 	if (!uid_eq(inode->i_uid, kuid)) {
 		attr.ia_valid |= ATTR_UID;
@@ -216,8 +216,7 @@ int ckpt_restore_mode_owner(struct ckpt_ctx *ctx, const char *what,
 		return 0;
 	attr.ia_valid |= ATTR_CTIME;
 	inode_lock(inode);
-	ret = notify_change(file_mnt_idmap(file), file->f_path.dentry, &attr,
-			    NULL);
+	ret = notify_change(mnt_idmap(path->mnt), path->dentry, &attr, NULL);
 	inode_unlock(inode);
 	if (ret)
 		ckpt_log(ctx, ret, "%s: cannot give it mode %o and owner %u:%u",
