@@ -45,6 +45,11 @@ static_assert(sizeof(struct ckpt_hdr_file) % 8 == 0 &&
 	      sizeof(struct ckpt_hdr_file) > CKPT_REC_FILE_MIN &&
 	      offsetof(struct ckpt_hdr_file, owner) == CKPT_REC_FILE_MIN);
 
+static_assert(sizeof(struct ckpt_hdr_file_unix) % 8 == 0 &&
+	      sizeof(struct ckpt_hdr_file_unix) > CKPT_REC_FILE_UNIX_MIN &&
+	      offsetof(struct ckpt_hdr_file_unix, name_len) ==
+	      CKPT_REC_FILE_UNIX_MIN);
+
 /* the bounds are the uapi header's, which the tools use as well */
 static const struct ckpt_rec_desc ckpt_recs[CKPT_HDR_MAX] = {
 	REC(HEADER, "header", struct ckpt_hdr_header),
@@ -80,7 +85,9 @@ static const struct ckpt_rec_desc ckpt_recs[CKPT_HDR_MAX] = {
 	REC(INOTIFY_WATCHES, "inotify_watches", struct ckpt_hdr_inotify_watches),
 	REC(INOTIFY_EVENTS, "inotify_events", struct ckpt_hdr_inotify_events),
 	REC(UNIX_PAIR, "unix_pair", struct ckpt_hdr_unix_pair),
-	REC(FILE_UNIX, "file_unix", struct ckpt_hdr_file_unix),
+	/* extensible since name_len: shorter records are older */
+	[CKPT_HDR_FILE_UNIX] = { "file_unix", CKPT_REC_FILE_UNIX_MIN,
+				 CKPT_REC_FILE_UNIX_MAX },
 	REC(UNIX_QUEUE, "unix_queue", struct ckpt_hdr_unix_queue),
 	REC(UNIX_MSG, "unix_msg", struct ckpt_hdr_unix_msg),
 	REC(LOCKS, "locks", struct ckpt_hdr_locks),

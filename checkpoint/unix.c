@@ -1,10 +1,11 @@
 // SPDX-License-Identifier: GPL-2.0-only
 /*
- * Unix sockets: unbound ones, unconnected or ends of a socket pair.
+ * Unix sockets: unconnected, listening, or ends of a connection.
  *
- * A pair whose two ends are files of the tree (or whose other end was
- * closed) is a shared object, UNIX_PAIR, written before the FILE_UNIX of
- * its first end; restart makes it with socketpair(). Each end is saved
+ * A connection whose two ends are files of the tree (or whose other end
+ * was closed) is a shared object, UNIX_PAIR, written before the FILE_UNIX
+ * of its first end; restart makes it with socketpair(), whether
+ * socketpair() or connect() and accept() made it. Each end is saved
  * with what getsockopt() reports (restored through setsockopt(), whose
  * limits and LSM hook apply), its shutdown state, and its receive queue:
  * what the peer sent and it has not read, message by message, with the
@@ -18,15 +19,26 @@
  * just before the tree runs (patches/0018): an epoll item or a poll on
  * a socket sees the data arrive then, as it does for a pipe refilled.
  *
+ * A socket's name is saved as getsockname() reports it. A socket bound
+ * by bind() (or autobind) is bound again: to the abstract name, or to
+ * the path, where its socket inode is taken again if no socket is bound
+ * to it, or made with its mode and owner if it is gone (and unlinked if
+ * the restart fails). A socket accept() returned gets its listener's
+ * name back without being bound to it. A listening socket listens again
+ * with its backlog just before the tree runs.
+ *
  * A socket connected to one that a process outside the tree holds is
  * inherited (self checkpoint, subtree) or a leak (container). Refused
- * with a line: bound or listening sockets, files in flight (SCM_RIGHTS),
- * out-of-band data, options that are not saved, credentials naming a
- * process that is not in the tree, and a socket shared with a process
- * outside a subtree.
+ * with a line: connections that their listener has not accepted yet, a
+ * path socket whose inode is no longer at its path, files in flight
+ * (SCM_RIGHTS), out-of-band data, options that are not saved,
+ * credentials naming a process that is not in the tree, and a socket
+ * shared with a process outside a subtree.
  */
 #include <linux/cred.h>
 #include <linux/file.h>
+#include <linux/mount.h>
+#include <linux/namei.h>
 #include <linux/net.h>
 #include <linux/pid.h>
 #include <linux/security.h>
@@ -40,7 +52,7 @@
 
 /* socket options a unix socket has no use for, and that are not saved */
 #define CKPT_UNIX_UNSAVED_FLAGS						\
-	(BIT(SOCK_URGINLINE) | BIT(SOCK_KEEPOPEN) | BIT(SOCK_LINGER) |	\
+	(BIT(SOCK_URGINLINE) | BIT(SOCK_LINGER) |			\
 	 BIT(SOCK_BROADCAST) | BIT(SOCK_TIMESTAMP) | BIT(SOCK_DBG) |	\
 	 BIT(SOCK_RCVTSTAMP) | BIT(SOCK_RCVTSTAMPNS) |			\
 	 BIT(SOCK_LOCALROUTE) | BIT(SOCK_TIMESTAMPING_RX_SOFTWARE) |	\
@@ -328,18 +340,34 @@ static int ckpt_unix_snapshot(struct ckpt_ctx *ctx, struct ckpt_fd_ent *e,
 static const char *ckpt_unix_unsaved(struct sock *sk)
 {
 	if (sk->sk_flags & CKPT_UNIX_UNSAVED_FLAGS)
-		return "SO_KEEPALIVE, SO_LINGER, SO_TIMESTAMP or another flag";
+		return "SO_LINGER, SO_TIMESTAMP or another flag";
 	if (READ_ONCE(sk->sk_tsflags))
 		return "SO_TIMESTAMPING";
 	if (rcu_access_pointer(sk->sk_filter))
 		return "a socket filter";
 	if (READ_ONCE(sk->sk_bound_dev_if))
 		return "SO_BINDTODEVICE";
-	if (sk->sk_reuse || sk->sk_reuseport)
-		return "SO_REUSEADDR or SO_REUSEPORT";
+	if (sk->sk_reuseport)
+		return "SO_REUSEPORT";
+	if (sk->sk_reuse && sk->sk_reuse != SK_CAN_REUSE)
+		return "SO_REUSEADDR";
 	if (rcu_access_pointer(sk->sk_user_data))
 		return "a BPF socket map";
 	return NULL;
+}
+
+/*
+ * A socket connect() made for a listener, which accept() has not
+ * returned yet: it has no socket and is not closed.
+ */
+static bool ckpt_unix_embryo(struct sock *sk)
+{
+	bool embryo;
+
+	read_lock_bh(&sk->sk_callback_lock);
+	embryo = !sk->sk_socket && !sock_flag(sk, SOCK_DEAD);
+	read_unlock_bh(&sk->sk_callback_lock);
+	return embryo;
 }
 
 /*
@@ -352,7 +380,7 @@ static int ckpt_unix_classify(struct ckpt_ctx *ctx, struct ckpt_fd_ent *e)
 	struct sock *sk = ckpt_unix_sock(e->file);
 	struct sock *peer = unix_peer_get(sk);
 	struct file *pf = peer ? ckpt_peer_file(peer) : NULL;
-	bool bound, held, mutual;
+	bool embryo, held, mutual;
 	const char *opt;
 
 	if (pf && !ckpt_file_in_tree(ctx, pf)) {
@@ -365,8 +393,7 @@ static int ckpt_unix_classify(struct ckpt_ctx *ctx, struct ckpt_fd_ent *e)
 		return ckpt_inherit_or_leak(ctx, e, CKPT_INHERIT_SOCKET,
 					    "a socket connected outside the tree");
 	}
-	bound = READ_ONCE(unix_sk(sk)->addr) ||
-		(peer && READ_ONCE(unix_sk(peer)->addr));
+	embryo = peer && !pf && ckpt_unix_embryo(peer);
 	mutual = true;
 	if (peer && pf) {
 		unix_state_lock(peer);
@@ -375,12 +402,13 @@ static int ckpt_unix_classify(struct ckpt_ctx *ctx, struct ckpt_fd_ent *e)
 	}
 	if (peer)
 		sock_put(peer);
-	if (READ_ONCE(sk->sk_state) == TCP_LISTEN)
+	if (READ_ONCE(sk->sk_state) == TCP_LISTEN &&
+	    skb_queue_len_lockless(&sk->sk_receive_queue))
 		return ckpt_log_unsupported(ctx, e,
-					    "is a listening unix socket: not supported yet");
-	if (bound)
+					    "is a listening unix socket with connections waiting to be accepted: not supported yet");
+	if (embryo)
 		return ckpt_log_unsupported(ctx, e,
-					    "is a unix socket bound to a name (or connected to or accepted from one): not supported yet");
+					    "is a unix socket whose connection its listener has not accepted yet: not supported yet");
 	if (!mutual)
 		return ckpt_log_unsupported(ctx, e,
 					    "is a unix socket whose peer is connected elsewhere (a datagram socket disconnected by its peer): not supported yet");
@@ -473,6 +501,66 @@ static int ckpt_unix_write_queue(struct ckpt_ctx *ctx,
 	return ret;
 }
 
+/*
+ * The name of @sk into @h: as getsockname() reports it, and how it has
+ * it. A socket bound to a path gets the INODE record of its socket
+ * inode, its mode and owner, and in @buf (PATH_MAX bytes) where it is,
+ * for restart to bind it there again; *@path points into @buf then.
+ */
+static int ckpt_unix_name(struct ckpt_ctx *ctx, struct ckpt_fd_ent *e,
+			  struct sock *sk, struct ckpt_hdr_file_unix *h,
+			  char *buf, char **path)
+{
+	struct unix_sock *u = unix_sk(sk);
+	/* pairs with bind()'s smp_store_release(): the name is whole */
+	struct unix_address *addr = smp_load_acquire(&u->addr);
+	struct user_namespace *ns = current_user_ns();
+	struct inode *inode;
+	char what[24];
+	char *p;
+	int ref;
+
+	*path = NULL;
+	if (!addr)
+		return 0;
+	h->name_len = addr->len - offsetof(struct sockaddr_un, sun_path);
+	if (h->name_len > sizeof(h->name))
+		return ckpt_log_unsupported(ctx, e,
+					    "is a unix socket with a name longer than sun_path");
+	memcpy(h->name, addr->name->sun_path, h->name_len);
+	/* accepted: its listener's name, which it is not bound to */
+	if (!unix_sock_bound(sk))
+		return 0;
+	h->flags |= CKPT_UNIX_BOUND;
+	if (READ_ONCE(sk->sk_state) == TCP_LISTEN) {
+		h->flags |= CKPT_UNIX_LISTEN;
+		h->backlog = READ_ONCE(sk->sk_max_ack_backlog);
+	}
+	if (!h->name[0])
+		return 0;
+	/* bound to a path: u->path was set before the name, and stays */
+	snprintf(what, sizeof(what), "fd %u", e->fd);
+	p = ckpt_file_path(ctx, &u->path, buf, what);
+	if (IS_ERR(p))
+		return PTR_ERR(p);
+	inode = d_backing_inode(u->path.dentry);
+	h->mode = inode->i_mode & S_IALLUGO;
+	h->uid = from_kuid(ns, inode->i_uid);
+	h->gid = from_kgid(ns, inode->i_gid);
+	if (h->uid == (u32)-1 || h->gid == (u32)-1) {
+		ckpt_log(ctx, -EOPNOTSUPP,
+			 "fd %u of pid %d: unix socket bound to %s, whose owner the checkpointer's user namespace does not map: not supported",
+			 e->fd, ctx->cur->pids.pid, p);
+		return -EOPNOTSUPP;
+	}
+	ref = ckpt_obj_checkpoint(ctx, inode, CKPT_OBJ_INODE);
+	if (ref < 0)
+		return ref;
+	h->inode_objref = ref;
+	*path = p;
+	return 0;
+}
+
 static int ckpt_unix_checkpoint(struct ckpt_ctx *ctx, struct ckpt_fd_ent *e)
 {
 	struct socket *sock = sock_from_file(e->file);
@@ -480,8 +568,14 @@ static int ckpt_unix_checkpoint(struct ckpt_ctx *ctx, struct ckpt_fd_ent *e)
 	struct ckpt_hdr_file_unix h = {};
 	struct ckpt_unix_queue q = {};
 	bool closed = peer && !ckpt_peer_file(peer);
+	char *buf, *path;
 	int ret, ref;
 
+	buf = kmalloc(PATH_MAX, GFP_KERNEL);
+	if (!buf) {
+		ret = -ENOMEM;
+		goto out;
+	}
 	h.sock_type = sk->sk_type;
 	if (peer) {
 		struct sock *key = ckpt_unix_pair_key(sk, peer, closed);
@@ -498,7 +592,12 @@ static int ckpt_unix_checkpoint(struct ckpt_ctx *ctx, struct ckpt_fd_ent *e)
 	ret = ckpt_unix_peercred(ctx, e, sk, &h.peer_pid);
 	if (ret)
 		goto out;
-	ret = ckpt_unix_snapshot(ctx, e, sk, peer, &q);
+	ret = ckpt_unix_name(ctx, e, sk, &h, buf, &path);
+	if (ret)
+		goto out;
+	/* what connected after the check is not the checkpoint's to save */
+	if (!(h.flags & CKPT_UNIX_LISTEN))
+		ret = ckpt_unix_snapshot(ctx, e, sk, peer, &q);
 	if (ret)
 		goto out;
 	if (test_bit(SOCK_PASSCRED, &sock->flags))
@@ -507,6 +606,10 @@ static int ckpt_unix_checkpoint(struct ckpt_ctx *ctx, struct ckpt_fd_ent *e)
 		h.flags |= CKPT_UNIX_PASSSEC;
 	if (test_bit(SOCK_PASSPIDFD, &sock->flags))
 		h.flags |= CKPT_UNIX_PASSPIDFD;
+	if (sock_flag(sk, SOCK_KEEPOPEN))
+		h.flags |= CKPT_UNIX_KEEPALIVE;
+	if (sk->sk_reuse)
+		h.flags |= CKPT_UNIX_REUSEADDR;
 	if (sk->sk_userlocks & SOCK_SNDBUF_LOCK)
 		h.flags |= CKPT_UNIX_SNDBUF_LOCK;
 	if (sk->sk_userlocks & SOCK_RCVBUF_LOCK)
@@ -537,9 +640,12 @@ static int ckpt_unix_checkpoint(struct ckpt_ctx *ctx, struct ckpt_fd_ent *e)
 	h.priority = READ_ONCE(sk->sk_priority);
 	h.mark = READ_ONCE(sk->sk_mark);
 	ret = ckpt_write_obj(ctx, &h.h, CKPT_HDR_FILE_UNIX, sizeof(h));
+	if (!ret && path)
+		ret = ckpt_write_string(ctx, path);
 	if (!ret)
 		ret = ckpt_unix_write_queue(ctx, &q);
 out:
+	kfree(buf);
 	ckpt_unix_queue_free(&q);
 	if (peer)
 		sock_put(peer);
@@ -817,6 +923,10 @@ static int ckpt_unix_set_options(struct ckpt_ctx *ctx, struct socket *sock,
 		ret = ckpt_unix_setopt(sock, SO_PASSSEC, 1);
 	if (!ret && h->flags & CKPT_UNIX_PASSPIDFD)
 		ret = ckpt_unix_setopt(sock, SO_PASSPIDFD, 1);
+	if (!ret && h->flags & CKPT_UNIX_KEEPALIVE)
+		ret = ckpt_unix_setopt(sock, SO_KEEPALIVE, 1);
+	if (!ret && h->flags & CKPT_UNIX_REUSEADDR)
+		ret = ckpt_unix_setopt(sock, SO_REUSEADDR, 1);
 	if (!ret && h->rcvlowat != 1)
 		ret = ckpt_unix_setopt(sock, SO_RCVLOWAT, h->rcvlowat);
 	if (!ret && h->peek_off != -1)
@@ -958,6 +1068,36 @@ static int ckpt_unix_pair_finish(struct ckpt_ctx *ctx, void *data)
 	return 0;
 }
 
+/*
+ * The name of a FILE_UNIX record: no byte after it, a path ending with
+ * its only NUL, and had as its flags say: bound (to a path: with its
+ * inode, mode and owner), listening (bound, not connected), or else the
+ * listener's name of an accepted end of a connection.
+ */
+static bool ckpt_unix_name_ok(const struct ckpt_hdr_file_unix *h)
+{
+	u32 n = h->name_len;
+	bool bound = h->flags & CKPT_UNIX_BOUND;
+	bool listen = h->flags & CKPT_UNIX_LISTEN;
+	bool stream = h->sock_type != SOCK_DGRAM;
+	bool path;
+
+	if (n > sizeof(h->name) ||
+	    memchr_inv(h->name + n, 0, sizeof(h->name) - n))
+		return false;
+	path = n && h->name[0];
+	if (path && strnlen((const char *)h->name, n) != n - 1)
+		return false;
+	if (bound ? !n : n && (!h->pair_objref || !stream))
+		return false;
+	if (!h->inode_objref != !(path && bound) || (h->mode & ~S_IALLUGO) ||
+	    (!(path && bound) && (h->mode || h->uid || h->gid)))
+		return false;
+	if (listen && (!bound || !stream || h->pair_objref || h->err))
+		return false;
+	return listen ? h->backlog <= S32_MAX : !h->backlog;
+}
+
 static bool ckpt_unix_rec_ok(const struct ckpt_hdr_file_unix *h, u32 f_flags)
 {
 	return ckpt_unix_type_ok(h->sock_type) && h->end <= 1 &&
@@ -966,13 +1106,255 @@ static bool ckpt_unix_rec_ok(const struct ckpt_hdr_file_unix *h, u32 f_flags)
 	       !(h->shutdown & ~(CKPT_UNIX_SHUT_RD | CKPT_UNIX_SHUT_WR)) &&
 	       (!h->err || h->err == ECONNRESET) && h->rcvlowat >= 1 &&
 	       h->peek_off >= -1 && !h->__reserved && h->peer_pid >= 0 &&
-	       (h->pair_objref || (!h->end && !h->err && !h->peer_pid));
+	       !h->__reserved2 && ckpt_unix_name_ok(h) &&
+	       (h->pair_objref ||
+		(!h->end && !h->err &&
+		 (!h->peer_pid || h->flags & CKPT_UNIX_LISTEN)));
+}
+
+/**
+ * struct ckpt_unix_node - restart: a socket inode restart made
+ * @path:	where, referenced
+ *
+ * Unlinked again when the restart fails, so that a failed restart
+ * leaves no inode behind, which would be in the way of the next one.
+ */
+struct ckpt_unix_node {
+	struct path path;
+};
+
+static int ckpt_unix_node_unlink(struct ckpt_ctx *ctx, void *data)
+{
+	struct ckpt_unix_node *n = data;
+	struct dentry *dentry = n->path.dentry;
+	struct dentry *parent;
+	struct inode *dir;
+
+	if (mnt_want_write(n->path.mnt))
+		return 0;
+	parent = dget_parent(dentry);
+	dir = d_inode(parent);
+	inode_lock_nested(dir, I_MUTEX_PARENT);
+	/* still where restart made it */
+	if (dentry->d_parent == parent && !d_unhashed(dentry) &&
+	    d_is_positive(dentry))
+		vfs_unlink(mnt_idmap(n->path.mnt), dir, dentry, NULL);
+	inode_unlock(dir);
+	dput(parent);
+	mnt_drop_write(n->path.mnt);
+	return 0;
+}
+
+static void ckpt_unix_node_free(void *data)
+{
+	struct ckpt_unix_node *n = data;
+
+	path_put(&n->path);
+	kfree(n);
+}
+
+/* The name of a FILE_UNIX record, as a sockaddr_un of *@len bytes */
+static void ckpt_unix_sockaddr(const struct ckpt_hdr_file_unix *h,
+			       struct sockaddr_un *sun, int *len)
+{
+	BUILD_BUG_ON(sizeof(h->name) != sizeof(sun->sun_path));
+	memset(sun, 0, sizeof(*sun));
+	sun->sun_family = AF_UNIX;
+	memcpy(sun->sun_path, h->name, h->name_len);
+	*len = offsetof(struct sockaddr_un, sun_path) + h->name_len;
+}
+
+/*
+ * Bind @sock to @path again: to the socket inode there if it is the one
+ * the socket had and no socket is bound to it, or to a new one made as
+ * bind() makes it, with the mode and owner the old one had.
+ * RESTART_VALIDATE checks what is at @path but binds nothing: the
+ * checkpointed socket may still be bound to it.
+ */
+static int ckpt_unix_bind_path(struct ckpt_ctx *ctx, u32 objref,
+			       struct socket *sock,
+			       const struct ckpt_hdr_file_unix *h,
+			       const struct sockaddr_un *sun, int len,
+			       const char *path)
+{
+	struct unix_sock *u = unix_sk(sock->sk);
+	struct ckpt_unix_node *n;
+	struct inode *inode;
+	char what[32];
+	struct path p;
+	int ret;
+
+	ret = kern_path(path, 0, &p);
+	if (!ret) {
+		inode = d_backing_inode(p.dentry);
+		ret = ckpt_inode_check(ctx, h->inode_objref, inode, path);
+		if (!ret && !S_ISSOCK(inode->i_mode)) {
+			ret = -EADDRINUSE;
+			ckpt_log(ctx, ret,
+				 "file record %u: %s, where the unix socket was bound, is not a socket now",
+				 objref, path);
+		} else if (!ret &&
+			   !inode_owner_or_capable(mnt_idmap(p.mnt), inode)) {
+			ret = -EPERM;
+			ckpt_log(ctx, ret,
+				 "file record %u: the socket inode %s is not the restarter's to bind to",
+				 objref, path);
+		} else if (!ret && !(ctx->flags & RESTART_VALIDATE)) {
+			ret = path_permission(&p, MAY_WRITE) ?:
+			      unix_bind_inode(sock->sk, sun, len, &p);
+			if (ret)
+				ckpt_log(ctx, ret,
+					 "file record %u: cannot bind the unix socket to %s%s",
+					 objref, path, ret == -EADDRINUSE ?
+					 ": a socket is bound to it" : "");
+		}
+		path_put(&p);
+		return ret;
+	}
+	if (ret != -ENOENT) {
+		ckpt_log(ctx, ret, "file record %u: cannot look %s up",
+			 objref, path);
+		return ret;
+	}
+	if (ctx->flags & RESTART_VALIDATE)
+		return 0;
+	n = kzalloc(sizeof(*n), GFP_KERNEL);
+	if (!n)
+		return -ENOMEM;
+	ret = unix_bind_restore(sock->sk, sun, len, path, h->mode);
+	if (ret) {
+		kfree(n);
+		ckpt_log(ctx, ret, "file record %u: cannot bind the unix socket to %s",
+			 objref, path);
+		return ret;
+	}
+	n->path = u->path;
+	path_get(&n->path);
+	/* on -ENOMEM, n is freed: the inode is unlinked here */
+	ret = ckpt_undo_add(ctx, ckpt_unix_node_unlink, ckpt_unix_node_free,
+			    n);
+	if (ret) {
+		struct ckpt_unix_node tmp = { .path = u->path };
+
+		ckpt_unix_node_unlink(ctx, &tmp);
+		return ret;
+	}
+	snprintf(what, sizeof(what), "file record %u", objref);
+	return ckpt_restore_mode_owner(ctx, what, &u->path, h->mode, h->uid,
+				       h->gid);
+}
+
+/*
+ * Give @sock the name of its FILE_UNIX record: bound again (to @path for
+ * a path), or, for an accepted socket, its listener's name.
+ */
+static int ckpt_unix_set_name(struct ckpt_ctx *ctx, u32 objref,
+			      struct socket *sock,
+			      const struct ckpt_hdr_file_unix *h,
+			      const char *path)
+{
+	struct sockaddr_un sun;
+	int len, ret;
+
+	if (!h->name_len)
+		return 0;
+	ckpt_unix_sockaddr(h, &sun, &len);
+	if (!(h->flags & CKPT_UNIX_BOUND)) {
+		ret = unix_restore_addr(sock->sk, &sun, len);
+		if (ret)
+			ckpt_log(ctx, ret,
+				 "file record %u: cannot give the accepted unix socket its listener's name",
+				 objref);
+		return ret;
+	}
+	/* as bind() does it, with its security hook */
+	ret = security_socket_bind(sock, (struct sockaddr *)&sun, len);
+	if (!ret && path)
+		return ckpt_unix_bind_path(ctx, objref, sock, h, &sun, len,
+					   path);
+	/* the checkpointed socket may still hold the name */
+	if (!ret && ctx->flags & RESTART_VALIDATE)
+		return 0;
+	if (!ret)
+		ret = kernel_bind(sock, (struct sockaddr *)&sun, len);
+	if (ret && path)
+		ckpt_log(ctx, ret,
+			 "file record %u: cannot bind the unix socket to %s",
+			 objref, path);
+	else if (ret)
+		ckpt_log(ctx, ret,
+			 "file record %u: cannot bind the unix socket to the abstract name @%*pE",
+			 objref, h->name_len - 1, h->name + 1);
+	return ret;
+}
+
+/**
+ * struct ckpt_unix_listen - restart: a socket to listen once the tree is
+ *			     about to run
+ * @file:	the socket's file, referenced
+ * @backlog:	listen()'s backlog
+ * @peer_pid:	the process whose credentials SO_PEERCRED reports
+ */
+struct ckpt_unix_listen {
+	struct file *file;
+	u32 backlog;
+	s32 peer_pid;
+};
+
+/* listen() again, as late as can be: nothing accepts before the tree runs */
+static int ckpt_unix_listen_run(struct ckpt_ctx *ctx, void *data)
+{
+	struct ckpt_unix_listen *l = data;
+	struct socket *sock = sock_from_file(l->file);
+	int ret;
+
+	ret = security_socket_listen(sock, l->backlog) ?:
+	      kernel_listen(sock, l->backlog) ?:
+	      ckpt_unix_set_peercred(ctx, sock->sk, l->peer_pid);
+	if (ret)
+		ckpt_log(ctx, ret, "cannot make a unix socket listen again");
+	return ret;
+}
+
+static void ckpt_unix_listen_free(void *data)
+{
+	struct ckpt_unix_listen *l = data;
+
+	fput(l->file);
+	kfree(l);
+}
+
+/* A listening socket: its backlog checked now, listen() deferred */
+static int ckpt_unix_listen(struct ckpt_ctx *ctx, u32 objref,
+			    struct file *file,
+			    const struct ckpt_hdr_file_unix *h)
+{
+	struct net *net = sock_net(sock_from_file(file)->sk);
+	u32 max = READ_ONCE(net->core.sysctl_somaxconn);
+	struct ckpt_unix_listen *l;
+
+	/* listen() takes no more than net.core.somaxconn */
+	if (h->backlog > max) {
+		ckpt_log(ctx, -EPERM,
+			 "file record %u: a unix socket listened with a backlog of %u, above net.core.somaxconn (%u)",
+			 objref, h->backlog, max);
+		return -EPERM;
+	}
+	l = kmalloc(sizeof(*l), GFP_KERNEL);
+	if (!l)
+		return -ENOMEM;
+	l->file = get_file(file);
+	l->backlog = h->backlog;
+	l->peer_pid = h->peer_pid;
+	return ckpt_before_release_add(ctx, ckpt_unix_listen_run,
+				       ckpt_unix_listen_free, l);
 }
 
 /* An unconnected socket: made with socket(), nothing queued */
 static struct file *ckpt_unix_single(struct ckpt_ctx *ctx,
 				     const struct ckpt_hdr_file *hf,
-				     const struct ckpt_hdr_file_unix *h)
+				     const struct ckpt_hdr_file_unix *h,
+				     const char *path)
 {
 	struct ckpt_unix_queue q = {};
 	struct socket *sock;
@@ -990,7 +1372,10 @@ static struct file *ckpt_unix_single(struct ckpt_ctx *ctx,
 	if (IS_ERR(file))
 		return file;
 	ret = ckpt_unix_set_options(ctx, sock, hf->objref, h) ?:
-	      ckpt_unix_shut(sock, h->shutdown);
+	      ckpt_unix_shut(sock, h->shutdown) ?:
+	      ckpt_unix_set_name(ctx, hf->objref, sock, h, path);
+	if (!ret && h->flags & CKPT_UNIX_LISTEN)
+		ret = ckpt_unix_listen(ctx, hf->objref, file, h);
 	if (ret) {
 		fput(file);
 		return ERR_PTR(ret);
@@ -1005,6 +1390,7 @@ static struct file *ckpt_unix_restore(struct ckpt_ctx *ctx,
 	struct ckpt_unix_rpair *rp;
 	struct ckpt_unix_rend *end;
 	struct file *file;
+	char *path = NULL;
 	int ret;
 
 	/* the UNIX_PAIR record comes before, at the pair's first end */
@@ -1017,13 +1403,31 @@ static struct file *ckpt_unix_restore(struct ckpt_ctx *ctx,
 			 hf->objref);
 		return ERR_PTR(-EINVAL);
 	}
+	/* bound to a path: where its socket inode is */
+	if (h.flags & CKPT_UNIX_BOUND && h.name[0]) {
+		path = ckpt_read_string(ctx);
+		if (IS_ERR(path))
+			return ERR_CAST(path);
+		if (path[0] != '/') {
+			ckpt_log(ctx, -EINVAL,
+				 "file record %u: a relative path", hf->objref);
+			file = ERR_PTR(-EINVAL);
+			goto out;
+		}
+		/* its INODE record came right before */
+		file = ckpt_obj_fetch(ctx, h.inode_objref, CKPT_OBJ_RINODE);
+		if (IS_ERR(file))
+			goto out;
+	}
 	if (!h.pair_objref) {
-		file = ckpt_unix_single(ctx, hf, &h);
+		file = ckpt_unix_single(ctx, hf, &h, path);
 		goto flags;
 	}
 	rp = ckpt_obj_fetch(ctx, h.pair_objref, CKPT_OBJ_RUNIX_PAIR);
-	if (IS_ERR(rp))
-		return ERR_CAST(rp);
+	if (IS_ERR(rp)) {
+		file = ERR_CAST(rp);
+		goto out;
+	}
 	end = &rp->end[h.end];
 	if (rp->type != h.sock_type || end->used ||
 	    (h.end && rp->flags & CKPT_UNIX_PAIR_CLOSED) ||
@@ -1032,7 +1436,8 @@ static struct file *ckpt_unix_restore(struct ckpt_ctx *ctx,
 		ckpt_log(ctx, -EINVAL,
 			 "file record %u: not an end of unix pair %u left",
 			 hf->objref, h.pair_objref);
-		return ERR_PTR(-EINVAL);
+		file = ERR_PTR(-EINVAL);
+		goto out;
 	}
 	end->used = true;
 	end->shutdown = h.shutdown;
@@ -1042,16 +1447,23 @@ static struct file *ckpt_unix_restore(struct ckpt_ctx *ctx,
 	if (!ret)
 		ret = ckpt_unix_set_options(ctx, sock_from_file(end->file),
 					    hf->objref, &h);
-	if (ret)
-		return ERR_PTR(ret);
+	if (!ret)
+		ret = ckpt_unix_set_name(ctx, hf->objref,
+					 sock_from_file(end->file), &h, path);
+	if (ret) {
+		file = ERR_PTR(ret);
+		goto out;
+	}
 	file = get_file(end->file);
 flags:
-	if (IS_ERR(file))
-		return file;
-	spin_lock(&file->f_lock);
-	file->f_flags = (file->f_flags & ~O_NONBLOCK) |
-			(hf->f_flags & O_NONBLOCK);
-	spin_unlock(&file->f_lock);
+	if (!IS_ERR(file)) {
+		spin_lock(&file->f_lock);
+		file->f_flags = (file->f_flags & ~O_NONBLOCK) |
+				(hf->f_flags & O_NONBLOCK);
+		spin_unlock(&file->f_lock);
+	}
+out:
+	kfree(path);
 	return file;
 }
 
@@ -1136,6 +1548,12 @@ static void ckpt_test_unix_pair_rec_ok(struct kunit *test)
 	KUNIT_EXPECT_EQ(test, ckpt_unix_pair_rec_ok(&t->h), t->ok);
 }
 
+/* 107 bytes of a name */
+#define CKPT_TEST_X107							\
+	"xxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxx"	\
+	"xxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxx"	\
+	"xxxxxxx"
+
 /* A FILE_UNIX record: end 0 of pair 7, of a stream, with the defaults */
 #define CKPT_TEST_UNIX(...)						\
 	{ .sock_type = SOCK_STREAM, .pair_objref = 7, .rcvlowat = 1,	\
@@ -1154,8 +1572,9 @@ static const struct ckpt_unix_rec_test ckpt_unix_rec_tests[] = {
 	  .ok = true },
 	{ .desc = "end 1, non-blocking", .h = CKPT_TEST_UNIX(.end = 1),
 	  .f_flags = O_RDWR | O_NONBLOCK, .ok = true },
-	{ .desc = "every flag, both shutdowns",
-	  .h = CKPT_TEST_UNIX(.flags = CKPT_UNIX_FLAGS_MASK,
+	{ .desc = "every option flag, both shutdowns",
+	  .h = CKPT_TEST_UNIX(.flags = CKPT_UNIX_FLAGS_MASK &
+				       ~(CKPT_UNIX_BOUND | CKPT_UNIX_LISTEN),
 			      .shutdown = CKPT_UNIX_SHUT_RD |
 					  CKPT_UNIX_SHUT_WR),
 	  .f_flags = O_RDWR, .ok = true },
@@ -1206,6 +1625,149 @@ static const struct ckpt_unix_rec_test ckpt_unix_rec_tests[] = {
 	  .f_flags = O_RDWR },
 	{ .desc = "unconnected, a peer pid",
 	  .h = CKPT_TEST_UNIX(.pair_objref = 0, .peer_pid = 1),
+	  .f_flags = O_RDWR },
+	/* names */
+	{ .desc = "bound to an abstract name",
+	  .h = CKPT_TEST_UNIX(.flags = CKPT_UNIX_BOUND, .name_len = 4,
+			      .name = "\0abc"),
+	  .f_flags = O_RDWR, .ok = true },
+	{ .desc = "bound to the empty abstract name",
+	  .h = CKPT_TEST_UNIX(.flags = CKPT_UNIX_BOUND, .name_len = 1),
+	  .f_flags = O_RDWR, .ok = true },
+	{ .desc = "bound to a path, its inode, mode and owner",
+	  .h = CKPT_TEST_UNIX(.flags = CKPT_UNIX_BOUND, .name_len = 7,
+			      .name = "/tmp/s", .inode_objref = 3,
+			      .mode = 07777, .uid = 1000, .gid = U32_MAX),
+	  .f_flags = O_RDWR, .ok = true },
+	{ .desc = "bound to a relative path",
+	  .h = CKPT_TEST_UNIX(.flags = CKPT_UNIX_BOUND, .name_len = 2,
+			      .name = "s", .inode_objref = 3),
+	  .f_flags = O_RDWR, .ok = true },
+	{ .desc = "the longest abstract name",
+	  .h = CKPT_TEST_UNIX(.flags = CKPT_UNIX_BOUND, .name_len = 108,
+			      .name = "\0" CKPT_TEST_X107),
+	  .f_flags = O_RDWR, .ok = true },
+	{ .desc = "the longest path",
+	  .h = CKPT_TEST_UNIX(.flags = CKPT_UNIX_BOUND, .name_len = 108,
+			      .name = CKPT_TEST_X107, .inode_objref = 3),
+	  .f_flags = O_RDWR, .ok = true },
+	{ .desc = "accepted: its listener's name",
+	  .h = CKPT_TEST_UNIX(.name_len = 3, .name = "\0ab"),
+	  .f_flags = O_RDWR, .ok = true },
+	{ .desc = "accepted: its listener's path, no inode",
+	  .h = CKPT_TEST_UNIX(.sock_type = SOCK_SEQPACKET, .name_len = 3,
+			      .name = "ab"),
+	  .f_flags = O_RDWR, .ok = true },
+	{ .desc = "listening, with the listener's credentials",
+	  .h = CKPT_TEST_UNIX(.pair_objref = 0, .peer_pid = 5,
+			      .flags = CKPT_UNIX_BOUND | CKPT_UNIX_LISTEN,
+			      .name_len = 2, .name = "\0l", .backlog = 128),
+	  .f_flags = O_RDWR, .ok = true },
+	{ .desc = "listening seqpacket, the largest backlog, every flag",
+	  .h = CKPT_TEST_UNIX(.sock_type = SOCK_SEQPACKET, .pair_objref = 0,
+			      .flags = CKPT_UNIX_FLAGS_MASK, .name_len = 2,
+			      .name = "l", .inode_objref = 1,
+			      .backlog = S32_MAX),
+	  .f_flags = O_RDWR, .ok = true },
+	{ .desc = "listening, backlog 0",
+	  .h = CKPT_TEST_UNIX(.pair_objref = 0,
+			      .flags = CKPT_UNIX_BOUND | CKPT_UNIX_LISTEN,
+			      .name_len = 1),
+	  .f_flags = O_RDWR, .ok = true },
+	{ .desc = "name_len 109",
+	  .h = CKPT_TEST_UNIX(.flags = CKPT_UNIX_BOUND, .name_len = 109),
+	  .f_flags = O_RDWR },
+	{ .desc = "name_len U32_MAX",
+	  .h = CKPT_TEST_UNIX(.flags = CKPT_UNIX_BOUND, .name_len = U32_MAX),
+	  .f_flags = O_RDWR },
+	{ .desc = "a byte after the name",
+	  .h = CKPT_TEST_UNIX(.flags = CKPT_UNIX_BOUND, .name_len = 2,
+			      .name = "\0ab"),
+	  .f_flags = O_RDWR },
+	{ .desc = "a byte in the last place after the name",
+	  .h = CKPT_TEST_UNIX(.flags = CKPT_UNIX_BOUND, .name_len = 107,
+			      .name = "\0" CKPT_TEST_X107),
+	  .f_flags = O_RDWR },
+	{ .desc = "a path without its NUL",
+	  .h = CKPT_TEST_UNIX(.flags = CKPT_UNIX_BOUND, .name_len = 2,
+			      .name = "ab", .inode_objref = 3),
+	  .f_flags = O_RDWR },
+	{ .desc = "the longest path without its NUL",
+	  .h = CKPT_TEST_UNIX(.flags = CKPT_UNIX_BOUND, .name_len = 108,
+			      .name = "y" CKPT_TEST_X107, .inode_objref = 3),
+	  .f_flags = O_RDWR },
+	{ .desc = "a path with a NUL inside",
+	  .h = CKPT_TEST_UNIX(.flags = CKPT_UNIX_BOUND, .name_len = 4,
+			      .name = "a\0b", .inode_objref = 3),
+	  .f_flags = O_RDWR },
+	{ .desc = "bound without a name",
+	  .h = CKPT_TEST_UNIX(.flags = CKPT_UNIX_BOUND), .f_flags = O_RDWR },
+	{ .desc = "a name not bound, unconnected",
+	  .h = CKPT_TEST_UNIX(.pair_objref = 0, .name_len = 2, .name = "\0a"),
+	  .f_flags = O_RDWR },
+	{ .desc = "a listener's name on a datagram",
+	  .h = CKPT_TEST_UNIX(.sock_type = SOCK_DGRAM, .name_len = 2,
+			      .name = "\0a"),
+	  .f_flags = O_RDWR },
+	{ .desc = "a path socket without its inode",
+	  .h = CKPT_TEST_UNIX(.flags = CKPT_UNIX_BOUND, .name_len = 2,
+			      .name = "s"),
+	  .f_flags = O_RDWR },
+	{ .desc = "an inode for an abstract name",
+	  .h = CKPT_TEST_UNIX(.flags = CKPT_UNIX_BOUND, .name_len = 2,
+			      .name = "\0s", .inode_objref = 3),
+	  .f_flags = O_RDWR },
+	{ .desc = "an inode for a listener's path",
+	  .h = CKPT_TEST_UNIX(.name_len = 2, .name = "s", .inode_objref = 3),
+	  .f_flags = O_RDWR },
+	{ .desc = "an inode without a name",
+	  .h = CKPT_TEST_UNIX(.inode_objref = 3), .f_flags = O_RDWR },
+	{ .desc = "mode 010000",
+	  .h = CKPT_TEST_UNIX(.flags = CKPT_UNIX_BOUND, .name_len = 2,
+			      .name = "s", .inode_objref = 3, .mode = 010000),
+	  .f_flags = O_RDWR },
+	{ .desc = "a mode on an abstract socket",
+	  .h = CKPT_TEST_UNIX(.flags = CKPT_UNIX_BOUND, .name_len = 2,
+			      .name = "\0s", .mode = 0600),
+	  .f_flags = O_RDWR },
+	{ .desc = "an owner on a socket with no name",
+	  .h = CKPT_TEST_UNIX(.uid = 1), .f_flags = O_RDWR },
+	{ .desc = "a group on a listener's path",
+	  .h = CKPT_TEST_UNIX(.name_len = 2, .name = "s", .gid = 1),
+	  .f_flags = O_RDWR },
+	{ .desc = "listening, not bound",
+	  .h = CKPT_TEST_UNIX(.pair_objref = 0, .flags = CKPT_UNIX_LISTEN,
+			      .name_len = 2, .name = "\0l"),
+	  .f_flags = O_RDWR },
+	{ .desc = "listening datagram",
+	  .h = CKPT_TEST_UNIX(.sock_type = SOCK_DGRAM, .pair_objref = 0,
+			      .flags = CKPT_UNIX_BOUND | CKPT_UNIX_LISTEN,
+			      .name_len = 2, .name = "\0l"),
+	  .f_flags = O_RDWR },
+	{ .desc = "listening end of a pair",
+	  .h = CKPT_TEST_UNIX(.flags = CKPT_UNIX_BOUND | CKPT_UNIX_LISTEN,
+			      .name_len = 2, .name = "\0l"),
+	  .f_flags = O_RDWR },
+	{ .desc = "listening, ECONNRESET",
+	  .h = CKPT_TEST_UNIX(.pair_objref = 0, .err = ECONNRESET,
+			      .flags = CKPT_UNIX_BOUND | CKPT_UNIX_LISTEN,
+			      .name_len = 2, .name = "\0l"),
+	  .f_flags = O_RDWR },
+	{ .desc = "backlog above INT_MAX",
+	  .h = CKPT_TEST_UNIX(.pair_objref = 0,
+			      .flags = CKPT_UNIX_BOUND | CKPT_UNIX_LISTEN,
+			      .name_len = 2, .name = "\0l",
+			      .backlog = (u32)S32_MAX + 1),
+	  .f_flags = O_RDWR },
+	{ .desc = "a backlog, not listening",
+	  .h = CKPT_TEST_UNIX(.pair_objref = 0, .flags = CKPT_UNIX_BOUND,
+			      .name_len = 2, .name = "\0l", .backlog = 1),
+	  .f_flags = O_RDWR },
+	{ .desc = "bound, unconnected, a peer pid",
+	  .h = CKPT_TEST_UNIX(.pair_objref = 0, .flags = CKPT_UNIX_BOUND,
+			      .name_len = 2, .name = "\0l", .peer_pid = 1),
+	  .f_flags = O_RDWR },
+	{ .desc = "reserved2", .h = CKPT_TEST_UNIX(.__reserved2 = 1),
 	  .f_flags = O_RDWR },
 	{ .desc = "read-only", .h = CKPT_TEST_UNIX(), .f_flags = O_RDONLY },
 	{ .desc = "write-only", .h = CKPT_TEST_UNIX(), .f_flags = O_WRONLY },

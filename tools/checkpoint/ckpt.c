@@ -134,7 +134,9 @@ struct info {
 	const struct ckpt_hdr_file *file;
 	unsigned int file_next;		/* index in its file_records[] */
 	char file_path[300];
-	char file_extra[720];		/* a signalfd's signals: up to 64 */
+	char file_extra[1200];		/* a signalfd's signals: up to 64; a
+					 * unix socket's options and name
+					 */
 	char file_note[320];		/* unknown fields, after the rest */
 	char file_owner[128];		/* its owner, signal and O_ASYNC */
 	/* a /proc file: its FILE_PROC, and the procfs mount's path */
@@ -698,12 +700,15 @@ static const char *const inherit_types[CKPT_INHERIT_MAX] = {
 /*
  * The records that follow a FILE record of each type, in order (and the
  * PIPE record, of a pipe's first end, right before its FILE_PIPE; the
- * UNIX_PAIR of a socket pair's first end right before its FILE_UNIX; the
- * nr_msgs UNIX_MSG records of a UNIX_QUEUE after it; the MEMFD of the
- * first open of a memfd, and its PAGES, right before its FILE_MEMFD; the
- * DELETED of a deleted file's first open and its PAGES before its
- * FILE_DELETED); a /proc file's two STRING records are the procfs
- * mount's path and its path below the task's directory
+ * UNIX_PAIR of a socket pair's first end, and the INODE of a socket bound
+ * to a path, right before its FILE_UNIX; the nr_msgs UNIX_MSG records of
+ * a UNIX_QUEUE after it; the MEMFD of the first open of a memfd, and its
+ * PAGES, right before its FILE_MEMFD; the DELETED of a deleted file's
+ * first open and its PAGES before its FILE_DELETED); a /proc file's two
+ * STRING records are the procfs mount's path and its path below the
+ * task's directory. A unix socket's STRING, where its socket inode is,
+ * is there only when its FILE_UNIX says it is bound to a path
+ * (ux_has_path()): otherwise info_file_rec() steps over it.
  */
 #define FILE_RECS_MAX 3
 static const uint32_t file_records[CKPT_FILE_MAX][FILE_RECS_MAX + 1] = {
@@ -719,7 +724,8 @@ static const uint32_t file_records[CKPT_FILE_MAX][FILE_RECS_MAX + 1] = {
 	[CKPT_FILE_TIMERFD] = { CKPT_HDR_FILE_TIMERFD },
 	[CKPT_FILE_INOTIFY] = { CKPT_HDR_FILE_INOTIFY, CKPT_HDR_INOTIFY_WATCHES,
 				CKPT_HDR_INOTIFY_EVENTS },
-	[CKPT_FILE_UNIX] = { CKPT_HDR_FILE_UNIX, CKPT_HDR_UNIX_QUEUE },
+	[CKPT_FILE_UNIX] = { CKPT_HDR_FILE_UNIX, CKPT_HDR_STRING,
+			     CKPT_HDR_UNIX_QUEUE },
 	[CKPT_FILE_MEMFD] = { CKPT_HDR_FILE_MEMFD },
 	[CKPT_FILE_DELETED] = { CKPT_HDR_FILE_DELETED },
 	[CKPT_FILE_PIDFD] = { CKPT_HDR_FILE_PIDFD },
@@ -767,8 +773,9 @@ static bool file_wants(const struct info *in, uint32_t type)
  * right before a FILE_MEMFD, a DELETED right before a FILE_DELETED. A
  * MEMFD or a DELETED may also come right before a VMA, outside a FILE;
  * an INODE comes right before the FILE or the VMA that names it, outside
- * the records of a FILE, but restart reads one wherever it reads the
- * objects before a record (before any of those four too).
+ * the records of a FILE, or, a unix socket's bound to a path, right
+ * before the FILE_UNIX that names it; restart reads one wherever it reads
+ * the objects before a record (before any of those four).
  */
 static bool shared_obj_here(const struct info *in, uint32_t type)
 {
@@ -1834,18 +1841,170 @@ static int info_unix_pair(struct info *in, const struct ckpt_hdr_unix_pair *h,
 }
 
 /*
+ * Is the socket of FILE_UNIX @h bound to a path, so that a STRING record
+ * (where its socket inode is) follows its FILE_UNIX? As restart reads it:
+ * bound, and a name that is not abstract.
+ */
+static bool ux_has_path(const struct ckpt_hdr_file_unix *h)
+{
+	return (h->flags & CKPT_UNIX_BOUND) && h->name[0];
+}
+
+/* the default net.core.somaxconn, which caps listen()'s backlog */
+#define UX_SOMAXCONN_DEFAULT	4096
+
+/*
+ * The name of FILE_UNIX @h, as getsockname() has it: a path in quotes,
+ * "ux.sock" (without its NUL), or an abstract name as @ and its bytes
+ * after the leading 0, "@srv\x00x"; bytes that are not printable, or
+ * '\', escaped as \xNN. At most CKPT_UNIX_NAME_MAX bytes of it.
+ */
+static const char *ux_name_str(char *buf, size_t len,
+			       const struct ckpt_hdr_file_unix *h)
+{
+	uint32_t n = h->name_len < CKPT_UNIX_NAME_MAX ? h->name_len :
+		     CKPT_UNIX_NAME_MAX;
+	bool abstract = !h->name[0];
+	uint32_t i = abstract ? 1 : 0;
+	size_t o;
+
+	/* a path's terminating NUL is not shown, a NUL inside it is */
+	if (!abstract && n && !h->name[n - 1])
+		n--;
+	o = snprintf(buf, len, "%s", abstract ? "@" : "\"");
+	for (; i < n && o + 6 < len; i++) {
+		unsigned char c = h->name[i];
+
+		if (c >= 0x20 && c < 0x7f && c != '\\')
+			buf[o++] = c;
+		else
+			o += snprintf(buf + o, len - o, "\\x%02x", c);
+	}
+	buf[o] = '\0';
+	if (!abstract)
+		snprintf(buf + o, len - o, "\"");
+	return buf;
+}
+
+/*
+ * The name of FILE_UNIX @h and how the socket has it, for its line:
+ * "bound to "ux.sock"" (a path: its inode, mode and owner after; where
+ * the inode is comes in the STRING record, printed as the file's path),
+ * "bound to @srv" (abstract), "accepted, its listener's name @srv" (a
+ * name without CKPT_UNIX_BOUND), "listening, backlog 16". Into @why,
+ * what restart refuses of them (ckpt_unix_name_ok()): a name longer than
+ * CKPT_UNIX_NAME_MAX or bytes after it; a path name that does not end
+ * with its only NUL; bound without a name; a name but not bound on
+ * anything but a stream or seqpacket end of a pair; an inode_objref
+ * without a bound path or none with one (or one that names no INODE
+ * read before, which restart refuses when something is at the path); a
+ * mode with other bits than S_IALLUGO; a mode or owner without a bound
+ * path; listening but not bound, on a datagram socket, with a pair or an
+ * error; a backlog above INT_MAX, or any without listening.
+ */
+static void ux_name_parts(struct info *in, const struct ckpt_hdr_file_unix *h,
+			  char *buf, size_t len, char *why, size_t wlen)
+{
+	bool bound = h->flags & CKPT_UNIX_BOUND;
+	bool listening = h->flags & CKPT_UNIX_LISTEN;
+	bool dgram = h->sock_type == SOCK_DGRAM;
+	uint32_t n = h->name_len, i;
+	bool path = n && h->name[0];
+	char nm[4 * CKPT_UNIX_NAME_MAX + 8], part[4 * CKPT_UNIX_NAME_MAX + 64];
+
+	if (n) {
+		ux_name_str(nm, sizeof(nm), h);
+		snprintf(part, sizeof(part), bound ? "bound to %s" :
+			 "accepted, its listener's name %s", nm);
+		list_add(buf, len, part);
+	} else if (bound) {
+		list_add(buf, len, "bound");
+	}
+	if (listening) {
+		snprintf(part, sizeof(part), "listening, backlog %u",
+			 h->backlog);
+		list_add(buf, len, part);
+		if (h->backlog > UX_SOMAXCONN_DEFAULT &&
+		    h->backlog <= INT32_MAX)
+			list_add(buf, len,
+				 "over the default net.core.somaxconn");
+	} else if (h->backlog) {
+		snprintf(part, sizeof(part), "backlog %u", h->backlog);
+		list_add(buf, len, part);
+	}
+	if (h->inode_objref) {
+		snprintf(part, sizeof(part), "inode #%u", h->inode_objref);
+		list_add(buf, len, part);
+	}
+	if ((bound && path) || h->mode || h->uid || h->gid) {
+		snprintf(part, sizeof(part), "mode 0%o, owner %u:%u", h->mode,
+			 h->uid, h->gid);
+		list_add(buf, len, part);
+	}
+
+	/* what restart refuses */
+	if (n > CKPT_UNIX_NAME_MAX) {
+		snprintf(part, sizeof(part), "a name of %u bytes", n);
+		list_add(why, wlen, part);
+	} else {
+		for (i = n; i < CKPT_UNIX_NAME_MAX && !h->name[i]; i++)
+			;
+		if (i < CKPT_UNIX_NAME_MAX)
+			list_add(why, wlen, "bytes after the name");
+		if (path && strnlen((const char *)h->name, n) != n - 1)
+			list_add(why, wlen,
+				 "a path name that does not end with its only NUL");
+	}
+	if (bound && !n)
+		list_add(why, wlen, "bound without a name");
+	else if (!bound && n && (!h->pair_objref || dgram))
+		list_add(why, wlen,
+			 "a name but not bound, on no stream or seqpacket end of a pair");
+	if (h->inode_objref && !(bound && path)) {
+		list_add(why, wlen, "an inode without a bound path");
+	} else if (!h->inode_objref && bound && path) {
+		list_add(why, wlen, "a bound path without its inode");
+	} else if (h->inode_objref && !inode_find(in, h->inode_objref)) {
+		snprintf(part, sizeof(part), "inode #%u, no INODE read before",
+			 h->inode_objref);
+		list_add(why, wlen, part);
+	}
+	if (h->mode & ~(uint32_t)07777) {
+		snprintf(part, sizeof(part), "mode 0%o", h->mode);
+		list_add(why, wlen, part);
+	}
+	if (!(bound && path) && (h->mode || h->uid || h->gid))
+		list_add(why, wlen, "a mode or owner without a bound path");
+	if (listening && (!bound || dgram || h->pair_objref || h->err))
+		list_add(why, wlen, !bound ? "listening but not bound" :
+			 dgram ? "a listening datagram socket" :
+			 h->pair_objref ? "listening with a pair" :
+			 "listening with an error");
+	if (listening ? h->backlog > INT32_MAX : h->backlog != 0) {
+		snprintf(part, sizeof(part), listening ?
+			 "a backlog of %u, above INT_MAX" :
+			 "a backlog of %u without listening", h->backlog);
+		list_add(why, wlen, part);
+	}
+}
+
+/*
  * FILE_UNIX: " (stream, end 0 of pair #5, shut rd, passcred, sndbuf
- * 4096...)", the options only where they are not a new socket's. Refused
- * as restart refuses them whatever the world: a pair_objref that names
- * no UNIX_PAIR read before, an end read twice, end 1 of a pair whose end
- * 1 was closed. What restart refuses of the fields is said so: a type but
- * stream, dgram and seqpacket, or not its pair's; an end but 0 and 1, or
- * but 0 without a pair; unknown flags or shutdown bits; a pending error
- * but ECONNRESET, or one but on end 0 of a stream or seqpacket pair whose
- * end 1 was closed; rcvlowat below 1; peek_off below -1; a reserved
- * field; a peer pid that is no task of the tree, or one without a pair;
- * the FILE's f_flags of another access mode than O_RDWR or another flag
- * than O_NONBLOCK (O_ASYNC: file_owner_str()); an offset.
+ * 4096..., bound to "ux.sock", inode #4, mode 0755, owner 0:0)", the
+ * options only where they are not a new socket's, then the name (see
+ * ux_name_parts()). Refused as restart refuses them whatever the world:
+ * a pair_objref that names no UNIX_PAIR read before, an end read twice,
+ * end 1 of a pair whose end 1 was closed. What restart refuses of the
+ * fields is said so: a type but stream, dgram and seqpacket, or not its
+ * pair's; an end but 0 and 1, or but 0 without a pair; unknown flags or
+ * shutdown bits; a pending error but ECONNRESET, or one but on end 0 of
+ * a stream or seqpacket pair whose end 1 was closed; rcvlowat below 1;
+ * peek_off below -1; a reserved field; a peer pid that is no task of the
+ * tree, or one without a pair on a socket that is not listening (a
+ * listening socket's is the process that called listen()); the name, as
+ * ux_name_parts() says; the FILE's f_flags of another access mode than
+ * O_RDWR or another flag than O_NONBLOCK (O_ASYNC: file_owner_str()); an
+ * offset.
  */
 static int info_file_unix(struct info *in, const struct ckpt_hdr_file_unix *h,
 			  size_t off)
@@ -1854,7 +2013,7 @@ static int info_file_unix(struct info *in, const struct ckpt_hdr_file_unix *h,
 	const char *type = sock_type_name(h->sock_type);
 	size_t o = strlen(in->file_extra), len = sizeof(in->file_extra) - o;
 	char *buf = in->file_extra + o;
-	char why[256] = "", part[80], d[48];
+	char why[768] = "", part[80], d[48];
 	struct objent *e = NULL;
 
 	if (h->pair_objref) {
@@ -1901,6 +2060,14 @@ static int info_file_unix(struct info *in, const struct ckpt_hdr_file_unix *h,
 		list_add(buf, len, "waits for space (SIGIO due)");
 	if (h->flags & CKPT_UNIX_ASYNC_WAITDATA)
 		list_add(buf, len, "waits for data");
+#ifdef CKPT_UNIX_KEEPALIVE
+	if (h->flags & CKPT_UNIX_KEEPALIVE)
+		list_add(buf, len, "keepalive");
+#endif
+#ifdef CKPT_UNIX_REUSEADDR
+	if (h->flags & CKPT_UNIX_REUSEADDR)
+		list_add(buf, len, "reuseaddr");
+#endif
 	if (h->flags & CKPT_UNIX_SNDBUF_LOCK) {
 		snprintf(part, sizeof(part), "sndbuf %u", h->sndbuf);
 		list_add(buf, len, part);
@@ -1941,6 +2108,8 @@ static int info_file_unix(struct info *in, const struct ckpt_hdr_file_unix *h,
 		snprintf(part, sizeof(part), "peer pid %d", h->peer_pid);
 		list_add(buf, len, part);
 	}
+	/* its name, and the name's refusals first */
+	ux_name_parts(in, h, buf, len, why, sizeof(why));
 
 	/* what restart refuses */
 	if (!type)
@@ -1974,10 +2143,12 @@ static int info_file_unix(struct info *in, const struct ckpt_hdr_file_unix *h,
 			 h->rcvlowat, h->peek_off);
 		list_add(why, sizeof(why), part);
 	}
-	if (h->__reserved)
+	if (h->__reserved || h->__reserved2)
 		list_add(why, sizeof(why), "a reserved field");
-	if (!tree_pid_ok(in, h->peer_pid) || (h->peer_pid && !h->pair_objref))
-		list_add(why, sizeof(why), h->pair_objref ?
+	if (!tree_pid_ok(in, h->peer_pid) ||
+	    (h->peer_pid && !h->pair_objref &&
+	     !(h->flags & CKPT_UNIX_LISTEN)))
+		list_add(why, sizeof(why), !tree_pid_ok(in, h->peer_pid) ?
 			 "a peer pid of no task of the tree" :
 			 "a peer pid without a peer");
 	if ((f->f_flags & O_ACCMODE) != O_RDWR ||
@@ -2151,7 +2322,18 @@ static int info_file_rec(struct info *in, const struct ckpt_hdr *h,
 		if (!check_str(path, st->len))
 			return bad(in, off, "STRING not NUL terminated");
 		/* a /proc file's: the procfs mount, then the rest */
-		if (f->type == CKPT_FILE_PROC && in->file_next == 2) {
+		if (f->type == CKPT_FILE_UNIX) {
+			/* where a socket bound to a path has its inode */
+			str(in->file_path, sizeof(in->file_path), path,
+			    st->len);
+			if (path[0] != '/') {
+				size_t n = strlen(in->file_note);
+
+				snprintf(in->file_note + n,
+					 sizeof(in->file_note) - n,
+					 " [restart refuses a relative path]");
+			}
+		} else if (f->type == CKPT_FILE_PROC && in->file_next == 2) {
 			str(in->proc_mnt, sizeof(in->proc_mnt), path, st->len);
 		} else if (f->type == CKPT_FILE_PROC) {
 			char rest[300];
@@ -2254,6 +2436,9 @@ static int info_file_rec(struct info *in, const struct ckpt_hdr *h,
 		return info_inotify_events(in, (const void *)h, off);
 	case CKPT_HDR_FILE_UNIX:
 		ext_tail(in, h, sizeof(struct ckpt_hdr_file_unix));
+		/* no STRING after it unless it is bound to a path */
+		if (!ux_has_path((const void *)h) && in->file_next < FILE_RECS_MAX)
+			in->file_next++;
 		return info_file_unix(in, (const void *)h, off);
 	case CKPT_HDR_UNIX_QUEUE:
 		return info_unix_queue(in, (const void *)h, off);

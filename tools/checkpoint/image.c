@@ -173,7 +173,9 @@ static const struct {
 	REC(INOTIFY_WATCHES, struct ckpt_hdr_inotify_watches),
 	REC(INOTIFY_EVENTS, struct ckpt_hdr_inotify_events),
 	REC(UNIX_PAIR, struct ckpt_hdr_unix_pair),
-	REC_EXT(FILE_UNIX, struct ckpt_hdr_file_unix),
+	/* extensible since name_len: shorter records are older */
+	[CKPT_HDR_FILE_UNIX] = { "FILE_UNIX", CKPT_REC_FILE_UNIX_MIN,
+				 CKPT_REC_FILE_UNIX_MAX, 1 },
 	REC_EXT(UNIX_QUEUE, struct ckpt_hdr_unix_queue),
 	REC(UNIX_MSG, struct ckpt_hdr_unix_msg),
 	REC(LOCKS, struct ckpt_hdr_locks),

@@ -77,6 +77,7 @@
 #define CKPT_MAX_UNIX_MSGS	65536	/* messages queued on one socket */
 #define CKPT_UNIX_QUEUE_MAX	(64 << 20)	/* and their bytes */
 #define CKPT_UNIX_MSG_MAX	(8 << 20)	/* bytes of one of them */
+#define CKPT_UNIX_NAME_MAX	108	/* bytes of a socket's name (sun_path) */
 #define CKPT_MAX_LOCKS		16384	/* file locks of one fd table */
 #define CKPT_MAX_CPUS		1024	/* in a CPU affinity mask */
 #define CKPT_CPU_WORDS		(CKPT_MAX_CPUS / 64)
@@ -337,7 +338,8 @@ enum ckpt_file_type {
 	CKPT_FILE_INOTIFY,	/* an inotify instance: FILE_INOTIFY
 				 * INOTIFY_WATCHES INOTIFY_EVENTS
 				 */
-	CKPT_FILE_UNIX,		/* a unix socket: FILE_UNIX UNIX_QUEUE, then
+	CKPT_FILE_UNIX,		/* a unix socket: (UNIX_PAIR) (INODE)
+				 * FILE_UNIX (STRING) UNIX_QUEUE, then
 				 * nr_msgs UNIX_MSG
 				 */
 	CKPT_FILE_MEMFD,	/* an open file of a memfd: FILE_MEMFD */
@@ -535,9 +537,10 @@ struct ckpt_hdr_unix_pair {
 #define CKPT_UNIX_PAIR_FLAGS_MASK 0x1
 
 /*
- * UNIX: one unix socket, unbound; unconnected (pair_objref 0) or an end of
- * a UNIX_PAIR. What getsockopt() reports is saved, and restored through
- * setsockopt() with its rules. Extensible.
+ * UNIX: one unix socket; unconnected (pair_objref 0) or an end of a
+ * UNIX_PAIR. What getsockopt() reports is saved, and restored through
+ * setsockopt() with its rules. A socket bound to a path is followed by a
+ * STRING record: where its socket inode is, from the root. Extensible.
  */
 struct ckpt_hdr_file_unix {
 	struct ckpt_hdr h;
@@ -559,6 +562,17 @@ struct ckpt_hdr_file_unix {
 				 * credentials it reports, or 0: none
 				 */
 	__u32 __reserved;
+	/* an older image's record ends here (CKPT_REC_FILE_UNIX_MIN) */
+	/* its name, as getsockname() reports it */
+	__u32 name_len;		/* bytes of name[]: 0 (none) to 108 */
+	__u32 backlog;		/* CKPT_UNIX_LISTEN: listen()'s backlog */
+	__u32 inode_objref;	/* bound to a path: its inode's INODE record */
+	__u32 mode;		/* and that inode's permission bits */
+	__u32 uid;		/* and owner */
+	__u32 gid;
+	/* sun_path: a path with its NUL, or an abstract name (name[0] 0) */
+	__u8 name[CKPT_UNIX_NAME_MAX];
+	__u32 __reserved2;
 };
 
 #define CKPT_UNIX_PASSCRED	0x1	/* SO_PASSCRED */
@@ -569,7 +583,13 @@ struct ckpt_hdr_file_unix {
 /* O_ASYNC: a writer waits for space, a reader for data (SIGIO due) */
 #define CKPT_UNIX_ASYNC_NOSPACE	0x20
 #define CKPT_UNIX_ASYNC_WAITDATA	0x40
-#define CKPT_UNIX_FLAGS_MASK	0x7f
+/* bound by bind() or autobind; a name without it is an accepted socket's */
+#define CKPT_UNIX_BOUND		0x80
+#define CKPT_UNIX_LISTEN	0x100	/* listening */
+/* no effect on a unix socket, but getsockopt() reports them */
+#define CKPT_UNIX_KEEPALIVE	0x200	/* SO_KEEPALIVE */
+#define CKPT_UNIX_REUSEADDR	0x400	/* SO_REUSEADDR */
+#define CKPT_UNIX_FLAGS_MASK	0x7ff
 
 #define CKPT_UNIX_SHUT_RD	0x1	/* no more receptions */
 #define CKPT_UNIX_SHUT_WR	0x2	/* no more sends */
@@ -963,6 +983,7 @@ struct ckpt_hdr_trailer {
 			 CKPT_MAX_TASKS * sizeof(struct ckpt_task_pids))
 #define CKPT_REC_TASK_MIN	128	/* up to dumpable: the first TASK */
 #define CKPT_REC_FILE_MIN	32	/* up to pos: the first FILE */
+#define CKPT_REC_FILE_UNIX_MIN	80	/* up to __reserved: the first FILE_UNIX */
 #define CKPT_REC_TASK_MAX	CKPT_REC_EXT_MAX
 #define CKPT_REC_CREDS_MAX \
 	CKPT_REC_MAX_LEN(struct ckpt_hdr_creds, CKPT_MAX_GROUPS * 4)

@@ -6,7 +6,9 @@
  * pipe, eventfds, a signalfd with a signal to read and an epoll instance
  * watching them, a periodic timerfd, an inotify instance with two watches
  * and two events queued, a unix stream socket pair with bytes queued both
- * ways and a datagram pair with two datagrams queued, a file with flock(),
+ * ways and a datagram pair with two datagrams queued, a datagram socket
+ * bound to a path, a stream socket listening on an abstract name and an
+ * accepted connection whose listener is closed, a file with flock(),
  * POSIX and OFD locks, pidfds of itself (one of them a thread's, one
  * watched by the epoll instance), files of its own directory in /proc
  * (one of its thread's, one an O_PATH descriptor of the directory);
@@ -24,7 +26,11 @@
  * job control stop, its record cut to an older kernel's, a late record -
  * an epoll set's items - left out, repeated or moved among the FILE
  * records, an inotify watch or event left out, repeated, moved or added,
- * a socket pair's or a unix socket's field, a queued message's length,
+ * a socket pair's or a unix socket's field, a unix socket's name - its
+ * length, its bytes, its NUL - the flags that say it is bound or
+ * listening, its backlog, the INODE of its socket inode and that inode's
+ * mode and owner, the path of its socket inode, that STRING or that INODE
+ * left out or moved, a queued message's length,
  * data or credentials, a message left out or repeated with its queue's
  * counts, a file lock's kind, type, range or fd, a lock left out or
  * repeated, the count of locks, a memfd's name, size, seals, mode or
@@ -117,6 +123,7 @@
 #include <sys/signalfd.h>
 #include <sys/socket.h>
 #include <sys/timerfd.h>
+#include <sys/un.h>
 
 #include "ckpt_test.h"
 #include "image.h"
@@ -293,6 +300,15 @@ static char fz_cwd[192];
  * credentials), FZ_UX_FWD queued on end 1 and FZ_UX_BACK on end 0; a
  * datagram pair at FZ_UX_D0 and FZ_UX_D1, FZ_UX_DGRAM and an empty
  * datagram queued on end 1. In no epoll set.
+ *
+ * And sockets with names: at FZ_UX_B a datagram socket bound to
+ * FZ_UX_BNAME in the cwd by that relative name (its image: an INODE, the
+ * name, a STRING with the path from the root); at FZ_UX_L a stream socket
+ * listening (backlog FZ_UX_BACKLOG) on the abstract name fz_ux_lname; at
+ * FZ_UX_C and FZ_UX_A a connection: FZ_UX_C connect()ed to a listener on
+ * the abstract name fz_ux_aname, FZ_UX_A what its accept() returned
+ * (with that name, not bound to it), FZ_UX_ACC queued on it, the
+ * listener closed. The abstract names end with the program's pid.
  */
 #define FZ_UX_S0	58
 #define FZ_UX_S1	59
@@ -301,6 +317,15 @@ static char fz_cwd[192];
 #define FZ_UX_FWD	"from end 0 to end 1"
 #define FZ_UX_BACK	"from end 1 to end 0, the other way"
 #define FZ_UX_DGRAM	"a datagram"
+#define FZ_UX_B		71
+#define FZ_UX_L		72
+#define FZ_UX_C		73
+#define FZ_UX_A		74
+#define FZ_UX_BNAME	"ux-bound"
+#define FZ_UX_BACKLOG	5
+#define FZ_UX_ACC	"accepted"
+static char fz_ux_lname[CKPT_UNIX_NAME_MAX], fz_ux_aname[CKPT_UNIX_NAME_MAX];
+static socklen_t fz_ux_lname_len, fz_ux_aname_len;
 
 /*
  * The file FZ_LK_FILE in the cwd, open O_RDWR at FZ_LK_FD with a flock()
@@ -467,10 +492,122 @@ static ssize_t fz_ux_read(int fd, char *buf, size_t size)
 	return got;
 }
 
+/* A sockaddr_un of the name @name (@len bytes): its length */
+static socklen_t fz_ux_addr(struct sockaddr_un *sa, const char *name,
+			    socklen_t len)
+{
+	memset(sa, 0, sizeof(*sa));
+	sa->sun_family = AF_UNIX;
+	memcpy(sa->sun_path, name, len);
+	return offsetof(struct sockaddr_un, sun_path) + len;
+}
+
+/* Does getsockname() (@peer: getpeername()) of @fd say @name (@len bytes)? */
+static bool fz_ux_name_is(int fd, bool peer, const char *name, socklen_t len)
+{
+	struct sockaddr_un sa;
+	socklen_t l = sizeof(sa);
+
+	memset(&sa, 0, sizeof(sa));
+	if (peer ? getpeername(fd, (struct sockaddr *)&sa, &l) :
+		   getsockname(fd, (struct sockaddr *)&sa, &l))
+		return false;
+	return l == offsetof(struct sockaddr_un, sun_path) + len &&
+	       !memcmp(sa.sun_path, name, len);
+}
+
+/* A new stream socket connect()ed to @name: its fd, or -1 */
+static int fz_ux_connect(const char *name, socklen_t len)
+{
+	struct sockaddr_un sa;
+	socklen_t l = fz_ux_addr(&sa, name, len);
+	int fd = socket(AF_UNIX, SOCK_STREAM | SOCK_CLOEXEC | SOCK_NONBLOCK, 0);
+
+	if (fd >= 0 && connect(fd, (struct sockaddr *)&sa, l)) {
+		close(fd);
+		fd = -1;
+	}
+	return fd;
+}
+
+/* The name of the abstract socket "\0fz-ux-@what-<pid>" into @name: its length */
+static socklen_t fz_ux_abstract(char *name, const char *what)
+{
+	int n = snprintf(name + 1, CKPT_UNIX_NAME_MAX - 1, "fz-ux-%s-%d", what,
+			 getpid());
+
+	name[0] = '\0';
+	return 1 + n;
+}
+
+/*
+ * The sockets with names: the bound one named as it was, a datagram sent
+ * to its path arriving; the listener named, listening, taking a
+ * connection; the accepted end with its listener's name (as its peer
+ * sees it), not bound to it, what was queued on it there, the
+ * connection working; the connect()ed end with no name. Nothing waits.
+ */
+static bool fz_check_unix_names(void)
+{
+	struct pollfd pl = { .fd = FZ_UX_L, .events = POLLIN };
+	struct sockaddr_un sa;
+	char buf[64] = "", path[256];
+	socklen_t l;
+	bool ok = true;
+	int fd, v = 0;
+	ssize_t n;
+
+	ok &= CK_EXPECT(fz_ux_name_is(FZ_UX_B, false, FZ_UX_BNAME,
+				      sizeof(FZ_UX_BNAME)), "unix bound socket: its name");
+	snprintf(path, sizeof(path), "%s/" FZ_UX_BNAME, fz_cwd);
+	l = fz_ux_addr(&sa, path, strlen(path) + 1);
+	fd = socket(AF_UNIX, SOCK_DGRAM | SOCK_CLOEXEC, 0);
+	ok &= CK_EXPECT(fd >= 0 && sendto(fd, "b", 1, MSG_DONTWAIT | MSG_NOSIGNAL,
+					  (struct sockaddr *)&sa, l) == 1 &&
+			recv(FZ_UX_B, buf, sizeof(buf), MSG_DONTWAIT) == 1 &&
+			buf[0] == 'b', "unix bound socket: a datagram to %s", path);
+	if (fd >= 0)
+		close(fd);
+	ok &= CK_EXPECT(fz_ux_name_is(FZ_UX_L, false, fz_ux_lname, fz_ux_lname_len),
+			"unix listener: its name");
+	l = sizeof(v);
+	ok &= CK_EXPECT(!getsockopt(FZ_UX_L, SOL_SOCKET, SO_ACCEPTCONN, &v, &l) &&
+			v == 1, "unix listener: listening");
+	fd = fz_ux_connect(fz_ux_lname, fz_ux_lname_len);
+	ok &= CK_EXPECT(fd >= 0, "unix listener: a connection");
+	if (fd >= 0) {
+		int a = poll(&pl, 1, 0) == 1 ?
+			accept4(FZ_UX_L, NULL, NULL, SOCK_CLOEXEC) : -1;
+
+		ok &= CK_EXPECT(a >= 0, "unix listener: a connection accepted");
+		if (a >= 0)
+			close(a);
+		close(fd);
+	}
+	ok &= CK_EXPECT(fz_ux_name_is(FZ_UX_A, false, fz_ux_aname, fz_ux_aname_len) &&
+			fz_ux_name_is(FZ_UX_C, true, fz_ux_aname, fz_ux_aname_len) &&
+			fz_ux_name_is(FZ_UX_C, false, "", 0),
+			"unix accepted connection: the names");
+	n = recv(FZ_UX_A, buf, sizeof(buf), MSG_DONTWAIT);
+	ok &= CK_EXPECT(n == sizeof(FZ_UX_ACC) - 1 && !memcmp(buf, FZ_UX_ACC, n),
+			"unix accepted end read %zd bytes", n);
+	ok &= CK_EXPECT(send(FZ_UX_C, "c", 1, MSG_DONTWAIT | MSG_NOSIGNAL) == 1 &&
+			recv(FZ_UX_A, buf, 2, MSG_DONTWAIT) == 1 && buf[0] == 'c' &&
+			send(FZ_UX_A, "a", 1, MSG_DONTWAIT | MSG_NOSIGNAL) == 1 &&
+			recv(FZ_UX_C, buf, 2, MSG_DONTWAIT) == 1 && buf[0] == 'a',
+			"unix accepted connection connected");
+	fd = fz_ux_connect(fz_ux_aname, fz_ux_aname_len);
+	ok &= CK_EXPECT(fd < 0, "unix accepted end bound to its name");
+	if (fd >= 0)
+		close(fd);
+	return ok;
+}
+
 /*
  * The unix sockets: end 0 of the stream pair O_NONBLOCK, what was queued
  * each way read once, the datagrams one by one, then each pair still
- * connected. Nothing waits, nothing raises SIGPIPE.
+ * connected; the sockets with names. Nothing waits, nothing raises
+ * SIGPIPE.
  */
 static bool fz_check_unix(void)
 {
@@ -497,6 +634,7 @@ static bool fz_check_unix(void)
 	ok &= CK_EXPECT(send(FZ_UX_D1, "b", 1, MSG_NOSIGNAL) == 1 &&
 			recv(FZ_UX_D0, buf, 2, MSG_DONTWAIT) == 1 && buf[0] == 'b',
 			"unix datagram pair connected");
+	ok &= fz_check_unix_names();
 	return ok;
 }
 
@@ -765,6 +903,35 @@ static void fz_setup_files(void)
 		CK_ASSERT(send(FZ_UX_D0, FZ_UX_DGRAM, strlen(FZ_UX_DGRAM), 0) ==
 			  strlen(FZ_UX_DGRAM) && send(FZ_UX_D0, "", 0, 0) == 0,
 			  "unix datagrams");
+	}
+	{
+		struct sockaddr_un sa;
+		socklen_t l;
+
+		/* bound by its name in the cwd, a path relative to it */
+		unlink(FZ_UX_BNAME);
+		l = fz_ux_addr(&sa, FZ_UX_BNAME, sizeof(FZ_UX_BNAME));
+		CK_ASSERT(ck_move_fd(socket(AF_UNIX, SOCK_DGRAM, 0), FZ_UX_B) ==
+			  FZ_UX_B && !bind(FZ_UX_B, (struct sockaddr *)&sa, l),
+			  "unix bound socket");
+		fz_ux_lname_len = fz_ux_abstract(fz_ux_lname, "listen");
+		l = fz_ux_addr(&sa, fz_ux_lname, fz_ux_lname_len);
+		CK_ASSERT(ck_move_fd(socket(AF_UNIX, SOCK_STREAM, 0), FZ_UX_L) ==
+			  FZ_UX_L && !bind(FZ_UX_L, (struct sockaddr *)&sa, l) &&
+			  !listen(FZ_UX_L, FZ_UX_BACKLOG), "unix listener");
+		/* a connection accepted, its listener closed */
+		fz_ux_aname_len = fz_ux_abstract(fz_ux_aname, "gone");
+		l = fz_ux_addr(&sa, fz_ux_aname, fz_ux_aname_len);
+		fd = socket(AF_UNIX, SOCK_STREAM, 0);
+		CK_ASSERT(fd >= 0 && !bind(fd, (struct sockaddr *)&sa, l) &&
+			  !listen(fd, 1), "unix listener to close");
+		CK_ASSERT(ck_move_fd(fz_ux_connect(fz_ux_aname, fz_ux_aname_len),
+				     FZ_UX_C) == FZ_UX_C &&
+			  !fcntl(FZ_UX_C, F_SETFL, 0), "unix connect");
+		CK_ASSERT(ck_move_fd(accept(fd, NULL, NULL), FZ_UX_A) == FZ_UX_A &&
+			  !close(fd), "unix accept");
+		CK_ASSERT(write(FZ_UX_C, FZ_UX_ACC, strlen(FZ_UX_ACC)) ==
+			  strlen(FZ_UX_ACC), "unix accepted connection data");
 	}
 	/* every open of the locked file first, then its locks */
 	fd = open(FZ_LK_FILE, O_RDWR | O_CREAT | O_TRUNC, 0644);
@@ -1750,11 +1917,18 @@ struct fz_campaign {
 		char *path;
 		uint64_t dev, ino;
 		uint32_t generation;
+		bool sock;		/* a socket inode, a unix socket's */
 	} ids[FZ_MAX_IDS];
 	int nids;
 	/* can an epoll item watch a regular file, a directory, here? */
 	bool reg_pollable, dir_pollable;
 	uint32_t in_max_queued;		/* fs.inotify.max_queued_events */
+	uint32_t somaxconn;		/* net.core.somaxconn */
+	/*
+	 * where nothing is, in a directory that is: a unix socket bound
+	 * there gets a new socket inode, which a failed restart unlinks
+	 */
+	char p_uxnew[192];
 	/* results */
 	long n_class[FZ_NCLASS], n_refused[FZ_NCLASS], n_killed[FZ_NCLASS];
 	long n_resumed[FZ_NCLASS], n_ran[FZ_NCLASS];
@@ -2240,6 +2414,7 @@ static uint64_t unn_pages_end(uint64_t size)
 
 static bool late_record(uint32_t type);
 static int file_part(const struct fz_img *im, int f, uint32_t type);
+static bool ux_file_inode_ok(const struct fz_mut *m, int j);
 
 /* Is a file of @ftype reopened by path, its FILE naming an INODE? */
 static bool by_path(uint32_t ftype)
@@ -2374,7 +2549,9 @@ static bool inode_ref_ok(const struct fz_mut *m, uint32_t ref, int i,
  * restart reads objects; every FILE of a regular file or a directory and
  * every file VMA that names one (not 0) naming an INODE read before it,
  * of the file at its path unless m->accept; no FILE of another type
- * naming one. True when restart takes all of that.
+ * naming one; every FILE_UNIX of a socket bound to a path naming the
+ * INODE of the socket inode there (ux_file_inode_ok()), the others none.
+ * True when restart takes all of that.
  */
 static bool inode_image_ok(const struct fz_mut *m)
 {
@@ -2403,6 +2580,10 @@ static bool inode_image_ok(const struct fz_mut *m)
 			v = REC(im, i, struct ckpt_hdr_vma);
 			if (v->type == CKPT_VMA_FILE && v->shm_objref &&
 			    !inode_ref_ok(m, v->shm_objref, i, vma_path_of(im, i)))
+				return false;
+			break;
+		case CKPT_HDR_FILE_UNIX:
+			if (!ux_file_inode_ok(m, i))
 				return false;
 			break;
 		}
@@ -3690,11 +3871,13 @@ static void mut_fs(struct fz_mut *m, int i)
 /*
  * The records that follow a FILE record of @ftype, 0-terminated; or NULL.
  * The PIPE record of a pipe's first end comes right before its FILE_PIPE,
- * the UNIX_PAIR of a socket pair's first end right before its FILE_UNIX;
- * a UNIX_QUEUE is followed by its UNIX_MSG records; the MEMFD of the first
- * open of a memfd, and its PAGES, come right before its FILE_MEMFD, the
- * DELETED of a deleted file's first open and its PAGES before its
- * FILE_DELETED.
+ * the UNIX_PAIR of a socket pair's first end right before its FILE_UNIX,
+ * and so does the INODE of a socket bound to a path; a UNIX_QUEUE is
+ * followed by its UNIX_MSG records; the MEMFD of the first open of a
+ * memfd, and its PAGES, come right before its FILE_MEMFD, the DELETED of
+ * a deleted file's first open and its PAGES before its FILE_DELETED. A
+ * unix socket bound to a path has a STRING between its FILE_UNIX and its
+ * UNIX_QUEUE, as its FILE_UNIX says (ux_has_path(), ux_socket_rule()).
  */
 static const uint32_t *file_records(uint32_t ftype)
 {
@@ -3770,14 +3953,18 @@ static bool file_group_record(uint32_t type)
 
 /*
  * Is record @i among the records of a FILE: of the types above, or a
- * MEMFD or DELETED right after its FILE and the PAGES of that record? (A
- * MEMFD or DELETED right before a vma, and its PAGES, are not.)
+ * MEMFD or DELETED right after its FILE and the PAGES of that record, or
+ * an INODE right before a FILE_UNIX (a socket bound to a path)? (A MEMFD
+ * or DELETED right before a vma, and its PAGES, are not; nor is the INODE
+ * right before the FILE of a regular file.)
  */
 static bool in_file_group(const struct fz_img *im, int i)
 {
 	int o;
 
 	switch (im->r[i].type) {
+	case CKPT_HDR_INODE:
+		return i + 1 < im->n && im->r[i + 1].type == CKPT_HDR_FILE_UNIX;
 	case CKPT_HDR_MEMFD:
 	case CKPT_HDR_DELETED:
 		return i > 0 && im->r[i - 1].type == CKPT_HDR_FILE;
@@ -4200,8 +4387,9 @@ static void mut_file(struct fz_mut *m, int i)
 }
 
 static void mut_proc_string(struct fz_mut *m, int f, int i);
+static void mut_unix_string(struct fz_mut *m, int i);
 
-/* STRING: the path a file is reopened by */
+/* STRING: the path a file is reopened by, or a unix socket bound to */
 static void mut_string(struct fz_mut *m, int i)
 {
 	struct ckpt_hdr_string *h = REC(&m->im, i, struct ckpt_hdr_string);
@@ -4250,6 +4438,11 @@ static void mut_string(struct fz_mut *m, int i)
 	/* a /proc file's: the procfs mount, the path below the task */
 	if (ftype == CKPT_FILE_PROC) {
 		mut_proc_string(m, f, i);
+		return;
+	}
+	/* a unix socket's: where its socket inode is */
+	if (ftype == CKPT_FILE_UNIX) {
+		mut_unix_string(m, i);
 		return;
 	}
 	/* another path */
@@ -6324,6 +6517,103 @@ struct ux_pair {
 };
 
 /*
+ * Is the socket of FILE_UNIX @u bound to a path? As restart reads it:
+ * bound, a name that is not abstract; a STRING follows its FILE_UNIX.
+ */
+static bool ux_has_path(const struct ckpt_hdr_file_unix *u)
+{
+	return (u->flags & CKPT_UNIX_BOUND) && u->name[0];
+}
+
+/* The path of the STRING right after FILE_UNIX record @j (well-formed), or NULL */
+static const char *ux_path_of(const struct fz_img *im, int j)
+{
+	const struct ckpt_hdr_string *h;
+	const char *p;
+
+	if (j + 1 >= im->n || im->r[j + 1].type != CKPT_HDR_STRING)
+		return NULL;
+	h = REC(im, j + 1, struct ckpt_hdr_string);
+	p = (const char *)(h + 1);
+	if (im->r[j + 1].len < sizeof(*h) || !h->len || h->len > CKPT_PATH_MAX ||
+	    h->__reserved || im->r[j + 1].len != ALIGN8(sizeof(*h) + h->len) ||
+	    strnlen(p, h->len) != h->len - 1)
+		return NULL;
+	return p;
+}
+
+/*
+ * The name of FILE_UNIX @u, as restart checks it alone: name_len at most
+ * CKPT_UNIX_NAME_MAX, zeroes after it; a path ending with its only NUL;
+ * bound with a name, a name not bound only on a stream or seqpacket end
+ * of a pair (an accepted one's); inode_objref exactly when bound to a
+ * path; mode of S_IALLUGO bits, mode and owner only when bound to a
+ * path; listening only bound, not a datagram socket, without a pair or
+ * an error, with a backlog up to INT_MAX; no backlog otherwise.
+ */
+static bool ux_name_ok(const struct ckpt_hdr_file_unix *u)
+{
+	bool bound = u->flags & CKPT_UNIX_BOUND;
+	bool listening = u->flags & CKPT_UNIX_LISTEN;
+	bool stream = u->sock_type != SOCK_DGRAM;
+	uint32_t n = u->name_len, k;
+	bool path;
+
+	if (n > CKPT_UNIX_NAME_MAX)
+		return false;
+	for (k = n; k < CKPT_UNIX_NAME_MAX; k++)
+		if (u->name[k])
+			return false;
+	path = n && u->name[0];
+	if (path && strnlen((const char *)u->name, n) != n - 1)
+		return false;
+	if (bound ? !n : n && (!u->pair_objref || !stream))
+		return false;
+	if (!u->inode_objref != !(path && bound) || (u->mode & ~07777U) ||
+	    (!(path && bound) && (u->mode || u->uid || u->gid)))
+		return false;
+	if (listening && (!bound || !stream || u->pair_objref || u->err))
+		return false;
+	return listening ? u->backlog <= INT32_MAX : !u->backlog;
+}
+
+/*
+ * FILE_UNIX record @j and the INODE it names, by restart's rules: none
+ * unless bound to a path; bound to a path, where its STRING says: at
+ * c->p_uxnew, where nothing is, a new socket inode whatever the INODE
+ * (MAY: the mutation that puts it there says so); else the path of a
+ * socket inode of the base images, and an INODE read before it, of that
+ * inode unless m->accept (ESTALE). Any other path: another file than a
+ * socket inode (EADDRINUSE, ESTALE), nothing in a directory that is not
+ * (ENOENT), a relative one (EINVAL).
+ */
+static bool ux_file_inode_ok(const struct fz_mut *m, int j)
+{
+	const struct fz_img *im = &m->im;
+	const struct ckpt_hdr_file_unix *u = REC(im, j, struct ckpt_hdr_file_unix);
+	const char *path;
+	int k, i;
+
+	if (im->r[j].len < sizeof(*u))
+		return false;
+	if (!ux_has_path(u))
+		return !u->inode_objref;
+	path = ux_path_of(im, j);
+	if (!path)
+		return false;
+	if (!strcmp(path, m->c->p_uxnew))
+		return true;
+	for (k = 0; k < m->c->nids; k++)
+		if (m->c->ids[k].sock && !strcmp(m->c->ids[k].path, path))
+			break;
+	i = inode_of(im, u->inode_objref, j);
+	if (k == m->c->nids || i < 0)
+		return false;
+	return m->accept ||
+	       ident_same(m->c, REC(im, i, struct ckpt_hdr_inode), path);
+}
+
+/*
  * Restart's rules for the unix socket whose FILE record is @f, its
  * records, and the pairs read so far (@p, *@np): UNIX_PAIR records (and
  * PIPEs: shared objects) only right after the FILE, each with a socket
@@ -6332,9 +6622,13 @@ struct ux_pair {
  * type, an end 0 or 1, flags and shutdown bits within theirs, a pending
  * error 0 or ECONNRESET, rcvlowat >= 1, peek_off >= -1, no reserved bits,
  * a peer pid of the tree or 0; without a pair end 0, no error and no peer
- * pid; with one, a pair read before, of its type, an end not taken yet,
- * not end 1 of a CLOSED pair, an error only on end 0 of a CLOSED stream
- * or seqpacket pair; the FILE O_RDWR, O_NONBLOCK or not, no offset;
+ * pid but a listening socket's; with one, a pair read before, of its
+ * type, an end not taken yet, not end 1 of a CLOSED pair, an error only
+ * on end 0 of a CLOSED stream or seqpacket pair; its name (ux_name_ok(),
+ * and the INODE records among the objects before it), a listening one's
+ * backlog at most net.core.somaxconn; the FILE O_RDWR, O_NONBLOCK or not,
+ * no offset; for a socket bound to a path, a STRING: well-formed,
+ * absolute, where the socket inode it names is (ux_file_inode_ok());
  * then UNIX_QUEUE within the limits, no reserved bits, empty without a
  * pair, then its nr_msgs UNIX_MSG, each at most CKPT_UNIX_MSG_MAX with
  * h.len its len padded to 8, empty only on a dgram or seqpacket socket, a
@@ -6358,11 +6652,21 @@ static int ux_socket_rule(struct fz_mut *m, int f, struct ux_pair *p, int *np,
 	    (fh->f_flags & ~(uint32_t)(O_ACCMODE | O_NONBLOCK)) || fh->pos)
 		ep_refuse(v, true);
 	for (; j < im->n && (im->r[j].type == CKPT_HDR_UNIX_PAIR ||
-			     im->r[j].type == CKPT_HDR_PIPE); j++) {
+			     im->r[j].type == CKPT_HDR_PIPE ||
+			     im->r[j].type == CKPT_HDR_INODE); j++) {
 		const struct ckpt_hdr_unix_pair *ph = REC(im, j, struct ckpt_hdr_unix_pair);
 
 		if (im->r[j].type == CKPT_HDR_PIPE)
 			continue;
+		/* a socket inode's identity: an object restart reads here */
+		if (im->r[j].type == CKPT_HDR_INODE) {
+			if (!inode_rec_ok(im, j))
+				ep_refuse(v, true);
+			else if (unn_ref_taken(im, REC(im, j,
+						       struct ckpt_hdr_inode)->objref, j))
+				ep_refuse(v, false);
+			continue;
+		}
 		if (im->r[j].len != sizeof(*ph))
 			return -1;
 		if (!ux_type_ok(ph->sock_type) || ph->__reserved ||
@@ -6388,13 +6692,17 @@ static int ux_socket_rule(struct fz_mut *m, int f, struct ux_pair *p, int *np,
 		if (im->r[j].p[b])
 			ep_refuse(v, true);
 	if (!ux_type_ok(u->sock_type) || u->end > 1 ||
-	    (!u->pair_objref && (u->end || u->err || u->peer_pid)) ||
+	    (!u->pair_objref && (u->end || u->err ||
+				 (u->peer_pid && !(u->flags & CKPT_UNIX_LISTEN)))) ||
 	    u->flags & ~CKPT_UNIX_FLAGS_MASK ||
 	    u->shutdown & ~FZ_UX_SHUT || (u->err && u->err != ECONNRESET) ||
 	    u->rcvlowat < 1 || u->peek_off < -1 || u->__reserved ||
-	    u->peer_pid < 0)
+	    u->peer_pid < 0 || u->__reserved2 || !ux_name_ok(u))
 		ep_refuse(v, true);
 	if (!ux_pid_ok(im, u->peer_pid))
+		ep_refuse(v, false);
+	/* listen() takes no more than net.core.somaxconn: EPERM */
+	if (u->flags & CKPT_UNIX_LISTEN && u->backlog > m->c->somaxconn)
 		ep_refuse(v, false);
 	if (u->pair_objref) {
 		for (k = 0; k < *np && p[k].objref != u->pair_objref; k++)
@@ -6414,6 +6722,18 @@ static int ux_socket_rule(struct fz_mut *m, int f, struct ux_pair *p, int *np,
 	}
 	j++;
 	seen++;
+	/* bound to a path: where its socket inode is */
+	if (ux_has_path(u)) {
+		const char *path = ux_path_of(im, j - 1);
+
+		if (j >= im->n || im->r[j].type != CKPT_HDR_STRING)
+			return -1;
+		if (!path || path[0] != '/')
+			ep_refuse(v, true);
+		else if (!ux_file_inode_ok(m, j - 1))
+			ep_refuse(v, false);
+		j++;
+	}
 	if (j >= im->n || im->r[j].type != CKPT_HDR_UNIX_QUEUE ||
 	    im->r[j].len != sizeof(*q))
 		return -1;
@@ -6564,11 +6884,92 @@ static void mut_unix_pair(struct fz_mut *m, int i)
 }
 
 /*
+ * The bytes of the name of FILE_UNIX record @i: its NUL left out (a
+ * path's last byte not 0) or moved (a path or an abstract name shorter
+ * or longer, name_len with it), a byte after name_len, a path made
+ * abstract or an abstract name a path (name[0]), a byte of the name
+ * changed. What restart takes is another name (ACCEPT): the socket bound
+ * to it again, or an accepted end given it.
+ */
+static void mut_unix_name(struct fz_mut *m, int i)
+{
+	struct ckpt_hdr_file_unix *h = REC(&m->im, i, struct ckpt_hdr_file_unix);
+	uint32_t n = h->name_len, n2, k;
+	bool path = n && h->name[0];
+	char what[160];
+
+	if (n > CKPT_UNIX_NAME_MAX) {
+		UX_SET(m, i, ckpt_hdr_file_unix, name_len,
+		       below(&m->rng, CKPT_UNIX_NAME_MAX + 1), FZ_ACCEPT);
+		return;
+	}
+	switch (below(&m->rng, 5)) {
+	case 0:
+		if (path) {
+			h->name[n - 1] = PICK(&m->rng, ((const char[]){ 'x', '/', '\n' }));
+			snprintf(what, sizeof(what), "FILE_UNIX.name: a path without its NUL (name_len %u)",
+				 n);
+			break;
+		}
+		/* fall through */
+	case 1:
+		/* the NUL moved: a name shorter or longer */
+		n2 = chance(&m->rng, 50) && n < CKPT_UNIX_NAME_MAX ?
+		     n + 1 + below(&m->rng, CKPT_UNIX_NAME_MAX - n) :
+		     1 + below(&m->rng, n ?: 1);
+		if (path && n2 < 2)
+			n2 = 2;
+		for (k = n ? n - path : 0; k < n2; k++)
+			h->name[k] = path ? 'x' : 'a' + k % 26;
+		for (k = n2; k < CKPT_UNIX_NAME_MAX; k++)
+			h->name[k] = 0;
+		if (path)
+			h->name[n2 - 1] = 0;
+		h->name_len = n2;
+		snprintf(what, sizeof(what), "FILE_UNIX.name_len=%u (was %u), the %s name with it",
+			 n2, n, path ? "path" : n ? "abstract" : "new");
+		break;
+	case 2:
+		if (n < CKPT_UNIX_NAME_MAX) {
+			k = n + below(&m->rng, CKPT_UNIX_NAME_MAX - n);
+			h->name[k] = 1 + below(&m->rng, 255);
+			snprintf(what, sizeof(what), "FILE_UNIX.name[%u]=%#x, after name_len %u",
+				 k, h->name[k], n);
+			break;
+		}
+		/* fall through */
+	case 3:
+		h->name[0] = h->name[0] ? 0 : PICK(&m->rng, ((const char[]){ 'x', '/' }));
+		snprintf(what, sizeof(what), "FILE_UNIX.name[0]=%#x: a %s name made %s",
+			 h->name[0], path ? "path" : n ? "abstract" : "empty",
+			 h->name[0] ? "a path" : "abstract");
+		break;
+	default:
+		if (n < (path ? 3U : 2U)) {
+			h->name_len = n = 0;
+			snprintf(what, sizeof(what), "FILE_UNIX.name_len=0");
+			break;
+		}
+		/* a byte of a path but its NUL, of an abstract name but its 0 */
+		k = path ? below(&m->rng, n - 1) : 1 + below(&m->rng, n - 1);
+		h->name[k] = 'a' + below(&m->rng, 26);
+		snprintf(what, sizeof(what), "FILE_UNIX.name[%u]=%c", k, h->name[k]);
+	}
+	ux_note(m, FZ_ACCEPT, what);
+}
+
+/*
  * FILE_UNIX: what the socket is (type, end, pair), its options and state.
  * What restart takes of these is what the program has (ACCEPT); a send
  * or receive buffer must come out of setsockopt() as it was (its clamps,
  * SO_*BUFFORCE's CAP_NET_ADMIN), and an unprivileged restarter may not
- * set a priority above 6 or a mark: MAY.
+ * set a priority above 6 or a mark: MAY. Its name (mut_unix_name()),
+ * name_len (0, 1, 107, 108, 109, huge), whether it is bound or listens,
+ * the backlog (0, INT_MAX, INT_MAX + 1, around net.core.somaxconn), the
+ * INODE it names (none, another INODE's, another object's, nothing's):
+ * by restart's rules, ACCEPT (the INODE: VALID, the socket inode is the
+ * one at its path) if taken. The mode and owner of a socket inode that
+ * restart binds to again are not its to change: VALID if taken.
  */
 static void mut_file_unix(struct fz_mut *m, int i)
 {
@@ -6582,7 +6983,59 @@ static void mut_file_unix(struct fz_mut *m, int i)
 		mut_ext_tail(m, i);
 		return;
 	}
-	switch (below(&m->rng, 14)) {
+	switch (below(&m->rng, 21)) {
+	case 13:
+	case 14:
+		mut_unix_name(m, i);
+		return;
+	case 15:
+		UX_SET(m, i, ckpt_hdr_file_unix, name_len,
+		       PICK(&m->rng, ((const uint32_t[]){ 0, 1, 107, 108, 109,
+			    h->name_len + 1, h->name_len - 1, 0x80000000,
+			    0xffffffff })), FZ_ACCEPT);
+		return;
+	case 16:
+		UX_SET(m, i, ckpt_hdr_file_unix, flags,
+		       h->flags ^ PICK(&m->rng, ((const uint32_t[]){
+			    CKPT_UNIX_BOUND, CKPT_UNIX_LISTEN,
+			    CKPT_UNIX_BOUND | CKPT_UNIX_LISTEN })), FZ_ACCEPT);
+		return;
+	case 17:
+		UX_SET(m, i, ckpt_hdr_file_unix, backlog,
+		       PICK(&m->rng, ((const uint32_t[]){ 0, 1, h->backlog + 1,
+			    m->c->somaxconn, m->c->somaxconn + 1, INT32_MAX,
+			    (uint32_t)INT32_MAX + 1, 0xffffffff })), FZ_ACCEPT);
+		return;
+	case 18:
+		UX_SET(m, i, ckpt_hdr_file_unix, inode_objref,
+		       inode_other_ref(m, i, h->inode_objref), FZ_VALID);
+		return;
+	case 19: {
+		const uint32_t ids[] = { 0, 1, (uint32_t)m->c->uid, 12345,
+					 CK_UNPRIV_UID, 0xffffffff };
+
+		switch (below(&m->rng, 3)) {
+		case 0:
+			UX_SET(m, i, ckpt_hdr_file_unix, mode,
+			       PICK(&m->rng, ((const uint32_t[]){ 0, 0600, 0755,
+				    0777, 07777, 010000, S_IFSOCK | 0755,
+				    h->mode ^ (1U << below(&m->rng, 32)) })),
+			       FZ_VALID);
+			return;
+		case 1:
+			UX_SET(m, i, ckpt_hdr_file_unix, uid, PICK(&m->rng, ids),
+			       FZ_VALID);
+			return;
+		default:
+			UX_SET(m, i, ckpt_hdr_file_unix, gid, PICK(&m->rng, ids),
+			       FZ_VALID);
+			return;
+		}
+	}
+	case 20:
+		UX_SET(m, i, ckpt_hdr_file_unix, __reserved2,
+		       other_u32(m, 0) ?: 1, FZ_MAY);
+		return;
 	case 0:
 		UX_SET(m, i, ckpt_hdr_file_unix, sock_type,
 		       PICK(&m->rng, ((const uint32_t[]){ 0, SOCK_STREAM, SOCK_DGRAM,
@@ -6669,6 +7122,49 @@ static void mut_file_unix(struct fz_mut *m, int i)
 		UX_SET(m, i, ckpt_hdr_file_unix, __reserved, other_u32(m, 0) ?: 1,
 		       FZ_MAY);
 	}
+}
+
+/*
+ * The STRING of a unix socket bound to a path, where its socket inode is:
+ * another path - where nothing is, in a directory that is (c->p_uxnew:
+ * restart makes a socket inode there, MAY, and unlinks it if it fails),
+ * or a path of CKPT_PATH_MAX bytes or one more, or one of path_of()'s
+ * (another file, a directory, nothing in a missing directory, relative,
+ * empty...): by restart's rules, which refuse all but the first.
+ */
+static void mut_unix_string(struct fz_mut *m, int i)
+{
+	struct ckpt_hdr_string *h = REC(&m->im, i, struct ckpt_hdr_string);
+	enum fz_class cls = FZ_ACCEPT;
+	const char *path;
+	char *long_path = NULL;
+	char what[160];
+	size_t n;
+
+	switch (below(&m->rng, 4)) {
+	case 0:
+		path = m->c->p_uxnew;
+		cls = FZ_MAY;
+		break;
+	case 1:
+		/* one component far too long; one more byte than a STRING has */
+		n = chance(&m->rng, 50) ? CKPT_PATH_MAX : CKPT_PATH_MAX + 1;
+		long_path = malloc(n);
+		if (!long_path)
+			abort();
+		long_path[0] = '/';
+		memset(long_path + 1, 'u', n - 2);
+		long_path[n - 1] = '\0';
+		path = long_path;
+		break;
+	default:
+		path = path_of(m->c, below(&m->rng, P_NR));
+	}
+	set_string(&m->im, i, sizeof(*h), &h->len, 0, path);
+	snprintf(what, sizeof(what), "STRING(unix)=\"%.60s%s\" (%zu bytes)", path,
+		 strlen(path) > 60 ? "..." : "", strlen(path) + 1);
+	ux_note(m, cls, what);
+	free(long_path);
 }
 
 /*
@@ -8781,6 +9277,82 @@ static void mut_inode_place(struct fz_mut *m)
 	     "INODE (record %d) moved before record %d", i, j);
 }
 
+/*
+ * The records of a unix socket bound to a path that others do not have:
+ * its STRING left out, moved after its UNIX_QUEUE, or after a socket
+ * without a path; its INODE left out, moved after its FILE_UNIX, or
+ * before its FILE (where restart reads it too: VALID). Records come and
+ * go: a structural mutation, alone in its mutant.
+ */
+static void mut_unix_path_recs(struct fz_mut *m)
+{
+	struct fz_img *im = &m->im;
+	const struct ckpt_hdr_file_unix *u;
+	int b = -1, o = -1, f, i, s, q;
+	char what[160];
+
+	for (i = 0; i < im->n; i++) {
+		if (im->r[i].type != CKPT_HDR_FILE_UNIX ||
+		    im->r[i].len < sizeof(*u))
+			continue;
+		u = REC(im, i, struct ckpt_hdr_file_unix);
+		if (ux_has_path(u) && b < 0)
+			b = i;
+		else if (!ux_has_path(u) && (o < 0 || chance(&m->rng, 30)))
+			o = i;
+	}
+	if (b < 0 || b + 2 >= im->n || im->r[b + 1].type != CKPT_HDR_STRING) {
+		note(m, FZ_VALID, true, "no unix socket bound to a path");
+		return;
+	}
+	f = file_owner(im, b);
+	s = b + 1;
+	q = s + 1;
+	switch (below(&m->rng, 6)) {
+	case 0:
+		img_remove(im, s);
+		snprintf(what, sizeof(what), "STRING of a bound unix socket left out");
+		break;
+	case 1:
+		if (im->r[q].type != CKPT_HDR_UNIX_QUEUE) {
+			note(m, FZ_REFUSE, true, "a bound unix socket already bad");
+			return;
+		}
+		i = q + 1 + REC(im, q, struct ckpt_hdr_unix_queue)->nr_msgs;
+		img_move(im, s, 1, i < im->n ? i : im->n);
+		snprintf(what, sizeof(what), "STRING of a bound unix socket after its UNIX_QUEUE");
+		break;
+	case 2:
+		if (o < 0) {
+			note(m, FZ_VALID, true, "no unix socket without a path");
+			return;
+		}
+		img_insert(im, o + 1, im->r[s].p, im->r[s].len);
+		snprintf(what, sizeof(what), "STRING of a bound unix socket after record %d, a FILE_UNIX without a path",
+			 o);
+		break;
+	default:
+		if (b < 1 || im->r[b - 1].type != CKPT_HDR_INODE || f < 0) {
+			note(m, FZ_VALID, true, "no INODE before the FILE_UNIX");
+			return;
+		}
+		i = below(&m->rng, 3);
+		if (i == 0) {
+			img_remove(im, b - 1);
+			snprintf(what, sizeof(what), "INODE of a bound unix socket left out");
+		} else if (i == 1) {
+			img_move(im, b - 1, 1, s);
+			snprintf(what, sizeof(what), "INODE of a bound unix socket after its FILE_UNIX");
+		} else {
+			img_move(im, b - 1, 1, f);
+			snprintf(what, sizeof(what), "INODE of a bound unix socket before its FILE");
+		}
+		ux_note(m, inode_image_ok(m) ? FZ_VALID : FZ_REFUSE, what);
+		return;
+	}
+	ux_note(m, FZ_VALID, what);
+}
+
 static void mut_structure(struct fz_mut *m)
 {
 	struct fz_img *im = &m->im;
@@ -8788,7 +9360,10 @@ static void mut_structure(struct fz_mut *m)
 	bool local;
 	enum fz_class cls;
 
-	switch (below(&m->rng, 19)) {
+	switch (below(&m->rng, 20)) {
+	case 19:	/* a unix socket's path: its STRING, its INODE elsewhere */
+		mut_unix_path_recs(m);
+		return;
 	case 18:	/* an INODE record elsewhere, or one more */
 		mut_inode_place(m);
 		return;
@@ -9768,6 +10343,7 @@ static void fz_one(struct __test_metadata *_metadata, struct fz_campaign *c,
 	enum fz_class cls;
 	char log[4096], leak[32], vlog[1024];
 	struct timespec t0;
+	struct stat st;
 	int verr;
 	const char *why;
 	size_t len;
@@ -9824,6 +10400,18 @@ static void fz_one(struct __test_metadata *_metadata, struct fz_campaign *c,
 		fz_failure(_metadata, c, idx, &m, cls, &r,
 			   "log line shows a kernel address that is not in the image",
 			   log);
+	/*
+	 * A socket inode restart made for a unix socket bound to where
+	 * nothing was: a failed restart unlinks it again. Gone after this
+	 * mutant in any case.
+	 */
+	if (!lstat(c->p_uxnew, &st)) {
+		if (r.err >= 0)
+			fz_failure(_metadata, c, idx, &m, cls, &r,
+				   "a failed restart left the socket inode it made",
+				   log);
+		unlink(c->p_uxnew);
+	}
 	fz_account(c, cls, &r, &m, log);
 	if (fz_ms_since(&t0) > 1000) {
 		if (c->n_slow < 4)
@@ -9921,6 +10509,9 @@ static void fz_campaign_init(struct __test_metadata *_metadata,
 	if (ck_read_file("/proc/sys/fs/inotify/max_queued_events", buf,
 			 sizeof(buf)) > 0)
 		c->in_max_queued = strtoul(buf, NULL, 10);
+	c->somaxconn = 4096;
+	if (ck_read_file("/proc/sys/net/core/somaxconn", buf, sizeof(buf)) > 0)
+		c->somaxconn = strtoul(buf, NULL, 10);
 	c->bset = 0;
 	for (k = 0; k <= CAP_LAST_CAP; k++)
 		if (prctl(PR_CAPBSET_READ, k, 0, 0, 0) == 1)
@@ -9935,6 +10526,8 @@ static void fz_campaign_init(struct __test_metadata *_metadata,
 	snprintf(c->p_secretdir, sizeof(c->p_secretdir), "%s/secretdir", ck.dir);
 	snprintf(c->p_rootfile, sizeof(c->p_rootfile), "%s/rootfile", ck.dir);
 	snprintf(c->p_missing, sizeof(c->p_missing), "%s/missing/file", ck.dir);
+	snprintf(c->p_uxnew, sizeof(c->p_uxnew), "%s/uxnew-%s", ck.dir, c->name);
+	unlink(c->p_uxnew);
 	fd = fz_make_file(c->p_alt, 4, 77);
 	ASSERT_LE(0, fd);
 	fchmod(fd, 0666);
@@ -9975,7 +10568,7 @@ static void fz_campaign_init(struct __test_metadata *_metadata,
 /* Note that @path is the file INODE record @j of @im says */
 static void fz_ident_add(struct __test_metadata *_metadata,
 			 struct fz_campaign *c, const struct fz_img *im, int j,
-			 const char *path)
+			 const char *path, bool sock)
 {
 	const struct ckpt_hdr_inode *h;
 	struct fz_ident *id;
@@ -9989,7 +10582,8 @@ static void fz_ident_add(struct __test_metadata *_metadata,
 			continue;
 		/* the shapes that restore agree on what is at a path */
 		EXPECT_TRUE(c->ids[k].dev == h->dev && c->ids[k].ino == h->ino &&
-			    c->ids[k].generation == h->generation)
+			    c->ids[k].generation == h->generation &&
+			    c->ids[k].sock == sock)
 			TH_LOG("%s: two INODE records of the base images differ", path);
 		return;
 	}
@@ -10004,14 +10598,16 @@ static void fz_ident_add(struct __test_metadata *_metadata,
 	id->dev = h->dev;
 	id->ino = h->ino;
 	id->generation = h->generation;
+	id->sock = sock;
 }
 
 /*
- * What is at each path a usable image reopens a file by, and names an
- * INODE for: c->ids
+ * What is at each path a usable image reopens a file by, or binds a unix
+ * socket to, and names an INODE for: c->ids
  */
 static void fz_idents(struct __test_metadata *_metadata, struct fz_campaign *c)
 {
+	const struct ckpt_hdr_file_unix *u;
 	const struct ckpt_hdr_file *f;
 	const struct ckpt_hdr_vma *v;
 	const struct fz_img *im;
@@ -10024,15 +10620,22 @@ static void fz_idents(struct __test_metadata *_metadata, struct fz_campaign *c)
 		for (i = 0; i < im->n; i++) {
 			f = REC(im, i, struct ckpt_hdr_file);
 			v = REC(im, i, struct ckpt_hdr_vma);
+			u = REC(im, i, struct ckpt_hdr_file_unix);
 			if (im->r[i].type == CKPT_HDR_FILE && f->inode_objref)
 				fz_ident_add(_metadata, c, im,
 					     inode_of(im, f->inode_objref, i),
-					     file_path_of(im, i));
+					     file_path_of(im, i), false);
 			if (im->r[i].type == CKPT_HDR_VMA &&
 			    v->type == CKPT_VMA_FILE && v->shm_objref)
 				fz_ident_add(_metadata, c, im,
 					     inode_of(im, v->shm_objref, i),
-					     vma_path_of(im, i));
+					     vma_path_of(im, i), false);
+			if (im->r[i].type == CKPT_HDR_FILE_UNIX &&
+			    im->r[i].len >= sizeof(*u) && ux_has_path(u) &&
+			    u->inode_objref)
+				fz_ident_add(_metadata, c, im,
+					     inode_of(im, u->inode_objref, i),
+					     ux_path_of(im, i), true);
 		}
 	}
 }

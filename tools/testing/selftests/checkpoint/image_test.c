@@ -31,6 +31,7 @@
 #include <sys/socket.h>
 #include <sys/sysmacros.h>
 #include <sys/timerfd.h>
+#include <sys/un.h>
 #include <sys/utsname.h>
 
 #include "ckpt_test.h"
@@ -715,8 +716,10 @@ static const void *rec_at(FIXTURE_DATA(image) *self, int i)
 /*
  * The records that follow a FILE record of @type, 0-terminated; or NULL.
  * The PIPE record of a pipe's first end comes right before its FILE_PIPE,
- * the UNIX_PAIR of a socket pair's first end right before its FILE_UNIX;
- * a UNIX_QUEUE is followed by its UNIX_MSG records.
+ * the UNIX_PAIR of a socket pair's first end right before its FILE_UNIX,
+ * and so does the INODE of a unix socket bound to a path, whose FILE_UNIX
+ * a STRING follows (ux_has_path(), order_ok()); a UNIX_QUEUE is followed
+ * by its UNIX_MSG records.
  */
 static const uint32_t *file_records(uint32_t type)
 {
@@ -763,10 +766,16 @@ static bool file_type_record(uint32_t type)
 	       type == CKPT_HDR_FILE_PIDFD || type == CKPT_HDR_FILE_PROC;
 }
 
-/* The record of @type among those that follow the FILE record @i, or -1 */
+/*
+ * The record of @type among those that follow the FILE record @i, or -1.
+ * An INODE among them is stepped over: the INODE of a unix socket bound
+ * to a path comes between its FILE and its FILE_UNIX (any other INODE is
+ * followed by a FILE or a VMA, where the search ends).
+ */
 static int file_part(FIXTURE_DATA(image) *self, int i, uint32_t type)
 {
-	for (i++; i < self->nr && file_type_record(self->recs[i].type); i++)
+	for (i++; i < self->nr && (file_type_record(self->recs[i].type) ||
+				   self->recs[i].type == CKPT_HDR_INODE); i++)
 		if (self->recs[i].type == type)
 			return i;
 	return -1;
@@ -868,6 +877,34 @@ static bool inode_at_ok(FIXTURE_DATA(image) *self, int i, char *why,
 	return false;
 }
 
+/*
+ * Is the unix socket of the FILE_UNIX record @u bound to a path? Then its
+ * FILE_UNIX names the INODE of its socket inode, and a STRING follows it:
+ * where that inode is. As restart reads it: bound, a name not abstract.
+ */
+static bool ux_has_path(const struct ckpt_hdr_file_unix *u)
+{
+	return (u->flags & CKPT_UNIX_BOUND) && u->name[0];
+}
+
+/*
+ * The FILE_UNIX record @i: bound to a path, it names an INODE written
+ * before it (right before it, between its FILE and it, at the inode's
+ * first use); else it names none. Else false, and @why says so.
+ */
+static bool ux_inode_ok(FIXTURE_DATA(image) *self, int i, char *why,
+			size_t size)
+{
+	const struct ckpt_hdr_file_unix *u = rec_at(self, i);
+
+	if (ux_has_path(u) ? u->inode_objref &&
+	    inode_before(self, u->inode_objref, i) >= 0 : !u->inode_objref)
+		return true;
+	snprintf(why, size, "record %d: FILE_UNIX (flags 0x%x) names inode #%u",
+		 i, u->flags, u->inode_objref);
+	return false;
+}
+
 /* The records in the order checkpoint_hdr.h documents for one task */
 static bool order_ok(FIXTURE_DATA(image) *self, char *why, size_t size)
 {
@@ -903,7 +940,9 @@ static bool order_ok(FIXTURE_DATA(image) *self, char *why, size_t size)
 	 * PAGES right before the FILE_MEMFD of the first open of its memfd,
 	 * a DELETED and its PAGES right before the FILE_DELETED of the first
 	 * open of its file. The FILE of a regular file or a directory names
-	 * an INODE: right before it, at the first open of its inode.
+	 * an INODE: right before it, at the first open of its inode. A unix
+	 * socket bound to a path: the INODE of its socket inode right before
+	 * its FILE_UNIX (after its UNIX_PAIR), a STRING right after it.
 	 */
 	while (i < self->nr && (self->recs[i].type == CKPT_HDR_FILE ||
 				self->recs[i].type == CKPT_HDR_INODE)) {
@@ -935,6 +974,20 @@ static bool order_ok(FIXTURE_DATA(image) *self, char *why, size_t size)
 			if (*want == CKPT_HDR_FILE_UNIX && i < self->nr &&
 			    self->recs[i].type == CKPT_HDR_UNIX_PAIR)
 				i++;
+			if (*want == CKPT_HDR_FILE_UNIX && i + 1 < self->nr &&
+			    self->recs[i].type == CKPT_HDR_INODE) {
+				const struct ckpt_hdr_inode *in = rec_at(self, i);
+				const struct ckpt_hdr_file_unix *u =
+					rec_at(self, i + 1);
+
+				if (self->recs[i + 1].type != CKPT_HDR_FILE_UNIX ||
+				    !ux_has_path(u) || u->inode_objref != in->objref) {
+					snprintf(why, size, "record %d: INODE #%u not right before the FILE_UNIX that names it",
+						 i, in->objref);
+					return false;
+				}
+				i++;
+			}
 			if (i < self->nr &&
 			    ((*want == CKPT_HDR_FILE_MEMFD &&
 			      self->recs[i].type == CKPT_HDR_MEMFD) ||
@@ -944,6 +997,13 @@ static bool order_ok(FIXTURE_DATA(image) *self, char *why, size_t size)
 				       self->recs[i].type == CKPT_HDR_PAGES)
 					;
 			EXPECT_REC(*want);
+			if (*want != CKPT_HDR_FILE_UNIX)
+				continue;
+			if (!ux_inode_ok(self, i - 1, why, size))
+				return false;
+			/* where the inode of a socket bound to a path is */
+			if (ux_has_path(rec_at(self, i - 1)))
+				EXPECT_REC(CKPT_HDR_STRING);
 		}
 		while (i < self->nr && self->recs[i].type == CKPT_HDR_UNIX_MSG)
 			i++;
@@ -3741,6 +3801,42 @@ TEST_F_TIMEOUT(image, inotify_records_damaged, 3 * CK_TIMEOUT)
 	check_no_splat(_metadata, self);
 }
 
+/*
+ * Restart the image with @ne edits: refused with @err, and a log line
+ * that says @log
+ */
+static void expect_edit_logged(struct __test_metadata *_metadata,
+			       FIXTURE_DATA(image) *self, const struct edit *e,
+			       int ne, int err, const char *log,
+			       const char *what)
+{
+	off_t logged = log_size();
+	char text[2048];
+
+	expect_edit_err(_metadata, self, e, ne, err, what);
+	log_since(logged, text, sizeof(text));
+	EXPECT_TRUE(strstr(text, log) != NULL)
+		TH_LOG("%s: no log line says \"%s\" (log: \"%.300s\")", what,
+		       log, text);
+}
+
+/* A STRING record of @s, malloc()ed, of *@len bytes */
+static unsigned char *string_rec(const char *s, size_t *len)
+{
+	size_t n = strlen(s) + 1;
+	struct ckpt_hdr_string *h;
+
+	*len = (sizeof(*h) + n + 7) & ~7UL;
+	h = calloc(1, *len);
+	if (!h)
+		return NULL;
+	h->h.type = CKPT_HDR_STRING;
+	h->h.len = *len;
+	h->len = n;
+	memcpy(h + 1, s, n);
+	return (unsigned char *)h;
+}
+
 /* ---- unix sockets: UNIX_PAIR, FILE_UNIX, UNIX_QUEUE, UNIX_MSG ------------ */
 
 /*
@@ -3751,12 +3847,30 @@ TEST_F_TIMEOUT(image, inotify_records_damaged, 3 * CK_TIMEOUT)
  * bytes of a pattern, sent from end 1, on end 0. A datagram pair, end 0
  * at UX_D0, end 1 at UX_D1, with two datagrams queued on end 1: UX_DGRAM
  * and an empty one. An unconnected stream socket at UX_U.
+ *
+ * And sockets with names: at UX_B a datagram socket bound to the path
+ * UX_BNAME in ck.dir, by that relative name from ck.dir, its cwd (what
+ * getsockname() reports; the image has where its inode is,
+ * ck_path(UX_BNAME)); at UX_L a stream
+ * socket listening on the abstract name ux_lname (backlog UX_BACKLOG);
+ * at UX_C and UX_A the two ends of a connection: UX_C connect()ed to a
+ * listener on the abstract name ux_aname, UX_A what the listener's
+ * accept() returned, which has its name; the listener is closed, and
+ * UX_ACC waits on UX_A. The abstract names end with the victim's pid,
+ * which no other socket has.
  */
 #define UX_S0		35
 #define UX_S1		36
 #define UX_D0		37
 #define UX_D1		38
 #define UX_U		39
+#define UX_B		40
+#define UX_L		41
+#define UX_C		42
+#define UX_A		43
+#define UX_BNAME	"ux-bound"
+#define UX_BACKLOG	7
+#define UX_ACC		"acc"
 #define UX_FWD1		"hello "
 #define UX_FWD2		"world"
 #define UX_FWD		UX_FWD1 UX_FWD2
@@ -3772,6 +3886,134 @@ static bool ux_peer_is_me(int fd)
 
 	return !getsockopt(fd, SOL_SOCKET, SO_PEERCRED, &cr, &len) &&
 	       cr.pid == getpid() && cr.uid == getuid() && cr.gid == getgid();
+}
+
+/* the abstract names of the listener and of the accepted end, with a 0 first */
+static char ux_lname[CKPT_UNIX_NAME_MAX], ux_aname[CKPT_UNIX_NAME_MAX];
+static socklen_t ux_lname_len, ux_aname_len;
+
+/*
+ * The abstract name "\0ckpt-ux-@what-@pid" (@pid: the victim's) into
+ * @name: its length
+ */
+static socklen_t ux_abstract(char *name, const char *what, long pid)
+{
+	int n = snprintf(name + 1, CKPT_UNIX_NAME_MAX - 1, "ckpt-ux-%s-%ld",
+			 what, pid);
+
+	name[0] = '\0';
+	return 1 + n;
+}
+
+/* A sockaddr_un of the name @name (@len bytes): its length */
+static socklen_t ux_addr(struct sockaddr_un *sa, const char *name,
+			 socklen_t len)
+{
+	memset(sa, 0, sizeof(*sa));
+	sa->sun_family = AF_UNIX;
+	memcpy(sa->sun_path, name, len);
+	return offsetof(struct sockaddr_un, sun_path) + len;
+}
+
+/* Does getsockname() (@peer: getpeername()) of @fd say @name (@len bytes)? */
+static bool ux_name_is(int fd, bool peer, const char *name, socklen_t len)
+{
+	struct sockaddr_un sa;
+	socklen_t l = sizeof(sa);
+
+	memset(&sa, 0, sizeof(sa));
+	if ((peer ? getpeername(fd, (struct sockaddr *)&sa, &l) :
+		    getsockname(fd, (struct sockaddr *)&sa, &l)) ||
+	    sa.sun_family != AF_UNIX)
+		return false;
+	return l == offsetof(struct sockaddr_un, sun_path) + len &&
+	       !memcmp(sa.sun_path, name, len);
+}
+
+/*
+ * A new socket of @type (O_NONBLOCK: a full backlog does not make it
+ * wait) connect()ed to @name: its fd, or -1 (errno)
+ */
+static int ux_connect(int type, const char *name, socklen_t len)
+{
+	struct sockaddr_un sa;
+	socklen_t l = ux_addr(&sa, name, len);
+	int fd = socket(AF_UNIX, type | SOCK_CLOEXEC | SOCK_NONBLOCK, 0), err;
+
+	if (fd >= 0 && connect(fd, (struct sockaddr *)&sa, l)) {
+		err = errno;
+		close(fd);
+		errno = err;
+		fd = -1;
+	}
+	return fd;
+}
+
+/*
+ * The restored sockets with names: UX_B bound to its path again (named
+ * as it was, a datagram sent to the path arrives), UX_L listening on its
+ * name (SO_PEERCRED the process, a connection accepted), UX_A and UX_C
+ * connected (UX_ACC queued on UX_A, bytes both ways), UX_A with its
+ * listener's name but not bound to it (a connect() to it is refused),
+ * UX_C with no name. NULL, or what is not so.
+ */
+static const char *ux_names_check(void)
+{
+	struct pollfd pl = { .fd = UX_L, .events = POLLIN };
+	const int f = MSG_DONTWAIT | MSG_NOSIGNAL;
+	struct sockaddr_un sa;
+	socklen_t l;
+	char buf[16];
+	int v = 0, fd, c;
+
+	if (!ux_name_is(UX_B, false, UX_BNAME, sizeof(UX_BNAME)))
+		return "the bound socket: its name";
+	fd = socket(AF_UNIX, SOCK_DGRAM | SOCK_CLOEXEC, 0);
+	l = ux_addr(&sa, ck_path(UX_BNAME), strlen(ck_path(UX_BNAME)) + 1);
+	v = fd >= 0 && sendto(fd, "b", 1, f, (struct sockaddr *)&sa, l) == 1;
+	if (fd >= 0)
+		close(fd);
+	if (!v || recv(UX_B, buf, sizeof(buf), MSG_DONTWAIT) != 1 || buf[0] != 'b')
+		return "the bound socket: a datagram to its path";
+	if (!ux_name_is(UX_L, false, ux_lname, ux_lname_len))
+		return "the listener: its name";
+	l = sizeof(int);
+	if (getsockopt(UX_L, SOL_SOCKET, SO_ACCEPTCONN, &v, &l) || v != 1 ||
+	    !ux_peer_is_me(UX_L))
+		return "the listener: listening, SO_PEERCRED";
+	c = ux_connect(SOCK_STREAM, ux_lname, ux_lname_len);
+	fd = -1;
+	if (c >= 0 && poll(&pl, 1, 0) == 1)
+		fd = accept4(UX_L, NULL, NULL, SOCK_NONBLOCK | SOCK_CLOEXEC);
+	if (c >= 0)
+		close(c);
+	if (fd < 0)
+		return "the listener: a connection";
+	close(fd);
+	if (!ux_name_is(UX_A, false, ux_aname, ux_aname_len) ||
+	    !ux_name_is(UX_C, true, ux_aname, ux_aname_len) ||
+	    !ux_name_is(UX_C, false, "", 0))
+		return "the accepted connection: the names";
+	l = sizeof(int);
+	if (getsockopt(UX_A, SOL_SOCKET, SO_ACCEPTCONN, &v, &l) || v ||
+	    !ux_peer_is_me(UX_A) || !ux_peer_is_me(UX_C))
+		return "the accepted connection: not listening, SO_PEERCRED";
+	if (recv(UX_A, buf, sizeof(buf), MSG_DONTWAIT) != sizeof(UX_ACC) - 1 ||
+	    memcmp(buf, UX_ACC, sizeof(UX_ACC) - 1) ||
+	    recv(UX_A, buf, sizeof(buf), MSG_DONTWAIT) != -1 || errno != EAGAIN)
+		return "the accepted connection: the bytes queued";
+	if (send(UX_A, "a", 1, f) != 1 ||
+	    recv(UX_C, buf, 2, MSG_DONTWAIT) != 1 || buf[0] != 'a' ||
+	    send(UX_C, "c", 1, f) != 1 ||
+	    recv(UX_A, buf, 2, MSG_DONTWAIT) != 1 || buf[0] != 'c')
+		return "the accepted connection: connected";
+	c = ux_connect(SOCK_STREAM, ux_aname, ux_aname_len);
+	if (c >= 0 || errno != ECONNREFUSED) {
+		if (c >= 0)
+			close(c);
+		return "the accepted connection: bound to its listener's name";
+	}
+	return NULL;
 }
 
 /*
@@ -3864,11 +4106,48 @@ static void ux_check(void)
 		 getpeername(UX_U, (struct sockaddr *)buf, &len) != -1 ||
 		 errno != ENOTCONN)
 		what = "the unconnected socket";
+	else
+		what = ux_names_check();
 	if (what)
 		ck_report("RESUMED altered: %s", what);
 	else
 		ck_report("RESUMED intact");
 	_exit(CK_EXIT_RESUMED);
+}
+
+/* The sockets with names of the unix victim, see above */
+static void ux_names_body(void)
+{
+	struct sockaddr_un sa;
+	socklen_t l;
+	int fd;
+
+	/*
+	 * bound by a relative name: getsockname() has it, not the path (the
+	 * cwd stays ck.dir, which any restarter may search)
+	 */
+	CK_ASSERT(!chdir(ck.dir), "cd %s", ck.dir);
+	l = ux_addr(&sa, UX_BNAME, sizeof(UX_BNAME));
+	CK_ASSERT(ck_move_fd(socket(AF_UNIX, SOCK_DGRAM, 0), UX_B) == UX_B &&
+		  !bind(UX_B, (struct sockaddr *)&sa, l), "bind %s",
+		  ck_path(UX_BNAME));
+	ux_lname_len = ux_abstract(ux_lname, "listen", getpid());
+	l = ux_addr(&sa, ux_lname, ux_lname_len);
+	CK_ASSERT(ck_move_fd(socket(AF_UNIX, SOCK_STREAM, 0), UX_L) == UX_L &&
+		  !bind(UX_L, (struct sockaddr *)&sa, l) &&
+		  !listen(UX_L, UX_BACKLOG), "listener");
+	/* a connection accepted, its listener closed */
+	ux_aname_len = ux_abstract(ux_aname, "gone", getpid());
+	l = ux_addr(&sa, ux_aname, ux_aname_len);
+	fd = socket(AF_UNIX, SOCK_STREAM, 0);
+	CK_ASSERT(fd >= 0 && !bind(fd, (struct sockaddr *)&sa, l) &&
+		  !listen(fd, 1), "listener to close");
+	CK_ASSERT(ck_move_fd(ux_connect(SOCK_STREAM, ux_aname, ux_aname_len),
+			     UX_C) == UX_C && !fcntl(UX_C, F_SETFL, 0), "connect");
+	CK_ASSERT(ck_move_fd(accept(fd, NULL, NULL), UX_A) == UX_A &&
+		  !close(fd), "accept");
+	CK_ASSERT(write(UX_C, UX_ACC, strlen(UX_ACC)) == strlen(UX_ACC),
+		  "accepted connection data");
 }
 
 /* @arg: NULL, or run as CK_UNPRIV_UID */
@@ -3895,6 +4174,7 @@ static void ux_body(void *arg)
 		  send(UX_D0, "", 0, 0) == 0, "datagrams");
 	CK_ASSERT(ck_move_fd(socket(AF_UNIX, SOCK_STREAM, 0), UX_U) == UX_U,
 		  "unconnected socket");
+	ux_names_body();
 	ck_report("PID %d", getpid());
 	if (ck_checkpoint_self() > 0)
 		_exit(0);
@@ -3910,6 +4190,11 @@ struct ux_recs {
 	int fd0, dpair, fud0;	/* the dgram pair's end 0 */
 	int fd1, fud1, qd1;	/* its end 1, two datagrams queued */
 	int fu, fuu, qu;	/* the unconnected socket */
+	/* the bound socket: FILE, INODE, FILE_UNIX, STRING, UNIX_QUEUE */
+	int fb, ib, fub, sb, qb;
+	int fl, ful, ql;	/* the listener */
+	int fc, cpair, fuc, qc;	/* the connect()ed end, first */
+	int fa, fua, qa;	/* the accepted end, UX_ACC queued */
 };
 
 /*
@@ -3968,6 +4253,44 @@ static void ux_load(struct __test_metadata *_metadata, FIXTURE_DATA(image) *self
 		TH_LOG("UNIX_QUEUE of end 0: %d messages, of end 1: %d", x->n0, x->n1);
 	ASSERT_EQ((uint32_t)CKPT_HDR_UNIX_MSG, self->recs[x->q1 + x->n1].type);
 	ASSERT_EQ(2U, ((const struct ckpt_hdr_unix_queue *)rec_at(self, x->qd1))->nr_msgs);
+
+	/*
+	 * The sockets with names: the bound one's INODE between its FILE and
+	 * its FILE_UNIX, its STRING after; a UNIX_PAIR before the FILE_UNIX
+	 * of the connect()ed end, the first
+	 */
+	x->fb = file_of_fd(self, UX_B);
+	x->fl = file_of_fd(self, UX_L);
+	x->fc = file_of_fd(self, UX_C);
+	x->fa = file_of_fd(self, UX_A);
+	ASSERT_TRUE(x->fb > x->fu && x->fl > x->fb && x->fc > x->fl &&
+		    x->fa > x->fc)
+		TH_LOG("FILE records of fds %d-%d: %d %d %d %d", UX_B, UX_A,
+		       x->fb, x->fl, x->fc, x->fa);
+	x->ib = file_part(self, x->fb, CKPT_HDR_INODE);
+	x->fub = file_part(self, x->fb, CKPT_HDR_FILE_UNIX);
+	x->sb = file_part(self, x->fb, CKPT_HDR_STRING);
+	x->qb = file_part(self, x->fb, CKPT_HDR_UNIX_QUEUE);
+	x->ful = file_part(self, x->fl, CKPT_HDR_FILE_UNIX);
+	x->ql = file_part(self, x->fl, CKPT_HDR_UNIX_QUEUE);
+	x->cpair = file_part(self, x->fc, CKPT_HDR_UNIX_PAIR);
+	x->fuc = file_part(self, x->fc, CKPT_HDR_FILE_UNIX);
+	x->qc = file_part(self, x->fc, CKPT_HDR_UNIX_QUEUE);
+	x->fua = file_part(self, x->fa, CKPT_HDR_FILE_UNIX);
+	x->qa = file_part(self, x->fa, CKPT_HDR_UNIX_QUEUE);
+	ASSERT_TRUE(x->ib == x->fb + 1 && x->fub == x->fb + 2 &&
+		    x->sb == x->fb + 3 && x->qb == x->fb + 4 &&
+		    x->ful == x->fl + 1 && x->ql == x->fl + 2 &&
+		    x->cpair == x->fc + 1 && x->fuc == x->fc + 2 &&
+		    x->qc == x->fc + 3 && x->fua == x->fa + 1 &&
+		    x->qa == x->fa + 2)
+		TH_LOG("records: bound %d %d %d %d %d; listener %d %d %d; connected %d %d %d %d, accepted %d %d %d",
+		       x->fb, x->ib, x->fub, x->sb, x->qb, x->fl, x->ful, x->ql,
+		       x->fc, x->cpair, x->fuc, x->qc, x->fa, x->fua, x->qa);
+	ASSERT_EQ(-1, file_part(self, x->fl, CKPT_HDR_STRING));
+	ASSERT_EQ(-1, file_part(self, x->fa, CKPT_HDR_STRING));
+	ASSERT_EQ(-1, file_part(self, x->fl, CKPT_HDR_INODE));
+	ASSERT_EQ(1U, ((const struct ckpt_hdr_unix_queue *)rec_at(self, x->qa))->nr_msgs);
 }
 
 /* The bytes the UNIX_MSG records @i.. (@n of them) hold */
@@ -4031,12 +4354,52 @@ struct ux_bad {
 	uint64_t val;
 	bool loose;		/* any errno, not EINVAL */
 	const char *what;
+	/*
+	 * or refused with this errno (0: EINVAL), and a line "file record
+	 * N: @log", N the objref of the FILE the record is of
+	 */
+	int err;
+	const char *log;
 };
 
 #define UXF(r, s, m, v, w) { (r), offsetof(struct s, m), \
-			     sizeof(((struct s *)0)->m), (uint64_t)(v), false, (w) }
+			     sizeof(((struct s *)0)->m), (uint64_t)(v), false, \
+			     (w), 0, NULL }
 #define UXL(r, s, m, v, w) { (r), offsetof(struct s, m), \
-			     sizeof(((struct s *)0)->m), (uint64_t)(v), true, (w) }
+			     sizeof(((struct s *)0)->m), (uint64_t)(v), true, \
+			     (w), 0, NULL }
+/* a FILE_UNIX field: restart says "malformed unix socket", EINVAL */
+#define UX_MALFORMED	"malformed unix socket"
+#define UXM(r, m, v, w) { (r), offsetof(struct ckpt_hdr_file_unix, m), \
+			  sizeof(((struct ckpt_hdr_file_unix *)0)->m), \
+			  (uint64_t)(v), false, (w), EINVAL, UX_MALFORMED }
+/* byte @k of a FILE_UNIX's name */
+#define UXN(r, k, v, w) { (r), offsetof(struct ckpt_hdr_file_unix, name) + (k), \
+			  1, (uint64_t)(v), false, (w), EINVAL, UX_MALFORMED }
+
+/* The objref of the FILE record that record @i is of (or is), or 0 */
+static uint32_t ux_file_objref(FIXTURE_DATA(image) *self, int i)
+{
+	while (i >= 0 && self->recs[i].type != CKPT_HDR_FILE)
+		i--;
+	return i >= 0 ? objref_of(self, i) : 0;
+}
+
+/*
+ * Restart the image with @ne edits: refused with @err, and the line
+ * "file record N: @log" for the FILE of record @i
+ */
+static void ux_expect_logged(struct __test_metadata *_metadata,
+			     FIXTURE_DATA(image) *self, int i,
+			     const struct edit *e, int ne, int err,
+			     const char *log, const char *what)
+{
+	char line[256];
+
+	snprintf(line, sizeof(line), "file record %u: %s",
+		 ux_file_objref(self, i), log);
+	expect_edit_logged(_metadata, self, e, ne, err, line, what);
+}
 
 static void ux_expect_bad(struct __test_metadata *_metadata,
 			  FIXTURE_DATA(image) *self, const struct ux_bad *b,
@@ -4046,18 +4409,26 @@ static void ux_expect_bad(struct __test_metadata *_metadata,
 	size_t k;
 
 	for (k = 0; k < n; k++) {
-		if (!b[k].loose) {
+		if (!b[k].loose && !b[k].log) {
 			expect_field(_metadata, self, b[k].rec, b[k].off, b[k].size,
 				     b[k].val, true, b[k].what);
 			continue;
 		}
 		r = grown_rec(self, b[k].rec, 0, -1);
 		ASSERT_NE(NULL, r);
+		ASSERT_LE(b[k].off + b[k].size, (size_t)self->recs[b[k].rec].len);
 		memcpy(r + b[k].off, &b[k].val, b[k].size);
-		expect_edit_fails(_metadata, self,
-				  &(struct edit){ b[k].rec, true, r,
-						  self->recs[b[k].rec].len },
-				  1, b[k].what);
+		if (b[k].log)
+			ux_expect_logged(_metadata, self, b[k].rec,
+					 &(struct edit){ b[k].rec, true, r,
+							 self->recs[b[k].rec].len },
+					 1, b[k].err ?: EINVAL, b[k].log,
+					 b[k].what);
+		else
+			expect_edit_fails(_metadata, self,
+					  &(struct edit){ b[k].rec, true, r,
+							  self->recs[b[k].rec].len },
+					  1, b[k].what);
 		free(r);
 	}
 }
@@ -4501,6 +4872,395 @@ TEST_F_TIMEOUT(image, unix_records_out_of_sequence, 3 * CK_TIMEOUT)
 	check_no_splat(_metadata, self);
 }
 
+/* The FILE_UNIX record @i, as a struct to edit */
+static struct ckpt_hdr_file_unix ux_rec(FIXTURE_DATA(image) *self, int i)
+{
+	return *(const struct ckpt_hdr_file_unix *)rec_at(self, i);
+}
+
+/* Are the bytes of the name of @u from @n on all zero? */
+static bool ux_name_tail_zero(const struct ckpt_hdr_file_unix *u, size_t n)
+{
+	while (n < sizeof(u->name) && !u->name[n])
+		n++;
+	return n == sizeof(u->name);
+}
+
+/* net.core.somaxconn, or -1 */
+static long ux_somaxconn(void)
+{
+	char buf[32];
+
+	if (ck_read_file("/proc/sys/net/core/somaxconn", buf, sizeof(buf)) <= 0)
+		return -1;
+	return strtol(buf, NULL, 10);
+}
+
+/*
+ * The sockets with names. As written: the bound one's FILE_UNIX has its
+ * relative name, CKPT_UNIX_BOUND, the INODE of its socket inode (right
+ * before it) and that inode's mode and owner, and a STRING after it, the
+ * path from the root; the listener's, its abstract name, BOUND and
+ * LISTEN, its backlog and the pid that listened; the accepted end's, its
+ * listener's name without BOUND; the connect()ed end's, no name. The
+ * image restarts, and the victim finds each as it was (the bound socket
+ * takes its inode again).
+ *
+ * Each rule of a FILE_UNIX's name broken, checksum fixed: EINVAL, "file
+ * record N: malformed unix socket", and no task runs: a name_len above
+ * CKPT_UNIX_NAME_MAX; a byte after the name; a path name without its
+ * NUL, or with one inside; BOUND with no name; a name without BOUND on
+ * an unconnected socket or a datagram pair's end; an inode_objref 0 on a
+ * path socket, or one on an abstract socket (a path made abstract); mode
+ * bits past S_IALLUGO; a mode or owner without a bound path; LISTEN not
+ * bound, on a datagram socket, on an end of a pair, with an error; a
+ * backlog above INT_MAX with LISTEN, or any without it; __reserved2; a
+ * peer pid on an unconnected socket that is not listening, or one of no
+ * task of the tree on the listener. The STRING: relative ("a relative
+ * path"), left out, or after a socket without a path: EINVAL. The INODE
+ * left out, or named by its FILE's objref: EINVAL; another file's INODE:
+ * ESTALE. Refused for what the restarter has, not for the image: the
+ * INODE not the socket inode's any more (ESTALE, "was replaced since the
+ * checkpoint"; taken with RESTART_ACCEPT_REPLACED), a regular file at the
+ * STRING's path (EADDRINUSE, with RESTART_ACCEPT_REPLACED), a backlog
+ * above net.core.somaxconn (EPERM). What restart takes: an abstract name
+ * of CKPT_UNIX_NAME_MAX bytes, a connect()ed end given the name "\0" as
+ * an accepted one has, a backlog of 0 or of net.core.somaxconn, the
+ * INODE before the FILE, as a regular file's comes.
+ */
+TEST_F_TIMEOUT(image, unix_names_damaged, 3 * CK_TIMEOUT)
+{
+	const struct ckpt_hdr_file_unix *ub, *ul, *uc, *ua, *uu, *ud;
+	const struct ckpt_hdr_unix_pair *cp;
+	const struct ckpt_hdr_inode *ino;
+	struct ckpt_hdr_file_unix u;
+	char why[256] = "", name[CKPT_UNIX_NAME_MAX], log[512];
+	const size_t ulen = sizeof(struct ckpt_hdr_file_unix);
+	socklen_t lname_len, aname_len;
+	uint32_t ref_other = 0;
+	struct ux_recs x;
+	struct stat st;
+	long somaxconn;
+	int k;
+
+	ux_load(_metadata, self, NULL, &x);
+	ASSERT_TRUE(order_ok(self, why, sizeof(why))) TH_LOG("%s", why);
+	ub = rec_at(self, x.fub);
+	ul = rec_at(self, x.ful);
+	uc = rec_at(self, x.fuc);
+	ua = rec_at(self, x.fua);
+	uu = rec_at(self, x.fuu);
+	ud = rec_at(self, x.fud0);
+	ino = rec_at(self, x.ib);
+	cp = rec_at(self, x.cpair);
+
+	/* the bound socket: its name, its inode, where it is */
+	EXPECT_EQ(ulen, (size_t)ub->h.len);
+	EXPECT_EQ((uint32_t)SOCK_DGRAM, ub->sock_type);
+	EXPECT_EQ(0U, ub->pair_objref);
+	EXPECT_EQ((uint32_t)CKPT_UNIX_BOUND,
+		  ub->flags & (CKPT_UNIX_BOUND | CKPT_UNIX_LISTEN));
+	EXPECT_EQ(sizeof(UX_BNAME), (size_t)ub->name_len);
+	EXPECT_EQ(0, memcmp(ub->name, UX_BNAME, sizeof(UX_BNAME)));
+	EXPECT_TRUE(ux_name_tail_zero(ub, ub->name_len));
+	EXPECT_EQ(0U, ub->backlog);
+	EXPECT_EQ(0, ub->peer_pid);
+	EXPECT_EQ(ino->objref, ub->inode_objref);
+	expect_identity(_metadata, self, x.ib, ck_path(UX_BNAME));
+	ASSERT_EQ(0, stat(ck_path(UX_BNAME), &st));
+	EXPECT_TRUE(S_ISSOCK(st.st_mode));
+	EXPECT_EQ((uint32_t)(st.st_mode & 07777), ub->mode);
+	EXPECT_EQ((uint32_t)st.st_uid, ub->uid);
+	EXPECT_EQ((uint32_t)st.st_gid, ub->gid);
+	EXPECT_EQ(0U, ub->__reserved2);
+	EXPECT_STREQ(ck_path(UX_BNAME), string_at(self, x.sb) ?: "(none)");
+	/* the listener */
+	lname_len = ux_abstract(name, "listen", x.pid);
+	EXPECT_EQ((uint32_t)SOCK_STREAM, ul->sock_type);
+	EXPECT_EQ(0U, ul->pair_objref);
+	EXPECT_EQ((uint32_t)(CKPT_UNIX_BOUND | CKPT_UNIX_LISTEN),
+		  ul->flags & (CKPT_UNIX_BOUND | CKPT_UNIX_LISTEN));
+	EXPECT_EQ((uint32_t)lname_len, ul->name_len);
+	EXPECT_EQ(0, memcmp(ul->name, name, lname_len));
+	EXPECT_TRUE(ux_name_tail_zero(ul, ul->name_len));
+	EXPECT_EQ((uint32_t)UX_BACKLOG, ul->backlog);
+	EXPECT_EQ(x.pid, ul->peer_pid);
+	EXPECT_EQ(0U, ul->inode_objref);
+	EXPECT_EQ(0U, ul->mode | ul->uid | ul->gid);
+	/* the connection: the accepted end has the name, not bound */
+	aname_len = ux_abstract(name, "gone", x.pid);
+	EXPECT_EQ((uint32_t)SOCK_STREAM, cp->sock_type);
+	EXPECT_EQ(cp->objref, uc->pair_objref);
+	EXPECT_EQ(cp->objref, ua->pair_objref);
+	EXPECT_EQ(0U, uc->end);
+	EXPECT_EQ(1U, ua->end);
+	EXPECT_EQ(0U, uc->name_len);
+	EXPECT_EQ(0U, uc->flags & (CKPT_UNIX_BOUND | CKPT_UNIX_LISTEN));
+	EXPECT_EQ(0U, ua->flags & (CKPT_UNIX_BOUND | CKPT_UNIX_LISTEN));
+	EXPECT_EQ((uint32_t)aname_len, ua->name_len);
+	EXPECT_EQ(0, memcmp(ua->name, name, aname_len));
+	EXPECT_TRUE(ux_name_tail_zero(ua, ua->name_len));
+	EXPECT_EQ(0U, ua->inode_objref | ua->backlog | ua->mode);
+	EXPECT_EQ(x.pid, ua->peer_pid);
+	EXPECT_EQ(x.pid, uc->peer_pid);
+	/* and the others, none */
+	EXPECT_EQ(0U, uu->name_len | uu->backlog | uu->inode_objref);
+	EXPECT_EQ(0U, uu->flags & (CKPT_UNIX_BOUND | CKPT_UNIX_LISTEN));
+	EXPECT_EQ(0U, ud->name_len);
+
+	/* the image as written */
+	expect_edit(_metadata, self, NULL, 0, false, "the image as written");
+
+	{
+		const struct ux_bad bad[] = {
+			/* the name: its length, the bytes after it */
+			UXM(x.ful, name_len, CKPT_UNIX_NAME_MAX + 1,
+			    "FILE_UNIX.name_len 109, abstract"),
+			UXM(x.fub, name_len, CKPT_UNIX_NAME_MAX + 1,
+			    "FILE_UNIX.name_len 109, a path"),
+			UXM(x.ful, name_len, 0xffffffff, "FILE_UNIX.name_len ~0"),
+			UXN(x.fub, sizeof(UX_BNAME), 'x',
+			    "FILE_UNIX.name: a byte after the path"),
+			UXN(x.ful, lname_len, 'x',
+			    "FILE_UNIX.name: a byte after the abstract name"),
+			UXN(x.fua, CKPT_UNIX_NAME_MAX - 1, 1,
+			    "FILE_UNIX.name: its last byte, after the accepted end's name"),
+			UXN(x.fuu, 0, '/',
+			    "FILE_UNIX.name: a byte, name_len 0"),
+			/* a path ends with its only NUL */
+			UXM(x.fub, name_len, sizeof(UX_BNAME) - 1,
+			    "FILE_UNIX.name_len: a path without its NUL"),
+			UXN(x.fub, 2, 0, "FILE_UNIX.name: a NUL inside the path"),
+			/* bound: a name; a name not bound: an accepted end's */
+			UXM(x.fuu, flags, uu->flags | CKPT_UNIX_BOUND,
+			    "FILE_UNIX.flags BOUND, name_len 0"),
+			UXM(x.fuu, name_len, 1,
+			    "FILE_UNIX.name_len 1, not BOUND, unconnected"),
+			UXM(x.fud0, name_len, 1,
+			    "FILE_UNIX.name_len 1, not BOUND, a datagram pair's end"),
+			UXM(x.fub, flags, ub->flags & ~CKPT_UNIX_BOUND,
+			    "FILE_UNIX.flags without BOUND, a path, unconnected"),
+			/* the inode of a path, and only of a path */
+			UXM(x.fub, inode_objref, 0,
+			    "FILE_UNIX.inode_objref 0, a path"),
+			UXM(x.ful, inode_objref, ino->objref,
+			    "FILE_UNIX.inode_objref of the INODE, abstract"),
+			UXM(x.fua, inode_objref, ino->objref,
+			    "FILE_UNIX.inode_objref of the INODE, accepted"),
+			UXN(x.fub, 0, 0,
+			    "FILE_UNIX.name: the path made abstract, its inode kept"),
+			/* the mode and owner of a path's inode, and only of it */
+			UXM(x.fub, mode, 010000, "FILE_UNIX.mode 010000"),
+			UXM(x.fub, mode, S_IFSOCK | 0755,
+			    "FILE_UNIX.mode S_IFSOCK | 0755"),
+			UXM(x.fub, mode, 0xffffffff, "FILE_UNIX.mode ~0"),
+			UXM(x.ful, mode, 0600, "FILE_UNIX.mode 0600, abstract"),
+			UXM(x.ful, uid, 1, "FILE_UNIX.uid 1, abstract"),
+			UXM(x.fua, gid, 1, "FILE_UNIX.gid 1, accepted"),
+			UXM(x.fuu, mode, 0644, "FILE_UNIX.mode 0644, no name"),
+			/* listening: bound, not a datagram, no pair, no error */
+			UXM(x.fuu, flags, uu->flags | CKPT_UNIX_LISTEN,
+			    "FILE_UNIX.flags LISTEN, not bound"),
+			UXM(x.ful, flags, ul->flags & ~CKPT_UNIX_BOUND,
+			    "FILE_UNIX.flags LISTEN without BOUND"),
+			UXM(x.ful, sock_type, SOCK_DGRAM,
+			    "FILE_UNIX.sock_type SOCK_DGRAM, listening"),
+			UXM(x.fub, flags, ub->flags | CKPT_UNIX_LISTEN,
+			    "FILE_UNIX.flags LISTEN, a bound datagram socket"),
+			UXM(x.fua, flags, ua->flags | CKPT_UNIX_BOUND | CKPT_UNIX_LISTEN,
+			    "FILE_UNIX.flags BOUND | LISTEN, an end of a pair"),
+			UXM(x.ful, err, ECONNRESET,
+			    "FILE_UNIX.err ECONNRESET, listening"),
+			/* the backlog: up to INT_MAX, listening; else none */
+			UXM(x.ful, backlog, 0x80000000U,
+			    "FILE_UNIX.backlog INT_MAX + 1, listening"),
+			UXM(x.ful, backlog, 0xffffffff,
+			    "FILE_UNIX.backlog ~0, listening"),
+			UXM(x.fub, backlog, 1,
+			    "FILE_UNIX.backlog 1, not listening"),
+			UXM(x.fuc, backlog, UX_BACKLOG,
+			    "FILE_UNIX.backlog, a connected end"),
+			UXM(x.fub, __reserved2, 1, "FILE_UNIX.__reserved2, a path"),
+			UXM(x.fuu, __reserved2, 0x80000000U,
+			    "FILE_UNIX.__reserved2, no name"),
+			/* a peer pid without a peer: only the listener's */
+			UXM(x.fub, peer_pid, x.pid,
+			    "FILE_UNIX.peer_pid, bound, not listening"),
+			UXM(x.ful, peer_pid, x.pid + 1,
+			    "FILE_UNIX.peer_pid of no task, listening"),
+		};
+
+		ux_expect_bad(_metadata, self, bad, ARRAY_SIZE(bad));
+	}
+
+	/* the STRING: absolute, there for a path only */
+	{
+		const struct ckpt_hdr_string *sh = rec_at(self, x.sb);
+		const void *srec = rec_at(self, x.sb);
+		const size_t slen = self->recs[x.sb].len;
+		const struct edit e[][2] = {
+			{ { x.sb, true, NULL, 0 } },
+			{ { x.ql, false, srec, slen } },
+			{ { x.qa, false, srec, slen } },
+			{ { x.qu, false, srec, slen } },
+			{ { x.sb, true, NULL, 0 }, { x.qb + 1, false, srec, slen } },
+		};
+		static const char *const names[] = {
+			"STRING of the bound socket left out",
+			"STRING after the listener's FILE_UNIX",
+			"STRING after the accepted end's FILE_UNIX",
+			"STRING after the unconnected socket's FILE_UNIX",
+			"STRING after the bound socket's UNIX_QUEUE",
+		};
+		static const char *const logs[] = {
+			"expected a string record, found unix_queue",
+			"expected a unix_queue record, found string",
+			"expected a unix_queue record, found string",
+			"expected a unix_queue record, found string",
+			"expected a string record, found unix_queue",
+		};
+		unsigned char *r;
+
+		for (k = 0; k < (int)ARRAY_SIZE(e); k++)
+			expect_edit_logged(_metadata, self, e[k],
+					   e[k][1].rec ? 2 : 1, EINVAL, logs[k],
+					   names[k]);
+		ASSERT_EQ('/', ((const char *)(sh + 1))[0]);
+		r = grown_rec(self, x.sb, 0, -1);
+		ASSERT_NE(NULL, r);
+		r[sizeof(*sh)] = 'x';
+		ux_expect_logged(_metadata, self, x.sb,
+				 &(struct edit){ x.sb, true, r, slen }, 1, EINVAL,
+				 "a relative path",
+				 "STRING of the bound socket: a relative path");
+		free(r);
+	}
+
+	/* the INODE: the one of the socket inode, read before */
+	{
+		const void *irec = rec_at(self, x.ib);
+		const size_t ilen = self->recs[x.ib].len;
+		const struct edit out = { x.ib, true, NULL, 0 };
+		const struct edit before[] = {
+			{ x.ib, true, NULL, 0 }, { x.fb, false, irec, ilen },
+		};
+		const struct edit after[] = {
+			{ x.ib, true, NULL, 0 }, { x.sb, false, irec, ilen },
+		};
+		struct ckpt_hdr_inode *e;
+		struct edit ed;
+
+		snprintf(log, sizeof(log), "objref %u: no such object",
+			 ino->objref);
+		expect_edit_logged(_metadata, self, &out, 1, EINVAL, log,
+				   "INODE of the bound socket left out");
+		expect_edit_logged(_metadata, self, after, ARRAY_SIZE(after),
+				   EINVAL,
+				   "expected a string record, found inode",
+				   "INODE of the bound socket after its FILE_UNIX");
+		expect_edit(_metadata, self, before, ARRAY_SIZE(before), false,
+			    "INODE of the bound socket before its FILE");
+		u = ux_rec(self, x.fub);
+		u.inode_objref = objref_of(self, x.fb);
+		snprintf(log, sizeof(log), "objref %u: no such object",
+			 u.inode_objref);
+		ed = (struct edit){ x.fub, true, &u, ulen };
+		expect_edit_logged(_metadata, self, &ed, 1, EINVAL, log,
+				   "FILE_UNIX.inode_objref of its FILE");
+		/* another file's identity, read before: fd 1's file's */
+		for (k = 0; k < x.fb && !ref_other; k++)
+			if (self->recs[k].type == CKPT_HDR_INODE)
+				ref_other = ((const struct ckpt_hdr_inode *)
+					     rec_at(self, k))->objref;
+		ASSERT_NE(0U, ref_other);
+		u.inode_objref = ref_other;
+		snprintf(log, sizeof(log), "%s was replaced since the checkpoint",
+			 ck_path(UX_BNAME));
+		expect_edit_logged(_metadata, self, &ed, 1, ESTALE, log,
+				   "FILE_UNIX.inode_objref of another file's INODE");
+		/* the socket inode replaced since */
+		e = (void *)grown_rec(self, x.ib, 0, -1);
+		ASSERT_NE(NULL, e);
+		e->ino++;
+		ed = (struct edit){ x.ib, true, e, ilen };
+		expect_edit_logged(_metadata, self, &ed, 1, ESTALE, log,
+				   "INODE of the bound socket: ino + 1");
+		try_flags = RESTART_ACCEPT_REPLACED;
+		expect_edit(_metadata, self, &ed, 1, false,
+			    "INODE of the bound socket: ino + 1, RESTART_ACCEPT_REPLACED");
+		try_flags = 0;
+		free(e);
+	}
+
+	/* a regular file where the socket was bound */
+	{
+		size_t slen;
+		unsigned char *r = string_rec(ck_path("victim-file"), &slen);
+		const struct edit ed = { x.sb, true, r, slen };
+
+		ASSERT_NE(NULL, r);
+		ASSERT_EQ(0, stat(ck_path("victim-file"), &st));
+		ASSERT_TRUE(S_ISREG(st.st_mode));
+		snprintf(log, sizeof(log), "%s was replaced since the checkpoint",
+			 ck_path("victim-file"));
+		expect_edit_logged(_metadata, self, &ed, 1, ESTALE, log,
+				   "STRING of the bound socket: a regular file");
+		snprintf(log, sizeof(log),
+			 "%s, where the unix socket was bound, is not a socket now",
+			 ck_path("victim-file"));
+		try_flags = RESTART_ACCEPT_REPLACED;
+		ux_expect_logged(_metadata, self, x.sb, &ed, 1, EADDRINUSE, log,
+				 "STRING of the bound socket: a regular file, RESTART_ACCEPT_REPLACED");
+		try_flags = 0;
+		free(r);
+	}
+
+	/* the backlog: at most net.core.somaxconn at restart */
+	{
+		struct edit ed = { x.ful, true, &u, ulen };
+
+		somaxconn = ux_somaxconn();
+		ASSERT_LT(0, somaxconn);
+		u = ux_rec(self, x.ful);
+		u.backlog = somaxconn;
+		expect_edit(_metadata, self, &ed, 1, false,
+			    "FILE_UNIX.backlog net.core.somaxconn");
+		u.backlog = 0;
+		expect_edit(_metadata, self, &ed, 1, false,
+			    "FILE_UNIX.backlog 0, listening");
+		if (somaxconn < INT32_MAX) {
+			u.backlog = somaxconn + 1;
+			snprintf(log, sizeof(log),
+				 "a unix socket listened with a backlog of %u, above net.core.somaxconn (%ld)",
+				 u.backlog, somaxconn);
+			ux_expect_logged(_metadata, self, x.ful, &ed, 1, EPERM,
+					 log, "FILE_UNIX.backlog net.core.somaxconn + 1");
+			u.backlog = INT32_MAX;
+			snprintf(log, sizeof(log),
+				 "a unix socket listened with a backlog of %u, above net.core.somaxconn (%ld)",
+				 u.backlog, somaxconn);
+			ux_expect_logged(_metadata, self, x.ful, &ed, 1, EPERM,
+					 log, "FILE_UNIX.backlog INT_MAX");
+		}
+	}
+
+	/* what restart takes: names the victim finds changed */
+	{
+		struct edit ed = { x.ful, true, &u, ulen };
+
+		u = ux_rec(self, x.ful);
+		u.name_len = CKPT_UNIX_NAME_MAX;
+		expect_taken(_metadata, self, &ed, 1,
+			     "FILE_UNIX.name_len 108, abstract");
+		u = ux_rec(self, x.fuc);
+		u.name_len = 1;
+		ed.at = x.fuc;
+		expect_taken(_metadata, self, &ed, 1,
+			     "FILE_UNIX.name_len 1, not BOUND, a connected stream end");
+	}
+	check_no_splat(_metadata, self);
+}
+
 /*
  * The credentials a message carries: a uid or gid the restarter could not
  * give itself is refused (an unprivileged restarter, its own image: the
@@ -4555,25 +5315,6 @@ TEST_F_TIMEOUT(image, unix_message_credentials, 2 * CK_TIMEOUT)
 }
 
 /* ---- file locks: LOCKS, right after the FDTABLE ------------------------ */
-
-/*
- * Restart the image with @ne edits: refused with @err, and a log line
- * that says @log
- */
-static void expect_edit_logged(struct __test_metadata *_metadata,
-			       FIXTURE_DATA(image) *self, const struct edit *e,
-			       int ne, int err, const char *log,
-			       const char *what)
-{
-	off_t logged = log_size();
-	char text[2048];
-
-	expect_edit_err(_metadata, self, e, ne, err, what);
-	log_since(logged, text, sizeof(text));
-	EXPECT_TRUE(strstr(text, log) != NULL)
-		TH_LOG("%s: no log line says \"%s\" (log: \"%.300s\")", what,
-		       log, text);
-}
 
 /* A field of the FDTABLE or the LOCKS record given a value restart refuses */
 struct lk_bad {
@@ -6526,23 +7267,6 @@ static void prc_body(void *arg)
 	if (ck_checkpoint_self() > 0)
 		_exit(0);
 	prc_check();
-}
-
-/* A STRING record of @s, malloc()ed, of *@len bytes */
-static unsigned char *string_rec(const char *s, size_t *len)
-{
-	size_t n = strlen(s) + 1;
-	struct ckpt_hdr_string *h;
-
-	*len = (sizeof(*h) + n + 7) & ~7UL;
-	h = calloc(1, *len);
-	if (!h)
-		return NULL;
-	h->h.type = CKPT_HDR_STRING;
-	h->h.len = *len;
-	h->len = n;
-	memcpy(h + 1, s, n);
-	return (unsigned char *)h;
 }
 
 /*

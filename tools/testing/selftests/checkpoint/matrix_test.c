@@ -1132,7 +1132,7 @@ static const struct {
 } uo_opts[] = {
 	UO(SO_SNDBUF), UO(SO_RCVBUF), UO(SO_RCVLOWAT), UO(SO_PASSCRED),
 	UO(SO_PASSSEC), UO(SO_PASSPIDFD), UO(SO_PEEK_OFF), UO(SO_PRIORITY),
-	UO(SO_MARK),
+	UO(SO_MARK), UO(SO_KEEPALIVE), UO(SO_REUSEADDR),
 	{ SO_RCVTIMEO, "SO_RCVTIMEO", true },
 	{ SO_SNDTIMEO, "SO_SNDTIMEO", true },
 };
@@ -1168,7 +1168,8 @@ static char uo_before[2][1024];
  * Options on both ends of a stream pair: A (fds[0]) with its buffers,
  * low mark, timeouts, credentials, priority and mark set; B (fds[1])
  * passing its peer's security label and pidfd, with a peek offset that
- * a peek moved to 2. What getsockopt() reported is kept for verify().
+ * a peek moved to 2, and SO_KEEPALIVE and SO_REUSEADDR (which redis
+ * sets on its unix sockets) on. What getsockopt() reported is kept for verify().
  */
 static int uo_setup(void)
 {
@@ -1182,6 +1183,8 @@ static int uo_setup(void)
 	    set_int(fds[0], SO_PASSCRED, 1) ||
 	    set_int(fds[0], SO_PRIORITY, 5) ||
 	    set_int(fds[0], SO_MARK, 42) ||
+	    set_int(fds[1], SO_KEEPALIVE, 1) ||
+	    set_int(fds[1], SO_REUSEADDR, 1) ||
 	    setsockopt(fds[0], SOL_SOCKET, SO_RCVTIMEO, &rcv, sizeof(rcv)) ||
 	    setsockopt(fds[0], SOL_SOCKET, SO_SNDTIMEO, &snd, sizeof(snd)) ||
 	    set_int(fds[1], SO_PASSSEC, 1) ||
@@ -1562,6 +1565,156 @@ static int uu_verify(void)
 			    strerror(errno));
 	close(c);
 	close(s);
+	return 0;
+}
+
+/* ---- unix sockets with names ------------------------------------------- */
+
+/* getsockname() of @fd (with @peer getpeername()) reports @want */
+static bool has_name(int fd, bool peer, const struct sockaddr_un *want,
+		     socklen_t want_len)
+{
+	struct sockaddr_un a;
+	socklen_t len = sizeof(a);
+
+	memset(&a, 0, sizeof(a));
+	if (peer ? getpeername(fd, (struct sockaddr *)&a, &len) :
+		   getsockname(fd, (struct sockaddr *)&a, &len))
+		return false;
+	return len == want_len && !memcmp(&a, want, len);
+}
+
+static ino_t ub_ino;	/* SOCK's socket inode, as the socket was bound */
+
+/* a datagram socket (fds[0]) bound to the path SOCK */
+static int ub_path_setup(void)
+{
+	struct sockaddr_un a = { .sun_family = AF_UNIX, .sun_path = SOCK };
+	struct stat st;
+
+	unlink(SOCK);
+	fds[0] = socket(AF_UNIX, SOCK_DGRAM, 0);
+	if (fds[0] < 0 || bind(fds[0], (struct sockaddr *)&a, sizeof(a)) ||
+	    stat(SOCK, &st))
+		return -1;
+	ub_ino = st.st_ino;
+	return 0;
+}
+
+/*
+ * Restored, it is bound again to its socket inode at SOCK (the one the
+ * killed original left there), reports that name, and receives what is
+ * sent to the path.
+ */
+static int ub_path_verify(void)
+{
+	struct sockaddr_un a = { .sun_family = AF_UNIX, .sun_path = SOCK };
+	socklen_t len = offsetof(struct sockaddr_un, sun_path) + sizeof(SOCK);
+	struct stat st;
+	int s;
+
+	if (stat(SOCK, &st) || !S_ISSOCK(st.st_mode) || st.st_ino != ub_ino)
+		return NOPE("%s is not the socket inode %lu any more", SOCK,
+			    (unsigned long)ub_ino);
+	if (!has_name(fds[0], false, &a, len))
+		return NOPE("getsockname() does not report %s", SOCK);
+	s = socket(AF_UNIX, SOCK_DGRAM, 0);
+	if (s < 0 || sendto(s, "hi", 2, 0, (struct sockaddr *)&a,
+			    sizeof(a)) != 2 || !took(fds[0], "hi", 2))
+		return NOPE("the socket bound to %s does not receive", SOCK);
+	close(s);
+	return 0;
+}
+
+/*
+ * A connection through an abstract name whose listener is closed: the
+ * client (fds[0]) is connected to the name, the accepted end (fds[1])
+ * has it and has "queued" waiting.
+ */
+static int ub_conn_setup(void)
+{
+	struct sockaddr_un a;
+	socklen_t len = un_name(&a, "conn");
+	int l = socket(AF_UNIX, SOCK_STREAM, 0);
+
+	fds[0] = socket(AF_UNIX, SOCK_STREAM, 0);
+	if (l < 0 || fds[0] < 0 || bind(l, (struct sockaddr *)&a, len) ||
+	    listen(l, 1) || connect(fds[0], (struct sockaddr *)&a, len))
+		return -1;
+	fds[1] = accept(l, NULL, NULL);
+	if (fds[1] < 0 || close(l))
+		return -1;
+	return write(fds[0], "queued", 6) != 6 ? -1 : 0;
+}
+
+/*
+ * Restored: the accepted end reads what waited, has the listener's name
+ * and the client sees it as its peer's, SO_PEERCRED of both is the root
+ * (which connected and listened); the connection carries bytes both ways;
+ * and the accepted end is not bound to the name: nothing listens there.
+ */
+static int ub_conn_verify(void)
+{
+	struct sockaddr_un a;
+	socklen_t len = un_name(&a, "conn");
+	int s, ret;
+
+	if (!took(fds[1], "queued", 6))
+		return NOPE("the accepted end lost the bytes that waited");
+	if (!has_name(fds[1], false, &a, len) || !has_name(fds[0], true, &a, len))
+		return NOPE("the accepted end, or the client's peer, does not have the listener's name");
+	ret = expect_peercred(fds[0], getpid()) ?:
+	      expect_peercred(fds[1], getpid());
+	if (ret)
+		return ret;
+	if (write(fds[0], "ab", 2) != 2 || !took(fds[1], "ab", 2) ||
+	    write(fds[1], "cd", 2) != 2 || !took(fds[0], "cd", 2))
+		return NOPE("the connection does not carry bytes");
+	s = socket(AF_UNIX, SOCK_STREAM, 0);
+	ret = connect(s, (struct sockaddr *)&a, len);
+	close(s);
+	if (ret != -1 || errno != ECONNREFUSED)
+		return NOPE("connect to the closed listener's name: %s, expected ECONNREFUSED",
+			    ret ? strerrorname_np(errno) : "connected");
+	return 0;
+}
+
+/* a listening socket (bound too: unix sockets listen on a name) */
+static int ul_setup(void)
+{
+	struct sockaddr_un a;
+	socklen_t len = un_name(&a, "listen");
+
+	fds[0] = socket(AF_UNIX, SOCK_STREAM, 0);
+	return fds[0] < 0 || bind(fds[0], (struct sockaddr *)&a, len) ||
+	       listen(fds[0], 4) ? -1 : 0;
+}
+
+/*
+ * Restored, it listens on its name again: a new client connects, is
+ * accepted and served, and SO_PEERCRED tells it the root listened.
+ */
+static int ul_verify(void)
+{
+	struct sockaddr_un a;
+	socklen_t len = un_name(&a, "listen");
+	int c = socket(AF_UNIX, SOCK_STREAM, 0), s;
+
+	if (!has_name(fds[0], false, &a, len))
+		return NOPE("the listener lost its name");
+	if (c < 0 || connect(c, (struct sockaddr *)&a, len))
+		return NOPE("cannot connect to the listener: %s",
+			    strerror(errno));
+	if (expect_peercred(c, getpid()))
+		return -1;
+	s = accept(fds[0], NULL, NULL);
+	if (s < 0 || write(c, "hi", 2) != 2 || !took(s, "hi", 2) ||
+	    write(s, "ho", 2) != 2 || !took(c, "ho", 2))
+		return NOPE("the listener does not accept");
+	if (!has_name(s, false, &a, len))
+		return NOPE("the accepted socket does not have the listener's name");
+	close(s);
+	close(c);
 	return 0;
 }
 
@@ -3701,6 +3854,18 @@ FIXTURE_VARIANT_ADD(matrix, unix_unconnected_sockets) {
 	.setup = uu_setup, .verify = uu_verify,
 };
 
+FIXTURE_VARIANT_ADD(matrix, unix_socket_bound_to_path) {
+	.setup = ub_path_setup, .verify = ub_path_verify,
+};
+
+FIXTURE_VARIANT_ADD(matrix, unix_connection_through_abstract_name) {
+	.setup = ub_conn_setup, .verify = ub_conn_verify,
+};
+
+FIXTURE_VARIANT_ADD(matrix, unix_listening_socket) {
+	.setup = ul_setup, .verify = ul_verify,
+};
+
 FIXTURE_VARIANT_ADD(matrix, madvise_advice_kept) {
 	.setup = adv_setup, .verify = adv_verify,
 };
@@ -3825,6 +3990,7 @@ FIXTURE_TEARDOWN(matrix)
 	unlink(DLOG);
 	unlink(DMAP);
 	unlink(DLINK);
+	unlink(SOCK);
 	rm_wdir();
 }
 
@@ -4002,99 +4168,6 @@ FIXTURE_VARIANT_ADD(refuse, inotify_shared_with_outside) {
 	.setup = in_outside_setup, .verify = in_outside_verify,
 	.share_outside = true, .err = EOPNOTSUPP,
 	.line = "inotify instance shared with a process outside the tree",
-};
-
-/* a path socket of the tree: bound to a name, refused */
-static int ub_path_setup(void)
-{
-	struct sockaddr_un a = { .sun_family = AF_UNIX, .sun_path = SOCK };
-
-	unlink(SOCK);
-	fds[0] = socket(AF_UNIX, SOCK_DGRAM, 0);
-	return fds[0] < 0 || bind(fds[0], (struct sockaddr *)&a, sizeof(a)) ?
-	       -1 : 0;
-}
-
-static int ub_path_verify(void)
-{
-	struct sockaddr_un a = { .sun_family = AF_UNIX, .sun_path = SOCK };
-	int s = socket(AF_UNIX, SOCK_DGRAM, 0);
-
-	if (s < 0 || sendto(s, "hi", 2, 0, (struct sockaddr *)&a,
-			    sizeof(a)) != 2 || !took(fds[0], "hi", 2))
-		return NOPE("the socket bound to %s does not receive", SOCK);
-	close(s);
-	return 0;
-}
-
-FIXTURE_VARIANT_ADD(refuse, unix_socket_bound_to_path) {
-	.setup = ub_path_setup, .verify = ub_path_verify,
-	.err = EOPNOTSUPP, .line = "is a unix socket bound to a name",
-};
-
-/*
- * A connection through an abstract name whose listener is closed: the
- * client (fds[0]) is connected to a name, the accepted end (fds[1])
- * has it.
- */
-static int ub_conn_setup(void)
-{
-	struct sockaddr_un a;
-	socklen_t len = un_name(&a, "conn");
-	int l = socket(AF_UNIX, SOCK_STREAM, 0);
-
-	fds[0] = socket(AF_UNIX, SOCK_STREAM, 0);
-	if (l < 0 || fds[0] < 0 || bind(l, (struct sockaddr *)&a, len) ||
-	    listen(l, 1) || connect(fds[0], (struct sockaddr *)&a, len))
-		return -1;
-	fds[1] = accept(l, NULL, NULL);
-	return fds[1] < 0 || close(l) ? -1 : 0;
-}
-
-static int ub_conn_verify(void)
-{
-	if (write(fds[0], "ab", 2) != 2 || !took(fds[1], "ab", 2) ||
-	    write(fds[1], "cd", 2) != 2 || !took(fds[0], "cd", 2))
-		return NOPE("the connection does not carry bytes");
-	return 0;
-}
-
-FIXTURE_VARIANT_ADD(refuse, unix_connection_through_abstract_name) {
-	.setup = ub_conn_setup, .verify = ub_conn_verify,
-	.err = EOPNOTSUPP, .line = "is a unix socket bound to a name",
-};
-
-/* a listening socket (bound too: unix sockets listen on a name) */
-static int ul_setup(void)
-{
-	struct sockaddr_un a;
-	socklen_t len = un_name(&a, "listen");
-
-	fds[0] = socket(AF_UNIX, SOCK_STREAM, 0);
-	return fds[0] < 0 || bind(fds[0], (struct sockaddr *)&a, len) ||
-	       listen(fds[0], 4) ? -1 : 0;
-}
-
-static int ul_verify(void)
-{
-	struct sockaddr_un a;
-	socklen_t len = un_name(&a, "listen");
-	int c = socket(AF_UNIX, SOCK_STREAM, 0), s;
-
-	if (c < 0 || connect(c, (struct sockaddr *)&a, len))
-		return NOPE("cannot connect to the listener: %s",
-			    strerror(errno));
-	s = accept(fds[0], NULL, NULL);
-	if (s < 0 || write(c, "hi", 2) != 2 || !took(s, "hi", 2))
-		return NOPE("the listener does not accept");
-	close(s);
-	close(c);
-	return 0;
-}
-
-FIXTURE_VARIANT_ADD(refuse, unix_listening_socket) {
-	.setup = ul_setup, .verify = ul_verify,
-	.err = EOPNOTSUPP, .line = "is a listening unix socket",
 };
 
 /*
@@ -4860,7 +4933,6 @@ FIXTURE_TEARDOWN(refuse)
 	unlink(REPORT);
 	unlink(IMG);
 	unlink(LOG);
-	unlink(SOCK);
 	unlink(DOUT);
 	unlink(DATA);
 }

@@ -1,0 +1,1823 @@
+// SPDX-License-Identifier: GPL-2.0
+/*
+ * Unix sockets with names: bound to a path (given relative or absolute)
+ * or to an abstract name, autobound, listening, and the connections that
+ * connect() and accept() made, checkpointed with their tree and restarted.
+ *
+ * The root of a small tree (and in most tests a peer, its child) sets the
+ * sockets up in a fresh directory, its cwd, says READY and waits for
+ * SIGUSR1. The test freezes the tree's cgroup, checkpoints it, kills it,
+ * does to the world what the test is about (removes the socket inode,
+ * takes a name, lowers somaxconn...), restarts the image and sends
+ * SIGUSR1: the restored processes look at their sockets from the inside -
+ * the names getsockname() and getpeername() report, the data they had
+ * not read, SO_PEERCRED, a client that connects now - and report
+ * "VERIFY ok" (the peer "PEER ok") or what was wrong.
+ *
+ * Then the restarts that must fail, each with its errno and log line,
+ * leaving nothing running and no socket inode of their own behind, and
+ * the checkpoints that must refuse, leaving the tree working.
+ */
+#define _GNU_SOURCE
+#include <errno.h>
+#include <fcntl.h>
+#include <ftw.h>
+#include <poll.h>
+#include <signal.h>
+#include <stddef.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+#include <sys/prctl.h>
+#include <sys/socket.h>
+#include <sys/stat.h>
+#include <sys/syscall.h>
+#include <sys/un.h>
+#include <sys/wait.h>
+#include <linux/checkpoint.h>
+
+/*
+ * TEST_F() keeps a local across its setjmp(); with -Wextra gcc warns about
+ * that in every test (as ckpt_test.h says).
+ */
+#pragma GCC diagnostic ignored "-Wclobbered"
+#include "kselftest_harness.h"
+#include "ck_lite.h"
+
+#define CG		"/sys/fs/cgroup/ckpt-unix"
+#define SOMAXCONN_PATH	"/proc/sys/net/core/somaxconn"
+#define WAIT_MS		20000	/* for what a process sends now */
+#define OWNER		65534	/* the socket inode's owner in one test */
+
+/*
+ * Set by the test process before the tree is forked, so the tree has
+ * them too: the test's files, and the prefix of its abstract names.
+ */
+static char dir[64];		/* /tmp/unix_test.PID.dir: the tree's cwd */
+static char report[64];		/* the tree's report lines */
+static char img[64];
+static char logpath[64];	/* checkpoint()'s and restart()'s logfd */
+static char tag[32];		/* unix_test.PID */
+
+/* what setup() made, for verify() in the restored program */
+static int fds[8];
+
+/* verify()'s complaint, for the report */
+static char why[4096];
+
+#define NOPE(fmt, ...) ({						\
+	snprintf(why, sizeof(why), fmt, ##__VA_ARGS__);			\
+	-1;								\
+})
+
+/* @name in the test's directory (four buffers, used in turn) */
+static const char *at(const char *name)
+{
+	static char buf[4][128];
+	static int i;
+	char *p = buf[i++ % 4];
+
+	snprintf(p, sizeof(buf[0]), "%s/%s", dir, name);
+	return p;
+}
+
+/* ---- names --------------------------------------------------------------- */
+
+struct name {
+	struct sockaddr_un a;
+	socklen_t len;
+};
+
+/* @path as bind() takes it, with the length getsockname() reports */
+static socklen_t path_addr(struct sockaddr_un *a, const char *path)
+{
+	memset(a, 0, sizeof(*a));
+	a->sun_family = AF_UNIX;
+	snprintf(a->sun_path, sizeof(a->sun_path), "%s", path);
+	return offsetof(struct sockaddr_un, sun_path) + strlen(a->sun_path) + 1;
+}
+
+/* this test's abstract name "\0unix_test.PID.@what" */
+static socklen_t abs_addr(struct sockaddr_un *a, const char *what)
+{
+	int n;
+
+	memset(a, 0, sizeof(*a));
+	a->sun_family = AF_UNIX;
+	n = snprintf(a->sun_path + 1, sizeof(a->sun_path) - 1, "%s.%s", tag,
+		     what);
+	return offsetof(struct sockaddr_un, sun_path) + 1 + n;
+}
+
+/* a name for a message: "path", @abstract, or (no name) */
+static const char *show(const struct sockaddr_un *a, socklen_t len)
+{
+	static char buf[4][160];
+	static int i;
+	char *s = buf[i++ % 4];
+	int n = (int)len - (int)offsetof(struct sockaddr_un, sun_path);
+
+	if (n <= 0)
+		return "(no name)";
+	if (a->sun_path[0])
+		snprintf(s, sizeof(buf[0]), "\"%.*s\"", n, a->sun_path);
+	else
+		snprintf(s, sizeof(buf[0]), "@%.*s", n - 1, a->sun_path + 1);
+	return s;
+}
+
+/* getsockname() of @fd, or with @peer getpeername(): 0 or -1 */
+static int get_name(int fd, bool peer, struct name *n)
+{
+	memset(n, 0, sizeof(*n));
+	n->len = sizeof(n->a);
+	return peer ? getpeername(fd, (struct sockaddr *)&n->a, &n->len) :
+		      getsockname(fd, (struct sockaddr *)&n->a, &n->len);
+}
+
+/* @fd's name (with @peer its peer's) is @a, @len bytes: 0, or NOPE */
+static int name_is(int fd, bool peer, const struct sockaddr_un *a,
+		   socklen_t len, const char *what)
+{
+	const char *call = peer ? "getpeername()" : "getsockname()";
+	struct name n;
+
+	if (get_name(fd, peer, &n))
+		return NOPE("%s: %s: %s", what, call, strerror(errno));
+	if (n.len != len || memcmp(&n.a, a, len))
+		return NOPE("%s: %s reports %s (%u bytes), expected %s (%u bytes)",
+			    what, call, show(&n.a, n.len), n.len, show(a, len),
+			    len);
+	return 0;
+}
+
+/* @fd (with @peer its peer) has no name */
+static int unnamed(int fd, bool peer, const char *what)
+{
+	struct sockaddr_un none = { .sun_family = AF_UNIX };
+
+	return name_is(fd, peer, &none, sizeof(sa_family_t), what);
+}
+
+/* SO_PEERCRED of @fd: @pid, with our uid and gid */
+static int peercred_is(int fd, pid_t pid, const char *what)
+{
+	struct ucred uc = {};
+	socklen_t len = sizeof(uc);
+
+	if (getsockopt(fd, SOL_SOCKET, SO_PEERCRED, &uc, &len))
+		return NOPE("%s: SO_PEERCRED: %s", what, strerror(errno));
+	if (uc.pid != pid || uc.uid != getuid() || uc.gid != getgid())
+		return NOPE("%s: SO_PEERCRED is pid %d uid %u gid %u, expected pid %d uid %u gid %u",
+			    what, uc.pid, uc.uid, uc.gid, pid, getuid(),
+			    getgid());
+	return 0;
+}
+
+/* ---- data ---------------------------------------------------------------- */
+
+/* @len bytes that depend on @seed and on their place, so a lost one shows */
+static void pattern(char *buf, size_t len, int seed)
+{
+	size_t i;
+
+	for (i = 0; i < len; i++)
+		buf[i] = (char)(i * 31 + i / 251 + seed * 7);
+}
+
+/* @fd has something to read within @ms */
+static bool wait_in(int fd, int ms)
+{
+	struct pollfd p = { .fd = fd, .events = POLLIN };
+
+	return poll(&p, 1, ms) == 1 && (p.revents & POLLIN);
+}
+
+/*
+ * Take the next @len bytes of @fd (a stream, or one record of @len bytes)
+ * and expect @want; they are queued already, nothing waits for them.
+ */
+static bool took(int fd, const void *want, size_t len)
+{
+	static char buf[65536];
+	size_t got = 0;
+	ssize_t n;
+
+	while (got < len && len <= sizeof(buf)) {
+		n = recv(fd, buf + got, len - got, MSG_DONTWAIT);
+		if (n <= 0)
+			return false;
+		got += n;
+	}
+	return got == len && !memcmp(buf, want, len);
+}
+
+/* @want, sent now by another process: it comes within WAIT_MS */
+static bool awaited(int fd, const char *want)
+{
+	return wait_in(fd, WAIT_MS) && took(fd, want, strlen(want));
+}
+
+/* nothing more is queued on @fd */
+static bool drained(int fd)
+{
+	char c;
+
+	return recv(fd, &c, 1, MSG_DONTWAIT) == -1 && errno == EAGAIN;
+}
+
+/* accept() a client that connects within @ms, or -1 */
+static int accept_in(int fd, int ms)
+{
+	if (!wait_in(fd, ms)) {
+		errno = ETIMEDOUT;
+		return -1;
+	}
+	return accept(fd, NULL, NULL);
+}
+
+/* the records of a connection, each its own pattern */
+static const size_t c2s[] = { 12, 1500, 1, 300 };	/* client to server */
+static const size_t s2c[] = { 5, 2000, 7 };		/* server to client */
+#define C2S_SEED	10
+#define S2C_SEED	20
+
+/*
+ * Send @sizes' records [0, @n) on @fd: each its own send(), or on a
+ * stream with @glued all in one write(), so that a read of the first
+ * leaves the rest of one buffer.
+ */
+static int send_recs(int fd, int type, const size_t *sizes, int n, int seed,
+		     bool glued)
+{
+	static char buf[8192];
+	size_t at = 0;
+	int i;
+
+	for (i = 0; i < n; i++) {
+		pattern(buf + at, sizes[i], seed + i);
+		if (!glued || type != SOCK_STREAM) {
+			if (send(fd, buf, sizes[i], 0) != (ssize_t)sizes[i])
+				return -1;
+			continue;
+		}
+		at += sizes[i];
+	}
+	if (at && write(fd, buf, at) != (ssize_t)at)
+		return -1;
+	return 0;
+}
+
+/*
+ * Expect records [@from, @to) of @sizes on @fd, queued: on a stream the
+ * bytes in order; on a seqpacket socket one record per recv(), however
+ * large the buffer.
+ */
+static int expect_recs(int fd, int type, const size_t *sizes, int from,
+		       int to, int seed, const char *what)
+{
+	static char want[8192], buf[8192];
+	size_t at = 0;
+	ssize_t n;
+	int i;
+
+	for (i = from; i < to; i++) {
+		pattern(want + at, sizes[i], seed + i);
+		if (type == SOCK_STREAM) {
+			at += sizes[i];
+			continue;
+		}
+		n = recv(fd, buf, sizeof(buf), MSG_DONTWAIT);
+		if (n != (ssize_t)sizes[i] || memcmp(buf, want, n))
+			return NOPE("%s: record %d: %zd bytes (%s), expected its %zu",
+				    what, i, n, n < 0 ?
+				    strerrorname_np(errno) : "data", sizes[i]);
+	}
+	if (at && !took(fd, want, at))
+		return NOPE("%s: did not read the %zu bytes of records %d to %d",
+			    what, at, from, to - 1);
+	return 0;
+}
+
+/* ---- the tree ------------------------------------------------------------ */
+
+static volatile sig_atomic_t go;
+static void on_usr1(int sig) { go = 1; }
+
+static pid_t root_pid;		/* the tree's root */
+static pid_t peer;		/* its child, if it has one */
+static bool peer_going;
+
+/*
+ * Fork the root's peer: it runs @setup, says "PEER <pid>", and once
+ * SIGUSR1 comes @verify, and reports "PEER ok" or what was wrong. Returns
+ * its pid once its setup is done, or -1.
+ */
+static pid_t fork_peer(int (*setup)(void), int (*verify)(void))
+{
+	ssize_t n;
+	int p[2];
+	char c;
+
+	if (pipe(p))
+		return -1;
+	peer = fork();
+	if (peer < 0)
+		return -1;
+	if (!peer) {
+		close(p[0]);
+		if (setup()) {
+			lite_say(report, "PEER setup failed: %s\n",
+				 *why ? why : strerror(errno));
+			_exit(1);
+		}
+		lite_say(report, "PEER %d\n", getpid());
+		if (write(p[1], "r", 1) != 1)
+			_exit(1);
+		/* nothing of the sync is left in the image */
+		close(p[1]);
+		lite_wait_flag(&go, SIGUSR1);
+		if (verify()) {
+			lite_say(report, "PEER failed: %s\n", why);
+			_exit(1);
+		}
+		lite_say(report, "PEER ok\n");
+		_exit(0);
+	}
+	close(p[1]);
+	n = read(p[0], &c, 1);
+	close(p[0]);
+	return n == 1 ? peer : -1;
+}
+
+/* let the peer run its verify() */
+static void peer_go(void)
+{
+	if (peer > 0 && !peer_going)
+		kill(peer, SIGUSR1);
+	peer_going = true;
+}
+
+/*
+ * The root of the tree, in the test's directory: @setup, say ready, wait
+ * for SIGUSR1, then @verify (which lets the peer go when it suits it, or
+ * the peer goes after it), and wait for the peer.
+ */
+static void tree_root(int (*setup)(void), int (*verify)(void))
+{
+	int ret, status;
+
+	lite_cg_enter(CG);
+	lite_block(SIGUSR1);
+	signal(SIGUSR1, on_usr1);
+	root_pid = getpid();
+	if (chdir(dir))
+		_exit(91);
+	if (setup()) {
+		lite_say(report, "SETUP failed: %s\n",
+			 *why ? why : strerror(errno));
+		_exit(1);
+	}
+	lite_say(report, "READY %d\n", getpid());
+	lite_wait_flag(&go, SIGUSR1);
+	ret = verify();
+	if (peer > 0) {
+		peer_go();
+		status = lite_status(peer, 60);
+		if (!ret && status)
+			ret = NOPE("the peer ended with status %#x", status);
+	}
+	if (ret) {
+		lite_say(report, "VERIFY failed: %s\n", why);
+		_exit(1);
+	}
+	lite_say(report, "VERIFY ok\n");
+	_exit(0);
+}
+
+/* ---- the test process ---------------------------------------------------- */
+
+struct tree {
+	pid_t root;
+	int outside;		/* a socket the test holds, or -1 */
+	char somaxconn[32];	/* net.core.somaxconn before the test, or "" */
+};
+
+static int rm_cb(const char *path, const struct stat *st, int type,
+		 struct FTW *ftw)
+{
+	remove(path);
+	return 0;
+}
+
+static void world_clean(void)
+{
+	nftw(dir, rm_cb, 16, FTW_DEPTH | FTW_PHYS);
+	unlink(report);
+	unlink(img);
+	unlink(logpath);
+}
+
+static void world_setup(struct __test_metadata *_metadata, struct tree *t)
+{
+	pid_t me = getpid();
+
+	t->root = -1;
+	t->outside = -1;
+	t->somaxconn[0] = '\0';
+	snprintf(tag, sizeof(tag), "unix_test.%d", me);
+	snprintf(dir, sizeof(dir), "/tmp/unix_test.%d.dir", me);
+	snprintf(report, sizeof(report), "/tmp/unix_test.%d.report", me);
+	snprintf(img, sizeof(img), "/tmp/unix_test.%d.img", me);
+	snprintf(logpath, sizeof(logpath), "/tmp/unix_test.%d.log", me);
+	world_clean();
+	ASSERT_EQ(0, mkdir(dir, 0755));
+	rmdir(CG);
+	ASSERT_EQ(0, mkdir(CG, 0755));
+	ASSERT_EQ(0, prctl(PR_SET_CHILD_SUBREAPER, 1));
+}
+
+/* kill and reap @pid if it is a child of ours still running */
+static void end_child(pid_t pid)
+{
+	if (pid > 0 && !waitpid(pid, NULL, WNOHANG | __WALL)) {
+		kill(pid, SIGKILL);
+		waitpid(pid, NULL, __WALL);
+	}
+}
+
+/* the number after "PEER " in the report, or 0 */
+static pid_t reported_peer(void)
+{
+	char buf[4096], *p;
+
+	if (lite_slurp(report, buf, sizeof(buf)) <= 0)
+		return 0;
+	p = strstr(buf, "PEER ");
+	return p ? atoi(p + 5) : 0;
+}
+
+/*
+ * The original tree is in CG; a restored one is the test's: its root
+ * our child, its peer ours too once the root is gone (we are their
+ * subreaper).
+ */
+static void world_teardown(struct tree *t)
+{
+	lite_cg_write(CG, "cgroup.kill", "1");
+	lite_cg_write(CG, "cgroup.freeze", "0");
+	end_child(t->root);
+	end_child(reported_peer());
+	lite_reap_all();
+	rmdir(CG);
+	if (t->somaxconn[0])
+		lite_cg_write("/proc/sys/net/core", "somaxconn", t->somaxconn);
+	if (t->outside >= 0)
+		close(t->outside);
+	world_clean();
+}
+
+/* fork the tree; its root says READY */
+static void start_tree(struct __test_metadata *_metadata, struct tree *t,
+		       int (*setup)(void), int (*verify)(void))
+{
+	char rep[2048] = "";
+
+	t->root = fork();
+	ASSERT_LE(0, t->root);
+	if (!t->root)
+		tree_root(setup, verify);
+	ASSERT_EQ(t->root, lite_line_pid(report, "READY ", 30))
+		TH_LOG("report: %s",
+		       (lite_slurp(report, rep, sizeof(rep)), rep));
+}
+
+/*
+ * Freeze the tree and checkpoint it into img, through
+ * ck_checkpoint_validated() like every checkpoint of the selftests: the
+ * kernel validates the image while the tree is still there, frozen.
+ */
+static void checkpoint_tree(struct __test_metadata *_metadata, pid_t root)
+{
+	char log[4096] = "";
+	int fd, logfd, err;
+	long ret;
+
+	ASSERT_EQ(0, lite_cg_write(CG, "cgroup.freeze", "1"));
+	ASSERT_TRUE(lite_cg_frozen(CG, 1, 30));
+	fd = open(img, O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0600);
+	logfd = open(logpath, O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0600);
+	ASSERT_LE(0, fd);
+	ASSERT_LE(0, logfd);
+	ret = ck_checkpoint_validated(root, fd, CHECKPOINT_SUBTREE, logfd);
+	err = errno;
+	close(fd);
+	close(logfd);
+	if (ret <= 0) {
+		lite_slurp(logpath, log, sizeof(log));
+		TH_LOG("checkpoint: %s; log: %s", strerrorname_np(err), log);
+		if (err == EBADMSG)
+			TH_LOG("the image does not validate while the tree it was taken from is still there, frozen: RESTART_VALIDATE must check the image, not the world");
+	}
+	ASSERT_LT(0, ret);
+}
+
+/* kill the (frozen) original tree and reap it: its pids are free again */
+static void kill_tree(struct __test_metadata *_metadata, pid_t root)
+{
+	ASSERT_EQ(0, lite_cg_write(CG, "cgroup.kill", "1"));
+	lite_cg_write(CG, "cgroup.freeze", "0");
+	ASSERT_NE(-1, lite_status(root, 30));
+	lite_reap_all();
+}
+
+static void checkpoint_and_kill(struct __test_metadata *_metadata, pid_t root)
+{
+	checkpoint_tree(_metadata, root);
+	kill_tree(_metadata, root);
+}
+
+/*
+ * restart(0, img, @flags, logfd), or with RESTART_VALIDATE in @flags the
+ * check alone; what it logged in @log. Its return value, errno kept.
+ */
+static long restart_img(unsigned long flags, char *log, size_t len)
+{
+	int fd = open(img, O_RDONLY | O_CLOEXEC);
+	int logfd = open(logpath, O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC,
+			 0600);
+	long ret = -1;
+	int err = EBADF;
+
+	if (fd >= 0 && logfd >= 0) {
+		ret = syscall(__NR_restart, 0, fd, flags, logfd);
+		err = errno;
+	}
+	if (fd >= 0)
+		close(fd);
+	if (logfd >= 0)
+		close(logfd);
+	lite_slurp(logpath, log, len);
+	errno = err;
+	return ret;
+}
+
+/* restart the image: the restored root, with its pid */
+static void restart_tree(struct __test_metadata *_metadata, struct tree *t)
+{
+	char log[4096] = "";
+	long ret;
+
+	ret = restart_img(0, log, sizeof(log));
+	ASSERT_EQ(t->root, ret)
+		TH_LOG("restart: %s; log: %s", strerrorname_np(errno), log);
+}
+
+/* restart() must fail with @err and a log line containing @line */
+static void restart_fails(struct __test_metadata *_metadata,
+			  unsigned long flags, int err, const char *line)
+{
+	char log[4096] = "";
+	long ret;
+
+	ret = restart_img(flags, log, sizeof(log));
+	EXPECT_EQ(-1, ret);
+	EXPECT_EQ(err, errno)
+		TH_LOG("restart: %s, expected %s; log: %s",
+		       strerrorname_np(errno), strerrorname_np(err), log);
+	EXPECT_NE(NULL, strstr(log, line))
+		TH_LOG("no \"%s\" in the log: %s", line, log);
+}
+
+/* no child of the test is left: nothing restored runs */
+static void nothing_left(struct __test_metadata *_metadata)
+{
+	EXPECT_EQ(-1, waitpid(-1, NULL, WNOHANG | __WALL));
+	EXPECT_EQ(ECHILD, errno) TH_LOG("a child of the test is left");
+}
+
+/* let the tree go on, and wait for its verdict */
+static void finish(struct __test_metadata *_metadata, struct tree *t,
+		   bool has_peer)
+{
+	char rep[4096] = "";
+	int status;
+
+	status = lite_status(t->root, 90);
+	lite_slurp(report, rep, sizeof(rep));
+	EXPECT_NE(NULL, strstr(rep, "VERIFY ok\n")) TH_LOG("report: %s", rep);
+	if (has_peer)
+		EXPECT_NE(NULL, strstr(rep, "PEER ok\n"))
+			TH_LOG("report: %s", rep);
+	EXPECT_TRUE(status != -1 && WIFEXITED(status) &&
+		    WEXITSTATUS(status) == 0)
+		TH_LOG("root: status %#x", status);
+	t->root = -1;
+}
+
+static void go_on(struct __test_metadata *_metadata, struct tree *t)
+{
+	ASSERT_EQ(0, kill(t->root, SIGUSR1));
+}
+
+/* a socket of @type connected to @a: the fd */
+static int connect_to(const struct sockaddr_un *a, socklen_t len, int type)
+{
+	int fd = socket(AF_UNIX, type, 0);
+
+	if (fd >= 0 && connect(fd, (const struct sockaddr *)a, len)) {
+		close(fd);
+		return -1;
+	}
+	return fd;
+}
+
+/* a socket of @type bound to @a (listening with @backlog > 0): the fd */
+static int bound_to(const struct sockaddr_un *a, socklen_t len, int type,
+		    int backlog)
+{
+	int fd = socket(AF_UNIX, type, 0);
+
+	if (fd >= 0 && (bind(fd, (const struct sockaddr *)a, len) ||
+			(backlog > 0 && listen(fd, backlog)))) {
+		close(fd);
+		return -1;
+	}
+	return fd;
+}
+
+/* ---- a listener on a relative path, and the connection it accepted ---- */
+
+#define SRV	"srv.sock"	/* bound relative to the tree's cwd */
+
+static int conn_type;		/* SOCK_STREAM or SOCK_SEQPACKET */
+static ino_t srv_ino;		/* SRV's socket inode, before the checkpoint */
+
+/*
+ * The peer: the client. Connected to SRV by its relative name (the same
+ * cwd), it sent its records in one go; the first is read by the server.
+ */
+static int cli_setup(void)
+{
+	struct sockaddr_un a;
+	socklen_t len = path_addr(&a, SRV);
+
+	close(fds[0]);
+	fds[2] = connect_to(&a, len, conn_type);
+	if (fds[2] < 0)
+		return -1;
+	return send_recs(fds[2], conn_type, c2s, ARRAY_SIZE(c2s), C2S_SEED,
+			 true);
+}
+
+/*
+ * The client, restored: the server's records it never read, in order and
+ * one per recv() on a seqpacket socket, and nothing else; its peer has
+ * the listener's name, it has none; SO_PEERCRED is the process that
+ * listened; and it talks with the server again.
+ */
+static int cli_verify(void)
+{
+	struct sockaddr_un a;
+	socklen_t len = path_addr(&a, SRV);
+
+	if (expect_recs(fds[2], conn_type, s2c, 0, ARRAY_SIZE(s2c), S2C_SEED,
+			"the client"))
+		return -1;
+	if (!drained(fds[2]))
+		return NOPE("the client reads more than the server sent");
+	if (name_is(fds[2], true, &a, len, "the client's peer") ||
+	    unnamed(fds[2], false, "the client") ||
+	    peercred_is(fds[2], root_pid, "the client"))
+		return -1;
+	if (send(fds[2], "ping", 4, 0) != 4 || !awaited(fds[2], "pong"))
+		return NOPE("the client has no answer to its ping: %s",
+			    strerror(errno));
+	return 0;
+}
+
+/*
+ * The root: the server. Its listener (fds[0]) is bound to the relative
+ * name SRV and accepted the client (fds[1]); it read the client's first
+ * record and sent its own, which the client has not read.
+ */
+static int srv_setup(void)
+{
+	struct sockaddr_un a;
+	socklen_t len = path_addr(&a, SRV);
+	struct stat st;
+
+	fds[0] = bound_to(&a, len, conn_type, 4);
+	if (fds[0] < 0 || stat(at(SRV), &st))
+		return -1;
+	srv_ino = st.st_ino;
+	if (fork_peer(cli_setup, cli_verify) < 0)
+		return -1;
+	fds[1] = accept(fds[0], NULL, NULL);
+	if (fds[1] < 0 || !wait_in(fds[1], WAIT_MS) ||
+	    expect_recs(fds[1], conn_type, c2s, 0, 1, C2S_SEED, "the server"))
+		return -1;
+	return send_recs(fds[1], conn_type, s2c, ARRAY_SIZE(s2c), S2C_SEED,
+			 false);
+}
+
+/*
+ * The server, restored: the listener still has its relative name and the
+ * same socket inode at its place; the accepted socket has the rest of the
+ * client's records, the listener's name, SO_PEERCRED of the client; the
+ * client pings, and a new client (the test's) is accepted and served.
+ */
+static int srv_verify(void)
+{
+	struct sockaddr_un a;
+	socklen_t len = path_addr(&a, SRV);
+	struct stat st;
+	int n;
+
+	if (name_is(fds[0], false, &a, len, "the listener"))
+		return -1;
+	if (stat(at(SRV), &st) || !S_ISSOCK(st.st_mode) ||
+	    st.st_ino != srv_ino)
+		return NOPE("%s: inode %lu, mode %#o; was the socket inode %lu",
+			    at(SRV), (unsigned long)st.st_ino, st.st_mode,
+			    (unsigned long)srv_ino);
+	if (expect_recs(fds[1], conn_type, c2s, 1, ARRAY_SIZE(c2s), C2S_SEED,
+			"the server"))
+		return -1;
+	if (!drained(fds[1]))
+		return NOPE("the server reads more than the client sent");
+	if (name_is(fds[1], false, &a, len, "the accepted socket") ||
+	    unnamed(fds[1], true, "the accepted socket's peer") ||
+	    peercred_is(fds[1], peer, "the accepted socket"))
+		return -1;
+	peer_go();
+	if (!awaited(fds[1], "ping") || send(fds[1], "pong", 4, 0) != 4)
+		return NOPE("no ping from the client");
+	n = accept_in(fds[0], WAIT_MS);
+	if (n < 0)
+		return NOPE("the listener accepts no new client: %s",
+			    strerror(errno));
+	if (name_is(n, false, &a, len, "the new connection"))
+		return -1;
+	if (!awaited(n, "new client") || send(n, "welcome", 7, 0) != 7)
+		return NOPE("the new client is not served");
+	close(n);
+	return 0;
+}
+
+FIXTURE(listener) {
+	struct tree t;
+};
+
+FIXTURE_VARIANT(listener) {
+	int type;
+};
+
+FIXTURE_VARIANT_ADD(listener, stream) {
+	.type = SOCK_STREAM,
+};
+
+/* the same, with records whose boundaries must stay */
+FIXTURE_VARIANT_ADD(listener, seqpacket) {
+	.type = SOCK_SEQPACKET,
+};
+
+FIXTURE_SETUP(listener)
+{
+	world_setup(_metadata, &self->t);
+	conn_type = variant->type;
+}
+
+FIXTURE_TEARDOWN(listener)
+{
+	world_teardown(&self->t);
+}
+
+/*
+ * A server bound by a relative name, with the connection it accepted
+ * from its child and unread records both ways: restarted, the socket
+ * takes its inode again (same st_ino at the absolute path), the two talk
+ * on, and a client from outside the tree connects by the absolute path:
+ * SO_PEERCRED names the server, getpeername() its relative name.
+ */
+TEST_F_TIMEOUT(listener, listener_with_accepted_connection_goes_on, 120)
+{
+	struct sockaddr_un rel, abs;
+	socklen_t rlen = path_addr(&rel, SRV);
+	socklen_t alen = path_addr(&abs, at(SRV));
+	struct stat before, after;
+	int c;
+
+	start_tree(_metadata, &self->t, srv_setup, srv_verify);
+	ASSERT_EQ(0, stat(at(SRV), &before));
+	checkpoint_and_kill(_metadata, self->t.root);
+	/* the original's socket inode stays behind */
+	ASSERT_EQ(0, stat(at(SRV), &after));
+	restart_tree(_metadata, &self->t);
+	ASSERT_EQ(0, stat(at(SRV), &after));
+	EXPECT_TRUE(S_ISSOCK(after.st_mode));
+	EXPECT_EQ(before.st_ino, after.st_ino);
+
+	c = connect_to(&abs, alen, variant->type);
+	ASSERT_LE(0, c) TH_LOG("connect to %s: %s", at(SRV), strerror(errno));
+	EXPECT_EQ(0, peercred_is(c, self->t.root, "the new client"))
+		TH_LOG("%s", why);
+	EXPECT_EQ(0, name_is(c, true, &rel, rlen, "the new client's peer"))
+		TH_LOG("%s", why);
+	ASSERT_EQ((ssize_t)10, send(c, "new client", 10, 0));
+	go_on(_metadata, &self->t);
+	EXPECT_TRUE(awaited(c, "welcome")) TH_LOG("no welcome from the server");
+	close(c);
+	finish(_metadata, &self->t, true);
+}
+
+/* ---- the other tests' trees ---------------------------------------------- */
+
+FIXTURE(named) {
+	struct tree t;
+};
+
+FIXTURE_SETUP(named)
+{
+	world_setup(_metadata, &self->t);
+}
+
+FIXTURE_TEARDOWN(named)
+{
+	world_teardown(&self->t);
+}
+
+/*
+ * A listener on an absolute path (fds[0]), and what a restored one does:
+ * it keeps its name, and serves the test's client ("knock", "enter").
+ */
+#define LSOCK	"l.sock"
+static int l_backlog = 4;
+
+static int pl_setup(void)
+{
+	struct sockaddr_un a;
+	socklen_t len = path_addr(&a, at(LSOCK));
+
+	fds[0] = bound_to(&a, len, SOCK_STREAM, l_backlog);
+	return fds[0] < 0 ? -1 : 0;
+}
+
+static int pl_verify(void)
+{
+	struct sockaddr_un a;
+	socklen_t len = path_addr(&a, at(LSOCK));
+	int n;
+
+	if (name_is(fds[0], false, &a, len, "the listener"))
+		return -1;
+	n = accept_in(fds[0], WAIT_MS);
+	if (n < 0)
+		return NOPE("the listener accepts no client: %s",
+			    strerror(errno));
+	if (!awaited(n, "knock") || send(n, "enter", 5, 0) != 5)
+		return NOPE("the client is not served");
+	close(n);
+	return 0;
+}
+
+/* the test's client of pl_verify(): connected, knocked; the fd */
+static int knock(struct __test_metadata *_metadata)
+{
+	struct sockaddr_un a;
+	socklen_t len = path_addr(&a, at(LSOCK));
+	int c = connect_to(&a, len, SOCK_STREAM);
+
+	EXPECT_LE(0, c) TH_LOG("connect to %s: %s", at(LSOCK),
+			       strerror(errno));
+	if (c >= 0)
+		EXPECT_EQ((ssize_t)5, send(c, "knock", 5, 0));
+	return c;
+}
+
+/* ...and the listener lets it in */
+static void entered(struct __test_metadata *_metadata, int c)
+{
+	if (c < 0)
+		return;
+	EXPECT_TRUE(awaited(c, "enter")) TH_LOG("the listener did not answer");
+	close(c);
+}
+
+/*
+ * The socket inode removed while the tree is down, after a chmod 0640 and
+ * a chown: RESTART_VALIDATE makes nothing that stays (the path is still
+ * absent after it); the restart makes the inode again with that mode and
+ * owner, and the restored listener serves a new client there.
+ */
+TEST_F_TIMEOUT(named, removed_socket_inode_is_made_again_with_its_mode_and_owner,
+	       120)
+{
+	char log[4096] = "";
+	struct stat st;
+	int c;
+
+	start_tree(_metadata, &self->t, pl_setup, pl_verify);
+	ASSERT_EQ(0, chmod(at(LSOCK), 0640));
+	ASSERT_EQ(0, chown(at(LSOCK), OWNER, OWNER));
+	checkpoint_and_kill(_metadata, self->t.root);
+	ASSERT_EQ(0, unlink(at(LSOCK)));
+
+	EXPECT_EQ(0, restart_img(RESTART_VALIDATE, log, sizeof(log)))
+		TH_LOG("RESTART_VALIDATE: %s; log: %s", strerrorname_np(errno),
+		       log);
+	EXPECT_EQ(-1, lstat(at(LSOCK), &st))
+		TH_LOG("RESTART_VALIDATE left %s behind", at(LSOCK));
+
+	restart_tree(_metadata, &self->t);
+	ASSERT_EQ(0, stat(at(LSOCK), &st));
+	EXPECT_TRUE(S_ISSOCK(st.st_mode));
+	EXPECT_EQ(0640U, st.st_mode & 07777);
+	EXPECT_EQ((uid_t)OWNER, st.st_uid);
+	EXPECT_EQ((gid_t)OWNER, st.st_gid);
+	c = knock(_metadata);
+	go_on(_metadata, &self->t);
+	entered(_metadata, c);
+	finish(_metadata, &self->t, false);
+}
+
+/* ---- abstract names ------------------------------------------------------ */
+
+/* a datagram socket (fds[0]) and a listener (fds[1]) on abstract names */
+static int abs_setup(void)
+{
+	struct sockaddr_un a;
+	socklen_t len = abs_addr(&a, "dgram");
+
+	fds[0] = bound_to(&a, len, SOCK_DGRAM, 0);
+	len = abs_addr(&a, "listen");
+	fds[1] = bound_to(&a, len, SOCK_STREAM, 4);
+	if (fds[0] < 0 || fds[1] < 0)
+		return -1;
+	return name_is(fds[1], false, &a, len, "the listener");
+}
+
+/*
+ * Restored, both have their names; the datagram socket receives what the
+ * test sent to its name (from an unbound socket: no name), the listener
+ * accepts the test's client.
+ */
+static int abs_verify(void)
+{
+	struct sockaddr_un a, from;
+	socklen_t len = abs_addr(&a, "dgram"), flen = sizeof(from);
+	char buf[64];
+	ssize_t n;
+	int s;
+
+	if (name_is(fds[0], false, &a, len, "the datagram socket"))
+		return -1;
+	if (!wait_in(fds[0], WAIT_MS))
+		return NOPE("nothing came to the datagram socket's name");
+	n = recvfrom(fds[0], buf, sizeof(buf), MSG_DONTWAIT,
+		     (struct sockaddr *)&from, &flen);
+	if (n != 7 || memcmp(buf, "by name", 7))
+		return NOPE("the datagram socket read %zd bytes, expected \"by name\"",
+			    n);
+	/* an unbound sender: recvfrom() reports no address at all */
+	if (flen)
+		return NOPE("the datagram came from %s, expected no name",
+			    show(&from, flen));
+	len = abs_addr(&a, "listen");
+	if (name_is(fds[1], false, &a, len, "the listener"))
+		return -1;
+	s = accept_in(fds[1], WAIT_MS);
+	if (s < 0)
+		return NOPE("the listener accepts no client: %s",
+			    strerror(errno));
+	if (name_is(s, false, &a, len, "the accepted socket"))
+		return -1;
+	if (!awaited(s, "hello") || send(s, "hi back", 7, 0) != 7)
+		return NOPE("the client is not served");
+	close(s);
+	return 0;
+}
+
+TEST_F_TIMEOUT(named, abstract_names_receive_and_accept_again, 120)
+{
+	struct sockaddr_un a;
+	socklen_t len;
+	int d, c;
+
+	start_tree(_metadata, &self->t, abs_setup, abs_verify);
+	checkpoint_and_kill(_metadata, self->t.root);
+	restart_tree(_metadata, &self->t);
+
+	len = abs_addr(&a, "dgram");
+	d = socket(AF_UNIX, SOCK_DGRAM, 0);
+	ASSERT_LE(0, d);
+	EXPECT_EQ((ssize_t)7, sendto(d, "by name", 7, 0,
+				     (struct sockaddr *)&a, len))
+		TH_LOG("send to %s: %s", show(&a, len), strerror(errno));
+	close(d);
+	len = abs_addr(&a, "listen");
+	c = connect_to(&a, len, SOCK_STREAM);
+	ASSERT_LE(0, c) TH_LOG("connect to %s: %s", show(&a, len),
+			       strerror(errno));
+	ASSERT_EQ((ssize_t)5, send(c, "hello", 5, 0));
+	go_on(_metadata, &self->t);
+	EXPECT_TRUE(awaited(c, "hi back")) TH_LOG("no answer from the listener");
+	close(c);
+	finish(_metadata, &self->t, false);
+}
+
+/* ---- autobind ------------------------------------------------------------ */
+
+static struct name auto_c, auto_e;
+
+/* an autobound name: '\0' and five hex digits */
+static bool autobound(const struct name *n)
+{
+	return n->len == offsetof(struct sockaddr_un, sun_path) + 6 &&
+	       !n->a.sun_path[0];
+}
+
+/*
+ * SO_PASSCRED autobinds: a stream socket (fds[1]) when it connects to a
+ * listener (fds[0], which accepted it: fds[2]), a datagram socket
+ * (fds[4]) when it sends to a bound one (fds[3], which read it, and saw
+ * its name). Bytes wait both ways on the connection.
+ */
+static int auto_setup(void)
+{
+	struct sockaddr_un a, d, from;
+	socklen_t len = abs_addr(&a, "autol"), dlen = abs_addr(&d, "autod");
+	socklen_t flen = sizeof(from);
+	int on = 1;
+	char buf[8];
+
+	fds[0] = bound_to(&a, len, SOCK_STREAM, 4);
+	fds[1] = socket(AF_UNIX, SOCK_STREAM, 0);
+	fds[3] = bound_to(&d, dlen, SOCK_DGRAM, 0);
+	fds[4] = socket(AF_UNIX, SOCK_DGRAM, 0);
+	if (fds[0] < 0 || fds[1] < 0 || fds[3] < 0 || fds[4] < 0 ||
+	    setsockopt(fds[1], SOL_SOCKET, SO_PASSCRED, &on, sizeof(on)) ||
+	    setsockopt(fds[4], SOL_SOCKET, SO_PASSCRED, &on, sizeof(on)) ||
+	    connect(fds[1], (struct sockaddr *)&a, len))
+		return -1;
+	fds[2] = accept(fds[0], NULL, NULL);
+	if (fds[2] < 0 ||
+	    sendto(fds[4], "first", 5, 0, (struct sockaddr *)&d, dlen) != 5 ||
+	    recvfrom(fds[3], buf, sizeof(buf), 0, (struct sockaddr *)&from,
+		     &flen) != 5)
+		return -1;
+	if (get_name(fds[1], false, &auto_c) || !autobound(&auto_c))
+		return NOPE("the stream socket is not autobound: %s",
+			    show(&auto_c.a, auto_c.len));
+	if (get_name(fds[4], false, &auto_e) || !autobound(&auto_e))
+		return NOPE("the datagram socket is not autobound: %s",
+			    show(&auto_e.a, auto_e.len));
+	if (flen != auto_e.len || memcmp(&from, &auto_e.a, flen))
+		return NOPE("the datagram came from %s, not %s",
+			    show(&from, flen), show(&auto_e.a, auto_e.len));
+	return send(fds[1], "up", 2, 0) != 2 ||
+	       send(fds[2], "down", 4, 0) != 4 ? -1 : 0;
+}
+
+/*
+ * Restored, each socket has its autobound name again (and nobody else can
+ * take it); the accepted socket's peer has it; the bytes are there; and
+ * a datagram sent again comes from that name.
+ */
+static int auto_verify(void)
+{
+	struct sockaddr_un a, d, from;
+	socklen_t len = abs_addr(&a, "autol"), dlen = abs_addr(&d, "autod");
+	socklen_t flen = sizeof(from);
+	char buf[8];
+	int s, ret;
+
+	if (name_is(fds[1], false, &auto_c.a, auto_c.len, "the stream socket") ||
+	    name_is(fds[2], true, &auto_c.a, auto_c.len,
+		    "the accepted socket's peer") ||
+	    name_is(fds[2], false, &a, len, "the accepted socket") ||
+	    name_is(fds[4], false, &auto_e.a, auto_e.len,
+		    "the datagram socket"))
+		return -1;
+	if (!took(fds[2], "up", 2) || !took(fds[1], "down", 4))
+		return NOPE("the bytes queued on the connection are lost");
+	s = socket(AF_UNIX, SOCK_STREAM, 0);
+	ret = bind(s, (struct sockaddr *)&auto_c.a, auto_c.len);
+	close(s);
+	if (ret != -1 || errno != EADDRINUSE)
+		return NOPE("another socket can bind to the name %s: %s",
+			    show(&auto_c.a, auto_c.len),
+			    ret ? strerror(errno) : "bound");
+	if (sendto(fds[4], "again", 5, 0, (struct sockaddr *)&d, dlen) != 5 ||
+	    !wait_in(fds[3], WAIT_MS) ||
+	    recvfrom(fds[3], buf, sizeof(buf), MSG_DONTWAIT,
+		     (struct sockaddr *)&from, &flen) != 5)
+		return NOPE("the datagram socket cannot send again: %s",
+			    strerror(errno));
+	if (flen != auto_e.len || memcmp(&from, &auto_e.a, flen))
+		return NOPE("the datagram came from %s, not %s",
+			    show(&from, flen), show(&auto_e.a, auto_e.len));
+	return 0;
+}
+
+TEST_F_TIMEOUT(named, autobound_names_are_kept, 120)
+{
+	start_tree(_metadata, &self->t, auto_setup, auto_verify);
+	checkpoint_and_kill(_metadata, self->t.root);
+	restart_tree(_metadata, &self->t);
+	go_on(_metadata, &self->t);
+	finish(_metadata, &self->t, false);
+}
+
+/* ---- a socket pair with a name ------------------------------------------- */
+
+#define PSOCK	"pair.sock"
+static ino_t pair_ino;
+
+/* end 0 of a stream pair bound to PSOCK; bytes wait at both ends */
+static int pair_setup(void)
+{
+	struct sockaddr_un a;
+	socklen_t len = path_addr(&a, at(PSOCK));
+	struct stat st;
+
+	if (socketpair(AF_UNIX, SOCK_STREAM, 0, fds) ||
+	    bind(fds[0], (struct sockaddr *)&a, len) || stat(at(PSOCK), &st))
+		return -1;
+	pair_ino = st.st_ino;
+	return send(fds[0], "to one", 6, 0) != 6 ||
+	       send(fds[1], "to zero", 7, 0) != 7 ? -1 : 0;
+}
+
+/*
+ * Restored: end 0 has the name, end 1 sees it as its peer's; the bytes
+ * are there and more go both ways; the inode is the one it had, and a
+ * socket is bound to it (a datagram sent there meets a stream socket:
+ * EPROTOTYPE, where an inode with no socket would refuse it).
+ */
+static int pair_verify(void)
+{
+	struct sockaddr_un a;
+	socklen_t len = path_addr(&a, at(PSOCK));
+	struct stat st;
+	int s, ret;
+
+	if (name_is(fds[0], false, &a, len, "end 0") ||
+	    name_is(fds[1], true, &a, len, "end 1's peer") ||
+	    unnamed(fds[1], false, "end 1") ||
+	    unnamed(fds[0], true, "end 0's peer"))
+		return -1;
+	if (!took(fds[1], "to one", 6) || !took(fds[0], "to zero", 7) ||
+	    !drained(fds[0]) || !drained(fds[1]))
+		return NOPE("the bytes queued on the pair are not as sent");
+	if (send(fds[0], "more", 4, 0) != 4 || !took(fds[1], "more", 4) ||
+	    send(fds[1], "back", 4, 0) != 4 || !took(fds[0], "back", 4))
+		return NOPE("the pair does not carry new bytes");
+	if (stat(at(PSOCK), &st) || st.st_ino != pair_ino)
+		return NOPE("%s is not the socket inode it was", at(PSOCK));
+	s = socket(AF_UNIX, SOCK_DGRAM, 0);
+	ret = sendto(s, "x", 1, 0, (struct sockaddr *)&a, len);
+	close(s);
+	if (ret != -1 || errno != EPROTOTYPE)
+		return NOPE("a datagram to %s: %s, expected EPROTOTYPE",
+			    at(PSOCK), ret < 0 ? strerrorname_np(errno) : "sent");
+	return 0;
+}
+
+TEST_F_TIMEOUT(named, socketpair_end_bound_to_a_path_keeps_its_name, 120)
+{
+	start_tree(_metadata, &self->t, pair_setup, pair_verify);
+	checkpoint_and_kill(_metadata, self->t.root);
+	restart_tree(_metadata, &self->t);
+	go_on(_metadata, &self->t);
+	finish(_metadata, &self->t, false);
+}
+
+/* ---- a connection whose listener is gone --------------------------------- */
+
+/*
+ * The client (fds[0]) connected to an abstract name, the accepted socket
+ * (fds[1]) has it; the listener was closed. Bytes wait both ways.
+ */
+static int closed_setup(void)
+{
+	struct sockaddr_un a;
+	socklen_t len = abs_addr(&a, "closed");
+	int l = bound_to(&a, len, SOCK_STREAM, 1);
+
+	fds[0] = connect_to(&a, len, SOCK_STREAM);
+	if (l < 0 || fds[0] < 0)
+		return -1;
+	fds[1] = accept(l, NULL, NULL);
+	if (fds[1] < 0 || close(l))
+		return -1;
+	return send(fds[0], "queued up", 9, 0) != 9 ||
+	       send(fds[1], "queued down", 11, 0) != 11 ? -1 : 0;
+}
+
+/*
+ * Restored: the bytes, the name on the accepted socket and as the
+ * client's peer's, SO_PEERCRED; and the name is not bound: nothing
+ * listens there, and another socket can take it.
+ */
+static int closed_verify(void)
+{
+	struct sockaddr_un a;
+	socklen_t len = abs_addr(&a, "closed");
+	int s, ret;
+
+	if (!took(fds[1], "queued up", 9) || !took(fds[0], "queued down", 11))
+		return NOPE("the bytes queued on the connection are lost");
+	if (name_is(fds[1], false, &a, len, "the accepted socket") ||
+	    name_is(fds[0], true, &a, len, "the client's peer") ||
+	    unnamed(fds[0], false, "the client") ||
+	    peercred_is(fds[0], getpid(), "the client") ||
+	    peercred_is(fds[1], getpid(), "the accepted socket"))
+		return -1;
+	if (send(fds[0], "ab", 2, 0) != 2 || !took(fds[1], "ab", 2) ||
+	    send(fds[1], "cd", 2, 0) != 2 || !took(fds[0], "cd", 2))
+		return NOPE("the connection does not carry bytes");
+	s = socket(AF_UNIX, SOCK_STREAM, 0);
+	ret = connect(s, (struct sockaddr *)&a, len);
+	close(s);
+	if (ret != -1 || errno != ECONNREFUSED)
+		return NOPE("connect to the closed listener's name: %s, expected ECONNREFUSED",
+			    ret ? strerrorname_np(errno) : "connected");
+	s = bound_to(&a, len, SOCK_STREAM, 0);
+	if (s < 0)
+		return NOPE("the name is still taken: %s", strerror(errno));
+	close(s);
+	return 0;
+}
+
+TEST_F_TIMEOUT(named, accepted_connection_outlives_its_closed_listener, 120)
+{
+	start_tree(_metadata, &self->t, closed_setup, closed_verify);
+	checkpoint_and_kill(_metadata, self->t.root);
+	restart_tree(_metadata, &self->t);
+	go_on(_metadata, &self->t);
+	finish(_metadata, &self->t, false);
+}
+
+/* ---- restarts that fail -------------------------------------------------- */
+
+/* a regular file @path with @text: 0 or -1 */
+static int make_file(const char *path, const char *text)
+{
+	int fd = open(path, O_WRONLY | O_CREAT | O_EXCL | O_CLOEXEC, 0644);
+	ssize_t n;
+
+	if (fd < 0)
+		return -1;
+	n = write(fd, text, strlen(text));
+	close(fd);
+	return n == (ssize_t)strlen(text) ? 0 : -1;
+}
+
+/*
+ * A regular file at the listener's path while the tree is down: another
+ * inode than the image saw, so the restart fails with ESTALE; taken as it
+ * is (RESTART_ACCEPT_REPLACED) it is not a socket: EADDRINUSE. The file
+ * is left as it is, and nothing runs.
+ */
+TEST_F_TIMEOUT(named, restart_refuses_a_regular_file_at_the_path, 120)
+{
+	char line[256], buf[64] = "";
+	struct stat st;
+
+	start_tree(_metadata, &self->t, pl_setup, pl_verify);
+	checkpoint_and_kill(_metadata, self->t.root);
+	ASSERT_EQ(0, unlink(at(LSOCK)));
+	ASSERT_EQ(0, make_file(at(LSOCK), "not a socket\n"));
+
+	snprintf(line, sizeof(line), "%s was replaced since the checkpoint",
+		 at(LSOCK));
+	restart_fails(_metadata, 0, ESTALE, line);
+	snprintf(line, sizeof(line),
+		 "%s, where the unix socket was bound, is not a socket now",
+		 at(LSOCK));
+	restart_fails(_metadata, RESTART_ACCEPT_REPLACED, EADDRINUSE, line);
+	nothing_left(_metadata);
+	ASSERT_EQ(0, lstat(at(LSOCK), &st));
+	EXPECT_TRUE(S_ISREG(st.st_mode));
+	lite_slurp(at(LSOCK), buf, sizeof(buf));
+	EXPECT_STREQ("not a socket\n", buf);
+}
+
+/*
+ * The listener's socket inode removed while the tree is down, and another
+ * socket bound at the path (the test's): another inode, so the restart
+ * fails with ESTALE; taken as it is, a socket is bound to it: EADDRINUSE.
+ * The test's socket keeps its inode and its clients.
+ */
+TEST_F_TIMEOUT(named, restart_refuses_a_socket_inode_replaced_since, 120)
+{
+	struct sockaddr_un a;
+	socklen_t len = path_addr(&a, at(LSOCK));
+	struct stat mine, st;
+	char line[256];
+	int s, c, n;
+
+	start_tree(_metadata, &self->t, pl_setup, pl_verify);
+	checkpoint_and_kill(_metadata, self->t.root);
+	ASSERT_EQ(0, unlink(at(LSOCK)));
+	s = bound_to(&a, len, SOCK_STREAM, 1);
+	ASSERT_LE(0, s) TH_LOG("bind %s: %s", at(LSOCK), strerror(errno));
+	ASSERT_EQ(0, stat(at(LSOCK), &mine));
+
+	snprintf(line, sizeof(line), "%s was replaced since the checkpoint",
+		 at(LSOCK));
+	restart_fails(_metadata, 0, ESTALE, line);
+	snprintf(line, sizeof(line),
+		 "cannot bind the unix socket to %s: a socket is bound to it",
+		 at(LSOCK));
+	restart_fails(_metadata, RESTART_ACCEPT_REPLACED, EADDRINUSE, line);
+	nothing_left(_metadata);
+
+	ASSERT_EQ(0, stat(at(LSOCK), &st));
+	EXPECT_EQ(mine.st_ino, st.st_ino);
+	c = connect_to(&a, len, SOCK_STREAM);
+	EXPECT_LE(0, c) TH_LOG("connect: %s", strerror(errno));
+	n = accept_in(s, WAIT_MS);
+	EXPECT_LE(0, n) TH_LOG("the test's socket accepts nothing: %s",
+			       strerror(errno));
+	close(n);
+	close(c);
+	close(s);
+}
+
+/*
+ * Restarted while the original tree still runs: its listener is bound to
+ * the inode at the path, EADDRINUSE. The inode stays, and the original
+ * goes on serving.
+ */
+TEST_F_TIMEOUT(named, restart_refuses_a_path_the_running_tree_still_holds, 120)
+{
+	struct stat before, after;
+	char line[256];
+	int c;
+
+	start_tree(_metadata, &self->t, pl_setup, pl_verify);
+	ASSERT_EQ(0, stat(at(LSOCK), &before));
+	checkpoint_tree(_metadata, self->t.root);
+	ASSERT_EQ(0, lite_cg_write(CG, "cgroup.freeze", "0"));
+	ASSERT_TRUE(lite_cg_frozen(CG, 0, 30));
+
+	snprintf(line, sizeof(line),
+		 "cannot bind the unix socket to %s: a socket is bound to it",
+		 at(LSOCK));
+	restart_fails(_metadata, 0, EADDRINUSE, line);
+	ASSERT_EQ(0, stat(at(LSOCK), &after));
+	EXPECT_EQ(before.st_ino, after.st_ino);
+	c = knock(_metadata);
+	go_on(_metadata, &self->t);
+	entered(_metadata, c);
+	finish(_metadata, &self->t, false);
+	/* the original root is reaped: nothing else was ever made */
+	nothing_left(_metadata);
+}
+
+/* a datagram socket (fds[0]) bound to the abstract name "held" */
+static int held_setup(void)
+{
+	struct sockaddr_un a;
+	socklen_t len = abs_addr(&a, "held");
+
+	fds[0] = bound_to(&a, len, SOCK_DGRAM, 0);
+	return fds[0] < 0 ? -1 : 0;
+}
+
+/* restored, it has the name and receives what is sent to it */
+static int held_verify(void)
+{
+	struct sockaddr_un a;
+	socklen_t len = abs_addr(&a, "held");
+
+	if (name_is(fds[0], false, &a, len, "the datagram socket"))
+		return -1;
+	if (!awaited(fds[0], "by name"))
+		return NOPE("nothing came to the name");
+	return 0;
+}
+
+/*
+ * The abstract name taken by the test while the tree is down: EADDRINUSE,
+ * and the name is still the test's. Once the test lets it go, the same
+ * image restarts.
+ */
+TEST_F_TIMEOUT(named, restart_refuses_an_abstract_name_taken_since, 120)
+{
+	struct sockaddr_un a;
+	socklen_t len = abs_addr(&a, "held");
+	char line[256];
+	int h, d;
+
+	start_tree(_metadata, &self->t, held_setup, held_verify);
+	checkpoint_and_kill(_metadata, self->t.root);
+	h = bound_to(&a, len, SOCK_DGRAM, 0);
+	ASSERT_LE(0, h) TH_LOG("bind %s: %s", show(&a, len), strerror(errno));
+
+	snprintf(line, sizeof(line),
+		 "cannot bind the unix socket to the abstract name @%s.held",
+		 tag);
+	restart_fails(_metadata, 0, EADDRINUSE, line);
+	nothing_left(_metadata);
+	d = socket(AF_UNIX, SOCK_DGRAM, 0);
+	ASSERT_LE(0, d);
+	EXPECT_EQ((ssize_t)4, sendto(d, "mine", 4, 0, (struct sockaddr *)&a,
+				     len));
+	EXPECT_TRUE(awaited(h, "mine")) TH_LOG("the name is not the test's");
+	close(h);
+
+	restart_tree(_metadata, &self->t);
+	EXPECT_EQ((ssize_t)7, sendto(d, "by name", 7, 0,
+				     (struct sockaddr *)&a, len))
+		TH_LOG("send to %s: %s", show(&a, len), strerror(errno));
+	close(d);
+	go_on(_metadata, &self->t);
+	finish(_metadata, &self->t, false);
+}
+
+#define FSOCK	"first.sock"
+
+/*
+ * A datagram socket bound to FSOCK (fds[0]), and one made after it, so
+ * restored after it, bound to the abstract name "second" (fds[1]).
+ */
+static int two_setup(void)
+{
+	struct sockaddr_un a;
+	socklen_t len = path_addr(&a, at(FSOCK));
+
+	fds[0] = bound_to(&a, len, SOCK_DGRAM, 0);
+	len = abs_addr(&a, "second");
+	fds[1] = bound_to(&a, len, SOCK_DGRAM, 0);
+	return fds[0] < 0 || fds[1] < 0 ? -1 : 0;
+}
+
+/* restored, each has its name and receives what is sent to it */
+static int two_verify(void)
+{
+	struct sockaddr_un a;
+	socklen_t len = path_addr(&a, at(FSOCK));
+
+	if (name_is(fds[0], false, &a, len, "the path socket"))
+		return -1;
+	len = abs_addr(&a, "second");
+	if (name_is(fds[1], false, &a, len, "the abstract socket"))
+		return -1;
+	if (!awaited(fds[0], "one") || !awaited(fds[1], "two"))
+		return NOPE("the datagrams sent to the names did not come");
+	return 0;
+}
+
+/*
+ * FSOCK's inode removed while the tree is down, and the name "second"
+ * taken: the restart makes a socket inode at FSOCK, then fails on
+ * "second" (EADDRINUSE), and removes the inode it made. Once the name is
+ * free the same image restarts, and makes it again.
+ */
+TEST_F_TIMEOUT(named, failed_restart_removes_the_socket_inode_it_made, 120)
+{
+	struct sockaddr_un a, p;
+	socklen_t len = abs_addr(&a, "second");
+	socklen_t plen = path_addr(&p, at(FSOCK));
+	char line[256];
+	struct stat st;
+	int h, d;
+
+	start_tree(_metadata, &self->t, two_setup, two_verify);
+	checkpoint_and_kill(_metadata, self->t.root);
+	ASSERT_EQ(0, unlink(at(FSOCK)));
+	h = bound_to(&a, len, SOCK_DGRAM, 0);
+	ASSERT_LE(0, h) TH_LOG("bind %s: %s", show(&a, len), strerror(errno));
+
+	snprintf(line, sizeof(line),
+		 "cannot bind the unix socket to the abstract name @%s.second",
+		 tag);
+	restart_fails(_metadata, 0, EADDRINUSE, line);
+	nothing_left(_metadata);
+	EXPECT_EQ(-1, lstat(at(FSOCK), &st))
+		TH_LOG("the failed restart left %s behind", at(FSOCK));
+	EXPECT_EQ(ENOENT, errno);
+	close(h);
+
+	restart_tree(_metadata, &self->t);
+	ASSERT_EQ(0, stat(at(FSOCK), &st));
+	EXPECT_TRUE(S_ISSOCK(st.st_mode));
+	d = socket(AF_UNIX, SOCK_DGRAM, 0);
+	ASSERT_LE(0, d);
+	EXPECT_EQ((ssize_t)3, sendto(d, "one", 3, 0, (struct sockaddr *)&p,
+				     plen));
+	EXPECT_EQ((ssize_t)3, sendto(d, "two", 3, 0, (struct sockaddr *)&a,
+				     len));
+	close(d);
+	go_on(_metadata, &self->t);
+	finish(_metadata, &self->t, false);
+}
+
+/* ---- the backlog --------------------------------------------------------- */
+
+#define BACKLOG		64
+#define BACKLOG_MAX	200
+
+/*
+ * Connect non-blocking clients to the listener at @a until one is
+ * refused: how many got in (their fds in @c), and the refusal's errno.
+ */
+static int fill_backlog(const struct sockaddr_un *a, socklen_t len, int *c,
+			int *err)
+{
+	int n;
+
+	*err = 0;
+	for (n = 0; n < BACKLOG_MAX; n++) {
+		c[n] = socket(AF_UNIX, SOCK_STREAM | SOCK_NONBLOCK, 0);
+		if (c[n] < 0 || connect(c[n], (const struct sockaddr *)a, len)) {
+			*err = errno;
+			if (c[n] >= 0)
+				close(c[n]);
+			break;
+		}
+	}
+	return n;
+}
+
+static void close_all(int *c, int n)
+{
+	while (n > 0)
+		close(c[--n]);
+}
+
+static int set_somaxconn(const char *val)
+{
+	return lite_cg_write("/proc/sys/net/core", "somaxconn", val);
+}
+
+/*
+ * A listener with a backlog of 64, restarted when net.core.somaxconn is
+ * 16: listen() would not take it, EPERM. The socket inode, which the
+ * restart did not make, stays. With somaxconn back, the restored listener
+ * takes as many clients waiting as a listener made now with a backlog of
+ * 64, and serves the first.
+ */
+TEST_F_TIMEOUT(named, backlog_above_somaxconn_fails_the_restart, 120)
+{
+	static int ref[BACKLOG_MAX], extra[BACKLOG_MAX];
+	struct sockaddr_un a;
+	socklen_t len = path_addr(&a, at("ref.sock"));
+	struct stat before, after;
+	int l, n_ref, n, err, c;
+
+	ASSERT_LT(0, lite_slurp(SOMAXCONN_PATH, self->t.somaxconn,
+				sizeof(self->t.somaxconn)));
+	ASSERT_EQ(0, set_somaxconn("128"));
+	/* what a listener with this backlog takes, made now */
+	l = bound_to(&a, len, SOCK_STREAM, BACKLOG);
+	ASSERT_LE(0, l);
+	n_ref = fill_backlog(&a, len, ref, &err);
+	EXPECT_EQ(EAGAIN, err);
+	close_all(ref, n_ref);
+	close(l);
+
+	l_backlog = BACKLOG;
+	start_tree(_metadata, &self->t, pl_setup, pl_verify);
+	ASSERT_EQ(0, stat(at(LSOCK), &before));
+	checkpoint_and_kill(_metadata, self->t.root);
+	ASSERT_EQ(0, set_somaxconn("16"));
+	restart_fails(_metadata, 0, EPERM, "above net.core.somaxconn");
+	nothing_left(_metadata);
+	ASSERT_EQ(0, stat(at(LSOCK), &after))
+		TH_LOG("the failed restart removed an inode it did not make");
+	EXPECT_EQ(before.st_ino, after.st_ino);
+
+	ASSERT_EQ(0, set_somaxconn("128"));
+	restart_tree(_metadata, &self->t);
+	c = knock(_metadata);
+	len = path_addr(&a, at(LSOCK));
+	n = fill_backlog(&a, len, extra, &err);
+	EXPECT_EQ(n_ref, n + 1) TH_LOG("the restored listener took %d clients waiting, one made now %d",
+				       n + 1, n_ref);
+	EXPECT_EQ(EAGAIN, err);
+	go_on(_metadata, &self->t);
+	entered(_metadata, c);
+	close_all(extra, n);
+	finish(_metadata, &self->t, false);
+}
+
+/* ---- checkpoints that refuse --------------------------------------------- */
+
+/*
+ * Checkpoint the frozen tree: it must fail with EOPNOTSUPP and a log
+ * line containing @line (the log in @log); then thaw it.
+ */
+static void refused(struct __test_metadata *_metadata, pid_t root,
+		    const char *line, char *log, size_t size)
+{
+	int fd, logfd, err;
+	long ret;
+
+	ASSERT_EQ(0, lite_cg_write(CG, "cgroup.freeze", "1"));
+	ASSERT_TRUE(lite_cg_frozen(CG, 1, 30));
+	fd = open(img, O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0600);
+	logfd = open(logpath, O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0600);
+	ASSERT_LE(0, fd);
+	ASSERT_LE(0, logfd);
+	ret = syscall(__NR_checkpoint, root, fd, CHECKPOINT_SUBTREE, logfd);
+	err = errno;
+	close(fd);
+	close(logfd);
+	lite_slurp(logpath, log, size);
+	EXPECT_EQ(-1, ret);
+	EXPECT_EQ(EOPNOTSUPP, err) TH_LOG("checkpoint: %s; log: %s",
+					  strerrorname_np(err), log);
+	EXPECT_NE(NULL, strstr(log, line))
+		TH_LOG("no \"%s\" in the log: %s", line, log);
+	ASSERT_EQ(0, lite_cg_write(CG, "cgroup.freeze", "0"));
+	ASSERT_TRUE(lite_cg_frozen(CG, 0, 30));
+}
+
+/* the peer: a client (fds[2]) of the root's listener, not accepted yet */
+static int pend_cli_setup(void)
+{
+	struct sockaddr_un a;
+	socklen_t len = abs_addr(&a, "pending");
+
+	close(fds[0]);
+	fds[2] = connect_to(&a, len, SOCK_STREAM);
+	return fds[2] < 0 ? -1 : 0;
+}
+
+static int pend_cli_verify(void)
+{
+	if (send(fds[2], "late", 4, 0) != 4 || !awaited(fds[2], "ok"))
+		return NOPE("the client is not served: %s", strerror(errno));
+	return 0;
+}
+
+/* the root: a listener (fds[0]) with its peer's connection waiting */
+static int pend_setup(void)
+{
+	struct sockaddr_un a;
+	socklen_t len = abs_addr(&a, "pending");
+
+	fds[0] = bound_to(&a, len, SOCK_STREAM, 4);
+	return fds[0] < 0 || fork_peer(pend_cli_setup, pend_cli_verify) < 0 ?
+	       -1 : 0;
+}
+
+/* thawed, it accepts the connection that waited, and serves it */
+static int pend_verify(void)
+{
+	int s;
+
+	peer_go();
+	s = accept_in(fds[0], WAIT_MS);
+	if (s < 0)
+		return NOPE("the listener accepts nothing: %s",
+			    strerror(errno));
+	if (!awaited(s, "late") || send(s, "ok", 2, 0) != 2)
+		return NOPE("the connection that waited carries nothing");
+	close(s);
+	return 0;
+}
+
+TEST_F_TIMEOUT(named, listener_with_a_connection_waiting_is_refused, 120)
+{
+	char log[4096] = "";
+
+	start_tree(_metadata, &self->t, pend_setup, pend_verify);
+	refused(_metadata, self->t.root,
+		"is a listening unix socket with connections waiting to be accepted",
+		log, sizeof(log));
+	go_on(_metadata, &self->t);
+	finish(_metadata, &self->t, true);
+}
+
+/* the test's listener, which the root closes: it is not the tree's */
+static int outside_fd = -1;
+
+/* the root's client (fds[0]) of the test's listener */
+static int out_setup(void)
+{
+	struct sockaddr_un a;
+	socklen_t len = abs_addr(&a, "outside");
+
+	close(outside_fd);
+	fds[0] = connect_to(&a, len, SOCK_STREAM);
+	return fds[0] < 0 ? -1 : 0;
+}
+
+/* thawed and accepted, the connection works */
+static int out_verify(void)
+{
+	if (send(fds[0], "hi", 2, 0) != 2 || !awaited(fds[0], "ho"))
+		return NOPE("the connection carries nothing: %s",
+			    strerror(errno));
+	return 0;
+}
+
+/*
+ * A client in the tree whose listener, held by the test, has not accepted
+ * it: refused. Thawed, the test accepts it and the two talk.
+ */
+TEST_F_TIMEOUT(named, connection_its_listener_outside_has_not_accepted_is_refused,
+	       120)
+{
+	struct sockaddr_un a;
+	socklen_t len = abs_addr(&a, "outside");
+	char log[4096] = "";
+	int s;
+
+	self->t.outside = bound_to(&a, len, SOCK_STREAM, 4);
+	ASSERT_LE(0, self->t.outside);
+	outside_fd = self->t.outside;
+	start_tree(_metadata, &self->t, out_setup, out_verify);
+	refused(_metadata, self->t.root,
+		"is a unix socket whose connection its listener has not accepted yet",
+		log, sizeof(log));
+	s = accept_in(self->t.outside, WAIT_MS);
+	ASSERT_LE(0, s) TH_LOG("the test accepts nothing: %s", strerror(errno));
+	go_on(_metadata, &self->t);
+	EXPECT_TRUE(awaited(s, "hi")) TH_LOG("nothing from the tree's client");
+	EXPECT_EQ((ssize_t)2, send(s, "ho", 2, 0));
+	close(s);
+	finish(_metadata, &self->t, false);
+}
+
+#define DSOCK	"del.sock"
+
+/* the peer: a client (fds[2]) of the root's listener on DSOCK */
+static int del_cli_setup(void)
+{
+	struct sockaddr_un a;
+	socklen_t len = path_addr(&a, at(DSOCK));
+
+	close(fds[0]);
+	fds[2] = connect_to(&a, len, SOCK_STREAM);
+	return fds[2] < 0 ? -1 : 0;
+}
+
+static int del_cli_verify(void)
+{
+	if (send(fds[2], "still here", 10, 0) != 10 || !awaited(fds[2], "yes"))
+		return NOPE("the connection carries nothing: %s",
+			    strerror(errno));
+	return 0;
+}
+
+/*
+ * The root: a listener (fds[0]) bound to DSOCK that accepted its peer
+ * (fds[1]), then removed DSOCK.
+ */
+static int del_setup(void)
+{
+	struct sockaddr_un a;
+	socklen_t len = path_addr(&a, at(DSOCK));
+
+	fds[0] = bound_to(&a, len, SOCK_STREAM, 4);
+	if (fds[0] < 0 || fork_peer(del_cli_setup, del_cli_verify) < 0)
+		return -1;
+	fds[1] = accept(fds[0], NULL, NULL);
+	return fds[1] < 0 ? -1 : unlink(at(DSOCK));
+}
+
+/*
+ * Thawed: the listener still reports its name, which leads nowhere now,
+ * and the connection works.
+ */
+static int del_verify(void)
+{
+	struct sockaddr_un a;
+	socklen_t len = path_addr(&a, at(DSOCK));
+	int s, ret;
+
+	if (name_is(fds[0], false, &a, len, "the listener"))
+		return -1;
+	s = socket(AF_UNIX, SOCK_STREAM, 0);
+	ret = connect(s, (struct sockaddr *)&a, len);
+	close(s);
+	if (ret != -1 || errno != ENOENT)
+		return NOPE("connect to %s: %s, expected ENOENT", at(DSOCK),
+			    ret ? strerrorname_np(errno) : "connected");
+	peer_go();
+	if (!awaited(fds[1], "still here") || send(fds[1], "yes", 3, 0) != 3)
+		return NOPE("the connection carries nothing");
+	return 0;
+}
+
+TEST_F_TIMEOUT(named, socket_whose_inode_was_unlinked_is_refused, 120)
+{
+	char log[4096] = "";
+
+	start_tree(_metadata, &self->t, del_setup, del_verify);
+	refused(_metadata, self->t.root,
+		"is deleted, unreachable or has no name", log, sizeof(log));
+	EXPECT_NE(NULL, strstr(log, at(DSOCK)))
+		TH_LOG("the log does not name %s: %s", at(DSOCK), log);
+	go_on(_metadata, &self->t);
+	finish(_metadata, &self->t, true);
+}
+
+TEST_HARNESS_MAIN
