@@ -718,6 +718,27 @@ bool ckpt_file_in_tree(struct ckpt_ctx *ctx, struct file *file)
 }
 
 /**
+ * ckpt_sock_in_tree() - is @sk the socket of one of the tree's files?
+ * @ctx: checkpoint context, with the tree's files scanned
+ * @sk: any socket, only compared (it may be freed already)
+ *
+ * Return: true when a file of the tree is a socket whose sock is @sk.
+ */
+bool ckpt_sock_in_tree(struct ckpt_ctx *ctx, const struct sock *sk)
+{
+	struct ckpt_tfile *tf;
+	struct socket *sock;
+	int bkt;
+
+	hash_for_each(ctx->tfiles->hash, bkt, tf, node) {
+		sock = sock_from_file(tf->file);
+		if (sock && sock->sk == sk)
+			return true;
+	}
+	return false;
+}
+
+/**
  * ckpt_sock_peer_held() - does a process outside the tree hold @peer?
  * @ctx: checkpoint context, with the tree's files scanned
  * @peer: the peer of a unix socket of the tree

@@ -45,6 +45,11 @@ static_assert(sizeof(struct ckpt_hdr_file) % 8 == 0 &&
 	      sizeof(struct ckpt_hdr_file) > CKPT_REC_FILE_MIN &&
 	      offsetof(struct ckpt_hdr_file, owner) == CKPT_REC_FILE_MIN);
 
+static_assert(sizeof(struct ckpt_hdr_unix_queue) % 8 == 0 &&
+	      sizeof(struct ckpt_hdr_unix_queue) > CKPT_REC_UNIX_QUEUE_MIN &&
+	      offsetof(struct ckpt_hdr_unix_queue, nr_senders) ==
+	      CKPT_REC_UNIX_QUEUE_MIN);
+
 static_assert(sizeof(struct ckpt_hdr_file_unix) % 8 == 0 &&
 	      sizeof(struct ckpt_hdr_file_unix) > CKPT_REC_FILE_UNIX_MIN &&
 	      offsetof(struct ckpt_hdr_file_unix, name_len) ==
@@ -88,7 +93,9 @@ static const struct ckpt_rec_desc ckpt_recs[CKPT_HDR_MAX] = {
 	/* extensible since name_len: shorter records are older */
 	[CKPT_HDR_FILE_UNIX] = { "file_unix", CKPT_REC_FILE_UNIX_MIN,
 				 CKPT_REC_FILE_UNIX_MAX },
-	REC(UNIX_QUEUE, "unix_queue", struct ckpt_hdr_unix_queue),
+	/* extensible since nr_senders: shorter records are older */
+	[CKPT_HDR_UNIX_QUEUE] = { "unix_queue", CKPT_REC_UNIX_QUEUE_MIN,
+				  CKPT_REC_UNIX_QUEUE_MAX },
 	REC(UNIX_MSG, "unix_msg", struct ckpt_hdr_unix_msg),
 	REC(LOCKS, "locks", struct ckpt_hdr_locks),
 	REC(MEMFD, "memfd", struct ckpt_hdr_memfd),
@@ -98,6 +105,8 @@ static const struct ckpt_rec_desc ckpt_recs[CKPT_HDR_MAX] = {
 	REC(FILE_PIDFD, "file_pidfd", struct ckpt_hdr_file_pidfd),
 	REC(INODE, "inode", struct ckpt_hdr_inode),
 	REC(FILE_PROC, "file_proc", struct ckpt_hdr_file_proc),
+	REC(UNIX_SENDER, "unix_sender", struct ckpt_hdr_unix_sender),
+	REC(UNIX_MSG_FROM, "unix_msg_from", struct ckpt_hdr_unix_msg_from),
 };
 
 /**

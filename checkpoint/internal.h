@@ -333,6 +333,7 @@ void ckpt_pipe_ends(struct ckpt_ctx *ctx, struct pipe_inode_info *pipe,
 struct sock *ckpt_unix_peer(struct file *file);
 struct file *ckpt_peer_file(struct sock *peer);
 bool ckpt_sock_peer_held(struct ckpt_ctx *ctx, struct sock *peer);
+bool ckpt_sock_in_tree(struct ckpt_ctx *ctx, const struct sock *sk);
 bool ckpt_file_in_tree(struct ckpt_ctx *ctx, struct file *file);
 
 /* inherit.c */

@@ -67,18 +67,43 @@
  * @pid:	the credentials it carries: a pid of the image, or 0
  * @uid:	(u32)-1 for none
  * @gid:	(u32)-1 for none
- * @data:	checkpoint: at this offset of the snapshot's data;
- *		restart: the UNIX_MSG record holding the bytes
+ * @sender:	0: the socket's peer sent it; n: the queue's sender n
+ * @off:	checkpoint: its bytes at this offset of the snapshot's data
+ * @rec:	restart: the UNIX_MSG or UNIX_MSG_FROM record holding them
+ * @bytes:	restart: where in @rec
  */
 struct ckpt_unix_msg {
 	u32 len;
 	s32 pid;
 	u32 uid;
 	u32 gid;
+	u32 sender;
 	union {
 		u64 off;
-		struct ckpt_hdr_unix_msg *rec;
+		struct {
+			void *rec;
+			const void *bytes;
+		};
 	};
+};
+
+/**
+ * struct ckpt_unix_sender - a socket that sent datagrams of a queue and
+ *			     is not the queue's socket's peer
+ * @sk:		checkpoint: the sending socket, only to tell it from
+ *		another (its memory lives as long as what it sent)
+ * @name_len:	its name, as recvfrom() reports it
+ * @name:	sun_path
+ * @sndbuf:	its SO_SNDBUF
+ * @ghost:	restart: the socket that sends them again, closed once
+ *		they are queued
+ */
+struct ckpt_unix_sender {
+	const struct sock *sk;
+	u32 name_len;
+	u8 name[CKPT_UNIX_NAME_MAX];
+	u32 sndbuf;
+	struct file *ghost;
 };
 
 /**
@@ -87,12 +112,24 @@ struct ckpt_unix_msg {
  * @bytes:	their bytes
  * @msgs:	the messages
  * @data:	checkpoint: their bytes, in order
+ * @foreign:	checkpoint: how many messages its other senders sent
+ * @nr_senders:	its other senders
+ * @max_senders: room in @senders
+ * @last:	checkpoint: the sender found last (1-based), or 0
+ * @senders:	the other senders
+ * @objref:	restart: the FILE record of its socket, for log lines
  */
 struct ckpt_unix_queue {
 	unsigned int nr;
 	u64 bytes;
 	struct ckpt_unix_msg *msgs;
 	char *data;
+	unsigned int foreign;
+	unsigned int nr_senders;
+	unsigned int max_senders;
+	unsigned int last;
+	struct ckpt_unix_sender *senders;
+	u32 objref;
 };
 
 static void ckpt_unix_queue_free(struct ckpt_unix_queue *q)
@@ -102,6 +139,10 @@ static void ckpt_unix_queue_free(struct ckpt_unix_queue *q)
 	if (q->msgs && !q->data)
 		for (i = 0; i < q->nr; i++)
 			kvfree(q->msgs[i].rec);
+	for (i = 0; q->senders && i < q->nr_senders; i++)
+		if (q->senders[i].ghost)
+			fput(q->senders[i].ghost);
+	kvfree(q->senders);
 	kvfree(q->msgs);
 	kvfree(q->data);
 	memset(q, 0, sizeof(*q));
@@ -198,7 +239,41 @@ enum ckpt_unix_why {
 	CKPT_UNIX_PID,
 	CKPT_UNIX_IDS,
 	CKPT_UNIX_BIG,
+	CKPT_UNIX_SENDERS,
 };
+
+/*
+ * The number (from 1) of @from among the other senders of @q's
+ * datagrams, added if new; 0 when there is no room. Under the queue's
+ * lock: a queued datagram keeps its sender's memory, and its name.
+ */
+static unsigned int ckpt_unix_sender_of(struct ckpt_unix_queue *q,
+					struct sock *from)
+{
+	struct ckpt_unix_sender *s;
+	struct unix_address *addr;
+	unsigned int i;
+
+	/* datagrams come in runs from one sender: the last one first */
+	if (q->last && q->senders[q->last - 1].sk == from)
+		return q->last;
+	for (i = 0; i < q->nr_senders; i++)
+		if (q->senders[i].sk == from)
+			return q->last = i + 1;
+	if (q->nr_senders == q->max_senders)
+		return 0;
+	s = &q->senders[q->nr_senders++];
+	s->sk = from;
+	/* pairs with bind()'s smp_store_release(): the name is whole */
+	addr = smp_load_acquire(&unix_sk(from)->addr);
+	if (addr) {
+		s->name_len = min_t(u32, sizeof(s->name), addr->len -
+				    offsetof(struct sockaddr_un, sun_path));
+		memcpy(s->name, addr->name->sun_path, s->name_len);
+	}
+	s->sndbuf = READ_ONCE(from->sk_sndbuf);
+	return q->last = q->nr_senders;
+}
 
 /*
  * One walk of @sk's receive queue under its lock: with @q->msgs NULL it
@@ -229,7 +304,8 @@ static enum ckpt_unix_why ckpt_unix_walk(struct ckpt_ctx *ctx,
 			why = CKPT_UNIX_FDS;
 			break;
 		}
-		if (skb->sk != peer || !peer) {
+		/* a datagram from another socket than the peer: a sender */
+		if ((skb->sk != peer || !peer) && sk->sk_type != SOCK_DGRAM) {
 			why = CKPT_UNIX_OTHER;
 			break;
 		}
@@ -244,8 +320,17 @@ static enum ckpt_unix_why ckpt_unix_walk(struct ckpt_ctx *ctx,
 			why = CKPT_UNIX_CHANGED;
 			break;
 		}
+		if (!q->msgs && (skb->sk != peer || !peer))
+			q->foreign++;
 		if (q->msgs) {
 			m = &q->msgs[n];
+			if (skb->sk != peer || !peer) {
+				m->sender = ckpt_unix_sender_of(q, skb->sk);
+				if (!m->sender) {
+					why = CKPT_UNIX_SENDERS;
+					break;
+				}
+			}
 			pid = UNIXCB(skb).pid;
 			m->len = len;
 			m->off = bytes;
@@ -284,6 +369,25 @@ static enum ckpt_unix_why ckpt_unix_walk(struct ckpt_ctx *ctx,
 	return why;
 }
 
+/*
+ * The other senders of datagrams of @q are sent again from sockets of
+ * restart's own, which it closes: faithful for a sender closed since, or
+ * one outside the tree (what it sent has arrived), but not for a socket
+ * of the tree, which would go on with its sends no longer charged to it.
+ */
+static int ckpt_unix_senders_check(struct ckpt_ctx *ctx,
+				   struct ckpt_fd_ent *e,
+				   struct ckpt_unix_queue *q)
+{
+	unsigned int i;
+
+	for (i = 0; i < q->nr_senders; i++)
+		if (ckpt_sock_in_tree(ctx, q->senders[i].sk))
+			return ckpt_log_unsupported(ctx, e,
+						    "is a unix socket with datagrams queued from another socket of the tree, not its peer: not supported yet");
+	return 0;
+}
+
 /* Read @sk's receive queue into @q, or refuse it with a line. */
 static int ckpt_unix_snapshot(struct ckpt_ctx *ctx, struct ckpt_fd_ent *e,
 			      struct sock *sk, struct sock *peer,
@@ -304,13 +408,23 @@ static int ckpt_unix_snapshot(struct ckpt_ctx *ctx, struct ckpt_fd_ent *e,
 	if (why == CKPT_UNIX_OK && q->nr) {
 		q->msgs = kvcalloc(q->nr, sizeof(*q->msgs), GFP_KERNEL);
 		q->data = kvmalloc(q->bytes ?: 1, GFP_KERNEL);
-		if (!q->msgs || !q->data)
+		q->max_senders = min_t(unsigned int, q->foreign,
+				       CKPT_MAX_UNIX_SENDERS);
+		if (q->max_senders)
+			q->senders = kvcalloc(q->max_senders,
+					      sizeof(*q->senders), GFP_KERNEL);
+		if (!q->msgs || !q->data || (q->max_senders && !q->senders))
 			return -ENOMEM;
 		why = ckpt_unix_walk(ctx, sk, peer, q, &bad_pid);
 	}
 	switch (why) {
 	case CKPT_UNIX_OK:
-		return 0;
+		return ckpt_unix_senders_check(ctx, e, q);
+	case CKPT_UNIX_SENDERS:
+		ckpt_log(ctx, -EOPNOTSUPP,
+			 "fd %u of pid %d: unix socket has datagrams queued from more than %u sockets: not supported",
+			 e->fd, ctx->cur->pids.pid, CKPT_MAX_UNIX_SENDERS);
+		return -EOPNOTSUPP;
 	case CKPT_UNIX_PID:
 		ckpt_log(ctx, -EOPNOTSUPP,
 			 "fd %u of pid %d: unix socket has data queued sent by pid %d, not in the tree: not supported yet",
@@ -480,11 +594,23 @@ static int ckpt_unix_write_queue(struct ckpt_ctx *ctx,
 	struct ckpt_hdr_unix_queue hq = {
 		.nr_msgs = q->nr,
 		.bytes = q->bytes,
+		.nr_senders = q->nr_senders,
 	};
 	unsigned int i;
 	int ret;
 
 	ret = ckpt_write_obj(ctx, &hq.h, CKPT_HDR_UNIX_QUEUE, sizeof(hq));
+	for (i = 0; !ret && i < q->nr_senders; i++) {
+		struct ckpt_unix_sender *s = &q->senders[i];
+		struct ckpt_hdr_unix_sender hs = {
+			.name_len = s->name_len,
+			.sndbuf = s->sndbuf,
+		};
+
+		memcpy(hs.name, s->name, s->name_len);
+		ret = ckpt_write_obj(ctx, &hs.h, CKPT_HDR_UNIX_SENDER,
+				     sizeof(hs));
+	}
 	for (i = 0; !ret && i < q->nr; i++) {
 		struct ckpt_unix_msg *m = &q->msgs[i];
 		struct ckpt_hdr_unix_msg hm = {
@@ -493,10 +619,23 @@ static int ckpt_unix_write_queue(struct ckpt_ctx *ctx,
 			.uid = m->uid,
 			.gid = m->gid,
 		};
+		struct ckpt_hdr_unix_msg_from hf = {
+			.len = m->len,
+			.pid = m->pid,
+			.uid = m->uid,
+			.gid = m->gid,
+			.sender = m->sender,
+		};
 
-		ret = ckpt_write_obj_data(ctx, &hm.h, CKPT_HDR_UNIX_MSG,
-					  sizeof(hm), q->data + m->off,
-					  m->len);
+		if (m->sender)
+			ret = ckpt_write_obj_data(ctx, &hf.h,
+						  CKPT_HDR_UNIX_MSG_FROM,
+						  sizeof(hf), q->data + m->off,
+						  m->len);
+		else
+			ret = ckpt_write_obj_data(ctx, &hm.h, CKPT_HDR_UNIX_MSG,
+						  sizeof(hm), q->data + m->off,
+						  m->len);
 	}
 	return ret;
 }
@@ -803,11 +942,102 @@ static bool ckpt_unix_id_ok(struct ckpt_unix_msg *m)
 		(gid_valid(gid) && ckpt_gid_allowed(c, gid)));
 }
 
-/* Read a UNIX_QUEUE record and its UNIX_MSG records into @q. */
+/* A name of @n bytes: none after them, a path ending with its only NUL */
+static bool ckpt_unix_name_bytes_ok(const u8 *name, u32 n)
+{
+	if (n > CKPT_UNIX_NAME_MAX ||
+	    memchr_inv(name + n, 0, CKPT_UNIX_NAME_MAX - n))
+		return false;
+	return !n || !name[0] || strnlen((const char *)name, n) == n - 1;
+}
+
+static bool ckpt_unix_sender_rec_ok(const struct ckpt_hdr_unix_sender *h)
+{
+	return ckpt_unix_name_bytes_ok(h->name, h->name_len) &&
+	       h->sndbuf <= INT_MAX && !h->__reserved;
+}
+
+/* A UNIX_MSG_FROM record of a queue with @nr_senders senders */
+static bool ckpt_unix_msg_from_rec_ok(const struct ckpt_hdr_unix_msg_from *h,
+				      u32 nr_senders)
+{
+	return h->len <= CKPT_UNIX_MSG_MAX &&
+	       h->h.len == ALIGN(sizeof(*h) + (u64)h->len, 8) &&
+	       h->pid >= 0 && h->sender >= 1 && h->sender <= nr_senders &&
+	       !h->__reserved;
+}
+
+/*
+ * Read message @i of a queue into @m: a UNIX_MSG (from the peer, which
+ * only an end of a pair has) or a UNIX_MSG_FROM (from one of the
+ * queue's @nr_senders senders).
+ */
+static int restore_unix_msg(struct ckpt_ctx *ctx, u32 objref, u32 type,
+			    bool paired, u32 nr_senders, unsigned int i,
+			    struct ckpt_unix_msg *m)
+{
+	struct ckpt_hdr_unix_msg_from *hf;
+	struct ckpt_hdr_unix_msg *hm;
+	struct ckpt_hdr h;
+	bool ok;
+	int ret;
+
+	ret = ckpt_read_hdr(ctx, &h);
+	if (ret)
+		return ret;
+	if (h.type == CKPT_HDR_UNIX_MSG) {
+		hm = ckpt_read_payload_var(ctx, &h, sizeof(*hm));
+		if (IS_ERR(hm))
+			return PTR_ERR(hm);
+		m->rec = hm;
+		m->bytes = hm + 1;
+		m->len = hm->len;
+		m->pid = hm->pid;
+		m->uid = hm->uid;
+		m->gid = hm->gid;
+		ok = paired && ckpt_unix_msg_rec_ok(hm, type);
+	} else if (h.type == CKPT_HDR_UNIX_MSG_FROM) {
+		hf = ckpt_read_payload_var(ctx, &h, sizeof(*hf));
+		if (IS_ERR(hf))
+			return PTR_ERR(hf);
+		m->rec = hf;
+		m->bytes = hf + 1;
+		m->len = hf->len;
+		m->pid = hf->pid;
+		m->uid = hf->uid;
+		m->gid = hf->gid;
+		m->sender = hf->sender;
+		ok = ckpt_unix_msg_from_rec_ok(hf, nr_senders);
+	} else {
+		ckpt_log(ctx, -EINVAL,
+			 "file record %u: expected a unix socket message, found %s",
+			 objref, ckpt_rec_name(h.type));
+		return -EINVAL;
+	}
+	if (!ok || (m->pid && !ckpt_image_has_pid(ctx, m->pid))) {
+		ckpt_log(ctx, -EINVAL,
+			 "file record %u: malformed unix socket message %u",
+			 objref, i);
+		return -EINVAL;
+	}
+	if (!ckpt_unix_id_ok(m)) {
+		ckpt_log(ctx, -EPERM,
+			 "file record %u: unix socket message %u carries credentials (uid %u, gid %u) the restarter cannot send",
+			 objref, i, m->uid, m->gid);
+		return -EPERM;
+	}
+	return 0;
+}
+
+/*
+ * Read a UNIX_QUEUE record, its UNIX_SENDER records and its messages into
+ * @q. Every sender sent one at least.
+ */
 static int restore_unix_queue(struct ckpt_ctx *ctx, u32 objref, u32 type,
 			      bool paired, struct ckpt_unix_queue *q)
 {
 	struct ckpt_hdr_unix_queue h;
+	unsigned long *used = NULL;
 	u64 bytes = 0;
 	unsigned int i;
 	int ret;
@@ -816,7 +1046,9 @@ static int restore_unix_queue(struct ckpt_ctx *ctx, u32 objref, u32 type,
 	if (ret)
 		return ret;
 	if (h.nr_msgs > CKPT_MAX_UNIX_MSGS || h.bytes > CKPT_UNIX_QUEUE_MAX ||
-	    h.__reserved || (!paired && h.nr_msgs) ||
+	    h.__reserved || h.__reserved2 ||
+	    h.nr_senders > CKPT_MAX_UNIX_SENDERS ||
+	    h.nr_senders > h.nr_msgs || (h.nr_senders && type != SOCK_DGRAM) ||
 	    (!h.nr_msgs && h.bytes)) {
 		ckpt_log(ctx, -EINVAL,
 			 "file record %u: malformed unix socket queue", objref);
@@ -824,44 +1056,63 @@ static int restore_unix_queue(struct ckpt_ctx *ctx, u32 objref, u32 type,
 	}
 	if (!h.nr_msgs)
 		return 0;
+	q->objref = objref;
 	q->msgs = kvcalloc(h.nr_msgs, sizeof(*q->msgs), GFP_KERNEL);
-	if (!q->msgs)
-		return -ENOMEM;
+	if (h.nr_senders) {
+		q->senders = kvcalloc(h.nr_senders, sizeof(*q->senders),
+				      GFP_KERNEL);
+		used = bitmap_zalloc(h.nr_senders, GFP_KERNEL);
+	}
+	if (!q->msgs || (h.nr_senders && (!q->senders || !used))) {
+		ret = -ENOMEM;
+		goto out;
+	}
+	for (i = 0; i < h.nr_senders; i++) {
+		struct ckpt_unix_sender *s = &q->senders[i];
+		struct ckpt_hdr_unix_sender hs;
+
+		ret = ckpt_read_obj(ctx, CKPT_HDR_UNIX_SENDER, &hs,
+				    sizeof(hs));
+		if (ret)
+			goto out;
+		if (!ckpt_unix_sender_rec_ok(&hs)) {
+			ckpt_log(ctx, -EINVAL,
+				 "file record %u: malformed unix socket sender %u",
+				 objref, i + 1);
+			ret = -EINVAL;
+			goto out;
+		}
+		s->name_len = hs.name_len;
+		memcpy(s->name, hs.name, sizeof(s->name));
+		s->sndbuf = hs.sndbuf;
+		q->nr_senders++;
+	}
 	for (i = 0; i < h.nr_msgs; i++) {
 		struct ckpt_unix_msg *m = &q->msgs[i];
-		struct ckpt_hdr_unix_msg *hm;
 
-		hm = ckpt_read_obj_var(ctx, CKPT_HDR_UNIX_MSG, sizeof(*hm));
-		if (IS_ERR(hm))
-			return PTR_ERR(hm);
-		m->rec = hm;
-		q->nr++;
-		m->len = hm->len;
-		m->pid = hm->pid;
-		m->uid = hm->uid;
-		m->gid = hm->gid;
-		bytes += hm->len;
-		if (!ckpt_unix_msg_rec_ok(hm, type) || bytes > h.bytes ||
-		    (hm->pid && !ckpt_image_has_pid(ctx, hm->pid))) {
-			ckpt_log(ctx, -EINVAL,
-				 "file record %u: malformed unix socket message %u",
-				 objref, i);
-			return -EINVAL;
-		}
-		if (!ckpt_unix_id_ok(m)) {
-			ckpt_log(ctx, -EPERM,
-				 "file record %u: unix socket message %u carries credentials (uid %u, gid %u) the restarter cannot send",
-				 objref, i, hm->uid, hm->gid);
-			return -EPERM;
-		}
+		ret = restore_unix_msg(ctx, objref, type, paired, h.nr_senders,
+				       i, m);
+		if (m->rec)
+			q->nr++;
+		if (ret)
+			goto out;
+		if (m->sender)
+			__set_bit(m->sender - 1, used);
+		bytes += m->len;
+		if (bytes > h.bytes)
+			break;
 	}
-	if (bytes != h.bytes) {
+	if (bytes != h.bytes ||
+	    (h.nr_senders && !bitmap_full(used, h.nr_senders))) {
 		ckpt_log(ctx, -EINVAL,
 			 "file record %u: malformed unix socket queue", objref);
-		return -EINVAL;
+		ret = -EINVAL;
+		goto out;
 	}
 	q->bytes = bytes;
-	return 0;
+out:
+	bitmap_free(used);
+	return ret;
 }
 
 static int ckpt_unix_setopt(struct socket *sock, int opt, int val)
@@ -964,7 +1215,61 @@ static int ckpt_unix_shut(struct socket *sock, u32 shutdown)
 	return 0;
 }
 
-/* Put back the messages of @to's queue, sent by @from. */
+/*
+ * The sockets that send again what the other senders of @to's queue had
+ * sent, made while the image is read (a failure stops the restart
+ * there): datagram sockets with their names (not bound to them) and
+ * send buffers, made as socket() makes one and allowed to send to @to by
+ * the security hook sendmsg() asks. The queue closes them once it is
+ * refilled.
+ */
+static int ckpt_unix_ghosts(struct ckpt_ctx *ctx, struct ckpt_unix_queue *q,
+			    struct socket *to)
+{
+	struct sockaddr_un sun = { .sun_family = AF_UNIX };
+	struct ckpt_unix_sender *s;
+	struct socket *sock;
+	unsigned int i;
+	int ret = 0;
+
+	for (i = 0; i < q->nr_senders; i++) {
+		s = &q->senders[i];
+		ret = sock_create(AF_UNIX, SOCK_DGRAM, 0, &sock);
+		if (ret)
+			break;
+		s->ghost = ckpt_unix_file(sock);
+		if (IS_ERR(s->ghost)) {
+			ret = PTR_ERR(s->ghost);
+			s->ghost = NULL;
+			break;
+		}
+		memcpy(sun.sun_path, s->name, sizeof(sun.sun_path));
+		if (s->name_len)
+			ret = unix_restore_addr(sock->sk, &sun,
+						offsetof(struct sockaddr_un,
+							 sun_path) +
+						s->name_len);
+		if (!ret && s->sndbuf != READ_ONCE(sock->sk->sk_sndbuf))
+			ret = ckpt_unix_set_buf(ctx, sock, q->objref,
+						SO_SNDBUF, SO_SNDBUFFORCE,
+						&sock->sk->sk_sndbuf,
+						s->sndbuf);
+		if (!ret)
+			ret = security_unix_may_send(sock, to);
+		if (ret)
+			break;
+	}
+	if (ret)
+		ckpt_log(ctx, ret,
+			 "file record %u: cannot make unix socket sender %u again",
+			 q->objref, i + 1);
+	return ret;
+}
+
+/*
+ * Put back the messages of @to's queue: sent by @from, its peer, or by
+ * the queue's other senders.
+ */
 static int ckpt_unix_refill(struct ckpt_ctx *ctx, struct sock *from,
 			    struct sock *to, struct ckpt_unix_queue *q)
 {
@@ -975,7 +1280,11 @@ static int ckpt_unix_refill(struct ckpt_ctx *ctx, struct sock *from,
 	for (i = 0; !ret && i < q->nr; i++) {
 		struct ckpt_unix_msg *m = &q->msgs[i];
 		struct task_struct *t = NULL;
+		struct sock *by = from;
 		struct pid *pid = NULL;
+
+		if (m->sender)
+			by = sock_from_file(q->senders[m->sender - 1].ghost)->sk;
 
 		if (m->pid) {
 			t = ckpt_restored_task(ctx, m->pid);
@@ -986,7 +1295,7 @@ static int ckpt_unix_refill(struct ckpt_ctx *ctx, struct sock *from,
 			pid = get_task_pid(t, PIDTYPE_PID);
 			put_task_struct(t);
 		}
-		ret = unix_queue_restore(from, to, m->rec + 1, m->len, pid,
+		ret = unix_queue_restore(by, to, m->bytes, m->len, pid,
 					 m->uid == (u32)-1 ? INVALID_UID :
 					 make_kuid(ns, m->uid),
 					 m->gid == (u32)-1 ? INVALID_GID :
@@ -1082,12 +1391,9 @@ static bool ckpt_unix_name_ok(const struct ckpt_hdr_file_unix *h)
 	bool stream = h->sock_type != SOCK_DGRAM;
 	bool path;
 
-	if (n > sizeof(h->name) ||
-	    memchr_inv(h->name + n, 0, sizeof(h->name) - n))
+	if (!ckpt_unix_name_bytes_ok(h->name, n))
 		return false;
 	path = n && h->name[0];
-	if (path && strnlen((const char *)h->name, n) != n - 1)
-		return false;
 	if (bound ? !n : n && (!h->pair_objref || !stream))
 		return false;
 	if (!h->inode_objref != !(path && bound) || (h->mode & ~S_IALLUGO) ||
@@ -1350,32 +1656,89 @@ static int ckpt_unix_listen(struct ckpt_ctx *ctx, u32 objref,
 				       ckpt_unix_listen_free, l);
 }
 
-/* An unconnected socket: made with socket(), nothing queued */
+/**
+ * struct ckpt_unix_rsingle - restart: an unconnected datagram socket
+ *			      whose queue is refilled just before the tree runs
+ * @file:	the socket's file, referenced
+ * @shutdown:	CKPT_UNIX_SHUT_* to do once the queue is back
+ * @q:		its queue: datagrams of its senders
+ */
+struct ckpt_unix_rsingle {
+	struct file *file;
+	u32 shutdown;
+	struct ckpt_unix_queue q;
+};
+
+static int ckpt_unix_single_refill(struct ckpt_ctx *ctx, void *data)
+{
+	struct ckpt_unix_rsingle *rs = data;
+	int ret;
+
+	ret = ckpt_unix_refill(ctx, NULL, ckpt_unix_sock(rs->file), &rs->q) ?:
+	      ckpt_unix_shut(sock_from_file(rs->file), rs->shutdown);
+	if (ret)
+		ckpt_log(ctx, ret, "cannot refill a unix socket");
+	/* the senders are closed: what they sent is queued */
+	ckpt_unix_queue_free(&rs->q);
+	return ret;
+}
+
+static void ckpt_unix_single_free(void *data)
+{
+	struct ckpt_unix_rsingle *rs = data;
+
+	ckpt_unix_queue_free(&rs->q);
+	fput(rs->file);
+	kfree(rs);
+}
+
+/* An unconnected socket: made with socket(); datagrams of its senders */
 static struct file *ckpt_unix_single(struct ckpt_ctx *ctx,
 				     const struct ckpt_hdr_file *hf,
 				     const struct ckpt_hdr_file_unix *h,
 				     const char *path)
 {
-	struct ckpt_unix_queue q = {};
+	struct ckpt_unix_rsingle *rs;
 	struct socket *sock;
 	struct file *file;
 	int ret;
 
-	ret = restore_unix_queue(ctx, hf->objref, h->sock_type, false, &q);
-	ckpt_unix_queue_free(&q);
-	if (ret)
+	rs = kzalloc(sizeof(*rs), GFP_KERNEL);
+	if (!rs)
+		return ERR_PTR(-ENOMEM);
+	ret = restore_unix_queue(ctx, hf->objref, h->sock_type, false, &rs->q);
+	if (!ret)
+		ret = sock_create(AF_UNIX, h->sock_type, 0, &sock);
+	if (ret) {
+		ckpt_unix_queue_free(&rs->q);
+		kfree(rs);
 		return ERR_PTR(ret);
-	ret = sock_create(AF_UNIX, h->sock_type, 0, &sock);
-	if (ret)
-		return ERR_PTR(ret);
+	}
 	file = ckpt_unix_file(sock);
-	if (IS_ERR(file))
+	if (IS_ERR(file)) {
+		ckpt_unix_queue_free(&rs->q);
+		kfree(rs);
 		return file;
-	ret = ckpt_unix_set_options(ctx, sock, hf->objref, h) ?:
-	      ckpt_unix_shut(sock, h->shutdown) ?:
+	}
+	/* a socket with a queue is shut down once it is refilled */
+	ret = ckpt_unix_ghosts(ctx, &rs->q, sock) ?:
+	      ckpt_unix_set_options(ctx, sock, hf->objref, h) ?:
+	      ckpt_unix_shut(sock, rs->q.nr ? 0 : h->shutdown) ?:
 	      ckpt_unix_set_name(ctx, hf->objref, sock, h, path);
 	if (!ret && h->flags & CKPT_UNIX_LISTEN)
 		ret = ckpt_unix_listen(ctx, hf->objref, file, h);
+	if (!ret && rs->q.nr) {
+		rs->file = get_file(file);
+		rs->shutdown = h->shutdown;
+		/* on -ENOMEM, rs was freed */
+		ret = ckpt_before_release_add(ctx, ckpt_unix_single_refill,
+					      ckpt_unix_single_free, rs);
+		rs = NULL;
+	}
+	if (rs) {
+		ckpt_unix_queue_free(&rs->q);
+		kfree(rs);
+	}
 	if (ret) {
 		fput(file);
 		return ERR_PTR(ret);
@@ -1391,6 +1754,7 @@ static struct file *ckpt_unix_restore(struct ckpt_ctx *ctx,
 	struct ckpt_unix_rend *end;
 	struct file *file;
 	char *path = NULL;
+	void *ri;
 	int ret;
 
 	/* the UNIX_PAIR record comes before, at the pair's first end */
@@ -1415,9 +1779,11 @@ static struct file *ckpt_unix_restore(struct ckpt_ctx *ctx,
 			goto out;
 		}
 		/* its INODE record came right before */
-		file = ckpt_obj_fetch(ctx, h.inode_objref, CKPT_OBJ_RINODE);
-		if (IS_ERR(file))
+		ri = ckpt_obj_fetch(ctx, h.inode_objref, CKPT_OBJ_RINODE);
+		if (IS_ERR(ri)) {
+			file = ERR_CAST(ri);
 			goto out;
+		}
 	}
 	if (!h.pair_objref) {
 		file = ckpt_unix_single(ctx, hf, &h, path);
@@ -1444,6 +1810,8 @@ static struct file *ckpt_unix_restore(struct ckpt_ctx *ctx,
 	end->err = h.err;
 	end->peer_pid = h.peer_pid;
 	ret = restore_unix_queue(ctx, hf->objref, h.sock_type, true, &end->q);
+	if (!ret)
+		ret = ckpt_unix_ghosts(ctx, &end->q, sock_from_file(end->file));
 	if (!ret)
 		ret = ckpt_unix_set_options(ctx, sock_from_file(end->file),
 					    hf->objref, &h);
@@ -1838,7 +2206,99 @@ static void ckpt_test_unix_msg_rec_ok(struct kunit *test)
 	KUNIT_EXPECT_EQ(test, ckpt_unix_msg_rec_ok(&t->h, t->type), t->ok);
 }
 
+struct ckpt_unix_sender_test {
+	const char *desc;
+	struct ckpt_hdr_unix_sender h;
+	bool ok;
+};
+
+static const struct ckpt_unix_sender_test ckpt_unix_sender_tests[] = {
+	{ .desc = "no name", .h = { .sndbuf = 212992 }, .ok = true },
+	{ .desc = "an abstract name", .h = { .name_len = 3, .name = "\0ab" },
+	  .ok = true },
+	{ .desc = "a path", .h = { .name_len = 3, .name = "ab" }, .ok = true },
+	{ .desc = "the longest abstract name, the largest sndbuf",
+	  .h = { .name_len = 108, .name = "\0" CKPT_TEST_X107,
+		 .sndbuf = INT_MAX },
+	  .ok = true },
+	{ .desc = "name_len 109", .h = { .name_len = 109 } },
+	{ .desc = "a byte after the name",
+	  .h = { .name_len = 1, .name = "\0a" } },
+	{ .desc = "a path without its NUL",
+	  .h = { .name_len = 2, .name = "ab" } },
+	{ .desc = "sndbuf above INT_MAX",
+	  .h = { .sndbuf = (u32)INT_MAX + 1 } },
+	{ .desc = "reserved", .h = { .__reserved = 1 } },
+};
+
+KUNIT_ARRAY_PARAM_DESC(ckpt_unix_sender, ckpt_unix_sender_tests, desc);
+
+static void ckpt_test_unix_sender_rec_ok(struct kunit *test)
+{
+	const struct ckpt_unix_sender_test *t = test->param_value;
+
+	KUNIT_EXPECT_EQ(test, ckpt_unix_sender_rec_ok(&t->h), t->ok);
+}
+
+#define CKPT_TEST_FROM_LEN(n) \
+	ALIGN(sizeof(struct ckpt_hdr_unix_msg_from) + (n), 8)
+
+struct ckpt_unix_from_test {
+	const char *desc;
+	struct ckpt_hdr_unix_msg_from h;
+	u32 nr_senders;
+	bool ok;
+};
+
+static const struct ckpt_unix_from_test ckpt_unix_from_tests[] = {
+	{ .desc = "a datagram of sender 1",
+	  .h = { .h.len = CKPT_TEST_FROM_LEN(5), .len = 5, .sender = 1 },
+	  .nr_senders = 1, .ok = true },
+	{ .desc = "an empty datagram of the last sender",
+	  .h = { .h.len = CKPT_TEST_FROM_LEN(0), .sender = 256, .pid = 1 },
+	  .nr_senders = 256, .ok = true },
+	{ .desc = "the largest datagram",
+	  .h = { .h.len = CKPT_TEST_FROM_LEN(CKPT_UNIX_MSG_MAX),
+		 .len = CKPT_UNIX_MSG_MAX, .sender = 1 },
+	  .nr_senders = 1, .ok = true },
+	{ .desc = "sender 0",
+	  .h = { .h.len = CKPT_TEST_FROM_LEN(1), .len = 1 },
+	  .nr_senders = 1 },
+	{ .desc = "a sender past the last",
+	  .h = { .h.len = CKPT_TEST_FROM_LEN(1), .len = 1, .sender = 3 },
+	  .nr_senders = 2 },
+	{ .desc = "one byte more than the largest",
+	  .h = { .h.len = CKPT_TEST_FROM_LEN(CKPT_UNIX_MSG_MAX + 1),
+		 .len = CKPT_UNIX_MSG_MAX + 1, .sender = 1 },
+	  .nr_senders = 1 },
+	{ .desc = "record shorter than its len",
+	  .h = { .h.len = CKPT_TEST_FROM_LEN(0), .len = 9, .sender = 1 },
+	  .nr_senders = 1 },
+	{ .desc = "negative pid",
+	  .h = { .h.len = CKPT_TEST_FROM_LEN(1), .len = 1, .sender = 1,
+		 .pid = -1 },
+	  .nr_senders = 1 },
+	{ .desc = "reserved",
+	  .h = { .h.len = CKPT_TEST_FROM_LEN(1), .len = 1, .sender = 1,
+		 .__reserved = 1 },
+	  .nr_senders = 1 },
+};
+
+KUNIT_ARRAY_PARAM_DESC(ckpt_unix_from, ckpt_unix_from_tests, desc);
+
+static void ckpt_test_unix_msg_from_rec_ok(struct kunit *test)
+{
+	const struct ckpt_unix_from_test *t = test->param_value;
+
+	KUNIT_EXPECT_EQ(test, ckpt_unix_msg_from_rec_ok(&t->h, t->nr_senders),
+			t->ok);
+}
+
 static struct kunit_case ckpt_unix_test_cases[] = {
+	KUNIT_CASE_PARAM(ckpt_test_unix_sender_rec_ok,
+			 ckpt_unix_sender_gen_params),
+	KUNIT_CASE_PARAM(ckpt_test_unix_msg_from_rec_ok,
+			 ckpt_unix_from_gen_params),
 	KUNIT_CASE_PARAM(ckpt_test_unix_pair_rec_ok, ckpt_unix_pair_gen_params),
 	KUNIT_CASE_PARAM(ckpt_test_unix_rec_ok, ckpt_unix_rec_gen_params),
 	KUNIT_CASE_PARAM(ckpt_test_unix_msg_rec_ok, ckpt_unix_msg_gen_params),

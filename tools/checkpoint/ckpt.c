@@ -146,10 +146,15 @@ struct info {
 	const struct ckpt_hdr_inotify_watches *ino_watches;
 	const struct ckpt_hdr_inotify_events *ino_events;
 	uint32_t ino_max_events;	/* its FILE_INOTIFY's queue limit */
-	/* a unix socket's queue: its UNIX_QUEUE, the UNIX_MSG read since */
+	/*
+	 * a unix socket's queue: its UNIX_QUEUE, the UNIX_SENDER and the
+	 * messages (UNIX_MSG, UNIX_MSG_FROM) read since
+	 */
 	const struct ckpt_hdr_unix_queue *ux_queue;
+	uint32_t ux_nr_senders;		/* its nr_senders (0: an older record) */
 	uint32_t ux_sock_type;		/* its FILE_UNIX's */
 	bool ux_paired;			/* an end of a UNIX_PAIR */
+	uint32_t ux_senders;		/* UNIX_SENDER records read */
 	uint32_t ux_msgs, ux_creds;	/* messages read, with credentials */
 	uint64_t ux_bytes;		/* their bytes */
 	unsigned int nr_unix;
@@ -701,14 +706,15 @@ static const char *const inherit_types[CKPT_INHERIT_MAX] = {
  * The records that follow a FILE record of each type, in order (and the
  * PIPE record, of a pipe's first end, right before its FILE_PIPE; the
  * UNIX_PAIR of a socket pair's first end, and the INODE of a socket bound
- * to a path, right before its FILE_UNIX; the nr_msgs UNIX_MSG records of
- * a UNIX_QUEUE after it; the MEMFD of the first open of a memfd, and its
- * PAGES, right before its FILE_MEMFD; the DELETED of a deleted file's
- * first open and its PAGES before its FILE_DELETED); a /proc file's two
- * STRING records are the procfs mount's path and its path below the
- * task's directory. A unix socket's STRING, where its socket inode is,
- * is there only when its FILE_UNIX says it is bound to a path
- * (ux_has_path()): otherwise info_file_rec() steps over it.
+ * to a path, right before its FILE_UNIX; the nr_senders UNIX_SENDER
+ * records of a UNIX_QUEUE after it, then its nr_msgs messages, UNIX_MSG
+ * and UNIX_MSG_FROM records in queue order; the MEMFD of the first open
+ * of a memfd, and its PAGES, right before its FILE_MEMFD; the DELETED of
+ * a deleted file's first open and its PAGES before its FILE_DELETED); a
+ * /proc file's two STRING records are the procfs mount's path and its
+ * path below the task's directory. A unix socket's STRING, where its
+ * socket inode is, is there only when its FILE_UNIX says it is bound to
+ * a path (ux_has_path()): otherwise info_file_rec() steps over it.
  */
 #define FILE_RECS_MAX 3
 static const uint32_t file_records[CKPT_FILE_MAX][FILE_RECS_MAX + 1] = {
@@ -752,6 +758,7 @@ static bool file_type_record(uint32_t type)
 	       type == CKPT_HDR_FILE_INOTIFY || type == CKPT_HDR_INOTIFY_WATCHES ||
 	       type == CKPT_HDR_INOTIFY_EVENTS || type == CKPT_HDR_FILE_UNIX ||
 	       type == CKPT_HDR_UNIX_QUEUE || type == CKPT_HDR_UNIX_MSG ||
+	       type == CKPT_HDR_UNIX_SENDER || type == CKPT_HDR_UNIX_MSG_FROM ||
 	       type == CKPT_HDR_FILE_MEMFD || type == CKPT_HDR_FILE_DELETED ||
 	       type == CKPT_HDR_FILE_PIDFD || type == CKPT_HDR_FILE_PROC;
 }
@@ -1622,7 +1629,10 @@ static void inotify_str(char *buf, size_t len,
 	snprintf(buf + strlen(buf), len - strlen(buf), ")");
 }
 
-/* ---- unix sockets: UNIX_PAIR, FILE_UNIX, UNIX_QUEUE, UNIX_MSG ---- */
+/*
+ * ---- unix sockets: UNIX_PAIR, FILE_UNIX, UNIX_QUEUE, UNIX_SENDER,
+ * UNIX_MSG, UNIX_MSG_FROM ----
+ */
 
 #define UX_SHUT_MASK	(CKPT_UNIX_SHUT_RD | CKPT_UNIX_SHUT_WR)
 #define UX_NO_ID	0xffffffffU	/* a message's uid or gid: none */
@@ -1854,26 +1864,28 @@ static bool ux_has_path(const struct ckpt_hdr_file_unix *h)
 #define UX_SOMAXCONN_DEFAULT	4096
 
 /*
- * The name of FILE_UNIX @h, as getsockname() has it: a path in quotes,
- * "ux.sock" (without its NUL), or an abstract name as @ and its bytes
- * after the leading 0, "@srv\x00x"; bytes that are not printable, or
- * '\', escaped as \xNN. At most CKPT_UNIX_NAME_MAX bytes of it.
+ * A socket name of @name_len bytes of @name (sun_path, of
+ * CKPT_UNIX_NAME_MAX bytes), as getsockname() or recvfrom() has it: a
+ * path in quotes, "ux.sock" (without its NUL), or an abstract name as @
+ * and its bytes after the leading 0, "@srv\x00x"; bytes that are not
+ * printable, or '\', escaped as \xNN. At most CKPT_UNIX_NAME_MAX bytes
+ * of it.
  */
-static const char *ux_name_str(char *buf, size_t len,
-			       const struct ckpt_hdr_file_unix *h)
+static const char *ux_name_bytes_str(char *buf, size_t len,
+				     const uint8_t *name, uint32_t name_len)
 {
-	uint32_t n = h->name_len < CKPT_UNIX_NAME_MAX ? h->name_len :
+	uint32_t n = name_len < CKPT_UNIX_NAME_MAX ? name_len :
 		     CKPT_UNIX_NAME_MAX;
-	bool abstract = !h->name[0];
+	bool abstract = !name[0];
 	uint32_t i = abstract ? 1 : 0;
 	size_t o;
 
 	/* a path's terminating NUL is not shown, a NUL inside it is */
-	if (!abstract && n && !h->name[n - 1])
+	if (!abstract && n && !name[n - 1])
 		n--;
 	o = snprintf(buf, len, "%s", abstract ? "@" : "\"");
 	for (; i < n && o + 6 < len; i++) {
-		unsigned char c = h->name[i];
+		unsigned char c = name[i];
 
 		if (c >= 0x20 && c < 0x7f && c != '\\')
 			buf[o++] = c;
@@ -1884,6 +1896,39 @@ static const char *ux_name_str(char *buf, size_t len,
 	if (!abstract)
 		snprintf(buf + o, len - o, "\"");
 	return buf;
+}
+
+/* The name of FILE_UNIX @h, as ux_name_bytes_str() shows it */
+static const char *ux_name_str(char *buf, size_t len,
+			       const struct ckpt_hdr_file_unix *h)
+{
+	return ux_name_bytes_str(buf, len, h->name, h->name_len);
+}
+
+/*
+ * Into @why, what restart refuses of a name of @n bytes of @name (of
+ * CKPT_UNIX_NAME_MAX bytes), by itself (ckpt_unix_name_bytes_ok()): a
+ * name longer than CKPT_UNIX_NAME_MAX or bytes after it; a path name
+ * that does not end with its only NUL.
+ */
+static void ux_name_bytes_why(const uint8_t *name, uint32_t n, char *why,
+			      size_t wlen)
+{
+	char part[48];
+	uint32_t i;
+
+	if (n > CKPT_UNIX_NAME_MAX) {
+		snprintf(part, sizeof(part), "a name of %u bytes", n);
+		list_add(why, wlen, part);
+		return;
+	}
+	for (i = n; i < CKPT_UNIX_NAME_MAX && !name[i]; i++)
+		;
+	if (i < CKPT_UNIX_NAME_MAX)
+		list_add(why, wlen, "bytes after the name");
+	if (n && name[0] && strnlen((const char *)name, n) != n - 1)
+		list_add(why, wlen,
+			 "a path name that does not end with its only NUL");
 }
 
 /*
@@ -1908,7 +1953,7 @@ static void ux_name_parts(struct info *in, const struct ckpt_hdr_file_unix *h,
 	bool bound = h->flags & CKPT_UNIX_BOUND;
 	bool listening = h->flags & CKPT_UNIX_LISTEN;
 	bool dgram = h->sock_type == SOCK_DGRAM;
-	uint32_t n = h->name_len, i;
+	uint32_t n = h->name_len;
 	bool path = n && h->name[0];
 	char nm[4 * CKPT_UNIX_NAME_MAX + 8], part[4 * CKPT_UNIX_NAME_MAX + 64];
 
@@ -1943,18 +1988,7 @@ static void ux_name_parts(struct info *in, const struct ckpt_hdr_file_unix *h,
 	}
 
 	/* what restart refuses */
-	if (n > CKPT_UNIX_NAME_MAX) {
-		snprintf(part, sizeof(part), "a name of %u bytes", n);
-		list_add(why, wlen, part);
-	} else {
-		for (i = n; i < CKPT_UNIX_NAME_MAX && !h->name[i]; i++)
-			;
-		if (i < CKPT_UNIX_NAME_MAX)
-			list_add(why, wlen, "bytes after the name");
-		if (path && strnlen((const char *)h->name, n) != n - 1)
-			list_add(why, wlen,
-				 "a path name that does not end with its only NUL");
-	}
+	ux_name_bytes_why(h->name, n, why, wlen);
 	if (bound && !n)
 		list_add(why, wlen, "bound without a name");
 	else if (!bound && n && (!h->pair_objref || dgram))
@@ -2162,26 +2196,46 @@ static int info_file_unix(struct info *in, const struct ckpt_hdr_file_unix *h,
 	return 0;
 }
 
+/* A UNIX_QUEUE record @h into @q, zero-extended as restart reads it */
+static void ux_queue_copy(const struct ckpt_hdr_unix_queue *h,
+			  struct ckpt_hdr_unix_queue *q)
+{
+	memset(q, 0, sizeof(*q));
+	memcpy(q, h, h->h.len < sizeof(*q) ? h->h.len : sizeof(*q));
+}
+
 /*
- * UNIX_QUEUE, right after FILE_UNIX: the socket's receive queue, whose
- * nr_msgs UNIX_MSG records follow. Refused as restart refuses it: more
- * than CKPT_MAX_UNIX_MSGS messages or CKPT_UNIX_QUEUE_MAX bytes, a
- * reserved field, messages queued on an unconnected socket. That the
- * messages are there, and hold @bytes, is checked once they are read.
+ * UNIX_QUEUE, right after FILE_UNIX (and its STRING): the socket's
+ * receive queue, whose nr_senders UNIX_SENDER records follow, then its
+ * nr_msgs messages (UNIX_MSG, UNIX_MSG_FROM). Extensible: an older
+ * writer's record ends before nr_senders (CKPT_REC_UNIX_QUEUE_MIN).
+ * Refused as restart refuses it: more than CKPT_MAX_UNIX_MSGS messages
+ * or CKPT_UNIX_QUEUE_MAX bytes, a reserved field, messages queued on an
+ * unconnected socket that is not a datagram one (which no other sender
+ * may have sent either). That the senders and the messages are there,
+ * and hold @bytes, is checked once they are read; what restart refuses
+ * of nr_senders is said on the queue's line (unix_print_queue()).
  */
 static int info_unix_queue(struct info *in, const struct ckpt_hdr_unix_queue *h,
 			   size_t off)
 {
-	if (h->nr_msgs > CKPT_MAX_UNIX_MSGS || h->bytes > CKPT_UNIX_QUEUE_MAX)
+	struct ckpt_hdr_unix_queue q;
+
+	ux_queue_copy(h, &q);
+	if (q.nr_msgs > CKPT_MAX_UNIX_MSGS || q.bytes > CKPT_UNIX_QUEUE_MAX)
 		return bad(in, off, "UNIX_QUEUE of %u messages, %" PRIu64 " bytes (at most %u, %u)",
-			   h->nr_msgs, (uint64_t)h->bytes, CKPT_MAX_UNIX_MSGS,
+			   q.nr_msgs, (uint64_t)q.bytes, CKPT_MAX_UNIX_MSGS,
 			   CKPT_UNIX_QUEUE_MAX);
-	if (h->__reserved)
+	if (q.__reserved)
 		return bad(in, off, "UNIX_QUEUE: reserved field not zero");
-	if (!in->ux_paired && (h->nr_msgs || h->bytes))
-		return bad(in, off, "UNIX_QUEUE of %u messages on an unconnected socket",
-			   h->nr_msgs);
+	if (!in->ux_paired && in->ux_sock_type != SOCK_DGRAM &&
+	    (q.nr_msgs || q.bytes))
+		return bad(in, off, "UNIX_QUEUE of %u messages on an unconnected %s socket",
+			   q.nr_msgs, sock_type_name(in->ux_sock_type) ?: "?");
+	ext_tail(in, &h->h, sizeof(q));
 	in->ux_queue = h;
+	in->ux_nr_senders = q.nr_senders;
+	in->ux_senders = 0;
 	in->ux_msgs = 0;
 	in->ux_creds = 0;
 	in->ux_bytes = 0;
@@ -2189,34 +2243,69 @@ static int info_unix_queue(struct info *in, const struct ckpt_hdr_unix_queue *h,
 }
 
 /*
- * UNIX_MSG, one of the nr_msgs after a UNIX_QUEUE. Refused as restart
- * refuses it: one more than nr_msgs, more than CKPT_UNIX_MSG_MAX bytes, a
- * record whose length is not the message's padded to 8, an empty one on
- * a socket that is not dgram or seqpacket, the credentials of a pid that
- * is no task of the tree. Not checked here: uid and gid, which the
- * restarter must be able to give itself.
+ * UNIX_SENDER, one of the nr_senders right after a UNIX_QUEUE, before its
+ * messages. Refused as restart refuses it: one not right there, one
+ * more than nr_senders. What restart refuses of its fields is said on
+ * its line (unix_print_queue()).
  */
-static int info_unix_msg(struct info *in, const struct ckpt_hdr_unix_msg *h,
-			 size_t off)
+static int info_unix_sender(struct info *in,
+			    const struct ckpt_hdr_unix_sender *h, size_t off)
 {
 	const struct ckpt_hdr_file *f = in->file;
 
 	if (!f || f->type != CKPT_FILE_UNIX || !in->ux_queue)
-		return bad(in, off, "UNIX_MSG not after a UNIX_QUEUE");
+		return bad(in, off, "UNIX_SENDER not after a UNIX_QUEUE");
+	if (in->ux_msgs)
+		return bad(in, off, "UNIX_SENDER after message %u of its UNIX_QUEUE",
+			   in->ux_msgs);
+	if (in->ux_senders >= in->ux_nr_senders)
+		return bad(in, off, "UNIX_SENDER %u of a UNIX_QUEUE of %u senders",
+			   in->ux_senders + 1, in->ux_nr_senders);
+	in->ux_senders++;
+	return 0;
+}
+
+/*
+ * A message, one of the nr_msgs after a UNIX_QUEUE and its senders: a
+ * UNIX_MSG (from the socket's peer) or a UNIX_MSG_FROM (from one of the
+ * queue's senders). Refused as restart refuses it: one before the last
+ * sender, one more than nr_msgs, more than CKPT_UNIX_MSG_MAX bytes, a
+ * record whose length is not the message's padded to 8, an empty one on
+ * a socket that is not dgram or seqpacket, the credentials of a pid that
+ * is no task of the tree. Not checked here: uid and gid, which the
+ * restarter must be able to give itself. What restart refuses of a
+ * UNIX_MSG_FROM's sender and reserved field is said on its line, a
+ * UNIX_MSG on an unconnected socket on the queue's (unix_print_queue()).
+ */
+static int info_unix_msg(struct info *in, const struct ckpt_hdr *rec,
+			 size_t off)
+{
+	const struct ckpt_hdr_unix_msg *h = (const void *)rec;
+	const struct ckpt_hdr_file *f = in->file;
+	const char *name = ckpt_hdr_name(rec->type);
+	size_t hsz = rec->type == CKPT_HDR_UNIX_MSG_FROM ?
+		     sizeof(struct ckpt_hdr_unix_msg_from) : sizeof(*h);
+
+	if (!f || f->type != CKPT_FILE_UNIX || !in->ux_queue)
+		return bad(in, off, "%s not after a UNIX_QUEUE", name);
+	if (in->ux_senders < in->ux_nr_senders)
+		return bad(in, off, "%s where sender %u of %u is due", name,
+			   in->ux_senders + 1, in->ux_nr_senders);
 	if (in->ux_msgs >= in->ux_queue->nr_msgs)
-		return bad(in, off, "UNIX_MSG %u of a UNIX_QUEUE of %u messages",
-			   in->ux_msgs + 1, in->ux_queue->nr_msgs);
+		return bad(in, off, "%s %u of a UNIX_QUEUE of %u messages",
+			   name, in->ux_msgs + 1, in->ux_queue->nr_msgs);
+	/* the fields up to gid: the same in both */
 	if (h->len > CKPT_UNIX_MSG_MAX ||
-	    CKPT_REC_MAX_LEN(*h, h->len) != h->h.len)
-		return bad(in, off, "UNIX_MSG of %u bytes in a record of %u bytes",
-			   h->len, h->h.len);
+	    (hsz + h->len + 7) / 8 * 8 != h->h.len)
+		return bad(in, off, "%s of %u bytes in a record of %u bytes",
+			   name, h->len, h->h.len);
 	if (!h->len && in->ux_sock_type != SOCK_DGRAM &&
 	    in->ux_sock_type != SOCK_SEQPACKET)
-		return bad(in, off, "UNIX_MSG: an empty message on a %s socket",
+		return bad(in, off, "%s: an empty message on a %s socket", name,
 			   sock_type_name(in->ux_sock_type) ?: "?");
 	if (!tree_pid_ok(in, h->pid))
-		return bad(in, off, "UNIX_MSG: the credentials of pid %d, no task of the tree",
-			   h->pid);
+		return bad(in, off, "%s: the credentials of pid %d, no task of the tree",
+			   name, h->pid);
 	in->ux_msgs++;
 	in->ux_bytes += h->len;
 	in->ux_creds += h->pid || h->uid != UX_NO_ID || h->gid != UX_NO_ID;
@@ -2224,8 +2313,8 @@ static int info_unix_msg(struct info *in, const struct ckpt_hdr_unix_msg *h,
 }
 
 /*
- * At the end of a unix socket's records: its queue had all its messages,
- * of as many bytes as it says. 0 or -EINVAL.
+ * At the end of a unix socket's records: its queue had all its senders
+ * and its messages, of as many bytes as it says. 0 or -EINVAL.
  */
 static int unix_queue_end(struct info *in, size_t off)
 {
@@ -2233,6 +2322,9 @@ static int unix_queue_end(struct info *in, size_t off)
 
 	if (!q)
 		return 0;
+	if (in->ux_senders != in->ux_nr_senders)
+		return bad(in, off, "UNIX_QUEUE of %u senders followed by %u",
+			   in->ux_nr_senders, in->ux_senders);
 	if (in->ux_msgs != q->nr_msgs)
 		return bad(in, off, "UNIX_QUEUE of %u messages followed by %u",
 			   q->nr_msgs, in->ux_msgs);
@@ -2243,21 +2335,160 @@ static int unix_queue_end(struct info *in, size_t off)
 	return 0;
 }
 
-/* The queue of a checked unix socket: "  queue: 2 messages, 100 bytes" */
+/* twice the default net.core.wmem_max: what SO_SNDBUF sets at most */
+#define UX_SNDBUF_DEFAULT_MAX	(2 * 212992U)
+
+/*
+ * The line of sender @k (from 1) of a queue, UNIX_SENDER @h: "  sender 1:
+ * @srv, sndbuf 212992", "  sender 2: no name, sndbuf 212992". What
+ * restart refuses of it is said so (ckpt_unix_sender_rec_ok()): its
+ * name, as a FILE_UNIX's (ux_name_bytes_why()); a sndbuf above INT_MAX;
+ * a reserved field. A sndbuf that SO_SNDBUF cannot set under the
+ * default net.core.wmem_max is noted: restart needs CAP_NET_ADMIN then.
+ */
+static void unix_print_sender(uint32_t k, const struct ckpt_hdr_unix_sender *h)
+{
+	char nm[4 * CKPT_UNIX_NAME_MAX + 8] = "no name", why[256] = "";
+	char part[48];
+
+	if (h->name_len)
+		ux_name_bytes_str(nm, sizeof(nm), h->name, h->name_len);
+	ux_name_bytes_why(h->name, h->name_len, why, sizeof(why));
+	if (h->sndbuf > INT32_MAX) {
+		snprintf(part, sizeof(part), "a sndbuf of %u, above INT_MAX",
+			 h->sndbuf);
+		list_add(why, sizeof(why), part);
+	}
+	if (h->__reserved)
+		list_add(why, sizeof(why), "a reserved field");
+	printf("  sender %u: %s, sndbuf %u%s%s%s\n", k, nm, h->sndbuf,
+	       h->sndbuf > UX_SNDBUF_DEFAULT_MAX && h->sndbuf <= INT32_MAX ?
+	       ", over twice the default net.core.wmem_max" : "",
+	       why[0] ? "; restart refuses " : "", why);
+}
+
+/*
+ * The line of message @k (from 1) of a queue of @nr_senders senders, the
+ * UNIX_MSG_FROM @h: "  message 2: 5 bytes, pid 12 uid 0 gid 0, from
+ * sender 1", as the queue's line counts a UNIX_MSG (its bytes, its
+ * credentials) and the sender that sent it. What restart refuses of it
+ * is said so (ckpt_unix_msg_from_rec_ok()): a sender 0 or past
+ * nr_senders, a reserved field.
+ */
+static void unix_print_from(uint32_t k, const struct ckpt_hdr_unix_msg_from *h,
+			    uint32_t nr_senders)
+{
+	char cred[64] = "", why[128] = "", part[48];
+
+	if (h->pid || h->uid != UX_NO_ID || h->gid != UX_NO_ID) {
+		snprintf(cred, sizeof(cred), ", pid %d", h->pid);
+		if (h->uid != UX_NO_ID)
+			snprintf(cred + strlen(cred), sizeof(cred) - strlen(cred),
+				 " uid %u", h->uid);
+		if (h->gid != UX_NO_ID)
+			snprintf(cred + strlen(cred), sizeof(cred) - strlen(cred),
+				 " gid %u", h->gid);
+	}
+	if (!h->sender || h->sender > nr_senders) {
+		snprintf(part, sizeof(part), "sender %u of %u", h->sender,
+			 nr_senders);
+		list_add(why, sizeof(why), part);
+	}
+	if (h->__reserved)
+		list_add(why, sizeof(why), "a reserved field");
+	printf("  message %u: %u byte%s%s, from sender %u%s%s\n", k, h->len,
+	       h->len == 1 ? "" : "s", cred, h->sender,
+	       why[0] ? "; restart refuses " : "", why);
+}
+
+/*
+ * The queue of a checked unix socket: "  queue: 2 messages, 100 bytes",
+ * ", 1 with credentials", ", 2 senders"; then a line for each sender
+ * and each UNIX_MSG_FROM (unix_print_sender(), unix_print_from()), which
+ * follow the UNIX_QUEUE record as unix_queue_end() found them. What
+ * restart refuses of the queue is said on its line (restore_unix_queue()):
+ * nr_senders above CKPT_MAX_UNIX_SENDERS or nr_msgs, on a socket that is
+ * not a datagram one; __reserved2; a sender no message names; a UNIX_MSG
+ * on a socket that is no end of a pair.
+ */
 static void unix_print_queue(const struct info *in)
 {
-	const struct ckpt_hdr_unix_queue *q = in->ux_queue;
+	const struct ckpt_hdr_unix_queue *h = in->ux_queue;
+	const unsigned char *p = (const unsigned char *)h + h->h.len;
+	uint8_t named[CKPT_MAX_UNIX_SENDERS / 8] = { 0 };
+	const struct ckpt_hdr_unix_msg_from *mf;
+	uint32_t k, peer = 0, unnamed = 0, first = 0;
+	struct ckpt_hdr_unix_queue q;
+	char why[256] = "", part[80];
 
-	if (!q->nr_msgs) {
+	ux_queue_copy(h, &q);
+	if (q.nr_senders > CKPT_MAX_UNIX_SENDERS) {
+		snprintf(part, sizeof(part), "%u senders, above %u",
+			 q.nr_senders, CKPT_MAX_UNIX_SENDERS);
+		list_add(why, sizeof(why), part);
+	}
+	if (q.nr_senders > q.nr_msgs)
+		list_add(why, sizeof(why), "more senders than messages");
+	if (q.nr_senders && in->ux_sock_type != SOCK_DGRAM)
+		list_add(why, sizeof(why), "senders on a socket that is not a datagram one");
+	if (q.__reserved2)
+		list_add(why, sizeof(why), "a reserved field");
+	/* which senders the messages name, and UNIX_MSG without a peer */
+	for (k = 0; k < q.nr_senders; k++)
+		p += ((const struct ckpt_hdr *)p)->len;
+	for (k = 0; k < q.nr_msgs; k++) {
+		const struct ckpt_hdr *r = (const void *)p;
+
+		mf = (const void *)p;
+		if (r->type == CKPT_HDR_UNIX_MSG)
+			peer++;
+		else if (mf->sender && mf->sender <= q.nr_senders &&
+			 mf->sender <= CKPT_MAX_UNIX_SENDERS)
+			named[(mf->sender - 1) / 8] |= 1U << ((mf->sender - 1) % 8);
+		p += r->len;
+	}
+	for (k = 0; q.nr_senders <= CKPT_MAX_UNIX_SENDERS && k < q.nr_senders; k++)
+		if (!(named[k / 8] & (1U << (k % 8))) && !unnamed++)
+			first = k + 1;
+	if (unnamed) {
+		snprintf(part, sizeof(part), unnamed == 1 ?
+			 "sender %u, which no message names" :
+			 "%u senders no message names (the first %u)",
+			 unnamed == 1 ? first : unnamed, first);
+		list_add(why, sizeof(why), part);
+	}
+	if (peer && !in->ux_paired) {
+		snprintf(part, sizeof(part), "%u message%s from a peer on an unconnected socket",
+			 peer, peer == 1 ? "" : "s");
+		list_add(why, sizeof(why), part);
+	}
+
+	if (!q.nr_msgs && !q.nr_senders && !why[0]) {
 		printf("  queue: empty\n");
 		return;
 	}
-	printf("  queue: %u message%s, %" PRIu64 " byte%s", q->nr_msgs,
-	       q->nr_msgs == 1 ? "" : "s", (uint64_t)q->bytes,
-	       q->bytes == 1 ? "" : "s");
+	printf("  queue: %u message%s, %" PRIu64 " byte%s", q.nr_msgs,
+	       q.nr_msgs == 1 ? "" : "s", (uint64_t)q.bytes,
+	       q.bytes == 1 ? "" : "s");
 	if (in->ux_creds)
 		printf(", %u with credentials", in->ux_creds);
-	printf("\n");
+	if (q.nr_senders)
+		printf(", %u sender%s", q.nr_senders,
+		       q.nr_senders == 1 ? "" : "s");
+	printf("%s%s\n", why[0] ? "; restart refuses " : "", why);
+
+	p = (const unsigned char *)h + h->h.len;
+	for (k = 0; k < q.nr_senders; k++) {
+		unix_print_sender(k + 1, (const void *)p);
+		p += ((const struct ckpt_hdr *)p)->len;
+	}
+	for (k = 0; k < q.nr_msgs; k++) {
+		const struct ckpt_hdr *r = (const void *)p;
+
+		if (r->type == CKPT_HDR_UNIX_MSG_FROM)
+			unix_print_from(k + 1, (const void *)p, q.nr_senders);
+		p += r->len;
+	}
 }
 
 /*
@@ -2295,8 +2526,10 @@ static int info_file_rec(struct info *in, const struct ckpt_hdr *h,
 		return bad(in, off, "%s record not after a FILE record",
 			   ckpt_hdr_name(h->type));
 	/* as many as its UNIX_QUEUE says, after it */
-	if (h->type == CKPT_HDR_UNIX_MSG)
-		return info_unix_msg(in, (const void *)h, off);
+	if (h->type == CKPT_HDR_UNIX_SENDER)
+		return info_unix_sender(in, (const void *)h, off);
+	if (h->type == CKPT_HDR_UNIX_MSG || h->type == CKPT_HDR_UNIX_MSG_FROM)
+		return info_unix_msg(in, h, off);
 	want = f->type > 0 && f->type < CKPT_FILE_MAX ?
 	       file_records[f->type][in->file_next] : h->type;
 	if (!want)
@@ -3526,7 +3759,9 @@ static int info_rec(const struct ckpt_hdr *h, size_t off, void *arg)
 	case CKPT_HDR_INOTIFY_EVENTS:
 	case CKPT_HDR_FILE_UNIX:
 	case CKPT_HDR_UNIX_QUEUE:
+	case CKPT_HDR_UNIX_SENDER:
 	case CKPT_HDR_UNIX_MSG:
+	case CKPT_HDR_UNIX_MSG_FROM:
 	case CKPT_HDR_FILE_MEMFD:
 	case CKPT_HDR_FILE_DELETED:
 	case CKPT_HDR_FILE_PIDFD:

@@ -176,7 +176,9 @@ static const struct {
 	/* extensible since name_len: shorter records are older */
 	[CKPT_HDR_FILE_UNIX] = { "FILE_UNIX", CKPT_REC_FILE_UNIX_MIN,
 				 CKPT_REC_FILE_UNIX_MAX, 1 },
-	REC_EXT(UNIX_QUEUE, struct ckpt_hdr_unix_queue),
+	/* extensible since nr_senders: shorter records are older */
+	[CKPT_HDR_UNIX_QUEUE] = { "UNIX_QUEUE", CKPT_REC_UNIX_QUEUE_MIN,
+				  CKPT_REC_UNIX_QUEUE_MAX, 1 },
 	REC(UNIX_MSG, struct ckpt_hdr_unix_msg),
 	REC(LOCKS, struct ckpt_hdr_locks),
 	REC(MEMFD, struct ckpt_hdr_memfd),
@@ -186,10 +188,12 @@ static const struct {
 	REC_EXT(FILE_PIDFD, struct ckpt_hdr_file_pidfd),
 	REC_EXT(INODE, struct ckpt_hdr_inode),
 	REC_EXT(FILE_PROC, struct ckpt_hdr_file_proc),
+	REC(UNIX_SENDER, struct ckpt_hdr_unix_sender),
+	REC(UNIX_MSG_FROM, struct ckpt_hdr_unix_msg_from),
 };
 
 /* a type added to the uapi header needs its line above */
-_Static_assert(CKPT_HDR_MAX == CKPT_HDR_FILE_PROC + 1,
+_Static_assert(CKPT_HDR_MAX == CKPT_HDR_UNIX_MSG_FROM + 1,
 	       "rec_types[]: a record type without bounds");
 
 const char *ckpt_hdr_name(uint32_t type)

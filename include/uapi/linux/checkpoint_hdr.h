@@ -78,6 +78,7 @@
 #define CKPT_UNIX_QUEUE_MAX	(64 << 20)	/* and their bytes */
 #define CKPT_UNIX_MSG_MAX	(8 << 20)	/* bytes of one of them */
 #define CKPT_UNIX_NAME_MAX	108	/* bytes of a socket's name (sun_path) */
+#define CKPT_MAX_UNIX_SENDERS	256	/* other senders of one queue's datagrams */
 #define CKPT_MAX_LOCKS		16384	/* file locks of one fd table */
 #define CKPT_MAX_CPUS		1024	/* in a CPU affinity mask */
 #define CKPT_CPU_WORDS		(CKPT_MAX_CPUS / 64)
@@ -130,6 +131,8 @@ enum ckpt_hdr_type {
 	CKPT_HDR_FILE_PIDFD,
 	CKPT_HDR_INODE,
 	CKPT_HDR_FILE_PROC,
+	CKPT_HDR_UNIX_SENDER,
+	CKPT_HDR_UNIX_MSG_FROM,
 	CKPT_HDR_MAX		/* one past the last type */
 };
 
@@ -340,7 +343,8 @@ enum ckpt_file_type {
 				 */
 	CKPT_FILE_UNIX,		/* a unix socket: (UNIX_PAIR) (INODE)
 				 * FILE_UNIX (STRING) UNIX_QUEUE, then
-				 * nr_msgs UNIX_MSG
+				 * nr_senders UNIX_SENDER, then nr_msgs
+				 * UNIX_MSG or UNIX_MSG_FROM
 				 */
 	CKPT_FILE_MEMFD,	/* an open file of a memfd: FILE_MEMFD */
 	CKPT_FILE_DELETED,	/* an open file of a deleted regular file:
@@ -605,6 +609,25 @@ struct ckpt_hdr_unix_queue {
 	__u32 nr_msgs;		/* <= CKPT_MAX_UNIX_MSGS */
 	__u32 __reserved;
 	__u64 bytes;		/* their sum, <= CKPT_UNIX_QUEUE_MAX */
+	/* an older image's record ends here (CKPT_REC_UNIX_QUEUE_MIN) */
+	__u32 nr_senders;	/* UNIX_SENDER records right after this one */
+	__u32 __reserved2;
+};
+
+/*
+ * UNIX_SENDER: a socket that sent datagrams of the queue and is not the
+ * socket's peer: closed since, or held outside the tree. Restart sends
+ * them again from a socket of its own with that name (not bound to it),
+ * which it closes once they are queued, as the sender's were. Numbered
+ * from 1 in the order they come.
+ */
+struct ckpt_hdr_unix_sender {
+	struct ckpt_hdr h;
+	__u32 name_len;		/* bytes of name[]: 0 (none) to 108 */
+	__u32 sndbuf;		/* its SO_SNDBUF, which held them all */
+	/* sun_path: a path with its NUL, or an abstract name (name[0] 0) */
+	__u8 name[CKPT_UNIX_NAME_MAX];
+	__u32 __reserved;
 };
 
 struct ckpt_hdr_unix_msg {
@@ -615,6 +638,18 @@ struct ckpt_hdr_unix_msg {
 				 */
 	__u32 uid;		/* (__u32)-1: none */
 	__u32 gid;		/* (__u32)-1: none */
+	/* followed by len bytes, padded to 8 */
+};
+
+/* UNIX_MSG_FROM: a datagram that sender number @sender sent */
+struct ckpt_hdr_unix_msg_from {
+	struct ckpt_hdr h;
+	__u32 len;		/* 0..CKPT_UNIX_MSG_MAX */
+	__s32 pid;		/* as UNIX_MSG's */
+	__u32 uid;
+	__u32 gid;
+	__u32 sender;		/* 1..nr_senders of its UNIX_QUEUE */
+	__u32 __reserved;
 	/* followed by len bytes, padded to 8 */
 };
 
@@ -1040,7 +1075,12 @@ struct ckpt_hdr_trailer {
 #define CKPT_REC_UNIX_PAIR_MAX \
 	CKPT_REC_MAX_LEN(struct ckpt_hdr_unix_pair, 0)
 #define CKPT_REC_FILE_UNIX_MAX		CKPT_REC_EXT_MAX
+#define CKPT_REC_UNIX_QUEUE_MIN		24	/* up to bytes: the first */
 #define CKPT_REC_UNIX_QUEUE_MAX		CKPT_REC_EXT_MAX
+#define CKPT_REC_UNIX_SENDER_MAX \
+	CKPT_REC_MAX_LEN(struct ckpt_hdr_unix_sender, 0)
+#define CKPT_REC_UNIX_MSG_FROM_MAX \
+	CKPT_REC_MAX_LEN(struct ckpt_hdr_unix_msg_from, CKPT_UNIX_MSG_MAX)
 #define CKPT_REC_UNIX_MSG_MAX \
 	CKPT_REC_MAX_LEN(struct ckpt_hdr_unix_msg, CKPT_UNIX_MSG_MAX)
 #define CKPT_REC_LOCKS_MAX \

@@ -20,12 +20,16 @@
 #
 # Before the checkpoint everything works once: SET, a PUBLISH the
 # subscriber prints, a line logged, a line echoed. While the container
-# is frozen a line waits in the client's FIFO. After the restart the
-# data is still there (GET k gives v1), the restored listeners accept
-# new connections from outside (redis-cli SET and GET, logger, a new
-# echo client) and the connections made before go on: the subscriber
-# prints the next PUBLISH, and the client's one connection (number 1 on
-# the server's side) carries the waiting line and one more, each echoed.
+# is frozen a line waits in the client's FIFO, and two lines logged from
+# outside (busybox logger, gone since) wait on syslogd's /dev/log socket:
+# datagrams from senders that are not its peer, checkpointed with it.
+# After the restart the data is still there (GET k gives v1; syslogd
+# logs the two lines, in order, before one logged then), the restored
+# listeners accept new connections from outside (redis-cli SET and GET,
+# logger, a new echo client) and the connections made before go on: the
+# subscriber prints the next PUBLISH, and the client's one connection
+# (number 1 on the server's side) carries the waiting line and one more,
+# each echoed.
 # Then redis shuts down, the client quits and the container ends.
 # Prints "scenario unixsrv: ok", or what went wrong and exits 1.
 set -u
@@ -127,9 +131,17 @@ until [ "$(sockets $rpid)" -eq 2 ]; do
 	sleep 0.2
 done
 
-echo "scenario unixsrv: freeze; a line waits in the FIFO; checkpoint and kill"
+echo "scenario unixsrv: freeze; a line waits in the FIFO, two on /dev/log; checkpoint and kill"
 freeze
 ctl during-the-freeze
+# queued on syslogd's socket, from logger's, closed once logger is done
+# (two lines: a datagram socket's queue is short, and logger would wait)
+for l in first-while-frozen second-while-frozen; do
+	busybox logger -t unixsrv $l 2>> $D/outside.err ||
+		fail "busybox logger $l, while the container is frozen, failed"
+done
+grep -q "while-frozen" $D/messages &&
+	fail "the frozen syslogd logged a line"
 ckpt checkpoint --cgroup $CG -o $IMG --kill --log $D/ckpt.log ||
 	fail "ckpt checkpoint failed"
 wait
@@ -169,8 +181,16 @@ v=$(rcli GET k)
 n=$(rcli PUBLISH chan after-the-restart)
 [ "$n" = 1 ] || fail "PUBLISH after the restart reached \"$n\" subscribers, not 1"
 wait_for $D/sub.out after-the-restart
+# the lines queued while frozen, then one logged now, in that order
+wait_for $D/messages "unixsrv: first-while-frozen"
+wait_for $D/messages "unixsrv: second-while-frozen"
 busybox logger -t unixsrv after-the-restart
 wait_for $D/messages "unixsrv: after-the-restart"
+order=$(grep -F -e "unixsrv: first-while-frozen" \
+	-e "unixsrv: second-while-frozen" -e "unixsrv: after-the-restart" \
+	$D/messages | sed 's/.*unixsrv: //' | tr '\n' ' ')
+[ "$order" = "first-while-frozen second-while-frozen after-the-restart " ] ||
+	fail "syslogd logged \"$order\", not the two lines queued while frozen, then after-the-restart"
 r=$($PY -I -S $S/echo.py once $D/echo.sock from-outside 2>> $D/outside.err)
 [ "$r" = FROM-OUTSIDE ] ||
 	fail "a new connection to the echo server got \"$r\", not FROM-OUTSIDE"

@@ -8,7 +8,9 @@
  * and two events queued, a unix stream socket pair with bytes queued both
  * ways and a datagram pair with two datagrams queued, a datagram socket
  * bound to a path, a stream socket listening on an abstract name and an
- * accepted connection whose listener is closed, a file with flock(),
+ * accepted connection whose listener is closed, a datagram socket bound
+ * to an abstract name with the datagrams of two senders closed since
+ * queued (one with a name, one without), a file with flock(),
  * POSIX and OFD locks, pidfds of itself (one of them a thread's, one
  * watched by the epoll instance), files of its own directory in /proc
  * (one of its thread's, one an O_PATH descriptor of the directory);
@@ -32,7 +34,11 @@
  * mode and owner, the path of its socket inode, that STRING or that INODE
  * left out or moved, a queued message's length,
  * data or credentials, a message left out or repeated with its queue's
- * counts, a file lock's kind, type, range or fd, a lock left out or
+ * counts, a queue's count of senders or its record cut to an older
+ * kernel's, a sender's name, send buffer or reserved field, the sender
+ * a datagram names, a sender left out, repeated or swapped, a message
+ * from the peer made one from a sender (a new one, maybe) or the other
+ * way, a file lock's kind, type, range or fd, a lock left out or
  * repeated, the count of locks, a memfd's name, size, seals, mode or
  * owner, a deleted file's path, size, flags, mode or owner, the offsets
  * of their pages, the memfd or deleted file a FILE_MEMFD, a FILE_DELETED
@@ -309,6 +315,14 @@ static char fz_cwd[192];
  * the abstract name fz_ux_aname, FZ_UX_A what its accept() returned
  * (with that name, not bound to it), FZ_UX_ACC queued on it, the
  * listener closed. The abstract names end with the program's pid.
+ *
+ * And a datagram socket of other senders: at FZ_UX_G, bound to the
+ * abstract name fz_ux_gname, SO_PASSCRED, the datagrams of two sockets
+ * closed before the checkpoint queued on it, in this order: FZ_UX_FROM_A
+ * from one bound to the abstract name fz_ux_fname, FZ_UX_FROM_U and an
+ * empty datagram from one with no name, FZ_UX_FROM_A2 from the first
+ * again (its image: a UNIX_QUEUE of two UNIX_SENDER records, the named
+ * one first, and four UNIX_MSG_FROM records).
  */
 #define FZ_UX_S0	58
 #define FZ_UX_S1	59
@@ -324,8 +338,14 @@ static char fz_cwd[192];
 #define FZ_UX_BNAME	"ux-bound"
 #define FZ_UX_BACKLOG	5
 #define FZ_UX_ACC	"accepted"
+#define FZ_UX_G		75
+#define FZ_UX_FROM_A	"from a named sender"
+#define FZ_UX_FROM_U	"from a sender without a name"
+#define FZ_UX_FROM_A2	"from the named one again"
 static char fz_ux_lname[CKPT_UNIX_NAME_MAX], fz_ux_aname[CKPT_UNIX_NAME_MAX];
 static socklen_t fz_ux_lname_len, fz_ux_aname_len;
+static char fz_ux_gname[CKPT_UNIX_NAME_MAX], fz_ux_fname[CKPT_UNIX_NAME_MAX];
+static socklen_t fz_ux_gname_len, fz_ux_fname_len;
 
 /*
  * The file FZ_LK_FILE in the cwd, open O_RDWR at FZ_LK_FD with a flock()
@@ -604,10 +624,76 @@ static bool fz_check_unix_names(void)
 }
 
 /*
+ * The next datagram of FZ_UX_G, read without waiting: @want, from a
+ * socket named @name (@len bytes; 0: recvmsg() gives no name), with
+ * SCM_CREDENTIALS of the program (which sent it before the checkpoint).
+ * NULL, or what differs.
+ */
+static const char *fz_ux_from_is(const char *want, const char *name,
+				 socklen_t len)
+{
+	union {
+		char buf[CMSG_SPACE(sizeof(struct ucred))];
+		struct cmsghdr align;
+	} c;
+	struct sockaddr_un sa;
+	char buf[64];
+	struct iovec iov = { buf, sizeof(buf) };
+	struct msghdr mh = { .msg_name = &sa, .msg_namelen = sizeof(sa),
+			     .msg_iov = &iov, .msg_iovlen = 1,
+			     .msg_control = c.buf,
+			     .msg_controllen = sizeof(c.buf) };
+	struct cmsghdr *cm;
+	struct ucred cr;
+	ssize_t n;
+
+	memset(&sa, 0, sizeof(sa));
+	n = recvmsg(FZ_UX_G, &mh, MSG_DONTWAIT);
+	if (n != (ssize_t)strlen(want) || memcmp(buf, want, n))
+		return "its bytes";
+	if (len ? mh.msg_namelen != offsetof(struct sockaddr_un, sun_path) + len ||
+		  memcmp(sa.sun_path, name, len) : mh.msg_namelen != 0)
+		return "its sender's name";
+	cm = CMSG_FIRSTHDR(&mh);
+	if (!cm || cm->cmsg_type != SCM_CREDENTIALS)
+		return "no credentials";
+	memcpy(&cr, CMSG_DATA(cm), sizeof(cr));
+	if (cr.pid != getpid() || cr.uid != getuid() || cr.gid != getgid())
+		return "its credentials";
+	return NULL;
+}
+
+/*
+ * The datagram socket of other senders: named as it was, its datagrams
+ * one by one with their senders' names and credentials, then none.
+ * Nothing waits.
+ */
+static bool fz_check_unix_senders(void)
+{
+	const char *why;
+	char buf[8];
+	bool ok = true;
+
+	ok &= CK_EXPECT(fz_ux_name_is(FZ_UX_G, false, fz_ux_gname, fz_ux_gname_len),
+			"unix datagram socket of senders: its name");
+	why = fz_ux_from_is(FZ_UX_FROM_A, fz_ux_fname, fz_ux_fname_len);
+	ok &= CK_EXPECT(!why, "unix datagram 1 of the named sender: %s", why);
+	why = fz_ux_from_is(FZ_UX_FROM_U, NULL, 0);
+	ok &= CK_EXPECT(!why, "unix datagram 2 of the sender without a name: %s", why);
+	why = fz_ux_from_is("", NULL, 0);
+	ok &= CK_EXPECT(!why, "unix datagram 3, empty: %s", why);
+	why = fz_ux_from_is(FZ_UX_FROM_A2, fz_ux_fname, fz_ux_fname_len);
+	ok &= CK_EXPECT(!why, "unix datagram 4 of the named sender: %s", why);
+	ok &= CK_EXPECT(recv(FZ_UX_G, buf, sizeof(buf), MSG_DONTWAIT) < 0 &&
+			errno == EAGAIN, "unix datagram socket of senders: one more");
+	return ok;
+}
+
+/*
  * The unix sockets: end 0 of the stream pair O_NONBLOCK, what was queued
  * each way read once, the datagrams one by one, then each pair still
- * connected; the sockets with names. Nothing waits, nothing raises
- * SIGPIPE.
+ * connected; the sockets with names; the datagrams of other senders.
+ * Nothing waits, nothing raises SIGPIPE.
  */
 static bool fz_check_unix(void)
 {
@@ -635,6 +721,7 @@ static bool fz_check_unix(void)
 			recv(FZ_UX_D0, buf, 2, MSG_DONTWAIT) == 1 && buf[0] == 'b',
 			"unix datagram pair connected");
 	ok &= fz_check_unix_names();
+	ok &= fz_check_unix_senders();
 	return ok;
 }
 
@@ -932,6 +1019,34 @@ static void fz_setup_files(void)
 			  !close(fd), "unix accept");
 		CK_ASSERT(write(FZ_UX_C, FZ_UX_ACC, strlen(FZ_UX_ACC)) ==
 			  strlen(FZ_UX_ACC), "unix accepted connection data");
+	}
+	{
+		/* a datagram socket of other senders, closed since */
+		struct sockaddr_un to, sa;
+		socklen_t tl, l;
+		int one = 1, a, u;
+
+		fz_ux_gname_len = fz_ux_abstract(fz_ux_gname, "dgram");
+		tl = fz_ux_addr(&to, fz_ux_gname, fz_ux_gname_len);
+		CK_ASSERT(ck_move_fd(socket(AF_UNIX, SOCK_DGRAM, 0), FZ_UX_G) ==
+			  FZ_UX_G && !bind(FZ_UX_G, (struct sockaddr *)&to, tl) &&
+			  !setsockopt(FZ_UX_G, SOL_SOCKET, SO_PASSCRED, &one,
+				      sizeof(one)), "unix datagram socket of senders");
+		fz_ux_fname_len = fz_ux_abstract(fz_ux_fname, "from");
+		l = fz_ux_addr(&sa, fz_ux_fname, fz_ux_fname_len);
+		a = socket(AF_UNIX, SOCK_DGRAM | SOCK_CLOEXEC, 0);
+		u = socket(AF_UNIX, SOCK_DGRAM | SOCK_CLOEXEC, 0);
+		CK_ASSERT(a >= 0 && u >= 0 && !bind(a, (struct sockaddr *)&sa, l),
+			  "unix senders");
+		CK_ASSERT(sendto(a, FZ_UX_FROM_A, strlen(FZ_UX_FROM_A), 0,
+				 (struct sockaddr *)&to, tl) == strlen(FZ_UX_FROM_A) &&
+			  sendto(u, FZ_UX_FROM_U, strlen(FZ_UX_FROM_U), 0,
+				 (struct sockaddr *)&to, tl) == strlen(FZ_UX_FROM_U) &&
+			  sendto(u, "", 0, 0, (struct sockaddr *)&to, tl) == 0 &&
+			  sendto(a, FZ_UX_FROM_A2, strlen(FZ_UX_FROM_A2), 0,
+				 (struct sockaddr *)&to, tl) == strlen(FZ_UX_FROM_A2),
+			  "unix datagrams of other senders");
+		CK_ASSERT(!close(a) && !close(u), "unix senders closed");
 	}
 	/* every open of the locked file first, then its locks */
 	fd = open(FZ_LK_FILE, O_RDWR | O_CREAT | O_TRUNC, 0644);
@@ -1924,6 +2039,8 @@ struct fz_campaign {
 	bool reg_pollable, dir_pollable;
 	uint32_t in_max_queued;		/* fs.inotify.max_queued_events */
 	uint32_t somaxconn;		/* net.core.somaxconn */
+	/* net.core.wmem_default and wmem_max: what SO_SNDBUF sets */
+	uint32_t wmem_default, wmem_max;
 	/*
 	 * where nothing is, in a directory that is: a unix socket bound
 	 * there gets a new socket inode, which a failed restart unlinks
@@ -3873,7 +3990,8 @@ static void mut_fs(struct fz_mut *m, int i)
  * The PIPE record of a pipe's first end comes right before its FILE_PIPE,
  * the UNIX_PAIR of a socket pair's first end right before its FILE_UNIX,
  * and so does the INODE of a socket bound to a path; a UNIX_QUEUE is
- * followed by its UNIX_MSG records; the MEMFD of the first open of a
+ * followed by its UNIX_SENDER records, then its messages (UNIX_MSG,
+ * UNIX_MSG_FROM: ux_socket_rule()); the MEMFD of the first open of a
  * memfd, and its PAGES, come right before its FILE_MEMFD, the DELETED of
  * a deleted file's first open and its PAGES before its FILE_DELETED. A
  * unix socket bound to a path has a STRING between its FILE_UNIX and its
@@ -3930,6 +4048,7 @@ static bool file_type_record(uint32_t type)
 	       type == CKPT_HDR_FILE_INOTIFY || type == CKPT_HDR_INOTIFY_WATCHES ||
 	       type == CKPT_HDR_INOTIFY_EVENTS || type == CKPT_HDR_FILE_UNIX ||
 	       type == CKPT_HDR_UNIX_QUEUE || type == CKPT_HDR_UNIX_MSG ||
+	       type == CKPT_HDR_UNIX_SENDER || type == CKPT_HDR_UNIX_MSG_FROM ||
 	       type == CKPT_HDR_FILE_MEMFD || type == CKPT_HDR_FILE_DELETED ||
 	       type == CKPT_HDR_FILE_PIDFD || type == CKPT_HDR_FILE_PROC;
 }
@@ -4139,6 +4258,16 @@ static void type_record(struct fz_mut *m, uint32_t type, unsigned char *buf,
 		/* an empty message without credentials */
 		((struct ckpt_hdr_unix_msg *)buf)->uid = 0xffffffff;
 		((struct ckpt_hdr_unix_msg *)buf)->gid = 0xffffffff;
+		break;
+	case CKPT_HDR_UNIX_MSG_FROM:
+		/* an empty datagram of the first sender, no credentials */
+		((struct ckpt_hdr_unix_msg_from *)buf)->uid = 0xffffffff;
+		((struct ckpt_hdr_unix_msg_from *)buf)->gid = 0xffffffff;
+		((struct ckpt_hdr_unix_msg_from *)buf)->sender = 1;
+		break;
+	case CKPT_HDR_UNIX_SENDER:
+		/* no name, a new socket's send buffer */
+		((struct ckpt_hdr_unix_sender *)buf)->sndbuf = m->c->wmem_default;
 		break;
 	default:
 		((struct ckpt_hdr_file_pipe *)buf)->pipe_objref =
@@ -6428,12 +6557,25 @@ static void mut_inotify_events(struct fz_mut *m, int i)
 	free(old);
 }
 
-/* ---- unix sockets: UNIX_PAIR, FILE_UNIX, UNIX_QUEUE, UNIX_MSG ---------- */
+/*
+ * ---- unix sockets: UNIX_PAIR, FILE_UNIX, UNIX_QUEUE, UNIX_SENDER,
+ * UNIX_MSG, UNIX_MSG_FROM ------------------------------------------------
+ */
 
 #define FZ_UX_SHUT	(CKPT_UNIX_SHUT_RD | CKPT_UNIX_SHUT_WR)
 #define FZ_UX_NO_ID	0xffffffffU	/* a message's uid or gid: none */
 #define FZ_UX_MSG	sizeof(struct ckpt_hdr_unix_msg)
+#define FZ_UX_FROM	sizeof(struct ckpt_hdr_unix_msg_from)
+#define FZ_UX_SENDER	sizeof(struct ckpt_hdr_unix_sender)
 #define FZ_UX_PAIRS	16		/* pairs the rules below follow */
+/*
+ * A sender's sndbuf at least this (and settable) holds what the images
+ * queue from it, however a mutation grows a datagram; below it (but at
+ * least the largest SOCK_MIN_SNDBUF), what restart does is not for the
+ * rules to say
+ */
+#define FZ_UX_SNDBUF_ROOM	16384
+#define FZ_UX_SNDBUF_MIN	4096	/* below SOCK_MIN_SNDBUF, whatever it is */
 
 static bool ux_type_ok(uint32_t type)
 {
@@ -6443,7 +6585,36 @@ static bool ux_type_ok(uint32_t type)
 static bool ux_rec(uint32_t type)
 {
 	return type == CKPT_HDR_UNIX_PAIR || type == CKPT_HDR_FILE_UNIX ||
-	       type == CKPT_HDR_UNIX_QUEUE || type == CKPT_HDR_UNIX_MSG;
+	       type == CKPT_HDR_UNIX_QUEUE || type == CKPT_HDR_UNIX_MSG ||
+	       type == CKPT_HDR_UNIX_SENDER || type == CKPT_HDR_UNIX_MSG_FROM;
+}
+
+/* A message of a queue: from the peer (UNIX_MSG), or from a sender */
+static bool ux_msg_rec(uint32_t type)
+{
+	return type == CKPT_HDR_UNIX_MSG || type == CKPT_HDR_UNIX_MSG_FROM;
+}
+
+/* What follows a UNIX_QUEUE: its senders, then its messages */
+static bool ux_queue_part(uint32_t type)
+{
+	return type == CKPT_HDR_UNIX_SENDER || ux_msg_rec(type);
+}
+
+/* The size of the struct of the message record of @type */
+static size_t ux_msg_hsz(uint32_t type)
+{
+	return type == CKPT_HDR_UNIX_MSG_FROM ? FZ_UX_FROM : FZ_UX_MSG;
+}
+
+/* UNIX_QUEUE record @i as restart reads it: zero-extended, an older one */
+static struct ckpt_hdr_unix_queue ux_queue_at(const struct fz_img *im, int i)
+{
+	struct ckpt_hdr_unix_queue q = { 0 };
+
+	memcpy(&q, im->r[i].p, im->r[i].len < sizeof(q) ? im->r[i].len :
+	       sizeof(q));
+	return q;
 }
 
 /* Is @pid 0 (none), or a task of the image's TREE? */
@@ -6494,20 +6665,37 @@ static bool ux_ref_used(const struct fz_img *im, uint32_t ref, int except)
 	return false;
 }
 
-/* The UNIX_QUEUE record the UNIX_MSG record @i belongs to, or -1 */
+/*
+ * The UNIX_QUEUE record the UNIX_SENDER, UNIX_MSG or UNIX_MSG_FROM record
+ * @i belongs to, or -1
+ */
 static int ux_queue_of(const struct fz_img *im, int i)
 {
-	while (--i >= 0 && im->r[i].type == CKPT_HDR_UNIX_MSG)
+	while (--i >= 0 && ux_queue_part(im->r[i].type))
 		;
 	return i >= 0 && im->r[i].type == CKPT_HDR_UNIX_QUEUE ? i : -1;
 }
 
-/* The FILE_UNIX record of the UNIX_MSG or UNIX_QUEUE record @i, or NULL */
+/* Index one past the senders and messages after the UNIX_QUEUE record @q */
+static int ux_queue_end(const struct fz_img *im, int q)
+{
+	for (q++; q < im->n && ux_queue_part(im->r[q].type); q++)
+		;
+	return q;
+}
+
+/*
+ * The FILE_UNIX record of the UNIX_QUEUE record @i or of a record after
+ * it, or NULL (a socket bound to a path has a STRING between them)
+ */
 static const struct ckpt_hdr_file_unix *ux_socket_of(const struct fz_img *im, int i)
 {
 	int q = im->r[i].type == CKPT_HDR_UNIX_QUEUE ? i : ux_queue_of(im, i);
 
-	return q > 0 && im->r[q - 1].type == CKPT_HDR_FILE_UNIX ?
+	if (q > 1 && im->r[q - 1].type == CKPT_HDR_STRING)
+		q--;
+	return q > 0 && im->r[q - 1].type == CKPT_HDR_FILE_UNIX &&
+	       im->r[q - 1].len >= sizeof(struct ckpt_hdr_file_unix) ?
 	       REC(im, q - 1, struct ckpt_hdr_file_unix) : NULL;
 }
 
@@ -6614,6 +6802,51 @@ static bool ux_file_inode_ok(const struct fz_mut *m, int j)
 }
 
 /*
+ * A name of @n bytes of @name (of CKPT_UNIX_NAME_MAX), as restart checks
+ * it alone: at most CKPT_UNIX_NAME_MAX, zeroes after it, a path ending
+ * with its only NUL
+ */
+static bool ux_name_bytes_ok(const uint8_t *name, uint32_t n)
+{
+	uint32_t k;
+
+	if (n > CKPT_UNIX_NAME_MAX)
+		return false;
+	for (k = n; k < CKPT_UNIX_NAME_MAX; k++)
+		if (name[k])
+			return false;
+	return !n || !name[0] || strnlen((const char *)name, n) == n - 1;
+}
+
+/* A UNIX_SENDER by itself: its name, a sndbuf up to INT_MAX, __reserved */
+static bool ux_sender_ok(const struct ckpt_hdr_unix_sender *h)
+{
+	return ux_name_bytes_ok(h->name, h->name_len) &&
+	       h->sndbuf <= INT32_MAX && !h->__reserved;
+}
+
+/*
+ * The sndbuf of a sender, which restart gives the socket it sends the
+ * sender's datagrams from as SO_SNDBUF sets one, then SO_SNDBUFFORCE
+ * (CAP_NET_ADMIN) if that did not, and refuses if neither did: a new
+ * socket's (net.core.wmem_default) is not set; else an even value, at
+ * least SOCK_MIN_SNDBUF, up to twice net.core.wmem_max for any restarter
+ * and above only for root. The datagrams are then charged to it: a
+ * small one may not hold them (v->depends).
+ */
+static void ux_sndbuf_rule(const struct fz_campaign *c, uint32_t sndbuf,
+			   struct ep_verdict *v)
+{
+	if (sndbuf == c->wmem_default)
+		return;
+	if ((sndbuf & 1) || sndbuf < FZ_UX_SNDBUF_MIN ||
+	    (sndbuf > 2 * (uint64_t)c->wmem_max && c->uid))
+		ep_refuse(v, true);
+	else if (sndbuf < FZ_UX_SNDBUF_ROOM)
+		v->depends = true;
+}
+
+/*
  * Restart's rules for the unix socket whose FILE record is @f, its
  * records, and the pairs read so far (@p, *@np): UNIX_PAIR records (and
  * PIPEs: shared objects) only right after the FILE, each with a socket
@@ -6629,24 +6862,30 @@ static bool ux_file_inode_ok(const struct fz_mut *m, int j)
  * backlog at most net.core.somaxconn; the FILE O_RDWR, O_NONBLOCK or not,
  * no offset; for a socket bound to a path, a STRING: well-formed,
  * absolute, where the socket inode it names is (ux_file_inode_ok());
- * then UNIX_QUEUE within the limits, no reserved bits, empty without a
- * pair, then its nr_msgs UNIX_MSG, each at most CKPT_UNIX_MSG_MAX with
- * h.len its len padded to 8, empty only on a dgram or seqpacket socket, a
- * pid of the tree or 0, a uid and gid the restarter may have or none,
- * their lens adding up to bytes. The number of records seen, or -1 when
- * a record is missing.
+ * then UNIX_QUEUE (extensible since nr_senders: zeroes past the struct,
+ * nr_senders 0 in an older one) within the limits, no reserved bits,
+ * nr_senders at most CKPT_MAX_UNIX_SENDERS and nr_msgs, 0 but on a
+ * datagram socket; then its nr_senders UNIX_SENDER (ux_sender_ok(), a
+ * sndbuf restart can set, ux_sndbuf_rule()), then its nr_msgs messages:
+ * UNIX_MSG only on an end of a pair, UNIX_MSG_FROM of a sender 1 to
+ * nr_senders, __reserved 0; each at most CKPT_UNIX_MSG_MAX with h.len its
+ * len padded to 8, an empty UNIX_MSG only on a dgram or seqpacket socket,
+ * a pid of the tree or 0, a uid and gid the restarter may have or none;
+ * their lens adding up to bytes, every sender named by one at least. The
+ * number of records seen, or -1 when a record is missing.
  */
 static int ux_socket_rule(struct fz_mut *m, int f, struct ux_pair *p, int *np,
 			  struct ep_verdict *v)
 {
 	const struct fz_img *im = &m->im;
 	const struct ckpt_hdr_file *fh = REC(im, f, struct ckpt_hdr_file);
+	uint8_t named[CKPT_MAX_UNIX_SENDERS / 8] = { 0 };
 	const struct ckpt_hdr_file_unix *u;
-	const struct ckpt_hdr_unix_queue *q;
+	struct ckpt_hdr_unix_queue q;
 	struct ux_pair *pair = NULL;
 	uint64_t sum = 0;
 	int j = f + 1, k, seen = 0;
-	uint32_t b;
+	uint32_t b, ks;
 
 	if ((fh->f_flags & O_ACCMODE) != O_RDWR ||
 	    (fh->f_flags & ~(uint32_t)(O_ACCMODE | O_NONBLOCK)) || fh->pos)
@@ -6735,36 +6974,79 @@ static int ux_socket_rule(struct fz_mut *m, int f, struct ux_pair *p, int *np,
 		j++;
 	}
 	if (j >= im->n || im->r[j].type != CKPT_HDR_UNIX_QUEUE ||
-	    im->r[j].len != sizeof(*q))
+	    im->r[j].len < CKPT_REC_UNIX_QUEUE_MIN)
 		return -1;
-	q = REC(im, j, struct ckpt_hdr_unix_queue);
-	if (q->nr_msgs > CKPT_MAX_UNIX_MSGS || q->bytes > CKPT_UNIX_QUEUE_MAX ||
-	    q->__reserved)
+	/* extensible since nr_senders: zeroes past the struct */
+	q = ux_queue_at(im, j);
+	if (im->r[j].len > CKPT_REC_EXT_MAX || im->r[j].len % 8)
 		ep_refuse(v, true);
-	if (!u->pair_objref && q->nr_msgs)
+	for (b = sizeof(q); b < im->r[j].len; b++)
+		if (im->r[j].p[b])
+			ep_refuse(v, true);
+	if (q.nr_msgs > CKPT_MAX_UNIX_MSGS || q.bytes > CKPT_UNIX_QUEUE_MAX ||
+	    q.__reserved || q.__reserved2 ||
+	    q.nr_senders > CKPT_MAX_UNIX_SENDERS || q.nr_senders > q.nr_msgs)
+		ep_refuse(v, true);
+	/* other senders than the peer: a datagram socket's */
+	if (q.nr_senders && u->sock_type != SOCK_DGRAM)
 		ep_refuse(v, false);
 	seen++;
-	for (k = 0; k < (int)q->nr_msgs && k < CKPT_MAX_UNIX_MSGS; k++) {
-		const struct ckpt_hdr_unix_msg *h;
+	for (ks = 0; ks < q.nr_senders && ks <= CKPT_MAX_UNIX_SENDERS; ks++) {
+		const struct ckpt_hdr_unix_sender *hs;
 
-		if (++j >= im->n || im->r[j].type != CKPT_HDR_UNIX_MSG ||
-		    im->r[j].len < FZ_UX_MSG)
+		if (++j >= im->n || im->r[j].type != CKPT_HDR_UNIX_SENDER ||
+		    im->r[j].len != FZ_UX_SENDER)
 			return -1;
+		hs = REC(im, j, struct ckpt_hdr_unix_sender);
+		if (!ux_sender_ok(hs))
+			ep_refuse(v, true);
+		else
+			ux_sndbuf_rule(m->c, hs->sndbuf, v);
+		seen++;
+	}
+	if (ks < q.nr_senders)
+		return -1;
+	for (k = 0; k < (int)q.nr_msgs && k < CKPT_MAX_UNIX_MSGS; k++) {
+		const struct ckpt_hdr_unix_msg *h;
+		const struct ckpt_hdr_unix_msg_from *hf;
+		uint32_t t;
+
+		if (++j >= im->n || !ux_msg_rec(im->r[j].type) ||
+		    im->r[j].len < ux_msg_hsz(im->r[j].type))
+			return -1;
+		t = im->r[j].type;
+		/* len, pid, uid, gid: where both kinds have them */
 		h = REC(im, j, struct ckpt_hdr_unix_msg);
+		hf = REC(im, j, struct ckpt_hdr_unix_msg_from);
 		if (h->len > CKPT_UNIX_MSG_MAX ||
-		    im->r[j].len != ALIGN8(FZ_UX_MSG + (uint64_t)h->len) ||
+		    im->r[j].len != ALIGN8(ux_msg_hsz(t) + (uint64_t)h->len) ||
 		    h->pid < 0 || !ux_id_ok(m->c, h->uid) || !ux_id_ok(m->c, h->gid))
 			ep_refuse(v, true);
-		if (!h->len && u->sock_type != SOCK_DGRAM &&
-		    u->sock_type != SOCK_SEQPACKET)
+		if (t == CKPT_HDR_UNIX_MSG) {
+			/* from the peer: only an end of a pair has one */
+			if (!u->pair_objref)
+				ep_refuse(v, false);
+			if (!h->len && u->sock_type != SOCK_DGRAM &&
+			    u->sock_type != SOCK_SEQPACKET)
+				ep_refuse(v, false);
+		} else if (hf->__reserved || !hf->sender) {
+			ep_refuse(v, true);
+		} else if (hf->sender > q.nr_senders) {
 			ep_refuse(v, false);
+		} else if (hf->sender <= CKPT_MAX_UNIX_SENDERS) {
+			named[(hf->sender - 1) / 8] |= 1U << ((hf->sender - 1) % 8);
+		}
 		if (!ux_pid_ok(im, h->pid))
 			ep_refuse(v, false);
 		sum += h->len;
 		seen++;
 	}
-	if (sum != q->bytes)
+	if (sum != q.bytes)
 		ep_refuse(v, false);
+	/* every sender sent one at least */
+	for (ks = 0; ks < q.nr_senders && ks < CKPT_MAX_UNIX_SENDERS; ks++)
+		if (!(named[ks / 8] & (1U << (ks % 8))))
+			ep_refuse(v, false);
 	return seen;
 }
 
@@ -6884,31 +7166,30 @@ static void mut_unix_pair(struct fz_mut *m, int i)
 }
 
 /*
- * The bytes of the name of FILE_UNIX record @i: its NUL left out (a
- * path's last byte not 0) or moved (a path or an abstract name shorter
- * or longer, name_len with it), a byte after name_len, a path made
- * abstract or an abstract name a path (name[0]), a byte of the name
- * changed. What restart takes is another name (ACCEPT): the socket bound
- * to it again, or an accepted end given it.
+ * A socket name, @name (CKPT_UNIX_NAME_MAX bytes) and *@len of them, of a
+ * @rec record changed: its NUL left out (a path's last byte not 0) or
+ * moved (a path or an abstract name shorter or longer, name_len with
+ * it), a byte after name_len, a path made abstract or an abstract name a
+ * path (name[0]), a byte of the name changed; a name_len above
+ * CKPT_UNIX_NAME_MAX brought back under it. @what says which.
  */
-static void mut_unix_name(struct fz_mut *m, int i)
+static void ux_mut_name(struct fz_mut *m, uint8_t *name, uint32_t *len,
+			const char *rec, char *what, size_t wlen)
 {
-	struct ckpt_hdr_file_unix *h = REC(&m->im, i, struct ckpt_hdr_file_unix);
-	uint32_t n = h->name_len, n2, k;
-	bool path = n && h->name[0];
-	char what[160];
+	uint32_t n = *len, n2, k;
+	bool path = n && name[0];
 
 	if (n > CKPT_UNIX_NAME_MAX) {
-		UX_SET(m, i, ckpt_hdr_file_unix, name_len,
-		       below(&m->rng, CKPT_UNIX_NAME_MAX + 1), FZ_ACCEPT);
+		*len = below(&m->rng, CKPT_UNIX_NAME_MAX + 1);
+		snprintf(what, wlen, "%s.name_len=%u (was %u)", rec, *len, n);
 		return;
 	}
 	switch (below(&m->rng, 5)) {
 	case 0:
 		if (path) {
-			h->name[n - 1] = PICK(&m->rng, ((const char[]){ 'x', '/', '\n' }));
-			snprintf(what, sizeof(what), "FILE_UNIX.name: a path without its NUL (name_len %u)",
-				 n);
+			name[n - 1] = PICK(&m->rng, ((const char[]){ 'x', '/', '\n' }));
+			snprintf(what, wlen, "%s.name: a path without its NUL (name_len %u)",
+				 rec, n);
 			break;
 		}
 		/* fall through */
@@ -6920,41 +7201,54 @@ static void mut_unix_name(struct fz_mut *m, int i)
 		if (path && n2 < 2)
 			n2 = 2;
 		for (k = n ? n - path : 0; k < n2; k++)
-			h->name[k] = path ? 'x' : 'a' + k % 26;
+			name[k] = path ? 'x' : 'a' + k % 26;
 		for (k = n2; k < CKPT_UNIX_NAME_MAX; k++)
-			h->name[k] = 0;
+			name[k] = 0;
 		if (path)
-			h->name[n2 - 1] = 0;
-		h->name_len = n2;
-		snprintf(what, sizeof(what), "FILE_UNIX.name_len=%u (was %u), the %s name with it",
-			 n2, n, path ? "path" : n ? "abstract" : "new");
+			name[n2 - 1] = 0;
+		*len = n2;
+		snprintf(what, wlen, "%s.name_len=%u (was %u), the %s name with it",
+			 rec, n2, n, path ? "path" : n ? "abstract" : "new");
 		break;
 	case 2:
 		if (n < CKPT_UNIX_NAME_MAX) {
 			k = n + below(&m->rng, CKPT_UNIX_NAME_MAX - n);
-			h->name[k] = 1 + below(&m->rng, 255);
-			snprintf(what, sizeof(what), "FILE_UNIX.name[%u]=%#x, after name_len %u",
-				 k, h->name[k], n);
+			name[k] = 1 + below(&m->rng, 255);
+			snprintf(what, wlen, "%s.name[%u]=%#x, after name_len %u",
+				 rec, k, name[k], n);
 			break;
 		}
 		/* fall through */
 	case 3:
-		h->name[0] = h->name[0] ? 0 : PICK(&m->rng, ((const char[]){ 'x', '/' }));
-		snprintf(what, sizeof(what), "FILE_UNIX.name[0]=%#x: a %s name made %s",
-			 h->name[0], path ? "path" : n ? "abstract" : "empty",
-			 h->name[0] ? "a path" : "abstract");
+		name[0] = name[0] ? 0 : PICK(&m->rng, ((const char[]){ 'x', '/' }));
+		snprintf(what, wlen, "%s.name[0]=%#x: a %s name made %s", rec,
+			 name[0], path ? "path" : n ? "abstract" : "empty",
+			 name[0] ? "a path" : "abstract");
 		break;
 	default:
 		if (n < (path ? 3U : 2U)) {
-			h->name_len = n = 0;
-			snprintf(what, sizeof(what), "FILE_UNIX.name_len=0");
+			*len = 0;
+			snprintf(what, wlen, "%s.name_len=0", rec);
 			break;
 		}
 		/* a byte of a path but its NUL, of an abstract name but its 0 */
 		k = path ? below(&m->rng, n - 1) : 1 + below(&m->rng, n - 1);
-		h->name[k] = 'a' + below(&m->rng, 26);
-		snprintf(what, sizeof(what), "FILE_UNIX.name[%u]=%c", k, h->name[k]);
+		name[k] = 'a' + below(&m->rng, 26);
+		snprintf(what, wlen, "%s.name[%u]=%c", rec, k, name[k]);
 	}
+}
+
+/*
+ * The bytes of the name of FILE_UNIX record @i (ux_mut_name()). What
+ * restart takes is another name (ACCEPT): the socket bound to it again,
+ * or an accepted end given it.
+ */
+static void mut_unix_name(struct fz_mut *m, int i)
+{
+	struct ckpt_hdr_file_unix *h = REC(&m->im, i, struct ckpt_hdr_file_unix);
+	char what[160];
+
+	ux_mut_name(m, h->name, &h->name_len, "FILE_UNIX", what, sizeof(what));
 	ux_note(m, FZ_ACCEPT, what);
 }
 
@@ -7168,16 +7462,25 @@ static void mut_unix_string(struct fz_mut *m, int i)
 }
 
 /*
- * UNIX_QUEUE: its counts, which are its messages' (or over the limits),
- * and a reserved field
+ * UNIX_QUEUE: its counts, which are its messages' and its senders' (or
+ * over the limits), its reserved fields; extensible: made longer (with
+ * zeroes: VALID), or cut to an older kernel's CKPT_REC_UNIX_QUEUE_MIN
+ * bytes, without nr_senders (VALID by the rules: a queue without senders
+ * is read as it was)
  */
 static void mut_unix_queue(struct fz_mut *m, int i)
 {
-	struct ckpt_hdr_unix_queue *h = REC(&m->im, i, struct ckpt_hdr_unix_queue);
-	uint32_t n = h->nr_msgs;
-	uint64_t b = h->bytes;
+	struct ckpt_hdr_unix_queue q = ux_queue_at(&m->im, i);
+	uint32_t n = q.nr_msgs, ns = q.nr_senders;
+	uint64_t b = q.bytes;
+	char what[128];
 
-	switch (below(&m->rng, 3)) {
+	if (m->im.r[i].len < sizeof(q)) {
+		/* an older one: its fields past its end are not there */
+		mut_ext_tail(m, i);
+		return;
+	}
+	switch (below(&m->rng, 7)) {
 	case 0:
 		UX_SET(m, i, ckpt_hdr_unix_queue, nr_msgs,
 		       PICK(&m->rng, ((const uint32_t[]){ n + 1, n - 1, 0,
@@ -7188,69 +7491,166 @@ static void mut_unix_queue(struct fz_mut *m, int i)
 		       PICK(&m->rng, ((const uint64_t[]){ b + 1, b - 1, 0, b + 8,
 			    CKPT_UNIX_QUEUE_MAX + 1ULL, ~0ULL })), FZ_MAY);
 		return;
+	case 2:
+		UX_SET(m, i, ckpt_hdr_unix_queue, nr_senders,
+		       PICK(&m->rng, ((const uint32_t[]){ ns + 1, ns - 1, 0, 1,
+			    n, n + 1, CKPT_MAX_UNIX_SENDERS,
+			    CKPT_MAX_UNIX_SENDERS + 1, 0xffffffff })), FZ_MAY);
+		return;
+	case 3:
+		UX_SET(m, i, ckpt_hdr_unix_queue, __reserved2,
+		       other_u32(m, 0) ?: 1, FZ_MAY);
+		return;
+	case 4:
+		rec_resize(&m->im, i, CKPT_REC_UNIX_QUEUE_MIN);
+		snprintf(what, sizeof(what),
+			 "UNIX_QUEUE of an older kernel (%u bytes), %u senders after it",
+			 CKPT_REC_UNIX_QUEUE_MIN, ns);
+		ux_note(m, FZ_VALID, what);
+		return;
+	case 5:
+		mut_ext_tail(m, i);
+		return;
 	default:
 		UX_SET(m, i, ckpt_hdr_unix_queue, __reserved, other_u32(m, 0) ?: 1,
 		       FZ_MAY);
 	}
 }
 
+/* The index of UNIX_SENDER record @i among its queue's (from 1), or 0 */
+static uint32_t ux_sender_nr(const struct fz_img *im, int i)
+{
+	int q = ux_queue_of(im, i);
+
+	return q < 0 ? 0 : i - q;
+}
+
 /*
- * Record @i, a UNIX_MSG, made of @len bytes (its old ones, then 'z'),
- * h.len padded to 8 plus @more; its queue's bytes follow if @fix
+ * UNIX_SENDER: its name (ux_mut_name(), name_len 0, 107, 108, 109...),
+ * another sender's name, its sndbuf, a reserved field; the record made
+ * longer (not extensible). By restart's rules; what it takes is another
+ * name the program reads (ACCEPT), a sndbuf it does not see (VALID, but
+ * where the rules cannot tell whether the datagrams fit: MAY).
+ */
+static void mut_unix_sender(struct fz_mut *m, int i)
+{
+	struct ckpt_hdr_unix_sender *h = REC(&m->im, i, struct ckpt_hdr_unix_sender);
+	uint32_t k = ux_sender_nr(&m->im, i), sb, wmax2;
+	char what[160];
+	int j;
+
+	if (m->im.r[i].len != FZ_UX_SENDER) {
+		note(m, FZ_REFUSE, true, "UNIX_SENDER already bad");
+		return;
+	}
+	switch (below(&m->rng, 8)) {
+	case 0:
+	case 1:
+		ux_mut_name(m, h->name, &h->name_len, "UNIX_SENDER", what,
+			    sizeof(what));
+		ux_note(m, FZ_ACCEPT, what);
+		return;
+	case 2:
+		UX_SET(m, i, ckpt_hdr_unix_sender, name_len,
+		       PICK(&m->rng, ((const uint32_t[]){ 0, 1, 107, 108, 109,
+			    h->name_len + 1, h->name_len - 1, 0x80000000,
+			    0xffffffff })), FZ_ACCEPT);
+		return;
+	case 3:
+		/* the name of another sender of the image, or its own */
+		j = img_find(&m->im, CKPT_HDR_UNIX_SENDER,
+			     below(&m->rng, img_count(&m->im, CKPT_HDR_UNIX_SENDER)));
+		if (j < 0 || m->im.r[j].len != FZ_UX_SENDER)
+			j = i;
+		memcpy(h->name, REC(&m->im, j, struct ckpt_hdr_unix_sender)->name,
+		       sizeof(h->name));
+		h->name_len = REC(&m->im, j, struct ckpt_hdr_unix_sender)->name_len;
+		snprintf(what, sizeof(what), "UNIX_SENDER %u: the name of record %d",
+			 k, j);
+		ux_note(m, j == i ? FZ_VALID : FZ_ACCEPT, what);
+		return;
+	case 4:
+	case 5:
+		wmax2 = 2 * m->c->wmem_max;
+		sb = PICK(&m->rng, ((const uint32_t[]){ 0, 2, FZ_UX_SNDBUF_MIN,
+			  FZ_UX_SNDBUF_ROOM, m->c->wmem_default,
+			  m->c->wmem_default + 1, wmax2, wmax2 + 2, 1 << 24,
+			  INT32_MAX - 1, INT32_MAX, (uint32_t)INT32_MAX + 1,
+			  0xffffffff }));
+		/* the program does not see it: taken, it is the same */
+		UX_SET(m, i, ckpt_hdr_unix_sender, sndbuf, sb, FZ_VALID);
+		return;
+	case 6:
+		rec_resize(&m->im, i, FZ_UX_SENDER + 8 * (1 + below(&m->rng, 4)));
+		snprintf(what, sizeof(what), "UNIX_SENDER %u of %u bytes", k,
+			 m->im.r[i].len);
+		ux_note(m, FZ_MAY, what);
+		return;
+	default:
+		UX_SET(m, i, ckpt_hdr_unix_sender, __reserved,
+		       other_u32(m, 0) ?: 1, FZ_MAY);
+	}
+}
+
+/*
+ * Record @i, a UNIX_MSG or a UNIX_MSG_FROM, made of @len bytes (its old
+ * ones, then 'z'), h.len padded to 8 plus @more; its queue's bytes follow
+ * if @fix
  */
 static void ux_msg_resize(struct fz_mut *m, int i, uint32_t len, uint32_t more,
 			  bool fix)
 {
+	size_t hsz = ux_msg_hsz(m->im.r[i].type);
 	struct ckpt_hdr_unix_msg *h = REC(&m->im, i, struct ckpt_hdr_unix_msg);
-	uint32_t old = h->len, have = m->im.r[i].len - FZ_UX_MSG;
+	uint32_t old = h->len, have = m->im.r[i].len - hsz;
 	int q = ux_queue_of(&m->im, i);
 
 	if (old > have)
 		old = have;
-	rec_resize(&m->im, i, ALIGN8(FZ_UX_MSG + len) + more);
+	rec_resize(&m->im, i, ALIGN8(hsz + len) + more);
 	h = REC(&m->im, i, struct ckpt_hdr_unix_msg);
 	if (len > old)
-		memset((unsigned char *)(h + 1) + old, 'z', len - old);
+		memset((unsigned char *)h + hsz + old, 'z', len - old);
 	h->len = len;
-	if (fix && q >= 0)
+	if (fix && q >= 0 && m->im.r[q].len >= CKPT_REC_UNIX_QUEUE_MIN)
 		REC(&m->im, q, struct ckpt_hdr_unix_queue)->bytes += (int64_t)len - old;
 }
 
 /*
- * UNIX_MSG: its length (alone, or with its record and its queue's bytes),
- * its data, its credentials. What restart takes is what the program reads
- * (ACCEPT). (A message left out or repeated is mut_unix_msgs().)
+ * A message, UNIX_MSG or UNIX_MSG_FROM (their fields up to gid are the
+ * same): its length (alone, or with its record and its queue's bytes),
+ * its data, its credentials. What restart takes is what the program
+ * reads (ACCEPT). Returns false if it did nothing (a case of the
+ * caller's).
  */
-static void mut_unix_msg(struct fz_mut *m, int i)
+static bool ux_mut_msg(struct fz_mut *m, int i, unsigned int c)
 {
+	const char *name = ckpt_hdr_name(m->im.r[i].type);
+	size_t hsz = ux_msg_hsz(m->im.r[i].type);
 	struct ckpt_hdr_unix_msg *h = REC(&m->im, i, struct ckpt_hdr_unix_msg);
 	int32_t root = tree_root_pid(&m->im);
 	uint32_t len = h->len;
 	char what[128];
 
-	if (ux_queue_of(&m->im, i) < 0 ||
-	    m->im.r[i].len != ALIGN8(FZ_UX_MSG + (uint64_t)len)) {
-		note(m, FZ_REFUSE, true, "UNIX_MSG already bad");
-		return;
-	}
-	switch (below(&m->rng, 8)) {
+	switch (c) {
 	case 0:
 		UX_SET(m, i, ckpt_hdr_unix_msg, len,
 		       PICK(&m->rng, ((const uint32_t[]){ len + 1, len - 1, 0, len + 8,
 			    CKPT_UNIX_MSG_MAX + 1, 0xffffffff })), FZ_MAY);
-		return;
+		return true;
 	case 1:
 		/* not extensible: h.len is len's */
 		rec_resize(&m->im, i, m->im.r[i].len + 8 * (1 + below(&m->rng, 4)));
-		snprintf(what, sizeof(what), "UNIX_MSG of %u bytes, record of %u",
-			 len, m->im.r[i].len);
+		snprintf(what, sizeof(what), "%s of %u bytes, record of %u",
+			 name, len, m->im.r[i].len);
 		ux_note(m, FZ_MAY, what);
-		return;
+		return true;
 	case 2:
 		if (len) {
-			((unsigned char *)(h + 1))[below(&m->rng, len)] ^= 0x20;
-			ux_note(m, FZ_ACCEPT, "UNIX_MSG data byte");
-			return;
+			((unsigned char *)h + hsz)[below(&m->rng, len)] ^= 0x20;
+			snprintf(what, sizeof(what), "%s data byte", name);
+			ux_note(m, FZ_ACCEPT, what);
+			return true;
 		}
 		/* fall through */
 	case 3:
@@ -7258,15 +7658,15 @@ static void mut_unix_msg(struct fz_mut *m, int i)
 		ux_msg_resize(m, i, PICK(&m->rng, ((const uint32_t[]){ 0, 1,
 				     len / 2, len + 100, 4096 })), 0, true);
 		h = REC(&m->im, i, struct ckpt_hdr_unix_msg);
-		snprintf(what, sizeof(what), "UNIX_MSG.len=%u (was %u), queue's bytes too",
-			 h->len, len);
+		snprintf(what, sizeof(what), "%s.len=%u (was %u), queue's bytes too",
+			 name, h->len, len);
 		ux_note(m, h->len == len ? FZ_VALID : FZ_ACCEPT, what);
-		return;
+		return true;
 	case 4:
 		UX_SET(m, i, ckpt_hdr_unix_msg, pid,
 		       (uint32_t)PICK(&m->rng, ((const int32_t[]){ 0, root, root + 1,
 				      1, -1 })), FZ_ACCEPT);
-		return;
+		return true;
 	case 5:
 	case 6: {
 		const uint32_t ids[] = { FZ_UX_NO_ID, 0, 12345, CK_UNPRIV_UID,
@@ -7278,33 +7678,94 @@ static void mut_unix_msg(struct fz_mut *m, int i)
 		else
 			UX_SET(m, i, ckpt_hdr_unix_msg, gid, PICK(&m->rng, ids),
 			       FZ_ACCEPT);
-		return;
+		return true;
 	}
-	default:
+	case 7:
 		/* on a stream socket, an empty message is refused */
 		ux_msg_resize(m, i, 0, 0, true);
-		snprintf(what, sizeof(what), "UNIX_MSG emptied (was %u bytes) on a type %u socket",
-			 len, ux_socket_of(&m->im, i) ?
+		snprintf(what, sizeof(what), "%s emptied (was %u bytes) on a type %u socket",
+			 name, len, ux_socket_of(&m->im, i) ?
 			 ux_socket_of(&m->im, i)->sock_type : 0);
 		ux_note(m, FZ_ACCEPT, what);
+		return true;
+	}
+	return false;
+}
+
+/*
+ * UNIX_MSG: ux_mut_msg(). (A message left out or repeated is
+ * mut_unix_msgs(), one made a UNIX_MSG_FROM mut_unix_senders().)
+ */
+static void mut_unix_msg(struct fz_mut *m, int i)
+{
+	if (ux_queue_of(&m->im, i) < 0 || m->im.r[i].len < FZ_UX_MSG ||
+	    m->im.r[i].len != ALIGN8(FZ_UX_MSG + (uint64_t)REC(&m->im, i,
+					struct ckpt_hdr_unix_msg)->len)) {
+		note(m, FZ_REFUSE, true, "UNIX_MSG already bad");
+		return;
+	}
+	ux_mut_msg(m, i, below(&m->rng, 8));
+}
+
+/*
+ * UNIX_MSG_FROM: what a UNIX_MSG has (ux_mut_msg()), and its sender (0,
+ * the others of its queue, one past them) and a reserved field. By
+ * restart's rules; a datagram from another sender is taken (ACCEPT: the
+ * program reads another name).
+ */
+static void mut_unix_msg_from(struct fz_mut *m, int i)
+{
+	struct ckpt_hdr_unix_msg_from *h = REC(&m->im, i, struct ckpt_hdr_unix_msg_from);
+	int q = ux_queue_of(&m->im, i);
+	uint32_t ns, s;
+
+	if (q < 0 || m->im.r[i].len < FZ_UX_FROM ||
+	    m->im.r[i].len != ALIGN8(FZ_UX_FROM + (uint64_t)h->len)) {
+		note(m, FZ_REFUSE, true, "UNIX_MSG_FROM already bad");
+		return;
+	}
+	ns = ux_queue_at(&m->im, q).nr_senders;
+	s = h->sender;
+	switch (below(&m->rng, 11)) {
+	case 8:
+	case 9:
+		UX_SET(m, i, ckpt_hdr_unix_msg_from, sender,
+		       PICK(&m->rng, ((const uint32_t[]){ 0, 1, 2, s - 1, s + 1,
+			    ns, ns + 1, CKPT_MAX_UNIX_SENDERS + 1, 0xffffffff })),
+		       FZ_ACCEPT);
+		return;
+	case 10:
+		UX_SET(m, i, ckpt_hdr_unix_msg_from, __reserved,
+		       other_u32(m, 0) ?: 1, FZ_MAY);
+		return;
+	default:
+		ux_mut_msg(m, i, below(&m->rng, 8));
 	}
 }
 
 /*
- * A message of a unix socket's queue left out, or repeated right after
- * itself, its queue's counts following: what the program reads (ACCEPT).
- * Records come and go: a structural mutation, alone in its mutant.
+ * A message of a unix socket's queue (UNIX_MSG or UNIX_MSG_FROM) left
+ * out, or repeated right after itself, its queue's counts following: what
+ * the program reads (ACCEPT), by the rules (the last datagram of a sender
+ * left out: refused). Records come and go: a structural mutation, alone
+ * in its mutant.
  */
 static void mut_unix_msgs(struct fz_mut *m)
 {
 	struct fz_img *im = &m->im;
-	int i = img_find(im, CKPT_HDR_UNIX_MSG,
-			 below(&m->rng, img_count(im, CKPT_HDR_UNIX_MSG)));
-	int q = i < 0 ? -1 : ux_queue_of(im, i);
+	int n = img_count(im, CKPT_HDR_UNIX_MSG), nf;
+	int i, q;
 	struct ckpt_hdr_unix_queue *qh;
 	uint32_t len;
+	char what[128];
 
-	if (q < 0) {
+	nf = img_count(im, CKPT_HDR_UNIX_MSG_FROM);
+	i = below(&m->rng, n + nf);
+	i = i < n ? img_find(im, CKPT_HDR_UNIX_MSG, i) :
+		    img_find(im, CKPT_HDR_UNIX_MSG_FROM, i - n);
+	q = i < 0 ? -1 : ux_queue_of(im, i);
+	if (q < 0 || im->r[q].len < CKPT_REC_UNIX_QUEUE_MIN ||
+	    im->r[i].len < FZ_UX_MSG) {
 		note(m, FZ_VALID, true, "no unix message");
 		return;
 	}
@@ -7313,14 +7774,146 @@ static void mut_unix_msgs(struct fz_mut *m)
 	if (chance(&m->rng, 50)) {
 		qh->nr_msgs--;
 		qh->bytes -= len;
+		snprintf(what, sizeof(what), "%s left out, with the counts",
+			 ckpt_hdr_name(im->r[i].type));
 		img_remove(im, i);
-		ux_note(m, FZ_ACCEPT, "UNIX_MSG left out, with the counts");
 	} else {
 		qh->nr_msgs++;
 		qh->bytes += len;
 		img_insert(im, i + 1, im->r[i].p, im->r[i].len);
-		ux_note(m, FZ_ACCEPT, "UNIX_MSG again, with the counts");
+		snprintf(what, sizeof(what), "%s again, with the counts",
+			 ckpt_hdr_name(im->r[i].type));
 	}
+	ux_note(m, FZ_ACCEPT, what);
+}
+
+/*
+ * The senders of a queue and the kind of its messages: a UNIX_SENDER left
+ * out or repeated right after itself (nr_senders following or not), two
+ * senders swapped (their datagrams then name the other), a UNIX_MSG made
+ * a UNIX_MSG_FROM of one of the queue's senders (or of one past them, or
+ * of a new one added), a UNIX_MSG_FROM made a UNIX_MSG. By restart's
+ * rules, ACCEPT if taken (the program reads other names). Records come
+ * and go: a structural mutation, alone in its mutant.
+ */
+static void mut_unix_senders(struct fz_mut *m)
+{
+	struct fz_img *im = &m->im;
+	int ns = img_count(im, CKPT_HDR_UNIX_SENDER);
+	int nm = img_count(im, CKPT_HDR_UNIX_MSG) +
+		 img_count(im, CKPT_HDR_UNIX_MSG_FROM);
+	struct ckpt_hdr_unix_queue *qh;
+	struct fz_rec t;
+	unsigned char *r;
+	char what[160];
+	int i, q, e;
+	uint32_t k;
+
+	if (ns && (!nm || chance(&m->rng, 50))) {
+		i = img_find(im, CKPT_HDR_UNIX_SENDER, below(&m->rng, ns));
+		q = ux_queue_of(im, i);
+		if (q < 0 || im->r[q].len < CKPT_REC_UNIX_QUEUE_MIN) {
+			note(m, FZ_REFUSE, true, "a UNIX_SENDER out of its place");
+			return;
+		}
+		qh = REC(im, q, struct ckpt_hdr_unix_queue);
+		k = i - q;
+		switch (below(&m->rng, 5)) {
+		case 0:
+		case 1:
+			img_remove(im, i);
+			if (chance(&m->rng, 50) && im->r[q].len >= sizeof(*qh))
+				qh->nr_senders--;
+			snprintf(what, sizeof(what), "UNIX_SENDER %u left out, nr_senders %u",
+				 k, ux_queue_at(im, q).nr_senders);
+			break;
+		case 2:
+		case 3:
+			img_insert(im, i + 1, im->r[i].p, im->r[i].len);
+			if (chance(&m->rng, 50) && im->r[q].len >= sizeof(*qh))
+				qh->nr_senders++;
+			snprintf(what, sizeof(what), "UNIX_SENDER %u again, nr_senders %u",
+				 k, ux_queue_at(im, q).nr_senders);
+			break;
+		default:
+			if (i + 1 >= im->n || im->r[i + 1].type != CKPT_HDR_UNIX_SENDER) {
+				note(m, FZ_VALID, true, "no UNIX_SENDER after UNIX_SENDER %u", k);
+				return;
+			}
+			t = im->r[i];
+			im->r[i] = im->r[i + 1];
+			im->r[i + 1] = t;
+			snprintf(what, sizeof(what), "UNIX_SENDER %u and %u swapped",
+				 k, k + 1);
+		}
+		ux_note(m, FZ_ACCEPT, what);
+		return;
+	}
+	if (!nm) {
+		note(m, FZ_VALID, true, "no unix message");
+		return;
+	}
+	e = below(&m->rng, nm);
+	k = img_count(im, CKPT_HDR_UNIX_MSG);
+	i = (uint32_t)e < k ? img_find(im, CKPT_HDR_UNIX_MSG, e) :
+			      img_find(im, CKPT_HDR_UNIX_MSG_FROM, e - k);
+	q = ux_queue_of(im, i);
+	if (q < 0 || im->r[q].len < CKPT_REC_UNIX_QUEUE_MIN ||
+	    im->r[i].len < ux_msg_hsz(im->r[i].type)) {
+		note(m, FZ_REFUSE, true, "a unix message out of its place");
+		return;
+	}
+	/* the same len, pid, uid, gid and bytes, in the other kind */
+	{
+		bool to_from = im->r[i].type == CKPT_HDR_UNIX_MSG;
+		size_t had = ux_msg_hsz(im->r[i].type);
+		size_t hsz = to_from ? FZ_UX_FROM : FZ_UX_MSG;
+		size_t data = im->r[i].len - had;
+		uint32_t len = hsz + data, s = 0;
+
+		r = calloc(1, len ?: 8);
+		if (!r)
+			abort();
+		memcpy(r, im->r[i].p, FZ_UX_MSG);
+		memcpy(r + hsz, im->r[i].p + had, data);
+		((struct ckpt_hdr *)r)->type = to_from ? CKPT_HDR_UNIX_MSG_FROM :
+							 CKPT_HDR_UNIX_MSG;
+		((struct ckpt_hdr *)r)->len = len;
+		if (to_from) {
+			struct ckpt_hdr_unix_queue qv = ux_queue_at(im, q);
+
+			s = PICK(&m->rng, ((const uint32_t[]){ 1, qv.nr_senders,
+				 qv.nr_senders + 1, 0 }));
+			/* a sender more, right after the others, named by it */
+			if (s == qv.nr_senders + 1 && chance(&m->rng, 50) &&
+			    im->r[q].len >= sizeof(qv)) {
+				struct ckpt_hdr_unix_sender hs = {
+					.h = { .type = CKPT_HDR_UNIX_SENDER,
+					       .len = FZ_UX_SENDER },
+					.name_len = 3,
+					.name = "\0fz",
+					.sndbuf = m->c->wmem_default,
+				};
+
+				REC(im, q, struct ckpt_hdr_unix_queue)->nr_senders++;
+				img_insert(im, q + 1 + qv.nr_senders, &hs, sizeof(hs));
+				if (q + 1 + (int)qv.nr_senders <= i)
+					i++;
+			}
+			((struct ckpt_hdr_unix_msg_from *)r)->sender = s;
+		}
+		if (to_from)
+			snprintf(what, sizeof(what), "UNIX_MSG %d made a UNIX_MSG_FROM of sender %u (of %u)",
+				 i, s, ux_queue_at(im, q).nr_senders);
+		else
+			snprintf(what, sizeof(what), "UNIX_MSG_FROM %d made a UNIX_MSG",
+				 i);
+		free(im->r[i].p);
+		im->r[i].p = r;
+		im->r[i].len = len;
+		im->r[i].type = ((struct ckpt_hdr *)r)->type;
+	}
+	ux_note(m, FZ_ACCEPT, what);
 }
 
 static void mut_fdtable(struct fz_mut *m, int i)
@@ -9034,6 +9627,8 @@ static const fz_field_fn fz_field[CKPT_HDR_MAX] = {
 	[CKPT_HDR_FILE_UNIX] = mut_file_unix,
 	[CKPT_HDR_UNIX_QUEUE] = mut_unix_queue,
 	[CKPT_HDR_UNIX_MSG] = mut_unix_msg,
+	[CKPT_HDR_UNIX_SENDER] = mut_unix_sender,
+	[CKPT_HDR_UNIX_MSG_FROM] = mut_unix_msg_from,
 	[CKPT_HDR_MEMFD] = mut_memfd,
 	[CKPT_HDR_FILE_MEMFD] = mut_file_unn,
 	[CKPT_HDR_DELETED] = mut_deleted,
@@ -9080,6 +9675,8 @@ static bool feature_record(const struct fz_img *im, int i)
 	case CKPT_HDR_FILE_UNIX:
 	case CKPT_HDR_UNIX_QUEUE:
 	case CKPT_HDR_UNIX_MSG:
+	case CKPT_HDR_UNIX_SENDER:
+	case CKPT_HDR_UNIX_MSG_FROM:
 	case CKPT_HDR_LOCKS:
 	case CKPT_HDR_MEMFD:
 	case CKPT_HDR_FILE_MEMFD:
@@ -9318,7 +9915,8 @@ static void mut_unix_path_recs(struct fz_mut *m)
 			note(m, FZ_REFUSE, true, "a bound unix socket already bad");
 			return;
 		}
-		i = q + 1 + REC(im, q, struct ckpt_hdr_unix_queue)->nr_msgs;
+		/* after its senders and its messages */
+		i = ux_queue_end(im, q);
 		img_move(im, s, 1, i < im->n ? i : im->n);
 		snprintf(what, sizeof(what), "STRING of a bound unix socket after its UNIX_QUEUE");
 		break;
@@ -9360,7 +9958,10 @@ static void mut_structure(struct fz_mut *m)
 	bool local;
 	enum fz_class cls;
 
-	switch (below(&m->rng, 20)) {
+	switch (below(&m->rng, 21)) {
+	case 20:	/* a queue's senders, a message of the other kind */
+		mut_unix_senders(m);
+		return;
 	case 19:	/* a unix socket's path: its STRING, its INODE elsewhere */
 		mut_unix_path_recs(m);
 		return;
@@ -9381,9 +9982,10 @@ static void mut_structure(struct fz_mut *m)
 			CKPT_HDR_FILE_SIGNALFD, CKPT_HDR_FILE_TIMERFD,
 			CKPT_HDR_FILE_INOTIFY, CKPT_HDR_INOTIFY_WATCHES,
 			CKPT_HDR_INOTIFY_EVENTS, CKPT_HDR_FILE_UNIX,
-			CKPT_HDR_UNIX_QUEUE, CKPT_HDR_UNIX_MSG, CKPT_HDR_FILE_MEMFD,
-			CKPT_HDR_FILE_DELETED, CKPT_HDR_FILE_PIDFD,
-			CKPT_HDR_FILE_PROC };
+			CKPT_HDR_UNIX_QUEUE, CKPT_HDR_UNIX_MSG,
+			CKPT_HDR_UNIX_SENDER, CKPT_HDR_UNIX_MSG_FROM,
+			CKPT_HDR_FILE_MEMFD, CKPT_HDR_FILE_DELETED,
+			CKPT_HDR_FILE_PIDFD, CKPT_HDR_FILE_PROC };
 		uint32_t t = PICK(&m->rng, types), len;
 		unsigned char rec[512];
 
@@ -9496,6 +10098,18 @@ static void mut_structure(struct fz_mut *m)
 			 im->r[i + 1].type == CKPT_HDR_UNIX_MSG)
 			/* two messages of a queue: the same counts, in another order */
 			cls = FZ_ACCEPT;
+		else if (ux_queue_part(im->r[i].type) &&
+			 ux_queue_part(im->r[i + 1].type)) {
+			/*
+			 * two senders (their datagrams name the other), two
+			 * datagrams of senders, a sender and a message: by
+			 * the rules
+			 */
+			struct ep_verdict v;
+
+			ux_image_rule(m, &v);
+			cls = ep_class(&v, FZ_ACCEPT);
+		}
 		else if (im->r[i].type == CKPT_HDR_INODE ||
 			 im->r[i + 1].type == CKPT_HDR_INODE)
 			/*
@@ -10512,6 +11126,11 @@ static void fz_campaign_init(struct __test_metadata *_metadata,
 	c->somaxconn = 4096;
 	if (ck_read_file("/proc/sys/net/core/somaxconn", buf, sizeof(buf)) > 0)
 		c->somaxconn = strtoul(buf, NULL, 10);
+	c->wmem_default = c->wmem_max = 212992;
+	if (ck_read_file("/proc/sys/net/core/wmem_default", buf, sizeof(buf)) > 0)
+		c->wmem_default = strtoul(buf, NULL, 10);
+	if (ck_read_file("/proc/sys/net/core/wmem_max", buf, sizeof(buf)) > 0)
+		c->wmem_max = strtoul(buf, NULL, 10);
 	c->bset = 0;
 	for (k = 0; k <= CAP_LAST_CAP; k++)
 		if (prctl(PR_CAPBSET_READ, k, 0, 0, 0) == 1)

@@ -719,7 +719,8 @@ static const void *rec_at(FIXTURE_DATA(image) *self, int i)
  * the UNIX_PAIR of a socket pair's first end right before its FILE_UNIX,
  * and so does the INODE of a unix socket bound to a path, whose FILE_UNIX
  * a STRING follows (ux_has_path(), order_ok()); a UNIX_QUEUE is followed
- * by its UNIX_MSG records.
+ * by its UNIX_SENDER records, then its messages, UNIX_MSG and
+ * UNIX_MSG_FROM records (ux_queue_recs_ok()).
  */
 static const uint32_t *file_records(uint32_t type)
 {
@@ -762,6 +763,7 @@ static bool file_type_record(uint32_t type)
 	       type == CKPT_HDR_INOTIFY_EVENTS || type == CKPT_HDR_PIPE ||
 	       type == CKPT_HDR_UNIX_PAIR || type == CKPT_HDR_FILE_UNIX ||
 	       type == CKPT_HDR_UNIX_QUEUE || type == CKPT_HDR_UNIX_MSG ||
+	       type == CKPT_HDR_UNIX_SENDER || type == CKPT_HDR_UNIX_MSG_FROM ||
 	       type == CKPT_HDR_FILE_MEMFD || type == CKPT_HDR_FILE_DELETED ||
 	       type == CKPT_HDR_FILE_PIDFD || type == CKPT_HDR_FILE_PROC;
 }
@@ -905,6 +907,55 @@ static bool ux_inode_ok(FIXTURE_DATA(image) *self, int i, char *why,
 	return false;
 }
 
+/*
+ * The UNIX_QUEUE record @q as restart reads it: an older, shorter one
+ * (CKPT_REC_UNIX_QUEUE_MIN) has no senders
+ */
+static struct ckpt_hdr_unix_queue ux_queue_at(FIXTURE_DATA(image) *self, int q)
+{
+	struct ckpt_hdr_unix_queue h = { 0 };
+
+	memcpy(&h, rec_at(self, q), self->recs[q].len < sizeof(h) ?
+	       self->recs[q].len : sizeof(h));
+	return h;
+}
+
+/*
+ * The records after the UNIX_QUEUE record @q: its nr_senders UNIX_SENDER
+ * records, then its nr_msgs messages, each a UNIX_MSG (from the peer, on
+ * an end of a pair, @paired) or a UNIX_MSG_FROM (of a queue with
+ * senders), in queue order. *@next: the record after them. Else false,
+ * and @why says so.
+ */
+static bool ux_queue_recs_ok(FIXTURE_DATA(image) *self, int q, bool paired,
+			     int *next, char *why, size_t size)
+{
+	const struct ckpt_hdr_unix_queue h = ux_queue_at(self, q);
+	int i = q + 1;
+	uint32_t k;
+
+	for (k = 0; k < h.nr_senders; k++, i++)
+		if (i >= self->nr || self->recs[i].type != CKPT_HDR_UNIX_SENDER) {
+			snprintf(why, size, "record %d: %s, expected sender %u of the UNIX_QUEUE at %d",
+				 i, i < self->nr ? ckpt_hdr_name(self->recs[i].type) :
+				 "(end)", k + 1, q);
+			return false;
+		}
+	for (k = 0; k < h.nr_msgs; k++, i++)
+		if (i >= self->nr ||
+		    !((self->recs[i].type == CKPT_HDR_UNIX_MSG && paired) ||
+		      (self->recs[i].type == CKPT_HDR_UNIX_MSG_FROM &&
+		       h.nr_senders))) {
+			snprintf(why, size, "record %d: %s, expected message %u of the UNIX_QUEUE at %d (%u senders, %s)",
+				 i, i < self->nr ? ckpt_hdr_name(self->recs[i].type) :
+				 "(end)", k + 1, q, h.nr_senders,
+				 paired ? "an end of a pair" : "unconnected");
+			return false;
+		}
+	*next = i;
+	return true;
+}
+
 /* The records in the order checkpoint_hdr.h documents for one task */
 static bool order_ok(FIXTURE_DATA(image) *self, char *why, size_t size)
 {
@@ -936,7 +987,8 @@ static bool order_ok(FIXTURE_DATA(image) *self, char *why, size_t size)
 	 * Each FILE record followed by the records of its type; a PIPE
 	 * record right before the FILE_PIPE of the first end of its pipe, a
 	 * UNIX_PAIR right before the FILE_UNIX of the first end of its pair;
-	 * the UNIX_MSG records of a UNIX_QUEUE after it; a MEMFD and its
+	 * the UNIX_SENDER records of a UNIX_QUEUE after it, then its
+	 * messages (ux_queue_recs_ok()); a MEMFD and its
 	 * PAGES right before the FILE_MEMFD of the first open of its memfd,
 	 * a DELETED and its PAGES right before the FILE_DELETED of the first
 	 * open of its file. The FILE of a regular file or a directory names
@@ -948,6 +1000,7 @@ static bool order_ok(FIXTURE_DATA(image) *self, char *why, size_t size)
 				self->recs[i].type == CKPT_HDR_INODE)) {
 		const struct ckpt_hdr_file *f;
 		const uint32_t *want;
+		bool paired = false;
 
 		if (self->recs[i].type == CKPT_HDR_INODE) {
 			if (!inode_at_ok(self, i, why, size))
@@ -997,16 +1050,19 @@ static bool order_ok(FIXTURE_DATA(image) *self, char *why, size_t size)
 				       self->recs[i].type == CKPT_HDR_PAGES)
 					;
 			EXPECT_REC(*want);
+			if (*want == CKPT_HDR_UNIX_QUEUE &&
+			    !ux_queue_recs_ok(self, i - 1, paired, &i, why, size))
+				return false;
 			if (*want != CKPT_HDR_FILE_UNIX)
 				continue;
+			paired = ((const struct ckpt_hdr_file_unix *)
+				  rec_at(self, i - 1))->pair_objref != 0;
 			if (!ux_inode_ok(self, i - 1, why, size))
 				return false;
 			/* where the inode of a socket bound to a path is */
 			if (ux_has_path(rec_at(self, i - 1)))
 				EXPECT_REC(CKPT_HDR_STRING);
 		}
-		while (i < self->nr && self->recs[i].type == CKPT_HDR_UNIX_MSG)
-			i++;
 	}
 	/* the late records of the files (an epoll set's items) */
 	while (i < self->nr && self->recs[i].type == CKPT_HDR_EPOLL_ITEMS)
@@ -3837,7 +3893,10 @@ static unsigned char *string_rec(const char *s, size_t *len)
 	return (unsigned char *)h;
 }
 
-/* ---- unix sockets: UNIX_PAIR, FILE_UNIX, UNIX_QUEUE, UNIX_MSG ------------ */
+/*
+ * ---- unix sockets: UNIX_PAIR, FILE_UNIX, UNIX_QUEUE, UNIX_SENDER,
+ * UNIX_MSG, UNIX_MSG_FROM ----------------------------------------------
+ */
 
 /*
  * The unix socket victim (ux_body()): a stream socket pair, end 0 at
@@ -3858,6 +3917,14 @@ static unsigned char *string_rec(const char *s, size_t *len)
  * accept() returned, which has its name; the listener is closed, and
  * UX_ACC waits on UX_A. The abstract names end with the victim's pid,
  * which no other socket has.
+ *
+ * And a datagram socket that other sockets sent to: at UX_G, bound to the
+ * abstract name ux_gname, SO_PASSCRED, the datagrams of two senders the
+ * victim opened and closed before the checkpoint queued on it, in this
+ * order: UX_FROM_A from a socket bound to the abstract name ux_fname,
+ * UX_FROM_U and an empty one from a socket with no name, UX_FROM_A2 from
+ * the first again. Its queue: two UNIX_SENDER records (the named one
+ * first), four UNIX_MSG_FROM.
  */
 #define UX_S0		35
 #define UX_S1		36
@@ -3868,6 +3935,7 @@ static unsigned char *string_rec(const char *s, size_t *len)
 #define UX_L		41
 #define UX_C		42
 #define UX_A		43
+#define UX_G		44
 #define UX_BNAME	"ux-bound"
 #define UX_BACKLOG	7
 #define UX_ACC		"acc"
@@ -3877,6 +3945,10 @@ static unsigned char *string_rec(const char *s, size_t *len)
 #define UX_BACK_LEN	1000
 #define UX_BACK_SEED	97
 #define UX_DGRAM	"dgram-1"	/* 7 bytes: its record has padding */
+#define UX_FROM_A	"from-abstract"
+#define UX_FROM_U	"from-unnamed"
+#define UX_FROM_A2	"abstract-again"
+#define UX_NR_FROM	4	/* datagrams queued on UX_G */
 
 /* SO_PEERCRED of @fd: this process, as the restored pair's creator */
 static bool ux_peer_is_me(int fd)
@@ -3891,6 +3963,9 @@ static bool ux_peer_is_me(int fd)
 /* the abstract names of the listener and of the accepted end, with a 0 first */
 static char ux_lname[CKPT_UNIX_NAME_MAX], ux_aname[CKPT_UNIX_NAME_MAX];
 static socklen_t ux_lname_len, ux_aname_len;
+/* of the datagram socket UX_G, and of its sender that had a name */
+static char ux_gname[CKPT_UNIX_NAME_MAX], ux_fname[CKPT_UNIX_NAME_MAX];
+static socklen_t ux_gname_len, ux_fname_len;
 
 /*
  * The abstract name "\0ckpt-ux-@what-@pid" (@pid: the victim's) into
@@ -4017,6 +4092,83 @@ static const char *ux_names_check(void)
 }
 
 /*
+ * The next datagram on UX_G, read without waiting: @n bytes of @want,
+ * from a socket named @name (@len bytes; 0: none, recvmsg() gives no
+ * name), with SCM_CREDENTIALS of this process (its sender was the
+ * restored one before the checkpoint)
+ */
+static bool ux_from_is(const char *want, size_t n, const char *name,
+		       socklen_t len)
+{
+	union {
+		char buf[CMSG_SPACE(sizeof(struct ucred))];
+		struct cmsghdr align;
+	} c;
+	struct sockaddr_un sa;
+	char buf[64];
+	struct iovec iov = { buf, sizeof(buf) };
+	struct msghdr mh = { .msg_name = &sa, .msg_namelen = sizeof(sa),
+			     .msg_iov = &iov, .msg_iovlen = 1,
+			     .msg_control = c.buf,
+			     .msg_controllen = sizeof(c.buf) };
+	struct cmsghdr *cm;
+	struct ucred cr;
+
+	memset(&sa, 0, sizeof(sa));
+	if (recvmsg(UX_G, &mh, MSG_DONTWAIT) != (ssize_t)n ||
+	    memcmp(buf, want, n) || (mh.msg_flags & MSG_TRUNC))
+		return false;
+	if (len ? mh.msg_namelen != offsetof(struct sockaddr_un, sun_path) + len ||
+		  sa.sun_family != AF_UNIX || memcmp(sa.sun_path, name, len) :
+	    mh.msg_namelen != 0)
+		return false;
+	cm = CMSG_FIRSTHDR(&mh);
+	if (!cm || cm->cmsg_level != SOL_SOCKET ||
+	    cm->cmsg_type != SCM_CREDENTIALS)
+		return false;
+	memcpy(&cr, CMSG_DATA(cm), sizeof(cr));
+	return cr.pid == getpid() && cr.uid == getuid() && cr.gid == getgid();
+}
+
+/*
+ * The restored datagram socket of other senders: UX_G named as it was,
+ * its datagrams in their order, each with its sender's name (as
+ * recvfrom() reports it) and credentials, then none; nothing bound to
+ * the name of the sender that had one (restart sends from a socket given
+ * that name, not bound to it, and closes it). NULL, or what is not so.
+ */
+static const char *ux_senders_check(void)
+{
+	struct sockaddr_un sa;
+	socklen_t l;
+	char buf[16];
+	int fd, v;
+
+	if (!ux_name_is(UX_G, false, ux_gname, ux_gname_len))
+		return "the datagram socket: its name";
+	if (!ux_from_is(UX_FROM_A, sizeof(UX_FROM_A) - 1, ux_fname, ux_fname_len))
+		return "the datagram socket: the first datagram, of the named sender";
+	if (!ux_from_is(UX_FROM_U, sizeof(UX_FROM_U) - 1, NULL, 0))
+		return "the datagram socket: the second, of the sender with no name";
+	if (!ux_from_is("", 0, NULL, 0))
+		return "the datagram socket: the empty one, of the sender with no name";
+	if (!ux_from_is(UX_FROM_A2, sizeof(UX_FROM_A2) - 1, ux_fname, ux_fname_len))
+		return "the datagram socket: the last, of the named sender";
+	if (recv(UX_G, buf, sizeof(buf), MSG_DONTWAIT) != -1 || errno != EAGAIN)
+		return "the datagram socket: a datagram more";
+	fd = socket(AF_UNIX, SOCK_DGRAM | SOCK_CLOEXEC, 0);
+	l = ux_addr(&sa, ux_fname, ux_fname_len);
+	v = fd >= 0 && sendto(fd, "x", 1, MSG_DONTWAIT | MSG_NOSIGNAL,
+			      (struct sockaddr *)&sa, l) == -1 &&
+	    errno == ECONNREFUSED;
+	if (fd >= 0)
+		close(fd);
+	if (!v)
+		return "the datagram socket: its sender's name bound";
+	return NULL;
+}
+
+/*
  * Read what is queued on the stream socket @fd, without waiting, into
  * @buf: its length. *@creds: each read came with SCM_CREDENTIALS of this
  * process (true if none asked)
@@ -4107,7 +4259,7 @@ static void ux_check(void)
 		 errno != ENOTCONN)
 		what = "the unconnected socket";
 	else
-		what = ux_names_check();
+		what = ux_names_check() ?: ux_senders_check();
 	if (what)
 		ck_report("RESUMED altered: %s", what);
 	else
@@ -4150,6 +4302,39 @@ static void ux_names_body(void)
 		  "accepted connection data");
 }
 
+/*
+ * The datagram socket of other senders, see above: its senders closed
+ * before the checkpoint
+ */
+static void ux_senders_body(void)
+{
+	struct sockaddr_un to, sa;
+	socklen_t tl, l;
+	int one = 1, a, u;
+
+	ux_gname_len = ux_abstract(ux_gname, "dgram", getpid());
+	tl = ux_addr(&to, ux_gname, ux_gname_len);
+	CK_ASSERT(ck_move_fd(socket(AF_UNIX, SOCK_DGRAM, 0), UX_G) == UX_G &&
+		  !bind(UX_G, (struct sockaddr *)&to, tl) &&
+		  !setsockopt(UX_G, SOL_SOCKET, SO_PASSCRED, &one, sizeof(one)),
+		  "datagram socket of other senders");
+	ux_fname_len = ux_abstract(ux_fname, "from", getpid());
+	l = ux_addr(&sa, ux_fname, ux_fname_len);
+	a = socket(AF_UNIX, SOCK_DGRAM | SOCK_CLOEXEC, 0);
+	u = socket(AF_UNIX, SOCK_DGRAM | SOCK_CLOEXEC, 0);
+	CK_ASSERT(a >= 0 && u >= 0 && !bind(a, (struct sockaddr *)&sa, l),
+		  "senders");
+	CK_ASSERT(sendto(a, UX_FROM_A, strlen(UX_FROM_A), 0,
+			 (struct sockaddr *)&to, tl) == strlen(UX_FROM_A) &&
+		  sendto(u, UX_FROM_U, strlen(UX_FROM_U), 0,
+			 (struct sockaddr *)&to, tl) == strlen(UX_FROM_U) &&
+		  sendto(u, "", 0, 0, (struct sockaddr *)&to, tl) == 0 &&
+		  sendto(a, UX_FROM_A2, strlen(UX_FROM_A2), 0,
+			 (struct sockaddr *)&to, tl) == strlen(UX_FROM_A2),
+		  "datagrams of other senders");
+	CK_ASSERT(!close(a) && !close(u), "senders closed");
+}
+
 /* @arg: NULL, or run as CK_UNPRIV_UID */
 static void ux_body(void *arg)
 {
@@ -4175,6 +4360,7 @@ static void ux_body(void *arg)
 	CK_ASSERT(ck_move_fd(socket(AF_UNIX, SOCK_STREAM, 0), UX_U) == UX_U,
 		  "unconnected socket");
 	ux_names_body();
+	ux_senders_body();
 	ck_report("PID %d", getpid());
 	if (ck_checkpoint_self() > 0)
 		_exit(0);
@@ -4195,6 +4381,12 @@ struct ux_recs {
 	int fl, ful, ql;	/* the listener */
 	int fc, cpair, fuc, qc;	/* the connect()ed end, first */
 	int fa, fua, qa;	/* the accepted end, UX_ACC queued */
+	/*
+	 * the datagram socket of other senders: FILE, FILE_UNIX, UNIX_QUEUE,
+	 * its two UNIX_SENDER (sg, sg + 1), its UX_NR_FROM UNIX_MSG_FROM
+	 * (mg, mg + 1...)
+	 */
+	int fg, fug, qg, sg, mg;
 };
 
 /*
@@ -4205,6 +4397,7 @@ static void ux_load(struct __test_metadata *_metadata, FIXTURE_DATA(image) *self
 		    void *arg, struct ux_recs *x)
 {
 	const struct ckpt_hdr_unix_queue *q;
+	int k;
 
 	ck_checkpoint_child(_metadata, NULL, 0, ux_body, arg);
 	ASSERT_EQ(0, ck_line_int("PID ", &x->pid));
@@ -4291,6 +4484,29 @@ static void ux_load(struct __test_metadata *_metadata, FIXTURE_DATA(image) *self
 	ASSERT_EQ(-1, file_part(self, x->fa, CKPT_HDR_STRING));
 	ASSERT_EQ(-1, file_part(self, x->fl, CKPT_HDR_INODE));
 	ASSERT_EQ(1U, ((const struct ckpt_hdr_unix_queue *)rec_at(self, x->qa))->nr_msgs);
+
+	/*
+	 * The datagram socket of other senders, bound to an abstract name:
+	 * its queue, its senders, then their datagrams
+	 */
+	x->fg = file_of_fd(self, UX_G);
+	ASSERT_TRUE(x->fg > x->fa) TH_LOG("FILE record of fd %d: %d", UX_G, x->fg);
+	x->fug = file_part(self, x->fg, CKPT_HDR_FILE_UNIX);
+	x->qg = file_part(self, x->fg, CKPT_HDR_UNIX_QUEUE);
+	x->sg = x->qg + 1;
+	x->mg = x->qg + 3;
+	ASSERT_TRUE(x->fug == x->fg + 1 && x->qg == x->fg + 2)
+		TH_LOG("records: datagram socket %d %d %d", x->fg, x->fug, x->qg);
+	q = rec_at(self, x->qg);
+	ASSERT_EQ(sizeof(*q), (size_t)self->recs[x->qg].len);
+	ASSERT_EQ(2U, q->nr_senders);
+	ASSERT_EQ((uint32_t)UX_NR_FROM, q->nr_msgs);
+	ASSERT_LE(x->mg + UX_NR_FROM, self->nr);
+	ASSERT_EQ((uint32_t)CKPT_HDR_UNIX_SENDER, self->recs[x->sg].type);
+	ASSERT_EQ((uint32_t)CKPT_HDR_UNIX_SENDER, self->recs[x->sg + 1].type);
+	for (k = 0; k < UX_NR_FROM; k++)
+		ASSERT_EQ((uint32_t)CKPT_HDR_UNIX_MSG_FROM,
+			  self->recs[x->mg + k].type) TH_LOG("message %d", k);
 }
 
 /* The bytes the UNIX_MSG records @i.. (@n of them) hold */
@@ -5309,6 +5525,750 @@ TEST_F_TIMEOUT(image, unix_message_credentials, 2 * CK_TIMEOUT)
 		expect_taken(_metadata, self, &e, 1,
 			     "UNIX_MSG.uid 12345, gid 0, root restarting");
 		free(r);
+	}
+	try_uid = 0;
+	check_no_splat(_metadata, self);
+}
+
+/* ---- unix sockets: the other senders of a datagram socket's queue ----- */
+
+/* a UNIX_QUEUE field: restart says "malformed unix socket queue", EINVAL */
+#define UX_QUEUE_BAD	"malformed unix socket queue"
+#define UXQ(r, m, v, w) { (r), offsetof(struct ckpt_hdr_unix_queue, m), \
+			  sizeof(((struct ckpt_hdr_unix_queue *)0)->m), \
+			  (uint64_t)(v), false, (w), EINVAL, UX_QUEUE_BAD }
+/* a field of UNIX_SENDER @n (from 1): "malformed unix socket sender @n" */
+#define UXS(r, n, m, v, w) { (r), offsetof(struct ckpt_hdr_unix_sender, m), \
+			     sizeof(((struct ckpt_hdr_unix_sender *)0)->m), \
+			     (uint64_t)(v), false, (w), EINVAL, \
+			     "malformed unix socket sender " #n }
+/* byte @k of the name of UNIX_SENDER @n */
+#define UXSN(r, n, k, v, w) { (r), offsetof(struct ckpt_hdr_unix_sender, name) + \
+			      (k), 1, (uint64_t)(v), false, (w), EINVAL, \
+			      "malformed unix socket sender " #n }
+/*
+ * a field of message @n of a queue (from 0, as restart counts them, the
+ * senders not counted): "malformed unix socket message @n"
+ */
+#define UXMF(r, n, m, v, w) { (r), offsetof(struct ckpt_hdr_unix_msg_from, m), \
+			      sizeof(((struct ckpt_hdr_unix_msg_from *)0)->m), \
+			      (uint64_t)(v), false, (w), EINVAL, \
+			      "malformed unix socket message " #n }
+
+/* Are the @n bytes at @p from @from on all zero? */
+static bool ux_zero_from(const uint8_t *p, size_t from, size_t n)
+{
+	while (from < n && !p[from])
+		from++;
+	return from == n;
+}
+
+/* A copy of record @i, to edit; malloc()ed, *@len bytes */
+static void *ux_copy(FIXTURE_DATA(image) *self, int i, size_t *len)
+{
+	*len = self->recs[i].len;
+	return grown_rec(self, i, 0, -1);
+}
+
+/*
+ * A UNIX_MSG_FROM record of @len bytes of 'f' from sender @sender,
+ * without credentials; malloc()ed
+ */
+static struct ckpt_hdr_unix_msg_from *ux_from_rec(uint32_t len, uint32_t sender)
+{
+	size_t rlen = CKPT_REC_MAX_LEN(struct ckpt_hdr_unix_msg_from, len);
+	struct ckpt_hdr_unix_msg_from *m = calloc(1, rlen);
+
+	if (!m)
+		return NULL;
+	m->h.type = CKPT_HDR_UNIX_MSG_FROM;
+	m->h.len = rlen;
+	m->len = len;
+	m->uid = m->gid = (uint32_t)-1;
+	m->sender = sender;
+	memset(m + 1, 'f', len);
+	return m;
+}
+
+/*
+ * The message record @i made the other kind, its bytes and credentials
+ * kept: a UNIX_MSG a UNIX_MSG_FROM from @sender, a UNIX_MSG_FROM a
+ * UNIX_MSG (its sender dropped); malloc()ed, *@len bytes
+ */
+static void *ux_other_kind(FIXTURE_DATA(image) *self, int i, uint32_t sender,
+			   size_t *len)
+{
+	const struct ckpt_hdr_unix_msg *m = rec_at(self, i);
+	bool to_from = self->recs[i].type == CKPT_HDR_UNIX_MSG;
+	size_t had = to_from ? sizeof(struct ckpt_hdr_unix_msg) :
+		     sizeof(struct ckpt_hdr_unix_msg_from);
+	size_t hsz = to_from ? sizeof(struct ckpt_hdr_unix_msg_from) :
+		     sizeof(struct ckpt_hdr_unix_msg);
+	unsigned char *r;
+
+	*len = (hsz + m->len + 7) & ~7UL;
+	r = calloc(1, *len);
+	if (!r)
+		return NULL;
+	/* len, pid, uid and gid: where both kinds have them */
+	memcpy(r, m, sizeof(*m));
+	((struct ckpt_hdr *)r)->type = to_from ? CKPT_HDR_UNIX_MSG_FROM :
+						 CKPT_HDR_UNIX_MSG;
+	((struct ckpt_hdr *)r)->len = *len;
+	if (to_from)
+		((struct ckpt_hdr_unix_msg_from *)r)->sender = sender;
+	memcpy(r + hsz, (const unsigned char *)m + had, m->len);
+	return r;
+}
+
+/*
+ * The UNIX_QUEUE of the datagram socket of other senders replaced by one
+ * of @n senders (copies of its sender with no name) and @n empty
+ * datagrams, one from each, checksum fixed: restarted, and refused with
+ * @err and a log line, or (0) taken
+ */
+static void ux_expect_senders(struct __test_metadata *_metadata,
+			      FIXTURE_DATA(image) *self, const struct ux_recs *x,
+			      uint32_t n, int err, const char *what)
+{
+	const size_t ssz = sizeof(struct ckpt_hdr_unix_sender);
+	const size_t msz = sizeof(struct ckpt_hdr_unix_msg_from);
+	struct ckpt_hdr_unix_queue q = ux_queue_at(self, x->qg);
+	size_t len = sizeof(q) + n * (ssz + msz);
+	unsigned char *b = calloc(1, len), *p;
+	struct edit e[3 + UX_NR_FROM];
+	uint32_t k;
+	int j = 0;
+
+	ASSERT_NE(NULL, b);
+	q.h.len = sizeof(q);
+	q.nr_senders = n;
+	q.nr_msgs = n;
+	q.bytes = 0;
+	memcpy(b, &q, sizeof(q));
+	p = b + sizeof(q);
+	for (k = 0; k < n; k++, p += ssz)
+		memcpy(p, rec_at(self, x->sg + 1), ssz);
+	for (k = 0; k < n; k++, p += msz) {
+		struct ckpt_hdr_unix_msg_from *m = (void *)p;
+
+		m->h.type = CKPT_HDR_UNIX_MSG_FROM;
+		m->h.len = msz;
+		m->uid = m->gid = (uint32_t)-1;
+		m->sender = k + 1;
+	}
+	e[j++] = (struct edit){ x->qg, true, b, len };
+	e[j++] = (struct edit){ x->sg, true, NULL, 0 };
+	e[j++] = (struct edit){ x->sg + 1, true, NULL, 0 };
+	for (k = 0; k < UX_NR_FROM; k++)
+		e[j++] = (struct edit){ x->mg + k, true, NULL, 0 };
+	if (err)
+		ux_expect_logged(_metadata, self, x->qg, e, j, err, UX_QUEUE_BAD,
+				 what);
+	else
+		expect_taken(_metadata, self, e, j, what);
+	free(b);
+}
+
+/*
+ * A datagram socket bound to an abstract name, with the datagrams of two
+ * senders the victim closed before the checkpoint queued on it (see
+ * ux_senders_body()): the image has a UNIX_QUEUE of two senders and four
+ * messages, the UNIX_SENDER records right after it (the one with a name
+ * first, as its datagram came first; its sndbuf), then a UNIX_MSG_FROM
+ * for each datagram, in queue order, with its sender and credentials;
+ * the other sockets' queues have no senders. The image restarts, and the
+ * victim reads each datagram with its sender's name.
+ *
+ * Each rule restart enforces broken, checksum fixed: refused with EINVAL
+ * and the line that says what, and nothing of the image runs.
+ * UNIX_QUEUE ("malformed unix socket queue"): nr_senders above
+ * CKPT_MAX_UNIX_SENDERS (257 with 257 senders and datagrams, where 256
+ * are taken) or nr_msgs, on a stream socket, __reserved2, a sender that
+ * no message names (each of its datagrams given another sender, or left
+ * out with the counts), a bytes count that is not its messages'.
+ * UNIX_SENDER ("malformed unix socket sender N"): a name_len above 108, a
+ * byte after the name, a path that does not end with its only NUL, a
+ * sndbuf above INT_MAX, __reserved. UNIX_MSG_FROM ("malformed unix socket
+ * message N"): a sender 0 or past nr_senders, a pid that is no task of
+ * the tree or negative, a len above CKPT_UNIX_MSG_MAX or not its
+ * record's, __reserved; one on a pair's end whose queue has no senders.
+ * A UNIX_MSG on an unconnected socket: "malformed unix socket message N".
+ * The records out of their place: a sender left out, repeated, after the
+ * messages, a message before the senders, nr_senders one more or one
+ * less than the records ("expected a unix_sender record, found
+ * unix_msg_from", "expected a unix socket message, found unix_sender");
+ * a UNIX_SENDER of another length. What restart takes: an old UNIX_QUEUE
+ * of CKPT_REC_UNIX_QUEUE_MIN bytes without senders (not the one with
+ * senders), a longer one with zeroes; a sender with the longest abstract
+ * name, or a path; a sndbuf of INT_MAX - 1 (INT_MAX itself SO_SNDBUFFORCE
+ * cannot set: EINVAL, as for a sndbuf below what SO_SNDBUF sets); a third
+ * sender with a name, named by a datagram; a datagram of a pair's end
+ * said to come from a sender; an empty datagram; a datagram left out
+ * with the counts.
+ */
+TEST_F_TIMEOUT(image, unix_senders_damaged, 3 * CK_TIMEOUT)
+{
+	static const char *const data[UX_NR_FROM] = {
+		UX_FROM_A, UX_FROM_U, "", UX_FROM_A2,
+	};
+	static const uint32_t sender_of[UX_NR_FROM] = { 1, 2, 2, 1 };
+	const struct ckpt_hdr_unix_msg_from *mf;
+	const struct ckpt_hdr_unix_sender *s1, *s2;
+	const struct ckpt_hdr_unix_queue *qg;
+	const struct ckpt_hdr_file_unix *ug;
+	char why[256] = "", name[CKPT_UNIX_NAME_MAX], log[256];
+	socklen_t gname_len, fname_len;
+	struct ux_recs x;
+	uint64_t bytes = 0;
+	size_t len;
+	int k;
+
+	ux_load(_metadata, self, NULL, &x);
+	ASSERT_TRUE(order_ok(self, why, sizeof(why))) TH_LOG("%s", why);
+	ug = rec_at(self, x.fug);
+	qg = rec_at(self, x.qg);
+	s1 = rec_at(self, x.sg);
+	s2 = rec_at(self, x.sg + 1);
+
+	/* the socket: unconnected, bound to its abstract name, SO_PASSCRED */
+	gname_len = ux_abstract(name, "dgram", x.pid);
+	EXPECT_EQ((uint32_t)SOCK_DGRAM, ug->sock_type);
+	EXPECT_EQ(0U, ug->pair_objref);
+	EXPECT_EQ((uint32_t)(CKPT_UNIX_BOUND | CKPT_UNIX_PASSCRED),
+		  ug->flags & (CKPT_UNIX_BOUND | CKPT_UNIX_LISTEN |
+			       CKPT_UNIX_PASSCRED));
+	EXPECT_EQ((uint32_t)gname_len, ug->name_len);
+	EXPECT_EQ(0, memcmp(ug->name, name, gname_len));
+	EXPECT_EQ(0U, ug->inode_objref);
+	/* its queue */
+	EXPECT_EQ(2U, qg->nr_senders);
+	EXPECT_EQ(0U, qg->__reserved | qg->__reserved2);
+	/* its senders: the one with a name, the one without */
+	fname_len = ux_abstract(name, "from", x.pid);
+	EXPECT_EQ(sizeof(*s1), (size_t)s1->h.len);
+	EXPECT_EQ((uint32_t)fname_len, s1->name_len);
+	EXPECT_EQ(0, memcmp(s1->name, name, fname_len));
+	EXPECT_TRUE(ux_zero_from(s1->name, fname_len, sizeof(s1->name)));
+	EXPECT_EQ(0U, s2->name_len);
+	EXPECT_TRUE(ux_zero_from(s2->name, 0, sizeof(s2->name)));
+	EXPECT_LT(0U, s1->sndbuf);
+	EXPECT_EQ(s1->sndbuf, s2->sndbuf);
+	EXPECT_EQ(0U, s1->__reserved | s2->__reserved);
+	/* their datagrams, in queue order, with the victim's credentials */
+	for (k = 0; k < UX_NR_FROM; k++) {
+		mf = rec_at(self, x.mg + k);
+		EXPECT_EQ(strlen(data[k]), (size_t)mf->len) TH_LOG("message %d", k);
+		EXPECT_EQ((size_t)CKPT_REC_MAX_LEN(*mf, mf->len), (size_t)mf->h.len);
+		EXPECT_EQ(0, memcmp(mf + 1, data[k], strlen(data[k])));
+		EXPECT_EQ(sender_of[k], mf->sender) TH_LOG("message %d", k);
+		EXPECT_EQ(x.pid, mf->pid);
+		EXPECT_EQ((uint32_t)getuid(), mf->uid);
+		EXPECT_EQ((uint32_t)getgid(), mf->gid);
+		EXPECT_EQ(0U, mf->__reserved);
+		bytes += mf->len;
+	}
+	EXPECT_EQ(bytes, qg->bytes);
+	/* and the other sockets' queues: no senders */
+	for (k = 0; k < self->nr; k++) {
+		uint32_t n;
+
+		if (self->recs[k].type != CKPT_HDR_UNIX_QUEUE || k == x.qg)
+			continue;
+		n = ux_queue_at(self, k).nr_senders;
+		EXPECT_EQ(0U, n) TH_LOG("UNIX_QUEUE record %d", k);
+	}
+
+	/* the image as written: each datagram with its sender's name */
+	expect_edit(_metadata, self, NULL, 0, false, "the image as written");
+
+	{
+		const uint32_t b = qg->bytes;
+		const uint32_t len1 = ((const struct ckpt_hdr_unix_msg_from *)
+				       rec_at(self, x.mg + 1))->len;
+		const struct ux_bad bad[] = {
+			/* UNIX_QUEUE: nr_senders, __reserved2, bytes */
+			UXQ(x.qg, nr_senders, CKPT_MAX_UNIX_SENDERS + 1,
+			    "UNIX_QUEUE.nr_senders 257"),
+			UXQ(x.qg, nr_senders, 0xffffffff, "UNIX_QUEUE.nr_senders ~0"),
+			UXQ(x.qg, nr_senders, UX_NR_FROM + 1,
+			    "UNIX_QUEUE.nr_senders nr_msgs + 1"),
+			UXQ(x.q0, nr_senders, 1,
+			    "UNIX_QUEUE.nr_senders 1, a stream pair's end"),
+			UXQ(x.qu, nr_senders, 1,
+			    "UNIX_QUEUE.nr_senders 1, an unconnected stream socket"),
+			UXQ(x.qg, __reserved2, 1, "UNIX_QUEUE.__reserved2"),
+			UXQ(x.qd1, __reserved2, 0x80000000U,
+			    "UNIX_QUEUE.__reserved2, a queue without senders"),
+			UXQ(x.qg, bytes, b + 1, "UNIX_QUEUE.bytes + 1, senders"),
+			UXQ(x.qg, bytes, b - len1,
+			    "UNIX_QUEUE.bytes without a datagram's"),
+			/* UNIX_SENDER: a name as FILE_UNIX has one */
+			UXS(x.sg, 1, name_len, CKPT_UNIX_NAME_MAX + 1,
+			    "UNIX_SENDER.name_len 109, abstract"),
+			UXS(x.sg + 1, 2, name_len, CKPT_UNIX_NAME_MAX + 1,
+			    "UNIX_SENDER.name_len 109, no name"),
+			UXS(x.sg, 1, name_len, 0xffffffff, "UNIX_SENDER.name_len ~0"),
+			UXS(x.sg, 1, name_len, fname_len - 1,
+			    "UNIX_SENDER.name_len - 1: a byte after the name"),
+			UXSN(x.sg, 1, fname_len, 'x',
+			     "UNIX_SENDER.name: a byte after the abstract name"),
+			UXSN(x.sg + 1, 2, 0, 'x',
+			     "UNIX_SENDER.name: a byte, name_len 0"),
+			UXSN(x.sg + 1, 2, CKPT_UNIX_NAME_MAX - 1, 1,
+			     "UNIX_SENDER.name: its last byte, name_len 0"),
+			UXSN(x.sg, 1, 0, '/',
+			     "UNIX_SENDER.name: a path without its NUL"),
+			/* sndbuf: up to INT_MAX; __reserved */
+			UXS(x.sg, 1, sndbuf, (uint32_t)INT32_MAX + 1,
+			    "UNIX_SENDER.sndbuf INT_MAX + 1"),
+			UXS(x.sg + 1, 2, sndbuf, 0xffffffff,
+			    "UNIX_SENDER.sndbuf ~0"),
+			UXS(x.sg, 1, __reserved, 1, "UNIX_SENDER.__reserved"),
+			UXS(x.sg + 1, 2, __reserved, 0x80000000U,
+			    "UNIX_SENDER.__reserved 0x80000000"),
+			/* UNIX_MSG_FROM: sender 1..nr_senders */
+			UXMF(x.mg, 0, sender, 0, "UNIX_MSG_FROM.sender 0"),
+			UXMF(x.mg + 1, 1, sender, 3,
+			     "UNIX_MSG_FROM.sender nr_senders + 1"),
+			UXMF(x.mg + 3, 3, sender, 0xffffffff,
+			     "UNIX_MSG_FROM.sender ~0"),
+			/* a pid of the tree, len, __reserved */
+			UXMF(x.mg, 0, pid, x.pid + 1,
+			     "UNIX_MSG_FROM.pid of no task of the tree"),
+			UXMF(x.mg + 2, 2, pid, (uint32_t)-1, "UNIX_MSG_FROM.pid -1"),
+			UXMF(x.mg + 3, 3, pid, 1, "UNIX_MSG_FROM.pid 1, out of the tree"),
+			UXMF(x.mg, 0, len, CKPT_UNIX_MSG_MAX + 1,
+			     "UNIX_MSG_FROM.len above CKPT_UNIX_MSG_MAX"),
+			UXMF(x.mg + 1, 1, len, len1 + 8,
+			     "UNIX_MSG_FROM.len + 8, h.len kept"),
+			UXMF(x.mg + 2, 2, len, 1,
+			     "UNIX_MSG_FROM.len 1 of an empty datagram, h.len kept"),
+			UXMF(x.mg + 3, 3, len, 0xffffffff, "UNIX_MSG_FROM.len ~0"),
+			UXMF(x.mg, 0, __reserved, 1, "UNIX_MSG_FROM.__reserved"),
+		};
+
+		ux_expect_bad(_metadata, self, bad, ARRAY_SIZE(bad));
+	}
+
+	/* a path name ends with its only NUL */
+	{
+		struct ckpt_hdr_unix_sender s = *s1;
+		struct edit e = { x.sg, true, &s, sizeof(s) };
+
+		s.name[0] = '/';
+		s.name[4] = '\0';
+		ux_expect_logged(_metadata, self, x.sg, &e, 1, EINVAL,
+				 "malformed unix socket sender 1",
+				 "UNIX_SENDER.name: a path with a NUL inside");
+	}
+
+	/* what restart takes of a sender: other names, sndbufs */
+	{
+		struct ckpt_hdr_unix_sender s;
+		struct edit e = { x.sg, true, &s, sizeof(s) };
+
+		s = *s1;
+		s.name_len = CKPT_UNIX_NAME_MAX;
+		expect_taken(_metadata, self, &e, 1,
+			     "UNIX_SENDER.name_len 108, abstract");
+		s = *s2;
+		memcpy(s.name, "/x", 3);
+		s.name_len = 3;
+		e.at = x.sg + 1;
+		expect_taken(_metadata, self, &e, 1, "UNIX_SENDER.name a path");
+		/* SO_SNDBUFFORCE sets up to INT_MAX - 1: root restarts */
+		s = *s1;
+		s.sndbuf = INT32_MAX - 1;
+		e.at = x.sg;
+		expect_edit(_metadata, self, &e, 1, false,
+			    "UNIX_SENDER.sndbuf INT_MAX - 1");
+		s.sndbuf = INT32_MAX;
+		snprintf(log, sizeof(log),
+			 "cannot give the unix socket its SO_SNDBUF of %u bytes",
+			 s.sndbuf);
+		expect_edit_logged(_metadata, self, &e, 1, EINVAL, log,
+				   "UNIX_SENDER.sndbuf INT_MAX, odd");
+		s.sndbuf = 2;
+		snprintf(log, sizeof(log),
+			 "cannot give the unix socket its SO_SNDBUF of %u bytes",
+			 s.sndbuf);
+		expect_edit_logged(_metadata, self, &e, 1, EINVAL, log,
+				   "UNIX_SENDER.sndbuf 2, below what SO_SNDBUF sets");
+	}
+
+	/* the records of the queue out of their place */
+	{
+		const void *sr1 = rec_at(self, x.sg), *sr2 = rec_at(self, x.sg + 1);
+		const void *m0 = rec_at(self, x.mg);
+		const size_t ssz = self->recs[x.sg].len;
+		const size_t m0len = self->recs[x.mg].len;
+		struct ckpt_hdr_unix_queue *q = ux_copy(self, x.qg, &len);
+		const struct edit e[][3] = {
+			/* nr_senders kept */
+			{ { x.sg + 1, true, NULL, 0 } },
+			{ { x.sg + 1, false, sr1, ssz } },
+			{ { x.sg + 1, true, NULL, 0 },
+			  { x.mg + UX_NR_FROM, false, sr2, ssz } },
+			{ { x.mg, true, NULL, 0 }, { x.sg, false, m0, m0len } },
+			/* nr_senders 3, 1 */
+			{ { x.qg, true, q, len } },
+		};
+		static const char *const names[] = {
+			"UNIX_SENDER 2 left out",
+			"UNIX_SENDER 1 twice",
+			"UNIX_SENDER 2 after the messages",
+			"UNIX_MSG_FROM 0 before the senders",
+			"UNIX_QUEUE.nr_senders 3, two UNIX_SENDER",
+		};
+		static const char *const logs[] = {
+			"expected a unix_sender record, found unix_msg_from",
+			NULL,
+			"expected a unix_sender record, found unix_msg_from",
+			"expected a unix_sender record, found unix_msg_from",
+			"expected a unix_sender record, found unix_msg_from",
+		};
+
+		ASSERT_NE(NULL, q);
+		q->nr_senders = 3;
+		for (k = 0; k < (int)ARRAY_SIZE(e); k++) {
+			int ne = e[k][1].rec ? 2 : 1;
+
+			if (logs[k])
+				expect_edit_logged(_metadata, self, e[k], ne, EINVAL,
+						   logs[k], names[k]);
+			else
+				ux_expect_logged(_metadata, self, x.qg, e[k], ne,
+						 EINVAL,
+						 "expected a unix socket message, found unix_sender",
+						 names[k]);
+		}
+		q->nr_senders = 1;
+		ux_expect_logged(_metadata, self, x.qg, e[4], 1, EINVAL,
+				 "expected a unix socket message, found unix_sender",
+				 "UNIX_QUEUE.nr_senders 1, two UNIX_SENDER");
+		/* sender 2 left out and not counted: its datagrams name it */
+		{
+			const struct edit e2[] = {
+				{ x.qg, true, q, len }, { x.sg + 1, true, NULL, 0 },
+			};
+
+			ux_expect_logged(_metadata, self, x.qg, e2, ARRAY_SIZE(e2),
+					 EINVAL, "malformed unix socket message 1",
+					 "UNIX_SENDER 2 left out, nr_senders 1");
+		}
+		/* a third sender, counted: named by nothing, then by a datagram */
+		{
+			struct ckpt_hdr_unix_sender s3 = *s1;
+			struct ckpt_hdr_unix_msg_from *m2;
+			size_t m2len;
+			struct edit e3[] = {
+				{ x.qg, true, q, len },
+				{ x.mg, false, &s3, sizeof(s3) },
+				{ x.mg + 2, true, NULL, 0 },
+			};
+
+			q->nr_senders = 3;
+			ux_expect_logged(_metadata, self, x.qg, e3, 2, EINVAL,
+					 UX_QUEUE_BAD,
+					 "UNIX_SENDER 3, no datagram from it");
+			s3.name[2] = 'Z';
+			m2 = ux_copy(self, x.mg + 2, &m2len);
+			ASSERT_NE(NULL, m2);
+			m2->sender = 3;
+			e3[2].rec = m2;
+			e3[2].len = m2len;
+			expect_taken(_metadata, self, e3, ARRAY_SIZE(e3),
+				     "UNIX_SENDER 3 of another name, the empty datagram from it");
+			free(m2);
+		}
+		free(q);
+	}
+
+	/* every sender named by a datagram, whatever the others say */
+	{
+		struct ckpt_hdr_unix_msg_from *m1, *m2;
+		struct ckpt_hdr_unix_queue *q;
+		size_t l1, l2;
+
+		m1 = ux_copy(self, x.mg + 1, &l1);
+		m2 = ux_copy(self, x.mg + 2, &l2);
+		q = ux_copy(self, x.qg, &len);
+		ASSERT_TRUE(m1 && m2 && q);
+		m1->sender = 1;
+		m2->sender = 1;
+		{
+			const struct edit e[] = {
+				{ x.mg + 1, true, m1, l1 }, { x.mg + 2, true, m2, l2 },
+			};
+
+			ux_expect_logged(_metadata, self, x.qg, e, ARRAY_SIZE(e),
+					 EINVAL, UX_QUEUE_BAD,
+					 "UNIX_MSG_FROM 1 and 2 from sender 1: sender 2 of none");
+		}
+		/* the datagrams of sender 2 left out with the counts */
+		q->nr_msgs -= 2;
+		q->bytes -= ((const struct ckpt_hdr_unix_msg_from *)
+			     rec_at(self, x.mg + 1))->len;
+		{
+			const struct edit e[] = {
+				{ x.qg, true, q, len }, { x.mg + 1, true, NULL, 0 },
+				{ x.mg + 2, true, NULL, 0 },
+			};
+
+			ux_expect_logged(_metadata, self, x.qg, e, ARRAY_SIZE(e),
+					 EINVAL, UX_QUEUE_BAD,
+					 "the datagrams of sender 2 left out, with the counts");
+		}
+		/* the empty one alone left out: sender 2 sent another */
+		q->nr_msgs++;
+		q->bytes += ((const struct ckpt_hdr_unix_msg_from *)
+			     rec_at(self, x.mg + 1))->len;
+		{
+			const struct edit e[] = {
+				{ x.qg, true, q, len }, { x.mg + 2, true, NULL, 0 },
+			};
+
+			expect_taken(_metadata, self, e, ARRAY_SIZE(e),
+				     "the empty datagram left out, with the counts");
+		}
+		free(m1);
+		free(m2);
+		free(q);
+	}
+
+	/* a datagram of a sender made empty, the queue's bytes following */
+	{
+		struct ckpt_hdr_unix_msg_from *m = ux_from_rec(0, 1);
+		struct ckpt_hdr_unix_queue *q = ux_copy(self, x.qg, &len);
+		const struct ckpt_hdr_unix_msg_from *m0 = rec_at(self, x.mg);
+
+		ASSERT_TRUE(m && q);
+		m->pid = m0->pid;
+		m->uid = m0->uid;
+		m->gid = m0->gid;
+		q->bytes -= m0->len;
+		{
+			const struct edit e[] = {
+				{ x.qg, true, q, len },
+				{ x.mg, true, m, m->h.len },
+			};
+
+			expect_taken(_metadata, self, e, ARRAY_SIZE(e),
+				     "UNIX_MSG_FROM 0 of len 0: an empty datagram");
+		}
+		free(m);
+		free(q);
+	}
+
+	/* UNIX_MSG: from the peer of an end of a pair, and only that */
+	{
+		struct ckpt_hdr_unix_queue *qd = ux_copy(self, x.qd1, &len);
+		struct ckpt_hdr_unix_sender s = *s1;
+		void *r;
+		size_t rl;
+
+		r = ux_other_kind(self, x.mg, 0, &rl);
+		ASSERT_NE(NULL, r);
+		ux_expect_logged(_metadata, self, x.mg,
+				 &(struct edit){ x.mg, true, r, rl }, 1, EINVAL,
+				 "malformed unix socket message 0",
+				 "UNIX_MSG_FROM 0 made a UNIX_MSG, an unconnected socket");
+		free(r);
+		r = ux_other_kind(self, x.mg + 3, 0, &rl);
+		ASSERT_NE(NULL, r);
+		ux_expect_logged(_metadata, self, x.mg,
+				 &(struct edit){ x.mg + 3, true, r, rl }, 1, EINVAL,
+				 "malformed unix socket message 3",
+				 "UNIX_MSG_FROM 3 made a UNIX_MSG, an unconnected socket");
+		free(r);
+		/* a datagram of the pair's end 1 from a sender */
+		r = ux_other_kind(self, x.qd1 + 1, 1, &rl);
+		ASSERT_TRUE(r && qd);
+		ux_expect_logged(_metadata, self, x.qd1,
+				 &(struct edit){ x.qd1 + 1, true, r, rl }, 1, EINVAL,
+				 "malformed unix socket message 0",
+				 "UNIX_MSG of a pair's end made a UNIX_MSG_FROM, no sender");
+		qd->nr_senders = 1;
+		{
+			const struct edit e[] = {
+				{ x.qd1, true, qd, len },
+				{ x.qd1 + 1, false, &s, sizeof(s) },
+				{ x.qd1 + 1, true, r, rl },
+			};
+
+			expect_taken(_metadata, self, e, ARRAY_SIZE(e),
+				     "UNIX_MSG of a pair's end made a UNIX_MSG_FROM of a sender");
+		}
+		free(r);
+		free(qd);
+		/* and a stream's bytes */
+		qd = ux_copy(self, x.q1, &len);
+		r = ux_other_kind(self, x.q1 + 1, 1, &rl);
+		ASSERT_TRUE(r && qd);
+		ux_expect_logged(_metadata, self, x.q1,
+				 &(struct edit){ x.q1 + 1, true, r, rl }, 1, EINVAL,
+				 "malformed unix socket message 0",
+				 "UNIX_MSG of a stream made a UNIX_MSG_FROM, no sender");
+		qd->nr_senders = 1;
+		{
+			const struct edit e[] = {
+				{ x.q1, true, qd, len },
+				{ x.q1 + 1, false, &s, sizeof(s) },
+				{ x.q1 + 1, true, r, rl },
+			};
+
+			ux_expect_logged(_metadata, self, x.q1, e, ARRAY_SIZE(e),
+					 EINVAL, UX_QUEUE_BAD,
+					 "UNIX_MSG of a stream made a UNIX_MSG_FROM of a sender");
+		}
+		free(r);
+		free(qd);
+	}
+
+	/* the lengths: UNIX_MSG_FROM's is its len's, UNIX_SENDER's fixed */
+	{
+		unsigned char *r = grown_rec(self, x.mg, 8, -1);
+
+		ASSERT_NE(NULL, r);
+		ux_expect_logged(_metadata, self, x.mg,
+				 &(struct edit){ x.mg, true, r, self->recs[x.mg].len + 8 },
+				 1, EINVAL, "malformed unix socket message 0",
+				 "UNIX_MSG_FROM + 8 zero bytes, len kept");
+		free(r);
+		r = grown_rec(self, x.sg, 8, -1);
+		ASSERT_NE(NULL, r);
+		snprintf(log, sizeof(log), "unix_sender record at byte %zu: bad length %u",
+			 self->recs[x.sg].off, self->recs[x.sg].len + 8);
+		expect_edit_logged(_metadata, self,
+				   &(struct edit){ x.sg, true, r, self->recs[x.sg].len + 8 },
+				   1, EINVAL, log, "UNIX_SENDER + 8 zero bytes");
+		free(r);
+	}
+
+	/* UNIX_QUEUE: extensible since nr_senders */
+	{
+		unsigned char *r = grown_rec(self, x.qg, 0, -1);
+		const size_t old = CKPT_REC_UNIX_QUEUE_MIN;
+
+		ASSERT_NE(NULL, r);
+		((struct ckpt_hdr *)r)->len = old;
+		ux_expect_logged(_metadata, self, x.qg,
+				 &(struct edit){ x.qg, true, r, old }, 1, EINVAL,
+				 "expected a unix socket message, found unix_sender",
+				 "UNIX_QUEUE of an older kernel (24 bytes), senders after it");
+		((struct ckpt_hdr *)r)->len = self->recs[x.qg].len;
+		free(r);
+		r = grown_rec(self, x.qd1, 0, -1);
+		ASSERT_NE(NULL, r);
+		((struct ckpt_hdr *)r)->len = old;
+		expect_edit(_metadata, self, &(struct edit){ x.qd1, true, r, old }, 1,
+			    false, "UNIX_QUEUE of an older kernel (24 bytes), a datagram pair's end");
+		free(r);
+		r = grown_rec(self, x.q0, 0, -1);
+		ASSERT_NE(NULL, r);
+		((struct ckpt_hdr *)r)->len = old;
+		expect_edit(_metadata, self, &(struct edit){ x.q0, true, r, old }, 1,
+			    false, "UNIX_QUEUE of an older kernel (24 bytes), a stream pair's end");
+		free(r);
+		expect_grown(_metadata, self, x.qg, 8, -1, false,
+			     "UNIX_QUEUE of senders + 8 zero bytes");
+		r = grown_rec(self, x.qg, 8, 2);
+		ASSERT_NE(NULL, r);
+		expect_edit_logged(_metadata, self,
+				   &(struct edit){ x.qg, true, r, self->recs[x.qg].len + 8 },
+				   1, EINVAL,
+				   "unix_queue record: fields this kernel does not know are set",
+				   "UNIX_QUEUE of senders + 8 bytes, one not zero");
+		free(r);
+	}
+
+	/* CKPT_MAX_UNIX_SENDERS senders, and one more */
+	ux_expect_senders(_metadata, self, &x, CKPT_MAX_UNIX_SENDERS, 0,
+			  "256 senders, a datagram from each");
+	ux_expect_senders(_metadata, self, &x, CKPT_MAX_UNIX_SENDERS + 1, EINVAL,
+			  "257 senders, a datagram from each");
+	check_no_splat(_metadata, self);
+}
+
+/* net.core.wmem_max, or -1 */
+static long ux_wmem_max(void)
+{
+	char buf[32];
+
+	if (ck_read_file("/proc/sys/net/core/wmem_max", buf, sizeof(buf)) <= 0)
+		return -1;
+	return strtol(buf, NULL, 10);
+}
+
+/*
+ * The senders of an unprivileged victim's datagrams, restarted by the
+ * same user: the image restarts. Their credentials follow UNIX_MSG's
+ * rules: a uid or gid the restarter could not give itself (0) is
+ * refused with EPERM and a line, none is taken. A sender's sndbuf is set
+ * as SO_SNDBUF sets it: up to twice net.core.wmem_max (taken), above it
+ * only with SO_SNDBUFFORCE's CAP_NET_ADMIN (EPERM, "cannot give the unix
+ * socket its SO_SNDBUF"; taken by root).
+ */
+TEST_F_TIMEOUT(image, unix_senders_unprivileged, 2 * CK_TIMEOUT)
+{
+	const struct ckpt_hdr_unix_msg_from *mf;
+	struct ckpt_hdr_unix_sender s;
+	struct edit e = { 0, true, &s, sizeof(s) };
+	struct ux_recs x;
+	char log[256];
+	long wmax;
+
+	ux_load(_metadata, self, (void *)1, &x);
+	mf = rec_at(self, x.mg);
+	EXPECT_EQ((uint32_t)CK_UNPRIV_UID, mf->uid);
+	EXPECT_EQ((uint32_t)CK_UNPRIV_UID, mf->gid);
+	try_uid = CK_UNPRIV_UID;
+	expect_edit(_metadata, self, NULL, 0, false,
+		    "an unprivileged restarter, its own image");
+	{
+		const struct ux_bad bad[] = {
+			{ x.mg, FIELD(ckpt_hdr_unix_msg_from, uid), 0, false,
+			  "UNIX_MSG_FROM.uid 0, an unprivileged restarter", EPERM,
+			  "unix socket message 0 carries credentials" },
+			{ x.mg + 3, FIELD(ckpt_hdr_unix_msg_from, gid), 0, false,
+			  "UNIX_MSG_FROM.gid 0, an unprivileged restarter", EPERM,
+			  "unix socket message 3 carries credentials" },
+			{ x.mg + 1, FIELD(ckpt_hdr_unix_msg_from, uid), 12345, false,
+			  "UNIX_MSG_FROM.uid 12345, an unprivileged restarter", EPERM,
+			  "unix socket message 1 carries credentials" },
+		};
+
+		ux_expect_bad(_metadata, self, bad, ARRAY_SIZE(bad));
+	}
+	{
+		unsigned char *r = grown_rec(self, x.mg + 1, 0, -1);
+
+		ASSERT_NE(NULL, r);
+		((struct ckpt_hdr_unix_msg_from *)r)->uid = (uint32_t)-1;
+		((struct ckpt_hdr_unix_msg_from *)r)->gid = (uint32_t)-1;
+		expect_taken(_metadata, self,
+			     &(struct edit){ x.mg + 1, true, r, self->recs[x.mg + 1].len },
+			     1, "UNIX_MSG_FROM without uid and gid, an unprivileged restarter");
+		free(r);
+	}
+	wmax = ux_wmem_max();
+	ASSERT_LT(0, wmax);
+	if (2 * wmax + 2 <= INT32_MAX) {
+		s = *(const struct ckpt_hdr_unix_sender *)rec_at(self, x.sg);
+		e.at = x.sg;
+		s.sndbuf = 2 * wmax;
+		expect_edit(_metadata, self, &e, 1, false,
+			    "UNIX_SENDER.sndbuf twice net.core.wmem_max, an unprivileged restarter");
+		s.sndbuf = 2 * wmax + 2;
+		snprintf(log, sizeof(log),
+			 "cannot give the unix socket its SO_SNDBUF of %u bytes",
+			 s.sndbuf);
+		expect_edit_logged(_metadata, self, &e, 1, EPERM, log,
+				   "UNIX_SENDER.sndbuf above twice net.core.wmem_max, an unprivileged restarter");
+		try_uid = 0;
+		expect_edit(_metadata, self, &e, 1, false,
+			    "UNIX_SENDER.sndbuf above twice net.core.wmem_max, root restarting");
 	}
 	try_uid = 0;
 	check_no_splat(_metadata, self);

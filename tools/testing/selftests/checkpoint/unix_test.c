@@ -1,18 +1,22 @@
 // SPDX-License-Identifier: GPL-2.0
 /*
  * Unix sockets with names: bound to a path (given relative or absolute)
- * or to an abstract name, autobound, listening, and the connections that
- * connect() and accept() made, checkpointed with their tree and restarted.
+ * or to an abstract name, autobound, listening, the connections that
+ * connect() and accept() made, and datagram sockets with datagrams queued
+ * from senders that are not their peer (closed since, or the test's),
+ * checkpointed with their tree and restarted.
  *
  * The root of a small tree (and in most tests a peer, its child) sets the
  * sockets up in a fresh directory, its cwd, says READY and waits for
- * SIGUSR1. The test freezes the tree's cgroup, checkpoints it, kills it,
- * does to the world what the test is about (removes the socket inode,
+ * SIGUSR1. The test may send the tree's datagram sockets datagrams from
+ * sockets of its own, freezes the tree's cgroup, checkpoints it, kills
+ * it, does to the world what the test is about (removes the socket inode,
  * takes a name, lowers somaxconn...), restarts the image and sends
  * SIGUSR1: the restored processes look at their sockets from the inside -
  * the names getsockname() and getpeername() report, the data they had
- * not read, SO_PEERCRED, a client that connects now - and report
- * "VERIFY ok" (the peer "PEER ok") or what was wrong.
+ * not read, the name and SCM_CREDENTIALS each datagram came with,
+ * SO_PEERCRED, a client that connects now - and report "VERIFY ok" (the
+ * peer "PEER ok") or what was wrong.
  *
  * Then the restarts that must fail, each with its errno and log line,
  * leaving nothing running and no socket inode of their own behind, and
@@ -47,6 +51,7 @@
 
 #define CG		"/sys/fs/cgroup/ckpt-unix"
 #define SOMAXCONN_PATH	"/proc/sys/net/core/somaxconn"
+#define QLEN_PATH	"/proc/sys/net/unix/max_dgram_qlen"
 #define WAIT_MS		20000	/* for what a process sends now */
 #define OWNER		65534	/* the socket inode's owner in one test */
 
@@ -300,6 +305,61 @@ static int expect_recs(int fd, int type, const size_t *sizes, int from,
 	return 0;
 }
 
+/*
+ * Take the next datagram of @fd, queued, and expect @len bytes of @want
+ * from the name @a, @alen bytes (0: no name at all, as recvfrom()
+ * reports an unbound sender), with SCM_CREDENTIALS naming @pid and our
+ * uid and gid, or with @pid 0 no credentials.
+ */
+static int dgram_is(int fd, const void *want, size_t len,
+		    const struct sockaddr_un *a, socklen_t alen, pid_t pid,
+		    const char *what)
+{
+	static char buf[4096];
+	union {
+		struct cmsghdr h;
+		char buf[CMSG_SPACE(sizeof(struct ucred))];
+	} ctl;
+	struct sockaddr_un from = {};
+	struct iovec iov = { .iov_base = buf, .iov_len = sizeof(buf) };
+	struct msghdr m = {
+		.msg_name = &from, .msg_namelen = sizeof(from),
+		.msg_iov = &iov, .msg_iovlen = 1,
+		.msg_control = &ctl, .msg_controllen = sizeof(ctl),
+	};
+	struct cmsghdr *h;
+	struct ucred uc;
+	ssize_t n;
+
+	n = recvmsg(fd, &m, MSG_DONTWAIT);
+	if (n < 0)
+		return NOPE("%s: recvmsg(): %s", what, strerrorname_np(errno));
+	if (n != (ssize_t)len || memcmp(buf, want, len) ||
+	    (m.msg_flags & MSG_TRUNC))
+		return NOPE("%s: %zd bytes \"%.*s\", expected %zu \"%.*s\"",
+			    what, n, (int)(n < 64 ? n : 64), buf, len,
+			    (int)(len < 64 ? len : 64), (const char *)want);
+	if (m.msg_namelen != alen ||
+	    (alen && memcmp(&from, a, alen)))
+		return NOPE("%s: from %s (%u bytes), expected %s (%u bytes)",
+			    what, show(&from, m.msg_namelen), m.msg_namelen,
+			    show(a, alen), alen);
+	h = CMSG_FIRSTHDR(&m);
+	if (!pid)
+		return h ? NOPE("%s: comes with a control message (level %d type %d), expected none",
+				what, h->cmsg_level, h->cmsg_type) : 0;
+	if (!h || h->cmsg_level != SOL_SOCKET ||
+	    h->cmsg_type != SCM_CREDENTIALS ||
+	    h->cmsg_len != CMSG_LEN(sizeof(uc)))
+		return NOPE("%s: no SCM_CREDENTIALS", what);
+	memcpy(&uc, CMSG_DATA(h), sizeof(uc));
+	if (uc.pid != pid || uc.uid != getuid() || uc.gid != getgid())
+		return NOPE("%s: SCM_CREDENTIALS are pid %d uid %u gid %u, expected pid %d uid %u gid %u",
+			    what, uc.pid, uc.uid, uc.gid, pid, getuid(),
+			    getgid());
+	return 0;
+}
+
 /* ---- the tree ------------------------------------------------------------ */
 
 static volatile sig_atomic_t go;
@@ -402,6 +462,7 @@ struct tree {
 	pid_t root;
 	int outside;		/* a socket the test holds, or -1 */
 	char somaxconn[32];	/* net.core.somaxconn before the test, or "" */
+	char qlen[32];		/* net.unix.max_dgram_qlen before, or "" */
 };
 
 static int rm_cb(const char *path, const struct stat *st, int type,
@@ -426,6 +487,7 @@ static void world_setup(struct __test_metadata *_metadata, struct tree *t)
 	t->root = -1;
 	t->outside = -1;
 	t->somaxconn[0] = '\0';
+	t->qlen[0] = '\0';
 	snprintf(tag, sizeof(tag), "unix_test.%d", me);
 	snprintf(dir, sizeof(dir), "/tmp/unix_test.%d.dir", me);
 	snprintf(report, sizeof(report), "/tmp/unix_test.%d.report", me);
@@ -473,6 +535,8 @@ static void world_teardown(struct tree *t)
 	rmdir(CG);
 	if (t->somaxconn[0])
 		lite_cg_write("/proc/sys/net/core", "somaxconn", t->somaxconn);
+	if (t->qlen[0])
+		lite_cg_write("/proc/sys/net/unix", "max_dgram_qlen", t->qlen);
 	if (t->outside >= 0)
 		close(t->outside);
 	world_clean();
@@ -1260,6 +1324,335 @@ TEST_F_TIMEOUT(named, accepted_connection_outlives_its_closed_listener, 120)
 	finish(_metadata, &self->t, false);
 }
 
+/* ---- datagrams from senders other than a peer ---------------------------- */
+
+/* a datagram socket (fds[0]) bound to @name relative to the tree's cwd */
+static int dgram_bound(const char *name)
+{
+	struct sockaddr_un a;
+	socklen_t len = path_addr(&a, name);
+
+	fds[0] = bound_to(&a, len, SOCK_DGRAM, 0);
+	return fds[0] < 0 ? -1 : 0;
+}
+
+/* @len bytes of @buf from @fd to the name @to, not waiting: 0 or -1 */
+static int send_dgram(int fd, const void *buf, size_t len,
+		      const struct sockaddr_un *to, socklen_t tlen)
+{
+	return sendto(fd, buf, len, MSG_DONTWAIT, (const struct sockaddr *)to,
+		      tlen) == (ssize_t)len ? 0 : -1;
+}
+
+#define DGSOCK		"dg.sock"	/* the receiver, a relative name */
+#define FROMSOCK	"from.sock"	/* the test's sender, at(FROMSOCK) */
+
+enum { BY_ABSTRACT, BY_NONE, BY_PATH };
+
+/*
+ * What the test sends the receiver, in this order: before the checkpoint
+ * from an abstract name (a socket closed since), from no name (closed
+ * too), an empty datagram from FROMSOCK (the test's socket, kept), from
+ * the abstract name again (another socket bound to it, the test's while
+ * the tree is checkpointed and restarted); and after the restart from
+ * FROMSOCK again.
+ */
+static const struct {
+	int by;
+	const char *text;
+} dg_sent[] = {
+	{ BY_ABSTRACT,	"from the abstract name" },
+	{ BY_ABSTRACT,	"and more from it" },
+	{ BY_NONE,	"from no name" },
+	{ BY_PATH,	"" },
+	{ BY_ABSTRACT,	"from the abstract name, bound again" },
+	{ BY_PATH,	"after the restart" },
+};
+#define DG_QUEUED	5	/* dg_sent[] queued at the checkpoint */
+
+/* the name dg_sent[@i] comes from, its length (0: no name) */
+static socklen_t dg_from(struct sockaddr_un *a, int i)
+{
+	switch (dg_sent[i].by) {
+	case BY_ABSTRACT:
+		return abs_addr(a, "from");
+	case BY_PATH:
+		return path_addr(a, at(FROMSOCK));
+	}
+	memset(a, 0, sizeof(*a));
+	return 0;
+}
+
+/* the receiver takes dg_sent[@i], from its sender's name */
+static int dg_took(int i)
+{
+	const char *text = dg_sent[i].text;
+	struct sockaddr_un a;
+	socklen_t alen = dg_from(&a, i);
+	char what[32];
+
+	snprintf(what, sizeof(what), "datagram %d", i);
+	return dgram_is(fds[0], text, strlen(text), &a, alen, 0, what);
+}
+
+static int dg_setup(void)
+{
+	return dgram_bound(DGSOCK);
+}
+
+/*
+ * Restored, the receiver has its name, and the datagrams queued at the
+ * checkpoint in order, each its own and from its sender's name; then the
+ * one sent since, and nothing more.
+ */
+static int dg_verify(void)
+{
+	struct sockaddr_un a;
+	socklen_t len = path_addr(&a, DGSOCK);
+	int i;
+
+	if (name_is(fds[0], false, &a, len, "the receiver"))
+		return -1;
+	for (i = 0; i < DG_QUEUED; i++)
+		if (dg_took(i))
+			return -1;
+	if (!wait_in(fds[0], WAIT_MS))
+		return NOPE("nothing came from %s after the restart",
+			    at(FROMSOCK));
+	if (dg_took(DG_QUEUED))
+		return -1;
+	if (!drained(fds[0]))
+		return NOPE("the receiver reads more than was sent to it");
+	return 0;
+}
+
+/* the test sends dg_sent[@i] from @fd to the receiver */
+static void dg_send(struct __test_metadata *_metadata, int fd, int i)
+{
+	struct sockaddr_un to;
+	socklen_t tlen = path_addr(&to, at(DGSOCK));
+	const char *text = dg_sent[i].text;
+
+	EXPECT_EQ(0, send_dgram(fd, text, strlen(text), &to, tlen))
+		TH_LOG("datagram %d to %s: %s", i, at(DGSOCK),
+		       strerror(errno));
+}
+
+/*
+ * A datagram socket bound to a relative path with datagrams queued from
+ * senders that are no peer of it: closed since, or the test's. Restarted,
+ * it reads them in order, boundaries kept (the empty one too), each from
+ * the name recvfrom() reported for it (none for the unbound sender) -
+ * though the test still holds a socket bound to the abstract name - and
+ * the test's sender on a path sends it more.
+ */
+TEST_F_TIMEOUT(named, datagrams_of_closed_and_outside_senders_come_back, 120)
+{
+	struct sockaddr_un a;
+	socklen_t alen;
+	int s, again;
+
+	start_tree(_metadata, &self->t, dg_setup, dg_verify);
+	alen = dg_from(&a, 0);
+	s = bound_to(&a, alen, SOCK_DGRAM, 0);
+	ASSERT_LE(0, s) TH_LOG("bind %s: %s", show(&a, alen), strerror(errno));
+	dg_send(_metadata, s, 0);
+	dg_send(_metadata, s, 1);
+	close(s);
+	s = socket(AF_UNIX, SOCK_DGRAM, 0);
+	ASSERT_LE(0, s);
+	dg_send(_metadata, s, 2);
+	close(s);
+	alen = dg_from(&a, 3);
+	self->t.outside = bound_to(&a, alen, SOCK_DGRAM, 0);
+	ASSERT_LE(0, self->t.outside) TH_LOG("bind %s: %s", at(FROMSOCK),
+					     strerror(errno));
+	dg_send(_metadata, self->t.outside, 3);
+	alen = dg_from(&a, 4);
+	again = bound_to(&a, alen, SOCK_DGRAM, 0);
+	ASSERT_LE(0, again) TH_LOG("bind %s again: %s", show(&a, alen),
+				   strerror(errno));
+	dg_send(_metadata, again, 4);
+
+	checkpoint_and_kill(_metadata, self->t.root);
+	restart_tree(_metadata, &self->t);
+	dg_send(_metadata, self->t.outside, DG_QUEUED);
+	go_on(_metadata, &self->t);
+	finish(_metadata, &self->t, false);
+	close(again);
+}
+
+#define CSOCK	"cred.sock"
+
+/*
+ * The peer: from a socket of its own bound to the abstract name
+ * "cred.from", which it closes then, @text to the root's receiver.
+ */
+static int cred_send(const char *text)
+{
+	struct sockaddr_un to, a;
+	socklen_t tlen = path_addr(&to, CSOCK);
+	socklen_t alen = abs_addr(&a, "cred.from");
+	int s = bound_to(&a, alen, SOCK_DGRAM, 0), ret, err;
+
+	if (s < 0)
+		return NOPE("bind %s: %s", show(&a, alen), strerror(errno));
+	ret = send_dgram(s, text, strlen(text), &to, tlen);
+	err = errno;
+	close(s);
+	return ret ? NOPE("send to %s: %s", CSOCK, strerror(err)) : 0;
+}
+
+static int cred_peer_setup(void)
+{
+	close(fds[0]);
+	return cred_send("before");
+}
+
+/* restored, it sends one more */
+static int cred_peer_verify(void)
+{
+	return cred_send("after");
+}
+
+/* the root: a receiver with SO_PASSCRED (fds[0]) its peer sent to */
+static int cred_setup(void)
+{
+	int on = 1;
+
+	if (dgram_bound(CSOCK) ||
+	    setsockopt(fds[0], SOL_SOCKET, SO_PASSCRED, &on, sizeof(on)))
+		return -1;
+	return fork_peer(cred_peer_setup, cred_peer_verify) < 0 ? -1 : 0;
+}
+
+/*
+ * Restored: the datagram, from the closed socket's name, with the
+ * credentials of the peer, which sent it; and so the one it sends now.
+ */
+static int cred_verify(void)
+{
+	struct sockaddr_un a;
+	socklen_t alen = abs_addr(&a, "cred.from");
+
+	if (dgram_is(fds[0], "before", 6, &a, alen, peer,
+		     "the datagram queued"))
+		return -1;
+	if (!drained(fds[0]))
+		return NOPE("the receiver reads more than was sent to it");
+	peer_go();
+	if (!wait_in(fds[0], WAIT_MS))
+		return NOPE("nothing came from the peer after the restart");
+	return dgram_is(fds[0], "after", 5, &a, alen, peer,
+			"the datagram sent after the restart");
+}
+
+/*
+ * A datagram queued with SCM_CREDENTIALS (the receiver has SO_PASSCRED)
+ * from a process of the tree, by a socket it closed: restarted, the
+ * credentials name that process, alive in the restored tree.
+ */
+TEST_F_TIMEOUT(named, datagram_credentials_of_a_process_of_the_tree_are_kept,
+	       120)
+{
+	start_tree(_metadata, &self->t, cred_setup, cred_verify);
+	checkpoint_and_kill(_metadata, self->t.root);
+	restart_tree(_metadata, &self->t);
+	go_on(_metadata, &self->t);
+	finish(_metadata, &self->t, true);
+}
+
+#define MSOCK		"many.sock"
+#define SENDERS_MAX	256	/* the senders of one queue a checkpoint saves */
+#define QLEN		"1024"	/* net.unix.max_dgram_qlen, for them all */
+
+static int nr_senders;		/* the sockets the test sends from */
+
+/* sender @i's datagram in @text, its abstract name "s<i>" in @a */
+static socklen_t many_from(struct sockaddr_un *a, int i, char *text,
+			   size_t size)
+{
+	char what[16];
+
+	snprintf(text, size, "datagram %d", i);
+	snprintf(what, sizeof(what), "s%d", i);
+	return abs_addr(a, what);
+}
+
+/*
+ * The root: a receiver (fds[0]) made once net.unix.max_dgram_qlen lets
+ * it queue a datagram from each sender.
+ */
+static int many_setup(void)
+{
+	return dgram_bound(MSOCK);
+}
+
+/* each sender's datagram in order, from its name, and nothing more */
+static int many_verify(void)
+{
+	char text[32], what[32];
+	struct sockaddr_un a;
+	socklen_t alen;
+	int i;
+
+	for (i = 0; i < nr_senders; i++) {
+		alen = many_from(&a, i, text, sizeof(text));
+		snprintf(what, sizeof(what), "datagram %d", i);
+		if (dgram_is(fds[0], text, strlen(text), &a, alen, 0, what))
+			return -1;
+	}
+	if (!drained(fds[0]))
+		return NOPE("the receiver reads more than the %d datagrams sent",
+			    nr_senders);
+	return 0;
+}
+
+/*
+ * Raise net.unix.max_dgram_qlen (the queue length of a datagram socket
+ * made from now on), start the tree, and send its receiver one datagram
+ * from each of @n sockets, bound each to its own abstract name and
+ * closed.
+ */
+static void many_senders(struct __test_metadata *_metadata, struct tree *t,
+			 int n)
+{
+	struct sockaddr_un to, a;
+	socklen_t tlen = path_addr(&to, at(MSOCK)), alen;
+	char text[32];
+	int i, s, ret, err;
+
+	ASSERT_LT(0, lite_slurp(QLEN_PATH, t->qlen, sizeof(t->qlen)));
+	ASSERT_EQ(0, lite_cg_write("/proc/sys/net/unix", "max_dgram_qlen",
+				   QLEN));
+	nr_senders = n;
+	start_tree(_metadata, t, many_setup, many_verify);
+	for (i = 0; i < n; i++) {
+		alen = many_from(&a, i, text, sizeof(text));
+		s = bound_to(&a, alen, SOCK_DGRAM, 0);
+		ASSERT_LE(0, s) TH_LOG("bind %s: %s", show(&a, alen),
+				       strerror(errno));
+		ret = send_dgram(s, text, strlen(text), &to, tlen);
+		err = errno;
+		close(s);
+		ASSERT_EQ(0, ret) TH_LOG("datagram %d to %s: %s", i,
+					 at(MSOCK), strerrorname_np(err));
+	}
+}
+
+/*
+ * Datagrams from as many senders (all closed) as a checkpoint saves:
+ * restarted, the receiver reads them all in order, each from its name.
+ */
+TEST_F_TIMEOUT(named, datagrams_of_256_senders_come_back, 120)
+{
+	many_senders(_metadata, &self->t, SENDERS_MAX);
+	checkpoint_and_kill(_metadata, self->t.root);
+	restart_tree(_metadata, &self->t);
+	go_on(_metadata, &self->t);
+	finish(_metadata, &self->t, false);
+}
+
 /* ---- restarts that fail -------------------------------------------------- */
 
 /* a regular file @path with @text: 0 or -1 */
@@ -1818,6 +2211,90 @@ TEST_F_TIMEOUT(named, socket_whose_inode_was_unlinked_is_refused, 120)
 		TH_LOG("the log does not name %s: %s", at(DSOCK), log);
 	go_on(_metadata, &self->t);
 	finish(_metadata, &self->t, true);
+}
+
+#define TSOCK	"tree.sock"
+
+/*
+ * The peer: a datagram socket of its own (fds[2]), connected to nothing,
+ * sent the root's receiver a datagram, and stays open.
+ */
+static int other_peer_setup(void)
+{
+	struct sockaddr_un to;
+	socklen_t len = path_addr(&to, TSOCK);
+
+	close(fds[0]);
+	fds[2] = socket(AF_UNIX, SOCK_DGRAM, 0);
+	if (fds[2] < 0)
+		return -1;
+	return send_dgram(fds[2], "queued", 6, &to, len);
+}
+
+/* thawed, it sends one more */
+static int other_peer_verify(void)
+{
+	struct sockaddr_un to;
+	socklen_t len = path_addr(&to, TSOCK);
+
+	if (send_dgram(fds[2], "more", 4, &to, len))
+		return NOPE("send to %s: %s", TSOCK, strerror(errno));
+	return 0;
+}
+
+/* the root: the receiver (fds[0]) */
+static int other_setup(void)
+{
+	if (dgram_bound(TSOCK))
+		return -1;
+	return fork_peer(other_peer_setup, other_peer_verify) < 0 ? -1 : 0;
+}
+
+/* thawed, it reads the datagram that was queued, then the next one */
+static int other_verify(void)
+{
+	struct sockaddr_un none = { .sun_family = AF_UNIX };
+
+	if (dgram_is(fds[0], "queued", 6, &none, 0, 0, "the datagram queued"))
+		return -1;
+	peer_go();
+	if (!wait_in(fds[0], WAIT_MS))
+		return NOPE("nothing more came from the peer");
+	return dgram_is(fds[0], "more", 4, &none, 0, 0, "the next datagram");
+}
+
+/*
+ * A datagram queued from a socket of the tree, open, that is not the
+ * receiver's peer: refused (restart would send it from a socket of its
+ * own). Thawed, the receiver reads it, and the next.
+ */
+TEST_F_TIMEOUT(named, datagrams_from_another_socket_of_the_tree_are_refused,
+	       120)
+{
+	char log[4096] = "";
+
+	start_tree(_metadata, &self->t, other_setup, other_verify);
+	refused(_metadata, self->t.root,
+		"is a unix socket with datagrams queued from another socket of the tree, not its peer",
+		log, sizeof(log));
+	go_on(_metadata, &self->t);
+	finish(_metadata, &self->t, true);
+}
+
+/*
+ * Datagrams from 257 senders (all closed), one more than a checkpoint
+ * saves: refused. Thawed, the receiver reads them all in order.
+ */
+TEST_F_TIMEOUT(named, datagrams_of_257_senders_are_refused, 120)
+{
+	char log[4096] = "";
+
+	many_senders(_metadata, &self->t, SENDERS_MAX + 1);
+	refused(_metadata, self->t.root,
+		"has datagrams queued from more than 256 sockets", log,
+		sizeof(log));
+	go_on(_metadata, &self->t);
+	finish(_metadata, &self->t, false);
 }
 
 TEST_HARNESS_MAIN
