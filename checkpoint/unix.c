@@ -942,6 +942,16 @@ static bool ckpt_unix_id_ok(struct ckpt_unix_msg *m)
 		(gid_valid(gid) && ckpt_gid_allowed(c, gid)));
 }
 
+/* A name of @n bytes (checked), as a sockaddr_un of that name's length */
+static int ckpt_unix_sockaddr(const u8 *name, u32 n, struct sockaddr_un *sun)
+{
+	BUILD_BUG_ON(sizeof(sun->sun_path) != CKPT_UNIX_NAME_MAX);
+	memset(sun, 0, sizeof(*sun));
+	sun->sun_family = AF_UNIX;
+	memcpy(sun->sun_path, name, n);
+	return offsetof(struct sockaddr_un, sun_path) + n;
+}
+
 /* A name of @n bytes: none after them, a path ending with its only NUL */
 static bool ckpt_unix_name_bytes_ok(const u8 *name, u32 n)
 {
@@ -979,41 +989,38 @@ static int restore_unix_msg(struct ckpt_ctx *ctx, u32 objref, u32 type,
 	struct ckpt_hdr_unix_msg_from *hf;
 	struct ckpt_hdr_unix_msg *hm;
 	struct ckpt_hdr h;
-	bool ok;
+	bool from, ok;
+	size_t size;
 	int ret;
+
+	static_assert(offsetof(struct ckpt_hdr_unix_msg_from, gid) ==
+		      offsetof(struct ckpt_hdr_unix_msg, gid));
 
 	ret = ckpt_read_hdr(ctx, &h);
 	if (ret)
 		return ret;
-	if (h.type == CKPT_HDR_UNIX_MSG) {
-		hm = ckpt_read_payload_var(ctx, &h, sizeof(*hm));
-		if (IS_ERR(hm))
-			return PTR_ERR(hm);
-		m->rec = hm;
-		m->bytes = hm + 1;
-		m->len = hm->len;
-		m->pid = hm->pid;
-		m->uid = hm->uid;
-		m->gid = hm->gid;
-		ok = paired && ckpt_unix_msg_rec_ok(hm, type);
-	} else if (h.type == CKPT_HDR_UNIX_MSG_FROM) {
-		hf = ckpt_read_payload_var(ctx, &h, sizeof(*hf));
-		if (IS_ERR(hf))
-			return PTR_ERR(hf);
-		m->rec = hf;
-		m->bytes = hf + 1;
-		m->len = hf->len;
-		m->pid = hf->pid;
-		m->uid = hf->uid;
-		m->gid = hf->gid;
-		m->sender = hf->sender;
-		ok = ckpt_unix_msg_from_rec_ok(hf, nr_senders);
-	} else {
+	if (h.type != CKPT_HDR_UNIX_MSG && h.type != CKPT_HDR_UNIX_MSG_FROM) {
 		ckpt_log(ctx, -EINVAL,
 			 "file record %u: expected a unix socket message, found %s",
 			 objref, ckpt_rec_name(h.type));
 		return -EINVAL;
 	}
+	from = h.type == CKPT_HDR_UNIX_MSG_FROM;
+	size = from ? sizeof(*hf) : sizeof(*hm);
+	/* both start with the same fields */
+	hm = ckpt_read_payload_var(ctx, &h, size);
+	if (IS_ERR(hm))
+		return PTR_ERR(hm);
+	hf = (struct ckpt_hdr_unix_msg_from *)hm;
+	m->rec = hm;
+	m->bytes = (void *)hm + size;
+	m->len = hm->len;
+	m->pid = hm->pid;
+	m->uid = hm->uid;
+	m->gid = hm->gid;
+	m->sender = from ? hf->sender : 0;
+	ok = from ? ckpt_unix_msg_from_rec_ok(hf, nr_senders) :
+		    paired && ckpt_unix_msg_rec_ok(hm, type);
 	if (!ok || (m->pid && !ckpt_image_has_pid(ctx, m->pid))) {
 		ckpt_log(ctx, -EINVAL,
 			 "file record %u: malformed unix socket message %u",
@@ -1226,8 +1233,8 @@ static int ckpt_unix_shut(struct socket *sock, u32 shutdown)
 static int ckpt_unix_ghosts(struct ckpt_ctx *ctx, struct ckpt_unix_queue *q,
 			    struct socket *to)
 {
-	struct sockaddr_un sun = { .sun_family = AF_UNIX };
 	struct ckpt_unix_sender *s;
+	struct sockaddr_un sun;
 	struct socket *sock;
 	unsigned int i;
 	int ret = 0;
@@ -1243,12 +1250,11 @@ static int ckpt_unix_ghosts(struct ckpt_ctx *ctx, struct ckpt_unix_queue *q,
 			s->ghost = NULL;
 			break;
 		}
-		memcpy(sun.sun_path, s->name, sizeof(sun.sun_path));
 		if (s->name_len)
 			ret = unix_restore_addr(sock->sk, &sun,
-						offsetof(struct sockaddr_un,
-							 sun_path) +
-						s->name_len);
+						ckpt_unix_sockaddr(s->name,
+								   s->name_len,
+								   &sun));
 		if (!ret && s->sndbuf != READ_ONCE(sock->sk->sk_sndbuf))
 			ret = ckpt_unix_set_buf(ctx, sock, q->objref,
 						SO_SNDBUF, SO_SNDBUFFORCE,
@@ -1459,17 +1465,6 @@ static void ckpt_unix_node_free(void *data)
 	kfree(n);
 }
 
-/* The name of a FILE_UNIX record, as a sockaddr_un of *@len bytes */
-static void ckpt_unix_sockaddr(const struct ckpt_hdr_file_unix *h,
-			       struct sockaddr_un *sun, int *len)
-{
-	BUILD_BUG_ON(sizeof(h->name) != sizeof(sun->sun_path));
-	memset(sun, 0, sizeof(*sun));
-	sun->sun_family = AF_UNIX;
-	memcpy(sun->sun_path, h->name, h->name_len);
-	*len = offsetof(struct sockaddr_un, sun_path) + h->name_len;
-}
-
 /*
  * Bind @sock to @path again: to the socket inode there if it is the one
  * the socket had and no socket is bound to it, or to a new one made as
@@ -1564,7 +1559,7 @@ static int ckpt_unix_set_name(struct ckpt_ctx *ctx, u32 objref,
 
 	if (!h->name_len)
 		return 0;
-	ckpt_unix_sockaddr(h, &sun, &len);
+	len = ckpt_unix_sockaddr(h->name, h->name_len, &sun);
 	if (!(h->flags & CKPT_UNIX_BOUND)) {
 		ret = unix_restore_addr(sock->sk, &sun, len);
 		if (ret)
@@ -1709,12 +1704,7 @@ static struct file *ckpt_unix_single(struct ckpt_ctx *ctx,
 	ret = restore_unix_queue(ctx, hf->objref, h->sock_type, false, &rs->q);
 	if (!ret)
 		ret = sock_create(AF_UNIX, h->sock_type, 0, &sock);
-	if (ret) {
-		ckpt_unix_queue_free(&rs->q);
-		kfree(rs);
-		return ERR_PTR(ret);
-	}
-	file = ckpt_unix_file(sock);
+	file = ret ? ERR_PTR(ret) : ckpt_unix_file(sock);
 	if (IS_ERR(file)) {
 		ckpt_unix_queue_free(&rs->q);
 		kfree(rs);
