@@ -107,6 +107,7 @@ static const struct ckpt_rec_desc ckpt_recs[CKPT_HDR_MAX] = {
 	REC(FILE_PROC, "file_proc", struct ckpt_hdr_file_proc),
 	REC(UNIX_SENDER, "unix_sender", struct ckpt_hdr_unix_sender),
 	REC(UNIX_MSG_FROM, "unix_msg_from", struct ckpt_hdr_unix_msg_from),
+	REC(UNIX_EMBRYO, "unix_embryo", struct ckpt_hdr_unix_embryo),
 };
 
 /**

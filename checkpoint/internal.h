@@ -46,6 +46,9 @@ enum ckpt_obj_type {
  *		the object and ckpt_obj_insert() it
  * @release:	restart: called for every object of the type just before
  *		the restored tree is released (drop what only restart needed)
+ * @check:	restart, optional: once every record is read (with
+ *		RESTART_VALIDATE too), is the object whole? 0, or an errno
+ *		with a log line (a pair whose end no record took)
  *
  * Checkpoint and restart may use two types for one kind of object when
  * what is hashed differs (the kernel's pipe, the restored pipe).
@@ -58,6 +61,7 @@ struct ckpt_obj_ops {
 	u32 rec_type;
 	int (*restore)(struct ckpt_ctx *ctx, const struct ckpt_hdr *h);
 	void (*release)(struct ckpt_ctx *ctx, void *ptr);
+	int (*check)(struct ckpt_ctx *ctx, void *ptr);
 };
 
 extern const struct ckpt_obj_ops ckpt_file_obj_ops;
@@ -110,6 +114,7 @@ int ckpt_read_ref_hdr(struct ckpt_ctx *ctx, struct ckpt_hdr *h);
 int ckpt_read_ref_ext(struct ckpt_ctx *ctx, u32 type, void *buf,
 		      size_t size);
 void ckpt_obj_release_all(struct ckpt_ctx *ctx);
+int ckpt_obj_check_all(struct ckpt_ctx *ctx);
 
 /* ---- open files: fdtable.c and one file per type ----------------------- */
 

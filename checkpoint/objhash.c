@@ -378,6 +378,33 @@ int ckpt_read_ref_ext(struct ckpt_ctx *ctx, u32 type, void *buf,
 }
 
 /**
+ * ckpt_obj_check_all() - restart: is every restored object whole?
+ * @ctx: restart context, with every record read
+ *
+ * An object made by one record and completed by others (a socket pair
+ * and the FILE records of its ends) is checked once the image is read,
+ * so that RESTART_VALIDATE refuses what restart would.
+ *
+ * Return: 0, or the first error of a type's check method (-EINVAL for a
+ * malformed image), with its log line.
+ */
+int ckpt_obj_check_all(struct ckpt_ctx *ctx)
+{
+	struct ckpt_obj *obj;
+	unsigned long i;
+	int ret;
+
+	xa_for_each(&ctx->objhash.by_ref, i, obj) {
+		if (!obj->ptr || !ckpt_obj_ops[obj->type]->check)
+			continue;
+		ret = ckpt_obj_ops[obj->type]->check(ctx, obj->ptr);
+		if (ret)
+			return ret;
+	}
+	return 0;
+}
+
+/**
  * ckpt_obj_release_all() - restart: the tree is about to be released
  * @ctx: restart context
  *

@@ -1063,6 +1063,8 @@ long ckpt_do_restart(struct ckpt_ctx *ctx)
 	ret = ckpt_check_restarter(ctx);
 	if (!ret)
 		ret = restore_records(ctx);
+	if (!ret)
+		ret = ckpt_obj_check_all(ctx);
 	/*
 	 * RESTART_VALIDATE: every record was read and checked; the FPU
 	 * states are checked by the kernel's loader, then all is dropped

@@ -25,12 +25,15 @@
  * to it, or made with its mode and owner if it is gone (and unlinked if
  * the restart fails). A socket accept() returned gets its listener's
  * name back without being bound to it. A listening socket listens again
- * with its backlog just before the tree runs.
+ * with its backlog just before the tree runs, and the connections that
+ * waited in its backlog are made again then, in their order, by
+ * connecting their clients to it (patches/0026), with what the clients
+ * had sent; a client closed since is closed again once connected.
  *
  * A socket connected to one that a process outside the tree holds is
  * inherited (self checkpoint, subtree) or a leak (container). Refused
- * with a line: connections that their listener has not accepted yet, a
- * path socket whose inode is no longer at its path, files in flight
+ * with a line: a connection waiting between the tree and a socket
+ * outside, a path socket whose inode is no longer at its path, files in flight
  * (SCM_RIGHTS), out-of-band data, options that are not saved,
  * credentials naming a process that is not in the tree, and a socket
  * shared with a process outside a subtree.
@@ -472,15 +475,24 @@ static const char *ckpt_unix_unsaved(struct sock *sk)
 
 /*
  * A socket connect() made for a listener, which accept() has not
- * returned yet: it has no socket and is not closed.
+ * returned yet: it has no socket and is not closed. Its listener in
+ * *@listener, if asked: only to compare, it is not referenced.
  */
-static bool ckpt_unix_embryo(struct sock *sk)
+static bool ckpt_unix_embryo(struct sock *sk, const struct sock **listener)
 {
+	const struct sock *l = NULL;
 	bool embryo;
 
+	/* accept() takes the listener off under the state lock */
+	unix_state_lock(sk);
 	read_lock_bh(&sk->sk_callback_lock);
 	embryo = !sk->sk_socket && !sock_flag(sk, SOCK_DEAD);
+	if (embryo)
+		l = unix_sk(sk)->listener;
 	read_unlock_bh(&sk->sk_callback_lock);
+	unix_state_unlock(sk);
+	if (listener)
+		*listener = l;
 	return embryo;
 }
 
@@ -494,6 +506,7 @@ static int ckpt_unix_classify(struct ckpt_ctx *ctx, struct ckpt_fd_ent *e)
 	struct sock *sk = ckpt_unix_sock(e->file);
 	struct sock *peer = unix_peer_get(sk);
 	struct file *pf = peer ? ckpt_peer_file(peer) : NULL;
+	const struct sock *listener = NULL;
 	bool embryo, held, mutual;
 	const char *opt;
 
@@ -507,7 +520,7 @@ static int ckpt_unix_classify(struct ckpt_ctx *ctx, struct ckpt_fd_ent *e)
 		return ckpt_inherit_or_leak(ctx, e, CKPT_INHERIT_SOCKET,
 					    "a socket connected outside the tree");
 	}
-	embryo = peer && !pf && ckpt_unix_embryo(peer);
+	embryo = peer && !pf && ckpt_unix_embryo(peer, &listener);
 	mutual = true;
 	if (peer && pf) {
 		unix_state_lock(peer);
@@ -516,13 +529,10 @@ static int ckpt_unix_classify(struct ckpt_ctx *ctx, struct ckpt_fd_ent *e)
 	}
 	if (peer)
 		sock_put(peer);
-	if (READ_ONCE(sk->sk_state) == TCP_LISTEN &&
-	    skb_queue_len_lockless(&sk->sk_receive_queue))
+	/* the listener saves the connection with its backlog */
+	if (embryo && !ckpt_sock_in_tree(ctx, listener))
 		return ckpt_log_unsupported(ctx, e,
-					    "is a listening unix socket with connections waiting to be accepted: not supported yet");
-	if (embryo)
-		return ckpt_log_unsupported(ctx, e,
-					    "is a unix socket whose connection its listener has not accepted yet: not supported yet");
+					    "is a unix socket whose connection waits in the backlog of a listener outside the tree: not supported yet");
 	if (!mutual)
 		return ckpt_log_unsupported(ctx, e,
 					    "is a unix socket whose peer is connected elsewhere (a datagram socket disconnected by its peer): not supported yet");
@@ -555,6 +565,8 @@ static int ckpt_unix_classify(struct ckpt_ctx *ctx, struct ckpt_fd_ent *e)
 /*
  * The object a pair is hashed by: the same for both ends (the lower
  * sock), or the socket itself when its peer was closed or it has none.
+ * A connection waiting in a listener's backlog is hashed by the socket
+ * accept() is to return (ckpt_unix_checkpoint(), ckpt_unix_embryos()).
  */
 static struct sock *ckpt_unix_pair_key(struct sock *sk, struct sock *peer,
 				       bool closed)
@@ -574,8 +586,11 @@ static int ckpt_unix_pair_checkpoint(struct ckpt_ctx *ctx, void *ptr,
 
 	h.objref = objref;
 	h.sock_type = sk->sk_type;
+	/* hashed by the socket a listener is to return: its client is end 1 */
+	if (ckpt_unix_embryo(sk, NULL))
+		h.flags = CKPT_UNIX_PAIR_EMBRYO;
 	if (!peer || !ckpt_peer_file(peer))
-		h.flags = CKPT_UNIX_PAIR_CLOSED;
+		h.flags |= CKPT_UNIX_PAIR_CLOSED;
 	if (peer)
 		sock_put(peer);
 	return ckpt_write_obj(ctx, &h.h, CKPT_HDR_UNIX_PAIR, sizeof(h));
@@ -700,15 +715,121 @@ static int ckpt_unix_name(struct ckpt_ctx *ctx, struct ckpt_fd_ent *e,
 	return 0;
 }
 
+/*
+ * The connections waiting in listener @sk's backlog, in its order, each
+ * referenced, in *@embryos. The tree is frozen, so none is accepted
+ * while the checkpoint runs; one made after the count is not the
+ * checkpoint's to save.
+ */
+static int ckpt_unix_backlog(struct ckpt_ctx *ctx, struct ckpt_fd_ent *e,
+			     struct sock *sk, struct sock ***embryos, u32 *nr)
+{
+	struct sk_buff_head *head = &sk->sk_receive_queue;
+	u32 n = skb_queue_len_lockless(head), i = 0;
+	struct sk_buff *skb;
+	struct sock **v;
+
+	if (!n)
+		return 0;
+	if (n > CKPT_MAX_UNIX_EMBRYOS) {
+		ckpt_log(ctx, -EOPNOTSUPP,
+			 "fd %u of pid %d: listening unix socket with more than %u connections waiting to be accepted: not supported",
+			 e->fd, ctx->cur->pids.pid, CKPT_MAX_UNIX_EMBRYOS);
+		return -EOPNOTSUPP;
+	}
+	v = kvcalloc(n, sizeof(*v), GFP_KERNEL);
+	if (!v)
+		return -ENOMEM;
+	/* each is held by the buffer that stands for it in the queue */
+	spin_lock(&head->lock);
+	skb_queue_walk(head, skb) {
+		if (i == n)
+			break;
+		sock_hold(skb->sk);
+		v[i++] = skb->sk;
+	}
+	spin_unlock(&head->lock);
+	*embryos = v;
+	*nr = i;
+	return 0;
+}
+
+static void ckpt_unix_backlog_put(struct sock **embryos, u32 nr)
+{
+	u32 i;
+
+	for (i = 0; i < nr; i++)
+		sock_put(embryos[i]);
+	kvfree(embryos);
+}
+
+/*
+ * Connection @sk, waiting in the backlog of listener @e: its UNIX_PAIR
+ * (hashed by @sk) if it is the first to name it, its UNIX_EMBRYO, and
+ * what its client sent. The client is a socket of the tree, or closed.
+ */
+static int ckpt_unix_embryo_write(struct ckpt_ctx *ctx, struct ckpt_fd_ent *e,
+				  struct sock *sk)
+{
+	struct sock *client = unix_peer_get(sk);
+	struct ckpt_hdr_unix_embryo h = {};
+	struct ckpt_unix_queue q = {};
+	int ret;
+
+	/* not accepted while the tree is frozen, not closed but with it */
+	if (!client || !ckpt_unix_embryo(sk, NULL)) {
+		ckpt_log(ctx, -EBUSY,
+			 "fd %u of pid %d: listening unix socket: its backlog changed while the tree was frozen",
+			 e->fd, ctx->cur->pids.pid);
+		ret = -EBUSY;
+		goto out;
+	}
+	if (ckpt_peer_file(client) && !ckpt_sock_in_tree(ctx, client)) {
+		ret = ckpt_log_unsupported(ctx, e,
+					   "is a listening unix socket with a connection from a socket outside the tree waiting to be accepted: not supported yet");
+		goto out;
+	}
+#if IS_ENABLED(CONFIG_AF_UNIX_OOB)
+	if (READ_ONCE(unix_sk(sk)->oob_skb)) {
+		ret = ckpt_log_unsupported(ctx, e,
+					   "is a listening unix socket with a connection waiting to be accepted that has out-of-band data queued: not supported yet");
+		goto out;
+	}
+#endif
+	if (READ_ONCE(sk->sk_err)) {
+		ret = ckpt_log_unsupported(ctx, e,
+					   "is a listening unix socket with a connection waiting to be accepted that has a pending error: not supported yet");
+		goto out;
+	}
+	ret = ckpt_unix_peercred(ctx, e, sk, &h.peer_pid);
+	if (!ret)
+		ret = ckpt_unix_snapshot(ctx, e, sk, client, &q);
+	if (!ret)
+		ret = ckpt_obj_checkpoint(ctx, sk, CKPT_OBJ_UNIX_PAIR);
+	if (ret < 0)
+		goto out;
+	h.pair_objref = ret;
+	ret = ckpt_write_obj(ctx, &h.h, CKPT_HDR_UNIX_EMBRYO, sizeof(h)) ?:
+	      ckpt_unix_write_queue(ctx, &q);
+out:
+	ckpt_unix_queue_free(&q);
+	if (client)
+		sock_put(client);
+	return ret;
+}
+
 static int ckpt_unix_checkpoint(struct ckpt_ctx *ctx, struct ckpt_fd_ent *e)
 {
 	struct socket *sock = sock_from_file(e->file);
 	struct sock *sk = sock->sk, *peer = unix_peer_get(sk);
+	bool embryo = peer && ckpt_unix_embryo(peer, NULL);
+	bool closed = peer && !embryo && !ckpt_peer_file(peer);
 	struct ckpt_hdr_file_unix h = {};
 	struct ckpt_unix_queue q = {};
-	bool closed = peer && !ckpt_peer_file(peer);
+	struct sock **embryos = NULL;
 	char *buf, *path;
 	int ret, ref;
+	u32 i;
 
 	buf = kmalloc(PATH_MAX, GFP_KERNEL);
 	if (!buf) {
@@ -717,10 +838,12 @@ static int ckpt_unix_checkpoint(struct ckpt_ctx *ctx, struct ckpt_fd_ent *e)
 	}
 	h.sock_type = sk->sk_type;
 	if (peer) {
-		struct sock *key = ckpt_unix_pair_key(sk, peer, closed);
+		struct sock *key = embryo ? peer :
+				   ckpt_unix_pair_key(sk, peer, closed);
 
-		/* end 0 is the end written first */
-		h.end = ckpt_obj_lookup(ctx, key, CKPT_OBJ_UNIX_PAIR) > 0;
+		/* end 0 is the end written first; a listener's client end 1 */
+		h.end = embryo ||
+			ckpt_obj_lookup(ctx, key, CKPT_OBJ_UNIX_PAIR) > 0;
 		ref = ckpt_obj_checkpoint(ctx, key, CKPT_OBJ_UNIX_PAIR);
 		if (ref < 0) {
 			ret = ref;
@@ -734,8 +857,9 @@ static int ckpt_unix_checkpoint(struct ckpt_ctx *ctx, struct ckpt_fd_ent *e)
 	ret = ckpt_unix_name(ctx, e, sk, &h, buf, &path);
 	if (ret)
 		goto out;
-	/* what connected after the check is not the checkpoint's to save */
-	if (!(h.flags & CKPT_UNIX_LISTEN))
+	if (h.flags & CKPT_UNIX_LISTEN)
+		ret = ckpt_unix_backlog(ctx, e, sk, &embryos, &h.nr_embryos);
+	else
 		ret = ckpt_unix_snapshot(ctx, e, sk, peer, &q);
 	if (ret)
 		goto out;
@@ -783,7 +907,10 @@ static int ckpt_unix_checkpoint(struct ckpt_ctx *ctx, struct ckpt_fd_ent *e)
 		ret = ckpt_write_string(ctx, path);
 	if (!ret)
 		ret = ckpt_unix_write_queue(ctx, &q);
+	for (i = 0; !ret && i < h.nr_embryos; i++)
+		ret = ckpt_unix_embryo_write(ctx, e, embryos[i]);
 out:
+	ckpt_unix_backlog_put(embryos, h.nr_embryos);
 	kfree(buf);
 	ckpt_unix_queue_free(&q);
 	if (peer)
@@ -816,12 +943,15 @@ struct ckpt_unix_rend {
  * @objref:	of its UNIX_PAIR record
  * @type:	SOCK_*
  * @flags:	CKPT_UNIX_PAIR_*
- * @end:	its ends
+ * @claimed:	EMBRYO: a listener's UNIX_EMBRYO named it
+ * @end:	its ends; an EMBRYO's end 0 has no file (its listener's
+ *		accept() is to return it), its @q what end 1 sent it
  */
 struct ckpt_unix_rpair {
 	u32 objref;
 	u32 type;
 	u32 flags;
+	bool claimed;
 	struct ckpt_unix_rend end[2];
 };
 
@@ -834,7 +964,9 @@ static bool ckpt_unix_type_ok(u32 type)
 static bool ckpt_unix_pair_rec_ok(const struct ckpt_hdr_unix_pair *h)
 {
 	return ckpt_unix_type_ok(h->sock_type) &&
-	       !(h->flags & ~CKPT_UNIX_PAIR_FLAGS_MASK) && !h->__reserved;
+	       !(h->flags & ~CKPT_UNIX_PAIR_FLAGS_MASK) && !h->__reserved &&
+	       !(h->flags & CKPT_UNIX_PAIR_EMBRYO &&
+		 h->sock_type == SOCK_DGRAM);
 }
 
 /* A UNIX_MSG record of a socket of @type, but for its pid and ids */
@@ -869,31 +1001,15 @@ static void ckpt_unix_rpair_drop(void *ptr)
 static int ckpt_unix_pair_finish(struct ckpt_ctx *ctx, void *data);
 static void ckpt_unix_noop(void *ptr);
 
-/* restore_unix_pair() - read a UNIX_PAIR record: make the pair */
-static int restore_unix_pair(struct ckpt_ctx *ctx, const struct ckpt_hdr *hdr)
+/* The two ends of @rp, made as socketpair() makes them, with its hooks */
+static int ckpt_unix_make_pair(struct ckpt_unix_rpair *rp)
 {
-	struct ckpt_hdr_unix_pair h;
 	struct socket *sock[2] = {};
-	struct ckpt_unix_rpair *rp;
 	int i, ret;
 
-	ret = ckpt_read_payload_ext(ctx, hdr, &h, sizeof(h));
-	if (ret)
-		return ret;
-	if (!ckpt_unix_pair_rec_ok(&h)) {
-		ckpt_log(ctx, -EINVAL, "unix pair record %u: malformed",
-			 h.objref);
-		return -EINVAL;
-	}
-	rp = kzalloc(sizeof(*rp), GFP_KERNEL);
-	if (!rp)
-		return -ENOMEM;
-	rp->type = h.sock_type;
-	rp->flags = h.flags;
-	/* as socketpair() does it, with its LSM hooks */
-	ret = sock_create(AF_UNIX, h.sock_type, 0, &sock[0]);
+	ret = sock_create(AF_UNIX, rp->type, 0, &sock[0]);
 	if (!ret)
-		ret = sock_create(AF_UNIX, h.sock_type, 0, &sock[1]);
+		ret = sock_create(AF_UNIX, rp->type, 0, &sock[1]);
 	if (!ret)
 		ret = security_socket_socketpair(sock[0], sock[1]);
 	if (!ret)
@@ -915,6 +1031,53 @@ static int restore_unix_pair(struct ckpt_ctx *ctx, const struct ckpt_hdr *hdr)
 			}
 		}
 	}
+	return ret;
+}
+
+/*
+ * The client of a connection waiting in a listener's backlog, end 1 of
+ * @rp, made as socket() makes it: its listener connects it later.
+ */
+static int ckpt_unix_make_client(struct ckpt_unix_rpair *rp)
+{
+	struct socket *sock;
+	struct file *file;
+	int ret;
+
+	ret = sock_create(AF_UNIX, rp->type, 0, &sock);
+	if (ret)
+		return ret;
+	file = ckpt_unix_file(sock);
+	if (IS_ERR(file))
+		return PTR_ERR(file);
+	rp->end[1].file = file;
+	return 0;
+}
+
+/* restore_unix_pair() - read a UNIX_PAIR record: make the pair */
+static int restore_unix_pair(struct ckpt_ctx *ctx, const struct ckpt_hdr *hdr)
+{
+	struct ckpt_hdr_unix_pair h;
+	struct ckpt_unix_rpair *rp;
+	int ret;
+
+	ret = ckpt_read_payload_ext(ctx, hdr, &h, sizeof(h));
+	if (ret)
+		return ret;
+	if (!ckpt_unix_pair_rec_ok(&h)) {
+		ckpt_log(ctx, -EINVAL, "unix pair record %u: malformed",
+			 h.objref);
+		return -EINVAL;
+	}
+	rp = kzalloc(sizeof(*rp), GFP_KERNEL);
+	if (!rp)
+		return -ENOMEM;
+	rp->type = h.sock_type;
+	rp->flags = h.flags;
+	if (h.flags & CKPT_UNIX_PAIR_EMBRYO)
+		ret = ckpt_unix_make_client(rp);
+	else
+		ret = ckpt_unix_make_pair(rp);
 	if (!ret)
 		ret = ckpt_obj_insert(ctx, rp, h.objref, CKPT_OBJ_RUNIX_PAIR);
 	if (ret) {
@@ -1338,6 +1501,18 @@ static void ckpt_unix_noop(void *ptr)
 }
 
 /*
+ * Close a socket restart made, that no fd table holds, before the tree
+ * runs: its peer must see the end of file (and ECONNRESET) as it did.
+ * fput() would leave the close to the restarter's return to user space,
+ * after the restored tasks may have run.
+ */
+static void ckpt_unix_close_now(struct file **file)
+{
+	__fput_sync(*file);
+	*file = NULL;
+}
+
+/*
  * The last step of a pair, once every task exists: the queues back (each
  * end's messages sent by the other), the peer credentials, the error a
  * closed end left (by leaving it data it never read, as it had), the
@@ -1349,14 +1524,9 @@ static int ckpt_unix_pair_finish(struct ckpt_ctx *ctx, void *data)
 	struct sock *sk[2];
 	int i, ret = 0;
 
-	/* an image whose FILE_UNIX records left an end out */
-	if (!rp->end[0].used ||
-	    !(rp->end[1].used || rp->flags & CKPT_UNIX_PAIR_CLOSED)) {
-		ckpt_log(ctx, -EINVAL,
-			 "unix pair record %u: an end of the pair has no file",
-			 rp->objref);
-		return -EINVAL;
-	}
+	/* its listener connects it (ckpt_unix_listen_run()) */
+	if (rp->flags & CKPT_UNIX_PAIR_EMBRYO)
+		return 0;
 	for (i = 0; i < 2; i++)
 		sk[i] = ckpt_unix_sock(rp->end[i].file);
 	for (i = 0; !ret && i < 2; i++)
@@ -1374,12 +1544,29 @@ static int ckpt_unix_pair_finish(struct ckpt_ctx *ctx, void *data)
 		ckpt_log(ctx, ret, "cannot refill a unix socket pair");
 		return ret;
 	}
-	if (rp->flags & CKPT_UNIX_PAIR_CLOSED) {
-		fput(rp->end[1].file);
-		rp->end[1].file = NULL;
-	}
+	if (rp->flags & CKPT_UNIX_PAIR_CLOSED)
+		ckpt_unix_close_now(&rp->end[1].file);
 	for (i = 0; i < 2; i++)
 		ckpt_unix_queue_free(&rp->end[i].q);
+	return 0;
+}
+
+/*
+ * Once every record is read: an image whose FILE_UNIX or UNIX_EMBRYO
+ * records left an end of the pair out.
+ */
+static int ckpt_unix_pair_check(struct ckpt_ctx *ctx, void *ptr)
+{
+	struct ckpt_unix_rpair *rp = ptr;
+	bool embryo = rp->flags & CKPT_UNIX_PAIR_EMBRYO;
+
+	if (!(embryo ? rp->claimed : rp->end[0].used) ||
+	    !(rp->end[1].used || rp->flags & CKPT_UNIX_PAIR_CLOSED)) {
+		ckpt_log(ctx, -EINVAL,
+			 "unix pair record %u: an end of the pair has no file",
+			 rp->objref);
+		return -EINVAL;
+	}
 	return 0;
 }
 
@@ -1407,7 +1594,9 @@ static bool ckpt_unix_name_ok(const struct ckpt_hdr_file_unix *h)
 		return false;
 	if (listen && (!bound || !stream || h->pair_objref || h->err))
 		return false;
-	return listen ? h->backlog <= S32_MAX : !h->backlog;
+	return listen ? h->backlog <= S32_MAX &&
+			h->nr_embryos <= CKPT_MAX_UNIX_EMBRYOS :
+			!h->backlog && !h->nr_embryos;
 }
 
 static bool ckpt_unix_rec_ok(const struct ckpt_hdr_file_unix *h, u32 f_flags)
@@ -1418,7 +1607,7 @@ static bool ckpt_unix_rec_ok(const struct ckpt_hdr_file_unix *h, u32 f_flags)
 	       !(h->shutdown & ~(CKPT_UNIX_SHUT_RD | CKPT_UNIX_SHUT_WR)) &&
 	       (!h->err || h->err == ECONNRESET) && h->rcvlowat >= 1 &&
 	       h->peek_off >= -1 && !h->__reserved && h->peer_pid >= 0 &&
-	       !h->__reserved2 && ckpt_unix_name_ok(h) &&
+	       ckpt_unix_name_ok(h) &&
 	       (h->pair_objref ||
 		(!h->end && !h->err &&
 		 (!h->peer_pid || h->flags & CKPT_UNIX_LISTEN)));
@@ -1595,25 +1784,92 @@ static int ckpt_unix_set_name(struct ckpt_ctx *ctx, u32 objref,
  * @file:	the socket's file, referenced
  * @backlog:	listen()'s backlog
  * @peer_pid:	the process whose credentials SO_PEERCRED reports
+ * @nr:		connections waiting in its backlog
+ * @embryos:	their pairs, in the backlog's order (the hash owns them)
  */
 struct ckpt_unix_listen {
 	struct file *file;
 	u32 backlog;
 	s32 peer_pid;
+	u32 nr;
+	struct ckpt_unix_rpair **embryos;
 };
 
-/* listen() again, as late as can be: nothing accepts before the tree runs */
+/*
+ * Connect the client of @rp to listener @lsock, as connect() would,
+ * give the connection what the client had sent it, and both ends their
+ * SO_PEERCRED; then the client's shutdowns, or its close.
+ */
+static int ckpt_unix_connect(struct ckpt_ctx *ctx, struct socket *lsock,
+			     struct ckpt_unix_rpair *rp)
+{
+	struct socket *sock = sock_from_file(rp->end[1].file);
+	const struct path *path = &unix_sk(lsock->sk)->path;
+	struct sock *embryo;
+	int ret = 0;
+
+	/* what connect() checks of a listener it finds by its path */
+	if (path->dentry)
+		ret = path_permission(path, MAY_WRITE);
+	if (!ret)
+		ret = unix_connect_restore(sock, lsock->sk);
+	if (ret)
+		return ret;
+	embryo = unix_peer_get(sock->sk);
+	if (!embryo)
+		return -ENOTCONN;
+	ret = ckpt_unix_refill(ctx, sock->sk, embryo, &rp->end[0].q) ?:
+	      ckpt_unix_set_peercred(ctx, embryo, rp->end[0].peer_pid) ?:
+	      ckpt_unix_set_peercred(ctx, sock->sk, rp->end[1].peer_pid);
+	sock_put(embryo);
+	if (!ret && rp->end[1].used)
+		ret = ckpt_unix_shut(sock, rp->end[1].shutdown);
+	if (ret)
+		return ret;
+	if (rp->flags & CKPT_UNIX_PAIR_CLOSED)
+		ckpt_unix_close_now(&rp->end[1].file);
+	ckpt_unix_queue_free(&rp->end[0].q);
+	return 0;
+}
+
+/* listen(), with its security hook */
+static int ckpt_unix_do_listen(struct ckpt_ctx *ctx, struct socket *sock,
+			       u32 backlog)
+{
+	int ret = security_socket_listen(sock, backlog) ?:
+		  kernel_listen(sock, backlog);
+
+	if (ret)
+		ckpt_log(ctx, ret, "cannot make a unix socket listen again");
+	return ret;
+}
+
+/*
+ * listen() again, as late as can be: nothing accepts before the tree
+ * runs. Then the connections that were waiting, in their order; the
+ * backlog may have been lowered below their number by a later listen(),
+ * so they are made under the larger one, then listen() as it was last.
+ */
 static int ckpt_unix_listen_run(struct ckpt_ctx *ctx, void *data)
 {
 	struct ckpt_unix_listen *l = data;
 	struct socket *sock = sock_from_file(l->file);
+	u32 backlog = max(l->backlog, l->nr ? l->nr - 1 : 0);
+	unsigned int i;
 	int ret;
 
-	ret = security_socket_listen(sock, l->backlog) ?:
-	      kernel_listen(sock, l->backlog) ?:
-	      ckpt_unix_set_peercred(ctx, sock->sk, l->peer_pid);
-	if (ret)
-		ckpt_log(ctx, ret, "cannot make a unix socket listen again");
+	ret = ckpt_unix_do_listen(ctx, sock, backlog);
+	if (!ret)
+		ret = ckpt_unix_set_peercred(ctx, sock->sk, l->peer_pid);
+	for (i = 0; !ret && i < l->nr; i++) {
+		ret = ckpt_unix_connect(ctx, sock, l->embryos[i]);
+		if (ret)
+			ckpt_log(ctx, ret,
+				 "cannot connect unix pair %u to its listener again",
+				 l->embryos[i]->objref);
+	}
+	if (!ret && backlog != l->backlog)
+		ret = ckpt_unix_do_listen(ctx, sock, l->backlog);
 	return ret;
 }
 
@@ -1622,10 +1878,60 @@ static void ckpt_unix_listen_free(void *data)
 	struct ckpt_unix_listen *l = data;
 
 	fput(l->file);
+	kvfree(l->embryos);
 	kfree(l);
 }
 
-/* A listening socket: its backlog checked now, listen() deferred */
+/*
+ * A UNIX_EMBRYO record of listener @objref, of type @type, and its
+ * queue: the pair it names is an EMBRYO pair of that type that no
+ * other listener named.
+ */
+static struct ckpt_unix_rpair *restore_unix_embryo(struct ckpt_ctx *ctx,
+						   u32 objref, u32 type)
+{
+	struct ckpt_hdr_unix_embryo h;
+	struct ckpt_unix_rpair *rp;
+	struct ckpt_hdr hdr;
+	int ret;
+
+	ret = ckpt_read_ref_hdr(ctx, &hdr);
+	if (!ret && hdr.type != CKPT_HDR_UNIX_EMBRYO) {
+		ckpt_log(ctx, -EINVAL,
+			 "file record %u: expected a connection waiting in the backlog, found %s",
+			 objref, ckpt_rec_name(hdr.type));
+		ret = -EINVAL;
+	}
+	if (!ret)
+		ret = ckpt_read_payload(ctx, &hdr, &h, sizeof(h));
+	if (ret)
+		return ERR_PTR(ret);
+	if (h.peer_pid <= 0 || !ckpt_image_has_pid(ctx, h.peer_pid)) {
+		ckpt_log(ctx, -EINVAL,
+			 "file record %u: malformed unix socket connection waiting in the backlog",
+			 objref);
+		return ERR_PTR(-EINVAL);
+	}
+	rp = ckpt_obj_fetch(ctx, h.pair_objref, CKPT_OBJ_RUNIX_PAIR);
+	if (IS_ERR(rp))
+		return rp;
+	if (!(rp->flags & CKPT_UNIX_PAIR_EMBRYO) || rp->type != type ||
+	    rp->claimed) {
+		ckpt_log(ctx, -EINVAL,
+			 "file record %u: unix pair %u is not a connection left to wait in its backlog",
+			 objref, h.pair_objref);
+		return ERR_PTR(-EINVAL);
+	}
+	rp->claimed = true;
+	rp->end[0].peer_pid = h.peer_pid;
+	ret = restore_unix_queue(ctx, objref, type, true, &rp->end[0].q);
+	return ret ? ERR_PTR(ret) : rp;
+}
+
+/*
+ * A listening socket: its backlog checked and the connections waiting
+ * in it read now, listen() deferred
+ */
 static int ckpt_unix_listen(struct ckpt_ctx *ctx, u32 objref,
 			    struct file *file,
 			    const struct ckpt_hdr_file_unix *h)
@@ -1633,6 +1939,8 @@ static int ckpt_unix_listen(struct ckpt_ctx *ctx, u32 objref,
 	struct net *net = sock_net(sock_from_file(file)->sk);
 	u32 max = READ_ONCE(net->core.sysctl_somaxconn);
 	struct ckpt_unix_listen *l;
+	unsigned int i;
+	int ret = 0;
 
 	/* listen() takes no more than net.core.somaxconn */
 	if (h->backlog > max) {
@@ -1641,12 +1949,40 @@ static int ckpt_unix_listen(struct ckpt_ctx *ctx, u32 objref,
 			 objref, h->backlog, max);
 		return -EPERM;
 	}
-	l = kmalloc(sizeof(*l), GFP_KERNEL);
+	/* nor can more than that and one wait: the last connect() waits */
+	if (h->nr_embryos > (u64)max + 1) {
+		ckpt_log(ctx, -EPERM,
+			 "file record %u: %u connections waiting in a unix socket's backlog, more than net.core.somaxconn (%u) and one",
+			 objref, h->nr_embryos, max);
+		return -EPERM;
+	}
+	l = kzalloc(sizeof(*l), GFP_KERNEL);
 	if (!l)
 		return -ENOMEM;
+	if (h->nr_embryos) {
+		l->embryos = kvcalloc(h->nr_embryos, sizeof(*l->embryos),
+				      GFP_KERNEL);
+		if (!l->embryos) {
+			kfree(l);
+			return -ENOMEM;
+		}
+	}
+	for (i = 0; i < h->nr_embryos; i++) {
+		l->embryos[i] = restore_unix_embryo(ctx, objref, h->sock_type);
+		if (IS_ERR(l->embryos[i])) {
+			ret = PTR_ERR(l->embryos[i]);
+			break;
+		}
+	}
+	if (ret) {
+		kvfree(l->embryos);
+		kfree(l);
+		return ret;
+	}
 	l->file = get_file(file);
 	l->backlog = h->backlog;
 	l->peer_pid = h->peer_pid;
+	l->nr = h->nr_embryos;
 	return ckpt_before_release_add(ctx, ckpt_unix_listen_run,
 				       ckpt_unix_listen_free, l);
 }
@@ -1744,6 +2080,7 @@ static struct file *ckpt_unix_restore(struct ckpt_ctx *ctx,
 	struct ckpt_unix_rend *end;
 	struct file *file;
 	char *path = NULL;
+	bool embryo;
 	void *ri;
 	int ret;
 
@@ -1785,10 +2122,14 @@ static struct file *ckpt_unix_restore(struct ckpt_ctx *ctx,
 		goto out;
 	}
 	end = &rp->end[h.end];
+	embryo = rp->flags & CKPT_UNIX_PAIR_EMBRYO;
 	if (rp->type != h.sock_type || end->used ||
 	    (h.end && rp->flags & CKPT_UNIX_PAIR_CLOSED) ||
 	    (h.err && !(rp->flags & CKPT_UNIX_PAIR_CLOSED &&
-			rp->type != SOCK_DGRAM))) {
+			rp->type != SOCK_DGRAM && !embryo)) ||
+	    /* a client: end 1, not accepted, so with no listener's name */
+	    (embryo && (!h.end || (h.name_len &&
+				   !(h.flags & CKPT_UNIX_BOUND))))) {
 		ckpt_log(ctx, -EINVAL,
 			 "file record %u: not an end of unix pair %u left",
 			 hf->objref, h.pair_objref);
@@ -1800,6 +2141,13 @@ static struct file *ckpt_unix_restore(struct ckpt_ctx *ctx,
 	end->err = h.err;
 	end->peer_pid = h.peer_pid;
 	ret = restore_unix_queue(ctx, hf->objref, h.sock_type, true, &end->q);
+	/* nothing can send to a client whose connection waits */
+	if (!ret && embryo && end->q.nr) {
+		ckpt_log(ctx, -EINVAL,
+			 "file record %u: malformed unix socket queue",
+			 hf->objref);
+		ret = -EINVAL;
+	}
 	if (!ret)
 		ret = ckpt_unix_ghosts(ctx, &end->q, sock_from_file(end->file));
 	if (!ret)
@@ -1848,6 +2196,7 @@ const struct ckpt_obj_ops ckpt_runix_pair_obj_ops = {
 	.drop = ckpt_unix_rpair_drop,
 	.rec_type = CKPT_HDR_UNIX_PAIR,
 	.restore = restore_unix_pair,
+	.check = ckpt_unix_pair_check,
 };
 
 /* O_ASYNC: sock_fasync() keeps the socket's list */
@@ -1895,6 +2244,15 @@ static const struct ckpt_unix_pair_test ckpt_unix_pair_tests[] = {
 		 .flags = CKPT_UNIX_PAIR_FLAGS_MASK + 1 } },
 	{ .desc = "reserved", .h = { .sock_type = SOCK_DGRAM,
 				     .__reserved = 1 } },
+	{ .desc = "stream waiting in a backlog",
+	  .h = { .sock_type = SOCK_STREAM, .flags = CKPT_UNIX_PAIR_EMBRYO },
+	  .ok = true },
+	{ .desc = "seqpacket waiting in a backlog, client closed",
+	  .h = { .sock_type = SOCK_SEQPACKET,
+		 .flags = CKPT_UNIX_PAIR_EMBRYO | CKPT_UNIX_PAIR_CLOSED },
+	  .ok = true },
+	{ .desc = "datagram waiting in a backlog",
+	  .h = { .sock_type = SOCK_DGRAM, .flags = CKPT_UNIX_PAIR_EMBRYO } },
 };
 
 KUNIT_ARRAY_PARAM_DESC(ckpt_unix_pair, ckpt_unix_pair_tests, desc);
@@ -2125,7 +2483,29 @@ static const struct ckpt_unix_rec_test ckpt_unix_rec_tests[] = {
 	  .h = CKPT_TEST_UNIX(.pair_objref = 0, .flags = CKPT_UNIX_BOUND,
 			      .name_len = 2, .name = "\0l", .peer_pid = 1),
 	  .f_flags = O_RDWR },
-	{ .desc = "reserved2", .h = CKPT_TEST_UNIX(.__reserved2 = 1),
+	{ .desc = "connections waiting, not listening",
+	  .h = CKPT_TEST_UNIX(.nr_embryos = 1), .f_flags = O_RDWR },
+	{ .desc = "bound, connections waiting, not listening",
+	  .h = CKPT_TEST_UNIX(.pair_objref = 0, .flags = CKPT_UNIX_BOUND,
+			      .name_len = 2, .name = "\0l", .nr_embryos = 1),
+	  .f_flags = O_RDWR },
+	{ .desc = "listening, connections waiting",
+	  .h = CKPT_TEST_UNIX(.pair_objref = 0,
+			      .flags = CKPT_UNIX_BOUND | CKPT_UNIX_LISTEN,
+			      .name_len = 2, .name = "\0l", .backlog = 4,
+			      .nr_embryos = 5),
+	  .f_flags = O_RDWR, .ok = true },
+	{ .desc = "listening, CKPT_MAX_UNIX_EMBRYOS connections waiting",
+	  .h = CKPT_TEST_UNIX(.pair_objref = 0,
+			      .flags = CKPT_UNIX_BOUND | CKPT_UNIX_LISTEN,
+			      .name_len = 2, .name = "\0l",
+			      .nr_embryos = CKPT_MAX_UNIX_EMBRYOS),
+	  .f_flags = O_RDWR, .ok = true },
+	{ .desc = "listening, one connection too many waiting",
+	  .h = CKPT_TEST_UNIX(.pair_objref = 0,
+			      .flags = CKPT_UNIX_BOUND | CKPT_UNIX_LISTEN,
+			      .name_len = 2, .name = "\0l",
+			      .nr_embryos = CKPT_MAX_UNIX_EMBRYOS + 1),
 	  .f_flags = O_RDWR },
 	{ .desc = "read-only", .h = CKPT_TEST_UNIX(), .f_flags = O_RDONLY },
 	{ .desc = "write-only", .h = CKPT_TEST_UNIX(), .f_flags = O_WRONLY },

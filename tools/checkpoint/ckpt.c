@@ -148,15 +148,27 @@ struct info {
 	uint32_t ino_max_events;	/* its FILE_INOTIFY's queue limit */
 	/*
 	 * a unix socket's queue: its UNIX_QUEUE, the UNIX_SENDER and the
-	 * messages (UNIX_MSG, UNIX_MSG_FROM) read since
+	 * messages (UNIX_MSG, UNIX_MSG_FROM) read since; for a listener,
+	 * the queue of the last connection waiting in its backlog read
 	 */
 	const struct ckpt_hdr_unix_queue *ux_queue;
 	uint32_t ux_nr_senders;		/* its nr_senders (0: an older record) */
 	uint32_t ux_sock_type;		/* its FILE_UNIX's */
 	bool ux_paired;			/* an end of a UNIX_PAIR */
+	bool ux_client;			/* end 1 of an EMBRYO pair */
 	uint32_t ux_senders;		/* UNIX_SENDER records read */
-	uint32_t ux_msgs, ux_creds;	/* messages read, with credentials */
+	uint32_t ux_msgs;		/* messages read */
 	uint64_t ux_bytes;		/* their bytes */
+	/*
+	 * a listener's connections waiting in its backlog: the socket's own
+	 * UNIX_QUEUE (the one its line shows first), how many UNIX_EMBRYO
+	 * records restart reads after it (its FILE_UNIX's nr_embryos, when
+	 * it listens and they are not too many) and how many were read;
+	 * the UNIX_QUEUE of the last one is due
+	 */
+	const struct ckpt_hdr_unix_queue *ux_file_queue;
+	uint32_t ux_nr_embryos, ux_embryos;
+	bool ux_queue_due;
 	unsigned int nr_unix;
 	uint64_t unix_bytes;
 	/* the TREE record: the pids a record may name */
@@ -187,7 +199,9 @@ struct objent {
 	uint32_t f_flags;	/* FILE: its f_flags */
 	bool late_due;		/* FILE: its late record has not come yet */
 	uint32_t pair_flags;	/* UNIX_PAIR: CKPT_UNIX_PAIR_* */
-	uint8_t ends;		/* UNIX_PAIR: bit n, end n was read */
+	uint8_t ends;		/* UNIX_PAIR: bit n, end n was read (an
+				 * EMBRYO pair's end 0: its UNIX_EMBRYO)
+				 */
 	const struct ckpt_hdr *unn;	/* MEMFD, DELETED, INODE: its record */
 };
 
@@ -714,7 +728,11 @@ static const char *const inherit_types[CKPT_INHERIT_MAX] = {
  * /proc file's two STRING records are the procfs mount's path and its
  * path below the task's directory. A unix socket's STRING, where its
  * socket inode is, is there only when its FILE_UNIX says it is bound to
- * a path (ux_has_path()): otherwise info_file_rec() steps over it.
+ * a path (ux_has_path()): otherwise info_file_rec() steps over it. A
+ * listening socket's UNIX_QUEUE (and its records) is followed by its
+ * nr_embryos connections waiting in its backlog, each a UNIX_EMBRYO
+ * (the UNIX_PAIR it names right before it, if it is the first to name
+ * it), its UNIX_QUEUE and that queue's messages (info_unix_embryo()).
  */
 #define FILE_RECS_MAX 3
 static const uint32_t file_records[CKPT_FILE_MAX][FILE_RECS_MAX + 1] = {
@@ -759,6 +777,7 @@ static bool file_type_record(uint32_t type)
 	       type == CKPT_HDR_INOTIFY_EVENTS || type == CKPT_HDR_FILE_UNIX ||
 	       type == CKPT_HDR_UNIX_QUEUE || type == CKPT_HDR_UNIX_MSG ||
 	       type == CKPT_HDR_UNIX_SENDER || type == CKPT_HDR_UNIX_MSG_FROM ||
+	       type == CKPT_HDR_UNIX_EMBRYO ||
 	       type == CKPT_HDR_FILE_MEMFD || type == CKPT_HDR_FILE_DELETED ||
 	       type == CKPT_HDR_FILE_PIDFD || type == CKPT_HDR_FILE_PROC;
 }
@@ -773,16 +792,34 @@ static bool file_wants(const struct info *in, uint32_t type)
 }
 
 /*
+ * May a connection waiting in the backlog of the listening socket being
+ * read come next, its UNIX_EMBRYO (or the UNIX_PAIR before it)? After
+ * the socket's UNIX_QUEUE, or the last connection's, and all of that
+ * queue's records, while fewer than nr_embryos were read.
+ */
+static bool ux_embryo_due(const struct info *in)
+{
+	const struct ckpt_hdr_file *f = in->file;
+
+	return f && f->type == CKPT_FILE_UNIX && in->ux_queue &&
+	       !in->ux_queue_due && in->ux_embryos < in->ux_nr_embryos &&
+	       in->ux_senders == in->ux_nr_senders &&
+	       in->ux_msgs == in->ux_queue->nr_msgs;
+}
+
+/*
  * May the record of a shared object of @type (PIPE, UNIX_PAIR, MEMFD,
  * DELETED, INODE) come here, among the records of a FILE? Restart reads
- * any number of PIPE and UNIX_PAIR records right before a FILE_PIPE or a
- * FILE_UNIX (the records that may name one), a MEMFD (and its PAGES)
- * right before a FILE_MEMFD, a DELETED right before a FILE_DELETED. A
- * MEMFD or a DELETED may also come right before a VMA, outside a FILE;
- * an INODE comes right before the FILE or the VMA that names it, outside
- * the records of a FILE, or, a unix socket's bound to a path, right
- * before the FILE_UNIX that names it; restart reads one wherever it reads
- * the objects before a record (before any of those four).
+ * any number of PIPE and UNIX_PAIR records right before a FILE_PIPE, a
+ * FILE_UNIX or a UNIX_EMBRYO (the records that may name one; restart
+ * reads the objects before a UNIX_EMBRYO as before a FILE_UNIX), a MEMFD
+ * (and its PAGES) right before a FILE_MEMFD, a DELETED right before a
+ * FILE_DELETED. A MEMFD or a DELETED may also come right before a VMA,
+ * outside a FILE; an INODE comes right before the FILE or the VMA that
+ * names it, outside the records of a FILE, or, a unix socket's bound to
+ * a path, right before the FILE_UNIX that names it; restart reads one
+ * wherever it reads the objects before a record (before any of those
+ * four, and before a UNIX_EMBRYO).
  */
 static bool shared_obj_here(const struct info *in, uint32_t type)
 {
@@ -790,7 +827,7 @@ static bool shared_obj_here(const struct info *in, uint32_t type)
 	case CKPT_HDR_PIPE:
 	case CKPT_HDR_UNIX_PAIR:
 		return file_wants(in, CKPT_HDR_FILE_PIPE) ||
-		       file_wants(in, CKPT_HDR_FILE_UNIX);
+		       file_wants(in, CKPT_HDR_FILE_UNIX) || ux_embryo_due(in);
 	case CKPT_HDR_MEMFD:
 		return file_wants(in, CKPT_HDR_FILE_MEMFD);
 	case CKPT_HDR_DELETED:
@@ -799,7 +836,8 @@ static bool shared_obj_here(const struct info *in, uint32_t type)
 		return file_wants(in, CKPT_HDR_FILE_PIPE) ||
 		       file_wants(in, CKPT_HDR_FILE_UNIX) ||
 		       file_wants(in, CKPT_HDR_FILE_MEMFD) ||
-		       file_wants(in, CKPT_HDR_FILE_DELETED);
+		       file_wants(in, CKPT_HDR_FILE_DELETED) ||
+		       ux_embryo_due(in);
 	}
 	return false;
 }
@@ -1244,9 +1282,11 @@ static void inotify_print_events(const struct ckpt_hdr_inotify_events *h)
 	}
 }
 
-/* the queue of a unix socket, at the end of its records: see below */
+/* the queues of a unix socket, at the end of its records: see below */
 static int unix_queue_end(struct info *in, size_t off);
-static void unix_print_queue(const struct info *in);
+static int unix_file_end(struct info *in, const struct ckpt_hdr_file *f,
+			 const struct ckpt_hdr *next, size_t off);
+static void unix_print_queues(const struct info *in);
 
 /*
  * Print the FILE record we were reading the type records of, once they
@@ -1270,7 +1310,7 @@ static int file_flush(struct info *in, const struct ckpt_hdr *next,
 			   f->objref, file_type_name(f->type),
 			   ckpt_hdr_name(want),
 			   next ? ckpt_hdr_name(next->type) : "the end");
-	if (unix_queue_end(in, off))
+	if (unix_file_end(in, f, next, off))
 		return -EINVAL;
 	printf("file #%u: %s%s%s%s, pos %" PRId64 ", %s%s%s\n", f->objref,
 	       file_type_name(f->type), in->file_path[0] ? " " : "",
@@ -1281,11 +1321,14 @@ static int file_flush(struct info *in, const struct ckpt_hdr *next,
 		inotify_print_watches(in->ino_watches);
 	if (in->ino_events)
 		inotify_print_events(in->ino_events);
-	if (in->ux_queue)
-		unix_print_queue(in);
+	if (in->ux_file_queue)
+		unix_print_queues(in);
 	in->ino_watches = NULL;
 	in->ino_events = NULL;
 	in->ux_queue = NULL;
+	in->ux_file_queue = NULL;
+	in->ux_nr_embryos = 0;
+	in->ux_embryos = 0;
 	return 0;
 }
 
@@ -1454,6 +1497,11 @@ static int info_file(struct info *in, const struct ckpt_hdr_file *f,
 	in->ino_watches = NULL;
 	in->ino_events = NULL;
 	in->ux_queue = NULL;
+	in->ux_file_queue = NULL;
+	in->ux_nr_embryos = 0;
+	in->ux_embryos = 0;
+	in->ux_queue_due = false;
+	in->ux_client = false;
 	in->proc = NULL;
 	in->proc_mnt[0] = '\0';
 	if (f->inode_objref && by_path)
@@ -1631,7 +1679,7 @@ static void inotify_str(char *buf, size_t len,
 
 /*
  * ---- unix sockets: UNIX_PAIR, FILE_UNIX, UNIX_QUEUE, UNIX_SENDER,
- * UNIX_MSG, UNIX_MSG_FROM ----
+ * UNIX_MSG, UNIX_MSG_FROM, UNIX_EMBRYO ----
  */
 
 #define UX_SHUT_MASK	(CKPT_UNIX_SHUT_RD | CKPT_UNIX_SHUT_WR)
@@ -1811,20 +1859,25 @@ static void proc_str(const struct info *in, char *buf, size_t len,
 
 /*
  * UNIX_PAIR: a socket pair, right before the FILE_UNIX of the first of
- * its ends: "unix pair #5: stream, end 1 closed". Refused: where no
- * shared object may come, an objref 0 or used before. What restart
- * refuses of its fields is said so: a type but stream, dgram and
- * seqpacket, unknown flags, a reserved field.
+ * its ends: "unix pair #5: stream, end 1 closed"; or a connection
+ * waiting in a listener's backlog (CKPT_UNIX_PAIR_EMBRYO), right before
+ * its client's FILE_UNIX or the listener's UNIX_EMBRYO, whichever comes
+ * first: "unix pair #6: stream, waiting in a listener's backlog, its
+ * client closed". Refused: where no shared object may come, an objref 0
+ * or used before. What restart refuses of its fields is said so: a type
+ * but stream, dgram and seqpacket, unknown flags, a datagram connection
+ * waiting in a backlog, a reserved field.
  */
 static int info_unix_pair(struct info *in, const struct ckpt_hdr_unix_pair *h,
 			  size_t off)
 {
 	const char *type = sock_type_name(h->sock_type);
-	char line[64], why[160] = "", part[48];
+	bool embryo = h->flags & CKPT_UNIX_PAIR_EMBRYO;
+	char line[96], why[160] = "", part[48];
 	struct objent *e;
 
 	if (!shared_obj_here(in, CKPT_HDR_UNIX_PAIR))
-		return bad(in, off, "UNIX_PAIR #%u not right before the FILE_UNIX of its first end",
+		return bad(in, off, "UNIX_PAIR #%u not right before the FILE_UNIX of its first end or a UNIX_EMBRYO",
 			   h->objref);
 	if (obj_add(in, h->objref, CKPT_HDR_UNIX_PAIR, h->sock_type, off))
 		return -EINVAL;
@@ -1834,10 +1887,17 @@ static int info_unix_pair(struct info *in, const struct ckpt_hdr_unix_pair *h,
 		snprintf(line, sizeof(line), "%s", type);
 	else
 		snprintf(line, sizeof(line), "socket type %u", h->sock_type);
+	if (embryo)
+		list_add(line, sizeof(line), "waiting in a listener's backlog");
 	if (h->flags & CKPT_UNIX_PAIR_CLOSED)
-		list_add(line, sizeof(line), "end 1 closed");
+		list_add(line, sizeof(line),
+			 embryo ? "its client closed" : "end 1 closed");
 	if (!type)
 		list_add(why, sizeof(why), "the socket type");
+	/* a datagram socket connects without a listener */
+	if (embryo && h->sock_type == SOCK_DGRAM)
+		list_add(why, sizeof(why),
+			 "a datagram connection waiting in a backlog");
 	if (h->flags & ~CKPT_UNIX_PAIR_FLAGS_MASK) {
 		snprintf(part, sizeof(part), "flags 0x%x",
 			 h->flags & ~CKPT_UNIX_PAIR_FLAGS_MASK);
@@ -1936,7 +1996,8 @@ static void ux_name_bytes_why(const uint8_t *name, uint32_t n, char *why,
  * "bound to "ux.sock"" (a path: its inode, mode and owner after; where
  * the inode is comes in the STRING record, printed as the file's path),
  * "bound to @srv" (abstract), "accepted, its listener's name @srv" (a
- * name without CKPT_UNIX_BOUND), "listening, backlog 16". Into @why,
+ * name without CKPT_UNIX_BOUND), "listening, backlog 16", "2 connections
+ * waiting" (nr_embryos, whose UNIX_EMBRYO records follow). Into @why,
  * what restart refuses of them (ckpt_unix_name_ok()): a name longer than
  * CKPT_UNIX_NAME_MAX or bytes after it; a path name that does not end
  * with its only NUL; bound without a name; a name but not bound on
@@ -1945,7 +2006,8 @@ static void ux_name_bytes_why(const uint8_t *name, uint32_t n, char *why,
  * read before, which restart refuses when something is at the path); a
  * mode with other bits than S_IALLUGO; a mode or owner without a bound
  * path; listening but not bound, on a datagram socket, with a pair or an
- * error; a backlog above INT_MAX, or any without listening.
+ * error; a backlog above INT_MAX, or any without listening; connections
+ * waiting above CKPT_MAX_UNIX_EMBRYOS, or any without listening.
  */
 static void ux_name_parts(struct info *in, const struct ckpt_hdr_file_unix *h,
 			  char *buf, size_t len, char *why, size_t wlen)
@@ -1976,6 +2038,16 @@ static void ux_name_parts(struct info *in, const struct ckpt_hdr_file_unix *h,
 	} else if (h->backlog) {
 		snprintf(part, sizeof(part), "backlog %u", h->backlog);
 		list_add(buf, len, part);
+	}
+	if (h->nr_embryos) {
+		snprintf(part, sizeof(part), "%u connection%s waiting",
+			 h->nr_embryos, h->nr_embryos == 1 ? "" : "s");
+		list_add(buf, len, part);
+		/* restart refuses them, EPERM, under such a somaxconn */
+		if (listening && h->nr_embryos > UX_SOMAXCONN_DEFAULT + 1 &&
+		    h->nr_embryos <= CKPT_MAX_UNIX_EMBRYOS)
+			list_add(buf, len,
+				 "more than the default net.core.somaxconn and one");
 	}
 	if (h->inode_objref) {
 		snprintf(part, sizeof(part), "inode #%u", h->inode_objref);
@@ -2020,6 +2092,13 @@ static void ux_name_parts(struct info *in, const struct ckpt_hdr_file_unix *h,
 			 "a backlog of %u without listening", h->backlog);
 		list_add(why, wlen, part);
 	}
+	if (listening ? h->nr_embryos > CKPT_MAX_UNIX_EMBRYOS :
+			h->nr_embryos != 0) {
+		snprintf(part, sizeof(part), listening ?
+			 "nr_embryos %u, above CKPT_MAX_UNIX_EMBRYOS" :
+			 "nr_embryos %u without listening", h->nr_embryos);
+		list_add(why, wlen, part);
+	}
 }
 
 /*
@@ -2028,11 +2107,14 @@ static void ux_name_parts(struct info *in, const struct ckpt_hdr_file_unix *h,
  * options only where they are not a new socket's, then the name (see
  * ux_name_parts()). Refused as restart refuses them whatever the world:
  * a pair_objref that names no UNIX_PAIR read before, an end read twice,
- * end 1 of a pair whose end 1 was closed. What restart refuses of the
- * fields is said so: a type but stream, dgram and seqpacket, or not its
- * pair's; an end but 0 and 1, or but 0 without a pair; unknown flags or
- * shutdown bits; a pending error but ECONNRESET, or one but on end 0 of
- * a stream or seqpacket pair whose end 1 was closed; rcvlowat below 1;
+ * end 1 of a pair whose end 1 was closed, end 0 of a connection waiting
+ * in a backlog (accept() has not returned it: it has no file). What
+ * restart refuses of the fields is said so: a type but stream, dgram and
+ * seqpacket, or not its pair's; an end but 0 and 1, or but 0 without a
+ * pair; unknown flags or shutdown bits; a pending error but ECONNRESET,
+ * or one but on end 0 of a stream or seqpacket pair whose end 1 was
+ * closed (not on a client whose connection waits); a listener's name on
+ * such a client, which was not accepted; rcvlowat below 1;
  * peek_off below -1; a reserved field; a peer pid that is no task of the
  * tree, or one without a pair on a socket that is not listening (a
  * listening socket's is the process that called listen()); the name, as
@@ -2055,6 +2137,9 @@ static int info_file_unix(struct info *in, const struct ckpt_hdr_file_unix *h,
 		if (!e || e->rec != CKPT_HDR_UNIX_PAIR)
 			return bad(in, off, "FILE_UNIX of pair #%u, which is no UNIX_PAIR read before",
 				   h->pair_objref);
+		if (!h->end && (e->pair_flags & CKPT_UNIX_PAIR_EMBRYO))
+			return bad(in, off, "FILE_UNIX: end 0 of pair #%u, a connection waiting in a backlog, which has no file",
+				   h->pair_objref);
 		if (h->end <= 1 && (e->ends & (1U << h->end)))
 			return bad(in, off, "FILE_UNIX: end %u of pair #%u twice",
 				   h->end, h->pair_objref);
@@ -2066,6 +2151,11 @@ static int info_file_unix(struct info *in, const struct ckpt_hdr_file_unix *h,
 	}
 	in->ux_sock_type = h->sock_type;
 	in->ux_paired = h->pair_objref != 0;
+	in->ux_client = e && (e->pair_flags & CKPT_UNIX_PAIR_EMBRYO);
+	/* the connections restart reads after the socket's own queue */
+	in->ux_nr_embryos = (h->flags & CKPT_UNIX_LISTEN) &&
+			    h->nr_embryos <= CKPT_MAX_UNIX_EMBRYOS ?
+			    h->nr_embryos : 0;
 	in->nr_unix++;
 
 	if (type)
@@ -2168,16 +2258,21 @@ static int info_file_unix(struct info *in, const struct ckpt_hdr_file_unix *h,
 		snprintf(part, sizeof(part), "error %d pending", h->err);
 		list_add(why, sizeof(why), part);
 	} else if (h->err && (!e || !(e->pair_flags & CKPT_UNIX_PAIR_CLOSED) ||
-			      e->ftype == SOCK_DGRAM)) {
-		list_add(why, sizeof(why),
+			      e->ftype == SOCK_DGRAM || in->ux_client)) {
+		list_add(why, sizeof(why), in->ux_client ?
+			 "ECONNRESET pending on a client whose connection waits" :
 			 "ECONNRESET pending but on a stream whose peer was closed");
 	}
+	/* a client whose connection waits was not accepted: no name */
+	if (in->ux_client && h->name_len && !(h->flags & CKPT_UNIX_BOUND))
+		list_add(why, sizeof(why),
+			 "a listener's name on a client whose connection waits");
 	if (h->rcvlowat < 1 || h->peek_off < -1) {
 		snprintf(part, sizeof(part), "rcvlowat %d, peek_off %d",
 			 h->rcvlowat, h->peek_off);
 		list_add(why, sizeof(why), part);
 	}
-	if (h->__reserved || h->__reserved2)
+	if (h->__reserved)
 		list_add(why, sizeof(why), "a reserved field");
 	if (!tree_pid_ok(in, h->peer_pid) ||
 	    (h->peer_pid && !h->pair_objref &&
@@ -2207,18 +2302,22 @@ static void ux_queue_copy(const struct ckpt_hdr_unix_queue *h,
 /*
  * UNIX_QUEUE, right after FILE_UNIX (and its STRING): the socket's
  * receive queue, whose nr_senders UNIX_SENDER records follow, then its
- * nr_msgs messages (UNIX_MSG, UNIX_MSG_FROM). Extensible: an older
- * writer's record ends before nr_senders (CKPT_REC_UNIX_QUEUE_MIN).
- * Refused as restart refuses it: more than CKPT_MAX_UNIX_MSGS messages
- * or CKPT_UNIX_QUEUE_MAX bytes, a reserved field, messages queued on an
+ * nr_msgs messages (UNIX_MSG, UNIX_MSG_FROM); or right after a
+ * UNIX_EMBRYO, the queue of that connection waiting in the listener's
+ * backlog: what its client sent it. Extensible: an older writer's record
+ * ends before nr_senders (CKPT_REC_UNIX_QUEUE_MIN). Refused as restart
+ * refuses it: more than CKPT_MAX_UNIX_MSGS messages or
+ * CKPT_UNIX_QUEUE_MAX bytes, a reserved field, messages queued on an
  * unconnected socket that is not a datagram one (which no other sender
- * may have sent either). That the senders and the messages are there,
- * and hold @bytes, is checked once they are read; what restart refuses
- * of nr_senders is said on the queue's line (unix_print_queue()).
+ * may have sent either; a waiting connection has its client). That the
+ * senders and the messages are there, and hold @bytes, is checked once
+ * they are read; what restart refuses of nr_senders is said on the
+ * queue's line (unix_print_queue()).
  */
 static int info_unix_queue(struct info *in, const struct ckpt_hdr_unix_queue *h,
 			   size_t off)
 {
+	bool embryo = in->ux_queue_due;
 	struct ckpt_hdr_unix_queue q;
 
 	ux_queue_copy(h, &q);
@@ -2228,17 +2327,64 @@ static int info_unix_queue(struct info *in, const struct ckpt_hdr_unix_queue *h,
 			   CKPT_UNIX_QUEUE_MAX);
 	if (q.__reserved)
 		return bad(in, off, "UNIX_QUEUE: reserved field not zero");
-	if (!in->ux_paired && in->ux_sock_type != SOCK_DGRAM &&
+	if (!in->ux_paired && !embryo && in->ux_sock_type != SOCK_DGRAM &&
 	    (q.nr_msgs || q.bytes))
 		return bad(in, off, "UNIX_QUEUE of %u messages on an unconnected %s socket",
 			   q.nr_msgs, sock_type_name(in->ux_sock_type) ?: "?");
 	ext_tail(in, &h->h, sizeof(q));
+	if (!embryo)
+		in->ux_file_queue = h;
+	in->ux_queue_due = false;
 	in->ux_queue = h;
 	in->ux_nr_senders = q.nr_senders;
 	in->ux_senders = 0;
 	in->ux_msgs = 0;
-	in->ux_creds = 0;
 	in->ux_bytes = 0;
+	return 0;
+}
+
+/*
+ * UNIX_EMBRYO, one of the nr_embryos connections waiting in the backlog
+ * of a listening socket, after its UNIX_QUEUE and that queue's records,
+ * or after the one before and its queue's records; its UNIX_QUEUE
+ * follows. Refused as restart refuses it whatever the world: one not
+ * there, one more than nr_embryos, a pair_objref that names no UNIX_PAIR
+ * read before, a pair that is no connection waiting in a backlog
+ * (CKPT_UNIX_PAIR_EMBRYO) or that another UNIX_EMBRYO named. What
+ * restart refuses of its fields is said on its line (unix_print_embryo()).
+ */
+static int info_unix_embryo(struct info *in,
+			    const struct ckpt_hdr_unix_embryo *h, size_t off)
+{
+	const struct ckpt_hdr_file *f = in->file;
+	struct objent *e;
+
+	if (!f || f->type != CKPT_FILE_UNIX || !in->ux_file_queue)
+		return bad(in, off, "UNIX_EMBRYO not after a listening unix socket's UNIX_QUEUE");
+	if (in->ux_queue_due)
+		return bad(in, off, "UNIX_EMBRYO %u where the UNIX_QUEUE of connection %u is due",
+			   in->ux_embryos + 1, in->ux_embryos);
+	if (in->ux_embryos >= in->ux_nr_embryos)
+		return bad(in, off, "UNIX_EMBRYO %u of a unix socket of %u connections waiting",
+			   in->ux_embryos + 1, in->ux_nr_embryos);
+	/* the queue before it, the listener's or the last connection's */
+	if (unix_queue_end(in, off))
+		return -EINVAL;
+	e = obj_find(in, h->pair_objref);
+	if (!e || e->rec != CKPT_HDR_UNIX_PAIR)
+		return bad(in, off, "UNIX_EMBRYO of pair #%u, which is no UNIX_PAIR read before",
+			   h->pair_objref);
+	if (!(e->pair_flags & CKPT_UNIX_PAIR_EMBRYO))
+		return bad(in, off, "UNIX_EMBRYO of pair #%u, which is no connection waiting in a backlog",
+			   h->pair_objref);
+	/* its end 0, the socket accept() is to return */
+	if (e->ends & 1)
+		return bad(in, off, "UNIX_EMBRYO of pair #%u, which another UNIX_EMBRYO named",
+			   h->pair_objref);
+	e->ends |= 1;
+	in->ux_embryos++;
+	in->ux_queue = NULL;
+	in->ux_queue_due = true;
 	return 0;
 }
 
@@ -2308,7 +2454,6 @@ static int info_unix_msg(struct info *in, const struct ckpt_hdr *rec,
 			   name, h->pid);
 	in->ux_msgs++;
 	in->ux_bytes += h->len;
-	in->ux_creds += h->pid || h->uid != UX_NO_ID || h->gid != UX_NO_ID;
 	return 0;
 }
 
@@ -2335,18 +2480,74 @@ static int unix_queue_end(struct info *in, size_t off)
 	return 0;
 }
 
+/*
+ * At the end of a unix socket's records: the last queue read is whole
+ * (unix_queue_end()), and a listener's connections waiting in its
+ * backlog are all there, each with its queue, as restart reads them
+ * (restore_unix_embryo(): "expected a connection waiting in the
+ * backlog"). 0 or -EINVAL.
+ */
+static int unix_file_end(struct info *in, const struct ckpt_hdr_file *f,
+			 const struct ckpt_hdr *next, size_t off)
+{
+	const char *found = next ? ckpt_hdr_name(next->type) : "the end";
+
+	if (in->ux_queue_due)
+		return bad(in, off, "FILE #%u (unix): connection %u waiting in its backlog needs a UNIX_QUEUE record, found %s",
+			   f->objref, in->ux_embryos, found);
+	if (unix_queue_end(in, off))
+		return -EINVAL;
+	if (in->ux_embryos < in->ux_nr_embryos)
+		return bad(in, off, "FILE #%u (unix) needs a UNIX_EMBRYO record (connection %u of the %u waiting in its backlog), found %s",
+			   f->objref, in->ux_embryos + 1, in->ux_nr_embryos,
+			   found);
+	return 0;
+}
+
+/*
+ * At the end of the image: each unix pair has its ends - end 0 a
+ * FILE_UNIX, or, a connection waiting in a backlog, the listener's
+ * UNIX_EMBRYO; end 1 a FILE_UNIX unless it was closed - as restart
+ * checks once every task exists (ckpt_unix_pair_finish(): "an end of the
+ * pair has no file"). 0 or -EINVAL.
+ */
+static int unix_pairs_end(struct info *in, size_t off)
+{
+	const struct objent *e;
+	size_t i;
+
+	for (i = 0; i < in->cap_objs; i++) {
+		e = &in->objs[i];
+		if (!e->objref || e->rec != CKPT_HDR_UNIX_PAIR)
+			continue;
+		if (!(e->ends & 1))
+			return bad(in, off, (e->pair_flags & CKPT_UNIX_PAIR_EMBRYO) ?
+				   "unix pair #%u: a connection waiting in a backlog that no UNIX_EMBRYO names" :
+				   "unix pair #%u: no FILE_UNIX of its end 0",
+				   e->objref);
+		if (!(e->ends & 2) && !(e->pair_flags & CKPT_UNIX_PAIR_CLOSED))
+			return bad(in, off, (e->pair_flags & CKPT_UNIX_PAIR_EMBRYO) ?
+				   "unix pair #%u: no FILE_UNIX of the client of a connection waiting in a backlog, which was not closed" :
+				   "unix pair #%u: no FILE_UNIX of its end 1, which was not closed",
+				   e->objref);
+	}
+	return 0;
+}
+
 /* twice the default net.core.wmem_max: what SO_SNDBUF sets at most */
 #define UX_SNDBUF_DEFAULT_MAX	(2 * 212992U)
 
 /*
- * The line of sender @k (from 1) of a queue, UNIX_SENDER @h: "  sender 1:
- * @srv, sndbuf 212992", "  sender 2: no name, sndbuf 212992". What
- * restart refuses of it is said so (ckpt_unix_sender_rec_ok()): its
- * name, as a FILE_UNIX's (ux_name_bytes_why()); a sndbuf above INT_MAX;
- * a reserved field. A sndbuf that SO_SNDBUF cannot set under the
- * default net.core.wmem_max is noted: restart needs CAP_NET_ADMIN then.
+ * The line of sender @k (from 1) of a queue, UNIX_SENDER @h, after @ind:
+ * "  sender 1: @srv, sndbuf 212992", "  sender 2: no name, sndbuf
+ * 212992". What restart refuses of it is said so
+ * (ckpt_unix_sender_rec_ok()): its name, as a FILE_UNIX's
+ * (ux_name_bytes_why()); a sndbuf above INT_MAX; a reserved field. A
+ * sndbuf that SO_SNDBUF cannot set under the default net.core.wmem_max
+ * is noted: restart needs CAP_NET_ADMIN then.
  */
-static void unix_print_sender(uint32_t k, const struct ckpt_hdr_unix_sender *h)
+static void unix_print_sender(const char *ind, uint32_t k,
+			      const struct ckpt_hdr_unix_sender *h)
 {
 	char nm[4 * CKPT_UNIX_NAME_MAX + 8] = "no name", why[256] = "";
 	char part[48];
@@ -2361,7 +2562,7 @@ static void unix_print_sender(uint32_t k, const struct ckpt_hdr_unix_sender *h)
 	}
 	if (h->__reserved)
 		list_add(why, sizeof(why), "a reserved field");
-	printf("  sender %u: %s, sndbuf %u%s%s%s\n", k, nm, h->sndbuf,
+	printf("%ssender %u: %s, sndbuf %u%s%s%s\n", ind, k, nm, h->sndbuf,
 	       h->sndbuf > UX_SNDBUF_DEFAULT_MAX && h->sndbuf <= INT32_MAX ?
 	       ", over twice the default net.core.wmem_max" : "",
 	       why[0] ? "; restart refuses " : "", why);
@@ -2369,13 +2570,14 @@ static void unix_print_sender(uint32_t k, const struct ckpt_hdr_unix_sender *h)
 
 /*
  * The line of message @k (from 1) of a queue of @nr_senders senders, the
- * UNIX_MSG_FROM @h: "  message 2: 5 bytes, pid 12 uid 0 gid 0, from
- * sender 1", as the queue's line counts a UNIX_MSG (its bytes, its
- * credentials) and the sender that sent it. What restart refuses of it
- * is said so (ckpt_unix_msg_from_rec_ok()): a sender 0 or past
+ * UNIX_MSG_FROM @h, after @ind: "  message 2: 5 bytes, pid 12 uid 0 gid
+ * 0, from sender 1", as the queue's line counts a UNIX_MSG (its bytes,
+ * its credentials) and the sender that sent it. What restart refuses of
+ * it is said so (ckpt_unix_msg_from_rec_ok()): a sender 0 or past
  * nr_senders, a reserved field.
  */
-static void unix_print_from(uint32_t k, const struct ckpt_hdr_unix_msg_from *h,
+static void unix_print_from(const char *ind, uint32_t k,
+			    const struct ckpt_hdr_unix_msg_from *h,
 			    uint32_t nr_senders)
 {
 	char cred[64] = "", why[128] = "", part[48];
@@ -2396,28 +2598,36 @@ static void unix_print_from(uint32_t k, const struct ckpt_hdr_unix_msg_from *h,
 	}
 	if (h->__reserved)
 		list_add(why, sizeof(why), "a reserved field");
-	printf("  message %u: %u byte%s%s, from sender %u%s%s\n", k, h->len,
-	       h->len == 1 ? "" : "s", cred, h->sender,
+	printf("%smessage %u: %u byte%s%s, from sender %u%s%s\n", ind, k,
+	       h->len, h->len == 1 ? "" : "s", cred, h->sender,
 	       why[0] ? "; restart refuses " : "", why);
 }
 
 /*
- * The queue of a checked unix socket: "  queue: 2 messages, 100 bytes",
- * ", 1 with credentials", ", 2 senders"; then a line for each sender
- * and each UNIX_MSG_FROM (unix_print_sender(), unix_print_from()), which
- * follow the UNIX_QUEUE record as unix_queue_end() found them. What
- * restart refuses of the queue is said on its line (restore_unix_queue()):
- * nr_senders above CKPT_MAX_UNIX_SENDERS or nr_msgs, on a socket that is
- * not a datagram one; __reserved2; a sender no message names; a UNIX_MSG
- * on a socket that is no end of a pair.
+ * The queue @h of a checked unix socket, or of a connection waiting in
+ * a listener's backlog (@paired: an end of a pair, or such a
+ * connection; @client: end 1 of a connection waiting, which nothing can
+ * send to), after @ind: "  queue: 2 messages, 100 bytes", ", 1 with
+ * credentials", ", 2 senders"; then a line for each sender and each
+ * UNIX_MSG_FROM (unix_print_sender(), unix_print_from()), which follow
+ * the UNIX_QUEUE record as unix_queue_end() found them. What restart
+ * refuses of the queue is said on its line (restore_unix_queue(),
+ * ckpt_unix_restore()): nr_senders above CKPT_MAX_UNIX_SENDERS or
+ * nr_msgs, on a socket that is not a datagram one; __reserved2; a sender
+ * no message names; a UNIX_MSG on a socket that is no end of a pair;
+ * messages on a client whose connection waits. Returns where the records
+ * after the queue's start.
  */
-static void unix_print_queue(const struct info *in)
+static const unsigned char *unix_print_queue(const struct info *in,
+					     const struct ckpt_hdr_unix_queue *h,
+					     bool paired, bool client,
+					     const char *ind)
 {
-	const struct ckpt_hdr_unix_queue *h = in->ux_queue;
 	const unsigned char *p = (const unsigned char *)h + h->h.len;
 	uint8_t named[CKPT_MAX_UNIX_SENDERS / 8] = { 0 };
 	const struct ckpt_hdr_unix_msg_from *mf;
-	uint32_t k, peer = 0, unnamed = 0, first = 0;
+	uint32_t k, peer = 0, unnamed = 0, first = 0, creds = 0;
+	const struct ckpt_hdr_unix_msg *m;
 	struct ckpt_hdr_unix_queue q;
 	char why[256] = "", part[80];
 
@@ -2433,13 +2643,18 @@ static void unix_print_queue(const struct info *in)
 		list_add(why, sizeof(why), "senders on a socket that is not a datagram one");
 	if (q.__reserved2)
 		list_add(why, sizeof(why), "a reserved field");
-	/* which senders the messages name, and UNIX_MSG without a peer */
+	/*
+	 * which senders the messages name, UNIX_MSG without a peer, and
+	 * the credentials (the fields up to gid: the same in both kinds)
+	 */
 	for (k = 0; k < q.nr_senders; k++)
 		p += ((const struct ckpt_hdr *)p)->len;
 	for (k = 0; k < q.nr_msgs; k++) {
 		const struct ckpt_hdr *r = (const void *)p;
 
 		mf = (const void *)p;
+		m = (const void *)p;
+		creds += m->pid || m->uid != UX_NO_ID || m->gid != UX_NO_ID;
 		if (r->type == CKPT_HDR_UNIX_MSG)
 			peer++;
 		else if (mf->sender && mf->sender <= q.nr_senders &&
@@ -2457,21 +2672,25 @@ static void unix_print_queue(const struct info *in)
 			 unnamed == 1 ? first : unnamed, first);
 		list_add(why, sizeof(why), part);
 	}
-	if (peer && !in->ux_paired) {
+	if (peer && !paired) {
 		snprintf(part, sizeof(part), "%u message%s from a peer on an unconnected socket",
 			 peer, peer == 1 ? "" : "s");
 		list_add(why, sizeof(why), part);
 	}
+	/* its connection waits: nothing accepted it to send to it yet */
+	if (q.nr_msgs && client)
+		list_add(why, sizeof(why),
+			 "messages on a client whose connection waits in a backlog");
 
 	if (!q.nr_msgs && !q.nr_senders && !why[0]) {
-		printf("  queue: empty\n");
-		return;
+		printf("%squeue: empty\n", ind);
+		return p;
 	}
-	printf("  queue: %u message%s, %" PRIu64 " byte%s", q.nr_msgs,
+	printf("%squeue: %u message%s, %" PRIu64 " byte%s", ind, q.nr_msgs,
 	       q.nr_msgs == 1 ? "" : "s", (uint64_t)q.bytes,
 	       q.bytes == 1 ? "" : "s");
-	if (in->ux_creds)
-		printf(", %u with credentials", in->ux_creds);
+	if (creds)
+		printf(", %u with credentials", creds);
 	if (q.nr_senders)
 		printf(", %u sender%s", q.nr_senders,
 		       q.nr_senders == 1 ? "" : "s");
@@ -2479,15 +2698,65 @@ static void unix_print_queue(const struct info *in)
 
 	p = (const unsigned char *)h + h->h.len;
 	for (k = 0; k < q.nr_senders; k++) {
-		unix_print_sender(k + 1, (const void *)p);
+		unix_print_sender(ind, k + 1, (const void *)p);
 		p += ((const struct ckpt_hdr *)p)->len;
 	}
 	for (k = 0; k < q.nr_msgs; k++) {
 		const struct ckpt_hdr *r = (const void *)p;
 
 		if (r->type == CKPT_HDR_UNIX_MSG_FROM)
-			unix_print_from(k + 1, (const void *)p, q.nr_senders);
+			unix_print_from(ind, k + 1, (const void *)p,
+					q.nr_senders);
 		p += r->len;
+	}
+	return p;
+}
+
+/*
+ * The line of connection @k (from 1) waiting in the backlog of the
+ * listener being printed, UNIX_EMBRYO @h: "  connection 1 waiting: pair
+ * #8, peer pid 13; what its client sent:", then the lines of its queue.
+ * What restart refuses of it is said so (restore_unix_embryo()): a peer
+ * pid that is no process of the tree (SO_PEERCRED of the connection:
+ * the process that connected), a pair of another socket type than the
+ * listener's.
+ */
+static void unix_print_embryo(const struct info *in, uint32_t k,
+			      const struct ckpt_hdr_unix_embryo *h)
+{
+	const struct objent *e = obj_find(in, h->pair_objref);
+	char why[128] = "";
+
+	if (h->peer_pid <= 0 || !tree_pid_ok(in, h->peer_pid))
+		list_add(why, sizeof(why), h->peer_pid <= 0 ? "no peer pid" :
+			 "a peer pid of no task of the tree");
+	if (e && e->ftype != in->ux_sock_type)
+		list_add(why, sizeof(why),
+			 "a pair of another socket type than its listener's");
+	printf("  connection %u waiting: pair #%u, peer pid %d%s%s; what its client sent:\n",
+	       k, h->pair_objref, h->peer_pid,
+	       why[0] ? "; restart refuses " : "", why);
+}
+
+/*
+ * The queues of the unix socket being printed: its own; then, a
+ * listener's, each connection waiting in its backlog and its queue, as
+ * info_unix_embryo() found them (the objects before a UNIX_EMBRYO have
+ * their own lines, printed as they were read).
+ */
+static void unix_print_queues(const struct info *in)
+{
+	const unsigned char *p;
+	uint32_t k;
+
+	p = unix_print_queue(in, in->ux_file_queue, in->ux_paired,
+			     in->ux_client, "  ");
+	for (k = 0; k < in->ux_embryos; k++) {
+		while (((const struct ckpt_hdr *)p)->type != CKPT_HDR_UNIX_EMBRYO)
+			p += ((const struct ckpt_hdr *)p)->len;
+		unix_print_embryo(in, k + 1, (const void *)p);
+		p += ((const struct ckpt_hdr *)p)->len;
+		p = unix_print_queue(in, (const void *)p, true, false, "    ");
 	}
 }
 
@@ -2525,6 +2794,17 @@ static int info_file_rec(struct info *in, const struct ckpt_hdr *h,
 	if (!f)
 		return bad(in, off, "%s record not after a FILE record",
 			   ckpt_hdr_name(h->type));
+	/*
+	 * a listener's connections waiting in its backlog, after its queue:
+	 * each UNIX_EMBRYO right before its own UNIX_QUEUE
+	 */
+	if (h->type == CKPT_HDR_UNIX_EMBRYO)
+		return info_unix_embryo(in, (const void *)h, off);
+	if (in->ux_queue_due && h->type != CKPT_HDR_UNIX_QUEUE)
+		return bad(in, off, "UNIX_EMBRYO %u needs a UNIX_QUEUE record, found %s",
+			   in->ux_embryos, ckpt_hdr_name(h->type));
+	if (in->ux_queue_due)
+		return info_unix_queue(in, (const void *)h, off);
 	/* as many as its UNIX_QUEUE says, after it */
 	if (h->type == CKPT_HDR_UNIX_SENDER)
 		return info_unix_sender(in, (const void *)h, off);
@@ -3762,6 +4042,7 @@ static int info_rec(const struct ckpt_hdr *h, size_t off, void *arg)
 	case CKPT_HDR_UNIX_SENDER:
 	case CKPT_HDR_UNIX_MSG:
 	case CKPT_HDR_UNIX_MSG_FROM:
+	case CKPT_HDR_UNIX_EMBRYO:
 	case CKPT_HDR_FILE_MEMFD:
 	case CKPT_HDR_FILE_DELETED:
 	case CKPT_HDR_FILE_PIDFD:
@@ -3880,6 +4161,8 @@ static int cmd_info(int argc, char **argv)
 	}
 	if (!c)
 		c = locks_check(&in, NULL, img.len);
+	if (!c)
+		c = unix_pairs_end(&in, img.len);
 	fflush(stdout);
 	free(in.objs);
 	if (c) {

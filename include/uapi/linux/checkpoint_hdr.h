@@ -79,6 +79,7 @@
 #define CKPT_UNIX_MSG_MAX	(8 << 20)	/* bytes of one of them */
 #define CKPT_UNIX_NAME_MAX	108	/* bytes of a socket's name (sun_path) */
 #define CKPT_MAX_UNIX_SENDERS	256	/* other senders of one queue's datagrams */
+#define CKPT_MAX_UNIX_EMBRYOS	65536	/* connections in one listener's backlog */
 #define CKPT_MAX_LOCKS		16384	/* file locks of one fd table */
 #define CKPT_MAX_CPUS		1024	/* in a CPU affinity mask */
 #define CKPT_CPU_WORDS		(CKPT_MAX_CPUS / 64)
@@ -133,6 +134,7 @@ enum ckpt_hdr_type {
 	CKPT_HDR_FILE_PROC,
 	CKPT_HDR_UNIX_SENDER,
 	CKPT_HDR_UNIX_MSG_FROM,
+	CKPT_HDR_UNIX_EMBRYO,
 	CKPT_HDR_MAX		/* one past the last type */
 };
 
@@ -344,7 +346,9 @@ enum ckpt_file_type {
 	CKPT_FILE_UNIX,		/* a unix socket: (UNIX_PAIR) (INODE)
 				 * FILE_UNIX (STRING) UNIX_QUEUE, then
 				 * nr_senders UNIX_SENDER, then nr_msgs
-				 * UNIX_MSG or UNIX_MSG_FROM
+				 * UNIX_MSG or UNIX_MSG_FROM; a listener's
+				 * then nr_embryos times (UNIX_PAIR)
+				 * UNIX_EMBRYO UNIX_QUEUE UNIX_MSG...
 				 */
 	CKPT_FILE_MEMFD,	/* an open file of a memfd: FILE_MEMFD */
 	CKPT_FILE_DELETED,	/* an open file of a deleted regular file:
@@ -527,6 +531,14 @@ struct ckpt_hdr_epoll_items {
  * A connected pair of unix sockets whose ends are both files of the tree
  * (or one whose other end was closed), written right before the FILE_UNIX
  * of its first end. Restart makes it with socketpair().
+ *
+ * CKPT_UNIX_PAIR_EMBRYO: a connection its listener has not accepted yet,
+ * written before the FILE_UNIX of its client or the UNIX_EMBRYO of its
+ * listener, whichever comes first. End 0 is the connection accept() is
+ * to return, which has no file; end 1 the client, whose FILE_UNIX is end
+ * 1 (or closed since: CKPT_UNIX_PAIR_CLOSED). Restart makes the client
+ * with socket(), and connects it to the listener just before the tree
+ * runs, in the listener's order.
  */
 struct ckpt_hdr_unix_pair {
 	struct ckpt_hdr h;
@@ -538,13 +550,16 @@ struct ckpt_hdr_unix_pair {
 
 /* end 1 was closed: restart closes it again once end 0 is restored */
 #define CKPT_UNIX_PAIR_CLOSED	0x1
-#define CKPT_UNIX_PAIR_FLAGS_MASK 0x1
+#define CKPT_UNIX_PAIR_EMBRYO	0x2	/* waiting in a listener's backlog */
+#define CKPT_UNIX_PAIR_FLAGS_MASK 0x3
 
 /*
  * UNIX: one unix socket; unconnected (pair_objref 0) or an end of a
  * UNIX_PAIR. What getsockopt() reports is saved, and restored through
  * setsockopt() with its rules. A socket bound to a path is followed by a
- * STRING record: where its socket inode is, from the root. Extensible.
+ * STRING record: where its socket inode is, from the root. A listening
+ * socket's UNIX_QUEUE (empty) is followed by nr_embryos UNIX_EMBRYO
+ * records, in its backlog's order. Extensible.
  */
 struct ckpt_hdr_file_unix {
 	struct ckpt_hdr h;
@@ -576,7 +591,9 @@ struct ckpt_hdr_file_unix {
 	__u32 gid;
 	/* sun_path: a path with its NUL, or an abstract name (name[0] 0) */
 	__u8 name[CKPT_UNIX_NAME_MAX];
-	__u32 __reserved2;
+	__u32 nr_embryos;	/* CKPT_UNIX_LISTEN: connections not accepted
+				 * yet, <= CKPT_MAX_UNIX_EMBRYOS
+				 */
 };
 
 #define CKPT_UNIX_PASSCRED	0x1	/* SO_PASSCRED */
@@ -639,6 +656,19 @@ struct ckpt_hdr_unix_msg {
 	__u32 uid;		/* (__u32)-1: none */
 	__u32 gid;		/* (__u32)-1: none */
 	/* followed by len bytes, padded to 8 */
+};
+
+/*
+ * UNIX_EMBRYO: a connection waiting in a listener's backlog (end 0 of an
+ * EMBRYO UNIX_PAIR), followed by its UNIX_QUEUE and messages: what its
+ * client sent before it was accepted.
+ */
+struct ckpt_hdr_unix_embryo {
+	struct ckpt_hdr h;
+	__u32 pair_objref;	/* its UNIX_PAIR */
+	__s32 peer_pid;		/* SO_PEERCRED: the process of the tree that
+				 * connected, whose credentials it reports
+				 */
 };
 
 /* UNIX_MSG_FROM: a datagram that sender number @sender sent */
@@ -1079,6 +1109,8 @@ struct ckpt_hdr_trailer {
 #define CKPT_REC_UNIX_QUEUE_MAX		CKPT_REC_EXT_MAX
 #define CKPT_REC_UNIX_SENDER_MAX \
 	CKPT_REC_MAX_LEN(struct ckpt_hdr_unix_sender, 0)
+#define CKPT_REC_UNIX_EMBRYO_MAX \
+	CKPT_REC_MAX_LEN(struct ckpt_hdr_unix_embryo, 0)
 #define CKPT_REC_UNIX_MSG_FROM_MAX \
 	CKPT_REC_MAX_LEN(struct ckpt_hdr_unix_msg_from, CKPT_UNIX_MSG_MAX)
 #define CKPT_REC_UNIX_MSG_MAX \

@@ -10,7 +10,10 @@
  * bound to a path, a stream socket listening on an abstract name and an
  * accepted connection whose listener is closed, a datagram socket bound
  * to an abstract name with the datagrams of two senders closed since
- * queued (one with a name, one without), a file with flock(),
+ * queued (one with a name, one without), a stream socket listening on an
+ * abstract name with two connections waiting in its backlog (one from a
+ * client still open that sent bytes, one from a client closed after
+ * sending), a file with flock(),
  * POSIX and OFD locks, pidfds of itself (one of them a thread's, one
  * watched by the epoll instance), files of its own directory in /proc
  * (one of its thread's, one an O_PATH descriptor of the directory);
@@ -38,7 +41,9 @@
  * kernel's, a sender's name, send buffer or reserved field, the sender
  * a datagram names, a sender left out, repeated or swapped, a message
  * from the peer made one from a sender (a new one, maybe) or the other
- * way, a file lock's kind, type, range or fd, a lock left out or
+ * way, a listener's count of connections waiting in its backlog, the
+ * pair and the peer pid of one, the flag that says a pair is such a
+ * connection, a file lock's kind, type, range or fd, a lock left out or
  * repeated, the count of locks, a memfd's name, size, seals, mode or
  * owner, a deleted file's path, size, flags, mode or owner, the offsets
  * of their pages, the memfd or deleted file a FILE_MEMFD, a FILE_DELETED
@@ -323,6 +328,16 @@ static char fz_cwd[192];
  * empty datagram from one with no name, FZ_UX_FROM_A2 from the first
  * again (its image: a UNIX_QUEUE of two UNIX_SENDER records, the named
  * one first, and four UNIX_MSG_FROM records).
+ *
+ * And a listener with connections waiting in its backlog: at FZ_UX_E a
+ * stream socket listening (backlog FZ_UX_BACKLOG) on the abstract name
+ * fz_ux_ename, which accept()ed nothing; at FZ_UX_EC the client of the
+ * first connection, which sent FZ_UX_EMB1 and stays open; the client of
+ * the second sent FZ_UX_EMB2 and was closed (its image: the listener's
+ * FILE_UNIX with nr_embryos 2, after its empty UNIX_QUEUE for each
+ * connection a UNIX_PAIR - EMBRYO, the second CLOSED too - a UNIX_EMBRYO
+ * and a UNIX_QUEUE of what its client sent; FZ_UX_EC end 1 of the first
+ * pair).
  */
 #define FZ_UX_S0	58
 #define FZ_UX_S1	59
@@ -342,10 +357,16 @@ static char fz_cwd[192];
 #define FZ_UX_FROM_A	"from a named sender"
 #define FZ_UX_FROM_U	"from a sender without a name"
 #define FZ_UX_FROM_A2	"from the named one again"
+#define FZ_UX_E		76
+#define FZ_UX_EC	77
+#define FZ_UX_EMB1	"waiting, its client open"
+#define FZ_UX_EMB2	"waiting, its client closed"
 static char fz_ux_lname[CKPT_UNIX_NAME_MAX], fz_ux_aname[CKPT_UNIX_NAME_MAX];
 static socklen_t fz_ux_lname_len, fz_ux_aname_len;
 static char fz_ux_gname[CKPT_UNIX_NAME_MAX], fz_ux_fname[CKPT_UNIX_NAME_MAX];
 static socklen_t fz_ux_gname_len, fz_ux_fname_len;
+static char fz_ux_ename[CKPT_UNIX_NAME_MAX];
+static socklen_t fz_ux_ename_len;
 
 /*
  * The file FZ_LK_FILE in the cwd, open O_RDWR at FZ_LK_FD with a flock()
@@ -689,11 +710,102 @@ static bool fz_check_unix_senders(void)
 	return ok;
 }
 
+/* SO_PEERCRED of @fd: this program, as the one that connected or listened */
+static bool fz_ux_peer_is_me(int fd)
+{
+	struct ucred cr;
+	socklen_t len = sizeof(cr);
+
+	return !getsockopt(fd, SOL_SOCKET, SO_PEERCRED, &cr, &len) &&
+	       cr.pid == getpid() && cr.uid == getuid() && cr.gid == getgid();
+}
+
+/*
+ * The connection waiting first on FZ_UX_E, accept()ed now without
+ * waiting: what its client sent, @want, with the listener's name and
+ * this program's SO_PEERCRED; then (@closed) the end of the file, or
+ * nothing more. Its fd, or -1.
+ */
+static int fz_ux_accept_is(const char *want, bool closed, const char *what)
+{
+	struct pollfd pl = { .fd = FZ_UX_E, .events = POLLIN };
+	char buf[64] = "";
+	ssize_t n;
+	int a;
+
+	a = poll(&pl, 1, 0) == 1 ?
+	    accept4(FZ_UX_E, NULL, NULL, SOCK_CLOEXEC | SOCK_NONBLOCK) : -1;
+	if (!CK_EXPECT(a >= 0, "unix listener: %s not waiting", what))
+		return -1;
+	n = fz_ux_read(a, buf, sizeof(buf) - 1);
+	if (!CK_EXPECT(n == (ssize_t)strlen(want) && !memcmp(buf, want, n),
+		       "unix listener: %s read %zd bytes \"%.*s\"", what, n,
+		       (int)(n > 0 ? n : 0), buf) ||
+	    !CK_EXPECT(fz_ux_name_is(a, false, fz_ux_ename, fz_ux_ename_len) &&
+		       fz_ux_peer_is_me(a),
+		       "unix listener: %s: its name, SO_PEERCRED", what) ||
+	    !CK_EXPECT(closed ? recv(a, buf, 1, MSG_DONTWAIT) == 0 :
+		       recv(a, buf, 1, MSG_DONTWAIT) < 0 && errno == EAGAIN,
+		       "unix listener: %s: %s", what, closed ?
+		       "no end of file" : "a byte more")) {
+		close(a);
+		return -1;
+	}
+	return a;
+}
+
+/*
+ * The listener with connections waiting: named, listening, its two
+ * connections accept()ed in their order with what their clients sent -
+ * the first connected to FZ_UX_EC both ways, the second at its end of
+ * file - then none. Nothing waits.
+ */
+static bool fz_check_unix_embryos(void)
+{
+	struct pollfd pl = { .fd = FZ_UX_E, .events = POLLIN };
+	const int f = MSG_DONTWAIT | MSG_NOSIGNAL;
+	char buf[8] = "";
+	socklen_t l;
+	bool ok = true;
+	int a, v = 0;
+
+	ok &= CK_EXPECT(fz_ux_name_is(FZ_UX_E, false, fz_ux_ename,
+				      fz_ux_ename_len),
+			"unix listener with connections waiting: its name");
+	l = sizeof(v);
+	ok &= CK_EXPECT(!getsockopt(FZ_UX_E, SOL_SOCKET, SO_ACCEPTCONN, &v,
+				    &l) && v == 1,
+			"unix listener with connections waiting: listening");
+	ok &= CK_EXPECT(fz_ux_name_is(FZ_UX_EC, true, fz_ux_ename,
+				      fz_ux_ename_len) &&
+			fz_ux_name_is(FZ_UX_EC, false, "", 0) &&
+			fz_ux_peer_is_me(FZ_UX_EC),
+			"unix client waiting: its names, SO_PEERCRED");
+	a = fz_ux_accept_is(FZ_UX_EMB1, false, "the first connection");
+	ok &= a >= 0;
+	if (a >= 0) {
+		ok &= CK_EXPECT(send(a, "e", 1, f) == 1 &&
+				recv(FZ_UX_EC, buf, 2, MSG_DONTWAIT) == 1 &&
+				buf[0] == 'e' && send(FZ_UX_EC, "c", 1, f) == 1 &&
+				recv(a, buf, 2, MSG_DONTWAIT) == 1 && buf[0] == 'c',
+				"unix connection accepted: its client's");
+		close(a);
+	}
+	a = fz_ux_accept_is(FZ_UX_EMB2, true, "the second connection");
+	ok &= a >= 0;
+	if (a >= 0)
+		close(a);
+	ok &= CK_EXPECT(poll(&pl, 1, 0) == 0,
+			"unix listener: a third connection waiting");
+	return ok;
+}
+
 /*
  * The unix sockets: end 0 of the stream pair O_NONBLOCK, what was queued
  * each way read once, the datagrams one by one, then each pair still
- * connected; the sockets with names; the datagrams of other senders.
- * Nothing waits, nothing raises SIGPIPE.
+ * connected; the sockets with names; the datagrams of other senders; the
+ * connections waiting in a backlog. Nothing waits, nothing raises
+ * SIGPIPE.
  */
 static bool fz_check_unix(void)
 {
@@ -722,6 +834,7 @@ static bool fz_check_unix(void)
 			"unix datagram pair connected");
 	ok &= fz_check_unix_names();
 	ok &= fz_check_unix_senders();
+	ok &= fz_check_unix_embryos();
 	return ok;
 }
 
@@ -1047,6 +1160,28 @@ static void fz_setup_files(void)
 				 (struct sockaddr *)&to, tl) == strlen(FZ_UX_FROM_A2),
 			  "unix datagrams of other senders");
 		CK_ASSERT(!close(a) && !close(u), "unix senders closed");
+	}
+	{
+		/* a listener with two connections waiting, none accepted */
+		struct sockaddr_un sa;
+		socklen_t l;
+		int gone;
+
+		fz_ux_ename_len = fz_ux_abstract(fz_ux_ename, "embryo");
+		l = fz_ux_addr(&sa, fz_ux_ename, fz_ux_ename_len);
+		CK_ASSERT(ck_move_fd(socket(AF_UNIX, SOCK_STREAM, 0), FZ_UX_E) ==
+			  FZ_UX_E && !bind(FZ_UX_E, (struct sockaddr *)&sa, l) &&
+			  !listen(FZ_UX_E, FZ_UX_BACKLOG),
+			  "unix listener with connections waiting");
+		CK_ASSERT(ck_move_fd(fz_ux_connect(fz_ux_ename, fz_ux_ename_len),
+				     FZ_UX_EC) == FZ_UX_EC &&
+			  send(FZ_UX_EC, FZ_UX_EMB1, strlen(FZ_UX_EMB1), 0) ==
+			  strlen(FZ_UX_EMB1), "unix connection waiting");
+		gone = fz_ux_connect(fz_ux_ename, fz_ux_ename_len);
+		CK_ASSERT(gone >= 0 &&
+			  send(gone, FZ_UX_EMB2, strlen(FZ_UX_EMB2), 0) ==
+			  strlen(FZ_UX_EMB2) && !close(gone),
+			  "unix connection waiting, its client closed");
 	}
 	/* every open of the locked file first, then its locks */
 	fd = open(FZ_LK_FILE, O_RDWR | O_CREAT | O_TRUNC, 0644);
@@ -2570,9 +2705,9 @@ static bool inode_rec_ok(const struct fz_img *im, int j)
  * Do the records at @j, past the object records there (and a MEMFD's or
  * DELETED's PAGES), go on with one that restart reads with the objects
  * before it - a FILE, the FDTABLE or a late record among a process's
- * files; a FILE_PIPE, FILE_UNIX, FILE_MEMFD or FILE_DELETED among a
- * FILE's; a VMA? An object record right before @j is then read on the
- * way; anywhere else it stands where another record is due.
+ * files; a FILE_PIPE, FILE_UNIX, UNIX_EMBRYO, FILE_MEMFD or FILE_DELETED
+ * among a FILE's; a VMA? An object record right before @j is then read
+ * on the way; anywhere else it stands where another record is due.
  */
 static bool obj_pos_ok(const struct fz_img *im, int j)
 {
@@ -2593,6 +2728,7 @@ static bool obj_pos_ok(const struct fz_img *im, int j)
 		case CKPT_HDR_FDTABLE:
 		case CKPT_HDR_FILE_PIPE:
 		case CKPT_HDR_FILE_UNIX:
+		case CKPT_HDR_UNIX_EMBRYO:
 		case CKPT_HDR_FILE_MEMFD:
 		case CKPT_HDR_FILE_DELETED:
 		case CKPT_HDR_VMA:
@@ -3995,7 +4131,10 @@ static void mut_fs(struct fz_mut *m, int i)
  * memfd, and its PAGES, come right before its FILE_MEMFD, the DELETED of
  * a deleted file's first open and its PAGES before its FILE_DELETED. A
  * unix socket bound to a path has a STRING between its FILE_UNIX and its
- * UNIX_QUEUE, as its FILE_UNIX says (ux_has_path(), ux_socket_rule()).
+ * UNIX_QUEUE, as its FILE_UNIX says (ux_has_path(), ux_socket_rule()); a
+ * listening one's queue is followed by its connections waiting, each a
+ * UNIX_EMBRYO (its UNIX_PAIR before it, if first), a UNIX_QUEUE and its
+ * messages (ux_embryos_rule()).
  */
 static const uint32_t *file_records(uint32_t ftype)
 {
@@ -4049,6 +4188,7 @@ static bool file_type_record(uint32_t type)
 	       type == CKPT_HDR_INOTIFY_EVENTS || type == CKPT_HDR_FILE_UNIX ||
 	       type == CKPT_HDR_UNIX_QUEUE || type == CKPT_HDR_UNIX_MSG ||
 	       type == CKPT_HDR_UNIX_SENDER || type == CKPT_HDR_UNIX_MSG_FROM ||
+	       type == CKPT_HDR_UNIX_EMBRYO ||
 	       type == CKPT_HDR_FILE_MEMFD || type == CKPT_HDR_FILE_DELETED ||
 	       type == CKPT_HDR_FILE_PIDFD || type == CKPT_HDR_FILE_PROC;
 }
@@ -4199,6 +4339,7 @@ static void type_record(struct fz_mut *m, uint32_t type, unsigned char *buf,
 	struct ckpt_hdr_file_inherit *ih = (void *)buf;
 	const char *path = NULL;
 	uint32_t min, max;
+	int i;
 
 	ckpt_hdr_len_bounds(type, &min, &max);
 	*len = min;
@@ -4268,6 +4409,14 @@ static void type_record(struct fz_mut *m, uint32_t type, unsigned char *buf,
 	case CKPT_HDR_UNIX_SENDER:
 		/* no name, a new socket's send buffer */
 		((struct ckpt_hdr_unix_sender *)buf)->sndbuf = m->c->wmem_default;
+		break;
+	case CKPT_HDR_UNIX_EMBRYO:
+		/* a connection of the root, of the image's first pair */
+		i = img_find(&m->im, CKPT_HDR_UNIX_PAIR, 0);
+		((struct ckpt_hdr_unix_embryo *)buf)->pair_objref = i < 0 ? 1 :
+			REC(&m->im, i, struct ckpt_hdr_unix_pair)->objref;
+		((struct ckpt_hdr_unix_embryo *)buf)->peer_pid =
+			tree_root_pid(&m->im) ?: 1;
 		break;
 	default:
 		((struct ckpt_hdr_file_pipe *)buf)->pipe_objref =
@@ -6559,7 +6708,7 @@ static void mut_inotify_events(struct fz_mut *m, int i)
 
 /*
  * ---- unix sockets: UNIX_PAIR, FILE_UNIX, UNIX_QUEUE, UNIX_SENDER,
- * UNIX_MSG, UNIX_MSG_FROM ------------------------------------------------
+ * UNIX_MSG, UNIX_MSG_FROM, UNIX_EMBRYO -----------------------------------
  */
 
 #define FZ_UX_SHUT	(CKPT_UNIX_SHUT_RD | CKPT_UNIX_SHUT_WR)
@@ -6567,6 +6716,7 @@ static void mut_inotify_events(struct fz_mut *m, int i)
 #define FZ_UX_MSG	sizeof(struct ckpt_hdr_unix_msg)
 #define FZ_UX_FROM	sizeof(struct ckpt_hdr_unix_msg_from)
 #define FZ_UX_SENDER	sizeof(struct ckpt_hdr_unix_sender)
+#define FZ_UX_EMBRYO	sizeof(struct ckpt_hdr_unix_embryo)
 #define FZ_UX_PAIRS	16		/* pairs the rules below follow */
 /*
  * A sender's sndbuf at least this (and settable) holds what the images
@@ -6586,7 +6736,8 @@ static bool ux_rec(uint32_t type)
 {
 	return type == CKPT_HDR_UNIX_PAIR || type == CKPT_HDR_FILE_UNIX ||
 	       type == CKPT_HDR_UNIX_QUEUE || type == CKPT_HDR_UNIX_MSG ||
-	       type == CKPT_HDR_UNIX_SENDER || type == CKPT_HDR_UNIX_MSG_FROM;
+	       type == CKPT_HDR_UNIX_SENDER || type == CKPT_HDR_UNIX_MSG_FROM ||
+	       type == CKPT_HDR_UNIX_EMBRYO;
 }
 
 /* A message of a queue: from the peer (UNIX_MSG), or from a sender */
@@ -6699,6 +6850,11 @@ static const struct ckpt_hdr_file_unix *ux_socket_of(const struct fz_img *im, in
 	       REC(im, q - 1, struct ckpt_hdr_file_unix) : NULL;
 }
 
+/*
+ * A UNIX_PAIR read: bit n of @ends, its end n taken by a FILE_UNIX - or,
+ * of a connection waiting in a backlog (EMBRYO), end 0 by the UNIX_EMBRYO
+ * of its listener, which accept() is to return
+ */
 struct ux_pair {
 	uint32_t objref, type, flags;
 	uint8_t ends;
@@ -6737,7 +6893,9 @@ static const char *ux_path_of(const struct fz_img *im, int j)
  * of a pair (an accepted one's); inode_objref exactly when bound to a
  * path; mode of S_IALLUGO bits, mode and owner only when bound to a
  * path; listening only bound, not a datagram socket, without a pair or
- * an error, with a backlog up to INT_MAX; no backlog otherwise.
+ * an error, with a backlog up to INT_MAX and at most
+ * CKPT_MAX_UNIX_EMBRYOS connections waiting; no backlog and none waiting
+ * otherwise.
  */
 static bool ux_name_ok(const struct ckpt_hdr_file_unix *u)
 {
@@ -6762,7 +6920,9 @@ static bool ux_name_ok(const struct ckpt_hdr_file_unix *u)
 		return false;
 	if (listening && (!bound || !stream || u->pair_objref || u->err))
 		return false;
-	return listening ? u->backlog <= INT32_MAX : !u->backlog;
+	return listening ? u->backlog <= INT32_MAX &&
+			   u->nr_embryos <= CKPT_MAX_UNIX_EMBRYOS :
+			   !u->backlog && !u->nr_embryos;
 }
 
 /*
@@ -6847,49 +7007,21 @@ static void ux_sndbuf_rule(const struct fz_campaign *c, uint32_t sndbuf,
 }
 
 /*
- * Restart's rules for the unix socket whose FILE record is @f, its
- * records, and the pairs read so far (@p, *@np): UNIX_PAIR records (and
- * PIPEs: shared objects) only right after the FILE, each with a socket
- * type, flags within the mask, no reserved bits, an objref of nothing
- * else; then FILE_UNIX (extensible: zeroes past the struct), of a socket
- * type, an end 0 or 1, flags and shutdown bits within theirs, a pending
- * error 0 or ECONNRESET, rcvlowat >= 1, peek_off >= -1, no reserved bits,
- * a peer pid of the tree or 0; without a pair end 0, no error and no peer
- * pid but a listening socket's; with one, a pair read before, of its
- * type, an end not taken yet, not end 1 of a CLOSED pair, an error only
- * on end 0 of a CLOSED stream or seqpacket pair; its name (ux_name_ok(),
- * and the INODE records among the objects before it), a listening one's
- * backlog at most net.core.somaxconn; the FILE O_RDWR, O_NONBLOCK or not,
- * no offset; for a socket bound to a path, a STRING: well-formed,
- * absolute, where the socket inode it names is (ux_file_inode_ok());
- * then UNIX_QUEUE (extensible since nr_senders: zeroes past the struct,
- * nr_senders 0 in an older one) within the limits, no reserved bits,
- * nr_senders at most CKPT_MAX_UNIX_SENDERS and nr_msgs, 0 but on a
- * datagram socket; then its nr_senders UNIX_SENDER (ux_sender_ok(), a
- * sndbuf restart can set, ux_sndbuf_rule()), then its nr_msgs messages:
- * UNIX_MSG only on an end of a pair, UNIX_MSG_FROM of a sender 1 to
- * nr_senders, __reserved 0; each at most CKPT_UNIX_MSG_MAX with h.len its
- * len padded to 8, an empty UNIX_MSG only on a dgram or seqpacket socket,
- * a pid of the tree or 0, a uid and gid the restarter may have or none;
- * their lens adding up to bytes, every sender named by one at least. The
- * number of records seen, or -1 when a record is missing.
+ * Restart's rules for the object records at *@jp (PIPEs, INODEs and
+ * UNIX_PAIRs, which restart reads before a FILE_UNIX or a UNIX_EMBRYO)
+ * and the pairs read so far (@p, *@np): each UNIX_PAIR with a socket
+ * type, flags within the mask, a connection waiting in a backlog
+ * (EMBRYO) not a datagram one, no reserved bits, an objref of nothing
+ * else; an INODE well-formed, of an objref of nothing else. *@jp is left
+ * at the first record past them. The number of UNIX_PAIR records seen,
+ * or -1 when one is of another length.
  */
-static int ux_socket_rule(struct fz_mut *m, int f, struct ux_pair *p, int *np,
-			  struct ep_verdict *v)
+static int ux_objs_rule(struct fz_mut *m, int *jp, struct ux_pair *p, int *np,
+			struct ep_verdict *v)
 {
 	const struct fz_img *im = &m->im;
-	const struct ckpt_hdr_file *fh = REC(im, f, struct ckpt_hdr_file);
-	uint8_t named[CKPT_MAX_UNIX_SENDERS / 8] = { 0 };
-	const struct ckpt_hdr_file_unix *u;
-	struct ckpt_hdr_unix_queue q;
-	struct ux_pair *pair = NULL;
-	uint64_t sum = 0;
-	int j = f + 1, k, seen = 0;
-	uint32_t b, ks;
+	int j = *jp, seen = 0;
 
-	if ((fh->f_flags & O_ACCMODE) != O_RDWR ||
-	    (fh->f_flags & ~(uint32_t)(O_ACCMODE | O_NONBLOCK)) || fh->pos)
-		ep_refuse(v, true);
 	for (; j < im->n && (im->r[j].type == CKPT_HDR_UNIX_PAIR ||
 			     im->r[j].type == CKPT_HDR_PIPE ||
 			     im->r[j].type == CKPT_HDR_INODE); j++) {
@@ -6910,7 +7042,9 @@ static int ux_socket_rule(struct fz_mut *m, int f, struct ux_pair *p, int *np,
 			return -1;
 		if (!ux_type_ok(ph->sock_type) || ph->__reserved ||
 		    ph->flags & ~CKPT_UNIX_PAIR_FLAGS_MASK || !ph->objref ||
-		    ph->objref > FZ_MAX_OBJS)
+		    ph->objref > FZ_MAX_OBJS ||
+		    (ph->flags & CKPT_UNIX_PAIR_EMBRYO &&
+		     ph->sock_type == SOCK_DGRAM))
 			ep_refuse(v, true);
 		if (ux_ref_used(im, ph->objref, j))
 			ep_refuse(v, false);
@@ -6921,58 +7055,36 @@ static int ux_socket_rule(struct fz_mut *m, int f, struct ux_pair *p, int *np,
 			v->depends = true;
 		seen++;
 	}
-	if (j >= im->n || im->r[j].type != CKPT_HDR_FILE_UNIX ||
-	    im->r[j].len < sizeof(*u))
-		return -1;
-	u = REC(im, j, struct ckpt_hdr_file_unix);
-	if (im->r[j].len > CKPT_REC_EXT_MAX)
-		ep_refuse(v, true);
-	for (b = sizeof(*u); b < im->r[j].len; b++)
-		if (im->r[j].p[b])
-			ep_refuse(v, true);
-	if (!ux_type_ok(u->sock_type) || u->end > 1 ||
-	    (!u->pair_objref && (u->end || u->err ||
-				 (u->peer_pid && !(u->flags & CKPT_UNIX_LISTEN)))) ||
-	    u->flags & ~CKPT_UNIX_FLAGS_MASK ||
-	    u->shutdown & ~FZ_UX_SHUT || (u->err && u->err != ECONNRESET) ||
-	    u->rcvlowat < 1 || u->peek_off < -1 || u->__reserved ||
-	    u->peer_pid < 0 || u->__reserved2 || !ux_name_ok(u))
-		ep_refuse(v, true);
-	if (!ux_pid_ok(im, u->peer_pid))
-		ep_refuse(v, false);
-	/* listen() takes no more than net.core.somaxconn: EPERM */
-	if (u->flags & CKPT_UNIX_LISTEN && u->backlog > m->c->somaxconn)
-		ep_refuse(v, false);
-	if (u->pair_objref) {
-		for (k = 0; k < *np && p[k].objref != u->pair_objref; k++)
-			;
-		pair = k < *np ? &p[k] : NULL;
-		if (!pair) {
-			ep_refuse(v, false);
-		} else if (pair->type != u->sock_type || u->end > 1 ||
-			   pair->ends & (1U << u->end) ||
-			   (u->end == 1 && pair->flags & CKPT_UNIX_PAIR_CLOSED) ||
-			   (u->err && (!(pair->flags & CKPT_UNIX_PAIR_CLOSED) ||
-				       pair->type == SOCK_DGRAM))) {
-			ep_refuse(v, false);
-		} else {
-			pair->ends |= 1U << u->end;
-		}
-	}
-	j++;
-	seen++;
-	/* bound to a path: where its socket inode is */
-	if (ux_has_path(u)) {
-		const char *path = ux_path_of(im, j - 1);
+	*jp = j;
+	return seen;
+}
 
-		if (j >= im->n || im->r[j].type != CKPT_HDR_STRING)
-			return -1;
-		if (!path || path[0] != '/')
-			ep_refuse(v, true);
-		else if (!ux_file_inode_ok(m, j - 1))
-			ep_refuse(v, false);
-		j++;
-	}
+/*
+ * Restart's rules for the UNIX_QUEUE record at *@jp of a socket of @type
+ * (@paired: an end of a pair, or a connection waiting in a backlog) and
+ * its records: extensible since nr_senders (zeroes past the struct,
+ * nr_senders 0 in an older one), within the limits, no reserved bits,
+ * nr_senders at most CKPT_MAX_UNIX_SENDERS and nr_msgs, 0 but on a
+ * datagram socket; then its nr_senders UNIX_SENDER (ux_sender_ok(), a
+ * sndbuf restart can set, ux_sndbuf_rule()), then its nr_msgs messages:
+ * UNIX_MSG only when @paired, UNIX_MSG_FROM of a sender 1 to nr_senders,
+ * __reserved 0; each at most CKPT_UNIX_MSG_MAX with h.len its len padded
+ * to 8, an empty UNIX_MSG only on a dgram or seqpacket socket, a pid of
+ * the tree or 0, a uid and gid the restarter may have or none; their
+ * lens adding up to bytes, every sender named by one at least. *@jp is
+ * left at the queue's last record. The number of records seen, or -1
+ * when a record is missing.
+ */
+static int ux_queue_rule(struct fz_mut *m, int *jp, uint32_t type, bool paired,
+			 struct ep_verdict *v)
+{
+	const struct fz_img *im = &m->im;
+	uint8_t named[CKPT_MAX_UNIX_SENDERS / 8] = { 0 };
+	struct ckpt_hdr_unix_queue q;
+	int j = *jp, k, seen = 0;
+	uint64_t sum = 0;
+	uint32_t b, ks;
+
 	if (j >= im->n || im->r[j].type != CKPT_HDR_UNIX_QUEUE ||
 	    im->r[j].len < CKPT_REC_UNIX_QUEUE_MIN)
 		return -1;
@@ -6988,7 +7100,7 @@ static int ux_socket_rule(struct fz_mut *m, int f, struct ux_pair *p, int *np,
 	    q.nr_senders > CKPT_MAX_UNIX_SENDERS || q.nr_senders > q.nr_msgs)
 		ep_refuse(v, true);
 	/* other senders than the peer: a datagram socket's */
-	if (q.nr_senders && u->sock_type != SOCK_DGRAM)
+	if (q.nr_senders && type != SOCK_DGRAM)
 		ep_refuse(v, false);
 	seen++;
 	for (ks = 0; ks < q.nr_senders && ks <= CKPT_MAX_UNIX_SENDERS; ks++) {
@@ -7024,10 +7136,10 @@ static int ux_socket_rule(struct fz_mut *m, int f, struct ux_pair *p, int *np,
 			ep_refuse(v, true);
 		if (t == CKPT_HDR_UNIX_MSG) {
 			/* from the peer: only an end of a pair has one */
-			if (!u->pair_objref)
+			if (!paired)
 				ep_refuse(v, false);
-			if (!h->len && u->sock_type != SOCK_DGRAM &&
-			    u->sock_type != SOCK_SEQPACKET)
+			if (!h->len && type != SOCK_DGRAM &&
+			    type != SOCK_SEQPACKET)
 				ep_refuse(v, false);
 		} else if (hf->__reserved || !hf->sender) {
 			ep_refuse(v, true);
@@ -7047,13 +7159,193 @@ static int ux_socket_rule(struct fz_mut *m, int f, struct ux_pair *p, int *np,
 	for (ks = 0; ks < q.nr_senders && ks < CKPT_MAX_UNIX_SENDERS; ks++)
 		if (!(named[ks / 8] & (1U << (ks % 8))))
 			ep_refuse(v, false);
+	*jp = j;
+	return seen;
+}
+
+/*
+ * Restart's rules for the nr_embryos connections waiting in the backlog
+ * of the listening socket @u of type @type, from record @j on (right
+ * after the listener's queue), and the pairs read so far (@p, *@np):
+ * each its objects (ux_objs_rule()), a UNIX_EMBRYO (not extensible) with
+ * a peer pid above 0 of a process of the tree, naming a pair read before
+ * that is a connection waiting in a backlog (EMBRYO), of the listener's
+ * type, that no other UNIX_EMBRYO named; then its queue (ux_queue_rule(),
+ * paired: its client sent it what it holds). A pair whose client (end 1,
+ * not CLOSED) never comes: the rules here do not say (ux_image_rule()).
+ * The number of records seen, or -1 when a record is missing.
+ */
+static int ux_embryos_rule(struct fz_mut *m, int j,
+			   const struct ckpt_hdr_file_unix *u,
+			   struct ux_pair *p, int *np, struct ep_verdict *v)
+{
+	const struct fz_img *im = &m->im;
+	const struct ckpt_hdr_unix_embryo *h;
+	struct ux_pair *pair;
+	int k, seen = 0;
+	uint32_t e;
+
+	for (e = 0; e < u->nr_embryos; e++) {
+		k = ux_objs_rule(m, &j, p, np, v);
+		if (k < 0)
+			return -1;
+		seen += k;
+		if (j >= im->n || im->r[j].type != CKPT_HDR_UNIX_EMBRYO ||
+		    im->r[j].len != FZ_UX_EMBRYO)
+			return -1;
+		h = REC(im, j, struct ckpt_hdr_unix_embryo);
+		if (h->peer_pid <= 0)
+			ep_refuse(v, true);
+		else if (!ux_pid_ok(im, h->peer_pid))
+			ep_refuse(v, false);
+		for (k = 0; k < *np && p[k].objref != h->pair_objref; k++)
+			;
+		pair = k < *np ? &p[k] : NULL;
+		/* its end 0, the connection accept() is to return */
+		if (!pair || !(pair->flags & CKPT_UNIX_PAIR_EMBRYO) ||
+		    pair->type != u->sock_type || pair->ends & 1)
+			ep_refuse(v, false);
+		else
+			pair->ends |= 1;
+		seen++;
+		j++;
+		k = ux_queue_rule(m, &j, u->sock_type, true, v);
+		if (k < 0)
+			return -1;
+		seen += k;
+		j++;
+	}
+	return seen;
+}
+
+/*
+ * Restart's rules for the unix socket whose FILE record is @f, its
+ * records, and the pairs read so far (@p, *@np): UNIX_PAIR records (and
+ * PIPEs, INODEs: shared objects) only right after the FILE
+ * (ux_objs_rule()); then FILE_UNIX (extensible: zeroes past the struct),
+ * of a socket type, an end 0 or 1, flags and shutdown bits within
+ * theirs, a pending error 0 or ECONNRESET, rcvlowat >= 1, peek_off >=
+ * -1, no reserved bits, a peer pid of the tree or 0; without a pair end
+ * 0, no error and no peer pid but a listening socket's; with one, a pair
+ * read before, of its type, an end not taken yet, not end 1 of a CLOSED
+ * pair, an error only on end 0 of a CLOSED stream or seqpacket pair; of
+ * a connection waiting in a backlog (EMBRYO), only end 1 (its client),
+ * without an error or a listener's name, and nothing queued on it; its
+ * name (ux_name_ok(), and the INODE records among the objects before
+ * it), a listening one's backlog at most net.core.somaxconn and its
+ * connections waiting at most one more; the FILE O_RDWR, O_NONBLOCK or
+ * not, no offset; for a socket bound to a path, a STRING: well-formed,
+ * absolute, where the socket inode it names is (ux_file_inode_ok());
+ * then its UNIX_QUEUE and that queue's records (ux_queue_rule()); then,
+ * a listener's, its nr_embryos connections waiting (ux_embryos_rule()).
+ * The number of records seen, or -1 when a record is missing.
+ */
+static int ux_socket_rule(struct fz_mut *m, int f, struct ux_pair *p, int *np,
+			  struct ep_verdict *v)
+{
+	const struct fz_img *im = &m->im;
+	const struct ckpt_hdr_file *fh = REC(im, f, struct ckpt_hdr_file);
+	const struct ckpt_hdr_file_unix *u;
+	struct ux_pair *pair = NULL;
+	int j = f + 1, k, qi, seen = 0;
+	bool embryo = false;
+	uint32_t b;
+
+	if ((fh->f_flags & O_ACCMODE) != O_RDWR ||
+	    (fh->f_flags & ~(uint32_t)(O_ACCMODE | O_NONBLOCK)) || fh->pos)
+		ep_refuse(v, true);
+	k = ux_objs_rule(m, &j, p, np, v);
+	if (k < 0)
+		return -1;
+	seen += k;
+	if (j >= im->n || im->r[j].type != CKPT_HDR_FILE_UNIX ||
+	    im->r[j].len < sizeof(*u))
+		return -1;
+	u = REC(im, j, struct ckpt_hdr_file_unix);
+	if (im->r[j].len > CKPT_REC_EXT_MAX)
+		ep_refuse(v, true);
+	for (b = sizeof(*u); b < im->r[j].len; b++)
+		if (im->r[j].p[b])
+			ep_refuse(v, true);
+	if (!ux_type_ok(u->sock_type) || u->end > 1 ||
+	    (!u->pair_objref && (u->end || u->err ||
+				 (u->peer_pid && !(u->flags & CKPT_UNIX_LISTEN)))) ||
+	    u->flags & ~CKPT_UNIX_FLAGS_MASK ||
+	    u->shutdown & ~FZ_UX_SHUT || (u->err && u->err != ECONNRESET) ||
+	    u->rcvlowat < 1 || u->peek_off < -1 || u->__reserved ||
+	    u->peer_pid < 0 || !ux_name_ok(u))
+		ep_refuse(v, true);
+	if (!ux_pid_ok(im, u->peer_pid))
+		ep_refuse(v, false);
+	/*
+	 * listen() takes no more than net.core.somaxconn, and no more than
+	 * that and one connect() wait: EPERM
+	 */
+	if (u->flags & CKPT_UNIX_LISTEN &&
+	    (u->backlog > m->c->somaxconn ||
+	     u->nr_embryos > m->c->somaxconn + 1ULL))
+		ep_refuse(v, false);
+	if (u->pair_objref) {
+		for (k = 0; k < *np && p[k].objref != u->pair_objref; k++)
+			;
+		pair = k < *np ? &p[k] : NULL;
+		embryo = pair && pair->flags & CKPT_UNIX_PAIR_EMBRYO;
+		if (!pair) {
+			ep_refuse(v, false);
+		} else if (pair->type != u->sock_type || u->end > 1 ||
+			   pair->ends & (1U << u->end) ||
+			   (u->end == 1 && pair->flags & CKPT_UNIX_PAIR_CLOSED) ||
+			   (u->err && (!(pair->flags & CKPT_UNIX_PAIR_CLOSED) ||
+				       pair->type == SOCK_DGRAM || embryo)) ||
+			   /* a client: not accepted, no listener's name */
+			   (embryo && (!u->end ||
+				       (u->name_len &&
+					!(u->flags & CKPT_UNIX_BOUND))))) {
+			ep_refuse(v, false);
+		} else {
+			pair->ends |= 1U << u->end;
+		}
+	}
+	j++;
+	seen++;
+	/* bound to a path: where its socket inode is */
+	if (ux_has_path(u)) {
+		const char *path = ux_path_of(im, j - 1);
+
+		if (j >= im->n || im->r[j].type != CKPT_HDR_STRING)
+			return -1;
+		if (!path || path[0] != '/')
+			ep_refuse(v, true);
+		else if (!ux_file_inode_ok(m, j - 1))
+			ep_refuse(v, false);
+		j++;
+	}
+	qi = j;
+	k = ux_queue_rule(m, &j, u->sock_type, u->pair_objref, v);
+	if (k < 0)
+		return -1;
+	seen += k;
+	/* nothing sends to a client whose connection waits */
+	if (pair && pair->flags & CKPT_UNIX_PAIR_EMBRYO &&
+	    ux_queue_at(im, qi).nr_msgs)
+		ep_refuse(v, false);
+	/* a listener's connections waiting: restart reads them after it */
+	if (u->flags & CKPT_UNIX_LISTEN &&
+	    u->nr_embryos <= CKPT_MAX_UNIX_EMBRYOS) {
+		k = ux_embryos_rule(m, j + 1, u, p, np, v);
+		if (k < 0)
+			return -1;
+		seen += k;
+	}
 	return seen;
 }
 
 /*
  * Restart's rules for the unix sockets of the whole image: each one's
  * (ux_socket_rule()), and no record of theirs anywhere else. A pair whose
- * end 0, or end 1 (not CLOSED), never comes: the rules here do not say.
+ * end 0 (a connection waiting: its UNIX_EMBRYO), or end 1 (not CLOSED),
+ * never comes: the rules here do not say (restart refuses it only once
+ * every task exists, which RESTART_VALIDATE does not see).
  */
 static void ux_image_rule(struct fz_mut *m, struct ep_verdict *v)
 {
@@ -7132,8 +7424,9 @@ static uint32_t ux_other_pair(const struct fz_img *im, uint32_t ref)
 
 /*
  * UNIX_PAIR: its type (its sockets' must be the same), its flags (CLOSED
- * while end 1 follows), a reserved field, its objref (that its sockets
- * name, or another object's)
+ * while end 1 follows; EMBRYO, a connection waiting in a backlog, on a
+ * pair whose end 0 has a file, or taken from one that waits), a reserved
+ * field, its objref (that its sockets name, or another object's)
  */
 static void mut_unix_pair(struct fz_mut *m, int i)
 {
@@ -7149,8 +7442,9 @@ static void mut_unix_pair(struct fz_mut *m, int i)
 		return;
 	case 1:
 		UX_SET(m, i, ckpt_hdr_unix_pair, flags,
-		       h->flags ^ (chance(&m->rng, 50) ? CKPT_UNIX_PAIR_CLOSED :
-				   1U << (1 + below(&m->rng, 31))), FZ_MAY);
+		       h->flags ^ (chance(&m->rng, 40) ? CKPT_UNIX_PAIR_CLOSED :
+				   chance(&m->rng, 50) ? CKPT_UNIX_PAIR_EMBRYO :
+				   1U << (2 + below(&m->rng, 30))), FZ_MAY);
 		return;
 	case 2:
 		UX_SET(m, i, ckpt_hdr_unix_pair, __reserved, other_u32(m, 0) ?: 1,
@@ -7263,7 +7557,11 @@ static void mut_unix_name(struct fz_mut *m, int i)
  * INODE it names (none, another INODE's, another object's, nothing's):
  * by restart's rules, ACCEPT (the INODE: VALID, the socket inode is the
  * one at its path) if taken. The mode and owner of a socket inode that
- * restart binds to again are not its to change: VALID if taken.
+ * restart binds to again are not its to change: VALID if taken. Its
+ * count of connections waiting in its backlog (one less or more than its
+ * UNIX_EMBRYO records, around net.core.somaxconn and
+ * CKPT_MAX_UNIX_EMBRYOS, on a socket that is not listening): by the
+ * rules, MAY if taken.
  */
 static void mut_file_unix(struct fz_mut *m, int i)
 {
@@ -7326,10 +7624,16 @@ static void mut_file_unix(struct fz_mut *m, int i)
 			return;
 		}
 	}
-	case 20:
-		UX_SET(m, i, ckpt_hdr_file_unix, __reserved2,
-		       other_u32(m, 0) ?: 1, FZ_MAY);
+	case 20: {
+		/* what its UNIX_EMBRYO records say, or not */
+		uint32_t n = h->nr_embryos, mx = m->c->somaxconn;
+
+		UX_SET(m, i, ckpt_hdr_file_unix, nr_embryos,
+		       PICK(&m->rng, ((const uint32_t[]){ 0, 1, n - 1, n + 1,
+			    mx + 1, mx + 2, CKPT_MAX_UNIX_EMBRYOS,
+			    CKPT_MAX_UNIX_EMBRYOS + 1, 0xffffffff })), FZ_MAY);
 		return;
+	}
 	case 0:
 		UX_SET(m, i, ckpt_hdr_file_unix, sock_type,
 		       PICK(&m->rng, ((const uint32_t[]){ 0, SOCK_STREAM, SOCK_DGRAM,
@@ -7740,6 +8044,76 @@ static void mut_unix_msg_from(struct fz_mut *m, int i)
 		return;
 	default:
 		ux_mut_msg(m, i, below(&m->rng, 8));
+	}
+}
+
+/*
+ * The objref of a UNIX_PAIR other than @ref that is (@embryo) a
+ * connection waiting in a backlog, or that is not; @ref + 1 if none is
+ */
+static uint32_t ux_pair_of_kind(const struct fz_img *im, uint32_t ref,
+				bool embryo)
+{
+	const struct ckpt_hdr_unix_pair *h;
+	int i;
+
+	for (i = 0; i < im->n; i++) {
+		if (im->r[i].type != CKPT_HDR_UNIX_PAIR ||
+		    im->r[i].len != sizeof(*h))
+			continue;
+		h = REC(im, i, struct ckpt_hdr_unix_pair);
+		if (h->objref != ref &&
+		    !(h->flags & CKPT_UNIX_PAIR_EMBRYO) == !embryo)
+			return h->objref;
+	}
+	return ref + 1;
+}
+
+/*
+ * UNIX_EMBRYO: the pair it names (the other connection waiting, which
+ * another UNIX_EMBRYO names or whose UNIX_PAIR comes later; a pair of
+ * two files; 0, nothing's, its listener's FILE), its peer pid (0, the
+ * tree's root, one past it, 1, -1...); the record made longer (not
+ * extensible). By restart's rules; what it takes is SO_PEERCRED of
+ * another process, which the program sees (ACCEPT), or another pair
+ * (MAY).
+ */
+static void mut_unix_embryo(struct fz_mut *m, int i)
+{
+	struct ckpt_hdr_unix_embryo *h;
+	int32_t root = tree_root_pid(&m->im);
+	int f = file_owner(&m->im, i);
+	uint32_t lref;
+	char what[128];
+
+	if (m->im.r[i].len != FZ_UX_EMBRYO) {
+		note(m, FZ_REFUSE, true, "UNIX_EMBRYO already bad");
+		return;
+	}
+	h = REC(&m->im, i, struct ckpt_hdr_unix_embryo);
+	/* its listener's FILE */
+	lref = f < 0 ? 0 : REC(&m->im, f, struct ckpt_hdr_file)->objref;
+	switch (below(&m->rng, 5)) {
+	case 0:
+	case 1:
+		UX_SET(m, i, ckpt_hdr_unix_embryo, pair_objref,
+		       PICK(&m->rng, ((const uint32_t[]){ 0,
+			    h->pair_objref + 1000, 0xffffffff, lref,
+			    ux_pair_of_kind(&m->im, h->pair_objref, true),
+			    ux_pair_of_kind(&m->im, h->pair_objref, false) })),
+		       FZ_MAY);
+		return;
+	case 2:
+	case 3:
+		UX_SET(m, i, ckpt_hdr_unix_embryo, peer_pid,
+		       (uint32_t)PICK(&m->rng, ((const int32_t[]){ 0, root,
+				      root + 1, 1, -1, INT_MIN })), FZ_ACCEPT);
+		return;
+	default:
+		rec_resize(&m->im, i, FZ_UX_EMBRYO + 8 * (1 + below(&m->rng, 4)));
+		snprintf(what, sizeof(what), "UNIX_EMBRYO of %u bytes",
+			 m->im.r[i].len);
+		ux_note(m, FZ_MAY, what);
 	}
 }
 
@@ -9629,6 +10003,7 @@ static const fz_field_fn fz_field[CKPT_HDR_MAX] = {
 	[CKPT_HDR_UNIX_MSG] = mut_unix_msg,
 	[CKPT_HDR_UNIX_SENDER] = mut_unix_sender,
 	[CKPT_HDR_UNIX_MSG_FROM] = mut_unix_msg_from,
+	[CKPT_HDR_UNIX_EMBRYO] = mut_unix_embryo,
 	[CKPT_HDR_MEMFD] = mut_memfd,
 	[CKPT_HDR_FILE_MEMFD] = mut_file_unn,
 	[CKPT_HDR_DELETED] = mut_deleted,
@@ -9677,6 +10052,7 @@ static bool feature_record(const struct fz_img *im, int i)
 	case CKPT_HDR_UNIX_MSG:
 	case CKPT_HDR_UNIX_SENDER:
 	case CKPT_HDR_UNIX_MSG_FROM:
+	case CKPT_HDR_UNIX_EMBRYO:
 	case CKPT_HDR_LOCKS:
 	case CKPT_HDR_MEMFD:
 	case CKPT_HDR_FILE_MEMFD:
@@ -9984,6 +10360,7 @@ static void mut_structure(struct fz_mut *m)
 			CKPT_HDR_INOTIFY_EVENTS, CKPT_HDR_FILE_UNIX,
 			CKPT_HDR_UNIX_QUEUE, CKPT_HDR_UNIX_MSG,
 			CKPT_HDR_UNIX_SENDER, CKPT_HDR_UNIX_MSG_FROM,
+			CKPT_HDR_UNIX_EMBRYO,
 			CKPT_HDR_FILE_MEMFD, CKPT_HDR_FILE_DELETED,
 			CKPT_HDR_FILE_PIDFD, CKPT_HDR_FILE_PROC };
 		uint32_t t = PICK(&m->rng, types), len;

@@ -467,8 +467,12 @@ FIXTURE_SETUP(image)
 	make_victim(_metadata, self, NULL);
 }
 
+/* a test's tree left running, killed (unix_embryos_damaged) */
+static void emb_teardown(void);
+
 FIXTURE_TEARDOWN(image)
 {
+	emb_teardown();
 	ckpt_image_free(&self->img);
 	if (self->kmsg >= 0)
 		close(self->kmsg);
@@ -720,7 +724,9 @@ static const void *rec_at(FIXTURE_DATA(image) *self, int i)
  * and so does the INODE of a unix socket bound to a path, whose FILE_UNIX
  * a STRING follows (ux_has_path(), order_ok()); a UNIX_QUEUE is followed
  * by its UNIX_SENDER records, then its messages, UNIX_MSG and
- * UNIX_MSG_FROM records (ux_queue_recs_ok()).
+ * UNIX_MSG_FROM records (ux_queue_recs_ok()); a listening socket's, by
+ * its connections waiting in its backlog, each a UNIX_EMBRYO (its
+ * UNIX_PAIR before it, if first) and a UNIX_QUEUE (ux_embryos_ok()).
  */
 static const uint32_t *file_records(uint32_t type)
 {
@@ -764,6 +770,7 @@ static bool file_type_record(uint32_t type)
 	       type == CKPT_HDR_UNIX_PAIR || type == CKPT_HDR_FILE_UNIX ||
 	       type == CKPT_HDR_UNIX_QUEUE || type == CKPT_HDR_UNIX_MSG ||
 	       type == CKPT_HDR_UNIX_SENDER || type == CKPT_HDR_UNIX_MSG_FROM ||
+	       type == CKPT_HDR_UNIX_EMBRYO ||
 	       type == CKPT_HDR_FILE_MEMFD || type == CKPT_HDR_FILE_DELETED ||
 	       type == CKPT_HDR_FILE_PIDFD || type == CKPT_HDR_FILE_PROC;
 }
@@ -956,6 +963,38 @@ static bool ux_queue_recs_ok(FIXTURE_DATA(image) *self, int q, bool paired,
 	return true;
 }
 
+/*
+ * The records after the UNIX_QUEUE (and its records) of the listening
+ * socket of FILE_UNIX @u, from @i on: its nr_embryos connections waiting
+ * in its backlog, each a UNIX_EMBRYO (right after the UNIX_PAIR it names,
+ * at the pair's first use) and a UNIX_QUEUE of what its client sent, with
+ * its records. *@next: the record after them. Else false, and @why says
+ * so.
+ */
+static bool ux_embryos_ok(FIXTURE_DATA(image) *self,
+			  const struct ckpt_hdr_file_unix *u, int i, int *next,
+			  char *why, size_t size)
+{
+	uint32_t k;
+
+	for (k = 0; k < u->nr_embryos; k++) {
+		if (i < self->nr && self->recs[i].type == CKPT_HDR_UNIX_PAIR)
+			i++;
+		if (i + 1 >= self->nr ||
+		    self->recs[i].type != CKPT_HDR_UNIX_EMBRYO ||
+		    self->recs[i + 1].type != CKPT_HDR_UNIX_QUEUE) {
+			snprintf(why, size, "record %d: %s, expected connection %u of %u waiting in a backlog",
+				 i, i < self->nr ? ckpt_hdr_name(self->recs[i].type) :
+				 "(end)", k + 1, u->nr_embryos);
+			return false;
+		}
+		if (!ux_queue_recs_ok(self, i + 1, true, &i, why, size))
+			return false;
+	}
+	*next = i;
+	return true;
+}
+
 /* The records in the order checkpoint_hdr.h documents for one task */
 static bool order_ok(FIXTURE_DATA(image) *self, char *why, size_t size)
 {
@@ -988,7 +1027,8 @@ static bool order_ok(FIXTURE_DATA(image) *self, char *why, size_t size)
 	 * record right before the FILE_PIPE of the first end of its pipe, a
 	 * UNIX_PAIR right before the FILE_UNIX of the first end of its pair;
 	 * the UNIX_SENDER records of a UNIX_QUEUE after it, then its
-	 * messages (ux_queue_recs_ok()); a MEMFD and its
+	 * messages (ux_queue_recs_ok()), then a listener's connections
+	 * waiting (ux_embryos_ok()); a MEMFD and its
 	 * PAGES right before the FILE_MEMFD of the first open of its memfd,
 	 * a DELETED and its PAGES right before the FILE_DELETED of the first
 	 * open of its file. The FILE of a regular file or a directory names
@@ -998,6 +1038,7 @@ static bool order_ok(FIXTURE_DATA(image) *self, char *why, size_t size)
 	 */
 	while (i < self->nr && (self->recs[i].type == CKPT_HDR_FILE ||
 				self->recs[i].type == CKPT_HDR_INODE)) {
+		const struct ckpt_hdr_file_unix *u = NULL;
 		const struct ckpt_hdr_file *f;
 		const uint32_t *want;
 		bool paired = false;
@@ -1051,12 +1092,14 @@ static bool order_ok(FIXTURE_DATA(image) *self, char *why, size_t size)
 					;
 			EXPECT_REC(*want);
 			if (*want == CKPT_HDR_UNIX_QUEUE &&
-			    !ux_queue_recs_ok(self, i - 1, paired, &i, why, size))
+			    (!ux_queue_recs_ok(self, i - 1, paired, &i, why, size) ||
+			     (u->flags & CKPT_UNIX_LISTEN &&
+			      !ux_embryos_ok(self, u, i, &i, why, size))))
 				return false;
 			if (*want != CKPT_HDR_FILE_UNIX)
 				continue;
-			paired = ((const struct ckpt_hdr_file_unix *)
-				  rec_at(self, i - 1))->pair_objref != 0;
+			u = rec_at(self, i - 1);
+			paired = u->pair_objref != 0;
 			if (!ux_inode_ok(self, i - 1, why, size))
 				return false;
 			/* where the inode of a socket bound to a path is */
@@ -4632,7 +4675,8 @@ static void ux_expect_bad(struct __test_metadata *_metadata,
 		}
 		r = grown_rec(self, b[k].rec, 0, -1);
 		ASSERT_NE(NULL, r);
-		ASSERT_LE(b[k].off + b[k].size, (size_t)self->recs[b[k].rec].len);
+		ASSERT_LE(b[k].off + b[k].size,
+			  (size_t)self->recs[b[k].rec].len);
 		memcpy(r + b[k].off, &b[k].val, b[k].size);
 		if (b[k].log)
 			ux_expect_logged(_metadata, self, b[k].rec,
@@ -5130,7 +5174,8 @@ static long ux_somaxconn(void)
  * path socket, or one on an abstract socket (a path made abstract); mode
  * bits past S_IALLUGO; a mode or owner without a bound path; LISTEN not
  * bound, on a datagram socket, on an end of a pair, with an error; a
- * backlog above INT_MAX with LISTEN, or any without it; __reserved2; a
+ * backlog above INT_MAX with LISTEN, or any without it; connections
+ * waiting (nr_embryos) on a socket that is not listening; a
  * peer pid on an unconnected socket that is not listening, or one of no
  * task of the tree on the listener. The STRING: relative ("a relative
  * path"), left out, or after a socket without a path: EINVAL. The INODE
@@ -5188,7 +5233,7 @@ TEST_F_TIMEOUT(image, unix_names_damaged, 3 * CK_TIMEOUT)
 	EXPECT_EQ((uint32_t)(st.st_mode & 07777), ub->mode);
 	EXPECT_EQ((uint32_t)st.st_uid, ub->uid);
 	EXPECT_EQ((uint32_t)st.st_gid, ub->gid);
-	EXPECT_EQ(0U, ub->__reserved2);
+	EXPECT_EQ(0U, ub->nr_embryos);
 	EXPECT_STREQ(ck_path(UX_BNAME), string_at(self, x.sb) ?: "(none)");
 	/* the listener */
 	lname_len = ux_abstract(name, "listen", x.pid);
@@ -5200,6 +5245,7 @@ TEST_F_TIMEOUT(image, unix_names_damaged, 3 * CK_TIMEOUT)
 	EXPECT_EQ(0, memcmp(ul->name, name, lname_len));
 	EXPECT_TRUE(ux_name_tail_zero(ul, ul->name_len));
 	EXPECT_EQ((uint32_t)UX_BACKLOG, ul->backlog);
+	EXPECT_EQ(0U, ul->nr_embryos);
 	EXPECT_EQ(x.pid, ul->peer_pid);
 	EXPECT_EQ(0U, ul->inode_objref);
 	EXPECT_EQ(0U, ul->mode | ul->uid | ul->gid);
@@ -5296,9 +5342,10 @@ TEST_F_TIMEOUT(image, unix_names_damaged, 3 * CK_TIMEOUT)
 			    "FILE_UNIX.backlog 1, not listening"),
 			UXM(x.fuc, backlog, UX_BACKLOG,
 			    "FILE_UNIX.backlog, a connected end"),
-			UXM(x.fub, __reserved2, 1, "FILE_UNIX.__reserved2, a path"),
-			UXM(x.fuu, __reserved2, 0x80000000U,
-			    "FILE_UNIX.__reserved2, no name"),
+			UXM(x.fub, nr_embryos, 1,
+			    "FILE_UNIX.nr_embryos 1, a path, not listening"),
+			UXM(x.fuu, nr_embryos, 0x80000000U,
+			    "FILE_UNIX.nr_embryos 0x80000000, no name"),
 			/* a peer pid without a peer: only the listener's */
 			UXM(x.fub, peer_pid, x.pid,
 			    "FILE_UNIX.peer_pid, bound, not listening"),
@@ -6274,6 +6321,721 @@ TEST_F_TIMEOUT(image, unix_senders_unprivileged, 2 * CK_TIMEOUT)
 	check_no_splat(_metadata, self);
 }
 
+/*
+ * ---- unix sockets: connections waiting in a listener's backlog
+ * (UNIX_EMBRYO) -------------------------------------------------------
+ */
+
+/*
+ * The tree of the backlog test (emb_root_body()): its root has a
+ * datagram socket pair at EMB_D0 and EMB_D1 and, at EMB_L, a stream
+ * socket listening (backlog EMB_BACKLOG) on the abstract name emb_name,
+ * which accepts nothing; its child, two clients of that listener: one at
+ * EMB_C, which sent EMB_SENT_C and stays open, one that sent EMB_SENT_GONE
+ * and was closed. Both then wait, in their cgroup emb_cg. Nothing of the
+ * tree leads outside it: its image is restarted without an fd of the
+ * test's.
+ */
+#define EMB_D0		38
+#define EMB_D1		39
+#define EMB_L		40
+#define EMB_C		41
+#define EMB_BACKLOG	4
+#define EMB_SENT_C	"abc"
+#define EMB_SENT_GONE	"xyz"
+
+static char emb_cg[96];		/* the tree's cgroup, while it is there */
+static char emb_report[192];	/* the tree's report lines */
+static char emb_name[CKPT_UNIX_NAME_MAX];
+static socklen_t emb_name_len;
+
+/* the child: its clients connect, one is closed; then it waits */
+static __attribute__((noreturn)) void emb_client(int ready)
+{
+	int gone;
+
+	close(EMB_D0);
+	close(EMB_D1);
+	close(EMB_L);
+	if (ck_move_fd(ux_connect(SOCK_STREAM, emb_name, emb_name_len),
+		       EMB_C) != EMB_C ||
+	    send(EMB_C, EMB_SENT_C, strlen(EMB_SENT_C), 0) !=
+	    (ssize_t)strlen(EMB_SENT_C)) {
+		lite_say(emb_report, "CLIENT failed: %s\n", strerror(errno));
+		_exit(1);
+	}
+	gone = ux_connect(SOCK_STREAM, emb_name, emb_name_len);
+	if (gone < 0 ||
+	    send(gone, EMB_SENT_GONE, strlen(EMB_SENT_GONE), 0) !=
+	    (ssize_t)strlen(EMB_SENT_GONE) || close(gone)) {
+		lite_say(emb_report, "CLIENT failed: %s\n", strerror(errno));
+		_exit(1);
+	}
+	/* nothing of the sync is left in the image */
+	if (write(ready, "r", 1) != 1)
+		_exit(1);
+	close(ready);
+	for (;;)
+		pause();
+}
+
+/* the root: its sockets, its child, "READY <root> <child>"; then it waits */
+static void emb_root_body(void *arg)
+{
+	struct sockaddr_un sa;
+	socklen_t l = ux_addr(&sa, emb_name, emb_name_len);
+	int sv[2], p[2];
+	pid_t child;
+	char c;
+
+	lite_cg_enter(emb_cg);
+	/* the test's report pipe: the tree's image names no fd of the test */
+	close(CK_REPORT_FD);
+	if (chdir(ck.dir) || socketpair(AF_UNIX, SOCK_DGRAM, 0, sv) ||
+	    ck_move_fd(sv[0], EMB_D0) != EMB_D0 ||
+	    ck_move_fd(sv[1], EMB_D1) != EMB_D1 ||
+	    ck_move_fd(socket(AF_UNIX, SOCK_STREAM, 0), EMB_L) != EMB_L ||
+	    bind(EMB_L, (struct sockaddr *)&sa, l) ||
+	    listen(EMB_L, EMB_BACKLOG) || pipe(p)) {
+		lite_say(emb_report, "SETUP failed: %s\n", strerror(errno));
+		_exit(1);
+	}
+	child = fork();
+	if (child < 0)
+		_exit(1);
+	if (!child) {
+		close(p[0]);
+		emb_client(p[1]);
+	}
+	close(p[1]);
+	if (read(p[0], &c, 1) != 1)
+		_exit(1);
+	close(p[0]);
+	lite_say(emb_report, "READY %d %d\n", getpid(), child);
+	for (;;)
+		pause();
+}
+
+/*
+ * Kill the tree, if it is there (frozen or not), reap it - the test is
+ * its subreaper - and remove its cgroup: nothing of it is left
+ */
+static void emb_kill(void)
+{
+	int i;
+
+	if (!emb_cg[0])
+		return;
+	lite_cg_write(emb_cg, "cgroup.kill", "1");
+	lite_cg_write(emb_cg, "cgroup.freeze", "0");
+	lite_reap_all();
+	/* empty once its tasks are released, which follows their reaping */
+	for (i = 0; i < 50 && rmdir(emb_cg) && errno == EBUSY; i++)
+		usleep(20000);
+	emb_cg[0] = '\0';
+}
+
+static void emb_teardown(void)
+{
+	emb_kill();
+}
+
+/* nothing runs that the test started: it has no child left */
+static void emb_nothing_left(struct __test_metadata *_metadata,
+			     const char *what)
+{
+	EXPECT_EQ(-1, waitpid(-1, NULL, WNOHANG | __WALL))
+		TH_LOG("%s: a child of the test is left", what);
+	EXPECT_EQ(ECHILD, errno) TH_LOG("%s: %s", what, strerror(errno));
+}
+
+/* The tree's records, by index */
+struct emb_recs {
+	long root, client;	/* the tree's pids, as in its TREE */
+	int fd0, dpair, fud0;	/* the datagram pair's end 0: FILE, ... */
+	int fl, ful, ql;	/* the listener: FILE, FILE_UNIX, UNIX_QUEUE */
+	/*
+	 * its first connection: UNIX_PAIR, UNIX_EMBRYO, UNIX_QUEUE (a
+	 * UNIX_MSG after it); its second, the client closed
+	 */
+	int pa, ea, qa;
+	int pb, eb, qb;
+	int after;		/* the record after the listener's */
+	int fc, fuc, qc;	/* the child's client: FILE, FILE_UNIX, ... */
+	uint32_t refl, refc, refd;	/* the objrefs of the FILEs */
+	uint32_t refa, refb, refpd;	/* and of the pairs */
+};
+
+/* The objref of UNIX_PAIR record @i */
+static uint32_t emb_pair_ref(FIXTURE_DATA(image) *self, int i)
+{
+	return ((const struct ckpt_hdr_unix_pair *)rec_at(self, i))->objref;
+}
+
+/*
+ * Start the tree, freeze its cgroup, checkpoint it (CHECKPOINT_SUBTREE,
+ * through ck_checkpoint_validated(): the kernel validates the image while
+ * the tree is there), kill it and load its image; find its records, in
+ * the order checkpoint_hdr.h documents: the datagram pair's before the
+ * listener's (lower fds), and after the listener's UNIX_QUEUE, for each
+ * connection its UNIX_PAIR (the client's FILE comes later, in the
+ * child's records), its UNIX_EMBRYO, its UNIX_QUEUE and a UNIX_MSG.
+ */
+static void emb_load(struct __test_metadata *_metadata,
+		     FIXTURE_DATA(image) *self, struct emb_recs *x)
+{
+	const struct ckpt_hdr_file_unix *u;
+	char rep[1024] = "", log[2048] = "";
+	int fd, logfd, err, i;
+	const char *r;
+	pid_t root;
+	long ret;
+
+	ASSERT_EQ(0, prctl(PR_SET_CHILD_SUBREAPER, 1));
+	snprintf(emb_report, sizeof(emb_report), "%s/embryo-report", ck.dir);
+	snprintf(emb_cg, sizeof(emb_cg), "/sys/fs/cgroup/ckpt-image-%d",
+		 getpid());
+	rmdir(emb_cg);
+	ASSERT_EQ(0, mkdir(emb_cg, 0755))
+		TH_LOG("mkdir %s: %s", emb_cg, strerror(errno));
+	emb_name_len = ux_abstract(emb_name, "embryo", getpid());
+	root = ck_spawn(NULL, 0, emb_root_body, NULL);
+	ASSERT_LT(0, root);
+	x->root = lite_line_pid(emb_report, "READY ", 30);
+	lite_slurp(emb_report, rep, sizeof(rep));
+	r = strstr(rep, "READY ");
+	ASSERT_TRUE(r && sscanf(r, "READY %ld %ld", &x->root,
+				&x->client) == 2 &&
+		    x->root == root && x->client > 0)
+		TH_LOG("the tree's report: %s", rep);
+
+	ASSERT_EQ(0, lite_cg_write(emb_cg, "cgroup.freeze", "1"));
+	ASSERT_TRUE(lite_cg_frozen(emb_cg, 1, 30));
+	fd = open(ck.img, O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0600);
+	logfd = open(ck.log, O_WRONLY | O_APPEND | O_CLOEXEC);
+	ASSERT_LE(0, fd);
+	ASSERT_LE(0, logfd);
+	ret = sys_checkpoint(root, fd, CHECKPOINT_SUBTREE, logfd);
+	err = errno;
+	close(fd);
+	close(logfd);
+	if (ret <= 0)
+		ck_read_file(ck.log, log, sizeof(log));
+	ASSERT_LT(0, ret) TH_LOG("checkpoint of the tree: %s; log: %s",
+				 strerrorname_np(err) ?: "?", log);
+	emb_kill();
+	emb_nothing_left(_metadata, "the tree killed");
+	load_image(_metadata, self);
+
+	x->ful = -1;
+	x->dpair = -1;
+	x->fuc = -1;
+	for (i = 0; i < self->nr; i++) {
+		u = rec_at(self, i);
+		if (self->recs[i].type == CKPT_HDR_FILE_UNIX &&
+		    u->flags & CKPT_UNIX_LISTEN && x->ful < 0)
+			x->ful = i;
+		if (self->recs[i].type == CKPT_HDR_UNIX_PAIR &&
+		    ((const struct ckpt_hdr_unix_pair *)
+		     rec_at(self, i))->sock_type == SOCK_DGRAM && x->dpair < 0)
+			x->dpair = i;
+	}
+	ASSERT_LT(0, x->ful) TH_LOG("no FILE_UNIX of a listening socket");
+	ASSERT_LT(0, x->dpair) TH_LOG("no UNIX_PAIR of a datagram pair");
+	x->fl = x->ful - 1;
+	x->ql = x->ful + 1;
+	x->pa = x->ql + 1;
+	x->ea = x->pa + 1;
+	x->qa = x->ea + 1;
+	x->pb = x->qa + 2;
+	x->eb = x->pb + 1;
+	x->qb = x->eb + 1;
+	x->after = x->qb + 2;
+	x->fd0 = x->dpair - 1;
+	x->fud0 = x->dpair + 1;
+	ASSERT_LT(x->after, self->nr);
+	ASSERT_TRUE(self->recs[x->fl].type == CKPT_HDR_FILE &&
+		    self->recs[x->ql].type == CKPT_HDR_UNIX_QUEUE &&
+		    self->recs[x->pa].type == CKPT_HDR_UNIX_PAIR &&
+		    self->recs[x->ea].type == CKPT_HDR_UNIX_EMBRYO &&
+		    self->recs[x->qa].type == CKPT_HDR_UNIX_QUEUE &&
+		    self->recs[x->qa + 1].type == CKPT_HDR_UNIX_MSG &&
+		    self->recs[x->pb].type == CKPT_HDR_UNIX_PAIR &&
+		    self->recs[x->eb].type == CKPT_HDR_UNIX_EMBRYO &&
+		    self->recs[x->qb].type == CKPT_HDR_UNIX_QUEUE &&
+		    self->recs[x->qb + 1].type == CKPT_HDR_UNIX_MSG &&
+		    self->recs[x->after].type == CKPT_HDR_FDTABLE)
+		TH_LOG("the listener's records from %d: %s %s %s %s %s %s %s %s %s %s %s %s",
+		       x->fl, ckpt_hdr_name(self->recs[x->fl].type),
+		       ckpt_hdr_name(self->recs[x->ful].type),
+		       ckpt_hdr_name(self->recs[x->ql].type),
+		       ckpt_hdr_name(self->recs[x->pa].type),
+		       ckpt_hdr_name(self->recs[x->ea].type),
+		       ckpt_hdr_name(self->recs[x->qa].type),
+		       ckpt_hdr_name(self->recs[x->qa + 1].type),
+		       ckpt_hdr_name(self->recs[x->pb].type),
+		       ckpt_hdr_name(self->recs[x->eb].type),
+		       ckpt_hdr_name(self->recs[x->qb].type),
+		       ckpt_hdr_name(self->recs[x->qb + 1].type),
+		       ckpt_hdr_name(self->recs[x->after].type));
+	/* the datagram pair's end 0, read before the listener */
+	ASSERT_TRUE(x->dpair < x->fl &&
+		    self->recs[x->fd0].type == CKPT_HDR_FILE &&
+		    self->recs[x->fud0].type == CKPT_HDR_FILE_UNIX)
+		TH_LOG("the datagram pair's records: %d %d %d, the listener's FILE %d",
+		       x->fd0, x->dpair, x->fud0, x->fl);
+	x->refl = objref_of(self, x->fl);
+	x->refd = objref_of(self, x->fd0);
+	x->refa = emb_pair_ref(self, x->pa);
+	x->refb = emb_pair_ref(self, x->pb);
+	x->refpd = emb_pair_ref(self, x->dpair);
+	/* the client: end 1 of the first connection's pair, in the child's */
+	for (i = x->after; i < self->nr && x->fuc < 0; i++) {
+		u = rec_at(self, i);
+		if (self->recs[i].type == CKPT_HDR_FILE_UNIX &&
+		    u->pair_objref == x->refa)
+			x->fuc = i;
+	}
+	ASSERT_LT(0, x->fuc)
+		TH_LOG("no FILE_UNIX of the client after the listener's");
+	x->fc = x->fuc - 1;
+	x->qc = x->fuc + 1;
+	ASSERT_TRUE(x->qc + 1 < self->nr &&
+		    self->recs[x->fc].type == CKPT_HDR_FILE &&
+		    self->recs[x->qc].type == CKPT_HDR_UNIX_QUEUE)
+		TH_LOG("the client's records: %d %d %d", x->fc, x->fuc, x->qc);
+	x->refc = objref_of(self, x->fc);
+}
+
+/*
+ * restart(RESTART_VALIDATE) of the tree's image with @ne edits (it reads
+ * and checks every record as a restart does, and makes no task): refused
+ * with @err and a log line that says @log (NULL: a line), or (@err 0)
+ * taken
+ */
+static void emb_expect(struct __test_metadata *_metadata,
+		       FIXTURE_DATA(image) *self, const struct edit *e, int ne,
+		       int err, const char *log, const char *what)
+{
+	off_t logged = log_size();
+	char text[2048];
+	int got;
+
+	got = validate_edit(self, e, ne);
+	log_since(logged, text, sizeof(text));
+	if (!err) {
+		EXPECT_EQ(0, got)
+			TH_LOG("%s: refused with %s (log: \"%.300s\")", what,
+			       strerrorname_np(got) ?: "?", text);
+		return;
+	}
+	EXPECT_EQ(err, got)
+		TH_LOG("%s: %s, expected %s (log: \"%.300s\")", what,
+		       got ? strerrorname_np(got) ?: "?" : "taken",
+		       strerrorname_np(err), text);
+	if (log) {
+		EXPECT_TRUE(strstr(text, log) != NULL)
+			TH_LOG("%s: no log line says \"%s\" (log: \"%.300s\")",
+			       what, log, text);
+	} else {
+		EXPECT_LT(logged, log_size()) TH_LOG("%s: nothing logged", what);
+	}
+}
+
+/* A field of a record of the tree's image given another value */
+struct emb_bad {
+	int rec;		/* the record, by index */
+	size_t off, size;	/* the field */
+	uint64_t val;
+	int err;		/* refused with it (0: taken) */
+	const char *log;	/* and a line that says it (NULL: a line) */
+	const char *what;
+};
+
+#define EMBF(r, s, m, v, e, l, w) { (r), offsetof(struct s, m), \
+				    sizeof(((struct s *)0)->m), (uint64_t)(v), \
+				    (e), (l), (w) }
+
+static void emb_expect_bad(struct __test_metadata *_metadata,
+			   FIXTURE_DATA(image) *self, const struct emb_bad *b,
+			   size_t n)
+{
+	unsigned char *r;
+	size_t k;
+
+	for (k = 0; k < n; k++) {
+		r = grown_rec(self, b[k].rec, 0, -1);
+		ASSERT_NE(NULL, r);
+		ASSERT_LE(b[k].off + b[k].size,
+			  (size_t)self->recs[b[k].rec].len);
+		memcpy(r + b[k].off, &b[k].val, b[k].size);
+		emb_expect(_metadata, self,
+			   &(struct edit){ b[k].rec, true, r,
+					   self->recs[b[k].rec].len },
+			   1, b[k].err, b[k].log, b[k].what);
+		free(r);
+	}
+}
+
+/*
+ * A listener of the root with two connections of its child waiting in
+ * its backlog, not accepted: one whose client sent "abc" and is open, one
+ * whose client sent "xyz" and was closed (emb_root_body()), checkpointed
+ * with the tree. The image: the listener's FILE_UNIX says 2 connections
+ * (nr_embryos), its UNIX_QUEUE is empty, then for each connection a
+ * UNIX_PAIR (EMBRYO; the second one CLOSED too), a UNIX_EMBRYO naming it
+ * with the child's pid (SO_PEERCRED of the connection), a UNIX_QUEUE and
+ * a UNIX_MSG of what the client sent; in the child's records, the open
+ * client's FILE_UNIX is end 1 of the first pair, its queue empty. The
+ * tree is killed once checkpointed: the image as taken restarts (the
+ * tree, then killed), and restart(RESTART_VALIDATE) takes it.
+ *
+ * Each rule broken, checksum fixed: restart(RESTART_VALIDATE), which
+ * reads every record as restart does, refuses with its errno and line.
+ * FILE_UNIX.nr_embryos: one less than the records ("expected a file or
+ * fdtable record, found unix_pair"), one more ("expected a connection
+ * waiting in the backlog, found fdtable"), above CKPT_MAX_UNIX_EMBRYOS
+ * or on a socket that is not listening ("malformed unix socket"), above
+ * net.core.somaxconn and one (EPERM). UNIX_EMBRYO: a peer pid 0, -1 or
+ * of no process of the tree ("malformed unix socket connection waiting
+ * in the backlog"); a pair of two files, the other connection's (named
+ * twice), one of another type ("unix pair N is not a connection left to
+ * wait in its backlog"); a pair_objref 0, of nothing, of a FILE, of a
+ * pair read after it; left out, of another length, after a socket that
+ * is not listening. UNIX_PAIR: EMBRYO cleared (not a connection left to
+ * wait), set on the datagram pair, with an unknown flag ("unix pair
+ * record N: malformed"), CLOSED while its client follows. The client's
+ * FILE_UNIX: end 0, a listener's name, a pending error ("not an end of
+ * unix pair N left"), a message queued on it ("malformed unix socket
+ * queue"). What restart takes: a connection's peer pid another process
+ * of the tree, its UNIX_QUEUE of an older kernel. Restart makes no task:
+ * nothing runs after.
+ */
+TEST_F_TIMEOUT(image, unix_embryos_damaged, 3 * CK_TIMEOUT)
+{
+	const struct ckpt_hdr_unix_pair *pa, *pb;
+	const struct ckpt_hdr_unix_embryo *ea, *eb;
+	const struct ckpt_hdr_unix_queue *ql, *qa, *qb, *qc;
+	const struct ckpt_hdr_unix_msg *ma, *mb;
+	const struct ckpt_hdr_file_unix *ul, *uc;
+	char l_bad[96], l_conn[128], l_more[128], l_nota[128], l_notb[128];
+	char l_notd[128], c_bad[96], c_notend[128], d_bad[96], pa_bad[64];
+	char pd_bad[64], pb_noend[96], log[256];
+	struct emb_recs x;
+	long somaxconn;
+	int32_t nopid;
+	int k, n;
+
+	emb_load(_metadata, self, &x);
+	ul = rec_at(self, x.ful);
+	ql = rec_at(self, x.ql);
+	pa = rec_at(self, x.pa);
+	pb = rec_at(self, x.pb);
+	ea = rec_at(self, x.ea);
+	eb = rec_at(self, x.eb);
+	qa = rec_at(self, x.qa);
+	qb = rec_at(self, x.qb);
+	ma = rec_at(self, x.qa + 1);
+	mb = rec_at(self, x.qb + 1);
+	uc = rec_at(self, x.fuc);
+	qc = rec_at(self, x.qc);
+
+	/* the listener: its name, its backlog, two connections waiting */
+	EXPECT_EQ((uint32_t)SOCK_STREAM, ul->sock_type);
+	EXPECT_EQ(0U, ul->pair_objref);
+	EXPECT_EQ((uint32_t)(CKPT_UNIX_BOUND | CKPT_UNIX_LISTEN),
+		  ul->flags & (CKPT_UNIX_BOUND | CKPT_UNIX_LISTEN));
+	EXPECT_EQ((uint32_t)emb_name_len, ul->name_len);
+	EXPECT_EQ(0, memcmp(ul->name, emb_name, emb_name_len));
+	EXPECT_EQ((uint32_t)EMB_BACKLOG, ul->backlog);
+	EXPECT_EQ(x.root, ul->peer_pid);
+	EXPECT_EQ(2U, ul->nr_embryos);
+	EXPECT_EQ(0U, ql->nr_msgs);
+	/* the connections, in their order: the first one's client open */
+	EXPECT_EQ((uint32_t)SOCK_STREAM, pa->sock_type);
+	EXPECT_EQ((uint32_t)CKPT_UNIX_PAIR_EMBRYO, pa->flags);
+	EXPECT_EQ((uint32_t)SOCK_STREAM, pb->sock_type);
+	EXPECT_EQ((uint32_t)(CKPT_UNIX_PAIR_EMBRYO | CKPT_UNIX_PAIR_CLOSED),
+		  pb->flags);
+	EXPECT_EQ(sizeof(*ea), (size_t)ea->h.len);
+	EXPECT_EQ(x.refa, ea->pair_objref);
+	EXPECT_EQ(x.refb, eb->pair_objref);
+	EXPECT_EQ(x.client, ea->peer_pid);
+	EXPECT_EQ(x.client, eb->peer_pid);
+	/* what the clients sent, with the child's credentials */
+	EXPECT_EQ(1U, qa->nr_msgs);
+	EXPECT_EQ((uint64_t)strlen(EMB_SENT_C), qa->bytes);
+	EXPECT_EQ(strlen(EMB_SENT_C), (size_t)ma->len);
+	EXPECT_EQ(0, memcmp(ma + 1, EMB_SENT_C, strlen(EMB_SENT_C)));
+	EXPECT_EQ(1U, qb->nr_msgs);
+	EXPECT_EQ((uint64_t)strlen(EMB_SENT_GONE), qb->bytes);
+	EXPECT_EQ(strlen(EMB_SENT_GONE), (size_t)mb->len);
+	EXPECT_EQ(0, memcmp(mb + 1, EMB_SENT_GONE, strlen(EMB_SENT_GONE)));
+	EXPECT_TRUE(!ma->pid || ma->pid == x.client) TH_LOG("pid %d", ma->pid);
+	/* the open client: end 1 of the first pair, nothing queued on it */
+	EXPECT_EQ((uint32_t)SOCK_STREAM, uc->sock_type);
+	EXPECT_EQ(1U, uc->end);
+	EXPECT_EQ(0U, uc->name_len);
+	EXPECT_EQ(0, uc->err);
+	EXPECT_EQ(0U, uc->nr_embryos);
+	EXPECT_EQ(x.root, uc->peer_pid);
+	EXPECT_EQ(0U, qc->nr_msgs);
+	/* no other connection waits */
+	for (k = 0, n = 0; k < self->nr; k++)
+		n += self->recs[k].type == CKPT_HDR_UNIX_EMBRYO;
+	EXPECT_EQ(2, n) TH_LOG("UNIX_EMBRYO records in the image");
+
+	/* the image as taken restarts: the tree runs, then it is killed */
+	{
+		off_t logged = log_size();
+		int fd = open(ck.img, O_RDONLY | O_CLOEXEC);
+		int logfd = open(ck.log, O_WRONLY | O_APPEND | O_CLOEXEC);
+		long ret;
+		int err;
+
+		ASSERT_LE(0, fd);
+		ASSERT_LE(0, logfd);
+		ret = syscall(__NR_restart, 0, fd, 0, logfd);
+		err = errno;
+		close(fd);
+		close(logfd);
+		log_since(logged, log, sizeof(log));
+		EXPECT_EQ(x.root, ret)
+			TH_LOG("restart of the image as taken: %s (log: \"%s\")",
+			       ret < 0 ? strerrorname_np(err) ?: "?" : "",
+			       log);
+		if (ret > 0) {
+			EXPECT_EQ(0, kill(x.client, 0))
+				TH_LOG("the restored client is not there");
+			kill(ret, SIGKILL);
+			if (ret == x.root)
+				kill(x.client, SIGKILL);
+		}
+		lite_reap_all();
+		emb_nothing_left(_metadata, "the restored tree killed");
+	}
+	emb_expect(_metadata, self, NULL, 0, 0, NULL, "the image as written");
+
+	snprintf(l_bad, sizeof(l_bad), "file record %u: malformed unix socket",
+		 x.refl);
+	snprintf(c_bad, sizeof(c_bad), "file record %u: malformed unix socket",
+		 x.refc);
+	snprintf(d_bad, sizeof(d_bad), "file record %u: malformed unix socket",
+		 x.refd);
+	snprintf(l_conn, sizeof(l_conn),
+		 "file record %u: malformed unix socket connection waiting in the backlog",
+		 x.refl);
+	snprintf(l_more, sizeof(l_more),
+		 "file record %u: expected a connection waiting in the backlog, found fdtable",
+		 x.refl);
+	snprintf(l_nota, sizeof(l_nota),
+		 "file record %u: unix pair %u is not a connection left to wait in its backlog",
+		 x.refl, x.refa);
+	snprintf(l_notb, sizeof(l_notb),
+		 "file record %u: unix pair %u is not a connection left to wait in its backlog",
+		 x.refl, x.refb);
+	snprintf(l_notd, sizeof(l_notd),
+		 "file record %u: unix pair %u is not a connection left to wait in its backlog",
+		 x.refl, x.refpd);
+	snprintf(c_notend, sizeof(c_notend),
+		 "file record %u: not an end of unix pair %u left", x.refc,
+		 x.refa);
+	snprintf(pa_bad, sizeof(pa_bad), "unix pair record %u: malformed",
+		 x.refa);
+	snprintf(pd_bad, sizeof(pd_bad), "unix pair record %u: malformed",
+		 x.refpd);
+	snprintf(pb_noend, sizeof(pb_noend),
+		 "unix pair record %u: an end of the pair has no file", x.refb);
+	/* a pid that is no task of the image */
+	for (nopid = x.client + 1; nopid == x.root || nopid == x.client;
+	     nopid++)
+		;
+	{
+		const struct emb_bad bad[] = {
+			/* FILE_UNIX.nr_embryos: its UNIX_EMBRYO records' */
+			EMBF(x.ful, ckpt_hdr_file_unix, nr_embryos, 1, EINVAL,
+			     "expected a file or fdtable record, found unix_pair",
+			     "FILE_UNIX.nr_embryos - 1"),
+			EMBF(x.ful, ckpt_hdr_file_unix, nr_embryos, 3, EINVAL,
+			     l_more, "FILE_UNIX.nr_embryos + 1"),
+			EMBF(x.ful, ckpt_hdr_file_unix, nr_embryos,
+			     CKPT_MAX_UNIX_EMBRYOS + 1, EINVAL, l_bad,
+			     "FILE_UNIX.nr_embryos CKPT_MAX_UNIX_EMBRYOS + 1"),
+			EMBF(x.ful, ckpt_hdr_file_unix, nr_embryos, 0xffffffff,
+			     EINVAL, l_bad, "FILE_UNIX.nr_embryos ~0"),
+			/* and only a listener's */
+			EMBF(x.fuc, ckpt_hdr_file_unix, nr_embryos, 1, EINVAL,
+			     c_bad, "FILE_UNIX.nr_embryos 1, the client"),
+			EMBF(x.fud0, ckpt_hdr_file_unix, nr_embryos, 2, EINVAL,
+			     d_bad, "FILE_UNIX.nr_embryos 2, a datagram pair's end"),
+			/* UNIX_EMBRYO.peer_pid: a process of the tree */
+			EMBF(x.ea, ckpt_hdr_unix_embryo, peer_pid, 0, EINVAL,
+			     l_conn, "UNIX_EMBRYO.peer_pid 0"),
+			EMBF(x.ea, ckpt_hdr_unix_embryo, peer_pid, (uint32_t)-1,
+			     EINVAL, l_conn, "UNIX_EMBRYO.peer_pid -1"),
+			EMBF(x.eb, ckpt_hdr_unix_embryo, peer_pid, 0x80000000U,
+			     EINVAL, l_conn, "UNIX_EMBRYO.peer_pid INT_MIN"),
+			EMBF(x.ea, ckpt_hdr_unix_embryo, peer_pid, nopid, EINVAL,
+			     l_conn, "UNIX_EMBRYO.peer_pid of no task of the tree"),
+			EMBF(x.eb, ckpt_hdr_unix_embryo, peer_pid, x.root, 0,
+			     NULL, "UNIX_EMBRYO.peer_pid the root's, another process of the tree"),
+			/* UNIX_EMBRYO.pair_objref: an EMBRYO pair, once */
+			EMBF(x.ea, ckpt_hdr_unix_embryo, pair_objref, x.refpd,
+			     EINVAL, l_notd,
+			     "UNIX_EMBRYO.pair_objref of the datagram pair"),
+			EMBF(x.eb, ckpt_hdr_unix_embryo, pair_objref, x.refa,
+			     EINVAL, l_nota,
+			     "UNIX_EMBRYO.pair_objref of the first connection, twice"),
+			EMBF(x.ea, ckpt_hdr_unix_embryo, pair_objref, 0, EINVAL,
+			     NULL, "UNIX_EMBRYO.pair_objref 0"),
+			EMBF(x.ea, ckpt_hdr_unix_embryo, pair_objref, 0xffff,
+			     EINVAL, NULL, "UNIX_EMBRYO.pair_objref of nothing"),
+			EMBF(x.ea, ckpt_hdr_unix_embryo, pair_objref, x.refl,
+			     EINVAL, NULL, "UNIX_EMBRYO.pair_objref of a FILE"),
+			EMBF(x.ea, ckpt_hdr_unix_embryo, pair_objref, x.refb,
+			     EINVAL, NULL,
+			     "UNIX_EMBRYO.pair_objref of the second connection, read after it"),
+			/* UNIX_PAIR: EMBRYO, of a stream or seqpacket socket */
+			EMBF(x.pa, ckpt_hdr_unix_pair, flags, 0, EINVAL, l_nota,
+			     "UNIX_PAIR.flags without EMBRYO, the first connection"),
+			EMBF(x.pb, ckpt_hdr_unix_pair, flags,
+			     CKPT_UNIX_PAIR_CLOSED, EINVAL, l_notb,
+			     "UNIX_PAIR.flags CLOSED without EMBRYO, the second connection"),
+			EMBF(x.dpair, ckpt_hdr_unix_pair, flags,
+			     CKPT_UNIX_PAIR_EMBRYO, EINVAL, pd_bad,
+			     "UNIX_PAIR.flags EMBRYO, the datagram pair"),
+			EMBF(x.pa, ckpt_hdr_unix_pair, sock_type, SOCK_DGRAM,
+			     EINVAL, pa_bad,
+			     "UNIX_PAIR.sock_type SOCK_DGRAM, EMBRYO"),
+			EMBF(x.pa, ckpt_hdr_unix_pair, sock_type, SOCK_SEQPACKET,
+			     EINVAL, l_nota,
+			     "UNIX_PAIR.sock_type SOCK_SEQPACKET, its listener stream"),
+			EMBF(x.pa, ckpt_hdr_unix_pair, flags,
+			     CKPT_UNIX_PAIR_EMBRYO | (CKPT_UNIX_PAIR_FLAGS_MASK + 1),
+			     EINVAL, pa_bad, "UNIX_PAIR.flags EMBRYO and an unknown one"),
+			EMBF(x.pa, ckpt_hdr_unix_pair, flags,
+			     CKPT_UNIX_PAIR_EMBRYO | CKPT_UNIX_PAIR_CLOSED, EINVAL,
+			     c_notend,
+			     "UNIX_PAIR.flags EMBRYO | CLOSED, its client follows"),
+			/* seen once the image is read, by RESTART_VALIDATE too */
+			EMBF(x.pb, ckpt_hdr_unix_pair, flags,
+			     CKPT_UNIX_PAIR_EMBRYO, EINVAL, pb_noend,
+			     "UNIX_PAIR.flags EMBRYO without CLOSED, its client has no FILE_UNIX"),
+			/* the client: end 1, no name, no error */
+			EMBF(x.fuc, ckpt_hdr_file_unix, end, 0, EINVAL, c_notend,
+			     "FILE_UNIX.end 0, the client"),
+			EMBF(x.fuc, ckpt_hdr_file_unix, name_len, 1, EINVAL,
+			     c_notend, "FILE_UNIX.name_len 1, the client: an accepted end's name"),
+			EMBF(x.fuc, ckpt_hdr_file_unix, err, ECONNRESET, EINVAL,
+			     c_notend, "FILE_UNIX.err ECONNRESET, the client"),
+		};
+
+		emb_expect_bad(_metadata, self, bad, ARRAY_SIZE(bad));
+	}
+
+	/* more waiting than net.core.somaxconn and one: EPERM */
+	somaxconn = ux_somaxconn();
+	ASSERT_LT(0, somaxconn);
+	if (somaxconn + 2 <= CKPT_MAX_UNIX_EMBRYOS) {
+		struct ckpt_hdr_file_unix u = ux_rec(self, x.ful);
+		const struct edit e = { x.ful, true, &u, sizeof(u) };
+
+		ASSERT_EQ(sizeof(u), (size_t)self->recs[x.ful].len);
+		u.nr_embryos = somaxconn + 2;
+		snprintf(log, sizeof(log),
+			 "file record %u: %u connections waiting in a unix socket's backlog, more than net.core.somaxconn (%ld) and one",
+			 x.refl, u.nr_embryos, somaxconn);
+		emb_expect(_metadata, self, &e, 1, EPERM, log,
+			   "FILE_UNIX.nr_embryos net.core.somaxconn + 2");
+		/* as many as listen() and the last connect() let wait */
+		u.nr_embryos = somaxconn + 1;
+		emb_expect(_metadata, self, &e, 1, EINVAL, l_more,
+			   "FILE_UNIX.nr_embryos net.core.somaxconn + 1");
+	}
+
+	/* the records of the connections out of their place */
+	{
+		const void *ear = rec_at(self, x.ea);
+		const size_t elen = self->recs[x.ea].len;
+		const struct edit e[][1] = {
+			{ { x.ea, true, NULL, 0 } },
+			{ { x.qa, true, NULL, 0 } },
+			{ { x.qa + 1, true, NULL, 0 } },
+			{ { x.pb, true, NULL, 0 } },
+			{ { x.qc + 1, false, ear, elen } },
+		};
+		static const char *const names[] = {
+			"UNIX_EMBRYO of the first connection left out",
+			"UNIX_QUEUE of the first connection left out",
+			"UNIX_MSG of the first connection left out",
+			"UNIX_PAIR of the second connection left out",
+			"a UNIX_EMBRYO after the client's UNIX_QUEUE",
+		};
+		char logs[ARRAY_SIZE(names)][128];
+		unsigned char *r;
+
+		snprintf(logs[0], sizeof(logs[0]),
+			 "file record %u: expected a connection waiting in the backlog, found unix_queue",
+			 x.refl);
+		snprintf(logs[1], sizeof(logs[1]),
+			 "expected a unix_queue record, found unix_msg");
+		snprintf(logs[2], sizeof(logs[2]),
+			 "file record %u: expected a unix socket message, found unix_pair",
+			 x.refl);
+		logs[3][0] = '\0';
+		snprintf(logs[4], sizeof(logs[4]),
+			 "expected a file or fdtable record, found unix_embryo");
+		for (k = 0; k < (int)ARRAY_SIZE(names); k++)
+			emb_expect(_metadata, self, e[k], 1, EINVAL,
+				   logs[k][0] ? logs[k] : NULL, names[k]);
+		/* not extensible */
+		r = grown_rec(self, x.ea, 8, -1);
+		ASSERT_NE(NULL, r);
+		snprintf(log, sizeof(log),
+			 "unix_embryo record at byte %zu: bad length %zu",
+			 self->recs[x.ea].off, elen + 8);
+		emb_expect(_metadata, self,
+			   &(struct edit){ x.ea, true, r, elen + 8 }, 1, EINVAL,
+			   log, "UNIX_EMBRYO + 8 zero bytes");
+		free(r);
+	}
+
+	/* nothing is queued on a client whose connection waits */
+	{
+		struct ckpt_hdr_unix_queue *q =
+			(void *)grown_rec(self, x.qc, 0, -1);
+		const struct edit e[] = {
+			{ x.qc, true, q, self->recs[x.qc].len },
+			{ x.qc + 1, false, ma, self->recs[x.qa + 1].len },
+		};
+
+		ASSERT_NE(NULL, q);
+		q->nr_msgs = 1;
+		q->bytes = ma->len;
+		snprintf(log, sizeof(log),
+			 "file record %u: malformed unix socket queue", x.refc);
+		emb_expect(_metadata, self, e, ARRAY_SIZE(e), EINVAL, log,
+			   "UNIX_QUEUE of the client: the first connection's message");
+		free(q);
+	}
+
+	/* what restart takes: a connection's queue of an older kernel */
+	{
+		unsigned char *r = grown_rec(self, x.qa, 0, -1);
+
+		ASSERT_NE(NULL, r);
+		((struct ckpt_hdr *)r)->len = CKPT_REC_UNIX_QUEUE_MIN;
+		emb_expect(_metadata, self,
+			   &(struct edit){ x.qa, true, r,
+					   CKPT_REC_UNIX_QUEUE_MIN },
+			   1, 0, NULL,
+			   "UNIX_QUEUE of the first connection, of an older kernel (24 bytes)");
+		free(r);
+	}
+	emb_nothing_left(_metadata, "the restarts refused");
+	check_no_splat(_metadata, self);
+}
+
 /* ---- file locks: LOCKS, right after the FDTABLE ------------------------ */
 
 /* A field of the FDTABLE or the LOCKS record given a value restart refuses */
@@ -6305,7 +7067,8 @@ static void lk_expect_bad(struct __test_metadata *_metadata,
 	for (k = 0; k < n; k++) {
 		r = grown_rec(self, b[k].rec, 0, -1);
 		ASSERT_NE(NULL, r);
-		ASSERT_LE(b[k].off + b[k].size, (size_t)self->recs[b[k].rec].len);
+		ASSERT_LE(b[k].off + b[k].size,
+			  (size_t)self->recs[b[k].rec].len);
 		memcpy(r + b[k].off, &b[k].val, b[k].size);
 		expect_edit_logged(_metadata, self,
 				   &(struct edit){ b[k].rec, true, r,

@@ -1999,6 +1999,251 @@ TEST_F_TIMEOUT(named, backlog_above_somaxconn_fails_the_restart, 120)
 	finish(_metadata, &self->t, false);
 }
 
+/* ---- connections waiting in the backlog --------------------------------- */
+
+#define WSOCK	"wait.sock"	/* the listener, bound relative to the cwd */
+
+static int wait_type;		/* SOCK_STREAM or SOCK_SEQPACKET */
+static bool wait_lowered;	/* listen() again with a backlog of 1 */
+
+/*
+ * The peer: three clients of the root's listener, connected in this
+ * order and not accepted before the checkpoint. fds[2] sent its records;
+ * fds[3], bound to an abstract name, sent "bye" and shut its writing
+ * down; the third sent "gone" and was closed.
+ */
+static int wcli_setup(void)
+{
+	struct sockaddr_un a, b;
+	socklen_t len = path_addr(&a, WSOCK);
+	socklen_t blen = abs_addr(&b, "waiting-b");
+	int c;
+
+	close(fds[0]);
+	close(fds[4]);
+	fds[2] = connect_to(&a, len, wait_type);
+	if (fds[2] < 0 || send_recs(fds[2], wait_type, c2s, ARRAY_SIZE(c2s),
+				    C2S_SEED, true))
+		return -1;
+	fds[3] = bound_to(&b, blen, wait_type, 0);
+	if (fds[3] < 0 || connect(fds[3], (struct sockaddr *)&a, len) ||
+	    send(fds[3], "bye", 3, 0) != 3 || shutdown(fds[3], SHUT_WR))
+		return -1;
+	c = connect_to(&a, len, wait_type);
+	if (c < 0 || send(c, "gone", 4, 0) != 4)
+		return -1;
+	return close(c);
+}
+
+/*
+ * The clients, restored: the first is connected to the listener's name,
+ * has none, and SO_PEERCRED names the process that listened; each gets
+ * the answer of the connection accept() returned for it; the second
+ * still cannot send.
+ */
+static int wcli_verify(void)
+{
+	struct sockaddr_un a;
+	socklen_t len = path_addr(&a, WSOCK);
+
+	if (name_is(fds[2], true, &a, len, "the first client's peer") ||
+	    unnamed(fds[2], false, "the first client") ||
+	    peercred_is(fds[2], root_pid, "the first client"))
+		return -1;
+	if (!awaited(fds[2], "first"))
+		return NOPE("the first client has no answer");
+	if (!awaited(fds[3], "second"))
+		return NOPE("the second client has no answer");
+	if (send(fds[3], "x", 1, MSG_NOSIGNAL) != -1 || errno != EPIPE)
+		return NOPE("the second client sends after its shutdown: %s",
+			    strerrorname_np(errno));
+	return 0;
+}
+
+/*
+ * The root: a listener (fds[0]) whose peer's three clients wait, and a
+ * fourth client, its own (fds[4]), which sent "self": made before the
+ * listener, so its file comes first in the image.
+ */
+static int wsrv_setup(void)
+{
+	struct sockaddr_un a;
+	socklen_t len = path_addr(&a, WSOCK);
+
+	fds[4] = socket(AF_UNIX, wait_type, 0);
+	fds[0] = bound_to(&a, len, wait_type, 4);
+	if (fds[4] < 0 || fds[0] < 0 ||
+	    fork_peer(wcli_setup, wcli_verify) < 0)
+		return -1;
+	if (connect(fds[4], (struct sockaddr *)&a, len) ||
+	    send(fds[4], "self", 4, 0) != 4)
+		return -1;
+	/* lowered below what waits: the four stay */
+	return wait_lowered ? listen(fds[0], 1) : 0;
+}
+
+/* a connection waiting: accept() returns it at once */
+static int accepted_now(const char *what)
+{
+	int s;
+
+	if (!wait_in(fds[0], 0))
+		return NOPE("%s does not wait in the backlog", what);
+	s = accept(fds[0], NULL, NULL);
+	if (s < 0)
+		return NOPE("%s: accept(): %s", what, strerror(errno));
+	return s;
+}
+
+/* @fd's peer closed or shut its writing down: end of file */
+static int at_eof(int fd, const char *what)
+{
+	char c;
+	ssize_t n = recv(fd, &c, 1, MSG_DONTWAIT);
+
+	return n ? NOPE("%s: recv() returns %zd (%s), expected the end of file",
+			what, n, n < 0 ? strerrorname_np(errno) : "data") : 0;
+}
+
+/*
+ * The server, restored: the three connections wait, in their order, with
+ * the listener's name, SO_PEERCRED of the client's process, and what
+ * each client sent: the first its records, the second "bye" and the end
+ * of file (with its client's name as the peer's), the third "gone" and
+ * the end of file, the fourth (the root's own) "self". The next is the
+ * test's client ("knock"), served.
+ */
+static int wsrv_verify(void)
+{
+	static const char * const what[] = {
+		"the first connection", "the second connection",
+		"the third connection", "the fourth connection",
+	};
+	struct sockaddr_un a, b;
+	socklen_t len = path_addr(&a, WSOCK);
+	socklen_t blen = abs_addr(&b, "waiting-b");
+	int s[4], i, n;
+
+	for (i = 0; i < 4; i++) {
+		s[i] = accepted_now(what[i]);
+		if (s[i] < 0)
+			return -1;
+		if (name_is(s[i], false, &a, len, what[i]) ||
+		    peercred_is(s[i], i < 3 ? peer : root_pid, what[i]))
+			return -1;
+	}
+	if (expect_recs(s[0], wait_type, c2s, 0, ARRAY_SIZE(c2s), C2S_SEED,
+			"the first connection") ||
+	    unnamed(s[0], true, "the first connection's peer"))
+		return -1;
+	if (!drained(s[0]))
+		return NOPE("the first connection reads more than was sent");
+	if (!took(s[1], "bye", 3) ||
+	    at_eof(s[1], "the second connection") ||
+	    name_is(s[1], true, &b, blen, "the second connection's peer"))
+		return *why ? -1 : NOPE("the second connection has no \"bye\"");
+	if (!took(s[2], "gone", 4) || at_eof(s[2], "the third connection"))
+		return *why ? -1 : NOPE("the third connection has no \"gone\"");
+	if (!took(s[3], "self", 4) || !drained(s[3]))
+		return NOPE("the fourth connection has not just \"self\"");
+	if (peercred_is(fds[4], root_pid, "the root's client") ||
+	    name_is(fds[4], true, &a, len, "the root's client's peer"))
+		return -1;
+	if (send(s[3], "fourth", 6, 0) != 6 || !awaited(fds[4], "fourth"))
+		return NOPE("the root's client has no answer");
+	if (send(s[0], "first", 5, 0) != 5 || send(s[1], "second", 6, 0) != 6)
+		return NOPE("cannot answer the clients: %s", strerror(errno));
+	peer_go();
+	n = accept_in(fds[0], WAIT_MS);
+	if (n < 0)
+		return NOPE("the listener accepts no new client: %s",
+			    strerror(errno));
+	/* and no fourth connection came back from the image */
+	if (!awaited(n, "knock") || send(n, "enter", 5, 0) != 5)
+		return NOPE("the fourth connection is not the test's client");
+	for (i = 0; i < 4; i++)
+		close(s[i]);
+	close(n);
+	return 0;
+}
+
+FIXTURE(backlog) {
+	struct tree t;
+};
+
+FIXTURE_VARIANT(backlog) {
+	int type;
+	bool lowered;
+};
+
+FIXTURE_VARIANT_ADD(backlog, stream) {
+	.type = SOCK_STREAM,
+};
+
+/* records whose boundaries must stay */
+FIXTURE_VARIANT_ADD(backlog, seqpacket) {
+	.type = SOCK_SEQPACKET,
+};
+
+/* three waiting, above a backlog lowered to 1 since they came */
+FIXTURE_VARIANT_ADD(backlog, stream_backlog_lowered) {
+	.type = SOCK_STREAM,
+	.lowered = true,
+};
+
+FIXTURE_SETUP(backlog)
+{
+	world_setup(_metadata, &self->t);
+	wait_type = variant->type;
+	wait_lowered = variant->lowered;
+}
+
+FIXTURE_TEARDOWN(backlog)
+{
+	world_teardown(&self->t);
+}
+
+/*
+ * A listener with four connections its server has not accepted, three
+ * from clients of its child, one from a client of its own: restarted,
+ * they wait in the same order with what the clients sent, shut down and
+ * closed as they were (wsrv_verify(), wcli_verify()). The backlog is the
+ * listener's: with 1, a new client finds no room while the four wait;
+ * with 4, it waits behind them.
+ */
+TEST_F_TIMEOUT(backlog, connections_waiting_are_accepted_after_restart, 120)
+{
+	struct sockaddr_un a;
+	socklen_t len = path_addr(&a, at(WSOCK));
+	int c;
+
+	start_tree(_metadata, &self->t, wsrv_setup, wsrv_verify);
+	checkpoint_and_kill(_metadata, self->t.root);
+	restart_tree(_metadata, &self->t);
+	c = socket(AF_UNIX, variant->type | SOCK_NONBLOCK, 0);
+	ASSERT_LE(0, c);
+	if (variant->lowered) {
+		EXPECT_EQ(-1, connect(c, (struct sockaddr *)&a, len));
+		EXPECT_EQ(EAGAIN, errno)
+			TH_LOG("a new client connects to the restored listener: %s, expected no room (EAGAIN)",
+			       strerrorname_np(errno));
+		close(c);
+		go_on(_metadata, &self->t);
+		c = connect_to(&a, len, variant->type);
+	} else {
+		EXPECT_EQ(0, connect(c, (struct sockaddr *)&a, len))
+			TH_LOG("a new client cannot wait in the restored backlog: %s",
+			       strerrorname_np(errno));
+		go_on(_metadata, &self->t);
+	}
+	ASSERT_LE(0, c) TH_LOG("connect to %s: %s", at(WSOCK),
+			       strerror(errno));
+	EXPECT_EQ((ssize_t)5, send(c, "knock", 5, 0));
+	EXPECT_TRUE(awaited(c, "enter")) TH_LOG("the listener did not answer");
+	close(c);
+	finish(_metadata, &self->t, true);
+}
+
 /* ---- checkpoints that refuse --------------------------------------------- */
 
 /*
@@ -2031,33 +2276,14 @@ static void refused(struct __test_metadata *_metadata, pid_t root,
 	ASSERT_TRUE(lite_cg_frozen(CG, 0, 30));
 }
 
-/* the peer: a client (fds[2]) of the root's listener, not accepted yet */
-static int pend_cli_setup(void)
-{
-	struct sockaddr_un a;
-	socklen_t len = abs_addr(&a, "pending");
-
-	close(fds[0]);
-	fds[2] = connect_to(&a, len, SOCK_STREAM);
-	return fds[2] < 0 ? -1 : 0;
-}
-
-static int pend_cli_verify(void)
-{
-	if (send(fds[2], "late", 4, 0) != 4 || !awaited(fds[2], "ok"))
-		return NOPE("the client is not served: %s", strerror(errno));
-	return 0;
-}
-
-/* the root: a listener (fds[0]) with its peer's connection waiting */
+/* the root: a listener (fds[0]) on an abstract name */
 static int pend_setup(void)
 {
 	struct sockaddr_un a;
 	socklen_t len = abs_addr(&a, "pending");
 
 	fds[0] = bound_to(&a, len, SOCK_STREAM, 4);
-	return fds[0] < 0 || fork_peer(pend_cli_setup, pend_cli_verify) < 0 ?
-	       -1 : 0;
+	return fds[0] < 0 ? -1 : 0;
 }
 
 /* thawed, it accepts the connection that waited, and serves it */
@@ -2065,7 +2291,6 @@ static int pend_verify(void)
 {
 	int s;
 
-	peer_go();
 	s = accept_in(fds[0], WAIT_MS);
 	if (s < 0)
 		return NOPE("the listener accepts nothing: %s",
@@ -2076,16 +2301,28 @@ static int pend_verify(void)
 	return 0;
 }
 
-TEST_F_TIMEOUT(named, listener_with_a_connection_waiting_is_refused, 120)
+/*
+ * A listener of the tree with a connection from the test waiting:
+ * refused (restart could not connect the test's socket again). Thawed,
+ * the listener accepts it and the two talk.
+ */
+TEST_F_TIMEOUT(named, connection_waiting_from_outside_is_refused, 120)
 {
+	struct sockaddr_un a;
+	socklen_t len = abs_addr(&a, "pending");
 	char log[4096] = "";
 
 	start_tree(_metadata, &self->t, pend_setup, pend_verify);
+	self->t.outside = connect_to(&a, len, SOCK_STREAM);
+	ASSERT_LE(0, self->t.outside);
 	refused(_metadata, self->t.root,
-		"is a listening unix socket with connections waiting to be accepted",
+		"is a listening unix socket with a connection from a socket outside the tree waiting to be accepted",
 		log, sizeof(log));
 	go_on(_metadata, &self->t);
-	finish(_metadata, &self->t, true);
+	EXPECT_EQ((ssize_t)4, send(self->t.outside, "late", 4, 0));
+	EXPECT_TRUE(awaited(self->t.outside, "ok"))
+		TH_LOG("the listener did not answer");
+	finish(_metadata, &self->t, false);
 }
 
 /* the test's listener, which the root closes: it is not the tree's */
@@ -2128,7 +2365,7 @@ TEST_F_TIMEOUT(named, connection_its_listener_outside_has_not_accepted_is_refuse
 	outside_fd = self->t.outside;
 	start_tree(_metadata, &self->t, out_setup, out_verify);
 	refused(_metadata, self->t.root,
-		"is a unix socket whose connection its listener has not accepted yet",
+		"is a unix socket whose connection waits in the backlog of a listener outside the tree",
 		log, sizeof(log));
 	s = accept_in(self->t.outside, WAIT_MS);
 	ASSERT_LE(0, s) TH_LOG("the test accepts nothing: %s", strerror(errno));
