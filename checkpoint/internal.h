@@ -23,6 +23,10 @@ enum ckpt_obj_type {
 	CKPT_OBJ_SHM_FILE,	/* restart: the file of shared anon memory */
 	CKPT_OBJ_UNIX_PAIR,	/* checkpoint: a unix socket pair (a sock) */
 	CKPT_OBJ_RUNIX_PAIR,	/* restart: a restored pair (unix.c) */
+	CKPT_OBJ_UNIX_SOCK,	/* checkpoint: a datagram socket other sockets
+				 * name (a sock), no record of its own
+				 */
+	CKPT_OBJ_RUNIX_SOCK,	/* restart: its restored file (unix.c) */
 	CKPT_OBJ_MEMFD_INODE,	/* checkpoint: the inode of a memfd */
 	CKPT_OBJ_MEMFD_FILE,	/* restart: a restored memfd's file */
 	CKPT_OBJ_DELETED_INODE,	/* checkpoint: the inode of a deleted file */
@@ -80,9 +84,13 @@ int ckpt_inode_check(struct ckpt_ctx *ctx, u32 objref, struct inode *inode,
 #if IS_ENABLED(CONFIG_UNIX)
 extern const struct ckpt_obj_ops ckpt_unix_pair_obj_ops;
 extern const struct ckpt_obj_ops ckpt_runix_pair_obj_ops;
+extern const struct ckpt_obj_ops ckpt_unix_sock_obj_ops;
+extern const struct ckpt_obj_ops ckpt_runix_sock_obj_ops;
 #else
 #define ckpt_unix_pair_obj_ops ckpt_absent_obj_ops
 #define ckpt_runix_pair_obj_ops ckpt_absent_obj_ops
+#define ckpt_unix_sock_obj_ops ckpt_absent_obj_ops
+#define ckpt_runix_sock_obj_ops ckpt_absent_obj_ops
 #endif
 
 #ifdef CONFIG_MEMFD_CREATE
@@ -365,6 +373,9 @@ int ckpt_after_fds_add(struct ckpt_ctx *ctx,
 		       int (*run)(struct ckpt_ctx *ctx, void *data),
 		       void (*release)(void *data), void *data);
 int ckpt_after_tree_add(struct ckpt_ctx *ctx,
+			int (*run)(struct ckpt_ctx *ctx, void *data),
+			void (*release)(void *data), void *data);
+int ckpt_after_read_add(struct ckpt_ctx *ctx,
 			int (*run)(struct ckpt_ctx *ctx, void *data),
 			void (*release)(void *data), void *data);
 int ckpt_before_release_add(struct ckpt_ctx *ctx,

@@ -414,6 +414,26 @@ struct task_struct *ckpt_restored_task(struct ckpt_ctx *ctx, pid_t nr)
 }
 
 /**
+ * ckpt_after_read_add() - restart: do something once the whole image is
+ *			   read, with RESTART_VALIDATE too
+ * @ctx: restart context
+ * @run: what to do, once every object of the image exists and before any
+ *	 task is made (resolve a reference to a record that may come
+ *	 later); with RESTART_VALIDATE it checks and changes nothing; an
+ *	 error fails the restart
+ * @release: frees @data when the restart ends, whether @run ran or not
+ * @data: for both
+ *
+ * Return: 0, or -ENOMEM (then @release was called).
+ */
+int ckpt_after_read_add(struct ckpt_ctx *ctx,
+			int (*run)(struct ckpt_ctx *ctx, void *data),
+			void (*release)(void *data), void *data)
+{
+	return ckpt_deferred_add(&ctx->after_read, run, release, data);
+}
+
+/**
  * ckpt_before_release_add() - restart: do something just before the
  *			       restored tree runs
  * @ctx: restart context
@@ -1065,6 +1085,8 @@ long ckpt_do_restart(struct ckpt_ctx *ctx)
 		ret = restore_records(ctx);
 	if (!ret)
 		ret = ckpt_obj_check_all(ctx);
+	if (!ret)
+		ret = ckpt_deferred_run(ctx, ctx->after_read);
 	/*
 	 * RESTART_VALIDATE: every record was read and checked; the FPU
 	 * states are checked by the kernel's loader, then all is dropped
@@ -1082,6 +1104,7 @@ long ckpt_do_restart(struct ckpt_ctx *ctx)
 		for (d = ctx->undo; d; d = d->next)
 			d->run(ctx, d->data);
 	ckpt_rss_free(ctx);
+	ckpt_deferred_free(&ctx->after_read);
 	ckpt_deferred_free(&ctx->before_release);
 	ckpt_deferred_free(&ctx->undo);
 	ctx->rs = NULL;

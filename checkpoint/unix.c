@@ -30,6 +30,13 @@
  * connecting their clients to it (patches/0026), with what the clients
  * had sent; a client closed since is closed again once connected.
  *
+ * A datagram socket connected to one that is not connected back to it
+ * (a client of a syslog daemon's socket) is connected to it again once
+ * every socket exists (patches/0027); the two are named by a sock
+ * objref, which also names a socket of the tree that sent datagrams
+ * another one holds: they are queued again from the restored sender,
+ * charged to it as they were.
+ *
  * A socket connected to one that a process outside the tree holds is
  * inherited (self checkpoint, subtree) or a leak (container). Refused
  * with a line: a connection waiting between the tree and a socket
@@ -95,18 +102,21 @@ struct ckpt_unix_msg {
  *			     is not the queue's socket's peer
  * @sk:		checkpoint: the sending socket, only to tell it from
  *		another (its memory lives as long as what it sent)
- * @name_len:	its name, as recvfrom() reports it
+ * @objref:	a socket of the tree: its sock objref (CKPT_OBJ_UNIX_SOCK)
+ * @name_len:	else its name, as recvfrom() reports it
  * @name:	sun_path
  * @sndbuf:	its SO_SNDBUF
- * @ghost:	restart: the socket that sends them again, closed once
- *		they are queued
+ * @from:	restart: the socket that sends them again, referenced: the
+ *		restored sender of the tree, or one of restart's own,
+ *		closed once they are queued
  */
 struct ckpt_unix_sender {
 	const struct sock *sk;
+	u32 objref;
 	u32 name_len;
 	u8 name[CKPT_UNIX_NAME_MAX];
 	u32 sndbuf;
-	struct file *ghost;
+	struct file *from;
 };
 
 /**
@@ -143,8 +153,8 @@ static void ckpt_unix_queue_free(struct ckpt_unix_queue *q)
 		for (i = 0; i < q->nr; i++)
 			kvfree(q->msgs[i].rec);
 	for (i = 0; q->senders && i < q->nr_senders; i++)
-		if (q->senders[i].ghost)
-			fput(q->senders[i].ghost);
+		if (q->senders[i].from)
+			fput(q->senders[i].from);
 	kvfree(q->senders);
 	kvfree(q->msgs);
 	kvfree(q->data);
@@ -373,21 +383,50 @@ static enum ckpt_unix_why ckpt_unix_walk(struct ckpt_ctx *ctx,
 }
 
 /*
- * The other senders of datagrams of @q are sent again from sockets of
- * restart's own, which it closes: faithful for a sender closed since, or
- * one outside the tree (what it sent has arrived), but not for a socket
- * of the tree, which would go on with its sends no longer charged to it.
+ * Will @sk, a socket of the tree, have a FILE_UNIX of its own, that other
+ * records may name? Not when it is connected to a socket held outside
+ * the tree: it is inherited (or a leak).
  */
-static int ckpt_unix_senders_check(struct ckpt_ctx *ctx,
-				   struct ckpt_fd_ent *e,
-				   struct ckpt_unix_queue *q)
+static bool ckpt_unix_saved(struct ckpt_ctx *ctx, struct sock *sk)
 {
-	unsigned int i;
+	struct sock *peer = unix_peer_get(sk);
+	struct file *pf = peer ? ckpt_peer_file(peer) : NULL;
+	bool saved = !pf || ckpt_file_in_tree(ctx, pf);
 
-	for (i = 0; i < q->nr_senders; i++)
-		if (ckpt_sock_in_tree(ctx, q->senders[i].sk))
+	if (peer)
+		sock_put(peer);
+	return saved;
+}
+
+/*
+ * The other senders of datagrams of @q that are sockets of the tree are
+ * named by their sock objref: restart sends their datagrams again from
+ * the restored socket, charged to it as they were. The others (closed
+ * since, or outside the tree: what they sent has arrived) are sent again
+ * from sockets of restart's own, which it closes.
+ */
+static int ckpt_unix_senders_ref(struct ckpt_ctx *ctx, struct ckpt_fd_ent *e,
+				 struct ckpt_unix_queue *q)
+{
+	struct ckpt_unix_sender *s;
+	unsigned int i;
+	bool first;
+	int ref;
+
+	for (i = 0; i < q->nr_senders; i++) {
+		s = &q->senders[i];
+		/* a file of the tree holds it: it is alive */
+		if (!ckpt_sock_in_tree(ctx, s->sk))
+			continue;
+		if (!ckpt_unix_saved(ctx, (struct sock *)s->sk))
 			return ckpt_log_unsupported(ctx, e,
-						    "is a unix socket with datagrams queued from another socket of the tree, not its peer: not supported yet");
+						    "is a unix socket with datagrams queued from a socket of the tree that is connected outside it: not supported yet");
+		ref = ckpt_obj_lookup_add(ctx, (struct sock *)s->sk,
+					  CKPT_OBJ_UNIX_SOCK, &first);
+		if (ref < 0)
+			return ref;
+		s->objref = ref;
+	}
 	return 0;
 }
 
@@ -422,7 +461,7 @@ static int ckpt_unix_snapshot(struct ckpt_ctx *ctx, struct ckpt_fd_ent *e,
 	}
 	switch (why) {
 	case CKPT_UNIX_OK:
-		return ckpt_unix_senders_check(ctx, e, q);
+		return ckpt_unix_senders_ref(ctx, e, q);
 	case CKPT_UNIX_SENDERS:
 		ckpt_log(ctx, -EOPNOTSUPP,
 			 "fd %u of pid %d: unix socket has datagrams queued from more than %u sockets: not supported",
@@ -497,6 +536,23 @@ static bool ckpt_unix_embryo(struct sock *sk, const struct sock **listener)
 }
 
 /*
+ * Is @sk's connection to @peer, a socket of the tree, one way: a
+ * datagram socket connected to one that is not connected back to it (a
+ * client of a syslog daemon's socket), or to itself?
+ */
+static bool ckpt_unix_oneway(struct sock *sk, struct sock *peer)
+{
+	bool oneway;
+
+	if (peer == sk)
+		return true;
+	unix_state_lock(peer);
+	oneway = unix_peer(peer) != sk;
+	unix_state_unlock(peer);
+	return oneway;
+}
+
+/*
  * How a unix socket is saved: as a socket of the tree (UNIX), inherited
  * (its peer's file is held by a process outside the tree: self
  * checkpoint, subtree) or refused.
@@ -507,7 +563,7 @@ static int ckpt_unix_classify(struct ckpt_ctx *ctx, struct ckpt_fd_ent *e)
 	struct sock *peer = unix_peer_get(sk);
 	struct file *pf = peer ? ckpt_peer_file(peer) : NULL;
 	const struct sock *listener = NULL;
-	bool embryo, held, mutual;
+	bool embryo, held, oneway, peer_saved;
 	const char *opt;
 
 	if (pf && !ckpt_file_in_tree(ctx, pf)) {
@@ -521,21 +577,21 @@ static int ckpt_unix_classify(struct ckpt_ctx *ctx, struct ckpt_fd_ent *e)
 					    "a socket connected outside the tree");
 	}
 	embryo = peer && !pf && ckpt_unix_embryo(peer, &listener);
-	mutual = true;
-	if (peer && pf) {
-		unix_state_lock(peer);
-		mutual = unix_peer(peer) == sk;
-		unix_state_unlock(peer);
-	}
+	oneway = peer && pf && ckpt_unix_oneway(sk, peer);
+	peer_saved = !oneway || ckpt_unix_saved(ctx, peer);
 	if (peer)
 		sock_put(peer);
 	/* the listener saves the connection with its backlog */
 	if (embryo && !ckpt_sock_in_tree(ctx, listener))
 		return ckpt_log_unsupported(ctx, e,
 					    "is a unix socket whose connection waits in the backlog of a listener outside the tree: not supported yet");
-	if (!mutual)
+	/* a datagram socket only: connected again to its peer */
+	if (oneway && sk->sk_type != SOCK_DGRAM)
 		return ckpt_log_unsupported(ctx, e,
-					    "is a unix socket whose peer is connected elsewhere (a datagram socket disconnected by its peer): not supported yet");
+					    "is a unix socket whose peer is connected elsewhere: not supported");
+	if (!peer_saved)
+		return ckpt_log_unsupported(ctx, e,
+					    "is a unix socket connected to a socket of the tree that is connected outside it: not supported yet");
 	if (sk->sk_type != SOCK_STREAM && sk->sk_type != SOCK_DGRAM &&
 	    sk->sk_type != SOCK_SEQPACKET)
 		return ckpt_log_unsupported(ctx, e,
@@ -618,11 +674,15 @@ static int ckpt_unix_write_queue(struct ckpt_ctx *ctx,
 	for (i = 0; !ret && i < q->nr_senders; i++) {
 		struct ckpt_unix_sender *s = &q->senders[i];
 		struct ckpt_hdr_unix_sender hs = {
-			.name_len = s->name_len,
-			.sndbuf = s->sndbuf,
+			.sock_objref = s->objref,
 		};
 
-		memcpy(hs.name, s->name, s->name_len);
+		/* a socket of the tree has its own name and buffer */
+		if (!s->objref) {
+			hs.name_len = s->name_len;
+			hs.sndbuf = s->sndbuf;
+			memcpy(hs.name, s->name, s->name_len);
+		}
 		ret = ckpt_write_obj(ctx, &hs.h, CKPT_HDR_UNIX_SENDER,
 				     sizeof(hs));
 	}
@@ -824,10 +884,13 @@ static int ckpt_unix_checkpoint(struct ckpt_ctx *ctx, struct ckpt_fd_ent *e)
 	struct sock *sk = sock->sk, *peer = unix_peer_get(sk);
 	bool embryo = peer && ckpt_unix_embryo(peer, NULL);
 	bool closed = peer && !embryo && !ckpt_peer_file(peer);
+	bool oneway = peer && !embryo && !closed &&
+		      ckpt_unix_oneway(sk, peer);
 	struct ckpt_hdr_file_unix h = {};
 	struct ckpt_unix_queue q = {};
 	struct sock **embryos = NULL;
 	char *buf, *path;
+	bool first;
 	int ret, ref;
 	u32 i;
 
@@ -837,7 +900,24 @@ static int ckpt_unix_checkpoint(struct ckpt_ctx *ctx, struct ckpt_fd_ent *e)
 		goto out;
 	}
 	h.sock_type = sk->sk_type;
-	if (peer) {
+	/* a datagram socket: others may name it, as their peer or sender */
+	if (sk->sk_type == SOCK_DGRAM) {
+		ref = ckpt_obj_lookup_add(ctx, sk, CKPT_OBJ_UNIX_SOCK, &first);
+		if (ref < 0) {
+			ret = ref;
+			goto out;
+		}
+		h.sock_objref = ref;
+	}
+	if (oneway) {
+		ref = ckpt_obj_lookup_add(ctx, peer, CKPT_OBJ_UNIX_SOCK,
+					  &first);
+		if (ref < 0) {
+			ret = ref;
+			goto out;
+		}
+		h.peer_objref = ref;
+	} else if (peer) {
 		struct sock *key = embryo ? peer :
 				   ckpt_unix_pair_key(sk, peer, closed);
 
@@ -860,7 +940,7 @@ static int ckpt_unix_checkpoint(struct ckpt_ctx *ctx, struct ckpt_fd_ent *e)
 	if (h.flags & CKPT_UNIX_LISTEN)
 		ret = ckpt_unix_backlog(ctx, e, sk, &embryos, &h.nr_embryos);
 	else
-		ret = ckpt_unix_snapshot(ctx, e, sk, peer, &q);
+		ret = ckpt_unix_snapshot(ctx, e, sk, oneway ? NULL : peer, &q);
 	if (ret)
 		goto out;
 	if (test_bit(SOCK_PASSCRED, &sock->flags))
@@ -924,7 +1004,6 @@ out:
  * struct ckpt_unix_rend - restart: one end of a restored pair
  * @file:	the socket's file, referenced (NULL once closed again)
  * @used:	a FILE_UNIX took it
- * @shutdown:	CKPT_UNIX_SHUT_* to do once the queues are back
  * @err:	ECONNRESET: the closed end had data it never read
  * @peer_pid:	SO_PEERCRED's process, or 0
  * @q:		its receive queue, to refill
@@ -932,7 +1011,6 @@ out:
 struct ckpt_unix_rend {
 	struct file *file;
 	bool used;
-	u32 shutdown;
 	s32 err;
 	s32 peer_pid;
 	struct ckpt_unix_queue q;
@@ -1127,7 +1205,8 @@ static bool ckpt_unix_name_bytes_ok(const u8 *name, u32 n)
 static bool ckpt_unix_sender_rec_ok(const struct ckpt_hdr_unix_sender *h)
 {
 	return ckpt_unix_name_bytes_ok(h->name, h->name_len) &&
-	       h->sndbuf <= INT_MAX && !h->__reserved;
+	       h->sndbuf <= INT_MAX &&
+	       (!h->sock_objref || (!h->name_len && !h->sndbuf));
 }
 
 /* A UNIX_MSG_FROM record of a queue with @nr_senders senders */
@@ -1252,6 +1331,7 @@ static int restore_unix_queue(struct ckpt_ctx *ctx, u32 objref, u32 type,
 			ret = -EINVAL;
 			goto out;
 		}
+		s->objref = hs.sock_objref;
 		s->name_len = hs.name_len;
 		memcpy(s->name, hs.name, sizeof(s->name));
 		s->sndbuf = hs.sndbuf;
@@ -1372,30 +1452,166 @@ static int ckpt_unix_set_options(struct ckpt_ctx *ctx, struct socket *sock,
 	return ret;
 }
 
-static int ckpt_unix_shut(struct socket *sock, u32 shutdown)
+/**
+ * struct ckpt_unix_rshut - restart: a socket to shut down once every
+ *			    queue is refilled
+ * @file:	the socket's file, referenced
+ * @objref:	its FILE record, for log lines
+ * @shutdown:	CKPT_UNIX_SHUT_*
+ * @queued:	handed to the steps before the tree runs, which free it
+ */
+struct ckpt_unix_rshut {
+	struct file *file;
+	u32 objref;
+	u32 shutdown;
+	bool queued;
+};
+
+static int ckpt_unix_shut_run(struct ckpt_ctx *ctx, void *data)
 {
-	switch (shutdown) {
-	case CKPT_UNIX_SHUT_RD:
-		return kernel_sock_shutdown(sock, SHUT_RD);
-	case CKPT_UNIX_SHUT_WR:
-		return kernel_sock_shutdown(sock, SHUT_WR);
-	case CKPT_UNIX_SHUT_RD | CKPT_UNIX_SHUT_WR:
-		return kernel_sock_shutdown(sock, SHUT_RDWR);
+	struct ckpt_unix_rshut *r = data;
+	struct socket *sock = sock_from_file(r->file);
+	int how = r->shutdown == CKPT_UNIX_SHUT_RD ? SHUT_RD :
+		  r->shutdown == CKPT_UNIX_SHUT_WR ? SHUT_WR : SHUT_RDWR;
+	int ret = kernel_sock_shutdown(sock, how);
+
+	if (ret)
+		ckpt_log(ctx, ret, "file record %u: cannot shut the unix socket down again",
+			 r->objref);
+	return ret;
+}
+
+static void ckpt_unix_shut_free(void *data)
+{
+	struct ckpt_unix_rshut *r = data;
+
+	fput(r->file);
+	kfree(r);
+}
+
+/*
+ * Once the image is read, every step that refills a queue is due: the
+ * shutdown goes after them all, since a socket shut down for sending
+ * could not send again what it had sent another socket, nor one shut
+ * down for receiving be given what it had not read.
+ */
+static int ckpt_unix_shut_queue(struct ckpt_ctx *ctx, void *data)
+{
+	struct ckpt_unix_rshut *r = data;
+
+	if (ctx->flags & RESTART_VALIDATE)
+		return 0;
+	r->queued = true;
+	/* on -ENOMEM, r is freed */
+	return ckpt_before_release_add(ctx, ckpt_unix_shut_run,
+				       ckpt_unix_shut_free, r);
+}
+
+static void ckpt_unix_shut_release(void *data)
+{
+	struct ckpt_unix_rshut *r = data;
+
+	if (!r->queued)
+		ckpt_unix_shut_free(r);
+}
+
+/* Shut @file down as @shutdown says, after every queue is back */
+static int ckpt_unix_shut(struct ckpt_ctx *ctx, u32 objref, struct file *file,
+			  u32 shutdown)
+{
+	struct ckpt_unix_rshut *r;
+
+	if (!shutdown)
+		return 0;
+	r = kzalloc(sizeof(*r), GFP_KERNEL);
+	if (!r)
+		return -ENOMEM;
+	r->file = get_file(file);
+	r->objref = objref;
+	r->shutdown = shutdown;
+	return ckpt_after_read_add(ctx, ckpt_unix_shut_queue,
+				   ckpt_unix_shut_release, r);
+}
+
+static void ckpt_unix_kfree(void *data)
+{
+	kfree(data);
+}
+
+/*
+ * The restored datagram socket of sock objref @ref, named by file record
+ * @objref: the file, not referenced, or an ERR_PTR with a log line.
+ */
+static struct file *ckpt_unix_sock_file(struct ckpt_ctx *ctx, u32 objref,
+					u32 ref)
+{
+	struct file *file = ckpt_obj_find(ctx, ref, CKPT_OBJ_RUNIX_SOCK);
+
+	if (IS_ERR_OR_NULL(file)) {
+		ckpt_log(ctx, -EINVAL,
+			 "file record %u: unix socket %u, which it names, is no datagram socket of the image",
+			 objref, ref);
+		return ERR_PTR(-EINVAL);
+	}
+	return file;
+}
+
+/**
+ * struct ckpt_unix_rsenders - restart: the senders of the tree of a queue
+ * @q:		the queue, which its socket's owner frees
+ * @to:		its socket
+ */
+struct ckpt_unix_rsenders {
+	struct ckpt_unix_queue *q;
+	struct socket *to;
+};
+
+/*
+ * Once the image is read: the restored sockets of the tree that sent
+ * datagrams of @q, allowed to send to its socket by the security hook
+ * sendmsg() asks.
+ */
+static int ckpt_unix_senders_run(struct ckpt_ctx *ctx, void *data)
+{
+	struct ckpt_unix_rsenders *r = data;
+	struct ckpt_unix_queue *q = r->q;
+	struct ckpt_unix_sender *s;
+	struct file *file;
+	unsigned int i;
+	int ret;
+
+	for (i = 0; i < q->nr_senders; i++) {
+		s = &q->senders[i];
+		if (!s->objref)
+			continue;
+		file = ckpt_unix_sock_file(ctx, q->objref, s->objref);
+		if (IS_ERR(file))
+			return PTR_ERR(file);
+		ret = security_unix_may_send(sock_from_file(file), r->to);
+		if (ret) {
+			ckpt_log(ctx, ret,
+				 "file record %u: unix socket %u may not send to it",
+				 q->objref, s->objref);
+			return ret;
+		}
+		s->from = get_file(file);
 	}
 	return 0;
 }
 
 /*
  * The sockets that send again what the other senders of @to's queue had
- * sent, made while the image is read (a failure stops the restart
- * there): datagram sockets with their names (not bound to them) and
- * send buffers, made as socket() makes one and allowed to send to @to by
- * the security hook sendmsg() asks. The queue closes them once it is
- * refilled.
+ * sent. Those of restart's own are made while the image is read (a
+ * failure stops the restart there): datagram sockets with their names
+ * (not bound to them) and send buffers, made as socket() makes one and
+ * allowed to send to @to by the security hook sendmsg() asks; the queue
+ * closes them once it is refilled. The senders of the tree are found
+ * once the image is read (their records may come later).
  */
 static int ckpt_unix_ghosts(struct ckpt_ctx *ctx, struct ckpt_unix_queue *q,
 			    struct socket *to)
 {
+	struct ckpt_unix_rsenders *r = NULL;
 	struct ckpt_unix_sender *s;
 	struct sockaddr_un sun;
 	struct socket *sock;
@@ -1404,13 +1620,28 @@ static int ckpt_unix_ghosts(struct ckpt_ctx *ctx, struct ckpt_unix_queue *q,
 
 	for (i = 0; i < q->nr_senders; i++) {
 		s = &q->senders[i];
+		if (s->objref) {
+			if (r)
+				continue;
+			r = kmalloc(sizeof(*r), GFP_KERNEL);
+			if (!r)
+				return -ENOMEM;
+			r->q = q;
+			r->to = to;
+			/* on -ENOMEM, r is freed */
+			ret = ckpt_after_read_add(ctx, ckpt_unix_senders_run,
+						  ckpt_unix_kfree, r);
+			if (ret)
+				return ret;
+			continue;
+		}
 		ret = sock_create(AF_UNIX, SOCK_DGRAM, 0, &sock);
 		if (ret)
 			break;
-		s->ghost = ckpt_unix_file(sock);
-		if (IS_ERR(s->ghost)) {
-			ret = PTR_ERR(s->ghost);
-			s->ghost = NULL;
+		s->from = ckpt_unix_file(sock);
+		if (IS_ERR(s->from)) {
+			ret = PTR_ERR(s->from);
+			s->from = NULL;
 			break;
 		}
 		if (s->name_len)
@@ -1453,7 +1684,7 @@ static int ckpt_unix_refill(struct ckpt_ctx *ctx, struct sock *from,
 		struct pid *pid = NULL;
 
 		if (m->sender)
-			by = sock_from_file(q->senders[m->sender - 1].ghost)->sk;
+			by = sock_from_file(q->senders[m->sender - 1].from)->sk;
 
 		if (m->pid) {
 			t = ckpt_restored_task(ctx, m->pid);
@@ -1515,8 +1746,8 @@ static void ckpt_unix_close_now(struct file **file)
 /*
  * The last step of a pair, once every task exists: the queues back (each
  * end's messages sent by the other), the peer credentials, the error a
- * closed end left (by leaving it data it never read, as it had), the
- * shutdowns, and the closed end closed again.
+ * closed end left (by leaving it data it never read, as it had), and the
+ * closed end closed again. The shutdowns come after every refill.
  */
 static int ckpt_unix_pair_finish(struct ckpt_ctx *ctx, void *data)
 {
@@ -1536,10 +1767,6 @@ static int ckpt_unix_pair_finish(struct ckpt_ctx *ctx, void *data)
 	if (!ret && rp->end[0].err)
 		ret = unix_queue_restore(sk[0], sk[1], "", 1, NULL,
 					 INVALID_UID, INVALID_GID);
-	for (i = 0; !ret && i < 2; i++)
-		if (rp->end[i].used)
-			ret = ckpt_unix_shut(sock_from_file(rp->end[i].file),
-					     rp->end[i].shutdown);
 	if (ret) {
 		ckpt_log(ctx, ret, "cannot refill a unix socket pair");
 		return ret;
@@ -1601,6 +1828,8 @@ static bool ckpt_unix_name_ok(const struct ckpt_hdr_file_unix *h)
 
 static bool ckpt_unix_rec_ok(const struct ckpt_hdr_file_unix *h, u32 f_flags)
 {
+	bool dgram = h->sock_type == SOCK_DGRAM;
+
 	return ckpt_unix_type_ok(h->sock_type) && h->end <= 1 &&
 	       (f_flags & O_ACCMODE) == O_RDWR &&
 	       !(h->flags & ~CKPT_UNIX_FLAGS_MASK) &&
@@ -1608,9 +1837,11 @@ static bool ckpt_unix_rec_ok(const struct ckpt_hdr_file_unix *h, u32 f_flags)
 	       (!h->err || h->err == ECONNRESET) && h->rcvlowat >= 1 &&
 	       h->peek_off >= -1 && !h->__reserved && h->peer_pid >= 0 &&
 	       ckpt_unix_name_ok(h) &&
+	       (!h->sock_objref || dgram) &&
+	       (!h->peer_objref || (dgram && !h->pair_objref)) &&
 	       (h->pair_objref ||
 		(!h->end && !h->err &&
-		 (!h->peer_pid || h->flags & CKPT_UNIX_LISTEN)));
+		 (!h->peer_pid || h->flags & CKPT_UNIX_LISTEN || dgram)));
 }
 
 /**
@@ -1798,7 +2029,8 @@ struct ckpt_unix_listen {
 /*
  * Connect the client of @rp to listener @lsock, as connect() would,
  * give the connection what the client had sent it, and both ends their
- * SO_PEERCRED; then the client's shutdowns, or its close.
+ * SO_PEERCRED; then close a client closed since (its shutdowns come
+ * after every refill).
  */
 static int ckpt_unix_connect(struct ckpt_ctx *ctx, struct socket *lsock,
 			     struct ckpt_unix_rpair *rp)
@@ -1822,8 +2054,6 @@ static int ckpt_unix_connect(struct ckpt_ctx *ctx, struct socket *lsock,
 	      ckpt_unix_set_peercred(ctx, embryo, rp->end[0].peer_pid) ?:
 	      ckpt_unix_set_peercred(ctx, sock->sk, rp->end[1].peer_pid);
 	sock_put(embryo);
-	if (!ret && rp->end[1].used)
-		ret = ckpt_unix_shut(sock, rp->end[1].shutdown);
 	if (ret)
 		return ret;
 	if (rp->flags & CKPT_UNIX_PAIR_CLOSED)
@@ -1988,25 +2218,28 @@ static int ckpt_unix_listen(struct ckpt_ctx *ctx, u32 objref,
 }
 
 /**
- * struct ckpt_unix_rsingle - restart: an unconnected datagram socket
- *			      whose queue is refilled just before the tree runs
+ * struct ckpt_unix_rsingle - restart: a datagram socket not in a pair
+ *			      whose queue is refilled (and SO_PEERCRED set)
+ *			      just before the tree runs
  * @file:	the socket's file, referenced
- * @shutdown:	CKPT_UNIX_SHUT_* to do once the queue is back
+ * @peer_pid:	SO_PEERCRED's process (a socketpair() end connected
+ *		elsewhere since), or 0
  * @q:		its queue: datagrams of its senders
  */
 struct ckpt_unix_rsingle {
 	struct file *file;
-	u32 shutdown;
+	s32 peer_pid;
 	struct ckpt_unix_queue q;
 };
 
 static int ckpt_unix_single_refill(struct ckpt_ctx *ctx, void *data)
 {
 	struct ckpt_unix_rsingle *rs = data;
+	struct sock *sk = ckpt_unix_sock(rs->file);
 	int ret;
 
-	ret = ckpt_unix_refill(ctx, NULL, ckpt_unix_sock(rs->file), &rs->q) ?:
-	      ckpt_unix_shut(sock_from_file(rs->file), rs->shutdown);
+	ret = ckpt_unix_refill(ctx, NULL, sk, &rs->q) ?:
+	      ckpt_unix_set_peercred(ctx, sk, rs->peer_pid);
 	if (ret)
 		ckpt_log(ctx, ret, "cannot refill a unix socket");
 	/* the senders are closed: what they sent is queued */
@@ -2023,7 +2256,75 @@ static void ckpt_unix_single_free(void *data)
 	kfree(rs);
 }
 
-/* An unconnected socket: made with socket(); datagrams of its senders */
+/**
+ * struct ckpt_unix_rconnect - restart: a datagram socket to connect to
+ *			       one that is not connected back to it
+ * @file:	the socket's file, referenced
+ * @objref:	its FILE record, for log lines
+ * @peer_objref: the sock objref of the socket to connect it to
+ */
+struct ckpt_unix_rconnect {
+	struct file *file;
+	u32 objref;
+	u32 peer_objref;
+};
+
+/*
+ * Once the image is read, every socket exists: connect the socket to its
+ * peer itself (patches/0027), as connect() would, with its hook and the
+ * write permission on a peer's socket inode it checks. RESTART_VALIDATE
+ * only finds the peer.
+ */
+static int ckpt_unix_rconnect_run(struct ckpt_ctx *ctx, void *data)
+{
+	struct ckpt_unix_rconnect *c = data;
+	struct file *pf = ckpt_unix_sock_file(ctx, c->objref, c->peer_objref);
+	struct sock *peer;
+	int ret = 0;
+
+	if (IS_ERR(pf))
+		return PTR_ERR(pf);
+	if (ctx->flags & RESTART_VALIDATE)
+		return 0;
+	peer = ckpt_unix_sock(pf);
+	if (unix_sk(peer)->path.dentry)
+		ret = path_permission(&unix_sk(peer)->path, MAY_WRITE);
+	if (!ret)
+		ret = unix_dgram_connect_restore(sock_from_file(c->file), peer);
+	if (ret)
+		ckpt_log(ctx, ret,
+			 "file record %u: cannot connect the unix socket to unix socket %u again",
+			 c->objref, c->peer_objref);
+	return ret;
+}
+
+static void ckpt_unix_rconnect_free(void *data)
+{
+	struct ckpt_unix_rconnect *c = data;
+
+	fput(c->file);
+	kfree(c);
+}
+
+/* A datagram socket connected one way: its peer is found later */
+static int ckpt_unix_rconnect(struct ckpt_ctx *ctx, u32 objref,
+			      struct file *file, u32 peer_objref)
+{
+	struct ckpt_unix_rconnect *c = kmalloc(sizeof(*c), GFP_KERNEL);
+
+	if (!c)
+		return -ENOMEM;
+	c->file = get_file(file);
+	c->objref = objref;
+	c->peer_objref = peer_objref;
+	return ckpt_after_read_add(ctx, ckpt_unix_rconnect_run,
+				   ckpt_unix_rconnect_free, c);
+}
+
+/*
+ * A socket not in a pair: made with socket(); datagrams of its senders;
+ * a datagram socket connected one way
+ */
 static struct file *ckpt_unix_single(struct ckpt_ctx *ctx,
 				     const struct ckpt_hdr_file *hf,
 				     const struct ckpt_hdr_file_unix *h,
@@ -2049,13 +2350,16 @@ static struct file *ckpt_unix_single(struct ckpt_ctx *ctx,
 	/* a socket with a queue is shut down once it is refilled */
 	ret = ckpt_unix_ghosts(ctx, &rs->q, sock) ?:
 	      ckpt_unix_set_options(ctx, sock, hf->objref, h) ?:
-	      ckpt_unix_shut(sock, rs->q.nr ? 0 : h->shutdown) ?:
+	      ckpt_unix_shut(ctx, hf->objref, file, h->shutdown) ?:
 	      ckpt_unix_set_name(ctx, hf->objref, sock, h, path);
 	if (!ret && h->flags & CKPT_UNIX_LISTEN)
 		ret = ckpt_unix_listen(ctx, hf->objref, file, h);
-	if (!ret && rs->q.nr) {
+	if (!ret && h->peer_objref)
+		ret = ckpt_unix_rconnect(ctx, hf->objref, file, h->peer_objref);
+	if (!ret && (rs->q.nr || (h->peer_pid &&
+				  !(h->flags & CKPT_UNIX_LISTEN)))) {
 		rs->file = get_file(file);
-		rs->shutdown = h->shutdown;
+		rs->peer_pid = h->peer_pid;
 		/* on -ENOMEM, rs was freed */
 		ret = ckpt_before_release_add(ctx, ckpt_unix_single_refill,
 					      ckpt_unix_single_free, rs);
@@ -2137,7 +2441,6 @@ static struct file *ckpt_unix_restore(struct ckpt_ctx *ctx,
 		goto out;
 	}
 	end->used = true;
-	end->shutdown = h.shutdown;
 	end->err = h.err;
 	end->peer_pid = h.peer_pid;
 	ret = restore_unix_queue(ctx, hf->objref, h.sock_type, true, &end->q);
@@ -2156,12 +2459,23 @@ static struct file *ckpt_unix_restore(struct ckpt_ctx *ctx,
 	if (!ret)
 		ret = ckpt_unix_set_name(ctx, hf->objref,
 					 sock_from_file(end->file), &h, path);
+	if (!ret)
+		ret = ckpt_unix_shut(ctx, hf->objref, end->file, h.shutdown);
 	if (ret) {
 		file = ERR_PTR(ret);
 		goto out;
 	}
 	file = get_file(end->file);
 flags:
+	/* how other sockets name it: their peer, or a sender */
+	if (!IS_ERR(file) && h.sock_objref) {
+		ret = ckpt_obj_insert(ctx, file, h.sock_objref,
+				      CKPT_OBJ_RUNIX_SOCK);
+		if (ret) {
+			fput(file);
+			file = ERR_PTR(ret);
+		}
+	}
 	if (!IS_ERR(file)) {
 		spin_lock(&file->f_lock);
 		file->f_flags = (file->f_flags & ~O_NONBLOCK) |
@@ -2188,6 +2502,18 @@ const struct ckpt_obj_ops ckpt_unix_pair_obj_ops = {
 	.grab = ckpt_unix_sock_hold,
 	.drop = ckpt_unix_sock_put,
 	.checkpoint = ckpt_unix_pair_checkpoint,
+};
+
+const struct ckpt_obj_ops ckpt_unix_sock_obj_ops = {
+	.name = "unix socket",
+	.grab = ckpt_unix_sock_hold,
+	.drop = ckpt_unix_sock_put,
+};
+
+const struct ckpt_obj_ops ckpt_runix_sock_obj_ops = {
+	.name = "unix socket",
+	.grab = ckpt_obj_get_file,
+	.drop = ckpt_obj_put_file,
 };
 
 const struct ckpt_obj_ops ckpt_runix_pair_obj_ops = {
@@ -2483,6 +2809,24 @@ static const struct ckpt_unix_rec_test ckpt_unix_rec_tests[] = {
 	  .h = CKPT_TEST_UNIX(.pair_objref = 0, .flags = CKPT_UNIX_BOUND,
 			      .name_len = 2, .name = "\0l", .peer_pid = 1),
 	  .f_flags = O_RDWR },
+	{ .desc = "datagram, how others name it",
+	  .h = CKPT_TEST_UNIX(.sock_type = SOCK_DGRAM, .sock_objref = 8),
+	  .f_flags = O_RDWR, .ok = true },
+	{ .desc = "stream, how others name it",
+	  .h = CKPT_TEST_UNIX(.sock_objref = 8), .f_flags = O_RDWR },
+	{ .desc = "datagram, connected one way, SO_PEERCRED of a pair",
+	  .h = CKPT_TEST_UNIX(.sock_type = SOCK_DGRAM, .pair_objref = 0,
+			      .peer_objref = 8, .peer_pid = 1),
+	  .f_flags = O_RDWR, .ok = true },
+	{ .desc = "datagram, connected one way and in a pair",
+	  .h = CKPT_TEST_UNIX(.sock_type = SOCK_DGRAM, .peer_objref = 8),
+	  .f_flags = O_RDWR },
+	{ .desc = "stream, connected one way",
+	  .h = CKPT_TEST_UNIX(.pair_objref = 0, .peer_objref = 8),
+	  .f_flags = O_RDWR },
+	{ .desc = "stream, unconnected, a peer pid",
+	  .h = CKPT_TEST_UNIX(.pair_objref = 0, .peer_pid = 1),
+	  .f_flags = O_RDWR },
 	{ .desc = "connections waiting, not listening",
 	  .h = CKPT_TEST_UNIX(.nr_embryos = 1), .f_flags = O_RDWR },
 	{ .desc = "bound, connections waiting, not listening",
@@ -2598,7 +2942,12 @@ static const struct ckpt_unix_sender_test ckpt_unix_sender_tests[] = {
 	  .h = { .name_len = 2, .name = "ab" } },
 	{ .desc = "sndbuf above INT_MAX",
 	  .h = { .sndbuf = (u32)INT_MAX + 1 } },
-	{ .desc = "reserved", .h = { .__reserved = 1 } },
+	{ .desc = "a sender of the tree", .h = { .sock_objref = 7 },
+	  .ok = true },
+	{ .desc = "a sender of the tree with a name",
+	  .h = { .sock_objref = 7, .name_len = 3, .name = "\0ab" } },
+	{ .desc = "a sender of the tree with a sndbuf",
+	  .h = { .sock_objref = 7, .sndbuf = 212992 } },
 };
 
 KUNIT_ARRAY_PARAM_DESC(ckpt_unix_sender, ckpt_unix_sender_tests, desc);

@@ -169,13 +169,29 @@ struct info {
 	const struct ckpt_hdr_unix_queue *ux_file_queue;
 	uint32_t ux_nr_embryos, ux_embryos;
 	bool ux_queue_due;
+	/*
+	 * the sock objrefs by which datagram sockets are named, found by a
+	 * first walk over the image (ux_scan()), sorted: a line can say
+	 * which socket it names, before or after it; the names read so far
+	 * (peer_objref, UNIX_SENDER.sock_objref), which restart resolves
+	 * once the whole image is read, in this order (unix_socks_end());
+	 * the peer_objref of the socket being read, named after its senders
+	 * as restart names them
+	 */
+	struct ux_sock *ux_socks;
+	size_t nr_ux_socks, cap_ux_socks;
+	struct ux_ref *ux_refs;
+	size_t nr_ux_refs, cap_ux_refs;
+	uint32_t ux_peer;
+	uint32_t scan_file;		/* ux_scan(): the last FILE's objref */
 	unsigned int nr_unix;
 	uint64_t unix_bytes;
 	/* the TREE record: the pids a record may name */
 	const struct ckpt_hdr_tree *tree;
 	/*
 	 * the objrefs of FILE, PIPE, UNIX_PAIR, MEMFD, DELETED and INODE
-	 * records so far (a hash)
+	 * records so far, and the sock objrefs of FILE_UNIX records (one
+	 * space, as restart's) (a hash)
 	 */
 	struct objent *objs;
 	size_t nr_objs, cap_objs;
@@ -190,12 +206,15 @@ struct info {
 /*
  * An objref of the image; FILE: its type and flags, and whether a late
  * record is due; UNIX_PAIR: its sockets' type, its flags and the ends
- * read so far; MEMFD, DELETED, INODE: its record
+ * read so far; MEMFD, DELETED, INODE: its record; FILE_UNIX: the sock
+ * objref of a datagram socket, and its FILE
  */
 struct objent {
 	uint32_t objref;	/* 0: a free slot */
 	uint32_t rec;		/* CKPT_HDR_FILE, _PIPE, _UNIX_PAIR, _MEMFD... */
-	uint32_t ftype;		/* FILE: CKPT_FILE_*; UNIX_PAIR: SOCK_* */
+	uint32_t ftype;		/* FILE: CKPT_FILE_*; UNIX_PAIR: SOCK_*;
+				 * FILE_UNIX: its FILE's objref
+				 */
 	uint32_t f_flags;	/* FILE: its f_flags */
 	bool late_due;		/* FILE: its late record has not come yet */
 	uint32_t pair_flags;	/* UNIX_PAIR: CKPT_UNIX_PAIR_* */
@@ -203,6 +222,23 @@ struct objent {
 				 * EMBRYO pair's end 0: its UNIX_EMBRYO)
 				 */
 	const struct ckpt_hdr *unn;	/* MEMFD, DELETED, INODE: its record */
+};
+
+/*
+ * A sock objref of a FILE_UNIX, as the first walk found it (ux_scan()):
+ * the socket's FILE, its type, and whether a record names it
+ */
+struct ux_sock {
+	uint32_t sock;
+	uint32_t file;
+	uint32_t type;
+	bool named;
+};
+
+/* A sock objref a record of the socket of FILE @file names */
+struct ux_ref {
+	uint32_t file;
+	uint32_t sock;
 };
 
 static int bad(struct info *in, size_t off, const char *fmt, ...)
@@ -1502,6 +1538,7 @@ static int info_file(struct info *in, const struct ckpt_hdr_file *f,
 	in->ux_embryos = 0;
 	in->ux_queue_due = false;
 	in->ux_client = false;
+	in->ux_peer = 0;
 	in->proc = NULL;
 	in->proc_mnt[0] = '\0';
 	if (f->inode_objref && by_path)
@@ -1965,6 +2002,141 @@ static const char *ux_name_str(char *buf, size_t len,
 	return ux_name_bytes_str(buf, len, h->name, h->name_len);
 }
 
+/* A FILE_UNIX record @h into @u, zero-extended as restart reads it */
+static void ux_file_copy(const struct ckpt_hdr *h, struct ckpt_hdr_file_unix *u)
+{
+	memset(u, 0, sizeof(*u));
+	memcpy(u, h, h->len < sizeof(*u) ? h->len : sizeof(*u));
+}
+
+/* the kernel's CKPT_MAX_OBJS: restart takes no objref above it */
+#define UX_MAX_OBJS	(CKPT_MAX_FDS + 1024)
+
+static int ux_sock_cmp(const void *a, const void *b)
+{
+	const struct ux_sock *x = a, *y = b;
+
+	return x->sock < y->sock ? -1 : x->sock > y->sock;
+}
+
+/* The socket of sock objref @ref the first walk found, or NULL */
+static struct ux_sock *ux_sock_find(const struct info *in, uint32_t ref)
+{
+	const struct ux_sock key = { .sock = ref };
+
+	if (!ref || !in->nr_ux_socks)
+		return NULL;
+	return bsearch(&key, in->ux_socks, in->nr_ux_socks, sizeof(key),
+		       ux_sock_cmp);
+}
+
+/* Note that a record of the socket of FILE @file names sock objref @sock */
+static int ux_ref_add(struct info *in, uint32_t file, uint32_t sock)
+{
+	if (in->nr_ux_refs == in->cap_ux_refs) {
+		size_t cap = in->cap_ux_refs ? 2 * in->cap_ux_refs : 16;
+		struct ux_ref *n = realloc(in->ux_refs, cap * sizeof(*n));
+
+		if (!n)
+			return -ENOMEM;
+		in->ux_refs = n;
+		in->cap_ux_refs = cap;
+	}
+	in->ux_refs[in->nr_ux_refs++] = (struct ux_ref){ file, sock };
+	return 0;
+}
+
+/*
+ * The first walk, record @h: the sock objref of each FILE_UNIX (of the
+ * FILE before it, of its type), and the sock objrefs named (a
+ * peer_objref, a UNIX_SENDER's)
+ */
+static int ux_scan_rec(const struct ckpt_hdr *h, size_t off, void *arg)
+{
+	const struct ckpt_hdr_unix_sender *hs = (const void *)h;
+	struct info *in = arg;
+	struct ckpt_hdr_file_unix u;
+
+	switch (h->type) {
+	case CKPT_HDR_FILE:
+		in->scan_file = ((const struct ckpt_hdr_file *)h)->objref;
+		break;
+	case CKPT_HDR_FILE_UNIX:
+		ux_file_copy(h, &u);
+		if (u.peer_objref && ux_ref_add(in, in->scan_file, u.peer_objref))
+			return -ENOMEM;
+		if (!u.sock_objref)
+			break;
+		if (in->nr_ux_socks == in->cap_ux_socks) {
+			size_t cap = in->cap_ux_socks ? 2 * in->cap_ux_socks : 16;
+			struct ux_sock *n = realloc(in->ux_socks,
+						    cap * sizeof(*n));
+
+			if (!n)
+				return -ENOMEM;
+			in->ux_socks = n;
+			in->cap_ux_socks = cap;
+		}
+		in->ux_socks[in->nr_ux_socks++] = (struct ux_sock){
+			u.sock_objref, in->scan_file, u.sock_type, false };
+		break;
+	case CKPT_HDR_UNIX_SENDER:
+		/* a fixed size: the walk checked it */
+		if (hs->sock_objref &&
+		    ux_ref_add(in, in->scan_file, hs->sock_objref))
+			return -ENOMEM;
+		break;
+	}
+	return 0;
+}
+
+/*
+ * Find the sock objrefs of the image, and which are named, before it is
+ * printed: a socket may name one whose records come later. Of an image
+ * that does not walk to its end (ckpt info -f), those before the damage.
+ * 0 or -ENOMEM.
+ */
+static int ux_scan(struct info *in)
+{
+	struct ux_sock *so;
+	size_t i;
+
+	if (ckpt_image_walk(in->img, ux_scan_rec, in, NULL, 0) == -ENOMEM)
+		return -ENOMEM;
+	if (in->nr_ux_socks)
+		qsort(in->ux_socks, in->nr_ux_socks, sizeof(*in->ux_socks),
+		      ux_sock_cmp);
+	for (i = 0; i < in->nr_ux_refs; i++) {
+		so = ux_sock_find(in, in->ux_refs[i].sock);
+		if (so)
+			so->named = true;
+	}
+	/* the second walk notes them again, as it reads them */
+	in->nr_ux_refs = 0;
+	return 0;
+}
+
+/*
+ * For a line that names sock objref @ref (a peer, a sender), after "sock
+ * #N": the file of the datagram socket it is, " of file #9" (@paren:
+ * " (file #9)"), or what restart finds instead, which it refuses
+ * (unix_socks_end()): ", no socket of the image", or a socket that is no
+ * datagram one (whose FILE_UNIX restart refuses).
+ */
+static const char *ux_sock_where(const struct info *in, uint32_t ref,
+				 bool paren, char *buf, size_t len)
+{
+	const struct ux_sock *so = ux_sock_find(in, ref);
+
+	if (!so)
+		snprintf(buf, len, ", no socket of the image");
+	else
+		snprintf(buf, len, paren ? " (file #%u%s)" : " of file #%u%s",
+			 so->file, so->type != SOCK_DGRAM ?
+			 ", no datagram socket" : "");
+	return buf;
+}
+
 /*
  * Into @why, what restart refuses of a name of @n bytes of @name (of
  * CKPT_UNIX_NAME_MAX bytes), by itself (ckpt_unix_name_bytes_ok()): a
@@ -2105,19 +2277,28 @@ static void ux_name_parts(struct info *in, const struct ckpt_hdr_file_unix *h,
  * FILE_UNIX: " (stream, end 0 of pair #5, shut rd, passcred, sndbuf
  * 4096..., bound to "ux.sock", inode #4, mode 0755, owner 0:0)", the
  * options only where they are not a new socket's, then the name (see
- * ux_name_parts()). Refused as restart refuses them whatever the world:
- * a pair_objref that names no UNIX_PAIR read before, an end read twice,
- * end 1 of a pair whose end 1 was closed, end 0 of a connection waiting
- * in a backlog (accept() has not returned it: it has no file). What
- * restart refuses of the fields is said so: a type but stream, dgram and
- * seqpacket, or not its pair's; an end but 0 and 1, or but 0 without a
- * pair; unknown flags or shutdown bits; a pending error but ECONNRESET,
- * or one but on end 0 of a stream or seqpacket pair whose end 1 was
- * closed (not on a client whose connection waits); a listener's name on
- * such a client, which was not accepted; rcvlowat below 1;
- * peek_off below -1; a reserved field; a peer pid that is no task of the
- * tree, or one without a pair on a socket that is not listening (a
- * listening socket's is the process that called listen()); the name, as
+ * ux_name_parts()); a datagram socket that others name, " (dgram, sock
+ * #7, ...", and one connected one way, " (dgram, connected to sock #3
+ * of file #2, ..." (ux_sock_where(): whichever record of the image has
+ * that sock objref, before or after). Refused as restart refuses them
+ * whatever the world: a pair_objref that names no UNIX_PAIR read
+ * before, an end read twice, end 1 of a pair whose end 1 was closed, end
+ * 0 of a connection waiting in a backlog (accept() has not returned it:
+ * it has no file); a datagram socket's sock objref above CKPT_MAX_OBJS
+ * or used before (another socket's, or another object's: objrefs are
+ * one space); at the end of the image, a peer sock that is no datagram
+ * socket's (unix_socks_end()). What restart refuses of the fields is
+ * said so: a type but stream, dgram and seqpacket, or not its pair's; an
+ * end but 0 and 1, or but 0 without a pair; unknown flags or shutdown
+ * bits; a pending error but ECONNRESET, or one but on end 0 of a stream
+ * or seqpacket pair whose end 1 was closed (not on a client whose
+ * connection waits); a listener's name on such a client, which was not
+ * accepted; rcvlowat below 1; peek_off below -1; a reserved field; a
+ * peer pid that is no task of the tree, or one without a pair on a
+ * socket that is neither listening (a listening socket's is the process
+ * that called listen()) nor a datagram one (a socketpair() end connected
+ * elsewhere since keeps it); a sock objref on a socket that is not a
+ * datagram one; a peer sock on one, or on an end of a pair; the name, as
  * ux_name_parts() says; the FILE's f_flags of another access mode than
  * O_RDWR or another flag than O_NONBLOCK (O_ASYNC: file_owner_str()); an
  * offset.
@@ -2129,7 +2310,9 @@ static int info_file_unix(struct info *in, const struct ckpt_hdr_file_unix *h,
 	const char *type = sock_type_name(h->sock_type);
 	size_t o = strlen(in->file_extra), len = sizeof(in->file_extra) - o;
 	char *buf = in->file_extra + o;
-	char why[768] = "", part[80], d[48];
+	char why[768] = "", part[96], d[48];
+	bool dgram = h->sock_type == SOCK_DGRAM;
+	const struct ux_sock *so;
 	struct objent *e = NULL;
 
 	if (h->pair_objref) {
@@ -2162,12 +2345,30 @@ static int info_file_unix(struct info *in, const struct ckpt_hdr_file_unix *h,
 		snprintf(buf, len, " (%s", type);
 	else
 		snprintf(buf, len, " (socket type %u", h->sock_type);
-	if (h->pair_objref)
+	/* how others name it: when one does, or where restart refuses it */
+	so = ux_sock_find(in, h->sock_objref);
+	if (h->sock_objref && (!dgram || (so && so->named))) {
+		snprintf(part, sizeof(part), "sock #%u", h->sock_objref);
+		list_add(buf, len, part);
+	}
+	if (h->pair_objref) {
 		snprintf(part, sizeof(part), "end %u of pair #%u", h->end,
 			 h->pair_objref);
-	else
-		snprintf(part, sizeof(part), "unconnected");
-	list_add(buf, len, part);
+		list_add(buf, len, part);
+	}
+	/* one way: the socket it names is not connected back to it */
+	if (h->peer_objref) {
+		if (h->peer_objref == h->sock_objref)
+			snprintf(part, sizeof(part), "connected to itself");
+		else
+			snprintf(part, sizeof(part), "connected to sock #%u%s",
+				 h->peer_objref,
+				 ux_sock_where(in, h->peer_objref, false, d,
+					       sizeof(d)));
+		list_add(buf, len, part);
+	} else if (!h->pair_objref) {
+		list_add(buf, len, "unconnected");
+	}
 	if (h->shutdown & UX_SHUT_MASK)
 		list_add(buf, len, (h->shutdown & UX_SHUT_MASK) == UX_SHUT_MASK ?
 			 "shut rd wr" : h->shutdown & CKPT_UNIX_SHUT_RD ?
@@ -2274,12 +2475,26 @@ static int info_file_unix(struct info *in, const struct ckpt_hdr_file_unix *h,
 	}
 	if (h->__reserved)
 		list_add(why, sizeof(why), "a reserved field");
+	/*
+	 * a datagram socket of no pair may report one: a socketpair() end
+	 * connected elsewhere since
+	 */
 	if (!tree_pid_ok(in, h->peer_pid) ||
 	    (h->peer_pid && !h->pair_objref &&
-	     !(h->flags & CKPT_UNIX_LISTEN)))
+	     !(h->flags & CKPT_UNIX_LISTEN) && !dgram))
 		list_add(why, sizeof(why), !tree_pid_ok(in, h->peer_pid) ?
 			 "a peer pid of no task of the tree" :
 			 "a peer pid without a peer");
+	/* only a datagram socket is named, and connected one way */
+	if (h->sock_objref && !dgram) {
+		snprintf(part, sizeof(part), "a sock objref on a %s socket",
+			 type ?: "non-datagram");
+		list_add(why, sizeof(why), part);
+	}
+	if (h->peer_objref && (!dgram || h->pair_objref))
+		list_add(why, sizeof(why), !dgram ?
+			 "a peer sock on a socket that is not a datagram one" :
+			 "a peer sock on an end of a pair");
 	if ((f->f_flags & O_ACCMODE) != O_RDWR ||
 	    (f->f_flags & ~(uint32_t)(O_ACCMODE | O_NONBLOCK | FASYNC))) {
 		snprintf(part, sizeof(part), "f_flags 0x%x", f->f_flags);
@@ -2288,6 +2503,25 @@ static int info_file_unix(struct info *in, const struct ckpt_hdr_file_unix *h,
 	if (f->pos)
 		list_add(why, sizeof(why), "an offset");
 	why_close(buf, len, why);
+
+	/*
+	 * how other records name it: an objref in the space of the
+	 * others, as restart inserts a datagram socket's (the FILE_UNIX of
+	 * another it refuses first)
+	 */
+	if (h->sock_objref && dgram) {
+		if (h->sock_objref > UX_MAX_OBJS)
+			return bad(in, off, "FILE_UNIX: sock #%u, an objref above %u",
+				   h->sock_objref, UX_MAX_OBJS);
+		if (obj_find(in, h->sock_objref))
+			return bad(in, off, "FILE_UNIX: sock #%u, an objref used before",
+				   h->sock_objref);
+		if (obj_add(in, h->sock_objref, CKPT_HDR_FILE_UNIX, f->objref,
+			    off))
+			return -EINVAL;
+	}
+	/* restart looks for its peer once its queue is read */
+	in->ux_peer = h->peer_objref;
 	return 0;
 }
 
@@ -2391,8 +2625,9 @@ static int info_unix_embryo(struct info *in,
 /*
  * UNIX_SENDER, one of the nr_senders right after a UNIX_QUEUE, before its
  * messages. Refused as restart refuses it: one not right there, one
- * more than nr_senders. What restart refuses of its fields is said on
- * its line (unix_print_queue()).
+ * more than nr_senders; at the end of the image, a socket of the tree
+ * (sock_objref) that is no datagram socket's (unix_socks_end()). What
+ * restart refuses of its fields is said on its line (unix_print_queue()).
  */
 static int info_unix_sender(struct info *in,
 			    const struct ckpt_hdr_unix_sender *h, size_t off)
@@ -2407,6 +2642,9 @@ static int info_unix_sender(struct info *in,
 	if (in->ux_senders >= in->ux_nr_senders)
 		return bad(in, off, "UNIX_SENDER %u of a UNIX_QUEUE of %u senders",
 			   in->ux_senders + 1, in->ux_nr_senders);
+	/* found once the image is read, its FILE_UNIX before or after */
+	if (h->sock_objref && ux_ref_add(in, f->objref, h->sock_objref))
+		return bad(in, off, "out of memory");
 	in->ux_senders++;
 	return 0;
 }
@@ -2501,6 +2739,33 @@ static int unix_file_end(struct info *in, const struct ckpt_hdr_file *f,
 		return bad(in, off, "FILE #%u (unix) needs a UNIX_EMBRYO record (connection %u of the %u waiting in its backlog), found %s",
 			   f->objref, in->ux_embryos + 1, in->ux_nr_embryos,
 			   found);
+	/* restart looks for its peer after its senders */
+	if (in->ux_peer && ux_ref_add(in, f->objref, in->ux_peer))
+		return bad(in, off, "out of memory");
+	in->ux_peer = 0;
+	return 0;
+}
+
+/*
+ * At the end of the image: each sock objref a record named - a peer, a
+ * sender of datagrams - is a datagram socket's, as restart checks once
+ * the whole image is read, in the order the records named them
+ * (ckpt_unix_senders_run(), ckpt_unix_rconnect_run(): "unix socket N,
+ * which it names, is no datagram socket of the image"). 0 or -EINVAL.
+ */
+static int unix_socks_end(struct info *in, size_t off)
+{
+	const struct objent *e;
+	const struct ux_ref *r;
+	size_t i;
+
+	for (i = 0; i < in->nr_ux_refs; i++) {
+		r = &in->ux_refs[i];
+		e = obj_find(in, r->sock);
+		if (!e || e->rec != CKPT_HDR_FILE_UNIX)
+			return bad(in, off, "file #%u names sock #%u, which is no datagram socket of the image",
+				   r->file, r->sock);
+	}
 	return 0;
 }
 
@@ -2540,17 +2805,20 @@ static int unix_pairs_end(struct info *in, size_t off)
 /*
  * The line of sender @k (from 1) of a queue, UNIX_SENDER @h, after @ind:
  * "  sender 1: @srv, sndbuf 212992", "  sender 2: no name, sndbuf
- * 212992". What restart refuses of it is said so
+ * 212992"; a datagram socket of the tree, restored and charged for its
+ * datagrams again, "  sender 3: sock #7 of the tree (file #9)"
+ * (ux_sock_where()). What restart refuses of it is said so
  * (ckpt_unix_sender_rec_ok()): its name, as a FILE_UNIX's
- * (ux_name_bytes_why()); a sndbuf above INT_MAX; a reserved field. A
- * sndbuf that SO_SNDBUF cannot set under the default net.core.wmem_max
- * is noted: restart needs CAP_NET_ADMIN then.
+ * (ux_name_bytes_why()); a sndbuf above INT_MAX; a name or a sndbuf with
+ * a sock objref (the socket has its own). A sndbuf that SO_SNDBUF cannot
+ * set under the default net.core.wmem_max is noted: restart needs
+ * CAP_NET_ADMIN then.
  */
-static void unix_print_sender(const char *ind, uint32_t k,
-			      const struct ckpt_hdr_unix_sender *h)
+static void unix_print_sender(const struct info *in, const char *ind,
+			      uint32_t k, const struct ckpt_hdr_unix_sender *h)
 {
 	char nm[4 * CKPT_UNIX_NAME_MAX + 8] = "no name", why[256] = "";
-	char part[48];
+	char part[48], d[48];
 
 	if (h->name_len)
 		ux_name_bytes_str(nm, sizeof(nm), h->name, h->name_len);
@@ -2560,8 +2828,22 @@ static void unix_print_sender(const char *ind, uint32_t k,
 			 h->sndbuf);
 		list_add(why, sizeof(why), part);
 	}
-	if (h->__reserved)
-		list_add(why, sizeof(why), "a reserved field");
+	if (h->sock_objref && (h->name_len || h->sndbuf))
+		list_add(why, sizeof(why), h->name_len ?
+			 "a name with a sock objref" :
+			 "a sndbuf with a sock objref");
+	if (h->sock_objref) {
+		/* its name and buffer are its FILE_UNIX's */
+		printf("%ssender %u: sock #%u%s%s", ind, k, h->sock_objref,
+		       ux_sock_find(in, h->sock_objref) ? " of the tree" : "",
+		       ux_sock_where(in, h->sock_objref, true, d, sizeof(d)));
+		if (h->name_len)
+			printf(", name %s", nm);
+		if (h->sndbuf)
+			printf(", sndbuf %u", h->sndbuf);
+		printf("%s%s\n", why[0] ? "; restart refuses " : "", why);
+		return;
+	}
 	printf("%ssender %u: %s, sndbuf %u%s%s%s\n", ind, k, nm, h->sndbuf,
 	       h->sndbuf > UX_SNDBUF_DEFAULT_MAX && h->sndbuf <= INT32_MAX ?
 	       ", over twice the default net.core.wmem_max" : "",
@@ -2673,7 +2955,7 @@ static const unsigned char *unix_print_queue(const struct info *in,
 		list_add(why, sizeof(why), part);
 	}
 	if (peer && !paired) {
-		snprintf(part, sizeof(part), "%u message%s from a peer on an unconnected socket",
+		snprintf(part, sizeof(part), "%u message%s from a peer on a socket of no pair",
 			 peer, peer == 1 ? "" : "s");
 		list_add(why, sizeof(why), part);
 	}
@@ -2698,7 +2980,7 @@ static const unsigned char *unix_print_queue(const struct info *in,
 
 	p = (const unsigned char *)h + h->h.len;
 	for (k = 0; k < q.nr_senders; k++) {
-		unix_print_sender(ind, k + 1, (const void *)p);
+		unix_print_sender(in, ind, k + 1, (const void *)p);
 		p += ((const struct ckpt_hdr *)p)->len;
 	}
 	for (k = 0; k < q.nr_msgs; k++) {
@@ -2947,12 +3229,17 @@ static int info_file_rec(struct info *in, const struct ckpt_hdr *h,
 		return info_inotify_watches(in, (const void *)h, off);
 	case CKPT_HDR_INOTIFY_EVENTS:
 		return info_inotify_events(in, (const void *)h, off);
-	case CKPT_HDR_FILE_UNIX:
-		ext_tail(in, h, sizeof(struct ckpt_hdr_file_unix));
+	case CKPT_HDR_FILE_UNIX: {
+		/* an older one: zero-extended, as restart reads it */
+		struct ckpt_hdr_file_unix u;
+
+		ux_file_copy(h, &u);
+		ext_tail(in, h, sizeof(u));
 		/* no STRING after it unless it is bound to a path */
-		if (!ux_has_path((const void *)h) && in->file_next < FILE_RECS_MAX)
+		if (!ux_has_path(&u) && in->file_next < FILE_RECS_MAX)
 			in->file_next++;
-		return info_file_unix(in, (const void *)h, off);
+		return info_file_unix(in, &u, off);
+	}
 	case CKPT_HDR_UNIX_QUEUE:
 		return info_unix_queue(in, (const void *)h, off);
 	case CKPT_HDR_FILE_MEMFD:
@@ -4151,6 +4438,13 @@ static int cmd_info(int argc, char **argv)
 	}
 
 	in.img = &img;
+	if (ux_scan(&in)) {
+		fprintf(stderr, "%s: %s: %s\n", prog, path, strerror(ENOMEM));
+		free(in.ux_socks);
+		free(in.ux_refs);
+		ckpt_image_free(&img);
+		return 1;
+	}
 	printf("image: %s, %zu bytes\n", strcmp(path, "-") ? path : "(stdin)",
 	       img.len);
 	c = ckpt_image_walk(&img, info_rec, &in, in.err, sizeof(in.err));
@@ -4163,8 +4457,12 @@ static int cmd_info(int argc, char **argv)
 		c = locks_check(&in, NULL, img.len);
 	if (!c)
 		c = unix_pairs_end(&in, img.len);
+	if (!c)
+		c = unix_socks_end(&in, img.len);
 	fflush(stdout);
 	free(in.objs);
+	free(in.ux_socks);
+	free(in.ux_refs);
 	if (c) {
 		fprintf(stderr, "%s: %s: %s\n", prog, path, in.err);
 		ckpt_image_free(&img);

@@ -594,6 +594,14 @@ struct ckpt_hdr_file_unix {
 	__u32 nr_embryos;	/* CKPT_UNIX_LISTEN: connections not accepted
 				 * yet, <= CKPT_MAX_UNIX_EMBRYOS
 				 */
+	__u32 sock_objref;	/* SOCK_DGRAM: how other sockets name it (the
+				 * peer they are connected to, the sender of
+				 * datagrams they hold), or 0
+				 */
+	__u32 peer_objref;	/* SOCK_DGRAM, no pair: the sock_objref of the
+				 * socket it is connected to, which is not
+				 * connected back to it, or 0
+				 */
 };
 
 #define CKPT_UNIX_PASSCRED	0x1	/* SO_PASSCRED */
@@ -633,10 +641,11 @@ struct ckpt_hdr_unix_queue {
 
 /*
  * UNIX_SENDER: a socket that sent datagrams of the queue and is not the
- * socket's peer: closed since, or held outside the tree. Restart sends
- * them again from a socket of its own with that name (not bound to it),
- * which it closes once they are queued, as the sender's were. Numbered
- * from 1 in the order they come.
+ * socket's peer: a datagram socket of the tree (sock_objref), restored
+ * and charged for them again; or closed since, or held outside the tree:
+ * restart sends them again from a socket of its own with that name (not
+ * bound to it), which it closes once they are queued, as the sender's
+ * were. Numbered from 1 in the order they come.
  */
 struct ckpt_hdr_unix_sender {
 	struct ckpt_hdr h;
@@ -644,7 +653,10 @@ struct ckpt_hdr_unix_sender {
 	__u32 sndbuf;		/* its SO_SNDBUF, which held them all */
 	/* sun_path: a path with its NUL, or an abstract name (name[0] 0) */
 	__u8 name[CKPT_UNIX_NAME_MAX];
-	__u32 __reserved;
+	__u32 sock_objref;	/* a socket of the tree: its FILE_UNIX's
+				 * sock_objref (no name, no sndbuf: its
+				 * own), or 0
+				 */
 };
 
 struct ckpt_hdr_unix_msg {

@@ -19,9 +19,15 @@ connection in turn the client logs "done" and exits 0.
 
 "once" connects, sends LINE, prints the reply and exits.
 
+"syslog" is a syslog client the way programs are: openlog(TAG) with
+LOG_NDELAY, so that the C library connects its datagram socket to
+/dev/log at once and keeps it, then syslog() for each line written to
+FIFO, logging "logged LINE" to OUT; "quit" logs "done" and exits 0.
+
   echo.py server SOCK LOG
   echo.py client SOCK FIFO OUT
   echo.py once SOCK LINE
+  echo.py syslog TAG FIFO OUT
   echo.py --modules            print the Python files it imports
 """
 import os
@@ -122,6 +128,31 @@ def client(path, fifo, outpath):
             log("reply " + reply)
 
 
+def fifo_lines(fifo):
+    """The lines written to fifo (opened read-write: no end of file)."""
+    ctl = os.open(fifo, os.O_RDWR)
+    pending = b""
+    while True:
+        pending += os.read(ctl, 4096)
+        *lines, pending = pending.split(b"\n")
+        for line in lines:
+            if line.strip():
+                yield line.strip().decode()
+
+
+def syslogger(tag, fifo, outpath):
+    import syslog
+    log = logger(outpath)
+    syslog.openlog(tag, syslog.LOG_NDELAY, syslog.LOG_USER)
+    log("READY %d" % os.getpid())
+    for line in fifo_lines(fifo):
+        if line == "quit":
+            log("done")
+            sys.exit(0)
+        syslog.syslog(syslog.LOG_INFO, line)
+        log("logged " + line)
+
+
 def once(path, line):
     s = socket.socket(socket.AF_UNIX, socket.SOCK_STREAM)
     s.connect(path)
@@ -142,5 +173,7 @@ if __name__ == "__main__":
         client(*sys.argv[2:5])
     elif mode == "once":
         once(*sys.argv[2:4])
+    elif mode == "syslog":
+        syslogger(*sys.argv[2:5])
     else:
         sys.exit("echo.py: unknown mode " + mode)

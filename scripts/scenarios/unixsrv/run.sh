@@ -11,7 +11,10 @@
 #                     container, its stdout in a file;
 #   syslogd           busybox syslogd -n, bound to /dev/log (a datagram
 #                     socket), logging to a file; busybox logger from
-#                     outside;
+#                     outside, and inside the container a Python
+#                     program that called openlog() (echo.py syslog):
+#                     its socket connected to /dev/log, which is not
+#                     connected back;
 #   python3 echo.py   a server that binds a stream listener to a path
 #                     relative to its working directory and echoes each
 #                     line upper-cased, and a client that holds one
@@ -35,7 +38,7 @@
 set -u
 S=/extra
 NAME=unixsrv
-LOGS="server.log client.log sub.out messages redis.log err outside.err info ckpt.log restart.log"
+LOGS="server.log client.log logger.log sub.out messages redis.log err outside.err info ckpt.log restart.log"
 D=/tmp/scnu
 CG=/sys/fs/cgroup/scnu
 CG2=/sys/fs/cgroup/scnu-restored
@@ -46,7 +49,7 @@ PY=/usr/bin/python3.11
 cp -a $S/root/. /
 rm -rf $D
 mkdir -p $D $CG $CG2
-mkfifo $D/ctl
+mkfifo $D/ctl $D/lctl
 # syslogd binds /dev/log itself; its directory is the guest's devtmpfs
 [ -d /dev ] || fail "the guest has no /dev for syslogd's /dev/log"
 rm -f /dev/log
@@ -87,6 +90,11 @@ ctl() {
 	echo "$*" 1<> $D/ctl
 }
 
+# a line for the in-container syslog client to log
+lctl() {
+	echo "$*" 1<> $D/lctl
+}
+
 echo "scenario unixsrv: start the container"
 # (the container opens its own files: one shared with unshare, outside
 # it, would be a leak that checkpoint refuses). The clients start once
@@ -98,6 +106,7 @@ unshare -p -f sh -c "echo 1 > $CG/cgroup.procs
 	/usr/bin/redis-server $D/redis.conf &
 	$PY -I -S $S/echo.py server echo.sock $D/server.log &
 	while [ ! -e $D/go ]; do sleep 0.2; done
+	$PY -I -S $S/echo.py syslog unixsrv-py $D/lctl $D/logger.log &
 	/usr/bin/redis-cli -s $D/redis.sock SUBSCRIBE chan > $D/sub.out &
 	exec $PY -I -S $S/echo.py client $D/echo.sock $D/ctl $D/client.log" \
 	< /dev/null > /dev/null 2>&1 &
@@ -107,6 +116,7 @@ wait_for $D/messages "syslogd started"
 [ -S /dev/log ] || fail "syslogd runs, but /dev/log is no socket"
 touch $D/go
 wait_for $D/client.log READY
+wait_for $D/logger.log READY
 wait_for $D/sub.out subscribe
 
 echo "scenario unixsrv: each server works before the checkpoint"
@@ -116,6 +126,8 @@ n=$(rcli PUBLISH chan before-the-checkpoint)
 wait_for $D/sub.out before-the-checkpoint
 busybox logger -t unixsrv before-the-checkpoint
 wait_for $D/messages "unixsrv: before-the-checkpoint"
+lctl before-the-checkpoint
+wait_for $D/messages "unixsrv-py: before-the-checkpoint"
 ctl before-the-checkpoint
 wait_for $D/client.log "reply BEFORE-THE-CHECKPOINT"
 wait_for $D/server.log "conn 1: before-the-checkpoint"
@@ -186,6 +198,10 @@ wait_for $D/messages "unixsrv: first-while-frozen"
 wait_for $D/messages "unixsrv: second-while-frozen"
 busybox logger -t unixsrv after-the-restart
 wait_for $D/messages "unixsrv: after-the-restart"
+# the restored openlog() socket is still connected to /dev/log
+lctl after-the-restart
+wait_for $D/logger.log "logged after-the-restart"
+wait_for $D/messages "unixsrv-py: after-the-restart"
 order=$(grep -F -e "unixsrv: first-while-frozen" \
 	-e "unixsrv: second-while-frozen" -e "unixsrv: after-the-restart" \
 	$D/messages | sed 's/.*unixsrv: //' | tr '\n' ' ')
@@ -206,6 +222,8 @@ rcli SHUTDOWN NOSAVE
 wait_for $D/redis.log "ready to exit"
 # the subscriber sees its connection end
 wait_for $D/err "Server closed the connection"
+lctl quit
+wait_for $D/logger.log done
 # the client's quit ends the container (it is its init): the rest go
 ctl quit
 wait_for $D/server.log "close 1"

@@ -13,7 +13,9 @@
  * queued (one with a name, one without), a stream socket listening on an
  * abstract name with two connections waiting in its backlog (one from a
  * client still open that sent bytes, one from a client closed after
- * sending), a file with flock(),
+ * sending), a datagram server socket bound to an abstract name with a
+ * client of the tree connected to it one way and another that sends
+ * with sendto(), a datagram of each queued on it, a file with flock(),
  * POSIX and OFD locks, pidfds of itself (one of them a thread's, one
  * watched by the epoll instance), files of its own directory in /proc
  * (one of its thread's, one an O_PATH descriptor of the directory);
@@ -38,12 +40,15 @@
  * left out or moved, a queued message's length,
  * data or credentials, a message left out or repeated with its queue's
  * counts, a queue's count of senders or its record cut to an older
- * kernel's, a sender's name, send buffer or reserved field, the sender
- * a datagram names, a sender left out, repeated or swapped, a message
- * from the peer made one from a sender (a new one, maybe) or the other
- * way, a listener's count of connections waiting in its backlog, the
- * pair and the peer pid of one, the flag that says a pair is such a
- * connection, a file lock's kind, type, range or fd, a lock left out or
+ * kernel's, a sender's name or send buffer, the sender a datagram
+ * names, a sender left out, repeated or swapped, a message from the
+ * peer made one from a sender (a new one, maybe) or the other way, a
+ * listener's count of connections waiting in its backlog, the pair and
+ * the peer pid of one, the flag that says a pair is such a connection,
+ * the objref by which a datagram socket is named (renamed with what
+ * names it, or alone), the socket one is connected to one way, a sender
+ * that is a socket of the tree (another one, or none), a file lock's
+ * kind, type, range or fd, a lock left out or
  * repeated, the count of locks, a memfd's name, size, seals, mode or
  * owner, a deleted file's path, size, flags, mode or owner, the offsets
  * of their pages, the memfd or deleted file a FILE_MEMFD, a FILE_DELETED
@@ -131,10 +136,12 @@
 #include <sys/eventfd.h>
 #include <sys/file.h>
 #include <sys/inotify.h>
+#include <sys/ioctl.h>
 #include <sys/signalfd.h>
 #include <sys/socket.h>
 #include <sys/timerfd.h>
 #include <sys/un.h>
+#include <linux/sockios.h>
 
 #include "ckpt_test.h"
 #include "image.h"
@@ -338,6 +345,17 @@ static char fz_cwd[192];
  * connection a UNIX_PAIR - EMBRYO, the second CLOSED too - a UNIX_EMBRYO
  * and a UNIX_QUEUE of what its client sent; FZ_UX_EC end 1 of the first
  * pair).
+ *
+ * And a datagram server with clients of the tree, a syslog daemon's
+ * /dev/log and its clients: at FZ_UX_V a datagram socket bound to the
+ * abstract name fz_ux_vname, connected to nothing; at FZ_UX_VC a
+ * client with no name connect()ed to it, which sent FZ_UX_TO_V; at
+ * FZ_UX_VS one bound to the abstract name fz_ux_tname, connected to
+ * nothing, which then sent it FZ_UX_FROM_T with sendto(); neither
+ * datagram read (its image: every datagram socket's FILE_UNIX has a
+ * sock_objref; FZ_UX_V's UNIX_QUEUE two UNIX_SENDER records naming the
+ * clients' sock_objref, no name, no sndbuf; FZ_UX_VC's FILE_UNIX a
+ * peer_objref, FZ_UX_V's sock_objref, and no pair).
  */
 #define FZ_UX_S0	58
 #define FZ_UX_S1	59
@@ -361,12 +379,19 @@ static char fz_cwd[192];
 #define FZ_UX_EC	77
 #define FZ_UX_EMB1	"waiting, its client open"
 #define FZ_UX_EMB2	"waiting, its client closed"
+#define FZ_UX_V		78
+#define FZ_UX_VC	79
+#define FZ_UX_VS	80
+#define FZ_UX_TO_V	"from the connected client"
+#define FZ_UX_FROM_T	"from a socket of the tree"
 static char fz_ux_lname[CKPT_UNIX_NAME_MAX], fz_ux_aname[CKPT_UNIX_NAME_MAX];
 static socklen_t fz_ux_lname_len, fz_ux_aname_len;
 static char fz_ux_gname[CKPT_UNIX_NAME_MAX], fz_ux_fname[CKPT_UNIX_NAME_MAX];
 static socklen_t fz_ux_gname_len, fz_ux_fname_len;
 static char fz_ux_ename[CKPT_UNIX_NAME_MAX];
 static socklen_t fz_ux_ename_len;
+static char fz_ux_vname[CKPT_UNIX_NAME_MAX], fz_ux_tname[CKPT_UNIX_NAME_MAX];
+static socklen_t fz_ux_vname_len, fz_ux_tname_len;
 
 /*
  * The file FZ_LK_FILE in the cwd, open O_RDWR at FZ_LK_FD with a flock()
@@ -645,13 +670,13 @@ static bool fz_check_unix_names(void)
 }
 
 /*
- * The next datagram of FZ_UX_G, read without waiting: @want, from a
- * socket named @name (@len bytes; 0: recvmsg() gives no name), with
+ * The next datagram of @fd, read without waiting: @want, from a socket
+ * named @name (@len bytes; 0: recvmsg() gives no name), with (@creds)
  * SCM_CREDENTIALS of the program (which sent it before the checkpoint).
  * NULL, or what differs.
  */
-static const char *fz_ux_from_is(const char *want, const char *name,
-				 socklen_t len)
+static const char *fz_ux_from_is(int fd, bool creds, const char *want,
+				 const char *name, socklen_t len)
 {
 	union {
 		char buf[CMSG_SPACE(sizeof(struct ucred))];
@@ -669,12 +694,14 @@ static const char *fz_ux_from_is(const char *want, const char *name,
 	ssize_t n;
 
 	memset(&sa, 0, sizeof(sa));
-	n = recvmsg(FZ_UX_G, &mh, MSG_DONTWAIT);
+	n = recvmsg(fd, &mh, MSG_DONTWAIT);
 	if (n != (ssize_t)strlen(want) || memcmp(buf, want, n))
 		return "its bytes";
 	if (len ? mh.msg_namelen != offsetof(struct sockaddr_un, sun_path) + len ||
 		  memcmp(sa.sun_path, name, len) : mh.msg_namelen != 0)
 		return "its sender's name";
+	if (!creds)
+		return NULL;
 	cm = CMSG_FIRSTHDR(&mh);
 	if (!cm || cm->cmsg_type != SCM_CREDENTIALS)
 		return "no credentials";
@@ -697,13 +724,13 @@ static bool fz_check_unix_senders(void)
 
 	ok &= CK_EXPECT(fz_ux_name_is(FZ_UX_G, false, fz_ux_gname, fz_ux_gname_len),
 			"unix datagram socket of senders: its name");
-	why = fz_ux_from_is(FZ_UX_FROM_A, fz_ux_fname, fz_ux_fname_len);
+	why = fz_ux_from_is(FZ_UX_G, true, FZ_UX_FROM_A, fz_ux_fname, fz_ux_fname_len);
 	ok &= CK_EXPECT(!why, "unix datagram 1 of the named sender: %s", why);
-	why = fz_ux_from_is(FZ_UX_FROM_U, NULL, 0);
+	why = fz_ux_from_is(FZ_UX_G, true, FZ_UX_FROM_U, NULL, 0);
 	ok &= CK_EXPECT(!why, "unix datagram 2 of the sender without a name: %s", why);
-	why = fz_ux_from_is("", NULL, 0);
+	why = fz_ux_from_is(FZ_UX_G, true, "", NULL, 0);
 	ok &= CK_EXPECT(!why, "unix datagram 3, empty: %s", why);
-	why = fz_ux_from_is(FZ_UX_FROM_A2, fz_ux_fname, fz_ux_fname_len);
+	why = fz_ux_from_is(FZ_UX_G, true, FZ_UX_FROM_A2, fz_ux_fname, fz_ux_fname_len);
 	ok &= CK_EXPECT(!why, "unix datagram 4 of the named sender: %s", why);
 	ok &= CK_EXPECT(recv(FZ_UX_G, buf, sizeof(buf), MSG_DONTWAIT) < 0 &&
 			errno == EAGAIN, "unix datagram socket of senders: one more");
@@ -800,12 +827,77 @@ static bool fz_check_unix_embryos(void)
 	return ok;
 }
 
+/* What @fd's send buffer is charged for (SIOCOUTQ), or -1 */
+static int fz_ux_outq(int fd)
+{
+	int n = -1;
+
+	return ioctl(fd, SIOCOUTQ, &n) ? -1 : n;
+}
+
+/* Is @fd connected to nothing (getpeername(): ENOTCONN)? */
+static bool fz_ux_unconnected(int fd)
+{
+	struct sockaddr_un sa;
+	socklen_t l = sizeof(sa);
+
+	return getpeername(fd, (struct sockaddr *)&sa, &l) && errno == ENOTCONN;
+}
+
+/*
+ * The datagram server and its clients of the tree: each named as it
+ * was, the server and the sendto() one connected to nothing; each
+ * client's datagram charged to its send buffer again (a socket of
+ * restart's own would have sent it); the server's two datagrams in
+ * their order, the connected client's (no name), then the other's (its
+ * name), then none, and the clients charged for nothing more; the
+ * client still connected to the server: its peer's name, and a send()
+ * with no address reaching it. Nothing waits.
+ */
+static bool fz_check_unix_peers(void)
+{
+	const int f = MSG_DONTWAIT | MSG_NOSIGNAL;
+	const char *why;
+	char buf[8];
+	bool ok = true;
+
+	ok &= CK_EXPECT(fz_ux_name_is(FZ_UX_V, false, fz_ux_vname,
+				      fz_ux_vname_len) &&
+			fz_ux_unconnected(FZ_UX_V),
+			"unix datagram server: its name, connected to nothing");
+	ok &= CK_EXPECT(fz_ux_name_is(FZ_UX_VC, true, fz_ux_vname,
+				      fz_ux_vname_len) &&
+			fz_ux_name_is(FZ_UX_VC, false, "", 0),
+			"unix client of the server: its names");
+	ok &= CK_EXPECT(fz_ux_name_is(FZ_UX_VS, false, fz_ux_tname,
+				      fz_ux_tname_len) &&
+			fz_ux_unconnected(FZ_UX_VS),
+			"unix sender of the tree: its name, connected to nothing");
+	ok &= CK_EXPECT(fz_ux_outq(FZ_UX_VC) > 0 && fz_ux_outq(FZ_UX_VS) > 0,
+			"unix clients of the server: charged %d and %d bytes",
+			fz_ux_outq(FZ_UX_VC), fz_ux_outq(FZ_UX_VS));
+	why = fz_ux_from_is(FZ_UX_V, false, FZ_UX_TO_V, NULL, 0);
+	ok &= CK_EXPECT(!why, "unix datagram 1 of the server, of its client: %s", why);
+	why = fz_ux_from_is(FZ_UX_V, false, FZ_UX_FROM_T, fz_ux_tname,
+			    fz_ux_tname_len);
+	ok &= CK_EXPECT(!why, "unix datagram 2 of the server, of the other: %s", why);
+	ok &= CK_EXPECT(recv(FZ_UX_V, buf, sizeof(buf), MSG_DONTWAIT) < 0 &&
+			errno == EAGAIN, "unix datagram server: one more");
+	ok &= CK_EXPECT(!fz_ux_outq(FZ_UX_VC) && !fz_ux_outq(FZ_UX_VS),
+			"unix clients of the server, read: charged %d and %d bytes",
+			fz_ux_outq(FZ_UX_VC), fz_ux_outq(FZ_UX_VS));
+	ok &= CK_EXPECT(send(FZ_UX_VC, "v", 1, f) == 1 &&
+			!fz_ux_from_is(FZ_UX_V, false, "v", NULL, 0),
+			"unix client of the server: still connected to it");
+	return ok;
+}
+
 /*
  * The unix sockets: end 0 of the stream pair O_NONBLOCK, what was queued
  * each way read once, the datagrams one by one, then each pair still
  * connected; the sockets with names; the datagrams of other senders; the
- * connections waiting in a backlog. Nothing waits, nothing raises
- * SIGPIPE.
+ * connections waiting in a backlog; the datagram server and its clients.
+ * Nothing waits, nothing raises SIGPIPE.
  */
 static bool fz_check_unix(void)
 {
@@ -835,6 +927,7 @@ static bool fz_check_unix(void)
 	ok &= fz_check_unix_names();
 	ok &= fz_check_unix_senders();
 	ok &= fz_check_unix_embryos();
+	ok &= fz_check_unix_peers();
 	return ok;
 }
 
@@ -1182,6 +1275,35 @@ static void fz_setup_files(void)
 			  send(gone, FZ_UX_EMB2, strlen(FZ_UX_EMB2), 0) ==
 			  strlen(FZ_UX_EMB2) && !close(gone),
 			  "unix connection waiting, its client closed");
+	}
+	{
+		/*
+		 * a datagram server and two clients of the tree: one
+		 * connected to it (the server is not connected back), one
+		 * that sends with sendto(); what they sent is not read
+		 */
+		struct sockaddr_un to, sa;
+		socklen_t tl, l;
+
+		fz_ux_vname_len = fz_ux_abstract(fz_ux_vname, "server");
+		tl = fz_ux_addr(&to, fz_ux_vname, fz_ux_vname_len);
+		CK_ASSERT(ck_move_fd(socket(AF_UNIX, SOCK_DGRAM, 0), FZ_UX_V) ==
+			  FZ_UX_V && !bind(FZ_UX_V, (struct sockaddr *)&to, tl),
+			  "unix datagram server");
+		CK_ASSERT(ck_move_fd(socket(AF_UNIX, SOCK_DGRAM, 0), FZ_UX_VC) ==
+			  FZ_UX_VC &&
+			  !connect(FZ_UX_VC, (struct sockaddr *)&to, tl),
+			  "unix client connected to the server");
+		fz_ux_tname_len = fz_ux_abstract(fz_ux_tname, "tree");
+		l = fz_ux_addr(&sa, fz_ux_tname, fz_ux_tname_len);
+		CK_ASSERT(ck_move_fd(socket(AF_UNIX, SOCK_DGRAM, 0), FZ_UX_VS) ==
+			  FZ_UX_VS && !bind(FZ_UX_VS, (struct sockaddr *)&sa, l),
+			  "unix sender of the tree");
+		CK_ASSERT(send(FZ_UX_VC, FZ_UX_TO_V, strlen(FZ_UX_TO_V), 0) ==
+			  strlen(FZ_UX_TO_V) &&
+			  sendto(FZ_UX_VS, FZ_UX_FROM_T, strlen(FZ_UX_FROM_T), 0,
+				 (struct sockaddr *)&to, tl) == strlen(FZ_UX_FROM_T),
+			  "unix datagrams of the server's clients");
 	}
 	/* every open of the locked file first, then its locks */
 	fd = open(FZ_LK_FILE, O_RDWR | O_CREAT | O_TRUNC, 0644);
@@ -2589,10 +2711,23 @@ static bool unn_before(const struct fz_img *im, uint32_t type, uint32_t ref,
 }
 
 /*
- * Is @ref, the objref of record @i (a MEMFD, a DELETED, an INODE), another
- * object's too: a FILE, a PIPE, a UNIX_PAIR, another MEMFD or DELETED, an
- * INODE, a SHARED_ANON vma's memory? (One objref space: restart refuses
- * the second.)
+ * The sock objref of FILE_UNIX record @j, by which other sockets name a
+ * datagram socket, an objref of the one space; as restart reads the
+ * record: 0 in an older one, which ends before it
+ */
+static uint32_t ux_sock_ref(const struct fz_img *im, int j)
+{
+	return im->r[j].len >= offsetof(struct ckpt_hdr_file_unix, sock_objref) +
+			       sizeof(uint32_t) ?
+	       REC(im, j, struct ckpt_hdr_file_unix)->sock_objref : 0;
+}
+
+/*
+ * Is @ref, the objref of record @i (a MEMFD, a DELETED, an INODE, a
+ * FILE_UNIX's sock objref), another object's too: a FILE, a PIPE, a
+ * UNIX_PAIR, another MEMFD or DELETED, an INODE, a SHARED_ANON vma's
+ * memory, another FILE_UNIX's sock objref? (One objref space: restart
+ * refuses the second.)
  */
 static bool unn_ref_taken(const struct fz_img *im, uint32_t ref, int i)
 {
@@ -2612,7 +2747,8 @@ static bool unn_ref_taken(const struct fz_img *im, uint32_t ref, int i)
 		     REC(im, j, struct ckpt_hdr_inode)->objref == ref) ||
 		    (t == CKPT_HDR_VMA &&
 		     REC(im, j, struct ckpt_hdr_vma)->type == CKPT_VMA_SHARED_ANON &&
-		     REC(im, j, struct ckpt_hdr_vma)->shm_objref == ref))
+		     REC(im, j, struct ckpt_hdr_vma)->shm_objref == ref) ||
+		    (t == CKPT_HDR_FILE_UNIX && ux_sock_ref(im, j) == ref))
 			return true;
 	}
 	return false;
@@ -6795,7 +6931,10 @@ static bool ux_id_ok(const struct fz_campaign *c, uint32_t id)
 	return id == FZ_UX_NO_ID || !c->uid || id == (uint32_t)c->uid;
 }
 
-/* Is @ref the objref of a FILE, PIPE or UNIX_PAIR record but @except? */
+/*
+ * Is @ref the objref of a FILE, PIPE, UNIX_PAIR or INODE record but
+ * @except, or the sock objref of a FILE_UNIX record but @except?
+ */
 static bool ux_ref_used(const struct fz_img *im, uint32_t ref, int except)
 {
 	int i;
@@ -6810,7 +6949,9 @@ static bool ux_ref_used(const struct fz_img *im, uint32_t ref, int except)
 		    (im->r[i].type == CKPT_HDR_UNIX_PAIR &&
 		     REC(im, i, struct ckpt_hdr_unix_pair)->objref == ref) ||
 		    (im->r[i].type == CKPT_HDR_INODE &&
-		     REC(im, i, struct ckpt_hdr_inode)->objref == ref))
+		     REC(im, i, struct ckpt_hdr_inode)->objref == ref) ||
+		    (im->r[i].type == CKPT_HDR_FILE_UNIX &&
+		     ux_sock_ref(im, i) == ref))
 			return true;
 	}
 	return false;
@@ -6978,11 +7119,15 @@ static bool ux_name_bytes_ok(const uint8_t *name, uint32_t n)
 	return !n || !name[0] || strnlen((const char *)name, n) == n - 1;
 }
 
-/* A UNIX_SENDER by itself: its name, a sndbuf up to INT_MAX, __reserved */
+/*
+ * A UNIX_SENDER by itself: its name, a sndbuf up to INT_MAX; a socket of
+ * the tree (sock_objref) with neither, which are its own
+ */
 static bool ux_sender_ok(const struct ckpt_hdr_unix_sender *h)
 {
 	return ux_name_bytes_ok(h->name, h->name_len) &&
-	       h->sndbuf <= INT32_MAX && !h->__reserved;
+	       h->sndbuf <= INT32_MAX &&
+	       (!h->sock_objref || (!h->name_len && !h->sndbuf));
 }
 
 /*
@@ -7066,7 +7211,8 @@ static int ux_objs_rule(struct fz_mut *m, int *jp, struct ux_pair *p, int *np,
  * nr_senders 0 in an older one), within the limits, no reserved bits,
  * nr_senders at most CKPT_MAX_UNIX_SENDERS and nr_msgs, 0 but on a
  * datagram socket; then its nr_senders UNIX_SENDER (ux_sender_ok(), a
- * sndbuf restart can set, ux_sndbuf_rule()), then its nr_msgs messages:
+ * sndbuf restart can set, ux_sndbuf_rule(); a socket of the tree named
+ * by its sock objref: ux_names_rule()), then its nr_msgs messages:
  * UNIX_MSG only when @paired, UNIX_MSG_FROM of a sender 1 to nr_senders,
  * __reserved 0; each at most CKPT_UNIX_MSG_MAX with h.len its len padded
  * to 8, an empty UNIX_MSG only on a dgram or seqpacket socket, a pid of
@@ -7112,7 +7258,8 @@ static int ux_queue_rule(struct fz_mut *m, int *jp, uint32_t type, bool paired,
 		hs = REC(im, j, struct ckpt_hdr_unix_sender);
 		if (!ux_sender_ok(hs))
 			ep_refuse(v, true);
-		else
+		/* a socket of the tree sends them: ux_names_rule() */
+		else if (!hs->sock_objref)
 			ux_sndbuf_rule(m->c, hs->sndbuf, v);
 		seen++;
 	}
@@ -7226,7 +7373,10 @@ static int ux_embryos_rule(struct fz_mut *m, int j,
  * of a socket type, an end 0 or 1, flags and shutdown bits within
  * theirs, a pending error 0 or ECONNRESET, rcvlowat >= 1, peek_off >=
  * -1, no reserved bits, a peer pid of the tree or 0; without a pair end
- * 0, no error and no peer pid but a listening socket's; with one, a pair
+ * 0, no error and no peer pid but a listening or a datagram socket's; a
+ * sock objref only on a datagram socket, at most CKPT_MAX_OBJS, of no
+ * other object; a peer sock only on a datagram socket of no pair (what
+ * they name: ux_names_rule()); with one, a pair
  * read before, of its type, an end not taken yet, not end 1 of a CLOSED
  * pair, an error only on end 0 of a CLOSED stream or seqpacket pair; of
  * a connection waiting in a backlog (EMBRYO), only end 1 (its client),
@@ -7248,7 +7398,7 @@ static int ux_socket_rule(struct fz_mut *m, int f, struct ux_pair *p, int *np,
 	const struct ckpt_hdr_file_unix *u;
 	struct ux_pair *pair = NULL;
 	int j = f + 1, k, qi, seen = 0;
-	bool embryo = false;
+	bool embryo = false, dgram;
 	uint32_t b;
 
 	if ((fh->f_flags & O_ACCMODE) != O_RDWR ||
@@ -7267,16 +7417,32 @@ static int ux_socket_rule(struct fz_mut *m, int f, struct ux_pair *p, int *np,
 	for (b = sizeof(*u); b < im->r[j].len; b++)
 		if (im->r[j].p[b])
 			ep_refuse(v, true);
+	dgram = u->sock_type == SOCK_DGRAM;
+	/*
+	 * a datagram socket of no pair may have SO_PEERCRED (a socketpair()
+	 * end connected elsewhere since); only a datagram socket is named
+	 * by a sock objref, and connected one way (no pair)
+	 */
 	if (!ux_type_ok(u->sock_type) || u->end > 1 ||
 	    (!u->pair_objref && (u->end || u->err ||
-				 (u->peer_pid && !(u->flags & CKPT_UNIX_LISTEN)))) ||
+				 (u->peer_pid && !(u->flags & CKPT_UNIX_LISTEN) &&
+				  !dgram))) ||
 	    u->flags & ~CKPT_UNIX_FLAGS_MASK ||
 	    u->shutdown & ~FZ_UX_SHUT || (u->err && u->err != ECONNRESET) ||
 	    u->rcvlowat < 1 || u->peek_off < -1 || u->__reserved ||
-	    u->peer_pid < 0 || !ux_name_ok(u))
+	    u->peer_pid < 0 || !ux_name_ok(u) ||
+	    (u->sock_objref && !dgram) ||
+	    (u->peer_objref && (!dgram || u->pair_objref)))
 		ep_refuse(v, true);
 	if (!ux_pid_ok(im, u->peer_pid))
 		ep_refuse(v, false);
+	/* its sock objref: one of the objref space, which restart inserts */
+	if (u->sock_objref && dgram) {
+		if (u->sock_objref > FZ_MAX_OBJS)
+			ep_refuse(v, true);
+		else if (unn_ref_taken(im, u->sock_objref, j))
+			ep_refuse(v, false);
+	}
 	/*
 	 * listen() takes no more than net.core.somaxconn, and no more than
 	 * that and one connect() wait: EPERM
@@ -7340,12 +7506,125 @@ static int ux_socket_rule(struct fz_mut *m, int f, struct ux_pair *p, int *np,
 	return seen;
 }
 
+/* the datagram sockets named by a sock objref the rules below follow */
+#define FZ_UX_SOCKS	64
+
+/*
+ * The FILE_UNIX record of the socket of the UNIX_SENDER or message
+ * record @i (whose queue is its own, not a connection's waiting in its
+ * backlog), or -1
+ */
+static int ux_socket_idx(const struct fz_img *im, int i)
+{
+	int q = ux_queue_of(im, i);
+
+	if (q > 1 && im->r[q - 1].type == CKPT_HDR_STRING)
+		q--;
+	return q > 0 && im->r[q - 1].type == CKPT_HDR_FILE_UNIX &&
+	       im->r[q - 1].len >= sizeof(struct ckpt_hdr_file_unix) ? q - 1 : -1;
+}
+
+/* The objref of the FILE of FILE_UNIX record @j (-1: none), or 1 */
+static uint32_t ux_file_objref_of(const struct fz_img *im, int j)
+{
+	int f = j < 0 ? -1 : file_owner(im, j);
+
+	return f < 0 ? 1 : REC(im, f, struct ckpt_hdr_file)->objref;
+}
+
+/* The index in @sock (@ns FILE_UNIX records) of sock objref @ref, or -1 */
+static int ux_named(const struct fz_img *im, const int *sock, int ns,
+		    uint32_t ref)
+{
+	int k;
+
+	for (k = 0; k < ns; k++)
+		if (REC(im, sock[k], struct ckpt_hdr_file_unix)->sock_objref == ref)
+			return k;
+	return -1;
+}
+
+/*
+ * Restart's rules for what sock objrefs name, once the whole image is
+ * read, in the order of the records (ckpt_unix_senders_run(),
+ * ckpt_unix_rconnect_run()): each peer_objref and each UNIX_SENDER's
+ * sock_objref the sock objref of a datagram socket of the image. Then,
+ * restarting for real, each socket connected to its peer, whatever the
+ * peer is connected to (it may have connected elsewhere since), which
+ * needs the write permission on a peer bound to a path (the socket inode
+ * restart binds to again is the user's: v->depends for an unprivileged
+ * restarter); and the datagrams of a sender of the tree sent again from
+ * it just before the tree runs, before any socket is shut down, charged
+ * to its send buffer, which may not hold them when it is small
+ * (v->depends).
+ */
+static void ux_names_rule(struct fz_mut *m, struct ep_verdict *v)
+{
+	const struct fz_img *im = &m->im;
+	const struct ckpt_hdr_unix_sender *hs;
+	const struct ckpt_hdr_file_unix *u, *t;
+	int sock[FZ_UX_SOCKS];
+	int i, k, ns = 0;
+	bool all = true;
+
+	for (i = 0; i < im->n; i++) {
+		if (im->r[i].type != CKPT_HDR_FILE_UNIX ||
+		    im->r[i].len < sizeof(*u))
+			continue;
+		u = REC(im, i, struct ckpt_hdr_file_unix);
+		if (u->sock_type != SOCK_DGRAM || !u->sock_objref)
+			continue;
+		if (ns == FZ_UX_SOCKS) {
+			all = false;
+			continue;
+		}
+		sock[ns++] = i;
+	}
+	if (!all) {
+		v->depends = true;
+		return;
+	}
+	for (i = 0; i < im->n; i++) {
+		if (im->r[i].type == CKPT_HDR_FILE_UNIX &&
+		    im->r[i].len >= sizeof(*u)) {
+			u = REC(im, i, struct ckpt_hdr_file_unix);
+			if (!u->peer_objref)
+				continue;
+			k = ux_named(im, sock, ns, u->peer_objref);
+			if (k < 0) {
+				ep_refuse(v, false);
+				continue;
+			}
+			t = REC(im, sock[k], struct ckpt_hdr_file_unix);
+			if (ux_has_path(t) && m->c->uid)
+				v->depends = true;
+			continue;
+		}
+		if (im->r[i].type != CKPT_HDR_UNIX_SENDER ||
+		    im->r[i].len != FZ_UX_SENDER)
+			continue;
+		hs = REC(im, i, struct ckpt_hdr_unix_sender);
+		if (!hs->sock_objref)
+			continue;
+		k = ux_named(im, sock, ns, hs->sock_objref);
+		if (k < 0) {
+			ep_refuse(v, false);
+			continue;
+		}
+		t = REC(im, sock[k], struct ckpt_hdr_file_unix);
+		if (t->flags & CKPT_UNIX_SNDBUF_LOCK &&
+		    t->sndbuf < FZ_UX_SNDBUF_ROOM)
+			v->depends = true;
+	}
+}
+
 /*
  * Restart's rules for the unix sockets of the whole image: each one's
- * (ux_socket_rule()), and no record of theirs anywhere else. A pair whose
- * end 0 (a connection waiting: its UNIX_EMBRYO), or end 1 (not CLOSED),
- * never comes: the rules here do not say (restart refuses it only once
- * every task exists, which RESTART_VALIDATE does not see).
+ * (ux_socket_rule()), and no record of theirs anywhere else; what their
+ * sock objrefs name (ux_names_rule()). A pair whose end 0 (a connection
+ * waiting: its UNIX_EMBRYO), or end 1 (not CLOSED), never comes: the
+ * rules here do not say (restart refuses it only once every task exists,
+ * which RESTART_VALIDATE does not see).
  */
 static void ux_image_rule(struct fz_mut *m, struct ep_verdict *v)
 {
@@ -7370,6 +7649,7 @@ static void ux_image_rule(struct fz_mut *m, struct ep_verdict *v)
 	/* records of a socket out of their place, or one too many */
 	if (seen != total)
 		ep_refuse(v, true);
+	ux_names_rule(m, v);
 	for (k = 0; k < np; k++)
 		if (!(p[k].ends & 1) ||
 		    (!(p[k].ends & 2) && !(p[k].flags & CKPT_UNIX_PAIR_CLOSED)))
@@ -7547,6 +7827,104 @@ static void mut_unix_name(struct fz_mut *m, int i)
 }
 
 /*
+ * The sock objref of a datagram socket of the image other than @ref
+ * (any, with @ref 0), picked at random; @ref + 1 if there is none
+ */
+static uint32_t ux_any_sock(struct fz_mut *m, uint32_t ref)
+{
+	const struct fz_img *im = &m->im;
+	uint32_t refs[FZ_UX_SOCKS], r;
+	int i, n = 0;
+
+	for (i = 0; i < im->n && n < FZ_UX_SOCKS; i++) {
+		if (im->r[i].type != CKPT_HDR_FILE_UNIX ||
+		    im->r[i].len < sizeof(struct ckpt_hdr_file_unix) ||
+		    REC(im, i, struct ckpt_hdr_file_unix)->sock_type != SOCK_DGRAM)
+			continue;
+		r = ux_sock_ref(im, i);
+		if (r && r != ref)
+			refs[n++] = r;
+	}
+	return n ? refs[below(&m->rng, n)] : ref + 1;
+}
+
+/* An objref no object of the image has, near FZ_MAX_OBJS */
+static uint32_t ux_free_ref(struct fz_mut *m)
+{
+	uint32_t ref = FZ_MAX_OBJS - below(&m->rng, 256);
+
+	while (unn_ref_taken(&m->im, ref, -1))
+		ref--;
+	return ref;
+}
+
+/*
+ * FILE_UNIX.sock_objref of record @i, by which the records of the image
+ * name a datagram socket: renamed with every peer_objref and UNIX_SENDER
+ * that names it (VALID: the program sees none of it), or alone - 0,
+ * another socket's, its FILE's or another object's objref, one of
+ * nothing, CKPT_MAX_OBJS, above it - by restart's rules (a record that
+ * named it names nothing now, a sock objref twice, one on a socket that
+ * is no datagram one...), VALID if taken.
+ */
+static void mut_unix_sock(struct fz_mut *m, int i)
+{
+	struct fz_img *im = &m->im;
+	struct ckpt_hdr_file_unix *h = REC(im, i, struct ckpt_hdr_file_unix);
+	uint32_t old = h->sock_objref, ref;
+	int f = file_owner(im, i), j, n = 0;
+	char what[160];
+
+	if (old && chance(&m->rng, 40)) {
+		ref = ux_free_ref(m);
+		for (j = 0; j < im->n; j++) {
+			if (im->r[j].type == CKPT_HDR_FILE_UNIX &&
+			    im->r[j].len >= sizeof(*h) &&
+			    REC(im, j, struct ckpt_hdr_file_unix)->peer_objref == old) {
+				REC(im, j, struct ckpt_hdr_file_unix)->peer_objref = ref;
+				n++;
+			}
+			if (im->r[j].type == CKPT_HDR_UNIX_SENDER &&
+			    im->r[j].len == FZ_UX_SENDER &&
+			    REC(im, j, struct ckpt_hdr_unix_sender)->sock_objref == old) {
+				REC(im, j, struct ckpt_hdr_unix_sender)->sock_objref = ref;
+				n++;
+			}
+		}
+		h->sock_objref = ref;
+		snprintf(what, sizeof(what),
+			 "FILE_UNIX.sock_objref=%u (was %u), the %d records that name it too",
+			 ref, old, n);
+		ux_note(m, FZ_VALID, what);
+		return;
+	}
+	UX_SET(m, i, ckpt_hdr_file_unix, sock_objref,
+	       PICK(&m->rng, ((const uint32_t[]){ 0, ux_any_sock(m, old),
+		    f < 0 ? 1 : REC(im, f, struct ckpt_hdr_file)->objref,
+		    ux_other_pair(im, 0), old + 1000, FZ_MAX_OBJS,
+		    FZ_MAX_OBJS + 1, 0xffffffff })), FZ_VALID);
+}
+
+/*
+ * FILE_UNIX.peer_objref of record @i, the socket it is connected to one
+ * way: none, itself, another datagram socket of the image, its FILE's
+ * objref, one of nothing. By restart's rules (ux_names_rule(): a peer
+ * that is no datagram socket of the image, or that is connected to
+ * another, refused); what it takes, the program sees (ACCEPT).
+ */
+static void mut_unix_peer(struct fz_mut *m, int i)
+{
+	struct ckpt_hdr_file_unix *h = REC(&m->im, i, struct ckpt_hdr_file_unix);
+	int f = file_owner(&m->im, i);
+
+	UX_SET(m, i, ckpt_hdr_file_unix, peer_objref,
+	       PICK(&m->rng, ((const uint32_t[]){ 0, h->sock_objref ?: 1,
+		    ux_any_sock(m, h->peer_objref), ux_any_sock(m, 0),
+		    f < 0 ? 1 : REC(&m->im, f, struct ckpt_hdr_file)->objref,
+		    h->peer_objref + 1000, 0xffffffff })), FZ_ACCEPT);
+}
+
+/*
  * FILE_UNIX: what the socket is (type, end, pair), its options and state.
  * What restart takes of these is what the program has (ACCEPT); a send
  * or receive buffer must come out of setsockopt() as it was (its clamps,
@@ -7561,7 +7939,8 @@ static void mut_unix_name(struct fz_mut *m, int i)
  * count of connections waiting in its backlog (one less or more than its
  * UNIX_EMBRYO records, around net.core.somaxconn and
  * CKPT_MAX_UNIX_EMBRYOS, on a socket that is not listening): by the
- * rules, MAY if taken.
+ * rules, MAY if taken. Its sock objref (mut_unix_sock()), the socket it
+ * is connected to one way (mut_unix_peer()); a reserved field.
  */
 static void mut_file_unix(struct fz_mut *m, int i)
 {
@@ -7575,10 +7954,16 @@ static void mut_file_unix(struct fz_mut *m, int i)
 		mut_ext_tail(m, i);
 		return;
 	}
-	switch (below(&m->rng, 21)) {
+	switch (below(&m->rng, 24)) {
 	case 13:
 	case 14:
 		mut_unix_name(m, i);
+		return;
+	case 21:
+		mut_unix_sock(m, i);
+		return;
+	case 22:
+		mut_unix_peer(m, i);
 		return;
 	case 15:
 		UX_SET(m, i, ckpt_hdr_file_unix, name_len,
@@ -7831,15 +8216,22 @@ static uint32_t ux_sender_nr(const struct fz_img *im, int i)
 
 /*
  * UNIX_SENDER: its name (ux_mut_name(), name_len 0, 107, 108, 109...),
- * another sender's name, its sndbuf, a reserved field; the record made
- * longer (not extensible). By restart's rules; what it takes is another
- * name the program reads (ACCEPT), a sndbuf it does not see (VALID, but
- * where the rules cannot tell whether the datagrams fit: MAY).
+ * another sender's name, its sndbuf; the socket of the tree it is
+ * (sock_objref: none, another datagram socket's, its queue's own
+ * socket's, its FILE's objref, one of nothing); a sender closed since
+ * made a socket of the tree (its name and sndbuf cleared) or the other
+ * way (given a name and net.core.wmem_default); the record made longer
+ * (not extensible). By restart's rules (ux_names_rule() for what a
+ * sock_objref names); what it takes is another name the program reads
+ * or another socket charged for the datagrams (ACCEPT), a sndbuf it
+ * does not see (VALID, but where the rules cannot tell whether the
+ * datagrams fit: MAY).
  */
 static void mut_unix_sender(struct fz_mut *m, int i)
 {
 	struct ckpt_hdr_unix_sender *h = REC(&m->im, i, struct ckpt_hdr_unix_sender);
 	uint32_t k = ux_sender_nr(&m->im, i), sb, wmax2;
+	int r = ux_socket_idx(&m->im, i);
 	char what[160];
 	int j;
 
@@ -7847,7 +8239,7 @@ static void mut_unix_sender(struct fz_mut *m, int i)
 		note(m, FZ_REFUSE, true, "UNIX_SENDER already bad");
 		return;
 	}
-	switch (below(&m->rng, 8)) {
+	switch (below(&m->rng, 11)) {
 	case 0:
 	case 1:
 		ux_mut_name(m, h->name, &h->name_len, "UNIX_SENDER", what,
@@ -7890,9 +8282,34 @@ static void mut_unix_sender(struct fz_mut *m, int i)
 			 m->im.r[i].len);
 		ux_note(m, FZ_MAY, what);
 		return;
+	case 7:
+	case 8:
+		/* a socket of the tree, or one closed since, the other way */
+		if (h->sock_objref) {
+			h->sock_objref = 0;
+			memset(h->name, 0, sizeof(h->name));
+			h->name_len = fz_ux_abstract((char *)h->name, "ghost");
+			h->sndbuf = m->c->wmem_default;
+			snprintf(what, sizeof(what),
+				 "UNIX_SENDER %u: a socket of the tree made one closed since, named", k);
+		} else {
+			h->sock_objref = ux_any_sock(m, 0);
+			memset(h->name, 0, sizeof(h->name));
+			h->name_len = 0;
+			h->sndbuf = 0;
+			snprintf(what, sizeof(what),
+				 "UNIX_SENDER %u: one closed since made sock %u of the tree",
+				 k, h->sock_objref);
+		}
+		ux_note(m, FZ_ACCEPT, what);
+		return;
 	default:
-		UX_SET(m, i, ckpt_hdr_unix_sender, __reserved,
-		       other_u32(m, 0) ?: 1, FZ_MAY);
+		UX_SET(m, i, ckpt_hdr_unix_sender, sock_objref,
+		       PICK(&m->rng, ((const uint32_t[]){ 0, ux_any_sock(m, 0),
+			    ux_any_sock(m, h->sock_objref),
+			    r < 0 ? 1 : ux_sock_ref(&m->im, r),
+			    ux_file_objref_of(&m->im, r),
+			    h->sock_objref + 1000, 0xffffffff })), FZ_ACCEPT);
 	}
 }
 

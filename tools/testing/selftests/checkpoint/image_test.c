@@ -26,6 +26,7 @@
 #include <sys/eventfd.h>
 #include <sys/file.h>
 #include <sys/inotify.h>
+#include <sys/ioctl.h>
 #include <sys/mman.h>
 #include <sys/signalfd.h>
 #include <sys/socket.h>
@@ -33,6 +34,7 @@
 #include <sys/timerfd.h>
 #include <sys/un.h>
 #include <sys/utsname.h>
+#include <linux/sockios.h>
 
 #include "ckpt_test.h"
 #include "image.h"
@@ -5175,11 +5177,11 @@ static long ux_somaxconn(void)
  * bits past S_IALLUGO; a mode or owner without a bound path; LISTEN not
  * bound, on a datagram socket, on an end of a pair, with an error; a
  * backlog above INT_MAX with LISTEN, or any without it; connections
- * waiting (nr_embryos) on a socket that is not listening; a
- * peer pid on an unconnected socket that is not listening, or one of no
- * task of the tree on the listener. The STRING: relative ("a relative
- * path"), left out, or after a socket without a path: EINVAL. The INODE
- * left out, or named by its FILE's objref: EINVAL; another file's INODE:
+ * waiting (nr_embryos) on a socket that is not listening; a peer pid on
+ * an unconnected stream socket that is not listening, or one of no task
+ * of the tree on the listener. The STRING: relative ("a relative path"),
+ * left out, or after a socket without a path: EINVAL. The INODE left
+ * out, or named by its FILE's objref: EINVAL; another file's INODE:
  * ESTALE. Refused for what the restarter has, not for the image: the
  * INODE not the socket inode's any more (ESTALE, "was replaced since the
  * checkpoint"; taken with RESTART_ACCEPT_REPLACED), a regular file at the
@@ -5187,7 +5189,9 @@ static long ux_somaxconn(void)
  * above net.core.somaxconn (EPERM). What restart takes: an abstract name
  * of CKPT_UNIX_NAME_MAX bytes, a connect()ed end given the name "\0" as
  * an accepted one has, a backlog of 0 or of net.core.somaxconn, the
- * INODE before the FILE, as a regular file's comes.
+ * INODE before the FILE, as a regular file's comes, a peer pid on the
+ * bound datagram socket (a socketpair() end connected elsewhere since
+ * keeps its SO_PEERCRED).
  */
 TEST_F_TIMEOUT(image, unix_names_damaged, 3 * CK_TIMEOUT)
 {
@@ -5346,15 +5350,27 @@ TEST_F_TIMEOUT(image, unix_names_damaged, 3 * CK_TIMEOUT)
 			    "FILE_UNIX.nr_embryos 1, a path, not listening"),
 			UXM(x.fuu, nr_embryos, 0x80000000U,
 			    "FILE_UNIX.nr_embryos 0x80000000, no name"),
-			/* a peer pid without a peer: only the listener's */
-			UXM(x.fub, peer_pid, x.pid,
-			    "FILE_UNIX.peer_pid, bound, not listening"),
+			/*
+			 * a peer pid without a peer: only the listener's, or
+			 * a datagram socket's (taken, below)
+			 */
+			UXM(x.fuu, peer_pid, x.pid,
+			    "FILE_UNIX.peer_pid, an unconnected stream socket"),
 			UXM(x.ful, peer_pid, x.pid + 1,
 			    "FILE_UNIX.peer_pid of no task, listening"),
 		};
 
 		ux_expect_bad(_metadata, self, bad, ARRAY_SIZE(bad));
 	}
+
+	/*
+	 * a datagram socket of no pair that reports a peer: a socketpair()
+	 * end connected elsewhere since keeps its SO_PEERCRED
+	 */
+	u = ux_rec(self, x.fub);
+	u.peer_pid = x.pid;
+	expect_edit(_metadata, self, &(struct edit){ x.fub, true, &u, ulen }, 1,
+		    false, "FILE_UNIX.peer_pid, the bound datagram socket");
 
 	/* the STRING: absolute, there for a path only */
 	{
@@ -5736,10 +5752,11 @@ static void ux_expect_senders(struct __test_metadata *_metadata,
  * out with the counts), a bytes count that is not its messages'.
  * UNIX_SENDER ("malformed unix socket sender N"): a name_len above 108, a
  * byte after the name, a path that does not end with its only NUL, a
- * sndbuf above INT_MAX, __reserved. UNIX_MSG_FROM ("malformed unix socket
- * message N"): a sender 0 or past nr_senders, a pid that is no task of
- * the tree or negative, a len above CKPT_UNIX_MSG_MAX or not its
- * record's, __reserved; one on a pair's end whose queue has no senders.
+ * sndbuf above INT_MAX, a sock_objref (a socket of the tree) with a name
+ * or a sndbuf. UNIX_MSG_FROM ("malformed unix socket message N"): a
+ * sender 0 or past nr_senders, a pid that is no task of the tree or
+ * negative, a len above CKPT_UNIX_MSG_MAX or not its record's,
+ * __reserved; one on a pair's end whose queue has no senders.
  * A UNIX_MSG on an unconnected socket: "malformed unix socket message N".
  * The records out of their place: a sender left out, repeated, after the
  * messages, a message before the senders, nr_senders one more or one
@@ -5801,7 +5818,8 @@ TEST_F_TIMEOUT(image, unix_senders_damaged, 3 * CK_TIMEOUT)
 	EXPECT_TRUE(ux_zero_from(s2->name, 0, sizeof(s2->name)));
 	EXPECT_LT(0U, s1->sndbuf);
 	EXPECT_EQ(s1->sndbuf, s2->sndbuf);
-	EXPECT_EQ(0U, s1->__reserved | s2->__reserved);
+	/* closed since: no socket of the tree */
+	EXPECT_EQ(0U, s1->sock_objref | s2->sock_objref);
 	/* their datagrams, in queue order, with the victim's credentials */
 	for (k = 0; k < UX_NR_FROM; k++) {
 		mf = rec_at(self, x.mg + k);
@@ -5871,9 +5889,11 @@ TEST_F_TIMEOUT(image, unix_senders_damaged, 3 * CK_TIMEOUT)
 			    "UNIX_SENDER.sndbuf INT_MAX + 1"),
 			UXS(x.sg + 1, 2, sndbuf, 0xffffffff,
 			    "UNIX_SENDER.sndbuf ~0"),
-			UXS(x.sg, 1, __reserved, 1, "UNIX_SENDER.__reserved"),
-			UXS(x.sg + 1, 2, __reserved, 0x80000000U,
-			    "UNIX_SENDER.__reserved 0x80000000"),
+			/* a socket of the tree: its own name and sndbuf */
+			UXS(x.sg, 1, sock_objref, 1,
+			    "UNIX_SENDER.sock_objref with a name and a sndbuf"),
+			UXS(x.sg + 1, 2, sock_objref, 0x80000000U,
+			    "UNIX_SENDER.sock_objref 0x80000000 with a sndbuf"),
 			/* UNIX_MSG_FROM: sender 1..nr_senders */
 			UXMF(x.mg, 0, sender, 0, "UNIX_MSG_FROM.sender 0"),
 			UXMF(x.mg + 1, 1, sender, 3,
@@ -7033,6 +7053,606 @@ TEST_F_TIMEOUT(image, unix_embryos_damaged, 3 * CK_TIMEOUT)
 		free(r);
 	}
 	emb_nothing_left(_metadata, "the restarts refused");
+	check_no_splat(_metadata, self);
+}
+
+/*
+ * ---- unix sockets: datagram sockets named by their sock objref
+ * (FILE_UNIX.peer_objref, UNIX_SENDER.sock_objref) ----------------------
+ */
+
+/*
+ * The victim of the datagram peers test (pr_body()), one process: at PR_V
+ * a datagram socket bound to the abstract name pr_vname and connected to
+ * nothing, as a syslog daemon's /dev/log; at PR_C a client with no name
+ * connect()ed to it, as openlog() does, which sent PR_TO_V; at PR_T a
+ * datagram socket bound to the abstract name pr_tname, connected to
+ * nothing, which then sent PR_V PR_FROM_T with sendto(), and which PR_V
+ * answered PR_TO_T; none of them read. And, named by nothing, a datagram
+ * pair at PR_D0 and PR_D1 and an unconnected stream socket at PR_S. The
+ * abstract names end with the victim's pid.
+ */
+#define PR_V		35
+#define PR_C		36
+#define PR_T		37
+#define PR_D0		38
+#define PR_D1		39
+#define PR_S		40
+#define PR_TO_V		"to-the-server"
+#define PR_FROM_T	"from-the-tree"
+#define PR_TO_T		"answer"
+
+static char pr_vname[CKPT_UNIX_NAME_MAX], pr_tname[CKPT_UNIX_NAME_MAX];
+static socklen_t pr_vname_len, pr_tname_len;
+
+/* What @fd's send buffer is charged for (SIOCOUTQ), or -1 */
+static int pr_outq(int fd)
+{
+	int n = -1;
+
+	return ioctl(fd, SIOCOUTQ, &n) ? -1 : n;
+}
+
+/* Is @fd connected to nothing (getpeername(): ENOTCONN)? */
+static bool pr_unconnected(int fd)
+{
+	struct sockaddr_un sa;
+	socklen_t l = sizeof(sa);
+
+	return getpeername(fd, (struct sockaddr *)&sa, &l) && errno == ENOTCONN;
+}
+
+/*
+ * The next datagram on @fd, read without waiting: @want, from a socket
+ * named @name (@len bytes; 0: none, recvmsg() gives no name)
+ */
+static bool pr_dgram_is(int fd, const char *want, const char *name,
+			socklen_t len)
+{
+	struct sockaddr_un sa;
+	char buf[32];
+	struct iovec iov = { buf, sizeof(buf) };
+	struct msghdr mh = { .msg_name = &sa, .msg_namelen = sizeof(sa),
+			     .msg_iov = &iov, .msg_iovlen = 1 };
+
+	memset(&sa, 0, sizeof(sa));
+	if (recvmsg(fd, &mh, MSG_DONTWAIT) != (ssize_t)strlen(want) ||
+	    memcmp(buf, want, strlen(want)))
+		return false;
+	return len ? mh.msg_namelen == offsetof(struct sockaddr_un, sun_path) + len &&
+		     sa.sun_family == AF_UNIX && !memcmp(sa.sun_path, name, len) :
+		     mh.msg_namelen == 0;
+}
+
+/*
+ * The restored victim: each socket named as it was; the datagrams
+ * queued charged to their senders again (to sockets of restart's own,
+ * they would not be); the server's two in order from their senders'
+ * names (the client has none), the other's from the server's, then
+ * none, and no sender charged any more; the client still connected to
+ * the server (a send() with no address reaches it), the other still to
+ * nothing; the pair connected, the stream socket unconnected.
+ */
+static void pr_check(void)
+{
+	const int f = MSG_DONTWAIT | MSG_NOSIGNAL;
+	socklen_t len = sizeof(int);
+	const char *what = NULL;
+	char buf[16];
+	int v = 0;
+
+	if (!ux_name_is(PR_V, false, pr_vname, pr_vname_len) ||
+	    !pr_unconnected(PR_V))
+		what = "the server: its name, connected to nothing";
+	else if (!ux_name_is(PR_C, true, pr_vname, pr_vname_len) ||
+		 !ux_name_is(PR_C, false, "", 0))
+		what = "the client: connected to the server, no name";
+	else if (!ux_name_is(PR_T, false, pr_tname, pr_tname_len) ||
+		 !pr_unconnected(PR_T))
+		what = "the other: its name, connected to nothing";
+	else if (pr_outq(PR_V) <= 0 || pr_outq(PR_C) <= 0 ||
+		 pr_outq(PR_T) <= 0)
+		what = "the datagrams queued: not charged to their senders";
+	else if (!pr_dgram_is(PR_V, PR_TO_V, NULL, 0))
+		what = "the server: the client's datagram";
+	else if (!pr_dgram_is(PR_V, PR_FROM_T, pr_tname, pr_tname_len))
+		what = "the server: the other's datagram";
+	else if (recv(PR_V, buf, sizeof(buf), MSG_DONTWAIT) != -1 ||
+		 errno != EAGAIN)
+		what = "the server: a datagram more";
+	else if (!pr_dgram_is(PR_T, PR_TO_T, pr_vname, pr_vname_len))
+		what = "the other: the server's answer";
+	else if (pr_outq(PR_V) || pr_outq(PR_C) || pr_outq(PR_T))
+		what = "the datagrams read: their senders still charged";
+	else if (send(PR_C, "c", 1, f) != 1 || !pr_dgram_is(PR_V, "c", NULL, 0))
+		what = "the client: a datagram to the server, with no address";
+	else if (send(PR_T, "t", 1, f) != -1 || errno != ENOTCONN)
+		what = "the other: a datagram with no address";
+	else if (send(PR_D0, "d", 1, f) != 1 ||
+		 recv(PR_D1, buf, sizeof(buf), MSG_DONTWAIT) != 1 || buf[0] != 'd')
+		what = "the datagram pair: connected";
+	else if (getsockopt(PR_S, SOL_SOCKET, SO_TYPE, &v, &len) ||
+		 v != SOCK_STREAM || !pr_unconnected(PR_S))
+		what = "the stream socket";
+	if (what)
+		ck_report("RESUMED altered: %s", what);
+	else
+		ck_report("RESUMED intact");
+	_exit(CK_EXIT_RESUMED);
+}
+
+/* The victim of the datagram peers test, see above */
+static void pr_body(void *arg)
+{
+	struct sockaddr_un v, t;
+	socklen_t vl, tl;
+	int sv[2];
+
+	pr_vname_len = ux_abstract(pr_vname, "server", getpid());
+	pr_tname_len = ux_abstract(pr_tname, "tree", getpid());
+	vl = ux_addr(&v, pr_vname, pr_vname_len);
+	tl = ux_addr(&t, pr_tname, pr_tname_len);
+	CK_ASSERT(ck_move_fd(socket(AF_UNIX, SOCK_DGRAM, 0), PR_V) == PR_V &&
+		  !bind(PR_V, (struct sockaddr *)&v, vl), "server");
+	CK_ASSERT(ck_move_fd(socket(AF_UNIX, SOCK_DGRAM, 0), PR_C) == PR_C &&
+		  !connect(PR_C, (struct sockaddr *)&v, vl), "client");
+	CK_ASSERT(ck_move_fd(socket(AF_UNIX, SOCK_DGRAM, 0), PR_T) == PR_T &&
+		  !bind(PR_T, (struct sockaddr *)&t, tl), "other");
+	CK_ASSERT(send(PR_C, PR_TO_V, strlen(PR_TO_V), 0) == strlen(PR_TO_V) &&
+		  sendto(PR_T, PR_FROM_T, strlen(PR_FROM_T), 0,
+			 (struct sockaddr *)&v, vl) == strlen(PR_FROM_T) &&
+		  sendto(PR_V, PR_TO_T, strlen(PR_TO_T), 0,
+			 (struct sockaddr *)&t, tl) == strlen(PR_TO_T),
+		  "datagrams");
+	CK_ASSERT(!socketpair(AF_UNIX, SOCK_DGRAM, 0, sv) &&
+		  ck_move_fd(sv[0], PR_D0) == PR_D0 &&
+		  ck_move_fd(sv[1], PR_D1) == PR_D1, "datagram pair");
+	CK_ASSERT(ck_move_fd(socket(AF_UNIX, SOCK_STREAM, 0), PR_S) == PR_S,
+		  "stream socket");
+	ck_report("PID %d", getpid());
+	if (ck_checkpoint_self() > 0)
+		_exit(0);
+	pr_check();
+}
+
+/* The peers victim's records, by index, and its sock objrefs */
+struct pr_recs {
+	long pid;		/* the victim's, as in TREE */
+	/*
+	 * the server: FILE, FILE_UNIX, UNIX_QUEUE, its two UNIX_SENDER
+	 * (qv + 1, + 2), its two UNIX_MSG_FROM (qv + 3, + 4)
+	 */
+	int fv, fuv, qv;
+	int fc, fuc, qc;	/* the client: its queue empty */
+	int ft, fut, qt;	/* the other: a UNIX_SENDER, a UNIX_MSG_FROM */
+	int fd0, dpair, fud0;	/* the pair's end 0 */
+	int fd1, fud1;		/* its end 1 */
+	int fs, fus;		/* the stream socket */
+	uint32_t v, c, t, d0, d1;	/* the sock objrefs */
+};
+
+/*
+ * Checkpoint the peers victim, load its image and find its records, in
+ * the order checkpoint_hdr.h documents (by fd)
+ */
+static void pr_load(struct __test_metadata *_metadata,
+		    FIXTURE_DATA(image) *self, struct pr_recs *x)
+{
+	const struct ckpt_hdr_file_unix *u;
+
+	ck_checkpoint_child(_metadata, NULL, 0, pr_body, NULL);
+	ASSERT_EQ(0, ck_line_int("PID ", &x->pid));
+	load_image(_metadata, self);
+	x->fv = file_of_fd(self, PR_V);
+	x->fc = file_of_fd(self, PR_C);
+	x->ft = file_of_fd(self, PR_T);
+	x->fd0 = file_of_fd(self, PR_D0);
+	x->fd1 = file_of_fd(self, PR_D1);
+	x->fs = file_of_fd(self, PR_S);
+	ASSERT_TRUE(x->fv >= 0 && x->fc > x->fv && x->ft > x->fc &&
+		    x->fd0 > x->ft && x->fd1 > x->fd0 && x->fs > x->fd1)
+		TH_LOG("FILE records of fds %d-%d: %d %d %d %d %d %d", PR_V,
+		       PR_S, x->fv, x->fc, x->ft, x->fd0, x->fd1, x->fs);
+	x->fuv = file_part(self, x->fv, CKPT_HDR_FILE_UNIX);
+	x->qv = file_part(self, x->fv, CKPT_HDR_UNIX_QUEUE);
+	x->fuc = file_part(self, x->fc, CKPT_HDR_FILE_UNIX);
+	x->qc = file_part(self, x->fc, CKPT_HDR_UNIX_QUEUE);
+	x->fut = file_part(self, x->ft, CKPT_HDR_FILE_UNIX);
+	x->qt = file_part(self, x->ft, CKPT_HDR_UNIX_QUEUE);
+	x->dpair = file_part(self, x->fd0, CKPT_HDR_UNIX_PAIR);
+	x->fud0 = file_part(self, x->fd0, CKPT_HDR_FILE_UNIX);
+	x->fud1 = file_part(self, x->fd1, CKPT_HDR_FILE_UNIX);
+	x->fus = file_part(self, x->fs, CKPT_HDR_FILE_UNIX);
+	ASSERT_TRUE(x->fuv == x->fv + 1 && x->qv == x->fv + 2 &&
+		    x->fc == x->qv + 5 && x->fuc == x->fc + 1 &&
+		    x->qc == x->fc + 2 && x->fut == x->ft + 1 &&
+		    x->qt == x->ft + 2 && x->dpair == x->fd0 + 1 &&
+		    x->fud0 == x->fd0 + 2 && x->fud1 == x->fd1 + 1 &&
+		    x->fus == x->fs + 1)
+		TH_LOG("records: server %d %d %d, client %d %d %d, other %d %d %d, pair %d %d %d, %d %d, stream %d %d",
+		       x->fv, x->fuv, x->qv, x->fc, x->fuc, x->qc, x->ft,
+		       x->fut, x->qt, x->fd0, x->dpair, x->fud0, x->fd1,
+		       x->fud1, x->fs, x->fus);
+	ASSERT_TRUE(self->recs[x->qv + 1].type == CKPT_HDR_UNIX_SENDER &&
+		    self->recs[x->qv + 2].type == CKPT_HDR_UNIX_SENDER &&
+		    self->recs[x->qv + 3].type == CKPT_HDR_UNIX_MSG_FROM &&
+		    self->recs[x->qv + 4].type == CKPT_HDR_UNIX_MSG_FROM &&
+		    self->recs[x->qt + 1].type == CKPT_HDR_UNIX_SENDER &&
+		    self->recs[x->qt + 2].type == CKPT_HDR_UNIX_MSG_FROM)
+		TH_LOG("the records of the server's and the other's queues");
+	u = rec_at(self, x->fuv);
+	x->v = u->sock_objref;
+	u = rec_at(self, x->fuc);
+	x->c = u->sock_objref;
+	u = rec_at(self, x->fut);
+	x->t = u->sock_objref;
+	u = rec_at(self, x->fud0);
+	x->d0 = u->sock_objref;
+	u = rec_at(self, x->fud1);
+	x->d1 = u->sock_objref;
+}
+
+/*
+ * The image with @ne edits, restarted for real and by
+ * restart(RESTART_VALIDATE), which runs the checks made once the image
+ * is read too: refused with @err and the line "file record N: @log", N
+ * the objref of the FILE of record @i (or, @i < 0, the line @log)
+ */
+static void pr_expect(struct __test_metadata *_metadata,
+		      FIXTURE_DATA(image) *self, int i, const struct edit *e,
+		      int ne, int err, const char *log, const char *what)
+{
+	char line[256];
+
+	if (i >= 0)
+		snprintf(line, sizeof(line), "file record %u: %s",
+			 ux_file_objref(self, i), log);
+	else
+		snprintf(line, sizeof(line), "%s", log);
+	expect_edit_logged(_metadata, self, e, ne, err, line, what);
+	emb_expect(_metadata, self, e, ne, err, line, what);
+}
+
+/*
+ * The image with @ne edits: validated, and restarted, the victim runs;
+ * as it was (@intact), or as the edits say
+ */
+static void pr_expect_taken(struct __test_metadata *_metadata,
+			    FIXTURE_DATA(image) *self, const struct edit *e,
+			    int ne, bool intact, const char *what)
+{
+	emb_expect(_metadata, self, e, ne, 0, NULL, what);
+	if (intact)
+		expect_edit(_metadata, self, e, ne, false, what);
+	else
+		expect_taken(_metadata, self, e, ne, what);
+}
+
+/* "unix socket @ref, which it names, is no datagram socket of the image" */
+static const char *pr_names_none(char *buf, size_t size, uint32_t ref)
+{
+	snprintf(buf, size,
+		 "unix socket %u, which it names, is no datagram socket of the image",
+		 ref);
+	return buf;
+}
+
+/*
+ * A datagram server socket bound to an abstract name, a client of the
+ * victim connected to it that it is not connected to, and another socket
+ * of the victim that sent it a datagram with sendto() and got one back
+ * (pr_body()). The image: every datagram socket's FILE_UNIX has a sock
+ * objref of its own, of the objref space of the other objects (the
+ * pair's ends too; the stream socket none); the client's FILE_UNIX has
+ * no pair, and its peer_objref is the server's sock objref; the
+ * server's UNIX_QUEUE has two UNIX_SENDER records, the client's sock
+ * objref then the other's, with no name and no sndbuf (theirs), and
+ * their datagrams in order; the other's, one, the server's. The image
+ * validates and restarts, and the victim finds each socket as it was:
+ * the datagrams charged to their senders, read with their names, the
+ * client still connected to the server.
+ *
+ * Each rule broken, checksum fixed: refused, restarting for real and by
+ * restart(RESTART_VALIDATE), with EINVAL and the line that says what.
+ * Once the whole image is read ("unix socket N, which it names, is no
+ * datagram socket of the image", for the FILE of the socket that names
+ * it): the server's sock objref 0 (its client's peer names nothing; with
+ * the client unconnected, the other's sender names nothing), a peer or
+ * a sender's sock objref of nothing, or of the stream socket's FILE. As
+ * the records are read: a sock objref another socket's ("objref N used
+ * twice", at the second), its own FILE's (at the FILE), a later FILE's
+ * (that FILE "malformed"), above CKPT_MAX_OBJS ("bad objref"); a sock
+ * objref on the stream socket, a peer on it or on an end of the pair
+ * ("malformed unix socket"); a sender's sock objref with a name, a byte
+ * of a name or a sndbuf ("malformed unix socket sender N"). Restarting
+ * for real only (RESTART_VALIDATE only finds the peer): the client's
+ * peer an end of the pair, connected to the other end (EPERM, "cannot
+ * connect the unix socket to unix socket N again").
+ *
+ * What restart takes: a sock objref renamed with what names it (the
+ * victim finds all as it was); a pair's end's sock objref 0, which
+ * nothing names; a peer pid on the client, of no pair (a socketpair()
+ * end connected elsewhere since keeps its SO_PEERCRED); the two senders
+ * swapped, the client unconnected, connected to the other or to itself
+ * (the victim sees it).
+ */
+TEST_F_TIMEOUT(image, unix_dgram_peers_damaged, 3 * CK_TIMEOUT)
+{
+	const struct ckpt_hdr_file_unix *uv, *uc, *ut, *ud0, *ud1, *us;
+	const struct ckpt_hdr_unix_sender *s1, *s2, *st;
+	const struct ckpt_hdr_unix_msg_from *m1, *m2, *mt;
+	const struct ckpt_hdr_unix_queue *qv, *qt, *qc;
+	const size_t ulen = sizeof(struct ckpt_hdr_file_unix);
+	const size_t slen = sizeof(struct ckpt_hdr_unix_sender);
+	const uint32_t nothing = 9999;
+	char why[256] = "", name[CKPT_UNIX_NAME_MAX], log[256];
+	struct ckpt_hdr_file_unix u, u2;
+	struct ckpt_hdr_unix_sender s, s_2;
+	socklen_t vname_len, tname_len;
+	uint32_t refs[5], rs;
+	struct pr_recs x;
+	int k, j;
+
+	pr_load(_metadata, self, &x);
+	ASSERT_TRUE(order_ok(self, why, sizeof(why))) TH_LOG("%s", why);
+	uv = rec_at(self, x.fuv);
+	uc = rec_at(self, x.fuc);
+	ut = rec_at(self, x.fut);
+	ud0 = rec_at(self, x.fud0);
+	ud1 = rec_at(self, x.fud1);
+	us = rec_at(self, x.fus);
+	qv = rec_at(self, x.qv);
+	qc = rec_at(self, x.qc);
+	qt = rec_at(self, x.qt);
+	s1 = rec_at(self, x.qv + 1);
+	s2 = rec_at(self, x.qv + 2);
+	st = rec_at(self, x.qt + 1);
+	m1 = rec_at(self, x.qv + 3);
+	m2 = rec_at(self, x.qv + 4);
+	mt = rec_at(self, x.qt + 2);
+	rs = objref_of(self, x.fs);
+
+	/* the sockets: each datagram one a sock objref of its own */
+	for (k = 0; k < 6; k++) {
+		const struct ckpt_hdr_file_unix *h = k == 0 ? uv : k == 1 ? uc :
+			k == 2 ? ut : k == 3 ? ud0 : k == 4 ? ud1 : us;
+
+		EXPECT_EQ(ulen, (size_t)h->h.len) TH_LOG("socket %d", k);
+		EXPECT_EQ((uint32_t)(k == 5 ? SOCK_STREAM : SOCK_DGRAM),
+			  h->sock_type) TH_LOG("socket %d", k);
+	}
+	refs[0] = x.v;
+	refs[1] = x.c;
+	refs[2] = x.t;
+	refs[3] = x.d0;
+	refs[4] = x.d1;
+	for (k = 0; k < 5; k++) {
+		EXPECT_NE(0U, refs[k]) TH_LOG("sock objref %d", k);
+		EXPECT_GT(0, find_objref(self, refs[k]))
+			TH_LOG("sock objref %d: %u, a FILE's", k, refs[k]);
+		for (j = 0; j < k; j++)
+			EXPECT_NE(refs[j], refs[k])
+				TH_LOG("sock objrefs %d and %d", j, k);
+	}
+	EXPECT_EQ(0U, us->sock_objref);
+	EXPECT_GT(0, find_objref(self, nothing));
+	for (k = 0; k < 5; k++)
+		ASSERT_NE(nothing, refs[k]);
+	/* who is connected to whom */
+	vname_len = ux_abstract(name, "server", x.pid);
+	EXPECT_EQ((uint32_t)vname_len, uv->name_len);
+	EXPECT_EQ(0, memcmp(uv->name, name, vname_len));
+	EXPECT_EQ(0U, uv->pair_objref | uv->peer_objref);
+	EXPECT_EQ(0U, uc->pair_objref);
+	EXPECT_EQ(x.v, uc->peer_objref);
+	EXPECT_EQ(0U, uc->name_len);
+	EXPECT_EQ(0, uc->peer_pid);
+	EXPECT_EQ(0U, ut->pair_objref | ut->peer_objref);
+	EXPECT_NE(0U, ud0->pair_objref);
+	EXPECT_EQ(ud0->pair_objref, ud1->pair_objref);
+	EXPECT_EQ(0U, ud0->peer_objref | ud1->peer_objref | us->peer_objref);
+	/* the server's queue: from the client, then from the other */
+	EXPECT_EQ(2U, qv->nr_senders);
+	EXPECT_EQ(2U, qv->nr_msgs);
+	EXPECT_EQ(0U, qc->nr_msgs);
+	EXPECT_EQ(x.c, s1->sock_objref);
+	EXPECT_EQ(x.t, s2->sock_objref);
+	EXPECT_EQ(x.v, st->sock_objref);
+	for (k = 0; k < 3; k++) {
+		const struct ckpt_hdr_unix_sender *h = k == 0 ? s1 : k == 1 ? s2 : st;
+
+		EXPECT_EQ(slen, (size_t)h->h.len);
+		EXPECT_EQ(0U, h->name_len | h->sndbuf) TH_LOG("sender %d", k);
+		EXPECT_TRUE(ux_zero_from(h->name, 0, sizeof(h->name)))
+			TH_LOG("sender %d", k);
+	}
+	EXPECT_EQ(1U, m1->sender);
+	EXPECT_EQ(strlen(PR_TO_V), (size_t)m1->len);
+	EXPECT_EQ(0, memcmp(m1 + 1, PR_TO_V, strlen(PR_TO_V)));
+	EXPECT_EQ(2U, m2->sender);
+	EXPECT_EQ(strlen(PR_FROM_T), (size_t)m2->len);
+	EXPECT_EQ(0, memcmp(m2 + 1, PR_FROM_T, strlen(PR_FROM_T)));
+	EXPECT_EQ(1U, qt->nr_senders);
+	EXPECT_EQ(1U, mt->sender);
+	EXPECT_EQ(0, memcmp(mt + 1, PR_TO_T, strlen(PR_TO_T)));
+
+	/* the image as written: validated, restarted as it was */
+	emb_expect(_metadata, self, NULL, 0, 0, NULL,
+		   "the image as written, validated");
+	expect_edit(_metadata, self, NULL, 0, false, "the image as written");
+
+	/* what a sock objref names: checked once the whole image is read */
+	u = ux_rec(self, x.fuv);
+	u.sock_objref = 0;
+	pr_expect(_metadata, self, x.fuc,
+		  &(struct edit){ x.fuv, true, &u, ulen }, 1, EINVAL,
+		  pr_names_none(log, sizeof(log), x.v),
+		  "FILE_UNIX.sock_objref 0, the server: its client's peer names nothing");
+	u2 = ux_rec(self, x.fuc);
+	u2.peer_objref = 0;
+	{
+		const struct edit e[] = {
+			{ x.fuv, true, &u, ulen }, { x.fuc, true, &u2, ulen },
+		};
+
+		pr_expect(_metadata, self, x.ft, e, ARRAY_SIZE(e), EINVAL,
+			  pr_names_none(log, sizeof(log), x.v),
+			  "FILE_UNIX.sock_objref 0, the server, its client unconnected: the other's sender names nothing");
+	}
+	u2.peer_objref = nothing;
+	pr_expect(_metadata, self, x.fuc,
+		  &(struct edit){ x.fuc, true, &u2, ulen }, 1, EINVAL,
+		  pr_names_none(log, sizeof(log), nothing),
+		  "FILE_UNIX.peer_objref of nothing");
+	u2.peer_objref = rs;
+	pr_expect(_metadata, self, x.fuc,
+		  &(struct edit){ x.fuc, true, &u2, ulen }, 1, EINVAL,
+		  pr_names_none(log, sizeof(log), rs),
+		  "FILE_UNIX.peer_objref of the stream socket's FILE");
+	s = *s1;
+	s.sock_objref = nothing;
+	pr_expect(_metadata, self, x.fv,
+		  &(struct edit){ x.qv + 1, true, &s, slen }, 1, EINVAL,
+		  pr_names_none(log, sizeof(log), nothing),
+		  "UNIX_SENDER.sock_objref of nothing");
+	s = *s2;
+	s.sock_objref = rs;
+	pr_expect(_metadata, self, x.fv,
+		  &(struct edit){ x.qv + 2, true, &s, slen }, 1, EINVAL,
+		  pr_names_none(log, sizeof(log), rs),
+		  "UNIX_SENDER.sock_objref of the stream socket's FILE");
+
+	/* a sock objref: one of the objref space, once */
+	u = ux_rec(self, x.fut);
+	u.sock_objref = x.c;
+	snprintf(log, sizeof(log), "objref %u used twice", x.c);
+	pr_expect(_metadata, self, -1, &(struct edit){ x.fut, true, &u, ulen },
+		  1, EINVAL, log,
+		  "FILE_UNIX.sock_objref of the other, the client's");
+	u = ux_rec(self, x.fuv);
+	u.sock_objref = x.t;
+	snprintf(log, sizeof(log), "objref %u used twice", x.t);
+	pr_expect(_metadata, self, -1, &(struct edit){ x.fuv, true, &u, ulen },
+		  1, EINVAL, log,
+		  "FILE_UNIX.sock_objref of the server, the other's");
+	u.sock_objref = objref_of(self, x.fv);
+	snprintf(log, sizeof(log), "objref %u used twice", u.sock_objref);
+	pr_expect(_metadata, self, -1, &(struct edit){ x.fuv, true, &u, ulen },
+		  1, EINVAL, log,
+		  "FILE_UNIX.sock_objref of the server, its FILE's");
+	u.sock_objref = objref_of(self, x.fc);
+	pr_expect(_metadata, self, x.fc,
+		  &(struct edit){ x.fuv, true, &u, ulen }, 1, EINVAL,
+		  "malformed", "FILE_UNIX.sock_objref of the server, the client's FILE's");
+	u.sock_objref = 0xffffffff;
+	pr_expect(_metadata, self, -1, &(struct edit){ x.fuv, true, &u, ulen },
+		  1, EINVAL, "bad objref 4294967295",
+		  "FILE_UNIX.sock_objref ~0, above CKPT_MAX_OBJS");
+
+	/* a sock objref, a peer: of a datagram socket of no pair only */
+	u = ux_rec(self, x.fus);
+	u.sock_objref = nothing;
+	pr_expect(_metadata, self, x.fus,
+		  &(struct edit){ x.fus, true, &u, ulen }, 1, EINVAL,
+		  UX_MALFORMED, "FILE_UNIX.sock_objref on the stream socket");
+	u.sock_objref = 0;
+	u.peer_objref = x.v;
+	pr_expect(_metadata, self, x.fus,
+		  &(struct edit){ x.fus, true, &u, ulen }, 1, EINVAL,
+		  UX_MALFORMED, "FILE_UNIX.peer_objref on the stream socket");
+	u = ux_rec(self, x.fud0);
+	u.peer_objref = x.v;
+	pr_expect(_metadata, self, x.fud0,
+		  &(struct edit){ x.fud0, true, &u, ulen }, 1, EINVAL,
+		  UX_MALFORMED, "FILE_UNIX.peer_objref on an end of a pair");
+
+	/* a sender of the tree: its name and sndbuf are its socket's */
+	tname_len = ux_abstract(name, "tree", x.pid);
+	s = *s2;
+	s.name_len = tname_len;
+	memcpy(s.name, name, tname_len);
+	pr_expect(_metadata, self, x.fv,
+		  &(struct edit){ x.qv + 2, true, &s, slen }, 1, EINVAL,
+		  "malformed unix socket sender 2",
+		  "UNIX_SENDER.sock_objref with a name_len, its socket's name");
+	s = *s1;
+	s.name[1] = 'x';
+	pr_expect(_metadata, self, x.fv,
+		  &(struct edit){ x.qv + 1, true, &s, slen }, 1, EINVAL,
+		  "malformed unix socket sender 1",
+		  "UNIX_SENDER.sock_objref, a byte of a name, name_len 0");
+	s = *s1;
+	s.sndbuf = 212992;
+	pr_expect(_metadata, self, x.fv,
+		  &(struct edit){ x.qv + 1, true, &s, slen }, 1, EINVAL,
+		  "malformed unix socket sender 1",
+		  "UNIX_SENDER.sock_objref with a sndbuf");
+
+	/*
+	 * A peer that is an end of a pair: taken (a socket may connect to
+	 * one that connected elsewhere since, and restart makes the pair
+	 * first), a state the program did not have, which it sees.
+	 */
+	u = ux_rec(self, x.fuc);
+	u.peer_objref = x.d0;
+	emb_expect(_metadata, self, &(struct edit){ x.fuc, true, &u, ulen }, 1,
+		   0, NULL, "FILE_UNIX.peer_objref of an end of a pair, validated");
+
+	/* what restart takes: a name of nothing else, the same sockets */
+	{
+		struct ckpt_hdr_unix_sender sw = *st;
+		const uint32_t w = 60000;
+		const struct edit e[] = {
+			{ x.fuv, true, &u, ulen }, { x.fuc, true, &u2, ulen },
+			{ x.qt + 1, true, &sw, slen },
+		};
+
+		ASSERT_GT(0, find_objref(self, w));
+		u = ux_rec(self, x.fuv);
+		u.sock_objref = w;
+		u2 = ux_rec(self, x.fuc);
+		u2.peer_objref = w;
+		sw.sock_objref = w;
+		pr_expect_taken(_metadata, self, e, ARRAY_SIZE(e), true,
+				"the server's sock objref renamed, with its client's peer and the other's sender");
+	}
+	u = ux_rec(self, x.fud1);
+	u.sock_objref = 0;
+	pr_expect_taken(_metadata, self,
+			&(struct edit){ x.fud1, true, &u, ulen }, 1, true,
+			"FILE_UNIX.sock_objref 0, an end of the pair, which nothing names");
+	u = ux_rec(self, x.fuc);
+	u.peer_pid = x.pid;
+	pr_expect_taken(_metadata, self,
+			&(struct edit){ x.fuc, true, &u, ulen }, 1, true,
+			"FILE_UNIX.peer_pid, the client, of no pair");
+	/* and other senders, other peers, which the victim sees */
+	s = *s1;
+	s_2 = *s2;
+	s.sock_objref = x.t;
+	s_2.sock_objref = x.c;
+	{
+		const struct edit e[] = {
+			{ x.qv + 1, true, &s, slen }, { x.qv + 2, true, &s_2, slen },
+		};
+
+		pr_expect_taken(_metadata, self, e, ARRAY_SIZE(e), false,
+				"UNIX_SENDER 1 and 2: each the other socket");
+	}
+	for (k = 0; k < 3; k++) {
+		const uint32_t peer[] = { 0, x.t, x.c };
+		static const char *const whats[] = {
+			"FILE_UNIX.peer_objref 0, the client unconnected",
+			"FILE_UNIX.peer_objref, the client connected to the other",
+			"FILE_UNIX.peer_objref, the client connected to itself",
+		};
+
+		u = ux_rec(self, x.fuc);
+		u.peer_objref = peer[k];
+		pr_expect_taken(_metadata, self,
+				&(struct edit){ x.fuc, true, &u, ulen }, 1, false,
+				whats[k]);
+	}
 	check_no_splat(_metadata, self);
 }
 

@@ -2453,67 +2453,109 @@ TEST_F_TIMEOUT(named, socket_whose_inode_was_unlinked_is_refused, 120)
 #define TSOCK	"tree.sock"
 
 /*
- * The peer: a datagram socket of its own (fds[2]), connected to nothing,
- * sent the root's receiver a datagram, and stays open.
+ * The peer: three datagram clients of the root's server socket TSOCK
+ * (fds[0]), like a syslog daemon's: fds[2], bound to an abstract name,
+ * and fds[3], unnamed, connected to it (openlog()'s way), and fds[5],
+ * unnamed and unconnected, which sends with sendto(). They sent "a1",
+ * "b1", "a2", "c1" in this order, none read yet; then the server sent
+ * fds[2] "s1" with sendto() (queued at once: the test checkpoints once
+ * the root is ready).
  */
-static int other_peer_setup(void)
+static int tcli_setup(void)
 {
-	struct sockaddr_un to;
+	struct sockaddr_un to, a;
 	socklen_t len = path_addr(&to, TSOCK);
+	socklen_t alen = abs_addr(&a, "tree-a");
 
 	close(fds[0]);
-	fds[2] = socket(AF_UNIX, SOCK_DGRAM, 0);
-	if (fds[2] < 0)
+	fds[2] = bound_to(&a, alen, SOCK_DGRAM, 0);
+	fds[3] = socket(AF_UNIX, SOCK_DGRAM, 0);
+	fds[5] = socket(AF_UNIX, SOCK_DGRAM, 0);
+	if (fds[2] < 0 || fds[3] < 0 || fds[5] < 0 ||
+	    connect(fds[2], (struct sockaddr *)&to, len) ||
+	    connect(fds[3], (struct sockaddr *)&to, len))
 		return -1;
-	return send_dgram(fds[2], "queued", 6, &to, len);
-}
-
-/* thawed, it sends one more */
-static int other_peer_verify(void)
-{
-	struct sockaddr_un to;
-	socklen_t len = path_addr(&to, TSOCK);
-
-	if (send_dgram(fds[2], "more", 4, &to, len))
-		return NOPE("send to %s: %s", TSOCK, strerror(errno));
-	return 0;
-}
-
-/* the root: the receiver (fds[0]) */
-static int other_setup(void)
-{
-	if (dgram_bound(TSOCK))
+	if (send(fds[2], "a1", 2, 0) != 2 || send(fds[3], "b1", 2, 0) != 2 ||
+	    send(fds[2], "a2", 2, 0) != 2)
 		return -1;
-	return fork_peer(other_peer_setup, other_peer_verify) < 0 ? -1 : 0;
-}
-
-/* thawed, it reads the datagram that was queued, then the next one */
-static int other_verify(void)
-{
-	struct sockaddr_un none = { .sun_family = AF_UNIX };
-
-	if (dgram_is(fds[0], "queued", 6, &none, 0, 0, "the datagram queued"))
-		return -1;
-	peer_go();
-	if (!wait_in(fds[0], WAIT_MS))
-		return NOPE("nothing more came from the peer");
-	return dgram_is(fds[0], "more", 4, &none, 0, 0, "the next datagram");
+	return send_dgram(fds[5], "c1", 2, &to, len);
 }
 
 /*
- * A datagram queued from a socket of the tree, open, that is not the
- * receiver's peer: refused (restart would send it from a socket of its
- * own). Thawed, the receiver reads it, and the next.
+ * The clients, restored: fds[2] reads the server's datagram, from the
+ * server's name; the connected two are still connected to the server
+ * (getpeername(), and send() with no address reaches it: "a3", "b2").
  */
-TEST_F_TIMEOUT(named, datagrams_from_another_socket_of_the_tree_are_refused,
-	       120)
+static int tcli_verify(void)
 {
-	char log[4096] = "";
+	struct sockaddr_un to;
+	socklen_t len = path_addr(&to, TSOCK);
 
-	start_tree(_metadata, &self->t, other_setup, other_verify);
-	refused(_metadata, self->t.root,
-		"is a unix socket with datagrams queued from another socket of the tree, not its peer",
-		log, sizeof(log));
+	if (dgram_is(fds[2], "s1", 2, &to, len, 0, "the server's answer") ||
+	    name_is(fds[2], true, &to, len, "the named client's peer") ||
+	    name_is(fds[3], true, &to, len, "the unnamed client's peer"))
+		return -1;
+	if (send(fds[2], "a3", 2, MSG_DONTWAIT) != 2 ||
+	    send(fds[3], "b2", 2, MSG_DONTWAIT) != 2)
+		return NOPE("a client cannot send to the server: %s",
+			    strerrorname_np(errno));
+	/* the unconnected one is still unconnected */
+	if (send(fds[5], "c2", 2, MSG_DONTWAIT) != -1 || errno != ENOTCONN)
+		return NOPE("the unconnected client sends with no address: %s",
+			    strerrorname_np(errno));
+	return 0;
+}
+
+/* the root: the server (fds[0]), whose clients are its peer's */
+static int tsrv_setup(void)
+{
+	struct sockaddr_un a;
+	socklen_t alen = abs_addr(&a, "tree-a");
+
+	if (dgram_bound(TSOCK) ||
+	    fork_peer(tcli_setup, tcli_verify) < 0)
+		return -1;
+	return send_dgram(fds[0], "s1", 2, &a, alen);
+}
+
+/*
+ * The server, restored: the four datagrams in order, each from its
+ * sender's name; then what the connected clients send now.
+ */
+static int tsrv_verify(void)
+{
+	struct sockaddr_un none = { .sun_family = AF_UNIX }, a;
+	socklen_t alen = abs_addr(&a, "tree-a");
+
+	if (dgram_is(fds[0], "a1", 2, &a, alen, 0, "the first datagram") ||
+	    dgram_is(fds[0], "b1", 2, &none, 0, 0, "the second datagram") ||
+	    dgram_is(fds[0], "a2", 2, &a, alen, 0, "the third datagram") ||
+	    dgram_is(fds[0], "c1", 2, &none, 0, 0, "the fourth datagram"))
+		return -1;
+	if (!drained(fds[0]))
+		return NOPE("the server reads more than its clients sent");
+	peer_go();
+	if (!wait_in(fds[0], WAIT_MS) ||
+	    dgram_is(fds[0], "a3", 2, &a, alen, 0, "the next datagram"))
+		return *why ? -1 : NOPE("nothing more from the named client");
+	if (!wait_in(fds[0], WAIT_MS) ||
+	    dgram_is(fds[0], "b2", 2, &none, 0, 0, "the last datagram"))
+		return *why ? -1 : NOPE("nothing more from the unnamed client");
+	return 0;
+}
+
+/*
+ * A datagram server socket of the tree and its clients, two connected to
+ * it without it being connected back, one sending with sendto(), all of
+ * the tree, with datagrams queued both ways: restarted, each datagram is
+ * read in order from its sender's name, and the clients are connected
+ * as they were (tsrv_verify(), tcli_verify()).
+ */
+TEST_F_TIMEOUT(named, datagram_clients_of_a_server_socket_stay_connected, 120)
+{
+	start_tree(_metadata, &self->t, tsrv_setup, tsrv_verify);
+	checkpoint_and_kill(_metadata, self->t.root);
+	restart_tree(_metadata, &self->t);
 	go_on(_metadata, &self->t);
 	finish(_metadata, &self->t, true);
 }
