@@ -23,8 +23,10 @@
  * by bind() (or autobind) is bound again: to the abstract name, or to
  * the path, where its socket inode is taken again if no socket is bound
  * to it, or made with its mode and owner if it is gone (and unlinked if
- * the restart fails). A socket accept() returned gets its listener's
- * name back without being bound to it. A listening socket listens again
+ * the restart fails). A stream's out-of-band byte not read yet is
+ * queued again in its place and marked (patches/0028). A socket
+ * accept() returned gets its listener's name back without being bound
+ * to it. A listening socket listens again
  * with its backlog just before the tree runs, and the connections that
  * waited in its backlog are made again then, in their order, by
  * connecting their clients to it (patches/0026), with what the clients
@@ -41,7 +43,7 @@
  * inherited (self checkpoint, subtree) or a leak (container). Refused
  * with a line: a connection waiting between the tree and a socket
  * outside, a path socket whose inode is no longer at its path, files in flight
- * (SCM_RIGHTS), out-of-band data, options that are not saved,
+ * (SCM_RIGHTS), options that are not saved,
  * credentials naming a process that is not in the tree, and a socket
  * shared with a process outside a subtree.
  */
@@ -62,7 +64,7 @@
 
 /* socket options a unix socket has no use for, and that are not saved */
 #define CKPT_UNIX_UNSAVED_FLAGS						\
-	(BIT(SOCK_URGINLINE) | BIT(SOCK_LINGER) |			\
+	(BIT(SOCK_LINGER) |						\
 	 BIT(SOCK_BROADCAST) | BIT(SOCK_TIMESTAMP) | BIT(SOCK_DBG) |	\
 	 BIT(SOCK_RCVTSTAMP) | BIT(SOCK_RCVTSTAMPNS) |			\
 	 BIT(SOCK_LOCALROUTE) | BIT(SOCK_TIMESTAMPING_RX_SOFTWARE) |	\
@@ -130,6 +132,8 @@ struct ckpt_unix_sender {
  * @max_senders: room in @senders
  * @last:	checkpoint: the sender found last (1-based), or 0
  * @senders:	the other senders
+ * @oob:	a stream's: the message (from 1) that is the out-of-band
+ *		byte not read yet, or 0
  * @objref:	restart: the FILE record of its socket, for log lines
  */
 struct ckpt_unix_queue {
@@ -142,6 +146,7 @@ struct ckpt_unix_queue {
 	unsigned int max_senders;
 	unsigned int last;
 	struct ckpt_unix_sender *senders;
+	u32 oob;
 	u32 objref;
 };
 
@@ -253,6 +258,7 @@ enum ckpt_unix_why {
 	CKPT_UNIX_IDS,
 	CKPT_UNIX_BIG,
 	CKPT_UNIX_SENDERS,
+	CKPT_UNIX_MARK,
 };
 
 /*
@@ -288,6 +294,16 @@ static unsigned int ckpt_unix_sender_of(struct ckpt_unix_queue *q,
 	return q->last = q->nr_senders;
 }
 
+/* The out-of-band byte of a stream socket not read yet, or NULL */
+static struct sk_buff *ckpt_unix_oob_skb(struct sock *sk)
+{
+#if IS_ENABLED(CONFIG_AF_UNIX_OOB)
+	return READ_ONCE(unix_sk(sk)->oob_skb);
+#else
+	return NULL;
+#endif
+}
+
 /*
  * One walk of @sk's receive queue under its lock: with @q->msgs NULL it
  * counts, else it copies what the count said is there. The tree is
@@ -303,11 +319,13 @@ static enum ckpt_unix_why ckpt_unix_walk(struct ckpt_ctx *ctx,
 	struct user_namespace *ns = current_user_ns();
 	enum ckpt_unix_why why = CKPT_UNIX_OK;
 	bool stream = sk->sk_type == SOCK_STREAM;
+	struct sk_buff *skb, *oob;
 	unsigned int n = 0;
-	struct sk_buff *skb;
 	u64 bytes = 0;
 
 	spin_lock(&head->lock);
+	/* marked under the queue's lock, as queue_oob() does */
+	oob = ckpt_unix_oob_skb(sk);
 	skb_queue_walk(head, skb) {
 		u32 skip = UNIXCB(skb).consumed, len = skb->len - skip;
 		struct ckpt_unix_msg *m;
@@ -322,9 +340,15 @@ static enum ckpt_unix_why ckpt_unix_walk(struct ckpt_ctx *ctx,
 			why = CKPT_UNIX_OTHER;
 			break;
 		}
-		/* a stream's buffer read to its end, or a read OOB byte */
-		if (stream && !len)
-			continue;
+		/*
+		 * Empty, a stream's buffer is what an out-of-band byte read
+		 * with MSG_OOB leaves: a mark that reads stop at, and that
+		 * SIOCATMARK reports, which restart would not put back
+		 */
+		if (stream && !len) {
+			why = CKPT_UNIX_MARK;
+			break;
+		}
 		if (len > CKPT_UNIX_MSG_MAX) {
 			why = CKPT_UNIX_BIG;
 			break;
@@ -366,6 +390,8 @@ static enum ckpt_unix_why ckpt_unix_walk(struct ckpt_ctx *ctx,
 				why = CKPT_UNIX_CHANGED;
 				break;
 			}
+			if (skb == oob)
+				q->oob = n + 1;
 		}
 		n++;
 		bytes += len;
@@ -483,6 +509,9 @@ static int ckpt_unix_snapshot(struct ckpt_ctx *ctx, struct ckpt_fd_ent *e,
 	case CKPT_UNIX_OTHER:
 		return ckpt_log_unsupported(ctx, e,
 					    "is a unix socket with data queued from a socket that is not its peer: not supported yet");
+	case CKPT_UNIX_MARK:
+		return ckpt_log_unsupported(ctx, e,
+					    "is a unix socket with the mark of an out-of-band byte read before the data ahead of it: not supported yet");
 	case CKPT_UNIX_IDS:
 		return ckpt_log_unsupported(ctx, e,
 					    "is a unix socket with data whose credentials the checkpointer's user namespace does not map: not supported");
@@ -599,11 +628,6 @@ static int ckpt_unix_classify(struct ckpt_ctx *ctx, struct ckpt_fd_ent *e)
 	if (sock_net(sk) != current->nsproxy->net_ns)
 		return ckpt_log_unsupported(ctx, e,
 					    "is a unix socket of another network namespace: not supported yet");
-#if IS_ENABLED(CONFIG_AF_UNIX_OOB)
-	if (READ_ONCE(unix_sk(sk)->oob_skb))
-		return ckpt_log_unsupported(ctx, e,
-					    "is a unix socket with out-of-band data queued: not supported yet");
-#endif
 	opt = ckpt_unix_unsaved(sk);
 	if (opt) {
 		ckpt_log(ctx, -EOPNOTSUPP,
@@ -666,6 +690,7 @@ static int ckpt_unix_write_queue(struct ckpt_ctx *ctx,
 		.nr_msgs = q->nr,
 		.bytes = q->bytes,
 		.nr_senders = q->nr_senders,
+		.oob_msg = q->oob,
 	};
 	unsigned int i;
 	int ret;
@@ -849,13 +874,6 @@ static int ckpt_unix_embryo_write(struct ckpt_ctx *ctx, struct ckpt_fd_ent *e,
 					   "is a listening unix socket with a connection from a socket outside the tree waiting to be accepted: not supported yet");
 		goto out;
 	}
-#if IS_ENABLED(CONFIG_AF_UNIX_OOB)
-	if (READ_ONCE(unix_sk(sk)->oob_skb)) {
-		ret = ckpt_log_unsupported(ctx, e,
-					   "is a listening unix socket with a connection waiting to be accepted that has out-of-band data queued: not supported yet");
-		goto out;
-	}
-#endif
 	if (READ_ONCE(sk->sk_err)) {
 		ret = ckpt_log_unsupported(ctx, e,
 					   "is a listening unix socket with a connection waiting to be accepted that has a pending error: not supported yet");
@@ -953,6 +971,8 @@ static int ckpt_unix_checkpoint(struct ckpt_ctx *ctx, struct ckpt_fd_ent *e)
 		h.flags |= CKPT_UNIX_KEEPALIVE;
 	if (sk->sk_reuse)
 		h.flags |= CKPT_UNIX_REUSEADDR;
+	if (sock_flag(sk, SOCK_URGINLINE))
+		h.flags |= CKPT_UNIX_OOBINLINE;
 	if (sk->sk_userlocks & SOCK_SNDBUF_LOCK)
 		h.flags |= CKPT_UNIX_SNDBUF_LOCK;
 	if (sk->sk_userlocks & SOCK_RCVBUF_LOCK)
@@ -1294,8 +1314,15 @@ static int restore_unix_queue(struct ckpt_ctx *ctx, u32 objref, u32 type,
 	ret = ckpt_read_obj_ext(ctx, CKPT_HDR_UNIX_QUEUE, &h, sizeof(h));
 	if (ret)
 		return ret;
+	if (h.oob_msg && !IS_ENABLED(CONFIG_AF_UNIX_OOB)) {
+		ckpt_log(ctx, -EOPNOTSUPP,
+			 "file record %u: an out-of-band byte, which this kernel does not have (CONFIG_AF_UNIX_OOB)",
+			 objref);
+		return -EOPNOTSUPP;
+	}
 	if (h.nr_msgs > CKPT_MAX_UNIX_MSGS || h.bytes > CKPT_UNIX_QUEUE_MAX ||
-	    h.__reserved || h.__reserved2 ||
+	    h.__reserved || h.oob_msg > h.nr_msgs ||
+	    (h.oob_msg && type != SOCK_STREAM) ||
 	    h.nr_senders > CKPT_MAX_UNIX_SENDERS ||
 	    h.nr_senders > h.nr_msgs || (h.nr_senders && type != SOCK_DGRAM) ||
 	    (!h.nr_msgs && h.bytes)) {
@@ -1352,14 +1379,17 @@ static int restore_unix_queue(struct ckpt_ctx *ctx, u32 objref, u32 type,
 		if (bytes > h.bytes)
 			break;
 	}
+	/* the out-of-band byte: one byte, from the peer */
 	if (bytes != h.bytes ||
-	    (h.nr_senders && !bitmap_full(used, h.nr_senders))) {
+	    (h.nr_senders && !bitmap_full(used, h.nr_senders)) ||
+	    (h.oob_msg && q->msgs[h.oob_msg - 1].len != 1)) {
 		ckpt_log(ctx, -EINVAL,
 			 "file record %u: malformed unix socket queue", objref);
 		ret = -EINVAL;
 		goto out;
 	}
 	q->bytes = bytes;
+	q->oob = h.oob_msg;
 out:
 	bitmap_free(used);
 	return ret;
@@ -1428,6 +1458,8 @@ static int ckpt_unix_set_options(struct ckpt_ctx *ctx, struct socket *sock,
 		ret = ckpt_unix_setopt(sock, SO_KEEPALIVE, 1);
 	if (!ret && h->flags & CKPT_UNIX_REUSEADDR)
 		ret = ckpt_unix_setopt(sock, SO_REUSEADDR, 1);
+	if (!ret && h->flags & CKPT_UNIX_OOBINLINE)
+		ret = ckpt_unix_setopt(sock, SO_OOBINLINE, 1);
 	if (!ret && h->rcvlowat != 1)
 		ret = ckpt_unix_setopt(sock, SO_RCVLOWAT, h->rcvlowat);
 	if (!ret && h->peek_off != -1)
@@ -1682,6 +1714,8 @@ static int ckpt_unix_refill(struct ckpt_ctx *ctx, struct sock *from,
 		struct task_struct *t = NULL;
 		struct sock *by = from;
 		struct pid *pid = NULL;
+		kuid_t uid;
+		kgid_t gid;
 
 		if (m->sender)
 			by = sock_from_file(q->senders[m->sender - 1].from)->sk;
@@ -1695,11 +1729,15 @@ static int ckpt_unix_refill(struct ckpt_ctx *ctx, struct sock *from,
 			pid = get_task_pid(t, PIDTYPE_PID);
 			put_task_struct(t);
 		}
-		ret = unix_queue_restore(by, to, m->bytes, m->len, pid,
-					 m->uid == (u32)-1 ? INVALID_UID :
-					 make_kuid(ns, m->uid),
-					 m->gid == (u32)-1 ? INVALID_GID :
-					 make_kgid(ns, m->gid));
+		uid = m->uid == (u32)-1 ? INVALID_UID : make_kuid(ns, m->uid);
+		gid = m->gid == (u32)-1 ? INVALID_GID : make_kgid(ns, m->gid);
+		if (q->oob == i + 1)
+			ret = unix_queue_restore_oob(by, to,
+						     *(const u8 *)m->bytes,
+						     pid, uid, gid);
+		else
+			ret = unix_queue_restore(by, to, m->bytes, m->len,
+						 pid, uid, gid);
 		put_pid(pid);
 	}
 	return ret;

@@ -2393,6 +2393,10 @@ static int info_file_unix(struct info *in, const struct ckpt_hdr_file_unix *h,
 	if (h->flags & CKPT_UNIX_REUSEADDR)
 		list_add(buf, len, "reuseaddr");
 #endif
+#ifdef CKPT_UNIX_OOBINLINE
+	if (h->flags & CKPT_UNIX_OOBINLINE)
+		list_add(buf, len, "oobinline");
+#endif
 	if (h->flags & CKPT_UNIX_SNDBUF_LOCK) {
 		snprintf(part, sizeof(part), "sndbuf %u", h->sndbuf);
 		list_add(buf, len, part);
@@ -2851,28 +2855,42 @@ static void unix_print_sender(const struct info *in, const char *ind,
 }
 
 /*
+ * The credentials a message carries (the fields up to gid: the same in
+ * UNIX_MSG and UNIX_MSG_FROM) into @cred: ", pid 12 uid 0 gid 0", or ""
+ * for none
+ */
+static void ux_msg_creds(const struct ckpt_hdr_unix_msg *h, char *cred,
+			 size_t size)
+{
+	cred[0] = '\0';
+	if (!h->pid && h->uid == UX_NO_ID && h->gid == UX_NO_ID)
+		return;
+	snprintf(cred, size, ", pid %d", h->pid);
+	if (h->uid != UX_NO_ID)
+		snprintf(cred + strlen(cred), size - strlen(cred), " uid %u",
+			 h->uid);
+	if (h->gid != UX_NO_ID)
+		snprintf(cred + strlen(cred), size - strlen(cred), " gid %u",
+			 h->gid);
+}
+
+/*
  * The line of message @k (from 1) of a queue of @nr_senders senders, the
  * UNIX_MSG_FROM @h, after @ind: "  message 2: 5 bytes, pid 12 uid 0 gid
  * 0, from sender 1", as the queue's line counts a UNIX_MSG (its bytes,
- * its credentials) and the sender that sent it. What restart refuses of
- * it is said so (ckpt_unix_msg_from_rec_ok()): a sender 0 or past
- * nr_senders, a reserved field.
+ * its credentials) and the sender that sent it; ", out of band" if the
+ * queue's oob_msg names it (@oob: restart refuses that on the queue's
+ * line, a datagram socket's). What restart refuses of it is said so
+ * (ckpt_unix_msg_from_rec_ok()): a sender 0 or past nr_senders, a
+ * reserved field.
  */
 static void unix_print_from(const char *ind, uint32_t k,
 			    const struct ckpt_hdr_unix_msg_from *h,
-			    uint32_t nr_senders)
+			    uint32_t nr_senders, bool oob)
 {
-	char cred[64] = "", why[128] = "", part[48];
+	char cred[64], why[128] = "", part[48];
 
-	if (h->pid || h->uid != UX_NO_ID || h->gid != UX_NO_ID) {
-		snprintf(cred, sizeof(cred), ", pid %d", h->pid);
-		if (h->uid != UX_NO_ID)
-			snprintf(cred + strlen(cred), sizeof(cred) - strlen(cred),
-				 " uid %u", h->uid);
-		if (h->gid != UX_NO_ID)
-			snprintf(cred + strlen(cred), sizeof(cred) - strlen(cred),
-				 " gid %u", h->gid);
-	}
+	ux_msg_creds((const void *)h, cred, sizeof(cred));
 	if (!h->sender || h->sender > nr_senders) {
 		snprintf(part, sizeof(part), "sender %u of %u", h->sender,
 			 nr_senders);
@@ -2880,9 +2898,28 @@ static void unix_print_from(const char *ind, uint32_t k,
 	}
 	if (h->__reserved)
 		list_add(why, sizeof(why), "a reserved field");
-	printf("%smessage %u: %u byte%s%s, from sender %u%s%s\n", ind, k,
+	printf("%smessage %u: %u byte%s%s, from sender %u%s%s%s\n", ind, k,
 	       h->len, h->len == 1 ? "" : "s", cred, h->sender,
-	       why[0] ? "; restart refuses " : "", why);
+	       oob ? ", out of band" : "", why[0] ? "; restart refuses " : "",
+	       why);
+}
+
+/*
+ * The line of the out-of-band byte of a stream's queue, message @k
+ * (from 1), the UNIX_MSG @h, after @ind: "  message 3: 1 byte, out of
+ * band" (", pid 12 uid 0 gid 0" before ", out of band" if it carries
+ * credentials). The other UNIX_MSG records have no line of their own:
+ * the queue's line counts them. What restart refuses of it (another
+ * length than 1) is said on the queue's line.
+ */
+static void unix_print_oob(const char *ind, uint32_t k,
+			   const struct ckpt_hdr_unix_msg *h)
+{
+	char cred[64];
+
+	ux_msg_creds(h, cred, sizeof(cred));
+	printf("%smessage %u: %u byte%s%s, out of band\n", ind, k, h->len,
+	       h->len == 1 ? "" : "s", cred);
 }
 
 /*
@@ -2891,14 +2928,17 @@ static void unix_print_from(const char *ind, uint32_t k,
  * connection; @client: end 1 of a connection waiting, which nothing can
  * send to), after @ind: "  queue: 2 messages, 100 bytes", ", 1 with
  * credentials", ", 2 senders"; then a line for each sender and each
- * UNIX_MSG_FROM (unix_print_sender(), unix_print_from()), which follow
- * the UNIX_QUEUE record as unix_queue_end() found them. What restart
- * refuses of the queue is said on its line (restore_unix_queue(),
- * ckpt_unix_restore()): nr_senders above CKPT_MAX_UNIX_SENDERS or
- * nr_msgs, on a socket that is not a datagram one; __reserved2; a sender
- * no message names; a UNIX_MSG on a socket that is no end of a pair;
- * messages on a client whose connection waits. Returns where the records
- * after the queue's start.
+ * UNIX_MSG_FROM (unix_print_sender(), unix_print_from()), and for the
+ * message oob_msg names, the byte sent with MSG_OOB not read yet (a
+ * UNIX_MSG: unix_print_oob()), which follow the UNIX_QUEUE record as
+ * unix_queue_end() found them. What restart refuses of the queue is said
+ * on its line (restore_unix_queue(), ckpt_unix_restore()): nr_senders
+ * above CKPT_MAX_UNIX_SENDERS or nr_msgs, on a socket that is not a
+ * datagram one; oob_msg past nr_msgs, on a socket that is not a stream
+ * one, naming a message that is not 1 byte long; a sender no message
+ * names; a UNIX_MSG on a socket that is no end of a pair; messages on a
+ * client whose connection waits. Returns where the records after the
+ * queue's start.
  */
 static const unsigned char *unix_print_queue(const struct info *in,
 					     const struct ckpt_hdr_unix_queue *h,
@@ -2908,10 +2948,10 @@ static const unsigned char *unix_print_queue(const struct info *in,
 	const unsigned char *p = (const unsigned char *)h + h->h.len;
 	uint8_t named[CKPT_MAX_UNIX_SENDERS / 8] = { 0 };
 	const struct ckpt_hdr_unix_msg_from *mf;
-	uint32_t k, peer = 0, unnamed = 0, first = 0, creds = 0;
+	uint32_t k, peer = 0, unnamed = 0, first = 0, creds = 0, oob_len = 1;
 	const struct ckpt_hdr_unix_msg *m;
 	struct ckpt_hdr_unix_queue q;
-	char why[256] = "", part[80];
+	char why[384] = "", part[80];
 
 	ux_queue_copy(h, &q);
 	if (q.nr_senders > CKPT_MAX_UNIX_SENDERS) {
@@ -2923,11 +2963,19 @@ static const unsigned char *unix_print_queue(const struct info *in,
 		list_add(why, sizeof(why), "more senders than messages");
 	if (q.nr_senders && in->ux_sock_type != SOCK_DGRAM)
 		list_add(why, sizeof(why), "senders on a socket that is not a datagram one");
-	if (q.__reserved2)
-		list_add(why, sizeof(why), "a reserved field");
+	/* the out-of-band byte: a stream's, one of its messages */
+	if (q.oob_msg > q.nr_msgs) {
+		snprintf(part, sizeof(part), "out-of-band message %u of %u",
+			 q.oob_msg, q.nr_msgs);
+		list_add(why, sizeof(why), part);
+	}
+	if (q.oob_msg && in->ux_sock_type != SOCK_STREAM)
+		list_add(why, sizeof(why),
+			 "an out-of-band message on a socket that is not a stream one");
 	/*
-	 * which senders the messages name, UNIX_MSG without a peer, and
-	 * the credentials (the fields up to gid: the same in both kinds)
+	 * which senders the messages name, UNIX_MSG without a peer, the
+	 * credentials (the fields up to gid: the same in both kinds), the
+	 * length of the out-of-band one
 	 */
 	for (k = 0; k < q.nr_senders; k++)
 		p += ((const struct ckpt_hdr *)p)->len;
@@ -2937,6 +2985,8 @@ static const unsigned char *unix_print_queue(const struct info *in,
 		mf = (const void *)p;
 		m = (const void *)p;
 		creds += m->pid || m->uid != UX_NO_ID || m->gid != UX_NO_ID;
+		if (k + 1 == q.oob_msg)
+			oob_len = m->len;
 		if (r->type == CKPT_HDR_UNIX_MSG)
 			peer++;
 		else if (mf->sender && mf->sender <= q.nr_senders &&
@@ -2952,6 +3002,11 @@ static const unsigned char *unix_print_queue(const struct info *in,
 			 "sender %u, which no message names" :
 			 "%u senders no message names (the first %u)",
 			 unnamed == 1 ? first : unnamed, first);
+		list_add(why, sizeof(why), part);
+	}
+	if (oob_len != 1) {
+		snprintf(part, sizeof(part), "out-of-band message %u of %u bytes, not 1",
+			 q.oob_msg, oob_len);
 		list_add(why, sizeof(why), part);
 	}
 	if (peer && !paired) {
@@ -2988,7 +3043,9 @@ static const unsigned char *unix_print_queue(const struct info *in,
 
 		if (r->type == CKPT_HDR_UNIX_MSG_FROM)
 			unix_print_from(ind, k + 1, (const void *)p,
-					q.nr_senders);
+					q.nr_senders, k + 1 == q.oob_msg);
+		else if (k + 1 == q.oob_msg)
+			unix_print_oob(ind, k + 1, (const void *)p);
 		p += r->len;
 	}
 	return p;

@@ -618,7 +618,8 @@ struct ckpt_hdr_file_unix {
 /* no effect on a unix socket, but getsockopt() reports them */
 #define CKPT_UNIX_KEEPALIVE	0x200	/* SO_KEEPALIVE */
 #define CKPT_UNIX_REUSEADDR	0x400	/* SO_REUSEADDR */
-#define CKPT_UNIX_FLAGS_MASK	0x7ff
+#define CKPT_UNIX_OOBINLINE	0x800	/* SO_OOBINLINE */
+#define CKPT_UNIX_FLAGS_MASK	0xfff
 
 #define CKPT_UNIX_SHUT_RD	0x1	/* no more receptions */
 #define CKPT_UNIX_SHUT_WR	0x2	/* no more sends */
@@ -636,7 +637,10 @@ struct ckpt_hdr_unix_queue {
 	__u64 bytes;		/* their sum, <= CKPT_UNIX_QUEUE_MAX */
 	/* an older image's record ends here (CKPT_REC_UNIX_QUEUE_MIN) */
 	__u32 nr_senders;	/* UNIX_SENDER records right after this one */
-	__u32 __reserved2;
+	__u32 oob_msg;		/* a stream's: the message (from 1) that is
+				 * the out-of-band byte (MSG_OOB) not read
+				 * yet, 1 byte long, or 0
+				 */
 };
 
 /*

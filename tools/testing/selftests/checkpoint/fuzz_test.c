@@ -6,7 +6,8 @@
  * pipe, eventfds, a signalfd with a signal to read and an epoll instance
  * watching them, a periodic timerfd, an inotify instance with two watches
  * and two events queued, a unix stream socket pair with bytes queued both
- * ways and a datagram pair with two datagrams queued, a datagram socket
+ * ways (an out-of-band byte among them, sent with MSG_OOB) and a datagram
+ * pair with two datagrams queued, a datagram socket
  * bound to a path, a stream socket listening on an abstract name and an
  * accepted connection whose listener is closed, a datagram socket bound
  * to an abstract name with the datagrams of two senders closed since
@@ -39,8 +40,9 @@
  * mode and owner, the path of its socket inode, that STRING or that INODE
  * left out or moved, a queued message's length,
  * data or credentials, a message left out or repeated with its queue's
- * counts, a queue's count of senders or its record cut to an older
- * kernel's, a sender's name or send buffer, the sender a datagram
+ * counts, a queue's count of senders, the message that is its
+ * out-of-band byte, or its record cut to an older kernel's, a sender's
+ * name or send buffer, the sender a datagram
  * names, a sender left out, repeated or swapped, a message from the
  * peer made one from a sender (a new one, maybe) or the other way, a
  * listener's count of connections waiting in its backlog, the pair and
@@ -315,9 +317,11 @@ static char fz_cwd[192];
 /*
  * A unix stream socket pair, end 0 at FZ_UX_S0 (O_NONBLOCK), end 1 at
  * FZ_UX_S1 (blocking, SO_PASSCRED: the bytes either end sends carry its
- * credentials), FZ_UX_FWD queued on end 1 and FZ_UX_BACK on end 0; a
- * datagram pair at FZ_UX_D0 and FZ_UX_D1, FZ_UX_DGRAM and an empty
- * datagram queued on end 1. In no epoll set.
+ * credentials), FZ_UX_FWD queued on end 1, then FZ_UX_OOB sent with
+ * MSG_OOB (its out-of-band byte, where reads stop: its UNIX_QUEUE's
+ * oob_msg names it), then FZ_UX_PAST; FZ_UX_BACK on end 0; a datagram
+ * pair at FZ_UX_D0 and FZ_UX_D1, FZ_UX_DGRAM and an empty datagram
+ * queued on end 1. In no epoll set.
  *
  * And sockets with names: at FZ_UX_B a datagram socket bound to
  * FZ_UX_BNAME in the cwd by that relative name (its image: an INODE, the
@@ -362,6 +366,8 @@ static char fz_cwd[192];
 #define FZ_UX_D0	60
 #define FZ_UX_D1	61
 #define FZ_UX_FWD	"from end 0 to end 1"
+#define FZ_UX_OOB	'!'	/* sent with MSG_OOB after FZ_UX_FWD */
+#define FZ_UX_PAST	"past the mark"
 #define FZ_UX_BACK	"from end 1 to end 0, the other way"
 #define FZ_UX_DGRAM	"a datagram"
 #define FZ_UX_B		71
@@ -893,8 +899,46 @@ static bool fz_check_unix_peers(void)
 }
 
 /*
+ * The out-of-band byte of end 1 of the stream pair, FZ_UX_FWD read: a
+ * read stopped at it (at the mark: SIOCATMARK, POLLPRI), recv() with
+ * MSG_OOB takes it (SO_OOBINLINE off), then FZ_UX_PAST is there, with
+ * no mark left
+ */
+static bool fz_check_unix_oob(void)
+{
+	struct pollfd p = { .fd = FZ_UX_S1, .events = POLLPRI };
+	char buf[64] = "";
+	int v = -1, inl = -1;
+	socklen_t l = sizeof(inl);
+	bool ok = true;
+	ssize_t n;
+
+	ok &= CK_EXPECT(!getsockopt(FZ_UX_S1, SOL_SOCKET, SO_OOBINLINE, &inl, &l) &&
+			!inl, "unix stream end 1: SO_OOBINLINE %d", inl);
+	ok &= CK_EXPECT(!ioctl(FZ_UX_S1, SIOCATMARK, &v) && v == 1 &&
+			poll(&p, 1, 0) == 1 && (p.revents & POLLPRI),
+			"unix stream end 1: not at the mark (SIOCATMARK %d, revents %#x)",
+			v, p.revents);
+	n = recv(FZ_UX_S1, buf, 2, MSG_OOB | MSG_DONTWAIT);
+	ok &= CK_EXPECT(n == 1 && buf[0] == FZ_UX_OOB,
+			"unix stream end 1: out-of-band byte %zd \"%.*s\" (%s)", n,
+			(int)(n > 0 ? n : 0), buf, n < 0 ? strerror(errno) : "");
+	n = fz_ux_read(FZ_UX_S1, buf, sizeof(buf) - 1);
+	ok &= CK_EXPECT(n == sizeof(FZ_UX_PAST) - 1 && !memcmp(buf, FZ_UX_PAST, n),
+			"unix stream end 1 read %zd bytes past the mark \"%.*s\"",
+			n, (int)(n > 0 ? n : 0), buf);
+	v = -1;
+	ok &= CK_EXPECT(!ioctl(FZ_UX_S1, SIOCATMARK, &v) && !v &&
+			recv(FZ_UX_S1, buf, 2, MSG_OOB | MSG_DONTWAIT) < 0 &&
+			errno == EINVAL, "unix stream end 1: a mark left (SIOCATMARK %d)",
+			v);
+	return ok;
+}
+
+/*
  * The unix sockets: end 0 of the stream pair O_NONBLOCK, what was queued
- * each way read once, the datagrams one by one, then each pair still
+ * each way read once (end 1's: a read stops at the out-of-band byte,
+ * fz_check_unix_oob()), the datagrams one by one, then each pair still
  * connected; the sockets with names; the datagrams of other senders; the
  * connections waiting in a backlog; the datagram server and its clients.
  * Nothing waits, nothing raises SIGPIPE.
@@ -906,9 +950,11 @@ static bool fz_check_unix(void)
 	ssize_t n;
 
 	ok &= CK_EXPECT(fcntl(FZ_UX_S0, F_GETFL) & O_NONBLOCK, "unix end 0 O_NONBLOCK");
-	n = fz_ux_read(FZ_UX_S1, buf, sizeof(buf) - 1);
+	/* one read: it stops at the mark */
+	n = recv(FZ_UX_S1, buf, sizeof(buf) - 1, MSG_DONTWAIT);
 	ok &= CK_EXPECT(n == sizeof(FZ_UX_FWD) - 1 && !memcmp(buf, FZ_UX_FWD, n),
 			"unix stream end 1 read %zd bytes \"%.*s\"", n, (int)(n > 0 ? n : 0), buf);
+	ok &= fz_check_unix_oob();
 	n = fz_ux_read(FZ_UX_S0, buf, sizeof(buf) - 1);
 	ok &= CK_EXPECT(n == sizeof(FZ_UX_BACK) - 1 && !memcmp(buf, FZ_UX_BACK, n),
 			"unix stream end 0 read %zd bytes \"%.*s\"", n, (int)(n > 0 ? n : 0), buf);
@@ -1190,6 +1236,9 @@ static void fz_setup_files(void)
 			  strlen(FZ_UX_FWD) &&
 			  write(FZ_UX_S1, FZ_UX_BACK, strlen(FZ_UX_BACK)) ==
 			  strlen(FZ_UX_BACK), "unix stream data");
+		CK_ASSERT(send(FZ_UX_S0, &(char){ FZ_UX_OOB }, 1, MSG_OOB) == 1 &&
+			  send(FZ_UX_S0, FZ_UX_PAST, strlen(FZ_UX_PAST), 0) ==
+			  strlen(FZ_UX_PAST), "unix stream out-of-band byte");
 		CK_ASSERT(!socketpair(AF_UNIX, SOCK_DGRAM, 0, sv) &&
 			  ck_move_fd(sv[0], FZ_UX_D0) == FZ_UX_D0 &&
 			  ck_move_fd(sv[1], FZ_UX_D1) == FZ_UX_D1, "unix dgram pair");
@@ -7208,9 +7257,11 @@ static int ux_objs_rule(struct fz_mut *m, int *jp, struct ux_pair *p, int *np,
  * Restart's rules for the UNIX_QUEUE record at *@jp of a socket of @type
  * (@paired: an end of a pair, or a connection waiting in a backlog) and
  * its records: extensible since nr_senders (zeroes past the struct,
- * nr_senders 0 in an older one), within the limits, no reserved bits,
- * nr_senders at most CKPT_MAX_UNIX_SENDERS and nr_msgs, 0 but on a
- * datagram socket; then its nr_senders UNIX_SENDER (ux_sender_ok(), a
+ * nr_senders and oob_msg 0 in an older one), within the limits, no
+ * reserved bits, nr_senders at most CKPT_MAX_UNIX_SENDERS and nr_msgs, 0
+ * but on a datagram socket; oob_msg at most nr_msgs, 0 but on a stream
+ * socket, and the message it names 1 byte long (the out-of-band byte);
+ * then its nr_senders UNIX_SENDER (ux_sender_ok(), a
  * sndbuf restart can set, ux_sndbuf_rule(); a socket of the tree named
  * by its sock objref: ux_names_rule()), then its nr_msgs messages:
  * UNIX_MSG only when @paired, UNIX_MSG_FROM of a sender 1 to nr_senders,
@@ -7242,11 +7293,14 @@ static int ux_queue_rule(struct fz_mut *m, int *jp, uint32_t type, bool paired,
 		if (im->r[j].p[b])
 			ep_refuse(v, true);
 	if (q.nr_msgs > CKPT_MAX_UNIX_MSGS || q.bytes > CKPT_UNIX_QUEUE_MAX ||
-	    q.__reserved || q.__reserved2 ||
+	    q.__reserved || q.oob_msg > q.nr_msgs ||
 	    q.nr_senders > CKPT_MAX_UNIX_SENDERS || q.nr_senders > q.nr_msgs)
 		ep_refuse(v, true);
 	/* other senders than the peer: a datagram socket's */
 	if (q.nr_senders && type != SOCK_DGRAM)
+		ep_refuse(v, false);
+	/* an out-of-band byte: a stream socket's */
+	if (q.oob_msg && type != SOCK_STREAM)
 		ep_refuse(v, false);
 	seen++;
 	for (ks = 0; ks < q.nr_senders && ks <= CKPT_MAX_UNIX_SENDERS; ks++) {
@@ -7296,6 +7350,9 @@ static int ux_queue_rule(struct fz_mut *m, int *jp, uint32_t type, bool paired,
 			named[(hf->sender - 1) / 8] |= 1U << ((hf->sender - 1) % 8);
 		}
 		if (!ux_pid_ok(im, h->pid))
+			ep_refuse(v, false);
+		/* the out-of-band byte: one */
+		if ((uint32_t)k + 1 == q.oob_msg && h->len != 1)
 			ep_refuse(v, false);
 		sum += h->len;
 		seen++;
@@ -8039,7 +8096,8 @@ static void mut_file_unix(struct fz_mut *m, int i)
 	case 3:
 		v = chance(&m->rng, 70) ?
 		    PICK(&m->rng, ((const uint32_t[]){ CKPT_UNIX_PASSCRED,
-			 CKPT_UNIX_PASSSEC, CKPT_UNIX_PASSPIDFD }))  :
+			 CKPT_UNIX_PASSSEC, CKPT_UNIX_PASSPIDFD,
+			 CKPT_UNIX_OOBINLINE }))  :
 		    1U << below(&m->rng, 32);
 		UX_SET(m, i, ckpt_hdr_file_unix, flags, h->flags ^ v,
 		       v & (CKPT_UNIX_SNDBUF_LOCK | CKPT_UNIX_RCVBUF_LOCK) ?
@@ -8151,16 +8209,40 @@ static void mut_unix_string(struct fz_mut *m, int i)
 }
 
 /*
+ * A message of more than one byte of the UNIX_QUEUE record @i (from 1),
+ * or 1 if it has none
+ */
+static uint32_t ux_long_msg(const struct fz_img *im, int i)
+{
+	uint32_t n = ux_queue_at(im, i).nr_msgs, k;
+	int j = i + 1;
+
+	while (j < im->n && im->r[j].type == CKPT_HDR_UNIX_SENDER)
+		j++;
+	for (k = 0; k < n && j + (int)k < im->n &&
+	     ux_msg_rec(im->r[j + k].type); k++)
+		if (im->r[j + k].len >= FZ_UX_MSG &&
+		    REC(im, j + k, struct ckpt_hdr_unix_msg)->len > 1)
+			return k + 1;
+	return 1;
+}
+
+/*
  * UNIX_QUEUE: its counts, which are its messages' and its senders' (or
- * over the limits), its reserved fields; extensible: made longer (with
- * zeroes: VALID), or cut to an older kernel's CKPT_REC_UNIX_QUEUE_MIN
- * bytes, without nr_senders (VALID by the rules: a queue without senders
- * is read as it was)
+ * over the limits), its reserved field; the message that is its
+ * out-of-band byte (oob_msg: none, the first, the last, one past them,
+ * one of more than one byte, on whatever socket the queue is of - by
+ * the rules, ACCEPT if taken: the program finds the mark elsewhere, or
+ * none); extensible: made longer (with zeroes: VALID), or cut to an
+ * older kernel's CKPT_REC_UNIX_QUEUE_MIN bytes, without nr_senders and
+ * oob_msg (VALID by the rules: a queue without senders is read as it
+ * was; ACCEPT for one with an out-of-band byte, which is then read in
+ * line)
  */
 static void mut_unix_queue(struct fz_mut *m, int i)
 {
 	struct ckpt_hdr_unix_queue q = ux_queue_at(&m->im, i);
-	uint32_t n = q.nr_msgs, ns = q.nr_senders;
+	uint32_t n = q.nr_msgs, ns = q.nr_senders, o = q.oob_msg;
 	uint64_t b = q.bytes;
 	char what[128];
 
@@ -8169,7 +8251,7 @@ static void mut_unix_queue(struct fz_mut *m, int i)
 		mut_ext_tail(m, i);
 		return;
 	}
-	switch (below(&m->rng, 7)) {
+	switch (below(&m->rng, 8)) {
 	case 0:
 		UX_SET(m, i, ckpt_hdr_unix_queue, nr_msgs,
 		       PICK(&m->rng, ((const uint32_t[]){ n + 1, n - 1, 0,
@@ -8187,15 +8269,18 @@ static void mut_unix_queue(struct fz_mut *m, int i)
 			    CKPT_MAX_UNIX_SENDERS + 1, 0xffffffff })), FZ_MAY);
 		return;
 	case 3:
-		UX_SET(m, i, ckpt_hdr_unix_queue, __reserved2,
-		       other_u32(m, 0) ?: 1, FZ_MAY);
+	case 7:
+		UX_SET(m, i, ckpt_hdr_unix_queue, oob_msg,
+		       PICK(&m->rng, ((const uint32_t[]){ 0, 1, n, n + 1,
+			    ux_long_msg(&m->im, i), o + 1, o - 1,
+			    0x80000000, 0xffffffff })), FZ_ACCEPT);
 		return;
 	case 4:
 		rec_resize(&m->im, i, CKPT_REC_UNIX_QUEUE_MIN);
 		snprintf(what, sizeof(what),
-			 "UNIX_QUEUE of an older kernel (%u bytes), %u senders after it",
-			 CKPT_REC_UNIX_QUEUE_MIN, ns);
-		ux_note(m, FZ_VALID, what);
+			 "UNIX_QUEUE of an older kernel (%u bytes), %u senders after it, out-of-band message %u",
+			 CKPT_REC_UNIX_QUEUE_MIN, ns, o);
+		ux_note(m, o ? FZ_ACCEPT : FZ_VALID, what);
 		return;
 	case 5:
 		mut_ext_tail(m, i);

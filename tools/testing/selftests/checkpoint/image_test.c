@@ -5747,7 +5747,10 @@ static void ux_expect_senders(struct __test_metadata *_metadata,
  * and the line that says what, and nothing of the image runs.
  * UNIX_QUEUE ("malformed unix socket queue"): nr_senders above
  * CKPT_MAX_UNIX_SENDERS (257 with 257 senders and datagrams, where 256
- * are taken) or nr_msgs, on a stream socket, __reserved2, a sender that
+ * are taken) or nr_msgs, on a stream socket; an oob_msg (the message
+ * that is an out-of-band byte) on a datagram socket: the socket of
+ * senders, the datagram pair's end 1 (naming its datagram, or its empty
+ * one; a stream's out-of-band byte: unix_oob_damaged); a sender that
  * no message names (each of its datagrams given another sender, or left
  * out with the counts), a bytes count that is not its messages'.
  * UNIX_SENDER ("malformed unix socket sender N"): a name_len above 108, a
@@ -5807,7 +5810,7 @@ TEST_F_TIMEOUT(image, unix_senders_damaged, 3 * CK_TIMEOUT)
 	EXPECT_EQ(0U, ug->inode_objref);
 	/* its queue */
 	EXPECT_EQ(2U, qg->nr_senders);
-	EXPECT_EQ(0U, qg->__reserved | qg->__reserved2);
+	EXPECT_EQ(0U, qg->__reserved | qg->oob_msg);
 	/* its senders: the one with a name, the one without */
 	fname_len = ux_abstract(name, "from", x.pid);
 	EXPECT_EQ(sizeof(*s1), (size_t)s1->h.len);
@@ -5852,7 +5855,7 @@ TEST_F_TIMEOUT(image, unix_senders_damaged, 3 * CK_TIMEOUT)
 		const uint32_t len1 = ((const struct ckpt_hdr_unix_msg_from *)
 				       rec_at(self, x.mg + 1))->len;
 		const struct ux_bad bad[] = {
-			/* UNIX_QUEUE: nr_senders, __reserved2, bytes */
+			/* UNIX_QUEUE: nr_senders, oob_msg, bytes */
 			UXQ(x.qg, nr_senders, CKPT_MAX_UNIX_SENDERS + 1,
 			    "UNIX_QUEUE.nr_senders 257"),
 			UXQ(x.qg, nr_senders, 0xffffffff, "UNIX_QUEUE.nr_senders ~0"),
@@ -5862,9 +5865,12 @@ TEST_F_TIMEOUT(image, unix_senders_damaged, 3 * CK_TIMEOUT)
 			    "UNIX_QUEUE.nr_senders 1, a stream pair's end"),
 			UXQ(x.qu, nr_senders, 1,
 			    "UNIX_QUEUE.nr_senders 1, an unconnected stream socket"),
-			UXQ(x.qg, __reserved2, 1, "UNIX_QUEUE.__reserved2"),
-			UXQ(x.qd1, __reserved2, 0x80000000U,
-			    "UNIX_QUEUE.__reserved2, a queue without senders"),
+			UXQ(x.qg, oob_msg, 1,
+			    "UNIX_QUEUE.oob_msg 1, a datagram socket of senders"),
+			UXQ(x.qd1, oob_msg, 1,
+			    "UNIX_QUEUE.oob_msg 1, a datagram pair's end, its datagram"),
+			UXQ(x.qd1, oob_msg, 2,
+			    "UNIX_QUEUE.oob_msg 2, a datagram pair's end, its empty datagram"),
 			UXQ(x.qg, bytes, b + 1, "UNIX_QUEUE.bytes + 1, senders"),
 			UXQ(x.qg, bytes, b - len1,
 			    "UNIX_QUEUE.bytes without a datagram's"),
@@ -7653,6 +7659,362 @@ TEST_F_TIMEOUT(image, unix_dgram_peers_damaged, 3 * CK_TIMEOUT)
 				&(struct edit){ x.fuc, true, &u, ulen }, 1, false,
 				whats[k]);
 	}
+	check_no_splat(_metadata, self);
+}
+
+/*
+ * ---- unix sockets: a stream's out-of-band byte (UNIX_QUEUE.oob_msg,
+ * FILE_UNIX CKPT_UNIX_OOBINLINE) ---------------------------------------
+ */
+
+/*
+ * The victim of the out-of-band test (ob_body()), one process: a stream
+ * pair, end 0 at OB_S0, end 1 at OB_S1, both blocking, on which end 0
+ * sent OB_BEFORE, then OB_OOB with MSG_OOB, then OB_AFTER, none of it
+ * read: end 1's queue is three messages, the second its out-of-band
+ * byte, where reads stop.
+ */
+#define OB_S0		35
+#define OB_S1		36
+#define OB_BEFORE	"ab"
+#define OB_OOB		'x'
+#define OB_AFTER	"cd"
+
+/*
+ * What the restored victim reads on OB_S1 (ob_trace()): as it was, the
+ * mark at the out-of-band byte; the byte an ordinary one (no mark, read
+ * in line); SO_OOBINLINE on OB_S1 (the mark still there, the byte read in
+ * line from it)
+ */
+#define OB_INTACT	"inline 0 0 pri 1 read \"ab\" mark 1 oob 'x' then \"cd\""
+#define OB_IN_LINE	"inline 0 0 pri 0 read \"abxcd\" mark 0 oob EINVAL then \"\""
+#define OB_OOBINLINE	"inline 0 1 pri 1 read \"ab\" mark 1 oob EINVAL then \"xcd\""
+
+/*
+ * What a reader of OB_S1 sees, in a line: SO_OOBINLINE of OB_S0 and
+ * OB_S1, POLLPRI, a read, SIOCATMARK then, a recv() with MSG_OOB (the
+ * byte, or its errno), then what is left. Nothing waits.
+ */
+static void ob_trace(char *out, size_t size)
+{
+	struct pollfd p = { .fd = OB_S1, .events = POLLPRI };
+	int in0 = -1, in1 = -1, mark = -1;
+	socklen_t l0 = sizeof(int), l1 = sizeof(int);
+	char buf[16], rest[16], oob[24], c = 0;
+	ssize_t n, o, r;
+
+	getsockopt(OB_S0, SOL_SOCKET, SO_OOBINLINE, &in0, &l0);
+	getsockopt(OB_S1, SOL_SOCKET, SO_OOBINLINE, &in1, &l1);
+	if (poll(&p, 1, 0) < 0)
+		p.revents = 0;
+	n = recv(OB_S1, buf, sizeof(buf), MSG_DONTWAIT);
+	ioctl(OB_S1, SIOCATMARK, &mark);
+	o = recv(OB_S1, &c, 1, MSG_OOB | MSG_DONTWAIT);
+	if (o == 1)
+		snprintf(oob, sizeof(oob), "'%c'", c);
+	else
+		snprintf(oob, sizeof(oob), "%s", o < 0 ?
+			 strerrorname_np(errno) ?: "?" : "none");
+	r = ux_read_all(OB_S1, rest, sizeof(rest), NULL);
+	snprintf(out, size, "inline %d %d pri %d read \"%.*s\" mark %d oob %s then \"%.*s\"",
+		 in0, in1, !!(p.revents & POLLPRI), n > 0 ? (int)n : 0, buf,
+		 mark, oob, r > 0 ? (int)r : 0, rest);
+}
+
+/*
+ * The restored victim: "OOB <what OB_S1 reads>" (ob_trace()), then
+ * "RESUMED intact" if that is OB_INTACT, SO_PEERCRED of both ends is
+ * this process, the pair is connected both ways and carries a new
+ * out-of-band byte
+ */
+static void ob_check(void)
+{
+	const int f = MSG_DONTWAIT | MSG_NOSIGNAL;
+	const char *what = NULL;
+	char trace[160], buf[4];
+
+	ob_trace(trace, sizeof(trace));
+	ck_report("OOB %s", trace);
+	if (strcmp(trace, OB_INTACT))
+		what = "the out-of-band byte";
+	else if (!ux_peer_is_me(OB_S0) || !ux_peer_is_me(OB_S1))
+		what = "SO_PEERCRED";
+	else if (send(OB_S0, "z", 1, f) != 1 ||
+		 recv(OB_S1, buf, sizeof(buf), MSG_DONTWAIT) != 1 || buf[0] != 'z' ||
+		 send(OB_S1, "y", 1, f) != 1 ||
+		 recv(OB_S0, buf, sizeof(buf), MSG_DONTWAIT) != 1 || buf[0] != 'y')
+		what = "the pair: connected";
+	else if (send(OB_S0, "o", 1, f | MSG_OOB) != 1 ||
+		 recv(OB_S1, buf, 1, MSG_OOB | MSG_DONTWAIT) != 1 || buf[0] != 'o')
+		what = "the pair: a new out-of-band byte";
+	if (what)
+		ck_report("RESUMED altered: %s", what);
+	else
+		ck_report("RESUMED intact");
+	_exit(CK_EXIT_RESUMED);
+}
+
+/* The victim of the out-of-band test, see above */
+static void ob_body(void *arg)
+{
+	const char oob = OB_OOB;
+	int sv[2];
+
+	CK_ASSERT(!socketpair(AF_UNIX, SOCK_STREAM, 0, sv) &&
+		  ck_move_fd(sv[0], OB_S0) == OB_S0 &&
+		  ck_move_fd(sv[1], OB_S1) == OB_S1, "stream pair");
+	CK_ASSERT(send(OB_S0, OB_BEFORE, strlen(OB_BEFORE), 0) == strlen(OB_BEFORE) &&
+		  send(OB_S0, &oob, 1, MSG_OOB) == 1 &&
+		  send(OB_S0, OB_AFTER, strlen(OB_AFTER), 0) == strlen(OB_AFTER),
+		  "the bytes, one out of band");
+	ck_report("PID %d", getpid());
+	if (ck_checkpoint_self() > 0)
+		_exit(0);
+	ob_check();
+}
+
+/* The out-of-band victim's records, by index */
+struct ob_recs {
+	long pid;		/* the victim's, as in TREE */
+	int f0, pair, fu0, q0;	/* end 0: FILE, UNIX_PAIR, FILE_UNIX, UNIX_QUEUE */
+	int f1, fu1, q1;	/* end 1, its three UNIX_MSG after its queue */
+};
+
+/*
+ * Checkpoint the out-of-band victim, load its image and find its
+ * records, in the order checkpoint_hdr.h documents
+ */
+static void ob_load(struct __test_metadata *_metadata,
+		    FIXTURE_DATA(image) *self, struct ob_recs *x)
+{
+	int k;
+
+	ck_checkpoint_child(_metadata, NULL, 0, ob_body, NULL);
+	ASSERT_EQ(0, ck_line_int("PID ", &x->pid));
+	load_image(_metadata, self);
+	x->f0 = file_of_fd(self, OB_S0);
+	x->f1 = file_of_fd(self, OB_S1);
+	ASSERT_TRUE(x->f0 >= 0 && x->f1 > x->f0)
+		TH_LOG("FILE records of fds %d and %d: %d %d", OB_S0, OB_S1,
+		       x->f0, x->f1);
+	x->pair = file_part(self, x->f0, CKPT_HDR_UNIX_PAIR);
+	x->fu0 = file_part(self, x->f0, CKPT_HDR_FILE_UNIX);
+	x->q0 = file_part(self, x->f0, CKPT_HDR_UNIX_QUEUE);
+	x->fu1 = file_part(self, x->f1, CKPT_HDR_FILE_UNIX);
+	x->q1 = file_part(self, x->f1, CKPT_HDR_UNIX_QUEUE);
+	ASSERT_TRUE(x->pair == x->f0 + 1 && x->fu0 == x->f0 + 2 &&
+		    x->q0 == x->f0 + 3 && x->f1 == x->q0 + 1 &&
+		    x->fu1 == x->f1 + 1 && x->q1 == x->f1 + 2 &&
+		    x->q1 + 3 < self->nr)
+		TH_LOG("records: end 0 %d %d %d %d, end 1 %d %d %d", x->f0,
+		       x->pair, x->fu0, x->q0, x->f1, x->fu1, x->q1);
+	for (k = 1; k <= 3; k++)
+		ASSERT_EQ((uint32_t)CKPT_HDR_UNIX_MSG, self->recs[x->q1 + k].type)
+			TH_LOG("message %d", k);
+}
+
+/*
+ * The image with @ne edits: validated, and restarted, the victim runs
+ * (@intact: as it was) and reads @trace on OB_S1 (its "OOB" line)
+ */
+static void ob_expect_taken(struct __test_metadata *_metadata,
+			    FIXTURE_DATA(image) *self, const struct edit *e,
+			    int ne, bool intact, const char *trace,
+			    const char *what)
+{
+	const char *line;
+
+	emb_expect(_metadata, self, e, ne, 0, NULL, what);
+	if (intact)
+		expect_edit(_metadata, self, e, ne, false, what);
+	else
+		expect_taken(_metadata, self, e, ne, what);
+	line = ck_line("OOB ");
+	EXPECT_TRUE(line && strcspn(line, "\n") == strlen(trace) &&
+		    !strncmp(line, trace, strlen(trace)))
+		TH_LOG("%s: the victim reads \"%.*s\", expected \"%s\"", what,
+		       line ? (int)strcspn(line, "\n") : 6,
+		       line ?: "(none)", trace);
+}
+
+/*
+ * A stream pair whose end 1 holds "ab", an out-of-band "x" (sent with
+ * MSG_OOB) and "cd" (ob_body()). The image: end 1's UNIX_QUEUE has three
+ * messages, five bytes, oob_msg 2: the UNIX_MSG of the 1 byte "x"; end
+ * 0's queue is empty, oob_msg 0; neither FILE_UNIX has
+ * CKPT_UNIX_OOBINLINE. The image validates and restarts, and the victim
+ * reads as it did: a read stops at the mark ("ab"), SIOCATMARK and
+ * POLLPRI report it, recv() with MSG_OOB takes "x", then "cd" is there;
+ * and the pair carries a new out-of-band byte.
+ *
+ * Each rule broken, checksum fixed: refused, restarting for real and by
+ * restart(RESTART_VALIDATE), with EINVAL and "malformed unix socket
+ * queue". As the UNIX_QUEUE record is read: an oob_msg past nr_msgs (4,
+ * ~0; 1 on end 0's empty queue). Once its messages are read: one that
+ * is not 1 byte long ("ab", "cd"; "x" made "mm"; "x" left out with the
+ * counts, oob_msg then naming "cd"). (On a datagram socket:
+ * unix_senders_damaged.)
+ *
+ * What restart takes, which the victim sees: oob_msg 0 (the byte is an
+ * ordinary one, read in line with the others: "abxcd", no mark, nothing
+ * out of band), and so a UNIX_QUEUE of an older kernel (24 bytes), which
+ * has no oob_msg; another message of 1 byte (the last made "m", oob_msg
+ * 3: the mark moves there, "x" is read in line); CKPT_UNIX_OOBINLINE on
+ * end 1 (SO_OOBINLINE on: the read still stops at the mark, recv() with
+ * MSG_OOB is refused, the byte is read in line: "xcd"), or on end 0
+ * (SO_OOBINLINE on there, which end 1 does not see).
+ */
+TEST_F_TIMEOUT(image, unix_oob_damaged, 3 * CK_TIMEOUT)
+{
+	static const char *const data[3] = { OB_BEFORE, "x", OB_AFTER };
+	const size_t ulen = sizeof(struct ckpt_hdr_file_unix);
+	const struct ckpt_hdr_unix_queue *q0, *q1;
+	const struct ckpt_hdr_file_unix *u0, *u1;
+	const struct ckpt_hdr_unix_pair *ph;
+	struct ckpt_hdr_unix_queue *q;
+	struct ckpt_hdr_unix_msg *m;
+	struct ckpt_hdr_file_unix u;
+	char why[256] = "";
+	struct ob_recs x;
+	size_t len;
+	int k;
+
+	ob_load(_metadata, self, &x);
+	ASSERT_TRUE(order_ok(self, why, sizeof(why))) TH_LOG("%s", why);
+	ph = rec_at(self, x.pair);
+	u0 = rec_at(self, x.fu0);
+	u1 = rec_at(self, x.fu1);
+	q0 = rec_at(self, x.q0);
+	q1 = rec_at(self, x.q1);
+
+	/* the pair; no SO_OOBINLINE */
+	EXPECT_EQ((uint32_t)SOCK_STREAM, ph->sock_type);
+	EXPECT_EQ(ph->objref, u0->pair_objref);
+	EXPECT_EQ(ph->objref, u1->pair_objref);
+	EXPECT_EQ(ulen, (size_t)u0->h.len);
+	EXPECT_EQ(ulen, (size_t)u1->h.len);
+	EXPECT_EQ(0U, u0->end);
+	EXPECT_EQ(1U, u1->end);
+	EXPECT_EQ(0U, (u0->flags | u1->flags) & CKPT_UNIX_OOBINLINE);
+	/* end 0's queue: empty; end 1's: "ab", "x" out of band, "cd" */
+	EXPECT_EQ(sizeof(*q0), (size_t)self->recs[x.q0].len);
+	EXPECT_EQ(0U, q0->nr_msgs | q0->oob_msg | q0->nr_senders);
+	EXPECT_EQ(sizeof(*q1), (size_t)self->recs[x.q1].len);
+	EXPECT_EQ(3U, q1->nr_msgs);
+	EXPECT_EQ(5U, q1->bytes);
+	EXPECT_EQ(0U, q1->nr_senders | q1->__reserved);
+	EXPECT_EQ(2U, q1->oob_msg);
+	for (k = 0; k < 3; k++) {
+		const struct ckpt_hdr_unix_msg *h = rec_at(self, x.q1 + 1 + k);
+
+		EXPECT_EQ(strlen(data[k]), (size_t)h->len) TH_LOG("message %d", k);
+		EXPECT_EQ(0, memcmp(h + 1, data[k], strlen(data[k])))
+			TH_LOG("message %d", k);
+	}
+
+	/* the image as written: validated, restarted as it was */
+	ob_expect_taken(_metadata, self, NULL, 0, true, OB_INTACT,
+			"the image as written");
+
+	/* oob_msg past the messages, or one that is not 1 byte long */
+	{
+		static const struct {
+			bool end0;	/* end 0's queue, not end 1's */
+			uint32_t val;
+			const char *what;
+		} bad[] = {
+			{ false, 1, "UNIX_QUEUE.oob_msg 1: \"ab\", 2 bytes" },
+			{ false, 3, "UNIX_QUEUE.oob_msg 3: \"cd\", 2 bytes" },
+			{ false, 4, "UNIX_QUEUE.oob_msg 4, nr_msgs + 1" },
+			{ false, 0xffffffff, "UNIX_QUEUE.oob_msg ~0" },
+			{ true, 1, "UNIX_QUEUE.oob_msg 1, end 0's empty queue" },
+		};
+
+		for (k = 0; k < (int)ARRAY_SIZE(bad); k++) {
+			int i = bad[k].end0 ? x.q0 : x.q1;
+
+			q = ux_copy(self, i, &len);
+			ASSERT_NE(NULL, q);
+			q->oob_msg = bad[k].val;
+			pr_expect(_metadata, self, i,
+				  &(struct edit){ i, true, q, len }, 1, EINVAL,
+				  UX_QUEUE_BAD, bad[k].what);
+			free(q);
+		}
+	}
+	/* the out-of-band message made 2 bytes, or left out */
+	q = ux_copy(self, x.q1, &len);
+	m = ux_msg(2, 0);
+	ASSERT_TRUE(q && m);
+	q->bytes++;
+	{
+		const struct edit e[] = {
+			{ x.q1, true, q, len }, { x.q1 + 2, true, m, m->h.len },
+		};
+
+		pr_expect(_metadata, self, x.q1, e, ARRAY_SIZE(e), EINVAL,
+			  UX_QUEUE_BAD, "UNIX_MSG 2, out of band, made 2 bytes");
+	}
+	q->bytes -= 2;
+	q->nr_msgs--;
+	{
+		const struct edit e[] = {
+			{ x.q1, true, q, len }, { x.q1 + 2, true, NULL, 0 },
+		};
+
+		pr_expect(_metadata, self, x.q1, e, ARRAY_SIZE(e), EINVAL,
+			  UX_QUEUE_BAD,
+			  "UNIX_MSG 2, out of band, left out with the counts: oob_msg 2 names \"cd\"");
+	}
+	free(m);
+	free(q);
+
+	/* no out-of-band byte: read in line */
+	q = ux_copy(self, x.q1, &len);
+	ASSERT_NE(NULL, q);
+	q->oob_msg = 0;
+	ob_expect_taken(_metadata, self, &(struct edit){ x.q1, true, q, len },
+			1, false, OB_IN_LINE, "UNIX_QUEUE.oob_msg 0");
+	{
+		struct ckpt_hdr_unix_queue *old = ux_copy(self, x.q1, &len);
+
+		ASSERT_NE(NULL, old);
+		old->h.len = CKPT_REC_UNIX_QUEUE_MIN;
+		ob_expect_taken(_metadata, self,
+				&(struct edit){ x.q1, true, old, old->h.len }, 1,
+				false, OB_IN_LINE,
+				"UNIX_QUEUE of an older kernel (24 bytes), no oob_msg");
+		free(old);
+	}
+	/* the mark on another message of 1 byte: the last, made "m" */
+	m = ux_msg(1, 0);
+	ASSERT_NE(NULL, m);
+	q->oob_msg = 3;
+	q->bytes--;
+	{
+		const struct edit e[] = {
+			{ x.q1, true, q, len }, { x.q1 + 3, true, m, m->h.len },
+		};
+
+		ob_expect_taken(_metadata, self, e, ARRAY_SIZE(e), false,
+				"inline 0 0 pri 1 read \"abx\" mark 1 oob 'm' then \"\"",
+				"UNIX_QUEUE.oob_msg 3, UNIX_MSG 3 made the 1 byte \"m\"");
+	}
+	free(m);
+	free(q);
+
+	/* SO_OOBINLINE, on the end that reads, or on the other */
+	u = ux_rec(self, x.fu1);
+	u.flags |= CKPT_UNIX_OOBINLINE;
+	ob_expect_taken(_metadata, self, &(struct edit){ x.fu1, true, &u, ulen },
+			1, false, OB_OOBINLINE,
+			"FILE_UNIX.flags CKPT_UNIX_OOBINLINE, end 1");
+	u = ux_rec(self, x.fu0);
+	u.flags |= CKPT_UNIX_OOBINLINE;
+	ob_expect_taken(_metadata, self, &(struct edit){ x.fu0, true, &u, ulen },
+			1, false,
+			"inline 1 0 pri 1 read \"ab\" mark 1 oob 'x' then \"cd\"",
+			"FILE_UNIX.flags CKPT_UNIX_OOBINLINE, end 0");
 	check_no_splat(_metadata, self);
 }
 

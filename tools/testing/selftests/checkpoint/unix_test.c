@@ -33,6 +33,7 @@
 #include <stdlib.h>
 #include <string.h>
 #include <unistd.h>
+#include <sys/ioctl.h>
 #include <sys/prctl.h>
 #include <sys/socket.h>
 #include <sys/stat.h>
@@ -2558,6 +2559,170 @@ TEST_F_TIMEOUT(named, datagram_clients_of_a_server_socket_stay_connected, 120)
 	restart_tree(_metadata, &self->t);
 	go_on(_metadata, &self->t);
 	finish(_metadata, &self->t, true);
+}
+
+/* ---- out-of-band data ---------------------------------------------------- */
+
+/*
+ * Send on a stream pair: from @b to @a "abc", "X" with MSG_OOB, "def";
+ * from @a to @b, which has SO_OOBINLINE, "12", "Y" with MSG_OOB, "34".
+ */
+static int oob_fill(int a, int b)
+{
+	int on = 1;
+
+	if (setsockopt(b, SOL_SOCKET, SO_OOBINLINE, &on, sizeof(on)))
+		return -1;
+	if (send(b, "abc", 3, 0) != 3 || send(b, "X", 1, MSG_OOB) != 1 ||
+	    send(b, "def", 3, 0) != 3)
+		return -1;
+	if (send(a, "12", 2, 0) != 2 || send(a, "Y", 1, MSG_OOB) != 1 ||
+	    send(a, "34", 2, 0) != 2)
+		return -1;
+	return 0;
+}
+
+/*
+ * What a reader of @fd sees, in a string: SIOCATMARK and POLLPRI, a
+ * read, the mark again, a recv() with MSG_OOB, then reads until none is
+ * left. Two sockets with the same queue and options give the same.
+ */
+static void oob_trace(int fd, char *out, size_t size)
+{
+	struct pollfd p = { .fd = fd, .events = POLLIN | POLLPRI };
+	char buf[64];
+	size_t at = 0;
+	int mark, i;
+	ssize_t n;
+
+#define OOB_SAY(...) (at += snprintf(out + at, at < size ? size - at : 0, \
+				     __VA_ARGS__))
+	mark = -1;
+	ioctl(fd, SIOCATMARK, &mark);
+	poll(&p, 1, 0);
+	OOB_SAY("mark %d pri %d;", mark, !!(p.revents & POLLPRI));
+	n = recv(fd, buf, sizeof(buf), MSG_DONTWAIT);
+	OOB_SAY("read %zd \"%.*s\";", n, n > 0 ? (int)n : 0, buf);
+	mark = -1;
+	ioctl(fd, SIOCATMARK, &mark);
+	OOB_SAY("mark %d;", mark);
+	n = recv(fd, buf, 1, MSG_OOB | MSG_DONTWAIT);
+	OOB_SAY("oob %zd \"%.*s\" %s;", n, n > 0 ? (int)n : 0, buf,
+		n < 0 ? strerrorname_np(errno) : "");
+	for (i = 0; i < 4; i++) {
+		n = recv(fd, buf, sizeof(buf), MSG_DONTWAIT);
+		OOB_SAY("read %zd \"%.*s\";", n, n > 0 ? (int)n : 0, buf);
+		if (n <= 0)
+			break;
+	}
+#undef OOB_SAY
+}
+
+/* the root: a stream pair (fds[0], fds[1]) with out-of-band bytes queued */
+static int oob_setup(void)
+{
+	int sv[2];
+
+	if (socketpair(AF_UNIX, SOCK_STREAM, 0, sv))
+		return -1;
+	fds[0] = sv[0];
+	fds[1] = sv[1];
+	return oob_fill(fds[0], fds[1]);
+}
+
+/*
+ * Restored: each end reads as an end of a pair made now with the same
+ * sends reads (the mark, POLLPRI, where reads stop, the byte MSG_OOB
+ * takes, SO_OOBINLINE), and the pair still carries out-of-band data.
+ */
+static int oob_verify(void)
+{
+	char got[512], want[512];
+	int sv[2], on = 0, i;
+	socklen_t len = sizeof(on);
+
+	if (socketpair(AF_UNIX, SOCK_STREAM, 0, sv) || oob_fill(sv[0], sv[1]))
+		return NOPE("a reference pair: %s", strerror(errno));
+	if (getsockopt(fds[1], SOL_SOCKET, SO_OOBINLINE, &on, &len) || !on)
+		return NOPE("SO_OOBINLINE is off after the restart");
+	for (i = 0; i < 2; i++) {
+		oob_trace(fds[i], got, sizeof(got));
+		oob_trace(sv[i], want, sizeof(want));
+		if (strcmp(got, want))
+			return NOPE("end %d reads %s where a pair made now reads %s",
+				    i, got, want);
+	}
+	if (send(fds[1], "Z", 1, MSG_OOB) != 1 || !wait_in(fds[0], WAIT_MS))
+		return NOPE("no out-of-band byte sent after the restart");
+	if (recv(fds[0], got, 1, MSG_OOB | MSG_DONTWAIT) != 1 || got[0] != 'Z')
+		return NOPE("the out-of-band byte sent after the restart is lost");
+	close(sv[0]);
+	close(sv[1]);
+	return 0;
+}
+
+/*
+ * A stream pair with a byte sent with MSG_OOB queued each way, one end
+ * with SO_OOBINLINE: restarted, both ends read as a pair made now with
+ * the same sends does (oob_verify()).
+ */
+TEST_F_TIMEOUT(named, out_of_band_bytes_wait_at_their_mark, 120)
+{
+	start_tree(_metadata, &self->t, oob_setup, oob_verify);
+	checkpoint_and_kill(_metadata, self->t.root);
+	restart_tree(_metadata, &self->t);
+	go_on(_metadata, &self->t);
+	finish(_metadata, &self->t, false);
+}
+
+/* the root: a stream pair whose out-of-band byte was read first */
+static int mark_setup(void)
+{
+	char c;
+	int sv[2];
+
+	if (socketpair(AF_UNIX, SOCK_STREAM, 0, sv))
+		return -1;
+	fds[0] = sv[0];
+	fds[1] = sv[1];
+	if (send(fds[1], "ab", 2, 0) != 2 || send(fds[1], "x", 1, MSG_OOB) != 1 ||
+	    send(fds[1], "cd", 2, 0) != 2)
+		return -1;
+	return recv(fds[0], &c, 1, MSG_OOB) == 1 && c == 'x' ? 0 : -1;
+}
+
+/* thawed: the read stops at the mark the byte left, then goes on */
+static int mark_verify(void)
+{
+	char buf[8] = "";
+	int mark = -1;
+
+	if (recv(fds[0], buf, sizeof(buf), MSG_DONTWAIT) != 2 ||
+	    memcmp(buf, "ab", 2))
+		return NOPE("the read does not stop at the mark");
+	if (ioctl(fds[0], SIOCATMARK, &mark) || mark != 1)
+		return NOPE("SIOCATMARK is %d at the mark", mark);
+	if (recv(fds[0], buf, sizeof(buf), MSG_DONTWAIT) != 2 ||
+	    memcmp(buf, "cd", 2))
+		return NOPE("no \"cd\" after the mark");
+	return 0;
+}
+
+/*
+ * An out-of-band byte read with MSG_OOB before the data ahead of it
+ * leaves a mark in the stream, which restart would not put back:
+ * refused. Thawed, the reader stops at the mark.
+ */
+TEST_F_TIMEOUT(named, mark_of_an_out_of_band_byte_read_first_is_refused, 120)
+{
+	char log[4096] = "";
+
+	start_tree(_metadata, &self->t, mark_setup, mark_verify);
+	refused(_metadata, self->t.root,
+		"the mark of an out-of-band byte read before the data ahead of it",
+		log, sizeof(log));
+	go_on(_metadata, &self->t);
+	finish(_metadata, &self->t, false);
 }
 
 /*
