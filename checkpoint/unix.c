@@ -1485,40 +1485,64 @@ static int ckpt_unix_set_options(struct ckpt_ctx *ctx, struct socket *sock,
 }
 
 /**
- * struct ckpt_unix_rshut - restart: a socket to shut down once every
- *			    queue is refilled
+ * struct ckpt_unix_rsock - restart: something to do to a socket once the
+ *			    image is read
  * @file:	the socket's file, referenced
  * @objref:	its FILE record, for log lines
- * @shutdown:	CKPT_UNIX_SHUT_*
- * @queued:	handed to the steps before the tree runs, which free it
+ * @arg:	CKPT_UNIX_SHUT_* to shut it down, or the sock objref of the
+ *		socket to connect it to
+ * @queued:	handed on to the steps before the tree runs, which free it
  */
-struct ckpt_unix_rshut {
+struct ckpt_unix_rsock {
 	struct file *file;
 	u32 objref;
-	u32 shutdown;
+	u32 arg;
 	bool queued;
 };
 
+static void ckpt_unix_rsock_free(void *data)
+{
+	struct ckpt_unix_rsock *r = data;
+
+	fput(r->file);
+	kfree(r);
+}
+
+static void ckpt_unix_rsock_release(void *data)
+{
+	struct ckpt_unix_rsock *r = data;
+
+	if (!r->queued)
+		ckpt_unix_rsock_free(r);
+}
+
+/* @run once the image is read, on @file of FILE record @objref */
+static int ckpt_unix_rsock_add(struct ckpt_ctx *ctx,
+			       int (*run)(struct ckpt_ctx *ctx, void *data),
+			       u32 objref, struct file *file, u32 arg)
+{
+	struct ckpt_unix_rsock *r = kzalloc(sizeof(*r), GFP_KERNEL);
+
+	if (!r)
+		return -ENOMEM;
+	r->file = get_file(file);
+	r->objref = objref;
+	r->arg = arg;
+	return ckpt_after_read_add(ctx, run, ckpt_unix_rsock_release, r);
+}
+
 static int ckpt_unix_shut_run(struct ckpt_ctx *ctx, void *data)
 {
-	struct ckpt_unix_rshut *r = data;
+	struct ckpt_unix_rsock *r = data;
 	struct socket *sock = sock_from_file(r->file);
-	int how = r->shutdown == CKPT_UNIX_SHUT_RD ? SHUT_RD :
-		  r->shutdown == CKPT_UNIX_SHUT_WR ? SHUT_WR : SHUT_RDWR;
+	int how = r->arg == CKPT_UNIX_SHUT_RD ? SHUT_RD :
+		  r->arg == CKPT_UNIX_SHUT_WR ? SHUT_WR : SHUT_RDWR;
 	int ret = kernel_sock_shutdown(sock, how);
 
 	if (ret)
 		ckpt_log(ctx, ret, "file record %u: cannot shut the unix socket down again",
 			 r->objref);
 	return ret;
-}
-
-static void ckpt_unix_shut_free(void *data)
-{
-	struct ckpt_unix_rshut *r = data;
-
-	fput(r->file);
-	kfree(r);
 }
 
 /*
@@ -1529,40 +1553,24 @@ static void ckpt_unix_shut_free(void *data)
  */
 static int ckpt_unix_shut_queue(struct ckpt_ctx *ctx, void *data)
 {
-	struct ckpt_unix_rshut *r = data;
+	struct ckpt_unix_rsock *r = data;
 
 	if (ctx->flags & RESTART_VALIDATE)
 		return 0;
 	r->queued = true;
 	/* on -ENOMEM, r is freed */
 	return ckpt_before_release_add(ctx, ckpt_unix_shut_run,
-				       ckpt_unix_shut_free, r);
-}
-
-static void ckpt_unix_shut_release(void *data)
-{
-	struct ckpt_unix_rshut *r = data;
-
-	if (!r->queued)
-		ckpt_unix_shut_free(r);
+				       ckpt_unix_rsock_free, r);
 }
 
 /* Shut @file down as @shutdown says, after every queue is back */
 static int ckpt_unix_shut(struct ckpt_ctx *ctx, u32 objref, struct file *file,
 			  u32 shutdown)
 {
-	struct ckpt_unix_rshut *r;
-
 	if (!shutdown)
 		return 0;
-	r = kzalloc(sizeof(*r), GFP_KERNEL);
-	if (!r)
-		return -ENOMEM;
-	r->file = get_file(file);
-	r->objref = objref;
-	r->shutdown = shutdown;
-	return ckpt_after_read_add(ctx, ckpt_unix_shut_queue,
-				   ckpt_unix_shut_release, r);
+	return ckpt_unix_rsock_add(ctx, ckpt_unix_shut_queue, objref, file,
+				   shutdown);
 }
 
 static void ckpt_unix_kfree(void *data)
@@ -2294,19 +2302,6 @@ static void ckpt_unix_single_free(void *data)
 	kfree(rs);
 }
 
-/**
- * struct ckpt_unix_rconnect - restart: a datagram socket to connect to
- *			       one that is not connected back to it
- * @file:	the socket's file, referenced
- * @objref:	its FILE record, for log lines
- * @peer_objref: the sock objref of the socket to connect it to
- */
-struct ckpt_unix_rconnect {
-	struct file *file;
-	u32 objref;
-	u32 peer_objref;
-};
-
 /*
  * Once the image is read, every socket exists: connect the socket to its
  * peer itself (patches/0027), as connect() would, with its hook and the
@@ -2315,8 +2310,8 @@ struct ckpt_unix_rconnect {
  */
 static int ckpt_unix_rconnect_run(struct ckpt_ctx *ctx, void *data)
 {
-	struct ckpt_unix_rconnect *c = data;
-	struct file *pf = ckpt_unix_sock_file(ctx, c->objref, c->peer_objref);
+	struct ckpt_unix_rsock *c = data;
+	struct file *pf = ckpt_unix_sock_file(ctx, c->objref, c->arg);
 	struct sock *peer;
 	int ret = 0;
 
@@ -2332,31 +2327,8 @@ static int ckpt_unix_rconnect_run(struct ckpt_ctx *ctx, void *data)
 	if (ret)
 		ckpt_log(ctx, ret,
 			 "file record %u: cannot connect the unix socket to unix socket %u again",
-			 c->objref, c->peer_objref);
+			 c->objref, c->arg);
 	return ret;
-}
-
-static void ckpt_unix_rconnect_free(void *data)
-{
-	struct ckpt_unix_rconnect *c = data;
-
-	fput(c->file);
-	kfree(c);
-}
-
-/* A datagram socket connected one way: its peer is found later */
-static int ckpt_unix_rconnect(struct ckpt_ctx *ctx, u32 objref,
-			      struct file *file, u32 peer_objref)
-{
-	struct ckpt_unix_rconnect *c = kmalloc(sizeof(*c), GFP_KERNEL);
-
-	if (!c)
-		return -ENOMEM;
-	c->file = get_file(file);
-	c->objref = objref;
-	c->peer_objref = peer_objref;
-	return ckpt_after_read_add(ctx, ckpt_unix_rconnect_run,
-				   ckpt_unix_rconnect_free, c);
 }
 
 /*
@@ -2393,7 +2365,8 @@ static struct file *ckpt_unix_single(struct ckpt_ctx *ctx,
 	if (!ret && h->flags & CKPT_UNIX_LISTEN)
 		ret = ckpt_unix_listen(ctx, hf->objref, file, h);
 	if (!ret && h->peer_objref)
-		ret = ckpt_unix_rconnect(ctx, hf->objref, file, h->peer_objref);
+		ret = ckpt_unix_rsock_add(ctx, ckpt_unix_rconnect_run,
+					  hf->objref, file, h->peer_objref);
 	if (!ret && (rs->q.nr || (h->peer_pid &&
 				  !(h->flags & CKPT_UNIX_LISTEN)))) {
 		rs->file = get_file(file);
