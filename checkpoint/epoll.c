@@ -96,7 +96,7 @@ static int ckpt_epoll_get_items(struct ckpt_ctx *ctx, struct file *file,
 }
 
 static int ckpt_epoll_checkpoint_late(struct ckpt_ctx *ctx, struct file *file,
-				      u32 objref)
+				      u32 objref, void *data)
 {
 	struct ckpt_hdr_epoll_items h = { .objref = objref };
 	struct epoll_item_state *items = NULL;
@@ -332,7 +332,7 @@ static int ckpt_epoll_restore_late(struct ckpt_ctx *ctx,
 		ckpt_log(ctx, ret, "epoll items record %u: malformed", h->objref);
 		goto out;
 	}
-	epf = ckpt_file_late_take(ctx, h->objref, &ckpt_epoll_file_ops);
+	epf = ckpt_file_late_take(ctx, h->objref, &ckpt_epoll_file_ops, NULL);
 	if (IS_ERR(epf)) {
 		ret = PTR_ERR(epf);
 		goto out;

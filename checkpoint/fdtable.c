@@ -186,26 +186,54 @@ static int ckpt_classify_file(struct ckpt_ctx *ctx, struct ckpt_fd_ent *e)
  * struct ckpt_late_file - a file whose late record is due
  * @file:	the file (the object hash holds it)
  * @type:	its CKPT_FILE_* type
+ * @data:	the type's, for the record
  */
 struct ckpt_late_file {
 	struct file *file;
 	u32 type;
+	void *data;
 };
 
-/* Note that @file, saved or restored under @objref, has a late record due */
-static int ckpt_late_add(struct ckpt_ctx *ctx, struct file *file, u32 type,
-			 u32 objref)
+static void ckpt_late_data_free(u32 type, void *data)
+{
+	if (data && ckpt_file_ops[type]->late_free)
+		ckpt_file_ops[type]->late_free(data);
+}
+
+/**
+ * ckpt_file_late_due() - a late record is due for a file
+ * @ctx: checkpoint or restart context
+ * @file: the file, saved or restored (the object hash holds it)
+ * @type: its CKPT_FILE_* type, which has a late record
+ * @objref: its FILE record
+ * @data: the type's, for its checkpoint_late() or its restore_late()
+ *	  (from ckpt_file_late_take()), or NULL; freed with the type's
+ *	  late_free() if the record never comes, and on failure here
+ *
+ * Called by fdtable.c for every file of a type, or by the type's own
+ * checkpoint() and restore() for the files that have one when the type
+ * has late_if_due.
+ *
+ * Return: 0, -EBUSY when one is due already, or -ENOMEM.
+ */
+int ckpt_file_late_due(struct ckpt_ctx *ctx, struct file *file, u32 type,
+		       u32 objref, void *data)
 {
 	struct ckpt_late_file *l = kmalloc(sizeof(*l), GFP_KERNEL);
 	int ret;
 
-	if (!l)
+	if (!l) {
+		ckpt_late_data_free(type, data);
 		return -ENOMEM;
+	}
 	l->file = file;
 	l->type = type;
+	l->data = data;
 	ret = xa_insert(&ctx->file_late, objref, l, GFP_KERNEL);
-	if (ret)
+	if (ret) {
+		ckpt_late_data_free(type, data);
 		kfree(l);
+	}
 	return ret;
 }
 
@@ -218,8 +246,10 @@ void ckpt_free_file_late(struct ckpt_ctx *ctx)
 	struct ckpt_late_file *l;
 	unsigned long i;
 
-	xa_for_each(&ctx->file_late, i, l)
+	xa_for_each(&ctx->file_late, i, l) {
+		ckpt_late_data_free(l->type, l->data);
 		kfree(l);
+	}
 	xa_destroy(&ctx->file_late);
 }
 
@@ -248,8 +278,9 @@ static int checkpoint_file(struct ckpt_ctx *ctx, struct ckpt_fd_ent *e)
 	ret = ckpt_write_obj(ctx, &h.h, CKPT_HDR_FILE, sizeof(h));
 	if (!ret)
 		ret = ops->checkpoint(ctx, e);
-	if (!ret && ops->checkpoint_late)
-		ret = ckpt_late_add(ctx, e->file, e->type, e->objref);
+	if (!ret && ops->checkpoint_late && !ops->late_if_due)
+		ret = ckpt_file_late_due(ctx, e->file, e->type, e->objref,
+					 NULL);
 	return ret;
 }
 
@@ -325,7 +356,7 @@ static int ckpt_write_late(struct ckpt_ctx *ctx)
 			break;
 		xa_erase(&ctx->file_late, objref);
 		ret = ckpt_file_ops[l->type]->checkpoint_late(ctx, l->file,
-							      objref);
+							      objref, l->data);
 		kfree(l);
 	}
 	return ret;
@@ -336,13 +367,15 @@ static int ckpt_write_late(struct ckpt_ctx *ctx)
  * @ctx: restart context
  * @objref: the record's objref
  * @ops: the type whose record it is
+ * @data: set to the data its restore() gave ckpt_file_late_due(), which
+ *	  the caller frees, or NULL (for a type without any)
  *
  * Return: the file (the object hash holds it), or ERR_PTR(-EINVAL) with
  * a log line when @objref names no file of that type whose late record
  * is still due (none, another type's, or one read already).
  */
 struct file *ckpt_file_late_take(struct ckpt_ctx *ctx, u32 objref,
-				 const struct ckpt_file_ops *ops)
+				 const struct ckpt_file_ops *ops, void **data)
 {
 	struct ckpt_late_file *l = xa_load(&ctx->file_late, objref);
 	struct file *file;
@@ -354,6 +387,10 @@ struct file *ckpt_file_late_take(struct ckpt_ctx *ctx, u32 objref,
 	}
 	xa_erase(&ctx->file_late, objref);
 	file = l->file;
+	if (data)
+		*data = l->data;
+	else
+		ckpt_late_data_free(l->type, l->data);
 	kfree(l);
 	return file;
 }
@@ -531,8 +568,8 @@ static int restore_file(struct ckpt_ctx *ctx, const struct ckpt_hdr *hdr)
 		return ret;
 	}
 	ret = ckpt_obj_insert(ctx, file, h.objref, CKPT_OBJ_FILE);
-	if (!ret && file && ops->restore_late)
-		ret = ckpt_late_add(ctx, file, h.type, h.objref);
+	if (!ret && file && ops->restore_late && !ops->late_if_due)
+		ret = ckpt_file_late_due(ctx, file, h.type, h.objref, NULL);
 	if (file)
 		fput(file);
 	return ret;

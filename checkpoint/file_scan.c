@@ -1,10 +1,13 @@
 // SPDX-License-Identifier: GPL-2.0-only
 /*
  * The tree's open files as a whole, before any is written: every file of
- * every fd table and mapping, the leaks (a file something outside the
- * tree holds too), and which terminals, pipes and sockets lead to a live
- * process outside the tree (an fd the restarter can hand back).
+ * every fd table and mapping, every file in flight (SCM_RIGHTS) in a
+ * queue of one of those unix sockets (and of the sockets in flight,
+ * recursively), the leaks (a file something outside the tree holds too),
+ * and which terminals, pipes and sockets lead to a live process outside
+ * the tree (an fd the restarter can hand back).
  */
+#include <net/scm.h>
 #include <linux/file.h>
 #include <linux/fdtable.h>
 #include <linux/pipe_fs_i.h>
@@ -26,18 +29,23 @@
  * @file:	the file, referenced
  * @fdrefs:	fd slots of the tree holding it
  * @maprefs:	vmas and executables of the tree's mms holding it
+ * @flightrefs:	messages queued on unix sockets of the tree (or in
+ *		flight themselves) that carry it, once per copy
  * @outside:	its reference count shows holders outside the tree (tasks,
- *		or files in flight in a unix socket queue)
+ *		or messages queued on a unix socket outside)
  * @held:	a process outside the tree has it in its fd table (set by
  *		ckpt_scan_outside(), only looked for when @outside)
+ * @next_sock:	ckpt_scan_in_flight(): the next unix socket to look into
  */
 struct ckpt_tfile {
 	struct hlist_node node;
 	struct file *file;
 	unsigned int fdrefs;
 	unsigned int maprefs;
+	unsigned int flightrefs;
 	bool outside;
 	bool held;
+	struct ckpt_tfile *next_sock;
 };
 
 enum ckpt_tkey_kind { CKPT_KEY_FILES, CKPT_KEY_PIPE, CKPT_KEY_SOCK };
@@ -415,6 +423,184 @@ struct file *ckpt_peer_file(struct sock *peer)
 	read_unlock_bh(&peer->sk_callback_lock);
 	return file;
 }
+
+/*
+ * The files messages queued on @sk carry, each copy referenced into @v
+ * while there is room (@max); how many there are.
+ */
+static unsigned int ckpt_queue_files(struct sock *sk, struct file **v,
+				     unsigned int max)
+{
+	struct sk_buff_head *head = &sk->sk_receive_queue;
+	struct scm_fp_list *fp;
+	struct sk_buff *skb;
+	unsigned int n = 0;
+	int i;
+
+	spin_lock(&head->lock);
+	skb_queue_walk(head, skb) {
+		fp = UNIXCB(skb).fp;
+		for (i = 0; fp && i < fp->count; i++, n++)
+			if (n < max)
+				v[n] = get_file(fp->fp[i]);
+	}
+	spin_unlock(&head->lock);
+	return n;
+}
+
+/*
+ * The connections waiting in the backlog of listener @sk, referenced into
+ * @v while there is room (@max); how many there are.
+ */
+static unsigned int ckpt_backlog_socks(struct sock *sk, struct sock **v,
+				       unsigned int max)
+{
+	struct sk_buff_head *head = &sk->sk_receive_queue;
+	struct sk_buff *skb;
+	unsigned int n = 0;
+
+	spin_lock(&head->lock);
+	skb_queue_walk(head, skb) {
+		if (n < max) {
+			sock_hold(skb->sk);
+			v[n] = skb->sk;
+		}
+		n++;
+	}
+	spin_unlock(&head->lock);
+	return n;
+}
+
+/*
+ * The files in flight on the queues of unix socket @sk (its own, and for
+ * a listener those of the connections waiting in its backlog), each copy
+ * referenced, into *@files (NULL: none), their number in *@nr. The tree
+ * is frozen, but a socket outside may still send to one of the tree's:
+ * a queue that changed between the count and the copy is refused.
+ */
+static int ckpt_sock_files(struct ckpt_ctx *ctx, struct sock *sk,
+			   struct file ***files, unsigned int *nr)
+{
+	struct sock **emb = NULL;
+	struct file **v = NULL;
+	unsigned int ne = 0, n, m, i;
+	int ret = 0;
+
+	*files = NULL;
+	*nr = 0;
+	if (READ_ONCE(sk->sk_state) == TCP_LISTEN) {
+		ne = skb_queue_len_lockless(&sk->sk_receive_queue);
+		if (ne > CKPT_MAX_UNIX_EMBRYOS)
+			ne = CKPT_MAX_UNIX_EMBRYOS;
+		emb = ne ? kvcalloc(ne, sizeof(*emb), GFP_KERNEL) : NULL;
+		if (ne && !emb)
+			return -ENOMEM;
+		ne = min(ckpt_backlog_socks(sk, emb, ne), ne);
+	}
+	n = ckpt_queue_files(sk, NULL, 0);
+	for (i = 0; i < ne; i++)
+		n += ckpt_queue_files(emb[i], NULL, 0);
+	if (!n)
+		goto out;
+	if (n > CKPT_MAX_UNIX_INFLIGHT) {
+		ckpt_log(ctx, -EOPNOTSUPP,
+			 "a unix socket with more than %u files in flight on its queues: not supported",
+			 CKPT_MAX_UNIX_INFLIGHT);
+		ret = -EOPNOTSUPP;
+		goto out;
+	}
+	v = kvcalloc(n, sizeof(*v), GFP_KERNEL);
+	if (!v) {
+		ret = -ENOMEM;
+		goto out;
+	}
+	m = ckpt_queue_files(sk, v, n);
+	for (i = 0; i < ne; i++)
+		m += ckpt_queue_files(emb[i], m < n ? v + m : NULL,
+				      m < n ? n - m : 0);
+	if (m != n) {
+		for (i = 0; i < min(m, n); i++)
+			fput(v[i]);
+		kvfree(v);
+		ckpt_log(ctx, -EBUSY,
+			 "a unix socket's receive queue changed while the tree was frozen");
+		ret = -EBUSY;
+		goto out;
+	}
+	*files = v;
+	*nr = n;
+out:
+	for (i = 0; i < ne; i++)
+		sock_put(emb[i]);
+	kvfree(emb);
+	return ret;
+}
+
+static bool ckpt_is_unix_sock(struct file *file)
+{
+	struct socket *sock = sock_from_file(file);
+
+	return sock && sock->sk && sock->sk->sk_family == AF_UNIX;
+}
+
+/*
+ * Count the files in flight on the queues of the tree's unix sockets:
+ * each copy is a reference the tree holds. A file only in flight is a
+ * file of the tree, and a unix socket in flight is looked into too, once
+ * (a socket in flight in its own queue is a cycle the walk ends).
+ */
+static int ckpt_scan_in_flight(struct ckpt_ctx *ctx)
+{
+	struct ckpt_tfile *tf, *t, *work = NULL;
+	struct file **files;
+	unsigned int i, n;
+	int bkt, ret = 0;
+
+	hash_for_each(ctx->tfiles->hash, bkt, tf, node) {
+		if (!ckpt_is_unix_sock(tf->file))
+			continue;
+		tf->next_sock = work;
+		work = tf;
+	}
+	while (work && !ret) {
+		tf = work;
+		work = tf->next_sock;
+		ret = ckpt_sock_files(ctx, sock_from_file(tf->file)->sk,
+				      &files, &n);
+		for (i = 0; i < n; i++) {
+			t = ret ? NULL : ckpt_tfile_find(ctx, files[i]);
+			if (t || ret) {
+				if (t)
+					t->flightrefs++;
+				fput(files[i]);
+				continue;
+			}
+			if (ctx->tfiles->nr >= CKPT_MAX_FDS) {
+				ckpt_log(ctx, -EOPNOTSUPP, "more than %u open files",
+					 CKPT_MAX_FDS);
+				ret = -EOPNOTSUPP;
+			}
+			t = ret ? NULL : kzalloc(sizeof(*t), GFP_KERNEL);
+			if (!t) {
+				ret = ret ?: -ENOMEM;
+				fput(files[i]);
+				continue;
+			}
+			/* the copy's reference is the scan's */
+			t->file = files[i];
+			t->flightrefs = 1;
+			hash_add(ctx->tfiles->hash, &t->node,
+				 (unsigned long)t->file);
+			ctx->tfiles->nr++;
+			if (ckpt_is_unix_sock(t->file)) {
+				t->next_sock = work;
+				work = t;
+			}
+		}
+		kvfree(files);
+	}
+	return ret;
+}
 #else
 struct sock *ckpt_unix_peer(struct file *file)
 {
@@ -424,6 +610,11 @@ struct sock *ckpt_unix_peer(struct file *file)
 struct file *ckpt_peer_file(struct sock *peer)
 {
 	return NULL;
+}
+
+static int ckpt_scan_in_flight(struct ckpt_ctx *ctx)
+{
+	return 0;
 }
 #endif
 
@@ -519,7 +710,8 @@ static int ckpt_find_holders(struct ckpt_ctx *ctx)
 		struct sock *peer;
 		struct file *pf;
 
-		if (!tf->fdrefs || file->f_mode & FMODE_PATH)
+		if ((!tf->fdrefs && !tf->flightrefs) ||
+		    file->f_mode & FMODE_PATH)
 			continue;
 		if (S_ISCHR(inode->i_mode) && ckpt_chr_is_tty(inode->i_rdev)) {
 			need |= tf->outside;
@@ -604,11 +796,16 @@ static unsigned int ckpt_tfiles_of_dentry(struct ckpt_ctx *ctx,
  * outside the tree holds (its file, or another open of it) is refused in
  * every case: restart makes the tree one of its own.
  *
+ * A file in flight (SCM_RIGHTS) on a queue of a unix socket of the tree
+ * is a file of the tree, and that reference the tree's.
+ *
  * Return: 0, -EBUSY for a leak or a memfd or deleted file held outside
- * the tree (with a log line naming the file),
- * -EOPNOTSUPP (with a log line) for more than CKPT_MAX_FDS open files or
- * a file with state that is not saved (ckpt_check_file_state()), -EINTR when
- * the caller got a fatal signal, or -ENOMEM.
+ * the tree (with a log line naming the file), or a unix socket's queue
+ * that changed while the tree was frozen, -EOPNOTSUPP (with a log line)
+ * for more than CKPT_MAX_FDS open files, more than
+ * CKPT_MAX_UNIX_INFLIGHT files in flight on one socket's queues, or a
+ * file with state that is not saved (ckpt_check_file_state()), -EINTR
+ * when the caller got a fatal signal, or -ENOMEM.
  */
 int ckpt_scan_files(struct ckpt_ctx *ctx)
 {
@@ -640,9 +837,13 @@ int ckpt_scan_files(struct ckpt_ctx *ctx)
 		if (ret)
 			return ret;
 	}
+	ret = ckpt_scan_in_flight(ctx);
+	if (ret)
+		return ret;
 	/* + 1: the reference the scan holds */
 	hash_for_each(ctx->tfiles->hash, bkt, tf, node) {
-		tf->outside = file_count(tf->file) > tf->fdrefs + tf->maprefs + 1;
+		tf->outside = file_count(tf->file) >
+			      tf->fdrefs + tf->maprefs + tf->flightrefs + 1;
 		ret = ckpt_check_file_state(ctx, tf->file, tf->maprefs,
 					    tf->fdrefs);
 		/* saved as the tree's own, whatever the checkpoint */

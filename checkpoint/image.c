@@ -108,6 +108,8 @@ static const struct ckpt_rec_desc ckpt_recs[CKPT_HDR_MAX] = {
 	REC(UNIX_SENDER, "unix_sender", struct ckpt_hdr_unix_sender),
 	REC(UNIX_MSG_FROM, "unix_msg_from", struct ckpt_hdr_unix_msg_from),
 	REC(UNIX_EMBRYO, "unix_embryo", struct ckpt_hdr_unix_embryo),
+	REC(UNIX_MSG_FDS, "unix_msg_fds", struct ckpt_hdr_unix_msg_fds),
+	REC(UNIX_FDS, "unix_fds", struct ckpt_hdr_unix_fds),
 };
 
 /**

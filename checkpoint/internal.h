@@ -159,11 +159,18 @@ struct ckpt_fd_ent {
  * @checkpoint_late: optional: write the type's late record, once all the
  *		files of the task are written (an epoll set's items refer to
  *		other files); files it refers to that are not written yet are
- *		written first, with ckpt_file_ref()
+ *		written first, with ckpt_file_ref(). It frees @data, which
+ *		ckpt_file_late_due() gave
  * @late_rec_type: the CKPT_HDR_* type of that record, which starts with
  *		the objref of the file (__u32, right after the header)
- * @restore_late: read it (its header already read); the file comes from
- *		ckpt_file_late_take()
+ * @restore_late: read it (its header already read); the file (and the
+ *		data its restore() gave ckpt_file_late_due(), to free) come
+ *		from ckpt_file_late_take()
+ * @late_if_due: every file of the type has a late record, unless this
+ *		is set: then its checkpoint() and restore() call
+ *		ckpt_file_late_due() for the files that have one
+ * @late_free:	optional: frees the data of a late record that never came
+ *		(a failed checkpoint or restart)
  * @f_flags:	the status flags the type keeps; a file with others is
  *		refused at checkpoint, an image with others at restart
  * @seekable:	the FILE record's pos is the file's offset (else 0)
@@ -188,9 +195,11 @@ struct ckpt_file_ops {
 	struct file *(*restore)(struct ckpt_ctx *ctx,
 				const struct ckpt_hdr_file *h);
 	int (*checkpoint_late)(struct ckpt_ctx *ctx, struct file *file,
-			       u32 objref);
+			       u32 objref, void *data);
 	u32 late_rec_type;
 	int (*restore_late)(struct ckpt_ctx *ctx, const struct ckpt_hdr *h);
+	bool late_if_due;
+	void (*late_free)(void *data);
 	u32 f_flags;
 	bool seekable;
 	bool by_path;
@@ -327,8 +336,10 @@ int checkpoint_files(struct ckpt_ctx *ctx, struct task_struct *t);
 int restore_files(struct ckpt_ctx *ctx);
 int restore_files_commit(struct ckpt_ctx *ctx, struct ckpt_rstate *rs);
 int ckpt_file_ref(struct ckpt_ctx *ctx, struct file *file, unsigned int fd);
+int ckpt_file_late_due(struct ckpt_ctx *ctx, struct file *file, u32 type,
+		       u32 objref, void *data);
 struct file *ckpt_file_late_take(struct ckpt_ctx *ctx, u32 objref,
-				 const struct ckpt_file_ops *ops);
+				 const struct ckpt_file_ops *ops, void **data);
 void ckpt_free_file_late(struct ckpt_ctx *ctx);
 
 /* file_scan.c: the tree's files, leaks, holders outside the tree */

@@ -46,9 +46,12 @@ static bool ckpt_lock_of_tree(struct ckpt_ctx *ctx, struct file *file,
 	return false;
 }
 
-/* What of @file's state cannot be saved, or NULL */
+/*
+ * What of @file's state cannot be saved, or NULL; @flight: the tree has
+ * it only in flight (SCM_RIGHTS), with no fd to save its locks with
+ */
 static const char *ckpt_file_lock_kind(struct ckpt_ctx *ctx, struct file *file,
-				       bool mapped)
+				       bool mapped, bool flight)
 {
 	struct file_lock_context *flctx;
 	struct file_lock_core *flc;
@@ -63,16 +66,20 @@ static const char *ckpt_file_lock_kind(struct ckpt_ctx *ctx, struct file *file,
 			kind = "a lease (F_SETLEASE)";
 			goto out;
 		}
-	if (!mapped)
+	if (!mapped && !flight)
 		goto out;
 	list_for_each_entry(flc, &flctx->flc_flock, flc_list)
 		if (flc->flc_file == file) {
-			kind = "a flock() lock on a file the tree also maps";
+			kind = flight ?
+			       "a flock() lock on a file only in flight (SCM_RIGHTS)" :
+			       "a flock() lock on a file the tree also maps";
 			goto out;
 		}
 	list_for_each_entry(flc, &flctx->flc_posix, flc_list)
 		if (flc->flc_flags & FL_OFDLCK && flc->flc_file == file) {
-			kind = "an OFD lock (F_OFD_SETLK) on a file the tree also maps";
+			kind = flight ?
+			       "an OFD lock (F_OFD_SETLK) on a file only in flight (SCM_RIGHTS)" :
+			       "an OFD lock (F_OFD_SETLK) on a file the tree also maps";
 			goto out;
 		}
 out:
@@ -104,12 +111,14 @@ static const char *ckpt_file_owner_kind(struct file *file, bool in_fds)
 /**
  * ckpt_check_file_state() - refuse a file with state that is not saved
  * @ctx: checkpoint context, with the tree collected
- * @file: a file the tree holds (in an fd table or a mapping)
+ * @file: a file the tree holds (in an fd table, a mapping, or in flight)
  * @mapped: whether a mapping of the tree holds it
- * @in_fds: whether an fd table of the tree holds it
+ * @in_fds: whether an fd table of the tree holds it (neither: only in
+ *	    flight in a unix socket's queue)
  *
- * A lease, a flock() or OFD lock of a file the tree maps, and the
- * O_ASYNC, owner and signal of a file only mapped are refused; the other
+ * A lease, a flock() or OFD lock of a file the tree maps or has only in
+ * flight, and the O_ASYNC, owner and signal of a file without an fd are
+ * refused; the other
  * locks are saved with the fd tables (checkpoint_locks()), an fd's
  * O_ASYNC, owner and signal with its FILE record (ckpt_file_owner()).
  *
@@ -122,7 +131,7 @@ int ckpt_check_file_state(struct ckpt_ctx *ctx, struct file *file,
 	const char *kind;
 	char *buf, *name;
 
-	kind = ckpt_file_lock_kind(ctx, file, mapped) ?:
+	kind = ckpt_file_lock_kind(ctx, file, mapped, !mapped && !in_fds) ?:
 	       ckpt_file_owner_kind(file, in_fds);
 	if (!kind)
 		return 0;

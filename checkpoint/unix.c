@@ -39,11 +39,19 @@
  * another one holds: they are queued again from the restored sender,
  * charged to it as they were.
  *
+ * A message that carries files (SCM_RIGHTS) is written as a UNIX_MSG_FDS
+ * with their number; the files themselves are written once every file
+ * of the task is, in the socket's late UNIX_FDS record (each file in
+ * flight is a file of the tree: file_scan.c), and they travel with the
+ * message again when it is queued (patches/0029), counted in flight for
+ * the garbage collector and charged to the restarter, as sendmsg() does.
+ * A socket in flight in its own queue, a cycle, comes back as one.
+ *
  * A socket connected to one that a process outside the tree holds is
  * inherited (self checkpoint, subtree) or a leak (container). Refused
  * with a line: a connection waiting between the tree and a socket
- * outside, a path socket whose inode is no longer at its path, files in flight
- * (SCM_RIGHTS), options that are not saved,
+ * outside, a path socket whose inode is no longer at its path, a file in
+ * flight that cannot be saved, options that are not saved,
  * credentials naming a process that is not in the tree, and a socket
  * shared with a process outside a subtree.
  */
@@ -57,6 +65,7 @@
 #include <linux/sched/task.h>
 #include <linux/slab.h>
 #include <net/af_unix.h>
+#include <net/scm.h>
 #include <net/sock.h>
 #include "internal.h"
 
@@ -80,9 +89,13 @@
  * @uid:	(u32)-1 for none
  * @gid:	(u32)-1 for none
  * @sender:	0: the socket's peer sent it; n: the queue's sender n
+ * @nr_fds:	the files it carries (SCM_RIGHTS), or 0
  * @off:	checkpoint: its bytes at this offset of the snapshot's data
- * @rec:	restart: the UNIX_MSG or UNIX_MSG_FROM record holding them
+ * @rec:	restart: the UNIX_MSG, UNIX_MSG_FROM or UNIX_MSG_FDS record
+ *		holding them
  * @bytes:	restart: where in @rec
+ * @files:	restart: its files, referenced, once the socket's UNIX_FDS
+ *		record is read
  */
 struct ckpt_unix_msg {
 	u32 len;
@@ -90,11 +103,13 @@ struct ckpt_unix_msg {
 	u32 uid;
 	u32 gid;
 	u32 sender;
+	u32 nr_fds;
 	union {
 		u64 off;
 		struct {
 			void *rec;
 			const void *bytes;
+			struct file **files;
 		};
 	};
 };
@@ -135,6 +150,9 @@ struct ckpt_unix_sender {
  * @oob:	a stream's: the message (from 1) that is the out-of-band
  *		byte not read yet, or 0
  * @objref:	restart: the FILE record of its socket, for log lines
+ * @nr_fds:	the files its messages carry, in all
+ * @files:	checkpoint: those files, referenced, message by message
+ * @got:	checkpoint: how many of @files are taken
  */
 struct ckpt_unix_queue {
 	unsigned int nr;
@@ -148,15 +166,33 @@ struct ckpt_unix_queue {
 	struct ckpt_unix_sender *senders;
 	u32 oob;
 	u32 objref;
+	unsigned int nr_fds;
+	struct file **files;
+	unsigned int got;
 };
+
+static void ckpt_unix_put_files(struct file **files, unsigned int n)
+{
+	unsigned int i;
+
+	for (i = 0; files && i < n; i++)
+		if (files[i])
+			fput(files[i]);
+}
 
 static void ckpt_unix_queue_free(struct ckpt_unix_queue *q)
 {
 	unsigned int i;
 
 	if (q->msgs && !q->data)
-		for (i = 0; i < q->nr; i++)
+		for (i = 0; i < q->nr; i++) {
 			kvfree(q->msgs[i].rec);
+			ckpt_unix_put_files(q->msgs[i].files,
+					    q->msgs[i].nr_fds);
+			kfree(q->msgs[i].files);
+		}
+	ckpt_unix_put_files(q->files, q->got);
+	kvfree(q->files);
 	for (i = 0; q->senders && i < q->nr_senders; i++)
 		if (q->senders[i].from)
 			fput(q->senders[i].from);
@@ -252,7 +288,6 @@ static int ckpt_unix_peercred(struct ckpt_ctx *ctx, struct ckpt_fd_ent *e,
 enum ckpt_unix_why {
 	CKPT_UNIX_OK,
 	CKPT_UNIX_CHANGED,
-	CKPT_UNIX_FDS,
 	CKPT_UNIX_OTHER,
 	CKPT_UNIX_PID,
 	CKPT_UNIX_IDS,
@@ -328,13 +363,11 @@ static enum ckpt_unix_why ckpt_unix_walk(struct ckpt_ctx *ctx,
 	oob = ckpt_unix_oob_skb(sk);
 	skb_queue_walk(head, skb) {
 		u32 skip = UNIXCB(skb).consumed, len = skb->len - skip;
+		struct scm_fp_list *fp = UNIXCB(skb).fp;
+		unsigned int nr_fds = fp ? fp->count : 0, i;
 		struct ckpt_unix_msg *m;
 		struct pid *pid;
 
-		if (UNIXCB(skb).fp) {
-			why = CKPT_UNIX_FDS;
-			break;
-		}
 		/* a datagram from another socket than the peer: a sender */
 		if ((skb->sk != peer || !peer) && sk->sk_type != SOCK_DGRAM) {
 			why = CKPT_UNIX_OTHER;
@@ -353,12 +386,15 @@ static enum ckpt_unix_why ckpt_unix_walk(struct ckpt_ctx *ctx,
 			why = CKPT_UNIX_BIG;
 			break;
 		}
-		if (q->msgs && (n == q->nr || bytes + len > q->bytes)) {
+		if (q->msgs && (n == q->nr || bytes + len > q->bytes ||
+				nr_fds > q->nr_fds - q->got)) {
 			why = CKPT_UNIX_CHANGED;
 			break;
 		}
 		if (!q->msgs && (skb->sk != peer || !peer))
 			q->foreign++;
+		if (!q->msgs)
+			q->nr_fds += nr_fds;
 		if (q->msgs) {
 			m = &q->msgs[n];
 			if (skb->sk != peer || !peer) {
@@ -392,6 +428,10 @@ static enum ckpt_unix_why ckpt_unix_walk(struct ckpt_ctx *ctx,
 			}
 			if (skb == oob)
 				q->oob = n + 1;
+			/* the files it carries, in the order recvmsg() gives */
+			m->nr_fds = nr_fds;
+			for (i = 0; i < nr_fds; i++)
+				q->files[q->got++] = get_file(fp->fp[i]);
 		}
 		n++;
 		bytes += len;
@@ -399,7 +439,8 @@ static enum ckpt_unix_why ckpt_unix_walk(struct ckpt_ctx *ctx,
 			break;
 	}
 	spin_unlock(&head->lock);
-	if (why == CKPT_UNIX_OK && q->msgs && (n != q->nr || bytes != q->bytes))
+	if (why == CKPT_UNIX_OK && q->msgs &&
+	    (n != q->nr || bytes != q->bytes || q->got != q->nr_fds))
 		why = CKPT_UNIX_CHANGED;
 	if (why == CKPT_UNIX_OK && !q->msgs) {
 		q->nr = n;
@@ -481,7 +522,18 @@ static int ckpt_unix_snapshot(struct ckpt_ctx *ctx, struct ckpt_fd_ent *e,
 		if (q->max_senders)
 			q->senders = kvcalloc(q->max_senders,
 					      sizeof(*q->senders), GFP_KERNEL);
-		if (!q->msgs || !q->data || (q->max_senders && !q->senders))
+		if (q->nr_fds <= CKPT_MAX_UNIX_INFLIGHT && q->nr_fds)
+			q->files = kvcalloc(q->nr_fds, sizeof(*q->files),
+					    GFP_KERNEL);
+		if (q->nr_fds > CKPT_MAX_UNIX_INFLIGHT) {
+			ckpt_log(ctx, -EOPNOTSUPP,
+				 "fd %u of pid %d: unix socket: more than %u files in flight on its queues: not supported",
+				 e->fd, ctx->cur->pids.pid,
+				 CKPT_MAX_UNIX_INFLIGHT);
+			return -EOPNOTSUPP;
+		}
+		if (!q->msgs || !q->data || (q->max_senders && !q->senders) ||
+		    (q->nr_fds && !q->files))
 			return -ENOMEM;
 		why = ckpt_unix_walk(ctx, sk, peer, q, &bad_pid);
 	}
@@ -503,9 +555,6 @@ static int ckpt_unix_snapshot(struct ckpt_ctx *ctx, struct ckpt_fd_ent *e,
 			 "fd %u of pid %d: unix socket: its receive queue changed while the tree was frozen",
 			 e->fd, ctx->cur->pids.pid);
 		return -EBUSY;
-	case CKPT_UNIX_FDS:
-		return ckpt_log_unsupported(ctx, e,
-					    "is a unix socket with files in flight (SCM_RIGHTS) queued to it: not supported yet");
 	case CKPT_UNIX_OTHER:
 		return ckpt_log_unsupported(ctx, e,
 					    "is a unix socket with data queued from a socket that is not its peer: not supported yet");
@@ -726,8 +775,22 @@ static int ckpt_unix_write_queue(struct ckpt_ctx *ctx,
 			.gid = m->gid,
 			.sender = m->sender,
 		};
+		struct ckpt_hdr_unix_msg_fds hd = {
+			.len = m->len,
+			.pid = m->pid,
+			.uid = m->uid,
+			.gid = m->gid,
+			.sender = m->sender,
+			.nr_fds = m->nr_fds,
+		};
 
-		if (m->sender)
+		/* its files are named by the socket's late UNIX_FDS */
+		if (m->nr_fds)
+			ret = ckpt_write_obj_data(ctx, &hd.h,
+						  CKPT_HDR_UNIX_MSG_FDS,
+						  sizeof(hd), q->data + m->off,
+						  m->len);
+		else if (m->sender)
 			ret = ckpt_write_obj_data(ctx, &hf.h,
 						  CKPT_HDR_UNIX_MSG_FROM,
 						  sizeof(hf), q->data + m->off,
@@ -839,6 +902,120 @@ static int ckpt_unix_backlog(struct ckpt_ctx *ctx, struct ckpt_fd_ent *e,
 	return 0;
 }
 
+/**
+ * struct ckpt_unix_late - the files in flight on a socket's queues, for
+ *			   its UNIX_FDS record
+ * @fd:		checkpoint: the socket's fd, for log lines
+ * @nr:		checkpoint: how many
+ * @files:	checkpoint: each copy, referenced, in the order of the
+ *		messages written
+ * @nr_qs:	restart: how many queues have messages that carry files
+ * @qs:		restart: those queues, in the order they were read (their
+ *		owners free them)
+ */
+struct ckpt_unix_late {
+	unsigned int fd;
+	unsigned int nr;
+	struct file **files;
+	unsigned int nr_qs;
+	struct ckpt_unix_queue **qs;
+};
+
+static void ckpt_unix_late_free(void *data)
+{
+	struct ckpt_unix_late *l = data;
+
+	ckpt_unix_put_files(l->files, l->nr);
+	kvfree(l->files);
+	kvfree(l->qs);
+	kfree(l);
+}
+
+/* Move the files of queue @q, just written, to the end of @l */
+static int ckpt_unix_late_take(struct ckpt_ctx *ctx, struct ckpt_fd_ent *e,
+			       struct ckpt_unix_late *l,
+			       struct ckpt_unix_queue *q)
+{
+	struct file **v;
+
+	if (!q->got)
+		return 0;
+	if (l->nr + q->got > CKPT_MAX_UNIX_INFLIGHT) {
+		ckpt_log(ctx, -EOPNOTSUPP,
+			 "fd %u of pid %d: unix socket: more than %u files in flight on its queues: not supported",
+			 e->fd, ctx->cur->pids.pid, CKPT_MAX_UNIX_INFLIGHT);
+		return -EOPNOTSUPP;
+	}
+	v = kvmalloc_array(l->nr + q->got, sizeof(*v), GFP_KERNEL);
+	if (!v)
+		return -ENOMEM;
+	if (l->nr)
+		memcpy(v, l->files, l->nr * sizeof(*v));
+	memcpy(v + l->nr, q->files, q->got * sizeof(*v));
+	kvfree(l->files);
+	l->files = v;
+	l->nr += q->got;
+	q->got = 0;
+	return 0;
+}
+
+/*
+ * The late record of a socket with files in flight: the FILE records of
+ * those files first (ckpt_file_ref() writes the ones not written yet,
+ * the socket itself is), then UNIX_FDS naming them in order.
+ */
+static int ckpt_unix_checkpoint_late(struct ckpt_ctx *ctx, struct file *file,
+				     u32 objref, void *data)
+{
+	struct ckpt_hdr_unix_fds h = { .objref = objref };
+	struct ckpt_unix_late *l = data;
+	u32 *refs;
+	unsigned int i;
+	int ret = 0;
+
+	refs = kvmalloc_array(l->nr, sizeof(*refs), GFP_KERNEL);
+	if (!refs) {
+		ckpt_unix_late_free(l);
+		return -ENOMEM;
+	}
+	for (i = 0; i < l->nr; i++) {
+		ret = ckpt_file_ref(ctx, l->files[i], l->fd);
+		if (ret < 0) {
+			ckpt_log(ctx, ret,
+				 "file record %u: a unix socket has a file in flight (SCM_RIGHTS) that cannot be saved",
+				 objref);
+			break;
+		}
+		refs[i] = ret;
+		ret = 0;
+	}
+	if (!ret) {
+		h.nr_fds = l->nr;
+		ret = ckpt_write_obj_data(ctx, &h.h, CKPT_HDR_UNIX_FDS,
+					  sizeof(h), refs,
+					  l->nr * sizeof(*refs));
+	}
+	kvfree(refs);
+	ckpt_unix_late_free(l);
+	return ret;
+}
+
+/* The late record is due: it takes @l's files */
+static int ckpt_unix_late_due(struct ckpt_ctx *ctx, struct ckpt_fd_ent *e,
+			      struct ckpt_unix_late *l)
+{
+	struct ckpt_unix_late *due;
+
+	if (!l->nr)
+		return 0;
+	due = kmemdup(l, sizeof(*l), GFP_KERNEL);
+	if (!due)
+		return -ENOMEM;
+	l->nr = 0;
+	l->files = NULL;
+	return ckpt_file_late_due(ctx, e->file, e->type, e->objref, due);
+}
+
 static void ckpt_unix_backlog_put(struct sock **embryos, u32 nr)
 {
 	u32 i;
@@ -854,7 +1031,7 @@ static void ckpt_unix_backlog_put(struct sock **embryos, u32 nr)
  * what its client sent. The client is a socket of the tree, or closed.
  */
 static int ckpt_unix_embryo_write(struct ckpt_ctx *ctx, struct ckpt_fd_ent *e,
-				  struct sock *sk)
+				  struct sock *sk, struct ckpt_unix_late *late)
 {
 	struct sock *client = unix_peer_get(sk);
 	struct ckpt_hdr_unix_embryo h = {};
@@ -888,7 +1065,8 @@ static int ckpt_unix_embryo_write(struct ckpt_ctx *ctx, struct ckpt_fd_ent *e,
 		goto out;
 	h.pair_objref = ret;
 	ret = ckpt_write_obj(ctx, &h.h, CKPT_HDR_UNIX_EMBRYO, sizeof(h)) ?:
-	      ckpt_unix_write_queue(ctx, &q);
+	      ckpt_unix_write_queue(ctx, &q) ?:
+	      ckpt_unix_late_take(ctx, e, late, &q);
 out:
 	ckpt_unix_queue_free(&q);
 	if (client)
@@ -904,6 +1082,7 @@ static int ckpt_unix_checkpoint(struct ckpt_ctx *ctx, struct ckpt_fd_ent *e)
 	bool closed = peer && !embryo && !ckpt_peer_file(peer);
 	bool oneway = peer && !embryo && !closed &&
 		      ckpt_unix_oneway(sk, peer);
+	struct ckpt_unix_late late = { .fd = e->fd };
 	struct ckpt_hdr_file_unix h = {};
 	struct ckpt_unix_queue q = {};
 	struct sock **embryos = NULL;
@@ -1006,10 +1185,16 @@ static int ckpt_unix_checkpoint(struct ckpt_ctx *ctx, struct ckpt_fd_ent *e)
 	if (!ret && path)
 		ret = ckpt_write_string(ctx, path);
 	if (!ret)
-		ret = ckpt_unix_write_queue(ctx, &q);
+		ret = ckpt_unix_write_queue(ctx, &q) ?:
+		      ckpt_unix_late_take(ctx, e, &late, &q);
 	for (i = 0; !ret && i < h.nr_embryos; i++)
-		ret = ckpt_unix_embryo_write(ctx, e, embryos[i]);
+		ret = ckpt_unix_embryo_write(ctx, e, embryos[i], &late);
+	/* the files in flight: once every file of the task is written */
+	if (!ret)
+		ret = ckpt_unix_late_due(ctx, e, &late);
 out:
+	ckpt_unix_put_files(late.files, late.nr);
+	kvfree(late.files);
 	ckpt_unix_backlog_put(embryos, h.nr_embryos);
 	kfree(buf);
 	ckpt_unix_queue_free(&q);
@@ -1240,9 +1425,26 @@ static bool ckpt_unix_msg_from_rec_ok(const struct ckpt_hdr_unix_msg_from *h,
 }
 
 /*
+ * A UNIX_MSG_FDS record of a queue with @nr_senders senders, of a socket
+ * of @type (@paired: an end of a pair, which has a peer), but for its pid
+ * and ids: a UNIX_MSG (sender 0) or UNIX_MSG_FROM with files
+ */
+static bool ckpt_unix_msg_fds_rec_ok(const struct ckpt_hdr_unix_msg_fds *h,
+				     u32 type, bool paired, u32 nr_senders)
+{
+	if (!h->nr_fds || h->nr_fds > CKPT_UNIX_SCM_MAX_FD ||
+	    h->len > CKPT_UNIX_MSG_MAX || h->pid < 0 ||
+	    h->h.len != ALIGN(sizeof(*h) + (u64)h->len, 8))
+		return false;
+	if (h->sender)
+		return h->sender <= nr_senders;
+	return paired && (h->len || type != SOCK_STREAM);
+}
+
+/*
  * Read message @i of a queue into @m: a UNIX_MSG (from the peer, which
- * only an end of a pair has) or a UNIX_MSG_FROM (from one of the
- * queue's @nr_senders senders).
+ * only an end of a pair has), a UNIX_MSG_FROM (from one of the queue's
+ * @nr_senders senders), or a UNIX_MSG_FDS (from either, with files).
  */
 static int restore_unix_msg(struct ckpt_ctx *ctx, u32 objref, u32 type,
 			    bool paired, u32 nr_senders, unsigned int i,
@@ -1257,17 +1459,20 @@ static int restore_unix_msg(struct ckpt_ctx *ctx, u32 objref, u32 type,
 
 	static_assert(offsetof(struct ckpt_hdr_unix_msg_from, gid) ==
 		      offsetof(struct ckpt_hdr_unix_msg, gid));
+	static_assert(offsetof(struct ckpt_hdr_unix_msg_fds, nr_fds) ==
+		      offsetof(struct ckpt_hdr_unix_msg_from, __reserved));
 
 	ret = ckpt_read_hdr(ctx, &h);
 	if (ret)
 		return ret;
-	if (h.type != CKPT_HDR_UNIX_MSG && h.type != CKPT_HDR_UNIX_MSG_FROM) {
+	if (h.type != CKPT_HDR_UNIX_MSG && h.type != CKPT_HDR_UNIX_MSG_FROM &&
+	    h.type != CKPT_HDR_UNIX_MSG_FDS) {
 		ckpt_log(ctx, -EINVAL,
 			 "file record %u: expected a unix socket message, found %s",
 			 objref, ckpt_rec_name(h.type));
 		return -EINVAL;
 	}
-	from = h.type == CKPT_HDR_UNIX_MSG_FROM;
+	from = h.type != CKPT_HDR_UNIX_MSG;
 	size = from ? sizeof(*hf) : sizeof(*hm);
 	/* both start with the same fields */
 	hm = ckpt_read_payload_var(ctx, &h, size);
@@ -1281,8 +1486,15 @@ static int restore_unix_msg(struct ckpt_ctx *ctx, u32 objref, u32 type,
 	m->uid = hm->uid;
 	m->gid = hm->gid;
 	m->sender = from ? hf->sender : 0;
-	ok = from ? ckpt_unix_msg_from_rec_ok(hf, nr_senders) :
-		    paired && ckpt_unix_msg_rec_ok(hm, type);
+	if (h.type == CKPT_HDR_UNIX_MSG_FDS) {
+		struct ckpt_hdr_unix_msg_fds *hd = (void *)hm;
+
+		m->nr_fds = hd->nr_fds;
+		ok = ckpt_unix_msg_fds_rec_ok(hd, type, paired, nr_senders);
+	} else {
+		ok = from ? ckpt_unix_msg_from_rec_ok(hf, nr_senders) :
+			    paired && ckpt_unix_msg_rec_ok(hm, type);
+	}
 	if (!ok || (m->pid && !ckpt_image_has_pid(ctx, m->pid))) {
 		ckpt_log(ctx, -EINVAL,
 			 "file record %u: malformed unix socket message %u",
@@ -1376,11 +1588,12 @@ static int restore_unix_queue(struct ckpt_ctx *ctx, u32 objref, u32 type,
 		if (m->sender)
 			__set_bit(m->sender - 1, used);
 		bytes += m->len;
-		if (bytes > h.bytes)
+		q->nr_fds += m->nr_fds;
+		if (bytes > h.bytes || q->nr_fds > CKPT_MAX_UNIX_INFLIGHT)
 			break;
 	}
 	/* the out-of-band byte: one byte, from the peer */
-	if (bytes != h.bytes ||
+	if (bytes != h.bytes || q->nr_fds > CKPT_MAX_UNIX_INFLIGHT ||
 	    (h.nr_senders && !bitmap_full(used, h.nr_senders)) ||
 	    (h.oob_msg && q->msgs[h.oob_msg - 1].len != 1)) {
 		ckpt_log(ctx, -EINVAL,
@@ -1392,6 +1605,121 @@ static int restore_unix_queue(struct ckpt_ctx *ctx, u32 objref, u32 type,
 	q->oob = h.oob_msg;
 out:
 	bitmap_free(used);
+	return ret;
+}
+
+/*
+ * The files of message @m, named by @refs (its nr_fds objrefs) in the
+ * UNIX_FDS record of file record @objref: files read before
+ */
+static int ckpt_unix_rfiles(struct ckpt_ctx *ctx, u32 objref,
+			    struct ckpt_unix_msg *m, const u32 *refs)
+{
+	struct file *f;
+	unsigned int i;
+
+	for (i = 0; i < m->nr_fds; i++) {
+		f = ckpt_obj_find(ctx, refs[i], CKPT_OBJ_FILE);
+		if (IS_ERR_OR_NULL(f)) {
+			ckpt_log(ctx, -EINVAL,
+				 "file record %u: file %u in flight is no file of the image",
+				 objref, refs[i]);
+			return -EINVAL;
+		}
+		m->files[i] = get_file(f);
+	}
+	return 0;
+}
+
+/*
+ * Restart: the queues of @qs (@nr) whose messages carry files wait for
+ * the UNIX_FDS record of the socket's @file, FILE record @objref, which
+ * names those files; in the order the checkpoint wrote them.
+ */
+static int ckpt_unix_rlate_due(struct ckpt_ctx *ctx, u32 objref,
+			       struct file *file, struct ckpt_unix_queue **qs,
+			       unsigned int nr)
+{
+	struct ckpt_unix_late *l;
+	unsigned int i, n = 0;
+
+	for (i = 0; i < nr; i++)
+		n += qs[i]->nr_fds > 0;
+	if (!n)
+		return 0;
+	l = kzalloc(sizeof(*l), GFP_KERNEL);
+	if (l)
+		l->qs = kvmalloc_array(n, sizeof(*l->qs), GFP_KERNEL);
+	if (!l || !l->qs) {
+		kfree(l);
+		return -ENOMEM;
+	}
+	for (i = 0; i < nr; i++)
+		if (qs[i]->nr_fds)
+			l->qs[l->nr_qs++] = qs[i];
+	return ckpt_file_late_due(ctx, file, CKPT_FILE_UNIX, objref, l);
+}
+
+/*
+ * Read a UNIX_FDS record: the files in flight of the messages that wait
+ * for it, in order. Each names a FILE record read before (the socket
+ * itself, or another one in flight: a cycle is allowed, as sendmsg()
+ * allows it).
+ */
+static int ckpt_unix_restore_late(struct ckpt_ctx *ctx,
+				  const struct ckpt_hdr *hdr)
+{
+	struct ckpt_unix_late *l = NULL;
+	struct ckpt_hdr_unix_fds *h;
+	struct ckpt_unix_msg *m;
+	const u32 *refs;
+	unsigned int i, j, k;
+	struct file *file;
+	u64 n = 0;
+	int ret;
+
+	h = ckpt_read_payload_var(ctx, hdr, sizeof(*h));
+	if (IS_ERR(h))
+		return PTR_ERR(h);
+	file = ckpt_file_late_take(ctx, h->objref, &ckpt_unix_file_ops,
+				   (void **)&l);
+	if (IS_ERR(file)) {
+		ret = PTR_ERR(file);
+		goto out;
+	}
+	for (i = 0; i < l->nr_qs; i++)
+		n += l->qs[i]->nr_fds;
+	refs = (const u32 *)(h + 1);
+	/* the length first: then the padding after an odd count is read */
+	if (h->nr_fds != n ||
+	    h->h.len != ALIGN(sizeof(*h) + n * sizeof(*refs), 8) ||
+	    (n % 2 && refs[n])) {
+		ckpt_log(ctx, -EINVAL, "file record %u: malformed unix_fds record",
+			 h->objref);
+		ret = -EINVAL;
+		goto out;
+	}
+	ret = 0;
+	for (i = 0, k = 0; !ret && i < l->nr_qs; i++) {
+		for (j = 0; !ret && j < l->qs[i]->nr; j++) {
+			m = &l->qs[i]->msgs[j];
+			if (!m->nr_fds)
+				continue;
+			m->files = kcalloc(m->nr_fds, sizeof(*m->files),
+					   GFP_KERNEL);
+			if (!m->files) {
+				ret = -ENOMEM;
+				break;
+			}
+			ret = ckpt_unix_rfiles(ctx, h->objref, m,
+					       refs + k);
+			k += m->nr_fds;
+		}
+	}
+out:
+	if (l)
+		ckpt_unix_late_free(l);
+	kvfree(h);
 	return ret;
 }
 
@@ -1707,8 +2035,31 @@ static int ckpt_unix_ghosts(struct ckpt_ctx *ctx, struct ckpt_unix_queue *q,
 }
 
 /*
+ * The files of message @m, ready to travel: a file made once every task
+ * exists (a pidfd...) is made now, in place of its stand-in.
+ */
+static int ckpt_unix_files_ready(struct ckpt_ctx *ctx, struct ckpt_unix_msg *m)
+{
+	struct file *f;
+	unsigned int i;
+
+	if (!m->files)
+		return -EINVAL;
+	for (i = 0; i < m->nr_fds; i++) {
+		if (!ckpt_file_awaits_tree(m->files[i]))
+			continue;
+		f = ckpt_file_from_tree(ctx, m->files[i]);
+		if (IS_ERR(f))
+			return PTR_ERR(f);
+		fput(m->files[i]);
+		m->files[i] = f;
+	}
+	return 0;
+}
+
+/*
  * Put back the messages of @to's queue: sent by @from, its peer, or by
- * the queue's other senders.
+ * the queue's other senders, with the files they carry.
  */
 static int ckpt_unix_refill(struct ckpt_ctx *ctx, struct sock *from,
 			    struct sock *to, struct ckpt_unix_queue *q)
@@ -1739,7 +2090,13 @@ static int ckpt_unix_refill(struct ckpt_ctx *ctx, struct sock *from,
 		}
 		uid = m->uid == (u32)-1 ? INVALID_UID : make_kuid(ns, m->uid);
 		gid = m->gid == (u32)-1 ? INVALID_GID : make_kgid(ns, m->gid);
-		if (q->oob == i + 1)
+		if (m->nr_fds)
+			ret = ckpt_unix_files_ready(ctx, m) ?:
+			      unix_queue_restore_fds(by, to, m->bytes, m->len,
+						     pid, uid, gid, m->files,
+						     m->nr_fds,
+						     q->oob == i + 1);
+		else if (q->oob == i + 1)
 			ret = unix_queue_restore_oob(by, to,
 						     *(const u8 *)m->bytes,
 						     pid, uid, gid);
@@ -1748,6 +2105,10 @@ static int ckpt_unix_refill(struct ckpt_ctx *ctx, struct sock *from,
 						 pid, uid, gid);
 		put_pid(pid);
 	}
+	if (ret == -ETOOMANYREFS)
+		ckpt_log(ctx, ret,
+			 "file record %u: more files in flight than the restarter's RLIMIT_NOFILE lets it send",
+			 q->objref);
 	return ret;
 }
 
@@ -2210,10 +2571,12 @@ static struct ckpt_unix_rpair *restore_unix_embryo(struct ckpt_ctx *ctx,
  */
 static int ckpt_unix_listen(struct ckpt_ctx *ctx, u32 objref,
 			    struct file *file,
-			    const struct ckpt_hdr_file_unix *h)
+			    const struct ckpt_hdr_file_unix *h,
+			    struct ckpt_unix_queue *own)
 {
 	struct net *net = sock_net(sock_from_file(file)->sk);
 	u32 max = READ_ONCE(net->core.sysctl_somaxconn);
+	struct ckpt_unix_queue **qs;
 	struct ckpt_unix_listen *l;
 	unsigned int i;
 	int ret = 0;
@@ -2249,6 +2612,19 @@ static int ckpt_unix_listen(struct ckpt_ctx *ctx, u32 objref,
 			ret = PTR_ERR(l->embryos[i]);
 			break;
 		}
+	}
+	/* the files in flight: its queue's, then its connections' */
+	qs = ret ? NULL : kvcalloc(h->nr_embryos + 1, sizeof(*qs),
+				   GFP_KERNEL);
+	if (!ret && !qs)
+		ret = -ENOMEM;
+	if (!ret) {
+		qs[0] = own;
+		for (i = 0; i < h->nr_embryos; i++)
+			qs[i + 1] = &l->embryos[i]->end[0].q;
+		ret = ckpt_unix_rlate_due(ctx, objref, file, qs,
+					  h->nr_embryos + 1);
+		kvfree(qs);
 	}
 	if (ret) {
 		kvfree(l->embryos);
@@ -2362,8 +2738,14 @@ static struct file *ckpt_unix_single(struct ckpt_ctx *ctx,
 	      ckpt_unix_set_options(ctx, sock, hf->objref, h) ?:
 	      ckpt_unix_shut(ctx, hf->objref, file, h->shutdown) ?:
 	      ckpt_unix_set_name(ctx, hf->objref, sock, h, path);
-	if (!ret && h->flags & CKPT_UNIX_LISTEN)
-		ret = ckpt_unix_listen(ctx, hf->objref, file, h);
+	if (!ret && h->flags & CKPT_UNIX_LISTEN) {
+		ret = ckpt_unix_listen(ctx, hf->objref, file, h, &rs->q);
+	} else if (!ret) {
+		struct ckpt_unix_queue *q = &rs->q;
+
+		/* its queue is kept with @rs: it holds messages */
+		ret = ckpt_unix_rlate_due(ctx, hf->objref, file, &q, 1);
+	}
 	if (!ret && h->peer_objref)
 		ret = ckpt_unix_rsock_add(ctx, ckpt_unix_rconnect_run,
 					  hf->objref, file, h->peer_objref);
@@ -2464,6 +2846,11 @@ static struct file *ckpt_unix_restore(struct ckpt_ctx *ctx,
 	}
 	if (!ret)
 		ret = ckpt_unix_ghosts(ctx, &end->q, sock_from_file(end->file));
+	if (!ret) {
+		struct ckpt_unix_queue *q = &end->q;
+
+		ret = ckpt_unix_rlate_due(ctx, hf->objref, end->file, &q, 1);
+	}
 	if (!ret)
 		ret = ckpt_unix_set_options(ctx, sock_from_file(end->file),
 					    hf->objref, &h);
@@ -2548,6 +2935,11 @@ const struct ckpt_file_ops ckpt_unix_file_ops = {
 	.classify = ckpt_unix_classify,
 	.checkpoint = ckpt_unix_checkpoint,
 	.restore = ckpt_unix_restore,
+	.checkpoint_late = ckpt_unix_checkpoint_late,
+	.late_rec_type = CKPT_HDR_UNIX_FDS,
+	.restore_late = ckpt_unix_restore_late,
+	.late_if_due = true,
+	.late_free = ckpt_unix_late_free,
 	.f_flags = CKPT_UNIX_FILE_FLAGS,
 	.fasync_list = ckpt_unix_fasync_list,
 };
@@ -3024,7 +3416,75 @@ static void ckpt_test_unix_msg_from_rec_ok(struct kunit *test)
 			t->ok);
 }
 
+#define CKPT_TEST_FDS_LEN(n) \
+	ALIGN(sizeof(struct ckpt_hdr_unix_msg_fds) + (n), 8)
+
+struct ckpt_unix_fds_test {
+	const char *desc;
+	struct ckpt_hdr_unix_msg_fds h;
+	u32 type;
+	bool paired;
+	u32 nr_senders;
+	bool ok;
+};
+
+static const struct ckpt_unix_fds_test ckpt_unix_fds_tests[] = {
+	{ .desc = "a stream's message with one file, from the peer",
+	  .h = { .h.len = CKPT_TEST_FDS_LEN(5), .len = 5, .nr_fds = 1 },
+	  .type = SOCK_STREAM, .paired = true, .ok = true },
+	{ .desc = "an empty datagram with the most files, from the peer",
+	  .h = { .h.len = CKPT_TEST_FDS_LEN(0),
+		 .nr_fds = CKPT_UNIX_SCM_MAX_FD },
+	  .type = SOCK_DGRAM, .paired = true, .ok = true },
+	{ .desc = "a datagram of sender 2 with files",
+	  .h = { .h.len = CKPT_TEST_FDS_LEN(3), .len = 3, .sender = 2,
+		 .nr_fds = 2 },
+	  .type = SOCK_DGRAM, .nr_senders = 2, .ok = true },
+	{ .desc = "no file",
+	  .h = { .h.len = CKPT_TEST_FDS_LEN(1), .len = 1 },
+	  .type = SOCK_STREAM, .paired = true },
+	{ .desc = "one file more than SCM_MAX_FD",
+	  .h = { .h.len = CKPT_TEST_FDS_LEN(1), .len = 1,
+		 .nr_fds = CKPT_UNIX_SCM_MAX_FD + 1 },
+	  .type = SOCK_STREAM, .paired = true },
+	{ .desc = "from the peer of a socket without one",
+	  .h = { .h.len = CKPT_TEST_FDS_LEN(1), .len = 1, .nr_fds = 1 },
+	  .type = SOCK_DGRAM },
+	{ .desc = "an empty stream message",
+	  .h = { .h.len = CKPT_TEST_FDS_LEN(0), .nr_fds = 1 },
+	  .type = SOCK_STREAM, .paired = true },
+	{ .desc = "a sender past the last",
+	  .h = { .h.len = CKPT_TEST_FDS_LEN(1), .len = 1, .sender = 2,
+		 .nr_fds = 1 },
+	  .type = SOCK_DGRAM, .nr_senders = 1 },
+	{ .desc = "record shorter than its len",
+	  .h = { .h.len = CKPT_TEST_FDS_LEN(0), .len = 9, .nr_fds = 1 },
+	  .type = SOCK_STREAM, .paired = true },
+	{ .desc = "one byte more than the largest",
+	  .h = { .h.len = CKPT_TEST_FDS_LEN(CKPT_UNIX_MSG_MAX + 1),
+		 .len = CKPT_UNIX_MSG_MAX + 1, .nr_fds = 1 },
+	  .type = SOCK_STREAM, .paired = true },
+	{ .desc = "negative pid",
+	  .h = { .h.len = CKPT_TEST_FDS_LEN(1), .len = 1, .pid = -1,
+		 .nr_fds = 1 },
+	  .type = SOCK_STREAM, .paired = true },
+};
+
+KUNIT_ARRAY_PARAM_DESC(ckpt_unix_fds, ckpt_unix_fds_tests, desc);
+
+static void ckpt_test_unix_msg_fds_rec_ok(struct kunit *test)
+{
+	const struct ckpt_unix_fds_test *t = test->param_value;
+
+	KUNIT_EXPECT_EQ(test, ckpt_unix_msg_fds_rec_ok(&t->h, t->type,
+						       t->paired,
+						       t->nr_senders),
+			t->ok);
+}
+
 static struct kunit_case ckpt_unix_test_cases[] = {
+	KUNIT_CASE_PARAM(ckpt_test_unix_msg_fds_rec_ok,
+			 ckpt_unix_fds_gen_params),
 	KUNIT_CASE_PARAM(ckpt_test_unix_sender_rec_ok,
 			 ckpt_unix_sender_gen_params),
 	KUNIT_CASE_PARAM(ckpt_test_unix_msg_from_rec_ok,

@@ -148,8 +148,9 @@ struct info {
 	uint32_t ino_max_events;	/* its FILE_INOTIFY's queue limit */
 	/*
 	 * a unix socket's queue: its UNIX_QUEUE, the UNIX_SENDER and the
-	 * messages (UNIX_MSG, UNIX_MSG_FROM) read since; for a listener,
-	 * the queue of the last connection waiting in its backlog read
+	 * messages (UNIX_MSG, UNIX_MSG_FROM, UNIX_MSG_FDS) read since; for
+	 * a listener, the queue of the last connection waiting in its
+	 * backlog read
 	 */
 	const struct ckpt_hdr_unix_queue *ux_queue;
 	uint32_t ux_nr_senders;		/* its nr_senders (0: an older record) */
@@ -159,6 +160,7 @@ struct info {
 	uint32_t ux_senders;		/* UNIX_SENDER records read */
 	uint32_t ux_msgs;		/* messages read */
 	uint64_t ux_bytes;		/* their bytes */
+	uint64_t ux_fds;		/* the files they carry */
 	/*
 	 * a listener's connections waiting in its backlog: the socket's own
 	 * UNIX_QUEUE (the one its line shows first), how many UNIX_EMBRYO
@@ -186,6 +188,7 @@ struct info {
 	uint32_t scan_file;		/* ux_scan(): the last FILE's objref */
 	unsigned int nr_unix;
 	uint64_t unix_bytes;
+	uint64_t nr_inflight;		/* files in flight, by UNIX_FDS records */
 	/* the TREE record: the pids a record may name */
 	const struct ckpt_hdr_tree *tree;
 	/*
@@ -195,7 +198,11 @@ struct info {
 	 */
 	struct objent *objs;
 	size_t nr_objs, cap_objs;
-	/* epoll files of this process whose EPOLL_ITEMS is still due */
+	/*
+	 * files of this process whose late record is still due: an epoll
+	 * file's EPOLL_ITEMS, the UNIX_FDS of a unix socket whose messages
+	 * carry files
+	 */
 	unsigned int late_due;
 	/* the FDTABLE just read, when it announces locks: its LOCKS is next */
 	const struct ckpt_hdr_fdtable *locks_fdt;
@@ -205,9 +212,10 @@ struct info {
 
 /*
  * An objref of the image; FILE: its type and flags, and whether a late
- * record is due; UNIX_PAIR: its sockets' type, its flags and the ends
- * read so far; MEMFD, DELETED, INODE: its record; FILE_UNIX: the sock
- * objref of a datagram socket, and its FILE
+ * record is due (a unix socket's: the files its messages carry, whose
+ * UNIX_FDS is then due); UNIX_PAIR: its sockets' type, its flags and
+ * the ends read so far; MEMFD, DELETED, INODE: its record; FILE_UNIX:
+ * the sock objref of a datagram socket, and its FILE
  */
 struct objent {
 	uint32_t objref;	/* 0: a free slot */
@@ -217,6 +225,7 @@ struct objent {
 				 */
 	uint32_t f_flags;	/* FILE: its f_flags */
 	bool late_due;		/* FILE: its late record has not come yet */
+	uint64_t fds;		/* FILE (unix): the nr_fds of its messages */
 	uint32_t pair_flags;	/* UNIX_PAIR: CKPT_UNIX_PAIR_* */
 	uint8_t ends;		/* UNIX_PAIR: bit n, end n was read (an
 				 * EMBRYO pair's end 0: its UNIX_EMBRYO)
@@ -757,18 +766,20 @@ static const char *const inherit_types[CKPT_INHERIT_MAX] = {
  * PIPE record, of a pipe's first end, right before its FILE_PIPE; the
  * UNIX_PAIR of a socket pair's first end, and the INODE of a socket bound
  * to a path, right before its FILE_UNIX; the nr_senders UNIX_SENDER
- * records of a UNIX_QUEUE after it, then its nr_msgs messages, UNIX_MSG
- * and UNIX_MSG_FROM records in queue order; the MEMFD of the first open
- * of a memfd, and its PAGES, right before its FILE_MEMFD; the DELETED of
- * a deleted file's first open and its PAGES before its FILE_DELETED); a
- * /proc file's two STRING records are the procfs mount's path and its
- * path below the task's directory. A unix socket's STRING, where its
- * socket inode is, is there only when its FILE_UNIX says it is bound to
- * a path (ux_has_path()): otherwise info_file_rec() steps over it. A
- * listening socket's UNIX_QUEUE (and its records) is followed by its
- * nr_embryos connections waiting in its backlog, each a UNIX_EMBRYO
- * (the UNIX_PAIR it names right before it, if it is the first to name
- * it), its UNIX_QUEUE and that queue's messages (info_unix_embryo()).
+ * records of a UNIX_QUEUE after it, then its nr_msgs messages, UNIX_MSG,
+ * UNIX_MSG_FROM and UNIX_MSG_FDS records in queue order; the MEMFD of
+ * the first open of a memfd, and its PAGES, right before its FILE_MEMFD;
+ * the DELETED of a deleted file's first open and its PAGES before its
+ * FILE_DELETED); a /proc file's two STRING records are the procfs
+ * mount's path and its path below the task's directory. A unix socket's
+ * STRING, where its socket inode is, is there only when its FILE_UNIX
+ * says it is bound to a path (ux_has_path()): otherwise info_file_rec()
+ * steps over it. A listening socket's UNIX_QUEUE (and its records) is
+ * followed by its nr_embryos connections waiting in its backlog, each a
+ * UNIX_EMBRYO (the UNIX_PAIR it names right before it, if it is the
+ * first to name it), its UNIX_QUEUE and that queue's messages
+ * (info_unix_embryo()). The files a socket's messages carry (a
+ * UNIX_MSG_FDS's) are named by its late record, UNIX_FDS.
  */
 #define FILE_RECS_MAX 3
 static const uint32_t file_records[CKPT_FILE_MAX][FILE_RECS_MAX + 1] = {
@@ -796,11 +807,19 @@ static const uint32_t file_records[CKPT_FILE_MAX][FILE_RECS_MAX + 1] = {
 /*
  * The late record of a file type, which comes once the FILE records of
  * the process are written (other FILE records may come between late
- * records), before its FDTABLE; or 0.
+ * records), before its FDTABLE; or 0. An epoll file has one always; a
+ * unix socket only when messages of its queues carry files (its
+ * UNIX_FDS, due from the first UNIX_MSG_FDS on: info_unix_msg()).
  */
 static uint32_t file_late_record(uint32_t ftype)
 {
-	return ftype == CKPT_FILE_EPOLL ? CKPT_HDR_EPOLL_ITEMS : 0;
+	switch (ftype) {
+	case CKPT_FILE_EPOLL:
+		return CKPT_HDR_EPOLL_ITEMS;
+	case CKPT_FILE_UNIX:
+		return CKPT_HDR_UNIX_FDS;
+	}
+	return 0;
 }
 
 static bool file_type_record(uint32_t type)
@@ -813,7 +832,7 @@ static bool file_type_record(uint32_t type)
 	       type == CKPT_HDR_INOTIFY_EVENTS || type == CKPT_HDR_FILE_UNIX ||
 	       type == CKPT_HDR_UNIX_QUEUE || type == CKPT_HDR_UNIX_MSG ||
 	       type == CKPT_HDR_UNIX_SENDER || type == CKPT_HDR_UNIX_MSG_FROM ||
-	       type == CKPT_HDR_UNIX_EMBRYO ||
+	       type == CKPT_HDR_UNIX_EMBRYO || type == CKPT_HDR_UNIX_MSG_FDS ||
 	       type == CKPT_HDR_FILE_MEMFD || type == CKPT_HDR_FILE_DELETED ||
 	       type == CKPT_HDR_FILE_PIDFD || type == CKPT_HDR_FILE_PROC;
 }
@@ -968,8 +987,11 @@ static int obj_add(struct info *in, uint32_t objref, uint32_t rec,
 	e->objref = objref;
 	e->rec = rec;
 	e->ftype = ftype;
-	/* an epoll file: its EPOLL_ITEMS before this process's FDTABLE */
-	e->late_due = rec == CKPT_HDR_FILE && file_late_record(ftype);
+	/*
+	 * an epoll file: its EPOLL_ITEMS before this process's FDTABLE (a
+	 * unix socket's UNIX_FDS is due once a message carries files)
+	 */
+	e->late_due = rec == CKPT_HDR_FILE && ftype == CKPT_FILE_EPOLL;
 	in->late_due += e->late_due;
 	in->nr_objs++;
 	return 0;
@@ -1716,7 +1738,8 @@ static void inotify_str(char *buf, size_t len,
 
 /*
  * ---- unix sockets: UNIX_PAIR, FILE_UNIX, UNIX_QUEUE, UNIX_SENDER,
- * UNIX_MSG, UNIX_MSG_FROM, UNIX_EMBRYO ----
+ * UNIX_MSG, UNIX_MSG_FROM, UNIX_EMBRYO, UNIX_MSG_FDS, and the late
+ * UNIX_FDS ----
  */
 
 #define UX_SHUT_MASK	(CKPT_UNIX_SHUT_RD | CKPT_UNIX_SHUT_WR)
@@ -2578,6 +2601,7 @@ static int info_unix_queue(struct info *in, const struct ckpt_hdr_unix_queue *h,
 	in->ux_senders = 0;
 	in->ux_msgs = 0;
 	in->ux_bytes = 0;
+	in->ux_fds = 0;
 	return 0;
 }
 
@@ -2653,17 +2677,33 @@ static int info_unix_sender(struct info *in,
 	return 0;
 }
 
+/* The size of the struct of a message record of @type */
+static size_t ux_msg_hsz(uint32_t type)
+{
+	switch (type) {
+	case CKPT_HDR_UNIX_MSG_FROM:
+		return sizeof(struct ckpt_hdr_unix_msg_from);
+	case CKPT_HDR_UNIX_MSG_FDS:
+		return sizeof(struct ckpt_hdr_unix_msg_fds);
+	}
+	return sizeof(struct ckpt_hdr_unix_msg);
+}
+
 /*
  * A message, one of the nr_msgs after a UNIX_QUEUE and its senders: a
- * UNIX_MSG (from the socket's peer) or a UNIX_MSG_FROM (from one of the
- * queue's senders). Refused as restart refuses it: one before the last
- * sender, one more than nr_msgs, more than CKPT_UNIX_MSG_MAX bytes, a
- * record whose length is not the message's padded to 8, an empty one on
- * a socket that is not dgram or seqpacket, the credentials of a pid that
- * is no task of the tree. Not checked here: uid and gid, which the
- * restarter must be able to give itself. What restart refuses of a
- * UNIX_MSG_FROM's sender and reserved field is said on its line, a
- * UNIX_MSG on an unconnected socket on the queue's (unix_print_queue()).
+ * UNIX_MSG (from the socket's peer), a UNIX_MSG_FROM (from one of the
+ * queue's senders) or a UNIX_MSG_FDS (a message that carries files, from
+ * the peer or a sender). Refused as restart refuses it: one before the
+ * last sender, one more than nr_msgs, more than CKPT_UNIX_MSG_MAX bytes,
+ * a record whose length is not the message's padded to 8, an empty one
+ * on a socket that is not dgram or seqpacket, the credentials of a pid
+ * that is no task of the tree; a UNIX_MSG_FDS carrying no file or more
+ * than CKPT_UNIX_SCM_MAX_FD (its socket's UNIX_FDS is due from then on,
+ * naming as many files as its messages carry: info_unix_fds()). Not
+ * checked here: uid and gid, which the restarter must be able to give
+ * itself. What restart refuses of a UNIX_MSG_FROM's or a UNIX_MSG_FDS's
+ * sender and reserved field is said on its line, a message from the
+ * peer on an unconnected socket on the queue's (unix_print_queue()).
  */
 static int info_unix_msg(struct info *in, const struct ckpt_hdr *rec,
 			 size_t off)
@@ -2671,8 +2711,8 @@ static int info_unix_msg(struct info *in, const struct ckpt_hdr *rec,
 	const struct ckpt_hdr_unix_msg *h = (const void *)rec;
 	const struct ckpt_hdr_file *f = in->file;
 	const char *name = ckpt_hdr_name(rec->type);
-	size_t hsz = rec->type == CKPT_HDR_UNIX_MSG_FROM ?
-		     sizeof(struct ckpt_hdr_unix_msg_from) : sizeof(*h);
+	size_t hsz = ux_msg_hsz(rec->type);
+	struct objent *e;
 
 	if (!f || f->type != CKPT_FILE_UNIX || !in->ux_queue)
 		return bad(in, off, "%s not after a UNIX_QUEUE", name);
@@ -2682,7 +2722,7 @@ static int info_unix_msg(struct info *in, const struct ckpt_hdr *rec,
 	if (in->ux_msgs >= in->ux_queue->nr_msgs)
 		return bad(in, off, "%s %u of a UNIX_QUEUE of %u messages",
 			   name, in->ux_msgs + 1, in->ux_queue->nr_msgs);
-	/* the fields up to gid: the same in both */
+	/* the fields up to gid: the same in all three */
 	if (h->len > CKPT_UNIX_MSG_MAX ||
 	    (hsz + h->len + 7) / 8 * 8 != h->h.len)
 		return bad(in, off, "%s of %u bytes in a record of %u bytes",
@@ -2694,6 +2734,26 @@ static int info_unix_msg(struct info *in, const struct ckpt_hdr *rec,
 	if (!tree_pid_ok(in, h->pid))
 		return bad(in, off, "%s: the credentials of pid %d, no task of the tree",
 			   name, h->pid);
+	if (rec->type == CKPT_HDR_UNIX_MSG_FDS) {
+		const struct ckpt_hdr_unix_msg_fds *hf = (const void *)rec;
+
+		if (!hf->nr_fds || hf->nr_fds > CKPT_UNIX_SCM_MAX_FD)
+			return bad(in, off, "UNIX_MSG_FDS: message %u carries %u files (1 to %u)",
+				   in->ux_msgs + 1, hf->nr_fds,
+				   CKPT_UNIX_SCM_MAX_FD);
+		/*
+		 * the socket's (a listener's, for the queue of a connection
+		 * waiting in its backlog): its UNIX_FDS is due
+		 */
+		e = obj_find(in, f->objref);
+		if (e && e->rec == CKPT_HDR_FILE) {
+			if (!e->late_due)
+				in->late_due++;
+			e->late_due = true;
+			e->fds += hf->nr_fds;
+		}
+		in->ux_fds += hf->nr_fds;
+	}
 	in->ux_msgs++;
 	in->ux_bytes += h->len;
 	return 0;
@@ -2701,7 +2761,9 @@ static int info_unix_msg(struct info *in, const struct ckpt_hdr *rec,
 
 /*
  * At the end of a unix socket's records: its queue had all its senders
- * and its messages, of as many bytes as it says. 0 or -EINVAL.
+ * and its messages, of as many bytes as it says, carrying at most
+ * CKPT_MAX_UNIX_INFLIGHT files (restart: "malformed unix socket queue").
+ * 0 or -EINVAL.
  */
 static int unix_queue_end(struct info *in, size_t off)
 {
@@ -2718,6 +2780,9 @@ static int unix_queue_end(struct info *in, size_t off)
 	if (in->ux_bytes != q->bytes)
 		return bad(in, off, "UNIX_QUEUE of %" PRIu64 " bytes, its messages hold %" PRIu64,
 			   (uint64_t)q->bytes, in->ux_bytes);
+	if (in->ux_fds > CKPT_MAX_UNIX_INFLIGHT)
+		return bad(in, off, "UNIX_QUEUE whose messages carry %" PRIu64 " files (at most %u)",
+			   in->ux_fds, CKPT_MAX_UNIX_INFLIGHT);
 	in->unix_bytes += q->bytes;
 	return 0;
 }
@@ -2923,6 +2988,35 @@ static void unix_print_oob(const char *ind, uint32_t k,
 }
 
 /*
+ * The line of message @k (from 1) of a queue of @nr_senders senders, the
+ * UNIX_MSG_FDS @h, after @ind: "  message 1: 3 bytes, pid 12 uid 0 gid
+ * 0, 2 files, from the peer" (", from sender 2"), ", out of band" if the
+ * queue's oob_msg names it; the files are its socket's UNIX_FDS's, the
+ * next nr_fds of them (info_unix_fds()). What restart refuses of it is
+ * said so: a sender past nr_senders (the peer, sender 0, on a socket of
+ * no pair: on the queue's line).
+ */
+static void unix_print_fds(const char *ind, uint32_t k,
+			   const struct ckpt_hdr_unix_msg_fds *h,
+			   uint32_t nr_senders, bool oob)
+{
+	char cred[64], from[32], why[64] = "";
+
+	ux_msg_creds((const void *)h, cred, sizeof(cred));
+	if (h->sender)
+		snprintf(from, sizeof(from), "sender %u", h->sender);
+	else
+		snprintf(from, sizeof(from), "the peer");
+	if (h->sender > nr_senders)
+		snprintf(why, sizeof(why), "sender %u of %u", h->sender,
+			 nr_senders);
+	printf("%smessage %u: %u byte%s%s, %u file%s, from %s%s%s%s\n", ind, k,
+	       h->len, h->len == 1 ? "" : "s", cred, h->nr_fds,
+	       h->nr_fds == 1 ? "" : "s", from, oob ? ", out of band" : "",
+	       why[0] ? "; restart refuses " : "", why);
+}
+
+/*
  * The queue @h of a checked unix socket, or of a connection waiting in
  * a listener's backlog (@paired: an end of a pair, or such a
  * connection; @client: end 1 of a connection waiting, which nothing can
@@ -2931,14 +3025,15 @@ static void unix_print_oob(const char *ind, uint32_t k,
  * UNIX_MSG_FROM (unix_print_sender(), unix_print_from()), and for the
  * message oob_msg names, the byte sent with MSG_OOB not read yet (a
  * UNIX_MSG: unix_print_oob()), which follow the UNIX_QUEUE record as
- * unix_queue_end() found them. What restart refuses of the queue is said
- * on its line (restore_unix_queue(), ckpt_unix_restore()): nr_senders
- * above CKPT_MAX_UNIX_SENDERS or nr_msgs, on a socket that is not a
- * datagram one; oob_msg past nr_msgs, on a socket that is not a stream
+ * unix_queue_end() found them; a line for each UNIX_MSG_FDS, a message
+ * that carries files (unix_print_fds()). What restart refuses of the
+ * queue is said on its line (restore_unix_queue(), ckpt_unix_restore()):
+ * nr_senders above CKPT_MAX_UNIX_SENDERS or nr_msgs, on a socket that is
+ * not a datagram one; oob_msg past nr_msgs, on a socket that is not a stream
  * one, naming a message that is not 1 byte long; a sender no message
- * names; a UNIX_MSG on a socket that is no end of a pair; messages on a
- * client whose connection waits. Returns where the records after the
- * queue's start.
+ * names; a message from the peer (a UNIX_MSG, a UNIX_MSG_FDS of sender
+ * 0) on a socket that is no end of a pair; messages on a client whose
+ * connection waits. Returns where the records after the queue's start.
  */
 static const unsigned char *unix_print_queue(const struct info *in,
 					     const struct ckpt_hdr_unix_queue *h,
@@ -2949,6 +3044,9 @@ static const unsigned char *unix_print_queue(const struct info *in,
 	uint8_t named[CKPT_MAX_UNIX_SENDERS / 8] = { 0 };
 	const struct ckpt_hdr_unix_msg_from *mf;
 	uint32_t k, peer = 0, unnamed = 0, first = 0, creds = 0, oob_len = 1;
+	uint32_t with_fds = 0, sender;
+	uint64_t nr_fds = 0;
+	const struct ckpt_hdr_unix_msg_fds *md;
 	const struct ckpt_hdr_unix_msg *m;
 	struct ckpt_hdr_unix_queue q;
 	char why[384] = "", part[80];
@@ -2983,15 +3081,23 @@ static const unsigned char *unix_print_queue(const struct info *in,
 		const struct ckpt_hdr *r = (const void *)p;
 
 		mf = (const void *)p;
+		md = (const void *)p;
 		m = (const void *)p;
 		creds += m->pid || m->uid != UX_NO_ID || m->gid != UX_NO_ID;
 		if (k + 1 == q.oob_msg)
 			oob_len = m->len;
-		if (r->type == CKPT_HDR_UNIX_MSG)
+		/* a UNIX_MSG_FDS: from the peer (sender 0) or a sender */
+		sender = r->type == CKPT_HDR_UNIX_MSG_FROM ? mf->sender :
+			 r->type == CKPT_HDR_UNIX_MSG_FDS ? md->sender : 0;
+		if (r->type == CKPT_HDR_UNIX_MSG_FDS) {
+			with_fds++;
+			nr_fds += md->nr_fds;
+		}
+		if (!sender && r->type != CKPT_HDR_UNIX_MSG_FROM)
 			peer++;
-		else if (mf->sender && mf->sender <= q.nr_senders &&
-			 mf->sender <= CKPT_MAX_UNIX_SENDERS)
-			named[(mf->sender - 1) / 8] |= 1U << ((mf->sender - 1) % 8);
+		else if (sender && sender <= q.nr_senders &&
+			 sender <= CKPT_MAX_UNIX_SENDERS)
+			named[(sender - 1) / 8] |= 1U << ((sender - 1) % 8);
 		p += r->len;
 	}
 	for (k = 0; q.nr_senders <= CKPT_MAX_UNIX_SENDERS && k < q.nr_senders; k++)
@@ -3028,6 +3134,9 @@ static const unsigned char *unix_print_queue(const struct info *in,
 	       q.bytes == 1 ? "" : "s");
 	if (creds)
 		printf(", %u with credentials", creds);
+	if (with_fds)
+		printf(", %u carrying %" PRIu64 " file%s", with_fds, nr_fds,
+		       nr_fds == 1 ? "" : "s");
 	if (q.nr_senders)
 		printf(", %u sender%s", q.nr_senders,
 		       q.nr_senders == 1 ? "" : "s");
@@ -3044,6 +3153,9 @@ static const unsigned char *unix_print_queue(const struct info *in,
 		if (r->type == CKPT_HDR_UNIX_MSG_FROM)
 			unix_print_from(ind, k + 1, (const void *)p,
 					q.nr_senders, k + 1 == q.oob_msg);
+		else if (r->type == CKPT_HDR_UNIX_MSG_FDS)
+			unix_print_fds(ind, k + 1, (const void *)p,
+				       q.nr_senders, k + 1 == q.oob_msg);
 		else if (k + 1 == q.oob_msg)
 			unix_print_oob(ind, k + 1, (const void *)p);
 		p += r->len;
@@ -3147,7 +3259,8 @@ static int info_file_rec(struct info *in, const struct ckpt_hdr *h,
 	/* as many as its UNIX_QUEUE says, after it */
 	if (h->type == CKPT_HDR_UNIX_SENDER)
 		return info_unix_sender(in, (const void *)h, off);
-	if (h->type == CKPT_HDR_UNIX_MSG || h->type == CKPT_HDR_UNIX_MSG_FROM)
+	if (h->type == CKPT_HDR_UNIX_MSG || h->type == CKPT_HDR_UNIX_MSG_FROM ||
+	    h->type == CKPT_HDR_UNIX_MSG_FDS)
 		return info_unix_msg(in, h, off);
 	want = f->type > 0 && f->type < CKPT_FILE_MAX ?
 	       file_records[f->type][in->file_next] : h->type;
@@ -3469,6 +3582,78 @@ static int info_epoll_items(struct info *in,
 		       " (inherited: dropped if the restarter leaves it closed)" :
 		       "");
 	}
+	return 0;
+}
+
+/*
+ * UNIX_FDS, the late record of a unix socket whose messages carry files
+ * (UNIX_MSG_FDS, in its own queue or in those of the connections waiting
+ * in its backlog): for a unix FILE of this process whose files in flight
+ * are due (not before its FILE_UNIX and queue records are read), nr_fds
+ * objrefs, message after message, each of a FILE read before it (of any
+ * type: one written only for this, right before it, or the socket
+ * itself), padded to 8 with zeroes. Refused as restart refuses it: a
+ * socket that is no unix FILE read before, one whose messages carry no
+ * files, whose UNIX_FDS came already or that is another process's
+ * ("unix_fds record for objref N: no such unix socket"); more files than
+ * CKPT_MAX_UNIX_INFLIGHT, a length that is not theirs padded to 8, a
+ * padding that is not zero, another count than its messages carry ("file
+ * record N: malformed unix_fds record"); a file that is no FILE read
+ * before ("file record N: file M in flight is no file of the image").
+ * Its line: "unix #5: 2 files in flight (file->type):", then "#7->pipe
+ * #8->unix", several to a line.
+ */
+static int info_unix_fds(struct info *in, const struct ckpt_hdr_unix_fds *h,
+			 size_t off)
+{
+	const uint32_t *ref = (const void *)(h + 1);
+	const unsigned char *p = (const void *)h;
+	const struct objent *t;
+	struct objent *e;
+	size_t i, end;
+	uint32_t k;
+
+	e = obj_find(in, h->objref);
+	if (!e || e->rec != CKPT_HDR_FILE || e->ftype != CKPT_FILE_UNIX)
+		return bad(in, off, "UNIX_FDS for #%u, which is no unix socket FILE read before",
+			   h->objref);
+	if (!e->fds)
+		return bad(in, off, "UNIX_FDS for unix #%u, whose messages carry no files",
+			   h->objref);
+	if (!e->late_due)
+		return bad(in, off, "UNIX_FDS for unix #%u: its files in flight came already, or it is another process's",
+			   h->objref);
+	end = sizeof(*h) + (size_t)h->nr_fds * sizeof(*ref);
+	if (h->nr_fds > CKPT_MAX_UNIX_INFLIGHT || (end + 7) / 8 * 8 != h->h.len)
+		return bad(in, off, "UNIX_FDS of unix #%u: %u files in %u bytes",
+			   h->objref, h->nr_fds, h->h.len);
+	for (i = end; i < h->h.len; i++)
+		if (p[i])
+			return bad(in, off, "UNIX_FDS of unix #%u: padding not zero",
+				   h->objref);
+	if (h->nr_fds != e->fds)
+		return bad(in, off, "UNIX_FDS of unix #%u: %u files, its messages carry %" PRIu64,
+			   h->objref, h->nr_fds, e->fds);
+	e->late_due = false;
+	in->late_due--;
+	for (k = 0; k < h->nr_fds; k++) {
+		t = obj_find(in, ref[k]);
+		if (!t || t->rec != CKPT_HDR_FILE)
+			return bad(in, off, "UNIX_FDS of unix #%u: file %u in flight, #%u, is no FILE read before",
+				   h->objref, k + 1, ref[k]);
+	}
+	in->nr_inflight += h->nr_fds;
+
+	printf("unix #%u: %u file%s in flight (file->type)", h->objref,
+	       h->nr_fds, h->nr_fds == 1 ? "" : "s");
+	for (k = 0; k < h->nr_fds; k++) {
+		t = obj_find(in, ref[k]);
+		if (k % 5 == 0)
+			printf("\n ");
+		printf(" #%u->%s%s", ref[k], file_type_name(t->ftype),
+		       ref[k] == h->objref ? "(itself)" : "");
+	}
+	printf("\n");
 	return 0;
 }
 
@@ -4387,6 +4572,7 @@ static int info_rec(const struct ckpt_hdr *h, size_t off, void *arg)
 	case CKPT_HDR_UNIX_MSG:
 	case CKPT_HDR_UNIX_MSG_FROM:
 	case CKPT_HDR_UNIX_EMBRYO:
+	case CKPT_HDR_UNIX_MSG_FDS:
 	case CKPT_HDR_FILE_MEMFD:
 	case CKPT_HDR_FILE_DELETED:
 	case CKPT_HDR_FILE_PIDFD:
@@ -4407,6 +4593,9 @@ static int info_rec(const struct ckpt_hdr *h, size_t off, void *arg)
 		break;
 	case CKPT_HDR_EPOLL_ITEMS:
 		ret = info_epoll_items(in, (const void *)h, off);
+		break;
+	case CKPT_HDR_UNIX_FDS:
+		ret = info_unix_fds(in, (const void *)h, off);
 		break;
 	case CKPT_HDR_FDTABLE:
 		ret = info_fdtable(in, (const void *)h, off);
@@ -4539,6 +4728,9 @@ static int cmd_info(int argc, char **argv)
 	if (in.nr_unix)
 		printf("%u unix socket%s (%" PRIu64 " bytes queued), ",
 		       in.nr_unix, in.nr_unix == 1 ? "" : "s", in.unix_bytes);
+	if (in.nr_inflight)
+		printf("%" PRIu64 " file%s in flight, ", in.nr_inflight,
+		       in.nr_inflight == 1 ? "" : "s");
 	if (in.nr_memfds)
 		printf("%u memfd%s (%" PRIu64 " pages), ", in.nr_memfds,
 		       in.nr_memfds == 1 ? "" : "s", in.memfd_total);

@@ -191,10 +191,12 @@ static const struct {
 	REC(UNIX_SENDER, struct ckpt_hdr_unix_sender),
 	REC(UNIX_MSG_FROM, struct ckpt_hdr_unix_msg_from),
 	REC(UNIX_EMBRYO, struct ckpt_hdr_unix_embryo),
+	REC(UNIX_MSG_FDS, struct ckpt_hdr_unix_msg_fds),
+	REC(UNIX_FDS, struct ckpt_hdr_unix_fds),
 };
 
 /* a type added to the uapi header needs its line above */
-_Static_assert(CKPT_HDR_MAX == CKPT_HDR_UNIX_EMBRYO + 1,
+_Static_assert(CKPT_HDR_MAX == CKPT_HDR_UNIX_FDS + 1,
 	       "rec_types[]: a record type without bounds");
 
 const char *ckpt_hdr_name(uint32_t type)

@@ -80,6 +80,8 @@
 #define CKPT_UNIX_NAME_MAX	108	/* bytes of a socket's name (sun_path) */
 #define CKPT_MAX_UNIX_SENDERS	256	/* other senders of one queue's datagrams */
 #define CKPT_MAX_UNIX_EMBRYOS	65536	/* connections in one listener's backlog */
+#define CKPT_UNIX_SCM_MAX_FD	253	/* files one message carries (SCM_MAX_FD) */
+#define CKPT_MAX_UNIX_INFLIGHT	65536	/* files in flight on one socket's queues */
 #define CKPT_MAX_LOCKS		16384	/* file locks of one fd table */
 #define CKPT_MAX_CPUS		1024	/* in a CPU affinity mask */
 #define CKPT_CPU_WORDS		(CKPT_MAX_CPUS / 64)
@@ -135,6 +137,8 @@ enum ckpt_hdr_type {
 	CKPT_HDR_UNIX_SENDER,
 	CKPT_HDR_UNIX_MSG_FROM,
 	CKPT_HDR_UNIX_EMBRYO,
+	CKPT_HDR_UNIX_MSG_FDS,
+	CKPT_HDR_UNIX_FDS,
 	CKPT_HDR_MAX		/* one past the last type */
 };
 
@@ -346,9 +350,11 @@ enum ckpt_file_type {
 	CKPT_FILE_UNIX,		/* a unix socket: (UNIX_PAIR) (INODE)
 				 * FILE_UNIX (STRING) UNIX_QUEUE, then
 				 * nr_senders UNIX_SENDER, then nr_msgs
-				 * UNIX_MSG or UNIX_MSG_FROM; a listener's
-				 * then nr_embryos times (UNIX_PAIR)
-				 * UNIX_EMBRYO UNIX_QUEUE UNIX_MSG...
+				 * UNIX_MSG, UNIX_MSG_FROM or UNIX_MSG_FDS;
+				 * a listener's then nr_embryos times
+				 * (UNIX_PAIR) UNIX_EMBRYO UNIX_QUEUE
+				 * UNIX_MSG...; and late, when a message
+				 * carries files: UNIX_FDS
 				 */
 	CKPT_FILE_MEMFD,	/* an open file of a memfd: FILE_MEMFD */
 	CKPT_FILE_DELETED,	/* an open file of a deleted regular file:
@@ -697,6 +703,40 @@ struct ckpt_hdr_unix_msg_from {
 	__u32 sender;		/* 1..nr_senders of its UNIX_QUEUE */
 	__u32 __reserved;
 	/* followed by len bytes, padded to 8 */
+};
+
+/*
+ * UNIX_MSG_FDS: a message that carries files (SCM_RIGHTS), sent by the
+ * socket's peer (sender 0: to an end of a pair, or to a connection
+ * waiting in a backlog) or by sender number @sender of its UNIX_QUEUE.
+ * Its files are named by the socket's late UNIX_FDS record.
+ */
+struct ckpt_hdr_unix_msg_fds {
+	struct ckpt_hdr h;
+	__u32 len;		/* as UNIX_MSG_FROM's */
+	__s32 pid;
+	__u32 uid;
+	__u32 gid;
+	__u32 sender;		/* 0: the peer, or 1..nr_senders */
+	__u32 nr_fds;		/* 1..CKPT_UNIX_SCM_MAX_FD */
+	/* followed by len bytes, padded to 8 */
+};
+
+/*
+ * UNIX_FDS: the late record of a unix socket with messages that carry
+ * files (UNIX_MSG_FDS), in its queue or in those of the connections
+ * waiting in its backlog: the FILE records of those files, message
+ * after message in the order their records came, each message's in the
+ * order recvmsg() gives them. It follows the FILE records it names,
+ * which may be of files only in flight, and the socket itself.
+ */
+struct ckpt_hdr_unix_fds {
+	struct ckpt_hdr h;
+	__u32 objref;		/* the socket's FILE record */
+	__u32 nr_fds;		/* the sum of its messages' nr_fds,
+				 * <= CKPT_MAX_UNIX_INFLIGHT
+				 */
+	/* followed by nr_fds __u32 objrefs of FILE records, padded to 8 */
 };
 
 /*
@@ -1131,6 +1171,11 @@ struct ckpt_hdr_trailer {
 	CKPT_REC_MAX_LEN(struct ckpt_hdr_unix_msg_from, CKPT_UNIX_MSG_MAX)
 #define CKPT_REC_UNIX_MSG_MAX \
 	CKPT_REC_MAX_LEN(struct ckpt_hdr_unix_msg, CKPT_UNIX_MSG_MAX)
+#define CKPT_REC_UNIX_MSG_FDS_MAX \
+	CKPT_REC_MAX_LEN(struct ckpt_hdr_unix_msg_fds, CKPT_UNIX_MSG_MAX)
+#define CKPT_REC_UNIX_FDS_MAX \
+	CKPT_REC_MAX_LEN(struct ckpt_hdr_unix_fds, \
+			 CKPT_MAX_UNIX_INFLIGHT * sizeof(__u32))
 #define CKPT_REC_LOCKS_MAX \
 	CKPT_REC_MAX_LEN(struct ckpt_hdr_locks, \
 			 CKPT_MAX_LOCKS * sizeof(struct ckpt_file_lock))

@@ -1,8 +1,8 @@
 // SPDX-License-Identifier: GPL-2.0
 /*
  * checkpoint() and restart(): argument checks, their order, permissions,
- * the ckpt_unpriv_allowed sysctl, logfd messages, unsupported resources,
- * where on the fd the image goes.
+ * the ckpt_unpriv_allowed sysctl, logfd messages, unsupported resources
+ * (and one once refused, saved now), where on the fd the image goes.
  *
  * A restart() that is expected to fail still runs in a forked child: if
  * it succeeded by mistake it would replace the caller.
@@ -1251,9 +1251,10 @@ static int recv_fd(int sock)
  * A pipe's read end received through SCM_RIGHTS, at RES_FD, while
  * another copy of it is still in flight (queued to the socket at
  * RES_FD + 2, whose peer was closed): its reference count says someone
- * else holds it, but no process does. The write end is at RES_FD + 1.
- * The socket is refused too (files in flight), but its fd comes after
- * the pipe's, whose refusal is the one logged.
+ * else holds it, and no process does but the queue of a socket of the
+ * tree, which counts as the tree's. The write end is at RES_FD + 1.
+ * Once refused ("a pipe with an end that no process outside the tree
+ * holds"); the file in flight is now saved with the socket's queue.
  */
 static int make_scm_in_flight(void)
 {
@@ -1272,12 +1273,44 @@ static int make_scm_in_flight(void)
 	       put(sv[1], RES_FD + 2);
 }
 
+/*
+ * In the restored program: the copy in flight is received from the
+ * socket at RES_FD + 2, and it is the same open file as RES_FD (the
+ * O_NONBLOCK set through one shows on the other): what the write end
+ * writes is read through either, in turn. Then the socket is at EOF,
+ * its peer closed.
+ */
 static int check_scm_in_flight(void)
 {
-	char c = 0;
+	struct pollfd p = { .fd = RES_FD + 2, .events = POLLIN };
+	char c[2] = "";
+	int r, fl;
 
-	return write(RES_FD + 1, "p", 1) == 1 && read(RES_FD, &c, 1) == 1 &&
-	       c == 'p' ? 0 : -1;
+	/* the message waits: recv_fd() would not block */
+	if (!CK_EXPECT(poll(&p, 1, 0) == 1, "nothing is queued to fd %d",
+		       RES_FD + 2))
+		return -1;
+	r = recv_fd(RES_FD + 2);
+	if (!CK_EXPECT(r >= 0, "no file comes with the message"))
+		return -1;
+	fl = fcntl(r, F_GETFL);
+	if (!CK_EXPECT(fl >= 0 && !(fl & O_NONBLOCK) &&
+		       !fcntl(r, F_SETFL, fl | O_NONBLOCK) &&
+		       (fcntl(RES_FD, F_GETFL) & O_NONBLOCK),
+		       "the file received is not the same open file as fd %d",
+		       RES_FD))
+		return -1;
+	if (!CK_EXPECT(write(RES_FD + 1, "pq", 2) == 2 &&
+		       read(RES_FD, &c[0], 1) == 1 && read(r, &c[1], 1) == 1 &&
+		       !memcmp(c, "pq", 2),
+		       "the pipe reads \"%.2s\" through fd %d and the file received, expected \"pq\"",
+		       c, RES_FD))
+		return -1;
+	if (!CK_EXPECT(recv(RES_FD + 2, c, 1, MSG_DONTWAIT) == 0,
+		       "fd %d: not at EOF after the message (another one, or its closed peer forgotten)",
+		       RES_FD + 2))
+		return -1;
+	return 0;
 }
 
 static pid_t proc_child;
@@ -1438,11 +1471,6 @@ FIXTURE_VARIANT_ADD(unsupported, dev_tty_controlling_terminal_inside) {
 		 make_dev_tty, check_dev_tty, true },
 };
 
-FIXTURE_VARIANT_ADD(unsupported, scm_rights_file_in_flight) {
-	.res = { "pipe with an end that no process outside the tree holds",
-		 make_scm_in_flight, check_scm_in_flight, true },
-};
-
 FIXTURE_VARIANT_ADD(unsupported, o_path_fd_of_deleted_file) {
 	.res = { "is deleted, unreachable or has no name", make_deleted_opath,
 		 check_deleted_opath },
@@ -1580,6 +1608,56 @@ TEST_F_TIMEOUT(unsupported, checkpoint_fails_and_logs, CK_TIMEOUT)
 		EXPECT_NE(NULL, strstr(log, exact))
 			TH_LOG("no line says \"%s\" in the log:\n%s", exact, log);
 	}
+}
+
+/* ---- resources once refused, saved now ------------------------------ */
+
+/*
+ * What this file's unsupported fixture once refused and checkpoint now
+ * saves (each type has its own tests elsewhere; this one also keeps the
+ * shape it was refused in): the body makes it, checkpoints itself, and
+ * the restored program checks it, from the inside, with CK_EXPECT().
+ */
+FIXTURE(supported) {
+	int unused;
+};
+
+FIXTURE_VARIANT(supported) {
+	struct resource res;	/* words and names_fd unused */
+};
+
+/* scm_test.c has the files in flight of every kind */
+FIXTURE_VARIANT_ADD(supported, scm_rights_file_in_flight) {
+	.res = { NULL, make_scm_in_flight, check_scm_in_flight, false },
+};
+
+FIXTURE_SETUP(supported)
+{
+	ck_setup(_metadata);
+}
+
+FIXTURE_TEARDOWN(supported)
+{
+	ck_cleanup();
+}
+
+static void body_supported(void *arg)
+{
+	const struct resource *res = arg;
+	int err;
+
+	err = res->make();
+	CK_ASSERT(!err, "making the resource: %s", strerror(-err));
+	if (ck_checkpoint_self() > 0)
+		_exit(0);
+	CK_EXPECT(!res->check(), "the resource does not work after restart");
+	ck_done();
+}
+
+/* checkpoint saves it; the restored program finds it working */
+TEST_F_TIMEOUT(supported, checkpoint_and_restart_keep_it, CK_TIMEOUT)
+{
+	ck_roundtrip(_metadata, body_supported, (void *)&variant->res);
 }
 
 /* ---- logfd ---------------------------------------------------------- */

@@ -16,7 +16,10 @@
  * client still open that sent bytes, one from a client closed after
  * sending), a datagram server socket bound to an abstract name with a
  * client of the tree connected to it one way and another that sends
- * with sendto(), a datagram of each queued on it, a file with flock(),
+ * with sendto(), a datagram of each queued on it, a unix stream pair
+ * whose end 1 holds two messages carrying files in flight (a pipe's read
+ * end, an eventfd, /dev/null, another socket and end 1 itself: a socket
+ * in flight in its own queue), a file with flock(),
  * POSIX and OFD locks, pidfds of itself (one of them a thread's, one
  * watched by the epoll instance), files of its own directory in /proc
  * (one of its thread's, one an O_PATH descriptor of the directory);
@@ -49,7 +52,13 @@
  * the peer pid of one, the flag that says a pair is such a connection,
  * the objref by which a datagram socket is named (renamed with what
  * names it, or alone), the socket one is connected to one way, a sender
- * that is a socket of the tree (another one, or none), a file lock's
+ * that is a socket of the tree (another one, or none), the files a
+ * message carries (its nr_fds, alone or with the late UNIX_FDS record
+ * that names them), that record's count, length, padding, socket and
+ * files (the socket itself, another FILE, an object that is no FILE, one
+ * out of range, a FILE that comes later), and the record left out,
+ * repeated or moved, or the FILE records of a file in flight moved
+ * after it, a file lock's
  * kind, type, range or fd, a lock left out or
  * repeated, the count of locks, a memfd's name, size, seals, mode or
  * owner, a deleted file's path, size, flags, mode or owner, the offsets
@@ -360,6 +369,16 @@ static char fz_cwd[192];
  * sock_objref; FZ_UX_V's UNIX_QUEUE two UNIX_SENDER records naming the
  * clients' sock_objref, no name, no sndbuf; FZ_UX_VC's FILE_UNIX a
  * peer_objref, FZ_UX_V's sock_objref, and no pair).
+ *
+ * And files in flight: a stream pair at FZ_UX_F0 and FZ_UX_F1, end 0 of
+ * which sent end 1 FZ_UX_FLY1 with three files (SCM_RIGHTS) - the read
+ * end of a pipe whose write end is FZ_UX_FPW (FZ_UX_FPIPE in it), end 1
+ * itself (a socket in flight in its own queue: a cycle), an eventfd of
+ * count FZ_UX_FEV - then FZ_UX_FLY2 with two: /dev/null (fd 14) and the
+ * stream socket FZ_UX_S0; the pipe's read end and the eventfd closed
+ * since (its image: end 1's UNIX_QUEUE of two UNIX_MSG_FDS, nr_fds 3 and
+ * 2, and a late UNIX_FDS of five objrefs, 40 bytes with 4 of padding,
+ * the FILE records of the two files only in flight right before it).
  */
 #define FZ_UX_S0	58
 #define FZ_UX_S1	59
@@ -390,6 +409,13 @@ static char fz_cwd[192];
 #define FZ_UX_VS	80
 #define FZ_UX_TO_V	"from the connected client"
 #define FZ_UX_FROM_T	"from a socket of the tree"
+#define FZ_UX_F0	81
+#define FZ_UX_F1	82
+#define FZ_UX_FPW	83
+#define FZ_UX_FLY1	"with three files"
+#define FZ_UX_FLY2	"with two more"
+#define FZ_UX_FPIPE	"in the pipe in flight"
+#define FZ_UX_FEV	9
 static char fz_ux_lname[CKPT_UNIX_NAME_MAX], fz_ux_aname[CKPT_UNIX_NAME_MAX];
 static socklen_t fz_ux_lname_len, fz_ux_aname_len;
 static char fz_ux_gname[CKPT_UNIX_NAME_MAX], fz_ux_fname[CKPT_UNIX_NAME_MAX];
@@ -935,13 +961,152 @@ static bool fz_check_unix_oob(void)
 	return ok;
 }
 
+/* Send @data on @fd with the @n files @fds (SCM_RIGHTS): 0 or -1 */
+static int fz_ux_send_fds(int fd, const char *data, const int *fds, int n)
+{
+	union {
+		char buf[CMSG_SPACE(4 * sizeof(int))];
+		struct cmsghdr align;
+	} c;
+	struct iovec iov = { (void *)data, strlen(data) };
+	struct msghdr mh = { .msg_iov = &iov, .msg_iovlen = 1,
+			     .msg_control = c.buf,
+			     .msg_controllen = CMSG_SPACE(n * sizeof(int)) };
+	struct cmsghdr *cm;
+
+	memset(&c, 0, sizeof(c));
+	cm = CMSG_FIRSTHDR(&mh);
+	cm->cmsg_level = SOL_SOCKET;
+	cm->cmsg_type = SCM_RIGHTS;
+	cm->cmsg_len = CMSG_LEN(n * sizeof(int));
+	memcpy(CMSG_DATA(cm), fds, n * sizeof(int));
+	return sendmsg(fd, &mh, 0) == (ssize_t)strlen(data) ? 0 : -1;
+}
+
+/*
+ * The next message of the stream socket @fd, read without waiting: is
+ * it @want, with @n files (SCM_RIGHTS), put in @fds? Every file it
+ * carries is put in @fds (at most 4), or closed.
+ */
+static bool fz_ux_recv_fds(int fd, const char *want, int *fds, int n)
+{
+	union {
+		char buf[CMSG_SPACE(8 * sizeof(int))];
+		struct cmsghdr align;
+	} c;
+	char buf[64];
+	struct iovec iov = { buf, sizeof(buf) };
+	struct msghdr mh = { .msg_iov = &iov, .msg_iovlen = 1,
+			     .msg_control = c.buf,
+			     .msg_controllen = sizeof(c.buf) };
+	struct cmsghdr *cm;
+	int got = 0, k, nf;
+	ssize_t len;
+
+	len = recvmsg(fd, &mh, MSG_DONTWAIT | MSG_CMSG_CLOEXEC);
+	for (cm = len < 0 ? NULL : CMSG_FIRSTHDR(&mh); cm;
+	     cm = CMSG_NXTHDR(&mh, cm)) {
+		if (cm->cmsg_level != SOL_SOCKET || cm->cmsg_type != SCM_RIGHTS)
+			continue;
+		nf = (cm->cmsg_len - CMSG_LEN(0)) / sizeof(int);
+		for (k = 0; k < nf; k++) {
+			int f;
+
+			memcpy(&f, CMSG_DATA(cm) + k * sizeof(int), sizeof(f));
+			if (got < 4)
+				fds[got] = f;
+			else
+				close(f);
+			got++;
+		}
+	}
+	return len == (ssize_t)strlen(want) && !memcmp(buf, want, len) &&
+	       got == n && !(mh.msg_flags & MSG_CTRUNC);
+}
+
+/*
+ * read() @fd if it has something to read now, whatever file it is (a
+ * file a mutant put in flight may block): its result, or -1
+ */
+static ssize_t fz_read_now(int fd, void *buf, size_t size)
+{
+	struct pollfd p = { .fd = fd, .events = POLLIN };
+
+	if (poll(&p, 1, 0) != 1 || !(p.revents & POLLIN))
+		return -1;
+	return read(fd, buf, size);
+}
+
+/* Are @a and @b the same open socket or file (the same inode)? */
+static bool fz_same_file(int a, int b)
+{
+	struct stat sa, sb;
+
+	return !fstat(a, &sa) && !fstat(b, &sb) && sa.st_dev == sb.st_dev &&
+	       sa.st_ino == sb.st_ino;
+}
+
+static bool fz_is_pipe(int fd, int mode);
+
+/*
+ * The files in flight on FZ_UX_F1: its two messages in their order, the
+ * first with three files - a pipe's read end (FZ_UX_FPIPE in it, and
+ * what FZ_UX_FPW writes), FZ_UX_F1 itself, an eventfd of count
+ * FZ_UX_FEV - the second with two, /dev/null and FZ_UX_S0; then none.
+ * The files received are closed again. Nothing waits, whatever files a
+ * mutant put in flight.
+ */
+static bool fz_check_unix_fds(void)
+{
+	int fd[4] = { -1, -1, -1, -1 }, k;
+	char buf[64] = "";
+	uint64_t v = 0;
+	ssize_t n = 0;
+	struct stat st;
+	bool ok, first;
+
+	first = fz_ux_recv_fds(FZ_UX_F1, FZ_UX_FLY1, fd, 3);
+	ok = CK_EXPECT(first, "unix files in flight: the first message, three files");
+	if (first) {
+		ok &= CK_EXPECT(fz_is_pipe(fd[0], O_RDONLY) &&
+				(n = fz_read_now(fd[0], buf, sizeof(buf))) ==
+				(ssize_t)strlen(FZ_UX_FPIPE) &&
+				!memcmp(buf, FZ_UX_FPIPE, n) &&
+				!fcntl(FZ_UX_FPW, F_SETFL, O_NONBLOCK) &&
+				write(FZ_UX_FPW, "p", 1) == 1 &&
+				fz_read_now(fd[0], buf, sizeof(buf)) == 1 &&
+				buf[0] == 'p',
+				"unix file in flight 1: the pipe's read end");
+		ok &= CK_EXPECT(fz_same_file(fd[1], FZ_UX_F1),
+				"unix file in flight 2: the socket itself");
+		ok &= CK_EXPECT(fz_read_now(fd[2], &v, sizeof(v)) == sizeof(v) &&
+				v == FZ_UX_FEV, "unix file in flight 3: eventfd %llu",
+				(unsigned long long)v);
+	}
+	for (k = 0; k < 4; k++)
+		if (fd[k] >= 0)
+			close(fd[k]);
+	memset(fd, -1, sizeof(fd));
+	ok &= CK_EXPECT(fz_ux_recv_fds(FZ_UX_F1, FZ_UX_FLY2, fd, 2) &&
+			!fstat(fd[0], &st) && S_ISCHR(st.st_mode) &&
+			st.st_rdev == (dev_t)makedev(1, 3) &&
+			fz_same_file(fd[1], FZ_UX_S0),
+			"unix files in flight: the second message, /dev/null and a socket");
+	for (k = 0; k < 4; k++)
+		if (fd[k] >= 0)
+			close(fd[k]);
+	ok &= CK_EXPECT(recv(FZ_UX_F1, buf, sizeof(buf), MSG_DONTWAIT) < 0 &&
+			errno == EAGAIN, "unix files in flight: a message more");
+	return ok;
+}
+
 /*
  * The unix sockets: end 0 of the stream pair O_NONBLOCK, what was queued
  * each way read once (end 1's: a read stops at the out-of-band byte,
  * fz_check_unix_oob()), the datagrams one by one, then each pair still
  * connected; the sockets with names; the datagrams of other senders; the
- * connections waiting in a backlog; the datagram server and its clients.
- * Nothing waits, nothing raises SIGPIPE.
+ * connections waiting in a backlog; the datagram server and its clients;
+ * the files in flight. Nothing waits, nothing raises SIGPIPE.
  */
 static bool fz_check_unix(void)
 {
@@ -974,6 +1139,7 @@ static bool fz_check_unix(void)
 	ok &= fz_check_unix_senders();
 	ok &= fz_check_unix_embryos();
 	ok &= fz_check_unix_peers();
+	ok &= fz_check_unix_fds();
 	return ok;
 }
 
@@ -1353,6 +1519,28 @@ static void fz_setup_files(void)
 			  sendto(FZ_UX_VS, FZ_UX_FROM_T, strlen(FZ_UX_FROM_T), 0,
 				 (struct sockaddr *)&to, tl) == strlen(FZ_UX_FROM_T),
 			  "unix datagrams of the server's clients");
+	}
+	{
+		/*
+		 * files in flight: a pipe's read end, end 1 itself and an
+		 * eventfd, then /dev/null and a stream socket
+		 */
+		int sv[2], p[2], ev;
+
+		CK_ASSERT(!socketpair(AF_UNIX, SOCK_STREAM, 0, sv) &&
+			  ck_move_fd(sv[0], FZ_UX_F0) == FZ_UX_F0 &&
+			  ck_move_fd(sv[1], FZ_UX_F1) == FZ_UX_F1,
+			  "unix pair of files in flight");
+		CK_ASSERT(!pipe(p) && ck_move_fd(p[1], FZ_UX_FPW) == FZ_UX_FPW &&
+			  write(FZ_UX_FPW, FZ_UX_FPIPE, strlen(FZ_UX_FPIPE)) ==
+			  (ssize_t)strlen(FZ_UX_FPIPE), "pipe in flight");
+		ev = eventfd(FZ_UX_FEV, EFD_NONBLOCK);
+		CK_ASSERT(ev >= 0 &&
+			  !fz_ux_send_fds(FZ_UX_F0, FZ_UX_FLY1,
+					  (const int[]){ p[0], FZ_UX_F1, ev }, 3) &&
+			  !fz_ux_send_fds(FZ_UX_F0, FZ_UX_FLY2,
+					  (const int[]){ 14, FZ_UX_S0 }, 2) &&
+			  !close(p[0]) && !close(ev), "unix files in flight");
 	}
 	/* every open of the locked file first, then its locks */
 	fd = open(FZ_LK_FILE, O_RDWR | O_CREAT | O_TRUNC, 0644);
@@ -4312,14 +4500,15 @@ static void mut_fs(struct fz_mut *m, int i)
  * the UNIX_PAIR of a socket pair's first end right before its FILE_UNIX,
  * and so does the INODE of a socket bound to a path; a UNIX_QUEUE is
  * followed by its UNIX_SENDER records, then its messages (UNIX_MSG,
- * UNIX_MSG_FROM: ux_socket_rule()); the MEMFD of the first open of a
- * memfd, and its PAGES, come right before its FILE_MEMFD, the DELETED of
- * a deleted file's first open and its PAGES before its FILE_DELETED. A
- * unix socket bound to a path has a STRING between its FILE_UNIX and its
- * UNIX_QUEUE, as its FILE_UNIX says (ux_has_path(), ux_socket_rule()); a
- * listening one's queue is followed by its connections waiting, each a
- * UNIX_EMBRYO (its UNIX_PAIR before it, if first), a UNIX_QUEUE and its
- * messages (ux_embryos_rule()).
+ * UNIX_MSG_FROM, UNIX_MSG_FDS: ux_socket_rule()); the MEMFD of the first
+ * open of a memfd, and its PAGES, come right before its FILE_MEMFD, the
+ * DELETED of a deleted file's first open and its PAGES before its
+ * FILE_DELETED. A unix socket bound to a path has a STRING between its
+ * FILE_UNIX and its UNIX_QUEUE, as its FILE_UNIX says (ux_has_path(),
+ * ux_socket_rule()); a listening one's queue is followed by its
+ * connections waiting, each a UNIX_EMBRYO (its UNIX_PAIR before it, if
+ * first), a UNIX_QUEUE and its messages (ux_embryos_rule()). A socket
+ * whose messages carry files has a late record, UNIX_FDS (ux_fds_rule()).
  */
 static const uint32_t *file_records(uint32_t ftype)
 {
@@ -4373,7 +4562,7 @@ static bool file_type_record(uint32_t type)
 	       type == CKPT_HDR_INOTIFY_EVENTS || type == CKPT_HDR_FILE_UNIX ||
 	       type == CKPT_HDR_UNIX_QUEUE || type == CKPT_HDR_UNIX_MSG ||
 	       type == CKPT_HDR_UNIX_SENDER || type == CKPT_HDR_UNIX_MSG_FROM ||
-	       type == CKPT_HDR_UNIX_EMBRYO ||
+	       type == CKPT_HDR_UNIX_EMBRYO || type == CKPT_HDR_UNIX_MSG_FDS ||
 	       type == CKPT_HDR_FILE_MEMFD || type == CKPT_HDR_FILE_DELETED ||
 	       type == CKPT_HDR_FILE_PIDFD || type == CKPT_HDR_FILE_PROC;
 }
@@ -4381,11 +4570,12 @@ static bool file_type_record(uint32_t type)
 /*
  * A late record: after the FILE records of the process, before its
  * FDTABLE, FILE records of the files it names (not written yet) between
- * them.
+ * them. An epoll set's items (EPOLL_ITEMS: epoll_image_rule()), a unix
+ * socket's files in flight (UNIX_FDS: ux_fds_rule()).
  */
 static bool late_record(uint32_t type)
 {
-	return type == CKPT_HDR_EPOLL_ITEMS;
+	return type == CKPT_HDR_EPOLL_ITEMS || type == CKPT_HDR_UNIX_FDS;
 }
 
 /* Among the records of a FILE: its type records, a PIPE, a UNIX_PAIR */
@@ -4590,6 +4780,12 @@ static void type_record(struct fz_mut *m, uint32_t type, unsigned char *buf,
 		((struct ckpt_hdr_unix_msg_from *)buf)->uid = 0xffffffff;
 		((struct ckpt_hdr_unix_msg_from *)buf)->gid = 0xffffffff;
 		((struct ckpt_hdr_unix_msg_from *)buf)->sender = 1;
+		break;
+	case CKPT_HDR_UNIX_MSG_FDS:
+		/* an empty message of the peer with a file, no credentials */
+		((struct ckpt_hdr_unix_msg_fds *)buf)->uid = 0xffffffff;
+		((struct ckpt_hdr_unix_msg_fds *)buf)->gid = 0xffffffff;
+		((struct ckpt_hdr_unix_msg_fds *)buf)->nr_fds = 1;
 		break;
 	case CKPT_HDR_UNIX_SENDER:
 		/* no name, a new socket's send buffer */
@@ -5733,7 +5929,7 @@ static bool ep_target(const struct fz_img *im, uint32_t ref)
 	int i;
 
 	for (i = 0; i < im->n; i++) {
-		if (!late_record(im->r[i].type))
+		if (im->r[i].type != CKPT_HDR_EPOLL_ITEMS)
 			continue;
 		h = REC(im, i, struct ckpt_hdr_epoll_items);
 		for (k = 0; k < h->nr_items &&
@@ -5874,7 +6070,7 @@ static void epoll_items_rule(struct fz_mut *m, int i, struct ep_verdict *v)
 	if (ep < start || REC(im, ep, struct ckpt_hdr_file)->type != CKPT_FILE_EPOLL)
 		ep_refuse(v, !h->objref || h->objref > FZ_MAX_OBJS);
 	for (j = ep < 0 ? i : ep + 1; j < i; j++)
-		if (late_record(im->r[j].type) &&
+		if (im->r[j].type == CKPT_HDR_EPOLL_ITEMS &&
 		    REC(im, j, struct ckpt_hdr_epoll_items)->objref == h->objref)
 			ep_refuse(v, false);	/* given twice */
 	for (k = 0; k < h->nr_items; k++) {
@@ -5926,7 +6122,7 @@ static void epoll_image_rule(struct fz_mut *m, struct ep_verdict *v)
 	v->local = false;
 	v->depends = false;
 	for (i = 0; i < im->n; i++) {
-		if (late_record(im->r[i].type)) {
+		if (im->r[i].type == CKPT_HDR_EPOLL_ITEMS) {
 			epoll_items_rule(m, i, v);
 			continue;
 		}
@@ -5935,7 +6131,7 @@ static void epoll_image_rule(struct fz_mut *m, struct ep_verdict *v)
 			continue;
 		end = files_end(im, i);
 		for (j = i + 1, n = 0; end >= 0 && j < end; j++)
-			n += late_record(im->r[j].type) &&
+			n += im->r[j].type == CKPT_HDR_EPOLL_ITEMS &&
 			     REC(im, j, struct ckpt_hdr_epoll_items)->objref ==
 			     REC(im, i, struct ckpt_hdr_file)->objref;
 		/* none: refused at the FDTABLE (two: the second, above) */
@@ -6893,7 +7089,8 @@ static void mut_inotify_events(struct fz_mut *m, int i)
 
 /*
  * ---- unix sockets: UNIX_PAIR, FILE_UNIX, UNIX_QUEUE, UNIX_SENDER,
- * UNIX_MSG, UNIX_MSG_FROM, UNIX_EMBRYO -----------------------------------
+ * UNIX_MSG, UNIX_MSG_FROM, UNIX_EMBRYO, UNIX_MSG_FDS, and the late
+ * UNIX_FDS ---------------------------------------------------------------
  */
 
 #define FZ_UX_SHUT	(CKPT_UNIX_SHUT_RD | CKPT_UNIX_SHUT_WR)
@@ -6902,6 +7099,8 @@ static void mut_inotify_events(struct fz_mut *m, int i)
 #define FZ_UX_FROM	sizeof(struct ckpt_hdr_unix_msg_from)
 #define FZ_UX_SENDER	sizeof(struct ckpt_hdr_unix_sender)
 #define FZ_UX_EMBRYO	sizeof(struct ckpt_hdr_unix_embryo)
+#define FZ_UX_MSG_FDS	sizeof(struct ckpt_hdr_unix_msg_fds)
+#define FZ_UX_FDS	sizeof(struct ckpt_hdr_unix_fds)
 #define FZ_UX_PAIRS	16		/* pairs the rules below follow */
 /*
  * A sender's sndbuf at least this (and settable) holds what the images
@@ -6922,13 +7121,17 @@ static bool ux_rec(uint32_t type)
 	return type == CKPT_HDR_UNIX_PAIR || type == CKPT_HDR_FILE_UNIX ||
 	       type == CKPT_HDR_UNIX_QUEUE || type == CKPT_HDR_UNIX_MSG ||
 	       type == CKPT_HDR_UNIX_SENDER || type == CKPT_HDR_UNIX_MSG_FROM ||
-	       type == CKPT_HDR_UNIX_EMBRYO;
+	       type == CKPT_HDR_UNIX_EMBRYO || type == CKPT_HDR_UNIX_MSG_FDS;
 }
 
-/* A message of a queue: from the peer (UNIX_MSG), or from a sender */
+/*
+ * A message of a queue: from the peer (UNIX_MSG), from a sender
+ * (UNIX_MSG_FROM), or one that carries files (UNIX_MSG_FDS, from either)
+ */
 static bool ux_msg_rec(uint32_t type)
 {
-	return type == CKPT_HDR_UNIX_MSG || type == CKPT_HDR_UNIX_MSG_FROM;
+	return type == CKPT_HDR_UNIX_MSG || type == CKPT_HDR_UNIX_MSG_FROM ||
+	       type == CKPT_HDR_UNIX_MSG_FDS;
 }
 
 /* What follows a UNIX_QUEUE: its senders, then its messages */
@@ -6940,7 +7143,13 @@ static bool ux_queue_part(uint32_t type)
 /* The size of the struct of the message record of @type */
 static size_t ux_msg_hsz(uint32_t type)
 {
-	return type == CKPT_HDR_UNIX_MSG_FROM ? FZ_UX_FROM : FZ_UX_MSG;
+	switch (type) {
+	case CKPT_HDR_UNIX_MSG_FROM:
+		return FZ_UX_FROM;
+	case CKPT_HDR_UNIX_MSG_FDS:
+		return FZ_UX_MSG_FDS;
+	}
+	return FZ_UX_MSG;
 }
 
 /* UNIX_QUEUE record @i as restart reads it: zero-extended, an older one */
@@ -7007,8 +7216,8 @@ static bool ux_ref_used(const struct fz_img *im, uint32_t ref, int except)
 }
 
 /*
- * The UNIX_QUEUE record the UNIX_SENDER, UNIX_MSG or UNIX_MSG_FROM record
- * @i belongs to, or -1
+ * The UNIX_QUEUE record the UNIX_SENDER or message record (UNIX_MSG,
+ * UNIX_MSG_FROM, UNIX_MSG_FDS) @i belongs to, or -1
  */
 static int ux_queue_of(const struct fz_img *im, int i)
 {
@@ -7265,10 +7474,13 @@ static int ux_objs_rule(struct fz_mut *m, int *jp, struct ux_pair *p, int *np,
  * sndbuf restart can set, ux_sndbuf_rule(); a socket of the tree named
  * by its sock objref: ux_names_rule()), then its nr_msgs messages:
  * UNIX_MSG only when @paired, UNIX_MSG_FROM of a sender 1 to nr_senders,
- * __reserved 0; each at most CKPT_UNIX_MSG_MAX with h.len its len padded
- * to 8, an empty UNIX_MSG only on a dgram or seqpacket socket, a pid of
- * the tree or 0, a uid and gid the restarter may have or none; their
- * lens adding up to bytes, every sender named by one at least. *@jp is
+ * __reserved 0, UNIX_MSG_FDS as either (sender 0: as a UNIX_MSG) with
+ * 1 to CKPT_UNIX_SCM_MAX_FD files (which its socket's UNIX_FDS names:
+ * ux_fds_rule()); each at most CKPT_UNIX_MSG_MAX with h.len its len
+ * padded to 8, an empty message from the peer only on a dgram or
+ * seqpacket socket, a pid of the tree or 0, a uid and gid the restarter
+ * may have or none; their lens adding up to bytes, their files to at
+ * most CKPT_MAX_UNIX_INFLIGHT, every sender named by one at least. *@jp is
  * left at the queue's last record. The number of records seen, or -1
  * when a record is missing.
  */
@@ -7279,7 +7491,7 @@ static int ux_queue_rule(struct fz_mut *m, int *jp, uint32_t type, bool paired,
 	uint8_t named[CKPT_MAX_UNIX_SENDERS / 8] = { 0 };
 	struct ckpt_hdr_unix_queue q;
 	int j = *jp, k, seen = 0;
-	uint64_t sum = 0;
+	uint64_t sum = 0, fds = 0;
 	uint32_t b, ks;
 
 	if (j >= im->n || im->r[j].type != CKPT_HDR_UNIX_QUEUE ||
@@ -7320,9 +7532,10 @@ static int ux_queue_rule(struct fz_mut *m, int *jp, uint32_t type, bool paired,
 	if (ks < q.nr_senders)
 		return -1;
 	for (k = 0; k < (int)q.nr_msgs && k < CKPT_MAX_UNIX_MSGS; k++) {
-		const struct ckpt_hdr_unix_msg *h;
+		const struct ckpt_hdr_unix_msg_fds *hd;
 		const struct ckpt_hdr_unix_msg_from *hf;
-		uint32_t t;
+		const struct ckpt_hdr_unix_msg *h;
+		uint32_t t, sender;
 
 		if (++j >= im->n || !ux_msg_rec(im->r[j].type) ||
 		    im->r[j].len < ux_msg_hsz(im->r[j].type))
@@ -7331,23 +7544,34 @@ static int ux_queue_rule(struct fz_mut *m, int *jp, uint32_t type, bool paired,
 		/* len, pid, uid, gid: where both kinds have them */
 		h = REC(im, j, struct ckpt_hdr_unix_msg);
 		hf = REC(im, j, struct ckpt_hdr_unix_msg_from);
+		hd = REC(im, j, struct ckpt_hdr_unix_msg_fds);
 		if (h->len > CKPT_UNIX_MSG_MAX ||
 		    im->r[j].len != ALIGN8(ux_msg_hsz(t) + (uint64_t)h->len) ||
 		    h->pid < 0 || !ux_id_ok(m->c, h->uid) || !ux_id_ok(m->c, h->gid))
 			ep_refuse(v, true);
-		if (t == CKPT_HDR_UNIX_MSG) {
+		/* files in flight: one at least, SCM_MAX_FD at most */
+		if (t == CKPT_HDR_UNIX_MSG_FDS &&
+		    (!hd->nr_fds || hd->nr_fds > CKPT_UNIX_SCM_MAX_FD))
+			ep_refuse(v, true);
+		else if (t == CKPT_HDR_UNIX_MSG_FDS)
+			fds += hd->nr_fds;
+		sender = t == CKPT_HDR_UNIX_MSG_FROM ? hf->sender :
+			 t == CKPT_HDR_UNIX_MSG_FDS ? hd->sender : 0;
+		if (t == CKPT_HDR_UNIX_MSG ||
+		    (t == CKPT_HDR_UNIX_MSG_FDS && !sender)) {
 			/* from the peer: only an end of a pair has one */
 			if (!paired)
 				ep_refuse(v, false);
 			if (!h->len && type != SOCK_DGRAM &&
 			    type != SOCK_SEQPACKET)
 				ep_refuse(v, false);
-		} else if (hf->__reserved || !hf->sender) {
+		} else if (t == CKPT_HDR_UNIX_MSG_FROM &&
+			   (hf->__reserved || !sender)) {
 			ep_refuse(v, true);
-		} else if (hf->sender > q.nr_senders) {
+		} else if (sender > q.nr_senders) {
 			ep_refuse(v, false);
-		} else if (hf->sender <= CKPT_MAX_UNIX_SENDERS) {
-			named[(hf->sender - 1) / 8] |= 1U << ((hf->sender - 1) % 8);
+		} else if (sender <= CKPT_MAX_UNIX_SENDERS) {
+			named[(sender - 1) / 8] |= 1U << ((sender - 1) % 8);
 		}
 		if (!ux_pid_ok(im, h->pid))
 			ep_refuse(v, false);
@@ -7358,6 +7582,9 @@ static int ux_queue_rule(struct fz_mut *m, int *jp, uint32_t type, bool paired,
 		seen++;
 	}
 	if (sum != q.bytes)
+		ep_refuse(v, false);
+	/* the files in flight on one queue: at most CKPT_MAX_UNIX_INFLIGHT */
+	if (fds > CKPT_MAX_UNIX_INFLIGHT)
 		ep_refuse(v, false);
 	/* every sender sent one at least */
 	for (ks = 0; ks < q.nr_senders && ks < CKPT_MAX_UNIX_SENDERS; ks++)
@@ -7676,9 +7903,113 @@ static void ux_names_rule(struct fz_mut *m, struct ep_verdict *v)
 }
 
 /*
+ * The files the messages of the unix socket of FILE record @f carry: the
+ * nr_fds of the UNIX_MSG_FDS records among its records (its queue's, and
+ * a listener's connections' waiting in its backlog)
+ */
+static uint64_t ux_fds_due(const struct fz_img *im, int f)
+{
+	int j, end = file_end(im, f);
+	uint64_t n = 0;
+
+	for (j = f + 1; j < end; j++)
+		if (im->r[j].type == CKPT_HDR_UNIX_MSG_FDS &&
+		    im->r[j].len >= FZ_UX_MSG_FDS)
+			n += REC(im, j, struct ckpt_hdr_unix_msg_fds)->nr_fds;
+	return n;
+}
+
+/*
+ * Restart's rules for the late UNIX_FDS records of the image: each where
+ * a late record may be (among a process's files, before its FDTABLE, not
+ * inside a file's records), at most CKPT_MAX_UNIX_INFLIGHT files, its
+ * length exactly its objrefs' padded to 8, with zeroes; for a unix FILE
+ * of the same section read before it, whose messages carry files
+ * (ux_fds_due()), as many as they carry, once; each of its objrefs the
+ * FILE record of a file read before it (any: the socket itself, a file
+ * of an fd, a file only in flight written right before it). And every
+ * unix socket whose messages carry files has its UNIX_FDS in its
+ * section. A file in flight that is INHERITED: the rules here do not say
+ * (the restarter hands in a pipe there).
+ */
+static void ux_fds_rule(struct fz_mut *m, struct ep_verdict *v)
+{
+	const struct fz_img *im = &m->im;
+	const struct ckpt_hdr_unix_fds *h;
+	const uint32_t *ref;
+	uint32_t k, n, b;
+	int i, j, f, t, end;
+	uint64_t due;
+
+	for (i = 0; i < im->n; i++) {
+		if (im->r[i].type != CKPT_HDR_UNIX_FDS)
+			continue;
+		h = REC(im, i, struct ckpt_hdr_unix_fds);
+		if (im->r[i].len < FZ_UX_FDS) {
+			ep_refuse(v, true);
+			continue;
+		}
+		ref = (const uint32_t *)(h + 1);
+		n = (im->r[i].len - FZ_UX_FDS) / 4;
+		if (h->nr_fds > CKPT_MAX_UNIX_INFLIGHT ||
+		    im->r[i].len != ALIGN8(FZ_UX_FDS + 4ULL * h->nr_fds))
+			ep_refuse(v, true);
+		else
+			n = h->nr_fds;
+		for (b = FZ_UX_FDS + 4 * n; b < im->r[i].len; b++)
+			if (im->r[i].p[b])
+				ep_refuse(v, true);
+		if (files_end(im, i) < 0 ||
+		    (i > 0 && im->r[i - 1].type == CKPT_HDR_FILE) ||
+		    (i + 1 < im->n && in_file_group(im, i + 1)))
+			ep_refuse(v, false);
+		f = file_of_ref(im, h->objref, i);
+		if (f < files_start(im, i) ||
+		    REC(im, f, struct ckpt_hdr_file)->type != CKPT_FILE_UNIX) {
+			ep_refuse(v, !h->objref || h->objref > FZ_MAX_OBJS);
+		} else {
+			due = ux_fds_due(im, f);
+			if (due != h->nr_fds)
+				ep_refuse(v, false);
+			/* given twice */
+			for (j = f + 1; j < i; j++)
+				if (im->r[j].type == CKPT_HDR_UNIX_FDS &&
+				    im->r[j].len >= FZ_UX_FDS &&
+				    REC(im, j, struct ckpt_hdr_unix_fds)->objref ==
+				    h->objref)
+					ep_refuse(v, false);
+		}
+		for (k = 0; k < n; k++) {
+			t = file_of_ref(im, ref[k], i);
+			if (t < 0)
+				ep_refuse(v, !ref[k] || ref[k] > FZ_MAX_OBJS);
+			else if (REC(im, t, struct ckpt_hdr_file)->type ==
+				 CKPT_FILE_INHERITED)
+				v->depends = true;
+		}
+	}
+	/* a socket with files in flight: its UNIX_FDS before its FDTABLE */
+	for (f = 0; f < im->n; f++) {
+		if (im->r[f].type != CKPT_HDR_FILE ||
+		    REC(im, f, struct ckpt_hdr_file)->type != CKPT_FILE_UNIX ||
+		    !ux_fds_due(im, f))
+			continue;
+		end = files_end(im, f);
+		for (j = f + 1, n = 0; end >= 0 && j < end; j++)
+			n += im->r[j].type == CKPT_HDR_UNIX_FDS &&
+			     im->r[j].len >= FZ_UX_FDS &&
+			     REC(im, j, struct ckpt_hdr_unix_fds)->objref ==
+			     REC(im, f, struct ckpt_hdr_file)->objref;
+		if (!n)
+			ep_refuse(v, false);
+	}
+}
+
+/*
  * Restart's rules for the unix sockets of the whole image: each one's
  * (ux_socket_rule()), and no record of theirs anywhere else; what their
- * sock objrefs name (ux_names_rule()). A pair whose end 0 (a connection
+ * sock objrefs name (ux_names_rule()); their files in flight
+ * (ux_fds_rule()). A pair whose end 0 (a connection
  * waiting: its UNIX_EMBRYO), or end 1 (not CLOSED), never comes: the
  * rules here do not say (restart refuses it only once every task exists,
  * which RESTART_VALIDATE does not see).
@@ -7707,6 +8038,7 @@ static void ux_image_rule(struct fz_mut *m, struct ep_verdict *v)
 	if (seen != total)
 		ep_refuse(v, true);
 	ux_names_rule(m, v);
+	ux_fds_rule(m, v);
 	for (k = 0; k < np; k++)
 		if (!(p[k].ends & 1) ||
 		    (!(p[k].ends & 2) && !(p[k].flags & CKPT_UNIX_PAIR_CLOSED)))
@@ -8399,9 +8731,9 @@ static void mut_unix_sender(struct fz_mut *m, int i)
 }
 
 /*
- * Record @i, a UNIX_MSG or a UNIX_MSG_FROM, made of @len bytes (its old
- * ones, then 'z'), h.len padded to 8 plus @more; its queue's bytes follow
- * if @fix
+ * Record @i, a message (UNIX_MSG, _FROM, _FDS), made of @len bytes (its
+ * old ones, then 'z'), h.len padded to 8 plus @more; its queue's bytes
+ * follow if @fix
  */
 static void ux_msg_resize(struct fz_mut *m, int i, uint32_t len, uint32_t more,
 			  bool fix)
@@ -8423,11 +8755,11 @@ static void ux_msg_resize(struct fz_mut *m, int i, uint32_t len, uint32_t more,
 }
 
 /*
- * A message, UNIX_MSG or UNIX_MSG_FROM (their fields up to gid are the
- * same): its length (alone, or with its record and its queue's bytes),
- * its data, its credentials. What restart takes is what the program
- * reads (ACCEPT). Returns false if it did nothing (a case of the
- * caller's).
+ * A message, UNIX_MSG, UNIX_MSG_FROM or UNIX_MSG_FDS (their fields up
+ * to gid are the same): its length (alone, or with its record and its
+ * queue's bytes), its data, its credentials. What restart takes is what
+ * the program reads (ACCEPT). Returns false if it did nothing (a case of
+ * the caller's).
  */
 static bool ux_mut_msg(struct fz_mut *m, int i, unsigned int c)
 {
@@ -8620,25 +8952,294 @@ static void mut_unix_embryo(struct fz_mut *m, int i)
 }
 
 /*
- * A message of a unix socket's queue (UNIX_MSG or UNIX_MSG_FROM) left
- * out, or repeated right after itself, its queue's counts following: what
- * the program reads (ACCEPT), by the rules (the last datagram of a sender
- * left out: refused). Records come and go: a structural mutation, alone
- * in its mutant.
+ * The UNIX_FDS record, well-formed, after the FILE record @f that names
+ * its objref, or -1
+ */
+static int ux_fds_of(const struct fz_img *im, int f)
+{
+	uint32_t ref = REC(im, f, struct ckpt_hdr_file)->objref;
+	const struct ckpt_hdr_unix_fds *h;
+	int i;
+
+	for (i = f + 1; i < im->n; i++) {
+		if (im->r[i].type != CKPT_HDR_UNIX_FDS ||
+		    im->r[i].len < FZ_UX_FDS)
+			continue;
+		h = REC(im, i, struct ckpt_hdr_unix_fds);
+		if (h->objref == ref && h->nr_fds <= CKPT_MAX_UNIX_INFLIGHT &&
+		    im->r[i].len == ALIGN8(FZ_UX_FDS + 4ULL * h->nr_fds))
+			return i;
+	}
+	return -1;
+}
+
+/*
+ * The UNIX_FDS record @u with the objref at @k (from 0) left out, or
+ * (@add) @ref put there, its count and length following, its padding
+ * zero
+ */
+static void ux_fds_edit(struct fz_mut *m, int u, uint32_t k, bool add,
+			uint32_t ref)
+{
+	struct ckpt_hdr_unix_fds *h = REC(&m->im, u, struct ckpt_hdr_unix_fds);
+	uint32_t n = h->nr_fds, nn = add ? n + 1 : n - 1, *r;
+
+	if (add)
+		rec_resize(&m->im, u, ALIGN8(FZ_UX_FDS + 4ULL * nn));
+	h = REC(&m->im, u, struct ckpt_hdr_unix_fds);
+	r = (uint32_t *)(h + 1);
+	if (add) {
+		memmove(&r[k + 1], &r[k], 4 * (size_t)(n - k));
+		r[k] = ref;
+	} else {
+		memmove(&r[k], &r[k + 1], 4 * (size_t)(n - k - 1));
+		r[n - 1] = 0;
+		rec_resize(&m->im, u, ALIGN8(FZ_UX_FDS + 4ULL * nn));
+		h = REC(&m->im, u, struct ckpt_hdr_unix_fds);
+	}
+	h->nr_fds = nn;
+}
+
+/*
+ * UNIX_MSG_FDS: what a UNIX_MSG has (ux_mut_msg()); its sender (0, the
+ * peer; the senders of its queue, one past them); the files it carries,
+ * nr_fds alone (0, 254...: by the rules, its socket's UNIX_FDS then names
+ * another count), or with that UNIX_FDS - its last file left out, or one
+ * more, the socket itself - which restart takes if the rules hold: MAY,
+ * the program finds other files.
+ */
+static void mut_unix_msg_fds(struct fz_mut *m, int i)
+{
+	struct ckpt_hdr_unix_msg_fds *h = REC(&m->im, i, struct ckpt_hdr_unix_msg_fds);
+	int q = ux_queue_of(&m->im, i), f = file_owner(&m->im, i), u, j;
+	uint32_t ns, n, k = 0;
+	char what[160];
+	bool add;
+
+	if (q < 0 || f < 0 || m->im.r[i].len < FZ_UX_MSG_FDS ||
+	    m->im.r[i].len != ALIGN8(FZ_UX_MSG_FDS + (uint64_t)h->len)) {
+		note(m, FZ_REFUSE, true, "UNIX_MSG_FDS already bad");
+		return;
+	}
+	ns = ux_queue_at(&m->im, q).nr_senders;
+	n = h->nr_fds;
+	switch (below(&m->rng, 13)) {
+	case 8:
+		UX_SET(m, i, ckpt_hdr_unix_msg_fds, sender,
+		       PICK(&m->rng, ((const uint32_t[]){ 0, 1, ns, ns + 1,
+			    CKPT_MAX_UNIX_SENDERS + 1, 0xffffffff })), FZ_ACCEPT);
+		return;
+	case 9:
+	case 10:
+		UX_SET(m, i, ckpt_hdr_unix_msg_fds, nr_fds,
+		       PICK(&m->rng, ((const uint32_t[]){ 0, 1, n - 1, n + 1,
+			    CKPT_UNIX_SCM_MAX_FD, CKPT_UNIX_SCM_MAX_FD + 1,
+			    0x80000000, 0xffffffff })), FZ_MAY);
+		return;
+	case 11:
+	case 12:
+		/* its files in the socket's UNIX_FDS: those of the messages before */
+		u = ux_fds_of(&m->im, f);
+		for (j = f + 1; j < i; j++)
+			if (m->im.r[j].type == CKPT_HDR_UNIX_MSG_FDS &&
+			    m->im.r[j].len >= FZ_UX_MSG_FDS)
+				k += REC(&m->im, j, struct ckpt_hdr_unix_msg_fds)->nr_fds;
+		if (u < 0 || !n || n > CKPT_UNIX_SCM_MAX_FD ||
+		    (uint64_t)k + n > REC(&m->im, u, struct ckpt_hdr_unix_fds)->nr_fds) {
+			note(m, FZ_VALID, true, "no UNIX_FDS naming the files of UNIX_MSG_FDS %d",
+			     i);
+			return;
+		}
+		add = chance(&m->rng, 50);
+		ux_fds_edit(m, u, k + (add ? n : n - 1), add,
+			    REC(&m->im, f, struct ckpt_hdr_file)->objref);
+		h = REC(&m->im, i, struct ckpt_hdr_unix_msg_fds);
+		h->nr_fds = add ? n + 1 : n - 1;
+		snprintf(what, sizeof(what), "UNIX_MSG_FDS %d: %s, with its UNIX_FDS (record %d)",
+			 i, add ? "the socket itself as a file more" :
+			 "its last file left out", u);
+		ux_note(m, FZ_MAY, what);
+		return;
+	default:
+		ux_mut_msg(m, i, below(&m->rng, 8));
+	}
+}
+
+/* The objref of a FILE record before record @i, picked at random, or 0 */
+static uint32_t ux_any_file_before(struct fz_mut *m, int i)
+{
+	int j, n = 0, pick;
+
+	for (j = 0; j < i; j++)
+		n += m->im.r[j].type == CKPT_HDR_FILE;
+	pick = below(&m->rng, n);
+	for (j = 0; j < i; j++)
+		if (m->im.r[j].type == CKPT_HDR_FILE && !pick--)
+			return REC(&m->im, j, struct ckpt_hdr_file)->objref;
+	return 0;
+}
+
+/* The objref of the first FILE record after record @i, or 0 */
+static uint32_t ux_file_after(const struct fz_img *im, int i)
+{
+	for (i++; i < im->n; i++)
+		if (im->r[i].type == CKPT_HDR_FILE)
+			return REC(im, i, struct ckpt_hdr_file)->objref;
+	return 0;
+}
+
+/*
+ * An objref of an object that is no FILE: a PIPE's, a UNIX_PAIR's, an
+ * INODE's, a datagram socket's sock objref; or 0 if the image has none
+ */
+static uint32_t ux_not_a_file(struct fz_mut *m)
+{
+	const struct fz_img *im = &m->im;
+	uint32_t refs[8];
+	int i, n = 0;
+
+	for (i = 0; i < im->n && n < 8; i++) {
+		if ((im->r[i].type == CKPT_HDR_PIPE ||
+		     im->r[i].type == CKPT_HDR_UNIX_PAIR ||
+		     im->r[i].type == CKPT_HDR_INODE) && im->r[i].len >= 16 &&
+		    chance(&m->rng, 50))
+			/* their objref is their first field */
+			memcpy(&refs[n++], im->r[i].p + 8, 4);
+		else if (im->r[i].type == CKPT_HDR_FILE_UNIX &&
+			 ux_sock_ref(im, i) && chance(&m->rng, 30))
+			refs[n++] = ux_sock_ref(im, i);
+	}
+	return n ? refs[below(&m->rng, n)] : 0;
+}
+
+/*
+ * UNIX_FDS, a unix socket's files in flight: its count alone (the
+ * length kept), or with the length (a file less, the last; a file more,
+ * the socket itself), or above CKPT_MAX_UNIX_INFLIGHT; its socket (0,
+ * nothing's, another FILE, a socket without files in flight, an object
+ * that is no FILE); a file in flight (the socket itself: a cycle;
+ * another FILE read before; a FILE that comes later; an object that is
+ * no FILE; 0, out of range); two files swapped (ACCEPT: the program
+ * finds them in another order); a padding byte not zero, the record
+ * made longer (not extensible). By restart's rules (ux_fds_rule()); what
+ * it takes that changes the files is MAY.
+ */
+static void mut_unix_fds(struct fz_mut *m, int i)
+{
+	struct ckpt_hdr_unix_fds *h = REC(&m->im, i, struct ckpt_hdr_unix_fds);
+	uint32_t n, k, l, old, *r;
+	int f, s;
+	char what[160];
+
+	if (m->im.r[i].len < FZ_UX_FDS || h->nr_fds > CKPT_MAX_UNIX_INFLIGHT ||
+	    m->im.r[i].len != ALIGN8(FZ_UX_FDS + 4ULL * h->nr_fds)) {
+		note(m, FZ_REFUSE, true, "UNIX_FDS already bad");
+		return;
+	}
+	n = h->nr_fds;
+	r = (uint32_t *)(h + 1);
+	k = below(&m->rng, n ?: 1);
+	l = below(&m->rng, n ?: 1);
+	f = file_of_ref(&m->im, h->objref, i);
+	switch (n ? below(&m->rng, 12) : 0) {
+	case 0:
+		UX_SET(m, i, ckpt_hdr_unix_fds, nr_fds,
+		       PICK(&m->rng, ((const uint32_t[]){ n + 1, n - 1, 0,
+			    CKPT_MAX_UNIX_INFLIGHT + 1, 0xffffffff })), FZ_MAY);
+		return;
+	case 1:
+		/* one less (the last) or one more (the socket), the length too */
+		if (chance(&m->rng, 50)) {
+			ux_fds_edit(m, i, n - 1, false, 0);
+			snprintf(what, sizeof(what), "UNIX_FDS of %u files (was %u), length too",
+				 n - 1, n);
+		} else {
+			ux_fds_edit(m, i, n, true, h->objref);
+			snprintf(what, sizeof(what), "UNIX_FDS of %u files (was %u), the socket more",
+				 n + 1, n);
+		}
+		ux_note(m, FZ_MAY, what);
+		return;
+	case 2:
+	case 3:
+		s = img_find(&m->im, CKPT_HDR_FILE_UNIX, 0);
+		UX_SET(m, i, ckpt_hdr_unix_fds, objref,
+		       PICK(&m->rng, ((const uint32_t[]){ 0, 0xffffffff,
+			    h->objref + 1000, FZ_MAX_OBJS + 1,
+			    ux_any_file_before(m, i), ux_any_file_before(m, i),
+			    s < 0 ? 0 : ux_file_objref_of(&m->im, s),
+			    ux_not_a_file(m) })), FZ_MAY);
+		return;
+	case 4:
+	case 5:
+	case 6:
+		old = r[k];
+		r[k] = PICK(&m->rng, ((const uint32_t[]){ h->objref, h->objref,
+			    ux_any_file_before(m, i), ux_any_file_before(m, i),
+			    ux_file_after(&m->im, i), ux_not_a_file(m), 0,
+			    FZ_MAX_OBJS + 1, 0xffffffff, old + 1000 }));
+		snprintf(what, sizeof(what), "UNIX_FDS[%u]=%u (was %u%s)", k, r[k],
+			 old, r[k] == h->objref ? ", the socket itself" : "");
+		ux_note(m, r[k] == old ? FZ_VALID : FZ_MAY, what);
+		return;
+	case 7:
+		/* their order: files of the same messages, or not */
+		old = r[k];
+		r[k] = r[l];
+		r[l] = old;
+		snprintf(what, sizeof(what), "UNIX_FDS[%u] and [%u] swapped", k, l);
+		ux_note(m, r[k] == r[l] ? FZ_VALID : FZ_ACCEPT, what);
+		return;
+	case 8:
+		/* the padding, or what would be a file more */
+		if (m->im.r[i].len > FZ_UX_FDS + 4 * n) {
+			m->im.r[i].p[FZ_UX_FDS + 4 * n +
+				     below(&m->rng, m->im.r[i].len - FZ_UX_FDS - 4 * n)] =
+				1 + below(&m->rng, 255);
+			snprintf(what, sizeof(what), "UNIX_FDS of %u files: padding not zero", n);
+			ux_note(m, FZ_REFUSE, what);
+			return;
+		}
+		/* fall through */
+	case 9:
+		rec_resize(&m->im, i, m->im.r[i].len + 8 * (1 + below(&m->rng, 4)));
+		snprintf(what, sizeof(what), "UNIX_FDS of %u files in %u bytes",
+			 n, m->im.r[i].len);
+		ux_note(m, FZ_MAY, what);
+		return;
+	default:
+		/* for its socket's pair's other end, or another socket */
+		UX_SET(m, i, ckpt_hdr_unix_fds, objref,
+		       f < 0 ? h->objref + 1 : ux_file_objref_of(&m->im,
+			       img_find(&m->im, CKPT_HDR_FILE_UNIX,
+					below(&m->rng, img_count(&m->im, CKPT_HDR_FILE_UNIX)))),
+		       FZ_MAY);
+	}
+}
+
+/*
+ * A message of a unix socket's queue (UNIX_MSG, UNIX_MSG_FROM or
+ * UNIX_MSG_FDS) left out, or repeated right after itself, its queue's
+ * counts following: what the program reads (ACCEPT), by the rules (the
+ * last datagram of a sender left out: refused; a message with files: its
+ * socket's UNIX_FDS then names another count, refused). Records come and
+ * go: a structural mutation, alone in its mutant.
  */
 static void mut_unix_msgs(struct fz_mut *m)
 {
 	struct fz_img *im = &m->im;
-	int n = img_count(im, CKPT_HDR_UNIX_MSG), nf;
+	int n = img_count(im, CKPT_HDR_UNIX_MSG), nf, nd;
 	int i, q;
 	struct ckpt_hdr_unix_queue *qh;
 	uint32_t len;
 	char what[128];
 
 	nf = img_count(im, CKPT_HDR_UNIX_MSG_FROM);
-	i = below(&m->rng, n + nf);
+	nd = img_count(im, CKPT_HDR_UNIX_MSG_FDS);
+	i = below(&m->rng, n + nf + nd);
 	i = i < n ? img_find(im, CKPT_HDR_UNIX_MSG, i) :
-		    img_find(im, CKPT_HDR_UNIX_MSG_FROM, i - n);
+	    i < n + nf ? img_find(im, CKPT_HDR_UNIX_MSG_FROM, i - n) :
+		    img_find(im, CKPT_HDR_UNIX_MSG_FDS, i - n - nf);
 	q = i < 0 ? -1 : ux_queue_of(im, i);
 	if (q < 0 || im->r[q].len < CKPT_REC_UNIX_QUEUE_MIN ||
 	    im->r[i].len < FZ_UX_MSG) {
@@ -10506,6 +11107,8 @@ static const fz_field_fn fz_field[CKPT_HDR_MAX] = {
 	[CKPT_HDR_UNIX_SENDER] = mut_unix_sender,
 	[CKPT_HDR_UNIX_MSG_FROM] = mut_unix_msg_from,
 	[CKPT_HDR_UNIX_EMBRYO] = mut_unix_embryo,
+	[CKPT_HDR_UNIX_MSG_FDS] = mut_unix_msg_fds,
+	[CKPT_HDR_UNIX_FDS] = mut_unix_fds,
 	[CKPT_HDR_MEMFD] = mut_memfd,
 	[CKPT_HDR_FILE_MEMFD] = mut_file_unn,
 	[CKPT_HDR_DELETED] = mut_deleted,
@@ -10555,6 +11158,8 @@ static bool feature_record(const struct fz_img *im, int i)
 	case CKPT_HDR_UNIX_SENDER:
 	case CKPT_HDR_UNIX_MSG_FROM:
 	case CKPT_HDR_UNIX_EMBRYO:
+	case CKPT_HDR_UNIX_MSG_FDS:
+	case CKPT_HDR_UNIX_FDS:
 	case CKPT_HDR_LOCKS:
 	case CKPT_HDR_MEMFD:
 	case CKPT_HDR_FILE_MEMFD:
@@ -10641,40 +11246,87 @@ static void img_move(struct fz_img *im, int from, int count, int to)
 }
 
 /*
- * A late record (an epoll set's items) left out, repeated or moved, or
- * the FILE records of one of its targets moved before or after it:
- * restart takes it where the rules of late records hold, and the restored
- * program is then the same.
+ * The rules of the late records, wherever the records of the files are:
+ * the epoll sets' (epoll_image_rule()) and the unix sockets', whose
+ * files in flight their UNIX_FDS names (ux_image_rule(), ux_fds_rule())
+ */
+static void late_image_rule(struct fz_mut *m, struct ep_verdict *v)
+{
+	struct ep_verdict u;
+
+	epoll_image_rule(m, v);
+	ux_image_rule(m, &u);
+	if (!u.ok) {
+		v->ok = false;
+		v->local |= u.local;
+	}
+	v->depends |= u.depends;
+}
+
+/*
+ * The files a late record names: an epoll set's items' targets, a unix
+ * socket's files in flight (and that socket). The objref of one of them
+ * (@k), or 0 if it has none or is malformed.
+ */
+static uint32_t late_target(const struct fz_img *im, int late, uint64_t k)
+{
+	const struct ckpt_hdr_epoll_items *h =
+		REC(im, late, struct ckpt_hdr_epoll_items);
+	const struct ckpt_hdr_unix_fds *u =
+		REC(im, late, struct ckpt_hdr_unix_fds);
+	const struct ckpt_epoll_item *it = (const struct ckpt_epoll_item *)(h + 1);
+
+	if (im->r[late].type == CKPT_HDR_EPOLL_ITEMS) {
+		if (!h->nr_items || im->r[late].len !=
+		    sizeof(*h) + (uint64_t)h->nr_items * FZ_EP_ITEM)
+			return 0;
+		return it[k % h->nr_items].objref;
+	}
+	if (im->r[late].len != ALIGN8(FZ_UX_FDS + 4ULL * u->nr_fds))
+		return 0;
+	/* one of its files, or the socket itself */
+	k %= u->nr_fds + 1ULL;
+	return k == u->nr_fds ? u->objref : ((const uint32_t *)(u + 1))[k];
+}
+
+/*
+ * A late record (an epoll set's items, a unix socket's files in flight)
+ * left out, repeated or moved, or the FILE records of one of the files it
+ * names moved before or after it: restart takes it where the rules of
+ * late records hold (late_image_rule()), and the restored program is
+ * then the same.
  */
 static void mut_late(struct fz_mut *m)
 {
 	struct fz_img *im = &m->im;
-	int late = img_find(im, CKPT_HDR_EPOLL_ITEMS,
-			    below(&m->rng, img_count(im, CKPT_HDR_EPOLL_ITEMS)));
-	const struct ckpt_hdr_epoll_items *h;
-	const struct ckpt_epoll_item *it;
-	int j, t, end, start, fend;
+	int ne = img_count(im, CKPT_HDR_EPOLL_ITEMS);
+	int nu = img_count(im, CKPT_HDR_UNIX_FDS);
+	int j, t, end, start, fend, late, pick = below(&m->rng, ne + nu);
+	const char *name;
 	struct ep_verdict v;
 	char what[160];
+	uint32_t ref;
 
+	late = pick < ne ? img_find(im, CKPT_HDR_EPOLL_ITEMS, pick) :
+			   img_find(im, CKPT_HDR_UNIX_FDS, pick - ne);
 	if (late < 0) {
 		note(m, FZ_VALID, true, "no late record");
 		return;
 	}
-	h = REC(im, late, struct ckpt_hdr_epoll_items);
-	it = (const struct ckpt_epoll_item *)(h + 1);
+	name = ckpt_hdr_name(im->r[late].type);
 	start = files_start(im, late);
 	fend = files_end(im, late);
 	switch (below(&m->rng, 6)) {
 	case 0:
 		img_remove(im, late);
-		snprintf(what, sizeof(what), "EPOLL_ITEMS (record %d) left out", late);
+		snprintf(what, sizeof(what), "%s (record %d) left out", name,
+			 late);
 		break;
 	case 1:
 		/* again, before the FDTABLE or later */
 		j = late + 1 + below(&m->rng, im->n - late - 1);
 		img_insert(im, j, im->r[late].p, im->r[late].len);
-		snprintf(what, sizeof(what), "EPOLL_ITEMS (record %d) again at %d",
+		snprintf(what, sizeof(what), "%s (record %d) again at %d", name,
 			 late, j);
 		break;
 	case 2:
@@ -10687,17 +11339,17 @@ static void mut_late(struct fz_mut *m)
 		if (j == late || j == late + 1)
 			j = start;
 		img_move(im, late, 1, j);
-		snprintf(what, sizeof(what), "EPOLL_ITEMS (record %d) moved before record %d",
-			 late, j);
+		snprintf(what, sizeof(what), "%s (record %d) moved before record %d",
+			 name, late, j);
 		break;
 	default:
 		/* a target's FILE records right before it, or right after */
-		if (!h->nr_items || m->im.r[late].len !=
-		    sizeof(*h) + (uint64_t)h->nr_items * FZ_EP_ITEM) {
-			note(m, FZ_VALID, true, "no item to move the target of");
+		ref = late_target(im, late, rnd(&m->rng));
+		if (!ref) {
+			note(m, FZ_VALID, true, "no file to move of %s", name);
 			return;
 		}
-		t = file_of_ref(im, it[below(&m->rng, h->nr_items)].objref, late);
+		t = file_of_ref(im, ref, late);
 		if (t < 0) {
 			note(m, FZ_VALID, true, "no target to move");
 			return;
@@ -10706,11 +11358,11 @@ static void mut_late(struct fz_mut *m)
 		j = chance(&m->rng, 50) ? late : late + 1;
 		img_move(im, t, end - t, j);
 		snprintf(what, sizeof(what),
-			 "FILE records %d-%d (type %u), an epoll target, moved %s EPOLL_ITEMS",
+			 "FILE records %d-%d (type %u), named by %s, moved %s it",
 			 t, end - 1, REC(im, j - (end - t), struct ckpt_hdr_file)->type,
-			 j == late ? "right before" : "right after");
+			 name, j == late ? "right before" : "right after");
 	}
-	epoll_image_rule(m, &v);
+	late_image_rule(m, &v);
 	note(m, ep_class(&v, FZ_VALID), true, "%s", what);
 }
 
@@ -10849,7 +11501,8 @@ static void mut_structure(struct fz_mut *m)
 	case 17:	/* a unix socket's message, with its queue's counts */
 		mut_unix_msgs(m);
 		return;
-	case 16:	/* a late record, or the FILE records it needs, elsewhere */
+	case 16:	/* a late record (epoll items, files in flight), or the
+			 * FILE records it needs, elsewhere */
 		mut_late(m);
 		return;
 	case 14: {	/* a type record among the records of a FILE */
@@ -10862,7 +11515,7 @@ static void mut_structure(struct fz_mut *m)
 			CKPT_HDR_INOTIFY_EVENTS, CKPT_HDR_FILE_UNIX,
 			CKPT_HDR_UNIX_QUEUE, CKPT_HDR_UNIX_MSG,
 			CKPT_HDR_UNIX_SENDER, CKPT_HDR_UNIX_MSG_FROM,
-			CKPT_HDR_UNIX_EMBRYO,
+			CKPT_HDR_UNIX_EMBRYO, CKPT_HDR_UNIX_MSG_FDS,
 			CKPT_HDR_FILE_MEMFD, CKPT_HDR_FILE_DELETED,
 			CKPT_HDR_FILE_PIDFD, CKPT_HDR_FILE_PROC };
 		uint32_t t = PICK(&m->rng, types), len;
@@ -10988,6 +11641,17 @@ static void mut_structure(struct fz_mut *m)
 
 			ux_image_rule(m, &v);
 			cls = ep_class(&v, FZ_ACCEPT);
+		}
+		else if (late_record(im->r[i].type) &&
+			 late_record(im->r[i + 1].type)) {
+			/*
+			 * two late records: read in any order, each after
+			 * the files it names
+			 */
+			struct ep_verdict v;
+
+			late_image_rule(m, &v);
+			cls = ep_class(&v, FZ_VALID);
 		}
 		else if (im->r[i].type == CKPT_HDR_INODE ||
 			 im->r[i + 1].type == CKPT_HDR_INODE)

@@ -725,8 +725,8 @@ static const void *rec_at(FIXTURE_DATA(image) *self, int i)
  * the UNIX_PAIR of a socket pair's first end right before its FILE_UNIX,
  * and so does the INODE of a unix socket bound to a path, whose FILE_UNIX
  * a STRING follows (ux_has_path(), order_ok()); a UNIX_QUEUE is followed
- * by its UNIX_SENDER records, then its messages, UNIX_MSG and
- * UNIX_MSG_FROM records (ux_queue_recs_ok()); a listening socket's, by
+ * by its UNIX_SENDER records, then its messages, UNIX_MSG, UNIX_MSG_FROM
+ * and UNIX_MSG_FDS records (ux_queue_recs_ok()); a listening socket's, by
  * its connections waiting in its backlog, each a UNIX_EMBRYO (its
  * UNIX_PAIR before it, if first) and a UNIX_QUEUE (ux_embryos_ok()).
  */
@@ -772,7 +772,7 @@ static bool file_type_record(uint32_t type)
 	       type == CKPT_HDR_UNIX_PAIR || type == CKPT_HDR_FILE_UNIX ||
 	       type == CKPT_HDR_UNIX_QUEUE || type == CKPT_HDR_UNIX_MSG ||
 	       type == CKPT_HDR_UNIX_SENDER || type == CKPT_HDR_UNIX_MSG_FROM ||
-	       type == CKPT_HDR_UNIX_EMBRYO ||
+	       type == CKPT_HDR_UNIX_EMBRYO || type == CKPT_HDR_UNIX_MSG_FDS ||
 	       type == CKPT_HDR_FILE_MEMFD || type == CKPT_HDR_FILE_DELETED ||
 	       type == CKPT_HDR_FILE_PIDFD || type == CKPT_HDR_FILE_PROC;
 }
@@ -932,9 +932,10 @@ static struct ckpt_hdr_unix_queue ux_queue_at(FIXTURE_DATA(image) *self, int q)
 /*
  * The records after the UNIX_QUEUE record @q: its nr_senders UNIX_SENDER
  * records, then its nr_msgs messages, each a UNIX_MSG (from the peer, on
- * an end of a pair, @paired) or a UNIX_MSG_FROM (of a queue with
- * senders), in queue order. *@next: the record after them. Else false,
- * and @why says so.
+ * an end of a pair, @paired), a UNIX_MSG_FROM (of a queue with senders)
+ * or a UNIX_MSG_FDS (a message that carries files: from the peer, sender
+ * 0, or from one of the senders), in queue order. *@next: the record
+ * after them. Else false, and @why says so.
  */
 static bool ux_queue_recs_ok(FIXTURE_DATA(image) *self, int q, bool paired,
 			     int *next, char *why, size_t size)
@@ -954,7 +955,10 @@ static bool ux_queue_recs_ok(FIXTURE_DATA(image) *self, int q, bool paired,
 		if (i >= self->nr ||
 		    !((self->recs[i].type == CKPT_HDR_UNIX_MSG && paired) ||
 		      (self->recs[i].type == CKPT_HDR_UNIX_MSG_FROM &&
-		       h.nr_senders))) {
+		       h.nr_senders) ||
+		      (self->recs[i].type == CKPT_HDR_UNIX_MSG_FDS &&
+		       (((const struct ckpt_hdr_unix_msg_fds *)
+			 rec_at(self, i))->sender ? h.nr_senders : paired)))) {
 			snprintf(why, size, "record %d: %s, expected message %u of the UNIX_QUEUE at %d (%u senders, %s)",
 				 i, i < self->nr ? ckpt_hdr_name(self->recs[i].type) :
 				 "(end)", k + 1, q, h.nr_senders,
@@ -1036,15 +1040,26 @@ static bool order_ok(FIXTURE_DATA(image) *self, char *why, size_t size)
 	 * open of its file. The FILE of a regular file or a directory names
 	 * an INODE: right before it, at the first open of its inode. A unix
 	 * socket bound to a path: the INODE of its socket inode right before
-	 * its FILE_UNIX (after its UNIX_PAIR), a STRING right after it.
+	 * its FILE_UNIX (after its UNIX_PAIR), a STRING right after it. The
+	 * late records of the files (an epoll set's items, a unix socket's
+	 * files in flight) after them, with the FILE records of the files
+	 * they name that were not written yet (files in flight that no fd
+	 * holds) among them.
 	 */
 	while (i < self->nr && (self->recs[i].type == CKPT_HDR_FILE ||
-				self->recs[i].type == CKPT_HDR_INODE)) {
+				self->recs[i].type == CKPT_HDR_INODE ||
+				self->recs[i].type == CKPT_HDR_EPOLL_ITEMS ||
+				self->recs[i].type == CKPT_HDR_UNIX_FDS)) {
 		const struct ckpt_hdr_file_unix *u = NULL;
 		const struct ckpt_hdr_file *f;
 		const uint32_t *want;
 		bool paired = false;
 
+		if (self->recs[i].type == CKPT_HDR_EPOLL_ITEMS ||
+		    self->recs[i].type == CKPT_HDR_UNIX_FDS) {
+			i++;
+			continue;
+		}
 		if (self->recs[i].type == CKPT_HDR_INODE) {
 			if (!inode_at_ok(self, i, why, size))
 				return false;
@@ -1109,9 +1124,6 @@ static bool order_ok(FIXTURE_DATA(image) *self, char *why, size_t size)
 				EXPECT_REC(CKPT_HDR_STRING);
 		}
 	}
-	/* the late records of the files (an epoll set's items) */
-	while (i < self->nr && self->recs[i].type == CKPT_HDR_EPOLL_ITEMS)
-		i++;
 	for (j = 0; j < ARRAY_SIZE(mid); j++) {
 		EXPECT_REC(mid[j]);
 		/* the LOCKS record of an fd table with locks, right after it */
@@ -8015,6 +8027,692 @@ TEST_F_TIMEOUT(image, unix_oob_damaged, 3 * CK_TIMEOUT)
 			1, false,
 			"inline 1 0 pri 1 read \"ab\" mark 1 oob 'x' then \"cd\"",
 			"FILE_UNIX.flags CKPT_UNIX_OOBINLINE, end 0");
+	check_no_splat(_metadata, self);
+}
+
+/*
+ * ---- unix sockets: files in flight (UNIX_MSG_FDS, and the late record
+ * UNIX_FDS) -------------------------------------------------------------
+ */
+
+/*
+ * The victim of the files in flight test (fl_body()), one process: a
+ * stream pair at FL_S0 and FL_S1, on which end 1 holds FL_MSG, sent by
+ * end 0 with two files (SCM_RIGHTS) that the sender closed since: the
+ * read end of a pipe whose write end it keeps at FL_PW (FL_PIPE_DATA
+ * buffered), and end 1 of another stream pair whose end 0 it keeps at
+ * FL_B (FL_TO_FLIGHT queued on the end in flight). And a datagram pair at
+ * FL_D0 and FL_D1, on which end 1 holds FL_DGRAM, sent by end 0 with an
+ * eventfd of count FL_EV_COUNT, closed since.
+ */
+#define FL_S0		35
+#define FL_S1		36
+#define FL_PW		37
+#define FL_B		38
+#define FL_D0		39
+#define FL_D1		40
+#define FL_MSG		"fds"
+#define FL_DGRAM	"dg"
+#define FL_PIPE_DATA	"in the pipe"
+#define FL_TO_FLIGHT	"to the end in flight"
+#define FL_EV_COUNT	7
+
+/* Send @len bytes of @data on @fd with the @n files @fds: 0 or -1 */
+static int fl_send(int fd, const char *data, const int *fds, int n)
+{
+	union {
+		char buf[CMSG_SPACE(4 * sizeof(int))];
+		struct cmsghdr align;
+	} c;
+	struct iovec iov = { (void *)data, strlen(data) };
+	struct msghdr mh = { .msg_iov = &iov, .msg_iovlen = 1,
+			     .msg_control = c.buf,
+			     .msg_controllen = CMSG_SPACE(n * sizeof(int)) };
+	struct cmsghdr *cm;
+
+	memset(&c, 0, sizeof(c));
+	cm = CMSG_FIRSTHDR(&mh);
+	cm->cmsg_level = SOL_SOCKET;
+	cm->cmsg_type = SCM_RIGHTS;
+	cm->cmsg_len = CMSG_LEN(n * sizeof(int));
+	memcpy(CMSG_DATA(cm), fds, n * sizeof(int));
+	return sendmsg(fd, &mh, 0) == (ssize_t)strlen(data) ? 0 : -1;
+}
+
+/*
+ * The next message on @fd, read without waiting, into @buf: its length
+ * (or -1), and the files it carries in @fds (*@n of them, at most 4)
+ */
+static ssize_t fl_recv(int fd, char *buf, size_t size, int *fds, int *n)
+{
+	union {
+		char buf[CMSG_SPACE(4 * sizeof(int))];
+		struct cmsghdr align;
+	} c;
+	struct iovec iov = { buf, size };
+	struct msghdr mh = { .msg_iov = &iov, .msg_iovlen = 1,
+			     .msg_control = c.buf,
+			     .msg_controllen = sizeof(c.buf) };
+	struct cmsghdr *cm;
+	ssize_t got;
+
+	*n = 0;
+	got = recvmsg(fd, &mh, MSG_DONTWAIT | MSG_CMSG_CLOEXEC);
+	for (cm = got < 0 ? NULL : CMSG_FIRSTHDR(&mh); cm;
+	     cm = CMSG_NXTHDR(&mh, cm)) {
+		if (cm->cmsg_level != SOL_SOCKET || cm->cmsg_type != SCM_RIGHTS)
+			continue;
+		*n = (cm->cmsg_len - CMSG_LEN(0)) / sizeof(int);
+		if (*n > 4)
+			*n = 4;
+		memcpy(fds, CMSG_DATA(cm), *n * sizeof(int));
+	}
+	return got;
+}
+
+/* Is @fd a @type socket? */
+static bool fl_sock_is(int fd, int type)
+{
+	socklen_t len = sizeof(int);
+	int v = 0;
+
+	return !getsockopt(fd, SOL_SOCKET, SO_TYPE, &v, &len) && v == type;
+}
+
+/* Did @fd read @want (and then nothing), without waiting? */
+static bool fl_reads(int fd, const char *want)
+{
+	char buf[64];
+	ssize_t n = read(fd, buf, sizeof(buf));
+
+	return n == (ssize_t)strlen(want) && !memcmp(buf, want, n) &&
+	       read(fd, buf, sizeof(buf)) < 0 && errno == EAGAIN;
+}
+
+/*
+ * The restored victim: end 1 of the stream pair reads FL_MSG with two
+ * files, the read end of the pipe of FL_PW (O_RDONLY, FL_PIPE_DATA in
+ * it, then what FL_PW writes) and a stream socket (FL_TO_FLIGHT queued,
+ * connected to FL_B both ways), then nothing more; end 1 of the datagram
+ * pair FL_DGRAM with one file, an eventfd of count FL_EV_COUNT; both
+ * pairs connected. "RESUMED intact", or "RESUMED altered: <what>".
+ */
+static void fl_check(void)
+{
+	const int f = MSG_DONTWAIT | MSG_NOSIGNAL;
+	int fd[4] = { -1, -1, -1, -1 }, ev[4] = { -1, -1, -1, -1 }, n, ne;
+	const char *what = NULL;
+	uint64_t v = 0;
+	char buf[64];
+	ssize_t got;
+
+	got = fl_recv(FL_S1, buf, sizeof(buf), fd, &n);
+	if (got != (ssize_t)strlen(FL_MSG) || memcmp(buf, FL_MSG, got) ||
+	    n != 2)
+		what = "end 1: the message and its two files";
+	else if (fl_sock_is(fd[0], SOCK_STREAM) ||
+		 (fcntl(fd[0], F_GETFL) & O_ACCMODE) != O_RDONLY ||
+		 fcntl(fd[0], F_SETFL, O_NONBLOCK) || !fl_reads(fd[0], FL_PIPE_DATA))
+		what = "file 1: the pipe's read end, what it holds";
+	else if (write(FL_PW, "w", 1) != 1 || !fl_reads(fd[0], "w"))
+		what = "file 1: the pipe's ends";
+	else if (!fl_sock_is(fd[1], SOCK_STREAM) ||
+		 fcntl(fd[1], F_SETFL, O_NONBLOCK) || !fl_reads(fd[1], FL_TO_FLIGHT))
+		what = "file 2: a stream socket, what its queue holds";
+	else if (send(FL_B, "b", 1, f) != 1 || !fl_reads(fd[1], "b") ||
+		 send(fd[1], "c", 1, f) != 1 ||
+		 recv(FL_B, buf, sizeof(buf), MSG_DONTWAIT) != 1 || buf[0] != 'c')
+		what = "file 2: connected to the end kept";
+	else if (recv(FL_S1, buf, sizeof(buf), MSG_DONTWAIT) != -1 ||
+		 errno != EAGAIN)
+		what = "end 1: a message more";
+	else if (fl_recv(FL_D1, buf, sizeof(buf), ev, &ne) !=
+		 (ssize_t)strlen(FL_DGRAM) || memcmp(buf, FL_DGRAM, 2) || ne != 1)
+		what = "the datagram and its file";
+	else if (read(ev[0], &v, sizeof(v)) != sizeof(v) || v != FL_EV_COUNT)
+		what = "the datagram's file: the eventfd's count";
+	else if (send(FL_S0, "z", 1, f) != 1 ||
+		 recv(FL_S1, buf, sizeof(buf), MSG_DONTWAIT) != 1 || buf[0] != 'z' ||
+		 send(FL_D0, "d", 1, f) != 1 ||
+		 recv(FL_D1, buf, sizeof(buf), MSG_DONTWAIT) != 1 || buf[0] != 'd')
+		what = "the pairs: connected";
+	if (what)
+		ck_report("RESUMED altered: %s", what);
+	else
+		ck_report("RESUMED intact");
+	_exit(CK_EXIT_RESUMED);
+}
+
+/* The victim of the files in flight test, see above */
+static void fl_body(void *arg)
+{
+	int sv[2], p[2], b[2], ev;
+
+	CK_ASSERT(!socketpair(AF_UNIX, SOCK_STREAM, 0, sv) &&
+		  ck_move_fd(sv[0], FL_S0) == FL_S0 &&
+		  ck_move_fd(sv[1], FL_S1) == FL_S1, "stream pair");
+	CK_ASSERT(!pipe(p) && ck_move_fd(p[1], FL_PW) == FL_PW &&
+		  write(FL_PW, FL_PIPE_DATA, strlen(FL_PIPE_DATA)) ==
+		  (ssize_t)strlen(FL_PIPE_DATA), "the pipe");
+	CK_ASSERT(!socketpair(AF_UNIX, SOCK_STREAM, 0, b) &&
+		  ck_move_fd(b[0], FL_B) == FL_B &&
+		  send(FL_B, FL_TO_FLIGHT, strlen(FL_TO_FLIGHT), 0) ==
+		  (ssize_t)strlen(FL_TO_FLIGHT), "the pair of the socket in flight");
+	CK_ASSERT(!fl_send(FL_S0, FL_MSG, (const int[]){ p[0], b[1] }, 2) &&
+		  !close(p[0]) && !close(b[1]), "two files in flight");
+	CK_ASSERT(!socketpair(AF_UNIX, SOCK_DGRAM, 0, sv) &&
+		  ck_move_fd(sv[0], FL_D0) == FL_D0 &&
+		  ck_move_fd(sv[1], FL_D1) == FL_D1, "datagram pair");
+	ev = eventfd(FL_EV_COUNT, EFD_NONBLOCK);
+	CK_ASSERT(ev >= 0 && !fl_send(FL_D0, FL_DGRAM, &ev, 1) && !close(ev),
+		  "an eventfd in flight");
+	ck_report("PID %d", getpid());
+	if (ck_checkpoint_self() > 0)
+		_exit(0);
+	fl_check();
+}
+
+/* The files in flight victim's records, by index, and objrefs */
+struct fl_recs {
+	long pid;		/* the victim's, as in TREE */
+	int f0, pair;		/* the stream pair's end 0: FILE, UNIX_PAIR */
+	int f1, q1, m1;		/* end 1: FILE, UNIX_QUEUE, its UNIX_MSG_FDS */
+	int fw, fb;		/* the FILEs of FL_PW and FL_B */
+	int fd1, qd1, md1;	/* the datagram end 1: FILE, UNIX_QUEUE, ... */
+	int fu1;		/* the datagram end 1's FILE_UNIX */
+	int ux, uxd;		/* the UNIX_FDS of end 1, of the datagram end 1 */
+	int frd, ffl, fev;	/* the FILEs of the files in flight */
+	int fdt;		/* the FDTABLE */
+	uint32_t s0, s1, d1, w;	/* objrefs of FILEs: FL_S0, FL_S1, ... */
+	uint32_t rd, fl, ev;	/* and of the files in flight */
+	uint32_t pref;		/* the stream pair's UNIX_PAIR */
+};
+
+/* The index one past the records of the FILE record @i */
+static int fl_group_end(FIXTURE_DATA(image) *self, int i)
+{
+	for (i++; i < self->nr && (file_type_record(self->recs[i].type) ||
+				   self->recs[i].type == CKPT_HDR_PIPE ||
+				   self->recs[i].type == CKPT_HDR_UNIX_PAIR ||
+				   self->recs[i].type == CKPT_HDR_INODE); i++)
+		;
+	return i;
+}
+
+/* Does the FDTABLE name objref @ref? */
+static bool fl_in_fdtable(FIXTURE_DATA(image) *self, uint32_t ref)
+{
+	const struct ckpt_hdr_fdtable *h;
+	const struct ckpt_fd *e;
+	int t = first_rec(self, CKPT_HDR_FDTABLE);
+	uint32_t k;
+
+	if (t < 0)
+		return false;
+	h = rec_at(self, t);
+	e = (const void *)(h + 1);
+	for (k = 0; k < h->nr_fds; k++)
+		if (e[k].objref == ref)
+			return true;
+	return false;
+}
+
+/* The objrefs a UNIX_FDS record names */
+static const uint32_t *fl_refs(FIXTURE_DATA(image) *self, int i)
+{
+	return (const void *)((const struct ckpt_hdr_unix_fds *)rec_at(self, i) + 1);
+}
+
+/*
+ * Checkpoint the files in flight victim, load its image and find its
+ * records, in the order checkpoint_hdr.h documents
+ */
+static void fl_load(struct __test_metadata *_metadata,
+		    FIXTURE_DATA(image) *self, struct fl_recs *x)
+{
+	const struct ckpt_hdr_unix_fds *h;
+	int i, n = 0;
+
+	ck_checkpoint_child(_metadata, NULL, 0, fl_body, NULL);
+	ASSERT_EQ(0, ck_line_int("PID ", &x->pid));
+	load_image(_metadata, self);
+	x->f0 = file_of_fd(self, FL_S0);
+	x->f1 = file_of_fd(self, FL_S1);
+	x->fw = file_of_fd(self, FL_PW);
+	x->fb = file_of_fd(self, FL_B);
+	x->fd1 = file_of_fd(self, FL_D1);
+	x->fdt = first_rec(self, CKPT_HDR_FDTABLE);
+	ASSERT_TRUE(x->f0 >= 0 && x->f1 > x->f0 && x->fw > x->f1 &&
+		    x->fb > x->fw && x->fd1 > x->fb && x->fdt > x->fd1)
+		TH_LOG("FILE records of fds %d-%d: %d %d %d %d, %d; FDTABLE %d",
+		       FL_S0, FL_D1, x->f0, x->f1, x->fw, x->fb, x->fd1, x->fdt);
+	x->pair = file_part(self, x->f0, CKPT_HDR_UNIX_PAIR);
+	x->q1 = file_part(self, x->f1, CKPT_HDR_UNIX_QUEUE);
+	x->qd1 = file_part(self, x->fd1, CKPT_HDR_UNIX_QUEUE);
+	x->fu1 = file_part(self, x->fd1, CKPT_HDR_FILE_UNIX);
+	x->m1 = x->q1 + 1;
+	x->md1 = x->qd1 + 1;
+	ASSERT_TRUE(x->pair > x->f0 && x->q1 > x->f1 && x->qd1 > x->fd1 &&
+		    x->fu1 > x->fd1 && x->md1 < self->nr &&
+		    self->recs[x->m1].type == CKPT_HDR_UNIX_MSG_FDS &&
+		    self->recs[x->md1].type == CKPT_HDR_UNIX_MSG_FDS)
+		TH_LOG("records: pair %d, end 1's queue %d (then %s), the datagram end 1's %d (then %s)",
+		       x->pair, x->q1, ckpt_hdr_name(self->recs[x->m1].type),
+		       x->qd1, x->md1 < self->nr ?
+		       ckpt_hdr_name(self->recs[x->md1].type) : "(end)");
+	x->s0 = objref_of(self, x->f0);
+	x->s1 = objref_of(self, x->f1);
+	x->d1 = objref_of(self, x->fd1);
+	x->w = objref_of(self, x->fw);
+	x->pref = ((const struct ckpt_hdr_unix_pair *)rec_at(self, x->pair))->objref;
+	x->ux = -1;
+	x->uxd = -1;
+	for (i = 0; i < self->nr; i++) {
+		if (self->recs[i].type != CKPT_HDR_UNIX_FDS)
+			continue;
+		n++;
+		h = rec_at(self, i);
+		if (h->objref == x->s1 && x->ux < 0)
+			x->ux = i;
+		else if (h->objref == x->d1 && x->uxd < 0)
+			x->uxd = i;
+	}
+	ASSERT_EQ(2, n) TH_LOG("UNIX_FDS records");
+	ASSERT_TRUE(x->ux > 0 && x->uxd > 0 && x->ux < x->fdt && x->uxd < x->fdt)
+		TH_LOG("UNIX_FDS of end 1 at %d, of the datagram end 1 at %d, FDTABLE %d",
+		       x->ux, x->uxd, x->fdt);
+	ASSERT_TRUE(self->recs[x->ux].len >= sizeof(*h) + 8 &&
+		    self->recs[x->uxd].len >= sizeof(*h) + 4);
+	x->rd = fl_refs(self, x->ux)[0];
+	x->fl = fl_refs(self, x->ux)[1];
+	x->ev = fl_refs(self, x->uxd)[0];
+	x->frd = find_objref(self, x->rd);
+	x->ffl = find_objref(self, x->fl);
+	x->fev = find_objref(self, x->ev);
+	ASSERT_TRUE(x->frd >= 0 && x->ffl >= 0 && x->fev >= 0)
+		TH_LOG("the FILEs in flight of objrefs %u %u %u: %d %d %d",
+		       x->rd, x->fl, x->ev, x->frd, x->ffl, x->fev);
+}
+
+/*
+ * An objref from @from on that no record of the image has: no FILE,
+ * PIPE, UNIX_PAIR, INODE, MEMFD or DELETED record (their objref is their
+ * first field), no datagram socket's sock objref
+ */
+static uint32_t fl_unused_ref(FIXTURE_DATA(image) *self, uint32_t from)
+{
+	uint32_t ref;
+	int i;
+
+	for (ref = from;; ref++) {
+		for (i = 0; i < self->nr; i++) {
+			const struct ckpt_hdr_file_unix *u = rec_at(self, i);
+			uint32_t t = self->recs[i].type, r;
+
+			memcpy(&r, (const unsigned char *)rec_at(self, i) +
+			       sizeof(struct ckpt_hdr), sizeof(r));
+			if (((t == CKPT_HDR_FILE || t == CKPT_HDR_PIPE ||
+			      t == CKPT_HDR_UNIX_PAIR || t == CKPT_HDR_INODE ||
+			      t == CKPT_HDR_MEMFD || t == CKPT_HDR_DELETED) &&
+			     r == ref) ||
+			    (t == CKPT_HDR_FILE_UNIX &&
+			     self->recs[i].len >= sizeof(*u) &&
+			     u->sock_objref == ref))
+				break;
+		}
+		if (i == self->nr)
+			return ref;
+	}
+}
+
+/*
+ * A UNIX_FDS record for @ref of @n files, @refs, padded with zeroes;
+ * malloc()ed, *@len bytes
+ */
+static struct ckpt_hdr_unix_fds *fl_fds_rec(uint32_t ref, uint32_t n,
+					    const uint32_t *refs, size_t *len)
+{
+	struct ckpt_hdr_unix_fds *h;
+
+	*len = (sizeof(*h) + 4 * (size_t)n + 7) & ~7UL;
+	h = calloc(1, *len);
+	if (!h)
+		return NULL;
+	h->h.type = CKPT_HDR_UNIX_FDS;
+	h->h.len = *len;
+	h->objref = ref;
+	h->nr_fds = n;
+	memcpy(h + 1, refs, 4 * (size_t)n);
+	return h;
+}
+
+/*
+ * The image with @ne edits, restarted for real and by
+ * restart(RESTART_VALIDATE): refused with EINVAL and a log line that says
+ * @log
+ */
+static void fl_expect(struct __test_metadata *_metadata,
+		      FIXTURE_DATA(image) *self, const struct edit *e, int ne,
+		      const char *log, const char *what)
+{
+	expect_edit_logged(_metadata, self, e, ne, EINVAL, log, what);
+	emb_expect(_metadata, self, e, ne, EINVAL, log, what);
+}
+
+/* "file record @ref: @what", into @buf */
+static const char *fl_line(char *buf, size_t size, uint32_t ref,
+			   const char *what)
+{
+	snprintf(buf, size, "file record %u: %s", ref, what);
+	return buf;
+}
+
+/*
+ * A stream pair whose end 1 holds a message carrying two files (the read
+ * end of a pipe, an end of another stream pair), a datagram pair whose
+ * end 1 holds a datagram carrying an eventfd, each file closed by its
+ * sender (fl_body()). The image: end 1's UNIX_QUEUE has one message, a
+ * UNIX_MSG_FDS from the peer (sender 0) of the 3 bytes FL_MSG, nr_fds 2;
+ * the datagram end 1's a UNIX_MSG_FDS of FL_DGRAM, nr_fds 1; exactly two
+ * UNIX_FDS, one per socket, before the FDTABLE: end 1's names 2 files in
+ * 24 bytes (no padding), the pipe's read end (a FILE_PIPE of the pipe of
+ * FL_PW) then the socket (end 1 of the pair of FL_B, FL_TO_FLIGHT in its
+ * queue), files of no fd, whose FILE records come right before it; the
+ * datagram end's names the eventfd in 24 bytes (4 of padding, zero),
+ * its FILE right before it. The image validates and restarts, and the
+ * victim finds its messages with their files, each as it was.
+ *
+ * Each rule broken, checksum fixed: refused, restarting for real and by
+ * restart(RESTART_VALIDATE), with EINVAL and the line that says what.
+ * "file record N: malformed unix socket message 0": a UNIX_MSG_FDS that
+ * carries 0 or 254 files, from sender 1 of a queue of none, of a length
+ * its record does not have. "file record N: malformed unix_fds record":
+ * a UNIX_FDS of one file less or one more (its record's length and
+ * padding as they should be for that count: the count, not the length,
+ * is wrong), of more than CKPT_MAX_UNIX_INFLIGHT, of 8 zero bytes more,
+ * with a padding byte that is not zero. "file record N: file M in flight
+ * is no file of the image": a file that is the UNIX_PAIR's objref, a
+ * datagram socket's sock objref, 0, an objref of nothing; all of
+ * UNIX_FDS moved before the FILE records of its files. "file record N:
+ * no unix_fds record before the fdtable": a UNIX_FDS left out, or moved
+ * after the FDTABLE. "unix_fds record for objref N: no such unix
+ * socket": a UNIX_FDS for the pipe's write end, for end 0 (whose
+ * messages carry no files), for the UNIX_PAIR, or twice. What restart
+ * takes: the two files in the other order, which the victim sees.
+ * Nothing runs after.
+ */
+TEST_F_TIMEOUT(image, unix_fds_damaged, 3 * CK_TIMEOUT)
+{
+	const struct ckpt_hdr_unix_msg_fds *m1, *md1;
+	const struct ckpt_hdr_unix_fds *ux, *uxd;
+	const struct ckpt_hdr_unix_queue *q1;
+	const struct ckpt_hdr_file_unix *u;
+	const struct ckpt_hdr_file *ff;
+	char why[256] = "", log[256];
+	struct ckpt_hdr_unix_fds *r;
+	struct fl_recs x;
+	size_t len;
+	int first, k;
+
+	fl_load(_metadata, self, &x);
+	ASSERT_TRUE(order_ok(self, why, sizeof(why))) TH_LOG("%s", why);
+	q1 = rec_at(self, x.q1);
+	m1 = rec_at(self, x.m1);
+	md1 = rec_at(self, x.md1);
+	ux = rec_at(self, x.ux);
+	uxd = rec_at(self, x.uxd);
+
+	/* the messages: from the peer, with their files */
+	EXPECT_EQ(1U, q1->nr_msgs);
+	EXPECT_EQ(strlen(FL_MSG), (size_t)q1->bytes);
+	EXPECT_EQ(0U, q1->nr_senders | q1->oob_msg);
+	EXPECT_EQ(strlen(FL_MSG), (size_t)m1->len);
+	EXPECT_EQ(0, memcmp(m1 + 1, FL_MSG, strlen(FL_MSG)));
+	EXPECT_EQ((sizeof(*m1) + strlen(FL_MSG) + 7) & ~7UL,
+		  (size_t)m1->h.len);
+	EXPECT_EQ(0U, m1->sender);
+	EXPECT_EQ(2U, m1->nr_fds);
+	EXPECT_EQ(strlen(FL_DGRAM), (size_t)md1->len);
+	EXPECT_EQ(0U, md1->sender);
+	EXPECT_EQ(1U, md1->nr_fds);
+	/* their files: in flight only, written right before the UNIX_FDS */
+	EXPECT_EQ(2U, ux->nr_fds);
+	EXPECT_EQ(sizeof(*ux) + 8, (size_t)ux->h.len);
+	EXPECT_EQ(1U, uxd->nr_fds);
+	EXPECT_EQ(sizeof(*uxd) + 8, (size_t)uxd->h.len);
+	EXPECT_EQ(0U, *(const uint32_t *)((const unsigned char *)uxd +
+					  sizeof(*uxd) + 4));
+	EXPECT_FALSE(fl_in_fdtable(self, x.rd) || fl_in_fdtable(self, x.fl) ||
+		     fl_in_fdtable(self, x.ev));
+	first = x.frd < x.ffl ? x.frd : x.ffl;
+	EXPECT_TRUE(fl_group_end(self, first) == (first == x.frd ? x.ffl : x.frd) &&
+		    fl_group_end(self, x.frd > x.ffl ? x.frd : x.ffl) == x.ux)
+		TH_LOG("the FILEs of the files in flight at %d and %d, the UNIX_FDS at %d",
+		       x.frd, x.ffl, x.ux);
+	EXPECT_EQ(x.uxd, fl_group_end(self, x.fev))
+		TH_LOG("the FILE of the eventfd at %d", x.fev);
+	ff = rec_at(self, x.frd);
+	EXPECT_EQ((uint32_t)CKPT_FILE_PIPE, ff->type);
+	EXPECT_EQ((uint32_t)O_RDONLY, ff->f_flags & O_ACCMODE);
+	k = file_part(self, x.frd, CKPT_HDR_FILE_PIPE);
+	EXPECT_TRUE(k > 0 && file_part(self, x.fw, CKPT_HDR_PIPE) > 0 &&
+		    ((const struct ckpt_hdr_file_pipe *)rec_at(self, k))->pipe_objref ==
+		    ((const struct ckpt_hdr_pipe *)
+		     rec_at(self, file_part(self, x.fw, CKPT_HDR_PIPE)))->objref)
+		TH_LOG("the pipe's read end: not of the pipe of fd %d", FL_PW);
+	ff = rec_at(self, x.ffl);
+	EXPECT_EQ((uint32_t)CKPT_FILE_UNIX, ff->type);
+	k = file_part(self, x.ffl, CKPT_HDR_FILE_UNIX);
+	ASSERT_LT(0, k);
+	u = rec_at(self, k);
+	EXPECT_EQ(1U, u->end);
+	EXPECT_TRUE(file_part(self, x.fb, CKPT_HDR_UNIX_PAIR) > 0 &&
+		    u->pair_objref == ((const struct ckpt_hdr_unix_pair *)
+				       rec_at(self, file_part(self, x.fb,
+							      CKPT_HDR_UNIX_PAIR)))->objref)
+		TH_LOG("the socket in flight: not end 1 of the pair of fd %d", FL_B);
+	k = file_part(self, x.ffl, CKPT_HDR_UNIX_QUEUE);
+	EXPECT_TRUE(k > 0 && ux_queue_at(self, k).nr_msgs == 1 &&
+		    self->recs[k + 1].type == CKPT_HDR_UNIX_MSG &&
+		    ux_queue_at(self, k).bytes == strlen(FL_TO_FLIGHT))
+		TH_LOG("the queue of the socket in flight");
+	EXPECT_EQ((uint32_t)CKPT_FILE_EVENTFD,
+		  ((const struct ckpt_hdr_file *)rec_at(self, x.fev))->type);
+
+	/* the image as written: validated, restarted as it was */
+	pr_expect_taken(_metadata, self, NULL, 0, true, "the image as written");
+
+	/* UNIX_MSG_FDS: the files it carries, its sender, its length */
+	{
+		static const struct {
+			bool dgram;
+			size_t off;
+			uint32_t val;
+			const char *what;
+		} bad[] = {
+			{ false, offsetof(struct ckpt_hdr_unix_msg_fds, nr_fds), 0,
+			  "UNIX_MSG_FDS.nr_fds 0" },
+			{ false, offsetof(struct ckpt_hdr_unix_msg_fds, nr_fds),
+			  CKPT_UNIX_SCM_MAX_FD + 1, "UNIX_MSG_FDS.nr_fds 254" },
+			{ false, offsetof(struct ckpt_hdr_unix_msg_fds, nr_fds),
+			  0xffffffff, "UNIX_MSG_FDS.nr_fds ~0" },
+			{ true, offsetof(struct ckpt_hdr_unix_msg_fds, nr_fds), 0,
+			  "the datagram's UNIX_MSG_FDS.nr_fds 0" },
+			{ false, offsetof(struct ckpt_hdr_unix_msg_fds, sender), 1,
+			  "UNIX_MSG_FDS.sender 1, of a queue of no senders" },
+			{ true, offsetof(struct ckpt_hdr_unix_msg_fds, sender), 1,
+			  "the datagram's UNIX_MSG_FDS.sender 1, of no senders" },
+			{ false, offsetof(struct ckpt_hdr_unix_msg_fds, len), 9,
+			  "UNIX_MSG_FDS.len 9, its record of 3 bytes" },
+		};
+
+		for (k = 0; k < (int)ARRAY_SIZE(bad); k++) {
+			int i = bad[k].dgram ? x.md1 : x.m1;
+			unsigned char *c = ux_copy(self, i, &len);
+
+			ASSERT_NE(NULL, c);
+			memcpy(c + bad[k].off, &bad[k].val, 4);
+			fl_line(log, sizeof(log), bad[k].dgram ? x.d1 : x.s1,
+				"malformed unix socket message 0");
+			fl_expect(_metadata, self, &(struct edit){ i, true, c, len },
+				  1, log, bad[k].what);
+			free(c);
+		}
+	}
+
+	/* UNIX_FDS: its count, length and padding */
+	fl_line(log, sizeof(log), x.s1, "malformed unix_fds record");
+	r = fl_fds_rec(x.s1, 1, &x.rd, &len);
+	ASSERT_NE(NULL, r);
+	fl_expect(_metadata, self, &(struct edit){ x.ux, true, r, len }, 1, log,
+		  "UNIX_FDS of 1 file (24 bytes, zero padding), its message carries 2");
+	free(r);
+	r = fl_fds_rec(x.s1, 3, (const uint32_t[]){ x.rd, x.fl, x.rd }, &len);
+	ASSERT_NE(NULL, r);
+	fl_expect(_metadata, self, &(struct edit){ x.ux, true, r, len }, 1, log,
+		  "UNIX_FDS of 3 files (32 bytes), its message carries 2");
+	free(r);
+	r = ux_copy(self, x.ux, &len);
+	ASSERT_NE(NULL, r);
+	r->nr_fds = CKPT_MAX_UNIX_INFLIGHT + 1;
+	fl_expect(_metadata, self, &(struct edit){ x.ux, true, r, len }, 1, log,
+		  "UNIX_FDS.nr_fds above CKPT_MAX_UNIX_INFLIGHT, len kept");
+	free(r);
+	r = (void *)grown_rec(self, x.ux, 8, -1);
+	ASSERT_NE(NULL, r);
+	fl_expect(_metadata, self,
+		  &(struct edit){ x.ux, true, r, self->recs[x.ux].len + 8 }, 1,
+		  log, "UNIX_FDS + 8 zero bytes (not extensible)");
+	free(r);
+	fl_line(log, sizeof(log), x.d1, "malformed unix_fds record");
+	r = fl_fds_rec(x.d1, 2, (const uint32_t[]){ x.ev, x.ev }, &len);
+	ASSERT_NE(NULL, r);
+	fl_expect(_metadata, self, &(struct edit){ x.uxd, true, r, len }, 1, log,
+		  "the datagram's UNIX_FDS of 2 files, its message carries 1");
+	free(r);
+	for (k = 0; k < 4; k++) {
+		char what[96];
+
+		r = ux_copy(self, x.uxd, &len);
+		ASSERT_NE(NULL, r);
+		((unsigned char *)r)[sizeof(*r) + 4 + k] = 0x5a;
+		snprintf(what, sizeof(what),
+			 "the datagram's UNIX_FDS: padding byte %d not zero", k);
+		fl_expect(_metadata, self, &(struct edit){ x.uxd, true, r, len },
+			  1, log, what);
+		free(r);
+	}
+
+	/* UNIX_FDS: a file in flight that is no FILE read before it */
+	{
+		const struct {
+			uint32_t ref;
+			const char *what;
+		} bad[] = {
+			{ x.pref, "the UNIX_PAIR's objref" },
+			{ ((const struct ckpt_hdr_file_unix *)rec_at(self, x.fu1))->sock_objref,
+			  "the datagram end's sock objref" },
+			{ 0, "objref 0" },
+			{ fl_unused_ref(self, 1000), "an objref of nothing" },
+			{ x.fev > x.ux ? x.ev : fl_unused_ref(self, 2000),
+			  x.fev > x.ux ? "the eventfd's, a FILE that comes later" :
+			  "another objref of nothing" },
+		};
+
+		for (k = 0; k < (int)ARRAY_SIZE(bad); k++) {
+			char line[128];
+
+			if (!bad[k].ref && k == 1)
+				continue;
+			r = fl_fds_rec(x.s1, 2, (const uint32_t[]){ x.rd, bad[k].ref },
+				       &len);
+			ASSERT_NE(NULL, r);
+			snprintf(line, sizeof(line), "file %u in flight is no file of the image",
+				 bad[k].ref);
+			fl_line(log, sizeof(log), x.s1, line);
+			snprintf(line, sizeof(line), "UNIX_FDS: file 2 in flight %s",
+				 bad[k].what);
+			fl_expect(_metadata, self, &(struct edit){ x.ux, true, r, len },
+				  1, log, line);
+			free(r);
+		}
+	}
+	{
+		/* before the FILE records of the files it names */
+		const struct edit e[] = {
+			{ x.ux, true, NULL, 0 },
+			{ first, false, rec_at(self, x.ux), self->recs[x.ux].len },
+		};
+		char line[96];
+
+		/* the first it names, which is no file yet */
+		snprintf(line, sizeof(line), "file %u in flight is no file of the image",
+			 x.rd);
+		fl_line(log, sizeof(log), x.s1, line);
+		fl_expect(_metadata, self, e, ARRAY_SIZE(e), log,
+			  "UNIX_FDS before the FILE records of its files");
+	}
+
+	/* UNIX_FDS left out, or after the FDTABLE */
+	fl_line(log, sizeof(log), x.s1, "no unix_fds record before the fdtable");
+	fl_expect(_metadata, self, &(struct edit){ x.ux, true, NULL, 0 }, 1, log,
+		  "UNIX_FDS of end 1 left out");
+	{
+		const struct edit e[] = {
+			{ x.ux, true, NULL, 0 },
+			{ x.fdt + 1, false, rec_at(self, x.ux), self->recs[x.ux].len },
+		};
+
+		fl_expect(_metadata, self, e, ARRAY_SIZE(e), log,
+			  "UNIX_FDS of end 1 after the FDTABLE");
+	}
+	fl_line(log, sizeof(log), x.d1, "no unix_fds record before the fdtable");
+	fl_expect(_metadata, self, &(struct edit){ x.uxd, true, NULL, 0 }, 1, log,
+		  "UNIX_FDS of the datagram end 1 left out");
+
+	/* UNIX_FDS for a file whose files in flight are not due */
+	{
+		const struct {
+			uint32_t ref;
+			const char *what;
+		} bad[] = {
+			{ x.w, "UNIX_FDS for the pipe's write end" },
+			{ x.s0, "UNIX_FDS for end 0, whose messages carry no files" },
+			{ x.pref, "UNIX_FDS for the UNIX_PAIR" },
+		};
+
+		for (k = 0; k < (int)ARRAY_SIZE(bad); k++) {
+			r = ux_copy(self, x.ux, &len);
+			ASSERT_NE(NULL, r);
+			r->objref = bad[k].ref;
+			snprintf(log, sizeof(log),
+				 "unix_fds record for objref %u: no such unix socket",
+				 bad[k].ref);
+			fl_expect(_metadata, self, &(struct edit){ x.ux, true, r, len },
+				  1, log, bad[k].what);
+			free(r);
+		}
+	}
+	snprintf(log, sizeof(log),
+		 "unix_fds record for objref %u: no such unix socket", x.s1);
+	fl_expect(_metadata, self,
+		  &(struct edit){ x.ux + 1, false, rec_at(self, x.ux),
+				  self->recs[x.ux].len }, 1, log,
+		  "UNIX_FDS of end 1 twice");
+
+	/* what restart takes: the files in the other order */
+	r = fl_fds_rec(x.s1, 2, (const uint32_t[]){ x.fl, x.rd }, &len);
+	ASSERT_NE(NULL, r);
+	emb_expect(_metadata, self, &(struct edit){ x.ux, true, r, len }, 1, 0,
+		   NULL, "UNIX_FDS: the two files in the other order");
+	expect_taken(_metadata, self, &(struct edit){ x.ux, true, r, len }, 1,
+		     "UNIX_FDS: the two files in the other order");
+	EXPECT_TRUE(ck_line("RESUMED altered: file 1") != NULL)
+		TH_LOG("the files in the other order: the victim did not see it (%s)",
+		       ck_line("RESUMED") ?: "no line");
+	free(r);
+
+	emb_nothing_left(_metadata, "the restarts refused");
 	check_no_splat(_metadata, self);
 }
 

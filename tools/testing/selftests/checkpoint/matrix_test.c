@@ -3769,6 +3769,61 @@ static int uoob_verify(void)
 	return 0;
 }
 
+/*
+ * A file in flight in the tree's own pair: /dev/null, sent by fds[0],
+ * not received by fds[1], and closed by its sender. Once refused ("files
+ * in flight"); scm_test.c has files in flight of every kind.
+ */
+static int urights_setup(void)
+{
+	char cbuf[CMSG_SPACE(sizeof(int))] __attribute__((aligned(8))) = "";
+	struct iovec iov = { .iov_base = "f", .iov_len = 1 };
+	struct msghdr msg = {
+		.msg_iov = &iov, .msg_iovlen = 1,
+		.msg_control = cbuf, .msg_controllen = sizeof(cbuf),
+	};
+	struct cmsghdr *cm = CMSG_FIRSTHDR(&msg);
+	int fd = open("/dev/null", O_RDWR);
+
+	if (fd < 0 || socketpair(AF_UNIX, SOCK_STREAM, 0, fds))
+		return -1;
+	cm->cmsg_level = SOL_SOCKET;
+	cm->cmsg_type = SCM_RIGHTS;
+	cm->cmsg_len = CMSG_LEN(sizeof(int));
+	memcpy(CMSG_DATA(cm), &fd, sizeof(int));
+	return sendmsg(fds[0], &msg, 0) != 1 || close(fd) ? -1 : 0;
+}
+
+static int urights_verify(void)
+{
+	char cbuf[CMSG_SPACE(sizeof(int))] __attribute__((aligned(8))) = "";
+	char c;
+	struct iovec iov = { .iov_base = &c, .iov_len = 1 };
+	struct msghdr msg = {
+		.msg_iov = &iov, .msg_iovlen = 1,
+		.msg_control = cbuf, .msg_controllen = sizeof(cbuf),
+	};
+	struct cmsghdr *cm;
+	struct stat st;
+	int fd;
+
+	if (recvmsg(fds[1], &msg, MSG_DONTWAIT) != 1 || c != 'f')
+		return NOPE("the message with the file is lost");
+	cm = CMSG_FIRSTHDR(&msg);
+	if (!cm || cm->cmsg_type != SCM_RIGHTS)
+		return NOPE("the file in flight is lost");
+	memcpy(&fd, CMSG_DATA(cm), sizeof(int));
+	if (fstat(fd, &st) || !S_ISCHR(st.st_mode) ||
+	    st.st_rdev != makedev(1, 3))
+		return NOPE("the file received is not /dev/null");
+	if ((fcntl(fd, F_GETFL) & O_ACCMODE) != O_RDWR ||
+	    write(fd, "x", 1) != 1)
+		return NOPE("the /dev/null received is not open for writing");
+	if (!drained(fds[1]))
+		return NOPE("more than the message is queued");
+	return close(fd);
+}
+
 FIXTURE_VARIANT_ADD(matrix, pipe_with_data) {
 	.setup = pipe_setup, .verify = pipe_verify,
 };
@@ -3891,6 +3946,10 @@ FIXTURE_VARIANT_ADD(matrix, unix_listening_socket) {
 
 FIXTURE_VARIANT_ADD(matrix, unix_out_of_band_byte) {
 	.setup = uoob_setup, .verify = uoob_verify,
+};
+
+FIXTURE_VARIANT_ADD(matrix, unix_file_in_flight) {
+	.setup = urights_setup, .verify = urights_verify,
 };
 
 FIXTURE_VARIANT_ADD(matrix, madvise_advice_kept) {
@@ -4195,59 +4254,6 @@ FIXTURE_VARIANT_ADD(refuse, inotify_shared_with_outside) {
 	.setup = in_outside_setup, .verify = in_outside_verify,
 	.share_outside = true, .err = EOPNOTSUPP,
 	.line = "inotify instance shared with a process outside the tree",
-};
-
-/*
- * A file in flight in the tree's own pair: /dev/null, sent by fds[0],
- * not received by fds[1], and closed by its sender.
- */
-static int urights_setup(void)
-{
-	char cbuf[CMSG_SPACE(sizeof(int))] __attribute__((aligned(8))) = "";
-	struct iovec iov = { .iov_base = "f", .iov_len = 1 };
-	struct msghdr msg = {
-		.msg_iov = &iov, .msg_iovlen = 1,
-		.msg_control = cbuf, .msg_controllen = sizeof(cbuf),
-	};
-	struct cmsghdr *cm = CMSG_FIRSTHDR(&msg);
-	int fd = open("/dev/null", O_RDWR);
-
-	if (fd < 0 || socketpair(AF_UNIX, SOCK_STREAM, 0, fds))
-		return -1;
-	cm->cmsg_level = SOL_SOCKET;
-	cm->cmsg_type = SCM_RIGHTS;
-	cm->cmsg_len = CMSG_LEN(sizeof(int));
-	memcpy(CMSG_DATA(cm), &fd, sizeof(int));
-	return sendmsg(fds[0], &msg, 0) != 1 || close(fd) ? -1 : 0;
-}
-
-static int urights_verify(void)
-{
-	char cbuf[CMSG_SPACE(sizeof(int))] __attribute__((aligned(8))) = "";
-	char c;
-	struct iovec iov = { .iov_base = &c, .iov_len = 1 };
-	struct msghdr msg = {
-		.msg_iov = &iov, .msg_iovlen = 1,
-		.msg_control = cbuf, .msg_controllen = sizeof(cbuf),
-	};
-	struct cmsghdr *cm;
-	struct stat st;
-	int fd;
-
-	if (recvmsg(fds[1], &msg, MSG_DONTWAIT) != 1 || c != 'f')
-		return NOPE("the message with the file is lost");
-	cm = CMSG_FIRSTHDR(&msg);
-	if (!cm || cm->cmsg_type != SCM_RIGHTS)
-		return NOPE("the file in flight is lost");
-	memcpy(&fd, CMSG_DATA(cm), sizeof(int));
-	if (fstat(fd, &st) || !S_ISCHR(st.st_mode))
-		return NOPE("the file received is not /dev/null");
-	return close(fd);
-}
-
-FIXTURE_VARIANT_ADD(refuse, unix_file_in_flight) {
-	.setup = urights_setup, .verify = urights_verify,
-	.err = EOPNOTSUPP, .line = "files in flight",
 };
 
 /* options that are not saved: SO_TIMESTAMP, a socket filter */
