@@ -9,6 +9,7 @@
  * O_PATH descriptor of /dev/null.
  */
 #include <linux/file.h>
+#include <linux/in.h>
 #include <linux/net.h>
 #include <linux/kdev_t.h>
 #include <linux/major.h>
@@ -41,12 +42,58 @@ int ckpt_inherit_or_leak(struct ckpt_ctx *ctx, struct ckpt_fd_ent *e,
 /*
  * Unix sockets are unix.c's: one connected to a socket that a process
  * outside the tree holds is inherited from there. Other families are not
- * supported yet.
+ * supported yet: refused with their family, type and protocol ("is an
+ * AF_INET stream socket (TCP)"), which say what is missing.
  */
 static int ckpt_classify_socket(struct ckpt_ctx *ctx, struct ckpt_fd_ent *e)
 {
-	return ckpt_log_unsupported(ctx, e,
-				    "is a socket of a family other than unix: not supported yet");
+	struct socket *sock = sock_from_file(e->file);
+	static const char *const families[] = {
+		[AF_UNIX] = "AF_UNIX", [AF_INET] = "AF_INET",
+		[AF_INET6] = "AF_INET6", [AF_NETLINK] = "AF_NETLINK",
+		[AF_PACKET] = "AF_PACKET", [AF_VSOCK] = "AF_VSOCK",
+		[AF_ALG] = "AF_ALG", [AF_KEY] = "AF_KEY",
+	};
+	static const char *const types[] = {
+		[SOCK_STREAM] = "stream", [SOCK_DGRAM] = "datagram",
+		[SOCK_RAW] = "raw", [SOCK_RDM] = "rdm",
+		[SOCK_SEQPACKET] = "seqpacket", [SOCK_PACKET] = "packet",
+	};
+	const char *family = NULL, *type = NULL, *proto = "";
+	char what[128], fbuf[24], tbuf[16];
+	const struct sock *sk;
+
+	/* an O_PATH descriptor of a socket inode has no socket */
+	if (!sock || !sock->sk)
+		return ckpt_log_unsupported(ctx, e,
+					    "is a socket that is no unix socket: not supported yet");
+	sk = sock->sk;
+	if (sk->sk_family < ARRAY_SIZE(families))
+		family = families[sk->sk_family];
+	if (!family) {
+		snprintf(fbuf, sizeof(fbuf), "family %u", sk->sk_family);
+		family = fbuf;
+	}
+	if (sk->sk_type < ARRAY_SIZE(types))
+		type = types[sk->sk_type];
+	if (!type) {
+		snprintf(tbuf, sizeof(tbuf), "type %u", sk->sk_type);
+		type = tbuf;
+	}
+	if (sk->sk_family == AF_INET || sk->sk_family == AF_INET6) {
+		if (sk->sk_protocol == IPPROTO_TCP)
+			proto = " (TCP)";
+		else if (sk->sk_protocol == IPPROTO_UDP)
+			proto = " (UDP)";
+		else if (sk->sk_protocol == IPPROTO_UDPLITE)
+			proto = " (UDP-Lite)";
+		else if (sk->sk_protocol == IPPROTO_ICMP ||
+			 sk->sk_protocol == IPPROTO_ICMPV6)
+			proto = " (ICMP)";
+	}
+	snprintf(what, sizeof(what), "is an %s %s socket%s: not supported yet",
+		 family, type, proto);
+	return ckpt_log_unsupported(ctx, e, what);
 }
 
 /*

@@ -43,6 +43,8 @@
 #include <time.h>
 #include <sys/syscall.h>
 #include <linux/checkpoint.h>
+#include <linux/netlink.h>
+#include <netinet/in.h>
 #include <linux/filter.h>
 #include <linux/io_uring.h>
 
@@ -4254,6 +4256,118 @@ FIXTURE_VARIANT_ADD(refuse, inotify_shared_with_outside) {
 	.setup = in_outside_setup, .verify = in_outside_verify,
 	.share_outside = true, .err = EOPNOTSUPP,
 	.line = "inotify instance shared with a process outside the tree",
+};
+
+/*
+ * Sockets of other families than unix are refused with their family,
+ * type and protocol until they are saved. Their checks go through the
+ * guest's loopback, which the guest's init brings up.
+ */
+static int inet_pair(int family)
+{
+	struct sockaddr_in6 a6 = {
+		.sin6_family = AF_INET6, .sin6_addr = IN6ADDR_LOOPBACK_INIT,
+	};
+	struct sockaddr_in a4 = {
+		.sin_family = AF_INET, .sin_addr.s_addr = htonl(INADDR_LOOPBACK),
+	};
+	struct sockaddr *a = family == AF_INET ? (void *)&a4 : (void *)&a6;
+	socklen_t len = family == AF_INET ? sizeof(a4) : sizeof(a6);
+
+	fds[0] = socket(family, SOCK_STREAM, 0);
+	if (fds[0] < 0 || bind(fds[0], a, len) || listen(fds[0], 4) ||
+	    getsockname(fds[0], a, &len))
+		return -1;
+	fds[1] = socket(family, SOCK_STREAM, 0);
+	if (fds[1] < 0 || connect(fds[1], a, len))
+		return -1;
+	fds[2] = accept(fds[0], NULL, NULL);
+	return fds[2] < 0 ? -1 : 0;
+}
+
+static int tcp_setup(void)
+{
+	return inet_pair(AF_INET);
+}
+
+static int tcp6_setup(void)
+{
+	return inet_pair(AF_INET6);
+}
+
+/* the connection carries bytes both ways */
+static int tcp_verify(void)
+{
+	char c = 0;
+
+	if (write(fds[1], "t", 1) != 1 || read(fds[2], &c, 1) != 1 ||
+	    c != 't' || write(fds[2], "u", 1) != 1 ||
+	    read(fds[1], &c, 1) != 1 || c != 'u')
+		return NOPE("the TCP connection does not carry bytes");
+	return 0;
+}
+
+FIXTURE_VARIANT_ADD(refuse, tcp_listener_and_connection) {
+	.setup = tcp_setup, .verify = tcp_verify, .err = EOPNOTSUPP,
+	.line = "is an AF_INET stream socket (TCP): not supported yet",
+};
+
+FIXTURE_VARIANT_ADD(refuse, tcp6_listener_and_connection) {
+	.setup = tcp6_setup, .verify = tcp_verify, .err = EOPNOTSUPP,
+	.line = "is an AF_INET6 stream socket (TCP): not supported yet",
+};
+
+/* a UDP socket on the loopback connected to itself */
+static int udp_setup(void)
+{
+	struct sockaddr_in a = {
+		.sin_family = AF_INET, .sin_addr.s_addr = htonl(INADDR_LOOPBACK),
+	};
+	socklen_t len = sizeof(a);
+
+	fds[0] = socket(AF_INET, SOCK_DGRAM, 0);
+	return fds[0] < 0 || bind(fds[0], (void *)&a, sizeof(a)) ||
+	       getsockname(fds[0], (void *)&a, &len) ||
+	       connect(fds[0], (void *)&a, len) ? -1 : 0;
+}
+
+static int udp_verify(void)
+{
+	char buf[8] = "";
+
+	if (send(fds[0], "dgram", 5, 0) != 5 ||
+	    recv(fds[0], buf, sizeof(buf), 0) != 5 || memcmp(buf, "dgram", 5))
+		return NOPE("the UDP socket does not carry datagrams");
+	return 0;
+}
+
+FIXTURE_VARIANT_ADD(refuse, udp_socket) {
+	.setup = udp_setup, .verify = udp_verify, .err = EOPNOTSUPP,
+	.line = "is an AF_INET datagram socket (UDP): not supported yet",
+};
+
+/* a netlink socket a program keeps (for route events, say) */
+static int netlink_setup(void)
+{
+	struct sockaddr_nl a = { .nl_family = AF_NETLINK };
+
+	fds[0] = socket(AF_NETLINK, SOCK_RAW, NETLINK_ROUTE);
+	return fds[0] < 0 || bind(fds[0], (void *)&a, sizeof(a)) ? -1 : 0;
+}
+
+static int netlink_verify(void)
+{
+	struct sockaddr_nl a;
+	socklen_t len = sizeof(a);
+
+	if (getsockname(fds[0], (void *)&a, &len) || a.nl_family != AF_NETLINK)
+		return NOPE("the netlink socket is not bound");
+	return 0;
+}
+
+FIXTURE_VARIANT_ADD(refuse, netlink_socket) {
+	.setup = netlink_setup, .verify = netlink_verify, .err = EOPNOTSUPP,
+	.line = "is an AF_NETLINK raw socket: not supported yet",
 };
 
 /* options that are not saved: SO_TIMESTAMP, a socket filter */
