@@ -472,6 +472,8 @@ long ckpt_do_checkpoint(struct ckpt_ctx *ctx)
 	for (i = 0; !ret && i < ctx->nr_tasks; i++)
 		ret = checkpoint_one(ctx, &ctx->tasks[i]);
 	if (!ret)
+		ret = ckpt_check_in_flight(ctx);
+	if (!ret)
 		ret = ckpt_write_trailer(ctx);
 	return ret;
 }

@@ -48,7 +48,9 @@ struct ckpt_tfile {
 	struct ckpt_tfile *next_sock;
 };
 
-enum ckpt_tkey_kind { CKPT_KEY_FILES, CKPT_KEY_PIPE, CKPT_KEY_SOCK };
+enum ckpt_tkey_kind {
+	CKPT_KEY_FILES, CKPT_KEY_PIPE, CKPT_KEY_SOCK, CKPT_KEY_TREE_SOCK
+};
 
 /**
  * struct ckpt_tkey - something the scan of the outside looks for
@@ -57,7 +59,9 @@ enum ckpt_tkey_kind { CKPT_KEY_FILES, CKPT_KEY_PIPE, CKPT_KEY_SOCK };
  *		are not outside), a pipe of the tree with ends beyond the
  *		tree's files (CKPT_KEY_PIPE), or the peer of a unix socket
  *		of the tree whose file is not the tree's (CKPT_KEY_SOCK,
- *		referenced)
+ *		referenced); or the socket of a file of the tree
+ *		(CKPT_KEY_TREE_SOCK: not looked for outside, only found by
+ *		ckpt_sock_in_tree())
  * @kind:	enum ckpt_tkey_kind
  * @held:	a process outside the tree holds a file of that pipe, or the
  *		file of that peer, in its fd table
@@ -71,7 +75,7 @@ struct ckpt_tkey {
 
 struct ckpt_tfiles {
 	DECLARE_HASHTABLE(hash, 8);
-	DECLARE_HASHTABLE(keys, 6);
+	DECLARE_HASHTABLE(keys, 8);
 	unsigned int nr;
 };
 
@@ -426,7 +430,9 @@ struct file *ckpt_peer_file(struct sock *peer)
 
 /*
  * The files messages queued on @sk carry, each copy referenced into @v
- * while there is room (@max); how many there are.
+ * while there is room (@max); how many there are. Under @sk's io lock
+ * (ckpt_sock_files()): a stream reader takes a message's files off it
+ * under that lock alone, before it unlinks the message.
  */
 static unsigned int ckpt_queue_files(struct sock *sk, struct file **v,
 				     unsigned int max)
@@ -488,15 +494,21 @@ static int ckpt_sock_files(struct ckpt_ctx *ctx, struct sock *sk,
 
 	*files = NULL;
 	*nr = 0;
+	/* a reader outside the tree may be in the middle of a read */
+	if (mutex_lock_killable(&unix_sk(sk)->iolock))
+		return -EINTR;
 	if (READ_ONCE(sk->sk_state) == TCP_LISTEN) {
 		ne = skb_queue_len_lockless(&sk->sk_receive_queue);
 		if (ne > CKPT_MAX_UNIX_EMBRYOS)
 			ne = CKPT_MAX_UNIX_EMBRYOS;
 		emb = ne ? kvcalloc(ne, sizeof(*emb), GFP_KERNEL) : NULL;
-		if (ne && !emb)
+		if (ne && !emb) {
+			mutex_unlock(&unix_sk(sk)->iolock);
 			return -ENOMEM;
+		}
 		ne = min(ckpt_backlog_socks(sk, emb, ne), ne);
 	}
+	/* nobody reads a connection not accepted yet: the tree is frozen */
 	n = ckpt_queue_files(sk, NULL, 0);
 	for (i = 0; i < ne; i++)
 		n += ckpt_queue_files(emb[i], NULL, 0);
@@ -530,6 +542,7 @@ static int ckpt_sock_files(struct ckpt_ctx *ctx, struct sock *sk,
 	*files = v;
 	*nr = n;
 out:
+	mutex_unlock(&unix_sk(sk)->iolock);
 	for (i = 0; i < ne; i++)
 		sock_put(emb[i]);
 	kvfree(emb);
@@ -769,6 +782,25 @@ static int ckpt_find_holders(struct ckpt_ctx *ctx)
 	return ckpt_scan_outside(ctx);
 }
 
+/* Every socket of the tree's files, for ckpt_sock_in_tree() */
+static int ckpt_scan_socks(struct ckpt_ctx *ctx)
+{
+	struct ckpt_tfile *tf;
+	struct socket *sock;
+	bool added;
+	int bkt, ret;
+
+	hash_for_each(ctx->tfiles->hash, bkt, tf, node) {
+		sock = sock_from_file(tf->file);
+		if (!sock || !sock->sk)
+			continue;
+		ret = ckpt_tkey_add(ctx, sock->sk, CKPT_KEY_TREE_SOCK, &added);
+		if (ret)
+			return ret;
+	}
+	return 0;
+}
+
 /* The distinct open files of the tree that are opens of @file's dentry */
 static unsigned int ckpt_tfiles_of_dentry(struct ckpt_ctx *ctx,
 					  struct file *file)
@@ -828,6 +860,10 @@ int ckpt_scan_files(struct ckpt_ctx *ctx)
 		if (ret)
 			return ret;
 	}
+	/* before the mappings, which count only the files known then */
+	ret = ckpt_scan_in_flight(ctx);
+	if (ret)
+		return ret;
 	for (i = 0; i < ctx->nr_tasks; i++) {
 		struct ckpt_task_ent *e = &ctx->tasks[i];
 
@@ -837,7 +873,7 @@ int ckpt_scan_files(struct ckpt_ctx *ctx)
 		if (ret)
 			return ret;
 	}
-	ret = ckpt_scan_in_flight(ctx);
+	ret = ckpt_scan_socks(ctx);
 	if (ret)
 		return ret;
 	/* + 1: the reference the scan holds */
@@ -874,6 +910,41 @@ int ckpt_scan_files(struct ckpt_ctx *ctx)
 		}
 	}
 	return ckpt_find_holders(ctx);
+}
+
+/**
+ * ckpt_check_in_flight() - were the files only in flight all written?
+ * @ctx: checkpoint context, once every task is written
+ *
+ * A file only in flight is written with the queue that holds it, by the
+ * late record of a socket saved with the tree. One in the queue of a
+ * socket that is not (inherited: connected to a socket a process outside
+ * the tree holds) is not, and a record of the tree may name it (a pair's
+ * other end, a sender): the checkpoint is refused rather than written
+ * with a record restart would not find.
+ *
+ * Return: 0, or -EOPNOTSUPP with a log line.
+ */
+int ckpt_check_in_flight(struct ckpt_ctx *ctx)
+{
+	struct ckpt_tfile *tf;
+	int bkt;
+
+	hash_for_each(ctx->tfiles->hash, bkt, tf, node) {
+		char *buf, *name;
+
+		if (tf->fdrefs || tf->maprefs ||
+		    ckpt_obj_lookup(ctx, tf->file, CKPT_OBJ_FILE) > 0)
+			continue;
+		buf = kmalloc(PATH_MAX, GFP_KERNEL);
+		name = buf ? d_path(&tf->file->f_path, buf, PATH_MAX) : NULL;
+		ckpt_log(ctx, -EOPNOTSUPP,
+			 "%s is in flight in the queue of a unix socket that is not saved with the tree (inherited): not supported yet",
+			 IS_ERR_OR_NULL(name) ? "a file" : name);
+		kfree(buf);
+		return -EOPNOTSUPP;
+	}
+	return 0;
 }
 
 /**
@@ -927,16 +998,7 @@ bool ckpt_file_in_tree(struct ckpt_ctx *ctx, struct file *file)
  */
 bool ckpt_sock_in_tree(struct ckpt_ctx *ctx, const struct sock *sk)
 {
-	struct ckpt_tfile *tf;
-	struct socket *sock;
-	int bkt;
-
-	hash_for_each(ctx->tfiles->hash, bkt, tf, node) {
-		sock = sock_from_file(tf->file);
-		if (sock && sock->sk == sk)
-			return true;
-	}
-	return false;
+	return ckpt_tkey_find(ctx, sk, CKPT_KEY_TREE_SOCK);
 }
 
 /**

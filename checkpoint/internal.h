@@ -346,6 +346,7 @@ void ckpt_free_file_late(struct ckpt_ctx *ctx);
 int ckpt_scan_files(struct ckpt_ctx *ctx);
 void ckpt_free_tfiles(struct ckpt_ctx *ctx);
 bool ckpt_leak_checks(struct ckpt_ctx *ctx);
+int ckpt_check_in_flight(struct ckpt_ctx *ctx);
 bool ckpt_file_held(struct ckpt_ctx *ctx, struct file *file);
 bool ckpt_file_outside(struct ckpt_ctx *ctx, struct file *file);
 bool ckpt_chr_reopenable(dev_t rdev);

@@ -497,6 +497,47 @@ static int ckpt_unix_senders_ref(struct ckpt_ctx *ctx, struct ckpt_fd_ent *e,
 	return 0;
 }
 
+/*
+ * The two walks of @sk's receive queue into @q, under its io lock: the
+ * reason it cannot be saved in *@why. 0, or an errno with a log line.
+ */
+static int __ckpt_unix_snapshot(struct ckpt_ctx *ctx, struct ckpt_fd_ent *e,
+				struct sock *sk, struct sock *peer,
+				struct ckpt_unix_queue *q,
+				enum ckpt_unix_why *why, pid_t *bad_pid)
+{
+	*why = ckpt_unix_walk(ctx, sk, peer, q, bad_pid);
+	if (*why != CKPT_UNIX_OK || !q->nr)
+		return 0;
+	if (q->nr > CKPT_MAX_UNIX_MSGS || q->bytes > CKPT_UNIX_QUEUE_MAX) {
+		ckpt_log(ctx, -EOPNOTSUPP,
+			 "fd %u of pid %d: unix socket: more than %u messages or %u bytes queued: not supported",
+			 e->fd, ctx->cur->pids.pid, CKPT_MAX_UNIX_MSGS,
+			 CKPT_UNIX_QUEUE_MAX);
+		return -EOPNOTSUPP;
+	}
+	if (q->nr_fds > CKPT_MAX_UNIX_INFLIGHT) {
+		ckpt_log(ctx, -EOPNOTSUPP,
+			 "fd %u of pid %d: unix socket: more than %u files in flight on its queues: not supported",
+			 e->fd, ctx->cur->pids.pid, CKPT_MAX_UNIX_INFLIGHT);
+		return -EOPNOTSUPP;
+	}
+	q->msgs = kvcalloc(q->nr, sizeof(*q->msgs), GFP_KERNEL);
+	q->data = kvmalloc(q->bytes ?: 1, GFP_KERNEL);
+	q->max_senders = min_t(unsigned int, q->foreign,
+			       CKPT_MAX_UNIX_SENDERS);
+	if (q->max_senders)
+		q->senders = kvcalloc(q->max_senders, sizeof(*q->senders),
+				      GFP_KERNEL);
+	if (q->nr_fds)
+		q->files = kvcalloc(q->nr_fds, sizeof(*q->files), GFP_KERNEL);
+	if (!q->msgs || !q->data || (q->max_senders && !q->senders) ||
+	    (q->nr_fds && !q->files))
+		return -ENOMEM;
+	*why = ckpt_unix_walk(ctx, sk, peer, q, bad_pid);
+	return 0;
+}
+
 /* Read @sk's receive queue into @q, or refuse it with a line. */
 static int ckpt_unix_snapshot(struct ckpt_ctx *ctx, struct ckpt_fd_ent *e,
 			      struct sock *sk, struct sock *peer,
@@ -504,39 +545,15 @@ static int ckpt_unix_snapshot(struct ckpt_ctx *ctx, struct ckpt_fd_ent *e,
 {
 	enum ckpt_unix_why why;
 	pid_t bad_pid = 0;
+	int ret;
 
-	why = ckpt_unix_walk(ctx, sk, peer, q, &bad_pid);
-	if (why == CKPT_UNIX_OK &&
-	    (q->nr > CKPT_MAX_UNIX_MSGS || q->bytes > CKPT_UNIX_QUEUE_MAX)) {
-		ckpt_log(ctx, -EOPNOTSUPP,
-			 "fd %u of pid %d: unix socket: more than %u messages or %u bytes queued: not supported",
-			 e->fd, ctx->cur->pids.pid, CKPT_MAX_UNIX_MSGS,
-			 CKPT_UNIX_QUEUE_MAX);
-		return -EOPNOTSUPP;
-	}
-	if (why == CKPT_UNIX_OK && q->nr) {
-		q->msgs = kvcalloc(q->nr, sizeof(*q->msgs), GFP_KERNEL);
-		q->data = kvmalloc(q->bytes ?: 1, GFP_KERNEL);
-		q->max_senders = min_t(unsigned int, q->foreign,
-				       CKPT_MAX_UNIX_SENDERS);
-		if (q->max_senders)
-			q->senders = kvcalloc(q->max_senders,
-					      sizeof(*q->senders), GFP_KERNEL);
-		if (q->nr_fds <= CKPT_MAX_UNIX_INFLIGHT && q->nr_fds)
-			q->files = kvcalloc(q->nr_fds, sizeof(*q->files),
-					    GFP_KERNEL);
-		if (q->nr_fds > CKPT_MAX_UNIX_INFLIGHT) {
-			ckpt_log(ctx, -EOPNOTSUPP,
-				 "fd %u of pid %d: unix socket: more than %u files in flight on its queues: not supported",
-				 e->fd, ctx->cur->pids.pid,
-				 CKPT_MAX_UNIX_INFLIGHT);
-			return -EOPNOTSUPP;
-		}
-		if (!q->msgs || !q->data || (q->max_senders && !q->senders) ||
-		    (q->nr_fds && !q->files))
-			return -ENOMEM;
-		why = ckpt_unix_walk(ctx, sk, peer, q, &bad_pid);
-	}
+	/* a stream reader takes a message's files off under this lock */
+	if (mutex_lock_killable(&unix_sk(sk)->iolock))
+		return -EINTR;
+	ret = __ckpt_unix_snapshot(ctx, e, sk, peer, q, &why, &bad_pid);
+	mutex_unlock(&unix_sk(sk)->iolock);
+	if (ret)
+		return ret;
 	switch (why) {
 	case CKPT_UNIX_OK:
 		return ckpt_unix_senders_ref(ctx, e, q);
@@ -907,6 +924,7 @@ static int ckpt_unix_backlog(struct ckpt_ctx *ctx, struct ckpt_fd_ent *e,
  *			   its UNIX_FDS record
  * @fd:		checkpoint: the socket's fd, for log lines
  * @nr:		checkpoint: how many
+ * @max:	checkpoint: room in @files
  * @files:	checkpoint: each copy, referenced, in the order of the
  *		messages written
  * @nr_qs:	restart: how many queues have messages that carry files
@@ -916,6 +934,7 @@ static int ckpt_unix_backlog(struct ckpt_ctx *ctx, struct ckpt_fd_ent *e,
 struct ckpt_unix_late {
 	unsigned int fd;
 	unsigned int nr;
+	unsigned int max;
 	struct file **files;
 	unsigned int nr_qs;
 	struct ckpt_unix_queue **qs;
@@ -946,14 +965,21 @@ static int ckpt_unix_late_take(struct ckpt_ctx *ctx, struct ckpt_fd_ent *e,
 			 e->fd, ctx->cur->pids.pid, CKPT_MAX_UNIX_INFLIGHT);
 		return -EOPNOTSUPP;
 	}
-	v = kvmalloc_array(l->nr + q->got, sizeof(*v), GFP_KERNEL);
-	if (!v)
-		return -ENOMEM;
-	if (l->nr)
-		memcpy(v, l->files, l->nr * sizeof(*v));
-	memcpy(v + l->nr, q->files, q->got * sizeof(*v));
-	kvfree(l->files);
-	l->files = v;
+	/* a listener's connections each bring a few: room grows by half */
+	if (l->nr + q->got > l->max) {
+		unsigned int room = min(max(l->nr + q->got, l->max * 3 / 2),
+					CKPT_MAX_UNIX_INFLIGHT);
+
+		v = kvmalloc_array(room, sizeof(*v), GFP_KERNEL);
+		if (!v)
+			return -ENOMEM;
+		if (l->nr)
+			memcpy(v, l->files, l->nr * sizeof(*v));
+		kvfree(l->files);
+		l->files = v;
+		l->max = room;
+	}
+	memcpy(l->files + l->nr, q->files, q->got * sizeof(*l->files));
 	l->nr += q->got;
 	q->got = 0;
 	return 0;
@@ -1461,6 +1487,7 @@ static int restore_unix_msg(struct ckpt_ctx *ctx, u32 objref, u32 type,
 		      offsetof(struct ckpt_hdr_unix_msg, gid));
 	static_assert(offsetof(struct ckpt_hdr_unix_msg_fds, nr_fds) ==
 		      offsetof(struct ckpt_hdr_unix_msg_from, __reserved));
+	static_assert(CKPT_UNIX_SCM_MAX_FD == SCM_MAX_FD);
 
 	ret = ckpt_read_hdr(ctx, &h);
 	if (ret)
@@ -2043,6 +2070,7 @@ static int ckpt_unix_files_ready(struct ckpt_ctx *ctx, struct ckpt_unix_msg *m)
 	struct file *f;
 	unsigned int i;
 
+	/* its UNIX_FDS came before its fd table: always there */
 	if (!m->files)
 		return -EINVAL;
 	for (i = 0; i < m->nr_fds; i++) {

@@ -1440,6 +1440,80 @@ TEST_F_TIMEOUT(scm, socket_in_flight_outside_the_tree_is_refused, 120)
 }
 
 /*
+ * A stream pair the test made before the tree: it keeps in_pair[1], the
+ * tree in_pair[0] (S), inherited.
+ */
+static int in_pair[2] = { -1, -1 };
+
+/*
+ * fds[0]: S, the root closed the test's end; fds[1]: A, of a pair the
+ * root made, whose other end B it sent the test over S ("give") and
+ * closed. The test sends B back ("b") and closes it: B is then only in
+ * flight in the queue of S.
+ */
+static int iq_setup(void)
+{
+	int ab[2];
+
+	fds[0] = in_pair[0];
+	if (close(in_pair[1]) || socketpair(AF_UNIX, SOCK_STREAM, 0, ab) ||
+	    send_fds(fds[0], "give", &ab[1], 1) || close(ab[1]))
+		return NOPE("cannot hand B to the test: %s", strerror(errno));
+	fds[1] = ab[0];
+	return 0;
+}
+
+/*
+ * thawed: B comes, A and B talk, and S still talks with the test, which
+ * sent "from-test" behind "b"
+ */
+static int iq_verify(void)
+{
+	struct msg m;
+
+	if (expect_msg(fds[0], 0, "b", 1, &m, "the message with B"))
+		return -1;
+	if (sock_int(m.fd[0], SO_TYPE) != SOCK_STREAM)
+		return NOPE("B is not a stream socket");
+	if (talk(fds[1], m.fd[0], "A and B"))
+		return -1;
+	if (!took(fds[0], "from-test") || !drained(fds[0]))
+		return NOPE("S does not read what the test sent behind \"b\"");
+	if (send(fds[0], "to-test", 7, 0) != 7)
+		return NOPE("S does not send to the test: %s", strerror(errno));
+	return 0;
+}
+
+/*
+ * A socket only in flight in the queue of an inherited socket (connected
+ * to one the test holds), its peer in the root's fd table: the queue is
+ * not saved with the tree, so B would not be, though A names it.
+ */
+TEST_F_TIMEOUT(scm, socket_in_flight_in_an_inherited_queue_is_refused, 120)
+{
+	struct msg m;
+
+	ASSERT_EQ(0, socketpair(AF_UNIX, SOCK_STREAM, 0, in_pair));
+	self->t.outside = in_pair[1];
+	start_tree(_metadata, &self->t, iq_setup, iq_verify);
+	close(in_pair[0]);
+	ASSERT_TRUE(wait_in(in_pair[1], WAIT_MS));
+	ASSERT_EQ(0, expect_msg(in_pair[1], 0, "give", 1, &m, "B from the tree"))
+		TH_LOG("%s", why);
+	ASSERT_EQ(0, send_fds(in_pair[1], "b", &m.fd[0], 1));
+	ASSERT_EQ(0, close(m.fd[0]));
+	refused(_metadata, self->t.root,
+		"is in flight in the queue of a unix socket that is not saved with the tree (inherited): not supported yet",
+		NULL);
+	ASSERT_EQ(0, send_fds(in_pair[1], "from-test", NULL, 0));
+	go_on(_metadata, &self->t);
+	EXPECT_TRUE(wait_in(in_pair[1], WAIT_MS) &&
+		    took(in_pair[1], "to-test"))
+		TH_LOG("no answer from the tree over S");
+	finish(_metadata, &self->t, false);
+}
+
+/*
  * fds[0] to fds[1]: "locked" with REG opened and flock()ed, then closed
  * by the root: the lock is held by a file only in flight.
  */
