@@ -38,6 +38,7 @@ static const struct ckpt_file_ops *const ckpt_file_ops[] = {
 	[CKPT_FILE_DELETED] = &ckpt_deleted_file_ops,
 	[CKPT_FILE_PIDFD] = &ckpt_pidfd_file_ops,
 	[CKPT_FILE_PROC] = &ckpt_proc_file_ops,
+	[CKPT_FILE_INET] = &ckpt_inet_file_ops,
 };
 
 static_assert(ARRAY_SIZE(ckpt_file_ops) == CKPT_FILE_MAX);

@@ -41,9 +41,10 @@ int ckpt_inherit_or_leak(struct ckpt_ctx *ctx, struct ckpt_fd_ent *e,
 
 /*
  * Unix sockets are unix.c's: one connected to a socket that a process
- * outside the tree holds is inherited from there. Other families are not
- * supported yet: refused with their family, type and protocol ("is an
- * AF_INET stream socket (TCP)"), which say what is missing.
+ * outside the tree holds is inherited from there. TCP and UDP sockets are
+ * inet.c's. Other families and protocols are not supported yet: refused
+ * with their family, type and protocol ("is an AF_INET raw socket
+ * (ICMP)"), which say what is missing.
  */
 static int ckpt_classify_socket(struct ckpt_ctx *ctx, struct ckpt_fd_ent *e)
 {
@@ -112,7 +113,7 @@ static int ckpt_classify_tty(struct ckpt_ctx *ctx, struct ckpt_fd_ent *e)
 				    "is a terminal the tree opened itself (no process outside the tree holds it): not supported yet");
 }
 
-/* unix sockets are unix.c's, which makes some of them inherited */
+/* unix sockets are unix.c's, TCP and UDP sockets inet.c's */
 static bool ckpt_inherited_match(struct file *file)
 {
 	struct inode *inode = file_inode(file);
@@ -120,7 +121,8 @@ static bool ckpt_inherited_match(struct file *file)
 
 	return (S_ISCHR(inode->i_mode) && ckpt_chr_is_tty(inode->i_rdev)) ||
 	       (S_ISSOCK(inode->i_mode) &&
-		!(sock && sock->sk && sock->sk->sk_family == AF_UNIX));
+		!(sock && sock->sk && sock->sk->sk_family == AF_UNIX) &&
+		!ckpt_inet_match(file));
 }
 
 static int ckpt_inherited_classify(struct ckpt_ctx *ctx,

@@ -261,6 +261,25 @@ extern const struct ckpt_file_ops ckpt_unix_file_ops;
 #else
 #define ckpt_unix_file_ops ckpt_absent_file_ops
 #endif
+#ifdef CONFIG_INET
+extern const struct ckpt_file_ops ckpt_inet_file_ops;
+bool ckpt_inet_match(struct file *file);
+#else
+#define ckpt_inet_file_ops ckpt_absent_file_ops
+static inline bool ckpt_inet_match(struct file *file)
+{
+	return false;
+}
+#endif
+#ifdef CONFIG_NET
+/* socket options every family saves the same way (sockopt.c) */
+struct socket;
+u64 ckpt_sock_timeo_us(long timeo);
+int ckpt_sock_setopt(struct socket *sock, int level, int opt, int val);
+int ckpt_sock_set_timeo(struct socket *sock, int opt, u64 us);
+int ckpt_sock_set_buf(struct socket *sock, int opt, int force, int *cur,
+		      u32 want);
+#endif
 #ifdef CONFIG_MEMFD_CREATE
 extern const struct ckpt_file_ops ckpt_memfd_file_ops;
 bool ckpt_is_memfd(struct file *file);

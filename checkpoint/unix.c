@@ -742,13 +742,6 @@ static int ckpt_unix_pair_checkpoint(struct ckpt_ctx *ctx, void *ptr,
 	return ckpt_write_obj(ctx, &h.h, CKPT_HDR_UNIX_PAIR, sizeof(h));
 }
 
-static u64 ckpt_unix_timeo_us(long timeo)
-{
-	if (timeo == MAX_SCHEDULE_TIMEOUT)
-		return 0;
-	return div_u64(jiffies64_to_nsecs(timeo), NSEC_PER_USEC);
-}
-
 static int ckpt_unix_write_queue(struct ckpt_ctx *ctx,
 				 struct ckpt_unix_queue *q)
 {
@@ -1203,8 +1196,8 @@ static int ckpt_unix_checkpoint(struct ckpt_ctx *ctx, struct ckpt_fd_ent *e)
 	h.rcvbuf = READ_ONCE(sk->sk_rcvbuf);
 	h.rcvlowat = READ_ONCE(sk->sk_rcvlowat);
 	h.peek_off = READ_ONCE(sk->sk_peek_off);
-	h.sndtimeo_us = ckpt_unix_timeo_us(READ_ONCE(sk->sk_sndtimeo));
-	h.rcvtimeo_us = ckpt_unix_timeo_us(READ_ONCE(sk->sk_rcvtimeo));
+	h.sndtimeo_us = ckpt_sock_timeo_us(READ_ONCE(sk->sk_sndtimeo));
+	h.rcvtimeo_us = ckpt_sock_timeo_us(READ_ONCE(sk->sk_rcvtimeo));
 	h.priority = READ_ONCE(sk->sk_priority);
 	h.mark = READ_ONCE(sk->sk_mark);
 	ret = ckpt_write_obj(ctx, &h.h, CKPT_HDR_FILE_UNIX, sizeof(h));
@@ -1750,36 +1743,12 @@ out:
 	return ret;
 }
 
-static int ckpt_unix_setopt(struct socket *sock, int opt, int val)
-{
-	return do_sock_setsockopt(sock, false, SOL_SOCKET, opt,
-				  KERNEL_SOCKPTR(&val), sizeof(val));
-}
-
-static int ckpt_unix_set_timeo(struct socket *sock, int opt, u64 us)
-{
-	struct __kernel_sock_timeval tv;
-	u32 rem;
-
-	tv.tv_sec = div_u64_rem(us, USEC_PER_SEC, &rem);
-	tv.tv_usec = rem;
-	return do_sock_setsockopt(sock, false, SOL_SOCKET, opt,
-				  KERNEL_SOCKPTR(&tv), sizeof(tv));
-}
-
-/*
- * A buffer size set with SO_SNDBUF/SO_RCVBUF: within the sysctl limit
- * like the call, above it with the *FORCE call's CAP_NET_ADMIN.
- */
+/* a buffer size set with SO_SNDBUF/SO_RCVBUF */
 static int ckpt_unix_set_buf(struct ckpt_ctx *ctx, struct socket *sock,
 			     u32 objref, int opt, int force, int *cur, u32 want)
 {
-	int ret = ckpt_unix_setopt(sock, opt, want / 2);
+	int ret = ckpt_sock_set_buf(sock, opt, force, cur, want);
 
-	if (!ret && READ_ONCE(*cur) != want)
-		ret = ckpt_unix_setopt(sock, force, want / 2);
-	if (!ret && READ_ONCE(*cur) != want)
-		ret = -EINVAL;
 	if (ret)
 		ckpt_log(ctx, ret,
 			 "file record %u: cannot give the unix socket its %s of %u bytes",
@@ -1804,34 +1773,34 @@ static int ckpt_unix_set_options(struct ckpt_ctx *ctx, struct socket *sock,
 					SO_RCVBUFFORCE, &sk->sk_rcvbuf,
 					h->rcvbuf);
 	if (!ret && h->flags & CKPT_UNIX_PASSCRED)
-		ret = ckpt_unix_setopt(sock, SO_PASSCRED, 1);
+		ret = ckpt_sock_setopt(sock, SOL_SOCKET, SO_PASSCRED, 1);
 	if (!ret && h->flags & CKPT_UNIX_PASSSEC)
-		ret = ckpt_unix_setopt(sock, SO_PASSSEC, 1);
+		ret = ckpt_sock_setopt(sock, SOL_SOCKET, SO_PASSSEC, 1);
 	if (!ret && h->flags & CKPT_UNIX_PASSPIDFD)
-		ret = ckpt_unix_setopt(sock, SO_PASSPIDFD, 1);
+		ret = ckpt_sock_setopt(sock, SOL_SOCKET, SO_PASSPIDFD, 1);
 	if (!ret && h->flags & CKPT_UNIX_KEEPALIVE)
-		ret = ckpt_unix_setopt(sock, SO_KEEPALIVE, 1);
+		ret = ckpt_sock_setopt(sock, SOL_SOCKET, SO_KEEPALIVE, 1);
 	if (!ret && h->flags & CKPT_UNIX_REUSEADDR)
-		ret = ckpt_unix_setopt(sock, SO_REUSEADDR, 1);
+		ret = ckpt_sock_setopt(sock, SOL_SOCKET, SO_REUSEADDR, 1);
 	if (!ret && h->flags & CKPT_UNIX_OOBINLINE)
-		ret = ckpt_unix_setopt(sock, SO_OOBINLINE, 1);
+		ret = ckpt_sock_setopt(sock, SOL_SOCKET, SO_OOBINLINE, 1);
 	if (!ret && h->rcvlowat != 1)
-		ret = ckpt_unix_setopt(sock, SO_RCVLOWAT, h->rcvlowat);
+		ret = ckpt_sock_setopt(sock, SOL_SOCKET, SO_RCVLOWAT, h->rcvlowat);
 	if (!ret && h->peek_off != -1)
-		ret = ckpt_unix_setopt(sock, SO_PEEK_OFF, h->peek_off);
+		ret = ckpt_sock_setopt(sock, SOL_SOCKET, SO_PEEK_OFF, h->peek_off);
 	if (!ret && h->priority)
-		ret = ckpt_unix_setopt(sock, SO_PRIORITY, h->priority);
+		ret = ckpt_sock_setopt(sock, SOL_SOCKET, SO_PRIORITY, h->priority);
 	if (!ret && h->mark)
-		ret = ckpt_unix_setopt(sock, SO_MARK, h->mark);
+		ret = ckpt_sock_setopt(sock, SOL_SOCKET, SO_MARK, h->mark);
 	/* as the wait for space or data that was under way left them */
 	if (h->flags & CKPT_UNIX_ASYNC_NOSPACE)
 		set_bit(SOCKWQ_ASYNC_NOSPACE, &sock->wq.flags);
 	if (h->flags & CKPT_UNIX_ASYNC_WAITDATA)
 		set_bit(SOCKWQ_ASYNC_WAITDATA, &sock->wq.flags);
 	if (!ret && h->sndtimeo_us)
-		ret = ckpt_unix_set_timeo(sock, SO_SNDTIMEO_NEW, h->sndtimeo_us);
+		ret = ckpt_sock_set_timeo(sock, SO_SNDTIMEO_NEW, h->sndtimeo_us);
 	if (!ret && h->rcvtimeo_us)
-		ret = ckpt_unix_set_timeo(sock, SO_RCVTIMEO_NEW, h->rcvtimeo_us);
+		ret = ckpt_sock_set_timeo(sock, SO_RCVTIMEO_NEW, h->rcvtimeo_us);
 	if (ret)
 		ckpt_log(ctx, ret,
 			 "file record %u: cannot give the unix socket its options",

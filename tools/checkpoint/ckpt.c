@@ -38,6 +38,8 @@
 #include <sys/stat.h>
 #include <sys/syscall.h>
 #include <sys/wait.h>
+#include <arpa/inet.h>
+#include <netinet/in.h>
 #include <linux/checkpoint.h>
 
 #include "image.h"
@@ -188,6 +190,7 @@ struct info {
 	uint32_t scan_file;		/* ux_scan(): the last FILE's objref */
 	unsigned int nr_unix;
 	uint64_t unix_bytes;
+	unsigned int nr_inet;		/* FILE_INET records */
 	uint64_t nr_inflight;		/* files in flight, by UNIX_FDS records */
 	/* the TREE record: the pids a record may name */
 	const struct ckpt_hdr_tree *tree;
@@ -753,6 +756,7 @@ static const char *const file_types[CKPT_FILE_MAX] = {
 	[CKPT_FILE_DELETED] = "deleted",
 	[CKPT_FILE_PIDFD] = "pidfd",
 	[CKPT_FILE_PROC] = "/proc file",
+	[CKPT_FILE_INET] = "inet",
 };
 
 static const char *const inherit_types[CKPT_INHERIT_MAX] = {
@@ -802,6 +806,7 @@ static const uint32_t file_records[CKPT_FILE_MAX][FILE_RECS_MAX + 1] = {
 	[CKPT_FILE_PIDFD] = { CKPT_HDR_FILE_PIDFD },
 	[CKPT_FILE_PROC] = { CKPT_HDR_FILE_PROC, CKPT_HDR_STRING,
 			     CKPT_HDR_STRING },
+	[CKPT_FILE_INET] = { CKPT_HDR_FILE_INET },
 };
 
 /*
@@ -834,7 +839,8 @@ static bool file_type_record(uint32_t type)
 	       type == CKPT_HDR_UNIX_SENDER || type == CKPT_HDR_UNIX_MSG_FROM ||
 	       type == CKPT_HDR_UNIX_EMBRYO || type == CKPT_HDR_UNIX_MSG_FDS ||
 	       type == CKPT_HDR_FILE_MEMFD || type == CKPT_HDR_FILE_DELETED ||
-	       type == CKPT_HDR_FILE_PIDFD || type == CKPT_HDR_FILE_PROC;
+	       type == CKPT_HDR_FILE_PIDFD || type == CKPT_HDR_FILE_PROC ||
+	       type == CKPT_HDR_FILE_INET;
 }
 
 /* Is the FILE record being read waiting for a record of @type next? */
@@ -1420,7 +1426,8 @@ static int32_t file_async_fd(const struct ckpt_hdr_file *rec)
 static bool file_async_list(uint32_t type)
 {
 	return type == CKPT_FILE_PIPE || type == CKPT_FILE_FIFO ||
-	       type == CKPT_FILE_UNIX || type == CKPT_FILE_INOTIFY;
+	       type == CKPT_FILE_UNIX || type == CKPT_FILE_INOTIFY ||
+	       type == CKPT_FILE_INET;
 }
 
 /*
@@ -1428,7 +1435,7 @@ static bool file_async_list(uint32_t type)
  * when set: ", owner pid 12" (a process), ", owner thread 13", ", owner
  * group of 12" (a process group, by its leader's pid), then ", signal 34
  * (SIGRTMIN)", then ", O_ASYNC fd 40" (the fd its signals name, on a
- * pipe end, a FIFO, a unix socket or an inotify instance) or ", O_ASYNC
+ * pipe end, a FIFO, a socket or an inotify instance) or ", O_ASYNC
  * alone" (async fd -1: the bare flag open(O_ASYNC) sets). What restart
  * refuses of them is noted: a signal above CKPT_NSIG, a negative owner,
  * an unknown owner type, an owner without a type or a type without an
@@ -3217,6 +3224,319 @@ static void unix_print_queues(const struct info *in)
  * signal list it does not keep, and an async fd on the others, which have
  * none. Noted on the file's line.
  */
+/* ---- TCP and UDP sockets: FILE_INET ---- */
+
+/* the kernel's TCP states, as inet_diag reports them */
+#define INET_ESTABLISHED	1
+#define INET_CLOSE		7
+#define INET_LISTEN		10
+
+/* the highest IP_PMTUDISC_* and IPV6_PMTUDISC_* (IP_PMTUDISC_OMIT) */
+#define INET_PMTUDISC_MAX	5
+
+static const char *inet_state_name(uint32_t state)
+{
+	switch (state) {
+	case INET_ESTABLISHED:	return "established";
+	case INET_CLOSE:	return "close";
+	case INET_LISTEN:	return "listen";
+	}
+	return NULL;
+}
+
+/*
+ * An address and a port: "127.0.0.1:8080", "[::1]:8080" (an address of
+ * another family than AF_INET6 read as an IPv4 one, its first 4 bytes)
+ */
+static const char *inet_addr_str(char *buf, size_t len, uint32_t family,
+				 const uint8_t *addr, uint16_t port)
+{
+	char a[INET6_ADDRSTRLEN] = "?";
+
+	if (family == AF_INET6) {
+		inet_ntop(AF_INET6, addr, a, sizeof(a));
+		snprintf(buf, len, "[%s]:%u", a, port);
+	} else {
+		inet_ntop(AF_INET, addr, a, sizeof(a));
+		snprintf(buf, len, "%s:%u", a, port);
+	}
+	return buf;
+}
+
+/* Is @n bytes at @p all zero? */
+static bool all_zero(const uint8_t *p, size_t n)
+{
+	while (n--)
+		if (*p++)
+			return false;
+	return true;
+}
+
+/* Append "@name @val" to the list in @buf */
+static void list_add_u(char *buf, size_t len, const char *name, int64_t val,
+		       const char *unit)
+{
+	char part[64];
+
+	snprintf(part, sizeof(part), "%s %" PRId64 "%s", name, val, unit);
+	list_add(buf, len, part);
+}
+
+/*
+ * A TCP or UDP socket: " (inet tcp, listen, 127.0.0.1:8080, backlog 5,
+ * reuseaddr, nodelay)", " (inet6 udp, established, [::1]:4000, peer
+ * [::1]:53)": its family, protocol, state, local address and port, its
+ * peer's when connected, a listener's backlog, what bind() named (the
+ * address, the port: a disconnect gives up the rest), then the options
+ * it has that are not the defaults. What restart refuses is said so: a family
+ * but AF_INET and AF_INET6, a protocol but TCP and UDP, a state of
+ * neither a TCP socket never connected or listening nor a UDP socket
+ * unconnected or connected, a listener without a port or with a backlog
+ * above INT_MAX, a backlog on a socket not listening, a connected UDP
+ * socket without its port or its peer's, a peer on a socket not
+ * connected, unknown flags, IP flags or TCP flags, IPv6 options on an
+ * AF_INET socket, TCP options on a UDP socket, a TCP_LINGER2 below -1, a
+ * shutdown of a TCP socket, rcvlowat below 1, peek_off below -1, an unknown path MTU
+ * discovery mode, a TTL but -1 and 1 to 255, hops below -1 or above 255,
+ * a linger time without SO_LINGER, a reserved field, an IPv4 address
+ * with bytes past its 4, and the FILE's f_flags of another access mode
+ * than O_RDWR or with another flag than O_NONBLOCK (O_ASYNC:
+ * file_owner_str()), or an offset.
+ */
+static void inet_str(char *buf, size_t len, const struct ckpt_hdr_file_inet *h,
+		     const struct ckpt_hdr_file *f)
+{
+	static const struct { uint32_t bit; const char *name; } fl[] = {
+		{ CKPT_INET_REUSEADDR, "reuseaddr" },
+		{ CKPT_INET_REUSEPORT, "reuseport" },
+		{ CKPT_INET_KEEPALIVE, "keepalive" },
+		{ CKPT_INET_OOBINLINE, "oobinline" },
+		{ CKPT_INET_BROADCAST, "broadcast" },
+		{ CKPT_INET_V6ONLY, "v6only" },
+		{ CKPT_INET_ASYNC_NOSPACE, "waits for space (SIGIO due)" },
+		{ CKPT_INET_ASYNC_WAITDATA, "waits for data" },
+	}, ipf[] = {
+		{ CKPT_INET_IP_PKTINFO, "pktinfo" },
+		{ CKPT_INET_IP_RECVTTL, "recvttl" },
+		{ CKPT_INET_IP_RECVTOS, "recvtos" },
+		{ CKPT_INET_IP_RECVOPTS, "recvopts" },
+		{ CKPT_INET_IP_RETOPTS, "retopts" },
+		{ CKPT_INET_IP_ORIGDSTADDR, "recvorigdstaddr" },
+		{ CKPT_INET_IP_RECVERR, "recverr" },
+		{ CKPT_INET_IP_FREEBIND, "freebind" },
+		{ CKPT_INET_IP_TRANSPARENT, "transparent" },
+		{ CKPT_INET_IP_BIND_NO_PORT, "bind_address_no_port" },
+		{ CKPT_INET_IPV6_RECVPKTINFO, "ipv6 recvpktinfo" },
+		{ CKPT_INET_IPV6_RECVHOPLIMIT, "ipv6 recvhoplimit" },
+		{ CKPT_INET_IPV6_RECVTCLASS, "ipv6 recvtclass" },
+		{ CKPT_INET_IPV6_ORIGDSTADDR, "ipv6 recvorigdstaddr" },
+		{ CKPT_INET_IPV6_RECVERR, "ipv6 recverr" },
+	};
+	const uint32_t ipv6_flags = CKPT_INET_IPV6_RECVPKTINFO |
+				    CKPT_INET_IPV6_RECVHOPLIMIT |
+				    CKPT_INET_IPV6_RECVTCLASS |
+				    CKPT_INET_IPV6_ORIGDSTADDR |
+				    CKPT_INET_IPV6_RECVERR;
+	bool v4 = h->family == AF_INET, v6 = h->family == AF_INET6;
+	bool tcp = h->protocol == IPPROTO_TCP, udp = h->protocol == IPPROTO_UDP;
+	const char *state = inet_state_name(h->state);
+	char why[768] = "", part[96], a[64], d[48];
+	unsigned int k;
+
+	if (v4 || v6)
+		snprintf(a, sizeof(a), "%s", v4 ? "inet" : "inet6");
+	else
+		snprintf(a, sizeof(a), "family %u", h->family);
+	if (tcp || udp)
+		snprintf(d, sizeof(d), "%s", tcp ? "tcp" : "udp");
+	else
+		snprintf(d, sizeof(d), "protocol %u", h->protocol);
+	snprintf(buf, len, " (%s %s", a, d);
+	if (state)
+		list_add(buf, len, state);
+	else
+		list_add_u(buf, len, "state", h->state, "");
+	list_add(buf, len, inet_addr_str(a, sizeof(a), h->family, h->laddr,
+					 h->lport));
+	/* what bind() named; a disconnect gives up the rest */
+	if (h->flags & CKPT_INET_BOUND_ADDR)
+		list_add(buf, len, "address bound");
+	if (h->flags & CKPT_INET_BOUND_PORT)
+		list_add(buf, len, "port bound");
+	else if (h->lport)
+		list_add(buf, len, "port chosen by the kernel");
+	if (h->state == INET_ESTABLISHED || h->rport ||
+	    !all_zero(h->raddr, sizeof(h->raddr))) {
+		snprintf(part, sizeof(part), "peer %s",
+			 inet_addr_str(a, sizeof(a), h->family, h->raddr,
+				       h->rport));
+		list_add(buf, len, part);
+	}
+	if (h->state == INET_LISTEN || h->backlog)
+		list_add_u(buf, len, "backlog", h->backlog, "");
+	if (h->flags & CKPT_INET_SHUT_RD)
+		list_add(buf, len, (h->flags & CKPT_INET_SHUT_WR) ?
+			 "shut rd wr" : "shut rd");
+	else if (h->flags & CKPT_INET_SHUT_WR)
+		list_add(buf, len, "shut wr");
+	for (k = 0; k < sizeof(fl) / sizeof(fl[0]); k++)
+		if (h->flags & fl[k].bit)
+			list_add(buf, len, fl[k].name);
+	if (h->flags & CKPT_INET_LINGER)
+		list_add_u(buf, len, "linger", h->linger, "s");
+	if (h->flags & CKPT_INET_SNDBUF_LOCK)
+		list_add_u(buf, len, "sndbuf", h->sndbuf, "");
+	if (h->flags & CKPT_INET_RCVBUF_LOCK)
+		list_add_u(buf, len, "rcvbuf", h->rcvbuf, "");
+	if (h->rcvlowat != 1)
+		list_add_u(buf, len, "rcvlowat", h->rcvlowat, "");
+	if (h->peek_off != -1)
+		list_add_u(buf, len, "peek_off", h->peek_off, "");
+	if (h->sndtimeo_us) {
+		snprintf(part, sizeof(part), "sndtimeo %s",
+			 ns_str(d, sizeof(d), h->sndtimeo_us > INT64_MAX / 1000 ?
+				INT64_MAX : (int64_t)h->sndtimeo_us * 1000));
+		list_add(buf, len, part);
+	}
+	if (h->rcvtimeo_us) {
+		snprintf(part, sizeof(part), "rcvtimeo %s",
+			 ns_str(d, sizeof(d), h->rcvtimeo_us > INT64_MAX / 1000 ?
+				INT64_MAX : (int64_t)h->rcvtimeo_us * 1000));
+		list_add(buf, len, part);
+	}
+	if (h->priority)
+		list_add_u(buf, len, "priority", h->priority, "");
+	if (h->mark) {
+		snprintf(part, sizeof(part), "mark 0x%x", h->mark);
+		list_add(buf, len, part);
+	}
+	for (k = 0; k < sizeof(ipf) / sizeof(ipf[0]); k++)
+		if (h->ip_flags & ipf[k].bit)
+			list_add(buf, len, ipf[k].name);
+	if (h->tos) {
+		snprintf(part, sizeof(part), "tos 0x%x", h->tos);
+		list_add(buf, len, part);
+	}
+	if (h->tclass) {
+		snprintf(part, sizeof(part), "tclass 0x%x", h->tclass);
+		list_add(buf, len, part);
+	}
+	/* IP_PMTUDISC_WANT (1), the default, not said */
+	if (h->pmtudisc != 1)
+		list_add_u(buf, len, "pmtudisc", h->pmtudisc, "");
+	if (v6 && h->pmtudisc6 != 1)
+		list_add_u(buf, len, "ipv6 pmtudisc", h->pmtudisc6, "");
+	if (h->ttl != -1)
+		list_add_u(buf, len, "ttl", h->ttl, "");
+	if (h->hops != -1)
+		list_add_u(buf, len, "hops", h->hops, "");
+	if (h->tcp_flags & CKPT_INET_TCP_NODELAY)
+		list_add(buf, len, "nodelay");
+	if (h->tcp_flags & CKPT_INET_TCP_CORK)
+		list_add(buf, len, "cork");
+	if (h->defer_accept)
+		list_add_u(buf, len, "defer_accept", h->defer_accept, "s");
+	if (h->keepidle)
+		list_add_u(buf, len, "keepidle", h->keepidle, "s");
+	if (h->keepintvl)
+		list_add_u(buf, len, "keepintvl", h->keepintvl, "s");
+	if (h->keepcnt)
+		list_add_u(buf, len, "keepcnt", h->keepcnt, "");
+	if (h->user_timeout)
+		list_add_u(buf, len, "user_timeout", h->user_timeout, "ms");
+	if (h->maxseg)
+		list_add_u(buf, len, "maxseg", h->maxseg, "");
+	if (h->syncnt)
+		list_add_u(buf, len, "syncnt", h->syncnt, "");
+	if (h->linger2 == -1)
+		list_add(buf, len, "linger2 off");
+	else if (h->linger2)
+		list_add_u(buf, len, "linger2", h->linger2, "s");
+	if (h->notsent_lowat)
+		list_add_u(buf, len, "notsent_lowat", h->notsent_lowat, "");
+	if (h->window_clamp)
+		list_add_u(buf, len, "window_clamp", h->window_clamp, "");
+	if (h->fastopen)
+		list_add_u(buf, len, "fastopen", h->fastopen, "");
+
+	/* what restart refuses */
+	if (!v4 && !v6)
+		list_add(why, sizeof(why), "the family");
+	if (!tcp && !udp)
+		list_add(why, sizeof(why), "the protocol");
+	if (tcp ? h->state != INET_CLOSE && h->state != INET_LISTEN :
+	    udp && h->state != INET_CLOSE && h->state != INET_ESTABLISHED) {
+		snprintf(part, sizeof(part), "state %u on a %s socket",
+			 h->state, tcp ? "TCP" : "UDP");
+		list_add(why, sizeof(why), part);
+	}
+	if (h->state == INET_LISTEN && !h->lport)
+		list_add(why, sizeof(why), "a listener without a port");
+	if (h->state == INET_LISTEN && h->backlog > INT_MAX)
+		list_add(why, sizeof(why), "a backlog above INT_MAX");
+	if (h->state != INET_LISTEN && h->backlog)
+		list_add(why, sizeof(why), "a backlog on a socket not listening");
+	if (udp && h->state == INET_ESTABLISHED && (!h->rport || !h->lport))
+		list_add(why, sizeof(why), "a connected socket without a port");
+	if (h->state != INET_ESTABLISHED &&
+	    (h->rport || !all_zero(h->raddr, sizeof(h->raddr))))
+		list_add(why, sizeof(why), "a peer on a socket not connected");
+	if (h->flags & ~CKPT_INET_FLAGS_MASK) {
+		snprintf(part, sizeof(part), "flags 0x%x",
+			 h->flags & ~CKPT_INET_FLAGS_MASK);
+		list_add(why, sizeof(why), part);
+	}
+	if (h->ip_flags & ~CKPT_INET_IP_FLAGS_MASK) {
+		snprintf(part, sizeof(part), "IP flags 0x%x",
+			 h->ip_flags & ~CKPT_INET_IP_FLAGS_MASK);
+		list_add(why, sizeof(why), part);
+	}
+	if (h->tcp_flags & ~CKPT_INET_TCP_FLAGS_MASK) {
+		snprintf(part, sizeof(part), "TCP flags 0x%x",
+			 h->tcp_flags & ~CKPT_INET_TCP_FLAGS_MASK);
+		list_add(why, sizeof(why), part);
+	}
+	if (v4 && ((h->flags & CKPT_INET_V6ONLY) || (h->ip_flags & ipv6_flags)))
+		list_add(why, sizeof(why), "IPv6 options on an AF_INET socket");
+	if (udp && (h->tcp_flags || h->defer_accept ||
+		    h->keepidle || h->keepintvl || h->keepcnt ||
+		    h->user_timeout || h->maxseg || h->syncnt || h->linger2 ||
+		    h->notsent_lowat || h->window_clamp || h->fastopen))
+		list_add(why, sizeof(why), "TCP options on a UDP socket");
+	if (h->linger2 < -1)
+		list_add_u(why, sizeof(why), "linger2", h->linger2, "");
+	if (tcp && (h->flags & (CKPT_INET_SHUT_RD | CKPT_INET_SHUT_WR)))
+		list_add(why, sizeof(why), "a shutdown of a TCP socket");
+	if (h->rcvlowat < 1 || h->peek_off < -1) {
+		snprintf(part, sizeof(part), "rcvlowat %d, peek_off %d",
+			 h->rcvlowat, h->peek_off);
+		list_add(why, sizeof(why), part);
+	}
+	if (h->pmtudisc > INET_PMTUDISC_MAX)
+		list_add_u(why, sizeof(why), "pmtudisc", h->pmtudisc, "");
+	if (h->pmtudisc6 > INET_PMTUDISC_MAX)
+		list_add_u(why, sizeof(why), "ipv6 pmtudisc", h->pmtudisc6, "");
+	if (h->ttl != -1 && (h->ttl < 1 || h->ttl > 255))
+		list_add_u(why, sizeof(why), "ttl", h->ttl, "");
+	if (h->hops < -1 || h->hops > 255)
+		list_add_u(why, sizeof(why), "hops", h->hops, "");
+	if (h->linger && !(h->flags & CKPT_INET_LINGER))
+		list_add(why, sizeof(why), "a linger time without SO_LINGER");
+	if (h->__reserved)
+		list_add(why, sizeof(why), "a reserved field");
+	if (!v6 && (!all_zero(h->laddr + 4, sizeof(h->laddr) - 4) ||
+		    !all_zero(h->raddr + 4, sizeof(h->raddr) - 4)))
+		list_add(why, sizeof(why), "an IPv4 address of more than 4 bytes");
+	if ((f->f_flags & O_ACCMODE) != O_RDWR ||
+	    (f->f_flags & ~(uint32_t)(O_ACCMODE | O_NONBLOCK | FASYNC))) {
+		snprintf(part, sizeof(part), "f_flags 0x%x", f->f_flags);
+		list_add(why, sizeof(why), part);
+	}
+	if (f->pos)
+		list_add(why, sizeof(why), "an offset");
+	why_close(buf, len, why);
+}
+
 static void chr_async_note(struct info *in, const struct ckpt_hdr_file *f,
 			   uint64_t rdev)
 {
@@ -3447,6 +3767,12 @@ static int info_file_rec(struct info *in, const struct ckpt_hdr *h,
 	case CKPT_HDR_FILE_PROC:
 		in->proc = (const void *)h;
 		ext_tail(in, h, sizeof(struct ckpt_hdr_file_proc));
+		break;
+	case CKPT_HDR_FILE_INET:
+		in->nr_inet++;
+		inet_str(in->file_extra + o, sizeof(in->file_extra) - o,
+			 (const void *)h, f);
+		ext_tail(in, h, sizeof(struct ckpt_hdr_file_inet));
 		break;
 	}
 	return 0;
@@ -4577,6 +4903,7 @@ static int info_rec(const struct ckpt_hdr *h, size_t off, void *arg)
 	case CKPT_HDR_FILE_DELETED:
 	case CKPT_HDR_FILE_PIDFD:
 	case CKPT_HDR_FILE_PROC:
+	case CKPT_HDR_FILE_INET:
 		ret = info_file_rec(in, h, off);
 		break;
 	case CKPT_HDR_MEMFD:
@@ -4728,6 +5055,9 @@ static int cmd_info(int argc, char **argv)
 	if (in.nr_unix)
 		printf("%u unix socket%s (%" PRIu64 " bytes queued), ",
 		       in.nr_unix, in.nr_unix == 1 ? "" : "s", in.unix_bytes);
+	if (in.nr_inet)
+		printf("%u inet socket%s, ", in.nr_inet,
+		       in.nr_inet == 1 ? "" : "s");
 	if (in.nr_inflight)
 		printf("%" PRIu64 " file%s in flight, ", in.nr_inflight,
 		       in.nr_inflight == 1 ? "" : "s");

@@ -139,6 +139,7 @@ enum ckpt_hdr_type {
 	CKPT_HDR_UNIX_EMBRYO,
 	CKPT_HDR_UNIX_MSG_FDS,
 	CKPT_HDR_UNIX_FDS,
+	CKPT_HDR_FILE_INET,
 	CKPT_HDR_MAX		/* one past the last type */
 };
 
@@ -364,6 +365,9 @@ enum ckpt_file_type {
 	CKPT_FILE_PROC,		/* a file of a task's /proc directory:
 				 * FILE_PROC STRING STRING
 				 */
+	CKPT_FILE_INET,		/* an AF_INET or AF_INET6 socket, TCP or
+				 * UDP: FILE_INET
+				 */
 	CKPT_FILE_MAX
 };
 
@@ -374,7 +378,7 @@ enum ckpt_file_type {
 enum ckpt_inherit_type {
 	CKPT_INHERIT_TTY = 1,	/* a terminal */
 	CKPT_INHERIT_PIPE,	/* a pipe or FIFO with an end held outside */
-	CKPT_INHERIT_SOCKET,	/* a unix socket whose peer is held outside */
+	CKPT_INHERIT_SOCKET,	/* a socket held outside, or whose peer is */
 	CKPT_INHERIT_MAX
 };
 
@@ -844,6 +848,104 @@ struct ckpt_hdr_file_proc {
 	__s32 tid;		/* /proc/PID/task/TID: the thread; else 0 */
 };
 
+/*
+ * FILE_INET: a TCP or UDP socket of AF_INET or AF_INET6. Addresses are in
+ * network order (an IPv4 address in the first 4 bytes), ports in host
+ * order. The socket is made again in the restarter's network namespace,
+ * with its options set through setsockopt(), bound through bind() and
+ * made to listen or connected (UDP) through listen() and connect(), so
+ * their permission checks and LSM hooks apply.
+ */
+struct ckpt_hdr_file_inet {
+	struct ckpt_hdr h;
+	__u32 family;		/* AF_INET, AF_INET6 */
+	__u32 protocol;		/* IPPROTO_TCP (a SOCK_STREAM socket) or
+				 * IPPROTO_UDP (SOCK_DGRAM)
+				 */
+	__u32 state;		/* the kernel's TCP state numbers, as
+				 * inet_diag reports them: TCP: CLOSE (7,
+				 * never connected) or LISTEN (10); UDP:
+				 * CLOSE or ESTABLISHED (1, connected)
+				 */
+	__u32 flags;		/* CKPT_INET_* */
+	__u8 laddr[16];		/* the address it is bound to, or any */
+	__u8 raddr[16];		/* UDP, ESTABLISHED: its peer's address */
+	__u16 lport;		/* its port, 0: none */
+	__u16 rport;		/* UDP, ESTABLISHED: its peer's port */
+	__u32 backlog;		/* LISTEN: listen()'s backlog */
+	__u32 sndbuf;		/* SO_SNDBUF (CKPT_INET_SNDBUF_LOCK) */
+	__u32 rcvbuf;		/* SO_RCVBUF (CKPT_INET_RCVBUF_LOCK) */
+	__s32 rcvlowat;		/* SO_RCVLOWAT, >= 1 */
+	__s32 peek_off;		/* SO_PEEK_OFF, -1: off */
+	__u64 sndtimeo_us;	/* SO_SNDTIMEO, 0: none */
+	__u64 rcvtimeo_us;	/* SO_RCVTIMEO, 0: none */
+	__u32 priority;		/* SO_PRIORITY */
+	__u32 mark;		/* SO_MARK */
+	__u32 linger;		/* CKPT_INET_LINGER: SO_LINGER's seconds */
+	__u32 ip_flags;		/* CKPT_INET_IP_* */
+	__u8 tos;		/* IP_TOS */
+	__u8 tclass;		/* IPV6_TCLASS */
+	__u8 pmtudisc;		/* IP_MTU_DISCOVER: IP_PMTUDISC_* */
+	__u8 pmtudisc6;		/* IPV6_MTU_DISCOVER: IPV6_PMTUDISC_* */
+	__s16 ttl;		/* IP_TTL, -1: the sysctl's */
+	__s16 hops;		/* IPV6_UNICAST_HOPS, -1: the sysctl's */
+	/* TCP; 0: the default */
+	__u32 tcp_flags;	/* CKPT_INET_TCP_* */
+	__u32 defer_accept;	/* TCP_DEFER_ACCEPT, as getsockopt() reports */
+	__u32 keepidle;		/* TCP_KEEPIDLE, seconds */
+	__u32 keepintvl;	/* TCP_KEEPINTVL, seconds */
+	__u32 keepcnt;		/* TCP_KEEPCNT */
+	__u32 user_timeout;	/* TCP_USER_TIMEOUT, ms */
+	__u32 maxseg;		/* TCP_MAXSEG */
+	__u32 syncnt;		/* TCP_SYNCNT */
+	__s32 linger2;		/* TCP_LINGER2, seconds, -1: no FIN_WAIT2 */
+	__u32 notsent_lowat;	/* TCP_NOTSENT_LOWAT */
+	__u32 window_clamp;	/* TCP_WINDOW_CLAMP */
+	__u32 fastopen;		/* TCP_FASTOPEN: a listener's queue length */
+	__u32 __reserved;
+};
+
+/* the address or port was named to bind(); else the kernel chose it */
+#define CKPT_INET_BOUND_ADDR	0x1
+#define CKPT_INET_BOUND_PORT	0x2
+#define CKPT_INET_REUSEADDR	0x4	/* SO_REUSEADDR */
+#define CKPT_INET_REUSEPORT	0x8	/* SO_REUSEPORT */
+#define CKPT_INET_KEEPALIVE	0x10	/* SO_KEEPALIVE */
+#define CKPT_INET_OOBINLINE	0x20	/* SO_OOBINLINE */
+#define CKPT_INET_BROADCAST	0x40	/* SO_BROADCAST */
+#define CKPT_INET_LINGER	0x80	/* SO_LINGER on, for linger seconds */
+#define CKPT_INET_SNDBUF_LOCK	0x100	/* SO_SNDBUF was set */
+#define CKPT_INET_RCVBUF_LOCK	0x200	/* SO_RCVBUF was set */
+#define CKPT_INET_V6ONLY	0x400	/* IPV6_V6ONLY */
+/* O_ASYNC: a writer waits for space, a reader for data (SIGIO due) */
+#define CKPT_INET_ASYNC_NOSPACE	0x800
+#define CKPT_INET_ASYNC_WAITDATA	0x1000
+#define CKPT_INET_SHUT_RD	0x2000	/* UDP: shutdown(SHUT_RD) */
+#define CKPT_INET_SHUT_WR	0x4000	/* UDP: shutdown(SHUT_WR) */
+#define CKPT_INET_FLAGS_MASK	0x7fff
+
+/* ancillary data asked for, and IP options of the socket */
+#define CKPT_INET_IP_PKTINFO		0x1	/* IP_PKTINFO */
+#define CKPT_INET_IP_RECVTTL		0x2	/* IP_RECVTTL */
+#define CKPT_INET_IP_RECVTOS		0x4	/* IP_RECVTOS */
+#define CKPT_INET_IP_RECVOPTS		0x8	/* IP_RECVOPTS */
+#define CKPT_INET_IP_RETOPTS		0x10	/* IP_RETOPTS */
+#define CKPT_INET_IP_ORIGDSTADDR	0x20	/* IP_RECVORIGDSTADDR */
+#define CKPT_INET_IP_RECVERR		0x40	/* IP_RECVERR */
+#define CKPT_INET_IP_FREEBIND		0x80	/* IP_FREEBIND */
+#define CKPT_INET_IP_TRANSPARENT	0x100	/* IP_TRANSPARENT */
+#define CKPT_INET_IP_BIND_NO_PORT	0x200	/* IP_BIND_ADDRESS_NO_PORT */
+#define CKPT_INET_IPV6_RECVPKTINFO	0x400	/* IPV6_RECVPKTINFO */
+#define CKPT_INET_IPV6_RECVHOPLIMIT	0x800	/* IPV6_RECVHOPLIMIT */
+#define CKPT_INET_IPV6_RECVTCLASS	0x1000	/* IPV6_RECVTCLASS */
+#define CKPT_INET_IPV6_ORIGDSTADDR	0x2000	/* IPV6_RECVORIGDSTADDR */
+#define CKPT_INET_IPV6_RECVERR		0x4000	/* IPV6_RECVERR */
+#define CKPT_INET_IP_FLAGS_MASK		0x7fff
+
+#define CKPT_INET_TCP_NODELAY	0x1	/* TCP_NODELAY */
+#define CKPT_INET_TCP_CORK	0x2	/* TCP_CORK */
+#define CKPT_INET_TCP_FLAGS_MASK	0x3
+
 #define CKPT_FD_CLOEXEC		0x1
 
 struct ckpt_fd {
@@ -1188,5 +1290,6 @@ struct ckpt_hdr_trailer {
 #define CKPT_REC_FILE_PIDFD_MAX		CKPT_REC_EXT_MAX
 #define CKPT_REC_INODE_MAX		CKPT_REC_EXT_MAX
 #define CKPT_REC_FILE_PROC_MAX		CKPT_REC_EXT_MAX
+#define CKPT_REC_FILE_INET_MAX		CKPT_REC_EXT_MAX
 
 #endif /* _UAPI_LINUX_CHECKPOINT_HDR_H */

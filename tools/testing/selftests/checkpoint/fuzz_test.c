@@ -22,7 +22,8 @@
  * in flight in its own queue), a file with flock(),
  * POSIX and OFD locks, pidfds of itself (one of them a thread's, one
  * watched by the epoll instance), files of its own directory in /proc
- * (one of its thread's, one an O_PATH descriptor of the directory);
+ * (one of its thread's, one an O_PATH descriptor of the directory), a
+ * TCP listener and a UDP socket connected to itself on the loopback;
  * signal handlers, an alternate stack and pending signals; shared
  * anonymous, private and shared file mappings, PROT_NONE, many small
  * vmas; a memfd with a hole, an fd, a shared and a private mapping,
@@ -63,7 +64,9 @@
  * repeated, the count of locks, a memfd's name, size, seals, mode or
  * owner, a deleted file's path, size, flags, mode or owner, the offsets
  * of their pages, the memfd or deleted file a FILE_MEMFD, a FILE_DELETED
- * or a vma names, a deleted file's vma said to map the executable
+ * or a vma names, a TCP or UDP socket's family, protocol, state,
+ * addresses, ports, flags and options, a deleted file's vma said to map
+ * the executable
  * (CKPT_VMA_F_EXE), an mm said to be a copy of its parent's
  * (CKPT_MM_F_FORKED), a vma said to be inherited from it, a PAGES record
  * naming the parent's pages (nr_parent, CKPT_PAGE_PARENT), a pidfd's pid
@@ -152,6 +155,8 @@
 #include <sys/socket.h>
 #include <sys/timerfd.h>
 #include <sys/un.h>
+#include <arpa/inet.h>
+#include <netinet/in.h>
 #include <linux/sockios.h>
 
 #include "ckpt_test.h"
@@ -461,6 +466,29 @@ static socklen_t fz_ux_vname_len, fz_ux_tname_len;
 #define FZ_PROC_THR	69
 #define FZ_PROC_DIR	70
 #define FZ_PROC_POS	10
+
+/*
+ * On the loopback, at ports the kernel chose: a TCP listener at FZ_IN_L
+ * on 127.0.0.1 (backlog FZ_IN_BACKLOG), SO_REUSEADDR, so that a TIME_WAIT
+ * a mutant killed in its check leaves does not keep the next from the
+ * port; a UDP socket at FZ_IN_U on 127.0.0.1, connected to itself. In no
+ * epoll set. Their names, for the checks.
+ */
+#define FZ_IN_L		84
+#define FZ_IN_U		85
+#define FZ_IN_BACKLOG	4
+static struct sockaddr_in fz_in_lname, fz_in_uname;
+
+/* the kernel's TCP states, as FILE_INET has them */
+#define FZ_INET_ESTABLISHED	1
+#define FZ_INET_CLOSE		7
+#define FZ_INET_LISTEN		10
+#define FZ_INET_PMTUDISC_MAX	5	/* IP_PMTUDISC_OMIT */
+#define FZ_INET_IPV6_FLAGS	(CKPT_INET_IPV6_RECVPKTINFO | \
+				 CKPT_INET_IPV6_RECVHOPLIMIT | \
+				 CKPT_INET_IPV6_RECVTCLASS | \
+				 CKPT_INET_IPV6_ORIGDSTADDR | \
+				 CKPT_INET_IPV6_RECVERR)
 
 static bool fz_ep_expect(const char *want, const char *when)
 {
@@ -1143,6 +1171,62 @@ static bool fz_check_unix(void)
 	return ok;
 }
 
+/* getsockname() (@peer: getpeername()) of @fd is @want */
+static bool fz_in_name_is(int fd, bool peer, const struct sockaddr_in *want)
+{
+	struct sockaddr_in a = {};
+	socklen_t len = sizeof(a);
+
+	if (peer ? getpeername(fd, (struct sockaddr *)&a, &len) :
+		   getsockname(fd, (struct sockaddr *)&a, &len))
+		return false;
+	return len == sizeof(a) && a.sin_family == want->sin_family &&
+	       a.sin_port == want->sin_port &&
+	       a.sin_addr.s_addr == want->sin_addr.s_addr;
+}
+
+/*
+ * The inet sockets: each has its name, the UDP socket its peer (itself);
+ * the listener listens, and accepts a client of the program's own (then
+ * reset: no TIME_WAIT on its port); the UDP socket sends itself a
+ * datagram and gets it. Nothing waits more than 2 s.
+ */
+static bool fz_check_inet(void)
+{
+	struct linger l = { .l_onoff = 1, .l_linger = 0 };
+	struct pollfd p = { .fd = FZ_IN_L, .events = POLLIN };
+	socklen_t len = sizeof(int);
+	int c, s = -1, v = 0;
+	char b[4] = "";
+	bool ok = true;
+
+	ok &= CK_EXPECT(fz_in_name_is(FZ_IN_L, false, &fz_in_lname),
+			"inet listener's name");
+	ok &= CK_EXPECT(!getsockopt(FZ_IN_L, SOL_SOCKET, SO_ACCEPTCONN, &v,
+				    &len) && v == 1, "inet listener listens");
+	c = socket(AF_INET, SOCK_STREAM | SOCK_CLOEXEC, 0);
+	if (c >= 0 && !connect(c, (struct sockaddr *)&fz_in_lname,
+			       sizeof(fz_in_lname)) &&
+	    poll(&p, 1, 2000) == 1)
+		s = accept4(FZ_IN_L, NULL, NULL, SOCK_CLOEXEC);
+	ok &= CK_EXPECT(s >= 0, "inet listener accepts");
+	if (c >= 0) {
+		setsockopt(c, SOL_SOCKET, SO_LINGER, &l, sizeof(l));
+		close(c);
+	}
+	if (s >= 0)
+		close(s);
+	ok &= CK_EXPECT(fz_in_name_is(FZ_IN_U, false, &fz_in_uname) &&
+			fz_in_name_is(FZ_IN_U, true, &fz_in_uname),
+			"inet UDP socket's name and peer");
+	p.fd = FZ_IN_U;
+	ok &= CK_EXPECT(send(FZ_IN_U, "u", 1, MSG_NOSIGNAL) == 1 &&
+			poll(&p, 1, 2000) == 1 &&
+			recv(FZ_IN_U, b, sizeof(b), MSG_DONTWAIT) == 1 &&
+			b[0] == 'u', "inet UDP socket talks to itself");
+	return ok;
+}
+
 /* Set (F_SETLK, F_OFD_SETLK) or test (F_OFD_GETLK) a lock through @fd */
 static int fz_lock(int fd, int cmd, struct flock *fl, short type, off_t start,
 		   off_t len)
@@ -1289,6 +1373,7 @@ static bool fz_check_files(void)
 	ok &= fz_check_locks();
 	ok &= fz_check_pidfd();
 	ok &= fz_check_proc();
+	ok &= fz_check_inet();
 #ifdef CKPT_HDR_PIPE
 	memset(buf, 0, sizeof(buf));
 	ok &= CK_EXPECT(fcntl(50, F_SETFL, O_NONBLOCK) == 0 &&
@@ -1570,6 +1655,29 @@ static void fz_setup_files(void)
 			  FZ_PROC_THR, "%s", path);
 		CK_ASSERT(ck_move_fd(open("/proc/self", O_PATH | O_DIRECTORY),
 				     FZ_PROC_DIR) == FZ_PROC_DIR, "/proc/self");
+	}
+	{
+		struct sockaddr_in a = { .sin_family = AF_INET,
+					 .sin_addr.s_addr = htonl(INADDR_LOOPBACK) };
+		socklen_t len = sizeof(a);
+		int one = 1;
+
+		CK_ASSERT(ck_move_fd(socket(AF_INET, SOCK_STREAM, 0), FZ_IN_L) ==
+			  FZ_IN_L &&
+			  !setsockopt(FZ_IN_L, SOL_SOCKET, SO_REUSEADDR, &one,
+				      sizeof(one)) &&
+			  !bind(FZ_IN_L, (struct sockaddr *)&a, sizeof(a)) &&
+			  !listen(FZ_IN_L, FZ_IN_BACKLOG) &&
+			  !getsockname(FZ_IN_L, (struct sockaddr *)&fz_in_lname,
+				       &len), "inet listener");
+		len = sizeof(a);
+		CK_ASSERT(ck_move_fd(socket(AF_INET, SOCK_DGRAM, 0), FZ_IN_U) ==
+			  FZ_IN_U &&
+			  !bind(FZ_IN_U, (struct sockaddr *)&a, sizeof(a)) &&
+			  !getsockname(FZ_IN_U, (struct sockaddr *)&fz_in_uname,
+				       &len) &&
+			  !connect(FZ_IN_U, (struct sockaddr *)&fz_in_uname, len),
+			  "inet UDP socket connected to itself");
 	}
 	fd = epoll_create1(EPOLL_CLOEXEC);
 	CK_ASSERT(fd >= 0 && ck_move_fd(fd, FZ_EP_FD) == FZ_EP_FD, "epoll");
@@ -4532,6 +4640,7 @@ static const uint32_t *file_records(uint32_t ftype)
 		[CKPT_FILE_PIDFD] = { CKPT_HDR_FILE_PIDFD },
 		[CKPT_FILE_PROC] = { CKPT_HDR_FILE_PROC, CKPT_HDR_STRING,
 				     CKPT_HDR_STRING },
+		[CKPT_FILE_INET] = { CKPT_HDR_FILE_INET },
 	};
 
 	return ftype && ftype < CKPT_FILE_MAX ? recs[ftype] : NULL;
@@ -4564,7 +4673,8 @@ static bool file_type_record(uint32_t type)
 	       type == CKPT_HDR_UNIX_SENDER || type == CKPT_HDR_UNIX_MSG_FROM ||
 	       type == CKPT_HDR_UNIX_EMBRYO || type == CKPT_HDR_UNIX_MSG_FDS ||
 	       type == CKPT_HDR_FILE_MEMFD || type == CKPT_HDR_FILE_DELETED ||
-	       type == CKPT_HDR_FILE_PIDFD || type == CKPT_HDR_FILE_PROC;
+	       type == CKPT_HDR_FILE_PIDFD || type == CKPT_HDR_FILE_PROC ||
+	       type == CKPT_HDR_FILE_INET;
 }
 
 /*
@@ -4787,6 +4897,16 @@ static void type_record(struct fz_mut *m, uint32_t type, unsigned char *buf,
 		((struct ckpt_hdr_unix_msg_fds *)buf)->gid = 0xffffffff;
 		((struct ckpt_hdr_unix_msg_fds *)buf)->nr_fds = 1;
 		break;
+	case CKPT_HDR_FILE_INET:
+		/* an unbound UDP socket, with the defaults */
+		((struct ckpt_hdr_file_inet *)buf)->family = AF_INET;
+		((struct ckpt_hdr_file_inet *)buf)->protocol = IPPROTO_UDP;
+		((struct ckpt_hdr_file_inet *)buf)->state = FZ_INET_CLOSE;
+		((struct ckpt_hdr_file_inet *)buf)->rcvlowat = 1;
+		((struct ckpt_hdr_file_inet *)buf)->peek_off = -1;
+		((struct ckpt_hdr_file_inet *)buf)->ttl = -1;
+		((struct ckpt_hdr_file_inet *)buf)->hops = -1;
+		break;
 	case CKPT_HDR_UNIX_SENDER:
 		/* no name, a new socket's send buffer */
 		((struct ckpt_hdr_unix_sender *)buf)->sndbuf = m->c->wmem_default;
@@ -4928,6 +5048,7 @@ static void mut_file(struct fz_mut *m, int i)
 	bool unn = h->type == CKPT_FILE_MEMFD || h->type == CKPT_FILE_DELETED;
 	bool pfd = h->type == CKPT_FILE_PIDFD;
 	bool proc = h->type == CKPT_FILE_PROC;
+	bool inet = h->type == CKPT_FILE_INET;
 	enum fz_class cls;
 	uint32_t bit;
 
@@ -5003,6 +5124,9 @@ static void mut_file(struct fz_mut *m, int i)
 		/* a pidfd: the same (PIDFD_THREAD is FILE_PIDFD's flag) */
 		if (pfd)
 			cls = bit == O_NONBLOCK ? FZ_ACCEPT : FZ_REFUSE;
+		/* a TCP or UDP socket: O_RDWR, O_NONBLOCK or not, taken */
+		if (inet)
+			cls = bit == O_NONBLOCK ? FZ_ACCEPT : FZ_REFUSE;
 		/*
 		 * a /proc file: opened again with its flags, which the file
 		 * may not take (O_DIRECTORY, an access mode it has not)
@@ -5016,7 +5140,7 @@ static void mut_file(struct fz_mut *m, int i)
 		if (unn && bit == O_DIRECTORY && (h->f_flags & O_DIRECTORY))
 			cls = FZ_REFUSE;
 		note(m, cls, efd || epoll || sfd || tfd || ino || ux || pfd ||
-		     (bit != 1 && bit != 3),
+		     inet || (bit != 1 && bit != 3),
 		     "FILE(type %u).f_flags^=%#o", h->type, bit);
 		return;
 	case 5:
@@ -5027,7 +5151,8 @@ static void mut_file(struct fz_mut *m, int i)
 			h->pos = PICK(&m->rng, ((const int64_t[]){ 1, 4096, 1LL << 40,
 				      INT64_MAX, h->pos + 1 }));
 			note(m, inherited || pipe || fifo || efd || epoll || sfd ||
-			     tfd || ino || ux || pfd ? FZ_REFUSE : FZ_MAY, true,
+			     tfd || ino || ux || pfd || inet ? FZ_REFUSE : FZ_MAY,
+			     true,
 			     "FILE.pos=%lld",
 			     (long long)h->pos);
 		}
@@ -5341,6 +5466,322 @@ static void mut_file_pidfd(struct fz_mut *m, int i)
 	}
 }
 
+/* ---- TCP and UDP sockets: FILE_INET ------------------------------------- */
+
+/*
+ * Does restart refuse the FILE_INET @h for its own fields, as a
+ * malformed record: a family but AF_INET and AF_INET6, a protocol but
+ * TCP and UDP, a TCP state but CLOSE and LISTEN, a UDP state but CLOSE
+ * and ESTABLISHED, a listener without a port or with a backlog above
+ * INT_MAX, a backlog on a socket not listening, a connected UDP socket
+ * without its port or its peer's, a peer on a socket not connected,
+ * unknown flags, IP flags or TCP flags, IPV6_V6ONLY or an IPv6 option on
+ * an AF_INET socket, a TCP field on a UDP socket, TCP_LINGER2 below -1,
+ * a shutdown of a TCP socket, rcvlowat below 1, peek_off below -1, an unknown path
+ * MTU discovery mode, a TTL but -1 and 1 to 255, hops out of -1 to 255,
+ * a linger time without SO_LINGER, the reserved field, an IPv4 address
+ * with a byte past its 4
+ */
+static bool inet_bad(const struct ckpt_hdr_file_inet *h)
+{
+	static const __u8 zero[16];
+	bool v4 = h->family == AF_INET, tcp = h->protocol == IPPROTO_TCP;
+	bool udp = h->protocol == IPPROTO_UDP;
+
+	if ((!v4 && h->family != AF_INET6) || (!tcp && !udp))
+		return true;
+	if (tcp && h->state != FZ_INET_CLOSE && h->state != FZ_INET_LISTEN)
+		return true;
+	if (udp && h->state != FZ_INET_CLOSE && h->state != FZ_INET_ESTABLISHED)
+		return true;
+	if ((h->state == FZ_INET_LISTEN && (!h->lport || h->backlog > INT_MAX)) ||
+	    (h->state == FZ_INET_ESTABLISHED && (!h->rport || !h->lport)) ||
+	    (h->state != FZ_INET_LISTEN && h->backlog))
+		return true;
+	if (h->state != FZ_INET_ESTABLISHED &&
+	    (h->rport || memcmp(h->raddr, zero, 16)))
+		return true;
+	if ((h->flags & ~CKPT_INET_FLAGS_MASK) ||
+	    (h->ip_flags & ~CKPT_INET_IP_FLAGS_MASK) ||
+	    (h->tcp_flags & ~CKPT_INET_TCP_FLAGS_MASK))
+		return true;
+	if (v4 && ((h->flags & CKPT_INET_V6ONLY) ||
+		   (h->ip_flags & FZ_INET_IPV6_FLAGS)))
+		return true;
+	if (udp && (h->tcp_flags || h->defer_accept ||
+		    h->keepidle || h->keepintvl || h->keepcnt ||
+		    h->user_timeout || h->maxseg || h->syncnt || h->linger2 ||
+		    h->notsent_lowat || h->window_clamp || h->fastopen))
+		return true;
+	if (h->linger2 < -1)
+		return true;
+	if (tcp && (h->flags & (CKPT_INET_SHUT_RD | CKPT_INET_SHUT_WR)))
+		return true;
+	if (h->rcvlowat < 1 || h->peek_off < -1 ||
+	    h->pmtudisc > FZ_INET_PMTUDISC_MAX ||
+	    h->pmtudisc6 > FZ_INET_PMTUDISC_MAX)
+		return true;
+	if ((h->ttl != -1 && (h->ttl < 1 || h->ttl > 255)) ||
+	    h->hops < -1 || h->hops > 255)
+		return true;
+	if ((h->linger && !(h->flags & CKPT_INET_LINGER)) || h->__reserved)
+		return true;
+	return v4 && (memcmp(h->laddr + 4, zero, 12) ||
+		      memcmp(h->raddr + 4, zero, 12));
+}
+
+/* An address for a FILE_INET's laddr or raddr (of @family's bytes) */
+static void inet_addr_pick(struct fz_mut *m, __u8 *addr, uint32_t family)
+{
+	static const char *const v4[] = {
+		"127.0.0.1", "127.0.0.2", "0.0.0.0", "10.9.8.7",
+		"255.255.255.255", "224.0.0.1",
+	};
+	static const char *const v6[] = {
+		"::1", "::", "::ffff:127.0.0.1", "fe80::1", "2001:db8::1",
+		"ff02::1",
+	};
+
+	memset(addr, 0, 16);
+	if (family == AF_INET6 || (family != AF_INET && chance(&m->rng, 50)))
+		inet_pton(AF_INET6, PICK(&m->rng, v6), addr);
+	else
+		inet_pton(AF_INET, PICK(&m->rng, v4), addr);
+	/* now and then a byte past an IPv4 address's 4 */
+	if (chance(&m->rng, 20))
+		addr[4 + below(&m->rng, 12)] = 1 + below(&m->rng, 255);
+}
+
+/* A known flag of @mask, or (now and then) an unknown one */
+static uint32_t inet_bit(struct fz_mut *m, uint32_t mask)
+{
+	uint32_t bit;
+
+	if (chance(&m->rng, 25)) {
+		do
+			bit = 1U << below(&m->rng, 32);
+		while (bit & mask);
+		return bit;
+	}
+	do
+		bit = 1U << below(&m->rng, 32);
+	while (!(bit & mask));
+	return bit;
+}
+
+/*
+ * FILE_INET: a TCP or UDP socket. Its family, protocol, state, an
+ * address or a port, a flag, an IP flag or a TCP flag toggled, its
+ * backlog, its buffers, rcvlowat or peek_off, its timeouts, priority,
+ * mark or linger time, its IP and IPv6 options, a TCP option, the
+ * reserved field, or the record made longer. A record that breaks a
+ * rule of its own (inet_bad()) is REFUSE; anything else the record may
+ * say is MAY: restart may take it, or find the port taken, the address
+ * not local, the option beyond the restarter's privileges.
+ */
+static void mut_file_inet(struct fz_mut *m, int i)
+{
+	struct ckpt_hdr_file_inet *h = REC(&m->im, i, struct ckpt_hdr_file_inet);
+	struct ckpt_hdr_file_inet old;
+	const char *what = "";
+	uint64_t v = 0;
+
+	if (m->im.r[i].len < sizeof(*h) || chance(&m->rng, 10)) {
+		mut_ext_tail(m, i);
+		return;
+	}
+	old = *h;
+	switch (below(&m->rng, 15)) {
+	case 0:
+		h->family = PICK(&m->rng, ((const uint32_t[]){ AF_INET, AF_INET6,
+				 0, AF_UNIX, AF_PACKET, AF_NETLINK, 0xffff,
+				 0xffffffff }));
+		what = "family";
+		v = h->family;
+		break;
+	case 1:
+		h->protocol = PICK(&m->rng, ((const uint32_t[]){ IPPROTO_TCP,
+				   IPPROTO_UDP, 0, IPPROTO_ICMP, IPPROTO_UDPLITE,
+				   IPPROTO_SCTP, IPPROTO_RAW, 0xffffffff }));
+		what = "protocol";
+		v = h->protocol;
+		break;
+	case 2:
+		h->state = PICK(&m->rng, ((const uint32_t[]){ 0,
+				FZ_INET_ESTABLISHED, 2, 3, 6, 8, FZ_INET_CLOSE,
+				FZ_INET_LISTEN, 11, 12, 0xffffffff }));
+		what = "state";
+		v = h->state;
+		break;
+	case 3: {
+		__u16 *port = chance(&m->rng, 50) ? &h->lport : &h->rport;
+		__u16 other = ntohs(chance(&m->rng, 50) ? fz_in_lname.sin_port :
+				    fz_in_uname.sin_port);
+
+		*port = PICK(&m->rng, ((const __u16[]){ 0, 1, 80, 1023, 65535,
+				*port + 1, other }));
+		what = port == &h->lport ? "lport" : "rport";
+		v = *port;
+		break;
+	}
+	case 4:
+		if (chance(&m->rng, 50)) {
+			inet_addr_pick(m, h->laddr, h->family);
+			what = "laddr";
+		} else {
+			inet_addr_pick(m, h->raddr, h->family);
+			what = "raddr";
+		}
+		break;
+	case 5:
+		h->flags ^= inet_bit(m, CKPT_INET_FLAGS_MASK);
+		what = "flags";
+		v = h->flags;
+		break;
+	case 6:
+		h->ip_flags ^= inet_bit(m, CKPT_INET_IP_FLAGS_MASK);
+		what = "ip_flags";
+		v = h->ip_flags;
+		break;
+	case 7:
+		h->tcp_flags ^= inet_bit(m, CKPT_INET_TCP_FLAGS_MASK);
+		what = "tcp_flags";
+		v = h->tcp_flags;
+		break;
+	case 8:
+		h->backlog = PICK(&m->rng, ((const uint32_t[]){ 0, 1,
+				  h->backlog + 1, 4096, 65535, 0x7fffffff,
+				  0xffffffff }));
+		what = "backlog";
+		v = h->backlog;
+		break;
+	case 9:
+		if (chance(&m->rng, 50)) {
+			h->sndbuf = any_u32(m, h->sndbuf);
+			h->flags ^= chance(&m->rng, 50) ? CKPT_INET_SNDBUF_LOCK : 0;
+			what = "sndbuf";
+			v = h->sndbuf;
+		} else {
+			h->rcvbuf = any_u32(m, h->rcvbuf);
+			h->flags ^= chance(&m->rng, 50) ? CKPT_INET_RCVBUF_LOCK : 0;
+			what = "rcvbuf";
+			v = h->rcvbuf;
+		}
+		break;
+	case 10:
+		if (chance(&m->rng, 50)) {
+			h->rcvlowat = PICK(&m->rng, ((const int32_t[]){ 1, 2, 0,
+					   -1, INT32_MIN, INT32_MAX }));
+			what = "rcvlowat";
+			v = (uint32_t)h->rcvlowat;
+		} else {
+			h->peek_off = PICK(&m->rng, ((const int32_t[]){ -1, 0, 5,
+					   -2, INT32_MIN, INT32_MAX }));
+			what = "peek_off";
+			v = (uint32_t)h->peek_off;
+		}
+		break;
+	case 11:
+		switch (below(&m->rng, 5)) {
+		case 0:
+			h->sndtimeo_us = any_u64(m, h->sndtimeo_us);
+			what = "sndtimeo_us";
+			v = h->sndtimeo_us;
+			break;
+		case 1:
+			h->rcvtimeo_us = any_u64(m, h->rcvtimeo_us);
+			what = "rcvtimeo_us";
+			v = h->rcvtimeo_us;
+			break;
+		case 2:
+			h->priority = PICK(&m->rng, ((const uint32_t[]){ 0, 1, 6,
+					   7, 0xffffffff }));
+			what = "priority";
+			v = h->priority;
+			break;
+		case 3:
+			h->mark = any_u32(m, h->mark);
+			what = "mark";
+			v = h->mark;
+			break;
+		default:
+			h->linger = PICK(&m->rng, ((const uint32_t[]){ 0, 1, 60,
+					 0xffffffff }));
+			if (chance(&m->rng, 50))
+				h->flags ^= CKPT_INET_LINGER;
+			what = "linger";
+			v = h->linger;
+		}
+		break;
+	case 12:
+		switch (below(&m->rng, 6)) {
+		case 0:
+			h->tos = rnd(&m->rng);
+			what = "tos";
+			v = h->tos;
+			break;
+		case 1:
+			h->tclass = rnd(&m->rng);
+			what = "tclass";
+			v = h->tclass;
+			break;
+		case 2:
+			h->pmtudisc = below(&m->rng, 8);
+			what = "pmtudisc";
+			v = h->pmtudisc;
+			break;
+		case 3:
+			h->pmtudisc6 = below(&m->rng, 8);
+			what = "pmtudisc6";
+			v = h->pmtudisc6;
+			break;
+		case 4:
+			h->ttl = PICK(&m->rng, ((const int16_t[]){ -1, 1, 64, 255,
+				      0, 256, -2, INT16_MIN, INT16_MAX }));
+			what = "ttl";
+			v = (uint16_t)h->ttl;
+			break;
+		default:
+			h->hops = PICK(&m->rng, ((const int16_t[]){ -1, 0, 1, 255,
+				       256, -2, INT16_MIN, INT16_MAX }));
+			what = "hops";
+			v = (uint16_t)h->hops;
+		}
+		break;
+	case 13: {
+		/* a TCP field, tcp_flags to fastopen */
+		static const struct { size_t off; const char *name; } tf[] = {
+			{ offsetof(struct ckpt_hdr_file_inet, defer_accept), "defer_accept" },
+			{ offsetof(struct ckpt_hdr_file_inet, keepidle), "keepidle" },
+			{ offsetof(struct ckpt_hdr_file_inet, keepintvl), "keepintvl" },
+			{ offsetof(struct ckpt_hdr_file_inet, keepcnt), "keepcnt" },
+			{ offsetof(struct ckpt_hdr_file_inet, user_timeout), "user_timeout" },
+			{ offsetof(struct ckpt_hdr_file_inet, maxseg), "maxseg" },
+			{ offsetof(struct ckpt_hdr_file_inet, syncnt), "syncnt" },
+			{ offsetof(struct ckpt_hdr_file_inet, linger2), "linger2" },
+			{ offsetof(struct ckpt_hdr_file_inet, notsent_lowat), "notsent_lowat" },
+			{ offsetof(struct ckpt_hdr_file_inet, window_clamp), "window_clamp" },
+			{ offsetof(struct ckpt_hdr_file_inet, fastopen), "fastopen" },
+		};
+		unsigned int k = below(&m->rng, sizeof(tf) / sizeof(tf[0]));
+		uint32_t x = PICK(&m->rng, ((const uint32_t[]){ 0, 1, 3, 60, 536,
+				  65535, 0x7fffffff, 0xfffffffe, 0xffffffff }));
+
+		memcpy((unsigned char *)h + tf[k].off, &x, sizeof(x));
+		what = tf[k].name;
+		v = x;
+		break;
+	}
+	default:
+		RESERVED(m, h->__reserved, "FILE_INET.__reserved");
+		return;
+	}
+	note(m, inet_bad(h) ? FZ_REFUSE : !memcmp(h, &old, sizeof(old)) ?
+	     FZ_VALID : FZ_MAY, true,
+	     "FILE_INET(family %u, protocol %u, state %u).%s=%#llx", h->family,
+	     h->protocol, h->state, what, (unsigned long long)v);
+}
+
 /* ---- owners of open files: FILE.owner, owner_type, signum, async_fd ---- */
 
 /*
@@ -5361,6 +5802,7 @@ static int async_kind(const struct fz_img *im, int i, uint32_t type)
 	case CKPT_FILE_PIPE:
 	case CKPT_FILE_FIFO:
 	case CKPT_FILE_UNIX:
+	case CKPT_FILE_INET:
 	case CKPT_FILE_INOTIFY:
 		return 1;
 	case CKPT_FILE_CHR:
@@ -5966,6 +6408,7 @@ static int ep_pollable(struct fz_mut *m, int f)
 	case CKPT_FILE_INOTIFY:
 	case CKPT_FILE_UNIX:
 	case CKPT_FILE_PIDFD:
+	case CKPT_FILE_INET:
 		return 1;
 	case CKPT_FILE_CHR:
 		/* of the memory devices, only /dev/random has a poll method */
@@ -11116,13 +11559,14 @@ static const fz_field_fn fz_field[CKPT_HDR_MAX] = {
 	[CKPT_HDR_FILE_PIDFD] = mut_file_pidfd,
 	[CKPT_HDR_INODE] = mut_inode,
 	[CKPT_HDR_FILE_PROC] = mut_file_proc,
+	[CKPT_HDR_FILE_INET] = mut_file_inet,
 };
 
 /*
  * Records of the newer features: POSIX timers, FIFOs, pipes, eventfds,
  * epoll, signalfds, timerfds, inotify, unix sockets, file locks, shared
  * memory, memfds, deleted files, pidfds, the identity of files reopened
- * by path, /proc files
+ * by path, /proc files, TCP and UDP sockets
  */
 static bool feature_record(const struct fz_img *im, int i)
 {
@@ -11140,7 +11584,8 @@ static bool feature_record(const struct fz_img *im, int i)
 		       file_type_of(im, i) == CKPT_FILE_MEMFD ||
 		       file_type_of(im, i) == CKPT_FILE_DELETED ||
 		       file_type_of(im, i) == CKPT_FILE_PIDFD ||
-		       file_type_of(im, i) == CKPT_FILE_PROC;
+		       file_type_of(im, i) == CKPT_FILE_PROC ||
+		       file_type_of(im, i) == CKPT_FILE_INET;
 	case CKPT_HDR_PIPE:
 	case CKPT_HDR_FILE_PIPE:
 	case CKPT_HDR_FILE_EVENTFD:
@@ -11168,6 +11613,7 @@ static bool feature_record(const struct fz_img *im, int i)
 	case CKPT_HDR_FILE_PIDFD:
 	case CKPT_HDR_INODE:
 	case CKPT_HDR_FILE_PROC:
+	case CKPT_HDR_FILE_INET:
 		return true;
 	case CKPT_HDR_PAGES:
 		return unn_pages(im, i);
@@ -11517,7 +11963,8 @@ static void mut_structure(struct fz_mut *m)
 			CKPT_HDR_UNIX_SENDER, CKPT_HDR_UNIX_MSG_FROM,
 			CKPT_HDR_UNIX_EMBRYO, CKPT_HDR_UNIX_MSG_FDS,
 			CKPT_HDR_FILE_MEMFD, CKPT_HDR_FILE_DELETED,
-			CKPT_HDR_FILE_PIDFD, CKPT_HDR_FILE_PROC };
+			CKPT_HDR_FILE_PIDFD, CKPT_HDR_FILE_PROC,
+			CKPT_HDR_FILE_INET };
 		uint32_t t = PICK(&m->rng, types), len;
 		unsigned char rec[512];
 

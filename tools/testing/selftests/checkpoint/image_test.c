@@ -34,6 +34,8 @@
 #include <sys/timerfd.h>
 #include <sys/un.h>
 #include <sys/utsname.h>
+#include <arpa/inet.h>
+#include <netinet/in.h>
 #include <linux/sockios.h>
 
 #include "ckpt_test.h"
@@ -752,6 +754,7 @@ static const uint32_t *file_records(uint32_t type)
 		[CKPT_FILE_PIDFD] = { CKPT_HDR_FILE_PIDFD },
 		[CKPT_FILE_PROC] = { CKPT_HDR_FILE_PROC, CKPT_HDR_STRING,
 				     CKPT_HDR_STRING },
+		[CKPT_FILE_INET] = { CKPT_HDR_FILE_INET },
 	};
 
 	return type && type < CKPT_FILE_MAX ? recs[type] : NULL;
@@ -774,7 +777,8 @@ static bool file_type_record(uint32_t type)
 	       type == CKPT_HDR_UNIX_SENDER || type == CKPT_HDR_UNIX_MSG_FROM ||
 	       type == CKPT_HDR_UNIX_EMBRYO || type == CKPT_HDR_UNIX_MSG_FDS ||
 	       type == CKPT_HDR_FILE_MEMFD || type == CKPT_HDR_FILE_DELETED ||
-	       type == CKPT_HDR_FILE_PIDFD || type == CKPT_HDR_FILE_PROC;
+	       type == CKPT_HDR_FILE_PIDFD || type == CKPT_HDR_FILE_PROC ||
+	       type == CKPT_HDR_FILE_INET;
 }
 
 /*
@@ -2280,6 +2284,7 @@ static const char *const ftype_name[CKPT_FILE_MAX] = {
 	[CKPT_FILE_INOTIFY] = "INOTIFY", [CKPT_FILE_UNIX] = "UNIX",
 	[CKPT_FILE_MEMFD] = "MEMFD", [CKPT_FILE_DELETED] = "DELETED",
 	[CKPT_FILE_PIDFD] = "PIDFD", [CKPT_FILE_PROC] = "PROC",
+	[CKPT_FILE_INET] = "INET",
 };
 
 /* the victim's kinds of file (no FIFO) */
@@ -11037,6 +11042,472 @@ TEST_F_TIMEOUT(image, proc_records_damaged, 3 * CK_TIMEOUT)
 			"rest naming nothing");
 	prc_expect_late(_metadata, self, dr, "status", "reopening /proc/",
 			"rest status for the O_PATH | O_DIRECTORY descriptor");
+	check_no_splat(_metadata, self);
+}
+
+/* ---- TCP and UDP sockets: FILE_INET ----------------------------------- */
+
+/*
+ * The inet victim (in_body()): at IN_L a TCP listener on 127.0.0.1 and a
+ * port the kernel chose, SO_REUSEADDR, backlog IN_BACKLOG; at IN_U a UDP
+ * socket on 127.0.0.1 connected to itself; at IN_6 a UDP socket on ::1,
+ * unconnected. Their names before the checkpoint.
+ */
+#define IN_L		35
+#define IN_U		36
+#define IN_6		37
+#define IN_BACKLOG	5
+#define IN_MALFORMED	"malformed inet socket"
+
+/* the kernel's TCP states, as FILE_INET has them */
+#define INET_ST_ESTABLISHED	1
+#define INET_ST_CLOSE	7
+#define INET_ST_LISTEN	10
+
+static struct sockaddr_in in_lname, in_uname;
+static struct sockaddr_in6 in_6name;
+
+static bool in_name_is(int fd, bool peer, const void *want, socklen_t wlen)
+{
+	struct sockaddr_in6 a = {};
+	socklen_t len = sizeof(a);
+
+	if (peer ? getpeername(fd, (struct sockaddr *)&a, &len) :
+		   getsockname(fd, (struct sockaddr *)&a, &len))
+		return false;
+	return len == wlen && !memcmp(&a, want, wlen);
+}
+
+/* a client of the listener IN_L, accepted within 10 s, and a byte through */
+static bool in_listener_serves(void)
+{
+	struct linger l = { .l_onoff = 1, .l_linger = 0 };
+	struct pollfd p = { .fd = IN_L, .events = POLLIN };
+	int c, s = -1;
+	bool ok = false;
+	char b = 0;
+
+	c = socket(AF_INET, SOCK_STREAM | SOCK_CLOEXEC, 0);
+	if (c >= 0 && !connect(c, (struct sockaddr *)&in_lname,
+			       sizeof(in_lname)) &&
+	    poll(&p, 1, 10000) == 1)
+		s = accept4(IN_L, NULL, NULL, SOCK_CLOEXEC);
+	if (s >= 0 && send(c, "i", 1, 0) == 1) {
+		p.fd = s;
+		ok = poll(&p, 1, 10000) == 1 && recv(s, &b, 1, 0) == 1 &&
+		     b == 'i';
+	}
+	/* reset: no TIME_WAIT left on the port for the next restart */
+	if (c >= 0) {
+		setsockopt(c, SOL_SOCKET, SO_LINGER, &l, sizeof(l));
+		close(c);
+	}
+	if (s >= 0)
+		close(s);
+	return ok;
+}
+
+/* the UDP socket IN_U sends itself a datagram, and gets it */
+static bool in_udp_talks(void)
+{
+	struct pollfd p = { .fd = IN_U, .events = POLLIN };
+	char b[4] = "";
+
+	return send(IN_U, "u", 1, 0) == 1 && poll(&p, 1, 10000) == 1 &&
+	       recv(IN_U, b, sizeof(b), MSG_DONTWAIT) == 1 && b[0] == 'u';
+}
+
+/*
+ * The restored victim: each socket has its name (and the UDP one its
+ * peer, itself), the listener listens and accepts a client of its own,
+ * the UDP socket talks to itself
+ */
+static void in_check(void)
+{
+	const char *what = NULL;
+	int v = 0;
+	socklen_t len = sizeof(v);
+
+	if (!in_name_is(IN_L, false, &in_lname, sizeof(in_lname)))
+		what = "listener name";
+	else if (getsockopt(IN_L, SOL_SOCKET, SO_ACCEPTCONN, &v, &len) || !v)
+		what = "listener not listening";
+	else if (!in_listener_serves())
+		what = "listener accepts nothing";
+	else if (!in_name_is(IN_U, false, &in_uname, sizeof(in_uname)) ||
+		 !in_name_is(IN_U, true, &in_uname, sizeof(in_uname)))
+		what = "UDP socket name";
+	else if (!in_udp_talks())
+		what = "UDP socket talks";
+	else if (!in_name_is(IN_6, false, &in_6name, sizeof(in_6name)))
+		what = "IPv6 socket name";
+	if (what)
+		ck_report("RESUMED altered: %s", what);
+	else
+		ck_report("RESUMED intact");
+	_exit(CK_EXIT_RESUMED);
+}
+
+static void in_body(void *arg)
+{
+	struct sockaddr_in a = { .sin_family = AF_INET,
+				 .sin_addr.s_addr = htonl(INADDR_LOOPBACK) };
+	struct sockaddr_in6 a6 = { .sin6_family = AF_INET6,
+				   .sin6_addr = IN6ADDR_LOOPBACK_INIT };
+	socklen_t len;
+	int one = 1;
+
+	CK_ASSERT(ck_move_fd(socket(AF_INET, SOCK_STREAM, 0), IN_L) == IN_L &&
+		  !setsockopt(IN_L, SOL_SOCKET, SO_REUSEADDR, &one, sizeof(one)) &&
+		  !bind(IN_L, (struct sockaddr *)&a, sizeof(a)) &&
+		  !listen(IN_L, IN_BACKLOG), "TCP listener");
+	len = sizeof(in_lname);
+	CK_ASSERT(!getsockname(IN_L, (struct sockaddr *)&in_lname, &len),
+		  "listener name");
+	len = sizeof(in_uname);
+	CK_ASSERT(ck_move_fd(socket(AF_INET, SOCK_DGRAM, 0), IN_U) == IN_U &&
+		  !bind(IN_U, (struct sockaddr *)&a, sizeof(a)) &&
+		  !getsockname(IN_U, (struct sockaddr *)&in_uname, &len) &&
+		  !connect(IN_U, (struct sockaddr *)&in_uname, len),
+		  "UDP socket connected to itself");
+	len = sizeof(in_6name);
+	CK_ASSERT(ck_move_fd(socket(AF_INET6, SOCK_DGRAM, 0), IN_6) == IN_6 &&
+		  !bind(IN_6, (struct sockaddr *)&a6, sizeof(a6)) &&
+		  !getsockname(IN_6, (struct sockaddr *)&in_6name, &len),
+		  "UDP socket on ::1");
+	ck_report("INETL %d", ntohs(in_lname.sin_port));
+	ck_report("INETU %d", ntohs(in_uname.sin_port));
+	ck_report("INET6 %d", ntohs(in_6name.sin6_port));
+	if (ck_checkpoint_self() > 0)
+		_exit(0);
+	in_check();
+}
+
+/*
+ * The image with @ne edits, restarted for real and by
+ * restart(RESTART_VALIDATE): refused with EINVAL and the line "file
+ * record N: malformed inet socket", N the objref of the FILE of record @i
+ */
+static void in_expect(struct __test_metadata *_metadata,
+		      FIXTURE_DATA(image) *self, int i, const struct edit *e,
+		      int ne, const char *what)
+{
+	char line[128];
+
+	snprintf(line, sizeof(line), "file record %u: %s",
+		 ux_file_objref(self, i), IN_MALFORMED);
+	expect_edit_logged(_metadata, self, e, ne, EINVAL, line, what);
+	emb_expect(_metadata, self, e, ne, EINVAL, line, what);
+}
+
+/* A field of a FILE_INET given a value restart refuses */
+struct in_bad {
+	int rec;		/* the FILE_INET, by index */
+	size_t off, size;	/* the field */
+	uint64_t val;
+	const char *what;
+};
+
+#define INF(r, m, v, w) { (r), offsetof(struct ckpt_hdr_file_inet, m), \
+			  sizeof(((struct ckpt_hdr_file_inet *)0)->m), \
+			  (uint64_t)(v), (w) }
+/* byte @k of the address @m */
+#define INB(r, m, k, v, w) { (r), offsetof(struct ckpt_hdr_file_inet, m) + (k), \
+			     1, (uint64_t)(v), (w) }
+
+static void in_expect_bad(struct __test_metadata *_metadata,
+			  FIXTURE_DATA(image) *self, const struct in_bad *b,
+			  size_t n)
+{
+	unsigned char *r;
+	size_t k;
+
+	for (k = 0; k < n; k++) {
+		r = grown_rec(self, b[k].rec, 0, -1);
+		ASSERT_NE(NULL, r);
+		ASSERT_LE(b[k].off + b[k].size,
+			  (size_t)self->recs[b[k].rec].len);
+		memcpy(r + b[k].off, &b[k].val, b[k].size);
+		in_expect(_metadata, self, b[k].rec,
+			  &(struct edit){ b[k].rec, true, r,
+					  self->recs[b[k].rec].len },
+			  1, b[k].what);
+		free(r);
+	}
+}
+
+/*
+ * A TCP listener on 127.0.0.1, a UDP socket connected to itself and a
+ * UDP socket on ::1 (in_body()): the image says what the program had -
+ * a FILE_INET of the struct's size after each FILE (O_RDWR, no offset):
+ * the listener AF_INET, TCP, LISTEN, bound to 127.0.0.1 (the bytes past
+ * the address's 4 zero) and the port bind() chose (so not
+ * CKPT_INET_BOUND_PORT), SO_REUSEADDR, its backlog; the UDP
+ * socket ESTABLISHED, its peer itself, no backlog, no TCP field; the
+ * IPv6 one AF_INET6, CLOSE, ::1 - and resumes with all of it (the
+ * listener accepts, the UDP socket talks to itself).
+ *
+ * Each rule of the record broken, checksum fixed: refused, restarting
+ * for real and by restart(RESTART_VALIDATE), with EINVAL and "file
+ * record N: malformed inet socket". A family but AF_INET and AF_INET6
+ * (the IPv6 socket made AF_INET, whose address has bytes past 4); a
+ * protocol but TCP and UDP (the listener made UDP: LISTEN on a UDP
+ * socket; the UDP socket made TCP: ESTABLISHED, not saved yet); a TCP
+ * state but CLOSE and LISTEN (ESTABLISHED among them), a UDP state but
+ * CLOSE and ESTABLISHED; a listener without a port or with a backlog
+ * above INT_MAX, a backlog on a socket not listening (the listener made
+ * CLOSE); a connected UDP socket without its peer's port or its own; a
+ * peer's address or port on a socket not connected (the listener, the
+ * IPv6 socket, the UDP one made CLOSE); an unknown flag, IP flag, TCP
+ * flag; IPV6_V6ONLY or an IPv6 option on an AF_INET socket; a backlog or
+ * any TCP field on a UDP socket; TCP_LINGER2 below -1; a shutdown of a
+ * TCP socket; rcvlowat below 1; peek_off below -1; an unknown path MTU
+ * discovery mode (IPv4 or IPv6); a TTL but -1 and 1 to 255; hops below
+ * -1 or above 255; a linger time without SO_LINGER; the reserved field;
+ * an IPv4 address (local or peer) with a byte past its 4. FILE_INET is
+ * extensible: zeroes past it are read as it, anything else refused; a
+ * FILE of a socket without its FILE_INET is refused, and so are its
+ * FILE's access modes but O_RDWR, its flags but O_NONBLOCK and an
+ * offset.
+ */
+TEST_F_TIMEOUT(image, inet_records_damaged, 3 * CK_TIMEOUT)
+{
+	const struct ckpt_hdr_file_inet *hl, *hu, *h6;
+	const struct ckpt_hdr_file *f;
+	int fl, fu, f6, il, iu, i6, k;
+	long lport, uport, port6;
+	char why[256] = "", what[96];
+	struct ckpt_hdr_file_inet r;
+	struct in_addr lo;
+
+	ck_checkpoint_child(_metadata, NULL, 0, in_body, NULL);
+	ASSERT_EQ(0, ck_line_int("INETL ", &lport));
+	ASSERT_EQ(0, ck_line_int("INETU ", &uport));
+	ASSERT_EQ(0, ck_line_int("INET6 ", &port6));
+	load_image(_metadata, self);
+	ASSERT_TRUE(order_ok(self, why, sizeof(why))) TH_LOG("%s", why);
+	fl = file_of_fd(self, IN_L);
+	fu = file_of_fd(self, IN_U);
+	f6 = file_of_fd(self, IN_6);
+	ASSERT_TRUE(fl >= 0 && fu >= 0 && f6 >= 0);
+	il = file_part(self, fl, CKPT_HDR_FILE_INET);
+	iu = file_part(self, fu, CKPT_HDR_FILE_INET);
+	i6 = file_part(self, f6, CKPT_HDR_FILE_INET);
+	ASSERT_TRUE(il == fl + 1 && iu == fu + 1 && i6 == f6 + 1);
+	for (k = 0; k < 3; k++) {
+		f = rec_at(self, k == 0 ? fl : k == 1 ? fu : f6);
+		EXPECT_EQ((uint32_t)CKPT_FILE_INET, f->type);
+		EXPECT_EQ((uint32_t)O_RDWR, f->f_flags);
+		EXPECT_EQ(0, f->pos);
+		EXPECT_EQ(sizeof(*hl), (size_t)self->recs[(k == 0 ? il : k == 1 ?
+							    iu : i6)].len);
+	}
+	inet_pton(AF_INET, "127.0.0.1", &lo);
+	hl = rec_at(self, il);
+	hu = rec_at(self, iu);
+	h6 = rec_at(self, i6);
+	EXPECT_EQ((uint32_t)AF_INET, hl->family);
+	EXPECT_EQ((uint32_t)IPPROTO_TCP, hl->protocol);
+	EXPECT_EQ((uint32_t)INET_ST_LISTEN, hl->state);
+	EXPECT_EQ(0, memcmp(hl->laddr, &lo, 4));
+	EXPECT_TRUE(ck_all_zero(hl->laddr + 4, 12));
+	EXPECT_TRUE(ck_all_zero(hl->raddr, 16));
+	EXPECT_EQ(lport, hl->lport);
+	EXPECT_EQ(0, hl->rport);
+	EXPECT_EQ((uint32_t)IN_BACKLOG, hl->backlog);
+	/* bind() chose the port (port 0): not CKPT_INET_BOUND_PORT */
+	EXPECT_EQ((uint32_t)(CKPT_INET_BOUND_ADDR | CKPT_INET_REUSEADDR),
+		  hl->flags & ~(uint32_t)(CKPT_INET_ASYNC_NOSPACE |
+					  CKPT_INET_ASYNC_WAITDATA));
+	EXPECT_EQ(1, hl->rcvlowat);
+	EXPECT_EQ(-1, hl->peek_off);
+	EXPECT_EQ(0U, hl->__reserved);
+	EXPECT_EQ((uint32_t)AF_INET, hu->family);
+	EXPECT_EQ((uint32_t)IPPROTO_UDP, hu->protocol);
+	EXPECT_EQ((uint32_t)INET_ST_ESTABLISHED, hu->state);
+	EXPECT_EQ(uport, hu->lport);
+	EXPECT_EQ(uport, hu->rport);
+	EXPECT_EQ(0, memcmp(hu->raddr, &lo, 4));
+	EXPECT_TRUE(ck_all_zero(hu->raddr + 4, 12));
+	EXPECT_EQ(0U, hu->backlog);
+	EXPECT_EQ(0U, hu->tcp_flags);
+	EXPECT_EQ(0U, hu->__reserved);
+	EXPECT_EQ((uint32_t)AF_INET6, h6->family);
+	EXPECT_EQ((uint32_t)IPPROTO_UDP, h6->protocol);
+	EXPECT_EQ((uint32_t)INET_ST_CLOSE, h6->state);
+	EXPECT_EQ(port6, h6->lport);
+	EXPECT_EQ(0, memcmp(h6->laddr, &in6addr_loopback, 16));
+	EXPECT_EQ(0U, h6->__reserved);
+
+	/* the image as written */
+	expect_edit(_metadata, self, NULL, 0, false, "the image as written");
+	emb_expect(_metadata, self, NULL, 0, 0, NULL, "the image as written");
+
+	{
+		const struct in_bad bad[] = {
+			/* family: AF_INET, AF_INET6 */
+			INF(il, family, 0, "FILE_INET.family 0"),
+			INF(il, family, AF_UNIX, "FILE_INET.family AF_UNIX"),
+			INF(iu, family, AF_PACKET, "FILE_INET.family AF_PACKET"),
+			INF(il, family, 0xffffffff, "FILE_INET.family ~0"),
+			INF(i6, family, AF_INET,
+			    "FILE_INET.family AF_INET on ::1 (bytes past 4)"),
+			/* protocol: TCP, UDP */
+			INF(il, protocol, 0, "FILE_INET.protocol 0"),
+			INF(iu, protocol, IPPROTO_UDPLITE,
+			    "FILE_INET.protocol IPPROTO_UDPLITE"),
+			INF(il, protocol, IPPROTO_SCTP,
+			    "FILE_INET.protocol IPPROTO_SCTP"),
+			INF(il, protocol, IPPROTO_ICMP,
+			    "FILE_INET.protocol IPPROTO_ICMP"),
+			INF(i6, protocol, 0xffffffff, "FILE_INET.protocol ~0"),
+			INF(il, protocol, IPPROTO_UDP,
+			    "FILE_INET.protocol UDP on the listener"),
+			INF(iu, protocol, IPPROTO_TCP,
+			    "FILE_INET.protocol TCP on the connected UDP socket (ESTABLISHED)"),
+			/* TCP: CLOSE, LISTEN */
+			INF(il, state, 0, "FILE_INET.state 0 (TCP)"),
+			INF(il, state, INET_ST_ESTABLISHED,
+			    "FILE_INET.state ESTABLISHED (TCP)"),
+			INF(il, state, 2, "FILE_INET.state SYN_SENT (TCP)"),
+			INF(il, state, 6, "FILE_INET.state TIME_WAIT (TCP)"),
+			INF(il, state, 8, "FILE_INET.state CLOSE_WAIT (TCP)"),
+			INF(il, state, 12, "FILE_INET.state NEW_SYN_RECV (TCP)"),
+			INF(il, state, 0xffffffff, "FILE_INET.state ~0 (TCP)"),
+			/* UDP: CLOSE, ESTABLISHED */
+			INF(iu, state, INET_ST_LISTEN, "FILE_INET.state LISTEN (UDP)"),
+			INF(i6, state, 2, "FILE_INET.state SYN_SENT (UDP)"),
+			INF(iu, state, 0, "FILE_INET.state 0 (UDP)"),
+			/* ports, backlog */
+			INF(il, lport, 0, "FILE_INET.lport 0 on the listener"),
+			INF(il, backlog, 0x80000000,
+			    "FILE_INET.backlog above INT_MAX on the listener"),
+			INF(il, state, INET_ST_CLOSE,
+			    "FILE_INET.state CLOSE with a backlog (TCP)"),
+			INF(iu, lport, 0,
+			    "FILE_INET.lport 0 on the connected UDP socket"),
+			INF(iu, rport, 0,
+			    "FILE_INET.rport 0 on the connected UDP socket"),
+			INF(iu, state, INET_ST_CLOSE,
+			    "FILE_INET.state CLOSE with a peer (UDP)"),
+			INF(il, rport, 80, "FILE_INET.rport on the listener"),
+			INB(il, raddr, 0, 127, "FILE_INET.raddr on the listener"),
+			INF(i6, rport, 53, "FILE_INET.rport, not connected (UDP)"),
+			INB(i6, raddr, 15, 1, "FILE_INET.raddr ::1, not connected"),
+			/* unknown flags */
+			INF(il, flags, hl->flags | (CKPT_INET_FLAGS_MASK + 1),
+			    "FILE_INET.flags past CKPT_INET_FLAGS_MASK"),
+			INF(iu, flags, hu->flags | 0x80000000,
+			    "FILE_INET.flags bit 31"),
+			INF(il, ip_flags, CKPT_INET_IP_FLAGS_MASK + 1,
+			    "FILE_INET.ip_flags past CKPT_INET_IP_FLAGS_MASK"),
+			INF(i6, ip_flags, 0x80000000, "FILE_INET.ip_flags bit 31"),
+			INF(il, tcp_flags, CKPT_INET_TCP_FLAGS_MASK + 1,
+			    "FILE_INET.tcp_flags past CKPT_INET_TCP_FLAGS_MASK"),
+			INF(il, tcp_flags, 0x80000000, "FILE_INET.tcp_flags bit 31"),
+			/* IPv6 options on AF_INET */
+			INF(il, flags, hl->flags | CKPT_INET_V6ONLY,
+			    "FILE_INET.flags CKPT_INET_V6ONLY, AF_INET"),
+			INF(iu, ip_flags, CKPT_INET_IPV6_RECVPKTINFO,
+			    "FILE_INET.ip_flags IPV6_RECVPKTINFO, AF_INET"),
+			INF(iu, ip_flags, CKPT_INET_IPV6_RECVHOPLIMIT,
+			    "FILE_INET.ip_flags IPV6_RECVHOPLIMIT, AF_INET"),
+			INF(iu, ip_flags, CKPT_INET_IPV6_RECVTCLASS,
+			    "FILE_INET.ip_flags IPV6_RECVTCLASS, AF_INET"),
+			INF(iu, ip_flags, CKPT_INET_IPV6_ORIGDSTADDR,
+			    "FILE_INET.ip_flags IPV6_RECVORIGDSTADDR, AF_INET"),
+			INF(il, ip_flags, CKPT_INET_IPV6_RECVERR,
+			    "FILE_INET.ip_flags IPV6_RECVERR, AF_INET"),
+			/* a backlog or TCP fields on UDP */
+			INF(iu, backlog, 1, "FILE_INET.backlog on UDP"),
+			INF(i6, tcp_flags, CKPT_INET_TCP_NODELAY,
+			    "FILE_INET.tcp_flags TCP_NODELAY on UDP"),
+			INF(iu, defer_accept, 1, "FILE_INET.defer_accept on UDP"),
+			INF(iu, keepidle, 60, "FILE_INET.keepidle on UDP"),
+			INF(iu, keepintvl, 10, "FILE_INET.keepintvl on UDP"),
+			INF(iu, keepcnt, 3, "FILE_INET.keepcnt on UDP"),
+			INF(i6, user_timeout, 1000, "FILE_INET.user_timeout on UDP"),
+			INF(iu, maxseg, 536, "FILE_INET.maxseg on UDP"),
+			INF(iu, syncnt, 2, "FILE_INET.syncnt on UDP"),
+			INF(iu, linger2, 30, "FILE_INET.linger2 on UDP"),
+			INF(i6, linger2, (uint32_t)-1, "FILE_INET.linger2 -1 on UDP"),
+			INF(iu, notsent_lowat, 4096,
+			    "FILE_INET.notsent_lowat on UDP"),
+			INF(iu, window_clamp, 65535,
+			    "FILE_INET.window_clamp on UDP"),
+			INF(i6, fastopen, 5, "FILE_INET.fastopen on UDP"),
+			INF(il, linger2, (uint32_t)-2, "FILE_INET.linger2 -2 (TCP)"),
+			/* a shutdown of TCP */
+			INF(il, flags, hl->flags | CKPT_INET_SHUT_RD,
+			    "FILE_INET.flags CKPT_INET_SHUT_RD on TCP"),
+			INF(il, flags, hl->flags | CKPT_INET_SHUT_WR,
+			    "FILE_INET.flags CKPT_INET_SHUT_WR on TCP"),
+			/* rcvlowat >= 1, peek_off >= -1 */
+			INF(il, rcvlowat, 0, "FILE_INET.rcvlowat 0"),
+			INF(iu, rcvlowat, (uint32_t)-1, "FILE_INET.rcvlowat -1"),
+			INF(i6, rcvlowat, 0x80000000, "FILE_INET.rcvlowat INT_MIN"),
+			INF(il, peek_off, (uint32_t)-2, "FILE_INET.peek_off -2"),
+			INF(iu, peek_off, 0x80000000, "FILE_INET.peek_off INT_MIN"),
+			/* path MTU discovery: IP_PMTUDISC_* */
+			INF(il, pmtudisc, 6, "FILE_INET.pmtudisc 6"),
+			INF(iu, pmtudisc, 255, "FILE_INET.pmtudisc 255"),
+			INF(i6, pmtudisc6, 6, "FILE_INET.pmtudisc6 6"),
+			INF(il, pmtudisc6, 200, "FILE_INET.pmtudisc6 200, AF_INET"),
+			/* ttl: -1, 1 to 255 */
+			INF(il, ttl, 0, "FILE_INET.ttl 0"),
+			INF(iu, ttl, 256, "FILE_INET.ttl 256"),
+			INF(il, ttl, (uint16_t)-2, "FILE_INET.ttl -2"),
+			INF(i6, ttl, 0x8000, "FILE_INET.ttl INT16_MIN"),
+			/* hops: -1 to 255 */
+			INF(i6, hops, (uint16_t)-2, "FILE_INET.hops -2"),
+			INF(i6, hops, 256, "FILE_INET.hops 256"),
+			INF(il, hops, 0x7fff, "FILE_INET.hops INT16_MAX"),
+			/* linger without SO_LINGER */
+			INF(il, linger, 5, "FILE_INET.linger without CKPT_INET_LINGER"),
+			/* reserved */
+			INF(il, __reserved, 1, "FILE_INET.__reserved"),
+			INF(i6, __reserved, 0x80000000, "FILE_INET.__reserved bit 31"),
+			/* an IPv4 address: 4 bytes, then zeroes */
+			INB(il, laddr, 4, 1, "FILE_INET.laddr byte 4, AF_INET"),
+			INB(iu, laddr, 15, 0x80, "FILE_INET.laddr byte 15, AF_INET"),
+			INB(iu, raddr, 8, 1, "FILE_INET.raddr byte 8, AF_INET"),
+		};
+
+		in_expect_bad(_metadata, self, bad, ARRAY_SIZE(bad));
+	}
+
+	/* a listener with a peer too: both rules, the record's own */
+	r = *hl;
+	r.state = INET_ST_ESTABLISHED;
+	r.rport = lport;
+	memcpy(r.raddr, &lo, 4);
+	in_expect(_metadata, self, il,
+		  &(struct edit){ il, true, &r, sizeof(r) }, 1,
+		  "FILE_INET of the listener made a TCP connection to itself");
+
+	/* extensible */
+	expect_grown(_metadata, self, il, 8, -1, false,
+		     "FILE_INET + 8 zero bytes");
+	expect_grown(_metadata, self, iu, CKPT_REC_EXT_MAX - self->recs[iu].len,
+		     -1, false, "FILE_INET of CKPT_REC_EXT_MAX, zero tail");
+	expect_grown(_metadata, self, i6, 8, 3, true,
+		     "FILE_INET + 8 bytes, one not zero");
+
+	/* FILE: O_RDWR, O_NONBLOCK or not, no offset */
+	expect_field(_metadata, self, fl, FIELD(ckpt_hdr_file, f_flags),
+		     O_RDONLY, true, "FILE (INET).f_flags O_RDONLY");
+	expect_field(_metadata, self, fu, FIELD(ckpt_hdr_file, f_flags),
+		     O_RDWR | O_APPEND, true, "FILE (INET).f_flags O_APPEND");
+	expect_field(_metadata, self, f6, FIELD(ckpt_hdr_file, pos), 1, true,
+		     "FILE (INET).pos 1");
+	/* a FILE of an inet socket without its FILE_INET */
+	for (k = 0; k < 2; k++) {
+		snprintf(what, sizeof(what), "the FILE_INET of the %s left out",
+			 k ? "UDP socket" : "listener");
+		expect_edit(_metadata, self,
+			    &(struct edit){ k ? iu : il, true, NULL, 0 }, 1, true,
+			    what);
+	}
 	check_no_splat(_metadata, self);
 }
 

@@ -3826,6 +3826,64 @@ static int urights_verify(void)
 	return close(fd);
 }
 
+/*
+ * A UDP socket on the loopback, bound to a port the kernel chose and
+ * connected to itself; its name, as the program saw it then
+ */
+static struct sockaddr_in udp_name;
+
+static int udp_setup(void)
+{
+	struct sockaddr_in a = {
+		.sin_family = AF_INET, .sin_addr.s_addr = htonl(INADDR_LOOPBACK),
+	};
+	socklen_t len = sizeof(a);
+
+	fds[0] = socket(AF_INET, SOCK_DGRAM, 0);
+	if (fds[0] < 0 || bind(fds[0], (void *)&a, sizeof(a)) ||
+	    getsockname(fds[0], (void *)&a, &len) ||
+	    connect(fds[0], (void *)&a, len))
+		return -1;
+	udp_name = a;
+	return 0;
+}
+
+/*
+ * Restored: the same name and the same peer (itself), and a datagram it
+ * sends itself comes back, from itself; nothing else is queued
+ */
+static int udp_verify(void)
+{
+	struct sockaddr_in a = {}, from = {};
+	socklen_t len = sizeof(a), flen = sizeof(from);
+	struct pollfd p = { .events = POLLIN };
+	char buf[8] = "";
+
+	if (getsockname(fds[0], (void *)&a, &len) || len != sizeof(a) ||
+	    memcmp(&a, &udp_name, sizeof(a)))
+		return NOPE("the UDP socket's name is %#x:%u, was %#x:%u",
+			    ntohl(a.sin_addr.s_addr), ntohs(a.sin_port),
+			    ntohl(udp_name.sin_addr.s_addr),
+			    ntohs(udp_name.sin_port));
+	len = sizeof(a);
+	if (getpeername(fds[0], (void *)&a, &len) || len != sizeof(a) ||
+	    memcmp(&a, &udp_name, sizeof(a)))
+		return NOPE("the UDP socket is not connected to itself: %s",
+			    strerror(errno));
+	if (!drained(fds[0]))
+		return NOPE("the UDP socket has a datagram queued");
+	p.fd = fds[0];
+	if (send(fds[0], "dgram", 5, 0) != 5 || poll(&p, 1, 20000) != 1 ||
+	    recvfrom(fds[0], buf, sizeof(buf), MSG_DONTWAIT, (void *)&from,
+		     &flen) != 5 || memcmp(buf, "dgram", 5))
+		return NOPE("the UDP socket does not carry datagrams: %s",
+			    strerror(errno));
+	if (flen != sizeof(from) || memcmp(&from, &udp_name, sizeof(from)))
+		return NOPE("the datagram came from %#x:%u, not from the socket",
+			    ntohl(from.sin_addr.s_addr), ntohs(from.sin_port));
+	return 0;
+}
+
 FIXTURE_VARIANT_ADD(matrix, pipe_with_data) {
 	.setup = pipe_setup, .verify = pipe_verify,
 };
@@ -4016,6 +4074,10 @@ FIXTURE_VARIANT_ADD(matrix, fd_owners_kept) {
 
 FIXTURE_VARIANT_ADD(matrix, o_async_kept) {
 	.setup = asy_setup, .verify = asy_verify,
+};
+
+FIXTURE_VARIANT_ADD(matrix, udp_socket) {
+	.setup = udp_setup, .verify = udp_verify,
 };
 
 static volatile sig_atomic_t go;
@@ -4259,9 +4321,11 @@ FIXTURE_VARIANT_ADD(refuse, inotify_shared_with_outside) {
 };
 
 /*
- * Sockets of other families than unix are refused with their family,
- * type and protocol until they are saved. Their checks go through the
- * guest's loopback, which the guest's init brings up.
+ * A TCP connection is refused with its state (a listener with an empty
+ * accept queue is saved, but the connections are not yet); sockets of
+ * other families and protocols than unix, TCP and UDP with their
+ * family, type and protocol. Their checks go through the guest's
+ * loopback, which the guest's init brings up.
  */
 static int inet_pair(int family)
 {
@@ -4309,41 +4373,12 @@ static int tcp_verify(void)
 
 FIXTURE_VARIANT_ADD(refuse, tcp_listener_and_connection) {
 	.setup = tcp_setup, .verify = tcp_verify, .err = EOPNOTSUPP,
-	.line = "is an AF_INET stream socket (TCP): not supported yet",
+	.line = "is a TCP connection (ESTABLISHED): not supported yet",
 };
 
 FIXTURE_VARIANT_ADD(refuse, tcp6_listener_and_connection) {
 	.setup = tcp6_setup, .verify = tcp_verify, .err = EOPNOTSUPP,
-	.line = "is an AF_INET6 stream socket (TCP): not supported yet",
-};
-
-/* a UDP socket on the loopback connected to itself */
-static int udp_setup(void)
-{
-	struct sockaddr_in a = {
-		.sin_family = AF_INET, .sin_addr.s_addr = htonl(INADDR_LOOPBACK),
-	};
-	socklen_t len = sizeof(a);
-
-	fds[0] = socket(AF_INET, SOCK_DGRAM, 0);
-	return fds[0] < 0 || bind(fds[0], (void *)&a, sizeof(a)) ||
-	       getsockname(fds[0], (void *)&a, &len) ||
-	       connect(fds[0], (void *)&a, len) ? -1 : 0;
-}
-
-static int udp_verify(void)
-{
-	char buf[8] = "";
-
-	if (send(fds[0], "dgram", 5, 0) != 5 ||
-	    recv(fds[0], buf, sizeof(buf), 0) != 5 || memcmp(buf, "dgram", 5))
-		return NOPE("the UDP socket does not carry datagrams");
-	return 0;
-}
-
-FIXTURE_VARIANT_ADD(refuse, udp_socket) {
-	.setup = udp_setup, .verify = udp_verify, .err = EOPNOTSUPP,
-	.line = "is an AF_INET datagram socket (UDP): not supported yet",
+	.line = "is a TCP connection (ESTABLISHED): not supported yet",
 };
 
 /* a netlink socket a program keeps (for route events, say) */

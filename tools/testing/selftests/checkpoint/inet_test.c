@@ -1,0 +1,2209 @@
+// SPDX-License-Identifier: GPL-2.0
+/*
+ * TCP and UDP sockets of AF_INET and AF_INET6 on the loopback: listeners
+ * (bound to a port the kernel chose, or given one by listen() alone;
+ * IPv6 only, dual stack), TCP sockets never connected (unbound, bound),
+ * UDP sockets bound or connected, shut down, with their options,
+ * checkpointed with their tree and restarted in the test's network
+ * namespace.
+ *
+ * The root of a small tree makes its sockets, reports the ports the
+ * kernel gave them ("PORT-NAME <port>" lines), says READY and waits for
+ * SIGUSR1. The test process, outside the tree, is the peer over the
+ * loopback (127.0.0.1 and ::1): it freezes the tree's cgroup,
+ * checkpoints it, kills it, restarts the image, connects to the restored
+ * listeners or sends datagrams to the restored sockets, and sends
+ * SIGUSR1: the restored program looks at its sockets from the inside -
+ * getsockname(), getpeername(), every saved option through getsockopt()
+ * compared with what it read before the checkpoint (the kernel rounds
+ * some), O_NONBLOCK, its owner - accepts the test's clients and answers
+ * them, sends from its connected UDP sockets, and reports "VERIFY ok" or
+ * what was wrong. The test checks what a peer sees: the ports are taken
+ * again, the answers come, from the addresses they came from before;
+ * and it reads the image: its FILE_INET records say what the program
+ * had (who chose each port, the state, the peer, the options).
+ *
+ * Then the checkpoints that must refuse, each with its line, leaving the
+ * tree working once thawed; and the restarts that fail because a port
+ * is taken, leaving nothing running.
+ */
+#define _GNU_SOURCE
+#include <errno.h>
+#include <fcntl.h>
+#include <poll.h>
+#include <sched.h>
+#include <signal.h>
+#include <stddef.h>
+#include <stdint.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+#include <arpa/inet.h>
+#include <net/if.h>
+#include <netinet/in.h>
+#include <netinet/tcp.h>
+#include <sys/prctl.h>
+#include <sys/socket.h>
+#include <sys/stat.h>
+#include <sys/syscall.h>
+#include <sys/time.h>
+#include <sys/wait.h>
+#include <linux/checkpoint.h>
+#include <linux/checkpoint_hdr.h>
+
+/*
+ * TEST_F() keeps a local across its setjmp(); with -Wextra gcc warns about
+ * that in every test (as ckpt_test.h says).
+ */
+#pragma GCC diagnostic ignored "-Wclobbered"
+#include "kselftest_harness.h"
+#include "ck_lite.h"
+#include "image.h"
+
+#ifndef __NR_close_range
+#define __NR_close_range	436
+#endif
+#ifndef IP_BIND_ADDRESS_NO_PORT
+#define IP_BIND_ADDRESS_NO_PORT	24
+#endif
+#ifndef IPV6_RECVORIGDSTADDR
+#define IPV6_RECVORIGDSTADDR	74
+#endif
+#ifndef TCP_NOTSENT_LOWAT
+#define TCP_NOTSENT_LOWAT	25
+#endif
+
+#define CG		"/sys/fs/cgroup/ckpt-inet"
+#define WAIT_MS		20000	/* for what a process sends now */
+#define TCP_LISTEN_ST	0x0a	/* states in /proc/net/tcp and udp */
+#define UDP_UNCONN_ST	0x07
+
+/* the kernel's TCP states, as FILE_INET has them */
+#define ST_ESTABLISHED	1
+#define ST_CLOSE	7
+#define ST_LISTEN	10
+
+/* set by the test process before the tree is forked: the tree has them */
+static char report[64];		/* the tree's report lines */
+static char img[64];
+static char logpath[64];	/* checkpoint()'s and restart()'s logfd */
+
+/* what setup() made, for verify() in the restored program */
+static int fds[8];
+
+/* the test's own sockets, made before the fork: their ports */
+static int t_tcp_port;		/* a TCP listener on 127.0.0.1 */
+static int t_udp_port;		/* a UDP socket on 127.0.0.1 */
+static int t_udp6_port;		/* a UDP socket on ::1 */
+
+/* verify()'s complaint, for the report */
+static char why[4096];
+
+#define NOPE(fmt, ...) ({						\
+	snprintf(why, sizeof(why), fmt, ##__VA_ARGS__);			\
+	-1;								\
+})
+
+/* ---- addresses ----------------------------------------------------------- */
+
+union addr {
+	struct sockaddr sa;
+	struct sockaddr_in v4;
+	struct sockaddr_in6 v6;
+	struct sockaddr_storage ss;
+};
+
+/* @ip (of @family, NULL: any) and @port into @a: its length */
+static socklen_t mk_addr(union addr *a, int family, const char *ip, int port)
+{
+	memset(a, 0, sizeof(*a));
+	if (family == AF_INET) {
+		a->v4.sin_family = AF_INET;
+		a->v4.sin_port = htons(port);
+		if (ip)
+			inet_pton(AF_INET, ip, &a->v4.sin_addr);
+		return sizeof(a->v4);
+	}
+	a->v6.sin6_family = AF_INET6;
+	a->v6.sin6_port = htons(port);
+	if (ip)
+		inet_pton(AF_INET6, ip, &a->v6.sin6_addr);
+	return sizeof(a->v6);
+}
+
+static int port_of(const union addr *a)
+{
+	return ntohs(a->sa.sa_family == AF_INET6 ? a->v6.sin6_port :
+		     a->v4.sin_port);
+}
+
+/* "127.0.0.1:80", "[::1]:80" (four buffers, used in turn) */
+static const char *show(const union addr *a)
+{
+	static char buf[4][80];
+	static int i;
+	char *s = buf[i++ % 4], ip[INET6_ADDRSTRLEN] = "?";
+
+	if (a->sa.sa_family == AF_INET6) {
+		inet_ntop(AF_INET6, &a->v6.sin6_addr, ip, sizeof(ip));
+		snprintf(s, sizeof(buf[0]), "[%s]:%d", ip, port_of(a));
+	} else if (a->sa.sa_family == AF_INET) {
+		inet_ntop(AF_INET, &a->v4.sin_addr, ip, sizeof(ip));
+		snprintf(s, sizeof(buf[0]), "%s:%d", ip, port_of(a));
+	} else {
+		snprintf(s, sizeof(buf[0]), "(family %d)", a->sa.sa_family);
+	}
+	return s;
+}
+
+/* the same family, address and port */
+static bool same_addr(const union addr *a, const union addr *b)
+{
+	if (a->sa.sa_family != b->sa.sa_family)
+		return false;
+	if (a->sa.sa_family == AF_INET)
+		return a->v4.sin_port == b->v4.sin_port &&
+		       a->v4.sin_addr.s_addr == b->v4.sin_addr.s_addr;
+	return a->sa.sa_family == AF_INET6 &&
+	       a->v6.sin6_port == b->v6.sin6_port &&
+	       !memcmp(&a->v6.sin6_addr, &b->v6.sin6_addr,
+		       sizeof(a->v6.sin6_addr));
+}
+
+/* getsockname() of @fd, or with @peer getpeername(): 0 or -1 */
+static int name_of(int fd, bool peer, union addr *a)
+{
+	socklen_t len = sizeof(*a);
+
+	memset(a, 0, sizeof(*a));
+	return peer ? getpeername(fd, &a->sa, &len) :
+		      getsockname(fd, &a->sa, &len);
+}
+
+/* the port getsockname() reports for @fd, or -1 */
+static int port_of_fd(int fd)
+{
+	union addr a;
+
+	return name_of(fd, false, &a) ? -1 : port_of(&a);
+}
+
+/* @fd's name (with @peer its peer's) is @want: 0, or NOPE */
+static int name_is(int fd, bool peer, const union addr *want,
+		   const char *what)
+{
+	const char *call = peer ? "getpeername()" : "getsockname()";
+	union addr a;
+
+	if (name_of(fd, peer, &a))
+		return NOPE("%s: %s: %s", what, call, strerror(errno));
+	if (!same_addr(&a, want))
+		return NOPE("%s: %s reports %s, expected %s", what, call,
+			    show(&a), show(want));
+	return 0;
+}
+
+/* ---- sockets ------------------------------------------------------------- */
+
+static int set_opt(int fd, int level, int opt, int v)
+{
+	return setsockopt(fd, level, opt, &v, sizeof(v));
+}
+
+static int get_opt(int fd, int level, int opt)
+{
+	socklen_t len = sizeof(int);
+	int v;
+
+	return getsockopt(fd, level, opt, &v, &len) ? -1 : v;
+}
+
+/* a socket of @family and @type bound to @ip:@port (any: NULL): the fd */
+static int bound(int family, int type, const char *ip, int port)
+{
+	int fd = socket(family, type, 0);
+	union addr a;
+	socklen_t len = mk_addr(&a, family, ip, port);
+
+	if (fd >= 0 && bind(fd, &a.sa, len)) {
+		close(fd);
+		return -1;
+	}
+	return fd;
+}
+
+/* a TCP listener on @ip:@port with @backlog: the fd */
+static int listener(int family, const char *ip, int port, int backlog)
+{
+	int fd = bound(family, SOCK_STREAM, ip, port);
+
+	if (fd >= 0 && listen(fd, backlog)) {
+		close(fd);
+		return -1;
+	}
+	return fd;
+}
+
+/* a socket of @family and @type connected to @ip:@port: the fd */
+static int connected(int family, int type, const char *ip, int port)
+{
+	int fd = socket(family, type, 0);
+	union addr a;
+	socklen_t len = mk_addr(&a, family, ip, port);
+
+	if (fd >= 0 && connect(fd, &a.sa, len)) {
+		close(fd);
+		return -1;
+	}
+	return fd;
+}
+
+/* close @fd with a reset: no TIME_WAIT left on its port */
+static void rst_close(int fd)
+{
+	struct linger l = { .l_onoff = 1, .l_linger = 0 };
+
+	if (fd < 0)
+		return;
+	setsockopt(fd, SOL_SOCKET, SO_LINGER, &l, sizeof(l));
+	close(fd);
+}
+
+/* @fd has something to read within @ms */
+static bool wait_in(int fd, int ms)
+{
+	struct pollfd p = { .fd = fd, .events = POLLIN };
+
+	return poll(&p, 1, ms) == 1 && (p.revents & POLLIN);
+}
+
+/* @want, sent now by another process: it comes within WAIT_MS, alone */
+static bool awaited(int fd, const char *want)
+{
+	size_t len = strlen(want), got = 0;
+	char buf[256];
+	ssize_t n;
+
+	while (got < len && len < sizeof(buf)) {
+		if (!wait_in(fd, WAIT_MS))
+			return false;
+		n = recv(fd, buf + got, len - got, MSG_DONTWAIT);
+		if (n <= 0)
+			return false;
+		got += n;
+	}
+	return got == len && !memcmp(buf, want, len);
+}
+
+/* accept() a client that connects within @ms, or -1 */
+static int accept_in(int fd, int ms)
+{
+	if (!wait_in(fd, ms)) {
+		errno = ETIMEDOUT;
+		return -1;
+	}
+	return accept(fd, NULL, NULL);
+}
+
+/*
+ * The restored program's side of a connection: accept a client of the
+ * listener @lfd, whose peer is of @family (and @ip, if not NULL), read
+ * @want and answer @reply; the accepted fd in *@s (or -1)
+ */
+static int serve(int lfd, int family, const char *ip, const char *want,
+		 const char *reply, int *s, const char *what)
+{
+	union addr a, w;
+
+	*s = accept_in(lfd, WAIT_MS);
+	if (*s < 0)
+		return NOPE("%s accepts no client: %s", what, strerror(errno));
+	if (name_of(*s, true, &a))
+		return NOPE("%s: getpeername() of its client: %s", what,
+			    strerror(errno));
+	mk_addr(&w, family, ip, port_of(&a));
+	if (a.sa.sa_family != family || (ip && !same_addr(&a, &w)))
+		return NOPE("%s: its client is %s, expected one from %s", what,
+			    show(&a), ip ? show(&w) : "that family");
+	if (!awaited(*s, want))
+		return NOPE("%s: the client's \"%s\" did not come", what, want);
+	if (send(*s, reply, strlen(reply), 0) != (ssize_t)strlen(reply))
+		return NOPE("%s: cannot answer: %s", what, strerror(errno));
+	return 0;
+}
+
+/* ---- options ------------------------------------------------------------- */
+
+/* the options FILE_INET saves, as getsockopt() reads them */
+static const struct opt {
+	int level, name;
+	const char *what;
+} opts[] = {
+	{ SOL_SOCKET, SO_REUSEADDR, "SO_REUSEADDR" },
+	{ SOL_SOCKET, SO_REUSEPORT, "SO_REUSEPORT" },
+	{ SOL_SOCKET, SO_KEEPALIVE, "SO_KEEPALIVE" },
+	{ SOL_SOCKET, SO_OOBINLINE, "SO_OOBINLINE" },
+	{ SOL_SOCKET, SO_BROADCAST, "SO_BROADCAST" },
+	{ SOL_SOCKET, SO_LINGER, "SO_LINGER" },
+	{ SOL_SOCKET, SO_SNDBUF, "SO_SNDBUF" },
+	{ SOL_SOCKET, SO_RCVBUF, "SO_RCVBUF" },
+	{ SOL_SOCKET, SO_RCVLOWAT, "SO_RCVLOWAT" },
+	{ SOL_SOCKET, SO_PEEK_OFF, "SO_PEEK_OFF" },
+	{ SOL_SOCKET, SO_SNDTIMEO, "SO_SNDTIMEO" },
+	{ SOL_SOCKET, SO_RCVTIMEO, "SO_RCVTIMEO" },
+	{ SOL_SOCKET, SO_PRIORITY, "SO_PRIORITY" },
+	{ SOL_SOCKET, SO_MARK, "SO_MARK" },
+	{ SOL_SOCKET, SO_TYPE, "SO_TYPE" },
+	{ SOL_SOCKET, SO_PROTOCOL, "SO_PROTOCOL" },
+	{ SOL_SOCKET, SO_DOMAIN, "SO_DOMAIN" },
+	{ SOL_SOCKET, SO_ACCEPTCONN, "SO_ACCEPTCONN" },
+	{ SOL_IP, IP_TOS, "IP_TOS" },
+	{ SOL_IP, IP_TTL, "IP_TTL" },
+	{ SOL_IP, IP_MTU_DISCOVER, "IP_MTU_DISCOVER" },
+	{ SOL_IP, IP_PKTINFO, "IP_PKTINFO" },
+	{ SOL_IP, IP_RECVTTL, "IP_RECVTTL" },
+	{ SOL_IP, IP_RECVTOS, "IP_RECVTOS" },
+	{ SOL_IP, IP_RECVOPTS, "IP_RECVOPTS" },
+	{ SOL_IP, IP_RETOPTS, "IP_RETOPTS" },
+	{ SOL_IP, IP_RECVORIGDSTADDR, "IP_RECVORIGDSTADDR" },
+	{ SOL_IP, IP_RECVERR, "IP_RECVERR" },
+	{ SOL_IP, IP_FREEBIND, "IP_FREEBIND" },
+	{ SOL_IP, IP_TRANSPARENT, "IP_TRANSPARENT" },
+	{ SOL_IP, IP_BIND_ADDRESS_NO_PORT, "IP_BIND_ADDRESS_NO_PORT" },
+	{ SOL_IPV6, IPV6_V6ONLY, "IPV6_V6ONLY" },
+	{ SOL_IPV6, IPV6_TCLASS, "IPV6_TCLASS" },
+	{ SOL_IPV6, IPV6_UNICAST_HOPS, "IPV6_UNICAST_HOPS" },
+	{ SOL_IPV6, IPV6_MTU_DISCOVER, "IPV6_MTU_DISCOVER" },
+	{ SOL_IPV6, IPV6_RECVPKTINFO, "IPV6_RECVPKTINFO" },
+	{ SOL_IPV6, IPV6_RECVHOPLIMIT, "IPV6_RECVHOPLIMIT" },
+	{ SOL_IPV6, IPV6_RECVTCLASS, "IPV6_RECVTCLASS" },
+	{ SOL_IPV6, IPV6_RECVORIGDSTADDR, "IPV6_RECVORIGDSTADDR" },
+	{ SOL_IPV6, IPV6_RECVERR, "IPV6_RECVERR" },
+	{ SOL_TCP, TCP_NODELAY, "TCP_NODELAY" },
+	{ SOL_TCP, TCP_CORK, "TCP_CORK" },
+	{ SOL_TCP, TCP_DEFER_ACCEPT, "TCP_DEFER_ACCEPT" },
+	{ SOL_TCP, TCP_KEEPIDLE, "TCP_KEEPIDLE" },
+	{ SOL_TCP, TCP_KEEPINTVL, "TCP_KEEPINTVL" },
+	{ SOL_TCP, TCP_KEEPCNT, "TCP_KEEPCNT" },
+	{ SOL_TCP, TCP_USER_TIMEOUT, "TCP_USER_TIMEOUT" },
+	{ SOL_TCP, TCP_MAXSEG, "TCP_MAXSEG" },
+	{ SOL_TCP, TCP_SYNCNT, "TCP_SYNCNT" },
+	{ SOL_TCP, TCP_LINGER2, "TCP_LINGER2" },
+	{ SOL_TCP, TCP_NOTSENT_LOWAT, "TCP_NOTSENT_LOWAT" },
+	{ SOL_TCP, TCP_WINDOW_CLAMP, "TCP_WINDOW_CLAMP" },
+	{ SOL_TCP, TCP_FASTOPEN, "TCP_FASTOPEN" },
+};
+
+#define NR_OPTS	ARRAY_SIZE(opts)
+
+/* what getsockopt() gave: its error, or the value */
+struct optval {
+	int err;
+	socklen_t len;
+	unsigned char v[32];
+};
+
+struct optsnap {
+	struct optval o[NR_OPTS];
+};
+
+static void opt_read(int fd, int k, struct optval *o)
+{
+	memset(o, 0, sizeof(*o));
+	o->len = sizeof(o->v);
+	if (getsockopt(fd, opts[k].level, opts[k].name, o->v, &o->len))
+		o->err = errno;
+}
+
+/* every option of @fd, as getsockopt() reads it now */
+static void opts_read(int fd, struct optsnap *s)
+{
+	unsigned int k;
+
+	for (k = 0; k < NR_OPTS; k++)
+		opt_read(fd, k, &s->o[k]);
+}
+
+/* an option's value or error, for a message */
+static const char *opt_str(const struct optval *o)
+{
+	static char buf[2][96];
+	static int i;
+	char *s = buf[i++ % 2];
+	int n = 0;
+	socklen_t k;
+
+	if (o->err)
+		snprintf(s, sizeof(buf[0]), "%s", strerrorname_np(o->err) ?: "?");
+	else if (o->len == sizeof(int))
+		snprintf(s, sizeof(buf[0]), "%d", *(const int *)o->v);
+	else
+		for (k = 0; k < o->len && n < (int)sizeof(buf[0]) - 3; k++)
+			n += snprintf(s + n, sizeof(buf[0]) - n, "%02x", o->v[k]);
+	return s;
+}
+
+/* every option of @fd reads as in @s: 0, or NOPE with the first that does not */
+static int opts_same(int fd, const struct optsnap *s, const char *what)
+{
+	struct optval now;
+	unsigned int k;
+
+	for (k = 0; k < NR_OPTS; k++) {
+		opt_read(fd, k, &now);
+		if (now.err != s->o[k].err || now.len != s->o[k].len ||
+		    memcmp(now.v, s->o[k].v, now.len))
+			return NOPE("%s: %s reads %s, it read %s before the checkpoint",
+				    what, opts[k].what, opt_str(&now),
+				    opt_str(&s->o[k]));
+	}
+	return 0;
+}
+
+/* @a and @b (a listener and a socket it accepted) read the same @opt */
+static int same_opt(int a, int b, int level, int opt, const char *name)
+{
+	int va = get_opt(a, level, opt), vb = get_opt(b, level, opt);
+
+	if (va != vb)
+		return NOPE("the accepted socket's %s is %d, its listener's %d",
+			    name, vb, va);
+	return 0;
+}
+
+/* ---- the image ----------------------------------------------------------- */
+
+struct rec_find {
+	uint32_t protocol;
+	int port;
+	struct ckpt_hdr_file_inet *out;
+	int found;
+};
+
+static int find_cb(const struct ckpt_hdr *h, size_t off, void *arg)
+{
+	const struct ckpt_hdr_file_inet *r = (const void *)h;
+	struct rec_find *f = arg;
+
+	if (h->type != CKPT_HDR_FILE_INET || r->protocol != f->protocol ||
+	    r->lport != f->port)
+		return 0;
+	memset(f->out, 0, sizeof(*f->out));
+	memcpy(f->out, r, h->len < sizeof(*r) ? h->len : sizeof(*r));
+	f->found++;
+	return 0;
+}
+
+/*
+ * The FILE_INET record of the image at img of @protocol and local port
+ * @port, into @out: how many the image has (1 expected)
+ */
+static int inet_rec(uint32_t protocol, int port, struct ckpt_hdr_file_inet *out)
+{
+	struct rec_find f = { protocol, port, out, 0 };
+	struct ckpt_image im;
+
+	if (ckpt_image_load(img, &im))
+		return 0;
+	ckpt_image_walk(&im, find_cb, &f, NULL, 0);
+	ckpt_image_free(&im);
+	return f.found;
+}
+
+/* an IPv4 address in a FILE_INET: its 4 bytes, network order, then zeroes */
+static bool rec_v4_is(const __u8 *addr, const char *ip)
+{
+	static const __u8 zero[12];
+	struct in_addr a;
+
+	inet_pton(AF_INET, ip, &a);
+	return !memcmp(addr, &a, 4) && !memcmp(addr + 4, zero, 12);
+}
+
+/* ---- /proc/net ----------------------------------------------------------- */
+
+/*
+ * The rx_queue that /proc/net/@file shows for the IPv4 socket on local
+ * port @port in state @st (a listener: its connections not accepted; a
+ * UDP socket: the bytes queued), or -1
+ */
+static long proc_rxq(const char *file, int port, int st)
+{
+	char path[64], line[512];
+	unsigned int lport, state;
+	unsigned long rxq;
+	long ret = -1;
+	FILE *f;
+
+	snprintf(path, sizeof(path), "/proc/net/%s", file);
+	f = fopen(path, "re");
+	if (!f)
+		return -1;
+	while (fgets(line, sizeof(line), f))
+		if (sscanf(line, " %*d: %*x:%x %*x:%*x %x %*x:%lx", &lport,
+			   &state, &rxq) == 3 &&
+		    (int)lport == port && (int)state == st)
+			ret = rxq;
+	fclose(f);
+	return ret;
+}
+
+/* wait until proc_rxq() is at least @min: true, or false after 30 s */
+static bool rxq_reaches(const char *file, int port, int st, long min)
+{
+	int i;
+
+	for (i = 0; i < 30 * 50; i++) {
+		if (proc_rxq(file, port, st) >= min)
+			return true;
+		usleep(20000);
+	}
+	return false;
+}
+
+/* ---- the tree ------------------------------------------------------------ */
+
+static volatile sig_atomic_t go;
+static void on_usr1(int sig) { go = 1; }
+
+/*
+ * The root of the tree: no fd of the test's (but stdio), @setup, say
+ * ready, wait for SIGUSR1, then @verify, and report.
+ */
+static void tree_root(int (*setup)(void), int (*verify)(void))
+{
+	lite_cg_enter(CG);
+	lite_block(SIGUSR1);
+	signal(SIGUSR1, on_usr1);
+	syscall(__NR_close_range, 3, ~0U, 0);
+	if (setup()) {
+		lite_say(report, "SETUP failed: %s\n",
+			 *why ? why : strerror(errno));
+		_exit(1);
+	}
+	lite_say(report, "READY %d\n", getpid());
+	lite_wait_flag(&go, SIGUSR1);
+	if (verify()) {
+		lite_say(report, "VERIFY failed: %s\n", why);
+		_exit(1);
+	}
+	lite_say(report, "VERIFY ok\n");
+	_exit(0);
+}
+
+/* report a port: "@key <port>" */
+static void say_port(const char *key, int port)
+{
+	lite_say(report, "%s %d\n", key, port);
+}
+
+/* ---- the test process ---------------------------------------------------- */
+
+struct tree {
+	pid_t root;
+	int t_tcp, t_udp, t_udp6;	/* the test's sockets, or -1 */
+	int held;			/* a port the test took, or -1 */
+};
+
+static void world_clean(void)
+{
+	unlink(report);
+	unlink(img);
+	unlink(logpath);
+}
+
+static void world_setup(struct __test_metadata *_metadata, struct tree *t)
+{
+	pid_t me = getpid();
+
+	t->root = -1;
+	t->t_tcp = t->t_udp = t->t_udp6 = t->held = -1;
+	snprintf(report, sizeof(report), "/tmp/inet_test.%d.report", me);
+	snprintf(img, sizeof(img), "/tmp/inet_test.%d.img", me);
+	snprintf(logpath, sizeof(logpath), "/tmp/inet_test.%d.log", me);
+	world_clean();
+	rmdir(CG);
+	ASSERT_EQ(0, mkdir(CG, 0755));
+	ASSERT_EQ(0, prctl(PR_SET_CHILD_SUBREAPER, 1));
+	/*
+	 * the test's peers, made before the fork so that the tree knows
+	 * their ports
+	 */
+	t->t_tcp = listener(AF_INET, "127.0.0.1", 0, 8);
+	t->t_udp = bound(AF_INET, SOCK_DGRAM, "127.0.0.1", 0);
+	t->t_udp6 = bound(AF_INET6, SOCK_DGRAM, "::1", 0);
+	ASSERT_LE(0, t->t_tcp) TH_LOG("TCP listener: %s", strerror(errno));
+	ASSERT_LE(0, t->t_udp) TH_LOG("UDP socket: %s", strerror(errno));
+	ASSERT_LE(0, t->t_udp6) TH_LOG("UDP socket on ::1: %s", strerror(errno));
+	t_tcp_port = port_of_fd(t->t_tcp);
+	t_udp_port = port_of_fd(t->t_udp);
+	t_udp6_port = port_of_fd(t->t_udp6);
+}
+
+/* kill and reap @pid if it is a child of ours still running */
+static void end_child(pid_t pid)
+{
+	if (pid > 0 && !waitpid(pid, NULL, WNOHANG | __WALL)) {
+		kill(pid, SIGKILL);
+		waitpid(pid, NULL, __WALL);
+	}
+}
+
+static void close_fd(int *fd)
+{
+	if (*fd >= 0)
+		close(*fd);
+	*fd = -1;
+}
+
+static void world_teardown(struct tree *t)
+{
+	lite_cg_write(CG, "cgroup.kill", "1");
+	lite_cg_write(CG, "cgroup.freeze", "0");
+	end_child(t->root);
+	lite_reap_all();
+	rmdir(CG);
+	close_fd(&t->t_tcp);
+	close_fd(&t->t_udp);
+	close_fd(&t->t_udp6);
+	close_fd(&t->held);
+	world_clean();
+}
+
+/* fork the tree; its root says READY */
+static void start_tree(struct __test_metadata *_metadata, struct tree *t,
+		       int (*setup)(void), int (*verify)(void))
+{
+	char rep[2048] = "";
+
+	t->root = fork();
+	ASSERT_LE(0, t->root);
+	if (!t->root)
+		tree_root(setup, verify);
+	ASSERT_EQ(t->root, lite_line_pid(report, "READY ", 30))
+		TH_LOG("report: %s",
+		       (lite_slurp(report, rep, sizeof(rep)), rep));
+}
+
+/* the port the tree reported as "@key <port>" */
+static int reported(const char *key)
+{
+	char prefix[32];
+
+	snprintf(prefix, sizeof(prefix), "%s ", key);
+	return lite_line_pid(report, prefix, 1);
+}
+
+/*
+ * Freeze the tree and checkpoint it into img, through
+ * ck_checkpoint_validated() like every checkpoint of the selftests: the
+ * kernel validates the image while the tree is still there, frozen, its
+ * ports still taken.
+ */
+static void checkpoint_tree(struct __test_metadata *_metadata, pid_t root)
+{
+	char log[4096] = "";
+	int fd, logfd, err;
+	long ret;
+
+	ASSERT_EQ(0, lite_cg_write(CG, "cgroup.freeze", "1"));
+	ASSERT_TRUE(lite_cg_frozen(CG, 1, 30));
+	fd = open(img, O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0600);
+	logfd = open(logpath, O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0600);
+	ASSERT_LE(0, fd);
+	ASSERT_LE(0, logfd);
+	ret = ck_checkpoint_validated(root, fd, CHECKPOINT_SUBTREE, logfd);
+	err = errno;
+	close(fd);
+	close(logfd);
+	if (ret <= 0) {
+		lite_slurp(logpath, log, sizeof(log));
+		TH_LOG("checkpoint: %s; log: %s", strerrorname_np(err), log);
+		if (err == EBADMSG)
+			TH_LOG("the image does not validate while the tree it was taken from is still there, frozen: RESTART_VALIDATE must check the image, not take the ports");
+	}
+	ASSERT_LT(0, ret);
+}
+
+/* kill the (frozen) original tree and reap it: its ports are free again */
+static void kill_tree(struct __test_metadata *_metadata, pid_t root)
+{
+	ASSERT_EQ(0, lite_cg_write(CG, "cgroup.kill", "1"));
+	lite_cg_write(CG, "cgroup.freeze", "0");
+	ASSERT_NE(-1, lite_status(root, 30));
+	lite_reap_all();
+}
+
+static void checkpoint_and_kill(struct __test_metadata *_metadata, pid_t root)
+{
+	checkpoint_tree(_metadata, root);
+	kill_tree(_metadata, root);
+}
+
+/*
+ * restart(0, img, @flags, logfd); what it logged in @log. Its return
+ * value, errno kept.
+ */
+static long restart_img(unsigned long flags, char *log, size_t len)
+{
+	int fd = open(img, O_RDONLY | O_CLOEXEC);
+	int logfd = open(logpath, O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC,
+			 0600);
+	long ret = -1;
+	int err = EBADF;
+
+	if (fd >= 0 && logfd >= 0) {
+		ret = syscall(__NR_restart, 0, fd, flags, logfd);
+		err = errno;
+	}
+	if (fd >= 0)
+		close(fd);
+	if (logfd >= 0)
+		close(logfd);
+	lite_slurp(logpath, log, len);
+	errno = err;
+	return ret;
+}
+
+/* restart the image: the restored root, with its pid */
+static void restart_tree(struct __test_metadata *_metadata, struct tree *t)
+{
+	char log[4096] = "";
+	long ret;
+
+	ret = restart_img(0, log, sizeof(log));
+	ASSERT_EQ(t->root, ret)
+		TH_LOG("restart: %s; log: %s", strerrorname_np(errno), log);
+}
+
+/* restart() must fail with @err and a log line containing @line */
+static void restart_fails(struct __test_metadata *_metadata, int err,
+			  const char *line)
+{
+	char log[4096] = "";
+	long ret;
+
+	ret = restart_img(0, log, sizeof(log));
+	EXPECT_EQ(-1, ret);
+	EXPECT_EQ(err, errno)
+		TH_LOG("restart: %s, expected %s; log: %s",
+		       strerrorname_np(errno), strerrorname_np(err), log);
+	EXPECT_NE(NULL, strstr(log, line))
+		TH_LOG("no \"%s\" in the log: %s", line, log);
+}
+
+/* no child of the test is left, and the cgroup is empty: nothing runs */
+static void nothing_left(struct __test_metadata *_metadata)
+{
+	char procs[256] = "";
+
+	EXPECT_EQ(-1, waitpid(-1, NULL, WNOHANG | __WALL));
+	EXPECT_EQ(ECHILD, errno) TH_LOG("a child of the test is left");
+	lite_slurp(CG "/cgroup.procs", procs, sizeof(procs));
+	EXPECT_STREQ("", procs) TH_LOG("the tree's cgroup has tasks");
+}
+
+/* let the tree go on */
+static void go_on(struct __test_metadata *_metadata, struct tree *t)
+{
+	ASSERT_EQ(0, kill(t->root, SIGUSR1));
+}
+
+/* wait for the tree's verdict */
+static void finish(struct __test_metadata *_metadata, struct tree *t)
+{
+	char rep[4096] = "";
+	int status;
+
+	status = lite_status(t->root, 90);
+	lite_slurp(report, rep, sizeof(rep));
+	EXPECT_NE(NULL, strstr(rep, "VERIFY ok\n")) TH_LOG("report: %s", rep);
+	EXPECT_TRUE(status != -1 && WIFEXITED(status) &&
+		    WEXITSTATUS(status) == 0)
+		TH_LOG("root: status %#x", status);
+	t->root = -1;
+}
+
+/*
+ * The test's client of a restored listener at @ip:@port: connected, @msg
+ * sent; the fd (or -1). Its peer is @ip:@port.
+ */
+static int knock(struct __test_metadata *_metadata, int family,
+		 const char *ip, int port, const char *msg)
+{
+	int c = connected(family, SOCK_STREAM, ip, port);
+	union addr want;
+
+	mk_addr(&want, family, ip, port);
+	EXPECT_LE(0, c) TH_LOG("connect to %s: %s", show(&want),
+			       strerror(errno));
+	if (c < 0)
+		return -1;
+	EXPECT_EQ(0, name_is(c, true, &want, "the test's client"))
+		TH_LOG("%s", why);
+	EXPECT_EQ((ssize_t)strlen(msg), send(c, msg, strlen(msg), 0));
+	return c;
+}
+
+/* ...and the listener's program answers @reply */
+static void answered(struct __test_metadata *_metadata, int c,
+		     const char *reply)
+{
+	if (c < 0)
+		return;
+	EXPECT_TRUE(awaited(c, reply)) TH_LOG("no \"%s\" from the listener",
+					      reply);
+	close(c);
+}
+
+/* a socket of @family and @type cannot take @ip:@port: the tree has it */
+static void port_taken(struct __test_metadata *_metadata, int family,
+		       int type, const char *ip, int port)
+{
+	int fd = bound(family, type, ip, port);
+	union addr a;
+
+	mk_addr(&a, family, ip, port);
+	EXPECT_EQ(-1, fd) TH_LOG("the test could bind a %s socket to %s: the restored socket is not bound there",
+				 type == SOCK_STREAM ? "TCP" : "UDP", show(&a));
+	if (fd >= 0) {
+		close(fd);
+		return;
+	}
+	EXPECT_EQ(EADDRINUSE, errno)
+		TH_LOG("bind to %s: %s", show(&a), strerror(errno));
+}
+
+FIXTURE(inet) {
+	struct tree t;
+};
+
+FIXTURE_SETUP(inet)
+{
+	world_setup(_metadata, &self->t);
+}
+
+FIXTURE_TEARDOWN(inet)
+{
+	world_teardown(&self->t);
+}
+
+/* ---- a TCP listener with options ----------------------------------------- */
+
+#define L_BACKLOG	7
+#define L_RCVBUF	65536
+#define L_KEEPIDLE	77
+#define L_KEEPINTVL	13
+#define L_KEEPCNT	4
+#define L_DEFER		5	/* seconds: getsockopt() reports it rounded */
+#define L_RCVTIMEO_US	7500000
+
+static struct optsnap l_opts;
+static union addr l_name;
+
+/*
+ * fds[0]: bound to 127.0.0.1 and a port the kernel chose, SO_REUSEADDR,
+ * TCP_NODELAY, TCP_DEFER_ACCEPT, SO_KEEPALIVE with TCP_KEEPIDLE,
+ * TCP_KEEPINTVL and TCP_KEEPCNT, SO_RCVBUF, SO_RCVTIMEO; listening
+ */
+static int l_setup(void)
+{
+	struct timeval tv = { L_RCVTIMEO_US / 1000000, L_RCVTIMEO_US % 1000000 };
+	union addr a;
+	socklen_t len = mk_addr(&a, AF_INET, "127.0.0.1", 0);
+
+	fds[0] = socket(AF_INET, SOCK_STREAM, 0);
+	if (fds[0] < 0 || set_opt(fds[0], SOL_SOCKET, SO_REUSEADDR, 1) ||
+	    set_opt(fds[0], SOL_TCP, TCP_NODELAY, 1) ||
+	    set_opt(fds[0], SOL_TCP, TCP_DEFER_ACCEPT, L_DEFER) ||
+	    set_opt(fds[0], SOL_SOCKET, SO_KEEPALIVE, 1) ||
+	    set_opt(fds[0], SOL_TCP, TCP_KEEPIDLE, L_KEEPIDLE) ||
+	    set_opt(fds[0], SOL_TCP, TCP_KEEPINTVL, L_KEEPINTVL) ||
+	    set_opt(fds[0], SOL_TCP, TCP_KEEPCNT, L_KEEPCNT) ||
+	    set_opt(fds[0], SOL_SOCKET, SO_RCVBUF, L_RCVBUF) ||
+	    setsockopt(fds[0], SOL_SOCKET, SO_RCVTIMEO, &tv, sizeof(tv)) ||
+	    bind(fds[0], &a.sa, len) || listen(fds[0], L_BACKLOG) ||
+	    name_of(fds[0], false, &l_name))
+		return -1;
+	opts_read(fds[0], &l_opts);
+	say_port("PORT", port_of(&l_name));
+	return 0;
+}
+
+/*
+ * Restored: the same name, every option as it was; it accepts the test's
+ * client (which it could not without data: TCP_DEFER_ACCEPT), which
+ * inherits its options, and answers it
+ */
+static int l_verify(void)
+{
+	int s, ret;
+
+	if (name_is(fds[0], false, &l_name, "the listener") ||
+	    opts_same(fds[0], &l_opts, "the listener"))
+		return -1;
+	if (get_opt(fds[0], SOL_SOCKET, SO_ACCEPTCONN) != 1)
+		return NOPE("the listener does not listen");
+	ret = serve(fds[0], AF_INET, "127.0.0.1", "hello", "hello back", &s,
+		    "the listener");
+	if (!ret)
+		ret = same_opt(fds[0], s, SOL_TCP, TCP_NODELAY, "TCP_NODELAY") ?:
+		      same_opt(fds[0], s, SOL_SOCKET, SO_KEEPALIVE, "SO_KEEPALIVE") ?:
+		      same_opt(fds[0], s, SOL_TCP, TCP_KEEPIDLE, "TCP_KEEPIDLE") ?:
+		      same_opt(fds[0], s, SOL_TCP, TCP_KEEPINTVL, "TCP_KEEPINTVL") ?:
+		      same_opt(fds[0], s, SOL_TCP, TCP_KEEPCNT, "TCP_KEEPCNT") ?:
+		      same_opt(fds[0], s, SOL_SOCKET, SO_RCVBUF, "SO_RCVBUF");
+	if (s >= 0)
+		close(s);
+	return ret;
+}
+
+/*
+ * A listener on 127.0.0.1 with options: the image has it as the program
+ * had it; restarted, it listens on the same port again, before the
+ * program runs (the test's client connects), every option reads back as
+ * before the checkpoint, and the program accepts the client and answers.
+ */
+TEST_F_TIMEOUT(inet, tcp_listener_keeps_its_port_and_options_and_serves, 120)
+{
+	struct ckpt_hdr_file_inet r;
+	int port, c;
+
+	start_tree(_metadata, &self->t, l_setup, l_verify);
+	port = reported("PORT");
+	ASSERT_LT(0, port);
+	checkpoint_and_kill(_metadata, self->t.root);
+
+	ASSERT_EQ(1, inet_rec(IPPROTO_TCP, port, &r))
+		TH_LOG("the image has no FILE_INET of the TCP port %d", port);
+	EXPECT_EQ((__u32)AF_INET, r.family);
+	EXPECT_EQ((__u32)ST_LISTEN, r.state);
+	EXPECT_TRUE(rec_v4_is(r.laddr, "127.0.0.1"));
+	EXPECT_EQ((__u32)L_BACKLOG, r.backlog);
+	/* bind() chose the port (port 0): not CKPT_INET_BOUND_PORT */
+	EXPECT_EQ((__u32)(CKPT_INET_BOUND_ADDR | CKPT_INET_REUSEADDR |
+			  CKPT_INET_KEEPALIVE | CKPT_INET_RCVBUF_LOCK),
+		  r.flags & ~(__u32)(CKPT_INET_ASYNC_NOSPACE |
+				     CKPT_INET_ASYNC_WAITDATA));
+	EXPECT_EQ((__u32)CKPT_INET_TCP_NODELAY, r.tcp_flags);
+	EXPECT_EQ((__u32)L_KEEPIDLE, r.keepidle);
+	EXPECT_EQ((__u32)L_KEEPINTVL, r.keepintvl);
+	EXPECT_EQ((__u64)L_RCVTIMEO_US, r.rcvtimeo_us);
+	EXPECT_EQ((__u32)L_KEEPCNT, r.keepcnt);
+	EXPECT_LE((__u32)L_DEFER, r.defer_accept);
+	EXPECT_EQ(0, r.rport);
+	EXPECT_EQ(0U, r.__reserved);
+
+	restart_tree(_metadata, &self->t);
+	port_taken(_metadata, AF_INET, SOCK_STREAM, "127.0.0.1", port);
+	c = knock(_metadata, AF_INET, "127.0.0.1", port, "hello");
+	go_on(_metadata, &self->t);
+	answered(_metadata, c, "hello back");
+	finish(_metadata, &self->t);
+}
+
+/* ---- IPv6 listeners ------------------------------------------------------ */
+
+static struct optsnap v6_opts[2];
+static union addr v6_name[2];
+
+/*
+ * fds[0]: IPV6_V6ONLY, on ::1; fds[1]: on :: without IPV6_V6ONLY (an
+ * IPv4 client comes as ::ffff:127.0.0.1), O_NONBLOCK. Both on ports the
+ * kernel chose.
+ */
+static int v6_setup(void)
+{
+	union addr a;
+	socklen_t len;
+	int k;
+
+	fds[0] = socket(AF_INET6, SOCK_STREAM, 0);
+	fds[1] = socket(AF_INET6, SOCK_STREAM | SOCK_NONBLOCK, 0);
+	if (fds[0] < 0 || fds[1] < 0 ||
+	    set_opt(fds[0], SOL_IPV6, IPV6_V6ONLY, 1) ||
+	    set_opt(fds[1], SOL_IPV6, IPV6_V6ONLY, 0))
+		return -1;
+	len = mk_addr(&a, AF_INET6, "::1", 0);
+	if (bind(fds[0], &a.sa, len) || listen(fds[0], 3))
+		return -1;
+	len = mk_addr(&a, AF_INET6, NULL, 0);
+	if (bind(fds[1], &a.sa, len) || listen(fds[1], 5))
+		return -1;
+	for (k = 0; k < 2; k++) {
+		if (name_of(fds[k], false, &v6_name[k]))
+			return -1;
+		opts_read(fds[k], &v6_opts[k]);
+	}
+	say_port("P6", port_of(&v6_name[0]));
+	say_port("PD", port_of(&v6_name[1]));
+	return 0;
+}
+
+/*
+ * Restored: their names and options; the IPv6-only one accepts a client
+ * from ::1, the dual-stack one (still non-blocking) an IPv4 client
+ */
+static int v6_verify(void)
+{
+	int s = -1, ret;
+
+	if (name_is(fds[0], false, &v6_name[0], "the IPv6-only listener") ||
+	    name_is(fds[1], false, &v6_name[1], "the dual-stack listener") ||
+	    opts_same(fds[0], &v6_opts[0], "the IPv6-only listener") ||
+	    opts_same(fds[1], &v6_opts[1], "the dual-stack listener"))
+		return -1;
+	if (!(fcntl(fds[1], F_GETFL) & O_NONBLOCK) ||
+	    (fcntl(fds[0], F_GETFL) & O_NONBLOCK))
+		return NOPE("O_NONBLOCK changed");
+	ret = serve(fds[0], AF_INET6, "::1", "six", "six back", &s,
+		    "the IPv6-only listener");
+	if (s >= 0)
+		close(s);
+	if (ret)
+		return ret;
+	ret = serve(fds[1], AF_INET6, "::ffff:127.0.0.1", "four", "four back",
+		    &s, "the dual-stack listener");
+	if (s >= 0)
+		close(s);
+	if (ret)
+		return ret;
+	s = accept(fds[1], NULL, NULL);
+	if (s >= 0 || errno != EAGAIN)
+		return NOPE("the dual-stack listener's accept() with nothing waiting: %s, expected EAGAIN",
+			    s >= 0 ? "a connection" : strerror(errno));
+	return 0;
+}
+
+/*
+ * An IPv6-only listener on ::1 and a dual-stack one on ::: restarted,
+ * each has its port, its IPV6_V6ONLY; a client from ::1 is served by the
+ * first, an IPv4 client by the second.
+ */
+TEST_F_TIMEOUT(inet, tcp6_listeners_v6only_and_dual_stack_serve, 120)
+{
+	struct ckpt_hdr_file_inet r;
+	int p6, pd, c6, c4;
+
+	start_tree(_metadata, &self->t, v6_setup, v6_verify);
+	p6 = reported("P6");
+	pd = reported("PD");
+	ASSERT_LT(0, p6);
+	ASSERT_LT(0, pd);
+	checkpoint_and_kill(_metadata, self->t.root);
+	ASSERT_EQ(1, inet_rec(IPPROTO_TCP, p6, &r));
+	EXPECT_EQ((__u32)AF_INET6, r.family);
+	EXPECT_TRUE(!!(r.flags & CKPT_INET_V6ONLY));
+	ASSERT_EQ(1, inet_rec(IPPROTO_TCP, pd, &r));
+	EXPECT_EQ((__u32)AF_INET6, r.family);
+	EXPECT_FALSE(!!(r.flags & CKPT_INET_V6ONLY));
+
+	restart_tree(_metadata, &self->t);
+	port_taken(_metadata, AF_INET6, SOCK_STREAM, "::1", p6);
+	port_taken(_metadata, AF_INET, SOCK_STREAM, "127.0.0.1", pd);
+	c6 = knock(_metadata, AF_INET6, "::1", p6, "six");
+	c4 = knock(_metadata, AF_INET, "127.0.0.1", pd, "four");
+	go_on(_metadata, &self->t);
+	answered(_metadata, c6, "six back");
+	answered(_metadata, c4, "four back");
+	finish(_metadata, &self->t);
+}
+
+/* ---- a port listen() chose ----------------------------------------------- */
+
+static union addr la_name;
+
+/* fds[0]: listen() without bind(): INADDR_ANY and a port listen() chose */
+static int la_setup(void)
+{
+	fds[0] = socket(AF_INET, SOCK_STREAM, 0);
+	if (fds[0] < 0 || listen(fds[0], 4) || name_of(fds[0], false, &la_name))
+		return -1;
+	say_port("PORT", port_of(&la_name));
+	return 0;
+}
+
+static int la_verify(void)
+{
+	int s = -1, ret;
+
+	if (name_is(fds[0], false, &la_name, "the listener"))
+		return -1;
+	ret = serve(fds[0], AF_INET, "127.0.0.1", "knock", "enter", &s,
+		    "the listener");
+	if (s >= 0)
+		close(s);
+	return ret;
+}
+
+/*
+ * A listener whose port listen() chose, with no bind(): the image says
+ * so (not bound); restarted, it listens on that port again.
+ */
+TEST_F_TIMEOUT(inet, tcp_listener_port_from_listen_alone_is_kept, 120)
+{
+	struct ckpt_hdr_file_inet r;
+	int port, c;
+
+	start_tree(_metadata, &self->t, la_setup, la_verify);
+	port = reported("PORT");
+	ASSERT_LT(0, port);
+	checkpoint_and_kill(_metadata, self->t.root);
+	ASSERT_EQ(1, inet_rec(IPPROTO_TCP, port, &r));
+	EXPECT_EQ((__u32)ST_LISTEN, r.state);
+	EXPECT_EQ(0U, r.flags & (CKPT_INET_BOUND_ADDR | CKPT_INET_BOUND_PORT));
+	EXPECT_TRUE(rec_v4_is(r.laddr, "0.0.0.0"));
+	EXPECT_EQ(4U, r.backlog);
+
+	restart_tree(_metadata, &self->t);
+	port_taken(_metadata, AF_INET, SOCK_STREAM, "127.0.0.1", port);
+	c = knock(_metadata, AF_INET, "127.0.0.1", port, "knock");
+	go_on(_metadata, &self->t);
+	answered(_metadata, c, "enter");
+	finish(_metadata, &self->t);
+}
+
+/* ---- TCP sockets never connected ----------------------------------------- */
+
+static union addr nc_name;
+static struct optsnap nc_opts[2];
+
+/*
+ * fds[0]: a TCP socket as socket() made it, TCP_USER_TIMEOUT and
+ * TCP_SYNCNT set; fds[1]: bound to 127.0.0.1 and a port the kernel
+ * chose, not listening, SO_LINGER on
+ */
+static int nc_setup(void)
+{
+	struct linger l = { .l_onoff = 1, .l_linger = 3 };
+
+	fds[0] = socket(AF_INET, SOCK_STREAM, 0);
+	fds[1] = bound(AF_INET, SOCK_STREAM, "127.0.0.1", 0);
+	if (fds[0] < 0 || fds[1] < 0 ||
+	    set_opt(fds[0], SOL_TCP, TCP_USER_TIMEOUT, 15000) ||
+	    set_opt(fds[0], SOL_TCP, TCP_SYNCNT, 3) ||
+	    setsockopt(fds[1], SOL_SOCKET, SO_LINGER, &l, sizeof(l)) ||
+	    name_of(fds[1], false, &nc_name))
+		return -1;
+	opts_read(fds[0], &nc_opts[0]);
+	opts_read(fds[1], &nc_opts[1]);
+	say_port("PORT", port_of(&nc_name));
+	return 0;
+}
+
+/*
+ * Restored: the fresh one unbound, the other bound where it was, their
+ * options; the bound one listens now and serves the test's client; the
+ * fresh one connects to the test's listener, and talks.
+ */
+static int nc_verify(void)
+{
+	union addr none;
+	int s = -1, ret;
+
+	mk_addr(&none, AF_INET, "0.0.0.0", 0);
+	if (name_is(fds[0], false, &none, "the fresh socket") ||
+	    name_is(fds[1], false, &nc_name, "the bound socket") ||
+	    opts_same(fds[0], &nc_opts[0], "the fresh socket") ||
+	    opts_same(fds[1], &nc_opts[1], "the bound socket"))
+		return -1;
+	if (listen(fds[1], 2))
+		return NOPE("the bound socket cannot listen: %s",
+			    strerror(errno));
+	lite_say(report, "LISTENING 1\n");
+	ret = serve(fds[1], AF_INET, "127.0.0.1", "to bound", "bound back",
+		    &s, "the bound socket, listening");
+	if (s >= 0)
+		close(s);
+	if (ret)
+		return ret;
+	mk_addr(&none, AF_INET, "127.0.0.1", t_tcp_port);
+	if (connect(fds[0], &none.sa, sizeof(none.v4)))
+		return NOPE("the fresh socket cannot connect to %s: %s",
+			    show(&none), strerror(errno));
+	if (send(fds[0], "from fresh", 10, 0) != 10 ||
+	    !awaited(fds[0], "fresh back"))
+		return NOPE("the fresh socket's connection carries nothing");
+	return 0;
+}
+
+/*
+ * A TCP socket never bound and one bound, not listening: restarted, the
+ * bound one has its port again (the test cannot take it), listens and
+ * serves; the other connects to the test's listener.
+ */
+TEST_F_TIMEOUT(inet, fresh_and_bound_tcp_sockets_listen_and_connect, 120)
+{
+	struct ckpt_hdr_file_inet r;
+	char rep[2048] = "";
+	int port, c, s;
+
+	start_tree(_metadata, &self->t, nc_setup, nc_verify);
+	port = reported("PORT");
+	ASSERT_LT(0, port);
+	checkpoint_and_kill(_metadata, self->t.root);
+	ASSERT_EQ(1, inet_rec(IPPROTO_TCP, port, &r));
+	EXPECT_EQ((__u32)ST_CLOSE, r.state);
+	EXPECT_EQ((__u32)CKPT_INET_BOUND_ADDR,
+		  r.flags & (CKPT_INET_BOUND_ADDR | CKPT_INET_BOUND_PORT));
+	EXPECT_TRUE(!!(r.flags & CKPT_INET_LINGER));
+	EXPECT_EQ(3U, r.linger);
+	EXPECT_EQ(0U, r.backlog);
+
+	restart_tree(_metadata, &self->t);
+	port_taken(_metadata, AF_INET, SOCK_STREAM, "127.0.0.1", port);
+	go_on(_metadata, &self->t);
+	ASSERT_EQ(1, lite_line_pid(report, "LISTENING ", 30))
+		TH_LOG("report: %s", (lite_slurp(report, rep, sizeof(rep)), rep));
+	c = knock(_metadata, AF_INET, "127.0.0.1", port, "to bound");
+	answered(_metadata, c, "bound back");
+	s = accept_in(self->t.t_tcp, WAIT_MS);
+	EXPECT_LE(0, s) TH_LOG("the fresh socket does not connect: %s",
+			       strerror(errno));
+	if (s >= 0) {
+		EXPECT_TRUE(awaited(s, "from fresh"));
+		EXPECT_EQ((ssize_t)10, send(s, "fresh back", 10, 0));
+		close(s);
+	}
+	finish(_metadata, &self->t);
+}
+
+/* ---- UDP sockets ---------------------------------------------------------- */
+
+/*
+ * fds[0]: bound to 127.0.0.1, IP_PKTINFO, O_NONBLOCK; fds[1]: connected
+ * to the test's UDP socket on 127.0.0.1; fds[2]: bound to ::1,
+ * IPV6_RECVPKTINFO, O_ASYNC with the root as its owner (SIGIO ignored);
+ * fds[3]: connected to the test's UDP socket on ::1. Their names, peers
+ * and options before the checkpoint.
+ */
+static union addr u_name[4], u_peer[4];
+static struct optsnap u_opts[4];
+
+static int u_setup(void)
+{
+	int k;
+
+	signal(SIGIO, SIG_IGN);
+	fds[0] = bound(AF_INET, SOCK_DGRAM, "127.0.0.1", 0);
+	fds[1] = connected(AF_INET, SOCK_DGRAM, "127.0.0.1", t_udp_port);
+	fds[2] = bound(AF_INET6, SOCK_DGRAM, "::1", 0);
+	fds[3] = connected(AF_INET6, SOCK_DGRAM, "::1", t_udp6_port);
+	if (fds[0] < 0 || fds[1] < 0 || fds[2] < 0 || fds[3] < 0 ||
+	    set_opt(fds[0], SOL_IP, IP_PKTINFO, 1) ||
+	    set_opt(fds[2], SOL_IPV6, IPV6_RECVPKTINFO, 1) ||
+	    fcntl(fds[0], F_SETFL, O_NONBLOCK) ||
+	    fcntl(fds[2], F_SETOWN, getpid()) ||
+	    fcntl(fds[2], F_SETFL, O_ASYNC))
+		return -1;
+	for (k = 0; k < 4; k++) {
+		if (name_of(fds[k], false, &u_name[k]))
+			return -1;
+		if ((k == 1 || k == 3) && name_of(fds[k], true, &u_peer[k]))
+			return -1;
+		opts_read(fds[k], &u_opts[k]);
+	}
+	say_port("PU", port_of(&u_name[0]));
+	say_port("PC", port_of(&u_name[1]));
+	say_port("PU6", port_of(&u_name[2]));
+	say_port("PC6", port_of(&u_name[3]));
+	return 0;
+}
+
+/*
+ * The next datagram of @fd, within WAIT_MS: @want, from @from, with its
+ * IP_PKTINFO (IPV6_PKTINFO) naming @dst as where it went
+ */
+static int dgram_is(int fd, const char *want, const union addr *from,
+		    const char *dst, const char *what)
+{
+	union {
+		struct cmsghdr h;
+		char buf[CMSG_SPACE(sizeof(struct in6_pktinfo)) +
+			 CMSG_SPACE(sizeof(struct in_pktinfo))];
+	} ctl;
+	char buf[256];
+	union addr src;
+	struct iovec iov = { .iov_base = buf, .iov_len = sizeof(buf) };
+	struct msghdr m = {
+		.msg_name = &src, .msg_namelen = sizeof(src),
+		.msg_iov = &iov, .msg_iovlen = 1,
+		.msg_control = &ctl, .msg_controllen = sizeof(ctl),
+	};
+	bool v6 = from->sa.sa_family == AF_INET6, info = false;
+	struct cmsghdr *h;
+	char ip[INET6_ADDRSTRLEN] = "";
+	ssize_t n;
+
+	memset(&src, 0, sizeof(src));
+	if (!wait_in(fd, WAIT_MS))
+		return NOPE("%s: nothing came", what);
+	n = recvmsg(fd, &m, MSG_DONTWAIT);
+	if (n != (ssize_t)strlen(want) || memcmp(buf, want, n))
+		return NOPE("%s: read %zd bytes, expected \"%s\": %s", what, n,
+			    want, n < 0 ? strerror(errno) : "");
+	if (!same_addr(&src, from))
+		return NOPE("%s: the datagram came from %s, expected %s", what,
+			    show(&src), show(from));
+	for (h = CMSG_FIRSTHDR(&m); h; h = CMSG_NXTHDR(&m, h)) {
+		if (!v6 && h->cmsg_level == SOL_IP && h->cmsg_type == IP_PKTINFO) {
+			struct in_pktinfo pi;
+
+			memcpy(&pi, CMSG_DATA(h), sizeof(pi));
+			inet_ntop(AF_INET, &pi.ipi_addr, ip, sizeof(ip));
+			info = true;
+		}
+		if (v6 && h->cmsg_level == SOL_IPV6 &&
+		    h->cmsg_type == IPV6_PKTINFO) {
+			struct in6_pktinfo pi;
+
+			memcpy(&pi, CMSG_DATA(h), sizeof(pi));
+			inet_ntop(AF_INET6, &pi.ipi6_addr, ip, sizeof(ip));
+			info = true;
+		}
+	}
+	if (!info)
+		return NOPE("%s: no %s control message", what,
+			    v6 ? "IPV6_PKTINFO" : "IP_PKTINFO");
+	if (strcmp(ip, dst))
+		return NOPE("%s: the datagram went to %s, says its pktinfo, expected %s",
+			    what, ip, dst);
+	return 0;
+}
+
+/*
+ * Restored: the names, peers and options as they were, O_NONBLOCK, the
+ * owner and O_ASYNC; the bound sockets get the test's datagrams with
+ * their pktinfo; the connected ones send to the test.
+ */
+static int u_verify(void)
+{
+	static const char *const what[4] = {
+		"the bound socket", "the connected socket",
+		"the bound IPv6 socket", "the connected IPv6 socket",
+	};
+	union addr from;
+	int k;
+
+	for (k = 0; k < 4; k++)
+		if (name_is(fds[k], false, &u_name[k], what[k]) ||
+		    ((k == 1 || k == 3) &&
+		     name_is(fds[k], true, &u_peer[k], what[k])) ||
+		    opts_same(fds[k], &u_opts[k], what[k]))
+			return -1;
+	if (!(fcntl(fds[0], F_GETFL) & O_NONBLOCK) ||
+	    (fcntl(fds[1], F_GETFL) & O_NONBLOCK))
+		return NOPE("O_NONBLOCK changed");
+	if (fcntl(fds[2], F_GETOWN) != getpid() ||
+	    !(fcntl(fds[2], F_GETFL) & O_ASYNC))
+		return NOPE("the IPv6 socket's owner is %d (O_ASYNC %s), expected %d",
+			    fcntl(fds[2], F_GETOWN),
+			    fcntl(fds[2], F_GETFL) & O_ASYNC ? "on" : "off",
+			    getpid());
+	mk_addr(&from, AF_INET, "127.0.0.1", t_udp_port);
+	if (dgram_is(fds[0], "to bound", &from, "127.0.0.1", what[0]))
+		return -1;
+	mk_addr(&from, AF_INET6, "::1", t_udp6_port);
+	if (dgram_is(fds[2], "to bound6", &from, "::1", what[2]))
+		return -1;
+	if (send(fds[1], "from connected", 14, 0) != 14 ||
+	    send(fds[3], "from connected6", 15, 0) != 15)
+		return NOPE("a connected socket cannot send: %s",
+			    strerror(errno));
+	return 0;
+}
+
+/* the next datagram of the test's @fd: @want, from @from */
+static void came_from(struct __test_metadata *_metadata, int fd,
+		      const char *want, const union addr *from)
+{
+	union addr src;
+	socklen_t len = sizeof(src);
+	char buf[64] = "";
+	ssize_t n = -1;
+
+	memset(&src, 0, sizeof(src));
+	if (wait_in(fd, WAIT_MS))
+		n = recvfrom(fd, buf, sizeof(buf) - 1, MSG_DONTWAIT, &src.sa,
+			     &len);
+	EXPECT_EQ((ssize_t)strlen(want), n) TH_LOG("expected \"%s\"", want);
+	EXPECT_STREQ(want, buf);
+	EXPECT_TRUE(same_addr(&src, from))
+		TH_LOG("\"%s\" came from %s, expected %s (as before the checkpoint)",
+		       want, show(&src), show(from));
+}
+
+/*
+ * UDP sockets bound (with IP_PKTINFO, IPV6_RECVPKTINFO) and connected to
+ * the test's, over IPv4 and IPv6: the image has the connected ones
+ * connected; restarted, the ports are taken again, the bound ones get
+ * what the test sends them with their pktinfo, and what the connected
+ * ones send comes to the test from the address and port it came from
+ * before.
+ */
+TEST_F_TIMEOUT(inet, udp_sockets_bound_and_connected_keep_their_names, 120)
+{
+	struct ckpt_hdr_file_inet r;
+	int pu, pc, pu6, pc6;
+	union addr a;
+
+	start_tree(_metadata, &self->t, u_setup, u_verify);
+	pu = reported("PU");
+	pc = reported("PC");
+	pu6 = reported("PU6");
+	pc6 = reported("PC6");
+	ASSERT_TRUE(pu > 0 && pc > 0 && pu6 > 0 && pc6 > 0);
+	checkpoint_and_kill(_metadata, self->t.root);
+	ASSERT_EQ(1, inet_rec(IPPROTO_UDP, pu, &r));
+	EXPECT_EQ((__u32)ST_CLOSE, r.state);
+	EXPECT_TRUE(!!(r.ip_flags & CKPT_INET_IP_PKTINFO));
+	ASSERT_EQ(1, inet_rec(IPPROTO_UDP, pc, &r));
+	EXPECT_EQ((__u32)ST_ESTABLISHED, r.state);
+	EXPECT_TRUE(rec_v4_is(r.raddr, "127.0.0.1"));
+	EXPECT_EQ(t_udp_port, (int)r.rport);
+	EXPECT_EQ(0U, r.backlog);
+	ASSERT_EQ(1, inet_rec(IPPROTO_UDP, pc6, &r));
+	EXPECT_EQ((__u32)AF_INET6, r.family);
+	EXPECT_EQ((__u32)ST_ESTABLISHED, r.state);
+	EXPECT_EQ(t_udp6_port, (int)r.rport);
+
+	restart_tree(_metadata, &self->t);
+	port_taken(_metadata, AF_INET, SOCK_DGRAM, "127.0.0.1", pu);
+	port_taken(_metadata, AF_INET, SOCK_DGRAM, "127.0.0.1", pc);
+	port_taken(_metadata, AF_INET6, SOCK_DGRAM, "::1", pu6);
+	port_taken(_metadata, AF_INET6, SOCK_DGRAM, "::1", pc6);
+	mk_addr(&a, AF_INET, "127.0.0.1", pu);
+	EXPECT_EQ((ssize_t)8, sendto(self->t.t_udp, "to bound", 8, 0, &a.sa,
+				     sizeof(a.v4)));
+	mk_addr(&a, AF_INET6, "::1", pu6);
+	EXPECT_EQ((ssize_t)9, sendto(self->t.t_udp6, "to bound6", 9, 0, &a.sa,
+				     sizeof(a.v6)));
+	go_on(_metadata, &self->t);
+	mk_addr(&a, AF_INET, "127.0.0.1", pc);
+	came_from(_metadata, self->t.t_udp, "from connected", &a);
+	mk_addr(&a, AF_INET6, "::1", pc6);
+	came_from(_metadata, self->t.t_udp6, "from connected6", &a);
+	finish(_metadata, &self->t);
+}
+
+/* ---- UDP sockets shut down ------------------------------------------------ */
+
+#define POLL_ALL	(POLLIN | POLLOUT | POLLRDHUP | POLLHUP | POLLERR)
+
+static short sh_revents[2];
+
+static short revents(int fd)
+{
+	struct pollfd p = { .fd = fd, .events = POLL_ALL };
+
+	return poll(&p, 1, 0) == 1 ? p.revents : 0;
+}
+
+/* fds[0]: connected to the test, shut down for reading; fds[1]: both ways */
+static int sh_setup(void)
+{
+	fds[0] = connected(AF_INET, SOCK_DGRAM, "127.0.0.1", t_udp_port);
+	fds[1] = connected(AF_INET6, SOCK_DGRAM, "::1", t_udp6_port);
+	if (fds[0] < 0 || fds[1] < 0 || shutdown(fds[0], SHUT_RD) ||
+	    shutdown(fds[1], SHUT_RDWR))
+		return -1;
+	sh_revents[0] = revents(fds[0]);
+	sh_revents[1] = revents(fds[1]);
+	if (!(sh_revents[0] & POLLRDHUP) || (sh_revents[0] & POLLHUP) ||
+	    !(sh_revents[1] & POLLHUP))
+		return NOPE("poll() of the sockets shut down: %#x, %#x",
+			    sh_revents[0], sh_revents[1]);
+	say_port("PS", port_of_fd(fds[0]));
+	say_port("PS6", port_of_fd(fds[1]));
+	return 0;
+}
+
+/* restored: poll() says the same of each */
+static int sh_verify(void)
+{
+	short r0 = revents(fds[0]), r1 = revents(fds[1]);
+
+	if (r0 != sh_revents[0] || r1 != sh_revents[1])
+		return NOPE("poll() of the sockets shut down: %#x, %#x; it was %#x, %#x",
+			    r0, r1, sh_revents[0], sh_revents[1]);
+	return 0;
+}
+
+/*
+ * A connected UDP socket shut down for reading, another both ways: the
+ * image says so; restarted, poll() reports each as before (POLLRDHUP,
+ * and POLLHUP for the one shut down both ways).
+ */
+TEST_F_TIMEOUT(inet, udp_sockets_shut_down_stay_shut_down, 120)
+{
+	const __u32 shut = CKPT_INET_SHUT_RD | CKPT_INET_SHUT_WR;
+	struct ckpt_hdr_file_inet r;
+	int ps, ps6;
+
+	start_tree(_metadata, &self->t, sh_setup, sh_verify);
+	ps = reported("PS");
+	ps6 = reported("PS6");
+	ASSERT_TRUE(ps > 0 && ps6 > 0);
+	checkpoint_and_kill(_metadata, self->t.root);
+	ASSERT_EQ(1, inet_rec(IPPROTO_UDP, ps, &r));
+	EXPECT_EQ((__u32)CKPT_INET_SHUT_RD, r.flags & shut);
+	ASSERT_EQ(1, inet_rec(IPPROTO_UDP, ps6, &r));
+	EXPECT_EQ(shut, r.flags & shut);
+	restart_tree(_metadata, &self->t);
+	go_on(_metadata, &self->t);
+	finish(_metadata, &self->t);
+}
+
+/* ---- who chose the port ------------------------------------------------- */
+
+/*
+ * fds[0]: a UDP socket connected to the test's (connect() chose its
+ * address and port); fds[1]: bound to 127.0.0.1 and port 0 (bind()
+ * chose the port), then connected; fds[2]: a TCP listener bound to
+ * 127.0.0.1 and port 0; fds[3]: a UDP socket bound to 127.0.0.1 and a
+ * port it named, then connected.
+ */
+static union addr ch_name[4];
+
+static int ch_setup(void)
+{
+	int port, k;
+
+	fds[0] = connected(AF_INET, SOCK_DGRAM, "127.0.0.1", t_udp_port);
+	fds[1] = bound(AF_INET, SOCK_DGRAM, "127.0.0.1", 0);
+	fds[2] = listener(AF_INET, "127.0.0.1", 0, 4);
+	/* a port nobody has: one the kernel gave, let go */
+	fds[3] = bound(AF_INET, SOCK_DGRAM, "127.0.0.1", 0);
+	port = fds[3] < 0 ? -1 : port_of_fd(fds[3]);
+	if (fds[0] < 0 || fds[1] < 0 || fds[2] < 0 || port <= 0)
+		return -1;
+	close(fds[3]);
+	fds[3] = bound(AF_INET, SOCK_DGRAM, "127.0.0.1", port);
+	if (fds[3] < 0)
+		return -1;
+	for (k = 1; k < 4; k += 2) {
+		union addr a;
+		socklen_t len = mk_addr(&a, AF_INET, "127.0.0.1", t_udp_port);
+
+		if (connect(fds[k], &a.sa, len))
+			return -1;
+	}
+	for (k = 0; k < 4; k++)
+		if (name_of(fds[k], false, &ch_name[k]))
+			return -1;
+	say_port("P0", port_of(&ch_name[0]));
+	say_port("P1", port_of(&ch_name[1]));
+	say_port("PL", port_of(&ch_name[2]));
+	say_port("P3", port_of(&ch_name[3]));
+	return 0;
+}
+
+/* connect(@fd, AF_UNSPEC): the socket is disconnected (and stops listening) */
+static int disconnect(int fd)
+{
+	struct sockaddr sa = { .sa_family = AF_UNSPEC };
+
+	return connect(fd, &sa, sizeof(sa));
+}
+
+/*
+ * Restored: the names as they were; then each is disconnected, and gives
+ * up what bind() did not name, as a socket made so without a restart
+ * does: the connected one its address and port (0.0.0.0:0), the one
+ * bound to port 0 its port (127.0.0.1:0), the listener its port (another
+ * socket can take it); the one bound to a port it named keeps it.
+ */
+static int ch_verify(void)
+{
+	union addr want;
+	int k, fd, ret;
+
+	for (k = 0; k < 4; k++)
+		if (name_is(fds[k], false, &ch_name[k], "a socket"))
+			return -1;
+	for (k = 0; k < 4; k++)
+		if (disconnect(fds[k]))
+			return NOPE("disconnect socket %d: %s", k, strerror(errno));
+	mk_addr(&want, AF_INET, "0.0.0.0", 0);
+	if (name_is(fds[0], false, &want,
+		    "the UDP socket connect() gave its address and port, disconnected"))
+		return -1;
+	mk_addr(&want, AF_INET, "127.0.0.1", 0);
+	if (name_is(fds[1], false, &want,
+		    "the UDP socket bound to port 0, disconnected"))
+		return -1;
+	if (name_is(fds[3], false, &ch_name[3],
+		    "the UDP socket bound to a port it named, disconnected"))
+		return -1;
+	fd = bound(AF_INET, SOCK_STREAM, "127.0.0.1", port_of(&ch_name[2]));
+	ret = fd < 0 ? NOPE("the listener bound to port 0 keeps port %d once disconnected: %s",
+			    port_of(&ch_name[2]), strerror(errno)) : 0;
+	if (fd >= 0)
+		close(fd);
+	return ret;
+}
+
+/*
+ * Ports and addresses the kernel chose (connect(), bind() to port 0) and
+ * one bind() named: the image says which (CKPT_INET_BOUND_ADDR,
+ * CKPT_INET_BOUND_PORT); restarted, a disconnect gives up what the
+ * program did not name, as it would have without the restart.
+ */
+TEST_F_TIMEOUT(inet, ports_the_kernel_chose_are_given_up_as_before, 120)
+{
+	const __u32 bound_mask = CKPT_INET_BOUND_ADDR | CKPT_INET_BOUND_PORT;
+	struct ckpt_hdr_file_inet r;
+	int p0, p1, pl, p3;
+
+	start_tree(_metadata, &self->t, ch_setup, ch_verify);
+	p0 = reported("P0");
+	p1 = reported("P1");
+	pl = reported("PL");
+	p3 = reported("P3");
+	ASSERT_TRUE(p0 > 0 && p1 > 0 && pl > 0 && p3 > 0);
+	checkpoint_and_kill(_metadata, self->t.root);
+	ASSERT_EQ(1, inet_rec(IPPROTO_UDP, p0, &r));
+	EXPECT_EQ(0U, r.flags & bound_mask);
+	ASSERT_EQ(1, inet_rec(IPPROTO_UDP, p1, &r));
+	EXPECT_EQ((__u32)CKPT_INET_BOUND_ADDR, r.flags & bound_mask);
+	ASSERT_EQ(1, inet_rec(IPPROTO_TCP, pl, &r));
+	EXPECT_EQ((__u32)CKPT_INET_BOUND_ADDR, r.flags & bound_mask);
+	ASSERT_EQ(1, inet_rec(IPPROTO_UDP, p3, &r));
+	EXPECT_EQ(bound_mask, r.flags & bound_mask);
+
+	restart_tree(_metadata, &self->t);
+	go_on(_metadata, &self->t);
+	finish(_metadata, &self->t);
+}
+
+/* ---- restarts that fail: a port taken ------------------------------------ */
+
+/* fds[0]: a TCP listener on 127.0.0.1, SO_REUSEADDR */
+static int tk_tcp_setup(void)
+{
+	union addr a;
+	socklen_t len = mk_addr(&a, AF_INET, "127.0.0.1", 0);
+
+	fds[0] = socket(AF_INET, SOCK_STREAM, 0);
+	if (fds[0] < 0 || set_opt(fds[0], SOL_SOCKET, SO_REUSEADDR, 1) ||
+	    bind(fds[0], &a.sa, len) || listen(fds[0], 4))
+		return -1;
+	say_port("PORT", port_of_fd(fds[0]));
+	return 0;
+}
+
+/* restored: it serves the test's client */
+static int tk_tcp_verify(void)
+{
+	int s = -1, ret;
+
+	ret = serve(fds[0], AF_INET, "127.0.0.1", "knock", "enter", &s,
+		    "the listener");
+	if (s >= 0)
+		close(s);
+	return ret;
+}
+
+/*
+ * The listener's port taken by the test (a listener of its own) while
+ * the tree is down: the restart fails with EADDRINUSE and says which
+ * port, nothing of the image runs, and the test's listener keeps the
+ * port. Once the test lets it go, the same image restarts and serves.
+ */
+TEST_F_TIMEOUT(inet, restart_fails_when_the_tcp_port_is_taken, 120)
+{
+	char line[128];
+	int port, c;
+
+	start_tree(_metadata, &self->t, tk_tcp_setup, tk_tcp_verify);
+	port = reported("PORT");
+	ASSERT_LT(0, port);
+	checkpoint_and_kill(_metadata, self->t.root);
+	self->t.held = listener(AF_INET, "127.0.0.1", port, 1);
+	ASSERT_LE(0, self->t.held) TH_LOG("listen on port %d: %s", port,
+					  strerror(errno));
+
+	snprintf(line, sizeof(line), "cannot bind the TCP socket to port %d",
+		 port);
+	restart_fails(_metadata, EADDRINUSE, line);
+	nothing_left(_metadata);
+	EXPECT_EQ(1, get_opt(self->t.held, SOL_SOCKET, SO_ACCEPTCONN));
+	EXPECT_EQ(port, port_of_fd(self->t.held));
+	close_fd(&self->t.held);
+
+	restart_tree(_metadata, &self->t);
+	c = knock(_metadata, AF_INET, "127.0.0.1", port, "knock");
+	go_on(_metadata, &self->t);
+	answered(_metadata, c, "enter");
+	finish(_metadata, &self->t);
+}
+
+/* fds[0]: a UDP socket bound to 127.0.0.1 */
+static int tk_udp_setup(void)
+{
+	fds[0] = bound(AF_INET, SOCK_DGRAM, "127.0.0.1", 0);
+	if (fds[0] < 0)
+		return -1;
+	say_port("PORT", port_of_fd(fds[0]));
+	return 0;
+}
+
+/* restored: the test's datagram comes, from the test's socket */
+static int tk_udp_verify(void)
+{
+	union addr from, src;
+	socklen_t len = sizeof(src);
+	char buf[16] = "";
+
+	mk_addr(&from, AF_INET, "127.0.0.1", t_udp_port);
+	memset(&src, 0, sizeof(src));
+	if (!wait_in(fds[0], WAIT_MS) ||
+	    recvfrom(fds[0], buf, sizeof(buf) - 1, MSG_DONTWAIT, &src.sa,
+		     &len) != 5 || strcmp(buf, "again"))
+		return NOPE("the UDP socket did not get \"again\": \"%s\"", buf);
+	if (!same_addr(&src, &from))
+		return NOPE("\"again\" came from %s, expected %s", show(&src),
+			    show(&from));
+	return 0;
+}
+
+/*
+ * The UDP socket's port taken by the test while the tree is down: the
+ * restart fails with EADDRINUSE and says which port, nothing runs, and
+ * the test's socket still gets what is sent there. Once it is closed, the
+ * same image restarts and the restored socket gets it.
+ */
+TEST_F_TIMEOUT(inet, restart_fails_when_the_udp_port_is_taken, 120)
+{
+	union addr a;
+	char line[128];
+	int port;
+
+	start_tree(_metadata, &self->t, tk_udp_setup, tk_udp_verify);
+	port = reported("PORT");
+	ASSERT_LT(0, port);
+	checkpoint_and_kill(_metadata, self->t.root);
+	self->t.held = bound(AF_INET, SOCK_DGRAM, "127.0.0.1", port);
+	ASSERT_LE(0, self->t.held) TH_LOG("bind to port %d: %s", port,
+					  strerror(errno));
+
+	snprintf(line, sizeof(line), "cannot bind the UDP socket to port %d",
+		 port);
+	restart_fails(_metadata, EADDRINUSE, line);
+	nothing_left(_metadata);
+	mk_addr(&a, AF_INET, "127.0.0.1", port);
+	EXPECT_EQ((ssize_t)4, sendto(self->t.t_udp, "mine", 4, 0, &a.sa,
+				     sizeof(a.v4)));
+	EXPECT_TRUE(awaited(self->t.held, "mine"))
+		TH_LOG("the port is not the test's");
+	close_fd(&self->t.held);
+
+	restart_tree(_metadata, &self->t);
+	EXPECT_EQ((ssize_t)5, sendto(self->t.t_udp, "again", 5, 0, &a.sa,
+				     sizeof(a.v4)));
+	go_on(_metadata, &self->t);
+	finish(_metadata, &self->t);
+}
+
+/* ---- checkpoints that refuse --------------------------------------------- */
+
+/*
+ * Checkpoint the frozen tree: it must fail with EOPNOTSUPP and a log
+ * line containing @line; then thaw it.
+ */
+static void refused(struct __test_metadata *_metadata, pid_t root,
+		    const char *line)
+{
+	char log[4096] = "";
+	int fd, logfd, err;
+	long ret;
+
+	ASSERT_EQ(0, lite_cg_write(CG, "cgroup.freeze", "1"));
+	ASSERT_TRUE(lite_cg_frozen(CG, 1, 30));
+	fd = open(img, O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0600);
+	logfd = open(logpath, O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0600);
+	ASSERT_LE(0, fd);
+	ASSERT_LE(0, logfd);
+	ret = syscall(__NR_checkpoint, root, fd, CHECKPOINT_SUBTREE, logfd);
+	err = errno;
+	close(fd);
+	close(logfd);
+	lite_slurp(logpath, log, sizeof(log));
+	EXPECT_EQ(-1, ret);
+	EXPECT_EQ(EOPNOTSUPP, err) TH_LOG("checkpoint: %s; log: %s",
+					  strerrorname_np(err), log);
+	EXPECT_NE(NULL, strstr(log, line))
+		TH_LOG("no \"%s\" in the log: %s", line, log);
+	ASSERT_EQ(0, lite_cg_write(CG, "cgroup.freeze", "0"));
+	ASSERT_TRUE(lite_cg_frozen(CG, 0, 30));
+}
+
+/* fds[0]: a client of the test's listener, connected */
+static int est_setup(void)
+{
+	fds[0] = connected(AF_INET, SOCK_STREAM, "127.0.0.1", t_tcp_port);
+	return fds[0] < 0 ? -1 : 0;
+}
+
+/* thawed: the connection carries bytes both ways */
+static int est_verify(void)
+{
+	if (send(fds[0], "still here", 10, 0) != 10 || !awaited(fds[0], "yes"))
+		return NOPE("the connection carries nothing: %s",
+			    strerror(errno));
+	return 0;
+}
+
+/*
+ * An established connection (to the test's listener, which accepted it):
+ * refused with its state. Thawed, it carries bytes both ways.
+ */
+TEST_F_TIMEOUT(inet, established_tcp_connection_is_refused, 120)
+{
+	int s;
+
+	start_tree(_metadata, &self->t, est_setup, est_verify);
+	s = accept_in(self->t.t_tcp, WAIT_MS);
+	ASSERT_LE(0, s) TH_LOG("the tree's client: %s", strerror(errno));
+	refused(_metadata, self->t.root,
+		"is a TCP connection (ESTABLISHED): not supported yet");
+	go_on(_metadata, &self->t);
+	EXPECT_TRUE(awaited(s, "still here"));
+	EXPECT_EQ((ssize_t)3, send(s, "yes", 3, 0));
+	close(s);
+	finish(_metadata, &self->t);
+}
+
+/* fds[0]: a listener on 127.0.0.1, which the test connects to */
+static int pend_setup(void)
+{
+	fds[0] = listener(AF_INET, "127.0.0.1", 0, 4);
+	if (fds[0] < 0)
+		return -1;
+	say_port("PORT", port_of_fd(fds[0]));
+	return 0;
+}
+
+/*
+ * A listener with a connection of the test's waiting to be accepted (the
+ * listener's queue has it, /proc/net/tcp says): refused. Thawed, the
+ * listener accepts it and answers.
+ */
+TEST_F_TIMEOUT(inet, listener_with_connection_not_accepted_is_refused, 120)
+{
+	int port, c;
+
+	start_tree(_metadata, &self->t, pend_setup, tk_tcp_verify);
+	port = reported("PORT");
+	ASSERT_LT(0, port);
+	c = knock(_metadata, AF_INET, "127.0.0.1", port, "knock");
+	ASSERT_LE(0, c);
+	ASSERT_TRUE(rxq_reaches("tcp", port, TCP_LISTEN_ST, 1))
+		TH_LOG("the connection is not in the listener's queue");
+	refused(_metadata, self->t.root,
+		"is a listening TCP socket with connections not accepted yet: not supported yet");
+	go_on(_metadata, &self->t);
+	answered(_metadata, c, "enter");
+	finish(_metadata, &self->t);
+}
+
+/*
+ * fds[0]: a client whose connection was reset by its peer (accepted,
+ * then closed with SO_LINGER 0): CLOSE, with ECONNRESET pending
+ */
+static int reset_setup(void)
+{
+	int l, a;
+
+	l = listener(AF_INET, "127.0.0.1", 0, 1);
+	if (l < 0)
+		return -1;
+	fds[0] = connected(AF_INET, SOCK_STREAM, "127.0.0.1", port_of_fd(l));
+	a = accept_in(l, WAIT_MS);
+	if (fds[0] < 0 || a < 0)
+		return -1;
+	rst_close(a);
+	close(l);
+	if (!wait_in(fds[0], WAIT_MS))
+		return NOPE("the reset did not come");
+	return 0;
+}
+
+/* thawed: the error is still there to read */
+static int reset_verify(void)
+{
+	int err = get_opt(fds[0], SOL_SOCKET, SO_ERROR);
+
+	if (err != ECONNRESET)
+		return NOPE("SO_ERROR is %d (%s), expected ECONNRESET", err,
+			    strerrorname_np(err) ?: "?");
+	return 0;
+}
+
+/*
+ * A TCP socket whose connection was reset: refused. Thawed, its error
+ * is still pending.
+ */
+TEST_F_TIMEOUT(inet, tcp_connection_reset_is_refused, 120)
+{
+	start_tree(_metadata, &self->t, reset_setup, reset_verify);
+	refused(_metadata, self->t.root,
+		"is a TCP socket whose connection ended: not supported yet");
+	go_on(_metadata, &self->t);
+	finish(_metadata, &self->t);
+}
+
+/* fds[0]: a UDP socket on 127.0.0.1, which the test sends to */
+static int queued_setup(void)
+{
+	return tk_udp_setup();
+}
+
+/* thawed: the datagram that waited is read, and answered */
+static int queued_verify(void)
+{
+	union addr from;
+	socklen_t len = sizeof(from);
+	char buf[16] = "";
+
+	memset(&from, 0, sizeof(from));
+	if (!wait_in(fds[0], WAIT_MS) ||
+	    recvfrom(fds[0], buf, sizeof(buf) - 1, MSG_DONTWAIT, &from.sa,
+		     &len) != 6 || strcmp(buf, "queued"))
+		return NOPE("the datagram that waited is not \"queued\": \"%s\"",
+			    buf);
+	if (sendto(fds[0], "got it", 6, 0, &from.sa, len) != 6)
+		return NOPE("cannot answer %s: %s", show(&from),
+			    strerror(errno));
+	return 0;
+}
+
+/*
+ * A UDP socket with a datagram of the test's queued (/proc/net/udp
+ * says): refused. Thawed, it reads the datagram and answers.
+ */
+TEST_F_TIMEOUT(inet, udp_socket_with_datagram_queued_is_refused, 120)
+{
+	union addr a;
+	int port;
+
+	start_tree(_metadata, &self->t, queued_setup, queued_verify);
+	port = reported("PORT");
+	ASSERT_LT(0, port);
+	mk_addr(&a, AF_INET, "127.0.0.1", port);
+	ASSERT_EQ((ssize_t)6, sendto(self->t.t_udp, "queued", 6, 0, &a.sa,
+				     sizeof(a.v4)));
+	ASSERT_TRUE(rxq_reaches("udp", port, UDP_UNCONN_ST, 1))
+		TH_LOG("the datagram is not queued");
+	refused(_metadata, self->t.root,
+		"is a UDP socket with datagrams queued: not supported yet");
+	go_on(_metadata, &self->t);
+	came_from(_metadata, self->t.t_udp, "got it", &a);
+	finish(_metadata, &self->t);
+}
+
+/*
+ * fds[0]: a UDP socket connected to a port nobody has (IP_RECVERR off):
+ * what it sent got an ICMP port unreachable, ECONNREFUSED is pending
+ */
+static int err_setup(void)
+{
+	struct pollfd p = { .events = POLLIN };
+	int port, gone;
+
+	gone = bound(AF_INET, SOCK_DGRAM, "127.0.0.1", 0);
+	port = gone < 0 ? -1 : port_of_fd(gone);
+	if (gone < 0 || port < 0 || close(gone))
+		return -1;
+	fds[0] = connected(AF_INET, SOCK_DGRAM, "127.0.0.1", port);
+	if (fds[0] < 0 || send(fds[0], "anyone?", 7, 0) != 7)
+		return -1;
+	p.fd = fds[0];
+	if (poll(&p, 1, WAIT_MS) != 1 || !(p.revents & POLLERR))
+		return NOPE("no error came back (revents %#x)", p.revents);
+	return 0;
+}
+
+/* thawed: the error is still there to read */
+static int err_verify(void)
+{
+	int err = get_opt(fds[0], SOL_SOCKET, SO_ERROR);
+
+	if (err != ECONNREFUSED)
+		return NOPE("SO_ERROR is %d (%s), expected ECONNREFUSED", err,
+			    strerrorname_np(err) ?: "?");
+	return 0;
+}
+
+/*
+ * A connected UDP socket with an error pending (ECONNREFUSED, from an
+ * ICMP port unreachable): refused. Thawed, the error is still pending.
+ */
+TEST_F_TIMEOUT(inet, udp_socket_with_pending_error_is_refused, 120)
+{
+	start_tree(_metadata, &self->t, err_setup, err_verify);
+	refused(_metadata, self->t.root,
+		"is a socket with a pending error: not supported yet");
+	go_on(_metadata, &self->t);
+	finish(_metadata, &self->t);
+}
+
+/* fds[0]: a UDP socket on 127.0.0.1 with SO_TIMESTAMP */
+static int ts_setup(void)
+{
+	if (tk_udp_setup())
+		return -1;
+	return set_opt(fds[0], SOL_SOCKET, SO_TIMESTAMP, 1);
+}
+
+/* thawed: SO_TIMESTAMP is on, and the test's datagram comes with its time */
+static int ts_verify(void)
+{
+	union {
+		struct cmsghdr h;
+		char buf[CMSG_SPACE(sizeof(struct timeval))];
+	} ctl;
+	char buf[16];
+	struct iovec iov = { .iov_base = buf, .iov_len = sizeof(buf) };
+	struct msghdr m = {
+		.msg_iov = &iov, .msg_iovlen = 1,
+		.msg_control = &ctl, .msg_controllen = sizeof(ctl),
+	};
+	struct cmsghdr *h;
+
+	if (get_opt(fds[0], SOL_SOCKET, SO_TIMESTAMP) != 1)
+		return NOPE("SO_TIMESTAMP is off");
+	if (!wait_in(fds[0], WAIT_MS) || recvmsg(fds[0], &m, MSG_DONTWAIT) != 5)
+		return NOPE("the test's datagram did not come");
+	h = CMSG_FIRSTHDR(&m);
+	if (!h || h->cmsg_level != SOL_SOCKET || h->cmsg_type != SCM_TIMESTAMP)
+		return NOPE("the datagram has no SCM_TIMESTAMP");
+	return 0;
+}
+
+/*
+ * A UDP socket with SO_TIMESTAMP, which is not saved: refused. Thawed,
+ * datagrams come with their time.
+ */
+TEST_F_TIMEOUT(inet, udp_socket_with_so_timestamp_is_refused, 120)
+{
+	union addr a;
+	int port;
+
+	start_tree(_metadata, &self->t, ts_setup, ts_verify);
+	port = reported("PORT");
+	ASSERT_LT(0, port);
+	refused(_metadata, self->t.root,
+		"inet socket has socket options that are not saved (SO_TIMESTAMP or another flag)");
+	mk_addr(&a, AF_INET, "127.0.0.1", port);
+	EXPECT_EQ((ssize_t)5, sendto(self->t.t_udp, "stamp", 5, 0, &a.sa,
+				     sizeof(a.v4)));
+	go_on(_metadata, &self->t);
+	finish(_metadata, &self->t);
+}
+
+#define MC_GROUP	"239.255.42.42"
+
+/* the group MC_GROUP on the loopback, for IP_ADD/DROP_MEMBERSHIP */
+static struct ip_mreqn mc_req(void)
+{
+	struct ip_mreqn r = { .imr_ifindex = (int)if_nametoindex("lo") ?: 1 };
+
+	inet_pton(AF_INET, MC_GROUP, &r.imr_multiaddr);
+	return r;
+}
+
+/* fds[0]: a UDP socket on 127.0.0.1, a member of MC_GROUP on lo */
+static int mc_setup(void)
+{
+	struct ip_mreqn r = mc_req();
+
+	fds[0] = bound(AF_INET, SOCK_DGRAM, "127.0.0.1", 0);
+	return fds[0] < 0 || setsockopt(fds[0], SOL_IP, IP_ADD_MEMBERSHIP, &r,
+					sizeof(r)) ? -1 : 0;
+}
+
+/* thawed: it is still a member (IP_DROP_MEMBERSHIP finds it) */
+static int mc_verify(void)
+{
+	struct ip_mreqn r = mc_req();
+
+	if (setsockopt(fds[0], SOL_IP, IP_DROP_MEMBERSHIP, &r, sizeof(r)))
+		return NOPE("the membership is gone: %s", strerror(errno));
+	return 0;
+}
+
+/*
+ * A UDP socket that joined a multicast group on lo, which is not saved:
+ * refused. Thawed, it is still a member.
+ */
+TEST_F_TIMEOUT(inet, udp_socket_with_multicast_membership_is_refused, 120)
+{
+	struct ip_mreqn r = mc_req();
+	int probe = socket(AF_INET, SOCK_DGRAM, 0), ret;
+
+	ASSERT_LE(0, probe);
+	ret = setsockopt(probe, SOL_IP, IP_ADD_MEMBERSHIP, &r, sizeof(r));
+	close(probe);
+	if (ret)
+		SKIP(return, "IP_ADD_MEMBERSHIP on lo: %s (so_timestamp has the same refusal)",
+		     strerror(errno));
+	start_tree(_metadata, &self->t, mc_setup, mc_verify);
+	refused(_metadata, self->t.root,
+		"inet socket has socket options that are not saved (an IP multicast membership");
+	go_on(_metadata, &self->t);
+	finish(_metadata, &self->t);
+}
+
+/*
+ * fds[0]: a UDP socket made in a new network namespace, which the root
+ * entered and left again
+ */
+static int netns_setup(void)
+{
+	int ns = open("/proc/self/ns/net", O_RDONLY | O_CLOEXEC);
+
+	if (ns < 0 || unshare(CLONE_NEWNET))
+		return -1;
+	fds[0] = socket(AF_INET, SOCK_DGRAM, 0);
+	if (setns(ns, CLONE_NEWNET))
+		return NOPE("cannot go back to the first network namespace: %s",
+			    strerror(errno));
+	close(ns);
+	return fds[0] < 0 ? -1 : 0;
+}
+
+/* thawed: the socket is still there */
+static int netns_verify(void)
+{
+	if (get_opt(fds[0], SOL_SOCKET, SO_DOMAIN) != AF_INET ||
+	    get_opt(fds[0], SOL_SOCKET, SO_PROTOCOL) != IPPROTO_UDP)
+		return NOPE("the socket is not the UDP socket it was");
+	return 0;
+}
+
+/*
+ * A socket of another network namespace than the one restart would make
+ * it in: refused. Thawed, it is still there.
+ */
+TEST_F_TIMEOUT(inet, socket_of_another_network_namespace_is_refused, 120)
+{
+	int status;
+	pid_t p;
+
+	p = fork();
+	ASSERT_LE(0, p);
+	if (!p)
+		_exit(unshare(CLONE_NEWNET) ? 1 : 0);
+	ASSERT_EQ(p, waitpid(p, &status, 0));
+	if (!WIFEXITED(status) || WEXITSTATUS(status))
+		SKIP(return, "no new network namespace here");
+	start_tree(_metadata, &self->t, netns_setup, netns_verify);
+	refused(_metadata, self->t.root,
+		"is an inet socket of another network namespace: not supported yet");
+	go_on(_metadata, &self->t);
+	finish(_metadata, &self->t);
+}
+
+TEST_HARNESS_MAIN
