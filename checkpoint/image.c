@@ -111,6 +111,7 @@ static const struct ckpt_rec_desc ckpt_recs[CKPT_HDR_MAX] = {
 	REC(UNIX_MSG_FDS, "unix_msg_fds", struct ckpt_hdr_unix_msg_fds),
 	REC(UNIX_FDS, "unix_fds", struct ckpt_hdr_unix_fds),
 	REC(FILE_INET, "file_inet", struct ckpt_hdr_file_inet),
+	REC(INET_DGRAM, "inet_dgram", struct ckpt_hdr_inet_dgram),
 };
 
 /**

@@ -16,11 +16,15 @@
  *
  * Saved: TCP sockets never connected (bound or not) and listeners whose
  * accept queue is empty; UDP sockets bound or not, connected or not, with
- * an empty receive queue. Refused with a line: TCP connections, a
- * listener with connections not accepted yet (or being set up), a UDP
- * socket with datagrams queued or data corked, a pending error, options
- * that are not saved (multicast, IP options, timestamps, filters, a bound
- * device, TCP_CONGESTION...), a socket of another network namespace.
+ * the datagrams they have not read: each an INET_DGRAM record with its
+ * bytes and what recvmsg() reports of its packet (sender, IP_PKTINFO,
+ * TOS, TTL), queued again before the tree runs as the stack queues a
+ * packet, with a header built to report the same. Refused with a line:
+ * TCP connections, a listener with connections not accepted yet (or
+ * being set up), a UDP socket with data corked, a datagram with IP
+ * options or extension headers, a pending error, options that are not
+ * saved (multicast, IP options, timestamps, filters, a bound device,
+ * TCP_CONGESTION...), a socket of another network namespace.
  *
  * A connection a client completes after its listener was saved is lost
  * with the checkpointed tree when it is killed, as with a crash: the
@@ -31,12 +35,16 @@
 #include <linux/in6.h>
 #include <linux/ipv6.h>
 #include <linux/net.h>
+#include <linux/netdevice.h>
 #include <linux/security.h>
 #include <linux/socket.h>
 #include <linux/tcp.h>
 #include <linux/udp.h>
+#include <net/busy_poll.h>
+#include <net/dsfield.h>
 #include <net/inet_connection_sock.h>
 #include <net/inet_sock.h>
+#include <net/ip.h>
 #include <net/ipv6.h>
 #include <net/sock.h>
 #include <net/sock_reuseport.h>
@@ -56,8 +64,6 @@
 	 BIT(SOCK_TXTIME) | BIT(SOCK_TSTAMP_NEW) | BIT(SOCK_RCVMARK))
 
 /* why a socket is refused, after "fd N of pid P: socket:[I] " */
-#define CKPT_INET_UDP_QUEUED \
-	"is a UDP socket with datagrams queued: not supported yet"
 #define CKPT_INET_UDP_CORKED \
 	"is a UDP socket with data corked or a UDP option that is not saved: not supported yet"
 #define CKPT_INET_NOT_ACCEPTED \
@@ -66,6 +72,15 @@
 	"is a listening TCP socket with a connection being set up (SYN_RECV): not supported yet"
 #define CKPT_INET_ENDED \
 	"is a TCP socket whose connection ended: not supported yet"
+
+#define CKPT_INET_DGRAM_CSUM \
+	"is a UDP socket with a datagram whose checksum is not checked yet: not supported yet"
+#define CKPT_INET_DGRAM_BIG \
+	"is a UDP socket with a datagram of more than 65527 bytes queued: not supported"
+#define CKPT_INET_DGRAM_IPOPT \
+	"is a UDP socket with a datagram with IP options queued: not supported yet"
+#define CKPT_INET_DGRAM_EXTHDR \
+	"is a UDP socket with a datagram with IPv6 extension headers queued: not supported yet"
 
 /* the largest backlog restart accepts; listen() caps it at somaxconn */
 #define CKPT_INET_BACKLOG_MAX	INT_MAX
@@ -176,6 +191,14 @@ static const char *ckpt_inet_ip_unsaved(struct sock *sk)
 	if (READ_ONCE(inet->local_port_range))
 		return "IP_LOCAL_PORT_RANGE";
 #if IS_ENABLED(CONFIG_IPV6)
+	/* a new socket has the namespace's net.ipv6.flowlabel_reflect */
+	if (sk->sk_family == AF_INET6 &&
+	    inet6_test_bit(REPFLOW, sk) !=
+	    !!(READ_ONCE(sock_net(sk)->ipv6.sysctl.flowlabel_reflect) &
+	       FLOWLABEL_REFLECT_ESTABLISHED))
+		return "IPV6_FLOWLABEL_MGR's IPV6_FL_F_REFLECT";
+#endif
+#if IS_ENABLED(CONFIG_IPV6)
 	if (sk->sk_family == AF_INET6) {
 		struct ipv6_pinfo *np = inet6_sk(sk);
 		typeof(np->rxopt) saved6 = { .all = 0 };
@@ -242,6 +265,11 @@ static const char *ckpt_inet_proto_unsaved(struct sock *sk)
 			return "TCP_INQ";
 		if (tp->bpf_sock_ops_cb_flags)
 			return "a BPF sock_ops program";
+		if (icsk->icsk_accept_queue.fastopenq.ctx)
+			return "TCP_FASTOPEN_KEY";
+		/* listen() resets it; before, only TCP_QUICKACK sets it */
+		if (sk->sk_state == TCP_CLOSE && icsk->icsk_ack.pingpong)
+			return "TCP_QUICKACK";
 		return NULL;
 	}
 	if (READ_ONCE(udp_sk(sk)->udp_flags) || READ_ONCE(udp_sk(sk)->gso_size) ||
@@ -269,9 +297,29 @@ static const char *ckpt_inet_unsaved(struct sock *sk)
 	if (READ_ONCE(sk->sk_max_pacing_rate) != ~0UL)
 		return "SO_MAX_PACING_RATE";
 #ifdef CONFIG_NET_RX_BUSY_POLL
-	if (READ_ONCE(sk->sk_ll_usec) || READ_ONCE(sk->sk_prefer_busy_poll))
-		return "SO_BUSY_POLL";
+	/* a new socket has net.core.busy_read's */
+	if (READ_ONCE(sk->sk_ll_usec) != READ_ONCE(sysctl_net_busy_read) ||
+	    READ_ONCE(sk->sk_prefer_busy_poll) ||
+	    READ_ONCE(sk->sk_busy_poll_budget))
+		return "SO_BUSY_POLL, SO_PREFER_BUSY_POLL or SO_BUSY_POLL_BUDGET";
 #endif
+#ifdef CONFIG_XFRM
+	if (rcu_access_pointer(sk->sk_policy[0]) ||
+	    rcu_access_pointer(sk->sk_policy[1]))
+		return "an IPsec policy (IP_XFRM_POLICY)";
+#endif
+	/* a new socket has the namespace's net.core.txrehash */
+	if (READ_ONCE(sk->sk_txrehash) !=
+	    READ_ONCE(sock_net(sk)->core.sysctl_txrehash))
+		return "SO_TXREHASH";
+	if (sk->sk_no_check_tx || sk->sk_no_check_rx)
+		return "SO_NO_CHECK";
+	if (READ_ONCE(sk->sk_reserved_mem))
+		return "SO_RESERVE_MEM";
+	/* only SO_INCOMING_CPU sets it on a socket that is not connected */
+	if (sk->sk_state != TCP_ESTABLISHED &&
+	    READ_ONCE(sk->sk_incoming_cpu) != -1)
+		return "SO_INCOMING_CPU";
 	if (test_bit(SOCK_PASSCRED, &sk->sk_socket->flags) ||
 	    test_bit(SOCK_PASSPIDFD, &sk->sk_socket->flags) ||
 	    test_bit(SOCK_PASSSEC, &sk->sk_socket->flags))
@@ -292,9 +340,6 @@ static const char *ckpt_inet_unsaved_state(struct sock *sk, char *buf,
 	u8 state = READ_ONCE(sk->sk_state);
 
 	if (!ckpt_inet_is_tcp(sk)) {
-		if (!skb_queue_empty_lockless(&sk->sk_receive_queue) ||
-		    !skb_queue_empty_lockless(&udp_sk(sk)->reader_queue))
-			return CKPT_INET_UDP_QUEUED;
 		if (READ_ONCE(udp_sk(sk)->pending) ||
 		    !skb_queue_empty_lockless(&sk->sk_write_queue))
 			return CKPT_INET_UDP_CORKED;
@@ -308,7 +353,9 @@ static const char *ckpt_inet_unsaved_state(struct sock *sk, char *buf,
 		if (inet_csk_reqsk_queue_len(sk))
 			return CKPT_INET_SYN_RECV;
 	} else if (state == TCP_CLOSE) {
-		if (sk->sk_dport || READ_ONCE(sk->sk_shutdown) ||
+		if (READ_ONCE(sk->sk_shutdown) && !sk->sk_dport)
+			return "is a TCP socket shut down before it was connected: not supported";
+		if (sk->sk_dport ||
 		    !skb_queue_empty_lockless(&sk->sk_receive_queue) ||
 		    !skb_queue_empty_lockless(&sk->sk_write_queue))
 			return CKPT_INET_ENDED;
@@ -444,13 +491,225 @@ static void ckpt_inet_tcp_opts_save(struct sock *sk,
 	h->fastopen = READ_ONCE(icsk->icsk_accept_queue.fastopenq.max_qlen);
 }
 
+/**
+ * struct ckpt_inet_queue - checkpoint: the datagrams of a UDP socket
+ * @skbs:	each referenced, in the order recvmsg() gives them
+ * @nr:		how many
+ */
+struct ckpt_inet_queue {
+	struct sk_buff **skbs;
+	u32 nr;
+};
+
+static void ckpt_inet_queue_free(struct ckpt_inet_queue *q)
+{
+	while (q->nr)
+		consume_skb(q->skbs[--q->nr]);
+	kvfree(q->skbs);
+	q->skbs = NULL;
+}
+
+/*
+ * Take the datagrams queued on @sk (the reader's own queue first, as
+ * __skb_recv_udp() does), referenced, up to as many as there were at a
+ * first look: the tree is frozen, so nobody takes any, and one that comes
+ * later came after the checkpoint.
+ */
+static int ckpt_inet_snapshot(struct ckpt_ctx *ctx, struct ckpt_fd_ent *e,
+			      struct sock *sk, struct ckpt_inet_queue *q)
+{
+	struct sk_buff_head *rq = &udp_sk(sk)->reader_queue;
+	struct sk_buff_head *sq = &sk->sk_receive_queue;
+	struct sk_buff *skb;
+	u32 want;
+
+	want = skb_queue_len_lockless(rq) + skb_queue_len_lockless(sq);
+	if (!want)
+		return 0;
+	if (want > CKPT_MAX_INET_DGRAMS)
+		return ckpt_log_unsupported(ctx, e,
+					    "is a UDP socket with more than 65536 datagrams queued: not supported");
+	q->skbs = kvmalloc_array(want, sizeof(*q->skbs), GFP_KERNEL);
+	if (!q->skbs)
+		return -ENOMEM;
+	spin_lock_bh(&rq->lock);
+	spin_lock(&sq->lock);
+	skb_queue_walk(rq, skb) {
+		if (q->nr == want)
+			break;
+		q->skbs[q->nr++] = skb_get(skb);
+	}
+	skb_queue_walk(sq, skb) {
+		if (q->nr == want)
+			break;
+		q->skbs[q->nr++] = skb_get(skb);
+	}
+	spin_unlock(&sq->lock);
+	spin_unlock_bh(&rq->lock);
+	return 0;
+}
+
+/*
+ * The INET_DGRAM record of a queued datagram, but its bytes; or why it
+ * cannot be saved.
+ */
+static const char *ckpt_inet_dgram_fill(struct sock *sk, struct sk_buff *skb,
+					struct ckpt_hdr_inet_dgram *d)
+{
+	struct net_device *dev;
+	struct udphdr *uh;
+
+	if (!udp_skb_csum_unnecessary(skb))
+		return CKPT_INET_DGRAM_CSUM;
+	if (skb->len > CKPT_INET_DGRAM_MAX)
+		return CKPT_INET_DGRAM_BIG;
+	d->len = skb->len;
+	if (skb->protocol == htons(ETH_P_IP)) {
+		struct iphdr *iph = ip_hdr(skb);
+
+		if (iph->ihl != 5)
+			return CKPT_INET_DGRAM_IPOPT;
+		d->family = AF_INET;
+		d->tos = iph->tos;
+		d->ttl = iph->ttl;
+		memcpy(d->saddr, &iph->saddr, 4);
+		memcpy(d->daddr, &iph->daddr, 4);
+		d->ifindex = PKTINFO_SKB_CB(skb)->ipi_ifindex;
+		memcpy(d->spec_dst, &PKTINFO_SKB_CB(skb)->ipi_spec_dst, 4);
+	} else if (IS_ENABLED(CONFIG_IPV6) && sk->sk_family == AF_INET6 &&
+		   skb->protocol == htons(ETH_P_IPV6)) {
+		struct ipv6hdr *ip6h = ipv6_hdr(skb);
+
+		if (ip6h->nexthdr != IPPROTO_UDP)
+			return CKPT_INET_DGRAM_EXTHDR;
+		d->family = AF_INET6;
+		d->tos = ipv6_get_dsfield(ip6h);
+		d->ttl = ip6h->hop_limit;
+		d->flowlabel = ntohl(ip6_flowlabel(ip6h));
+		memcpy(d->saddr, &ip6h->saddr, 16);
+		memcpy(d->daddr, &ip6h->daddr, 16);
+		d->ifindex = IP6CB(skb)->iif;
+	} else {
+		return "is a UDP socket with a datagram of an unknown protocol queued";
+	}
+	uh = udp_hdr(skb);
+	d->sport = ntohs(uh->source);
+	d->dport = ntohs(uh->dest);
+	if (d->ifindex <= 0) {
+		d->ifindex = 0;
+		return NULL;
+	}
+	rcu_read_lock();
+	dev = dev_get_by_index_rcu(sock_net(sk), d->ifindex);
+	if (dev)
+		strscpy(d->ifname, dev->name, sizeof(d->ifname));
+	rcu_read_unlock();
+	return dev ? NULL :
+	       "is a UDP socket with a datagram queued from a device removed since: not supported";
+}
+
+/* The socket's datagrams, each an INET_DGRAM record after its FILE_INET */
+static int ckpt_inet_write_queue(struct ckpt_ctx *ctx, struct ckpt_fd_ent *e,
+				 struct sock *sk, struct ckpt_inet_queue *q)
+{
+	u64 bytes = 0;
+	void *buf;
+	int ret = 0;
+	u32 i;
+
+	if (!q->nr)
+		return 0;
+	buf = kvmalloc(CKPT_INET_DGRAM_MAX, GFP_KERNEL);
+	if (!buf)
+		return -ENOMEM;
+	for (i = 0; !ret && i < q->nr; i++) {
+		struct ckpt_hdr_inet_dgram d = {};
+		const char *why;
+
+		why = ckpt_inet_dgram_fill(sk, q->skbs[i], &d);
+		bytes += d.len;
+		if (!why && bytes > CKPT_INET_QUEUE_MAX)
+			why = "is a UDP socket with more than 64 MiB queued: not supported";
+		if (why) {
+			ret = ckpt_log_unsupported(ctx, e, why);
+			break;
+		}
+		ret = skb_copy_bits(q->skbs[i], 0, buf, d.len) ?:
+		      ckpt_write_obj_data(ctx, &d.h, CKPT_HDR_INET_DGRAM,
+					  sizeof(d), buf, d.len);
+	}
+	kvfree(buf);
+	return ret;
+}
+
+/* What a FILE_INET record says of @sock; under lock_sock() */
+static void ckpt_inet_fill(struct socket *sock, struct ckpt_hdr_file_inet *h)
+{
+	struct sock *sk = sock->sk;
+
+	sock_owned_by_me(sk);
+	h->family = sk->sk_family;
+	h->protocol = sk->sk_protocol;
+	h->state = sk->sk_state;
+	ckpt_inet_addrs(sk, h);
+	if (sk->sk_userlocks & SOCK_BINDADDR_LOCK)
+		h->flags |= CKPT_INET_BOUND_ADDR;
+	if (sk->sk_userlocks & SOCK_BINDPORT_LOCK)
+		h->flags |= CKPT_INET_BOUND_PORT;
+	if (sk->sk_userlocks & SOCK_SNDBUF_LOCK)
+		h->flags |= CKPT_INET_SNDBUF_LOCK;
+	if (sk->sk_userlocks & SOCK_RCVBUF_LOCK)
+		h->flags |= CKPT_INET_RCVBUF_LOCK;
+	if (sk->sk_reuse)
+		h->flags |= CKPT_INET_REUSEADDR;
+	if (sk->sk_reuseport)
+		h->flags |= CKPT_INET_REUSEPORT;
+	if (sock_flag(sk, SOCK_KEEPOPEN))
+		h->flags |= CKPT_INET_KEEPALIVE;
+	if (sock_flag(sk, SOCK_URGINLINE))
+		h->flags |= CKPT_INET_OOBINLINE;
+	if (sock_flag(sk, SOCK_BROADCAST))
+		h->flags |= CKPT_INET_BROADCAST;
+	if (sock_flag(sk, SOCK_LINGER))
+		h->flags |= CKPT_INET_LINGER;
+	/* getsockopt(SO_LINGER) reports it, on or off */
+	h->linger = min_t(unsigned long, READ_ONCE(sk->sk_lingertime) / HZ,
+			  INT_MAX);
+	/* what sock_wake_async() looks at before it sends SIGIO */
+	if (test_bit(SOCKWQ_ASYNC_NOSPACE, &sock->wq.flags))
+		h->flags |= CKPT_INET_ASYNC_NOSPACE;
+	if (test_bit(SOCKWQ_ASYNC_WAITDATA, &sock->wq.flags))
+		h->flags |= CKPT_INET_ASYNC_WAITDATA;
+	if (!ckpt_inet_is_tcp(sk)) {
+		if (READ_ONCE(sk->sk_shutdown) & RCV_SHUTDOWN)
+			h->flags |= CKPT_INET_SHUT_RD;
+		if (READ_ONCE(sk->sk_shutdown) & SEND_SHUTDOWN)
+			h->flags |= CKPT_INET_SHUT_WR;
+	}
+	if (sk->sk_state == TCP_LISTEN)
+		h->backlog = READ_ONCE(sk->sk_max_ack_backlog);
+	h->sndbuf = READ_ONCE(sk->sk_sndbuf);
+	h->rcvbuf = READ_ONCE(sk->sk_rcvbuf);
+	h->rcvlowat = READ_ONCE(sk->sk_rcvlowat);
+	h->peek_off = READ_ONCE(sk->sk_peek_off);
+	h->sndtimeo_us = ckpt_sock_timeo_us(READ_ONCE(sk->sk_sndtimeo));
+	h->rcvtimeo_us = ckpt_sock_timeo_us(READ_ONCE(sk->sk_rcvtimeo));
+	h->priority = READ_ONCE(sk->sk_priority);
+	h->mark = READ_ONCE(sk->sk_mark);
+	ckpt_inet_ip_opts_save(sk, h);
+	if (ckpt_inet_is_tcp(sk))
+		ckpt_inet_tcp_opts_save(sk, h);
+}
+
 static int ckpt_inet_checkpoint(struct ckpt_ctx *ctx, struct ckpt_fd_ent *e)
 {
 	struct socket *sock = sock_from_file(e->file);
 	struct ckpt_hdr_file_inet h = {};
+	struct ckpt_inet_queue q = {};
 	struct sock *sk = sock->sk;
 	const char *why;
 	char buf[64];
+	int ret;
 
 	lock_sock(sk);
 	/* a connection may have come while the tree was frozen */
@@ -459,58 +718,15 @@ static int ckpt_inet_checkpoint(struct ckpt_ctx *ctx, struct ckpt_fd_ent *e)
 		release_sock(sk);
 		return ckpt_log_unsupported(ctx, e, why);
 	}
-	h.family = sk->sk_family;
-	h.protocol = sk->sk_protocol;
-	h.state = sk->sk_state;
-	ckpt_inet_addrs(sk, &h);
-	if (sk->sk_userlocks & SOCK_BINDADDR_LOCK)
-		h.flags |= CKPT_INET_BOUND_ADDR;
-	if (sk->sk_userlocks & SOCK_BINDPORT_LOCK)
-		h.flags |= CKPT_INET_BOUND_PORT;
-	if (sk->sk_userlocks & SOCK_SNDBUF_LOCK)
-		h.flags |= CKPT_INET_SNDBUF_LOCK;
-	if (sk->sk_userlocks & SOCK_RCVBUF_LOCK)
-		h.flags |= CKPT_INET_RCVBUF_LOCK;
-	if (sk->sk_reuse)
-		h.flags |= CKPT_INET_REUSEADDR;
-	if (sk->sk_reuseport)
-		h.flags |= CKPT_INET_REUSEPORT;
-	if (sock_flag(sk, SOCK_KEEPOPEN))
-		h.flags |= CKPT_INET_KEEPALIVE;
-	if (sock_flag(sk, SOCK_URGINLINE))
-		h.flags |= CKPT_INET_OOBINLINE;
-	if (sock_flag(sk, SOCK_BROADCAST))
-		h.flags |= CKPT_INET_BROADCAST;
-	if (sock_flag(sk, SOCK_LINGER)) {
-		h.flags |= CKPT_INET_LINGER;
-		h.linger = READ_ONCE(sk->sk_lingertime) / HZ;
-	}
-	/* what sock_wake_async() looks at before it sends SIGIO */
-	if (test_bit(SOCKWQ_ASYNC_NOSPACE, &sock->wq.flags))
-		h.flags |= CKPT_INET_ASYNC_NOSPACE;
-	if (test_bit(SOCKWQ_ASYNC_WAITDATA, &sock->wq.flags))
-		h.flags |= CKPT_INET_ASYNC_WAITDATA;
-	if (!ckpt_inet_is_tcp(sk)) {
-		if (READ_ONCE(sk->sk_shutdown) & RCV_SHUTDOWN)
-			h.flags |= CKPT_INET_SHUT_RD;
-		if (READ_ONCE(sk->sk_shutdown) & SEND_SHUTDOWN)
-			h.flags |= CKPT_INET_SHUT_WR;
-	}
-	if (sk->sk_state == TCP_LISTEN)
-		h.backlog = READ_ONCE(sk->sk_max_ack_backlog);
-	h.sndbuf = READ_ONCE(sk->sk_sndbuf);
-	h.rcvbuf = READ_ONCE(sk->sk_rcvbuf);
-	h.rcvlowat = READ_ONCE(sk->sk_rcvlowat);
-	h.peek_off = READ_ONCE(sk->sk_peek_off);
-	h.sndtimeo_us = ckpt_sock_timeo_us(READ_ONCE(sk->sk_sndtimeo));
-	h.rcvtimeo_us = ckpt_sock_timeo_us(READ_ONCE(sk->sk_rcvtimeo));
-	h.priority = READ_ONCE(sk->sk_priority);
-	h.mark = READ_ONCE(sk->sk_mark);
-	ckpt_inet_ip_opts_save(sk, &h);
-	if (ckpt_inet_is_tcp(sk))
-		ckpt_inet_tcp_opts_save(sk, &h);
+	ckpt_inet_fill(sock, &h);
+	ret = ckpt_inet_is_tcp(sk) ? 0 : ckpt_inet_snapshot(ctx, e, sk, &q);
 	release_sock(sk);
-	return ckpt_write_obj(ctx, &h.h, CKPT_HDR_FILE_INET, sizeof(h));
+	h.nr_dgrams = q.nr;
+	if (!ret)
+		ret = ckpt_write_obj(ctx, &h.h, CKPT_HDR_FILE_INET, sizeof(h)) ?:
+		      ckpt_inet_write_queue(ctx, e, sk, &q);
+	ckpt_inet_queue_free(&q);
+	return ret;
 }
 
 /* ---- restart ---------------------------------------------------------- */
@@ -537,7 +753,9 @@ static bool ckpt_inet_rec_ok(const struct ckpt_hdr_file_inet *h, u32 f_flags)
 		return false;
 	/* socket() makes it O_RDWR, as it was */
 	if (f_flags & ~CKPT_INET_FILE_FLAGS ||
-	    (f_flags & O_ACCMODE) != O_RDWR || h->__reserved)
+	    (f_flags & O_ACCMODE) != O_RDWR)
+		return false;
+	if (h->nr_dgrams > (tcp ? 0 : CKPT_MAX_INET_DGRAMS) || h->__reserved)
 		return false;
 	if (tcp ? h->state != TCP_CLOSE && h->state != TCP_LISTEN :
 		  h->state != TCP_CLOSE && !connected)
@@ -553,7 +771,17 @@ static bool ckpt_inet_rec_ok(const struct ckpt_hdr_file_inet *h, u32 f_flags)
 				   CKPT_INET_IPV6_ORIGDSTADDR |
 				   CKPT_INET_IPV6_RECVERR) ||
 		    !ckpt_inet_zero(h->laddr + 4, 12) ||
-		    !ckpt_inet_zero(h->raddr + 4, 12)))
+		    !ckpt_inet_zero(h->raddr + 4, 12) || h->tclass ||
+		    h->hops != -1 || h->pmtudisc6 != IPV6_PMTUDISC_WANT))
+		return false;
+	/*
+	 * What bind() chose: a port, an address that is not any; an address
+	 * bind() did not choose is connect()'s
+	 */
+	if ((h->flags & CKPT_INET_BOUND_PORT && !h->lport) ||
+	    (h->flags & CKPT_INET_BOUND_ADDR && ckpt_inet_zero(h->laddr, 16)) ||
+	    (!(h->flags & CKPT_INET_BOUND_ADDR) && !connected &&
+	     !ckpt_inet_zero(h->laddr, 16)))
 		return false;
 	if (h->state == TCP_LISTEN &&
 	    (!h->lport || h->backlog > CKPT_INET_BACKLOG_MAX))
@@ -570,9 +798,8 @@ static bool ckpt_inet_rec_ok(const struct ckpt_hdr_file_inet *h, u32 f_flags)
 		     h->maxseg || h->syncnt || h->linger2 ||
 		     h->notsent_lowat || h->window_clamp || h->fastopen))
 		return false;
-	if (!(h->flags & CKPT_INET_LINGER) && h->linger)
-		return false;
-	if (h->rcvlowat < 1 || h->peek_off < -1)
+	/* SO_PEEK_OFF takes any value, a negative one is off */
+	if (h->linger > INT_MAX || h->rcvlowat < 1)
 		return false;
 	if (h->pmtudisc > IP_PMTUDISC_OMIT || h->pmtudisc6 > IPV6_PMTUDISC_OMIT)
 		return false;
@@ -642,12 +869,18 @@ static int ckpt_inet_set_sock_opts(struct ckpt_ctx *ctx, struct socket *sock,
 		ret = ckpt_sock_set_buf(sock, SO_RCVBUF, SO_RCVBUFFORCE,
 					&sk->sk_rcvbuf, h->rcvbuf);
 	}
-	if (!ret && h->flags & CKPT_INET_LINGER) {
+	/* the seconds are kept when it is turned off: set them, then that */
+	if (!ret && (h->flags & CKPT_INET_LINGER || h->linger)) {
 		struct linger l = { .l_onoff = 1, .l_linger = h->linger };
 
 		what = "SO_LINGER";
 		ret = do_sock_setsockopt(sock, false, SOL_SOCKET, SO_LINGER,
 					 KERNEL_SOCKPTR(&l), sizeof(l));
+		l.l_onoff = 0;
+		if (!ret && !(h->flags & CKPT_INET_LINGER))
+			ret = do_sock_setsockopt(sock, false, SOL_SOCKET,
+						 SO_LINGER, KERNEL_SOCKPTR(&l),
+						 sizeof(l));
 	}
 	if (!ret && h->rcvlowat != 1) {
 		what = "SO_RCVLOWAT";
@@ -659,7 +892,8 @@ static int ckpt_inet_set_sock_opts(struct ckpt_ctx *ctx, struct socket *sock,
 		ret = ckpt_sock_setopt(sock, SOL_SOCKET, SO_PEEK_OFF,
 				       h->peek_off);
 	}
-	if (!ret && h->priority) {
+	/* after IP_TOS, which sets it too */
+	if (!ret && h->priority != READ_ONCE(sk->sk_priority)) {
 		what = "SO_PRIORITY";
 		ret = ckpt_sock_setopt(sock, SOL_SOCKET, SO_PRIORITY,
 				       h->priority);
@@ -795,6 +1029,178 @@ static int ckpt_inet_bind(struct ckpt_ctx *ctx, struct socket *sock,
 	return 0;
 }
 
+/* The pure checks of an INET_DGRAM record of a socket of @family */
+static bool ckpt_inet_dgram_rec_ok(const struct ckpt_hdr_inet_dgram *d,
+				   u32 family, bool v6only)
+{
+	bool v4 = d->family == AF_INET;
+
+	if (d->len > CKPT_INET_DGRAM_MAX ||
+	    d->h.len != ALIGN(sizeof(*d) + d->len, 8) ||
+	    !ckpt_inet_zero((const void *)(d + 1) + d->len,
+			    d->h.len - sizeof(*d) - d->len))
+		return false;
+	if (!v4 && (d->family != AF_INET6 || family != AF_INET6))
+		return false;
+	/* an IPv6-only socket gets no IPv4 datagram */
+	if (v4 && v6only)
+		return false;
+	if (v4 && (d->len > 0xffff - sizeof(struct iphdr) -
+		   sizeof(struct udphdr) || d->flowlabel ||
+		   !ckpt_inet_zero(d->saddr + 4, 12) ||
+		   !ckpt_inet_zero(d->daddr + 4, 12)))
+		return false;
+	if (!v4 && (d->flowlabel & ~0xfffff ||
+		    !ckpt_inet_zero(d->spec_dst, sizeof(d->spec_dst))))
+		return false;
+	if (d->ifindex < 0 || d->__reserved[0] || d->__reserved[1])
+		return false;
+	/* a device's name, NUL-terminated and padded; none without one */
+	if (!memchr(d->ifname, 0, sizeof(d->ifname)) ||
+	    !ckpt_inet_zero(d->ifname + strlen(d->ifname),
+			    sizeof(d->ifname) - strlen(d->ifname)) ||
+	    !d->ifindex != !d->ifname[0])
+		return false;
+	return true;
+}
+
+/* A packet as the stack queues it: its bytes, headers before them */
+static struct sk_buff *ckpt_inet_dgram_skb(const struct ckpt_hdr_inet_dgram *d)
+{
+	bool v4 = d->family == AF_INET;
+	size_t nh = v4 ? sizeof(struct iphdr) : sizeof(struct ipv6hdr);
+	struct sk_buff *skb;
+	struct udphdr *uh;
+
+	skb = alloc_skb(nh + sizeof(*uh) + d->len, GFP_KERNEL);
+	if (!skb)
+		return NULL;
+	skb_reserve(skb, nh + sizeof(*uh));
+	skb_put_data(skb, d + 1, d->len);
+	uh = skb_push(skb, sizeof(*uh));
+	skb_reset_transport_header(skb);
+	uh->source = htons(d->sport);
+	uh->dest = htons(d->dport);
+	uh->len = htons(sizeof(*uh) + d->len);
+	uh->check = 0;
+	skb_push(skb, nh);
+	skb_reset_network_header(skb);
+	if (v4) {
+		struct iphdr *iph = ip_hdr(skb);
+
+		iph->version = 4;
+		iph->ihl = 5;
+		iph->tos = d->tos;
+		iph->tot_len = htons(skb->len);
+		iph->id = 0;
+		iph->frag_off = 0;
+		iph->ttl = d->ttl;
+		iph->protocol = IPPROTO_UDP;
+		memcpy(&iph->saddr, d->saddr, 4);
+		memcpy(&iph->daddr, d->daddr, 4);
+		ip_send_check(iph);
+		skb->protocol = htons(ETH_P_IP);
+	} else {
+		struct ipv6hdr *ip6h = ipv6_hdr(skb);
+
+		ip6_flow_hdr(ip6h, d->tos, htonl(d->flowlabel));
+		ip6h->payload_len = htons(sizeof(*uh) + d->len);
+		ip6h->nexthdr = IPPROTO_UDP;
+		ip6h->hop_limit = d->ttl;
+		memcpy(&ip6h->saddr, d->saddr, 16);
+		memcpy(&ip6h->daddr, d->daddr, 16);
+		skb->protocol = htons(ETH_P_IPV6);
+	}
+	__skb_pull(skb, nh + sizeof(*uh));
+	/* checked by the stack that queued it first */
+	skb->ip_summed = CHECKSUM_UNNECESSARY;
+	memset(skb->cb, 0, sizeof(skb->cb));
+	if (v4) {
+		PKTINFO_SKB_CB(skb)->ipi_ifindex = d->ifindex;
+		memcpy(&PKTINFO_SKB_CB(skb)->ipi_spec_dst, d->spec_dst, 4);
+	} else {
+		IP6CB(skb)->iif = d->ifindex;
+	}
+	UDP_SKB_CB(skb)->cscov = d->len;
+	return skb;
+}
+
+/*
+ * Queue a datagram again on the restored socket, charged to its receive
+ * buffer as the stack charges it (__udp_enqueue_schedule_skb()). The
+ * device it came by must be the same in the restarter's namespace, or
+ * IP_PKTINFO would name another one.
+ */
+static int ckpt_inet_queue_dgram(struct ckpt_ctx *ctx, struct sock *sk,
+				 u32 objref, u32 i,
+				 const struct ckpt_hdr_inet_dgram *d)
+{
+	struct net_device *dev;
+	struct sk_buff *skb;
+	bool same;
+	int ret;
+
+	if (d->ifindex) {
+		rcu_read_lock();
+		dev = dev_get_by_index_rcu(sock_net(sk), d->ifindex);
+		same = dev && !strcmp(dev->name, d->ifname);
+		rcu_read_unlock();
+		if (!same) {
+			ckpt_log(ctx, -ENODEV,
+				 "file record %u: datagram %u came in by %s (ifindex %d), which the restarter's network namespace does not have",
+				 objref, i, d->ifname, d->ifindex);
+			return -ENODEV;
+		}
+	}
+	skb = ckpt_inet_dgram_skb(d);
+	if (!skb) {
+		ckpt_log(ctx, -ENOMEM,
+			 "file record %u: no memory for datagram %u", objref, i);
+		return -ENOMEM;
+	}
+	/* as the stack does, in softirq context: the queue lock is BH-safe */
+	local_bh_disable();
+	ret = __udp_enqueue_schedule_skb(sk, skb);
+	local_bh_enable();
+	if (ret) {
+		kfree_skb(skb);
+		ckpt_log(ctx, ret,
+			 "file record %u: datagram %u does not fit in the UDP socket's receive buffer again",
+			 objref, i);
+	}
+	return ret;
+}
+
+/* The INET_DGRAM records after a FILE_INET, queued again in their order */
+static int ckpt_inet_restore_queue(struct ckpt_ctx *ctx, struct socket *sock,
+				   u32 objref,
+				   const struct ckpt_hdr_file_inet *h)
+{
+	bool v6only = h->flags & CKPT_INET_V6ONLY;
+	struct ckpt_hdr_inet_dgram *d;
+	u64 bytes = 0;
+	int ret = 0;
+	u32 i;
+
+	for (i = 0; !ret && i < h->nr_dgrams; i++) {
+		d = ckpt_read_obj_var(ctx, CKPT_HDR_INET_DGRAM, sizeof(*d));
+		if (IS_ERR(d))
+			return PTR_ERR(d);
+		bytes += d->len;
+		if (!ckpt_inet_dgram_rec_ok(d, h->family, v6only) ||
+		    bytes > CKPT_INET_QUEUE_MAX) {
+			ckpt_log(ctx, -EINVAL,
+				 "file record %u: malformed datagram %u",
+				 objref, i);
+			ret = -EINVAL;
+		} else if (!(ctx->flags & RESTART_VALIDATE)) {
+			ret = ckpt_inet_queue_dgram(ctx, sock->sk, objref, i, d);
+		}
+		kvfree(d);
+	}
+	return ret;
+}
+
 /* Does the socket have the local address it was saved with? */
 static bool ckpt_inet_laddr_is(struct sock *sk,
 			       const struct ckpt_hdr_file_inet *h)
@@ -808,7 +1214,7 @@ static bool ckpt_inet_laddr_is(struct sock *sk,
 	       now.lport == h->lport;
 }
 
-/* Make it listen or connect it, as it was; then shut it down */
+/* Connect it, as it was */
 static int ckpt_inet_activate(struct ckpt_ctx *ctx, struct file *file,
 			      u32 objref, const struct ckpt_hdr_file_inet *h)
 {
@@ -816,13 +1222,7 @@ static int ckpt_inet_activate(struct ckpt_ctx *ctx, struct file *file,
 	struct sockaddr_storage ss;
 	int len, ret = 0;
 
-	if (h->state == TCP_LISTEN) {
-		ret = __sys_listen_socket(sock, h->backlog);
-		if (ret)
-			ckpt_log(ctx, ret,
-				 "file record %u: cannot make the TCP socket listen on port %u",
-				 objref, h->lport);
-	} else if (h->state == TCP_ESTABLISHED) {
+	if (h->state == TCP_ESTABLISHED) {
 		len = ckpt_inet_sockaddr(h->family, h->raddr, h->rport, &ss);
 		ret = __sys_connect_file(file, &ss, len, 0);
 		if (ret) {
@@ -836,7 +1236,16 @@ static int ckpt_inet_activate(struct ckpt_ctx *ctx, struct file *file,
 				 objref);
 		}
 	}
-	if (!ret && h->flags & (CKPT_INET_SHUT_RD | CKPT_INET_SHUT_WR)) {
+	return ret;
+}
+
+/* Shut it down as it was, once its datagrams are queued again */
+static int ckpt_inet_shutdown(struct ckpt_ctx *ctx, struct socket *sock,
+			      u32 objref, const struct ckpt_hdr_file_inet *h)
+{
+	int ret = 0;
+
+	if (h->flags & (CKPT_INET_SHUT_RD | CKPT_INET_SHUT_WR)) {
 		int how = (h->flags & CKPT_INET_SHUT_RD ? 1 : 0) +
 			  (h->flags & CKPT_INET_SHUT_WR ? 2 : 0) - 1;
 
@@ -850,6 +1259,169 @@ static int ckpt_inet_activate(struct ckpt_ctx *ctx, struct file *file,
 				 objref);
 	}
 	return ret;
+}
+
+/* the fields of a FILE_INET record, for the line naming one that differs */
+static const struct {
+	u16 off;
+	const char *name;
+} ckpt_inet_fields[] = {
+	{ offsetof(struct ckpt_hdr_file_inet, family), "family" },
+	{ offsetof(struct ckpt_hdr_file_inet, protocol), "protocol" },
+	{ offsetof(struct ckpt_hdr_file_inet, state), "state" },
+	{ offsetof(struct ckpt_hdr_file_inet, flags), "flags" },
+	{ offsetof(struct ckpt_hdr_file_inet, laddr), "laddr" },
+	{ offsetof(struct ckpt_hdr_file_inet, raddr), "raddr" },
+	{ offsetof(struct ckpt_hdr_file_inet, lport), "lport" },
+	{ offsetof(struct ckpt_hdr_file_inet, rport), "rport" },
+	{ offsetof(struct ckpt_hdr_file_inet, backlog), "backlog" },
+	{ offsetof(struct ckpt_hdr_file_inet, sndbuf), "sndbuf" },
+	{ offsetof(struct ckpt_hdr_file_inet, rcvbuf), "rcvbuf" },
+	{ offsetof(struct ckpt_hdr_file_inet, rcvlowat), "rcvlowat" },
+	{ offsetof(struct ckpt_hdr_file_inet, peek_off), "peek_off" },
+	{ offsetof(struct ckpt_hdr_file_inet, sndtimeo_us), "sndtimeo_us" },
+	{ offsetof(struct ckpt_hdr_file_inet, rcvtimeo_us), "rcvtimeo_us" },
+	{ offsetof(struct ckpt_hdr_file_inet, priority), "priority" },
+	{ offsetof(struct ckpt_hdr_file_inet, mark), "mark" },
+	{ offsetof(struct ckpt_hdr_file_inet, linger), "linger" },
+	{ offsetof(struct ckpt_hdr_file_inet, ip_flags), "ip_flags" },
+	{ offsetof(struct ckpt_hdr_file_inet, tos), "tos" },
+	{ offsetof(struct ckpt_hdr_file_inet, tclass), "tclass" },
+	{ offsetof(struct ckpt_hdr_file_inet, pmtudisc), "pmtudisc" },
+	{ offsetof(struct ckpt_hdr_file_inet, pmtudisc6), "pmtudisc6" },
+	{ offsetof(struct ckpt_hdr_file_inet, ttl), "ttl" },
+	{ offsetof(struct ckpt_hdr_file_inet, hops), "hops" },
+	{ offsetof(struct ckpt_hdr_file_inet, tcp_flags), "tcp_flags" },
+	{ offsetof(struct ckpt_hdr_file_inet, defer_accept), "defer_accept" },
+	{ offsetof(struct ckpt_hdr_file_inet, keepidle), "keepidle" },
+	{ offsetof(struct ckpt_hdr_file_inet, keepintvl), "keepintvl" },
+	{ offsetof(struct ckpt_hdr_file_inet, keepcnt), "keepcnt" },
+	{ offsetof(struct ckpt_hdr_file_inet, user_timeout), "user_timeout" },
+	{ offsetof(struct ckpt_hdr_file_inet, maxseg), "maxseg" },
+	{ offsetof(struct ckpt_hdr_file_inet, syncnt), "syncnt" },
+	{ offsetof(struct ckpt_hdr_file_inet, linger2), "linger2" },
+	{ offsetof(struct ckpt_hdr_file_inet, notsent_lowat), "notsent_lowat" },
+	{ offsetof(struct ckpt_hdr_file_inet, window_clamp), "window_clamp" },
+	{ offsetof(struct ckpt_hdr_file_inet, fastopen), "fastopen" },
+	{ offsetof(struct ckpt_hdr_file_inet, nr_dgrams), NULL },
+};
+
+/*
+ * Does the restored socket say what the record says? setsockopt() caps
+ * some values without an error (SO_RCVLOWAT at half the receive buffer,
+ * a listen() backlog at somaxconn), sysctls give others (a listener's
+ * Fast Open queue): a socket that would not report what it reported
+ * fails the restart with the field's name, never comes back different.
+ * Not compared: a buffer size never set (a new socket's, as the sysctl
+ * gives it), and, with RESTART_VALIDATE, what bind() would have done.
+ */
+static int ckpt_inet_differs(struct ckpt_ctx *ctx, struct socket *sock,
+			     u32 objref, const struct ckpt_hdr_file_inet *h,
+			     bool listening)
+{
+	const u32 bound = CKPT_INET_BOUND_ADDR | CKPT_INET_BOUND_PORT |
+			  CKPT_INET_SHUT_RD | CKPT_INET_SHUT_WR;
+	struct ckpt_hdr_file_inet now = {};
+	int i;
+
+	lock_sock(sock->sk);
+	ckpt_inet_fill(sock, &now);
+	release_sock(sock->sk);
+	now.h = h->h;
+	now.nr_dgrams = h->nr_dgrams;
+	if (!(h->flags & CKPT_INET_SNDBUF_LOCK))
+		now.sndbuf = h->sndbuf;
+	if (!(h->flags & CKPT_INET_RCVBUF_LOCK))
+		now.rcvbuf = h->rcvbuf;
+	if (h->state == TCP_LISTEN && !listening) {
+		now.state = h->state;
+		now.backlog = h->backlog;
+		now.fastopen = h->fastopen;
+	}
+	if (ctx->flags & RESTART_VALIDATE) {
+		memcpy(now.laddr, h->laddr, sizeof(now.laddr));
+		memcpy(now.raddr, h->raddr, sizeof(now.raddr));
+		now.lport = h->lport;
+		now.rport = h->rport;
+		now.state = h->state;
+		now.backlog = h->backlog;
+		now.flags = (now.flags & ~bound) | (h->flags & bound);
+	}
+	/* each field runs to the next one's offset */
+	for (i = 0; ckpt_inet_fields[i].name; i++) {
+		u16 off = ckpt_inet_fields[i].off;
+
+		if (!memcmp((void *)&now + off, (void *)h + off,
+			    ckpt_inet_fields[i + 1].off - off))
+			continue;
+		ckpt_log(ctx, -EPERM,
+			 "file record %u: the restored %s socket does not have the %s it had (capped by a sysctl or a limit of the restarter?)",
+			 objref, ckpt_inet_proto(h), ckpt_inet_fields[i].name);
+		return -EPERM;
+	}
+	return 0;
+}
+
+static int ckpt_inet_check(struct ckpt_ctx *ctx, struct socket *sock,
+			   u32 objref, const struct ckpt_hdr_file_inet *h)
+{
+	return ckpt_inet_differs(ctx, sock, objref, h, false);
+}
+
+/**
+ * struct ckpt_inet_listen - restart: a TCP socket to make listen again
+ * @file:	the socket's file, referenced
+ * @objref:	its FILE record, for log lines
+ * @h:		the record
+ */
+struct ckpt_inet_listen {
+	struct file *file;
+	u32 objref;
+	struct ckpt_hdr_file_inet h;
+};
+
+/*
+ * Just before the tree runs, once the whole image was read and checked:
+ * a listener answers clients from then on, not while a restart that may
+ * still fail reads the image.
+ */
+static int ckpt_inet_listen_run(struct ckpt_ctx *ctx, void *data)
+{
+	struct ckpt_inet_listen *l = data;
+	struct socket *sock = sock_from_file(l->file);
+	int ret;
+
+	ret = __sys_listen_socket(sock, l->h.backlog);
+	if (ret) {
+		ckpt_log(ctx, ret,
+			 "file record %u: cannot make the TCP socket listen on port %u",
+			 l->objref, l->h.lport);
+		return ret;
+	}
+	return ckpt_inet_differs(ctx, sock, l->objref, &l->h, true);
+}
+
+static void ckpt_inet_listen_free(void *data)
+{
+	struct ckpt_inet_listen *l = data;
+
+	fput(l->file);
+	kfree(l);
+}
+
+static int ckpt_inet_listen_add(struct ckpt_ctx *ctx, struct file *file,
+				u32 objref, const struct ckpt_hdr_file_inet *h)
+{
+	struct ckpt_inet_listen *l = kmalloc(sizeof(*l), GFP_KERNEL);
+
+	if (!l)
+		return -ENOMEM;
+	l->file = get_file(file);
+	l->objref = objref;
+	l->h = *h;
+	/* on -ENOMEM, l was freed */
+	return ckpt_before_release_add(ctx, ckpt_inet_listen_run,
+				       ckpt_inet_listen_free, l);
 }
 
 /*
@@ -889,10 +1461,14 @@ static struct file *ckpt_inet_restore(struct ckpt_ctx *ctx,
 	}
 	/* sock_alloc_file() releases the socket on failure */
 	file = sock_alloc_file(sock, O_RDWR | (hf->f_flags & O_NONBLOCK), NULL);
-	if (IS_ERR(file))
+	if (IS_ERR(file)) {
+		ckpt_log(ctx, PTR_ERR(file),
+			 "file record %u: cannot make a file of the %s socket",
+			 hf->objref, ckpt_inet_proto(&h));
 		return file;
-	ret = ckpt_inet_set_sock_opts(ctx, sock, hf->objref, &h) ?:
-	      ckpt_inet_set_proto_opts(ctx, sock, hf->objref, &h);
+	}
+	ret = ckpt_inet_set_proto_opts(ctx, sock, hf->objref, &h) ?:
+	      ckpt_inet_set_sock_opts(ctx, sock, hf->objref, &h);
 	/* as the wait for space or data that was under way left them */
 	if (h.flags & CKPT_INET_ASYNC_NOSPACE)
 		set_bit(SOCKWQ_ASYNC_NOSPACE, &sock->wq.flags);
@@ -904,6 +1480,14 @@ static struct file *ckpt_inet_restore(struct ckpt_ctx *ctx,
 		if (!ret)
 			ret = ckpt_inet_activate(ctx, file, hf->objref, &h);
 	}
+	if (!ret)
+		ret = ckpt_inet_restore_queue(ctx, sock, hf->objref, &h);
+	if (!ret && !(ctx->flags & RESTART_VALIDATE))
+		ret = ckpt_inet_shutdown(ctx, sock, hf->objref, &h);
+	if (!ret)
+		ret = ckpt_inet_check(ctx, sock, hf->objref, &h);
+	if (!ret && h.state == TCP_LISTEN && !(ctx->flags & RESTART_VALIDATE))
+		ret = ckpt_inet_listen_add(ctx, file, hf->objref, &h);
 	if (ret) {
 		fput(file);
 		return ERR_PTR(ret);
@@ -937,17 +1521,18 @@ struct ckpt_inet_rec_test {
 	bool ok;
 };
 
-/* A FILE_INET record: a TCP listener on 127.0.0.1:8080, the defaults */
+/* A FILE_INET record: a TCP listener bound to port 8080, the defaults */
 #define CKPT_TEST_INET(...)						\
 	{ .family = AF_INET, .protocol = IPPROTO_TCP,			\
-	  .state = TCP_LISTEN, .laddr = { 127, 0, 0, 1 }, .lport = 8080,\
+	  .state = TCP_LISTEN, .flags = CKPT_INET_BOUND_PORT, .lport = 8080,\
 	  .backlog = 128, .rcvlowat = 1, .peek_off = -1, .ttl = -1,	\
-	  .hops = -1, __VA_ARGS__ }
+	  .hops = -1, .pmtudisc6 = IPV6_PMTUDISC_WANT, __VA_ARGS__ }
 
 /* A connected UDP socket, 127.0.0.1:5000 to 127.0.0.1:53 */
 #define CKPT_TEST_UDP(...)						\
 	CKPT_TEST_INET(.protocol = IPPROTO_UDP, .state = TCP_ESTABLISHED,\
-		       .lport = 5000, .backlog = 0,			\
+		       .lport = 5000, .backlog = 0, .flags = 0,		\
+		       .laddr = { 127, 0, 0, 1 },			\
 		       .raddr = { 127, 0, 0, 1 }, .rport = 53, __VA_ARGS__)
 
 static const struct ckpt_inet_rec_test ckpt_inet_rec_tests[] = {
@@ -964,10 +1549,12 @@ static const struct ckpt_inet_rec_test ckpt_inet_rec_tests[] = {
 	  CKPT_TEST_INET(.backlog = (u32)INT_MAX + 1), O_RDWR },
 	{ "TCP listener on port 0", CKPT_TEST_INET(.lport = 0), O_RDWR },
 	{ "TCP listener, IPv6, V6ONLY",
-	  CKPT_TEST_INET(.family = AF_INET6, .flags = CKPT_INET_V6ONLY,
+	  CKPT_TEST_INET(.family = AF_INET6,
+			 .flags = CKPT_INET_V6ONLY | CKPT_INET_BOUND_ADDR,
 			 .laddr = { [15] = 1 }), O_RDWR, true },
 	{ "IPv4 address with bytes past 4",
-	  CKPT_TEST_INET(.laddr = { 127, 0, 0, 1, 1 }), O_RDWR },
+	  CKPT_TEST_INET(.laddr = { 127, 0, 0, 1, 1 },
+			 .flags = CKPT_INET_BOUND_ADDR), O_RDWR },
 	{ "IPv4 with V6ONLY", CKPT_TEST_INET(.flags = CKPT_INET_V6ONLY), O_RDWR },
 	{ "IPv4 with IPV6_RECVPKTINFO",
 	  CKPT_TEST_INET(.ip_flags = CKPT_INET_IPV6_RECVPKTINFO), O_RDWR },
@@ -980,7 +1567,7 @@ static const struct ckpt_inet_rec_test ckpt_inet_rec_tests[] = {
 	{ "protocol UDP-Lite", CKPT_TEST_UDP(.protocol = IPPROTO_UDPLITE), O_RDWR },
 	{ "TCP never connected, unbound",
 	  CKPT_TEST_INET(.state = TCP_CLOSE, .lport = 0, .backlog = 0,
-			 .laddr = { 0 }), O_RDWR, true },
+			 .flags = 0), O_RDWR, true },
 	{ "TCP never connected, backlog",
 	  CKPT_TEST_INET(.state = TCP_CLOSE), O_RDWR },
 	{ "TCP ESTABLISHED (not yet)",
@@ -1001,7 +1588,8 @@ static const struct ckpt_inet_rec_test ckpt_inet_rec_tests[] = {
 	{ "UDP unconnected with a peer address",
 	  CKPT_TEST_UDP(.state = TCP_CLOSE, .rport = 0), O_RDWR },
 	{ "UDP unconnected",
-	  CKPT_TEST_UDP(.state = TCP_CLOSE, .rport = 0, .raddr = { 0 }),
+	  CKPT_TEST_UDP(.state = TCP_CLOSE, .rport = 0, .raddr = { 0 },
+			.flags = CKPT_INET_BOUND_ADDR),
 	  O_RDWR, true },
 	{ "UDP listening", CKPT_TEST_UDP(.state = TCP_LISTEN), O_RDWR },
 	{ "UDP with a backlog", CKPT_TEST_UDP(.backlog = 1), O_RDWR },
@@ -1014,22 +1602,46 @@ static const struct ckpt_inet_rec_test ckpt_inet_rec_tests[] = {
 	  CKPT_TEST_INET(.ip_flags = CKPT_INET_IP_FLAGS_MASK + 1), O_RDWR },
 	{ "unknown TCP flag",
 	  CKPT_TEST_INET(.tcp_flags = CKPT_INET_TCP_FLAGS_MASK + 1), O_RDWR },
-	{ "reserved", CKPT_TEST_INET(.__reserved = 1), O_RDWR },
+	{ "TCP with datagrams", CKPT_TEST_INET(.nr_dgrams = 1), O_RDWR },
+	{ "UDP with 65536 datagrams", CKPT_TEST_UDP(.nr_dgrams = 65536),
+	  O_RDWR, true },
+	{ "UDP with 65537 datagrams", CKPT_TEST_UDP(.nr_dgrams = 65537),
+	  O_RDWR },
 	{ "SO_LINGER 5 s", CKPT_TEST_INET(.flags = CKPT_INET_LINGER,
 					  .linger = 5), O_RDWR, true },
-	{ "linger seconds without SO_LINGER", CKPT_TEST_INET(.linger = 5), O_RDWR },
+	{ "linger seconds, SO_LINGER off", CKPT_TEST_INET(.linger = 5), O_RDWR,
+	  true },
+	{ "linger INT_MAX + 1",
+	  CKPT_TEST_INET(.flags = CKPT_INET_LINGER,
+			 .linger = (u32)INT_MAX + 1), O_RDWR },
 	{ "SO_RCVLOWAT 0", CKPT_TEST_INET(.rcvlowat = 0), O_RDWR },
-	{ "SO_PEEK_OFF -2", CKPT_TEST_INET(.peek_off = -2), O_RDWR },
+	{ "SO_PEEK_OFF -2", CKPT_TEST_INET(.peek_off = -2), O_RDWR, true },
+	{ "reserved", CKPT_TEST_INET(.__reserved = 1), O_RDWR },
+	{ "port bound, none", CKPT_TEST_INET(.state = TCP_CLOSE, .backlog = 0,
+					     .lport = 0,
+					     .flags = CKPT_INET_BOUND_PORT),
+	  O_RDWR },
+	{ "address bound, any",
+	  CKPT_TEST_INET(.laddr = { 0 }, .flags = CKPT_INET_BOUND_ADDR),
+	  O_RDWR },
+	{ "IPv4 with IPV6_TCLASS", CKPT_TEST_INET(.tclass = 4), O_RDWR },
+	{ "IPv4 with IPV6_UNICAST_HOPS", CKPT_TEST_INET(.hops = 9), O_RDWR },
+	{ "IPv4 with IPV6_MTU_DISCOVER",
+	  CKPT_TEST_INET(.pmtudisc6 = IPV6_PMTUDISC_DO), O_RDWR },
+	{ "UDP unconnected, address chosen by connect()",
+	  CKPT_TEST_UDP(.state = TCP_CLOSE, .rport = 0, .raddr = { 0 }),
+	  O_RDWR },
 	{ "IP_MTU_DISCOVER OMIT",
 	  CKPT_TEST_INET(.pmtudisc = IP_PMTUDISC_OMIT), O_RDWR, true },
 	{ "IP_MTU_DISCOVER 6", CKPT_TEST_INET(.pmtudisc = 6), O_RDWR },
-	{ "IPV6_MTU_DISCOVER 6", CKPT_TEST_INET(.pmtudisc6 = 6), O_RDWR },
+	{ "IPV6_MTU_DISCOVER 6", CKPT_TEST_INET(.family = AF_INET6, .pmtudisc6 = 6), O_RDWR },
 	{ "IP_TTL 255", CKPT_TEST_INET(.ttl = 255), O_RDWR, true },
 	{ "IP_TTL 0", CKPT_TEST_INET(.ttl = 0), O_RDWR },
 	{ "IP_TTL 256", CKPT_TEST_INET(.ttl = 256), O_RDWR },
-	{ "IPV6_UNICAST_HOPS 0", CKPT_TEST_INET(.hops = 0), O_RDWR, true },
-	{ "IPV6_UNICAST_HOPS -2", CKPT_TEST_INET(.hops = -2), O_RDWR },
-	{ "IPV6_UNICAST_HOPS 256", CKPT_TEST_INET(.hops = 256), O_RDWR },
+	{ "IPV6_UNICAST_HOPS 0",
+	  CKPT_TEST_INET(.family = AF_INET6, .hops = 0), O_RDWR, true },
+	{ "IPV6_UNICAST_HOPS -2", CKPT_TEST_INET(.family = AF_INET6, .hops = -2), O_RDWR },
+	{ "IPV6_UNICAST_HOPS 256", CKPT_TEST_INET(.family = AF_INET6, .hops = 256), O_RDWR },
 	{ "TCP_LINGER2 -1", CKPT_TEST_INET(.linger2 = -1), O_RDWR, true },
 	{ "TCP_LINGER2 -2", CKPT_TEST_INET(.linger2 = -2), O_RDWR },
 };
@@ -1043,8 +1655,87 @@ static void ckpt_test_inet_rec_ok(struct kunit *test)
 	KUNIT_EXPECT_EQ(test, ckpt_inet_rec_ok(&t->h, t->f_flags), t->ok);
 }
 
+struct ckpt_inet_dgram_test {
+	const char *desc;
+	struct ckpt_hdr_inet_dgram d;
+	u32 family;
+	bool v6only;
+	bool ok;
+};
+
+/* A 5-byte datagram from 127.0.0.1:5000 by lo, its record's length */
+#define CKPT_TEST_DGRAM(...)						\
+	{ .h.len = 96, .len = 5, .family = AF_INET, .ttl = 64,		\
+	  .sport = 5000, .dport = 53, .saddr = { 127, 0, 0, 1 },	\
+	  .daddr = { 127, 0, 0, 1 }, .ifindex = 1, .ifname = "lo",	\
+	  __VA_ARGS__ }
+
+static const struct ckpt_inet_dgram_test ckpt_inet_dgram_tests[] = {
+	{ "IPv4", CKPT_TEST_DGRAM(), AF_INET, false, true },
+	{ "IPv4 on an IPv6 socket", CKPT_TEST_DGRAM(), AF_INET6, false, true },
+	{ "IPv4 on an IPv6-only socket", CKPT_TEST_DGRAM(), AF_INET6, true },
+	{ "IPv6 on an IPv4 socket",
+	  CKPT_TEST_DGRAM(.family = AF_INET6), AF_INET },
+	{ "IPv6", CKPT_TEST_DGRAM(.family = AF_INET6, .flowlabel = 0xfffff),
+	  AF_INET6, true, true },
+	{ "IPv6, flow label of 21 bits",
+	  CKPT_TEST_DGRAM(.family = AF_INET6, .flowlabel = 0x100000),
+	  AF_INET6 },
+	{ "IPv6 with ipi_spec_dst",
+	  CKPT_TEST_DGRAM(.family = AF_INET6, .spec_dst = { 1 }), AF_INET6 },
+	{ "family 0", CKPT_TEST_DGRAM(.family = 0), AF_INET6 },
+	{ "IPv4 with a flow label", CKPT_TEST_DGRAM(.flowlabel = 1), AF_INET },
+	{ "IPv4 address past 4 bytes", CKPT_TEST_DGRAM(.saddr = { [4] = 1 }),
+	  AF_INET },
+	{ "empty", CKPT_TEST_DGRAM(.len = 0, .h.len = 88), AF_INET, false,
+	  true },
+	{ "length not its record's", CKPT_TEST_DGRAM(.len = 9), AF_INET },
+	{ "record longer than its bytes", CKPT_TEST_DGRAM(.h.len = 104),
+	  AF_INET },
+	{ "IPv4, 65507 bytes",
+	  CKPT_TEST_DGRAM(.len = 65507, .h.len = ALIGN(88 + 65507, 8)),
+	  AF_INET, false, true },
+	{ "IPv4, 65508 bytes",
+	  CKPT_TEST_DGRAM(.len = 65508, .h.len = ALIGN(88 + 65508, 8)),
+	  AF_INET },
+	{ "IPv6, 65527 bytes",
+	  CKPT_TEST_DGRAM(.family = AF_INET6, .len = 65527,
+			  .h.len = ALIGN(88 + 65527, 8)), AF_INET6, false, true },
+	{ "IPv6, 65528 bytes",
+	  CKPT_TEST_DGRAM(.family = AF_INET6, .len = 65528,
+			  .h.len = ALIGN(88 + 65528, 8)), AF_INET6 },
+	{ "no device", CKPT_TEST_DGRAM(.ifindex = 0, .ifname = ""), AF_INET,
+	  false, true },
+	{ "a device without a name", CKPT_TEST_DGRAM(.ifname = ""), AF_INET },
+	{ "a name without a device", CKPT_TEST_DGRAM(.ifindex = 0), AF_INET },
+	{ "ifindex -1", CKPT_TEST_DGRAM(.ifindex = -1), AF_INET },
+	{ "a name with no NUL",
+	  CKPT_TEST_DGRAM(.ifname = "0123456789abcdef"), AF_INET },
+	{ "bytes after the name's NUL",
+	  CKPT_TEST_DGRAM(.ifname = { 'l', 'o', 0, 'x' }), AF_INET },
+	{ "reserved", CKPT_TEST_DGRAM(.__reserved = { 0, 1 }), AF_INET },
+};
+
+KUNIT_ARRAY_PARAM_DESC(ckpt_inet_dgram, ckpt_inet_dgram_tests, desc);
+
+/* the record with its bytes, as ckpt_read_obj_var() gives it */
+static void ckpt_test_inet_dgram_rec_ok(struct kunit *test)
+{
+	const struct ckpt_inet_dgram_test *t = test->param_value;
+	struct ckpt_hdr_inet_dgram *d;
+	size_t len = max_t(size_t, t->d.h.len, sizeof(*d));
+
+	d = kunit_kzalloc(test, len, GFP_KERNEL);
+	KUNIT_ASSERT_NOT_NULL(test, d);
+	*d = t->d;
+	KUNIT_EXPECT_EQ(test, ckpt_inet_dgram_rec_ok(d, t->family, t->v6only),
+			t->ok);
+}
+
 static struct kunit_case ckpt_inet_test_cases[] = {
 	KUNIT_CASE_PARAM(ckpt_test_inet_rec_ok, ckpt_inet_rec_gen_params),
+	KUNIT_CASE_PARAM(ckpt_test_inet_dgram_rec_ok,
+			 ckpt_inet_dgram_gen_params),
 	{}
 };
 

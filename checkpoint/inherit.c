@@ -43,8 +43,8 @@ int ckpt_inherit_or_leak(struct ckpt_ctx *ctx, struct ckpt_fd_ent *e,
  * Unix sockets are unix.c's: one connected to a socket that a process
  * outside the tree holds is inherited from there. TCP and UDP sockets are
  * inet.c's. Other families and protocols are not supported yet: refused
- * with their family, type and protocol ("is an AF_INET raw socket
- * (ICMP)"), which say what is missing.
+ * with their family, type and protocol ("is an AF_INET datagram socket
+ * (ICMP)", a ping socket), which say what is missing.
  */
 static int ckpt_classify_socket(struct ckpt_ctx *ctx, struct ckpt_fd_ent *e)
 {

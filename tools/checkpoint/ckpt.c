@@ -191,6 +191,16 @@ struct info {
 	unsigned int nr_unix;
 	uint64_t unix_bytes;
 	unsigned int nr_inet;		/* FILE_INET records */
+	/*
+	 * the FILE_INET being read, and how many INET_DGRAM records restart
+	 * reads after it (its nr_dgrams, on a UDP socket and when they are
+	 * not too many), how many came and their bytes; the datagrams of
+	 * every socket
+	 */
+	const struct ckpt_hdr_file_inet *inet;
+	uint32_t inet_nr_dgrams, inet_dgrams;
+	uint64_t inet_bytes;
+	uint64_t nr_dgrams, dgram_bytes;
 	uint64_t nr_inflight;		/* files in flight, by UNIX_FDS records */
 	/* the TREE record: the pids a record may name */
 	const struct ckpt_hdr_tree *tree;
@@ -840,7 +850,7 @@ static bool file_type_record(uint32_t type)
 	       type == CKPT_HDR_UNIX_EMBRYO || type == CKPT_HDR_UNIX_MSG_FDS ||
 	       type == CKPT_HDR_FILE_MEMFD || type == CKPT_HDR_FILE_DELETED ||
 	       type == CKPT_HDR_FILE_PIDFD || type == CKPT_HDR_FILE_PROC ||
-	       type == CKPT_HDR_FILE_INET;
+	       type == CKPT_HDR_FILE_INET || type == CKPT_HDR_INET_DGRAM;
 }
 
 /* Is the FILE record being read waiting for a record of @type next? */
@@ -1351,6 +1361,10 @@ static int unix_queue_end(struct info *in, size_t off);
 static int unix_file_end(struct info *in, const struct ckpt_hdr_file *f,
 			 const struct ckpt_hdr *next, size_t off);
 static void unix_print_queues(const struct info *in);
+/* the datagrams of a UDP socket, at the end of its records: see below */
+static int inet_file_end(struct info *in, const struct ckpt_hdr_file *f,
+			 const struct ckpt_hdr *next, size_t off);
+static void inet_print_queue(const struct info *in);
 
 /*
  * Print the FILE record we were reading the type records of, once they
@@ -1374,7 +1388,8 @@ static int file_flush(struct info *in, const struct ckpt_hdr *next,
 			   f->objref, file_type_name(f->type),
 			   ckpt_hdr_name(want),
 			   next ? ckpt_hdr_name(next->type) : "the end");
-	if (unix_file_end(in, f, next, off))
+	if (unix_file_end(in, f, next, off) ||
+	    inet_file_end(in, f, next, off))
 		return -EINVAL;
 	printf("file #%u: %s%s%s%s, pos %" PRId64 ", %s%s%s\n", f->objref,
 	       file_type_name(f->type), in->file_path[0] ? " " : "",
@@ -1387,6 +1402,9 @@ static int file_flush(struct info *in, const struct ckpt_hdr *next,
 		inotify_print_events(in->ino_events);
 	if (in->ux_file_queue)
 		unix_print_queues(in);
+	if (in->inet)
+		inet_print_queue(in);
+	in->inet = NULL;
 	in->ino_watches = NULL;
 	in->ino_events = NULL;
 	in->ux_queue = NULL;
@@ -1570,6 +1588,10 @@ static int info_file(struct info *in, const struct ckpt_hdr_file *f,
 	in->ux_peer = 0;
 	in->proc = NULL;
 	in->proc_mnt[0] = '\0';
+	in->inet = NULL;
+	in->inet_nr_dgrams = 0;
+	in->inet_dgrams = 0;
+	in->inet_bytes = 0;
 	if (f->inode_objref && by_path)
 		snprintf(in->file_extra, sizeof(in->file_extra),
 			 " (inode #%u)", f->inode_objref);
@@ -3298,7 +3320,9 @@ static void list_add_u(char *buf, size_t len, const char *name, int64_t val,
  * AF_INET socket, TCP options on a UDP socket, a TCP_LINGER2 below -1, a
  * shutdown of a TCP socket, rcvlowat below 1, peek_off below -1, an unknown path MTU
  * discovery mode, a TTL but -1 and 1 to 255, hops below -1 or above 255,
- * a linger time without SO_LINGER, a reserved field, an IPv4 address
+ * a linger time without SO_LINGER, datagrams queued (nr_dgrams) on a
+ * TCP socket or more than CKPT_MAX_INET_DGRAMS of them, a reserved
+ * field, an IPv4 address
  * with bytes past its 4, and the FILE's f_flags of another access mode
  * than O_RDWR or with another flag than O_NONBLOCK (O_ASYNC:
  * file_owner_str()), or an offset.
@@ -3522,6 +3546,15 @@ static void inet_str(char *buf, size_t len, const struct ckpt_hdr_file_inet *h,
 		list_add_u(why, sizeof(why), "hops", h->hops, "");
 	if (h->linger && !(h->flags & CKPT_INET_LINGER))
 		list_add(why, sizeof(why), "a linger time without SO_LINGER");
+	if (tcp && h->nr_dgrams) {
+		snprintf(part, sizeof(part), "%u datagram%s queued on a TCP socket",
+			 h->nr_dgrams, h->nr_dgrams == 1 ? "" : "s");
+		list_add(why, sizeof(why), part);
+	} else if (h->nr_dgrams > CKPT_MAX_INET_DGRAMS) {
+		snprintf(part, sizeof(part), "%u datagrams queued, above %u",
+			 h->nr_dgrams, CKPT_MAX_INET_DGRAMS);
+		list_add(why, sizeof(why), part);
+	}
 	if (h->__reserved)
 		list_add(why, sizeof(why), "a reserved field");
 	if (!v6 && (!all_zero(h->laddr + 4, sizeof(h->laddr) - 4) ||
@@ -3535,6 +3568,194 @@ static void inet_str(char *buf, size_t len, const struct ckpt_hdr_file_inet *h,
 	if (f->pos)
 		list_add(why, sizeof(why), "an offset");
 	why_close(buf, len, why);
+}
+
+/*
+ * INET_DGRAM, one of the nr_dgrams datagrams a UDP socket's FILE_INET
+ * says it has queued, right after it, in the order recvmsg() gives them.
+ * Refused as restart refuses it whatever its fields: one not after a
+ * FILE_INET, one more than nr_dgrams (restart reads none after the
+ * FILE_INET of a TCP socket, nor after one of more than
+ * CKPT_MAX_INET_DGRAMS, which it refuses). That they are all there is
+ * checked at the end of the socket's records (inet_file_end()); what
+ * restart refuses of their fields is said on their lines
+ * (inet_print_dgram()).
+ */
+static int info_inet_dgram(struct info *in,
+			   const struct ckpt_hdr_inet_dgram *d, size_t off)
+{
+	if (!in->inet)
+		return bad(in, off, "INET_DGRAM not after a FILE_INET record");
+	if (in->inet_dgrams >= in->inet_nr_dgrams)
+		return bad(in, off, "INET_DGRAM (datagram %u) after a %s socket of %u datagrams queued",
+			   in->inet_dgrams,
+			   in->inet->protocol == IPPROTO_TCP ? "TCP" : "UDP",
+			   in->inet_nr_dgrams);
+	in->inet_dgrams++;
+	in->inet_bytes += d->len;
+	in->nr_dgrams++;
+	in->dgram_bytes += d->len;
+	return 0;
+}
+
+/*
+ * At the end of an inet socket's records: the nr_dgrams INET_DGRAM
+ * records its FILE_INET announced came, as restart reads them ("expected
+ * a inet_dgram record"). 0 or -EINVAL.
+ */
+static int inet_file_end(struct info *in, const struct ckpt_hdr_file *f,
+			 const struct ckpt_hdr *next, size_t off)
+{
+	if (!in->inet || in->inet_dgrams == in->inet_nr_dgrams)
+		return 0;
+	return bad(in, off, "FILE #%u (inet) needs an INET_DGRAM record (datagram %u of the %u queued), found %s",
+		   f->objref, in->inet_dgrams, in->inet_nr_dgrams,
+		   next ? ckpt_hdr_name(next->type) : "the end");
+}
+
+/*
+ * The line of datagram @k (from 0, as restart's log lines count them) of
+ * the UDP socket @sk, the INET_DGRAM @d: "  datagram 0: 5 bytes from
+ * 127.0.0.1:40000 to 127.0.0.1:5000 by lo (ifindex 1), tos 0x28, ttl 64,
+ * spec_dst 127.0.0.1" (", no device" when the socket did not ask for
+ * IP_PKTINFO, IPV6_RECVPKTINFO..., and no spec_dst; an IPv6 one:
+ * "tclass 0x0, hop limit 64, flow label 0x1234"). What restart refuses
+ * of it is said so
+ * (ckpt_inet_dgram_rec_ok(): "malformed datagram"): more bytes than
+ * CKPT_INET_DGRAM_MAX (an IPv4 datagram: 65507), a record whose length
+ * is not the datagram's padded to 8, padding that is not zero, a family
+ * but AF_INET and AF_INET6, an IPv6 datagram on an IPv4 socket, an IPv4
+ * one on an IPv6-only socket, an IPv4 address of more than 4 bytes, a
+ * flow label on an IPv4 datagram or one of more than 20 bits, an
+ * ipi_spec_dst on an IPv6 one, a negative ifindex, a device name that is
+ * not NUL-terminated and zero-padded, a device without a name or a name
+ * without a device, a reserved field. Not checked here: that the device
+ * is the same in the restarter's network namespace.
+ */
+static void inet_print_dgram(uint32_t k, const struct ckpt_hdr_inet_dgram *d,
+			     const struct ckpt_hdr_file_inet *sk)
+{
+	const uint8_t *data = (const uint8_t *)(d + 1);
+	bool v4 = d->family == AF_INET, v6 = d->family == AF_INET6;
+	uint64_t want = (sizeof(*d) + (uint64_t)d->len + 7) / 8 * 8;
+	char why[512] = "", part[96], from[64], to[64], dev[48];
+	const char *nul = memchr(d->ifname, 0, sizeof(d->ifname));
+	size_t name_len = nul ? (size_t)(nul - d->ifname) : sizeof(d->ifname);
+	uint32_t af = v6 ? AF_INET6 : AF_INET;
+
+	if (d->len > CKPT_INET_DGRAM_MAX) {
+		snprintf(part, sizeof(part), "%u bytes, above %u", d->len,
+			 CKPT_INET_DGRAM_MAX);
+		list_add(why, sizeof(why), part);
+	} else if (v4 && d->len > 65507) {
+		snprintf(part, sizeof(part), "an IPv4 datagram of %u bytes, above 65507",
+			 d->len);
+		list_add(why, sizeof(why), part);
+	}
+	if (d->h.len != want) {
+		snprintf(part, sizeof(part), "a length of %u in a record of %u bytes",
+			 d->len, d->h.len);
+		list_add(why, sizeof(why), part);
+	} else if (!all_zero(data + d->len, d->h.len - sizeof(*d) - d->len)) {
+		list_add(why, sizeof(why), "padding not zero");
+	}
+	if (!v4 && !v6)
+		list_add_u(why, sizeof(why), "family", d->family, "");
+	else if (v6 && sk->family != AF_INET6)
+		list_add(why, sizeof(why), "an IPv6 datagram on an IPv4 socket");
+	else if (v4 && sk->flags & CKPT_INET_V6ONLY)
+		list_add(why, sizeof(why),
+			 "an IPv4 datagram on an IPv6-only socket");
+	if (!v6 && (!all_zero(d->saddr + 4, sizeof(d->saddr) - 4) ||
+		    !all_zero(d->daddr + 4, sizeof(d->daddr) - 4)))
+		list_add(why, sizeof(why), "an IPv4 address of more than 4 bytes");
+	if (!v6 && d->flowlabel)
+		list_add(why, sizeof(why), "a flow label on an IPv4 datagram");
+	if (v6 && d->flowlabel > 0xfffff) {
+		snprintf(part, sizeof(part), "flow label 0x%x, above 20 bits",
+			 d->flowlabel);
+		list_add(why, sizeof(why), part);
+	}
+	if (v6 && !all_zero(d->spec_dst, sizeof(d->spec_dst)))
+		list_add(why, sizeof(why), "an ipi_spec_dst on an IPv6 datagram");
+	if (d->ifindex < 0)
+		list_add_u(why, sizeof(why), "ifindex", d->ifindex, "");
+	if (!nul)
+		list_add(why, sizeof(why), "a device name without its NUL");
+	else if (!all_zero((const uint8_t *)nul,
+			   sizeof(d->ifname) - name_len))
+		list_add(why, sizeof(why), "bytes after the device name's NUL");
+	if (d->ifindex && !d->ifname[0])
+		list_add(why, sizeof(why), "a device without a name");
+	else if (!d->ifindex && d->ifname[0])
+		list_add(why, sizeof(why), "a device name without an ifindex");
+	if (d->__reserved[0] || d->__reserved[1])
+		list_add(why, sizeof(why), "a reserved field");
+
+	inet_addr_str(from, sizeof(from), af, d->saddr, d->sport);
+	inet_addr_str(to, sizeof(to), af, d->daddr, d->dport);
+	printf("  datagram %u: %u byte%s", k, d->len, d->len == 1 ? "" : "s");
+	if (!v4 && !v6)
+		printf(" (family %u)", d->family);
+	printf(" from %s to %s", from, to);
+	if (d->ifname[0])
+		printf(" by %s (ifindex %d)",
+		       str(dev, sizeof(dev), d->ifname, name_len), d->ifindex);
+	else if (d->ifindex)
+		printf(" by ifindex %d", d->ifindex);
+	else
+		printf(", no device");
+	if (v6)
+		printf(", tclass 0x%x, hop limit %u, flow label 0x%x", d->tos,
+		       d->ttl, d->flowlabel);
+	else
+		printf(", tos 0x%x, ttl %u", d->tos, d->ttl);
+	/* IP_PKTINFO's, when the socket asked for it */
+	if (!v6 && !all_zero(d->spec_dst, sizeof(d->spec_dst)))
+		printf(", spec_dst %u.%u.%u.%u", d->spec_dst[0],
+		       d->spec_dst[1], d->spec_dst[2], d->spec_dst[3]);
+	printf("%s%s\n", why[0] ? "; restart refuses " : "", why);
+}
+
+/*
+ * The datagrams queued on the UDP socket being printed, as
+ * info_inet_dgram() found them after its FILE_INET: "  queue: 3
+ * datagrams queued, 60012 bytes", then a line for each
+ * (inet_print_dgram()); nothing for a socket with none. What restart
+ * refuses of the queue is said on its line: more than
+ * CKPT_INET_QUEUE_MAX bytes in all (the datagram that goes past it is
+ * "malformed").
+ */
+static void inet_print_queue(const struct info *in)
+{
+	const struct ckpt_hdr_file_inet *h = in->inet;
+	const unsigned char *p = (const unsigned char *)h + h->h.len;
+	uint64_t bytes = 0;
+	int64_t past = -1;
+	uint32_t k;
+
+	if (!in->inet_dgrams)
+		return;
+	for (k = 0; k < in->inet_dgrams; k++) {
+		const struct ckpt_hdr_inet_dgram *d = (const void *)p;
+
+		bytes += d->len;
+		if (past < 0 && bytes > CKPT_INET_QUEUE_MAX)
+			past = k;
+		p += d->h.len;
+	}
+	printf("  queue: %u datagram%s queued, %" PRIu64 " byte%s",
+	       in->inet_dgrams, in->inet_dgrams == 1 ? "" : "s", bytes,
+	       bytes == 1 ? "" : "s");
+	if (past >= 0)
+		printf("; restart refuses more than %u bytes (datagram %" PRId64
+		       " goes past)", (unsigned int)CKPT_INET_QUEUE_MAX, past);
+	printf("\n");
+	p = (const unsigned char *)h + h->h.len;
+	for (k = 0; k < in->inet_dgrams; k++) {
+		inet_print_dgram(k, (const void *)p, h);
+		p += ((const struct ckpt_hdr *)p)->len;
+	}
 }
 
 static void chr_async_note(struct info *in, const struct ckpt_hdr_file *f,
@@ -3582,6 +3803,9 @@ static int info_file_rec(struct info *in, const struct ckpt_hdr *h,
 	if (h->type == CKPT_HDR_UNIX_MSG || h->type == CKPT_HDR_UNIX_MSG_FROM ||
 	    h->type == CKPT_HDR_UNIX_MSG_FDS)
 		return info_unix_msg(in, h, off);
+	/* as many as its FILE_INET says, after it */
+	if (h->type == CKPT_HDR_INET_DGRAM)
+		return info_inet_dgram(in, (const void *)h, off);
 	want = f->type > 0 && f->type < CKPT_FILE_MAX ?
 	       file_records[f->type][in->file_next] : h->type;
 	if (!want)
@@ -3768,12 +3992,21 @@ static int info_file_rec(struct info *in, const struct ckpt_hdr *h,
 		in->proc = (const void *)h;
 		ext_tail(in, h, sizeof(struct ckpt_hdr_file_proc));
 		break;
-	case CKPT_HDR_FILE_INET:
+	case CKPT_HDR_FILE_INET: {
+		const struct ckpt_hdr_file_inet *fi = (const void *)h;
+
 		in->nr_inet++;
-		inet_str(in->file_extra + o, sizeof(in->file_extra) - o,
-			 (const void *)h, f);
-		ext_tail(in, h, sizeof(struct ckpt_hdr_file_inet));
+		inet_str(in->file_extra + o, sizeof(in->file_extra) - o, fi, f);
+		ext_tail(in, h, sizeof(*fi));
+		/* restart reads its datagrams once it takes the record */
+		in->inet = fi;
+		in->inet_nr_dgrams = fi->protocol == IPPROTO_UDP &&
+				     fi->nr_dgrams <= CKPT_MAX_INET_DGRAMS ?
+				     fi->nr_dgrams : 0;
+		in->inet_dgrams = 0;
+		in->inet_bytes = 0;
 		break;
+	}
 	}
 	return 0;
 }
@@ -4904,6 +5137,7 @@ static int info_rec(const struct ckpt_hdr *h, size_t off, void *arg)
 	case CKPT_HDR_FILE_PIDFD:
 	case CKPT_HDR_FILE_PROC:
 	case CKPT_HDR_FILE_INET:
+	case CKPT_HDR_INET_DGRAM:
 		ret = info_file_rec(in, h, off);
 		break;
 	case CKPT_HDR_MEMFD:
@@ -5055,7 +5289,12 @@ static int cmd_info(int argc, char **argv)
 	if (in.nr_unix)
 		printf("%u unix socket%s (%" PRIu64 " bytes queued), ",
 		       in.nr_unix, in.nr_unix == 1 ? "" : "s", in.unix_bytes);
-	if (in.nr_inet)
+	if (in.nr_inet && in.nr_dgrams)
+		printf("%u inet socket%s (%" PRIu64 " datagram%s queued, %"
+		       PRIu64 " bytes), ", in.nr_inet, in.nr_inet == 1 ? "" : "s",
+		       in.nr_dgrams, in.nr_dgrams == 1 ? "" : "s",
+		       in.dgram_bytes);
+	else if (in.nr_inet)
 		printf("%u inet socket%s, ", in.nr_inet,
 		       in.nr_inet == 1 ? "" : "s");
 	if (in.nr_inflight)

@@ -84,6 +84,9 @@
 #define CKPT_MAX_UNIX_INFLIGHT	65536	/* files in flight on one socket's queues */
 #define CKPT_MAX_LOCKS		16384	/* file locks of one fd table */
 #define CKPT_MAX_CPUS		1024	/* in a CPU affinity mask */
+#define CKPT_MAX_INET_DGRAMS	65536	/* datagrams queued on a UDP socket */
+#define CKPT_INET_DGRAM_MAX	65527	/* bytes of one datagram (IPv6) */
+#define CKPT_INET_QUEUE_MAX	(64 << 20)	/* bytes of one UDP queue */
 #define CKPT_CPU_WORDS		(CKPT_MAX_CPUS / 64)
 
 struct ckpt_hdr {
@@ -140,6 +143,7 @@ enum ckpt_hdr_type {
 	CKPT_HDR_UNIX_MSG_FDS,
 	CKPT_HDR_UNIX_FDS,
 	CKPT_HDR_FILE_INET,
+	CKPT_HDR_INET_DGRAM,
 	CKPT_HDR_MAX		/* one past the last type */
 };
 
@@ -902,7 +906,37 @@ struct ckpt_hdr_file_inet {
 	__u32 notsent_lowat;	/* TCP_NOTSENT_LOWAT */
 	__u32 window_clamp;	/* TCP_WINDOW_CLAMP */
 	__u32 fastopen;		/* TCP_FASTOPEN: a listener's queue length */
+	__u32 nr_dgrams;	/* UDP: datagrams queued, INET_DGRAM records
+				 * after this one, <= CKPT_MAX_INET_DGRAMS
+				 */
 	__u32 __reserved;
+};
+
+/*
+ * INET_DGRAM: a datagram a UDP socket has not read yet, as recvmsg()
+ * reports it: its bytes, where it came from, and what IP_PKTINFO,
+ * IP_RECVTOS, IP_RECVTTL, IPV6_RECVPKTINFO... report of its packet.
+ */
+struct ckpt_hdr_inet_dgram {
+	struct ckpt_hdr h;
+	__u32 len;		/* its bytes, after this struct, <=
+				 * CKPT_INET_DGRAM_MAX
+				 */
+	__u16 family;		/* its packet's: AF_INET or AF_INET6 (an
+				 * AF_INET6 socket gets both)
+				 */
+	__u8 tos;		/* the packet's TOS or traffic class */
+	__u8 ttl;		/* its TTL or hop limit */
+	__u16 sport;		/* the sender's port, host order */
+	__u16 dport;		/* the port it was sent to */
+	__u8 saddr[16];		/* the sender's address */
+	__u8 daddr[16];		/* the address it was sent to */
+	__u32 flowlabel;	/* AF_INET6: the packet's flow label */
+	__s32 ifindex;		/* the device it came in by, 0: none known */
+	char ifname[16];	/* that device's name, NUL-terminated */
+	__u8 spec_dst[4];	/* AF_INET: IP_PKTINFO's ipi_spec_dst */
+	__u32 __reserved[2];
+	/* followed by the datagram's len bytes */
 };
 
 /* the address or port was named to bind(); else the kernel chose it */
@@ -913,7 +947,7 @@ struct ckpt_hdr_file_inet {
 #define CKPT_INET_KEEPALIVE	0x10	/* SO_KEEPALIVE */
 #define CKPT_INET_OOBINLINE	0x20	/* SO_OOBINLINE */
 #define CKPT_INET_BROADCAST	0x40	/* SO_BROADCAST */
-#define CKPT_INET_LINGER	0x80	/* SO_LINGER on, for linger seconds */
+#define CKPT_INET_LINGER	0x80	/* SO_LINGER on (linger: its seconds) */
 #define CKPT_INET_SNDBUF_LOCK	0x100	/* SO_SNDBUF was set */
 #define CKPT_INET_RCVBUF_LOCK	0x200	/* SO_RCVBUF was set */
 #define CKPT_INET_V6ONLY	0x400	/* IPV6_V6ONLY */
@@ -1291,5 +1325,7 @@ struct ckpt_hdr_trailer {
 #define CKPT_REC_INODE_MAX		CKPT_REC_EXT_MAX
 #define CKPT_REC_FILE_PROC_MAX		CKPT_REC_EXT_MAX
 #define CKPT_REC_FILE_INET_MAX		CKPT_REC_EXT_MAX
+#define CKPT_REC_INET_DGRAM_MAX \
+	CKPT_REC_MAX_LEN(struct ckpt_hdr_inet_dgram, CKPT_INET_DGRAM_MAX)
 
 #endif /* _UAPI_LINUX_CHECKPOINT_HDR_H */

@@ -23,7 +23,8 @@
  * POSIX and OFD locks, pidfds of itself (one of them a thread's, one
  * watched by the epoll instance), files of its own directory in /proc
  * (one of its thread's, one an O_PATH descriptor of the directory), a
- * TCP listener and a UDP socket connected to itself on the loopback;
+ * TCP listener and a UDP socket connected to itself on the loopback with
+ * two datagrams queued;
  * signal handlers, an alternate stack and pending signals; shared
  * anonymous, private and shared file mappings, PROT_NONE, many small
  * vmas; a memfd with a hole, an fd, a shared and a private mapping,
@@ -65,7 +66,10 @@
  * owner, a deleted file's path, size, flags, mode or owner, the offsets
  * of their pages, the memfd or deleted file a FILE_MEMFD, a FILE_DELETED
  * or a vma names, a TCP or UDP socket's family, protocol, state,
- * addresses, ports, flags and options, a deleted file's vma said to map
+ * addresses, ports, flags, options and count of datagrams queued, a
+ * queued datagram's length (with its record's or not), bytes, family,
+ * addresses, ports, TOS, TTL, flow label, device, ipi_spec_dst, padding
+ * or reserved words, two datagrams swapped, a deleted file's vma said to map
  * the executable
  * (CKPT_VMA_F_EXE), an mm said to be a copy of its parent's
  * (CKPT_MM_F_FORKED), a vma said to be inherited from it, a PAGES record
@@ -471,12 +475,15 @@ static socklen_t fz_ux_vname_len, fz_ux_tname_len;
  * On the loopback, at ports the kernel chose: a TCP listener at FZ_IN_L
  * on 127.0.0.1 (backlog FZ_IN_BACKLOG), SO_REUSEADDR, so that a TIME_WAIT
  * a mutant killed in its check leaves does not keep the next from the
- * port; a UDP socket at FZ_IN_U on 127.0.0.1, connected to itself. In no
+ * port; a UDP socket at FZ_IN_U on 127.0.0.1, connected to itself, with
+ * the datagrams FZ_IN_DG1 and FZ_IN_DG2 it sent itself queued. In no
  * epoll set. Their names, for the checks.
  */
 #define FZ_IN_L		84
 #define FZ_IN_U		85
 #define FZ_IN_BACKLOG	4
+#define FZ_IN_DG1	"dgram-1"
+#define FZ_IN_DG2	"second datagram"
 static struct sockaddr_in fz_in_lname, fz_in_uname;
 
 /* the kernel's TCP states, as FILE_INET has them */
@@ -1188,17 +1195,21 @@ static bool fz_in_name_is(int fd, bool peer, const struct sockaddr_in *want)
 /*
  * The inet sockets: each has its name, the UDP socket its peer (itself);
  * the listener listens, and accepts a client of the program's own (then
- * reset: no TIME_WAIT on its port); the UDP socket sends itself a
- * datagram and gets it. Nothing waits more than 2 s.
+ * reset: no TIME_WAIT on its port); the UDP socket has the two datagrams
+ * it sent itself before the checkpoint queued, in order, at once, and
+ * nothing else; it sends itself a datagram and gets it. Nothing waits
+ * more than 2 s.
  */
 static bool fz_check_inet(void)
 {
 	struct linger l = { .l_onoff = 1, .l_linger = 0 };
 	struct pollfd p = { .fd = FZ_IN_L, .events = POLLIN };
-	socklen_t len = sizeof(int);
+	struct sockaddr_in from = {};
+	socklen_t len = sizeof(int), flen = sizeof(from);
 	int c, s = -1, v = 0;
-	char b[4] = "";
+	char b[64] = "";
 	bool ok = true;
+	ssize_t n;
 
 	ok &= CK_EXPECT(fz_in_name_is(FZ_IN_L, false, &fz_in_lname),
 			"inet listener's name");
@@ -1219,6 +1230,20 @@ static bool fz_check_inet(void)
 	ok &= CK_EXPECT(fz_in_name_is(FZ_IN_U, false, &fz_in_uname) &&
 			fz_in_name_is(FZ_IN_U, true, &fz_in_uname),
 			"inet UDP socket's name and peer");
+	n = recvfrom(FZ_IN_U, b, sizeof(b) - 1, MSG_DONTWAIT,
+		     (struct sockaddr *)&from, &flen);
+	ok &= CK_EXPECT(n == (ssize_t)strlen(FZ_IN_DG1) &&
+			!memcmp(b, FZ_IN_DG1, n) &&
+			from.sin_port == fz_in_uname.sin_port &&
+			from.sin_addr.s_addr == fz_in_uname.sin_addr.s_addr,
+			"inet UDP socket's first datagram: %zd bytes", n);
+	n = recv(FZ_IN_U, b, sizeof(b) - 1, MSG_DONTWAIT);
+	ok &= CK_EXPECT(n == (ssize_t)strlen(FZ_IN_DG2) &&
+			!memcmp(b, FZ_IN_DG2, n),
+			"inet UDP socket's second datagram: %zd bytes", n);
+	ok &= CK_EXPECT(recv(FZ_IN_U, b, sizeof(b), MSG_DONTWAIT) < 0 &&
+			errno == EAGAIN, "inet UDP socket: a datagram more");
+	memset(b, 0, sizeof(b));
 	p.fd = FZ_IN_U;
 	ok &= CK_EXPECT(send(FZ_IN_U, "u", 1, MSG_NOSIGNAL) == 1 &&
 			poll(&p, 1, 2000) == 1 &&
@@ -1678,6 +1703,27 @@ static void fz_setup_files(void)
 				       &len) &&
 			  !connect(FZ_IN_U, (struct sockaddr *)&fz_in_uname, len),
 			  "inet UDP socket connected to itself");
+		/* its datagrams, each queued before the next is sent */
+		for (i = 0; i < 2; i++) {
+			const char *dg = i ? FZ_IN_DG2 : FZ_IN_DG1;
+			uint32_t mi[16], before;
+			int k;
+
+			len = sizeof(mi);
+			CK_ASSERT(!getsockopt(FZ_IN_U, SOL_SOCKET, SO_MEMINFO, mi,
+					      &len), "SO_MEMINFO");
+			before = mi[0];	/* SK_MEMINFO_RMEM_ALLOC */
+			CK_ASSERT(send(FZ_IN_U, dg, strlen(dg), 0) ==
+				  (ssize_t)strlen(dg), "inet UDP datagram %d", i);
+			for (k = 0; k < 1000; k++) {
+				len = sizeof(mi);
+				if (!getsockopt(FZ_IN_U, SOL_SOCKET, SO_MEMINFO,
+						mi, &len) && mi[0] > before)
+					break;
+				usleep(10000);
+			}
+			CK_ASSERT(k < 1000, "inet UDP datagram %d queued", i);
+		}
 	}
 	fd = epoll_create1(EPOLL_CLOEXEC);
 	CK_ASSERT(fd >= 0 && ck_move_fd(fd, FZ_EP_FD) == FZ_EP_FD, "epoll");
@@ -4674,7 +4720,7 @@ static bool file_type_record(uint32_t type)
 	       type == CKPT_HDR_UNIX_EMBRYO || type == CKPT_HDR_UNIX_MSG_FDS ||
 	       type == CKPT_HDR_FILE_MEMFD || type == CKPT_HDR_FILE_DELETED ||
 	       type == CKPT_HDR_FILE_PIDFD || type == CKPT_HDR_FILE_PROC ||
-	       type == CKPT_HDR_FILE_INET;
+	       type == CKPT_HDR_FILE_INET || type == CKPT_HDR_INET_DGRAM;
 }
 
 /*
@@ -5477,10 +5523,15 @@ static void mut_file_pidfd(struct fz_mut *m, int i)
  * without its port or its peer's, a peer on a socket not connected,
  * unknown flags, IP flags or TCP flags, IPV6_V6ONLY or an IPv6 option on
  * an AF_INET socket, a TCP field on a UDP socket, TCP_LINGER2 below -1,
- * a shutdown of a TCP socket, rcvlowat below 1, peek_off below -1, an unknown path
+ * a shutdown of a TCP socket, rcvlowat below 1, an unknown path
  * MTU discovery mode, a TTL but -1 and 1 to 255, hops out of -1 to 255,
- * a linger time without SO_LINGER, the reserved field, an IPv4 address
- * with a byte past its 4
+ * IPv6 options on AF_INET, a bound port 0 or bound address any, an
+ * address bind() did not choose on a socket not connected,
+ * a linger time above INT_MAX, datagrams queued on a TCP socket or
+ * more than CKPT_MAX_INET_DGRAMS of them, the reserved field, an IPv4
+ * address with a byte
+ * past its 4. (That as many INET_DGRAM records follow as nr_dgrams says
+ * is the image's rule: see mut_file_inet().)
  */
 static bool inet_bad(const struct ckpt_hdr_file_inet *h)
 {
@@ -5517,14 +5568,24 @@ static bool inet_bad(const struct ckpt_hdr_file_inet *h)
 		return true;
 	if (tcp && (h->flags & (CKPT_INET_SHUT_RD | CKPT_INET_SHUT_WR)))
 		return true;
-	if (h->rcvlowat < 1 || h->peek_off < -1 ||
+	if (h->rcvlowat < 1 ||
 	    h->pmtudisc > FZ_INET_PMTUDISC_MAX ||
 	    h->pmtudisc6 > FZ_INET_PMTUDISC_MAX)
 		return true;
 	if ((h->ttl != -1 && (h->ttl < 1 || h->ttl > 255)) ||
 	    h->hops < -1 || h->hops > 255)
 		return true;
-	if ((h->linger && !(h->flags & CKPT_INET_LINGER)) || h->__reserved)
+	if (h->linger > INT_MAX ||
+	    h->nr_dgrams > (tcp ? 0 : CKPT_MAX_INET_DGRAMS) || h->__reserved)
+		return true;
+	/* IPv6 options on AF_INET: their defaults (IPV6_PMTUDISC_WANT 1) */
+	if (v4 && (h->tclass || h->hops != -1 || h->pmtudisc6 != 1))
+		return true;
+	/* what bind() chose: a port, an address that is not any */
+	if ((h->flags & CKPT_INET_BOUND_PORT && !h->lport) ||
+	    (h->flags & CKPT_INET_BOUND_ADDR && !memcmp(h->laddr, zero, 16)) ||
+	    (!(h->flags & CKPT_INET_BOUND_ADDR) &&
+	     h->state != FZ_INET_ESTABLISHED && memcmp(h->laddr, zero, 16)))
 		return true;
 	return v4 && (memcmp(h->laddr + 4, zero, 12) ||
 		      memcmp(h->raddr + 4, zero, 12));
@@ -5573,11 +5634,13 @@ static uint32_t inet_bit(struct fz_mut *m, uint32_t mask)
  * FILE_INET: a TCP or UDP socket. Its family, protocol, state, an
  * address or a port, a flag, an IP flag or a TCP flag toggled, its
  * backlog, its buffers, rcvlowat or peek_off, its timeouts, priority,
- * mark or linger time, its IP and IPv6 options, a TCP option, the
- * reserved field, or the record made longer. A record that breaks a
- * rule of its own (inet_bad()) is REFUSE; anything else the record may
- * say is MAY: restart may take it, or find the port taken, the address
- * not local, the option beyond the restarter's privileges.
+ * mark or linger time, its IP and IPv6 options, a TCP option, its count
+ * of datagrams queued, the reserved field, or the record made longer. A
+ * record that breaks a rule of its own (inet_bad()) is REFUSE, and so is
+ * another count of datagrams than the INET_DGRAM records after it;
+ * anything else the record may say is MAY: restart may take it, or find
+ * the port taken, the address not local, the option beyond the
+ * restarter's privileges.
  */
 static void mut_file_inet(struct fz_mut *m, int i)
 {
@@ -5591,7 +5654,7 @@ static void mut_file_inet(struct fz_mut *m, int i)
 		return;
 	}
 	old = *h;
-	switch (below(&m->rng, 15)) {
+	switch (below(&m->rng, 16)) {
 	case 0:
 		h->family = PICK(&m->rng, ((const uint32_t[]){ AF_INET, AF_INET6,
 				 0, AF_UNIX, AF_PACKET, AF_NETLINK, 0xffff,
@@ -5772,14 +5835,274 @@ static void mut_file_inet(struct fz_mut *m, int i)
 		v = x;
 		break;
 	}
-	default:
+	case 14:
 		RESERVED(m, h->__reserved, "FILE_INET.__reserved");
 		return;
+	default: {
+		/* restart reads as many INET_DGRAM records as it says */
+		uint32_t had = old.nr_dgrams;
+
+		h->nr_dgrams = PICK(&m->rng, ((const uint32_t[]){ had + 1,
+				    had - 1, had + 2, 0, 1, CKPT_MAX_INET_DGRAMS,
+				    CKPT_MAX_INET_DGRAMS + 1, 0xffffffff }));
+		if (h->nr_dgrams == had)
+			h->nr_dgrams = had + 1;
+		note(m, FZ_REFUSE, true,
+		     "FILE_INET(protocol %u).nr_dgrams=%u, %u INET_DGRAM records after it",
+		     h->protocol, h->nr_dgrams, had);
+		return;
+	}
 	}
 	note(m, inet_bad(h) ? FZ_REFUSE : !memcmp(h, &old, sizeof(old)) ?
 	     FZ_VALID : FZ_MAY, true,
 	     "FILE_INET(family %u, protocol %u, state %u).%s=%#llx", h->family,
 	     h->protocol, h->state, what, (unsigned long long)v);
+}
+
+/* ---- a UDP socket's datagrams: INET_DGRAM ------------------------------ */
+
+#define FZ_DG_HDR	sizeof(struct ckpt_hdr_inet_dgram)
+
+/*
+ * The rules restart checks on the INET_DGRAM @d (of @len bytes of record)
+ * alone: its length, at most CKPT_INET_DGRAM_MAX (an IPv4 one 65507),
+ * the record's ALIGN(88 + len, 8) bytes, its padding zero; a family
+ * AF_INET or AF_INET6; an IPv4 address of 4 bytes; a flow label on IPv6
+ * only, of 20 bits; ipi_spec_dst on IPv4 only; an ifindex >= 0 and a
+ * device name NUL-terminated and zero-padded, there iff the ifindex is;
+ * the reserved words zero
+ */
+static bool inet_dgram_bad(const struct ckpt_hdr_inet_dgram *d, uint32_t len)
+{
+	static const uint8_t zero[16];
+	bool v4 = d->family == AF_INET, v6 = d->family == AF_INET6;
+	const char *nul = memchr(d->ifname, 0, sizeof(d->ifname));
+	const uint8_t *pad;
+	uint32_t k;
+
+	if (d->len > CKPT_INET_DGRAM_MAX || (v4 && d->len > 65507) ||
+	    len != ((FZ_DG_HDR + (uint64_t)d->len + 7) & ~7ULL))
+		return true;
+	pad = (const uint8_t *)(d + 1) + d->len;
+	for (k = 0; k < len - FZ_DG_HDR - d->len; k++)
+		if (pad[k])
+			return true;
+	if (!v4 && !v6)
+		return true;
+	if (v4 && (d->flowlabel || memcmp(d->saddr + 4, zero, 12) ||
+		   memcmp(d->daddr + 4, zero, 12)))
+		return true;
+	if (v6 && (d->flowlabel > 0xfffff || memcmp(d->spec_dst, zero, 4)))
+		return true;
+	if (d->ifindex < 0 || !nul ||
+	    memcmp(nul, zero, sizeof(d->ifname) - (nul - d->ifname)) ||
+	    !d->ifindex != !d->ifname[0])
+		return true;
+	return d->__reserved[0] || d->__reserved[1];
+}
+
+/*
+ * The rules that depend on the socket's FILE_INET @sk too (NULL: none
+ * before the record): an IPv6 datagram on an AF_INET6 socket only, an
+ * IPv4 one not on an IPv6-only socket
+ */
+static bool inet_dgram_bad_on(const struct ckpt_hdr_inet_dgram *d,
+			      const struct ckpt_hdr_file_inet *sk)
+{
+	if (!sk)
+		return true;
+	if (d->family == AF_INET6 && sk->family != AF_INET6)
+		return true;
+	return d->family == AF_INET && (sk->flags & CKPT_INET_V6ONLY);
+}
+
+/*
+ * INET_DGRAM: a datagram queued on a UDP socket, after its FILE_INET.
+ * Its length (the record's too, or not), a byte of its data, its family,
+ * its TOS, TTL or ports, an address (a byte past an IPv4 one's 4 now and
+ * then), its flow label, its device (ifindex, name), its ipi_spec_dst, a
+ * byte of its padding, a reserved word. A record that breaks a rule of
+ * its own (inet_dgram_bad()) is REFUSE, one that breaks a rule of its
+ * socket's (inet_dgram_bad_on(): another mutation of the FILE_INET may
+ * mend it) too; other data (bytes, TOS, TTL, ports, addresses, flow
+ * label) restart must take (ACCEPT: the program finds another datagram
+ * than it sent); another length or family, another device (restart
+ * refuses one the restarter's network namespace does not have, ENODEV),
+ * may be taken or refused (MAY).
+ */
+static void mut_inet_dgram(struct fz_mut *m, int i)
+{
+	struct ckpt_hdr_inet_dgram *d = REC(&m->im, i, struct ckpt_hdr_inet_dgram);
+	const struct ckpt_hdr_file_inet *sk = NULL;
+	enum fz_class taken = FZ_ACCEPT;
+	struct ckpt_hdr_inet_dgram old;
+	const char *what = "";
+	unsigned char *orig;
+	uint32_t nlen, olen;
+	uint64_t v = 0;
+	bool same;
+	int j;
+
+	if (m->im.r[i].len < FZ_DG_HDR || m->im.r[i].len < FZ_DG_HDR + d->len) {
+		RESERVED(m, d->__reserved[0], "INET_DGRAM.__reserved[0]");
+		return;
+	}
+	for (j = i - 1; j > 0 && m->im.r[j].type == CKPT_HDR_INET_DGRAM; j--)
+		;
+	if (j >= 0 && m->im.r[j].type == CKPT_HDR_FILE_INET &&
+	    m->im.r[j].len >= sizeof(*sk))
+		sk = REC(&m->im, j, struct ckpt_hdr_file_inet);
+	old = *d;
+	olen = m->im.r[i].len;
+	orig = fz_dup(m->im.r[i].p, olen, olen);
+	switch (below(&m->rng, 13)) {
+	case 0:
+		/* another length, the record's left as it is */
+		d->len = PICK(&m->rng, ((const uint32_t[]){ 0, old.len + 1,
+			      old.len + 8, old.len - 1, 65507, 65508,
+			      CKPT_INET_DGRAM_MAX + 1, 0xffffffff }));
+		what = "len";
+		v = d->len;
+		taken = FZ_MAY;
+		break;
+	case 1:
+		/* another length, and the record's: its bytes cut or added */
+		nlen = PICK(&m->rng, ((const uint32_t[]){ 0, 1,
+			    old.len ? old.len - 1 : 0, old.len + 1, old.len + 9,
+			    4096, 65507, 65508, CKPT_INET_DGRAM_MAX,
+			    CKPT_INET_DGRAM_MAX + 1 }));
+		rec_resize(&m->im, i, (FZ_DG_HDR + nlen + 7) & ~7UL);
+		d = REC(&m->im, i, struct ckpt_hdr_inet_dgram);
+		/* bytes added: 'z'; padding: zero */
+		memset((unsigned char *)(d + 1) + (old.len < nlen ? old.len : nlen),
+		       'z', nlen > old.len ? nlen - old.len : 0);
+		memset((unsigned char *)(d + 1) + nlen, 0,
+		       m->im.r[i].len - FZ_DG_HDR - nlen);
+		d->len = nlen;
+		what = "len (and the record's)";
+		v = nlen;
+		taken = FZ_MAY;
+		break;
+	case 2:
+		if (!d->len) {
+			d->len = 0;
+			what = "len (empty: no byte to change)";
+			break;
+		}
+		j = below(&m->rng, d->len);
+		((unsigned char *)(d + 1))[j] ^= 1 + below(&m->rng, 255);
+		what = "a byte of its data";
+		v = j;
+		break;
+	case 3:
+		d->family = PICK(&m->rng, ((const uint16_t[]){ AF_INET, AF_INET6,
+				 0, AF_UNIX, AF_PACKET, 0xffff }));
+		what = "family";
+		v = d->family;
+		taken = FZ_MAY;
+		break;
+	case 4:
+		if (chance(&m->rng, 50)) {
+			d->tos = rnd(&m->rng);
+			what = "tos";
+			v = d->tos;
+		} else {
+			d->ttl = rnd(&m->rng);
+			what = "ttl";
+			v = d->ttl;
+		}
+		break;
+	case 5:
+		if (chance(&m->rng, 50)) {
+			d->sport = PICK(&m->rng, ((const uint16_t[]){ 0, 1, 53,
+					65535, d->sport + 1 }));
+			what = "sport";
+			v = d->sport;
+		} else {
+			d->dport = PICK(&m->rng, ((const uint16_t[]){ 0, 1, 53,
+					65535, d->dport + 1 }));
+			what = "dport";
+			v = d->dport;
+		}
+		break;
+	case 6:
+		if (chance(&m->rng, 50)) {
+			inet_addr_pick(m, d->saddr, d->family);
+			what = "saddr";
+		} else {
+			inet_addr_pick(m, d->daddr, d->family);
+			what = "daddr";
+		}
+		break;
+	case 7:
+		d->flowlabel = PICK(&m->rng, ((const uint32_t[]){ 0, 1, 0x12345,
+				    0xfffff, 0x100000, 0x80000000, 0xffffffff }));
+		what = "flowlabel";
+		v = d->flowlabel;
+		break;
+	case 8: {
+		/* its device: an ifindex, a name, or both */
+		static const char *const names[] = { "", "lo", "eth0",
+			"nosuchdev0", "0123456789abcdef" };
+		const char *n = PICK(&m->rng, names);
+
+		if (chance(&m->rng, 60))
+			d->ifindex = PICK(&m->rng, ((const int32_t[]){ 0, 1, 2,
+					  99, -1, INT32_MIN, INT32_MAX }));
+		if (chance(&m->rng, 60)) {
+			memset(d->ifname, 0, sizeof(d->ifname));
+			memcpy(d->ifname, n, strlen(n));
+			/* now and then a byte after its NUL */
+			if (chance(&m->rng, 15) && strlen(n) < 15)
+				d->ifname[15] = 'x';
+		}
+		what = "ifindex/ifname";
+		v = (uint32_t)d->ifindex;
+		taken = FZ_MAY;
+		break;
+	}
+	case 9:
+		d->spec_dst[below(&m->rng, 4)] = rnd(&m->rng);
+		what = "spec_dst";
+		v = d->spec_dst[0] | d->spec_dst[1] << 8 | d->spec_dst[2] << 16 |
+		    (uint32_t)d->spec_dst[3] << 24;
+		break;
+	case 10:
+		if (m->im.r[i].len > FZ_DG_HDR + d->len) {
+			j = FZ_DG_HDR + d->len +
+			    below(&m->rng, m->im.r[i].len - FZ_DG_HDR - d->len);
+			m->im.r[i].p[j] = 1 + below(&m->rng, 255);
+			what = "a byte of its padding";
+			v = j;
+		} else {
+			d->len = d->len + 1;
+			what = "len, past its record (no padding)";
+			v = d->len;
+		}
+		break;
+	default:
+		if (chance(&m->rng, 50))
+			RESERVED(m, d->__reserved[0], "INET_DGRAM.__reserved[0]");
+		else
+			RESERVED(m, d->__reserved[1], "INET_DGRAM.__reserved[1]");
+		free(orig);
+		return;
+	}
+	same = m->im.r[i].len == olen && !memcmp(m->im.r[i].p, orig, olen);
+	free(orig);
+	if (inet_dgram_bad(d, m->im.r[i].len))
+		note(m, FZ_REFUSE, true, "INET_DGRAM(family %u, %u bytes).%s=%#llx",
+		     d->family, d->len, what, (unsigned long long)v);
+	else if (inet_dgram_bad_on(d, sk))
+		note(m, FZ_REFUSE, false,
+		     "INET_DGRAM(family %u on a socket of family %u%s).%s=%#llx",
+		     d->family, sk ? sk->family : 0,
+		     sk && (sk->flags & CKPT_INET_V6ONLY) ? ", IPv6-only" : "",
+		     what, (unsigned long long)v);
+	else
+		note(m, same ? FZ_VALID : taken, true,
+		     "INET_DGRAM(family %u, %u bytes).%s=%#llx", d->family,
+		     d->len, what, (unsigned long long)v);
 }
 
 /* ---- owners of open files: FILE.owner, owner_type, signum, async_fd ---- */
@@ -11560,6 +11883,7 @@ static const fz_field_fn fz_field[CKPT_HDR_MAX] = {
 	[CKPT_HDR_INODE] = mut_inode,
 	[CKPT_HDR_FILE_PROC] = mut_file_proc,
 	[CKPT_HDR_FILE_INET] = mut_file_inet,
+	[CKPT_HDR_INET_DGRAM] = mut_inet_dgram,
 };
 
 /*
@@ -11614,6 +11938,7 @@ static bool feature_record(const struct fz_img *im, int i)
 	case CKPT_HDR_INODE:
 	case CKPT_HDR_FILE_PROC:
 	case CKPT_HDR_FILE_INET:
+	case CKPT_HDR_INET_DGRAM:
 		return true;
 	case CKPT_HDR_PAGES:
 		return unn_pages(im, i);
@@ -12076,6 +12401,13 @@ static void mut_structure(struct fz_mut *m)
 		else if (im->r[i].type == CKPT_HDR_UNIX_MSG &&
 			 im->r[i + 1].type == CKPT_HDR_UNIX_MSG)
 			/* two messages of a queue: the same counts, in another order */
+			cls = FZ_ACCEPT;
+		else if (im->r[i].type == CKPT_HDR_INET_DGRAM &&
+			 im->r[i + 1].type == CKPT_HDR_INET_DGRAM)
+			/*
+			 * two datagrams of a UDP socket (nothing else comes
+			 * between them): queued in the other order
+			 */
 			cls = FZ_ACCEPT;
 		else if (ux_queue_part(im->r[i].type) &&
 			 ux_queue_part(im->r[i + 1].type)) {

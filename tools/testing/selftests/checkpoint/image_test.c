@@ -35,6 +35,7 @@
 #include <sys/un.h>
 #include <sys/utsname.h>
 #include <arpa/inet.h>
+#include <net/if.h>
 #include <netinet/in.h>
 #include <linux/sockios.h>
 
@@ -778,7 +779,7 @@ static bool file_type_record(uint32_t type)
 	       type == CKPT_HDR_UNIX_EMBRYO || type == CKPT_HDR_UNIX_MSG_FDS ||
 	       type == CKPT_HDR_FILE_MEMFD || type == CKPT_HDR_FILE_DELETED ||
 	       type == CKPT_HDR_FILE_PIDFD || type == CKPT_HDR_FILE_PROC ||
-	       type == CKPT_HDR_FILE_INET;
+	       type == CKPT_HDR_FILE_INET || type == CKPT_HDR_INET_DGRAM;
 }
 
 /*
@@ -1038,7 +1039,8 @@ static bool order_ok(FIXTURE_DATA(image) *self, char *why, size_t size)
 	 * UNIX_PAIR right before the FILE_UNIX of the first end of its pair;
 	 * the UNIX_SENDER records of a UNIX_QUEUE after it, then its
 	 * messages (ux_queue_recs_ok()), then a listener's connections
-	 * waiting (ux_embryos_ok()); a MEMFD and its
+	 * waiting (ux_embryos_ok()); a UDP socket's FILE_INET by its
+	 * nr_dgrams INET_DGRAM records; a MEMFD and its
 	 * PAGES right before the FILE_MEMFD of the first open of its memfd,
 	 * a DELETED and its PAGES right before the FILE_DELETED of the first
 	 * open of its file. The FILE of a regular file or a directory names
@@ -1112,6 +1114,15 @@ static bool order_ok(FIXTURE_DATA(image) *self, char *why, size_t size)
 				       self->recs[i].type == CKPT_HDR_PAGES)
 					;
 			EXPECT_REC(*want);
+			/* a UDP socket's datagrams, after its FILE_INET */
+			if (*want == CKPT_HDR_FILE_INET) {
+				const struct ckpt_hdr_file_inet *fi =
+					rec_at(self, i - 1);
+				uint32_t k;
+
+				for (k = 0; k < fi->nr_dgrams; k++)
+					EXPECT_REC(CKPT_HDR_INET_DGRAM);
+			}
 			if (*want == CKPT_HDR_UNIX_QUEUE &&
 			    (!ux_queue_recs_ok(self, i - 1, paired, &i, why, size) ||
 			     (u->flags & CKPT_UNIX_LISTEN &&
@@ -11261,10 +11272,13 @@ static void in_expect_bad(struct __test_metadata *_metadata,
  * IPv6 socket, the UDP one made CLOSE); an unknown flag, IP flag, TCP
  * flag; IPV6_V6ONLY or an IPv6 option on an AF_INET socket; a backlog or
  * any TCP field on a UDP socket; TCP_LINGER2 below -1; a shutdown of a
- * TCP socket; rcvlowat below 1; peek_off below -1; an unknown path MTU
+ * TCP socket; rcvlowat below 1; a bound address that is any, an address
+ * bind() did not choose on a socket not connected; IPv6 options on an
+ * AF_INET socket; an unknown path MTU
  * discovery mode (IPv4 or IPv6); a TTL but -1 and 1 to 255; hops below
- * -1 or above 255; a linger time without SO_LINGER; the reserved field;
- * an IPv4 address (local or peer) with a byte past its 4. FILE_INET is
+ * -1 or above 255; a linger time above INT_MAX; datagrams
+ * (nr_dgrams) on TCP or more than CKPT_MAX_INET_DGRAMS of them on UDP;
+ * the reserved field; an IPv4 address (local or peer) with a byte past its 4. FILE_INET is
  * extensible: zeroes past it are read as it, anything else refused; a
  * FILE of a socket without its FILE_INET is refused, and so are its
  * FILE's access modes but O_RDWR, its flags but O_NONBLOCK and an
@@ -11321,7 +11335,7 @@ TEST_F_TIMEOUT(image, inet_records_damaged, 3 * CK_TIMEOUT)
 					  CKPT_INET_ASYNC_WAITDATA));
 	EXPECT_EQ(1, hl->rcvlowat);
 	EXPECT_EQ(-1, hl->peek_off);
-	EXPECT_EQ(0U, hl->__reserved);
+	EXPECT_EQ(0U, hl->nr_dgrams | hl->__reserved);
 	EXPECT_EQ((uint32_t)AF_INET, hu->family);
 	EXPECT_EQ((uint32_t)IPPROTO_UDP, hu->protocol);
 	EXPECT_EQ((uint32_t)INET_ST_ESTABLISHED, hu->state);
@@ -11331,13 +11345,13 @@ TEST_F_TIMEOUT(image, inet_records_damaged, 3 * CK_TIMEOUT)
 	EXPECT_TRUE(ck_all_zero(hu->raddr + 4, 12));
 	EXPECT_EQ(0U, hu->backlog);
 	EXPECT_EQ(0U, hu->tcp_flags);
-	EXPECT_EQ(0U, hu->__reserved);
+	EXPECT_EQ(0U, hu->nr_dgrams | hu->__reserved);
 	EXPECT_EQ((uint32_t)AF_INET6, h6->family);
 	EXPECT_EQ((uint32_t)IPPROTO_UDP, h6->protocol);
 	EXPECT_EQ((uint32_t)INET_ST_CLOSE, h6->state);
 	EXPECT_EQ(port6, h6->lport);
 	EXPECT_EQ(0, memcmp(h6->laddr, &in6addr_loopback, 16));
-	EXPECT_EQ(0U, h6->__reserved);
+	EXPECT_EQ(0U, h6->nr_dgrams | h6->__reserved);
 
 	/* the image as written */
 	expect_edit(_metadata, self, NULL, 0, false, "the image as written");
@@ -11442,12 +11456,19 @@ TEST_F_TIMEOUT(image, inet_records_damaged, 3 * CK_TIMEOUT)
 			    "FILE_INET.flags CKPT_INET_SHUT_RD on TCP"),
 			INF(il, flags, hl->flags | CKPT_INET_SHUT_WR,
 			    "FILE_INET.flags CKPT_INET_SHUT_WR on TCP"),
-			/* rcvlowat >= 1, peek_off >= -1 */
+			/* rcvlowat >= 1 */
 			INF(il, rcvlowat, 0, "FILE_INET.rcvlowat 0"),
 			INF(iu, rcvlowat, (uint32_t)-1, "FILE_INET.rcvlowat -1"),
 			INF(i6, rcvlowat, 0x80000000, "FILE_INET.rcvlowat INT_MIN"),
-			INF(il, peek_off, (uint32_t)-2, "FILE_INET.peek_off -2"),
-			INF(iu, peek_off, 0x80000000, "FILE_INET.peek_off INT_MIN"),
+			/* what bind() chose: an address that is not any */
+			{ il, offsetof(struct ckpt_hdr_file_inet, laddr), 4, 0,
+			  "FILE_INET.laddr any with CKPT_INET_BOUND_ADDR" },
+			INF(il, flags, hl->flags & ~CKPT_INET_BOUND_ADDR,
+			    "FILE_INET.laddr not bound, not connected"),
+			/* IPv6 options on AF_INET */
+			INF(il, tclass, 4, "FILE_INET.tclass on AF_INET"),
+			INF(iu, hops, 9, "FILE_INET.hops on AF_INET"),
+			INF(il, pmtudisc6, 2, "FILE_INET.pmtudisc6 DO on AF_INET"),
 			/* path MTU discovery: IP_PMTUDISC_* */
 			INF(il, pmtudisc, 6, "FILE_INET.pmtudisc 6"),
 			INF(iu, pmtudisc, 255, "FILE_INET.pmtudisc 255"),
@@ -11462,8 +11483,15 @@ TEST_F_TIMEOUT(image, inet_records_damaged, 3 * CK_TIMEOUT)
 			INF(i6, hops, (uint16_t)-2, "FILE_INET.hops -2"),
 			INF(i6, hops, 256, "FILE_INET.hops 256"),
 			INF(il, hops, 0x7fff, "FILE_INET.hops INT16_MAX"),
-			/* linger without SO_LINGER */
-			INF(il, linger, 5, "FILE_INET.linger without CKPT_INET_LINGER"),
+			/* linger at most INT_MAX */
+			INF(il, linger, 0x80000000, "FILE_INET.linger above INT_MAX"),
+			/* datagrams: UDP only, at most CKPT_MAX_INET_DGRAMS */
+			INF(il, nr_dgrams, 1, "FILE_INET.nr_dgrams 1 on TCP"),
+			INF(il, nr_dgrams, 0x80000000,
+			    "FILE_INET.nr_dgrams bit 31 on TCP"),
+			INF(i6, nr_dgrams, CKPT_MAX_INET_DGRAMS + 1,
+			    "FILE_INET.nr_dgrams CKPT_MAX_INET_DGRAMS + 1 on UDP"),
+			INF(iu, nr_dgrams, 0xffffffff, "FILE_INET.nr_dgrams ~0 on UDP"),
 			/* reserved */
 			INF(il, __reserved, 1, "FILE_INET.__reserved"),
 			INF(i6, __reserved, 0x80000000, "FILE_INET.__reserved bit 31"),
@@ -11508,6 +11536,751 @@ TEST_F_TIMEOUT(image, inet_records_damaged, 3 * CK_TIMEOUT)
 			    &(struct edit){ k ? iu : il, true, NULL, 0 }, 1, true,
 			    what);
 	}
+	check_no_splat(_metadata, self);
+}
+
+/* ---- UDP sockets' datagrams: INET_DGRAM ------------------------------- */
+
+/*
+ * The datagram victim (ig_body()): at IG_4 a UDP socket on 127.0.0.1
+ * with IP_PKTINFO, IP_RECVTOS, IP_RECVTTL and SO_RCVBUF (so its FILE_INET
+ * has CKPT_INET_RCVBUF_LOCK), holding three datagrams of a sender on
+ * 127.0.0.1 with IP_TOS IG_TOS: IG_BIG bytes of a pattern, IG_HELLO, and
+ * an empty one; at IG_6 a dual-stack UDP socket on :: (no IPV6_V6ONLY)
+ * with IPV6_RECVPKTINFO, IPV6_RECVHOPLIMIT and IPV6_RECVTCLASS, holding
+ * an IPv4 datagram IG_FOUR of that sender, then an IPv6 one IG_SIX of a
+ * sender on ::1 with IPV6_TCLASS IG_TCLASS; at IG_L a TCP listener on
+ * 127.0.0.1. The senders are closed before the checkpoint.
+ */
+#define IG_4		42
+#define IG_6		43
+#define IG_L		44
+#define IG_BIG		60000
+#define IG_HELLO	"hello"
+#define IG_FOUR		"four"
+#define IG_SIX		"sixsix"
+#define IG_TOS		0x28
+#define IG_TCLASS	0x20
+#define IG_RCVBUF	131072
+#define IG_MALFORMED	"malformed datagram"
+
+static struct sockaddr_in ig_name4, ig_snd4;
+static struct sockaddr_in6 ig_name6, ig_snd6;
+
+/* the memory the datagrams queued on @fd take (SO_MEMINFO), or -1 */
+static long ig_rmem(int fd)
+{
+	uint32_t mi[16] = { 0 };
+	socklen_t len = sizeof(mi);
+
+	if (getsockopt(fd, SOL_SOCKET, SO_MEMINFO, mi, &len))
+		return -1;
+	return mi[0];	/* SK_MEMINFO_RMEM_ALLOC */
+}
+
+/* the bytes of datagram @k of IG_4 (0: IG_BIG of a pattern) into @buf */
+static size_t ig_bytes4(int k, unsigned char *buf)
+{
+	if (k == 0) {
+		ck_fill(buf, IG_BIG, 0x1d);
+		return IG_BIG;
+	}
+	if (k == 1) {
+		memcpy(buf, IG_HELLO, strlen(IG_HELLO));
+		return strlen(IG_HELLO);
+	}
+	return 0;
+}
+
+/*
+ * Send @len bytes of @buf from @snd to @to, and wait up to 10 s until
+ * @fd (nothing reads it) has them queued: its receive memory grows
+ */
+static bool ig_send_queued(int snd, const void *buf, size_t len,
+			   const void *to, socklen_t tolen, int fd)
+{
+	long before = ig_rmem(fd);
+	int i;
+
+	if (before < 0 || sendto(snd, buf, len, 0, to, tolen) != (ssize_t)len)
+		return false;
+	for (i = 0; i < 1000; i++) {
+		if (ig_rmem(fd) > before)
+			return true;
+		usleep(10000);
+	}
+	return false;
+}
+
+/* a datagram as recvmsg() gives it, with its control messages */
+struct ig_dg {
+	ssize_t len;
+	int mflags;
+	struct sockaddr_in6 from;	/* or a struct sockaddr_in */
+	socklen_t fromlen;
+	int ncmsg, other;
+	bool pi, tos, ttl, pi6, hop, tclass;
+	struct in_pktinfo ipi;
+	struct in6_pktinfo ipi6;
+	int tosv, ttlv, hopv, tclassv;
+};
+
+static unsigned char ig_buf[65536];
+
+static ssize_t ig_recv(int fd, struct ig_dg *g)
+{
+	union {
+		struct cmsghdr h;
+		char buf[512];
+	} ctl;
+	struct iovec iov = { .iov_base = ig_buf, .iov_len = sizeof(ig_buf) };
+	struct msghdr m = {
+		.msg_iov = &iov, .msg_iovlen = 1,
+		.msg_control = &ctl, .msg_controllen = sizeof(ctl),
+	};
+	struct cmsghdr *h;
+
+	memset(g, 0, sizeof(*g));
+	m.msg_name = &g->from;
+	m.msg_namelen = sizeof(g->from);
+	g->len = recvmsg(fd, &m, MSG_DONTWAIT);
+	if (g->len < 0)
+		return -1;
+	g->fromlen = m.msg_namelen;
+	g->mflags = m.msg_flags;
+	for (h = CMSG_FIRSTHDR(&m); h; h = CMSG_NXTHDR(&m, h)) {
+		const unsigned char *p = CMSG_DATA(h);
+
+		g->ncmsg++;
+		if (h->cmsg_level == SOL_IP && h->cmsg_type == IP_PKTINFO) {
+			g->pi = true;
+			memcpy(&g->ipi, p, sizeof(g->ipi));
+		} else if (h->cmsg_level == SOL_IP && h->cmsg_type == IP_TOS) {
+			g->tos = true;
+			g->tosv = p[0];
+		} else if (h->cmsg_level == SOL_IP && h->cmsg_type == IP_TTL) {
+			g->ttl = true;
+			memcpy(&g->ttlv, p, sizeof(int));
+		} else if (h->cmsg_level == SOL_IPV6 &&
+			   h->cmsg_type == IPV6_PKTINFO) {
+			g->pi6 = true;
+			memcpy(&g->ipi6, p, sizeof(g->ipi6));
+		} else if (h->cmsg_level == SOL_IPV6 &&
+			   h->cmsg_type == IPV6_HOPLIMIT) {
+			g->hop = true;
+			memcpy(&g->hopv, p, sizeof(int));
+		} else if (h->cmsg_level == SOL_IPV6 &&
+			   h->cmsg_type == IPV6_TCLASS) {
+			g->tclass = true;
+			memcpy(&g->tclassv, p, sizeof(int));
+		} else {
+			g->other++;
+		}
+	}
+	return g->len;
+}
+
+/* the same control messages with the same values */
+static bool ig_cmsgs_same(const struct ig_dg *a, const struct ig_dg *b)
+{
+	return a->ncmsg == b->ncmsg && a->other == b->other &&
+	       a->pi == b->pi && a->tos == b->tos && a->ttl == b->ttl &&
+	       a->pi6 == b->pi6 && a->hop == b->hop && a->tclass == b->tclass &&
+	       !memcmp(&a->ipi, &b->ipi, sizeof(a->ipi)) &&
+	       !memcmp(&a->ipi6, &b->ipi6, sizeof(a->ipi6)) &&
+	       a->tosv == b->tosv && a->ttlv == b->ttlv &&
+	       a->hopv == b->hopv && a->tclassv == b->tclassv;
+}
+
+/*
+ * The restored datagram victim: the datagrams come at once, in order,
+ * with their bytes and senders (the IPv4 one on IG_6 from
+ * ::ffff:127.0.0.1), IG_4's with IP_PKTINFO (lo, 127.0.0.1), IP_TOS
+ * IG_TOS and IP_TTL, IG_6's with IPV6_PKTINFO on lo (and the IPv6 one
+ * IPV6_HOPLIMIT and IPV6_TCLASS IG_TCLASS); each with the control
+ * messages of a datagram new senders on the same addresses (with the
+ * same TOS, traffic class) send now, which comes after them; nothing
+ * else.
+ */
+static void ig_check(void)
+{
+	static unsigned char want[IG_BIG];
+	struct in6_addr mapped, lo6 = IN6ADDR_LOOPBACK_INIT;
+	struct sockaddr_in a4 = { .sin_family = AF_INET,
+				  .sin_addr.s_addr = htonl(INADDR_LOOPBACK) };
+	struct ig_dg g4[3], g6[2], c4, c64, c6;
+	struct pollfd p[2] = { { .fd = IG_4, .events = POLLIN },
+			       { .fd = IG_6, .events = POLLIN } };
+	int lo = if_nametoindex("lo"), s4, s6, tos = IG_TOS, tc = IG_TCLASS;
+	const char *what = NULL;
+	size_t n;
+	int k;
+
+	inet_pton(AF_INET6, "::ffff:127.0.0.1", &mapped);
+	for (k = 0; k < 3 && !what; k++) {
+		n = ig_bytes4(k, want);
+		if (ig_recv(IG_4, &g4[k]) != (ssize_t)n ||
+		    memcmp(ig_buf, want, n) || g4[k].mflags ||
+		    g4[k].fromlen != sizeof(ig_snd4) ||
+		    memcmp(&g4[k].from, &ig_snd4, sizeof(ig_snd4)))
+			what = "IPv4 socket's datagrams";
+		else if (!g4[k].pi || !g4[k].tos || !g4[k].ttl ||
+			 g4[k].ipi.ipi_ifindex != lo ||
+			 g4[k].ipi.ipi_addr.s_addr != a4.sin_addr.s_addr ||
+			 g4[k].ipi.ipi_spec_dst.s_addr != a4.sin_addr.s_addr ||
+			 g4[k].tosv != IG_TOS)
+			what = "IPv4 socket's control messages";
+	}
+	if (!what) {
+		struct sockaddr_in6 f = { .sin6_family = AF_INET6,
+					  .sin6_port = ig_snd4.sin_port,
+					  .sin6_addr = mapped };
+
+		if (ig_recv(IG_6, &g6[0]) != (ssize_t)strlen(IG_FOUR) ||
+		    memcmp(ig_buf, IG_FOUR, strlen(IG_FOUR)) ||
+		    g6[0].fromlen != sizeof(f) ||
+		    memcmp(&g6[0].from, &f, sizeof(f)))
+			what = "dual-stack socket's IPv4 datagram";
+		else if (!g6[0].pi6 || (int)g6[0].ipi6.ipi6_ifindex != lo ||
+			 memcmp(&g6[0].ipi6.ipi6_addr, &mapped, 16))
+			what = "dual-stack socket's IPv4 datagram's IPV6_PKTINFO";
+		else if (ig_recv(IG_6, &g6[1]) != (ssize_t)strlen(IG_SIX) ||
+			 memcmp(ig_buf, IG_SIX, strlen(IG_SIX)) ||
+			 g6[1].fromlen != sizeof(ig_snd6) ||
+			 memcmp(&g6[1].from, &ig_snd6, sizeof(ig_snd6)))
+			what = "dual-stack socket's IPv6 datagram";
+		else if (!g6[1].pi6 || !g6[1].hop || !g6[1].tclass ||
+			 (int)g6[1].ipi6.ipi6_ifindex != lo ||
+			 memcmp(&g6[1].ipi6.ipi6_addr, &lo6, 16) ||
+			 g6[1].tclassv != IG_TCLASS)
+			what = "dual-stack socket's IPv6 datagram's control messages";
+	}
+	if (!what && (ig_recv(IG_4, &c4) >= 0 || ig_recv(IG_6, &c4) >= 0))
+		what = "a datagram more";
+	/* what new senders send now: the same control messages */
+	if (!what) {
+		struct sockaddr_in b4 = a4;
+		struct sockaddr_in6 b6 = { .sin6_family = AF_INET6,
+					   .sin6_addr = IN6ADDR_LOOPBACK_INIT };
+
+		s4 = socket(AF_INET, SOCK_DGRAM | SOCK_CLOEXEC, 0);
+		s6 = socket(AF_INET6, SOCK_DGRAM | SOCK_CLOEXEC, 0);
+		b4.sin_port = ig_name4.sin_port;
+		b6.sin6_port = ig_name6.sin6_port;
+		if (s4 < 0 || s6 < 0 ||
+		    setsockopt(s4, SOL_IP, IP_TOS, &tos, sizeof(tos)) ||
+		    setsockopt(s6, SOL_IPV6, IPV6_TCLASS, &tc, sizeof(tc)) ||
+		    sendto(s4, "c", 1, 0, (struct sockaddr *)&b4,
+			   sizeof(b4)) != 1 ||
+		    poll(&p[0], 1, 10000) != 1 || ig_recv(IG_4, &c4) != 1)
+			what = "a datagram sent to the IPv4 socket now";
+		b4.sin_port = ig_name6.sin6_port;
+		if (!what &&
+		    (sendto(s4, "c", 1, 0, (struct sockaddr *)&b4,
+			    sizeof(b4)) != 1 ||
+		     poll(&p[1], 1, 10000) != 1 || ig_recv(IG_6, &c64) != 1 ||
+		     sendto(s6, "c", 1, 0, (struct sockaddr *)&b6,
+			    sizeof(b6)) != 1 ||
+		     poll(&p[1], 1, 10000) != 1 || ig_recv(IG_6, &c6) != 1))
+			what = "datagrams sent to the dual-stack socket now";
+		for (k = 0; k < 3 && !what; k++)
+			if (!ig_cmsgs_same(&g4[k], &c4))
+				what = "IPv4 datagram's control messages, not a new one's";
+		if (!what && (!ig_cmsgs_same(&g6[0], &c64) ||
+			      !ig_cmsgs_same(&g6[1], &c6)))
+			what = "dual-stack datagrams' control messages, not new ones'";
+	}
+	if (what)
+		ck_report("RESUMED altered: %s", what);
+	else
+		ck_report("RESUMED intact");
+	_exit(CK_EXIT_RESUMED);
+}
+
+static void ig_body(void *arg)
+{
+	struct sockaddr_in a = { .sin_family = AF_INET,
+				 .sin_addr.s_addr = htonl(INADDR_LOOPBACK) };
+	struct sockaddr_in6 any6 = { .sin6_family = AF_INET6 };
+	struct sockaddr_in6 a6 = { .sin6_family = AF_INET6,
+				   .sin6_addr = IN6ADDR_LOOPBACK_INIT };
+	static unsigned char buf[IG_BIG];
+	int one = 1, zero = 0, tos = IG_TOS, tc = IG_TCLASS;
+	int rcvbuf = IG_RCVBUF, s4, s6, k;
+	socklen_t len;
+	size_t n;
+
+	CK_ASSERT(ck_move_fd(socket(AF_INET, SOCK_DGRAM, 0), IG_4) == IG_4 &&
+		  !setsockopt(IG_4, SOL_IP, IP_PKTINFO, &one, sizeof(one)) &&
+		  !setsockopt(IG_4, SOL_IP, IP_RECVTOS, &one, sizeof(one)) &&
+		  !setsockopt(IG_4, SOL_IP, IP_RECVTTL, &one, sizeof(one)) &&
+		  !setsockopt(IG_4, SOL_SOCKET, SO_RCVBUF, &rcvbuf,
+			      sizeof(rcvbuf)) &&
+		  !bind(IG_4, (struct sockaddr *)&a, sizeof(a)),
+		  "IPv4 UDP socket");
+	len = sizeof(ig_name4);
+	CK_ASSERT(!getsockname(IG_4, (struct sockaddr *)&ig_name4, &len),
+		  "its name");
+	CK_ASSERT(ck_move_fd(socket(AF_INET6, SOCK_DGRAM, 0), IG_6) == IG_6 &&
+		  !setsockopt(IG_6, SOL_IPV6, IPV6_V6ONLY, &zero, sizeof(zero)) &&
+		  !setsockopt(IG_6, SOL_IPV6, IPV6_RECVPKTINFO, &one,
+			      sizeof(one)) &&
+		  !setsockopt(IG_6, SOL_IPV6, IPV6_RECVHOPLIMIT, &one,
+			      sizeof(one)) &&
+		  !setsockopt(IG_6, SOL_IPV6, IPV6_RECVTCLASS, &one,
+			      sizeof(one)) &&
+		  !bind(IG_6, (struct sockaddr *)&any6, sizeof(any6)),
+		  "dual-stack UDP socket");
+	len = sizeof(ig_name6);
+	CK_ASSERT(!getsockname(IG_6, (struct sockaddr *)&ig_name6, &len),
+		  "its name");
+	CK_ASSERT(ck_move_fd(socket(AF_INET, SOCK_STREAM, 0), IG_L) == IG_L &&
+		  !bind(IG_L, (struct sockaddr *)&a, sizeof(a)) &&
+		  !listen(IG_L, 2), "TCP listener");
+
+	s4 = socket(AF_INET, SOCK_DGRAM | SOCK_CLOEXEC, 0);
+	s6 = socket(AF_INET6, SOCK_DGRAM | SOCK_CLOEXEC, 0);
+	CK_ASSERT(s4 >= 0 && s6 >= 0 &&
+		  !setsockopt(s4, SOL_IP, IP_TOS, &tos, sizeof(tos)) &&
+		  !setsockopt(s6, SOL_IPV6, IPV6_TCLASS, &tc, sizeof(tc)) &&
+		  !bind(s4, (struct sockaddr *)&a, sizeof(a)) &&
+		  !bind(s6, (struct sockaddr *)&a6, sizeof(a6)), "senders");
+	len = sizeof(ig_snd4);
+	CK_ASSERT(!getsockname(s4, (struct sockaddr *)&ig_snd4, &len),
+		  "sender's name");
+	len = sizeof(ig_snd6);
+	CK_ASSERT(!getsockname(s6, (struct sockaddr *)&ig_snd6, &len),
+		  "IPv6 sender's name");
+	for (k = 0; k < 3; k++) {
+		n = ig_bytes4(k, buf);
+		CK_ASSERT(ig_send_queued(s4, buf, n, &ig_name4,
+					 sizeof(ig_name4), IG_4),
+			  "datagram %d queued on the IPv4 socket", k);
+	}
+	a.sin_port = ig_name6.sin6_port;
+	a6.sin6_port = ig_name6.sin6_port;
+	CK_ASSERT(ig_send_queued(s4, IG_FOUR, strlen(IG_FOUR), &a, sizeof(a),
+				 IG_6), "IPv4 datagram queued on the dual-stack socket");
+	CK_ASSERT(ig_send_queued(s6, IG_SIX, strlen(IG_SIX), &a6, sizeof(a6),
+				 IG_6), "IPv6 datagram queued on the dual-stack socket");
+	close(s4);
+	close(s6);
+	ck_report("IGP4 %d", ntohs(ig_name4.sin_port));
+	ck_report("IGP6 %d", ntohs(ig_name6.sin6_port));
+	ck_report("IGS4 %d", ntohs(ig_snd4.sin_port));
+	ck_report("IGS6 %d", ntohs(ig_snd6.sin6_port));
+	if (ck_checkpoint_self() > 0)
+		_exit(0);
+	ig_check();
+}
+
+/*
+ * The image with @ne edits, restarted for real and by
+ * restart(RESTART_VALIDATE): refused with EINVAL and the line "file
+ * record N: @line", N the objref of the FILE of record @i
+ */
+static void ig_expect(struct __test_metadata *_metadata,
+		      FIXTURE_DATA(image) *self, int i, const struct edit *e,
+		      int ne, const char *line, const char *what)
+{
+	char full[160];
+
+	snprintf(full, sizeof(full), "file record %u: %s",
+		 ux_file_objref(self, i), line);
+	expect_edit_logged(_metadata, self, e, ne, EINVAL, full, what);
+	emb_expect(_metadata, self, e, ne, EINVAL, full, what);
+}
+
+/* A field of an INET_DGRAM (or FILE_INET) given a value restart refuses */
+struct ig_bad {
+	int rec;		/* the record, by index */
+	size_t off, size;	/* the field */
+	uint64_t val;
+	int dgram;		/* "malformed datagram @dgram" */
+	const char *what;
+};
+
+#define IGF(r, m, v, k, w) { (r), offsetof(struct ckpt_hdr_inet_dgram, m), \
+			     sizeof(((struct ckpt_hdr_inet_dgram *)0)->m), \
+			     (uint64_t)(v), (k), (w) }
+/* byte @b of the array @m */
+#define IGB(r, m, b, v, k, w) { (r), offsetof(struct ckpt_hdr_inet_dgram, m) + (b), \
+				1, (uint64_t)(v), (k), (w) }
+
+/*
+ * INET_DGRAM record @i (datagram @k of its socket) replaced by one of
+ * @len bytes of the pattern (h.len: ALIGN(88 + @len, 8)), of @family
+ */
+static unsigned char *ig_resized(FIXTURE_DATA(image) *self, int i,
+				 uint32_t len, uint16_t family, size_t *rlen)
+{
+	struct ckpt_hdr_inet_dgram *d;
+	unsigned char *r;
+
+	*rlen = (sizeof(*d) + len + 7) & ~7UL;
+	r = calloc(1, *rlen);
+	if (!r)
+		return NULL;
+	memcpy(r, rec_at(self, i), sizeof(*d));
+	d = (void *)r;
+	d->h.len = *rlen;
+	d->len = len;
+	d->family = family;
+	ck_fill(d + 1, len, 0x77);
+	return r;
+}
+
+/*
+ * A UDP socket on 127.0.0.1 (IP_PKTINFO, IP_RECVTOS, IP_RECVTTL,
+ * SO_RCVBUF) with three datagrams queued (60000 bytes, 5, none) and a
+ * dual-stack one with an IPv4 and an IPv6 datagram (ig_body()): the image
+ * has each FILE_INET's nr_dgrams (3, 2; 0 on the TCP listener) INET_DGRAM
+ * records right after it, in order, each of ALIGN(88 + len, 8) bytes,
+ * padding zero, with its bytes, family, addresses (IPv4: 4 bytes, then
+ * zeroes), ports, TOS (traffic class), TTL (hop limit), lo and its
+ * ifindex, IPv4's spec_dst (127.0.0.1), no flow label on IPv4, nothing
+ * reserved; restarted, the program gets them (ig_check()), and
+ * restart(RESTART_VALIDATE) takes the image.
+ *
+ * Each rule of INET_DGRAM broken, checksum fixed: refused, restarting
+ * for real and by restart(RESTART_VALIDATE), with EINVAL and "file
+ * record N: malformed datagram I": a length that is not the record's
+ * (longer, shorter, none), more than CKPT_INET_DGRAM_MAX bytes, an IPv4
+ * datagram of more than 65507, padding not zero, a record longer than
+ * its bytes; a family but AF_INET and AF_INET6, an IPv6 datagram on an
+ * IPv4 socket, an IPv4 datagram on an IPv6-only socket (the dual-stack
+ * socket's FILE_INET made CKPT_INET_V6ONLY); bytes past an IPv4
+ * address's 4; a flow label on IPv4, one of 21 bits on IPv6; an
+ * ipi_spec_dst on IPv6; ifindex -1; a device name without its NUL, with
+ * bytes after it, without an ifindex, an ifindex without a name; the
+ * reserved words. nr_dgrams one more than the records (the next is a
+ * FILE: "expected a inet_dgram record"), one less (the last INET_DGRAM
+ * where a FILE is due: "expected a file or fdtable record, found
+ * inet_dgram"), a datagram left out; nr_dgrams on the TCP listener or
+ * above CKPT_MAX_INET_DGRAMS: "malformed inet socket". What
+ * RESTART_VALIDATE takes: an IPv6 datagram of CKPT_INET_DGRAM_MAX bytes,
+ * a flow label of 20 bits - and a datagram of a device the restarter's
+ * network namespace does not have (an ifindex of no device named "lo",
+ * lo's ifindex named otherwise), which restart refuses with ENODEV and its line, and an
+ * SO_RCVBUF too small for the queue (the least the kernel gives), which
+ * it refuses with ENOMEM: the 60000 bytes of datagram 0 are queued (a
+ * socket takes one datagram whatever its buffer), datagram 1 "does not
+ * fit in the UDP socket's receive buffer again". Not tried: more than
+ * CKPT_INET_QUEUE_MAX (64 MiB) in all, an image of over 1000 records of
+ * 64 KiB (the KUnit test and ckpt info have the rule).
+ */
+TEST_F_TIMEOUT(image, inet_dgrams_damaged, 4 * CK_TIMEOUT)
+{
+	const struct ckpt_hdr_inet_dgram *d;
+	const struct ckpt_hdr_file_inet *h4, *h6;
+	int f4, f6, fl, i4, i6, il, d4, d6, k, probe, minbuf = 0, nodev;
+	char ifn[IF_NAMESIZE];
+	long p4, p6, s4, s6;
+	char why[256] = "", line[192];
+	unsigned char pat[IG_BIG];
+	struct in6_addr lo6 = IN6ADDR_LOOPBACK_INIT;
+	socklen_t len = sizeof(minbuf);
+	size_t rlen;
+	unsigned char *r;
+
+	ck_checkpoint_child(_metadata, NULL, 0, ig_body, NULL);
+	ASSERT_EQ(0, ck_line_int("IGP4 ", &p4));
+	ASSERT_EQ(0, ck_line_int("IGP6 ", &p6));
+	ASSERT_EQ(0, ck_line_int("IGS4 ", &s4));
+	ASSERT_EQ(0, ck_line_int("IGS6 ", &s6));
+	load_image(_metadata, self);
+	ASSERT_TRUE(order_ok(self, why, sizeof(why))) TH_LOG("%s", why);
+	f4 = file_of_fd(self, IG_4);
+	f6 = file_of_fd(self, IG_6);
+	fl = file_of_fd(self, IG_L);
+	ASSERT_TRUE(f4 >= 0 && f6 >= 0 && fl >= 0);
+	i4 = file_part(self, f4, CKPT_HDR_FILE_INET);
+	i6 = file_part(self, f6, CKPT_HDR_FILE_INET);
+	il = file_part(self, fl, CKPT_HDR_FILE_INET);
+	ASSERT_TRUE(i4 == f4 + 1 && i6 == f6 + 1 && il == fl + 1);
+	h4 = rec_at(self, i4);
+	h6 = rec_at(self, i6);
+	ASSERT_EQ(3U, h4->nr_dgrams);
+	ASSERT_EQ(2U, h6->nr_dgrams);
+	EXPECT_EQ(0U, ((const struct ckpt_hdr_file_inet *)rec_at(self, il))->nr_dgrams);
+	ASSERT_TRUE(!!(h4->flags & CKPT_INET_RCVBUF_LOCK));
+	EXPECT_FALSE(!!(h6->flags & CKPT_INET_V6ONLY));
+	d4 = i4 + 1;
+	d6 = i6 + 1;
+	for (k = 0; k < 5; k++) {
+		ASSERT_EQ((uint32_t)CKPT_HDR_INET_DGRAM,
+			  self->recs[k < 3 ? d4 + k : d6 + k - 3].type)
+			TH_LOG("datagram record %d", k);
+	}
+	/* what each says */
+	for (k = 0; k < 5; k++) {
+		int rec = k < 3 ? d4 + k : d6 + k - 3;
+		bool v6 = k == 4;
+		size_t n = k < 3 ? ig_bytes4(k, pat) :
+			   v6 ? strlen(IG_SIX) : strlen(IG_FOUR);
+
+		if (k == 3)
+			memcpy(pat, IG_FOUR, n);
+		if (k == 4)
+			memcpy(pat, IG_SIX, n);
+		d = rec_at(self, rec);
+		EXPECT_EQ(n, (size_t)d->len) TH_LOG("datagram record %d", rec);
+		EXPECT_EQ((uint32_t)((sizeof(*d) + n + 7) & ~7UL), d->h.len);
+		if (d->len == n) {
+			EXPECT_EQ(0, memcmp(d + 1, pat, n));
+			EXPECT_TRUE(ck_all_zero((const unsigned char *)(d + 1) + n,
+						d->h.len - sizeof(*d) - n));
+		}
+		EXPECT_EQ(v6 ? AF_INET6 : AF_INET, (int)d->family);
+		EXPECT_EQ(v6 ? IG_TCLASS : IG_TOS, (int)d->tos);
+		EXPECT_LT(0, (int)d->ttl);
+		EXPECT_EQ(v6 ? s6 : s4, (long)d->sport);
+		EXPECT_EQ(k < 3 ? p4 : p6, (long)d->dport);
+		EXPECT_EQ((int)if_nametoindex("lo"), d->ifindex);
+		EXPECT_STREQ("lo", d->ifname);
+		EXPECT_TRUE(ck_all_zero(d->ifname + 2, sizeof(d->ifname) - 2));
+		if (v6) {
+			EXPECT_EQ(0, memcmp(d->saddr, &lo6, 16));
+			EXPECT_EQ(0, memcmp(d->daddr, &lo6, 16));
+			EXPECT_GE(0xfffffU, d->flowlabel);
+			EXPECT_TRUE(ck_all_zero(d->spec_dst, 4));
+		} else {
+			EXPECT_EQ(htonl(INADDR_LOOPBACK),
+				  *(const uint32_t *)d->saddr);
+			EXPECT_EQ(htonl(INADDR_LOOPBACK),
+				  *(const uint32_t *)d->daddr);
+			EXPECT_EQ(htonl(INADDR_LOOPBACK),
+				  *(const uint32_t *)d->spec_dst);
+			EXPECT_TRUE(ck_all_zero(d->saddr + 4, 12));
+			EXPECT_TRUE(ck_all_zero(d->daddr + 4, 12));
+			EXPECT_EQ(0U, d->flowlabel);
+		}
+		EXPECT_EQ(0U, d->__reserved[0] | d->__reserved[1]);
+	}
+
+	/* the image as written */
+	expect_edit(_metadata, self, NULL, 0, false, "the image as written");
+	emb_expect(_metadata, self, NULL, 0, 0, NULL, "the image as written");
+
+	{
+		const struct ig_bad bad[] = {
+			/* len: the record's, at most CKPT_INET_DGRAM_MAX */
+			IGF(d4 + 1, len, strlen(IG_HELLO) + 8, 1,
+			    "INET_DGRAM.len 8 more than its record has"),
+			IGF(d4 + 1, len, 0, 1, "INET_DGRAM.len 0 in a record of 96"),
+			IGF(d4, len, IG_BIG - 8, 0,
+			    "INET_DGRAM.len 8 less than its record has"),
+			IGF(d4 + 2, len, 0xffffffff, 2, "INET_DGRAM.len ~0"),
+			/* family: AF_INET, AF_INET6 on an AF_INET6 socket */
+			IGF(d4 + 1, family, 0, 1, "INET_DGRAM.family 0"),
+			IGF(d4 + 1, family, AF_UNIX, 1, "INET_DGRAM.family AF_UNIX"),
+			IGF(d6 + 1, family, 0xffff, 1, "INET_DGRAM.family 0xffff"),
+			IGF(d4 + 2, family, AF_INET6, 2,
+			    "INET_DGRAM.family AF_INET6 on an IPv4 socket"),
+			/* an IPv4 address: 4 bytes, then zeroes */
+			IGB(d4 + 1, saddr, 4, 1, 1, "INET_DGRAM.saddr byte 4, IPv4"),
+			IGB(d6, daddr, 15, 1, 0,
+			    "INET_DGRAM.daddr byte 15, IPv4 on the dual-stack socket"),
+			/* flow label: IPv6, 20 bits */
+			IGF(d4 + 1, flowlabel, 1, 1, "INET_DGRAM.flowlabel on IPv4"),
+			IGF(d6 + 1, flowlabel, 0x100000, 1,
+			    "INET_DGRAM.flowlabel of 21 bits"),
+			/* spec_dst: IPv4 */
+			IGB(d6 + 1, spec_dst, 0, 127, 1,
+			    "INET_DGRAM.spec_dst on IPv6"),
+			/* ifindex >= 0, a name iff an ifindex */
+			IGF(d4 + 1, ifindex, -1, 1, "INET_DGRAM.ifindex -1"),
+			IGF(d6, ifindex, 0x80000000, 0, "INET_DGRAM.ifindex INT_MIN"),
+			IGF(d4 + 1, ifindex, 0, 1,
+			    "INET_DGRAM.ifindex 0 with the name lo"),
+			IGB(d4 + 1, ifname, 3, 'x', 1,
+			    "INET_DGRAM.ifname with a byte after its NUL"),
+			IGB(d6 + 1, ifname, 15, 'x', 1,
+			    "INET_DGRAM.ifname with a byte at its end"),
+			/* reserved */
+			IGF(d4, __reserved[0], 1, 0, "INET_DGRAM.__reserved[0]"),
+			IGF(d6 + 1, __reserved[1], 0x80000000, 1,
+			    "INET_DGRAM.__reserved[1] bit 31"),
+		};
+
+		for (k = 0; k < (int)ARRAY_SIZE(bad); k++) {
+			r = grown_rec(self, bad[k].rec, 0, -1);
+			ASSERT_NE(NULL, r);
+			memcpy(r + bad[k].off, &bad[k].val, bad[k].size);
+			snprintf(line, sizeof(line), IG_MALFORMED " %d",
+				 bad[k].dgram);
+			ig_expect(_metadata, self, bad[k].rec,
+				  &(struct edit){ bad[k].rec, true, r,
+						  self->recs[bad[k].rec].len },
+				  1, line, bad[k].what);
+			free(r);
+		}
+	}
+
+	/* no name, with an ifindex */
+	r = grown_rec(self, d4 + 1, 0, -1);
+	ASSERT_NE(NULL, r);
+	memset(((struct ckpt_hdr_inet_dgram *)r)->ifname, 0, 16);
+	ig_expect(_metadata, self, d4 + 1,
+		  &(struct edit){ d4 + 1, true, r, self->recs[d4 + 1].len }, 1,
+		  IG_MALFORMED " 1", "INET_DGRAM.ifname empty with an ifindex");
+	free(r);
+	/* a name of 16 bytes, no NUL */
+	r = grown_rec(self, d4 + 1, 0, -1);
+	ASSERT_NE(NULL, r);
+	memcpy(((struct ckpt_hdr_inet_dgram *)r)->ifname, "0123456789abcdef", 16);
+	ig_expect(_metadata, self, d4 + 1,
+		  &(struct edit){ d4 + 1, true, r, self->recs[d4 + 1].len }, 1,
+		  IG_MALFORMED " 1", "INET_DGRAM.ifname without its NUL");
+	free(r);
+	/* padding: zero */
+	r = grown_rec(self, d4 + 1, 0, -1);
+	ASSERT_NE(NULL, r);
+	r[sizeof(*d) + strlen(IG_HELLO) + 1] = 0x5a;
+	ig_expect(_metadata, self, d4 + 1,
+		  &(struct edit){ d4 + 1, true, r, self->recs[d4 + 1].len }, 1,
+		  IG_MALFORMED " 1", "INET_DGRAM padding not zero");
+	free(r);
+	/* a record 8 bytes longer than its datagram (zeroes) */
+	r = grown_rec(self, d4 + 2, 8, -1);
+	ASSERT_NE(NULL, r);
+	ig_expect(_metadata, self, d4 + 2,
+		  &(struct edit){ d4 + 2, true, r, self->recs[d4 + 2].len + 8 },
+		  1, IG_MALFORMED " 2", "INET_DGRAM 8 zero bytes longer");
+	free(r);
+	/* sizes: CKPT_INET_DGRAM_MAX, IPv4's 65507 */
+	r = ig_resized(self, d6 + 1, CKPT_INET_DGRAM_MAX + 1, AF_INET6, &rlen);
+	ASSERT_NE(NULL, r);
+	ig_expect(_metadata, self, d6 + 1,
+		  &(struct edit){ d6 + 1, true, r, rlen }, 1, IG_MALFORMED " 1",
+		  "IPv6 INET_DGRAM of CKPT_INET_DGRAM_MAX + 1 bytes");
+	free(r);
+	r = ig_resized(self, d4 + 1, 65508, AF_INET, &rlen);
+	ASSERT_NE(NULL, r);
+	ig_expect(_metadata, self, d4 + 1,
+		  &(struct edit){ d4 + 1, true, r, rlen }, 1, IG_MALFORMED " 1",
+		  "IPv4 INET_DGRAM of 65508 bytes");
+	free(r);
+	r = ig_resized(self, d6 + 1, CKPT_INET_DGRAM_MAX, AF_INET6, &rlen);
+	ASSERT_NE(NULL, r);
+	emb_expect(_metadata, self, &(struct edit){ d6 + 1, true, r, rlen }, 1,
+		   0, NULL, "IPv6 INET_DGRAM of CKPT_INET_DGRAM_MAX bytes");
+	free(r);
+	r = grown_rec(self, d6 + 1, 0, -1);
+	ASSERT_NE(NULL, r);
+	((struct ckpt_hdr_inet_dgram *)r)->flowlabel = 0xfffff;
+	emb_expect(_metadata, self,
+		   &(struct edit){ d6 + 1, true, r, self->recs[d6 + 1].len }, 1,
+		   0, NULL, "INET_DGRAM.flowlabel 0xfffff");
+	free(r);
+
+	/* an IPv4 datagram on an IPv6-only socket */
+	r = grown_rec(self, i6, 0, -1);
+	ASSERT_NE(NULL, r);
+	((struct ckpt_hdr_file_inet *)r)->flags |= CKPT_INET_V6ONLY;
+	ig_expect(_metadata, self, i6,
+		  &(struct edit){ i6, true, r, self->recs[i6].len }, 1,
+		  IG_MALFORMED " 0",
+		  "FILE_INET CKPT_INET_V6ONLY with an IPv4 datagram queued");
+	free(r);
+
+	/* nr_dgrams: as many records as it says */
+	r = grown_rec(self, i4, 0, -1);
+	ASSERT_NE(NULL, r);
+	((struct ckpt_hdr_file_inet *)r)->nr_dgrams = 4;
+	snprintf(line, sizeof(line), "expected a inet_dgram record, found ");
+	expect_edit_logged(_metadata, self,
+			   &(struct edit){ i4, true, r, self->recs[i4].len }, 1,
+			   EINVAL, line, "FILE_INET.nr_dgrams one more");
+	emb_expect(_metadata, self,
+		   &(struct edit){ i4, true, r, self->recs[i4].len }, 1,
+		   EINVAL, line, "FILE_INET.nr_dgrams one more");
+	((struct ckpt_hdr_file_inet *)r)->nr_dgrams = 2;
+	snprintf(line, sizeof(line),
+		 "expected a file or fdtable record, found inet_dgram");
+	expect_edit_logged(_metadata, self,
+			   &(struct edit){ i4, true, r, self->recs[i4].len }, 1,
+			   EINVAL, line, "FILE_INET.nr_dgrams one less");
+	emb_expect(_metadata, self,
+		   &(struct edit){ i4, true, r, self->recs[i4].len }, 1,
+		   EINVAL, line, "FILE_INET.nr_dgrams one less");
+	free(r);
+	snprintf(line, sizeof(line), "expected a inet_dgram record, found ");
+	expect_edit_logged(_metadata, self,
+			   &(struct edit){ d6 + 1, true, NULL, 0 }, 1, EINVAL,
+			   line, "the dual-stack socket's last INET_DGRAM left out");
+	emb_expect(_metadata, self, &(struct edit){ d6 + 1, true, NULL, 0 }, 1,
+		   EINVAL, line, "the dual-stack socket's last INET_DGRAM left out");
+	/* nr_dgrams: UDP only, at most CKPT_MAX_INET_DGRAMS */
+	r = grown_rec(self, il, 0, -1);
+	ASSERT_NE(NULL, r);
+	((struct ckpt_hdr_file_inet *)r)->nr_dgrams = 1;
+	ig_expect(_metadata, self, il,
+		  &(struct edit){ il, true, r, self->recs[il].len }, 1,
+		  IN_MALFORMED, "FILE_INET.nr_dgrams 1 on the TCP listener");
+	free(r);
+	r = grown_rec(self, i6, 0, -1);
+	ASSERT_NE(NULL, r);
+	((struct ckpt_hdr_file_inet *)r)->nr_dgrams = CKPT_MAX_INET_DGRAMS + 1;
+	ig_expect(_metadata, self, i6,
+		  &(struct edit){ i6, true, r, self->recs[i6].len }, 1,
+		  IN_MALFORMED, "FILE_INET.nr_dgrams CKPT_MAX_INET_DGRAMS + 1");
+	free(r);
+
+	/* a device the restarter's network namespace does not have */
+	for (nodev = 99; if_indextoname(nodev, ifn); nodev += 100)
+		;
+	r = grown_rec(self, d4 + 1, 0, -1);
+	ASSERT_NE(NULL, r);
+	((struct ckpt_hdr_inet_dgram *)r)->ifindex = nodev;
+	snprintf(line, sizeof(line),
+		 "file record %u: datagram 1 came in by lo (ifindex %d), which the restarter's network namespace does not have",
+		 ux_file_objref(self, d4 + 1), nodev);
+	expect_edit_logged(_metadata, self,
+			   &(struct edit){ d4 + 1, true, r, self->recs[d4 + 1].len },
+			   1, ENODEV, line, "INET_DGRAM.ifindex 99, lo");
+	emb_expect(_metadata, self,
+		   &(struct edit){ d4 + 1, true, r, self->recs[d4 + 1].len }, 1,
+		   0, NULL, "INET_DGRAM.ifindex 99, lo (RESTART_VALIDATE)");
+	free(r);
+	r = grown_rec(self, d6 + 1, 0, -1);
+	ASSERT_NE(NULL, r);
+	memset(((struct ckpt_hdr_inet_dgram *)r)->ifname, 0, 16);
+	memcpy(((struct ckpt_hdr_inet_dgram *)r)->ifname, "nosuchdev0", 10);
+	snprintf(line, sizeof(line),
+		 "file record %u: datagram 1 came in by nosuchdev0 (ifindex %d), which the restarter's network namespace does not have",
+		 ux_file_objref(self, d6 + 1),
+		 ((const struct ckpt_hdr_inet_dgram *)rec_at(self, d6 + 1))->ifindex);
+	expect_edit_logged(_metadata, self,
+			   &(struct edit){ d6 + 1, true, r, self->recs[d6 + 1].len },
+			   1, ENODEV, line, "INET_DGRAM of lo's ifindex, another name");
+	emb_expect(_metadata, self,
+		   &(struct edit){ d6 + 1, true, r, self->recs[d6 + 1].len }, 1,
+		   0, NULL, "INET_DGRAM of lo's ifindex, another name (RESTART_VALIDATE)");
+	free(r);
+
+	/* a receive buffer too small for the queue: the least there is */
+	probe = socket(AF_INET, SOCK_DGRAM | SOCK_CLOEXEC, 0);
+	ASSERT_LE(0, probe);
+	ASSERT_EQ(0, setsockopt(probe, SOL_SOCKET, SO_RCVBUF, &minbuf,
+				sizeof(minbuf)));
+	ASSERT_EQ(0, getsockopt(probe, SOL_SOCKET, SO_RCVBUF, &minbuf, &len));
+	close(probe);
+	ASSERT_LT(0, minbuf);
+	ASSERT_GT(IG_BIG, minbuf);
+	r = grown_rec(self, i4, 0, -1);
+	ASSERT_NE(NULL, r);
+	((struct ckpt_hdr_file_inet *)r)->rcvbuf = minbuf;
+	snprintf(line, sizeof(line),
+		 "file record %u: datagram 1 does not fit in the UDP socket's receive buffer again",
+		 ux_file_objref(self, i4));
+	expect_edit_logged(_metadata, self,
+			   &(struct edit){ i4, true, r, self->recs[i4].len }, 1,
+			   ENOMEM, line, "FILE_INET.rcvbuf the least there is");
+	emb_expect(_metadata, self,
+		   &(struct edit){ i4, true, r, self->recs[i4].len }, 1, 0, NULL,
+		   "FILE_INET.rcvbuf the least there is (RESTART_VALIDATE)");
+	free(r);
 	check_no_splat(_metadata, self);
 }
 

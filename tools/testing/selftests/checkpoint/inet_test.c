@@ -3,7 +3,9 @@
  * TCP and UDP sockets of AF_INET and AF_INET6 on the loopback: listeners
  * (bound to a port the kernel chose, or given one by listen() alone;
  * IPv6 only, dual stack), TCP sockets never connected (unbound, bound),
- * UDP sockets bound or connected, shut down, with their options,
+ * UDP sockets bound or connected, shut down, with their options and
+ * the datagrams queued on them (IPv4, IPv6, IPv4 on a dual-stack socket,
+ * with their pktinfo, TOS, TTL, hop limit and traffic class),
  * checkpointed with their tree and restarted in the test's network
  * namespace.
  *
@@ -21,10 +23,16 @@
  * what was wrong. The test checks what a peer sees: the ports are taken
  * again, the answers come, from the addresses they came from before;
  * and it reads the image: its FILE_INET records say what the program
- * had (who chose each port, the state, the peer, the options).
+ * had (who chose each port, the state, the peer, the options). Datagrams
+ * the test sends before the checkpoint wait on the tree's UDP sockets
+ * (the test waits until /proc/net/udp says each is queued): the image
+ * has an INET_DGRAM record of each, and the restored program reads them
+ * at once, in order, with their senders and control messages, before
+ * what the test sends after the restart.
  *
  * Then the checkpoints that must refuse, each with its line, leaving the
- * tree working once thawed; and the restarts that fail because a port
+ * tree working once thawed (a datagram with IP options or IPv6 extension
+ * headers queued among them); and the restarts that fail because a port
  * is taken, leaving nothing running.
  */
 #define _GNU_SOURCE
@@ -42,6 +50,7 @@
 #include <arpa/inet.h>
 #include <net/if.h>
 #include <netinet/in.h>
+#include <netinet/ip.h>
 #include <netinet/tcp.h>
 #include <sys/prctl.h>
 #include <sys/socket.h>
@@ -78,6 +87,7 @@
 #define WAIT_MS		20000	/* for what a process sends now */
 #define TCP_LISTEN_ST	0x0a	/* states in /proc/net/tcp and udp */
 #define UDP_UNCONN_ST	0x07
+#define UDP_CONN_ST	0x01
 
 /* the kernel's TCP states, as FILE_INET has them */
 #define ST_ESTABLISHED	1
@@ -96,6 +106,15 @@ static int fds[8];
 static int t_tcp_port;		/* a TCP listener on 127.0.0.1 */
 static int t_udp_port;		/* a UDP socket on 127.0.0.1 */
 static int t_udp6_port;		/* a UDP socket on ::1 */
+/* the senders of datagrams a test made before the fork: their ports */
+#define NR_SND		4
+static int snd_port[NR_SND];
+
+/*
+ * What the tree does between READY and the checkpoint, when the test
+ * says so (mid_phase()): NULL, none
+ */
+static int (*tree_mid)(void);
 
 /* verify()'s complaint, for the report */
 static char why[4096];
@@ -524,9 +543,10 @@ static bool rec_v4_is(const __u8 *addr, const char *ip)
 /* ---- /proc/net ----------------------------------------------------------- */
 
 /*
- * The rx_queue that /proc/net/@file shows for the IPv4 socket on local
- * port @port in state @st (a listener: its connections not accepted; a
- * UDP socket: the bytes queued), or -1
+ * The rx_queue that /proc/net/@file shows for the socket on local port
+ * @port in state @st (a listener: its connections not accepted; a UDP
+ * socket: the memory its datagrams queued take), or -1. @file: tcp, udp
+ * (IPv4) or udp6 (IPv6, a dual-stack socket's too).
  */
 static long proc_rxq(const char *file, int port, int st)
 {
@@ -541,8 +561,8 @@ static long proc_rxq(const char *file, int port, int st)
 	if (!f)
 		return -1;
 	while (fgets(line, sizeof(line), f))
-		if (sscanf(line, " %*d: %*x:%x %*x:%*x %x %*x:%lx", &lport,
-			   &state, &rxq) == 3 &&
+		if (sscanf(line, " %*d: %*[0-9A-Fa-f]:%x %*[0-9A-Fa-f]:%*x %x %*x:%lx",
+			   &lport, &state, &rxq) == 3 &&
 		    (int)lport == port && (int)state == st)
 			ret = rxq;
 	fclose(f);
@@ -584,6 +604,15 @@ static void tree_root(int (*setup)(void), int (*verify)(void))
 	}
 	lite_say(report, "READY %d\n", getpid());
 	lite_wait_flag(&go, SIGUSR1);
+	if (tree_mid) {
+		go = 0;
+		if (tree_mid()) {
+			lite_say(report, "PEEKED -1\nVERIFY failed: %s\n", why);
+			_exit(1);
+		}
+		lite_say(report, "PEEKED 1\n");
+		lite_wait_flag(&go, SIGUSR1);
+	}
 	if (verify()) {
 		lite_say(report, "VERIFY failed: %s\n", why);
 		_exit(1);
@@ -604,6 +633,7 @@ struct tree {
 	pid_t root;
 	int t_tcp, t_udp, t_udp6;	/* the test's sockets, or -1 */
 	int held;			/* a port the test took, or -1 */
+	int snd[NR_SND];		/* senders of datagrams, or -1 */
 };
 
 static void world_clean(void)
@@ -616,9 +646,15 @@ static void world_clean(void)
 static void world_setup(struct __test_metadata *_metadata, struct tree *t)
 {
 	pid_t me = getpid();
+	int k;
 
 	t->root = -1;
 	t->t_tcp = t->t_udp = t->t_udp6 = t->held = -1;
+	for (k = 0; k < NR_SND; k++) {
+		t->snd[k] = -1;
+		snd_port[k] = 0;
+	}
+	tree_mid = NULL;
 	snprintf(report, sizeof(report), "/tmp/inet_test.%d.report", me);
 	snprintf(img, sizeof(img), "/tmp/inet_test.%d.img", me);
 	snprintf(logpath, sizeof(logpath), "/tmp/inet_test.%d.log", me);
@@ -659,6 +695,8 @@ static void close_fd(int *fd)
 
 static void world_teardown(struct tree *t)
 {
+	int k;
+
 	lite_cg_write(CG, "cgroup.kill", "1");
 	lite_cg_write(CG, "cgroup.freeze", "0");
 	end_child(t->root);
@@ -668,6 +706,8 @@ static void world_teardown(struct tree *t)
 	close_fd(&t->t_udp);
 	close_fd(&t->t_udp6);
 	close_fd(&t->held);
+	for (k = 0; k < NR_SND; k++)
+		close_fd(&t->snd[k]);
 	world_clean();
 }
 
@@ -808,6 +848,16 @@ static void nothing_left(struct __test_metadata *_metadata)
 static void go_on(struct __test_metadata *_metadata, struct tree *t)
 {
 	ASSERT_EQ(0, kill(t->root, SIGUSR1));
+}
+
+/* let the tree do its tree_mid() (before the checkpoint), and wait for it */
+static void mid_phase(struct __test_metadata *_metadata, struct tree *t)
+{
+	char rep[4096] = "";
+
+	ASSERT_EQ(0, kill(t->root, SIGUSR1));
+	ASSERT_EQ(1, lite_line_pid(report, "PEEKED ", 30))
+		TH_LOG("report: %s", (lite_slurp(report, rep, sizeof(rep)), rep));
 }
 
 /* wait for the tree's verdict */
@@ -993,6 +1043,7 @@ TEST_F_TIMEOUT(inet, tcp_listener_keeps_its_port_and_options_and_serves, 120)
 	EXPECT_EQ((__u32)L_KEEPCNT, r.keepcnt);
 	EXPECT_LE((__u32)L_DEFER, r.defer_accept);
 	EXPECT_EQ(0, r.rport);
+	EXPECT_EQ(0U, r.nr_dgrams);
 	EXPECT_EQ(0U, r.__reserved);
 
 	restart_tree(_metadata, &self->t);
@@ -1555,6 +1606,835 @@ TEST_F_TIMEOUT(inet, udp_sockets_shut_down_stay_shut_down, 120)
 	finish(_metadata, &self->t);
 }
 
+/* ---- datagrams queued ------------------------------------------------------ */
+
+/*
+ * A datagram as recvmsg() gives it: its length and flags, where it came
+ * from, and the control messages of the socket's IP_PKTINFO, IP_RECVTOS,
+ * IP_RECVTTL, IPV6_RECVPKTINFO, IPV6_RECVHOPLIMIT and IPV6_RECVTCLASS
+ * (any other counted in @other)
+ */
+struct dg {
+	ssize_t len;
+	int mflags;
+	union addr from;
+	int ncmsg, other;
+	bool pi, tos, ttl, pi6, hop, tclass;
+	struct in_pktinfo ipi;
+	struct in6_pktinfo ipi6;
+	int tosv, ttlv, hopv, tclassv;
+};
+
+/* the bytes of the last datagram dg_recv() read */
+static unsigned char dg_buf[65536];
+
+/* recvmsg() of @fd with @flags into dg_buf and @g: its length, or -1 */
+static ssize_t dg_recv(int fd, int flags, struct dg *g)
+{
+	union {
+		struct cmsghdr h;
+		char buf[512];
+	} ctl;
+	struct iovec iov = { .iov_base = dg_buf, .iov_len = sizeof(dg_buf) };
+	struct msghdr m = {
+		.msg_iov = &iov, .msg_iovlen = 1,
+		.msg_control = &ctl, .msg_controllen = sizeof(ctl),
+	};
+	struct cmsghdr *h;
+
+	memset(g, 0, sizeof(*g));
+	m.msg_name = &g->from;
+	m.msg_namelen = sizeof(g->from);
+	g->len = recvmsg(fd, &m, flags);
+	if (g->len < 0)
+		return -1;
+	g->mflags = m.msg_flags;
+	for (h = CMSG_FIRSTHDR(&m); h; h = CMSG_NXTHDR(&m, h)) {
+		const unsigned char *p = CMSG_DATA(h);
+
+		g->ncmsg++;
+		if (h->cmsg_level == SOL_IP && h->cmsg_type == IP_PKTINFO) {
+			g->pi = true;
+			memcpy(&g->ipi, p, sizeof(g->ipi));
+		} else if (h->cmsg_level == SOL_IP && h->cmsg_type == IP_TOS) {
+			g->tos = true;
+			g->tosv = p[0];		/* one byte */
+		} else if (h->cmsg_level == SOL_IP && h->cmsg_type == IP_TTL) {
+			g->ttl = true;
+			memcpy(&g->ttlv, p, sizeof(int));
+		} else if (h->cmsg_level == SOL_IPV6 &&
+			   h->cmsg_type == IPV6_PKTINFO) {
+			g->pi6 = true;
+			memcpy(&g->ipi6, p, sizeof(g->ipi6));
+		} else if (h->cmsg_level == SOL_IPV6 &&
+			   h->cmsg_type == IPV6_HOPLIMIT) {
+			g->hop = true;
+			memcpy(&g->hopv, p, sizeof(int));
+		} else if (h->cmsg_level == SOL_IPV6 &&
+			   h->cmsg_type == IPV6_TCLASS) {
+			g->tclass = true;
+			memcpy(&g->tclassv, p, sizeof(int));
+		} else {
+			g->other++;
+		}
+	}
+	return g->len;
+}
+
+/* @g's control messages, for a message (four buffers, used in turn) */
+static const char *dg_str(const struct dg *g)
+{
+	static char buf[4][400];
+	static int i;
+	char *s = buf[i++ % 4], a[INET6_ADDRSTRLEN], b[INET6_ADDRSTRLEN];
+	int n = 0;
+
+	s[0] = '\0';
+	if (g->pi) {
+		inet_ntop(AF_INET, &g->ipi.ipi_spec_dst, a, sizeof(a));
+		inet_ntop(AF_INET, &g->ipi.ipi_addr, b, sizeof(b));
+		n += snprintf(s + n, sizeof(buf[0]) - n,
+			      "IP_PKTINFO(ifindex %d, spec_dst %s, addr %s) ",
+			      g->ipi.ipi_ifindex, a, b);
+	}
+	if (g->tos)
+		n += snprintf(s + n, sizeof(buf[0]) - n, "IP_TOS %#x ", g->tosv);
+	if (g->ttl)
+		n += snprintf(s + n, sizeof(buf[0]) - n, "IP_TTL %d ", g->ttlv);
+	if (g->pi6) {
+		inet_ntop(AF_INET6, &g->ipi6.ipi6_addr, a, sizeof(a));
+		n += snprintf(s + n, sizeof(buf[0]) - n,
+			      "IPV6_PKTINFO(ifindex %d, addr %s) ",
+			      g->ipi6.ipi6_ifindex, a);
+	}
+	if (g->hop)
+		n += snprintf(s + n, sizeof(buf[0]) - n, "IPV6_HOPLIMIT %d ",
+			      g->hopv);
+	if (g->tclass)
+		n += snprintf(s + n, sizeof(buf[0]) - n, "IPV6_TCLASS %#x ",
+			      g->tclassv);
+	snprintf(s + n, sizeof(buf[0]) - n, "(%d control messages, %d other)",
+		 g->ncmsg, g->other);
+	return s;
+}
+
+/* the same control messages, with the same values */
+static bool dg_cmsgs_same(const struct dg *a, const struct dg *b)
+{
+	return a->ncmsg == b->ncmsg && a->other == b->other &&
+	       a->pi == b->pi && a->tos == b->tos && a->ttl == b->ttl &&
+	       a->pi6 == b->pi6 && a->hop == b->hop && a->tclass == b->tclass &&
+	       (!a->pi || (a->ipi.ipi_ifindex == b->ipi.ipi_ifindex &&
+			   a->ipi.ipi_spec_dst.s_addr == b->ipi.ipi_spec_dst.s_addr &&
+			   a->ipi.ipi_addr.s_addr == b->ipi.ipi_addr.s_addr)) &&
+	       (!a->tos || a->tosv == b->tosv) &&
+	       (!a->ttl || a->ttlv == b->ttlv) &&
+	       (!a->pi6 || (a->ipi6.ipi6_ifindex == b->ipi6.ipi6_ifindex &&
+			    !memcmp(&a->ipi6.ipi6_addr, &b->ipi6.ipi6_addr,
+				    sizeof(a->ipi6.ipi6_addr)))) &&
+	       (!a->hop || a->hopv == b->hopv) &&
+	       (!a->tclass || a->tclassv == b->tclassv);
+}
+
+/*
+ * A datagram a test sends: from its sender @snd, @len bytes of @text or
+ * of a pattern (@text NULL)
+ */
+struct sent {
+	int snd;
+	size_t len;
+	const char *text;
+};
+
+/* the bytes of @s into @buf */
+static void sent_bytes(const struct sent *s, unsigned char *buf)
+{
+	size_t i;
+
+	if (s->text) {
+		memcpy(buf, s->text, s->len);
+		return;
+	}
+	for (i = 0; i < s->len; i++)
+		buf[i] = (unsigned char)(i * 131 + (i >> 8) * 7 + 3);
+}
+
+/* the loopback's ifindex */
+static int lo_index(void)
+{
+	return (int)if_nametoindex("lo");
+}
+
+/* the sender @k of the test: its address, of @family (IPv4: 127.0.0.1) */
+static void snd_addr(union addr *a, int family, int k)
+{
+	mk_addr(a, family, family == AF_INET ? "127.0.0.1" : "::1",
+		snd_port[k]);
+}
+
+/*
+ * The next datagram of @fd, read at once (MSG_DONTWAIT) or within
+ * WAIT_MS (@wait), into @g: @s's bytes, whole, from @from: 0, or NOPE
+ */
+static int dg_expect(int fd, bool wait, const struct sent *s,
+		     const union addr *from, struct dg *g, const char *what)
+{
+	static unsigned char want[65536];
+
+	if (wait && !wait_in(fd, WAIT_MS))
+		return NOPE("%s: nothing came", what);
+	if (dg_recv(fd, MSG_DONTWAIT, g) < 0)
+		return NOPE("%s: recvmsg(): %s", what, strerror(errno));
+	sent_bytes(s, want);
+	if (g->len != (ssize_t)s->len || memcmp(dg_buf, want, s->len))
+		return NOPE("%s: read %zd bytes, expected %zu%s", what, g->len,
+			    s->len, g->len == (ssize_t)s->len ?
+			    ", and they are not the ones sent" : "");
+	if (g->mflags & (MSG_TRUNC | MSG_CTRUNC))
+		return NOPE("%s: msg_flags %#x", what, g->mflags);
+	if (!same_addr(&g->from, from))
+		return NOPE("%s: it came from %s, expected %s", what,
+			    show(&g->from), show(from));
+	return 0;
+}
+
+/* nothing more is queued on @fd */
+static int dg_none(int fd, const char *what)
+{
+	struct dg g;
+
+	if (dg_recv(fd, MSG_DONTWAIT, &g) >= 0 || errno != EAGAIN)
+		return NOPE("%s: another datagram (%zd bytes from %s), or %s",
+			    what, g.len, show(&g.from), strerror(errno));
+	return 0;
+}
+
+/*
+ * Send @s from the test's sender @snd to @to, and wait until the socket
+ * on @port in state @st of /proc/net/@file has it queued: its rx_queue
+ * grows (nothing reads it). True if it does within 30 s.
+ */
+static bool send_queued(int snd, const struct sent *s, const union addr *to,
+			const char *file, int port, int st)
+{
+	static unsigned char buf[65536];
+	long before = proc_rxq(file, port, st);
+	socklen_t len = to->sa.sa_family == AF_INET ? sizeof(to->v4) :
+						      sizeof(to->v6);
+	int i;
+
+	sent_bytes(s, buf);
+	if (before < 0 ||
+	    sendto(snd, buf, s->len, 0, &to->sa, len) != (ssize_t)s->len)
+		return false;
+	for (i = 0; i < 30 * 50; i++) {
+		if (proc_rxq(file, port, st) > before)
+			return true;
+		usleep(20000);
+	}
+	return false;
+}
+
+/* the INET_DGRAM records after the FILE_INET of a port, from the image */
+#define MAX_DG	8
+struct dg_recs {
+	uint32_t protocol;
+	int port;
+	bool in;			/* the records after it are read */
+	int found;			/* FILE_INET records of the port */
+	struct ckpt_hdr_file_inet r;
+	int n;
+	struct ckpt_hdr_inet_dgram d[MAX_DG];
+	unsigned char *data[MAX_DG];	/* malloc()ed: each one's bytes */
+	uint32_t pad_bad;		/* records whose padding is not zero */
+};
+
+static int dg_recs_cb(const struct ckpt_hdr *h, size_t off, void *arg)
+{
+	const struct ckpt_hdr_file_inet *fi = (const void *)h;
+	const struct ckpt_hdr_inet_dgram *d = (const void *)h;
+	struct dg_recs *f = arg;
+	const unsigned char *p;
+	uint32_t k;
+
+	if (h->type == CKPT_HDR_FILE_INET) {
+		f->in = fi->protocol == f->protocol && fi->lport == f->port;
+		if (f->in) {
+			memset(&f->r, 0, sizeof(f->r));
+			memcpy(&f->r, fi, h->len < sizeof(f->r) ? h->len :
+			       sizeof(f->r));
+			f->found++;
+		}
+		return 0;
+	}
+	if (h->type != CKPT_HDR_INET_DGRAM || !f->in) {
+		f->in = false;
+		return 0;
+	}
+	if (f->n >= MAX_DG || h->len < sizeof(*d) + (size_t)d->len)
+		return 0;
+	f->d[f->n] = *d;
+	f->data[f->n] = malloc(d->len + 1);
+	if (f->data[f->n])
+		memcpy(f->data[f->n], d + 1, d->len);
+	p = (const unsigned char *)(d + 1);
+	for (k = d->len; k < h->len - sizeof(*d); k++)
+		if (p[k])
+			f->pad_bad++;
+	f->n++;
+	return 0;
+}
+
+/* The FILE_INET of @protocol and port @port, and its INET_DGRAM records */
+static void dg_recs_read(struct dg_recs *f, uint32_t protocol, int port)
+{
+	struct ckpt_image im;
+
+	memset(f, 0, sizeof(*f));
+	f->protocol = protocol;
+	f->port = port;
+	if (ckpt_image_load(img, &im))
+		return;
+	ckpt_image_walk(&im, dg_recs_cb, f, NULL, 0);
+	ckpt_image_free(&im);
+}
+
+static void dg_recs_free(struct dg_recs *f)
+{
+	int k;
+
+	for (k = 0; k < f->n; k++)
+		free(f->data[k]);
+}
+
+/* the TTL the kernel gives an IPv4 packet (net.ipv4.ip_default_ttl) */
+static int default_ttl(void)
+{
+	char buf[16] = "";
+
+	return lite_slurp("/proc/sys/net/ipv4/ip_default_ttl", buf,
+			  sizeof(buf)) > 0 ? atoi(buf) : 64;
+}
+
+/*
+ * The INET_DGRAM record @k of @f is datagram @s, sent with @tos from the
+ * test's sender @s->snd to @dport, over the loopback (by lo: @dev; else
+ * no device): its length, bytes, family, addresses, ports, TOS (traffic
+ * class), the device, IPv4's spec_dst and TTL, zeroes where a family has
+ * no field
+ */
+static void dg_rec_is(struct __test_metadata *_metadata,
+		      const struct dg_recs *f, int k, const struct sent *s,
+		      int family, int tos, int dport, bool dev)
+{
+	static unsigned char want[65536];
+	const struct ckpt_hdr_inet_dgram *d = &f->d[k];
+	struct in6_addr lo6 = IN6ADDR_LOOPBACK_INIT;
+
+	ASSERT_LT(k, f->n) TH_LOG("the image has %d datagrams", f->n);
+	sent_bytes(s, want);
+	EXPECT_EQ(s->len, (size_t)d->len) TH_LOG("datagram %d", k);
+	EXPECT_EQ((uint32_t)((sizeof(*d) + s->len + 7) & ~7UL), d->h.len)
+		TH_LOG("datagram %d: its record's length", k);
+	if (d->len == s->len && f->data[k]) {
+		EXPECT_EQ(0, memcmp(f->data[k], want, s->len))
+			TH_LOG("datagram %d: its bytes", k);
+	}
+	EXPECT_EQ(family, (int)d->family) TH_LOG("datagram %d", k);
+	EXPECT_EQ(snd_port[s->snd], (int)d->sport) TH_LOG("datagram %d", k);
+	EXPECT_EQ(dport, (int)d->dport) TH_LOG("datagram %d", k);
+	EXPECT_EQ(tos, (int)d->tos) TH_LOG("datagram %d: its TOS", k);
+	if (family == AF_INET) {
+		EXPECT_TRUE(rec_v4_is(d->saddr, "127.0.0.1"))
+			TH_LOG("datagram %d: saddr", k);
+		EXPECT_TRUE(rec_v4_is(d->daddr, "127.0.0.1"))
+			TH_LOG("datagram %d: daddr", k);
+		EXPECT_EQ(default_ttl(), (int)d->ttl) TH_LOG("datagram %d", k);
+		EXPECT_EQ(0U, d->flowlabel) TH_LOG("datagram %d", k);
+		/*
+		 * IP_PKTINFO's spec_dst is what the stack computed: the
+		 * restored program compares its cmsg with a control's
+		 */
+	} else {
+		EXPECT_EQ(0, memcmp(d->saddr, &lo6, 16))
+			TH_LOG("datagram %d: saddr", k);
+		EXPECT_EQ(0, memcmp(d->daddr, &lo6, 16))
+			TH_LOG("datagram %d: daddr", k);
+		EXPECT_GE(0xfffffU, d->flowlabel) TH_LOG("datagram %d", k);
+		EXPECT_TRUE(!d->spec_dst[0] && !d->spec_dst[1] &&
+			    !d->spec_dst[2] && !d->spec_dst[3])
+			TH_LOG("datagram %d: spec_dst on IPv6", k);
+	}
+	if (dev) {
+		EXPECT_EQ(lo_index(), d->ifindex) TH_LOG("datagram %d", k);
+		EXPECT_STREQ("lo", d->ifname) TH_LOG("datagram %d", k);
+	}
+	EXPECT_EQ(0U, d->__reserved[0] | d->__reserved[1]);
+}
+
+/*
+ * The test's senders: #0 on 127.0.0.1 with IP_TOS DQ_TOS0, #1 on
+ * 127.0.0.1 with IP_TOS DQ_TOS1 (a port each); or (@v6) #0 on ::1 with
+ * IPV6_TCLASS DQ_TCLASS, #1 on 127.0.0.1 with DQ_TOS0. Made before the
+ * fork: the tree knows their ports.
+ */
+#define DQ_TOS0		0x28
+#define DQ_TOS1		0x10
+#define DQ_TCLASS	0x20
+
+static void make_senders(struct __test_metadata *_metadata, struct tree *t,
+			 bool v6)
+{
+	int k;
+
+	t->snd[0] = v6 ? bound(AF_INET6, SOCK_DGRAM, "::1", 0) :
+			 bound(AF_INET, SOCK_DGRAM, "127.0.0.1", 0);
+	t->snd[1] = bound(AF_INET, SOCK_DGRAM, "127.0.0.1", 0);
+	ASSERT_TRUE(t->snd[0] >= 0 && t->snd[1] >= 0)
+		TH_LOG("senders: %s", strerror(errno));
+	ASSERT_EQ(0, v6 ? set_opt(t->snd[0], SOL_IPV6, IPV6_TCLASS, DQ_TCLASS) :
+			  set_opt(t->snd[0], SOL_IP, IP_TOS, DQ_TOS0));
+	ASSERT_EQ(0, set_opt(t->snd[1], SOL_IP, IP_TOS, v6 ? DQ_TOS0 :
+			     DQ_TOS1));
+	for (k = 0; k < 2; k++)
+		snd_port[k] = port_of_fd(t->snd[k]);
+}
+
+/*
+ * The IPv4 socket's datagrams (fds[0], bound to 127.0.0.1, IP_PKTINFO,
+ * IP_RECVTOS, IP_RECVTTL): from sender #0, then #1 (empty), #0 (60000
+ * bytes), #1; what sender #0 and #1 send after the restart
+ */
+#define DQ_BIG		60000
+static const struct sent dq_sent[] = {
+	{ 0, 5, "first" }, { 1, 0, "" }, { 0, DQ_BIG, NULL },
+	{ 1, 6, "fourth" },
+};
+static const struct sent dq_after[] = {
+	{ 0, 6, "after0" }, { 1, 6, "after1" },
+};
+#define DQ_N	ARRAY_SIZE(dq_sent)
+
+static struct dg dq_peek;	/* datagram 0, peeked before the checkpoint */
+
+static int dq_setup(void)
+{
+	fds[0] = bound(AF_INET, SOCK_DGRAM, "127.0.0.1", 0);
+	if (fds[0] < 0 || set_opt(fds[0], SOL_IP, IP_PKTINFO, 1) ||
+	    set_opt(fds[0], SOL_IP, IP_RECVTOS, 1) ||
+	    set_opt(fds[0], SOL_IP, IP_RECVTTL, 1) ||
+	    set_opt(fds[0], SOL_SOCKET, SO_RCVBUF, 200000))
+		return -1;
+	say_port("PORT", port_of_fd(fds[0]));
+	return 0;
+}
+
+/* before the checkpoint: what MSG_PEEK reports of datagram 0 */
+static int dq_mid(void)
+{
+	union addr from;
+
+	snd_addr(&from, AF_INET, dq_sent[0].snd);
+	if (dg_recv(fds[0], MSG_PEEK | MSG_DONTWAIT, &dq_peek) < 0)
+		return NOPE("MSG_PEEK before the checkpoint: %s",
+			    strerror(errno));
+	if (dq_peek.len != (ssize_t)dq_sent[0].len ||
+	    !same_addr(&dq_peek.from, &from))
+		return NOPE("MSG_PEEK before the checkpoint: %zd bytes from %s",
+			    dq_peek.len, show(&dq_peek.from));
+	return 0;
+}
+
+/*
+ * IP_PKTINFO, IP_TOS and IP_TTL of an IPv4 datagram that came over the
+ * loopback to 127.0.0.1 with @tos: ifindex lo, spec_dst and addr
+ * 127.0.0.1
+ */
+static int dg_v4_info_is(const struct dg *g, int tos, const char *what)
+{
+	struct in_addr lo;
+
+	inet_pton(AF_INET, "127.0.0.1", &lo);
+	if (!g->pi || !g->tos || !g->ttl || g->pi6 || g->hop || g->tclass ||
+	    g->other || g->ipi.ipi_ifindex != lo_index() ||
+	    g->ipi.ipi_spec_dst.s_addr != lo.s_addr ||
+	    g->ipi.ipi_addr.s_addr != lo.s_addr || g->tosv != tos)
+		return NOPE("%s: %s; expected IP_PKTINFO(ifindex %d, 127.0.0.1), IP_TOS %#x, IP_TTL",
+			    what, dg_str(g), lo_index(), tos);
+	return 0;
+}
+
+/*
+ * Restored: the datagrams come at once, in their order, with their bytes
+ * and senders; datagram 0 with the control messages MSG_PEEK read before
+ * the checkpoint; each with those of what its sender sent after the
+ * restart (which comes after them): ifindex lo, 127.0.0.1, its TOS, the
+ * same TTL. Nothing else; the program answers each sender.
+ */
+static int dq_verify(void)
+{
+	struct dg g[DQ_N], c[2];
+	union addr from;
+	char what[64];
+	unsigned int k;
+
+	for (k = 0; k < DQ_N; k++) {
+		snprintf(what, sizeof(what), "datagram %u of the %zu queued",
+			 k, DQ_N);
+		snd_addr(&from, AF_INET, dq_sent[k].snd);
+		if (dg_expect(fds[0], false, &dq_sent[k], &from, &g[k], what))
+			return -1;
+	}
+	if (!dg_cmsgs_same(&g[0], &dq_peek))
+		return NOPE("datagram 0: %s; MSG_PEEK read %s before the checkpoint",
+			    dg_str(&g[0]), dg_str(&dq_peek));
+	for (k = 0; k < 2; k++) {
+		snprintf(what, sizeof(what), "what sender %u sent after the restart",
+			 k);
+		snd_addr(&from, AF_INET, k);
+		if (dg_expect(fds[0], true, &dq_after[k], &from, &c[k], what))
+			return -1;
+	}
+	for (k = 0; k < DQ_N; k++) {
+		const struct dg *ctl = &c[dq_sent[k].snd];
+
+		snprintf(what, sizeof(what), "datagram %u", k);
+		if (dg_v4_info_is(&g[k], dq_sent[k].snd ? DQ_TOS1 : DQ_TOS0,
+				  what))
+			return -1;
+		if (!dg_cmsgs_same(&g[k], ctl))
+			return NOPE("datagram %u: %s; what its sender sent after the restart: %s",
+				    k, dg_str(&g[k]), dg_str(ctl));
+	}
+	if (dg_none(fds[0], "the IPv4 socket, read"))
+		return -1;
+	for (k = 0; k < 2; k++) {
+		snd_addr(&from, AF_INET, k);
+		if (sendto(fds[0], "got them", 8, 0, &from.sa,
+			   sizeof(from.v4)) != 8)
+			return NOPE("cannot answer %s: %s", show(&from),
+				    strerror(errno));
+	}
+	return 0;
+}
+
+/*
+ * A bound IPv4 UDP socket with IP_PKTINFO, IP_RECVTOS and IP_RECVTTL
+ * holds four datagrams of two senders of the test (one empty, one of
+ * 60000 bytes, sent with IP_TOS) when checkpointed - after the program
+ * peeked at the first (MSG_PEEK moves them to the socket's reader
+ * queue): the image has them, in order, each with its bytes, addresses,
+ * ports, TOS, TTL, lo and spec_dst; restarted, the program reads them at
+ * once, as they were, with the control messages of before and those of
+ * what the same senders send after the restart, which comes after them;
+ * its answers come to the senders from its port.
+ */
+TEST_F_TIMEOUT(inet, udp_datagrams_queued_come_back_in_order, 120)
+{
+	struct dg_recs f;
+	union addr a;
+	unsigned int k;
+	int port;
+
+	make_senders(_metadata, &self->t, false);
+	tree_mid = dq_mid;
+	start_tree(_metadata, &self->t, dq_setup, dq_verify);
+	port = reported("PORT");
+	ASSERT_LT(0, port);
+	mk_addr(&a, AF_INET, "127.0.0.1", port);
+	for (k = 0; k < DQ_N; k++) {
+		ASSERT_TRUE(send_queued(self->t.snd[dq_sent[k].snd], &dq_sent[k],
+					&a, "udp", port, UDP_UNCONN_ST))
+			TH_LOG("datagram %u is not queued: %s", k,
+			       strerror(errno));
+	}
+	mid_phase(_metadata, &self->t);
+	checkpoint_and_kill(_metadata, self->t.root);
+
+	dg_recs_read(&f, IPPROTO_UDP, port);
+	ASSERT_EQ(1, f.found);
+	EXPECT_EQ((__u32)DQ_N, f.r.nr_dgrams);
+	EXPECT_EQ((int)DQ_N, f.n);
+	EXPECT_EQ(0U, f.pad_bad);
+	for (k = 0; k < DQ_N && (int)k < f.n; k++)
+		dg_rec_is(_metadata, &f, k, &dq_sent[k], AF_INET,
+			  dq_sent[k].snd ? DQ_TOS1 : DQ_TOS0, port, true);
+	dg_recs_free(&f);
+
+	restart_tree(_metadata, &self->t);
+	port_taken(_metadata, AF_INET, SOCK_DGRAM, "127.0.0.1", port);
+	for (k = 0; k < 2; k++) {
+		static unsigned char buf[16];
+
+		sent_bytes(&dq_after[k], buf);
+		EXPECT_EQ((ssize_t)dq_after[k].len,
+			  sendto(self->t.snd[k], buf, dq_after[k].len, 0, &a.sa,
+				 sizeof(a.v4)));
+	}
+	go_on(_metadata, &self->t);
+	came_from(_metadata, self->t.snd[0], "got them", &a);
+	came_from(_metadata, self->t.snd[1], "got them", &a);
+	finish(_metadata, &self->t);
+}
+
+/*
+ * The dual-stack socket's datagrams (fds[0], AF_INET6 on :: without
+ * IPV6_V6ONLY, IPV6_RECVPKTINFO, IPV6_RECVHOPLIMIT, IPV6_RECVTCLASS):
+ * from sender #0 on ::1, #1 on 127.0.0.1 (as ::ffff:127.0.0.1), #0
+ * empty; what each sends after the restart
+ */
+static const struct sent ds_sent[] = {
+	{ 0, 3, "six" }, { 1, 4, "four" }, { 0, 0, "" },
+};
+static const struct sent ds_after[] = {
+	{ 0, 6, "after6" }, { 1, 6, "after4" },
+};
+#define DS_N	ARRAY_SIZE(ds_sent)
+
+static int ds_setup(void)
+{
+	fds[0] = socket(AF_INET6, SOCK_DGRAM, 0);
+	if (fds[0] < 0 || set_opt(fds[0], SOL_IPV6, IPV6_V6ONLY, 0) ||
+	    set_opt(fds[0], SOL_IPV6, IPV6_RECVPKTINFO, 1) ||
+	    set_opt(fds[0], SOL_IPV6, IPV6_RECVHOPLIMIT, 1) ||
+	    set_opt(fds[0], SOL_IPV6, IPV6_RECVTCLASS, 1))
+		return -1;
+	{
+		union addr a;
+		socklen_t len = mk_addr(&a, AF_INET6, NULL, 0);
+
+		if (bind(fds[0], &a.sa, len))
+			return -1;
+	}
+	say_port("PORT", port_of_fd(fds[0]));
+	return 0;
+}
+
+/* sender @k of the dual-stack test, as the IPv6 socket sees it */
+static void ds_from(union addr *a, int k)
+{
+	if (k == 0)
+		mk_addr(a, AF_INET6, "::1", snd_port[0]);
+	else
+		mk_addr(a, AF_INET6, "::ffff:127.0.0.1", snd_port[1]);
+}
+
+/*
+ * Restored: the datagrams at once, in order, from ::1 and
+ * ::ffff:127.0.0.1, each with the control messages of what its sender
+ * sent after the restart (IPV6_PKTINFO on lo to ::1 or ::ffff:127.0.0.1;
+ * the IPv6 ones IPV6_HOPLIMIT and IPV6_TCLASS too), which comes after
+ * them; the program answers each sender, over IPv6 and IPv4.
+ */
+static int ds_verify(void)
+{
+	struct in6_addr lo6 = IN6ADDR_LOOPBACK_INIT, mapped;
+	struct dg g[DS_N], c[2];
+	union addr from;
+	char what[64];
+	unsigned int k;
+
+	inet_pton(AF_INET6, "::ffff:127.0.0.1", &mapped);
+	for (k = 0; k < DS_N; k++) {
+		snprintf(what, sizeof(what), "datagram %u of the %zu queued",
+			 k, DS_N);
+		ds_from(&from, ds_sent[k].snd);
+		if (dg_expect(fds[0], false, &ds_sent[k], &from, &g[k], what))
+			return -1;
+	}
+	for (k = 0; k < 2; k++) {
+		snprintf(what, sizeof(what), "what sender %u sent after the restart",
+			 k);
+		ds_from(&from, k);
+		if (dg_expect(fds[0], true, &ds_after[k], &from, &c[k], what))
+			return -1;
+	}
+	for (k = 0; k < DS_N; k++) {
+		bool v6 = ds_sent[k].snd == 0;
+		const struct dg *d = &g[k];
+
+		if (!d->pi6 || (int)d->ipi6.ipi6_ifindex != lo_index() ||
+		    memcmp(&d->ipi6.ipi6_addr, v6 ? &lo6 : &mapped, 16) ||
+		    (v6 && (!d->hop || !d->tclass || d->tclassv != DQ_TCLASS)))
+			return NOPE("datagram %u: %s; expected IPV6_PKTINFO(ifindex %d, %s)%s",
+				    k, dg_str(d), lo_index(),
+				    v6 ? "::1" : "::ffff:127.0.0.1",
+				    v6 ? ", IPV6_HOPLIMIT, IPV6_TCLASS 0x20" : "");
+		if (!dg_cmsgs_same(d, &c[ds_sent[k].snd]))
+			return NOPE("datagram %u: %s; what its sender sent after the restart: %s",
+				    k, dg_str(d), dg_str(&c[ds_sent[k].snd]));
+	}
+	if (dg_none(fds[0], "the dual-stack socket, read"))
+		return -1;
+	for (k = 0; k < 2; k++) {
+		ds_from(&from, k);
+		if (sendto(fds[0], "got them", 8, 0, &from.sa,
+			   sizeof(from.v6)) != 8)
+			return NOPE("cannot answer %s: %s", show(&from),
+				    strerror(errno));
+	}
+	return 0;
+}
+
+/*
+ * A dual-stack UDP socket on :: (no IPV6_V6ONLY) with IPV6_RECVPKTINFO,
+ * IPV6_RECVHOPLIMIT and IPV6_RECVTCLASS holds an IPv6 datagram from ::1
+ * (sent with IPV6_TCLASS), an IPv4 one from 127.0.0.1 (IP_TOS) and an
+ * empty IPv6 one: the image has them, of their families; restarted, the
+ * program reads them at once, from ::1 and ::ffff:127.0.0.1, with the
+ * control messages of what the same senders send after the restart,
+ * which comes after them; its answers come to both senders.
+ */
+TEST_F_TIMEOUT(inet, udp6_dual_stack_datagrams_come_back, 120)
+{
+	struct dg_recs f;
+	union addr a4, a6;
+	unsigned int k;
+	int port;
+
+	make_senders(_metadata, &self->t, true);
+	start_tree(_metadata, &self->t, ds_setup, ds_verify);
+	port = reported("PORT");
+	ASSERT_LT(0, port);
+	mk_addr(&a6, AF_INET6, "::1", port);
+	mk_addr(&a4, AF_INET, "127.0.0.1", port);
+	for (k = 0; k < DS_N; k++) {
+		ASSERT_TRUE(send_queued(self->t.snd[ds_sent[k].snd], &ds_sent[k],
+					ds_sent[k].snd ? &a4 : &a6, "udp6",
+					port, UDP_UNCONN_ST))
+			TH_LOG("datagram %u is not queued: %s", k,
+			       strerror(errno));
+	}
+	checkpoint_and_kill(_metadata, self->t.root);
+
+	dg_recs_read(&f, IPPROTO_UDP, port);
+	ASSERT_EQ(1, f.found);
+	EXPECT_EQ((__u32)AF_INET6, f.r.family);
+	EXPECT_FALSE(!!(f.r.flags & CKPT_INET_V6ONLY));
+	EXPECT_EQ((__u32)DS_N, f.r.nr_dgrams);
+	EXPECT_EQ((int)DS_N, f.n);
+	EXPECT_EQ(0U, f.pad_bad);
+	for (k = 0; k < DS_N && (int)k < f.n; k++) {
+		bool v6 = ds_sent[k].snd == 0;
+
+		dg_rec_is(_metadata, &f, k, &ds_sent[k],
+			  v6 ? AF_INET6 : AF_INET, v6 ? DQ_TCLASS : DQ_TOS0,
+			  port, true);
+	}
+	dg_recs_free(&f);
+
+	restart_tree(_metadata, &self->t);
+	port_taken(_metadata, AF_INET6, SOCK_DGRAM, "::1", port);
+	port_taken(_metadata, AF_INET, SOCK_DGRAM, "127.0.0.1", port);
+	EXPECT_EQ((ssize_t)6, sendto(self->t.snd[0], "after6", 6, 0, &a6.sa,
+				     sizeof(a6.v6)));
+	EXPECT_EQ((ssize_t)6, sendto(self->t.snd[1], "after4", 6, 0, &a4.sa,
+				     sizeof(a4.v4)));
+	go_on(_metadata, &self->t);
+	came_from(_metadata, self->t.snd[0], "got them", &a6);
+	came_from(_metadata, self->t.snd[1], "got them", &a4);
+	finish(_metadata, &self->t);
+}
+
+/*
+ * The connected socket's datagrams (fds[0], connected to the test's
+ * sender #0 on 127.0.0.1, no control message asked for): two from its
+ * peer before the checkpoint, one after
+ */
+static const struct sent cq_sent[] = {
+	{ 0, 3, "one" }, { 0, 3, "two" }, { 0, 5, "three" },
+};
+
+static int cq_setup(void)
+{
+	fds[0] = connected(AF_INET, SOCK_DGRAM, "127.0.0.1", snd_port[0]);
+	if (fds[0] < 0)
+		return -1;
+	say_port("PORT", port_of_fd(fds[0]));
+	return 0;
+}
+
+/*
+ * Restored: still connected to its peer; the two datagrams at once, in
+ * order, then the one sent after the restart; it sends its peer an
+ * answer through send()
+ */
+static int cq_verify(void)
+{
+	union addr from;
+	struct dg g;
+	char what[64];
+	unsigned int k;
+
+	snd_addr(&from, AF_INET, 0);
+	if (name_is(fds[0], true, &from, "the connected socket"))
+		return -1;
+	for (k = 0; k < ARRAY_SIZE(cq_sent); k++) {
+		snprintf(what, sizeof(what), "datagram %u from the peer", k);
+		if (dg_expect(fds[0], k == 2, &cq_sent[k], &from, &g, what))
+			return -1;
+		if (g.ncmsg)
+			return NOPE("%s: %s, and the socket asked for none",
+				    what, dg_str(&g));
+	}
+	if (dg_none(fds[0], "the connected socket, read"))
+		return -1;
+	if (send(fds[0], "got 3", 5, 0) != 5)
+		return NOPE("the connected socket cannot answer: %s",
+			    strerror(errno));
+	return 0;
+}
+
+/*
+ * A UDP socket connected to the test's, with two datagrams of its peer
+ * queued: the image has it connected, with them (no device: the socket
+ * did not ask for IP_PKTINFO); restarted, connected again, the program
+ * reads them at once, then what the peer sent after the restart, and
+ * its answer comes to the peer from its address and port.
+ */
+TEST_F_TIMEOUT(inet, connected_udp_socket_keeps_datagrams_of_its_peer, 120)
+{
+	struct dg_recs f;
+	union addr a;
+	unsigned int k;
+	int port;
+
+	make_senders(_metadata, &self->t, false);
+	start_tree(_metadata, &self->t, cq_setup, cq_verify);
+	port = reported("PORT");
+	ASSERT_LT(0, port);
+	mk_addr(&a, AF_INET, "127.0.0.1", port);
+	for (k = 0; k < 2; k++) {
+		ASSERT_TRUE(send_queued(self->t.snd[0], &cq_sent[k], &a, "udp",
+					port, UDP_CONN_ST))
+			TH_LOG("datagram %u is not queued: %s", k,
+			       strerror(errno));
+	}
+	checkpoint_and_kill(_metadata, self->t.root);
+
+	dg_recs_read(&f, IPPROTO_UDP, port);
+	ASSERT_EQ(1, f.found);
+	EXPECT_EQ((__u32)ST_ESTABLISHED, f.r.state);
+	EXPECT_EQ(snd_port[0], (int)f.r.rport);
+	EXPECT_EQ(2U, f.r.nr_dgrams);
+	EXPECT_EQ(2, f.n);
+	for (k = 0; k < 2 && (int)k < f.n; k++) {
+		dg_rec_is(_metadata, &f, k, &cq_sent[k], AF_INET, DQ_TOS0,
+			  port, false);
+		/* not asked for IP_PKTINFO: no device, no spec_dst */
+		EXPECT_EQ(0, f.d[k].ifindex);
+		EXPECT_STREQ("", f.d[k].ifname);
+	}
+	dg_recs_free(&f);
+
+	restart_tree(_metadata, &self->t);
+	EXPECT_EQ((ssize_t)5, sendto(self->t.snd[0], "three", 5, 0, &a.sa,
+				     sizeof(a.v4)));
+	go_on(_metadata, &self->t);
+	came_from(_metadata, self->t.snd[0], "got 3", &a);
+	finish(_metadata, &self->t);
+}
+
 /* ---- who chose the port ------------------------------------------------- */
 
 /*
@@ -1954,14 +2834,25 @@ TEST_F_TIMEOUT(inet, tcp_connection_reset_is_refused, 120)
 	finish(_metadata, &self->t);
 }
 
-/* fds[0]: a UDP socket on 127.0.0.1, which the test sends to */
-static int queued_setup(void)
+/*
+ * fds[0]: a UDP socket on the loopback of opt_family (127.0.0.1 or ::1),
+ * which the test sends a datagram with IP options or IPv6 extension
+ * headers
+ */
+static int opt_family;
+
+static int opt_setup(void)
 {
-	return tk_udp_setup();
+	fds[0] = bound(opt_family, SOCK_DGRAM,
+		       opt_family == AF_INET ? "127.0.0.1" : "::1", 0);
+	if (fds[0] < 0)
+		return -1;
+	say_port("PORT", port_of_fd(fds[0]));
+	return 0;
 }
 
 /* thawed: the datagram that waited is read, and answered */
-static int queued_verify(void)
+static int opt_verify(void)
 {
 	union addr from;
 	socklen_t len = sizeof(from);
@@ -1970,8 +2861,8 @@ static int queued_verify(void)
 	memset(&from, 0, sizeof(from));
 	if (!wait_in(fds[0], WAIT_MS) ||
 	    recvfrom(fds[0], buf, sizeof(buf) - 1, MSG_DONTWAIT, &from.sa,
-		     &len) != 6 || strcmp(buf, "queued"))
-		return NOPE("the datagram that waited is not \"queued\": \"%s\"",
+		     &len) != 4 || strcmp(buf, "opts"))
+		return NOPE("the datagram that waited is not \"opts\": \"%s\"",
 			    buf);
 	if (sendto(fds[0], "got it", 6, 0, &from.sa, len) != 6)
 		return NOPE("cannot answer %s: %s", show(&from),
@@ -1980,27 +2871,70 @@ static int queued_verify(void)
 }
 
 /*
- * A UDP socket with a datagram of the test's queued (/proc/net/udp
- * says): refused. Thawed, it reads the datagram and answers.
+ * The datagram "opts" sent from @snd (with its options) to the tree's
+ * socket of @family on the loopback, queued there (/proc/net/udp or
+ * udp6 says): the checkpoint refuses with @line; thawed, the tree reads
+ * the datagram and answers.
  */
-TEST_F_TIMEOUT(inet, udp_socket_with_datagram_queued_is_refused, 120)
+static void opt_refused(struct __test_metadata *_metadata, struct tree *t,
+			int family, int snd, const char *line)
 {
+	const char *lo = family == AF_INET ? "127.0.0.1" : "::1";
+	const char *file = family == AF_INET ? "udp" : "udp6";
 	union addr a;
+	socklen_t alen;
 	int port;
 
-	start_tree(_metadata, &self->t, queued_setup, queued_verify);
+	opt_family = family;
+	start_tree(_metadata, t, opt_setup, opt_verify);
 	port = reported("PORT");
 	ASSERT_LT(0, port);
-	mk_addr(&a, AF_INET, "127.0.0.1", port);
-	ASSERT_EQ((ssize_t)6, sendto(self->t.t_udp, "queued", 6, 0, &a.sa,
-				     sizeof(a.v4)));
-	ASSERT_TRUE(rxq_reaches("udp", port, UDP_UNCONN_ST, 1))
+	alen = mk_addr(&a, family, lo, port);
+	ASSERT_EQ((ssize_t)4, sendto(snd, "opts", 4, 0, &a.sa, alen))
+		TH_LOG("send: %s", strerror(errno));
+	ASSERT_TRUE(rxq_reaches(file, port, UDP_UNCONN_ST, 1))
 		TH_LOG("the datagram is not queued");
-	refused(_metadata, self->t.root,
-		"is a UDP socket with datagrams queued: not supported yet");
-	go_on(_metadata, &self->t);
-	came_from(_metadata, self->t.t_udp, "got it", &a);
-	finish(_metadata, &self->t);
+	refused(_metadata, t->root, line);
+	go_on(_metadata, t);
+	came_from(_metadata, snd, "got it", &a);
+	finish(_metadata, t);
+}
+
+/*
+ * A UDP socket with a datagram queued that came with IP options (four
+ * bytes: NOPs), which restart would not give back: refused. Thawed, the
+ * program reads it and answers.
+ */
+TEST_F_TIMEOUT(inet, udp_socket_with_datagram_with_ip_options_is_refused, 120)
+{
+	static const unsigned char nops[4] = { IPOPT_NOP, IPOPT_NOP,
+					       IPOPT_NOP, IPOPT_END };
+
+	self->t.snd[0] = bound(AF_INET, SOCK_DGRAM, "127.0.0.1", 0);
+	ASSERT_LE(0, self->t.snd[0]);
+	if (setsockopt(self->t.snd[0], SOL_IP, IP_OPTIONS, nops, sizeof(nops)))
+		SKIP(return, "IP_OPTIONS: %s", strerror(errno));
+	opt_refused(_metadata, &self->t, AF_INET, self->t.snd[0],
+		    "is a UDP socket with a datagram with IP options queued");
+}
+
+/*
+ * A UDP socket on ::1 with a datagram queued that came with a
+ * destination options header (a PadN option alone): refused. Thawed,
+ * the program reads it and answers.
+ */
+TEST_F_TIMEOUT(inet, udp_socket_with_datagram_with_ipv6_ext_headers_is_refused,
+	       120)
+{
+	/* next header (the kernel's), length 0 (8 bytes), PadN of 4 */
+	static const unsigned char dst[8] = { 0, 0, 1, 4, 0, 0, 0, 0 };
+
+	self->t.snd[0] = bound(AF_INET6, SOCK_DGRAM, "::1", 0);
+	ASSERT_LE(0, self->t.snd[0]);
+	if (setsockopt(self->t.snd[0], SOL_IPV6, IPV6_DSTOPTS, dst, sizeof(dst)))
+		SKIP(return, "IPV6_DSTOPTS: %s", strerror(errno));
+	opt_refused(_metadata, &self->t, AF_INET6, self->t.snd[0],
+		    "is a UDP socket with a datagram with IPv6 extension headers queued");
 }
 
 /*
