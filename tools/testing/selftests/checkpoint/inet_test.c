@@ -34,6 +34,9 @@
  * tree working once thawed (a datagram with IP options or IPv6 extension
  * headers queued among them); and the restarts that fail because a port
  * is taken, leaving nothing running.
+ *
+ * The harness that forks, checkpoints, restarts and reads the tree is
+ * ck_tree.h's.
  */
 #define _GNU_SOURCE
 #include <errno.h>
@@ -52,7 +55,6 @@
 #include <netinet/in.h>
 #include <netinet/ip.h>
 #include <netinet/tcp.h>
-#include <sys/prctl.h>
 #include <sys/socket.h>
 #include <sys/stat.h>
 #include <sys/syscall.h>
@@ -61,13 +63,7 @@
 #include <linux/checkpoint.h>
 #include <linux/checkpoint_hdr.h>
 
-/*
- * TEST_F() keeps a local across its setjmp(); with -Wextra gcc warns about
- * that in every test (as ckpt_test.h says).
- */
-#pragma GCC diagnostic ignored "-Wclobbered"
-#include "kselftest_harness.h"
-#include "ck_lite.h"
+#include "ck_tree.h"
 #include "image.h"
 
 #ifndef __NR_close_range
@@ -94,11 +90,6 @@
 #define ST_CLOSE	7
 #define ST_LISTEN	10
 
-/* set by the test process before the tree is forked: the tree has them */
-static char report[64];		/* the tree's report lines */
-static char img[64];
-static char logpath[64];	/* checkpoint()'s and restart()'s logfd */
-
 /* what setup() made, for verify() in the restored program */
 static int fds[8];
 
@@ -115,14 +106,6 @@ static int snd_port[NR_SND];
  * says so (mid_phase()): NULL, none
  */
 static int (*tree_mid)(void);
-
-/* verify()'s complaint, for the report */
-static char why[4096];
-
-#define NOPE(fmt, ...) ({						\
-	snprintf(why, sizeof(why), fmt, ##__VA_ARGS__);			\
-	-1;								\
-})
 
 /* ---- addresses ----------------------------------------------------------- */
 
@@ -523,7 +506,7 @@ static int inet_rec(uint32_t protocol, int port, struct ckpt_hdr_file_inet *out)
 	struct rec_find f = { protocol, port, out, 0 };
 	struct ckpt_image im;
 
-	if (ckpt_image_load(img, &im))
+	if (ckpt_image_load(ckt.img, &im))
 		return 0;
 	ckpt_image_walk(&im, find_cb, &f, NULL, 0);
 	ckpt_image_free(&im);
@@ -584,84 +567,63 @@ static bool rxq_reaches(const char *file, int port, int st, long min)
 
 /* ---- the tree ------------------------------------------------------------ */
 
-static volatile sig_atomic_t go;
-static void on_usr1(int sig) { go = 1; }
-
 /*
  * The root of the tree: no fd of the test's (but stdio), @setup, say
  * ready, wait for SIGUSR1, then @verify, and report.
  */
-static void tree_root(int (*setup)(void), int (*verify)(void))
+static void inet_root(int (*setup)(void), int (*verify)(void))
 {
-	lite_cg_enter(CG);
-	lite_block(SIGUSR1);
-	signal(SIGUSR1, on_usr1);
+	tree_enter();
 	syscall(__NR_close_range, 3, ~0U, 0);
-	if (setup()) {
-		lite_say(report, "SETUP failed: %s\n",
-			 *why ? why : strerror(errno));
-		_exit(1);
-	}
-	lite_say(report, "READY %d\n", getpid());
-	lite_wait_flag(&go, SIGUSR1);
+	tree_ready(setup);
 	if (tree_mid) {
-		go = 0;
+		tree_go = 0;
 		if (tree_mid()) {
-			lite_say(report, "PEEKED -1\nVERIFY failed: %s\n", why);
+			lite_say(ckt.report, "PEEKED -1\nVERIFY failed: %s\n",
+				 why);
 			_exit(1);
 		}
-		lite_say(report, "PEEKED 1\n");
-		lite_wait_flag(&go, SIGUSR1);
+		lite_say(ckt.report, "PEEKED 1\n");
+		lite_wait_flag(&tree_go, SIGUSR1);
 	}
-	if (verify()) {
-		lite_say(report, "VERIFY failed: %s\n", why);
-		_exit(1);
-	}
-	lite_say(report, "VERIFY ok\n");
-	_exit(0);
+	tree_verdict(verify());
 }
 
 /* report a port: "@key <port>" */
 static void say_port(const char *key, int port)
 {
-	lite_say(report, "%s %d\n", key, port);
+	lite_say(ckt.report, "%s %d\n", key, port);
 }
 
 /* ---- the test process ---------------------------------------------------- */
 
+/* the test's sockets around the tree (ckt has the tree) */
 struct tree {
-	pid_t root;
 	int t_tcp, t_udp, t_udp6;	/* the test's sockets, or -1 */
 	int held;			/* a port the test took, or -1 */
 	int snd[NR_SND];		/* senders of datagrams, or -1 */
 };
 
-static void world_clean(void)
-{
-	unlink(report);
-	unlink(img);
-	unlink(logpath);
-}
+static const struct tree_cfg cfg = {
+	.name = "inet_test",
+	.cg = CG,
+	.dir = false,		/* the tree needs no directory of its own */
+	.peer = false,		/* the test is the tree's peer */
+	.root = inet_root,
+	.validate_not = "take the ports",
+};
 
 static void world_setup(struct __test_metadata *_metadata, struct tree *t)
 {
-	pid_t me = getpid();
 	int k;
 
-	t->root = -1;
 	t->t_tcp = t->t_udp = t->t_udp6 = t->held = -1;
 	for (k = 0; k < NR_SND; k++) {
 		t->snd[k] = -1;
 		snd_port[k] = 0;
 	}
 	tree_mid = NULL;
-	snprintf(report, sizeof(report), "/tmp/inet_test.%d.report", me);
-	snprintf(img, sizeof(img), "/tmp/inet_test.%d.img", me);
-	snprintf(logpath, sizeof(logpath), "/tmp/inet_test.%d.log", me);
-	world_clean();
-	rmdir(CG);
-	ASSERT_EQ(0, mkdir(CG, 0755));
-	ASSERT_EQ(0, prctl(PR_SET_CHILD_SUBREAPER, 1));
+	tree_init(_metadata, &cfg);
 	/*
 	 * the test's peers, made before the fork so that the tree knows
 	 * their ports
@@ -677,15 +639,6 @@ static void world_setup(struct __test_metadata *_metadata, struct tree *t)
 	t_udp6_port = port_of_fd(t->t_udp6);
 }
 
-/* kill and reap @pid if it is a child of ours still running */
-static void end_child(pid_t pid)
-{
-	if (pid > 0 && !waitpid(pid, NULL, WNOHANG | __WALL)) {
-		kill(pid, SIGKILL);
-		waitpid(pid, NULL, __WALL);
-	}
-}
-
 static void close_fd(int *fd)
 {
 	if (*fd >= 0)
@@ -697,33 +650,14 @@ static void world_teardown(struct tree *t)
 {
 	int k;
 
-	lite_cg_write(CG, "cgroup.kill", "1");
-	lite_cg_write(CG, "cgroup.freeze", "0");
-	end_child(t->root);
-	lite_reap_all();
-	rmdir(CG);
+	tree_end();
 	close_fd(&t->t_tcp);
 	close_fd(&t->t_udp);
 	close_fd(&t->t_udp6);
 	close_fd(&t->held);
 	for (k = 0; k < NR_SND; k++)
 		close_fd(&t->snd[k]);
-	world_clean();
-}
-
-/* fork the tree; its root says READY */
-static void start_tree(struct __test_metadata *_metadata, struct tree *t,
-		       int (*setup)(void), int (*verify)(void))
-{
-	char rep[2048] = "";
-
-	t->root = fork();
-	ASSERT_LE(0, t->root);
-	if (!t->root)
-		tree_root(setup, verify);
-	ASSERT_EQ(t->root, lite_line_pid(report, "READY ", 30))
-		TH_LOG("report: %s",
-		       (lite_slurp(report, rep, sizeof(rep)), rep));
+	tree_clean();
 }
 
 /* the port the tree reported as "@key <port>" */
@@ -732,105 +666,7 @@ static int reported(const char *key)
 	char prefix[32];
 
 	snprintf(prefix, sizeof(prefix), "%s ", key);
-	return lite_line_pid(report, prefix, 1);
-}
-
-/*
- * Freeze the tree and checkpoint it into img, through
- * ck_checkpoint_validated() like every checkpoint of the selftests: the
- * kernel validates the image while the tree is still there, frozen, its
- * ports still taken.
- */
-static void checkpoint_tree(struct __test_metadata *_metadata, pid_t root)
-{
-	char log[4096] = "";
-	int fd, logfd, err;
-	long ret;
-
-	ASSERT_EQ(0, lite_cg_write(CG, "cgroup.freeze", "1"));
-	ASSERT_TRUE(lite_cg_frozen(CG, 1, 30));
-	fd = open(img, O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0600);
-	logfd = open(logpath, O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0600);
-	ASSERT_LE(0, fd);
-	ASSERT_LE(0, logfd);
-	ret = ck_checkpoint_validated(root, fd, CHECKPOINT_SUBTREE, logfd);
-	err = errno;
-	close(fd);
-	close(logfd);
-	if (ret <= 0) {
-		lite_slurp(logpath, log, sizeof(log));
-		TH_LOG("checkpoint: %s; log: %s", strerrorname_np(err), log);
-		if (err == EBADMSG)
-			TH_LOG("the image does not validate while the tree it was taken from is still there, frozen: RESTART_VALIDATE must check the image, not take the ports");
-	}
-	ASSERT_LT(0, ret);
-}
-
-/* kill the (frozen) original tree and reap it: its ports are free again */
-static void kill_tree(struct __test_metadata *_metadata, pid_t root)
-{
-	ASSERT_EQ(0, lite_cg_write(CG, "cgroup.kill", "1"));
-	lite_cg_write(CG, "cgroup.freeze", "0");
-	ASSERT_NE(-1, lite_status(root, 30));
-	lite_reap_all();
-}
-
-static void checkpoint_and_kill(struct __test_metadata *_metadata, pid_t root)
-{
-	checkpoint_tree(_metadata, root);
-	kill_tree(_metadata, root);
-}
-
-/*
- * restart(0, img, @flags, logfd); what it logged in @log. Its return
- * value, errno kept.
- */
-static long restart_img(unsigned long flags, char *log, size_t len)
-{
-	int fd = open(img, O_RDONLY | O_CLOEXEC);
-	int logfd = open(logpath, O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC,
-			 0600);
-	long ret = -1;
-	int err = EBADF;
-
-	if (fd >= 0 && logfd >= 0) {
-		ret = syscall(__NR_restart, 0, fd, flags, logfd);
-		err = errno;
-	}
-	if (fd >= 0)
-		close(fd);
-	if (logfd >= 0)
-		close(logfd);
-	lite_slurp(logpath, log, len);
-	errno = err;
-	return ret;
-}
-
-/* restart the image: the restored root, with its pid */
-static void restart_tree(struct __test_metadata *_metadata, struct tree *t)
-{
-	char log[4096] = "";
-	long ret;
-
-	ret = restart_img(0, log, sizeof(log));
-	ASSERT_EQ(t->root, ret)
-		TH_LOG("restart: %s; log: %s", strerrorname_np(errno), log);
-}
-
-/* restart() must fail with @err and a log line containing @line */
-static void restart_fails(struct __test_metadata *_metadata, int err,
-			  const char *line)
-{
-	char log[4096] = "";
-	long ret;
-
-	ret = restart_img(0, log, sizeof(log));
-	EXPECT_EQ(-1, ret);
-	EXPECT_EQ(err, errno)
-		TH_LOG("restart: %s, expected %s; log: %s",
-		       strerrorname_np(errno), strerrorname_np(err), log);
-	EXPECT_NE(NULL, strstr(log, line))
-		TH_LOG("no \"%s\" in the log: %s", line, log);
+	return lite_line_pid(ckt.report, prefix, 1);
 }
 
 /* no child of the test is left, and the cgroup is empty: nothing runs */
@@ -838,41 +674,20 @@ static void nothing_left(struct __test_metadata *_metadata)
 {
 	char procs[256] = "";
 
-	EXPECT_EQ(-1, waitpid(-1, NULL, WNOHANG | __WALL));
-	EXPECT_EQ(ECHILD, errno) TH_LOG("a child of the test is left");
+	tree_nothing_left(_metadata);
 	lite_slurp(CG "/cgroup.procs", procs, sizeof(procs));
 	EXPECT_STREQ("", procs) TH_LOG("the tree's cgroup has tasks");
 }
 
-/* let the tree go on */
-static void go_on(struct __test_metadata *_metadata, struct tree *t)
-{
-	ASSERT_EQ(0, kill(t->root, SIGUSR1));
-}
-
 /* let the tree do its tree_mid() (before the checkpoint), and wait for it */
-static void mid_phase(struct __test_metadata *_metadata, struct tree *t)
+static void mid_phase(struct __test_metadata *_metadata)
 {
 	char rep[4096] = "";
 
-	ASSERT_EQ(0, kill(t->root, SIGUSR1));
-	ASSERT_EQ(1, lite_line_pid(report, "PEEKED ", 30))
-		TH_LOG("report: %s", (lite_slurp(report, rep, sizeof(rep)), rep));
-}
-
-/* wait for the tree's verdict */
-static void finish(struct __test_metadata *_metadata, struct tree *t)
-{
-	char rep[4096] = "";
-	int status;
-
-	status = lite_status(t->root, 90);
-	lite_slurp(report, rep, sizeof(rep));
-	EXPECT_NE(NULL, strstr(rep, "VERIFY ok\n")) TH_LOG("report: %s", rep);
-	EXPECT_TRUE(status != -1 && WIFEXITED(status) &&
-		    WEXITSTATUS(status) == 0)
-		TH_LOG("root: status %#x", status);
-	t->root = -1;
+	ASSERT_EQ(0, kill(ckt.root, SIGUSR1));
+	ASSERT_EQ(1, lite_line_pid(ckt.report, "PEEKED ", 30))
+		TH_LOG("report: %s",
+		       (lite_slurp(ckt.report, rep, sizeof(rep)), rep));
 }
 
 /*
@@ -1020,10 +835,10 @@ TEST_F_TIMEOUT(inet, tcp_listener_keeps_its_port_and_options_and_serves, 120)
 	struct ckpt_hdr_file_inet r;
 	int port, c;
 
-	start_tree(_metadata, &self->t, l_setup, l_verify);
+	tree_start(_metadata, l_setup, l_verify);
 	port = reported("PORT");
 	ASSERT_LT(0, port);
-	checkpoint_and_kill(_metadata, self->t.root);
+	tree_checkpoint_and_kill(_metadata);
 
 	ASSERT_EQ(1, inet_rec(IPPROTO_TCP, port, &r))
 		TH_LOG("the image has no FILE_INET of the TCP port %d", port);
@@ -1046,12 +861,12 @@ TEST_F_TIMEOUT(inet, tcp_listener_keeps_its_port_and_options_and_serves, 120)
 	EXPECT_EQ(0U, r.nr_dgrams);
 	EXPECT_EQ(0U, r.__reserved);
 
-	restart_tree(_metadata, &self->t);
+	tree_restart(_metadata);
 	port_taken(_metadata, AF_INET, SOCK_STREAM, "127.0.0.1", port);
 	c = knock(_metadata, AF_INET, "127.0.0.1", port, "hello");
-	go_on(_metadata, &self->t);
+	tree_go_on(_metadata);
 	answered(_metadata, c, "hello back");
-	finish(_metadata, &self->t);
+	tree_finish(_metadata, false);
 }
 
 /* ---- IPv6 listeners ------------------------------------------------------ */
@@ -1137,12 +952,12 @@ TEST_F_TIMEOUT(inet, tcp6_listeners_v6only_and_dual_stack_serve, 120)
 	struct ckpt_hdr_file_inet r;
 	int p6, pd, c6, c4;
 
-	start_tree(_metadata, &self->t, v6_setup, v6_verify);
+	tree_start(_metadata, v6_setup, v6_verify);
 	p6 = reported("P6");
 	pd = reported("PD");
 	ASSERT_LT(0, p6);
 	ASSERT_LT(0, pd);
-	checkpoint_and_kill(_metadata, self->t.root);
+	tree_checkpoint_and_kill(_metadata);
 	ASSERT_EQ(1, inet_rec(IPPROTO_TCP, p6, &r));
 	EXPECT_EQ((__u32)AF_INET6, r.family);
 	EXPECT_TRUE(!!(r.flags & CKPT_INET_V6ONLY));
@@ -1150,15 +965,15 @@ TEST_F_TIMEOUT(inet, tcp6_listeners_v6only_and_dual_stack_serve, 120)
 	EXPECT_EQ((__u32)AF_INET6, r.family);
 	EXPECT_FALSE(!!(r.flags & CKPT_INET_V6ONLY));
 
-	restart_tree(_metadata, &self->t);
+	tree_restart(_metadata);
 	port_taken(_metadata, AF_INET6, SOCK_STREAM, "::1", p6);
 	port_taken(_metadata, AF_INET, SOCK_STREAM, "127.0.0.1", pd);
 	c6 = knock(_metadata, AF_INET6, "::1", p6, "six");
 	c4 = knock(_metadata, AF_INET, "127.0.0.1", pd, "four");
-	go_on(_metadata, &self->t);
+	tree_go_on(_metadata);
 	answered(_metadata, c6, "six back");
 	answered(_metadata, c4, "four back");
-	finish(_metadata, &self->t);
+	tree_finish(_metadata, false);
 }
 
 /* ---- a port listen() chose ----------------------------------------------- */
@@ -1197,22 +1012,22 @@ TEST_F_TIMEOUT(inet, tcp_listener_port_from_listen_alone_is_kept, 120)
 	struct ckpt_hdr_file_inet r;
 	int port, c;
 
-	start_tree(_metadata, &self->t, la_setup, la_verify);
+	tree_start(_metadata, la_setup, la_verify);
 	port = reported("PORT");
 	ASSERT_LT(0, port);
-	checkpoint_and_kill(_metadata, self->t.root);
+	tree_checkpoint_and_kill(_metadata);
 	ASSERT_EQ(1, inet_rec(IPPROTO_TCP, port, &r));
 	EXPECT_EQ((__u32)ST_LISTEN, r.state);
 	EXPECT_EQ(0U, r.flags & (CKPT_INET_BOUND_ADDR | CKPT_INET_BOUND_PORT));
 	EXPECT_TRUE(rec_v4_is(r.laddr, "0.0.0.0"));
 	EXPECT_EQ(4U, r.backlog);
 
-	restart_tree(_metadata, &self->t);
+	tree_restart(_metadata);
 	port_taken(_metadata, AF_INET, SOCK_STREAM, "127.0.0.1", port);
 	c = knock(_metadata, AF_INET, "127.0.0.1", port, "knock");
-	go_on(_metadata, &self->t);
+	tree_go_on(_metadata);
 	answered(_metadata, c, "enter");
-	finish(_metadata, &self->t);
+	tree_finish(_metadata, false);
 }
 
 /* ---- TCP sockets never connected ----------------------------------------- */
@@ -1262,7 +1077,7 @@ static int nc_verify(void)
 	if (listen(fds[1], 2))
 		return NOPE("the bound socket cannot listen: %s",
 			    strerror(errno));
-	lite_say(report, "LISTENING 1\n");
+	lite_say(ckt.report, "LISTENING 1\n");
 	ret = serve(fds[1], AF_INET, "127.0.0.1", "to bound", "bound back",
 		    &s, "the bound socket, listening");
 	if (s >= 0)
@@ -1290,10 +1105,10 @@ TEST_F_TIMEOUT(inet, fresh_and_bound_tcp_sockets_listen_and_connect, 120)
 	char rep[2048] = "";
 	int port, c, s;
 
-	start_tree(_metadata, &self->t, nc_setup, nc_verify);
+	tree_start(_metadata, nc_setup, nc_verify);
 	port = reported("PORT");
 	ASSERT_LT(0, port);
-	checkpoint_and_kill(_metadata, self->t.root);
+	tree_checkpoint_and_kill(_metadata);
 	ASSERT_EQ(1, inet_rec(IPPROTO_TCP, port, &r));
 	EXPECT_EQ((__u32)ST_CLOSE, r.state);
 	EXPECT_EQ((__u32)CKPT_INET_BOUND_ADDR,
@@ -1302,11 +1117,12 @@ TEST_F_TIMEOUT(inet, fresh_and_bound_tcp_sockets_listen_and_connect, 120)
 	EXPECT_EQ(3U, r.linger);
 	EXPECT_EQ(0U, r.backlog);
 
-	restart_tree(_metadata, &self->t);
+	tree_restart(_metadata);
 	port_taken(_metadata, AF_INET, SOCK_STREAM, "127.0.0.1", port);
-	go_on(_metadata, &self->t);
-	ASSERT_EQ(1, lite_line_pid(report, "LISTENING ", 30))
-		TH_LOG("report: %s", (lite_slurp(report, rep, sizeof(rep)), rep));
+	tree_go_on(_metadata);
+	ASSERT_EQ(1, lite_line_pid(ckt.report, "LISTENING ", 30))
+		TH_LOG("report: %s",
+		       (lite_slurp(ckt.report, rep, sizeof(rep)), rep));
 	c = knock(_metadata, AF_INET, "127.0.0.1", port, "to bound");
 	answered(_metadata, c, "bound back");
 	s = accept_in(self->t.t_tcp, WAIT_MS);
@@ -1317,7 +1133,7 @@ TEST_F_TIMEOUT(inet, fresh_and_bound_tcp_sockets_listen_and_connect, 120)
 		EXPECT_EQ((ssize_t)10, send(s, "fresh back", 10, 0));
 		close(s);
 	}
-	finish(_metadata, &self->t);
+	tree_finish(_metadata, false);
 }
 
 /* ---- UDP sockets ---------------------------------------------------------- */
@@ -1499,13 +1315,13 @@ TEST_F_TIMEOUT(inet, udp_sockets_bound_and_connected_keep_their_names, 120)
 	int pu, pc, pu6, pc6;
 	union addr a;
 
-	start_tree(_metadata, &self->t, u_setup, u_verify);
+	tree_start(_metadata, u_setup, u_verify);
 	pu = reported("PU");
 	pc = reported("PC");
 	pu6 = reported("PU6");
 	pc6 = reported("PC6");
 	ASSERT_TRUE(pu > 0 && pc > 0 && pu6 > 0 && pc6 > 0);
-	checkpoint_and_kill(_metadata, self->t.root);
+	tree_checkpoint_and_kill(_metadata);
 	ASSERT_EQ(1, inet_rec(IPPROTO_UDP, pu, &r));
 	EXPECT_EQ((__u32)ST_CLOSE, r.state);
 	EXPECT_TRUE(!!(r.ip_flags & CKPT_INET_IP_PKTINFO));
@@ -1519,7 +1335,7 @@ TEST_F_TIMEOUT(inet, udp_sockets_bound_and_connected_keep_their_names, 120)
 	EXPECT_EQ((__u32)ST_ESTABLISHED, r.state);
 	EXPECT_EQ(t_udp6_port, (int)r.rport);
 
-	restart_tree(_metadata, &self->t);
+	tree_restart(_metadata);
 	port_taken(_metadata, AF_INET, SOCK_DGRAM, "127.0.0.1", pu);
 	port_taken(_metadata, AF_INET, SOCK_DGRAM, "127.0.0.1", pc);
 	port_taken(_metadata, AF_INET6, SOCK_DGRAM, "::1", pu6);
@@ -1530,12 +1346,12 @@ TEST_F_TIMEOUT(inet, udp_sockets_bound_and_connected_keep_their_names, 120)
 	mk_addr(&a, AF_INET6, "::1", pu6);
 	EXPECT_EQ((ssize_t)9, sendto(self->t.t_udp6, "to bound6", 9, 0, &a.sa,
 				     sizeof(a.v6)));
-	go_on(_metadata, &self->t);
+	tree_go_on(_metadata);
 	mk_addr(&a, AF_INET, "127.0.0.1", pc);
 	came_from(_metadata, self->t.t_udp, "from connected", &a);
 	mk_addr(&a, AF_INET6, "::1", pc6);
 	came_from(_metadata, self->t.t_udp6, "from connected6", &a);
-	finish(_metadata, &self->t);
+	tree_finish(_metadata, false);
 }
 
 /* ---- UDP sockets shut down ------------------------------------------------ */
@@ -1592,18 +1408,18 @@ TEST_F_TIMEOUT(inet, udp_sockets_shut_down_stay_shut_down, 120)
 	struct ckpt_hdr_file_inet r;
 	int ps, ps6;
 
-	start_tree(_metadata, &self->t, sh_setup, sh_verify);
+	tree_start(_metadata, sh_setup, sh_verify);
 	ps = reported("PS");
 	ps6 = reported("PS6");
 	ASSERT_TRUE(ps > 0 && ps6 > 0);
-	checkpoint_and_kill(_metadata, self->t.root);
+	tree_checkpoint_and_kill(_metadata);
 	ASSERT_EQ(1, inet_rec(IPPROTO_UDP, ps, &r));
 	EXPECT_EQ((__u32)CKPT_INET_SHUT_RD, r.flags & shut);
 	ASSERT_EQ(1, inet_rec(IPPROTO_UDP, ps6, &r));
 	EXPECT_EQ(shut, r.flags & shut);
-	restart_tree(_metadata, &self->t);
-	go_on(_metadata, &self->t);
-	finish(_metadata, &self->t);
+	tree_restart(_metadata);
+	tree_go_on(_metadata);
+	tree_finish(_metadata, false);
 }
 
 /* ---- datagrams queued ------------------------------------------------------ */
@@ -1893,7 +1709,7 @@ static void dg_recs_read(struct dg_recs *f, uint32_t protocol, int port)
 	memset(f, 0, sizeof(*f));
 	f->protocol = protocol;
 	f->port = port;
-	if (ckpt_image_load(img, &im))
+	if (ckpt_image_load(ckt.img, &im))
 		return;
 	ckpt_image_walk(&im, dg_recs_cb, f, NULL, 0);
 	ckpt_image_free(&im);
@@ -2138,7 +1954,7 @@ TEST_F_TIMEOUT(inet, udp_datagrams_queued_come_back_in_order, 120)
 
 	make_senders(_metadata, &self->t, false);
 	tree_mid = dq_mid;
-	start_tree(_metadata, &self->t, dq_setup, dq_verify);
+	tree_start(_metadata, dq_setup, dq_verify);
 	port = reported("PORT");
 	ASSERT_LT(0, port);
 	mk_addr(&a, AF_INET, "127.0.0.1", port);
@@ -2148,8 +1964,8 @@ TEST_F_TIMEOUT(inet, udp_datagrams_queued_come_back_in_order, 120)
 			TH_LOG("datagram %u is not queued: %s", k,
 			       strerror(errno));
 	}
-	mid_phase(_metadata, &self->t);
-	checkpoint_and_kill(_metadata, self->t.root);
+	mid_phase(_metadata);
+	tree_checkpoint_and_kill(_metadata);
 
 	dg_recs_read(&f, IPPROTO_UDP, port);
 	ASSERT_EQ(1, f.found);
@@ -2161,7 +1977,7 @@ TEST_F_TIMEOUT(inet, udp_datagrams_queued_come_back_in_order, 120)
 			  dq_sent[k].snd ? DQ_TOS1 : DQ_TOS0, port, true);
 	dg_recs_free(&f);
 
-	restart_tree(_metadata, &self->t);
+	tree_restart(_metadata);
 	port_taken(_metadata, AF_INET, SOCK_DGRAM, "127.0.0.1", port);
 	for (k = 0; k < 2; k++) {
 		static unsigned char buf[16];
@@ -2171,10 +1987,10 @@ TEST_F_TIMEOUT(inet, udp_datagrams_queued_come_back_in_order, 120)
 			  sendto(self->t.snd[k], buf, dq_after[k].len, 0, &a.sa,
 				 sizeof(a.v4)));
 	}
-	go_on(_metadata, &self->t);
+	tree_go_on(_metadata);
 	came_from(_metadata, self->t.snd[0], "got them", &a);
 	came_from(_metadata, self->t.snd[1], "got them", &a);
-	finish(_metadata, &self->t);
+	tree_finish(_metadata, false);
 }
 
 /*
@@ -2293,7 +2109,7 @@ TEST_F_TIMEOUT(inet, udp6_dual_stack_datagrams_come_back, 120)
 	int port;
 
 	make_senders(_metadata, &self->t, true);
-	start_tree(_metadata, &self->t, ds_setup, ds_verify);
+	tree_start(_metadata, ds_setup, ds_verify);
 	port = reported("PORT");
 	ASSERT_LT(0, port);
 	mk_addr(&a6, AF_INET6, "::1", port);
@@ -2305,7 +2121,7 @@ TEST_F_TIMEOUT(inet, udp6_dual_stack_datagrams_come_back, 120)
 			TH_LOG("datagram %u is not queued: %s", k,
 			       strerror(errno));
 	}
-	checkpoint_and_kill(_metadata, self->t.root);
+	tree_checkpoint_and_kill(_metadata);
 
 	dg_recs_read(&f, IPPROTO_UDP, port);
 	ASSERT_EQ(1, f.found);
@@ -2323,17 +2139,17 @@ TEST_F_TIMEOUT(inet, udp6_dual_stack_datagrams_come_back, 120)
 	}
 	dg_recs_free(&f);
 
-	restart_tree(_metadata, &self->t);
+	tree_restart(_metadata);
 	port_taken(_metadata, AF_INET6, SOCK_DGRAM, "::1", port);
 	port_taken(_metadata, AF_INET, SOCK_DGRAM, "127.0.0.1", port);
 	EXPECT_EQ((ssize_t)6, sendto(self->t.snd[0], "after6", 6, 0, &a6.sa,
 				     sizeof(a6.v6)));
 	EXPECT_EQ((ssize_t)6, sendto(self->t.snd[1], "after4", 6, 0, &a4.sa,
 				     sizeof(a4.v4)));
-	go_on(_metadata, &self->t);
+	tree_go_on(_metadata);
 	came_from(_metadata, self->t.snd[0], "got them", &a6);
 	came_from(_metadata, self->t.snd[1], "got them", &a4);
-	finish(_metadata, &self->t);
+	tree_finish(_metadata, false);
 }
 
 /*
@@ -2400,7 +2216,7 @@ TEST_F_TIMEOUT(inet, connected_udp_socket_keeps_datagrams_of_its_peer, 120)
 	int port;
 
 	make_senders(_metadata, &self->t, false);
-	start_tree(_metadata, &self->t, cq_setup, cq_verify);
+	tree_start(_metadata, cq_setup, cq_verify);
 	port = reported("PORT");
 	ASSERT_LT(0, port);
 	mk_addr(&a, AF_INET, "127.0.0.1", port);
@@ -2410,7 +2226,7 @@ TEST_F_TIMEOUT(inet, connected_udp_socket_keeps_datagrams_of_its_peer, 120)
 			TH_LOG("datagram %u is not queued: %s", k,
 			       strerror(errno));
 	}
-	checkpoint_and_kill(_metadata, self->t.root);
+	tree_checkpoint_and_kill(_metadata);
 
 	dg_recs_read(&f, IPPROTO_UDP, port);
 	ASSERT_EQ(1, f.found);
@@ -2427,12 +2243,12 @@ TEST_F_TIMEOUT(inet, connected_udp_socket_keeps_datagrams_of_its_peer, 120)
 	}
 	dg_recs_free(&f);
 
-	restart_tree(_metadata, &self->t);
+	tree_restart(_metadata);
 	EXPECT_EQ((ssize_t)5, sendto(self->t.snd[0], "three", 5, 0, &a.sa,
 				     sizeof(a.v4)));
-	go_on(_metadata, &self->t);
+	tree_go_on(_metadata);
 	came_from(_metadata, self->t.snd[0], "got 3", &a);
-	finish(_metadata, &self->t);
+	tree_finish(_metadata, false);
 }
 
 /* ---- who chose the port ------------------------------------------------- */
@@ -2536,13 +2352,13 @@ TEST_F_TIMEOUT(inet, ports_the_kernel_chose_are_given_up_as_before, 120)
 	struct ckpt_hdr_file_inet r;
 	int p0, p1, pl, p3;
 
-	start_tree(_metadata, &self->t, ch_setup, ch_verify);
+	tree_start(_metadata, ch_setup, ch_verify);
 	p0 = reported("P0");
 	p1 = reported("P1");
 	pl = reported("PL");
 	p3 = reported("P3");
 	ASSERT_TRUE(p0 > 0 && p1 > 0 && pl > 0 && p3 > 0);
-	checkpoint_and_kill(_metadata, self->t.root);
+	tree_checkpoint_and_kill(_metadata);
 	ASSERT_EQ(1, inet_rec(IPPROTO_UDP, p0, &r));
 	EXPECT_EQ(0U, r.flags & bound_mask);
 	ASSERT_EQ(1, inet_rec(IPPROTO_UDP, p1, &r));
@@ -2552,9 +2368,9 @@ TEST_F_TIMEOUT(inet, ports_the_kernel_chose_are_given_up_as_before, 120)
 	ASSERT_EQ(1, inet_rec(IPPROTO_UDP, p3, &r));
 	EXPECT_EQ(bound_mask, r.flags & bound_mask);
 
-	restart_tree(_metadata, &self->t);
-	go_on(_metadata, &self->t);
-	finish(_metadata, &self->t);
+	tree_restart(_metadata);
+	tree_go_on(_metadata);
+	tree_finish(_metadata, false);
 }
 
 /* ---- restarts that fail: a port taken ------------------------------------ */
@@ -2596,27 +2412,27 @@ TEST_F_TIMEOUT(inet, restart_fails_when_the_tcp_port_is_taken, 120)
 	char line[128];
 	int port, c;
 
-	start_tree(_metadata, &self->t, tk_tcp_setup, tk_tcp_verify);
+	tree_start(_metadata, tk_tcp_setup, tk_tcp_verify);
 	port = reported("PORT");
 	ASSERT_LT(0, port);
-	checkpoint_and_kill(_metadata, self->t.root);
+	tree_checkpoint_and_kill(_metadata);
 	self->t.held = listener(AF_INET, "127.0.0.1", port, 1);
 	ASSERT_LE(0, self->t.held) TH_LOG("listen on port %d: %s", port,
 					  strerror(errno));
 
 	snprintf(line, sizeof(line), "cannot bind the TCP socket to port %d",
 		 port);
-	restart_fails(_metadata, EADDRINUSE, line);
+	tree_restart_fails(_metadata, 0, EADDRINUSE, line);
 	nothing_left(_metadata);
 	EXPECT_EQ(1, get_opt(self->t.held, SOL_SOCKET, SO_ACCEPTCONN));
 	EXPECT_EQ(port, port_of_fd(self->t.held));
 	close_fd(&self->t.held);
 
-	restart_tree(_metadata, &self->t);
+	tree_restart(_metadata);
 	c = knock(_metadata, AF_INET, "127.0.0.1", port, "knock");
-	go_on(_metadata, &self->t);
+	tree_go_on(_metadata);
 	answered(_metadata, c, "enter");
-	finish(_metadata, &self->t);
+	tree_finish(_metadata, false);
 }
 
 /* fds[0]: a UDP socket bound to 127.0.0.1 */
@@ -2660,17 +2476,17 @@ TEST_F_TIMEOUT(inet, restart_fails_when_the_udp_port_is_taken, 120)
 	char line[128];
 	int port;
 
-	start_tree(_metadata, &self->t, tk_udp_setup, tk_udp_verify);
+	tree_start(_metadata, tk_udp_setup, tk_udp_verify);
 	port = reported("PORT");
 	ASSERT_LT(0, port);
-	checkpoint_and_kill(_metadata, self->t.root);
+	tree_checkpoint_and_kill(_metadata);
 	self->t.held = bound(AF_INET, SOCK_DGRAM, "127.0.0.1", port);
 	ASSERT_LE(0, self->t.held) TH_LOG("bind to port %d: %s", port,
 					  strerror(errno));
 
 	snprintf(line, sizeof(line), "cannot bind the UDP socket to port %d",
 		 port);
-	restart_fails(_metadata, EADDRINUSE, line);
+	tree_restart_fails(_metadata, 0, EADDRINUSE, line);
 	nothing_left(_metadata);
 	mk_addr(&a, AF_INET, "127.0.0.1", port);
 	EXPECT_EQ((ssize_t)4, sendto(self->t.t_udp, "mine", 4, 0, &a.sa,
@@ -2679,44 +2495,35 @@ TEST_F_TIMEOUT(inet, restart_fails_when_the_udp_port_is_taken, 120)
 		TH_LOG("the port is not the test's");
 	close_fd(&self->t.held);
 
-	restart_tree(_metadata, &self->t);
+	tree_restart(_metadata);
 	EXPECT_EQ((ssize_t)5, sendto(self->t.t_udp, "again", 5, 0, &a.sa,
 				     sizeof(a.v4)));
-	go_on(_metadata, &self->t);
-	finish(_metadata, &self->t);
+	tree_go_on(_metadata);
+	tree_finish(_metadata, false);
 }
 
 /* ---- checkpoints that refuse --------------------------------------------- */
 
 /*
- * Checkpoint the frozen tree: it must fail with EOPNOTSUPP and a log
- * line containing @line; then thaw it.
+ * Checkpoint the frozen tree: it must refuse with @line (4 KiB of the log
+ * read); then thaw it.
  */
-static void refused(struct __test_metadata *_metadata, pid_t root,
-		    const char *line)
+static void refused(struct __test_metadata *_metadata, const char *line)
 {
 	char log[4096] = "";
-	int fd, logfd, err;
-	long ret;
 
-	ASSERT_EQ(0, lite_cg_write(CG, "cgroup.freeze", "1"));
-	ASSERT_TRUE(lite_cg_frozen(CG, 1, 30));
-	fd = open(img, O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0600);
-	logfd = open(logpath, O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0600);
-	ASSERT_LE(0, fd);
-	ASSERT_LE(0, logfd);
-	ret = syscall(__NR_checkpoint, root, fd, CHECKPOINT_SUBTREE, logfd);
-	err = errno;
-	close(fd);
-	close(logfd);
-	lite_slurp(logpath, log, sizeof(log));
-	EXPECT_EQ(-1, ret);
-	EXPECT_EQ(EOPNOTSUPP, err) TH_LOG("checkpoint: %s; log: %s",
-					  strerrorname_np(err), log);
-	EXPECT_NE(NULL, strstr(log, line))
-		TH_LOG("no \"%s\" in the log: %s", line, log);
-	ASSERT_EQ(0, lite_cg_write(CG, "cgroup.freeze", "0"));
-	ASSERT_TRUE(lite_cg_frozen(CG, 0, 30));
+	tree_refused(_metadata, line, NULL, log, sizeof(log));
+}
+
+/* the tree of @setup refused with @line; thawed, it goes on to @verify */
+static void refused_then_thawed(struct __test_metadata *_metadata,
+				int (*setup)(void), int (*verify)(void),
+				const char *line)
+{
+	tree_start(_metadata, setup, verify);
+	refused(_metadata, line);
+	tree_go_on(_metadata);
+	tree_finish(_metadata, false);
 }
 
 /* fds[0]: a client of the test's listener, connected */
@@ -2743,16 +2550,16 @@ TEST_F_TIMEOUT(inet, established_tcp_connection_is_refused, 120)
 {
 	int s;
 
-	start_tree(_metadata, &self->t, est_setup, est_verify);
+	tree_start(_metadata, est_setup, est_verify);
 	s = accept_in(self->t.t_tcp, WAIT_MS);
 	ASSERT_LE(0, s) TH_LOG("the tree's client: %s", strerror(errno));
-	refused(_metadata, self->t.root,
+	refused(_metadata,
 		"is a TCP connection (ESTABLISHED): not supported yet");
-	go_on(_metadata, &self->t);
+	tree_go_on(_metadata);
 	EXPECT_TRUE(awaited(s, "still here"));
 	EXPECT_EQ((ssize_t)3, send(s, "yes", 3, 0));
 	close(s);
-	finish(_metadata, &self->t);
+	tree_finish(_metadata, false);
 }
 
 /* fds[0]: a listener on 127.0.0.1, which the test connects to */
@@ -2774,18 +2581,18 @@ TEST_F_TIMEOUT(inet, listener_with_connection_not_accepted_is_refused, 120)
 {
 	int port, c;
 
-	start_tree(_metadata, &self->t, pend_setup, tk_tcp_verify);
+	tree_start(_metadata, pend_setup, tk_tcp_verify);
 	port = reported("PORT");
 	ASSERT_LT(0, port);
 	c = knock(_metadata, AF_INET, "127.0.0.1", port, "knock");
 	ASSERT_LE(0, c);
 	ASSERT_TRUE(rxq_reaches("tcp", port, TCP_LISTEN_ST, 1))
 		TH_LOG("the connection is not in the listener's queue");
-	refused(_metadata, self->t.root,
+	refused(_metadata,
 		"is a listening TCP socket with connections not accepted yet: not supported yet");
-	go_on(_metadata, &self->t);
+	tree_go_on(_metadata);
 	answered(_metadata, c, "enter");
-	finish(_metadata, &self->t);
+	tree_finish(_metadata, false);
 }
 
 /*
@@ -2810,15 +2617,21 @@ static int reset_setup(void)
 	return 0;
 }
 
-/* thawed: the error is still there to read */
-static int reset_verify(void)
+/* the error pending on fds[0] is @want */
+static int so_error_is(int want)
 {
 	int err = get_opt(fds[0], SOL_SOCKET, SO_ERROR);
 
-	if (err != ECONNRESET)
-		return NOPE("SO_ERROR is %d (%s), expected ECONNRESET", err,
-			    strerrorname_np(err) ?: "?");
+	if (err != want)
+		return NOPE("SO_ERROR is %d (%s), expected %s", err,
+			    strerrorname_np(err) ?: "?", strerrorname_np(want));
 	return 0;
+}
+
+/* thawed: the error is still there to read */
+static int reset_verify(void)
+{
+	return so_error_is(ECONNRESET);
 }
 
 /*
@@ -2827,11 +2640,8 @@ static int reset_verify(void)
  */
 TEST_F_TIMEOUT(inet, tcp_connection_reset_is_refused, 120)
 {
-	start_tree(_metadata, &self->t, reset_setup, reset_verify);
-	refused(_metadata, self->t.root,
-		"is a TCP socket whose connection ended: not supported yet");
-	go_on(_metadata, &self->t);
-	finish(_metadata, &self->t);
+	refused_then_thawed(_metadata, reset_setup, reset_verify,
+			    "is a TCP socket whose connection ended: not supported yet");
 }
 
 /*
@@ -2886,7 +2696,7 @@ static void opt_refused(struct __test_metadata *_metadata, struct tree *t,
 	int port;
 
 	opt_family = family;
-	start_tree(_metadata, t, opt_setup, opt_verify);
+	tree_start(_metadata, opt_setup, opt_verify);
 	port = reported("PORT");
 	ASSERT_LT(0, port);
 	alen = mk_addr(&a, family, lo, port);
@@ -2894,10 +2704,10 @@ static void opt_refused(struct __test_metadata *_metadata, struct tree *t,
 		TH_LOG("send: %s", strerror(errno));
 	ASSERT_TRUE(rxq_reaches(file, port, UDP_UNCONN_ST, 1))
 		TH_LOG("the datagram is not queued");
-	refused(_metadata, t->root, line);
-	go_on(_metadata, t);
+	refused(_metadata, line);
+	tree_go_on(_metadata);
 	came_from(_metadata, snd, "got it", &a);
-	finish(_metadata, t);
+	tree_finish(_metadata, false);
 }
 
 /*
@@ -2962,12 +2772,7 @@ static int err_setup(void)
 /* thawed: the error is still there to read */
 static int err_verify(void)
 {
-	int err = get_opt(fds[0], SOL_SOCKET, SO_ERROR);
-
-	if (err != ECONNREFUSED)
-		return NOPE("SO_ERROR is %d (%s), expected ECONNREFUSED", err,
-			    strerrorname_np(err) ?: "?");
-	return 0;
+	return so_error_is(ECONNREFUSED);
 }
 
 /*
@@ -2976,11 +2781,8 @@ static int err_verify(void)
  */
 TEST_F_TIMEOUT(inet, udp_socket_with_pending_error_is_refused, 120)
 {
-	start_tree(_metadata, &self->t, err_setup, err_verify);
-	refused(_metadata, self->t.root,
-		"is a socket with a pending error: not supported yet");
-	go_on(_metadata, &self->t);
-	finish(_metadata, &self->t);
+	refused_then_thawed(_metadata, err_setup, err_verify,
+			    "is a socket with a pending error: not supported yet");
 }
 
 /* fds[0]: a UDP socket on 127.0.0.1 with SO_TIMESTAMP */
@@ -3025,16 +2827,16 @@ TEST_F_TIMEOUT(inet, udp_socket_with_so_timestamp_is_refused, 120)
 	union addr a;
 	int port;
 
-	start_tree(_metadata, &self->t, ts_setup, ts_verify);
+	tree_start(_metadata, ts_setup, ts_verify);
 	port = reported("PORT");
 	ASSERT_LT(0, port);
-	refused(_metadata, self->t.root,
+	refused(_metadata,
 		"inet socket has socket options that are not saved (SO_TIMESTAMP or another flag)");
 	mk_addr(&a, AF_INET, "127.0.0.1", port);
 	EXPECT_EQ((ssize_t)5, sendto(self->t.t_udp, "stamp", 5, 0, &a.sa,
 				     sizeof(a.v4)));
-	go_on(_metadata, &self->t);
-	finish(_metadata, &self->t);
+	tree_go_on(_metadata);
+	tree_finish(_metadata, false);
 }
 
 #define MC_GROUP	"239.255.42.42"
@@ -3083,11 +2885,8 @@ TEST_F_TIMEOUT(inet, udp_socket_with_multicast_membership_is_refused, 120)
 	if (ret)
 		SKIP(return, "IP_ADD_MEMBERSHIP on lo: %s (so_timestamp has the same refusal)",
 		     strerror(errno));
-	start_tree(_metadata, &self->t, mc_setup, mc_verify);
-	refused(_metadata, self->t.root,
-		"inet socket has socket options that are not saved (an IP multicast membership");
-	go_on(_metadata, &self->t);
-	finish(_metadata, &self->t);
+	refused_then_thawed(_metadata, mc_setup, mc_verify,
+			    "inet socket has socket options that are not saved (an IP multicast membership");
 }
 
 /*
@@ -3133,11 +2932,8 @@ TEST_F_TIMEOUT(inet, socket_of_another_network_namespace_is_refused, 120)
 	ASSERT_EQ(p, waitpid(p, &status, 0));
 	if (!WIFEXITED(status) || WEXITSTATUS(status))
 		SKIP(return, "no new network namespace here");
-	start_tree(_metadata, &self->t, netns_setup, netns_verify);
-	refused(_metadata, self->t.root,
-		"is an inet socket of another network namespace: not supported yet");
-	go_on(_metadata, &self->t);
-	finish(_metadata, &self->t);
+	refused_then_thawed(_metadata, netns_setup, netns_verify,
+			    "is an inet socket of another network namespace: not supported yet");
 }
 
 TEST_HARNESS_MAIN

@@ -19,11 +19,13 @@
  *
  * Then the checkpoints that must refuse, each with its line, leaving the
  * tree working: it receives the file after the thaw and uses it.
+ *
+ * The harness that forks, checkpoints, restarts and reads the tree is
+ * ck_tree.h's.
  */
 #define _GNU_SOURCE
 #include <errno.h>
 #include <fcntl.h>
-#include <ftw.h>
 #include <poll.h>
 #include <signal.h>
 #include <stddef.h>
@@ -34,7 +36,6 @@
 #include <unistd.h>
 #include <sys/eventfd.h>
 #include <sys/file.h>
-#include <sys/prctl.h>
 #include <sys/socket.h>
 #include <sys/stat.h>
 #include <sys/syscall.h>
@@ -42,13 +43,7 @@
 #include <sys/wait.h>
 #include <linux/checkpoint.h>
 
-/*
- * TEST_F() keeps a local across its setjmp(); with -Wextra gcc warns about
- * that in every test (as ckpt_test.h says).
- */
-#pragma GCC diagnostic ignored "-Wclobbered"
-#include "kselftest_harness.h"
-#include "ck_lite.h"
+#include "ck_tree.h"
 
 #ifndef SO_PASSPIDFD
 #define SO_PASSPIDFD	76
@@ -67,26 +62,8 @@
 #define WAIT_MS		20000	/* for what a process sends now */
 #define MAX_FDS		4	/* files one message of these tests carries */
 
-/*
- * Set by the test process before the tree is forked, so the tree has
- * them too: the test's files, and the prefix of its abstract names.
- */
-static char dir[64];		/* /tmp/scm_test.PID.dir: the tree's cwd */
-static char report[64];		/* the tree's report lines */
-static char img[64];
-static char logpath[64];	/* checkpoint()'s and restart()'s logfd */
-static char tag[32];		/* scm_test.PID */
-
 /* what setup() made, for verify() in the restored program */
 static int fds[8];
-
-/* verify()'s complaint, for the report */
-static char why[4096];
-
-#define NOPE(fmt, ...) ({						\
-	snprintf(why, sizeof(why), fmt, ##__VA_ARGS__);			\
-	-1;								\
-})
 
 /* ---- messages ------------------------------------------------------------ */
 
@@ -340,8 +317,8 @@ static socklen_t abs_addr(struct sockaddr_un *a, const char *what)
 
 	memset(a, 0, sizeof(*a));
 	a->sun_family = AF_UNIX;
-	n = snprintf(a->sun_path + 1, sizeof(a->sun_path) - 1, "%s.%s", tag,
-		     what);
+	n = snprintf(a->sun_path + 1, sizeof(a->sun_path) - 1, "%s.%s",
+		     ckt.tag, what);
 	return offsetof(struct sockaddr_un, sun_path) + 1 + n;
 }
 
@@ -356,320 +333,53 @@ static socklen_t path_addr(struct sockaddr_un *a, const char *path)
 
 /* ---- the tree ------------------------------------------------------------ */
 
-static volatile sig_atomic_t go;
-static void on_usr1(int sig) { go = 1; }
-
-static pid_t root_pid;		/* the tree's root */
-static pid_t peer;		/* its child, if it has one */
-static bool peer_going;		/* SIGUSR1 sent to the peer */
-
+/* a setup() or verify() with nothing to do: the peers check nothing */
 static int nothing(void)
 {
 	return 0;
 }
 
-/*
- * Fork the root's peer: it runs @setup, says "PEER <pid>", and once
- * SIGUSR1 comes reports "PEER ok" and ends. Returns its pid once its
- * setup is done, or -1.
- */
-static pid_t fork_peer(int (*setup)(void))
-{
-	ssize_t n;
-	int p[2];
-	char c;
-
-	if (pipe(p))
-		return -1;
-	peer = fork();
-	if (peer < 0)
-		return -1;
-	if (!peer) {
-		close(p[0]);
-		if (setup()) {
-			lite_say(report, "PEER setup failed: %s\n",
-				 *why ? why : strerror(errno));
-			_exit(1);
-		}
-		lite_say(report, "PEER %d\n", getpid());
-		if (write(p[1], "r", 1) != 1)
-			_exit(1);
-		/* nothing of the sync is left in the image */
-		close(p[1]);
-		lite_wait_flag(&go, SIGUSR1);
-		lite_say(report, "PEER ok\n");
-		_exit(0);
-	}
-	close(p[1]);
-	n = read(p[0], &c, 1);
-	close(p[0]);
-	return n == 1 ? peer : -1;
-}
-
-/*
- * The root of the tree, in the test's directory: @setup, say ready, wait
- * for SIGUSR1, then @verify; then the peer goes (if verify did not let it
- * go already) and must end well.
- */
-static void tree_root(int (*setup)(void), int (*verify)(void))
-{
-	int ret, status;
-
-	lite_cg_enter(CG);
-	lite_block(SIGUSR1);
-	signal(SIGUSR1, on_usr1);
-	root_pid = getpid();
-	if (chdir(dir))
-		_exit(91);
-	if (setup()) {
-		lite_say(report, "SETUP failed: %s\n",
-			 *why ? why : strerror(errno));
-		_exit(1);
-	}
-	lite_say(report, "READY %d\n", getpid());
-	lite_wait_flag(&go, SIGUSR1);
-	ret = verify();
-	if (peer > 0) {
-		if (!peer_going)
-			kill(peer, SIGUSR1);
-		status = lite_status(peer, 60);
-		if (!ret && status)
-			ret = NOPE("the peer ended with status %#x", status);
-	}
-	if (ret) {
-		lite_say(report, "VERIFY failed: %s\n", why);
-		_exit(1);
-	}
-	lite_say(report, "VERIFY ok\n");
-	_exit(0);
-}
-
 /* ---- the test process ---------------------------------------------------- */
 
+/* what a test holds around the tree (ckt has the tree) */
 struct tree {
-	pid_t root;
 	int outside;		/* an fd the test holds, or -1 */
 };
 
-static int rm_cb(const char *path, const struct stat *st, int type,
-		 struct FTW *ftw)
-{
-	remove(path);
-	return 0;
-}
-
-static void world_clean(void)
-{
-	nftw(dir, rm_cb, 16, FTW_DEPTH | FTW_PHYS);
-	unlink(report);
-	unlink(img);
-	unlink(logpath);
-}
+static const struct tree_cfg cfg = {
+	.name = "scm_test",
+	.cg = CG,
+	.dir = true,
+	.peer = true,
+	.root = tree_root_in_dir,
+	.validate_not = "the world",
+};
 
 static void world_setup(struct __test_metadata *_metadata, struct tree *t)
 {
-	pid_t me = getpid();
-
-	t->root = -1;
 	t->outside = -1;
-	snprintf(tag, sizeof(tag), "scm_test.%d", me);
-	snprintf(dir, sizeof(dir), "/tmp/scm_test.%d.dir", me);
-	snprintf(report, sizeof(report), "/tmp/scm_test.%d.report", me);
-	snprintf(img, sizeof(img), "/tmp/scm_test.%d.img", me);
-	snprintf(logpath, sizeof(logpath), "/tmp/scm_test.%d.log", me);
-	world_clean();
-	ASSERT_EQ(0, mkdir(dir, 0755));
-	rmdir(CG);
-	ASSERT_EQ(0, mkdir(CG, 0755));
-	ASSERT_EQ(0, prctl(PR_SET_CHILD_SUBREAPER, 1));
+	tree_init(_metadata, &cfg);
 }
 
-/* kill and reap @pid if it is a child of ours still running */
-static void end_child(pid_t pid)
-{
-	if (pid > 0 && !waitpid(pid, NULL, WNOHANG | __WALL)) {
-		kill(pid, SIGKILL);
-		waitpid(pid, NULL, __WALL);
-	}
-}
-
-/* the number after "PEER " in the report, or 0 */
-static pid_t reported_peer(void)
-{
-	char buf[4096], *p;
-
-	if (lite_slurp(report, buf, sizeof(buf)) <= 0)
-		return 0;
-	p = strstr(buf, "PEER ");
-	return p ? atoi(p + 5) : 0;
-}
-
-/*
- * The original tree is in CG; a restored one is the test's: its root
- * our child, its peer ours too once the root is gone (we are their
- * subreaper).
- */
 static void world_teardown(struct tree *t)
 {
-	lite_cg_write(CG, "cgroup.kill", "1");
-	lite_cg_write(CG, "cgroup.freeze", "0");
-	end_child(t->root);
-	end_child(reported_peer());
-	lite_reap_all();
-	rmdir(CG);
+	tree_end();
 	if (t->outside >= 0)
 		close(t->outside);
-	world_clean();
-}
-
-/* fork the tree; its root says READY */
-static void start_tree(struct __test_metadata *_metadata, struct tree *t,
-		       int (*setup)(void), int (*verify)(void))
-{
-	char rep[2048] = "";
-
-	t->root = fork();
-	ASSERT_LE(0, t->root);
-	if (!t->root)
-		tree_root(setup, verify);
-	ASSERT_EQ(t->root, lite_line_pid(report, "READY ", 30))
-		TH_LOG("report: %s",
-		       (lite_slurp(report, rep, sizeof(rep)), rep));
+	tree_clean();
 }
 
 /*
- * Freeze the tree and checkpoint it into img, through
- * ck_checkpoint_validated() like every checkpoint of the selftests.
+ * Checkpoint the frozen tree: it must refuse with @line, and if @then is
+ * not NULL a later line containing @then (8 KiB of the log read); then
+ * thaw it.
  */
-static void checkpoint_tree(struct __test_metadata *_metadata, pid_t root)
+static void refused(struct __test_metadata *_metadata, const char *line,
+		    const char *then)
 {
-	char log[4096] = "";
-	int fd, logfd, err;
-	long ret;
-
-	ASSERT_EQ(0, lite_cg_write(CG, "cgroup.freeze", "1"));
-	ASSERT_TRUE(lite_cg_frozen(CG, 1, 30));
-	fd = open(img, O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0600);
-	logfd = open(logpath, O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0600);
-	ASSERT_LE(0, fd);
-	ASSERT_LE(0, logfd);
-	ret = ck_checkpoint_validated(root, fd, CHECKPOINT_SUBTREE, logfd);
-	err = errno;
-	close(fd);
-	close(logfd);
-	if (ret <= 0) {
-		lite_slurp(logpath, log, sizeof(log));
-		TH_LOG("checkpoint: %s; log: %s", strerrorname_np(err), log);
-		if (err == EBADMSG)
-			TH_LOG("the image does not validate while the tree it was taken from is still there, frozen: RESTART_VALIDATE must check the image, not the world");
-	}
-	ASSERT_LT(0, ret);
-}
-
-/* kill the (frozen) original tree and reap it: its pids are free again */
-static void kill_tree(struct __test_metadata *_metadata, pid_t root)
-{
-	ASSERT_EQ(0, lite_cg_write(CG, "cgroup.kill", "1"));
-	lite_cg_write(CG, "cgroup.freeze", "0");
-	ASSERT_NE(-1, lite_status(root, 30));
-	lite_reap_all();
-}
-
-/* restart the image: the restored root, with its pid */
-static void restart_tree(struct __test_metadata *_metadata, struct tree *t)
-{
-	int fd = open(img, O_RDONLY | O_CLOEXEC);
-	int logfd = open(logpath, O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC,
-			 0600);
-	char log[4096] = "";
-	long ret;
-	int err;
-
-	ASSERT_LE(0, fd);
-	ASSERT_LE(0, logfd);
-	ret = syscall(__NR_restart, 0, fd, 0, logfd);
-	err = errno;
-	close(fd);
-	close(logfd);
-	lite_slurp(logpath, log, sizeof(log));
-	ASSERT_EQ(t->root, ret)
-		TH_LOG("restart: %s; log: %s", strerrorname_np(err), log);
-}
-
-static void go_on(struct __test_metadata *_metadata, struct tree *t)
-{
-	ASSERT_EQ(0, kill(t->root, SIGUSR1));
-}
-
-/* wait for the verdict of the tree, let go on */
-static void finish(struct __test_metadata *_metadata, struct tree *t,
-		   bool has_peer)
-{
-	char rep[4096] = "";
-	int status;
-
-	status = lite_status(t->root, 90);
-	lite_slurp(report, rep, sizeof(rep));
-	EXPECT_NE(NULL, strstr(rep, "VERIFY ok\n")) TH_LOG("report: %s", rep);
-	if (has_peer)
-		EXPECT_NE(NULL, strstr(rep, "PEER ok\n"))
-			TH_LOG("report: %s", rep);
-	EXPECT_TRUE(status != -1 && WIFEXITED(status) &&
-		    WEXITSTATUS(status) == 0)
-		TH_LOG("root: status %#x", status);
-	t->root = -1;
-}
-
-/* the whole round: the tree, checkpointed, killed, restarted, verified */
-static void round_trip(struct __test_metadata *_metadata, struct tree *t,
-		       int (*setup)(void), int (*verify)(void), bool has_peer)
-{
-	start_tree(_metadata, t, setup, verify);
-	checkpoint_tree(_metadata, t->root);
-	kill_tree(_metadata, t->root);
-	restart_tree(_metadata, t);
-	go_on(_metadata, t);
-	finish(_metadata, t, has_peer);
-}
-
-/*
- * Checkpoint the frozen tree: it must fail with EOPNOTSUPP and a log
- * line containing @line, and if @then is not NULL a later line
- * containing @then; then thaw it.
- */
-static void refused(struct __test_metadata *_metadata, pid_t root,
-		    const char *line, const char *then)
-{
-	const char *l1, *l2 = NULL;
 	char log[8192] = "";
-	int fd, logfd, err;
-	long ret;
 
-	ASSERT_EQ(0, lite_cg_write(CG, "cgroup.freeze", "1"));
-	ASSERT_TRUE(lite_cg_frozen(CG, 1, 30));
-	fd = open(img, O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0600);
-	logfd = open(logpath, O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0600);
-	ASSERT_LE(0, fd);
-	ASSERT_LE(0, logfd);
-	ret = syscall(__NR_checkpoint, root, fd, CHECKPOINT_SUBTREE, logfd);
-	err = errno;
-	close(fd);
-	close(logfd);
-	lite_slurp(logpath, log, sizeof(log));
-	EXPECT_EQ(-1, ret);
-	EXPECT_EQ(EOPNOTSUPP, err) TH_LOG("checkpoint: %s; log: %s",
-					  strerrorname_np(err), log);
-	l1 = strstr(log, line);
-	EXPECT_NE(NULL, l1) TH_LOG("no \"%s\" in the log: %s", line, log);
-	if (then) {
-		if (l1)
-			l2 = strstr(l1, then);
-		EXPECT_NE(NULL, l2)
-			TH_LOG("no \"%s\" in the log after \"%s\": %s", then,
-			       line, log);
-	}
-	ASSERT_EQ(0, lite_cg_write(CG, "cgroup.freeze", "0"));
-	ASSERT_TRUE(lite_cg_frozen(CG, 0, 30));
+	tree_refused(_metadata, line, then, log, sizeof(log));
 }
 
 FIXTURE(scm) {
@@ -787,7 +497,7 @@ static int three_verify(void)
  */
 TEST_F_TIMEOUT(scm, files_in_flight_are_received_after_restart, 120)
 {
-	round_trip(_metadata, &self->t, three_setup, three_verify, false);
+	tree_round_trip(_metadata, three_setup, three_verify, false);
 }
 
 /* ---- records: boundaries and the order of files ------------------------- */
@@ -933,7 +643,7 @@ TEST_F_TIMEOUT(records, keep_their_boundaries_and_the_order_of_files, 120)
 {
 	rec_type = variant->type;
 	rec_named = variant->named;
-	round_trip(_metadata, &self->t, rec_setup, rec_verify, false);
+	tree_round_trip(_metadata, rec_setup, rec_verify, false);
 }
 
 /* ---- a socket in flight, with a queue of its own -------------------------- */
@@ -994,7 +704,7 @@ static int nest_verify(void)
  */
 TEST_F_TIMEOUT(scm, a_socket_in_flight_carries_its_own_queue, 120)
 {
-	round_trip(_metadata, &self->t, nest_setup, nest_verify, false);
+	tree_round_trip(_metadata, nest_setup, nest_verify, false);
 }
 
 /* ---- cycles --------------------------------------------------------------- */
@@ -1087,7 +797,7 @@ static int cyc_verify(void)
  */
 TEST_F_TIMEOUT(scm, sockets_in_flight_in_cycles, 120)
 {
-	round_trip(_metadata, &self->t, cyc_setup, cyc_verify, false);
+	tree_round_trip(_metadata, cyc_setup, cyc_verify, false);
 }
 
 /* ---- a listener's backlog ------------------------------------------------- */
@@ -1167,7 +877,7 @@ static int bl_verify(void)
  */
 TEST_F_TIMEOUT(scm, files_in_a_connection_waiting_in_the_backlog, 120)
 {
-	round_trip(_metadata, &self->t, bl_setup, bl_verify, false);
+	tree_round_trip(_metadata, bl_setup, bl_verify, false);
 }
 
 /* ---- a pidfd in flight ---------------------------------------------------- */
@@ -1181,9 +891,9 @@ static int pfd_setup(void)
 	int pfd;
 
 	if (socketpair(AF_UNIX, SOCK_STREAM, 0, fds) ||
-	    fork_peer(nothing) < 0)
+	    tree_fork_peer(nothing, nothing) < 0)
 		return -1;
-	pfd = syscall(__NR_pidfd_open, peer, 0);
+	pfd = syscall(__NR_pidfd_open, ckt.peer, 0);
 	if (pfd < 0 || send_fds(fds[0], "pidfd", &pfd, 1))
 		return -1;
 	return close(pfd);
@@ -1203,9 +913,9 @@ static int pfd_verify(void)
 		return -1;
 	p.fd = m.fd[0];
 	pid = pidfd_pid(p.fd);
-	if (pid != peer)
+	if (pid != ckt.peer)
 		return NOPE("the pidfd received names pid %ld, expected the peer %d",
-			    pid, peer);
+			    pid, ckt.peer);
 	if (syscall(__NR_pidfd_send_signal, p.fd, 0, NULL, 0))
 		return NOPE("pidfd_send_signal(0): %s", strerror(errno));
 	if (poll(&p, 1, 0) != 0)
@@ -1213,7 +923,7 @@ static int pfd_verify(void)
 			    p.revents);
 	if (syscall(__NR_pidfd_send_signal, p.fd, SIGUSR1, NULL, 0))
 		return NOPE("pidfd_send_signal(SIGUSR1): %s", strerror(errno));
-	peer_going = true;
+	ckt.peer_going = true;
 	if (poll(&p, 1, WAIT_MS) != 1 || !(p.revents & POLLIN))
 		return NOPE("the pidfd does not say that the peer ended");
 	return 0;
@@ -1226,7 +936,7 @@ static int pfd_verify(void)
  */
 TEST_F_TIMEOUT(scm, a_pidfd_in_flight_names_the_restored_process, 120)
 {
-	round_trip(_metadata, &self->t, pfd_setup, pfd_verify, true);
+	tree_round_trip(_metadata, pfd_setup, pfd_verify, true);
 }
 
 /* ---- SO_PASSPIDFD --------------------------------------------------------- */
@@ -1247,7 +957,8 @@ static int pp_peer_setup(void)
 static int pp_setup(void)
 {
 	if (socketpair(AF_UNIX, SOCK_STREAM, 0, fds) ||
-	    set_int(fds[1], SO_PASSPIDFD, 1) || fork_peer(pp_peer_setup) < 0)
+	    set_int(fds[1], SO_PASSPIDFD, 1) ||
+	    tree_fork_peer(pp_peer_setup, nothing) < 0)
 		return -1;
 	return send_fds(fds[0], "from-root", NULL, 0);
 }
@@ -1273,7 +984,7 @@ static int pp_verify(void)
 	if (sock_int(fds[1], SO_PASSPIDFD) != 1)
 		return NOPE("SO_PASSPIDFD is off");
 	if (expect_msg(fds[1], 0, "from-peer", 1, &m, "the peer's message") ||
-	    pidfd_names(&m, peer, "the peer's message"))
+	    pidfd_names(&m, ckt.peer, "the peer's message"))
 		return -1;
 	if (!counts(m.fd[0], 7))
 		return NOPE("the peer's eventfd does not count 7");
@@ -1294,7 +1005,7 @@ static int pp_verify(void)
  */
 TEST_F_TIMEOUT(scm, scm_pidfd_names_the_restored_sender, 120)
 {
-	round_trip(_metadata, &self->t, pp_setup, pp_verify, true);
+	tree_round_trip(_metadata, pp_setup, pp_verify, true);
 }
 
 /* ---- checkpoints that refuse ---------------------------------------------- */
@@ -1335,12 +1046,12 @@ static int ts_verify(void)
  */
 TEST_F_TIMEOUT(scm, socket_in_flight_with_so_timestamp_is_refused, 120)
 {
-	start_tree(_metadata, &self->t, ts_setup, ts_verify);
-	refused(_metadata, self->t.root,
+	tree_start(_metadata, ts_setup, ts_verify);
+	refused(_metadata,
 		"unix socket has socket options that are not saved (SO_LINGER, SO_TIMESTAMP or another flag)",
 		"a unix socket has a file in flight (SCM_RIGHTS) that cannot be saved");
-	go_on(_metadata, &self->t);
-	finish(_metadata, &self->t, false);
+	tree_go_on(_metadata);
+	tree_finish(_metadata, false);
 }
 
 /* a pipe the test made before the tree: it keeps the write end */
@@ -1378,14 +1089,14 @@ TEST_F_TIMEOUT(scm, pipe_in_flight_leading_outside_is_refused, 120)
 {
 	ASSERT_EQ(0, pipe(out_pipe));
 	self->t.outside = out_pipe[1];
-	start_tree(_metadata, &self->t, op_setup, op_verify);
+	tree_start(_metadata, op_setup, op_verify);
 	close(out_pipe[0]);
-	refused(_metadata, self->t.root,
+	refused(_metadata,
 		"leads outside the tree and is not in this process's fd table",
 		NULL);
 	ASSERT_EQ((ssize_t)9, write(out_pipe[1], "from-test", 9));
-	go_on(_metadata, &self->t);
-	finish(_metadata, &self->t, false);
+	tree_go_on(_metadata);
+	tree_finish(_metadata, false);
 }
 
 /* a pair the test made before the tree: it keeps out_pair[1] */
@@ -1424,19 +1135,19 @@ TEST_F_TIMEOUT(scm, socket_in_flight_outside_the_tree_is_refused, 120)
 
 	ASSERT_EQ(0, socketpair(AF_UNIX, SOCK_STREAM, 0, out_pair));
 	self->t.outside = out_pair[1];
-	start_tree(_metadata, &self->t, oq_setup, oq_verify);
+	tree_start(_metadata, oq_setup, oq_verify);
 	close(out_pair[0]);
-	refused(_metadata, self->t.root,
+	refused(_metadata,
 		"is a unix socket shared with a process outside the tree (or in flight)",
 		NULL);
 	ASSERT_EQ(0, expect_msg(out_pair[1], 0, "a", 1, &m, "the test's"))
 		TH_LOG("%s", why);
 	ASSERT_EQ(0, send_fds(m.fd[0], "from-test", NULL, 0));
-	go_on(_metadata, &self->t);
+	tree_go_on(_metadata);
 	EXPECT_TRUE(wait_in(m.fd[0], WAIT_MS) && took(m.fd[0], "to-test"))
 		TH_LOG("no answer from the tree");
 	close(m.fd[0]);
-	finish(_metadata, &self->t, false);
+	tree_finish(_metadata, false);
 }
 
 /*
@@ -1495,22 +1206,22 @@ TEST_F_TIMEOUT(scm, socket_in_flight_in_an_inherited_queue_is_refused, 120)
 
 	ASSERT_EQ(0, socketpair(AF_UNIX, SOCK_STREAM, 0, in_pair));
 	self->t.outside = in_pair[1];
-	start_tree(_metadata, &self->t, iq_setup, iq_verify);
+	tree_start(_metadata, iq_setup, iq_verify);
 	close(in_pair[0]);
 	ASSERT_TRUE(wait_in(in_pair[1], WAIT_MS));
 	ASSERT_EQ(0, expect_msg(in_pair[1], 0, "give", 1, &m, "B from the tree"))
 		TH_LOG("%s", why);
 	ASSERT_EQ(0, send_fds(in_pair[1], "b", &m.fd[0], 1));
 	ASSERT_EQ(0, close(m.fd[0]));
-	refused(_metadata, self->t.root,
+	refused(_metadata,
 		"is in flight in the queue of a unix socket that is not saved with the tree (inherited): not supported yet",
 		NULL);
 	ASSERT_EQ(0, send_fds(in_pair[1], "from-test", NULL, 0));
-	go_on(_metadata, &self->t);
+	tree_go_on(_metadata);
 	EXPECT_TRUE(wait_in(in_pair[1], WAIT_MS) &&
 		    took(in_pair[1], "to-test"))
 		TH_LOG("no answer from the tree over S");
-	finish(_metadata, &self->t, false);
+	tree_finish(_metadata, false);
 }
 
 /*
@@ -1551,12 +1262,12 @@ static int fl_verify(void)
 /* a flock() lock held by a file only in flight: refused */
 TEST_F_TIMEOUT(scm, flock_of_a_file_only_in_flight_is_refused, 120)
 {
-	start_tree(_metadata, &self->t, fl_setup, fl_verify);
-	refused(_metadata, self->t.root,
+	tree_start(_metadata, fl_setup, fl_verify);
+	refused(_metadata,
 		"a flock() lock on a file only in flight (SCM_RIGHTS) is not supported yet",
 		NULL);
-	go_on(_metadata, &self->t);
-	finish(_metadata, &self->t, false);
+	tree_go_on(_metadata);
+	tree_finish(_metadata, false);
 }
 
 TEST_HARNESS_MAIN

@@ -21,11 +21,13 @@
  * Then the restarts that must fail, each with its errno and log line,
  * leaving nothing running and no socket inode of their own behind, and
  * the checkpoints that must refuse, leaving the tree working.
+ *
+ * The harness that forks, checkpoints, restarts and reads the tree is
+ * ck_tree.h's.
  */
 #define _GNU_SOURCE
 #include <errno.h>
 #include <fcntl.h>
-#include <ftw.h>
 #include <poll.h>
 #include <signal.h>
 #include <stddef.h>
@@ -34,7 +36,6 @@
 #include <string.h>
 #include <unistd.h>
 #include <sys/ioctl.h>
-#include <sys/prctl.h>
 #include <sys/socket.h>
 #include <sys/stat.h>
 #include <sys/syscall.h>
@@ -42,13 +43,7 @@
 #include <sys/wait.h>
 #include <linux/checkpoint.h>
 
-/*
- * TEST_F() keeps a local across its setjmp(); with -Wextra gcc warns about
- * that in every test (as ckpt_test.h says).
- */
-#pragma GCC diagnostic ignored "-Wclobbered"
-#include "kselftest_harness.h"
-#include "ck_lite.h"
+#include "ck_tree.h"
 
 #define CG		"/sys/fs/cgroup/ckpt-unix"
 #define SOMAXCONN_PATH	"/proc/sys/net/core/somaxconn"
@@ -56,26 +51,8 @@
 #define WAIT_MS		20000	/* for what a process sends now */
 #define OWNER		65534	/* the socket inode's owner in one test */
 
-/*
- * Set by the test process before the tree is forked, so the tree has
- * them too: the test's files, and the prefix of its abstract names.
- */
-static char dir[64];		/* /tmp/unix_test.PID.dir: the tree's cwd */
-static char report[64];		/* the tree's report lines */
-static char img[64];
-static char logpath[64];	/* checkpoint()'s and restart()'s logfd */
-static char tag[32];		/* unix_test.PID */
-
 /* what setup() made, for verify() in the restored program */
 static int fds[8];
-
-/* verify()'s complaint, for the report */
-static char why[4096];
-
-#define NOPE(fmt, ...) ({						\
-	snprintf(why, sizeof(why), fmt, ##__VA_ARGS__);			\
-	-1;								\
-})
 
 /* @name in the test's directory (four buffers, used in turn) */
 static const char *at(const char *name)
@@ -84,7 +61,7 @@ static const char *at(const char *name)
 	static int i;
 	char *p = buf[i++ % 4];
 
-	snprintf(p, sizeof(buf[0]), "%s/%s", dir, name);
+	snprintf(p, sizeof(buf[0]), "%s/%s", ckt.dir, name);
 	return p;
 }
 
@@ -111,8 +88,8 @@ static socklen_t abs_addr(struct sockaddr_un *a, const char *what)
 
 	memset(a, 0, sizeof(*a));
 	a->sun_family = AF_UNIX;
-	n = snprintf(a->sun_path + 1, sizeof(a->sun_path) - 1, "%s.%s", tag,
-		     what);
+	n = snprintf(a->sun_path + 1, sizeof(a->sun_path) - 1, "%s.%s",
+		     ckt.tag, what);
 	return offsetof(struct sockaddr_un, sun_path) + 1 + n;
 }
 
@@ -361,329 +338,42 @@ static int dgram_is(int fd, const void *want, size_t len,
 	return 0;
 }
 
-/* ---- the tree ------------------------------------------------------------ */
-
-static volatile sig_atomic_t go;
-static void on_usr1(int sig) { go = 1; }
-
-static pid_t root_pid;		/* the tree's root */
-static pid_t peer;		/* its child, if it has one */
-static bool peer_going;
-
-/*
- * Fork the root's peer: it runs @setup, says "PEER <pid>", and once
- * SIGUSR1 comes @verify, and reports "PEER ok" or what was wrong. Returns
- * its pid once its setup is done, or -1.
- */
-static pid_t fork_peer(int (*setup)(void), int (*verify)(void))
-{
-	ssize_t n;
-	int p[2];
-	char c;
-
-	if (pipe(p))
-		return -1;
-	peer = fork();
-	if (peer < 0)
-		return -1;
-	if (!peer) {
-		close(p[0]);
-		if (setup()) {
-			lite_say(report, "PEER setup failed: %s\n",
-				 *why ? why : strerror(errno));
-			_exit(1);
-		}
-		lite_say(report, "PEER %d\n", getpid());
-		if (write(p[1], "r", 1) != 1)
-			_exit(1);
-		/* nothing of the sync is left in the image */
-		close(p[1]);
-		lite_wait_flag(&go, SIGUSR1);
-		if (verify()) {
-			lite_say(report, "PEER failed: %s\n", why);
-			_exit(1);
-		}
-		lite_say(report, "PEER ok\n");
-		_exit(0);
-	}
-	close(p[1]);
-	n = read(p[0], &c, 1);
-	close(p[0]);
-	return n == 1 ? peer : -1;
-}
-
-/* let the peer run its verify() */
-static void peer_go(void)
-{
-	if (peer > 0 && !peer_going)
-		kill(peer, SIGUSR1);
-	peer_going = true;
-}
-
-/*
- * The root of the tree, in the test's directory: @setup, say ready, wait
- * for SIGUSR1, then @verify (which lets the peer go when it suits it, or
- * the peer goes after it), and wait for the peer.
- */
-static void tree_root(int (*setup)(void), int (*verify)(void))
-{
-	int ret, status;
-
-	lite_cg_enter(CG);
-	lite_block(SIGUSR1);
-	signal(SIGUSR1, on_usr1);
-	root_pid = getpid();
-	if (chdir(dir))
-		_exit(91);
-	if (setup()) {
-		lite_say(report, "SETUP failed: %s\n",
-			 *why ? why : strerror(errno));
-		_exit(1);
-	}
-	lite_say(report, "READY %d\n", getpid());
-	lite_wait_flag(&go, SIGUSR1);
-	ret = verify();
-	if (peer > 0) {
-		peer_go();
-		status = lite_status(peer, 60);
-		if (!ret && status)
-			ret = NOPE("the peer ended with status %#x", status);
-	}
-	if (ret) {
-		lite_say(report, "VERIFY failed: %s\n", why);
-		_exit(1);
-	}
-	lite_say(report, "VERIFY ok\n");
-	_exit(0);
-}
-
 /* ---- the test process ---------------------------------------------------- */
 
+/* what a test holds or changes around the tree (ckt has the tree) */
 struct tree {
-	pid_t root;
 	int outside;		/* a socket the test holds, or -1 */
 	char somaxconn[32];	/* net.core.somaxconn before the test, or "" */
 	char qlen[32];		/* net.unix.max_dgram_qlen before, or "" */
 };
 
-static int rm_cb(const char *path, const struct stat *st, int type,
-		 struct FTW *ftw)
-{
-	remove(path);
-	return 0;
-}
-
-static void world_clean(void)
-{
-	nftw(dir, rm_cb, 16, FTW_DEPTH | FTW_PHYS);
-	unlink(report);
-	unlink(img);
-	unlink(logpath);
-}
+static const struct tree_cfg cfg = {
+	.name = "unix_test",
+	.cg = CG,
+	.dir = true,
+	.peer = true,
+	.root = tree_root_in_dir,
+	.validate_not = "the world",
+};
 
 static void world_setup(struct __test_metadata *_metadata, struct tree *t)
 {
-	pid_t me = getpid();
-
-	t->root = -1;
 	t->outside = -1;
 	t->somaxconn[0] = '\0';
 	t->qlen[0] = '\0';
-	snprintf(tag, sizeof(tag), "unix_test.%d", me);
-	snprintf(dir, sizeof(dir), "/tmp/unix_test.%d.dir", me);
-	snprintf(report, sizeof(report), "/tmp/unix_test.%d.report", me);
-	snprintf(img, sizeof(img), "/tmp/unix_test.%d.img", me);
-	snprintf(logpath, sizeof(logpath), "/tmp/unix_test.%d.log", me);
-	world_clean();
-	ASSERT_EQ(0, mkdir(dir, 0755));
-	rmdir(CG);
-	ASSERT_EQ(0, mkdir(CG, 0755));
-	ASSERT_EQ(0, prctl(PR_SET_CHILD_SUBREAPER, 1));
+	tree_init(_metadata, &cfg);
 }
 
-/* kill and reap @pid if it is a child of ours still running */
-static void end_child(pid_t pid)
-{
-	if (pid > 0 && !waitpid(pid, NULL, WNOHANG | __WALL)) {
-		kill(pid, SIGKILL);
-		waitpid(pid, NULL, __WALL);
-	}
-}
-
-/* the number after "PEER " in the report, or 0 */
-static pid_t reported_peer(void)
-{
-	char buf[4096], *p;
-
-	if (lite_slurp(report, buf, sizeof(buf)) <= 0)
-		return 0;
-	p = strstr(buf, "PEER ");
-	return p ? atoi(p + 5) : 0;
-}
-
-/*
- * The original tree is in CG; a restored one is the test's: its root
- * our child, its peer ours too once the root is gone (we are their
- * subreaper).
- */
 static void world_teardown(struct tree *t)
 {
-	lite_cg_write(CG, "cgroup.kill", "1");
-	lite_cg_write(CG, "cgroup.freeze", "0");
-	end_child(t->root);
-	end_child(reported_peer());
-	lite_reap_all();
-	rmdir(CG);
+	tree_end();
 	if (t->somaxconn[0])
 		lite_cg_write("/proc/sys/net/core", "somaxconn", t->somaxconn);
 	if (t->qlen[0])
 		lite_cg_write("/proc/sys/net/unix", "max_dgram_qlen", t->qlen);
 	if (t->outside >= 0)
 		close(t->outside);
-	world_clean();
-}
-
-/* fork the tree; its root says READY */
-static void start_tree(struct __test_metadata *_metadata, struct tree *t,
-		       int (*setup)(void), int (*verify)(void))
-{
-	char rep[2048] = "";
-
-	t->root = fork();
-	ASSERT_LE(0, t->root);
-	if (!t->root)
-		tree_root(setup, verify);
-	ASSERT_EQ(t->root, lite_line_pid(report, "READY ", 30))
-		TH_LOG("report: %s",
-		       (lite_slurp(report, rep, sizeof(rep)), rep));
-}
-
-/*
- * Freeze the tree and checkpoint it into img, through
- * ck_checkpoint_validated() like every checkpoint of the selftests: the
- * kernel validates the image while the tree is still there, frozen.
- */
-static void checkpoint_tree(struct __test_metadata *_metadata, pid_t root)
-{
-	char log[4096] = "";
-	int fd, logfd, err;
-	long ret;
-
-	ASSERT_EQ(0, lite_cg_write(CG, "cgroup.freeze", "1"));
-	ASSERT_TRUE(lite_cg_frozen(CG, 1, 30));
-	fd = open(img, O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0600);
-	logfd = open(logpath, O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0600);
-	ASSERT_LE(0, fd);
-	ASSERT_LE(0, logfd);
-	ret = ck_checkpoint_validated(root, fd, CHECKPOINT_SUBTREE, logfd);
-	err = errno;
-	close(fd);
-	close(logfd);
-	if (ret <= 0) {
-		lite_slurp(logpath, log, sizeof(log));
-		TH_LOG("checkpoint: %s; log: %s", strerrorname_np(err), log);
-		if (err == EBADMSG)
-			TH_LOG("the image does not validate while the tree it was taken from is still there, frozen: RESTART_VALIDATE must check the image, not the world");
-	}
-	ASSERT_LT(0, ret);
-}
-
-/* kill the (frozen) original tree and reap it: its pids are free again */
-static void kill_tree(struct __test_metadata *_metadata, pid_t root)
-{
-	ASSERT_EQ(0, lite_cg_write(CG, "cgroup.kill", "1"));
-	lite_cg_write(CG, "cgroup.freeze", "0");
-	ASSERT_NE(-1, lite_status(root, 30));
-	lite_reap_all();
-}
-
-static void checkpoint_and_kill(struct __test_metadata *_metadata, pid_t root)
-{
-	checkpoint_tree(_metadata, root);
-	kill_tree(_metadata, root);
-}
-
-/*
- * restart(0, img, @flags, logfd), or with RESTART_VALIDATE in @flags the
- * check alone; what it logged in @log. Its return value, errno kept.
- */
-static long restart_img(unsigned long flags, char *log, size_t len)
-{
-	int fd = open(img, O_RDONLY | O_CLOEXEC);
-	int logfd = open(logpath, O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC,
-			 0600);
-	long ret = -1;
-	int err = EBADF;
-
-	if (fd >= 0 && logfd >= 0) {
-		ret = syscall(__NR_restart, 0, fd, flags, logfd);
-		err = errno;
-	}
-	if (fd >= 0)
-		close(fd);
-	if (logfd >= 0)
-		close(logfd);
-	lite_slurp(logpath, log, len);
-	errno = err;
-	return ret;
-}
-
-/* restart the image: the restored root, with its pid */
-static void restart_tree(struct __test_metadata *_metadata, struct tree *t)
-{
-	char log[4096] = "";
-	long ret;
-
-	ret = restart_img(0, log, sizeof(log));
-	ASSERT_EQ(t->root, ret)
-		TH_LOG("restart: %s; log: %s", strerrorname_np(errno), log);
-}
-
-/* restart() must fail with @err and a log line containing @line */
-static void restart_fails(struct __test_metadata *_metadata,
-			  unsigned long flags, int err, const char *line)
-{
-	char log[4096] = "";
-	long ret;
-
-	ret = restart_img(flags, log, sizeof(log));
-	EXPECT_EQ(-1, ret);
-	EXPECT_EQ(err, errno)
-		TH_LOG("restart: %s, expected %s; log: %s",
-		       strerrorname_np(errno), strerrorname_np(err), log);
-	EXPECT_NE(NULL, strstr(log, line))
-		TH_LOG("no \"%s\" in the log: %s", line, log);
-}
-
-/* no child of the test is left: nothing restored runs */
-static void nothing_left(struct __test_metadata *_metadata)
-{
-	EXPECT_EQ(-1, waitpid(-1, NULL, WNOHANG | __WALL));
-	EXPECT_EQ(ECHILD, errno) TH_LOG("a child of the test is left");
-}
-
-/* let the tree go on, and wait for its verdict */
-static void finish(struct __test_metadata *_metadata, struct tree *t,
-		   bool has_peer)
-{
-	char rep[4096] = "";
-	int status;
-
-	status = lite_status(t->root, 90);
-	lite_slurp(report, rep, sizeof(rep));
-	EXPECT_NE(NULL, strstr(rep, "VERIFY ok\n")) TH_LOG("report: %s", rep);
-	if (has_peer)
-		EXPECT_NE(NULL, strstr(rep, "PEER ok\n"))
-			TH_LOG("report: %s", rep);
-	EXPECT_TRUE(status != -1 && WIFEXITED(status) &&
-		    WEXITSTATUS(status) == 0)
-		TH_LOG("root: status %#x", status);
-	t->root = -1;
-}
-
-static void go_on(struct __test_metadata *_metadata, struct tree *t)
-{
-	ASSERT_EQ(0, kill(t->root, SIGUSR1));
+	tree_clean();
 }
 
 /* a socket of @type connected to @a: the fd */
@@ -754,7 +444,7 @@ static int cli_verify(void)
 		return NOPE("the client reads more than the server sent");
 	if (name_is(fds[2], true, &a, len, "the client's peer") ||
 	    unnamed(fds[2], false, "the client") ||
-	    peercred_is(fds[2], root_pid, "the client"))
+	    peercred_is(fds[2], ckt.root, "the client"))
 		return -1;
 	if (send(fds[2], "ping", 4, 0) != 4 || !awaited(fds[2], "pong"))
 		return NOPE("the client has no answer to its ping: %s",
@@ -777,7 +467,7 @@ static int srv_setup(void)
 	if (fds[0] < 0 || stat(at(SRV), &st))
 		return -1;
 	srv_ino = st.st_ino;
-	if (fork_peer(cli_setup, cli_verify) < 0)
+	if (tree_fork_peer(cli_setup, cli_verify) < 0)
 		return -1;
 	fds[1] = accept(fds[0], NULL, NULL);
 	if (fds[1] < 0 || !wait_in(fds[1], WAIT_MS) ||
@@ -814,9 +504,9 @@ static int srv_verify(void)
 		return NOPE("the server reads more than the client sent");
 	if (name_is(fds[1], false, &a, len, "the accepted socket") ||
 	    unnamed(fds[1], true, "the accepted socket's peer") ||
-	    peercred_is(fds[1], peer, "the accepted socket"))
+	    peercred_is(fds[1], ckt.peer, "the accepted socket"))
 		return -1;
-	peer_go();
+	tree_peer_go();
 	if (!awaited(fds[1], "ping") || send(fds[1], "pong", 4, 0) != 4)
 		return NOPE("no ping from the client");
 	n = accept_in(fds[0], WAIT_MS);
@@ -874,27 +564,27 @@ TEST_F_TIMEOUT(listener, listener_with_accepted_connection_goes_on, 120)
 	struct stat before, after;
 	int c;
 
-	start_tree(_metadata, &self->t, srv_setup, srv_verify);
+	tree_start(_metadata, srv_setup, srv_verify);
 	ASSERT_EQ(0, stat(at(SRV), &before));
-	checkpoint_and_kill(_metadata, self->t.root);
+	tree_checkpoint_and_kill(_metadata);
 	/* the original's socket inode stays behind */
 	ASSERT_EQ(0, stat(at(SRV), &after));
-	restart_tree(_metadata, &self->t);
+	tree_restart(_metadata);
 	ASSERT_EQ(0, stat(at(SRV), &after));
 	EXPECT_TRUE(S_ISSOCK(after.st_mode));
 	EXPECT_EQ(before.st_ino, after.st_ino);
 
 	c = connect_to(&abs, alen, variant->type);
 	ASSERT_LE(0, c) TH_LOG("connect to %s: %s", at(SRV), strerror(errno));
-	EXPECT_EQ(0, peercred_is(c, self->t.root, "the new client"))
+	EXPECT_EQ(0, peercred_is(c, ckt.root, "the new client"))
 		TH_LOG("%s", why);
 	EXPECT_EQ(0, name_is(c, true, &rel, rlen, "the new client's peer"))
 		TH_LOG("%s", why);
 	ASSERT_EQ((ssize_t)10, send(c, "new client", 10, 0));
-	go_on(_metadata, &self->t);
+	tree_go_on(_metadata);
 	EXPECT_TRUE(awaited(c, "welcome")) TH_LOG("no welcome from the server");
 	close(c);
-	finish(_metadata, &self->t, true);
+	tree_finish(_metadata, true);
 }
 
 /* ---- the other tests' trees ---------------------------------------------- */
@@ -983,28 +673,28 @@ TEST_F_TIMEOUT(named, removed_socket_inode_is_made_again_with_its_mode_and_owner
 	struct stat st;
 	int c;
 
-	start_tree(_metadata, &self->t, pl_setup, pl_verify);
+	tree_start(_metadata, pl_setup, pl_verify);
 	ASSERT_EQ(0, chmod(at(LSOCK), 0640));
 	ASSERT_EQ(0, chown(at(LSOCK), OWNER, OWNER));
-	checkpoint_and_kill(_metadata, self->t.root);
+	tree_checkpoint_and_kill(_metadata);
 	ASSERT_EQ(0, unlink(at(LSOCK)));
 
-	EXPECT_EQ(0, restart_img(RESTART_VALIDATE, log, sizeof(log)))
+	EXPECT_EQ(0, tree_restart_img(RESTART_VALIDATE, log, sizeof(log)))
 		TH_LOG("RESTART_VALIDATE: %s; log: %s", strerrorname_np(errno),
 		       log);
 	EXPECT_EQ(-1, lstat(at(LSOCK), &st))
 		TH_LOG("RESTART_VALIDATE left %s behind", at(LSOCK));
 
-	restart_tree(_metadata, &self->t);
+	tree_restart(_metadata);
 	ASSERT_EQ(0, stat(at(LSOCK), &st));
 	EXPECT_TRUE(S_ISSOCK(st.st_mode));
 	EXPECT_EQ(0640U, st.st_mode & 07777);
 	EXPECT_EQ((uid_t)OWNER, st.st_uid);
 	EXPECT_EQ((gid_t)OWNER, st.st_gid);
 	c = knock(_metadata);
-	go_on(_metadata, &self->t);
+	tree_go_on(_metadata);
 	entered(_metadata, c);
-	finish(_metadata, &self->t, false);
+	tree_finish(_metadata, false);
 }
 
 /* ---- abstract names ------------------------------------------------------ */
@@ -1070,9 +760,9 @@ TEST_F_TIMEOUT(named, abstract_names_receive_and_accept_again, 120)
 	socklen_t len;
 	int d, c;
 
-	start_tree(_metadata, &self->t, abs_setup, abs_verify);
-	checkpoint_and_kill(_metadata, self->t.root);
-	restart_tree(_metadata, &self->t);
+	tree_start(_metadata, abs_setup, abs_verify);
+	tree_checkpoint_and_kill(_metadata);
+	tree_restart(_metadata);
 
 	len = abs_addr(&a, "dgram");
 	d = socket(AF_UNIX, SOCK_DGRAM, 0);
@@ -1086,10 +776,10 @@ TEST_F_TIMEOUT(named, abstract_names_receive_and_accept_again, 120)
 	ASSERT_LE(0, c) TH_LOG("connect to %s: %s", show(&a, len),
 			       strerror(errno));
 	ASSERT_EQ((ssize_t)5, send(c, "hello", 5, 0));
-	go_on(_metadata, &self->t);
+	tree_go_on(_metadata);
 	EXPECT_TRUE(awaited(c, "hi back")) TH_LOG("no answer from the listener");
 	close(c);
-	finish(_metadata, &self->t, false);
+	tree_finish(_metadata, false);
 }
 
 /* ---- autobind ------------------------------------------------------------ */
@@ -1188,11 +878,7 @@ static int auto_verify(void)
 
 TEST_F_TIMEOUT(named, autobound_names_are_kept, 120)
 {
-	start_tree(_metadata, &self->t, auto_setup, auto_verify);
-	checkpoint_and_kill(_metadata, self->t.root);
-	restart_tree(_metadata, &self->t);
-	go_on(_metadata, &self->t);
-	finish(_metadata, &self->t, false);
+	tree_round_trip(_metadata, auto_setup, auto_verify, false);
 }
 
 /* ---- a socket pair with a name ------------------------------------------- */
@@ -1252,11 +938,7 @@ static int pair_verify(void)
 
 TEST_F_TIMEOUT(named, socketpair_end_bound_to_a_path_keeps_its_name, 120)
 {
-	start_tree(_metadata, &self->t, pair_setup, pair_verify);
-	checkpoint_and_kill(_metadata, self->t.root);
-	restart_tree(_metadata, &self->t);
-	go_on(_metadata, &self->t);
-	finish(_metadata, &self->t, false);
+	tree_round_trip(_metadata, pair_setup, pair_verify, false);
 }
 
 /* ---- a connection whose listener is gone --------------------------------- */
@@ -1318,11 +1000,7 @@ static int closed_verify(void)
 
 TEST_F_TIMEOUT(named, accepted_connection_outlives_its_closed_listener, 120)
 {
-	start_tree(_metadata, &self->t, closed_setup, closed_verify);
-	checkpoint_and_kill(_metadata, self->t.root);
-	restart_tree(_metadata, &self->t);
-	go_on(_metadata, &self->t);
-	finish(_metadata, &self->t, false);
+	tree_round_trip(_metadata, closed_setup, closed_verify, false);
 }
 
 /* ---- datagrams from senders other than a peer ---------------------------- */
@@ -1453,7 +1131,7 @@ TEST_F_TIMEOUT(named, datagrams_of_closed_and_outside_senders_come_back, 120)
 	socklen_t alen;
 	int s, again;
 
-	start_tree(_metadata, &self->t, dg_setup, dg_verify);
+	tree_start(_metadata, dg_setup, dg_verify);
 	alen = dg_from(&a, 0);
 	s = bound_to(&a, alen, SOCK_DGRAM, 0);
 	ASSERT_LE(0, s) TH_LOG("bind %s: %s", show(&a, alen), strerror(errno));
@@ -1475,11 +1153,11 @@ TEST_F_TIMEOUT(named, datagrams_of_closed_and_outside_senders_come_back, 120)
 				   strerror(errno));
 	dg_send(_metadata, again, 4);
 
-	checkpoint_and_kill(_metadata, self->t.root);
-	restart_tree(_metadata, &self->t);
+	tree_checkpoint_and_kill(_metadata);
+	tree_restart(_metadata);
 	dg_send(_metadata, self->t.outside, DG_QUEUED);
-	go_on(_metadata, &self->t);
-	finish(_metadata, &self->t, false);
+	tree_go_on(_metadata);
+	tree_finish(_metadata, false);
 	close(again);
 }
 
@@ -1524,7 +1202,7 @@ static int cred_setup(void)
 	if (dgram_bound(CSOCK) ||
 	    setsockopt(fds[0], SOL_SOCKET, SO_PASSCRED, &on, sizeof(on)))
 		return -1;
-	return fork_peer(cred_peer_setup, cred_peer_verify) < 0 ? -1 : 0;
+	return tree_fork_peer(cred_peer_setup, cred_peer_verify) < 0 ? -1 : 0;
 }
 
 /*
@@ -1536,15 +1214,15 @@ static int cred_verify(void)
 	struct sockaddr_un a;
 	socklen_t alen = abs_addr(&a, "cred.from");
 
-	if (dgram_is(fds[0], "before", 6, &a, alen, peer,
+	if (dgram_is(fds[0], "before", 6, &a, alen, ckt.peer,
 		     "the datagram queued"))
 		return -1;
 	if (!drained(fds[0]))
 		return NOPE("the receiver reads more than was sent to it");
-	peer_go();
+	tree_peer_go();
 	if (!wait_in(fds[0], WAIT_MS))
 		return NOPE("nothing came from the peer after the restart");
-	return dgram_is(fds[0], "after", 5, &a, alen, peer,
+	return dgram_is(fds[0], "after", 5, &a, alen, ckt.peer,
 			"the datagram sent after the restart");
 }
 
@@ -1556,11 +1234,7 @@ static int cred_verify(void)
 TEST_F_TIMEOUT(named, datagram_credentials_of_a_process_of_the_tree_are_kept,
 	       120)
 {
-	start_tree(_metadata, &self->t, cred_setup, cred_verify);
-	checkpoint_and_kill(_metadata, self->t.root);
-	restart_tree(_metadata, &self->t);
-	go_on(_metadata, &self->t);
-	finish(_metadata, &self->t, true);
+	tree_round_trip(_metadata, cred_setup, cred_verify, true);
 }
 
 #define MSOCK		"many.sock"
@@ -1627,7 +1301,7 @@ static void many_senders(struct __test_metadata *_metadata, struct tree *t,
 	ASSERT_EQ(0, lite_cg_write("/proc/sys/net/unix", "max_dgram_qlen",
 				   QLEN));
 	nr_senders = n;
-	start_tree(_metadata, t, many_setup, many_verify);
+	tree_start(_metadata, many_setup, many_verify);
 	for (i = 0; i < n; i++) {
 		alen = many_from(&a, i, text, sizeof(text));
 		s = bound_to(&a, alen, SOCK_DGRAM, 0);
@@ -1648,10 +1322,10 @@ static void many_senders(struct __test_metadata *_metadata, struct tree *t,
 TEST_F_TIMEOUT(named, datagrams_of_256_senders_come_back, 120)
 {
 	many_senders(_metadata, &self->t, SENDERS_MAX);
-	checkpoint_and_kill(_metadata, self->t.root);
-	restart_tree(_metadata, &self->t);
-	go_on(_metadata, &self->t);
-	finish(_metadata, &self->t, false);
+	tree_checkpoint_and_kill(_metadata);
+	tree_restart(_metadata);
+	tree_go_on(_metadata);
+	tree_finish(_metadata, false);
 }
 
 /* ---- restarts that fail -------------------------------------------------- */
@@ -1680,19 +1354,20 @@ TEST_F_TIMEOUT(named, restart_refuses_a_regular_file_at_the_path, 120)
 	char line[256], buf[64] = "";
 	struct stat st;
 
-	start_tree(_metadata, &self->t, pl_setup, pl_verify);
-	checkpoint_and_kill(_metadata, self->t.root);
+	tree_start(_metadata, pl_setup, pl_verify);
+	tree_checkpoint_and_kill(_metadata);
 	ASSERT_EQ(0, unlink(at(LSOCK)));
 	ASSERT_EQ(0, make_file(at(LSOCK), "not a socket\n"));
 
 	snprintf(line, sizeof(line), "%s was replaced since the checkpoint",
 		 at(LSOCK));
-	restart_fails(_metadata, 0, ESTALE, line);
+	tree_restart_fails(_metadata, 0, ESTALE, line);
 	snprintf(line, sizeof(line),
 		 "%s, where the unix socket was bound, is not a socket now",
 		 at(LSOCK));
-	restart_fails(_metadata, RESTART_ACCEPT_REPLACED, EADDRINUSE, line);
-	nothing_left(_metadata);
+	tree_restart_fails(_metadata, RESTART_ACCEPT_REPLACED, EADDRINUSE,
+			   line);
+	tree_nothing_left(_metadata);
 	ASSERT_EQ(0, lstat(at(LSOCK), &st));
 	EXPECT_TRUE(S_ISREG(st.st_mode));
 	lite_slurp(at(LSOCK), buf, sizeof(buf));
@@ -1713,8 +1388,8 @@ TEST_F_TIMEOUT(named, restart_refuses_a_socket_inode_replaced_since, 120)
 	char line[256];
 	int s, c, n;
 
-	start_tree(_metadata, &self->t, pl_setup, pl_verify);
-	checkpoint_and_kill(_metadata, self->t.root);
+	tree_start(_metadata, pl_setup, pl_verify);
+	tree_checkpoint_and_kill(_metadata);
 	ASSERT_EQ(0, unlink(at(LSOCK)));
 	s = bound_to(&a, len, SOCK_STREAM, 1);
 	ASSERT_LE(0, s) TH_LOG("bind %s: %s", at(LSOCK), strerror(errno));
@@ -1722,12 +1397,13 @@ TEST_F_TIMEOUT(named, restart_refuses_a_socket_inode_replaced_since, 120)
 
 	snprintf(line, sizeof(line), "%s was replaced since the checkpoint",
 		 at(LSOCK));
-	restart_fails(_metadata, 0, ESTALE, line);
+	tree_restart_fails(_metadata, 0, ESTALE, line);
 	snprintf(line, sizeof(line),
 		 "cannot bind the unix socket to %s: a socket is bound to it",
 		 at(LSOCK));
-	restart_fails(_metadata, RESTART_ACCEPT_REPLACED, EADDRINUSE, line);
-	nothing_left(_metadata);
+	tree_restart_fails(_metadata, RESTART_ACCEPT_REPLACED, EADDRINUSE,
+			   line);
+	tree_nothing_left(_metadata);
 
 	ASSERT_EQ(0, stat(at(LSOCK), &st));
 	EXPECT_EQ(mine.st_ino, st.st_ino);
@@ -1752,24 +1428,23 @@ TEST_F_TIMEOUT(named, restart_refuses_a_path_the_running_tree_still_holds, 120)
 	char line[256];
 	int c;
 
-	start_tree(_metadata, &self->t, pl_setup, pl_verify);
+	tree_start(_metadata, pl_setup, pl_verify);
 	ASSERT_EQ(0, stat(at(LSOCK), &before));
-	checkpoint_tree(_metadata, self->t.root);
-	ASSERT_EQ(0, lite_cg_write(CG, "cgroup.freeze", "0"));
-	ASSERT_TRUE(lite_cg_frozen(CG, 0, 30));
+	tree_checkpoint(_metadata);
+	tree_thaw(_metadata);
 
 	snprintf(line, sizeof(line),
 		 "cannot bind the unix socket to %s: a socket is bound to it",
 		 at(LSOCK));
-	restart_fails(_metadata, 0, EADDRINUSE, line);
+	tree_restart_fails(_metadata, 0, EADDRINUSE, line);
 	ASSERT_EQ(0, stat(at(LSOCK), &after));
 	EXPECT_EQ(before.st_ino, after.st_ino);
 	c = knock(_metadata);
-	go_on(_metadata, &self->t);
+	tree_go_on(_metadata);
 	entered(_metadata, c);
-	finish(_metadata, &self->t, false);
+	tree_finish(_metadata, false);
 	/* the original root is reaped: nothing else was ever made */
-	nothing_left(_metadata);
+	tree_nothing_left(_metadata);
 }
 
 /* a datagram socket (fds[0]) bound to the abstract name "held" */
@@ -1807,16 +1482,16 @@ TEST_F_TIMEOUT(named, restart_refuses_an_abstract_name_taken_since, 120)
 	char line[256];
 	int h, d;
 
-	start_tree(_metadata, &self->t, held_setup, held_verify);
-	checkpoint_and_kill(_metadata, self->t.root);
+	tree_start(_metadata, held_setup, held_verify);
+	tree_checkpoint_and_kill(_metadata);
 	h = bound_to(&a, len, SOCK_DGRAM, 0);
 	ASSERT_LE(0, h) TH_LOG("bind %s: %s", show(&a, len), strerror(errno));
 
 	snprintf(line, sizeof(line),
 		 "cannot bind the unix socket to the abstract name @%s.held",
-		 tag);
-	restart_fails(_metadata, 0, EADDRINUSE, line);
-	nothing_left(_metadata);
+		 ckt.tag);
+	tree_restart_fails(_metadata, 0, EADDRINUSE, line);
+	tree_nothing_left(_metadata);
 	d = socket(AF_UNIX, SOCK_DGRAM, 0);
 	ASSERT_LE(0, d);
 	EXPECT_EQ((ssize_t)4, sendto(d, "mine", 4, 0, (struct sockaddr *)&a,
@@ -1824,13 +1499,13 @@ TEST_F_TIMEOUT(named, restart_refuses_an_abstract_name_taken_since, 120)
 	EXPECT_TRUE(awaited(h, "mine")) TH_LOG("the name is not the test's");
 	close(h);
 
-	restart_tree(_metadata, &self->t);
+	tree_restart(_metadata);
 	EXPECT_EQ((ssize_t)7, sendto(d, "by name", 7, 0,
 				     (struct sockaddr *)&a, len))
 		TH_LOG("send to %s: %s", show(&a, len), strerror(errno));
 	close(d);
-	go_on(_metadata, &self->t);
-	finish(_metadata, &self->t, false);
+	tree_go_on(_metadata);
+	tree_finish(_metadata, false);
 }
 
 #define FSOCK	"first.sock"
@@ -1881,23 +1556,23 @@ TEST_F_TIMEOUT(named, failed_restart_removes_the_socket_inode_it_made, 120)
 	struct stat st;
 	int h, d;
 
-	start_tree(_metadata, &self->t, two_setup, two_verify);
-	checkpoint_and_kill(_metadata, self->t.root);
+	tree_start(_metadata, two_setup, two_verify);
+	tree_checkpoint_and_kill(_metadata);
 	ASSERT_EQ(0, unlink(at(FSOCK)));
 	h = bound_to(&a, len, SOCK_DGRAM, 0);
 	ASSERT_LE(0, h) TH_LOG("bind %s: %s", show(&a, len), strerror(errno));
 
 	snprintf(line, sizeof(line),
 		 "cannot bind the unix socket to the abstract name @%s.second",
-		 tag);
-	restart_fails(_metadata, 0, EADDRINUSE, line);
-	nothing_left(_metadata);
+		 ckt.tag);
+	tree_restart_fails(_metadata, 0, EADDRINUSE, line);
+	tree_nothing_left(_metadata);
 	EXPECT_EQ(-1, lstat(at(FSOCK), &st))
 		TH_LOG("the failed restart left %s behind", at(FSOCK));
 	EXPECT_EQ(ENOENT, errno);
 	close(h);
 
-	restart_tree(_metadata, &self->t);
+	tree_restart(_metadata);
 	ASSERT_EQ(0, stat(at(FSOCK), &st));
 	EXPECT_TRUE(S_ISSOCK(st.st_mode));
 	d = socket(AF_UNIX, SOCK_DGRAM, 0);
@@ -1907,8 +1582,8 @@ TEST_F_TIMEOUT(named, failed_restart_removes_the_socket_inode_it_made, 120)
 	EXPECT_EQ((ssize_t)3, sendto(d, "two", 3, 0, (struct sockaddr *)&a,
 				     len));
 	close(d);
-	go_on(_metadata, &self->t);
-	finish(_metadata, &self->t, false);
+	tree_go_on(_metadata);
+	tree_finish(_metadata, false);
 }
 
 /* ---- the backlog --------------------------------------------------------- */
@@ -1976,28 +1651,28 @@ TEST_F_TIMEOUT(named, backlog_above_somaxconn_fails_the_restart, 120)
 	close(l);
 
 	l_backlog = BACKLOG;
-	start_tree(_metadata, &self->t, pl_setup, pl_verify);
+	tree_start(_metadata, pl_setup, pl_verify);
 	ASSERT_EQ(0, stat(at(LSOCK), &before));
-	checkpoint_and_kill(_metadata, self->t.root);
+	tree_checkpoint_and_kill(_metadata);
 	ASSERT_EQ(0, set_somaxconn("16"));
-	restart_fails(_metadata, 0, EPERM, "above net.core.somaxconn");
-	nothing_left(_metadata);
+	tree_restart_fails(_metadata, 0, EPERM, "above net.core.somaxconn");
+	tree_nothing_left(_metadata);
 	ASSERT_EQ(0, stat(at(LSOCK), &after))
 		TH_LOG("the failed restart removed an inode it did not make");
 	EXPECT_EQ(before.st_ino, after.st_ino);
 
 	ASSERT_EQ(0, set_somaxconn("128"));
-	restart_tree(_metadata, &self->t);
+	tree_restart(_metadata);
 	c = knock(_metadata);
 	len = path_addr(&a, at(LSOCK));
 	n = fill_backlog(&a, len, extra, &err);
 	EXPECT_EQ(n_ref, n + 1) TH_LOG("the restored listener took %d clients waiting, one made now %d",
 				       n + 1, n_ref);
 	EXPECT_EQ(EAGAIN, err);
-	go_on(_metadata, &self->t);
+	tree_go_on(_metadata);
 	entered(_metadata, c);
 	close_all(extra, n);
-	finish(_metadata, &self->t, false);
+	tree_finish(_metadata, false);
 }
 
 /* ---- connections waiting in the backlog --------------------------------- */
@@ -2049,7 +1724,7 @@ static int wcli_verify(void)
 
 	if (name_is(fds[2], true, &a, len, "the first client's peer") ||
 	    unnamed(fds[2], false, "the first client") ||
-	    peercred_is(fds[2], root_pid, "the first client"))
+	    peercred_is(fds[2], ckt.root, "the first client"))
 		return -1;
 	if (!awaited(fds[2], "first"))
 		return NOPE("the first client has no answer");
@@ -2074,7 +1749,7 @@ static int wsrv_setup(void)
 	fds[4] = socket(AF_UNIX, wait_type, 0);
 	fds[0] = bound_to(&a, len, wait_type, 4);
 	if (fds[4] < 0 || fds[0] < 0 ||
-	    fork_peer(wcli_setup, wcli_verify) < 0)
+	    tree_fork_peer(wcli_setup, wcli_verify) < 0)
 		return -1;
 	if (connect(fds[4], (struct sockaddr *)&a, len) ||
 	    send(fds[4], "self", 4, 0) != 4)
@@ -2130,7 +1805,7 @@ static int wsrv_verify(void)
 		if (s[i] < 0)
 			return -1;
 		if (name_is(s[i], false, &a, len, what[i]) ||
-		    peercred_is(s[i], i < 3 ? peer : root_pid, what[i]))
+		    peercred_is(s[i], i < 3 ? ckt.peer : ckt.root, what[i]))
 			return -1;
 	}
 	if (expect_recs(s[0], wait_type, c2s, 0, ARRAY_SIZE(c2s), C2S_SEED,
@@ -2147,14 +1822,14 @@ static int wsrv_verify(void)
 		return *why ? -1 : NOPE("the third connection has no \"gone\"");
 	if (!took(s[3], "self", 4) || !drained(s[3]))
 		return NOPE("the fourth connection has not just \"self\"");
-	if (peercred_is(fds[4], root_pid, "the root's client") ||
+	if (peercred_is(fds[4], ckt.root, "the root's client") ||
 	    name_is(fds[4], true, &a, len, "the root's client's peer"))
 		return -1;
 	if (send(s[3], "fourth", 6, 0) != 6 || !awaited(fds[4], "fourth"))
 		return NOPE("the root's client has no answer");
 	if (send(s[0], "first", 5, 0) != 5 || send(s[1], "second", 6, 0) != 6)
 		return NOPE("cannot answer the clients: %s", strerror(errno));
-	peer_go();
+	tree_peer_go();
 	n = accept_in(fds[0], WAIT_MS);
 	if (n < 0)
 		return NOPE("the listener accepts no new client: %s",
@@ -2218,9 +1893,9 @@ TEST_F_TIMEOUT(backlog, connections_waiting_are_accepted_after_restart, 120)
 	socklen_t len = path_addr(&a, at(WSOCK));
 	int c;
 
-	start_tree(_metadata, &self->t, wsrv_setup, wsrv_verify);
-	checkpoint_and_kill(_metadata, self->t.root);
-	restart_tree(_metadata, &self->t);
+	tree_start(_metadata, wsrv_setup, wsrv_verify);
+	tree_checkpoint_and_kill(_metadata);
+	tree_restart(_metadata);
 	c = socket(AF_UNIX, variant->type | SOCK_NONBLOCK, 0);
 	ASSERT_LE(0, c);
 	if (variant->lowered) {
@@ -2229,53 +1904,23 @@ TEST_F_TIMEOUT(backlog, connections_waiting_are_accepted_after_restart, 120)
 			TH_LOG("a new client connects to the restored listener: %s, expected no room (EAGAIN)",
 			       strerrorname_np(errno));
 		close(c);
-		go_on(_metadata, &self->t);
+		tree_go_on(_metadata);
 		c = connect_to(&a, len, variant->type);
 	} else {
 		EXPECT_EQ(0, connect(c, (struct sockaddr *)&a, len))
 			TH_LOG("a new client cannot wait in the restored backlog: %s",
 			       strerrorname_np(errno));
-		go_on(_metadata, &self->t);
+		tree_go_on(_metadata);
 	}
 	ASSERT_LE(0, c) TH_LOG("connect to %s: %s", at(WSOCK),
 			       strerror(errno));
 	EXPECT_EQ((ssize_t)5, send(c, "knock", 5, 0));
 	EXPECT_TRUE(awaited(c, "enter")) TH_LOG("the listener did not answer");
 	close(c);
-	finish(_metadata, &self->t, true);
+	tree_finish(_metadata, true);
 }
 
 /* ---- checkpoints that refuse --------------------------------------------- */
-
-/*
- * Checkpoint the frozen tree: it must fail with EOPNOTSUPP and a log
- * line containing @line (the log in @log); then thaw it.
- */
-static void refused(struct __test_metadata *_metadata, pid_t root,
-		    const char *line, char *log, size_t size)
-{
-	int fd, logfd, err;
-	long ret;
-
-	ASSERT_EQ(0, lite_cg_write(CG, "cgroup.freeze", "1"));
-	ASSERT_TRUE(lite_cg_frozen(CG, 1, 30));
-	fd = open(img, O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0600);
-	logfd = open(logpath, O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0600);
-	ASSERT_LE(0, fd);
-	ASSERT_LE(0, logfd);
-	ret = syscall(__NR_checkpoint, root, fd, CHECKPOINT_SUBTREE, logfd);
-	err = errno;
-	close(fd);
-	close(logfd);
-	lite_slurp(logpath, log, size);
-	EXPECT_EQ(-1, ret);
-	EXPECT_EQ(EOPNOTSUPP, err) TH_LOG("checkpoint: %s; log: %s",
-					  strerrorname_np(err), log);
-	EXPECT_NE(NULL, strstr(log, line))
-		TH_LOG("no \"%s\" in the log: %s", line, log);
-	ASSERT_EQ(0, lite_cg_write(CG, "cgroup.freeze", "0"));
-	ASSERT_TRUE(lite_cg_frozen(CG, 0, 30));
-}
 
 /* the root: a listener (fds[0]) on an abstract name */
 static int pend_setup(void)
@@ -2313,17 +1958,17 @@ TEST_F_TIMEOUT(named, connection_waiting_from_outside_is_refused, 120)
 	socklen_t len = abs_addr(&a, "pending");
 	char log[4096] = "";
 
-	start_tree(_metadata, &self->t, pend_setup, pend_verify);
+	tree_start(_metadata, pend_setup, pend_verify);
 	self->t.outside = connect_to(&a, len, SOCK_STREAM);
 	ASSERT_LE(0, self->t.outside);
-	refused(_metadata, self->t.root,
+	tree_refused(_metadata,
 		"is a listening unix socket with a connection from a socket outside the tree waiting to be accepted",
-		log, sizeof(log));
-	go_on(_metadata, &self->t);
+		NULL, log, sizeof(log));
+	tree_go_on(_metadata);
 	EXPECT_EQ((ssize_t)4, send(self->t.outside, "late", 4, 0));
 	EXPECT_TRUE(awaited(self->t.outside, "ok"))
 		TH_LOG("the listener did not answer");
-	finish(_metadata, &self->t, false);
+	tree_finish(_metadata, false);
 }
 
 /* the test's listener, which the root closes: it is not the tree's */
@@ -2364,17 +2009,17 @@ TEST_F_TIMEOUT(named, connection_its_listener_outside_has_not_accepted_is_refuse
 	self->t.outside = bound_to(&a, len, SOCK_STREAM, 4);
 	ASSERT_LE(0, self->t.outside);
 	outside_fd = self->t.outside;
-	start_tree(_metadata, &self->t, out_setup, out_verify);
-	refused(_metadata, self->t.root,
+	tree_start(_metadata, out_setup, out_verify);
+	tree_refused(_metadata,
 		"is a unix socket whose connection waits in the backlog of a listener outside the tree",
-		log, sizeof(log));
+		NULL, log, sizeof(log));
 	s = accept_in(self->t.outside, WAIT_MS);
 	ASSERT_LE(0, s) TH_LOG("the test accepts nothing: %s", strerror(errno));
-	go_on(_metadata, &self->t);
+	tree_go_on(_metadata);
 	EXPECT_TRUE(awaited(s, "hi")) TH_LOG("nothing from the tree's client");
 	EXPECT_EQ((ssize_t)2, send(s, "ho", 2, 0));
 	close(s);
-	finish(_metadata, &self->t, false);
+	tree_finish(_metadata, false);
 }
 
 #define DSOCK	"del.sock"
@@ -2408,7 +2053,7 @@ static int del_setup(void)
 	socklen_t len = path_addr(&a, at(DSOCK));
 
 	fds[0] = bound_to(&a, len, SOCK_STREAM, 4);
-	if (fds[0] < 0 || fork_peer(del_cli_setup, del_cli_verify) < 0)
+	if (fds[0] < 0 || tree_fork_peer(del_cli_setup, del_cli_verify) < 0)
 		return -1;
 	fds[1] = accept(fds[0], NULL, NULL);
 	return fds[1] < 0 ? -1 : unlink(at(DSOCK));
@@ -2432,7 +2077,7 @@ static int del_verify(void)
 	if (ret != -1 || errno != ENOENT)
 		return NOPE("connect to %s: %s, expected ENOENT", at(DSOCK),
 			    ret ? strerrorname_np(errno) : "connected");
-	peer_go();
+	tree_peer_go();
 	if (!awaited(fds[1], "still here") || send(fds[1], "yes", 3, 0) != 3)
 		return NOPE("the connection carries nothing");
 	return 0;
@@ -2442,13 +2087,13 @@ TEST_F_TIMEOUT(named, socket_whose_inode_was_unlinked_is_refused, 120)
 {
 	char log[4096] = "";
 
-	start_tree(_metadata, &self->t, del_setup, del_verify);
-	refused(_metadata, self->t.root,
-		"is deleted, unreachable or has no name", log, sizeof(log));
+	tree_start(_metadata, del_setup, del_verify);
+	tree_refused(_metadata, "is deleted, unreachable or has no name", NULL,
+		     log, sizeof(log));
 	EXPECT_NE(NULL, strstr(log, at(DSOCK)))
 		TH_LOG("the log does not name %s: %s", at(DSOCK), log);
-	go_on(_metadata, &self->t);
-	finish(_metadata, &self->t, true);
+	tree_go_on(_metadata);
+	tree_finish(_metadata, true);
 }
 
 #define TSOCK	"tree.sock"
@@ -2514,7 +2159,7 @@ static int tsrv_setup(void)
 	socklen_t alen = abs_addr(&a, "tree-a");
 
 	if (dgram_bound(TSOCK) ||
-	    fork_peer(tcli_setup, tcli_verify) < 0)
+	    tree_fork_peer(tcli_setup, tcli_verify) < 0)
 		return -1;
 	return send_dgram(fds[0], "s1", 2, &a, alen);
 }
@@ -2535,7 +2180,7 @@ static int tsrv_verify(void)
 		return -1;
 	if (!drained(fds[0]))
 		return NOPE("the server reads more than its clients sent");
-	peer_go();
+	tree_peer_go();
 	if (!wait_in(fds[0], WAIT_MS) ||
 	    dgram_is(fds[0], "a3", 2, &a, alen, 0, "the next datagram"))
 		return *why ? -1 : NOPE("nothing more from the named client");
@@ -2554,11 +2199,7 @@ static int tsrv_verify(void)
  */
 TEST_F_TIMEOUT(named, datagram_clients_of_a_server_socket_stay_connected, 120)
 {
-	start_tree(_metadata, &self->t, tsrv_setup, tsrv_verify);
-	checkpoint_and_kill(_metadata, self->t.root);
-	restart_tree(_metadata, &self->t);
-	go_on(_metadata, &self->t);
-	finish(_metadata, &self->t, true);
+	tree_round_trip(_metadata, tsrv_setup, tsrv_verify, true);
 }
 
 /* ---- out-of-band data ---------------------------------------------------- */
@@ -2668,11 +2309,7 @@ static int oob_verify(void)
  */
 TEST_F_TIMEOUT(named, out_of_band_bytes_wait_at_their_mark, 120)
 {
-	start_tree(_metadata, &self->t, oob_setup, oob_verify);
-	checkpoint_and_kill(_metadata, self->t.root);
-	restart_tree(_metadata, &self->t);
-	go_on(_metadata, &self->t);
-	finish(_metadata, &self->t, false);
+	tree_round_trip(_metadata, oob_setup, oob_verify, false);
 }
 
 /* the root: a stream pair whose out-of-band byte was read first */
@@ -2717,12 +2354,12 @@ TEST_F_TIMEOUT(named, mark_of_an_out_of_band_byte_read_first_is_refused, 120)
 {
 	char log[4096] = "";
 
-	start_tree(_metadata, &self->t, mark_setup, mark_verify);
-	refused(_metadata, self->t.root,
+	tree_start(_metadata, mark_setup, mark_verify);
+	tree_refused(_metadata,
 		"the mark of an out-of-band byte read before the data ahead of it",
-		log, sizeof(log));
-	go_on(_metadata, &self->t);
-	finish(_metadata, &self->t, false);
+		NULL, log, sizeof(log));
+	tree_go_on(_metadata);
+	tree_finish(_metadata, false);
 }
 
 /*
@@ -2734,11 +2371,11 @@ TEST_F_TIMEOUT(named, datagrams_of_257_senders_are_refused, 120)
 	char log[4096] = "";
 
 	many_senders(_metadata, &self->t, SENDERS_MAX + 1);
-	refused(_metadata, self->t.root,
-		"has datagrams queued from more than 256 sockets", log,
-		sizeof(log));
-	go_on(_metadata, &self->t);
-	finish(_metadata, &self->t, false);
+	tree_refused(_metadata,
+		     "has datagrams queued from more than 256 sockets", NULL,
+		     log, sizeof(log));
+	tree_go_on(_metadata);
+	tree_finish(_metadata, false);
 }
 
 TEST_HARNESS_MAIN
