@@ -475,5 +475,9 @@ long ckpt_do_checkpoint(struct ckpt_ctx *ctx)
 		ret = ckpt_check_in_flight(ctx);
 	if (!ret)
 		ret = ckpt_write_trailer(ctx);
+	/* a failed checkpoint leaves the tree as it was */
+	if (ret)
+		ckpt_undo_run(ctx);
+	ckpt_deferred_free(&ctx->undo);
 	return ret;
 }

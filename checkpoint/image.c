@@ -112,6 +112,7 @@ static const struct ckpt_rec_desc ckpt_recs[CKPT_HDR_MAX] = {
 	REC(UNIX_FDS, "unix_fds", struct ckpt_hdr_unix_fds),
 	REC(FILE_INET, "file_inet", struct ckpt_hdr_file_inet),
 	REC(INET_DGRAM, "inet_dgram", struct ckpt_hdr_inet_dgram),
+	REC(TCP_CONN, "tcp_conn", struct ckpt_hdr_tcp_conn),
 };
 
 /**

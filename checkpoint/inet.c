@@ -14,14 +14,17 @@
  * IP_TRANSPARENT), limits and LSM hooks of those calls apply to the
  * restarter, and a port taken since fails the restart with a line.
  *
- * Saved: TCP sockets never connected (bound or not) and listeners whose
- * accept queue is empty; UDP sockets bound or not, connected or not, with
+ * Saved: TCP sockets never connected (bound or not), listeners whose
+ * accept queue is empty and established connections (tcp.c: a TCP_CONN
+ * record after the FILE_INET, made again in repair mode just before the
+ * tree runs); UDP sockets bound or not, connected or not, with
  * the datagrams they have not read: each an INET_DGRAM record with its
  * bytes and what recvmsg() reports of its packet (sender, IP_PKTINFO,
  * TOS, TTL), queued again before the tree runs as the stack queues a
  * packet, with a header built to report the same. Refused with a line:
- * TCP connections, a listener with connections not accepted yet (or
- * being set up), a UDP socket with data corked, a datagram with IP
+ * TCP connections in other states, a listener with connections not
+ * accepted yet (or being set up), a UDP socket with data corked, a
+ * datagram with IP
  * options or extension headers, a pending error, options that are not
  * saved (multicast, IP options, timestamps, filters, a bound device,
  * TCP_CONGESTION...), a socket of another network namespace.
@@ -168,6 +171,7 @@ static const char *ckpt_inet_ip_unsaved(struct sock *sk)
 {
 	struct inet_sock *inet = inet_sk(sk);
 	unsigned long saved = CKPT_INET_OWN_FLAGS, mc;
+	bool tcp = ckpt_inet_is_tcp(sk);
 	int i;
 
 	for (i = 0; i < ARRAY_SIZE(ckpt_inet_ip_opts); i++)
@@ -177,10 +181,16 @@ static const char *ckpt_inet_ip_unsaved(struct sock *sk)
 	mc = READ_ONCE(inet->inet_flags) & (BIT(INET_FLAGS_MC_LOOP) |
 		BIT(INET_FLAGS_MC_ALL) | BIT(INET_FLAGS_MC6_LOOP) |
 		BIT(INET_FLAGS_MC6_ALL));
+	/*
+	 * TCP sends no multicast, and the stack sets a connection it accepts
+	 * a multicast TTL and device of its own (from its first packet): a
+	 * TCP socket's multicast options are not kept, its memberships are
+	 * refused
+	 */
 	if (rcu_access_pointer(inet->mc_list) ||
-	    mc != ckpt_inet_mc_default(sk->sk_family) ||
-	    READ_ONCE(inet->mc_ttl) != 1 || READ_ONCE(inet->mc_index) ||
-	    READ_ONCE(inet->mc_addr))
+	    (!tcp && (mc != ckpt_inet_mc_default(sk->sk_family) ||
+		      READ_ONCE(inet->mc_ttl) != 1 ||
+		      READ_ONCE(inet->mc_index) || READ_ONCE(inet->mc_addr))))
 		return "an IP multicast membership or option";
 	if (rcu_access_pointer(inet->inet_opt))
 		return "IP_OPTIONS";
@@ -210,7 +220,8 @@ static const char *ckpt_inet_ip_unsaved(struct sock *sk)
 		if (READ_ONCE(np->rxopt.all) & ~saved6.all)
 			return "an IPv6 ancillary data option such as IPV6_RECVRTHDR";
 		if (rcu_access_pointer(np->ipv6_mc_list) || np->ipv6_ac_list ||
-		    np->mcast_hops != IPV6_DEFAULT_MCASTHOPS || np->mcast_oif)
+		    (!tcp && (np->mcast_hops != IPV6_DEFAULT_MCASTHOPS ||
+			      np->mcast_oif)))
 			return "an IPv6 multicast or anycast membership or option";
 		if (rcu_access_pointer(np->opt))
 			return "IPv6 extension headers (IPV6_HOPOPTS...)";
@@ -359,6 +370,11 @@ static const char *ckpt_inet_unsaved_state(struct sock *sk, char *buf,
 		    !skb_queue_empty_lockless(&sk->sk_receive_queue) ||
 		    !skb_queue_empty_lockless(&sk->sk_write_queue))
 			return CKPT_INET_ENDED;
+	} else if (state == TCP_ESTABLISHED) {
+		const char *why = ckpt_tcp_unsaved(sk);
+
+		if (why)
+			return why;
 	} else {
 		snprintf(buf, len, "is a TCP connection (%s): not supported yet",
 			 state < ARRAY_SIZE(ckpt_inet_states) &&
@@ -701,30 +717,79 @@ static void ckpt_inet_fill(struct socket *sock, struct ckpt_hdr_file_inet *h)
 		ckpt_inet_tcp_opts_save(sk, h);
 }
 
+#define CKPT_INET_TCP_LATE \
+	"is a TCP connection that was set up while the checkpoint ran: not supported"
+#define CKPT_INET_TCP_QUEUES \
+	"is a TCP connection whose queues do not match its sequence numbers: not supported"
+
+/*
+ * CHECKPOINT_NET_LOCK: what the peer of a TCP connection sends is dropped
+ * from before the socket is read (ckpt_tcp_lock())
+ */
+static int ckpt_inet_lock(struct ckpt_ctx *ctx, struct ckpt_fd_ent *e,
+			  struct ckpt_tcp_hold **hold)
+{
+	struct sock *sk = sock_from_file(e->file)->sk;
+	struct ckpt_hdr_file_inet a = {
+		.family = sk->sk_family,
+		.state = TCP_ESTABLISHED,
+	};
+
+	if (!(ctx->flags & CHECKPOINT_NET_LOCK) || !ckpt_inet_is_tcp(sk) ||
+	    READ_ONCE(sk->sk_state) != TCP_ESTABLISHED)
+		return 0;
+	lock_sock(sk);
+	ckpt_inet_addrs(sk, &a);
+	release_sock(sk);
+	return ckpt_tcp_lock(ctx, e, &a, hold);
+}
+
 static int ckpt_inet_checkpoint(struct ckpt_ctx *ctx, struct ckpt_fd_ent *e)
 {
 	struct socket *sock = sock_from_file(e->file);
 	struct ckpt_hdr_file_inet h = {};
+	struct ckpt_tcp_hold *hold = NULL;
 	struct ckpt_inet_queue q = {};
+	struct ckpt_tcp_snap snap = {};
 	struct sock *sk = sock->sk;
 	const char *why;
 	char buf[64];
 	int ret;
 
+	ret = ckpt_inet_lock(ctx, e, &hold);
+	if (ret)
+		return ret;
 	lock_sock(sk);
+	/* what came before the lock is the connection's */
+	sk_flush_backlog(sk);
 	/* a connection may have come while the tree was frozen */
 	why = ckpt_inet_unsaved_state(sk, buf, sizeof(buf));
+	if (!why && sk->sk_state == TCP_ESTABLISHED && ckpt_inet_is_tcp(sk) &&
+	    ctx->flags & CHECKPOINT_NET_LOCK && !hold)
+		why = CKPT_INET_TCP_LATE;
 	if (why) {
 		release_sock(sk);
 		return ckpt_log_unsupported(ctx, e, why);
 	}
 	ckpt_inet_fill(sock, &h);
-	ret = ckpt_inet_is_tcp(sk) ? 0 : ckpt_inet_snapshot(ctx, e, sk, &q);
+	if (!ckpt_inet_is_tcp(sk))
+		ret = ckpt_inet_snapshot(ctx, e, sk, &q);
+	else if (h.state == TCP_ESTABLISHED)
+		ret = ckpt_tcp_snapshot(sk, &snap);
 	release_sock(sk);
+	if (ret == -EIO)
+		ret = ckpt_log_unsupported(ctx, e, CKPT_INET_TCP_QUEUES);
+	/* read: the kill that comes next must say nothing to the peer */
+	if (!ret && hold)
+		ret = ckpt_tcp_hold_repair(ctx, e, hold);
 	h.nr_dgrams = q.nr;
 	if (!ret)
-		ret = ckpt_write_obj(ctx, &h.h, CKPT_HDR_FILE_INET, sizeof(h)) ?:
-		      ckpt_inet_write_queue(ctx, e, sk, &q);
+		ret = ckpt_write_obj(ctx, &h.h, CKPT_HDR_FILE_INET, sizeof(h));
+	if (!ret && h.state == TCP_ESTABLISHED && ckpt_inet_is_tcp(sk))
+		ret = ckpt_tcp_write(ctx, &snap);
+	else if (!ret)
+		ret = ckpt_inet_write_queue(ctx, e, sk, &q);
+	ckpt_tcp_snap_free(&snap);
 	ckpt_inet_queue_free(&q);
 	return ret;
 }
@@ -757,8 +822,12 @@ static bool ckpt_inet_rec_ok(const struct ckpt_hdr_file_inet *h, u32 f_flags)
 		return false;
 	if (h->nr_dgrams > (tcp ? 0 : CKPT_MAX_INET_DGRAMS) || h->__reserved)
 		return false;
-	if (tcp ? h->state != TCP_CLOSE && h->state != TCP_LISTEN :
-		  h->state != TCP_CLOSE && !connected)
+	if (h->state != TCP_CLOSE && !connected &&
+	    (!tcp || h->state != TCP_LISTEN))
+		return false;
+	/* a TCP connection has both addresses */
+	if (tcp && connected && (ckpt_inet_zero(h->laddr, 16) ||
+				 ckpt_inet_zero(h->raddr, 16)))
 		return false;
 	if (h->flags & ~CKPT_INET_FLAGS_MASK ||
 	    h->ip_flags & ~CKPT_INET_IP_FLAGS_MASK ||
@@ -1227,13 +1296,16 @@ static int ckpt_inet_activate(struct ckpt_ctx *ctx, struct file *file,
 		ret = __sys_connect_file(file, &ss, len, 0);
 		if (ret) {
 			ckpt_log(ctx, ret,
-				 "file record %u: cannot connect the UDP socket to port %u",
-				 objref, h->rport);
+				 "file record %u: cannot connect the %s socket to port %u%s",
+				 objref, ckpt_inet_proto(h), h->rport,
+				 ret == -EADDRNOTAVAIL ?
+				 " (the connection exists: does the checkpointed tree still run?)" :
+				 "");
 		} else if (!ckpt_inet_laddr_is(sock->sk, h)) {
 			ret = -EADDRNOTAVAIL;
 			ckpt_log(ctx, ret,
-				 "file record %u: the route to the UDP socket's peer gives it another address than it had",
-				 objref);
+				 "file record %u: the route to the %s socket's peer gives it another address than it had",
+				 objref, ckpt_inet_proto(h));
 		}
 	}
 	return ret;
@@ -1326,6 +1398,10 @@ static int ckpt_inet_differs(struct ckpt_ctx *ctx, struct socket *sock,
 
 	lock_sock(sock->sk);
 	ckpt_inet_fill(sock, &now);
+	/* repair mode stands for SO_REUSEADDR until the tree runs */
+	if (ckpt_inet_is_tcp(sock->sk) && tcp_sk(sock->sk)->repair)
+		now.flags = (now.flags & ~CKPT_INET_REUSEADDR) |
+			    (h->flags & CKPT_INET_REUSEADDR);
 	release_sock(sock->sk);
 	now.h = h->h;
 	now.nr_dgrams = h->nr_dgrams;
@@ -1362,12 +1438,6 @@ static int ckpt_inet_differs(struct ckpt_ctx *ctx, struct socket *sock,
 	return 0;
 }
 
-static int ckpt_inet_check(struct ckpt_ctx *ctx, struct socket *sock,
-			   u32 objref, const struct ckpt_hdr_file_inet *h)
-{
-	return ckpt_inet_differs(ctx, sock, objref, h, false);
-}
-
 /**
  * struct ckpt_inet_listen - restart: a TCP socket to make listen again
  * @file:	the socket's file, referenced
@@ -1389,9 +1459,22 @@ static int ckpt_inet_listen_run(struct ckpt_ctx *ctx, void *data)
 {
 	struct ckpt_inet_listen *l = data;
 	struct socket *sock = sock_from_file(l->file);
+	bool reuse = l->h.flags & CKPT_INET_REUSEADDR;
 	int ret;
 
-	ret = __sys_listen_socket(sock, l->h.backlog);
+	/*
+	 * The connections it had accepted are bound to its port already (in
+	 * repair mode until the tree runs): listen() would see them in the
+	 * way of a listener without SO_REUSEADDR, which it never checked
+	 * against its own. On for the call, as it was after.
+	 */
+	ret = reuse ? 0 : ckpt_sock_setopt(sock, SOL_SOCKET, SO_REUSEADDR, 1);
+	if (!ret) {
+		ret = __sys_listen_socket(sock, l->h.backlog);
+		if (!reuse)
+			ret = ckpt_sock_setopt(sock, SOL_SOCKET, SO_REUSEADDR,
+					       0) ?: ret;
+	}
 	if (ret) {
 		ckpt_log(ctx, ret,
 			 "file record %u: cannot make the TCP socket listen on port %u",
@@ -1424,6 +1507,105 @@ static int ckpt_inet_listen_add(struct ckpt_ctx *ctx, struct file *file,
 				       ckpt_inet_listen_free, l);
 }
 
+/* A new socket of the record's family and protocol, in a file */
+static struct file *ckpt_inet_socket(struct ckpt_ctx *ctx,
+				     const struct ckpt_hdr_file *hf,
+				     const struct ckpt_hdr_file_inet *h)
+{
+	struct socket *sock;
+	struct file *file;
+	int ret;
+
+	if (h->family == AF_INET6 && !IS_ENABLED(CONFIG_IPV6)) {
+		ckpt_log(ctx, -EAFNOSUPPORT,
+			 "file record %u: an IPv6 socket, and this kernel has no IPv6",
+			 hf->objref);
+		return ERR_PTR(-EAFNOSUPPORT);
+	}
+	ret = sock_create(h->family,
+			  h->protocol == IPPROTO_TCP ? SOCK_STREAM : SOCK_DGRAM,
+			  h->protocol, &sock);
+	if (ret) {
+		ckpt_log(ctx, ret, "file record %u: cannot make a %s socket",
+			 hf->objref, ckpt_inet_proto(h));
+		return ERR_PTR(ret);
+	}
+	/* sock_alloc_file() releases the socket on failure */
+	file = sock_alloc_file(sock, O_RDWR | (hf->f_flags & O_NONBLOCK), NULL);
+	if (IS_ERR(file))
+		ckpt_log(ctx, PTR_ERR(file),
+			 "file record %u: cannot make a file of the %s socket",
+			 hf->objref, ckpt_inet_proto(h));
+	return file;
+}
+
+/**
+ * struct ckpt_inet_conn - restart: a TCP connection to make again
+ * @file:	its socket's file, referenced, in repair mode
+ * @objref:	its FILE record, for log lines
+ * @h:		the record
+ * @r:		its TCP_CONN record, until ckpt_tcp_restore() takes it
+ */
+struct ckpt_inet_conn {
+	struct file *file;
+	u32 objref;
+	struct ckpt_hdr_file_inet h;
+	struct ckpt_tcp_rst *r;
+};
+
+/*
+ * Just before the tree runs, once the whole image was read and checked
+ * (a migration through a pipe: the checkpoint returned, its tree is
+ * being killed): the connection taken over, bound and connected in
+ * repair mode, its state and queues given back, read back.
+ */
+static int ckpt_inet_conn_run(struct ckpt_ctx *ctx, void *data)
+{
+	struct ckpt_inet_conn *cn = data;
+	struct socket *sock = sock_from_file(cn->file);
+	struct ckpt_tcp_rst *r = cn->r;
+	int ret;
+
+	ret = ckpt_tcp_prepare(ctx, cn->file, cn->objref, &cn->h, r) ?:
+	      ckpt_inet_bind(ctx, sock, cn->objref, &cn->h) ?:
+	      ckpt_inet_activate(ctx, cn->file, cn->objref, &cn->h);
+	if (ret)
+		return ret;
+	/* it takes the record, on failure too */
+	cn->r = NULL;
+	return ckpt_tcp_restore(ctx, cn->file, cn->objref, &cn->h, r) ?:
+	       ckpt_inet_differs(ctx, sock, cn->objref, &cn->h, false);
+}
+
+static void ckpt_inet_conn_free(void *data)
+{
+	struct ckpt_inet_conn *cn = data;
+
+	ckpt_tcp_rst_free(cn->r);
+	fput(cn->file);
+	kfree(cn);
+}
+
+/* Takes @r, on failure too */
+static int ckpt_inet_conn_add(struct ckpt_ctx *ctx, struct file *file,
+			      u32 objref, const struct ckpt_hdr_file_inet *h,
+			      struct ckpt_tcp_rst *r)
+{
+	struct ckpt_inet_conn *cn = kmalloc(sizeof(*cn), GFP_KERNEL);
+
+	if (!cn) {
+		ckpt_tcp_rst_free(r);
+		return -ENOMEM;
+	}
+	cn->file = get_file(file);
+	cn->objref = objref;
+	cn->h = *h;
+	cn->r = r;
+	/* on -ENOMEM, cn was freed */
+	return ckpt_before_release_add(ctx, ckpt_inet_conn_run,
+				       ckpt_inet_conn_free, cn);
+}
+
 /*
  * RESTART_VALIDATE makes the socket and gives it its options, which
  * checks them, but binds and connects nothing: it checks the image, not
@@ -1432,6 +1614,7 @@ static int ckpt_inet_listen_add(struct ckpt_ctx *ctx, struct file *file,
 static struct file *ckpt_inet_restore(struct ckpt_ctx *ctx,
 				      const struct ckpt_hdr_file *hf)
 {
+	struct ckpt_tcp_rst *conn = NULL;
 	struct ckpt_hdr_file_inet h;
 	struct socket *sock;
 	struct file *file;
@@ -1445,28 +1628,17 @@ static struct file *ckpt_inet_restore(struct ckpt_ctx *ctx,
 			 hf->objref);
 		return ERR_PTR(-EINVAL);
 	}
-	if (h.family == AF_INET6 && !IS_ENABLED(CONFIG_IPV6)) {
-		ckpt_log(ctx, -EAFNOSUPPORT,
-			 "file record %u: an IPv6 socket, and this kernel has no IPv6",
-			 hf->objref);
-		return ERR_PTR(-EAFNOSUPPORT);
+	if (h.protocol == IPPROTO_TCP && h.state == TCP_ESTABLISHED) {
+		conn = ckpt_tcp_read(ctx, hf->objref);
+		if (IS_ERR(conn))
+			return ERR_CAST(conn);
 	}
-	ret = sock_create(h.family,
-			  h.protocol == IPPROTO_TCP ? SOCK_STREAM : SOCK_DGRAM,
-			  h.protocol, &sock);
-	if (ret) {
-		ckpt_log(ctx, ret, "file record %u: cannot make a %s socket",
-			 hf->objref, ckpt_inet_proto(&h));
-		return ERR_PTR(ret);
-	}
-	/* sock_alloc_file() releases the socket on failure */
-	file = sock_alloc_file(sock, O_RDWR | (hf->f_flags & O_NONBLOCK), NULL);
+	file = ckpt_inet_socket(ctx, hf, &h);
 	if (IS_ERR(file)) {
-		ckpt_log(ctx, PTR_ERR(file),
-			 "file record %u: cannot make a file of the %s socket",
-			 hf->objref, ckpt_inet_proto(&h));
+		ckpt_tcp_rst_free(conn);
 		return file;
 	}
+	sock = sock_from_file(file);
 	ret = ckpt_inet_set_proto_opts(ctx, sock, hf->objref, &h) ?:
 	      ckpt_inet_set_sock_opts(ctx, sock, hf->objref, &h);
 	/* as the wait for space or data that was under way left them */
@@ -1474,6 +1646,19 @@ static struct file *ckpt_inet_restore(struct ckpt_ctx *ctx,
 		set_bit(SOCKWQ_ASYNC_NOSPACE, &sock->wq.flags);
 	if (h.flags & CKPT_INET_ASYNC_WAITDATA)
 		set_bit(SOCKWQ_ASYNC_WAITDATA, &sock->wq.flags);
+	if (!ret && conn && !(ctx->flags & RESTART_VALIDATE)) {
+		ret = ckpt_tcp_repair_on(ctx, file, hf->objref);
+		if (!ret)
+			ret = ckpt_inet_conn_add(ctx, file, hf->objref, &h, conn);
+		else
+			ckpt_tcp_rst_free(conn);
+		if (ret) {
+			fput(file);
+			return ERR_PTR(ret);
+		}
+		return file;
+	}
+	ckpt_tcp_rst_free(conn);
 	if (!ret && !(ctx->flags & RESTART_VALIDATE)) {
 		if (h.lport || h.flags & CKPT_INET_BOUND_ADDR)
 			ret = ckpt_inet_bind(ctx, sock, hf->objref, &h);
@@ -1485,7 +1670,7 @@ static struct file *ckpt_inet_restore(struct ckpt_ctx *ctx,
 	if (!ret && !(ctx->flags & RESTART_VALIDATE))
 		ret = ckpt_inet_shutdown(ctx, sock, hf->objref, &h);
 	if (!ret)
-		ret = ckpt_inet_check(ctx, sock, hf->objref, &h);
+		ret = ckpt_inet_differs(ctx, sock, hf->objref, &h, false);
 	if (!ret && h.state == TCP_LISTEN && !(ctx->flags & RESTART_VALIDATE))
 		ret = ckpt_inet_listen_add(ctx, file, hf->objref, &h);
 	if (ret) {
@@ -1570,8 +1755,34 @@ static const struct ckpt_inet_rec_test ckpt_inet_rec_tests[] = {
 			 .flags = 0), O_RDWR, true },
 	{ "TCP never connected, backlog",
 	  CKPT_TEST_INET(.state = TCP_CLOSE), O_RDWR },
-	{ "TCP ESTABLISHED (not yet)",
+	{ "TCP ESTABLISHED",
 	  CKPT_TEST_INET(.state = TCP_ESTABLISHED, .backlog = 0,
+			 .laddr = { 127, 0, 0, 1 },
+			 .raddr = { 127, 0, 0, 1 }, .rport = 80), O_RDWR, true },
+	{ "TCP ESTABLISHED, with a backlog",
+	  CKPT_TEST_INET(.state = TCP_ESTABLISHED,
+			 .laddr = { 127, 0, 0, 1 },
+			 .raddr = { 127, 0, 0, 1 }, .rport = 80), O_RDWR },
+	{ "TCP ESTABLISHED, no address",
+	  CKPT_TEST_INET(.state = TCP_ESTABLISHED, .backlog = 0,
+			 .raddr = { 127, 0, 0, 1 }, .rport = 80), O_RDWR },
+	{ "TCP ESTABLISHED, no peer address",
+	  CKPT_TEST_INET(.state = TCP_ESTABLISHED, .backlog = 0,
+			 .laddr = { 127, 0, 0, 1 }, .rport = 80), O_RDWR },
+	{ "TCP ESTABLISHED, no peer port",
+	  CKPT_TEST_INET(.state = TCP_ESTABLISHED, .backlog = 0,
+			 .laddr = { 127, 0, 0, 1 },
+			 .raddr = { 127, 0, 0, 1 }), O_RDWR },
+	{ "TCP ESTABLISHED, IPv6 v4-mapped",
+	  CKPT_TEST_INET(.family = AF_INET6, .state = TCP_ESTABLISHED,
+			 .backlog = 0, .flags = 0,
+			 .laddr = { [10] = 0xff, 0xff, 127, 0, 0, 1 },
+			 .raddr = { [10] = 0xff, 0xff, 127, 0, 0, 1 },
+			 .rport = 80), O_RDWR, true },
+	{ "TCP ESTABLISHED, shut down",
+	  CKPT_TEST_INET(.state = TCP_ESTABLISHED, .backlog = 0,
+			 .flags = CKPT_INET_SHUT_RD,
+			 .laddr = { 127, 0, 0, 1 },
 			 .raddr = { 127, 0, 0, 1 }, .rport = 80), O_RDWR },
 	{ "TCP SYN_SENT", CKPT_TEST_INET(.state = TCP_SYN_SENT), O_RDWR },
 	{ "TCP state 0", CKPT_TEST_INET(.state = 0), O_RDWR },

@@ -264,6 +264,41 @@ extern const struct ckpt_file_ops ckpt_unix_file_ops;
 #ifdef CONFIG_INET
 extern const struct ckpt_file_ops ckpt_inet_file_ops;
 bool ckpt_inet_match(struct file *file);
+
+/* tcp.c: TCP connections, after their FILE_INET record */
+/**
+ * struct ckpt_tcp_snap - checkpoint: a TCP connection as read
+ * @c:		its TCP_CONN record
+ * @data:	its queues' bytes, the send queue's first
+ * @len:	how many
+ */
+struct ckpt_tcp_snap {
+	struct ckpt_hdr_tcp_conn c;
+	u8 *data;
+	u32 len;
+};
+
+struct sock;
+struct ckpt_tcp_hold;
+struct ckpt_tcp_rst;
+const char *ckpt_tcp_unsaved(struct sock *sk);
+int ckpt_tcp_snapshot(struct sock *sk, struct ckpt_tcp_snap *snap);
+void ckpt_tcp_snap_free(struct ckpt_tcp_snap *snap);
+int ckpt_tcp_write(struct ckpt_ctx *ctx, struct ckpt_tcp_snap *snap);
+int ckpt_tcp_lock(struct ckpt_ctx *ctx, struct ckpt_fd_ent *e,
+		  const struct ckpt_hdr_file_inet *h,
+		  struct ckpt_tcp_hold **holdp);
+int ckpt_tcp_hold_repair(struct ckpt_ctx *ctx, struct ckpt_fd_ent *e,
+			 struct ckpt_tcp_hold *hd);
+bool ckpt_tcp_conn_ok(const struct ckpt_hdr_tcp_conn *c);
+struct ckpt_tcp_rst *ckpt_tcp_read(struct ckpt_ctx *ctx, u32 objref);
+void ckpt_tcp_rst_free(struct ckpt_tcp_rst *r);
+int ckpt_tcp_repair_on(struct ckpt_ctx *ctx, struct file *file, u32 objref);
+int ckpt_tcp_prepare(struct ckpt_ctx *ctx, struct file *file, u32 objref,
+		     const struct ckpt_hdr_file_inet *h, struct ckpt_tcp_rst *r);
+int ckpt_tcp_restore(struct ckpt_ctx *ctx, struct file *file, u32 objref,
+		     const struct ckpt_hdr_file_inet *h,
+		     struct ckpt_tcp_rst *r);
 #else
 #define ckpt_inet_file_ops ckpt_absent_file_ops
 static inline bool ckpt_inet_match(struct file *file)
@@ -412,10 +447,14 @@ int ckpt_after_read_add(struct ckpt_ctx *ctx,
 int ckpt_before_release_add(struct ckpt_ctx *ctx,
 			    int (*run)(struct ckpt_ctx *ctx, void *data),
 			    void (*release)(void *data), void *data);
+int ckpt_on_release_add(struct ckpt_ctx *ctx,
+			int (*run)(struct ckpt_ctx *ctx, void *data),
+			void (*release)(void *data), void *data);
 int ckpt_undo_add(struct ckpt_ctx *ctx,
 		  int (*run)(struct ckpt_ctx *ctx, void *data),
 		  void (*release)(void *data), void *data);
 int ckpt_deferred_run(struct ckpt_ctx *ctx, struct ckpt_deferred *list);
+void ckpt_undo_run(struct ckpt_ctx *ctx);
 bool ckpt_image_has_pid(struct ckpt_ctx *ctx, pid_t nr);
 struct ckpt_rstate *ckpt_image_task(struct ckpt_ctx *ctx, pid_t nr);
 pid_t ckpt_tree_pid(struct ckpt_ctx *ctx, struct task_struct *t);

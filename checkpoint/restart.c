@@ -453,11 +453,31 @@ int ckpt_before_release_add(struct ckpt_ctx *ctx,
 }
 
 /**
- * ckpt_undo_add() - restart: undo something unless the restart succeeds
+ * ckpt_on_release_add() - restart: do something once nothing can fail
+ * @ctx: restart context
+ * @run: what to do, once every step that may fail the restart succeeded,
+ *	 just before the restored tasks run (a TCP connection leaves repair
+ *	 mode and speaks to its peer); its error is ignored
+ * @release: frees @data when the restart ends, whether @run ran or not
+ * @data: for both
+ *
+ * Return: 0, or -ENOMEM (then @release was called).
+ */
+int ckpt_on_release_add(struct ckpt_ctx *ctx,
+			int (*run)(struct ckpt_ctx *ctx, void *data),
+			void (*release)(void *data), void *data)
+{
+	return ckpt_deferred_add(&ctx->on_release, run, release, data);
+}
+
+/**
+ * ckpt_undo_add() - undo something unless the checkpoint or restart
+ *		     succeeds
  * @ctx: restart context
  * @run: what undoes it (unlinking a socket inode restart made), run
- *	 when the restart fails, or after RESTART_VALIDATE; its error is
- *	 ignored
+ *	 when the restart fails, or after RESTART_VALIDATE, or when the
+ *	 checkpoint fails (a TCP connection leaves repair mode); its error
+ *	 is ignored
  * @release: frees @data when the restart ends, whether @run ran or not
  * @data: for both
  *
@@ -488,6 +508,18 @@ int ckpt_deferred_run(struct ckpt_ctx *ctx, struct ckpt_deferred *list)
 			return ret;
 	}
 	return 0;
+}
+
+/**
+ * ckpt_undo_run() - undo what ckpt_undo_add() was given, in order
+ * @ctx: checkpoint or restart context, which failed
+ */
+void ckpt_undo_run(struct ckpt_ctx *ctx)
+{
+	struct ckpt_deferred *d;
+
+	for (d = ctx->undo; d; d = d->next)
+		d->run(ctx, d->data);
 }
 
 /**
@@ -695,6 +727,7 @@ static long ckpt_restart_self(struct ckpt_ctx *ctx)
 		force_sig(SIGKILL);
 		return ret;
 	}
+	ckpt_deferred_run(ctx, ctx->on_release);
 	/* nobody else knows the task yet: the signal path may restart a call */
 	ckpt_resume_user(ckpt_take_late(rs), false);
 	return 0;
@@ -1031,6 +1064,7 @@ static long ckpt_restart_tree(struct ckpt_ctx *ctx)
 		rcu_read_lock();
 		root_pid = task_pid_vnr(ctx->rss[0].tsk);
 		rcu_read_unlock();
+		ckpt_deferred_run(ctx, ctx->on_release);
 		ckpt_obj_release_all(ctx);
 		WRITE_ONCE(sync->go, CKPT_GO_RUN);
 		wake_up_all(&sync->go_wq);
@@ -1077,7 +1111,6 @@ static long ckpt_restart_tree(struct ckpt_ctx *ctx)
  */
 long ckpt_do_restart(struct ckpt_ctx *ctx)
 {
-	struct ckpt_deferred *d;
 	long ret;
 
 	ret = ckpt_check_restarter(ctx);
@@ -1101,11 +1134,11 @@ long ckpt_do_restart(struct ckpt_ctx *ctx)
 	}
 	/* what must not outlive a restart that did not happen */
 	if (ret < 0 || (ctx->flags & RESTART_VALIDATE))
-		for (d = ctx->undo; d; d = d->next)
-			d->run(ctx, d->data);
+		ckpt_undo_run(ctx);
 	ckpt_rss_free(ctx);
 	ckpt_deferred_free(&ctx->after_read);
 	ckpt_deferred_free(&ctx->before_release);
+	ckpt_deferred_free(&ctx->on_release);
 	ckpt_deferred_free(&ctx->undo);
 	ctx->rs = NULL;
 	return ret;

@@ -222,17 +222,21 @@ bool ckpt_task_frozen(struct task_struct *t)
  *       itself (self checkpoint)
  * @fd: file descriptor open for writing; the image is written at its
  *      current position, which advances
- * @flags: %CHECKPOINT_SUBTREE or 0
+ * @flags: %CHECKPOINT_SUBTREE, %CHECKPOINT_NET_LOCK (the caller kills the
+ *         tree next: its TCP connections stay silent until a restart
+ *         takes them over), or 0
  * @logfd: -1, or a file descriptor that receives human-readable lines
  *         explaining a refusal
  *
  * A failed checkpoint leaves every task as it was. Its errors:
  *
- * - %EINVAL: @flags has unknown bits, or @pid is not the init of a pid
- *   namespace and %CHECKPOINT_SUBTREE is not set;
+ * - %EINVAL: @flags has unknown bits, @pid is not the init of a pid
+ *   namespace and %CHECKPOINT_SUBTREE is not set, or @pid is 0 with
+ *   %CHECKPOINT_NET_LOCK;
  * - %EPERM: kernel.ckpt_unpriv_allowed is 0 and the caller lacks
  *   CAP_CHECKPOINT_RESTORE/CAP_SYS_ADMIN, or the caller may not
- *   ptrace-attach to the tree;
+ *   ptrace-attach to the tree, or %CHECKPOINT_NET_LOCK without
+ *   CAP_NET_ADMIN in the network namespace of a TCP connection;
  * - %EBADF: @fd is not open for writing, or @logfd is neither -1 nor open
  *   for writing;
  * - %ESRCH: no task @pid;
@@ -242,6 +246,7 @@ bool ckpt_task_frozen(struct task_struct *t)
  * - %EOPNOTSUPP: the tree holds a resource that cannot be saved yet (a log
  *   line names it);
  * - %EINTR: a signal interrupted the checkpoint;
+ * - %ENOSPC: %CHECKPOINT_NET_LOCK past 65536 connections locked;
  * - %ENOMEM, and errors of writing to @fd (%ENOSPC, %EPIPE, ...).
  *
  * Return: the checkpoint id (> 0), or a negative errno from the list
@@ -260,6 +265,9 @@ SYSCALL_DEFINE4(checkpoint, pid_t, pid, int, fd, unsigned long, flags,
 	long ret;
 
 	if (flags & ~CHECKPOINT_FLAGS_MASK)
+		return -EINVAL;
+	/* a task that goes on cannot leave its connections locked */
+	if (!pid && flags & CHECKPOINT_NET_LOCK)
 		return -EINVAL;
 	ret = ckpt_check_sysctl();
 	if (ret)

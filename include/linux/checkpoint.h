@@ -181,7 +181,8 @@ struct ckpt_ctx {
 	struct xarray file_late;	/* files whose late record is due */
 	struct ckpt_deferred *after_read; /* restart: once the image is read */
 	struct ckpt_deferred *before_release; /* restart: the last step */
-	struct ckpt_deferred *undo;	/* restart: undone unless it succeeds */
+	struct ckpt_deferred *on_release; /* restart: once nothing can fail */
+	struct ckpt_deferred *undo;	/* undone unless it succeeds */
 	struct task_struct *root;
 	bool self;
 	bool container;

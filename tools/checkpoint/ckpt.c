@@ -6,6 +6,9 @@
  *   ckpt checkpoint (--cgroup DIR | PID) [-o FILE|-] [--subtree]
  *                   [--leave-running | --kill] [--log FILE] [-v]
  *                                   freeze, checkpoint, thaw or kill a tree
+ *                                   (--kill: with CHECKPOINT_NET_LOCK, the
+ *                                   tree's TCP connections kept silent
+ *                                   until a restart takes them over)
  *   ckpt restart [-i FILE|-] [--log FILE] [-v] [--accept-replaced]
  *                                   restore a tree, wait for its root
  *   ckpt restart [--log FILE] [--accept-replaced] IMAGE|-
@@ -58,7 +61,10 @@ static void usage(FILE *f)
 		"             [--leave-running | --kill] [--log FILE] [-v]\n"
 		"        freeze the cgroup DIR (or check that PID's cgroup is\n"
 		"        frozen), checkpoint the process tree, then thaw it\n"
-		"        (default) or kill it; see `checkpoint --help`\n"
+		"        (default) or kill it; --kill checkpoints with\n"
+		"        CHECKPOINT_NET_LOCK: the tree's TCP connections stay\n"
+		"        silent until a restart takes them over; see\n"
+		"        `checkpoint --help`\n"
 		"  restart [-i FILE|-] [--log FILE] [-v] [--drop-cpus]\n"
 		"          [--accept-replaced] [FDS]\n"
 		"        restore the process tree of the image as children of\n"
@@ -91,7 +97,9 @@ static void usage(FILE *f)
 		"  help\n"
 		"\n"
 		"Kernel log lines go to the --log FILE, or to stderr. A live migration:\n"
-		"  ckpt checkpoint --cgroup DIR --kill -o - | ckpt restart -i -\n",
+		"  ckpt checkpoint --cgroup DIR --kill -o - | ckpt restart -i -\n"
+		"(of a tree with TCP connections: to another network namespace or\n"
+		"machine; on the same one, through a file once the tree is killed)\n",
 		prog);
 }
 
@@ -201,6 +209,15 @@ struct info {
 	uint32_t inet_nr_dgrams, inet_dgrams;
 	uint64_t inet_bytes;
 	uint64_t nr_dgrams, dgram_bytes;
+	/*
+	 * an established TCP connection's: its TCP_CONN is due right after
+	 * its FILE_INET (restart reads one there, and nowhere else), and
+	 * the one read; the connections of every socket, their bytes queued
+	 */
+	bool tcp_due;
+	const struct ckpt_hdr_tcp_conn *tcp;
+	unsigned int nr_tcp;
+	uint64_t tcp_bytes;
 	uint64_t nr_inflight;		/* files in flight, by UNIX_FDS records */
 	/* the TREE record: the pids a record may name */
 	const struct ckpt_hdr_tree *tree;
@@ -793,7 +810,10 @@ static const char *const inherit_types[CKPT_INHERIT_MAX] = {
  * UNIX_EMBRYO (the UNIX_PAIR it names right before it, if it is the
  * first to name it), its UNIX_QUEUE and that queue's messages
  * (info_unix_embryo()). The files a socket's messages carry (a
- * UNIX_MSG_FDS's) are named by its late record, UNIX_FDS.
+ * UNIX_MSG_FDS's) are named by its late record, UNIX_FDS. An inet
+ * socket's FILE_INET is followed by the nr_dgrams INET_DGRAM records of a
+ * UDP socket (info_inet_dgram()), or by the TCP_CONN of an established
+ * TCP connection (info_tcp_conn()).
  */
 #define FILE_RECS_MAX 3
 static const uint32_t file_records[CKPT_FILE_MAX][FILE_RECS_MAX + 1] = {
@@ -850,7 +870,8 @@ static bool file_type_record(uint32_t type)
 	       type == CKPT_HDR_UNIX_EMBRYO || type == CKPT_HDR_UNIX_MSG_FDS ||
 	       type == CKPT_HDR_FILE_MEMFD || type == CKPT_HDR_FILE_DELETED ||
 	       type == CKPT_HDR_FILE_PIDFD || type == CKPT_HDR_FILE_PROC ||
-	       type == CKPT_HDR_FILE_INET || type == CKPT_HDR_INET_DGRAM;
+	       type == CKPT_HDR_FILE_INET || type == CKPT_HDR_INET_DGRAM ||
+	       type == CKPT_HDR_TCP_CONN;
 }
 
 /* Is the FILE record being read waiting for a record of @type next? */
@@ -1361,10 +1382,14 @@ static int unix_queue_end(struct info *in, size_t off);
 static int unix_file_end(struct info *in, const struct ckpt_hdr_file *f,
 			 const struct ckpt_hdr *next, size_t off);
 static void unix_print_queues(const struct info *in);
-/* the datagrams of a UDP socket, at the end of its records: see below */
+/*
+ * the datagrams of a UDP socket, the connection of a TCP one, at the end
+ * of its records: see below
+ */
 static int inet_file_end(struct info *in, const struct ckpt_hdr_file *f,
 			 const struct ckpt_hdr *next, size_t off);
 static void inet_print_queue(const struct info *in);
+static void tcp_print_conn(const struct ckpt_hdr_tcp_conn *c);
 
 /*
  * Print the FILE record we were reading the type records of, once they
@@ -1404,7 +1429,11 @@ static int file_flush(struct info *in, const struct ckpt_hdr *next,
 		unix_print_queues(in);
 	if (in->inet)
 		inet_print_queue(in);
+	if (in->tcp)
+		tcp_print_conn(in->tcp);
 	in->inet = NULL;
+	in->tcp_due = false;
+	in->tcp = NULL;
 	in->ino_watches = NULL;
 	in->ino_events = NULL;
 	in->ux_queue = NULL;
@@ -1592,6 +1621,8 @@ static int info_file(struct info *in, const struct ckpt_hdr_file *f,
 	in->inet_nr_dgrams = 0;
 	in->inet_dgrams = 0;
 	in->inet_bytes = 0;
+	in->tcp_due = false;
+	in->tcp = NULL;
 	if (f->inode_objref && by_path)
 		snprintf(in->file_extra, sizeof(in->file_extra),
 			 " (inode #%u)", f->inode_objref);
@@ -3258,12 +3289,19 @@ static void unix_print_queues(const struct info *in)
 
 static const char *inet_state_name(uint32_t state)
 {
+	/* the others are no state restart makes: named for the refusal */
+	static const char *const other[] = {
+		[2] = "syn_sent", [3] = "syn_recv", [4] = "fin_wait1",
+		[5] = "fin_wait2", [6] = "time_wait", [8] = "close_wait",
+		[9] = "last_ack", [11] = "closing", [12] = "new_syn_recv",
+	};
+
 	switch (state) {
 	case INET_ESTABLISHED:	return "established";
 	case INET_CLOSE:	return "close";
 	case INET_LISTEN:	return "listen";
 	}
-	return NULL;
+	return state < sizeof(other) / sizeof(other[0]) ? other[state] : NULL;
 }
 
 /*
@@ -3310,19 +3348,24 @@ static void list_add_u(char *buf, size_t len, const char *name, int64_t val,
  * [::1]:53)": its family, protocol, state, local address and port, its
  * peer's when connected, a listener's backlog, what bind() named (the
  * address, the port: a disconnect gives up the rest), then the options
- * it has that are not the defaults. What restart refuses is said so: a family
- * but AF_INET and AF_INET6, a protocol but TCP and UDP, a state of
- * neither a TCP socket never connected or listening nor a UDP socket
+ * it has that are not the defaults. An established TCP connection's
+ * TCP_CONN is printed after it (tcp_print_conn()). What restart refuses
+ * is said so (ckpt_inet_rec_ok(): "malformed inet socket"): a family but
+ * AF_INET and AF_INET6, a protocol but TCP and UDP, a state of neither a
+ * TCP socket never connected, established or listening nor a UDP socket
  * unconnected or connected, a listener without a port or with a backlog
- * above INT_MAX, a backlog on a socket not listening, a connected UDP
- * socket without its port or its peer's, a peer on a socket not
- * connected, unknown flags, IP flags or TCP flags, IPv6 options on an
- * AF_INET socket, TCP options on a UDP socket, a TCP_LINGER2 below -1, a
- * shutdown of a TCP socket, rcvlowat below 1, peek_off below -1, an unknown path MTU
- * discovery mode, a TTL but -1 and 1 to 255, hops below -1 or above 255,
- * a linger time without SO_LINGER, datagrams queued (nr_dgrams) on a
- * TCP socket or more than CKPT_MAX_INET_DGRAMS of them, a reserved
- * field, an IPv4 address
+ * above INT_MAX, a backlog on a socket not listening, a connected socket
+ * without its port or its peer's, a TCP connection without its address
+ * or its peer's, a peer on a socket not connected, a port bound that is
+ * 0, an address bound that is any, an address bind() did not name on a
+ * socket not connected, unknown flags, IP flags or TCP flags, IPv6
+ * options on an AF_INET socket (IPV6_V6ONLY, the IPv6 IP flags, a
+ * traffic class, hops, an IPv6 path MTU discovery mode but the default),
+ * TCP options on a UDP socket, a TCP_LINGER2 below -1, a shutdown of a
+ * TCP socket, rcvlowat below 1, an unknown path MTU discovery mode, a
+ * TTL but -1 and 1 to 255, hops below -1 or above 255, a linger time
+ * above INT_MAX, datagrams queued (nr_dgrams) on a TCP socket or more
+ * than CKPT_MAX_INET_DGRAMS of them, a reserved field, an IPv4 address
  * with bytes past its 4, and the FILE's f_flags of another access mode
  * than O_RDWR or with another flag than O_NONBLOCK (O_ASYNC:
  * file_owner_str()), or an offset.
@@ -3488,8 +3531,9 @@ static void inet_str(char *buf, size_t len, const struct ckpt_hdr_file_inet *h,
 		list_add(why, sizeof(why), "the family");
 	if (!tcp && !udp)
 		list_add(why, sizeof(why), "the protocol");
-	if (tcp ? h->state != INET_CLOSE && h->state != INET_LISTEN :
-	    udp && h->state != INET_CLOSE && h->state != INET_ESTABLISHED) {
+	/* TCP: never connected, established, listening; UDP: connected or not */
+	if ((tcp || udp) && h->state != INET_CLOSE &&
+	    h->state != INET_ESTABLISHED && (!tcp || h->state != INET_LISTEN)) {
 		snprintf(part, sizeof(part), "state %u on a %s socket",
 			 h->state, tcp ? "TCP" : "UDP");
 		list_add(why, sizeof(why), part);
@@ -3500,11 +3544,27 @@ static void inet_str(char *buf, size_t len, const struct ckpt_hdr_file_inet *h,
 		list_add(why, sizeof(why), "a backlog above INT_MAX");
 	if (h->state != INET_LISTEN && h->backlog)
 		list_add(why, sizeof(why), "a backlog on a socket not listening");
-	if (udp && h->state == INET_ESTABLISHED && (!h->rport || !h->lport))
+	if (h->state == INET_ESTABLISHED && (!h->rport || !h->lport))
 		list_add(why, sizeof(why), "a connected socket without a port");
+	if (tcp && h->state == INET_ESTABLISHED &&
+	    (all_zero(h->laddr, sizeof(h->laddr)) ||
+	     all_zero(h->raddr, sizeof(h->raddr))))
+		list_add(why, sizeof(why),
+			 "a TCP connection without its address or its peer's");
 	if (h->state != INET_ESTABLISHED &&
 	    (h->rport || !all_zero(h->raddr, sizeof(h->raddr))))
 		list_add(why, sizeof(why), "a peer on a socket not connected");
+	/* what bind() chose: a port, an address; else connect()'s */
+	if (h->flags & CKPT_INET_BOUND_PORT && !h->lport)
+		list_add(why, sizeof(why), "a port bound that is 0");
+	if (h->flags & CKPT_INET_BOUND_ADDR &&
+	    all_zero(h->laddr, sizeof(h->laddr)))
+		list_add(why, sizeof(why), "an address bound that is any");
+	if (!(h->flags & CKPT_INET_BOUND_ADDR) &&
+	    h->state != INET_ESTABLISHED &&
+	    !all_zero(h->laddr, sizeof(h->laddr)))
+		list_add(why, sizeof(why),
+			 "an address not bound on a socket not connected");
 	if (h->flags & ~CKPT_INET_FLAGS_MASK) {
 		snprintf(part, sizeof(part), "flags 0x%x",
 			 h->flags & ~CKPT_INET_FLAGS_MASK);
@@ -3520,7 +3580,8 @@ static void inet_str(char *buf, size_t len, const struct ckpt_hdr_file_inet *h,
 			 h->tcp_flags & ~CKPT_INET_TCP_FLAGS_MASK);
 		list_add(why, sizeof(why), part);
 	}
-	if (v4 && ((h->flags & CKPT_INET_V6ONLY) || (h->ip_flags & ipv6_flags)))
+	if (v4 && ((h->flags & CKPT_INET_V6ONLY) || (h->ip_flags & ipv6_flags) ||
+		   h->tclass || h->hops != -1 || h->pmtudisc6 != 1))
 		list_add(why, sizeof(why), "IPv6 options on an AF_INET socket");
 	if (udp && (h->tcp_flags || h->defer_accept ||
 		    h->keepidle || h->keepintvl || h->keepcnt ||
@@ -3531,11 +3592,9 @@ static void inet_str(char *buf, size_t len, const struct ckpt_hdr_file_inet *h,
 		list_add_u(why, sizeof(why), "linger2", h->linger2, "");
 	if (tcp && (h->flags & (CKPT_INET_SHUT_RD | CKPT_INET_SHUT_WR)))
 		list_add(why, sizeof(why), "a shutdown of a TCP socket");
-	if (h->rcvlowat < 1 || h->peek_off < -1) {
-		snprintf(part, sizeof(part), "rcvlowat %d, peek_off %d",
-			 h->rcvlowat, h->peek_off);
-		list_add(why, sizeof(why), part);
-	}
+	/* SO_PEEK_OFF takes any value, a negative one is off */
+	if (h->rcvlowat < 1)
+		list_add_u(why, sizeof(why), "rcvlowat", h->rcvlowat, "");
 	if (h->pmtudisc > INET_PMTUDISC_MAX)
 		list_add_u(why, sizeof(why), "pmtudisc", h->pmtudisc, "");
 	if (h->pmtudisc6 > INET_PMTUDISC_MAX)
@@ -3544,8 +3603,8 @@ static void inet_str(char *buf, size_t len, const struct ckpt_hdr_file_inet *h,
 		list_add_u(why, sizeof(why), "ttl", h->ttl, "");
 	if (h->hops < -1 || h->hops > 255)
 		list_add_u(why, sizeof(why), "hops", h->hops, "");
-	if (h->linger && !(h->flags & CKPT_INET_LINGER))
-		list_add(why, sizeof(why), "a linger time without SO_LINGER");
+	if (h->linger > INT_MAX)
+		list_add_u(why, sizeof(why), "linger", h->linger, "s");
 	if (tcp && h->nr_dgrams) {
 		snprintf(part, sizeof(part), "%u datagram%s queued on a TCP socket",
 			 h->nr_dgrams, h->nr_dgrams == 1 ? "" : "s");
@@ -3601,16 +3660,139 @@ static int info_inet_dgram(struct info *in,
 /*
  * At the end of an inet socket's records: the nr_dgrams INET_DGRAM
  * records its FILE_INET announced came, as restart reads them ("expected
- * a inet_dgram record"). 0 or -EINVAL.
+ * a inet_dgram record"), and the TCP_CONN of an established TCP
+ * connection ("expected a tcp_conn record"). 0 or -EINVAL.
  */
 static int inet_file_end(struct info *in, const struct ckpt_hdr_file *f,
 			 const struct ckpt_hdr *next, size_t off)
 {
+	if (in->inet && in->tcp_due && !in->tcp)
+		return bad(in, off, "FILE #%u (inet) needs a TCP_CONN record (an established TCP connection), found %s",
+			   f->objref,
+			   next ? ckpt_hdr_name(next->type) : "the end");
 	if (!in->inet || in->inet_dgrams == in->inet_nr_dgrams)
 		return 0;
 	return bad(in, off, "FILE #%u (inet) needs an INET_DGRAM record (datagram %u of the %u queued), found %s",
 		   f->objref, in->inet_dgrams, in->inet_nr_dgrams,
 		   next ? ckpt_hdr_name(next->type) : "the end");
+}
+
+/* ---- an established TCP connection: TCP_CONN ---- */
+
+/* TCP's comparison of sequence numbers, modulo 2^32: is @a after @b? */
+static bool tcp_after(uint32_t a, uint32_t b)
+{
+	return (int32_t)(b - a) < 0;
+}
+
+/* the largest window: the field's 65535, scaled by at most 14 */
+#define TCP_WINDOW_MAX		(65535U << 14)
+#define TCP_MAX_WSCALE		14
+#define TCP_MIN_SND_MSS		48
+
+/*
+ * What restart refuses of the TCP_CONN @c, alone (ckpt_tcp_conn_ok():
+ * "malformed TCP connection"), as a list in @why: unknown options, the
+ * reserved field, a queue (write_seq - snd_una, rcv_nxt - copied_seq,
+ * modulo 2^32) of more than CKPT_TCP_QUEUE_MAX bytes, snd_nxt past the
+ * send queue, a record of another length than the struct and both queues
+ * rounded up to 8, an MSS below 48, window scales above 14 (with window
+ * scaling; any without), max_window below snd_wnd, a window past 65535
+ * (without window scaling) or 65535 << 14, snd_wl1 after rcv_nxt +
+ * rcv_wnd, rcv_wup after rcv_nxt. Empty if it takes it.
+ */
+static void tcp_conn_why(const struct ckpt_hdr_tcp_conn *c, char *why,
+			 size_t len)
+{
+	uint32_t sndq = c->write_seq - c->snd_una;
+	uint32_t rcvq = c->rcv_nxt - c->copied_seq;
+	bool ws = c->opts & CKPT_TCP_WSCALE;
+	uint32_t wmax = ws ? TCP_WINDOW_MAX : 65535;
+	uint64_t want = (sizeof(*c) + (uint64_t)sndq + rcvq + 7) / 8 * 8;
+	char part[128];
+
+	why[0] = '\0';
+	if (c->opts & ~(uint32_t)CKPT_TCP_OPTS_MASK) {
+		snprintf(part, sizeof(part), "options 0x%x",
+			 c->opts & ~(uint32_t)CKPT_TCP_OPTS_MASK);
+		list_add(why, len, part);
+	}
+	if (c->__reserved)
+		list_add(why, len, "a reserved field");
+	if (sndq > CKPT_TCP_QUEUE_MAX) {
+		snprintf(part, sizeof(part), "a send queue of %u bytes, above %u",
+			 sndq, (unsigned int)CKPT_TCP_QUEUE_MAX);
+		list_add(why, len, part);
+	}
+	if (rcvq > CKPT_TCP_QUEUE_MAX) {
+		snprintf(part, sizeof(part), "a receive queue of %u bytes, above %u",
+			 rcvq, (unsigned int)CKPT_TCP_QUEUE_MAX);
+		list_add(why, len, part);
+	}
+	if (c->snd_nxt - c->snd_una > sndq) {
+		snprintf(part, sizeof(part), "snd_nxt %u bytes past snd_una, past the send queue of %u",
+			 c->snd_nxt - c->snd_una, sndq);
+		list_add(why, len, part);
+	}
+	if (c->h.len != want) {
+		snprintf(part, sizeof(part), "a record of %u bytes for queues of %u and %u bytes",
+			 c->h.len, sndq, rcvq);
+		list_add(why, len, part);
+	}
+	if (c->mss < TCP_MIN_SND_MSS) {
+		snprintf(part, sizeof(part), "an MSS of %u, below %u", c->mss,
+			 TCP_MIN_SND_MSS);
+		list_add(why, len, part);
+	}
+	if (ws && (c->snd_wscale > TCP_MAX_WSCALE ||
+		   c->rcv_wscale > TCP_MAX_WSCALE)) {
+		snprintf(part, sizeof(part), "window scales %u and %u, above %u",
+			 c->snd_wscale, c->rcv_wscale, TCP_MAX_WSCALE);
+		list_add(why, len, part);
+	} else if (!ws && (c->snd_wscale || c->rcv_wscale)) {
+		list_add(why, len, "window scales without window scaling");
+	}
+	if (c->max_window < c->snd_wnd)
+		list_add(why, len, "max_window below snd_wnd");
+	if (c->max_window > wmax || c->rcv_wnd > wmax) {
+		snprintf(part, sizeof(part), "a window above %u", wmax);
+		list_add(why, len, part);
+	}
+	if (tcp_after(c->snd_wl1, c->rcv_nxt + c->rcv_wnd))
+		list_add(why, len, "snd_wl1 after rcv_nxt + rcv_wnd");
+	if (tcp_after(c->rcv_wup, c->rcv_nxt))
+		list_add(why, len, "rcv_wup after rcv_nxt");
+}
+
+/*
+ * TCP_CONN, the state of an established TCP connection, right after the
+ * FILE_INET of its socket (and only there: restart reads one after the
+ * FILE_INET of a TCP socket in state ESTABLISHED, and none elsewhere,
+ * "expected a file or fdtable record, found tcp_conn"). Refused: one
+ * anywhere else, a second one. What restart refuses of its fields is said
+ * on its lines (tcp_print_conn()).
+ */
+static int info_tcp_conn(struct info *in, const struct ckpt_hdr_tcp_conn *c,
+			 size_t off)
+{
+	uint32_t sndq = c->write_seq - c->snd_una;
+	uint32_t rcvq = c->rcv_nxt - c->copied_seq;
+
+	if (!in->inet)
+		return bad(in, off, "TCP_CONN not after a FILE_INET record");
+	if (!in->tcp_due)
+		return bad(in, off, "TCP_CONN after the FILE_INET of a %s socket in state %u, not an established TCP connection",
+			   in->inet->protocol == IPPROTO_TCP ? "TCP" :
+			   in->inet->protocol == IPPROTO_UDP ? "UDP" : "?",
+			   in->inet->state);
+	if (in->tcp)
+		return bad(in, off, "a second TCP_CONN after a FILE_INET");
+	/* right after it: a datagram of a TCP socket was refused already */
+	in->tcp = c;
+	in->nr_tcp++;
+	if (sndq <= CKPT_TCP_QUEUE_MAX && rcvq <= CKPT_TCP_QUEUE_MAX)
+		in->tcp_bytes += (uint64_t)sndq + rcvq;
+	return 0;
 }
 
 /*
@@ -3758,6 +3940,69 @@ static void inet_print_queue(const struct info *in)
 	}
 }
 
+/* The first bytes of a queue, as a hint of what was in it: ": 68 65 ..." */
+static void tcp_print_bytes(const unsigned char *p, uint32_t n)
+{
+	uint32_t i;
+
+	for (i = 0; i < n && i < 16; i++)
+		printf("%s%02x", i ? " " : ": ", p[i]);
+	printf("%s\n", n > 16 ? " ..." : "");
+}
+
+/*
+ * The lines of the established TCP connection whose TCP_CONN is @c,
+ * after its socket's: "  connection: 10 bytes written and not
+ * acknowledged (4 sent), 6 received and not read; snd_una 1000, snd_nxt
+ * 1004, write_seq 1010, rcv_nxt 5006, copied_seq 5000", then its options
+ * and windows ("  options: mss 65483, window scaling (peer's 7, ours 7),
+ * SACK, timestamps; timestamp 123456; snd_wnd 65535 (snd_wl1 5000),
+ * max_window 65535, rcv_wnd 65483 (rcv_wup 5000)"), with what restart
+ * refuses of it (tcp_conn_why()), then the first bytes of each queue
+ * when the record holds them.
+ */
+static void tcp_print_conn(const struct ckpt_hdr_tcp_conn *c)
+{
+	const unsigned char *data = (const unsigned char *)(c + 1);
+	uint32_t sndq = c->write_seq - c->snd_una;
+	uint32_t rcvq = c->rcv_nxt - c->copied_seq;
+	uint32_t sent = c->snd_nxt - c->snd_una;
+	char why[640], opts[160] = "", part[64];
+
+	tcp_conn_why(c, why, sizeof(why));
+	printf("  connection: %u byte%s written and not acknowledged (%u sent), %u received and not read; snd_una %u, snd_nxt %u, write_seq %u, rcv_nxt %u, copied_seq %u\n",
+	       sndq, sndq == 1 ? "" : "s", sent, rcvq, c->snd_una, c->snd_nxt,
+	       c->write_seq, c->rcv_nxt, c->copied_seq);
+	snprintf(part, sizeof(part), "mss %u", c->mss);
+	list_add(opts, sizeof(opts), part);
+	if (c->opts & CKPT_TCP_WSCALE) {
+		snprintf(part, sizeof(part), "window scaling (peer's %u, ours %u)",
+			 c->snd_wscale, c->rcv_wscale);
+		list_add(opts, sizeof(opts), part);
+	} else {
+		list_add(opts, sizeof(opts), "no window scaling");
+	}
+	if (c->opts & CKPT_TCP_SACK)
+		list_add(opts, sizeof(opts), "SACK");
+	if (c->opts & CKPT_TCP_TSTAMP)
+		list_add(opts, sizeof(opts), "timestamps");
+	printf("  options: %s; timestamp %u%s; snd_wnd %u (snd_wl1 %u), max_window %u, rcv_wnd %u (rcv_wup %u)%s%s\n",
+	       opts, c->timestamp, c->timestamp & 1 ? " (microseconds)" : "",
+	       c->snd_wnd, c->snd_wl1, c->max_window, c->rcv_wnd, c->rcv_wup,
+	       why[0] ? "; restart refuses " : "", why);
+	/* the bytes, where the record has them */
+	if (sizeof(*c) + (uint64_t)sndq + rcvq > c->h.len)
+		return;
+	if (sndq) {
+		printf("  send queue, %u byte%s", sndq, sndq == 1 ? "" : "s");
+		tcp_print_bytes(data, sndq);
+	}
+	if (rcvq) {
+		printf("  receive queue, %u byte%s", rcvq, rcvq == 1 ? "" : "s");
+		tcp_print_bytes(data + sndq, rcvq);
+	}
+}
+
 static void chr_async_note(struct info *in, const struct ckpt_hdr_file *f,
 			   uint64_t rdev)
 {
@@ -3806,6 +4051,9 @@ static int info_file_rec(struct info *in, const struct ckpt_hdr *h,
 	/* as many as its FILE_INET says, after it */
 	if (h->type == CKPT_HDR_INET_DGRAM)
 		return info_inet_dgram(in, (const void *)h, off);
+	/* an established TCP connection's, right after its FILE_INET */
+	if (h->type == CKPT_HDR_TCP_CONN)
+		return info_tcp_conn(in, (const void *)h, off);
 	want = f->type > 0 && f->type < CKPT_FILE_MAX ?
 	       file_records[f->type][in->file_next] : h->type;
 	if (!want)
@@ -3998,13 +4246,19 @@ static int info_file_rec(struct info *in, const struct ckpt_hdr *h,
 		in->nr_inet++;
 		inet_str(in->file_extra + o, sizeof(in->file_extra) - o, fi, f);
 		ext_tail(in, h, sizeof(*fi));
-		/* restart reads its datagrams once it takes the record */
+		/*
+		 * restart reads its datagrams once it takes the record, or
+		 * the TCP_CONN of an established TCP connection
+		 */
 		in->inet = fi;
 		in->inet_nr_dgrams = fi->protocol == IPPROTO_UDP &&
 				     fi->nr_dgrams <= CKPT_MAX_INET_DGRAMS ?
 				     fi->nr_dgrams : 0;
 		in->inet_dgrams = 0;
 		in->inet_bytes = 0;
+		in->tcp_due = fi->protocol == IPPROTO_TCP &&
+			      fi->state == INET_ESTABLISHED;
+		in->tcp = NULL;
 		break;
 	}
 	}
@@ -5138,6 +5392,7 @@ static int info_rec(const struct ckpt_hdr *h, size_t off, void *arg)
 	case CKPT_HDR_FILE_PROC:
 	case CKPT_HDR_FILE_INET:
 	case CKPT_HDR_INET_DGRAM:
+	case CKPT_HDR_TCP_CONN:
 		ret = info_file_rec(in, h, off);
 		break;
 	case CKPT_HDR_MEMFD:
@@ -5289,14 +5544,20 @@ static int cmd_info(int argc, char **argv)
 	if (in.nr_unix)
 		printf("%u unix socket%s (%" PRIu64 " bytes queued), ",
 		       in.nr_unix, in.nr_unix == 1 ? "" : "s", in.unix_bytes);
-	if (in.nr_inet && in.nr_dgrams)
-		printf("%u inet socket%s (%" PRIu64 " datagram%s queued, %"
-		       PRIu64 " bytes), ", in.nr_inet, in.nr_inet == 1 ? "" : "s",
-		       in.nr_dgrams, in.nr_dgrams == 1 ? "" : "s",
-		       in.dgram_bytes);
-	else if (in.nr_inet)
-		printf("%u inet socket%s, ", in.nr_inet,
+	if (in.nr_inet) {
+		printf("%u inet socket%s", in.nr_inet,
 		       in.nr_inet == 1 ? "" : "s");
+		if (in.nr_dgrams)
+			printf(" (%" PRIu64 " datagram%s queued, %" PRIu64
+			       " bytes)", in.nr_dgrams,
+			       in.nr_dgrams == 1 ? "" : "s", in.dgram_bytes);
+		if (in.nr_tcp)
+			printf("%s%u TCP connection%s (%" PRIu64
+			       " bytes queued)", in.nr_dgrams ? " and " : ", ",
+			       in.nr_tcp, in.nr_tcp == 1 ? "" : "s",
+			       in.tcp_bytes);
+		printf(", ");
+	}
 	if (in.nr_inflight)
 		printf("%" PRIu64 " file%s in flight, ", in.nr_inflight,
 		       in.nr_inflight == 1 ? "" : "s");
@@ -5391,6 +5652,10 @@ static void restart_hint(int err)
 {
 	if (err == ESTALE && !(restart_flags & RESTART_ACCEPT_REPLACED))
 		fprintf(stderr, "%s: a file reopened by its path is another file than the checkpoint saw (see the log); --accept-replaced takes it as it is\n",
+			prog);
+	/* a TCP connection of the image exists still, or an address is gone */
+	if (err == EADDRNOTAVAIL)
+		fprintf(stderr, "%s: a socket's address is not available (see the log): a TCP connection of the image still exists if the checkpointed tree still runs (ckpt checkpoint --kill ends it)\n",
 			prog);
 }
 
@@ -6254,11 +6519,29 @@ static void checkpoint_usage(FILE *f)
 		"                   be frozen already\n"
 		"  --subtree        the root need not be a pid namespace init; pipes\n"
 		"                   and sockets leading outside are inherited\n"
-		"  --leave-running  thaw the tree after the checkpoint (the default)\n"
-		"  --kill           kill the tree after the checkpoint\n"
+		"  --leave-running  thaw the tree after the checkpoint (the default);\n"
+		"                   its TCP connections go on as they were\n"
+		"  --kill           kill the tree after the checkpoint, which is\n"
+		"                   taken with CHECKPOINT_NET_LOCK: what the peers\n"
+		"                   of the tree's TCP connections send is dropped\n"
+		"                   from before each connection is read, and the\n"
+		"                   kill sends them neither FIN nor RST (repair\n"
+		"                   mode), until a restart in this network namespace\n"
+		"                   takes the connections over: the peers see a\n"
+		"                   pause (needs CAP_NET_ADMIN if the tree has a\n"
+		"                   TCP connection). A restart in this network\n"
+		"                   namespace that reads the image while it is\n"
+		"                   written (-o - | ckpt restart -i -) finds the\n"
+		"                   connections not killed yet (EADDRNOTAVAIL;\n"
+		"                   the checkpoint then fails with EPIPE, and the\n"
+		"                   tree goes on): write a file, restart it once\n"
+		"                   this ends\n"
 		"  --log FILE       the kernel's explanations go to FILE, not stderr\n"
 		"  --timeout SECS   how long to wait for the freezer (default 60)\n"
-		"  -v               say what is done\n",
+		"  -v               say what is done\n"
+		"\n"
+		"checkpoint() flags: CHECKPOINT_SUBTREE with --subtree,\n"
+		"CHECKPOINT_NET_LOCK with --kill.\n",
 		prog);
 }
 
@@ -6327,6 +6610,9 @@ static int cmd_checkpoint(int argc, char **argv)
 		checkpoint_usage(stderr);
 		return 2;
 	}
+	/* the tree is killed next: its TCP connections must stay silent */
+	if (kill_tree)
+		flags |= CHECKPOINT_NET_LOCK;
 	if (!cgroup) {
 		char *end;
 		long v = strtol(argv[optind], &end, 10);
@@ -6361,6 +6647,12 @@ static int cmd_checkpoint(int argc, char **argv)
 		created = 1;
 	}
 
+	/*
+	 * a reader of the image that goes away (a restart from the pipe
+	 * that failed) fails the checkpoint with EPIPE: the tree is thawed
+	 * as after any failure, not left frozen by a SIGPIPE
+	 */
+	signal(SIGPIPE, SIG_IGN);
 	/* a ^C between freezing and thawing waits for the thaw */
 	sigemptyset(&quiet);
 	sigaddset(&quiet, SIGINT);
@@ -6466,6 +6758,11 @@ static int cmd_checkpoint(int argc, char **argv)
 		}
 	}
 
+	if (verbose)
+		fprintf(stderr, "%s: checkpoint of pid %d, flags:%s%s%s\n", prog,
+			root, flags & CHECKPOINT_SUBTREE ? " CHECKPOINT_SUBTREE" : "",
+			flags & CHECKPOINT_NET_LOCK ? " CHECKPOINT_NET_LOCK" : "",
+			flags ? "" : " none");
 	id = syscall(__NR_checkpoint, root, imgfd, flags, logfd);
 	err = errno;
 	if (id < 0) {
@@ -6475,6 +6772,10 @@ static int cmd_checkpoint(int argc, char **argv)
 		    !proc_nsinit(root))
 			fprintf(stderr, "%s: pid %d is not a pid namespace init: use --subtree\n",
 				prog, root);
+		/* a failed checkpoint left the connections as they were */
+		if (err == EPERM && (flags & CHECKPOINT_NET_LOCK))
+			fprintf(stderr, "%s: --kill keeps the tree's TCP connections silent (CHECKPOINT_NET_LOCK), which needs CAP_NET_ADMIN in their network namespace; the tree was not killed\n",
+				prog);
 		goto out_thaw;
 	}
 	if (created && close(imgfd)) {
@@ -6509,6 +6810,8 @@ static int cmd_checkpoint(int argc, char **argv)
 			if (err) {
 				fprintf(stderr, "%s: finding the tree of pid %d: %s\n",
 					prog, root, strerror(-err));
+				fprintf(stderr, "%s: a process of the tree left running finds its TCP connections in repair mode (CHECKPOINT_NET_LOCK)\n",
+					prog);
 				ret = 1;
 			}
 		}

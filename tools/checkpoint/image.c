@@ -195,10 +195,11 @@ static const struct {
 	REC(UNIX_FDS, struct ckpt_hdr_unix_fds),
 	REC_EXT(FILE_INET, struct ckpt_hdr_file_inet),
 	REC(INET_DGRAM, struct ckpt_hdr_inet_dgram),
+	REC(TCP_CONN, struct ckpt_hdr_tcp_conn),
 };
 
 /* a type added to the uapi header needs its line above */
-_Static_assert(CKPT_HDR_MAX == CKPT_HDR_INET_DGRAM + 1,
+_Static_assert(CKPT_HDR_MAX == CKPT_HDR_TCP_CONN + 1,
 	       "rec_types[]: a record type without bounds");
 
 const char *ckpt_hdr_name(uint32_t type)

@@ -12,7 +12,14 @@
 
 /* checkpoint() flags */
 #define CHECKPOINT_SUBTREE	0x1UL	/* root need not be a pid-ns init */
-#define CHECKPOINT_FLAGS_MASK	(CHECKPOINT_SUBTREE)
+/*
+ * checkpoint: the coordinator kills the tree next. Its TCP connections
+ * are left in repair mode, and what their peers send is dropped, until a
+ * restart in the same network namespace takes them over: the kill sends
+ * neither FIN nor RST, the peers see a pause.
+ */
+#define CHECKPOINT_NET_LOCK	0x2UL
+#define CHECKPOINT_FLAGS_MASK	(CHECKPOINT_SUBTREE | CHECKPOINT_NET_LOCK)
 
 /* restart() flags */
 #define RESTART_TASKSELF	0x1UL	/* the caller becomes the restored task */

@@ -87,6 +87,7 @@
 #define CKPT_MAX_INET_DGRAMS	65536	/* datagrams queued on a UDP socket */
 #define CKPT_INET_DGRAM_MAX	65527	/* bytes of one datagram (IPv6) */
 #define CKPT_INET_QUEUE_MAX	(64 << 20)	/* bytes of one UDP queue */
+#define CKPT_TCP_QUEUE_MAX	(32 << 20)	/* bytes of one TCP queue */
 #define CKPT_CPU_WORDS		(CKPT_MAX_CPUS / 64)
 
 struct ckpt_hdr {
@@ -144,6 +145,7 @@ enum ckpt_hdr_type {
 	CKPT_HDR_UNIX_FDS,
 	CKPT_HDR_FILE_INET,
 	CKPT_HDR_INET_DGRAM,
+	CKPT_HDR_TCP_CONN,
 	CKPT_HDR_MAX		/* one past the last type */
 };
 
@@ -939,6 +941,44 @@ struct ckpt_hdr_inet_dgram {
 	/* followed by the datagram's len bytes */
 };
 
+/*
+ * TCP_CONN: after the FILE_INET record of a TCP connection (state
+ * ESTABLISHED), what the kernel's TCP repair interface reads and sets
+ * (TCP_QUEUE_SEQ, TCP_REPAIR_OPTIONS, TCP_TIMESTAMP, TCP_REPAIR_WINDOW),
+ * then the bytes of its two queues: the bytes written and not
+ * acknowledged by the peer (snd_una to write_seq: sent once, then not
+ * sent yet), then the bytes received and not read (copied_seq to
+ * rcv_nxt). Sequence numbers are the connection's own, compared modulo
+ * 2^32 as TCP does. Restart makes the connection again in repair mode
+ * (which needs CAP_NET_ADMIN in the restarter's network namespace), so
+ * the peer sees a pause, no new handshake.
+ */
+struct ckpt_hdr_tcp_conn {
+	struct ckpt_hdr h;
+	__u32 snd_una;		/* the first byte the peer did not acknowledge */
+	__u32 snd_nxt;		/* the first byte never sent */
+	__u32 write_seq;	/* after the last byte written */
+	__u32 rcv_nxt;		/* after the last byte received in order */
+	__u32 copied_seq;	/* the first byte not read */
+	__u32 snd_wl1;		/* TCP_REPAIR_WINDOW */
+	__u32 snd_wnd;
+	__u32 max_window;
+	__u32 rcv_wnd;
+	__u32 rcv_wup;
+	__u32 timestamp;	/* TCP_TIMESTAMP (bit 0: microseconds) */
+	__u16 mss;		/* the peer's MSS (TCP_REPAIR_OPTIONS) */
+	__u8 snd_wscale;	/* CKPT_TCP_WSCALE: the peer's window scale */
+	__u8 rcv_wscale;	/* and ours */
+	__u32 opts;		/* CKPT_TCP_*: options the handshake agreed */
+	__u32 __reserved;
+	/* then write_seq - snd_una bytes, then rcv_nxt - copied_seq bytes */
+};
+
+#define CKPT_TCP_WSCALE		0x1	/* window scaling */
+#define CKPT_TCP_SACK		0x2	/* selective acknowledgments */
+#define CKPT_TCP_TSTAMP		0x4	/* timestamps */
+#define CKPT_TCP_OPTS_MASK	0x7
+
 /* the address or port was named to bind(); else the kernel chose it */
 #define CKPT_INET_BOUND_ADDR	0x1
 #define CKPT_INET_BOUND_PORT	0x2
@@ -1327,5 +1367,7 @@ struct ckpt_hdr_trailer {
 #define CKPT_REC_FILE_INET_MAX		CKPT_REC_EXT_MAX
 #define CKPT_REC_INET_DGRAM_MAX \
 	CKPT_REC_MAX_LEN(struct ckpt_hdr_inet_dgram, CKPT_INET_DGRAM_MAX)
+#define CKPT_REC_TCP_CONN_MAX \
+	CKPT_REC_MAX_LEN(struct ckpt_hdr_tcp_conn, 2 * CKPT_TCP_QUEUE_MAX)
 
 #endif /* _UAPI_LINUX_CHECKPOINT_HDR_H */

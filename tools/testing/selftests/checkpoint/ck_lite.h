@@ -193,8 +193,10 @@ static inline void lite_wait_flag(volatile sig_atomic_t *flag, int sig)
 
 /*
  * Freeze cgroup @cg, checkpoint the tree under @root into @img with
- * CHECKPOINT_SUBTREE, kill every task of the cgroup and reap them (the
- * test is their subreaper, so their pids are free again), then restart
+ * CHECKPOINT_SUBTREE and CHECKPOINT_NET_LOCK (it is killed next: its
+ * TCP connections stay silent), kill every task of the cgroup and reap
+ * them (the test is their subreaper, so their pids are free again), then
+ * restart
  * the image as children of the caller. Returns the restored root's pid,
  * or the step that failed (errno says why): -1 freezing, -2 checkpoint,
  * -3 the original root not reaped, -4 restart.
@@ -208,7 +210,9 @@ static inline pid_t lite_migrate(const char *cg, pid_t root, const char *img)
 	    !lite_cg_frozen(cg, 1, 30))
 		return -1;
 	fd = open(img, O_WRONLY | O_CREAT | O_TRUNC, 0600);
-	ret = ck_checkpoint_validated(root, fd, CHECKPOINT_SUBTREE, 2);
+	ret = ck_checkpoint_validated(root, fd,
+				      CHECKPOINT_SUBTREE | CHECKPOINT_NET_LOCK,
+				      2);
 	close(fd);
 	if (ret <= 0)
 		return -2;

@@ -1,7 +1,7 @@
 /* SPDX-License-Identifier: GPL-2.0 */
 /*
  * The harness of the selftests that checkpoint a small tree of processes
- * from outside it (unix_test, scm_test, inet_test).
+ * from outside it (unix_test, scm_test, inet_test, tcp_test).
  *
  * The test process, a subreaper, forks the tree's root into a cgroup v2
  * of its own (tree_start()). The root sets its state up, says
@@ -20,7 +20,9 @@
  *
  * A test describes itself in a struct tree_cfg (its name, its cgroup, the
  * root it forks...) and calls tree_init() in its fixture's setup,
- * tree_end() and tree_clean() in its teardown.
+ * tree_end() and tree_clean() in its teardown. A test may add checkpoint
+ * flags of its own (ckt.ckpt_flags: CHECKPOINT_NET_LOCK) to every
+ * checkpoint the harness takes; tree_init() clears them.
  */
 #ifndef CK_TREE_H
 #define CK_TREE_H
@@ -81,6 +83,7 @@ static struct {
 	pid_t root;		/* the tree's root, or -1 */
 	pid_t peer;		/* in the tree: the root's child, if any */
 	bool peer_going;	/* in the tree: SIGUSR1 sent to the peer */
+	unsigned long ckpt_flags; /* with CHECKPOINT_SUBTREE, or 0 */
 } ckt = { .root = -1 };
 
 /* verify()'s complaint, for the report */
@@ -239,6 +242,7 @@ static inline void tree_init(struct __test_metadata *_metadata,
 	ckt.root = -1;
 	ckt.peer = 0;
 	ckt.peer_going = false;
+	ckt.ckpt_flags = 0;
 	ckt.dir[0] = '\0';
 	snprintf(ckt.tag, sizeof(ckt.tag), "%s.%d", name, me);
 	if (cfg->dir)
@@ -320,14 +324,16 @@ static inline void tree_thaw(struct __test_metadata *_metadata)
 }
 
 /*
- * Freeze the tree and checkpoint it into img, with CHECKPOINT_SUBTREE and
- * the log file as logfd: through ck_checkpoint_validated() if @validated,
- * like every checkpoint of the selftests that must succeed, or a bare
- * checkpoint() that must refuse. Its return value, errno kept.
+ * Freeze the tree and checkpoint it into img, with CHECKPOINT_SUBTREE (and
+ * ckt.ckpt_flags) and the log file as logfd: through
+ * ck_checkpoint_validated() if @validated, like every checkpoint of the
+ * selftests that must succeed, or a bare checkpoint() that must refuse.
+ * Its return value, errno kept.
  */
 static inline long tree_checkpoint_frozen(struct __test_metadata *_metadata,
 					  bool validated)
 {
+	unsigned long flags = CHECKPOINT_SUBTREE | ckt.ckpt_flags;
 	int fd, logfd, err;
 	long ret;
 
@@ -337,11 +343,9 @@ static inline long tree_checkpoint_frozen(struct __test_metadata *_metadata,
 	ASSERT_LE(0, fd);
 	ASSERT_LE(0, logfd);
 	if (validated)
-		ret = ck_checkpoint_validated(ckt.root, fd, CHECKPOINT_SUBTREE,
-					      logfd);
+		ret = ck_checkpoint_validated(ckt.root, fd, flags, logfd);
 	else
-		ret = syscall(__NR_checkpoint, ckt.root, fd, CHECKPOINT_SUBTREE,
-			      logfd);
+		ret = syscall(__NR_checkpoint, ckt.root, fd, flags, logfd);
 	err = errno;
 	close(fd);
 	close(logfd);

@@ -24,7 +24,10 @@
  * watched by the epoll instance), files of its own directory in /proc
  * (one of its thread's, one an O_PATH descriptor of the directory), a
  * TCP listener and a UDP socket connected to itself on the loopback with
- * two datagrams queued;
+ * two datagrams queued, and (root's images only: restart makes it
+ * through the TCP repair interface, which needs CAP_NET_ADMIN) an
+ * established TCP connection on the loopback with bytes not read both
+ * ways, its listener closed;
  * signal handlers, an alternate stack and pending signals; shared
  * anonymous, private and shared file mappings, PROT_NONE, many small
  * vmas; a memfd with a hole, an fd, a shared and a private mapping,
@@ -69,7 +72,11 @@
  * addresses, ports, flags, options and count of datagrams queued, a
  * queued datagram's length (with its record's or not), bytes, family,
  * addresses, ports, TOS, TTL, flow label, device, ipi_spec_dst, padding
- * or reserved words, two datagrams swapped, a deleted file's vma said to map
+ * or reserved words, two datagrams swapped, a TCP connection's sequence
+ * numbers (its queues made to disagree with its record's length, or
+ * past 32 MiB), windows, MSS, window scales, options, timestamp clock,
+ * the bytes of its queues, its reserved word, its record cut or made
+ * longer, a deleted file's vma said to map
  * the executable
  * (CKPT_VMA_F_EXE), an mm said to be a copy of its parent's
  * (CKPT_MM_F_FORKED), a vma said to be inherited from it, a PAGES record
@@ -485,6 +492,21 @@ static socklen_t fz_ux_vname_len, fz_ux_tname_len;
 #define FZ_IN_DG1	"dgram-1"
 #define FZ_IN_DG2	"second datagram"
 static struct sockaddr_in fz_in_lname, fz_in_uname;
+
+/*
+ * Root's images only: an established TCP connection on 127.0.0.1, its
+ * client at FZ_IN_TC (a port the kernel chose at connect()), what its
+ * listener accept()ed at FZ_IN_TS (the listener, on a port the kernel
+ * chose, closed since), FZ_IN_TFWD sent by the client and FZ_IN_TBACK by
+ * the other end, neither read, both acknowledged (nothing left to send):
+ * each FILE_INET followed by a TCP_CONN whose receive queue holds what
+ * the other end sent. In no epoll set. Their names, for the checks.
+ */
+#define FZ_IN_TC	86
+#define FZ_IN_TS	87
+#define FZ_IN_TFWD	"from the client, not read"
+#define FZ_IN_TBACK	"from the accepted end, not read either"
+static struct sockaddr_in fz_in_tcname, fz_in_tsname;
 
 /* the kernel's TCP states, as FILE_INET has them */
 #define FZ_INET_ESTABLISHED	1
@@ -1252,6 +1274,108 @@ static bool fz_check_inet(void)
 	return ok;
 }
 
+/* What is queued on @fd is @want, at once; nothing more */
+static bool fz_tcp_queued(int fd, const char *want)
+{
+	char b[64] = "";
+	ssize_t n = recv(fd, b, sizeof(b) - 1, MSG_DONTWAIT);
+
+	return n == (ssize_t)strlen(want) && !memcmp(b, want, n) &&
+	       recv(fd, b, sizeof(b), MSG_DONTWAIT) < 0 && errno == EAGAIN;
+}
+
+/* @from sends @to a byte, which comes within 2 s */
+static bool fz_tcp_carries(int from, int to, char c)
+{
+	struct pollfd p = { .fd = to, .events = POLLIN };
+	char b = 0;
+
+	return send(from, &c, 1, MSG_NOSIGNAL) == 1 && poll(&p, 1, 2000) == 1 &&
+	       recv(to, &b, 1, MSG_DONTWAIT) == 1 && b == c;
+}
+
+/*
+ * The TCP connection (root's images): each end has its name and its peer,
+ * the other, and the bytes the other sent before the checkpoint queued,
+ * at once, and nothing else; then it carries a byte each way. Both ends
+ * are made to reset when the program ends (SO_LINGER 0, first thing): no
+ * TIME_WAIT is left on the addresses of the next mutant's connection. A
+ * connection a mutant broke fails the first checks, and nothing waits.
+ */
+static bool fz_check_tcp(void)
+{
+	struct linger l = { .l_onoff = 1, .l_linger = 0 };
+	bool ok = true;
+
+	if (fz_uid)
+		return true;
+	setsockopt(FZ_IN_TC, SOL_SOCKET, SO_LINGER, &l, sizeof(l));
+	setsockopt(FZ_IN_TS, SOL_SOCKET, SO_LINGER, &l, sizeof(l));
+	ok &= CK_EXPECT(fz_in_name_is(FZ_IN_TC, false, &fz_in_tcname) &&
+			fz_in_name_is(FZ_IN_TC, true, &fz_in_tsname) &&
+			fz_in_name_is(FZ_IN_TS, false, &fz_in_tsname) &&
+			fz_in_name_is(FZ_IN_TS, true, &fz_in_tcname),
+			"TCP connection's names");
+	ok &= CK_EXPECT(fz_tcp_queued(FZ_IN_TS, FZ_IN_TFWD),
+			"TCP bytes from the client");
+	ok &= CK_EXPECT(fz_tcp_queued(FZ_IN_TC, FZ_IN_TBACK),
+			"TCP bytes from the accepted end");
+	if (!ok)
+		return false;
+	if (!CK_EXPECT(fz_tcp_carries(FZ_IN_TC, FZ_IN_TS, 't'),
+		       "TCP connection carries a byte to the accepted end"))
+		return false;
+	return CK_EXPECT(fz_tcp_carries(FZ_IN_TS, FZ_IN_TC, 'u'),
+			 "TCP connection carries a byte to the client");
+}
+
+/*
+ * Root's images: the TCP connection (see FZ_IN_TC), its bytes queued on
+ * each end and acknowledged, so that the image has nothing to send again
+ */
+static void fz_setup_tcp(void)
+{
+	struct sockaddr_in a = { .sin_family = AF_INET,
+				 .sin_addr.s_addr = htonl(INADDR_LOOPBACK) };
+	socklen_t len = sizeof(a);
+	int l, k, in_s = 0, in_c = 0, out_s = -1, out_c = -1;
+
+	l = socket(AF_INET, SOCK_STREAM | SOCK_CLOEXEC, 0);
+	CK_ASSERT(l >= 0 && !bind(l, (struct sockaddr *)&a, sizeof(a)) &&
+		  !listen(l, 1) &&
+		  !getsockname(l, (struct sockaddr *)&fz_in_tsname, &len),
+		  "TCP listener of the connection");
+	CK_ASSERT(ck_move_fd(socket(AF_INET, SOCK_STREAM, 0), FZ_IN_TC) ==
+		  FZ_IN_TC &&
+		  !connect(FZ_IN_TC, (struct sockaddr *)&fz_in_tsname, len),
+		  "TCP client");
+	CK_ASSERT(ck_move_fd(accept(l, NULL, NULL), FZ_IN_TS) == FZ_IN_TS,
+		  "TCP connection accepted");
+	close(l);
+	len = sizeof(fz_in_tcname);
+	CK_ASSERT(!getsockname(FZ_IN_TC, (struct sockaddr *)&fz_in_tcname,
+			       &len), "TCP client's name");
+	CK_ASSERT(send(FZ_IN_TC, FZ_IN_TFWD, strlen(FZ_IN_TFWD), 0) ==
+		  (ssize_t)strlen(FZ_IN_TFWD) &&
+		  send(FZ_IN_TS, FZ_IN_TBACK, strlen(FZ_IN_TBACK), 0) ==
+		  (ssize_t)strlen(FZ_IN_TBACK), "TCP bytes both ways");
+	/* queued on the other end, and acknowledged: up to 10 s */
+	for (k = 0; k < 1000; k++) {
+		if (ioctl(FZ_IN_TS, SIOCINQ, &in_s) || ioctl(FZ_IN_TC, SIOCINQ, &in_c) ||
+		    ioctl(FZ_IN_TS, SIOCOUTQ, &out_s) ||
+		    ioctl(FZ_IN_TC, SIOCOUTQ, &out_c))
+			break;
+		if (in_s == (int)strlen(FZ_IN_TFWD) &&
+		    in_c == (int)strlen(FZ_IN_TBACK) && !out_s && !out_c)
+			break;
+		usleep(10000);
+	}
+	CK_ASSERT(in_s == (int)strlen(FZ_IN_TFWD) &&
+		  in_c == (int)strlen(FZ_IN_TBACK) && !out_s && !out_c,
+		  "TCP bytes queued (%d, %d) and acknowledged (%d, %d left)",
+		  in_s, in_c, out_s, out_c);
+}
+
 /* Set (F_SETLK, F_OFD_SETLK) or test (F_OFD_GETLK) a lock through @fd */
 static int fz_lock(int fd, int cmd, struct flock *fl, short type, off_t start,
 		   off_t len)
@@ -1399,6 +1523,7 @@ static bool fz_check_files(void)
 	ok &= fz_check_pidfd();
 	ok &= fz_check_proc();
 	ok &= fz_check_inet();
+	ok &= fz_check_tcp();
 #ifdef CKPT_HDR_PIPE
 	memset(buf, 0, sizeof(buf));
 	ok &= CK_EXPECT(fcntl(50, F_SETFL, O_NONBLOCK) == 0 &&
@@ -1725,6 +1850,9 @@ static void fz_setup_files(void)
 			CK_ASSERT(k < 1000, "inet UDP datagram %d queued", i);
 		}
 	}
+	/* restart makes a connection through TCP_REPAIR: CAP_NET_ADMIN */
+	if (!fz_uid)
+		fz_setup_tcp();
 	fd = epoll_create1(EPOLL_CLOEXEC);
 	CK_ASSERT(fd >= 0 && ck_move_fd(fd, FZ_EP_FD) == FZ_EP_FD, "epoll");
 	CK_ASSERT(!fcntl(FZ_EP_FD, F_SETFL, O_NONBLOCK), "epoll O_NONBLOCK");
@@ -4663,6 +4791,9 @@ static void mut_fs(struct fz_mut *m, int i)
  * connections waiting, each a UNIX_EMBRYO (its UNIX_PAIR before it, if
  * first), a UNIX_QUEUE and its messages (ux_embryos_rule()). A socket
  * whose messages carry files has a late record, UNIX_FDS (ux_fds_rule()).
+ * A UDP socket's FILE_INET is followed by its nr_dgrams INET_DGRAM
+ * records, an established TCP connection's by its TCP_CONN
+ * (inet_conn_rule()).
  */
 static const uint32_t *file_records(uint32_t ftype)
 {
@@ -4720,7 +4851,8 @@ static bool file_type_record(uint32_t type)
 	       type == CKPT_HDR_UNIX_EMBRYO || type == CKPT_HDR_UNIX_MSG_FDS ||
 	       type == CKPT_HDR_FILE_MEMFD || type == CKPT_HDR_FILE_DELETED ||
 	       type == CKPT_HDR_FILE_PIDFD || type == CKPT_HDR_FILE_PROC ||
-	       type == CKPT_HDR_FILE_INET || type == CKPT_HDR_INET_DGRAM;
+	       type == CKPT_HDR_FILE_INET || type == CKPT_HDR_INET_DGRAM ||
+	       type == CKPT_HDR_TCP_CONN;
 }
 
 /*
@@ -4953,6 +5085,16 @@ static void type_record(struct fz_mut *m, uint32_t type, unsigned char *buf,
 		((struct ckpt_hdr_file_inet *)buf)->ttl = -1;
 		((struct ckpt_hdr_file_inet *)buf)->hops = -1;
 		break;
+	case CKPT_HDR_TCP_CONN: {
+		/* a connection with nothing queued, well-formed */
+		struct ckpt_hdr_tcp_conn *c = (void *)buf;
+
+		c->snd_una = c->snd_nxt = c->write_seq = 1000;
+		c->rcv_nxt = c->copied_seq = c->snd_wl1 = c->rcv_wup = 5000;
+		c->snd_wnd = c->max_window = c->rcv_wnd = 65535;
+		c->mss = 536;
+		break;
+	}
 	case CKPT_HDR_UNIX_SENDER:
 		/* no name, a new socket's send buffer */
 		((struct ckpt_hdr_unix_sender *)buf)->sndbuf = m->c->wmem_default;
@@ -5517,10 +5659,11 @@ static void mut_file_pidfd(struct fz_mut *m, int i)
 /*
  * Does restart refuse the FILE_INET @h for its own fields, as a
  * malformed record: a family but AF_INET and AF_INET6, a protocol but
- * TCP and UDP, a TCP state but CLOSE and LISTEN, a UDP state but CLOSE
- * and ESTABLISHED, a listener without a port or with a backlog above
- * INT_MAX, a backlog on a socket not listening, a connected UDP socket
- * without its port or its peer's, a peer on a socket not connected,
+ * TCP and UDP, a TCP state but CLOSE, ESTABLISHED and LISTEN, a UDP
+ * state but CLOSE and ESTABLISHED, a listener without a port or with a
+ * backlog above INT_MAX, a backlog on a socket not listening, a
+ * connected socket without its port or its peer's, a TCP connection
+ * without its address or its peer's, a peer on a socket not connected,
  * unknown flags, IP flags or TCP flags, IPV6_V6ONLY or an IPv6 option on
  * an AF_INET socket, a TCP field on a UDP socket, TCP_LINGER2 below -1,
  * a shutdown of a TCP socket, rcvlowat below 1, an unknown path
@@ -5530,8 +5673,9 @@ static void mut_file_pidfd(struct fz_mut *m, int i)
  * a linger time above INT_MAX, datagrams queued on a TCP socket or
  * more than CKPT_MAX_INET_DGRAMS of them, the reserved field, an IPv4
  * address with a byte
- * past its 4. (That as many INET_DGRAM records follow as nr_dgrams says
- * is the image's rule: see mut_file_inet().)
+ * past its 4. (That as many INET_DGRAM records follow as nr_dgrams says,
+ * and a TCP_CONN an established TCP connection's, are the image's rules:
+ * see mut_file_inet(), inet_conn_rule().)
  */
 static bool inet_bad(const struct ckpt_hdr_file_inet *h)
 {
@@ -5541,9 +5685,11 @@ static bool inet_bad(const struct ckpt_hdr_file_inet *h)
 
 	if ((!v4 && h->family != AF_INET6) || (!tcp && !udp))
 		return true;
-	if (tcp && h->state != FZ_INET_CLOSE && h->state != FZ_INET_LISTEN)
+	if (h->state != FZ_INET_CLOSE && h->state != FZ_INET_ESTABLISHED &&
+	    (!tcp || h->state != FZ_INET_LISTEN))
 		return true;
-	if (udp && h->state != FZ_INET_CLOSE && h->state != FZ_INET_ESTABLISHED)
+	if (tcp && h->state == FZ_INET_ESTABLISHED &&
+	    (!memcmp(h->laddr, zero, 16) || !memcmp(h->raddr, zero, 16)))
 		return true;
 	if ((h->state == FZ_INET_LISTEN && (!h->lport || h->backlog > INT_MAX)) ||
 	    (h->state == FZ_INET_ESTABLISHED && (!h->rport || !h->lport)) ||
@@ -5631,16 +5777,36 @@ static uint32_t inet_bit(struct fz_mut *m, uint32_t mask)
 }
 
 /*
+ * Is the FILE_INET record @i followed by what restart reads after it for
+ * a TCP connection: a TCP_CONN right after it when (and only when) it is
+ * an established TCP connection? (Else restart finds no TCP_CONN where
+ * it reads one, "expected a tcp_conn record", or one where it reads
+ * another record, "expected a file or fdtable record, found tcp_conn".)
+ */
+static bool inet_conn_rule(const struct fz_img *im, int i)
+{
+	const struct ckpt_hdr_file_inet *h = REC(im, i, struct ckpt_hdr_file_inet);
+	bool want = im->r[i].len >= sizeof(*h) &&
+		    h->protocol == IPPROTO_TCP &&
+		    h->state == FZ_INET_ESTABLISHED;
+	bool has = i + 1 < im->n && im->r[i + 1].type == CKPT_HDR_TCP_CONN;
+
+	return want == has;
+}
+
+/*
  * FILE_INET: a TCP or UDP socket. Its family, protocol, state, an
  * address or a port, a flag, an IP flag or a TCP flag toggled, its
  * backlog, its buffers, rcvlowat or peek_off, its timeouts, priority,
  * mark or linger time, its IP and IPv6 options, a TCP option, its count
  * of datagrams queued, the reserved field, or the record made longer. A
  * record that breaks a rule of its own (inet_bad()) is REFUSE, and so is
- * another count of datagrams than the INET_DGRAM records after it;
- * anything else the record may say is MAY: restart may take it, or find
- * the port taken, the address not local, the option beyond the
- * restarter's privileges.
+ * another count of datagrams than the INET_DGRAM records after it, and a
+ * TCP socket made an established connection without a TCP_CONN after it
+ * or the other way (inet_conn_rule()); anything else the record may say
+ * is MAY: restart may take it, or find the port taken, the address not
+ * local, the option beyond the restarter's privileges, a connection to
+ * another peer than the image's.
  */
 static void mut_file_inet(struct fz_mut *m, int i)
 {
@@ -5853,8 +6019,9 @@ static void mut_file_inet(struct fz_mut *m, int i)
 		return;
 	}
 	}
-	note(m, inet_bad(h) ? FZ_REFUSE : !memcmp(h, &old, sizeof(old)) ?
-	     FZ_VALID : FZ_MAY, true,
+	/* an established TCP connection has its TCP_CONN, nothing else one */
+	note(m, inet_bad(h) || !inet_conn_rule(&m->im, i) ? FZ_REFUSE :
+	     !memcmp(h, &old, sizeof(old)) ? FZ_VALID : FZ_MAY, true,
 	     "FILE_INET(family %u, protocol %u, state %u).%s=%#llx", h->family,
 	     h->protocol, h->state, what, (unsigned long long)v);
 }
@@ -6103,6 +6270,331 @@ static void mut_inet_dgram(struct fz_mut *m, int i)
 		note(m, same ? FZ_VALID : taken, true,
 		     "INET_DGRAM(family %u, %u bytes).%s=%#llx", d->family,
 		     d->len, what, (unsigned long long)v);
+}
+
+/* ---- an established TCP connection: TCP_CONN ------------------------- */
+
+#define FZ_TC_HDR	sizeof(struct ckpt_hdr_tcp_conn)
+#define FZ_TCP_WINDOW_MAX	(65535U << 14)	/* the field's, scaled by 14 */
+#define FZ_TCP_MAX_WSCALE	14
+#define FZ_TCP_MIN_MSS		48		/* TCP_MIN_SND_MSS */
+
+/* TCP's comparison of sequence numbers, modulo 2^32: is @a after @b? */
+static bool fz_tcp_after(uint32_t a, uint32_t b)
+{
+	return (int32_t)(b - a) < 0;
+}
+
+/*
+ * The rules restart checks on the TCP_CONN @c (of @len bytes of record)
+ * alone (ckpt_tcp_conn_ok(): "malformed TCP connection"): the struct
+ * whole; options within CKPT_TCP_OPTS_MASK, the reserved word zero; the
+ * send queue (write_seq - snd_una) and the receive queue (rcv_nxt -
+ * copied_seq), modulo 2^32, at most CKPT_TCP_QUEUE_MAX bytes each,
+ * snd_nxt - snd_una at most the send queue; the record's length the
+ * struct and both queues rounded up to 8; an MSS of at least 48; with
+ * CKPT_TCP_WSCALE scales of at most 14, without it none; max_window at
+ * least snd_wnd; max_window and rcv_wnd at most 65535 (no window
+ * scaling) or 65535 << 14; snd_wl1 not after rcv_nxt + rcv_wnd, rcv_wup
+ * not after rcv_nxt. (Padding is not looked at.)
+ */
+static bool tcp_conn_bad(const struct ckpt_hdr_tcp_conn *c, uint32_t len)
+{
+	uint32_t sndq, rcvq, wmax;
+
+	if (len < FZ_TC_HDR)
+		return true;
+	sndq = c->write_seq - c->snd_una;
+	rcvq = c->rcv_nxt - c->copied_seq;
+	wmax = c->opts & CKPT_TCP_WSCALE ? FZ_TCP_WINDOW_MAX : 65535;
+	if ((c->opts & ~(uint32_t)CKPT_TCP_OPTS_MASK) || c->__reserved)
+		return true;
+	if (sndq > CKPT_TCP_QUEUE_MAX || rcvq > CKPT_TCP_QUEUE_MAX ||
+	    c->snd_nxt - c->snd_una > sndq)
+		return true;
+	if (len != ((FZ_TC_HDR + (uint64_t)sndq + rcvq + 7) & ~7ULL))
+		return true;
+	if (c->mss < FZ_TCP_MIN_MSS)
+		return true;
+	if (c->opts & CKPT_TCP_WSCALE ?
+	    c->snd_wscale > FZ_TCP_MAX_WSCALE || c->rcv_wscale > FZ_TCP_MAX_WSCALE :
+	    c->snd_wscale || c->rcv_wscale)
+		return true;
+	if (c->max_window < c->snd_wnd || c->max_window > wmax ||
+	    c->rcv_wnd > wmax)
+		return true;
+	return fz_tcp_after(c->snd_wl1, c->rcv_nxt + c->rcv_wnd) ||
+	       fz_tcp_after(c->rcv_wup, c->rcv_nxt);
+}
+
+/*
+ * TCP_CONN: an established TCP connection, after its FILE_INET. Its
+ * sequence numbers one at a time (so that the queues disagree with the
+ * record's length, pass 32 MiB, wrap backwards, or snd_nxt passes the
+ * send queue) or one direction's all together (the queues as they were),
+ * its windows, snd_wl1 and rcv_wup, its MSS, its window scales, an
+ * option toggled or an unknown one, its timestamp clock, a byte of a
+ * queue or of the padding, its receive queue made longer or shorter with
+ * its record (bytes added: 'z'), the record alone cut or made longer, its
+ * reserved word. A record that breaks a rule of its own (tcp_conn_bad())
+ * is REFUSE, and so is one not right after the FILE_INET of an
+ * established TCP connection; a byte of a queue restart must take
+ * (ACCEPT: the program finds other bytes than were sent); anything else
+ * (other sequence numbers, windows, options, clock: a connection the
+ * peer may not follow; a padding byte, which restart does not read) MAY
+ * be taken or refused.
+ */
+static void mut_tcp_conn(struct fz_mut *m, int i)
+{
+	struct ckpt_hdr_tcp_conn *c = REC(&m->im, i, struct ckpt_hdr_tcp_conn);
+	const struct ckpt_hdr_file_inet *sk = NULL;
+	enum fz_class taken = FZ_MAY;
+	struct ckpt_hdr_tcp_conn old;
+	uint32_t olen = m->im.r[i].len, sndq, rcvq, n, d;
+	const char *what = "";
+	unsigned char *orig;
+	uint64_t v = 0;
+	bool same;
+
+	if (olen < FZ_TC_HDR) {
+		rec_resize(&m->im, i, FZ_TC_HDR - 8);
+		note(m, FZ_REFUSE, true, "TCP_CONN of %u bytes, shorter than its struct",
+		     (unsigned int)(FZ_TC_HDR - 8));
+		return;
+	}
+	if (i > 0 && m->im.r[i - 1].type == CKPT_HDR_FILE_INET &&
+	    m->im.r[i - 1].len >= sizeof(*sk))
+		sk = REC(&m->im, i - 1, struct ckpt_hdr_file_inet);
+	old = *c;
+	sndq = old.write_seq - old.snd_una;
+	rcvq = old.rcv_nxt - old.copied_seq;
+	orig = fz_dup(m->im.r[i].p, olen, olen);
+	switch (below(&m->rng, 17)) {
+	case 0:
+		c->write_seq = PICK(&m->rng, ((const uint32_t[]){
+				    old.write_seq + 1, old.write_seq - 1,
+				    old.write_seq + 8, old.snd_una,
+				    old.snd_una + CKPT_TCP_QUEUE_MAX,
+				    old.snd_una + CKPT_TCP_QUEUE_MAX + 1,
+				    (uint32_t)rnd(&m->rng) }));
+		what = "write_seq";
+		v = c->write_seq;
+		break;
+	case 1:
+		c->snd_una = PICK(&m->rng, ((const uint32_t[]){
+				  old.snd_una + 1, old.snd_una - 1,
+				  old.write_seq + 1, old.snd_nxt + 1,
+				  (uint32_t)rnd(&m->rng) }));
+		what = "snd_una";
+		v = c->snd_una;
+		break;
+	case 2:
+		c->snd_nxt = PICK(&m->rng, ((const uint32_t[]){ old.snd_una,
+				  old.write_seq, old.write_seq + 1,
+				  old.snd_una - 1, (uint32_t)rnd(&m->rng) }));
+		what = "snd_nxt";
+		v = c->snd_nxt;
+		break;
+	case 3:
+		c->rcv_nxt = PICK(&m->rng, ((const uint32_t[]){
+				  old.rcv_nxt + 1, old.rcv_nxt - 1,
+				  old.rcv_nxt + 8, old.rcv_nxt - 8,
+				  old.copied_seq, old.copied_seq - 1,
+				  old.copied_seq + CKPT_TCP_QUEUE_MAX + 1,
+				  (uint32_t)rnd(&m->rng) }));
+		what = "rcv_nxt";
+		v = c->rcv_nxt;
+		break;
+	case 4:
+		c->copied_seq = PICK(&m->rng, ((const uint32_t[]){
+				     old.copied_seq + 1, old.copied_seq - 1,
+				     old.rcv_nxt, old.rcv_nxt + 1,
+				     old.rcv_nxt - CKPT_TCP_QUEUE_MAX - 1,
+				     (uint32_t)rnd(&m->rng) }));
+		what = "copied_seq";
+		v = c->copied_seq;
+		break;
+	case 5:
+		/* a direction's sequence numbers together: the same queue */
+		d = PICK(&m->rng, ((const uint32_t[]){ 1, 0x7fffffff, 0x80000000,
+			   0xffffffff, (uint32_t)rnd(&m->rng) | 1 }));
+		if (chance(&m->rng, 50)) {
+			c->snd_una += d;
+			c->snd_nxt += d;
+			c->write_seq += d;
+			what = "snd_una, snd_nxt, write_seq moved by";
+		} else {
+			c->rcv_nxt += d;
+			c->copied_seq += d;
+			c->rcv_wup += d;
+			c->snd_wl1 += d;
+			what = "rcv_nxt, copied_seq, rcv_wup, snd_wl1 moved by";
+		}
+		v = d;
+		break;
+	case 6: {
+		uint32_t *w;
+		const uint32_t x = PICK(&m->rng, ((const uint32_t[]){ 0, 1,
+				   65535, 65536, FZ_TCP_WINDOW_MAX,
+				   FZ_TCP_WINDOW_MAX + 1, 0xffffffff }));
+
+		switch (below(&m->rng, 3)) {
+		case 0:
+			w = &c->snd_wnd;
+			what = "snd_wnd";
+			break;
+		case 1:
+			w = &c->max_window;
+			what = "max_window";
+			break;
+		default:
+			w = &c->rcv_wnd;
+			what = "rcv_wnd";
+		}
+		*w = chance(&m->rng, 25) ? *w + 1 : chance(&m->rng, 33) ?
+		     *w - 1 : x;
+		v = *w;
+		break;
+	}
+	case 7:
+		if (chance(&m->rng, 50)) {
+			c->snd_wl1 = PICK(&m->rng, ((const uint32_t[]){
+					  old.rcv_nxt, old.rcv_nxt + old.rcv_wnd,
+					  old.rcv_nxt + old.rcv_wnd + 1,
+					  old.rcv_nxt + 0x80000000,
+					  old.copied_seq - 1,
+					  (uint32_t)rnd(&m->rng) }));
+			what = "snd_wl1";
+			v = c->snd_wl1;
+		} else {
+			c->rcv_wup = PICK(&m->rng, ((const uint32_t[]){
+					  old.rcv_nxt, old.rcv_nxt + 1,
+					  old.copied_seq, old.rcv_nxt - 1,
+					  old.rcv_nxt + 0x7fffffff,
+					  (uint32_t)rnd(&m->rng) }));
+			what = "rcv_wup";
+			v = c->rcv_wup;
+		}
+		break;
+	case 8:
+		c->mss = PICK(&m->rng, ((const uint16_t[]){ 0, 1, 47, 48, 536,
+			      1460, 65483, 65535 }));
+		what = "mss";
+		v = c->mss;
+		break;
+	case 9: {
+		const uint8_t x = PICK(&m->rng, ((const uint8_t[]){ 0, 1, 7, 14,
+				  15, 16, 255 }));
+
+		if (chance(&m->rng, 50)) {
+			c->snd_wscale = x;
+			what = "snd_wscale";
+		} else {
+			c->rcv_wscale = x;
+			what = "rcv_wscale";
+		}
+		v = x;
+		break;
+	}
+	case 10:
+		if (chance(&m->rng, 70))
+			c->opts ^= PICK(&m->rng, ((const uint32_t[]){
+					CKPT_TCP_WSCALE, CKPT_TCP_SACK,
+					CKPT_TCP_TSTAMP }));
+		else
+			c->opts |= 1U << (3 + below(&m->rng, 29));
+		what = "opts";
+		v = c->opts;
+		break;
+	case 11:
+		c->timestamp = other_u32(m, c->timestamp);
+		what = "timestamp";
+		v = c->timestamp;
+		break;
+	case 12:
+		/* a byte of a queue, where the record has them */
+		if (sndq + (uint64_t)rcvq == 0 ||
+		    FZ_TC_HDR + (uint64_t)sndq + rcvq > olen) {
+			what = "(no byte queued to change)";
+			break;
+		}
+		n = below(&m->rng, sndq + rcvq);
+		m->im.r[i].p[FZ_TC_HDR + n] ^= 1 + below(&m->rng, 255);
+		what = n < sndq ? "a byte of its send queue" :
+		       "a byte of its receive queue";
+		v = n;
+		taken = FZ_ACCEPT;
+		break;
+	case 13:
+		/* a byte of the padding: restart reads only the queues */
+		if (FZ_TC_HDR + (uint64_t)sndq + rcvq < olen) {
+			n = FZ_TC_HDR + sndq + rcvq +
+			    below(&m->rng, olen - FZ_TC_HDR - sndq - rcvq);
+			m->im.r[i].p[n] = 1 + below(&m->rng, 255);
+			what = "a byte of its padding";
+			v = n;
+			break;
+		}
+		/* no padding: 8 zero bytes more */
+		rec_resize(&m->im, i, olen + 8);
+		c = REC(&m->im, i, struct ckpt_hdr_tcp_conn);
+		what = "record 8 zero bytes longer";
+		v = olen + 8;
+		break;
+	case 14:
+		/* the record alone cut or made longer */
+		n = PICK(&m->rng, ((const uint32_t[]){ olen - 8, olen + 8,
+			 FZ_TC_HDR, FZ_TC_HDR - 8, 8, olen + 64 }));
+		if (n < 8 || n == olen)
+			n = olen + 8;
+		rec_resize(&m->im, i, n);
+		c = REC(&m->im, i, struct ckpt_hdr_tcp_conn);
+		what = "record's length";
+		v = n;
+		if (n < FZ_TC_HDR) {
+			free(orig);
+			note(m, FZ_REFUSE, true, "TCP_CONN cut to %u bytes", n);
+			return;
+		}
+		break;
+	case 15:
+		/* the receive queue longer or shorter, with its record */
+		if (FZ_TC_HDR + (uint64_t)sndq + rcvq > olen ||
+		    sndq > CKPT_TCP_QUEUE_MAX || rcvq > CKPT_TCP_QUEUE_MAX) {
+			what = "(queues past the record)";
+			break;
+		}
+		d = chance(&m->rng, 50) && rcvq ? below(&m->rng, rcvq) + 1 : 0;
+		n = d ? 0 : PICK(&m->rng, ((const uint32_t[]){ 1, 7, 8, 4096,
+					 65536 }));
+		rec_resize(&m->im, i, (FZ_TC_HDR + sndq + rcvq - d + n + 7) & ~7UL);
+		c = REC(&m->im, i, struct ckpt_hdr_tcp_conn);
+		memset(m->im.r[i].p + FZ_TC_HDR + sndq + rcvq - d, 'z', n);
+		memset(m->im.r[i].p + FZ_TC_HDR + sndq + rcvq - d + n, 0,
+		       m->im.r[i].len - FZ_TC_HDR - sndq - rcvq + d - n);
+		c->rcv_nxt = c->rcv_nxt - d + n;
+		what = d ? "receive queue shorter by" : "receive queue longer by";
+		v = d ? d : n;
+		break;
+	default:
+		free(orig);
+		RESERVED(m, c->__reserved, "TCP_CONN.__reserved");
+		return;
+	}
+	same = m->im.r[i].len == olen && !memcmp(m->im.r[i].p, orig, olen);
+	free(orig);
+	if (tcp_conn_bad(c, m->im.r[i].len))
+		note(m, FZ_REFUSE, true, "TCP_CONN(%u bytes).%s=%#llx",
+		     m->im.r[i].len, what, (unsigned long long)v);
+	else if (!sk || sk->protocol != IPPROTO_TCP ||
+		 sk->state != FZ_INET_ESTABLISHED)
+		note(m, FZ_REFUSE, false,
+		     "TCP_CONN not after an established TCP connection's FILE_INET; .%s=%#llx",
+		     what, (unsigned long long)v);
+	else
+		note(m, same ? FZ_VALID : taken, true,
+		     "TCP_CONN(%u bytes).%s=%#llx", m->im.r[i].len, what,
+		     (unsigned long long)v);
 }
 
 /* ---- owners of open files: FILE.owner, owner_type, signum, async_fd ---- */
@@ -11884,6 +12376,7 @@ static const fz_field_fn fz_field[CKPT_HDR_MAX] = {
 	[CKPT_HDR_FILE_PROC] = mut_file_proc,
 	[CKPT_HDR_FILE_INET] = mut_file_inet,
 	[CKPT_HDR_INET_DGRAM] = mut_inet_dgram,
+	[CKPT_HDR_TCP_CONN] = mut_tcp_conn,
 };
 
 /*
@@ -11939,6 +12432,7 @@ static bool feature_record(const struct fz_img *im, int i)
 	case CKPT_HDR_FILE_PROC:
 	case CKPT_HDR_FILE_INET:
 	case CKPT_HDR_INET_DGRAM:
+	case CKPT_HDR_TCP_CONN:
 		return true;
 	case CKPT_HDR_PAGES:
 		return unn_pages(im, i);
@@ -12289,7 +12783,7 @@ static void mut_structure(struct fz_mut *m)
 			CKPT_HDR_UNIX_EMBRYO, CKPT_HDR_UNIX_MSG_FDS,
 			CKPT_HDR_FILE_MEMFD, CKPT_HDR_FILE_DELETED,
 			CKPT_HDR_FILE_PIDFD, CKPT_HDR_FILE_PROC,
-			CKPT_HDR_FILE_INET };
+			CKPT_HDR_FILE_INET, CKPT_HDR_TCP_CONN };
 		uint32_t t = PICK(&m->rng, types), len;
 		unsigned char rec[512];
 

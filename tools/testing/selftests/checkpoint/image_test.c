@@ -731,7 +731,9 @@ static const void *rec_at(FIXTURE_DATA(image) *self, int i)
  * by its UNIX_SENDER records, then its messages, UNIX_MSG, UNIX_MSG_FROM
  * and UNIX_MSG_FDS records (ux_queue_recs_ok()); a listening socket's, by
  * its connections waiting in its backlog, each a UNIX_EMBRYO (its
- * UNIX_PAIR before it, if first) and a UNIX_QUEUE (ux_embryos_ok()).
+ * UNIX_PAIR before it, if first) and a UNIX_QUEUE (ux_embryos_ok()). A
+ * UDP socket's FILE_INET is followed by its INET_DGRAM records, an
+ * established TCP connection's by its TCP_CONN (order_ok()).
  */
 static const uint32_t *file_records(uint32_t type)
 {
@@ -779,7 +781,8 @@ static bool file_type_record(uint32_t type)
 	       type == CKPT_HDR_UNIX_EMBRYO || type == CKPT_HDR_UNIX_MSG_FDS ||
 	       type == CKPT_HDR_FILE_MEMFD || type == CKPT_HDR_FILE_DELETED ||
 	       type == CKPT_HDR_FILE_PIDFD || type == CKPT_HDR_FILE_PROC ||
-	       type == CKPT_HDR_FILE_INET || type == CKPT_HDR_INET_DGRAM;
+	       type == CKPT_HDR_FILE_INET || type == CKPT_HDR_INET_DGRAM ||
+	       type == CKPT_HDR_TCP_CONN;
 }
 
 /*
@@ -1040,7 +1043,8 @@ static bool order_ok(FIXTURE_DATA(image) *self, char *why, size_t size)
 	 * the UNIX_SENDER records of a UNIX_QUEUE after it, then its
 	 * messages (ux_queue_recs_ok()), then a listener's connections
 	 * waiting (ux_embryos_ok()); a UDP socket's FILE_INET by its
-	 * nr_dgrams INET_DGRAM records; a MEMFD and its
+	 * nr_dgrams INET_DGRAM records, an established TCP connection's
+	 * by its TCP_CONN; a MEMFD and its
 	 * PAGES right before the FILE_MEMFD of the first open of its memfd,
 	 * a DELETED and its PAGES right before the FILE_DELETED of the first
 	 * open of its file. The FILE of a regular file or a directory names
@@ -1122,6 +1126,9 @@ static bool order_ok(FIXTURE_DATA(image) *self, char *why, size_t size)
 
 				for (k = 0; k < fi->nr_dgrams; k++)
 					EXPECT_REC(CKPT_HDR_INET_DGRAM);
+				/* 1: TCP_ESTABLISHED */
+				if (fi->protocol == IPPROTO_TCP && fi->state == 1)
+					EXPECT_REC(CKPT_HDR_TCP_CONN);
 			}
 			if (*want == CKPT_HDR_UNIX_QUEUE &&
 			    (!ux_queue_recs_ok(self, i - 1, paired, &i, why, size) ||
@@ -11377,8 +11384,10 @@ TEST_F_TIMEOUT(image, inet_records_damaged, 3 * CK_TIMEOUT)
 			INF(i6, protocol, 0xffffffff, "FILE_INET.protocol ~0"),
 			INF(il, protocol, IPPROTO_UDP,
 			    "FILE_INET.protocol UDP on the listener"),
-			INF(iu, protocol, IPPROTO_TCP,
-			    "FILE_INET.protocol TCP on the connected UDP socket (ESTABLISHED)"),
+			/*
+			 * TCP on the connected UDP socket is a TCP connection
+			 * without its TCP_CONN: tcp_conn_records_damaged
+			 */
 			/* TCP: CLOSE, LISTEN */
 			INF(il, state, 0, "FILE_INET.state 0 (TCP)"),
 			INF(il, state, INET_ST_ESTABLISHED,
@@ -12281,6 +12290,655 @@ TEST_F_TIMEOUT(image, inet_dgrams_damaged, 4 * CK_TIMEOUT)
 		   &(struct edit){ i4, true, r, self->recs[i4].len }, 1, 0, NULL,
 		   "FILE_INET.rcvbuf the least there is (RESTART_VALIDATE)");
 	free(r);
+	check_no_splat(_metadata, self);
+}
+
+/* ---- established TCP connections: TCP_CONN ------------------------------ */
+
+/*
+ * The connection victim (tc_body()), a process alone in the cgroup
+ * emb_cg: an established TCP connection on 127.0.0.1, its client at TC_C
+ * (on a port the kernel chose at connect()), what its listener accepted
+ * at TC_S (the listener, on a port the kernel chose, closed since);
+ * TC_FWD_LEN bytes of a pattern sent by the client and TC_BACK_LEN by
+ * the other end, neither read, both acknowledged (nothing left to send).
+ * The lengths are multiples of 8: the TCP_CONN records have no padding,
+ * so that a byte more or less in a queue is a record of another length.
+ * It waits until it runs with another pid - restarted by try_image()'s
+ * restarter, with RESTART_TASKSELF - and checks itself (tc_check()).
+ */
+#define TC_C		35
+#define TC_S		36
+#define TC_FWD_LEN	40
+#define TC_BACK_LEN	1000
+#define TC_FWD_SEED	0x7c
+#define TC_BACK_SEED	0x3d
+#define TC_MALFORMED	"malformed TCP connection"
+
+static struct sockaddr_in tc_cname, tc_sname;
+static pid_t tc_pid;
+
+/* What is queued on @fd is @len bytes of the pattern @seed, no more */
+static bool tc_queued(int fd, size_t len, uint64_t seed)
+{
+	static unsigned char buf[TC_BACK_LEN + 64];
+	size_t got = 0;
+	ssize_t n;
+
+	while (got < sizeof(buf) &&
+	       (n = recv(fd, buf + got, sizeof(buf) - got, MSG_DONTWAIT)) > 0)
+		got += n;
+	return got == len && ck_check_fill(buf, len, seed) == -1 &&
+	       recv(fd, buf, 1, MSG_DONTWAIT) < 0 && errno == EAGAIN;
+}
+
+/* @from sends @to a byte, which comes */
+static bool tc_carries(int from, int to, char c)
+{
+	struct pollfd p = { .fd = to, .events = POLLIN };
+	char b = 0;
+
+	return send(from, &c, 1, MSG_NOSIGNAL) == 1 &&
+	       poll(&p, 1, 10000) == 1 && recv(to, &b, 1, MSG_DONTWAIT) == 1 &&
+	       b == c;
+}
+
+/*
+ * The restored connection victim: each end has its name and its peer,
+ * the other; each has what the other sent queued, and nothing more; a
+ * byte goes each way. Both ends reset when it ends (SO_LINGER 0, set
+ * first): no TIME_WAIT is left on the addresses for the next restart.
+ */
+static void tc_check(void)
+{
+	struct linger l = { .l_onoff = 1, .l_linger = 0 };
+	const char *what = NULL;
+
+	setsockopt(TC_C, SOL_SOCKET, SO_LINGER, &l, sizeof(l));
+	setsockopt(TC_S, SOL_SOCKET, SO_LINGER, &l, sizeof(l));
+	if (!in_name_is(TC_C, false, &tc_cname, sizeof(tc_cname)) ||
+	    !in_name_is(TC_C, true, &tc_sname, sizeof(tc_sname)) ||
+	    !in_name_is(TC_S, false, &tc_sname, sizeof(tc_sname)) ||
+	    !in_name_is(TC_S, true, &tc_cname, sizeof(tc_cname)))
+		what = "the connection's names";
+	else if (!tc_queued(TC_S, TC_FWD_LEN, TC_FWD_SEED))
+		what = "the bytes from the client";
+	else if (!tc_queued(TC_C, TC_BACK_LEN, TC_BACK_SEED))
+		what = "the bytes from the accepted end";
+	else if (!tc_carries(TC_C, TC_S, 't') || !tc_carries(TC_S, TC_C, 'u'))
+		what = "the connection carries no byte";
+	if (what)
+		ck_report("RESUMED altered: %s", what);
+	else
+		ck_report("RESUMED intact");
+	_exit(CK_EXIT_RESUMED);
+}
+
+static __attribute__((noreturn)) void tc_setup_failed(const char *what)
+{
+	lite_say(emb_report, "SETUP failed: %s: %s\n", what, strerror(errno));
+	_exit(1);
+}
+
+/*
+ * The victim: its connection, "READY <pid> <client port> <accepted end's
+ * port>"; then it waits to be restarted
+ */
+static void tc_body(void *arg)
+{
+	struct sockaddr_in a = { .sin_family = AF_INET,
+				 .sin_addr.s_addr = htonl(INADDR_LOOPBACK) };
+	static unsigned char buf[TC_BACK_LEN];
+	int l, k, in_c = -1, in_s = -1, out_c = -1, out_s = -1;
+	socklen_t len = sizeof(a);
+
+	lite_cg_enter(emb_cg);
+	l = socket(AF_INET, SOCK_STREAM | SOCK_CLOEXEC, 0);
+	if (l < 0 || bind(l, (struct sockaddr *)&a, sizeof(a)) ||
+	    listen(l, 1) ||
+	    getsockname(l, (struct sockaddr *)&tc_sname, &len))
+		tc_setup_failed("listener");
+	if (ck_move_fd(socket(AF_INET, SOCK_STREAM, 0), TC_C) != TC_C ||
+	    connect(TC_C, (struct sockaddr *)&tc_sname, sizeof(tc_sname)) ||
+	    ck_move_fd(accept(l, NULL, NULL), TC_S) != TC_S || close(l))
+		tc_setup_failed("connection");
+	len = sizeof(tc_cname);
+	if (getsockname(TC_C, (struct sockaddr *)&tc_cname, &len))
+		tc_setup_failed("client's name");
+	ck_fill(buf, TC_FWD_LEN, TC_FWD_SEED);
+	if (send(TC_C, buf, TC_FWD_LEN, 0) != TC_FWD_LEN)
+		tc_setup_failed("bytes from the client");
+	ck_fill(buf, TC_BACK_LEN, TC_BACK_SEED);
+	if (send(TC_S, buf, TC_BACK_LEN, 0) != TC_BACK_LEN)
+		tc_setup_failed("bytes from the accepted end");
+	/* queued on the other end, and acknowledged */
+	for (k = 0; k < 1000; k++) {
+		if (ioctl(TC_S, SIOCINQ, &in_s) || ioctl(TC_C, SIOCINQ, &in_c) ||
+		    ioctl(TC_S, SIOCOUTQ, &out_s) ||
+		    ioctl(TC_C, SIOCOUTQ, &out_c))
+			tc_setup_failed("SIOCINQ, SIOCOUTQ");
+		if (in_s == TC_FWD_LEN && in_c == TC_BACK_LEN && !out_s &&
+		    !out_c)
+			break;
+		usleep(10000);
+	}
+	if (k == 1000) {
+		errno = ETIMEDOUT;
+		tc_setup_failed("bytes queued and acknowledged");
+	}
+	tc_pid = syscall(SYS_getpid);
+	lite_say(emb_report, "READY %d %d %d\n", tc_pid,
+		 ntohs(tc_cname.sin_port), ntohs(tc_sname.sin_port));
+	/* frozen, checkpointed and killed here; restarted: another pid */
+	while (syscall(SYS_getpid) == tc_pid)
+		usleep(20000);
+	tc_check();
+}
+
+/* The connection victim's records, by index, and its ports */
+struct tc_recs {
+	long cport, sport;
+	int fc, ic, cc;		/* the client: FILE, FILE_INET, TCP_CONN */
+	int fs, is, cs;		/* the accepted end's */
+	int ii;			/* the FILE_INHERIT of the report pipe */
+};
+
+/*
+ * Start the victim in emb_cg, freeze it, checkpoint it with
+ * CHECKPOINT_SUBTREE | CHECKPOINT_NET_LOCK - it is killed next, so its
+ * connection is kept silent until a restart takes it over - kill it and
+ * load its image; find its records
+ */
+static void tc_load(struct __test_metadata *_metadata,
+		    FIXTURE_DATA(image) *self, struct tc_recs *x)
+{
+	char rep[1024] = "", log[2048] = "", why[256] = "";
+	const char *r;
+	int fd, logfd, err, f100;
+	long root = 0;
+	pid_t pid;
+	long ret;
+
+	ASSERT_EQ(0, prctl(PR_SET_CHILD_SUBREAPER, 1));
+	snprintf(emb_report, sizeof(emb_report), "%s/tcp-report", ck.dir);
+	snprintf(emb_cg, sizeof(emb_cg), "/sys/fs/cgroup/ckpt-image-%d",
+		 getpid());
+	rmdir(emb_cg);
+	ASSERT_EQ(0, mkdir(emb_cg, 0755))
+		TH_LOG("mkdir %s: %s", emb_cg, strerror(errno));
+	pid = ck_spawn(NULL, 0, tc_body, NULL);
+	ASSERT_LT(0, pid);
+	lite_line_pid(emb_report, "READY ", 30);
+	lite_slurp(emb_report, rep, sizeof(rep));
+	r = strstr(rep, "READY ");
+	ASSERT_TRUE(r && sscanf(r, "READY %ld %ld %ld", &root, &x->cport,
+				&x->sport) == 3 && root == pid)
+		TH_LOG("the victim's report: %s", rep);
+
+	ASSERT_EQ(0, lite_cg_write(emb_cg, "cgroup.freeze", "1"));
+	ASSERT_TRUE(lite_cg_frozen(emb_cg, 1, 30));
+	fd = open(ck.img, O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0600);
+	logfd = open(ck.log, O_WRONLY | O_APPEND | O_CLOEXEC);
+	ASSERT_LE(0, fd);
+	ASSERT_LE(0, logfd);
+	ret = sys_checkpoint(pid, fd, CHECKPOINT_SUBTREE | CHECKPOINT_NET_LOCK,
+			     logfd);
+	err = errno;
+	close(fd);
+	close(logfd);
+	if (ret <= 0)
+		ck_read_file(ck.log, log, sizeof(log));
+	ASSERT_LT(0, ret) TH_LOG("checkpoint of the victim: %s; log: %s",
+				 strerrorname_np(err) ?: "?", log);
+	emb_kill();
+	emb_nothing_left(_metadata, "the victim killed");
+	load_image(_metadata, self);
+	ASSERT_TRUE(order_ok(self, why, sizeof(why))) TH_LOG("%s", why);
+
+	x->fc = file_of_fd(self, TC_C);
+	x->fs = file_of_fd(self, TC_S);
+	f100 = file_of_fd(self, CK_REPORT_FD);
+	ASSERT_TRUE(x->fc >= 0 && x->fs >= 0 && f100 >= 0);
+	x->ic = x->fc + 1;
+	x->cc = x->fc + 2;
+	x->is = x->fs + 1;
+	x->cs = x->fs + 2;
+	x->ii = file_part(self, f100, CKPT_HDR_FILE_INHERIT);
+	ASSERT_LT(0, x->ii) TH_LOG("the report pipe is not inherited");
+	ASSERT_TRUE(self->recs[x->ic].type == CKPT_HDR_FILE_INET &&
+		    self->recs[x->cc].type == CKPT_HDR_TCP_CONN &&
+		    self->recs[x->is].type == CKPT_HDR_FILE_INET &&
+		    self->recs[x->cs].type == CKPT_HDR_TCP_CONN)
+		TH_LOG("the connection's records: %s %s, %s %s",
+		       ckpt_hdr_name(self->recs[x->ic].type),
+		       ckpt_hdr_name(self->recs[x->cc].type),
+		       ckpt_hdr_name(self->recs[x->is].type),
+		       ckpt_hdr_name(self->recs[x->cs].type));
+}
+
+/*
+ * The image with @ne edits, restarted for real and by
+ * restart(RESTART_VALIDATE): refused with EINVAL and the line "file
+ * record N: @line", N the objref of the FILE of record @i
+ */
+static void tc_expect(struct __test_metadata *_metadata,
+		      FIXTURE_DATA(image) *self, int i, const struct edit *e,
+		      int ne, const char *line, const char *what)
+{
+	char full[160];
+
+	snprintf(full, sizeof(full), "file record %u: %s",
+		 ux_file_objref(self, i), line);
+	expect_edit_logged(_metadata, self, e, ne, EINVAL, full, what);
+	emb_expect(_metadata, self, e, ne, EINVAL, full, what);
+}
+
+/* Fields of a record (TCP_CONN, FILE_INET) given other values */
+struct tc_set {
+	size_t off, size;	/* size 0: none */
+	uint64_t val;
+};
+
+struct tc_bad {
+	int rec;		/* the record, by index */
+	struct tc_set set[8];
+	const char *what;
+};
+
+#define TCS(m, v) { offsetof(struct ckpt_hdr_tcp_conn, m), \
+		    sizeof(((struct ckpt_hdr_tcp_conn *)0)->m), (uint64_t)(v) }
+#define TIS(m, v) { offsetof(struct ckpt_hdr_file_inet, m), \
+		    sizeof(((struct ckpt_hdr_file_inet *)0)->m), (uint64_t)(v) }
+
+/* Record @b->rec with the fields @b->set, malloc()ed */
+static unsigned char *tc_with(FIXTURE_DATA(image) *self, const struct tc_bad *b)
+{
+	unsigned char *r = grown_rec(self, b->rec, 0, -1);
+	unsigned int k;
+
+	for (k = 0; r && k < ARRAY_SIZE(b->set) && b->set[k].size; k++)
+		memcpy(r + b->set[k].off, &b->set[k].val, b->set[k].size);
+	return r;
+}
+
+/*
+ * Each of @n damages: refused with EINVAL and "file record N: @line",
+ * restarting for real and by restart(RESTART_VALIDATE); or (@line NULL)
+ * taken by restart(RESTART_VALIDATE)
+ */
+static void tc_expect_bad(struct __test_metadata *_metadata,
+			  FIXTURE_DATA(image) *self, const struct tc_bad *b,
+			  size_t n, const char *line)
+{
+	unsigned char *r;
+	size_t k;
+
+	for (k = 0; k < n; k++) {
+		r = tc_with(self, &b[k]);
+		ASSERT_NE(NULL, r);
+		if (line)
+			tc_expect(_metadata, self, b[k].rec,
+				  &(struct edit){ b[k].rec, true, r,
+						  self->recs[b[k].rec].len },
+				  1, line, b[k].what);
+		else
+			emb_expect(_metadata, self,
+				   &(struct edit){ b[k].rec, true, r,
+						   self->recs[b[k].rec].len },
+				   1, 0, NULL, b[k].what);
+		free(r);
+	}
+}
+
+/*
+ * An established TCP connection on 127.0.0.1 between two sockets of a
+ * process, with bytes not read both ways (40 sent by the client, 1000 by
+ * the accepted end), acknowledged (tc_body()), checkpointed from outside
+ * with CHECKPOINT_SUBTREE | CHECKPOINT_NET_LOCK and killed. The image:
+ * each end's FILE_INET (AF_INET, TCP, ESTABLISHED, 127.0.0.1 both ways,
+ * its port and its peer's, no backlog, no datagram) followed by its
+ * TCP_CONN: nothing left to send (snd_una, snd_nxt and write_seq the
+ * same, the other end's rcv_nxt), what the other end sent received and
+ * not read (rcv_nxt - copied_seq, the bytes in the record), a record of
+ * the struct and that queue, an MSS of at least 48, options within
+ * CKPT_TCP_OPTS_MASK, nothing reserved. Restarted, with
+ * RESTART_TASKSELF, the program has its connection again, the bytes
+ * queued, and it carries bytes both ways (tc_check());
+ * restart(RESTART_VALIDATE) takes the image.
+ *
+ * Each rule of TCP_CONN broken, checksum fixed: refused, restarting for
+ * real and by restart(RESTART_VALIDATE), with EINVAL and "file record N:
+ * malformed TCP connection": a queue that does not match the record's
+ * length (a byte or 8 more or less), a send or receive queue wrapping
+ * backwards (4 GiB) or past CKPT_TCP_QUEUE_MAX, snd_nxt past write_seq
+ * or before snd_una, the record 8 bytes longer, 8 bytes shorter, without
+ * its queue; an MSS of 0 or 47; an unknown option; the reserved word;
+ * a window scale of 15 or 255 with window scaling, one without;
+ * max_window below snd_wnd, a window past 65535 << 14 with window
+ * scaling, past 65535 without; snd_wl1 after rcv_nxt + rcv_wnd (by 1,
+ * by half the sequence space), rcv_wup after rcv_nxt. A record shorter
+ * than its struct, or longer than CKPT_REC_TCP_CONN_MAX: "tcp_conn record
+ * at byte B: bad length". What RESTART_VALIDATE takes at the bounds: an
+ * MSS of 48, scales of 14, snd_wl1 at rcv_nxt + rcv_wnd, rcv_wup at
+ * rcv_nxt, no SACK nor timestamps.
+ *
+ * The FILE_INET of an established TCP connection: without its address,
+ * its peer's, its port, its peer's port; another state than ESTABLISHED
+ * (0, SYN_SENT, SYN_RECV, FIN_WAIT1, FIN_WAIT2, TIME_WAIT, CLOSE,
+ * CLOSE_WAIT, LAST_ACK, LISTEN, CLOSING, NEW_SYN_RECV, ~0); a datagram, a
+ * backlog, a shutdown: "file record N: malformed inet socket"; made UDP:
+ * refused. Structure: a TCP_CONN left out ("expected a tcp_conn record"),
+ * twice, or after a file that is no TCP connection ("expected a file or
+ * fdtable record, found tcp_conn"), and (RESTART_VALIDATE) after a
+ * FILE_INET made a socket never connected, bound.
+ *
+ * A failed restart leaves nothing running, and nothing that keeps the
+ * image as written from restarting again, after all of them.
+ */
+TEST_F_TIMEOUT(image, tcp_conn_records_damaged, 4 * CK_TIMEOUT)
+{
+	const struct ckpt_hdr_tcp_conn *c, *s;
+	const struct ckpt_hdr_file_inet *hc, *hs;
+	const uint32_t ws = CKPT_TCP_WSCALE;
+	struct ckpt_hdr_tcp_conn t;
+	unsigned char *r;
+	struct tc_recs x;
+	struct in_addr lo;
+	char line[160];
+	int k;
+
+	tc_load(_metadata, self, &x);
+	inet_pton(AF_INET, "127.0.0.1", &lo);
+	hc = rec_at(self, x.ic);
+	hs = rec_at(self, x.is);
+	c = rec_at(self, x.cc);
+	s = rec_at(self, x.cs);
+	for (k = 0; k < 2; k++) {
+		const struct ckpt_hdr_file_inet *h = k ? hs : hc;
+
+		EXPECT_EQ((uint32_t)AF_INET, h->family);
+		EXPECT_EQ((uint32_t)IPPROTO_TCP, h->protocol);
+		EXPECT_EQ((uint32_t)INET_ST_ESTABLISHED, h->state);
+		EXPECT_EQ(0, memcmp(h->laddr, &lo, 4));
+		EXPECT_EQ(0, memcmp(h->raddr, &lo, 4));
+		EXPECT_TRUE(ck_all_zero(h->laddr + 4, 12) &&
+			    ck_all_zero(h->raddr + 4, 12));
+		EXPECT_EQ(k ? x.sport : x.cport, (long)h->lport);
+		EXPECT_EQ(k ? x.cport : x.sport, (long)h->rport);
+		EXPECT_EQ(0U, h->backlog | h->nr_dgrams | h->__reserved);
+	}
+	/* nothing to send again; what the other end sent, not read */
+	EXPECT_TRUE(c->snd_una == c->write_seq && c->snd_nxt == c->write_seq &&
+		    s->snd_una == s->write_seq && s->snd_nxt == s->write_seq);
+	EXPECT_EQ(c->write_seq, s->rcv_nxt);
+	EXPECT_EQ(s->write_seq, c->rcv_nxt);
+	ASSERT_EQ((uint32_t)TC_BACK_LEN, c->rcv_nxt - c->copied_seq);
+	ASSERT_EQ((uint32_t)TC_FWD_LEN, s->rcv_nxt - s->copied_seq);
+	ASSERT_EQ(sizeof(*c) + TC_BACK_LEN, (size_t)self->recs[x.cc].len);
+	ASSERT_EQ(sizeof(*s) + TC_FWD_LEN, (size_t)self->recs[x.cs].len);
+	EXPECT_EQ(-1, ck_check_fill(c + 1, TC_BACK_LEN, TC_BACK_SEED));
+	EXPECT_EQ(-1, ck_check_fill(s + 1, TC_FWD_LEN, TC_FWD_SEED));
+	for (k = 0; k < 2; k++) {
+		const struct ckpt_hdr_tcp_conn *h = k ? s : c;
+
+		EXPECT_LE(48, h->mss);
+		EXPECT_EQ(0U, h->opts & ~(uint32_t)CKPT_TCP_OPTS_MASK);
+		EXPECT_EQ(0U, h->__reserved);
+		EXPECT_LE(h->snd_wnd, h->max_window);
+	}
+
+	/* the image as written */
+	expect_edit(_metadata, self, NULL, 0, false, "the image as written");
+	emb_expect(_metadata, self, NULL, 0, 0, NULL, "the image as written");
+
+	{
+		const struct tc_bad bad[] = {
+			/* the queues: the record's bytes, 32 MiB at most */
+			{ x.cc, { TCS(write_seq, c->write_seq + 1) },
+			  "TCP_CONN.write_seq one more: a byte to send, not in the record" },
+			{ x.cc, { TCS(write_seq, c->write_seq + 8) },
+			  "TCP_CONN.write_seq 8 more" },
+			{ x.cc, { TCS(write_seq, c->write_seq - 1),
+				  TCS(snd_nxt, c->write_seq - 1) },
+			  "TCP_CONN.write_seq before snd_una: a send queue of 4 GiB" },
+			{ x.cc, { TCS(snd_una, c->snd_una + 1),
+				  TCS(snd_nxt, c->snd_una + 1) },
+			  "TCP_CONN.snd_una past write_seq" },
+			{ x.cc, { TCS(write_seq, c->snd_una + CKPT_TCP_QUEUE_MAX + 1) },
+			  "TCP_CONN send queue past CKPT_TCP_QUEUE_MAX" },
+			{ x.cc, { TCS(snd_nxt, c->write_seq + 1) },
+			  "TCP_CONN.snd_nxt past write_seq" },
+			{ x.cs, { TCS(snd_nxt, s->snd_una - 1) },
+			  "TCP_CONN.snd_nxt before snd_una" },
+			{ x.cs, { TCS(rcv_nxt, s->rcv_nxt + 1),
+				  TCS(rcv_wup, s->rcv_nxt + 1) },
+			  "TCP_CONN.rcv_nxt one more: a byte received, not in the record" },
+			{ x.cs, { TCS(rcv_nxt, s->rcv_nxt - 8) },
+			  "TCP_CONN.rcv_nxt 8 less: 8 bytes of the record in no queue" },
+			/* (a byte less, 39: the same record, padded) */
+			{ x.cs, { TCS(copied_seq, s->copied_seq - 1) },
+			  "TCP_CONN.copied_seq one less: a byte more to read, not in the record" },
+			{ x.cs, { TCS(copied_seq, s->rcv_nxt + 1) },
+			  "TCP_CONN.copied_seq past rcv_nxt: a receive queue of 4 GiB" },
+			{ x.cc, { TCS(rcv_nxt, c->copied_seq + CKPT_TCP_QUEUE_MAX + 1),
+				  TCS(rcv_wup, c->copied_seq),
+				  TCS(snd_wl1, c->copied_seq) },
+			  "TCP_CONN receive queue past CKPT_TCP_QUEUE_MAX" },
+			/* an MSS TCP can use */
+			{ x.cc, { TCS(mss, 0) }, "TCP_CONN.mss 0" },
+			{ x.cs, { TCS(mss, 47) }, "TCP_CONN.mss 47" },
+			/* options */
+			{ x.cc, { TCS(opts, c->opts | 0x8) },
+			  "TCP_CONN.opts past CKPT_TCP_OPTS_MASK" },
+			{ x.cs, { TCS(opts, s->opts | 0x80000000) },
+			  "TCP_CONN.opts bit 31" },
+			{ x.cc, { TCS(__reserved, 1) }, "TCP_CONN.__reserved" },
+			{ x.cs, { TCS(__reserved, 0x80000000) },
+			  "TCP_CONN.__reserved bit 31" },
+			/* window scales: 14 at most, none without scaling */
+			{ x.cc, { TCS(opts, c->opts | ws), TCS(snd_wscale, 15) },
+			  "TCP_CONN.snd_wscale 15" },
+			{ x.cs, { TCS(opts, s->opts | ws), TCS(rcv_wscale, 15) },
+			  "TCP_CONN.rcv_wscale 15" },
+			{ x.cc, { TCS(opts, c->opts | ws), TCS(rcv_wscale, 255) },
+			  "TCP_CONN.rcv_wscale 255" },
+			{ x.cs, { TCS(opts, s->opts & ~ws), TCS(snd_wscale, 1),
+				  TCS(rcv_wscale, 0), TCS(snd_wnd, 0),
+				  TCS(max_window, 65535), TCS(rcv_wnd, 0),
+				  TCS(snd_wl1, s->rcv_nxt),
+				  TCS(rcv_wup, s->rcv_nxt) },
+			  "TCP_CONN.snd_wscale 1 without window scaling" },
+			/* windows, as TCP_REPAIR_WINDOW takes them */
+			{ x.cc, { TCS(snd_wnd, 1000), TCS(max_window, 999) },
+			  "TCP_CONN.max_window below snd_wnd" },
+			{ x.cs, { TCS(opts, s->opts | ws),
+				  TCS(max_window, (65535U << 14) + 1) },
+			  "TCP_CONN.max_window past 65535 << 14" },
+			{ x.cc, { TCS(opts, c->opts | ws),
+				  TCS(rcv_wnd, (65535U << 14) + 1) },
+			  "TCP_CONN.rcv_wnd past 65535 << 14" },
+			{ x.cs, { TCS(opts, s->opts & ~ws), TCS(snd_wscale, 0),
+				  TCS(rcv_wscale, 0), TCS(snd_wnd, 0),
+				  TCS(max_window, 65535), TCS(rcv_wnd, 65536),
+				  TCS(snd_wl1, s->rcv_nxt),
+				  TCS(rcv_wup, s->rcv_nxt) },
+			  "TCP_CONN.rcv_wnd 65536 without window scaling" },
+			{ x.cc, { TCS(opts, c->opts & ~ws), TCS(snd_wscale, 0),
+				  TCS(rcv_wscale, 0), TCS(snd_wnd, 0),
+				  TCS(max_window, 65536), TCS(rcv_wnd, 0),
+				  TCS(snd_wl1, c->rcv_nxt),
+				  TCS(rcv_wup, c->rcv_nxt) },
+			  "TCP_CONN.max_window 65536 without window scaling" },
+			{ x.cc, { TCS(snd_wl1, c->rcv_nxt + c->rcv_wnd + 1) },
+			  "TCP_CONN.snd_wl1 after rcv_nxt + rcv_wnd" },
+			{ x.cs, { TCS(snd_wl1, s->rcv_nxt + s->rcv_wnd + 0x7fffffff) },
+			  "TCP_CONN.snd_wl1 far after rcv_nxt + rcv_wnd" },
+			{ x.cc, { TCS(rcv_wup, c->rcv_nxt + 1) },
+			  "TCP_CONN.rcv_wup after rcv_nxt" },
+			{ x.cs, { TCS(rcv_wup, s->rcv_nxt + 0x7fffffff) },
+			  "TCP_CONN.rcv_wup far after rcv_nxt" },
+		};
+
+		tc_expect_bad(_metadata, self, bad, ARRAY_SIZE(bad), TC_MALFORMED);
+	}
+	/* the record's length: the struct and the queues, rounded up to 8 */
+	r = grown_rec(self, x.cc, 8, -1);
+	ASSERT_NE(NULL, r);
+	tc_expect(_metadata, self, x.cc,
+		  &(struct edit){ x.cc, true, r, self->recs[x.cc].len + 8 }, 1,
+		  TC_MALFORMED, "TCP_CONN 8 zero bytes longer");
+	free(r);
+	for (k = 0; k < 2; k++) {
+		uint32_t cut = k ? sizeof(t) : self->recs[x.cs].len - 8;
+
+		r = grown_rec(self, x.cs, 0, -1);
+		ASSERT_NE(NULL, r);
+		((struct ckpt_hdr *)r)->len = cut;
+		tc_expect(_metadata, self, x.cs,
+			  &(struct edit){ x.cs, true, r, cut }, 1, TC_MALFORMED,
+			  k ? "TCP_CONN without the bytes of its queue" :
+			  "TCP_CONN cut by 8 bytes");
+		free(r);
+	}
+	/* bounded by the record table: the struct, CKPT_REC_TCP_CONN_MAX */
+	for (k = 0; k < 2; k++) {
+		uint32_t len = k ? CKPT_REC_TCP_CONN_MAX + 8 : sizeof(t) - 8;
+		struct edit e = { x.cs, true, NULL, sizeof(t) - 8 };
+
+		r = grown_rec(self, x.cs, 0, -1);
+		ASSERT_NE(NULL, r);
+		((struct ckpt_hdr *)r)->len = len;
+		e.rec = r;
+		snprintf(line, sizeof(line), "bad length %u", len);
+		expect_edit_logged(_metadata, self, &e, 1, EINVAL, line,
+				   k ? "TCP_CONN.h.len past CKPT_REC_TCP_CONN_MAX" :
+				   "TCP_CONN shorter than its struct");
+		emb_expect(_metadata, self, &e, 1, EINVAL, line,
+			   k ? "TCP_CONN.h.len past CKPT_REC_TCP_CONN_MAX" :
+			   "TCP_CONN shorter than its struct");
+		free(r);
+	}
+	/* what restart(RESTART_VALIDATE) takes, at the bounds */
+	{
+		const struct tc_bad good[] = {
+			{ x.cc, { TCS(mss, 48) }, "TCP_CONN.mss 48" },
+			{ x.cs, { TCS(opts, s->opts | ws), TCS(snd_wscale, 14),
+				  TCS(rcv_wscale, 14) },
+			  "TCP_CONN window scales of 14" },
+			{ x.cc, { TCS(snd_wl1, c->rcv_nxt + c->rcv_wnd) },
+			  "TCP_CONN.snd_wl1 at rcv_nxt + rcv_wnd" },
+			{ x.cs, { TCS(rcv_wup, s->rcv_nxt) },
+			  "TCP_CONN.rcv_wup at rcv_nxt" },
+			{ x.cc, { TCS(opts, c->opts & ws) },
+			  "TCP_CONN without SACK nor timestamps" },
+		};
+
+		tc_expect_bad(_metadata, self, good, ARRAY_SIZE(good), NULL);
+	}
+
+	/* the FILE_INET of an established TCP connection */
+	{
+		const struct tc_bad bad[] = {
+			/* both addresses (IPv4: 4 bytes), both ports */
+			{ x.ic, { { offsetof(struct ckpt_hdr_file_inet, laddr), 4, 0 } },
+			  "FILE_INET.laddr any on a TCP connection" },
+			{ x.is, { { offsetof(struct ckpt_hdr_file_inet, raddr), 4, 0 } },
+			  "FILE_INET.raddr any on a TCP connection" },
+			{ x.ic, { TIS(lport, 0) }, "FILE_INET.lport 0 on a TCP connection" },
+			{ x.is, { TIS(rport, 0) }, "FILE_INET.rport 0 on a TCP connection" },
+			/* a TCP state but CLOSE, ESTABLISHED, LISTEN */
+			{ x.ic, { TIS(state, 0) }, "FILE_INET.state 0 (TCP_CONN after it)" },
+			{ x.is, { TIS(state, 2) }, "FILE_INET.state SYN_SENT" },
+			{ x.ic, { TIS(state, 3) }, "FILE_INET.state SYN_RECV" },
+			{ x.is, { TIS(state, 4) }, "FILE_INET.state FIN_WAIT1" },
+			{ x.ic, { TIS(state, 5) }, "FILE_INET.state FIN_WAIT2" },
+			{ x.is, { TIS(state, 6) }, "FILE_INET.state TIME_WAIT" },
+			{ x.ic, { TIS(state, 8) }, "FILE_INET.state CLOSE_WAIT" },
+			{ x.is, { TIS(state, 9) }, "FILE_INET.state LAST_ACK" },
+			{ x.ic, { TIS(state, 11) }, "FILE_INET.state CLOSING" },
+			{ x.is, { TIS(state, 12) }, "FILE_INET.state NEW_SYN_RECV" },
+			{ x.ic, { TIS(state, 0xffffffff) }, "FILE_INET.state ~0" },
+			/* a peer: connected only */
+			{ x.ic, { TIS(state, INET_ST_CLOSE) },
+			  "FILE_INET.state CLOSE with a peer" },
+			{ x.is, { TIS(state, INET_ST_LISTEN) },
+			  "FILE_INET.state LISTEN with a peer" },
+			/* what a connection has not */
+			{ x.ic, { TIS(nr_dgrams, 1) },
+			  "FILE_INET.nr_dgrams 1 on a TCP connection" },
+			{ x.is, { TIS(backlog, 1) },
+			  "FILE_INET.backlog on a TCP connection" },
+			{ x.ic, { TIS(flags, hc->flags | CKPT_INET_SHUT_RD) },
+			  "FILE_INET.flags CKPT_INET_SHUT_RD on a TCP connection" },
+			{ x.is, { TIS(flags, hs->flags | CKPT_INET_SHUT_WR) },
+			  "FILE_INET.flags CKPT_INET_SHUT_WR on a TCP connection" },
+		};
+
+		tc_expect_bad(_metadata, self, bad, ARRAY_SIZE(bad), IN_MALFORMED);
+	}
+	/* made UDP: malformed (TCP options), or no TCP_CONN read after it */
+	{
+		const struct tc_bad udp = { x.ic, { TIS(protocol, IPPROTO_UDP) },
+					    "FILE_INET.protocol UDP on a TCP connection" };
+
+		r = tc_with(self, &udp);
+		ASSERT_NE(NULL, r);
+		expect_edit(_metadata, self,
+			    &(struct edit){ x.ic, true, r, self->recs[x.ic].len },
+			    1, true, udp.what);
+		emb_expect(_metadata, self,
+			   &(struct edit){ x.ic, true, r, self->recs[x.ic].len },
+			   1, EINVAL, NULL, udp.what);
+		free(r);
+	}
+
+	/* a TCP_CONN right after an established connection's FILE_INET only */
+	{
+		const struct {
+			struct edit e;
+			const char *line, *what;
+		} st[] = {
+			{ { x.cc, true, NULL, 0 }, "expected a tcp_conn record, found file",
+			  "the client's TCP_CONN left out" },
+			{ { x.cs, true, NULL, 0 }, "expected a tcp_conn record, found ",
+			  "the accepted end's TCP_CONN left out" },
+			{ { x.cc, false, rec_at(self, x.cc), self->recs[x.cc].len },
+			  "expected a file or fdtable record, found tcp_conn",
+			  "the client's TCP_CONN twice" },
+			{ { x.ii + 1, false, rec_at(self, x.cs), self->recs[x.cs].len },
+			  "expected a file or fdtable record, found tcp_conn",
+			  "a TCP_CONN after the inherited report pipe" },
+		};
+
+		for (k = 0; k < (int)ARRAY_SIZE(st); k++) {
+			expect_edit_logged(_metadata, self, &st[k].e, 1, EINVAL,
+					   st[k].line, st[k].what);
+			emb_expect(_metadata, self, &st[k].e, 1, EINVAL,
+				   st[k].line, st[k].what);
+		}
+	}
+	/* the client a socket never connected, bound: its TCP_CONN stray */
+	{
+		const struct tc_bad never = { x.ic, {
+			TIS(state, INET_ST_CLOSE), TIS(rport, 0),
+			{ offsetof(struct ckpt_hdr_file_inet, raddr), 4, 0 },
+			TIS(flags, hc->flags | CKPT_INET_BOUND_ADDR) },
+			"FILE_INET of the client made a socket never connected, bound" };
+
+		r = tc_with(self, &never);
+		ASSERT_NE(NULL, r);
+		emb_expect(_metadata, self,
+			   &(struct edit){ x.ic, true, r, self->recs[x.ic].len },
+			   1, EINVAL, "expected a file or fdtable record, found tcp_conn",
+			   never.what);
+		free(r);
+	}
+
+	/* nothing of the refused restarts is left: the image restarts again */
+	emb_nothing_left(_metadata, "after the damaged images");
+	expect_edit(_metadata, self, NULL, 0, false,
+		    "the image as written, after the refusals");
+	emb_nothing_left(_metadata, "after the last restart");
 	check_no_splat(_metadata, self);
 }
 

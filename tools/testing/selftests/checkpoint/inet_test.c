@@ -33,7 +33,8 @@
  * Then the checkpoints that must refuse, each with its line, leaving the
  * tree working once thawed (a datagram with IP options or IPv6 extension
  * headers queued among them); and the restarts that fail because a port
- * is taken, leaving nothing running.
+ * is taken, leaving nothing running. Established TCP connections, and
+ * those still refused (CLOSE_WAIT, urgent data...), are tcp_test's.
  *
  * The harness that forks, checkpoints, restarts and reads the tree is
  * ck_tree.h's.
@@ -2523,42 +2524,6 @@ static void refused_then_thawed(struct __test_metadata *_metadata,
 	tree_start(_metadata, setup, verify);
 	refused(_metadata, line);
 	tree_go_on(_metadata);
-	tree_finish(_metadata, false);
-}
-
-/* fds[0]: a client of the test's listener, connected */
-static int est_setup(void)
-{
-	fds[0] = connected(AF_INET, SOCK_STREAM, "127.0.0.1", t_tcp_port);
-	return fds[0] < 0 ? -1 : 0;
-}
-
-/* thawed: the connection carries bytes both ways */
-static int est_verify(void)
-{
-	if (send(fds[0], "still here", 10, 0) != 10 || !awaited(fds[0], "yes"))
-		return NOPE("the connection carries nothing: %s",
-			    strerror(errno));
-	return 0;
-}
-
-/*
- * An established connection (to the test's listener, which accepted it):
- * refused with its state. Thawed, it carries bytes both ways.
- */
-TEST_F_TIMEOUT(inet, established_tcp_connection_is_refused, 120)
-{
-	int s;
-
-	tree_start(_metadata, est_setup, est_verify);
-	s = accept_in(self->t.t_tcp, WAIT_MS);
-	ASSERT_LE(0, s) TH_LOG("the tree's client: %s", strerror(errno));
-	refused(_metadata,
-		"is a TCP connection (ESTABLISHED): not supported yet");
-	tree_go_on(_metadata);
-	EXPECT_TRUE(awaited(s, "still here"));
-	EXPECT_EQ((ssize_t)3, send(s, "yes", 3, 0));
-	close(s);
 	tree_finish(_metadata, false);
 }
 

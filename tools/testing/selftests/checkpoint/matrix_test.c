@@ -31,6 +31,7 @@
 #include <sys/eventfd.h>
 #include <sys/file.h>
 #include <sys/inotify.h>
+#include <sys/ioctl.h>
 #include <sys/mman.h>
 #include <sys/prctl.h>
 #include <sys/signalfd.h>
@@ -44,6 +45,7 @@
 #include <sys/syscall.h>
 #include <linux/checkpoint.h>
 #include <linux/netlink.h>
+#include <linux/sockios.h>
 #include <netinet/in.h>
 #include <linux/filter.h>
 #include <linux/io_uring.h>
@@ -3884,6 +3886,141 @@ static int udp_verify(void)
 	return 0;
 }
 
+/*
+ * An established TCP connection on the loopback, both ends in the tree,
+ * and its listener, still listening: fds[0] the listener, fds[1] the
+ * client, fds[2] what the listener accepted (on the listener's port).
+ * Each end sent the other bytes it did not read, acknowledged before the
+ * checkpoint. The tree is killed after the checkpoint, which is taken
+ * with CHECKPOINT_NET_LOCK: the kill says nothing to the peers, the
+ * restart takes the connection over.
+ */
+static int inet_pair(int family)
+{
+	struct sockaddr_in6 a6 = {
+		.sin6_family = AF_INET6, .sin6_addr = IN6ADDR_LOOPBACK_INIT,
+	};
+	struct sockaddr_in a4 = {
+		.sin_family = AF_INET, .sin_addr.s_addr = htonl(INADDR_LOOPBACK),
+	};
+	struct sockaddr *a = family == AF_INET ? (void *)&a4 : (void *)&a6;
+	socklen_t len = family == AF_INET ? sizeof(a4) : sizeof(a6);
+
+	fds[0] = socket(family, SOCK_STREAM, 0);
+	if (fds[0] < 0 || bind(fds[0], a, len) || listen(fds[0], 4) ||
+	    getsockname(fds[0], a, &len))
+		return -1;
+	fds[1] = socket(family, SOCK_STREAM, 0);
+	if (fds[1] < 0 || connect(fds[1], a, len))
+		return -1;
+	fds[2] = accept(fds[0], NULL, NULL);
+	return fds[2] < 0 ? -1 : 0;
+}
+
+#define TCP_FWD		"from the client"
+#define TCP_BACK	"and back from the accepted end"
+
+static int tcp_conn_setup(int family)
+{
+	int k, in1 = -1, in2 = -1, out1 = -1, out2 = -1;
+
+	if (inet_pair(family) ||
+	    write(fds[1], TCP_FWD, strlen(TCP_FWD)) != (ssize_t)strlen(TCP_FWD) ||
+	    write(fds[2], TCP_BACK, strlen(TCP_BACK)) !=
+	    (ssize_t)strlen(TCP_BACK))
+		return -1;
+	/* received, not read; acknowledged */
+	for (k = 0; k < 1000; k++) {
+		if (ioctl(fds[1], SIOCINQ, &in1) || ioctl(fds[2], SIOCINQ, &in2) ||
+		    ioctl(fds[1], SIOCOUTQ, &out1) ||
+		    ioctl(fds[2], SIOCOUTQ, &out2))
+			return -1;
+		if (in1 == (int)strlen(TCP_BACK) && in2 == (int)strlen(TCP_FWD) &&
+		    !out1 && !out2)
+			return 0;
+		usleep(10000);
+	}
+	return NOPE("the bytes were not received and acknowledged: %d, %d queued, %d, %d to acknowledge",
+		    in1, in2, out1, out2);
+}
+
+static int tcp_setup(void)
+{
+	return tcp_conn_setup(AF_INET);
+}
+
+static int tcp6_setup(void)
+{
+	return tcp_conn_setup(AF_INET6);
+}
+
+/* the connection carries bytes both ways */
+static int tcp_verify(void)
+{
+	char c = 0;
+
+	if (write(fds[1], "t", 1) != 1 || read(fds[2], &c, 1) != 1 ||
+	    c != 't' || write(fds[2], "u", 1) != 1 ||
+	    read(fds[1], &c, 1) != 1 || c != 'u')
+		return NOPE("the TCP connection does not carry bytes");
+	return 0;
+}
+
+/* @fd has @want queued, at once, and nothing more */
+static int tcp_queued(int fd, const char *want)
+{
+	char buf[64] = "";
+	ssize_t n = recv(fd, buf, sizeof(buf) - 1, MSG_DONTWAIT);
+
+	if (n != (ssize_t)strlen(want) || memcmp(buf, want, n))
+		return NOPE("\"%s\" queued, expected \"%s\"", buf, want);
+	if (recv(fd, buf, 1, MSG_DONTWAIT) != -1 || errno != EAGAIN)
+		return NOPE("more than \"%s\" queued", want);
+	return 0;
+}
+
+/*
+ * Restored: the bytes sent before the checkpoint are there to read, each
+ * end's peer is the other, the connection carries bytes both ways, and
+ * the listener, on the port of the connection it accepted, accepts
+ * another
+ */
+static int tcp_conn_verify(void)
+{
+	struct sockaddr_storage a, b;
+	socklen_t la = sizeof(a), lb = sizeof(b);
+	int c, s;
+
+	if (tcp_queued(fds[2], TCP_FWD) || tcp_queued(fds[1], TCP_BACK))
+		return -1;
+	if (getpeername(fds[1], (void *)&a, &la) ||
+	    getsockname(fds[2], (void *)&b, &lb) || la != lb ||
+	    memcmp(&a, &b, la))
+		return NOPE("the client's peer is not the accepted end");
+	if (tcp_verify())
+		return -1;
+	la = sizeof(a);
+	if (getsockname(fds[0], (void *)&a, &la))
+		return NOPE("the listener has no name");
+	c = socket(a.ss_family, SOCK_STREAM, 0);
+	if (c < 0 || connect(c, (void *)&a, la))
+		return NOPE("no connection to the listener: %s", strerror(errno));
+	s = accept(fds[0], NULL, NULL);
+	if (s < 0)
+		return NOPE("the listener accepts nothing");
+	close(s);
+	close(c);
+	return 0;
+}
+
+FIXTURE_VARIANT_ADD(matrix, tcp_listener_and_connection) {
+	.setup = tcp_setup, .verify = tcp_conn_verify,
+};
+
+FIXTURE_VARIANT_ADD(matrix, tcp6_listener_and_connection) {
+	.setup = tcp6_setup, .verify = tcp_conn_verify,
+};
+
 FIXTURE_VARIANT_ADD(matrix, pipe_with_data) {
 	.setup = pipe_setup, .verify = pipe_verify,
 };
@@ -4150,6 +4287,7 @@ TEST_F_TIMEOUT(matrix, restored_program_verifies_itself, 120)
 	pid_t got;
 	int status;
 
+	/* killed once checkpointed: its TCP connections kept silent */
 	got = lite_migrate(CG, self->root, IMG);
 	ASSERT_EQ(self->root, got) TH_LOG("step %d: %s", got, strerror(errno));
 	ASSERT_EQ(0, kill(got, SIGUSR1));
@@ -4321,64 +4459,41 @@ FIXTURE_VARIANT_ADD(refuse, inotify_shared_with_outside) {
 };
 
 /*
- * A TCP connection is refused with its state (a listener with an empty
- * accept queue is saved, but the connections are not yet); sockets of
+ * A TCP connection in another state than ESTABLISHED is refused with its
+ * state: one its peer closed, CLOSE_WAIT (the peer, closed by the
+ * program, is an orphan in FIN_WAIT2, no file of the tree's); sockets of
  * other families and protocols than unix, TCP and UDP with their
  * family, type and protocol. Their checks go through the guest's
  * loopback, which the guest's init brings up.
  */
-static int inet_pair(int family)
+static int tcp_closed_setup(void)
 {
-	struct sockaddr_in6 a6 = {
-		.sin6_family = AF_INET6, .sin6_addr = IN6ADDR_LOOPBACK_INIT,
-	};
-	struct sockaddr_in a4 = {
-		.sin_family = AF_INET, .sin_addr.s_addr = htonl(INADDR_LOOPBACK),
-	};
-	struct sockaddr *a = family == AF_INET ? (void *)&a4 : (void *)&a6;
-	socklen_t len = family == AF_INET ? sizeof(a4) : sizeof(a6);
+	struct pollfd p = { .events = POLLRDHUP };
 
-	fds[0] = socket(family, SOCK_STREAM, 0);
-	if (fds[0] < 0 || bind(fds[0], a, len) || listen(fds[0], 4) ||
-	    getsockname(fds[0], a, &len))
+	if (inet_pair(AF_INET))
 		return -1;
-	fds[1] = socket(family, SOCK_STREAM, 0);
-	if (fds[1] < 0 || connect(fds[1], a, len))
-		return -1;
-	fds[2] = accept(fds[0], NULL, NULL);
-	return fds[2] < 0 ? -1 : 0;
+	close(fds[1]);
+	fds[1] = -1;
+	/* the peer's FIN came: CLOSE_WAIT */
+	p.fd = fds[2];
+	return poll(&p, 1, 10000) == 1 && p.revents & POLLRDHUP ? 0 : -1;
 }
 
-static int tcp_setup(void)
+/* thawed, the connection reads its end, and the listener listens */
+static int tcp_closed_verify(void)
 {
-	return inet_pair(AF_INET);
+	char c;
+
+	if (read(fds[2], &c, 1) != 0)
+		return NOPE("the connection its peer closed does not read its end");
+	return sock_int(fds[0], SO_ACCEPTCONN) == 1 ? 0 :
+	       NOPE("the listener does not listen any more");
 }
 
-static int tcp6_setup(void)
-{
-	return inet_pair(AF_INET6);
-}
-
-/* the connection carries bytes both ways */
-static int tcp_verify(void)
-{
-	char c = 0;
-
-	if (write(fds[1], "t", 1) != 1 || read(fds[2], &c, 1) != 1 ||
-	    c != 't' || write(fds[2], "u", 1) != 1 ||
-	    read(fds[1], &c, 1) != 1 || c != 'u')
-		return NOPE("the TCP connection does not carry bytes");
-	return 0;
-}
-
-FIXTURE_VARIANT_ADD(refuse, tcp_listener_and_connection) {
-	.setup = tcp_setup, .verify = tcp_verify, .err = EOPNOTSUPP,
-	.line = "is a TCP connection (ESTABLISHED): not supported yet",
-};
-
-FIXTURE_VARIANT_ADD(refuse, tcp6_listener_and_connection) {
-	.setup = tcp6_setup, .verify = tcp_verify, .err = EOPNOTSUPP,
-	.line = "is a TCP connection (ESTABLISHED): not supported yet",
+FIXTURE_VARIANT_ADD(refuse, tcp_connection_closed_by_its_peer) {
+	.setup = tcp_closed_setup, .verify = tcp_closed_verify,
+	.err = EOPNOTSUPP,
+	.line = "is a TCP connection (CLOSE_WAIT): not supported yet",
 };
 
 /* a netlink socket a program keeps (for route events, say) */
