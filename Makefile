@@ -95,7 +95,7 @@ check: kernel-$(KERNEL) initramfs
 
 # the scenarios (scripts/scenarios/*/): each packed with the programs and
 # libraries it needs, booted with them as the job's extra files
-SCENARIOS := eventloop locks tmpfiles unixsrv
+SCENARIOS := eventloop locks tmpfiles unixsrv tcpsrv
 scenario: kernel-$(KERNEL) initramfs
 	@set -e; for s in $(SCENARIOS); do \
 		bash scripts/scenarios/$$s/pack.sh $(B)/scenario-$$s; \

@@ -464,8 +464,11 @@ long ckpt_do_checkpoint(struct ckpt_ctx *ctx)
 	ret = ckpt_collect_tree(ctx);
 	if (!ret)
 		ret = ckpt_check_tree(ctx);
+	/* CHECKPOINT_NET_LOCK: before any connection is read */
+	if (!ret)
+		ret = ckpt_tcp_lock_tree(ctx);
 	if (ret)
-		return ret;
+		goto out;
 	ret = checkpoint_header(ctx);
 	if (!ret)
 		ret = checkpoint_tree(ctx);
@@ -475,6 +478,7 @@ long ckpt_do_checkpoint(struct ckpt_ctx *ctx)
 		ret = ckpt_check_in_flight(ctx);
 	if (!ret)
 		ret = ckpt_write_trailer(ctx);
+out:
 	/* a failed checkpoint leaves the tree as it was */
 	if (ret)
 		ckpt_undo_run(ctx);

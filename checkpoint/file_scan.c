@@ -913,6 +913,29 @@ int ckpt_scan_files(struct ckpt_ctx *ctx)
 }
 
 /**
+ * ckpt_walk_tfiles() - call @fn for every open file of the tree
+ * @ctx: checkpoint context, after ckpt_scan_files()
+ * @fn: called with each file (in no particular order); an error stops
+ * @arg: for @fn
+ *
+ * Return: 0, or the first error of @fn.
+ */
+int ckpt_walk_tfiles(struct ckpt_ctx *ctx,
+		     int (*fn)(struct ckpt_ctx *, struct file *, void *),
+		     void *arg)
+{
+	struct ckpt_tfile *tf;
+	int bkt, ret;
+
+	hash_for_each(ctx->tfiles->hash, bkt, tf, node) {
+		ret = fn(ctx, tf->file, arg);
+		if (ret)
+			return ret;
+	}
+	return 0;
+}
+
+/**
  * ckpt_check_in_flight() - were the files only in flight all written?
  * @ctx: checkpoint context, once every task is written
  *

@@ -722,33 +722,11 @@ static void ckpt_inet_fill(struct socket *sock, struct ckpt_hdr_file_inet *h)
 #define CKPT_INET_TCP_QUEUES \
 	"is a TCP connection whose queues do not match its sequence numbers: not supported"
 
-/*
- * CHECKPOINT_NET_LOCK: what the peer of a TCP connection sends is dropped
- * from before the socket is read (ckpt_tcp_lock())
- */
-static int ckpt_inet_lock(struct ckpt_ctx *ctx, struct ckpt_fd_ent *e,
-			  struct ckpt_tcp_hold **hold)
-{
-	struct sock *sk = sock_from_file(e->file)->sk;
-	struct ckpt_hdr_file_inet a = {
-		.family = sk->sk_family,
-		.state = TCP_ESTABLISHED,
-	};
-
-	if (!(ctx->flags & CHECKPOINT_NET_LOCK) || !ckpt_inet_is_tcp(sk) ||
-	    READ_ONCE(sk->sk_state) != TCP_ESTABLISHED)
-		return 0;
-	lock_sock(sk);
-	ckpt_inet_addrs(sk, &a);
-	release_sock(sk);
-	return ckpt_tcp_lock(ctx, e, &a, hold);
-}
-
 static int ckpt_inet_checkpoint(struct ckpt_ctx *ctx, struct ckpt_fd_ent *e)
 {
 	struct socket *sock = sock_from_file(e->file);
 	struct ckpt_hdr_file_inet h = {};
-	struct ckpt_tcp_hold *hold = NULL;
+	struct ckpt_tcp_hold *hold;
 	struct ckpt_inet_queue q = {};
 	struct ckpt_tcp_snap snap = {};
 	struct sock *sk = sock->sk;
@@ -756,9 +734,8 @@ static int ckpt_inet_checkpoint(struct ckpt_ctx *ctx, struct ckpt_fd_ent *e)
 	char buf[64];
 	int ret;
 
-	ret = ckpt_inet_lock(ctx, e, &hold);
-	if (ret)
-		return ret;
+	/* CHECKPOINT_NET_LOCK: locked before the tree's files are read */
+	hold = ckpt_tcp_hold_of(ctx, e->file);
 	lock_sock(sk);
 	/* what came before the lock is the connection's */
 	sk_flush_backlog(sk);

@@ -285,9 +285,9 @@ const char *ckpt_tcp_unsaved(struct sock *sk);
 int ckpt_tcp_snapshot(struct sock *sk, struct ckpt_tcp_snap *snap);
 void ckpt_tcp_snap_free(struct ckpt_tcp_snap *snap);
 int ckpt_tcp_write(struct ckpt_ctx *ctx, struct ckpt_tcp_snap *snap);
-int ckpt_tcp_lock(struct ckpt_ctx *ctx, struct ckpt_fd_ent *e,
-		  const struct ckpt_hdr_file_inet *h,
-		  struct ckpt_tcp_hold **holdp);
+int ckpt_tcp_lock_tree(struct ckpt_ctx *ctx);
+struct ckpt_tcp_hold *ckpt_tcp_hold_of(struct ckpt_ctx *ctx,
+				       struct file *file);
 int ckpt_tcp_hold_repair(struct ckpt_ctx *ctx, struct ckpt_fd_ent *e,
 			 struct ckpt_tcp_hold *hd);
 bool ckpt_tcp_conn_ok(const struct ckpt_hdr_tcp_conn *c);
@@ -304,6 +304,11 @@ int ckpt_tcp_restore(struct ckpt_ctx *ctx, struct file *file, u32 objref,
 static inline bool ckpt_inet_match(struct file *file)
 {
 	return false;
+}
+
+static inline int ckpt_tcp_lock_tree(struct ckpt_ctx *ctx)
+{
+	return 0;
 }
 #endif
 #ifdef CONFIG_NET
@@ -399,6 +404,9 @@ void ckpt_free_file_late(struct ckpt_ctx *ctx);
 /* file_scan.c: the tree's files, leaks, holders outside the tree */
 int ckpt_scan_files(struct ckpt_ctx *ctx);
 void ckpt_free_tfiles(struct ckpt_ctx *ctx);
+int ckpt_walk_tfiles(struct ckpt_ctx *ctx,
+		     int (*fn)(struct ckpt_ctx *, struct file *, void *),
+		     void *arg);
 bool ckpt_leak_checks(struct ckpt_ctx *ctx);
 int ckpt_check_in_flight(struct ckpt_ctx *ctx);
 bool ckpt_file_held(struct ckpt_ctx *ctx, struct file *file);

@@ -99,6 +99,7 @@ static struct ckpt_ctx *ckpt_ctx_alloc(struct file *file,
 	ckpt_objhash_init(&ctx->objhash);
 	xa_init(&ctx->shm_saved);
 	xa_init(&ctx->file_late);
+	xa_init(&ctx->net_locks);
 	return ctx;
 }
 
@@ -110,6 +111,8 @@ static void ckpt_ctx_free(struct ckpt_ctx *ctx)
 	ckpt_objhash_free(&ctx->objhash);
 	ckpt_free_shm_saved(ctx);
 	ckpt_free_file_late(ctx);
+	/* each lock is the undo list's, which frees it */
+	xa_destroy(&ctx->net_locks);
 	fput(ctx->file);
 	for (i = 0; ctx->tasks && i < ctx->nr_tasks; i++)
 		put_task_struct(ctx->tasks[i].t);

@@ -611,51 +611,63 @@ static void ckpt_tcp_hold_free(void *data)
 	kfree(hd);
 }
 
-/**
- * ckpt_tcp_lock() - CHECKPOINT_NET_LOCK: make the stack drop the packets
- *		     of a connection before it is read
- * @ctx: checkpoint context
- * @e: the socket's fd entry
- * @h: its FILE_INET record as far as filled (addresses, ports)
- * @holdp: set: what ckpt_tcp_hold_repair() takes, and undoes if the
- *	   checkpoint fails
- *
- * Once this returns, no packet the stack received before is on its way
- * to the socket but in its backlog (flushed under lock_sock()), and none
- * after will reach it.
- *
- * Return: 0, -EPERM (with a log line) without CAP_NET_ADMIN in the
- * socket's network namespace, -ENOSPC (with a log line) past
- * CKPT_TCP_MAX_LOCKS locks, -ENOMEM, or an error of registering the
- * netfilter hook.
- */
-int ckpt_tcp_lock(struct ckpt_ctx *ctx, struct ckpt_fd_ent *e,
-		  const struct ckpt_hdr_file_inet *h,
-		  struct ckpt_tcp_hold **holdp)
+/* The key of @sk's connection; under lock_sock() */
+static void ckpt_tcp_key_of_sk(struct sock *sk, struct ckpt_tcp_key *k)
 {
-	struct sock *sk = sock_from_file(e->file)->sk;
+	k->net = sock_net(sk);
+	if (sk->sk_family == AF_INET) {
+		ipv6_addr_set_v4mapped(sk->sk_rcv_saddr, &k->laddr);
+		ipv6_addr_set_v4mapped(sk->sk_daddr, &k->raddr);
+	} else {
+#if IS_ENABLED(CONFIG_IPV6)
+		k->laddr = sk->sk_v6_rcv_saddr;
+		k->raddr = sk->sk_v6_daddr;
+#endif
+	}
+	k->lport = htons(sk->sk_num);
+	k->rport = sk->sk_dport;
+}
+
+/*
+ * Lock one connection of the tree: an established TCP socket of the
+ * checkpointer's network namespace (a socket of another is refused when
+ * its fd is reached); *@n counts them
+ */
+static int ckpt_tcp_lock_one(struct ckpt_ctx *ctx, struct file *file,
+			     void *n)
+{
 	struct ckpt_tcp_hold *hd;
+	struct sock *sk;
 	int ret;
 
+	if (!ckpt_inet_match(file))
+		return 0;
+	sk = sock_from_file(file)->sk;
+	if (sk->sk_protocol != IPPROTO_TCP || sk->sk_type != SOCK_STREAM ||
+	    READ_ONCE(sk->sk_state) != TCP_ESTABLISHED ||
+	    sock_net(sk) != current->nsproxy->net_ns)
+		return 0;
 	if (!ns_capable(sock_net(sk)->user_ns, CAP_NET_ADMIN)) {
 		ckpt_log(ctx, -EPERM,
-			 "fd %u of pid %d: CHECKPOINT_NET_LOCK puts TCP connections in repair mode, which needs CAP_NET_ADMIN in their network namespace",
-			 e->fd, ctx->cur->pids.pid);
+			 "socket:[%lu]: CHECKPOINT_NET_LOCK puts TCP connections in repair mode, which needs CAP_NET_ADMIN in their network namespace",
+			 sock_i_ino(sk));
 		return -EPERM;
 	}
 	hd = kzalloc(sizeof(*hd), GFP_KERNEL);
 	if (!hd)
 		return -ENOMEM;
-	hd->file = get_file(e->file);
-	ckpt_tcp_key_of(sock_net(sk), h, &hd->key);
+	hd->file = get_file(file);
+	lock_sock(sk);
+	ckpt_tcp_key_of_sk(sk, &hd->key);
+	hd->reuse = sk->sk_reuse;
+	release_sock(sk);
 	hd->cookie = sock_gen_cookie(sk);
-	hd->reuse = h->flags & CKPT_INET_REUSEADDR;
 	ret = ckpt_tcp_lock_set(sock_net(sk), &hd->key, hd->cookie, &hd->prev);
 	if (ret) {
 		if (ret == -ENOSPC)
 			ckpt_log(ctx, ret,
-				 "fd %u of pid %d: more than 65536 TCP connections locked: restart or end some first",
-				 e->fd, ctx->cur->pids.pid);
+				 "socket:[%lu]: more than 65536 TCP connections locked: restart or end some first",
+				 sock_i_ino(sk));
 		ckpt_tcp_hold_free(hd);
 		return ret;
 	}
@@ -665,10 +677,54 @@ int ckpt_tcp_lock(struct ckpt_ctx *ctx, struct ckpt_fd_ent *e,
 		ckpt_tcp_lock_put(&hd->key, hd->cookie, hd->prev);
 		return ret;
 	}
-	/* every packet past the hook before the lock is queued by now */
-	synchronize_net();
-	*holdp = hd;
-	return 0;
+	ret = xa_err(xa_store(&ctx->net_locks, (unsigned long)file, hd,
+			      GFP_KERNEL));
+	if (!ret)
+		(*(unsigned int *)n)++;
+	return ret;
+}
+
+/**
+ * ckpt_tcp_lock_tree() - CHECKPOINT_NET_LOCK: make the stack drop what the
+ *			  peers of the tree's TCP connections send
+ * @ctx: checkpoint context, the tree's files scanned
+ *
+ * Before any connection is read: once this returns, no packet the stack
+ * received before is on its way to one of them but in its backlog (which
+ * lock_sock() and sk_flush_backlog() process), and none after will reach
+ * them. Each lock is undone if the checkpoint fails. One grace period for
+ * all.
+ *
+ * Return: 0, -EPERM (with a log line) without CAP_NET_ADMIN in a
+ * connection's network namespace, -ENOSPC (with a log line) past
+ * CKPT_TCP_MAX_LOCKS locks, -ENOMEM, or an error of registering the
+ * netfilter hook.
+ */
+int ckpt_tcp_lock_tree(struct ckpt_ctx *ctx)
+{
+	unsigned int n = 0;
+	int ret;
+
+	if (!(ctx->flags & CHECKPOINT_NET_LOCK))
+		return 0;
+	ret = ckpt_walk_tfiles(ctx, ckpt_tcp_lock_one, &n);
+	/* every packet past the hook before the locks is queued by now */
+	if (n)
+		synchronize_net();
+	return ret;
+}
+
+/**
+ * ckpt_tcp_hold_of() - the lock ckpt_tcp_lock_tree() took of a socket
+ * @ctx: checkpoint context
+ * @file: the socket's file
+ *
+ * Return: the lock, or NULL.
+ */
+struct ckpt_tcp_hold *ckpt_tcp_hold_of(struct ckpt_ctx *ctx,
+				       struct file *file)
+{
+	return xa_load(&ctx->net_locks, (unsigned long)file);
 }
 
 /**

@@ -179,6 +179,7 @@ struct ckpt_ctx {
 	struct ckpt_objhash objhash;
 	struct xarray shm_saved;	/* checkpoint: shm objref -> pages saved */
 	struct xarray file_late;	/* files whose late record is due */
+	struct xarray net_locks;	/* checkpoint: TCP connections locked */
 	struct ckpt_deferred *after_read; /* restart: once the image is read */
 	struct ckpt_deferred *before_release; /* restart: the last step */
 	struct ckpt_deferred *on_release; /* restart: once nothing can fail */

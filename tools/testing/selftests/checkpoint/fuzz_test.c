@@ -13774,6 +13774,7 @@ static void fz_one(struct __test_metadata *_metadata, struct fz_campaign *c,
 	char log[4096], leak[32], vlog[1024];
 	struct timespec t0;
 	struct stat st;
+	bool uxnew_left;
 	int verr;
 	const char *why;
 	size_t len;
@@ -13813,6 +13814,15 @@ static void fz_one(struct __test_metadata *_metadata, struct fz_campaign *c,
 		printf("#   -> %s%s%.200s (%ld ms)\n", fz_outcome(&r), log[0] ? "; log: " : "",
 		       log, fz_ms_since(&t0));
 	/*
+	 * A socket inode restart made for a unix socket bound to where
+	 * nothing was: a failed restart unlinks it again. Gone before the
+	 * validation, which must see the paths as restart saw them (else it
+	 * finds another inode where the image's was: ESTALE).
+	 */
+	uxnew_left = !lstat(c->p_uxnew, &st);
+	if (uxnew_left)
+		unlink(c->p_uxnew);
+	/*
 	 * What restart accepted, its validation accepts: a VALID or ACCEPT
 	 * mutant, and any mutant a restored program ran from (the test process may
 	 * restart at least what the restarter may).
@@ -13830,18 +13840,10 @@ static void fz_one(struct __test_metadata *_metadata, struct fz_campaign *c,
 		fz_failure(_metadata, c, idx, &m, cls, &r,
 			   "log line shows a kernel address that is not in the image",
 			   log);
-	/*
-	 * A socket inode restart made for a unix socket bound to where
-	 * nothing was: a failed restart unlinks it again. Gone after this
-	 * mutant in any case.
-	 */
-	if (!lstat(c->p_uxnew, &st)) {
-		if (r.err >= 0)
-			fz_failure(_metadata, c, idx, &m, cls, &r,
-				   "a failed restart left the socket inode it made",
-				   log);
-		unlink(c->p_uxnew);
-	}
+	if (uxnew_left && r.err >= 0)
+		fz_failure(_metadata, c, idx, &m, cls, &r,
+			   "a failed restart left the socket inode it made",
+			   log);
 	fz_account(c, cls, &r, &m, log);
 	if (fz_ms_since(&t0) > 1000) {
 		if (c->n_slow < 4)

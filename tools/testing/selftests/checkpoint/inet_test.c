@@ -37,7 +37,9 @@
  * those still refused (CLOSE_WAIT, urgent data...), are tcp_test's.
  *
  * The harness that forks, checkpoints, restarts and reads the tree is
- * ck_tree.h's.
+ * ck_tree.h's; the helpers this test shares with tcp_test (addresses,
+ * sockets, the options FILE_INET saves, a root with a phase before the
+ * checkpoint) are ck_inet.h's.
  */
 #define _GNU_SOURCE
 #include <errno.h>
@@ -64,21 +66,12 @@
 #include <linux/checkpoint.h>
 #include <linux/checkpoint_hdr.h>
 
-#include "ck_tree.h"
+/* this test's words in ck_inet.h's helpers */
+#define INET_MID_KEY	"PEEKED"
+#define INET_NAME_WAS	"expected %s"
+#define INET_OPTS_CONN	0	/* all the options FILE_INET saves */
+#include "ck_inet.h"
 #include "image.h"
-
-#ifndef __NR_close_range
-#define __NR_close_range	436
-#endif
-#ifndef IP_BIND_ADDRESS_NO_PORT
-#define IP_BIND_ADDRESS_NO_PORT	24
-#endif
-#ifndef IPV6_RECVORIGDSTADDR
-#define IPV6_RECVORIGDSTADDR	74
-#endif
-#ifndef TCP_NOTSENT_LOWAT
-#define TCP_NOTSENT_LOWAT	25
-#endif
 
 #define CG		"/sys/fs/cgroup/ckpt-inet"
 #define WAIT_MS		20000	/* for what a process sends now */
@@ -102,176 +95,7 @@ static int t_udp6_port;		/* a UDP socket on ::1 */
 #define NR_SND		4
 static int snd_port[NR_SND];
 
-/*
- * What the tree does between READY and the checkpoint, when the test
- * says so (mid_phase()): NULL, none
- */
-static int (*tree_mid)(void);
-
-/* ---- addresses ----------------------------------------------------------- */
-
-union addr {
-	struct sockaddr sa;
-	struct sockaddr_in v4;
-	struct sockaddr_in6 v6;
-	struct sockaddr_storage ss;
-};
-
-/* @ip (of @family, NULL: any) and @port into @a: its length */
-static socklen_t mk_addr(union addr *a, int family, const char *ip, int port)
-{
-	memset(a, 0, sizeof(*a));
-	if (family == AF_INET) {
-		a->v4.sin_family = AF_INET;
-		a->v4.sin_port = htons(port);
-		if (ip)
-			inet_pton(AF_INET, ip, &a->v4.sin_addr);
-		return sizeof(a->v4);
-	}
-	a->v6.sin6_family = AF_INET6;
-	a->v6.sin6_port = htons(port);
-	if (ip)
-		inet_pton(AF_INET6, ip, &a->v6.sin6_addr);
-	return sizeof(a->v6);
-}
-
-static int port_of(const union addr *a)
-{
-	return ntohs(a->sa.sa_family == AF_INET6 ? a->v6.sin6_port :
-		     a->v4.sin_port);
-}
-
-/* "127.0.0.1:80", "[::1]:80" (four buffers, used in turn) */
-static const char *show(const union addr *a)
-{
-	static char buf[4][80];
-	static int i;
-	char *s = buf[i++ % 4], ip[INET6_ADDRSTRLEN] = "?";
-
-	if (a->sa.sa_family == AF_INET6) {
-		inet_ntop(AF_INET6, &a->v6.sin6_addr, ip, sizeof(ip));
-		snprintf(s, sizeof(buf[0]), "[%s]:%d", ip, port_of(a));
-	} else if (a->sa.sa_family == AF_INET) {
-		inet_ntop(AF_INET, &a->v4.sin_addr, ip, sizeof(ip));
-		snprintf(s, sizeof(buf[0]), "%s:%d", ip, port_of(a));
-	} else {
-		snprintf(s, sizeof(buf[0]), "(family %d)", a->sa.sa_family);
-	}
-	return s;
-}
-
-/* the same family, address and port */
-static bool same_addr(const union addr *a, const union addr *b)
-{
-	if (a->sa.sa_family != b->sa.sa_family)
-		return false;
-	if (a->sa.sa_family == AF_INET)
-		return a->v4.sin_port == b->v4.sin_port &&
-		       a->v4.sin_addr.s_addr == b->v4.sin_addr.s_addr;
-	return a->sa.sa_family == AF_INET6 &&
-	       a->v6.sin6_port == b->v6.sin6_port &&
-	       !memcmp(&a->v6.sin6_addr, &b->v6.sin6_addr,
-		       sizeof(a->v6.sin6_addr));
-}
-
-/* getsockname() of @fd, or with @peer getpeername(): 0 or -1 */
-static int name_of(int fd, bool peer, union addr *a)
-{
-	socklen_t len = sizeof(*a);
-
-	memset(a, 0, sizeof(*a));
-	return peer ? getpeername(fd, &a->sa, &len) :
-		      getsockname(fd, &a->sa, &len);
-}
-
-/* the port getsockname() reports for @fd, or -1 */
-static int port_of_fd(int fd)
-{
-	union addr a;
-
-	return name_of(fd, false, &a) ? -1 : port_of(&a);
-}
-
-/* @fd's name (with @peer its peer's) is @want: 0, or NOPE */
-static int name_is(int fd, bool peer, const union addr *want,
-		   const char *what)
-{
-	const char *call = peer ? "getpeername()" : "getsockname()";
-	union addr a;
-
-	if (name_of(fd, peer, &a))
-		return NOPE("%s: %s: %s", what, call, strerror(errno));
-	if (!same_addr(&a, want))
-		return NOPE("%s: %s reports %s, expected %s", what, call,
-			    show(&a), show(want));
-	return 0;
-}
-
 /* ---- sockets ------------------------------------------------------------- */
-
-static int set_opt(int fd, int level, int opt, int v)
-{
-	return setsockopt(fd, level, opt, &v, sizeof(v));
-}
-
-static int get_opt(int fd, int level, int opt)
-{
-	socklen_t len = sizeof(int);
-	int v;
-
-	return getsockopt(fd, level, opt, &v, &len) ? -1 : v;
-}
-
-/* a socket of @family and @type bound to @ip:@port (any: NULL): the fd */
-static int bound(int family, int type, const char *ip, int port)
-{
-	int fd = socket(family, type, 0);
-	union addr a;
-	socklen_t len = mk_addr(&a, family, ip, port);
-
-	if (fd >= 0 && bind(fd, &a.sa, len)) {
-		close(fd);
-		return -1;
-	}
-	return fd;
-}
-
-/* a TCP listener on @ip:@port with @backlog: the fd */
-static int listener(int family, const char *ip, int port, int backlog)
-{
-	int fd = bound(family, SOCK_STREAM, ip, port);
-
-	if (fd >= 0 && listen(fd, backlog)) {
-		close(fd);
-		return -1;
-	}
-	return fd;
-}
-
-/* a socket of @family and @type connected to @ip:@port: the fd */
-static int connected(int family, int type, const char *ip, int port)
-{
-	int fd = socket(family, type, 0);
-	union addr a;
-	socklen_t len = mk_addr(&a, family, ip, port);
-
-	if (fd >= 0 && connect(fd, &a.sa, len)) {
-		close(fd);
-		return -1;
-	}
-	return fd;
-}
-
-/* close @fd with a reset: no TIME_WAIT left on its port */
-static void rst_close(int fd)
-{
-	struct linger l = { .l_onoff = 1, .l_linger = 0 };
-
-	if (fd < 0)
-		return;
-	setsockopt(fd, SOL_SOCKET, SO_LINGER, &l, sizeof(l));
-	close(fd);
-}
 
 /* @fd has something to read within @ms */
 static bool wait_in(int fd, int ms)
@@ -337,132 +161,6 @@ static int serve(int lfd, int family, const char *ip, const char *want,
 }
 
 /* ---- options ------------------------------------------------------------- */
-
-/* the options FILE_INET saves, as getsockopt() reads them */
-static const struct opt {
-	int level, name;
-	const char *what;
-} opts[] = {
-	{ SOL_SOCKET, SO_REUSEADDR, "SO_REUSEADDR" },
-	{ SOL_SOCKET, SO_REUSEPORT, "SO_REUSEPORT" },
-	{ SOL_SOCKET, SO_KEEPALIVE, "SO_KEEPALIVE" },
-	{ SOL_SOCKET, SO_OOBINLINE, "SO_OOBINLINE" },
-	{ SOL_SOCKET, SO_BROADCAST, "SO_BROADCAST" },
-	{ SOL_SOCKET, SO_LINGER, "SO_LINGER" },
-	{ SOL_SOCKET, SO_SNDBUF, "SO_SNDBUF" },
-	{ SOL_SOCKET, SO_RCVBUF, "SO_RCVBUF" },
-	{ SOL_SOCKET, SO_RCVLOWAT, "SO_RCVLOWAT" },
-	{ SOL_SOCKET, SO_PEEK_OFF, "SO_PEEK_OFF" },
-	{ SOL_SOCKET, SO_SNDTIMEO, "SO_SNDTIMEO" },
-	{ SOL_SOCKET, SO_RCVTIMEO, "SO_RCVTIMEO" },
-	{ SOL_SOCKET, SO_PRIORITY, "SO_PRIORITY" },
-	{ SOL_SOCKET, SO_MARK, "SO_MARK" },
-	{ SOL_SOCKET, SO_TYPE, "SO_TYPE" },
-	{ SOL_SOCKET, SO_PROTOCOL, "SO_PROTOCOL" },
-	{ SOL_SOCKET, SO_DOMAIN, "SO_DOMAIN" },
-	{ SOL_SOCKET, SO_ACCEPTCONN, "SO_ACCEPTCONN" },
-	{ SOL_IP, IP_TOS, "IP_TOS" },
-	{ SOL_IP, IP_TTL, "IP_TTL" },
-	{ SOL_IP, IP_MTU_DISCOVER, "IP_MTU_DISCOVER" },
-	{ SOL_IP, IP_PKTINFO, "IP_PKTINFO" },
-	{ SOL_IP, IP_RECVTTL, "IP_RECVTTL" },
-	{ SOL_IP, IP_RECVTOS, "IP_RECVTOS" },
-	{ SOL_IP, IP_RECVOPTS, "IP_RECVOPTS" },
-	{ SOL_IP, IP_RETOPTS, "IP_RETOPTS" },
-	{ SOL_IP, IP_RECVORIGDSTADDR, "IP_RECVORIGDSTADDR" },
-	{ SOL_IP, IP_RECVERR, "IP_RECVERR" },
-	{ SOL_IP, IP_FREEBIND, "IP_FREEBIND" },
-	{ SOL_IP, IP_TRANSPARENT, "IP_TRANSPARENT" },
-	{ SOL_IP, IP_BIND_ADDRESS_NO_PORT, "IP_BIND_ADDRESS_NO_PORT" },
-	{ SOL_IPV6, IPV6_V6ONLY, "IPV6_V6ONLY" },
-	{ SOL_IPV6, IPV6_TCLASS, "IPV6_TCLASS" },
-	{ SOL_IPV6, IPV6_UNICAST_HOPS, "IPV6_UNICAST_HOPS" },
-	{ SOL_IPV6, IPV6_MTU_DISCOVER, "IPV6_MTU_DISCOVER" },
-	{ SOL_IPV6, IPV6_RECVPKTINFO, "IPV6_RECVPKTINFO" },
-	{ SOL_IPV6, IPV6_RECVHOPLIMIT, "IPV6_RECVHOPLIMIT" },
-	{ SOL_IPV6, IPV6_RECVTCLASS, "IPV6_RECVTCLASS" },
-	{ SOL_IPV6, IPV6_RECVORIGDSTADDR, "IPV6_RECVORIGDSTADDR" },
-	{ SOL_IPV6, IPV6_RECVERR, "IPV6_RECVERR" },
-	{ SOL_TCP, TCP_NODELAY, "TCP_NODELAY" },
-	{ SOL_TCP, TCP_CORK, "TCP_CORK" },
-	{ SOL_TCP, TCP_DEFER_ACCEPT, "TCP_DEFER_ACCEPT" },
-	{ SOL_TCP, TCP_KEEPIDLE, "TCP_KEEPIDLE" },
-	{ SOL_TCP, TCP_KEEPINTVL, "TCP_KEEPINTVL" },
-	{ SOL_TCP, TCP_KEEPCNT, "TCP_KEEPCNT" },
-	{ SOL_TCP, TCP_USER_TIMEOUT, "TCP_USER_TIMEOUT" },
-	{ SOL_TCP, TCP_MAXSEG, "TCP_MAXSEG" },
-	{ SOL_TCP, TCP_SYNCNT, "TCP_SYNCNT" },
-	{ SOL_TCP, TCP_LINGER2, "TCP_LINGER2" },
-	{ SOL_TCP, TCP_NOTSENT_LOWAT, "TCP_NOTSENT_LOWAT" },
-	{ SOL_TCP, TCP_WINDOW_CLAMP, "TCP_WINDOW_CLAMP" },
-	{ SOL_TCP, TCP_FASTOPEN, "TCP_FASTOPEN" },
-};
-
-#define NR_OPTS	ARRAY_SIZE(opts)
-
-/* what getsockopt() gave: its error, or the value */
-struct optval {
-	int err;
-	socklen_t len;
-	unsigned char v[32];
-};
-
-struct optsnap {
-	struct optval o[NR_OPTS];
-};
-
-static void opt_read(int fd, int k, struct optval *o)
-{
-	memset(o, 0, sizeof(*o));
-	o->len = sizeof(o->v);
-	if (getsockopt(fd, opts[k].level, opts[k].name, o->v, &o->len))
-		o->err = errno;
-}
-
-/* every option of @fd, as getsockopt() reads it now */
-static void opts_read(int fd, struct optsnap *s)
-{
-	unsigned int k;
-
-	for (k = 0; k < NR_OPTS; k++)
-		opt_read(fd, k, &s->o[k]);
-}
-
-/* an option's value or error, for a message */
-static const char *opt_str(const struct optval *o)
-{
-	static char buf[2][96];
-	static int i;
-	char *s = buf[i++ % 2];
-	int n = 0;
-	socklen_t k;
-
-	if (o->err)
-		snprintf(s, sizeof(buf[0]), "%s", strerrorname_np(o->err) ?: "?");
-	else if (o->len == sizeof(int))
-		snprintf(s, sizeof(buf[0]), "%d", *(const int *)o->v);
-	else
-		for (k = 0; k < o->len && n < (int)sizeof(buf[0]) - 3; k++)
-			n += snprintf(s + n, sizeof(buf[0]) - n, "%02x", o->v[k]);
-	return s;
-}
-
-/* every option of @fd reads as in @s: 0, or NOPE with the first that does not */
-static int opts_same(int fd, const struct optsnap *s, const char *what)
-{
-	struct optval now;
-	unsigned int k;
-
-	for (k = 0; k < NR_OPTS; k++) {
-		opt_read(fd, k, &now);
-		if (now.err != s->o[k].err || now.len != s->o[k].len ||
-		    memcmp(now.v, s->o[k].v, now.len))
-			return NOPE("%s: %s reads %s, it read %s before the checkpoint",
-				    what, opts[k].what, opt_str(&now),
-				    opt_str(&s->o[k]));
-	}
-	return 0;
-}
 
 /* @a and @b (a listener and a socket it accepted) read the same @opt */
 static int same_opt(int a, int b, int level, int opt, const char *name)
@@ -566,36 +264,6 @@ static bool rxq_reaches(const char *file, int port, int st, long min)
 	return false;
 }
 
-/* ---- the tree ------------------------------------------------------------ */
-
-/*
- * The root of the tree: no fd of the test's (but stdio), @setup, say
- * ready, wait for SIGUSR1, then @verify, and report.
- */
-static void inet_root(int (*setup)(void), int (*verify)(void))
-{
-	tree_enter();
-	syscall(__NR_close_range, 3, ~0U, 0);
-	tree_ready(setup);
-	if (tree_mid) {
-		tree_go = 0;
-		if (tree_mid()) {
-			lite_say(ckt.report, "PEEKED -1\nVERIFY failed: %s\n",
-				 why);
-			_exit(1);
-		}
-		lite_say(ckt.report, "PEEKED 1\n");
-		lite_wait_flag(&tree_go, SIGUSR1);
-	}
-	tree_verdict(verify());
-}
-
-/* report a port: "@key <port>" */
-static void say_port(const char *key, int port)
-{
-	lite_say(ckt.report, "%s %d\n", key, port);
-}
-
 /* ---- the test process ---------------------------------------------------- */
 
 /* the test's sockets around the tree (ckt has the tree) */
@@ -661,15 +329,6 @@ static void world_teardown(struct tree *t)
 	tree_clean();
 }
 
-/* the port the tree reported as "@key <port>" */
-static int reported(const char *key)
-{
-	char prefix[32];
-
-	snprintf(prefix, sizeof(prefix), "%s ", key);
-	return lite_line_pid(ckt.report, prefix, 1);
-}
-
 /* no child of the test is left, and the cgroup is empty: nothing runs */
 static void nothing_left(struct __test_metadata *_metadata)
 {
@@ -678,17 +337,6 @@ static void nothing_left(struct __test_metadata *_metadata)
 	tree_nothing_left(_metadata);
 	lite_slurp(CG "/cgroup.procs", procs, sizeof(procs));
 	EXPECT_STREQ("", procs) TH_LOG("the tree's cgroup has tasks");
-}
-
-/* let the tree do its tree_mid() (before the checkpoint), and wait for it */
-static void mid_phase(struct __test_metadata *_metadata)
-{
-	char rep[4096] = "";
-
-	ASSERT_EQ(0, kill(ckt.root, SIGUSR1));
-	ASSERT_EQ(1, lite_line_pid(ckt.report, "PEEKED ", 30))
-		TH_LOG("report: %s",
-		       (lite_slurp(ckt.report, rep, sizeof(rep)), rep));
 }
 
 /*

@@ -59,12 +59,12 @@
 #include <linux/checkpoint_hdr.h>
 #include <linux/sockios.h>
 
-#include "ck_tree.h"
+/* this test's words in ck_inet.h's helpers */
+#define INET_MID_KEY	"MID"
+#define INET_NAME_WAS	"it reported %s before the checkpoint"
+#define INET_OPTS_CONN	1	/* a connection's options only */
+#include "ck_inet.h"
 #include "image.h"
-
-#ifndef __NR_close_range
-#define __NR_close_range	436
-#endif
 
 #define CG		"/sys/fs/cgroup/ckpt-tcp"
 #define WAIT_MS		20000	/* for what a process sends now */
@@ -87,164 +87,7 @@
 /* what setup() made, for verify() in the restored program */
 static int fds[4];
 
-/*
- * What the tree does between READY and the checkpoint, when the test
- * says so (mid_phase()): NULL, none
- */
-static int (*tree_mid)(void);
-
-/* ---- addresses ----------------------------------------------------------- */
-
-union addr {
-	struct sockaddr sa;
-	struct sockaddr_in v4;
-	struct sockaddr_in6 v6;
-	struct sockaddr_storage ss;
-};
-
-/* @ip (of @family, NULL: any) and @port into @a: its length */
-static socklen_t mk_addr(union addr *a, int family, const char *ip, int port)
-{
-	memset(a, 0, sizeof(*a));
-	if (family == AF_INET) {
-		a->v4.sin_family = AF_INET;
-		a->v4.sin_port = htons(port);
-		if (ip)
-			inet_pton(AF_INET, ip, &a->v4.sin_addr);
-		return sizeof(a->v4);
-	}
-	a->v6.sin6_family = AF_INET6;
-	a->v6.sin6_port = htons(port);
-	if (ip)
-		inet_pton(AF_INET6, ip, &a->v6.sin6_addr);
-	return sizeof(a->v6);
-}
-
-static int port_of(const union addr *a)
-{
-	return ntohs(a->sa.sa_family == AF_INET6 ? a->v6.sin6_port :
-		     a->v4.sin_port);
-}
-
-/* "127.0.0.1:80", "[::1]:80" (four buffers, used in turn) */
-static const char *show(const union addr *a)
-{
-	static char buf[4][80];
-	static int i;
-	char *s = buf[i++ % 4], ip[INET6_ADDRSTRLEN] = "?";
-
-	if (a->sa.sa_family == AF_INET6) {
-		inet_ntop(AF_INET6, &a->v6.sin6_addr, ip, sizeof(ip));
-		snprintf(s, sizeof(buf[0]), "[%s]:%d", ip, port_of(a));
-	} else if (a->sa.sa_family == AF_INET) {
-		inet_ntop(AF_INET, &a->v4.sin_addr, ip, sizeof(ip));
-		snprintf(s, sizeof(buf[0]), "%s:%d", ip, port_of(a));
-	} else {
-		snprintf(s, sizeof(buf[0]), "(family %d)", a->sa.sa_family);
-	}
-	return s;
-}
-
-/* the same family, address and port */
-static bool same_addr(const union addr *a, const union addr *b)
-{
-	if (a->sa.sa_family != b->sa.sa_family)
-		return false;
-	if (a->sa.sa_family == AF_INET)
-		return a->v4.sin_port == b->v4.sin_port &&
-		       a->v4.sin_addr.s_addr == b->v4.sin_addr.s_addr;
-	return a->sa.sa_family == AF_INET6 &&
-	       a->v6.sin6_port == b->v6.sin6_port &&
-	       !memcmp(&a->v6.sin6_addr, &b->v6.sin6_addr,
-		       sizeof(a->v6.sin6_addr));
-}
-
-/* getsockname() of @fd, or with @peer getpeername(): 0 or -1 */
-static int name_of(int fd, bool peer, union addr *a)
-{
-	socklen_t len = sizeof(*a);
-
-	memset(a, 0, sizeof(*a));
-	return peer ? getpeername(fd, &a->sa, &len) :
-		      getsockname(fd, &a->sa, &len);
-}
-
-/* the port getsockname() reports for @fd, or -1 */
-static int port_of_fd(int fd)
-{
-	union addr a;
-
-	return name_of(fd, false, &a) ? -1 : port_of(&a);
-}
-
-/* @fd's name (with @peer its peer's) is @want: 0, or NOPE */
-static int name_is(int fd, bool peer, const union addr *want,
-		   const char *what)
-{
-	const char *call = peer ? "getpeername()" : "getsockname()";
-	union addr a;
-
-	if (name_of(fd, peer, &a))
-		return NOPE("%s: %s: %s", what, call, strerror(errno));
-	if (!same_addr(&a, want))
-		return NOPE("%s: %s reports %s, it reported %s before the checkpoint",
-			    what, call, show(&a), show(want));
-	return 0;
-}
-
 /* ---- sockets ------------------------------------------------------------- */
-
-static int set_opt(int fd, int level, int opt, int v)
-{
-	return setsockopt(fd, level, opt, &v, sizeof(v));
-}
-
-static int get_opt(int fd, int level, int opt)
-{
-	socklen_t len = sizeof(int);
-	int v;
-
-	return getsockopt(fd, level, opt, &v, &len) ? -1 : v;
-}
-
-/* a TCP listener on @ip (of @family):@port with @backlog: the fd */
-static int listener(int family, const char *ip, int port, int backlog)
-{
-	int fd = socket(family, SOCK_STREAM, 0);
-	union addr a;
-	socklen_t len = mk_addr(&a, family, ip, port);
-
-	if (fd >= 0 && (bind(fd, &a.sa, len) || listen(fd, backlog))) {
-		close(fd);
-		return -1;
-	}
-	return fd;
-}
-
-/* a TCP socket of @family connected to @ip:@port: the fd */
-static int connected(int family, const char *ip, int port)
-{
-	int fd = socket(family, SOCK_STREAM, 0);
-	union addr a;
-	socklen_t len = mk_addr(&a, family, ip, port);
-
-	if (fd >= 0 && connect(fd, &a.sa, len)) {
-		close(fd);
-		return -1;
-	}
-	return fd;
-}
-
-/* close @fd with a reset: no FIN_WAIT or TIME_WAIT left behind */
-static void rst_close(int fd)
-{
-	struct linger l = { .l_onoff = 1, .l_linger = 0 };
-
-	if (fd < 0)
-		return;
-	setsockopt(fd, SOL_SOCKET, SO_LINGER, &l, sizeof(l));
-	close(fd);
-}
 
 static long long now_ms(void)
 {
@@ -585,107 +428,6 @@ static int conn_ok(int fd, const union addr *name, const union addr *peer,
 
 /* ---- options ------------------------------------------------------------- */
 
-/*
- * Options a connection's program sets, or reads, that restart gives back
- * as they were. Not here: the buffer sizes the stack tunes itself, and
- * what the connection computes (TCP_MAXSEG, TCP_WINDOW_CLAMP).
- */
-static const struct opt {
-	int level, name;
-	const char *what;
-} opts[] = {
-	{ SOL_SOCKET, SO_REUSEADDR, "SO_REUSEADDR" },
-	{ SOL_SOCKET, SO_KEEPALIVE, "SO_KEEPALIVE" },
-	{ SOL_SOCKET, SO_OOBINLINE, "SO_OOBINLINE" },
-	{ SOL_SOCKET, SO_LINGER, "SO_LINGER" },
-	{ SOL_SOCKET, SO_RCVLOWAT, "SO_RCVLOWAT" },
-	{ SOL_SOCKET, SO_SNDTIMEO, "SO_SNDTIMEO" },
-	{ SOL_SOCKET, SO_RCVTIMEO, "SO_RCVTIMEO" },
-	{ SOL_SOCKET, SO_PRIORITY, "SO_PRIORITY" },
-	{ SOL_SOCKET, SO_MARK, "SO_MARK" },
-	{ SOL_SOCKET, SO_TYPE, "SO_TYPE" },
-	{ SOL_SOCKET, SO_PROTOCOL, "SO_PROTOCOL" },
-	{ SOL_SOCKET, SO_DOMAIN, "SO_DOMAIN" },
-	{ SOL_SOCKET, SO_ACCEPTCONN, "SO_ACCEPTCONN" },
-	{ SOL_IP, IP_TOS, "IP_TOS" },
-	{ SOL_IP, IP_TTL, "IP_TTL" },
-	{ SOL_TCP, TCP_NODELAY, "TCP_NODELAY" },
-	{ SOL_TCP, TCP_CORK, "TCP_CORK" },
-	{ SOL_TCP, TCP_KEEPIDLE, "TCP_KEEPIDLE" },
-	{ SOL_TCP, TCP_KEEPINTVL, "TCP_KEEPINTVL" },
-	{ SOL_TCP, TCP_KEEPCNT, "TCP_KEEPCNT" },
-	{ SOL_TCP, TCP_USER_TIMEOUT, "TCP_USER_TIMEOUT" },
-	{ SOL_TCP, TCP_SYNCNT, "TCP_SYNCNT" },
-	{ SOL_TCP, TCP_LINGER2, "TCP_LINGER2" },
-	{ SOL_TCP, TCP_NOTSENT_LOWAT, "TCP_NOTSENT_LOWAT" },
-};
-
-#define NR_OPTS	ARRAY_SIZE(opts)
-
-/* what getsockopt() gave: its error, or the value */
-struct optval {
-	int err;
-	socklen_t len;
-	unsigned char v[32];
-};
-
-struct optsnap {
-	struct optval o[NR_OPTS];
-};
-
-static void opt_read(int fd, int k, struct optval *o)
-{
-	memset(o, 0, sizeof(*o));
-	o->len = sizeof(o->v);
-	if (getsockopt(fd, opts[k].level, opts[k].name, o->v, &o->len))
-		o->err = errno;
-}
-
-/* every option of @fd, as getsockopt() reads it now */
-static void opts_read(int fd, struct optsnap *s)
-{
-	unsigned int k;
-
-	for (k = 0; k < NR_OPTS; k++)
-		opt_read(fd, k, &s->o[k]);
-}
-
-/* an option's value or error, for a message */
-static const char *opt_str(const struct optval *o)
-{
-	static char buf[2][96];
-	static int i;
-	char *s = buf[i++ % 2];
-	int n = 0;
-	socklen_t k;
-
-	if (o->err)
-		snprintf(s, sizeof(buf[0]), "%s", strerrorname_np(o->err) ?: "?");
-	else if (o->len == sizeof(int))
-		snprintf(s, sizeof(buf[0]), "%d", *(const int *)o->v);
-	else
-		for (k = 0; k < o->len && n < (int)sizeof(buf[0]) - 3; k++)
-			n += snprintf(s + n, sizeof(buf[0]) - n, "%02x", o->v[k]);
-	return s;
-}
-
-/* every option of @fd reads as in @s: 0, or NOPE with the first that differs */
-static int opts_same(int fd, const struct optsnap *s, const char *what)
-{
-	struct optval now;
-	unsigned int k;
-
-	for (k = 0; k < NR_OPTS; k++) {
-		opt_read(fd, k, &now);
-		if (now.err != s->o[k].err || now.len != s->o[k].len ||
-		    memcmp(now.v, s->o[k].v, now.len))
-			return NOPE("%s: %s reads %s, it read %s before the checkpoint",
-				    what, opts[k].what, opt_str(&now),
-				    opt_str(&s->o[k]));
-	}
-	return 0;
-}
-
 /* what TCP_INFO says of the options the handshake agreed */
 struct agreed {
 	int state, options, snd_wscale, rcv_wscale;
@@ -789,34 +531,6 @@ static uint32_t rcvq(const struct ckpt_hdr_tcp_conn *c)
 /* ---- the tree ------------------------------------------------------------ */
 
 /*
- * The root of the tree: no fd of the test's (but stdio), @setup, say
- * ready, wait for SIGUSR1, then tree_mid() if any, say so and wait
- * again, then @verify, and report.
- */
-static void tcp_root(int (*setup)(void), int (*verify)(void))
-{
-	tree_enter();
-	syscall(__NR_close_range, 3, ~0U, 0);
-	tree_ready(setup);
-	if (tree_mid) {
-		tree_go = 0;
-		if (tree_mid()) {
-			lite_say(ckt.report, "MID -1\nVERIFY failed: %s\n", why);
-			_exit(1);
-		}
-		lite_say(ckt.report, "MID 1\n");
-		lite_wait_flag(&tree_go, SIGUSR1);
-	}
-	tree_verdict(verify());
-}
-
-/* report a number: "@key <n>" */
-static void say_port(const char *key, int port)
-{
-	lite_say(ckt.report, "%s %d\n", key, port);
-}
-
-/*
  * What the tree of a test connects to, or listens on, and how; set by the
  * test before the fork
  */
@@ -854,7 +568,7 @@ static const struct tree_cfg cfg = {
 	.cg = CG,
 	.dir = false,		/* the tree needs no directory */
 	.peer = false,		/* the test is the tree's peer */
-	.root = tcp_root,
+	.root = inet_root,
 	.validate_not = "take the ports or make the connections",
 };
 
@@ -929,26 +643,6 @@ FIXTURE_TEARDOWN(tcp)
 	tree_clean();
 }
 
-/* the number the tree reported as "@key <n>" */
-static int reported(const char *key)
-{
-	char prefix[32];
-
-	snprintf(prefix, sizeof(prefix), "%s ", key);
-	return lite_line_pid(ckt.report, prefix, 1);
-}
-
-/* let the tree do its tree_mid() (before the checkpoint), and wait for it */
-static void mid_phase(struct __test_metadata *_metadata)
-{
-	char rep[4096] = "";
-
-	ASSERT_EQ(0, kill(ckt.root, SIGUSR1));
-	ASSERT_EQ(1, lite_line_pid(ckt.report, "MID ", 30))
-		TH_LOG("report: %s",
-		       (lite_slurp(ckt.report, rep, sizeof(rep)), rep));
-}
-
 /*
  * The test's listener on @ip (of @family), with SO_RCVBUF @rcvbuf (its
  * connections inherit it) unless 0: in t[T_LISTEN], its port in
@@ -1002,7 +696,7 @@ static int a_setup(void)
 
 	if (l < 0)
 		return -1;
-	fds[0] = connected(AF_INET, "127.0.0.1", port_of_fd(l));
+	fds[0] = connected(AF_INET, SOCK_STREAM, "127.0.0.1", port_of_fd(l));
 	fds[1] = fds[0] < 0 ? -1 : accept_in(l, WAIT_MS);
 	close(l);
 	if (fds[0] < 0 || fds[1] < 0 ||
@@ -1389,7 +1083,8 @@ static void peer_round(struct __test_metadata *_metadata, int *t,
 	port = reported("PORT");
 	ASSERT_LT(0, port);
 	if (plan.listens)
-		t[T_CONN] = connected(plan.t_family, plan.t_ip, port);
+		t[T_CONN] = connected(plan.t_family, SOCK_STREAM, plan.t_ip,
+				      port);
 	else
 		t[T_CONN] = accept_in(t[T_LISTEN], WAIT_MS);
 	s = t[T_CONN];
@@ -1417,7 +1112,8 @@ static void peer_round(struct __test_metadata *_metadata, int *t,
 	}
 	tree_restart(_metadata);
 	if (plan.listens) {
-		t[T_KNOCK] = connected(plan.t_family, plan.t_ip, port);
+		t[T_KNOCK] = connected(plan.t_family, SOCK_STREAM, plan.t_ip,
+				       port);
 		ASSERT_LE(0, t[T_KNOCK])
 			TH_LOG("the restored listener: %s", strerror(errno));
 		ASSERT_EQ(0, send_str(t[T_KNOCK], "hello", "the test's client"));
@@ -1551,7 +1247,7 @@ static size_t write_full(int fd, uint32_t seed)
  */
 static int c_setup(void)
 {
-	fds[0] = connected(AF_INET, "127.0.0.1", plan.port);
+	fds[0] = connected(AF_INET, SOCK_STREAM, "127.0.0.1", plan.port);
 	if (fds[0] < 0 || fcntl(fds[0], F_SETFL, O_NONBLOCK) ||
 	    name_of(fds[0], false, &c_name) || name_of(fds[0], true, &c_peer))
 		return -1;
@@ -1639,7 +1335,7 @@ static union addr d_name, d_peer;
 /* fds[0]: a client of the test's listener on 127.0.0.1; D_M bytes written */
 static int d_setup(void)
 {
-	fds[0] = connected(AF_INET, "127.0.0.1", plan.port);
+	fds[0] = connected(AF_INET, SOCK_STREAM, "127.0.0.1", plan.port);
 	if (fds[0] < 0 || name_of(fds[0], false, &d_name) ||
 	    name_of(fds[0], true, &d_peer))
 		return -1;
@@ -1770,13 +1466,13 @@ static union addr f_name, f_peer;
  */
 static int f_setup(void)
 {
-	fds[0] = connected(AF_INET, "127.0.0.1", plan.port);
+	fds[0] = connected(AF_INET, SOCK_STREAM, "127.0.0.1", plan.port);
 	if (fds[0] < 0 || name_of(fds[0], false, &f_name) ||
 	    name_of(fds[0], true, &f_peer))
 		return -1;
 	if (send_stream(fds[0], SEED_TREE, 0, F_M, WAIT_MS) != F_M)
 		return NOPE("cannot write: %s", strerror(errno));
-	fds[1] = connected(AF_INET, "127.0.0.1", plan.port);
+	fds[1] = connected(AF_INET, SOCK_STREAM, "127.0.0.1", plan.port);
 	if (fds[1] < 0 || shutdown(fds[1], SHUT_RD))
 		return -1;
 	if (fds[1] < fds[0])
@@ -1887,7 +1583,7 @@ static void refused(struct __test_metadata *_metadata, const char *line)
 /* fds[0]: a client of the test's listener on 127.0.0.1 */
 static int client_setup(void)
 {
-	fds[0] = connected(AF_INET, "127.0.0.1", plan.port);
+	fds[0] = connected(AF_INET, SOCK_STREAM, "127.0.0.1", plan.port);
 	return fds[0] < 0 ? -1 : 0;
 }
 
