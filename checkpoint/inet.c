@@ -732,7 +732,7 @@ static int ckpt_inet_checkpoint(struct ckpt_ctx *ctx, struct ckpt_fd_ent *e)
 	struct sock *sk = sock->sk;
 	const char *why;
 	char buf[64];
-	int ret;
+	int ret = 0;
 
 	/* CHECKPOINT_NET_LOCK: locked before the tree's files are read */
 	hold = ckpt_tcp_hold_of(ctx, e->file);
@@ -1531,10 +1531,10 @@ struct ckpt_inet_conn {
 };
 
 /*
- * Just before the tree runs, once the whole image was read and checked
- * (a migration through a pipe: the checkpoint returned, its tree is
- * being killed): the connection taken over, bound and connected in
- * repair mode, its state and queues given back, read back.
+ * Once the whole image was read and checked (a migration through a pipe:
+ * the checkpoint returned, its tree is being killed): the connection
+ * taken over, bound and connected in repair mode, its state and queues
+ * given back, read back.
  */
 static int ckpt_inet_conn_run(struct ckpt_ctx *ctx, void *data)
 {
@@ -1543,7 +1543,7 @@ static int ckpt_inet_conn_run(struct ckpt_ctx *ctx, void *data)
 	struct ckpt_tcp_rst *r = cn->r;
 	int ret;
 
-	ret = ckpt_tcp_prepare(ctx, cn->file, cn->objref, &cn->h, r) ?:
+	ret = ckpt_tcp_prepare(ctx, cn->file, cn->objref, r) ?:
 	      ckpt_inet_bind(ctx, sock, cn->objref, &cn->h) ?:
 	      ckpt_inet_activate(ctx, cn->file, cn->objref, &cn->h);
 	if (ret)
@@ -1578,9 +1578,14 @@ static int ckpt_inet_conn_add(struct ckpt_ctx *ctx, struct file *file,
 	cn->objref = objref;
 	cn->h = *h;
 	cn->r = r;
-	/* on -ENOMEM, cn was freed */
-	return ckpt_before_release_add(ctx, ckpt_inet_conn_run,
-				       ckpt_inet_conn_free, cn);
+	/*
+	 * once the image is read (not before: a migration through a pipe
+	 * has its checkpointed tree killed then), before the tasks are made
+	 * (a self restart commits the restored credentials then); on
+	 * -ENOMEM, cn was freed
+	 */
+	return ckpt_after_read_add(ctx, ckpt_inet_conn_run,
+				   ckpt_inet_conn_free, cn);
 }
 
 /*
@@ -1624,7 +1629,7 @@ static struct file *ckpt_inet_restore(struct ckpt_ctx *ctx,
 	if (h.flags & CKPT_INET_ASYNC_WAITDATA)
 		set_bit(SOCKWQ_ASYNC_WAITDATA, &sock->wq.flags);
 	if (!ret && conn && !(ctx->flags & RESTART_VALIDATE)) {
-		ret = ckpt_tcp_repair_on(ctx, file, hf->objref);
+		ret = ckpt_tcp_repair_on(ctx, file, hf->objref, &h, conn);
 		if (!ret)
 			ret = ckpt_inet_conn_add(ctx, file, hf->objref, &h, conn);
 		else

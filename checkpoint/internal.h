@@ -293,9 +293,11 @@ int ckpt_tcp_hold_repair(struct ckpt_ctx *ctx, struct ckpt_fd_ent *e,
 bool ckpt_tcp_conn_ok(const struct ckpt_hdr_tcp_conn *c);
 struct ckpt_tcp_rst *ckpt_tcp_read(struct ckpt_ctx *ctx, u32 objref);
 void ckpt_tcp_rst_free(struct ckpt_tcp_rst *r);
-int ckpt_tcp_repair_on(struct ckpt_ctx *ctx, struct file *file, u32 objref);
+int ckpt_tcp_repair_on(struct ckpt_ctx *ctx, struct file *file, u32 objref,
+		       const struct ckpt_hdr_file_inet *h,
+		       struct ckpt_tcp_rst *r);
 int ckpt_tcp_prepare(struct ckpt_ctx *ctx, struct file *file, u32 objref,
-		     const struct ckpt_hdr_file_inet *h, struct ckpt_tcp_rst *r);
+		     struct ckpt_tcp_rst *r);
 int ckpt_tcp_restore(struct ckpt_ctx *ctx, struct file *file, u32 objref,
 		     const struct ckpt_hdr_file_inet *h,
 		     struct ckpt_tcp_rst *r);

@@ -92,7 +92,7 @@ struct ckpt_tcp_lock {
 	u64 cookie;
 };
 
-/* at most this many locks; a checkpoint or restart past it fails */
+/* at most this many locks per network namespace; past it, ENOSPC */
 #define CKPT_TCP_MAX_LOCKS	65536
 
 static DEFINE_HASHTABLE(ckpt_tcp_locks, 8);
@@ -101,9 +101,15 @@ static unsigned int ckpt_tcp_nr_locks;
 static DEFINE_MUTEX(ckpt_tcp_hook_mutex);
 static unsigned int ckpt_tcp_net_id;
 
-/* per network namespace: whether the hook is registered there */
+/**
+ * struct ckpt_tcp_net - the network lock in a network namespace
+ * @hooked:	the hook is registered there
+ * @nr_locks:	its locks, at most %CKPT_TCP_MAX_LOCKS (one namespace's
+ *		cannot keep another's from locking)
+ */
 struct ckpt_tcp_net {
 	bool hooked;
+	unsigned int nr_locks;
 };
 
 static u32 ckpt_tcp_hash(const struct ckpt_tcp_key *k)
@@ -136,7 +142,10 @@ static struct ckpt_tcp_lock *ckpt_tcp_lock_find(const struct ckpt_tcp_key *k)
 
 static void ckpt_tcp_lock_del(struct ckpt_tcp_lock *l)
 {
+	struct ckpt_tcp_net *tn = net_generic(l->key.net, ckpt_tcp_net_id);
+
 	lockdep_assert_held(&ckpt_tcp_locks_lock);
+	tn->nr_locks--;
 	hash_del_rcu(&l->node);
 	WRITE_ONCE(ckpt_tcp_nr_locks, ckpt_tcp_nr_locks - 1);
 	kfree_rcu(l, rcu);
@@ -270,12 +279,14 @@ static int ckpt_tcp_hook_net(struct net *net)
 }
 
 /*
- * Lock @k's packets out for the socket of @cookie, or take a lock there
- * is over; the socket it kept before in *@prev (0: a new lock).
+ * Lock @k's packets out for the socket of @cookie; with @take, take over
+ * a lock there is, else leave it (-EEXIST). The socket it kept before in
+ * *@prev (0: a new lock).
  */
 static int ckpt_tcp_lock_set(struct net *net, const struct ckpt_tcp_key *k,
-			     u64 cookie, u64 *prev)
+			     u64 cookie, bool take, u64 *prev)
 {
+	struct ckpt_tcp_net *tn = net_generic(net, ckpt_tcp_net_id);
 	struct ckpt_tcp_lock *l, *n;
 	int ret;
 
@@ -287,15 +298,18 @@ static int ckpt_tcp_lock_set(struct net *net, const struct ckpt_tcp_key *k,
 		return -ENOMEM;
 	spin_lock_bh(&ckpt_tcp_locks_lock);
 	l = ckpt_tcp_lock_find(k);
-	if (l) {
+	if (l && !take) {
+		ret = -EEXIST;
+	} else if (l) {
 		*prev = l->cookie;
 		WRITE_ONCE(l->cookie, cookie);
-	} else if (ckpt_tcp_nr_locks >= CKPT_TCP_MAX_LOCKS) {
+	} else if (tn->nr_locks >= CKPT_TCP_MAX_LOCKS) {
 		ret = -ENOSPC;
 	} else {
 		n->key = *k;
 		n->cookie = cookie;
 		hash_add_rcu(ckpt_tcp_locks, &n->node, ckpt_tcp_hash(k));
+		tn->nr_locks++;
 		WRITE_ONCE(ckpt_tcp_nr_locks, ckpt_tcp_nr_locks + 1);
 		*prev = 0;
 		n = NULL;
@@ -303,6 +317,20 @@ static int ckpt_tcp_lock_set(struct net *net, const struct ckpt_tcp_key *k,
 	spin_unlock_bh(&ckpt_tcp_locks_lock);
 	kfree(n);
 	return ret;
+}
+
+/* The socket @k's lock keeps, 0: no lock */
+static u64 ckpt_tcp_lock_holder(const struct ckpt_tcp_key *k)
+{
+	struct ckpt_tcp_lock *l;
+	u64 cookie = 0;
+
+	rcu_read_lock();
+	l = ckpt_tcp_lock_find(k);
+	if (l)
+		cookie = READ_ONCE(l->cookie);
+	rcu_read_unlock();
+	return cookie;
 }
 
 /* If the socket of @cookie holds @k's lock: give it back to @prev, or lift it */
@@ -596,10 +624,11 @@ static int ckpt_tcp_hold_undo(struct ckpt_ctx *ctx, void *data)
 {
 	struct ckpt_tcp_hold *hd = data;
 
+	/* first: the peer's answer to the window probe must come in */
+	ckpt_tcp_lock_put(&hd->key, hd->cookie, hd->prev);
 	if (hd->repair)
 		ckpt_tcp_repair_off(sock_from_file(hd->file)->sk, hd->reuse,
 				    true);
-	ckpt_tcp_lock_put(&hd->key, hd->cookie, hd->prev);
 	return 0;
 }
 
@@ -637,10 +666,14 @@ static int ckpt_tcp_lock_one(struct ckpt_ctx *ctx, struct file *file,
 			     void *n)
 {
 	struct ckpt_tcp_hold *hd;
+	struct ckpt_tcp_key key;
+	u64 cookie, prev;
 	struct sock *sk;
 	int ret;
 
-	if (!ckpt_inet_match(file))
+	/* one a process outside holds goes on: inherited, or refused */
+	if (!ckpt_inet_match(file) || ckpt_file_held(ctx, file) ||
+	    ckpt_file_outside(ctx, file))
 		return 0;
 	sk = sock_from_file(file)->sk;
 	if (sk->sk_protocol != IPPROTO_TCP || sk->sk_type != SOCK_STREAM ||
@@ -662,19 +695,23 @@ static int ckpt_tcp_lock_one(struct ckpt_ctx *ctx, struct file *file,
 	hd->reuse = sk->sk_reuse;
 	release_sock(sk);
 	hd->cookie = sock_gen_cookie(sk);
-	ret = ckpt_tcp_lock_set(sock_net(sk), &hd->key, hd->cookie, &hd->prev);
+	ret = ckpt_tcp_lock_set(sock_net(sk), &hd->key, hd->cookie, true,
+				&hd->prev);
 	if (ret) {
 		if (ret == -ENOSPC)
 			ckpt_log(ctx, ret,
-				 "socket:[%lu]: more than 65536 TCP connections locked: restart or end some first",
+				 "socket:[%lu]: more than 65536 TCP connections locked in its network namespace: restart or end some first",
 				 sock_i_ino(sk));
 		ckpt_tcp_hold_free(hd);
 		return ret;
 	}
+	key = hd->key;
+	cookie = hd->cookie;
+	prev = hd->prev;
 	/* on -ENOMEM, hd was freed */
 	ret = ckpt_undo_add(ctx, ckpt_tcp_hold_undo, ckpt_tcp_hold_free, hd);
 	if (ret) {
-		ckpt_tcp_lock_put(&hd->key, hd->cookie, hd->prev);
+		ckpt_tcp_lock_put(&key, cookie, prev);
 		return ret;
 	}
 	ret = xa_err(xa_store(&ctx->net_locks, (unsigned long)file, hd,
@@ -807,6 +844,8 @@ bool ckpt_tcp_conn_ok(const struct ckpt_hdr_tcp_conn *c)
  * @key:	its connection, in the restarter's network namespace
  * @cookie:	its socket's cookie
  * @prev:	the socket the lock kept before (a checkpoint's), 0: none
+ * @locked:	the lock is this socket's (else a checkpoint's, to take
+ *		over once its socket is gone)
  * @reuse:	SO_REUSEADDR, which repair mode replaced
  */
 struct ckpt_tcp_rst {
@@ -815,6 +854,7 @@ struct ckpt_tcp_rst {
 	struct ckpt_tcp_key key;
 	u64 cookie;
 	u64 prev;
+	bool locked;
 	bool reuse;
 };
 
@@ -898,29 +938,76 @@ static void ckpt_tcp_unlock_free(void *data)
 	kfree(data);
 }
 
+/* Lock @r's connection for its socket; undone if the restart fails */
+static int ckpt_tcp_rst_lock(struct ckpt_ctx *ctx, struct net *net,
+			     u32 objref, struct ckpt_tcp_rst *r, bool take)
+{
+	struct ckpt_tcp_unlock *u;
+	int ret;
+
+	ret = ckpt_tcp_lock_set(net, &r->key, r->cookie, take, &r->prev);
+	if (ret) {
+		if (ret == -ENOSPC)
+			ckpt_log(ctx, ret,
+				 "file record %u: more than 65536 TCP connections locked in the restarter's network namespace",
+				 objref);
+		return ret;
+	}
+	r->locked = true;
+	u = kmalloc(sizeof(*u), GFP_KERNEL);
+	if (u) {
+		u->key = r->key;
+		u->cookie = r->cookie;
+		u->prev = r->prev;
+	}
+	/* on -ENOMEM, u was freed */
+	ret = u ? ckpt_undo_add(ctx, ckpt_tcp_unlock_run, ckpt_tcp_unlock_free,
+				u) : -ENOMEM;
+	if (ret)
+		ckpt_tcp_lock_put(&r->key, r->cookie, r->prev);
+	return ret;
+}
+
 /**
- * ckpt_tcp_repair_on() - put a new TCP socket in repair mode
+ * ckpt_tcp_repair_on() - put a new TCP socket in repair mode, its packets
+ *			  locked out
  * @ctx: restart context
  * @file: the socket's file
  * @objref: its FILE record's, for log lines
+ * @h: its FILE_INET record
+ * @r: its TCP_CONN record (ckpt_tcp_read())
  *
  * Early, while the image is read: a restarter without the privilege
- * fails before anything is made.
+ * fails before anything is made, and the peer's packets are dropped from
+ * now on (not answered with a RST by a stack that has no socket for
+ * them yet). A lock a checkpoint in this network namespace left is kept
+ * as it is, until its socket is gone (ckpt_tcp_prepare()).
  *
  * Return: 0, or -EPERM (with a log line) without CAP_NET_ADMIN in the
- * restarter's network namespace, or another error of setsockopt().
+ * restarter's network namespace, -ENOSPC (with a log line) past
+ * %CKPT_TCP_MAX_LOCKS locks there, -ENOMEM, or another error of
+ * setsockopt().
  */
-int ckpt_tcp_repair_on(struct ckpt_ctx *ctx, struct file *file, u32 objref)
+int ckpt_tcp_repair_on(struct ckpt_ctx *ctx, struct file *file, u32 objref,
+		       const struct ckpt_hdr_file_inet *h,
+		       struct ckpt_tcp_rst *r)
 {
+	struct sock *sk = sock_from_file(file)->sk;
 	int on = TCP_REPAIR_ON, ret;
 
 	ret = ckpt_tcp_setopt(sock_from_file(file), TCP_REPAIR, &on,
 			      sizeof(on));
-	if (ret)
+	if (ret) {
 		ckpt_log(ctx, ret,
 			 "file record %u: a TCP connection is made again in repair mode (TCP_REPAIR), which needs CAP_NET_ADMIN in the restarter's network namespace",
 			 objref);
-	return ret;
+		return ret;
+	}
+	r->reuse = h->flags & CKPT_INET_REUSEADDR;
+	ckpt_tcp_key_of(sock_net(sk), h, &r->key);
+	r->cookie = sock_gen_cookie(sk);
+	ret = ckpt_tcp_rst_lock(ctx, sock_net(sk), objref, r, false);
+	return ret == -EEXIST ? 0 : ret;
 }
 
 /* how long restart waits for the checkpointed connection to be closed */
@@ -930,13 +1017,17 @@ int ckpt_tcp_repair_on(struct ckpt_ctx *ctx, struct file *file, u32 objref)
  * The checkpointed socket, in repair mode, goes when its tree is killed:
  * a migration through a pipe reaches this point as soon as the image is
  * read, when the checkpoint returns and the coordinator kills the tree.
+ * Its lock stays its own until then: packets a live socket would take
+ * are dropped.
  */
 static int ckpt_tcp_wait_gone(struct ckpt_ctx *ctx, struct net *net,
 			      u32 objref, struct ckpt_tcp_rst *r)
 {
 	unsigned int waited = 0;
+	u64 holder;
 
-	while (r->prev && ckpt_tcp_owner(net, 0, &r->key) == r->prev) {
+	while ((holder = ckpt_tcp_lock_holder(&r->key)) &&
+	       ckpt_tcp_owner(net, 0, &r->key) == holder) {
 		if (waited >= CKPT_TCP_WAIT_MS) {
 			ckpt_log(ctx, -EADDRNOTAVAIL,
 				 "file record %u: the checkpointed TCP connection is still open after 10 s (was its tree killed?)",
@@ -951,18 +1042,16 @@ static int ckpt_tcp_wait_gone(struct ckpt_ctx *ctx, struct net *net,
 }
 
 /**
- * ckpt_tcp_prepare() - before bind(): lock a TCP connection's packets out,
- *			its sequence numbers
+ * ckpt_tcp_prepare() - before bind(): a TCP connection's lock, its sequence
+ *			numbers
  * @ctx: restart context
  * @file: the socket's file, in repair mode (ckpt_tcp_repair_on())
  * @objref: its FILE record's, for log lines
- * @h: its FILE_INET record
- * @r: its TCP_CONN record (ckpt_tcp_read())
+ * @r: its TCP_CONN record
  *
- * Just before the tree runs, once the image was read: the lock a
- * checkpoint in this network namespace left is taken over (the socket it
- * kept must be gone first), or a new one taken; it goes back as it was
- * if the restart fails.
+ * Once the image was read: the lock a checkpoint in this network
+ * namespace left is taken over once the socket it kept is gone; it goes
+ * back as it was if the restart fails.
  *
  * Return: 0, -EADDRNOTAVAIL (with a log line) when the checkpointed
  * connection is still open after %CKPT_TCP_WAIT_MS, -EINTR, -ENOSPC
@@ -970,38 +1059,15 @@ static int ckpt_tcp_wait_gone(struct ckpt_ctx *ctx, struct net *net,
  * error of setsockopt() (with a log line).
  */
 int ckpt_tcp_prepare(struct ckpt_ctx *ctx, struct file *file, u32 objref,
-		     const struct ckpt_hdr_file_inet *h, struct ckpt_tcp_rst *r)
+		     struct ckpt_tcp_rst *r)
 {
 	struct socket *sock = sock_from_file(file);
-	struct sock *sk = sock->sk;
-	struct ckpt_tcp_unlock *u;
-	int q, ret;
+	struct net *net = sock_net(sock->sk);
+	int q, ret = 0;
 
-	r->reuse = h->flags & CKPT_INET_REUSEADDR;
-	ckpt_tcp_key_of(sock_net(sk), h, &r->key);
-	r->cookie = sock_gen_cookie(sk);
-	ret = ckpt_tcp_lock_set(sock_net(sk), &r->key, r->cookie, &r->prev);
-	if (ret) {
-		if (ret == -ENOSPC)
-			ckpt_log(ctx, ret,
-				 "file record %u: more than 65536 TCP connections locked",
-				 objref);
-		return ret;
-	}
-	u = kmalloc(sizeof(*u), GFP_KERNEL);
-	if (u) {
-		u->key = r->key;
-		u->cookie = r->cookie;
-		u->prev = r->prev;
-	}
-	/* on -ENOMEM, u was freed */
-	ret = u ? ckpt_undo_add(ctx, ckpt_tcp_unlock_run, ckpt_tcp_unlock_free,
-				u) : -ENOMEM;
-	if (ret) {
-		ckpt_tcp_lock_put(&r->key, r->cookie, r->prev);
-		return ret;
-	}
-	ret = ckpt_tcp_wait_gone(ctx, sock_net(sk), objref, r);
+	if (!r->locked)
+		ret = ckpt_tcp_wait_gone(ctx, net, objref, r) ?:
+		      ckpt_tcp_rst_lock(ctx, net, objref, r, true);
 	if (ret)
 		return ret;
 	q = TCP_SEND_QUEUE;
@@ -1071,13 +1137,25 @@ static void ckpt_tcp_grow_bufs(struct sock *sk,
 	release_sock(sk);
 }
 
-/* just before the tree runs: the connection speaks again */
+/*
+ * Just before the tree runs: the connection speaks again, its timers
+ * armed as the stack arms them (what it queued as sent is retransmitted
+ * after an RTO, unless the window probe's answer acknowledges it first)
+ */
 static int ckpt_tcp_go(struct ckpt_ctx *ctx, void *data)
 {
 	struct ckpt_tcp_rst *r = data;
+	struct sock *sk = sock_from_file(r->file)->sk;
 
 	ckpt_tcp_lock_put(&r->key, r->cookie, 0);
-	ckpt_tcp_repair_off(sock_from_file(r->file)->sk, r->reuse, true);
+	lock_sock(sk);
+	if (tcp_sk(sk)->packets_out)
+		tcp_rearm_rto(sk);
+	if (sock_flag(sk, SOCK_KEEPOPEN))
+		inet_csk_reset_keepalive_timer(sk,
+					       keepalive_time_when(tcp_sk(sk)));
+	release_sock(sk);
+	ckpt_tcp_repair_off(sk, r->reuse, true);
 	return 0;
 }
 
@@ -1143,8 +1221,11 @@ int ckpt_tcp_restore(struct ckpt_ctx *ctx, struct file *file, u32 objref,
 	      ckpt_tcp_setopt(sock, TCP_TIMESTAMP, &c->timestamp,
 			      sizeof(c->timestamp));
 	if (!ret) {
-		/* segments of the MSS agreed, not of connect()'s default */
 		lock_sock(sock->sk);
+		/* scales of 0 stood for none: none, as before */
+		if (!(c->opts & CKPT_TCP_WSCALE))
+			tcp_sk(sock->sk)->rx_opt.wscale_ok = 0;
+		/* segments of the MSS agreed, not of connect()'s default */
 		tcp_sync_mss(sock->sk, inet_csk(sock->sk)->icsk_pmtu_cookie);
 		release_sock(sock->sk);
 		ckpt_tcp_grow_bufs(sock->sk, h, sndq, rcvq);
@@ -1175,6 +1256,15 @@ int ckpt_tcp_restore(struct ckpt_ctx *ctx, struct file *file, u32 objref,
 		ckpt_tcp_rst_free(r);
 		return ret;
 	}
+	/*
+	 * Queueing the bytes as sent armed the retransmit timer: nothing is
+	 * sent until the tree runs (ckpt_tcp_go() arms it again), nor does
+	 * keepalive probe
+	 */
+	lock_sock(sock->sk);
+	inet_csk_clear_xmit_timers(sock->sk);
+	inet_csk_delete_keepalive_timer(sock->sk);
+	release_sock(sock->sk);
 	r->file = get_file(file);
 	return ckpt_on_release_add(ctx, ckpt_tcp_go, ckpt_tcp_go_free, r);
 }
